@@ -1,0 +1,28 @@
+package io.github.tdmpc2j.spi;
+
+/**
+ * Whether a plug-in can make its envs now. When it cannot, {@code reason} says why and {@code fixCommand} is
+ * the exact command that makes it ready (null when no command can).
+ */
+public record Availability(boolean ready, String reason, String fixCommand) {
+    private static final Availability READY = new Availability(true, "ready", null);
+
+    public static Availability ok() {
+        return READY;
+    }
+
+    public static Availability unavailable(String reason, String fixCommand) {
+        if (reason == null || reason.isBlank()) {
+            throw new IllegalArgumentException("an unavailable plug-in must say why");
+        }
+        return new Availability(false, reason, fixCommand);
+    }
+
+    @Override
+    public String toString() {
+        if (ready) {
+            return "ready";
+        }
+        return "unavailable: " + reason + (fixCommand == null ? "" : " (fix: " + fixCommand + ")");
+    }
+}

@@ -1,0 +1,159 @@
+package io.github.tdmpc2j.spi;
+
+import java.util.Arrays;
+import java.util.random.RandomGenerator;
+
+/**
+ * A box in R^n: per-dimension lower and upper bounds (possibly infinite) and a shape whose product is n.
+ * Values are stored flat, in row-major order. Immutable: the getters return copies.
+ */
+public final class Box {
+    private final float[] low;
+    private final float[] high;
+    private final int[] shape;
+
+    public Box(float[] low, float[] high, int[] shape) {
+        if (low.length != high.length) {
+            throw new IllegalArgumentException("low has " + low.length + " entries but high has " + high.length);
+        }
+        int size = 1;
+        for (int d : shape) {
+            if (d < 0) {
+                throw new IllegalArgumentException("negative dimension in shape " + Arrays.toString(shape));
+            }
+            size *= d;
+        }
+        if (size != low.length) {
+            throw new IllegalArgumentException(
+                    "shape " + Arrays.toString(shape) + " holds " + size + " values but the bounds have " + low.length);
+        }
+        for (int i = 0; i < low.length; i++) {
+            if (Float.isNaN(low[i]) || Float.isNaN(high[i]) || low[i] > high[i]) {
+                throw new IllegalArgumentException("bad bounds at index " + i + ": [" + low[i] + ", " + high[i] + "]");
+            }
+        }
+        this.low = low.clone();
+        this.high = high.clone();
+        this.shape = shape.clone();
+    }
+
+    /** A flat box of {@code n} values, each in [low, high]. */
+    public static Box of(int n, float low, float high) {
+        float[] lo = new float[n];
+        float[] hi = new float[n];
+        Arrays.fill(lo, low);
+        Arrays.fill(hi, high);
+        return new Box(lo, hi, new int[] {n});
+    }
+
+    /** A flat box of {@code n} unbounded values, the usual observation space. */
+    public static Box unbounded(int n) {
+        return of(n, Float.NEGATIVE_INFINITY, Float.POSITIVE_INFINITY);
+    }
+
+    /** A flat box with the given bounds. */
+    public static Box of(float[] low, float[] high) {
+        return new Box(low, high, new int[] {low.length});
+    }
+
+    /** The number of values: the product of the shape. */
+    public int size() {
+        return low.length;
+    }
+
+    public float[] low() {
+        return low.clone();
+    }
+
+    public float[] high() {
+        return high.clone();
+    }
+
+    public float low(int i) {
+        return low[i];
+    }
+
+    public float high(int i) {
+        return high[i];
+    }
+
+    public int[] shape() {
+        return shape.clone();
+    }
+
+    public boolean isBounded() {
+        for (int i = 0; i < low.length; i++) {
+            if (Float.isInfinite(low[i]) || Float.isInfinite(high[i])) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** True when every entry of the box is [lo, hi]. */
+    public boolean hasBounds(float lo, float hi) {
+        for (int i = 0; i < low.length; i++) {
+            if (low[i] != lo || high[i] != hi) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** True when {@code x} has the box's size and every entry is finite-or-bounded and inside the bounds. */
+    public boolean contains(float[] x) {
+        if (x == null || x.length != low.length) {
+            return false;
+        }
+        for (int i = 0; i < x.length; i++) {
+            if (Float.isNaN(x[i]) || x[i] < low[i] || x[i] > high[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * A random element, as Gymnasium samples: uniform where both bounds are finite, an exponential tail
+     * where one is, a standard normal where neither is.
+     */
+    public float[] sample(RandomGenerator rng) {
+        float[] x = new float[low.length];
+        for (int i = 0; i < x.length; i++) {
+            boolean loFinite = Float.isFinite(low[i]);
+            boolean hiFinite = Float.isFinite(high[i]);
+            if (loFinite && hiFinite) {
+                x[i] = low[i] + (float) rng.nextDouble() * (high[i] - low[i]);
+                if (x[i] > high[i]) {
+                    x[i] = high[i];
+                }
+            } else if (loFinite) {
+                x[i] = low[i] + (float) rng.nextExponential();
+            } else if (hiFinite) {
+                x[i] = high[i] - (float) rng.nextExponential();
+            } else {
+                x[i] = (float) rng.nextGaussian();
+            }
+        }
+        return x;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Box b && Arrays.equals(low, b.low) && Arrays.equals(high, b.high)
+                && Arrays.equals(shape, b.shape);
+    }
+
+    @Override
+    public int hashCode() {
+        return 31 * (31 * Arrays.hashCode(low) + Arrays.hashCode(high)) + Arrays.hashCode(shape);
+    }
+
+    @Override
+    public String toString() {
+        if (size() > 0 && hasBounds(low[0], high[0])) {
+            return "Box(" + low[0] + ", " + high[0] + ", " + Arrays.toString(shape) + ")";
+        }
+        return "Box(" + Arrays.toString(low) + ", " + Arrays.toString(high) + ", " + Arrays.toString(shape) + ")";
+    }
+}

@@ -1,0 +1,34 @@
+package io.github.tdmpc2j.spi;
+
+import java.util.List;
+
+/**
+ * A task plug-in, found through {@link java.util.ServiceLoader}: a jar with
+ * {@code META-INF/services/io.github.tdmpc2j.spi.EnvProvider} naming an implementation.
+ *
+ * <p>{@link #create} returns the raw env: one env step per {@code step}, the provider's own action bounds,
+ * no time limit needed. {@link EnvRegistry#make} adds the standard wrappers the {@link TaskSpec} asks for.
+ */
+public interface EnvProvider extends AutoCloseable {
+    /** The domain, the part of every task id before the slash. Unique across installed plug-ins. */
+    String domain();
+
+    /** A line for {@code tasks list}: what backs this domain (native MuJoCo, a Python suite...). */
+    default String description() {
+        return domain();
+    }
+
+    /** Every task this plug-in can make, whether or not it is ready now. */
+    List<TaskSpec> tasks();
+
+    /** Ready, or why not and the command that fixes it. Cheap: called when listing tasks. */
+    Availability availability();
+
+    /** Makes the raw env of one of {@link #tasks()}. */
+    Env create(TaskSpec task, EnvOptions options);
+
+    /** Frees whatever the plug-in holds across envs (worker processes, caches). */
+    @Override
+    default void close() {
+    }
+}

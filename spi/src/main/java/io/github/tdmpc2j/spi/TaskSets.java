@@ -1,0 +1,91 @@
+package io.github.tdmpc2j.spi;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+/**
+ * The named task sets of the TD-MPC2 reference, in the reference's order (a task's index in its set is its
+ * task-embedding index in a multitask agent, so the order is part of the contract). Ids are listed whether or
+ * not their plug-ins are installed.
+ */
+public final class TaskSets {
+    private static final List<String> DMC_ORIGINAL = List.of(
+            "walker-stand", "walker-walk", "walker-run", "cheetah-run", "reacher-easy",
+            "reacher-hard", "acrobot-swingup", "pendulum-swingup", "cartpole-balance", "cartpole-balance-sparse",
+            "cartpole-swingup", "cartpole-swingup-sparse", "cup-catch", "finger-spin", "finger-turn-easy",
+            "finger-turn-hard", "fish-swim", "hopper-stand", "hopper-hop");
+
+    private static final List<String> DMC_CUSTOM = List.of(
+            "walker-walk-backwards", "walker-run-backwards", "cheetah-run-backwards", "cheetah-run-front",
+            "cheetah-run-back", "cheetah-jump", "hopper-hop-backwards", "reacher-three-easy", "reacher-three-hard",
+            "cup-spin", "pendulum-spin");
+
+    private static final List<String> METAWORLD_MT50 = List.of(
+            "assembly", "basketball", "button-press-topdown", "button-press-topdown-wall", "button-press",
+            "button-press-wall", "coffee-button", "coffee-pull", "coffee-push", "dial-turn",
+            "disassemble", "door-open", "door-close", "drawer-close", "drawer-open",
+            "faucet-open", "faucet-close", "hammer", "handle-press-side", "handle-press",
+            "handle-pull-side", "handle-pull", "lever-pull", "peg-insert-side", "peg-unplug-side",
+            "pick-out-of-hole", "pick-place", "pick-place-wall", "plate-slide", "plate-slide-side",
+            "plate-slide-back", "plate-slide-back-side", "push-back", "push", "push-wall",
+            "reach", "reach-wall", "shelf-place", "soccer", "stick-push",
+            "stick-pull", "sweep-into", "sweep", "window-open", "window-close",
+            "bin-picking", "box-close", "door-lock", "door-unlock", "hand-insert");
+
+    /** The 30 DMControl tasks: 19 from the suite and 11 added by the TD-MPC2 authors. */
+    public static final List<String> MT30 = Stream.concat(DMC_ORIGINAL.stream(), DMC_CUSTOM.stream())
+            .map(t -> "dmc/" + t).toList();
+
+    /** MT30 followed by Meta-World's MT50. */
+    public static final List<String> MT80 = Stream.concat(MT30.stream(),
+            METAWORLD_MT50.stream().map(t -> "metaworld/" + t)).toList();
+
+    /** The 19 tasks of the original DMControl suite within MT30. */
+    public static final List<String> DMC19 = DMC_ORIGINAL.stream().map(t -> "dmc/" + t).toList();
+
+    private static final Map<String, List<String>> SETS = Map.of(
+            "mt30", MT30,
+            "mt80", MT80,
+            "dmc19", DMC19,
+            "mw50", METAWORLD_MT50.stream().map(t -> "metaworld/" + t).toList());
+
+    private TaskSets() {
+    }
+
+    public static Optional<List<String>> get(String name) {
+        return Optional.ofNullable(SETS.get(name.toLowerCase(Locale.ROOT)));
+    }
+
+    public static List<String> names() {
+        return SETS.keySet().stream().sorted().toList();
+    }
+
+    /**
+     * Maps a name in the reference's style to its canonical id: {@code mw-assembly} to {@code metaworld/assembly},
+     * {@code myo-reach} to {@code myosuite/reach}; a DMControl name ({@code walker-walk}) maps to
+     * {@code dmc/walker-walk}. Returns empty for names that follow none of these patterns.
+     */
+    public static Optional<String> canonicalFromReference(String name) {
+        if (name.contains("/")) {
+            return Optional.empty();
+        }
+        if (name.startsWith("mw-")) {
+            return Optional.of("metaworld/" + name.substring(3));
+        }
+        if (name.startsWith("myo-")) {
+            return Optional.of("myosuite/" + name.substring(4));
+        }
+        String dmc = "dmc/" + name;
+        return MT30.contains(dmc) ? Optional.of(dmc) : Optional.empty();
+    }
+
+    /** Every id named in any set, for suggestions when a task is not installed. */
+    static List<String> allKnownIds() {
+        List<String> all = new ArrayList<>(MT80);
+        return all;
+    }
+}

@@ -1,0 +1,70 @@
+package io.github.tdmpc2j.spi;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * What a task is, before any env is made.
+ *
+ * @param id                 {@code domain/task}, for example {@code dmc/walker-walk}
+ * @param aliases            other names the registry accepts, in the TD-MPC2 reference's style ({@code walker-walk})
+ * @param observationSpace   the observation box
+ * @param actionSpace        the action box of the env as the provider makes it (the registry rescales to [-1, 1])
+ * @param maxEpisodeSteps    episode length in agent steps (after action repeat)
+ * @param actionRepeat       how many env steps one agent step takes
+ * @param successMetric      how the task is scored
+ * @param episodic           true when the task can terminate before its time limit
+ */
+public record TaskSpec(
+        String id,
+        List<String> aliases,
+        Box observationSpace,
+        Box actionSpace,
+        int maxEpisodeSteps,
+        int actionRepeat,
+        SuccessMetric successMetric,
+        boolean episodic) {
+
+    public TaskSpec {
+        Objects.requireNonNull(id, "id");
+        int slash = id.indexOf('/');
+        if (slash <= 0 || slash != id.lastIndexOf('/') || slash == id.length() - 1) {
+            throw new IllegalArgumentException("task id must look like domain/task, got '" + id + "'");
+        }
+        aliases = List.copyOf(aliases);
+        Objects.requireNonNull(observationSpace, "observationSpace");
+        Objects.requireNonNull(actionSpace, "actionSpace");
+        Objects.requireNonNull(successMetric, "successMetric");
+        if (maxEpisodeSteps <= 0) {
+            throw new IllegalArgumentException("maxEpisodeSteps must be positive for " + id);
+        }
+        if (actionRepeat <= 0) {
+            throw new IllegalArgumentException("actionRepeat must be positive for " + id);
+        }
+    }
+
+    public String domain() {
+        return id.substring(0, id.indexOf('/'));
+    }
+
+    /** The part after the slash. */
+    public String name() {
+        return id.substring(id.indexOf('/') + 1);
+    }
+
+    public int observationSize() {
+        return observationSpace.size();
+    }
+
+    public int actionSize() {
+        return actionSpace.size();
+    }
+
+    public TaskSpec withActionSpace(Box box) {
+        return new TaskSpec(id, aliases, observationSpace, box, maxEpisodeSteps, actionRepeat, successMetric, episodic);
+    }
+
+    public TaskSpec withObservationSpace(Box box) {
+        return new TaskSpec(id, aliases, box, actionSpace, maxEpisodeSteps, actionRepeat, successMetric, episodic);
+    }
+}

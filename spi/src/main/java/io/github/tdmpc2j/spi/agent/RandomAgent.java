@@ -1,0 +1,80 @@
+package io.github.tdmpc2j.spi.agent;
+
+import io.github.tdmpc2j.spi.TdmpcException;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Map;
+import java.util.Random;
+
+/** Uniform random actions in [-1, 1] on each task's masked entries. Learns nothing; a baseline. */
+public final class RandomAgent implements Agent {
+    static final String FILE = "random-agent.properties";
+
+    private final AgentContext context;
+    private final Random rng;
+    private long steps;
+
+    public RandomAgent(AgentContext context) {
+        this.context = context;
+        this.rng = new Random(context.seed());
+    }
+
+    @Override
+    public void beginEpisode(int task) {
+    }
+
+    @Override
+    public float[] act(float[] observation, int task, boolean eval) {
+        float[] mask = context.actionMasks().get(task);
+        float[] a = new float[context.actionSize()];
+        for (int i = 0; i < a.length; i++) {
+            a[i] = mask[i] * (2f * rng.nextFloat() - 1f);
+        }
+        return a;
+    }
+
+    @Override
+    public Map<String, Double> observe(Transition transition) {
+        steps++;
+        return Map.of();
+    }
+
+    @Override
+    public long steps() {
+        return steps;
+    }
+
+    @Override
+    public void save(Path dir) {
+        try {
+            Files.createDirectories(dir);
+            Path tmp = Files.createTempFile(dir, FILE, ".tmp");
+            Files.writeString(tmp, "agent=random\nsteps=" + steps + "\n", StandardCharsets.UTF_8);
+            Files.move(tmp, dir.resolve(FILE), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            throw new TdmpcException("could not save the random agent to " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void load(Path dir) {
+        Path file = dir.resolve(FILE);
+        try {
+            java.util.Properties p = new java.util.Properties();
+            p.load(Files.newBufferedReader(file, StandardCharsets.UTF_8));
+            if (!"random".equals(p.getProperty("agent"))) {
+                throw new TdmpcException(file + " is not a random-agent checkpoint");
+            }
+            steps = Long.parseLong(p.getProperty("steps", "0"));
+        } catch (IOException | NumberFormatException e) {
+            throw new TdmpcException("could not load a random agent from " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void close() {
+    }
+}

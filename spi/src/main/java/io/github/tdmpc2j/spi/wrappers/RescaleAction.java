@@ -1,0 +1,53 @@
+package io.github.tdmpc2j.spi.wrappers;
+
+import io.github.tdmpc2j.spi.Box;
+import io.github.tdmpc2j.spi.Env;
+import io.github.tdmpc2j.spi.StepResult;
+import io.github.tdmpc2j.spi.TaskSpec;
+
+/**
+ * Shows the agent an action box of [lo, hi] (by default [-1, 1]) and maps each action linearly onto the
+ * inner env's bounded action box.
+ */
+public final class RescaleAction extends EnvWrapper {
+    private final float[] innerLow;
+    private final float[] innerHigh;
+    private final float lo;
+    private final float hi;
+    private final TaskSpec spec;
+
+    public RescaleAction(Env inner) {
+        this(inner, -1f, 1f);
+    }
+
+    public RescaleAction(Env inner, float lo, float hi) {
+        super(inner);
+        Box box = inner.spec().actionSpace();
+        if (!box.isBounded()) {
+            throw new IllegalArgumentException("cannot rescale the unbounded action space of " + inner.spec().id());
+        }
+        if (!(lo < hi)) {
+            throw new IllegalArgumentException("need lo < hi, got [" + lo + ", " + hi + "]");
+        }
+        this.innerLow = box.low();
+        this.innerHigh = box.high();
+        this.lo = lo;
+        this.hi = hi;
+        this.spec = inner.spec().withActionSpace(Box.of(box.size(), lo, hi));
+    }
+
+    @Override
+    public TaskSpec spec() {
+        return spec;
+    }
+
+    @Override
+    public StepResult step(float[] action) {
+        float[] mapped = new float[action.length];
+        for (int i = 0; i < action.length && i < innerLow.length; i++) {
+            float unit = (action[i] - lo) / (hi - lo);
+            mapped[i] = innerLow[i] + unit * (innerHigh[i] - innerLow[i]);
+        }
+        return inner.step(mapped);
+    }
+}
