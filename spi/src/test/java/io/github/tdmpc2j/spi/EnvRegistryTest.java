@@ -1,0 +1,128 @@
+package io.github.tdmpc2j.spi;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class EnvRegistryTest {
+    private final TestProvider dmc = new TestProvider("dmc", Availability.ok(),
+            TestProvider.task("dmc/walker-walk", "walker-walk"), TestProvider.task("dmc/cheetah-run", "cheetah-run"));
+    private final TestProvider mw = new TestProvider("metaworld", Availability.ok(),
+            TestProvider.task("metaworld/assembly", "mw-assembly"));
+    private final TestProvider py = new TestProvider("dmc-python",
+            Availability.unavailable("its Python environment is missing", "tdmpc2j setup dmc"),
+            TestProvider.task("dmc-python/walker-walk", "walker-walk"), TestProvider.task("dmc-python/dog-run", "dog-run"));
+
+    @Test
+    void resolvesIdsReferenceNamesAndAliases() {
+        try (EnvRegistry r = EnvRegistry.of(List.of(dmc, mw, py))) {
+            assertThat(r.resolve("dmc/walker-walk").id()).isEqualTo("dmc/walker-walk");
+            // walker-walk is claimed by two plug-ins: the reference mapping picks the native dmc one
+            assertThat(r.resolve("walker-walk").id()).isEqualTo("dmc/walker-walk");
+            assertThat(r.resolve("mw-assembly").id()).isEqualTo("metaworld/assembly");
+            assertThat(r.resolve("dog-run").id()).isEqualTo("dmc-python/dog-run");
+            assertThat(r.list()).extracting(TaskSpec::id).containsExactly("dmc-python/dog-run",
+                    "dmc-python/walker-walk", "dmc/cheetah-run", "dmc/walker-walk", "metaworld/assembly");
+            assertThat(r.list("metaworld")).hasSize(1);
+        }
+    }
+
+    @Test
+    void unknownIdsSuggestTheClosest() {
+        try (EnvRegistry r = EnvRegistry.of(List.of(dmc, mw))) {
+            assertThatThrownBy(() -> r.make("dmc/walker-wlak"))
+                    .isInstanceOf(UnknownTaskException.class)
+                    .hasMessageContaining("did you mean dmc/walker-walk")
+                    .satisfies(e -> assertThat(((UnknownTaskException) e).suggestions()).contains("dmc/walker-walk"));
+            assertThatThrownBy(() -> r.make("cheeta-run")).isInstanceOf(UnknownTaskException.class)
+                    .hasMessageContaining("cheetah-run");
+            assertThatThrownBy(() -> r.make("zzzzzzzzzzzzzzz")).isInstanceOf(UnknownTaskException.class)
+                    .hasMessageContaining("tdmpc2j tasks list");
+        }
+    }
+
+    @Test
+    void aTaskOfAMissingPluginSaysWhichDomainToInstall() {
+        try (EnvRegistry r = EnvRegistry.of(List.of(dmc))) {
+            assertThatThrownBy(() -> r.make("mw-basketball")).isInstanceOf(UnknownTaskException.class)
+                    .hasMessageContaining("metaworld/basketball").hasMessageContaining("not installed");
+        }
+    }
+
+    @Test
+    void anUnavailablePluginGivesTheFixCommand() {
+        try (EnvRegistry r = EnvRegistry.of(List.of(dmc, py))) {
+            assertThatThrownBy(() -> r.make("dog-run")).isInstanceOf(EnvUnavailableException.class)
+                    .hasMessageContaining("tdmpc2j setup dmc");
+            assertThat(py.made).isEmpty();
+        }
+    }
+
+    @Test
+    void duplicateDomainsAreRejected() {
+        TestProvider other = new TestProvider("dmc", Availability.ok(), TestProvider.task("dmc/x"));
+        assertThatThrownBy(() -> EnvRegistry.of(List.of(dmc, other))).isInstanceOf(PluginException.class)
+                .hasMessageContaining("two plug-ins claim the domain 'dmc'");
+    }
+
+    @Test
+    void aProviderListingAnotherDomainsTaskIsRejected() {
+        TestProvider bad = new TestProvider("mine", Availability.ok(), TestProvider.task("yours/x"));
+        assertThatThrownBy(() -> EnvRegistry.of(List.of(bad))).isInstanceOf(PluginException.class)
+                .hasMessageContaining("another domain");
+    }
+
+    @Test
+    void ambiguousAliasesAskForTheFullId() {
+        TestProvider a = new TestProvider("a", Availability.ok(), TestProvider.task("a/x", "thing"));
+        TestProvider b = new TestProvider("b", Availability.ok(), TestProvider.task("b/x", "thing"));
+        try (EnvRegistry r = EnvRegistry.of(List.of(a, b))) {
+            assertThatThrownBy(() -> r.resolve("thing")).isInstanceOf(UnknownTaskException.class)
+                    .hasMessageContaining("a/x").hasMessageContaining("b/x");
+        }
+    }
+
+    @Test
+    void makeWrapsTheRawEnvAndCloseClosesProviders() {
+        EnvRegistry r = EnvRegistry.of(List.of(dmc));
+        Env env = r.make("cheetah-run");
+        env.reset(0);
+        int steps = 0;
+        StepResult s = null;
+        while (s == null || !s.done()) {
+            s = env.step(new float[] {0.1f, 0.2f});
+            steps++;
+        }
+        assertThat(steps).isEqualTo(10);
+        assertThat(dmc.made.get(0).received).hasSize(20);
+        env.close();
+        assertThat(dmc.made.get(0).closed).isTrue();
+        r.close();
+        assertThat(dmc.closed).isTrue();
+    }
+
+    @Test
+    void taskSetsFollowTheReference() {
+        try (EnvRegistry r = EnvRegistry.of(List.of(dmc))) {
+            List<String> mt30 = r.taskSet("mt30");
+            List<String> mt80 = r.taskSet("MT80");
+            assertThat(mt30).hasSize(30).doesNotHaveDuplicates();
+            assertThat(mt80).hasSize(80).doesNotHaveDuplicates().startsWith(mt30.toArray(String[]::new));
+            assertThat(mt30.get(0)).isEqualTo("dmc/walker-stand");
+            assertThat(mt30.get(29)).isEqualTo("dmc/pendulum-spin");
+            assertThat(mt80.get(30)).isEqualTo("metaworld/assembly");
+            assertThat(mt80.get(79)).isEqualTo("metaworld/hand-insert");
+            assertThatThrownBy(() -> r.taskSet("mt31")).isInstanceOf(UnknownTaskException.class)
+                    .hasMessageContaining("mt30");
+        }
+    }
+
+    @Test
+    void editDistanceIsLevenshtein() {
+        assertThat(EnvRegistry.editDistance("kitten", "sitting")).isEqualTo(3);
+        assertThat(EnvRegistry.editDistance("", "abc")).isEqualTo(3);
+        assertThat(EnvRegistry.editDistance("same", "same")).isZero();
+    }
+}

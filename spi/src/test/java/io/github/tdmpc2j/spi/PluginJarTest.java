@@ -1,0 +1,94 @@
+package io.github.tdmpc2j.spi;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.jar.JarEntry;
+import java.util.jar.JarOutputStream;
+import java.util.stream.Stream;
+import javax.tools.JavaCompiler;
+import javax.tools.ToolProvider;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The plug-in contract, end to end: a task suite compiled separately against the spi alone, packed into a
+ * jar with a META-INF/services entry, is found and run by the registry once the jar is on a class path, with
+ * no change to the framework.
+ */
+class PluginJarTest {
+    @Test
+    void aJarOnTheClassPathAddsItsTasks(@TempDir Path dir) throws Exception {
+        Path jar = buildPluginJar(dir);
+
+        try (EnvRegistry without = EnvRegistry.discover(PluginJarTest.class.getClassLoader())) {
+            assertThat(without.provider("coin")).isEmpty();
+            assertThatThrownBy(() -> without.make("coin/guess")).isInstanceOf(UnknownTaskException.class);
+        }
+
+        try (URLClassLoader loader = new URLClassLoader(new URL[] {jar.toUri().toURL()},
+                PluginJarTest.class.getClassLoader());
+                EnvRegistry with = EnvRegistry.discover(loader)) {
+            assertThat(with.provider("coin")).isPresent();
+            assertThat(with.list()).extracting(TaskSpec::id).contains("coin/guess");
+            try (Env env = with.make("coin-guess")) {
+                env.reset(2); // even seed: the coin shows +1
+                StepResult wrong = env.step(new float[] {-0.5f});
+                assertThat(wrong.reward()).isZero();
+                StepResult right = env.step(new float[] {0.5f});
+                assertThat(right.reward()).isEqualTo(1.0);
+                assertThat(right.terminated()).isTrue();
+                assertThat(right.success()).contains(true);
+            }
+        }
+    }
+
+    /** Compiles the fixture against the spi classes and packs it with its service file. */
+    static Path buildPluginJar(Path dir) throws IOException {
+        Path src = dir.resolve("src/org/example/coin/CoinProvider.java");
+        Files.createDirectories(src.getParent());
+        try (InputStream in = PluginJarTest.class.getResourceAsStream("/plugin-fixture/CoinProvider.java")) {
+            Files.copy(in, src);
+        }
+        Path classes = dir.resolve("classes");
+        Files.createDirectories(classes);
+        String spiClasses = Path.of(toUri(EnvProvider.class.getProtectionDomain().getCodeSource().getLocation()))
+                .toString();
+        JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
+        assertThat(javac).as("a JDK compiler (run the tests on a JDK, not a JRE)").isNotNull();
+        int rc = javac.run(null, null, null, "-classpath", spiClasses, "-d", classes.toString(), src.toString());
+        assertThat(rc).as("fixture compiles").isZero();
+
+        Path jar = dir.resolve("coin-plugin.jar");
+        try (OutputStream out = Files.newOutputStream(jar); JarOutputStream jos = new JarOutputStream(out)) {
+            jos.putNextEntry(new JarEntry("META-INF/services/" + EnvProvider.class.getName()));
+            jos.write("org.example.coin.CoinProvider\n".getBytes(StandardCharsets.UTF_8));
+            jos.closeEntry();
+            try (Stream<Path> files = Files.walk(classes)) {
+                for (Path f : files.filter(Files::isRegularFile).toList()) {
+                    jos.putNextEntry(new JarEntry(classes.relativize(f).toString().replace('\\', '/')));
+                    jos.write(Files.readAllBytes(f));
+                    jos.closeEntry();
+                }
+            }
+        }
+        return jar;
+    }
+
+    private static java.net.URI toUri(URL url) {
+        try {
+            return url.toURI();
+        } catch (java.net.URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+}

@@ -1,0 +1,51 @@
+package io.github.tdmpc2j.spi.agent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.github.tdmpc2j.spi.LineEnv;
+import io.github.tdmpc2j.spi.MultitaskEnv;
+import io.github.tdmpc2j.spi.TdmpcException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class RandomAgentTest {
+    @Test
+    void isFoundByNameAndActsInsideTheMask(@TempDir Path dir) {
+        LineEnv small = new LineEnv(LineEnv.spec("line/small", 2, 1, -1, 1, 10, 1), 1e9);
+        LineEnv big = new LineEnv(LineEnv.spec("line/big", 3, 3, -1, 1, 10, 1), 1e9);
+        try (MultitaskEnv env = new MultitaskEnv(List.of(small, big));
+                Agent agent = Agents.find("random").create(AgentContext.multitask(env, Map.of(), 7))) {
+            for (int i = 0; i < 200; i++) {
+                float[] a = agent.act(new float[3], 0, false);
+                assertThat(a).hasSize(3);
+                assertThat(a[0]).isBetween(-1f, 1f);
+                assertThat(a[1]).isZero();
+                assertThat(a[2]).isZero();
+                agent.observe(new Transition(0, new float[3], a, 0, new float[3], false, false));
+            }
+            assertThat(agent.steps()).isEqualTo(200);
+            agent.save(dir);
+            try (Agent again = Agents.find("random").create(AgentContext.multitask(env, Map.of(), 7))) {
+                again.load(dir);
+                assertThat(again.steps()).isEqualTo(200);
+            }
+        }
+    }
+
+    @Test
+    void unknownAgentsAndBadCheckpointsAreTyped(@TempDir Path dir) throws Exception {
+        assertThatThrownBy(() -> Agents.find("nope")).isInstanceOf(TdmpcException.class).hasMessageContaining("random");
+        Files.writeString(dir.resolve(RandomAgent.FILE), "agent=tdmpc2\n");
+        var ctx = AgentContext.single(LineEnv.spec("line/a", 1, 1, -1, 1, 5, 1), Map.of(), 0);
+        try (Agent agent = new RandomAgent(ctx)) {
+            assertThatThrownBy(() -> agent.load(dir)).isInstanceOf(TdmpcException.class)
+                    .hasMessageContaining("not a random-agent checkpoint");
+            assertThatThrownBy(() -> agent.load(dir.resolve("missing"))).isInstanceOf(TdmpcException.class);
+        }
+    }
+}
