@@ -1,0 +1,83 @@
+package io.github.tdmpc2j.cli;
+
+import io.github.tdmpc2j.spi.TdmpcException;
+import java.io.File;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.MalformedURLException;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code tdmpc2j} command. */
+@Command(name = "tdmpc2j", mixinStandardHelpOptions = true, version = "tdmpc2j 0.1.0-SNAPSHOT",
+        description = "TD-MPC2 and its task suites on the JVM.%n"
+                + "Extra plug-in jars: set TDMPC2J_PLUGINS to jars or folders of jars, separated by '"
+                + "${sys:path.separator}'.",
+        subcommands = {TasksCommand.class, CommandLine.HelpCommand.class})
+public final class Main {
+    public static final String PLUGINS_ENV = "TDMPC2J_PLUGINS";
+
+    public static void main(String[] args) {
+        installPluginClassLoader(System.getenv(PLUGINS_ENV));
+        System.exit(newCommandLine().execute(args));
+    }
+
+    /** A command line whose typed failures print as one clear line instead of a stack trace. */
+    public static CommandLine newCommandLine() {
+        CommandLine cl = new CommandLine(new Main());
+        cl.setExecutionExceptionHandler((e, cmd, parseResult) -> {
+            if (e instanceof TdmpcException) {
+                PrintWriter err = cmd.getErr();
+                err.println("error: " + e.getMessage());
+                err.flush();
+                return 2;
+            }
+            throw e;
+        });
+        return cl;
+    }
+
+    /** Puts the jars named by {@code spec} on a class loader that ServiceLoader lookups then see. */
+    static void installPluginClassLoader(String spec) {
+        if (spec == null || spec.isBlank()) {
+            return;
+        }
+        List<URL> urls = new ArrayList<>();
+        for (String part : spec.split(File.pathSeparator)) {
+            if (part.isBlank()) {
+                continue;
+            }
+            Path p = Path.of(part);
+            if (Files.isDirectory(p)) {
+                try (Stream<Path> jars = Files.list(p)) {
+                    for (Path jar : jars.filter(j -> j.toString().endsWith(".jar")).sorted().toList()) {
+                        urls.add(toUrl(jar));
+                    }
+                } catch (IOException e) {
+                    throw new TdmpcException("cannot read the plug-in folder " + p + ": " + e.getMessage(), e);
+                }
+            } else if (Files.isRegularFile(p)) {
+                urls.add(toUrl(p));
+            } else {
+                System.err.println("warning: " + PLUGINS_ENV + " names " + p + ", which does not exist; ignored");
+            }
+        }
+        ClassLoader loader = new URLClassLoader(urls.toArray(URL[]::new), Main.class.getClassLoader());
+        Thread.currentThread().setContextClassLoader(loader);
+    }
+
+    private static URL toUrl(Path p) {
+        try {
+            return p.toUri().toURL();
+        } catch (MalformedURLException e) {
+            throw new TdmpcException("bad plug-in path " + p, e);
+        }
+    }
+}

@@ -1,0 +1,115 @@
+package io.github.tdmpc2j.cli;
+
+import io.github.tdmpc2j.spi.Box;
+import io.github.tdmpc2j.spi.Env;
+import io.github.tdmpc2j.spi.EnvRegistry;
+import io.github.tdmpc2j.spi.EnvUnavailableException;
+import io.github.tdmpc2j.spi.ResetResult;
+import io.github.tdmpc2j.spi.StepResult;
+import io.github.tdmpc2j.spi.TaskSpec;
+import io.github.tdmpc2j.spi.UnknownTaskException;
+import java.util.Arrays;
+import java.util.SplittableRandom;
+
+/**
+ * Runs one episode of a task with random actions and checks what an agent relies on: the action space is
+ * [-1, 1]; observations have the declared size, are finite and stay in the observation box; rewards are
+ * finite; the episode ends by the declared length; the same seed gives the same first observation.
+ */
+final class TaskChecker {
+    enum Status { PASS, FAIL, UNAVAILABLE }
+
+    record Result(Status status, String id, String detail) {
+        String line() {
+            return String.format("%-11s %-40s %s", status, id, detail);
+        }
+    }
+
+    private final EnvRegistry registry;
+    private final long seed;
+
+    TaskChecker(EnvRegistry registry, long seed) {
+        this.registry = registry;
+        this.seed = seed;
+    }
+
+    Result check(String name) {
+        TaskSpec spec;
+        try {
+            spec = registry.resolve(name);
+        } catch (UnknownTaskException e) {
+            return new Result(Status.FAIL, name, e.getMessage());
+        }
+        long start = System.nanoTime();
+        try (Env env = registry.make(spec.id())) {
+            TaskSpec seen = env.spec();
+            Box actions = seen.actionSpace();
+            if (!actions.hasBounds(-1f, 1f)) {
+                return fail(spec, "action space is " + actions + ", not [-1, 1]");
+            }
+            ResetResult first = env.reset(seed);
+            String bad = badObservation(seen, first.observation());
+            if (bad != null) {
+                return fail(spec, "reset: " + bad);
+            }
+            SplittableRandom rng = new SplittableRandom(seed);
+            double episodeReturn = 0;
+            int steps = 0;
+            StepResult r;
+            do {
+                float[] a = new float[seen.actionSize()];
+                for (int i = 0; i < a.length; i++) {
+                    a[i] = (float) rng.nextDouble(-1, 1);
+                }
+                r = env.step(a);
+                steps++;
+                bad = badObservation(seen, r.observation());
+                if (bad != null) {
+                    return fail(spec, "step " + steps + ": " + bad);
+                }
+                if (!Double.isFinite(r.reward())) {
+                    return fail(spec, "step " + steps + ": reward " + r.reward());
+                }
+                episodeReturn += r.reward();
+            } while (!r.done() && steps <= seen.maxEpisodeSteps());
+            if (!r.done()) {
+                return fail(spec, "episode did not end within " + seen.maxEpisodeSteps() + " steps");
+            }
+            if (!r.terminated() && steps != seen.maxEpisodeSteps()) {
+                return fail(spec, "truncated after " + steps + " steps but the spec says " + seen.maxEpisodeSteps());
+            }
+            float[] again = env.reset(seed).observation();
+            if (!Arrays.equals(again, first.observation())) {
+                return fail(spec, "reset(" + seed + ") twice gave different observations");
+            }
+            double seconds = (System.nanoTime() - start) / 1e9;
+            return new Result(Status.PASS, spec.id(), String.format(
+                    "obs %d act %d  %d steps  return %.1f  %.2fs (%.0f steps/s)", seen.observationSize(),
+                    seen.actionSize(), steps, episodeReturn, seconds, steps / seconds));
+        } catch (EnvUnavailableException e) {
+            return new Result(Status.UNAVAILABLE, spec.id(), e.getMessage());
+        } catch (RuntimeException e) {
+            return fail(spec, e.getClass().getSimpleName() + ": " + e.getMessage());
+        }
+    }
+
+    private static Result fail(TaskSpec spec, String why) {
+        return new Result(Status.FAIL, spec.id(), why);
+    }
+
+    private static String badObservation(TaskSpec spec, float[] obs) {
+        if (obs == null || obs.length != spec.observationSize()) {
+            return "observation has " + (obs == null ? "no" : obs.length) + " entries, spec says "
+                    + spec.observationSize();
+        }
+        for (int i = 0; i < obs.length; i++) {
+            if (!Float.isFinite(obs[i])) {
+                return "observation[" + i + "] = " + obs[i];
+            }
+        }
+        if (!spec.observationSpace().contains(obs)) {
+            return "observation " + Arrays.toString(obs) + " is outside " + spec.observationSpace();
+        }
+        return null;
+    }
+}

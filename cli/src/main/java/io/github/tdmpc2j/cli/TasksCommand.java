@@ -1,0 +1,124 @@
+package io.github.tdmpc2j.cli;
+
+import io.github.tdmpc2j.spi.Availability;
+import io.github.tdmpc2j.spi.EnvProvider;
+import io.github.tdmpc2j.spi.EnvRegistry;
+import io.github.tdmpc2j.spi.TaskSpec;
+import io.github.tdmpc2j.spi.TdmpcException;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code tdmpc2j tasks list|check}. */
+@Command(name = "tasks", description = "List the installed tasks, or check that they run.",
+        subcommands = {TasksCommand.ListTasks.class, TasksCommand.CheckTasks.class})
+final class TasksCommand {
+
+    @Command(name = "list", description = "One line per installed task: id, domain, sizes, episode length, availability.")
+    static final class ListTasks implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--domain", description = "only this domain")
+        String domain;
+
+        @Override
+        public Integer call() {
+            PrintWriter out = spec.commandLine().getOut();
+            try (EnvRegistry registry = EnvRegistry.discover()) {
+                List<TaskSpec> tasks = domain == null ? registry.list() : registry.list(domain);
+                out.printf("%-40s %-12s %5s %5s %8s %6s  %s%n", "ID", "DOMAIN", "OBS", "ACT", "EPISODE", "REPEAT",
+                        "AVAILABILITY");
+                for (TaskSpec t : tasks) {
+                    Availability a = registry.provider(t.domain()).orElseThrow().availability();
+                    out.printf("%-40s %-12s %5d %5d %8d %6d  %s%n", t.id(), t.domain(), t.observationSize(),
+                            t.actionSize(), t.maxEpisodeSteps(), t.actionRepeat(), a);
+                }
+                out.println();
+                for (EnvProvider p : registry.providers()) {
+                    out.printf("domain %-12s %3d tasks  %s%n", p.domain(), p.tasks().size(), p.description());
+                }
+                for (String failure : registry.loadFailures()) {
+                    out.println("not loaded: " + failure);
+                }
+                out.flush();
+                return 0;
+            }
+        }
+    }
+
+    @Command(name = "check", description = "Make each task, reset it with a seed, step random actions to the end of "
+            + "one episode, and verify spaces and finiteness. Exits non-zero when a task fails.")
+    static final class CheckTasks implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--domain", description = "check every task of this domain")
+        String domain;
+
+        @Option(names = "--task", split = ",", description = "check these tasks (ids or aliases)")
+        List<String> tasks;
+
+        @Option(names = "--set", description = "check a named task set (mt30, mt80, ...)")
+        String set;
+
+        @Option(names = "--all", description = "every installed task (the default when nothing is chosen)")
+        boolean all;
+
+        @Option(names = "--seed", defaultValue = "1", description = "reset seed (default ${DEFAULT-VALUE})")
+        long seed;
+
+        @Override
+        public Integer call() {
+            PrintWriter out = spec.commandLine().getOut();
+            try (EnvRegistry registry = EnvRegistry.discover()) {
+                List<String> ids = chosen(registry);
+                TaskChecker checker = new TaskChecker(registry, seed);
+                int passed = 0;
+                int failed = 0;
+                int unavailable = 0;
+                for (String id : ids) {
+                    TaskChecker.Result r = checker.check(id);
+                    out.println(r.line());
+                    out.flush();
+                    switch (r.status()) {
+                        case PASS -> passed++;
+                        case FAIL -> failed++;
+                        case UNAVAILABLE -> unavailable++;
+                        default -> throw new IllegalStateException();
+                    }
+                }
+                out.printf("%d passed, %d failed%s%n", passed, failed,
+                        unavailable > 0 ? ", " + unavailable + " unavailable" : "");
+                out.flush();
+                return failed > 0 ? 1 : 0;
+            }
+        }
+
+        private List<String> chosen(EnvRegistry registry) {
+            LinkedHashSet<String> ids = new LinkedHashSet<>();
+            if (domain != null) {
+                registry.list(domain).forEach(t -> ids.add(t.id()));
+            }
+            if (tasks != null) {
+                ids.addAll(tasks);
+            }
+            if (set != null) {
+                ids.addAll(registry.taskSet(set));
+            }
+            if (all || ids.isEmpty()) {
+                registry.list().forEach(t -> ids.add(t.id()));
+            }
+            if (ids.isEmpty()) {
+                throw new TdmpcException("no tasks are installed: put a task plug-in on the class path");
+            }
+            return new ArrayList<>(ids);
+        }
+    }
+}
