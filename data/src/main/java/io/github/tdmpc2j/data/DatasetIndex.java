@@ -1,0 +1,62 @@
+package io.github.tdmpc2j.data;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
+
+/**
+ * The content of {@code dataset.json}.
+ *
+ * @param observationSize the padded observation size O
+ * @param actionSize      the padded action size A
+ * @param actionMasks     one 0/1 row of length A per task
+ * @param policy          what produced the episodes ({@code random}, or a checkpoint path)
+ */
+public record DatasetIndex(String format, int version, int observationSize, int actionSize, List<DatasetTask> tasks,
+        List<float[]> actionMasks, String policy) {
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    public static DatasetIndex of(List<DatasetTask> tasks, String policy) {
+        int obs = tasks.stream().mapToInt(DatasetTask::observationSize).max().orElse(0);
+        int act = tasks.stream().mapToInt(DatasetTask::actionSize).max().orElse(0);
+        List<float[]> masks = tasks.stream().map(t -> {
+            float[] m = new float[act];
+            java.util.Arrays.fill(m, 0, t.actionSize(), 1f);
+            return m;
+        }).toList();
+        return new DatasetIndex(DatasetLayout.FORMAT, DatasetLayout.VERSION, obs, act, tasks, masks, policy);
+    }
+
+    public List<String> taskIds() {
+        return tasks.stream().map(DatasetTask::id).toList();
+    }
+
+    void writeAtomically(Path dir) throws IOException {
+        Files.createDirectories(dir);
+        Path tmp = Files.createTempFile(dir, DatasetLayout.INDEX, ".tmp");
+        JSON.writeValue(tmp.toFile(), this);
+        Files.move(tmp, DatasetLayout.index(dir), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    public static DatasetIndex read(Path dir) {
+        Path file = DatasetLayout.index(dir);
+        if (!Files.isRegularFile(file)) {
+            throw new DatasetException(dir + " is not a dataset: it has no " + DatasetLayout.INDEX
+                    + " (make one with `tdmpc2j collect`)");
+        }
+        try {
+            DatasetIndex index = JSON.readValue(file.toFile(), DatasetIndex.class);
+            if (!DatasetLayout.FORMAT.equals(index.format()) || index.version() != DatasetLayout.VERSION) {
+                throw new DatasetException(file + " is format " + index.format() + " v" + index.version()
+                        + "; this version reads " + DatasetLayout.FORMAT + " v" + DatasetLayout.VERSION);
+            }
+            return index;
+        } catch (IOException e) {
+            throw new DatasetException(file + " is not a readable dataset index: " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,38 @@
+package io.github.tdmpc2j.data;
+
+import java.nio.file.Path;
+
+/**
+ * Where things live in a dataset folder:
+ *
+ * <pre>
+ * DIR/dataset.json                                   the index: format, sizes, tasks, action masks
+ * DIR/episodes/DOMAIN/TASK/episode-000042.npz         one episode per file
+ * </pre>
+ *
+ * An episode file holds {@code observation} (float32, T+1 x O, zero-padded to the dataset's largest
+ * observation size O), {@code action} (float32, T x A, zero outside the task's action mask), {@code reward}
+ * (float32, T), {@code terminated}, {@code truncated}, {@code success} (bool, T), {@code task} (int32, the
+ * task's index in dataset.json) and {@code seed} (int64, the reset seed). Files are written to a temporary name
+ * and renamed, so a file that exists is whole.
+ */
+public final class DatasetLayout {
+    public static final String INDEX = "dataset.json";
+    public static final String FORMAT = "tdmpc2j-episodes";
+    public static final int VERSION = 1;
+
+    private DatasetLayout() {
+    }
+
+    public static Path index(Path dir) {
+        return dir.resolve(INDEX);
+    }
+
+    public static Path taskDir(Path dir, String taskId) {
+        return dir.resolve("episodes").resolve(taskId);
+    }
+
+    public static Path episode(Path dir, String taskId, int k) {
+        return taskDir(dir, taskId).resolve(String.format("episode-%06d.npz", k));
+    }
+}

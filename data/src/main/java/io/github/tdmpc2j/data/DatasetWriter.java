@@ -1,0 +1,103 @@
+package io.github.tdmpc2j.data;
+
+import io.github.tdmpc2j.spi.agent.Episode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * Writes episodes into a dataset folder, one file each, atomically. Opening a folder that already holds a
+ * dataset of the same tasks resumes it; another task list is refused rather than mixed in.
+ */
+public final class DatasetWriter {
+    private final Path dir;
+    private final DatasetIndex index;
+
+    private DatasetWriter(Path dir, DatasetIndex index) {
+        this.dir = dir;
+        this.index = index;
+    }
+
+    public static DatasetWriter open(Path dir, DatasetIndex wanted) {
+        try {
+            if (Files.exists(DatasetLayout.index(dir))) {
+                DatasetIndex existing = DatasetIndex.read(dir);
+                if (!existing.tasks().equals(wanted.tasks())) {
+                    throw new DatasetException(dir + " already holds a dataset of other tasks ("
+                            + String.join(", ", existing.taskIds()) + "); choose another --out folder");
+                }
+                removeLeftovers(dir);
+                return new DatasetWriter(dir, existing);
+            }
+            wanted.writeAtomically(dir);
+            return new DatasetWriter(dir, wanted);
+        } catch (IOException e) {
+            throw new DatasetException("cannot write a dataset in " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    public DatasetIndex index() {
+        return index;
+    }
+
+    public boolean has(int task, int k) {
+        return Files.isRegularFile(DatasetLayout.episode(dir, index.tasks().get(task).id(), k));
+    }
+
+    /** Writes episode {@code k} of its task; the file appears whole or not at all. */
+    public void write(int k, Episode episode, long seed, boolean[] truncated, boolean[] terminated) {
+        DatasetTask task = index.tasks().get(episode.task());
+        int t = episode.length();
+        int o = index.observationSize();
+        int a = index.actionSize();
+        float[] obs = new float[(t + 1) * o];
+        for (int i = 0; i <= t; i++) {
+            float[] row = episode.observations()[i];
+            System.arraycopy(row, 0, obs, i * o, Math.min(row.length, o));
+        }
+        float[] act = new float[t * a];
+        for (int i = 0; i < t; i++) {
+            float[] row = episode.actions()[i];
+            System.arraycopy(row, 0, act, i * a, Math.min(row.length, task.actionSize()));
+        }
+        Map<String, NpyArray> arrays = new LinkedHashMap<>();
+        arrays.put("observation", NpyArray.of(obs, t + 1, o));
+        arrays.put("action", NpyArray.of(act, t, a));
+        arrays.put("reward", NpyArray.of(episode.rewards().clone(), t));
+        arrays.put("terminated", NpyArray.of(terminated.clone(), t));
+        arrays.put("truncated", NpyArray.of(truncated.clone(), t));
+        arrays.put("success", NpyArray.of(episode.success().clone(), t));
+        arrays.put("task", NpyArray.of(new int[] {episode.task()}));
+        arrays.put("seed", NpyArray.of(new long[] {seed}));
+        Path target = DatasetLayout.episode(dir, task.id(), k);
+        try {
+            Files.createDirectories(target.getParent());
+            Path tmp = Files.createTempFile(target.getParent(), target.getFileName().toString(), ".tmp");
+            try {
+                Npz.write(tmp, arrays);
+                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } finally {
+                Files.deleteIfExists(tmp);
+            }
+        } catch (IOException e) {
+            throw new DatasetException("cannot write " + target + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Temporary files of writes a crash interrupted. */
+    private static void removeLeftovers(Path dir) throws IOException {
+        Path episodes = dir.resolve("episodes");
+        if (!Files.isDirectory(episodes)) {
+            return;
+        }
+        try (Stream<Path> files = Files.walk(episodes)) {
+            for (Path p : files.filter(f -> f.toString().endsWith(".tmp")).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+}

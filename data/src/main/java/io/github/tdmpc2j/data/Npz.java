@@ -1,0 +1,172 @@
+package io.github.tdmpc2j.data;
+
+import java.io.BufferedOutputStream;
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
+import java.util.zip.ZipOutputStream;
+
+/**
+ * numpy's NPZ format (a zip of {@code .npy} files, format version 1.0), as {@code numpy.load} reads it. Writes
+ * compressed entries, like {@code numpy.savez_compressed}.
+ */
+public final class Npz {
+    private static final byte[] MAGIC = {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y'};
+    private static final Pattern DESCR = Pattern.compile("'descr':\\s*'([^']+)'");
+    private static final Pattern ORDER = Pattern.compile("'fortran_order':\\s*(True|False)");
+    private static final Pattern SHAPE = Pattern.compile("'shape':\\s*\\(([^)]*)\\)");
+
+    private Npz() {
+    }
+
+    public static void write(Path file, Map<String, NpyArray> arrays) throws IOException {
+        try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(file));
+                ZipOutputStream zip = new ZipOutputStream(out)) {
+            for (Map.Entry<String, NpyArray> e : arrays.entrySet()) {
+                zip.putNextEntry(new ZipEntry(e.getKey() + ".npy"));
+                writeNpy(zip, e.getValue());
+                zip.closeEntry();
+            }
+        }
+    }
+
+    public static Map<String, NpyArray> read(Path file) throws IOException {
+        Map<String, NpyArray> arrays = new LinkedHashMap<>();
+        try (ZipFile zip = new ZipFile(file.toFile())) {
+            var entries = zip.entries();
+            while (entries.hasMoreElements()) {
+                ZipEntry e = entries.nextElement();
+                if (!e.getName().endsWith(".npy")) {
+                    continue;
+                }
+                try (InputStream in = zip.getInputStream(e)) {
+                    arrays.put(e.getName().substring(0, e.getName().length() - 4), readNpy(in, file + ":" + e.getName()));
+                }
+            }
+        }
+        return arrays;
+    }
+
+    static void writeNpy(OutputStream out, NpyArray a) throws IOException {
+        StringBuilder shape = new StringBuilder("(");
+        for (int d : a.shape()) {
+            shape.append(d).append(", ");
+        }
+        if (a.shape().length > 1) {
+            shape.setLength(shape.length() - 2);
+        } else if (a.shape().length == 1) {
+            shape.setLength(shape.length() - 1);
+        }
+        shape.append(")");
+        String dict = "{'descr': '" + a.dtype() + "', 'fortran_order': False, 'shape': " + shape + ", }";
+        int unpadded = MAGIC.length + 2 + 2 + dict.length() + 1;
+        int pad = (64 - unpadded % 64) % 64;
+        String header = dict + " ".repeat(pad) + "\n";
+        out.write(MAGIC);
+        out.write(1);
+        out.write(0);
+        out.write(header.length() & 0xff);
+        out.write((header.length() >> 8) & 0xff);
+        out.write(header.getBytes(StandardCharsets.US_ASCII));
+        ByteBuffer buf = ByteBuffer.allocate(a.count() * a.itemSize()).order(ByteOrder.LITTLE_ENDIAN);
+        switch (a.dtype()) {
+            case "<f4" -> buf.asFloatBuffer().put(a.floats());
+            case "<i4" -> buf.asIntBuffer().put(a.ints());
+            case "<i8" -> buf.asLongBuffer().put(a.longs());
+            default -> {
+                for (boolean b : a.booleans()) {
+                    buf.put((byte) (b ? 1 : 0));
+                }
+            }
+        }
+        out.write(buf.array());
+    }
+
+    static NpyArray readNpy(InputStream raw, String where) throws IOException {
+        DataInputStream in = new DataInputStream(raw);
+        byte[] magic = new byte[6];
+        in.readFully(magic);
+        if (!java.util.Arrays.equals(magic, MAGIC)) {
+            throw new IOException(where + " is not a .npy array");
+        }
+        int major = in.readUnsignedByte();
+        in.readUnsignedByte();
+        int headerLength;
+        if (major == 1) {
+            headerLength = in.readUnsignedByte() | (in.readUnsignedByte() << 8);
+        } else {
+            byte[] b = new byte[4];
+            in.readFully(b);
+            headerLength = ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN).getInt();
+        }
+        byte[] headerBytes = new byte[headerLength];
+        in.readFully(headerBytes);
+        String header = new String(headerBytes, StandardCharsets.US_ASCII);
+        String dtype = group(DESCR, header, where);
+        if ("True".equals(group(ORDER, header, where))) {
+            throw new IOException(where + " is in Fortran order, which this reader does not take");
+        }
+        String dims = group(SHAPE, header, where).trim();
+        int[] shape = dims.isEmpty() ? new int[0]
+                : java.util.Arrays.stream(dims.split(",")).map(String::trim).filter(s -> !s.isEmpty())
+                        .mapToInt(Integer::parseInt).toArray();
+        int n = 1;
+        for (int d : shape) {
+            n *= d;
+        }
+        String normalized = dtype.equals("<?") || dtype.equals("|?") ? "|b1" : dtype;
+        int itemSize = switch (normalized) {
+            case "<f4", "<i4" -> 4;
+            case "|b1", "|u1" -> 1;
+            case "<i8" -> 8;
+            default -> throw new IOException(where + " has dtype " + dtype + ", which this reader does not take");
+        };
+        byte[] body = new byte[n * itemSize];
+        in.readFully(body);
+        ByteBuffer buf = ByteBuffer.wrap(body).order(ByteOrder.LITTLE_ENDIAN);
+        return switch (normalized) {
+            case "<f4" -> {
+                float[] v = new float[n];
+                buf.asFloatBuffer().get(v);
+                yield NpyArray.of(v, shape);
+            }
+            case "<i4" -> {
+                int[] v = new int[n];
+                buf.asIntBuffer().get(v);
+                yield NpyArray.of(v, shape);
+            }
+            case "<i8" -> {
+                long[] v = new long[n];
+                buf.asLongBuffer().get(v);
+                yield NpyArray.of(v, shape);
+            }
+            default -> {
+                boolean[] v = new boolean[n];
+                for (int i = 0; i < n; i++) {
+                    v[i] = body[i] != 0;
+                }
+                yield NpyArray.of(v, shape);
+            }
+        };
+    }
+
+    private static String group(Pattern p, String header, String where) throws IOException {
+        Matcher m = p.matcher(header);
+        if (!m.find()) {
+            throw new IOException(where + " has a malformed .npy header: " + header.trim());
+        }
+        return m.group(1);
+    }
+}

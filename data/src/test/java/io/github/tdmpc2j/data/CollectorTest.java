@@ -1,0 +1,169 @@
+package io.github.tdmpc2j.data;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.github.tdmpc2j.spi.EnvRegistry;
+import io.github.tdmpc2j.spi.agent.Agents;
+import io.github.tdmpc2j.spi.agent.Episode;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class CollectorTest {
+    private static final List<String> TASKS = List.of("classic/pendulum", "point/reach");
+
+    private static int collect(EnvRegistry registry, Path out, int episodes, int workers) {
+        Collector c = new Collector(registry, TASKS, "random");
+        return c.collect(out, episodes, workers, 7,
+                w -> Agents.find("random").create(c.agentContext(Map.of(), 100 + w)), null);
+    }
+
+    @Test
+    void writesPaddedEpisodesOfTwoDomainsAndReadsThemBack(@TempDir Path out) {
+        try (EnvRegistry registry = EnvRegistry.discover()) {
+            assertThat(collect(registry, out, 3, 2)).isEqualTo(6);
+            DatasetReader reader = new DatasetReader(out);
+            DatasetIndex index = reader.index();
+            assertThat(index.observationSize()).isEqualTo(4);
+            assertThat(index.actionSize()).isEqualTo(2);
+            assertThat(index.actionMasks().get(0)).containsExactly(1f, 0f);
+            assertThat(index.actionMasks().get(1)).containsExactly(1f, 1f);
+            assertThat(reader.episodeFiles(0)).hasSize(3);
+
+            List<Episode> episodes = reader.readAll();
+            assertThat(episodes).hasSize(6);
+            Episode pendulum = episodes.get(0);
+            assertThat(pendulum.task()).isZero();
+            assertThat(pendulum.length()).isEqualTo(200);
+            assertThat(pendulum.observations()[0]).hasSize(4);
+            assertThat(pendulum.observations()[0][3]).isZero(); // padding
+            for (float[] a : pendulum.actions()) {
+                assertThat(a[1]).isZero(); // outside the mask
+                assertThat(a[0]).isBetween(-1f, 1f);
+            }
+            Episode point = episodes.get(3);
+            assertThat(point.task()).isEqualTo(1);
+            assertThat(point.length()).isBetween(1, 30);
+            if (point.terminated()) {
+                assertThat(point.success()[point.length() - 1]).isTrue();
+            }
+        }
+    }
+
+    @Test
+    void theSameSeedsGiveTheSameEpisodesWhateverTheWorkerCount(@TempDir Path dir) {
+        try (EnvRegistry registry = EnvRegistry.discover()) {
+            collect(registry, dir.resolve("one"), 2, 1);
+            collect(registry, dir.resolve("two"), 2, 2);
+            List<Episode> a = new DatasetReader(dir.resolve("one")).readAll();
+            List<Episode> b = new DatasetReader(dir.resolve("two")).readAll();
+            for (int i = 0; i < a.size(); i++) {
+                assertThat(b.get(i).observations()[0]).containsExactly(a.get(i).observations()[0]);
+            }
+        }
+    }
+
+    @Test
+    void resumingSkipsWrittenEpisodesAndDropsHalfWrittenFiles(@TempDir Path out) throws IOException {
+        try (EnvRegistry registry = EnvRegistry.discover()) {
+            collect(registry, out, 2, 1);
+            Path first = DatasetLayout.episode(out, "classic/pendulum", 0);
+            long before = Files.getLastModifiedTime(first).toMillis();
+            Path partial = first.resolveSibling("episode-000002.npz12345.tmp");
+            Files.writeString(partial, "half an episode");
+            Files.delete(DatasetLayout.episode(out, "point/reach", 1));
+
+            assertThat(collect(registry, out, 3, 2)).isEqualTo(3); // point #1, and #2 of both tasks
+            assertThat(Files.exists(partial)).isFalse();
+            assertThat(Files.getLastModifiedTime(first).toMillis()).isEqualTo(before);
+            assertThat(new DatasetReader(out).readAll()).hasSize(6);
+            assertThat(collect(registry, out, 3, 2)).isZero();
+        }
+    }
+
+    @Test
+    void anotherTaskListOrACorruptFileIsATypedError(@TempDir Path out) throws IOException {
+        try (EnvRegistry registry = EnvRegistry.discover()) {
+            collect(registry, out, 1, 1);
+            Collector other = new Collector(registry, List.of("point/reach"), "random");
+            assertThatThrownBy(() -> other.collect(out, 1, 1, 0,
+                    w -> Agents.find("random").create(other.agentContext(Map.of(), 0)), null))
+                    .isInstanceOf(DatasetException.class).hasMessageContaining("other tasks");
+            Path f = DatasetLayout.episode(out, "point/reach", 0);
+            byte[] bytes = Files.readAllBytes(f);
+            Files.write(f, java.util.Arrays.copyOf(bytes, bytes.length / 2));
+            assertThatThrownBy(() -> new DatasetReader(out).read(f)).isInstanceOf(DatasetException.class)
+                    .hasMessageContaining("delete it");
+            assertThatThrownBy(() -> new DatasetReader(out.resolve("nothing"))).isInstanceOf(DatasetException.class)
+                    .hasMessageContaining("tdmpc2j collect");
+        }
+    }
+
+    @Test
+    void numpyReadsTheDatasetWithNoCodeOfOurs(@TempDir Path out) throws Exception {
+        Path python = PythonWithNumpy.find();
+        if (python == null) {
+            System.out.println("SKIPPED numpyReadsTheDatasetWithNoCodeOfOurs: no Python with numpy found ("
+                    + PythonWithNumpy.WHERE + "); ./scripts/test makes one");
+            org.junit.jupiter.api.Assumptions.assumeTrue(false, "no Python with numpy");
+        }
+        try (EnvRegistry registry = EnvRegistry.discover()) {
+            collect(registry, out, 2, 2);
+        }
+        String script = String.join("\n",
+                "import json, glob, sys, numpy as np",
+                "root = sys.argv[1]",
+                "index = json.load(open(root + '/dataset.json'))",
+                "files = sorted(glob.glob(root + '/episodes/*/*/episode-*.npz'))",
+                "total = 0.0",
+                "for f in files:",
+                "    ep = np.load(f)",
+                "    t = ep['action'].shape[0]",
+                "    assert ep['observation'].shape == (t + 1, index['observationSize'])",
+                "    assert ep['observation'].dtype == np.float32 and ep['terminated'].dtype == np.bool_",
+                "    total += float(ep['reward'].astype(np.float64).sum())",
+                "print(len(files), [t['id'] for t in index['tasks']], '%.3f' % total)");
+        Path py = out.resolve("read.py");
+        Files.writeString(py, script);
+        Process p = new ProcessBuilder(python.toString(), py.toString(), out.toString()).redirectErrorStream(true).start();
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        String printed = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+        assertThat(p.exitValue()).as(printed).isZero();
+
+        double javaTotal = 0;
+        for (Episode e : new DatasetReader(out).readAll()) {
+            for (float r : e.rewards()) {
+                javaTotal += r;
+            }
+        }
+        assertThat(printed).isEqualTo("4 ['classic/pendulum', 'point/reach'] " + String.format("%.3f", javaTotal));
+    }
+
+    /** Finds a Python that has numpy: the project's Python environments, else python3. */
+    static final class PythonWithNumpy {
+        static final String WHERE = "TDMPC2J_VENVS or ~/.cache/tdmpc2j/venvs/{gymnasium,dmc}, python3";
+
+        static Path find() {
+            String venvs = System.getenv().getOrDefault("TDMPC2J_VENVS",
+                    System.getProperty("user.home") + "/.cache/tdmpc2j/venvs");
+            for (String candidate : List.of(venvs + "/gymnasium/bin/python", venvs + "/dmc/bin/python", "python3")) {
+                try {
+                    Process p = new ProcessBuilder(candidate, "-c", "import numpy").redirectErrorStream(true).start();
+                    if (p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0) {
+                        return Path.of(candidate);
+                    }
+                } catch (IOException | InterruptedException e) {
+                    // not this one
+                }
+            }
+            return null;
+        }
+    }
+}
