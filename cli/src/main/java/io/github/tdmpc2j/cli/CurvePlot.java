@@ -1,0 +1,45 @@
+package io.github.tdmpc2j.cli;
+
+import io.github.tdmpc2j.spi.TdmpcException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
+import java.util.Map;
+import org.jfree.chart.ChartFactory;
+import org.jfree.chart.ChartUtils;
+import org.jfree.chart.JFreeChart;
+import org.jfree.chart.plot.PlotOrientation;
+import org.jfree.data.xy.XYSeries;
+import org.jfree.data.xy.XYSeriesCollection;
+
+/** Learning curves as PNG files (headless). */
+final class CurvePlot {
+    record Point(double x, double y) {
+    }
+
+    private CurvePlot() {
+    }
+
+    /** One chart with a line per named series; written to a temporary file and renamed. */
+    static void write(Path png, String title, String xLabel, String yLabel, Map<String, List<Point>> series) {
+        System.setProperty("java.awt.headless", "true");
+        XYSeriesCollection data = new XYSeriesCollection();
+        series.forEach((name, points) -> {
+            XYSeries s = new XYSeries(name, false, true);
+            points.forEach(p -> s.add(p.x(), p.y()));
+            data.addSeries(s);
+        });
+        JFreeChart chart = ChartFactory.createXYLineChart(title, xLabel, yLabel, data, PlotOrientation.VERTICAL,
+                series.size() > 1, false, false);
+        try {
+            Files.createDirectories(png.toAbsolutePath().getParent());
+            Path tmp = Files.createTempFile(png.toAbsolutePath().getParent(), png.getFileName().toString(), ".tmp");
+            ChartUtils.saveChartAsPNG(tmp.toFile(), chart, 900, 540);
+            Files.move(tmp, png, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            throw new TdmpcException("cannot write the plot " + png + ": " + e.getMessage(), e);
+        }
+    }
+}

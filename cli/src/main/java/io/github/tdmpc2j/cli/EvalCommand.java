@@ -1,0 +1,96 @@
+package io.github.tdmpc2j.cli;
+
+import io.github.tdmpc2j.spi.Env;
+import io.github.tdmpc2j.spi.EnvOptions;
+import io.github.tdmpc2j.spi.EnvRegistry;
+import io.github.tdmpc2j.spi.MultitaskEnv;
+import io.github.tdmpc2j.spi.TaskSpec;
+import io.github.tdmpc2j.spi.TdmpcException;
+import io.github.tdmpc2j.spi.agent.Agent;
+import io.github.tdmpc2j.spi.agent.AgentContext;
+import io.github.tdmpc2j.spi.agent.Agents;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code tdmpc2j eval}: returns and success rates of a checkpoint, per task. */
+@Command(name = "eval", description = "Evaluate a checkpoint: mean return and success rate per task, as a table and CSV.")
+final class EvalCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--checkpoint", required = true, description = "checkpoint folder")
+    Path checkpoint;
+
+    static final class Target {
+        @Option(names = "--task", required = true, description = "a single-task checkpoint's task")
+        String task;
+
+        @Option(names = "--set", required = true, description = "a multitask checkpoint's task set (mt30, mt80, ...)")
+        String set;
+    }
+
+    @ArgGroup(exclusive = true, multiplicity = "1")
+    Target target;
+
+    @Option(names = "--episodes", defaultValue = "10", description = "episodes per task (default ${DEFAULT-VALUE})")
+    int episodes;
+
+    @Option(names = "--agent", defaultValue = "tdmpc2", description = "the agent that wrote the checkpoint (default ${DEFAULT-VALUE})")
+    String agent;
+
+    @Option(names = "--seed", defaultValue = "1000", description = "seed of the first episode (default ${DEFAULT-VALUE})")
+    long seed;
+
+    @Option(names = "--csv", description = "CSV file (default: eval-results.csv in the checkpoint folder)")
+    Path csv;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        if (!Files.isDirectory(checkpoint)) {
+            throw new TdmpcException("no checkpoint folder at " + checkpoint);
+        }
+        try (EnvRegistry registry = EnvRegistry.discover()) {
+            List<String> ids = target.task != null ? List.of(registry.resolve(target.task).id())
+                    : registry.taskSet(target.set);
+            List<Env> envs = new ArrayList<>();
+            try {
+                for (String id : ids) {
+                    envs.add(registry.make(id, EnvOptions.seeded(seed)));
+                }
+                AgentContext context = ids.size() == 1 ? AgentContext.single(envs.get(0).spec(), Map.of(), seed)
+                        : AgentContext.multitask(new MultitaskEnv(envs), Map.of(), seed);
+                int pad = context.observationSize();
+                Path csvFile = csv != null ? csv : checkpoint.resolve("eval-results.csv");
+                try (Agent a = Agents.find(agent).create(context);
+                        CsvLog log = new CsvLog(csvFile, List.of("task", "episodes", "mean_return", "success_rate"))) {
+                    a.load(checkpoint);
+                    out.printf("%-40s %8s %12s %8s%n", "TASK", "EPISODES", "RETURN", "SUCCESS");
+                    for (int t = 0; t < envs.size(); t++) {
+                        TaskSpec s = envs.get(t).spec();
+                        Evaluator.Result r = Evaluator.run(a, envs.get(t), t, episodes, seed, pad);
+                        out.printf(Locale.ROOT, "%-40s %8d %12.1f %8s%n", s.id(), r.episodes(), r.meanReturn(),
+                                r.hasSuccess() ? String.format(Locale.ROOT, "%.0f%%", 100 * r.successRate()) : "-");
+                        out.flush();
+                        log.row(s.id(), r.episodes(), r.meanReturn(), r.hasSuccess() ? r.successRate() : "");
+                    }
+                    out.println("results: " + csvFile);
+                }
+            } finally {
+                envs.forEach(Env::close);
+            }
+            return 0;
+        }
+    }
+}

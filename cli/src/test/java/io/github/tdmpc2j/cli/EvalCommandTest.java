@@ -1,0 +1,38 @@
+package io.github.tdmpc2j.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.tdmpc2j.spi.EnvRegistry;
+import io.github.tdmpc2j.spi.agent.Agent;
+import io.github.tdmpc2j.spi.agent.AgentContext;
+import io.github.tdmpc2j.spi.agent.Agents;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class EvalCommandTest {
+    @Test
+    void evaluatesACheckpointAndWritesCsv(@TempDir Path dir) throws Exception {
+        try (EnvRegistry registry = EnvRegistry.discover();
+                Agent agent = Agents.find("random").create(AgentContext.single(
+                        registry.resolve("classic/pendulum"), Map.of(), 0))) {
+            agent.save(dir);
+        }
+        TasksCommandTest.Run r = TasksCommandTest.run("eval", "--checkpoint", dir.toString(), "--task", "pendulum-v1",
+                "--agent", "random", "--episodes", "3");
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.out()).containsPattern("classic/pendulum\\s+3\\s+-\\d+\\.\\d\\s+-");
+        String csv = Files.readString(dir.resolve("eval-results.csv"));
+        assertThat(csv).startsWith("task,episodes,mean_return,success_rate\nclassic/pendulum,3,-");
+    }
+
+    @Test
+    void aMissingCheckpointIsAClearError(@TempDir Path dir) {
+        TasksCommandTest.Run r = TasksCommandTest.run("eval", "--checkpoint", dir.resolve("none").toString(), "--task",
+                "classic/pendulum");
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err()).contains("no checkpoint folder");
+    }
+}
