@@ -58,7 +58,7 @@ final class Progress {
         }
         out.println(line);
         out.flush();
-        lastDrawNanos = 0;
+        lastDrawNanos = System.nanoTime();
     }
 
     void finish() {

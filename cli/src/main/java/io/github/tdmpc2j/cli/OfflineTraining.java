@@ -1,0 +1,115 @@
+package io.github.tdmpc2j.cli;
+
+import io.github.tdmpc2j.data.DatasetIndex;
+import io.github.tdmpc2j.data.DatasetReader;
+import io.github.tdmpc2j.spi.Env;
+import io.github.tdmpc2j.spi.EnvOptions;
+import io.github.tdmpc2j.spi.EnvRegistry;
+import io.github.tdmpc2j.spi.TaskSpec;
+import io.github.tdmpc2j.spi.TdmpcException;
+import io.github.tdmpc2j.spi.agent.Agent;
+import io.github.tdmpc2j.spi.agent.AgentContext;
+import io.github.tdmpc2j.spi.agent.AgentProvider;
+import io.github.tdmpc2j.spi.agent.Agents;
+import io.github.tdmpc2j.spi.agent.Episode;
+import io.github.tdmpc2j.spi.agent.OfflineLearner;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Offline multitask training, as the reference's offline trainer does it: the agent learns from a collected
+ * dataset only, and is evaluated on every task of the set at each evaluation.
+ */
+final class OfflineTraining {
+    private OfflineTraining() {
+    }
+
+    static int run(EnvRegistry registry, RunConfig cfg, String set, Path data, Path out, boolean resume,
+            PrintWriter console, boolean terminal) {
+        DatasetReader reader = new DatasetReader(data);
+        DatasetIndex index = reader.index();
+        List<String> ids = registry.taskSet(set);
+        if (!ids.equals(index.taskIds())) {
+            throw new TdmpcException("the dataset in " + data + " holds the tasks " + index.taskIds()
+                    + ", not those of the set '" + set + "' " + ids + "; collect it with --set " + set);
+        }
+        long seed = cfg.getLong("seed");
+        long total = cfg.getLong("steps");
+        long evalFreq = cfg.getLong("eval_freq");
+        int evalEpisodes = (int) cfg.getLong("eval_episodes");
+        cfg.set("task", set);
+        RunFolder run = resume ? RunFolder.resume(out, set, seed) : RunFolder.create(out, set, seed);
+        AgentProvider provider = Agents.find(cfg.get("agent"));
+        List<TaskSpec> specs = ids.stream().map(registry::resolve).toList();
+        AgentContext context = new AgentContext(specs, index.observationSize(), index.actionSize(),
+                index.actionMasks(), cfg.agentParams(), seed);
+        List<Env> evalEnvs = new ArrayList<>();
+        try (Agent agent = provider.create(context)) {
+            if (!(agent instanceof OfflineLearner learner)) {
+                throw new TdmpcException("the agent '" + provider.name() + "' cannot learn offline from a dataset");
+            }
+            for (String id : ids) {
+                evalEnvs.add(registry.make(id, EnvOptions.seeded(seed)));
+            }
+            List<Episode> episodes = reader.readAll();
+            if (episodes.isEmpty()) {
+                throw new TdmpcException(data + " holds no episodes yet; run `tdmpc2j collect` into it");
+            }
+            episodes.forEach(learner::addEpisode);
+            long step = 0;
+            double prior = 0;
+            if (resume) {
+                agent.load(run.checkpoint());
+                RunFolder.State state = run.loadState();
+                step = state.step();
+                prior = state.seconds();
+                RunFolder.truncateAfter(run.evalCsv(), step);
+            }
+            cfg.write(run.config());
+            console.printf("offline training of %s on %d tasks from %d episodes (%s) for %d updates; run folder %s%n",
+                    provider.name(), ids.size(), episodes.size(), data, total, run.dir());
+            List<String> columns = new ArrayList<>(List.of("step", "task", "mean_return", "success_rate", "elapsed_s"));
+            Map<String, List<CurvePlot.Point>> curves = new LinkedHashMap<>();
+            long start = System.nanoTime();
+            Progress bar = new Progress(console, terminal, step, total, 30);
+            try (CsvLog evalLog = new CsvLog(run.evalCsv(), columns)) {
+                while (true) {
+                    if (step % evalFreq == 0 || step >= total) {
+                        double elapsed = prior + (System.nanoTime() - start) / 1e9;
+                        StringBuilder line = new StringBuilder("eval at update " + step + ":");
+                        for (int t = 0; t < evalEnvs.size(); t++) {
+                            Evaluator.Result r = Evaluator.run(agent, evalEnvs.get(t), t, evalEpisodes,
+                                    1_000_000L + seed * 1000, index.observationSize());
+                            String id = ids.get(t);
+                            evalLog.row(step, id, r.meanReturn(), r.hasSuccess() ? r.successRate() : "", elapsed);
+                            curves.computeIfAbsent(id, k -> new ArrayList<>()).add(new CurvePlot.Point(step, r.meanReturn()));
+                            line.append(String.format(Locale.ROOT, " %s %.1f", id, r.meanReturn()));
+                        }
+                        bar.println(line.toString());
+                        CurvePlot.write(run.curve(), provider.name() + " offline on " + set, "updates",
+                                "evaluation return", curves);
+                        agent.save(run.checkpoint());
+                        run.saveState(new RunFolder.State(step, 0, elapsed));
+                    }
+                    if (step >= total) {
+                        break;
+                    }
+                    learner.update();
+                    step++;
+                    bar.update(step);
+                }
+            }
+            bar.finish();
+            console.printf("done: %d updates; results in %s%n", step, run.dir());
+            console.flush();
+            return 0;
+        } finally {
+            evalEnvs.forEach(Env::close);
+        }
+    }
+}

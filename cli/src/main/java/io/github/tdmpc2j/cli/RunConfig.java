@@ -1,0 +1,124 @@
+package io.github.tdmpc2j.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.github.tdmpc2j.spi.TdmpcException;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The settings of a run as flat {@code key: value} pairs under the TD-MPC2 reference's names. Layers, later ones
+ * winning: the trainer's defaults, a YAML file ({@code --config}), command-line options, {@code --set-param}
+ * pairs. Trainer keys ({@link #TRAINER_KEYS}) are the command's; every other key goes to the agent, which rejects
+ * the ones it does not know.
+ */
+final class RunConfig {
+    static final Set<String> TRAINER_KEYS = Set.of("steps", "eval_freq", "eval_episodes", "seed", "task", "agent");
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+
+    private final Map<String, String> values = new LinkedHashMap<>();
+
+    RunConfig(Map<String, String> defaults) {
+        values.putAll(defaults);
+    }
+
+    /** Adds every top-level scalar of a YAML mapping. */
+    RunConfig file(Path yaml) {
+        if (yaml == null) {
+            return this;
+        }
+        JsonNode root;
+        try {
+            root = YAML.readTree(Files.readString(yaml, StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new TdmpcException("cannot read the config file " + yaml + ": " + e.getMessage(), e);
+        }
+        if (root == null || !root.isObject()) {
+            throw new TdmpcException(yaml + " must be a YAML mapping of key: value pairs");
+        }
+        for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext();) {
+            Map.Entry<String, JsonNode> e = it.next();
+            if (!e.getValue().isValueNode()) {
+                throw new TdmpcException(yaml + ": '" + e.getKey() + "' must be a single value");
+            }
+            values.put(e.getKey(), e.getValue().asText());
+        }
+        return this;
+    }
+
+    RunConfig set(String key, Object value) {
+        if (value != null) {
+            values.put(key, String.valueOf(value));
+        }
+        return this;
+    }
+
+    /** {@code key=value} pairs, as given to --set-param. */
+    RunConfig pairs(List<String> pairs) {
+        if (pairs == null) {
+            return this;
+        }
+        for (String p : pairs) {
+            int eq = p.indexOf('=');
+            if (eq <= 0) {
+                throw new TdmpcException("--set-param takes key=value, got '" + p + "'");
+            }
+            values.put(p.substring(0, eq).trim(), p.substring(eq + 1).trim());
+        }
+        return this;
+    }
+
+    String get(String key) {
+        String v = values.get(key);
+        if (v == null) {
+            throw new TdmpcException("the run needs a value for '" + key + "'");
+        }
+        return v;
+    }
+
+    long getLong(String key) {
+        try {
+            return Long.parseLong(get(key));
+        } catch (NumberFormatException e) {
+            throw new TdmpcException("'" + key + "' must be a whole number, got '" + get(key) + "'");
+        }
+    }
+
+    /** Everything that is not a trainer key: the agent's parameters. */
+    Map<String, String> agentParams() {
+        Map<String, String> p = new LinkedHashMap<>();
+        values.forEach((k, v) -> {
+            if (!TRAINER_KEYS.contains(k)) {
+                p.put(k, v);
+            }
+        });
+        return p;
+    }
+
+    Map<String, String> all() {
+        return Map.copyOf(values);
+    }
+
+    void write(Path file) {
+        try {
+            Files.createDirectories(file.toAbsolutePath().getParent());
+            StringBuilder sb = new StringBuilder("# the resolved settings of this run\n");
+            values.forEach((k, v) -> sb.append(k).append(": ").append(quote(v)).append('\n'));
+            Files.writeString(file, sb.toString(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new TdmpcException("cannot write " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static String quote(String v) {
+        return v.matches("[A-Za-z0-9_.+\\-/]+") ? v : "'" + v.replace("'", "''") + "'";
+    }
+}
