@@ -20,7 +20,8 @@ import picocli.CommandLine.Command;
         description = "TD-MPC2 and its task suites on the JVM.%n"
                 + "Extra plug-in jars: set TDMPC2J_PLUGINS to jars or folders of jars, separated by '"
                 + "${sys:path.separator}'.",
-        subcommands = {TasksCommand.class, AgentsCommand.class, TrainCommand.class, CollectCommand.class, EvalCommand.class,
+        subcommands = {TasksCommand.class, AgentsCommand.class, TrainCommand.class, EvalCommand.class, CollectCommand.class,
+            BenchCommand.class,
             CommandLine.HelpCommand.class})
 public final class Main {
     public static final String PLUGINS_ENV = "TDMPC2J_PLUGINS";

@@ -1,0 +1,211 @@
+package io.github.tdmpc2j.cli;
+
+import io.github.tdmpc2j.spi.EnvRegistry;
+import io.github.tdmpc2j.spi.TaskSpec;
+import io.github.tdmpc2j.spi.TdmpcException;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code tdmpc2j bench}: one agent over many tasks and seeds, one report. */
+@Command(name = "bench", description = {
+        "Cross-domain benchmark: train an agent on each task for each seed, then report the final score per task,",
+        "normalised per domain as the TD-MPC2 paper does (DMControl return / 10; Meta-World, ManiSkill, MyoSuite",
+        "success rate x 100), per-domain means, and the paper's published TD-MPC2 number at the same step count.",
+        "Writes report.md, report.csv and curves/TASK.png into the output folder."})
+final class BenchCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--tasks", split = ",", description = "task ids or aliases")
+    List<String> tasks;
+
+    @Option(names = "--set", description = "a named task set")
+    String set;
+
+    @Option(names = "--agent", defaultValue = "tdmpc2", description = "agent plug-in (default ${DEFAULT-VALUE})")
+    String agent;
+
+    @Option(names = "--steps", defaultValue = "100000", description = "agent steps per run (default ${DEFAULT-VALUE})")
+    long steps;
+
+    @Option(names = "--seeds", defaultValue = "1", description = "seeds per task (default ${DEFAULT-VALUE})")
+    int seeds;
+
+    @Option(names = "--eval-every", description = "evaluate every N steps (default: steps / 10)")
+    Long evalEvery;
+
+    @Option(names = "--eval-episodes", defaultValue = "3", description = "episodes per evaluation (default ${DEFAULT-VALUE})")
+    long evalEpisodes;
+
+    @Option(names = "--preset", description = "agent preset (paper or cpu)")
+    String preset;
+
+    @Option(names = "--set-param", description = "key=value for the agent, repeatable")
+    List<String> params;
+
+    @Option(names = "--out", description = "output folder (default runs/bench/TIMESTAMP)")
+    Path out;
+
+    record Row(String task, String domain, String metric, double mean, double std, double normalized, int seeds,
+            Double published, Long publishedStep, Double publishedNormalized) {
+    }
+
+    @Override
+    public Integer call() {
+        PrintWriter console = spec.commandLine().getOut();
+        if (steps <= 0 || seeds <= 0) {
+            throw new TdmpcException("--steps and --seeds must be positive");
+        }
+        Path dir = out != null ? out : Path.of("runs", "bench",
+                LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+        try (EnvRegistry registry = EnvRegistry.discover()) {
+            List<TaskSpec> specs = chosen(registry);
+            List<Row> rows = new ArrayList<>();
+            for (TaskSpec task : specs) {
+                List<Double> scores = new ArrayList<>();
+                Map<String, List<CurvePlot.Point>> curves = new LinkedHashMap<>();
+                boolean success = false;
+                for (int s = 1; s <= seeds; s++) {
+                    RunConfig cfg = new RunConfig(Map.of()).set("steps", steps).set("seed", s).set("agent", agent)
+                            .set("eval_freq", evalEvery != null ? evalEvery : Math.max(1, steps / 10))
+                            .set("eval_episodes", evalEpisodes).set("preset", preset).pairs(params)
+                            .set("task", task.id());
+                    RunFolder run = RunFolder.create(dir.resolve("runs").resolve(task.id()).resolve("seed-" + s),
+                            task.id(), s);
+                    StringWriter log = new StringWriter();
+                    OnlineRun.Result r;
+                    try (PrintWriter quiet = new PrintWriter(log)) {
+                        r = new OnlineRun(registry, task, cfg, run, false, quiet, false).run();
+                    }
+                    success = r.finalSuccess() != null;
+                    double score = success ? r.finalSuccess() : r.finalReturn();
+                    scores.add(score);
+                    List<CurvePlot.Point> curve = new ArrayList<>();
+                    for (int i = 0; i < r.evaluations().size(); i++) {
+                        double y = success ? r.successRates().get(i) : r.evaluations().get(i).y();
+                        curve.add(new CurvePlot.Point(r.evaluations().get(i).x(), normalize(task.id(), y, success)));
+                    }
+                    curves.put(agent + " seed " + s, curve);
+                    console.printf(Locale.ROOT, "%-36s seed %d: %s %.3f%n", task.id(), s,
+                            success ? "success rate" : "return", score);
+                    console.flush();
+                }
+                List<CurvePlot.Point> published = new ArrayList<>();
+                for (PublishedResults.Point p : PublishedResults.curve(task.id())) {
+                    if (p.step() <= steps) {
+                        published.add(new CurvePlot.Point(p.step(), normalize(task.id(), p.mean(), p.metric().equals("success"))));
+                    }
+                }
+                if (!published.isEmpty()) {
+                    curves.put("TD-MPC2 (published)", published);
+                }
+                CurvePlot.write(dir.resolve("curves").resolve(task.id().replace('/', '_') + ".png"), task.id(),
+                        "agent steps", "normalised score", curves);
+                double mean = scores.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
+                double var = scores.stream().mapToDouble(x -> (x - mean) * (x - mean)).sum() / Math.max(1, scores.size() - 1);
+                var pub = PublishedResults.at(task.id(), steps);
+                rows.add(new Row(task.id(), domainName(task.domain()), success ? "success" : "return", mean,
+                        scores.size() > 1 ? Math.sqrt(var) : 0, normalize(task.id(), mean, success), scores.size(),
+                        pub.map(PublishedResults.Point::mean).orElse(null), pub.map(PublishedResults.Point::step).orElse(null),
+                        pub.map(p -> normalize(task.id(), p.mean(), p.metric().equals("success"))).orElse(null)));
+            }
+            writeReports(dir, rows);
+            console.print(markdown(rows));
+            console.printf("report: %s%n", dir.resolve("report.md"));
+            console.flush();
+            return 0;
+        }
+    }
+
+    private List<TaskSpec> chosen(EnvRegistry registry) {
+        LinkedHashSet<String> ids = new LinkedHashSet<>();
+        if (set != null) {
+            ids.addAll(registry.taskSet(set));
+        }
+        if (tasks != null) {
+            tasks.forEach(t -> ids.add(registry.resolve(t).id()));
+        }
+        if (ids.isEmpty()) {
+            throw new TdmpcException("choose tasks with --tasks ID,... or --set NAME");
+        }
+        return ids.stream().map(registry::resolve).toList();
+    }
+
+    /** The paper's scale: DMControl returns / 10 (0 to 100), success rates x 100; other domains unchanged. */
+    static double normalize(String id, double value, boolean success) {
+        if (success) {
+            return 100 * value;
+        }
+        String domain = id.substring(0, id.indexOf('/'));
+        return domain.equals("dmc") || domain.equals("dmc-python") ? value / 10 : value;
+    }
+
+    static String domainName(String domain) {
+        return switch (domain) {
+            case "dmc", "dmc-python" -> "DMControl";
+            case "metaworld" -> "Meta-World";
+            case "myosuite" -> "MyoSuite";
+            case "maniskill" -> "ManiSkill";
+            default -> domain;
+        };
+    }
+
+    static String markdown(List<Row> rows) {
+        StringBuilder sb = new StringBuilder();
+        sb.append("| task | domain | seeds | score | normalised | TD-MPC2 published (step) |\n");
+        sb.append("|---|---|---:|---:|---:|---:|\n");
+        for (Row r : rows) {
+            sb.append(String.format(Locale.ROOT, "| %s | %s | %d | %.3g ± %.2g %s | %.1f | %s |%n", r.task(), r.domain(),
+                    r.seeds(), r.mean(), r.std(), r.metric(), r.normalized(),
+                    r.publishedNormalized() == null ? "-"
+                            : String.format(Locale.ROOT, "%.1f (%d)", r.publishedNormalized(), r.publishedStep())));
+        }
+        Map<String, List<Row>> byDomain = new LinkedHashMap<>();
+        rows.forEach(r -> byDomain.computeIfAbsent(r.domain(), k -> new ArrayList<>()).add(r));
+        sb.append("\n| domain | tasks | mean normalised score | TD-MPC2 published mean (same tasks) |\n");
+        sb.append("|---|---:|---:|---:|\n");
+        byDomain.forEach((d, list) -> {
+            double ours = list.stream().mapToDouble(Row::normalized).average().orElse(Double.NaN);
+            List<Row> withPub = list.stream().filter(r -> r.publishedNormalized() != null).toList();
+            String pub = withPub.size() == list.size()
+                    ? String.format(Locale.ROOT, "%.1f", withPub.stream().mapToDouble(Row::publishedNormalized).average().orElse(Double.NaN))
+                    : "-";
+            sb.append(String.format(Locale.ROOT, "| %s | %d | %.1f | %s |%n", d, list.size(), ours, pub));
+        });
+        return sb.toString();
+    }
+
+    private static void writeReports(Path dir, List<Row> rows) {
+        try {
+            Files.createDirectories(dir);
+            Files.writeString(dir.resolve("report.md"), "# Benchmark report\n\n" + markdown(rows), StandardCharsets.UTF_8);
+            try (CsvLog csv = new CsvLog(dir.resolve("report.csv"), List.of("task", "domain", "metric", "mean", "std",
+                    "normalized", "seeds", "published", "published_step", "published_normalized"))) {
+                for (Row r : rows) {
+                    csv.row(r.task(), r.domain(), r.metric(), r.mean(), r.std(), r.normalized(), r.seeds(),
+                            r.published() == null ? "" : r.published(), r.publishedStep() == null ? "" : r.publishedStep(),
+                            r.publishedNormalized() == null ? "" : r.publishedNormalized());
+                }
+            }
+        } catch (IOException e) {
+            throw new TdmpcException("cannot write the report in " + dir + ": " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,72 @@
+package io.github.tdmpc2j.cli;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * TD-MPC2's published single-task results (mean over the authors' seeds at each logged step), from the logs they
+ * released with their code; {@code bench/published/make_table.py} builds the table.
+ */
+final class PublishedResults {
+    /** A published point: the mean return (DMControl) or success rate in [0, 1] (the other suites). */
+    record Point(long step, double mean, int seeds, String metric) {
+    }
+
+    private static final Map<String, List<Point>> TABLE = load();
+
+    private PublishedResults() {
+    }
+
+    /** The reference's name of one of our task ids ({@code metaworld/assembly} is {@code mw-assembly}). */
+    static String referenceName(String id) {
+        String domain = id.substring(0, id.indexOf('/'));
+        String name = id.substring(id.indexOf('/') + 1);
+        return switch (domain) {
+            case "metaworld" -> "mw-" + name;
+            case "myosuite" -> "myo-hand-" + name;
+            default -> name;
+        };
+    }
+
+    /** The published curve of a task (empty when the paper has none). */
+    static List<Point> curve(String id) {
+        return TABLE.getOrDefault(referenceName(id), List.of());
+    }
+
+    /** The published point at the largest logged step not beyond {@code step}. */
+    static Optional<Point> at(String id, long step) {
+        Point best = null;
+        for (Point p : curve(id)) {
+            if (p.step() <= step && (best == null || p.step() > best.step())) {
+                best = p;
+            }
+        }
+        return Optional.ofNullable(best);
+    }
+
+    private static Map<String, List<Point>> load() {
+        Map<String, List<Point>> table = new HashMap<>();
+        try (InputStream in = PublishedResults.class.getResourceAsStream("tdmpc2-published.csv");
+                BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+            r.readLine();
+            String line;
+            while ((line = r.readLine()) != null) {
+                String[] f = line.split(",");
+                table.computeIfAbsent(f[0], k -> new ArrayList<>())
+                        .add(new Point(Long.parseLong(f[2]), Double.parseDouble(f[3]), Integer.parseInt(f[4]), f[1]));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return table;
+    }
+}

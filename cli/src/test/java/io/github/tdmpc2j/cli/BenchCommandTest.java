@@ -1,0 +1,40 @@
+package io.github.tdmpc2j.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class BenchCommandTest {
+    @Test
+    void benchmarksSeedsAndWritesTheReport(@TempDir Path dir) throws Exception {
+        TasksCommandTest.Run r = TasksCommandTest.run("bench", "--tasks", "pendulum-v1", "--agent", "random",
+                "--steps", "400", "--seeds", "2", "--eval-every", "200", "--eval-episodes", "2", "--out", dir.toString());
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.out()).contains("classic/pendulum                     seed 1: return")
+                .contains("seed 2: return");
+        String md = Files.readString(dir.resolve("report.md"));
+        assertThat(md).containsPattern("\\| classic/pendulum \\| classic \\| 2 \\| -\\d");
+        assertThat(md).contains("| classic | 1 |");
+        assertThat(CsvLog.read(dir.resolve("report.csv"))).hasSize(1);
+        assertThat(Files.size(dir.resolve("curves").resolve("classic_pendulum.png"))).isGreaterThan(1000);
+        assertThat(dir.resolve("runs/classic/pendulum/seed-2/eval.csv")).exists();
+    }
+
+    @Test
+    void publishedNumbersAreTheMeansOverTheAuthorsSeeds() {
+        var p = PublishedResults.at("dmc/cartpole-swingup", 100_000).orElseThrow();
+        assertThat(p.mean()).isCloseTo(839.4, within(0.05));
+        assertThat(p.seeds()).isEqualTo(3);
+        assertThat(PublishedResults.at("dmc/cartpole-swingup", 150_000).orElseThrow().step()).isEqualTo(100_000);
+        assertThat(PublishedResults.referenceName("metaworld/assembly")).isEqualTo("mw-assembly");
+        assertThat(PublishedResults.referenceName("myosuite/reach-hard")).isEqualTo("myo-hand-reach-hard");
+        assertThat(PublishedResults.curve("metaworld/assembly").get(0).metric()).isEqualTo("success");
+        assertThat(PublishedResults.at("classic/pendulum", 100_000)).isEmpty();
+        assertThat(BenchCommand.normalize("dmc/walker-walk", 950, false)).isEqualTo(95.0);
+        assertThat(BenchCommand.normalize("metaworld/reach", 0.8, true)).isEqualTo(80.0);
+    }
+}
