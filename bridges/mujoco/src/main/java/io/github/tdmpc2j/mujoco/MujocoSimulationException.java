@@ -1,0 +1,21 @@
+package io.github.tdmpc2j.mujoco;
+
+import java.util.Set;
+
+/**
+ * The simulation became unstable: MuJoCo found NaN, infinity or a huge value in qpos, qvel or qacc
+ * and reset the state to the model's default pose. The episode that was running is lost.
+ */
+public class MujocoSimulationException extends MujocoException {
+    private final transient Set<MjWarning> warnings;
+
+    public MujocoSimulationException(String message, Set<MjWarning> warnings) {
+        super(message);
+        this.warnings = Set.copyOf(warnings);
+    }
+
+    /** The warnings raised by the call that failed. */
+    public Set<MjWarning> warnings() {
+        return warnings;
+    }
+}

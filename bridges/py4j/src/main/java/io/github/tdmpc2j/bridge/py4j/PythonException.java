@@ -1,0 +1,46 @@
+package io.github.tdmpc2j.bridge.py4j;
+
+import java.util.Arrays;
+import java.util.List;
+
+/** An exception raised by Python code inside a worker, with the Python type, message and traceback. */
+public class PythonException extends BridgeException {
+    private static final int TRACEBACK_LINES_IN_MESSAGE = 8;
+
+    private final String domain;
+    private final String pythonType;
+    private final String pythonMessage;
+    private final String traceback;
+
+    public PythonException(String domain, String operation, String pythonType, String pythonMessage, String traceback) {
+        super("[" + domain + "] Python raised " + pythonType + " in " + operation + ": " + pythonMessage
+                + "\n" + lastLines(traceback, TRACEBACK_LINES_IN_MESSAGE));
+        this.domain = domain;
+        this.pythonType = pythonType;
+        this.pythonMessage = pythonMessage;
+        this.traceback = traceback;
+    }
+
+    public String domain() {
+        return domain;
+    }
+
+    /** The exception's class, module-qualified unless it is a builtin ({@code ValueError}). */
+    public String pythonType() {
+        return pythonType;
+    }
+
+    public String pythonMessage() {
+        return pythonMessage;
+    }
+
+    /** The whole Python traceback, as {@code traceback.format_exception} wrote it. */
+    public String traceback() {
+        return traceback;
+    }
+
+    static String lastLines(String text, int n) {
+        List<String> lines = Arrays.asList(text.strip().split("\n"));
+        return String.join("\n", lines.subList(Math.max(0, lines.size() - n), lines.size()));
+    }
+}

@@ -1,0 +1,138 @@
+package io.github.tdmpc2j.bridge.py4j;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * Makes a domain's virtual environment from its pinned requirements. Idempotent: a ready venv (marker matches)
+ * is left alone; a missing, half-made or outdated one is made again from scratch, the marker written last.
+ *
+ * <p>Python is {@code -Dtdmpc2j.python}, else {@code $TDMPC2J_PYTHON}, else {@code python3} on the PATH.
+ */
+public final class PythonSetup {
+    private static final Duration PIP_TIMEOUT = Duration.ofMinutes(30);
+
+    private final VenvLayout layout;
+    private final String python;
+
+    public PythonSetup(VenvLayout layout, String python) {
+        this.layout = layout;
+        this.python = python;
+    }
+
+    public static PythonSetup fromEnvironment() {
+        String python = System.getProperty("tdmpc2j.python", System.getenv("TDMPC2J_PYTHON"));
+        return new PythonSetup(VenvLayout.fromEnvironment(), python == null || python.isBlank() ? "python3" : python);
+    }
+
+    /**
+     * What {@link #ensure} did.
+     *
+     * @param installed true when the venv was made now, false when it was ready already
+     * @param detail    why it was made (missing, incomplete, outdated), empty when it was not
+     * @param packages  the pinned requirements the venv holds ({@code name==version})
+     */
+    public record Report(String domain, Path venv, boolean installed, String detail, List<String> packages) {
+        public Report {
+            packages = List.copyOf(packages);
+        }
+
+        @Override
+        public String toString() {
+            if (!installed) {
+                return domain + ": already ready at " + venv;
+            }
+            return domain + ": installed " + packages.size() + " pinned packages into " + venv + " because " + detail
+                    + (packages.isEmpty() ? "" : "\n  " + String.join(", ", packages));
+        }
+    }
+
+    /** Makes the domain's venv unless it is ready already. Prints pip's progress to the console. */
+    public Report ensure(String domain) {
+        return ensure(Requirements.of(domain));
+    }
+
+    /** As {@link #ensure(String)}, for the requirements given. */
+    public Report ensure(Requirements requirements) {
+        String domain = requirements.domain();
+        String hash = requirements.sha256();
+        Path venv = layout.venv(domain);
+        if (layout.isReady(domain, hash)) {
+            return new Report(domain, venv, false, "", requirements.packages());
+        }
+        String why = layout.whyNotReady(domain, hash);
+        try {
+            deleteTree(venv);
+            Files.createDirectories(venv.getParent());
+            run(List.of(python, "-m", "venv", venv.toString()), "create the venv (on Debian: apt-get install python3-venv)");
+            Path requirementsFile = Files.createTempFile("tdmpc2j-" + domain + "-", ".txt");
+            try {
+                Files.write(requirementsFile, requirements.content());
+                run(List.of(layout.python(domain).toString(), "-m", "pip", "install", "--disable-pip-version-check",
+                        "--no-input", "-r", requirementsFile.toString()), "install " + domain + "'s requirements");
+            } finally {
+                Files.deleteIfExists(requirementsFile);
+            }
+            Files.writeString(layout.marker(domain), hash + "\n", StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new SetupException("cannot make the Python environment " + venv + ": " + e.getMessage(), e);
+        }
+        return new Report(domain, venv, true, why, requirements.packages());
+    }
+
+    private void run(List<String> command, String purpose) throws IOException {
+        Process process = new ProcessBuilder(command).inheritIO().start();
+        try {
+            if (!process.waitFor(PIP_TIMEOUT.toMinutes(), TimeUnit.MINUTES)) {
+                process.destroyForcibly();
+                throw new SetupException("timed out after " + PIP_TIMEOUT.toMinutes() + " min trying to " + purpose
+                        + ": " + String.join(" ", command));
+            }
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
+            throw new SetupException("interrupted while trying to " + purpose);
+        }
+        if (process.exitValue() != 0) {
+            throw new SetupException("could not " + purpose + ": `" + String.join(" ", command) + "` exited with "
+                    + process.exitValue() + " (see its output above)");
+        }
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            List<Path> all = new ArrayList<>(paths.sorted(Comparator.reverseOrder()).toList());
+            for (Path p : all) {
+                Files.delete(p);
+            }
+        }
+    }
+
+    /** {@code PythonSetup DOMAIN...}: makes each domain's venv; exit code 1 on failure. */
+    public static void main(String[] args) {
+        if (args.length == 0) {
+            System.err.println("usage: PythonSetup DOMAIN... (domains: " + String.join(", ", Requirements.DOMAINS) + ")");
+            System.exit(2);
+        }
+        PythonSetup setup = fromEnvironment();
+        try {
+            for (String domain : args) {
+                System.out.println(setup.ensure(domain));
+            }
+        } catch (SetupException e) {
+            System.err.println("setup failed: " + e.getMessage());
+            System.exit(1);
+        }
+    }
+}

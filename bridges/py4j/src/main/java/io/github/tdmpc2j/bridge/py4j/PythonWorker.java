@@ -1,0 +1,314 @@
+package io.github.tdmpc2j.bridge.py4j;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.SocketTimeoutException;
+import java.nio.file.Files;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import javax.net.SocketFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import py4j.CallbackClient;
+import py4j.GatewayServer;
+import py4j.Py4JException;
+
+/**
+ * One Python worker process and the Py4J gateway to it.
+ *
+ * <p>Start-up: the JVM opens a gateway on a loopback port chosen at run time, guarded by a random token; it
+ * starts {@code python -m tdmpc2j_worker} in the domain's venv with the port and token in the environment; the
+ * worker opens its own loopback server, connects back and reports that server's port through {@link Handshake}.
+ * From then on Java calls the worker's {@link WorkerEndpoint}.
+ *
+ * <p>Failures: a Python exception arrives as a {@link PythonException} and the worker stays usable. A worker that
+ * dies, or does not answer within the call timeout, is stopped and every call after that fails at once with a
+ * {@link WorkerFailedException}. The worker ends when {@link #close()} is called, when this JVM exits (a shutdown
+ * hook), or when this JVM dies (the worker sees its stdin close).
+ */
+public final class PythonWorker implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(PythonWorker.class);
+    private static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final WorkerConfig config;
+    private final Process process;
+    private final GatewayServer server;
+    private final OutputLog output;
+    private final String command;
+    private WorkerEndpoint endpoint;
+    private String versions = "";
+    private volatile String failure;
+    private volatile boolean closed;
+
+    private PythonWorker(WorkerConfig config, Process process, GatewayServer server, OutputLog output, String command) {
+        this.config = config;
+        this.process = process;
+        this.server = server;
+        this.output = output;
+        this.command = command;
+    }
+
+    /** Starts a worker and waits until it has connected back. */
+    public static PythonWorker start(WorkerConfig config) {
+        return start(config, null);
+    }
+
+    /** As {@link #start(WorkerConfig)}; a non-null {@code tokenForWorker} hands the worker a wrong token (tests). */
+    static PythonWorker start(WorkerConfig config, String tokenForWorker) {
+        if (!Files.isExecutable(config.python())) {
+            throw new WorkerFailedException("[" + config.domain() + "] no Python at " + config.python()
+                    + ": the domain's environment is missing; run `tdmpc2j setup " + config.domain() + "`");
+        }
+        String pythonPath = WorkerSources.pythonPath().toString();
+        String token = newToken();
+        Handshake handshake = new Handshake();
+        // minConnectionTime 0: no idle-connection cleaner, whose pool thread would keep the JVM from exiting
+        CallbackClient callbacks = new CallbackClient(0, LOOPBACK, token, 0, TimeUnit.SECONDS,
+                SocketFactory.getDefault(), false, (int) Math.min(Integer.MAX_VALUE, config.callTimeout().toMillis()));
+        GatewayServer server = new GatewayServer.GatewayServerBuilder(handshake).javaPort(0).javaAddress(LOOPBACK)
+                .callbackClient(callbacks).authToken(token).build();
+        startAsDaemon(server, config.domain());
+
+        List<String> argv = List.of(config.python().toString(), "-u", "-m", "tdmpc2j_worker",
+                "--domain", config.domain(), "--suites", String.join(",", config.suites()));
+        String command = String.join(" ", argv);
+        ProcessBuilder builder = new ProcessBuilder(argv);
+        Map<String, String> env = builder.environment();
+        String existing = env.get("PYTHONPATH");
+        env.put("PYTHONPATH", existing == null || existing.isBlank() ? pythonPath : pythonPath + ":" + existing);
+        env.put("PYTHONUNBUFFERED", "1");
+        env.put("MUJOCO_GL", "disable");
+        env.putAll(config.environment());
+        env.put("TDMPC2J_GATEWAY_PORT", Integer.toString(server.getListeningPort()));
+        env.put("TDMPC2J_AUTH_TOKEN", tokenForWorker != null ? tokenForWorker : token);
+
+        OutputLog output = new OutputLog(config.domain());
+        Process process;
+        try {
+            process = builder.start();
+        } catch (IOException e) {
+            server.shutdown();
+            throw new WorkerFailedException("[" + config.domain() + "] cannot start `" + command + "`: "
+                    + e.getMessage() + "; run `tdmpc2j setup " + config.domain() + "`", e);
+        }
+        output.follow(process.getInputStream(), false, "python-" + config.domain() + "-stdout");
+        output.follow(process.getErrorStream(), true, "python-" + config.domain() + "-stderr");
+        PythonWorker worker = new PythonWorker(config, process, server, output, command);
+        LiveWorkers.add(worker);
+        try {
+            worker.awaitHandshake(handshake);
+        } catch (RuntimeException e) {
+            worker.kill("it failed to start");
+            throw e;
+        }
+        process.onExit().thenRun(worker::exited);
+        LOG.info("python worker {} started: pid {}, {}", config.domain(), process.pid(), worker.versions);
+        return worker;
+    }
+
+    /**
+     * Py4J's server and connection threads inherit daemon status from the thread that starts the server; started
+     * from a daemon thread they never keep the JVM alive when a program forgets to close its envs.
+     */
+    private static void startAsDaemon(GatewayServer server, String domain) {
+        RuntimeException[] failure = new RuntimeException[1];
+        Thread starter = new Thread(() -> {
+            try {
+                server.start(true);
+            } catch (RuntimeException e) {
+                failure[0] = e;
+            }
+        }, "py4j-start-" + domain);
+        starter.setDaemon(true);
+        starter.start();
+        try {
+            starter.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            server.shutdown();
+            throw new WorkerFailedException("[" + domain + "] interrupted while opening the gateway");
+        }
+        if (failure[0] != null) {
+            throw new WorkerFailedException("[" + domain + "] cannot open a loopback gateway for the worker: "
+                    + failure[0].getMessage(), failure[0]);
+        }
+    }
+
+    private void awaitHandshake(Handshake handshake) {
+        long deadline = System.nanoTime() + config.startupTimeout().toNanos();
+        try {
+            while (!handshake.await(50)) {
+                if (!process.isAlive()) {
+                    process.waitFor(1, TimeUnit.SECONDS);
+                    throw new WorkerFailedException("[" + config.domain() + "] the worker `" + command
+                            + "` exited with code " + process.exitValue() + " before connecting" + tailSoon());
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new WorkerFailedException("[" + config.domain() + "] the worker `" + command
+                            + "` did not connect within " + config.startupTimeout().toSeconds() + " s (set "
+                            + "-Dtdmpc2j.python.startupTimeoutSeconds to wait longer)" + tailSoon());
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new WorkerFailedException("[" + config.domain() + "] interrupted while starting the worker");
+        }
+        server.resetCallbackClient(LOOPBACK, handshake.pythonPort());
+        endpoint = (WorkerEndpoint) server.getPythonServerEntryPoint(new Class<?>[] {WorkerEndpoint.class});
+        versions = handshake.versions();
+    }
+
+    /** Runs one call on the worker's endpoint and returns its reply after the status byte. */
+    Reply call(String operation, Function<WorkerEndpoint, byte[]> request) {
+        String failed = failure;
+        if (failed != null || closed) {
+            throw new WorkerFailedException("[" + config.domain() + "] cannot " + operation + ": the worker "
+                    + (closed && failed == null ? "was closed" : failed) + "; make a new env to start a new worker"
+                    + (closed ? "" : output.tail()));
+        }
+        byte[] raw;
+        try {
+            raw = request.apply(endpoint);
+        } catch (Py4JException e) {
+            throw fail(operation, e);
+        }
+        return Reply.parse(raw, config.domain(), operation);
+    }
+
+    private WorkerFailedException fail(String operation, Py4JException e) {
+        boolean timedOut = causedByTimeout(e);
+        String why;
+        if (timedOut) {
+            why = "did not answer " + operation + " within " + config.callTimeout().toSeconds() + " s and was stopped"
+                    + " (set -Dtdmpc2j.python.callTimeoutSeconds to wait longer)";
+        } else {
+            try {
+                process.waitFor(2, TimeUnit.SECONDS);
+            } catch (InterruptedException ie) {
+                Thread.currentThread().interrupt();
+            }
+            why = process.isAlive() ? "lost its connection during " + operation + " (" + e.getMessage() + ")"
+                    : "died during " + operation + " (exit code " + process.exitValue() + ")";
+        }
+        kill(why);
+        return new WorkerFailedException("[" + config.domain() + "] the worker `" + command + "` " + why
+                + "; the next env made starts a new worker" + tailSoon(), e);
+    }
+
+    private static boolean causedByTimeout(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SocketTimeoutException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void exited() {
+        if (!closed && failure == null) {
+            failure = "exited unexpectedly with code " + process.exitValue();
+            LOG.warn("python worker {} (pid {}) {}", config.domain(), process.pid(), failure);
+        }
+        LiveWorkers.remove(this);
+        server.shutdown();
+    }
+
+    /** The worker's last output lines, after a moment for its final lines to arrive. */
+    private String tailSoon() {
+        try {
+            Thread.sleep(100);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return output.tail();
+    }
+
+    /** One empty round trip: the worker answers with its versions line. */
+    public String ping() {
+        return call("ping", WorkerEndpoint::ping).text();
+    }
+
+    /** True while the worker runs and answers. */
+    public boolean isAlive() {
+        return failure == null && !closed && process.isAlive();
+    }
+
+    public String domain() {
+        return config.domain();
+    }
+
+    public WorkerConfig config() {
+        return config;
+    }
+
+    /** The worker's process id. */
+    public long pid() {
+        return process.pid();
+    }
+
+    /** Versions of Python and the suite packages, as the worker reported them. */
+    public String versions() {
+        return versions;
+    }
+
+    /** The worker's last lines of output, oldest first. */
+    public List<String> lastOutput() {
+        return output.lastLines();
+    }
+
+    /** Stops the worker at once (and any processes it started), marking it failed with {@code why}. */
+    void kill(String why) {
+        if (failure == null) {
+            failure = why;
+        }
+        List<ProcessHandle> children = new ArrayList<>(process.descendants().toList());
+        process.destroyForcibly();
+        children.forEach(ProcessHandle::destroyForcibly);
+        LiveWorkers.remove(this);
+        server.shutdown();
+    }
+
+    /** Asks the worker to end (it closes its envs), and stops it if it has not within a few seconds. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        List<ProcessHandle> children = new ArrayList<>(process.descendants().toList());
+        try {
+            process.getOutputStream().close();
+            if (!process.waitFor(5, TimeUnit.SECONDS)) {
+                process.destroy();
+                if (!process.waitFor(2, TimeUnit.SECONDS)) {
+                    process.destroyForcibly();
+                }
+            }
+        } catch (IOException e) {
+            process.destroyForcibly();
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
+        }
+        children.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
+        LiveWorkers.remove(this);
+        server.shutdown();
+    }
+
+    private static String newToken() {
+        byte[] bytes = new byte[24];
+        RANDOM.nextBytes(bytes);
+        return HexFormat.of().formatHex(bytes);
+    }
+
+    @Override
+    public String toString() {
+        return "PythonWorker[" + config.domain() + ", pid " + process.pid() + (isAlive() ? "" : ", stopped") + "]";
+    }
+}

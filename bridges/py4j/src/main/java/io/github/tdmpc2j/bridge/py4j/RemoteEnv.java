@@ -1,0 +1,152 @@
+package io.github.tdmpc2j.bridge.py4j;
+
+import io.github.tdmpc2j.spi.EnvOptions;
+import io.github.tdmpc2j.spi.Env;
+import io.github.tdmpc2j.spi.EnvStateException;
+import io.github.tdmpc2j.spi.InvalidActionException;
+import io.github.tdmpc2j.spi.ResetResult;
+import io.github.tdmpc2j.spi.StepResult;
+import io.github.tdmpc2j.spi.TaskSpec;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.Map;
+import java.util.function.Function;
+
+/** An env living in a Python worker: every reset and step is one call to the worker. */
+public final class RemoteEnv implements Env {
+    private final PythonWorker worker;
+    private final int handle;
+    private final TaskSpec spec;
+    private final String label;
+    private boolean closed;
+
+    private RemoteEnv(PythonWorker worker, int handle, TaskSpec spec) {
+        this.worker = worker;
+        this.handle = handle;
+        this.spec = spec;
+        this.label = spec.id();
+    }
+
+    /**
+     * Makes {@code task} of {@code suite} in the worker. {@code specOf} turns the spaces the worker reports into
+     * the env's spec, and may refuse them by throwing (the remote env is closed then).
+     */
+    public static RemoteEnv make(PythonWorker worker, String suite, String task, EnvOptions options,
+            Function<RemoteSpaces, TaskSpec> specOf) {
+        String encoded = encodeOptions(options.extras());
+        Reply reply = worker.call("make " + suite + "/" + task,
+                ep -> ep.make(suite, task, options.seed(), encoded));
+        int handle = reply.int32();
+        RemoteSpaces spaces = new RemoteSpaces(reply.box(), reply.box(), reply.int32());
+        try {
+            return new RemoteEnv(worker, handle, specOf.apply(spaces));
+        } catch (RuntimeException e) {
+            closeQuietly(worker, handle);
+            throw e;
+        }
+    }
+
+    private static String encodeOptions(Map<String, String> extras) {
+        StringBuilder sb = new StringBuilder();
+        for (Map.Entry<String, String> e : extras.entrySet()) {
+            if (e.getKey().contains("=") || (e.getKey() + e.getValue()).contains("\n")) {
+                throw new BridgeException("env option '" + e.getKey() + "' cannot cross to Python: keys may not hold"
+                        + " '=' and neither keys nor values may hold line breaks");
+            }
+            sb.append(e.getKey()).append('=').append(e.getValue()).append('\n');
+        }
+        return sb.toString();
+    }
+
+    @Override
+    public TaskSpec spec() {
+        return spec;
+    }
+
+    public PythonWorker worker() {
+        return worker;
+    }
+
+    int handle() {
+        return handle;
+    }
+
+    @Override
+    public ResetResult reset(long seed) {
+        checkOpen();
+        Reply reply = worker.call("reset " + label, ep -> ep.reset(handle, seed));
+        return readReset(reply);
+    }
+
+    @Override
+    public StepResult step(float[] action) {
+        checkOpen();
+        checkAction(spec, action);
+        String packed = WorkerEndpoint.encode(pack(action));
+        Reply reply = worker.call("step " + label, ep -> ep.step(handle, packed));
+        return readStep(reply);
+    }
+
+    ResetResult readReset(Reply reply) {
+        float[] obs = reply.floats(spec.observationSize());
+        return new ResetResult(obs, reply.info());
+    }
+
+    StepResult readStep(Reply reply) {
+        float[] obs = reply.floats(spec.observationSize());
+        double reward = reply.float64();
+        boolean terminated = reply.flag();
+        boolean truncated = reply.flag();
+        return new StepResult(obs, reward, terminated, truncated, reply.info());
+    }
+
+    static void checkAction(TaskSpec spec, float[] action) {
+        if (action == null || action.length != spec.actionSize()) {
+            throw new InvalidActionException(spec.id() + " takes actions of " + spec.actionSize() + " values, got "
+                    + (action == null ? "null" : action.length));
+        }
+        for (int i = 0; i < action.length; i++) {
+            if (!Float.isFinite(action[i])) {
+                throw new InvalidActionException(spec.id() + ": action[" + i + "] is " + action[i]
+                        + "; actions must be finite");
+            }
+        }
+    }
+
+    static byte[] pack(float[] values) {
+        ByteBuffer buffer = ByteBuffer.allocate(4 * values.length).order(ByteOrder.LITTLE_ENDIAN);
+        buffer.asFloatBuffer().put(values);
+        return buffer.array();
+    }
+
+    void checkOpen() {
+        if (closed) {
+            throw new EnvStateException(label + " was closed; make a new env");
+        }
+    }
+
+    /** Frees the env in the worker; the worker itself stays up for other envs. Idempotent. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (worker.isAlive()) {
+            closeQuietly(worker, handle);
+        }
+    }
+
+    private static void closeQuietly(PythonWorker worker, int handle) {
+        try {
+            worker.call("close", ep -> ep.close(handle));
+        } catch (BridgeException e) {
+            // the env is gone with its worker, or Python failed to close it: nothing left to free here
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "RemoteEnv[" + label + " in " + worker + "]";
+    }
+}

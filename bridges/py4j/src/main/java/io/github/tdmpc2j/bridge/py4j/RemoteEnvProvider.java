@@ -1,0 +1,89 @@
+package io.github.tdmpc2j.bridge.py4j;
+
+import io.github.tdmpc2j.spi.Availability;
+import io.github.tdmpc2j.spi.EnvOptions;
+import io.github.tdmpc2j.spi.EnvProvider;
+import io.github.tdmpc2j.spi.PluginException;
+import io.github.tdmpc2j.spi.TaskSpec;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Base of the plug-ins whose envs live in a Python worker: availability from the venv's marker (no process is
+ * started), one shared worker per provider, and a check that the worker's spaces are the listed ones.
+ */
+public abstract class RemoteEnvProvider implements EnvProvider {
+    private final String venv;
+    private final String suite;
+    private final SharedWorker worker;
+    private volatile String requirementsHash;
+
+    /**
+     * @param venv  the Python environment's domain ({@code dmc}), also what {@code tdmpc2j setup} takes
+     * @param suite the worker's suite that makes the envs
+     */
+    protected RemoteEnvProvider(String venv, String suite) {
+        this.venv = venv;
+        this.suite = suite;
+        this.worker = new SharedWorker(WorkerConfig.forDomain(venv, List.of(suite)));
+    }
+
+    /** The name the worker's suite knows the task by. */
+    protected abstract String remoteTaskName(TaskSpec task);
+
+    @Override
+    public Availability availability() {
+        if (requirementsHash == null) {
+            requirementsHash = Requirements.of(venv).sha256();
+        }
+        String why = VenvLayout.fromEnvironment().whyNotReady(venv, requirementsHash);
+        return why == null ? Availability.ok() : Availability.unavailable(why, "tdmpc2j setup " + venv);
+    }
+
+    @Override
+    public RemoteEnv create(TaskSpec task, EnvOptions options) {
+        if (!task.domain().equals(domain())) {
+            throw new PluginException("the " + domain() + " plug-in cannot make " + task.id() + " of another domain");
+        }
+        return RemoteEnv.make(worker.get(), suite, remoteTaskName(task), options, spaces -> checked(task, spaces));
+    }
+
+    /**
+     * {@code n} envs of one task in this provider's worker, stepped together with one call per step and wrapped
+     * as {@code EnvRegistry.make} wraps one env (actions in [-1, 1], action repeat, time limit); env i is made
+     * with seed + i.
+     */
+    public RemoteVectorEnv createVector(TaskSpec task, int n, EnvOptions options) {
+        List<RemoteEnv> envs = new ArrayList<>(n);
+        try {
+            for (int i = 0; i < n; i++) {
+                envs.add(create(task, new EnvOptions(options.seed() + i, options.render(), options.extras())));
+            }
+        } catch (RuntimeException e) {
+            envs.forEach(RemoteEnv::close);
+            throw e;
+        }
+        return RemoteVectorEnv.wrapped(envs);
+    }
+
+    /** The worker behind this provider's envs (started on demand). */
+    public SharedWorker worker() {
+        return worker;
+    }
+
+    /** Refuses an env whose spaces are not the ones the task lists. */
+    protected TaskSpec checked(TaskSpec task, RemoteSpaces spaces) {
+        if (spaces.observation().size() != task.observationSize() || !spaces.action().equals(task.actionSpace())) {
+            throw new PluginException(task.id() + " is listed with observations of " + task.observationSize()
+                    + " values and actions in " + task.actionSpace() + ", but Python made one with observations of "
+                    + spaces.observation().size() + " values and actions in " + spaces.action()
+                    + "; the plug-in's task list does not match the installed suite");
+        }
+        return task;
+    }
+
+    @Override
+    public void close() {
+        worker.close();
+    }
+}

@@ -1,0 +1,65 @@
+package io.github.tdmpc2j.bridge.py4j;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Where the per-domain virtual environments live: {@code $TDMPC2J_VENVS/DOMAIN}, by default
+ * {@code ~/.cache/tdmpc2j/venvs/DOMAIN}. A venv is ready when its marker file, written last by setup, holds the
+ * SHA-256 of the domain's requirements file (the same check as {@code scripts/setup.d/40-python-venvs.sh}).
+ */
+public record VenvLayout(Path root) {
+    public static final String MARKER = ".tdmpc2j-ready";
+    public static final String ROOT_VARIABLE = "TDMPC2J_VENVS";
+
+    /** The root named by {@code -Dtdmpc2j.venvs}, else {@code $TDMPC2J_VENVS}, else {@code ~/.cache/tdmpc2j/venvs}. */
+    public static VenvLayout fromEnvironment() {
+        String configured = System.getProperty("tdmpc2j.venvs", System.getenv(ROOT_VARIABLE));
+        if (configured != null && !configured.isBlank()) {
+            return new VenvLayout(Path.of(configured));
+        }
+        return new VenvLayout(Path.of(System.getProperty("user.home"), ".cache", "tdmpc2j", "venvs"));
+    }
+
+    public Path venv(String domain) {
+        return root.resolve(domain);
+    }
+
+    public Path python(String domain) {
+        return venv(domain).resolve("bin").resolve("python");
+    }
+
+    public Path marker(String domain) {
+        return venv(domain).resolve(MARKER);
+    }
+
+    /** True when the domain's venv was completed for exactly these requirements. Reads one small file. */
+    public boolean isReady(String domain, String requirementsSha256) {
+        Path marker = marker(domain);
+        if (!Files.isRegularFile(marker) || !Files.isExecutable(python(domain))) {
+            return false;
+        }
+        try {
+            return Files.readString(marker, StandardCharsets.UTF_8).strip().equals(requirementsSha256);
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** Why the domain's venv is not ready, for {@code Availability.unavailable}; null when it is ready. */
+    public String whyNotReady(String domain, String requirementsSha256) {
+        if (isReady(domain, requirementsSha256)) {
+            return null;
+        }
+        if (!Files.isDirectory(venv(domain))) {
+            return "the Python environment for '" + domain + "' is missing (" + venv(domain) + ")";
+        }
+        if (!Files.isRegularFile(marker(domain))) {
+            return "the Python environment for '" + domain + "' at " + venv(domain) + " is incomplete";
+        }
+        return "the Python environment for '" + domain + "' at " + venv(domain)
+                + " was made from other requirements than this version pins";
+    }
+}

@@ -1,0 +1,15 @@
+package io.github.tdmpc2j.bridge.py4j;
+
+/**
+ * A worker process that could not start, died, or did not answer in time. The message names the domain, the
+ * command and the worker's last lines of output. The worker is gone afterwards; the next env made starts a new one.
+ */
+public class WorkerFailedException extends BridgeException {
+    public WorkerFailedException(String message) {
+        super(message);
+    }
+
+    public WorkerFailedException(String message, Throwable cause) {
+        super(message, cause);
+    }
+}

@@ -1,0 +1,183 @@
+package io.github.tdmpc2j.bridge.py4j;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.github.tdmpc2j.spi.Box;
+import io.github.tdmpc2j.spi.EnvOptions;
+import io.github.tdmpc2j.spi.EnvStateException;
+import io.github.tdmpc2j.spi.InvalidActionException;
+import io.github.tdmpc2j.spi.StepResult;
+import io.github.tdmpc2j.spi.SuccessMetric;
+import io.github.tdmpc2j.spi.TaskSpec;
+import io.github.tdmpc2j.spi.vector.VectorEnv;
+import io.github.tdmpc2j.spi.vector.VectorStepResult;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** One worker serving the bridge's testing suite: calls, arrays, info and the Python failures that keep it up. */
+class PythonWorkerTest {
+    private static PythonWorker worker;
+
+    @BeforeAll
+    static void start() {
+        worker = PythonWorker.start(TestVenvs.testing());
+    }
+
+    @AfterAll
+    static void stop() {
+        if (worker != null) {
+            worker.close();
+        }
+    }
+
+    static Function<RemoteSpaces, TaskSpec> specNamed(String id) {
+        return s -> new TaskSpec(id, List.of(), s.observation(), s.action(), 1000, 1, SuccessMetric.RETURN, true);
+    }
+
+    static RemoteEnv counter(PythonWorker w, int obs, int act, Map<String, String> options) {
+        return RemoteEnv.make(w, "testing", "counter-" + obs + "-" + act, new EnvOptions(0, false, options),
+                specNamed("testing/counter"));
+    }
+
+    @Test
+    void reportsVersionsAndMakesAnEnvWithItsSpaces() {
+        assertThat(worker.versions()).contains("python 3.").contains("py4j 0.10.9.9");
+        try (RemoteEnv env = counter(worker, 4, 2, Map.of())) {
+            assertThat(env.spec().observationSpace()).isEqualTo(Box.unbounded(4));
+            assertThat(env.spec().actionSpace()).isEqualTo(Box.of(2, -1f, 1f));
+        }
+    }
+
+    @Test
+    void stepsCarryObservationRewardFlagsAndInfo() {
+        try (RemoteEnv env = counter(worker, 3, 2, Map.of("episode", "2"))) {
+            assertThat(env.reset(42).observation()).containsExactly(0f, 42f, 0f);
+            assertThat(env.reset(42).info()).containsEntry("seed", 42L);
+            StepResult first = env.step(new float[] {0.25f, 0.5f});
+            assertThat(first.observation()).containsExactly(1f, 42f, 0f);
+            assertThat(first.reward()).isEqualTo(0.75);
+            assertThat(first.terminated()).isFalse();
+            assertThat(first.success()).contains(false);
+            StepResult second = env.step(new float[] {1f, 1f});
+            assertThat(second.terminated()).isTrue();
+            assertThat(second.truncated()).isFalse();
+            assertThat(second.success()).contains(true);
+        }
+    }
+
+    @Test
+    void unknownTaskIsAPythonExceptionAndTheWorkerStaysUp() {
+        assertThatThrownBy(() -> RemoteEnv.make(worker, "testing", "no-such-env", EnvOptions.defaults(),
+                specNamed("testing/x")))
+                .isInstanceOf(PythonException.class)
+                .hasMessageContaining("gymnasium")
+                .hasMessageContaining("unknown testing task 'no-such-env'")
+                .satisfies(e -> assertThat(((PythonException) e).pythonType()).isEqualTo("ValueError"));
+        assertThatThrownBy(() -> RemoteEnv.make(worker, "dmc", "cartpole-swingup", EnvOptions.defaults(),
+                specNamed("testing/x")))
+                .isInstanceOf(PythonException.class).hasMessageContaining("serves the suites testing, not 'dmc'");
+        assertThat(worker.isAlive()).isTrue();
+    }
+
+    @Test
+    void wrongActionSizeIsRefusedOnBothSides() {
+        try (RemoteEnv env = counter(worker, 3, 2, Map.of())) {
+            env.reset(0);
+            assertThatThrownBy(() -> env.step(new float[3])).isInstanceOf(InvalidActionException.class)
+                    .hasMessageContaining("takes actions of 2 values, got 3");
+            assertThatThrownBy(() -> env.step(new float[] {Float.NaN, 0f})).isInstanceOf(InvalidActionException.class);
+            // past the Java check, Python refuses too
+            assertThatThrownBy(() -> worker.call("step", ep -> ep.step(env.handle(), WorkerEndpoint.encode(new byte[12]))))
+                    .isInstanceOf(PythonException.class).hasMessageContaining("action has 3 values but the env takes 2");
+            assertThat(env.step(new float[] {0f, 0f}).observation()[0]).isEqualTo(1f);
+        }
+    }
+
+    @Test
+    void pythonExceptionInsideStepCarriesTypeMessageAndTraceback() {
+        try (RemoteEnv env = RemoteEnv.make(worker, "testing", "faulty", new EnvOptions(0, false, Map.of("fail_at", "2")),
+                specNamed("testing/faulty"))) {
+            env.reset(1);
+            env.step(new float[] {0f});
+            assertThatThrownBy(() -> env.step(new float[] {0f}))
+                    .isInstanceOf(PythonException.class)
+                    .hasMessageContaining("ArithmeticError")
+                    .hasMessageContaining("faulty env fails at step 2 as asked")
+                    .satisfies(e -> {
+                        PythonException p = (PythonException) e;
+                        assertThat(p.pythonType()).isEqualTo("ArithmeticError");
+                        assertThat(p.traceback()).contains("Traceback (most recent call last)").contains("testing.py");
+                    });
+            assertThat(env.step(new float[] {0f}).observation()[0]).isEqualTo(3f);
+        }
+    }
+
+    @Test
+    void vectorEnvStepsAllEnvsInOneCallWithNextStepAutoreset() {
+        List<RemoteEnv> envs = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            envs.add(counter(worker, 2, 1, Map.of("episode", "2")));
+        }
+        try (RemoteVectorEnv vector = RemoteVectorEnv.raw(envs)) {
+            assertThatThrownBy(() -> vector.step(new float[3][1])).isInstanceOf(EnvStateException.class);
+            float[][] first = vector.reset(10);
+            for (int i = 0; i < 3; i++) {
+                assertThat(first[i]).containsExactly(0f, 10f + i);
+            }
+            float[][] actions = {{0.5f}, {1f}, {-1f}};
+            VectorStepResult one = vector.step(actions);
+            assertThat(one.rewards()).containsExactly(0.5, 1.0, -1.0);
+            assertThat(one.terminated()).containsExactly(false, false, false);
+            VectorStepResult two = vector.step(actions);
+            assertThat(two.terminated()).containsExactly(true, true, true);
+            assertThat(two.observations()[2]).containsExactly(2f, 12f);
+            VectorStepResult reset = vector.step(actions);
+            for (int i = 0; i < 3; i++) {
+                assertThat(reset.observations()[i]).containsExactly(0f, 13f + i); // seed + i + 1 * numEnvs
+                assertThat(reset.rewards()[i]).isZero();
+                assertThat(reset.infos().get(i)).containsEntry(VectorEnv.AUTORESET, true);
+            }
+            assertThat(vector.step(actions).observations()[0]).containsExactly(1f, 13f);
+            assertThatThrownBy(() -> vector.step(new float[][] {{0f}, {0f, 1f}, {0f}}))
+                    .isInstanceOf(InvalidActionException.class);
+        }
+    }
+
+    @Test
+    void closedEnvIsAStateError() {
+        RemoteEnv env = counter(worker, 1, 1, Map.of());
+        env.close();
+        env.close();
+        assertThatThrownBy(() -> env.reset(0)).isInstanceOf(EnvStateException.class);
+        assertThatThrownBy(() -> worker.call("reset", ep -> ep.reset(env.handle(), 0)))
+                .isInstanceOf(PythonException.class).hasMessageContaining("was closed or never made");
+    }
+
+    @Test
+    void badOptionsAreRefusedBeforeCrossing() {
+        assertThatThrownBy(() -> counter(worker, 1, 1, Map.of("a=b", "c"))).isInstanceOf(BridgeException.class)
+                .hasMessageContaining("cannot cross to Python");
+    }
+
+    @Test
+    void aStuckCallTimesOutAndStopsItsWorker() {
+        try (PythonWorker slow = PythonWorker.start(TestVenvs.testing().withCallTimeout(Duration.ofSeconds(1)))) {
+            RemoteEnv env = RemoteEnv.make(slow, "testing", "slow", new EnvOptions(0, false, Map.of("seconds", "30")),
+                    specNamed("testing/slow"));
+            env.reset(0);
+            long t0 = System.nanoTime();
+            assertThatThrownBy(() -> env.step(new float[] {0f})).isInstanceOf(WorkerFailedException.class)
+                    .hasMessageContaining("did not answer").hasMessageContaining("within 1 s");
+            assertThat((System.nanoTime() - t0) / 1e9).isLessThan(10);
+            assertThat(slow.isAlive()).isFalse();
+            assertThat(ProcessHandle.of(slow.pid()).map(ProcessHandle::isAlive).orElse(false)).isFalse();
+        }
+    }
+}

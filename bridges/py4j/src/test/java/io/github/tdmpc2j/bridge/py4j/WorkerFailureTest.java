@@ -1,0 +1,69 @@
+package io.github.tdmpc2j.bridge.py4j;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.github.tdmpc2j.spi.EnvOptions;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** Workers that die, are killed, or are handed the wrong token. */
+class WorkerFailureTest {
+    @Test
+    void killedWorkerFailsTheCallInFlightFastAndTheNextMakeStartsANewOne() throws Exception {
+        try (SharedWorker shared = new SharedWorker(TestVenvs.testing())) {
+            PythonWorker first = shared.get();
+            RemoteEnv env = RemoteEnv.make(first, "testing", "slow", new EnvOptions(0, false, Map.of("seconds", "60")),
+                    PythonWorkerTest.specNamed("testing/slow"));
+            env.reset(0);
+            CompletableFuture<Throwable> inFlight = CompletableFuture.supplyAsync(() -> {
+                try {
+                    env.step(new float[] {0f});
+                    return null;
+                } catch (Throwable t) {
+                    return t;
+                }
+            });
+            Thread.sleep(500);
+            long t0 = System.nanoTime();
+            Process kill = new ProcessBuilder("kill", "-9", Long.toString(first.pid())).inheritIO().start();
+            assertThat(kill.waitFor(5, TimeUnit.SECONDS)).isTrue();
+            Throwable failure = inFlight.get(10, TimeUnit.SECONDS);
+            assertThat((System.nanoTime() - t0) / 1e9).isLessThan(5);
+            assertThat(failure).isInstanceOf(WorkerFailedException.class).hasMessageContaining("[gymnasium]")
+                    .hasMessageContaining("died during step").hasMessageContaining("tdmpc2j_worker");
+
+            assertThatThrownBy(() -> env.reset(0)).isInstanceOf(WorkerFailedException.class)
+                    .hasMessageContaining("make a new env to start a new worker");
+
+            PythonWorker second = shared.get();
+            assertThat(second).isNotSameAs(first);
+            assertThat(second.pid()).isNotEqualTo(first.pid());
+            try (RemoteEnv fresh = PythonWorkerTest.counter(second, 2, 1, Map.of())) {
+                assertThat(fresh.reset(7).observation()).containsExactly(0f, 7f);
+            }
+        }
+    }
+
+    @Test
+    void wrongAuthTokenIsRefused() {
+        WorkerConfig config = TestVenvs.testing();
+        assertThatThrownBy(() -> PythonWorker.start(config, "not-the-token"))
+                .isInstanceOf(WorkerFailedException.class)
+                .hasMessageContaining("exited with code")
+                .hasMessageContaining("before connecting")
+                .hasMessageContaining("Authentication");
+        assertThat(LiveWorkers.count()).isZero();
+    }
+
+    @Test
+    void missingVenvSaysWhichCommandFixesIt() {
+        WorkerConfig config = TestVenvs.testing();
+        WorkerConfig missing = new WorkerConfig("nowhere", config.suites(), java.nio.file.Path.of("/nonexistent/bin/python"),
+                config.startupTimeout(), config.callTimeout(), Map.of());
+        assertThatThrownBy(() -> PythonWorker.start(missing)).isInstanceOf(WorkerFailedException.class)
+                .hasMessageContaining("tdmpc2j setup nowhere");
+    }
+}

@@ -1,0 +1,72 @@
+"""Starts a worker: connects back to the JVM that launched it and serves envs until that JVM goes away.
+
+The JVM passes its gateway port and the auth token in the environment (TDMPC2J_GATEWAY_PORT,
+TDMPC2J_AUTH_TOKEN), never on the command line. The worker ends when its stdin reaches EOF (the JVM closed
+the pipe or died) or its parent process changes.
+"""
+
+import argparse
+import os
+import sys
+import threading
+import time
+
+from py4j.java_gateway import CallbackServerParameters, GatewayParameters, JavaGateway
+
+from . import suites
+from .endpoint import Endpoint
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(prog="tdmpc2j_worker")
+    parser.add_argument("--domain", required=True, help="name used in log lines")
+    parser.add_argument("--suites", required=True, help="comma-separated suites to serve: " + ", ".join(suites.names()))
+    args = parser.parse_args(argv)
+
+    port = int(_take_env("TDMPC2J_GATEWAY_PORT"))
+    token = _take_env("TDMPC2J_AUTH_TOKEN")
+    parent = os.getppid()
+    endpoint = Endpoint([s for s in args.suites.split(",") if s])
+
+    gateway = JavaGateway(
+        gateway_parameters=GatewayParameters(address="127.0.0.1", port=port, auth_token=token),
+        callback_server_parameters=CallbackServerParameters(
+            address="127.0.0.1", port=0, auth_token=token, daemonize=True, daemonize_connections=True),
+        python_server_entry_point=endpoint,
+    )
+    callback_port = gateway.get_callback_server().get_listening_port()
+    gateway.entry_point.ready(callback_port, os.getpid(), endpoint.versions())
+    print(f"worker {args.domain} ready: pid {os.getpid()}, callback port {callback_port}", flush=True)
+
+    _wait_for_parent(parent)
+    endpoint.closeAll()
+    os._exit(0)  # py4j's threads would otherwise keep the process alive
+
+
+def _take_env(name):
+    value = os.environ.pop(name, None)
+    if not value:
+        sys.exit(f"{name} is not set: this worker is started by the JVM (io.github.tdmpc2j.bridge.py4j.PythonWorker)")
+    return value
+
+
+def _wait_for_parent(parent):
+    """Returns when stdin closes or the parent process is gone, whichever comes first."""
+    done = threading.Event()
+
+    def read_stdin():
+        try:
+            while sys.stdin.buffer.read(4096):
+                pass
+        except (OSError, ValueError):
+            pass
+        done.set()
+
+    threading.Thread(target=read_stdin, name="stdin-watch", daemon=True).start()
+    while not done.wait(0.5):
+        if os.getppid() != parent:
+            return
+
+
+if __name__ == "__main__":
+    main()

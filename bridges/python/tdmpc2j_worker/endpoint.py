@@ -1,0 +1,161 @@
+"""The only object Java can call: makes envs of the suites this worker serves and steps them by handle.
+
+Every method returns bytes that start with a status byte: 0 and the result, or 1 and the Python exception
+(type, message, traceback), so a failure inside an env reaches Java as data, never as a dead connection.
+"""
+
+import itertools
+import struct
+import threading
+import traceback
+
+import numpy as np
+
+from . import suites, wire
+
+_OK = b"\x00"
+_ERROR = b"\x01"
+_STEP_HEAD = struct.Struct("<iBq")
+_COUNTS = struct.Struct("<ii")
+
+
+class WorkerError(Exception):
+    """A request the worker refuses (unknown handle, wrong action size)."""
+
+
+class Endpoint:
+    class Java:
+        implements = ["io.github.tdmpc2j.bridge.py4j.WorkerEndpoint"]
+
+    def __init__(self, allowed_suites):
+        """allowed_suites: the suite names this worker may make envs of."""
+        self._allowed = tuple(allowed_suites)
+        self._envs = {}
+        self._ids = itertools.count(1)
+        self._lock = threading.Lock()
+        self._versions = None
+
+    def ping(self):
+        return _call(lambda: wire.text(self.versions()))
+
+    def versions(self):
+        if self._versions is None:
+            self._versions = suites.versions(self._allowed)
+        return self._versions
+
+    def make(self, suite, task, seed, options):
+        return _call(lambda: self._make(suite, task, seed, options))
+
+    def reset(self, handle, seed):
+        def run():
+            env = self._env(handle)
+            obs, info = env.reset(seed)
+            return wire.reset_result(obs, info)
+
+        return _call(run)
+
+    def step(self, handle, action):
+        def run():
+            env = self._env(handle)
+            return wire.step_result(*env.step(self._action(env, wire.decode(action), 0)))
+
+        return _call(run)
+
+    def stepMany(self, request):
+        return _call(lambda: self._step_many(wire.decode(request)))
+
+    def close(self, handle):
+        def run():
+            with self._lock:
+                env = self._envs.pop(handle, None)
+            if env is not None:
+                env.close()
+            return b""
+
+        return _call(run)
+
+    def closeAll(self):
+        with self._lock:
+            envs = list(self._envs.values())
+            self._envs.clear()
+        for env in envs:
+            try:
+                env.close()
+            except Exception:  # closing is best effort at shutdown
+                traceback.print_exc()
+
+    def _make(self, suite, task, seed, options):
+        if suite not in self._allowed:
+            raise WorkerError(f"this worker serves the suites {', '.join(self._allowed)}, not '{suite}'")
+        env = suites.make(suite, task, int(seed), _parse_options(options))
+        with self._lock:
+            handle = next(self._ids)
+            self._envs[handle] = env
+        obs_low, obs_high, act_low, act_high, max_steps = env.spaces()
+        return (wire.int32(handle) + wire.box(obs_low, obs_high) + wire.box(act_low, act_high)
+                + wire.int32(max_steps or 0))
+
+    def _step_many(self, request):
+        """count, repeat, then per env: handle, kind (0 step, 1 reset), seed, action. A step repeats the action
+        `repeat` times (fewer if the episode ends), summing the rewards, as an action-repeat wrapper does."""
+        count, repeat = _COUNTS.unpack_from(request, 0)
+        if repeat < 1:
+            raise WorkerError(f"action repeat must be at least 1, got {repeat}")
+        offset = _COUNTS.size
+        out = []
+        for _ in range(count):
+            handle, kind, seed = _STEP_HEAD.unpack_from(request, offset)
+            offset += _STEP_HEAD.size
+            env = self._env(handle)
+            action = self._action(env, request, offset)
+            offset += 4 * env.action_size
+            if kind == 1:
+                obs, info = env.reset(seed)
+                out.append(wire.step_result(obs, 0.0, False, False, info))
+                continue
+            total = 0.0
+            for _ in range(repeat):
+                obs, reward, terminated, truncated, info = env.step(action)
+                total += reward
+                if terminated or truncated:
+                    break
+            out.append(wire.step_result(obs, total, terminated, truncated, info))
+        return b"".join(out)
+
+    def _env(self, handle):
+        env = self._envs.get(handle)
+        if env is None:
+            raise WorkerError(f"no env with handle {handle}: it was closed or never made")
+        return env
+
+    @staticmethod
+    def _action(env, data, offset):
+        available = (len(data) - offset) // 4
+        if offset == 0 and available != env.action_size:
+            raise WorkerError(f"action has {available} values but the env takes {env.action_size}")
+        if available < env.action_size:
+            raise WorkerError(f"request ends inside an action: {available} values left, {env.action_size} needed")
+        return np.frombuffer(data, dtype="<f4", count=env.action_size, offset=offset)
+
+
+def _call(fn):
+    try:
+        return _OK + fn()
+    except BaseException as e:  # everything goes back to Java, even KeyboardInterrupt
+        tb = "".join(traceback.format_exception(type(e), e, e.__traceback__))
+        kind = type(e).__qualname__
+        if type(e).__module__ != "builtins":
+            kind = type(e).__module__ + "." + kind
+        return _ERROR + wire.text(kind) + wire.text(str(e)) + wire.text(tb[-8000:])
+
+
+def _parse_options(options):
+    """Options arrive as 'key=value' lines; values stay strings for the suite to interpret."""
+    parsed = {}
+    for line in (options or "").splitlines():
+        if line.strip():
+            key, sep, value = line.partition("=")
+            if not sep:
+                raise WorkerError(f"option line '{line}' is not key=value")
+            parsed[key.strip()] = value.strip()
+    return parsed

@@ -1,0 +1,52 @@
+"""Small envs that exercise the bridge itself: cheap to step, with failures on request.
+
+- 'counter-OBS-ACT': obs of size OBS whose first entry counts steps; reward = sum of the action;
+  terminates after 'episode' steps (option, default 1000).
+- 'faulty': like counter-3-1, but step raises ArithmeticError at step 'fail_at' (option, default 3).
+- 'slow': like counter-3-1, but step sleeps 'seconds' (option) first.
+"""
+
+import time
+
+import numpy as np
+
+
+def make(task, seed, options):
+    if task == "faulty":
+        return CounterEnv(3, 1, fail_at=int(options.get("fail_at", 3)))
+    if task == "slow":
+        return CounterEnv(3, 1, sleep=float(options.get("seconds", 1.0)))
+    parts = task.split("-")
+    if len(parts) == 3 and parts[0] == "counter" and parts[1].isdigit() and parts[2].isdigit():
+        return CounterEnv(int(parts[1]), int(parts[2]), episode=int(options.get("episode", 1000)))
+    raise ValueError(f"unknown testing task '{task}'; known: counter-OBS-ACT, faulty, slow")
+
+
+class CounterEnv:
+    def __init__(self, obs_size, action_size, episode=1000, fail_at=None, sleep=0.0):
+        self.action_size = action_size
+        self._obs = np.zeros(obs_size, dtype=np.float32)
+        self._episode = episode
+        self._fail_at = fail_at
+        self._sleep = sleep
+        self._t = 0
+
+    def spaces(self):
+        n = self._obs.size
+        return np.full(n, -np.inf), np.full(n, np.inf), -np.ones(self.action_size), np.ones(self.action_size), 0
+
+    def reset(self, seed):
+        self._t = 0
+        self._obs[:] = 0.0
+        if self._obs.size > 1:
+            self._obs[1] = float(seed % 1000)
+        return self._obs, {"seed": int(seed)}
+
+    def step(self, action):
+        if self._sleep:
+            time.sleep(self._sleep)
+        self._t += 1
+        if self._fail_at is not None and self._t == self._fail_at:
+            raise ArithmeticError(f"faulty env fails at step {self._t} as asked")
+        self._obs[0] = self._t
+        return self._obs, float(np.sum(action)), self._t >= self._episode, False, {"success": self._t >= self._episode}

@@ -1,0 +1,87 @@
+package io.github.tdmpc2j.tasks.dmc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.DoubleBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Our MJCF models compile to dm_control's physical values. Two checks: compiled arrays read through the binding
+ * against {@code dm_control_model_values.txt} (printed by {@code model_fidelity.py --dump}; no Python needed), and,
+ * when a Python with dm_control is present, {@code model_fidelity.py} itself, which compares 97 arrays per model
+ * (inertias, positions, damping, armature, friction, solver settings...) exactly.
+ */
+class ModelFidelityTest {
+    private static final String RESOURCE = "/io/github/tdmpc2j/tasks/dmc/dm_control_model_values.txt";
+    private static final double EPS = 1e-12;
+
+    record Expected(String model, String field, double[] values) {
+        @Override
+        public String toString() {
+            return model + " " + field;
+        }
+    }
+
+    static List<Expected> expected() throws IOException {
+        try (InputStream in = ModelFidelityTest.class.getResourceAsStream(RESOURCE)) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8).lines()
+                    .filter(l -> !l.isBlank() && !l.startsWith("#"))
+                    .map(l -> l.split(" "))
+                    .map(p -> new Expected(p[0], p[1], Arrays.stream(p, 2, p.length).mapToDouble(Double::parseDouble).toArray()))
+                    .toList();
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("expected")
+    void compiledArrayEqualsDmControls(Expected e) {
+        try (DmcPhysics physics = DmcPhysics.fromResource(e.model())) {
+            var model = physics.model();
+            double[] ours = switch (e.field()) {
+                case "nq" -> new double[] {model.nq()};
+                case "nv" -> new double[] {model.nv()};
+                case "nu" -> new double[] {model.nu()};
+                case "opt.timestep" -> new double[] {model.timestep()};
+                case "body_mass" -> values(model.bodyMass());
+                case "jnt_range" -> values(model.jntRange());
+                case "actuator_ctrlrange" -> values(model.actuatorCtrlRange());
+                case "geom_size" -> values(model.geomSize());
+                default -> throw new IllegalArgumentException("unknown field " + e.field());
+            };
+            assertThat(ours).as(e.toString()).hasSize(e.values().length);
+            for (int i = 0; i < ours.length; i++) {
+                assertThat(ours[i]).as("%s[%d]", e, i).isCloseTo(e.values()[i], within(EPS));
+            }
+        }
+    }
+
+    @Test
+    void everyArrayOfEveryModelEqualsDmControlsWhenPythonIsPresent() throws IOException, InterruptedException {
+        Optional<Path> python = DmcPython.find();
+        assumeTrue(python.isPresent(), () -> "skipped: " + DmcPython.whyMissing());
+        List<String> lines = DmcPython.run(python.get(), "model_fidelity.py", List.of(DmcPython.MODELS.toString()), 300);
+        assertThat(lines).isNotEmpty();
+        for (String line : lines) {
+            assertThat(line).as("model_fidelity.py").satisfiesAnyOf(
+                    l -> assertThat(l).contains(": identical"),
+                    l -> assertThat(l).contains("skipped (no reference tasks dir given)"));
+        }
+    }
+
+    private static double[] values(DoubleBuffer buffer) {
+        double[] v = new double[buffer.limit()];
+        buffer.get(0, v);
+        return v;
+    }
+}

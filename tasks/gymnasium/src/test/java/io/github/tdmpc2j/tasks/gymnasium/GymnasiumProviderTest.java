@@ -1,0 +1,140 @@
+package io.github.tdmpc2j.tasks.gymnasium;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.github.tdmpc2j.bridge.py4j.PythonException;
+import io.github.tdmpc2j.bridge.py4j.RemoteEnv;
+import io.github.tdmpc2j.bridge.py4j.RemoteVectorEnv;
+import io.github.tdmpc2j.spi.Availability;
+import io.github.tdmpc2j.spi.Box;
+import io.github.tdmpc2j.spi.Env;
+import io.github.tdmpc2j.spi.EnvOptions;
+import io.github.tdmpc2j.spi.EnvRegistry;
+import io.github.tdmpc2j.spi.StepResult;
+import io.github.tdmpc2j.spi.TaskSpec;
+import io.github.tdmpc2j.spi.vector.SyncVectorEnv;
+import io.github.tdmpc2j.spi.vector.VectorEnv;
+import io.github.tdmpc2j.spi.vector.VectorStepResult;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Gymnasium 1.4 through the bridge, against the real package in the gymnasium venv. */
+class GymnasiumProviderTest {
+    private static GymnasiumProvider provider;
+    private static EnvRegistry registry;
+
+    @BeforeAll
+    static void open() {
+        provider = new GymnasiumProvider();
+        registry = EnvRegistry.of(List.of(provider));
+    }
+
+    @AfterAll
+    static void close() {
+        registry.close();
+    }
+
+    @BeforeEach
+    void assumeVenv() {
+        Availability a = provider.availability();
+        if (!a.ready()) {
+            System.out.println("SKIPPED: " + a + " (scripts/setup.d/40-python-venvs.sh makes it)");
+        }
+        assumeTrue(a.ready(), a::toString);
+    }
+
+    @Test
+    void listedSpecsAreTheOnesGymnasiumReports() {
+        for (TaskSpec listed : provider.tasks()) {
+            try (RemoteEnv env = provider.create(listed, EnvOptions.defaults())) {
+                assertThat(env.spec()).isEqualTo(listed);
+            }
+        }
+        TaskSpec described = provider.describe("Pendulum-v1");
+        assertThat(described.observationSpace()).isEqualTo(
+                Box.of(new float[] {-1f, -1f, -8f}, new float[] {1f, 1f, 8f}));
+    }
+
+    @Test
+    void pendulumRunsAnEpisodeWithTheRegistryWrappers() {
+        try (Env env = registry.make("gymnasium/Pendulum-v1")) {
+            assertThat(env.spec().actionSpace()).isEqualTo(Box.of(1, -1f, 1f)); // rescaled from [-2, 2]
+            float[] first = env.reset(11).observation();
+            assertThat(env.reset(11).observation()).containsExactly(first);
+            double ret = 0;
+            int steps = 0;
+            StepResult r;
+            SplittableRandom rng = new SplittableRandom(1);
+            do {
+                r = env.step(new float[] {(float) (rng.nextDouble() * 2 - 1)});
+                assertThat(r.observation()).hasSize(3);
+                assertThat(r.reward()).isBetween(-16.3, 0.0); // Pendulum's reward bounds
+                ret += r.reward();
+                steps++;
+            } while (!r.done());
+            assertThat(steps).isEqualTo(200);
+            assertThat(r.truncated()).isTrue();
+            assertThat(r.terminated()).isFalse();
+            assertThat(ret).isLessThan(0);
+        }
+    }
+
+    @Test
+    void anyRegisteredBoxEnvCanBeDescribedAndMade() {
+        TaskSpec spec = provider.describe("MountainCarContinuous-v0");
+        assertThat(spec.maxEpisodeSteps()).isEqualTo(999);
+        assertThatThrownBy(() -> provider.describe("Acrobot-v1")).isInstanceOf(PythonException.class)
+                .hasMessageContaining("Discrete action space");
+        assertThatThrownBy(() -> provider.describe("NoSuchEnv-v0")).isInstanceOf(PythonException.class)
+                .hasMessageContaining("NoSuchEnv");
+    }
+
+    @Test
+    void batchedVectorEnvMatchesRegistryWrappedEnvsSteppedOneByOne() {
+        TaskSpec pendulum = registry.resolve("gymnasium/Pendulum-v1");
+        int n = 4;
+        try (RemoteVectorEnv batched = provider.createVector(pendulum, n, EnvOptions.seeded(0))) {
+            List<Env> single = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                single.add(EnvRegistry.wrap(provider.create(pendulum, EnvOptions.seeded(i))));
+            }
+            try (VectorEnv reference = new SyncVectorEnv(single)) {
+                assertThat(batched.spec(0).actionSpace()).isEqualTo(Box.of(1, -1f, 1f));
+                float[][] a = batched.reset(100);
+                float[][] b = reference.reset(100);
+                for (int i = 0; i < n; i++) {
+                    assertThat(a[i]).containsExactly(b[i]);
+                }
+                SplittableRandom rng = new SplittableRandom(5);
+                int autoresets = 0;
+                for (int t = 0; t < 205; t++) {
+                    float[][] actions = new float[n][];
+                    for (int i = 0; i < n; i++) {
+                        actions[i] = new float[] {(float) (rng.nextDouble() * 2.4 - 1.2)}; // some get clipped
+                    }
+                    VectorStepResult x = batched.step(actions);
+                    VectorStepResult y = reference.step(actions);
+                    for (int i = 0; i < n; i++) {
+                        assertThat(x.observations()[i]).containsExactly(y.observations()[i]);
+                        assertThat(x.rewards()[i]).isEqualTo(y.rewards()[i]);
+                        assertThat(x.truncated()[i]).isEqualTo(y.truncated()[i]);
+                        assertThat(x.terminated()[i]).isEqualTo(y.terminated()[i]);
+                        assertThat(x.infos().get(i).containsKey(VectorEnv.AUTORESET))
+                                .isEqualTo(y.infos().get(i).containsKey(VectorEnv.AUTORESET));
+                        if (x.infos().get(i).containsKey(VectorEnv.AUTORESET)) {
+                            autoresets++;
+                        }
+                    }
+                }
+                assertThat(autoresets).isEqualTo(n); // every env ended its 200-step episode once
+            }
+        }
+    }
+}
