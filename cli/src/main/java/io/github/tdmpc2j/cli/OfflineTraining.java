@@ -33,7 +33,7 @@ final class OfflineTraining {
             PrintWriter console, boolean terminal) {
         DatasetReader reader = new DatasetReader(data);
         DatasetIndex index = reader.index();
-        List<String> ids = registry.taskSet(set);
+        List<String> ids = set == null ? index.taskIds() : registry.taskSet(set);
         if (!ids.equals(index.taskIds())) {
             throw new TdmpcException("the dataset in " + data + " holds the tasks " + index.taskIds()
                     + ", not those of the set '" + set + "' " + ids + "; collect it with --set " + set);
@@ -42,8 +42,9 @@ final class OfflineTraining {
         long total = cfg.getLong("steps");
         long evalFreq = cfg.getLong("eval_freq");
         int evalEpisodes = (int) cfg.getLong("eval_episodes");
-        cfg.set("task", set);
-        RunFolder run = resume ? RunFolder.resume(out, set, seed) : RunFolder.create(out, set, seed);
+        String name = set != null ? set : "offline-" + data.getFileName();
+        cfg.set("task", name);
+        RunFolder run = resume ? RunFolder.resume(out, name, seed) : RunFolder.create(out, name, seed);
         AgentProvider provider = Agents.find(cfg.get("agent"));
         List<TaskSpec> specs = ids.stream().map(registry::resolve).toList();
         AgentContext context = new AgentContext(specs, index.observationSize(), index.actionSize(),
@@ -91,7 +92,7 @@ final class OfflineTraining {
                             line.append(String.format(Locale.ROOT, " %s %.1f", id, r.meanReturn()));
                         }
                         bar.println(line.toString());
-                        CurvePlot.write(run.curve(), provider.name() + " offline on " + set, "updates",
+                        CurvePlot.write(run.curve(), provider.name() + " offline on " + name, "updates",
                                 "evaluation return", curves);
                         agent.save(run.checkpoint());
                         run.saveState(new RunFolder.State(step, 0, elapsed));

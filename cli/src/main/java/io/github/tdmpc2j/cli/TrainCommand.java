@@ -16,7 +16,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code tdmpc2j train}: online single-task training, or offline multitask training on a dataset. */
 @Command(name = "train", description = {
-        "Train an agent. Online: --task ID (one task, the agent acting in the env). Offline: --set NAME --data DIR",
+        "Train an agent. Online: --task ID (one task, the agent acting in the env). Offline: --data DIR [--set NAME]",
         "(a multitask agent learning from a dataset made by `tdmpc2j collect`, evaluated per task).",
         "Writes config.yaml, train.csv, eval.csv, curve.png and checkpoint/ into the run folder",
         "(default runs/TASK/SEED/TIMESTAMP)."})
@@ -27,7 +27,7 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--task", description = "online training on this task")
     String task;
 
-    @Option(names = "--set", description = "offline multitask training on this task set (needs --data)")
+    @Option(names = "--set", description = "offline: the task set the dataset must hold (default: the dataset's own tasks)")
     String set;
 
     @Option(names = "--data", description = "dataset folder for offline training")
@@ -82,11 +82,13 @@ final class TrainCommand implements Callable<Integer> {
                 .set("device", device).set("agent", agent).set("eval_freq", evalEvery)
                 .set("eval_episodes", evalEpisodes)
                 .pairs(params);
-        if ((task == null) == (set == null)) {
-            throw new TdmpcException("choose --task ID (online) or --set NAME --data DIR (offline)");
+        if (task != null && (set != null || data != null)) {
+            throw new TdmpcException("choose --task ID (online) or --data DIR [--set NAME] (offline), not both");
         }
-        if (set != null && data == null) {
-            throw new TdmpcException("offline training on --set " + set + " needs --data DIR (make one with `tdmpc2j collect`)");
+        if (task == null && data == null) {
+            throw new TdmpcException(set != null
+                    ? "offline training on --set " + set + " needs --data DIR (make one with `tdmpc2j collect`)"
+                    : "choose --task ID (online) or --data DIR [--set NAME] (offline)");
         }
         try (EnvRegistry registry = EnvRegistry.discover()) {
             if (task != null) {

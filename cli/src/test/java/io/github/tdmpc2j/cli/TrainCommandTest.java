@@ -40,7 +40,7 @@ class TrainCommandTest {
     void wrongChoicesAreClearErrors(@TempDir Path dir) {
         TasksCommandTest.Run both = TasksCommandTest.run("train", "--task", "pendulum-v1", "--set", "mt30");
         assertThat(both.exit()).isEqualTo(2);
-        assertThat(both.err()).contains("choose --task ID (online) or --set NAME --data DIR (offline)");
+        assertThat(both.err()).contains("choose --task ID (online) or --data DIR [--set NAME] (offline), not both");
         TasksCommandTest.Run noData = TasksCommandTest.run("train", "--set", "mt30");
         assertThat(noData.err()).contains("needs --data DIR");
         TasksCommandTest.Run typo = TasksCommandTest.run("train", "--task", "pendulum-v2", "--agent", "random",

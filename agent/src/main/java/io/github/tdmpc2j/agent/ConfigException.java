@@ -1,0 +1,10 @@
+package io.github.tdmpc2j.agent;
+
+import io.github.tdmpc2j.spi.TdmpcException;
+
+/** A TD-MPC2 parameter is unknown or has a value the agent cannot use. */
+public final class ConfigException extends TdmpcException {
+    public ConfigException(String message) {
+        super(message);
+    }
+}

@@ -1,0 +1,40 @@
+package io.github.tdmpc2j.agent;
+
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+import io.github.tdmpc2j.spi.TdmpcException;
+
+/** Loads DJL's PyTorch engine from the natives on the class path (never downloading) and picks the device. */
+public final class DjlRuntime {
+    private DjlRuntime() {
+    }
+
+    public static Engine engine() {
+        if (System.getProperty("ai.djl.offline") == null) {
+            System.setProperty("ai.djl.offline", "true");
+        }
+        try {
+            return Engine.getEngine("PyTorch");
+        } catch (RuntimeException | LinkageError e) {
+            throw new TdmpcException("could not load DJL's PyTorch engine (" + e.getMessage() + "); the agent needs "
+                    + "ai.djl.pytorch:pytorch-native-cpu:2.7.1:linux-x86_64 and pytorch-jni on the class path", e);
+        }
+    }
+
+    /** {@code cpu}, {@code gpu} (fails when DJL sees none) or {@code auto} (a GPU when there is one). */
+    public static Device device(String choice) {
+        Engine engine = engine();
+        return switch (choice) {
+            case "cpu" -> Device.cpu();
+            case "gpu" -> {
+                if (engine.getGpuCount() == 0) {
+                    throw new ConfigException("device=gpu but DJL's PyTorch engine sees no GPU; use device=cpu or "
+                            + "device=auto, or put a CUDA build of pytorch-native on the class path");
+                }
+                yield Device.gpu();
+            }
+            case "auto" -> engine.getGpuCount() > 0 ? Device.gpu() : Device.cpu();
+            default -> throw new ConfigException("device=" + choice + " is not one of cpu, gpu, auto");
+        };
+    }
+}

@@ -1,0 +1,137 @@
+package io.github.tdmpc2j.agent;
+
+import io.github.tdmpc2j.spi.agent.Transition;
+import java.util.Arrays;
+import java.util.SplittableRandom;
+
+/**
+ * Transitions grouped by episode, in a ring of at most {@code capacity} steps; samples sub-trajectories of
+ * {@code horizon} consecutive steps (horizon + 1 observations) that lie inside one episode, uniformly.
+ */
+public final class ReplayBuffer {
+    /** A batch, time-major: obs [H+1][B][O], action [H][B][A], reward and terminated [H][B]. */
+    public record Batch(int horizon, int size, float[] obs, float[] action, float[] reward, float[] terminated,
+            int[] task) {
+    }
+
+    private final int capacity;
+    private final int obsDim;
+    private final int actionDim;
+    private float[] obs = new float[0];
+    private float[] nextObs = new float[0];
+    private float[] action = new float[0];
+    private float[] reward = new float[0];
+    private float[] terminated = new float[0];
+    private int[] task = new int[0];
+    private long[] episode = new long[0];
+    private int allocated;
+    private int head;
+    private int size;
+    private long episodeId;
+
+    public ReplayBuffer(int capacity, int obsDim, int actionDim) {
+        this.capacity = capacity;
+        this.obsDim = obsDim;
+        this.actionDim = actionDim;
+    }
+
+    public int size() {
+        return size;
+    }
+
+    public void add(Transition t) {
+        if (t.observation().length != obsDim || t.nextObservation().length != obsDim
+                || t.action().length != actionDim) {
+            throw new IllegalArgumentException("transition sizes obs " + t.observation().length + ", action "
+                    + t.action().length + " do not match the agent's " + obsDim + " and " + actionDim);
+        }
+        ensureRoom();
+        System.arraycopy(t.observation(), 0, obs, head * obsDim, obsDim);
+        System.arraycopy(t.nextObservation(), 0, nextObs, head * obsDim, obsDim);
+        System.arraycopy(t.action(), 0, action, head * actionDim, actionDim);
+        reward[head] = (float) t.reward();
+        terminated[head] = t.terminated() ? 1f : 0f;
+        task[head] = t.task();
+        episode[head] = episodeId;
+        head = (head + 1) % capacity;
+        size = Math.min(size + 1, capacity);
+        if (t.done()) {
+            episodeId++;
+        }
+    }
+
+    /** True when at least one sub-trajectory of this horizon exists. */
+    public boolean canSample(int horizon) {
+        return size >= horizon;
+    }
+
+    public Batch sample(int batchSize, int horizon, SplittableRandom rng) {
+        if (!canSample(horizon)) {
+            throw new IllegalStateException("the buffer holds " + size + " steps, fewer than the horizon " + horizon);
+        }
+        float[] o = new float[(horizon + 1) * batchSize * obsDim];
+        float[] a = new float[horizon * batchSize * actionDim];
+        float[] r = new float[horizon * batchSize];
+        float[] d = new float[horizon * batchSize];
+        int[] k = new int[batchSize];
+        for (int b = 0; b < batchSize; b++) {
+            int start = validStart(horizon, rng);
+            k[b] = task[start];
+            for (int t = 0; t < horizon; t++) {
+                int i = (start + t) % capacity;
+                System.arraycopy(obs, i * obsDim, o, (t * batchSize + b) * obsDim, obsDim);
+                System.arraycopy(action, i * actionDim, a, (t * batchSize + b) * actionDim, actionDim);
+                r[t * batchSize + b] = reward[i];
+                d[t * batchSize + b] = terminated[i];
+                if (t == horizon - 1) {
+                    System.arraycopy(nextObs, i * obsDim, o, ((t + 1) * batchSize + b) * obsDim, obsDim);
+                }
+            }
+        }
+        return new Batch(horizon, batchSize, o, a, r, d, k);
+    }
+
+    private int validStart(int horizon, SplittableRandom rng) {
+        int oldest = size < capacity ? 0 : head;
+        for (int attempt = 0; attempt < 10_000; attempt++) {
+            int offset = rng.nextInt(size - horizon + 1);
+            int start = (oldest + offset) % capacity;
+            int end = (start + horizon - 1) % capacity;
+            if (episode[start] == episode[end] && episodeOf(start, horizon)) {
+                return start;
+            }
+        }
+        throw new IllegalStateException("no sub-trajectory of " + horizon + " steps inside one episode; episodes are "
+                + "shorter than the horizon");
+    }
+
+    private boolean episodeOf(int start, int horizon) {
+        long id = episode[start];
+        for (int t = 1; t < horizon; t++) {
+            if (episode[(start + t) % capacity] != id) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private void ensureRoom() {
+        if (head < allocated) {
+            return;
+        }
+        int next = (int) Math.min(capacity, Math.max(1024L, 2L * allocated));
+        obs = Arrays.copyOf(obs, next * obsDim);
+        nextObs = Arrays.copyOf(nextObs, next * obsDim);
+        action = Arrays.copyOf(action, next * actionDim);
+        reward = Arrays.copyOf(reward, next);
+        terminated = Arrays.copyOf(terminated, next);
+        task = Arrays.copyOf(task, next);
+        episode = Arrays.copyOf(episode, next);
+        allocated = next;
+    }
+
+    /** Raw storage for checkpoints is not kept: a resumed run refills its buffer (as the reference does). */
+    public int capacity() {
+        return capacity;
+    }
+}

@@ -1,0 +1,342 @@
+package io.github.tdmpc2j.agent;
+
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.GradientCollector;
+import io.github.tdmpc2j.agent.checkpoint.Checkpoint;
+import io.github.tdmpc2j.agent.nn.ParamStore;
+import io.github.tdmpc2j.spi.InvalidActionException;
+import io.github.tdmpc2j.spi.TaskSpec;
+import io.github.tdmpc2j.spi.agent.Agent;
+import io.github.tdmpc2j.spi.agent.AgentContext;
+import io.github.tdmpc2j.spi.agent.Episode;
+import io.github.tdmpc2j.spi.agent.OfflineLearner;
+import io.github.tdmpc2j.spi.agent.Transition;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/**
+ * TD-MPC2 (Hansen et al., ICLR 2024): plans with MPPI in a learned latent space and learns the model, value and
+ * policy prior from sub-trajectories of its replay buffer. It owns its schedule: random actions for the seed
+ * phase, a catch-up of as many updates as seed steps when that phase ends, then one update per
+ * {@code update_every} steps.
+ */
+public final class TdmpcAgent implements Agent, OfflineLearner {
+    private final AgentContext context;
+    private final TdmpcConfig cfg;
+    private final Engine engine;
+    private final ParamStore store;
+    private final WorldModel model;
+    private final Planner planner;
+    private final Adam optim;
+    private final Adam piOptim;
+    private final RunningScale scale;
+    private final ReplayBuffer buffer;
+    private final SplittableRandom rng;
+    private final float[] discounts;
+    private final int seedSteps;
+    private final boolean multitask;
+    private final int actionDim;
+    private long steps;
+    private boolean firstStep = true;
+    private boolean closed;
+
+    public TdmpcAgent(AgentContext context) {
+        this.context = context;
+        this.cfg = TdmpcConfig.from(context.params());
+        this.engine = DjlRuntime.engine();
+        Device device = DjlRuntime.device(cfg.device());
+        engine.setRandomSeed((int) (context.seed() ^ (context.seed() >>> 32)));
+        this.rng = new SplittableRandom(context.seed());
+        this.multitask = context.multitask();
+        this.actionDim = context.actionSize();
+        boolean episodic = context.tasks().stream().anyMatch(TaskSpec::episodic);
+        this.store = new ParamStore(engine.newBaseManager(device), context.seed());
+        this.model = new WorldModel(cfg, store, context.observationSize(), actionDim, context.tasks().size(),
+                episodic, context.seed());
+        this.planner = new Planner(cfg, model, actionDim, rng.split());
+        Map<String, Float> modelLr = new LinkedHashMap<>();
+        for (String group : WorldModel.MODEL_GROUPS) {
+            float lr = group.equals("encoder") ? cfg.lr() * cfg.encLrScale() : cfg.lr();
+            store.group(group).forEach(n -> modelLr.put(n, lr));
+        }
+        this.optim = new Adam(store, "optim", modelLr, 1e-8f, cfg.gradClipNorm());
+        Map<String, Float> piLr = new LinkedHashMap<>();
+        store.group("pi").forEach(n -> piLr.put(n, cfg.lr()));
+        this.piOptim = new Adam(store, "pi_optim", piLr, 1e-5f, cfg.gradClipNorm());
+        this.scale = new RunningScale(cfg.tau());
+        this.buffer = new ReplayBuffer(cfg.bufferSize(), context.observationSize(), actionDim);
+        this.discounts = new float[context.tasks().size()];
+        int longest = 0;
+        for (int i = 0; i < discounts.length; i++) {
+            int length = context.tasks().get(i).maxEpisodeSteps();
+            discounts[i] = cfg.discount(length);
+            longest = Math.max(longest, length);
+        }
+        this.seedSteps = cfg.seedSteps(longest);
+    }
+
+    public TdmpcConfig config() {
+        return cfg;
+    }
+
+    public int seedSteps() {
+        return seedSteps;
+    }
+
+    /** Learnable scalars of the world model (target Q heads and optimiser state not counted). */
+    public long parameterCount() {
+        return store.count(List.of("encoder", "dynamics", "reward", "termination", "pi", "qs", "task_emb"));
+    }
+
+    ParamStore store() {
+        return store;
+    }
+
+    @Override
+    public void beginEpisode(int task) {
+        checkTask(task);
+        firstStep = true;
+    }
+
+    @Override
+    public float[] act(float[] observation, int task, boolean eval) {
+        checkOpen();
+        checkTask(task);
+        if (observation == null || observation.length != context.observationSize()) {
+            throw new InvalidActionException("observation has " + (observation == null ? 0 : observation.length)
+                    + " entries but the agent was made for " + context.observationSize());
+        }
+        float[] mask = context.actionMasks().get(task);
+        if (!eval && steps < seedSteps) {
+            float[] a = new float[actionDim];
+            for (int i = 0; i < actionDim; i++) {
+                a[i] = mask[i] * (float) (rng.nextDouble() * 2 - 1);
+            }
+            return a;
+        }
+        boolean t0 = firstStep;
+        firstStep = false;
+        try (NDScope scope = new NDScope(); NDManager m = store.manager().newSubManager()) {
+            NDArray obs = m.create(observation, new Shape(1, observation.length));
+            NDArray emb = model.taskEmbedding(m, new int[] {task});
+            NDArray maskArray = multitask ? m.create(mask, new Shape(1, actionDim)) : null;
+            NDArray dims = multitask ? m.create(new float[] {sum(mask)}, new Shape(1, 1)) : null;
+            float[] action;
+            if (cfg.mpc()) {
+                action = planner.plan(obs, emb, maskArray, dims, discounts[task], t0, eval);
+            } else {
+                NDArray z = model.encode(obs, emb, false);
+                WorldModel.PolicySample s = model.pi(z, emb, maskArray, dims, false);
+                action = (eval ? s.mean() : s.action()).reshape(-1).toFloatArray();
+            }
+            for (int i = 0; i < actionDim; i++) {
+                action[i] *= mask[i];
+            }
+            return action;
+        }
+    }
+
+    @Override
+    public Map<String, Double> observe(Transition transition) {
+        checkOpen();
+        checkTask(transition.task());
+        buffer.add(transition);
+        steps++;
+        if (transition.done()) {
+            firstStep = true;
+        }
+        int updates = 0;
+        if (steps == seedSteps) {
+            updates = seedSteps;
+        } else if (steps > seedSteps && steps % cfg.updateEvery() == 0) {
+            updates = 1;
+        }
+        Map<String, Double> metrics = Map.of();
+        for (int i = 0; i < updates && buffer.canSample(cfg.horizon()); i++) {
+            metrics = update();
+        }
+        return metrics;
+    }
+
+    /** Adds a recorded episode to the replay buffer, for offline training on a dataset. */
+    @Override
+    public void addEpisode(Episode episode) {
+        checkOpen();
+        checkTask(episode.task());
+        int t = episode.length();
+        for (int i = 0; i < t; i++) {
+            boolean last = i == t - 1;
+            buffer.add(new Transition(episode.task(), episode.observations()[i], episode.actions()[i],
+                    episode.rewards()[i], episode.observations()[i + 1], last && episode.terminated(),
+                    last && !episode.terminated()));
+        }
+    }
+
+    /** One gradient step of the world model and one of the policy prior, on a batch from the buffer. */
+    @Override
+    public Map<String, Double> update() {
+        checkOpen();
+        ReplayBuffer.Batch b = buffer.sample(cfg.batchSize(), cfg.horizon(), rng);
+        int h = b.horizon();
+        int n = b.size();
+        int o = context.observationSize();
+        try (NDScope scope = new NDScope(); NDManager m = store.manager().newSubManager()) {
+            NDArray obs = m.create(b.obs(), new Shape(h + 1, n, o));
+            NDArray action = m.create(b.action(), new Shape(h, n, actionDim));
+            NDArray reward = m.create(b.reward(), new Shape(h, n, 1));
+            NDArray terminated = m.create(b.terminated(), new Shape(h, n, 1));
+            NDArray emb = model.taskEmbedding(m, b.task());
+            NDArray mask = null;
+            NDArray dims = null;
+            NDArray discount;
+            if (multitask) {
+                float[] maskData = new float[n * actionDim];
+                float[] dimData = new float[n];
+                float[] discountData = new float[n];
+                for (int i = 0; i < n; i++) {
+                    float[] mk = context.actionMasks().get(b.task()[i]);
+                    System.arraycopy(mk, 0, maskData, i * actionDim, actionDim);
+                    dimData[i] = sum(mk);
+                    discountData[i] = discounts[b.task()[i]];
+                }
+                mask = m.create(maskData, new Shape(n, actionDim));
+                dims = m.create(dimData, new Shape(n, 1));
+                discount = m.create(discountData, new Shape(n, 1));
+            } else {
+                discount = m.create(discounts[0]);
+            }
+
+            // targets, without gradients
+            NDArray nextZ = model.encode(obs.get("1:"), emb == null ? null : emb.stopGradient(), false);
+            NDArray nextAction = model.pi(nextZ, emb == null ? null : emb.stopGradient(), mask, dims, false).action();
+            NDArray tdTarget = reward.add(discount.mul(terminated.neg().add(1f))
+                    .mul(model.q(nextZ, nextAction, emb == null ? null : emb.stopGradient(), false, true, true,
+                            false)));
+            float[] rho = new float[h + 1];
+            for (int t = 0; t <= h; t++) {
+                rho[t] = (float) Math.pow(cfg.rho(), t);
+            }
+            NDArray rhoH = m.create(java.util.Arrays.copyOf(rho, h));
+
+            Map<String, Double> metrics = new LinkedHashMap<>();
+            NDList zs = new NDList();
+            try (GradientCollector gc = engine.newGradientCollector()) {
+                NDArray z = model.encode(obs.get(0), emb, true);
+                zs.add(z);
+                NDArray consistency = null;
+                for (int t = 0; t < h; t++) {
+                    z = model.next(z, action.get(t), emb, true);
+                    NDArray mse = z.sub(nextZ.get(t)).square().mean().mul(rho[t]);
+                    consistency = consistency == null ? mse : consistency.add(mse);
+                    zs.add(z);
+                }
+                consistency = consistency.div(h);
+                NDArray rolled = NDArrays.stack(new NDList(zs.subNDList(0, h)));
+                NDArray rewardLoss = model.twoHot().crossEntropy(model.reward(rolled, action, emb, true), reward)
+                        .sum(new int[] {1, 2}).div((float) n).mul(rhoH).sum().div(h);
+                NDArray qLogits = model.qAll(rolled, action, emb, true);
+                NDArray valueLoss = model.twoHot().crossEntropy(qLogits, tdTarget.expandDims(0))
+                        .sum(new int[] {2, 3}).div((float) n).mul(rhoH).sum().div((float) h * cfg.numQ());
+                NDArray total = consistency.mul(cfg.consistencyCoef()).add(rewardLoss.mul(cfg.rewardCoef()))
+                        .add(valueLoss.mul(cfg.valueCoef()));
+                if (model.episodic()) {
+                    NDArray logits = model.terminationLogits(NDArrays.stack(new NDList(zs.subNDList(1))), emb, true);
+                    NDArray bce = logits.maximum(0f).sub(logits.mul(terminated)).add(logits.abs().neg().exp().add(1f).log())
+                            .mean();
+                    total = total.add(bce.mul(cfg.terminationCoef()));
+                    metrics.put("termination_loss", (double) bce.getFloat());
+                }
+                gc.backward(total);
+                metrics.put("consistency_loss", (double) consistency.getFloat());
+                metrics.put("reward_loss", (double) rewardLoss.getFloat());
+                metrics.put("value_loss", (double) valueLoss.getFloat());
+                metrics.put("total_loss", (double) total.getFloat());
+            }
+            metrics.put("grad_norm", (double) optim.step());
+
+            NDArray latents = NDArrays.stack(zs).stopGradient();
+            try (GradientCollector gc = engine.newGradientCollector()) {
+                NDArray piEmb = emb == null ? null : emb.stopGradient();
+                WorldModel.PolicySample s = model.pi(latents, piEmb, mask, dims, true);
+                NDArray q = model.q(latents, s.action(), piEmb, true, false, true, true);
+                scale.update(q.get(0));
+                NDArray scaled = q.div(scale.value());
+                NDArray piLoss = s.scaledEntropy().mul(cfg.entropyCoef()).add(scaled).sum(new int[] {1, 2}).div((float) n).neg()
+                        .mul(m.create(rho)).mean();
+                gc.backward(piLoss);
+                metrics.put("pi_loss", (double) piLoss.getFloat());
+                metrics.put("pi_scaled_entropy", (double) s.scaledEntropy().mean().getFloat());
+            }
+            metrics.put("pi_grad_norm", (double) piOptim.step());
+            metrics.put("pi_scale", (double) scale.value());
+            model.softUpdateTargets();
+            return metrics;
+        }
+    }
+
+    @Override
+    public long steps() {
+        return steps;
+    }
+
+    @Override
+    public void save(Path dir) {
+        checkOpen();
+        Map<String, String> meta = new LinkedHashMap<>();
+        meta.put("steps", Long.toString(steps));
+        meta.put("optim_steps", Long.toString(optim.steps()));
+        meta.put("pi_optim_steps", Long.toString(piOptim.steps()));
+        meta.put("scale", Float.toString(scale.value()));
+        Checkpoint.save(dir, store, meta, cfg, context);
+    }
+
+    @Override
+    public void load(Path dir) {
+        checkOpen();
+        Map<String, String> meta = Checkpoint.load(dir, store, cfg, context);
+        steps = Long.parseLong(meta.get("steps"));
+        optim.setSteps(Long.parseLong(meta.get("optim_steps")));
+        piOptim.setSteps(Long.parseLong(meta.get("pi_optim_steps")));
+        scale.set(Float.parseFloat(meta.get("scale")));
+        firstStep = true;
+    }
+
+    @Override
+    public void close() {
+        if (!closed) {
+            closed = true;
+            store.close();
+        }
+    }
+
+    private void checkOpen() {
+        if (closed) {
+            throw new io.github.tdmpc2j.spi.EnvStateException("this TD-MPC2 agent is closed; create a new one");
+        }
+    }
+
+    private void checkTask(int task) {
+        if (task < 0 || task >= context.tasks().size()) {
+            throw new io.github.tdmpc2j.spi.UnknownTaskException("task index " + task + " is not in [0, "
+                    + context.tasks().size() + ") for this agent", List.of());
+        }
+    }
+
+    private static float sum(float[] x) {
+        float s = 0;
+        for (float v : x) {
+            s += v;
+        }
+        return s;
+    }
+}

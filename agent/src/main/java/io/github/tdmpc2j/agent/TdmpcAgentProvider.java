@@ -1,0 +1,24 @@
+package io.github.tdmpc2j.agent;
+
+import io.github.tdmpc2j.spi.agent.Agent;
+import io.github.tdmpc2j.spi.agent.AgentContext;
+import io.github.tdmpc2j.spi.agent.AgentProvider;
+
+/** The {@code tdmpc2} agent plug-in. */
+public final class TdmpcAgentProvider implements AgentProvider {
+    @Override
+    public String name() {
+        return "tdmpc2";
+    }
+
+    @Override
+    public String description() {
+        return "TD-MPC2 (Hansen et al., ICLR 2024) on DJL/PyTorch; params: preset=paper|cpu, model_size=1|5|19|48|317, "
+                + "and the reference's hyperparameter names";
+    }
+
+    @Override
+    public Agent create(AgentContext context) {
+        return new TdmpcAgent(context);
+    }
+}

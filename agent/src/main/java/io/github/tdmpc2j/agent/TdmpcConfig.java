@@ -1,0 +1,172 @@
+package io.github.tdmpc2j.agent;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Every TD-MPC2 hyperparameter, under the reference's names ({@code config.yaml}). Built from
+ * {@code key=value} strings: a preset ({@code paper}, the default, or {@code cpu}) first, then the model size's
+ * architecture, then whatever the caller sets explicitly.
+ *
+ * @param seedSteps   random steps before learning; -1 means the reference's max(1000, 5 x episode length)
+ * @param updateEvery env steps per gradient update after the seed phase (the reference does 1)
+ */
+public record TdmpcConfig(
+        String preset, int modelSize, int numEncLayers, int encDim, int mlpDim, int latentDim, int taskDim,
+        int numQ, float dropout, int simnormDim, int numBins, float vmin, float vmax,
+        float lr, float encLrScale, float gradClipNorm, float tau, float rho,
+        float consistencyCoef, float rewardCoef, float valueCoef, float terminationCoef, float entropyCoef,
+        float logStdMin, float logStdMax,
+        int batchSize, int horizon, boolean mpc, int iterations, int numSamples, int numElites, int numPiTrajs,
+        float minStd, float maxStd, float temperature,
+        float discountDenom, float discountMin, float discountMax, int seedSteps, int updateEvery, int bufferSize,
+        String device, Map<String, String> values) {
+
+    /** The reference's defaults. */
+    static final Map<String, String> PAPER = ordered(
+            "model_size", "5", "task_dim", "96", "dropout", "0.01", "simnorm_dim", "8",
+            "num_bins", "101", "vmin", "-10", "vmax", "10",
+            "lr", "3e-4", "enc_lr_scale", "0.3", "grad_clip_norm", "20", "tau", "0.01", "rho", "0.5",
+            "consistency_coef", "20", "reward_coef", "0.1", "value_coef", "0.1", "termination_coef", "1",
+            "entropy_coef", "1e-4", "log_std_min", "-10", "log_std_max", "2",
+            "batch_size", "256", "horizon", "3", "mpc", "true", "iterations", "6", "num_samples", "512",
+            "num_elites", "64", "num_pi_trajs", "24", "min_std", "0.05", "max_std", "2", "temperature", "0.5",
+            "discount_denom", "5", "discount_min", "0.95", "discount_max", "0.995", "seed_steps", "-1",
+            "update_every", "1", "buffer_size", "1000000", "device", "auto");
+
+    /** What the {@code cpu} preset changes; agent/README.md gives the measurements behind it. */
+    static final Map<String, String> CPU = ordered(
+            "model_size", "1", "batch_size", "32", "iterations", "2", "num_samples", "64", "num_elites", "8",
+            "num_pi_trajs", "4", "seed_steps", "500", "device", "cpu");
+
+    private static final String[] ARCHITECTURE = {"num_enc_layers", "enc_dim", "mlp_dim", "latent_dim", "num_q"};
+
+    public TdmpcConfig {
+        values = Map.copyOf(values);
+    }
+
+    public static TdmpcConfig defaults() {
+        return from(Map.of());
+    }
+
+    /** Resolves {@code params} (unknown keys and bad values fail with a {@link ConfigException}). */
+    public static TdmpcConfig from(Map<String, String> params) {
+        String preset = params.getOrDefault("preset", "paper");
+        Map<String, String> v = new LinkedHashMap<>(PAPER);
+        switch (preset) {
+            case "paper" -> { }
+            case "cpu" -> v.putAll(CPU);
+            default -> throw new ConfigException("unknown preset '" + preset + "'; use preset=paper or preset=cpu");
+        }
+        for (String key : params.keySet()) {
+            if (!key.equals("preset") && !PAPER.containsKey(key) && !java.util.List.of(ARCHITECTURE).contains(key)) {
+                throw new ConfigException("unknown TD-MPC2 parameter '" + key + "'; known: preset, "
+                        + String.join(", ", new TreeMap<>(PAPER).keySet()) + ", " + String.join(", ", ARCHITECTURE));
+            }
+        }
+        if (params.containsKey("model_size")) {
+            v.put("model_size", params.get("model_size"));
+        }
+        ModelSize size = ModelSize.of(parseInt(v, "model_size"));
+        v.put("num_enc_layers", Integer.toString(size.numEncLayers));
+        v.put("enc_dim", Integer.toString(size.encDim));
+        v.put("mlp_dim", Integer.toString(size.mlpDim));
+        v.put("latent_dim", Integer.toString(size.latentDim));
+        v.put("num_q", Integer.toString(size.numQ));
+        params.forEach((k, val) -> {
+            if (!k.equals("preset")) {
+                v.put(k, val);
+            }
+        });
+        v.put("preset", preset);
+        TdmpcConfig c = new TdmpcConfig(preset, size.millions, parseInt(v, "num_enc_layers"), parseInt(v, "enc_dim"),
+                parseInt(v, "mlp_dim"), parseInt(v, "latent_dim"), parseInt(v, "task_dim"), parseInt(v, "num_q"),
+                parseFloat(v, "dropout"), parseInt(v, "simnorm_dim"), parseInt(v, "num_bins"), parseFloat(v, "vmin"),
+                parseFloat(v, "vmax"), parseFloat(v, "lr"), parseFloat(v, "enc_lr_scale"),
+                parseFloat(v, "grad_clip_norm"), parseFloat(v, "tau"), parseFloat(v, "rho"),
+                parseFloat(v, "consistency_coef"), parseFloat(v, "reward_coef"), parseFloat(v, "value_coef"),
+                parseFloat(v, "termination_coef"), parseFloat(v, "entropy_coef"), parseFloat(v, "log_std_min"),
+                parseFloat(v, "log_std_max"), parseInt(v, "batch_size"), parseInt(v, "horizon"), parseBool(v, "mpc"),
+                parseInt(v, "iterations"), parseInt(v, "num_samples"), parseInt(v, "num_elites"),
+                parseInt(v, "num_pi_trajs"), parseFloat(v, "min_std"), parseFloat(v, "max_std"),
+                parseFloat(v, "temperature"), parseFloat(v, "discount_denom"), parseFloat(v, "discount_min"),
+                parseFloat(v, "discount_max"), parseInt(v, "seed_steps"), parseInt(v, "update_every"),
+                parseInt(v, "buffer_size"), v.get("device"), v);
+        c.validate();
+        return c;
+    }
+
+    private void validate() {
+        require(numEncLayers >= 1 && encDim > 0 && mlpDim > 0 && latentDim > 0, "layer sizes must be positive");
+        require(latentDim % simnormDim == 0, "latent_dim (" + latentDim + ") must be a multiple of simnorm_dim ("
+                + simnormDim + ")");
+        require(numQ >= 2, "num_q must be at least 2 (targets take the min of two random Q heads)");
+        require(numBins >= 2 && vmax > vmin, "num_bins must be >= 2 and vmax > vmin");
+        require(batchSize > 0 && horizon > 0, "batch_size and horizon must be positive");
+        require(numSamples > numPiTrajs && numElites > 0 && numElites <= numSamples,
+                "need num_samples > num_pi_trajs and 0 < num_elites <= num_samples");
+        require(iterations > 0 && minStd > 0 && maxStd >= minStd, "need iterations > 0 and 0 < min_std <= max_std");
+        require(updateEvery > 0 && bufferSize > horizon, "update_every must be positive, buffer_size > horizon");
+        require(dropout >= 0 && dropout < 1, "dropout must be in [0, 1)");
+        require(device.equals("cpu") || device.equals("gpu") || device.equals("auto"), "device must be cpu, gpu or auto");
+    }
+
+    /** The reference's heuristic: longer episodes get a discount closer to 1. */
+    public float discount(int episodeLength) {
+        float frac = episodeLength / discountDenom;
+        return Math.min(Math.max((frac - 1) / frac, discountMin), discountMax);
+    }
+
+    /** Random steps before learning for tasks of this episode length. */
+    public int seedSteps(int episodeLength) {
+        return seedSteps >= 0 ? seedSteps : Math.max(1000, 5 * episodeLength);
+    }
+
+    /** Planner iterations: the reference adds two for large action spaces. */
+    public int planIterations(int actionDim) {
+        return iterations + (actionDim >= 20 ? 2 : 0);
+    }
+
+    private static void require(boolean ok, String message) {
+        if (!ok) {
+            throw new ConfigException("bad TD-MPC2 configuration: " + message);
+        }
+    }
+
+    private static int parseInt(Map<String, String> v, String key) {
+        try {
+            return Integer.parseInt(v.get(key).trim());
+        } catch (NumberFormatException e) {
+            throw new ConfigException(key + "=" + v.get(key) + " is not an integer");
+        }
+    }
+
+    private static float parseFloat(Map<String, String> v, String key) {
+        try {
+            float f = Float.parseFloat(v.get(key).trim());
+            if (!Float.isFinite(f)) {
+                throw new NumberFormatException();
+            }
+            return f;
+        } catch (NumberFormatException e) {
+            throw new ConfigException(key + "=" + v.get(key) + " is not a finite number");
+        }
+    }
+
+    private static boolean parseBool(Map<String, String> v, String key) {
+        String s = v.get(key).trim().toLowerCase(java.util.Locale.ROOT);
+        if (!s.equals("true") && !s.equals("false")) {
+            throw new ConfigException(key + "=" + v.get(key) + " must be true or false");
+        }
+        return Boolean.parseBoolean(s);
+    }
+
+    private static Map<String, String> ordered(String... kv) {
+        Map<String, String> m = new LinkedHashMap<>();
+        for (int i = 0; i < kv.length; i += 2) {
+            m.put(kv[i], kv[i + 1]);
+        }
+        return m;
+    }
+}

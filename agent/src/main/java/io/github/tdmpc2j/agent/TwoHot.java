@@ -1,0 +1,66 @@
+package io.github.tdmpc2j.agent;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+
+/**
+ * Discrete regression in symlog space, as the reference's {@code math.py}: a scalar becomes a two-hot vector
+ * over {@code numBins} evenly spaced bins on [vmin, vmax] (in symlog units); logits over the bins become a
+ * scalar through the softmax-weighted bin centres and symexp.
+ */
+public final class TwoHot {
+    private final int numBins;
+    private final float vmin;
+    private final float vmax;
+    private final float binSize;
+
+    public TwoHot(int numBins, float vmin, float vmax) {
+        this.numBins = numBins;
+        this.vmin = vmin;
+        this.vmax = vmax;
+        this.binSize = (vmax - vmin) / (numBins - 1);
+    }
+
+    public static NDArray symlog(NDArray x) {
+        return x.sign().mul(x.abs().add(1f).log());
+    }
+
+    public static NDArray symexp(NDArray x) {
+        return x.sign().mul(x.abs().exp().sub(1f));
+    }
+
+    public static double symlog(double x) {
+        return Math.signum(x) * Math.log1p(Math.abs(x));
+    }
+
+    public static double symexp(double x) {
+        return Math.signum(x) * Math.expm1(Math.abs(x));
+    }
+
+    /**
+     * [..., 1] scalars -> [..., numBins] two-hot targets. Values past the ends clamp to the edge bins.
+     * The weight of bin k is max(0, 1 - |position - k|), which is exactly the two-hot split.
+     */
+    public NDArray encode(NDArray x) {
+        NDManager m = x.getManager();
+        NDArray position = symlog(x).clip(vmin, vmax).sub(vmin).div(binSize);
+        NDArray bins = m.arange(0f, (float) numBins, 1f);
+        return position.sub(bins).abs().neg().add(1f).maximum(0f);
+    }
+
+    /** [..., numBins] logits -> [..., 1] scalars. */
+    public NDArray decode(NDArray logits) {
+        NDManager m = logits.getManager();
+        NDArray centres = m.linspace(vmin, vmax, numBins);
+        return symexp(logits.softmax(-1).mul(centres).sum(new int[] {-1}, true));
+    }
+
+    /** Soft cross-entropy of logits [..., numBins] against scalar targets [..., 1]; returns [..., 1]. */
+    public NDArray crossEntropy(NDArray logits, NDArray target) {
+        return encode(target).mul(logits.logSoftmax(-1)).sum(new int[] {-1}, true).neg();
+    }
+
+    public int numBins() {
+        return numBins;
+    }
+}

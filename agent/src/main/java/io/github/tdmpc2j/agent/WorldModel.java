@@ -1,0 +1,218 @@
+package io.github.tdmpc2j.agent;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.Shape;
+import io.github.tdmpc2j.agent.nn.Activation;
+import io.github.tdmpc2j.agent.nn.Mlp;
+import io.github.tdmpc2j.agent.nn.ParamStore;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * TD-MPC2's implicit world model: encoder, latent dynamics, reward head, optional termination head, policy
+ * prior and an ensemble of Q heads (plus its Polyak-averaged target copy). In the multitask case a learned task
+ * embedding is concatenated to the input of every head.
+ *
+ * <p>Tensors: latents [..., latent_dim], actions [..., A]; {@code emb} is the task embedding broadcastable to the
+ * batch ([B, task_dim] or [1, task_dim], null for a single task), {@code mask} the action mask likewise.
+ */
+public final class WorldModel {
+    public static final List<String> MODEL_GROUPS = List.of("encoder", "dynamics", "reward", "termination", "qs",
+            "task_emb");
+
+    public record PolicySample(NDArray mean, NDArray action, NDArray scaledEntropy) {
+    }
+
+    private final TdmpcConfig cfg;
+    private final ParamStore store;
+    private final int actionDim;
+    private final boolean episodic;
+    private final Mlp encoder;
+    private final Mlp dynamics;
+    private final Mlp reward;
+    private final Mlp termination;
+    private final Mlp pi;
+    private final Mlp qs;
+    private final Mlp targetQs;
+    private final NDArray taskEmb;
+    private final TwoHot twoHot;
+    private final SplittableRandom rng;
+
+    public WorldModel(TdmpcConfig cfg, ParamStore store, int obsDim, int actionDim, int numTasks, boolean episodic,
+            long seed) {
+        this.cfg = cfg;
+        this.store = store;
+        this.actionDim = actionDim;
+        this.episodic = episodic;
+        this.rng = new SplittableRandom(seed ^ 0x5DEECE66DL);
+        int t = numTasks > 1 ? cfg.taskDim() : 0;
+        int latent = cfg.latentDim();
+        int[] mlp2 = {cfg.mlpDim(), cfg.mlpDim()};
+        this.encoder = new Mlp(store, "encoder", obsDim + t, encoderHidden(cfg), latent, Activation.SIMNORM, 0f, 0,
+                cfg.simnormDim(), false);
+        this.dynamics = new Mlp(store, "dynamics", latent + t + actionDim, mlp2, latent, Activation.SIMNORM, 0f, 0,
+                cfg.simnormDim(), false);
+        this.reward = new Mlp(store, "reward", latent + t + actionDim, mlp2, cfg.numBins(), null, 0f, 0,
+                cfg.simnormDim(), true);
+        this.termination = episodic ? new Mlp(store, "termination", latent + t, mlp2, 1, null, 0f, 0,
+                cfg.simnormDim(), false) : null;
+        this.pi = new Mlp(store, "pi", latent + t, mlp2, 2 * actionDim, null, 0f, 0, cfg.simnormDim(), false);
+        this.qs = new Mlp(store, "qs", latent + t + actionDim, mlp2, cfg.numBins(), null, cfg.dropout(), cfg.numQ(),
+                cfg.simnormDim(), true);
+        this.targetQs = new Mlp(store, "target_qs", latent + t + actionDim, mlp2, cfg.numBins(), null, cfg.dropout(),
+                cfg.numQ(), cfg.simnormDim(), true);
+        for (String name : store.group("target_qs")) {
+            NDArray target = store.get(name);
+            target.setRequiresGradient(false);
+            store.get(name.replaceFirst("^target_qs", "qs")).copyTo(target);
+        }
+        this.taskEmb = numTasks > 1 ? store.uniform("task_emb.weight", "task_emb",
+                new Shape(numTasks, cfg.taskDim()), 0.02) : null;
+        this.twoHot = new TwoHot(cfg.numBins(), cfg.vmin(), cfg.vmax());
+    }
+
+    static int[] encoderHidden(TdmpcConfig cfg) {
+        int[] h = new int[Math.max(cfg.numEncLayers() - 1, 1)];
+        java.util.Arrays.fill(h, cfg.encDim());
+        return h;
+    }
+
+    /** Learnable scalars of a model of this configuration, counted from shapes (no allocation). */
+    public static long parameterCount(TdmpcConfig cfg, int obsDim, int actionDim, int numTasks, boolean episodic) {
+        int t = numTasks > 1 ? cfg.taskDim() : 0;
+        int z = cfg.latentDim();
+        int[] mlp2 = {cfg.mlpDim(), cfg.mlpDim()};
+        long n = Mlp.parameterCount(obsDim + t, encoderHidden(cfg), z, true)
+                + Mlp.parameterCount(z + t + actionDim, mlp2, z, true)
+                + Mlp.parameterCount(z + t + actionDim, mlp2, cfg.numBins(), false)
+                + Mlp.parameterCount(z + t, mlp2, 2 * actionDim, false)
+                + cfg.numQ() * Mlp.parameterCount(z + t + actionDim, mlp2, cfg.numBins(), false);
+        if (episodic) {
+            n += Mlp.parameterCount(z + t, mlp2, 1, false);
+        }
+        return n + (numTasks > 1 ? (long) numTasks * cfg.taskDim() : 0);
+    }
+
+    public TwoHot twoHot() {
+        return twoHot;
+    }
+
+    public boolean episodic() {
+        return episodic;
+    }
+
+    public int actionDim() {
+        return actionDim;
+    }
+
+    /** Task embeddings of the given tasks ([N, task_dim]), max-norm 1; null for a single-task model. */
+    public NDArray taskEmbedding(NDManager m, int[] tasks) {
+        if (taskEmb == null) {
+            return null;
+        }
+        NDArray rows = taskEmb.get(new NDIndex("{}", m.create(tasks)));
+        // nn.Embedding(max_norm=1): rows longer than 1 are scaled back onto the unit sphere
+        NDArray norm = rows.stopGradient().norm(new int[] {-1}, true);
+        return rows.div(norm.add(1e-7f).maximum(1f));
+    }
+
+    public NDArray encode(NDArray obs, NDArray emb, boolean train) {
+        return encoder.forward(withTask(obs, emb), train);
+    }
+
+    public NDArray next(NDArray z, NDArray a, NDArray emb, boolean train) {
+        return dynamics.forward(withTask(z, emb).concat(a, -1), train);
+    }
+
+    /** Reward logits [..., num_bins]. */
+    public NDArray reward(NDArray z, NDArray a, NDArray emb, boolean train) {
+        return reward.forward(withTask(z, emb).concat(a, -1), train);
+    }
+
+    /** Termination logits [..., 1]; only for episodic tasks. */
+    public NDArray terminationLogits(NDArray z, NDArray emb, boolean train) {
+        return termination.forward(withTask(z, emb), train);
+    }
+
+    /**
+     * Samples from the tanh-squashed Gaussian policy prior. Entropy is scaled by the number of action dims the
+     * task uses ({@code actionDims}, [..., 1], or null for all).
+     */
+    public PolicySample pi(NDArray z, NDArray emb, NDArray mask, NDArray actionDims, boolean train) {
+        NDArray raw = pi.forward(withTask(z, emb), train);
+        NDList out = raw.split(2, raw.getShape().dimension() - 1);
+        NDArray mu = out.get(0);
+        NDArray logStd = out.get(1).tanh().add(1f).mul(0.5f * (cfg.logStdMax() - cfg.logStdMin()))
+                .add(cfg.logStdMin());
+        NDArray eps = z.getManager().randomNormal(mu.getShape());
+        NDArray logProbTerms = eps.square().mul(-0.5f).sub(logStd).sub(0.9189385332046727f);
+        if (mask != null) {
+            mu = mu.mul(mask);
+            logStd = logStd.mul(mask);
+            eps = eps.mul(mask);
+            logProbTerms = logProbTerms.mul(mask);
+        }
+        NDArray logProb = logProbTerms.sum(new int[] {-1}, true);
+        NDArray action = mu.add(eps.mul(logStd.exp()));
+        NDArray squashedMean = mu.tanh();
+        NDArray squashed = action.tanh();
+        NDArray correction = squashed.square().neg().add(1f).maximum(0f).add(1e-6f).log()
+                .sum(new int[] {-1}, true);
+        NDArray entropy = logProb.sub(correction).neg();
+        NDArray scaled = actionDims == null ? entropy.mul((float) actionDim) : entropy.mul(actionDims);
+        return new PolicySample(squashedMean, squashed, scaled);
+    }
+
+    /** Logits of every Q head: [num_q, ..., num_bins]. */
+    public NDArray qAll(NDArray z, NDArray a, NDArray emb, boolean train) {
+        return ensemble(qs, z, a, emb, null, train, false);
+    }
+
+    /** Min (or average) of two random Q heads, as values [..., 1]. */
+    public NDArray q(NDArray z, NDArray a, NDArray emb, boolean average, boolean target, boolean detach,
+            boolean train) {
+        int first = rng.nextInt(cfg.numQ());
+        int second = rng.nextInt(cfg.numQ() - 1);
+        if (second >= first) {
+            second++;
+        }
+        NDArray logits = ensemble(target ? targetQs : qs, z, a, emb, new int[] {first, second}, train && !target,
+                detach || target);
+        NDArray values = twoHot.decode(logits);
+        NDArray q0 = values.get(0);
+        NDArray q1 = values.get(1);
+        return average ? q0.add(q1).div(2f) : q0.minimum(q1);
+    }
+
+    private static NDArray ensemble(Mlp net, NDArray z, NDArray a, NDArray emb, int[] members, boolean train,
+            boolean detach) {
+        NDArray x = withTask(z, emb).concat(a, -1);
+        Shape s = x.getShape();
+        Shape lead = s.slice(0, s.dimension() - 1);
+        NDArray out = net.forwardMembers(x.reshape(-1, s.get(s.dimension() - 1)), members, train, detach);
+        long e = out.getShape().get(0);
+        return out.reshape(new Shape(e).addAll(lead).add(out.getShape().get(2)));
+    }
+
+    /** target <- target + tau * (online - target), for every Q head weight. */
+    public void softUpdateTargets() {
+        float tau = cfg.tau();
+        for (String name : store.group("target_qs")) {
+            NDArray target = store.get(name);
+            NDArray online = store.get(name.replaceFirst("^target_qs", "qs"));
+            target.muli(1f - tau).addi(online.stopGradient().mul(tau));
+        }
+    }
+
+    private static NDArray withTask(NDArray x, NDArray emb) {
+        if (emb == null) {
+            return x;
+        }
+        Shape s = x.getShape();
+        Shape target = s.slice(0, s.dimension() - 1).add(emb.getShape().get(emb.getShape().dimension() - 1));
+        return x.concat(emb.broadcast(target), -1);
+    }
+}

@@ -1,0 +1,127 @@
+package io.github.tdmpc2j.agent.checkpoint;
+
+import ai.djl.ndarray.NDArray;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.tdmpc2j.agent.TdmpcConfig;
+import io.github.tdmpc2j.agent.nn.ParamStore;
+import io.github.tdmpc2j.spi.TaskSpec;
+import io.github.tdmpc2j.spi.agent.AgentContext;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A TD-MPC2 checkpoint directory: {@code tdmpc2.safetensors} (weights, target weights, optimiser moments; the
+ * counters and running scale in its metadata) and {@code tdmpc2.json} (the resolved configuration and what the
+ * agent was made for). Loading checks the JSON first, so a checkpoint of another size or task set fails with a
+ * message that says which.
+ */
+public final class Checkpoint {
+    public static final String TENSORS = "tdmpc2.safetensors";
+    public static final String CONFIG = "tdmpc2.json";
+    private static final List<String> SHAPE_KEYS = List.of("model_size", "num_enc_layers", "enc_dim", "mlp_dim",
+            "latent_dim", "num_q", "task_dim", "num_bins", "simnorm_dim");
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private Checkpoint() {
+    }
+
+    public static void save(Path dir, ParamStore store, Map<String, String> metadata, TdmpcConfig cfg,
+            AgentContext context) {
+        Map<String, SafeTensors.Tensor> tensors = new LinkedHashMap<>();
+        store.all().forEach((name, array) -> tensors.put(name,
+                new SafeTensors.Tensor(array.getShape().getShape(), array.toFloatArray())));
+        SafeTensors.write(dir.resolve(TENSORS), tensors, metadata);
+        ObjectNode json = JSON.createObjectNode();
+        json.put("agent", "tdmpc2");
+        json.put("observation_size", context.observationSize());
+        json.put("action_size", context.actionSize());
+        var tasks = json.putArray("tasks");
+        context.tasks().forEach(t -> tasks.add(t.id()));
+        ObjectNode config = json.putObject("config");
+        new java.util.TreeMap<>(cfg.values()).forEach(config::put);
+        Path tmp = null;
+        try {
+            tmp = Files.createTempFile(dir, CONFIG, ".tmp");
+            Files.writeString(tmp, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(json),
+                    StandardCharsets.UTF_8);
+            Files.move(tmp, dir.resolve(CONFIG), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            throw new CheckpointException("could not write " + dir.resolve(CONFIG) + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Restores every tensor of {@code store}; returns the metadata. */
+    public static Map<String, String> load(Path dir, ParamStore store, TdmpcConfig cfg, AgentContext context) {
+        checkConfig(dir.resolve(CONFIG), cfg, context);
+        Map<String, String> metadata = new LinkedHashMap<>();
+        Path file = dir.resolve(TENSORS);
+        if (!Files.isRegularFile(file)) {
+            throw new CheckpointException("no " + TENSORS + " in " + dir + "; is this a TD-MPC2 checkpoint directory?");
+        }
+        Map<String, SafeTensors.Tensor> tensors = SafeTensors.read(file, metadata);
+        for (String key : List.of("steps", "optim_steps", "pi_optim_steps", "scale")) {
+            if (!metadata.containsKey(key)) {
+                throw new CheckpointException(file + " lacks the metadata entry '" + key + "'; it was not written "
+                        + "by this agent");
+            }
+        }
+        for (Map.Entry<String, NDArray> e : store.all().entrySet()) {
+            SafeTensors.Tensor t = tensors.get(e.getKey());
+            long[] expected = e.getValue().getShape().getShape();
+            if (t == null) {
+                throw new CheckpointException(file + " has no tensor '" + e.getKey() + "'; it belongs to a "
+                        + "different model");
+            }
+            if (!Arrays.equals(t.shape(), expected)) {
+                throw new CheckpointException(file + ": tensor '" + e.getKey() + "' has shape "
+                        + Arrays.toString(t.shape()) + " but this agent needs " + Arrays.toString(expected));
+            }
+        }
+        store.all().forEach((name, array) -> array.set(tensors.get(name).data()));
+        return metadata;
+    }
+
+    private static void checkConfig(Path file, TdmpcConfig cfg, AgentContext context) {
+        JsonNode json;
+        try {
+            json = JSON.readTree(Files.readString(file, StandardCharsets.UTF_8));
+        } catch (NoSuchFileException e) {
+            throw new CheckpointException("no " + CONFIG + " in " + file.getParent()
+                    + "; is this a TD-MPC2 checkpoint directory?");
+        } catch (IOException e) {
+            throw new CheckpointException(file + " is not readable JSON (" + e.getMessage() + "); the checkpoint "
+                    + "is damaged", e);
+        }
+        if (json == null || !"tdmpc2".equals(json.path("agent").asText())) {
+            throw new CheckpointException(file + " is not a TD-MPC2 checkpoint");
+        }
+        for (String key : SHAPE_KEYS) {
+            String saved = json.path("config").path(key).asText(null);
+            if (saved != null && !saved.equals(cfg.values().get(key))) {
+                throw new CheckpointException("the checkpoint in " + file.getParent() + " has " + key + "=" + saved
+                        + " but this agent has " + key + "=" + cfg.values().get(key) + "; create the agent with "
+                        + key + "=" + saved + " to load it");
+            }
+        }
+        List<String> tasks = context.tasks().stream().map(TaskSpec::id).toList();
+        List<String> saved = new java.util.ArrayList<>();
+        json.path("tasks").forEach(t -> saved.add(t.asText()));
+        if (!saved.equals(tasks) || json.path("observation_size").asInt() != context.observationSize()
+                || json.path("action_size").asInt() != context.actionSize()) {
+            throw new CheckpointException("the checkpoint in " + file.getParent() + " was made for tasks " + saved
+                    + " (obs " + json.path("observation_size").asInt() + ", action " + json.path("action_size").asInt()
+                    + ") but this agent is for " + tasks + " (obs " + context.observationSize() + ", action "
+                    + context.actionSize() + ")");
+        }
+    }
+}

@@ -1,0 +1,187 @@
+package io.github.tdmpc2j.agent.checkpoint;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The safetensors format, float32 only: an 8-byte little-endian header length, a JSON header naming each
+ * tensor's dtype, shape and byte range (plus string metadata under {@code __metadata__}), then the raw
+ * little-endian data. Python's {@code safetensors} and a few lines of numpy read it.
+ */
+public final class SafeTensors {
+    /** One float32 tensor. */
+    public record Tensor(long[] shape, float[] data) {
+    }
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final long MAX_HEADER = 100L << 20;
+
+    private SafeTensors() {
+    }
+
+    /** Writes atomically: a temporary file in the same directory, then a rename. */
+    public static void write(Path file, Map<String, Tensor> tensors, Map<String, String> metadata) {
+        ObjectNode header = JSON.createObjectNode();
+        ObjectNode meta = header.putObject("__metadata__");
+        metadata.forEach(meta::put);
+        long offset = 0;
+        for (Map.Entry<String, Tensor> e : tensors.entrySet()) {
+            ObjectNode t = header.putObject(e.getKey());
+            t.put("dtype", "F32");
+            var shape = t.putArray("shape");
+            long n = 1;
+            for (long d : e.getValue().shape()) {
+                shape.add(d);
+                n *= d;
+            }
+            if (n != e.getValue().data().length) {
+                throw new IllegalArgumentException(e.getKey() + ": shape holds " + n + " values, data has "
+                        + e.getValue().data().length);
+            }
+            t.putArray("data_offsets").add(offset).add(offset + 4 * n);
+            offset += 4 * n;
+        }
+        byte[] json;
+        try {
+            json = JSON.writeValueAsBytes(header);
+        } catch (JsonProcessingException e) {
+            throw new CheckpointException("could not encode the safetensors header: " + e.getMessage(), e);
+        }
+        int padded = (json.length + 7) / 8 * 8;
+        Path tmp = null;
+        try {
+            Files.createDirectories(file.toAbsolutePath().getParent());
+            tmp = Files.createTempFile(file.toAbsolutePath().getParent(), file.getFileName().toString(), ".tmp");
+            try (OutputStream out = new java.io.BufferedOutputStream(Files.newOutputStream(tmp), 1 << 20)) {
+                ByteBuffer len = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(padded);
+                out.write(len.array());
+                out.write(json);
+                for (int i = json.length; i < padded; i++) {
+                    out.write(' ');
+                }
+                ByteBuffer chunk = ByteBuffer.allocate(1 << 16).order(ByteOrder.LITTLE_ENDIAN);
+                for (Tensor t : tensors.values()) {
+                    for (float v : t.data()) {
+                        if (!chunk.hasRemaining()) {
+                            out.write(chunk.array(), 0, chunk.position());
+                            chunk.clear();
+                        }
+                        chunk.putFloat(v);
+                    }
+                }
+                out.write(chunk.array(), 0, chunk.position());
+            }
+            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            deleteQuietly(tmp);
+            throw new CheckpointException("could not write " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Reads every tensor and the metadata; a truncated or malformed file fails with a message naming it. */
+    public static Map<String, Tensor> read(Path file, Map<String, String> metadataOut) {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            long size = ch.size();
+            if (size < 8) {
+                throw corrupt(file, "it has " + size + " bytes, fewer than the 8-byte header length");
+            }
+            ByteBuffer len = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
+            readFully(ch, len, 0);
+            long headerLength = len.flip().getLong();
+            if (headerLength <= 0 || headerLength > MAX_HEADER || 8 + headerLength > size) {
+                throw corrupt(file, "its header length " + headerLength + " does not fit in " + size + " bytes");
+            }
+            ByteBuffer hb = ByteBuffer.allocate((int) headerLength);
+            readFully(ch, hb, 8);
+            JsonNode header;
+            try {
+                header = JSON.readTree(new String(hb.array(), StandardCharsets.UTF_8));
+            } catch (JsonProcessingException e) {
+                throw corrupt(file, "its header is not valid JSON");
+            }
+            if (header == null || !header.isObject()) {
+                throw corrupt(file, "its header is not a JSON object");
+            }
+            long dataStart = 8 + headerLength;
+            long dataLength = size - dataStart;
+            Map<String, Tensor> out = new LinkedHashMap<>();
+            Iterator<Map.Entry<String, JsonNode>> fields = header.fields();
+            while (fields.hasNext()) {
+                Map.Entry<String, JsonNode> f = fields.next();
+                if (f.getKey().equals("__metadata__")) {
+                    f.getValue().fields().forEachRemaining(m -> metadataOut.put(m.getKey(), m.getValue().asText()));
+                    continue;
+                }
+                JsonNode t = f.getValue();
+                if (!"F32".equals(t.path("dtype").asText())) {
+                    throw corrupt(file, "tensor " + f.getKey() + " has dtype " + t.path("dtype") + "; only F32 is read");
+                }
+                JsonNode shapeNode = t.path("shape");
+                long[] shape = new long[shapeNode.size()];
+                long n = 1;
+                for (int i = 0; i < shape.length; i++) {
+                    shape[i] = shapeNode.get(i).asLong(-1);
+                    if (shape[i] < 0) {
+                        throw corrupt(file, "tensor " + f.getKey() + " has a negative dimension");
+                    }
+                    n *= shape[i];
+                }
+                long begin = t.path("data_offsets").path(0).asLong(-1);
+                long end = t.path("data_offsets").path(1).asLong(-1);
+                if (begin < 0 || end != begin + 4 * n || end > dataLength) {
+                    throw corrupt(file, "tensor " + f.getKey() + " spans bytes [" + begin + ", " + end + ") but the "
+                            + "data section has " + dataLength + " bytes (truncated?)");
+                }
+                ByteBuffer data = ByteBuffer.allocate((int) (4 * n)).order(ByteOrder.LITTLE_ENDIAN);
+                readFully(ch, data, dataStart + begin);
+                float[] values = new float[(int) n];
+                data.flip().asFloatBuffer().get(values);
+                out.put(f.getKey(), new Tensor(shape, values));
+            }
+            return out;
+        } catch (IOException e) {
+            throw new CheckpointException("could not read " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void readFully(FileChannel ch, ByteBuffer buf, long position) throws IOException {
+        long pos = position;
+        while (buf.hasRemaining()) {
+            int r = ch.read(buf, pos);
+            if (r < 0) {
+                throw new IOException("unexpected end of file");
+            }
+            pos += r;
+        }
+    }
+
+    private static CheckpointException corrupt(Path file, String why) {
+        return new CheckpointException(file + " is not a usable safetensors file: " + why
+                + "; it may be truncated or damaged, save the checkpoint again or pick another one");
+    }
+
+    private static void deleteQuietly(Path p) {
+        if (p != null) {
+            try {
+                Files.deleteIfExists(p);
+            } catch (IOException ignored) {
+                // the original error matters more
+            }
+        }
+    }
+}

@@ -1,0 +1,131 @@
+package io.github.tdmpc2j.agent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.github.tdmpc2j.agent.checkpoint.Checkpoint;
+import io.github.tdmpc2j.agent.checkpoint.CheckpointException;
+import io.github.tdmpc2j.spi.agent.Transition;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class CheckpointTest {
+    @TempDir
+    Path dir;
+
+    private static TdmpcAgent trained(Map<String, String> params) {
+        TdmpcAgent agent = new TdmpcAgent(AgentTestSupport.single(5, 2, params));
+        Random r = new Random(5);
+        float[] obs = TdmpcAgentTest.randomObs(r, 5);
+        for (int t = 0; t < 26; t++) {
+            float[] a = agent.act(obs, 0, false);
+            float[] next = TdmpcAgentTest.randomObs(r, 5);
+            agent.observe(new Transition(0, obs, a, 1.0, next, false, false));
+            obs = next;
+        }
+        return agent;
+    }
+
+    @Test
+    void saveThenLoadRestoresWeightsOptimiserAndCounters() {
+        try (TdmpcAgent a = trained(TdmpcAgentTest.SMALL); TdmpcAgent b = new TdmpcAgent(
+                AgentTestSupport.single(5, 2, TdmpcAgentTest.SMALL))) {
+            a.save(dir);
+            assertThat(dir.resolve(Checkpoint.TENSORS)).exists();
+            assertThat(dir.resolve(Checkpoint.CONFIG)).exists();
+            b.load(dir);
+            assertThat(b.steps()).isEqualTo(26);
+            a.store().all().forEach((name, array) ->
+                    assertThat(b.store().get(name).toFloatArray()).as(name).containsExactly(array.toFloatArray()));
+            // training resumes: an update runs on the restored state once the buffer has data again
+            Random r = new Random(6);
+            float[] obs = TdmpcAgentTest.randomObs(r, 5);
+            Map<String, Double> m = Map.of();
+            for (int t = 0; t < 5; t++) {
+                m = b.observe(new Transition(0, obs, b.act(obs, 0, false), 0.0, obs, false, false));
+            }
+            assertThat(m).containsKey("total_loss");
+        }
+    }
+
+    @Test
+    void otherSizesAndTaskSetsAreRefusedClearly() {
+        try (TdmpcAgent a = trained(TdmpcAgentTest.SMALL)) {
+            a.save(dir);
+        }
+        Map<String, String> bigger = new HashMap<>(TdmpcAgentTest.SMALL);
+        bigger.put("latent_dim", "64");
+        try (TdmpcAgent other = new TdmpcAgent(AgentTestSupport.single(5, 2, bigger))) {
+            assertThatThrownBy(() -> other.load(dir)).isInstanceOf(CheckpointException.class)
+                    .hasMessageContaining("latent_dim=32");
+        }
+        try (TdmpcAgent other = new TdmpcAgent(AgentTestSupport.single(6, 2, TdmpcAgentTest.SMALL))) {
+            assertThatThrownBy(() -> other.load(dir)).isInstanceOf(CheckpointException.class)
+                    .hasMessageContaining("obs 5");
+        }
+    }
+
+    @Test
+    void truncatedOrCorruptFilesFailClearly() throws IOException {
+        try (TdmpcAgent a = trained(TdmpcAgentTest.SMALL)) {
+            a.save(dir);
+            Path file = dir.resolve(Checkpoint.TENSORS);
+            byte[] all = Files.readAllBytes(file);
+            Files.write(file, java.util.Arrays.copyOf(all, all.length / 2));
+            assertThatThrownBy(() -> a.load(dir)).isInstanceOf(CheckpointException.class)
+                    .hasMessageContaining("truncated");
+            Files.write(file, new byte[] {1, 2, 3});
+            assertThatThrownBy(() -> a.load(dir)).isInstanceOf(CheckpointException.class);
+            byte[] garbage = all.clone();
+            for (int i = 8; i < 40; i++) {
+                garbage[i] = '#';
+            }
+            Files.write(file, garbage);
+            assertThatThrownBy(() -> a.load(dir)).isInstanceOf(CheckpointException.class)
+                    .hasMessageContaining("JSON");
+            Files.writeString(dir.resolve(Checkpoint.CONFIG), "{not json", StandardCharsets.UTF_8);
+            assertThatThrownBy(() -> a.load(dir)).isInstanceOf(CheckpointException.class);
+            assertThatThrownBy(() -> a.load(dir.resolve("missing"))).isInstanceOf(CheckpointException.class)
+                    .hasMessageContaining("checkpoint directory");
+        }
+    }
+
+    @Test
+    void pythonReadsTheFileWithoutOurCode() throws Exception {
+        try (TdmpcAgent a = trained(TdmpcAgentTest.SMALL)) {
+            a.save(dir);
+            Path script = dir.resolve("read.py");
+            // the safetensors layout, read with the standard library only: u64 length, JSON header, f32 data
+            Files.writeString(script, String.join("\n",
+                    "import json, struct, sys",
+                    "b = open(sys.argv[1], 'rb').read()",
+                    "n = struct.unpack('<Q', b[:8])[0]",
+                    "h = json.loads(b[8:8 + n])",
+                    "t = h['encoder.0.weight']",
+                    "s, e = t['data_offsets']",
+                    "v = struct.unpack('<%df' % ((e - s) // 4), b[8 + n + s:8 + n + e])",
+                    "print(t['dtype'], t['shape'], h['__metadata__']['steps'], '%.6f' % v[0])", ""));
+            Process p;
+            try {
+                p = new ProcessBuilder("python3", script.toString(), dir.resolve(Checkpoint.TENSORS).toString())
+                        .redirectErrorStream(true).start();
+            } catch (IOException e) {
+                System.out.println("skipping the Python read-back: no python3 on PATH (" + e.getMessage() + ")");
+                assumeTrue(false, "python3 missing");
+                return;
+            }
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+            assertThat(p.waitFor()).as(out).isZero();
+            float first = a.store().get("encoder.0.weight").toFloatArray()[0];
+            assertThat(out).isEqualTo(String.format("F32 [5, 64] 26 %.6f", first));
+        }
+    }
+}

@@ -1,0 +1,157 @@
+package io.github.tdmpc2j.agent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.github.tdmpc2j.spi.TdmpcException;
+import io.github.tdmpc2j.spi.agent.AgentContext;
+import io.github.tdmpc2j.spi.agent.Agents;
+import io.github.tdmpc2j.spi.agent.Transition;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class TdmpcAgentTest {
+    static final Map<String, String> SMALL = Map.of("preset", "cpu", "batch_size", "16", "num_samples", "32",
+            "num_elites", "8", "num_pi_trajs", "4", "iterations", "2", "seed_steps", "20", "mlp_dim", "64",
+            "enc_dim", "64", "latent_dim", "32");
+
+    @Test
+    void providerIsFoundByName() {
+        assertThat(Agents.find("tdmpc2")).isInstanceOf(TdmpcAgentProvider.class);
+    }
+
+    @Test
+    void actsInRangeAndLearnsAfterTheSeedPhase() {
+        try (TdmpcAgent agent = new TdmpcAgent(AgentTestSupport.single(5, 2, SMALL))) {
+            Random r = new Random(1);
+            agent.beginEpisode(0);
+            float[] obs = randomObs(r, 5);
+            Map<String, Double> metrics = Map.of();
+            for (int t = 0; t < 30; t++) {
+                float[] a = agent.act(obs, 0, false);
+                assertThat(a).hasSize(2);
+                for (float v : a) {
+                    assertThat(v).isBetween(-1f, 1f);
+                }
+                float[] next = randomObs(r, 5);
+                Map<String, Double> m = agent.observe(new Transition(0, obs, a, a[0], next, false, t % 10 == 9));
+                if (!m.isEmpty()) {
+                    metrics = m;
+                }
+                obs = next;
+            }
+            assertThat(agent.steps()).isEqualTo(30);
+            assertThat(metrics).containsKeys("consistency_loss", "reward_loss", "value_loss", "pi_loss",
+                    "grad_norm");
+            metrics.values().forEach(v -> assertThat(v).isFinite());
+            float[] evalAction = agent.act(obs, 0, true);
+            assertThat(evalAction).hasSize(2);
+        }
+    }
+
+    @Test
+    void updatesReduceTheLossOnAFixedTransitionSet() {
+        try (TdmpcAgent agent = new TdmpcAgent(AgentTestSupport.single(4, 1, Map.of("preset", "cpu",
+                "batch_size", "32", "seed_steps", "100000", "mlp_dim", "64", "enc_dim", "64", "latent_dim", "32")))) {
+            Random r = new Random(3);
+            float[] obs = randomObs(r, 4);
+            for (int t = 0; t < 200; t++) {
+                float[] a = {r.nextFloat() * 2 - 1};
+                float[] next = {obs[0] + 0.1f * a[0], obs[1], obs[2], obs[3]};
+                agent.observe(new Transition(0, obs, a, -Math.abs(obs[0]), next, false, t % 50 == 49));
+                obs = t % 50 == 49 ? randomObs(r, 4) : next;
+            }
+            double first = agent.update().get("reward_loss");
+            double last = first;
+            for (int i = 0; i < 150; i++) {
+                last = agent.update().get("reward_loss");
+            }
+            System.out.printf("reward loss %.4f -> %.4f after 150 updates%n", first, last);
+            assertThat(last).isLessThan(first * 0.5);
+        }
+    }
+
+    @Test
+    void nativeMemoryStaysFlat() {
+        try (TdmpcAgent agent = new TdmpcAgent(AgentTestSupport.single(5, 2, SMALL))) {
+            Random r = new Random(2);
+            float[] obs = randomObs(r, 5);
+            for (int t = 0; t < 40; t++) {
+                float[] a = agent.act(obs, 0, false);
+                agent.observe(new Transition(0, obs, a, 0.5, randomObs(r, 5), false, false));
+            }
+            int before = agent.store().manager().getManagedArrays().size();
+            for (int t = 0; t < 50; t++) {
+                float[] a = agent.act(obs, 0, t % 2 == 0);
+                agent.observe(new Transition(0, obs, a, 0.5, randomObs(r, 5), false, false));
+            }
+            assertThat(agent.store().manager().getManagedArrays().size()).isEqualTo(before);
+        }
+    }
+
+    @Test
+    void multitaskActionsRespectTheMask() {
+        AgentContext ctx = new AgentContext(List.of(AgentTestSupport.spec("test/a", 3, 1, 50, false),
+                AgentTestSupport.spec("test/b", 5, 3, 50, true)), 5, 3,
+                List.of(new float[] {1, 0, 0}, new float[] {1, 1, 1}), SMALL, 3L);
+        try (TdmpcAgent agent = new TdmpcAgent(ctx)) {
+            Random r = new Random(4);
+            for (int t = 0; t < 40; t++) {
+                int task = t % 2;
+                float[] obs = randomObs(r, 5);
+                float[] a = agent.act(obs, task, false);
+                if (task == 0) {
+                    assertThat(a[1]).isZero();
+                    assertThat(a[2]).isZero();
+                }
+                agent.observe(new Transition(task, obs, a, 1.0, randomObs(r, 5), t == 39, t % 5 == 4));
+            }
+            float[] a = agent.act(randomObs(r, 5), 0, true);
+            assertThat(a[1]).isZero();
+            assertThat(a[2]).isZero();
+        }
+    }
+
+    @Test
+    void badInputGetsTypedExceptions() {
+        try (TdmpcAgent agent = new TdmpcAgent(AgentTestSupport.single(5, 2, SMALL))) {
+            assertThatThrownBy(() -> agent.act(new float[3], 0, true)).isInstanceOf(TdmpcException.class)
+                    .hasMessageContaining("5");
+            assertThatThrownBy(() -> agent.act(new float[5], 4, true)).isInstanceOf(TdmpcException.class);
+        }
+        assertThatThrownBy(() -> TdmpcConfig.from(Map.of("horizn", "3"))).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("horizon");
+        assertThatThrownBy(() -> TdmpcConfig.from(Map.of("model_size", "7"))).isInstanceOf(ConfigException.class);
+        assertThatThrownBy(() -> TdmpcConfig.from(Map.of("lr", "fast"))).isInstanceOf(ConfigException.class);
+        assertThatThrownBy(() -> TdmpcConfig.from(Map.of("preset", "gpu"))).isInstanceOf(ConfigException.class);
+    }
+
+    @Test
+    void configFollowsTheReference() {
+        TdmpcConfig paper = TdmpcConfig.defaults();
+        assertThat(paper.modelSize()).isEqualTo(5);
+        assertThat(paper.latentDim()).isEqualTo(512);
+        assertThat(paper.numSamples()).isEqualTo(512);
+        assertThat(paper.discount(500)).isEqualTo(0.99f);
+        assertThat(paper.discount(100)).isEqualTo(0.95f);
+        assertThat(paper.discount(100_000)).isEqualTo(0.995f);
+        assertThat(paper.seedSteps(500)).isEqualTo(2500);
+        assertThat(paper.seedSteps(100)).isEqualTo(1000);
+        assertThat(paper.planIterations(6)).isEqualTo(6);
+        assertThat(paper.planIterations(39)).isEqualTo(8);
+        TdmpcConfig cpu = TdmpcConfig.from(Map.of("preset", "cpu", "latent_dim", "64"));
+        assertThat(cpu.modelSize()).isEqualTo(1);
+        assertThat(cpu.latentDim()).isEqualTo(64);
+        assertThat(cpu.mlpDim()).isEqualTo(384);
+    }
+
+    static float[] randomObs(Random r, int n) {
+        float[] o = new float[n];
+        for (int i = 0; i < n; i++) {
+            o[i] = (float) r.nextGaussian();
+        }
+        return o;
+    }
+}

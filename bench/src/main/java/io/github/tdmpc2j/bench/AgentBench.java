@@ -1,0 +1,114 @@
+package io.github.tdmpc2j.bench;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import io.github.tdmpc2j.agent.DjlRuntime;
+import io.github.tdmpc2j.agent.FlopCount;
+import io.github.tdmpc2j.agent.TdmpcAgent;
+import io.github.tdmpc2j.agent.TdmpcConfig;
+import io.github.tdmpc2j.spi.Box;
+import io.github.tdmpc2j.spi.SuccessMetric;
+import io.github.tdmpc2j.spi.TaskSpec;
+import io.github.tdmpc2j.spi.agent.AgentContext;
+import io.github.tdmpc2j.spi.agent.Transition;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+/**
+ * TD-MPC2 cost on a DMControl-sized task (obs 24, action 6): FLOPs (from shapes) and milliseconds of one act and
+ * one update per model size and preset, and the GFLOP/s they reach next to a large DJL matrix product measured
+ * in the same run.
+ *
+ * <p>Usage: {@code AgentBench [preset=paper] [sizes=1,5] [rounds=3]}; also prints the FLOP table of every size.
+ */
+public final class AgentBench {
+    private static final int OBS = 24;
+    private static final int ACT = 6;
+
+    public static void main(String[] args) {
+        Map<String, String> opts = new HashMap<>(Map.of("preset", "paper", "sizes", "1,5", "rounds", "3"));
+        for (String a : args) {
+            opts.put(a.substring(0, a.indexOf('=')), a.substring(a.indexOf('=') + 1));
+        }
+        String preset = opts.get("preset");
+        int rounds = Integer.parseInt(opts.get("rounds"));
+        System.out.println("FLOPs per call (matrix products), obs 24, action 6, preset " + preset + ":");
+        System.out.printf("%-6s %12s %14s%n", "size", "act GFLOP", "update GFLOP");
+        for (int size : new int[] {1, 5, 19, 48, 317}) {
+            TdmpcConfig cfg = TdmpcConfig.from(Map.of("preset", preset, "model_size", Integer.toString(size)));
+            System.out.printf("%-6s %12.3f %14.3f%n", size + "M", FlopCount.act(cfg, OBS, ACT, 1) / 1e9,
+                    FlopCount.update(cfg, OBS, ACT, 1, false) / 1e9);
+        }
+        double matmul = matmulGflops(rounds);
+        System.out.printf("DJL matmul 2048x2048x2048: %.1f GFLOP/s%n", matmul);
+        System.out.printf("| size | preset | act ms | act GFLOP/s | act / matmul | update ms | update GFLOP/s "
+                + "| update / matmul |%n|---|---|---|---|---|---|---|---|%n");
+        for (String s : opts.get("sizes").split(",")) {
+            Map<String, String> params = Map.of("preset", preset, "model_size", s, "seed_steps", "1000000000",
+                    "device", "cpu");
+            TdmpcConfig cfg = TdmpcConfig.from(params);
+            TaskSpec spec = new TaskSpec("bench/dmc-sized", List.of(), Box.unbounded(OBS), Box.of(ACT, -1f, 1f), 500,
+                    2, SuccessMetric.RETURN, false);
+            try (TdmpcAgent agent = new TdmpcAgent(AgentContext.single(spec, params, 1L))) {
+                Random r = new Random(1);
+                float[] obs = new float[OBS];
+                for (int t = 0; t < 2000; t++) {
+                    float[] next = new float[OBS];
+                    float[] a = new float[ACT];
+                    for (int i = 0; i < OBS; i++) {
+                        next[i] = (float) r.nextGaussian();
+                    }
+                    for (int i = 0; i < ACT; i++) {
+                        a[i] = 2 * r.nextFloat() - 1;
+                    }
+                    agent.observe(new Transition(0, obs, a, r.nextDouble(), next, false, t % 500 == 499));
+                    obs = next;
+                }
+                agent.update();
+                agent.act(obs, 0, true);
+                double bestUpdate = Double.MAX_VALUE;
+                double bestAct = Double.MAX_VALUE;
+                int calls = 5;
+                for (int round = 0; round < rounds; round++) {
+                    long t0 = System.nanoTime();
+                    for (int i = 0; i < calls; i++) {
+                        agent.update();
+                    }
+                    long t1 = System.nanoTime();
+                    for (int i = 0; i < calls; i++) {
+                        // eval=true: the seed phase is never left here, and eval acts always plan
+                        agent.act(obs, 0, true);
+                    }
+                    long t2 = System.nanoTime();
+                    bestUpdate = Math.min(bestUpdate, (t1 - t0) / 1e6 / calls);
+                    bestAct = Math.min(bestAct, (t2 - t1) / 1e6 / calls);
+                }
+                double actRate = FlopCount.act(cfg, OBS, ACT, 1) / bestAct / 1e6;
+                double updateRate = FlopCount.update(cfg, OBS, ACT, 1, false) / bestUpdate / 1e6;
+                System.out.printf("| %sM | %s | %.1f | %.1f | %.2f | %.1f | %.1f | %.2f |%n", s, preset, bestAct,
+                        actRate, actRate / matmul, bestUpdate, updateRate, updateRate / matmul);
+            }
+        }
+    }
+
+    private static double matmulGflops(int rounds) {
+        int n = 2048;
+        try (NDManager m = DjlRuntime.engine().newBaseManager()) {
+            NDArray a = m.randomNormal(new Shape(n, n));
+            NDArray b = m.randomNormal(new Shape(n, n));
+            a.matMul(b).close();
+            double best = Double.MAX_VALUE;
+            for (int round = 0; round < rounds; round++) {
+                long t0 = System.nanoTime();
+                try (NDArray c = a.matMul(b)) {
+                    c.getFloat(0, 0);
+                }
+                best = Math.min(best, (System.nanoTime() - t0) / 1e9);
+            }
+            return 2.0 * n * n * n / best / 1e9;
+        }
+    }
+}

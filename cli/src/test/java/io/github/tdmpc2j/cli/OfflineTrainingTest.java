@@ -1,0 +1,36 @@
+package io.github.tdmpc2j.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The multitask data path end to end, at a small scale: collect random episodes of tasks from two domains (native
+ * DMControl and the pure-Java example), then train TD-MPC2 offline on them and evaluate it per task.
+ */
+class OfflineTrainingTest {
+    @Test
+    void collectsTwoDomainsThenTrainsTdmpc2OfflineOnTheDataset(@TempDir Path dir) {
+        Path data = dir.resolve("data");
+        Path run = dir.resolve("run");
+        TasksCommandTest.Run collect = TasksCommandTest.run("collect", "--tasks", "dmc/cartpole-balance,classic/pendulum", "--episodes", "2",
+                "--out", data.toString());
+        assertThat(collect.exit()).as(collect.err()).isZero();
+
+        TasksCommandTest.Run train = TasksCommandTest.run("train", "--data", data.toString(),
+                "--steps", "20", "--eval-every", "20", "--eval-episodes", "1", "--out", run.toString(),
+                "--progress", "log", "--set-param", "model_size=1", "--set-param", "batch_size=8",
+                "--set-param", "num_samples=16", "--set-param", "iterations=1", "--set-param", "num_elites=4",
+                "--set-param", "num_pi_trajs=2", "--set-param", "device=cpu");
+        assertThat(train.exit()).as(train.err() + train.out()).isZero();
+        assertThat(train.out()).contains("offline training of tdmpc2 on 2 tasks from 4 episodes")
+                .contains("done: 20 updates");
+        List<String[]> evals = CsvLog.read(run.resolve("eval.csv"));
+        assertThat(evals).extracting(r -> r[0] + " " + r[1]).containsExactly("0 dmc/cartpole-balance",
+                "0 classic/pendulum", "20 dmc/cartpole-balance", "20 classic/pendulum");
+        assertThat(run.resolve("checkpoint").resolve(RunFolder.STATE)).exists();
+    }
+}
