@@ -168,6 +168,27 @@ public final class TdmpcAgent implements Agent, OfflineLearner {
         return metrics;
     }
 
+    /** The world model's one-step reward predictions for (observation, action) pairs of one task (for tests). */
+    float[] predictRewards(float[][] observations, float[][] actions, int task) {
+        checkOpen();
+        checkTask(task);
+        int n = observations.length;
+        float[] obsFlat = new float[n * context.observationSize()];
+        float[] actFlat = new float[n * actionDim];
+        for (int i = 0; i < n; i++) {
+            System.arraycopy(observations[i], 0, obsFlat, i * context.observationSize(), context.observationSize());
+            System.arraycopy(actions[i], 0, actFlat, i * actionDim, actionDim);
+        }
+        try (NDScope scope = new NDScope(); NDManager m = store.manager().newSubManager()) {
+            int[] tasks = new int[n];
+            java.util.Arrays.fill(tasks, task);
+            NDArray emb = model.taskEmbedding(m, tasks);
+            NDArray z = model.encode(m.create(obsFlat, new Shape(n, context.observationSize())), emb, false);
+            NDArray logits = model.reward(z, m.create(actFlat, new Shape(n, actionDim)), emb, false);
+            return model.twoHot().decode(logits).reshape(-1).toFloatArray();
+        }
+    }
+
     /** Adds a recorded episode to the replay buffer, for offline training on a dataset. */
     @Override
     public void addEpisode(Episode episode) {
