@@ -13,7 +13,6 @@ import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -76,7 +75,7 @@ final class BenchCommand implements Callable<Integer> {
         Path dir = out != null ? out : Path.of("runs", "bench",
                 LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
         try (EnvRegistry registry = EnvRegistry.discover()) {
-            List<TaskSpec> specs = chosen(registry);
+            List<TaskSpec> specs = TaskChoice.ids(registry, tasks, set).stream().map(registry::resolve).toList();
             List<Row> rows = new ArrayList<>();
             for (TaskSpec task : specs) {
                 List<Double> scores = new ArrayList<>();
@@ -132,20 +131,6 @@ final class BenchCommand implements Callable<Integer> {
             console.flush();
             return 0;
         }
-    }
-
-    private List<TaskSpec> chosen(EnvRegistry registry) {
-        LinkedHashSet<String> ids = new LinkedHashSet<>();
-        if (set != null) {
-            ids.addAll(registry.taskSet(set));
-        }
-        if (tasks != null) {
-            tasks.forEach(t -> ids.add(registry.resolve(t).id()));
-        }
-        if (ids.isEmpty()) {
-            throw new TdmpcException("choose tasks with --tasks ID,... or --set NAME");
-        }
-        return ids.stream().map(registry::resolve).toList();
     }
 
     /** The paper's scale: DMControl returns / 10 (0 to 100), success rates x 100; other domains unchanged. */

@@ -11,7 +11,6 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -63,7 +62,7 @@ final class CollectCommand implements Callable<Integer> {
             throw new TdmpcException("--episodes and --workers must be positive");
         }
         try (EnvRegistry registry = EnvRegistry.discover()) {
-            List<String> ids = chosen(registry);
+            List<String> ids = TaskChoice.ids(registry, tasks, set);
             Collector collector = new Collector(registry, ids, policy);
             AgentProvider provider = Agents.find(policy.equals("random") ? "random" : agent);
             Path checkpoint = policy.equals("random") ? null : Path.of(policy);
@@ -92,21 +91,5 @@ final class CollectCommand implements Callable<Integer> {
             out.flush();
             return 0;
         }
-    }
-
-    private List<String> chosen(EnvRegistry registry) {
-        LinkedHashSet<String> ids = new LinkedHashSet<>();
-        if (set != null) {
-            ids.addAll(registry.taskSet(set));
-        }
-        if (tasks != null) {
-            for (String t : tasks) {
-                ids.add(registry.resolve(t).id());
-            }
-        }
-        if (ids.isEmpty()) {
-            throw new TdmpcException("choose tasks with --tasks ID,... or --set NAME");
-        }
-        return new ArrayList<>(ids);
     }
 }
