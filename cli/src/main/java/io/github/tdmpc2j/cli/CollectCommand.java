@@ -10,7 +10,6 @@ import io.github.tdmpc2j.spi.agent.Agents;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
