@@ -7,7 +7,7 @@ import io.github.tdmpc2j.spi.EnvUnavailableException;
 import io.github.tdmpc2j.spi.ResetResult;
 import io.github.tdmpc2j.spi.StepResult;
 import io.github.tdmpc2j.spi.TaskSpec;
-import io.github.tdmpc2j.spi.UnknownTaskException;
+import io.github.tdmpc2j.spi.TdmpcException;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 
@@ -37,7 +37,7 @@ final class TaskChecker {
         TaskSpec spec;
         try {
             spec = registry.resolve(name);
-        } catch (UnknownTaskException e) {
+        } catch (TdmpcException e) {
             return new Result(Status.FAIL, name, e.getMessage());
         }
         long start = System.nanoTime();

@@ -21,6 +21,16 @@ public interface EnvProvider extends AutoCloseable {
     /** Every task this plug-in can make, whether or not it is ready now. */
     List<TaskSpec> tasks();
 
+    /**
+     * A task this plug-in can make although {@link #tasks()} does not list it (any registered Gymnasium id, say),
+     * named without the domain; empty when there is none. Called only for {@code domain/name} ids the registry
+     * does not know; may be slow (it may ask a simulator) and may throw a {@link TdmpcException} that says why the
+     * name cannot be made.
+     */
+    default java.util.Optional<TaskSpec> describeTask(String name) {
+        return java.util.Optional.empty();
+    }
+
     /** Ready, or why not and the command that fixes it. Cheap: called when listing tasks. */
     Availability availability();
 

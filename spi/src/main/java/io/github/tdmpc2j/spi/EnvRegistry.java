@@ -36,6 +36,7 @@ public final class EnvRegistry implements AutoCloseable {
     private final Map<String, TaskSpec> tasks;
     private final Map<String, List<String>> aliases;
     private final List<String> loadFailures;
+    private final Map<String, TaskSpec> described = new java.util.concurrent.ConcurrentHashMap<>();
 
     private EnvRegistry(Collection<EnvProvider> found, List<String> loadFailures) {
         Map<String, EnvProvider> byDomain = new TreeMap<>();
@@ -146,6 +147,22 @@ public final class EnvRegistry implements AutoCloseable {
         if (claimed.size() > 1) {
             throw new UnknownTaskException("'" + name + "' is an alias of several tasks: " + String.join(", ", claimed)
                     + "; use the full id", claimed);
+        }
+        int slash = name.indexOf('/');
+        if (slash > 0 && providers.containsKey(name.substring(0, slash))) {
+            TaskSpec known = described.get(name);
+            if (known != null) {
+                return known;
+            }
+            Optional<TaskSpec> found = providers.get(name.substring(0, slash)).describeTask(name.substring(slash + 1));
+            if (found.isPresent()) {
+                if (!found.get().id().equals(name)) {
+                    throw new PluginException("plug-in " + name.substring(0, slash) + " described '" + name
+                            + "' as " + found.get().id());
+                }
+                described.put(name, found.get());
+                return found.get();
+            }
         }
         throw unknownTask(name, canonical.orElse(name));
     }

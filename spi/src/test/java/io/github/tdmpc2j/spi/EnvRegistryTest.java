@@ -120,6 +120,27 @@ class EnvRegistryTest {
     }
 
     @Test
+    void aPluginCanMakeTasksItDoesNotList() {
+        TestProvider open = new TestProvider("open", Availability.ok(), TestProvider.task("open/listed")) {
+            @Override
+            public java.util.Optional<TaskSpec> describeTask(String name) {
+                return name.startsWith("any-") ? java.util.Optional.of(TestProvider.task("open/" + name))
+                        : java.util.Optional.empty();
+            }
+        };
+        try (EnvRegistry r = EnvRegistry.of(List.of(open))) {
+            try (Env env = r.make("open/any-thing")) {
+                assertThat(env.spec().id()).isEqualTo("open/any-thing");
+                env.reset(0);
+                env.step(new float[] {0, 0});
+            }
+            assertThat(r.resolve("open/any-thing")).isSameAs(r.resolve("open/any-thing"));
+            assertThat(r.list()).extracting(TaskSpec::id).containsExactly("open/listed");
+            assertThatThrownBy(() -> r.make("open/other")).isInstanceOf(UnknownTaskException.class);
+        }
+    }
+
+    @Test
     void editDistanceIsLevenshtein() {
         assertThat(EnvRegistry.editDistance("kitten", "sitting")).isEqualTo(3);
         assertThat(EnvRegistry.editDistance("", "abc")).isEqualTo(3);

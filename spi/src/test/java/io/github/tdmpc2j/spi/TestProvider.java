@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** A provider of LineEnv tasks for registry tests. */
-final class TestProvider implements EnvProvider {
+class TestProvider implements EnvProvider {
     private final String domain;
     private final List<TaskSpec> tasks;
     private final Availability availability;

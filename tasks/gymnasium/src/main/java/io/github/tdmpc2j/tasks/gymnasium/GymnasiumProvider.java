@@ -80,6 +80,12 @@ public final class GymnasiumProvider extends RemoteEnvProvider {
         return spec[0];
     }
 
+    /** Any registered Gymnasium id with Box spaces, so that {@code EnvRegistry.make("gymnasium/ID")} reaches it. */
+    @Override
+    public java.util.Optional<TaskSpec> describeTask(String name) {
+        return java.util.Optional.of(describe(name));
+    }
+
     private static TaskSpec specOf(String gymId, RemoteSpaces spaces) {
         int limit = spaces.maxEpisodeSteps() > 0 ? spaces.maxEpisodeSteps() : Integer.MAX_VALUE;
         return new TaskSpec(DOMAIN + "/" + gymId, List.of(), spaces.observation(), spaces.action(), limit, 1,

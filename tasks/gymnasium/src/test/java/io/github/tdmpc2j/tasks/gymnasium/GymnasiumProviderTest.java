@@ -97,6 +97,13 @@ class GymnasiumProviderTest {
     }
 
     @Test
+    void theRegistryReachesUnlistedIdsThroughThePlugin() {
+        assertThatThrownBy(() -> registry.make("gymnasium/Acrobot-v1")).isInstanceOf(PythonException.class);
+        assertThatThrownBy(() -> registry.make("gymnasium/NoSuchEnv-v0")).isInstanceOf(PythonException.class)
+                .hasMessageContaining("NoSuchEnv");
+    }
+
+    @Test
     void batchedVectorEnvMatchesRegistryWrappedEnvsSteppedOneByOne() {
         TaskSpec pendulum = registry.resolve("gymnasium/Pendulum-v1");
         int n = 4;
