@@ -134,4 +134,67 @@ public final class ReplayBuffer {
     public int capacity() {
         return capacity;
     }
+
+    /** The stored steps, oldest first, as float tensors (for checkpoints; task and episode ids as exact floats). */
+    public java.util.Map<String, io.github.tdmpc2j.agent.checkpoint.SafeTensors.Tensor> export() {
+        int start = size < capacity ? 0 : head;
+        float[] o = new float[size * obsDim];
+        float[] no = new float[size * obsDim];
+        float[] a = new float[size * actionDim];
+        float[] r = new float[size];
+        float[] te = new float[size];
+        float[] ta = new float[size];
+        float[] ep = new float[size];
+        long firstEpisode = size == 0 ? 0 : episode[start];
+        for (int i = 0; i < size; i++) {
+            int k = (start + i) % capacity;
+            System.arraycopy(obs, k * obsDim, o, i * obsDim, obsDim);
+            System.arraycopy(nextObs, k * obsDim, no, i * obsDim, obsDim);
+            System.arraycopy(action, k * actionDim, a, i * actionDim, actionDim);
+            r[i] = reward[k];
+            te[i] = terminated[k];
+            ta[i] = task[k];
+            ep[i] = episode[k] - firstEpisode;
+        }
+        var m = new java.util.LinkedHashMap<String, io.github.tdmpc2j.agent.checkpoint.SafeTensors.Tensor>();
+        m.put("obs", tensor(o, size, obsDim));
+        m.put("next_obs", tensor(no, size, obsDim));
+        m.put("action", tensor(a, size, actionDim));
+        m.put("reward", tensor(r, size, 1));
+        m.put("terminated", tensor(te, size, 1));
+        m.put("task", tensor(ta, size, 1));
+        m.put("episode", tensor(ep, size, 1));
+        return m;
+    }
+
+    /** Replaces the content with what {@link #export()} wrote (keeping the newest steps if it holds more). */
+    public void restore(java.util.Map<String, io.github.tdmpc2j.agent.checkpoint.SafeTensors.Tensor> t) {
+        float[] o = t.get("obs").data();
+        int n = t.get("reward").data().length;
+        if (o.length != n * obsDim || t.get("action").data().length != n * actionDim) {
+            throw new IllegalArgumentException("the saved replay buffer has other observation or action sizes");
+        }
+        int skip = Math.max(0, n - capacity);
+        head = 0;
+        size = 0;
+        episodeId = 0;
+        for (int i = skip; i < n; i++) {
+            ensureRoom();
+            System.arraycopy(o, i * obsDim, obs, head * obsDim, obsDim);
+            System.arraycopy(t.get("next_obs").data(), i * obsDim, nextObs, head * obsDim, obsDim);
+            System.arraycopy(t.get("action").data(), i * actionDim, action, head * actionDim, actionDim);
+            reward[head] = t.get("reward").data()[i];
+            terminated[head] = t.get("terminated").data()[i];
+            task[head] = (int) t.get("task").data()[i];
+            episode[head] = (long) t.get("episode").data()[i];
+            episodeId = episode[head] + 1;
+            head = (head + 1) % capacity;
+            size = Math.min(size + 1, capacity);
+        }
+    }
+
+    private static io.github.tdmpc2j.agent.checkpoint.SafeTensors.Tensor tensor(float[] data, int rows, int cols) {
+        return new io.github.tdmpc2j.agent.checkpoint.SafeTensors.Tensor(new long[] {rows, cols}, data);
+    }
+
 }

@@ -31,6 +31,9 @@ import java.util.SplittableRandom;
  * {@code update_every} steps.
  */
 public final class TdmpcAgent implements Agent, OfflineLearner {
+    /** The replay buffer beside the weights, so that a resumed run learns from the same data. */
+    static final String BUFFER_FILE = "replay-buffer.safetensors";
+
     private final AgentContext context;
     private final TdmpcConfig cfg;
     private final Engine engine;
@@ -166,6 +169,16 @@ public final class TdmpcAgent implements Agent, OfflineLearner {
             metrics = update();
         }
         return metrics;
+    }
+
+    /** Steps held in the replay buffer. */
+    int bufferSize() {
+        return buffer.size();
+    }
+
+    /** A batch drawn from the replay buffer with the given generator (for tests). */
+    ReplayBuffer.Batch sampleBuffer(SplittableRandom generator) {
+        return buffer.sample(cfg.batchSize(), cfg.horizon(), generator);
     }
 
     /** The world model's one-step reward predictions for (observation, action) pairs of one task (for tests). */
@@ -319,6 +332,8 @@ public final class TdmpcAgent implements Agent, OfflineLearner {
         meta.put("pi_optim_steps", Long.toString(piOptim.steps()));
         meta.put("scale", Float.toString(scale.value()));
         Checkpoint.save(dir, store, meta, cfg, context);
+        io.github.tdmpc2j.agent.checkpoint.SafeTensors.write(dir.resolve(BUFFER_FILE), buffer.export(),
+                Map.of("steps", Long.toString(steps)));
     }
 
     @Override
@@ -330,6 +345,16 @@ public final class TdmpcAgent implements Agent, OfflineLearner {
         piOptim.setSteps(Long.parseLong(meta.get("pi_optim_steps")));
         scale.set(Float.parseFloat(meta.get("scale")));
         firstStep = true;
+        java.nio.file.Path bufferFile = dir.resolve(BUFFER_FILE);
+        if (java.nio.file.Files.isRegularFile(bufferFile)) {
+            try {
+                buffer.restore(io.github.tdmpc2j.agent.checkpoint.SafeTensors.read(bufferFile, new LinkedHashMap<>()));
+            } catch (RuntimeException e) {
+                throw new io.github.tdmpc2j.agent.checkpoint.CheckpointException(bufferFile
+                        + " (the replay buffer) cannot be read: " + e.getMessage()
+                        + "; delete it to resume with an empty buffer");
+            }
+        }
     }
 
     @Override

@@ -43,6 +43,13 @@ class CheckpointTest {
             assertThat(dir.resolve(Checkpoint.CONFIG)).exists();
             b.load(dir);
             assertThat(b.steps()).isEqualTo(26);
+            assertThat(dir.resolve(TdmpcAgent.BUFFER_FILE)).exists();
+            assertThat(b.bufferSize()).isEqualTo(a.bufferSize()).isEqualTo(26);
+            var before = a.sampleBuffer(new java.util.SplittableRandom(3));
+            var after = b.sampleBuffer(new java.util.SplittableRandom(3));
+            assertThat(after.obs()).containsExactly(before.obs());
+            assertThat(after.action()).containsExactly(before.action());
+            assertThat(after.reward()).containsExactly(before.reward());
             a.store().all().forEach((name, array) ->
                     assertThat(b.store().get(name).toFloatArray()).as(name).containsExactly(array.toFloatArray()));
             // training resumes: an update runs on the restored state once the buffer has data again
