@@ -6,6 +6,7 @@ import platform
 _MODULES = {
     "dmc": "tdmpc2j_worker.suites.dmc",
     "gymnasium": "tdmpc2j_worker.suites.gym",
+    "metaworld": "tdmpc2j_worker.suites.metaworld",
     "testing": "tdmpc2j_worker.suites.testing",
 }
 
@@ -25,7 +26,7 @@ def versions(allowed):
     from importlib import metadata
 
     parts = ["python " + platform.python_version()]
-    for package in ("numpy", "py4j", "dm-control", "mujoco", "gymnasium"):
+    for package in ("numpy", "py4j", "dm-control", "mujoco", "gymnasium", "metaworld"):
         try:
             parts.append(package + " " + metadata.version(package))
         except metadata.PackageNotFoundError:
