@@ -28,8 +28,10 @@ public abstract class RemoteEnvProvider implements EnvProvider {
         this.worker = new SharedWorker(WorkerConfig.forDomain(venv, List.of(suite)));
     }
 
-    /** The name the worker's suite knows the task by. */
-    protected abstract String remoteTaskName(TaskSpec task);
+    /** The name the worker's suite knows the task by; by default the part of the id after the domain. */
+    protected String remoteTaskName(TaskSpec task) {
+        return task.name();
+    }
 
     @Override
     public Availability availability() {

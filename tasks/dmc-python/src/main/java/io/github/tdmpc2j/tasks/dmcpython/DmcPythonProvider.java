@@ -31,9 +31,4 @@ public final class DmcPythonProvider extends RemoteEnvProvider {
     public List<TaskSpec> tasks() {
         return TASKS;
     }
-
-    @Override
-    protected String remoteTaskName(TaskSpec task) {
-        return task.name();
-    }
 }

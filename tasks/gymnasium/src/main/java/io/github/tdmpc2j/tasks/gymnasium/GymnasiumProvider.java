@@ -49,11 +49,6 @@ public final class GymnasiumProvider extends RemoteEnvProvider {
         return TASKS;
     }
 
-    @Override
-    protected String remoteTaskName(TaskSpec task) {
-        return task.name();
-    }
-
     /**
      * The spec of any registered Gymnasium id ({@code Acrobot-v1} fails: its actions are discrete), read from the
      * env itself: its spaces, its time limit (none becomes {@link Integer#MAX_VALUE}), action repeat 1.

@@ -29,9 +29,4 @@ public final class MetaWorldProvider extends RemoteEnvProvider {
     public List<TaskSpec> tasks() {
         return MetaWorldTasks.all();
     }
-
-    @Override
-    protected String remoteTaskName(TaskSpec task) {
-        return task.name();
-    }
 }
