@@ -7,6 +7,7 @@ _MODULES = {
     "dmc": "tdmpc2j_worker.suites.dmc",
     "gymnasium": "tdmpc2j_worker.suites.gym",
     "metaworld": "tdmpc2j_worker.suites.metaworld",
+    "myosuite": "tdmpc2j_worker.suites.myosuite",
     "testing": "tdmpc2j_worker.suites.testing",
 }
 
@@ -26,7 +27,8 @@ def versions(allowed):
     from importlib import metadata
 
     parts = ["python " + platform.python_version()]
-    for package in ("numpy", "py4j", "dm-control", "mujoco", "gymnasium", "metaworld"):
+    for package in ("numpy", "py4j", "dm-control", "mujoco", "gymnasium", "metaworld", "myosuite",
+                    "mani-skill", "sapien", "torch"):
         try:
             parts.append(package + " " + metadata.version(package))
         except metadata.PackageNotFoundError:

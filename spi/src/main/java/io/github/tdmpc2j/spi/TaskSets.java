@@ -36,6 +36,11 @@ public final class TaskSets {
             "stick-pull", "sweep-into", "sweep", "window-open", "window-close",
             "bin-picking", "box-close", "door-lock", "door-unlock", "hand-insert");
 
+    /** The reference's 10 MyoSuite hand tasks: five tasks, each Fixed and, as {@code -hard}, Random. */
+    private static final List<String> MYOSUITE_10 = List.of(
+            "reach", "reach-hard", "pose", "pose-hard", "obj-hold",
+            "obj-hold-hard", "key-turn", "key-turn-hard", "pen-twirl", "pen-twirl-hard");
+
     /** The 30 DMControl tasks: 19 from the suite and 11 added by the TD-MPC2 authors. */
     public static final List<String> MT30 = Stream.concat(DMC_ORIGINAL.stream(), DMC_CUSTOM.stream())
             .map(t -> "dmc/" + t).toList();
@@ -51,7 +56,8 @@ public final class TaskSets {
             "mt30", MT30,
             "mt80", MT80,
             "dmc19", DMC19,
-            "mw50", METAWORLD_MT50.stream().map(t -> "metaworld/" + t).toList());
+            "mw50", METAWORLD_MT50.stream().map(t -> "metaworld/" + t).toList(),
+            "myo10", MYOSUITE_10.stream().map(t -> "myosuite/" + t).toList());
 
     private TaskSets() {
     }

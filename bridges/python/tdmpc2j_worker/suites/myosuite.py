@@ -1,0 +1,88 @@
+"""MyoSuite's myoHand tasks as TD-MPC2 uses them: the Fixed variant of five tasks and, as '-hard', their Random
+variant. As in the reference, MyoSuite's own episode ends are ignored: its early 'done' (a dropped object, a hand
+too far from the target) and its time limits (50 to 200 steps) do not stop the episode, only the 100-step limit the
+Java side applies does. MyoSuite's flag stays visible in the step info as 'myosuite_done'."""
+
+import sys
+import warnings
+
+import numpy as np
+
+# task name (the part after myo-) -> the Gymnasium id MyoSuite 3.0.0 registers; the same ids as the reference's
+_ENV_IDS = {
+    "reach": "myoHandReachFixed-v0",
+    "reach-hard": "myoHandReachRandom-v0",
+    "pose": "myoHandPoseFixed-v0",
+    "pose-hard": "myoHandPoseRandom-v0",
+    "obj-hold": "myoHandObjHoldFixed-v0",
+    "obj-hold-hard": "myoHandObjHoldRandom-v0",
+    "key-turn": "myoHandKeyTurnFixed-v0",
+    "key-turn-hard": "myoHandKeyTurnRandom-v0",
+    "pen-twirl": "myoHandPenTwirlFixed-v0",
+    "pen-twirl-hard": "myoHandPenTwirlRandom-v0",
+}
+
+EPISODE_STEPS = 100
+
+
+def make(task, seed, options):
+    if options:
+        raise ValueError(f"MyoSuite envs take no options, got {', '.join(sorted(options))}")
+    env_id = _ENV_IDS.get(task)
+    if env_id is None:
+        raise ValueError(f"MyoSuite has no task '{task}' here; its tasks: {', '.join(_ENV_IDS)}")
+    import gymnasium
+    import myosuite  # noqa: F401  (registers the myo* ids with Gymnasium)
+
+    _quiet_mujoco()
+
+    env = gymnasium.make(env_id)
+    env.action_space.seed(_unsigned(seed))
+    return MyoSuiteEnv(env)
+
+
+_MODEL_SAVE_WARNING = "Attaching a spec with an empty prefix"
+
+
+def _quiet_mujoco():
+    """MyoSuite builds its hand models by attaching MuJoCo specs, and MuJoCo warns that such a model may not save
+    well; this worker never saves one, so that warning is dropped. MuJoCo's default warning handler also appends
+    every warning to MUJOCO_LOG.TXT in the working directory, the user's; the handler set here writes the other
+    warnings to stderr (the worker's log) instead."""
+    import mujoco
+
+    warnings.filterwarnings("ignore", message=_MODEL_SAVE_WARNING)
+    mujoco.set_mju_user_warning(_mujoco_warning)
+
+
+def _mujoco_warning(message):
+    if not message.startswith(_MODEL_SAVE_WARNING):
+        print("MuJoCo warning: " + message, file=sys.stderr, flush=True)
+
+
+def _unsigned(seed):
+    return int(seed) & ((1 << 64) - 1)
+
+
+class MyoSuiteEnv:
+    def __init__(self, env):
+        self._env = env
+        self.action_size = int(np.prod(env.action_space.shape))
+
+    def spaces(self):
+        obs, act = self._env.observation_space, self._env.action_space
+        return obs.low, obs.high, act.low, act.high, EPISODE_STEPS
+
+    def reset(self, seed):
+        obs, info = self._env.reset(seed=_unsigned(seed))
+        return np.asarray(obs, dtype=np.float32).reshape(-1), info
+
+    def step(self, action):
+        shaped = np.asarray(action, dtype=np.float32).reshape(self._env.action_space.shape)
+        obs, reward, terminated, truncated, info = self._env.step(shaped)
+        # MyoSuite's 'solved' is a bool, a numpy bool or an int (pen-twirl) depending on the task
+        info = dict(info, success=bool(info.get("solved", False)), myosuite_done=bool(terminated))
+        return np.asarray(obs, dtype=np.float32).reshape(-1), float(reward), False, False, info
+
+    def close(self):
+        self._env.close()

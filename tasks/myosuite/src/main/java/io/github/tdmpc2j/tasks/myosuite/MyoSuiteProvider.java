@@ -1,0 +1,33 @@
+package io.github.tdmpc2j.tasks.myosuite;
+
+import io.github.tdmpc2j.bridge.py4j.RemoteEnvProvider;
+import io.github.tdmpc2j.spi.TaskSpec;
+import java.util.List;
+
+/**
+ * MyoSuite 3.0's myoHand tasks in a Python worker (venv {@code myosuite}). The raw env is MyoSuite's own, seeded by
+ * {@code reset(seed)}; as in the TD-MPC2 reference, MyoSuite's early ends and its own time limits are ignored
+ * (the episode is the registry's 100 steps), and the step info carries {@code success} (a Boolean) from
+ * MyoSuite's {@code solved}, and {@code myosuite_done}, MyoSuite's own end-of-episode flag.
+ */
+public final class MyoSuiteProvider extends RemoteEnvProvider {
+
+    public MyoSuiteProvider() {
+        super(MyoSuiteTasks.DOMAIN, MyoSuiteTasks.DOMAIN);
+    }
+
+    @Override
+    public String domain() {
+        return MyoSuiteTasks.DOMAIN;
+    }
+
+    @Override
+    public String description() {
+        return "MyoSuite 3.0 myoHand tasks (Fixed, and Random as -hard; 100 agent steps), in a Python worker";
+    }
+
+    @Override
+    public List<TaskSpec> tasks() {
+        return MyoSuiteTasks.all();
+    }
+}

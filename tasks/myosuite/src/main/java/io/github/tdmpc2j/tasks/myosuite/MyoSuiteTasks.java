@@ -1,0 +1,43 @@
+package io.github.tdmpc2j.tasks.myosuite;
+
+import io.github.tdmpc2j.spi.Box;
+import io.github.tdmpc2j.spi.SuccessMetric;
+import io.github.tdmpc2j.spi.TaskSpec;
+import io.github.tdmpc2j.spi.TaskSets;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The 10 MyoSuite hand tasks of the TD-MPC2 reference, in its order: five tasks, each in MyoSuite's Fixed variant
+ * and, with {@code -hard}, its Random one. 39 muscle activations in [-1, 1] (MyoSuite's own normalisation), no
+ * action repeat, 100 agent steps per episode, scored by MyoSuite's {@code solved} flag.
+ */
+final class MyoSuiteTasks {
+    static final String DOMAIN = "myosuite";
+    static final int ACTION_SIZE = 39;
+    static final int ACTION_REPEAT = 1;
+    static final int EPISODE_AGENT_STEPS = 100;
+
+    /** Observation sizes by task, the same for both variants (what MyoSuite 3.0.0's envs report). */
+    private static final Map<String, Integer> OBSERVATION_SIZES = Map.of(
+            "reach", 115, "pose", 108, "obj-hold", 91, "key-turn", 93, "pen-twirl", 83);
+
+    static final List<String> NAMES = TaskSets.get("myo10").orElseThrow().stream()
+            .map(id -> id.substring(DOMAIN.length() + 1)).toList();
+
+    private static final List<TaskSpec> ALL = NAMES.stream().map(MyoSuiteTasks::spec).toList();
+
+    private MyoSuiteTasks() {
+    }
+
+    static List<TaskSpec> all() {
+        return ALL;
+    }
+
+    private static TaskSpec spec(String name) {
+        int observations = OBSERVATION_SIZES.get(name.replaceFirst("-hard$", ""));
+        return new TaskSpec(DOMAIN + "/" + name, List.of("myo-" + name, "myo-hand-" + name),
+                Box.unbounded(observations), Box.of(ACTION_SIZE, -1f, 1f), EPISODE_AGENT_STEPS, ACTION_REPEAT,
+                SuccessMetric.SUCCESS, false);
+    }
+}

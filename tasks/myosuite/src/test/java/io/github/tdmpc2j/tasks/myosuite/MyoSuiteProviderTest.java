@@ -1,0 +1,186 @@
+package io.github.tdmpc2j.tasks.myosuite;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.github.tdmpc2j.bridge.py4j.RemoteEnv;
+import io.github.tdmpc2j.spi.Availability;
+import io.github.tdmpc2j.spi.Box;
+import io.github.tdmpc2j.spi.Env;
+import io.github.tdmpc2j.spi.EnvOptions;
+import io.github.tdmpc2j.spi.EnvRegistry;
+import io.github.tdmpc2j.spi.InvalidActionException;
+import io.github.tdmpc2j.spi.StepResult;
+import io.github.tdmpc2j.spi.SuccessMetric;
+import io.github.tdmpc2j.spi.TaskSpec;
+import io.github.tdmpc2j.spi.UnknownTaskException;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** MyoSuite 3.0.0 through the bridge, against the real package in the myosuite venv. */
+class MyoSuiteProviderTest {
+    private static MyoSuiteProvider provider;
+    private static EnvRegistry registry;
+
+    @BeforeAll
+    static void open() {
+        provider = new MyoSuiteProvider();
+        registry = EnvRegistry.of(List.of(provider));
+    }
+
+    @AfterAll
+    static void close() {
+        registry.close();
+    }
+
+    private static void assumeVenv() {
+        Availability a = provider.availability();
+        if (!a.ready()) {
+            System.out.println("SKIPPED: " + a + " (scripts/setup.d/40-python-venvs.sh makes it)");
+        }
+        assumeTrue(a.ready(), a::toString);
+    }
+
+    @Test
+    void listsTheReferenceTasksWithBothAliases() {
+        List<TaskSpec> tasks = provider.tasks();
+        assertThat(tasks).extracting(TaskSpec::id).containsExactlyElementsOf(registry.taskSet("myo10"));
+        assertThat(tasks).hasSize(10);
+        TaskSpec reach = registry.resolve("myo-reach");
+        assertThat(reach.id()).isEqualTo("myosuite/reach");
+        assertThat(registry.resolve("myo-hand-reach")).isSameAs(reach);
+        assertThat(registry.resolve("myo-hand-pen-twirl-hard").id()).isEqualTo("myosuite/pen-twirl-hard");
+        assertThat(reach.observationSize()).isEqualTo(115);
+        assertThat(reach.actionSpace()).isEqualTo(Box.of(39, -1f, 1f));
+        assertThat(reach.maxEpisodeSteps()).isEqualTo(100);
+        assertThat(reach.actionRepeat()).isEqualTo(1);
+        assertThat(reach.successMetric()).isEqualTo(SuccessMetric.SUCCESS);
+        assertThat(reach.episodic()).isFalse();
+        assertThatThrownBy(() -> registry.resolve("myosuite/no-such-task")).isInstanceOf(UnknownTaskException.class);
+    }
+
+    @Test
+    void missingVenvIsReportedWithTheSetupCommand(@TempDir Path empty) {
+        String before = System.getProperty("tdmpc2j.venvs");
+        System.setProperty("tdmpc2j.venvs", empty.toString());
+        try {
+            Availability a = new MyoSuiteProvider().availability();
+            assertThat(a.ready()).isFalse();
+            assertThat(a.fixCommand()).isEqualTo("tdmpc2j setup myosuite");
+        } finally {
+            if (before == null) {
+                System.clearProperty("tdmpc2j.venvs");
+            } else {
+                System.setProperty("tdmpc2j.venvs", before);
+            }
+        }
+    }
+
+    /** A Fixed task starts the same whatever the seed; a Random (-hard) one draws its target from the seed. */
+    @ParameterizedTest
+    @CsvSource({"myo-reach, 115, false", "myo-pose-hard, 108, true", "myo-obj-hold-hard, 91, true",
+            "myo-pen-twirl, 83, false"})
+    void seededEpisodeOfOneHundredStepsWithSuccessFlag(String alias, int observations, boolean randomTarget) {
+        assumeVenv();
+        try (Env env = registry.make(alias)) {
+            float[] first = env.reset(7).observation();
+            assertThat(first).hasSize(observations);
+            assertThat(env.reset(7).observation()).containsExactly(first);
+            if (randomTarget) {
+                assertThat(env.reset(8).observation()).isNotEqualTo(first);
+            }
+
+            float[][] trajectory = rollout(env, 7, observations);
+            assertThat(rollout(env, 7, observations)).isDeepEqualTo(trajectory);
+        }
+    }
+
+    /** One seeded episode of random actions; checks its shape and returns its observations. */
+    private static float[][] rollout(Env env, long seed, int observations) {
+        env.reset(seed);
+        SplittableRandom rng = new SplittableRandom(seed);
+        float[][] seen = new float[100][];
+        StepResult r = null;
+        for (int t = 0; t < 100; t++) {
+            assertThat(r == null || !r.done()).as("the episode runs on until step 100").isTrue();
+            float[] action = new float[39];
+            for (int i = 0; i < 39; i++) {
+                action[i] = (float) (rng.nextDouble() * 2 - 1);
+            }
+            r = env.step(action);
+            seen[t] = r.observation();
+            assertThat(r.observation()).hasSize(observations);
+            for (float x : r.observation()) {
+                assertThat(Float.isFinite(x)).isTrue();
+            }
+            assertThat(Double.isFinite(r.reward())).isTrue();
+            assertThat(r.info().get(StepResult.SUCCESS)).isInstanceOf(Boolean.class);
+            assertThat(r.info().get("myosuite_done")).isInstanceOf(Boolean.class);
+        }
+        assertThat(r.truncated()).isTrue();
+        assertThat(r.terminated()).isFalse();
+        return seen;
+    }
+
+    @Test
+    void anActionOfTheWrongSizeOrNotFiniteIsATypedError() {
+        assumeVenv();
+        try (Env env = registry.make("myosuite/key-turn")) {
+            env.reset(1);
+            assertThatThrownBy(() -> env.step(new float[4])).isInstanceOf(InvalidActionException.class)
+                    .hasMessageContaining("39");
+            float[] nan = new float[39];
+            nan[5] = Float.NaN;
+            assertThatThrownBy(() -> env.step(nan)).isInstanceOf(InvalidActionException.class);
+            assertThat(env.step(new float[39]).observation()).hasSize(93); // the env is still usable
+        }
+        try (RemoteEnv raw = provider.create(registry.resolve("myo-key-turn"), EnvOptions.seeded(1))) {
+            raw.reset(1);
+            assertThatThrownBy(() -> raw.step(new float[40])).isInstanceOf(InvalidActionException.class);
+        }
+    }
+
+    /**
+     * With every muscle at rest the pen of pen-twirl-hard falls to a place that, for some of the seeded target
+     * orientations, MyoSuite counts as solved (seed 1 with MyoSuite 3.0.0); success must follow {@code solved}.
+     */
+    @Test
+    void successIsMyoSuitesSolvedFlag() {
+        assumeVenv();
+        float[] rest = new float[39];
+        Arrays.fill(rest, -1f);
+        int solvedSteps = 0;
+        try (Env env = registry.make("myo-pen-twirl-hard")) {
+            for (long seed = 0; seed < 10; seed++) {
+                env.reset(seed);
+                for (int t = 0; t < 100; t++) {
+                    StepResult r = env.step(rest);
+                    boolean solved = ((Number) r.info().get("solved")).longValue() != 0; // an int for the pen
+                    assertThat(r.info().get(StepResult.SUCCESS)).isEqualTo(solved);
+                    solvedSteps += solved ? 1 : 0;
+                }
+            }
+        }
+        assertThat(solvedSteps).as("steps solved over 10 seeded episodes of pen-twirl-hard at rest").isPositive();
+    }
+
+    @Test
+    void everyListedTaskIsMadeByMyoSuiteWithTheListedSpaces() {
+        assumeVenv();
+        for (TaskSpec listed : provider.tasks()) {
+            try (RemoteEnv env = provider.create(listed, EnvOptions.seeded(1))) {
+                assertThat(env.spec()).isEqualTo(listed);
+                assertThat(env.reset(3).observation()).hasSize(listed.observationSize());
+            }
+        }
+    }
+}
