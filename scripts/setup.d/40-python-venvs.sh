@@ -17,7 +17,7 @@ if ! command -v "$python" >/dev/null 2>&1 || ! "$python" -c 'import ensurepip, v
     python=python3
 fi
 
-for domain in dmc gymnasium metaworld myosuite; do
+for domain in dmc gymnasium metaworld myosuite maniskill; do
     requirements="bridges/python/requirements/$domain.txt"
     venv="$venvs/$domain"
     want="$(sha256sum "$requirements" | cut -d' ' -f1)"

@@ -8,6 +8,7 @@ _MODULES = {
     "gymnasium": "tdmpc2j_worker.suites.gym",
     "metaworld": "tdmpc2j_worker.suites.metaworld",
     "myosuite": "tdmpc2j_worker.suites.myosuite",
+    "maniskill": "tdmpc2j_worker.suites.maniskill",
     "testing": "tdmpc2j_worker.suites.testing",
 }
 

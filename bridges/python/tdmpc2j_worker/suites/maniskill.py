@@ -1,0 +1,202 @@
+"""The five ManiSkill tasks of TD-MPC2 on ManiSkill 3: CPU simulation, one env, state observations, the end-effector
+delta controllers the reference used. ManiSkill 3 returns batched torch tensors even for one env; they leave here as
+flat float32 numpy arrays and Python scalars.
+
+TD-MPC2 ran ManiSkill2 (the v0 envs). ManiSkill 3 keeps PickCube, StackCube, PickSingleYCB and TurnFaucet as v1
+envs; LiftCube-v0 has no v1, so it is rebuilt below the way ManiSkill2 defined it: PickCube with the goal fixed
+0.2 m above the cube, solved when the cube is that high and the robot is still.
+"""
+
+import numpy as np
+
+# name -> (ManiSkill 3 env id, controller, reward mode), controllers as in the TD-MPC2 reference
+TASKS = {
+    "lift-cube": ("TDMPC2J-LiftCube-v1", "pd_ee_delta_pos", "dense"),
+    "pick-cube": ("PickCube-v1", "pd_ee_delta_pos", "dense"),
+    "stack-cube": ("StackCube-v1", "pd_ee_delta_pos", "dense"),
+    "pick-ycb": ("PickSingleYCB-v1", "pd_ee_delta_pose", "dense"),
+    "turn-faucet": ("TurnFaucet-v1", "pd_ee_delta_pose", "sparse"),  # ManiSkill 3 has no dense reward for it
+}
+
+# Well past 200 env steps (100 agent steps x action repeat 2): the time limit is Java's, never ManiSkill's own.
+_NO_LIMIT = 1_000_000
+
+
+# What SAPIEN raises when it finds no Vulkan driver, or none with the features it needs (lavapipe before Mesa 23).
+_NO_VULKAN = ("vk::", "Vulkan", "rendering device", "physical device")
+
+
+class AssetsMissing(Exception):
+    """The task's objects are not on disk; the message names ManiSkill's download command."""
+
+
+class RendererMissing(Exception):
+    """SAPIEN found no Vulkan device; it needs one even for state observations."""
+
+
+def make(task, seed, options):
+    if options:
+        raise ValueError(f"ManiSkill envs take no options, got {', '.join(sorted(options))}")
+    if task not in TASKS:
+        raise ValueError(f"no ManiSkill task '{task}'; the tasks: {', '.join(TASKS)}")
+    env_id, control_mode, reward_mode = TASKS[task]
+    import gymnasium
+    import mani_skill.envs  # noqa: F401  registers the envs
+
+    if env_id == "TDMPC2J-LiftCube-v1":
+        _register_lift_cube()
+    _check_assets(env_id)
+    try:
+        env = gymnasium.make(env_id, num_envs=1, obs_mode="state", control_mode=control_mode,
+                             reward_mode=reward_mode, sim_backend="cpu", render_mode=None, robot_uids="panda",
+                             max_episode_steps=_NO_LIMIT)
+    except RuntimeError as e:
+        if any(sign in str(e) for sign in _NO_VULKAN):
+            raise RendererMissing(
+                f"SAPIEN (ManiSkill's simulator) needs a Vulkan device even for state observations and found none "
+                f"it supports ({e}); without a GPU install Mesa's software Vulkan, lavapipe from Mesa 23 or newer: "
+                f"run scripts/setup.d/45-maniskill-vulkan.sh as root (on Debian 12 it takes mesa-vulkan-drivers from "
+                f"bookworm-backports; on newer Debian or Ubuntu: apt-get install libvulkan1 mesa-vulkan-drivers)"
+            ) from e
+        raise
+    return ManiSkillEnv(env)
+
+
+def _check_assets(env_id):
+    """ManiSkill's own test of whether an env's assets are on disk; its gym.make would prompt on stdin instead."""
+    from mani_skill.utils import assets
+    from mani_skill.utils.registration import REGISTERED_ENVS
+
+    missing = []
+    for group in REGISTERED_ENVS[env_id].asset_download_ids or []:
+        if group in assets.DATA_GROUPS:
+            ids = assets.expand_data_group_into_individual_data_source_ids(group)
+        else:
+            ids = [group]
+        if any(not assets.is_data_source_downloaded(i) for i in ids):
+            missing.append(group)
+    if missing:
+        from mani_skill import ASSET_DIR
+
+        raise AssetsMissing(
+            f"{env_id} needs ManiSkill's asset(s) {', '.join(missing)} in {ASSET_DIR}, which ManiSkill downloads "
+            f"from its own servers (no package registry serves them); with internet access run "
+            + " and ".join(f"`python -m mani_skill.utils.download_asset {g} -y`" for g in missing)
+            + " with the maniskill venv's python (MS_ASSET_DIR picks another folder than ~/.maniskill)")
+
+
+def _fold(seed):
+    """ManiSkill seeds numpy's RandomState, which takes 32 bits; the 64 bits of a Java seed are folded into 31."""
+    seed = int(seed) & ((1 << 64) - 1)
+    return (seed ^ (seed >> 31) ^ (seed >> 62)) & 0x7FFFFFFF
+
+
+def _numpy(x):
+    if hasattr(x, "detach"):
+        x = x.detach().cpu().numpy()
+    return np.asarray(x)
+
+
+def _scalar(x):
+    """A one-element tensor or array as a Python bool, int or float; anything else is left for wire to drop."""
+    if hasattr(x, "detach") or isinstance(x, np.ndarray):
+        a = _numpy(x)
+        if a.size == 1:
+            return a.reshape(-1)[0].item()
+        return None
+    return x
+
+
+class ManiSkillEnv:
+    def __init__(self, env):
+        self._env = env
+        self.action_size = int(np.prod(env.unwrapped.single_action_space.shape))
+
+    def spaces(self):
+        u = self._env.unwrapped
+        obs, act = u.single_observation_space, u.single_action_space
+        size = int(np.prod(obs.shape))
+        return (np.full(size, -np.inf), np.full(size, np.inf), act.low.reshape(-1), act.high.reshape(-1), 0)
+
+    def reset(self, seed):
+        obs, info = self._env.reset(seed=_fold(seed))
+        return _numpy(obs).astype(np.float32).reshape(-1), _info(info)
+
+    def step(self, action):
+        action = np.asarray(action, dtype=np.float32).reshape(1, self.action_size)
+        obs, reward, terminated, truncated, info = self._env.step(action)
+        info = _info(info)
+        info["success"] = bool(info.get("success", False))
+        return (_numpy(obs).astype(np.float32).reshape(-1), float(_scalar(reward)), bool(_scalar(terminated)),
+                bool(_scalar(truncated)), info)
+
+    def close(self):
+        self._env.close()
+
+
+def _info(info):
+    out = {}
+    for key, value in info.items():
+        v = _scalar(value)
+        if v is not None and isinstance(v, (bool, int, float, str)):
+            out[key] = v
+    return out
+
+
+_lift_cube_registered = False
+
+
+def _register_lift_cube():
+    """ManiSkill2's LiftCube-v0 rebuilt on ManiSkill 3's PickCube-v1: the goal sits 0.2 m above where the cube
+    starts and is not observed; success is the cube's centre at that height with the robot static; the dense
+    reward is v0's in ManiSkill 3's terms (reach, grasp, lift fraction while grasped, stillness once lifted; 5 on
+    success, the value PickCube-v1 gives)."""
+    global _lift_cube_registered
+    if _lift_cube_registered:
+        return
+    import torch
+    from mani_skill.envs.tasks.tabletop.pick_cube import PickCubeEnv
+    from mani_skill.utils.registration import register_env
+    from mani_skill.utils.structs.pose import Pose
+
+    lift_height = 0.2
+
+    @register_env("TDMPC2J-LiftCube-v1", max_episode_steps=100)
+    class LiftCubeEnv(PickCubeEnv):
+        def _initialize_episode(self, env_idx, options):
+            super()._initialize_episode(env_idx, options)
+            with torch.device(self.device):
+                goal = self.cube.pose.p[env_idx].clone()
+                goal[:, 2] += lift_height
+                self.goal_site.set_pose(Pose.create_from_pq(goal))
+
+        def _get_obs_extra(self, info):
+            obs = dict(is_grasped=info["is_grasped"], tcp_pose=self.agent.tcp_pose.raw_pose)
+            if "state" in self.obs_mode:
+                obs.update(obj_pose=self.cube.pose.raw_pose,
+                           tcp_to_obj_pos=self.cube.pose.p - self.agent.tcp_pose.p)
+            return obs
+
+        def evaluate(self):
+            is_lifted = self.cube.pose.p[:, 2] >= lift_height + self.cube_half_size
+            is_robot_static = self.agent.is_static(0.2)
+            return {
+                "success": is_lifted & is_robot_static,
+                "is_obj_placed": is_lifted,
+                "is_robot_static": is_robot_static,
+                "is_grasped": self.agent.is_grasping(self.cube),
+            }
+
+        def compute_dense_reward(self, obs, action, info):
+            reach = 1 - torch.tanh(5 * torch.linalg.norm(self.cube.pose.p - self.agent.tcp_pose.p, axis=1))
+            grasped = info["is_grasped"].float()
+            lifted = torch.clamp((self.cube.pose.p[:, 2] - self.cube_half_size) / lift_height, 0.0, 1.0)
+            still = 1 - torch.tanh(5 * torch.linalg.norm(self.agent.robot.get_qvel()[..., :-2], axis=1))
+            reward = reach + grasped + lifted * grasped + still * info["is_obj_placed"].float()
+            reward[info["success"]] = 5
+            return reward
+
+        def compute_normalized_dense_reward(self, obs, action, info):
+            return self.compute_dense_reward(obs, action, info) / 5
+
+    _lift_cube_registered = True

@@ -1,0 +1,56 @@
+package io.github.tdmpc2j.tasks.maniskill;
+
+import io.github.tdmpc2j.spi.Box;
+import io.github.tdmpc2j.spi.SuccessMetric;
+import io.github.tdmpc2j.spi.TaskSpec;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The five ManiSkill tasks of the TD-MPC2 reference in its setting: state observations, end-effector delta control
+ * (position for the cube tasks, pose for the other two), action repeat 2, 100 agent steps, scored by ManiSkill's
+ * success flag. Observation sizes are ManiSkill 3.0.1's for the Panda arm; the worker's spaces are checked against
+ * them when an env is made.
+ */
+final class ManiSkillTasks {
+    static final String DOMAIN = "maniskill";
+    static final int ACTION_REPEAT = 2;
+    static final int EPISODE_AGENT_STEPS = 100;
+
+    /**
+     * One task.
+     *
+     * @param name            the reference's name, also the alias
+     * @param observationSize floats in the flattened state observation
+     * @param actionSize      3 hand displacements (plus 3 rotations for pose control) and the gripper
+     * @param assets          the ManiSkill asset the task needs beyond the package, if any
+     */
+    record Task(String name, int observationSize, int actionSize, Optional<ManiSkillAssets.Asset> assets) {
+        TaskSpec spec() {
+            // episodic: ManiSkill ends an episode when its success flag turns true, as ManiSkill2 did for the reference
+            return new TaskSpec(DOMAIN + "/" + name, List.of(name), Box.unbounded(observationSize),
+                    Box.of(actionSize, -1f, 1f), EPISODE_AGENT_STEPS, ACTION_REPEAT, SuccessMetric.SUCCESS, true);
+        }
+    }
+
+    static final List<Task> TASKS = List.of(
+            new Task("lift-cube", 36, 4, Optional.empty()),
+            new Task("pick-cube", 42, 4, Optional.empty()),
+            new Task("stack-cube", 48, 4, Optional.empty()),
+            new Task("pick-ycb", 45, 7, Optional.of(ManiSkillAssets.Asset.YCB)),
+            new Task("turn-faucet", 33, 7, Optional.of(ManiSkillAssets.Asset.FAUCETS)));
+
+    private static final List<TaskSpec> ALL = TASKS.stream().map(Task::spec).toList();
+
+    private ManiSkillTasks() {
+    }
+
+    static List<TaskSpec> all() {
+        return ALL;
+    }
+
+    static Task byName(String name) {
+        return TASKS.stream().filter(t -> t.name().equals(name)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no ManiSkill task " + name));
+    }
+}
