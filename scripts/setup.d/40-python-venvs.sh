@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The Python environments the bridge tests need (dmc, gymnasium, metaworld), one venv per domain, made from
+# The Python environments the bridge tests need (dmc, gymnasium, metaworld, myosuite, maniskill), one venv per domain, made from
 # bridges/python/requirements/DOMAIN.txt. Same layout and ready-marker as io.github.tdmpc2j.bridge.py4j.PythonSetup
 # (`tdmpc2j setup DOMAIN`): the marker, written last, holds the SHA-256 of the requirements file, so a half-made
 # venv or changed requirements make the venv again, and a ready one is left alone.
