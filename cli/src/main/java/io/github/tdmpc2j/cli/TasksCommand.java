@@ -36,7 +36,7 @@ final class TasksCommand {
                 out.printf("%-40s %-12s %5s %5s %8s %6s  %s%n", "ID", "DOMAIN", "OBS", "ACT", "EPISODE", "REPEAT",
                         "AVAILABILITY");
                 for (TaskSpec t : tasks) {
-                    Availability a = registry.provider(t.domain()).orElseThrow().availability();
+                    Availability a = registry.provider(t.domain()).orElseThrow().availability(t);
                     out.printf("%-40s %-12s %5d %5d %8d %6d  %s%n", t.id(), t.domain(), t.observationSize(),
                             t.actionSize(), t.maxEpisodeSteps(), t.actionRepeat(), a);
                 }

@@ -34,6 +34,14 @@ public interface EnvProvider extends AutoCloseable {
     /** Ready, or why not and the command that fixes it. Cheap: called when listing tasks. */
     Availability availability();
 
+    /**
+     * Whether one task can be made now: the plug-in's {@link #availability()} unless a task needs more than the
+     * rest (objects from a download, say). Cheap: called for every task when listing them.
+     */
+    default Availability availability(TaskSpec task) {
+        return availability();
+    }
+
     /** Makes the raw env of one of {@link #tasks()}. */
     Env create(TaskSpec task, EnvOptions options);
 

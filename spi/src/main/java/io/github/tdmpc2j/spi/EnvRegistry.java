@@ -169,7 +169,7 @@ public final class EnvRegistry implements AutoCloseable {
 
     public Availability availability(String name) {
         TaskSpec spec = resolve(name);
-        return providers.get(spec.domain()).availability();
+        return providers.get(spec.domain()).availability(spec);
     }
 
     /** Makes a task's env with the standard wrappers and default options. */
@@ -200,7 +200,7 @@ public final class EnvRegistry implements AutoCloseable {
 
     private Env makeRaw(TaskSpec spec, EnvOptions options) {
         EnvProvider provider = providers.get(spec.domain());
-        Availability availability = provider.availability();
+        Availability availability = provider.availability(spec);
         if (!availability.ready()) {
             throw new EnvUnavailableException(spec.id(), availability);
         }

@@ -61,6 +61,32 @@ class EnvRegistryTest {
     }
 
     @Test
+    void oneTaskOfAReadyPluginCanBeUnavailable() {
+        TaskSpec needsObjects = TestProvider.task("shop/pick-ycb", "pick-ycb");
+        TestProvider shop = new TestProvider("shop", Availability.ok(), TestProvider.task("shop/pick-cube"),
+                needsObjects) {
+            @Override
+            public Availability availability(TaskSpec task) {
+                return task.equals(needsObjects)
+                        ? Availability.unavailable("its objects are not downloaded", "shop download ycb")
+                        : availability();
+            }
+        };
+        try (EnvRegistry r = EnvRegistry.of(List.of(shop, dmc))) {
+            assertThat(r.availability("shop/pick-cube").ready()).isTrue();
+            assertThat(r.availability("pick-ycb").ready()).isFalse();
+            // plug-ins that do not override it answer for all their tasks
+            assertThat(r.availability("walker-walk").ready()).isTrue();
+            assertThatThrownBy(() -> r.make("pick-ycb")).isInstanceOf(EnvUnavailableException.class)
+                    .hasMessageContaining("shop download ycb");
+            try (Env env = r.make("shop/pick-cube")) {
+                assertThat(env.spec().id()).isEqualTo("shop/pick-cube");
+            }
+            assertThat(shop.made).hasSize(1);
+        }
+    }
+
+    @Test
     void duplicateDomainsAreRejected() {
         TestProvider other = new TestProvider("dmc", Availability.ok(), TestProvider.task("dmc/x"));
         assertThatThrownBy(() -> EnvRegistry.of(List.of(dmc, other))).isInstanceOf(PluginException.class)

@@ -43,6 +43,7 @@ public final class ManiSkillProvider extends RemoteEnvProvider {
     }
 
     /** Ready, or why this one task cannot be made now (the venv, or the objects it needs). */
+    @Override
     public Availability availability(TaskSpec task) {
         Availability venv = availability();
         if (!venv.ready()) {
