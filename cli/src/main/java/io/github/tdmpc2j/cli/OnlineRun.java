@@ -63,6 +63,10 @@ final class OnlineRun {
         if (total <= 0 || evalFreq <= 0 || evalEpisodes <= 0) {
             throw new TdmpcException("steps, eval_freq and eval_episodes must be positive");
         }
+        double timeLimit = cfg.has("time_limit") ? cfg.getDouble("time_limit") * 60 : Double.POSITIVE_INFINITY;
+        if (!(timeLimit > 0)) {
+            throw new TdmpcException("time_limit (minutes of wall time) must be positive, got " + cfg.get("time_limit"));
+        }
         AgentProvider provider = Agents.find(cfg.get("agent"));
         try (Env env = registry.make(taskSpec.id(), EnvOptions.seeded(seedValue));
                 Env evalEnv = registry.make(taskSpec.id(), EnvOptions.seeded(seedValue + 1));
@@ -113,9 +117,17 @@ final class OnlineRun {
                     CsvLog evalLog = new CsvLog(run.evalCsv(), List.of("step", "mean_return", "success_rate",
                             "episodes", "elapsed_s"))) {
                 boolean evalDue = step == 0 || step % evalFreq == 0;
+                boolean outOfTime = false;
                 Map<String, Double> lastMetrics = Map.of();
                 while (true) {
                     double elapsed = priorSeconds + (System.nanoTime() - start) / 1e9;
+                    if (!outOfTime && elapsed >= timeLimit && step > 0) {
+                        // the wall-time budget ends the run at an episode boundary, with a last evaluation
+                        outOfTime = true;
+                        evalDue = true;
+                        bar.println(String.format(Locale.ROOT, "time limit of %.1f min reached at step %d",
+                                timeLimit / 60, step));
+                    }
                     if (evalDue || step >= total) {
                         Evaluator.Result r = Evaluator.run(agent, evalEnv, 0, evalEpisodes, evalSeed, 0);
                         evalLog.row(step, r.meanReturn(), r.hasSuccess() ? r.successRate() : "", r.episodes(), elapsed);
@@ -138,7 +150,7 @@ final class OnlineRun {
                         run.saveState(new RunFolder.State(step, episode, elapsed));
                         evalDue = false;
                     }
-                    if (step >= total) {
+                    if (step >= total || outOfTime) {
                         break;
                     }
                     float[] obs = env.reset(seedValue * 1_000_003L + episode).observation();

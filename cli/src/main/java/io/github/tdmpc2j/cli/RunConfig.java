@@ -21,7 +21,8 @@ import java.util.Set;
  * the ones it does not know.
  */
 final class RunConfig {
-    static final Set<String> TRAINER_KEYS = Set.of("steps", "eval_freq", "eval_episodes", "seed", "task", "agent");
+    static final Set<String> TRAINER_KEYS = Set.of("steps", "eval_freq", "eval_episodes", "seed", "task", "agent",
+            "time_limit");
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
     private final Map<String, String> values = new LinkedHashMap<>();
@@ -89,6 +90,18 @@ final class RunConfig {
             return Long.parseLong(get(key));
         } catch (NumberFormatException e) {
             throw new TdmpcException("'" + key + "' must be a whole number, got '" + get(key) + "'");
+        }
+    }
+
+    boolean has(String key) {
+        return values.containsKey(key);
+    }
+
+    double getDouble(String key) {
+        try {
+            return Double.parseDouble(get(key));
+        } catch (NumberFormatException e) {
+            throw new TdmpcException("'" + key + "' must be a number, got '" + get(key) + "'");
         }
     }
 

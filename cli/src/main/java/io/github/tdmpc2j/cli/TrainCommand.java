@@ -63,6 +63,10 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--eval-episodes", description = "episodes per evaluation; default 3")
     Long evalEpisodes;
 
+    @Option(names = "--time-limit", description = "online: stop after this many minutes of wall time (at the end of "
+            + "an episode, with a last evaluation and checkpoint); --steps still caps the run")
+    Double timeLimit;
+
     @Option(names = "--out", description = "run folder")
     Path out;
 
@@ -80,7 +84,7 @@ final class TrainCommand implements Callable<Integer> {
                 .file(config)
                 .set("steps", steps).set("preset", preset).set("model_size", modelSize).set("seed", seed)
                 .set("device", device).set("agent", agent).set("eval_freq", evalEvery)
-                .set("eval_episodes", evalEpisodes)
+                .set("eval_episodes", evalEpisodes).set("time_limit", timeLimit)
                 .pairs(params);
         if (task != null && (set != null || data != null)) {
             throw new TdmpcException("choose --task ID (online) or --data DIR [--set NAME] (offline), not both");

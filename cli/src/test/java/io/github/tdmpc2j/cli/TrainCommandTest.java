@@ -37,6 +37,25 @@ class TrainCommandTest {
     }
 
     @Test
+    void aTimeLimitEndsTheRunAtAnEpisodeEndWithALastEvaluation(@TempDir Path dir) throws Exception {
+        Path run = dir.resolve("run");
+        // 0.0001 minutes: over as soon as the first episode (200 steps of Pendulum-v1) has ended
+        TasksCommandTest.Run r = TasksCommandTest.run("train", "--task", "pendulum-v1", "--agent", "random",
+                "--steps", "100000", "--eval-every", "50000", "--eval-episodes", "1", "--time-limit", "0.0001",
+                "--out", run.toString(), "--progress", "log");
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.out()).contains("time limit of 0.0 min reached at step 200").contains("done: 200 steps");
+        assertThat(CsvLog.read(run.resolve("eval.csv"))).extracting(row -> row[0]).containsExactly("0", "200");
+        assertThat(CsvLog.read(run.resolve("train.csv"))).hasSize(1);
+        assertThat(run.resolve("checkpoint").resolve(RunFolder.STATE)).exists();
+
+        TasksCommandTest.Run bad = TasksCommandTest.run("train", "--task", "pendulum-v1", "--agent", "random",
+                "--time-limit", "-1", "--out", dir.resolve("bad").toString());
+        assertThat(bad.exit()).isNotZero();
+        assertThat(bad.err()).contains("time_limit (minutes of wall time) must be positive");
+    }
+
+    @Test
     void wrongChoicesAreClearErrors(@TempDir Path dir) {
         TasksCommandTest.Run both = TasksCommandTest.run("train", "--task", "pendulum-v1", "--set", "mt30");
         assertThat(both.exit()).isEqualTo(2);
