@@ -49,6 +49,27 @@ public final class TaskSets {
     public static final List<String> MT80 = Stream.concat(MT30.stream(),
             METAWORLD_MT50.stream().map(t -> "metaworld/" + t)).toList();
 
+    /** The 9 DMControl tasks of the 104-task benchmark outside MT30, run by dm_control itself. */
+    private static final List<String> DMC_PYTHON_9 = List.of(
+            "dog-run", "dog-stand", "dog-trot", "dog-walk", "humanoid-run", "humanoid-stand", "humanoid-walk",
+            "quadruped-run", "quadruped-walk");
+
+    /** The reference's 5 ManiSkill tasks. */
+    private static final List<String> MANISKILL_5 = List.of(
+            "lift-cube", "pick-cube", "stack-cube", "pick-ycb", "turn-faucet");
+
+    /** The 39 DMControl tasks of the benchmark: MT30 natively, the other 9 through dm_control. */
+    public static final List<String> DMC39 = Stream.concat(MT30.stream(),
+            DMC_PYTHON_9.stream().map(t -> "dmc-python/" + t)).toList();
+
+    /**
+     * All 104 tasks TD-MPC2 was evaluated on: 39 DMControl, 50 Meta-World, 10 MyoSuite, 5 ManiSkill (for
+     * {@code tdmpc2j tasks check --set bench104}; single-task runs, not a multitask embedding order).
+     */
+    public static final List<String> BENCH104 = Stream.of(DMC39.stream(),
+            METAWORLD_MT50.stream().map(t -> "metaworld/" + t), MYOSUITE_10.stream().map(t -> "myosuite/" + t),
+            MANISKILL_5.stream().map(t -> "maniskill/" + t)).flatMap(x -> x).toList();
+
     /** The 19 tasks of the original DMControl suite within MT30. */
     public static final List<String> DMC19 = DMC_ORIGINAL.stream().map(t -> "dmc/" + t).toList();
 
@@ -57,7 +78,10 @@ public final class TaskSets {
             "mt80", MT80,
             "dmc19", DMC19,
             "mw50", METAWORLD_MT50.stream().map(t -> "metaworld/" + t).toList(),
-            "myo10", MYOSUITE_10.stream().map(t -> "myosuite/" + t).toList());
+            "myo10", MYOSUITE_10.stream().map(t -> "myosuite/" + t).toList(),
+            "ms5", MANISKILL_5.stream().map(t -> "maniskill/" + t).toList(),
+            "dmc39", DMC39,
+            "bench104", BENCH104);
 
     private TaskSets() {
     }
@@ -85,13 +109,18 @@ public final class TaskSets {
         if (name.startsWith("myo-")) {
             return Optional.of("myosuite/" + name.substring(4));
         }
+        if (DMC_PYTHON_9.contains(name)) {
+            return Optional.of("dmc-python/" + name);
+        }
+        if (MANISKILL_5.contains(name)) {
+            return Optional.of("maniskill/" + name);
+        }
         String dmc = "dmc/" + name;
         return MT30.contains(dmc) ? Optional.of(dmc) : Optional.empty();
     }
 
     /** Every id named in any set, for suggestions when a task is not installed. */
     static List<String> allKnownIds() {
-        List<String> all = new ArrayList<>(MT80);
-        return all;
+        return new ArrayList<>(BENCH104);
     }
 }
