@@ -24,6 +24,8 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** dm_control's suite through the bridge: against the real dm_control 1.0.50 in the dmc venv. */
 class DmcPythonProviderTest {
@@ -151,6 +153,40 @@ class DmcPythonProviderTest {
                 }
             }
             assertThat(truncations).isEqualTo(n); // 500 agent steps = 1000 control steps each
+        }
+    }
+
+    /** The benchmark's DMControl tasks that only this plug-in runs: a whole episode of each kind of body. */
+    @ParameterizedTest
+    @ValueSource(strings = {"dog-run", "humanoid-walk", "quadruped-run"})
+    void theBigBodiesRunWholeEpisodes(String name) {
+        assumeVenv();
+        try (Env env = registry.make(name, EnvOptions.seeded(3))) {
+            assertThat(env.spec().id()).isEqualTo("dmc-python/" + name);
+            float[] first = env.reset(11).observation();
+            assertThat(first).hasSize(env.spec().observationSize());
+            SplittableRandom rng = new SplittableRandom(12);
+            int steps = 0;
+            double total = 0;
+            StepResult r;
+            do {
+                float[] a = new float[env.spec().actionSize()];
+                for (int i = 0; i < a.length; i++) {
+                    a[i] = (float) (rng.nextDouble() * 2 - 1);
+                }
+                r = env.step(a);
+                steps++;
+                total += r.reward();
+                // two dm_control steps per agent step, each rewarded in [0, 1]
+                assertThat(r.reward()).as("%s step %d", name, steps).isBetween(0.0, 2.0);
+                for (float o : r.observation()) {
+                    assertThat(Float.isFinite(o)).as("%s observation at step %d", name, steps).isTrue();
+                }
+            } while (!r.done());
+            assertThat(steps).isEqualTo(500);
+            assertThat(r.truncated()).isTrue();
+            assertThat(total).isBetween(0.0, 1000.0);
+            assertThat(env.reset(11).observation()).as("same seed, same start").containsExactly(first);
         }
     }
 
