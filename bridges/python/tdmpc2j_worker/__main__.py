@@ -26,6 +26,7 @@ def main(argv=None):
     port = int(_take_env("TDMPC2J_GATEWAY_PORT"))
     token = _take_env("TDMPC2J_AUTH_TOKEN")
     parent = os.getppid()
+    _mujoco_warnings_to_stderr()
     endpoint = Endpoint([s for s in args.suites.split(",") if s])
 
     gateway = JavaGateway(
@@ -41,6 +42,21 @@ def main(argv=None):
     _wait_for_parent(parent)
     endpoint.closeAll()
     os._exit(0)  # py4j's threads would otherwise keep the process alive
+
+
+def _mujoco_warnings_to_stderr():
+    """MuJoCo's default warning handler appends to MUJOCO_LOG.TXT in the working directory, which is the user's;
+    in this worker its warnings go to stderr, which the JVM logs. A suite may install its own handler later."""
+    import importlib.util
+
+    if importlib.util.find_spec("mujoco") is None:
+        return
+    import mujoco
+
+    def warn(message):
+        print("MuJoCo warning: " + message, file=sys.stderr, flush=True)
+
+    mujoco.set_mju_user_warning(warn)
 
 
 def _take_env(name):
