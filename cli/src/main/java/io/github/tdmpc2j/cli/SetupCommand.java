@@ -27,6 +27,12 @@ final class SetupCommand implements Callable<Integer> {
         PythonSetup setup = PythonSetup.fromEnvironment();
         for (String domain : domains) {
             out.println(setup.ensure(domain));
+            if (domain.equals("maniskill")) {
+                // the one step pip cannot do: a system package, and it needs root
+                out.println("maniskill: its simulator also needs Vulkan; without a GPU driver that is Mesa's lavapipe "
+                        + "23 or newer: `sudo scripts/setup.d/45-maniskill-vulkan.sh` installs it on Debian "
+                        + "(`./scripts/test` runs it too)");
+            }
             out.flush();
         }
         return 0;
