@@ -11,6 +11,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import io.github.tdmpc2j.agent.checkpoint.Checkpoint;
 import io.github.tdmpc2j.agent.nn.ParamStore;
+import io.github.tdmpc2j.agent.nn.Scalars;
 import io.github.tdmpc2j.spi.InvalidActionException;
 import io.github.tdmpc2j.spi.TaskSpec;
 import io.github.tdmpc2j.spi.agent.Agent;
@@ -270,24 +271,24 @@ public final class TdmpcAgent implements Agent, OfflineLearner {
                 NDArray consistency = null;
                 for (int t = 0; t < h; t++) {
                     z = model.next(z, action.get(t), emb, true);
-                    NDArray mse = z.sub(nextZ.get(t)).square().mean().mul(rho[t]);
+                    NDArray mse = Scalars.mul(z.sub(nextZ.get(t)).square().mean(), rho[t]);
                     consistency = consistency == null ? mse : consistency.add(mse);
                     zs.add(z);
                 }
-                consistency = consistency.div(h);
+                consistency = Scalars.div(consistency, h);
                 NDArray rolled = NDArrays.stack(new NDList(zs.subNDList(0, h)));
-                NDArray rewardLoss = model.twoHot().crossEntropy(model.reward(rolled, action, emb, true), reward)
-                        .sum(new int[] {1, 2}).div((float) n).mul(rhoH).sum().div(h);
+                NDArray rewardLoss = Scalars.div(Scalars.div(model.twoHot().crossEntropy(
+                        model.reward(rolled, action, emb, true), reward).sum(new int[] {1, 2}), n).mul(rhoH).sum(), h);
                 NDArray qLogits = model.qAll(rolled, action, emb, true);
-                NDArray valueLoss = model.twoHot().crossEntropy(qLogits, tdTarget.expandDims(0))
-                        .sum(new int[] {2, 3}).div((float) n).mul(rhoH).sum().div((float) h * cfg.numQ());
-                NDArray total = consistency.mul(cfg.consistencyCoef()).add(rewardLoss.mul(cfg.rewardCoef()))
-                        .add(valueLoss.mul(cfg.valueCoef()));
+                NDArray valueLoss = Scalars.div(Scalars.div(model.twoHot().crossEntropy(qLogits,
+                        tdTarget.expandDims(0)).sum(new int[] {2, 3}), n).mul(rhoH).sum(), (float) h * cfg.numQ());
+                NDArray total = Scalars.mul(consistency, cfg.consistencyCoef())
+                        .add(Scalars.mul(rewardLoss, cfg.rewardCoef())).add(Scalars.mul(valueLoss, cfg.valueCoef()));
                 if (model.episodic()) {
                     NDArray logits = model.terminationLogits(NDArrays.stack(new NDList(zs.subNDList(1))), emb, true);
-                    NDArray bce = logits.maximum(0f).sub(logits.mul(terminated)).add(logits.abs().neg().exp().add(1f).log())
-                            .mean();
-                    total = total.add(bce.mul(cfg.terminationCoef()));
+                    NDArray bce = Scalars.maximum(logits, 0f).sub(logits.mul(terminated))
+                            .add(Scalars.add(logits.abs().neg().exp(), 1f).log()).mean();
+                    total = total.add(Scalars.mul(bce, cfg.terminationCoef()));
                     metrics.put("termination_loss", (double) bce.getFloat());
                 }
                 gc.backward(total);
@@ -304,9 +305,9 @@ public final class TdmpcAgent implements Agent, OfflineLearner {
                 WorldModel.PolicySample s = model.pi(latents, piEmb, mask, dims, true);
                 NDArray q = model.q(latents, s.action(), piEmb, true, false, true, true);
                 scale.update(q.get(0));
-                NDArray scaled = q.div(scale.value());
-                NDArray piLoss = s.scaledEntropy().mul(cfg.entropyCoef()).add(scaled).sum(new int[] {1, 2}).div((float) n).neg()
-                        .mul(m.create(rho)).mean();
+                NDArray scaled = Scalars.div(q, scale.value());
+                NDArray piLoss = Scalars.div(Scalars.mul(s.scaledEntropy(), cfg.entropyCoef()).add(scaled)
+                        .sum(new int[] {1, 2}), n).neg().mul(m.create(rho)).mean();
                 gc.backward(piLoss);
                 metrics.put("pi_loss", (double) piLoss.getFloat());
                 metrics.put("pi_scaled_entropy", (double) s.scaledEntropy().mean().getFloat());

@@ -8,6 +8,7 @@ import ai.djl.ndarray.types.Shape;
 import io.github.tdmpc2j.agent.nn.Activation;
 import io.github.tdmpc2j.agent.nn.Mlp;
 import io.github.tdmpc2j.agent.nn.ParamStore;
+import io.github.tdmpc2j.agent.nn.Scalars;
 import java.util.List;
 import java.util.SplittableRandom;
 
@@ -116,7 +117,7 @@ public final class WorldModel {
         NDArray rows = taskEmb.get(new NDIndex("{}", m.create(tasks)));
         // nn.Embedding(max_norm=1): rows longer than 1 are scaled back onto the unit sphere
         NDArray norm = rows.stopGradient().norm(new int[] {-1}, true);
-        return rows.div(norm.add(1e-7f).maximum(1f));
+        return rows.div(Scalars.maximum(Scalars.add(norm, 1e-7f), 1f));
     }
 
     public NDArray encode(NDArray obs, NDArray emb, boolean train) {
@@ -145,10 +146,10 @@ public final class WorldModel {
         NDArray raw = pi.forward(withTask(z, emb), train);
         NDList out = raw.split(2, raw.getShape().dimension() - 1);
         NDArray mu = out.get(0);
-        NDArray logStd = out.get(1).tanh().add(1f).mul(0.5f * (cfg.logStdMax() - cfg.logStdMin()))
-                .add(cfg.logStdMin());
+        NDArray logStd = Scalars.add(Scalars.mul(Scalars.add(out.get(1).tanh(), 1f),
+                0.5f * (cfg.logStdMax() - cfg.logStdMin())), cfg.logStdMin());
         NDArray eps = z.getManager().randomNormal(mu.getShape());
-        NDArray logProbTerms = eps.square().mul(-0.5f).sub(logStd).sub(0.9189385332046727f);
+        NDArray logProbTerms = Scalars.sub(Scalars.mul(eps.square(), -0.5f).sub(logStd), 0.9189385332046727f);
         if (mask != null) {
             mu = mu.mul(mask);
             logStd = logStd.mul(mask);
@@ -159,10 +160,10 @@ public final class WorldModel {
         NDArray action = mu.add(eps.mul(logStd.exp()));
         NDArray squashedMean = mu.tanh();
         NDArray squashed = action.tanh();
-        NDArray correction = squashed.square().neg().add(1f).maximum(0f).add(1e-6f).log()
+        NDArray correction = Scalars.add(Scalars.maximum(Scalars.add(squashed.square().neg(), 1f), 0f), 1e-6f).log()
                 .sum(new int[] {-1}, true);
         NDArray entropy = logProb.sub(correction).neg();
-        NDArray scaled = actionDims == null ? entropy.mul((float) actionDim) : entropy.mul(actionDims);
+        NDArray scaled = actionDims == null ? Scalars.mul(entropy, actionDim) : entropy.mul(actionDims);
         return new PolicySample(squashedMean, squashed, scaled);
     }
 
@@ -184,7 +185,7 @@ public final class WorldModel {
         NDArray values = twoHot.decode(logits);
         NDArray q0 = values.get(0);
         NDArray q1 = values.get(1);
-        return average ? q0.add(q1).div(2f) : q0.minimum(q1);
+        return average ? Scalars.mul(q0.add(q1), 0.5f) : q0.minimum(q1);
     }
 
     private static NDArray ensemble(Mlp net, NDArray z, NDArray a, NDArray emb, int[] members, boolean train,
