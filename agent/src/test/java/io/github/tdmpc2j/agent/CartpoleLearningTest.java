@@ -14,30 +14,28 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * Evidence that the agent learns: TD-MPC2 with the cpu preset on native DMControl cartpole-balance, a fixed
- * seed, against a random policy measured in the same run. Runs 3000 agent steps (about 5-6 minutes on 2 shared
- * cores) with evaluations of 3 episodes at 1500 and 3000 steps. {@code -Dlearning.strict=true} also demands the
- * target mean return of 600; {@code -Dlearning.steps}, {@code -Dlearning.params=k=v,...} tune the run.
+ * Evidence that the agent learns, in CI: TD-MPC2 with the cpu preset on native DMControl cartpole-balance, seed 1,
+ * 4000 agent steps (500 random, 500 catch-up updates, then one update per step), evaluations of 3 episodes every
+ * 1000 steps, against a random policy measured in the same run.
  *
- * <p>PyTorch's CPU matrix products are not bit-reproducible run to run, so a fixed seed fixes the environment,
- * initial weights and sampling but not the exact learning curve.
- *
- * <p>Not in the default suite (tag {@code learning}): on 2 CPU cores the agent beats the random policy in some
- * 3000-step runs and not in others, so it cannot gate CI yet. {@link WorldModelLearnsTest} is the CI evidence that
- * training works. Run this one with
- * {@code mvn -pl agent test -Dlearning.groups.excluded=none -Dtest=CartpoleLearningTest}.
+ * <p>The run is reproducible: the same seed gives the same curve (agent/README.md, "Reproducibility"). Measured on
+ * the 2-core test machine: 266.5 / 347.1 / 410.4 / 488.9 at 1000 / 2000 / 3000 / 4000 steps against a random
+ * 291.3, in about 12 minutes while a second training run shared the machine. The test asserts that the last
+ * evaluation beats the random policy by {@link #MARGIN}; the brief's target of 600 is printed beside it and asserted
+ * only with {@code -Dlearning.strict=true} (not reached in 4000 steps). {@code -Dlearning.steps},
+ * {@code -Dlearning.evalEvery} and {@code -Dlearning.params=k=v,...} change the experiment.
  */
-@org.junit.jupiter.api.Tag("learning")
 class CartpoleLearningTest {
     static final String TASK = "dmc/cartpole-balance";
-    static final long STEPS = Long.getLong("learning.steps", 3000);
+    static final long STEPS = Long.getLong("learning.steps", 4000);
     static final int EVAL_EPISODES = 3;
-    /** The brief's target; reached in some runs within 3000 steps here, not reliably (see agent/README.md). */
+    /** The brief's target (not reached in 4000 steps on 2 CPU cores, see agent/README.md). */
     static final double TARGET = 600;
-    static final double MARGIN = Double.parseDouble(System.getProperty("learning.margin", "50"));
+    /** How far the last evaluation must beat the random policy (measured: by 197.6). */
+    static final double MARGIN = Double.parseDouble(System.getProperty("learning.margin", "100"));
 
     @Test
-    void tdmpc2BeatsRandomOnCartpoleBalance() {
+    void tdmpc2BeatsTheRandomPolicyOnCartpoleBalance() {
         Map<String, String> params = new HashMap<>(Map.of("preset", "cpu"));
         String extra = System.getProperty("learning.params", "");
         for (String kv : extra.split(",")) {
@@ -57,7 +55,7 @@ class CartpoleLearningTest {
             try (TdmpcAgent agent = new TdmpcAgent(context)) {
                 OnlineTrainer trainer = new OnlineTrainer(env, evalEnv, agent, 0);
                 List<OnlineTrainer.Evaluation> evals = trainer.run(
-                        new OnlineTrainer.Settings(STEPS, Long.getLong("learning.evalEvery", 1500), EVAL_EPISODES, 1L),
+                        new OnlineTrainer.Settings(STEPS, Long.getLong("learning.evalEvery", 1000), EVAL_EPISODES, 1L),
                         new OnlineTrainer.Listener() {
                             @Override
                             public void onEpisode(OnlineTrainer.Episode e) {
@@ -71,17 +69,14 @@ class CartpoleLearningTest {
                                         e.meanReturn(), seconds(start));
                             }
                         });
-                double best = evals.stream().mapToDouble(OnlineTrainer.Evaluation::meanReturn).max().orElseThrow();
-                System.out.printf("%s, %d steps, params %s: random policy %.1f, TD-MPC2 best eval %.1f, target %.0f "
-                        + "(%.0f s)%n", TASK, STEPS, params, random, best, TARGET, seconds(start));
-                if (best < TARGET) {
-                    System.out.printf("the paper-style target %.0f was not reached in %d steps on this machine; "
-                            + "asserting the weaker 'clearly better than random' (+%.0f) instead%n", TARGET, STEPS,
-                            MARGIN);
-                }
-                assertThat(best).as("best eval return vs random %.1f", random).isGreaterThan(random + MARGIN);
+                double last = evals.get(evals.size() - 1).meanReturn();
+                System.out.printf("%s, %d steps, params %s: random policy %.1f, TD-MPC2 last eval %.1f, target %.0f "
+                        + "(%.0f s)%n", TASK, STEPS, params, random, last, TARGET, seconds(start));
+                assertThat(evals.get(evals.size() - 1).step()).isEqualTo(STEPS);
+                assertThat(last).as("mean return of the last evaluation vs the random policy's %.1f", random)
+                        .isGreaterThan(random + MARGIN);
                 if (Boolean.getBoolean("learning.strict")) {
-                    assertThat(best).isGreaterThanOrEqualTo(TARGET);
+                    assertThat(last).isGreaterThanOrEqualTo(TARGET);
                 }
             }
         }
