@@ -142,8 +142,10 @@ final class OnlineRun {
                         Map<String, List<CurvePlot.Point>> series = new LinkedHashMap<>();
                         series.put("evaluation (mean of " + evalEpisodes + ")", evalCurve);
                         series.put("training episodes", trainCurve);
+                        // with a wall-time budget the run's length is unknown: the axis ends where the run is
+                        long xEnd = Double.isInfinite(timeLimit) ? total : Math.max(step, 1);
                         series.put("random policy", List.of(new CurvePlot.Point(0, random.meanReturn()),
-                                new CurvePlot.Point(total, random.meanReturn())));
+                                new CurvePlot.Point(xEnd, random.meanReturn())));
                         CurvePlot.write(run.curve(), provider.name() + " on " + taskSpec.id(), "agent steps",
                                 "episode return", series);
                         agent.save(run.checkpoint());
