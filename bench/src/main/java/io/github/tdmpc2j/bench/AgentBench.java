@@ -22,7 +22,8 @@ import java.util.Random;
  * one update per model size and preset, and the GFLOP/s they reach next to a large DJL matrix product measured
  * in the same run.
  *
- * <p>Usage: {@code AgentBench [preset=paper] [sizes=1,5] [rounds=3]}; also prints the FLOP table of every size.
+ * <p>Usage: {@code AgentBench [preset=paper] [sizes=1,5] [rounds=3] [key=value ...]}, where the other keys are
+ * agent settings (for example {@code batch_size=64}); also prints the FLOP table of every size.
  */
 public final class AgentBench {
     private static final int OBS = 24;
@@ -47,8 +48,13 @@ public final class AgentBench {
         System.out.printf("| size | preset | act ms | act GFLOP/s | act / matmul | update ms | update GFLOP/s "
                 + "| update / matmul |%n|---|---|---|---|---|---|---|---|%n");
         for (String s : opts.get("sizes").split(",")) {
-            Map<String, String> params = Map.of("preset", preset, "model_size", s, "seed_steps", "1000000000",
-                    "device", "cpu");
+            Map<String, String> params = new HashMap<>(Map.of("preset", preset, "model_size", s, "seed_steps",
+                    "1000000000", "device", "cpu"));
+            opts.forEach((k, v) -> {
+                if (!List.of("preset", "sizes", "rounds").contains(k)) {
+                    params.put(k, v);
+                }
+            });
             TdmpcConfig cfg = TdmpcConfig.from(params);
             TaskSpec spec = new TaskSpec("bench/dmc-sized", List.of(), Box.unbounded(OBS), Box.of(ACT, -1f, 1f), 500,
                     2, SuccessMetric.RETURN, false);
