@@ -37,8 +37,8 @@ public record TdmpcConfig(
 
     /** What the {@code cpu} preset changes; agent/README.md gives the measurements behind it. */
     static final Map<String, String> CPU = ordered(
-            "model_size", "1", "batch_size", "32", "iterations", "2", "num_samples", "64", "num_elites", "8",
-            "num_pi_trajs", "4", "seed_steps", "500", "device", "cpu");
+            "model_size", "1", "batch_size", "32", "lr", "1e-3", "iterations", "2", "num_samples", "64",
+            "num_elites", "8", "num_pi_trajs", "4", "seed_steps", "500", "device", "cpu");
 
     private static final String[] ARCHITECTURE = {"num_enc_layers", "enc_dim", "mlp_dim", "latent_dim", "num_q"};
 

@@ -15,23 +15,22 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Evidence that the agent learns, in CI: TD-MPC2 with the cpu preset on native DMControl cartpole-balance, seed 1,
- * 4000 agent steps (500 random, 500 catch-up updates, then one update per step), evaluations of 3 episodes every
- * 1000 steps, against a random policy measured in the same run.
+ * 5000 agent steps (500 random, 500 catch-up updates, then one update per step), one evaluation of 3 episodes at
+ * the end, against a random policy measured in the same run; the mean evaluation return must reach
+ * {@link #TARGET} and beat the random policy by {@link #MARGIN}.
  *
- * <p>The run is reproducible: the same seed gives the same curve (agent/README.md, "Reproducibility"). Measured on
- * the 2-core test machine: 266.5 / 347.1 / 410.4 / 488.9 at 1000 / 2000 / 3000 / 4000 steps against a random
- * 291.3, in about 12 minutes while a second training run shared the machine. The test asserts that the last
- * evaluation beats the random policy by {@link #MARGIN}; the brief's target of 600 is printed beside it and asserted
- * only with {@code -Dlearning.strict=true} (not reached in 4000 steps). {@code -Dlearning.steps},
- * {@code -Dlearning.evalEvery} and {@code -Dlearning.params=k=v,...} change the experiment.
+ * <p>The run is reproducible: the same seed gives the same curve (agent/README.md, "Reproducibility"), so this is
+ * one fixed experiment, not a draw. Measured on the 2-core test machine: see agent/README.md, "Evidence it learns".
+ * {@code -Dlearning.steps}, {@code -Dlearning.evalEvery} and {@code -Dlearning.params=k=v,...} change the
+ * experiment (intermediate evaluations cost about 45 s each).
  */
 class CartpoleLearningTest {
     static final String TASK = "dmc/cartpole-balance";
-    static final long STEPS = Long.getLong("learning.steps", 4000);
+    static final long STEPS = Long.getLong("learning.steps", 5000);
     static final int EVAL_EPISODES = 3;
-    /** The brief's target (not reached in 4000 steps on 2 CPU cores, see agent/README.md). */
-    static final double TARGET = 600;
-    /** How far the last evaluation must beat the random policy (measured: by 197.6). */
+    /** The brief's target: a mean evaluation return of at least 600 over 3 episodes. */
+    static final double TARGET = Double.parseDouble(System.getProperty("learning.target", "600"));
+    /** How far the last evaluation must also beat the random policy. */
     static final double MARGIN = Double.parseDouble(System.getProperty("learning.margin", "100"));
 
     @Test
@@ -55,7 +54,7 @@ class CartpoleLearningTest {
             try (TdmpcAgent agent = new TdmpcAgent(context)) {
                 OnlineTrainer trainer = new OnlineTrainer(env, evalEnv, agent, 0);
                 List<OnlineTrainer.Evaluation> evals = trainer.run(
-                        new OnlineTrainer.Settings(STEPS, Long.getLong("learning.evalEvery", 1000), EVAL_EPISODES, 1L),
+                        new OnlineTrainer.Settings(STEPS, Long.getLong("learning.evalEvery", STEPS), EVAL_EPISODES, 1L),
                         new OnlineTrainer.Listener() {
                             @Override
                             public void onEpisode(OnlineTrainer.Episode e) {
@@ -75,9 +74,7 @@ class CartpoleLearningTest {
                 assertThat(evals.get(evals.size() - 1).step()).isEqualTo(STEPS);
                 assertThat(last).as("mean return of the last evaluation vs the random policy's %.1f", random)
                         .isGreaterThan(random + MARGIN);
-                if (Boolean.getBoolean("learning.strict")) {
-                    assertThat(last).isGreaterThanOrEqualTo(TARGET);
-                }
+                assertThat(last).as("mean return of the last evaluation").isGreaterThanOrEqualTo(TARGET);
             }
         }
     }
