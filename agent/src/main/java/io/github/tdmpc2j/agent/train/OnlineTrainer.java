@@ -12,8 +12,9 @@ import java.util.Optional;
 
 /**
  * Online training of any {@link Agent} on one env (wrapped as {@code EnvRegistry.make} wraps it): runs agent
- * steps, lets the agent learn from each, and every {@code evalEvery} steps evaluates the agent with
- * {@code eval=true} on a separate env over {@code evalEpisodes} episodes. Reports go to a {@link Listener}.
+ * steps, lets the agent learn from each, and evaluates the agent with {@code eval=true} on a separate env over
+ * {@code evalEpisodes} episodes at the first episode end after every {@code evalEvery} steps (a training episode
+ * is never cut by an evaluation, as in the reference) and after the last step. Reports go to a {@link Listener}.
  */
 public final class OnlineTrainer {
     /** A finished training episode. */
@@ -36,7 +37,7 @@ public final class OnlineTrainer {
 
     /**
      * @param steps        agent steps to train for
-     * @param evalEvery    evaluate after every this many steps (0: only at the end)
+     * @param evalEvery    evaluate at the first episode end after every this many steps (0: only at the end)
      * @param evalEpisodes episodes per evaluation
      * @param seed         first episode seed; episode i uses seed + i (evaluation: seed + 1e6 + i)
      */
@@ -70,6 +71,7 @@ public final class OnlineTrainer {
         double ret = 0;
         int length = 0;
         Map<String, Double> metrics = Map.of();
+        boolean evalDue = false;
         for (long step = 1; step <= settings.steps(); step++) {
             float[] action = agent.act(obs, task, false);
             StepResult r = env.step(action);
@@ -81,18 +83,24 @@ public final class OnlineTrainer {
             ret += r.reward();
             length++;
             obs = r.observation();
+            if (settings.evalEvery() > 0 && step % settings.evalEvery() == 0) {
+                evalDue = true;
+            }
             if (r.done()) {
                 listener.onEpisode(new Episode(step, episode, ret, length, r.success(), metrics));
+            }
+            if (step == settings.steps() || (r.done() && evalDue)) {
+                // as the reference: evaluations wait for the training episode to end, and one ends the run
+                Evaluation e = evaluate(step, settings.evalEpisodes(), settings.seed() + 1_000_000L);
+                evaluations.add(e);
+                listener.onEvaluation(e);
+                evalDue = false;
+            }
+            if (r.done() && step < settings.steps()) {
                 episode++;
                 ret = 0;
                 length = 0;
                 obs = env.reset(settings.seed() + episode).observation();
-                agent.beginEpisode(task);
-            }
-            if ((settings.evalEvery() > 0 && step % settings.evalEvery() == 0) || step == settings.steps()) {
-                Evaluation e = evaluate(step, settings.evalEpisodes(), settings.seed() + 1_000_000L);
-                evaluations.add(e);
-                listener.onEvaluation(e);
                 agent.beginEpisode(task);
             }
         }

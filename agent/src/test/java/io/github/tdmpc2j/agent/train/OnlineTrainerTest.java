@@ -42,4 +42,29 @@ class OnlineTrainerTest {
             assertThat(agent.steps()).isEqualTo(450);
         }
     }
+
+    @Test
+    void evaluationsWaitForTheTrainingEpisodeToEnd() {
+        try (EnvRegistry registry = EnvRegistry.discover(); Env env = registry.make("classic/pendulum");
+                Env evalEnv = registry.make("classic/pendulum");
+                RandomAgent agent = new RandomAgent(AgentContext.single(env.spec(), Map.of(), 1L))) {
+            List<Long> order = new ArrayList<>();
+            List<OnlineTrainer.Evaluation> evals = new OnlineTrainer(env, evalEnv, agent, 0).run(
+                    new OnlineTrainer.Settings(450, 150, 1, 3L), new OnlineTrainer.Listener() {
+                        @Override
+                        public void onEpisode(OnlineTrainer.Episode e) {
+                            order.add(e.step());
+                        }
+
+                        @Override
+                        public void onEvaluation(OnlineTrainer.Evaluation e) {
+                            order.add(-e.step());
+                        }
+                    });
+            // due at 150 and 300, made when the 200-step episodes end; the last one ends the run mid-episode
+            assertThat(evals).extracting(OnlineTrainer.Evaluation::step).containsExactly(200L, 400L, 450L);
+            assertThat(order).containsExactly(200L, -200L, 400L, -400L, -450L);
+            assertThat(agent.steps()).isEqualTo(450);
+        }
+    }
 }
