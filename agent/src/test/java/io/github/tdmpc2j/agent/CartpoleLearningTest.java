@@ -68,10 +68,11 @@ class CartpoleLearningTest {
                                         e.meanReturn(), seconds(start));
                             }
                         });
-                double last = evals.get(evals.size() - 1).meanReturn();
+                OnlineTrainer.Evaluation lastEval = evals.get(evals.size() - 1);
+                double last = lastEval.meanReturn();
                 System.out.printf("%s, %d steps, params %s: random policy %.1f, TD-MPC2 last eval %.1f, target %.0f "
                         + "(%.0f s)%n", TASK, STEPS, params, random, last, TARGET, seconds(start));
-                assertThat(evals.get(evals.size() - 1).step()).isEqualTo(STEPS);
+                assertThat(lastEval.step()).isEqualTo(STEPS);
                 assertThat(last).as("mean return of the last evaluation vs the random policy's %.1f", random)
                         .isGreaterThan(random + MARGIN);
                 assertThat(last).as("mean return of the last evaluation").isGreaterThanOrEqualTo(TARGET);
