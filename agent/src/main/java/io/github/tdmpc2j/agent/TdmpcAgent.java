@@ -10,6 +10,7 @@ import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import io.github.tdmpc2j.agent.checkpoint.Checkpoint;
+import io.github.tdmpc2j.agent.gpu.TorchNative;
 import io.github.tdmpc2j.agent.nn.ParamStore;
 import io.github.tdmpc2j.agent.nn.Scalars;
 import io.github.tdmpc2j.spi.InvalidActionException;
@@ -50,6 +51,12 @@ public final class TdmpcAgent implements Agent, OfflineLearner {
     private final int seedSteps;
     private final boolean multitask;
     private final int actionDim;
+    private boolean graphs;
+    private final Map<Integer, ActGraph> actGraphs = new java.util.HashMap<>();
+    private final Map<Integer, NDArray[]> taskTensors = new java.util.HashMap<>();
+    private NDArray previousMean;
+    private NDArray savedMean;
+    private NDArray rhoWeights;
     private long steps;
     private boolean firstStep = true;
     private boolean closed;
@@ -67,7 +74,9 @@ public final class TdmpcAgent implements Agent, OfflineLearner {
         this.store = new ParamStore(engine.newBaseManager(device), context.seed());
         this.model = new WorldModel(cfg, store, context.observationSize(), actionDim, context.tasks().size(),
                 episodic, context.seed());
-        this.planner = new Planner(cfg, model, actionDim, rng.split());
+        this.planner = new Planner(cfg, model, actionDim);
+        this.previousMean = store.manager().zeros(new Shape(cfg.horizon(), actionDim));
+        this.graphs = device.isGpu() && gpuFeatures(cfg);
         Map<String, Float> modelLr = new LinkedHashMap<>();
         for (String group : WorldModel.MODEL_GROUPS) {
             float lr = group.equals("encoder") ? cfg.lr() * cfg.encLrScale() : cfg.lr();
@@ -77,7 +86,7 @@ public final class TdmpcAgent implements Agent, OfflineLearner {
         Map<String, Float> piLr = new LinkedHashMap<>();
         store.group("pi").forEach(n -> piLr.put(n, cfg.lr()));
         this.piOptim = new Adam(store, "pi_optim", piLr, 1e-5f, cfg.gradClipNorm());
-        this.scale = new RunningScale(cfg.tau());
+        this.scale = new RunningScale(cfg.tau(), store.manager());
         this.buffer = new ReplayBuffer(cfg.bufferSize(), context.observationSize(), actionDim);
         this.discounts = new float[context.tasks().size()];
         int longest = 0;
@@ -91,6 +100,11 @@ public final class TdmpcAgent implements Agent, OfflineLearner {
 
     public TdmpcConfig config() {
         return cfg;
+    }
+
+    /** Whether act replays a captured CUDA graph (GPU with the native extension, cuda_graphs=true, capture ok). */
+    public boolean cudaGraphsActive() {
+        return graphs;
     }
 
     public int seedSteps() {
@@ -130,24 +144,99 @@ public final class TdmpcAgent implements Agent, OfflineLearner {
         }
         boolean t0 = firstStep;
         firstStep = false;
-        try (NDScope scope = new NDScope(); NDManager m = store.manager().newSubManager()) {
-            NDArray obs = m.create(observation, new Shape(1, observation.length));
-            NDArray emb = model.taskEmbedding(m, new int[] {task});
-            NDArray maskArray = multitask ? m.create(mask, new Shape(1, actionDim)) : null;
-            NDArray dims = multitask ? m.create(new float[] {sum(mask)}, new Shape(1, 1)) : null;
-            float[] action;
-            if (cfg.mpc()) {
-                action = planner.plan(obs, emb, maskArray, dims, discounts[task], t0, eval);
-            } else {
-                NDArray z = model.encode(obs, emb, false);
-                WorldModel.PolicySample s = model.pi(z, emb, maskArray, dims, false);
-                action = (eval ? s.mean() : s.action()).reshape(-1).toFloatArray();
+        int o = context.observationSize();
+        float[] input = java.util.Arrays.copyOf(observation, o + 2);
+        input[o] = t0 ? 0f : 1f;
+        input[o + 1] = eval ? 0f : 1f;
+        float[] action = null;
+        if (graphs) {
+            try {
+                action = actGraphs.computeIfAbsent(task, k -> new ActGraph(store.manager(), o + 2,
+                        in -> actOnDevice(in, k, true), this::saveMean, this::restoreMean)).run(input);
+            } catch (RuntimeException e) {
+                // a capture that fails (an op that synchronises, a driver that refuses) leaves the eager path
+                org.slf4j.LoggerFactory.getLogger(TdmpcAgent.class).warn("CUDA graph capture of act failed ({}); "
+                        + "acting eagerly from now on (set cuda_graphs=false to skip the attempt)", e.toString());
+                graphs = false;
+                actGraphs.values().forEach(ActGraph::close);
+                actGraphs.clear();
             }
-            for (int i = 0; i < actionDim; i++) {
-                action[i] *= mask[i];
-            }
-            return action;
         }
+        if (action == null) {
+            try (NDScope scope = new NDScope(); NDManager m = store.manager().newSubManager()) {
+                action = actOnDevice(m.create(input), task, false).toFloatArray();
+            }
+        }
+        for (int i = 0; i < actionDim; i++) {
+            action[i] *= mask[i];
+        }
+        return action;
+    }
+
+    /**
+     * What act does on the device, without a host round trip: from [O + 2] (the observation, 0 on an episode's
+     * first step and 1 after, 1 to explore and 0 to evaluate) to the action [A]. The planner's warm-start mean is
+     * updated in place when {@code inPlace} (as a captured graph needs), else replaced.
+     */
+    private NDArray actOnDevice(NDArray input, int task, boolean inPlace) {
+        int o = context.observationSize();
+        NDArray obs = input.get("0:" + o).reshape(1, o);
+        NDArray notFirst = input.get(o);
+        NDArray explore = input.get(o + 1);
+        NDArray[] t = taskTensors(task);
+        NDArray emb = multitask ? model.taskEmbedding(t[0]) : null;
+        NDArray maskArray = multitask ? t[1] : null;
+        NDArray dims = multitask ? t[2] : null;
+        if (!cfg.mpc()) {
+            NDArray z = model.encode(obs, emb, false);
+            WorldModel.PolicySample s = model.pi(z, emb, maskArray, dims, false);
+            return s.mean().add(s.action().sub(s.mean()).mul(explore)).reshape(-1);
+        }
+        Planner.Plan plan = planner.plan(obs, emb, maskArray, dims, discounts[task], previousMean, notFirst,
+                explore);
+        if (inPlace) {
+            TorchNative.copyInto(previousMean, plan.mean());
+        } else {
+            NDScope.unregister(plan.mean());
+            plan.mean().attach(store.manager());
+            previousMean.close();
+            previousMean = plan.mean();
+        }
+        return plan.action();
+    }
+
+    /** Per task, on the device and made once: its index [1] (int64), action mask [1, A] and used dims [1, 1]. */
+    private NDArray[] taskTensors(int task) {
+        return taskTensors.computeIfAbsent(task, k -> {
+            NDManager m = store.manager();
+            float[] mask = context.actionMasks().get(k);
+            NDArray[] made = {m.create(new long[] {k}), m.create(mask, new Shape(1, actionDim)),
+                    m.create(new float[] {sum(mask)}, new Shape(1, 1))};
+            NDScope.unregister(made);
+            return made;
+        });
+    }
+
+    private void saveMean() {
+        savedMean = previousMean.zerosLike();
+        NDScope.unregister(savedMean);
+        TorchNative.copyInto(savedMean, previousMean);
+    }
+
+    private void restoreMean() {
+        TorchNative.copyInto(previousMean, savedMean);
+        savedMean.close();
+    }
+
+    /** Turns on what the GPU path uses; false (eager on the GPU) when the native extension is missing. */
+    private static boolean gpuFeatures(TdmpcConfig cfg) {
+        if (!TorchNative.available()) {
+            org.slf4j.LoggerFactory.getLogger(TdmpcAgent.class).warn("running eagerly on the GPU (no CUDA graphs, "
+                    + "no TF32): {}", TorchNative.unavailableReason().orElse(""));
+            return false;
+        }
+        TorchNative.setTf32(cfg.tf32());
+        return cfg.cudaGraphs();
     }
 
     @Override
@@ -226,10 +315,22 @@ public final class TdmpcAgent implements Agent, OfflineLearner {
         int n = b.size();
         int o = context.observationSize();
         try (NDScope scope = new NDScope(); NDManager m = store.manager().newSubManager()) {
-            NDArray obs = m.create(b.obs(), new Shape(h + 1, n, o));
-            NDArray action = m.create(b.action(), new Shape(h, n, actionDim));
-            NDArray reward = m.create(b.reward(), new Shape(h, n, 1));
-            NDArray terminated = m.create(b.terminated(), new Shape(h, n, 1));
+            // one copy to the device for the whole batch
+            float[] packed = new float[b.obs().length + b.action().length + b.reward().length
+                    + b.terminated().length];
+            int at = 0;
+            for (float[] part : new float[][] {b.obs(), b.action(), b.reward(), b.terminated()}) {
+                System.arraycopy(part, 0, packed, at, part.length);
+                at += part.length;
+            }
+            NDArray batch = m.create(packed);
+            int obsEnd = b.obs().length;
+            int actEnd = obsEnd + b.action().length;
+            int rewEnd = actEnd + b.reward().length;
+            NDArray obs = batch.get(0 + ":" + obsEnd).reshape(h + 1, n, o);
+            NDArray action = batch.get(obsEnd + ":" + actEnd).reshape(h, n, actionDim);
+            NDArray reward = batch.get(actEnd + ":" + rewEnd).reshape(h, n, 1);
+            NDArray terminated = batch.get(rewEnd + ":").reshape(h, n, 1);
             NDArray emb = model.taskEmbedding(m, b.task());
             NDArray mask = null;
             NDArray dims = null;
@@ -248,22 +349,27 @@ public final class TdmpcAgent implements Agent, OfflineLearner {
                 dims = m.create(dimData, new Shape(n, 1));
                 discount = m.create(discountData, new Shape(n, 1));
             } else {
-                discount = m.create(discounts[0]);
+                discount = Scalars.scalar(obs, discounts[0]);
             }
 
             // targets, without gradients
             NDArray nextZ = model.encode(obs.get("1:"), emb == null ? null : emb.stopGradient(), false);
             NDArray nextAction = model.pi(nextZ, emb == null ? null : emb.stopGradient(), mask, dims, false).action();
-            NDArray tdTarget = reward.add(discount.mul(terminated.neg().add(1f))
+            NDArray tdTarget = reward.add(discount.mul(Scalars.oneMinus(terminated))
                     .mul(model.q(nextZ, nextAction, emb == null ? null : emb.stopGradient(), false, true, true,
                             false)));
             float[] rho = new float[h + 1];
             for (int t = 0; t <= h; t++) {
                 rho[t] = (float) Math.pow(cfg.rho(), t);
             }
-            NDArray rhoH = m.create(java.util.Arrays.copyOf(rho, h));
+            if (rhoWeights == null) {
+                rhoWeights = store.manager().create(rho);
+                NDScope.unregister(rhoWeights);
+            }
+            NDArray rhoH = rhoWeights.get("0:" + h);
 
-            Map<String, Double> metrics = new LinkedHashMap<>();
+            // losses stay on the device until one read at the end
+            Map<String, NDArray> metrics = new LinkedHashMap<>();
             NDList zs = new NDList();
             try (GradientCollector gc = engine.newGradientCollector()) {
                 NDArray z = model.encode(obs.get(0), emb, true);
@@ -289,15 +395,15 @@ public final class TdmpcAgent implements Agent, OfflineLearner {
                     NDArray bce = Scalars.maximum(logits, 0f).sub(logits.mul(terminated))
                             .add(Scalars.add(logits.abs().neg().exp(), 1f).log()).mean();
                     total = total.add(Scalars.mul(bce, cfg.terminationCoef()));
-                    metrics.put("termination_loss", (double) bce.getFloat());
+                    metrics.put("termination_loss", bce);
                 }
                 gc.backward(total);
-                metrics.put("consistency_loss", (double) consistency.getFloat());
-                metrics.put("reward_loss", (double) rewardLoss.getFloat());
-                metrics.put("value_loss", (double) valueLoss.getFloat());
-                metrics.put("total_loss", (double) total.getFloat());
+                metrics.put("consistency_loss", consistency);
+                metrics.put("reward_loss", rewardLoss);
+                metrics.put("value_loss", valueLoss);
+                metrics.put("total_loss", total);
             }
-            metrics.put("grad_norm", (double) optim.step());
+            float gradNorm = optim.step();
 
             NDArray latents = NDArrays.stack(zs).stopGradient();
             try (GradientCollector gc = engine.newGradientCollector()) {
@@ -305,17 +411,27 @@ public final class TdmpcAgent implements Agent, OfflineLearner {
                 WorldModel.PolicySample s = model.pi(latents, piEmb, mask, dims, true);
                 NDArray q = model.q(latents, s.action(), piEmb, true, false, true, true);
                 scale.update(q.get(0));
-                NDArray scaled = Scalars.div(q, scale.value());
+                NDArray scaled = q.div(scale.tensor());
                 NDArray piLoss = Scalars.div(Scalars.mul(s.scaledEntropy(), cfg.entropyCoef()).add(scaled)
-                        .sum(new int[] {1, 2}), n).neg().mul(m.create(rho)).mean();
+                        .sum(new int[] {1, 2}), n).neg().mul(rhoWeights).mean();
                 gc.backward(piLoss);
-                metrics.put("pi_loss", (double) piLoss.getFloat());
-                metrics.put("pi_scaled_entropy", (double) s.scaledEntropy().mean().getFloat());
+                metrics.put("pi_loss", piLoss);
+                metrics.put("pi_scaled_entropy", s.scaledEntropy().mean());
             }
-            metrics.put("pi_grad_norm", (double) piOptim.step());
-            metrics.put("pi_scale", (double) scale.value());
+            float piGradNorm = piOptim.step();
+            metrics.put("pi_scale", scale.tensor());
             model.softUpdateTargets();
-            return metrics;
+            NDList values = new NDList();
+            metrics.values().forEach(v -> values.add(v.stopGradient().reshape(1)));
+            float[] read = NDArrays.concat(values).toFloatArray();
+            Map<String, Double> out = new LinkedHashMap<>();
+            int i = 0;
+            for (String name : metrics.keySet()) {
+                out.put(name, (double) read[i++]);
+            }
+            out.put("grad_norm", (double) gradNorm);
+            out.put("pi_grad_norm", (double) piGradNorm);
+            return out;
         }
     }
 
@@ -362,6 +478,7 @@ public final class TdmpcAgent implements Agent, OfflineLearner {
     public void close() {
         if (!closed) {
             closed = true;
+            actGraphs.values().forEach(ActGraph::close);
             store.close();
         }
     }

@@ -33,7 +33,8 @@ public record TdmpcConfig(
             "batch_size", "256", "horizon", "3", "mpc", "true", "iterations", "6", "num_samples", "512",
             "num_elites", "64", "num_pi_trajs", "24", "min_std", "0.05", "max_std", "2", "temperature", "0.5",
             "discount_denom", "5", "discount_min", "0.95", "discount_max", "0.995", "seed_steps", "-1",
-            "update_every", "1", "buffer_size", "1000000", "device", "auto");
+            "update_every", "1", "buffer_size", "1000000", "device", "auto",
+            "cuda_graphs", "true", "tf32", "true");
 
     /** What the {@code cpu} preset changes; agent/README.md gives the measurements behind it. */
     static final Map<String, String> CPU = ordered(
@@ -109,7 +110,21 @@ public record TdmpcConfig(
         require(iterations > 0 && minStd > 0 && maxStd >= minStd, "need iterations > 0 and 0 < min_std <= max_std");
         require(updateEvery > 0 && bufferSize > horizon, "update_every must be positive, buffer_size > horizon");
         require(dropout >= 0 && dropout < 1, "dropout must be in [0, 1)");
+        for (String flag : new String[] {"cuda_graphs", "tf32"}) {
+            String b = values.get(flag);
+            require("true".equals(b) || "false".equals(b), flag + " must be true or false, not '" + b + "'");
+        }
         require(device.equals("cpu") || device.equals("gpu") || device.equals("auto"), "device must be cpu, gpu or auto");
+    }
+
+    /** On a GPU, capture planning in a CUDA graph and replay it (needs the native extension; see agent/README.md). */
+    public boolean cudaGraphs() {
+        return Boolean.parseBoolean(values.get("cuda_graphs"));
+    }
+
+    /** On a GPU, float32 matrix products on TF32 tensor cores, as the reference sets. */
+    public boolean tf32() {
+        return Boolean.parseBoolean(values.get("tf32"));
     }
 
     /** The reference's heuristic: longer episodes get a discount closer to 1. */

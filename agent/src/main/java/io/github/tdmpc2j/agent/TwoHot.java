@@ -1,7 +1,10 @@
 package io.github.tdmpc2j.agent;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import io.github.tdmpc2j.agent.nn.Scalars;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Discrete regression in symlog space, as the reference's {@code math.py}: a scalar becomes a two-hot vector
@@ -13,6 +16,8 @@ public final class TwoHot {
     private final float vmin;
     private final float vmax;
     private final float binSize;
+    /** Per device: bin indices 0..numBins-1 and bin centres, made once. */
+    private final Map<String, NDArray[]> tables = new ConcurrentHashMap<>();
 
     public TwoHot(int numBins, float vmin, float vmax) {
         this.numBins = numBins;
@@ -22,11 +27,11 @@ public final class TwoHot {
     }
 
     public static NDArray symlog(NDArray x) {
-        return x.sign().mul(x.abs().add(1f).log());
+        return x.sign().mul(Scalars.add(x.abs(), 1f).log());
     }
 
     public static NDArray symexp(NDArray x) {
-        return x.sign().mul(x.abs().exp().sub(1f));
+        return x.sign().mul(Scalars.sub(x.abs().exp(), 1f));
     }
 
     public static double symlog(double x) {
@@ -42,22 +47,30 @@ public final class TwoHot {
      * The weight of bin k is max(0, 1 - |position - k|), which is exactly the two-hot split.
      */
     public NDArray encode(NDArray x) {
-        NDManager m = x.getManager();
-        NDArray position = symlog(x).clip(vmin, vmax).sub(vmin).div(binSize);
-        NDArray bins = m.arange(0f, (float) numBins, 1f);
-        return position.sub(bins).abs().neg().add(1f).maximum(0f);
+        NDArray position = Scalars.div(Scalars.sub(Scalars.clip(symlog(x), vmin, vmax), vmin), binSize);
+        NDArray bins = tables(x)[0];
+        return Scalars.maximum(Scalars.oneMinus(position.sub(bins).abs()), 0f);
     }
 
     /** [..., numBins] logits -> [..., 1] scalars. */
     public NDArray decode(NDArray logits) {
-        NDManager m = logits.getManager();
-        NDArray centres = m.linspace(vmin, vmax, numBins);
+        NDArray centres = tables(logits)[1];
         return symexp(logits.softmax(-1).mul(centres).sum(new int[] {-1}, true));
     }
 
     /** Soft cross-entropy of logits [..., numBins] against scalar targets [..., 1]; returns [..., 1]. */
     public NDArray crossEntropy(NDArray logits, NDArray target) {
         return encode(target).mul(logits.logSoftmax(-1)).sum(new int[] {-1}, true).neg();
+    }
+
+    private NDArray[] tables(NDArray like) {
+        return tables.computeIfAbsent(like.getDevice().toString(), d -> {
+            var m = Scalars.constants(like.getDevice());
+            NDArray bins = m.arange(0f, (float) numBins, 1f);
+            NDArray centres = m.linspace(vmin, vmax, numBins);
+            NDScope.unregister(bins, centres);
+            return new NDArray[] {bins, centres};
+        });
     }
 
     public int numBins() {

@@ -4,13 +4,13 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import io.github.tdmpc2j.agent.nn.Activation;
 import io.github.tdmpc2j.agent.nn.Mlp;
 import io.github.tdmpc2j.agent.nn.ParamStore;
 import io.github.tdmpc2j.agent.nn.Scalars;
 import java.util.List;
-import java.util.SplittableRandom;
 
 /**
  * TD-MPC2's implicit world model: encoder, latent dynamics, reward head, optional termination head, policy
@@ -40,7 +40,6 @@ public final class WorldModel {
     private final Mlp targetQs;
     private final NDArray taskEmb;
     private final TwoHot twoHot;
-    private final SplittableRandom rng;
 
     public WorldModel(TdmpcConfig cfg, ParamStore store, int obsDim, int actionDim, int numTasks, boolean episodic,
             long seed) {
@@ -48,7 +47,6 @@ public final class WorldModel {
         this.store = store;
         this.actionDim = actionDim;
         this.episodic = episodic;
-        this.rng = new SplittableRandom(seed ^ 0x5DEECE66DL);
         int t = numTasks > 1 ? cfg.taskDim() : 0;
         int latent = cfg.latentDim();
         int[] mlp2 = {cfg.mlpDim(), cfg.mlpDim()};
@@ -114,7 +112,15 @@ public final class WorldModel {
         if (taskEmb == null) {
             return null;
         }
-        NDArray rows = taskEmb.get(new NDIndex("{}", m.create(tasks)));
+        return taskEmbedding(m.create(tasks));
+    }
+
+    /** Task embeddings of the tasks in an int index array on the device ([N]); null for a single-task model. */
+    public NDArray taskEmbedding(NDArray tasks) {
+        if (taskEmb == null) {
+            return null;
+        }
+        NDArray rows = taskEmb.get(new NDIndex("{}", tasks));
         // nn.Embedding(max_norm=1): rows longer than 1 are scaled back onto the unit sphere
         NDArray norm = rows.stopGradient().norm(new int[] {-1}, true);
         return rows.div(Scalars.maximum(Scalars.add(norm, 1e-7f), 1f));
@@ -175,20 +181,24 @@ public final class WorldModel {
     /** Min (or average) of two random Q heads, as values [..., 1]. */
     public NDArray q(NDArray z, NDArray a, NDArray emb, boolean average, boolean target, boolean detach,
             boolean train) {
-        int first = rng.nextInt(cfg.numQ());
-        int second = rng.nextInt(cfg.numQ() - 1);
-        if (second >= first) {
-            second++;
-        }
-        NDArray logits = ensemble(target ? targetQs : qs, z, a, emb, new int[] {first, second}, train && !target,
-                detach || target);
+        NDArray logits = ensemble(target ? targetQs : qs, z, a, emb, twoHeads(z.getManager(), z.getDevice()),
+                train && !target, detach || target);
         NDArray values = twoHot.decode(logits);
         NDArray q0 = values.get(0);
         NDArray q1 = values.get(1);
         return average ? Scalars.mul(q0.add(q1), 0.5f) : q0.minimum(q1);
     }
 
-    private static NDArray ensemble(Mlp net, NDArray z, NDArray a, NDArray emb, int[] members, boolean train,
+    /** Two distinct Q heads drawn uniformly, as a [2] index on the device (no host round trip). */
+    private NDArray twoHeads(NDManager m, ai.djl.Device device) {
+        int n = cfg.numQ();
+        NDArray first = m.randomInteger(0, n, new Shape(1), DataType.INT64);
+        NDArray second = first.add(m.randomInteger(1, n, new Shape(1), DataType.INT64))
+                .mod(Scalars.of(device, DataType.INT64, n));
+        return first.concat(second, 0);
+    }
+
+    private static NDArray ensemble(Mlp net, NDArray z, NDArray a, NDArray emb, NDArray members, boolean train,
             boolean detach) {
         NDArray x = withTask(z, emb).concat(a, -1);
         Shape s = x.getShape();
@@ -204,7 +214,7 @@ public final class WorldModel {
         for (String name : store.group("target_qs")) {
             NDArray target = store.get(name);
             NDArray online = store.get(name.replaceFirst("^target_qs", "qs"));
-            target.muli(1f - tau).addi(online.stopGradient().mul(tau));
+            target.muli(Scalars.scalar(target, 1f - tau)).addi(Scalars.mul(online.stopGradient(), tau));
         }
     }
 

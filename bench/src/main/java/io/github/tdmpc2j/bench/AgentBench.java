@@ -92,6 +92,9 @@ public final class AgentBench {
                     bestUpdate = Math.min(bestUpdate, (t1 - t0) / 1e6 / calls);
                     bestAct = Math.min(bestAct, (t2 - t1) / 1e6 / calls);
                 }
+                System.out.printf("device %s, act CUDA graphs %s%s%n", cfg.device(), agent.cudaGraphsActive(),
+                        agent.cudaGraphsActive() ? "" : io.github.tdmpc2j.agent.gpu.TorchNative.unavailableReason()
+                                .map(why -> " (" + why + ")").orElse(""));
                 double actRate = FlopCount.act(cfg, OBS, ACT, 1) / bestAct / 1e6;
                 double updateRate = FlopCount.update(cfg, OBS, ACT, 1, false) / bestUpdate / 1e6;
                 System.out.printf("| %sM | %s | %.1f | %.1f | %.2f | %.1f | %.1f | %.2f |%n", s, preset, bestAct,

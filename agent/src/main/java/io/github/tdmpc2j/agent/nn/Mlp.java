@@ -6,6 +6,7 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.norm.Dropout;
 import ai.djl.nn.norm.LayerNorm;
+import io.github.tdmpc2j.agent.gpu.TorchNative;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -77,12 +78,12 @@ public final class Mlp {
     }
 
     /**
-     * Forward pass of the chosen ensemble members (all when {@code members} is null) on [N, in]; returns
+     * Forward pass of the chosen ensemble members (an int64 index on the device; all when {@code members} is null)
+     * on [N, in]; returns
      * [members, N, out]. With {@code detach}, gradients reach the input but not the weights.
      */
-    public NDArray forwardMembers(NDArray x, int[] members, boolean train, boolean detach) {
-        NDManager m = x.getManager();
-        NDArray idx = members == null ? null : m.create(members);
+    public NDArray forwardMembers(NDArray x, NDArray members, boolean train, boolean detach) {
+        NDArray idx = members;
         NDArray h = x.expandDims(0);
         for (Layer l : layers) {
             NDArray w = pick(l.weight, idx, detach);
@@ -119,9 +120,13 @@ public final class Mlp {
 
     /**
      * x * tanh(softplus(x)), with PyTorch's overflow-safe softplus. (DJL 0.36's Activation.mish takes a base-2
-     * logarithm inside its softplus, so it is composed here.)
+     * logarithm inside its softplus, so it is composed here; on a GPU with tdmpc2j's native extension it is
+     * PyTorch's one-kernel mish.)
      */
     public static NDArray mish(NDArray x) {
+        if (x.getDevice().isGpu() && TorchNative.available()) {
+            return TorchNative.mish(x);
+        }
         return x.mul(x.getNDArrayInternal().softPlus().tanh());
     }
 

@@ -1,0 +1,126 @@
+package io.github.tdmpc2j.agent.gpu;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.pytorch.engine.PtNDArray;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * tdmpc2j's native extension of DJL's PyTorch engine ({@code agent/src/main/native/tdmpc2j_torch.cc}): CUDA graph
+ * capture and replay, in-place copies and a one-op Mish. It is compiled against the torch that DJL runs on by
+ * {@code tdmpc2j setup gpu} and found at {@code $TDMPC2J_TORCH_NATIVE}, or else at
+ * {@code ~/.cache/tdmpc2j/gpu/libtdmpc2j_torch-<torch version>.so}. Without it (always on the CPU build of the
+ * natives) the agent runs eagerly; {@link #unavailableReason()} says why and what to do.
+ */
+public final class TorchNative {
+    private static final Logger LOG = LoggerFactory.getLogger(TorchNative.class);
+    public static final String PATH_VARIABLE = "TDMPC2J_TORCH_NATIVE";
+    private static volatile Boolean loaded;
+    private static volatile String reason = "not looked for yet";
+
+    private TorchNative() {
+    }
+
+    /** The file the extension is looked for at, for the given torch version. */
+    public static Path expectedPath(String torchVersion) {
+        String explicit = System.getenv(PATH_VARIABLE);
+        if (explicit != null && !explicit.isBlank()) {
+            return Path.of(explicit);
+        }
+        return Path.of(System.getProperty("user.home"), ".cache", "tdmpc2j", "gpu",
+                "libtdmpc2j_torch-" + torchVersion + ".so");
+    }
+
+    /** Loads the extension once (after DJL's engine, whose libtorch it links to); false when it is not there. */
+    public static synchronized boolean available() {
+        if (loaded != null) {
+            return loaded;
+        }
+        Engine engine = Engine.getEngine("PyTorch");
+        String version = engine.getVersion();
+        Path path = expectedPath(version);
+        if (!Files.isRegularFile(path)) {
+            reason = "no native extension at " + path + " (run `tdmpc2j setup gpu`, or set " + PATH_VARIABLE + ")";
+            loaded = false;
+            return false;
+        }
+        try {
+            System.load(path.toAbsolutePath().toString());
+            String built = torchVersion();
+            if (!version.startsWith(built.replaceFirst("\\+.*", ""))) {
+                reason = path + " was built for torch " + built + " but DJL runs torch " + version
+                        + "; rebuild it with `tdmpc2j setup gpu`";
+                loaded = false;
+                return false;
+            }
+            loaded = true;
+            reason = null;
+            LOG.info("tdmpc2j native extension loaded from {} (torch {})", path, built);
+        } catch (UnsatisfiedLinkError e) {
+            reason = path + " did not load (" + e.getMessage() + "); rebuild it with `tdmpc2j setup gpu`";
+            loaded = false;
+        }
+        return loaded;
+    }
+
+    /** Why {@link #available()} is false, with the fix; empty when it is loaded. */
+    public static Optional<String> unavailableReason() {
+        available();
+        return Optional.ofNullable(reason);
+    }
+
+    /** DJL's handle of an array: the address of its {@code torch::Tensor}. */
+    public static long handle(NDArray array) {
+        return ((PtNDArray) array).getHandle();
+    }
+
+    /** Wraps a tensor the extension made as an array of {@code like}'s manager. */
+    public static NDArray wrap(NDArray like, long handle) {
+        return new PtNDArray((ai.djl.pytorch.engine.PtNDManager) like.getManager(), handle);
+    }
+
+    public static NDArray mish(NDArray x) {
+        return wrap(x, mish(handle(x)));
+    }
+
+    public static void copyInto(NDArray dst, NDArray src) {
+        copyInto(handle(dst), handle(src));
+    }
+
+    public static void copyFromHost(NDArray dst, float[] data) {
+        copyFromHost(handle(dst), data);
+    }
+
+    static native String torchVersion();
+
+    static native int cudaDeviceCount();
+
+    /** TF32 tensor cores for float32 matrix products and convolutions (the reference turns them on). */
+    public static native void setTf32(boolean on);
+
+    static native void synchronize(int device);
+
+    static native long sideStreamEnter(int device);
+
+    static native void sideStreamExit(long side);
+
+    static native long graphNew();
+
+    static native void graphCaptureBegin(long graph);
+
+    static native void graphCaptureEnd(long graph);
+
+    static native void graphReplay(long graph);
+
+    static native void graphDelete(long graph);
+
+    private static native void copyInto(long dst, long src);
+
+    private static native void copyFromHost(long dst, float[] data);
+
+    private static native long mish(long x);
+}
