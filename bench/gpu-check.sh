@@ -4,6 +4,7 @@
 # the machine's torch). From the project root:
 #   bench/gpu-check.sh bench           AgentBench at every size with act CUDA graphs, then 5M eager, device=gpu
 #   bench/gpu-check.sh train MINUTES   dmc/walker-walk, paper preset, on the GPU for MINUTES (curve, steps/s)
+#   bench/gpu-check.sh quick           AgentBench at every size (2 rounds), then walker-walk for 2.5 minutes
 # Results go to $OUT/<phase>/ (run.log and the run's files) when $OUT is set.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -30,5 +31,10 @@ case "${1:-bench}" in
             --preset paper --device gpu --seed 1 --steps 1000000 --time-limit "$minutes" --eval-every 5000 \
             --out runs/gpu-walker
         ;;
-    *) echo "usage: bench/gpu-check.sh bench | train MINUTES" >&2; exit 2 ;;
+    quick)
+        phase graphs 75 java io.github.tdmpc2j.bench.AgentBench preset=paper sizes=1,5,19,48,317 rounds=2 device=gpu
+        RESULTS="runs/gpu-walker" phase train 170 cli train --task dmc/walker-walk --preset paper --device gpu \
+            --seed 1 --steps 1000000 --time-limit 2.5 --eval-every 5000 --out runs/gpu-walker
+        ;;
+    *) echo "usage: bench/gpu-check.sh bench | train MINUTES | quick" >&2; exit 2 ;;
 esac

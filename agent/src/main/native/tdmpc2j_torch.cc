@@ -12,7 +12,9 @@
 #include <c10/cuda/CUDAStream.h>
 #include <torch/csrc/api/include/torch/version.h>
 
+#include <algorithm>
 #include <exception>
+#include <vector>
 #include <optional>
 #include <string>
 
@@ -42,9 +44,9 @@ struct SideStream {
 }  // namespace
 
 #define NATIVE(ret, name) extern "C" JNIEXPORT ret JNICALL Java_io_github_tdmpc2j_agent_gpu_TorchNative_##name
-#define GUARDED(fallback, body)                 \
+#define GUARDED(fallback, ...)                  \
   try {                                         \
-    body                                        \
+    __VA_ARGS__                                 \
   } catch (const std::exception& e) {           \
     raise(env, e.what());                       \
     return fallback;                            \
@@ -137,4 +139,65 @@ NATIVE(void, copyFromHost)(JNIEnv* env, jclass, jlong dst, jfloatArray data) {
 // mish(x) = x * tanh(softplus(x)) as one differentiable op (DJL composes it from three).
 NATIVE(jlong, mish)(JNIEnv* env, jclass, jlong x) {
   GUARDED(0, { return handleOf(at::mish(tensor(x))); })
+}
+
+namespace {
+
+std::vector<at::Tensor> tensors(JNIEnv* env, jlongArray handles) {
+  jsize n = env->GetArrayLength(handles);
+  std::vector<jlong> raw(n);
+  env->GetLongArrayRegion(handles, 0, n, raw.data());
+  std::vector<at::Tensor> out;
+  out.reserve(n);
+  for (jlong h : raw) out.push_back(tensor(h));
+  return out;
+}
+
+}  // namespace
+
+// One Adam step over the parameters, all on the device and nothing read back, so that it can be captured: the
+// gradients' global L2 norm is written to `norm`, the gradients are scaled to at most `clip_norm`, a non-finite norm
+// skips the whole step (PyTorch's found_inf), the shared step counter `step` (0-d float32) counts the steps taken,
+// PyTorch's fused Adam updates each group of parameters with its learning rate, and the gradients are zeroed.
+NATIVE(void, adamStep)(JNIEnv* env, jclass, jlongArray jparams, jlongArray jexp_avgs, jlongArray jexp_avg_sqs,
+                       jdoubleArray jlrs, jlong jstep, jdouble beta1, jdouble beta2, jdouble eps, jdouble clip_norm,
+                       jlong jnorm) {
+  GUARDED(, {
+    c10::NoGradGuard no_grad;
+    auto params = tensors(env, jparams);
+    auto exp_avgs = tensors(env, jexp_avgs);
+    auto exp_avg_sqs = tensors(env, jexp_avg_sqs);
+    std::vector<double> lrs(params.size());
+    env->GetDoubleArrayRegion(jlrs, 0, static_cast<jsize>(lrs.size()), lrs.data());
+    std::vector<at::Tensor> grads;
+    grads.reserve(params.size());
+    for (auto& p : params) {
+      if (!p.grad().defined()) p.mutable_grad() = at::zeros_like(p);
+      grads.push_back(p.grad());
+    }
+    at::Tensor& step = tensor(jstep);
+    at::Tensor total = at::linalg_vector_norm(at::stack(at::_foreach_norm(grads, 2)), 2);
+    tensor(jnorm).copy_(total);
+    at::Tensor found_inf = at::logical_not(at::isfinite(total)).to(at::kFloat);
+    at::Tensor coef = at::clamp_max(at::reciprocal(total + 1e-6) * clip_norm, 1.0);
+    at::_foreach_mul_(grads, coef);
+    step.add_(1.0 - found_inf);
+    // parameters grouped by learning rate, in first-seen order
+    std::vector<double> seen;
+    for (double lr : lrs) {
+      if (std::find(seen.begin(), seen.end(), lr) != seen.end()) continue;
+      seen.push_back(lr);
+      std::vector<at::Tensor> p, g, m, v, s;
+      for (size_t i = 0; i < params.size(); ++i) {
+        if (lrs[i] != lr) continue;
+        p.push_back(params[i]);
+        g.push_back(grads[i]);
+        m.push_back(exp_avgs[i]);
+        v.push_back(exp_avg_sqs[i]);
+        s.push_back(step);
+      }
+      at::_fused_adam_(p, g, m, v, {}, s, lr, beta1, beta2, 0.0, eps, false, false, std::nullopt, found_inf);
+    }
+    at::_foreach_zero_(grads);
+  })
 }

@@ -3,6 +3,9 @@ package io.github.tdmpc2j.agent;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import io.github.tdmpc2j.agent.gpu.TorchNative;
 import io.github.tdmpc2j.agent.nn.ParamStore;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,6 +15,10 @@ import java.util.Map;
  * Adam (PyTorch's update, bias-corrected) over a set of parameters with a learning rate per parameter, after
  * clipping the gradients' global L2 norm. Moments live in the {@link ParamStore} as {@code <prefix>.<name>.exp_avg}
  * and {@code .exp_avg_sq}, so checkpoints carry them; the step counter is {@link #steps()}.
+ *
+ * <p>On a GPU with tdmpc2j's native extension the whole step runs on the device without reading anything back
+ * (PyTorch's fused Adam, the step counter a device tensor), so it can be captured in a CUDA graph; otherwise the
+ * norm is read back to scale DJL's fused update.
  */
 public final class Adam {
     private record Slot(NDArray param, NDArray expAvg, NDArray expAvgSq, float lr) {
@@ -22,6 +29,7 @@ public final class Adam {
     private final float beta2 = 0.999f;
     private final float eps;
     private final float clipNorm;
+    private final NDArray deviceSteps;
     private long steps;
 
     /** @param lrByName learning rate of each parameter, in a stable order */
@@ -34,18 +42,54 @@ public final class Adam {
             NDArray v = store.constant(prefix + "." + name + ".exp_avg_sq", "optim", p.getShape(), 0f, false);
             slots.add(new Slot(p, m, v, lr));
         });
+        NDManager manager = store.manager();
+        this.deviceSteps = manager.getDevice().isGpu() && TorchNative.available() ? manager.zeros(new Shape()) : null;
+    }
+
+    /** The step counter on the device (null on the host path), for state snapshots. */
+    NDArray deviceSteps() {
+        return deviceSteps;
     }
 
     public long steps() {
-        return steps;
+        return deviceSteps != null ? (long) deviceSteps.getFloat() : steps;
     }
 
     public void setSteps(long steps) {
         this.steps = steps;
+        if (deviceSteps != null) {
+            try (NDArray value = deviceSteps.getManager().full(new Shape(), (float) steps)) {
+                TorchNative.copyInto(deviceSteps, value);
+            }
+        }
     }
 
-    /** One step from the accumulated gradients, which it then zeroes. Returns the gradient norm before clipping. */
-    public float step() {
+    /**
+     * One step from the accumulated gradients, which it then zeroes. Returns the gradient norm before clipping, a
+     * 0-d array in {@code m}.
+     */
+    public NDArray step(NDManager m) {
+        if (deviceSteps != null) {
+            int n = slots.size();
+            NDArray[] params = new NDArray[n];
+            NDArray[] expAvgs = new NDArray[n];
+            NDArray[] expAvgSqs = new NDArray[n];
+            double[] lrs = new double[n];
+            for (int i = 0; i < n; i++) {
+                Slot s = slots.get(i);
+                params[i] = s.param;
+                expAvgs[i] = s.expAvg;
+                expAvgSqs[i] = s.expAvgSq;
+                lrs[i] = s.lr;
+            }
+            NDArray norm = m.zeros(new Shape());
+            TorchNative.adamStep(params, expAvgs, expAvgSqs, lrs, deviceSteps, beta1, beta2, eps, clipNorm, norm);
+            return norm;
+        }
+        return hostStep(m);
+    }
+
+    private NDArray hostStep(NDManager m) {
         List<NDArray> grads = new ArrayList<>(slots.size());
         NDList norms = new NDList();
         for (Slot s : slots) {
@@ -53,13 +97,14 @@ public final class Adam {
             grads.add(g);
             norms.add(g.norm());
         }
-        float norm = NDArrays.stack(norms).norm().getFloat();
+        NDArray normArray = NDArrays.stack(norms).norm();
+        float norm = normArray.getFloat();
         if (!Float.isFinite(norm)) {
             // a non-finite gradient would poison the moments: drop this step
             for (NDArray g : grads) {
                 g.set(new ai.djl.ndarray.index.NDIndex("..."), 0f);
             }
-            return norm;
+            return normArray;
         }
         float rescale = Math.min(1f, clipNorm / (norm + 1e-6f));
         steps++;
@@ -74,6 +119,6 @@ public final class Adam {
             s.param.getNDArrayInternal().adamUpdate(new NDList(s.param, grads.get(i), s.expAvg, s.expAvgSq),
                     new NDList(s.param), s.lr, stepSize, 0f, rescale, -1f, beta1, beta2, epsHat, false, false);
         }
-        return norm;
+        return normArray;
     }
 }

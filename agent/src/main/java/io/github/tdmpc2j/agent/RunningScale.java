@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
+import io.github.tdmpc2j.agent.gpu.TorchNative;
 import io.github.tdmpc2j.agent.nn.Scalars;
 
 /**
@@ -27,9 +28,7 @@ public final class RunningScale {
         NDArray sorted = q.stopGradient().reshape(-1).sort(0);
         long n = sorted.getShape().get(0);
         NDArray spread = Scalars.maximum(percentile(sorted, n, 95).sub(percentile(sorted, n, 5)), 1f);
-        NDArray next = value.add(Scalars.mul(spread.sub(value), tau));
-        value.close();
-        value = keep(next);
+        TorchNative.assign(value, value.add(Scalars.mul(spread.sub(value), tau)));
     }
 
     /** The current scale, on the device (owned here: do not close). */
@@ -43,8 +42,7 @@ public final class RunningScale {
     }
 
     public void set(float v) {
-        value.close();
-        value = keep(manager.full(new Shape(), v));
+        TorchNative.assign(value, manager.full(new Shape(), v));
     }
 
     /** Linear-interpolation percentile (numpy's default) of n sorted values. */

@@ -21,6 +21,7 @@ import io.github.tdmpc2j.spi.agent.Episode;
 import io.github.tdmpc2j.spi.agent.OfflineLearner;
 import io.github.tdmpc2j.spi.agent.Transition;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -52,11 +53,15 @@ public final class TdmpcAgent implements Agent, OfflineLearner {
     private final boolean multitask;
     private final int actionDim;
     private boolean graphs;
-    private final Map<Integer, ActGraph> actGraphs = new java.util.HashMap<>();
+    private final Map<Integer, GraphedCall> actGraphs = new java.util.HashMap<>();
     private final Map<Integer, NDArray[]> taskTensors = new java.util.HashMap<>();
     private NDArray previousMean;
     private NDArray savedMean;
     private NDArray rhoWeights;
+    private GraphedCall updateGraph;
+    private List<NDArray> savedState;
+    /** Names of the values {@link #updateOnDevice} returns, in order (set by its first run). */
+    private List<String> metricNames = List.of();
     private long steps;
     private boolean firstStep = true;
     private boolean closed;
@@ -151,20 +156,20 @@ public final class TdmpcAgent implements Agent, OfflineLearner {
         float[] action = null;
         if (graphs) {
             try {
-                action = actGraphs.computeIfAbsent(task, k -> new ActGraph(store.manager(), o + 2,
-                        in -> actOnDevice(in, k, true), this::saveMean, this::restoreMean)).run(input);
+                action = actGraphs.computeIfAbsent(task, k -> new GraphedCall(store.manager(), o + 2,
+                        in -> actOnDevice(in, k), this::saveMean, this::restoreMean)).run(input);
             } catch (RuntimeException e) {
                 // a capture that fails (an op that synchronises, a driver that refuses) leaves the eager path
                 org.slf4j.LoggerFactory.getLogger(TdmpcAgent.class).warn("CUDA graph capture of act failed ({}); "
                         + "acting eagerly from now on (set cuda_graphs=false to skip the attempt)", e.toString());
                 graphs = false;
-                actGraphs.values().forEach(ActGraph::close);
+                actGraphs.values().forEach(GraphedCall::close);
                 actGraphs.clear();
             }
         }
         if (action == null) {
             try (NDScope scope = new NDScope(); NDManager m = store.manager().newSubManager()) {
-                action = actOnDevice(m.create(input), task, false).toFloatArray();
+                action = actOnDevice(m.create(input), task).toFloatArray();
             }
         }
         for (int i = 0; i < actionDim; i++) {
@@ -176,9 +181,9 @@ public final class TdmpcAgent implements Agent, OfflineLearner {
     /**
      * What act does on the device, without a host round trip: from [O + 2] (the observation, 0 on an episode's
      * first step and 1 after, 1 to explore and 0 to evaluate) to the action [A]. The planner's warm-start mean is
-     * updated in place when {@code inPlace} (as a captured graph needs), else replaced.
+     * updated in place on a GPU (as a captured graph needs).
      */
-    private NDArray actOnDevice(NDArray input, int task, boolean inPlace) {
+    private NDArray actOnDevice(NDArray input, int task) {
         int o = context.observationSize();
         NDArray obs = input.get("0:" + o).reshape(1, o);
         NDArray notFirst = input.get(o);
@@ -194,14 +199,7 @@ public final class TdmpcAgent implements Agent, OfflineLearner {
         }
         Planner.Plan plan = planner.plan(obs, emb, maskArray, dims, discounts[task], previousMean, notFirst,
                 explore);
-        if (inPlace) {
-            TorchNative.copyInto(previousMean, plan.mean());
-        } else {
-            NDScope.unregister(plan.mean());
-            plan.mean().attach(store.manager());
-            previousMean.close();
-            previousMean = plan.mean();
-        }
+        TorchNative.assign(previousMean, plan.mean());
         return plan.action();
     }
 
@@ -311,128 +309,187 @@ public final class TdmpcAgent implements Agent, OfflineLearner {
     public Map<String, Double> update() {
         checkOpen();
         ReplayBuffer.Batch b = buffer.sample(cfg.batchSize(), cfg.horizon(), rng);
-        int h = b.horizon();
-        int n = b.size();
-        int o = context.observationSize();
-        try (NDScope scope = new NDScope(); NDManager m = store.manager().newSubManager()) {
-            // one copy to the device for the whole batch
-            float[] packed = new float[b.obs().length + b.action().length + b.reward().length
-                    + b.terminated().length];
-            int at = 0;
-            for (float[] part : new float[][] {b.obs(), b.action(), b.reward(), b.terminated()}) {
-                System.arraycopy(part, 0, packed, at, part.length);
-                at += part.length;
-            }
-            NDArray batch = m.create(packed);
-            int obsEnd = b.obs().length;
-            int actEnd = obsEnd + b.action().length;
-            int rewEnd = actEnd + b.reward().length;
-            NDArray obs = batch.get(0 + ":" + obsEnd).reshape(h + 1, n, o);
-            NDArray action = batch.get(obsEnd + ":" + actEnd).reshape(h, n, actionDim);
-            NDArray reward = batch.get(actEnd + ":" + rewEnd).reshape(h, n, 1);
-            NDArray terminated = batch.get(rewEnd + ":").reshape(h, n, 1);
-            NDArray emb = model.taskEmbedding(m, b.task());
-            NDArray mask = null;
-            NDArray dims = null;
-            NDArray discount;
-            if (multitask) {
-                float[] maskData = new float[n * actionDim];
-                float[] dimData = new float[n];
-                float[] discountData = new float[n];
-                for (int i = 0; i < n; i++) {
-                    float[] mk = context.actionMasks().get(b.task()[i]);
-                    System.arraycopy(mk, 0, maskData, i * actionDim, actionDim);
-                    dimData[i] = sum(mk);
-                    discountData[i] = discounts[b.task()[i]];
-                }
-                mask = m.create(maskData, new Shape(n, actionDim));
-                dims = m.create(dimData, new Shape(n, 1));
-                discount = m.create(discountData, new Shape(n, 1));
-            } else {
-                discount = Scalars.scalar(obs, discounts[0]);
-            }
-
-            // targets, without gradients
-            NDArray nextZ = model.encode(obs.get("1:"), emb == null ? null : emb.stopGradient(), false);
-            NDArray nextAction = model.pi(nextZ, emb == null ? null : emb.stopGradient(), mask, dims, false).action();
-            NDArray tdTarget = reward.add(discount.mul(Scalars.oneMinus(terminated))
-                    .mul(model.q(nextZ, nextAction, emb == null ? null : emb.stopGradient(), false, true, true,
-                            false)));
-            float[] rho = new float[h + 1];
-            for (int t = 0; t <= h; t++) {
-                rho[t] = (float) Math.pow(cfg.rho(), t);
-            }
-            if (rhoWeights == null) {
-                rhoWeights = store.manager().create(rho);
-                NDScope.unregister(rhoWeights);
-            }
-            NDArray rhoH = rhoWeights.get("0:" + h);
-
-            // losses stay on the device until one read at the end
-            Map<String, NDArray> metrics = new LinkedHashMap<>();
-            NDList zs = new NDList();
-            try (GradientCollector gc = engine.newGradientCollector()) {
-                NDArray z = model.encode(obs.get(0), emb, true);
-                zs.add(z);
-                NDArray consistency = null;
-                for (int t = 0; t < h; t++) {
-                    z = model.next(z, action.get(t), emb, true);
-                    NDArray mse = Scalars.mul(z.sub(nextZ.get(t)).square().mean(), rho[t]);
-                    consistency = consistency == null ? mse : consistency.add(mse);
-                    zs.add(z);
-                }
-                consistency = Scalars.div(consistency, h);
-                NDArray rolled = NDArrays.stack(new NDList(zs.subNDList(0, h)));
-                NDArray rewardLoss = Scalars.div(Scalars.div(model.twoHot().crossEntropy(
-                        model.reward(rolled, action, emb, true), reward).sum(new int[] {1, 2}), n).mul(rhoH).sum(), h);
-                NDArray qLogits = model.qAll(rolled, action, emb, true);
-                NDArray valueLoss = Scalars.div(Scalars.div(model.twoHot().crossEntropy(qLogits,
-                        tdTarget.expandDims(0)).sum(new int[] {2, 3}), n).mul(rhoH).sum(), (float) h * cfg.numQ());
-                NDArray total = Scalars.mul(consistency, cfg.consistencyCoef())
-                        .add(Scalars.mul(rewardLoss, cfg.rewardCoef())).add(Scalars.mul(valueLoss, cfg.valueCoef()));
-                if (model.episodic()) {
-                    NDArray logits = model.terminationLogits(NDArrays.stack(new NDList(zs.subNDList(1))), emb, true);
-                    NDArray bce = Scalars.maximum(logits, 0f).sub(logits.mul(terminated))
-                            .add(Scalars.add(logits.abs().neg().exp(), 1f).log()).mean();
-                    total = total.add(Scalars.mul(bce, cfg.terminationCoef()));
-                    metrics.put("termination_loss", bce);
-                }
-                gc.backward(total);
-                metrics.put("consistency_loss", consistency);
-                metrics.put("reward_loss", rewardLoss);
-                metrics.put("value_loss", valueLoss);
-                metrics.put("total_loss", total);
-            }
-            float gradNorm = optim.step();
-
-            NDArray latents = NDArrays.stack(zs).stopGradient();
-            try (GradientCollector gc = engine.newGradientCollector()) {
-                NDArray piEmb = emb == null ? null : emb.stopGradient();
-                WorldModel.PolicySample s = model.pi(latents, piEmb, mask, dims, true);
-                NDArray q = model.q(latents, s.action(), piEmb, true, false, true, true);
-                scale.update(q.get(0));
-                NDArray scaled = q.div(scale.tensor());
-                NDArray piLoss = Scalars.div(Scalars.mul(s.scaledEntropy(), cfg.entropyCoef()).add(scaled)
-                        .sum(new int[] {1, 2}), n).neg().mul(rhoWeights).mean();
-                gc.backward(piLoss);
-                metrics.put("pi_loss", piLoss);
-                metrics.put("pi_scaled_entropy", s.scaledEntropy().mean());
-            }
-            float piGradNorm = piOptim.step();
-            metrics.put("pi_scale", scale.tensor());
-            model.softUpdateTargets();
-            NDList values = new NDList();
-            metrics.values().forEach(v -> values.add(v.stopGradient().reshape(1)));
-            float[] read = NDArrays.concat(values).toFloatArray();
-            Map<String, Double> out = new LinkedHashMap<>();
-            int i = 0;
-            for (String name : metrics.keySet()) {
-                out.put(name, (double) read[i++]);
-            }
-            out.put("grad_norm", (double) gradNorm);
-            out.put("pi_grad_norm", (double) piGradNorm);
-            return out;
+        // one copy to the device for the whole batch
+        float[] packed = new float[b.obs().length + b.action().length + b.reward().length + b.terminated().length];
+        int at = 0;
+        for (float[] part : new float[][] {b.obs(), b.action(), b.reward(), b.terminated()}) {
+            System.arraycopy(part, 0, packed, at, part.length);
+            at += part.length;
         }
+        float[] read = null;
+        if (graphs && !multitask) {
+            try {
+                if (updateGraph == null) {
+                    updateGraph = new GraphedCall(store.manager(), packed.length, in -> updateOnDevice(in, null),
+                            this::saveTrainingState, this::restoreTrainingState);
+                }
+                read = updateGraph.run(packed);
+            } catch (RuntimeException e) {
+                org.slf4j.LoggerFactory.getLogger(TdmpcAgent.class).warn("CUDA graph capture of update failed ({}); "
+                        + "updating eagerly from now on", e.toString());
+                if (updateGraph != null) {
+                    updateGraph.close();
+                    updateGraph = null;
+                }
+                graphs = false;
+            }
+        }
+        if (read == null) {
+            try (NDScope scope = new NDScope(); NDManager m = store.manager().newSubManager()) {
+                read = updateOnDevice(m.create(packed), b.task()).toFloatArray();
+            }
+        }
+        Map<String, Double> out = new LinkedHashMap<>();
+        for (int i = 0; i < metricNames.size(); i++) {
+            out.put(metricNames.get(i), (double) read[i]);
+        }
+        return out;
+    }
+
+    /**
+     * The update on the device, from the packed batch (observations [H+1, N, O], actions [H, N, A], rewards and
+     * terminations [H, N, 1], flattened in that order) to its metrics [k], named in {@link #metricNames}. Nothing
+     * is read back, and every state change is in place, so that it can be captured. {@code tasks}: the batch's
+     * tasks (multitask only; null for one task).
+     */
+    private NDArray updateOnDevice(NDArray batch, int[] tasks) {
+        NDManager m = batch.getManager();
+        int h = cfg.horizon();
+        int n = cfg.batchSize();
+        int o = context.observationSize();
+        int obsEnd = (h + 1) * n * o;
+        int actEnd = obsEnd + h * n * actionDim;
+        int rewEnd = actEnd + h * n;
+        NDArray obs = batch.get("0:" + obsEnd).reshape(h + 1, n, o);
+        NDArray action = batch.get(obsEnd + ":" + actEnd).reshape(h, n, actionDim);
+        NDArray reward = batch.get(actEnd + ":" + rewEnd).reshape(h, n, 1);
+        NDArray terminated = batch.get(rewEnd + ":").reshape(h, n, 1);
+        NDArray emb = null;
+        NDArray mask = null;
+        NDArray dims = null;
+        NDArray discount;
+        if (multitask) {
+            emb = model.taskEmbedding(m, tasks);
+            float[] maskData = new float[n * actionDim];
+            float[] dimData = new float[n];
+            float[] discountData = new float[n];
+            for (int i = 0; i < n; i++) {
+                float[] mk = context.actionMasks().get(tasks[i]);
+                System.arraycopy(mk, 0, maskData, i * actionDim, actionDim);
+                dimData[i] = sum(mk);
+                discountData[i] = discounts[tasks[i]];
+            }
+            mask = m.create(maskData, new Shape(n, actionDim));
+            dims = m.create(dimData, new Shape(n, 1));
+            discount = m.create(discountData, new Shape(n, 1));
+        } else {
+            discount = Scalars.scalar(obs, discounts[0]);
+        }
+
+        // targets, without gradients
+        NDArray nextZ = model.encode(obs.get("1:"), emb == null ? null : emb.stopGradient(), false);
+        NDArray nextAction = model.pi(nextZ, emb == null ? null : emb.stopGradient(), mask, dims, false).action();
+        NDArray tdTarget = reward.add(discount.mul(Scalars.oneMinus(terminated))
+                .mul(model.q(nextZ, nextAction, emb == null ? null : emb.stopGradient(), false, true, true,
+                        false)));
+        float[] rho = new float[h + 1];
+        for (int t = 0; t <= h; t++) {
+            rho[t] = (float) Math.pow(cfg.rho(), t);
+        }
+        if (rhoWeights == null) {
+            rhoWeights = store.manager().create(rho);
+            NDScope.unregister(rhoWeights);
+        }
+        NDArray rhoH = rhoWeights.get("0:" + h);
+
+        // losses stay on the device until one read at the end
+        Map<String, NDArray> metrics = new LinkedHashMap<>();
+        NDList zs = new NDList();
+        try (GradientCollector gc = engine.newGradientCollector()) {
+            NDArray z = model.encode(obs.get(0), emb, true);
+            zs.add(z);
+            NDArray consistency = null;
+            for (int t = 0; t < h; t++) {
+                z = model.next(z, action.get(t), emb, true);
+                NDArray mse = Scalars.mul(z.sub(nextZ.get(t)).square().mean(), rho[t]);
+                consistency = consistency == null ? mse : consistency.add(mse);
+                zs.add(z);
+            }
+            consistency = Scalars.div(consistency, h);
+            NDArray rolled = NDArrays.stack(new NDList(zs.subNDList(0, h)));
+            NDArray rewardLoss = Scalars.div(Scalars.div(model.twoHot().crossEntropy(
+                    model.reward(rolled, action, emb, true), reward).sum(new int[] {1, 2}), n).mul(rhoH).sum(), h);
+            NDArray qLogits = model.qAll(rolled, action, emb, true);
+            NDArray valueLoss = Scalars.div(Scalars.div(model.twoHot().crossEntropy(qLogits,
+                    tdTarget.expandDims(0)).sum(new int[] {2, 3}), n).mul(rhoH).sum(), (float) h * cfg.numQ());
+            NDArray total = Scalars.mul(consistency, cfg.consistencyCoef())
+                    .add(Scalars.mul(rewardLoss, cfg.rewardCoef())).add(Scalars.mul(valueLoss, cfg.valueCoef()));
+            if (model.episodic()) {
+                NDArray logits = model.terminationLogits(NDArrays.stack(new NDList(zs.subNDList(1))), emb, true);
+                NDArray bce = Scalars.maximum(logits, 0f).sub(logits.mul(terminated))
+                        .add(Scalars.add(logits.abs().neg().exp(), 1f).log()).mean();
+                total = total.add(Scalars.mul(bce, cfg.terminationCoef()));
+                metrics.put("termination_loss", bce);
+            }
+            gc.backward(total);
+            metrics.put("consistency_loss", consistency);
+            metrics.put("reward_loss", rewardLoss);
+            metrics.put("value_loss", valueLoss);
+            metrics.put("total_loss", total);
+        }
+        metrics.put("grad_norm", optim.step(m));
+
+        NDArray latents = NDArrays.stack(zs).stopGradient();
+        try (GradientCollector gc = engine.newGradientCollector()) {
+            NDArray piEmb = emb == null ? null : emb.stopGradient();
+            WorldModel.PolicySample s = model.pi(latents, piEmb, mask, dims, true);
+            NDArray q = model.q(latents, s.action(), piEmb, true, false, true, true);
+            scale.update(q.get(0));
+            NDArray scaled = q.div(scale.tensor());
+            NDArray piLoss = Scalars.div(Scalars.mul(s.scaledEntropy(), cfg.entropyCoef()).add(scaled)
+                    .sum(new int[] {1, 2}), n).neg().mul(rhoWeights).mean();
+            gc.backward(piLoss);
+            metrics.put("pi_loss", piLoss);
+            metrics.put("pi_scaled_entropy", s.scaledEntropy().mean());
+        }
+        metrics.put("pi_grad_norm", piOptim.step(m));
+        metrics.put("pi_scale", scale.tensor());
+        model.softUpdateTargets();
+        NDList values = new NDList();
+        metrics.values().forEach(v -> values.add(v.stopGradient().reshape(1)));
+        metricNames = List.copyOf(metrics.keySet());
+        return NDArrays.concat(values);
+    }
+
+    /** Copies of everything an update changes, kept on the device while a capture's warm-up runs. */
+    private void saveTrainingState() {
+        List<NDArray> state = trainingState();
+        savedState = new ArrayList<>(state.size());
+        for (NDArray x : state) {
+            NDArray copy = x.zerosLike();
+            NDScope.unregister(copy);
+            TorchNative.copyInto(copy, x);
+            savedState.add(copy);
+        }
+    }
+
+    private void restoreTrainingState() {
+        List<NDArray> state = trainingState();
+        for (int i = 0; i < state.size(); i++) {
+            TorchNative.copyInto(state.get(i), savedState.get(i));
+            savedState.get(i).close();
+        }
+        savedState = null;
+    }
+
+    /** Weights, target weights, optimiser moments and step counters, the running scale, the gradients. */
+    private List<NDArray> trainingState() {
+        List<NDArray> state = new ArrayList<>(store.all().values());
+        state.add(optim.deviceSteps());
+        state.add(piOptim.deviceSteps());
+        state.add(scale.tensor());
+        state.removeIf(java.util.Objects::isNull);
+        return state;
     }
 
     @Override
@@ -478,7 +535,10 @@ public final class TdmpcAgent implements Agent, OfflineLearner {
     public void close() {
         if (!closed) {
             closed = true;
-            actGraphs.values().forEach(ActGraph::close);
+            actGraphs.values().forEach(GraphedCall::close);
+            if (updateGraph != null) {
+                updateGraph.close();
+            }
             store.close();
         }
     }

@@ -95,6 +95,39 @@ public final class TorchNative {
         copyFromHost(handle(dst), data);
     }
 
+    /**
+     * {@code dst} takes {@code src}'s values: in place (same storage, as a captured graph needs) when the extension
+     * is loaded and {@code dst} is on a GPU, else by taking over {@code src}'s tensor (which is closed).
+     */
+    public static void assign(NDArray dst, NDArray src) {
+        if (dst.getDevice().isGpu() && available()) {
+            copyInto(dst, src);
+        } else {
+            dst.intern(src);
+        }
+    }
+
+    /**
+     * One Adam step on the device (see tdmpc2j_torch.cc): global-norm clipping, a non-finite norm skips the step,
+     * PyTorch's fused Adam per learning rate, gradients zeroed; the norm goes to {@code norm} (0-d).
+     */
+    public static void adamStep(NDArray[] params, NDArray[] expAvgs, NDArray[] expAvgSqs, double[] lrs,
+            NDArray step, double beta1, double beta2, double eps, double clipNorm, NDArray norm) {
+        adamStep(handles(params), handles(expAvgs), handles(expAvgSqs), lrs, handle(step), beta1, beta2, eps,
+                clipNorm, handle(norm));
+    }
+
+    private static long[] handles(NDArray[] arrays) {
+        long[] out = new long[arrays.length];
+        for (int i = 0; i < arrays.length; i++) {
+            out[i] = handle(arrays[i]);
+        }
+        return out;
+    }
+
+    private static native void adamStep(long[] params, long[] expAvgs, long[] expAvgSqs, double[] lrs, long step,
+            double beta1, double beta2, double eps, double clipNorm, long norm);
+
     static native String torchVersion();
 
     static native int cudaDeviceCount();

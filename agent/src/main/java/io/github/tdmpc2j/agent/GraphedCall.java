@@ -9,10 +9,14 @@ import io.github.tdmpc2j.agent.gpu.TorchNative;
 import java.util.function.UnaryOperator;
 
 /**
- * One act, captured as a CUDA graph on its first call and replayed after: the input is written in place into a
- * tensor the graph reads, the graph runs as one launch, and the action is read from the tensor it writes.
+ * A call of the agent (one act, one update) captured as a CUDA graph on its first run and replayed after: the
+ * input floats are written in place into a tensor the graph reads, the graph runs as one launch, and the result is
+ * read from the tensor it writes. The capture's eager warm-up runs change state, so the state is saved before and
+ * restored after them; the first replay is the call's real run.
  */
-final class ActGraph implements AutoCloseable {
+final class GraphedCall implements AutoCloseable {
+    /** Eager runs on the capture stream before the capture (lazy initialisation, cuBLAS workspaces). */
+    private static final int WARMUPS = 2;
     private final NDManager manager;
     private final NDArray input;
     private final UnaryOperator<NDArray> body;
@@ -22,11 +26,11 @@ final class ActGraph implements AutoCloseable {
     private CudaGraph graph;
 
     /**
-     * @param body         input -> action on the device; its state changes must be in place
+     * @param body         input -> result on the device; its state changes must be in place
      * @param saveState    keeps the state the body changes, before the eager warm-up runs
      * @param restoreState puts it back after the capture
      */
-    ActGraph(NDManager parent, int inputSize, UnaryOperator<NDArray> body, Runnable saveState,
+    GraphedCall(NDManager parent, int inputSize, UnaryOperator<NDArray> body, Runnable saveState,
             Runnable restoreState) {
         this.manager = parent.newSubManager();
         this.input = manager.zeros(new Shape(inputSize));
@@ -50,7 +54,7 @@ final class ActGraph implements AutoCloseable {
     }
 
     private CudaGraph capture() {
-        return CudaGraph.capture(manager.getDevice().getDeviceId(), 3, () -> {
+        return CudaGraph.capture(manager.getDevice().getDeviceId(), WARMUPS, () -> {
             try (NDScope scope = new NDScope()) {
                 NDArray out = body.apply(input);
                 NDScope.unregister(out);
