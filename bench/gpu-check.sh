@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # Issue 12's GPU measurements as one command on the GPU machine, through ../shared/tools/gpu's bundle
-# (.gpu-bundle/, made by make-bundle, with native/libtdmpc2j_torch.so built by scripts/build-torch-native.sh against
-# the machine's torch). From the project root:
+# (.gpu-bundle/, made by make-bundle). The machine has no compiler, so the native extension is built here against
+# the same torch wheel (PyPI torch==2.11.0 unpacked, CUDA headers from nvidia-cuda-runtime and nvidia-cuda-crt):
+#   java -cp "cli/target/lib/*" io.github.tdmpc2j.agent.gpu.GpuSetup WHEEL/torch \
+#        .gpu-bundle/native/libtdmpc2j_torch.so CUDA_INCLUDE_DIR
+# From the project root:
 #   bench/gpu-check.sh bench           AgentBench at every size with act CUDA graphs, then 5M eager, device=gpu
 #   bench/gpu-check.sh train MINUTES   dmc/walker-walk, paper preset, on the GPU for MINUTES (curve, steps/s)
 #   bench/gpu-check.sh quick           AgentBench at every size (2 rounds), then walker-walk for 2.5 minutes

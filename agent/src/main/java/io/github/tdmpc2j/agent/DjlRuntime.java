@@ -2,6 +2,7 @@ package io.github.tdmpc2j.agent;
 
 import ai.djl.Device;
 import ai.djl.engine.Engine;
+import io.github.tdmpc2j.agent.gpu.GpuSetup;
 import io.github.tdmpc2j.spi.TdmpcException;
 
 /** Loads DJL's PyTorch engine from the natives on the class path (never downloading) and picks the device. */
@@ -13,11 +14,16 @@ public final class DjlRuntime {
         if (System.getProperty("ai.djl.offline") == null) {
             System.setProperty("ai.djl.offline", "true");
         }
+        GpuSetup.configureDjl();
         try {
             return Engine.getEngine("PyTorch");
         } catch (RuntimeException | LinkageError e) {
-            throw new TdmpcException("could not load DJL's PyTorch engine (" + e.getMessage() + "); the agent needs "
-                    + "ai.djl.pytorch:pytorch-native-cpu:2.7.1:linux-x86_64 and pytorch-jni on the class path", e);
+            String torch = System.getProperty("PYTORCH_LIBRARY_PATH");
+            throw new TdmpcException("could not load DJL's PyTorch engine (" + e.getMessage() + "); " + (torch != null
+                    ? "it was pointed at " + torch + " (`tdmpc2j setup gpu`); run TDMPC2J_TORCH=bundled to use DJL's "
+                            + "CPU natives, or run `tdmpc2j setup gpu` again"
+                    : "the agent needs ai.djl.pytorch:pytorch-native-cpu:2.7.1:linux-x86_64 and pytorch-jni on the "
+                            + "class path"), e);
         }
     }
 
@@ -28,8 +34,11 @@ public final class DjlRuntime {
             case "cpu" -> Device.cpu();
             case "gpu" -> {
                 if (engine.getGpuCount() == 0) {
-                    throw new ConfigException("device=gpu but DJL's PyTorch engine sees no GPU; use device=cpu or "
-                            + "device=auto, or put a CUDA build of pytorch-native on the class path");
+                    throw new ConfigException("device=gpu but DJL's PyTorch engine (" + engine.getVersion() + ", "
+                            + (System.getProperty("PYTORCH_LIBRARY_PATH") != null ? "from "
+                                    + System.getProperty("PYTORCH_LIBRARY_PATH") : "DJL's bundled CPU natives")
+                            + ") sees no GPU; use device=cpu or device=auto, or on a machine with an NVIDIA GPU and "
+                            + "driver run `tdmpc2j setup gpu` (agent/README.md, GPUs)");
                 }
                 yield Device.gpu();
             }

@@ -48,6 +48,36 @@ class TdmpcAgentTest {
             metrics.values().forEach(v -> assertThat(v).isFinite());
             float[] evalAction = agent.act(obs, 0, true);
             assertThat(evalAction).hasSize(2);
+            assertThat(agent.cudaGraphsActive()).as("no CUDA graphs on the CPU, and nothing tried").isFalse();
+        }
+    }
+
+    @Test
+    void theSameSeedGivesTheSamePlansAndUpdatesInOneProcess() {
+        float[][] first = plansAndLoss();
+        float[][] second = plansAndLoss();
+        assertThat(second[0]).containsExactly(first[0]);
+        assertThat(second[1]).containsExactly(first[1]);
+    }
+
+    /** Actions of 30 steps (planning after the seed phase) and the last update's total loss, seed 7. */
+    private static float[][] plansAndLoss() {
+        try (TdmpcAgent agent = new TdmpcAgent(AgentTestSupport.single(5, 2, SMALL))) {
+            Random r = new Random(7);
+            float[] obs = randomObs(r, 5);
+            float[] actions = new float[60];
+            float loss = Float.NaN;
+            for (int t = 0; t < 30; t++) {
+                float[] a = agent.act(obs, 0, false);
+                System.arraycopy(a, 0, actions, 2 * t, 2);
+                float[] next = randomObs(r, 5);
+                Map<String, Double> m = agent.observe(new Transition(0, obs, a, a[0], next, false, t % 10 == 9));
+                if (m.containsKey("total_loss")) {
+                    loss = m.get("total_loss").floatValue();
+                }
+                obs = next;
+            }
+            return new float[][] {actions, {loss}};
         }
     }
 

@@ -13,7 +13,7 @@ import org.slf4j.LoggerFactory;
  * tdmpc2j's native extension of DJL's PyTorch engine ({@code agent/src/main/native/tdmpc2j_torch.cc}): CUDA graph
  * capture and replay, in-place copies and a one-op Mish. It is compiled against the torch that DJL runs on by
  * {@code tdmpc2j setup gpu} and found at {@code $TDMPC2J_TORCH_NATIVE}, or else at
- * {@code ~/.cache/tdmpc2j/gpu/libtdmpc2j_torch-<torch version>.so}. Without it (always on the CPU build of the
+ * {@link GpuSetup#nativeLibrary} ({@code ~/.cache/tdmpc2j/gpu/libtdmpc2j_torch-<torch version>.so}). Without it (always on the CPU build of the
  * natives) the agent runs eagerly; {@link #unavailableReason()} says why and what to do.
  */
 public final class TorchNative {
@@ -31,8 +31,7 @@ public final class TorchNative {
         if (explicit != null && !explicit.isBlank()) {
             return Path.of(explicit);
         }
-        return Path.of(System.getProperty("user.home"), ".cache", "tdmpc2j", "gpu",
-                "libtdmpc2j_torch-" + torchVersion + ".so");
+        return GpuSetup.nativeLibrary(torchVersion);
     }
 
     /** Loads the extension once (after DJL's engine, whose libtorch it links to); false when it is not there. */

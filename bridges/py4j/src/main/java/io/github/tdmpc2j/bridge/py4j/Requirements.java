@@ -12,13 +12,15 @@ import java.util.List;
 public record Requirements(String domain, byte[] content) {
     /** The domains with a requirements file; dmc and gymnasium are the ones the tests use. */
     public static final List<String> DOMAINS = List.of("dmc", "gymnasium", "metaworld", "myosuite", "maniskill");
+    /** Environments that are not bridged domains: {@code gpu}, the agent's PyTorch for `tdmpc2j setup gpu`. */
+    public static final List<String> RUNTIMES = List.of("gpu");
 
     private static final String RESOURCE_DIR = "python/requirements/";
 
     public static Requirements of(String domain) {
-        if (!DOMAINS.contains(domain)) {
+        if (!DOMAINS.contains(domain) && !RUNTIMES.contains(domain)) {
             throw new SetupException("no Python requirements for the domain '" + domain + "'; known domains: "
-                    + String.join(", ", DOMAINS));
+                    + String.join(", ", DOMAINS) + " (and " + String.join(", ", RUNTIMES) + ")");
         }
         String resource = RESOURCE_DIR + domain + ".txt";
         try (InputStream in = Requirements.class.getResourceAsStream(resource)) {

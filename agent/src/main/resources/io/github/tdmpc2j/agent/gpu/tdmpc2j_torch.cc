@@ -1,6 +1,7 @@
 // tdmpc2j's small native extension of DJL's PyTorch engine: CUDA graphs (capture and replay of what the agent
-// issues through DJL), in-place copies, and a few fused ops. Built by `tdmpc2j setup gpu` (scripts/build-torch-native.sh)
-// against the headers and libraries of the torch that DJL runs on; loaded by io.github.tdmpc2j.agent.gpu.TorchNative.
+// issues through DJL), in-place copies, and a few fused ops. Built by `tdmpc2j setup gpu`
+// against the headers and libraries of the torch that DJL runs on (io.github.tdmpc2j.agent.gpu.GpuSetup); loaded by
+// io.github.tdmpc2j.agent.gpu.TorchNative.
 // Arrays cross as DJL's handles: a jlong that is a torch::Tensor* owned by DJL (never deleted here).
 #include <jni.h>
 
