@@ -26,6 +26,12 @@ public final class RandomAgent implements Agent {
     public void beginEpisode(int task) {
     }
 
+    /** Reseeds the actions: the episode's actions depend only on {@code seed}. */
+    @Override
+    public void beginEpisode(int task, long seed) {
+        rng.setSeed(seed);
+    }
+
     @Override
     public float[] act(float[] observation, int task, boolean eval) {
         float[] mask = context.actionMasks().get(task);
