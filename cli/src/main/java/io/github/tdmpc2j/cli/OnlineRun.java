@@ -176,7 +176,10 @@ final class OnlineRun {
                             evalDue = true;
                         }
                         bar.update(step);
-                    } while (!r.done());
+                    } while (!r.done() && step < total);
+                    if (!r.done()) {
+                        continue; // --steps ends the run mid-episode: the last evaluation is next, the cut episode unlogged
+                    }
                     episode++;
                     trainLog.row(step, episode, episodeReturn, length, r.success().map(String::valueOf).orElse(""),
                             priorSeconds + (System.nanoTime() - start) / 1e9);

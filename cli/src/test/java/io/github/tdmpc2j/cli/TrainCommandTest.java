@@ -56,6 +56,19 @@ class TrainCommandTest {
     }
 
     @Test
+    void stepsEndTheRunAtExactlyThatManyStepsEvenMidEpisode(@TempDir Path dir) throws Exception {
+        Path run = dir.resolve("run");
+        // Pendulum-v1 episodes are 200 steps: 300 ends the run in the middle of the second one
+        TasksCommandTest.Run r = TasksCommandTest.run("train", "--task", "pendulum-v1", "--agent", "random",
+                "--steps", "300", "--eval-every", "1000", "--eval-episodes", "1", "--out", run.toString(),
+                "--progress", "log");
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.out()).contains("done: 300 steps").doesNotContain("ETA -");
+        assertThat(CsvLog.read(run.resolve("eval.csv"))).extracting(row -> row[0]).containsExactly("0", "300");
+        assertThat(CsvLog.read(run.resolve("train.csv"))).extracting(row -> row[0]).containsExactly("200");
+    }
+
+    @Test
     void wrongChoicesAreClearErrors(@TempDir Path dir) {
         TasksCommandTest.Run both = TasksCommandTest.run("train", "--task", "pendulum-v1", "--set", "mt30");
         assertThat(both.exit()).isEqualTo(2);
