@@ -18,7 +18,9 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** The {@code tdmpc2j} command. */
-@Command(name = "tdmpc2j", mixinStandardHelpOptions = true, version = "tdmpc2j 0.1.0-SNAPSHOT",
+// scope INHERIT: every subcommand takes --help (and --version) too
+@Command(name = "tdmpc2j", mixinStandardHelpOptions = true, scope = CommandLine.ScopeType.INHERIT,
+        version = "tdmpc2j 0.1.0-SNAPSHOT",
         description = "TD-MPC2 and its task suites on the JVM.%n"
                 + "Extra plug-in jars: set TDMPC2J_PLUGINS to jars or folders of jars, separated by '"
                 + "${sys:path.separator}'.",
