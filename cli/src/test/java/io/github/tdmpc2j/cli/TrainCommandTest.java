@@ -25,6 +25,12 @@ class TrainCommandTest {
         assertThat(Files.readString(run.resolve("config.yaml"))).contains("task: classic/pendulum")
                 .contains("note: first").contains("steps: 1000");
         assertThat(run.resolve("checkpoint").resolve(RunFolder.STATE)).exists();
+        // created with the user's umask, as any new file, not owner-only
+        var umaskMode = Files.getPosixFilePermissions(Files.createFile(dir.resolve("umask-probe")));
+        for (Path file : List.of(run.resolve("checkpoint").resolve(RunFolder.STATE), run.resolve("curve.png"),
+                run.resolve("checkpoint").resolve("random-agent.properties"), run.resolve("eval.csv"))) {
+            assertThat(Files.getPosixFilePermissions(file)).as(file.toString()).isEqualTo(umaskMode);
+        }
 
         TasksCommandTest.Run resumed = TasksCommandTest.run("train", "--task", "pendulum-v1", "--agent", "random",
                 "--steps", "1400", "--eval-every", "400", "--eval-episodes", "2", "--out", run.toString(),

@@ -26,7 +26,7 @@ class CollectorTest {
     }
 
     @Test
-    void writesPaddedEpisodesOfTwoDomainsAndReadsThemBack(@TempDir Path out) {
+    void writesPaddedEpisodesOfTwoDomainsAndReadsThemBack(@TempDir Path out) throws IOException {
         try (EnvRegistry registry = EnvRegistry.discover()) {
             assertThat(collect(registry, out, 3, 2)).isEqualTo(6);
             DatasetReader reader = new DatasetReader(out);
@@ -36,6 +36,13 @@ class CollectorTest {
             assertThat(index.actionMasks().get(0)).containsExactly(1f, 0f);
             assertThat(index.actionMasks().get(1)).containsExactly(1f, 1f);
             assertThat(reader.episodeFiles(0)).hasSize(3);
+            // created with the user's umask, as any new file, not owner-only
+            Path probe = Files.createFile(out.resolve("umask-probe"));
+            assertThat(Files.getPosixFilePermissions(reader.episodeFiles(0).get(0)))
+                    .isEqualTo(Files.getPosixFilePermissions(probe));
+            assertThat(Files.getPosixFilePermissions(DatasetLayout.index(out)))
+                    .isEqualTo(Files.getPosixFilePermissions(probe));
+            Files.delete(probe);
 
             List<Episode> episodes = reader.readAll();
             assertThat(episodes).hasSize(6);

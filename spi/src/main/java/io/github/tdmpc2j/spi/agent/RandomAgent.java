@@ -1,6 +1,7 @@
 package io.github.tdmpc2j.spi.agent;
 
 import io.github.tdmpc2j.spi.TdmpcException;
+import io.github.tdmpc2j.spi.io.AtomicWrites;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -57,7 +58,7 @@ public final class RandomAgent implements Agent {
     public void save(Path dir) {
         try {
             Files.createDirectories(dir);
-            Path tmp = Files.createTempFile(dir, FILE, ".tmp");
+            Path tmp = AtomicWrites.tempFileFor(dir.resolve(FILE));
             Files.writeString(tmp, "agent=random\nsteps=" + steps + "\n", StandardCharsets.UTF_8);
             Files.move(tmp, dir.resolve(FILE), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {
