@@ -22,7 +22,7 @@ class CheckpointTest {
     @TempDir
     Path dir;
 
-    private static TdmpcAgent trained(Map<String, String> params) {
+    static TdmpcAgent trained(Map<String, String> params) {
         TdmpcAgent agent = new TdmpcAgent(AgentTestSupport.single(5, 2, params));
         Random r = new Random(5);
         float[] obs = TdmpcAgentTest.randomObs(r, 5);

@@ -88,7 +88,11 @@ public final class Checkpoint {
                         + Arrays.toString(t.shape()) + " but this agent needs " + Arrays.toString(expected));
             }
         }
-        store.all().forEach((name, array) -> array.set(tensors.get(name).data()));
+        store.all().forEach((name, array) -> {
+            try (NDArray loaded = array.getManager().create(tensors.get(name).data(), array.getShape())) {
+                ParamStore.copyInto(loaded, array);
+            }
+        });
         return metadata;
     }
 
