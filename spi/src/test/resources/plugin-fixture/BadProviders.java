@@ -82,6 +82,17 @@ public final class BadProviders {
         }
     }
 
+    /** An agent plug-in whose name() fails. */
+    public static final class NamelessAgent implements io.github.tdmpc2j.spi.agent.AgentProvider {
+        public String name() {
+            throw new IllegalStateException("no name today");
+        }
+
+        public io.github.tdmpc2j.spi.agent.Agent create(io.github.tdmpc2j.spi.agent.AgentContext context) {
+            throw new UnsupportedOperationException("never made");
+        }
+    }
+
     /** Claims the coin plug-in's domain. */
     public static final class CoinAgain extends Base {
         public String domain() {

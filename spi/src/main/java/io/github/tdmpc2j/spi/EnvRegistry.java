@@ -43,13 +43,14 @@ public final class EnvRegistry implements AutoCloseable {
      * Keeps the providers that answer their domain, description and task list sanely; each other one is closed
      * and, when {@code strict}, a {@link PluginException}, else logged once and kept in {@link #loadFailures()}.
      */
-    private EnvRegistry(List<ProviderDiscovery.Found> found, List<PluginFailure> loadFailures, boolean strict) {
+    private EnvRegistry(List<ProviderDiscovery.Found<EnvProvider>> found, List<PluginFailure> loadFailures,
+            boolean strict) {
         Map<String, EnvProvider> byDomain = new TreeMap<>();
         Map<String, String> sourceByDomain = new HashMap<>();
         Map<String, TaskSpec> byId = new TreeMap<>();
         Map<String, List<String>> byAlias = new HashMap<>();
         List<PluginFailure> failed = new ArrayList<>(loadFailures);
-        for (ProviderDiscovery.Found f : found) {
+        for (ProviderDiscovery.Found<EnvProvider> f : found) {
             EnvProvider p = f.provider();
             String domain = null;
             try {
@@ -165,14 +166,16 @@ public final class EnvRegistry implements AutoCloseable {
      */
     public static EnvRegistry discover(ClassLoader loader) {
         List<PluginFailure> failures = new ArrayList<>();
-        List<ProviderDiscovery.Found> found = ProviderDiscovery.discover(loader, failures);
+        List<ProviderDiscovery.Found<EnvProvider>> found =
+                ProviderDiscovery.discover(EnvProvider.class, loader, failures);
         return new EnvRegistry(found, failures, false);
     }
 
     /** A registry of exactly these providers; one that fails as {@link #discover(ClassLoader)} describes throws. */
     public static EnvRegistry of(Collection<? extends EnvProvider> providers) {
-        List<ProviderDiscovery.Found> found = providers.stream()
-                .map(p -> new ProviderDiscovery.Found(p, ProviderDiscovery.sourceOf(p.getClass()))).toList();
+        List<ProviderDiscovery.Found<EnvProvider>> found = providers.stream()
+                .map(p -> new ProviderDiscovery.Found<EnvProvider>(p, ProviderDiscovery.sourceOf(p.getClass())))
+                .toList();
         return new EnvRegistry(found, List.of(), true);
     }
 

@@ -18,45 +18,48 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Finds the {@link EnvProvider}s named in {@code META-INF/services/io.github.tdmpc2j.spi.EnvProvider} files (the
+ * Finds the providers of a service named in {@code META-INF/services/SERVICE} files (the
  * {@link java.util.ServiceLoader} format: one binary class name a line, {@code #} starts a comment, the first
  * file to name a class wins) and makes one of each. Unlike {@code ServiceLoader}, a provider that cannot be made
  * does not end the search: it becomes a {@link PluginFailure} that names the jar whose service file named it.
+ * Used for task plug-ins ({@link EnvRegistry}) and agent plug-ins ({@link io.github.tdmpc2j.spi.agent.Agents}).
  */
-final class ProviderDiscovery {
-    static final String SERVICE_FILE = "META-INF/services/" + EnvProvider.class.getName();
-
+public final class ProviderDiscovery {
     /** A provider made from a service file, and the jar or folder that file is in. */
-    record Found(EnvProvider provider, String source) {
+    public record Found<T>(T provider, String source) {
     }
 
     private ProviderDiscovery() {
     }
 
-    /** Every provider visible to {@code loader}, made; the ones that could not be made go to {@code failures}. */
-    static List<Found> discover(ClassLoader loader, List<PluginFailure> failures) {
+    /**
+     * Every provider of {@code service} visible to {@code loader}, made; the ones that could not be made go to
+     * {@code failures}.
+     */
+    public static <T> List<Found<T>> discover(Class<T> service, ClassLoader loader, List<PluginFailure> failures) {
+        String serviceFile = "META-INF/services/" + service.getName();
         Map<String, String> named = new LinkedHashMap<>(); // class name -> source of the first file naming it
         Enumeration<URL> files;
         try {
-            files = loader.getResources(SERVICE_FILE);
+            files = loader.getResources(serviceFile);
         } catch (IOException e) {
-            throw new PluginException("cannot list the plug-ins' service files (" + SERVICE_FILE + "): " + e, e);
+            throw new PluginException("cannot list the plug-ins' service files (" + serviceFile + "): " + e, e);
         }
         while (files.hasMoreElements()) {
             URL file = files.nextElement();
-            String source = sourceName(file);
+            String source = sourceName(file, serviceFile);
             try {
                 for (String name : classNames(file)) {
                     named.putIfAbsent(name, source);
                 }
             } catch (IOException e) {
-                failures.add(new PluginFailure(source, SERVICE_FILE, null, "its service file cannot be read: " + e));
+                failures.add(new PluginFailure(source, serviceFile, null, "its service file cannot be read: " + e));
             }
         }
-        List<Found> found = new ArrayList<>();
+        List<Found<T>> found = new ArrayList<>();
         for (Map.Entry<String, String> e : named.entrySet()) {
             try {
-                found.add(new Found(instantiate(e.getKey(), loader), e.getValue()));
+                found.add(new Found<>(instantiate(service, e.getKey(), loader), e.getValue()));
             } catch (PluginException failure) {
                 failures.add(new PluginFailure(e.getValue(), e.getKey(), null, failure.getMessage()));
             }
@@ -82,7 +85,7 @@ final class ProviderDiscovery {
     }
 
     /** Loads, checks and constructs one provider class; every way that fails is a {@link PluginException}. */
-    private static EnvProvider instantiate(String name, ClassLoader loader) {
+    private static <T> T instantiate(Class<T> service, String name, ClassLoader loader) {
         Class<?> type;
         try {
             type = Class.forName(name, false, loader);
@@ -92,8 +95,8 @@ final class ProviderDiscovery {
         } catch (LinkageError e) {
             throw new PluginException("the class cannot be loaded: " + describe(e));
         }
-        if (!EnvProvider.class.isAssignableFrom(type)) {
-            throw new PluginException("the class does not implement " + EnvProvider.class.getName());
+        if (!service.isAssignableFrom(type)) {
+            throw new PluginException("the class does not implement " + service.getName());
         }
         if (type.isInterface() || Modifier.isAbstract(type.getModifiers())) {
             throw new PluginException("the class is abstract; the service file must name a concrete class");
@@ -105,7 +108,7 @@ final class ProviderDiscovery {
             throw new PluginException("the class has no public no-argument constructor, which plug-ins need");
         }
         try {
-            return (EnvProvider) constructor.newInstance();
+            return service.cast(constructor.newInstance());
         } catch (InvocationTargetException e) {
             throw new PluginException("its constructor threw " + describe(e.getCause()));
         } catch (IllegalAccessException e) {
@@ -119,13 +122,13 @@ final class ProviderDiscovery {
     }
 
     /** The file name of the jar (or the class folder) a service file or class comes from. */
-    static String sourceName(URL url) {
+    static String sourceName(URL url, String resource) {
         String s = url.toString();
         if (s.startsWith("jar:")) {
             int bang = s.indexOf("!/");
             s = s.substring("jar:".length(), bang >= 0 ? bang : s.length());
-        } else if (s.endsWith(SERVICE_FILE)) {
-            s = s.substring(0, s.length() - SERVICE_FILE.length());
+        } else if (resource != null && s.endsWith(resource)) {
+            s = s.substring(0, s.length() - resource.length());
         }
         try {
             Path p = Path.of(new URL(s).toURI());
@@ -138,11 +141,11 @@ final class ProviderDiscovery {
     /** Where a provider given directly (not through a service file) was loaded from. */
     static String sourceOf(Class<?> type) {
         CodeSource code = type.getProtectionDomain().getCodeSource();
-        return code == null || code.getLocation() == null ? type.getName() : sourceName(code.getLocation());
+        return code == null || code.getLocation() == null ? type.getName() : sourceName(code.getLocation(), null);
     }
 
     /** A throwable in a few words: its simple class name and message. */
-    static String describe(Throwable t) {
+    public static String describe(Throwable t) {
         if (t == null) {
             return "an exception";
         }

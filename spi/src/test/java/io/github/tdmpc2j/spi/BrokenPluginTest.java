@@ -3,6 +3,8 @@ package io.github.tdmpc2j.spi;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.github.tdmpc2j.spi.agent.AgentProvider;
+import io.github.tdmpc2j.spi.agent.Agents;
 import java.net.URL;
 import java.net.URLClassLoader;
 import java.nio.file.Path;
@@ -98,6 +100,29 @@ class BrokenPluginTest {
                     .containsExactly("org.example.bad.BadProviders$TasksThrow");
             assertThat(registry.source("coin")).contains("both.jar");
             assertCoinWorks(registry);
+        }
+    }
+
+    @Test
+    void aBrokenAgentPluginIsLeftOutAndTheOthersWork() throws Exception {
+        Path agents = PluginJarTest.packJar(dir.resolve("bad-agents.jar"), classes, "org/example/bad",
+                AgentProvider.class, "org.example.bad.BadProviders$NamelessAgent\norg.example.bad.GoneAgent\n");
+        ClassLoader before = Thread.currentThread().getContextClassLoader();
+        try (URLClassLoader loader = new URLClassLoader(new URL[] {agents.toUri().toURL()},
+                BrokenPluginTest.class.getClassLoader())) {
+            Thread.currentThread().setContextClassLoader(loader);
+            Agents.Installed installed = Agents.discover();
+            assertThat(installed.providers()).extracting(AgentProvider::name).containsExactly("random");
+            assertThat(installed.failures()).extracting(PluginFailure::toString).hasSize(2)
+                    .anySatisfy(f -> assertThat(f).contains("NamelessAgent in bad-agents.jar")
+                            .contains("no name today"))
+                    .anySatisfy(f -> assertThat(f).contains("org.example.bad.GoneAgent in bad-agents.jar")
+                            .contains("the class is missing"));
+            assertThat(Agents.find("random").name()).isEqualTo("random");
+            assertThatThrownBy(() -> Agents.find("nameless")).isInstanceOf(TdmpcException.class)
+                    .hasMessageContaining("left out").hasMessageContaining("no name today");
+        } finally {
+            Thread.currentThread().setContextClassLoader(before);
         }
     }
 

@@ -93,9 +93,15 @@ class PluginJarTest {
      * (none when null).
      */
     static Path packJar(Path jar, Path classes, String packageFolder, String serviceFile) throws IOException {
+        return packJar(jar, classes, packageFolder, EnvProvider.class, serviceFile);
+    }
+
+    /** As {@link #packJar(Path, Path, String, String)}, with the service file of another service. */
+    static Path packJar(Path jar, Path classes, String packageFolder, Class<?> service, String serviceFile)
+            throws IOException {
         try (OutputStream out = Files.newOutputStream(jar); JarOutputStream jos = new JarOutputStream(out)) {
             if (serviceFile != null) {
-                jos.putNextEntry(new JarEntry("META-INF/services/" + EnvProvider.class.getName()));
+                jos.putNextEntry(new JarEntry("META-INF/services/" + service.getName()));
                 jos.write(serviceFile.getBytes(StandardCharsets.UTF_8));
                 jos.closeEntry();
             }
