@@ -7,6 +7,7 @@ import io.github.tdmpc2j.spi.Env;
 import io.github.tdmpc2j.spi.EnvOptions;
 import io.github.tdmpc2j.spi.EnvProvider;
 import io.github.tdmpc2j.spi.TaskSpec;
+import io.github.tdmpc2j.spi.agent.AgentProvider;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintWriter;
@@ -133,6 +134,22 @@ class TasksCommandTest {
     }
 
     @Test
+    void agentsShowsALeftOutAgentPluginAndTheRest(@TempDir Path dir) throws IOException {
+        Path gone = serviceJar(dir.resolve("gone-agent.jar"), AgentProvider.class, "org.example.GoneAgent");
+        ClassLoader before = Thread.currentThread().getContextClassLoader();
+        Thread.currentThread().setContextClassLoader(Main.pluginClassLoader(gone.toString(),
+                TasksCommandTest.class.getClassLoader(), w -> { }));
+        try {
+            Run r = run("agents");
+            assertThat(r.exit()).isZero();
+            assertThat(r.out()).containsPattern("(?m)^random\\s").containsPattern("(?m)^tdmpc2\\s")
+                    .contains("unavailable: plug-in org.example.GoneAgent in gone-agent.jar: the class is missing");
+        } finally {
+            Thread.currentThread().setContextClassLoader(before);
+        }
+    }
+
+    @Test
     void thePluginsVariableWarnsOfWhatIsNotAJarAndKeepsTheJars(@TempDir Path dir) throws IOException {
         Path good = serviceJar(dir.resolve("good.jar"), WobblyProvider.class.getName());
         Path text = Files.writeString(dir.resolve("notes.txt"), "not a jar");
@@ -156,10 +173,15 @@ class TasksCommandTest {
         assertThat(warnings.get(3)).contains("missing.jar").contains("does not exist");
     }
 
-    /** A jar holding only a service file that names these provider classes. */
+    /** A jar holding only a service file of task plug-ins that names these provider classes. */
     private static Path serviceJar(Path jar, String... providers) throws IOException {
+        return serviceJar(jar, EnvProvider.class, providers);
+    }
+
+    /** A jar holding only a service file of {@code service} that names these provider classes. */
+    static Path serviceJar(Path jar, Class<?> service, String... providers) throws IOException {
         try (OutputStream out = Files.newOutputStream(jar); JarOutputStream jos = new JarOutputStream(out)) {
-            jos.putNextEntry(new JarEntry("META-INF/services/io.github.tdmpc2j.spi.EnvProvider"));
+            jos.putNextEntry(new JarEntry("META-INF/services/" + service.getName()));
             jos.write((String.join("\n", providers) + "\n").getBytes(StandardCharsets.UTF_8));
             jos.closeEntry();
         }
