@@ -178,7 +178,8 @@ final class OnlineRun {
                         bar.update(step);
                     } while (!r.done() && step < total);
                     if (!r.done()) {
-                        continue; // --steps ends the run mid-episode: the last evaluation is next, the cut episode unlogged
+                        // --steps ended the run mid-episode: the last evaluation is next; the cut episode is not logged
+                        continue;
                     }
                     episode++;
                     trainLog.row(step, episode, episodeReturn, length, r.success().map(String::valueOf).orElse(""),

@@ -34,8 +34,9 @@ final class TasksCommand {
             try (EnvRegistry registry = EnvRegistry.discover()) {
                 List<PluginFailure> failures = registry.loadFailures().stream()
                         .filter(f -> domain == null || domain.equals(f.domain())).toList();
+                boolean onlyLeftOut = domain != null && !failures.isEmpty() && registry.provider(domain).isEmpty();
                 List<TaskSpec> tasks = domain == null ? registry.list()
-                        : failures.isEmpty() || registry.provider(domain).isPresent() ? registry.list(domain) : List.of();
+                        : onlyLeftOut ? List.of() : registry.list(domain);
                 out.printf("%-40s %-12s %5s %5s %8s %6s  %s%n", "ID", "DOMAIN", "OBS", "ACT", "EPISODE", "REPEAT",
                         "AVAILABILITY");
                 for (TaskSpec t : tasks) {

@@ -59,7 +59,8 @@ public final class EnvRegistry implements AutoCloseable {
                 if (previous != null) {
                     throw new PluginException(strict
                             ? "two plug-ins claim the domain '" + domain + "': " + previous.getClass().getName()
-                                    + " and " + p.getClass().getName() + "; remove one of their jars from the class path"
+                                    + " and " + p.getClass().getName()
+                                    + "; remove one of their jars from the class path"
                             : "the domain '" + domain + "' is already claimed by " + previous.getClass().getName()
                                     + " in " + sourceByDomain.get(domain) + "; remove one of the two jars");
                 }

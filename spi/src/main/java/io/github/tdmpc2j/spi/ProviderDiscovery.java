@@ -133,7 +133,8 @@ public final class ProviderDiscovery {
         try {
             Path p = Path.of(new URL(s).toURI());
             return p.getFileName() != null && s.endsWith(".jar") ? p.getFileName().toString() : p.toString();
-        } catch (URISyntaxException | IOException | IllegalArgumentException | java.nio.file.FileSystemNotFoundException e) {
+        } catch (URISyntaxException | IOException | IllegalArgumentException
+                | java.nio.file.FileSystemNotFoundException e) {
             return s;
         }
     }
