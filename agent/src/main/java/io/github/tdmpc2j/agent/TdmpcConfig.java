@@ -98,18 +98,48 @@ public record TdmpcConfig(
         return c;
     }
 
+    /** Every numeric setting in its range; a message names the setting, its value and the range. */
     private void validate() {
+        positive("lr", lr);
+        atLeast("enc_lr_scale", encLrScale, 0);
+        positive("grad_clip_norm", gradClipNorm);
+        unitInterval("tau", tau);
+        unitInterval("rho", rho);
+        atLeast("consistency_coef", consistencyCoef, 0);
+        atLeast("reward_coef", rewardCoef, 0);
+        atLeast("value_coef", valueCoef, 0);
+        atLeast("termination_coef", terminationCoef, 0);
+        atLeast("entropy_coef", entropyCoef, 0);
+        require(logStdMin < logStdMax, "log_std_min (" + logStdMin + ") must be below log_std_max (" + logStdMax + ")");
+        require(dropout >= 0 && dropout < 1, "dropout=" + dropout + " must be in [0, 1)");
         require(numEncLayers >= 1 && encDim > 0 && mlpDim > 0 && latentDim > 0, "layer sizes must be positive");
+        atLeast("task_dim", taskDim, 0);
+        positive("simnorm_dim", simnormDim);
         require(latentDim % simnormDim == 0, "latent_dim (" + latentDim + ") must be a multiple of simnorm_dim ("
                 + simnormDim + ")");
         require(numQ >= 2, "num_q must be at least 2 (targets take the min of two random Q heads)");
-        require(numBins >= 2 && vmax > vmin, "num_bins must be >= 2 and vmax > vmin");
-        require(batchSize > 0 && horizon > 0, "batch_size and horizon must be positive");
-        require(numSamples > numPiTrajs && numElites > 0 && numElites <= numSamples,
-                "need num_samples > num_pi_trajs and 0 < num_elites <= num_samples");
-        require(iterations > 0 && minStd > 0 && maxStd >= minStd, "need iterations > 0 and 0 < min_std <= max_std");
-        require(updateEvery > 0 && bufferSize > horizon, "update_every must be positive, buffer_size > horizon");
-        require(dropout >= 0 && dropout < 1, "dropout must be in [0, 1)");
+        atLeast("num_bins", numBins, 2);
+        require(vmax > vmin, "vmax (" + vmax + ") must be above vmin (" + vmin + ")");
+        positive("batch_size", batchSize);
+        positive("horizon", horizon);
+        positive("iterations", iterations);
+        positive("num_samples", numSamples);
+        atLeast("num_pi_trajs", numPiTrajs, 0);
+        require(numPiTrajs < numSamples, "num_pi_trajs (" + numPiTrajs + ") must be below num_samples ("
+                + numSamples + ")");
+        require(numElites > 0 && numElites <= numSamples, "num_elites=" + numElites
+                + " must be in [1, num_samples (" + numSamples + ")]");
+        positive("min_std", minStd);
+        require(maxStd >= minStd, "max_std (" + maxStd + ") must be at least min_std (" + minStd + ")");
+        positive("temperature", temperature);
+        positive("discount_denom", discountDenom);
+        unitInterval("discount_min", discountMin);
+        unitInterval("discount_max", discountMax);
+        require(discountMin <= discountMax, "discount_min (" + discountMin + ") must be at most discount_max ("
+                + discountMax + ")");
+        atLeast("seed_steps", seedSteps, -1);
+        positive("update_every", updateEvery);
+        require(bufferSize > horizon, "buffer_size=" + bufferSize + " must be above horizon (" + horizon + ")");
         for (String flag : new String[] {"cuda_graphs", "tf32"}) {
             String b = values.get(flag);
             require("true".equals(b) || "false".equals(b), flag + " must be true or false, not '" + b + "'");
@@ -125,6 +155,22 @@ public record TdmpcConfig(
     /** On a GPU, float32 matrix products on TF32 tensor cores, as the reference sets. */
     public boolean tf32() {
         return Boolean.parseBoolean(values.get("tf32"));
+    }
+
+    private static void positive(String key, double value) {
+        require(value > 0, key + "=" + format(value) + " must be positive");
+    }
+
+    private static void atLeast(String key, double value, double min) {
+        require(value >= min, key + "=" + format(value) + " must be at least " + format(min));
+    }
+
+    private static void unitInterval(String key, double value) {
+        require(value > 0 && value <= 1, key + "=" + format(value) + " must be in (0, 1]");
+    }
+
+    private static String format(double value) {
+        return value == Math.rint(value) && Math.abs(value) < 1e9 ? Long.toString((long) value) : Float.toString((float) value);
     }
 
     /** The reference's heuristic: longer episodes get a discount closer to 1. */

@@ -66,7 +66,7 @@ public final class WorldModel {
         for (String name : store.group("target_qs")) {
             NDArray target = store.get(name);
             target.setRequiresGradient(false);
-            store.get(name.replaceFirst("^target_qs", "qs")).copyTo(target);
+            ParamStore.copyInto(store.get(name.replaceFirst("^target_qs", "qs")), target);
         }
         this.taskEmb = numTasks > 1 ? store.uniform("task_emb.weight", "task_emb",
                 new Shape(numTasks, cfg.taskDim()), 0.02) : null;

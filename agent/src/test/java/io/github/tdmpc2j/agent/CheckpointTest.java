@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -21,7 +22,7 @@ class CheckpointTest {
     @TempDir
     Path dir;
 
-    private static TdmpcAgent trained(Map<String, String> params) {
+    static TdmpcAgent trained(Map<String, String> params) {
         TdmpcAgent agent = new TdmpcAgent(AgentTestSupport.single(5, 2, params));
         Random r = new Random(5);
         float[] obs = TdmpcAgentTest.randomObs(r, 5);
@@ -35,12 +36,18 @@ class CheckpointTest {
     }
 
     @Test
-    void saveThenLoadRestoresWeightsOptimiserAndCounters() {
+    void saveThenLoadRestoresWeightsOptimiserAndCounters() throws IOException {
         try (TdmpcAgent a = trained(TdmpcAgentTest.SMALL); TdmpcAgent b = new TdmpcAgent(
                 AgentTestSupport.single(5, 2, TdmpcAgentTest.SMALL))) {
             a.save(dir);
             assertThat(dir.resolve(Checkpoint.TENSORS)).exists();
             assertThat(dir.resolve(Checkpoint.CONFIG)).exists();
+            // created with the user's umask, as any new file, not owner-only
+            var umaskMode = Files.getPosixFilePermissions(Files.createFile(
+                    dir.resolve("umask-probe")));
+            for (String file : List.of(Checkpoint.TENSORS, Checkpoint.CONFIG)) {
+                assertThat(Files.getPosixFilePermissions(dir.resolve(file))).as(file).isEqualTo(umaskMode);
+            }
             b.load(dir);
             assertThat(b.steps()).isEqualTo(26);
             assertThat(dir.resolve(TdmpcAgent.BUFFER_FILE)).exists();

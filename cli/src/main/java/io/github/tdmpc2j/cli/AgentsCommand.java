@@ -1,5 +1,6 @@
 package io.github.tdmpc2j.cli;
 
+import io.github.tdmpc2j.spi.PluginFailure;
 import io.github.tdmpc2j.spi.agent.AgentProvider;
 import io.github.tdmpc2j.spi.agent.Agents;
 import java.io.PrintWriter;
@@ -17,8 +18,12 @@ final class AgentsCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        for (AgentProvider p : Agents.list()) {
+        Agents.Installed installed = Agents.discover();
+        for (AgentProvider p : installed.providers()) {
             out.printf("%-10s %s%n", p.name(), p.description());
+        }
+        for (PluginFailure f : installed.failures()) {
+            out.printf("%-10s unavailable: %s%n", "?", f);
         }
         out.flush();
         return 0;

@@ -1,6 +1,7 @@
 package io.github.tdmpc2j.cli;
 
 import io.github.tdmpc2j.spi.TdmpcException;
+import io.github.tdmpc2j.spi.io.AtomicWrites;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -41,7 +42,7 @@ final class CurvePlot {
         ((org.jfree.chart.axis.NumberAxis) plot.getRangeAxis()).setAutoRangeIncludesZero(false);
         try {
             Files.createDirectories(png.toAbsolutePath().getParent());
-            Path tmp = Files.createTempFile(png.toAbsolutePath().getParent(), png.getFileName().toString(), ".tmp");
+            Path tmp = AtomicWrites.tempFileFor(png);
             ChartUtils.saveChartAsPNG(tmp.toFile(), chart, 900, 540);
             Files.move(tmp, png, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {

@@ -58,6 +58,9 @@ final class EvalCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
+        if (episodes <= 0) {
+            throw new TdmpcException("--episodes must be positive, got " + episodes);
+        }
         if (!Files.isDirectory(checkpoint)) {
             throw new TdmpcException("no checkpoint folder at " + checkpoint);
         }
@@ -73,17 +76,18 @@ final class EvalCommand implements Callable<Integer> {
                         : AgentContext.multitask(new MultitaskEnv(envs), Map.of(), seed);
                 int pad = context.observationSize();
                 Path csvFile = csv != null ? csv : checkpoint.resolve("eval-results.csv");
-                try (Agent a = Agents.find(agent).create(context);
-                        CsvLog log = new CsvLog(csvFile, List.of("task", "episodes", "mean_return", "success_rate"))) {
-                    a.load(checkpoint);
-                    out.printf("%-40s %8s %12s %8s%n", "TASK", "EPISODES", "RETURN", "SUCCESS");
-                    for (int t = 0; t < envs.size(); t++) {
-                        TaskSpec s = envs.get(t).spec();
-                        Evaluator.Result r = Evaluator.run(a, envs.get(t), t, episodes, seed, pad);
-                        out.printf(Locale.ROOT, "%-40s %8d %12.1f %8s%n", s.id(), r.episodes(), r.meanReturn(),
-                                r.hasSuccess() ? String.format(Locale.ROOT, "%.0f%%", 100 * r.successRate()) : "-");
-                        out.flush();
-                        log.row(s.id(), r.episodes(), r.meanReturn(), r.hasSuccess() ? r.successRate() : "");
+                try (Agent a = Agents.find(agent).create(context)) {
+                    a.load(checkpoint); // before the results file exists: a failed load leaves none
+                    try (CsvLog log = new CsvLog(csvFile, List.of("task", "episodes", "mean_return", "success_rate"))) {
+                        out.printf("%-40s %8s %12s %8s%n", "TASK", "EPISODES", "RETURN", "SUCCESS");
+                        for (int t = 0; t < envs.size(); t++) {
+                            TaskSpec s = envs.get(t).spec();
+                            Evaluator.Result r = Evaluator.run(a, envs.get(t), t, episodes, seed, pad);
+                            out.printf(Locale.ROOT, "%-40s %8d %12.1f %8s%n", s.id(), r.episodes(), r.meanReturn(),
+                                    r.hasSuccess() ? String.format(Locale.ROOT, "%.0f%%", 100 * r.successRate()) : "-");
+                            out.flush();
+                            log.row(s.id(), r.episodes(), r.meanReturn(), r.hasSuccess() ? r.successRate() : "");
+                        }
                     }
                     out.println("results: " + csvFile);
                 }

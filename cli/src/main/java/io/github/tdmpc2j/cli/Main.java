@@ -11,12 +11,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
+import java.util.jar.JarFile;
 import java.util.stream.Stream;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** The {@code tdmpc2j} command. */
-@Command(name = "tdmpc2j", mixinStandardHelpOptions = true, version = "tdmpc2j 0.1.0-SNAPSHOT",
+// scope INHERIT: every subcommand takes --help (and --version) too
+@Command(name = "tdmpc2j", mixinStandardHelpOptions = true, scope = CommandLine.ScopeType.INHERIT,
+        version = "tdmpc2j 0.1.0-SNAPSHOT",
         description = "TD-MPC2 and its task suites on the JVM.%n"
                 + "Extra plug-in jars: set TDMPC2J_PLUGINS to jars or folders of jars, separated by '"
                 + "${sys:path.separator}'.",
@@ -46,11 +50,21 @@ public final class Main {
         return cl;
     }
 
-    /** Puts the jars named by {@code spec} on a class loader that ServiceLoader lookups then see. */
+    /** Puts the jars named by {@code spec} on a class loader that plug-in lookups then see; warnings to stderr. */
     static void installPluginClassLoader(String spec) {
         if (spec == null || spec.isBlank()) {
             return;
         }
+        Thread.currentThread().setContextClassLoader(pluginClassLoader(spec, Main.class.getClassLoader(),
+                warning -> System.err.println("warning: " + warning)));
+    }
+
+    /**
+     * A class loader over {@code parent} and the jars {@code spec} names: jars, or folders whose {@code *.jar}
+     * files are taken, separated by the path separator. What cannot be used (a missing path, a file that is not a
+     * jar, an unreadable folder) is ignored with a line to {@code warn} that says so.
+     */
+    static ClassLoader pluginClassLoader(String spec, ClassLoader parent, Consumer<String> warn) {
         List<URL> urls = new ArrayList<>();
         for (String part : spec.split(File.pathSeparator)) {
             if (part.isBlank()) {
@@ -60,19 +74,28 @@ public final class Main {
             if (Files.isDirectory(p)) {
                 try (Stream<Path> jars = Files.list(p)) {
                     for (Path jar : jars.filter(j -> j.toString().endsWith(".jar")).sorted().toList()) {
-                        urls.add(toUrl(jar));
+                        addJar(jar, urls, warn);
                     }
                 } catch (IOException e) {
-                    throw new TdmpcException("cannot read the plug-in folder " + p + ": " + e.getMessage(), e);
+                    warn.accept(PLUGINS_ENV + " names the folder " + p + ", which cannot be read (" + e
+                            + "); ignored");
                 }
             } else if (Files.isRegularFile(p)) {
-                urls.add(toUrl(p));
+                addJar(p, urls, warn);
             } else {
-                System.err.println("warning: " + PLUGINS_ENV + " names " + p + ", which does not exist; ignored");
+                warn.accept(PLUGINS_ENV + " names " + p + ", which does not exist; ignored");
             }
         }
-        ClassLoader loader = new URLClassLoader(urls.toArray(URL[]::new), Main.class.getClassLoader());
-        Thread.currentThread().setContextClassLoader(loader);
+        return new URLClassLoader(urls.toArray(URL[]::new), parent);
+    }
+
+    private static void addJar(Path p, List<URL> urls, Consumer<String> warn) {
+        try (JarFile ignored = new JarFile(p.toFile())) { // opens only a zip file with a readable directory
+            urls.add(toUrl(p));
+        } catch (IOException e) {
+            warn.accept(PLUGINS_ENV + " names " + p + ", which is not a jar (" + e.getMessage()
+                    + "); ignored: it takes plug-in jars and folders of them");
+        }
     }
 
     private static URL toUrl(Path p) {

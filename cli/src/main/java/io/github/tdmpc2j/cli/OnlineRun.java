@@ -176,7 +176,11 @@ final class OnlineRun {
                             evalDue = true;
                         }
                         bar.update(step);
-                    } while (!r.done());
+                    } while (!r.done() && step < total);
+                    if (!r.done()) {
+                        // --steps ended the run mid-episode: the last evaluation is next; the cut episode is not logged
+                        continue;
+                    }
                     episode++;
                     trainLog.row(step, episode, episodeReturn, length, r.success().map(String::valueOf).orElse(""),
                             priorSeconds + (System.nanoTime() - start) / 1e9);

@@ -38,7 +38,7 @@ final class Progress {
         lastDrawNanos = now;
         double elapsed = (now - startNanos) / 1e9;
         double rate = (step - startStep) / Math.max(elapsed, 1e-9);
-        double eta = rate > 0 ? (total - step) / rate : Double.NaN;
+        double eta = rate > 0 ? Math.max(0, total - step) / rate : Double.NaN;
         String text = String.format(Locale.ROOT, "step %d/%d  %.1f steps/s  ETA %s  last return %s", step, total, rate,
                 duration(eta), Double.isNaN(lastReturn) ? "-" : String.format(Locale.ROOT, "%.1f", lastReturn));
         if (terminal) {

@@ -1,6 +1,7 @@
 package io.github.tdmpc2j.cli;
 
 import io.github.tdmpc2j.spi.TdmpcException;
+import io.github.tdmpc2j.spi.io.AtomicWrites;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -86,7 +87,7 @@ record RunFolder(Path dir) {
         p.setProperty("seconds", Double.toString(s.seconds()));
         try {
             Files.createDirectories(checkpoint());
-            Path tmp = Files.createTempFile(checkpoint(), STATE, ".tmp");
+            Path tmp = AtomicWrites.tempFileFor(checkpoint().resolve(STATE));
             try (var w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
                 p.store(w, "tdmpc2j training loop position");
             }
@@ -127,7 +128,7 @@ record RunFolder(Path dir) {
                     keep.add(l);
                 }
             }
-            Path tmp = Files.createTempFile(csv.toAbsolutePath().getParent(), csv.getFileName().toString(), ".tmp");
+            Path tmp = AtomicWrites.tempFileFor(csv);
             Files.write(tmp, keep, StandardCharsets.UTF_8);
             Files.move(tmp, csv, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException | NumberFormatException e) {

@@ -33,7 +33,8 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--data", description = "dataset folder for offline training")
     Path data;
 
-    @Option(names = "--steps", description = "agent steps (online) or updates (offline); default 100000")
+    @Option(names = "--steps", description = "agent steps (online: the run ends at exactly N, mid-episode if need "
+            + "be) or updates (offline); default 100000")
     Long steps;
 
     @Option(names = "--preset", description = "paper (the reference's settings, for GPUs) or cpu")

@@ -29,6 +29,21 @@ class EvalCommandTest {
     }
 
     @Test
+    void aCheckpointThatFailsToLoadLeavesNoResultsFile(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("random-agent.properties"), "agent=tdmpc2\n");
+        TasksCommandTest.Run r = TasksCommandTest.run("eval", "--checkpoint", dir.toString(), "--task", "pendulum-v1",
+                "--agent", "random", "--episodes", "1");
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err()).contains("is not a random-agent checkpoint");
+        assertThat(dir.resolve("eval-results.csv")).doesNotExist();
+
+        TasksCommandTest.Run none = TasksCommandTest.run("eval", "--checkpoint", dir.toString(), "--task",
+                "pendulum-v1", "--agent", "random", "--episodes", "0");
+        assertThat(none.exit()).isEqualTo(2);
+        assertThat(none.err()).contains("--episodes must be positive");
+    }
+
+    @Test
     void aMissingCheckpointIsAClearError(@TempDir Path dir) {
         TasksCommandTest.Run r = TasksCommandTest.run("eval", "--checkpoint", dir.resolve("none").toString(), "--task",
                 "classic/pendulum");

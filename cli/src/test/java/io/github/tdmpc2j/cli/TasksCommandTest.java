@@ -2,9 +2,28 @@ package io.github.tdmpc2j.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.tdmpc2j.spi.Availability;
+import io.github.tdmpc2j.spi.Env;
+import io.github.tdmpc2j.spi.EnvOptions;
+import io.github.tdmpc2j.spi.EnvProvider;
+import io.github.tdmpc2j.spi.TaskSpec;
+import io.github.tdmpc2j.spi.agent.AgentProvider;
+import java.io.IOException;
+import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.jar.JarEntry;
+import java.util.jar.JarOutputStream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 class TasksCommandTest {
@@ -57,5 +76,115 @@ class TasksCommandTest {
         Run r = run("tasks", "list", "--domain", "nope");
         assertThat(r.exit()).isEqualTo(2);
         assertThat(r.err()).contains("error: no installed plug-in has the domain 'nope'");
+    }
+
+    /** A plug-in whose task list fails. */
+    public static final class WobblyProvider implements EnvProvider {
+        @Override
+        public Availability availability() {
+            return Availability.ok();
+        }
+
+        @Override
+        public Env create(TaskSpec task, EnvOptions options) {
+            throw new UnsupportedOperationException("never made: the plug-in is left out");
+        }
+
+        @Override
+        public String domain() {
+            return "wobbly";
+        }
+
+        @Override
+        public List<TaskSpec> tasks() {
+            throw new IllegalStateException("the task table is corrupt");
+        }
+    }
+
+    @Test
+    void listShowsALeftOutPluginAsUnavailableWithItsJarAndReasonAndTheRestWork(@TempDir Path dir) throws IOException {
+        Path wobbly = serviceJar(dir.resolve("wobbly-plugin.jar"), WobblyProvider.class.getName());
+        Path gone = serviceJar(dir.resolve("gone-plugin.jar"), "org.example.Gone");
+        List<String> warnings = new ArrayList<>();
+        ClassLoader plugins = Main.pluginClassLoader(wobbly + java.io.File.pathSeparator + gone,
+                TasksCommandTest.class.getClassLoader(), warnings::add);
+        assertThat(warnings).isEmpty();
+        ClassLoader before = Thread.currentThread().getContextClassLoader();
+        Thread.currentThread().setContextClassLoader(plugins);
+        try {
+            Run r = run("tasks", "list");
+            assertThat(r.exit()).isZero();
+            assertThat(r.out()).containsPattern("classic/pendulum\\s+classic\\s+3\\s+1\\s+200\\s+1\\s+ready");
+            assertThat(r.out()).containsPattern("wobbly/\\* \\(wobbly-plugin\\.jar\\)\\s+wobbly\\s+-.*unavailable: plug-in "
+                    + "io\\.github\\.tdmpc2j\\.cli\\.TasksCommandTest\\$WobblyProvider in wobbly-plugin\\.jar .*"
+                    + "tasks\\(\\) threw IllegalStateException: the task table is corrupt");
+            assertThat(r.out()).containsPattern("\\?/\\* \\(gone-plugin\\.jar\\)\\s+\\?.*unavailable: .*the class is "
+                    + "missing: the service file names org\\.example\\.Gone");
+            Run one = run("tasks", "list", "--domain", "wobbly");
+            assertThat(one.exit()).isZero();
+            assertThat(one.out()).contains("the task table is corrupt").doesNotContain("classic/pendulum");
+            Run check = run("tasks", "check", "--task", "classic/pendulum");
+            assertThat(check.exit()).isZero();
+            assertThat(check.out()).contains("1 passed, 0 failed");
+            Run make = run("tasks", "check", "--task", "wobbly/anything");
+            assertThat(make.out()).contains("left out").contains("the task table is corrupt");
+        } finally {
+            Thread.currentThread().setContextClassLoader(before);
+        }
+    }
+
+    @Test
+    void agentsShowsALeftOutAgentPluginAndTheRest(@TempDir Path dir) throws IOException {
+        Path gone = serviceJar(dir.resolve("gone-agent.jar"), AgentProvider.class, "org.example.GoneAgent");
+        ClassLoader before = Thread.currentThread().getContextClassLoader();
+        Thread.currentThread().setContextClassLoader(Main.pluginClassLoader(gone.toString(),
+                TasksCommandTest.class.getClassLoader(), w -> { }));
+        try {
+            Run r = run("agents");
+            assertThat(r.exit()).isZero();
+            assertThat(r.out()).containsPattern("(?m)^random\\s").containsPattern("(?m)^tdmpc2\\s")
+                    .contains("unavailable: plug-in org.example.GoneAgent in gone-agent.jar: the class is missing");
+        } finally {
+            Thread.currentThread().setContextClassLoader(before);
+        }
+    }
+
+    @Test
+    void thePluginsVariableWarnsOfWhatIsNotAJarAndKeepsTheJars(@TempDir Path dir) throws IOException {
+        Path good = serviceJar(dir.resolve("good.jar"), WobblyProvider.class.getName());
+        Path text = Files.writeString(dir.resolve("notes.txt"), "not a jar");
+        Path fake = Files.writeString(dir.resolve("fake.jar"), "not a zip either");
+        Path folder = Files.createDirectories(dir.resolve("folder"));
+        Files.copy(good, folder.resolve("copy.jar"));
+        Files.copy(fake, folder.resolve("broken.jar"));
+        Files.writeString(folder.resolve("README"), "a folder's other files are not plug-ins and not warned of");
+        List<String> warnings = new ArrayList<>();
+        String spec = String.join(java.io.File.pathSeparator, good.toString(), text.toString(), fake.toString(),
+                folder.toString(), dir.resolve("missing.jar").toString());
+        try (URLClassLoader loader = (URLClassLoader) Main.pluginClassLoader(spec,
+                TasksCommandTest.class.getClassLoader(), warnings::add)) {
+            assertThat(Arrays.stream(loader.getURLs()).map(URL::getPath).toList()).containsExactly(
+                    good.toUri().getPath(), folder.resolve("copy.jar").toUri().getPath());
+        }
+        assertThat(warnings).hasSize(4);
+        assertThat(warnings.get(0)).contains(text.toString()).contains("not a jar");
+        assertThat(warnings.get(1)).contains(fake.toString()).contains("not a jar");
+        assertThat(warnings.get(2)).contains(folder.resolve("broken.jar").toString()).contains("not a jar");
+        assertThat(warnings.get(3)).contains("missing.jar").contains("does not exist");
+    }
+
+    /** A jar holding only a service file of task plug-ins that names these provider classes. */
+    private static Path serviceJar(Path jar, String... providers) throws IOException {
+        return serviceJar(jar, EnvProvider.class, providers);
+    }
+
+    /** A jar holding only a service file of {@code service} that names these provider classes. */
+    static Path serviceJar(Path jar, Class<?> service, String... providers) throws IOException {
+        try (OutputStream out = Files.newOutputStream(jar); JarOutputStream jos = new JarOutputStream(out)) {
+            jos.putNextEntry(new JarEntry("META-INF/services/" + service.getName()));
+            jos.write((String.join("\n", providers) + "\n").getBytes(StandardCharsets.UTF_8));
+            jos.closeEntry();
+        }
+        return jar;
     }
 }

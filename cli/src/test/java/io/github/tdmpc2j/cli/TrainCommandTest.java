@@ -25,6 +25,12 @@ class TrainCommandTest {
         assertThat(Files.readString(run.resolve("config.yaml"))).contains("task: classic/pendulum")
                 .contains("note: first").contains("steps: 1000");
         assertThat(run.resolve("checkpoint").resolve(RunFolder.STATE)).exists();
+        // created with the user's umask, as any new file, not owner-only
+        var umaskMode = Files.getPosixFilePermissions(Files.createFile(dir.resolve("umask-probe")));
+        for (Path file : List.of(run.resolve("checkpoint").resolve(RunFolder.STATE), run.resolve("curve.png"),
+                run.resolve("checkpoint").resolve("random-agent.properties"), run.resolve("eval.csv"))) {
+            assertThat(Files.getPosixFilePermissions(file)).as(file.toString()).isEqualTo(umaskMode);
+        }
 
         TasksCommandTest.Run resumed = TasksCommandTest.run("train", "--task", "pendulum-v1", "--agent", "random",
                 "--steps", "1400", "--eval-every", "400", "--eval-episodes", "2", "--out", run.toString(),
@@ -53,6 +59,19 @@ class TrainCommandTest {
                 "--time-limit", "-1", "--out", dir.resolve("bad").toString());
         assertThat(bad.exit()).isNotZero();
         assertThat(bad.err()).contains("time_limit (minutes of wall time) must be positive");
+    }
+
+    @Test
+    void stepsEndTheRunAtExactlyThatManyStepsEvenMidEpisode(@TempDir Path dir) throws Exception {
+        Path run = dir.resolve("run");
+        // Pendulum-v1 episodes are 200 steps: 300 ends the run in the middle of the second one
+        TasksCommandTest.Run r = TasksCommandTest.run("train", "--task", "pendulum-v1", "--agent", "random",
+                "--steps", "300", "--eval-every", "1000", "--eval-episodes", "1", "--out", run.toString(),
+                "--progress", "log");
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.out()).contains("done: 300 steps").doesNotContain("ETA -");
+        assertThat(CsvLog.read(run.resolve("eval.csv"))).extracting(row -> row[0]).containsExactly("0", "300");
+        assertThat(CsvLog.read(run.resolve("train.csv"))).extracting(row -> row[0]).containsExactly("200");
     }
 
     @Test

@@ -27,7 +27,8 @@ import java.util.function.Function;
  * stopped and loses only the episodes that were in flight.
  *
  * <p>Episode {@code k} of task {@code i} resets with seed {@code seed + 1_000_003 * i + k}, whichever worker
- * runs it.
+ * runs it, and the policy begins it with the same seed ({@link Agent#beginEpisode(int, long)}), so the random
+ * policy's actions, too, are the same whatever the worker count and order.
  */
 public final class Collector {
     /** Called after each written episode. */
@@ -137,7 +138,7 @@ public final class Collector {
         List<Boolean> truncated = new ArrayList<>();
         float[] obs = pad(env.reset(episodeSeed).observation(), o);
         observations.add(obs);
-        policy.beginEpisode(t);
+        policy.beginEpisode(t, episodeSeed);
         StepResult r;
         do {
             float[] action = policy.act(obs, t, false);

@@ -2,6 +2,7 @@ package io.github.tdmpc2j.data;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.github.tdmpc2j.spi.io.AtomicWrites;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,7 +38,7 @@ public record DatasetIndex(String format, int version, int observationSize, int 
 
     void writeAtomically(Path dir) throws IOException {
         Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, DatasetLayout.INDEX, ".tmp");
+        Path tmp = AtomicWrites.tempFileFor(DatasetLayout.index(dir));
         JSON.writeValue(tmp.toFile(), this);
         Files.move(tmp, DatasetLayout.index(dir), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     }

@@ -1,6 +1,7 @@
 package io.github.tdmpc2j.data;
 
 import io.github.tdmpc2j.spi.agent.Episode;
+import io.github.tdmpc2j.spi.io.AtomicWrites;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -76,7 +77,7 @@ public final class DatasetWriter {
         Path target = DatasetLayout.episode(dir, task.id(), k);
         try {
             Files.createDirectories(target.getParent());
-            Path tmp = Files.createTempFile(target.getParent(), target.getFileName().toString(), ".tmp");
+            Path tmp = AtomicWrites.tempFileFor(target);
             try {
                 Npz.write(tmp, arrays);
                 Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);

@@ -26,7 +26,7 @@ class CollectorTest {
     }
 
     @Test
-    void writesPaddedEpisodesOfTwoDomainsAndReadsThemBack(@TempDir Path out) {
+    void writesPaddedEpisodesOfTwoDomainsAndReadsThemBack(@TempDir Path out) throws IOException {
         try (EnvRegistry registry = EnvRegistry.discover()) {
             assertThat(collect(registry, out, 3, 2)).isEqualTo(6);
             DatasetReader reader = new DatasetReader(out);
@@ -36,6 +36,13 @@ class CollectorTest {
             assertThat(index.actionMasks().get(0)).containsExactly(1f, 0f);
             assertThat(index.actionMasks().get(1)).containsExactly(1f, 1f);
             assertThat(reader.episodeFiles(0)).hasSize(3);
+            // created with the user's umask, as any new file, not owner-only
+            Path probe = Files.createFile(out.resolve("umask-probe"));
+            assertThat(Files.getPosixFilePermissions(reader.episodeFiles(0).get(0)))
+                    .isEqualTo(Files.getPosixFilePermissions(probe));
+            assertThat(Files.getPosixFilePermissions(DatasetLayout.index(out)))
+                    .isEqualTo(Files.getPosixFilePermissions(probe));
+            Files.delete(probe);
 
             List<Episode> episodes = reader.readAll();
             assertThat(episodes).hasSize(6);
@@ -60,13 +67,25 @@ class CollectorTest {
     @Test
     void theSameSeedsGiveTheSameEpisodesWhateverTheWorkerCount(@TempDir Path dir) {
         try (EnvRegistry registry = EnvRegistry.discover()) {
-            collect(registry, dir.resolve("one"), 2, 1);
-            collect(registry, dir.resolve("two"), 2, 2);
+            collect(registry, dir.resolve("one"), 3, 1);
+            collect(registry, dir.resolve("three"), 3, 3);
+            // resumed: another split of the same episodes among the workers
+            collect(registry, dir.resolve("resumed"), 1, 2);
+            collect(registry, dir.resolve("resumed"), 3, 2);
             List<Episode> a = new DatasetReader(dir.resolve("one")).readAll();
-            List<Episode> b = new DatasetReader(dir.resolve("two")).readAll();
-            for (int i = 0; i < a.size(); i++) {
-                assertThat(b.get(i).observations()[0]).containsExactly(a.get(i).observations()[0]);
+            assertThat(a).hasSize(6);
+            for (String other : List.of("three", "resumed")) {
+                List<Episode> b = new DatasetReader(dir.resolve(other)).readAll();
+                assertThat(b).hasSize(a.size());
+                for (int i = 0; i < a.size(); i++) {
+                    assertThat(b.get(i).task()).isEqualTo(a.get(i).task());
+                    assertThat(b.get(i).observations()).as(other + " episode " + i).isDeepEqualTo(a.get(i).observations());
+                    assertThat(b.get(i).actions()).as(other + " episode " + i).isDeepEqualTo(a.get(i).actions());
+                    assertThat(b.get(i).rewards()).containsExactly(a.get(i).rewards());
+                }
             }
+            // the episodes of one task differ from each other: the policy is not reseeded with one constant
+            assertThat(a.get(0).actions()[0]).isNotEqualTo(a.get(1).actions()[0]);
         }
     }
 

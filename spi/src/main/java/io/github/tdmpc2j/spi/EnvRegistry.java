@@ -14,16 +14,15 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.ServiceConfigurationError;
-import java.util.ServiceLoader;
 import java.util.Set;
 import java.util.TreeMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The installed task plug-ins and their tasks. Finds {@link EnvProvider}s with {@link ServiceLoader}, resolves
- * ids and aliases, and makes envs wrapped the TD-MPC2 way.
+ * The installed task plug-ins and their tasks. Finds {@link EnvProvider}s through their service files (the
+ * {@link java.util.ServiceLoader} format; a broken plug-in is left out, see {@link #discover(ClassLoader)}),
+ * resolves ids and aliases, and makes envs wrapped the TD-MPC2 way.
  *
  * <p>Name resolution, in order: an exact id ({@code dmc/walker-walk}); a reference-style name mapped to its
  * canonical id when that id is installed ({@code walker-walk}, {@code mw-assembly}); an alias claimed by exactly
@@ -33,41 +32,124 @@ public final class EnvRegistry implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EnvRegistry.class);
 
     private final Map<String, EnvProvider> providers;
+    private final Map<String, String> sources;
     private final Map<String, TaskSpec> tasks;
     private final Map<String, List<String>> aliases;
-    private final List<String> loadFailures;
+    private final List<PluginFailure> failures;
     private final Map<String, TaskSpec> described = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Set<String> reportedAvailabilityFailures = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
-    private EnvRegistry(Collection<EnvProvider> found, List<String> loadFailures) {
+    /**
+     * Keeps the providers that answer their domain, description and task list sanely; each other one is closed
+     * and, when {@code strict}, a {@link PluginException}, else logged once and kept in {@link #loadFailures()}.
+     */
+    private EnvRegistry(List<ProviderDiscovery.Found<EnvProvider>> found, List<PluginFailure> loadFailures,
+            boolean strict) {
         Map<String, EnvProvider> byDomain = new TreeMap<>();
-        for (EnvProvider p : found) {
-            EnvProvider previous = byDomain.putIfAbsent(p.domain(), p);
-            if (previous != null) {
-                throw new PluginException("two plug-ins claim the domain '" + p.domain() + "': "
-                        + previous.getClass().getName() + " and " + p.getClass().getName()
-                        + "; remove one of their jars from the class path");
-            }
-        }
+        Map<String, String> sourceByDomain = new HashMap<>();
         Map<String, TaskSpec> byId = new TreeMap<>();
         Map<String, List<String>> byAlias = new HashMap<>();
-        for (EnvProvider p : byDomain.values()) {
-            for (TaskSpec t : p.tasks()) {
-                if (!t.domain().equals(p.domain())) {
-                    throw new PluginException("plug-in " + p.getClass().getName() + " of domain '" + p.domain()
-                            + "' lists task " + t.id() + " of another domain");
+        List<PluginFailure> failed = new ArrayList<>(loadFailures);
+        for (ProviderDiscovery.Found<EnvProvider> f : found) {
+            EnvProvider p = f.provider();
+            String domain = null;
+            try {
+                domain = domainOf(p);
+                EnvProvider previous = byDomain.get(domain);
+                if (previous != null) {
+                    throw new PluginException(strict
+                            ? "two plug-ins claim the domain '" + domain + "': " + previous.getClass().getName()
+                                    + " and " + p.getClass().getName()
+                                    + "; remove one of their jars from the class path"
+                            : "the domain '" + domain + "' is already claimed by " + previous.getClass().getName()
+                                    + " in " + sourceByDomain.get(domain) + "; remove one of the two jars");
                 }
-                if (byId.putIfAbsent(t.id(), t) != null) {
-                    throw new PluginException("plug-in " + p.getClass().getName() + " lists task " + t.id() + " twice");
+                List<TaskSpec> listed = tasksOf(p, domain);
+                describeOf(p);
+                byDomain.put(domain, p);
+                sourceByDomain.put(domain, f.source());
+                for (TaskSpec t : listed) {
+                    byId.put(t.id(), t);
+                    for (String a : t.aliases()) {
+                        byAlias.computeIfAbsent(a, k -> new ArrayList<>()).add(t.id());
+                    }
                 }
-                for (String a : t.aliases()) {
-                    byAlias.computeIfAbsent(a, k -> new ArrayList<>()).add(t.id());
+            } catch (PluginException e) {
+                if (strict) {
+                    throw e;
                 }
+                failed.add(new PluginFailure(f.source(), p.getClass().getName(), domain, e.getMessage()));
+                closeQuietly(p, domain);
             }
         }
+        for (PluginFailure failure : failed) {
+            LOG.warn("{}; the plug-in is left out", failure);
+        }
         this.providers = byDomain;
+        this.sources = sourceByDomain;
         this.tasks = byId;
         this.aliases = byAlias;
-        this.loadFailures = List.copyOf(loadFailures);
+        this.failures = List.copyOf(failed);
+    }
+
+    private static String domainOf(EnvProvider p) {
+        String domain;
+        try {
+            domain = p.domain();
+        } catch (RuntimeException | LinkageError e) {
+            throw new PluginException("domain() threw " + ProviderDiscovery.describe(e));
+        }
+        if (domain == null || domain.isBlank() || domain.contains("/")) {
+            throw new PluginException("domain() returned " + (domain == null ? "null" : "'" + domain + "'")
+                    + "; a domain is a non-empty name without '/'");
+        }
+        return domain;
+    }
+
+    private static List<TaskSpec> tasksOf(EnvProvider p, String domain) {
+        List<TaskSpec> listed;
+        try {
+            listed = p.tasks();
+        } catch (RuntimeException | LinkageError e) {
+            throw new PluginException("tasks() threw " + ProviderDiscovery.describe(e));
+        }
+        if (listed == null) {
+            throw new PluginException("tasks() returned null; a plug-in with no tasks returns an empty list");
+        }
+        Set<String> ids = new java.util.HashSet<>();
+        for (TaskSpec t : listed) {
+            if (t == null) {
+                throw new PluginException("tasks() lists a null task");
+            }
+            if (!t.domain().equals(domain)) {
+                throw new PluginException("plug-in " + p.getClass().getName() + " of domain '" + domain
+                        + "' lists task " + t.id() + " of another domain");
+            }
+            if (!ids.add(t.id())) {
+                throw new PluginException("plug-in " + p.getClass().getName() + " lists task " + t.id() + " twice");
+            }
+        }
+        return List.copyOf(listed);
+    }
+
+    private static void describeOf(EnvProvider p) {
+        String description;
+        try {
+            description = p.description();
+        } catch (RuntimeException | LinkageError e) {
+            throw new PluginException("description() threw " + ProviderDiscovery.describe(e));
+        }
+        if (description == null) {
+            throw new PluginException("description() returned null");
+        }
+    }
+
+    private static void closeQuietly(EnvProvider p, String domain) {
+        try {
+            p.close();
+        } catch (RuntimeException | LinkageError e) {
+            LOG.warn("closing plug-in {} failed: {}", domain != null ? domain : p.getClass().getName(), e.toString());
+        }
     }
 
     /** The plug-ins visible to this class's class loader and the thread's context class loader. */
@@ -76,25 +158,26 @@ public final class EnvRegistry implements AutoCloseable {
         return discover(context != null ? context : EnvRegistry.class.getClassLoader());
     }
 
-    /** The plug-ins visible to {@code loader}. A plug-in that fails to load is logged and left out. */
+    /**
+     * The plug-ins named by the {@code META-INF/services/io.github.tdmpc2j.spi.EnvProvider} files visible to
+     * {@code loader}. A plug-in that fails (a missing class, no public no-argument constructor, a constructor,
+     * {@code domain()}, {@code description()} or {@code tasks()} that throws or answers null, a domain another
+     * plug-in already has) is logged once with its jar and the reason, left out, and listed in
+     * {@link #loadFailures()}; the other plug-ins work.
+     */
     public static EnvRegistry discover(ClassLoader loader) {
-        List<EnvProvider> found = new ArrayList<>();
-        List<String> failures = new ArrayList<>();
-        for (ServiceLoader.Provider<EnvProvider> sp : ServiceLoader.load(EnvProvider.class, loader).stream().toList()) {
-            try {
-                found.add(sp.get());
-            } catch (ServiceConfigurationError | RuntimeException | LinkageError e) {
-                String msg = "plug-in " + sp.type().getName() + " failed to load: " + e;
-                LOG.warn(msg);
-                failures.add(msg);
-            }
-        }
-        return new EnvRegistry(found, failures);
+        List<PluginFailure> failures = new ArrayList<>();
+        List<ProviderDiscovery.Found<EnvProvider>> found =
+                ProviderDiscovery.discover(EnvProvider.class, loader, failures);
+        return new EnvRegistry(found, failures, false);
     }
 
-    /** A registry of exactly these providers. */
+    /** A registry of exactly these providers; one that fails as {@link #discover(ClassLoader)} describes throws. */
     public static EnvRegistry of(Collection<? extends EnvProvider> providers) {
-        return new EnvRegistry(new ArrayList<>(providers), List.of());
+        List<ProviderDiscovery.Found<EnvProvider>> found = providers.stream()
+                .map(p -> new ProviderDiscovery.Found<EnvProvider>(p, ProviderDiscovery.sourceOf(p.getClass())))
+                .toList();
+        return new EnvRegistry(found, List.of(), true);
     }
 
     public List<EnvProvider> providers() {
@@ -105,9 +188,14 @@ public final class EnvRegistry implements AutoCloseable {
         return Optional.ofNullable(providers.get(domain));
     }
 
-    /** Plug-ins that were found but could not be loaded, one line each. */
-    public List<String> loadFailures() {
-        return loadFailures;
+    /** Plug-ins that were found but left out, and why. */
+    public List<PluginFailure> loadFailures() {
+        return failures;
+    }
+
+    /** The jar (file name) or class folder a loaded plug-in's domain comes from. */
+    public Optional<String> source(String domain) {
+        return Optional.ofNullable(sources.get(domain));
     }
 
     /** Every installed task, sorted by id. */
@@ -132,6 +220,10 @@ public final class EnvRegistry implements AutoCloseable {
 
     /** The spec behind an id or alias. */
     public TaskSpec resolve(String name) {
+        if (name == null || name.isBlank()) {
+            throw new UnknownTaskException("no task named (" + (name == null ? "null" : "an empty name")
+                    + "): give an id such as dmc/walker-walk or an alias; `tdmpc2j tasks list` shows them", List.of());
+        }
         TaskSpec exact = tasks.get(name);
         if (exact != null) {
             return exact;
@@ -168,8 +260,34 @@ public final class EnvRegistry implements AutoCloseable {
     }
 
     public Availability availability(String name) {
-        TaskSpec spec = resolve(name);
-        return providers.get(spec.domain()).availability(spec);
+        return availability(resolve(name));
+    }
+
+    /**
+     * Whether an installed task can be made now. A plug-in whose {@code availability} throws or answers null
+     * makes its task unavailable with that reason (logged once per plug-in), rather than failing the caller.
+     */
+    public Availability availability(TaskSpec spec) {
+        EnvProvider provider = providers.get(spec.domain());
+        if (provider == null) {
+            throw unknownDomain(spec.domain());
+        }
+        String reason;
+        try {
+            Availability a = provider.availability(spec);
+            if (a != null) {
+                return a;
+            }
+            reason = "availability() returned null";
+        } catch (RuntimeException | LinkageError e) {
+            reason = "availability() threw " + ProviderDiscovery.describe(e);
+        }
+        PluginFailure failure = new PluginFailure(sources.get(spec.domain()), provider.getClass().getName(),
+                spec.domain(), reason);
+        if (reportedAvailabilityFailures.add(spec.domain())) {
+            LOG.warn("{}; its tasks are unavailable", failure);
+        }
+        return Availability.unavailable(failure.toString(), null);
     }
 
     /** Makes a task's env with the standard wrappers and default options. */
@@ -184,6 +302,7 @@ public final class EnvRegistry implements AutoCloseable {
      */
     public Env make(String name, EnvOptions options) {
         TaskSpec spec = resolve(name);
+        requireOptions(options);
         Env raw = makeRaw(spec, options);
         try {
             return wrap(raw);
@@ -195,16 +314,23 @@ public final class EnvRegistry implements AutoCloseable {
 
     /** The provider's env with no wrappers. */
     public Env makeRaw(String name, EnvOptions options) {
-        return makeRaw(resolve(name), options);
+        TaskSpec spec = resolve(name);
+        requireOptions(options);
+        return makeRaw(spec, options);
     }
 
     private Env makeRaw(TaskSpec spec, EnvOptions options) {
-        EnvProvider provider = providers.get(spec.domain());
-        Availability availability = provider.availability(spec);
+        Availability availability = availability(spec);
         if (!availability.ready()) {
             throw new EnvUnavailableException(spec.id(), availability);
         }
-        return provider.create(spec, options);
+        return providers.get(spec.domain()).create(spec, options);
+    }
+
+    private static void requireOptions(EnvOptions options) {
+        if (options == null) {
+            throw new TdmpcException("the env options are null: pass EnvOptions.defaults() for the defaults");
+        }
     }
 
     /** The standard TD-MPC2 wrapping of a raw env, see {@link #make(String, EnvOptions)}. */
@@ -224,16 +350,15 @@ public final class EnvRegistry implements AutoCloseable {
 
     @Override
     public void close() {
-        for (EnvProvider p : providers.values()) {
-            try {
-                p.close();
-            } catch (RuntimeException e) {
-                LOG.warn("closing plug-in {} failed: {}", p.domain(), e.toString());
-            }
-        }
+        providers.forEach((domain, p) -> closeQuietly(p, domain));
     }
 
     private UnknownTaskException unknownDomain(String domain) {
+        Optional<PluginFailure> failed = failureOf(domain);
+        if (failed.isPresent()) {
+            return new UnknownTaskException("the plug-in of the domain '" + domain + "' was left out: "
+                    + failed.get(), List.of());
+        }
         List<String> suggestions = closest(domain, providers.keySet(), 3);
         return new UnknownTaskException("no installed plug-in has the domain '" + domain + "'; installed domains: "
                 + String.join(", ", providers.keySet()), suggestions);
@@ -241,6 +366,11 @@ public final class EnvRegistry implements AutoCloseable {
 
     private UnknownTaskException unknownTask(String name, String canonical) {
         String domain = canonical.contains("/") ? canonical.substring(0, canonical.indexOf('/')) : null;
+        Optional<PluginFailure> failed = domain == null ? Optional.empty() : failureOf(domain);
+        if (failed.isPresent() && !providers.containsKey(domain)) {
+            return new UnknownTaskException("task " + canonical + " belongs to the domain '" + domain
+                    + "', whose plug-in was left out: " + failed.get(), List.of());
+        }
         if (domain != null && !providers.containsKey(domain) && TaskSets.allKnownIds().contains(canonical)) {
             return new UnknownTaskException("task " + canonical + " belongs to the domain '" + domain
                     + "', whose plug-in is not installed: put its jar on the class path (installed domains: "
@@ -252,6 +382,10 @@ public final class EnvRegistry implements AutoCloseable {
         String hint = suggestions.isEmpty() ? "run `tdmpc2j tasks list` to see the installed tasks"
                 : "did you mean " + String.join(", ", suggestions) + "?";
         return new UnknownTaskException("unknown task '" + name + "': " + hint, suggestions);
+    }
+
+    private Optional<PluginFailure> failureOf(String domain) {
+        return failures.stream().filter(f -> domain.equals(f.domain())).findFirst();
     }
 
     /** Up to {@code n} candidates nearest to {@code name} by edit distance, close enough to be a likely typo. */

@@ -11,6 +11,8 @@ import java.net.URLClassLoader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
 import java.util.stream.Stream;
@@ -51,32 +53,65 @@ class PluginJarTest {
         }
     }
 
-    /** Compiles the fixture against the spi classes and packs it with its service file. */
+    /** Compiles the coin fixture against the spi classes and packs it with its service file. */
     static Path buildPluginJar(Path dir) throws IOException {
-        Path src = dir.resolve("src/org/example/coin/CoinProvider.java");
-        Files.createDirectories(src.getParent());
-        try (InputStream in = PluginJarTest.class.getResourceAsStream("/plugin-fixture/CoinProvider.java")) {
-            Files.copy(in, src);
-        }
+        Path classes = compileFixtures(dir, "CoinProvider.java");
+        return packJar(dir.resolve("coin-plugin.jar"), classes, "org/example/coin", "org.example.coin.CoinProvider\n");
+    }
+
+    /**
+     * Compiles fixture sources from {@code src/test/resources/plugin-fixture} (each in its {@code package}'s
+     * folder) against the spi classes alone; returns the classes folder.
+     */
+    static Path compileFixtures(Path dir, String... fixtures) throws IOException {
+        List<String> args = new ArrayList<>();
         Path classes = dir.resolve("classes");
         Files.createDirectories(classes);
         String spiClasses = Path.of(toUri(EnvProvider.class.getProtectionDomain().getCodeSource().getLocation()))
                 .toString();
+        args.addAll(List.of("-classpath", spiClasses, "-d", classes.toString()));
+        for (String fixture : fixtures) {
+            String text;
+            try (InputStream in = PluginJarTest.class.getResourceAsStream("/plugin-fixture/" + fixture)) {
+                text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            }
+            String pkg = text.substring(text.indexOf("package ") + "package ".length(), text.indexOf(';'));
+            Path src = dir.resolve("src").resolve(pkg.replace('.', '/')).resolve(fixture);
+            Files.createDirectories(src.getParent());
+            Files.writeString(src, text);
+            args.add(src.toString());
+        }
         JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
         assertThat(javac).as("a JDK compiler (run the tests on a JDK, not a JRE)").isNotNull();
-        int rc = javac.run(null, null, null, "-classpath", spiClasses, "-d", classes.toString(), src.toString());
-        assertThat(rc).as("fixture compiles").isZero();
+        int rc = javac.run(null, null, null, args.toArray(String[]::new));
+        assertThat(rc).as("fixtures compile").isZero();
+        return classes;
+    }
 
-        Path jar = dir.resolve("coin-plugin.jar");
+    /**
+     * A jar of the classes under {@code packageFolder} (none when null) and a service file with this text
+     * (none when null).
+     */
+    static Path packJar(Path jar, Path classes, String packageFolder, String serviceFile) throws IOException {
+        return packJar(jar, classes, packageFolder, EnvProvider.class, serviceFile);
+    }
+
+    /** As {@link #packJar(Path, Path, String, String)}, with the service file of another service. */
+    static Path packJar(Path jar, Path classes, String packageFolder, Class<?> service, String serviceFile)
+            throws IOException {
         try (OutputStream out = Files.newOutputStream(jar); JarOutputStream jos = new JarOutputStream(out)) {
-            jos.putNextEntry(new JarEntry("META-INF/services/" + EnvProvider.class.getName()));
-            jos.write("org.example.coin.CoinProvider\n".getBytes(StandardCharsets.UTF_8));
-            jos.closeEntry();
-            try (Stream<Path> files = Files.walk(classes)) {
-                for (Path f : files.filter(Files::isRegularFile).toList()) {
-                    jos.putNextEntry(new JarEntry(classes.relativize(f).toString().replace('\\', '/')));
-                    jos.write(Files.readAllBytes(f));
-                    jos.closeEntry();
+            if (serviceFile != null) {
+                jos.putNextEntry(new JarEntry("META-INF/services/" + service.getName()));
+                jos.write(serviceFile.getBytes(StandardCharsets.UTF_8));
+                jos.closeEntry();
+            }
+            if (packageFolder != null) {
+                try (Stream<Path> files = Files.walk(classes.resolve(packageFolder))) {
+                    for (Path f : files.filter(Files::isRegularFile).toList()) {
+                        jos.putNextEntry(new JarEntry(classes.relativize(f).toString().replace('\\', '/')));
+                        jos.write(Files.readAllBytes(f));
+                        jos.closeEntry();
+                    }
                 }
             }
         }

@@ -8,6 +8,7 @@ import io.github.tdmpc2j.agent.TdmpcConfig;
 import io.github.tdmpc2j.agent.nn.ParamStore;
 import io.github.tdmpc2j.spi.TaskSpec;
 import io.github.tdmpc2j.spi.agent.AgentContext;
+import io.github.tdmpc2j.spi.io.AtomicWrites;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -51,7 +52,7 @@ public final class Checkpoint {
         new java.util.TreeMap<>(cfg.values()).forEach(config::put);
         Path tmp = null;
         try {
-            tmp = Files.createTempFile(dir, CONFIG, ".tmp");
+            tmp = AtomicWrites.tempFileFor(dir.resolve(CONFIG));
             Files.writeString(tmp, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(json),
                     StandardCharsets.UTF_8);
             Files.move(tmp, dir.resolve(CONFIG), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
@@ -87,7 +88,11 @@ public final class Checkpoint {
                         + Arrays.toString(t.shape()) + " but this agent needs " + Arrays.toString(expected));
             }
         }
-        store.all().forEach((name, array) -> array.set(tensors.get(name).data()));
+        store.all().forEach((name, array) -> {
+            try (NDArray loaded = array.getManager().create(tensors.get(name).data(), array.getShape())) {
+                ParamStore.copyInto(loaded, array);
+            }
+        });
         return metadata;
     }
 

@@ -2,6 +2,7 @@ package io.github.tdmpc2j.agent.nn;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -110,6 +111,20 @@ public final class ParamStore implements AutoCloseable {
         double u1 = rng.nextDouble();
         double u2 = rng.nextDouble();
         return Math.sqrt(-2 * Math.log(1 - u1)) * Math.cos(2 * Math.PI * u2);
+    }
+
+    /**
+     * Copies {@code source}'s values into {@code target} in place (PyTorch's {@code index_put_} over the whole
+     * array; shapes must match). Use this, not DJL's {@code NDArray.copyTo}/{@code set(Buffer)}: those go through a
+     * native call that makes PyTorch print "AutoNonVariableTypeMode is deprecated" to stderr once per process,
+     * and alias the tensor's storage to Java memory.
+     */
+    public static void copyInto(NDArray source, NDArray target) {
+        if (!source.getShape().equals(target.getShape())) {
+            throw new IllegalArgumentException("cannot copy an array of shape " + source.getShape()
+                    + " into one of shape " + target.getShape());
+        }
+        target.set(new NDIndex("..."), source);
     }
 
     @Override

@@ -16,6 +16,7 @@ final class Native {
     static final String VERSION;
 
     static {
+        NativeCache.useBuildFolder();
         try {
             mujoco.tdmpc2j_install_handlers();
         } catch (UnsatisfiedLinkError | NoClassDefFoundError e) {

@@ -12,6 +12,16 @@ public interface Agent extends AutoCloseable {
     void beginEpisode(int task);
 
     /**
+     * Called instead of {@link #beginEpisode(int)} by a caller that wants the episode's random choices to depend
+     * on {@code seed} alone, not on the episodes this agent acted in before (data collection, where any worker may
+     * run any episode). An agent whose acting draws random numbers reseeds them from {@code seed}; by default the
+     * seed is ignored.
+     */
+    default void beginEpisode(int task, long seed) {
+        beginEpisode(task);
+    }
+
+    /**
      * The action for an observation of task {@code task}.
      *
      * @param eval true for evaluation (no exploration noise, no random seed-phase actions)

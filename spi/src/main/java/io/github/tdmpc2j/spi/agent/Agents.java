@@ -1,29 +1,72 @@
 package io.github.tdmpc2j.spi.agent;
 
+import io.github.tdmpc2j.spi.PluginFailure;
+import io.github.tdmpc2j.spi.ProviderDiscovery;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.ServiceLoader;
 import java.util.TreeMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** Finds agent plug-ins by name. */
 public final class Agents {
+    private static final Logger LOG = LoggerFactory.getLogger(Agents.class);
+
     private Agents() {
     }
 
-    public static List<AgentProvider> list() {
-        ClassLoader loader = Thread.currentThread().getContextClassLoader();
+    /** The agent plug-ins that loaded, sorted by name, and the ones left out with why. */
+    public record Installed(List<AgentProvider> providers, List<PluginFailure> failures) {
+    }
+
+    /**
+     * The agent plug-ins visible to the thread's context class loader. One that fails (a missing class, no public
+     * no-argument constructor, a constructor or {@code name()} that throws, a null or taken name) is logged with
+     * its jar and the reason and left out; the others work.
+     */
+    public static Installed discover() {
+        ClassLoader context = Thread.currentThread().getContextClassLoader();
+        List<PluginFailure> failures = new ArrayList<>();
         TreeMap<String, AgentProvider> byName = new TreeMap<>();
-        for (AgentProvider p : ServiceLoader.load(AgentProvider.class,
-                loader != null ? loader : Agents.class.getClassLoader())) {
-            byName.putIfAbsent(p.name(), p);
+        for (ProviderDiscovery.Found<AgentProvider> f : ProviderDiscovery.discover(AgentProvider.class,
+                context != null ? context : Agents.class.getClassLoader(), failures)) {
+            AgentProvider p = f.provider();
+            String name;
+            try {
+                name = p.name();
+                p.description();
+            } catch (RuntimeException | LinkageError e) {
+                failures.add(new PluginFailure(f.source(), p.getClass().getName(), null,
+                        "name() or description() threw " + ProviderDiscovery.describe(e)));
+                continue;
+            }
+            if (name == null || name.isBlank()) {
+                failures.add(new PluginFailure(f.source(), p.getClass().getName(), null,
+                        "name() returned " + (name == null ? "null" : "an empty name")));
+            } else if (byName.containsKey(name)) {
+                failures.add(new PluginFailure(f.source(), p.getClass().getName(), null, "the agent name '" + name
+                        + "' is already taken by " + byName.get(name).getClass().getName()));
+            } else {
+                byName.put(name, p);
+            }
         }
-        return List.copyOf(byName.values());
+        for (PluginFailure failure : failures) {
+            LOG.warn("{}; the agent plug-in is left out", failure);
+        }
+        return new Installed(List.copyOf(byName.values()), List.copyOf(failures));
+    }
+
+    public static List<AgentProvider> list() {
+        return discover().providers();
     }
 
     public static AgentProvider find(String name) {
-        List<AgentProvider> all = list();
+        Installed installed = discover();
+        List<AgentProvider> all = installed.providers();
         return all.stream().filter(p -> p.name().equals(name)).findFirst()
                 .orElseThrow(() -> new UnknownAgentException("unknown agent '" + name + "'; installed agents: "
-                        + String.join(", ", all.stream().map(AgentProvider::name).toList())));
+                        + String.join(", ", all.stream().map(AgentProvider::name).toList())
+                        + installed.failures().stream().map(f -> "; left out: " + f).reduce("", String::concat)));
     }
 
     /** No installed agent plug-in has this name. */

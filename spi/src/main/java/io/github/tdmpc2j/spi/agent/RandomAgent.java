@@ -1,6 +1,7 @@
 package io.github.tdmpc2j.spi.agent;
 
 import io.github.tdmpc2j.spi.TdmpcException;
+import io.github.tdmpc2j.spi.io.AtomicWrites;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -24,6 +25,12 @@ public final class RandomAgent implements Agent {
 
     @Override
     public void beginEpisode(int task) {
+    }
+
+    /** Reseeds the actions: the episode's actions depend only on {@code seed}. */
+    @Override
+    public void beginEpisode(int task, long seed) {
+        rng.setSeed(seed);
     }
 
     @Override
@@ -51,7 +58,7 @@ public final class RandomAgent implements Agent {
     public void save(Path dir) {
         try {
             Files.createDirectories(dir);
-            Path tmp = Files.createTempFile(dir, FILE, ".tmp");
+            Path tmp = AtomicWrites.tempFileFor(dir.resolve(FILE));
             Files.writeString(tmp, "agent=random\nsteps=" + steps + "\n", StandardCharsets.UTF_8);
             Files.move(tmp, dir.resolve(FILE), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {

@@ -1,0 +1,82 @@
+package io.github.tdmpc2j.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.tdmpc2j.bridge.py4j.VenvLayout;
+import io.github.tdmpc2j.spi.EnvRegistry;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import javax.tools.JavaCompiler;
+import javax.tools.ToolProvider;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The code blocks of the top-level README.md run as printed, so that they stay true. */
+class ReadmeSnippetsTest {
+    private static final Path README = Path.of("..", "README.md");
+
+    /** The README's fenced blocks of one language, in order. */
+    static List<String> blocks(String language) throws Exception {
+        assertThat(README).as("the project's README (tests run in the module folder)").isRegularFile();
+        Matcher m = Pattern.compile("(?ms)^```" + language + "\\n(.*?)^```").matcher(Files.readString(README));
+        List<String> found = new ArrayList<>();
+        while (m.find()) {
+            found.add(m.group(1));
+        }
+        return found;
+    }
+
+    @Test
+    void thePythonSnippetReadsADatasetThatCollectWrote(@TempDir Path dir) throws Exception {
+        Path python = VenvLayout.fromEnvironment().python("dmc");
+        Assumptions.assumeTrue(Files.isExecutable(python), "no dmc Python environment at " + python
+                + " (./scripts/test makes it)");
+        List<String> snippets = blocks("python");
+        assertThat(snippets).as("the README's Python blocks").hasSize(1);
+        assertThat(snippets.get(0)).contains("\"DIR/dataset.json\"");
+
+        Path data = dir.resolve("data");
+        TasksCommandTest.Run r = TasksCommandTest.run("collect", "--tasks", "classic/pendulum",
+                "--episodes", "2", "--out", data.toString(), "--workers", "1");
+        assertThat(r.exit()).as(r.err()).isZero();
+        String script = snippets.get(0).replace("\"DIR/", "\"" + data + "/")
+                + "print('read', task, obs.shape, act.shape, rew.shape, done.dtype, cut.dtype, ok.dtype)\n";
+        Path file = dir.resolve("snippet.py");
+        Files.writeString(file, script);
+        Process p = new ProcessBuilder(python.toString(), file.toString()).redirectErrorStream(true).start();
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        String printed = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+        assertThat(p.exitValue()).as(printed).isZero();
+        // the last file read is classic/pendulum's second episode: 200 steps, observations padded to 3
+        assertThat(printed).isEqualTo("read classic/pendulum (201, 3) (200, 1) (200,) bool bool bool");
+    }
+
+    @Test
+    void theJavaSnippetOfTheEnvironmentApiRuns(@TempDir Path dir) throws Exception {
+        List<String> snippets = blocks("java").stream().filter(b -> b.contains("EnvRegistry.discover()")).toList();
+        assertThat(snippets).as("the README's environment API block").hasSize(1);
+        String source = "import io.github.tdmpc2j.spi.*;\n"
+                + "public class Snippet {\n"
+                + "    public static void run() {\n" + snippets.get(0) + "\n    }\n}\n";
+        Path src = dir.resolve("Snippet.java");
+        Files.writeString(src, source);
+        String spi = Path.of(EnvRegistry.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
+        JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
+        assertThat(javac).as("a JDK compiler").isNotNull();
+        assertThat(javac.run(null, null, null, "-classpath", spi, "-d", dir.toString(), src.toString()))
+                .as("the snippet compiles against the spi").isZero();
+        try (URLClassLoader loader = new URLClassLoader(new URL[] {dir.toUri().toURL()},
+                ReadmeSnippetsTest.class.getClassLoader())) {
+            loader.loadClass("Snippet").getMethod("run").invoke(null);
+        }
+    }
+}

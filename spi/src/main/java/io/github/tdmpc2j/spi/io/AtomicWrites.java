@@ -1,0 +1,37 @@
+package io.github.tdmpc2j.spi.io;
+
+import java.io.IOException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * The one way files are written atomically here: write a temporary file beside the target, then move it over
+ * the target with {@code ATOMIC_MOVE}. The temporary file comes from {@link #tempFileFor(Path)}, which creates it
+ * with the mode the user's umask gives any new file (0644 under the usual umask 022), where
+ * {@link Files#createTempFile} would make it, and so the target, 0600.
+ */
+public final class AtomicWrites {
+    private AtomicWrites() {
+    }
+
+    /**
+     * A new, empty file in {@code target}'s folder named {@code TARGET-NAME<digits>.tmp}, created with the
+     * user's umask. The caller writes it and moves it onto {@code target}, or deletes it.
+     */
+    public static Path tempFileFor(Path target) throws IOException {
+        Path dir = target.toAbsolutePath().getParent();
+        String name = target.getFileName().toString();
+        for (int attempt = 0;; attempt++) {
+            Path tmp = dir.resolve(name + Long.toUnsignedString(ThreadLocalRandom.current().nextLong()) + ".tmp");
+            try {
+                return Files.createFile(tmp); // no attributes: the OS applies the umask to 0666
+            } catch (FileAlreadyExistsException e) {
+                if (attempt >= 100) {
+                    throw e;
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,150 @@
+package io.github.tdmpc2j.spi;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.github.tdmpc2j.spi.agent.AgentProvider;
+import io.github.tdmpc2j.spi.agent.Agents;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.file.Path;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * A broken plug-in jar beside a good one: discovery leaves the broken one out with its jar's name and the reason,
+ * and the good one still works. The plug-ins are compiled against the spi alone and packed as real jars.
+ */
+class BrokenPluginTest {
+    @TempDir
+    static Path dir;
+    static Path classes;
+    static Path coinJar;
+
+    @BeforeAll
+    static void compile() throws Exception {
+        classes = PluginJarTest.compileFixtures(dir, "CoinProvider.java", "BadProviders.java");
+        coinJar = PluginJarTest.packJar(dir.resolve("coin-plugin.jar"), classes, "org/example/coin",
+                "org.example.coin.CoinProvider\n");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+        "Missing              | org.example.bad.Gone                 | | the class is missing: the service file names org.example.bad.Gone",
+        "NoDefaultConstructor | org.example.bad.BadProviders$NoDefaultConstructor | | no public no-argument constructor",
+        "ConstructorThrows    | org.example.bad.BadProviders$ConstructorThrows | | its constructor threw IllegalStateException: no licence file",
+        "DomainThrows         | org.example.bad.BadProviders$DomainThrows | | domain() threw IllegalStateException: domain exploded",
+        "DomainNull           | org.example.bad.BadProviders$DomainNull | | domain() returned null",
+        "TasksThrow           | org.example.bad.BadProviders$TasksThrow | bad | tasks() threw IllegalStateException: tasks exploded",
+        "TasksNull            | org.example.bad.BadProviders$TasksNull | bad | tasks() returned null",
+        "NotEnvProvider       | java.lang.String                     | | does not implement io.github.tdmpc2j.spi.EnvProvider",
+        "SameDomain           | org.example.bad.BadProviders$CoinAgain | coin | the domain 'coin' is already claimed by org.example.coin.CoinProvider in coin-plugin.jar",
+    })
+    void aBrokenPluginIsLeftOutWithItsJarAndReason(String kind, String providerClass, String domain, String reason)
+            throws Exception {
+        Path badJar = PluginJarTest.packJar(dir.resolve("bad-" + kind + ".jar"), classes, "org/example/bad",
+                "# a broken plug-in\n" + providerClass + "\n");
+        try (URLClassLoader loader = new URLClassLoader(new URL[] {coinJar.toUri().toURL(), badJar.toUri().toURL()},
+                BrokenPluginTest.class.getClassLoader());
+                EnvRegistry registry = EnvRegistry.discover(loader)) {
+            assertThat(registry.loadFailures()).singleElement().satisfies(f -> {
+                assertThat(f.source()).isEqualTo("bad-" + kind + ".jar");
+                assertThat(f.provider()).isEqualTo(providerClass);
+                assertThat(f.domain()).isEqualTo(domain);
+                assertThat(f.reason()).contains(reason);
+                assertThat(f.toString()).contains("bad-" + kind + ".jar").contains(reason);
+            });
+            assertThat(registry.provider("bad")).isEmpty();
+            assertCoinWorks(registry);
+            if (domain != null && domain.equals("bad")) {
+                assertThatThrownBy(() -> registry.make("bad/thing")).isInstanceOf(UnknownTaskException.class)
+                        .hasMessageContaining("left out").hasMessageContaining(reason);
+                assertThatThrownBy(() -> registry.list("bad")).isInstanceOf(UnknownTaskException.class)
+                        .hasMessageContaining("bad-" + kind + ".jar");
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+        "AvailabilityThrows | availability() threw IllegalStateException: availability exploded",
+        "AvailabilityNull   | availability() returned null",
+    })
+    void aPluginWhoseAvailabilityFailsHasUnavailableTasks(String kind, String reason) throws Exception {
+        Path badJar = PluginJarTest.packJar(dir.resolve("bad-" + kind + ".jar"), classes, "org/example/bad",
+                "org.example.bad.BadProviders$" + kind + "\n");
+        try (URLClassLoader loader = new URLClassLoader(new URL[] {coinJar.toUri().toURL(), badJar.toUri().toURL()},
+                BrokenPluginTest.class.getClassLoader());
+                EnvRegistry registry = EnvRegistry.discover(loader)) {
+            assertThat(registry.loadFailures()).isEmpty();
+            Availability a = registry.availability("bad/thing");
+            assertThat(a.ready()).isFalse();
+            assertThat(a.reason()).contains(reason).contains("bad-" + kind + ".jar");
+            assertThatThrownBy(() -> registry.make("bad/thing")).isInstanceOf(EnvUnavailableException.class)
+                    .hasMessageContaining(reason);
+            assertCoinWorks(registry);
+        }
+    }
+
+    @Test
+    void aServiceFileCanNameSeveralProvidersAndOnlyTheBrokenOnesAreLeftOut() throws Exception {
+        Path both = PluginJarTest.packJar(dir.resolve("both.jar"), classes, "org/example",
+                "org.example.bad.BadProviders$TasksThrow\norg.example.coin.CoinProvider  # the good one\n");
+        try (URLClassLoader loader = new URLClassLoader(new URL[] {both.toUri().toURL()},
+                BrokenPluginTest.class.getClassLoader());
+                EnvRegistry registry = EnvRegistry.discover(loader)) {
+            assertThat(registry.loadFailures()).extracting(PluginFailure::provider)
+                    .containsExactly("org.example.bad.BadProviders$TasksThrow");
+            assertThat(registry.source("coin")).contains("both.jar");
+            assertCoinWorks(registry);
+        }
+    }
+
+    @Test
+    void aBrokenAgentPluginIsLeftOutAndTheOthersWork() throws Exception {
+        Path agents = PluginJarTest.packJar(dir.resolve("bad-agents.jar"), classes, "org/example/bad",
+                AgentProvider.class, "org.example.bad.BadProviders$NamelessAgent\norg.example.bad.GoneAgent\n");
+        ClassLoader before = Thread.currentThread().getContextClassLoader();
+        try (URLClassLoader loader = new URLClassLoader(new URL[] {agents.toUri().toURL()},
+                BrokenPluginTest.class.getClassLoader())) {
+            Thread.currentThread().setContextClassLoader(loader);
+            Agents.Installed installed = Agents.discover();
+            assertThat(installed.providers()).extracting(AgentProvider::name).containsExactly("random");
+            assertThat(installed.failures()).extracting(PluginFailure::toString).hasSize(2)
+                    .anySatisfy(f -> assertThat(f).contains("NamelessAgent in bad-agents.jar")
+                            .contains("no name today"))
+                    .anySatisfy(f -> assertThat(f).contains("org.example.bad.GoneAgent in bad-agents.jar")
+                            .contains("the class is missing"));
+            assertThat(Agents.find("random").name()).isEqualTo("random");
+            assertThatThrownBy(() -> Agents.find("nameless")).isInstanceOf(TdmpcException.class)
+                    .hasMessageContaining("left out").hasMessageContaining("no name today");
+        } finally {
+            Thread.currentThread().setContextClassLoader(before);
+        }
+    }
+
+    @Test
+    void makeWithoutANameIsATypedError() throws Exception {
+        try (URLClassLoader loader = new URLClassLoader(new URL[] {coinJar.toUri().toURL()},
+                BrokenPluginTest.class.getClassLoader());
+                EnvRegistry registry = EnvRegistry.discover(loader)) {
+            assertThatThrownBy(() -> registry.make(null)).isInstanceOf(UnknownTaskException.class)
+                    .hasMessageContaining("tdmpc2j tasks list");
+            assertThatThrownBy(() -> registry.make(" ")).isInstanceOf(UnknownTaskException.class);
+            assertThatThrownBy(() -> registry.make("coin/guess", null)).isInstanceOf(TdmpcException.class)
+                    .hasMessageContaining("EnvOptions.defaults()");
+        }
+    }
+
+    private static void assertCoinWorks(EnvRegistry registry) {
+        assertThat(registry.provider("coin")).isPresent();
+        assertThat(registry.availability("coin/guess").ready()).isTrue();
+        try (Env env = registry.make("coin-guess")) {
+            env.reset(2);
+            assertThat(env.step(new float[] {0.5f}).reward()).isEqualTo(1.0);
+        }
+    }
+}

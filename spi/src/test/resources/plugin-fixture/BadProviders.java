@@ -1,0 +1,106 @@
+package org.example.bad;
+
+import io.github.tdmpc2j.spi.Availability;
+import io.github.tdmpc2j.spi.Box;
+import io.github.tdmpc2j.spi.Env;
+import io.github.tdmpc2j.spi.EnvOptions;
+import io.github.tdmpc2j.spi.EnvProvider;
+import io.github.tdmpc2j.spi.SuccessMetric;
+import io.github.tdmpc2j.spi.TaskSpec;
+import java.util.List;
+
+/** Broken third-party plug-ins, compiled and packed into jars by BrokenPluginTest: each fails in one way. */
+public final class BadProviders {
+    static final TaskSpec TASK = new TaskSpec("bad/thing", List.of(), Box.unbounded(1), Box.of(1, -1f, 1f), 5, 1,
+            SuccessMetric.RETURN, false);
+
+    private BadProviders() {
+    }
+
+    abstract static class Base implements EnvProvider {
+        public String domain() {
+            return "bad";
+        }
+
+        public List<TaskSpec> tasks() {
+            return List.of(TASK);
+        }
+
+        public Availability availability() {
+            return Availability.ok();
+        }
+
+        public Env create(TaskSpec task, EnvOptions options) {
+            throw new UnsupportedOperationException("never made");
+        }
+    }
+
+    public static final class NoDefaultConstructor extends Base {
+        public NoDefaultConstructor(int size) {
+        }
+    }
+
+    public static final class ConstructorThrows extends Base {
+        public ConstructorThrows() {
+            throw new IllegalStateException("no licence file");
+        }
+    }
+
+    public static final class DomainThrows extends Base {
+        public String domain() {
+            throw new IllegalStateException("domain exploded");
+        }
+    }
+
+    public static final class DomainNull extends Base {
+        public String domain() {
+            return null;
+        }
+    }
+
+    public static final class TasksThrow extends Base {
+        public List<TaskSpec> tasks() {
+            throw new IllegalStateException("tasks exploded");
+        }
+    }
+
+    public static final class TasksNull extends Base {
+        public List<TaskSpec> tasks() {
+            return null;
+        }
+    }
+
+    public static final class AvailabilityThrows extends Base {
+        public Availability availability() {
+            throw new IllegalStateException("availability exploded");
+        }
+    }
+
+    public static final class AvailabilityNull extends Base {
+        public Availability availability() {
+            return null;
+        }
+    }
+
+    /** An agent plug-in whose name() fails. */
+    public static final class NamelessAgent implements io.github.tdmpc2j.spi.agent.AgentProvider {
+        public String name() {
+            throw new IllegalStateException("no name today");
+        }
+
+        public io.github.tdmpc2j.spi.agent.Agent create(io.github.tdmpc2j.spi.agent.AgentContext context) {
+            throw new UnsupportedOperationException("never made");
+        }
+    }
+
+    /** Claims the coin plug-in's domain. */
+    public static final class CoinAgain extends Base {
+        public String domain() {
+            return "coin";
+        }
+
+        public List<TaskSpec> tasks() {
+            return List.of();
+        }
+    }
+}
