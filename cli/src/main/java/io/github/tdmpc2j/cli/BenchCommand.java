@@ -56,6 +56,9 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--preset", description = "agent preset (paper or cpu)")
     String preset;
 
+    @Option(names = "--device", description = "auto, cpu or gpu (default: the preset's)")
+    String device;
+
     @Option(names = "--set-param", description = "key=value for the agent, repeatable")
     List<String> params;
 
@@ -84,7 +87,7 @@ final class BenchCommand implements Callable<Integer> {
                 for (int s = 1; s <= seeds; s++) {
                     RunConfig cfg = new RunConfig(Map.of()).set("steps", steps).set("seed", s).set("agent", agent)
                             .set("eval_freq", evalEvery != null ? evalEvery : Math.max(1, steps / 10))
-                            .set("eval_episodes", evalEpisodes).set("preset", preset).pairs(params)
+                            .set("eval_episodes", evalEpisodes).set("preset", preset).set("device", device).pairs(params)
                             .set("task", task.id());
                     RunFolder run = RunFolder.create(dir.resolve("runs").resolve(task.id()).resolve("seed-" + s),
                             task.id(), s);
