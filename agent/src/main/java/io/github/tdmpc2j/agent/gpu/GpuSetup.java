@@ -32,9 +32,9 @@ public final class GpuSetup {
     private GpuSetup() {
     }
 
-    /** {@code $TDMPC2J_GPU_HOME}, default {@code ~/.cache/tdmpc2j/gpu}. */
+    /** {@code $TDMPC2J_GPU_HOME} (or {@code -Dtdmpc2j.gpu.home}), default {@code ~/.cache/tdmpc2j/gpu}. */
     public static Path home() {
-        String explicit = System.getenv("TDMPC2J_GPU_HOME");
+        String explicit = System.getProperty("tdmpc2j.gpu.home", System.getenv("TDMPC2J_GPU_HOME"));
         return explicit != null && !explicit.isBlank() ? Path.of(explicit)
                 : Path.of(System.getProperty("user.home"), ".cache", "tdmpc2j", "gpu");
     }

@@ -1,0 +1,78 @@
+package io.github.tdmpc2j.agent.gpu;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.github.tdmpc2j.agent.ConfigException;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * `setup gpu` on a machine that cannot finish it, and what it then tells the user; the runtime it records is what
+ * later commands select. Torch installs are folders laid out as pip lays out a {@code torch} package.
+ */
+class GpuSetupTest {
+    @TempDir
+    Path tmp;
+    private String torchChoice;
+
+    @BeforeEach
+    void isolate() {
+        torchChoice = System.getProperty("tdmpc2j.torch");
+        System.setProperty("tdmpc2j.gpu.home", tmp.resolve("gpu-home").toString());
+    }
+
+    @AfterEach
+    void restore() {
+        System.clearProperty("tdmpc2j.gpu.home");
+        System.setProperty("tdmpc2j.torch", torchChoice);
+    }
+
+    private Path torch(String version, String cuda) throws IOException {
+        Path dir = tmp.resolve("site-packages").resolve("torch");
+        Files.createDirectories(dir.resolve("lib"));
+        Files.writeString(dir.resolve("version.py"), "__version__ = '" + version + "'\ncuda = '" + cuda + "'\n");
+        Files.writeString(dir.resolve("lib").resolve("libtorch.so"), "");
+        Files.writeString(dir.resolve("lib").resolve("libtorch_cuda.so"), "");
+        return dir;
+    }
+
+    @Test
+    void withoutCudaHeadersTheRuntimeIsRecordedAndTheMissingExtensionExplained() throws IOException {
+        TorchInstall torch = TorchInstall.inspect(torch("2.7.1+cu126", "12.6"));
+        StringWriter text = new StringWriter();
+        GpuSetup.install(torch, new PrintWriter(text, true));
+        assertThat(text.toString()).contains("torch 2.7.1+cu126 (CUDA 12.6)").contains("pytorch-jni jar, cu128")
+                .contains("native extension NOT built").contains("no CUDA headers").contains("nvidia-cuda-nvcc")
+                .contains("runs eagerly");
+        assertThat(GpuSetup.nativeLibrary("2.7.1")).doesNotExist();
+        System.clearProperty("tdmpc2j.torch");
+        assertThat(GpuSetup.selected()).contains(torch);
+    }
+
+    @Test
+    void aTorchWithoutAJniIsRefusedBeforeAnythingIsWritten() throws IOException {
+        TorchInstall torch = TorchInstall.inspect(torch("2.11.0+cu130", "13.0"));
+        assertThatThrownBy(() -> GpuSetup.install(torch, new PrintWriter(new StringWriter())))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("2.11.0")
+                .hasMessageContaining("0.36.0-libdjl_torch.so");
+        assertThat(GpuSetup.home().resolve(GpuSetup.CONFIG)).doesNotExist();
+    }
+
+    @Test
+    void aRecordedTorchThatWasDeletedSaysHowToRecover() throws IOException {
+        Path home = GpuSetup.home();
+        Files.createDirectories(home);
+        Files.writeString(home.resolve(GpuSetup.CONFIG), "torch_dir=" + tmp.resolve("gone") + "\n");
+        System.clearProperty("tdmpc2j.torch");
+        assertThatThrownBy(GpuSetup::selected).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("is gone").hasMessageContaining("setup gpu");
+    }
+}
