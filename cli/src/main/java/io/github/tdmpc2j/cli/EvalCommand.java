@@ -5,12 +5,12 @@ import io.github.tdmpc2j.spi.EnvOptions;
 import io.github.tdmpc2j.spi.EnvRegistry;
 import io.github.tdmpc2j.spi.MultitaskEnv;
 import io.github.tdmpc2j.spi.TaskSpec;
-import io.github.tdmpc2j.spi.TdmpcException;
 import io.github.tdmpc2j.spi.agent.Agent;
 import io.github.tdmpc2j.spi.agent.AgentContext;
+import io.github.tdmpc2j.spi.agent.AgentProvider;
 import io.github.tdmpc2j.spi.agent.Agents;
+import io.github.tdmpc2j.spi.agent.CheckpointFolder;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,7 +24,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code tdmpc2j eval}: returns and success rates of a checkpoint, per task. */
-@Command(name = "eval", description = "Evaluate a checkpoint: mean return and success rate per task, as a table and CSV.")
+@Command(name = "eval", description = {"Evaluate a checkpoint: mean return and success rate per task, as a table and CSV.",
+        "The agent is made with the settings the checkpoint was trained with; its files are checked first."})
 final class EvalCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -52,15 +53,17 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "1000", description = "seed of the first episode (default ${DEFAULT-VALUE})")
     long seed;
 
-    @Option(names = "--csv", description = "CSV file (default: eval-results.csv in the checkpoint folder)")
+    @Option(names = "--csv", description = "CSV file (default: eval-results.csv beside the checkpoint folder, in the run folder "
+            + "for a run's checkpoint/)")
     Path csv;
 
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        if (!Files.isDirectory(checkpoint)) {
-            throw new TdmpcException("no checkpoint folder at " + checkpoint);
-        }
+        CheckpointFolder.Manifest saved = CheckpointFolder.open(checkpoint);
+        AgentProvider provider = Agents.find(agent);
+        // the agent is made with the checkpoint's own settings (preset, model size, ...)
+        Map<String, String> params = provider.checkpointParams(saved.dir());
         try (EnvRegistry registry = EnvRegistry.discover()) {
             List<String> ids = target.task != null ? List.of(registry.resolve(target.task).id())
                     : registry.taskSet(target.set);
@@ -69,13 +72,13 @@ final class EvalCommand implements Callable<Integer> {
                 for (String id : ids) {
                     envs.add(registry.make(id, EnvOptions.seeded(seed)));
                 }
-                AgentContext context = ids.size() == 1 ? AgentContext.single(envs.get(0).spec(), Map.of(), seed)
-                        : AgentContext.multitask(new MultitaskEnv(envs), Map.of(), seed);
+                AgentContext context = ids.size() == 1 ? AgentContext.single(envs.get(0).spec(), params, seed)
+                        : AgentContext.multitask(new MultitaskEnv(envs), params, seed);
                 int pad = context.observationSize();
-                Path csvFile = csv != null ? csv : checkpoint.resolve("eval-results.csv");
-                try (Agent a = Agents.find(agent).create(context);
+                Path csvFile = csv != null ? csv : checkpoint.toAbsolutePath().resolveSibling("eval-results.csv");
+                try (Agent a = provider.create(context);
                         CsvLog log = new CsvLog(csvFile, List.of("task", "episodes", "mean_return", "success_rate"))) {
-                    a.load(checkpoint);
+                    a.readState(saved.dir());
                     out.printf("%-40s %8s %12s %8s%n", "TASK", "EPISODES", "RETURN", "SUCCESS");
                     for (int t = 0; t < envs.size(); t++) {
                         TaskSpec s = envs.get(t).spec();
