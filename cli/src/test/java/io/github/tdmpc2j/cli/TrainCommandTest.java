@@ -7,11 +7,15 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 class TrainCommandTest {
     @Test
@@ -89,6 +93,50 @@ class TrainCommandTest {
         assertThat(CheckpointFolder.open(checkpoint).step()).isEqualTo(800);
         assertThat(CsvLog.read(run.resolve("eval.csv"))).extracting(row -> row[0])
                 .containsExactly("0", "400", "600", "800");
+    }
+
+    /**
+     * The real writer, `tdmpc2j train --resume` in a child JVM, halted (as by kill -9) at each stage of its first
+     * save (step 600): what is left is the whole checkpoint of step 400 or the whole one of step 600, and the next
+     * --resume continues from it.
+     */
+    @ParameterizedTest
+    @EnumSource(CheckpointFolder.Stage.class)
+    void aTrainingKilledWhileSavingResumesFromAWholeCheckpoint(CheckpointFolder.Stage stage, @TempDir Path dir)
+            throws Exception {
+        Path run = dir.resolve("run");
+        Path checkpoint = run.resolve("checkpoint");
+        assertThat(TasksCommandTest.run("train", "--task", "pendulum-v1", "--agent", "random", "--steps", "400",
+                "--eval-every", "300", "--eval-episodes", "1", "--out", run.toString(), "--progress", "log").exit())
+                .isZero();
+        String[] resume = {"train", "--task", "pendulum-v1", "--agent", "random", "--steps", "800", "--eval-every",
+            "300", "--eval-episodes", "1", "--out", run.toString(), "--progress", "log", "--resume"};
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
+                .toString(), "-cp", System.getProperty("java.class.path"),
+                "-D" + CheckpointFolder.HALT_PROPERTY + "=" + stage.name(), Main.class.getName()));
+        command.addAll(List.of(resume));
+        Process child = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(child.getInputStream().readAllBytes());
+        assertThat(child.waitFor(120, TimeUnit.SECONDS)).isTrue();
+        assertThat(child.exitValue()).as(output).isEqualTo(CheckpointFolder.HALT_STATUS);
+        assertThat(output).contains("eval at step 600").doesNotContain("done:");
+
+        long expected = stage == CheckpointFolder.Stage.NEW_IN_PLACE ? 600 : 400;
+        CheckpointFolder.Manifest whole = CheckpointFolder.open(checkpoint);
+        assertThat(whole.step()).isEqualTo(expected);
+        assertThat(Files.readString(whole.dir().resolve("random-agent.properties"))).contains("steps=" + expected);
+        assertThat(Files.readString(whole.dir().resolve(RunFolder.STATE))).contains("step=" + expected);
+
+        TasksCommandTest.Run again = TasksCommandTest.run(resume);
+        assertThat(again.exit()).as(again.err()).isZero();
+        assertThat(again.out()).contains("at step " + expected).contains("done: 800 steps");
+        try (Stream<Path> s = Files.list(run)) {
+            assertThat(s.map(p -> p.getFileName().toString())).as("no stale folders left")
+                    .noneMatch(n -> n.startsWith("checkpoint."));
+        }
+        // (a run resumed at a multiple of --eval-every evaluates that step again: a second row for 600 then)
+        assertThat(CsvLog.read(run.resolve("eval.csv"))).extracting(row -> row[0])
+                .containsSubsequence("0", "400", "600", "800").endsWith("800");
     }
 
     private static void copyTree(Path from, Path to) throws IOException {
