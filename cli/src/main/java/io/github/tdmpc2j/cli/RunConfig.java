@@ -105,7 +105,6 @@ final class RunConfig {
         }
     }
 
-    /** Everything that is not a trainer key: the agent's parameters. */
     /**
      * A resumed run keeps the settings its checkpoint was saved with ({@code saved}, from the agent's provider);
      * settings given again change only what they name, except the two that pick the model, which must agree.
@@ -122,6 +121,7 @@ final class RunConfig {
         return this;
     }
 
+    /** Everything that is not a trainer key: the agent's parameters. */
     Map<String, String> agentParams() {
         Map<String, String> p = new LinkedHashMap<>();
         values.forEach((k, v) -> {
