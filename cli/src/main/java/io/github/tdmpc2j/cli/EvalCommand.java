@@ -24,7 +24,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code tdmpc2j eval}: returns and success rates of a checkpoint, per task. */
-@Command(name = "eval", description = {"Evaluate a checkpoint: mean return and success rate per task, as a table and CSV.",
+@Command(name = "eval", description = {
+        "Evaluate a checkpoint: mean return and success rate per task, as a table and CSV.",
         "The agent is made with the settings the checkpoint was trained with; its files are checked first."})
 final class EvalCommand implements Callable<Integer> {
     @Spec
@@ -53,8 +54,8 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "1000", description = "seed of the first episode (default ${DEFAULT-VALUE})")
     long seed;
 
-    @Option(names = "--csv", description = "CSV file (default: eval-results.csv beside the checkpoint folder, in the run folder "
-            + "for a run's checkpoint/)")
+    @Option(names = "--csv", description = "CSV file (default: eval-results.csv beside the checkpoint folder, in the "
+            + "run folder for a run's checkpoint/)")
     Path csv;
 
     @Override

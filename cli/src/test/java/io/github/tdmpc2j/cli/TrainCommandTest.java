@@ -59,7 +59,8 @@ class TrainCommandTest {
         String[] resume = {"train", "--task", "pendulum-v1", "--agent", "random", "--steps", "800", "--eval-every",
             "300", "--eval-episodes", "1", "--out", run.toString(), "--progress", "log", "--resume"};
         assertThat(TasksCommandTest.run(resume).exit()).isZero();
-        assertThat(CsvLog.read(run.resolve("eval.csv"))).extracting(row -> row[0]).containsExactly("0", "400", "600", "800");
+        assertThat(CsvLog.read(run.resolve("eval.csv"))).extracting(row -> row[0])
+                .containsExactly("0", "400", "600", "800");
         Path at800 = dir.resolve("at800");
         copyTree(checkpoint, at800);
 

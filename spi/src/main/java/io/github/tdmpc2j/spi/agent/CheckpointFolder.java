@@ -179,9 +179,10 @@ public final class CheckpointFolder {
                             + "(step " + step + ") is incomplete; use another one");
                 }
                 if (Files.size(f) != Long.parseLong(bytes) || !sha.equals(sha256(f, false))) {
-                    throw new CheckpointException(f + " does not match the checksum in " + MANIFEST + ": it was changed "
-                            + "or damaged after the checkpoint (step " + step + ") was written, by a bit flip or a "
-                            + "file copied in from another checkpoint. Restore the file, or use another checkpoint.");
+                    throw new CheckpointException(f + " does not match the checksum in " + MANIFEST + ": it was "
+                            + "changed or damaged after the checkpoint (step " + step + ") was written, by a bit flip "
+                            + "or a file copied in from another checkpoint. Restore the file, or use another "
+                            + "checkpoint.");
                 }
             } catch (IOException | NumberFormatException e) {
                 throw new CheckpointException("cannot check " + f + ": " + e.getMessage(), e);
