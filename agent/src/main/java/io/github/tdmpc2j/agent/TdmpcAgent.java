@@ -11,12 +11,14 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import io.github.tdmpc2j.agent.checkpoint.Checkpoint;
 import io.github.tdmpc2j.agent.gpu.TorchNative;
+import io.github.tdmpc2j.agent.checkpoint.SafeTensors;
 import io.github.tdmpc2j.agent.nn.ParamStore;
 import io.github.tdmpc2j.agent.nn.Scalars;
 import io.github.tdmpc2j.spi.InvalidActionException;
 import io.github.tdmpc2j.spi.TaskSpec;
 import io.github.tdmpc2j.spi.agent.Agent;
 import io.github.tdmpc2j.spi.agent.AgentContext;
+import io.github.tdmpc2j.spi.agent.CheckpointException;
 import io.github.tdmpc2j.spi.agent.Episode;
 import io.github.tdmpc2j.spi.agent.OfflineLearner;
 import io.github.tdmpc2j.spi.agent.Transition;
@@ -497,8 +499,9 @@ public final class TdmpcAgent implements Agent, OfflineLearner {
         return steps;
     }
 
+    /** Weights, optimiser state, counters and the replay buffer, into a new checkpoint folder. */
     @Override
-    public void save(Path dir) {
+    public void writeState(Path dir) {
         checkOpen();
         Map<String, String> meta = new LinkedHashMap<>();
         meta.put("steps", Long.toString(steps));
@@ -506,12 +509,12 @@ public final class TdmpcAgent implements Agent, OfflineLearner {
         meta.put("pi_optim_steps", Long.toString(piOptim.steps()));
         meta.put("scale", Float.toString(scale.value()));
         Checkpoint.save(dir, store, meta, cfg, context);
-        io.github.tdmpc2j.agent.checkpoint.SafeTensors.write(dir.resolve(BUFFER_FILE), buffer.export(),
-                Map.of("steps", Long.toString(steps)));
+        SafeTensors.write(dir.resolve(BUFFER_FILE), buffer.export(), Map.of("steps", Long.toString(steps)));
     }
 
+    /** Restores a verified checkpoint folder: the weights and counters, and the replay buffer when it was saved. */
     @Override
-    public void load(Path dir) {
+    public void readState(Path dir) {
         checkOpen();
         Map<String, String> meta = Checkpoint.load(dir, store, cfg, context);
         steps = Long.parseLong(meta.get("steps"));
@@ -519,14 +522,13 @@ public final class TdmpcAgent implements Agent, OfflineLearner {
         piOptim.setSteps(Long.parseLong(meta.get("pi_optim_steps")));
         scale.set(Float.parseFloat(meta.get("scale")));
         firstStep = true;
-        java.nio.file.Path bufferFile = dir.resolve(BUFFER_FILE);
+        Path bufferFile = dir.resolve(BUFFER_FILE);
         if (java.nio.file.Files.isRegularFile(bufferFile)) {
             try {
-                buffer.restore(io.github.tdmpc2j.agent.checkpoint.SafeTensors.read(bufferFile, new LinkedHashMap<>()));
+                buffer.restore(SafeTensors.read(bufferFile, new LinkedHashMap<>()));
             } catch (RuntimeException e) {
-                throw new io.github.tdmpc2j.agent.checkpoint.CheckpointException(bufferFile
-                        + " (the replay buffer) cannot be read: " + e.getMessage()
-                        + "; delete it to resume with an empty buffer");
+                throw new CheckpointException(bufferFile + " (the replay buffer) cannot be read: " + e.getMessage()
+                        + "; the checkpoint is damaged, use another one", e);
             }
         }
     }

@@ -1,8 +1,11 @@
 package io.github.tdmpc2j.agent;
 
+import io.github.tdmpc2j.agent.checkpoint.Checkpoint;
 import io.github.tdmpc2j.spi.agent.Agent;
 import io.github.tdmpc2j.spi.agent.AgentContext;
 import io.github.tdmpc2j.spi.agent.AgentProvider;
+import java.nio.file.Path;
+import java.util.Map;
 
 /** The {@code tdmpc2} agent plug-in. */
 public final class TdmpcAgentProvider implements AgentProvider {
@@ -20,5 +23,11 @@ public final class TdmpcAgentProvider implements AgentProvider {
     @Override
     public Agent create(AgentContext context) {
         return new TdmpcAgent(context);
+    }
+
+    /** The resolved configuration in the checkpoint's {@code tdmpc2.json}, without the device. */
+    @Override
+    public Map<String, String> checkpointParams(Path dir) {
+        return Checkpoint.savedParams(dir);
     }
 }

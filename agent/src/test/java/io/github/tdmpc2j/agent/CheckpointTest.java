@@ -5,7 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.github.tdmpc2j.agent.checkpoint.Checkpoint;
-import io.github.tdmpc2j.agent.checkpoint.CheckpointException;
+import io.github.tdmpc2j.spi.agent.CheckpointException;
+import io.github.tdmpc2j.spi.agent.CheckpointFolder;
 import io.github.tdmpc2j.spi.agent.Transition;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -41,6 +42,7 @@ class CheckpointTest {
                 AgentTestSupport.single(5, 2, TdmpcAgentTest.SMALL))) {
             a.save(dir);
             assertThat(dir.resolve(Checkpoint.TENSORS)).exists();
+            assertThat(dir.resolve(CheckpointFolder.MANIFEST)).exists();
             assertThat(dir.resolve(Checkpoint.CONFIG)).exists();
             // created with the user's umask, as any new file, not owner-only
             var umaskMode = Files.getPosixFilePermissions(Files.createFile(
@@ -95,20 +97,62 @@ class CheckpointTest {
             byte[] all = Files.readAllBytes(file);
             Files.write(file, java.util.Arrays.copyOf(all, all.length / 2));
             assertThatThrownBy(() -> a.load(dir)).isInstanceOf(CheckpointException.class)
+                    .hasMessageContaining("does not match the checksum");
+            // the file format's own checks, below the manifest
+            assertThatThrownBy(() -> a.readState(dir)).isInstanceOf(CheckpointException.class)
                     .hasMessageContaining("truncated");
             Files.write(file, new byte[] {1, 2, 3});
-            assertThatThrownBy(() -> a.load(dir)).isInstanceOf(CheckpointException.class);
+            assertThatThrownBy(() -> a.readState(dir)).isInstanceOf(CheckpointException.class);
             byte[] garbage = all.clone();
             for (int i = 8; i < 40; i++) {
                 garbage[i] = '#';
             }
             Files.write(file, garbage);
-            assertThatThrownBy(() -> a.load(dir)).isInstanceOf(CheckpointException.class)
+            assertThatThrownBy(() -> a.readState(dir)).isInstanceOf(CheckpointException.class)
                     .hasMessageContaining("JSON");
             Files.writeString(dir.resolve(Checkpoint.CONFIG), "{not json", StandardCharsets.UTF_8);
-            assertThatThrownBy(() -> a.load(dir)).isInstanceOf(CheckpointException.class);
+            assertThatThrownBy(() -> a.readState(dir)).isInstanceOf(CheckpointException.class);
             assertThatThrownBy(() -> a.load(dir.resolve("missing"))).isInstanceOf(CheckpointException.class)
-                    .hasMessageContaining("checkpoint directory");
+                    .hasMessageContaining("no checkpoint folder");
+        }
+    }
+
+    @Test
+    void aBitFlipInTheWeightsIsRefused() throws IOException {
+        try (TdmpcAgent a = trained(TdmpcAgentTest.SMALL); TdmpcAgent b = new TdmpcAgent(
+                AgentTestSupport.single(5, 2, TdmpcAgentTest.SMALL))) {
+            a.save(dir);
+            Path file = dir.resolve(Checkpoint.TENSORS);
+            byte[] all = Files.readAllBytes(file);
+            all[all.length - 4001] ^= 0x04;   // a bit of one float in the data section: still a well-formed file
+            Files.write(file, all);
+            assertThatThrownBy(() -> b.load(dir)).isInstanceOf(CheckpointException.class)
+                    .hasMessageContaining(file + " does not match the checksum")
+                    .hasMessageContaining("use another checkpoint");
+            assertThat(b.steps()).as("nothing was loaded").isZero();
+            // what loading did before checkpoints had checksums: the file format alone takes the flipped bit
+            b.readState(dir);
+            assertThat(b.store().all().keySet()).anyMatch(name -> !java.util.Arrays.equals(
+                    b.store().get(name).toFloatArray(), a.store().get(name).toFloatArray()));
+        }
+    }
+
+    @Test
+    void theCheckpointRecordsTheSettingsThatMakeAnAgentToLoadIt() {
+        try (TdmpcAgent a = trained(TdmpcAgentTest.SMALL)) {
+            a.save(dir);
+        }
+        Map<String, String> params = new TdmpcAgentProvider().checkpointParams(dir);
+        assertThat(params).containsEntry("preset", "cpu").containsEntry("model_size", "1")
+                .containsEntry("latent_dim", "32").containsEntry("batch_size", "16").doesNotContainKey("device");
+        try (TdmpcAgent plain = new TdmpcAgent(AgentTestSupport.single(5, 2, Map.of()))) {
+            assertThatThrownBy(() -> plain.load(dir)).isInstanceOf(CheckpointException.class)
+                    .hasMessageContaining("model_size=1");
+        }
+        try (TdmpcAgent rebuilt = new TdmpcAgent(AgentTestSupport.single(5, 2, params))) {
+            rebuilt.load(dir);
+            assertThat(rebuilt.steps()).isEqualTo(26);
+            assertThat(rebuilt.config()).isEqualTo(TdmpcConfig.from(TdmpcAgentTest.SMALL));
         }
     }
 

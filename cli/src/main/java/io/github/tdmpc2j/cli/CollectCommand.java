@@ -7,8 +7,8 @@ import io.github.tdmpc2j.spi.TdmpcException;
 import io.github.tdmpc2j.spi.agent.Agent;
 import io.github.tdmpc2j.spi.agent.AgentProvider;
 import io.github.tdmpc2j.spi.agent.Agents;
+import io.github.tdmpc2j.spi.agent.CheckpointFolder;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -54,6 +54,9 @@ final class CollectCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "1", description = "base seed (default ${DEFAULT-VALUE})")
     long seed;
 
+    @Option(names = "--device", description = "auto, cpu or gpu for a checkpoint policy (default: the checkpoint's)")
+    String device;
+
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
@@ -65,16 +68,28 @@ final class CollectCommand implements Callable<Integer> {
             Collector collector = new Collector(registry, ids, policy);
             AgentProvider provider = Agents.find(policy.equals("random") ? "random" : agent);
             Path checkpoint = policy.equals("random") ? null : Path.of(policy);
-            if (checkpoint != null && !Files.isDirectory(checkpoint)) {
+            if (checkpoint != null && !CheckpointFolder.exists(checkpoint)) {
                 throw new TdmpcException("--policy " + policy + " is neither 'random' nor a checkpoint folder");
+            }
+            // a checkpoint policy: its files checked once, the agent made with the checkpoint's own settings
+            Path saved = checkpoint == null ? null : CheckpointFolder.open(checkpoint).dir();
+            Map<String, String> params = new java.util.HashMap<>(saved == null ? Map.of()
+                    : provider.checkpointParams(saved));
+            if (device != null && saved != null) {
+                params.put("device", device);
             }
             AtomicInteger done = new AtomicInteger();
             long start = System.nanoTime();
             int total = ids.size() * episodes;
             int written = collector.collect(dataset, episodes, workers, seed, w -> {
-                Agent a = provider.create(collector.agentContext(Map.of(), seed + w));
-                if (checkpoint != null) {
-                    a.load(checkpoint);
+                Agent a = provider.create(collector.agentContext(params, seed + w));
+                if (saved != null) {
+                    try {
+                        a.readState(saved);
+                    } catch (RuntimeException e) {
+                        a.close();
+                        throw e;
+                    }
                 }
                 return a;
             }, (task, k, episode) -> {

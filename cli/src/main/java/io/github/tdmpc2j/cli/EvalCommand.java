@@ -8,9 +8,10 @@ import io.github.tdmpc2j.spi.TaskSpec;
 import io.github.tdmpc2j.spi.TdmpcException;
 import io.github.tdmpc2j.spi.agent.Agent;
 import io.github.tdmpc2j.spi.agent.AgentContext;
+import io.github.tdmpc2j.spi.agent.AgentProvider;
 import io.github.tdmpc2j.spi.agent.Agents;
+import io.github.tdmpc2j.spi.agent.CheckpointFolder;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,7 +25,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code tdmpc2j eval}: returns and success rates of a checkpoint, per task. */
-@Command(name = "eval", description = "Evaluate a checkpoint: mean return and success rate per task, as a table and CSV.")
+@Command(name = "eval", description = {
+        "Evaluate a checkpoint: mean return and success rate per task, as a table and CSV.",
+        "The agent is made with the settings the checkpoint was trained with; its files are checked first."})
 final class EvalCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -52,8 +55,12 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "1000", description = "seed of the first episode (default ${DEFAULT-VALUE})")
     long seed;
 
-    @Option(names = "--csv", description = "CSV file (default: eval-results.csv in the checkpoint folder)")
+    @Option(names = "--csv", description = "CSV file (default: eval-results.csv beside the checkpoint folder, in the "
+            + "run folder for a run's checkpoint/)")
     Path csv;
+
+    @Option(names = "--device", description = "auto, cpu or gpu (default: the checkpoint's)")
+    String device;
 
     @Override
     public Integer call() {
@@ -61,8 +68,12 @@ final class EvalCommand implements Callable<Integer> {
         if (episodes <= 0) {
             throw new TdmpcException("--episodes must be positive, got " + episodes);
         }
-        if (!Files.isDirectory(checkpoint)) {
-            throw new TdmpcException("no checkpoint folder at " + checkpoint);
+        CheckpointFolder.Manifest saved = CheckpointFolder.open(checkpoint);
+        AgentProvider provider = Agents.find(agent);
+        // the agent is made with the checkpoint's own settings (preset, model size, ...)
+        Map<String, String> params = new java.util.HashMap<>(provider.checkpointParams(saved.dir()));
+        if (device != null) {
+            params.put("device", device); // a checkpoint trained on a GPU evaluates on a CPU, and back
         }
         try (EnvRegistry registry = EnvRegistry.discover()) {
             List<String> ids = target.task != null ? List.of(registry.resolve(target.task).id())
@@ -72,12 +83,12 @@ final class EvalCommand implements Callable<Integer> {
                 for (String id : ids) {
                     envs.add(registry.make(id, EnvOptions.seeded(seed)));
                 }
-                AgentContext context = ids.size() == 1 ? AgentContext.single(envs.get(0).spec(), Map.of(), seed)
-                        : AgentContext.multitask(new MultitaskEnv(envs), Map.of(), seed);
+                AgentContext context = ids.size() == 1 ? AgentContext.single(envs.get(0).spec(), params, seed)
+                        : AgentContext.multitask(new MultitaskEnv(envs), params, seed);
                 int pad = context.observationSize();
-                Path csvFile = csv != null ? csv : checkpoint.resolve("eval-results.csv");
-                try (Agent a = Agents.find(agent).create(context)) {
-                    a.load(checkpoint); // before the results file exists: a failed load leaves none
+                Path csvFile = csv != null ? csv : checkpoint.toAbsolutePath().resolveSibling("eval-results.csv");
+                try (Agent a = provider.create(context)) {
+                    a.readState(saved.dir()); // before the results file exists: a failed load leaves none
                     try (CsvLog log = new CsvLog(csvFile, List.of("task", "episodes", "mean_return", "success_rate"))) {
                         out.printf("%-40s %8s %12s %8s%n", "TASK", "EPISODES", "RETURN", "SUCCESS");
                         for (int t = 0; t < envs.size(); t++) {

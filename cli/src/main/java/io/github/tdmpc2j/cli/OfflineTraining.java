@@ -46,6 +46,10 @@ final class OfflineTraining {
         cfg.set("task", name);
         RunFolder run = resume ? RunFolder.resume(out, name, seed) : RunFolder.create(out, name, seed);
         AgentProvider provider = Agents.find(cfg.get("agent"));
+        RunFolder.Restored restored = resume ? run.openCheckpoint() : null;
+        if (restored != null) {
+            cfg.keepCheckpointSettings(provider.checkpointParams(restored.dir()), run.checkpoint());
+        }
         List<TaskSpec> specs = ids.stream().map(registry::resolve).toList();
         AgentContext context = new AgentContext(specs, index.observationSize(), index.actionSize(),
                 index.actionMasks(), cfg.agentParams(), seed);
@@ -64,9 +68,9 @@ final class OfflineTraining {
             episodes.forEach(learner::addEpisode);
             long step = 0;
             double prior = 0;
-            if (resume) {
-                agent.load(run.checkpoint());
-                RunFolder.State state = run.loadState();
+            if (restored != null) {
+                agent.readState(restored.dir());
+                RunFolder.State state = restored.state();
                 step = state.step();
                 prior = state.seconds();
                 RunFolder.truncateAfter(run.evalCsv(), step);
@@ -94,8 +98,7 @@ final class OfflineTraining {
                         bar.println(line.toString());
                         CurvePlot.write(run.curve(), provider.name() + " offline on " + name, "updates",
                                 "evaluation return", curves);
-                        agent.save(run.checkpoint());
-                        run.saveState(new RunFolder.State(step, 0, elapsed));
+                        run.saveCheckpoint(agent, new RunFolder.State(step, 0, elapsed));
                     }
                     if (step >= total) {
                         break;

@@ -68,13 +68,17 @@ final class OnlineRun {
             throw new TdmpcException("time_limit (minutes of wall time) must be positive, got " + cfg.get("time_limit"));
         }
         AgentProvider provider = Agents.find(cfg.get("agent"));
+        RunFolder.Restored restored = resume ? run.openCheckpoint() : null;
+        if (restored != null) {
+            cfg.keepCheckpointSettings(provider.checkpointParams(restored.dir()), run.checkpoint());
+        }
         try (Env env = registry.make(taskSpec.id(), EnvOptions.seeded(seedValue));
                 Env evalEnv = registry.make(taskSpec.id(), EnvOptions.seeded(seedValue + 1));
                 Agent agent = provider.create(AgentContext.single(env.spec(), cfg.agentParams(), seedValue))) {
             RunFolder.State state = new RunFolder.State(0, 0, 0);
-            if (resume) {
-                agent.load(run.checkpoint());
-                state = run.loadState();
+            if (restored != null) {
+                agent.readState(restored.dir());
+                state = restored.state();
                 RunFolder.truncateAfter(run.trainCsv(), state.step());
                 RunFolder.truncateAfter(run.evalCsv(), state.step());
                 console.printf("resuming %s at step %d%n", run.dir(), state.step());
@@ -148,8 +152,7 @@ final class OnlineRun {
                                 new CurvePlot.Point(xEnd, random.meanReturn())));
                         CurvePlot.write(run.curve(), provider.name() + " on " + taskSpec.id(), "agent steps",
                                 "episode return", series);
-                        agent.save(run.checkpoint());
-                        run.saveState(new RunFolder.State(step, episode, elapsed));
+                        run.saveCheckpoint(agent, new RunFolder.State(step, episode, elapsed));
                         evalDue = false;
                     }
                     if (step >= total || outOfTime) {

@@ -105,6 +105,22 @@ final class RunConfig {
         }
     }
 
+    /**
+     * A resumed run keeps the settings its checkpoint was saved with ({@code saved}, from the agent's provider);
+     * settings given again change only what they name, except the two that pick the model, which must agree.
+     */
+    RunConfig keepCheckpointSettings(Map<String, String> saved, Path checkpoint) {
+        for (String key : List.of("preset", "model_size")) {
+            if (values.containsKey(key) && saved.containsKey(key) && !values.get(key).equals(saved.get(key))) {
+                throw new TdmpcException("the checkpoint in " + checkpoint + " was trained with " + key + "="
+                        + saved.get(key) + ", not " + values.get(key) + "; --resume keeps the checkpoint's settings, "
+                        + "so leave out the " + key + " option (or start a new run without --resume)");
+            }
+        }
+        saved.forEach(values::putIfAbsent);
+        return this;
+    }
+
     /** Everything that is not a trainer key: the agent's parameters. */
     Map<String, String> agentParams() {
         Map<String, String> p = new LinkedHashMap<>();

@@ -1,7 +1,10 @@
 package io.github.tdmpc2j.cli;
 
 import io.github.tdmpc2j.spi.TdmpcException;
+import io.github.tdmpc2j.spi.agent.Agent;
 import io.github.tdmpc2j.spi.io.AtomicWrites;
+import io.github.tdmpc2j.spi.agent.CheckpointException;
+import io.github.tdmpc2j.spi.agent.CheckpointFolder;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -16,8 +19,9 @@ import java.util.stream.Stream;
 
 /**
  * A training run's folder: {@code config.yaml}, {@code train.csv}, {@code eval.csv}, {@code curve.png} and
- * {@code checkpoint/} (the agent's files plus {@code trainer.properties}, the loop's position). By default
- * {@code runs/TASK/SEED/TIMESTAMP}.
+ * {@code checkpoint/}: the agent's files plus {@code trainer.properties} (the loop's position), written as one
+ * unit with a manifest of checksums ({@link CheckpointFolder}), so a resumed run gets them all from the same
+ * step or a clear refusal. By default {@code runs/TASK/SEED/TIMESTAMP}.
  */
 record RunFolder(Path dir) {
     static final String STATE = "trainer.properties";
@@ -40,7 +44,7 @@ record RunFolder(Path dir) {
         if (dir == null) {
             Path parent = Path.of("runs", task, Long.toString(seed));
             try (Stream<Path> runs = Files.isDirectory(parent) ? Files.list(parent) : Stream.empty()) {
-                dir = runs.filter(p -> Files.isRegularFile(p.resolve("checkpoint").resolve(STATE)))
+                dir = runs.filter(p -> CheckpointFolder.exists(p.resolve("checkpoint")))
                         .max(Comparator.comparing(Path::getFileName)).orElse(null);
             } catch (IOException e) {
                 throw new TdmpcException("cannot look for runs in " + parent + ": " + e.getMessage(), e);
@@ -50,8 +54,8 @@ record RunFolder(Path dir) {
                         + "; name the run folder with --out, or start without --resume");
             }
         }
-        if (!Files.isRegularFile(dir.resolve("checkpoint").resolve(STATE))) {
-            throw new TdmpcException(dir + " has no checkpoint to resume from (no checkpoint/" + STATE + ")");
+        if (!CheckpointFolder.exists(dir.resolve("checkpoint"))) {
+            throw new TdmpcException(dir + " has no checkpoint to resume from (no checkpoint/ folder)");
         }
         return new RunFolder(dir);
     }
@@ -80,34 +84,56 @@ record RunFolder(Path dir) {
     record State(long step, long episode, double seconds) {
     }
 
-    void saveState(State s) {
-        Properties p = new Properties();
-        p.setProperty("step", Long.toString(s.step()));
-        p.setProperty("episode", Long.toString(s.episode()));
-        p.setProperty("seconds", Double.toString(s.seconds()));
-        try {
-            Files.createDirectories(checkpoint());
-            Path tmp = AtomicWrites.tempFileFor(checkpoint().resolve(STATE));
-            try (var w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
-                p.store(w, "tdmpc2j training loop position");
-            }
-            Files.move(tmp, checkpoint().resolve(STATE), StandardCopyOption.ATOMIC_MOVE,
-                    StandardCopyOption.REPLACE_EXISTING);
-        } catch (IOException e) {
-            throw new TdmpcException("cannot save the trainer state in " + checkpoint() + ": " + e.getMessage(), e);
-        }
+    /** A verified checkpoint to resume from: the folder to read the agent from, and the loop's position. */
+    record Restored(Path dir, State state) {
     }
 
-    State loadState() {
+    /** Saves the agent and the loop's position as one checkpoint, replacing the previous one. */
+    void saveCheckpoint(Agent agent, State s) {
+        CheckpointFolder.write(checkpoint(), s.step(), dir -> {
+            agent.writeState(dir);
+            Properties p = new Properties();
+            p.setProperty("step", Long.toString(s.step()));
+            p.setProperty("episode", Long.toString(s.episode()));
+            p.setProperty("seconds", Double.toString(s.seconds()));
+            try (var w = Files.newBufferedWriter(dir.resolve(STATE), StandardCharsets.UTF_8)) {
+                p.store(w, "tdmpc2j training loop position");
+            }
+        });
+    }
+
+    /**
+     * The checkpoint to resume from: first puts right what a save killed half way left behind, then checks that
+     * every file is the one written with the others (a mixed, partial or damaged checkpoint is refused).
+     */
+    Restored openCheckpoint() {
+        CheckpointFolder.Manifest m;
+        try {
+            CheckpointFolder.recover(checkpoint());
+            m = CheckpointFolder.open(checkpoint());
+        } catch (CheckpointException e) {
+            throw new CheckpointException("cannot resume the run in " + dir + ": " + e.getMessage(), e);
+        }
+        if (!m.contains(STATE)) {
+            throw new CheckpointException(m.dir() + " holds no " + STATE + " (the training loop's position): it was "
+                    + "not saved by `tdmpc2j train`, so it cannot be resumed; evaluate it with `tdmpc2j eval`, or "
+                    + "start a new run");
+        }
+        Path file = m.dir().resolve(STATE);
         Properties p = new Properties();
-        Path file = checkpoint().resolve(STATE);
+        State s;
         try (var r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             p.load(r);
-            return new State(Long.parseLong(p.getProperty("step")), Long.parseLong(p.getProperty("episode")),
+            s = new State(Long.parseLong(p.getProperty("step")), Long.parseLong(p.getProperty("episode")),
                     Double.parseDouble(p.getProperty("seconds", "0")));
         } catch (IOException | RuntimeException e) {
-            throw new TdmpcException(file + " is damaged (" + e.getMessage() + "); start a new run", e);
+            throw new CheckpointException(file + " is damaged (" + e.getMessage() + "); start a new run", e);
         }
+        if (s.step() != m.step()) {
+            throw new CheckpointException(file + " says step " + s.step() + " but the checkpoint in " + m.dir()
+                    + " was saved at step " + m.step() + "; it is a mix of two checkpoints, start a new run");
+        }
+        return new Restored(m.dir(), s);
     }
 
     /** Drops CSV rows logged after the checkpoint a resumed run goes back to (their steps will be run again). */

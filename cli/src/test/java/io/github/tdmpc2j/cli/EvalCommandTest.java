@@ -18,13 +18,14 @@ class EvalCommandTest {
         try (EnvRegistry registry = EnvRegistry.discover();
                 Agent agent = Agents.find("random").create(AgentContext.single(
                         registry.resolve("classic/pendulum"), Map.of(), 0))) {
-            agent.save(dir);
+            agent.save(dir.resolve("checkpoint"));
         }
-        TasksCommandTest.Run r = TasksCommandTest.run("eval", "--checkpoint", dir.toString(), "--task", "pendulum-v1",
+        TasksCommandTest.Run r = TasksCommandTest.run("eval", "--checkpoint", dir.resolve("checkpoint").toString(),
+                "--task", "pendulum-v1",
                 "--agent", "random", "--episodes", "3");
         assertThat(r.exit()).as(r.err()).isZero();
         assertThat(r.out()).containsPattern("classic/pendulum\\s+3\\s+-\\d+\\.\\d\\s+-");
-        String csv = Files.readString(dir.resolve("eval-results.csv"));
+        String csv = Files.readString(dir.resolve("eval-results.csv"));   // beside the checkpoint folder
         assertThat(csv).startsWith("task,episodes,mean_return,success_rate\nclassic/pendulum,3,-");
     }
 

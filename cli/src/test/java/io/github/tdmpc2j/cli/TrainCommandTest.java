@@ -2,11 +2,20 @@ package io.github.tdmpc2j.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.tdmpc2j.spi.agent.CheckpointFolder;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 class TrainCommandTest {
     @Test
@@ -25,6 +34,8 @@ class TrainCommandTest {
         assertThat(Files.readString(run.resolve("config.yaml"))).contains("task: classic/pendulum")
                 .contains("note: first").contains("steps: 1000");
         assertThat(run.resolve("checkpoint").resolve(RunFolder.STATE)).exists();
+        assertThat(CheckpointFolder.open(run.resolve("checkpoint")).files()).containsOnlyKeys(RunFolder.STATE,
+                "random-agent.properties");
         // created with the user's umask, as any new file, not owner-only
         var umaskMode = Files.getPosixFilePermissions(Files.createFile(dir.resolve("umask-probe")));
         for (Path file : List.of(run.resolve("checkpoint").resolve(RunFolder.STATE), run.resolve("curve.png"),
@@ -40,6 +51,115 @@ class TrainCommandTest {
         List<String[]> evals = CsvLog.read(run.resolve("eval.csv"));
         assertThat(evals).extracting(row -> row[0]).containsExactly("0", "400", "800", "1000", "1200", "1400");
         assertThat(CsvLog.read(run.resolve("train.csv"))).hasSize(7);
+    }
+
+    @Test
+    void resumeRefusesAMixedOrPartialCheckpointAndRecoversFromAnInterruptedSave(@TempDir Path dir) throws Exception {
+        Path run = dir.resolve("run");
+        Path checkpoint = run.resolve("checkpoint");
+        String[] first = {"train", "--task", "pendulum-v1", "--agent", "random", "--steps", "400", "--eval-every",
+            "300", "--eval-episodes", "1", "--out", run.toString(), "--progress", "log"};
+        assertThat(TasksCommandTest.run(first).exit()).isZero();
+        Path at400 = dir.resolve("at400");
+        copyTree(checkpoint, at400);
+        String[] resume = {"train", "--task", "pendulum-v1", "--agent", "random", "--steps", "800", "--eval-every",
+            "300", "--eval-episodes", "1", "--out", run.toString(), "--progress", "log", "--resume"};
+        assertThat(TasksCommandTest.run(resume).exit()).isZero();
+        assertThat(CsvLog.read(run.resolve("eval.csv"))).extracting(row -> row[0])
+                .containsExactly("0", "400", "600", "800");
+        Path at800 = dir.resolve("at800");
+        copyTree(checkpoint, at800);
+
+        // the bug report's mix: the agent of step 800 with the trainer state of step 400
+        Files.copy(at400.resolve(RunFolder.STATE), checkpoint.resolve(RunFolder.STATE),
+                StandardCopyOption.REPLACE_EXISTING);
+        TasksCommandTest.Run mixed = TasksCommandTest.run(resume);
+        assertThat(mixed.exit()).isNotZero();
+        assertThat(mixed.err()).contains("cannot resume the run in " + run)
+                .contains(checkpoint.resolve(RunFolder.STATE) + " does not match the checksum");
+        assertThat(CsvLog.read(run.resolve("eval.csv"))).as("a refused resume changes no log").hasSize(4);
+
+        // a partial one: the manifest, written last, is missing
+        deleteTree(checkpoint);
+        copyTree(at800, checkpoint);
+        Files.delete(checkpoint.resolve(CheckpointFolder.MANIFEST));
+        TasksCommandTest.Run partial = TasksCommandTest.run(resume);
+        assertThat(partial.exit()).isNotZero();
+        assertThat(partial.err()).contains("has no " + CheckpointFolder.MANIFEST);
+
+        // a save killed between its two renames: checkpoint.old is the whole previous checkpoint, the new
+        // folder is a stale .tmp- one; resuming takes the previous checkpoint and removes both leftovers
+        deleteTree(checkpoint);
+        copyTree(at400, run.resolve("checkpoint.old"));
+        copyTree(at800, run.resolve("checkpoint.tmp-0123abcd"));
+        TasksCommandTest.Run recovered = TasksCommandTest.run(resume);
+        assertThat(recovered.exit()).as(recovered.err()).isZero();
+        assertThat(recovered.out()).contains("at step 400").contains("done: 800 steps");
+        assertThat(run.resolve("checkpoint.old")).doesNotExist();
+        assertThat(run.resolve("checkpoint.tmp-0123abcd")).doesNotExist();
+        assertThat(CheckpointFolder.open(checkpoint).step()).isEqualTo(800);
+        assertThat(CsvLog.read(run.resolve("eval.csv"))).extracting(row -> row[0])
+                .containsExactly("0", "400", "600", "800");
+    }
+
+    /**
+     * The real writer, `tdmpc2j train --resume` in a child JVM, halted (as by kill -9) at each stage of its first
+     * save (step 600): what is left is the whole checkpoint of step 400 or the whole one of step 600, and the next
+     * --resume continues from it.
+     */
+    @ParameterizedTest
+    @EnumSource(CheckpointFolder.Stage.class)
+    void aTrainingKilledWhileSavingResumesFromAWholeCheckpoint(CheckpointFolder.Stage stage, @TempDir Path dir)
+            throws Exception {
+        Path run = dir.resolve("run");
+        Path checkpoint = run.resolve("checkpoint");
+        assertThat(TasksCommandTest.run("train", "--task", "pendulum-v1", "--agent", "random", "--steps", "400",
+                "--eval-every", "300", "--eval-episodes", "1", "--out", run.toString(), "--progress", "log").exit())
+                .isZero();
+        String[] resume = {"train", "--task", "pendulum-v1", "--agent", "random", "--steps", "800", "--eval-every",
+            "300", "--eval-episodes", "1", "--out", run.toString(), "--progress", "log", "--resume"};
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
+                .toString(), "-cp", System.getProperty("java.class.path"),
+                "-D" + CheckpointFolder.HALT_PROPERTY + "=" + stage.name(), Main.class.getName()));
+        command.addAll(List.of(resume));
+        Process child = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(child.getInputStream().readAllBytes());
+        assertThat(child.waitFor(120, TimeUnit.SECONDS)).isTrue();
+        assertThat(child.exitValue()).as(output).isEqualTo(CheckpointFolder.HALT_STATUS);
+        assertThat(output).contains("eval at step 600").doesNotContain("done:");
+
+        long expected = stage == CheckpointFolder.Stage.NEW_IN_PLACE ? 600 : 400;
+        CheckpointFolder.Manifest whole = CheckpointFolder.open(checkpoint);
+        assertThat(whole.step()).isEqualTo(expected);
+        assertThat(Files.readString(whole.dir().resolve("random-agent.properties"))).contains("steps=" + expected);
+        assertThat(Files.readString(whole.dir().resolve(RunFolder.STATE))).contains("step=" + expected);
+
+        TasksCommandTest.Run again = TasksCommandTest.run(resume);
+        assertThat(again.exit()).as(again.err()).isZero();
+        assertThat(again.out()).contains("at step " + expected).contains("done: 800 steps");
+        try (Stream<Path> s = Files.list(run)) {
+            assertThat(s.map(p -> p.getFileName().toString())).as("no stale folders left")
+                    .noneMatch(n -> n.startsWith("checkpoint."));
+        }
+        // (a run resumed at a multiple of --eval-every evaluates that step again: a second row for 600 then)
+        assertThat(CsvLog.read(run.resolve("eval.csv"))).extracting(row -> row[0])
+                .containsSubsequence("0", "400", "600", "800").endsWith("800");
+    }
+
+    private static void copyTree(Path from, Path to) throws IOException {
+        try (Stream<Path> s = Files.walk(from)) {
+            for (Path p : s.toList()) {
+                Files.copy(p, to.resolve(from.relativize(p).toString()), StandardCopyOption.REPLACE_EXISTING);
+            }
+        }
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        try (Stream<Path> s = Files.walk(root)) {
+            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
     }
 
     @Test

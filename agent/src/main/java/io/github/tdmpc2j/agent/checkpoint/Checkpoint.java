@@ -8,13 +8,12 @@ import io.github.tdmpc2j.agent.TdmpcConfig;
 import io.github.tdmpc2j.agent.nn.ParamStore;
 import io.github.tdmpc2j.spi.TaskSpec;
 import io.github.tdmpc2j.spi.agent.AgentContext;
-import io.github.tdmpc2j.spi.io.AtomicWrites;
+import io.github.tdmpc2j.spi.agent.CheckpointException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -23,8 +22,10 @@ import java.util.Map;
 /**
  * A TD-MPC2 checkpoint directory: {@code tdmpc2.safetensors} (weights, target weights, optimiser moments; the
  * counters and running scale in its metadata) and {@code tdmpc2.json} (the resolved configuration and what the
- * agent was made for). Loading checks the JSON first, so a checkpoint of another size or task set fails with a
- * message that says which.
+ * agent was made for), written by {@code TdmpcAgent.writeState} into a folder that
+ * {@link io.github.tdmpc2j.spi.agent.CheckpointFolder} seals (manifest with checksums, one unit). Loading checks
+ * the JSON first, so a checkpoint of another size or task set fails with a message that says which;
+ * {@link #savedParams} gives the settings to make a matching agent.
  */
 public final class Checkpoint {
     public static final String TENSORS = "tdmpc2.safetensors";
@@ -50,15 +51,24 @@ public final class Checkpoint {
         context.tasks().forEach(t -> tasks.add(t.id()));
         ObjectNode config = json.putObject("config");
         new java.util.TreeMap<>(cfg.values()).forEach(config::put);
-        Path tmp = null;
         try {
-            tmp = AtomicWrites.tempFileFor(dir.resolve(CONFIG));
-            Files.writeString(tmp, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(json),
+            Files.writeString(dir.resolve(CONFIG), JSON.writerWithDefaultPrettyPrinter().writeValueAsString(json),
                     StandardCharsets.UTF_8);
-            Files.move(tmp, dir.resolve(CONFIG), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {
             throw new CheckpointException("could not write " + dir.resolve(CONFIG) + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * The configuration a checkpoint was saved with, as parameters that make an agent of the same shape and
+     * settings; the device is left out (it is the machine's choice, not the model's).
+     */
+    public static Map<String, String> savedParams(Path dir) {
+        JsonNode json = readConfig(dir.resolve(CONFIG));
+        Map<String, String> params = new LinkedHashMap<>();
+        json.path("config").fields().forEachRemaining(e -> params.put(e.getKey(), e.getValue().asText()));
+        params.remove("device");
+        return params;
     }
 
     /** Restores every tensor of {@code store}; returns the metadata. */
@@ -96,7 +106,7 @@ public final class Checkpoint {
         return metadata;
     }
 
-    private static void checkConfig(Path file, TdmpcConfig cfg, AgentContext context) {
+    private static JsonNode readConfig(Path file) {
         JsonNode json;
         try {
             json = JSON.readTree(Files.readString(file, StandardCharsets.UTF_8));
@@ -110,6 +120,11 @@ public final class Checkpoint {
         if (json == null || !"tdmpc2".equals(json.path("agent").asText())) {
             throw new CheckpointException(file + " is not a TD-MPC2 checkpoint");
         }
+        return json;
+    }
+
+    private static void checkConfig(Path file, TdmpcConfig cfg, AgentContext context) {
+        JsonNode json = readConfig(file);
         for (String key : SHAPE_KEYS) {
             String saved = json.path("config").path(key).asText(null);
             if (saved != null && !saved.equals(cfg.values().get(key))) {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.tdmpc2j.spi.io.AtomicWrites;
+import io.github.tdmpc2j.spi.agent.CheckpointException;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;

@@ -1,5 +1,6 @@
 package io.github.tdmpc2j.spi.agent;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Map;
 
@@ -34,11 +35,27 @@ public interface Agent extends AutoCloseable {
     /** Environment steps observed so far. */
     long steps();
 
-    /** Writes the agent's full state into {@code dir} (created if missing), atomically per file. */
-    void save(Path dir);
+    /**
+     * Writes the agent's full state as files into {@code dir}, a new empty folder that {@link CheckpointFolder}
+     * then seals as one checkpoint (a caller can add its own files to the same folder, as the trainer does).
+     */
+    void writeState(Path dir) throws IOException;
 
-    /** Restores what {@link #save} wrote. Fails with a clear message for a checkpoint of another shape. */
-    void load(Path dir);
+    /**
+     * Restores what {@link #writeState} wrote into {@code dir}, a folder {@link CheckpointFolder#open} has
+     * verified. Fails with a {@link CheckpointException} that says why for a checkpoint of another shape.
+     */
+    void readState(Path dir);
+
+    /** Saves the agent as one checkpoint folder {@code dir}, replacing the one there ({@link CheckpointFolder}). */
+    default void save(Path dir) {
+        CheckpointFolder.write(dir, steps(), this::writeState);
+    }
+
+    /** Loads the checkpoint folder {@code dir} after checking that it is complete and unchanged. */
+    default void load(Path dir) {
+        readState(CheckpointFolder.open(dir).dir());
+    }
 
     @Override
     void close();

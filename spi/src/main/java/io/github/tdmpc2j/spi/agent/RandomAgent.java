@@ -1,12 +1,9 @@
 package io.github.tdmpc2j.spi.agent;
 
-import io.github.tdmpc2j.spi.TdmpcException;
-import io.github.tdmpc2j.spi.io.AtomicWrites;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Map;
 import java.util.Random;
 
@@ -55,29 +52,24 @@ public final class RandomAgent implements Agent {
     }
 
     @Override
-    public void save(Path dir) {
-        try {
-            Files.createDirectories(dir);
-            Path tmp = AtomicWrites.tempFileFor(dir.resolve(FILE));
-            Files.writeString(tmp, "agent=random\nsteps=" + steps + "\n", StandardCharsets.UTF_8);
-            Files.move(tmp, dir.resolve(FILE), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (IOException e) {
-            throw new TdmpcException("could not save the random agent to " + dir + ": " + e.getMessage(), e);
-        }
+    public void writeState(Path dir) throws IOException {
+        Files.writeString(dir.resolve(FILE), "agent=random\nsteps=" + steps + "\n", StandardCharsets.UTF_8);
     }
 
     @Override
-    public void load(Path dir) {
+    public void readState(Path dir) {
         Path file = dir.resolve(FILE);
-        try {
+        try (var reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             java.util.Properties p = new java.util.Properties();
-            p.load(Files.newBufferedReader(file, StandardCharsets.UTF_8));
+            p.load(reader);
             if (!"random".equals(p.getProperty("agent"))) {
-                throw new TdmpcException(file + " is not a random-agent checkpoint");
+                throw new CheckpointException(file + " is not a random-agent checkpoint; load it with the agent "
+                        + "that wrote it");
             }
             steps = Long.parseLong(p.getProperty("steps", "0"));
         } catch (IOException | NumberFormatException e) {
-            throw new TdmpcException("could not load a random agent from " + file + ": " + e.getMessage(), e);
+            throw new CheckpointException("could not load a random agent from " + file + ": " + e.getMessage()
+                    + "; is it a random-agent checkpoint?", e);
         }
     }
 

@@ -29,9 +29,10 @@ class RandomAgentTest {
                 agent.observe(new Transition(0, new float[3], a, 0, new float[3], false, false));
             }
             assertThat(agent.steps()).isEqualTo(200);
-            agent.save(dir);
+            agent.save(dir.resolve("checkpoint"));
+            assertThat(dir.resolve("checkpoint").resolve(CheckpointFolder.MANIFEST)).exists();
             try (Agent again = Agents.find("random").create(AgentContext.multitask(env, Map.of(), 7))) {
-                again.load(dir);
+                again.load(dir.resolve("checkpoint"));
                 assertThat(again.steps()).isEqualTo(200);
             }
         }
@@ -43,9 +44,12 @@ class RandomAgentTest {
         Files.writeString(dir.resolve(RandomAgent.FILE), "agent=tdmpc2\n");
         var ctx = AgentContext.single(LineEnv.spec("line/a", 1, 1, -1, 1, 5, 1), Map.of(), 0);
         try (Agent agent = new RandomAgent(ctx)) {
-            assertThatThrownBy(() -> agent.load(dir)).isInstanceOf(TdmpcException.class)
+            assertThatThrownBy(() -> agent.readState(dir)).isInstanceOf(CheckpointException.class)
                     .hasMessageContaining("not a random-agent checkpoint");
-            assertThatThrownBy(() -> agent.load(dir.resolve("missing"))).isInstanceOf(TdmpcException.class);
+            assertThatThrownBy(() -> agent.load(dir)).isInstanceOf(CheckpointException.class)
+                    .hasMessageContaining("has no " + CheckpointFolder.MANIFEST);
+            assertThatThrownBy(() -> agent.load(dir.resolve("missing"))).isInstanceOf(CheckpointException.class)
+                    .hasMessageContaining("no checkpoint folder");
         }
     }
 }

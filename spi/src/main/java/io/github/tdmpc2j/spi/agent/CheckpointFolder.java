@@ -1,0 +1,339 @@
+package io.github.tdmpc2j.spi.agent;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.stream.Stream;
+
+/**
+ * A checkpoint as one unit: a folder whose files were all written together, with a manifest, written last, that
+ * names every file with its size and SHA-256 and the step the checkpoint was taken at.
+ *
+ * <p>{@link #write} fills a new folder {@code NAME.tmp-NONCE} beside the target, syncs it, writes the manifest,
+ * then swaps folders: the previous checkpoint is renamed to {@code NAME.old}, the new folder to {@code NAME}, and
+ * the old one is deleted. A writer killed at any point leaves either the whole previous checkpoint or the whole
+ * new one: {@link #open} (read-only) takes {@code NAME}, or {@code NAME.old} when the writer died between the two
+ * renames; {@link #recover} (for the folder's writer) puts that state right and deletes stale {@code .tmp-}
+ * folders, as every {@link #write} does first. {@link #open} checks every checksum and refuses a folder with a
+ * changed, missing or extra file, so a bit flip or a file copied in from another checkpoint never loads.
+ */
+public final class CheckpointFolder {
+    /** The manifest's file name inside a checkpoint folder. */
+    public static final String MANIFEST = "manifest.properties";
+    /**
+     * For crash tests: a system property naming a {@link Stage}; the writer halts the JVM there (as a kill -9
+     * would, no shutdown hooks) with exit status {@link #HALT_STATUS}.
+     */
+    public static final String HALT_PROPERTY = "tdmpc2j.checkpoint.haltAt";
+    public static final int HALT_STATUS = 137;
+
+    private static final String FORMAT = "1";
+
+    /** The points of {@link #write} where a crash test can halt the writer, in order. */
+    public enum Stage {
+        /** The new folder holds the files but no manifest yet. */
+        CONTENTS_WRITTEN,
+        /** The new folder is complete, the previous checkpoint still in place. */
+        MANIFEST_WRITTEN,
+        /** The previous checkpoint is renamed to {@code NAME.old}; {@code NAME} is missing. */
+        OLD_MOVED_ASIDE,
+        /** The new folder is {@code NAME}; {@code NAME.old} is not yet deleted. */
+        NEW_IN_PLACE
+    }
+
+    /** Writes a checkpoint's files into a new, empty folder. */
+    @FunctionalInterface
+    public interface Contents {
+        void writeInto(Path dir) throws IOException;
+    }
+
+    /**
+     * A verified checkpoint.
+     *
+     * @param dir   the folder to read the files from ({@code NAME}, or {@code NAME.old} after a writer crashed
+     *              between its renames)
+     * @param step  the step the writer recorded
+     * @param files every file of the checkpoint, relative to {@code dir}, with its SHA-256
+     */
+    public record Manifest(Path dir, long step, Map<String, String> files) {
+        public Manifest {
+            files = Map.copyOf(files);
+        }
+
+        public boolean contains(String file) {
+            return files.containsKey(file);
+        }
+    }
+
+    private CheckpointFolder() {
+    }
+
+    /**
+     * Writes a checkpoint to {@code target} as one unit, replacing the one there. {@code target} must be missing,
+     * empty, or a checkpoint folder (one with a manifest): anything else is refused rather than deleted.
+     */
+    public static void write(Path target, long step, Contents contents) {
+        Path parent = parent(target);
+        String name = target.getFileName().toString();
+        recover(target);
+        if (Files.isDirectory(target) && !Files.isRegularFile(target.resolve(MANIFEST)) && !isEmpty(target)) {
+            throw new CheckpointException(target + " exists and is not a checkpoint folder of this version (it has "
+                    + "no " + MANIFEST + "); move it away or delete it, or save the checkpoint somewhere else");
+        }
+        Path tmp = parent.resolve(name + ".tmp-" + Long.toHexString(ThreadLocalRandom.current().nextLong()));
+        Path old = parent.resolve(name + ".old");
+        try {
+            Files.createDirectories(parent);
+            Files.createDirectory(tmp);
+            contents.writeInto(tmp);
+            haltAt(Stage.CONTENTS_WRITTEN);
+            writeManifest(tmp, step);
+            haltAt(Stage.MANIFEST_WRITTEN);
+            if (Files.exists(target)) {
+                Files.move(target, old, StandardCopyOption.ATOMIC_MOVE);
+                haltAt(Stage.OLD_MOVED_ASIDE);
+            }
+            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+            sync(parent);
+            haltAt(Stage.NEW_IN_PLACE);
+            deleteTree(old);
+        } catch (IOException | RuntimeException e) {
+            try {
+                deleteTree(tmp);
+            } catch (IOException ignored) {
+                // the original error matters more; the next write removes the folder
+            }
+            if (e instanceof CheckpointException ce) {
+                throw ce;
+            }
+            throw new CheckpointException("could not write the checkpoint " + target + ": " + e
+                    + (Files.isDirectory(old) && !Files.exists(target) ? "; the previous checkpoint is in " + old : ""),
+                    e);
+        }
+    }
+
+    /**
+     * The checkpoint in {@code target}, verified: every file the manifest names is there with its checksum, and
+     * there is no other file. Changes nothing on disk.
+     */
+    public static Manifest open(Path target) {
+        Path old = parent(target).resolve(target.getFileName() + ".old");
+        Path dir = Files.isDirectory(target) ? target : Files.isDirectory(old) ? old : null;
+        if (dir == null) {
+            throw new CheckpointException("no checkpoint folder at " + target);
+        }
+        Path manifestFile = dir.resolve(MANIFEST);
+        Properties p = new Properties();
+        try (InputStream in = Files.newInputStream(manifestFile)) {
+            p.load(new java.io.InputStreamReader(in, StandardCharsets.UTF_8));
+        } catch (NoSuchFileException e) {
+            throw new CheckpointException(dir + " has no " + MANIFEST + ", so its files cannot be checked: it was "
+                    + "written before tdmpc2j's checkpoints carried a manifest, or its writer was stopped before it "
+                    + "finished. Use a checkpoint written by this version (train again).");
+        } catch (IOException | IllegalArgumentException e) {
+            throw new CheckpointException(manifestFile + " cannot be read (" + e.getMessage() + "); the checkpoint is "
+                    + "damaged, use another one", e);
+        }
+        long step;
+        int count;
+        try {
+            if (!FORMAT.equals(p.getProperty("format"))) {
+                throw new NumberFormatException("format " + p.getProperty("format"));
+            }
+            step = Long.parseLong(p.getProperty("step"));
+            count = Integer.parseInt(p.getProperty("files"));
+        } catch (NumberFormatException e) {
+            throw new CheckpointException(manifestFile + " is not a manifest this version reads (" + e.getMessage()
+                    + "); the checkpoint is damaged or from another version, use another one");
+        }
+        Map<String, String> files = new LinkedHashMap<>();
+        for (int i = 0; i < count; i++) {
+            String file = p.getProperty("file." + i);
+            String sha = p.getProperty("file." + i + ".sha256");
+            String bytes = p.getProperty("file." + i + ".bytes");
+            if (file == null || sha == null || bytes == null) {
+                throw new CheckpointException(manifestFile + " lacks entry " + i + " of " + count
+                        + "; the checkpoint is damaged, use another one");
+            }
+            Path f = dir.resolve(file);
+            try {
+                if (!Files.isRegularFile(f)) {
+                    throw new CheckpointException(dir + " lacks " + file + ", which its manifest lists: the checkpoint "
+                            + "(step " + step + ") is incomplete; use another one");
+                }
+                if (Files.size(f) != Long.parseLong(bytes) || !sha.equals(sha256(f, false))) {
+                    throw new CheckpointException(f + " does not match the checksum in " + MANIFEST + ": it was "
+                            + "changed or damaged after the checkpoint (step " + step + ") was written, by a bit flip "
+                            + "or a file copied in from another checkpoint. Restore the file, or use another "
+                            + "checkpoint.");
+                }
+            } catch (IOException | NumberFormatException e) {
+                throw new CheckpointException("cannot check " + f + ": " + e.getMessage(), e);
+            }
+            files.put(file, sha);
+        }
+        for (String file : listFiles(dir)) {
+            if (!file.equals(MANIFEST) && !files.containsKey(file)) {
+                throw new CheckpointException(dir.resolve(file) + " is not in the checkpoint's " + MANIFEST + ": it is "
+                        + "not part of the checkpoint written at step " + step + " (a file copied in from another "
+                        + "checkpoint?). Remove it, or use another checkpoint.");
+            }
+        }
+        return new Manifest(dir, step, files);
+    }
+
+    /** Whether {@code target} or the previous checkpoint a crashed writer left beside it exists. */
+    public static boolean exists(Path target) {
+        return Files.isDirectory(target) || Files.isDirectory(parent(target).resolve(target.getFileName() + ".old"));
+    }
+
+    /**
+     * For the writer of {@code target} only (a reader could disturb a write in progress): after a crash between
+     * the two renames, renames {@code NAME.old} back to {@code NAME}; deletes {@code NAME.old} when {@code NAME}
+     * is in place, and every stale {@code NAME.tmp-*} folder.
+     */
+    public static void recover(Path target) {
+        Path parent = parent(target);
+        String name = target.getFileName().toString();
+        Path old = parent.resolve(name + ".old");
+        try {
+            if (!Files.exists(target) && Files.isDirectory(old)) {
+                Files.move(old, target, StandardCopyOption.ATOMIC_MOVE);
+                sync(parent);
+            }
+            deleteTree(old);
+            if (Files.isDirectory(parent)) {
+                try (DirectoryStream<Path> stale = Files.newDirectoryStream(parent, glob(name) + ".tmp-*")) {
+                    for (Path t : stale) {
+                        deleteTree(t);
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw new CheckpointException("cannot tidy the checkpoint folder " + target + " after an interrupted "
+                    + "save: " + e.getMessage() + "; check the permissions of " + parent, e);
+        }
+    }
+
+    private static void writeManifest(Path dir, long step) throws IOException {
+        List<String> files = listFiles(dir);
+        Properties p = new Properties();
+        p.setProperty("format", FORMAT);
+        p.setProperty("step", Long.toString(step));
+        p.setProperty("files", Integer.toString(files.size()));
+        for (int i = 0; i < files.size(); i++) {
+            Path f = dir.resolve(files.get(i));
+            p.setProperty("file." + i, files.get(i));
+            p.setProperty("file." + i + ".sha256", sha256(f, true));
+            p.setProperty("file." + i + ".bytes", Long.toString(Files.size(f)));
+        }
+        java.io.StringWriter text = new java.io.StringWriter();
+        p.store(text, "tdmpc2j checkpoint: every file with its SHA-256, written last");
+        try (FileChannel ch = FileChannel.open(dir.resolve(MANIFEST), StandardOpenOption.CREATE_NEW,
+                StandardOpenOption.WRITE)) {
+            java.nio.ByteBuffer bytes = java.nio.ByteBuffer.wrap(text.toString().getBytes(StandardCharsets.UTF_8));
+            while (bytes.hasRemaining()) {
+                ch.write(bytes);
+            }
+            ch.force(true);
+        }
+        sync(dir);
+    }
+
+    /** Every regular file under {@code dir}, as sorted relative paths with '/'. */
+    private static List<String> listFiles(Path dir) {
+        try (Stream<Path> walk = Files.walk(dir)) {
+            return walk.filter(Files::isRegularFile).map(f -> dir.relativize(f).toString().replace('\\', '/'))
+                    .sorted().toList();
+        } catch (IOException e) {
+            throw new CheckpointException("cannot list the checkpoint folder " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The file's SHA-256 in hex; with {@code sync}, also forces the file to disk. */
+    private static String sha256(Path file, boolean sync) throws IOException {
+        MessageDigest md;
+        try {
+            md = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JDK has SHA-256", e);
+        }
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate(1 << 20);
+            while (ch.read(buf) >= 0) {
+                buf.flip();
+                md.update(buf);
+                buf.clear();
+            }
+            if (sync) {
+                ch.force(true);
+            }
+        }
+        return HexFormat.of().formatHex(md.digest());
+    }
+
+    private static void sync(Path dir) {
+        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+            ch.force(true);
+        } catch (IOException e) {
+            // not every platform can sync a directory; the renames are still atomic
+        }
+    }
+
+    private static void haltAt(Stage stage) {
+        if (stage.name().equals(System.getProperty(HALT_PROPERTY))) {
+            Runtime.getRuntime().halt(HALT_STATUS);
+        }
+    }
+
+    private static boolean isEmpty(Path dir) {
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.findAny().isEmpty();
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        if (!Files.exists(root)) {
+            return;
+        }
+        List<Path> all = new ArrayList<>();
+        try (Stream<Path> walk = Files.walk(root)) {
+            walk.forEach(all::add);
+        }
+        all.sort(Comparator.reverseOrder());
+        for (Path p : all) {
+            Files.deleteIfExists(p);
+        }
+    }
+
+    private static Path parent(Path target) {
+        Path parent = target.toAbsolutePath().getParent();
+        if (parent == null) {
+            throw new CheckpointException("a checkpoint folder needs a parent folder, got " + target);
+        }
+        return parent;
+    }
+
+    private static String glob(String name) {
+        return name.replaceAll("([*?\\[\\]{}\\\\])", "\\\\$1");
+    }
+}

@@ -1,0 +1,155 @@
+package io.github.tdmpc2j.spi.agent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class CheckpointFolderTest {
+    /** Halts the writer in a child JVM at each stage; what is left is the whole old or the whole new checkpoint. */
+    @ParameterizedTest
+    @ValueSource(strings = {"IN_CONTENTS", "CONTENTS_WRITTEN", "MANIFEST_WRITTEN", "OLD_MOVED_ASIDE", "NEW_IN_PLACE"})
+    void aWriterKilledAtAnyStageLeavesTheWholeOldOrTheWholeNewCheckpoint(String stage, @TempDir Path dir)
+            throws Exception {
+        Path target = dir.resolve("checkpoint");
+        CheckpointWriterMain.write(target, 1, false);
+        assertThat(CheckpointFolder.open(target).step()).isEqualTo(1);
+
+        int status = runChild(target, 2, stage);
+        assertThat(status).as("the child halted at " + stage).isEqualTo(CheckpointFolder.HALT_STATUS);
+        long expected = stage.equals("NEW_IN_PLACE") ? 2 : 1;
+        assertThat(leftovers(dir)).as("the killed writer left its work behind").isNotEmpty();
+
+        // a reader, changing nothing, sees one whole checkpoint
+        CheckpointFolder.Manifest m = CheckpointFolder.open(target);
+        assertThat(m.step()).isEqualTo(expected);
+        assertThat(CheckpointWriterMain.stepOfFiles(m.dir())).isEqualTo(expected);
+        assertThat(m.files()).containsOnlyKeys("weights.bin", "buffer/replay.bin", "trainer.properties");
+
+        // the writer's recovery is deterministic and removes what the killed writer left
+        CheckpointFolder.recover(target);
+        assertThat(leftovers(dir)).isEmpty();
+        assertThat(CheckpointFolder.open(target).dir()).isEqualTo(target);
+        assertThat(CheckpointWriterMain.stepOfFiles(target)).isEqualTo(expected);
+
+        CheckpointWriterMain.write(target, 3, false);
+        assertThat(CheckpointFolder.open(target).step()).isEqualTo(3);
+        assertThat(CheckpointWriterMain.stepOfFiles(target)).isEqualTo(3);
+        assertThat(leftovers(dir)).isEmpty();
+    }
+
+    @Test
+    void aKilledFirstWriteLeavesNoCheckpointAndTheNextWriteCleansUp(@TempDir Path dir) throws Exception {
+        Path target = dir.resolve("checkpoint");
+        assertThat(runChild(target, 1, "MANIFEST_WRITTEN")).isEqualTo(CheckpointFolder.HALT_STATUS);
+        assertThat(CheckpointFolder.exists(target)).isFalse();
+        assertThatThrownBy(() -> CheckpointFolder.open(target)).isInstanceOf(CheckpointException.class)
+                .hasMessageContaining("no checkpoint folder at " + target);
+        assertThat(leftovers(dir)).hasSize(1);
+        CheckpointWriterMain.write(target, 2, false);
+        assertThat(leftovers(dir)).isEmpty();
+        assertThat(CheckpointWriterMain.stepOfFiles(CheckpointFolder.open(target).dir())).isEqualTo(2);
+    }
+
+    @Test
+    void aBitFlipAMissingFileOrAFileFromAnotherCheckpointIsRefused(@TempDir Path dir) throws Exception {
+        Path target = dir.resolve("checkpoint");
+        Path other = dir.resolve("other");
+        CheckpointWriterMain.write(target, 1, false);
+        CheckpointWriterMain.write(other, 2, false);
+        Path weights = target.resolve("weights.bin");
+        byte[] good = Files.readAllBytes(weights);
+
+        byte[] flipped = good.clone();
+        flipped[good.length / 3] ^= 0x10;
+        Files.write(weights, flipped);
+        assertThatThrownBy(() -> CheckpointFolder.open(target)).isInstanceOf(CheckpointException.class)
+                .hasMessageContaining(weights + " does not match the checksum in " + CheckpointFolder.MANIFEST)
+                .hasMessageContaining("Restore the file, or use another checkpoint");
+        Files.write(weights, good);
+        assertThat(CheckpointFolder.open(target).step()).isEqualTo(1);
+
+        // the mix of the bug report: the trainer state of one checkpoint beside the weights of another
+        Path trainer = target.resolve("trainer.properties");
+        Files.copy(other.resolve("trainer.properties"), trainer, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        assertThatThrownBy(() -> CheckpointFolder.open(target)).isInstanceOf(CheckpointException.class)
+                .hasMessageContaining(trainer + " does not match the checksum");
+        Files.writeString(trainer, "step=1\n");
+
+        Files.delete(target.resolve("buffer").resolve("replay.bin"));
+        assertThatThrownBy(() -> CheckpointFolder.open(target)).isInstanceOf(CheckpointException.class)
+                .hasMessageContaining("lacks buffer/replay.bin, which its manifest lists");
+        Files.copy(other.resolve("buffer").resolve("replay.bin"), target.resolve("buffer").resolve("replay.bin"));
+        assertThatThrownBy(() -> CheckpointFolder.open(target)).isInstanceOf(CheckpointException.class)
+                .hasMessageContaining("does not match the checksum");
+        Files.delete(target.resolve("buffer").resolve("replay.bin"));
+        Files.delete(target.resolve("buffer"));
+
+        CheckpointWriterMain.write(target, 1, false);
+        Files.writeString(target.resolve("extra.bin"), "x");
+        assertThatThrownBy(() -> CheckpointFolder.open(target)).isInstanceOf(CheckpointException.class)
+                .hasMessageContaining("extra.bin is not in the checkpoint's " + CheckpointFolder.MANIFEST);
+        Files.delete(target.resolve("extra.bin"));
+
+        Files.delete(target.resolve(CheckpointFolder.MANIFEST));
+        assertThatThrownBy(() -> CheckpointFolder.open(target)).isInstanceOf(CheckpointException.class)
+                .hasMessageContaining("has no " + CheckpointFolder.MANIFEST).hasMessageContaining("train again");
+    }
+
+    @Test
+    void aFolderThatIsNotACheckpointIsNeverReplacedAndAFailedWriteKeepsThePreviousOne(@TempDir Path dir)
+            throws Exception {
+        Path notes = dir.resolve("notes");
+        Files.createDirectories(notes);
+        Files.writeString(notes.resolve("todo.txt"), "keep me");
+        assertThatThrownBy(() -> CheckpointWriterMain.write(notes, 1, false)).isInstanceOf(CheckpointException.class)
+                .hasMessageContaining("is not a checkpoint folder");
+        assertThat(notes.resolve("todo.txt")).hasContent("keep me");
+
+        Path target = dir.resolve("checkpoint");
+        CheckpointWriterMain.write(target, 1, false);
+        assertThatThrownBy(() -> CheckpointFolder.write(target, 2, d -> {
+            Files.writeString(d.resolve("weights.bin"), "half");
+            throw new IOException("disk full");
+        })).isInstanceOf(CheckpointException.class).hasMessageContaining("disk full");
+        assertThat(CheckpointWriterMain.stepOfFiles(CheckpointFolder.open(target).dir())).isEqualTo(1);
+        assertThat(leftovers(dir)).isEmpty();
+    }
+
+    private static int runChild(Path target, long step, String stage) throws Exception {
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        List<String> command = new ArrayList<>(List.of(java.toString(), "-cp", System.getProperty("java.class.path")));
+        if (stage.equals("IN_CONTENTS")) {
+            command.add("-Dtest.haltInContents=true");
+        } else {
+            command.add("-D" + CheckpointFolder.HALT_PROPERTY + "=" + stage);
+        }
+        command.addAll(List.of(CheckpointWriterMain.class.getName(), target.toString(), Long.toString(step)));
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(p.getInputStream().readAllBytes());
+        if (!p.waitFor(60, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError("the writer did not stop at " + stage);
+        }
+        assertThat(output).as("child output").doesNotContain("Exception");
+        return p.exitValue();
+    }
+
+    /** What a writer leaves beside the checkpoint folders when killed: .old and .tmp- folders. */
+    private static List<Path> leftovers(Path dir) throws IOException {
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.filter(p -> p.getFileName().toString().contains(".tmp-")
+                    || p.getFileName().toString().endsWith(".old")).toList();
+        }
+    }
+}
