@@ -12,6 +12,7 @@ import ai.djl.training.GradientCollector;
 import io.github.tdmpc2j.agent.checkpoint.Checkpoint;
 import io.github.tdmpc2j.agent.gpu.TorchNative;
 import io.github.tdmpc2j.agent.checkpoint.SafeTensors;
+import io.github.tdmpc2j.agent.nn.NoGrad;
 import io.github.tdmpc2j.agent.nn.ParamStore;
 import io.github.tdmpc2j.agent.nn.Scalars;
 import io.github.tdmpc2j.spi.InvalidActionException;
@@ -155,6 +156,18 @@ public final class TdmpcAgent implements Agent, OfflineLearner {
         float[] input = java.util.Arrays.copyOf(observation, o + 2);
         input[o] = t0 ? 0f : 1f;
         input[o + 1] = eval ? 0f : 1f;
+        float[] action;
+        try (NoGrad off = new NoGrad()) {
+            action = plan(input, task);
+        }
+        for (int i = 0; i < actionDim; i++) {
+            action[i] *= mask[i];
+        }
+        return action;
+    }
+
+    private float[] plan(float[] input, int task) {
+        int o = context.observationSize();
         float[] action = null;
         if (graphs) {
             try {
@@ -173,9 +186,6 @@ public final class TdmpcAgent implements Agent, OfflineLearner {
             try (NDScope scope = new NDScope(); NDManager m = store.manager().newSubManager()) {
                 action = actOnDevice(m.create(input), task).toFloatArray();
             }
-        }
-        for (int i = 0; i < actionDim; i++) {
-            action[i] *= mask[i];
         }
         return action;
     }
@@ -389,11 +399,16 @@ public final class TdmpcAgent implements Agent, OfflineLearner {
         }
 
         // targets, without gradients
-        NDArray nextZ = model.encode(obs.get("1:"), emb == null ? null : emb.stopGradient(), false);
-        NDArray nextAction = model.pi(nextZ, emb == null ? null : emb.stopGradient(), mask, dims, false).action();
-        NDArray tdTarget = reward.add(discount.mul(Scalars.oneMinus(terminated))
-                .mul(model.q(nextZ, nextAction, emb == null ? null : emb.stopGradient(), false, true, true,
-                        false)));
+        NDArray nextZ;
+        NDArray tdTarget;
+        try (NoGrad off = new NoGrad()) {
+            nextZ = model.encode(obs.get("1:"), emb == null ? null : emb.stopGradient(), false);
+            NDArray nextAction = model.pi(nextZ, emb == null ? null : emb.stopGradient(), mask, dims, false)
+                    .action();
+            tdTarget = reward.add(discount.mul(Scalars.oneMinus(terminated))
+                    .mul(model.q(nextZ, nextAction, emb == null ? null : emb.stopGradient(), false, true, true,
+                            false)));
+        }
         float[] rho = new float[h + 1];
         for (int t = 0; t <= h; t++) {
             rho[t] = (float) Math.pow(cfg.rho(), t);

@@ -45,8 +45,9 @@ class CheckpointTest {
             assertThat(dir.resolve(CheckpointFolder.MANIFEST)).exists();
             assertThat(dir.resolve(Checkpoint.CONFIG)).exists();
             // created with the user's umask, as any new file, not owner-only
+            // (the probe goes beside the checkpoint: a file inside it that the manifest does not name is refused)
             var umaskMode = Files.getPosixFilePermissions(Files.createFile(
-                    dir.resolve("umask-probe")));
+                    dir.resolveSibling(dir.getFileName() + "-umask-probe")));
             for (String file : List.of(Checkpoint.TENSORS, Checkpoint.CONFIG)) {
                 assertThat(Files.getPosixFilePermissions(dir.resolve(file))).as(file).isEqualTo(umaskMode);
             }

@@ -31,14 +31,20 @@ class EvalCommandTest {
 
     @Test
     void aCheckpointThatFailsToLoadLeavesNoResultsFile(@TempDir Path dir) throws Exception {
-        Files.writeString(dir.resolve("random-agent.properties"), "agent=tdmpc2\n");
-        TasksCommandTest.Run r = TasksCommandTest.run("eval", "--checkpoint", dir.toString(), "--task", "pendulum-v1",
-                "--agent", "random", "--episodes", "1");
+        Path checkpoint = dir.resolve("checkpoint");
+        try (EnvRegistry registry = EnvRegistry.discover();
+                Agent agent = Agents.find("random").create(AgentContext.single(
+                        registry.resolve("classic/pendulum"), Map.of(), 0))) {
+            agent.save(checkpoint);
+        }
+        Files.writeString(checkpoint.resolve("random-agent.properties"), "agent=tdmpc2\n");
+        TasksCommandTest.Run r = TasksCommandTest.run("eval", "--checkpoint", checkpoint.toString(), "--task",
+                "pendulum-v1", "--agent", "random", "--episodes", "1");
         assertThat(r.exit()).isEqualTo(2);
-        assertThat(r.err()).contains("is not a random-agent checkpoint");
+        assertThat(r.err()).contains("random-agent.properties").contains("checksum");
         assertThat(dir.resolve("eval-results.csv")).doesNotExist();
 
-        TasksCommandTest.Run none = TasksCommandTest.run("eval", "--checkpoint", dir.toString(), "--task",
+        TasksCommandTest.Run none = TasksCommandTest.run("eval", "--checkpoint", checkpoint.toString(), "--task",
                 "pendulum-v1", "--agent", "random", "--episodes", "0");
         assertThat(none.exit()).isEqualTo(2);
         assertThat(none.err()).contains("--episodes must be positive");

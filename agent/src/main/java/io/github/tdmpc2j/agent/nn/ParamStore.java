@@ -124,7 +124,9 @@ public final class ParamStore implements AutoCloseable {
             throw new IllegalArgumentException("cannot copy an array of shape " + source.getShape()
                     + " into one of shape " + target.getShape());
         }
-        target.set(new NDIndex("..."), source);
+        try (NoGrad off = new NoGrad()) {
+            target.set(new NDIndex("..."), source);
+        }
     }
 
     @Override
