@@ -21,34 +21,46 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Evidence that TD-MPC2 learns, in CI: the README's main job, {@code tdmpc2j train --task dmc/cartpole-balance
- * --preset cpu --steps 5000 --eval-every 2500}, run through the command line's own {@code train} for several seeds,
+ * --preset cpu --steps 5000 --eval-every 2500}, run through the command line's own {@code train} for seeds 1 and 2,
  * each in a child JVM with one intra-op thread, two at a time. Each run's last evaluation (3 episodes, from its
  * {@code eval.csv}) is compared with the random policy's return on the same evaluation episodes, which the command
- * measures and prints at the start of every run.
+ * measures and prints at the start of every run. Asserted: every seed ends above its random policy, and the mean
+ * over the seeds ends at least {@link #MEAN_MARGIN} above the random policy's mean.
  *
- * <p>Why seeds and not one run: PyTorch picks its CPU kernels by the instruction set ({@code ATEN_CPU_CAPABILITY}:
- * {@code default}, {@code avx2}, {@code avx512}), and the kernels round differently, so "the same seed gives the
- * same run" holds on one kind of CPU only. One seed's 5000-step return moved from 612.4 (AVX2) to 543.0 (AVX-512);
- * a single-seed threshold tested the CPU. The assertion is therefore on what held for every seed under every
- * capability measured (bench/RESULTS.md, "Learning evidence across CPU kernels and seeds"): every seed ends above
- * its random policy, and the mean over the seeds beats the random policy's mean by {@link #MEAN_MARGIN}.
+ * <p>Why seeds and a margin, not one run and a target: PyTorch picks its CPU kernels by instruction set
+ * ({@code ATEN_CPU_CAPABILITY}: {@code default}, {@code avx2}, {@code avx512}) and they round differently, so "the
+ * same seed gives the same run" holds on one kind of CPU only, and training amplifies the difference. Measured
+ * (bench/RESULTS.md, "The main job across CPU kernels and seeds"; random policy 308.1 for seed 1, 322.9 for seed 2):
+ * <ul>
+ *   <li>AMD EPYC, 2 cores, AVX2 (the project's machine), this test, 2026-11-30: {@code default} seed 1 619.4,
+ *       seed 2 967.1 (mean 793.2); {@code avx2} seed 1 682.2, seed 2 866.1 (mean 774.1).</li>
+ *   <li>The same machine, the main job through the launcher with default threads, {@code avx2}: seed 1 612.4.</li>
+ *   <li>An AVX-512 machine (issue 16), the same: seed 1 543.0 (its 2500-step evaluation 449.8 against 177.7 here).</li>
+ * </ul>
+ * The smallest lead over the random policy of any seed anywhere was 235 (seed 1 on AVX-512); the means of the two
+ * seeds led by 477.7 ({@code default}) and 458.6 ({@code avx2}). The per-seed check only asks for a lead; the mean
+ * of two seeds must lead by 100, under half of that worst single seed, which leaves room for other CPUs and for
+ * numerical changes to the agent (they move a run as a new CPU does), while an agent that does not learn fails it:
+ * the untrained agent's evaluations (step 0) average 299.1 against 315.5.
  *
  * <p>Seeds run in separate JVMs because DJL draws from PyTorch's global generator: two agents in one JVM would take
  * turns drawing from it and neither run would be the one a user gets. The children inherit the environment, so
- * {@code ATEN_CPU_CAPABILITY=default mvn -pl cli test -Dtest=CartpoleLearningTest} runs them on the portable
- * kernels. Other knobs: {@code -Dlearning.seeds=1,2,3}, {@code -Dlearning.parallel=N}.
+ * {@code ATEN_CPU_CAPABILITY=default mvn -B -pl cli -am test -Dtest=CartpoleLearningTest
+ * -Dsurefire.failIfNoSpecifiedTests=false} runs them on the portable kernels (the test prints the value its
+ * children got). Other knobs: {@code -Dlearning.seeds=1,2,3}, {@code -Dlearning.parallel=N}. Time: 876 s
+ * ({@code avx2}) on the 2-core machine with other builds running (load average 4-5), 2077 s ({@code default}) under
+ * load 8-9.
  */
 class CartpoleLearningTest {
     static final String TASK = "dmc/cartpole-balance";
     static final long STEPS = 5000;
     static final long EVAL_EVERY = 2500;
-    static final List<Long> SEEDS = Arrays.stream(System.getProperty("learning.seeds", "1,2").split(","))
-            .map(String::strip).map(Long::valueOf).toList();
+    static final List<Long> SEEDS = seeds(System.getProperty("learning.seeds", "1,2"));
     static final int PARALLEL = Integer.getInteger("learning.parallel", 2);
     /** How far the seeds' mean last evaluation must beat the random policy's mean (see the class comment). */
-    static final double MEAN_MARGIN = 150;
-    /** A child that runs longer than this has hung (a run takes about 11 minutes with a second one beside it). */
-    static final long CHILD_TIMEOUT_MINUTES = 45;
+    static final double MEAN_MARGIN = 100;
+    /** A child that runs longer than this has hung (35 minutes were measured on a 2-core machine under load 8). */
+    static final long CHILD_TIMEOUT_MINUTES = 60;
 
     private static final Pattern RANDOM = Pattern.compile("random policy: mean return (-?[0-9.]+) over");
 
@@ -94,6 +106,15 @@ class CartpoleLearningTest {
         }
         assertThat(meanLast).as("mean last evaluation over seeds %s vs the random policy's mean %.1f + %.0f",
                 SEEDS, meanRandom, MEAN_MARGIN).isGreaterThanOrEqualTo(meanRandom + MEAN_MARGIN);
+    }
+
+    static List<Long> seeds(String text) {
+        try {
+            return Arrays.stream(text.split(",")).map(String::strip).map(Long::valueOf).toList();
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("-Dlearning.seeds takes seeds separated by commas, e.g. 1,2,3; got '"
+                    + text + "'", e);
+        }
     }
 
     /** Runs the command line's {@code train} for one seed in a child JVM and reads what it wrote. */
