@@ -6,6 +6,9 @@ import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
 import io.github.tdmpc2j.agent.gpu.CudaGraph;
 import io.github.tdmpc2j.agent.gpu.TorchNative;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 
 /**
@@ -20,33 +23,39 @@ final class GraphedCall implements AutoCloseable {
     private final NDManager manager;
     private final NDArray input;
     private final UnaryOperator<NDArray> body;
-    private final Runnable saveState;
-    private final Runnable restoreState;
+    private final Supplier<List<NDArray>> state;
     private NDArray output;
     private CudaGraph graph;
 
     /**
-     * @param body         input -> result on the device; its state changes must be in place
-     * @param saveState    keeps the state the body changes, before the eager warm-up runs
-     * @param restoreState puts it back after the capture
+     * @param body  input -> result on the device; its state changes must be in place
+     * @param state the tensors the body changes: copied before the eager warm-up runs, put back after the capture
      */
-    GraphedCall(NDManager parent, int inputSize, UnaryOperator<NDArray> body, Runnable saveState,
-            Runnable restoreState) {
+    GraphedCall(NDManager parent, int inputSize, UnaryOperator<NDArray> body, Supplier<List<NDArray>> state) {
         this.manager = parent.newSubManager();
         this.input = manager.zeros(new Shape(inputSize));
         this.body = body;
-        this.saveState = saveState;
-        this.restoreState = restoreState;
+        this.state = state;
     }
 
     float[] run(float[] data) {
         TorchNative.copyFromHost(input, data);
         if (graph == null) {
-            saveState.run();
+            List<NDArray> live = state.get();
+            List<NDArray> saved = new ArrayList<>(live.size());
+            for (NDArray x : live) {
+                NDArray copy = x.zerosLike();
+                NDScope.unregister(copy);
+                TorchNative.copyInto(copy, x);
+                saved.add(copy);
+            }
             try {
                 graph = capture();
             } finally {
-                restoreState.run();
+                for (int i = 0; i < live.size(); i++) {
+                    TorchNative.copyInto(live.get(i), saved.get(i));
+                    saved.get(i).close();
+                }
             }
         }
         graph.replay();

@@ -59,10 +59,8 @@ public final class TdmpcAgent implements Agent, OfflineLearner {
     private final Map<Integer, GraphedCall> actGraphs = new java.util.HashMap<>();
     private final Map<Integer, NDArray[]> taskTensors = new java.util.HashMap<>();
     private NDArray previousMean;
-    private NDArray savedMean;
     private NDArray rhoWeights;
     private GraphedCall updateGraph;
-    private List<NDArray> savedState;
     /** Names of the values {@link #updateOnDevice} returns, in order (set by its first run). */
     private List<String> metricNames = List.of();
     private long steps;
@@ -168,20 +166,8 @@ public final class TdmpcAgent implements Agent, OfflineLearner {
 
     private float[] plan(float[] input, int task) {
         int o = context.observationSize();
-        float[] action = null;
-        if (graphs) {
-            try {
-                action = actGraphs.computeIfAbsent(task, k -> new GraphedCall(store.manager(), o + 2,
-                        in -> actOnDevice(in, k), this::saveMean, this::restoreMean)).run(input);
-            } catch (RuntimeException e) {
-                // a capture that fails (an op that synchronises, a driver that refuses) leaves the eager path
-                org.slf4j.LoggerFactory.getLogger(TdmpcAgent.class).warn("CUDA graph capture of act failed ({}); "
-                        + "acting eagerly from now on (set cuda_graphs=false to skip the attempt)", e.toString());
-                graphs = false;
-                actGraphs.values().forEach(GraphedCall::close);
-                actGraphs.clear();
-            }
-        }
+        float[] action = graphs ? replay(actGraphs.computeIfAbsent(task, k -> new GraphedCall(store.manager(),
+                o + 2, in -> actOnDevice(in, k), () -> List.of(previousMean))), input, "act") : null;
         if (action == null) {
             try (NDScope scope = new NDScope(); NDManager m = store.manager().newSubManager()) {
                 action = actOnDevice(m.create(input), task).toFloatArray();
@@ -200,7 +186,7 @@ public final class TdmpcAgent implements Agent, OfflineLearner {
         NDArray obs = input.get("0:" + o).reshape(1, o);
         NDArray notFirst = input.get(o);
         NDArray explore = input.get(o + 1);
-        NDArray[] t = taskTensors(task);
+        NDArray[] t = multitask ? taskTensors(task) : null;
         NDArray emb = multitask ? model.taskEmbedding(t[0]) : null;
         NDArray maskArray = multitask ? t[1] : null;
         NDArray dims = multitask ? t[2] : null;
@@ -227,15 +213,30 @@ public final class TdmpcAgent implements Agent, OfflineLearner {
         });
     }
 
-    private void saveMean() {
-        savedMean = previousMean.zerosLike();
-        NDScope.unregister(savedMean);
-        TorchNative.copyInto(savedMean, previousMean);
+    /**
+     * Runs a graphed call; on a failure (an op that synchronises, a driver that refuses the capture) every graph
+     * is dropped, the agent continues eagerly, and null is returned.
+     */
+    private float[] replay(GraphedCall call, float[] input, String what) {
+        try {
+            return call.run(input);
+        } catch (RuntimeException e) {
+            org.slf4j.LoggerFactory.getLogger(TdmpcAgent.class).warn("CUDA graph capture of {} failed ({}); "
+                    + "acting and updating eagerly from now on (cuda_graphs=false skips the attempt)", what,
+                    e.toString());
+            graphs = false;
+            closeGraphs();
+            return null;
+        }
     }
 
-    private void restoreMean() {
-        TorchNative.copyInto(previousMean, savedMean);
-        savedMean.close();
+    private void closeGraphs() {
+        actGraphs.values().forEach(GraphedCall::close);
+        actGraphs.clear();
+        if (updateGraph != null) {
+            updateGraph.close();
+            updateGraph = null;
+        }
     }
 
     /** Turns on what the GPU path uses; false (eager on the GPU) when the native extension is missing. */
@@ -330,21 +331,11 @@ public final class TdmpcAgent implements Agent, OfflineLearner {
         }
         float[] read = null;
         if (graphs && !multitask) {
-            try {
-                if (updateGraph == null) {
-                    updateGraph = new GraphedCall(store.manager(), packed.length, in -> updateOnDevice(in, null),
-                            this::saveTrainingState, this::restoreTrainingState);
-                }
-                read = updateGraph.run(packed);
-            } catch (RuntimeException e) {
-                org.slf4j.LoggerFactory.getLogger(TdmpcAgent.class).warn("CUDA graph capture of update failed ({}); "
-                        + "updating eagerly from now on", e.toString());
-                if (updateGraph != null) {
-                    updateGraph.close();
-                    updateGraph = null;
-                }
-                graphs = false;
+            if (updateGraph == null) {
+                updateGraph = new GraphedCall(store.manager(), packed.length, in -> updateOnDevice(in, null),
+                        this::trainingState);
             }
+            read = replay(updateGraph, packed, "update");
         }
         if (read == null) {
             try (NDScope scope = new NDScope(); NDManager m = store.manager().newSubManager()) {
@@ -478,28 +469,7 @@ public final class TdmpcAgent implements Agent, OfflineLearner {
         return NDArrays.concat(values);
     }
 
-    /** Copies of everything an update changes, kept on the device while a capture's warm-up runs. */
-    private void saveTrainingState() {
-        List<NDArray> state = trainingState();
-        savedState = new ArrayList<>(state.size());
-        for (NDArray x : state) {
-            NDArray copy = x.zerosLike();
-            NDScope.unregister(copy);
-            TorchNative.copyInto(copy, x);
-            savedState.add(copy);
-        }
-    }
-
-    private void restoreTrainingState() {
-        List<NDArray> state = trainingState();
-        for (int i = 0; i < state.size(); i++) {
-            TorchNative.copyInto(state.get(i), savedState.get(i));
-            savedState.get(i).close();
-        }
-        savedState = null;
-    }
-
-    /** Weights, target weights, optimiser moments and step counters, the running scale, the gradients. */
+    /** What an update changes: weights, target weights, optimiser moments and step counters, the running scale, the gradients. */
     private List<NDArray> trainingState() {
         List<NDArray> state = new ArrayList<>(store.all().values());
         state.add(optim.deviceSteps());
@@ -552,10 +522,7 @@ public final class TdmpcAgent implements Agent, OfflineLearner {
     public void close() {
         if (!closed) {
             closed = true;
-            actGraphs.values().forEach(GraphedCall::close);
-            if (updateGraph != null) {
-                updateGraph.close();
-            }
+            closeGraphs();
             store.close();
         }
     }

@@ -17,7 +17,7 @@ public final class TwoHot {
     private final float vmax;
     private final float binSize;
     /** Per device: bin indices 0..numBins-1 and bin centres, made once. */
-    private final Map<String, NDArray[]> tables = new ConcurrentHashMap<>();
+    private final Map<ai.djl.Device, NDArray[]> tables = new ConcurrentHashMap<>();
 
     public TwoHot(int numBins, float vmin, float vmax) {
         this.numBins = numBins;
@@ -64,7 +64,7 @@ public final class TwoHot {
     }
 
     private NDArray[] tables(NDArray like) {
-        return tables.computeIfAbsent(like.getDevice().toString(), d -> {
+        return tables.computeIfAbsent(like.getDevice(), d -> {
             var m = Scalars.constants(like.getDevice());
             NDArray bins = m.arange(0f, (float) numBins, 1f);
             NDArray centres = m.linspace(vmin, vmax, numBins);

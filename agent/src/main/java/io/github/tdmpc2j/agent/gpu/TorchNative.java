@@ -35,7 +35,12 @@ public final class TorchNative {
     }
 
     /** Loads the extension once (after DJL's engine, whose libtorch it links to); false when it is not there. */
-    public static synchronized boolean available() {
+    public static boolean available() {
+        Boolean known = loaded;
+        return known != null ? known : load();
+    }
+
+    private static synchronized boolean load() {
         if (loaded != null) {
             return loaded;
         }

@@ -26,10 +26,10 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class Scalars {
     /** Distinct constants an agent uses are a few hundred; past this, scalars are made per call. */
     private static final int MAX_CACHED = 8192;
-    private static final Map<String, NDManager> MANAGERS = new ConcurrentHashMap<>();
+    private static final Map<Device, NDManager> MANAGERS = new ConcurrentHashMap<>();
     private static final Map<Key, NDArray> CACHE = new ConcurrentHashMap<>();
 
-    private record Key(String device, DataType type, long bits) {
+    private record Key(Device device, DataType type, long bits) {
     }
 
     private Scalars() {
@@ -44,7 +44,7 @@ public final class Scalars {
 
     /** A 0-d constant on the given device (never closed: do not close it); null once the cache is full. */
     public static NDArray of(Device device, DataType type, double value) {
-        Key key = new Key(device.toString(), type, Double.doubleToLongBits(value));
+        Key key = new Key(device, type, Double.doubleToLongBits(value));
         NDArray cached = CACHE.get(key);
         if (cached != null) {
             return cached;
@@ -65,7 +65,7 @@ public final class Scalars {
      * index tables); arrays made in it must be unregistered from any open {@code NDScope}.
      */
     public static NDManager constants(Device device) {
-        return MANAGERS.computeIfAbsent(device.toString(), d -> Engine.getEngine("PyTorch").newBaseManager(device));
+        return MANAGERS.computeIfAbsent(device, d -> Engine.getEngine("PyTorch").newBaseManager(d));
     }
 
     public static NDArray mul(NDArray x, float value) {
