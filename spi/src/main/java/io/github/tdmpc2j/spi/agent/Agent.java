@@ -5,32 +5,47 @@ import java.nio.file.Path;
 import java.util.Map;
 
 /**
- * A learning agent. It acts in [-1, 1] (entries outside a task's action mask are 0) and owns its training
- * schedule: {@link #observe} records a step and runs whatever updates the agent's algorithm calls for.
+ * A learning agent. It acts on batches of rows (one per env of a vector env) in [-1, 1] (entries outside a
+ * task's action mask are 0) and owns its training schedule: {@link #observe} records a step of every training
+ * row and runs whatever updates the agent's algorithm calls for.
  */
 public interface Agent extends AutoCloseable {
-    /** Called at the start of each episode, before its first {@link #act}. */
-    void beginEpisode(int task);
-
     /**
-     * Called instead of {@link #beginEpisode(int)} by a caller that wants the episode's random choices to depend
-     * on {@code seed} alone, not on the episodes this agent acted in before (data collection, where any worker may
-     * run any episode). An agent whose acting draws random numbers reseeds them from {@code seed}; by default the
-     * seed is ignored.
+     * Begins an episode in row {@code row} of the batches this agent acts on. Rows are independent episodes (one
+     * per env of a vector env); training rows ({@code eval} false) and evaluation rows ({@code eval} true) keep
+     * separate state, so an evaluation never disturbs the training episodes in progress.
+     *
+     * @param seed the seed the episode's env was reset with. An agent whose acting draws random numbers per
+     *             episode may reseed them from it, so that the episode depends on the seed alone, not on the
+     *             episodes this agent acted in before (the random agent does; data collection relies on it)
      */
-    default void beginEpisode(int task, long seed) {
-        beginEpisode(task);
-    }
+    void beginEpisode(int row, int task, boolean eval, long seed);
 
     /**
-     * The action for an observation of task {@code task}.
+     * Actions for a batch of rows, each in [-1, 1] with 0 outside its task's action mask. Row {@code i} is the
+     * row of {@link #beginEpisode}; a null observation (a row with no episode in progress this step) gets a null
+     * action. An agent may plan all rows in one batch.
      *
      * @param eval true for evaluation (no exploration noise, no random seed-phase actions)
      */
-    float[] act(float[] observation, int task, boolean eval);
+    float[][] act(float[][] observations, int[] tasks, boolean eval);
 
-    /** Records a step; returns training metrics of any update it ran (empty when none). */
-    Map<String, Double> observe(Transition transition);
+    /** One row's action: {@link #act(float[][], int[], boolean)} for row 0 alone. */
+    default float[] act(float[] observation, int task, boolean eval) {
+        return act(new float[][] {observation}, new int[] {task}, eval)[0];
+    }
+
+    /**
+     * Records one step of the training rows: {@code transitions[i]} is row {@code i}'s, null for a row that did
+     * not step. Runs whatever updates the agent's schedule calls for; returns the metrics of the last update it
+     * ran (empty when none).
+     */
+    Map<String, Double> observe(Transition[] transitions);
+
+    /** Row 0's step alone. */
+    default Map<String, Double> observe(Transition transition) {
+        return observe(new Transition[] {transition});
+    }
 
     /** Environment steps observed so far. */
     long steps();

@@ -4,15 +4,21 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Random;
 
-/** Uniform random actions in [-1, 1] on each task's masked entries. Learns nothing; a baseline. */
+/**
+ * Uniform random actions in [-1, 1] on each task's masked entries. Learns nothing; a baseline. Each row draws
+ * from its own generator, reseeded by {@link #beginEpisode}, so an episode's actions depend on its seed alone.
+ */
 public final class RandomAgent implements Agent {
     static final String FILE = "random-agent.properties";
 
     private final AgentContext context;
     private final Random rng;
+    private final Map<Integer, Random> trainRows = new HashMap<>();
+    private final Map<Integer, Random> evalRows = new HashMap<>();
     private long steps;
 
     public RandomAgent(AgentContext context) {
@@ -20,29 +26,41 @@ public final class RandomAgent implements Agent {
         this.rng = new Random(context.seed());
     }
 
+    /** Reseeds the row's actions: the episode's actions depend only on {@code seed}. */
     @Override
-    public void beginEpisode(int task) {
-    }
-
-    /** Reseeds the actions: the episode's actions depend only on {@code seed}. */
-    @Override
-    public void beginEpisode(int task, long seed) {
-        rng.setSeed(seed);
+    public void beginEpisode(int row, int task, boolean eval, long seed) {
+        rows(eval).computeIfAbsent(row, r -> new Random()).setSeed(seed);
     }
 
     @Override
-    public float[] act(float[] observation, int task, boolean eval) {
-        float[] mask = context.actionMasks().get(task);
-        float[] a = new float[context.actionSize()];
-        for (int i = 0; i < a.length; i++) {
-            a[i] = mask[i] * (2f * rng.nextFloat() - 1f);
+    public float[][] act(float[][] observations, int[] tasks, boolean eval) {
+        float[][] actions = new float[observations.length][];
+        for (int row = 0; row < observations.length; row++) {
+            if (observations[row] == null) {
+                continue;
+            }
+            float[] mask = context.actionMasks().get(tasks[row]);
+            Random r = rows(eval).getOrDefault(row, rng);
+            float[] a = new float[context.actionSize()];
+            for (int i = 0; i < a.length; i++) {
+                a[i] = mask[i] * (2f * r.nextFloat() - 1f);
+            }
+            actions[row] = a;
         }
-        return a;
+        return actions;
+    }
+
+    private Map<Integer, Random> rows(boolean eval) {
+        return eval ? evalRows : trainRows;
     }
 
     @Override
-    public Map<String, Double> observe(Transition transition) {
-        steps++;
+    public Map<String, Double> observe(Transition[] transitions) {
+        for (Transition t : transitions) {
+            if (t != null) {
+                steps++;
+            }
+        }
         return Map.of();
     }
 
