@@ -1,162 +1,138 @@
 package io.github.tdmpc2j.spi;
 
-import io.github.tdmpc2j.spi.wrappers.EnvChecker;
+import io.github.tdmpc2j.spi.vector.EpisodeSchedule;
+import io.github.tdmpc2j.spi.vector.SyncVectorEnv;
+import io.github.tdmpc2j.spi.vector.ThreadedVectorEnv;
+import io.github.tdmpc2j.spi.vector.VectorEnv;
+import io.github.tdmpc2j.spi.vector.VectorStepResult;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * Many tasks behind one observation and action space, as a multitask agent sees them: observations are
- * zero-padded to the largest observation size; actions have the largest action size and each task keeps its
- * first {@code A_i} entries (its action mask is 1 there and 0 elsewhere). One task runs at a time, chosen at
- * {@link #reset(int, long)}.
+ * The rows of a {@link VectorEnv} in one {@link TaskSpace}, as a multitask agent sees them: the only place that
+ * pads observations and cuts unified actions to a task's own entries. Row i runs task {@link #task(int)} (found
+ * by its id in the space); its observations are zero-padded to the space's size, its actions have the space's
+ * size and the row's env takes the first {@code A_i} entries. Each info gets {@code "task"}. One task alone is
+ * the same with nothing to pad.
  */
-public final class MultitaskEnv implements AutoCloseable {
-    private final List<Env> envs;
-    private final List<TaskSpec> specs;
-    private final int observationSize;
-    private final int actionSize;
-    private int current = -1;
+public final class MultitaskEnv implements VectorEnv {
+    private final TaskSpace space;
+    private final VectorEnv rows;
+    private final int[] rowTasks;
 
-    /** Takes ownership of the envs (closing this closes them). Each should already be wrapped. */
-    public MultitaskEnv(List<Env> envs) {
-        if (envs.isEmpty()) {
-            throw new IllegalArgumentException("a multitask env needs at least one task");
+    /** Takes ownership of {@code rows} (closing this closes it). Each row's task must be in {@code space}. */
+    public MultitaskEnv(TaskSpace space, VectorEnv rows) {
+        this.space = space;
+        this.rows = rows;
+        this.rowTasks = new int[rows.numEnvs()];
+        for (int i = 0; i < rowTasks.length; i++) {
+            TaskSpec spec = rows.spec(i);
+            int t = space.indexOf(spec.id());
+            if (space.spec(t).observationSize() != spec.observationSize()
+                    || space.spec(t).actionSize() != spec.actionSize()) {
+                throw new IllegalArgumentException("row " + i + " runs " + spec.id() + " with other sizes than the "
+                        + "task space's (" + space.spec(t) + ")");
+            }
+            rowTasks[i] = t;
         }
-        this.envs = List.copyOf(envs);
-        List<TaskSpec> s = new ArrayList<>();
-        int obs = 0;
-        int act = 0;
-        for (Env e : envs) {
-            TaskSpec spec = e.spec();
-            s.add(spec);
-            obs = Math.max(obs, spec.observationSize());
-            act = Math.max(act, spec.actionSize());
-        }
-        this.specs = List.copyOf(s);
-        this.observationSize = obs;
-        this.actionSize = act;
     }
 
-    /** Makes every task of {@code ids} through the registry, in order. */
-    public static MultitaskEnv make(EnvRegistry registry, List<String> ids, EnvOptions options) {
+    /**
+     * Makes one env per entry of {@code rowIds} through the registry (row i seeded with {@code seed + i}) and puts
+     * them in {@code space}; {@code threads} above 1 steps the rows on that many threads.
+     */
+    public static MultitaskEnv make(EnvRegistry registry, TaskSpace space, List<String> rowIds, long seed,
+            int threads) {
         List<Env> made = new ArrayList<>();
         try {
-            for (String id : ids) {
-                made.add(registry.make(id, options));
+            for (int i = 0; i < rowIds.size(); i++) {
+                made.add(registry.make(rowIds.get(i), EnvOptions.seeded(seed + i)));
             }
+            VectorEnv rows = threads > 1 && made.size() > 1 ? new ThreadedVectorEnv(made, threads)
+                    : new SyncVectorEnv(made);
+            return new MultitaskEnv(space, rows);
         } catch (RuntimeException e) {
             made.forEach(Env::close);
             throw e;
         }
-        return new MultitaskEnv(made);
     }
 
-    public int taskCount() {
-        return envs.size();
-    }
-
-    public int observationSize() {
-        return observationSize;
-    }
-
-    public int actionSize() {
-        return actionSize;
-    }
-
-    public TaskSpec spec(int task) {
-        return specs.get(checkTask(task));
-    }
-
-    public List<TaskSpec> specs() {
-        return specs;
-    }
-
-    /** 1 for the action entries task {@code task} uses, 0 for the padding. */
-    public float[] actionMask(int task) {
-        return actionMask(specs.get(checkTask(task)).actionSize(), actionSize);
-    }
-
-    public static float[] actionMask(int taskActionSize, int actionSize) {
-        float[] mask = new float[actionSize];
-        for (int i = 0; i < taskActionSize; i++) {
-            mask[i] = 1f;
+    /**
+     * The row ids that spread {@code rows} rows over the tasks of {@code space} in turn (task 0, 1, ..., 0, 1,
+     * ...), at least one row per task.
+     */
+    public static List<String> spread(TaskSpace space, int rows) {
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < Math.max(rows, space.taskCount()); i++) {
+            ids.add(space.spec(i % space.taskCount()).id());
         }
-        return mask;
+        return ids;
     }
 
-    /** Episode length of a task in agent steps. */
-    public int episodeLength(int task) {
-        return specs.get(checkTask(task)).maxEpisodeSteps();
+    public TaskSpace space() {
+        return space;
     }
 
-    /** The task of the episode in progress, or -1 before the first reset. */
-    public int currentTask() {
-        return current;
+    /** The task (index in the space) row {@code row} runs. */
+    public int task(int row) {
+        return rowTasks[row];
     }
 
-    public ResetResult reset(int task, long seed) {
-        checkTask(task);
-        ResetResult r = envs.get(task).reset(seed);
-        current = task;
-        return new ResetResult(pad(r.observation()), withTask(r.info(), task));
+    /** Every row's task. */
+    public int[] tasks() {
+        return rowTasks.clone();
     }
 
-    /** Steps the current task with the first {@code A_i} entries of a full-size action. */
-    public StepResult step(float[] action) {
-        if (current < 0) {
-            throw new EnvStateException("step() called before reset(task, seed) on the multitask env");
+    @Override
+    public int numEnvs() {
+        return rowTasks.length;
+    }
+
+    @Override
+    public TaskSpec spec(int i) {
+        return rows.spec(i);
+    }
+
+    @Override
+    public float[][] reset(EpisodeSchedule schedule) {
+        float[][] obs = rows.reset(schedule);
+        for (int i = 0; i < obs.length; i++) {
+            obs[i] = obs[i] == null ? null : space.pad(obs[i]);
         }
-        if (action == null || action.length != actionSize) {
-            throw new InvalidActionException("multitask action has " + (action == null ? "no" : action.length)
-                    + " entries but the unified action size is " + actionSize);
-        }
-        TaskSpec spec = specs.get(current);
-        float[] own = new float[spec.actionSize()];
-        System.arraycopy(action, 0, own, 0, own.length);
-        EnvChecker.check(spec, own);
-        StepResult r = envs.get(current).step(own);
-        return new StepResult(pad(r.observation()), r.reward(), r.terminated(), r.truncated(),
-                withTask(r.info(), current));
+        return obs;
     }
 
-    /** Zero-pads an observation to the unified size. */
-    public float[] pad(float[] observation) {
-        if (observation.length == observationSize) {
-            return observation;
+    @Override
+    public VectorStepResult step(float[][] actions) {
+        if (actions == null || actions.length != rowTasks.length) {
+            throw new InvalidActionException("a multitask env of " + rowTasks.length + " rows needs "
+                    + rowTasks.length + " actions, got " + (actions == null ? "null" : actions.length));
         }
-        float[] padded = new float[observationSize];
-        System.arraycopy(observation, 0, padded, 0, observation.length);
-        return padded;
+        float[][] own = new float[actions.length][];
+        for (int i = 0; i < actions.length; i++) {
+            own[i] = actions[i] == null ? null : space.taskAction(rowTasks[i], actions[i]);
+        }
+        VectorStepResult r = rows.step(own);
+        float[][] obs = r.observations();
+        List<Map<String, Object>> infos = new ArrayList<>(obs.length);
+        for (int i = 0; i < obs.length; i++) {
+            obs[i] = obs[i] == null ? null : space.pad(obs[i]);
+            Map<String, Object> info = new HashMap<>(r.infos().get(i));
+            info.put("task", rowTasks[i]);
+            infos.add(info);
+        }
+        return new VectorStepResult(obs, r.rewards(), r.terminated(), r.truncated(), List.copyOf(infos));
+    }
+
+    @Override
+    public EpisodeSchedule.Ticket episode(int i) {
+        return rows.episode(i);
     }
 
     @Override
     public void close() {
-        RuntimeException first = null;
-        for (Env e : envs) {
-            try {
-                e.close();
-            } catch (RuntimeException ex) {
-                if (first == null) {
-                    first = ex;
-                }
-            }
-        }
-        if (first != null) {
-            throw first;
-        }
-    }
-
-    private static Map<String, Object> withTask(Map<String, Object> info, int task) {
-        java.util.HashMap<String, Object> m = new java.util.HashMap<>(info);
-        m.put("task", task);
-        return m;
-    }
-
-    private int checkTask(int task) {
-        if (task < 0 || task >= envs.size()) {
-            throw new IndexOutOfBoundsException("task index " + task + " is not in [0, " + envs.size() + ")");
-        }
-        return task;
+        rows.close();
     }
 }

@@ -23,6 +23,11 @@ public record StepResult(float[] observation, double reward, boolean terminated,
 
     /** The domain's success flag, or empty when the task has none. */
     public java.util.Optional<Boolean> success() {
+        return success(info);
+    }
+
+    /** The success flag of a step's info, or empty when the task has none. */
+    public static java.util.Optional<Boolean> success(Map<String, Object> info) {
         Object s = info.get(SUCCESS);
         return s instanceof Boolean b ? java.util.Optional.of(b) : java.util.Optional.empty();
     }

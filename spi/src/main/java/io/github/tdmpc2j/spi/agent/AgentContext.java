@@ -1,6 +1,6 @@
 package io.github.tdmpc2j.spi.agent;
 
-import io.github.tdmpc2j.spi.MultitaskEnv;
+import io.github.tdmpc2j.spi.TaskSpace;
 import io.github.tdmpc2j.spi.TaskSpec;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,16 +23,21 @@ public record AgentContext(List<TaskSpec> tasks, int observationSize, int action
     }
 
     public static AgentContext single(TaskSpec task, Map<String, String> params, long seed) {
-        return new AgentContext(List.of(task), task.observationSize(), task.actionSize(),
-                List.of(MultitaskEnv.actionMask(task.actionSize(), task.actionSize())), params, seed);
+        return of(TaskSpace.of(List.of(task)), params, seed);
     }
 
-    public static AgentContext multitask(MultitaskEnv env, Map<String, String> params, long seed) {
+    /** An agent for every task of {@code space}, in its order. */
+    public static AgentContext of(TaskSpace space, Map<String, String> params, long seed) {
         List<float[]> masks = new ArrayList<>();
-        for (int i = 0; i < env.taskCount(); i++) {
-            masks.add(env.actionMask(i));
+        for (int i = 0; i < space.taskCount(); i++) {
+            masks.add(space.actionMask(i));
         }
-        return new AgentContext(env.specs(), env.observationSize(), env.actionSize(), masks, params, seed);
+        return new AgentContext(space.tasks(), space.observationSize(), space.actionSize(), masks, params, seed);
+    }
+
+    /** The space this agent acts in. */
+    public TaskSpace space() {
+        return new TaskSpace(tasks, observationSize, actionSize);
     }
 
     public boolean multitask() {

@@ -1,43 +1,28 @@
 package io.github.tdmpc2j.spi.vector;
 
 import io.github.tdmpc2j.spi.Env;
-import io.github.tdmpc2j.spi.EnvStateException;
-import io.github.tdmpc2j.spi.InvalidActionException;
 import io.github.tdmpc2j.spi.ResetResult;
 import io.github.tdmpc2j.spi.StepResult;
 import io.github.tdmpc2j.spi.TaskSpec;
-import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
 /** Envs in this JVM, with next-step autoreset; subclasses decide whether the envs step in turn or at once. */
 abstract sealed class LocalVectorEnv implements VectorEnv permits SyncVectorEnv, ThreadedVectorEnv {
     private final List<Env> envs;
-    private final boolean[] needsReset;
-    private final int[] episodes;
-    private long baseSeed;
-    private boolean started;
+    private final Autoreset autoreset;
 
     LocalVectorEnv(List<Env> envs) {
         if (envs.isEmpty()) {
             throw new IllegalArgumentException("a vector env needs at least one env");
         }
-        TaskSpec first = envs.get(0).spec();
-        for (Env e : envs) {
-            if (e.spec().observationSize() != first.observationSize() || e.spec().actionSize() != first.actionSize()) {
-                throw new IllegalArgumentException("all envs of a vector env need the sizes of " + first.id()
-                        + " (obs " + first.observationSize() + ", action " + first.actionSize() + "), but "
-                        + e.spec().id() + " has obs " + e.spec().observationSize() + ", action "
-                        + e.spec().actionSize());
-            }
-        }
         this.envs = List.copyOf(envs);
-        this.needsReset = new boolean[envs.size()];
-        this.episodes = new int[envs.size()];
+        this.autoreset = new Autoreset(envs.size());
     }
 
-    /** Runs {@code work(i)} for every env index; returns when all are done, rethrowing the first failure. */
-    abstract void forEachEnv(EnvWork work);
+    /** Runs {@code work(i)} for every row in {@code rows}; returns when all are done, rethrowing the first failure. */
+    abstract void forEachEnv(int[] rows, EnvWork work);
 
     interface EnvWork {
         void run(int i);
@@ -54,42 +39,31 @@ abstract sealed class LocalVectorEnv implements VectorEnv permits SyncVectorEnv,
     }
 
     @Override
-    public float[][] reset(long seed) {
-        baseSeed = seed;
+    public float[][] reset(EpisodeSchedule schedule) {
+        EpisodeSchedule.Ticket[] first = autoreset.start(schedule);
         float[][] obs = new float[envs.size()][];
-        Arrays.fill(needsReset, false);
-        Arrays.fill(episodes, 0);
-        forEachEnv(i -> obs[i] = envs.get(i).reset(seed + i).observation());
-        started = true;
+        forEachEnv(rowsWhere(i -> first[i] != null), i -> obs[i] = envs.get(i).reset(first[i].seed()).observation());
         return obs;
     }
 
     @Override
     public VectorStepResult step(float[][] actions) {
-        if (!started) {
-            throw new EnvStateException("step() called before reset(seed) on a vector env");
-        }
+        Autoreset.Move[] moves = autoreset.plan(actions);
         int n = envs.size();
-        if (actions == null || actions.length != n) {
-            throw new InvalidActionException("a vector env of " + n + " envs needs " + n + " actions, got "
-                    + (actions == null ? "null" : actions.length));
-        }
         float[][] obs = new float[n][];
         double[] rewards = new double[n];
         boolean[] terminated = new boolean[n];
         boolean[] truncated = new boolean[n];
         @SuppressWarnings("unchecked")
         Map<String, Object>[] infos = new Map[n];
-        forEachEnv(i -> {
+        forEachEnv(rowsWhere(i -> moves[i] != Autoreset.Move.SKIP), i -> {
             Env env = envs.get(i);
-            if (needsReset[i]) {
-                episodes[i]++;
-                ResetResult r = env.reset(baseSeed + i + (long) episodes[i] * n);
-                java.util.HashMap<String, Object> info = new java.util.HashMap<>(r.info());
+            if (moves[i] == Autoreset.Move.RESET) {
+                ResetResult r = env.reset(autoreset.ticket(i).seed());
+                Map<String, Object> info = new HashMap<>(r.info());
                 info.put(AUTORESET, true);
                 obs[i] = r.observation();
                 infos[i] = info;
-                needsReset[i] = false;
             } else {
                 StepResult r = env.step(actions[i]);
                 obs[i] = r.observation();
@@ -97,16 +71,42 @@ abstract sealed class LocalVectorEnv implements VectorEnv permits SyncVectorEnv,
                 terminated[i] = r.terminated();
                 truncated[i] = r.truncated();
                 infos[i] = r.info();
-                needsReset[i] = r.done();
             }
         });
+        for (int i = 0; i < n; i++) {
+            if (moves[i] == Autoreset.Move.STEP) {
+                autoreset.stepped(i, terminated[i] || truncated[i]);
+            }
+            if (infos[i] == null) {
+                infos[i] = Map.of();
+            }
+        }
         return new VectorStepResult(obs, rewards, terminated, truncated, List.of(infos));
     }
 
     @Override
+    public EpisodeSchedule.Ticket episode(int i) {
+        return autoreset.ticket(i);
+    }
+
+    private int[] rowsWhere(java.util.function.IntPredicate p) {
+        return java.util.stream.IntStream.range(0, envs.size()).filter(p).toArray();
+    }
+
+    @Override
     public void close() {
+        RuntimeException first = null;
         for (Env e : envs) {
-            e.close();
+            try {
+                e.close();
+            } catch (RuntimeException ex) {
+                if (first == null) {
+                    first = ex;
+                }
+            }
+        }
+        if (first != null) {
+            throw first;
         }
     }
 }

@@ -10,8 +10,8 @@ public final class SyncVectorEnv extends LocalVectorEnv {
     }
 
     @Override
-    void forEachEnv(EnvWork work) {
-        for (int i = 0; i < numEnvs(); i++) {
+    void forEachEnv(int[] rows, EnvWork work) {
+        for (int i : rows) {
             work.run(i);
         }
     }

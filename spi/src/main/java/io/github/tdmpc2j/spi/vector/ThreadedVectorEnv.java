@@ -28,10 +28,13 @@ public final class ThreadedVectorEnv extends LocalVectorEnv {
     }
 
     @Override
-    void forEachEnv(EnvWork work) {
-        List<Future<?>> futures = new ArrayList<>(numEnvs());
-        for (int i = 0; i < numEnvs(); i++) {
-            int index = i;
+    void forEachEnv(int[] rows, EnvWork work) {
+        if (rows.length == 1) {
+            work.run(rows[0]); // one row: no hand-over to the pool
+            return;
+        }
+        List<Future<?>> futures = new ArrayList<>(rows.length);
+        for (int index : rows) {
             futures.add(pool.submit(() -> work.run(index)));
         }
         RuntimeException failure = null;

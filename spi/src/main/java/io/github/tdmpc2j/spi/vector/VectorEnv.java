@@ -3,27 +3,37 @@ package io.github.tdmpc2j.spi.vector;
 import io.github.tdmpc2j.spi.TaskSpec;
 
 /**
- * N envs of one observation and action size stepped together.
+ * N envs (rows) stepped together. Rows may run different tasks ({@link #spec}); a {@code MultitaskEnv} puts
+ * them into one space.
  *
- * <p>Autoreset follows Gymnasium 1.x's default ("next-step"): the step on which env i's episode ends returns
- * that episode's last observation with terminated or truncated set. On the following {@link #step}, env i's
- * action is ignored; it is reset instead and returns the new episode's first observation, reward 0,
- * terminated and truncated false, and {@code "autoreset" = true} in its info.
- *
- * <p>Seeds: {@link #reset(long)} resets env i with {@code seed + i}; env i's k-th autoreset uses
- * {@code seed + i + k * numEnvs()}, so a run is reproducible from one seed and no two episodes share one.
+ * <p>Autoreset follows Gymnasium 1.x's default ("next-step"): the step on which row i's episode ends returns
+ * that episode's last observation with terminated or truncated set. On the following {@link #step}, row i's
+ * action is ignored; it is reset instead into the next episode of the {@link EpisodeSchedule} given at
+ * {@link #reset(EpisodeSchedule)} and returns that episode's first observation, reward 0, terminated and
+ * truncated false, and {@code "autoreset" = true} in its info. A row the schedule has no episode for is idle:
+ * its observation is null from then on. A null action leaves its row as it is for that step (null observation).
+ * The bookkeeping is {@link Autoreset}'s, shared by every implementation.
  */
 public interface VectorEnv extends AutoCloseable {
     String AUTORESET = "autoreset";
 
     int numEnvs();
 
-    /** The spec of env i. */
+    /** The spec of row i. */
     TaskSpec spec(int i);
 
-    float[][] reset(long seed);
+    /** Resets every row into its first episode of {@code schedule}; null entries for idle rows. */
+    float[][] reset(EpisodeSchedule schedule);
+
+    /** {@link #reset(EpisodeSchedule)} with {@link EpisodeSchedule#sequential}: row i starts with {@code seed + i}. */
+    default float[][] reset(long seed) {
+        return reset(EpisodeSchedule.sequential(seed, numEnvs()));
+    }
 
     VectorStepResult step(float[][] actions);
+
+    /** The episode row {@code i} is in; null when it is idle. */
+    EpisodeSchedule.Ticket episode(int i);
 
     @Override
     void close();

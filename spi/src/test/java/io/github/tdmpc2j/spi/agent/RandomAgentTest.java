@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.tdmpc2j.spi.LineEnv;
-import io.github.tdmpc2j.spi.MultitaskEnv;
+import io.github.tdmpc2j.spi.TaskSpace;
 import io.github.tdmpc2j.spi.TdmpcException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,8 +18,8 @@ class RandomAgentTest {
     void isFoundByNameAndActsInsideTheMask(@TempDir Path dir) {
         LineEnv small = new LineEnv(LineEnv.spec("line/small", 2, 1, -1, 1, 10, 1), 1e9);
         LineEnv big = new LineEnv(LineEnv.spec("line/big", 3, 3, -1, 1, 10, 1), 1e9);
-        try (MultitaskEnv env = new MultitaskEnv(List.of(small, big));
-                Agent agent = Agents.find("random").create(AgentContext.multitask(env, Map.of(), 7))) {
+        TaskSpace space = TaskSpace.of(List.of(small.spec(), big.spec()));
+        try (Agent agent = Agents.find("random").create(AgentContext.of(space, Map.of(), 7))) {
             for (int i = 0; i < 200; i++) {
                 float[] a = agent.act(new float[3], 0, false);
                 assertThat(a).hasSize(3);
@@ -31,10 +31,27 @@ class RandomAgentTest {
             assertThat(agent.steps()).isEqualTo(200);
             agent.save(dir.resolve("checkpoint"));
             assertThat(dir.resolve("checkpoint").resolve(CheckpointFolder.MANIFEST)).exists();
-            try (Agent again = Agents.find("random").create(AgentContext.multitask(env, Map.of(), 7))) {
+            try (Agent again = Agents.find("random").create(AgentContext.of(space, Map.of(), 7))) {
                 again.load(dir.resolve("checkpoint"));
                 assertThat(again.steps()).isEqualTo(200);
             }
+        }
+    }
+
+    @Test
+    void eachRowsActionsDependOnItsEpisodeSeedAlone() {
+        var ctx = AgentContext.single(LineEnv.spec("line/a", 1, 2, -1, 1, 5, 1), Map.of(), 0);
+        try (Agent one = new RandomAgent(ctx); Agent two = new RandomAgent(ctx)) {
+            one.beginEpisode(0, 0, false, 42);
+            two.beginEpisode(0, 0, false, 7);
+            two.beginEpisode(1, 0, false, 42);
+            two.act(new float[][] {new float[1], new float[1]}, new int[] {0, 0}, false);
+            float[] a = one.act(new float[][] {new float[1]}, new int[] {0}, false)[0];
+            float[][] b = two.act(new float[][] {null, new float[1]}, new int[] {0, 0}, false);
+            float[] again = one.act(new float[][] {new float[1]}, new int[] {0}, false)[0];
+            assertThat(b[0]).isNull();
+            assertThat(again).isEqualTo(b[1]); // the second action of the episode seeded 42, whatever the row
+            assertThat(a).isNotEqualTo(again);
         }
     }
 

@@ -73,10 +73,43 @@ class VectorEnvTest {
     }
 
     @Test
-    void envsOfDifferentSizesCannotShareAVector() {
-        List<Env> mixed = List.of(new LineEnv(LineEnv.spec("line/a", 2, 1, -1, 1, 5, 1), 1),
-                new LineEnv(LineEnv.spec("line/b", 3, 1, -1, 1, 5, 1), 1));
-        assertThatThrownBy(() -> new SyncVectorEnv(mixed)).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("line/b");
+    void aScheduleChoosesEachRowsEpisodesAndLeavesRowsIdle() {
+        // 2 rows of one task share its episodes 0..2: row 0 runs 0 and 2, row 1 runs 1 and then idles
+        try (VectorEnv v = new SyncVectorEnv(envs(2, 2))) {
+            List<Long> seeds = new ArrayList<>();
+            float[][] obs = v.reset(EpisodeSchedule.perTask(new int[] {0, 0}, 3, (t, e) -> 100 + e,
+                    EpisodeSchedule.Skip.NONE));
+            assertThat(obs[0][0]).isEqualTo(100 % 7);
+            assertThat(obs[1][0]).isEqualTo(101 % 7);
+            assertThat(v.episode(1).episode()).isEqualTo(1);
+            float[][] act = {{1}, {1}};
+            v.step(act);
+            v.step(act); // row 0 (limit 2) ends
+            v.step(act); // row 0 resets into episode 2, row 1 (limit 3) ends
+            assertThat(v.episode(0).episode()).isEqualTo(2);
+            assertThat(v.episode(0).seed()).isEqualTo(102);
+            VectorStepResult r = v.step(act); // row 1 has no episode left
+            assertThat(v.episode(1)).isNull();
+            assertThat(r.observations()[1]).isNull();
+            assertThat(r.observations()[0]).isNotNull();
+            // a null action leaves a row as it is
+            VectorStepResult skipped = v.step(new float[][] {null, null});
+            assertThat(skipped.observations()[0]).isNull();
+            assertThat(v.step(act).observations()[0][0]).isEqualTo(102 % 7 + 2);
+        }
+    }
+
+    @Test
+    void aScheduleSkipsEpisodesAlreadyDone() {
+        try (VectorEnv v = new SyncVectorEnv(envs(1, 1))) {
+            v.reset(EpisodeSchedule.perTask(new int[] {0}, 4, (t, e) -> e, (t, e) -> e % 2 == 0));
+            assertThat(v.episode(0).episode()).isEqualTo(1);
+            v.step(new float[][] {{0}});
+            v.step(new float[][] {{0}});
+            assertThat(v.episode(0).episode()).isEqualTo(3);
+            v.step(new float[][] {{0}});
+            v.step(new float[][] {{0}});
+            assertThat(v.episode(0)).isNull();
+        }
     }
 }

@@ -1,0 +1,76 @@
+package io.github.tdmpc2j.spi;
+
+import java.util.List;
+
+/**
+ * The one space many tasks share, as a multitask agent sees them: observations zero-padded to the largest
+ * observation size; actions of the largest action size, of which task i uses its first {@code A_i} entries (its
+ * action mask is 1 there and 0 elsewhere). Tasks are in embedding order. One task alone is its own space.
+ */
+public record TaskSpace(List<TaskSpec> tasks, int observationSize, int actionSize) {
+    public TaskSpace {
+        tasks = List.copyOf(tasks);
+        if (tasks.isEmpty()) {
+            throw new IllegalArgumentException("a task space needs at least one task");
+        }
+    }
+
+    public static TaskSpace of(List<TaskSpec> tasks) {
+        int obs = 0;
+        int act = 0;
+        for (TaskSpec spec : tasks) {
+            obs = Math.max(obs, spec.observationSize());
+            act = Math.max(act, spec.actionSize());
+        }
+        return new TaskSpace(tasks, obs, act);
+    }
+
+    public int taskCount() {
+        return tasks.size();
+    }
+
+    public TaskSpec spec(int task) {
+        return tasks.get(checkTask(task));
+    }
+
+    /** The index of the task with this id, as the agent knows it. */
+    public int indexOf(String id) {
+        for (int i = 0; i < tasks.size(); i++) {
+            if (tasks.get(i).id().equals(id)) {
+                return i;
+            }
+        }
+        throw new UnknownTaskException(id + " is not one of this task space's " + tasks.size() + " tasks",
+                tasks.stream().map(TaskSpec::id).toList());
+    }
+
+    /** 1 for the action entries task {@code task} uses, 0 for the padding. */
+    public float[] actionMask(int task) {
+        float[] mask = new float[actionSize];
+        java.util.Arrays.fill(mask, 0, spec(task).actionSize(), 1f);
+        return mask;
+    }
+
+    /** Zero-pads an observation to the unified size. */
+    public float[] pad(float[] observation) {
+        return observation.length == observationSize ? observation
+                : java.util.Arrays.copyOf(observation, observationSize);
+    }
+
+    /** Task {@code task}'s own entries of a unified action, checked against its space. */
+    public float[] taskAction(int task, float[] action) {
+        if (action == null || action.length != actionSize) {
+            throw new InvalidActionException("a unified action has " + actionSize + " entries, got "
+                    + (action == null ? "none" : action.length) + " for " + spec(task).id());
+        }
+        return action.length == spec(task).actionSize() ? action
+                : java.util.Arrays.copyOf(action, spec(task).actionSize());
+    }
+
+    private int checkTask(int task) {
+        if (task < 0 || task >= tasks.size()) {
+            throw new IndexOutOfBoundsException("task index " + task + " is not in [0, " + tasks.size() + ")");
+        }
+        return task;
+    }
+}

@@ -1,0 +1,63 @@
+package io.github.tdmpc2j.spi.rollout;
+
+import io.github.tdmpc2j.spi.MultitaskEnv;
+import io.github.tdmpc2j.spi.TaskSpec;
+import io.github.tdmpc2j.spi.agent.Agent;
+import io.github.tdmpc2j.spi.vector.EpisodeSchedule;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.TreeMap;
+
+/**
+ * Evaluation: {@code episodes} episodes of every task the rows of a {@link MultitaskEnv} run, with no
+ * exploration and no learning, spread over the rows of each task. Episode e of every task is reset with
+ * {@code seed + e}, whichever row runs it, so the result does not depend on the row count.
+ */
+public final class Evaluation {
+    /** The result of one task: each episode's return (in episode order), their mean, and the success rate. */
+    public record TaskResult(int task, TaskSpec spec, double[] returns, double meanReturn, boolean hasSuccess,
+            double successRate) {
+        public int episodes() {
+            return returns.length;
+        }
+    }
+
+    private Evaluation() {
+    }
+
+    /** Runs the episodes; one result per task, in task order. */
+    public static List<TaskResult> run(MultitaskEnv env, Agent agent, int episodes, long seed) {
+        if (episodes <= 0) {
+            throw new IllegalArgumentException("episodes must be positive, got " + episodes);
+        }
+        Rollout rollout = new Rollout(env, agent, Rollout.Mode.EVALUATE);
+        rollout.start(EpisodeSchedule.perTask(env.tasks(), episodes, (t, e) -> seed + e, EpisodeSchedule.Skip.NONE));
+        TreeMap<Integer, double[]> returns = new TreeMap<>();
+        TreeMap<Integer, Integer> successes = new TreeMap<>();
+        TreeMap<Integer, Boolean> hasSuccess = new TreeMap<>();
+        for (int t : env.tasks()) {
+            returns.put(t, new double[episodes]);
+            successes.put(t, 0);
+            hasSuccess.put(t, false);
+        }
+        while (rollout.active()) {
+            for (Rollout.Finished f : rollout.step().finished()) {
+                returns.get(f.task())[(int) (f.episode() - (long) f.task() * episodes)] = f.episodeReturn();
+                if (f.success().isPresent()) {
+                    hasSuccess.put(f.task(), true);
+                    successes.merge(f.task(), f.success().get() ? 1 : 0, Integer::sum);
+                }
+            }
+        }
+        List<TaskResult> results = new ArrayList<>();
+        for (var e : returns.entrySet()) {
+            int t = e.getKey();
+            double mean = Arrays.stream(e.getValue()).average().orElse(Double.NaN);
+            boolean has = hasSuccess.get(t);
+            results.add(new TaskResult(t, env.space().spec(t), e.getValue(), mean, has,
+                    has ? successes.get(t) / (double) episodes : Double.NaN));
+        }
+        return results;
+    }
+}

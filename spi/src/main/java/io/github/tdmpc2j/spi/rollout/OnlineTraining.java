@@ -1,0 +1,124 @@
+package io.github.tdmpc2j.spi.rollout;
+
+import io.github.tdmpc2j.spi.MultitaskEnv;
+import io.github.tdmpc2j.spi.TdmpcException;
+import io.github.tdmpc2j.spi.agent.Agent;
+import io.github.tdmpc2j.spi.vector.EpisodeSchedule;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Online training, as the TD-MPC2 reference's online trainer runs it, on N rows at once: act on every training
+ * row, step, let the agent learn; evaluate at the start, at the first episode end after each multiple of
+ * {@code evalFreq} steps has passed, and at the end. A run ends after exactly {@code steps} agent steps (the last
+ * vector step steps only the rows left in the budget), or at the first episode end after the wall-time budget.
+ * Everything a caller keeps (logs, curves, checkpoints, a progress bar) is a {@link Listener}.
+ *
+ * <p>Seeds: the training rows run {@link EpisodeSchedule#sequential} episodes from {@code trainSeed} (one row:
+ * episode k is reset with {@code trainSeed + k}); evaluations run {@link Evaluation} with {@code evalSeed}.
+ */
+public final class OnlineTraining {
+    /**
+     * @param timeLimitSeconds wall-time budget; infinite for none
+     */
+    public record Settings(long steps, long evalFreq, int evalEpisodes, long trainSeed, long evalSeed,
+            double timeLimitSeconds) {
+        public Settings {
+            if (steps <= 0 || evalFreq <= 0 || evalEpisodes <= 0) {
+                throw new TdmpcException("steps, eval_freq and eval_episodes must be positive (got " + steps + ", "
+                        + evalFreq + ", " + evalEpisodes + ")");
+            }
+            if (!(timeLimitSeconds > 0)) {
+                throw new TdmpcException("the time limit must be positive, got " + timeLimitSeconds + " s");
+            }
+        }
+    }
+
+    /** Where a run stands: agent steps, finished training episodes, wall time spent (for a resumed run). */
+    public record State(long step, long episodes, double seconds) {
+        public static final State START = new State(0, 0, 0);
+    }
+
+    /** Receives the run as it happens; every method has an empty default. */
+    public interface Listener {
+        default void onStep(long step) {
+        }
+
+        /** A training episode ended; {@code index} counts the run's episodes from 1. */
+        default void onEpisode(Rollout.Finished episode, long step, long index, double seconds,
+                Map<String, Double> metrics) {
+        }
+
+        /** An evaluation at {@code step}; {@code metrics}: the agent's last update metrics. */
+        default void onEvaluation(long step, List<Evaluation.TaskResult> results, State state,
+                Map<String, Double> metrics) {
+        }
+
+        default void onTimeLimit(long step) {
+        }
+    }
+
+    private final MultitaskEnv train;
+    private final MultitaskEnv eval;
+    private final Agent agent;
+    private final Settings settings;
+
+    public OnlineTraining(MultitaskEnv train, MultitaskEnv eval, Agent agent, Settings settings) {
+        this.train = train;
+        this.eval = eval;
+        this.agent = agent;
+        this.settings = settings;
+    }
+
+    /**
+     * Runs from {@code from} (State.START, or a checkpoint's state: then the evaluation made when it was saved is
+     * not repeated) to the end; returns where it ended.
+     */
+    public State run(State from, Listener listener) {
+        long step = from.step();
+        long episodes = from.episodes();
+        long start = System.nanoTime();
+        Rollout rollout = new Rollout(train, agent, Rollout.Mode.TRAIN);
+        rollout.start(EpisodeSchedule.sequential(settings.trainSeed() + episodes, train.numEnvs()));
+        boolean evalDue = from.step() == 0;
+        boolean boundary = true;
+        boolean outOfTime = false;
+        Map<String, Double> metrics = Map.of();
+        while (true) {
+            double elapsed = from.seconds() + (System.nanoTime() - start) / 1e9;
+            if (boundary) {
+                if (!outOfTime && elapsed >= settings.timeLimitSeconds() && step > 0) {
+                    outOfTime = true;
+                    evalDue = true;
+                    listener.onTimeLimit(step);
+                }
+                if (evalDue || step >= settings.steps()) {
+                    List<Evaluation.TaskResult> results = Evaluation.run(eval, agent, settings.evalEpisodes(),
+                            settings.evalSeed());
+                    listener.onEvaluation(step, results, new State(step, episodes, elapsed), metrics);
+                    evalDue = false;
+                }
+                if (step >= settings.steps() || outOfTime) {
+                    return new State(step, episodes, from.seconds() + (System.nanoTime() - start) / 1e9);
+                }
+            }
+            Rollout.Step s = rollout.step((int) Math.min(Integer.MAX_VALUE, settings.steps() - step));
+            long before = step;
+            step += s.stepped();
+            if (step / settings.evalFreq() > before / settings.evalFreq()) {
+                evalDue = true;
+            }
+            if (!s.metrics().isEmpty()) {
+                metrics = s.metrics();
+            }
+            if (s.stepped() > 0) {
+                listener.onStep(step);
+            }
+            for (Rollout.Finished f : s.finished()) {
+                episodes++;
+                listener.onEpisode(f, step, episodes, from.seconds() + (System.nanoTime() - start) / 1e9, metrics);
+            }
+            boundary = !s.finished().isEmpty() || step >= settings.steps();
+        }
+    }
+}

@@ -1,0 +1,220 @@
+package io.github.tdmpc2j.spi.rollout;
+
+import io.github.tdmpc2j.spi.MultitaskEnv;
+import io.github.tdmpc2j.spi.StepResult;
+import io.github.tdmpc2j.spi.agent.Agent;
+import io.github.tdmpc2j.spi.agent.Episode;
+import io.github.tdmpc2j.spi.agent.Transition;
+import io.github.tdmpc2j.spi.vector.EpisodeSchedule;
+import io.github.tdmpc2j.spi.vector.VectorEnv;
+import io.github.tdmpc2j.spi.vector.VectorStepResult;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The one episode runner: an {@link Agent} acting on every row of a {@link MultitaskEnv} at once, one
+ * {@link Agent#act(float[][], int[], boolean) batch} per step. Training, evaluation and data collection all run
+ * on it; they differ only in the {@link Mode}. A row whose episode ended sits out the next step (its env resets,
+ * see {@link VectorEnv}) and then begins its next episode of the schedule with
+ * {@link Agent#beginEpisode(int, int, boolean, long)}.
+ *
+ * <p>An episode's success is the reference's: the success flag of its last step.
+ */
+public final class Rollout {
+    /** What the rows are for. */
+    public enum Mode {
+        /** explore and learn: every step goes to {@link Agent#observe(Transition[])} */
+        TRAIN(false, true, false),
+        /** no exploration, no learning */
+        EVALUATE(true, false, false),
+        /** explore without learning, and keep every episode whole ({@link Finished#recorded()}) */
+        COLLECT(false, false, true);
+
+        final boolean eval;
+        final boolean learn;
+        final boolean record;
+
+        Mode(boolean eval, boolean learn, boolean record) {
+            this.eval = eval;
+            this.learn = learn;
+            this.record = record;
+        }
+    }
+
+    /**
+     * An episode that ended: its row, task, number and seed in the schedule, return, length, the last step's
+     * success flag (empty for a task without one) and whether the task terminated it (else the time limit).
+     * {@code recorded} holds it whole in {@link Mode#COLLECT} (null otherwise), with per-step flags.
+     */
+    public record Finished(int row, int task, long episode, long seed, double episodeReturn, int length,
+            Optional<Boolean> success, boolean terminated, Recorded recorded) {
+    }
+
+    /** A whole episode with its per-step truncated and terminated flags. */
+    public record Recorded(Episode episode, boolean[] truncated, boolean[] terminated) {
+    }
+
+    /** One step of every row: how many rows stepped, the episodes that ended, and the agent's update metrics. */
+    public record Step(int stepped, List<Finished> finished, Map<String, Double> metrics) {
+    }
+
+    private final MultitaskEnv env;
+    private final Agent agent;
+    private final Mode mode;
+    private final int rows;
+    private final int[] tasks;
+    private float[][] obs;
+    private final boolean[] ended;
+    private final double[] returns;
+    private final int[] lengths;
+    private final List<List<float[]>> observations;
+    private final List<List<float[]>> actions;
+    private final List<List<Float>> rewards;
+    private final List<List<boolean[]>> flags;
+
+    public Rollout(MultitaskEnv env, Agent agent, Mode mode) {
+        this.env = env;
+        this.agent = agent;
+        this.mode = mode;
+        this.rows = env.numEnvs();
+        this.tasks = env.tasks();
+        this.ended = new boolean[rows];
+        this.returns = new double[rows];
+        this.lengths = new int[rows];
+        this.observations = lists(rows);
+        this.actions = lists(rows);
+        this.rewards = lists(rows);
+        this.flags = lists(rows);
+    }
+
+    public int rows() {
+        return rows;
+    }
+
+    /** Resets every row into its first episode of {@code schedule}. */
+    public void start(EpisodeSchedule schedule) {
+        obs = env.reset(schedule);
+        java.util.Arrays.fill(ended, false);
+        for (int i = 0; i < rows; i++) {
+            if (obs[i] != null) {
+                begin(i);
+            }
+        }
+    }
+
+    /** True while some row has an episode in progress or to come. */
+    public boolean active() {
+        for (int i = 0; i < rows; i++) {
+            if (obs[i] != null) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** One step of every row. */
+    public Step step() {
+        return step(rows);
+    }
+
+    /**
+     * One step of at most {@code budget} rows (the first ones with an episode in progress; the others stay as they
+     * are), so that a run can end on an exact step count.
+     */
+    public Step step(int budget) {
+        float[][] input = new float[rows][];
+        int allowed = 0;
+        for (int i = 0; i < rows; i++) {
+            if (obs[i] != null && !ended[i] && allowed < budget) {
+                input[i] = obs[i];
+                allowed++;
+            }
+        }
+        float[][] chosen = allowed == 0 ? new float[rows][] : agent.act(input, tasks, mode.eval);
+        VectorStepResult r = env.step(chosen);
+        Transition[] transitions = mode.learn ? new Transition[rows] : null;
+        List<Finished> finished = new ArrayList<>();
+        int stepped = 0;
+        for (int i = 0; i < rows; i++) {
+            float[] next = r.observations()[i];
+            if (ended[i]) {
+                // this step reset the row into its next episode, or the schedule left it idle
+                ended[i] = false;
+                obs[i] = next;
+                if (next != null) {
+                    begin(i);
+                }
+                continue;
+            }
+            if (input[i] == null || next == null) {
+                continue; // left as it is
+            }
+            stepped++;
+            boolean terminated = r.terminated()[i];
+            boolean truncated = r.truncated()[i];
+            if (transitions != null) {
+                transitions[i] = new Transition(tasks[i], input[i], chosen[i], r.rewards()[i], next, terminated,
+                        truncated);
+            }
+            returns[i] += r.rewards()[i];
+            lengths[i]++;
+            Optional<Boolean> success = StepResult.success(r.infos().get(i));
+            if (mode.record) {
+                observations.get(i).add(next);
+                actions.get(i).add(chosen[i]);
+                rewards.get(i).add((float) r.rewards()[i]);
+                flags.get(i).add(new boolean[] {success.orElse(false), truncated, terminated});
+            }
+            obs[i] = next;
+            if (terminated || truncated) {
+                ended[i] = true;
+                EpisodeSchedule.Ticket ticket = env.episode(i);
+                finished.add(new Finished(i, tasks[i], ticket.episode(), ticket.seed(), returns[i], lengths[i], success,
+                        terminated, mode.record ? recorded(i, terminated) : null));
+            }
+        }
+        Map<String, Double> metrics = transitions != null && stepped > 0 ? agent.observe(transitions) : Map.of();
+        return new Step(stepped, finished, metrics);
+    }
+
+    private void begin(int row) {
+        returns[row] = 0;
+        lengths[row] = 0;
+        agent.beginEpisode(row, tasks[row], mode.eval, env.episode(row).seed());
+        if (mode.record) {
+            observations.get(row).clear();
+            actions.get(row).clear();
+            rewards.get(row).clear();
+            flags.get(row).clear();
+            observations.get(row).add(obs[row]);
+        }
+    }
+
+    private Recorded recorded(int row, boolean terminated) {
+        int n = actions.get(row).size();
+        float[] rw = new float[n];
+        boolean[] su = new boolean[n];
+        boolean[] tr = new boolean[n];
+        boolean[] te = new boolean[n];
+        for (int t = 0; t < n; t++) {
+            rw[t] = rewards.get(row).get(t);
+            boolean[] f = flags.get(row).get(t);
+            su[t] = f[0];
+            tr[t] = f[1];
+            te[t] = f[2];
+        }
+        Episode e = new Episode(tasks[row], observations.get(row).toArray(float[][]::new),
+                actions.get(row).toArray(float[][]::new), rw, terminated, su);
+        return new Recorded(e, tr, te);
+    }
+
+    private static <T> List<List<T>> lists(int n) {
+        List<List<T>> l = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            l.add(new ArrayList<>());
+        }
+        return l;
+    }
+}

@@ -1,0 +1,94 @@
+package io.github.tdmpc2j.spi.vector;
+
+import io.github.tdmpc2j.spi.EnvStateException;
+import io.github.tdmpc2j.spi.InvalidActionException;
+import java.util.Arrays;
+
+/**
+ * The bookkeeping of {@link VectorEnv}'s next-step autoreset, shared by every vector env: which rows reset on the
+ * next step (and with which episode of the schedule), which step, and which stay as they are (idle rows, and
+ * rows whose action is null).
+ */
+public final class Autoreset {
+    /** What a row does on a step. */
+    public enum Move {
+        /** take its action */
+        STEP,
+        /** start its next episode (the action is ignored) */
+        RESET,
+        /** nothing: the row is idle or its action is null */
+        SKIP
+    }
+
+    private final int rows;
+    private final EpisodeSchedule.Ticket[] tickets;
+    private final int[] finished;
+    private final boolean[] needsReset;
+    private EpisodeSchedule schedule;
+
+    public Autoreset(int rows) {
+        this.rows = rows;
+        this.tickets = new EpisodeSchedule.Ticket[rows];
+        this.finished = new int[rows];
+        this.needsReset = new boolean[rows];
+    }
+
+    /** Starts over with {@code schedule}; returns each row's first episode (null: idle). */
+    public EpisodeSchedule.Ticket[] start(EpisodeSchedule schedule) {
+        this.schedule = schedule;
+        Arrays.fill(finished, 0);
+        Arrays.fill(needsReset, false);
+        for (int i = 0; i < rows; i++) {
+            tickets[i] = schedule.next(i, 0);
+        }
+        return tickets.clone();
+    }
+
+    /**
+     * Decides every row's move for {@code actions}; a row that resets gets its next episode from the schedule
+     * (read it with {@link #ticket}). Checks the action count; the entries themselves are the env's to check.
+     */
+    public Move[] plan(float[][] actions) {
+        if (schedule == null) {
+            throw new EnvStateException("step() called before reset on a vector env");
+        }
+        if (actions == null || actions.length != rows) {
+            throw new InvalidActionException("a vector env of " + rows + " envs needs " + rows
+                    + " actions (null for a row to leave as it is), got " + (actions == null ? "null" : actions.length));
+        }
+        Move[] moves = new Move[rows];
+        for (int i = 0; i < rows; i++) {
+            if (tickets[i] == null) {
+                moves[i] = Move.SKIP;
+            } else if (needsReset[i]) {
+                finished[i]++;
+                needsReset[i] = false;
+                tickets[i] = schedule.next(i, finished[i]);
+                moves[i] = tickets[i] == null ? Move.SKIP : Move.RESET;
+            } else {
+                moves[i] = actions[i] == null ? Move.SKIP : Move.STEP;
+            }
+        }
+        return moves;
+    }
+
+    /** Records the end of a stepped row's episode: it resets on its next step. */
+    public void stepped(int row, boolean done) {
+        needsReset[row] = done;
+    }
+
+    /** The episode row {@code row} is in (or resets into this step); null when idle. */
+    public EpisodeSchedule.Ticket ticket(int row) {
+        return tickets[row];
+    }
+
+    /** True when every row is idle. */
+    public boolean allIdle() {
+        for (EpisodeSchedule.Ticket t : tickets) {
+            if (t != null) {
+                return false;
+            }
+        }
+        return true;
+    }
+}

@@ -1,0 +1,118 @@
+package io.github.tdmpc2j.spi.rollout;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.tdmpc2j.spi.Env;
+import io.github.tdmpc2j.spi.EnvRegistry;
+import io.github.tdmpc2j.spi.LineEnv;
+import io.github.tdmpc2j.spi.MultitaskEnv;
+import io.github.tdmpc2j.spi.TaskSpace;
+import io.github.tdmpc2j.spi.TaskSpec;
+import io.github.tdmpc2j.spi.agent.Agent;
+import io.github.tdmpc2j.spi.agent.AgentContext;
+import io.github.tdmpc2j.spi.agent.RandomAgent;
+import io.github.tdmpc2j.spi.vector.EpisodeSchedule;
+import io.github.tdmpc2j.spi.vector.ThreadedVectorEnv;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class RolloutTest {
+    private static final TaskSpec SHORT = LineEnv.spec("line/short", 2, 1, -1, 1, 4, 1);
+    private static final TaskSpec LONG = LineEnv.spec("line/long", 3, 2, -1, 1, 7, 1);
+    private static final TaskSpace SPACE = TaskSpace.of(List.of(SHORT, LONG));
+
+    /** rows of the given tasks, goal 3 (episodes can end early with success) */
+    private static MultitaskEnv rows(int... tasks) {
+        List<Env> envs = new ArrayList<>();
+        for (int t : tasks) {
+            envs.add(EnvRegistry.wrap(new LineEnv(SPACE.spec(t), 3)));
+        }
+        return new MultitaskEnv(SPACE, new ThreadedVectorEnv(envs, 2));
+    }
+
+    @Test
+    void anEvaluationDoesNotDependOnTheRowCount() {
+        try (Agent agent = new RandomAgent(AgentContext.of(SPACE, Map.of(), 1));
+                MultitaskEnv one = rows(0, 1);
+                MultitaskEnv many = rows(1, 0, 1, 0, 0)) {
+            List<Evaluation.TaskResult> a = Evaluation.run(one, agent, 5, 100);
+            List<Evaluation.TaskResult> b = Evaluation.run(many, agent, 5, 100);
+            assertThat(a).hasSize(2);
+            for (int t = 0; t < 2; t++) {
+                assertThat(b.get(t).task()).isEqualTo(t);
+                assertThat(b.get(t).returns()).containsExactly(a.get(t).returns());
+                assertThat(a.get(t).hasSuccess()).isTrue();
+            }
+            assertThat(a.get(0).returns()).doesNotHaveDuplicates(); // seeds 100..104
+        }
+    }
+
+    @Test
+    void trainingEndsOnTheExactStepAndEvaluatesAtStartEveryPeriodAndEnd() {
+        try (Agent agent = new RandomAgent(AgentContext.of(SPACE, Map.of(), 1));
+                MultitaskEnv train = rows(0, 1, 0);
+                MultitaskEnv eval = rows(0, 1)) {
+            List<Long> evaluations = new ArrayList<>();
+            List<Long> episodeSteps = new ArrayList<>();
+            long[] lastStep = {0};
+            OnlineTraining.State end = new OnlineTraining(train, eval, agent,
+                    new OnlineTraining.Settings(40, 15, 2, 10, 1000, Double.POSITIVE_INFINITY))
+                    .run(OnlineTraining.State.START, new OnlineTraining.Listener() {
+                        @Override
+                        public void onStep(long step) {
+                            assertThat(step).isGreaterThan(lastStep[0]);
+                            lastStep[0] = step;
+                        }
+
+                        @Override
+                        public void onEpisode(Rollout.Finished e, long step, long index, double s,
+                                Map<String, Double> m) {
+                            episodeSteps.add(step);
+                            assertThat(e.length()).isBetween(1, e.task() == 0 ? 4 : 7);
+                        }
+
+                        @Override
+                        public void onEvaluation(long step, List<Evaluation.TaskResult> results,
+                                OnlineTraining.State state, Map<String, Double> m) {
+                            evaluations.add(step);
+                            assertThat(results).hasSize(2);
+                        }
+                    });
+            assertThat(end.step()).isEqualTo(40);
+            assertThat(agent.steps()).isEqualTo(40);
+            assertThat(end.episodes()).isEqualTo(episodeSteps.size());
+            assertThat(evaluations.get(0)).isZero();
+            assertThat(evaluations.get(evaluations.size() - 1)).isEqualTo(40);
+            // one evaluation per period of 15 steps, at the first episode end after it
+            assertThat(evaluations).hasSize(4);
+            assertThat(evaluations.get(1)).isGreaterThanOrEqualTo(15).isLessThan(30);
+        }
+    }
+
+    @Test
+    void collectingKeepsEachEpisodeWholeAndSeededByItsSchedule() {
+        try (Agent agent = new RandomAgent(AgentContext.of(SPACE, Map.of(), 1));
+                MultitaskEnv env = rows(1, 1)) {
+            Rollout rollout = new Rollout(env, agent, Rollout.Mode.COLLECT);
+            rollout.start(EpisodeSchedule.perTask(env.tasks(), 3, (t, e) -> 50 + e, EpisodeSchedule.Skip.NONE));
+            List<Rollout.Finished> done = new ArrayList<>();
+            while (rollout.active()) {
+                done.addAll(rollout.step().finished());
+            }
+            assertThat(done).extracting(Rollout.Finished::seed).containsExactlyInAnyOrder(50L, 51L, 52L);
+            for (Rollout.Finished f : done) {
+                var e = f.recorded().episode();
+                assertThat(e.length()).isEqualTo(f.length());
+                assertThat(e.observations().length).isEqualTo(f.length() + 1);
+                assertThat(e.observations()[0]).hasSize(3);
+                assertThat(e.observations()[0][0]).isEqualTo(f.seed() % 7);
+                assertThat(e.actions()[0][1]).isBetween(-1f, 1f);
+                assertThat(e.episodeReturn()).isCloseTo(f.episodeReturn(), org.assertj.core.data.Offset.offset(1e-4));
+                assertThat(f.recorded().truncated()[f.length() - 1] || f.recorded().terminated()[f.length() - 1])
+                        .isTrue();
+            }
+        }
+    }
+}
