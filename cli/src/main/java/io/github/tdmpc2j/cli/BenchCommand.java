@@ -94,7 +94,7 @@ final class BenchCommand implements Callable<Integer> {
                     StringWriter log = new StringWriter();
                     OnlineRun.Result r;
                     try (PrintWriter quiet = new PrintWriter(log)) {
-                        r = new OnlineRun(registry, task, cfg, run, false, quiet, false).run();
+                        r = new OnlineRun(registry, List.of(task), task.id(), cfg, run, false, quiet, false).run();
                     }
                     success = r.finalSuccess() != null;
                     double score = success ? r.finalSuccess() : r.finalReturn();

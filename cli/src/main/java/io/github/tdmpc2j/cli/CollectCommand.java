@@ -81,8 +81,8 @@ final class CollectCommand implements Callable<Integer> {
             AtomicInteger done = new AtomicInteger();
             long start = System.nanoTime();
             int total = ids.size() * episodes;
-            int written = collector.collect(dataset, episodes, workers, seed, w -> {
-                Agent a = provider.create(collector.agentContext(params, seed + w));
+            int written = collector.collect(dataset, episodes, workers, seed, () -> {
+                Agent a = provider.create(collector.agentContext(params, seed));
                 if (saved != null) {
                     try {
                         a.readState(saved);

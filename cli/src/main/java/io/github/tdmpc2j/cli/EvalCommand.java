@@ -1,19 +1,17 @@
 package io.github.tdmpc2j.cli;
 
-import io.github.tdmpc2j.spi.Env;
-import io.github.tdmpc2j.spi.EnvOptions;
 import io.github.tdmpc2j.spi.EnvRegistry;
 import io.github.tdmpc2j.spi.MultitaskEnv;
-import io.github.tdmpc2j.spi.TaskSpec;
+import io.github.tdmpc2j.spi.TaskSpace;
 import io.github.tdmpc2j.spi.TdmpcException;
 import io.github.tdmpc2j.spi.agent.Agent;
 import io.github.tdmpc2j.spi.agent.AgentContext;
 import io.github.tdmpc2j.spi.agent.AgentProvider;
 import io.github.tdmpc2j.spi.agent.Agents;
 import io.github.tdmpc2j.spi.agent.CheckpointFolder;
+import io.github.tdmpc2j.spi.rollout.Evaluation;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -59,6 +57,10 @@ final class EvalCommand implements Callable<Integer> {
             + "run folder for a run's checkpoint/)")
     Path csv;
 
+    @Option(names = "--envs", defaultValue = "1", description = "envs stepped at once, spread over the tasks "
+            + "(default ${DEFAULT-VALUE}; at least one per task)")
+    int envs;
+
     @Option(names = "--device", description = "auto, cpu or gpu (default: the checkpoint's)")
     String device;
 
@@ -78,32 +80,24 @@ final class EvalCommand implements Callable<Integer> {
         try (EnvRegistry registry = EnvRegistry.discover()) {
             List<String> ids = target.task != null ? List.of(registry.resolve(target.task).id())
                     : registry.taskSet(target.set);
-            List<Env> envs = new ArrayList<>();
-            try {
-                for (String id : ids) {
-                    envs.add(registry.make(id, EnvOptions.seeded(seed)));
-                }
-                AgentContext context = ids.size() == 1 ? AgentContext.single(envs.get(0).spec(), params, seed)
-                        : AgentContext.multitask(new MultitaskEnv(envs), params, seed);
-                int pad = context.observationSize();
-                Path csvFile = csv != null ? csv : checkpoint.toAbsolutePath().resolveSibling("eval-results.csv");
-                try (Agent a = provider.create(context)) {
-                    a.readState(saved.dir()); // before the results file exists: a failed load leaves none
-                    try (CsvLog log = new CsvLog(csvFile, List.of("task", "episodes", "mean_return", "success_rate"))) {
-                        out.printf("%-40s %8s %12s %8s%n", "TASK", "EPISODES", "RETURN", "SUCCESS");
-                        for (int t = 0; t < envs.size(); t++) {
-                            TaskSpec s = envs.get(t).spec();
-                            Evaluator.Result r = Evaluator.run(a, envs.get(t), t, episodes, seed, pad);
-                            out.printf(Locale.ROOT, "%-40s %8d %12.1f %8s%n", s.id(), r.episodes(), r.meanReturn(),
-                                    r.hasSuccess() ? String.format(Locale.ROOT, "%.0f%%", 100 * r.successRate()) : "-");
-                            out.flush();
-                            log.row(s.id(), r.episodes(), r.meanReturn(), r.hasSuccess() ? r.successRate() : "");
-                        }
+            TaskSpace space = TaskSpace.of(ids.stream().map(registry::resolve).toList());
+            Path csvFile = csv != null ? csv : checkpoint.toAbsolutePath().resolveSibling("eval-results.csv");
+            // one row per task (more with --envs), all acting in one batch
+            List<String> rows = MultitaskEnv.spread(space, envs);
+            try (MultitaskEnv env = MultitaskEnv.make(registry, space, rows, seed,
+                    Math.min(rows.size(), Runtime.getRuntime().availableProcessors()));
+                    Agent a = provider.create(AgentContext.of(space, params, seed))) {
+                a.readState(saved.dir()); // before the results file exists: a failed load leaves none
+                List<Evaluation.TaskResult> results = Evaluation.run(env, a, episodes, seed);
+                try (CsvLog log = new CsvLog(csvFile, List.of("task", "episodes", "mean_return", "success_rate"))) {
+                    out.printf("%-40s %8s %12s %8s%n", "TASK", "EPISODES", "RETURN", "SUCCESS");
+                    for (Evaluation.TaskResult r : results) {
+                        out.printf(Locale.ROOT, "%-40s %8d %12.1f %8s%n", r.spec().id(), r.episodes(), r.meanReturn(),
+                                r.hasSuccess() ? String.format(Locale.ROOT, "%.0f%%", 100 * r.successRate()) : "-");
+                        log.row(r.spec().id(), r.episodes(), r.meanReturn(), r.hasSuccess() ? r.successRate() : "");
                     }
-                    out.println("results: " + csvFile);
                 }
-            } finally {
-                envs.forEach(Env::close);
+                out.println("results: " + csvFile);
             }
             return 0;
         }

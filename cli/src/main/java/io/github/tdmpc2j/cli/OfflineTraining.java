@@ -2,10 +2,10 @@ package io.github.tdmpc2j.cli;
 
 import io.github.tdmpc2j.data.DatasetIndex;
 import io.github.tdmpc2j.data.DatasetReader;
-import io.github.tdmpc2j.spi.Env;
-import io.github.tdmpc2j.spi.EnvOptions;
+import io.github.tdmpc2j.spi.MultitaskEnv;
+import io.github.tdmpc2j.spi.TaskSpace;
 import io.github.tdmpc2j.spi.EnvRegistry;
-import io.github.tdmpc2j.spi.TaskSpec;
+import io.github.tdmpc2j.spi.rollout.Evaluation;
 import io.github.tdmpc2j.spi.TdmpcException;
 import io.github.tdmpc2j.spi.agent.Agent;
 import io.github.tdmpc2j.spi.agent.AgentContext;
@@ -50,16 +50,17 @@ final class OfflineTraining {
         if (restored != null) {
             cfg.keepCheckpointSettings(provider.checkpointParams(restored.dir()), run.checkpoint());
         }
-        List<TaskSpec> specs = ids.stream().map(registry::resolve).toList();
-        AgentContext context = new AgentContext(specs, index.observationSize(), index.actionSize(),
-                index.actionMasks(), cfg.agentParams(), seed);
-        List<Env> evalEnvs = new ArrayList<>();
-        try (Agent agent = provider.create(context)) {
+        TaskSpace space = TaskSpace.of(ids.stream().map(registry::resolve).toList());
+        if (space.observationSize() != index.observationSize() || space.actionSize() != index.actionSize()) {
+            throw new TdmpcException("the dataset in " + data + " pads to obs " + index.observationSize() + ", action "
+                    + index.actionSize() + " but its tasks installed here give " + space.observationSize() + ", "
+                    + space.actionSize() + "; collect it again with this version");
+        }
+        try (Agent agent = provider.create(AgentContext.of(space, cfg.agentParams(), seed));
+                MultitaskEnv evalEnv = MultitaskEnv.make(registry, space, ids, seed,
+                        Math.min(ids.size(), Runtime.getRuntime().availableProcessors()))) {
             if (!(agent instanceof OfflineLearner learner)) {
                 throw new TdmpcException("the agent '" + provider.name() + "' cannot learn offline from a dataset");
-            }
-            for (String id : ids) {
-                evalEnvs.add(registry.make(id, EnvOptions.seeded(seed)));
             }
             List<Episode> episodes = reader.readAll();
             if (episodes.isEmpty()) {
@@ -87,10 +88,9 @@ final class OfflineTraining {
                     if (step % evalFreq == 0 || step >= total) {
                         double elapsed = prior + (System.nanoTime() - start) / 1e9;
                         StringBuilder line = new StringBuilder("eval at update " + step + ":");
-                        for (int t = 0; t < evalEnvs.size(); t++) {
-                            Evaluator.Result r = Evaluator.run(agent, evalEnvs.get(t), t, evalEpisodes,
-                                    1_000_000L + seed * 1000, index.observationSize());
-                            String id = ids.get(t);
+                        for (Evaluation.TaskResult r : Evaluation.run(evalEnv, agent, evalEpisodes,
+                                1_000_000L + seed * 1000)) {
+                            String id = r.spec().id();
                             evalLog.row(step, id, r.meanReturn(), r.hasSuccess() ? r.successRate() : "", elapsed);
                             curves.computeIfAbsent(id, k -> new ArrayList<>()).add(new CurvePlot.Point(step, r.meanReturn()));
                             line.append(String.format(Locale.ROOT, " %s %.1f", id, r.meanReturn()));
@@ -112,8 +112,6 @@ final class OfflineTraining {
             console.printf("done: %d updates; results in %s%n", step, run.dir());
             console.flush();
             return 0;
-        } finally {
-            evalEnvs.forEach(Env::close);
         }
     }
 }

@@ -1,16 +1,17 @@
 package io.github.tdmpc2j.cli;
 
-import io.github.tdmpc2j.spi.Env;
-import io.github.tdmpc2j.spi.EnvOptions;
 import io.github.tdmpc2j.spi.EnvRegistry;
-import io.github.tdmpc2j.spi.StepResult;
+import io.github.tdmpc2j.spi.MultitaskEnv;
+import io.github.tdmpc2j.spi.TaskSpace;
 import io.github.tdmpc2j.spi.TaskSpec;
 import io.github.tdmpc2j.spi.TdmpcException;
 import io.github.tdmpc2j.spi.agent.Agent;
 import io.github.tdmpc2j.spi.agent.AgentContext;
 import io.github.tdmpc2j.spi.agent.AgentProvider;
 import io.github.tdmpc2j.spi.agent.Agents;
-import io.github.tdmpc2j.spi.agent.Transition;
+import io.github.tdmpc2j.spi.rollout.Evaluation;
+import io.github.tdmpc2j.spi.rollout.OnlineTraining;
+import io.github.tdmpc2j.spi.rollout.Rollout;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.util.ArrayList;
@@ -20,12 +21,14 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * One online training run of one agent on one task, as the TD-MPC2 reference's online trainer runs it: act,
- * step, let the agent learn; evaluate (and checkpoint) at step 0, whenever a multiple of {@code eval_freq} has
- * passed at an episode's end, and at the end. Everything goes to the run folder as it happens.
+ * {@code train}'s online run, as a command-line job around the engine's {@link OnlineTraining}: makes the rows
+ * (the {@code envs} setting, spread over the run's tasks) and the agent, and turns the run's events into the run
+ * folder: {@code train.csv}, {@code eval.csv} (the mean over tasks), {@code eval-tasks.csv} (per task, multitask
+ * runs), {@code curve.png}, the checkpoint at every evaluation, and the progress bar. {@code --resume} goes on
+ * from the checkpoint.
  */
 final class OnlineRun {
-    /** The evaluation curve of a finished run, and the random policy's return on the same episodes. */
+    /** The evaluation curve of a finished run (mean over tasks), and the random policy's mean return. */
     record Result(List<CurvePlot.Point> evaluations, List<Double> successRates, double randomReturn) {
         double finalReturn() {
             return evaluations.get(evaluations.size() - 1).y();
@@ -37,17 +40,20 @@ final class OnlineRun {
     }
 
     private final EnvRegistry registry;
-    private final TaskSpec taskSpec;
+    private final TaskSpace space;
+    private final String name;
     private final RunConfig cfg;
     private final RunFolder run;
     private final boolean resume;
     private final PrintWriter console;
     private final boolean terminal;
 
-    OnlineRun(EnvRegistry registry, TaskSpec taskSpec, RunConfig cfg, RunFolder run, boolean resume,
+    /** @param name what the run trains on, for the console and the curve (a task id or a task set) */
+    OnlineRun(EnvRegistry registry, List<TaskSpec> tasks, String name, RunConfig cfg, RunFolder run, boolean resume,
             PrintWriter console, boolean terminal) {
         this.registry = registry;
-        this.taskSpec = taskSpec;
+        this.space = TaskSpace.of(tasks);
+        this.name = name;
         this.cfg = cfg;
         this.run = run;
         this.resume = resume;
@@ -58,46 +64,96 @@ final class OnlineRun {
     Result run() {
         long seedValue = cfg.getLong("seed");
         long total = cfg.getLong("steps");
-        long evalFreq = cfg.getLong("eval_freq");
         int evalEpisodes = (int) cfg.getLong("eval_episodes");
-        if (total <= 0 || evalFreq <= 0 || evalEpisodes <= 0) {
-            throw new TdmpcException("steps, eval_freq and eval_episodes must be positive");
+        int envs = cfg.has("envs") ? (int) cfg.getLong("envs") : 1;
+        if (envs <= 0) {
+            throw new TdmpcException("envs (rows stepped at once) must be positive, got " + envs);
         }
         double timeLimit = cfg.has("time_limit") ? cfg.getDouble("time_limit") * 60 : Double.POSITIVE_INFINITY;
         if (!(timeLimit > 0)) {
             throw new TdmpcException("time_limit (minutes of wall time) must be positive, got " + cfg.get("time_limit"));
         }
+        // seeds as the single-env loop had them: training episode k of one row resets with seed * 1000003 + k,
+        // evaluation episode e with 1000000 + seed * 1000 + e
+        OnlineTraining.Settings settings = new OnlineTraining.Settings(total, cfg.getLong("eval_freq"), evalEpisodes,
+                seedValue * 1_000_003L, 1_000_000L + seedValue * 1000, timeLimit);
         AgentProvider provider = Agents.find(cfg.get("agent"));
         RunFolder.Restored restored = resume ? run.openCheckpoint() : null;
         if (restored != null) {
             cfg.keepCheckpointSettings(provider.checkpointParams(restored.dir()), run.checkpoint());
         }
-        try (Env env = registry.make(taskSpec.id(), EnvOptions.seeded(seedValue));
-                Env evalEnv = registry.make(taskSpec.id(), EnvOptions.seeded(seedValue + 1));
-                Agent agent = provider.create(AgentContext.single(env.spec(), cfg.agentParams(), seedValue))) {
-            RunFolder.State state = new RunFolder.State(0, 0, 0);
+        int threads = Math.min(envs, Runtime.getRuntime().availableProcessors());
+        List<String> evalRows = new ArrayList<>();
+        for (TaskSpec t : space.tasks()) {
+            for (int i = 0; i < Math.min(evalEpisodes, Math.max(1, envs / space.taskCount())); i++) {
+                evalRows.add(t.id());
+            }
+        }
+        try (MultitaskEnv train = MultitaskEnv.make(registry, space, MultitaskEnv.spread(space, envs), seedValue,
+                threads);
+                MultitaskEnv eval = MultitaskEnv.make(registry, space, evalRows, seedValue + 1, threads);
+                Agent agent = provider.create(AgentContext.of(space, cfg.agentParams(), seedValue))) {
+            OnlineTraining.State state = OnlineTraining.State.START;
             if (restored != null) {
                 agent.readState(restored.dir());
-                state = restored.state();
-                RunFolder.truncateAfter(run.trainCsv(), state.step());
-                RunFolder.truncateAfter(run.evalCsv(), state.step());
+                RunFolder.State s = restored.state();
+                state = new OnlineTraining.State(s.step(), s.episode(), s.seconds());
+                for (var csv : List.of(run.trainCsv(), run.evalCsv(), run.evalTasksCsv())) {
+                    RunFolder.truncateAfter(csv, state.step());
+                }
                 console.printf("resuming %s at step %d%n", run.dir(), state.step());
             }
             cfg.write(run.config());
-            console.printf("training %s on %s for %d steps; run folder %s%n", provider.name(), taskSpec.id(), total,
-                    run.dir());
-
-            long evalSeed = 1_000_000L + seedValue * 1000;
-            Evaluator.Result random;
-            try (Agent randomAgent = Agents.find("random").create(AgentContext.single(env.spec(), Map.of(), seedValue))) {
-                random = Evaluator.run(randomAgent, evalEnv, 0, evalEpisodes, evalSeed, 0);
+            console.printf("training %s on %s for %d steps with %d env%s; run folder %s%n", provider.name(), name,
+                    total, train.numEnvs(), train.numEnvs() == 1 ? "" : "s", run.dir());
+            List<Evaluation.TaskResult> random;
+            try (Agent randomAgent = Agents.find("random").create(AgentContext.of(space, Map.of(), seedValue))) {
+                random = Evaluation.run(eval, randomAgent, evalEpisodes, settings.evalSeed());
             }
-            console.printf(Locale.ROOT, "random policy: mean return %.1f over %d episodes%n", random.meanReturn(),
-                    evalEpisodes);
+            double randomMean = mean(random);
+            console.printf(Locale.ROOT, "random policy: mean return %.1f over %d episodes%s%n", randomMean,
+                    evalEpisodes, space.taskCount() > 1 ? " per task" : "");
+            Logs logs = new Logs(state, total, timeLimit, randomMean, random, agent, provider.name());
+            try (logs) {
+                OnlineTraining.State end = new OnlineTraining(train, eval, agent, settings).run(state, logs);
+                logs.bar.finish();
+                console.printf("done: %d steps in %s; results in %s%n", end.step(), Progress.duration(end.seconds()),
+                        run.dir());
+            }
+            console.flush();
+            return new Result(logs.evalCurve, logs.successes, randomMean);
+        }
+    }
 
-            List<CurvePlot.Point> evalCurve = new ArrayList<>();
-            List<Double> successes = new ArrayList<>();
-            List<CurvePlot.Point> trainCurve = new ArrayList<>();
+    private static double mean(List<Evaluation.TaskResult> results) {
+        return results.stream().mapToDouble(Evaluation.TaskResult::meanReturn).average().orElse(Double.NaN);
+    }
+
+    /** The run folder's side of the run: logs, curve, checkpoints, progress. */
+    private final class Logs implements OnlineTraining.Listener, AutoCloseable {
+        final List<CurvePlot.Point> evalCurve = new ArrayList<>();
+        final List<Double> successes = new ArrayList<>();
+        final Map<Integer, List<CurvePlot.Point>> taskCurves = new LinkedHashMap<>();
+        final List<CurvePlot.Point> trainCurve = new ArrayList<>();
+        final Progress bar;
+        final CsvLog trainLog;
+        final CsvLog evalLog;
+        final CsvLog taskLog;
+        final long total;
+        final double timeLimit;
+        final double randomMean;
+        final List<Evaluation.TaskResult> random;
+        final Agent agent;
+        final String agentName;
+
+        Logs(OnlineTraining.State from, long total, double timeLimit, double randomMean,
+                List<Evaluation.TaskResult> random, Agent agent, String agentName) {
+            this.total = total;
+            this.timeLimit = timeLimit;
+            this.randomMean = randomMean;
+            this.random = random;
+            this.agent = agent;
+            this.agentName = agentName;
             if (Files.isRegularFile(run.evalCsv())) {
                 for (String[] row : CsvLog.read(run.evalCsv())) {
                     evalCurve.add(new CurvePlot.Point(Double.parseDouble(row[0]), Double.parseDouble(row[1])));
@@ -111,91 +167,79 @@ final class OnlineRun {
                     trainCurve.add(new CurvePlot.Point(Double.parseDouble(row[0]), Double.parseDouble(row[2])));
                 }
             }
-            long step = state.step();
-            long episode = state.episode();
-            double priorSeconds = state.seconds();
-            long start = System.nanoTime();
-            Progress bar = new Progress(console, terminal, step, total, 30);
-            try (CsvLog trainLog = new CsvLog(run.trainCsv(), List.of("step", "episode", "episode_return",
-                    "episode_length", "success", "elapsed_s"));
-                    CsvLog evalLog = new CsvLog(run.evalCsv(), List.of("step", "mean_return", "success_rate",
-                            "episodes", "elapsed_s"))) {
-                boolean evalDue = step == 0 || step % evalFreq == 0;
-                boolean outOfTime = false;
-                Map<String, Double> lastMetrics = Map.of();
-                while (true) {
-                    double elapsed = priorSeconds + (System.nanoTime() - start) / 1e9;
-                    if (!outOfTime && elapsed >= timeLimit && step > 0) {
-                        // the wall-time budget ends the run at an episode boundary, with a last evaluation
-                        outOfTime = true;
-                        evalDue = true;
-                        bar.println(String.format(Locale.ROOT, "time limit of %.1f min reached at step %d",
-                                timeLimit / 60, step));
-                    }
-                    if (evalDue || step >= total) {
-                        Evaluator.Result r = Evaluator.run(agent, evalEnv, 0, evalEpisodes, evalSeed, 0);
-                        evalLog.row(step, r.meanReturn(), r.hasSuccess() ? r.successRate() : "", r.episodes(), elapsed);
-                        evalCurve.add(new CurvePlot.Point(step, r.meanReturn()));
-                        if (r.hasSuccess()) {
-                            successes.add(r.successRate());
-                        }
-                        bar.println(String.format(Locale.ROOT, "eval at step %d: mean return %.1f (random %.1f)%s%s",
-                                step, r.meanReturn(), random.meanReturn(),
-                                r.hasSuccess() ? String.format(Locale.ROOT, ", success %.0f%%", 100 * r.successRate())
-                                        : "", TrainCommand.metricsText(lastMetrics)));
-                        Map<String, List<CurvePlot.Point>> series = new LinkedHashMap<>();
-                        series.put("evaluation (mean of " + evalEpisodes + ")", evalCurve);
-                        series.put("training episodes", trainCurve);
-                        // with a wall-time budget the run's length is unknown: the axis ends where the run is
-                        long xEnd = Double.isInfinite(timeLimit) ? total : Math.max(step, 1);
-                        series.put("random policy", List.of(new CurvePlot.Point(0, random.meanReturn()),
-                                new CurvePlot.Point(xEnd, random.meanReturn())));
-                        CurvePlot.write(run.curve(), provider.name() + " on " + taskSpec.id(), "agent steps",
-                                "episode return", series);
-                        run.saveCheckpoint(agent, new RunFolder.State(step, episode, elapsed));
-                        evalDue = false;
-                    }
-                    if (step >= total || outOfTime) {
-                        break;
-                    }
-                    float[] obs = env.reset(seedValue * 1_000_003L + episode).observation();
-                    agent.beginEpisode(0);
-                    double episodeReturn = 0;
-                    int length = 0;
-                    StepResult r;
-                    do {
-                        float[] action = agent.act(obs, 0, false);
-                        r = env.step(action);
-                        Map<String, Double> m = agent.observe(new Transition(0, obs, action, r.reward(),
-                                r.observation(), r.terminated(), r.truncated()));
-                        if (!m.isEmpty()) {
-                            lastMetrics = m;
-                        }
-                        obs = r.observation();
-                        episodeReturn += r.reward();
-                        length++;
-                        step++;
-                        if (step % evalFreq == 0) {
-                            evalDue = true;
-                        }
-                        bar.update(step);
-                    } while (!r.done() && step < total);
-                    if (!r.done()) {
-                        // --steps ended the run mid-episode: the last evaluation is next; the cut episode is not logged
-                        continue;
-                    }
-                    episode++;
-                    trainLog.row(step, episode, episodeReturn, length, r.success().map(String::valueOf).orElse(""),
-                            priorSeconds + (System.nanoTime() - start) / 1e9);
-                    trainCurve.add(new CurvePlot.Point(step, episodeReturn));
-                    bar.episode(episodeReturn);
+            this.bar = new Progress(console, terminal, from.step(), total, 30);
+            this.trainLog = new CsvLog(run.trainCsv(), List.of("step", "episode", "episode_return", "episode_length",
+                    "success", "elapsed_s", "task"));
+            this.evalLog = new CsvLog(run.evalCsv(), List.of("step", "mean_return", "success_rate", "episodes",
+                    "elapsed_s"));
+            this.taskLog = space.taskCount() > 1 ? new CsvLog(run.evalTasksCsv(), List.of("step", "task",
+                    "mean_return", "success_rate", "episodes", "random_return")) : null;
+        }
+
+        @Override
+        public void onStep(long step) {
+            bar.update(step);
+        }
+
+        @Override
+        public void onEpisode(Rollout.Finished e, long step, long index, double seconds, Map<String, Double> m) {
+            trainLog.row(step, index, e.episodeReturn(), e.length(), e.success().map(String::valueOf).orElse(""),
+                    seconds, space.spec(e.task()).id());
+            trainCurve.add(new CurvePlot.Point(step, e.episodeReturn()));
+            bar.episode(e.episodeReturn());
+        }
+
+        @Override
+        public void onTimeLimit(long step) {
+            bar.println(String.format(Locale.ROOT, "time limit of %.1f min reached at step %d", timeLimit / 60, step));
+        }
+
+        @Override
+        public void onEvaluation(long step, List<Evaluation.TaskResult> results, OnlineTraining.State state,
+                Map<String, Double> metrics) {
+            double mean = mean(results);
+            boolean hasSuccess = results.stream().allMatch(Evaluation.TaskResult::hasSuccess);
+            double success = results.stream().mapToDouble(Evaluation.TaskResult::successRate).average().orElse(0);
+            int episodes = results.stream().mapToInt(Evaluation.TaskResult::episodes).sum();
+            evalLog.row(step, mean, hasSuccess ? success : "", episodes, state.seconds());
+            evalCurve.add(new CurvePlot.Point(step, mean));
+            if (hasSuccess) {
+                successes.add(success);
+            }
+            if (taskLog != null) {
+                for (Evaluation.TaskResult r : results) {
+                    taskLog.row(step, r.spec().id(), r.meanReturn(), r.hasSuccess() ? r.successRate() : "",
+                            r.episodes(), random.get(r.task()).meanReturn());
+                    taskCurves.computeIfAbsent(r.task(), k -> new ArrayList<>())
+                            .add(new CurvePlot.Point(step, r.meanReturn()));
                 }
             }
-            bar.finish();
-            console.printf("done: %d steps in %s; results in %s%n", step,
-                    Progress.duration(priorSeconds + (System.nanoTime() - start) / 1e9), run.dir());
-            console.flush();
-            return new Result(evalCurve, successes, random.meanReturn());
+            bar.println(String.format(Locale.ROOT, "eval at step %d: mean return %.1f (random %.1f)%s%s", step, mean,
+                    randomMean, hasSuccess ? String.format(Locale.ROOT, ", success %.0f%%", 100 * success) : "",
+                    TrainCommand.metricsText(metrics)));
+            Map<String, List<CurvePlot.Point>> series = new LinkedHashMap<>();
+            if (taskLog == null) {
+                series.put("evaluation (mean of " + results.get(0).episodes() + ")", evalCurve);
+                series.put("training episodes", trainCurve);
+            } else {
+                series.put("evaluation, mean over tasks", evalCurve);
+                taskCurves.forEach((t, c) -> series.put(space.spec(t).id(), c));
+            }
+            // with a wall-time budget the run's length is unknown: the axis ends where the run is
+            long xEnd = Double.isInfinite(timeLimit) ? total : Math.max(step, 1);
+            series.put("random policy", List.of(new CurvePlot.Point(0, randomMean),
+                    new CurvePlot.Point(xEnd, randomMean)));
+            CurvePlot.write(run.curve(), agentName + " on " + name, "agent steps", "episode return", series);
+            run.saveCheckpoint(agent, new RunFolder.State(step, state.episodes(), state.seconds()));
+        }
+
+        @Override
+        public void close() {
+            trainLog.close();
+            evalLog.close();
+            if (taskLog != null) {
+                taskLog.close();
+            }
         }
     }
 }

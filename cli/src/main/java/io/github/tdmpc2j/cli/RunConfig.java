@@ -22,7 +22,7 @@ import java.util.Set;
  */
 final class RunConfig {
     static final Set<String> TRAINER_KEYS = Set.of("steps", "eval_freq", "eval_episodes", "seed", "task", "agent",
-            "time_limit");
+            "time_limit", "tasks", "envs");
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
     private final Map<String, String> values = new LinkedHashMap<>();

@@ -72,6 +72,11 @@ record RunFolder(Path dir) {
         return dir.resolve("eval.csv");
     }
 
+    /** Per-task evaluations of a multitask run. */
+    Path evalTasksCsv() {
+        return dir.resolve("eval-tasks.csv");
+    }
+
     Path curve() {
         return dir.resolve("curve.png");
     }

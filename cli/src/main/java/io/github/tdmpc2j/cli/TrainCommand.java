@@ -27,8 +27,16 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--task", description = "online training on this task")
     String task;
 
-    @Option(names = "--set", description = "offline: the task set the dataset must hold (default: the dataset's own tasks)")
+    @Option(names = "--tasks", split = ",", description = "online multitask training on these tasks (comma-separated)")
+    List<String> tasks;
+
+    @Option(names = "--set", description = "online: multitask training on this task set (mt30, dmc19, ...); offline "
+            + "(with --data): the task set the dataset must hold (default: the dataset's own tasks)")
     String set;
+
+    @Option(names = "--envs", description = "online: envs stepped at once, spread over the tasks, the agent acting "
+            + "on all of them in one batch (default 1)")
+    Integer envs;
 
     @Option(names = "--data", description = "dataset folder for offline training")
     Path data;
@@ -85,18 +93,19 @@ final class TrainCommand implements Callable<Integer> {
                 .file(config)
                 .set("steps", steps).set("preset", preset).set("model_size", modelSize).set("seed", seed)
                 .set("device", device).set("agent", agent).set("eval_freq", evalEvery)
-                .set("eval_episodes", evalEpisodes).set("time_limit", timeLimit)
+                .set("eval_episodes", evalEpisodes).set("time_limit", timeLimit).set("envs", envs)
                 .pairs(params);
-        if (task != null && (set != null || data != null)) {
-            throw new TdmpcException("choose --task ID (online) or --data DIR [--set NAME] (offline), not both");
+        int online = (task != null ? 1 : 0) + (tasks != null ? 1 : 0) + (set != null && data == null ? 1 : 0);
+        if (online > 1 || (data != null && (task != null || tasks != null))) {
+            throw new TdmpcException("choose one of --task ID, --tasks A,B,... or --set NAME (online), or --data DIR "
+                    + "[--set NAME] (offline)");
         }
-        if (task == null && data == null) {
-            throw new TdmpcException(set != null
-                    ? "offline training on --set " + set + " needs --data DIR (make one with `tdmpc2j collect`)"
-                    : "choose --task ID (online) or --data DIR [--set NAME] (offline)");
+        if (online == 0 && data == null) {
+            throw new TdmpcException("choose --task ID, --tasks A,B,... or --set NAME (online), or --data DIR "
+                    + "[--set NAME] (offline)");
         }
         try (EnvRegistry registry = EnvRegistry.discover()) {
-            if (task != null) {
+            if (data == null) {
                 return online(registry, cfg, console);
             }
             return OfflineTraining.run(registry, cfg, set, data, out, resume, console, terminal());
@@ -113,12 +122,18 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     private int online(EnvRegistry registry, RunConfig cfg, PrintWriter console) {
-        TaskSpec taskSpec = registry.resolve(task);
-        cfg.set("task", taskSpec.id());
+        List<TaskSpec> specs = TaskChoice.ids(registry, task != null ? List.of(task) : tasks, set).stream()
+                .map(registry::resolve).toList();
+        // a run's name: its task, its task set, or "multitask" for a list of tasks
+        String name = task != null ? specs.get(0).id() : set != null ? set : "multitask";
+        if (task != null) {
+            cfg.set("task", name);
+        } else {
+            cfg.set("tasks", String.join(",", specs.stream().map(TaskSpec::id).toList()));
+        }
         long seedValue = cfg.getLong("seed");
-        RunFolder run = resume ? RunFolder.resume(out, taskSpec.id(), seedValue)
-                : RunFolder.create(out, taskSpec.id(), seedValue);
-        new OnlineRun(registry, taskSpec, cfg, run, resume, console, terminal()).run();
+        RunFolder run = resume ? RunFolder.resume(out, name, seedValue) : RunFolder.create(out, name, seedValue);
+        new OnlineRun(registry, specs, name, cfg, run, resume, console, terminal()).run();
         return 0;
     }
 

@@ -1,34 +1,29 @@
 package io.github.tdmpc2j.data;
 
-import io.github.tdmpc2j.spi.Env;
-import io.github.tdmpc2j.spi.EnvOptions;
 import io.github.tdmpc2j.spi.EnvRegistry;
-import io.github.tdmpc2j.spi.StepResult;
+import io.github.tdmpc2j.spi.MultitaskEnv;
+import io.github.tdmpc2j.spi.TaskSpace;
 import io.github.tdmpc2j.spi.TaskSpec;
-import io.github.tdmpc2j.spi.TdmpcException;
 import io.github.tdmpc2j.spi.agent.Agent;
 import io.github.tdmpc2j.spi.agent.AgentContext;
 import io.github.tdmpc2j.spi.agent.Episode;
+import io.github.tdmpc2j.spi.rollout.Rollout;
+import io.github.tdmpc2j.spi.vector.EpisodeSchedule;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
- * Multitask data collection: N episodes of each task, run by K workers in parallel, each episode written to the
- * dataset as soon as it ends. Episodes already in the folder are skipped, so a killed run resumes where it
+ * Multitask data collection: N episodes of each task on the rollout engine, the rows of every task stepped on K
+ * threads and the policy acting on all of them in one batch, each episode written to the dataset as soon as it
+ * ends. Episodes already in the folder are skipped, so a killed run resumes where it
  * stopped and loses only the episodes that were in flight.
  *
  * <p>Episode {@code k} of task {@code i} resets with seed {@code seed + 1_000_003 * i + k}, whichever worker
- * runs it, and the policy begins it with the same seed ({@link Agent#beginEpisode(int, long)}), so the random
- * policy's actions, too, are the same whatever the worker count and order.
+ * runs it, and the policy begins it with the same seed ({@link Agent#beginEpisode(int, int, boolean, long)}), so
+ * the random policy's actions, too, are the same whatever the worker count and order.
  */
 public final class Collector {
     /** Called after each written episode. */
@@ -39,6 +34,7 @@ public final class Collector {
     private final EnvRegistry registry;
     private final List<TaskSpec> specs;
     private final DatasetIndex index;
+    private final TaskSpace space;
 
     public Collector(EnvRegistry registry, List<String> taskIds, String policyName) {
         this.registry = registry;
@@ -50,136 +46,61 @@ public final class Collector {
                     s.actionRepeat()));
         }
         this.index = DatasetIndex.of(tasks, policyName);
+        this.space = TaskSpace.of(specs);
     }
 
     /** What an agent acting in this dataset's unified space is made for. */
     public AgentContext agentContext(Map<String, String> params, long seed) {
-        return new AgentContext(specs, index.observationSize(), index.actionSize(), index.actionMasks(), params, seed);
+        return AgentContext.of(space, params, seed);
     }
 
     /**
-     * Collects into {@code out}; returns the number of episodes written by this call.
+     * Collects into {@code out}; returns the number of episodes written by this call. The policy acts on every
+     * row in one batch ({@link Rollout}); each task has {@code ceil(workers / tasks)} rows (at most its episode
+     * count), and the rows step on {@code workers} threads.
      *
-     * @param policies makes the acting agent of worker w (each worker owns one)
+     * @param policy makes the acting agent (in this dataset's space: {@link #agentContext})
      */
-    public int collect(Path out, int episodesPerTask, int workers, long seed, Function<Integer, Agent> policies,
+    public int collect(Path out, int episodesPerTask, int workers, long seed, Supplier<Agent> policy,
             Listener listener) {
         DatasetWriter writer = DatasetWriter.open(out, index);
-        ConcurrentLinkedQueue<int[]> jobs = new ConcurrentLinkedQueue<>();
-        for (int k = 0; k < episodesPerTask; k++) {
-            for (int t = 0; t < specs.size(); t++) {
-                if (!writer.has(t, k)) {
-                    jobs.add(new int[] {t, k});
-                }
+        int total = 0;
+        for (int t = 0; t < specs.size(); t++) {
+            for (int k = 0; k < episodesPerTask; k++) {
+                total += writer.has(t, k) ? 0 : 1;
             }
         }
-        int total = jobs.size();
         if (total == 0) {
             return 0;
         }
-        int threads = Math.max(1, Math.min(workers, total));
-        ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
-            Thread th = new Thread(r, "collect-worker");
-            th.setDaemon(true);
-            return th;
-        });
-        try {
-            List<Future<?>> futures = new ArrayList<>();
-            for (int w = 0; w < threads; w++) {
-                int worker = w;
-                futures.add(pool.submit(() -> runWorker(worker, jobs, writer, seed, policies, listener)));
+        int perTask = Math.max(1, Math.min(episodesPerTask, (workers + specs.size() - 1) / specs.size()));
+        List<String> rowIds = new ArrayList<>();
+        for (TaskSpec spec : specs) {
+            for (int i = 0; i < perTask; i++) {
+                rowIds.add(spec.id());
             }
-            for (Future<?> f : futures) {
-                f.get();
+        }
+        try (MultitaskEnv env = MultitaskEnv.make(registry, space, rowIds, seed, workers);
+                Agent agent = policy.get()) {
+            Rollout rollout = new Rollout(env, agent, Rollout.Mode.COLLECT);
+            rollout.start(EpisodeSchedule.perTask(env.tasks(), episodesPerTask, (t, k) -> episodeSeed(seed, t, k),
+                    writer::has));
+            while (rollout.active()) {
+                for (Rollout.Finished f : rollout.step().finished()) {
+                    int k = (int) (f.episode() - (long) f.task() * episodesPerTask);
+                    writer.write(k, f.recorded().episode(), f.seed(), f.recorded().truncated(),
+                            f.recorded().terminated());
+                    if (listener != null) {
+                        listener.episodeWritten(index.tasks().get(f.task()), k, f.recorded().episode());
+                    }
+                }
             }
-        } catch (ExecutionException e) {
-            jobs.clear();
-            Throwable cause = e.getCause();
-            if (cause instanceof TdmpcException te) {
-                throw te;
-            }
-            throw new DatasetException("collection failed: " + cause, cause);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new DatasetException("collection interrupted", e);
-        } finally {
-            pool.shutdownNow();
         }
         return total;
     }
 
-    private void runWorker(int worker, ConcurrentLinkedQueue<int[]> jobs, DatasetWriter writer, long seed,
-            Function<Integer, Agent> policies, Listener listener) {
-        Map<Integer, Env> envs = new HashMap<>();
-        try (Agent policy = policies.apply(worker)) {
-            int[] job;
-            while ((job = jobs.poll()) != null) {
-                int t = job[0];
-                int k = job[1];
-                Env env = envs.computeIfAbsent(t, i -> registry.make(specs.get(i).id(), EnvOptions.seeded(seed + i)));
-                long episodeSeed = seed + 1_000_003L * t + k;
-                runEpisode(env, t, k, episodeSeed, policy, writer, listener);
-            }
-        } finally {
-            envs.values().forEach(Env::close);
-        }
-    }
-
-    private void runEpisode(Env env, int t, int k, long episodeSeed, Agent policy, DatasetWriter writer,
-            Listener listener) {
-        int o = index.observationSize();
-        int a = index.actionSize();
-        int own = specs.get(t).actionSize();
-        List<float[]> observations = new ArrayList<>();
-        List<float[]> actions = new ArrayList<>();
-        List<Float> rewards = new ArrayList<>();
-        List<Boolean> success = new ArrayList<>();
-        List<Boolean> terminated = new ArrayList<>();
-        List<Boolean> truncated = new ArrayList<>();
-        float[] obs = pad(env.reset(episodeSeed).observation(), o);
-        observations.add(obs);
-        policy.beginEpisode(t, episodeSeed);
-        StepResult r;
-        do {
-            float[] action = policy.act(obs, t, false);
-            float[] full = new float[a];
-            System.arraycopy(action, 0, full, 0, own);
-            float[] taskAction = new float[own];
-            System.arraycopy(full, 0, taskAction, 0, own);
-            r = env.step(taskAction);
-            obs = pad(r.observation(), o);
-            observations.add(obs);
-            actions.add(full);
-            rewards.add((float) r.reward());
-            success.add(r.success().orElse(false));
-            terminated.add(r.terminated());
-            truncated.add(r.truncated());
-        } while (!r.done());
-        int n = actions.size();
-        float[] rw = new float[n];
-        boolean[] su = new boolean[n];
-        boolean[] te = new boolean[n];
-        boolean[] tr = new boolean[n];
-        for (int i = 0; i < n; i++) {
-            rw[i] = rewards.get(i);
-            su[i] = success.get(i);
-            te[i] = terminated.get(i);
-            tr[i] = truncated.get(i);
-        }
-        Episode episode = new Episode(t, observations.toArray(float[][]::new), actions.toArray(float[][]::new), rw,
-                r.terminated(), su);
-        writer.write(k, episode, episodeSeed, tr, te);
-        if (listener != null) {
-            listener.episodeWritten(index.tasks().get(t), k, episode);
-        }
-    }
-
-    private static float[] pad(float[] obs, int size) {
-        if (obs.length == size) {
-            return obs;
-        }
-        float[] p = new float[size];
-        System.arraycopy(obs, 0, p, 0, obs.length);
-        return p;
+    /** The seed of episode {@code k} of task {@code t}, whichever row runs it. */
+    static long episodeSeed(long seed, int t, int k) {
+        return seed + 1_000_003L * t + k;
     }
 }

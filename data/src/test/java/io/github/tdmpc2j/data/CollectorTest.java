@@ -22,7 +22,7 @@ class CollectorTest {
     private static int collect(EnvRegistry registry, Path out, int episodes, int workers) {
         Collector c = new Collector(registry, TASKS, "random");
         return c.collect(out, episodes, workers, 7,
-                w -> Agents.find("random").create(c.agentContext(Map.of(), 100 + w)), null);
+                () -> Agents.find("random").create(c.agentContext(Map.of(), 100)), null);
     }
 
     @Test
@@ -113,7 +113,7 @@ class CollectorTest {
             collect(registry, out, 1, 1);
             Collector other = new Collector(registry, List.of("point/reach"), "random");
             assertThatThrownBy(() -> other.collect(out, 1, 1, 0,
-                    w -> Agents.find("random").create(other.agentContext(Map.of(), 0)), null))
+                    () -> Agents.find("random").create(other.agentContext(Map.of(), 0)), null))
                     .isInstanceOf(DatasetException.class).hasMessageContaining("other tasks");
             Path f = DatasetLayout.episode(out, "point/reach", 0);
             byte[] bytes = Files.readAllBytes(f);

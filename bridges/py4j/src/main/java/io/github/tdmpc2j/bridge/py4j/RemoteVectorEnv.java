@@ -1,24 +1,22 @@
 package io.github.tdmpc2j.bridge.py4j;
 
 import io.github.tdmpc2j.spi.Box;
-import io.github.tdmpc2j.spi.EnvStateException;
-import io.github.tdmpc2j.spi.InvalidActionException;
 import io.github.tdmpc2j.spi.StepResult;
 import io.github.tdmpc2j.spi.TaskSpec;
+import io.github.tdmpc2j.spi.vector.Autoreset;
+import io.github.tdmpc2j.spi.vector.EpisodeSchedule;
 import io.github.tdmpc2j.spi.vector.VectorEnv;
 import io.github.tdmpc2j.spi.vector.VectorStepResult;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * N envs of one worker stepped by one call ({@code stepMany}) per step, with the same next-step autoreset and
- * seeds as the spi's local vector envs: env i is reset with {@code seed + i}, its k-th autoreset with
- * {@code seed + i + k * numEnvs()}.
+ * N envs of one worker stepped by one call ({@code stepMany}) per step, with the spi's next-step autoreset and
+ * episode schedule ({@link Autoreset}, shared with the local vector envs).
  *
  * <p>{@link #raw} steps the envs as they are. {@link #wrapped} does in one call what {@code EnvRegistry.wrap}
  * does per env: actions in [-1, 1] rescaled to the task's bounds and clipped, the task's action repeat (done in
@@ -39,10 +37,7 @@ public final class RemoteVectorEnv implements VectorEnv {
     private final int repeat;
     private final boolean rescale;
     private final int[] elapsed;
-    private final boolean[] needsReset;
-    private final int[] episodes;
-    private long baseSeed;
-    private boolean started;
+    private final Autoreset autoreset;
 
     private RemoteVectorEnv(List<RemoteEnv> envs, boolean wrap) {
         if (envs.isEmpty()) {
@@ -72,8 +67,7 @@ public final class RemoteVectorEnv implements VectorEnv {
         this.repeat = wrap ? first.actionRepeat() : 1;
         this.rescale = wrap;
         this.elapsed = new int[envs.size()];
-        this.needsReset = new boolean[envs.size()];
-        this.episodes = new int[envs.size()];
+        this.autoreset = new Autoreset(envs.size());
     }
 
     /** The envs as they are: their own action bounds, one env step per step, no time limit added. */
@@ -97,50 +91,45 @@ public final class RemoteVectorEnv implements VectorEnv {
     }
 
     @Override
-    public float[][] reset(long seed) {
-        baseSeed = seed;
-        Arrays.fill(needsReset, true);
-        Arrays.fill(episodes, 0);
-        Arrays.fill(elapsed, 0);
-        VectorStepResult r = send(null, "reset");
-        Arrays.fill(needsReset, false);
-        started = true;
-        return r.observations();
+    public float[][] reset(EpisodeSchedule schedule) {
+        EpisodeSchedule.Ticket[] first = autoreset.start(schedule);
+        Autoreset.Move[] moves = new Autoreset.Move[envs.size()];
+        for (int i = 0; i < moves.length; i++) {
+            moves[i] = first[i] == null ? Autoreset.Move.SKIP : Autoreset.Move.RESET;
+            elapsed[i] = 0;
+        }
+        return send(moves, null, "reset").observations();
     }
 
     @Override
     public VectorStepResult step(float[][] actions) {
-        if (!started) {
-            throw new EnvStateException("step() called before reset(seed) on a vector env");
-        }
+        Autoreset.Move[] moves = autoreset.plan(actions);
         int n = envs.size();
-        if (actions == null || actions.length != n) {
-            throw new InvalidActionException("a vector env of " + n + " envs needs " + n + " actions, got "
-                    + (actions == null ? "null" : actions.length));
-        }
         float[][] sent = new float[n][];
         for (int i = 0; i < n; i++) {
-            if (needsReset[i]) {
-                episodes[i]++;
+            if (moves[i] == Autoreset.Move.RESET) {
                 elapsed[i] = 0;
-            } else {
+            } else if (moves[i] == Autoreset.Move.STEP) {
                 RemoteEnv.checkAction(specs.get(i), actions[i]);
                 sent[i] = rescale ? toEnvBounds(envs.get(i).spec().actionSpace(), actions[i]) : actions[i];
             }
         }
-        VectorStepResult r = send(sent, "step");
+        VectorStepResult r = send(moves, sent, "step");
         for (int i = 0; i < n; i++) {
-            if (!needsReset[i]) {
+            if (moves[i] == Autoreset.Move.STEP) {
                 elapsed[i]++;
                 if (rescale && elapsed[i] >= specs.get(i).maxEpisodeSteps()) {
                     r.truncated()[i] = true;
                 }
+                autoreset.stepped(i, r.terminated()[i] || r.truncated()[i]);
             }
         }
-        for (int i = 0; i < n; i++) {
-            needsReset[i] = sent[i] != null && (r.terminated()[i] || r.truncated()[i]);
-        }
         return r;
+    }
+
+    @Override
+    public EpisodeSchedule.Ticket episode(int i) {
+        return autoreset.ticket(i);
     }
 
     /** What RescaleAction (skipped for [-1, 1] boxes, as EnvRegistry.wrap skips it) then ClipAction do. */
@@ -158,34 +147,52 @@ public final class RemoteVectorEnv implements VectorEnv {
         return mapped;
     }
 
-    /** One stepMany call: envs flagged in needsReset are reset, the others take their action. */
-    private VectorStepResult send(float[][] actions, String what) {
+    /** One stepMany call for the rows that reset or step; skipped rows are not sent and read back as null. */
+    private VectorStepResult send(Autoreset.Move[] moves, float[][] actions, String what) {
         int n = envs.size();
-        ByteBuffer request = ByteBuffer.allocate(8 + n * (13 + 4 * actionSize)).order(ByteOrder.LITTLE_ENDIAN);
-        request.putInt(n);
-        request.putInt(repeat);
-        for (int i = 0; i < n; i++) {
-            RemoteEnv env = envs.get(i);
-            env.checkOpen();
-            request.putInt(env.handle());
-            request.put(needsReset[i] ? RESET : STEP);
-            request.putLong(baseSeed + i + (long) episodes[i] * n);
-            if (!needsReset[i]) {
-                request.asFloatBuffer().put(actions[i]);
-            }
-            request.position(request.position() + 4 * actionSize);
+        int count = 0;
+        for (Autoreset.Move m : moves) {
+            count += m == Autoreset.Move.SKIP ? 0 : 1;
         }
-        String bytes = WorkerEndpoint.encode(request.array());
-        Reply reply = worker.call(what + " " + n + " envs of " + envs.get(0).spec().id(), ep -> ep.stepMany(bytes));
         float[][] obs = new float[n][];
         double[] rewards = new double[n];
         boolean[] terminated = new boolean[n];
         boolean[] truncated = new boolean[n];
         List<Map<String, Object>> infos = new ArrayList<>(n);
+        if (count == 0) {
+            for (int i = 0; i < n; i++) {
+                infos.add(Map.of());
+            }
+            return new VectorStepResult(obs, rewards, terminated, truncated, List.copyOf(infos));
+        }
+        ByteBuffer request = ByteBuffer.allocate(8 + count * (13 + 4 * actionSize)).order(ByteOrder.LITTLE_ENDIAN);
+        request.putInt(count);
+        request.putInt(repeat);
         for (int i = 0; i < n; i++) {
+            if (moves[i] == Autoreset.Move.SKIP) {
+                continue;
+            }
+            RemoteEnv env = envs.get(i);
+            env.checkOpen();
+            request.putInt(env.handle());
+            boolean reset = moves[i] == Autoreset.Move.RESET;
+            request.put(reset ? RESET : STEP);
+            request.putLong(reset ? autoreset.ticket(i).seed() : 0L);
+            if (!reset) {
+                request.asFloatBuffer().put(actions[i]);
+            }
+            request.position(request.position() + 4 * actionSize);
+        }
+        String bytes = WorkerEndpoint.encode(request.array());
+        Reply reply = worker.call(what + " " + count + " envs of " + envs.get(0).spec().id(), ep -> ep.stepMany(bytes));
+        for (int i = 0; i < n; i++) {
+            if (moves[i] == Autoreset.Move.SKIP) {
+                infos.add(Map.of());
+                continue;
+            }
             StepResult r = envs.get(i).readStep(reply);
             obs[i] = r.observation();
-            if (needsReset[i]) {
+            if (moves[i] == Autoreset.Move.RESET) {
                 Map<String, Object> info = new HashMap<>(r.info());
                 if (actions != null) {
                     info.put(AUTORESET, true);
