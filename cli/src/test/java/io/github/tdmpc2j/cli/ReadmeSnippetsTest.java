@@ -62,11 +62,24 @@ class ReadmeSnippetsTest {
 
     @Test
     void theJavaSnippetOfTheEnvironmentApiRuns(@TempDir Path dir) throws Exception {
-        List<String> snippets = blocks("java").stream().filter(b -> b.contains("EnvRegistry.discover()")).toList();
+        List<String> snippets = blocks("java").stream().filter(b -> b.contains("EnvRegistry.discover()"))
+                .filter(b -> !b.contains("Evaluation.run")).toList();
         assertThat(snippets).as("the README's environment API block").hasSize(1);
-        String source = "import io.github.tdmpc2j.spi.*;\n"
+        runSnippet(dir, snippets.get(0));
+    }
+
+    @Test
+    void theJavaSnippetOfTheRolloutEngineRuns(@TempDir Path dir) throws Exception {
+        List<String> snippets = blocks("java").stream().filter(b -> b.contains("Evaluation.run")).toList();
+        assertThat(snippets).as("the README's rollout engine block").hasSize(1);
+        runSnippet(dir, snippets.get(0));
+    }
+
+    private static void runSnippet(Path dir, String snippet) throws Exception {
+        String source = "import io.github.tdmpc2j.spi.*;\nimport io.github.tdmpc2j.spi.agent.*;\n"
+                + "import io.github.tdmpc2j.spi.rollout.*;\nimport java.util.*;\n"
                 + "public class Snippet {\n"
-                + "    public static void run() {\n" + snippets.get(0) + "\n    }\n}\n";
+                + "    public static void run() {\n" + snippet + "\n    }\n}\n";
         Path src = dir.resolve("Snippet.java");
         Files.writeString(src, source);
         String spi = Path.of(EnvRegistry.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();

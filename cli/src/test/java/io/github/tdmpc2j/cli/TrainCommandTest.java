@@ -186,7 +186,7 @@ class TrainCommandTest {
         Path run = dir.resolve("run");
         // Pendulum-v1 episodes are 200 steps: 300 ends the run in the middle of the second one
         TasksCommandTest.Run r = TasksCommandTest.run("train", "--task", "pendulum-v1", "--agent", "random",
-                "--steps", "300", "--eval-every", "1000", "--eval-episodes", "1", "--out", run.toString(),
+                "--steps", "1260", "--eval-every", "5000", "--eval-episodes", "1", "--out", run.toString(),
                 "--progress", "log");
         assertThat(r.exit()).as(r.err()).isZero();
         assertThat(r.out()).contains("done: 300 steps").doesNotContain("ETA -");
@@ -198,9 +198,12 @@ class TrainCommandTest {
     void wrongChoicesAreClearErrors(@TempDir Path dir) {
         TasksCommandTest.Run both = TasksCommandTest.run("train", "--task", "pendulum-v1", "--set", "mt30");
         assertThat(both.exit()).isEqualTo(2);
-        assertThat(both.err()).contains("choose --task ID (online) or --data DIR [--set NAME] (offline), not both");
-        TasksCommandTest.Run noData = TasksCommandTest.run("train", "--set", "mt30");
-        assertThat(noData.err()).contains("needs --data DIR");
+        assertThat(both.err()).contains("choose one of --task ID, --tasks A,B,... or --set NAME (online)");
+        TasksCommandTest.Run nothing = TasksCommandTest.run("train", "--steps", "10");
+        assertThat(nothing.err()).contains("choose --task ID, --tasks A,B,... or --set NAME (online)");
+        TasksCommandTest.Run noEnvs = TasksCommandTest.run("train", "--task", "pendulum-v1", "--agent", "random",
+                "--envs", "0", "--out", dir.resolve("zero").toString());
+        assertThat(noEnvs.err()).contains("envs (rows stepped at once) must be positive");
         TasksCommandTest.Run typo = TasksCommandTest.run("train", "--task", "pendulum-v2", "--agent", "random",
                 "--out", dir.toString());
         assertThat(typo.exit()).isEqualTo(2);
@@ -208,5 +211,34 @@ class TrainCommandTest {
         TasksCommandTest.Run noRun = TasksCommandTest.run("train", "--task", "pendulum-v1", "--agent", "random",
                 "--resume", "--out", dir.resolve("none").toString());
         assertThat(noRun.err()).contains("has no checkpoint to resume from");
+    }
+
+    @Test
+    void multitaskOnlineTrainingActsOnNativeAndBridgeTasksInOneBatch(@TempDir Path dir) throws Exception {
+        Path run = dir.resolve("run");
+        // a native Java task, a native MuJoCo task and a Python task through the bridge, 2 rows each, the TD-MPC2
+        // agent planning for all 6 in one batch and learning from step 120 on
+        TasksCommandTest.Run r = TasksCommandTest.run("train", "--tasks",
+                "classic/pendulum,dmc/cartpole-balance,gymnasium/MountainCarContinuous-v0", "--envs", "6",
+                "--preset", "cpu", "--set-param", "seed_steps=120", "--set-param", "batch_size=16",
+                "--steps", "1260", "--eval-every", "5000", "--eval-episodes", "1", "--out", run.toString(),
+                "--progress", "log");
+        assertThat(r.exit()).as(r.err() + r.out()).isZero();
+        assertThat(r.out()).contains("with 6 envs").contains("done: 1260 steps").contains("eval at step 1260");
+        List<String[]> perTask = CsvLog.read(run.resolve("eval-tasks.csv"));
+        assertThat(perTask).extracting(row -> row[0] + " " + row[1]).containsExactly(
+                "0 classic/pendulum", "0 dmc/cartpole-balance", "0 gymnasium/MountainCarContinuous-v0",
+                "1260 classic/pendulum", "1260 dmc/cartpole-balance", "1260 gymnasium/MountainCarContinuous-v0");
+        for (String[] row : perTask) {
+            assertThat(Double.parseDouble(row[2])).as(row[1]).isFinite();
+            assertThat(row[5]).as("random return beside " + row[1]).isNotEmpty();
+        }
+        assertThat(CsvLog.read(run.resolve("eval.csv"))).extracting(row -> row[0]).containsExactly("0", "1260");
+        // 6 rows x 210 steps: only pendulum's episodes (200 agent steps) have ended, one per row, both at step 1200
+        assertThat(CsvLog.read(run.resolve("train.csv"))).extracting(row -> row[0] + " " + row[3] + " " + row[6])
+                .containsExactly("1200 200 classic/pendulum", "1200 200 classic/pendulum");
+        assertThat(Files.readString(run.resolve("config.yaml"))).contains("envs: 6")
+                .contains("tasks: classic/pendulum,dmc/cartpole-balance,gymnasium/MountainCarContinuous-v0");
+        assertThat(run.resolve("checkpoint").resolve(RunFolder.STATE)).exists();
     }
 }
