@@ -56,16 +56,27 @@ public final class TdmpcAgent implements Agent, OfflineLearner {
     private final boolean multitask;
     private final int actionDim;
     private boolean graphs;
-    private final Map<Integer, GraphedCall> actGraphs = new java.util.HashMap<>();
+    private final Map<String, GraphedCall> actGraphs = new java.util.HashMap<>();
     private final Map<Integer, NDArray[]> taskTensors = new java.util.HashMap<>();
-    private NDArray previousMean;
+    /** Per row of training acts and of evaluation acts: the episode's first-step flag and warm-start mean. */
+    private final Map<Integer, RowState> trainRows = new java.util.HashMap<>();
+    private final Map<Integer, RowState> evalRows = new java.util.HashMap<>();
     private NDArray rhoWeights;
     private GraphedCall updateGraph;
     /** Names of the values {@link #updateOnDevice} returns, in order (set by its first run). */
     private List<String> metricNames = List.of();
     private long steps;
-    private boolean firstStep = true;
     private boolean closed;
+
+    /** One row's planning state: whether its next act is its episode's first, and the last plan's mean [H, A]. */
+    private static final class RowState {
+        boolean first = true;
+        final NDArray mean;
+
+        RowState(NDArray mean) {
+            this.mean = mean;
+        }
+    }
 
     public TdmpcAgent(AgentContext context) {
         this.context = context;
@@ -81,7 +92,6 @@ public final class TdmpcAgent implements Agent, OfflineLearner {
         this.model = new WorldModel(cfg, store, context.observationSize(), actionDim, context.tasks().size(),
                 episodic, context.seed());
         this.planner = new Planner(cfg, model, actionDim);
-        this.previousMean = store.manager().zeros(new Shape(cfg.horizon(), actionDim));
         this.graphs = device.isGpu() && gpuFeatures(cfg);
         Map<String, Float> modelLr = new LinkedHashMap<>();
         for (String group : WorldModel.MODEL_GROUPS) {
@@ -126,51 +136,83 @@ public final class TdmpcAgent implements Agent, OfflineLearner {
         return store;
     }
 
+    /**
+     * Starts an episode in a row: its next act plans without a warm start. The seed is not used: the agent's
+     * draws come from its own generators (seeded by the context), as the reference's do.
+     */
     @Override
-    public void beginEpisode(int task) {
-        checkTask(task);
-        firstStep = true;
-    }
-
-    @Override
-    public float[] act(float[] observation, int task, boolean eval) {
+    public void beginEpisode(int row, int task, boolean eval, long seed) {
         checkOpen();
         checkTask(task);
-        if (observation == null || observation.length != context.observationSize()) {
-            throw new InvalidActionException("observation has " + (observation == null ? 0 : observation.length)
-                    + " entries but the agent was made for " + context.observationSize());
-        }
-        float[] mask = context.actionMasks().get(task);
-        if (!eval && steps < seedSteps) {
-            float[] a = new float[actionDim];
-            for (int i = 0; i < actionDim; i++) {
-                a[i] = mask[i] * (float) (rng.nextDouble() * 2 - 1);
-            }
-            return a;
-        }
-        boolean t0 = firstStep;
-        firstStep = false;
-        int o = context.observationSize();
-        float[] input = java.util.Arrays.copyOf(observation, o + 2);
-        input[o] = t0 ? 0f : 1f;
-        input[o + 1] = eval ? 0f : 1f;
-        float[] action;
-        try (NoGrad off = new NoGrad()) {
-            action = plan(input, task);
-        }
-        for (int i = 0; i < actionDim; i++) {
-            action[i] *= mask[i];
-        }
-        return action;
+        checkRow(row);
+        row(row, eval).first = true;
     }
 
-    private float[] plan(float[] input, int task) {
+    @Override
+    public float[][] act(float[][] observations, int[] tasks, boolean eval) {
+        checkOpen();
+        if (observations == null || tasks == null || tasks.length != observations.length) {
+            throw new InvalidActionException("act needs one task per observation row (got "
+                    + (observations == null ? "no observations" : observations.length + " rows") + " and "
+                    + (tasks == null ? "no tasks" : tasks.length + " tasks") + ")");
+        }
+        float[][] actions = new float[observations.length][];
+        for (int row = 0; row < observations.length; row++) {
+            float[] observation = observations[row];
+            if (observation == null) {
+                continue;
+            }
+            int task = tasks[row];
+            checkTask(task);
+            if (observation.length != context.observationSize()) {
+                throw new InvalidActionException("observation of row " + row + " has " + observation.length
+                        + " entries but the agent was made for " + context.observationSize());
+            }
+            float[] mask = context.actionMasks().get(task);
+            if (!eval && steps < seedSteps) {
+                float[] a = new float[actionDim];
+                for (int i = 0; i < actionDim; i++) {
+                    a[i] = mask[i] * (float) (rng.nextDouble() * 2 - 1);
+                }
+                actions[row] = a;
+                continue;
+            }
+            RowState state = row(row, eval);
+            boolean t0 = state.first;
+            state.first = false;
+            int o = context.observationSize();
+            float[] input = java.util.Arrays.copyOf(observation, o + 2);
+            input[o] = t0 ? 0f : 1f;
+            input[o + 1] = eval ? 0f : 1f;
+            float[] action;
+            try (NoGrad off = new NoGrad()) {
+                action = plan(input, task, row, eval, state);
+            }
+            for (int i = 0; i < actionDim; i++) {
+                action[i] *= mask[i];
+            }
+            actions[row] = action;
+        }
+        return actions;
+    }
+
+    /** The planning state of a training or evaluation row, made on first use. */
+    private RowState row(int row, boolean eval) {
+        return (eval ? evalRows : trainRows).computeIfAbsent(row, r -> {
+            NDArray mean = store.manager().zeros(new Shape(cfg.horizon(), actionDim));
+            NDScope.unregister(mean);
+            return new RowState(mean);
+        });
+    }
+
+    private float[] plan(float[] input, int task, int row, boolean eval, RowState state) {
         int o = context.observationSize();
-        float[] action = graphs ? replay(actGraphs.computeIfAbsent(task, k -> new GraphedCall(store.manager(),
-                o + 2, in -> actOnDevice(in, k), () -> List.of(previousMean))), input, "act") : null;
+        float[] action = graphs ? replay(actGraphs.computeIfAbsent(task + "/" + row + "/" + eval,
+                k -> new GraphedCall(store.manager(), o + 2, in -> actOnDevice(in, task, state.mean),
+                        () -> List.of(state.mean))), input, "act") : null;
         if (action == null) {
             try (NDScope scope = new NDScope(); NDManager m = store.manager().newSubManager()) {
-                action = actOnDevice(m.create(input), task).toFloatArray();
+                action = actOnDevice(m.create(input), task, state.mean).toFloatArray();
             }
         }
         return action;
@@ -181,7 +223,7 @@ public final class TdmpcAgent implements Agent, OfflineLearner {
      * first step and 1 after, 1 to explore and 0 to evaluate) to the action [A]. The planner's warm-start mean is
      * updated in place on a GPU (as a captured graph needs).
      */
-    private NDArray actOnDevice(NDArray input, int task) {
+    private NDArray actOnDevice(NDArray input, int task, NDArray previousMean) {
         int o = context.observationSize();
         NDArray obs = input.get("0:" + o).reshape(1, o);
         NDArray notFirst = input.get(o);
@@ -251,23 +293,33 @@ public final class TdmpcAgent implements Agent, OfflineLearner {
     }
 
     @Override
-    public Map<String, Double> observe(Transition transition) {
+    public Map<String, Double> observe(Transition[] transitions) {
         checkOpen();
-        checkTask(transition.task());
-        buffer.add(transition);
-        steps++;
-        if (transition.done()) {
-            firstStep = true;
-        }
-        int updates = 0;
-        if (steps == seedSteps) {
-            updates = seedSteps;
-        } else if (steps > seedSteps && steps % cfg.updateEvery() == 0) {
-            updates = 1;
+        for (Transition t : transitions) {
+            if (t != null) {
+                checkTask(t.task());
+            }
         }
         Map<String, Double> metrics = Map.of();
-        for (int i = 0; i < updates && buffer.canSample(cfg.horizon()); i++) {
-            metrics = update();
+        for (int row = 0; row < transitions.length; row++) {
+            Transition transition = transitions[row];
+            if (transition == null) {
+                continue;
+            }
+            buffer.add(transition);
+            steps++;
+            if (transition.done()) {
+                row(row, false).first = true;
+            }
+            int updates = 0;
+            if (steps == seedSteps) {
+                updates = seedSteps;
+            } else if (steps > seedSteps && steps % cfg.updateEvery() == 0) {
+                updates = 1;
+            }
+            for (int i = 0; i < updates && buffer.canSample(cfg.horizon()); i++) {
+                metrics = update();
+            }
         }
         return metrics;
     }
@@ -506,7 +558,8 @@ public final class TdmpcAgent implements Agent, OfflineLearner {
         optim.setSteps(Long.parseLong(meta.get("optim_steps")));
         piOptim.setSteps(Long.parseLong(meta.get("pi_optim_steps")));
         scale.set(Float.parseFloat(meta.get("scale")));
-        firstStep = true;
+        trainRows.values().forEach(r -> r.first = true);
+        evalRows.values().forEach(r -> r.first = true);
         Path bufferFile = dir.resolve(BUFFER_FILE);
         if (java.nio.file.Files.isRegularFile(bufferFile)) {
             try {
@@ -530,6 +583,12 @@ public final class TdmpcAgent implements Agent, OfflineLearner {
     private void checkOpen() {
         if (closed) {
             throw new io.github.tdmpc2j.spi.EnvStateException("this TD-MPC2 agent is closed; create a new one");
+        }
+    }
+
+    private static void checkRow(int row) {
+        if (row < 0) {
+            throw new InvalidActionException("row " + row + " is negative; rows are 0, 1, ... (one per env)");
         }
     }
 

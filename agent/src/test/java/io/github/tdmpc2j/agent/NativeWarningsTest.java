@@ -23,7 +23,7 @@ class NativeWarningsTest {
         // trained past its seed steps: acting, updates, target updates
         try (TdmpcAgent a = CheckpointTest.trained(TdmpcAgentTest.SMALL);
                 TdmpcAgent b = new TdmpcAgent(AgentTestSupport.single(5, 2, TdmpcAgentTest.SMALL))) {
-            a.beginEpisode(0);
+            a.beginEpisode(0, 0, true, 0L);
             a.act(new float[5], 0, true);
             a.save(dir);
             b.load(dir);

@@ -34,7 +34,7 @@ class WorldModelLearnsTest {
             long episode = 0;
             while (agent.steps() < 1000) {
                 float[] obs = env.reset(episode++).observation();
-                agent.beginEpisode(0);
+                agent.beginEpisode(0, 0, false, episode - 1);
                 StepResult r;
                 do {
                     float[] a = agent.act(obs, 0, false);
