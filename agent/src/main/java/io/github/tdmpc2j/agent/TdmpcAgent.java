@@ -34,9 +34,11 @@ import java.util.SplittableRandom;
 
 /**
  * TD-MPC2 (Hansen et al., ICLR 2024): plans with MPPI in a learned latent space and learns the model, value and
- * policy prior from sub-trajectories of its replay buffer. It owns its schedule: random actions for the seed
- * phase, a catch-up of as many updates as seed steps when that phase ends, then one update per
- * {@code update_every} steps.
+ * policy prior from sub-trajectories of its replay buffer. It acts on batches of rows (one per env of a vector
+ * env) and plans all of them in one batch, each training and evaluation row with its own warm start. It owns its
+ * schedule: random actions for the seed phase, a catch-up of as many updates as seed steps when that phase ends,
+ * then one update per {@code update_every} env steps (every row's step counts); each training row's episode
+ * enters the replay buffer whole when it ends.
  */
 public final class TdmpcAgent implements Agent, OfflineLearner {
     /** The replay buffer beside the weights, so that a resumed run learns from the same data. */
@@ -69,6 +71,11 @@ public final class TdmpcAgent implements Agent, OfflineLearner {
     /** Names of the values {@link #updateOnDevice} returns, in order (set by its first run). */
     private List<String> metricNames = List.of();
     private long steps;
+    /** Updates the schedule called for that have not run yet (the buffer could not give a batch). */
+    private long owedUpdates;
+    private long scheduledUpdates;
+    /** Each training row's transitions of its episode in progress, not yet in the buffer. */
+    private final Map<Integer, List<Transition>> pending = new java.util.HashMap<>();
     private boolean closed;
 
     /** One row's planning state: whether its next act is its episode's first, and the last plan's mean [H, A]. */
@@ -149,6 +156,17 @@ public final class TdmpcAgent implements Agent, OfflineLearner {
         checkTask(task);
         checkRow(row);
         row(row, eval).first = true;
+        if (!eval) {
+            List<Transition> episode = pending.get(row);
+            if (episode != null && !episode.isEmpty()) {
+                // the row's episode was cut without a done step: it goes in as a truncated episode
+                Transition last = episode.get(episode.size() - 1);
+                episode.set(episode.size() - 1, new Transition(last.task(), last.observation(), last.action(),
+                        last.reward(), last.nextObservation(), false, true));
+                episode.forEach(buffer::add);
+                episode.clear();
+            }
+        }
     }
 
     @Override
@@ -174,7 +192,7 @@ public final class TdmpcAgent implements Agent, OfflineLearner {
             planned[b++] = row;
         }
         float[][] actions = new float[observations.length][];
-        if (!eval && steps < seedSteps) {
+        if (!eval && seedPhase()) {
             // seed phase: uniform actions from the agent's generator, row by row
             for (int i = 0; i < b; i++) {
                 float[] mask = context.actionMasks().get(tasks[planned[i]]);
@@ -330,36 +348,63 @@ public final class TdmpcAgent implements Agent, OfflineLearner {
         return cfg.cudaGraphs();
     }
 
+    /**
+     * Records one vector step. Each training row's transitions are held until its episode ends and then go into
+     * the replay buffer as one whole episode (as the reference's trainer adds episodes), so the buffer holds only
+     * finished episodes and no sub-trajectory mixes rows. Every non-null transition is one env step; step k owes
+     * {@code seedSteps} updates when k == seedSteps (the catch-up on the seed data) and one when k > seedSteps and
+     * k is a multiple of {@code update_every}, so N rows stepping together owe about N / update_every updates per
+     * vector step. Owed updates run once the buffer holds a sub-trajectory (until then, when the seed phase is
+     * shorter than the first episode, they wait and training acts stay random).
+     */
     @Override
     public Map<String, Double> observe(Transition[] transitions) {
         checkOpen();
+        if (transitions == null) {
+            throw new InvalidActionException("observe needs an array with one transition (or null) per row");
+        }
         for (Transition t : transitions) {
             if (t != null) {
                 checkTask(t.task());
             }
         }
-        Map<String, Double> metrics = Map.of();
         for (int row = 0; row < transitions.length; row++) {
             Transition transition = transitions[row];
             if (transition == null) {
                 continue;
             }
-            buffer.add(transition);
+            List<Transition> episode = pending.computeIfAbsent(row, r -> new ArrayList<>());
+            episode.add(transition);
             steps++;
+            if (steps == seedSteps) {
+                owedUpdates += seedSteps;
+            } else if (steps > seedSteps && steps % cfg.updateEvery() == 0) {
+                owedUpdates++;
+            }
             if (transition.done()) {
+                episode.forEach(buffer::add);
+                episode.clear();
                 row(row, false).first = true;
             }
-            int updates = 0;
-            if (steps == seedSteps) {
-                updates = seedSteps;
-            } else if (steps > seedSteps && steps % cfg.updateEvery() == 0) {
-                updates = 1;
-            }
-            for (int i = 0; i < updates && buffer.canSample(cfg.horizon()); i++) {
+        }
+        Map<String, Double> metrics = Map.of();
+        if (owedUpdates > 0 && buffer.canSample(cfg.horizon())) {
+            for (; owedUpdates > 0; owedUpdates--) {
                 metrics = update();
+                scheduledUpdates++;
             }
         }
         return metrics;
+    }
+
+    /** Whether training acts are random: the seed phase, and after it until its catch-up updates have run. */
+    private boolean seedPhase() {
+        return steps < seedSteps || (owedUpdates > 0 && !buffer.canSample(cfg.horizon()));
+    }
+
+    /** Gradient updates the schedule has run in this object's life (for tests). */
+    long scheduledUpdates() {
+        return scheduledUpdates;
     }
 
     /** Steps held in the replay buffer. */
@@ -574,7 +619,10 @@ public final class TdmpcAgent implements Agent, OfflineLearner {
         return steps;
     }
 
-    /** Weights, optimiser state, counters and the replay buffer, into a new checkpoint folder. */
+    /**
+     * Weights, optimiser state, counters and the replay buffer, into a new checkpoint folder. The training rows'
+     * episodes in progress (not yet in the buffer) are not saved: a resumed run starts new episodes.
+     */
     @Override
     public void writeState(Path dir) {
         checkOpen();
@@ -598,6 +646,11 @@ public final class TdmpcAgent implements Agent, OfflineLearner {
         scale.set(Float.parseFloat(meta.get("scale")));
         trainRows.values().forEach(r -> r.first = true);
         evalRows.values().forEach(r -> r.first = true);
+        // episodes in progress are not saved: the resumed run starts new ones
+        pending.clear();
+        // saved after the seed phase but before its catch-up could run (no finished episode yet): still owed
+        owedUpdates = steps >= seedSteps && optim.steps() == 0
+                ? seedSteps + steps / cfg.updateEvery() - seedSteps / cfg.updateEvery() : 0;
         Path bufferFile = dir.resolve(BUFFER_FILE);
         if (java.nio.file.Files.isRegularFile(bufferFile)) {
             try {

@@ -30,7 +30,8 @@ class CheckpointTest {
         for (int t = 0; t < 26; t++) {
             float[] a = agent.act(obs, 0, false);
             float[] next = TdmpcAgentTest.randomObs(r, 5);
-            agent.observe(new Transition(0, obs, a, 1.0, next, false, false));
+            // two finished episodes of 13 steps (only finished episodes enter the buffer)
+            agent.observe(new Transition(0, obs, a, 1.0, next, false, t % 13 == 12));
             obs = next;
         }
         return agent;
