@@ -148,7 +148,9 @@ public final class TdmpcAgent implements Agent, OfflineLearner {
 
     /**
      * Starts an episode in a row: its next act plans without a warm start. The seed is not used: the agent's
-     * draws come from its own generators (seeded by the context), as the reference's do.
+     * draws come from its own generators (seeded by the context), as the reference's do. A training row whose
+     * previous episode has steps not yet ended by a done transition adds them to the buffer as a truncated episode,
+     * so a caller observes a row's last (done) step before it begins the row's next episode.
      */
     @Override
     public void beginEpisode(int row, int task, boolean eval, long seed) {
@@ -246,6 +248,10 @@ public final class TdmpcAgent implements Agent, OfflineLearner {
 
     /** Plans a batch of {@code b} rows: through the captured graph of that batch size on a GPU, else eagerly. */
     private float[] plan(float[] input, int b) {
+        if (multitask) {
+            // made before any capture: their host-to-device copies cannot be part of a graph
+            taskTables();
+        }
         float[] out = graphs ? replay(actGraphs.computeIfAbsent(b, k -> new GraphedCall(store.manager(),
                 input.length, in -> actOnDevice(in, k), List::of)), input, "act") : null;
         if (out == null) {
