@@ -33,9 +33,11 @@ class RowsTest {
 
     @Test
     void aBatchOfRowsOfDifferentTasksGetsMaskedActionsAndNullRowsNull() {
-        // seed_steps=0: training rows plan from the first step; a second agent stays in its seed phase
-        for (String seedSteps : new String[] {"0", "1000"}) {
-            try (TdmpcAgent agent = new TdmpcAgent(threeTasks(small("seed_steps", seedSteps)))) {
+        // seed_steps=0: training rows plan from the first step; then policy-only acting (mpc=false); then an agent
+        // in its seed phase
+        for (Map<String, String> params : List.of(small("seed_steps", "0"), small("seed_steps", "0", "mpc", "false"),
+                small("seed_steps", "1000"))) {
+            try (TdmpcAgent agent = new TdmpcAgent(threeTasks(params))) {
                 Random r = new Random(11);
                 int[] tasks = {2, 0, 1, 1};
                 for (boolean eval : new boolean[] {false, true, false}) {
@@ -67,6 +69,23 @@ class RowsTest {
                         .isInstanceOf(TdmpcException.class).hasMessageContaining("one task per observation row");
                 assertThatThrownBy(() -> agent.act(new float[][] {new float[5], new float[4]}, new int[] {0, 1},
                         true)).isInstanceOf(TdmpcException.class).hasMessageContaining("row 1");
+            }
+        }
+    }
+
+    @Test
+    void seedPhaseActionsAreDrawnRowByRowInRowOrder() {
+        int[] tasks = {2, 0, 1};
+        float[][] obs = new float[3][5];
+        float[][] batched;
+        try (TdmpcAgent agent = new TdmpcAgent(threeTasks(small("seed_steps", "1000")))) {
+            batched = agent.act(obs, tasks, false);
+        }
+        try (TdmpcAgent agent = new TdmpcAgent(threeTasks(small("seed_steps", "1000")))) {
+            for (int row = 0; row < 3; row++) {
+                float[][] one = new float[3][];
+                one[row] = obs[row];
+                assertThat(agent.act(one, tasks, false)[row]).as("row %d", row).containsExactly(batched[row]);
             }
         }
     }
