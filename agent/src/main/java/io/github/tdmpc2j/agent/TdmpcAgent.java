@@ -369,9 +369,18 @@ public final class TdmpcAgent implements Agent, OfflineLearner {
         if (transitions == null) {
             throw new InvalidActionException("observe needs an array with one transition (or null) per row");
         }
-        for (Transition t : transitions) {
-            if (t != null) {
-                checkTask(t.task());
+        int o = context.observationSize();
+        for (int row = 0; row < transitions.length; row++) {
+            Transition t = transitions[row];
+            if (t == null) {
+                continue;
+            }
+            checkTask(t.task());
+            if (t.observation().length != o || t.nextObservation().length != o || t.action().length != actionDim) {
+                throw new InvalidActionException("the transition of row " + row + " has observations of "
+                        + t.observation().length + " and " + t.nextObservation().length + " entries and an action of "
+                        + t.action().length + "; the agent was made for " + o + " and " + actionDim
+                        + " (pass observations and actions in the agent's unified space)");
             }
         }
         for (int row = 0; row < transitions.length; row++) {

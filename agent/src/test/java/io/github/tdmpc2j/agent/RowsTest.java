@@ -69,6 +69,10 @@ class RowsTest {
                         .isInstanceOf(TdmpcException.class).hasMessageContaining("one task per observation row");
                 assertThatThrownBy(() -> agent.act(new float[][] {new float[5], new float[4]}, new int[] {0, 1},
                         true)).isInstanceOf(TdmpcException.class).hasMessageContaining("row 1");
+                assertThatThrownBy(() -> agent.observe(new Transition[] {null, new Transition(0, new float[5],
+                        new float[2], 0, new float[5], false, false)})).isInstanceOf(TdmpcException.class)
+                        .hasMessageContaining("row 1");
+                assertThat(agent.steps()).as("nothing of a refused step is counted").isZero();
             }
         }
     }
