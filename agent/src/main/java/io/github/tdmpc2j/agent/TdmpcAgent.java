@@ -389,7 +389,10 @@ public final class TdmpcAgent implements Agent, OfflineLearner {
                 continue;
             }
             List<Transition> episode = pending.computeIfAbsent(row, r -> new ArrayList<>());
-            episode.add(transition);
+            // copies: the caller may reuse its arrays for the next step before the episode ends
+            episode.add(new Transition(transition.task(), transition.observation().clone(),
+                    transition.action().clone(), transition.reward(), transition.nextObservation().clone(),
+                    transition.terminated(), transition.truncated()));
             steps++;
             if (steps == seedSteps) {
                 owedUpdates += seedSteps;

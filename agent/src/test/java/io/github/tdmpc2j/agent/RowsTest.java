@@ -154,10 +154,15 @@ class RowsTest {
                 sizes.add(agent.bufferSize());
             }
             assertThat(sizes).containsExactly(0, 0, 0, 4, 4, 10, 10, 14, 14, 14, 14, 24);
-            assertThat(agent.steps()).isEqualTo(30);
+            // a caller that reuses its arrays for the next step does not change the steps held for a row
+            float[] reused = {2, 6, 0, 0, 0};
+            agent.observe(new Transition[] {null, null, new Transition(0, reused, new float[] {0.5f, -0.5f}, 6,
+                    new float[] {2, 7, 0, 0, 0}, false, false)});
+            reused[0] = -1;
+            assertThat(agent.steps()).isEqualTo(31);
             // a training row started over before its episode ended: its steps go in as a truncated episode
             agent.beginEpisode(2, 0, false, 1L);
-            assertThat(agent.bufferSize()).isEqualTo(30);
+            assertThat(agent.bufferSize()).isEqualTo(31);
             SplittableRandom g = new SplittableRandom(1);
             int h = agent.config().horizon();
             int n = agent.config().batchSize();
