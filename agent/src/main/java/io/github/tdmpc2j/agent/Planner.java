@@ -5,25 +5,40 @@ import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import io.github.tdmpc2j.agent.nn.Scalars;
 
 /**
- * MPPI in the latent space of the world model, as the reference's {@code _plan}: trajectories from the policy
- * prior plus Gaussian samples around a mean that is refined towards the elites, warm-started from the previous
- * step's plan shifted by one. Samples are laid out [N, H, A].
+ * MPPI in the latent space of the world model, as the reference's {@code _plan}, for a batch of B rows at once:
+ * trajectories from the policy prior plus Gaussian samples around a mean that is refined towards the elites,
+ * warm-started from the row's previous plan shifted by one. Samples are laid out [B, S, H, A]; each row has its
+ * own elites, weights, draw, warm start, flags and (multitask) task embedding, action mask and discount, and no
+ * row sees another's samples.
  *
  * <p>Everything stays on the agent's device: elites, their weights and the final draw are tensor operations, and
- * no value is read back until the caller reads the action. So one plan is a fixed sequence of kernels that a CUDA
- * graph can capture.
+ * no value is read back until the caller reads the actions. So one plan is a fixed sequence of kernels (for a
+ * given B) that a CUDA graph can capture. For B = 1 the operations and random draws are those of a single-row
+ * planner, in the same order.
  */
 final class Planner {
     private final TdmpcConfig cfg;
     private final WorldModel model;
     private final int actionDim;
 
-    /** The chosen action [A] and the refined mean [H, A] to warm-start the next step from. */
+    /** The chosen actions [B, A] and the refined means [B, H, A] to warm-start each row's next step from. */
     record Plan(NDArray action, NDArray mean) {
+    }
+
+    /**
+     * A batch's per-row task data on the device, null for a single-task agent.
+     *
+     * @param emb      task embeddings [B, task_dim]
+     * @param mask     action masks [B, A]
+     * @param dims     used action dims [B, 1]
+     * @param discount discounts [B, 1]
+     */
+    record Tasks(NDArray emb, NDArray mask, NDArray dims, NDArray discount) {
     }
 
     Planner(TdmpcConfig cfg, WorldModel model, int actionDim) {
@@ -33,96 +48,130 @@ final class Planner {
     }
 
     /**
-     * @param obs        [1, O]
-     * @param emb        task embedding [1, task_dim] or null
-     * @param mask       action mask [1, A] or null
-     * @param previous   the previous step's mean [H, A]
-     * @param notFirst   0-d: 0 on the first step of an episode (no warm start), else 1
-     * @param explore    0-d: 1 to add the exploration noise of training, 0 to evaluate
+     * @param obs      [B, O]
+     * @param tasks    per-row task data, or null for one task (then {@code discount} applies to every row)
+     * @param discount the single task's discount (ignored when {@code tasks} is given)
+     * @param previous each row's previous mean [B, H, A]
+     * @param notFirst [B]: 0 on the first step of a row's episode (no warm start), else 1
+     * @param explore  [B]: 1 to add the exploration noise of training, 0 to evaluate
      */
-    Plan plan(NDArray obs, NDArray emb, NDArray mask, NDArray actionDims, float discount, NDArray previous,
-            NDArray notFirst, NDArray explore) {
+    Plan plan(NDArray obs, Tasks tasks, float discount, NDArray previous, NDArray notFirst, NDArray explore) {
         NDManager m = obs.getManager();
+        int b = (int) obs.getShape().get(0);
         int horizon = cfg.horizon();
         int samples = cfg.numSamples();
         int piTrajs = cfg.numPiTrajs();
-        NDArray z = model.encode(obs, emb, false);
+        int elites = cfg.numElites();
+        // per row, broadcast over its samples by the world model: [B, 1, E], [B, 1, A], [B, 1, 1]
+        NDArray emb = tasks == null ? null : tasks.emb().expandDims(1);
+        NDArray mask = tasks == null ? null : tasks.mask().expandDims(1);
+        NDArray dims = tasks == null ? null : tasks.dims().expandDims(1);
+        NDArray z = model.encode(obs, tasks == null ? null : tasks.emb(), false);
 
         NDArray piActions = null;
         if (piTrajs > 0) {
-            NDArray zp = z.tile(new long[] {piTrajs, 1});
+            NDArray zp = z.expandDims(1).tile(new long[] {1, piTrajs, 1});
             NDList steps = new NDList();
             for (int t = 0; t < horizon; t++) {
-                NDArray a = model.pi(zp, emb, mask, actionDims, false).action();
+                NDArray a = model.pi(zp, emb, mask, dims, false).action();
                 steps.add(a);
                 if (t < horizon - 1) {
                     zp = model.next(zp, a, emb, false);
                 }
             }
-            piActions = NDArrays.stack(steps, 1);
+            piActions = NDArrays.stack(steps, 2);
         }
 
-        // warm start: the previous mean shifted one step earlier, zeros at the end
-        NDArray mean = previous.get("1:").concat(m.zeros(new Shape(1, actionDim)), 0).mul(notFirst);
-        NDArray std = m.full(new Shape(horizon, actionDim), cfg.maxStd());
-        NDArray zs = z.tile(new long[] {samples, 1});
+        // warm start: each row's previous mean shifted one step earlier, zeros at the end
+        NDArray mean = previous.get(":, 1:").concat(m.zeros(new Shape(b, 1, actionDim)), 1)
+                .mul(notFirst.reshape(b, 1, 1));
+        NDArray std = m.full(new Shape(b, horizon, actionDim), cfg.maxStd());
+        NDArray zs = z.expandDims(1).tile(new long[] {1, samples, 1});
+        NDArray sampleMask = mask == null ? null : mask.expandDims(1);
         NDArray eliteActions = null;
         NDArray score = null;
         int iterations = cfg.planIterations(actionDim);
         for (int i = 0; i < iterations; i++) {
-            NDArray noise = m.randomNormal(new Shape(samples - piTrajs, horizon, actionDim));
-            NDArray sampled = Scalars.clip(noise.mul(std).add(mean), -1f, 1f);
-            NDArray actions = piActions == null ? sampled : piActions.concat(sampled, 0);
-            if (mask != null) {
-                actions = actions.mul(mask.expandDims(0));
+            NDArray noise = m.randomNormal(new Shape(b, samples - piTrajs, horizon, actionDim));
+            NDArray sampled = Scalars.clip(noise.mul(std.expandDims(1)).add(mean.expandDims(1)), -1f, 1f);
+            NDArray actions = piActions == null ? sampled : piActions.concat(sampled, 1);
+            if (sampleMask != null) {
+                actions = actions.mul(sampleMask);
             }
-            NDArray value = estimateValue(zs, actions, emb, mask, actionDims, discount);
+            NDArray value = estimateValue(zs, actions, emb, mask, dims, tasks, discount);
             value = NDArrays.where(value.isNaN(), value.zerosLike(), value);
-            NDList top = value.topK(cfg.numElites(), 0, true, true);
-            eliteActions = actions.get(new NDIndex("{}", top.get(1)));
-            score = Scalars.mul(top.get(0), cfg.temperature()).softmax(0);
-            NDArray w = score.reshape(-1, 1, 1);
-            mean = eliteActions.mul(w).sum(new int[] {0});
-            std = Scalars.clip(eliteActions.sub(mean).square().mul(w).sum(new int[] {0}).sqrt(), cfg.minStd(),
-                    cfg.maxStd());
+            NDList top = value.topK(elites, 1, true, true);
+            eliteActions = rows(actions, top.get(1), samples).reshape(b, elites, horizon, actionDim);
+            score = Scalars.mul(top.get(0), cfg.temperature()).softmax(1);
+            NDArray w = score.reshape(b, elites, 1, 1);
+            mean = eliteActions.mul(w).sum(new int[] {1});
+            std = Scalars.clip(eliteActions.sub(mean.expandDims(1)).square().mul(w).sum(new int[] {1}).sqrt(),
+                    cfg.minStd(), cfg.maxStd());
             if (mask != null) {
                 mean = mean.mul(mask);
                 std = std.mul(mask);
             }
         }
-        // one elite trajectory drawn by its score (Gumbel-max), its first action, plus exploration noise
+        // per row, one elite trajectory drawn by its score (Gumbel-max), its first action, plus exploration noise
         NDArray gumbel = m.randomUniform(0f, 1f, score.getShape()).log().neg().log().neg();
-        NDArray chosen = score.log().add(gumbel).argMax(0).reshape(1);
-        NDArray first = eliteActions.get(new NDIndex("{}", chosen)).get("0, 0");
-        NDArray noise = m.randomNormal(new Shape(actionDim)).mul(std.get(0)).mul(explore);
+        NDArray chosen = score.log().add(gumbel).argMax(1).reshape(b, 1);
+        NDArray first = rows(eliteActions, chosen, elites).get(":, 0");
+        NDArray noise = m.randomNormal(new Shape(b, actionDim)).mul(std.get(":, 0")).mul(explore.reshape(b, 1));
         return new Plan(Scalars.clip(first.add(noise), -1f, 1f), mean);
     }
 
-    /** Discounted predicted rewards over the horizon plus the discounted value of the policy at the end. */
+    /**
+     * Entries {@code index[r, j]} of each row r of {@code x} [B, n, ...], as [B * k, ...]: the index is offset to
+     * the row's block of the flattened first two axes (no offset for one row).
+     */
+    private static NDArray rows(NDArray x, NDArray index, int n) {
+        Shape s = x.getShape();
+        long b = s.get(0);
+        NDArray flat = x.reshape(new Shape(b * n).addAll(s.slice(2)));
+        NDArray at = index;
+        if (b > 1) {
+            at = at.add(index.getManager().arange(0, (int) (b * n), n, DataType.INT64).reshape(b, 1));
+        }
+        return flat.get(new NDIndex("{}", at.reshape(-1)));
+    }
+
+    /**
+     * Discounted predicted rewards over the horizon plus the discounted value of the policy at the end, for
+     * latents [B, S, L] and actions [B, S, H, A]: values [B, S].
+     */
     private NDArray estimateValue(NDArray z, NDArray actions, NDArray emb, NDArray mask, NDArray actionDims,
-            float discount) {
+            Tasks tasks, float discount) {
         NDArray g = null;
         float d = 1f;
+        // multitask: each row's discount^t, [B, 1, 1]
+        NDArray rowDiscount = tasks == null ? null : tasks.discount().expandDims(1);
+        NDArray dRows = null;
         NDArray alive = null;
         for (int t = 0; t < cfg.horizon(); t++) {
-            NDArray a = actions.get(":, " + t);
+            NDArray a = actions.get(":, :, " + t);
             NDArray r = model.twoHot().decode(model.reward(z, a, emb, false));
             z = model.next(z, a, emb, false);
             if (alive != null) {
                 r = r.mul(alive);
             }
-            g = g == null ? Scalars.mul(r, d) : g.add(Scalars.mul(r, d));
-            d *= discount;
+            NDArray discounted = dRows == null ? Scalars.mul(r, d) : r.mul(dRows);
+            g = g == null ? discounted : g.add(discounted);
+            if (rowDiscount == null) {
+                d *= discount;
+            } else {
+                dRows = dRows == null ? rowDiscount : dRows.mul(rowDiscount);
+            }
             if (model.episodic()) {
                 NDArray survived = Scalars.oneMinus(Scalars.greaterThan(model.terminationLogits(z, emb, false), 0f));
                 alive = alive == null ? survived : alive.mul(survived);
             }
         }
         NDArray a = model.pi(z, emb, mask, actionDims, false).action();
-        NDArray q = Scalars.mul(model.q(z, a, emb, true, false, false, false), d);
+        NDArray v = model.q(z, a, emb, true, false, false, false);
+        NDArray q = dRows == null ? Scalars.mul(v, d) : v.mul(dRows);
         if (alive != null) {
             q = q.mul(alive);
         }
-        return g.add(q).reshape(-1);
+        return g.add(q).reshape(z.getShape().get(0), z.getShape().get(1));
     }
 }

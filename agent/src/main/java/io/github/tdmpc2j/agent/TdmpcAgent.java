@@ -7,6 +7,8 @@ import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import io.github.tdmpc2j.agent.checkpoint.Checkpoint;
@@ -32,9 +34,11 @@ import java.util.SplittableRandom;
 
 /**
  * TD-MPC2 (Hansen et al., ICLR 2024): plans with MPPI in a learned latent space and learns the model, value and
- * policy prior from sub-trajectories of its replay buffer. It owns its schedule: random actions for the seed
- * phase, a catch-up of as many updates as seed steps when that phase ends, then one update per
- * {@code update_every} steps.
+ * policy prior from sub-trajectories of its replay buffer. It acts on batches of rows (one per env of a vector
+ * env) and plans all of them in one batch, each training and evaluation row with its own warm start. It owns its
+ * schedule: random actions for the seed phase, a catch-up of as many updates as seed steps when that phase ends,
+ * then one update per {@code update_every} env steps (every row's step counts); each training row's episode
+ * enters the replay buffer whole when it ends.
  */
 public final class TdmpcAgent implements Agent, OfflineLearner {
     /** The replay buffer beside the weights, so that a resumed run learns from the same data. */
@@ -56,8 +60,9 @@ public final class TdmpcAgent implements Agent, OfflineLearner {
     private final boolean multitask;
     private final int actionDim;
     private boolean graphs;
-    private final Map<String, GraphedCall> actGraphs = new java.util.HashMap<>();
-    private final Map<Integer, NDArray[]> taskTensors = new java.util.HashMap<>();
+    /** Captured act graphs by batch size (rows planned at once). */
+    private final Map<Integer, GraphedCall> actGraphs = new java.util.HashMap<>();
+    private NDArray[] taskTables;
     /** Per row of training acts and of evaluation acts: the episode's first-step flag and warm-start mean. */
     private final Map<Integer, RowState> trainRows = new java.util.HashMap<>();
     private final Map<Integer, RowState> evalRows = new java.util.HashMap<>();
@@ -66,14 +71,19 @@ public final class TdmpcAgent implements Agent, OfflineLearner {
     /** Names of the values {@link #updateOnDevice} returns, in order (set by its first run). */
     private List<String> metricNames = List.of();
     private long steps;
+    /** Updates the schedule called for that have not run yet (the buffer could not give a batch). */
+    private long owedUpdates;
+    private long scheduledUpdates;
+    /** Each training row's transitions of its episode in progress, not yet in the buffer. */
+    private final Map<Integer, List<Transition>> pending = new java.util.HashMap<>();
     private boolean closed;
 
     /** One row's planning state: whether its next act is its episode's first, and the last plan's mean [H, A]. */
     private static final class RowState {
         boolean first = true;
-        final NDArray mean;
+        final float[] mean;
 
-        RowState(NDArray mean) {
+        RowState(float[] mean) {
             this.mean = mean;
         }
     }
@@ -138,7 +148,9 @@ public final class TdmpcAgent implements Agent, OfflineLearner {
 
     /**
      * Starts an episode in a row: its next act plans without a warm start. The seed is not used: the agent's
-     * draws come from its own generators (seeded by the context), as the reference's do.
+     * draws come from its own generators (seeded by the context), as the reference's do. A training row whose
+     * previous episode has steps not yet ended by a done transition adds them to the buffer as a truncated episode,
+     * so a caller observes a row's last (done) step before it begins the row's next episode.
      */
     @Override
     public void beginEpisode(int row, int task, boolean eval, long seed) {
@@ -146,6 +158,17 @@ public final class TdmpcAgent implements Agent, OfflineLearner {
         checkTask(task);
         checkRow(row);
         row(row, eval).first = true;
+        if (!eval) {
+            List<Transition> episode = pending.get(row);
+            if (episode != null && !episode.isEmpty()) {
+                // the row's episode was cut without a done step: it goes in as a truncated episode
+                Transition last = episode.get(episode.size() - 1);
+                episode.set(episode.size() - 1, new Transition(last.task(), last.observation(), last.action(),
+                        last.reward(), last.nextObservation(), false, true));
+                episode.forEach(buffer::add);
+                episode.clear();
+            }
+        }
     }
 
     @Override
@@ -156,103 +179,142 @@ public final class TdmpcAgent implements Agent, OfflineLearner {
                     + (observations == null ? "no observations" : observations.length + " rows") + " and "
                     + (tasks == null ? "no tasks" : tasks.length + " tasks") + ")");
         }
-        float[][] actions = new float[observations.length][];
+        int o = context.observationSize();
+        int[] planned = new int[observations.length];
+        int b = 0;
         for (int row = 0; row < observations.length; row++) {
-            float[] observation = observations[row];
-            if (observation == null) {
+            if (observations[row] == null) {
                 continue;
             }
-            int task = tasks[row];
-            checkTask(task);
-            if (observation.length != context.observationSize()) {
-                throw new InvalidActionException("observation of row " + row + " has " + observation.length
-                        + " entries but the agent was made for " + context.observationSize());
+            checkTask(tasks[row]);
+            if (observations[row].length != o) {
+                throw new InvalidActionException("observation of row " + row + " has " + observations[row].length
+                        + " entries but the agent was made for " + o);
             }
-            float[] mask = context.actionMasks().get(task);
-            if (!eval && steps < seedSteps) {
+            planned[b++] = row;
+        }
+        float[][] actions = new float[observations.length][];
+        if (!eval && seedPhase()) {
+            // seed phase: uniform actions from the agent's generator, row by row
+            for (int i = 0; i < b; i++) {
+                float[] mask = context.actionMasks().get(tasks[planned[i]]);
                 float[] a = new float[actionDim];
-                for (int i = 0; i < actionDim; i++) {
-                    a[i] = mask[i] * (float) (rng.nextDouble() * 2 - 1);
+                for (int k = 0; k < actionDim; k++) {
+                    a[k] = mask[k] * (float) (rng.nextDouble() * 2 - 1);
                 }
-                actions[row] = a;
-                continue;
+                actions[planned[i]] = a;
             }
-            RowState state = row(row, eval);
-            boolean t0 = state.first;
-            state.first = false;
-            int o = context.observationSize();
-            float[] input = java.util.Arrays.copyOf(observation, o + 2);
-            input[o] = t0 ? 0f : 1f;
-            input[o + 1] = eval ? 0f : 1f;
-            float[] action;
-            try (NoGrad off = new NoGrad()) {
-                action = plan(input, task, row, eval, state);
+            return actions;
+        }
+        if (b == 0) {
+            return actions;
+        }
+        // one input for the whole batch: observations [B, O], notFirst [B], explore [B], task [B], means [B, H, A]
+        int ha = cfg.horizon() * actionDim;
+        float[] input = new float[b * (o + 3 + ha)];
+        RowState[] states = new RowState[b];
+        for (int i = 0; i < b; i++) {
+            int row = planned[i];
+            states[i] = row(row, eval);
+            System.arraycopy(observations[row], 0, input, i * o, o);
+            input[b * o + i] = states[i].first ? 0f : 1f;
+            input[b * (o + 1) + i] = eval ? 0f : 1f;
+            input[b * (o + 2) + i] = tasks[row];
+            System.arraycopy(states[i].mean, 0, input, b * (o + 3) + i * ha, ha);
+            states[i].first = false;
+        }
+        float[] out;
+        try (NoGrad off = new NoGrad()) {
+            out = plan(input, b);
+        }
+        for (int i = 0; i < b; i++) {
+            int row = planned[i];
+            float[] mask = context.actionMasks().get(tasks[row]);
+            float[] a = java.util.Arrays.copyOfRange(out, i * actionDim, (i + 1) * actionDim);
+            for (int k = 0; k < actionDim; k++) {
+                a[k] *= mask[k];
             }
-            for (int i = 0; i < actionDim; i++) {
-                action[i] *= mask[i];
-            }
-            actions[row] = action;
+            actions[row] = a;
+            System.arraycopy(out, b * actionDim + i * ha, states[i].mean, 0, ha);
         }
         return actions;
     }
 
     /** The planning state of a training or evaluation row, made on first use. */
     private RowState row(int row, boolean eval) {
-        return (eval ? evalRows : trainRows).computeIfAbsent(row, r -> {
-            NDArray mean = store.manager().zeros(new Shape(cfg.horizon(), actionDim));
-            NDScope.unregister(mean);
-            return new RowState(mean);
-        });
+        return (eval ? evalRows : trainRows).computeIfAbsent(row,
+                r -> new RowState(new float[cfg.horizon() * actionDim]));
     }
 
-    private float[] plan(float[] input, int task, int row, boolean eval, RowState state) {
-        int o = context.observationSize();
-        float[] action = graphs ? replay(actGraphs.computeIfAbsent(task + "/" + row + "/" + eval,
-                k -> new GraphedCall(store.manager(), o + 2, in -> actOnDevice(in, task, state.mean),
-                        () -> List.of(state.mean))), input, "act") : null;
-        if (action == null) {
+    /** Plans a batch of {@code b} rows: through the captured graph of that batch size on a GPU, else eagerly. */
+    private float[] plan(float[] input, int b) {
+        if (multitask) {
+            // made before any capture: their host-to-device copies cannot be part of a graph
+            taskTables();
+        }
+        float[] out = graphs ? replay(actGraphs.computeIfAbsent(b, k -> new GraphedCall(store.manager(),
+                input.length, in -> actOnDevice(in, k), List::of)), input, "act") : null;
+        if (out == null) {
             try (NDScope scope = new NDScope(); NDManager m = store.manager().newSubManager()) {
-                action = actOnDevice(m.create(input), task, state.mean).toFloatArray();
+                out = actOnDevice(m.create(input), b).toFloatArray();
             }
         }
-        return action;
+        return out;
     }
 
     /**
-     * What act does on the device, without a host round trip: from [O + 2] (the observation, 0 on an episode's
-     * first step and 1 after, 1 to explore and 0 to evaluate) to the action [A]. The planner's warm-start mean is
-     * updated in place on a GPU (as a captured graph needs).
+     * What act does on the device for {@code b} rows, without a host round trip: from the packed input
+     * (observations [B, O]; per row 0 on an episode's first step and 1 after, 1 to explore and 0 to evaluate, the
+     * task index; the previous plan's means [B, H, A]) to the packed output (actions [B, A], then the refined
+     * means [B, H, A] that the host keeps per row for the next step's warm start). The tasks are an input, so one
+     * captured graph serves every mix of tasks.
      */
-    private NDArray actOnDevice(NDArray input, int task, NDArray previousMean) {
+    private NDArray actOnDevice(NDArray input, int b) {
         int o = context.observationSize();
-        NDArray obs = input.get("0:" + o).reshape(1, o);
-        NDArray notFirst = input.get(o);
-        NDArray explore = input.get(o + 1);
-        NDArray[] t = multitask ? taskTensors(task) : null;
-        NDArray emb = multitask ? model.taskEmbedding(t[0]) : null;
-        NDArray maskArray = multitask ? t[1] : null;
-        NDArray dims = multitask ? t[2] : null;
-        if (!cfg.mpc()) {
-            NDArray z = model.encode(obs, emb, false);
-            WorldModel.PolicySample s = model.pi(z, emb, maskArray, dims, false);
-            return s.mean().add(s.action().sub(s.mean()).mul(explore)).reshape(-1);
+        int h = cfg.horizon();
+        NDArray obs = input.get("0:" + b * o).reshape(b, o);
+        NDArray notFirst = input.get(b * o + ":" + b * (o + 1));
+        NDArray explore = input.get(b * (o + 1) + ":" + b * (o + 2));
+        NDArray previous = input.get(b * (o + 3) + ":").reshape(b, h, actionDim);
+        Planner.Tasks tasks = null;
+        if (multitask) {
+            NDArray index = input.get(b * (o + 2) + ":" + b * (o + 3)).toType(DataType.INT64, false);
+            NDArray[] table = taskTables();
+            tasks = new Planner.Tasks(model.taskEmbedding(index), table[0].get(new NDIndex("{}", index)),
+                    table[1].get(new NDIndex("{}", index)), table[2].get(new NDIndex("{}", index)));
         }
-        Planner.Plan plan = planner.plan(obs, emb, maskArray, dims, discounts[task], previousMean, notFirst,
-                explore);
-        TorchNative.assign(previousMean, plan.mean());
-        return plan.action();
+        if (!cfg.mpc()) {
+            NDArray emb = tasks == null ? null : tasks.emb();
+            NDArray z = model.encode(obs, emb, false);
+            WorldModel.PolicySample s = model.pi(z, emb, tasks == null ? null : tasks.mask(),
+                    tasks == null ? null : tasks.dims(), false);
+            NDArray action = s.mean().add(s.action().sub(s.mean()).mul(explore.reshape(b, 1)));
+            return action.reshape(-1).concat(previous.reshape(-1), 0);
+        }
+        Planner.Plan plan = planner.plan(obs, tasks, discounts[0], previous, notFirst, explore);
+        return plan.action().reshape(-1).concat(plan.mean().reshape(-1), 0);
     }
 
-    /** Per task, on the device and made once: its index [1] (int64), action mask [1, A] and used dims [1, 1]. */
-    private NDArray[] taskTensors(int task) {
-        return taskTensors.computeIfAbsent(task, k -> {
+    /**
+     * Per task, on the device and made once (multitask only): action masks [T, A], used action dims [T, 1] and
+     * discounts [T, 1], indexed by a batch's task indices.
+     */
+    private NDArray[] taskTables() {
+        if (taskTables == null) {
+            int n = context.tasks().size();
+            float[] masks = new float[n * actionDim];
+            float[] dims = new float[n];
+            for (int k = 0; k < n; k++) {
+                float[] mask = context.actionMasks().get(k);
+                System.arraycopy(mask, 0, masks, k * actionDim, actionDim);
+                dims[k] = sum(mask);
+            }
             NDManager m = store.manager();
-            float[] mask = context.actionMasks().get(k);
-            NDArray[] made = {m.create(new long[] {k}), m.create(mask, new Shape(1, actionDim)),
-                    m.create(new float[] {sum(mask)}, new Shape(1, 1))};
-            NDScope.unregister(made);
-            return made;
-        });
+            taskTables = new NDArray[] {m.create(masks, new Shape(n, actionDim)), m.create(dims, new Shape(n, 1)),
+                    m.create(discounts, new Shape(n, 1))};
+            NDScope.unregister(taskTables);
+        }
+        return taskTables;
     }
 
     /**
@@ -292,36 +354,75 @@ public final class TdmpcAgent implements Agent, OfflineLearner {
         return cfg.cudaGraphs();
     }
 
+    /**
+     * Records one vector step. Each training row's transitions are held until its episode ends and then go into
+     * the replay buffer as one whole episode (as the reference's trainer adds episodes), so the buffer holds only
+     * finished episodes and no sub-trajectory mixes rows. Every non-null transition is one env step; step k owes
+     * {@code seedSteps} updates when k == seedSteps (the catch-up on the seed data) and one when k > seedSteps and
+     * k is a multiple of {@code update_every}, so N rows stepping together owe about N / update_every updates per
+     * vector step. Owed updates run once the buffer holds a sub-trajectory (until then, when the seed phase is
+     * shorter than the first episode, they wait and training acts stay random).
+     */
     @Override
     public Map<String, Double> observe(Transition[] transitions) {
         checkOpen();
-        for (Transition t : transitions) {
-            if (t != null) {
-                checkTask(t.task());
+        if (transitions == null) {
+            throw new InvalidActionException("observe needs an array with one transition (or null) per row");
+        }
+        int o = context.observationSize();
+        for (int row = 0; row < transitions.length; row++) {
+            Transition t = transitions[row];
+            if (t == null) {
+                continue;
+            }
+            checkTask(t.task());
+            if (t.observation().length != o || t.nextObservation().length != o || t.action().length != actionDim) {
+                throw new InvalidActionException("the transition of row " + row + " has observations of "
+                        + t.observation().length + " and " + t.nextObservation().length + " entries and an action of "
+                        + t.action().length + "; the agent was made for " + o + " and " + actionDim
+                        + " (pass observations and actions in the agent's unified space)");
             }
         }
-        Map<String, Double> metrics = Map.of();
         for (int row = 0; row < transitions.length; row++) {
             Transition transition = transitions[row];
             if (transition == null) {
                 continue;
             }
-            buffer.add(transition);
+            List<Transition> episode = pending.computeIfAbsent(row, r -> new ArrayList<>());
+            // copies: the caller may reuse its arrays for the next step before the episode ends
+            episode.add(new Transition(transition.task(), transition.observation().clone(),
+                    transition.action().clone(), transition.reward(), transition.nextObservation().clone(),
+                    transition.terminated(), transition.truncated()));
             steps++;
+            if (steps == seedSteps) {
+                owedUpdates += seedSteps;
+            } else if (steps > seedSteps && steps % cfg.updateEvery() == 0) {
+                owedUpdates++;
+            }
             if (transition.done()) {
+                episode.forEach(buffer::add);
+                episode.clear();
                 row(row, false).first = true;
             }
-            int updates = 0;
-            if (steps == seedSteps) {
-                updates = seedSteps;
-            } else if (steps > seedSteps && steps % cfg.updateEvery() == 0) {
-                updates = 1;
-            }
-            for (int i = 0; i < updates && buffer.canSample(cfg.horizon()); i++) {
+        }
+        Map<String, Double> metrics = Map.of();
+        if (owedUpdates > 0 && buffer.canSample(cfg.horizon())) {
+            for (; owedUpdates > 0; owedUpdates--) {
                 metrics = update();
+                scheduledUpdates++;
             }
         }
         return metrics;
+    }
+
+    /** Whether training acts are random: the seed phase, and after it until its catch-up updates have run. */
+    private boolean seedPhase() {
+        return steps < seedSteps || (owedUpdates > 0 && !buffer.canSample(cfg.horizon()));
+    }
+
+    /** Gradient updates the schedule has run in this object's life (for tests). */
+    long scheduledUpdates() {
+        return scheduledUpdates;
     }
 
     /** Steps held in the replay buffer. */
@@ -536,7 +637,10 @@ public final class TdmpcAgent implements Agent, OfflineLearner {
         return steps;
     }
 
-    /** Weights, optimiser state, counters and the replay buffer, into a new checkpoint folder. */
+    /**
+     * Weights, optimiser state, counters and the replay buffer, into a new checkpoint folder. The training rows'
+     * episodes in progress (not yet in the buffer) are not saved: a resumed run starts new episodes.
+     */
     @Override
     public void writeState(Path dir) {
         checkOpen();
@@ -560,6 +664,11 @@ public final class TdmpcAgent implements Agent, OfflineLearner {
         scale.set(Float.parseFloat(meta.get("scale")));
         trainRows.values().forEach(r -> r.first = true);
         evalRows.values().forEach(r -> r.first = true);
+        // episodes in progress are not saved: the resumed run starts new ones
+        pending.clear();
+        // saved after the seed phase but before its catch-up could run (no finished episode yet): still owed
+        owedUpdates = steps >= seedSteps && optim.steps() == 0
+                ? seedSteps + steps / cfg.updateEvery() - seedSteps / cfg.updateEvery() : 0;
         Path bufferFile = dir.resolve(BUFFER_FILE);
         if (java.nio.file.Files.isRegularFile(bufferFile)) {
             try {

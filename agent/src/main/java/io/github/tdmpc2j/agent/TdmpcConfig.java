@@ -10,7 +10,9 @@ import java.util.TreeMap;
  * architecture, then whatever the caller sets explicitly.
  *
  * @param seedSteps   random steps before learning; -1 means the reference's max(1000, 5 x episode length)
- * @param updateEvery env steps per gradient update after the seed phase (the reference does 1)
+ * @param updateEvery env steps per gradient update after the seed phase (the reference does 1). Every row of a
+ *                    vector env counts: N envs stepping together get N / update_every updates per vector step, so
+ *                    this is the setting for fewer updates per env step (update_every=N: one per vector step)
  */
 public record TdmpcConfig(
         String preset, int modelSize, int numEncLayers, int encDim, int mlpDim, int latentDim, int taskDim,

@@ -30,7 +30,8 @@ class CheckpointTest {
         for (int t = 0; t < 26; t++) {
             float[] a = agent.act(obs, 0, false);
             float[] next = TdmpcAgentTest.randomObs(r, 5);
-            agent.observe(new Transition(0, obs, a, 1.0, next, false, false));
+            // two finished episodes of 13 steps (only finished episodes enter the buffer)
+            agent.observe(new Transition(0, obs, a, 1.0, next, false, t % 13 == 12));
             obs = next;
         }
         return agent;
@@ -70,6 +71,31 @@ class CheckpointTest {
                 m = b.observe(new Transition(0, obs, b.act(obs, 0, false), 0.0, obs, false, false));
             }
             assertThat(m).containsKey("total_loss");
+        }
+    }
+
+    @Test
+    void episodesInProgressAreNotSavedAndAWaitingCatchUpIsStillOwed() {
+        Random r = new Random(8);
+        try (TdmpcAgent a = new TdmpcAgent(AgentTestSupport.single(5, 2, TdmpcAgentTest.SMALL));
+                TdmpcAgent b = new TdmpcAgent(AgentTestSupport.single(5, 2, TdmpcAgentTest.SMALL))) {
+            // 26 steps of one episode that has not ended: past the 20 seed steps, but nothing to learn from yet
+            for (int t = 0; t < 26; t++) {
+                float[] obs = TdmpcAgentTest.randomObs(r, 5);
+                a.observe(new Transition(0, obs, a.act(obs, 0, false), 1.0, obs, false, false));
+            }
+            assertThat(a.scheduledUpdates()).isZero();
+            a.save(dir);
+            b.load(dir);
+            assertThat(b.steps()).isEqualTo(26);
+            assertThat(b.bufferSize()).as("the episode in progress was not saved").isZero();
+            // a new 4-step episode ends: the 20 catch-up updates, one for each of steps 21-30, run then
+            for (int t = 0; t < 4; t++) {
+                float[] obs = TdmpcAgentTest.randomObs(r, 5);
+                b.observe(new Transition(0, obs, b.act(obs, 0, false), 1.0, obs, false, t == 3));
+            }
+            assertThat(b.bufferSize()).isEqualTo(4);
+            assertThat(b.scheduledUpdates()).isEqualTo(30);
         }
     }
 

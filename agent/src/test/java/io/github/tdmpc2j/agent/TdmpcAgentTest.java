@@ -111,12 +111,12 @@ class TdmpcAgentTest {
             for (int t = 0; t < 40; t++) {
                 // both kinds of rows once: each row's warm-start mean is made on its first act
                 float[] a = agent.act(obs, 0, t % 2 == 0);
-                agent.observe(new Transition(0, obs, a, 0.5, randomObs(r, 5), false, false));
+                agent.observe(new Transition(0, obs, a, 0.5, randomObs(r, 5), false, t % 10 == 9));
             }
             int before = agent.store().manager().getManagedArrays().size();
             for (int t = 0; t < 50; t++) {
                 float[] a = agent.act(obs, 0, t % 2 == 0);
-                agent.observe(new Transition(0, obs, a, 0.5, randomObs(r, 5), false, false));
+                agent.observe(new Transition(0, obs, a, 0.5, randomObs(r, 5), false, t % 10 == 9));
             }
             assertThat(agent.store().manager().getManagedArrays().size()).isEqualTo(before);
         }

@@ -22,15 +22,17 @@ import java.util.Random;
  * one update per model size and preset, and the GFLOP/s they reach next to a large DJL matrix product measured
  * in the same run.
  *
- * <p>Usage: {@code AgentBench [preset=paper] [sizes=1,5] [rounds=3] [key=value ...]}, where the other keys are
- * agent settings (for example {@code batch_size=64}); also prints the FLOP table of every size.
+ * <p>Usage: {@code AgentBench [preset=paper] [sizes=1,5] [rounds=3] [rows=1,4,8,16] [key=value ...]}, where the
+ * other keys are agent settings (for example {@code batch_size=64}); also prints the FLOP table of every size.
+ * {@code rows}: batch sizes (rows of a vector env planned in one act call) to time acting at, per call and per row,
+ * taking turns within each round (default 1: the single-env act of the main table only).
  */
 public final class AgentBench {
     private static final int OBS = 24;
     private static final int ACT = 6;
 
     public static void main(String[] args) {
-        Map<String, String> opts = new HashMap<>(Map.of("preset", "paper", "sizes", "1,5", "rounds", "3"));
+        Map<String, String> opts = new HashMap<>(Map.of("preset", "paper", "sizes", "1,5", "rounds", "3", "rows", "1"));
         for (String a : args) {
             opts.put(a.substring(0, a.indexOf('=')), a.substring(a.indexOf('=') + 1));
         }
@@ -51,7 +53,7 @@ public final class AgentBench {
             Map<String, String> params = new HashMap<>(Map.of("preset", preset, "model_size", s, "seed_steps",
                     "1000000000", "device", "cpu"));
             opts.forEach((k, v) -> {
-                if (!List.of("preset", "sizes", "rounds").contains(k)) {
+                if (!List.of("preset", "sizes", "rounds", "rows").contains(k)) {
                     params.put(k, v);
                 }
             });
@@ -99,7 +101,58 @@ public final class AgentBench {
                 double updateRate = FlopCount.update(cfg, OBS, ACT, 1, false) / bestUpdate / 1e6;
                 System.out.printf("| %sM | %s | %.1f | %.1f | %.2f | %.1f | %.1f | %.2f |%n", s, preset, bestAct,
                         actRate, actRate / matmul, bestUpdate, updateRate, updateRate / matmul);
+                if (!opts.get("rows").equals("1")) {
+                    actRows(agent, cfg, opts.get("rows"), rounds, s, preset, matmul);
+                }
             }
+        }
+    }
+
+    /**
+     * Times act on batches of B rows (different observations, one call plans them all): per batch size the best
+     * of {@code rounds} rounds of 5 calls, the batch sizes taking turns within each round (so that a change of
+     * load on a shared machine affects them alike); per call and per row, and rows per second relative to B = 1.
+     */
+    private static void actRows(TdmpcAgent agent, TdmpcConfig cfg, String rowList, int rounds, String size,
+            String preset, double matmul) {
+        int[] sizes = java.util.Arrays.stream(rowList.split(",")).mapToInt(b -> Integer.parseInt(b.trim())).toArray();
+        Random r = new Random(2);
+        float[][][] obs = new float[sizes.length][][];
+        int[][] tasks = new int[sizes.length][];
+        double[] best = new double[sizes.length];
+        for (int k = 0; k < sizes.length; k++) {
+            obs[k] = new float[sizes[k]][OBS];
+            for (float[] o : obs[k]) {
+                for (int i = 0; i < OBS; i++) {
+                    o[i] = (float) r.nextGaussian();
+                }
+            }
+            tasks[k] = new int[sizes[k]];
+            agent.act(obs[k], tasks[k], true);
+            best[k] = Double.MAX_VALUE;
+        }
+        int calls = 5;
+        for (int round = 0; round < rounds; round++) {
+            for (int k = 0; k < sizes.length; k++) {
+                long t0 = System.nanoTime();
+                for (int i = 0; i < calls; i++) {
+                    agent.act(obs[k], tasks[k], true);
+                }
+                best[k] = Math.min(best[k], (System.nanoTime() - t0) / 1e6 / calls);
+            }
+        }
+        System.out.printf("| size | preset | rows | act ms per call | act ms per row | rows/s | rows/s vs 1 row "
+                + "| act GFLOP/s | act / matmul |%n|---|---|---|---|---|---|---|---|---|%n");
+        double single = Double.NaN;
+        for (int k = 0; k < sizes.length; k++) {
+            double perSecond = sizes[k] / best[k] * 1e3;
+            if (sizes[k] == 1) {
+                single = perSecond;
+            }
+            double rate = sizes[k] * FlopCount.act(cfg, OBS, ACT, 1) / best[k] / 1e6;
+            System.out.printf("| %sM | %s | %d | %.1f | %.2f | %.1f | %s | %.1f | %.2f |%n", size, preset, sizes[k],
+                    best[k], best[k] / sizes[k], perSecond, Double.isNaN(single) ? "-"
+                            : String.format("%.2f", perSecond / single), rate, rate / matmul);
         }
     }
 
