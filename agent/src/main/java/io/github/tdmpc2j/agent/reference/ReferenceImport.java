@@ -1,6 +1,7 @@
 package io.github.tdmpc2j.agent.reference;
 
 import io.github.tdmpc2j.agent.TdmpcAgent;
+import io.github.tdmpc2j.agent.TdmpcConfig;
 import io.github.tdmpc2j.agent.checkpoint.Checkpoint;
 import io.github.tdmpc2j.agent.checkpoint.SafeTensors;
 import io.github.tdmpc2j.spi.MultitaskEnv;
@@ -32,9 +33,19 @@ public final class ReferenceImport {
      * The agent context of {@code tasks} (in the model's task order) for this model: the observation padded to
      * the largest task's, the action likewise with per-task masks, as {@link MultitaskEnv} and the reference do.
      */
-    public static AgentContext context(ReferenceCheckpoint ref, List<TaskSpec> tasks, long seed) {
-        Map<String, String> params = new LinkedHashMap<>(ref.params());
+    public static AgentContext context(ReferenceCheckpoint ref, List<TaskSpec> tasks, Map<String, String> settings,
+            long seed) {
+        Map<String, String> params = new LinkedHashMap<>(settings);
+        for (String key : ref.params().keySet()) {
+            if (settings.containsKey(key) && !settings.get(key).equals(ref.params().get(key))) {
+                throw new CheckpointException(key + "=" + settings.get(key) + " was given but the file's model has "
+                        + key + "=" + ref.params().get(key) + "; settings of the model's shape come from the file, "
+                        + "leave " + key + " out");
+            }
+        }
+        params.putAll(ref.params());
         params.put("device", "cpu");
+        TdmpcConfig.from(params); // a bad setting fails here, with its own message, before anything is written
         if (tasks.size() == 1) {
             return AgentContext.single(tasks.get(0), params, seed);
         }
@@ -45,9 +56,14 @@ public final class ReferenceImport {
         return new AgentContext(tasks, obs, act, masks, params, seed);
     }
 
-    /** Writes {@code ref}, made for {@code tasks}, as a checkpoint folder at {@code out}; returns its context. */
-    public static AgentContext write(ReferenceCheckpoint ref, List<TaskSpec> tasks, Path out, String source) {
-        AgentContext context = context(ref, tasks, 0);
+    /**
+     * Writes {@code ref}, made for {@code tasks}, as a checkpoint folder at {@code out}; returns its context.
+     * {@code settings}: other agent settings to record (planning: {@code iterations}, {@code num_samples}, ...;
+     * the reference's defaults otherwise); settings of the model's shape come from the file.
+     */
+    public static AgentContext write(ReferenceCheckpoint ref, List<TaskSpec> tasks, Map<String, String> settings,
+            Path out, String source) {
+        AgentContext context = context(ref, tasks, settings, 0);
         ref.check(context);
         CheckpointFolder.write(out, 0, dir -> {
             try (TdmpcAgent agent = new TdmpcAgent(context)) {

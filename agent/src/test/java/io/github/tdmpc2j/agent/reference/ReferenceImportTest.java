@@ -3,6 +3,7 @@ package io.github.tdmpc2j.agent.reference;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.github.tdmpc2j.agent.ConfigException;
 import io.github.tdmpc2j.agent.TdmpcAgent;
 import io.github.tdmpc2j.agent.checkpoint.Checkpoint;
 import io.github.tdmpc2j.spi.Box;
@@ -139,14 +140,12 @@ class ReferenceImportTest {
         List<TaskSpec> tasks = List.of(spec("dmc/cartpole-balance", 5, 1), spec("dmc/reacher-easy", 6, 2),
                 spec("dmc/cheetah-run", 17, 6));
         Path out = tmp.resolve("imported");
-        AgentContext context = ReferenceImport.write(mt, tasks, out, "mt-1M.pt");
+        AgentContext context = ReferenceImport.write(mt, tasks, Map.of("num_samples", "16", "num_elites", "4",
+                "num_pi_trajs", "2", "iterations", "1"), out, "mt-1M.pt");
         CheckpointFolder.Manifest saved = CheckpointFolder.open(out);
         Map<String, String> params = Checkpoint.savedParams(saved.dir());
         assertThat(params).containsEntry("task_dim", "96").containsEntry("latent_dim", "128");
-        params.put("iterations", "1");
-        params.put("num_samples", "16");
-        params.put("num_elites", "4");
-        params.put("num_pi_trajs", "2");
+        assertThat(params).containsEntry("num_samples", "16").containsEntry("iterations", "1");
         try (TdmpcAgent agent = new TdmpcAgent(new AgentContext(tasks, 17, 6, context.actionMasks(), params, 3))) {
             agent.readState(saved.dir());
             agent.beginEpisode(0);
@@ -162,12 +161,20 @@ class ReferenceImportTest {
         // (the order itself is checkable only against a file with _action_masks; the released, older layout
         // has none, so sets must come in the reference's order, as mt30 and mt80 do here)
         assertThatThrownBy(() -> ReferenceImport.write(mt, List.of(tasks.get(0), tasks.get(1)),
-                tmp.resolve("x"), "mt-1M.pt")).isInstanceOf(CheckpointException.class).hasMessageContaining("2 task(s)");
-        assertThatThrownBy(() -> ReferenceImport.write(mt, List.of(tasks.get(2)), tmp.resolve("y"), "mt-1M.pt"))
+                Map.of(), tmp.resolve("x"), "mt-1M.pt")).isInstanceOf(CheckpointException.class).hasMessageContaining("2 task(s)");
+        assertThatThrownBy(() -> ReferenceImport.write(mt, List.of(tasks.get(2)), Map.of(), tmp.resolve("y"),
+                "mt-1M.pt"))
                 .isInstanceOf(CheckpointException.class).hasMessageContaining("multitask model of 3 tasks");
         ReferenceCheckpoint st = ReferenceCheckpoint.read(fixture("st-1M.pt"));
-        assertThatThrownBy(() -> ReferenceImport.write(st, List.of(spec("dmc/cheetah-run", 17, 6)), tmp.resolve("z"),
-                "st-1M.pt")).isInstanceOf(CheckpointException.class).hasMessageContaining("observations of 24");
+        assertThatThrownBy(() -> ReferenceImport.write(st, List.of(spec("dmc/cheetah-run", 17, 6)), Map.of(),
+                tmp.resolve("z"), "st-1M.pt")).isInstanceOf(CheckpointException.class).hasMessageContaining("observations of 24");
+        assertThatThrownBy(() -> ReferenceImport.write(st, List.of(spec("dmc/walker-walk", 24, 6)),
+                Map.of("latent_dim", "512"), tmp.resolve("w"), "st-1M.pt")).isInstanceOf(CheckpointException.class)
+                .hasMessageContaining("latent_dim=128");
+        assertThatThrownBy(() -> ReferenceImport.write(st, List.of(spec("dmc/walker-walk", 24, 6)),
+                Map.of("num_samples", "8"), tmp.resolve("v"), "st-1M.pt")).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("num_pi_trajs");
+        assertThat(tmp.resolve("v")).doesNotExist();
         assertThat(tmp.resolve("x")).doesNotExist();
     }
 }
