@@ -21,6 +21,7 @@ import numpy as np  # noqa: E402
 import torch  # noqa: E402
 from common import MODEL_SIZE  # noqa: E402
 from common import math as rmath  # noqa: E402
+from common.scale import RunningScale  # noqa: E402
 from tdmpc2 import TDMPC2  # noqa: E402
 
 N = 8  # rows of fixed inputs
@@ -168,6 +169,15 @@ def outputs(agent, cfg, seed):
     out["two_hot_in"] = scalars
     out["two_hot"] = rmath.two_hot(scalars, cfg)
     out["two_hot_inv"] = rmath.two_hot_inv(out["reward_logits"], cfg)
+    # loss parts: the soft cross-entropy of the reward and value losses, and the policy loss's running Q scale
+    targets = torch.randn(N, 1, generator=g) * 5
+    out["soft_ce_target"] = targets
+    out["soft_ce"] = rmath.soft_ce(out["reward_logits"], targets, cfg)
+    scale = RunningScale(cfg)
+    batch = torch.randn(64, 1, generator=g) * 8
+    scale.update(batch)
+    out["scale_in"] = batch
+    out["scale"] = scale.value.clone()
     return out
 
 

@@ -139,6 +139,12 @@ class ReferenceParityTest {
             compare(deviations, "pi_scaled_entropy", s.scaledEntropy(), expected);
             compare(errors, "two_hot", model.twoHot().encode(array(m, expected.get("two_hot_in"))), expected);
             compare(errors, "two_hot_inv", model.twoHot().decode(rewardLogits), expected);
+            // loss parts: the soft cross-entropy (reward and value losses) and the policy loss's running Q scale
+            compare(errors, "soft_ce", model.twoHot().crossEntropy(rewardLogits,
+                    array(m, expected.get("soft_ce_target"))), expected);
+            RunningScale scale = new RunningScale(TdmpcConfig.defaults().tau(), m);
+            scale.update(array(m, expected.get("scale_in")));
+            compare(errors, "scale", scale.tensor().reshape(1), expected);
         }
         StringBuilder report = new StringBuilder(fixture + " parity (max abs error, max error / max(1, |ref|)):\n");
         errors.forEach((k, v) -> report.append(String.format(Locale.ROOT, "  %-16s %.3e %.3e%n", k, v[0], v[1])));
