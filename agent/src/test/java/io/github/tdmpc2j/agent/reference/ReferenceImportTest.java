@@ -94,6 +94,28 @@ class ReferenceImportTest {
     }
 
     @Test
+    void theInertGlobalsOfAStateDictAreRead() throws IOException {
+        // {"model": OrderedDict(a=torch.Size((2, 3)), b=torch.device("cuda", 0), c=[1.5, True, None, -7])}
+        ByteArrayOutputStream p = new ByteArrayOutputStream();
+        p.write(new byte[] {(byte) 0x80, 2, '}'});
+        unicode(p, "model");
+        p.write("ccollections\nOrderedDict\n)R".getBytes(StandardCharsets.US_ASCII));
+        unicode(p, "a");
+        p.write("ctorch\nSize\n".getBytes(StandardCharsets.US_ASCII));
+        p.write(new byte[] {'K', 2, 'K', 3, (byte) 0x86, (byte) 0x85, 'R', 's'});
+        unicode(p, "b");
+        p.write("ctorch\ndevice\n".getBytes(StandardCharsets.US_ASCII));
+        unicode(p, "cuda");
+        p.write(new byte[] {'K', 0, (byte) 0x86, 'R', 's'});
+        unicode(p, "c");
+        p.write(new byte[] {']', '(', 'G', 0x3f, (byte) 0xf8, 0, 0, 0, 0, 0, 0, (byte) 0x88, 'N', 'J', (byte) 0xf9,
+            (byte) 0xff, (byte) 0xff, (byte) 0xff, 'e', 's', 's', '.'});
+        Object top = TorchArchive.read(archive("inert", p.toByteArray()));
+        assertThat(top).isEqualTo(Map.of("model", Map.of("a", List.of(2L, 3L), "b", "cuda:0",
+                "c", Arrays.asList(1.5, true, null, -7L))));
+    }
+
+    @Test
     void aTruncatedFileFailsWithACheckpointException() throws Exception {
         byte[] whole = Files.readAllBytes(fixture("st-1M.pt"));
         for (int length : new int[] {0, 100, whole.length / 2, whole.length - 30}) {
