@@ -149,12 +149,26 @@ public final class WorldModel {
      * task uses ({@code actionDims}, [..., 1], or null for all).
      */
     public PolicySample pi(NDArray z, NDArray emb, NDArray mask, NDArray actionDims, boolean train) {
+        return pi(z, emb, mask, actionDims, train, null);
+    }
+
+    /** The policy head's Gaussian before masking and squashing: {mean, log_std}, [..., A] each. */
+    NDArray[] piGaussian(NDArray z, NDArray emb, boolean train) {
         NDArray raw = pi.forward(withTask(z, emb), train);
         NDList out = raw.split(2, raw.getShape().dimension() - 1);
-        NDArray mu = out.get(0);
         NDArray logStd = Scalars.add(Scalars.mul(Scalars.add(out.get(1).tanh(), 1f),
                 0.5f * (cfg.logStdMax() - cfg.logStdMin())), cfg.logStdMin());
-        NDArray eps = z.getManager().randomNormal(mu.getShape());
+        return new NDArray[] {out.get(0), logStd};
+    }
+
+    /** {@link #pi} with the standard normal draw given ({@code eps}, like the mean; null to draw one). */
+    PolicySample pi(NDArray z, NDArray emb, NDArray mask, NDArray actionDims, boolean train, NDArray eps) {
+        NDArray[] gaussian = piGaussian(z, emb, train);
+        NDArray mu = gaussian[0];
+        NDArray logStd = gaussian[1];
+        if (eps == null) {
+            eps = z.getManager().randomNormal(mu.getShape());
+        }
         NDArray logProbTerms = Scalars.sub(Scalars.mul(eps.square(), -0.5f).sub(logStd), 0.9189385332046727f);
         if (mask != null) {
             mu = mu.mul(mask);

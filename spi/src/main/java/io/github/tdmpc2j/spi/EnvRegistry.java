@@ -213,9 +213,21 @@ public final class EnvRegistry implements AutoCloseable {
 
     /** The ids of a named task set ({@code mt30}, {@code mt80}), installed or not. */
     public List<String> taskSet(String name) {
+        if (name.contains(",")) {
+            List<String> ids = new ArrayList<>();
+            for (String part : name.split(",")) {
+                String id = resolve(part.trim()).id();
+                if (ids.contains(id)) {
+                    throw new UnknownTaskException("the task list '" + name + "' names " + id + " twice; give each "
+                            + "task once, in the order the set's agent uses", List.of());
+                }
+                ids.add(id);
+            }
+            return ids;
+        }
         return TaskSets.get(name).orElseThrow(() -> new UnknownTaskException(
-                "unknown task set '" + name + "'; known sets: " + String.join(", ", TaskSets.names()),
-                TaskSets.names()));
+                "unknown task set '" + name + "'; known sets: " + String.join(", ", TaskSets.names())
+                        + ", or task ids separated by commas", TaskSets.names()));
     }
 
     /** The spec behind an id or alias. */

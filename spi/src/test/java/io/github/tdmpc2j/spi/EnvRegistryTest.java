@@ -142,6 +142,11 @@ class EnvRegistryTest {
             assertThat(mt80.get(79)).isEqualTo("metaworld/hand-insert");
             assertThatThrownBy(() -> r.taskSet("mt31")).isInstanceOf(UnknownTaskException.class)
                     .hasMessageContaining("mt30");
+            // an ad-hoc set: ids or aliases separated by commas, in the given order
+            assertThat(r.taskSet("cheetah-run, dmc/walker-walk")).containsExactly("dmc/cheetah-run", "dmc/walker-walk");
+            assertThatThrownBy(() -> r.taskSet("cheetah-run,dmc/cheetah-run")).isInstanceOf(UnknownTaskException.class)
+                    .hasMessageContaining("twice");
+            assertThatThrownBy(() -> r.taskSet("cheetah-run,dmc/nope")).isInstanceOf(UnknownTaskException.class);
         }
     }
 

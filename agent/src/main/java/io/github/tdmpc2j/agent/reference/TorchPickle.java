@@ -1,0 +1,365 @@
+package io.github.tdmpc2j.agent.reference;
+
+import io.github.tdmpc2j.spi.agent.CheckpointException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * A restricted reader of the pickle inside a {@code torch.save} archive: it understands the opcodes of pickle
+ * protocols 2 to 4 that plain data needs, and builds only inert Java values. The only callables it accepts are
+ * the few a state dict names ({@code torch._utils._rebuild_tensor_v2}, {@code _rebuild_parameter}, the
+ * {@code torch.*Storage} types, {@code collections.OrderedDict}, {@code torch.Size}, {@code torch.device}); any
+ * other global (say {@code os.system}) stops the read with an {@link UnsafeCheckpointException} before anything
+ * is built from it. Nothing in the file is ever executed: this is a data parser, not an interpreter.
+ *
+ * <p>Values: dicts become {@link LinkedHashMap}, lists and tuples {@link List}, strings {@link String},
+ * integers {@link Long}, floats {@link Double}, booleans {@link Boolean}, None {@code null}, tensors
+ * {@link TorchTensor}.
+ */
+final class TorchPickle {
+    /** The storage types torch.save names, by their pickled global, with their element type. */
+    static final Map<String, TorchTensor.DType> STORAGES = Map.ofEntries(
+            Map.entry("torch.FloatStorage", TorchTensor.DType.FLOAT32),
+            Map.entry("torch.DoubleStorage", TorchTensor.DType.FLOAT64),
+            Map.entry("torch.HalfStorage", TorchTensor.DType.FLOAT16),
+            Map.entry("torch.BFloat16Storage", TorchTensor.DType.BFLOAT16),
+            Map.entry("torch.LongStorage", TorchTensor.DType.INT64),
+            Map.entry("torch.IntStorage", TorchTensor.DType.INT32),
+            Map.entry("torch.ShortStorage", TorchTensor.DType.INT16),
+            Map.entry("torch.CharStorage", TorchTensor.DType.INT8),
+            Map.entry("torch.ByteStorage", TorchTensor.DType.UINT8),
+            Map.entry("torch.BoolStorage", TorchTensor.DType.BOOL));
+    private static final String REBUILD_TENSOR = "torch._utils._rebuild_tensor_v2";
+    private static final String REBUILD_PARAMETER = "torch._utils._rebuild_parameter";
+    private static final String ORDERED_DICT = "collections.OrderedDict";
+    private static final String SIZE = "torch.Size";
+    private static final String DEVICE = "torch.device";
+    private static final Set<String> CALLABLE = Set.of(REBUILD_TENSOR, REBUILD_PARAMETER, ORDERED_DICT, SIZE, DEVICE);
+
+    /** A global the pickle named (only allowed ones are ever made). */
+    private record Global(String name) {
+    }
+
+    /** A storage reference from a persistent id: its key in the archive's data/ folder, type and length. */
+    record StorageRef(String key, TorchTensor.DType dtype, long elements) {
+    }
+
+    private static final Object MARK = new Object();
+
+    private final ByteBuffer in;
+    private final String source;
+    private final Function<StorageRef, TorchTensor.Storage> storages;
+    private final List<Object> stack = new ArrayList<>();
+    private final List<Integer> marks = new ArrayList<>();
+    private final Map<Long, Object> memo = new HashMap<>();
+
+    private TorchPickle(byte[] data, String source, Function<StorageRef, TorchTensor.Storage> storages) {
+        this.in = ByteBuffer.wrap(data).order(ByteOrder.LITTLE_ENDIAN);
+        this.source = source;
+        this.storages = storages;
+    }
+
+    /**
+     * Reads one pickle. {@code source} names it in messages; {@code storages} turns a persistent id into the
+     * storage the archive holds under that key.
+     */
+    static Object read(byte[] data, String source, Function<StorageRef, TorchTensor.Storage> storages) {
+        return new TorchPickle(data, source, storages).run();
+    }
+
+    private Object run() {
+        try {
+            while (true) {
+                int op = u8();
+                switch (op) {
+                    case 0x80 -> u8(); // PROTO
+                    case 0x95 -> in.getLong(); // FRAME: the data follows inline
+                    case '.' -> { // STOP
+                        if (stack.size() != 1) {
+                            throw damaged("the pickle stops with " + stack.size() + " values on its stack");
+                        }
+                        return stack.get(0);
+                    }
+                    case '}' -> push(new LinkedHashMap<>()); // EMPTY_DICT
+                    case ']' -> push(new ArrayList<>()); // EMPTY_LIST
+                    case ')' -> push(List.of()); // EMPTY_TUPLE
+                    case '(' -> { // MARK
+                        marks.add(stack.size());
+                        push(MARK);
+                    }
+                    case 't' -> push(List.copyOf(popMark())); // TUPLE
+                    case 0x85 -> push(tuple(1));
+                    case 0x86 -> push(tuple(2));
+                    case 0x87 -> push(tuple(3));
+                    case 'l' -> push(new ArrayList<>(popMark())); // LIST
+                    case 'd' -> push(dict(popMark())); // DICT
+                    case 'N' -> push(null);
+                    case 0x88 -> push(Boolean.TRUE);
+                    case 0x89 -> push(Boolean.FALSE);
+                    case 'J' -> push((long) in.getInt()); // BININT
+                    case 'K' -> push((long) u8()); // BININT1
+                    case 'M' -> push((long) (in.getShort() & 0xffff)); // BININT2
+                    case 0x8a -> push(long1(u8())); // LONG1
+                    case 'G' -> push(Double.longBitsToDouble(Long.reverseBytes(in.getLong()))); // BINFLOAT, big-endian
+                    case 'X' -> push(text(in.getInt())); // BINUNICODE
+                    case 0x8c -> push(text(u8())); // SHORT_BINUNICODE
+                    case 'T' -> push(text(in.getInt())); // BINSTRING
+                    case 'U' -> push(text(u8())); // SHORT_BINSTRING
+                    case 'C' -> push(bytes(u8())); // SHORT_BINBYTES
+                    case 'B' -> push(bytes(in.getInt())); // BINBYTES
+                    case 'q' -> memo.put((long) u8(), peek()); // BINPUT
+                    case 'r' -> memo.put(in.getInt() & 0xffffffffL, peek()); // LONG_BINPUT
+                    case 0x94 -> memo.put((long) memo.size(), peek()); // MEMOIZE
+                    case 'h' -> push(memo((long) u8())); // BINGET
+                    case 'j' -> push(memo(in.getInt() & 0xffffffffL)); // LONG_BINGET
+                    case 'c' -> push(global(line() + "." + line())); // GLOBAL
+                    case 0x93 -> { // STACK_GLOBAL
+                        Object name = pop();
+                        Object module = pop();
+                        push(global(module + "." + name));
+                    }
+                    case 's' -> { // SETITEM
+                        Object value = pop();
+                        Object key = pop();
+                        asDict(peek()).put(key, value);
+                    }
+                    case 'u' -> { // SETITEMS
+                        List<Object> items = popMark();
+                        Map<Object, Object> d = asDict(peek());
+                        for (int i = 0; i + 1 < items.size(); i += 2) {
+                            d.put(items.get(i), items.get(i + 1));
+                        }
+                    }
+                    case 'a' -> { // APPEND
+                        Object value = pop();
+                        asList(peek()).add(value);
+                    }
+                    case 'e' -> { // APPENDS
+                        List<Object> items = popMark();
+                        asList(peek()).addAll(items);
+                    }
+                    case 'R' -> { // REDUCE
+                        Object arguments = pop();
+                        push(call(pop(), arguments));
+                    }
+                    case 'b' -> pop(); // BUILD: the only state a state dict carries is OrderedDict's _metadata
+                    case 'Q' -> push(persistent(pop())); // BINPERSID
+                    case '0' -> pop(); // POP
+                    case '1' -> popMark(); // POP_MARK
+                    case '2' -> push(peek()); // DUP
+                    default -> throw refused("the pickle opcode 0x" + Integer.toHexString(op) + " ('"
+                            + printable(op) + "'), which a state dict does not use");
+                }
+            }
+        } catch (java.nio.BufferUnderflowException e) {
+            throw damaged("the pickle ends early (at byte " + in.position() + " of " + in.limit()
+                    + "); the file is truncated or damaged: download it again");
+        }
+    }
+
+    private Object global(String name) {
+        if (!CALLABLE.contains(name) && !STORAGES.containsKey(name)) {
+            throw refused("the global " + name + ", which a state dict never names");
+        }
+        return new Global(name);
+    }
+
+    private Object call(Object callable, Object arguments) {
+        if (!(callable instanceof Global g) || !(arguments instanceof List<?> args)) {
+            throw refused("a call of " + describe(callable) + ", which a state dict does not make");
+        }
+        switch (g.name) {
+            case ORDERED_DICT -> {
+                if (!args.isEmpty()) {
+                    throw refused("collections.OrderedDict called with arguments");
+                }
+                return new LinkedHashMap<>();
+            }
+            case SIZE -> {
+                return args.isEmpty() ? List.of() : List.copyOf((List<?>) args.get(0));
+            }
+            case DEVICE -> {
+                return args.stream().map(String::valueOf).reduce((a, b) -> a + ":" + b).orElse("");
+            }
+            case REBUILD_PARAMETER -> {
+                return args.get(0);
+            }
+            case REBUILD_TENSOR -> {
+                if (args.size() < 4 || !(args.get(0) instanceof TorchTensor.Storage storage)) {
+                    throw damaged("torch._utils._rebuild_tensor_v2 got " + args.size()
+                            + " arguments or no storage; this is not a torch.save state dict");
+                }
+                return new TorchTensor(storage, asLong(args.get(1)), longs(args.get(2)), longs(args.get(3)));
+            }
+            default -> throw refused("a call of the storage type " + g.name);
+        }
+    }
+
+    private Object persistent(Object pid) {
+        if (!(pid instanceof List<?> t) || t.size() < 5 || !"storage".equals(t.get(0))
+                || !(t.get(1) instanceof Global type) || !STORAGES.containsKey(type.name)) {
+            throw refused("a persistent id " + describe(pid) + " that is not a tensor storage");
+        }
+        return storages.apply(new StorageRef(String.valueOf(t.get(2)), STORAGES.get(type.name), asLong(t.get(4))));
+    }
+
+    private UnsafeCheckpointException refused(String what) {
+        return new UnsafeCheckpointException(source + " asks, in its pickle, for " + what + "; it was refused "
+                + "and nothing from the file was run. A TD-MPC2 checkpoint holds only tensors: if you trust this "
+                + "file, re-save its state dict with PyTorch (torch.load(f, weights_only=True), then torch.save) "
+                + "and import that copy");
+    }
+
+    private CheckpointException damaged(String what) {
+        return new CheckpointException(source + ": " + what);
+    }
+
+    private static long[] longs(Object o) {
+        if (!(o instanceof List<?> l)) {
+            throw new CheckpointException("a tensor's size or stride is not a tuple: " + describe(o));
+        }
+        long[] out = new long[l.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = asLong(l.get(i));
+        }
+        return out;
+    }
+
+    private static long asLong(Object o) {
+        if (!(o instanceof Long v)) {
+            throw new CheckpointException("expected an integer in the pickle, found " + describe(o));
+        }
+        return v;
+    }
+
+    private static String describe(Object o) {
+        if (o instanceof Global g) {
+            return g.name;
+        }
+        String s = String.valueOf(o);
+        return s.length() > 80 ? s.substring(0, 80) + "..." : s;
+    }
+
+    private static char printable(int op) {
+        return op >= 32 && op < 127 ? (char) op : '?';
+    }
+
+    private List<Object> tuple(int n) {
+        Object[] items = new Object[n];
+        for (int i = n - 1; i >= 0; i--) {
+            items[i] = pop();
+        }
+        return java.util.Collections.unmodifiableList(Arrays.asList(items));
+    }
+
+    private Map<Object, Object> dict(List<Object> items) {
+        Map<Object, Object> d = new LinkedHashMap<>();
+        for (int i = 0; i + 1 < items.size(); i += 2) {
+            d.put(items.get(i), items.get(i + 1));
+        }
+        return d;
+    }
+
+    @SuppressWarnings("unchecked")
+    private Map<Object, Object> asDict(Object o) {
+        if (!(o instanceof LinkedHashMap<?, ?> m)) {
+            throw damaged("a dict operation on " + describe(o));
+        }
+        return (Map<Object, Object>) m;
+    }
+
+    @SuppressWarnings("unchecked")
+    private List<Object> asList(Object o) {
+        if (!(o instanceof ArrayList<?> l)) {
+            throw damaged("a list operation on " + describe(o));
+        }
+        return (List<Object>) l;
+    }
+
+    private Object memo(long key) {
+        if (!memo.containsKey(key)) {
+            throw damaged("the pickle refers to memo entry " + key + ", which it never stored");
+        }
+        return memo.get(key);
+    }
+
+    private List<Object> popMark() {
+        if (marks.isEmpty()) {
+            throw damaged("the pickle closes a mark it never opened");
+        }
+        int at = marks.remove(marks.size() - 1);
+        List<Object> items = new ArrayList<>(stack.subList(at + 1, stack.size()));
+        stack.subList(at, stack.size()).clear();
+        return items;
+    }
+
+    private void push(Object o) {
+        stack.add(o);
+    }
+
+    private Object pop() {
+        if (stack.isEmpty() || stack.get(stack.size() - 1) == MARK) {
+            throw damaged("the pickle takes a value from an empty stack");
+        }
+        return stack.remove(stack.size() - 1);
+    }
+
+    private Object peek() {
+        if (stack.isEmpty()) {
+            throw damaged("the pickle reads an empty stack");
+        }
+        return stack.get(stack.size() - 1);
+    }
+
+    private int u8() {
+        return in.get() & 0xff;
+    }
+
+    private long long1(int n) {
+        if (n > 8) {
+            throw damaged("an integer of " + n + " bytes, too large for a state dict");
+        }
+        long v = 0;
+        for (int i = 0; i < n; i++) {
+            v |= (long) u8() << (8 * i);
+        }
+        if (n > 0 && n < 8 && (v >>> (8 * n - 1) & 1) == 1) {
+            v -= 1L << (8 * n); // two's complement of n bytes
+        }
+        return v;
+    }
+
+    private String text(int n) {
+        return new String(bytes(n), StandardCharsets.UTF_8);
+    }
+
+    private byte[] bytes(int n) {
+        if (n < 0 || n > in.remaining()) {
+            throw new java.nio.BufferUnderflowException();
+        }
+        byte[] b = new byte[n];
+        in.get(b);
+        return b;
+    }
+
+    private String line() {
+        StringBuilder sb = new StringBuilder();
+        int c;
+        while ((c = u8()) != '\n') {
+            sb.append((char) c);
+            if (sb.length() > 200) {
+                throw damaged("a global name longer than 200 characters");
+            }
+        }
+        return sb.toString();
+    }
+}

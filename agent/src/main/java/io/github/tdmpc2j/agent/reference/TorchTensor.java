@@ -1,0 +1,152 @@
+package io.github.tdmpc2j.agent.reference;
+
+import io.github.tdmpc2j.spi.agent.CheckpointException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.Arrays;
+import java.util.function.Supplier;
+
+/**
+ * A tensor of a {@code torch.save} archive: a view (offset, shape, strides in elements) of a storage whose bytes
+ * are read from the archive when first needed.
+ */
+public final class TorchTensor {
+    /** Element types of torch storages. */
+    public enum DType {
+        FLOAT32(4), FLOAT64(8), FLOAT16(2), BFLOAT16(2), INT64(8), INT32(4), INT16(2), INT8(1), UINT8(1), BOOL(1);
+
+        final int bytes;
+
+        DType(int bytes) {
+            this.bytes = bytes;
+        }
+    }
+
+    /** A storage: its archive key, element type, element count, and its bytes (read once, on demand). */
+    static final class Storage {
+        final String key;
+        final DType dtype;
+        final long elements;
+        private final Supplier<ByteBuffer> reader;
+        private ByteBuffer bytes;
+
+        Storage(String key, DType dtype, long elements, Supplier<ByteBuffer> reader) {
+            this.key = key;
+            this.dtype = dtype;
+            this.elements = elements;
+            this.reader = reader;
+        }
+
+        synchronized ByteBuffer bytes() {
+            if (bytes == null) {
+                bytes = reader.get();
+            }
+            return bytes;
+        }
+    }
+
+    private final Storage storage;
+    private final long offset;
+    private final long[] shape;
+    private final long[] stride;
+
+    TorchTensor(Storage storage, long offset, long[] shape, long[] stride) {
+        if (shape.length != stride.length) {
+            throw new CheckpointException("a tensor with " + shape.length + " sizes but " + stride.length
+                    + " strides; the file is damaged");
+        }
+        this.storage = storage;
+        this.offset = offset;
+        this.shape = shape;
+        this.stride = stride;
+        long last = offset;
+        for (int i = 0; i < shape.length; i++) {
+            if (shape[i] < 0 || stride[i] < 0) {
+                throw new CheckpointException("a tensor of shape " + Arrays.toString(shape) + " and strides "
+                        + Arrays.toString(stride) + "; the file is damaged");
+            }
+            last += shape[i] == 0 ? 0 : (shape[i] - 1) * stride[i];
+        }
+        if (size() > 0 && (offset < 0 || last >= storage.elements)) {
+            throw new CheckpointException("a tensor of shape " + Arrays.toString(shape) + " reaches past its storage "
+                    + storage.key + " of " + storage.elements + " elements; the file is damaged");
+        }
+    }
+
+    public long[] shape() {
+        return shape.clone();
+    }
+
+    public DType dtype() {
+        return storage.dtype;
+    }
+
+    /** Number of elements. */
+    public long size() {
+        long n = 1;
+        for (long d : shape) {
+            n *= d;
+        }
+        return n;
+    }
+
+    /** The values, row-major, converted to float32 (integers and booleans exactly, float64 rounded). */
+    public float[] toFloats() {
+        long n = size();
+        if (n > Integer.MAX_VALUE - 8) {
+            throw new CheckpointException("a tensor of " + n + " elements is too large to import");
+        }
+        ByteBuffer b = storage.bytes().duplicate().order(ByteOrder.LITTLE_ENDIAN);
+        float[] out = new float[(int) n];
+        long[] index = new long[shape.length];
+        for (int i = 0; i < out.length; i++) {
+            long at = offset;
+            for (int d = 0; d < shape.length; d++) {
+                at += index[d] * stride[d];
+            }
+            out[i] = element(b, at);
+            for (int d = shape.length - 1; d >= 0; d--) {
+                if (++index[d] < shape[d]) {
+                    break;
+                }
+                index[d] = 0;
+            }
+        }
+        return out;
+    }
+
+    private float element(ByteBuffer b, long at) {
+        int p = Math.toIntExact(at * storage.dtype.bytes);
+        return switch (storage.dtype) {
+            case FLOAT32 -> b.getFloat(p);
+            case FLOAT64 -> (float) b.getDouble(p);
+            case FLOAT16 -> halfToFloat(b.getShort(p));
+            case BFLOAT16 -> Float.intBitsToFloat((b.getShort(p) & 0xffff) << 16);
+            case INT64 -> (float) b.getLong(p);
+            case INT32 -> (float) b.getInt(p);
+            case INT16 -> (float) b.getShort(p);
+            case INT8 -> (float) b.get(p);
+            case UINT8, BOOL -> (float) (b.get(p) & 0xff);
+        };
+    }
+
+    /** IEEE 754 binary16 to float32, exactly (Java 17 has no Float.float16ToFloat). */
+    static float halfToFloat(short h) {
+        int sign = (h & 0x8000) << 16;
+        int exp = (h >>> 10) & 0x1f;
+        int mant = h & 0x3ff;
+        if (exp == 0x1f) {
+            return Float.intBitsToFloat(sign | 0x7f800000 | (mant << 13));
+        }
+        if (exp == 0) {
+            float v = mant * 0x1p-24f; // subnormal (or zero)
+            return sign == 0 ? v : -v;
+        }
+        return Float.intBitsToFloat(sign | ((exp + 112) << 23) | (mant << 13));
+    }
+
+    @Override
+    public String toString() {
+        return storage.dtype + Arrays.toString(shape);
+    }
+}

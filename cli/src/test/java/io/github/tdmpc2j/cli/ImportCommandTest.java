@@ -1,0 +1,66 @@
+package io.github.tdmpc2j.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** `import` of checkpoints made by the TD-MPC2 reference (the agent module's parity fixtures), then `eval`. */
+class ImportCommandTest {
+    private static final Path FIXTURES = Path.of("..", "agent", "src", "test", "resources", "reference");
+    private static final String TASKS = "dmc/cartpole-balance,dmc/reacher-easy,dmc/cheetah-run";
+
+    @Test
+    void anImportedMultitaskModelEvaluatesOverItsTasks(@TempDir Path dir) {
+        Path out = dir.resolve("mt-1M");
+        TasksCommandTest.Run imported = TasksCommandTest.run("import", FIXTURES.resolve("mt-1M.pt").toString(),
+                "--out", out.toString(), "--set", TASKS,
+                // acting with the policy prior alone (mpc=false), so that three CPU episodes of 500 steps take
+                // seconds; planning with an imported model is tested in the agent module (ReferenceImportTest)
+                "--set-param", "mpc=false");
+        assertThat(imported.exit()).as(imported.err()).isZero();
+        assertThat(imported.out()).contains("released, older Q-ensemble layout").contains("3 task(s), observation 17, "
+                + "action 6").contains("task_dim=96")
+                .contains("eval --checkpoint " + out + " --set " + TASKS);
+
+        TasksCommandTest.Run eval = TasksCommandTest.run("eval", "--checkpoint", out.toString(), "--set", TASKS,
+                "--episodes", "1", "--device", "cpu");
+        assertThat(eval.exit()).as(eval.err()).isZero();
+        for (String task : TASKS.split(",")) {
+            assertThat(eval.out()).containsPattern(task + "\\s+1\\s+\\d+\\.\\d\\s+-");
+        }
+    }
+
+    @Test
+    void theWrongTasksAndUnsafeFilesAreClearErrors(@TempDir Path dir) throws Exception {
+        TasksCommandTest.Run single = TasksCommandTest.run("import", FIXTURES.resolve("st-1M.pt").toString(),
+                "--out", dir.resolve("a").toString(), "--set", TASKS);
+        assertThat(single.exit()).isEqualTo(2);
+        assertThat(single.err()).contains("single-task model").contains("--task");
+        TasksCommandTest.Run sizes = TasksCommandTest.run("import", FIXTURES.resolve("st-1M.pt").toString(),
+                "--out", dir.resolve("b").toString(), "--task", "cheetah-run");
+        assertThat(sizes.exit()).isEqualTo(2);
+        assertThat(sizes.err()).contains("observations of 24");
+        assertThat(dir.resolve("a")).doesNotExist();
+        assertThat(dir.resolve("b")).doesNotExist();
+
+        Path fake = dir.resolve("fake.pt");
+        Files.writeString(fake, "not a zip");
+        TasksCommandTest.Run bad = TasksCommandTest.run("import", fake.toString(), "--out", dir.resolve("c").toString(),
+                "--task", "walker-walk");
+        assertThat(bad.exit()).isEqualTo(2);
+        assertThat(bad.err()).contains("not a complete torch.save archive");
+    }
+
+    @Test
+    void aSingleTaskModelImports(@TempDir Path dir) {
+        TasksCommandTest.Run r = TasksCommandTest.run("import", FIXTURES.resolve("st-1M.pt").toString(), "--out",
+                dir.resolve("st").toString(), "--task", "walker-walk");
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.out()).contains("(current layout): 1 task(s), observation 24, action 6")
+                .contains("--task dmc/walker-walk");
+        assertThat(dir.resolve("st").resolve("manifest.properties")).isRegularFile();
+    }
+}
