@@ -4,7 +4,7 @@ import io.github.tdmpc2j.agent.TdmpcAgent;
 import io.github.tdmpc2j.agent.TdmpcConfig;
 import io.github.tdmpc2j.agent.checkpoint.Checkpoint;
 import io.github.tdmpc2j.agent.checkpoint.SafeTensors;
-import io.github.tdmpc2j.spi.MultitaskEnv;
+import io.github.tdmpc2j.spi.TaskSpace;
 import io.github.tdmpc2j.spi.TaskSpec;
 import io.github.tdmpc2j.spi.agent.AgentContext;
 import io.github.tdmpc2j.spi.agent.CheckpointException;
@@ -31,7 +31,7 @@ public final class ReferenceImport {
 
     /**
      * The agent context of {@code tasks} (in the model's task order) for this model: the observation padded to
-     * the largest task's, the action likewise with per-task masks, as {@link MultitaskEnv} and the reference do.
+     * the largest task's, the action likewise with per-task masks, as {@link TaskSpace} and the reference do.
      */
     public static AgentContext context(ReferenceCheckpoint ref, List<TaskSpec> tasks, Map<String, String> settings,
             long seed) {
@@ -46,14 +46,7 @@ public final class ReferenceImport {
         params.putAll(ref.params());
         params.put("device", "cpu");
         TdmpcConfig.from(params); // a bad setting fails here, with its own message, before anything is written
-        if (tasks.size() == 1) {
-            return AgentContext.single(tasks.get(0), params, seed);
-        }
-        int obs = tasks.stream().mapToInt(TaskSpec::observationSize).max().orElse(0);
-        int act = tasks.stream().mapToInt(TaskSpec::actionSize).max().orElse(0);
-        List<float[]> masks = new ArrayList<>();
-        tasks.forEach(t -> masks.add(MultitaskEnv.actionMask(t.actionSize(), act)));
-        return new AgentContext(tasks, obs, act, masks, params, seed);
+        return AgentContext.of(TaskSpace.of(tasks), params, seed);
     }
 
     /**

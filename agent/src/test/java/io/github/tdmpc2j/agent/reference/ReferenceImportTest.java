@@ -170,7 +170,7 @@ class ReferenceImportTest {
         assertThat(params).containsEntry("num_samples", "16").containsEntry("iterations", "1");
         try (TdmpcAgent agent = new TdmpcAgent(new AgentContext(tasks, 17, 6, context.actionMasks(), params, 3))) {
             agent.readState(saved.dir());
-            agent.beginEpisode(0);
+            agent.beginEpisode(0, 0, true, 0);
             float[] action = agent.act(new float[17], 0, true);
             assertThat(action).hasSize(6);
             for (int i = 1; i < 6; i++) {
