@@ -36,6 +36,11 @@ public final class Collector {
         void episodeWritten(DatasetTask task, int k, Episode episode);
     }
 
+    /** Where a finished episode goes: a {@link DatasetWriter}, or bytes for a cluster's driver. */
+    public interface EpisodeSink {
+        void write(int k, Episode episode, long seed, boolean[] truncated, boolean[] terminated);
+    }
+
     private final EnvRegistry registry;
     private final List<TaskSpec> specs;
     private final DatasetIndex index;
@@ -116,16 +121,40 @@ public final class Collector {
             while ((job = jobs.poll()) != null) {
                 int t = job[0];
                 int k = job[1];
-                Env env = envs.computeIfAbsent(t, i -> registry.make(specs.get(i).id(), EnvOptions.seeded(seed + i)));
-                long episodeSeed = seed + 1_000_003L * t + k;
-                runEpisode(env, t, k, episodeSeed, policy, writer, listener);
+                Env env = envs.computeIfAbsent(t, i -> makeEnv(i, seed));
+                runEpisode(env, t, k, episodeSeed(seed, t, k), policy, writer, listener);
             }
         } finally {
             envs.values().forEach(Env::close);
         }
     }
 
-    private void runEpisode(Env env, int t, int k, long episodeSeed, Agent policy, DatasetWriter writer,
+    // ---- the seam for running one unit elsewhere (a cluster's executor): the same env, seed and episode code
+
+    /** The dataset's index (tasks, padded sizes, action masks). */
+    public DatasetIndex index() {
+        return index;
+    }
+
+    /** The env task {@code t} of a collection with base seed {@code seed} runs its episodes in. */
+    public Env makeEnv(int t, long seed) {
+        return registry.make(specs.get(t).id(), EnvOptions.seeded(seed + t));
+    }
+
+    /** The reset (and policy) seed of episode {@code k} of task {@code t}. */
+    public static long episodeSeed(long seed, int t, int k) {
+        return seed + 1_000_003L * t + k;
+    }
+
+    /**
+     * Runs episode {@code k} of task {@code t} in {@code env} (from {@link #makeEnv}) and hands it to
+     * {@code sink}: one unit of a collection, exactly as {@link #collect} runs it.
+     */
+    public Episode collectOne(Env env, Agent policy, int t, int k, long seed, EpisodeSink sink) {
+        return runEpisode(env, t, k, episodeSeed(seed, t, k), policy, sink, null);
+    }
+
+    private Episode runEpisode(Env env, int t, int k, long episodeSeed, Agent policy, EpisodeSink writer,
             Listener listener) {
         int o = index.observationSize();
         int a = index.actionSize();
@@ -172,6 +201,7 @@ public final class Collector {
         if (listener != null) {
             listener.episodeWritten(index.tasks().get(t), k, episode);
         }
+        return episode;
     }
 
     private static float[] pad(float[] obs, int size) {
