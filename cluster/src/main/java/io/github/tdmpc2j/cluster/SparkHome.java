@@ -6,7 +6,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.jar.JarFile;
+import java.util.jar.Manifest;
 import java.util.stream.Stream;
 
 /**
@@ -20,15 +24,46 @@ public final class SparkHome {
     private SparkHome() {
     }
 
-    /** The class path entries of this JVM. */
-    static List<Path> classPath() {
-        List<Path> entries = new ArrayList<>();
+    /**
+     * The class path entries of this JVM, with the jars a jar's manifest names ({@code java -jar tdmpc2j-cli.jar}
+     * has only that jar on {@code java.class.path}; its manifest names the rest).
+     */
+    public static List<Path> classPath() {
+        Set<Path> entries = new LinkedHashSet<>();
         for (String e : System.getProperty("java.class.path").split(File.pathSeparator)) {
             if (!e.isBlank()) {
-                entries.add(Path.of(e).toAbsolutePath().normalize());
+                add(Path.of(e).toAbsolutePath().normalize(), entries);
             }
         }
-        return entries;
+        return new ArrayList<>(entries);
+    }
+
+    private static void add(Path entry, Set<Path> entries) {
+        if (!entries.add(entry) || !Files.isRegularFile(entry) || !entry.toString().endsWith(".jar")) {
+            return;
+        }
+        try (JarFile jar = new JarFile(entry.toFile())) {
+            Manifest manifest = jar.getManifest();
+            String named = manifest == null ? null : manifest.getMainAttributes().getValue("Class-Path");
+            if (named == null) {
+                return;
+            }
+            for (String part : named.trim().split("\\s+")) {
+                if (!part.isEmpty()) {
+                    Path p = Path.of(entry.getParent().toUri().resolve(part)).normalize();
+                    if (Files.exists(p)) {
+                        add(p, entries);
+                    }
+                }
+            }
+        } catch (IOException | IllegalArgumentException e) {
+            // not a readable jar: it stays on the list as it is
+        }
+    }
+
+    /** This JVM's class path as a {@code -cp} argument, manifest entries spelled out. */
+    public static String classPathArgument() {
+        return String.join(File.pathSeparator, classPath().stream().map(Path::toString).toList());
     }
 
     /** The folders on this JVM's class path (a build's classes): they cannot go into {@code jars/}. */
