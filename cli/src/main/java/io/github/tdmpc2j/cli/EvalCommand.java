@@ -4,14 +4,18 @@ import io.github.tdmpc2j.spi.Env;
 import io.github.tdmpc2j.spi.EnvOptions;
 import io.github.tdmpc2j.spi.EnvRegistry;
 import io.github.tdmpc2j.spi.MultitaskEnv;
-import io.github.tdmpc2j.spi.TaskSpec;
 import io.github.tdmpc2j.spi.TdmpcException;
 import io.github.tdmpc2j.spi.agent.Agent;
 import io.github.tdmpc2j.spi.agent.AgentContext;
 import io.github.tdmpc2j.spi.agent.AgentProvider;
 import io.github.tdmpc2j.spi.agent.Agents;
 import io.github.tdmpc2j.spi.agent.CheckpointFolder;
+import io.github.tdmpc2j.cluster.ClusterSettings;
+import io.github.tdmpc2j.cluster.ExecutorCache;
+import io.github.tdmpc2j.cluster.UnitFunction;
+import io.github.tdmpc2j.cluster.UnitRunner;
 import java.io.PrintWriter;
+import java.io.Serializable;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,6 +24,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -62,6 +67,9 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--device", description = "auto, cpu or gpu (default: the checkpoint's)")
     String device;
 
+    @Mixin
+    ClusterOptions cluster = new ClusterOptions();
+
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
@@ -78,34 +86,130 @@ final class EvalCommand implements Callable<Integer> {
         try (EnvRegistry registry = EnvRegistry.discover()) {
             List<String> ids = target.task != null ? List.of(registry.resolve(target.task).id())
                     : registry.taskSet(target.set);
+            Settings settings = new Settings(agent, saved.dir().toString(), ids, params, episodes, seed);
+            Path csvFile = csv != null ? csv : checkpoint.toAbsolutePath().resolveSibling("eval-results.csv");
+            List<Unit> units = new ArrayList<>();
+            for (int t = 0; t < ids.size(); t++) {
+                units.add(new Unit(t));
+            }
+            TaskResult[] results = new TaskResult[ids.size()];
+            ClusterSettings where = cluster.settings();
+            // in this process: the agent made and its checkpoint read before the results file exists (a failed
+            // load leaves none); on a cluster each executor does that once and keeps it across its units
+            try (Setup local = where.distributed() ? null : Setup.make(registry, settings)) {
+                out.printf("%-40s %8s %12s %8s%n", "TASK", "EPISODES", "RETURN", "SUCCESS");
+                UnitRunner.run(where, "eval", units, new OneTask(settings, local), (i, unit, r) -> {
+                    results[unit.task()] = r;
+                    out.printf(Locale.ROOT, "%-40s %8d %12.1f %8s%n", r.id(), r.episodes(), r.meanReturn(),
+                            r.hasSuccess() ? String.format(Locale.ROOT, "%.0f%%", 100 * r.successRate()) : "-");
+                    out.flush();
+                });
+            }
+            try (CsvLog log = new CsvLog(csvFile, List.of("task", "episodes", "mean_return", "success_rate"))) {
+                for (TaskResult r : results) {
+                    log.row(r.id(), r.episodes(), r.meanReturn(), r.hasSuccess() ? r.successRate() : "");
+                }
+            }
+            out.println("results: " + csvFile);
+            return 0;
+        }
+    }
+
+    // ---- the units of eval: one task of the checkpoint each, in this process or on a Spark cluster
+
+    /** What every unit needs to make the agent and its envs. */
+    record Settings(String agent, String checkpoint, List<String> ids, Map<String, String> params, int episodes,
+            long seed) implements Serializable {
+        Settings {
+            ids = new ArrayList<>(ids);
+            params = new java.util.HashMap<>(params);
+        }
+    }
+
+    /** A unit: the task at index {@code task}. */
+    record Unit(int task) implements Serializable {
+    }
+
+    record TaskResult(String id, int episodes, double meanReturn, boolean hasSuccess, double successRate)
+            implements Serializable {
+    }
+
+    /** The envs of every task and the agent with the checkpoint's state. */
+    record Setup(List<Env> envs, Agent agent, int pad) implements AutoCloseable {
+        static Setup make(EnvRegistry registry, Settings s) {
             List<Env> envs = new ArrayList<>();
             try {
-                for (String id : ids) {
-                    envs.add(registry.make(id, EnvOptions.seeded(seed)));
+                for (String id : s.ids()) {
+                    envs.add(registry.make(id, EnvOptions.seeded(s.seed())));
                 }
-                AgentContext context = ids.size() == 1 ? AgentContext.single(envs.get(0).spec(), params, seed)
-                        : AgentContext.multitask(new MultitaskEnv(envs), params, seed);
-                int pad = context.observationSize();
-                Path csvFile = csv != null ? csv : checkpoint.toAbsolutePath().resolveSibling("eval-results.csv");
-                try (Agent a = provider.create(context)) {
-                    a.readState(saved.dir()); // before the results file exists: a failed load leaves none
-                    try (CsvLog log = new CsvLog(csvFile, List.of("task", "episodes", "mean_return", "success_rate"))) {
-                        out.printf("%-40s %8s %12s %8s%n", "TASK", "EPISODES", "RETURN", "SUCCESS");
-                        for (int t = 0; t < envs.size(); t++) {
-                            TaskSpec s = envs.get(t).spec();
-                            Evaluator.Result r = Evaluator.run(a, envs.get(t), t, episodes, seed, pad);
-                            out.printf(Locale.ROOT, "%-40s %8d %12.1f %8s%n", s.id(), r.episodes(), r.meanReturn(),
-                                    r.hasSuccess() ? String.format(Locale.ROOT, "%.0f%%", 100 * r.successRate()) : "-");
-                            out.flush();
-                            log.row(s.id(), r.episodes(), r.meanReturn(), r.hasSuccess() ? r.successRate() : "");
-                        }
-                    }
-                    out.println("results: " + csvFile);
+                AgentContext context = envs.size() == 1 ? AgentContext.single(envs.get(0).spec(), s.params(), s.seed())
+                        : AgentContext.multitask(new MultitaskEnv(envs), s.params(), s.seed());
+                Agent a = Agents.find(s.agent()).create(context);
+                try {
+                    a.readState(Path.of(s.checkpoint()));
+                } catch (RuntimeException e) {
+                    a.close();
+                    throw e;
                 }
+                return new Setup(envs, a, context.observationSize());
+            } catch (RuntimeException e) {
+                envs.forEach(Env::close);
+                throw e;
+            }
+        }
+
+        @Override
+        public void close() {
+            try {
+                agent.close();
             } finally {
                 envs.forEach(Env::close);
             }
-            return 0;
+        }
+    }
+
+    /** Evaluates one task; on an executor with a {@link Setup} kept across its units. */
+    static final class OneTask implements UnitFunction<Unit, TaskResult> {
+        private static final long serialVersionUID = 1L;
+        private final Settings settings;
+        private final transient Setup local;
+
+        OneTask(Settings settings, Setup local) {
+            this.settings = settings;
+            this.local = local;
+        }
+
+        @Override
+        public TaskResult run(Unit unit) {
+            if (local != null) {
+                return evaluate(local, unit.task());
+            }
+            ExecutorCache cache = ExecutorCache.get();
+            String gpu = UnitRunner.assignedGpu();
+            Settings s = settings;
+            if (gpu != null) {
+                Map<String, String> p = new java.util.HashMap<>(s.params());
+                p.put("device", gpu);
+                s = new Settings(s.agent(), s.checkpoint(), s.ids(), p, s.episodes(), s.seed());
+            }
+            Settings chosen = s;
+            String key = "eval:" + chosen;
+            Setup setup = cache.lease(key, () -> Setup.make(cache.registry(), chosen));
+            try {
+                TaskResult r = evaluate(setup, unit.task());
+                cache.release(key, setup);
+                return r;
+            } catch (RuntimeException | Error e) {
+                cache.discard(setup);
+                throw e;
+            }
+        }
+
+        private TaskResult evaluate(Setup setup, int t) {
+            Env env = setup.envs().get(t);
+            Evaluator.Result r = Evaluator.run(setup.agent(), env, t, settings.episodes(), settings.seed(),
+                    setup.pad());
+            return new TaskResult(env.spec().id(), r.episodes(), r.meanReturn(), r.hasSuccess(), r.successRate());
         }
     }
 }
