@@ -26,6 +26,12 @@ public record ClusterSettings(String master, boolean gather, double gpusPerTask,
         if (!(gpusPerTask >= 0) || Double.isInfinite(gpusPerTask)) {
             throw new ClusterException("--gpus-per-task must be 0 or more, got " + gpusPerTask);
         }
+        if (gpusPerTask > 0 && master != null && master.startsWith("local[")) {
+            throw new ClusterException("--gpus-per-task needs Workers that offer GPUs (Spark does not schedule GPUs "
+                    + "in local[K] mode): use spark://HOST:PORT with `tdmpc2j cluster worker --gpus N`, or "
+                    + "local-cluster[N,C,MB] with --spark-conf spark.worker.resource.gpu.amount=G and "
+                    + "spark.worker.resource.gpu.discoveryScript=SCRIPT");
+        }
         if (master == null && (gather || gpusPerTask > 0)) {
             throw new ClusterException("--gather and --gpus-per-task need --master (a Spark cluster)");
         }

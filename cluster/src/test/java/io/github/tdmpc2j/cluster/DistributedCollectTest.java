@@ -131,6 +131,8 @@ class DistributedCollectTest {
                 .hasMessageContaining("need --master");
         assertThatThrownBy(() -> new ClusterSettings("local[2]", false, -1, Map.of()))
                 .isInstanceOf(ClusterException.class).hasMessageContaining("--gpus-per-task");
+        assertThatThrownBy(() -> new ClusterSettings("local[2]", false, 1, Map.of()))
+                .isInstanceOf(ClusterException.class).hasMessageContaining("does not schedule GPUs");
     }
 
     static long countEpisodes(Path out) throws IOException {
