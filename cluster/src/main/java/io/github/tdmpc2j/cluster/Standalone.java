@@ -69,6 +69,8 @@ public final class Standalone {
         out.printf("  on each node: tdmpc2j cluster worker %s [--cores N] [--memory MB] [--gpus G]%n", s.url());
         out.printf("  jobs:         tdmpc2j collect|bench|eval ... --master %s%n", s.url());
         out.flush();
+        System.setProperty("io.netty.tryReflectionSetAccessible",
+                System.getProperty("io.netty.tryReflectionSetAccessible", "true")); // as Spark's own scripts set it
         org.apache.spark.deploy.master.Master.main(new String[] {"--host", s.host(), "--port",
             Integer.toString(s.port()), "--webui-port", Integer.toString(s.webUiPort())});
     }
