@@ -7,7 +7,8 @@ import picocli.CommandLine.Option;
 /** The options that send a command's units to a Spark cluster ({@code collect}, {@code bench}, {@code eval}). */
 final class ClusterOptions {
     @Option(names = "--master", description = {"run the units on Apache Spark: local[K], local-cluster[N,C,MB] "
-            + "or spark://HOST:PORT (`tdmpc2j cluster master`); default: in this process"})
+            + "(needs SPARK_HOME set to an empty folder) or spark://HOST:PORT (`tdmpc2j cluster master`); default: in "
+            + "this process"})
     String master;
 
     @Option(names = "--gather", description = "with --master: executors send their results to this process, "

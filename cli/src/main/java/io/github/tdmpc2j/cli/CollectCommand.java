@@ -51,7 +51,8 @@ final class CollectCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, description = "dataset folder")
     Path dataset;
 
-    @Option(names = "--workers", defaultValue = "2", description = "episodes run at once (default ${DEFAULT-VALUE})")
+    @Option(names = "--workers", defaultValue = "2",
+            description = "episodes run at once (default ${DEFAULT-VALUE}; with --master the executors' cores decide)")
     int workers;
 
     @Option(names = "--seed", defaultValue = "1", description = "base seed (default ${DEFAULT-VALUE})")
