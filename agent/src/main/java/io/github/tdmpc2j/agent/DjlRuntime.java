@@ -27,9 +27,20 @@ public final class DjlRuntime {
         }
     }
 
-    /** {@code cpu}, {@code gpu} (fails when DJL sees none) or {@code auto} (a GPU when there is one). */
+    /**
+     * {@code cpu}, {@code gpu} (fails when DJL sees none), {@code gpu:N} (GPU number N, as Spark assigns a unit's
+     * GPU; fails when DJL sees fewer) or {@code auto} (a GPU when there is one).
+     */
     public static Device device(String choice) {
         Engine engine = engine();
+        if (choice.startsWith("gpu:")) {
+            int n = Integer.parseInt(choice.substring(4));
+            if (n >= engine.getGpuCount()) {
+                throw new ConfigException("device=" + choice + " but DJL's PyTorch engine sees " + engine.getGpuCount()
+                        + " GPU(s); use a GPU number below that, device=cpu, or run `tdmpc2j setup gpu` on this node");
+            }
+            return Device.gpu(n);
+        }
         return switch (choice) {
             case "cpu" -> Device.cpu();
             case "gpu" -> {

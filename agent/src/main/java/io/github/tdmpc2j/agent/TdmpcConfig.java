@@ -146,7 +146,8 @@ public record TdmpcConfig(
             String b = values.get(flag);
             require("true".equals(b) || "false".equals(b), flag + " must be true or false, not '" + b + "'");
         }
-        require(device.equals("cpu") || device.equals("gpu") || device.equals("auto"), "device must be cpu, gpu or auto");
+        require(device.matches("cpu|gpu|auto|gpu:\\d{1,4}"),
+                "device must be cpu, gpu, gpu:N (GPU number N, as a Spark task is given) or auto, not '" + device + "'");
     }
 
     /** On a GPU, capture planning in a CUDA graph and replay it (needs the native extension; see agent/README.md). */

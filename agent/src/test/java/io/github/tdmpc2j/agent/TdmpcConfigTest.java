@@ -35,6 +35,9 @@ class TdmpcConfigTest {
         assertThat(edge.tau()).isEqualTo(1f);
         assertThat(TdmpcConfig.from(Map.of("preset", "cpu")).lr()).isEqualTo(1e-3f);
         assertThat(TdmpcConfig.defaults().lr()).isEqualTo(3e-4f);
+        assertThat(TdmpcConfig.from(Map.of("device", "gpu:1")).device()).isEqualTo("gpu:1"); // a Spark task's GPU
+        assertThatThrownBy(() -> TdmpcConfig.from(Map.of("device", "gpu:x"))).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("gpu:N");
     }
 
     @Test

@@ -3,7 +3,12 @@ package io.github.tdmpc2j.cli;
 import io.github.tdmpc2j.spi.EnvRegistry;
 import io.github.tdmpc2j.spi.TaskSpec;
 import io.github.tdmpc2j.spi.TdmpcException;
+import io.github.tdmpc2j.cluster.ExecutorCache;
+import io.github.tdmpc2j.cluster.UnitFunction;
+import io.github.tdmpc2j.cluster.UnitRunner;
+import io.github.tdmpc2j.spi.agent.CheckpointFolder;
 import java.io.IOException;
+import java.io.Serializable;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
@@ -18,6 +23,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -65,6 +71,9 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--out", description = "output folder (default runs/bench/TIMESTAMP)")
     Path out;
 
+    @Mixin
+    ClusterOptions cluster = new ClusterOptions();
+
     record Row(String task, String domain, String metric, double mean, double std, double normalized, int seeds,
             Double published, Long publishedStep, Double publishedNormalized) {
     }
@@ -79,35 +88,17 @@ final class BenchCommand implements Callable<Integer> {
                 LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
         try (EnvRegistry registry = EnvRegistry.discover()) {
             List<TaskSpec> specs = TaskChoice.ids(registry, tasks, set).stream().map(registry::resolve).toList();
+            Map<String, SeedRun> runs = runAll(registry, specs, dir, console);
             List<Row> rows = new ArrayList<>();
             for (TaskSpec task : specs) {
                 List<Double> scores = new ArrayList<>();
                 Map<String, List<CurvePlot.Point>> curves = new LinkedHashMap<>();
                 boolean success = false;
                 for (int s = 1; s <= seeds; s++) {
-                    RunConfig cfg = new RunConfig(Map.of()).set("steps", steps).set("seed", s).set("agent", agent)
-                            .set("eval_freq", evalEvery != null ? evalEvery : Math.max(1, steps / 10))
-                            .set("eval_episodes", evalEpisodes).set("preset", preset).set("device", device).pairs(params)
-                            .set("task", task.id());
-                    RunFolder run = RunFolder.create(dir.resolve("runs").resolve(task.id()).resolve("seed-" + s),
-                            task.id(), s);
-                    StringWriter log = new StringWriter();
-                    OnlineRun.Result r;
-                    try (PrintWriter quiet = new PrintWriter(log)) {
-                        r = new OnlineRun(registry, List.of(task), task.id(), cfg, run, false, quiet, false).run();
-                    }
-                    success = r.finalSuccess() != null;
-                    double score = success ? r.finalSuccess() : r.finalReturn();
-                    scores.add(score);
-                    List<CurvePlot.Point> curve = new ArrayList<>();
-                    for (int i = 0; i < r.evaluations().size(); i++) {
-                        double y = success ? r.successRates().get(i) : r.evaluations().get(i).y();
-                        curve.add(new CurvePlot.Point(r.evaluations().get(i).x(), normalize(task.id(), y, success)));
-                    }
-                    curves.put(agent + " seed " + s, curve);
-                    console.printf(Locale.ROOT, "%-36s seed %d: %s %.3f%n", task.id(), s,
-                            success ? "success rate" : "return", score);
-                    console.flush();
+                    SeedRun r = runs.get(task.id() + "#" + s);
+                    success = r.success();
+                    scores.add(r.score());
+                    curves.put(agent + " seed " + s, r.curve());
                 }
                 List<CurvePlot.Point> published = new ArrayList<>();
                 for (PublishedResults.Point p : PublishedResults.curve(task.id())) {
@@ -133,6 +124,90 @@ final class BenchCommand implements Callable<Integer> {
             console.printf("report: %s%n", dir.resolve("report.md"));
             console.flush();
             return 0;
+        }
+    }
+
+    // ---- the units of a benchmark: one training run per (task, seed), in this process or on a Spark cluster
+
+    /** One run's outcome: its final score and its normalised evaluation curve. */
+    record SeedRun(boolean success, double score, List<CurvePlot.Point> curve) implements Serializable {
+    }
+
+    /** A unit: seed {@code seed} of task {@code task}. */
+    record Unit(String task, int seed) implements Serializable {
+    }
+
+    /** The runs' settings, as they travel to executors. */
+    record Settings(String agent, long steps, Long evalEvery, long evalEpisodes, String preset, String device,
+            List<String> params, String dir) implements Serializable {
+        Settings {
+            params = params == null ? null : new ArrayList<>(params);
+        }
+    }
+
+    /** Runs every (task, seed) unit, each printed as it ends; the results by "TASK#SEED". */
+    private Map<String, SeedRun> runAll(EnvRegistry registry, List<TaskSpec> specs, Path dir, PrintWriter console) {
+        List<Unit> units = new ArrayList<>();
+        for (TaskSpec task : specs) {
+            for (int s = 1; s <= seeds; s++) {
+                units.add(new Unit(task.id(), s));
+            }
+        }
+        Settings settings = new Settings(agent, steps, evalEvery, evalEpisodes, preset, device, params,
+                dir.toAbsolutePath().toString());
+        Map<String, SeedRun> runs = new java.util.HashMap<>();
+        UnitRunner.run(cluster.settings(), "bench", units, new OneRun(settings, registry), (i, unit, r) -> {
+            runs.put(unit.task() + "#" + unit.seed(), r);
+            console.printf(Locale.ROOT, "%-36s seed %d: %s %.3f%n", unit.task(), unit.seed(),
+                    r.success() ? "success rate" : "return", r.score());
+            console.flush();
+        });
+        return runs;
+    }
+
+    /**
+     * One training run into {@code DIR/runs/TASK/seed-S}. A unit Spark retries (its executor died) resumes from
+     * the checkpoint the first attempt left there.
+     */
+    static final class OneRun implements UnitFunction<Unit, SeedRun> {
+        private static final long serialVersionUID = 1L;
+        private final Settings settings;
+        private final transient EnvRegistry local; // in this process: the command's registry
+
+        OneRun(Settings settings, EnvRegistry local) {
+            this.settings = settings;
+            this.local = local;
+        }
+
+        @Override
+        public SeedRun run(Unit unit) {
+            EnvRegistry registry = local != null ? local : ExecutorCache.get().registry();
+            TaskSpec task = registry.resolve(unit.task());
+            int s = unit.seed();
+            String device = settings.device();
+            String gpu = UnitRunner.assignedGpu();
+            RunConfig cfg = new RunConfig(Map.of()).set("steps", settings.steps()).set("seed", s)
+                    .set("agent", settings.agent())
+                    .set("eval_freq", settings.evalEvery() != null ? settings.evalEvery()
+                            : Math.max(1, settings.steps() / 10))
+                    .set("eval_episodes", settings.evalEpisodes()).set("preset", settings.preset())
+                    .set("device", gpu != null ? gpu : device).pairs(settings.params()).set("task", task.id());
+            Path runDir = Path.of(settings.dir()).resolve("runs").resolve(task.id()).resolve("seed-" + s);
+            boolean resume = local == null && CheckpointFolder.exists(runDir.resolve("checkpoint"));
+            RunFolder run = resume ? RunFolder.resume(runDir, task.id(), s) : RunFolder.create(runDir, task.id(), s);
+            StringWriter log = new StringWriter();
+            OnlineRun.Result r;
+            try (PrintWriter quiet = new PrintWriter(log)) {
+                r = new OnlineRun(registry, List.of(task), task.id(), cfg, run, resume, quiet, false).run();
+            }
+            boolean success = r.finalSuccess() != null;
+            double score = success ? r.finalSuccess() : r.finalReturn();
+            List<CurvePlot.Point> curve = new ArrayList<>();
+            for (int i = 0; i < r.evaluations().size(); i++) {
+                double y = success ? r.successRates().get(i) : r.evaluations().get(i).y();
+                curve.add(new CurvePlot.Point(r.evaluations().get(i).x(), normalize(task.id(), y, success)));
+            }
+            return new SeedRun(success, score, curve);
         }
     }
 

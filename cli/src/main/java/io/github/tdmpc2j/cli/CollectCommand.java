@@ -1,10 +1,12 @@
 package io.github.tdmpc2j.cli;
 
+import io.github.tdmpc2j.cluster.ClusterSettings;
+import io.github.tdmpc2j.cluster.CollectPolicy;
+import io.github.tdmpc2j.cluster.DistributedCollect;
 import io.github.tdmpc2j.data.Collector;
 import io.github.tdmpc2j.data.DatasetLayout;
 import io.github.tdmpc2j.spi.EnvRegistry;
 import io.github.tdmpc2j.spi.TdmpcException;
-import io.github.tdmpc2j.spi.agent.Agent;
 import io.github.tdmpc2j.spi.agent.AgentProvider;
 import io.github.tdmpc2j.spi.agent.Agents;
 import io.github.tdmpc2j.spi.agent.CheckpointFolder;
@@ -15,6 +17,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicInteger;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -48,7 +51,8 @@ final class CollectCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, description = "dataset folder")
     Path dataset;
 
-    @Option(names = "--workers", defaultValue = "2", description = "episodes run at once (default ${DEFAULT-VALUE})")
+    @Option(names = "--workers", defaultValue = "2",
+            description = "episodes run at once (default ${DEFAULT-VALUE}; with --master the executors' cores decide)")
     int workers;
 
     @Option(names = "--seed", defaultValue = "1", description = "base seed (default ${DEFAULT-VALUE})")
@@ -57,12 +61,16 @@ final class CollectCommand implements Callable<Integer> {
     @Option(names = "--device", description = "auto, cpu or gpu for a checkpoint policy (default: the checkpoint's)")
     String device;
 
+    @Mixin
+    ClusterOptions cluster = new ClusterOptions();
+
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         if (episodes <= 0 || workers <= 0) {
             throw new TdmpcException("--episodes and --workers must be positive");
         }
+        ClusterSettings clusterSettings = cluster.settings();
         try (EnvRegistry registry = EnvRegistry.discover()) {
             List<String> ids = TaskChoice.ids(registry, tasks, set);
             Collector collector = new Collector(registry, ids, policy);
@@ -81,29 +89,29 @@ final class CollectCommand implements Callable<Integer> {
             AtomicInteger done = new AtomicInteger();
             long start = System.nanoTime();
             int total = ids.size() * episodes;
-            int written = collector.collect(dataset, episodes, workers, seed, () -> {
-                Agent a = provider.create(collector.agentContext(params, seed));
-                if (saved != null) {
-                    try {
-                        a.readState(saved);
-                    } catch (RuntimeException e) {
-                        a.close();
-                        throw e;
-                    }
-                }
-                return a;
-            }, (task, k, episode) -> {
-                int n = done.incrementAndGet();
-                synchronized (out) {
-                    out.printf("[%d] %-36s episode %d  %d steps  return %.1f%n", n, task.id(), k, episode.length(),
-                            episode.episodeReturn());
-                    out.flush();
-                }
-            });
+            CollectPolicy acting = new CollectPolicy(provider.name(), saved == null ? null : saved.toString(), params);
+            int written;
+            if (clusterSettings.distributed()) { // units on Spark: --workers gives way to the executors' cores
+                written = DistributedCollect.run(clusterSettings, registry, new DistributedCollect.Job(ids, policy,
+                        acting, dataset.toAbsolutePath().toString(), episodes, seed, clusterSettings.gather()),
+                        (task, k, r) -> progress(out, done, task.id(), k, r.length(), r.episodeReturn()));
+            } else {
+                written = collector.collect(dataset, episodes, workers, seed, () -> acting.create(collector, seed),
+                        (task, k, episode) -> progress(out, done, task.id(), k, episode.length(),
+                                episode.episodeReturn()));
+            }
             out.printf("%d episodes written (%d were already there) to %s in %.1fs; index: %s%n", written,
                     total - written, dataset, (System.nanoTime() - start) / 1e9, DatasetLayout.index(dataset));
             out.flush();
             return 0;
+        }
+    }
+
+    private static void progress(PrintWriter out, AtomicInteger done, String task, int k, int length, double ret) {
+        int n = done.incrementAndGet();
+        synchronized (out) {
+            out.printf("[%d] %-36s episode %d  %d steps  return %.1f%n", n, task, k, length, ret);
+            out.flush();
         }
     }
 }

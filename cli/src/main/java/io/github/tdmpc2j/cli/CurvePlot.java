@@ -17,7 +17,7 @@ import org.jfree.data.xy.XYSeriesCollection;
 
 /** Learning curves as PNG files (headless). */
 final class CurvePlot {
-    record Point(double x, double y) {
+    record Point(double x, double y) implements java.io.Serializable {
     }
 
     private CurvePlot() {

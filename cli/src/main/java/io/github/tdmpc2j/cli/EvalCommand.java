@@ -10,14 +10,21 @@ import io.github.tdmpc2j.spi.agent.AgentProvider;
 import io.github.tdmpc2j.spi.agent.Agents;
 import io.github.tdmpc2j.spi.agent.CheckpointFolder;
 import io.github.tdmpc2j.spi.rollout.Evaluation;
+import io.github.tdmpc2j.cluster.ClusterSettings;
+import io.github.tdmpc2j.cluster.ExecutorCache;
+import io.github.tdmpc2j.cluster.UnitFunction;
+import io.github.tdmpc2j.cluster.UnitRunner;
 import java.io.PrintWriter;
+import java.io.Serializable;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -57,12 +64,15 @@ final class EvalCommand implements Callable<Integer> {
             + "run folder for a run's checkpoint/)")
     Path csv;
 
-    @Option(names = "--envs", defaultValue = "1", description = "envs stepped at once, spread over the tasks "
-            + "(default ${DEFAULT-VALUE}; at least one per task)")
+    @Option(names = "--envs", defaultValue = "1", description = "envs per task stepped at once, the agent acting "
+            + "on all of them in one batch (default ${DEFAULT-VALUE})")
     int envs;
 
     @Option(names = "--device", description = "auto, cpu or gpu (default: the checkpoint's)")
     String device;
+
+    @Mixin
+    ClusterOptions cluster = new ClusterOptions();
 
     @Override
     public Integer call() {
@@ -80,26 +90,133 @@ final class EvalCommand implements Callable<Integer> {
         try (EnvRegistry registry = EnvRegistry.discover()) {
             List<String> ids = target.task != null ? List.of(registry.resolve(target.task).id())
                     : registry.taskSet(target.set);
-            TaskSpace space = TaskSpace.of(ids.stream().map(registry::resolve).toList());
-            Path csvFile = csv != null ? csv : checkpoint.toAbsolutePath().resolveSibling("eval-results.csv");
-            // one row per task (more with --envs), all acting in one batch
-            List<String> rows = MultitaskEnv.spread(space, envs);
-            try (MultitaskEnv env = MultitaskEnv.make(registry, space, rows, seed,
-                    Math.min(rows.size(), Runtime.getRuntime().availableProcessors()));
-                    Agent a = provider.create(AgentContext.of(space, params, seed))) {
-                a.readState(saved.dir()); // before the results file exists: a failed load leaves none
-                List<Evaluation.TaskResult> results = Evaluation.run(env, a, episodes, seed);
-                try (CsvLog log = new CsvLog(csvFile, List.of("task", "episodes", "mean_return", "success_rate"))) {
-                    out.printf("%-40s %8s %12s %8s%n", "TASK", "EPISODES", "RETURN", "SUCCESS");
-                    for (Evaluation.TaskResult r : results) {
-                        out.printf(Locale.ROOT, "%-40s %8d %12.1f %8s%n", r.spec().id(), r.episodes(), r.meanReturn(),
-                                r.hasSuccess() ? String.format(Locale.ROOT, "%.0f%%", 100 * r.successRate()) : "-");
-                        log.row(r.spec().id(), r.episodes(), r.meanReturn(), r.hasSuccess() ? r.successRate() : "");
-                    }
-                }
-                out.println("results: " + csvFile);
+            if (envs <= 0) {
+                throw new TdmpcException("--envs must be positive, got " + envs);
             }
+            Settings settings = new Settings(agent, saved.dir().toString(), ids, params, episodes, seed, envs);
+            Path csvFile = csv != null ? csv : checkpoint.toAbsolutePath().resolveSibling("eval-results.csv");
+            List<Unit> units = new ArrayList<>();
+            for (int t = 0; t < ids.size(); t++) {
+                units.add(new Unit(t));
+            }
+            TaskResult[] results = new TaskResult[ids.size()];
+            ClusterSettings where = cluster.settings();
+            // in this process: the agent made and its checkpoint read before the results file exists (a failed
+            // load leaves none); on a cluster each executor does that once and keeps it across its units
+            try (Setup local = where.distributed() ? null : Setup.make(registry, settings)) {
+                out.printf("%-40s %8s %12s %8s%n", "TASK", "EPISODES", "RETURN", "SUCCESS");
+                UnitRunner.run(where, "eval", units, new OneTask(settings, local), (i, unit, r) -> {
+                    results[unit.task()] = r;
+                    out.printf(Locale.ROOT, "%-40s %8d %12.1f %8s%n", r.id(), r.episodes(), r.meanReturn(),
+                            r.hasSuccess() ? String.format(Locale.ROOT, "%.0f%%", 100 * r.successRate()) : "-");
+                    out.flush();
+                });
+            }
+            try (CsvLog log = new CsvLog(csvFile, List.of("task", "episodes", "mean_return", "success_rate"))) {
+                for (TaskResult r : results) {
+                    log.row(r.id(), r.episodes(), r.meanReturn(), r.hasSuccess() ? r.successRate() : "");
+                }
+            }
+            out.println("results: " + csvFile);
             return 0;
+        }
+    }
+
+    // ---- the units of eval: one task of the checkpoint each, in this process or on a Spark cluster
+
+    /** What every unit needs to make the agent and its envs. */
+    record Settings(String agent, String checkpoint, List<String> ids, Map<String, String> params, int episodes,
+            long seed, int rows) implements Serializable {
+        Settings {
+            ids = new ArrayList<>(ids);
+            params = new java.util.HashMap<>(params);
+        }
+    }
+
+    /** A unit: the task at index {@code task}. */
+    record Unit(int task) implements Serializable {
+    }
+
+    record TaskResult(String id, int episodes, double meanReturn, boolean hasSuccess, double successRate)
+            implements Serializable {
+    }
+
+    /** The envs of every task and the agent with the checkpoint's state. */
+    record Setup(List<MultitaskEnv> envs, Agent agent) implements AutoCloseable {
+        static Setup make(EnvRegistry registry, Settings s) {
+            List<MultitaskEnv> envs = new ArrayList<>();
+            try {
+                TaskSpace space = TaskSpace.of(s.ids().stream().map(registry::resolve).toList());
+                for (String id : s.ids()) {
+                    // the rows of one task (--envs), all acting in one batch
+                    envs.add(MultitaskEnv.make(registry, space, java.util.Collections.nCopies(s.rows(), id), s.seed(),
+                            Math.min(s.rows(), Runtime.getRuntime().availableProcessors())));
+                }
+                Agent a = Agents.find(s.agent()).create(AgentContext.of(space, s.params(), s.seed()));
+                try {
+                    a.readState(Path.of(s.checkpoint()));
+                } catch (RuntimeException e) {
+                    a.close();
+                    throw e;
+                }
+                return new Setup(envs, a);
+            } catch (RuntimeException e) {
+                envs.forEach(MultitaskEnv::close);
+                throw e;
+            }
+        }
+
+        @Override
+        public void close() {
+            try {
+                agent.close();
+            } finally {
+                envs.forEach(MultitaskEnv::close);
+            }
+        }
+    }
+
+    /** Evaluates one task; on an executor with a {@link Setup} kept across its units. */
+    static final class OneTask implements UnitFunction<Unit, TaskResult> {
+        private static final long serialVersionUID = 1L;
+        private final Settings settings;
+        private final transient Setup local;
+
+        OneTask(Settings settings, Setup local) {
+            this.settings = settings;
+            this.local = local;
+        }
+
+        @Override
+        public TaskResult run(Unit unit) {
+            if (local != null) {
+                return evaluate(local, unit.task());
+            }
+            ExecutorCache cache = ExecutorCache.get();
+            String gpu = UnitRunner.assignedGpu();
+            Settings s = settings;
+            if (gpu != null) {
+                Map<String, String> p = new java.util.HashMap<>(s.params());
+                p.put("device", gpu);
+                s = new Settings(s.agent(), s.checkpoint(), s.ids(), p, s.episodes(), s.seed(), s.rows());
+            }
+            Settings chosen = s;
+            String key = "eval:" + chosen;
+            Setup setup = cache.lease(key, () -> Setup.make(cache.registry(), chosen));
+            try {
+                TaskResult r = evaluate(setup, unit.task());
+                cache.release(key, setup);
+                return r;
+            } catch (RuntimeException | Error e) {
+                cache.discard(setup);
+                throw e;
+            }
+        }
+
+        private TaskResult evaluate(Setup setup, int t) {
+            Evaluation.TaskResult r = Evaluation.run(setup.envs().get(t), setup.agent(), settings.episodes(),
+                    settings.seed()).get(0);
+            return new TaskResult(r.spec().id(), r.episodes(), r.meanReturn(), r.hasSuccess(), r.successRate());
         }
     }
 }

@@ -25,8 +25,7 @@ import picocli.CommandLine.Command;
                 + "Extra plug-in jars: set TDMPC2J_PLUGINS to jars or folders of jars, separated by '"
                 + "${sys:path.separator}'.",
         subcommands = {TasksCommand.class, AgentsCommand.class, TrainCommand.class, EvalCommand.class, ImportCommand.class,
-            CollectCommand.class,
-            BenchCommand.class, SetupCommand.class,
+            CollectCommand.class, BenchCommand.class, SetupCommand.class, ClusterCommand.class,
             CommandLine.HelpCommand.class})
 public final class Main {
     public static final String PLUGINS_ENV = "TDMPC2J_PLUGINS";

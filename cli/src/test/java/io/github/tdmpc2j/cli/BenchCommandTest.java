@@ -25,6 +25,30 @@ class BenchCommandTest {
     }
 
     @Test
+    void onALocalClusterTheReportIsTheSame(@TempDir Path dir) throws Exception {
+        String[] bench = {"bench", "--tasks", "dmc/cartpole-balance,classic/pendulum", "--agent", "random",
+            "--steps", "300", "--seeds", "2", "--eval-every", "150", "--eval-episodes", "1"};
+        TasksCommandTest.Run here = TasksCommandTest.run(CollectCommandTest.concat(bench, "--out",
+                dir.resolve("here").toString()));
+        assertThat(here.exit()).as(here.err()).isZero();
+        TasksCommandTest.Run spark = TasksCommandTest.run(CollectCommandTest.concat(bench, "--out",
+                dir.resolve("spark").toString(), "--master", "local-cluster[2,1,1024]", "--spark-conf",
+                "spark.driver.host=127.0.0.1"));
+        assertThat(spark.exit()).as(spark.err()).isZero();
+        for (String f : new String[] {"report.md", "report.csv"}) {
+            assertThat(Files.readString(dir.resolve("spark").resolve(f))).as(f)
+                    .isEqualTo(Files.readString(dir.resolve("here").resolve(f)));
+        }
+        // the run folders too, written by the executors: the same evaluations (elapsed_s aside)
+        String evals = "runs/dmc/cartpole-balance/seed-2/eval.csv";
+        assertThat(Files.readAllLines(dir.resolve("spark").resolve(evals)).stream()
+                .map(l -> l.substring(0, l.lastIndexOf(','))).toList())
+                .isEqualTo(Files.readAllLines(dir.resolve("here").resolve(evals)).stream()
+                        .map(l -> l.substring(0, l.lastIndexOf(','))).toList());
+        assertThat(Files.readString(dir.resolve("spark/report.md"))).contains("| dmc/cartpole-balance | DMControl | 2 |");
+    }
+
+    @Test
     void publishedNumbersAreTheMeansOverTheAuthorsSeeds() {
         var p = PublishedResults.at("dmc/cartpole-swingup", 100_000).orElseThrow();
         assertThat(p.mean()).isCloseTo(839.4, within(0.05));

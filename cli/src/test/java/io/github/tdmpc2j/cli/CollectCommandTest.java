@@ -3,7 +3,9 @@ package io.github.tdmpc2j.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.tdmpc2j.data.DatasetReader;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -20,6 +22,30 @@ class CollectCommandTest {
         TasksCommandTest.Run again = TasksCommandTest.run("collect", "--tasks", "classic/pendulum", "--episodes", "3",
                 "--out", out.toString());
         assertThat(again.out()).contains("1 episodes written (2 were already there)");
+    }
+
+    @Test
+    void theSameCommandWithMasterWritesTheSameFiles(@TempDir Path dir) throws Exception {
+        String[] common = {"collect", "--tasks", "dmc/cartpole-balance,classic/pendulum", "--episodes", "2"};
+        TasksCommandTest.Run here = TasksCommandTest.run(concat(common, "--out", dir.resolve("here").toString()));
+        assertThat(here.exit()).as(here.err()).isZero();
+        TasksCommandTest.Run spark = TasksCommandTest.run(concat(common, "--out", dir.resolve("spark").toString(),
+                "--master", "local[2]", "--spark-conf", "spark.driver.host=127.0.0.1"));
+        assertThat(spark.exit()).as(spark.err()).isZero();
+        assertThat(spark.out()).contains("4 episodes written (0 were already there)");
+        for (String f : List.of("dmc/cartpole-balance/episode-000001.npz", "classic/pendulum/episode-000000.npz")) {
+            assertThat(Files.readAllBytes(dir.resolve("spark/episodes").resolve(f)))
+                    .isEqualTo(Files.readAllBytes(dir.resolve("here/episodes").resolve(f)));
+        }
+        TasksCommandTest.Run gatherAlone = TasksCommandTest.run(concat(common, "--out", dir.toString(), "--gather"));
+        assertThat(gatherAlone.exit()).isEqualTo(2);
+        assertThat(gatherAlone.err()).contains("need --master");
+    }
+
+    static String[] concat(String[] a, String... b) {
+        String[] all = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, all, a.length, b.length);
+        return all;
     }
 
     @Test

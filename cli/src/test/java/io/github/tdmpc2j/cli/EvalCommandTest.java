@@ -30,6 +30,26 @@ class EvalCommandTest {
     }
 
     @Test
+    void onSparkTheResultsAreTheSame(@TempDir Path dir) throws Exception {
+        try (EnvRegistry registry = EnvRegistry.discover();
+                Agent agent = Agents.find("random").create(AgentContext.single(
+                        registry.resolve("dmc/cartpole-balance"), Map.of(), 0))) {
+            agent.save(dir.resolve("checkpoint"));
+        }
+        String[] eval = {"eval", "--checkpoint", dir.resolve("checkpoint").toString(), "--task",
+            "dmc/cartpole-balance", "--agent", "random", "--episodes", "2"};
+        TasksCommandTest.Run here = TasksCommandTest.run(CollectCommandTest.concat(eval, "--csv",
+                dir.resolve("here.csv").toString()));
+        assertThat(here.exit()).as(here.err()).isZero();
+        TasksCommandTest.Run spark = TasksCommandTest.run(CollectCommandTest.concat(eval, "--csv",
+                dir.resolve("spark.csv").toString(), "--master", "local[2]", "--spark-conf",
+                "spark.driver.host=127.0.0.1"));
+        assertThat(spark.exit()).as(spark.err()).isZero();
+        assertThat(Files.readString(dir.resolve("spark.csv"))).startsWith("task,episodes,mean_return,success_rate\n"
+                + "dmc/cartpole-balance,2,").isEqualTo(Files.readString(dir.resolve("here.csv")));
+    }
+
+    @Test
     void aCheckpointThatFailsToLoadLeavesNoResultsFile(@TempDir Path dir) throws Exception {
         Path checkpoint = dir.resolve("checkpoint");
         try (EnvRegistry registry = EnvRegistry.discover();

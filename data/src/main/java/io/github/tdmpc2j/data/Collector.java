@@ -31,6 +31,11 @@ public final class Collector {
         void episodeWritten(DatasetTask task, int k, Episode episode);
     }
 
+    /** Where a finished episode goes: a {@link DatasetWriter}, or bytes for a cluster's driver. */
+    public interface EpisodeSink {
+        void write(int k, Episode episode, long seed, boolean[] truncated, boolean[] terminated);
+    }
+
     private final EnvRegistry registry;
     private final List<TaskSpec> specs;
     private final DatasetIndex index;
@@ -99,8 +104,40 @@ public final class Collector {
         return total;
     }
 
-    /** The seed of episode {@code k} of task {@code t}, whichever row runs it. */
-    static long episodeSeed(long seed, int t, int k) {
+    // ---- one unit, for running it elsewhere (a cluster's executor): the same rows, seeds and engine as collect
+
+    /** The dataset's index (tasks, padded sizes, action masks). */
+    public DatasetIndex index() {
+        return index;
+    }
+
+    /** A row of task {@code t} (in this dataset's space) for a collection with base seed {@code seed}. */
+    public MultitaskEnv makeEnv(int t, long seed) {
+        return MultitaskEnv.make(registry, space, List.of(specs.get(t).id()), seed + t, 1);
+    }
+
+    /** The reset (and policy) seed of episode {@code k} of task {@code t}, whichever row runs it. */
+    public static long episodeSeed(long seed, int t, int k) {
         return seed + 1_000_003L * t + k;
+    }
+
+    /**
+     * Runs episode {@code k} of task {@code t} on {@code env} (one row, from {@link #makeEnv}) on the rollout
+     * engine, as {@link #collect} runs it, and hands it to {@code sink}.
+     */
+    public Episode collectOne(MultitaskEnv env, Agent policy, int t, int k, long seed, EpisodeSink sink) {
+        if (env.numEnvs() != 1 || env.task(0) != t) {
+            throw new IllegalArgumentException("collectOne needs the one row of task " + t + " from makeEnv");
+        }
+        Rollout rollout = new Rollout(env, policy, Rollout.Mode.COLLECT);
+        long episodeSeed = episodeSeed(seed, t, k);
+        rollout.start((row, n) -> n == 0 ? new EpisodeSchedule.Ticket(k, episodeSeed) : null);
+        while (rollout.active()) {
+            for (Rollout.Finished f : rollout.step().finished()) {
+                sink.write(k, f.recorded().episode(), f.seed(), f.recorded().truncated(), f.recorded().terminated());
+                return f.recorded().episode();
+            }
+        }
+        throw new IllegalStateException("episode " + k + " of task " + t + " did not end");
     }
 }

@@ -10,6 +10,7 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.LocalDateTime;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -31,15 +32,30 @@ public final class Npz {
     private Npz() {
     }
 
+    /**
+     * The time stamped on every entry: a fixed one (zip's first date, as local time: no time zone enters), so the
+     * same arrays make the same bytes whenever and wherever they are written.
+     */
+    private static final LocalDateTime ENTRY_TIME = LocalDateTime.of(1980, 1, 1, 0, 0);
+
     public static void write(Path file, Map<String, NpyArray> arrays) throws IOException {
-        try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(file));
-                ZipOutputStream zip = new ZipOutputStream(out)) {
-            for (Map.Entry<String, NpyArray> e : arrays.entrySet()) {
-                zip.putNextEntry(new ZipEntry(e.getKey() + ".npy"));
-                writeNpy(zip, e.getValue());
-                zip.closeEntry();
-            }
+        try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(file))) {
+            write(out, arrays);
         }
+    }
+
+    /** Writes the NPZ to {@code out} (left open); the bytes depend on the arrays alone. */
+    public static void write(OutputStream out, Map<String, NpyArray> arrays) throws IOException {
+        ZipOutputStream zip = new ZipOutputStream(out);
+        for (Map.Entry<String, NpyArray> e : arrays.entrySet()) {
+            ZipEntry entry = new ZipEntry(e.getKey() + ".npy");
+            entry.setTimeLocal(ENTRY_TIME);
+            zip.putNextEntry(entry);
+            writeNpy(zip, e.getValue());
+            zip.closeEntry();
+        }
+        zip.finish();
+        zip.flush();
     }
 
     public static Map<String, NpyArray> read(Path file) throws IOException {

@@ -90,6 +90,47 @@ class CollectorTest {
     }
 
     @Test
+    void oneUnitAtATimeWritesTheSameBytesAsTheCollection(@TempDir Path dir) throws IOException {
+        try (EnvRegistry registry = EnvRegistry.discover()) {
+            collect(registry, dir.resolve("all"), 2, 2);
+            Collector c = new Collector(registry, TASKS, "random");
+            DatasetWriter.open(dir.resolve("units"), c.index()); // the driver writes the index
+            DatasetWriter executor = DatasetWriter.attach(dir.resolve("units"), c.index());
+            Path stray = dir.resolve("units/episodes/point/reach/episode-000009.npz42.tmp"); // another's write
+            Files.createDirectories(stray.getParent());
+            Files.writeString(stray, "in flight");
+            try (var policy = Agents.find("random").create(c.agentContext(Map.of(), 5))) {
+                for (int t = 1; t >= 0; t--) { // another order, another policy object, envs made per unit
+                    for (int k = 1; k >= 0; k--) {
+                        try (var env = c.makeEnv(t, 7)) {
+                            c.collectOne(env, policy, t, k, 7, executor);
+                            c.collectOne(env, policy, t, k, 7, executor); // a retried unit: the same file again
+                        }
+                    }
+                }
+            }
+            assertThat(stray).exists();
+            for (String task : TASKS) {
+                for (int k = 0; k < 2; k++) {
+                    assertThat(Files.readAllBytes(DatasetLayout.episode(dir.resolve("units"), task, k)))
+                            .as(task + " " + k)
+                            .isEqualTo(Files.readAllBytes(DatasetLayout.episode(dir.resolve("all"), task, k)));
+                }
+            }
+            // no clock in the bytes: every entry carries zip's first date
+            try (var zip = new java.util.zip.ZipFile(DatasetLayout.episode(dir.resolve("all"), TASKS.get(0), 0)
+                    .toFile())) {
+                zip.stream().forEach(e -> assertThat(e.getTimeLocal()).isEqualTo("1980-01-01T00:00"));
+            }
+            DatasetWriter.attach(dir.resolve("units"), c.index()).removeTemporaryFiles();
+            assertThat(stray).doesNotExist();
+            Collector other = new Collector(registry, List.of("point/reach"), "random");
+            assertThatThrownBy(() -> DatasetWriter.attach(dir.resolve("units"), other.index()))
+                    .isInstanceOf(DatasetException.class).hasMessageContaining("other tasks");
+        }
+    }
+
+    @Test
     void resumingSkipsWrittenEpisodesAndDropsHalfWrittenFiles(@TempDir Path out) throws IOException {
         try (EnvRegistry registry = EnvRegistry.discover()) {
             collect(registry, out, 2, 1);

@@ -18,6 +18,9 @@ class CpuFallbackTest {
                 .hasMessageContaining("sees no GPU").hasMessageContaining("setup gpu");
         assertThatThrownBy(() -> DjlRuntime.device("tpu")).isInstanceOf(ConfigException.class)
                 .hasMessageContaining("cpu, gpu, auto");
+        // the GPU a Spark task was given: refused by number where DJL sees fewer
+        assertThatThrownBy(() -> DjlRuntime.device("gpu:0")).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("sees 0 GPU(s)").hasMessageContaining("device=cpu");
     }
 
     @Test

@@ -1,9 +1,12 @@
 package io.github.tdmpc2j.bridge.py4j;
 
 import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -60,8 +63,34 @@ public final class PythonSetup {
         return ensure(Requirements.of(domain));
     }
 
-    /** As {@link #ensure(String)}, for the requirements given. */
+    /**
+     * As {@link #ensure(String)}, for the requirements given. One builder at a time per venv: the build holds a
+     * lock on {@code ROOT/DOMAIN.lock} (a file lock between processes, such as two Spark executors on one node,
+     * and a monitor between threads), and a caller that waited for it finds the venv ready and leaves it.
+     */
     public Report ensure(Requirements requirements) {
+        String domain = requirements.domain();
+        Path venv = layout.venv(domain);
+        if (layout.isReady(domain, requirements.sha256())) {
+            return new Report(domain, venv, false, "", requirements.packages());
+        }
+        Path lockFile = venv.resolveSibling(domain + ".lock");
+        synchronized (("tdmpc2j-venv:" + lockFile.toAbsolutePath()).intern()) {
+            try {
+                Files.createDirectories(lockFile.getParent());
+                try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE,
+                        StandardOpenOption.WRITE); FileLock lock = channel.lock()) {
+                    return build(requirements);
+                }
+            } catch (IOException e) {
+                throw new SetupException("cannot lock " + lockFile + " to make the Python environment " + venv
+                        + ": " + e.getMessage(), e);
+            }
+        }
+    }
+
+    /** Makes the venv unless another builder made it while this one waited for the lock. */
+    private Report build(Requirements requirements) {
         String domain = requirements.domain();
         String hash = requirements.sha256();
         Path venv = layout.venv(domain);

@@ -63,6 +63,38 @@ class PythonSetupTest {
     }
 
     @Test
+    void aBuilderWaitsForAnotherProcesssBuildAndLeavesItsVenvAlone(@TempDir Path root) throws Exception {
+        Requirements nothing = new Requirements("empty", "# no packages\n".getBytes());
+        VenvLayout layout = new VenvLayout(root);
+        Files.createDirectories(root);
+        // another process (a second executor on the node) holds the lock and finishes the venv after 1.5 s
+        String other = String.join("\n", "import fcntl, os, sys, time",
+                "root, marker = sys.argv[1], sys.argv[2]",
+                "f = open(os.path.join(root, 'empty.lock'), 'w')",
+                "fcntl.lockf(f, fcntl.LOCK_EX)",
+                "print('locked', flush=True)",
+                "time.sleep(1.5)",
+                "os.makedirs(os.path.join(root, 'empty', 'bin'), exist_ok=True)",
+                "py = os.path.join(root, 'empty', 'bin', 'python')",
+                "open(py, 'w').write('#!/bin/sh\\n'); os.chmod(py, 0o755)",
+                "open(os.path.join(root, 'empty', '.tdmpc2j-ready'), 'w').write(marker + '\\n')");
+        Process holder = new ProcessBuilder("python3", "-c", other, root.toString(), nothing.sha256())
+                .redirectErrorStream(true).start();
+        try {
+            assertThat(new String(holder.getInputStream().readNBytes(7))).isEqualTo("locked\n");
+            long t0 = System.nanoTime();
+            // a python that cannot make venvs: building here instead of waiting would fail
+            PythonSetup.Report report = new PythonSetup(layout, "/bin/false").ensure(nothing);
+            assertThat((System.nanoTime() - t0) / 1e9).isGreaterThan(1.0);
+            assertThat(report.installed()).isFalse();
+            assertThat(layout.isReady("empty", nothing.sha256())).isTrue();
+        } finally {
+            holder.destroyForcibly();
+            holder.waitFor();
+        }
+    }
+
+    @Test
     void makesAVenvOnceAndRemakesAHalfMadeOne(@TempDir Path root) throws Exception {
         // requirements with no package: a real venv and a real pip run, without the network
         Requirements nothing = new Requirements("empty", "# no packages\n".getBytes());

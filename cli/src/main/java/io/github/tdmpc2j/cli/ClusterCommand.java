@@ -1,0 +1,92 @@
+package io.github.tdmpc2j.cli;
+
+import io.github.tdmpc2j.cluster.Standalone;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code tdmpc2j cluster master|worker}: Spark's standalone daemons from tdmpc2j's own jars. */
+@Command(name = "cluster", description = {
+        "Run an Apache Spark standalone cluster from tdmpc2j's own jars (no Spark download): one master, a worker",
+        "on each node, then collect, bench or eval with --master spark://HOST:PORT."},
+        subcommands = {ClusterCommand.Master.class, ClusterCommand.Worker.class})
+final class ClusterCommand implements Runnable {
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    @Command(name = "master", description = "Start Spark's Master here; prints the URL workers and jobs use.")
+    static final class Master implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--host", defaultValue = "0.0.0.0",
+                description = "address to listen on, as the others reach it (default ${DEFAULT-VALUE})")
+        String host;
+
+        @Option(names = "--port", defaultValue = "7077", description = "(default ${DEFAULT-VALUE})")
+        int port;
+
+        @Option(names = "--webui-port", defaultValue = "8080", description = "status page (default ${DEFAULT-VALUE})")
+        int webUiPort;
+
+        @Override
+        public Integer call() {
+            Standalone.runMaster(new Standalone.MasterSettings(host, port, webUiPort), spec.commandLine().getOut());
+            return 0;
+        }
+    }
+
+    @Command(name = "worker", description = {"Start a Spark Worker here that offers this node's cores, memory and",
+            "GPUs to the master; its executors run tdmpc2j's units. Run `tdmpc2j setup DOMAIN` on the node first",
+            "for Python suites."})
+    static final class Worker implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Parameters(index = "0", paramLabel = "MASTER_URL", description = "spark://HOST:PORT")
+        String masterUrl;
+
+        @Option(names = "--host", defaultValue = "0.0.0.0", description = "address to listen on (default ${DEFAULT-VALUE})")
+        String host;
+
+        @Option(names = "--cores", description = "cores for executors (default: all)")
+        Integer cores;
+
+        @Option(names = "--memory", description = "MB for executors (default: all but 1 GB)")
+        Integer memoryMb;
+
+        @Option(names = "--gpus", defaultValue = "0", description = "GPUs to offer, found with nvidia-smi "
+                + "(default ${DEFAULT-VALUE}); jobs ask with --gpus-per-task")
+        int gpus;
+
+        @Option(names = "--spark-home", description = "folder made into the worker's Spark home "
+                + "(default ~/.cache/tdmpc2j/spark-home)")
+        Path sparkHome;
+
+        @Option(names = "--work-dir", description = "executors' logs and files (default: SPARK_HOME/work)")
+        Path workDir;
+
+        @Option(names = "--webui-port", defaultValue = "8081", description = "status page (default ${DEFAULT-VALUE})")
+        int webUiPort;
+
+        @Override
+        public Integer call() throws Exception {
+            PrintWriter out = spec.commandLine().getOut();
+            Path home = sparkHome != null ? sparkHome
+                    : Path.of(System.getProperty("user.home"), ".cache", "tdmpc2j", "spark-home");
+            return Standalone.runWorker(new Standalone.WorkerSettings(masterUrl, host,
+                    cores != null ? cores : Standalone.defaultCores(),
+                    memoryMb != null ? memoryMb : Standalone.defaultMemoryMb(), gpus, home, workDir, webUiPort), out);
+        }
+    }
+}

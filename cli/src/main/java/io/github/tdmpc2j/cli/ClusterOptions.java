@@ -1,0 +1,29 @@
+package io.github.tdmpc2j.cli;
+
+import io.github.tdmpc2j.cluster.ClusterSettings;
+import java.util.Map;
+import picocli.CommandLine.Option;
+
+/** The options that send a command's units to a Spark cluster ({@code collect}, {@code bench}, {@code eval}). */
+final class ClusterOptions {
+    @Option(names = "--master", description = {"run the units on Apache Spark: local[K], local-cluster[N,C,MB] "
+            + "(needs SPARK_HOME set to an empty folder) or spark://HOST:PORT (`tdmpc2j cluster master`); default: in "
+            + "this process"})
+    String master;
+
+    @Option(names = "--gather", description = "with --master: executors send their results to this process, "
+            + "which writes them (nodes without a folder they all see)")
+    boolean gather;
+
+    @Option(names = "--gpus-per-task", defaultValue = "0", description = "with --master: GPUs (or a fraction) "
+            + "each unit asks Spark for; its agent runs on the one Spark gives it (default ${DEFAULT-VALUE})")
+    double gpusPerTask;
+
+    @Option(names = "--spark-conf", description = "with --master: a Spark setting key=value, repeatable "
+            + "(spark.driver.host, spark.executor.memory, ...)")
+    Map<String, String> sparkConf;
+
+    ClusterSettings settings() {
+        return new ClusterSettings(master, gather, gpusPerTask, sparkConf == null ? Map.of() : sparkConf);
+    }
+}

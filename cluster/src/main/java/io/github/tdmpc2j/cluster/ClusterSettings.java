@@ -1,0 +1,53 @@
+package io.github.tdmpc2j.cluster;
+
+import java.util.Map;
+
+/**
+ * Where the units of a command run.
+ *
+ * @param master      {@code null}: in this process, as without a cluster; else a Spark master URL:
+ *                    {@code local[K]}, {@code local-cluster[N,C,MB]} or {@code spark://HOST:PORT}
+ * @param gather      executors send each result (a collected episode's file) to the driver, which writes it:
+ *                    for nodes without a folder they all see
+ * @param gpusPerTask GPUs (or a fraction of one) each unit asks Spark for; 0 for none. The unit's agent runs on
+ *                    the GPU Spark assigns ({@code device=gpu:N})
+ * @param sparkConf   more Spark settings ({@code spark.driver.host}, {@code spark.executor.memory}, ...)
+ */
+public record ClusterSettings(String master, boolean gather, double gpusPerTask, Map<String, String> sparkConf) {
+    public ClusterSettings {
+        if (master != null && master.isBlank()) {
+            throw new ClusterException("--master is empty: give local[K], local-cluster[N,C,MB] or spark://HOST:PORT,"
+                    + " or leave it out to run in this process");
+        }
+        if (master != null && !(master.startsWith("local") || master.startsWith("spark://"))) {
+            throw new ClusterException("--master " + master + " is not a Spark standalone master: use local[K], "
+                    + "local-cluster[N,C,MB] or spark://HOST:PORT (start one with `tdmpc2j cluster master`)");
+        }
+        if (!(gpusPerTask >= 0) || Double.isInfinite(gpusPerTask)) {
+            throw new ClusterException("--gpus-per-task must be 0 or more, got " + gpusPerTask);
+        }
+        if (gpusPerTask > 0 && master != null && master.startsWith("local[")) {
+            throw new ClusterException("--gpus-per-task needs Workers that offer GPUs (Spark does not schedule GPUs "
+                    + "in local[K] mode): use spark://HOST:PORT with `tdmpc2j cluster worker --gpus N`, or "
+                    + "local-cluster[N,C,MB] with --spark-conf spark.worker.resource.gpu.amount=G and "
+                    + "spark.worker.resource.gpu.discoveryScript=SCRIPT");
+        }
+        if (master == null && (gather || gpusPerTask > 0)) {
+            throw new ClusterException("--gather and --gpus-per-task need --master (a Spark cluster)");
+        }
+        sparkConf = Map.copyOf(sparkConf == null ? Map.of() : sparkConf);
+    }
+
+    /** Units in this process, exactly as without a cluster. */
+    public static ClusterSettings inProcess() {
+        return new ClusterSettings(null, false, 0, Map.of());
+    }
+
+    public static ClusterSettings of(String master) {
+        return new ClusterSettings(master, false, 0, Map.of());
+    }
+
+    public boolean distributed() {
+        return master != null;
+    }
+}

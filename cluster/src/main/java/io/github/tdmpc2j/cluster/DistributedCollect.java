@@ -1,0 +1,159 @@
+package io.github.tdmpc2j.cluster;
+
+import io.github.tdmpc2j.data.Collector;
+import io.github.tdmpc2j.data.DatasetIndex;
+import io.github.tdmpc2j.data.DatasetTask;
+import io.github.tdmpc2j.data.DatasetWriter;
+import io.github.tdmpc2j.spi.MultitaskEnv;
+import io.github.tdmpc2j.spi.EnvRegistry;
+import io.github.tdmpc2j.spi.agent.Agent;
+import io.github.tdmpc2j.spi.agent.Episode;
+import java.io.Serializable;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * {@code collect --master}: one unit per (task, episode k), run by {@link UnitRunner} on a Spark cluster. The
+ * driver writes the dataset's index and lists the episodes not yet in the folder; each unit runs its episode with
+ * {@link Collector#collectOne} (the code path of a collection in one process, with the same seeds) and writes its
+ * file under a temporary name and a rename into the folder every node sees, or, with {@code gather}, returns the
+ * file's bytes and the driver writes it. A retried unit writes the same bytes under the same name, so the folder
+ * ends with exactly one file per episode; after the job the driver deletes the temporary files of killed
+ * executors. A driver that died leaves whole files only: running the command again runs the missing episodes.
+ */
+public final class DistributedCollect {
+    /** Called in the driver after each episode is in the dataset. */
+    @FunctionalInterface
+    public interface Listener {
+        void episodeDone(DatasetTask task, int k, Result result);
+    }
+
+    /**
+     * A collection's settings, as they travel to executors.
+     *
+     * @param out     the dataset folder, as every node sees it (ignored by executors with {@code gather})
+     */
+    public record Job(List<String> taskIds, String policyName, CollectPolicy policy, String out, int episodes,
+            long seed, boolean gather) implements Serializable {
+        public Job {
+            taskIds = new ArrayList<>(taskIds);
+        }
+
+        String key() {
+            return String.join(",", taskIds) + "|" + policyName + "|" + policy + "|" + seed;
+        }
+    }
+
+    /** One unit: episode {@code k} of task {@code task}. */
+    public record Unit(int task, int k) implements Serializable {
+    }
+
+    /**
+     * What a unit tells the driver.
+     *
+     * @param npz        the episode's file with {@code gather}, else null (the executor wrote it)
+     * @param executor   the process that ran it ({@code pid@host})
+     * @param envsMade   how many envs that process had made when the unit ended (they are kept across units)
+     */
+    public record Result(int length, double episodeReturn, byte[] npz, String executor, int envsMade)
+            implements Serializable {
+    }
+
+    private DistributedCollect() {
+    }
+
+    /** Runs the job's missing episodes; returns how many this call wrote. */
+    public static int run(ClusterSettings settings, EnvRegistry registry, Job job, Listener listener) {
+        Collector collector = new Collector(registry, job.taskIds(), job.policyName());
+        DatasetWriter writer = DatasetWriter.open(Path.of(job.out()), collector.index());
+        List<Unit> units = new ArrayList<>();
+        for (int k = 0; k < job.episodes(); k++) {
+            for (int t = 0; t < job.taskIds().size(); t++) {
+                if (!writer.has(t, k)) {
+                    units.add(new Unit(t, k));
+                }
+            }
+        }
+        List<DatasetTask> tasks = collector.index().tasks();
+        UnitRunner.run(settings, "collect", units, new OnExecutor(job), (i, unit, result) -> {
+            if (result.npz() != null) {
+                writer.writeEncoded(unit.task(), unit.k(), result.npz());
+            }
+            if (listener != null) {
+                listener.episodeDone(tasks.get(unit.task()), unit.k(), result);
+            }
+        });
+        writer.removeTemporaryFiles(); // of executors killed mid-write; no unit runs any more
+        return units.size();
+    }
+
+    /** The unit as an executor runs it: envs and the policy from the executor's cache. */
+    static final class OnExecutor implements UnitFunction<Unit, Result> {
+        private static final long serialVersionUID = 1L;
+        private final Job job;
+
+        OnExecutor(Job job) {
+            this.job = job;
+        }
+
+        @Override
+        public Result run(Unit unit) {
+            ExecutorCache cache = ExecutorCache.get();
+            EnvRegistry registry = cache.registry();
+            String key = job.key();
+            Collector collector = cache.shared("collector:" + key,
+                    () -> new Collector(registry, job.taskIds(), job.policyName()));
+            String envKey = "env:" + job.taskIds().get(unit.task()) + ":" + (job.seed() + unit.task());
+            CollectPolicy policy = job.policy().onDevice(UnitRunner.assignedGpu());
+            String agentKey = "agent:" + key + ":" + policy.params().get("device");
+            MultitaskEnv env = cache.lease(envKey, () -> collector.makeEnv(unit.task(), job.seed()));
+            Agent agent;
+            try {
+                agent = cache.lease(agentKey, () -> policy.create(collector, job.seed() + cache.made("agent:")));
+            } catch (RuntimeException e) {
+                cache.release(envKey, env);
+                throw e;
+            }
+            try {
+                Captured captured = job.gather() ? new Captured(collector.index()) : null;
+                Collector.EpisodeSink sink = captured != null ? captured
+                        : cache.shared("writer:" + job.out() + "|" + key,
+                                () -> DatasetWriter.attach(Path.of(job.out()), collector.index()));
+                Episode e = collector.collectOne(env, agent, unit.task(), unit.k(), job.seed(), sink);
+                Result r = new Result(e.length(), e.episodeReturn(), captured == null ? null : captured.bytes,
+                        ProcessHandle.current().pid() + "@" + hostName(), cache.made("env:"));
+                cache.release(envKey, env);
+                cache.release(agentKey, agent);
+                return r;
+            } catch (RuntimeException | Error e) {
+                cache.discard(env);
+                cache.discard(agent);
+                throw e;
+            }
+        }
+    }
+
+    private static String hostName() {
+        try {
+            return java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.net.UnknownHostException e) {
+            return "unknown-host";
+        }
+    }
+
+    /** The bytes of the episode's file, for the driver to write. */
+    private static final class Captured implements Collector.EpisodeSink {
+        private final DatasetIndex index;
+        private byte[] bytes;
+
+        Captured(DatasetIndex index) {
+            this.index = index;
+        }
+
+        @Override
+        public void write(int k, Episode episode, long seed, boolean[] truncated, boolean[] terminated) {
+            bytes = DatasetWriter.encode(index, episode, seed, truncated, terminated);
+        }
+    }
+}

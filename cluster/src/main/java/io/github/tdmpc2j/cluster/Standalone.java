@@ -1,0 +1,126 @@
+package io.github.tdmpc2j.cluster;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Spark's standalone Master and Worker from tdmpc2j's own class path ({@code tdmpc2j cluster master|worker}): no
+ * Spark download. The Master runs in this JVM. The Worker runs in a child JVM whose Spark home
+ * ({@link SparkHome}) links this class path, so the executors it launches have all of tdmpc2j; the child (and
+ * its executors) end when this JVM ends.
+ */
+public final class Standalone {
+    /**
+     * @param port      the port workers and drivers connect to (Spark's default 7077)
+     * @param webUiPort the status page (Spark's default 8080)
+     */
+    public record MasterSettings(String host, int port, int webUiPort) {
+        public String url() {
+            return "spark://" + host + ":" + port;
+        }
+    }
+
+    /**
+     * @param cores     cores its executors may use (default: all)
+     * @param memoryMb  memory its executors may use, in MB (default: all but 1 GB, as Spark's)
+     * @param gpus      GPUs it offers (found with nvidia-smi); 0 for none
+     * @param sparkHome the folder made into its Spark home (links to tdmpc2j's jars)
+     * @param workDir   where executors' logs and files go (default: {@code sparkHome/work})
+     */
+    public record WorkerSettings(String masterUrl, String host, int cores, int memoryMb, int gpus, Path sparkHome,
+            Path workDir, int webUiPort) {
+        public WorkerSettings {
+            if (!masterUrl.startsWith("spark://")) {
+                throw new ClusterException("the master URL is spark://HOST:PORT (as `tdmpc2j cluster master` prints "
+                        + "it), not " + masterUrl);
+            }
+            if (cores <= 0 || memoryMb < 512 || gpus < 0) {
+                throw new ClusterException("--cores must be positive, --memory at least 512m and --gpus 0 or more");
+            }
+        }
+    }
+
+    private Standalone() {
+    }
+
+    public static int defaultCores() {
+        return Runtime.getRuntime().availableProcessors();
+    }
+
+    /** Spark's default: the machine's memory less 1 GB, at least 1 GB. */
+    public static int defaultMemoryMb() {
+        long total = ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                .getTotalMemorySize() / (1024 * 1024);
+        return (int) Math.max(1024, total - 1024);
+    }
+
+    /** Runs Spark's Master in this JVM until the JVM is stopped. */
+    public static void runMaster(MasterSettings s, PrintWriter out) {
+        out.printf("tdmpc2j cluster master: %s  (web UI http://%s:%d, Spark %s)%n", s.url(), s.host(), s.webUiPort(),
+                org.apache.spark.package$.MODULE$.SPARK_VERSION());
+        out.printf("  on each node: tdmpc2j cluster worker %s [--cores N] [--memory MB] [--gpus G]%n", s.url());
+        out.printf("  jobs:         tdmpc2j collect|bench|eval ... --master %s%n", s.url());
+        out.flush();
+        System.setProperty("io.netty.tryReflectionSetAccessible",
+                System.getProperty("io.netty.tryReflectionSetAccessible", "true")); // as Spark's own scripts set it
+        org.apache.spark.deploy.master.Master.main(new String[] {"--host", s.host(), "--port",
+            Integer.toString(s.port()), "--webui-port", Integer.toString(s.webUiPort())});
+    }
+
+    /** Starts a Worker in a child JVM, prints its settings and waits for it; returns its exit status. */
+    public static int runWorker(WorkerSettings s, PrintWriter out) throws IOException, InterruptedException {
+        SparkHome.fill(s.sparkHome());
+        Path workDir = s.workDir() != null ? s.workDir() : s.sparkHome().resolve("work");
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.addAll(Arrays.asList(org.apache.spark.launcher.JavaModuleOptions.defaultModuleOptionArray()));
+        cmd.add("-Xmx512m"); // the Worker only launches executors; they get spark.executor.memory
+        System.getProperties().forEach((k, v) -> {
+            String key = k.toString();
+            if (key.startsWith("tdmpc2j.") || key.startsWith("ai.djl.") || key.startsWith("org.bytedeco.")) {
+                cmd.add("-D" + key + "=" + v);
+            }
+        });
+        if (s.gpus() > 0) {
+            cmd.add("-Dspark.worker.resource.gpu.amount=" + s.gpus());
+            cmd.add("-Dspark.worker.resource.gpu.discoveryScript=" + gpuDiscoveryScript(s.sparkHome()));
+        }
+        cmd.addAll(List.of("-cp", SparkHome.classPathArgument(), "org.apache.spark.deploy.worker.Worker",
+                "--host", s.host(), "--cores", Integer.toString(s.cores()), "--memory", s.memoryMb() + "m",
+                "--work-dir", workDir.toString(), "--webui-port", Integer.toString(s.webUiPort()), s.masterUrl()));
+        ProcessBuilder pb = new ProcessBuilder(cmd).inheritIO();
+        pb.environment().put("SPARK_HOME", s.sparkHome().toAbsolutePath().toString());
+        pb.environment().put("SPARK_SCALA_VERSION", "2.13");
+        out.printf("tdmpc2j cluster worker: master %s, host %s, cores %d, memory %d MB, GPUs %d%n", s.masterUrl(),
+                s.host(), s.cores(), s.memoryMb(), s.gpus());
+        out.printf("  Spark home %s (links to tdmpc2j's jars), executors' logs in %s%n", s.sparkHome(), workDir);
+        out.flush();
+        Process worker = pb.start();
+        Thread stop = new Thread(() -> {
+            worker.descendants().forEach(ProcessHandle::destroy);
+            worker.destroy();
+        }, "tdmpc2j-worker-stop");
+        Runtime.getRuntime().addShutdownHook(stop);
+        return worker.waitFor();
+    }
+
+    /** A script that prints the node's GPUs as Spark's resource discovery expects them. */
+    private static Path gpuDiscoveryScript(Path sparkHome) throws IOException {
+        Path script = sparkHome.resolve("bin/discover-gpus.sh");
+        Files.createDirectories(script.getParent());
+        Files.writeString(script, String.join("\n", "#!/usr/bin/env bash",
+                "# the node's GPUs for Spark's Worker: {\"name\": \"gpu\", \"addresses\": [\"0\", ...]}",
+                "ids=$(nvidia-smi --query-gpu=index --format=csv,noheader | sed 's/.*/\"&\"/' | paste -sd, -)",
+                "echo \"{\\\"name\\\": \\\"gpu\\\", \\\"addresses\\\": [$ids]}\"", ""), StandardCharsets.UTF_8);
+        Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
+        return script;
+    }
+}

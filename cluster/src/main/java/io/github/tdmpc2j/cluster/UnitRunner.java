@@ -1,0 +1,188 @@
+package io.github.tdmpc2j.cluster;
+
+import java.io.File;
+import java.io.Serializable;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.apache.spark.SparkConf;
+import org.apache.spark.SparkContext;
+import org.apache.spark.TaskContext;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.launcher.JavaModuleOptions;
+import org.apache.spark.resource.ResourceInformation;
+import scala.collection.Iterator;
+import scala.reflect.ClassTag$;
+import scala.runtime.AbstractFunction2;
+import scala.runtime.BoxedUnit;
+
+/**
+ * Runs the units of a job: in this process, one after another, when {@link ClusterSettings#master()} is null, or
+ * as Spark tasks, one task per unit, on the given master. Spark retries a unit whose task failed or whose
+ * executor died (up to {@code spark.task.maxFailures}, 4), so a unit must be safe to run twice: it writes its
+ * output whole under a name of its own (a retry replaces it with the same content) or returns it.
+ */
+public final class UnitRunner {
+    /** Called in the driver as each unit ends, in the order they end. */
+    @FunctionalInterface
+    public interface ResultHandler<U, R> {
+        void accept(int index, U unit, R result);
+    }
+
+    /** System properties executors get from the driver (DJL, JavaCPP and tdmpc2j settings). */
+    private static final List<String> FORWARDED = List.of("tdmpc2j.", "ai.djl.", "org.bytedeco.", "jna.");
+
+    private UnitRunner() {
+    }
+
+    public static <U extends Serializable, R extends Serializable> void run(ClusterSettings settings, String job,
+            List<U> units, UnitFunction<U, R> function, ResultHandler<U, R> handler) {
+        if (units.isEmpty()) {
+            return;
+        }
+        if (!settings.distributed()) {
+            for (int i = 0; i < units.size(); i++) {
+                handler.accept(i, units.get(i), runOne(function, units.get(i)));
+            }
+            return;
+        }
+        SparkContext sc = start(settings, job);
+        try {
+            JavaSparkContext jsc = new JavaSparkContext(sc);
+            // one partition per unit: a lost executor costs only its units in flight
+            var rdd = jsc.parallelize(new ArrayList<>(units), units.size()).rdd();
+            sc.runJob(rdd, new OneUnit<>(function), new Handler<>(units, handler),
+                    ClassTag$.MODULE$.apply(Object.class));
+        } catch (Exception e) { // Spark's SparkException is checked but not declared
+            throw new ClusterException(job + " failed on the cluster: " + rootMessage(e)
+                    + " (run the same command again: finished units are kept)", e);
+        } finally {
+            sc.stop();
+        }
+    }
+
+    static <U, R> R runOne(UnitFunction<U, R> function, U unit) {
+        try {
+            return function.run(unit);
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new ClusterException("unit " + unit + " failed: " + e, e);
+        }
+    }
+
+    /** The Java options Spark needs on Java 17 (its {@code --add-opens} list), as {@code JavaModuleOptions} has them. */
+    public static String javaModuleOptions() {
+        return JavaModuleOptions.defaultModuleOptions();
+    }
+
+    static SparkContext start(ClusterSettings settings, String job) {
+        if (!Object.class.getModule().isOpen("sun.nio.ch", UnitRunner.class.getModule())) {
+            throw new ClusterException("Spark needs Java's internals opened to it: run java with "
+                    + javaModuleOptions() + " (the tdmpc2j launcher does)");
+        }
+        System.setProperty("io.netty.tryReflectionSetAccessible",
+                System.getProperty("io.netty.tryReflectionSetAccessible", "true"));
+        String master = settings.master();
+        SparkConf conf = new SparkConf().setMaster(master).setAppName("tdmpc2j " + job)
+                .set("spark.task.maxFailures", "4")
+                .set("spark.ui.showConsoleProgress", "false")
+                .set("spark.executor.extraJavaOptions", forwardedProperties());
+        List<Path> folders = SparkHome.classFolders();
+        if (!folders.isEmpty()) { // a development build: its classes are folders, not jars
+            conf.set("spark.executor.extraClassPath",
+                    folders.stream().map(Path::toString).collect(Collectors.joining(File.pathSeparator)));
+        }
+        if (master.startsWith("local")) {
+            conf.set("spark.ui.enabled", "false");
+        }
+        if (master.startsWith("local-cluster")) {
+            String home = System.getenv("SPARK_HOME");
+            if (home == null || home.isBlank()) {
+                throw new ClusterException("--master " + master + " starts Spark Workers in this process, and they "
+                        + "launch executors from SPARK_HOME: set SPARK_HOME to an empty folder (tdmpc2j fills it "
+                        + "with links to its own jars), e.g. export SPARK_HOME=$HOME/.cache/tdmpc2j/spark-home");
+            }
+            SparkHome.fill(Path.of(home));
+        }
+        if (settings.gpusPerTask() > 0) {
+            conf.set("spark.task.resource.gpu.amount", Double.toString(settings.gpusPerTask()));
+            conf.set("spark.executor.resource.gpu.amount", "1");
+        }
+        for (Map.Entry<String, String> e : settings.sparkConf().entrySet()) {
+            conf.set(e.getKey(), e.getValue());
+        }
+        try {
+            return new SparkContext(conf);
+        } catch (RuntimeException e) {
+            throw new ClusterException("cannot start Spark with --master " + master + ": " + rootMessage(e), e);
+        }
+    }
+
+    private static String forwardedProperties() {
+        List<String> options = new ArrayList<>();
+        System.getProperties().forEach((k, v) -> {
+            String key = k.toString();
+            String value = v.toString();
+            if (FORWARDED.stream().anyMatch(key::startsWith) && !value.matches(".*[\\s'\"].*")) {
+                options.add("-D" + key + "=" + value);
+            }
+        });
+        options.sort(null);
+        return String.join(" ", options);
+    }
+
+    static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return t == e ? String.valueOf(e.getMessage()) : e.getMessage() + " (" + t + ")";
+    }
+
+    /** The GPU Spark gave this task, as the agent's device setting ({@code gpu:N}); null without one. */
+    public static String assignedGpu() {
+        TaskContext context = TaskContext.get();
+        if (context == null) {
+            return null;
+        }
+        ResourceInformation gpu = context.resources().get("gpu").getOrElse(() -> null);
+        return gpu == null || gpu.addresses().length == 0 ? null : "gpu:" + gpu.addresses()[0];
+    }
+
+    /** The Spark task: the one unit of its partition. */
+    private static final class OneUnit<U, R> extends AbstractFunction2<TaskContext, Iterator<U>, R>
+            implements Serializable {
+        private static final long serialVersionUID = 1L;
+        private final UnitFunction<U, R> function;
+
+        OneUnit(UnitFunction<U, R> function) {
+            this.function = function;
+        }
+
+        @Override
+        public R apply(TaskContext context, Iterator<U> units) {
+            U unit = units.next();
+            return runOne(function, unit);
+        }
+    }
+
+    private static final class Handler<U, R> extends AbstractFunction2<Object, R, BoxedUnit> {
+        private final List<U> units;
+        private final ResultHandler<U, R> handler;
+
+        Handler(List<U> units, ResultHandler<U, R> handler) {
+            this.units = units;
+            this.handler = handler;
+        }
+
+        @Override
+        public BoxedUnit apply(Object index, R result) {
+            int i = (Integer) index;
+            handler.accept(i, units.get(i), result);
+            return BoxedUnit.UNIT;
+        }
+    }
+}
