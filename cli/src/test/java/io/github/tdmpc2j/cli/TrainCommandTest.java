@@ -186,7 +186,7 @@ class TrainCommandTest {
         Path run = dir.resolve("run");
         // Pendulum-v1 episodes are 200 steps: 300 ends the run in the middle of the second one
         TasksCommandTest.Run r = TasksCommandTest.run("train", "--task", "pendulum-v1", "--agent", "random",
-                "--steps", "1260", "--eval-every", "5000", "--eval-episodes", "1", "--out", run.toString(),
+                "--steps", "300", "--eval-every", "1000", "--eval-episodes", "1", "--out", run.toString(),
                 "--progress", "log");
         assertThat(r.exit()).as(r.err()).isZero();
         assertThat(r.out()).contains("done: 300 steps").doesNotContain("ETA -");
