@@ -51,7 +51,11 @@ public final class RolloutBench {
                 Map<String, String> training = new HashMap<>(params);
                 training.put("seed_steps", "200");
                 training.put("update_every", "1");
-                double[] train = rate(registry, space, n, cores, training, Rollout.Mode.TRAIN, seconds, 400);
+                // warm-up: every row finishes one episode, so the catch-up updates (which wait for a finished
+                // episode in the buffer) are over before the measurement
+                long episode = space.spec(0).maxEpisodeSteps();
+                double[] train = rate(registry, space, n, cores, training, Rollout.Mode.TRAIN, seconds,
+                        n * (episode + 1));
                 if (n == 1 || actOne == 0) {
                     actOne = act;
                     trainOne = train[0];
