@@ -133,7 +133,8 @@ final class OnlineRun {
     private final class Logs implements OnlineTraining.Listener, AutoCloseable {
         final List<CurvePlot.Point> evalCurve = new ArrayList<>();
         final List<Double> successes = new ArrayList<>();
-        final Map<Integer, List<CurvePlot.Point>> taskCurves = new LinkedHashMap<>();
+        final Map<String, List<CurvePlot.Point>> taskCurves = new LinkedHashMap<>();
+        final Map<String, List<CurvePlot.Point>> taskTrainCurves = new LinkedHashMap<>();
         final List<CurvePlot.Point> trainCurve = new ArrayList<>();
         final Progress bar;
         final CsvLog trainLog;
@@ -164,7 +165,17 @@ final class OnlineRun {
             }
             if (Files.isRegularFile(run.trainCsv())) {
                 for (String[] row : CsvLog.read(run.trainCsv())) {
-                    trainCurve.add(new CurvePlot.Point(Double.parseDouble(row[0]), Double.parseDouble(row[2])));
+                    CurvePlot.Point p = new CurvePlot.Point(Double.parseDouble(row[0]), Double.parseDouble(row[2]));
+                    trainCurve.add(p);
+                    if (row.length > 6) {
+                        taskTrainCurves.computeIfAbsent(row[6], k -> new ArrayList<>()).add(p);
+                    }
+                }
+            }
+            if (space.taskCount() > 1 && Files.isRegularFile(run.evalTasksCsv())) {
+                for (String[] row : CsvLog.read(run.evalTasksCsv())) {
+                    taskCurves.computeIfAbsent(row[1], k -> new ArrayList<>())
+                            .add(new CurvePlot.Point(Double.parseDouble(row[0]), Double.parseDouble(row[2])));
                 }
             }
             this.bar = new Progress(console, terminal, from.step(), total, 30);
@@ -186,6 +197,8 @@ final class OnlineRun {
             trainLog.row(step, index, e.episodeReturn(), e.length(), e.success().map(String::valueOf).orElse(""),
                     seconds, space.spec(e.task()).id());
             trainCurve.add(new CurvePlot.Point(step, e.episodeReturn()));
+            taskTrainCurves.computeIfAbsent(space.spec(e.task()).id(), k -> new ArrayList<>())
+                    .add(new CurvePlot.Point(step, e.episodeReturn()));
             bar.episode(e.episodeReturn());
         }
 
@@ -210,7 +223,7 @@ final class OnlineRun {
                 for (Evaluation.TaskResult r : results) {
                     taskLog.row(step, r.spec().id(), r.meanReturn(), r.hasSuccess() ? r.successRate() : "",
                             r.episodes(), random.get(r.task()).meanReturn());
-                    taskCurves.computeIfAbsent(r.task(), k -> new ArrayList<>())
+                    taskCurves.computeIfAbsent(r.spec().id(), k -> new ArrayList<>())
                             .add(new CurvePlot.Point(step, r.meanReturn()));
                 }
             }
@@ -223,14 +236,29 @@ final class OnlineRun {
                 series.put("training episodes", trainCurve);
             } else {
                 series.put("evaluation, mean over tasks", evalCurve);
-                taskCurves.forEach((t, c) -> series.put(space.spec(t).id(), c));
+                series.putAll(taskCurves);
             }
             // with a wall-time budget the run's length is unknown: the axis ends where the run is
             long xEnd = Double.isInfinite(timeLimit) ? total : Math.max(step, 1);
-            series.put("random policy", List.of(new CurvePlot.Point(0, randomMean),
-                    new CurvePlot.Point(xEnd, randomMean)));
+            series.put("random policy", level(randomMean, xEnd));
             CurvePlot.write(run.curve(), agentName + " on " + name, "agent steps", "episode return", series);
+            if (taskLog != null) {
+                // one chart per task: returns differ in scale between suites
+                for (Evaluation.TaskResult r : results) {
+                    String id = r.spec().id();
+                    Map<String, List<CurvePlot.Point>> one = new LinkedHashMap<>();
+                    one.put("evaluation (mean of " + r.episodes() + ")", taskCurves.get(id));
+                    one.put("training episodes", taskTrainCurves.getOrDefault(id, List.of()));
+                    one.put("random policy", level(random.get(r.task()).meanReturn(), xEnd));
+                    CurvePlot.write(run.taskCurve(id), agentName + " on " + id + " (run: " + name + ")",
+                            "agent steps (all tasks)", "episode return", one);
+                }
+            }
             run.saveCheckpoint(agent, new RunFolder.State(step, state.episodes(), state.seconds()));
+        }
+
+        private static List<CurvePlot.Point> level(double y, long xEnd) {
+            return List.of(new CurvePlot.Point(0, y), new CurvePlot.Point(xEnd, y));
         }
 
         @Override

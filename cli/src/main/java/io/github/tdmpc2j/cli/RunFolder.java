@@ -81,6 +81,11 @@ record RunFolder(Path dir) {
         return dir.resolve("curve.png");
     }
 
+    /** One task's curve in a multitask run: {@code curves/DOMAIN_TASK.png}. */
+    Path taskCurve(String taskId) {
+        return dir.resolve("curves").resolve(taskId.replace('/', '_') + ".png");
+    }
+
     Path config() {
         return dir.resolve("config.yaml");
     }

@@ -241,6 +241,8 @@ class TrainCommandTest {
                 .containsExactlyInAnyOrder("metaworld/reach 100", "metaworld/reach 100", "classic/pendulum 200");
         assertThat(Files.readString(run.resolve("config.yaml"))).contains("envs: 2")
                 .contains("classic/pendulum,metaworld/reach");
+        assertThat(run.resolve("curves")).isDirectoryContaining("glob:**/classic_pendulum.png")
+                .isDirectoryContaining("glob:**/metaworld_reach.png");
         assertThat(run.resolve("checkpoint").resolve(RunFolder.STATE)).exists();
     }
 }
