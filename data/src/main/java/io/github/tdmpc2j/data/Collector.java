@@ -44,14 +44,8 @@ public final class Collector {
     public Collector(EnvRegistry registry, List<String> taskIds, String policyName) {
         this.registry = registry;
         this.specs = taskIds.stream().map(registry::resolve).toList();
-        List<DatasetTask> tasks = new ArrayList<>();
-        for (int i = 0; i < specs.size(); i++) {
-            TaskSpec s = specs.get(i);
-            tasks.add(new DatasetTask(i, s.id(), s.observationSize(), s.actionSize(), s.maxEpisodeSteps(),
-                    s.actionRepeat()));
-        }
-        this.index = DatasetIndex.of(tasks, policyName);
         this.space = TaskSpace.of(specs);
+        this.index = DatasetIndex.of(space, policyName);
     }
 
     /** What an agent acting in this dataset's unified space is made for. */

@@ -7,6 +7,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import io.github.tdmpc2j.spi.TaskSpace;
+import io.github.tdmpc2j.spi.TaskSpec;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -21,15 +24,18 @@ public record DatasetIndex(String format, int version, int observationSize, int 
         List<float[]> actionMasks, String policy) {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
-    public static DatasetIndex of(List<DatasetTask> tasks, String policy) {
-        int obs = tasks.stream().mapToInt(DatasetTask::observationSize).max().orElse(0);
-        int act = tasks.stream().mapToInt(DatasetTask::actionSize).max().orElse(0);
-        List<float[]> masks = tasks.stream().map(t -> {
-            float[] m = new float[act];
-            java.util.Arrays.fill(m, 0, t.actionSize(), 1f);
-            return m;
-        }).toList();
-        return new DatasetIndex(DatasetLayout.FORMAT, DatasetLayout.VERSION, obs, act, tasks, masks, policy);
+    /** The index of a dataset of the tasks of {@code space}, in its order, with its sizes and action masks. */
+    public static DatasetIndex of(TaskSpace space, String policy) {
+        List<DatasetTask> tasks = new ArrayList<>();
+        List<float[]> masks = new ArrayList<>();
+        for (int i = 0; i < space.taskCount(); i++) {
+            TaskSpec s = space.spec(i);
+            tasks.add(new DatasetTask(i, s.id(), s.observationSize(), s.actionSize(), s.maxEpisodeSteps(),
+                    s.actionRepeat()));
+            masks.add(space.actionMask(i));
+        }
+        return new DatasetIndex(DatasetLayout.FORMAT, DatasetLayout.VERSION, space.observationSize(),
+                space.actionSize(), tasks, masks, policy);
     }
 
     public List<String> taskIds() {
