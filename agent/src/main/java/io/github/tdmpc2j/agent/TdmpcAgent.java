@@ -146,6 +146,10 @@ public final class TdmpcAgent implements Agent, OfflineLearner {
         return store;
     }
 
+    WorldModel model() {
+        return model;
+    }
+
     /**
      * Starts an episode in a row: its next act plans without a warm start. The seed is not used: the agent's
      * draws come from its own generators (seeded by the context), as the reference's do. A training row whose
@@ -474,7 +478,11 @@ public final class TdmpcAgent implements Agent, OfflineLearner {
     @Override
     public Map<String, Double> update() {
         checkOpen();
-        ReplayBuffer.Batch b = buffer.sample(cfg.batchSize(), cfg.horizon(), rng);
+        return update(buffer.sample(cfg.batchSize(), cfg.horizon(), rng));
+    }
+
+    /** One update on the given batch (of {@code batch_size} sub-trajectories of {@code horizon} steps). */
+    Map<String, Double> update(ReplayBuffer.Batch b) {
         // one copy to the device for the whole batch
         float[] packed = new float[b.obs().length + b.action().length + b.reward().length + b.terminated().length];
         int at = 0;

@@ -40,6 +40,7 @@ public final class WorldModel {
     private final Mlp targetQs;
     private final NDArray taskEmb;
     private final TwoHot twoHot;
+    private Draws draws = Draws.ENGINE;
 
     public WorldModel(TdmpcConfig cfg, ParamStore store, int obsDim, int actionDim, int numTasks, boolean episodic,
             long seed) {
@@ -93,6 +94,15 @@ public final class WorldModel {
             n += Mlp.parameterCount(z + t, mlp2, 1, false);
         }
         return n + (numTasks > 1 ? (long) numTasks * cfg.taskDim() : 0);
+    }
+
+    /** Where the model's and the planner's random draws come from ({@link Draws#ENGINE} unless a test sets it). */
+    Draws draws() {
+        return draws;
+    }
+
+    void useDraws(Draws draws) {
+        this.draws = java.util.Objects.requireNonNull(draws, "draws");
     }
 
     public TwoHot twoHot() {
@@ -167,7 +177,7 @@ public final class WorldModel {
         NDArray mu = gaussian[0];
         NDArray logStd = gaussian[1];
         if (eps == null) {
-            eps = z.getManager().randomNormal(mu.getShape());
+            eps = draws.normal(z.getManager(), mu.getShape());
         }
         NDArray logProbTerms = Scalars.sub(Scalars.mul(eps.square(), -0.5f).sub(logStd), 0.9189385332046727f);
         if (mask != null) {
@@ -206,8 +216,8 @@ public final class WorldModel {
     /** Two distinct Q heads drawn uniformly, as a [2] index on the device (no host round trip). */
     private NDArray twoHeads(NDManager m, ai.djl.Device device) {
         int n = cfg.numQ();
-        NDArray first = m.randomInteger(0, n, new Shape(1), DataType.INT64);
-        NDArray second = first.add(m.randomInteger(1, n, new Shape(1), DataType.INT64))
+        NDArray first = draws.integer(m, 0, n, new Shape(1));
+        NDArray second = first.add(draws.integer(m, 1, n, new Shape(1)))
                 .mod(Scalars.of(device, DataType.INT64, n));
         return first.concat(second, 0);
     }
