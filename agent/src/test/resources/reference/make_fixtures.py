@@ -4,6 +4,9 @@ Run with a PyTorch that has tensordict 0.13.0 importable, with --reference point
 the reference at the commit named in README.md (patched for CPU as README.md says). Writes, into --out:
   st-1M.pt / st-1M-outputs.safetensors   single task, the reference's current layout (agent.save)
   mt-1M.pt / mt-1M-outputs.safetensors   three tasks, the older Q-ensemble layout of the released files
+  st-1M-plan-update.safetensors / mt-1M-plan-update.safetensors
+                                         three planning calls and one update from each .pt file, with every random
+                                         draw the reference makes recorded in order (see planner_update below)
 """
 import argparse
 import json
@@ -14,6 +17,8 @@ import types
 ap = argparse.ArgumentParser()
 ap.add_argument("--reference", required=True, help="the reference's tdmpc2/ folder (patched for CPU)")
 ap.add_argument("--out", required=True)
+ap.add_argument("--planner-update-only", action="store_true",
+                help="write only the planner and update fixtures, from the .pt files already in --out")
 args = ap.parse_args()
 sys.path.insert(0, args.reference)
 
@@ -211,6 +216,164 @@ def make(name, tasks, obs_dims, action_dims, lengths, old_layout, seed):
     print(name, "written;", sum(p.numel() for p in fresh.model.parameters() if p.requires_grad), "parameters")
 
 
-make("st-1M", ["walker-walk"], [24], [6], [500], old_layout=False, seed=1)
-make("mt-1M", ["cartpole-balance", "reacher-easy", "cheetah-run"], [5, 6, 17], [1, 2, 6], [500, 500, 500],
-     old_layout=True, seed=2)
+# Planner and update fixtures: small planning settings so that the files stay small; the update's batch rows.
+# Dropout is off (p = 0): the reference draws its Q heads' dropout masks inside torch.vmap, where they cannot be
+# recorded; the update's other draws are.
+PLAN = dict(num_samples=32, num_elites=8, num_pi_trajs=4, horizon=3, iterations=2)
+ROWS = 16
+PLAN_TASK = 1  # the multitask planning calls plan for reacher-easy: 2 of the 6 action dims are used
+KEPT = ["_encoder.state.0.weight", "_encoder.state.0.bias", "_dynamics.0.bias", "_dynamics.0.ln.weight",
+        "_reward.2.weight", "_reward.2.bias", "_pi.2.weight", "_pi.2.bias", "_pi.0.ln.bias", "_Qs.params.0.ln.weight",
+        "_Qs.params.2.bias", "_target_Qs_params.2.bias", "_task_emb.weight"]  # parameters recorded after the update
+
+
+class Draws:
+    """Every random draw the reference makes while active, in order: torch.randn and randn_like (the planner's
+    samples and exploration noise, the policy's eps), torch.randperm (the two random Q heads), Tensor.exponential_
+    (the Gumbel draw of the final sample). Given a recording, it replays it instead (each draw checked for kind and
+    shape), which shows that the recording holds every draw: a replay under another seed gives the same numbers."""
+    KINDS = ("randn", "randn_like", "randperm")
+
+    def __init__(self, replay=None):
+        self.log = []
+        self.replay = None if replay is None else list(replay)
+
+    def _next(self, kind, out):
+        if self.replay is not None:
+            rkind, r = self.replay.pop(0)
+            assert rkind == kind and r.shape == out.shape, f"replay expected {rkind} {tuple(r.shape)}, got {kind}"
+            out = r.clone().to(out.dtype)
+        self.log.append((kind, out.detach().clone()))
+        return out
+
+    def __enter__(self):
+        self.saved = {k: getattr(torch, k) for k in self.KINDS}
+        self.saved_exp = torch.Tensor.exponential_
+        for k in self.KINDS:
+            setattr(torch, k, lambda *a, _k=k, **kw: self._next(_k, self.saved[_k](*a, **kw)))
+
+        def exponential_(t, *a, **kw):
+            self.saved_exp(t, *a, **kw)
+            with torch.no_grad():
+                t.copy_(self._next("exponential", t))
+            return t
+        torch.Tensor.exponential_ = exponential_
+        return self
+
+    def __exit__(self, *exc):
+        for k, f in self.saved.items():
+            setattr(torch, k, f)
+        torch.Tensor.exponential_ = self.saved_exp
+        assert exc[0] is not None or not self.replay, "replay left draws unused"
+
+
+def with_our_entropy(agent, cfg):
+    """The policy's scaled entropy as this project computes it: -(log-prob after the tanh correction) x used dims,
+    masked dims left out (the reference's cancels the correction, its issue #76, and counts each masked dim with
+    -log(sqrt(2 pi)) - log(1 + 1e-6)). Everything else is the reference's."""
+    pi = agent.model.pi
+
+    def ours(z, task):
+        action, info = pi(z, task)
+        if cfg.multitask:
+            dims = agent.model._action_masks.sum(-1)[task].unsqueeze(-1)
+            unused = cfg.action_dim - dims
+            info["entropy"] = info["entropy"] - unused * (0.9189385175704956 + torch.log(torch.tensor(1 + 1e-6)))
+        else:
+            dims = cfg.action_dim
+        info["scaled_entropy"] = info["entropy"] * dims
+        return action, info
+    agent.model.pi = ours
+
+
+def planner_update(name, tasks, obs_dims, action_dims, lengths, old_layout, seed):
+    cfg = make_cfg(tasks, obs_dims, action_dims, lengths)
+    cfg.obs_shapes_per_task = obs_dims
+    cfg.__dict__.update(PLAN, batch_size=ROWS, dropout=0.0)
+    path = f"{args.out}/{name}.pt"
+
+    def fresh(rng_seed):
+        agent = TDMPC2(cfg)
+        if old_layout:
+            load_old_layout(agent, path)
+        else:
+            agent.load(path)
+        torch.manual_seed(rng_seed)
+        return agent
+
+    g = torch.Generator().manual_seed(seed + 3)
+    o, a_dim, h = cfg.obs_shape["state"][0], cfg.action_dim, cfg.horizon
+    task = PLAN_TASK if cfg.multitask else None
+    obs = torch.randn(3, o, generator=g)
+    if cfg.multitask:
+        obs[:, obs_dims[task]:] = 0
+    out, meta = {"plan.obs": obs}, {}
+    calls = [(True, False), (False, False), (False, True)]  # (t0, eval_mode): a first step, a warm start, eval
+    recorded = []
+    for rng_seed in (seed + 4, seed + 5):  # the second run replays the first's draws under another seed
+        agent = fresh(rng_seed)
+        for i, (t0, eval_mode) in enumerate(calls):
+            with Draws(None if rng_seed == seed + 4 else recorded[i]) as d:
+                action = agent.act(obs[i], t0=t0, eval_mode=eval_mode, task=task)
+            if rng_seed == seed + 4:
+                recorded.append(d.log)
+                out[f"plan{i}.action"] = action
+                out[f"plan{i}.mean"] = agent._prev_mean.clone()
+                meta[f"plan{i}"] = json.dumps({"t0": t0, "eval_mode": eval_mode,
+                                               "draws": [k for k, _ in d.log]})
+                for j, (kind, t) in enumerate(d.log):
+                    out[f"plan{i}.draw{j:02d}.{kind}"] = t
+            else:
+                assert torch.equal(action, out[f"plan{i}.action"]), "planning used a draw that was not recorded"
+
+    # one update on a fixed batch: observations [H+1, N, O], actions [H, N, A], rewards and terminations [H, N, 1]
+    u_obs = torch.randn(h + 1, ROWS, o, generator=g)
+    u_action = torch.rand(h, ROWS, a_dim, generator=g) * 2 - 1
+    u_reward = torch.randn(h, ROWS, 1, generator=g) * 2
+    u_term = torch.zeros(h, ROWS, 1)
+    u_task = torch.arange(ROWS) % len(tasks) if cfg.multitask else None
+    if cfg.multitask:
+        for r in range(ROWS):
+            u_obs[:, r, obs_dims[u_task[r]]:] = 0
+        u_action = u_action * torch.tensor([[1.0] * d + [0.0] * (a_dim - d) for d in action_dims])[u_task]
+    out.update({"update.obs": u_obs, "update.action": u_action, "update.reward": u_reward,
+                "update.terminated": u_term})
+    if cfg.multitask:
+        out["update.task"] = u_task.float()
+    kwargs = {"task": u_task} if cfg.multitask else {}
+    log = None
+    for prefix, rng_seed in (("update", seed + 6), ("update_ours_entropy", seed + 6), (None, seed + 7)):
+        agent = fresh(rng_seed)
+        if prefix == "update_ours_entropy":
+            with_our_entropy(agent, cfg)
+        with Draws(log if prefix is None else None) as d:
+            info = agent._update(u_obs, u_action, u_reward, u_term, **kwargs)
+        state = agent.model.state_dict()
+        if prefix is None:  # the replay under another seed: the same numbers
+            assert all(torch.equal(info[k].reshape(1), out["update." + k]) for k in info), "the update drew unrecorded"
+            continue
+        if log is None:
+            log = d.log
+            meta["update"] = json.dumps({"draws": [k for k, _ in log]})
+            for j, (kind, t) in enumerate(log):
+                out[f"update.draw{j:02d}.{kind}"] = t
+        else:
+            assert all(torch.equal(a[1], b[1]) for a, b in zip(log, d.log)), "the same seed, other draws"
+        for k, v in info.items():
+            out[f"{prefix}.{k}"] = v.reshape(1)
+        for k in KEPT:
+            if k in state:
+                out[f"{prefix}.param.{k}"] = state[k]
+    meta.update({"settings": json.dumps(dict(PLAN, batch_size=ROWS, dropout=0.0)),
+                 "plan_task": str(task), "torch": torch.__version__})
+    write_safetensors(f"{args.out}/{name}-plan-update.safetensors", out, meta)
+    print(name, "planner and update fixtures written")
+
+
+ST = ("st-1M", ["walker-walk"], [24], [6], [500])
+MT = ("mt-1M", ["cartpole-balance", "reacher-easy", "cheetah-run"], [5, 6, 17], [1, 2, 6], [500, 500, 500])
+if not args.planner_update_only:
+    make(*ST, old_layout=False, seed=1)
+    make(*MT, old_layout=True, seed=2)
+planner_update(*ST, old_layout=False, seed=1)
+planner_update(*MT, old_layout=True, seed=2)

@@ -92,7 +92,7 @@ final class Planner {
         NDArray score = null;
         int iterations = cfg.planIterations(actionDim);
         for (int i = 0; i < iterations; i++) {
-            NDArray noise = m.randomNormal(new Shape(b, samples - piTrajs, horizon, actionDim));
+            NDArray noise = model.draws().normal(m, new Shape(b, samples - piTrajs, horizon, actionDim));
             NDArray sampled = Scalars.clip(noise.mul(std.expandDims(1)).add(mean.expandDims(1)), -1f, 1f);
             NDArray actions = piActions == null ? sampled : piActions.concat(sampled, 1);
             if (sampleMask != null) {
@@ -113,10 +113,11 @@ final class Planner {
             }
         }
         // per row, one elite trajectory drawn by its score (Gumbel-max), its first action, plus exploration noise
-        NDArray gumbel = m.randomUniform(0f, 1f, score.getShape()).log().neg().log().neg();
+        NDArray gumbel = model.draws().uniform(m, score.getShape()).log().neg().log().neg();
         NDArray chosen = score.log().add(gumbel).argMax(1).reshape(b, 1);
         NDArray first = rows(eliteActions, chosen, elites).get(":, 0");
-        NDArray noise = m.randomNormal(new Shape(b, actionDim)).mul(std.get(":, 0")).mul(explore.reshape(b, 1));
+        NDArray noise = model.draws().normal(m, new Shape(b, actionDim)).mul(std.get(":, 0"))
+                .mul(explore.reshape(b, 1));
         return new Plan(Scalars.clip(first.add(noise), -1f, 1f), mean);
     }
 

@@ -146,6 +146,10 @@ public final class TdmpcAgent implements Agent, OfflineLearner {
         return store;
     }
 
+    WorldModel model() {
+        return model;
+    }
+
     /**
      * Starts an episode in a row: its next act plans without a warm start. The seed is not used: the agent's
      * draws come from its own generators (seeded by the context), as the reference's do. A training row whose
@@ -474,7 +478,11 @@ public final class TdmpcAgent implements Agent, OfflineLearner {
     @Override
     public Map<String, Double> update() {
         checkOpen();
-        ReplayBuffer.Batch b = buffer.sample(cfg.batchSize(), cfg.horizon(), rng);
+        return update(buffer.sample(cfg.batchSize(), cfg.horizon(), rng));
+    }
+
+    /** One update on the given batch (of {@code batch_size} sub-trajectories of {@code horizon} steps). */
+    Map<String, Double> update(ReplayBuffer.Batch b) {
         // one copy to the device for the whole batch
         float[] packed = new float[b.obs().length + b.action().length + b.reward().length + b.terminated().length];
         int at = 0;
@@ -521,11 +529,13 @@ public final class TdmpcAgent implements Agent, OfflineLearner {
         NDArray reward = batch.get(actEnd + ":" + rewEnd).reshape(h, n, 1);
         NDArray terminated = batch.get(rewEnd + ":").reshape(h, n, 1);
         NDArray emb = null;
+        NDArray taskIndex = null;
         NDArray mask = null;
         NDArray dims = null;
         NDArray discount;
         if (multitask) {
-            emb = model.taskEmbedding(m, tasks);
+            taskIndex = m.create(tasks);
+            emb = model.taskEmbedding(taskIndex).stopGradient();
             float[] maskData = new float[n * actionDim];
             float[] dimData = new float[n];
             float[] discountData = new float[n];
@@ -567,11 +577,14 @@ public final class TdmpcAgent implements Agent, OfflineLearner {
         Map<String, NDArray> metrics = new LinkedHashMap<>();
         NDList zs = new NDList();
         try (GradientCollector gc = engine.newGradientCollector()) {
-            NDArray z = model.encode(obs.get(0), emb, true);
+            // looked up again here, where gradients are recorded: outside the collector they are not (on the
+            // thread that loaded the engine), and the task embeddings would not learn (reference parity found it)
+            NDArray learnEmb = taskIndex == null ? null : model.taskEmbedding(taskIndex);
+            NDArray z = model.encode(obs.get(0), learnEmb, true);
             zs.add(z);
             NDArray consistency = null;
             for (int t = 0; t < h; t++) {
-                z = model.next(z, action.get(t), emb, true);
+                z = model.next(z, action.get(t), learnEmb, true);
                 NDArray mse = Scalars.mul(z.sub(nextZ.get(t)).square().mean(), rho[t]);
                 consistency = consistency == null ? mse : consistency.add(mse);
                 zs.add(z);
@@ -579,14 +592,16 @@ public final class TdmpcAgent implements Agent, OfflineLearner {
             consistency = Scalars.div(consistency, h);
             NDArray rolled = NDArrays.stack(new NDList(zs.subNDList(0, h)));
             NDArray rewardLoss = Scalars.div(Scalars.div(model.twoHot().crossEntropy(
-                    model.reward(rolled, action, emb, true), reward).sum(new int[] {1, 2}), n).mul(rhoH).sum(), h);
-            NDArray qLogits = model.qAll(rolled, action, emb, true);
+                    model.reward(rolled, action, learnEmb, true), reward).sum(new int[] {1, 2}), n).mul(rhoH).sum(),
+                    h);
+            NDArray qLogits = model.qAll(rolled, action, learnEmb, true);
             NDArray valueLoss = Scalars.div(Scalars.div(model.twoHot().crossEntropy(qLogits,
                     tdTarget.expandDims(0)).sum(new int[] {2, 3}), n).mul(rhoH).sum(), (float) h * cfg.numQ());
             NDArray total = Scalars.mul(consistency, cfg.consistencyCoef())
                     .add(Scalars.mul(rewardLoss, cfg.rewardCoef())).add(Scalars.mul(valueLoss, cfg.valueCoef()));
             if (model.episodic()) {
-                NDArray logits = model.terminationLogits(NDArrays.stack(new NDList(zs.subNDList(1))), emb, true);
+                NDArray logits = model.terminationLogits(NDArrays.stack(new NDList(zs.subNDList(1))), learnEmb,
+                        true);
                 NDArray bce = Scalars.maximum(logits, 0f).sub(logits.mul(terminated))
                         .add(Scalars.add(logits.abs().neg().exp(), 1f).log()).mean();
                 total = total.add(Scalars.mul(bce, cfg.terminationCoef()));
@@ -602,7 +617,9 @@ public final class TdmpcAgent implements Agent, OfflineLearner {
 
         NDArray latents = NDArrays.stack(zs).stopGradient();
         try (GradientCollector gc = engine.newGradientCollector()) {
-            NDArray piEmb = emb == null ? null : emb.stopGradient();
+            // the embeddings after the model's step (and renormalised again), detached: the reference's policy
+            // loss reads them after the step too, but lets their gradient leak into the next model step
+            NDArray piEmb = taskIndex == null ? null : model.taskEmbedding(taskIndex).stopGradient();
             WorldModel.PolicySample s = model.pi(latents, piEmb, mask, dims, true);
             NDArray q = model.q(latents, s.action(), piEmb, true, false, true, true);
             scale.update(q.get(0));

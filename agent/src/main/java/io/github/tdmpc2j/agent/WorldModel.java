@@ -1,6 +1,7 @@
 package io.github.tdmpc2j.agent;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
@@ -8,6 +9,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import io.github.tdmpc2j.agent.nn.Activation;
 import io.github.tdmpc2j.agent.nn.Mlp;
+import io.github.tdmpc2j.agent.nn.NoGrad;
 import io.github.tdmpc2j.agent.nn.ParamStore;
 import io.github.tdmpc2j.agent.nn.Scalars;
 import java.util.List;
@@ -40,6 +42,7 @@ public final class WorldModel {
     private final Mlp targetQs;
     private final NDArray taskEmb;
     private final TwoHot twoHot;
+    private Draws draws = Draws.ENGINE;
 
     public WorldModel(TdmpcConfig cfg, ParamStore store, int obsDim, int actionDim, int numTasks, boolean episodic,
             long seed) {
@@ -95,6 +98,15 @@ public final class WorldModel {
         return n + (numTasks > 1 ? (long) numTasks * cfg.taskDim() : 0);
     }
 
+    /** Where the model's and the planner's random draws come from ({@link Draws#ENGINE} unless a test sets it). */
+    Draws draws() {
+        return draws;
+    }
+
+    void useDraws(Draws draws) {
+        this.draws = java.util.Objects.requireNonNull(draws, "draws");
+    }
+
     public TwoHot twoHot() {
         return twoHot;
     }
@@ -120,10 +132,28 @@ public final class WorldModel {
         if (taskEmb == null) {
             return null;
         }
-        NDArray rows = taskEmb.get(new NDIndex("{}", tasks));
-        // nn.Embedding(max_norm=1): rows longer than 1 are scaled back onto the unit sphere
-        NDArray norm = rows.stopGradient().norm(new int[] {-1}, true);
-        return rows.div(Scalars.maximum(Scalars.add(norm, 1e-7f), 1f));
+        renormLookedUp(tasks);
+        return taskEmb.get(new NDIndex("{}", tasks));
+    }
+
+    /**
+     * nn.Embedding(max_norm=1) as PyTorch does it: every looked-up row longer than 1 is scaled in place by
+     * 1 / (norm + 1e-7) before it is read, so the gradient reaches the weight unscaled and the optimiser steps
+     * from the rescaled row (a scaled copy instead, as this project had it, changes both: reference parity found
+     * it, the task embeddings off by up to 0.59 after one update). Idempotent, and on the device without a host
+     * round trip.
+     */
+    private void renormLookedUp(NDArray tasks) {
+        try (NoGrad off = new NoGrad()) {
+            int t = (int) taskEmb.getShape().get(0);
+            NDArray index = tasks.toType(DataType.INT64, false).reshape(-1, 1);
+            NDArray used = index.eq(index.getManager().arange(0, t, 1, DataType.INT64).reshape(1, t))
+                    .toType(DataType.FLOAT32, false).max(new int[] {0}).reshape(t, 1);
+            NDArray norm = taskEmb.norm(new int[] {-1}, true);
+            NDArray scale = Scalars.scalar(norm, 1f).div(Scalars.add(norm, 1e-7f));
+            NDArray longer = norm.gt(Scalars.scalar(norm, 1f)).logicalAnd(used.gt(Scalars.scalar(used, 0f)));
+            taskEmb.muli(NDArrays.where(longer, scale, scale.onesLike()));
+        }
     }
 
     public NDArray encode(NDArray obs, NDArray emb, boolean train) {
@@ -167,7 +197,7 @@ public final class WorldModel {
         NDArray mu = gaussian[0];
         NDArray logStd = gaussian[1];
         if (eps == null) {
-            eps = z.getManager().randomNormal(mu.getShape());
+            eps = draws.normal(z.getManager(), mu.getShape());
         }
         NDArray logProbTerms = Scalars.sub(Scalars.mul(eps.square(), -0.5f).sub(logStd), 0.9189385332046727f);
         if (mask != null) {
@@ -206,8 +236,8 @@ public final class WorldModel {
     /** Two distinct Q heads drawn uniformly, as a [2] index on the device (no host round trip). */
     private NDArray twoHeads(NDManager m, ai.djl.Device device) {
         int n = cfg.numQ();
-        NDArray first = m.randomInteger(0, n, new Shape(1), DataType.INT64);
-        NDArray second = first.add(m.randomInteger(1, n, new Shape(1), DataType.INT64))
+        NDArray first = draws.integer(m, 0, n, new Shape(1));
+        NDArray second = first.add(draws.integer(m, 1, n, new Shape(1)))
                 .mod(Scalars.of(device, DataType.INT64, n));
         return first.concat(second, 0);
     }

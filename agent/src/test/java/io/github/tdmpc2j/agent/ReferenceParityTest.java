@@ -154,11 +154,11 @@ class ReferenceParityTest {
         errors.forEach((k, v) -> assertThat(v[1]).as(fixture + " " + k + "\n" + report).isLessThanOrEqualTo(TOLERANCE));
     }
 
-    private static NDArray array(NDManager m, SafeTensors.Tensor t) {
+    static NDArray array(NDManager m, SafeTensors.Tensor t) {
         return m.create(t.data(), new Shape(t.shape()));
     }
 
-    private static void compare(Map<String, double[]> errors, String name, NDArray ours, Map<String,
+    static void compare(Map<String, double[]> errors, String name, NDArray ours, Map<String,
             SafeTensors.Tensor> expected) {
         SafeTensors.Tensor ref = expected.get(name);
         assertThat(ref).as("reference output " + name).isNotNull();
