@@ -27,8 +27,8 @@ import java.util.Map;
  * step, and the same checks of the actions.
  *
  * <p>Request layout: count and repeat (i32 each), then per env: handle (i32), kind (u8: 0 step, 1 reset), seed
- * (i64), action (float32 x the env's action size; ignored on reset). The reply holds per env: observation, reward (f64),
- * terminated, truncated (u8 each), info.
+ * (i64), action (float32 x the env's action size; ignored on reset). The reply holds per env: observation,
+ * reward (f64), terminated, truncated (u8 each), info.
  */
 public final class RemoteVectorEnv implements VectorEnv {
     private static final byte STEP = 0;
