@@ -105,8 +105,8 @@ public final class CompositeVectorEnv implements VectorEnv {
     public VectorStepResult step(float[][] actions) {
         int n = numEnvs();
         if (actions == null || actions.length != n) {
-            throw new InvalidActionException("a vector env of " + n + " envs needs " + n
-                    + " actions (null for a row to leave as it is), got " + (actions == null ? "null" : actions.length));
+            throw new InvalidActionException("a vector env of " + n + " envs needs " + n + " actions (null for a"
+                    + " row to leave as it is), got " + (actions == null ? "null" : actions.length));
         }
         float[][] obs = new float[n][];
         double[] rewards = new double[n];

@@ -137,7 +137,8 @@ class MetaWorldVectorTest {
                 "metaworld/reach");
         int n = ids.size();
         try (MultitaskEnv batched = MultitaskEnv.make(registry, space, ids, 7, 2);
-                MultitaskEnv reference = new MultitaskEnv(space, new ThreadedVectorEnv(oneByOne(ids, seeds(7, n)), 2))) {
+                MultitaskEnv reference = new MultitaskEnv(space,
+                        new ThreadedVectorEnv(oneByOne(ids, seeds(7, n)), 2))) {
             assertThat(batched.tasks()).containsExactly(reference.tasks());
             EpisodeSchedule.TaskSeeds taskSeeds = (t, e) -> 100L * t + e;
             assertThat(batched.reset(EpisodeSchedule.perTask(batched.tasks(), 2, taskSeeds, (t, e) -> false)))
@@ -158,7 +159,8 @@ class MetaWorldVectorTest {
                 VectorStepResult x = batched.step(actions);
                 boolean metaWorldRan = batched.episode(0) != null || batched.episode(2) != null
                         || batched.episode(4) != null; // a row with an episode after the step stepped or reset
-                assertThat(worker().calls() - calls).as("worker calls at step %d", steps).isEqualTo(metaWorldRan ? 1 : 0);
+                assertThat(worker().calls() - calls).as("worker calls at step %d", steps)
+                        .isEqualTo(metaWorldRan ? 1 : 0);
                 VectorStepResult y = reference.step(actions);
                 assertSameStep(batched, reference, x, y, steps);
                 for (int i = 0; i < n; i++) {
