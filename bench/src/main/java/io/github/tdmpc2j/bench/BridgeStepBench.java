@@ -5,12 +5,18 @@ import io.github.tdmpc2j.bridge.py4j.RemoteEnv;
 import io.github.tdmpc2j.bridge.py4j.RemoteVectorEnv;
 import io.github.tdmpc2j.bridge.py4j.VenvLayout;
 import io.github.tdmpc2j.bridge.py4j.WorkerConfig;
+import io.github.tdmpc2j.spi.Env;
 import io.github.tdmpc2j.spi.EnvOptions;
+import io.github.tdmpc2j.spi.EnvRegistry;
 import io.github.tdmpc2j.spi.SuccessMetric;
 import io.github.tdmpc2j.spi.TaskSpec;
+import io.github.tdmpc2j.spi.vector.SyncVectorEnv;
+import io.github.tdmpc2j.spi.vector.ThreadedVectorEnv;
+import io.github.tdmpc2j.spi.vector.VectorEnv;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -18,6 +24,11 @@ import java.util.Map;
  * What the Py4J bridge adds per env step: a trivial Python env (the bridge's testing counter env, obs 17, action 6)
  * stepped from Java one step per call, and 16 envs per {@code stepMany} call, against the same env stepped in a
  * Python loop ({@code bench/bridge_python_loop.py}) in the same venv, in the same run.
+ *
+ * <p>{@code BridgeStepBench rows [task=metaworld/reach] [rows=1,4,8] [seconds=5]}: agent steps per second of N
+ * rows of a bridge task with random actions, made as {@code MultitaskEnv.make} makes them
+ * ({@link EnvRegistry#makeVector}: one {@code stepMany} call per step for all rows) against the per-row path (one
+ * wrapped env per row, one call per row per step, the rows on min(N, cores) threads), in the same run.
  *
  * <p>Run from the repository root, with the gymnasium venv made ({@code scripts/setup.d/40-python-venvs.sh}):
  * <pre>
@@ -34,11 +45,16 @@ public final class BridgeStepBench {
     private static final int BATCHED_CALLS = 4_000;
     private static final int PYTHON_STEPS = 200_000;
     private static final int ROUNDS = 3;
+    private static final int ROW_ROUNDS = 2;
 
     private BridgeStepBench() {
     }
 
     public static void main(String[] args) throws Exception {
+        if (args.length > 0 && args[0].equals("rows")) {
+            rows(java.util.Arrays.copyOfRange(args, 1, args.length));
+            return;
+        }
         String domain = args.length > 0 ? args[0] : "gymnasium";
         WorkerConfig config = WorkerConfig.forDomain(domain, List.of("testing"));
         String task = "counter-" + OBS + "-" + ACT;
@@ -72,6 +88,69 @@ public final class BridgeStepBench {
         }
         double[] python = pythonLoop(VenvLayout.fromEnvironment().python(domain).toString());
         report(ping, single, batched, python[0], python[1]);
+    }
+
+    private static void rows(String[] args) {
+        Map<String, String> opts = new HashMap<>(Map.of("task", "metaworld/reach", "rows", "1,4,8", "seconds", "5"));
+        for (String a : args) {
+            opts.put(a.substring(0, a.indexOf('=')), a.substring(a.indexOf('=') + 1));
+        }
+        double seconds = Double.parseDouble(opts.get("seconds"));
+        int cores = Runtime.getRuntime().availableProcessors();
+        System.out.printf("task %s, %d cores, %.0f s per measurement, best of %d rounds%n", opts.get("task"), cores,
+                seconds, ROW_ROUNDS);
+        System.out.println("| rows | per-row path, agent steps/s | batched, agent steps/s | batched vs per-row |");
+        System.out.println("|---|---|---|---|");
+        try (EnvRegistry registry = EnvRegistry.discover()) {
+            for (String r : opts.get("rows").split(",")) {
+                int n = Integer.parseInt(r.trim());
+                int threads = Math.min(n, cores);
+                List<String> ids = java.util.Collections.nCopies(n, registry.resolve(opts.get("task")).id());
+                List<EnvOptions> seeds = new ArrayList<>();
+                for (int i = 0; i < n; i++) {
+                    seeds.add(EnvOptions.seeded(i));
+                }
+                double perRow = 0;
+                double batched = 0;
+                for (int round = 0; round < ROW_ROUNDS; round++) {
+                    List<Env> envs = new ArrayList<>();
+                    for (int i = 0; i < n; i++) {
+                        envs.add(registry.make(ids.get(i), seeds.get(i)));
+                    }
+                    perRow = Math.max(perRow, rate(threads > 1 && n > 1 ? new ThreadedVectorEnv(envs, threads)
+                            : new SyncVectorEnv(envs), seconds));
+                    batched = Math.max(batched, rate(registry.makeVector(ids, seeds, threads), seconds));
+                }
+                System.out.printf(java.util.Locale.ROOT, "| %d | %.0f | %.0f | %.2fx |%n", n, perRow, batched,
+                        batched / perRow);
+            }
+        }
+    }
+
+    /** Agent steps per second (all rows) of random actions over {@code seconds}, after a warm-up; closes the rows. */
+    private static double rate(VectorEnv rows, double seconds) {
+        try (rows) {
+            int n = rows.numEnvs();
+            rows.reset(0);
+            java.util.SplittableRandom rng = new java.util.SplittableRandom(1);
+            float[][] actions = new float[n][rows.spec(0).actionSize()];
+            long steps = 0;
+            long t0 = 0;
+            for (int t = 0; t0 == 0 || (System.nanoTime() - t0) / 1e9 < seconds; t++) {
+                if (t == 50) {
+                    t0 = System.nanoTime();
+                    steps = 0;
+                }
+                for (float[] a : actions) {
+                    for (int j = 0; j < a.length; j++) {
+                        a[j] = (float) rng.nextDouble(-1, 1);
+                    }
+                }
+                rows.step(actions);
+                steps += n;
+            }
+            return steps / ((System.nanoTime() - t0) / 1e9);
+        }
     }
 
     private static TaskSpec spec(io.github.tdmpc2j.bridge.py4j.RemoteSpaces s) {

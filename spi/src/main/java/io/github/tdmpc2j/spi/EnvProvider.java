@@ -45,6 +45,19 @@ public interface EnvProvider extends AutoCloseable {
     /** Makes the raw env of one of {@link #tasks()}. */
     Env create(TaskSpec task, EnvOptions options);
 
+    /**
+     * The envs of several rows as one batched vector env, or empty where this plug-in has no batched form (the
+     * default: the registry then makes one env per row). Row j runs {@code tasks.get(j)} made with
+     * {@code options.get(j)}, and gives step for step what {@link EnvRegistry#wrap}
+     * {@code (create(tasks.get(j), options.get(j)))} would give in a {@link io.github.tdmpc2j.spi.vector.VectorEnv}
+     * of its own: the same observations, rewards, flags and infos. The tasks are this plug-in's, available, in
+     * any mix. Called by {@link EnvRegistry#makeVector}.
+     */
+    default java.util.Optional<io.github.tdmpc2j.spi.vector.VectorEnv> createVector(List<TaskSpec> tasks,
+            List<EnvOptions> options) {
+        return java.util.Optional.empty();
+    }
+
     /** Frees whatever the plug-in holds across envs (worker processes, caches). */
     @Override
     default void close() {

@@ -1,5 +1,9 @@
 package io.github.tdmpc2j.spi;
 
+import io.github.tdmpc2j.spi.vector.CompositeVectorEnv;
+import io.github.tdmpc2j.spi.vector.SyncVectorEnv;
+import io.github.tdmpc2j.spi.vector.ThreadedVectorEnv;
+import io.github.tdmpc2j.spi.vector.VectorEnv;
 import io.github.tdmpc2j.spi.wrappers.ActionRepeat;
 import io.github.tdmpc2j.spi.wrappers.ClipAction;
 import io.github.tdmpc2j.spi.wrappers.EnvChecker;
@@ -322,6 +326,80 @@ public final class EnvRegistry implements AutoCloseable {
             raw.close();
             throw e;
         }
+    }
+
+    /**
+     * Makes the envs of several rows as one vector env: row i runs {@code rowIds.get(i)} made with
+     * {@code options.get(i)}, wrapped as {@link #make(String, EnvOptions)} wraps it. The rows of a plug-in with a
+     * batched form ({@link EnvProvider#createVector}: a Python worker stepping all its rows in one call) go to it;
+     * the other rows are made one by one and stepped on {@code threads} threads (in turn when 1 or less). When rows are
+     * made in more than one way, a {@link CompositeVectorEnv} steps the groups at once (in turn when
+     * {@code threads} is 1 or less), and each row runs exactly the episodes it would run alone.
+     */
+    public VectorEnv makeVector(List<String> rowIds, List<EnvOptions> options, int threads) {
+        if (rowIds.isEmpty() || rowIds.size() != options.size()) {
+            throw new IllegalArgumentException("need one env option per row and at least one row, got "
+                    + rowIds.size() + " rows and " + options.size() + " options");
+        }
+        List<TaskSpec> specs = new ArrayList<>();
+        Map<String, List<Integer>> rowsOfDomain = new LinkedHashMap<>();
+        for (int i = 0; i < rowIds.size(); i++) {
+            TaskSpec spec = resolve(rowIds.get(i));
+            requireOptions(options.get(i));
+            Availability availability = availability(spec);
+            if (!availability.ready()) {
+                throw new EnvUnavailableException(spec.id(), availability);
+            }
+            specs.add(spec);
+            rowsOfDomain.computeIfAbsent(spec.domain(), d -> new ArrayList<>()).add(i);
+        }
+        List<CompositeVectorEnv.Part> parts = new ArrayList<>();
+        List<Integer> oneByOne = new ArrayList<>();
+        List<Env> made = new ArrayList<>();
+        try {
+            for (Map.Entry<String, List<Integer>> domain : rowsOfDomain.entrySet()) {
+                List<Integer> rows = domain.getValue();
+                Optional<VectorEnv> batched = providers.get(domain.getKey()).createVector(
+                        rows.stream().map(specs::get).toList(), rows.stream().map(options::get).toList());
+                if (batched.isEmpty()) {
+                    oneByOne.addAll(rows);
+                    continue;
+                }
+                int[] map = rows.stream().mapToInt(Integer::intValue).toArray();
+                parts.add(new CompositeVectorEnv.Part(batched.get(), map));
+                if (batched.get().numEnvs() != rows.size()) {
+                    throw new PluginException("plug-in " + domain.getKey() + " made a batched env of "
+                            + batched.get().numEnvs() + " rows for " + rows.size() + " rows");
+                }
+            }
+            oneByOne.sort(null);
+            for (int i : oneByOne) {
+                made.add(make(specs.get(i).id(), options.get(i)));
+            }
+            if (!made.isEmpty()) {
+                VectorEnv local = threads > 1 && made.size() > 1 ? new ThreadedVectorEnv(made, threads)
+                        : new SyncVectorEnv(made);
+                made.clear();
+                parts.add(new CompositeVectorEnv.Part(local, oneByOne.stream().mapToInt(Integer::intValue).toArray()));
+            }
+        } catch (RuntimeException e) {
+            made.forEach(Env::close);
+            parts.forEach(p -> p.env().close());
+            throw e;
+        }
+        if (parts.size() == 1 && isIdentity(parts.get(0).rows())) {
+            return parts.get(0).env();
+        }
+        return new CompositeVectorEnv(parts, threads > 1);
+    }
+
+    private static boolean isIdentity(int[] rows) {
+        for (int i = 0; i < rows.length; i++) {
+            if (rows[i] != i) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The provider's env with no wrappers. */

@@ -1,8 +1,6 @@
 package io.github.tdmpc2j.spi;
 
 import io.github.tdmpc2j.spi.vector.EpisodeSchedule;
-import io.github.tdmpc2j.spi.vector.SyncVectorEnv;
-import io.github.tdmpc2j.spi.vector.ThreadedVectorEnv;
 import io.github.tdmpc2j.spi.vector.VectorEnv;
 import io.github.tdmpc2j.spi.vector.VectorStepResult;
 import java.util.ArrayList;
@@ -40,21 +38,21 @@ public final class MultitaskEnv implements VectorEnv {
     }
 
     /**
-     * Makes one env per entry of {@code rowIds} through the registry (row i seeded with {@code seed + i}) and puts
-     * them in {@code space}; {@code threads} above 1 steps the rows on that many threads.
+     * Makes the rows {@code rowIds} through {@link EnvRegistry#makeVector} (row i made with the seed
+     * {@code seed + i}) and puts them in {@code space}; {@code threads} above 1 steps the rows made one by one on
+     * that many threads, and the groups of rows made in different ways at once.
      */
     public static MultitaskEnv make(EnvRegistry registry, TaskSpace space, List<String> rowIds, long seed,
             int threads) {
-        List<Env> made = new ArrayList<>();
+        List<EnvOptions> options = new ArrayList<>();
+        for (int i = 0; i < rowIds.size(); i++) {
+            options.add(EnvOptions.seeded(seed + i));
+        }
+        VectorEnv rows = registry.makeVector(rowIds, options, threads);
         try {
-            for (int i = 0; i < rowIds.size(); i++) {
-                made.add(registry.make(rowIds.get(i), EnvOptions.seeded(seed + i)));
-            }
-            VectorEnv rows = threads > 1 && made.size() > 1 ? new ThreadedVectorEnv(made, threads)
-                    : new SyncVectorEnv(made);
             return new MultitaskEnv(space, rows);
         } catch (RuntimeException e) {
-            made.forEach(Env::close);
+            rows.close();
             throw e;
         }
     }

@@ -5,6 +5,10 @@ import java.util.Arrays;
 /**
  * Which episode each row of a {@link VectorEnv} runs: asked once when the vector env is reset and again each
  * time a row's episode ends. A row for which it returns null stays idle from then on.
+ *
+ * <p>The answer depends on (row, k) and on state kept per row only, never on the order in which rows ask: a
+ * {@link CompositeVectorEnv} asks for its parts' rows from their own threads (one call at a time), and each row
+ * must still get the episodes it gets in one vector env.
  */
 @FunctionalInterface
 public interface EpisodeSchedule {

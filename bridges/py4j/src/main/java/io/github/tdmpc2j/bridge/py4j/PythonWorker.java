@@ -45,6 +45,7 @@ public final class PythonWorker implements AutoCloseable {
     private String versions = "";
     private volatile String failure;
     private volatile boolean closed;
+    private final java.util.concurrent.atomic.AtomicLong calls = new java.util.concurrent.atomic.AtomicLong();
 
     private PythonWorker(WorkerConfig config, Process process, GatewayServer server, OutputLog output, String command) {
         this.config = config;
@@ -173,6 +174,7 @@ public final class PythonWorker implements AutoCloseable {
                     + (closed ? "" : output.tail()));
         }
         byte[] raw;
+        calls.incrementAndGet();
         try {
             raw = request.apply(endpoint);
         } catch (Py4JException e) {
@@ -232,6 +234,11 @@ public final class PythonWorker implements AutoCloseable {
     /** One empty round trip: the worker answers with its versions line. */
     public String ping() {
         return call("ping", WorkerEndpoint::ping).text();
+    }
+
+    /** How many calls were sent to the worker (each one Py4J round trip), answered or not. */
+    public long calls() {
+        return calls.get();
     }
 
     /** True while the worker runs and answers. */

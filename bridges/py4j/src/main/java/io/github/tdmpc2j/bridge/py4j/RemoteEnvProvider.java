@@ -5,8 +5,13 @@ import io.github.tdmpc2j.spi.EnvOptions;
 import io.github.tdmpc2j.spi.EnvProvider;
 import io.github.tdmpc2j.spi.PluginException;
 import io.github.tdmpc2j.spi.TaskSpec;
+import io.github.tdmpc2j.spi.vector.CompositeVectorEnv;
+import io.github.tdmpc2j.spi.vector.VectorEnv;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 
 /**
  * Base of the plug-ins whose envs live in a Python worker: availability from the venv's marker (no process is
@@ -51,21 +56,32 @@ public abstract class RemoteEnvProvider implements EnvProvider {
     }
 
     /**
-     * {@code n} envs of one task in this provider's worker, stepped together with one call per step and wrapped
-     * as {@code EnvRegistry.make} wraps one env (actions in [-1, 1], action repeat, time limit); env i is made
-     * with seed + i.
+     * The rows' envs in this provider's worker, stepped with one call per step for all rows that share an action
+     * repeat (one group, so one call, per action repeat) and wrapped as {@code EnvRegistry.make} wraps one env. Row j
+     * is made with {@code options.get(j)}; the envs are made in row order.
      */
-    public RemoteVectorEnv createVector(TaskSpec task, int n, EnvOptions options) {
-        List<RemoteEnv> envs = new ArrayList<>(n);
+    @Override
+    public Optional<VectorEnv> createVector(List<TaskSpec> tasks, List<EnvOptions> options) {
+        List<RemoteEnv> envs = new ArrayList<>(tasks.size());
+        Map<Integer, List<Integer>> rowsOfRepeat = new LinkedHashMap<>();
+        List<CompositeVectorEnv.Part> parts = new ArrayList<>();
         try {
-            for (int i = 0; i < n; i++) {
-                envs.add(create(task, new EnvOptions(options.seed() + i, options.render(), options.extras())));
+            for (int j = 0; j < tasks.size(); j++) {
+                envs.add(create(tasks.get(j), options.get(j)));
+                rowsOfRepeat.computeIfAbsent(tasks.get(j).actionRepeat(), r -> new ArrayList<>()).add(j);
+            }
+            if (rowsOfRepeat.size() == 1) {
+                return Optional.of(RemoteVectorEnv.wrapped(envs));
+            }
+            for (List<Integer> rows : rowsOfRepeat.values()) {
+                parts.add(new CompositeVectorEnv.Part(RemoteVectorEnv.wrapped(rows.stream().map(envs::get).toList()),
+                        rows.stream().mapToInt(Integer::intValue).toArray()));
             }
         } catch (RuntimeException e) {
             envs.forEach(RemoteEnv::close);
             throw e;
         }
-        return RemoteVectorEnv.wrapped(envs);
+        return Optional.of(new CompositeVectorEnv(parts, false)); // one worker answers one call at a time
     }
 
     /** The worker behind this provider's envs (started on demand). */

@@ -7,6 +7,8 @@ import io.github.tdmpc2j.spi.vector.Autoreset;
 import io.github.tdmpc2j.spi.vector.EpisodeSchedule;
 import io.github.tdmpc2j.spi.vector.VectorEnv;
 import io.github.tdmpc2j.spi.vector.VectorStepResult;
+import io.github.tdmpc2j.spi.wrappers.EnvChecker;
+import io.github.tdmpc2j.spi.wrappers.EpisodeStatistics;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
@@ -16,15 +18,17 @@ import java.util.Map;
 
 /**
  * N envs of one worker stepped by one call ({@code stepMany}) per step, with the spi's next-step autoreset and
- * episode schedule ({@link Autoreset}, shared with the local vector envs).
+ * episode schedule ({@link Autoreset}, shared with the local vector envs). The envs may run different tasks of
+ * any sizes; wrapped, they share one action repeat.
  *
  * <p>{@link #raw} steps the envs as they are. {@link #wrapped} does in one call what {@code EnvRegistry.wrap}
  * does per env: actions in [-1, 1] rescaled to the task's bounds and clipped, the task's action repeat (done in
- * Python, rewards summed), and its time limit in agent steps.
+ * Python, rewards summed), its time limit in agent steps, episode statistics in the info of an episode's last
+ * step, and the same checks of the actions.
  *
  * <p>Request layout: count and repeat (i32 each), then per env: handle (i32), kind (u8: 0 step, 1 reset), seed
- * (i64), action (float32 x action size; ignored on reset). The reply holds per env: observation, reward (f64),
- * terminated, truncated (u8 each), info.
+ * (i64), action (float32 x the env's action size; ignored on reset). The reply holds per env: observation,
+ * reward (f64), terminated, truncated (u8 each), info.
  */
 public final class RemoteVectorEnv implements VectorEnv {
     private static final byte STEP = 0;
@@ -33,10 +37,10 @@ public final class RemoteVectorEnv implements VectorEnv {
     private final List<RemoteEnv> envs;
     private final List<TaskSpec> specs;
     private final PythonWorker worker;
-    private final int actionSize;
     private final int repeat;
     private final boolean rescale;
     private final int[] elapsed;
+    private final EpisodeStatistics.Recorder[] statistics;
     private final Autoreset autoreset;
 
     private RemoteVectorEnv(List<RemoteEnv> envs, boolean wrap) {
@@ -50,11 +54,10 @@ public final class RemoteVectorEnv implements VectorEnv {
                 throw new IllegalArgumentException("all envs of a RemoteVectorEnv must live in one worker");
             }
             TaskSpec s = e.spec();
-            if (s.observationSize() != first.observationSize() || s.actionSize() != first.actionSize()
-                    || (wrap && (s.actionRepeat() != first.actionRepeat()
-                            || s.maxEpisodeSteps() != first.maxEpisodeSteps()))) {
-                throw new IllegalArgumentException("all envs of a vector env need the sizes (and, wrapped, the action"
-                        + " repeat and time limit) of " + first.id() + ", but " + s.id() + " differs");
+            if (wrap && s.actionRepeat() != first.actionRepeat()) {
+                throw new IllegalArgumentException("the wrapped envs of a vector env share one action repeat, but "
+                        + first.id() + " repeats " + first.actionRepeat() + " times and " + s.id() + " "
+                        + s.actionRepeat() + " times; put them in different vector envs");
             }
             if (wrap && !s.actionSpace().isBounded()) {
                 throw new IllegalArgumentException("cannot rescale the unbounded action space of " + s.id());
@@ -63,10 +66,13 @@ public final class RemoteVectorEnv implements VectorEnv {
         this.envs = List.copyOf(envs);
         this.specs = envs.stream().map(e -> wrap
                 ? e.spec().withActionSpace(Box.of(e.spec().actionSize(), -1f, 1f)) : e.spec()).toList();
-        this.actionSize = first.actionSize();
         this.repeat = wrap ? first.actionRepeat() : 1;
         this.rescale = wrap;
         this.elapsed = new int[envs.size()];
+        this.statistics = new EpisodeStatistics.Recorder[envs.size()];
+        for (int i = 0; i < statistics.length; i++) {
+            statistics[i] = new EpisodeStatistics.Recorder();
+        }
         this.autoreset = new Autoreset(envs.size());
     }
 
@@ -75,7 +81,10 @@ public final class RemoteVectorEnv implements VectorEnv {
         return new RemoteVectorEnv(envs, false);
     }
 
-    /** The envs as {@code EnvRegistry.make} would wrap them: [-1, 1] actions, action repeat, time limit. */
+    /**
+     * The envs as {@code EnvRegistry.make} would wrap them: [-1, 1] actions, action repeat, time limit, episode
+     * statistics. They must share one action repeat.
+     */
     public static RemoteVectorEnv wrapped(List<RemoteEnv> envs) {
         return new RemoteVectorEnv(envs, true);
     }
@@ -97,6 +106,7 @@ public final class RemoteVectorEnv implements VectorEnv {
         for (int i = 0; i < moves.length; i++) {
             moves[i] = first[i] == null ? Autoreset.Move.SKIP : Autoreset.Move.RESET;
             elapsed[i] = 0;
+            statistics[i].start();
         }
         return send(moves, null, "reset").observations();
     }
@@ -109,22 +119,28 @@ public final class RemoteVectorEnv implements VectorEnv {
         for (int i = 0; i < n; i++) {
             if (moves[i] == Autoreset.Move.RESET) {
                 elapsed[i] = 0;
+                statistics[i].start();
             } else if (moves[i] == Autoreset.Move.STEP) {
-                RemoteEnv.checkAction(specs.get(i), actions[i]);
+                EnvChecker.check(specs.get(i), actions[i]);
                 sent[i] = rescale ? toEnvBounds(envs.get(i).spec().actionSpace(), actions[i]) : actions[i];
             }
         }
         VectorStepResult r = send(moves, sent, "step");
+        List<Map<String, Object>> infos = new ArrayList<>(r.infos());
         for (int i = 0; i < n; i++) {
             if (moves[i] == Autoreset.Move.STEP) {
                 elapsed[i]++;
                 if (rescale && elapsed[i] >= specs.get(i).maxEpisodeSteps()) {
                     r.truncated()[i] = true;
                 }
+                if (rescale) {
+                    infos.set(i, statistics[i].record(new StepResult(r.observations()[i], r.rewards()[i],
+                            r.terminated()[i], r.truncated()[i], infos.get(i))).info());
+                }
                 autoreset.stepped(i, r.terminated()[i] || r.truncated()[i]);
             }
         }
-        return r;
+        return new VectorStepResult(r.observations(), r.rewards(), r.terminated(), r.truncated(), List.copyOf(infos));
     }
 
     @Override
@@ -165,7 +181,11 @@ public final class RemoteVectorEnv implements VectorEnv {
             }
             return new VectorStepResult(obs, rewards, terminated, truncated, List.copyOf(infos));
         }
-        ByteBuffer request = ByteBuffer.allocate(8 + count * (13 + 4 * actionSize)).order(ByteOrder.LITTLE_ENDIAN);
+        int size = 8;
+        for (int i = 0; i < n; i++) {
+            size += moves[i] == Autoreset.Move.SKIP ? 0 : 13 + 4 * envs.get(i).spec().actionSize();
+        }
+        ByteBuffer request = ByteBuffer.allocate(size).order(ByteOrder.LITTLE_ENDIAN);
         request.putInt(count);
         request.putInt(repeat);
         for (int i = 0; i < n; i++) {
@@ -181,7 +201,7 @@ public final class RemoteVectorEnv implements VectorEnv {
             if (!reset) {
                 request.asFloatBuffer().put(actions[i]);
             }
-            request.position(request.position() + 4 * actionSize);
+            request.position(request.position() + 4 * env.spec().actionSize());
         }
         String bytes = WorkerEndpoint.encode(request.array());
         Reply reply = worker.call(what + " " + count + " envs of " + envs.get(0).spec().id(), ep -> ep.stepMany(bytes));

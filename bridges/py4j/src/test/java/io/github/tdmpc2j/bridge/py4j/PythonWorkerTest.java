@@ -151,6 +151,29 @@ class PythonWorkerTest {
     }
 
     @Test
+    void vectorEnvStepsEnvsOfDifferentSizesInOneCall() {
+        List<RemoteEnv> envs = List.of(counter(worker, 2, 1, Map.of()), counter(worker, 4, 3, Map.of()),
+                counter(worker, 3, 2, Map.of()));
+        try (RemoteVectorEnv vector = RemoteVectorEnv.raw(envs)) {
+            float[][] first = vector.reset(10);
+            assertThat(first[0]).containsExactly(0f, 10f);
+            assertThat(first[1]).containsExactly(0f, 11f, 0f, 0f);
+            assertThat(first[2]).containsExactly(0f, 12f, 0f);
+            long calls = worker.calls();
+            VectorStepResult one = vector.step(new float[][] {{0.5f}, {1f, 2f, 3f}, {-1f, 0.25f}});
+            assertThat(worker.calls() - calls).isEqualTo(1);
+            assertThat(one.rewards()).containsExactly(0.5, 6.0, -0.75); // each env's reward: the sum of its action
+            VectorStepResult two = vector.step(new float[][] {{0.5f}, null, {-1f, 0.25f}}); // row 1 sits out
+            assertThat(two.observations()[1]).isNull();
+            assertThat(two.rewards()).containsExactly(0.5, 0.0, -0.75);
+            VectorStepResult three = vector.step(new float[][] {{0.5f}, {1f, 1f, 1f}, {1f, 1f}});
+            assertThat(three.observations()[0][0]).isEqualTo(3f);
+            assertThat(three.observations()[1]).containsExactly(2f, 11f, 0f, 0f);
+            assertThat(three.rewards()).containsExactly(0.5, 3.0, 2.0);
+        }
+    }
+
+    @Test
     void closedEnvIsAStateError() {
         RemoteEnv env = counter(worker, 1, 1, Map.of());
         env.close();

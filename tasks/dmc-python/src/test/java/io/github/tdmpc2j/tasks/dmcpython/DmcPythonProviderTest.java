@@ -128,7 +128,8 @@ class DmcPythonProviderTest {
         assumeVenv();
         TaskSpec cartpole = registry.resolve("dmc-python/cartpole-swingup");
         int n = 2;
-        try (VectorEnv batched = provider.createVector(cartpole, n, EnvOptions.seeded(4));
+        try (VectorEnv batched = registry.makeVector(List.of(cartpole.id(), cartpole.id()),
+                List.of(EnvOptions.seeded(4), EnvOptions.seeded(5)), 1);
                 VectorEnv reference = new SyncVectorEnv(List.of(
                         registry.make(cartpole.id(), EnvOptions.seeded(4)),
                         registry.make(cartpole.id(), EnvOptions.seeded(5))))) {

@@ -107,7 +107,12 @@ class GymnasiumProviderTest {
     void batchedVectorEnvMatchesRegistryWrappedEnvsSteppedOneByOne() {
         TaskSpec pendulum = registry.resolve("gymnasium/Pendulum-v1");
         int n = 4;
-        try (RemoteVectorEnv batched = provider.createVector(pendulum, n, EnvOptions.seeded(0))) {
+        List<EnvOptions> seeds = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            seeds.add(EnvOptions.seeded(i));
+        }
+        try (VectorEnv batched = registry.makeVector(java.util.Collections.nCopies(n, pendulum.id()), seeds, 1)) {
+            assertThat(batched).isInstanceOf(RemoteVectorEnv.class);
             List<Env> single = new ArrayList<>();
             for (int i = 0; i < n; i++) {
                 single.add(EnvRegistry.wrap(provider.create(pendulum, EnvOptions.seeded(i))));

@@ -1,0 +1,184 @@
+package io.github.tdmpc2j.spi.vector;
+
+import io.github.tdmpc2j.spi.InvalidActionException;
+import io.github.tdmpc2j.spi.TaskSpec;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+
+/**
+ * Several vector envs (parts) as one: each part runs some of the rows, any subset in any order, given by its row
+ * map; the rows keep their global order. Used where rows are made in different ways: the batched rows of a Python
+ * worker in one part, native rows on their threads in another. The parts step at once, each on its own thread
+ * (or in turn on the calling thread, when made so).
+ *
+ * <p>Each part runs the global {@link EpisodeSchedule} through its row map, so a row gets exactly the episodes
+ * it would get in one vector env. Parts ask it from their own threads, one at a time; a schedule must therefore
+ * answer from (row, k) and per-row state only, as {@link EpisodeSchedule#perTask} does, not from the order in
+ * which rows ask. A part's failure reaches the caller as it was thrown, after every part has finished its step.
+ */
+public final class CompositeVectorEnv implements VectorEnv {
+    /** A vector env and the global rows its rows are: its row j is global row {@code rows[j]}. */
+    public record Part(VectorEnv env, int[] rows) {
+        public Part {
+            rows = rows.clone();
+        }
+    }
+
+    private final List<Part> parts;
+    private final int[] partOf;
+    private final int[] localOf;
+    private final ExecutorService pool;
+    private final Object scheduleLock = new Object();
+
+    /**
+     * Takes ownership of the parts (closing this closes them; so does a failing constructor). Their row maps must
+     * cover rows 0 .. n-1 once each. {@code concurrent} steps the parts at once on threads of their own.
+     */
+    public CompositeVectorEnv(List<Part> parts, boolean concurrent) {
+        try {
+            if (parts.isEmpty()) {
+                throw new IllegalArgumentException("a composite vector env needs at least one part");
+            }
+            int n = parts.stream().mapToInt(p -> p.rows().length).sum();
+            int[] partOf = new int[n];
+            int[] localOf = new int[n];
+            Arrays.fill(partOf, -1);
+            for (int p = 0; p < parts.size(); p++) {
+                Part part = parts.get(p);
+                if (part.env().numEnvs() != part.rows().length) {
+                    throw new IllegalArgumentException("part " + p + " has " + part.env().numEnvs()
+                            + " rows but its row map names " + part.rows().length);
+                }
+                for (int j = 0; j < part.rows().length; j++) {
+                    int row = part.rows()[j];
+                    if (row < 0 || row >= n || partOf[row] != -1) {
+                        throw new IllegalArgumentException("the parts' row maps must name rows 0.." + (n - 1)
+                                + " once each, but part " + p + " names row " + row
+                                + (row >= 0 && row < n ? " again" : ""));
+                    }
+                    partOf[row] = p;
+                    localOf[row] = j;
+                }
+            }
+            this.parts = List.copyOf(parts);
+            this.partOf = partOf;
+            this.localOf = localOf;
+            this.pool = concurrent && parts.size() > 1 ? Concurrently.pool(parts.size(), "vector-part") : null;
+        } catch (RuntimeException e) {
+            closeAll(parts, e);
+            throw e;
+        }
+    }
+
+    @Override
+    public int numEnvs() {
+        return partOf.length;
+    }
+
+    @Override
+    public TaskSpec spec(int i) {
+        return parts.get(partOf[i]).env().spec(localOf[i]);
+    }
+
+    @Override
+    public float[][] reset(EpisodeSchedule schedule) {
+        float[][] obs = new float[numEnvs()][];
+        forEachPart(p -> {
+            Part part = parts.get(p);
+            int[] rows = part.rows();
+            float[][] own = part.env().reset((row, k) -> {
+                synchronized (scheduleLock) {
+                    return schedule.next(rows[row], k);
+                }
+            });
+            for (int j = 0; j < rows.length; j++) {
+                obs[rows[j]] = own[j];
+            }
+        });
+        return obs;
+    }
+
+    @Override
+    public VectorStepResult step(float[][] actions) {
+        int n = numEnvs();
+        if (actions == null || actions.length != n) {
+            throw new InvalidActionException("a vector env of " + n + " envs needs " + n + " actions (null for a"
+                    + " row to leave as it is), got " + (actions == null ? "null" : actions.length));
+        }
+        float[][] obs = new float[n][];
+        double[] rewards = new double[n];
+        boolean[] terminated = new boolean[n];
+        boolean[] truncated = new boolean[n];
+        @SuppressWarnings("unchecked")
+        Map<String, Object>[] infos = new Map[n];
+        forEachPart(p -> {
+            int[] rows = parts.get(p).rows();
+            float[][] own = new float[rows.length][];
+            for (int j = 0; j < rows.length; j++) {
+                own[j] = actions[rows[j]];
+            }
+            VectorStepResult r = parts.get(p).env().step(own);
+            for (int j = 0; j < rows.length; j++) {
+                obs[rows[j]] = r.observations()[j];
+                rewards[rows[j]] = r.rewards()[j];
+                terminated[rows[j]] = r.terminated()[j];
+                truncated[rows[j]] = r.truncated()[j];
+                infos[rows[j]] = r.infos().get(j);
+            }
+        });
+        return new VectorStepResult(obs, rewards, terminated, truncated, List.of(infos));
+    }
+
+    @Override
+    public EpisodeSchedule.Ticket episode(int i) {
+        return parts.get(partOf[i]).env().episode(localOf[i]);
+    }
+
+    /** The parts, in the order given. */
+    public List<Part> parts() {
+        return parts;
+    }
+
+    private void forEachPart(java.util.function.IntConsumer work) {
+        int[] all = java.util.stream.IntStream.range(0, parts.size()).toArray();
+        if (pool == null) {
+            for (int p : all) {
+                work.accept(p);
+            }
+        } else {
+            Concurrently.run(pool, all, work);
+        }
+    }
+
+    /** Closes every part, also when one fails to close; then rethrows the first such failure. */
+    @Override
+    public void close() {
+        if (pool != null) {
+            pool.shutdownNow();
+        }
+        RuntimeException first = closeAll(parts, null);
+        if (first != null) {
+            throw first;
+        }
+    }
+
+    /** Closes every part; a failure is added to {@code cause} when there is one, else the first is returned. */
+    private static RuntimeException closeAll(List<Part> parts, RuntimeException cause) {
+        RuntimeException first = null;
+        for (Part part : parts) {
+            try {
+                part.env().close();
+            } catch (RuntimeException e) {
+                if (cause != null) {
+                    cause.addSuppressed(e);
+                } else if (first == null) {
+                    first = e;
+                }
+            }
+        }
+        return first;
+    }
+}

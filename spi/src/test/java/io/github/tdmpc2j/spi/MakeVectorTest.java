@@ -1,0 +1,103 @@
+package io.github.tdmpc2j.spi;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.github.tdmpc2j.spi.vector.CompositeVectorEnv;
+import io.github.tdmpc2j.spi.vector.SyncVectorEnv;
+import io.github.tdmpc2j.spi.vector.ThreadedVectorEnv;
+import io.github.tdmpc2j.spi.vector.VectorEnv;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/** How {@link EnvRegistry#makeVector} splits rows between a plug-in's batched form and envs made one by one. */
+class MakeVectorTest {
+    /** A plug-in with a batched form: the wrapped envs in one vector env; records what it was asked for. */
+    private static final class BatchingProvider extends TestProvider {
+        final List<List<TaskSpec>> askedTasks = new ArrayList<>();
+        final List<List<EnvOptions>> askedOptions = new ArrayList<>();
+        boolean fail;
+
+        BatchingProvider() {
+            super("batch", Availability.ok(), TestProvider.task("batch/x"), TestProvider.task("batch/y"));
+        }
+
+        @Override
+        public Optional<VectorEnv> createVector(List<TaskSpec> tasks, List<EnvOptions> options) {
+            if (fail) {
+                throw new TdmpcException("the batch worker did not start");
+            }
+            askedTasks.add(tasks);
+            askedOptions.add(options);
+            List<Env> envs = new ArrayList<>();
+            for (int j = 0; j < tasks.size(); j++) {
+                envs.add(EnvRegistry.wrap(create(tasks.get(j), options.get(j))));
+            }
+            return Optional.of(new SyncVectorEnv(envs));
+        }
+    }
+
+    private final TestProvider line = new TestProvider("line", Availability.ok(), TestProvider.task("line/a"));
+    private final BatchingProvider batch = new BatchingProvider();
+    private final EnvRegistry registry = EnvRegistry.of(List.of(line, batch));
+
+    private static List<EnvOptions> seeds(long seed, int n) {
+        List<EnvOptions> options = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            options.add(EnvOptions.seeded(seed + i));
+        }
+        return options;
+    }
+
+    @Test
+    void aPluginsRowsGoToItsBatchedFormWithTheirSeedsAndTheRestAreMadeOneByOne() {
+        List<String> ids = List.of("line/a", "batch/y", "line/a", "batch/x");
+        try (VectorEnv rows = registry.makeVector(ids, seeds(5, 4), 2)) {
+            assertThat(rows).isInstanceOf(CompositeVectorEnv.class);
+            List<CompositeVectorEnv.Part> parts = ((CompositeVectorEnv) rows).parts();
+            assertThat(parts).hasSize(2);
+            assertThat(parts.get(0).rows()).containsExactly(1, 3);
+            assertThat(parts.get(1).rows()).containsExactly(0, 2);
+            assertThat(parts.get(1).env()).isInstanceOf(ThreadedVectorEnv.class);
+            assertThat(batch.askedTasks).containsExactly(List.of(registry.resolve("batch/y"),
+                    registry.resolve("batch/x")));
+            assertThat(batch.askedOptions).containsExactly(List.of(EnvOptions.seeded(6), EnvOptions.seeded(8)));
+            for (int i = 0; i < ids.size(); i++) {
+                assertThat(rows.spec(i).id()).isEqualTo(ids.get(i));
+            }
+            float[][] obs = rows.reset(100); // LineEnv starts at seed % 7: row i at (100 + i) % 7
+            for (int i = 0; i < ids.size(); i++) {
+                assertThat(obs[i][0]).isEqualTo((100 + i) % 7);
+            }
+        }
+        assertThat(line.made).allMatch(e -> e.closed).hasSize(2);
+        assertThat(batch.made).allMatch(e -> e.closed).hasSize(2);
+    }
+
+    @Test
+    void rowsMadeOneWayAreOneVectorEnvAsBefore() {
+        try (VectorEnv rows = registry.makeVector(List.of("line/a", "line/a"), seeds(0, 2), 2)) {
+            assertThat(rows).isInstanceOf(ThreadedVectorEnv.class);
+        }
+        try (VectorEnv rows = registry.makeVector(List.of("line/a", "line/a"), seeds(0, 2), 1)) {
+            assertThat(rows).isInstanceOf(SyncVectorEnv.class);
+        }
+        try (VectorEnv rows = registry.makeVector(List.of("batch/x", "batch/y"), seeds(0, 2), 1)) {
+            assertThat(rows).isInstanceOf(SyncVectorEnv.class); // the plug-in's own vector env, no composite
+        }
+    }
+
+    @Test
+    void aFailingBatchedFormReachesTheCallerAndBadInputIsTyped() {
+        batch.fail = true;
+        assertThatThrownBy(() -> registry.makeVector(List.of("line/a", "batch/x"), seeds(0, 2), 2))
+                .isInstanceOf(TdmpcException.class).hasMessageContaining("did not start");
+        assertThatThrownBy(() -> registry.makeVector(List.of("line/a", "nope/b"), seeds(0, 2), 2))
+                .isInstanceOf(UnknownTaskException.class);
+        assertThatThrownBy(() -> registry.makeVector(List.of("line/a"), seeds(0, 2), 2))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("one env option per row");
+        assertThat(line.made).isEmpty();
+    }
+}
