@@ -16,6 +16,9 @@ import io.github.tdmpc2j.cluster.UnitFunction;
 import io.github.tdmpc2j.cluster.UnitRunner;
 import java.io.PrintWriter;
 import java.io.Serializable;
+import io.github.tdmpc2j.agent.reference.ReferenceCheckpoint;
+import io.github.tdmpc2j.agent.reference.ReferenceImport;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,7 +40,8 @@ final class EvalCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--checkpoint", required = true, description = "checkpoint folder")
+    @Option(names = "--checkpoint", required = true, description = "checkpoint folder, or a TD-MPC2 reference .pt "
+            + "file (imported first into the folder NAME-imported beside it, as `import` does)")
     Path checkpoint;
 
     static final class Target {
@@ -71,6 +75,11 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--device", description = "auto, cpu or gpu (default: the checkpoint's)")
     String device;
 
+    @Option(names = "--set-param", description = "key=value, repeatable: agent settings that override the "
+            + "checkpoint's for this evaluation (planning: mpc, iterations, num_samples, ...); the model's shape "
+            + "comes from the checkpoint")
+    List<String> setParams;
+
     @Mixin
     ClusterOptions cluster = new ClusterOptions();
 
@@ -80,21 +89,31 @@ final class EvalCommand implements Callable<Integer> {
         if (episodes <= 0) {
             throw new TdmpcException("--episodes must be positive, got " + episodes);
         }
-        CheckpointFolder.Manifest saved = CheckpointFolder.open(checkpoint);
-        AgentProvider provider = Agents.find(agent);
-        // the agent is made with the checkpoint's own settings (preset, model size, ...)
-        Map<String, String> params = new java.util.HashMap<>(provider.checkpointParams(saved.dir()));
-        if (device != null) {
-            params.put("device", device); // a checkpoint trained on a GPU evaluates on a CPU, and back
-        }
         try (EnvRegistry registry = EnvRegistry.discover()) {
             List<String> ids = target.task != null ? List.of(registry.resolve(target.task).id())
                     : registry.taskSet(target.set);
+            Path folder = checkpoint;
+            if (Files.isRegularFile(checkpoint)) {
+                // a reference .pt file: read without running anything in it, checked against the tasks
+                String name = checkpoint.getFileName().toString().replaceFirst("\\.pt$", "");
+                folder = checkpoint.toAbsolutePath().resolveSibling(name + "-imported");
+                ReferenceImport.write(ReferenceCheckpoint.read(checkpoint), ids.stream().map(registry::resolve)
+                        .toList(), Map.of(), folder, checkpoint.getFileName().toString());
+                out.printf("imported %s as the checkpoint folder %s%n", checkpoint, folder);
+            }
+            CheckpointFolder.Manifest saved = CheckpointFolder.open(folder);
+            AgentProvider provider = Agents.find(agent);
+            // the agent is made with the checkpoint's own settings (preset, model size, ...)
+            Map<String, String> params = new java.util.HashMap<>(provider.checkpointParams(saved.dir()));
+            params.putAll(new RunConfig(Map.of()).pairs(setParams).all());
+            if (device != null) {
+                params.put("device", device); // a checkpoint trained on a GPU evaluates on a CPU, and back
+            }
             if (envs <= 0) {
                 throw new TdmpcException("--envs must be positive, got " + envs);
             }
             Settings settings = new Settings(agent, saved.dir().toString(), ids, params, episodes, seed, envs);
-            Path csvFile = csv != null ? csv : checkpoint.toAbsolutePath().resolveSibling("eval-results.csv");
+            Path csvFile = csv != null ? csv : folder.toAbsolutePath().resolveSibling("eval-results.csv");
             List<Unit> units = new ArrayList<>();
             for (int t = 0; t < ids.size(); t++) {
                 units.add(new Unit(t));

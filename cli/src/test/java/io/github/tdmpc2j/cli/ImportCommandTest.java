@@ -55,6 +55,24 @@ class ImportCommandTest {
     }
 
     @Test
+    void evalTakesTheReferenceFileItself(@TempDir Path dir) throws Exception {
+        Path file = Files.copy(FIXTURES.resolve("st-1M.pt"), dir.resolve("walker-walk-1.pt"));
+        TasksCommandTest.Run eval = TasksCommandTest.run("eval", "--checkpoint", file.toString(), "--task",
+                "walker-walk", "--episodes", "1", "--device", "cpu", "--set-param", "mpc=false");
+        assertThat(eval.exit()).as(eval.err()).isZero();
+        assertThat(eval.out()).contains("imported " + file).containsPattern("dmc/walker-walk\\s+1\\s+\\d+\\.\\d\\s+-");
+        assertThat(dir.resolve("walker-walk-1-imported").resolve("manifest.properties")).isRegularFile();
+        assertThat(dir.resolve("eval-results.csv")).isRegularFile();
+
+        Path fake = Files.writeString(dir.resolve("fake.pt"), "not a zip");
+        TasksCommandTest.Run bad = TasksCommandTest.run("eval", "--checkpoint", fake.toString(), "--task",
+                "walker-walk");
+        assertThat(bad.exit()).isEqualTo(2);
+        assertThat(bad.err()).contains("not a complete torch.save archive");
+        assertThat(dir.resolve("fake-imported")).doesNotExist();
+    }
+
+    @Test
     void aSingleTaskModelImports(@TempDir Path dir) {
         TasksCommandTest.Run r = TasksCommandTest.run("import", FIXTURES.resolve("st-1M.pt").toString(), "--out",
                 dir.resolve("st").toString(), "--task", "walker-walk");
