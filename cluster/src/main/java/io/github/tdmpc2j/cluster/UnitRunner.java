@@ -1,5 +1,6 @@
 package io.github.tdmpc2j.cluster;
 
+import io.github.tdmpc2j.spi.TdmpcException;
 import java.io.File;
 import java.io.Serializable;
 import java.nio.file.Path;
@@ -20,9 +21,12 @@ import scala.runtime.BoxedUnit;
 
 /**
  * Runs the units of a job: in this process, one after another, when {@link ClusterSettings#master()} is null, or
- * as Spark tasks, one task per unit, on the given master. Spark retries a unit whose task failed or whose
- * executor died (up to {@code spark.task.maxFailures}, 4), so a unit must be safe to run twice: it writes its
- * output whole under a name of its own (a retry replaces it with the same content) or returns it.
+ * as Spark tasks, one task per unit, on the given master. Spark retries a unit whose executor died or whose
+ * failure may pass (up to {@code spark.task.maxFailures}, 4), so a unit must be safe to run twice: it writes its
+ * output whole under a name of its own (a retry replaces it with the same content) or returns it. A typed error
+ * that the same input would repeat ({@link TdmpcException#transientFailure()} false: an unknown task, a bad
+ * checkpoint, ...) is not retried: the unit ends with it, the other units run on, and the job then fails with the
+ * first such error's message.
  */
 public final class UnitRunner {
     /** Called in the driver as each unit ends, in the order they end. */
@@ -53,8 +57,15 @@ public final class UnitRunner {
             JavaSparkContext jsc = new JavaSparkContext(sc);
             // one partition per unit: a lost executor costs only its units in flight
             var rdd = jsc.parallelize(new ArrayList<>(units), units.size()).rdd();
-            sc.runJob(rdd, new OneUnit<>(function), new Handler<>(units, handler),
-                    ClassTag$.MODULE$.apply(Object.class));
+            Handler<U, R> results = new Handler<>(units, handler);
+            sc.runJob(rdd, new OneUnit<>(function), results, ClassTag$.MODULE$.apply(Object.class));
+            if (results.failed != null) {
+                throw new ClusterException(job + " failed on the cluster: unit " + results.failedUnit + ": "
+                        + results.failed.message() + " (" + results.failed.type() + "; not retried: the same input "
+                        + "fails the same way; finished units are kept)");
+            }
+        } catch (ClusterException e) {
+            throw e;
         } catch (Exception e) { // Spark's SparkException is checked but not declared
             throw new ClusterException(job + " failed on the cluster: " + rootMessage(e)
                     + " (run the same command again: finished units are kept)", e);
@@ -152,8 +163,12 @@ public final class UnitRunner {
         return gpu == null || gpu.addresses().length == 0 ? null : "gpu:" + gpu.addresses()[0];
     }
 
-    /** The Spark task: the one unit of its partition. */
-    private static final class OneUnit<U, R> extends AbstractFunction2<TaskContext, Iterator<U>, R>
+    /** A unit that ended with a typed error its input would repeat: what reaches the driver instead of a result. */
+    record Failed(String type, String message) implements Serializable {
+    }
+
+    /** The Spark task: the one unit of its partition; its result, or {@link Failed}. */
+    private static final class OneUnit<U, R> extends AbstractFunction2<TaskContext, Iterator<U>, Object>
             implements Serializable {
         private static final long serialVersionUID = 1L;
         private final UnitFunction<U, R> function;
@@ -163,15 +178,28 @@ public final class UnitRunner {
         }
 
         @Override
-        public R apply(TaskContext context, Iterator<U> units) {
+        public Object apply(TaskContext context, Iterator<U> units) {
             U unit = units.next();
-            return runOne(function, unit);
+            try {
+                return function.run(unit);
+            } catch (TdmpcException e) {
+                if (e.transientFailure()) {
+                    throw e; // Spark retries it
+                }
+                return new Failed(e.getClass().getSimpleName(), e.getMessage());
+            } catch (RuntimeException e) {
+                throw e; // a bug or the machinery: Spark retries it
+            } catch (Exception e) { // an I/O error, say: it may pass, Spark retries it
+                throw new IllegalStateException("unit " + unit + " failed: " + e, e);
+            }
         }
     }
 
-    private static final class Handler<U, R> extends AbstractFunction2<Object, R, BoxedUnit> {
+    private static final class Handler<U, R> extends AbstractFunction2<Object, Object, BoxedUnit> {
         private final List<U> units;
         private final ResultHandler<U, R> handler;
+        Failed failed;
+        U failedUnit;
 
         Handler(List<U> units, ResultHandler<U, R> handler) {
             this.units = units;
@@ -179,9 +207,17 @@ public final class UnitRunner {
         }
 
         @Override
-        public BoxedUnit apply(Object index, R result) {
+        @SuppressWarnings("unchecked")
+        public BoxedUnit apply(Object index, Object result) {
             int i = (Integer) index;
-            handler.accept(i, units.get(i), result);
+            if (result instanceof Failed f) {
+                if (failed == null) {
+                    failed = f;
+                    failedUnit = units.get(i);
+                }
+            } else {
+                handler.accept(i, units.get(i), (R) result);
+            }
             return BoxedUnit.UNIT;
         }
     }

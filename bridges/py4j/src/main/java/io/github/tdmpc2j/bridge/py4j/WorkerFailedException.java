@@ -12,4 +12,10 @@ public class WorkerFailedException extends BridgeException {
     public WorkerFailedException(String message, Throwable cause) {
         super(message, cause);
     }
+
+    /** A worker that died may live when started again (memory, a signal): a cluster retries the unit. */
+    @Override
+    public boolean transientFailure() {
+        return true;
+    }
 }
