@@ -13,10 +13,11 @@ import java.nio.file.Path;
 public record VenvLayout(Path root) {
     public static final String MARKER = ".tdmpc2j-ready";
     public static final String ROOT_VARIABLE = "TDMPC2J_VENVS";
+    public static final String ROOT_PROPERTY = "tdmpc2j.venvs";
 
     /** The root named by {@code -Dtdmpc2j.venvs}, else {@code $TDMPC2J_VENVS}, else {@code ~/.cache/tdmpc2j/venvs}. */
     public static VenvLayout fromEnvironment() {
-        String configured = System.getProperty("tdmpc2j.venvs", System.getenv(ROOT_VARIABLE));
+        String configured = System.getProperty(ROOT_PROPERTY, System.getenv(ROOT_VARIABLE));
         if (configured != null && !configured.isBlank()) {
             return new VenvLayout(Path.of(configured));
         }

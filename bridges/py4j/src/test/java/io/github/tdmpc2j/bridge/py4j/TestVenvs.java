@@ -1,7 +1,7 @@
 package io.github.tdmpc2j.bridge.py4j;
 
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
-
+import io.github.tdmpc2j.bridge.py4j.testkit.Venvs;
+import io.github.tdmpc2j.spi.Availability;
 import java.time.Duration;
 import java.util.List;
 
@@ -12,11 +12,7 @@ final class TestVenvs {
 
     static void assumeReady(String domain) {
         String why = VenvLayout.fromEnvironment().whyNotReady(domain, Requirements.of(domain).sha256());
-        if (why != null) {
-            System.out.println("SKIPPED: " + why + "; run scripts/setup.d/40-python-venvs.sh or `tdmpc2j setup "
-                    + domain + "`");
-        }
-        assumeTrue(why == null, () -> why);
+        Venvs.assumeReady(why == null ? Availability.ok() : Availability.unavailable(why, "tdmpc2j setup " + domain));
     }
 
     /** A worker config for the bridge's own testing suite, in the gymnasium venv (it needs only numpy and py4j). */
