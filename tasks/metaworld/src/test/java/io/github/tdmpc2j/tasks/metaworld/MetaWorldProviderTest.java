@@ -1,57 +1,39 @@
 package io.github.tdmpc2j.tasks.metaworld;
 
+import static io.github.tdmpc2j.bridge.py4j.testkit.Rollouts.assertSeededStart;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import io.github.tdmpc2j.bridge.py4j.RemoteEnv;
-import io.github.tdmpc2j.spi.Availability;
+import io.github.tdmpc2j.bridge.py4j.testkit.RemotePluginContract;
+import io.github.tdmpc2j.bridge.py4j.testkit.Rollouts;
 import io.github.tdmpc2j.spi.Box;
 import io.github.tdmpc2j.spi.Env;
-import io.github.tdmpc2j.spi.EnvOptions;
-import io.github.tdmpc2j.spi.EnvRegistry;
 import io.github.tdmpc2j.spi.StepResult;
 import io.github.tdmpc2j.spi.SuccessMetric;
 import io.github.tdmpc2j.spi.TaskSpec;
 import io.github.tdmpc2j.spi.UnknownTaskException;
-import java.nio.file.Path;
 import java.util.List;
-import java.util.SplittableRandom;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** Meta-World 3.1.1 through the bridge, against the real package in the metaworld venv. */
-class MetaWorldProviderTest {
-    private static MetaWorldProvider provider;
-    private static EnvRegistry registry;
-
-    @BeforeAll
-    static void open() {
-        provider = new MetaWorldProvider();
-        registry = EnvRegistry.of(List.of(provider));
+class MetaWorldProviderTest extends RemotePluginContract<MetaWorldProvider> {
+    @Override
+    protected MetaWorldProvider newProvider() {
+        return new MetaWorldProvider();
     }
 
-    @AfterAll
-    static void close() {
-        registry.close();
-    }
-
-    private static void assumeVenv() {
-        Availability a = provider.availability();
-        if (!a.ready()) {
-            System.out.println("SKIPPED: " + a + " (scripts/setup.d/40-python-venvs.sh makes it)");
-        }
-        assumeTrue(a.ready(), a::toString);
+    @Override
+    protected String venv() {
+        return "metaworld";
     }
 
     @Test
     void listsMt50InTheReferenceSetting() {
         List<TaskSpec> tasks = provider.tasks();
         assertThat(tasks).extracting(TaskSpec::id).containsExactlyElementsOf(registry.taskSet("mw50"));
+        assertThat(tasks).allSatisfy(t -> assertThat(t.observationSize()).as(t.id()).isEqualTo(39));
         TaskSpec assembly = registry.resolve("mw-assembly");
         assertThat(assembly.id()).isEqualTo("metaworld/assembly");
         assertThat(assembly.observationSize()).isEqualTo(39);
@@ -63,32 +45,13 @@ class MetaWorldProviderTest {
         assertThatThrownBy(() -> registry.resolve("metaworld/no-such-task")).isInstanceOf(UnknownTaskException.class);
     }
 
-    @Test
-    void missingVenvIsReportedWithTheSetupCommand(@TempDir Path empty) {
-        String before = System.getProperty("tdmpc2j.venvs");
-        System.setProperty("tdmpc2j.venvs", empty.toString());
-        try {
-            Availability a = new MetaWorldProvider().availability();
-            assertThat(a.ready()).isFalse();
-            assertThat(a.fixCommand()).isEqualTo("tdmpc2j setup metaworld");
-        } finally {
-            if (before == null) {
-                System.clearProperty("tdmpc2j.venvs");
-            } else {
-                System.setProperty("tdmpc2j.venvs", before);
-            }
-        }
-    }
-
     @ParameterizedTest
     @ValueSource(strings = {"mw-reach", "mw-push", "mw-assembly"})
     void seededEpisodeOfOneHundredAgentStepsWithSuccessFlag(String alias) {
         assumeVenv();
         try (Env env = registry.make(alias)) {
-            float[] first = env.reset(7).observation();
+            float[] first = assertSeededStart(env, 7, true); // another seed: a new goal and object placement
             assertThat(first).hasSize(39);
-            assertThat(env.reset(7).observation()).containsExactly(first);
-            assertThat(env.reset(8).observation()).isNotEqualTo(first); // a new goal and object placement
 
             float[][] trajectory = rollout(env, 7);
             assertThat(rollout(env, 7)).isDeepEqualTo(trajectory);
@@ -97,29 +60,9 @@ class MetaWorldProviderTest {
 
     /** One seeded episode of random actions; checks its shape and returns its observations. */
     private static float[][] rollout(Env env, long seed) {
-        env.reset(seed);
-        SplittableRandom rng = new SplittableRandom(seed);
-        float[][] observations = new float[100][];
-        StepResult r = null;
-        for (int t = 0; t < 100; t++) {
-            assertThat(r == null || !r.done()).isTrue();
-            float[] action = new float[4];
-            for (int i = 0; i < 4; i++) {
-                action[i] = (float) (rng.nextDouble() * 2 - 1);
-            }
-            r = env.step(action);
-            observations[t] = r.observation();
-            assertThat(r.observation()).hasSize(39);
-            for (float x : r.observation()) {
-                assertThat(Float.isFinite(x)).isTrue();
-            }
-            assertThat(Double.isFinite(r.reward())).isTrue();
-            assertThat(r.reward()).isBetween(0.0, 20.0); // two env steps, each rewarded in [0, 10]
-            assertThat(r.info().get(StepResult.SUCCESS)).isInstanceOf(Boolean.class);
-        }
-        assertThat(r.truncated()).isTrue();
-        assertThat(r.terminated()).isFalse();
-        return observations;
+        Rollouts.Rollout episode = Rollouts.rollout(env, seed, 100).assertRanToItsLimit(100).assertSuccessFlagged();
+        assertThat(episode.steps()).allSatisfy(r -> assertThat(r.reward()).isBetween(0.0, 20.0)); // 2 steps in [0, 10]
+        return episode.observations();
     }
 
     @Test
@@ -138,17 +81,6 @@ class MetaWorldProviderTest {
                 success = (Boolean) r.info().get(StepResult.SUCCESS);
             }
             assertThat(success).as("reach succeeds when the hand is driven to the goal").isTrue();
-        }
-    }
-
-    @Test
-    void everyListedTaskIsMadeByMetaWorldWithTheListedSpaces() {
-        assumeVenv();
-        for (TaskSpec listed : provider.tasks()) {
-            try (RemoteEnv env = provider.create(listed, EnvOptions.seeded(1))) {
-                assertThat(env.spec()).isEqualTo(listed);
-                assertThat(env.reset(3).observation()).hasSize(39);
-            }
         }
     }
 }

@@ -1,53 +1,36 @@
 package io.github.tdmpc2j.tasks.myosuite;
 
+import static io.github.tdmpc2j.bridge.py4j.testkit.Rollouts.assertSeededStart;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.github.tdmpc2j.bridge.py4j.RemoteEnv;
-import io.github.tdmpc2j.spi.Availability;
+import io.github.tdmpc2j.bridge.py4j.testkit.RemotePluginContract;
+import io.github.tdmpc2j.bridge.py4j.testkit.Rollouts;
 import io.github.tdmpc2j.spi.Box;
 import io.github.tdmpc2j.spi.Env;
 import io.github.tdmpc2j.spi.EnvOptions;
-import io.github.tdmpc2j.spi.EnvRegistry;
 import io.github.tdmpc2j.spi.InvalidActionException;
 import io.github.tdmpc2j.spi.StepResult;
 import io.github.tdmpc2j.spi.SuccessMetric;
 import io.github.tdmpc2j.spi.TaskSpec;
 import io.github.tdmpc2j.spi.UnknownTaskException;
-import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
-import java.util.SplittableRandom;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /** MyoSuite 3.0.0 through the bridge, against the real package in the myosuite venv. */
-class MyoSuiteProviderTest {
-    private static MyoSuiteProvider provider;
-    private static EnvRegistry registry;
-
-    @BeforeAll
-    static void open() {
-        provider = new MyoSuiteProvider();
-        registry = EnvRegistry.of(List.of(provider));
+class MyoSuiteProviderTest extends RemotePluginContract<MyoSuiteProvider> {
+    @Override
+    protected MyoSuiteProvider newProvider() {
+        return new MyoSuiteProvider();
     }
 
-    @AfterAll
-    static void close() {
-        registry.close();
-    }
-
-    private static void assumeVenv() {
-        Availability a = provider.availability();
-        if (!a.ready()) {
-            System.out.println("SKIPPED: " + a + " (scripts/setup.d/40-python-venvs.sh makes it)");
-        }
-        assumeTrue(a.ready(), a::toString);
+    @Override
+    protected String venv() {
+        return "myosuite";
     }
 
     @Test
@@ -68,23 +51,6 @@ class MyoSuiteProviderTest {
         assertThatThrownBy(() -> registry.resolve("myosuite/no-such-task")).isInstanceOf(UnknownTaskException.class);
     }
 
-    @Test
-    void missingVenvIsReportedWithTheSetupCommand(@TempDir Path empty) {
-        String before = System.getProperty("tdmpc2j.venvs");
-        System.setProperty("tdmpc2j.venvs", empty.toString());
-        try {
-            Availability a = new MyoSuiteProvider().availability();
-            assertThat(a.ready()).isFalse();
-            assertThat(a.fixCommand()).isEqualTo("tdmpc2j setup myosuite");
-        } finally {
-            if (before == null) {
-                System.clearProperty("tdmpc2j.venvs");
-            } else {
-                System.setProperty("tdmpc2j.venvs", before);
-            }
-        }
-    }
-
     /** A Fixed task starts the same whatever the seed; a Random (-hard) one draws its target from the seed. */
     @ParameterizedTest
     @CsvSource({"myo-reach, 115, false", "myo-pose-hard, 108, true", "myo-obj-hold-hard, 91, true",
@@ -92,43 +58,21 @@ class MyoSuiteProviderTest {
     void seededEpisodeOfOneHundredStepsWithSuccessFlag(String alias, int observations, boolean randomTarget) {
         assumeVenv();
         try (Env env = registry.make(alias)) {
-            float[] first = env.reset(7).observation();
+            assertThat(env.spec().actionSize()).isEqualTo(39);
+            float[] first = assertSeededStart(env, 7, randomTarget);
             assertThat(first).hasSize(observations);
-            assertThat(env.reset(7).observation()).containsExactly(first);
-            if (randomTarget) {
-                assertThat(env.reset(8).observation()).isNotEqualTo(first);
-            }
 
-            float[][] trajectory = rollout(env, 7, observations);
-            assertThat(rollout(env, 7, observations)).isDeepEqualTo(trajectory);
+            float[][] trajectory = rollout(env, 7);
+            assertThat(rollout(env, 7)).isDeepEqualTo(trajectory);
         }
     }
 
     /** One seeded episode of random actions; checks its shape and returns its observations. */
-    private static float[][] rollout(Env env, long seed, int observations) {
-        env.reset(seed);
-        SplittableRandom rng = new SplittableRandom(seed);
-        float[][] seen = new float[100][];
-        StepResult r = null;
-        for (int t = 0; t < 100; t++) {
-            assertThat(r == null || !r.done()).as("the episode runs on until step 100").isTrue();
-            float[] action = new float[39];
-            for (int i = 0; i < 39; i++) {
-                action[i] = (float) (rng.nextDouble() * 2 - 1);
-            }
-            r = env.step(action);
-            seen[t] = r.observation();
-            assertThat(r.observation()).hasSize(observations);
-            for (float x : r.observation()) {
-                assertThat(Float.isFinite(x)).isTrue();
-            }
-            assertThat(Double.isFinite(r.reward())).isTrue();
-            assertThat(r.info().get(StepResult.SUCCESS)).isInstanceOf(Boolean.class);
-            assertThat(r.info().get("myosuite_done")).isInstanceOf(Boolean.class);
-        }
-        assertThat(r.truncated()).isTrue();
-        assertThat(r.terminated()).isFalse();
-        return seen;
+    private static float[][] rollout(Env env, long seed) {
+        Rollouts.Rollout episode = Rollouts.rollout(env, seed, 100).assertRanToItsLimit(100).assertSuccessFlagged();
+        assertThat(episode.steps())
+                .allSatisfy(r -> assertThat(r.info().get("myosuite_done")).isInstanceOf(Boolean.class));
+        return episode.observations();
     }
 
     @Test
@@ -171,16 +115,5 @@ class MyoSuiteProviderTest {
             }
         }
         assertThat(solvedSteps).as("steps solved over 10 seeded episodes of pen-twirl-hard at rest").isPositive();
-    }
-
-    @Test
-    void everyListedTaskIsMadeByMyoSuiteWithTheListedSpaces() {
-        assumeVenv();
-        for (TaskSpec listed : provider.tasks()) {
-            try (RemoteEnv env = provider.create(listed, EnvOptions.seeded(1))) {
-                assertThat(env.spec()).isEqualTo(listed);
-                assertThat(env.reset(3).observation()).hasSize(listed.observationSize());
-            }
-        }
     }
 }
