@@ -1,54 +1,35 @@
 package io.github.tdmpc2j.tasks.dmcpython;
 
+import static io.github.tdmpc2j.bridge.py4j.testkit.Rollouts.assertSeededStart;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import io.github.tdmpc2j.bridge.py4j.RemoteEnv;
-import io.github.tdmpc2j.spi.Availability;
+import io.github.tdmpc2j.bridge.py4j.testkit.RemotePluginContract;
+import io.github.tdmpc2j.bridge.py4j.testkit.Rollouts;
 import io.github.tdmpc2j.spi.Box;
 import io.github.tdmpc2j.spi.Env;
 import io.github.tdmpc2j.spi.EnvOptions;
-import io.github.tdmpc2j.spi.EnvRegistry;
-import io.github.tdmpc2j.spi.EnvUnavailableException;
-import io.github.tdmpc2j.spi.StepResult;
 import io.github.tdmpc2j.spi.TaskSpec;
 import io.github.tdmpc2j.spi.UnknownTaskException;
 import io.github.tdmpc2j.spi.vector.SyncVectorEnv;
 import io.github.tdmpc2j.spi.vector.VectorEnv;
 import io.github.tdmpc2j.spi.vector.VectorStepResult;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.SplittableRandom;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** dm_control's suite through the bridge: against the real dm_control 1.0.50 in the dmc venv. */
-class DmcPythonProviderTest {
-    private static DmcPythonProvider provider;
-    private static EnvRegistry registry;
-
-    @BeforeAll
-    static void open() {
-        provider = new DmcPythonProvider();
-        registry = EnvRegistry.of(List.of(provider));
+class DmcPythonProviderTest extends RemotePluginContract<DmcPythonProvider> {
+    @Override
+    protected DmcPythonProvider newProvider() {
+        return new DmcPythonProvider();
     }
 
-    @AfterAll
-    static void close() {
-        registry.close();
-    }
-
-    private static void assumeVenv() {
-        Availability a = provider.availability();
-        if (!a.ready()) {
-            System.out.println("SKIPPED: " + a + " (scripts/setup.d/40-python-venvs.sh makes it)");
-        }
-        assumeTrue(a.ready(), a::toString);
+    @Override
+    protected String venv() {
+        return "dmc";
     }
 
     @Test
@@ -70,57 +51,31 @@ class DmcPythonProviderTest {
         assumeVenv();
         try (Env env = registry.make("dmc-python/cartpole-swingup", EnvOptions.seeded(1))) {
             assertThat(env.spec().actionSpace()).isEqualTo(Box.of(1, -1f, 1f));
-            float[] first = env.reset(123).observation();
-            float[] again = env.reset(123).observation();
-            float[] other = env.reset(124).observation();
-            assertThat(first).hasSize(5).containsExactly(again);
-            assertThat(other).isNotEqualTo(first);
+            assertThat(assertSeededStart(env, 123, true)).hasSize(5);
 
             SplittableRandom rng = new SplittableRandom(7);
-            env.reset(5);
-            int episodes = 0;
-            int stepsInEpisode = 0;
-            double episodeReturn = 0;
-            for (int step = 0; step < 1000; step++) {
-                StepResult r = env.step(new float[] {(float) (rng.nextDouble() * 2 - 1)});
-                assertThat(r.observation()).hasSize(5);
-                assertThat(r.reward()).isBetween(0.0, 2.0); // two control steps of a reward in [0, 1]
-                assertThat(r.terminated()).isFalse();
-                episodeReturn += r.reward();
-                stepsInEpisode++;
-                if (r.done()) {
-                    assertThat(r.truncated()).isTrue();
-                    assertThat(stepsInEpisode).isEqualTo(500);
-                    assertThat(episodeReturn).isBetween(0.0, 1000.0);
-                    episodes++;
-                    stepsInEpisode = 0;
-                    episodeReturn = 0;
-                    env.reset(5 + episodes);
-                }
+            for (long seed = 5; seed < 7; seed++) { // two whole episodes in a row
+                Rollouts.Rollout episode = Rollouts.rollout(env, seed, rng, 1000).assertRanToItsLimit(500);
+                // two control steps of a reward in [0, 1]
+                assertThat(episode.steps()).allSatisfy(r -> assertThat(r.reward()).isBetween(0.0, 2.0));
+                assertThat(episode.totalReward()).isBetween(0.0, 1000.0);
             }
-            assertThat(episodes).isEqualTo(2);
         }
     }
 
     @Test
     void sameSeedsAndActionsGiveTheSameTrajectory() {
         assumeVenv();
-        double[] returns = new double[2];
-        float[][] finals = new float[2][];
+        Rollouts.Rollout[] runs = new Rollouts.Rollout[2];
         for (int run = 0; run < 2; run++) {
             try (Env env = registry.make("dmc-python/cartpole-swingup", EnvOptions.seeded(1))) {
-                env.reset(9);
-                SplittableRandom rng = new SplittableRandom(3);
-                StepResult r = null;
-                for (int i = 0; i < 50; i++) {
-                    r = env.step(new float[] {(float) (rng.nextDouble() * 2 - 1)});
-                    returns[run] += r.reward();
-                }
-                finals[run] = r.observation();
+                runs[run] = Rollouts.rollout(env, 9, new SplittableRandom(3), 50);
+                assertThat(runs[run].length()).isEqualTo(50);
             }
         }
-        assertThat(returns[1]).isEqualTo(returns[0]);
-        assertThat(finals[1]).containsExactly(finals[0]);
+        assertThat(runs[1].totalReward()).isEqualTo(runs[0].totalReward());
+        assertThat(runs[1].last().observation()).containsExactly(runs[0].last().observation());
+        assertThat(runs[1].observations()).isDeepEqualTo(runs[0].observations());
     }
 
     @Test
@@ -164,63 +119,12 @@ class DmcPythonProviderTest {
         assumeVenv();
         try (Env env = registry.make(name, EnvOptions.seeded(3))) {
             assertThat(env.spec().id()).isEqualTo("dmc-python/" + name);
-            float[] first = env.reset(11).observation();
-            assertThat(first).hasSize(env.spec().observationSize());
-            SplittableRandom rng = new SplittableRandom(12);
-            int steps = 0;
-            double total = 0;
-            StepResult r;
-            do {
-                float[] a = new float[env.spec().actionSize()];
-                for (int i = 0; i < a.length; i++) {
-                    a[i] = (float) (rng.nextDouble() * 2 - 1);
-                }
-                r = env.step(a);
-                steps++;
-                total += r.reward();
-                // two dm_control steps per agent step, each rewarded in [0, 1]
-                assertThat(r.reward()).as("%s step %d", name, steps).isBetween(0.0, 2.0);
-                for (float o : r.observation()) {
-                    assertThat(Float.isFinite(o)).as("%s observation at step %d", name, steps).isTrue();
-                }
-            } while (!r.done());
-            assertThat(steps).isEqualTo(500);
-            assertThat(r.truncated()).isTrue();
-            assertThat(total).isBetween(0.0, 1000.0);
-            assertThat(env.reset(11).observation()).as("same seed, same start").containsExactly(first);
-        }
-    }
-
-    @Test
-    void everyListedTaskHasTheSpacesDmControlGivesIt() {
-        assumeVenv();
-        for (TaskSpec task : provider.tasks()) {
-            // create() refuses an env whose spaces differ from the listed ones
-            try (RemoteEnv env = provider.create(task, EnvOptions.defaults())) {
-                assertThat(env.reset(0).observation()).as(task.id()).hasSize(task.observationSize());
-            }
-        }
-    }
-
-    @Test
-    void aMissingVenvMakesThePluginUnavailableWithTheFix() throws Exception {
-        Path empty = Files.createTempDirectory("no-venvs");
-        String before = System.getProperty("tdmpc2j.venvs");
-        System.setProperty("tdmpc2j.venvs", empty.toString());
-        try {
-            Availability a = provider.availability();
-            assertThat(a.ready()).isFalse();
-            assertThat(a.reason()).contains("missing");
-            assertThat(a.fixCommand()).isEqualTo("tdmpc2j setup dmc");
-            assertThatThrownBy(() -> registry.make("dmc-python/walker-walk"))
-                    .isInstanceOf(EnvUnavailableException.class).hasMessageContaining("tdmpc2j setup dmc");
-        } finally {
-            if (before == null) {
-                System.clearProperty("tdmpc2j.venvs");
-            } else {
-                System.setProperty("tdmpc2j.venvs", before);
-            }
-            Files.delete(empty);
+            Rollouts.Rollout episode = Rollouts.rollout(env, 11, new SplittableRandom(12), 1000)
+                    .assertRanToItsLimit(500); // observations of the spec's size, all finite, checked at each step
+            // two dm_control steps per agent step, each rewarded in [0, 1]
+            assertThat(episode.steps()).allSatisfy(r -> assertThat(r.reward()).isBetween(0.0, 2.0));
+            assertThat(episode.totalReward()).isBetween(0.0, 1000.0);
+            assertThat(env.reset(11).observation()).as("same seed, same start").containsExactly(episode.start());
         }
     }
 }

@@ -1,18 +1,17 @@
 package io.github.tdmpc2j.tasks.gymnasium;
 
+import static io.github.tdmpc2j.bridge.py4j.testkit.Rollouts.assertSeededStart;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.github.tdmpc2j.bridge.py4j.PythonException;
-import io.github.tdmpc2j.bridge.py4j.RemoteEnv;
 import io.github.tdmpc2j.bridge.py4j.RemoteVectorEnv;
-import io.github.tdmpc2j.spi.Availability;
+import io.github.tdmpc2j.bridge.py4j.testkit.RemotePluginContract;
+import io.github.tdmpc2j.bridge.py4j.testkit.Rollouts;
 import io.github.tdmpc2j.spi.Box;
 import io.github.tdmpc2j.spi.Env;
 import io.github.tdmpc2j.spi.EnvOptions;
 import io.github.tdmpc2j.spi.EnvRegistry;
-import io.github.tdmpc2j.spi.StepResult;
 import io.github.tdmpc2j.spi.TaskSpec;
 import io.github.tdmpc2j.spi.vector.SyncVectorEnv;
 import io.github.tdmpc2j.spi.vector.VectorEnv;
@@ -20,43 +19,29 @@ import io.github.tdmpc2j.spi.vector.VectorStepResult;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Gymnasium 1.4 through the bridge, against the real package in the gymnasium venv. */
-class GymnasiumProviderTest {
-    private static GymnasiumProvider provider;
-    private static EnvRegistry registry;
-
-    @BeforeAll
-    static void open() {
-        provider = new GymnasiumProvider();
-        registry = EnvRegistry.of(List.of(provider));
+class GymnasiumProviderTest extends RemotePluginContract<GymnasiumProvider> {
+    @Override
+    protected GymnasiumProvider newProvider() {
+        return new GymnasiumProvider();
     }
 
-    @AfterAll
-    static void close() {
-        registry.close();
+    @Override
+    protected String venv() {
+        return "gymnasium";
     }
 
     @BeforeEach
-    void assumeVenv() {
-        Availability a = provider.availability();
-        if (!a.ready()) {
-            System.out.println("SKIPPED: " + a + " (scripts/setup.d/40-python-venvs.sh makes it)");
-        }
-        assumeTrue(a.ready(), a::toString);
+    void needsTheVenv() {
+        assumeVenv();
     }
 
+    /** What describe() reads for a listed id; that create() makes each listed spec is checked by the contract. */
     @Test
     void listedSpecsAreTheOnesGymnasiumReports() {
-        for (TaskSpec listed : provider.tasks()) {
-            try (RemoteEnv env = provider.create(listed, EnvOptions.defaults())) {
-                assertThat(env.spec()).isEqualTo(listed);
-            }
-        }
         TaskSpec described = provider.describe("Pendulum-v1");
         assertThat(described.observationSpace()).isEqualTo(
                 Box.of(new float[] {-1f, -1f, -8f}, new float[] {1f, 1f, 8f}));
@@ -66,23 +51,11 @@ class GymnasiumProviderTest {
     void pendulumRunsAnEpisodeWithTheRegistryWrappers() {
         try (Env env = registry.make("gymnasium/Pendulum-v1")) {
             assertThat(env.spec().actionSpace()).isEqualTo(Box.of(1, -1f, 1f)); // rescaled from [-2, 2]
-            float[] first = env.reset(11).observation();
-            assertThat(env.reset(11).observation()).containsExactly(first);
-            double ret = 0;
-            int steps = 0;
-            StepResult r;
-            SplittableRandom rng = new SplittableRandom(1);
-            do {
-                r = env.step(new float[] {(float) (rng.nextDouble() * 2 - 1)});
-                assertThat(r.observation()).hasSize(3);
-                assertThat(r.reward()).isBetween(-16.3, 0.0); // Pendulum's reward bounds
-                ret += r.reward();
-                steps++;
-            } while (!r.done());
-            assertThat(steps).isEqualTo(200);
-            assertThat(r.truncated()).isTrue();
-            assertThat(r.terminated()).isFalse();
-            assertThat(ret).isLessThan(0);
+            assertThat(assertSeededStart(env, 11, false)).hasSize(3);
+            Rollouts.Rollout episode = Rollouts.rollout(env, 11, new SplittableRandom(1), 1000)
+                    .assertRanToItsLimit(200);
+            assertThat(episode.steps()).allSatisfy(r -> assertThat(r.reward()).isBetween(-16.3, 0.0)); // its bounds
+            assertThat(episode.totalReward()).isLessThan(0);
         }
     }
 

@@ -1,16 +1,15 @@
 package io.github.tdmpc2j.tasks.maniskill;
 
+import static io.github.tdmpc2j.bridge.py4j.testkit.Rollouts.assertSeededStart;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import io.github.tdmpc2j.bridge.py4j.RemoteEnv;
 import io.github.tdmpc2j.bridge.py4j.VenvLayout;
+import io.github.tdmpc2j.bridge.py4j.testkit.RemotePluginContract;
+import io.github.tdmpc2j.bridge.py4j.testkit.Rollouts;
 import io.github.tdmpc2j.spi.Availability;
 import io.github.tdmpc2j.spi.Box;
 import io.github.tdmpc2j.spi.Env;
-import io.github.tdmpc2j.spi.EnvOptions;
-import io.github.tdmpc2j.spi.EnvRegistry;
 import io.github.tdmpc2j.spi.EnvUnavailableException;
 import io.github.tdmpc2j.spi.InvalidActionException;
 import io.github.tdmpc2j.spi.StepResult;
@@ -18,39 +17,22 @@ import io.github.tdmpc2j.spi.SuccessMetric;
 import io.github.tdmpc2j.spi.TaskSpec;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
-import java.util.List;
 import java.util.Optional;
-import java.util.SplittableRandom;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** ManiSkill 3.0.1 through the bridge, against the real package in the maniskill venv (CPU simulation). */
-class ManiSkillProviderTest {
-    private static ManiSkillProvider provider;
-    private static EnvRegistry registry;
-
-    @BeforeAll
-    static void open() {
-        provider = new ManiSkillProvider();
-        registry = EnvRegistry.of(List.of(provider));
+class ManiSkillProviderTest extends RemotePluginContract<ManiSkillProvider> {
+    @Override
+    protected ManiSkillProvider newProvider() {
+        return new ManiSkillProvider();
     }
 
-    @AfterAll
-    static void close() {
-        registry.close();
-    }
-
-    private static void assumeVenv() {
-        Availability a = provider.availability();
-        if (!a.ready()) {
-            System.out.println("SKIPPED: " + a + " (tdmpc2j setup maniskill, or scripts/setup.d/40-python-venvs.sh, makes it)");
-        }
-        assumeTrue(a.ready(), a::toString);
+    @Override
+    protected String venv() {
+        return "maniskill";
     }
 
     @Test
@@ -118,13 +100,10 @@ class ManiSkillProviderTest {
         assertThat(provider.availability(spec).ready()).isTrue();
         try (Env env = registry.make(alias)) {
             assertThat(env.spec()).isEqualTo(spec);
-            float[] first = env.reset(7).observation();
-            assertThat(first).hasSize(spec.observationSize());
-            assertThat(env.reset(7).observation()).containsExactly(first);
-            assertThat(env.reset(8).observation()).isNotEqualTo(first); // a new cube (and goal) placement
+            assertSeededStart(env, 7, true); // another seed: a new cube (and goal) placement
 
-            float[][] trajectory = rollout(env, spec, 7);
-            assertThat(rollout(env, spec, 7)).isDeepEqualTo(trajectory);
+            float[][] trajectory = rollout(env, 7);
+            assertThat(rollout(env, 7)).isDeepEqualTo(trajectory);
 
             env.reset(9);
             assertThatThrownBy(() -> env.step(new float[spec.actionSize() - 1]))
@@ -138,34 +117,15 @@ class ManiSkillProviderTest {
      * One seeded episode of random actions: it runs the 100 agent steps and is truncated, or ManiSkill ends it
      * earlier because its success flag turned true. Returns the observations.
      */
-    private static float[][] rollout(Env env, TaskSpec spec, long seed) {
-        env.reset(seed);
-        SplittableRandom rng = new SplittableRandom(seed);
-        float[][] observations = new float[100][];
-        StepResult r = null;
-        int t = 0;
-        while (r == null || !r.done()) {
-            float[] action = new float[spec.actionSize()];
-            for (int i = 0; i < action.length; i++) {
-                action[i] = (float) (rng.nextDouble() * 2 - 1);
-            }
-            r = env.step(action);
-            observations[t++] = r.observation();
-            assertThat(r.observation()).hasSize(spec.observationSize());
-            for (float x : r.observation()) {
-                assertThat(Float.isFinite(x)).isTrue();
-            }
-            assertThat(Double.isFinite(r.reward())).isTrue();
-            assertThat(r.info().get(StepResult.SUCCESS)).isInstanceOf(Boolean.class);
-        }
-        if (r.terminated()) {
-            assertThat(r.info().get(StepResult.SUCCESS)).isEqualTo(true);
-            assertThat(t).isLessThanOrEqualTo(100);
+    private static float[][] rollout(Env env, long seed) {
+        Rollouts.Rollout episode = Rollouts.rollout(env, seed, 100).assertSuccessFlagged();
+        if (episode.last().terminated()) {
+            assertThat(episode.last().info().get(StepResult.SUCCESS)).isEqualTo(true);
+            assertThat(episode.length()).isLessThanOrEqualTo(100);
         } else {
-            assertThat(r.truncated()).isTrue();
-            assertThat(t).isEqualTo(100);
+            episode.assertRanToItsLimit(100);
         }
-        return Arrays.copyOf(observations, t);
+        return episode.observations();
     }
 
     @Test
@@ -199,20 +159,6 @@ class ManiSkillProviderTest {
             assertThat(r.terminated()).as("ManiSkill ends the episode when the cube is lifted").isTrue();
             assertThat(r.info().get(StepResult.SUCCESS)).isEqualTo(true);
             assertThat(obs[28]).isGreaterThanOrEqualTo(0.2f);
-        }
-    }
-
-    @Test
-    void everyAvailableTaskIsMadeByManiSkillWithTheListedSpaces() {
-        assumeVenv();
-        for (TaskSpec listed : provider.tasks()) {
-            if (!provider.availability(listed).ready()) {
-                continue;
-            }
-            try (RemoteEnv env = provider.create(listed, EnvOptions.seeded(1))) {
-                assertThat(env.spec()).isEqualTo(listed);
-                assertThat(env.reset(3).observation()).hasSize(listed.observationSize());
-            }
         }
     }
 }
