@@ -22,14 +22,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /** dm_control's suite through the bridge: against the real dm_control 1.0.50 in the dmc venv. */
 class DmcPythonProviderTest extends RemotePluginContract<DmcPythonProvider> {
-    @Override
-    protected DmcPythonProvider newProvider() {
-        return new DmcPythonProvider();
-    }
-
-    @Override
-    protected String venv() {
-        return "dmc";
+    DmcPythonProviderTest() {
+        super(DmcPythonProvider::new, "dmc");
     }
 
     @Test

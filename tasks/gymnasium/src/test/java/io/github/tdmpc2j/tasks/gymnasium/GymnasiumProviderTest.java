@@ -24,14 +24,8 @@ import org.junit.jupiter.api.Test;
 
 /** Gymnasium 1.4 through the bridge, against the real package in the gymnasium venv. */
 class GymnasiumProviderTest extends RemotePluginContract<GymnasiumProvider> {
-    @Override
-    protected GymnasiumProvider newProvider() {
-        return new GymnasiumProvider();
-    }
-
-    @Override
-    protected String venv() {
-        return "gymnasium";
+    GymnasiumProviderTest() {
+        super(GymnasiumProvider::new, "gymnasium");
     }
 
     @BeforeEach

@@ -25,14 +25,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /** ManiSkill 3.0.1 through the bridge, against the real package in the maniskill venv (CPU simulation). */
 class ManiSkillProviderTest extends RemotePluginContract<ManiSkillProvider> {
-    @Override
-    protected ManiSkillProvider newProvider() {
-        return new ManiSkillProvider();
-    }
-
-    @Override
-    protected String venv() {
-        return "maniskill";
+    ManiSkillProviderTest() {
+        super(ManiSkillProvider::new, "maniskill");
     }
 
     @Test

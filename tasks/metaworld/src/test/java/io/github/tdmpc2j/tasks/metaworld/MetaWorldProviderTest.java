@@ -19,14 +19,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /** Meta-World 3.1.1 through the bridge, against the real package in the metaworld venv. */
 class MetaWorldProviderTest extends RemotePluginContract<MetaWorldProvider> {
-    @Override
-    protected MetaWorldProvider newProvider() {
-        return new MetaWorldProvider();
-    }
-
-    @Override
-    protected String venv() {
-        return "metaworld";
+    MetaWorldProviderTest() {
+        super(MetaWorldProvider::new, "metaworld");
     }
 
     @Test

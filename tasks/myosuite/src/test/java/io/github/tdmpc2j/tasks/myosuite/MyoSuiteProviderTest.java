@@ -23,14 +23,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /** MyoSuite 3.0.0 through the bridge, against the real package in the myosuite venv. */
 class MyoSuiteProviderTest extends RemotePluginContract<MyoSuiteProvider> {
-    @Override
-    protected MyoSuiteProvider newProvider() {
-        return new MyoSuiteProvider();
-    }
-
-    @Override
-    protected String venv() {
-        return "myosuite";
+    MyoSuiteProviderTest() {
+        super(MyoSuiteProvider::new, "myosuite");
     }
 
     @Test

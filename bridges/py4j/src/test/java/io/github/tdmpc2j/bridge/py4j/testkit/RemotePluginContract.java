@@ -12,6 +12,7 @@ import io.github.tdmpc2j.spi.EnvUnavailableException;
 import io.github.tdmpc2j.spi.TaskSpec;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -27,20 +28,25 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 public abstract class RemotePluginContract<P extends RemoteEnvProvider> {
+    private final Supplier<P> newProvider;
+    private final String venv;
     /** The plug-in under test, shared by the class's tests. */
     protected P provider;
     /** A registry of {@link #provider} alone, as the CLI makes one. */
     protected EnvRegistry registry;
 
-    /** A new instance of the plug-in under test. */
-    protected abstract P newProvider();
-
-    /** The venv's name, which {@code tdmpc2j setup} takes. */
-    protected abstract String venv();
+    /**
+     * @param newProvider makes an instance of the plug-in under test
+     * @param venv        its venv's name, which {@code tdmpc2j setup} takes
+     */
+    protected RemotePluginContract(Supplier<P> newProvider, String venv) {
+        this.newProvider = newProvider;
+        this.venv = venv;
+    }
 
     @BeforeAll
     final void openRegistry() {
-        provider = newProvider();
+        provider = newProvider.get();
         registry = EnvRegistry.of(List.of(provider));
     }
 
@@ -56,14 +62,14 @@ public abstract class RemotePluginContract<P extends RemoteEnvProvider> {
 
     @Test
     void missingVenvIsReportedWithTheSetupCommand(@TempDir Path empty) throws Exception {
-        String setup = "tdmpc2j setup " + venv();
+        String setup = "tdmpc2j setup " + venv;
         TaskSpec some = provider.tasks().get(0);
         Venvs.withVenvsAt(empty, () -> {
             Availability a = provider.availability();
             assertThat(a.ready()).isFalse();
             assertThat(a.reason()).contains("missing");
             assertThat(a.fixCommand()).isEqualTo(setup);
-            assertThat(newProvider().availability().fixCommand()).as("a new instance").isEqualTo(setup);
+            assertThat(newProvider.get().availability().fixCommand()).as("a new instance").isEqualTo(setup);
             assertThatThrownBy(() -> registry.make(some.id()))
                     .isInstanceOf(EnvUnavailableException.class).hasMessageContaining(setup);
         });
