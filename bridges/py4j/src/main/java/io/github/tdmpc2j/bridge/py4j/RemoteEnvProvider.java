@@ -18,19 +18,36 @@ import java.util.Optional;
  * started), one shared worker per provider, and a check that the worker's spaces are the listed ones.
  */
 public abstract class RemoteEnvProvider implements EnvProvider {
+    private final String domain;
     private final String venv;
     private final String suite;
     private final SharedWorker worker;
     private volatile String requirementsHash;
 
     /**
-     * @param venv  the Python environment's domain ({@code dmc}), also what {@code tdmpc2j setup} takes
-     * @param suite the worker's suite that makes the envs
+     * A plug-in whose domain, venv and worker suite share one name.
+     *
+     * @param domain the task ids' domain ({@code metaworld}), also the venv's name and the worker's suite
      */
-    protected RemoteEnvProvider(String venv, String suite) {
+    protected RemoteEnvProvider(String domain) {
+        this(domain, domain, domain);
+    }
+
+    /**
+     * @param domain the task ids' domain ({@code dmc-python})
+     * @param venv   the Python environment's domain ({@code dmc}), also what {@code tdmpc2j setup} takes
+     * @param suite  the worker's suite that makes the envs
+     */
+    protected RemoteEnvProvider(String domain, String venv, String suite) {
+        this.domain = domain;
         this.venv = venv;
         this.suite = suite;
         this.worker = new SharedWorker(WorkerConfig.forDomain(venv, List.of(suite)));
+    }
+
+    @Override
+    public String domain() {
+        return domain;
     }
 
     /** The name the worker's suite knows the task by; by default the part of the id after the domain. */

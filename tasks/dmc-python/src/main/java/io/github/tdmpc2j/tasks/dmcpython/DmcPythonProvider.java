@@ -14,12 +14,7 @@ public final class DmcPythonProvider extends RemoteEnvProvider {
     private static final List<TaskSpec> TASKS = DmcPythonTasks.all();
 
     public DmcPythonProvider() {
-        super("dmc", "dmc");
-    }
-
-    @Override
-    public String domain() {
-        return DmcPythonTasks.DOMAIN;
+        super(DmcPythonTasks.DOMAIN, "dmc", "dmc");
     }
 
     @Override

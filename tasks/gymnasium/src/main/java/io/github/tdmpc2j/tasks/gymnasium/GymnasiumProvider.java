@@ -31,12 +31,7 @@ public final class GymnasiumProvider extends RemoteEnvProvider {
                     999, 1, SuccessMetric.RETURN, true));
 
     public GymnasiumProvider() {
-        super(DOMAIN, DOMAIN);
-    }
-
-    @Override
-    public String domain() {
-        return DOMAIN;
+        super(DOMAIN);
     }
 
     @Override

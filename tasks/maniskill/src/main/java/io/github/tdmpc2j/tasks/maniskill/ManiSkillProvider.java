@@ -23,12 +23,7 @@ public final class ManiSkillProvider extends RemoteEnvProvider {
     static final String VULKAN_SETUP = "sudo scripts/setup.d/45-maniskill-vulkan.sh";
 
     public ManiSkillProvider() {
-        super(ManiSkillTasks.DOMAIN, ManiSkillTasks.DOMAIN);
-    }
-
-    @Override
-    public String domain() {
-        return ManiSkillTasks.DOMAIN;
+        super(ManiSkillTasks.DOMAIN);
     }
 
     @Override

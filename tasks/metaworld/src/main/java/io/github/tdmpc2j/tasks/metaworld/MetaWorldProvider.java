@@ -12,12 +12,7 @@ import java.util.List;
 public final class MetaWorldProvider extends RemoteEnvProvider {
 
     public MetaWorldProvider() {
-        super(MetaWorldTasks.DOMAIN, MetaWorldTasks.DOMAIN);
-    }
-
-    @Override
-    public String domain() {
-        return MetaWorldTasks.DOMAIN;
+        super(MetaWorldTasks.DOMAIN);
     }
 
     @Override

@@ -13,12 +13,7 @@ import java.util.List;
 public final class MyoSuiteProvider extends RemoteEnvProvider {
 
     public MyoSuiteProvider() {
-        super(MyoSuiteTasks.DOMAIN, MyoSuiteTasks.DOMAIN);
-    }
-
-    @Override
-    public String domain() {
-        return MyoSuiteTasks.DOMAIN;
+        super(MyoSuiteTasks.DOMAIN);
     }
 
     @Override
