@@ -1,14 +1,14 @@
 package io.github.tdmpc2j.tasks.metaworld;
 
+import static io.github.tdmpc2j.bridge.py4j.testkit.VectorLockstep.assertSameStep;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.github.tdmpc2j.bridge.py4j.PythonWorker;
 import io.github.tdmpc2j.bridge.py4j.RemoteVectorEnv;
 import io.github.tdmpc2j.bridge.py4j.WorkerFailedException;
+import io.github.tdmpc2j.bridge.py4j.testkit.Venvs;
 import io.github.tdmpc2j.examples.classic.ClassicControlProvider;
-import io.github.tdmpc2j.spi.Availability;
 import io.github.tdmpc2j.spi.Env;
 import io.github.tdmpc2j.spi.EnvOptions;
 import io.github.tdmpc2j.spi.EnvRegistry;
@@ -19,12 +19,9 @@ import io.github.tdmpc2j.spi.vector.SyncVectorEnv;
 import io.github.tdmpc2j.spi.vector.ThreadedVectorEnv;
 import io.github.tdmpc2j.spi.vector.VectorEnv;
 import io.github.tdmpc2j.spi.vector.VectorStepResult;
-import io.github.tdmpc2j.spi.wrappers.EpisodeStatistics;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -42,8 +39,7 @@ class MetaWorldVectorTest {
     @BeforeEach
     void open() {
         metaworld = new MetaWorldProvider();
-        Availability a = metaworld.availability();
-        assumeTrue(a.ready(), a::toString);
+        Venvs.assumeReady(metaworld.availability());
         registry = EnvRegistry.of(List.of(metaworld, new ClassicControlProvider()));
     }
 
@@ -102,31 +98,6 @@ class MetaWorldVectorTest {
             }
             assertThat(ended).as("episodes that ended").isGreaterThanOrEqualTo(n);
         }
-    }
-
-    /** Asserts both steps are the same row by row; returns how many episodes ended in it. */
-    private static int assertSameStep(VectorEnv a, VectorEnv b, VectorStepResult x, VectorStepResult y, int t) {
-        int ended = 0;
-        for (int i = 0; i < x.size(); i++) {
-            String row = "row " + i + " at step " + t;
-            assertThat(x.observations()[i]).as(row).isEqualTo(y.observations()[i]);
-            assertThat(x.rewards()[i]).as(row).isEqualTo(y.rewards()[i]);
-            assertThat(x.terminated()[i]).as(row).isEqualTo(y.terminated()[i]);
-            assertThat(x.truncated()[i]).as(row).isEqualTo(y.truncated()[i]);
-            assertThat(a.episode(i)).as(row).isEqualTo(b.episode(i));
-            Map<String, Object> xi = new HashMap<>(x.infos().get(i));
-            Map<String, Object> yi = new HashMap<>(y.infos().get(i));
-            EpisodeStatistics xs = (EpisodeStatistics) xi.remove(EpisodeStatistics.INFO_KEY);
-            EpisodeStatistics ys = (EpisodeStatistics) yi.remove(EpisodeStatistics.INFO_KEY);
-            assertThat(xi).as(row).isEqualTo(yi);
-            assertThat(xs == null).as(row).isEqualTo(ys == null);
-            if (xs != null) {
-                assertThat(List.of(xs.episodeReturn(), xs.length(), String.valueOf(xs.success()))).as(row)
-                        .isEqualTo(List.of(ys.episodeReturn(), ys.length(), String.valueOf(ys.success())));
-                ended++;
-            }
-        }
-        return ended;
     }
 
     @Test
