@@ -1,12 +1,13 @@
 package io.github.tdmpc2j.tasks.dmcpython;
 
-import static io.github.tdmpc2j.bridge.py4j.testkit.Rollouts.assertSeededStart;
+import static io.github.tdmpc2j.bridge.py4j.testkit.RandomEpisodes.assertSeededStart;
 import static io.github.tdmpc2j.bridge.py4j.testkit.VectorLockstep.assertSameStep;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.github.tdmpc2j.bridge.py4j.testkit.RandomEpisodes;
+import io.github.tdmpc2j.bridge.py4j.testkit.RandomEpisodes.Trajectory;
 import io.github.tdmpc2j.bridge.py4j.testkit.RemotePluginContract;
-import io.github.tdmpc2j.bridge.py4j.testkit.Rollouts;
 import io.github.tdmpc2j.spi.Box;
 import io.github.tdmpc2j.spi.Env;
 import io.github.tdmpc2j.spi.EnvOptions;
@@ -50,7 +51,7 @@ class DmcPythonProviderTest extends RemotePluginContract<DmcPythonProvider> {
 
             SplittableRandom rng = new SplittableRandom(7);
             for (long seed = 5; seed < 7; seed++) { // two whole episodes in a row
-                Rollouts.Rollout episode = Rollouts.rollout(env, seed, rng, 1000).assertRanToItsLimit(500);
+                Trajectory episode = RandomEpisodes.play(env, seed, rng, 1000).assertRanToItsLimit(500);
                 // two control steps of a reward in [0, 1]
                 assertThat(episode.steps()).allSatisfy(r -> assertThat(r.reward()).isBetween(0.0, 2.0));
                 assertThat(episode.totalReward()).isBetween(0.0, 1000.0);
@@ -61,10 +62,10 @@ class DmcPythonProviderTest extends RemotePluginContract<DmcPythonProvider> {
     @Test
     void sameSeedsAndActionsGiveTheSameTrajectory() {
         assumeVenv();
-        Rollouts.Rollout[] runs = new Rollouts.Rollout[2];
+        Trajectory[] runs = new Trajectory[2];
         for (int run = 0; run < 2; run++) {
             try (Env env = registry.make("dmc-python/cartpole-swingup", EnvOptions.seeded(1))) {
-                runs[run] = Rollouts.rollout(env, 9, new SplittableRandom(3), 50);
+                runs[run] = RandomEpisodes.play(env, 9, new SplittableRandom(3), 50);
                 assertThat(runs[run].length()).isEqualTo(50);
             }
         }
@@ -105,7 +106,7 @@ class DmcPythonProviderTest extends RemotePluginContract<DmcPythonProvider> {
         assumeVenv();
         try (Env env = registry.make(name, EnvOptions.seeded(3))) {
             assertThat(env.spec().id()).isEqualTo("dmc-python/" + name);
-            Rollouts.Rollout episode = Rollouts.rollout(env, 11, new SplittableRandom(12), 1000)
+            Trajectory episode = RandomEpisodes.play(env, 11, new SplittableRandom(12), 1000)
                     .assertRanToItsLimit(500); // observations of the spec's size, all finite, checked at each step
             // two dm_control steps per agent step, each rewarded in [0, 1]
             assertThat(episode.steps()).allSatisfy(r -> assertThat(r.reward()).isBetween(0.0, 2.0));

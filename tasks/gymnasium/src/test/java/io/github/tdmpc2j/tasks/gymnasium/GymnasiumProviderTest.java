@@ -1,14 +1,15 @@
 package io.github.tdmpc2j.tasks.gymnasium;
 
-import static io.github.tdmpc2j.bridge.py4j.testkit.Rollouts.assertSeededStart;
+import static io.github.tdmpc2j.bridge.py4j.testkit.RandomEpisodes.assertSeededStart;
 import static io.github.tdmpc2j.bridge.py4j.testkit.VectorLockstep.assertSameStep;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.tdmpc2j.bridge.py4j.PythonException;
 import io.github.tdmpc2j.bridge.py4j.RemoteVectorEnv;
+import io.github.tdmpc2j.bridge.py4j.testkit.RandomEpisodes;
+import io.github.tdmpc2j.bridge.py4j.testkit.RandomEpisodes.Trajectory;
 import io.github.tdmpc2j.bridge.py4j.testkit.RemotePluginContract;
-import io.github.tdmpc2j.bridge.py4j.testkit.Rollouts;
 import io.github.tdmpc2j.spi.Box;
 import io.github.tdmpc2j.spi.Env;
 import io.github.tdmpc2j.spi.EnvOptions;
@@ -47,7 +48,7 @@ class GymnasiumProviderTest extends RemotePluginContract<GymnasiumProvider> {
         try (Env env = registry.make("gymnasium/Pendulum-v1")) {
             assertThat(env.spec().actionSpace()).isEqualTo(Box.of(1, -1f, 1f)); // rescaled from [-2, 2]
             assertThat(assertSeededStart(env, 11, false)).hasSize(3);
-            Rollouts.Rollout episode = Rollouts.rollout(env, 11, new SplittableRandom(1), 1000)
+            Trajectory episode = RandomEpisodes.play(env, 11, new SplittableRandom(1), 1000)
                     .assertRanToItsLimit(200);
             assertThat(episode.steps()).allSatisfy(r -> assertThat(r.reward()).isBetween(-16.3, 0.0)); // its bounds
             assertThat(episode.totalReward()).isLessThan(0);

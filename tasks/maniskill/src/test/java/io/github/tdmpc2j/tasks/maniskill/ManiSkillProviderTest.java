@@ -1,12 +1,13 @@
 package io.github.tdmpc2j.tasks.maniskill;
 
-import static io.github.tdmpc2j.bridge.py4j.testkit.Rollouts.assertSeededStart;
+import static io.github.tdmpc2j.bridge.py4j.testkit.RandomEpisodes.assertSeededStart;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.tdmpc2j.bridge.py4j.VenvLayout;
+import io.github.tdmpc2j.bridge.py4j.testkit.RandomEpisodes;
+import io.github.tdmpc2j.bridge.py4j.testkit.RandomEpisodes.Trajectory;
 import io.github.tdmpc2j.bridge.py4j.testkit.RemotePluginContract;
-import io.github.tdmpc2j.bridge.py4j.testkit.Rollouts;
 import io.github.tdmpc2j.spi.Availability;
 import io.github.tdmpc2j.spi.Box;
 import io.github.tdmpc2j.spi.Env;
@@ -112,7 +113,7 @@ class ManiSkillProviderTest extends RemotePluginContract<ManiSkillProvider> {
      * earlier because its success flag turned true. Returns the observations.
      */
     private static float[][] rollout(Env env, long seed) {
-        Rollouts.Rollout episode = Rollouts.rollout(env, seed, 100).assertSuccessFlagged();
+        Trajectory episode = RandomEpisodes.play(env, seed, 100).assertSuccessFlagged();
         if (episode.last().terminated()) {
             assertThat(episode.last().info().get(StepResult.SUCCESS)).isEqualTo(true);
             assertThat(episode.length()).isLessThanOrEqualTo(100);

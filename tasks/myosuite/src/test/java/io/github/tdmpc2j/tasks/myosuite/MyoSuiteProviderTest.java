@@ -1,12 +1,13 @@
 package io.github.tdmpc2j.tasks.myosuite;
 
-import static io.github.tdmpc2j.bridge.py4j.testkit.Rollouts.assertSeededStart;
+import static io.github.tdmpc2j.bridge.py4j.testkit.RandomEpisodes.assertSeededStart;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.tdmpc2j.bridge.py4j.RemoteEnv;
+import io.github.tdmpc2j.bridge.py4j.testkit.RandomEpisodes;
+import io.github.tdmpc2j.bridge.py4j.testkit.RandomEpisodes.Trajectory;
 import io.github.tdmpc2j.bridge.py4j.testkit.RemotePluginContract;
-import io.github.tdmpc2j.bridge.py4j.testkit.Rollouts;
 import io.github.tdmpc2j.spi.Box;
 import io.github.tdmpc2j.spi.Env;
 import io.github.tdmpc2j.spi.EnvOptions;
@@ -63,7 +64,7 @@ class MyoSuiteProviderTest extends RemotePluginContract<MyoSuiteProvider> {
 
     /** One seeded episode of random actions; checks its shape and returns its observations. */
     private static float[][] rollout(Env env, long seed) {
-        Rollouts.Rollout episode = Rollouts.rollout(env, seed, 100).assertRanToItsLimit(100).assertSuccessFlagged();
+        Trajectory episode = RandomEpisodes.play(env, seed, 100).assertRanToItsLimit(100).assertSuccessFlagged();
         assertThat(episode.steps())
                 .allSatisfy(r -> assertThat(r.info().get("myosuite_done")).isInstanceOf(Boolean.class));
         return episode.observations();

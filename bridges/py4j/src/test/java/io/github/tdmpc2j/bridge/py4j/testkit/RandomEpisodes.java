@@ -8,13 +8,16 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 
-/** Seeded episodes of random actions, as the plug-ins' tests run them against the real suites. */
-public final class Rollouts {
-    private Rollouts() {
+/**
+ * Seeded episodes of random actions on one env, as the plug-ins' tests play them against the real suites to check
+ * the env step by step (the workflows' episodes run on the spi's {@code Rollout} engine instead).
+ */
+public final class RandomEpisodes {
+    private RandomEpisodes() {
     }
 
     /** One episode: the observation {@code reset} gave, and each step's result in order. */
-    public record Rollout(float[] start, List<StepResult> steps) {
+    public record Trajectory(float[] start, List<StepResult> steps) {
         public StepResult last() {
             return steps.get(steps.size() - 1);
         }
@@ -32,7 +35,7 @@ public final class Rollouts {
         }
 
         /** Checks that the episode ran its whole limit of {@code limit} steps and was truncated, not terminated. */
-        public Rollout assertRanToItsLimit(int limit) {
+        public Trajectory assertRanToItsLimit(int limit) {
             assertThat(length()).as("the episode runs on until step %d", limit).isEqualTo(limit);
             assertThat(last().truncated()).as("truncated at the limit").isTrue();
             assertThat(last().terminated()).as("not terminated").isFalse();
@@ -40,7 +43,7 @@ public final class Rollouts {
         }
 
         /** Checks that every step's info carries the suite's {@link StepResult#SUCCESS} flag as a Boolean. */
-        public Rollout assertSuccessFlagged() {
+        public Trajectory assertSuccessFlagged() {
             for (int t = 0; t < length(); t++) {
                 assertThat(steps.get(t).info().get(StepResult.SUCCESS)).as("success at step %d", t + 1)
                         .isInstanceOf(Boolean.class);
@@ -58,9 +61,9 @@ public final class Rollouts {
         return action;
     }
 
-    /** {@link #rollout(Env, long, SplittableRandom, int)} with the actions drawn from a generator of {@code seed}. */
-    public static Rollout rollout(Env env, long seed, int maxSteps) {
-        return rollout(env, seed, new SplittableRandom(seed), maxSteps);
+    /** {@link #play(Env, long, SplittableRandom, int)} with the actions drawn from a generator of {@code seed}. */
+    public static Trajectory play(Env env, long seed, int maxSteps) {
+        return play(env, seed, new SplittableRandom(seed), maxSteps);
     }
 
     /**
@@ -68,7 +71,7 @@ public final class Rollouts {
      * or {@code maxSteps} steps are taken. Checks that each observation has the spec's size and finite values and that
      * each reward is finite.
      */
-    public static Rollout rollout(Env env, long seed, SplittableRandom rng, int maxSteps) {
+    public static Trajectory play(Env env, long seed, SplittableRandom rng, int maxSteps) {
         int observationSize = env.spec().observationSize();
         float[] start = env.reset(seed).observation();
         assertThat(start).hasSize(observationSize);
@@ -84,7 +87,7 @@ public final class Rollouts {
             }
             assertThat(Double.isFinite(r.reward())).as("%s reward at step %d is finite", env.spec().id(), t).isTrue();
         } while (!r.done() && steps.size() < maxSteps);
-        return new Rollout(start, steps);
+        return new Trajectory(start, steps);
     }
 
     /**
