@@ -28,8 +28,11 @@ import java.util.Map;
  * from the checkpoint.
  */
 final class OnlineRun {
-    /** The evaluation curve of a finished run (mean over tasks), and the random policy's mean return. */
-    record Result(List<CurvePlot.Point> evaluations, List<Double> successRates, double randomReturn) {
+    /**
+     * The evaluation curve of a finished run (mean over tasks), the random policy's mean return, and the exit
+     * status of a run stopped by a signal (0 when it ran to its end).
+     */
+    record Result(List<CurvePlot.Point> evaluations, List<Double> successRates, double randomReturn, int stopStatus) {
         double finalReturn() {
             return evaluations.get(evaluations.size() - 1).y();
         }
@@ -47,6 +50,7 @@ final class OnlineRun {
     private final boolean resume;
     private final PrintWriter console;
     private final boolean terminal;
+    private boolean stopOnSignals;
 
     /** @param name what the run trains on, for the console and the curve (a task id or a task set) */
     OnlineRun(EnvRegistry registry, List<TaskSpec> tasks, String name, RunConfig cfg, RunFolder run, boolean resume,
@@ -59,6 +63,12 @@ final class OnlineRun {
         this.resume = resume;
         this.console = console;
         this.terminal = terminal;
+    }
+
+    /** Ctrl-C and SIGTERM stop the run before its next step (the foreground {@code train}, not a cluster's units). */
+    OnlineRun stopOnSignals() {
+        stopOnSignals = true;
+        return this;
     }
 
     Result run() {
@@ -114,14 +124,27 @@ final class OnlineRun {
             console.printf(Locale.ROOT, "random policy: mean return %.1f over %d episodes%s%n", randomMean,
                     evalEpisodes, space.taskCount() > 1 ? " per task" : "");
             Logs logs = new Logs(state, total, timeLimit, randomMean, random, agent, provider.name());
-            try (logs) {
-                OnlineTraining.State end = new OnlineTraining(train, eval, agent, settings).run(state, logs);
+            if (restored != null) {
+                logs.savedStep = state.step();
+            }
+            OnlineTraining training = new OnlineTraining(train, eval, agent, settings);
+            int stopStatus = 0;
+            try (logs; StopSignals signals = stopOnSignals ? StopSignals.install(training::requestStop) : null) {
+                OnlineTraining.State end = training.run(state, logs);
                 logs.bar.finish();
-                console.printf("done: %d steps in %s; results in %s%n", end.step(), Progress.duration(end.seconds()),
-                        run.dir());
+                if (signals != null && signals.received() != null) {
+                    stopStatus = signals.exitStatus();
+                    long saved = logs.savedStep;
+                    console.printf("stopped by %s at step %d: %s%n", signals.received(), end.step(),
+                            saved < 0 ? "no checkpoint was saved yet"
+                                    : "the checkpoint of step " + saved + " is kept; --resume goes on from it");
+                } else {
+                    console.printf("done: %d steps in %s; results in %s%n", end.step(),
+                            Progress.duration(end.seconds()), run.dir());
+                }
             }
             console.flush();
-            return new Result(logs.evalCurve, logs.successes, randomMean);
+            return new Result(logs.evalCurve, logs.successes, randomMean, stopStatus);
         }
     }
 
@@ -146,6 +169,8 @@ final class OnlineRun {
         final List<Evaluation.TaskResult> random;
         final Agent agent;
         final String agentName;
+        /** The step of the checkpoint on disk; -1 before the first. */
+        long savedStep = -1;
 
         Logs(OnlineTraining.State from, long total, double timeLimit, double randomMean,
                 List<Evaluation.TaskResult> random, Agent agent, String agentName) {
@@ -255,6 +280,7 @@ final class OnlineRun {
                 }
             }
             run.saveCheckpoint(agent, new RunFolder.State(step, state.episodes(), state.seconds()));
+            savedStep = step;
         }
 
         private static List<CurvePlot.Point> level(double y, long xEnd) {

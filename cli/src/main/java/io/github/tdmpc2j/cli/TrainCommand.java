@@ -133,8 +133,8 @@ final class TrainCommand implements Callable<Integer> {
         }
         long seedValue = cfg.getLong("seed");
         RunFolder run = resume ? RunFolder.resume(out, name, seedValue) : RunFolder.create(out, name, seedValue);
-        new OnlineRun(registry, specs, name, cfg, run, resume, console, terminal()).run();
-        return 0;
+        return new OnlineRun(registry, specs, name, cfg, run, resume, console, terminal()).stopOnSignals().run()
+                .stopStatus();
     }
 
     static String metricsText(Map<String, Double> metrics) {

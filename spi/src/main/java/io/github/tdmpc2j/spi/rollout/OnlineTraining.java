@@ -56,18 +56,31 @@ public final class OnlineTraining {
 
         default void onTimeLimit(long step) {
         }
+
+        /** The run stopped on request ({@link #requestStop}) before step {@code step + 1}. */
+        default void onStopped(long step) {
+        }
     }
 
     private final MultitaskEnv train;
     private final MultitaskEnv eval;
     private final Agent agent;
     private final Settings settings;
+    private volatile boolean stopRequested;
 
     public OnlineTraining(MultitaskEnv train, MultitaskEnv eval, Agent agent, Settings settings) {
         this.train = train;
         this.eval = eval;
         this.agent = agent;
         this.settings = settings;
+    }
+
+    /**
+     * Asks a running {@link #run} to return before its next step (from any thread: a signal handler, say), with
+     * no evaluation and nothing saved: the last checkpoint stays the one to resume from.
+     */
+    public void requestStop() {
+        stopRequested = true;
     }
 
     /**
@@ -86,6 +99,10 @@ public final class OnlineTraining {
         Map<String, Double> metrics = Map.of();
         while (true) {
             double elapsed = from.seconds() + (System.nanoTime() - start) / 1e9;
+            if (stopRequested) {
+                listener.onStopped(step);
+                return new State(step, episodes, elapsed);
+            }
             if (boundary) {
                 if (!outOfTime && elapsed >= settings.timeLimitSeconds() && step > 0) {
                     outOfTime = true;

@@ -1,0 +1,61 @@
+package io.github.tdmpc2j.cli;
+
+import java.util.ArrayList;
+import java.util.List;
+import sun.misc.Signal;
+import sun.misc.SignalHandler;
+
+/**
+ * Ctrl-C (SIGINT) and SIGTERM while {@code train} runs: the first asks the run to stop before its next step, so
+ * the process ends through its normal path (envs, Python workers and the agent closed; the last checkpoint kept)
+ * instead of exiting while the engine's native code is in the middle of an update, which can crash the JVM. A
+ * second signal exits at once, as without this.
+ */
+final class StopSignals implements AutoCloseable {
+    private static final List<String> NAMES = List.of("INT", "TERM");
+    private final List<Signal> installed = new ArrayList<>();
+    private final List<SignalHandler> previous = new ArrayList<>();
+    private volatile Signal received;
+
+    private StopSignals() {
+    }
+
+    /** Installs the handlers; {@code stop} runs on the signal's thread when the first signal arrives. */
+    static StopSignals install(Runnable stop) {
+        StopSignals s = new StopSignals();
+        for (String name : NAMES) {
+            Signal signal = new Signal(name);
+            try {
+                s.previous.add(Signal.handle(signal, sig -> {
+                    if (s.received == null) {
+                        s.received = sig;
+                        stop.run();
+                    } else {
+                        System.exit(128 + sig.getNumber());
+                    }
+                }));
+                s.installed.add(signal);
+            } catch (IllegalArgumentException e) {
+                // the JVM keeps this signal for itself (-Xrs, or a platform without it): default behaviour stays
+            }
+        }
+        return s;
+    }
+
+    /** The first signal received, as {@code SIGINT}; null when none came. */
+    String received() {
+        return received == null ? null : "SIG" + received.getName();
+    }
+
+    /** The conventional exit status of a process ended by the received signal (130 for SIGINT). */
+    int exitStatus() {
+        return received == null ? 0 : 128 + received.getNumber();
+    }
+
+    @Override
+    public void close() {
+        for (int i = 0; i < installed.size(); i++) {
+            Signal.handle(installed.get(i), previous.get(i));
+        }
+    }
+}
