@@ -173,14 +173,26 @@ class PlannerUpdateParityTest {
         return Arrays.stream(m.group(1).split(",")).map(s -> s.trim().replace("\"", "")).toList();
     }
 
+    /** A fixture's reference checkpoint, its recorded planning and update outputs, and their metadata. */
+    private record Fixture(ReferenceCheckpoint ref, Map<String, String> meta,
+            Map<String, SafeTensors.Tensor> expected) {
+        static Fixture load(String fixture) {
+            ReferenceCheckpoint ref = ReferenceCheckpoint.read(ReferenceParityTest.resource(fixture + ".pt"));
+            Map<String, String> meta = new LinkedHashMap<>();
+            Map<String, SafeTensors.Tensor> expected = SafeTensors.read(
+                    ReferenceParityTest.resource(fixture + "-plan-update.safetensors"), meta);
+            meta.putAll(outputsMeta(fixture));
+            return new Fixture(ref, meta, expected);
+        }
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"st-1M", "mt-1M"})
     void onePlanningCallGivesTheReferencesActionAndMean(String fixture) {
-        ReferenceCheckpoint ref = ReferenceCheckpoint.read(ReferenceParityTest.resource(fixture + ".pt"));
-        Map<String, String> meta = new LinkedHashMap<>();
-        Map<String, SafeTensors.Tensor> expected = SafeTensors.read(
-                ReferenceParityTest.resource(fixture + "-plan-update.safetensors"), meta);
-        meta.putAll(outputsMeta(fixture));
+        Fixture f = Fixture.load(fixture);
+        ReferenceCheckpoint ref = f.ref();
+        Map<String, String> meta = f.meta();
+        Map<String, SafeTensors.Tensor> expected = f.expected();
         Map<String, double[]> errors = new LinkedHashMap<>();
         try (TdmpcAgent agent = agent(ref, meta); NoGrad off = new NoGrad();
                 NDManager m = agent.store().manager().newSubManager()) {
@@ -226,11 +238,10 @@ class PlannerUpdateParityTest {
     @ParameterizedTest
     @ValueSource(strings = {"st-1M", "mt-1M"})
     void oneUpdateGivesTheReferencesLossesGradNormsAndWeights(String fixture) {
-        ReferenceCheckpoint ref = ReferenceCheckpoint.read(ReferenceParityTest.resource(fixture + ".pt"));
-        Map<String, String> meta = new LinkedHashMap<>();
-        Map<String, SafeTensors.Tensor> expected = SafeTensors.read(
-                ReferenceParityTest.resource(fixture + "-plan-update.safetensors"), meta);
-        meta.putAll(outputsMeta(fixture));
+        Fixture f = Fixture.load(fixture);
+        ReferenceCheckpoint ref = f.ref();
+        Map<String, String> meta = f.meta();
+        Map<String, SafeTensors.Tensor> expected = f.expected();
         Map<String, double[]> errors = new LinkedHashMap<>();
         Map<String, double[]> deviations = new LinkedHashMap<>();
         try (TdmpcAgent agent = agent(ref, meta)) {

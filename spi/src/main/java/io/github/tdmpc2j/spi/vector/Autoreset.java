@@ -52,10 +52,7 @@ public final class Autoreset {
         if (schedule == null) {
             throw new EnvStateException("step() called before reset on a vector env");
         }
-        if (actions == null || actions.length != rows) {
-            throw new InvalidActionException("a vector env of " + rows + " envs needs " + rows
-                    + " actions (null for a row to leave as it is), got " + (actions == null ? "null" : actions.length));
-        }
+        checkCount(rows, actions);
         Move[] moves = new Move[rows];
         for (int i = 0; i < rows; i++) {
             if (tickets[i] == null) {
@@ -75,6 +72,14 @@ public final class Autoreset {
     /** Records the end of a stepped row's episode: it resets on its next step. */
     public void stepped(int row, boolean done) {
         needsReset[row] = done;
+    }
+
+    /** Refuses an action array that does not have one entry (or null) per row of a vector env of {@code rows}. */
+    public static void checkCount(int rows, float[][] actions) {
+        if (actions == null || actions.length != rows) {
+            throw new InvalidActionException("a vector env of " + rows + " envs needs " + rows
+                    + " actions (null for a row to leave as it is), got " + (actions == null ? "null" : actions.length));
+        }
     }
 
     /** The episode row {@code row} is in (or resets into this step); null when idle. */

@@ -1,6 +1,5 @@
 package io.github.tdmpc2j.spi.vector;
 
-import io.github.tdmpc2j.spi.InvalidActionException;
 import io.github.tdmpc2j.spi.TaskSpec;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -104,10 +103,7 @@ public final class CompositeVectorEnv implements VectorEnv {
     @Override
     public VectorStepResult step(float[][] actions) {
         int n = numEnvs();
-        if (actions == null || actions.length != n) {
-            throw new InvalidActionException("a vector env of " + n + " envs needs " + n + " actions (null for a"
-                    + " row to leave as it is), got " + (actions == null ? "null" : actions.length));
-        }
+        Autoreset.checkCount(n, actions);
         float[][] obs = new float[n][];
         double[] rewards = new double[n];
         boolean[] terminated = new boolean[n];

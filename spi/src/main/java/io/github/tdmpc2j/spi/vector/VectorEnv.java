@@ -35,6 +35,16 @@ public interface VectorEnv extends AutoCloseable {
     /** The episode row {@code i} is in; null when it is idle. */
     EpisodeSchedule.Ticket episode(int i);
 
+    /** True when every row is idle: its schedule has no more episodes for it. */
+    default boolean allIdle() {
+        for (int i = 0; i < numEnvs(); i++) {
+            if (episode(i) != null) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     @Override
     void close();
 }

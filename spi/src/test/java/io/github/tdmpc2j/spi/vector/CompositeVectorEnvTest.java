@@ -61,7 +61,7 @@ class CompositeVectorEnvTest {
                 SplittableRandom rng = new SplittableRandom(3);
                 int steps = 0;
                 int autoresets = 0;
-                while (!allIdle(one)) {
+                while (!one.allIdle()) {
                     float[][] actions = new float[ROWS][];
                     for (int i = 0; i < ROWS; i++) {
                         actions[i] = rng.nextInt(5) == 0 ? null : new float[] {(float) rng.nextDouble(-0.5, 1.5)};
@@ -79,21 +79,12 @@ class CompositeVectorEnvTest {
                     }
                     steps++;
                 }
-                assertThat(allIdle(parts)).isTrue();
+                assertThat(parts.allIdle()).isTrue();
                 assertThat(autoresets).as("episodes started after the reset: 7 + 6 - %d first ones", ROWS)
                         .isEqualTo(7 + 6 - ROWS);
                 assertThat(steps).isBetween(10, 200);
             }
         }
-    }
-
-    private static boolean allIdle(VectorEnv v) {
-        for (int i = 0; i < v.numEnvs(); i++) {
-            if (v.episode(i) != null) {
-                return false;
-            }
-        }
-        return true;
     }
 
     @Test

@@ -118,7 +118,7 @@ class MetaWorldVectorTest {
             SplittableRandom rng = new SplittableRandom(9);
             List<EpisodeSchedule.Ticket> started = new ArrayList<>();
             int steps = 0;
-            while (!allIdle(reference)) {
+            while (!reference.allIdle()) {
                 float[][] actions = new float[n][];
                 for (int i = 0; i < n; i++) {
                     actions[i] = new float[space.actionSize()];
@@ -141,21 +141,12 @@ class MetaWorldVectorTest {
                 }
                 steps++;
             }
-            assertThat(allIdle(batched)).isTrue();
+            assertThat(batched.allIdle()).isTrue();
             // 2 episodes per task: the tasks of two rows run one each, push's one row runs both (numbers 4, 5)
             assertThat(started).containsExactly(new EpisodeSchedule.Ticket(5, 201));
             // push's two episodes of 100 steps, its autoreset, and the step on which its row finds no more work
             assertThat(steps).isEqualTo(202);
         }
-    }
-
-    private static boolean allIdle(VectorEnv v) {
-        for (int i = 0; i < v.numEnvs(); i++) {
-            if (v.episode(i) != null) {
-                return false;
-            }
-        }
-        return true;
     }
 
     @Test
