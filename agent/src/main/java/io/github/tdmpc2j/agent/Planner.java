@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
@@ -20,6 +21,10 @@ import io.github.tdmpc2j.agent.nn.Scalars;
  * no value is read back until the caller reads the actions. So one plan is a fixed sequence of kernels (for a
  * given B) that a CUDA graph can capture. For B = 1 the operations and random draws are those of a single-row
  * planner, in the same order.
+ *
+ * <p>Each iteration and each horizon step frees its intermediates when it ends (an {@code NDScope}; what is
+ * carried on is unregistered from it), so the next one reuses memory still in cache instead of growing the
+ * plan's working set to hundreds of MB at 8 rows (bench/RESULTS.md, "Planning faster on the CPU").
  */
 final class Planner {
     private final TdmpcConfig cfg;
@@ -92,24 +97,27 @@ final class Planner {
         NDArray score = null;
         int iterations = cfg.planIterations(actionDim);
         for (int i = 0; i < iterations; i++) {
-            NDArray noise = model.draws().normal(m, new Shape(b, samples - piTrajs, horizon, actionDim));
-            NDArray sampled = Scalars.clip(noise.mul(std.expandDims(1)).add(mean.expandDims(1)), -1f, 1f);
-            NDArray actions = piActions == null ? sampled : piActions.concat(sampled, 1);
-            if (sampleMask != null) {
-                actions = actions.mul(sampleMask);
-            }
-            NDArray value = estimateValue(zs, actions, emb, mask, dims, tasks, discount);
-            value = NDArrays.where(value.isNaN(), value.zerosLike(), value);
-            NDList top = value.topK(elites, 1, true, true);
-            eliteActions = rows(actions, top.get(1), samples).reshape(b, elites, horizon, actionDim);
-            score = Scalars.mul(top.get(0), cfg.temperature()).softmax(1);
-            NDArray w = score.reshape(b, elites, 1, 1);
-            mean = eliteActions.mul(w).sum(new int[] {1});
-            std = Scalars.clip(eliteActions.sub(mean.expandDims(1)).square().mul(w).sum(new int[] {1}).sqrt(),
-                    cfg.minStd(), cfg.maxStd());
-            if (mask != null) {
-                mean = mean.mul(mask);
-                std = std.mul(mask);
+            try (NDScope scope = new NDScope()) {
+                NDArray noise = model.draws().normal(m, new Shape(b, samples - piTrajs, horizon, actionDim));
+                NDArray sampled = Scalars.clip(noise.mul(std.expandDims(1)).add(mean.expandDims(1)), -1f, 1f);
+                NDArray actions = piActions == null ? sampled : piActions.concat(sampled, 1);
+                if (sampleMask != null) {
+                    actions = actions.mul(sampleMask);
+                }
+                NDArray value = estimateValue(zs, actions, emb, mask, dims, tasks, discount);
+                value = NDArrays.where(value.isNaN(), value.zerosLike(), value);
+                NDList top = value.topK(elites, 1, true, true);
+                eliteActions = rows(actions, top.get(1), samples).reshape(b, elites, horizon, actionDim);
+                score = Scalars.mul(top.get(0), cfg.temperature()).softmax(1);
+                NDArray w = score.reshape(b, elites, 1, 1);
+                mean = eliteActions.mul(w).sum(new int[] {1});
+                std = Scalars.clip(eliteActions.sub(mean.expandDims(1)).square().mul(w).sum(new int[] {1}).sqrt(),
+                        cfg.minStd(), cfg.maxStd());
+                if (mask != null) {
+                    mean = mean.mul(mask);
+                    std = std.mul(mask);
+                }
+                NDScope.unregister(mean, std, eliteActions, score);
             }
         }
         // per row, one elite trajectory drawn by its score (Gumbel-max), its first action, plus exploration noise
@@ -149,22 +157,32 @@ final class Planner {
         NDArray dRows = null;
         NDArray alive = null;
         for (int t = 0; t < cfg.horizon(); t++) {
-            NDArray a = actions.get(":, :, " + t);
-            NDArray r = model.twoHot().decode(model.reward(z, a, emb, false));
-            z = model.next(z, a, emb, false);
-            if (alive != null) {
-                r = r.mul(alive);
-            }
-            NDArray discounted = dRows == null ? Scalars.mul(r, d) : r.mul(dRows);
-            g = g == null ? discounted : g.add(discounted);
-            if (rowDiscount == null) {
-                d *= discount;
-            } else {
-                dRows = dRows == null ? rowDiscount : dRows.mul(rowDiscount);
-            }
-            if (model.episodic()) {
-                NDArray survived = Scalars.oneMinus(Scalars.greaterThan(model.terminationLogits(z, emb, false), 0f));
-                alive = alive == null ? survived : alive.mul(survived);
+            try (NDScope scope = new NDScope()) {
+                NDArray a = actions.get(":, :, " + t);
+                NDArray r = model.twoHot().decode(model.reward(z, a, emb, false));
+                z = model.next(z, a, emb, false);
+                if (alive != null) {
+                    r = r.mul(alive);
+                }
+                NDArray discounted = dRows == null ? Scalars.mul(r, d) : r.mul(dRows);
+                g = g == null ? discounted : g.add(discounted);
+                if (rowDiscount == null) {
+                    d *= discount;
+                } else {
+                    dRows = dRows == null ? rowDiscount : dRows.mul(rowDiscount);
+                }
+                if (model.episodic()) {
+                    NDArray logits = model.terminationLogits(z, emb, false);
+                    NDArray survived = Scalars.oneMinus(Scalars.greaterThan(logits, 0f));
+                    alive = alive == null ? survived : alive.mul(survived);
+                }
+                NDScope.unregister(z, g);
+                if (dRows != null) {
+                    NDScope.unregister(dRows);
+                }
+                if (alive != null) {
+                    NDScope.unregister(alive);
+                }
             }
         }
         NDArray a = model.pi(z, emb, mask, actionDims, false).action();

@@ -157,21 +157,23 @@ public final class WorldModel {
     }
 
     public NDArray encode(NDArray obs, NDArray emb, boolean train) {
-        return encoder.forward(withTask(obs, emb), train);
+        NDArray x = withTask(obs, emb);
+        return encoder.forward(x, train, x != obs);
     }
 
     public NDArray next(NDArray z, NDArray a, NDArray emb, boolean train) {
-        return dynamics.forward(withTask(z, emb).concat(a, -1), train);
+        return dynamics.forward(joined(z, emb, a), train, true);
     }
 
     /** Reward logits [..., num_bins]. */
     public NDArray reward(NDArray z, NDArray a, NDArray emb, boolean train) {
-        return reward.forward(withTask(z, emb).concat(a, -1), train);
+        return reward.forward(joined(z, emb, a), train, true);
     }
 
     /** Termination logits [..., 1]; only for episodic tasks. */
     public NDArray terminationLogits(NDArray z, NDArray emb, boolean train) {
-        return termination.forward(withTask(z, emb), train);
+        NDArray x = withTask(z, emb);
+        return termination.forward(x, train, x != z);
     }
 
     /**
@@ -184,7 +186,8 @@ public final class WorldModel {
 
     /** The policy head's Gaussian before masking and squashing: {mean, log_std}, [..., A] each. */
     NDArray[] piGaussian(NDArray z, NDArray emb, boolean train) {
-        NDArray raw = pi.forward(withTask(z, emb), train);
+        NDArray x = withTask(z, emb);
+        NDArray raw = pi.forward(x, train, x != z);
         NDList out = raw.split(2, raw.getShape().dimension() - 1);
         NDArray logStd = Scalars.add(Scalars.mul(Scalars.add(out.get(1).tanh(), 1f),
                 0.5f * (cfg.logStdMax() - cfg.logStdMin())), cfg.logStdMin());
@@ -244,10 +247,13 @@ public final class WorldModel {
 
     private static NDArray ensemble(Mlp net, NDArray z, NDArray a, NDArray emb, NDArray members, boolean train,
             boolean detach) {
-        NDArray x = withTask(z, emb).concat(a, -1);
+        NDArray x = joined(z, emb, a);
         Shape s = x.getShape();
         Shape lead = s.slice(0, s.dimension() - 1);
-        NDArray out = net.forwardMembers(x.reshape(-1, s.get(s.dimension() - 1)), members, train, detach);
+        NDArray flat = x.reshape(-1, s.get(s.dimension() - 1));
+        NDArray out = net.forwardMembers(flat, members, train, detach);
+        Mlp.done(flat);
+        Mlp.done(x);
         long e = out.getShape().get(0);
         return out.reshape(new Shape(e).addAll(lead).add(out.getShape().get(2)));
     }
@@ -260,6 +266,16 @@ public final class WorldModel {
             NDArray online = store.get(name.replaceFirst("^target_qs", "qs"));
             target.muli(Scalars.scalar(target, 1f - tau)).addi(Scalars.mul(online.stopGradient(), tau));
         }
+    }
+
+    /** A new array: {@code z}, the task embedding (if any), then {@code a}, along the last axis. */
+    private static NDArray joined(NDArray z, NDArray emb, NDArray a) {
+        NDArray x = withTask(z, emb);
+        NDArray joined = x.concat(a, -1);
+        if (x != z) {
+            Mlp.done(x);
+        }
+        return joined;
     }
 
     private static NDArray withTask(NDArray x, NDArray emb) {

@@ -58,23 +58,8 @@ public final class AgentBench {
                 }
             });
             TdmpcConfig cfg = TdmpcConfig.from(params);
-            TaskSpec spec = new TaskSpec("bench/dmc-sized", List.of(), Box.unbounded(OBS), Box.of(ACT, -1f, 1f), 500,
-                    2, SuccessMetric.RETURN, false);
-            try (TdmpcAgent agent = new TdmpcAgent(AgentContext.single(spec, params, 1L))) {
-                Random r = new Random(1);
+            try (TdmpcAgent agent = filledAgent(params)) {
                 float[] obs = new float[OBS];
-                for (int t = 0; t < 2000; t++) {
-                    float[] next = new float[OBS];
-                    float[] a = new float[ACT];
-                    for (int i = 0; i < OBS; i++) {
-                        next[i] = (float) r.nextGaussian();
-                    }
-                    for (int i = 0; i < ACT; i++) {
-                        a[i] = 2 * r.nextFloat() - 1;
-                    }
-                    agent.observe(new Transition(0, obs, a, r.nextDouble(), next, false, t % 500 == 499));
-                    obs = next;
-                }
                 agent.update();
                 agent.act(obs, 0, true);
                 double bestUpdate = Double.MAX_VALUE;
@@ -106,6 +91,31 @@ public final class AgentBench {
                 }
             }
         }
+    }
+
+    /**
+     * An agent for a DMControl-sized task (obs 24, action 6) with 2,000 random transitions in its buffer (four
+     * 500-step episodes), ready to update; {@code params} as {@code TdmpcConfig} takes them.
+     */
+    static TdmpcAgent filledAgent(Map<String, String> params) {
+        TaskSpec spec = new TaskSpec("bench/dmc-sized", List.of(), Box.unbounded(OBS), Box.of(ACT, -1f, 1f), 500, 2,
+                SuccessMetric.RETURN, false);
+        TdmpcAgent agent = new TdmpcAgent(AgentContext.single(spec, params, 1L));
+        Random r = new Random(1);
+        float[] obs = new float[OBS];
+        for (int t = 0; t < 2000; t++) {
+            float[] next = new float[OBS];
+            float[] a = new float[ACT];
+            for (int i = 0; i < OBS; i++) {
+                next[i] = (float) r.nextGaussian();
+            }
+            for (int i = 0; i < ACT; i++) {
+                a[i] = 2 * r.nextFloat() - 1;
+            }
+            agent.observe(new Transition(0, obs, a, r.nextDouble(), next, false, t % 500 == 499));
+            obs = next;
+        }
+        return agent;
     }
 
     /**

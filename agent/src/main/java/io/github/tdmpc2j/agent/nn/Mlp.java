@@ -4,8 +4,10 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.Dropout;
 import ai.djl.nn.norm.LayerNorm;
+import ai.djl.pytorch.jni.JniUtils;
 import io.github.tdmpc2j.agent.gpu.TorchNative;
 import java.util.ArrayList;
 import java.util.List;
@@ -68,13 +70,36 @@ public final class Mlp {
 
     /** Forward pass of a single (non-ensemble) mlp on [..., in]. */
     public NDArray forward(NDArray x, boolean train) {
+        return forward(x, train, false);
+    }
+
+    /**
+     * Forward pass of a single mlp; with {@code ownsInput}, {@code x} was made for this call and is freed once
+     * used (every intermediate is freed as soon as the next layer has read it, so that a batch's working set stays
+     * in cache: measurably faster on the CPU than leaving them to the caller's manager).
+     */
+    public NDArray forward(NDArray x, boolean train, boolean ownsInput) {
         if (ensemble > 0) {
             throw new IllegalStateException("use forwardMembers on an ensemble");
         }
+        Shape s = x.getShape();
+        int d = s.dimension();
+        // on 2-D input PyTorch's linear is one addmm with the bias; on [N, S, in] it is a matmul and then an add
+        NDArray h = d == 2 ? x : x.reshape(-1, s.get(d - 1));
+        boolean ownsH = d != 2 || ownsInput;
         for (Layer l : layers) {
-            x = apply(l, x.matMul(l.weight).add(l.bias), l.weight, l.bias, l.gamma, l.beta, train);
+            // PyTorch's linear takes the weight as [out, in]: a transposed view, no copy
+            NDArray y = Linear.linear(h, l.weight.transpose(), l.bias).singletonOrThrow();
+            if (ownsH) {
+                done(h);
+            }
+            ownsH = true;
+            h = apply(l, y, l.weight, l.bias, l.gamma, l.beta, train);
         }
-        return x;
+        if (d != 2 && ownsInput) {
+            done(x);
+        }
+        return d == 2 ? h : then(h, h.reshape(s.slice(0, d - 1).add(h.getShape().get(1))));
     }
 
     /**
@@ -90,7 +115,9 @@ public final class Mlp {
             NDArray b = pick(l.bias, idx, detach);
             NDArray g = l.gamma == null ? null : pick(l.gamma, idx, detach);
             NDArray be = l.beta == null ? null : pick(l.beta, idx, detach);
-            h = apply(l, h.matMul(w).add(b), w, b, g, be, train);
+            NDArray y = h.matMul(w);
+            done(h);
+            h = apply(l, then(y, y.add(b)), w, b, g, be, train);
         }
         return h;
     }
@@ -102,7 +129,7 @@ public final class Mlp {
 
     private NDArray apply(Layer l, NDArray x, NDArray w, NDArray b, NDArray gamma, NDArray beta, boolean train) {
         if (l.dropout > 0 && train) {
-            x = Dropout.dropout(x, l.dropout, true).singletonOrThrow();
+            x = then(x, Dropout.dropout(x, l.dropout, true).singletonOrThrow());
         }
         if (l.activation == null) {
             return x;
@@ -111,23 +138,51 @@ public final class Mlp {
         Shape normalized = new Shape(width);
         if (ensemble > 0) {
             // per-member affine parameters do not fit layer_norm's [width] weight: normalise, then scale
-            x = LayerNorm.layerNorm(x, normalized, l.unitGamma, l.unitBeta, 1e-5f).singletonOrThrow().mul(gamma).add(beta);
+            x = then(x, LayerNorm.layerNorm(x, normalized, l.unitGamma, l.unitBeta, 1e-5f).singletonOrThrow());
+            x = then(x, x.mul(gamma));
+            x = then(x, x.add(beta));
         } else {
-            x = LayerNorm.layerNorm(x, normalized, gamma, beta, 1e-5f).singletonOrThrow();
+            x = then(x, LayerNorm.layerNorm(x, normalized, gamma, beta, 1e-5f).singletonOrThrow());
         }
-        return l.activation == Activation.MISH ? mish(x) : simnorm(x, simnormDim);
+        return then(x, l.activation == Activation.MISH ? mish(x) : simnorm(x, simnormDim));
     }
 
     /**
-     * x * tanh(softplus(x)), with PyTorch's overflow-safe softplus. (DJL 0.36's Activation.mish takes a base-2
-     * logarithm inside its softplus, so it is composed here; on a GPU with tdmpc2j's native extension it is
-     * PyTorch's one-kernel mish.)
+     * Mish, x * tanh(softplus(x)). Without autograd recording (planning, TD targets) it is written with one
+     * exponential: tanh(softplus(x)) = n / (n + 2) with n = e^x (e^x + 2), e^x taken of min(x, 20), past which
+     * n / (n + 2) is 1 in float, so it never overflows; within a few ulps of softplus-then-tanh and, with its
+     * intermediates freed at once, about twice as fast on the CPU (PyTorch's CPU tanh is the costliest element-wise
+     * kernel of a plan). Under autograd the three-op form is kept: its backward pass is three kernels, not ten
+     * (bench/RESULTS.md, "Planning faster on the CPU"). DJL 0.36 has no Mish op; on a GPU with tdmpc2j's native
+     * extension it is PyTorch's one-kernel mish.
      */
     public static NDArray mish(NDArray x) {
         if (x.getDevice().isGpu() && TorchNative.available()) {
             return TorchNative.mish(x);
         }
-        return x.mul(x.getNDArrayInternal().softPlus().tanh());
+        if (JniUtils.isGradMode()) {
+            NDArray softplus = x.getNDArrayInternal().softPlus();
+            NDArray tanh = then(softplus, softplus.tanh());
+            return then(tanh, x.mul(tanh));
+        }
+        NDArray clamped = Scalars.minimum(x, 20f);
+        NDArray e = then(clamped, clamped.exp());
+        NDArray e2 = Scalars.add(e, 2f);
+        NDArray n = then(e, then(e2, e.mul(e2)));
+        NDArray n2 = Scalars.add(n, 2f);
+        NDArray t = then(n, then(n2, n.div(n2)));
+        return then(t, x.mul(t));
+    }
+
+    /** Frees an intermediate that is not needed any more (autograd keeps its own reference where it needs one). */
+    public static void done(NDArray used) {
+        used.close();
+    }
+
+    /** {@code result}, after freeing the intermediate it was computed from. */
+    static NDArray then(NDArray used, NDArray result) {
+        done(used);
+        return result;
     }
 
     /** Softmax over groups of {@code dim} consecutive entries of the last axis. */
