@@ -40,10 +40,9 @@ final class Planner {
      *
      * @param emb      task embeddings [B, task_dim]
      * @param mask     action masks [B, A]
-     * @param dims     used action dims [B, 1]
      * @param discount discounts [B, 1]
      */
-    record Tasks(NDArray emb, NDArray mask, NDArray dims, NDArray discount) {
+    record Tasks(NDArray emb, NDArray mask, NDArray discount) {
     }
 
     Planner(TdmpcConfig cfg, WorldModel model, int actionDim) {
@@ -70,7 +69,6 @@ final class Planner {
         // per row, broadcast over its samples by the world model: [B, 1, E], [B, 1, A], [B, 1, 1]
         NDArray emb = tasks == null ? null : tasks.emb().expandDims(1);
         NDArray mask = tasks == null ? null : tasks.mask().expandDims(1);
-        NDArray dims = tasks == null ? null : tasks.dims().expandDims(1);
         NDArray z = model.encode(obs, tasks == null ? null : tasks.emb(), false);
 
         NDArray piActions = null;
@@ -78,7 +76,7 @@ final class Planner {
             NDArray zp = z.expandDims(1).tile(new long[] {1, piTrajs, 1});
             NDList steps = new NDList();
             for (int t = 0; t < horizon; t++) {
-                NDArray a = model.pi(zp, emb, mask, dims, false).action();
+                NDArray a = model.piAction(zp, emb, mask);
                 steps.add(a);
                 if (t < horizon - 1) {
                     zp = model.next(zp, a, emb, false);
@@ -104,7 +102,7 @@ final class Planner {
                 if (sampleMask != null) {
                     actions = actions.mul(sampleMask);
                 }
-                NDArray value = estimateValue(zs, actions, emb, mask, dims, tasks, discount);
+                NDArray value = estimateValue(zs, actions, emb, mask, tasks, discount);
                 value = NDArrays.where(value.isNaN(), value.zerosLike(), value);
                 NDList top = value.topK(elites, 1, true, true);
                 eliteActions = rows(actions, top.get(1), samples).reshape(b, elites, horizon, actionDim);
@@ -148,8 +146,8 @@ final class Planner {
      * Discounted predicted rewards over the horizon plus the discounted value of the policy at the end, for
      * latents [B, S, L] and actions [B, S, H, A]: values [B, S].
      */
-    private NDArray estimateValue(NDArray z, NDArray actions, NDArray emb, NDArray mask, NDArray actionDims,
-            Tasks tasks, float discount) {
+    private NDArray estimateValue(NDArray z, NDArray actions, NDArray emb, NDArray mask, Tasks tasks,
+            float discount) {
         NDArray g = null;
         float d = 1f;
         // multitask: each row's discount^t, [B, 1, 1]
@@ -185,7 +183,7 @@ final class Planner {
                 }
             }
         }
-        NDArray a = model.pi(z, emb, mask, actionDims, false).action();
+        NDArray a = model.piAction(z, emb, mask);
         NDArray v = model.q(z, a, emb, true, false, false, false);
         NDArray q = dRows == null ? Scalars.mul(v, d) : v.mul(dRows);
         if (alive != null) {

@@ -285,13 +285,13 @@ public final class TdmpcAgent implements Agent, OfflineLearner {
             NDArray index = input.get(b * (o + 2) + ":" + b * (o + 3)).toType(DataType.INT64, false);
             NDArray[] table = taskTables();
             tasks = new Planner.Tasks(model.taskEmbedding(index), table[0].get(new NDIndex("{}", index)),
-                    table[1].get(new NDIndex("{}", index)), table[2].get(new NDIndex("{}", index)));
+                    table[1].get(new NDIndex("{}", index)));
         }
         if (!cfg.mpc()) {
             NDArray emb = tasks == null ? null : tasks.emb();
             NDArray z = model.encode(obs, emb, false);
-            WorldModel.PolicySample s = model.pi(z, emb, tasks == null ? null : tasks.mask(),
-                    tasks == null ? null : tasks.dims(), false);
+            // (the entropy's action-dim scale is not read here)
+            WorldModel.PolicySample s = model.pi(z, emb, tasks == null ? null : tasks.mask(), null, false);
             NDArray action = s.mean().add(s.action().sub(s.mean()).mul(explore.reshape(b, 1)));
             return action.reshape(-1).concat(previous.reshape(-1), 0);
         }
@@ -300,22 +300,18 @@ public final class TdmpcAgent implements Agent, OfflineLearner {
     }
 
     /**
-     * Per task, on the device and made once (multitask only): action masks [T, A], used action dims [T, 1] and
-     * discounts [T, 1], indexed by a batch's task indices.
+     * Per task, on the device and made once (multitask only): action masks [T, A] and discounts [T, 1], indexed
+     * by a batch's task indices.
      */
     private NDArray[] taskTables() {
         if (taskTables == null) {
             int n = context.tasks().size();
             float[] masks = new float[n * actionDim];
-            float[] dims = new float[n];
             for (int k = 0; k < n; k++) {
-                float[] mask = context.actionMasks().get(k);
-                System.arraycopy(mask, 0, masks, k * actionDim, actionDim);
-                dims[k] = sum(mask);
+                System.arraycopy(context.actionMasks().get(k), 0, masks, k * actionDim, actionDim);
             }
             NDManager m = store.manager();
-            taskTables = new NDArray[] {m.create(masks, new Shape(n, actionDim)), m.create(dims, new Shape(n, 1)),
-                    m.create(discounts, new Shape(n, 1))};
+            taskTables = new NDArray[] {m.create(masks, new Shape(n, actionDim)), m.create(discounts, new Shape(n, 1))};
             NDScope.unregister(taskTables);
         }
         return taskTables;
@@ -557,8 +553,7 @@ public final class TdmpcAgent implements Agent, OfflineLearner {
         NDArray tdTarget;
         try (NoGrad off = new NoGrad()) {
             nextZ = model.encode(obs.get("1:"), emb == null ? null : emb.stopGradient(), false);
-            NDArray nextAction = model.pi(nextZ, emb == null ? null : emb.stopGradient(), mask, dims, false)
-                    .action();
+            NDArray nextAction = model.piAction(nextZ, emb == null ? null : emb.stopGradient(), mask);
             tdTarget = reward.add(discount.mul(Scalars.oneMinus(terminated))
                     .mul(model.q(nextZ, nextAction, emb == null ? null : emb.stopGradient(), false, true, true,
                             false)));

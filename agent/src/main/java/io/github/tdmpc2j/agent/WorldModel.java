@@ -194,6 +194,18 @@ public final class WorldModel {
         return new NDArray[] {out.get(0), logStd};
     }
 
+    /**
+     * The squashed action of {@link #pi} alone, for planning and TD targets: the same draw and the same action,
+     * without the mean, log-probability and entropy terms (about twenty ops per call that nothing there reads).
+     */
+    public NDArray piAction(NDArray z, NDArray emb, NDArray mask) {
+        NDArray[] gaussian = piGaussian(z, emb, false);
+        NDArray eps = draws.normal(z.getManager(), gaussian[0].getShape());
+        NDArray action = gaussian[0].add(eps.mul(gaussian[1].exp()));
+        // masked dims: 0 here as in pi (there the mean, log-std and draw are masked before they are combined)
+        return (mask == null ? action : action.mul(mask)).tanh();
+    }
+
     /** {@link #pi} with the standard normal draw given ({@code eps}, like the mean; null to draw one). */
     PolicySample pi(NDArray z, NDArray emb, NDArray mask, NDArray actionDims, boolean train, NDArray eps) {
         NDArray[] gaussian = piGaussian(z, emb, train);

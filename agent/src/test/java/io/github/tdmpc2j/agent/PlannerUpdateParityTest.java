@@ -207,7 +207,6 @@ class PlannerUpdateParityTest {
                 float[] mask = new float[a];
                 Arrays.fill(mask, 0, used, 1f);
                 tasks = new Planner.Tasks(model.taskEmbedding(m, new int[] {task}), m.create(mask, new Shape(1, a)),
-                        m.create(new float[] {used}, new Shape(1, 1)),
                         m.create(new float[] {agent.config().discount(500)}, new Shape(1, 1)));
             }
             NDArray obs = ReferenceParityTest.array(m, expected.get("plan.obs"));

@@ -126,6 +126,18 @@ class ReferenceParityTest {
             WorldModel.PolicySample s = model.pi(z, emb, mask, dims, false, eps);
             compare(errors, "pi_mean", s.mean(), expected);
             compare(errors, "pi_action", s.action(), expected);
+            // the planner's and the TD target's lean draw of the action: the same action from the same draw
+            PlannerUpdateParityTest.Recorded draws = new PlannerUpdateParityTest.Recorded();
+            draws.add("normal", eps.getShape(), eps.toFloatArray());
+            model.useDraws(draws);
+            try {
+                // equal as numbers (a masked entry may be -0 in one and 0 in the other)
+                assertThat(model.piAction(z, emb, mask).toFloatArray())
+                        .usingElementComparator((x, y) -> x.floatValue() == y.floatValue() ? 0 : 1)
+                        .containsExactly(s.action().toFloatArray());
+            } finally {
+                model.useDraws(Draws.ENGINE);
+            }
             // our scaled entropy is the entropy times the used action dims: divided back, it is the reference's
             // entropy, except that the reference's Gaussian log-probability also counts every masked (padding)
             // action entry, each with -log(sqrt(2 pi)) (its eps and log_std are zeroed, the constant is not), and
