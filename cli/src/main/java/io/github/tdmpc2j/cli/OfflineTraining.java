@@ -56,9 +56,10 @@ final class OfflineTraining {
                     + index.actionSize() + " but its tasks installed here give " + space.observationSize() + ", "
                     + space.actionSize() + "; collect it again with this version");
         }
+        List<String> evalRows = Evaluation.rows(space, evalEpisodes, 1);
         try (Agent agent = provider.create(AgentContext.of(space, cfg.agentParams(), seed));
-                MultitaskEnv evalEnv = MultitaskEnv.make(registry, space, ids, seed,
-                        Math.min(ids.size(), Runtime.getRuntime().availableProcessors()))) {
+                MultitaskEnv evalEnv = MultitaskEnv.make(registry, space, evalRows, seed,
+                        Math.min(evalRows.size(), Runtime.getRuntime().availableProcessors()))) {
             if (!(agent instanceof OfflineLearner learner)) {
                 throw new TdmpcException("the agent '" + provider.name() + "' cannot learn offline from a dataset");
             }

@@ -92,16 +92,12 @@ final class OnlineRun {
         if (restored != null) {
             cfg.keepCheckpointSettings(provider.checkpointParams(restored.dir()), run.checkpoint());
         }
-        int threads = Math.min(envs, Runtime.getRuntime().availableProcessors());
-        List<String> evalRows = new ArrayList<>();
-        for (TaskSpec t : space.tasks()) {
-            for (int i = 0; i < Math.min(evalEpisodes, Math.max(1, envs / space.taskCount())); i++) {
-                evalRows.add(t.id());
-            }
-        }
+        int cores = Runtime.getRuntime().availableProcessors();
+        List<String> evalRows = Evaluation.rows(space, evalEpisodes, envs / space.taskCount());
         try (MultitaskEnv train = MultitaskEnv.make(registry, space, MultitaskEnv.spread(space, envs), seedValue,
-                threads);
-                MultitaskEnv eval = MultitaskEnv.make(registry, space, evalRows, seedValue + 1, threads);
+                Math.min(envs, cores));
+                MultitaskEnv eval = MultitaskEnv.make(registry, space, evalRows, seedValue + 1,
+                        Math.min(evalRows.size(), cores));
                 Agent agent = provider.create(AgentContext.of(space, cfg.agentParams(), seedValue))) {
             OnlineTraining.State state = OnlineTraining.State.START;
             if (restored != null) {

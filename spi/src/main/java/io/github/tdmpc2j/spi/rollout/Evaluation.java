@@ -1,6 +1,7 @@
 package io.github.tdmpc2j.spi.rollout;
 
 import io.github.tdmpc2j.spi.MultitaskEnv;
+import io.github.tdmpc2j.spi.TaskSpace;
 import io.github.tdmpc2j.spi.TaskSpec;
 import io.github.tdmpc2j.spi.agent.Agent;
 import io.github.tdmpc2j.spi.vector.EpisodeSchedule;
@@ -24,6 +25,28 @@ public final class Evaluation {
     }
 
     private Evaluation() {
+    }
+
+    /**
+     * The rows (task ids, a task once per row) to evaluate {@code episodes} episodes of every task of {@code space}
+     * on: per task, as many as training runs ({@code rowsPerTask}) or enough to keep the machine busy, two rows per
+     * core in all (where batched planning saturates on a CPU: bench/RESULTS.md, "The rollout engine with N
+     * rows"), and at most one per episode. Episodes keep their seeds whatever the row count.
+     */
+    public static List<String> rows(TaskSpace space, int episodes, int rowsPerTask) {
+        return rows(space, episodes, rowsPerTask, Runtime.getRuntime().availableProcessors());
+    }
+
+    static List<String> rows(TaskSpace space, int episodes, int rowsPerTask, int cores) {
+        int busy = 2 * cores / space.taskCount();
+        int perTask = Math.max(1, Math.min(episodes, Math.max(rowsPerTask, busy)));
+        List<String> ids = new ArrayList<>();
+        for (TaskSpec t : space.tasks()) {
+            for (int i = 0; i < perTask; i++) {
+                ids.add(t.id());
+            }
+        }
+        return ids;
     }
 
     /** Runs the episodes; one result per task, in task order. */

@@ -32,6 +32,19 @@ class RolloutTest {
         return new MultitaskEnv(SPACE, new ThreadedVectorEnv(envs, 2));
     }
 
+    /** Evaluation rows: the training rows, or two per core in all, at most one per episode, at least one per task. */
+    @Test
+    void evaluationRowsKeepTheCoresBusyUpToOnePerEpisode() {
+        TaskSpace one = TaskSpace.of(List.of(SHORT));
+        assertThat(Evaluation.rows(one, 3, 1, 2)).containsExactly("line/short", "line/short", "line/short");
+        assertThat(Evaluation.rows(one, 10, 1, 2)).hasSize(4);
+        assertThat(Evaluation.rows(one, 10, 6, 2)).hasSize(6);
+        assertThat(Evaluation.rows(one, 2, 6, 16)).hasSize(2);
+        // two tasks on one core: one row each; with 8 training rows per task, 5 episodes: 5 each
+        assertThat(Evaluation.rows(SPACE, 3, 1, 1)).containsExactly("line/short", "line/long");
+        assertThat(Evaluation.rows(SPACE, 5, 8, 1)).hasSize(10).containsOnly("line/short", "line/long");
+    }
+
     @Test
     void anEvaluationDoesNotDependOnTheRowCount() {
         try (Agent agent = new RandomAgent(AgentContext.of(SPACE, Map.of(), 1));
