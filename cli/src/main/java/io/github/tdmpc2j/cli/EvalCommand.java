@@ -68,9 +68,9 @@ final class EvalCommand implements Callable<Integer> {
             + "run folder for a run's checkpoint/)")
     Path csv;
 
-    @Option(names = "--envs", defaultValue = "1", description = "envs per task stepped at once, the agent acting "
-            + "on all of them in one batch (default ${DEFAULT-VALUE})")
-    int envs;
+    @Option(names = "--envs", description = "envs per task stepped at once, the agent acting on all of them in "
+            + "one batch (default: two per core, at most one per episode)")
+    Integer envs;
 
     @Option(names = "--device", description = "auto, cpu or gpu (default: the checkpoint's)")
     String device;
@@ -109,10 +109,12 @@ final class EvalCommand implements Callable<Integer> {
             if (device != null) {
                 params.put("device", device); // a checkpoint trained on a GPU evaluates on a CPU, and back
             }
-            if (envs <= 0) {
+            if (envs != null && envs <= 0) {
                 throw new TdmpcException("--envs must be positive, got " + envs);
             }
-            Settings settings = new Settings(agent, saved.dir().toString(), ids, params, episodes, seed, envs);
+            // the tasks are evaluated one after another, each on its own rows
+            int rows = envs != null ? envs : Evaluation.rowsPerTask(episodes, 1, 1);
+            Settings settings = new Settings(agent, saved.dir().toString(), ids, params, episodes, seed, rows);
             Path csvFile = csv != null ? csv : folder.toAbsolutePath().resolveSibling("eval-results.csv");
             List<Unit> units = new ArrayList<>();
             for (int t = 0; t < ids.size(); t++) {

@@ -37,9 +37,17 @@ public final class Evaluation {
         return rows(space, episodes, rowsPerTask, Runtime.getRuntime().availableProcessors());
     }
 
+    /** {@link #rows}' count per task, for {@code tasks} tasks evaluated at the same time on this machine. */
+    public static int rowsPerTask(int episodes, int rowsPerTask, int tasks) {
+        return rowsPerTask(episodes, rowsPerTask, tasks, Runtime.getRuntime().availableProcessors());
+    }
+
+    private static int rowsPerTask(int episodes, int rowsPerTask, int tasks, int cores) {
+        return Math.max(1, Math.min(episodes, Math.max(rowsPerTask, 2 * cores / tasks)));
+    }
+
     static List<String> rows(TaskSpace space, int episodes, int rowsPerTask, int cores) {
-        int busy = 2 * cores / space.taskCount();
-        int perTask = Math.max(1, Math.min(episodes, Math.max(rowsPerTask, busy)));
+        int perTask = rowsPerTask(episodes, rowsPerTask, space.taskCount(), cores);
         List<String> ids = new ArrayList<>();
         for (TaskSpec t : space.tasks()) {
             for (int i = 0; i < perTask; i++) {
