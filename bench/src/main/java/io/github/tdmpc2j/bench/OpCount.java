@@ -116,8 +116,7 @@ public final class OpCount {
         }
         JsonArray events = root.isJsonArray() ? root.getAsJsonArray() : root.getAsJsonObject()
                 .getAsJsonArray("traceEvents");
-        // per thread, ops by start time (longer first on ties): an op is a leaf when the next op does not start
-        // inside it
+        // per thread, ops by start time (longer first on ties), so that an op's children follow it
         Map<String, List<double[]>> byThread = new TreeMap<>();
         List<String> names = new ArrayList<>();
         for (JsonElement e : events) {
