@@ -28,10 +28,9 @@ import java.util.Map;
 public final class RolloutBench {
     /** One configuration kept alive through the rounds: its rows, its agent and its rollout. */
     private record Runner(MultitaskEnv rows, Agent agent, Rollout rollout) implements AutoCloseable {
-        static Runner start(EnvRegistry registry, TaskSpace space, int n, int cores, Map<String, String> params,
+        static Runner start(EnvRegistry registry, TaskSpace space, int n, Map<String, String> params,
                 Rollout.Mode mode, long warmup) {
-            MultitaskEnv rows = MultitaskEnv.make(registry, space, MultitaskEnv.spread(space, n), 1,
-                    Math.min(n, cores));
+            MultitaskEnv rows = MultitaskEnv.make(registry, space, MultitaskEnv.spread(space, n), 1);
             Agent agent = Agents.find("tdmpc2").create(AgentContext.of(space, params, 1));
             Rollout rollout = new Rollout(rows, agent, mode);
             rollout.start(EpisodeSchedule.sequential(1, n));
@@ -89,14 +88,14 @@ public final class RolloutBench {
                     // acting: planning from the first step (no seed phase), nothing learned
                     Map<String, String> act = new HashMap<>(params);
                     act.put("seed_steps", "0");
-                    acting.add(Runner.start(registry, space, n, cores, act, Rollout.Mode.COLLECT, 0));
+                    acting.add(Runner.start(registry, space, n, act, Rollout.Mode.COLLECT, 0));
                     // training: a short seed phase fills the buffer, then one update per env step; warm-up: every
                     // row finishes one episode, so the catch-up updates (which wait for a finished episode in the
                     // buffer) are over before the measurement
                     Map<String, String> train = new HashMap<>(params);
                     train.put("seed_steps", "200");
                     train.put("update_every", "1");
-                    training.add(!trainSizes.contains(n) ? null : Runner.start(registry, space, n, cores, train,
+                    training.add(!trainSizes.contains(n) ? null : Runner.start(registry, space, n, train,
                             Rollout.Mode.TRAIN, n * (episode + 1)));
                     System.out.printf("warmed up: %d rows%n", n);
                 }

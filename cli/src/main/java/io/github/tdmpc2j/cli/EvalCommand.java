@@ -170,8 +170,8 @@ final class EvalCommand implements Callable<Integer> {
                 TaskSpace space = TaskSpace.of(s.ids().stream().map(registry::resolve).toList());
                 for (String id : s.ids()) {
                     // the rows of one task (--envs), all acting in one batch
-                    envs.add(MultitaskEnv.make(registry, space, java.util.Collections.nCopies(s.rows(), id), s.seed(),
-                            Math.min(s.rows(), Runtime.getRuntime().availableProcessors())));
+                    envs.add(MultitaskEnv.make(registry, space, java.util.Collections.nCopies(s.rows(), id),
+                            s.seed()));
                 }
                 Agent a = Agents.find(s.agent()).create(AgentContext.of(space, s.params(), s.seed()));
                 try {

@@ -58,8 +58,7 @@ final class OfflineTraining {
         }
         List<String> evalRows = Evaluation.rows(space, evalEpisodes, 1);
         try (Agent agent = provider.create(AgentContext.of(space, cfg.agentParams(), seed));
-                MultitaskEnv evalEnv = MultitaskEnv.make(registry, space, evalRows, seed,
-                        Math.min(evalRows.size(), Runtime.getRuntime().availableProcessors()))) {
+                MultitaskEnv evalEnv = MultitaskEnv.make(registry, space, evalRows, seed)) {
             if (!(agent instanceof OfflineLearner learner)) {
                 throw new TdmpcException("the agent '" + provider.name() + "' cannot learn offline from a dataset");
             }

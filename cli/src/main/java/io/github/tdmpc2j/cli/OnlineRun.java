@@ -92,12 +92,10 @@ final class OnlineRun {
         if (restored != null) {
             cfg.keepCheckpointSettings(provider.checkpointParams(restored.dir()), run.checkpoint());
         }
-        int cores = Runtime.getRuntime().availableProcessors();
         List<String> evalRows = Evaluation.rows(space, evalEpisodes, envs / space.taskCount());
-        try (MultitaskEnv train = MultitaskEnv.make(registry, space, MultitaskEnv.spread(space, envs), seedValue,
-                Math.min(envs, cores));
-                MultitaskEnv eval = MultitaskEnv.make(registry, space, evalRows, seedValue + 1,
-                        Math.min(evalRows.size(), cores));
+        try (MultitaskEnv train = MultitaskEnv.make(registry, space, MultitaskEnv.spread(space, envs),
+                seedValue);
+                MultitaskEnv eval = MultitaskEnv.make(registry, space, evalRows, seedValue + 1);
                 Agent agent = provider.create(AgentContext.of(space, cfg.agentParams(), seedValue))) {
             OnlineTraining.State state = OnlineTraining.State.START;
             if (restored != null) {

@@ -37,6 +37,11 @@ public final class MultitaskEnv implements VectorEnv {
         }
     }
 
+    /** {@link #make(EnvRegistry, TaskSpace, List, long, int)} stepping on a thread per row, at most one per core. */
+    public static MultitaskEnv make(EnvRegistry registry, TaskSpace space, List<String> rowIds, long seed) {
+        return make(registry, space, rowIds, seed, Math.min(rowIds.size(), Runtime.getRuntime().availableProcessors()));
+    }
+
     /**
      * Makes the rows {@code rowIds} through {@link EnvRegistry#makeVector} (row i made with the seed
      * {@code seed + i}) and puts them in {@code space}; {@code threads} above 1 steps the rows made one by one on

@@ -165,13 +165,14 @@ public final class Mlp {
             NDArray tanh = then(softplus, softplus.tanh());
             return then(tanh, x.mul(tanh));
         }
+        // in place where DJL can: four new tensors instead of seven, the same operations in the same order
         NDArray clamped = Scalars.minimum(x, 20f);
         NDArray e = then(clamped, clamped.exp());
-        NDArray e2 = Scalars.add(e, 2f);
-        NDArray n = then(e, then(e2, e.mul(e2)));
+        NDArray n = then(e, Scalars.add(e, 2f).muli(e));
         NDArray n2 = Scalars.add(n, 2f);
-        NDArray t = then(n, then(n2, n.div(n2)));
-        return then(t, x.mul(t));
+        n.divi(n2);
+        done(n2);
+        return n.muli(x);
     }
 
     /** Frees an intermediate that is not needed any more (autograd keeps its own reference where it needs one). */
