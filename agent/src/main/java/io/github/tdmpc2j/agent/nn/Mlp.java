@@ -186,11 +186,28 @@ public final class Mlp {
         return result;
     }
 
-    /** Softmax over groups of {@code dim} consecutive entries of the last axis. */
+    /**
+     * Softmax over groups of {@code dim} consecutive entries of the last axis. On the CPU without autograd it is
+     * written out, exp(x - max) / sum per group: PyTorch's CPU softmax over a last axis as short as 8 works group
+     * by group (measured 673 us on an 8-row plan's [512, 16, 8], 4.5x the five ops here; a LayerNorm of three
+     * times as many entries takes 50 us). Under autograd and on a GPU the softmax op stays (one backward op; one
+     * kernel).
+     */
     public static NDArray simnorm(NDArray x, int dim) {
         Shape s = x.getShape();
         long last = s.get(s.dimension() - 1);
         Shape grouped = s.slice(0, s.dimension() - 1).addAll(new Shape(last / dim, dim));
-        return x.reshape(grouped).softmax(-1).reshape(s);
+        NDArray g = x.reshape(grouped);
+        if (x.getDevice().isGpu() || JniUtils.isGradMode()) {
+            NDArray y = then(g, g.softmax(-1));
+            return then(y, y.reshape(s));
+        }
+        NDArray max = g.max(new int[] {-1}, true);
+        NDArray shifted = then(g, then(max, g.sub(max)));
+        NDArray e = then(shifted, shifted.exp());
+        NDArray sum = e.sum(new int[] {-1}, true);
+        e.divi(sum);
+        done(sum);
+        return then(e, e.reshape(s));
     }
 }

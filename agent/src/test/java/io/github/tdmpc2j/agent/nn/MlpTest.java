@@ -74,4 +74,64 @@ class MlpTest {
             }
         }
     }
+
+    /** SimNorm by its definition, in double: softmax over each group of {@code dim} consecutive entries. */
+    private static double[] simnorm(float[] x, int dim) {
+        double[] y = new double[x.length];
+        for (int g = 0; g < x.length; g += dim) {
+            double max = Double.NEGATIVE_INFINITY;
+            for (int i = g; i < g + dim; i++) {
+                max = Math.max(max, x[i]);
+            }
+            double sum = 0;
+            for (int i = g; i < g + dim; i++) {
+                sum += Math.exp(x[i] - max);
+            }
+            for (int i = g; i < g + dim; i++) {
+                y[i] = Math.exp(x[i] - max) / sum;
+            }
+        }
+        return y;
+    }
+
+    /**
+     * Planning's written-out SimNorm and autograd's softmax op give SimNorm's values, on 3-D input and on groups
+     * whose entries lie far apart or far from 0 (no overflow: each group is shifted by its own maximum).
+     */
+    @Test
+    void simnormWithAndWithoutGradientsIsSoftmaxPerGroup() {
+        Engine engine = DjlRuntime.engine();
+        java.util.Random r = new java.util.Random(5);
+        float[] x = new float[3 * 5 * 32];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) (r.nextGaussian() * 3);
+        }
+        for (int i = 0; i < 8; i++) {
+            x[i] = 1000f + i; // a group far above 0: exp without its shift would overflow
+            x[8 + i] = -1000f - 50f * i; // a group far below 0, and spread out
+        }
+        double[] want = simnorm(x, 8);
+        try (NDManager m = engine.newBaseManager(); NDScope scope = new NDScope()) {
+            NDArray input = m.create(x, new ai.djl.ndarray.types.Shape(3, 5, 32));
+            float[] planned;
+            try (NoGrad off = new NoGrad()) {
+                planned = Mlp.simnorm(input, 8).toFloatArray();
+            }
+            input.setRequiresGradient(true);
+            float[] trained;
+            try (GradientCollector gc = engine.newGradientCollector()) {
+                NDArray y = Mlp.simnorm(input, 8);
+                trained = y.toFloatArray();
+                gc.backward(y.mul(m.arange(x.length).reshape(3, 5, 32).toType(ai.djl.ndarray.types.DataType.FLOAT32,
+                        false)).sum());
+            }
+            assertThat(input.getGradient().getShape()).isEqualTo(input.getShape());
+            for (int i = 0; i < x.length; i++) {
+                assertThat((double) planned[i]).as("without gradients, entry %d", i)
+                        .isCloseTo(want[i], org.assertj.core.data.Offset.offset(1e-6));
+                assertThat((double) trained[i]).as("under autograd, entry %d", i)
+                        .isCloseTo(want[i], org.assertj.core.data.Offset.offset(1e-6));
+            }
+        }
+    }
 }
