@@ -39,7 +39,8 @@ public final class MultitaskEnv implements VectorEnv {
 
     /** {@link #make(EnvRegistry, TaskSpace, List, long, int)} stepping on a thread per row, at most one per core. */
     public static MultitaskEnv make(EnvRegistry registry, TaskSpace space, List<String> rowIds, long seed) {
-        return make(registry, space, rowIds, seed, Math.min(rowIds.size(), Runtime.getRuntime().availableProcessors()));
+        int cores = Runtime.getRuntime().availableProcessors();
+        return make(registry, space, rowIds, seed, Math.min(rowIds.size(), cores));
     }
 
     /**

@@ -189,9 +189,10 @@ public final class Mlp {
     /**
      * Softmax over groups of {@code dim} consecutive entries of the last axis. On the CPU without autograd it is
      * written out, exp(x - max) / sum per group: PyTorch's CPU softmax over a last axis as short as 8 works group
-     * by group (measured 673 us on an 8-row plan's [512, 16, 8], 4.5x the five ops here; a LayerNorm of three
-     * times as many entries takes 50 us). Under autograd and on a GPU the softmax op stays (one backward op; one
-     * kernel).
+     * by group (593 us on an 8-row plan's [512, 16, 8], 4.2x the five ops here, while a LayerNorm of three times
+     * as many entries takes 50 us: bench/RESULTS.md, "SimNorm written out"). Under autograd and on a GPU the
+     * softmax op stays (written out, forward and backward took 198 against 143 us on [32, 128] and 360 against
+     * 384 us on [128, 128]: no gain at the update's sizes; on a GPU the softmax is one kernel).
      */
     public static NDArray simnorm(NDArray x, int dim) {
         Shape s = x.getShape();
