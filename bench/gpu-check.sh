@@ -1,17 +1,18 @@
 #!/usr/bin/env bash
-# Issue 12's GPU measurements as one command on the GPU machine, through ../shared/tools/gpu's bundle
-# (.gpu-bundle/, made by make-bundle). The machine has no compiler, so the native extension is built here against
-# the same torch wheel (PyPI torch==2.11.0 unpacked, CUDA headers from nvidia-cuda-runtime and nvidia-cuda-crt):
-#   java -cp "cli/target/lib/*" io.github.tdmpc2j.agent.gpu.GpuSetup WHEEL/torch \
-#        .gpu-bundle/native/libtdmpc2j_torch.so CUDA_INCLUDE_DIR
+# Issues 12 and 13's GPU measurements as one command on the GPU machine, through ../shared/tools/gpu's bundle
+# (.gpu-bundle/). Prepare it here first with bench/gpu-prepare.sh: it makes the bundle, builds the native extension
+# against the GPU machine's torch (which that machine, having no compiler, cannot) and prints the device call.
 # From the project root:
 #   bench/gpu-check.sh bench           AgentBench at every size with act CUDA graphs, then 5M eager, device=gpu
 #   bench/gpu-check.sh train MINUTES   dmc/walker-walk, paper preset, on the GPU for MINUTES (curve, steps/s)
-#   bench/gpu-check.sh quick           AgentBench at every size (2 rounds), then walker-walk for 2.5 minutes
+#   bench/gpu-check.sh rollout         RolloutBench (issue 13): env steps/s of the rollout engine, cpu preset on the
+#                                      GPU, N = 1, 4, 8, 16 rows acting and 1, 8 training; then the paper preset, 1 and 8
+#   bench/gpu-check.sh quick           AgentBench at every size (2 rounds), a short RolloutBench (1, 8, 16 rows acting),
+#                                      then walker-walk for 2 minutes
 # Results go to $OUT/<phase>/ (run.log and the run's files) when $OUT is set.
 set -uo pipefail
 cd "$(dirname "$0")/.."
-[ -x .gpu-bundle/run.sh ] || { echo "no .gpu-bundle: run ../shared/tools/gpu/make-bundle first" >&2; exit 2; }
+[ -x .gpu-bundle/run.sh ] || { echo "no .gpu-bundle: run bench/gpu-prepare.sh first" >&2; exit 2; }
 export TDMPC2J_TORCH_NATIVE="$PWD/.gpu-bundle/native/libtdmpc2j_torch.so"
 [ -f "$TDMPC2J_TORCH_NATIVE" ] || echo "WARNING: no $TDMPC2J_TORCH_NATIVE: act runs eagerly (no CUDA graphs, no TF32)"
 root_out="${OUT:-}"
@@ -34,10 +35,18 @@ case "${1:-bench}" in
             --preset paper --device gpu --seed 1 --steps 1000000 --time-limit "$minutes" --eval-every 5000 \
             --out runs/gpu-walker
         ;;
+    rollout)
+        phase rollout-cpu-preset 150 java io.github.tdmpc2j.bench.RolloutBench device=gpu rows=1,4,8,16 \
+            train-rows=1,8 seconds=5 rounds=2
+        phase rollout-paper 80 java io.github.tdmpc2j.bench.RolloutBench device=gpu preset=paper rows=1,8 \
+            train-rows=0 seconds=5 rounds=2
+        ;;
     quick)
         phase graphs 75 java io.github.tdmpc2j.bench.AgentBench preset=paper sizes=1,5,19,48,317 rounds=2 device=gpu
-        RESULTS="runs/gpu-walker" phase train 170 cli train --task dmc/walker-walk --preset paper --device gpu \
-            --seed 1 --steps 1000000 --time-limit 2.5 --eval-every 5000 --out runs/gpu-walker
+        phase rollout 80 java io.github.tdmpc2j.bench.RolloutBench device=gpu rows=1,8,16 train-rows=0 seconds=4 \
+            rounds=2
+        RESULTS="runs/gpu-walker" phase train 150 cli train --task dmc/walker-walk --preset paper --device gpu \
+            --seed 1 --steps 1000000 --time-limit 2 --eval-every 5000 --out runs/gpu-walker
         ;;
-    *) echo "usage: bench/gpu-check.sh bench | train MINUTES | quick" >&2; exit 2 ;;
+    *) echo "usage: bench/gpu-check.sh bench | train MINUTES | rollout | quick" >&2; exit 2 ;;
 esac

@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# Everything the one GPU run of bench/gpu-check.sh needs, prepared on this machine (no GPU needed; 38 s here with a
+# cold download cache): ../shared/tools/gpu's bundle (make-bundle), then tdmpc2j's native extension (CUDA graphs, fused
+# Adam, TF32) built against the GPU machine's torch, which that machine cannot compile itself. That torch is PyPI's
+# torch==2.11.0 (2.11.0+cu130); its headers and libraries come from the wheel, the CUDA 13.0 runtime and crt headers
+# from the nvidia-cuda-runtime and nvidia-cuda-crt wheels of the versions torch's cuda-toolkit pin names. Nothing is
+# installed: the wheels are unpacked under $CACHE (about 1 GB). Then it prints the device call.
+# Usage, from the project root: bench/gpu-prepare.sh [quick | bench | rollout | train MINUTES]  (default quick)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+TORCH_VERSION=${TORCH_VERSION:-2.11.0}
+CUDA_RUNTIME=${CUDA_RUNTIME:-13.0.96}
+CUDA_CRT=${CUDA_CRT:-13.0.88}
+CACHE=${CACHE:-$HOME/.cache/tdmpc2j/gpu-machine-torch-$TORCH_VERSION}
+[ -x ../shared/tools/gpu/make-bundle ] || { echo "no ../shared/tools/gpu/make-bundle beside this checkout" >&2; exit 2; }
+
+# make-bundle copies every jar of the command line's class path, Spark's 130 included (about 220 MB, for --master
+# only), then refuses a bundle over the 64 MiB a device call carries; what runs on the GPU never starts Spark, so
+# those jars are left out here and the size checked again
+log=$(mktemp)
+if ! ../shared/tools/gpu/make-bundle 2>&1 | tee "$log"; then
+    grep -q "over .* MiB" "$log" || { rm -f "$log"; exit 1; }
+fi
+rm -f "$log"
+[ -x .gpu-bundle/run.sh ] || { echo "gpu-prepare: make-bundle wrote no .gpu-bundle/run.sh" >&2; exit 1; }
+mvn -B -q -o -Dstyle.color=never dependency:build-classpath -DincludeScope=runtime \
+    -Dmdep.outputFile=target/runtime-classpath.txt >/dev/null 2>&1
+jars() { tr ':' '\n' < "$1" | sed 's#.*/##' | grep -v '^tdmpc2j-' | sort -u; }
+others=$(mktemp)
+for f in */target/runtime-classpath.txt */*/target/runtime-classpath.txt; do
+    case "$f" in cluster/*|cli/*|bench/*) ;; *) jars "$f" ;; esac
+done | sort -u > "$others"
+pruned=0
+for j in $(jars cluster/target/runtime-classpath.txt | comm -23 - "$others"); do
+    [ -f ".gpu-bundle/lib/$j" ] && rm ".gpu-bundle/lib/$j" && pruned=$((pruned + 1))
+done
+rm -f "$others"
+echo "pruned from the bundle: $pruned jars that only the cluster module (Spark) uses" >> .gpu-bundle/MANIFEST.txt
+size=$(du -sm .gpu-bundle | cut -f1)
+echo "gpu-prepare: left out $pruned Spark jars; .gpu-bundle is now $size MiB"
+[ "$size" -le 60 ] || { echo "gpu-prepare: .gpu-bundle is still over 60 MiB" >&2; exit 1; }
+
+site=$CACHE/site
+if [ ! -f "$site/torch/version.py" ] || [ ! -d "$site/nvidia" ]; then
+    echo "gpu-prepare: torch $TORCH_VERSION and the CUDA headers, from PyPI into $CACHE"
+    mkdir -p "$CACHE/wheels"
+    python3 -m pip download -q --no-deps -d "$CACHE/wheels" "torch==$TORCH_VERSION" \
+        "nvidia-cuda-runtime==$CUDA_RUNTIME.*" "nvidia-cuda-crt==$CUDA_CRT.*"
+    rm -rf "$site.tmp" && mkdir -p "$site.tmp"
+    for w in "$CACHE"/wheels/torch-"$TORCH_VERSION"-*.whl; do
+        unzip -q -o "$w" 'torch/include/*' 'torch/lib/*' 'torch/version.py' -d "$site.tmp"
+    done
+    for w in "$CACHE"/wheels/nvidia_cuda_runtime-*.whl "$CACHE"/wheels/nvidia_cuda_crt-*.whl; do
+        unzip -q -o "$w" 'nvidia/*' -d "$site.tmp"
+    done
+    rm -rf "$site" && mv "$site.tmp" "$site"
+fi
+grep -q "__version__ = '$TORCH_VERSION" "$site/torch/version.py" \
+    || { echo "gpu-prepare: $site/torch is not torch $TORCH_VERSION" >&2; exit 1; }
+
+echo "gpu-prepare: building the native extension against torch $(sed -n "s/^__version__ = '\(.*\)'/\1/p" "$site/torch/version.py")"
+java -cp "cli/target/lib/*" io.github.tdmpc2j.agent.gpu.GpuSetup "$site/torch" \
+    .gpu-bundle/native/libtdmpc2j_torch.so
+
+what=${*:-quick}
+case "${1:-quick}" in
+    quick) timeout=340 ;;
+    bench) timeout=370 ;;
+    rollout) timeout=260 ;;
+    train) timeout=$(( ${2:-8} * 60 + 130 )) ;;
+    *) echo "usage: bench/gpu-prepare.sh [quick | bench | rollout | train MINUTES]" >&2; exit 2 ;;
+esac
+echo
+echo "The device call (one run; check status first, give_back after):"
+echo "  command:   bash bench/gpu-check.sh $what"
+echo "  carry:     [\".gpu-bundle\"]"
+echo "  timeout_s: $timeout"
