@@ -6,9 +6,12 @@
 #   bench/gpu-check.sh bench           AgentBench at every size with act CUDA graphs, then 5M eager, device=gpu
 #   bench/gpu-check.sh train MINUTES   dmc/walker-walk, paper preset, on the GPU for MINUTES (curve, steps/s)
 #   bench/gpu-check.sh rollout         RolloutBench (issue 13): env steps/s of the rollout engine, cpu preset on the
-#                                      GPU, N = 1, 4, 8, 16 rows acting and 1, 8 training; then the paper preset, 1 and 8
+#                                      GPU, N = 1, 4, 8, 16 rows acting and 1, 8 training; then the paper preset at
+#                                      1 and 8 rows
+#   bench/gpu-check.sh multitask MIN   online multitask training, 3 DMControl tasks, 3 envs, paper preset (act and
+#                                      update each one CUDA graph with the tasks as input), for MIN minutes (default 4)
 #   bench/gpu-check.sh quick           AgentBench at every size (2 rounds), a short RolloutBench (1, 8, 16 rows acting),
-#                                      then walker-walk for 2 minutes
+#                                      then the multitask training for 2 minutes
 # Results go to $OUT/<phase>/ (run.log and the run's files) when $OUT is set.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -45,8 +48,15 @@ case "${1:-bench}" in
         phase graphs 75 java io.github.tdmpc2j.bench.AgentBench preset=paper sizes=1,5,19,48,317 rounds=2 device=gpu
         phase rollout 80 java io.github.tdmpc2j.bench.RolloutBench device=gpu rows=1,8,16 train-rows=0 seconds=4 \
             rounds=2
-        RESULTS="runs/gpu-walker" phase train 150 cli train --task dmc/walker-walk --preset paper --device gpu \
-            --seed 1 --steps 1000000 --time-limit 2 --eval-every 5000 --out runs/gpu-walker
+        RESULTS="runs/gpu-mt3" phase multitask 150 cli train \
+            --tasks dmc/walker-walk,dmc/cheetah-run,dmc/cartpole-swingup --envs 3 --preset paper --device gpu \
+            --seed 1 --steps 1000000 --time-limit 2 --eval-every 6000 --out runs/gpu-mt3
         ;;
-    *) echo "usage: bench/gpu-check.sh bench | train MINUTES | rollout | quick" >&2; exit 2 ;;
+    multitask)
+        minutes=${2:-4}
+        RESULTS="runs/gpu-mt3" phase multitask $(( minutes * 60 + 100 )) cli train \
+            --tasks dmc/walker-walk,dmc/cheetah-run,dmc/cartpole-swingup --envs 3 --preset paper --device gpu \
+            --seed 1 --steps 1000000 --time-limit "$minutes" --eval-every 6000 --out runs/gpu-mt3
+        ;;
+    *) echo "usage: bench/gpu-check.sh bench | train MINUTES | rollout | multitask MINUTES | quick" >&2; exit 2 ;;
 esac

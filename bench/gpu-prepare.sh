@@ -5,14 +5,16 @@
 # torch==2.11.0 (2.11.0+cu130); its headers and libraries come from the wheel, the CUDA 13.0 runtime and crt headers
 # from the nvidia-cuda-runtime and nvidia-cuda-crt wheels of the versions torch's cuda-toolkit pin names. Nothing is
 # installed: the wheels are unpacked under $CACHE (about 1 GB). Then it prints the device call.
-# Usage, from the project root: bench/gpu-prepare.sh [quick | bench | rollout | train MINUTES]  (default quick)
+# Usage, from the project root:
+#   bench/gpu-prepare.sh [quick | bench | rollout | train MINUTES | multitask MINUTES]   (default quick)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 TORCH_VERSION=${TORCH_VERSION:-2.11.0}
 CUDA_RUNTIME=${CUDA_RUNTIME:-13.0.96}
 CUDA_CRT=${CUDA_CRT:-13.0.88}
 CACHE=${CACHE:-$HOME/.cache/tdmpc2j/gpu-machine-torch-$TORCH_VERSION}
-[ -x ../shared/tools/gpu/make-bundle ] || { echo "no ../shared/tools/gpu/make-bundle beside this checkout" >&2; exit 2; }
+[ -x ../shared/tools/gpu/make-bundle ] \
+    || { echo "no ../shared/tools/gpu/make-bundle beside this checkout" >&2; exit 2; }
 
 # make-bundle copies every jar of the command line's class path, Spark's 130 included (about 220 MB, for --master
 # only), then refuses a bundle over the 64 MiB a device call carries; what runs on the GPU never starts Spark, so
@@ -58,7 +60,8 @@ fi
 grep -q "__version__ = '$TORCH_VERSION" "$site/torch/version.py" \
     || { echo "gpu-prepare: $site/torch is not torch $TORCH_VERSION" >&2; exit 1; }
 
-echo "gpu-prepare: building the native extension against torch $(sed -n "s/^__version__ = '\(.*\)'/\1/p" "$site/torch/version.py")"
+version=$(sed -n "s/^__version__ = '\(.*\)'/\1/p" "$site/torch/version.py")
+echo "gpu-prepare: building the native extension against torch $version"
 java -cp "cli/target/lib/*" io.github.tdmpc2j.agent.gpu.GpuSetup "$site/torch" \
     .gpu-bundle/native/libtdmpc2j_torch.so
 
@@ -68,7 +71,8 @@ case "${1:-quick}" in
     bench) timeout=370 ;;
     rollout) timeout=260 ;;
     train) timeout=$(( ${2:-8} * 60 + 130 )) ;;
-    *) echo "usage: bench/gpu-prepare.sh [quick | bench | rollout | train MINUTES]" >&2; exit 2 ;;
+    multitask) timeout=$(( ${2:-4} * 60 + 130 )) ;;
+    *) echo "usage: bench/gpu-prepare.sh [quick | bench | rollout | train MINUTES | multitask MINUTES]" >&2; exit 2 ;;
 esac
 echo
 echo "The device call (one run; check status first, give_back after):"

@@ -300,18 +300,22 @@ public final class TdmpcAgent implements Agent, OfflineLearner {
     }
 
     /**
-     * Per task, on the device and made once (multitask only): action masks [T, A] and discounts [T, 1], indexed
-     * by a batch's task indices.
+     * Per task, on the device and made once (multitask only): action masks [T, A], discounts [T, 1] and the
+     * number of action dims each uses [T, 1] (its policy's entropy scale), indexed by a batch's task indices.
      */
     private NDArray[] taskTables() {
         if (taskTables == null) {
             int n = context.tasks().size();
             float[] masks = new float[n * actionDim];
+            float[] dims = new float[n];
             for (int k = 0; k < n; k++) {
-                System.arraycopy(context.actionMasks().get(k), 0, masks, k * actionDim, actionDim);
+                float[] mask = context.actionMasks().get(k);
+                System.arraycopy(mask, 0, masks, k * actionDim, actionDim);
+                dims[k] = sum(mask);
             }
             NDManager m = store.manager();
-            taskTables = new NDArray[] {m.create(masks, new Shape(n, actionDim)), m.create(discounts, new Shape(n, 1))};
+            taskTables = new NDArray[] {m.create(masks, new Shape(n, actionDim)), m.create(discounts, new Shape(n, 1)),
+                    m.create(dims, new Shape(n, 1))};
             NDScope.unregister(taskTables);
         }
         return taskTables;
@@ -479,24 +483,34 @@ public final class TdmpcAgent implements Agent, OfflineLearner {
 
     /** One update on the given batch (of {@code batch_size} sub-trajectories of {@code horizon} steps). */
     Map<String, Double> update(ReplayBuffer.Batch b) {
-        // one copy to the device for the whole batch
-        float[] packed = new float[b.obs().length + b.action().length + b.reward().length + b.terminated().length];
+        // one copy to the device for the whole batch, its tasks included (multitask): so the update of every
+        // mix of tasks is the same sequence of kernels, which one captured graph replays
+        float[] tasks = new float[multitask ? b.task().length : 0];
+        for (int i = 0; i < tasks.length; i++) {
+            tasks[i] = b.task()[i];
+        }
+        float[] packed = new float[b.obs().length + b.action().length + b.reward().length + b.terminated().length
+                + tasks.length];
         int at = 0;
-        for (float[] part : new float[][] {b.obs(), b.action(), b.reward(), b.terminated()}) {
+        for (float[] part : new float[][] {b.obs(), b.action(), b.reward(), b.terminated(), tasks}) {
             System.arraycopy(part, 0, packed, at, part.length);
             at += part.length;
         }
+        if (multitask) {
+            // made before any capture: their host-to-device copies cannot be part of a graph
+            taskTables();
+        }
         float[] read = null;
-        if (graphs && !multitask) {
+        if (graphs) {
             if (updateGraph == null) {
-                updateGraph = new GraphedCall(store.manager(), packed.length, in -> updateOnDevice(in, null),
+                updateGraph = new GraphedCall(store.manager(), packed.length, this::updateOnDevice,
                         this::trainingState);
             }
             read = replay(updateGraph, packed, "update");
         }
         if (read == null) {
             try (NDScope scope = new NDScope(); NDManager m = store.manager().newSubManager()) {
-                read = updateOnDevice(m.create(packed), b.task()).toFloatArray();
+                read = updateOnDevice(m.create(packed)).toFloatArray();
             }
         }
         Map<String, Double> out = new LinkedHashMap<>();
@@ -508,11 +522,11 @@ public final class TdmpcAgent implements Agent, OfflineLearner {
 
     /**
      * The update on the device, from the packed batch (observations [H+1, N, O], actions [H, N, A], rewards and
-     * terminations [H, N, 1], flattened in that order) to its metrics [k], named in {@link #metricNames}. Nothing
-     * is read back, and every state change is in place, so that it can be captured. {@code tasks}: the batch's
-     * tasks (multitask only; null for one task).
+     * terminations [H, N, 1], then for a multitask agent the task index of each of the N sub-trajectories,
+     * flattened in that order) to its metrics [k], named in {@link #metricNames}. Nothing is read back, and every
+     * state change is in place, so that it can be captured.
      */
-    private NDArray updateOnDevice(NDArray batch, int[] tasks) {
+    private NDArray updateOnDevice(NDArray batch) {
         NDManager m = batch.getManager();
         int h = cfg.horizon();
         int n = cfg.batchSize();
@@ -520,30 +534,24 @@ public final class TdmpcAgent implements Agent, OfflineLearner {
         int obsEnd = (h + 1) * n * o;
         int actEnd = obsEnd + h * n * actionDim;
         int rewEnd = actEnd + h * n;
+        int termEnd = rewEnd + h * n;
         NDArray obs = batch.get("0:" + obsEnd).reshape(h + 1, n, o);
         NDArray action = batch.get(obsEnd + ":" + actEnd).reshape(h, n, actionDim);
         NDArray reward = batch.get(actEnd + ":" + rewEnd).reshape(h, n, 1);
-        NDArray terminated = batch.get(rewEnd + ":").reshape(h, n, 1);
+        NDArray terminated = batch.get(rewEnd + ":" + termEnd).reshape(h, n, 1);
         NDArray emb = null;
         NDArray taskIndex = null;
         NDArray mask = null;
         NDArray dims = null;
         NDArray discount;
         if (multitask) {
-            taskIndex = m.create(tasks);
+            taskIndex = batch.get(termEnd + ":").toType(DataType.INT64, false);
             emb = model.taskEmbedding(taskIndex).stopGradient();
-            float[] maskData = new float[n * actionDim];
-            float[] dimData = new float[n];
-            float[] discountData = new float[n];
-            for (int i = 0; i < n; i++) {
-                float[] mk = context.actionMasks().get(tasks[i]);
-                System.arraycopy(mk, 0, maskData, i * actionDim, actionDim);
-                dimData[i] = sum(mk);
-                discountData[i] = discounts[tasks[i]];
-            }
-            mask = m.create(maskData, new Shape(n, actionDim));
-            dims = m.create(dimData, new Shape(n, 1));
-            discount = m.create(discountData, new Shape(n, 1));
+            NDArray[] table = taskTables();
+            NDIndex rows = new NDIndex("{}", taskIndex);
+            mask = table[0].get(rows);
+            discount = table[1].get(rows);
+            dims = table[2].get(rows);
         } else {
             discount = Scalars.scalar(obs, discounts[0]);
         }
