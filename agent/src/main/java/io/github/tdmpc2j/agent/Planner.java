@@ -157,8 +157,9 @@ final class Planner {
         for (int t = 0; t < cfg.horizon(); t++) {
             try (NDScope scope = new NDScope()) {
                 NDArray a = actions.get(":, :, " + t);
-                NDArray r = model.twoHot().decode(model.reward(z, a, emb, false));
-                z = model.next(z, a, emb, false);
+                NDArray[] rz = model.rewardAndNext(z, a, emb, false);
+                NDArray r = model.twoHot().decode(rz[0]);
+                z = rz[1];
                 if (alive != null) {
                     r = r.mul(alive);
                 }

@@ -170,6 +170,16 @@ public final class WorldModel {
         return reward.forward(joined(z, emb, a), train, true);
     }
 
+    /**
+     * {@link #reward} and then {@link #next} of the same latents and actions, from one concatenated input (one
+     * concatenation per planning step instead of two); the same values as the two calls.
+     */
+    public NDArray[] rewardAndNext(NDArray z, NDArray a, NDArray emb, boolean train) {
+        NDArray za = joined(z, emb, a);
+        NDArray r = reward.forward(za, train, false);
+        return new NDArray[] {r, dynamics.forward(za, train, true)};
+    }
+
     /** Termination logits [..., 1]; only for episodic tasks. */
     public NDArray terminationLogits(NDArray z, NDArray emb, boolean train) {
         NDArray x = withTask(z, emb);
