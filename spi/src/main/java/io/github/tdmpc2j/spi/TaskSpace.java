@@ -13,6 +13,14 @@ public record TaskSpace(List<TaskSpec> tasks, int observationSize, int actionSiz
         if (tasks.isEmpty()) {
             throw new IllegalArgumentException("a task space needs at least one task");
         }
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        for (TaskSpec spec : tasks) {
+            if (!seen.add(spec.id())) {
+                throw new TdmpcException(spec.id() + " is named twice in the task list (aliases count as the task "
+                        + "they name); each task takes one place in a multitask space, with its own embedding and "
+                        + "action mask: name it once");
+            }
+        }
     }
 
     public static TaskSpace of(List<TaskSpec> tasks) {

@@ -51,4 +51,14 @@ class MultitaskEnvTest {
         assertThatThrownBy(() -> new MultitaskEnv(space, new SyncVectorEnv(List.of(other))))
                 .isInstanceOf(UnknownTaskException.class).hasMessageContaining("line/other");
     }
+
+    /** A task named twice would take two places (two embeddings), and lookups by id would reach only the first. */
+    @Test
+    void aTaskSpaceNamesEachTaskOnce() {
+        TaskSpec a = LineEnv.spec("line/a", 2, 2, -1, 1, 10, 1);
+        TaskSpec b = LineEnv.spec("line/b", 3, 1, -1, 1, 10, 1);
+        assertThatThrownBy(() -> TaskSpace.of(List.of(a, b, a))).isInstanceOf(TdmpcException.class)
+                .hasMessageContaining("line/a is named twice").hasMessageContaining("name it once");
+        assertThat(TaskSpace.of(List.of(a, b)).indexOf("line/b")).isEqualTo(1);
+    }
 }
