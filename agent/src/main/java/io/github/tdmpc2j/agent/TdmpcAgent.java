@@ -642,7 +642,10 @@ public final class TdmpcAgent implements Agent, OfflineLearner {
         return NDArrays.concat(values);
     }
 
-    /** What an update changes: weights, target weights, optimiser moments and step counters, the running scale, the gradients. */
+    /**
+     * What an update changes: weights, target weights, optimiser moments and step counters, the running scale, the
+     * gradients.
+     */
     private List<NDArray> trainingState() {
         List<NDArray> state = new ArrayList<>(store.all().values());
         state.add(optim.deviceSteps());
