@@ -3,15 +3,16 @@
 # (.gpu-bundle/). Prepare it here first with bench/gpu-prepare.sh: it makes the bundle, builds the native extension
 # against the GPU machine's torch (which that machine, having no compiler, cannot) and prints the device call.
 # From the project root:
-#   bench/gpu-check.sh bench           AgentBench at every size with act CUDA graphs, then 5M eager, device=gpu
+#   bench/gpu-check.sh bench           AgentBench at every size with CUDA graphs, then 5M and 317M eager, then a
+#                                      5M multitask agent over 3 tasks, device=gpu
 #   bench/gpu-check.sh train MINUTES   dmc/walker-walk, paper preset, on the GPU for MINUTES (curve, steps/s)
 #   bench/gpu-check.sh rollout         RolloutBench (issue 13): env steps/s of the rollout engine, cpu preset on the
 #                                      GPU, N = 1, 4, 8, 16 rows acting and 1, 8 training; then the paper preset at
 #                                      1 and 8 rows
 #   bench/gpu-check.sh multitask MIN   online multitask training, 3 DMControl tasks, 3 envs, paper preset (act and
 #                                      update each one CUDA graph with the tasks as input), for MIN minutes (default 4)
-#   bench/gpu-check.sh quick           AgentBench at every size (2 rounds), a short RolloutBench (1, 8, 16 rows acting),
-#                                      then the multitask training for 2 minutes
+#   bench/gpu-check.sh quick           AgentBench at every size (2 rounds) and for a 5M 3-task agent, a short
+#                                      RolloutBench (1, 8, 16 rows acting), then the multitask training for 2 minutes
 # Results go to $OUT/<phase>/ (run.log and the run's files) when $OUT is set.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -31,6 +32,8 @@ case "${1:-bench}" in
             rounds=3 device=gpu
         phase eager 110 java io.github.tdmpc2j.bench.AgentBench preset=paper sizes=5,317 rounds=3 device=gpu \
             cuda_graphs=false
+        phase multitask-agent 60 java io.github.tdmpc2j.bench.AgentBench preset=paper sizes=5 tasks=3 rounds=3 \
+            device=gpu
         ;;
     train)
         minutes=${2:-8}
@@ -46,6 +49,8 @@ case "${1:-bench}" in
         ;;
     quick)
         phase graphs 75 java io.github.tdmpc2j.bench.AgentBench preset=paper sizes=1,5,19,48,317 rounds=2 device=gpu
+        phase multitask-agent 45 java io.github.tdmpc2j.bench.AgentBench preset=paper sizes=5 tasks=3 rounds=2 \
+            device=gpu
         phase rollout 80 java io.github.tdmpc2j.bench.RolloutBench device=gpu rows=1,8,16 train-rows=0 seconds=4 \
             rounds=2
         RESULTS="runs/gpu-mt3" phase multitask 150 cli train \

@@ -86,8 +86,8 @@ java -cp "cli/target/lib/*" io.github.tdmpc2j.agent.gpu.GpuSetup "$site/torch" \
 
 what=${*:-quick}
 case "${1:-quick}" in
-    quick) timeout=340 ;;
-    bench) timeout=370 ;;
+    quick) timeout=385 ;;
+    bench) timeout=430 ;;
     rollout) timeout=260 ;;
     train) timeout=$(( ${2:-8} * 60 + 130 )) ;;
     multitask) timeout=$(( ${2:-4} * 60 + 130 )) ;;

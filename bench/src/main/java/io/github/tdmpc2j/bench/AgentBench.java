@@ -22,28 +22,33 @@ import java.util.Random;
  * one update per model size and preset, and the GFLOP/s they reach next to a large DJL matrix product measured
  * in the same run.
  *
- * <p>Usage: {@code AgentBench [preset=paper] [sizes=1,5] [rounds=3] [rows=1,4,8,16] [key=value ...]}, where the
- * other keys are agent settings (for example {@code batch_size=64}); also prints the FLOP table of every size.
- * {@code rows}: batch sizes (rows of a vector env planned in one act call) to time acting at, per call and per row,
- * taking turns within each round (default 1: the single-env act of the main table only).
+ * <p>Usage: {@code AgentBench [preset=paper] [sizes=1,5] [rounds=3] [rows=1,4,8,16] [tasks=1] [key=value ...]},
+ * where the other keys are agent settings (for example {@code batch_size=64}); also prints the FLOP table of every
+ * size. {@code rows}: batch sizes (rows of a vector env planned in one act call) to time acting at, per call and per
+ * row, taking turns within each round (default 1: the single-env act of the main table only). {@code tasks}: with
+ * more than one, a multitask agent over that many tasks of the same sizes (task embeddings, per-task masks and
+ * discounts; its buffer's episodes spread over the tasks), whose act and update are timed the same way.
  */
 public final class AgentBench {
     private static final int OBS = 24;
     private static final int ACT = 6;
 
     public static void main(String[] args) {
-        Map<String, String> opts = new HashMap<>(Map.of("preset", "paper", "sizes", "1,5", "rounds", "3", "rows", "1"));
+        Map<String, String> opts = new HashMap<>(Map.of("preset", "paper", "sizes", "1,5", "rounds", "3", "rows", "1",
+                "tasks", "1"));
         for (String a : args) {
             opts.put(a.substring(0, a.indexOf('=')), a.substring(a.indexOf('=') + 1));
         }
         String preset = opts.get("preset");
         int rounds = Integer.parseInt(opts.get("rounds"));
-        System.out.println("FLOPs per call (matrix products), obs 24, action 6, preset " + preset + ":");
+        int tasks = Integer.parseInt(opts.get("tasks"));
+        System.out.println("FLOPs per call (matrix products), obs 24, action 6, preset " + preset
+                + (tasks > 1 ? ", a multitask agent over " + tasks + " tasks" : "") + ":");
         System.out.printf("%-6s %12s %14s%n", "size", "act GFLOP", "update GFLOP");
         for (int size : new int[] {1, 5, 19, 48, 317}) {
             TdmpcConfig cfg = TdmpcConfig.from(Map.of("preset", preset, "model_size", Integer.toString(size)));
-            System.out.printf("%-6s %12.3f %14.3f%n", size + "M", FlopCount.act(cfg, OBS, ACT, 1) / 1e9,
-                    FlopCount.update(cfg, OBS, ACT, 1, false) / 1e9);
+            System.out.printf("%-6s %12.3f %14.3f%n", size + "M", FlopCount.act(cfg, OBS, ACT, tasks) / 1e9,
+                    FlopCount.update(cfg, OBS, ACT, tasks, false) / 1e9);
         }
         double matmul = matmulGflops(rounds);
         System.out.printf("DJL matmul 2048x2048x2048: %.1f GFLOP/s%n", matmul);
@@ -53,12 +58,12 @@ public final class AgentBench {
             Map<String, String> params = new HashMap<>(Map.of("preset", preset, "model_size", s, "seed_steps",
                     "1000000000", "device", "cpu"));
             opts.forEach((k, v) -> {
-                if (!List.of("preset", "sizes", "rounds", "rows").contains(k)) {
+                if (!List.of("preset", "sizes", "rounds", "rows", "tasks").contains(k)) {
                     params.put(k, v);
                 }
             });
             TdmpcConfig cfg = TdmpcConfig.from(params);
-            try (TdmpcAgent agent = filledAgent(params)) {
+            try (TdmpcAgent agent = filledAgent(params, tasks)) {
                 float[] obs = new float[OBS];
                 agent.update();
                 agent.act(obs, 0, true);
@@ -82,8 +87,8 @@ public final class AgentBench {
                 System.out.printf("device %s, act CUDA graphs %s%s%n", cfg.device(), agent.cudaGraphsActive(),
                         agent.cudaGraphsActive() ? "" : io.github.tdmpc2j.agent.gpu.TorchNative.unavailableReason()
                                 .map(why -> " (" + why + ")").orElse(""));
-                double actRate = FlopCount.act(cfg, OBS, ACT, 1) / bestAct / 1e6;
-                double updateRate = FlopCount.update(cfg, OBS, ACT, 1, false) / bestUpdate / 1e6;
+                double actRate = FlopCount.act(cfg, OBS, ACT, tasks) / bestAct / 1e6;
+                double updateRate = FlopCount.update(cfg, OBS, ACT, tasks, false) / bestUpdate / 1e6;
                 System.out.printf("| %sM | %s | %.1f | %.1f | %.2f | %.1f | %.1f | %.2f |%n", s, preset, bestAct,
                         actRate, actRate / matmul, bestUpdate, updateRate, updateRate / matmul);
                 if (!opts.get("rows").equals("1")) {
@@ -98,9 +103,18 @@ public final class AgentBench {
      * 500-step episodes), ready to update; {@code params} as {@code TdmpcConfig} takes them.
      */
     static TdmpcAgent filledAgent(Map<String, String> params) {
-        TaskSpec spec = new TaskSpec("bench/dmc-sized", List.of(), Box.unbounded(OBS), Box.of(ACT, -1f, 1f), 500, 2,
-                SuccessMetric.RETURN, false);
-        TdmpcAgent agent = new TdmpcAgent(AgentContext.single(spec, params, 1L));
+        return filledAgent(params, 1);
+    }
+
+    /** {@link #filledAgent(Map)} for a multitask agent over {@code tasks} tasks of that size (one for 1). */
+    static TdmpcAgent filledAgent(Map<String, String> params, int tasks) {
+        List<TaskSpec> specs = new java.util.ArrayList<>();
+        for (int k = 0; k < tasks; k++) {
+            specs.add(new TaskSpec(tasks == 1 ? "bench/dmc-sized" : "bench/dmc-sized-" + k, List.of(),
+                    Box.unbounded(OBS), Box.of(ACT, -1f, 1f), 500, 2, SuccessMetric.RETURN, false));
+        }
+        TdmpcAgent agent = new TdmpcAgent(tasks == 1 ? AgentContext.single(specs.get(0), params, 1L)
+                : AgentContext.of(io.github.tdmpc2j.spi.TaskSpace.of(specs), params, 1L));
         Random r = new Random(1);
         float[] obs = new float[OBS];
         for (int t = 0; t < 2000; t++) {
@@ -112,7 +126,8 @@ public final class AgentBench {
             for (int i = 0; i < ACT; i++) {
                 a[i] = 2 * r.nextFloat() - 1;
             }
-            agent.observe(new Transition(0, obs, a, r.nextDouble(), next, false, t % 500 == 499));
+            // 500-step episodes, each of one task, the tasks taking turns
+            agent.observe(new Transition((t / 500) % tasks, obs, a, r.nextDouble(), next, false, t % 500 == 499));
             obs = next;
         }
         return agent;
