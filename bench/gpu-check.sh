@@ -26,14 +26,22 @@ phase() { # name budget_s command...
     echo "=== $name (budget ${budget}s): $*"
     OUT="${root_out:+$root_out/$name}" BUDGET_S=$budget bash .gpu-bundle/run.sh "$@"
 }
+mt_agent() { # budget_s rounds: AgentBench for a 5M agent over 3 tasks (its act and update graphed with tasks as input)
+    phase multitask-agent "$1" java io.github.tdmpc2j.bench.AgentBench preset=paper sizes=5 tasks=3 rounds="$2" \
+        device=gpu
+}
+mt_train() { # minutes budget_s: online training over 3 DMControl tasks, 3 envs, paper preset
+    RESULTS="runs/gpu-mt3" phase multitask "$2" cli train --tasks dmc/walker-walk,dmc/cheetah-run,dmc/cartpole-swingup \
+        --envs 3 --preset paper --device gpu --seed 1 --steps 1000000 --time-limit "$1" --eval-every 6000 \
+        --out runs/gpu-mt3
+}
 case "${1:-bench}" in
     bench)
         phase graphs "${BUDGET_S:-230}" java io.github.tdmpc2j.bench.AgentBench preset=paper sizes=1,5,19,48,317 \
             rounds=3 device=gpu
         phase eager 110 java io.github.tdmpc2j.bench.AgentBench preset=paper sizes=5,317 rounds=3 device=gpu \
             cuda_graphs=false
-        phase multitask-agent 60 java io.github.tdmpc2j.bench.AgentBench preset=paper sizes=5 tasks=3 rounds=3 \
-            device=gpu
+        mt_agent 60 3
         ;;
     train)
         minutes=${2:-8}
@@ -49,19 +57,14 @@ case "${1:-bench}" in
         ;;
     quick)
         phase graphs 75 java io.github.tdmpc2j.bench.AgentBench preset=paper sizes=1,5,19,48,317 rounds=2 device=gpu
-        phase multitask-agent 45 java io.github.tdmpc2j.bench.AgentBench preset=paper sizes=5 tasks=3 rounds=2 \
-            device=gpu
+        mt_agent 45 2
         phase rollout 80 java io.github.tdmpc2j.bench.RolloutBench device=gpu rows=1,8,16 train-rows=0 seconds=4 \
             rounds=2
-        RESULTS="runs/gpu-mt3" phase multitask 150 cli train \
-            --tasks dmc/walker-walk,dmc/cheetah-run,dmc/cartpole-swingup --envs 3 --preset paper --device gpu \
-            --seed 1 --steps 1000000 --time-limit 2 --eval-every 6000 --out runs/gpu-mt3
+        mt_train 2 150
         ;;
     multitask)
         minutes=${2:-4}
-        RESULTS="runs/gpu-mt3" phase multitask $(( minutes * 60 + 100 )) cli train \
-            --tasks dmc/walker-walk,dmc/cheetah-run,dmc/cartpole-swingup --envs 3 --preset paper --device gpu \
-            --seed 1 --steps 1000000 --time-limit "$minutes" --eval-every 6000 --out runs/gpu-mt3
+        mt_train "$minutes" $(( minutes * 60 + 100 ))
         ;;
     *) echo "usage: bench/gpu-check.sh bench | train MINUTES | rollout | multitask MINUTES | quick" >&2; exit 2 ;;
 esac
