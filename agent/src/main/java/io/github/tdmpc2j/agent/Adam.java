@@ -1,12 +1,12 @@
 package io.github.tdmpc2j.agent;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDArrays;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import io.github.tdmpc2j.agent.gpu.TorchNative;
 import io.github.tdmpc2j.agent.nn.ParamStore;
+import io.github.tdmpc2j.agent.nn.ScriptOps;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -16,9 +16,12 @@ import java.util.Map;
  * clipping the gradients' global L2 norm. Moments live in the {@link ParamStore} as {@code <prefix>.<name>.exp_avg}
  * and {@code .exp_avg_sq}, so checkpoints carry them; the step counter is {@link #steps()}.
  *
- * <p>On a GPU with tdmpc2j's native extension the whole step runs on the device without reading anything back
- * (PyTorch's fused Adam, the step counter a device tensor), so it can be captured in a CUDA graph; otherwise the
- * norm is read back to scale DJL's fused update.
+ * <p>The whole step runs on the device without reading anything back: the gradients' global norm, the clipping,
+ * PyTorch's fused Adam per learning rate with a non-finite norm skipping the step, and the step counter, a 0-d
+ * tensor on the device. On a GPU with tdmpc2j's native extension it is that extension's call (so a CUDA graph
+ * can capture it), elsewhere the same operators through {@link ScriptOps}: for the cpu preset's model (40 tensors,
+ * 1.0 M weights) 1.4 ms on 2 CPU cores where DJL's per-parameter {@code adamUpdate}, which it replaced, took
+ * 3.6-4.2 ms (bench/RESULTS.md, "Adam and the soft update as foreach kernels").
  */
 public final class Adam {
     private record Slot(NDArray param, NDArray expAvg, NDArray expAvgSq, float lr) {
@@ -30,7 +33,7 @@ public final class Adam {
     private final float eps;
     private final float clipNorm;
     private final NDArray deviceSteps;
-    private long steps;
+    private final boolean onNative;
 
     /** @param lrByName learning rate of each parameter, in a stable order */
     public Adam(ParamStore store, String prefix, Map<String, Float> lrByName, float eps, float clipNorm) {
@@ -43,25 +46,22 @@ public final class Adam {
             slots.add(new Slot(p, m, v, lr));
         });
         NDManager manager = store.manager();
-        this.deviceSteps = manager.getDevice().isGpu() && TorchNative.available() ? manager.zeros(new Shape()) : null;
+        this.deviceSteps = manager.zeros(new Shape());
+        this.onNative = manager.getDevice().isGpu() && TorchNative.available();
+        ScriptOps.load();
     }
 
-    /** The step counter on the device (null on the host path), for state snapshots. */
+    /** The step counter on the device, for state snapshots. */
     NDArray deviceSteps() {
         return deviceSteps;
     }
 
     public long steps() {
-        return deviceSteps != null ? (long) deviceSteps.getFloat() : steps;
+        return (long) deviceSteps.getFloat();
     }
 
     public void setSteps(long steps) {
-        this.steps = steps;
-        if (deviceSteps != null) {
-            try (NDArray value = deviceSteps.getManager().full(new Shape(), (float) steps)) {
-                TorchNative.copyInto(deviceSteps, value);
-            }
-        }
+        deviceSteps.set(new NDIndex("..."), (float) steps);
     }
 
     /**
@@ -69,7 +69,7 @@ public final class Adam {
      * 0-d array in {@code m}.
      */
     public NDArray step(NDManager m) {
-        if (deviceSteps != null) {
+        if (onNative) {
             int n = slots.size();
             NDArray[] params = new NDArray[n];
             NDArray[] expAvgs = new NDArray[n];
@@ -86,39 +86,29 @@ public final class Adam {
             TorchNative.adamStep(params, expAvgs, expAvgSqs, lrs, deviceSteps, beta1, beta2, eps, clipNorm, norm);
             return norm;
         }
-        return hostStep(m);
+        return scriptStep(m);
     }
 
-    private NDArray hostStep(NDManager m) {
-        List<NDArray> grads = new ArrayList<>(slots.size());
-        NDList norms = new NDList();
+    /** The same step through {@link ScriptOps}: per learning-rate group, in first-seen order. */
+    private NDArray scriptStep(NDManager m) {
+        List<Float> lrs = new ArrayList<>();
+        List<List<NDArray>> params = new ArrayList<>();
+        List<List<NDArray>> expAvgs = new ArrayList<>();
+        List<List<NDArray>> expAvgSqs = new ArrayList<>();
         for (Slot s : slots) {
-            NDArray g = s.param.getGradient();
-            grads.add(g);
-            norms.add(g.norm());
-        }
-        NDArray normArray = NDArrays.stack(norms).norm();
-        float norm = normArray.getFloat();
-        if (!Float.isFinite(norm)) {
-            // a non-finite gradient would poison the moments: drop this step
-            for (NDArray g : grads) {
-                g.set(new ai.djl.ndarray.index.NDIndex("..."), 0f);
+            int g = lrs.indexOf(s.lr);
+            if (g < 0) {
+                g = lrs.size();
+                lrs.add(s.lr);
+                params.add(new ArrayList<>());
+                expAvgs.add(new ArrayList<>());
+                expAvgSqs.add(new ArrayList<>());
             }
-            return normArray;
+            params.get(g).add(s.param);
+            expAvgs.get(g).add(s.expAvg);
+            expAvgSqs.get(g).add(s.expAvgSq);
         }
-        float rescale = Math.min(1f, clipNorm / (norm + 1e-6f));
-        steps++;
-        double bc1 = 1 - Math.pow(beta1, steps);
-        double bc2 = 1 - Math.pow(beta2, steps);
-        // PyTorch's Adam: p -= lr / bc1 * m / (sqrt(v) / sqrt(bc2) + eps), written with sqrt(bc2) moved out
-        float epsHat = (float) (eps * Math.sqrt(bc2));
-        for (int i = 0; i < slots.size(); i++) {
-            Slot s = slots.get(i);
-            float stepSize = (float) (s.lr * Math.sqrt(bc2) / bc1);
-            // DJL's fused native update (one call: rescale, moments, step) that also zeroes the gradient
-            s.param.getNDArrayInternal().adamUpdate(new NDList(s.param, grads.get(i), s.expAvg, s.expAvgSq),
-                    new NDList(s.param), s.lr, stepSize, 0f, rescale, -1f, beta1, beta2, epsHat, false, false);
-        }
-        return normArray;
+        double[] rates = lrs.stream().mapToDouble(Float::doubleValue).toArray();
+        return ScriptOps.adamStep(m, params, expAvgs, expAvgSqs, rates, deviceSteps, beta1, beta2, eps, clipNorm);
     }
 }

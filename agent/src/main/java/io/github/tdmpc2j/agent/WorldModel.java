@@ -12,6 +12,8 @@ import io.github.tdmpc2j.agent.nn.Mlp;
 import io.github.tdmpc2j.agent.nn.NoGrad;
 import io.github.tdmpc2j.agent.nn.ParamStore;
 import io.github.tdmpc2j.agent.nn.Scalars;
+import io.github.tdmpc2j.agent.nn.ScriptOps;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -280,14 +282,15 @@ public final class WorldModel {
         return out.reshape(new Shape(e).addAll(lead).add(out.getShape().get(2)));
     }
 
-    /** target <- target + tau * (online - target), for every Q head weight. */
+    /** target <- target + tau * (online - target), for every Q head weight: one foreach lerp, as the reference. */
     public void softUpdateTargets() {
-        float tau = cfg.tau();
+        List<NDArray> targets = new ArrayList<>();
+        List<NDArray> online = new ArrayList<>();
         for (String name : store.group("target_qs")) {
-            NDArray target = store.get(name);
-            NDArray online = store.get(name.replaceFirst("^target_qs", "qs"));
-            target.muli(Scalars.scalar(target, 1f - tau)).addi(Scalars.mul(online.stopGradient(), tau));
+            targets.add(store.get(name));
+            online.add(store.get(name.replaceFirst("^target_qs", "qs")));
         }
+        ScriptOps.lerp(targets, online, cfg.tau());
     }
 
     /** A new array: {@code z}, the task embedding (if any), then {@code a}, along the last axis. */
