@@ -86,8 +86,8 @@ java -cp "cli/target/lib/*" io.github.tdmpc2j.agent.gpu.GpuSetup "$site/torch" \
 
 what=${*:-quick}
 case "${1:-quick}" in
-    quick) timeout=385 ;;
-    bench) timeout=430 ;;
+    quick) timeout=420 ;;
+    bench) timeout=465 ;;
     rollout) timeout=260 ;;
     train) timeout=$(( ${2:-8} * 60 + 130 )) ;;
     multitask) timeout=$(( ${2:-4} * 60 + 130 )) ;;

@@ -34,11 +34,8 @@ public final class AgentBench {
     private static final int ACT = 6;
 
     public static void main(String[] args) {
-        Map<String, String> opts = new HashMap<>(Map.of("preset", "paper", "sizes", "1,5", "rounds", "3", "rows", "1",
-                "tasks", "1"));
-        for (String a : args) {
-            opts.put(a.substring(0, a.indexOf('=')), a.substring(a.indexOf('=') + 1));
-        }
+        Map<String, String> opts = Args.parse(Map.of("preset", "paper", "sizes", "1,5", "rounds", "3", "rows", "1",
+                "tasks", "1"), args);
         String preset = opts.get("preset");
         int rounds = Integer.parseInt(opts.get("rounds"));
         int tasks = Integer.parseInt(opts.get("tasks"));

@@ -16,7 +16,6 @@ import io.github.tdmpc2j.spi.vector.VectorEnv;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -91,10 +90,8 @@ public final class BridgeStepBench {
     }
 
     private static void rows(String[] args) {
-        Map<String, String> opts = new HashMap<>(Map.of("task", "metaworld/reach", "rows", "1,4,8", "seconds", "5"));
-        for (String a : args) {
-            opts.put(a.substring(0, a.indexOf('=')), a.substring(a.indexOf('=') + 1));
-        }
+        Map<String, String> opts = Args.parse(Map.of("task", "metaworld/reach", "rows", "1,4,8", "seconds", "5"),
+                args);
         double seconds = Double.parseDouble(opts.get("seconds"));
         int cores = Runtime.getRuntime().availableProcessors();
         System.out.printf("task %s, %d cores, %.0f s per measurement, best of %d rounds%n", opts.get("task"), cores,

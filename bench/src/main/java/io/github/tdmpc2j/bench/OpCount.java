@@ -52,10 +52,8 @@ public final class OpCount {
     }
 
     public static void main(String[] args) throws IOException {
-        Map<String, String> opts = new HashMap<>(Map.of("preset", "paper", "sizes", "1,5", "rows", "1", "top", "12"));
-        for (String a : args) {
-            opts.put(a.substring(0, a.indexOf('=')), a.substring(a.indexOf('=') + 1));
-        }
+        Map<String, String> opts = Args.parse(Map.of("preset", "paper", "sizes", "1,5", "rows", "1", "top", "12"),
+                args);
         int rows = Integer.parseInt(opts.get("rows"));
         int top = Integer.parseInt(opts.get("top"));
         System.out.printf("| size | preset | rows | call | operator calls | compute ops (kernels on a GPU) "

@@ -62,11 +62,8 @@ public final class RolloutBench {
         Map<String, String> opts = new HashMap<>(Map.of("task", "dmc/cartpole-swingup", "rows", "1,4,8,16",
                 "seconds", "20", "rounds", "3", "train-rows", "1,4"));
         Map<String, String> params = new HashMap<>(Map.of("preset", "cpu", "device", "cpu"));
-        for (String a : args) {
-            String k = a.substring(0, a.indexOf('='));
-            String v = a.substring(a.indexOf('=') + 1);
-            (opts.containsKey(k) ? opts : params).put(k, v);
-        }
+        // its own keys go to opts, the rest are agent settings
+        Args.parse(Map.of(), args).forEach((k, v) -> (opts.containsKey(k) ? opts : params).put(k, v));
         double seconds = Double.parseDouble(opts.get("seconds"));
         int rounds = Integer.parseInt(opts.get("rounds"));
         int cores = Runtime.getRuntime().availableProcessors();

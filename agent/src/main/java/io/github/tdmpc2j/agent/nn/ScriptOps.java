@@ -120,10 +120,7 @@ public final class ScriptOps {
         synchronized (ScriptOps.class) {
             if (module == null && failure == null) {
                 try {
-                    byte[] archive = archive(source());
-                    long handle = JniUtils.loadModuleHandle(new ByteArrayInputStream(archive), Device.cpu(), false,
-                            false);
-                    module = new PtSymbolBlock((PtNDManager) NDManager.newBaseManager(Device.cpu()), handle);
+                    module = compile(source());
                 } catch (IOException | RuntimeException e) {
                     failure = new TdmpcException("tdmpc2j's TorchScript operators (fused Adam, foreach lerp) did not "
                             + "load into DJL's PyTorch engine " + ai.djl.engine.Engine.getEngine("PyTorch").getVersion()
@@ -136,6 +133,16 @@ public final class ScriptOps {
             }
             return module;
         }
+    }
+
+    /**
+     * Loads a module of class {@code __torch__.ScriptOps} from its source in TorchScript's serialized dialect (as
+     * {@code script_ops.py}); for programs that measure TorchScript of their own ({@code bench/FuserBench}). The module
+     * lives as long as the JVM.
+     */
+    public static PtSymbolBlock compile(String code) throws IOException {
+        long handle = JniUtils.loadModuleHandle(new ByteArrayInputStream(archive(code)), Device.cpu(), false, false);
+        return new PtSymbolBlock((PtNDManager) NDManager.newBaseManager(Device.cpu()), handle);
     }
 
     private static String source() throws IOException {
@@ -151,7 +158,7 @@ public final class ScriptOps {
      * The archive {@code torch.jit.load} reads for a module of class {@code __torch__.ScriptOps} with no parameters:
      * the pickled module object, its code, an empty constants table, the format version and the byte order.
      */
-    static byte[] archive(String code) {
+    private static byte[] archive(String code) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (ZipOutputStream zip = new ZipOutputStream(bytes)) {
             entry(zip, "ops/data.pkl", modulePickle());
