@@ -10,12 +10,12 @@ import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.training.GradientCollector;
 import io.github.tdmpc2j.agent.checkpoint.Checkpoint;
 import io.github.tdmpc2j.agent.gpu.TorchNative;
 import io.github.tdmpc2j.agent.checkpoint.SafeTensors;
 import io.github.tdmpc2j.agent.nn.NoGrad;
 import io.github.tdmpc2j.agent.nn.ParamStore;
+import io.github.tdmpc2j.agent.nn.Recording;
 import io.github.tdmpc2j.agent.nn.Scalars;
 import io.github.tdmpc2j.spi.InvalidActionException;
 import io.github.tdmpc2j.spi.TaskSpec;
@@ -579,8 +579,8 @@ public final class TdmpcAgent implements Agent, OfflineLearner {
         // losses stay on the device until one read at the end
         Map<String, NDArray> metrics = new LinkedHashMap<>();
         NDList zs = new NDList();
-        try (GradientCollector gc = engine.newGradientCollector()) {
-            // looked up again here, where gradients are recorded: outside the collector they are not (on the
+        try (Recording gc = new Recording()) {
+            // looked up again here, where gradients are recorded: outside this block they are not (on the
             // thread that loaded the engine), and the task embeddings would not learn (reference parity found it)
             NDArray learnEmb = taskIndex == null ? null : model.taskEmbedding(taskIndex);
             NDArray z = model.encode(obs.get(0), learnEmb, true);
@@ -619,7 +619,7 @@ public final class TdmpcAgent implements Agent, OfflineLearner {
         metrics.put("grad_norm", optim.step(m));
 
         NDArray latents = NDArrays.stack(zs).stopGradient();
-        try (GradientCollector gc = engine.newGradientCollector()) {
+        try (Recording gc = new Recording()) {
             // the embeddings after the model's step (and renormalised again), detached: the reference's policy
             // loss reads them after the step too, but lets their gradient leak into the next model step
             NDArray piEmb = taskIndex == null ? null : model.taskEmbedding(taskIndex).stopGradient();

@@ -81,6 +81,48 @@ class TdmpcAgentTest {
         }
     }
 
+    /**
+     * Two agents learning at once in one JVM, as a Spark executor with two task slots runs two bench units: DJL's
+     * own gradient collector allowed one at a time in the whole JVM and failed the second ("A PtGradientCollector is
+     * already collecting").
+     */
+    @Test
+    void twoAgentsUpdateAtOnceOnTwoThreads() throws Exception {
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try {
+            java.util.concurrent.CyclicBarrier together = new java.util.concurrent.CyclicBarrier(2);
+            List<java.util.concurrent.Future<Double>> runs = new java.util.ArrayList<>();
+            for (int k = 0; k < 2; k++) {
+                int seed = k;
+                runs.add(pool.submit(() -> {
+                    try (TdmpcAgent agent = new TdmpcAgent(AgentTestSupport.single(5, 2, Map.of("preset", "cpu",
+                            "batch_size", "16", "seed_steps", "100000", "mlp_dim", "64", "enc_dim", "64",
+                            "latent_dim", "32")))) {
+                        Random r = new Random(seed);
+                        float[] obs = randomObs(r, 5);
+                        for (int t = 0; t < 40; t++) {
+                            float[] a = {r.nextFloat() * 2 - 1, r.nextFloat() * 2 - 1};
+                            float[] next = randomObs(r, 5);
+                            agent.observe(new Transition(0, obs, a, a[0], next, false, t % 20 == 19));
+                            obs = next;
+                        }
+                        together.await();
+                        double loss = Double.NaN;
+                        for (int i = 0; i < 40; i++) {
+                            loss = agent.update().get("total_loss");
+                        }
+                        return loss;
+                    }
+                }));
+            }
+            for (java.util.concurrent.Future<Double> run : runs) {
+                assertThat(run.get()).isFinite();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
     @Test
     void updatesReduceTheLossOnAFixedTransitionSet() {
         try (TdmpcAgent agent = new TdmpcAgent(AgentTestSupport.single(4, 1, Map.of("preset", "cpu",
