@@ -48,6 +48,34 @@ class BenchCommandTest {
         assertThat(Files.readString(dir.resolve("spark/report.md"))).contains("| dmc/cartpole-balance | DMControl | 2 |");
     }
 
+    /**
+     * Two TD-MPC2 units learning at once in one executor (local[2]: two task slots in one JVM). DJL's gradient
+     * collector allowed one per JVM, and the second unit failed with "A PtGradientCollector is already collecting".
+     */
+    @Test
+    void twoTdmpcUnitsLearnAtOnceInOneExecutor(@TempDir Path dir) throws Exception {
+        TasksCommandTest.Run r = TasksCommandTest.run("bench", "--tasks", "classic/pendulum", "--agent", "tdmpc2",
+                "--preset", "cpu", "--steps", "260", "--seeds", "2", "--eval-every", "260", "--eval-episodes", "1",
+                "--set-param", "seed_steps=20", "--set-param", "batch_size=8", "--set-param", "mlp_dim=32",
+                "--set-param", "enc_dim=32", "--set-param", "latent_dim=16", "--set-param", "num_samples=16",
+                "--set-param", "num_elites=4", "--set-param", "num_pi_trajs=2", "--set-param", "iterations=1",
+                "--master", "local[2]", "--spark-conf", "spark.driver.host=127.0.0.1", "--out", dir.toString());
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.out()).contains("classic/pendulum                     seed 1: return")
+                .contains("seed 2: return");
+        for (int seed = 1; seed <= 2; seed++) {
+            // the optimiser's step count, in the checkpoint's safetensors header (updates begin once the first
+            // 200-step episode is in the buffer)
+            String weights = new String(Files.readAllBytes(dir.resolve("runs/classic/pendulum/seed-" + seed
+                    + "/checkpoint/tdmpc2.safetensors")), java.nio.charset.StandardCharsets.ISO_8859_1);
+            java.util.regex.Matcher steps = java.util.regex.Pattern.compile("\"optim_steps\":\"(\\d+)\"")
+                    .matcher(weights);
+            assertThat(steps.find()).as("seed " + seed + ": optimiser steps in the checkpoint").isTrue();
+            assertThat(Long.parseLong(steps.group(1))).as("seed " + seed + " learned after its seed phase")
+                    .isGreaterThanOrEqualTo(60);
+        }
+    }
+
     @Test
     void publishedNumbersAreTheMeansOverTheAuthorsSeeds() {
         var p = PublishedResults.at("dmc/cartpole-swingup", 100_000).orElseThrow();
