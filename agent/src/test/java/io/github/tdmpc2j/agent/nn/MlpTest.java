@@ -6,7 +6,6 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
-import ai.djl.training.GradientCollector;
 import io.github.tdmpc2j.agent.DjlRuntime;
 import org.junit.jupiter.api.Test;
 
@@ -60,7 +59,7 @@ class MlpTest {
             float[] values = {-5f, -1f, 0f, 0.5f, 2f, 10f};
             NDArray x = m.create(values);
             x.setRequiresGradient(true);
-            try (GradientCollector gc = engine.newGradientCollector()) {
+            try (Recording gc = new Recording()) {
                 NDArray y = Mlp.mish(x);
                 assertIsMish(values, y.toFloatArray());
                 gc.backward(y.sum());
@@ -119,7 +118,7 @@ class MlpTest {
             }
             input.setRequiresGradient(true);
             float[] trained;
-            try (GradientCollector gc = engine.newGradientCollector()) {
+            try (Recording gc = new Recording()) {
                 NDArray y = Mlp.simnorm(input, 8);
                 trained = y.toFloatArray();
                 gc.backward(y.mul(m.arange(x.length).reshape(3, 5, 32).toType(ai.djl.ndarray.types.DataType.FLOAT32,

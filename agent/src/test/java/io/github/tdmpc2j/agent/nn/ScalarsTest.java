@@ -6,7 +6,6 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
-import ai.djl.training.GradientCollector;
 import io.github.tdmpc2j.agent.DjlRuntime;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,7 +23,7 @@ class ScalarsTest {
         try (NDManager m = engine.newBaseManager(); NDScope scope = new NDScope()) {
             NDArray x = m.create(new float[] {1f, 2f, 3f});
             x.setRequiresGradient(true);
-            try (GradientCollector gc = engine.newGradientCollector()) {
+            try (Recording gc = new Recording()) {
                 NDArray y = Scalars.add(Scalars.div(Scalars.mul(x, 3f), 0.5f), 1f);
                 NDArray z = Scalars.maximum(y, 8f).sum();
                 churnNativeMemory(m);
