@@ -579,7 +579,7 @@ public final class TdmpcAgent implements Agent, OfflineLearner {
         // losses stay on the device until one read at the end
         Map<String, NDArray> metrics = new LinkedHashMap<>();
         NDList zs = new NDList();
-        try (Recording gc = new Recording()) {
+        try (Recording rec = new Recording()) {
             // looked up again here, where gradients are recorded: outside this block they are not (on the
             // thread that loaded the engine), and the task embeddings would not learn (reference parity found it)
             NDArray learnEmb = taskIndex == null ? null : model.taskEmbedding(taskIndex);
@@ -610,7 +610,7 @@ public final class TdmpcAgent implements Agent, OfflineLearner {
                 total = total.add(Scalars.mul(bce, cfg.terminationCoef()));
                 metrics.put("termination_loss", bce);
             }
-            gc.backward(total);
+            rec.backward(total);
             metrics.put("consistency_loss", consistency);
             metrics.put("reward_loss", rewardLoss);
             metrics.put("value_loss", valueLoss);
@@ -619,7 +619,7 @@ public final class TdmpcAgent implements Agent, OfflineLearner {
         metrics.put("grad_norm", optim.step(m));
 
         NDArray latents = NDArrays.stack(zs).stopGradient();
-        try (Recording gc = new Recording()) {
+        try (Recording rec = new Recording()) {
             // the embeddings after the model's step (and renormalised again), detached: the reference's policy
             // loss reads them after the step too, but lets their gradient leak into the next model step
             NDArray piEmb = taskIndex == null ? null : model.taskEmbedding(taskIndex).stopGradient();
@@ -629,7 +629,7 @@ public final class TdmpcAgent implements Agent, OfflineLearner {
             NDArray scaled = q.div(scale.tensor());
             NDArray piLoss = Scalars.div(Scalars.mul(s.scaledEntropy(), cfg.entropyCoef()).add(scaled)
                     .sum(new int[] {1, 2}), n).neg().mul(rhoWeights).mean();
-            gc.backward(piLoss);
+            rec.backward(piLoss);
             metrics.put("pi_loss", piLoss);
             metrics.put("pi_scaled_entropy", s.scaledEntropy().mean());
         }

@@ -59,10 +59,10 @@ class MlpTest {
             float[] values = {-5f, -1f, 0f, 0.5f, 2f, 10f};
             NDArray x = m.create(values);
             x.setRequiresGradient(true);
-            try (Recording gc = new Recording()) {
+            try (Recording rec = new Recording()) {
                 NDArray y = Mlp.mish(x);
                 assertIsMish(values, y.toFloatArray());
-                gc.backward(y.sum());
+                rec.backward(y.sum());
             }
             float[] grad = x.getGradient().toFloatArray();
             for (int i = 0; i < values.length; i++) {
@@ -118,10 +118,10 @@ class MlpTest {
             }
             input.setRequiresGradient(true);
             float[] trained;
-            try (Recording gc = new Recording()) {
+            try (Recording rec = new Recording()) {
                 NDArray y = Mlp.simnorm(input, 8);
                 trained = y.toFloatArray();
-                gc.backward(y.mul(m.arange(x.length).reshape(3, 5, 32).toType(ai.djl.ndarray.types.DataType.FLOAT32,
+                rec.backward(y.mul(m.arange(x.length).reshape(3, 5, 32).toType(ai.djl.ndarray.types.DataType.FLOAT32,
                         false)).sum());
             }
             assertThat(input.getGradient().getShape()).isEqualTo(input.getShape());

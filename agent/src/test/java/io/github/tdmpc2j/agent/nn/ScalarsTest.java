@@ -23,11 +23,11 @@ class ScalarsTest {
         try (NDManager m = engine.newBaseManager(); NDScope scope = new NDScope()) {
             NDArray x = m.create(new float[] {1f, 2f, 3f});
             x.setRequiresGradient(true);
-            try (Recording gc = new Recording()) {
+            try (Recording rec = new Recording()) {
                 NDArray y = Scalars.add(Scalars.div(Scalars.mul(x, 3f), 0.5f), 1f);
                 NDArray z = Scalars.maximum(y, 8f).sum();
                 churnNativeMemory(m);
-                gc.backward(z);
+                rec.backward(z);
             }
             // z = sum(max(6x + 1, 8)): x = 1 is below the floor (7 < 8), x = 2 and 3 are above
             assertThat(x.getGradient().toFloatArray()).containsExactly(0f, 6f, 6f);

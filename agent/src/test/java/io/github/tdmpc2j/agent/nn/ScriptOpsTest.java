@@ -67,8 +67,8 @@ class ScriptOpsTest {
             NDArray ma = a.zerosLike();
             NDArray va = a.zerosLike();
             NDArray step = m.zeros(new Shape());
-            try (Recording gc = new Recording()) {
-                gc.backward(a.log().mul(a.sub(1f).log()).sum());
+            try (Recording rec = new Recording()) {
+                rec.backward(a.log().mul(a.sub(1f).log()).sum());
             }
             assertThat(Float.isFinite(a.getGradient().toFloatArray()[0])).isFalse();
             NDArray norm = ScriptOps.adamStep(m, List.of(List.of(a)), List.of(List.of(ma)), List.of(List.of(va)),
@@ -103,8 +103,8 @@ class ScriptOpsTest {
     }
 
     private static void backward(NDArray a, NDArray b, int t, double[] pa, double[] pb, double[] ga, double[] gb) {
-        try (Recording gc = new Recording()) {
-            gc.backward(a.square().sum().add(b.square().sum()).mul(t));
+        try (Recording rec = new Recording()) {
+            rec.backward(a.square().sum().add(b.square().sum()).mul(t));
         }
         for (int i = 0; i < ga.length; i++) {
             ga[i] = 2.0 * t * pa[i];
