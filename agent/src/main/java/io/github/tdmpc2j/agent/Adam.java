@@ -34,6 +34,12 @@ public final class Adam {
     private final float clipNorm;
     private final NDArray deviceSteps;
     private final boolean onNative;
+    /** The parameters by learning rate, in first-seen order, with their moments: ScriptOps' groups. */
+    private final List<Float> groupLrs = new ArrayList<>();
+    private final List<List<NDArray>> groupParams = new ArrayList<>();
+    private final List<List<NDArray>> groupExpAvgs = new ArrayList<>();
+    private final List<List<NDArray>> groupExpAvgSqs = new ArrayList<>();
+    private final double[] groupRates;
 
     /** @param lrByName learning rate of each parameter, in a stable order */
     public Adam(ParamStore store, String prefix, Map<String, Float> lrByName, float eps, float clipNorm) {
@@ -45,6 +51,20 @@ public final class Adam {
             NDArray v = store.constant(prefix + "." + name + ".exp_avg_sq", "optim", p.getShape(), 0f, false);
             slots.add(new Slot(p, m, v, lr));
         });
+        for (Slot s : slots) {
+            int g = groupLrs.indexOf(s.lr);
+            if (g < 0) {
+                g = groupLrs.size();
+                groupLrs.add(s.lr);
+                groupParams.add(new ArrayList<>());
+                groupExpAvgs.add(new ArrayList<>());
+                groupExpAvgSqs.add(new ArrayList<>());
+            }
+            groupParams.get(g).add(s.param);
+            groupExpAvgs.get(g).add(s.expAvg);
+            groupExpAvgSqs.get(g).add(s.expAvgSq);
+        }
+        this.groupRates = groupLrs.stream().mapToDouble(Float::doubleValue).toArray();
         NDManager manager = store.manager();
         this.deviceSteps = manager.zeros(new Shape());
         this.onNative = manager.getDevice().isGpu() && TorchNative.available();
@@ -89,26 +109,9 @@ public final class Adam {
         return scriptStep(m);
     }
 
-    /** The same step through {@link ScriptOps}: per learning-rate group, in first-seen order. */
+    /** The same step through {@link ScriptOps}, one fused Adam per learning-rate group. */
     private NDArray scriptStep(NDManager m) {
-        List<Float> lrs = new ArrayList<>();
-        List<List<NDArray>> params = new ArrayList<>();
-        List<List<NDArray>> expAvgs = new ArrayList<>();
-        List<List<NDArray>> expAvgSqs = new ArrayList<>();
-        for (Slot s : slots) {
-            int g = lrs.indexOf(s.lr);
-            if (g < 0) {
-                g = lrs.size();
-                lrs.add(s.lr);
-                params.add(new ArrayList<>());
-                expAvgs.add(new ArrayList<>());
-                expAvgSqs.add(new ArrayList<>());
-            }
-            params.get(g).add(s.param);
-            expAvgs.get(g).add(s.expAvg);
-            expAvgSqs.get(g).add(s.expAvgSq);
-        }
-        double[] rates = lrs.stream().mapToDouble(Float::doubleValue).toArray();
-        return ScriptOps.adamStep(m, params, expAvgs, expAvgSqs, rates, deviceSteps, beta1, beta2, eps, clipNorm);
+        return ScriptOps.adamStep(m, groupParams, groupExpAvgs, groupExpAvgSqs, groupRates, deviceSteps, beta1, beta2,
+                eps, clipNorm);
     }
 }

@@ -44,6 +44,9 @@ public final class WorldModel {
     private final Mlp targetQs;
     private final NDArray taskEmb;
     private final TwoHot twoHot;
+    /** Each target Q head weight and its online weight, in the same order (loading writes into them in place). */
+    private final List<NDArray> targetWeights = new ArrayList<>();
+    private final List<NDArray> onlineWeights = new ArrayList<>();
     private Draws draws = Draws.ENGINE;
 
     public WorldModel(TdmpcConfig cfg, ParamStore store, int obsDim, int actionDim, int numTasks, boolean episodic,
@@ -70,8 +73,11 @@ public final class WorldModel {
                 cfg.numQ(), cfg.simnormDim(), true);
         for (String name : store.group("target_qs")) {
             NDArray target = store.get(name);
+            NDArray online = store.get(name.replaceFirst("^target_qs", "qs"));
             target.setRequiresGradient(false);
-            ParamStore.copyInto(store.get(name.replaceFirst("^target_qs", "qs")), target);
+            ParamStore.copyInto(online, target);
+            targetWeights.add(target);
+            onlineWeights.add(online);
         }
         this.taskEmb = numTasks > 1 ? store.uniform("task_emb.weight", "task_emb",
                 new Shape(numTasks, cfg.taskDim()), 0.02) : null;
@@ -284,13 +290,7 @@ public final class WorldModel {
 
     /** target <- target + tau * (online - target), for every Q head weight: one foreach lerp, as the reference. */
     public void softUpdateTargets() {
-        List<NDArray> targets = new ArrayList<>();
-        List<NDArray> online = new ArrayList<>();
-        for (String name : store.group("target_qs")) {
-            targets.add(store.get(name));
-            online.add(store.get(name.replaceFirst("^target_qs", "qs")));
-        }
-        ScriptOps.lerp(targets, online, cfg.tau());
+        ScriptOps.lerp(targetWeights, onlineWeights, cfg.tau());
     }
 
     /** A new array: {@code z}, the task embedding (if any), then {@code a}, along the last axis. */
