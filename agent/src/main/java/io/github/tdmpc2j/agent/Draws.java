@@ -4,13 +4,15 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.norm.Dropout;
 
 /**
  * Where the agent's random numbers come from: the planner's Gaussian samples, its Gumbel draw and exploration
- * noise, the policy prior's normal draw and the two random Q heads. {@link #ENGINE}, the default, draws from the
- * NDManager (the engine's generator, seeded by the agent), on the device and without a host round trip, so a
- * plan stays capturable as a CUDA graph. The reference-parity tests replace it with the draws recorded from the
- * reference, to compare numbers with the same randomness.
+ * noise, the policy prior's normal draw, the two random Q heads and the Q heads' dropout. {@link #ENGINE} draws from
+ * the NDManager (the engine's generator, seeded by the agent), on the device and without a host round trip, so a
+ * plan stays capturable as a CUDA graph: agents on a GPU use it. On the CPU each agent draws from a generator of its
+ * own ({@link OwnDraws}). The reference-parity tests replace either with the draws recorded from the reference, to
+ * compare numbers with the same randomness.
  */
 interface Draws {
     /** Standard normal floats of the given shape. */
@@ -21,6 +23,11 @@ interface Draws {
 
     /** int64 values uniform in [low, high) of the given shape. */
     NDArray integer(NDManager m, long low, long high, Shape shape);
+
+    /** {@code x} with each entry zeroed with probability {@code p} and the others scaled by 1 / (1 - p). */
+    default NDArray dropout(NDArray x, float p) {
+        return Dropout.dropout(x, p, true).singletonOrThrow();
+    }
 
     Draws ENGINE = new Draws() {
         @Override

@@ -50,6 +50,8 @@ public final class TdmpcAgent implements Agent, OfflineLearner {
     private final ParamStore store;
     private final WorldModel model;
     private final Planner planner;
+    /** The agent's own generator on the CPU (null on a GPU, where the engine's is used). */
+    private final OwnDraws ownDraws;
     private final Adam optim;
     private final Adam piOptim;
     private final RunningScale scale;
@@ -93,7 +95,7 @@ public final class TdmpcAgent implements Agent, OfflineLearner {
         this.cfg = TdmpcConfig.from(context.params());
         this.engine = DjlRuntime.engine();
         Device device = DjlRuntime.device(cfg.device());
-        engine.setRandomSeed((int) (context.seed() ^ (context.seed() >>> 32)));
+        int seed = (int) (context.seed() ^ (context.seed() >>> 32));
         this.rng = new SplittableRandom(context.seed());
         this.multitask = context.multitask();
         this.actionDim = context.actionSize();
@@ -102,6 +104,14 @@ public final class TdmpcAgent implements Agent, OfflineLearner {
         this.model = new WorldModel(cfg, store, context.observationSize(), actionDim, context.tasks().size(),
                 episodic, context.seed());
         this.planner = new Planner(cfg, model, actionDim);
+        if (device.isGpu()) {
+            // a captured plan draws from the device's default generator (the one a CUDA graph registers)
+            engine.setRandomSeed(seed);
+            this.ownDraws = null;
+        } else {
+            this.ownDraws = new OwnDraws(seed);
+            model.useDraws(ownDraws);
+        }
         this.graphs = device.isGpu() && gpuFeatures(cfg);
         Map<String, Float> modelLr = new LinkedHashMap<>();
         for (String group : WorldModel.MODEL_GROUPS) {
@@ -144,6 +154,15 @@ public final class TdmpcAgent implements Agent, OfflineLearner {
 
     ParamStore store() {
         return store;
+    }
+
+    /** Starts the agent's random draws over from {@code seed} (its own generator on the CPU, the engine's on a GPU). */
+    void reseedDraws(int seed) {
+        if (ownDraws != null) {
+            ownDraws.reseed(seed);
+        } else {
+            engine.setRandomSeed(seed);
+        }
     }
 
     WorldModel model() {
@@ -708,6 +727,9 @@ public final class TdmpcAgent implements Agent, OfflineLearner {
         if (!closed) {
             closed = true;
             closeGraphs();
+            if (ownDraws != null) {
+                ownDraws.close();
+            }
             store.close();
         }
     }

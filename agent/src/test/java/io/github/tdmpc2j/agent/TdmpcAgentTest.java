@@ -82,42 +82,58 @@ class TdmpcAgentTest {
     }
 
     /**
-     * Two agents learning at once in one JVM, as a Spark executor with two task slots runs two bench units: DJL's
-     * own gradient collector allowed one at a time in the whole JVM and failed the second ("A PtGradientCollector is
-     * already collecting").
+     * Seed {@code seed}'s agent: 40 transitions, then 30 updates with a planned (evaluation) action after every
+     * third; returns the actions and the last loss. With {@code together}, waits there before the updates.
+     */
+    private static float[] learnAndPlan(int seed, java.util.concurrent.CyclicBarrier together) throws Exception {
+        try (TdmpcAgent agent = new TdmpcAgent(AgentContext.single(AgentTestSupport.spec("test/task", 5, 2, 100,
+                false), Map.of("preset", "cpu", "batch_size", "16", "seed_steps", "100000", "mlp_dim", "64",
+                "enc_dim", "64", "latent_dim", "32", "num_samples", "32", "num_elites", "8"), seed))) {
+            Random r = new Random(seed);
+            float[] obs = randomObs(r, 5);
+            for (int t = 0; t < 40; t++) {
+                float[] a = {r.nextFloat() * 2 - 1, r.nextFloat() * 2 - 1};
+                float[] next = randomObs(r, 5);
+                agent.observe(new Transition(0, obs, a, a[0], next, false, t % 20 == 19));
+                obs = next;
+            }
+            if (together != null) {
+                together.await();
+            }
+            float[] out = new float[10 * 2 + 1];
+            for (int i = 0; i < 30; i++) {
+                out[20] = agent.update().get("total_loss").floatValue();
+                if (i % 3 == 2) {
+                    System.arraycopy(agent.act(obs, 0, true), 0, out, (i / 3) * 2, 2);
+                }
+            }
+            return out;
+        }
+    }
+
+    /**
+     * Two agents learning and planning at once in one JVM, as a Spark executor with two task slots runs two bench
+     * units, each get what they get alone, bit for bit: each agent on the CPU draws from a generator of its own (the
+     * engine's one generator interleaved their draws). DJL's own gradient collector also allowed one at a time in the
+     * whole JVM and failed the second ("A PtGradientCollector is already collecting").
      */
     @Test
-    void twoAgentsUpdateAtOnceOnTwoThreads() throws Exception {
+    void twoAgentsLearningAtOnceOnTwoThreadsGetWhatTheyGetAlone() throws Exception {
+        float[][] alone = {learnAndPlan(1, null), learnAndPlan(2, null)};
         java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
         try {
             java.util.concurrent.CyclicBarrier together = new java.util.concurrent.CyclicBarrier(2);
-            List<java.util.concurrent.Future<Double>> runs = new java.util.ArrayList<>();
+            List<java.util.concurrent.Future<float[]>> runs = new java.util.ArrayList<>();
+            for (int seed = 1; seed <= 2; seed++) {
+                int s = seed;
+                runs.add(pool.submit(() -> learnAndPlan(s, together)));
+            }
             for (int k = 0; k < 2; k++) {
-                int seed = k;
-                runs.add(pool.submit(() -> {
-                    try (TdmpcAgent agent = new TdmpcAgent(AgentTestSupport.single(5, 2, Map.of("preset", "cpu",
-                            "batch_size", "16", "seed_steps", "100000", "mlp_dim", "64", "enc_dim", "64",
-                            "latent_dim", "32")))) {
-                        Random r = new Random(seed);
-                        float[] obs = randomObs(r, 5);
-                        for (int t = 0; t < 40; t++) {
-                            float[] a = {r.nextFloat() * 2 - 1, r.nextFloat() * 2 - 1};
-                            float[] next = randomObs(r, 5);
-                            agent.observe(new Transition(0, obs, a, a[0], next, false, t % 20 == 19));
-                            obs = next;
-                        }
-                        together.await();
-                        double loss = Double.NaN;
-                        for (int i = 0; i < 40; i++) {
-                            loss = agent.update().get("total_loss");
-                        }
-                        return loss;
-                    }
-                }));
+                float[] both = runs.get(k).get();
+                assertThat(both[20]).as("seed %d: last loss", k + 1).isFinite();
+                assertThat(both).as("seed %d: actions and last loss", k + 1).containsExactly(alone[k]);
             }
-            for (java.util.concurrent.Future<Double> run : runs) {
-                assertThat(run.get()).isFinite();
-            }
+            assertThat(alone[0]).isNotEqualTo(alone[1]);
         } finally {
             pool.shutdownNow();
         }

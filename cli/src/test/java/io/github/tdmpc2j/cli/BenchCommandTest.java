@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -49,18 +50,28 @@ class BenchCommandTest {
     }
 
     /**
-     * Two TD-MPC2 units learning at once in one executor (local[2]: two task slots in one JVM). DJL's gradient
-     * collector allowed one per JVM, and the second unit failed with "A PtGradientCollector is already collecting".
+     * Two TD-MPC2 units learning at once in one executor (local[2]: two task slots in one JVM) learn what they learn
+     * one after the other, byte for byte: each agent draws from a generator of its own (with the engine's one
+     * generator their draws interleaved). DJL's gradient collector also allowed one per JVM, and the second unit
+     * failed with "A PtGradientCollector is already collecting".
      */
     @Test
     void twoTdmpcUnitsLearnAtOnceInOneExecutor(@TempDir Path dir) throws Exception {
-        TasksCommandTest.Run r = TasksCommandTest.run("bench", "--tasks", "classic/pendulum", "--agent", "tdmpc2",
-                "--preset", "cpu", "--steps", "260", "--seeds", "2", "--eval-every", "260", "--eval-episodes", "1",
-                "--set-param", "seed_steps=20", "--set-param", "batch_size=8", "--set-param", "mlp_dim=32",
-                "--set-param", "enc_dim=32", "--set-param", "latent_dim=16", "--set-param", "num_samples=16",
-                "--set-param", "num_elites=4", "--set-param", "num_pi_trajs=2", "--set-param", "iterations=1",
-                "--master", "local[2]", "--spark-conf", "spark.driver.host=127.0.0.1", "--out", dir.toString());
+        String[] bench = {"bench", "--tasks", "classic/pendulum", "--agent", "tdmpc2",
+            "--preset", "cpu", "--steps", "260", "--seeds", "2", "--eval-every", "260", "--eval-episodes", "1",
+            "--set-param", "seed_steps=20", "--set-param", "batch_size=8", "--set-param", "mlp_dim=32",
+            "--set-param", "enc_dim=32", "--set-param", "latent_dim=16", "--set-param", "num_samples=16",
+            "--set-param", "num_elites=4", "--set-param", "num_pi_trajs=2", "--set-param", "iterations=1"};
+        List<String> together = new java.util.ArrayList<>(List.of(bench));
+        together.addAll(List.of("--master", "local[2]", "--spark-conf", "spark.driver.host=127.0.0.1", "--out",
+                dir.toString()));
+        TasksCommandTest.Run r = TasksCommandTest.run(together.toArray(String[]::new));
         assertThat(r.exit()).as(r.err()).isZero();
+        Path apart = dir.resolve("apart");
+        List<String> oneByOne = new java.util.ArrayList<>(List.of(bench));
+        oneByOne.addAll(List.of("--out", apart.toString()));
+        TasksCommandTest.Run sequential = TasksCommandTest.run(oneByOne.toArray(String[]::new));
+        assertThat(sequential.exit()).as(sequential.err()).isZero();
         assertThat(r.out()).contains("classic/pendulum                     seed 1: return")
                 .contains("seed 2: return");
         for (int seed = 1; seed <= 2; seed++) {
@@ -73,6 +84,10 @@ class BenchCommandTest {
             assertThat(steps.find()).as("seed " + seed + ": optimiser steps in the checkpoint").isTrue();
             assertThat(Long.parseLong(steps.group(1))).as("seed " + seed + " learned after its seed phase")
                     .isGreaterThanOrEqualTo(60);
+            assertThat(apart.resolve("runs/classic/pendulum/seed-" + seed + "/checkpoint/tdmpc2.safetensors"))
+                    .as("seed %d: the weights learned beside another unit and alone", seed)
+                    .hasSameBinaryContentAs(dir.resolve("runs/classic/pendulum/seed-" + seed
+                            + "/checkpoint/tdmpc2.safetensors"));
         }
     }
 

@@ -24,7 +24,13 @@ public final class Mlp {
             float dropout, NDArray unitGamma, NDArray unitBeta) {
     }
 
+    /** How a layer's dropout is drawn: {@code x} with entries zeroed with probability {@code p}, the rest scaled. */
+    public interface Dropper {
+        NDArray drop(NDArray x, float p);
+    }
+
     private final List<Layer> layers = new ArrayList<>();
+    private Dropper dropper = (x, p) -> Dropout.dropout(x, p, true).singletonOrThrow();
     private final int ensemble;
     private final int simnormDim;
 
@@ -55,6 +61,11 @@ public final class Mlp {
             layers.add(new Layer(weight, bias, gamma, beta, act, i == 0 ? dropout : 0f, unitGamma, unitBeta));
             prev = next;
         }
+    }
+
+    /** Where this mlp's dropout comes from (by default DJL's, from the engine's generator). */
+    public void dropWith(Dropper d) {
+        this.dropper = java.util.Objects.requireNonNull(d, "dropper");
     }
 
     /** Scalars an mlp of this shape holds (per member). */
@@ -129,7 +140,7 @@ public final class Mlp {
 
     private NDArray apply(Layer l, NDArray x, NDArray w, NDArray b, NDArray gamma, NDArray beta, boolean train) {
         if (l.dropout > 0 && train) {
-            x = then(x, Dropout.dropout(x, l.dropout, true).singletonOrThrow());
+            x = then(x, dropper.drop(x, l.dropout));
         }
         if (l.activation == null) {
             return x;

@@ -3,6 +3,7 @@ package io.github.tdmpc2j.agent.nn;
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.engine.PtNDManager;
 import ai.djl.pytorch.engine.PtSymbolBlock;
@@ -30,8 +31,9 @@ import java.util.zip.ZipOutputStream;
  *
  * <p>What it holds: one Adam step over all of an optimiser's parameters (global-norm clipping, PyTorch's fused Adam
  * per learning rate, a non-finite norm skipping the step, gradients zeroed: a handful of kernels where DJL's
- * per-parameter update is about ten operators per tensor, and no value read back), and a foreach lerp for the target
- * networks' soft update (the reference's {@code _foreach_lerp_}).
+ * per-parameter update is about ten operators per tensor, and no value read back), a foreach lerp for the target
+ * networks' soft update (the reference's {@code _foreach_lerp_}), and random draws from a generator of the caller's
+ * own (DJL's draws all come from the engine's one generator, shared by every agent of the JVM).
  *
  * <p>The methods take every tensor they write as an input list: TorchScript drops in-place writes to lists it built
  * itself (they look unobservable to its dead-code pass), so a method must not gather the tensors it updates.
@@ -93,6 +95,52 @@ public final class ScriptOps {
         }
     }
 
+    /**
+     * A new CPU random generator of PyTorch's own kind (mt19937, as the engine's default one), seeded as
+     * {@code torch.manual_seed(seed)} seeds that: so it gives the numbers the engine's generator would after that
+     * call. The caller closes it.
+     */
+    public static IValue generator(long seed) {
+        try (IValue s = IValue.from(seed)) {
+            return IValueUtils.runMethod(module(), "generator", s);
+        }
+    }
+
+    /** Standard normal float32 draws of {@code shape} from {@code generator} (the engine's {@code torch.normal}). */
+    public static NDArray normal(NDManager m, IValue generator, Shape shape) {
+        try (IValue size = IValue.listFrom(shape.getShape());
+                IValue out = IValueUtils.runMethod(module(), "normal", generator, size)) {
+            return out.toTensor((PtNDManager) m);
+        }
+    }
+
+    /** Float32 draws uniform in [0, 1) of {@code shape} from {@code generator}. */
+    public static NDArray uniform(NDManager m, IValue generator, Shape shape) {
+        try (IValue size = IValue.listFrom(shape.getShape());
+                IValue out = IValueUtils.runMethod(module(), "uniform", generator, size)) {
+            return out.toTensor((PtNDManager) m);
+        }
+    }
+
+    /** Int64 draws uniform in [low, high) of {@code shape} from {@code generator}. */
+    public static NDArray integer(NDManager m, IValue generator, long low, long high, Shape shape) {
+        try (IValue lo = IValue.from(low); IValue hi = IValue.from(high); IValue size = IValue.listFrom(shape.getShape());
+                IValue out = IValueUtils.runMethod(module(), "integer", generator, lo, hi, size)) {
+            return out.toTensor((PtNDManager) m);
+        }
+    }
+
+    /**
+     * Dropout's scaled keep mask for {@code x} from {@code generator}: 1 / (1 - p) with probability 1 - p, else 0,
+     * drawn as PyTorch's CPU dropout draws its own ({@code x} times this mask is that dropout).
+     */
+    public static NDArray keepMask(NDManager m, IValue generator, NDArray x, double p) {
+        try (IValue in = IValue.from((PtNDArray) x); IValue rate = IValue.from(p);
+                IValue out = IValueUtils.runMethod(module(), "keep_mask", generator, in, rate)) {
+            return out.toTensor((PtNDManager) m);
+        }
+    }
+
     private static IValue keep(List<IValue> made, IValue v) {
         made.add(v);
         return v;
@@ -122,7 +170,7 @@ public final class ScriptOps {
                 try {
                     module = compile(source());
                 } catch (IOException | RuntimeException e) {
-                    failure = new TdmpcException("tdmpc2j's TorchScript operators (fused Adam, foreach lerp) did not "
+                    failure = new TdmpcException("tdmpc2j's TorchScript operators (fused Adam, foreach lerp, generators) did not "
                             + "load into DJL's PyTorch engine " + ai.djl.engine.Engine.getEngine("PyTorch").getVersion()
                             + " (" + e.getMessage() + "); they need PyTorch 2.4 or newer: run on DJL's own natives "
                             + "(TDMPC2J_TORCH=bundled) or on the torch of `tdmpc2j setup gpu`", e);

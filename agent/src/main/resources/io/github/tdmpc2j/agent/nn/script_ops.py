@@ -35,3 +35,26 @@ class ScriptOps(Module):
     weight: float) -> None:
     torch._foreach_lerp_(targets, sources, weight)
     return None
+  def generator(self: __torch__.ScriptOps,
+    seed: int) -> Generator:
+    return torch.Generator(device="cpu", seed=seed)
+  def normal(self: __torch__.ScriptOps,
+    g: Generator,
+    size: List[int]) -> Tensor:
+    return torch.normal(0., 1., size, generator=g, dtype=6)
+  def uniform(self: __torch__.ScriptOps,
+    g: Generator,
+    size: List[int]) -> Tensor:
+    return torch.uniform_(torch.empty(size, dtype=6), 0., 1., generator=g)
+  def integer(self: __torch__.ScriptOps,
+    g: Generator,
+    low: int,
+    high: int,
+    size: List[int]) -> Tensor:
+    return torch.randint(low, high, size, generator=g, dtype=4)
+  def keep_mask(self: __torch__.ScriptOps,
+    g: Generator,
+    x: Tensor,
+    p: float) -> Tensor:
+    keep = torch.sub(1., p)
+    return torch.div_(torch.bernoulli_(torch.empty_like(x), keep, generator=g), keep)

@@ -149,4 +149,28 @@ class ScriptOpsTest {
                     .isCloseTo(want[i], within(1e-5 + 1e-5 * Math.abs(want[i])));
         }
     }
+
+    @Test
+    void generatorsAreSeparateAndDrawWhatTheEnginesGeneratorDrawsFromTheSameSeed() {
+        ai.djl.engine.Engine engine = DjlRuntime.engine();
+        try (NDManager m = engine.newBaseManager()) {
+            engine.setRandomSeed(-77);
+            float[] normal = m.randomNormal(new Shape(3, 7)).toFloatArray();
+            float[] uniform = m.randomUniform(0f, 1f, new Shape(5)).toFloatArray();
+            long[] integer = m.randomInteger(2, 9, new Shape(4), ai.djl.ndarray.types.DataType.INT64).toLongArray();
+            NDArray x = m.ones(new Shape(40, 30));
+            float[] dropped = ai.djl.nn.norm.Dropout.dropout(x, 0.25f, true).singletonOrThrow().toFloatArray();
+            // two generators of one seed: drawing from the first must not move the second (a generator that
+            // TorchScript folded into a constant would be one object shared by every caller)
+            try (ai.djl.pytorch.jni.IValue g = ScriptOps.generator(-77); ai.djl.pytorch.jni.IValue h =
+                    ScriptOps.generator(-77)) {
+                assertThat(ScriptOps.normal(m, g, new Shape(3, 7)).toFloatArray()).containsExactly(normal);
+                assertThat(ScriptOps.normal(m, h, new Shape(3, 7)).toFloatArray()).containsExactly(normal);
+                assertThat(ScriptOps.uniform(m, g, new Shape(5)).toFloatArray()).containsExactly(uniform);
+                assertThat(ScriptOps.integer(m, g, 2, 9, new Shape(4)).toLongArray()).containsExactly(integer);
+                assertThat(x.mul(ScriptOps.keepMask(m, g, x, 0.25)).toFloatArray()).containsExactly(dropped);
+                assertThat(ScriptOps.uniform(m, h, new Shape(5)).toFloatArray()).containsExactly(uniform);
+            }
+        }
+    }
 }
