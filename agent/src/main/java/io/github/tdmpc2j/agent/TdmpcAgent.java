@@ -56,7 +56,8 @@ public final class TdmpcAgent implements Agent, OfflineLearner {
     private final Adam piOptim;
     private final RunningScale scale;
     private final ReplayBuffer buffer;
-    private final SplittableRandom rng;
+    /** The seed phase's random actions and the replay buffer's sampling. */
+    private SplittableRandom rng;
     private final float[] discounts;
     private final int seedSteps;
     private final boolean multitask;
@@ -95,7 +96,7 @@ public final class TdmpcAgent implements Agent, OfflineLearner {
         this.cfg = TdmpcConfig.from(context.params());
         this.engine = DjlRuntime.engine();
         Device device = DjlRuntime.device(cfg.device());
-        int seed = (int) (context.seed() ^ (context.seed() >>> 32));
+        int seed = engineSeed(context.seed());
         this.rng = new SplittableRandom(context.seed());
         this.multitask = context.multitask();
         this.actionDim = context.actionSize();
@@ -156,13 +157,26 @@ public final class TdmpcAgent implements Agent, OfflineLearner {
         return store;
     }
 
-    /** Starts the agent's random draws over from {@code seed} (its own generator on the CPU, the engine's on a GPU). */
-    void reseedDraws(int seed) {
+    /**
+     * Starts the agent's random draws over from {@code seed}, as its constructor seeds them: the planner's and the
+     * model's (its own generator on the CPU, the engine's on a GPU, there shared by the JVM's agents) and those of
+     * the seed phase's random actions and the replay buffer's sampling.
+     */
+    @Override
+    public void reseed(long seed) {
+        checkOpen();
+        rng = new SplittableRandom(seed);
+        int s = engineSeed(seed);
         if (ownDraws != null) {
-            ownDraws.reseed(seed);
+            ownDraws.reseed(s);
         } else {
-            engine.setRandomSeed(seed);
+            engine.setRandomSeed(s);
         }
+    }
+
+    /** The 32-bit seed the engine's generator takes (DJL's {@code setRandomSeed} takes an int). */
+    private static int engineSeed(long seed) {
+        return (int) (seed ^ (seed >>> 32));
     }
 
     WorldModel model() {

@@ -117,7 +117,7 @@ class RowsTest {
                 }
             }
             // the same random draws from here on, whatever ran between
-            agent.reseedDraws(99);
+            agent.reseed(99);
             return agent.act(last, 0, false);
         }
     }

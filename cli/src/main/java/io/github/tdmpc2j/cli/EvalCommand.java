@@ -13,6 +13,7 @@ import io.github.tdmpc2j.spi.rollout.Evaluation;
 import io.github.tdmpc2j.cluster.ClusterSettings;
 import io.github.tdmpc2j.cluster.ExecutorCache;
 import io.github.tdmpc2j.cluster.UnitFunction;
+import io.github.tdmpc2j.data.Collector;
 import io.github.tdmpc2j.cluster.UnitRunner;
 import java.io.PrintWriter;
 import java.io.Serializable;
@@ -235,6 +236,9 @@ final class EvalCommand implements Callable<Integer> {
         }
 
         private TaskResult evaluate(Setup setup, int t) {
+            // a task's results depend on the seed and the task alone, whichever tasks this agent evaluated before
+            // (on a cluster, an executor's agent evaluates the tasks that executor is given)
+            setup.agent().reseed(Collector.episodeSeed(settings.seed(), t, 0));
             Evaluation.TaskResult r = Evaluation.run(setup.envs().get(t), setup.agent(), settings.episodes(),
                     settings.seed()).get(0);
             return new TaskResult(r.spec().id(), r.episodes(), r.meanReturn(), r.hasSuccess(), r.successRate());

@@ -42,6 +42,35 @@ class CollectCommandTest {
         assertThat(gatherAlone.err()).contains("need --master");
     }
 
+    /**
+     * A TD-MPC2 checkpoint as the policy: on Spark an executor's agent collects the episodes it is given, one after
+     * another; each reseeds the agent's draws from its own seed, so one slot or two write the same episodes.
+     */
+    @Test
+    void aTdmpcPolicyCollectsTheSameEpisodesOnOneSlotOrTwo(@TempDir Path dir) throws Exception {
+        try (io.github.tdmpc2j.spi.EnvRegistry registry = io.github.tdmpc2j.spi.EnvRegistry.discover();
+                io.github.tdmpc2j.spi.agent.Agent agent = io.github.tdmpc2j.spi.agent.Agents.find("tdmpc2").create(
+                        io.github.tdmpc2j.spi.agent.AgentContext.single(registry.resolve("classic/pendulum"),
+                                java.util.Map.of("preset", "cpu", "mlp_dim", "32", "enc_dim", "32", "latent_dim", "16",
+                                        "num_samples", "16", "num_elites", "4", "num_pi_trajs", "2", "iterations", "1",
+                                        "seed_steps", "0"), 3))) {
+            agent.save(dir.resolve("checkpoint"));
+        }
+        String[] common = {"collect", "--tasks", "classic/pendulum", "--episodes", "3", "--policy",
+            dir.resolve("checkpoint").toString(), "--spark-conf", "spark.driver.host=127.0.0.1"};
+        for (String slots : List.of("1", "2")) {
+            TasksCommandTest.Run r = TasksCommandTest.run(concat(common, "--out", dir.resolve("local-" + slots)
+                    .toString(), "--master", "local[" + slots + "]"));
+            assertThat(r.exit()).as(r.err()).isZero();
+            assertThat(r.out()).contains("3 episodes written");
+        }
+        for (int k = 0; k < 3; k++) {
+            String f = "classic/pendulum/episode-00000" + k + ".npz";
+            assertThat(Files.readAllBytes(dir.resolve("local-2/episodes").resolve(f))).as(f)
+                    .isEqualTo(Files.readAllBytes(dir.resolve("local-1/episodes").resolve(f)));
+        }
+    }
+
     static String[] concat(String[] a, String... b) {
         String[] all = java.util.Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, all, a.length, b.length);

@@ -3,6 +3,7 @@ package io.github.tdmpc2j.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.tdmpc2j.spi.EnvRegistry;
+import io.github.tdmpc2j.spi.TaskSpace;
 import io.github.tdmpc2j.spi.agent.Agent;
 import io.github.tdmpc2j.spi.agent.AgentContext;
 import io.github.tdmpc2j.spi.agent.Agents;
@@ -47,6 +48,34 @@ class EvalCommandTest {
         assertThat(spark.exit()).as(spark.err()).isZero();
         assertThat(Files.readString(dir.resolve("spark.csv"))).startsWith("task,episodes,mean_return,success_rate\n"
                 + "dmc/cartpole-balance,2,").isEqualTo(Files.readString(dir.resolve("here.csv")));
+    }
+
+    /**
+     * A TD-MPC2 checkpoint of two tasks: on Spark each executor's agent evaluates the tasks it is given, here as
+     * the one agent evaluates both one after the other; each task's evaluation reseeds the agent's draws from the
+     * seed and the task, so the results are the same.
+     */
+    @Test
+    void aTdmpcCheckpointOfTwoTasksEvaluatesTheSameOnSpark(@TempDir Path dir) throws Exception {
+        String tasks = "classic/pendulum,dmc/cartpole-balance";
+        try (EnvRegistry registry = EnvRegistry.discover();
+                Agent agent = Agents.find("tdmpc2").create(AgentContext.of(TaskSpace.of(registry.taskSet(tasks)
+                        .stream().map(registry::resolve).toList()), Map.of("preset", "cpu", "mlp_dim", "32",
+                        "enc_dim", "32", "latent_dim", "16", "task_dim", "8", "num_samples", "16", "num_elites",
+                        "4", "num_pi_trajs", "2", "iterations", "1"), 3))) {
+            agent.save(dir.resolve("checkpoint"));
+        }
+        String[] eval = {"eval", "--checkpoint", dir.resolve("checkpoint").toString(), "--set", tasks, "--agent",
+            "tdmpc2", "--episodes", "1"};
+        TasksCommandTest.Run here = TasksCommandTest.run(CollectCommandTest.concat(eval, "--csv",
+                dir.resolve("here.csv").toString()));
+        assertThat(here.exit()).as(here.err()).isZero();
+        TasksCommandTest.Run spark = TasksCommandTest.run(CollectCommandTest.concat(eval, "--csv",
+                dir.resolve("spark.csv").toString(), "--master", "local[2]", "--spark-conf",
+                "spark.driver.host=127.0.0.1"));
+        assertThat(spark.exit()).as(spark.err()).isZero();
+        assertThat(Files.readString(dir.resolve("spark.csv"))).contains("classic/pendulum,1,")
+                .contains("dmc/cartpole-balance,1,").isEqualTo(Files.readString(dir.resolve("here.csv")));
     }
 
     @Test

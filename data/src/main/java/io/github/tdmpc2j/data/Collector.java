@@ -125,6 +125,8 @@ public final class Collector {
         }
         Rollout rollout = new Rollout(env, policy, Rollout.Mode.COLLECT);
         long episodeSeed = episodeSeed(seed, t, k);
+        // the episode depends on its seed alone, whichever episodes this policy acted in before
+        policy.reseed(episodeSeed);
         rollout.start((row, n) -> n == 0 ? new EpisodeSchedule.Ticket(k, episodeSeed) : null);
         while (rollout.active()) {
             for (Rollout.Finished f : rollout.step().finished()) {

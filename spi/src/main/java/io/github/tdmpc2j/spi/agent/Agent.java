@@ -22,6 +22,15 @@ public interface Agent extends AutoCloseable {
     void beginEpisode(int row, int task, boolean eval, long seed);
 
     /**
+     * Starts the agent's own random draws over from {@code seed}, as if it had just been made with it; weights and
+     * learned state stay. A unit of work that may run on any worker, after any other unit on the same agent (one
+     * task's evaluation, one collected episode), calls it first, so that its results depend on its seed alone. An
+     * agent whose draws do not carry over from one episode to the next need not do anything.
+     */
+    default void reseed(long seed) {
+    }
+
+    /**
      * Actions for a batch of rows, each in [-1, 1] with 0 outside its task's action mask. Row {@code i} is the
      * row of {@link #beginEpisode}; a null observation (a row with no episode in progress this step) gets a null
      * action. An agent may plan all rows in one batch.

@@ -26,6 +26,12 @@ public final class RandomAgent implements Agent {
         this.rng = new Random(context.seed());
     }
 
+    /** Reseeds the actions of rows with no episode begun (each episode reseeds its own row). */
+    @Override
+    public void reseed(long seed) {
+        rng.setSeed(seed);
+    }
+
     /** Reseeds the row's actions: the episode's actions depend only on {@code seed}. */
     @Override
     public void beginEpisode(int row, int task, boolean eval, long seed) {
