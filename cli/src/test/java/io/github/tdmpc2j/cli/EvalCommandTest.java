@@ -39,15 +39,9 @@ class EvalCommandTest {
         }
         String[] eval = {"eval", "--checkpoint", dir.resolve("checkpoint").toString(), "--task",
             "dmc/cartpole-balance", "--agent", "random", "--episodes", "2"};
-        TasksCommandTest.Run here = TasksCommandTest.run(CollectCommandTest.concat(eval, "--csv",
-                dir.resolve("here.csv").toString()));
-        assertThat(here.exit()).as(here.err()).isZero();
-        TasksCommandTest.Run spark = TasksCommandTest.run(CollectCommandTest.concat(eval, "--csv",
-                dir.resolve("spark.csv").toString(), "--master", "local[2]", "--spark-conf",
-                "spark.driver.host=127.0.0.1"));
-        assertThat(spark.exit()).as(spark.err()).isZero();
-        assertThat(Files.readString(dir.resolve("spark.csv"))).startsWith("task,episodes,mean_return,success_rate\n"
-                + "dmc/cartpole-balance,2,").isEqualTo(Files.readString(dir.resolve("here.csv")));
+        String[] csv = hereAndOnSpark(eval, dir);
+        assertThat(csv[1]).startsWith("task,episodes,mean_return,success_rate\ndmc/cartpole-balance,2,")
+                .isEqualTo(csv[0]);
     }
 
     /**
@@ -67,6 +61,12 @@ class EvalCommandTest {
         }
         String[] eval = {"eval", "--checkpoint", dir.resolve("checkpoint").toString(), "--set", tasks, "--agent",
             "tdmpc2", "--episodes", "1"};
+        String[] csv = hereAndOnSpark(eval, dir);
+        assertThat(csv[1]).contains("classic/pendulum,1,").contains("dmc/cartpole-balance,1,").isEqualTo(csv[0]);
+    }
+
+    /** Runs {@code eval} here and on Spark's {@code local[2]}; returns the two CSV files' texts. */
+    private static String[] hereAndOnSpark(String[] eval, Path dir) throws Exception {
         TasksCommandTest.Run here = TasksCommandTest.run(CollectCommandTest.concat(eval, "--csv",
                 dir.resolve("here.csv").toString()));
         assertThat(here.exit()).as(here.err()).isZero();
@@ -74,8 +74,7 @@ class EvalCommandTest {
                 dir.resolve("spark.csv").toString(), "--master", "local[2]", "--spark-conf",
                 "spark.driver.host=127.0.0.1"));
         assertThat(spark.exit()).as(spark.err()).isZero();
-        assertThat(Files.readString(dir.resolve("spark.csv"))).contains("classic/pendulum,1,")
-                .contains("dmc/cartpole-balance,1,").isEqualTo(Files.readString(dir.resolve("here.csv")));
+        return new String[] {Files.readString(dir.resolve("here.csv")), Files.readString(dir.resolve("spark.csv"))};
     }
 
     @Test
