@@ -117,7 +117,9 @@ public final class Collector {
 
     /**
      * Runs episode {@code k} of task {@code t} on {@code env} (one row, from {@link #makeEnv}) on the rollout
-     * engine, as {@link #collect} runs it, and hands it to {@code sink}.
+     * engine, as {@link #collect} runs it, and hands it to {@code sink}. The policy's draws start over from the
+     * episode's seed ({@link Agent#reseed}), so the episode is the same whichever episodes the policy ran before
+     * (a cluster's executor runs the episodes it is given with one policy).
      */
     public Episode collectOne(MultitaskEnv env, Agent policy, int t, int k, long seed, EpisodeSink sink) {
         if (env.numEnvs() != 1 || env.task(0) != t) {
