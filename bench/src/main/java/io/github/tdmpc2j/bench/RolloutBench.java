@@ -23,7 +23,9 @@ import java.util.Map;
  * is measured for the {@code train-rows} counts only: its warm-up runs every row through one episode with an
  * update per env step (N x 500 updates for N rows of a DMControl task), which takes long on 2 cores. Every configuration is warmed up
  * once and kept; then the row counts take turns, round after round, and the best round counts, so a load spike
- * on a shared machine hits one measurement, not one row count.
+ * on a shared machine hits one measurement, not one row count. Acting is also given as each round's rate over the
+ * first row count's in the same round, the median over rounds: with many short rounds ({@code seconds=2
+ * rounds=15}) it follows a machine whose speed drifts from one minute to the next.
  */
 public final class RolloutBench {
     /** One configuration kept alive through the rounds: its rows, its agent and its rollout. */
@@ -98,25 +100,40 @@ public final class RolloutBench {
                 }
                 double[] act = new double[sizes.length];
                 double[] train = new double[sizes.length];
+                // per round, each row count's acting rate over the first's, measured a few windows apart: the
+                // median of these is steady where this machine's speed drifts between rounds (a shared VM's
+                // phases move the single row's rate by a third), which the best of rounds is not
+                double[][] paired = new double[sizes.length][rounds];
                 for (int r = 0; r < rounds; r++) {
-                    for (int i = 0; i < sizes.length; i++) {
-                        act[i] = Math.max(act[i], acting.get(i).rate(seconds));
+                    double[] rates = new double[sizes.length];
+                    // every other round in reverse order, so that no row count always comes first
+                    for (int j = 0; j < sizes.length; j++) {
+                        int i = r % 2 == 0 ? j : sizes.length - 1 - j;
+                        rates[i] = acting.get(i).rate(seconds);
+                        act[i] = Math.max(act[i], rates[i]);
                         if (training.get(i) != null) {
                             train[i] = Math.max(train[i], training.get(i).rate(seconds));
                         }
                     }
+                    for (int i = 0; i < sizes.length; i++) {
+                        paired[i][r] = rates[i] / rates[0];
+                    }
                     System.out.printf("round %d done%n", r + 1);
                 }
-                System.out.println("| rows | acting env steps/s | acting vs 1 row | training env steps/s | training vs"
-                        + " 1 row | ms per update (training minus acting, per env step) |");
-                System.out.println("|---|---|---|---|---|---|");
+                System.out.println("| rows | acting env steps/s | acting vs 1 row | acting vs 1 row, median of rounds |"
+                        + " training env steps/s | training vs 1 row | ms per update (training minus acting, per env"
+                        + " step) |");
+                System.out.println("|---|---|---|---|---|---|---|");
                 for (int i = 0; i < sizes.length; i++) {
+                    double[] ratios = paired[i].clone();
+                    java.util.Arrays.sort(ratios);
+                    double median = (ratios[(rounds - 1) / 2] + ratios[rounds / 2]) / 2;
                     if (training.get(i) == null) {
-                        System.out.printf(java.util.Locale.ROOT, "| %d | %.1f | %.2fx | - | - | - |%n", sizes[i],
-                                act[i], act[i] / act[0]);
+                        System.out.printf(java.util.Locale.ROOT, "| %d | %.1f | %.2fx | %.2fx | - | - | - |%n",
+                                sizes[i], act[i], act[i] / act[0], median);
                     } else {
-                        System.out.printf(java.util.Locale.ROOT, "| %d | %.1f | %.2fx | %.1f | %.2fx | %.1f |%n",
-                                sizes[i], act[i], act[i] / act[0], train[i], train[i] / train[0],
+                        System.out.printf(java.util.Locale.ROOT, "| %d | %.1f | %.2fx | %.2fx | %.1f | %.2fx | %.1f |%n",
+                                sizes[i], act[i], act[i] / act[0], median, train[i], train[i] / train[0],
                                 1000 / train[i] - 1000 / act[i]);
                     }
                 }
