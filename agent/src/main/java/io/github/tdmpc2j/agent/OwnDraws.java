@@ -4,7 +4,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.jni.IValue;
-import ai.djl.pytorch.jni.JniUtils;
 import io.github.tdmpc2j.agent.nn.Mlp;
 import io.github.tdmpc2j.agent.nn.ScriptOps;
 
@@ -31,36 +30,22 @@ final class OwnDraws implements Draws, AutoCloseable {
 
     @Override
     public NDArray normal(NDManager m, Shape shape) {
-        return usable(ScriptOps.normal(m, generator, shape));
+        return ScriptOps.normal(m, generator, shape);
     }
 
     @Override
     public NDArray uniform(NDManager m, Shape shape) {
-        return usable(ScriptOps.uniform(m, generator, shape));
+        return ScriptOps.uniform(m, generator, shape);
     }
 
     @Override
     public NDArray integer(NDManager m, long low, long high, Shape shape) {
-        return usable(ScriptOps.integer(m, generator, low, high, shape));
-    }
-
-    /**
-     * A draw that autograd may keep for the backward pass: DJL runs TorchScript methods in PyTorch's inference mode,
-     * whose tensors autograd refuses to save ("Inference tensors cannot be saved for backward"), so under autograd
-     * (the update) the draw is copied into an ordinary tensor; planning uses it as it is.
-     */
-    private static NDArray usable(NDArray draw) {
-        if (!JniUtils.isGradMode()) {
-            return draw;
-        }
-        NDArray copy = draw.duplicate();
-        draw.close();
-        return copy;
+        return ScriptOps.integer(m, generator, low, high, shape);
     }
 
     @Override
     public NDArray dropout(NDArray x, float p) {
-        NDArray keep = usable(ScriptOps.keepMask(x.getManager(), generator, x, p));
+        NDArray keep = ScriptOps.keepMask(x.getManager(), generator, x, p);
         NDArray out = x.mul(keep);
         Mlp.done(keep);
         return out;

@@ -71,9 +71,9 @@ public final class WorldModel {
                 cfg.simnormDim(), true);
         this.targetQs = new Mlp(store, "target_qs", latent + t + actionDim, mlp2, cfg.numBins(), null, cfg.dropout(),
                 cfg.numQ(), cfg.simnormDim(), true);
-        // dropout comes from the model's draws too (a generator of the agent's own on the CPU)
+        // dropout comes from the model's draws too (a generator of the agent's own on the CPU); the target heads
+        // never drop
         qs.dropWith((x, p) -> draws.dropout(x, p));
-        targetQs.dropWith((x, p) -> draws.dropout(x, p));
         for (String name : store.group("target_qs")) {
             NDArray target = store.get(name);
             NDArray online = store.get(name.replaceFirst("^target_qs", "qs"));

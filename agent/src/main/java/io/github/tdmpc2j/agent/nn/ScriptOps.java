@@ -108,26 +108,17 @@ public final class ScriptOps {
 
     /** Standard normal float32 draws of {@code shape} from {@code generator} (the engine's {@code torch.normal}). */
     public static NDArray normal(NDManager m, IValue generator, Shape shape) {
-        try (IValue size = IValue.listFrom(shape.getShape());
-                IValue out = IValueUtils.runMethod(module(), "normal", generator, size)) {
-            return out.toTensor((PtNDManager) m);
-        }
+        return tensor(m, "normal", generator, IValue.listFrom(shape.getShape()));
     }
 
     /** Float32 draws uniform in [0, 1) of {@code shape} from {@code generator}. */
     public static NDArray uniform(NDManager m, IValue generator, Shape shape) {
-        try (IValue size = IValue.listFrom(shape.getShape());
-                IValue out = IValueUtils.runMethod(module(), "uniform", generator, size)) {
-            return out.toTensor((PtNDManager) m);
-        }
+        return tensor(m, "uniform", generator, IValue.listFrom(shape.getShape()));
     }
 
     /** Int64 draws uniform in [low, high) of {@code shape} from {@code generator}. */
     public static NDArray integer(NDManager m, IValue generator, long low, long high, Shape shape) {
-        try (IValue lo = IValue.from(low); IValue hi = IValue.from(high); IValue size = IValue.listFrom(shape.getShape());
-                IValue out = IValueUtils.runMethod(module(), "integer", generator, lo, hi, size)) {
-            return out.toTensor((PtNDManager) m);
-        }
+        return tensor(m, "integer", generator, IValue.from(low), IValue.from(high), IValue.listFrom(shape.getShape()));
     }
 
     /**
@@ -135,9 +126,31 @@ public final class ScriptOps {
      * drawn as PyTorch's CPU dropout draws its own ({@code x} times this mask is that dropout).
      */
     public static NDArray keepMask(NDManager m, IValue generator, NDArray x, double p) {
-        try (IValue in = IValue.from((PtNDArray) x); IValue rate = IValue.from(p);
-                IValue out = IValueUtils.runMethod(module(), "keep_mask", generator, in, rate)) {
-            return out.toTensor((PtNDManager) m);
+        return tensor(m, "keep_mask", generator, IValue.from((PtNDArray) x), IValue.from(p));
+    }
+
+    /**
+     * Runs a method that draws from {@code generator} with the arguments {@code made} (closed here) and returns its
+     * tensor in {@code m}. DJL runs methods in PyTorch's inference mode, whose tensors autograd refuses to keep for
+     * the backward pass ("Inference tensors cannot be saved for backward"), so under autograd (an update) the result
+     * is copied into an ordinary tensor; without it (planning) it is returned as it is.
+     */
+    private static NDArray tensor(NDManager m, String method, IValue generator, IValue... made) {
+        IValue[] args = new IValue[made.length + 1];
+        args[0] = generator;
+        System.arraycopy(made, 0, args, 1, made.length);
+        try (IValue out = IValueUtils.runMethod(module(), method, args)) {
+            NDArray result = out.toTensor((PtNDManager) m);
+            if (!JniUtils.isGradMode()) {
+                return result;
+            }
+            NDArray copy = result.duplicate();
+            result.close();
+            return copy;
+        } finally {
+            for (IValue v : made) {
+                v.close();
+            }
         }
     }
 
