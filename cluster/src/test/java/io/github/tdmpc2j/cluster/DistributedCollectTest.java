@@ -136,11 +136,20 @@ class DistributedCollectTest {
     }
 
     static long countEpisodes(Path out) throws IOException {
-        if (!Files.isDirectory(out.resolve("episodes"))) {
-            return 0;
-        }
-        try (Stream<Path> all = Files.walk(out.resolve("episodes"))) {
-            return all.filter(p -> p.toString().endsWith(".npz")).count();
+        Path episodes = out.resolve("episodes");
+        while (true) {
+            if (!Files.isDirectory(episodes)) {
+                return 0;
+            }
+            try (Stream<Path> all = Files.walk(episodes)) {
+                return all.filter(p -> p.toString().endsWith(".npz")).count();
+            } catch (java.io.UncheckedIOException e) {
+                // an episode's temporary file renamed to its own name while the walk read it: walk again (the
+                // executor killer's thread died of this once and killed nothing)
+                if (!(e.getCause() instanceof java.nio.file.NoSuchFileException)) {
+                    throw e;
+                }
+            }
         }
     }
 
