@@ -133,6 +133,41 @@ public final class TdmpcAgent implements Agent, OfflineLearner {
             longest = Math.max(longest, length);
         }
         this.seedSteps = cfg.seedSteps(longest);
+        if (!device.isGpu() && !WARNED_CPU.get()) {
+            madeForGpus(cfg, context).ifPresent(m -> {
+                if (!WARNED_CPU.getAndSet(true)) {
+                    org.slf4j.LoggerFactory.getLogger(TdmpcAgent.class).warn(m);
+                }
+            });
+        }
+    }
+
+    private static final java.util.concurrent.atomic.AtomicBoolean WARNED_CPU = new java.util.concurrent.atomic
+            .AtomicBoolean();
+
+    /**
+     * What an agent on a CPU says once per JVM when its planning is ten times the cpu preset's work or more (the
+     * paper preset: 65x, 1-2 s per act at 5M on 2 cores, bench/RESULTS.md), so that a user who left out
+     * {@code --preset cpu} learns why nothing seems to move; empty for lighter settings. Planning only: an
+     * evaluation of a large model planned as the cpu preset plans is not slow, and training with heavy planning
+     * has heavy updates too.
+     */
+    static java.util.Optional<String> madeForGpus(TdmpcConfig cfg, AgentContext context) {
+        Map<String, String> cpuParams = new LinkedHashMap<>();
+        cpuParams.put("preset", "cpu");
+        int o = context.observationSize();
+        int a = context.actionSize();
+        int n = context.tasks().size();
+        double ratio = FlopCount.act(cfg, o, a, n) / FlopCount.act(TdmpcConfig.from(cpuParams), o, a, n);
+        if (ratio < 10) {
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of(String.format(java.util.Locale.ROOT,
+                "these TD-MPC2 settings (preset %s, %dM model, %d samples x %d iterations) are made for GPUs: on "
+                        + "this CPU each act does %.0fx the work of preset=cpu's (about 15 ms on 2 cores), and "
+                        + "training updates grow with them. preset=cpu (--preset cpu) is made for CPUs; for a GPU "
+                        + "see `tdmpc2j setup gpu`.",
+                cfg.preset(), cfg.modelSize(), cfg.numSamples(), cfg.planIterations(a), ratio));
     }
 
     public TdmpcConfig config() {

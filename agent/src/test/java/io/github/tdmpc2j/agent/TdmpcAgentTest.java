@@ -52,6 +52,22 @@ class TdmpcAgentTest {
         }
     }
 
+    /** The paper's planning on a CPU is called out (once per JVM, when an agent is made); the cpu preset's is not. */
+    @Test
+    void planningMadeForGpusIsCalledOutOnTheCpu() {
+        AgentContext paper = AgentTestSupport.single(24, 6, Map.of());
+        assertThat(TdmpcAgent.madeForGpus(TdmpcConfig.from(paper.params()), paper)).hasValueSatisfying(m ->
+                assertThat(m).contains("preset paper, 5M model, 512 samples x 6 iterations").contains("--preset cpu")
+                        .containsPattern("does \\d+x the work"));
+        AgentContext cpu = AgentTestSupport.single(24, 6, Map.of("preset", "cpu"));
+        assertThat(TdmpcAgent.madeForGpus(TdmpcConfig.from(cpu.params()), cpu)).isEmpty();
+        // the paper's 5M model planned as the cpu preset plans (an imported single-task model evaluated on a CPU)
+        Map<String, String> light = Map.of("model_size", "5", "iterations", "2", "num_samples", "64",
+                "num_elites", "8", "num_pi_trajs", "4");
+        AgentContext imported = AgentTestSupport.single(24, 6, light);
+        assertThat(TdmpcAgent.madeForGpus(TdmpcConfig.from(imported.params()), imported)).isEmpty();
+    }
+
     @Test
     void theSameSeedGivesTheSamePlansAndUpdatesInOneProcess() {
         float[][] first = plansAndLoss();

@@ -30,10 +30,11 @@ import picocli.CommandLine.Spec;
 
 /** {@code tdmpc2j bench}: one agent over many tasks and seeds, one report. */
 @Command(name = "bench", description = {
-        "Cross-domain benchmark: train an agent on each task for each seed, then report the final score per task,",
-        "normalised per domain as the TD-MPC2 paper does (DMControl return / 10; Meta-World, ManiSkill, MyoSuite",
-        "success rate x 100), per-domain means, and the paper's published TD-MPC2 number at the same step count.",
-        "Writes report.md, report.csv and curves/TASK.png into the output folder."})
+        "Train an agent on many tasks and seeds; report scores normalised per domain beside the paper's.",
+        "The final score per task is normalised per domain as the TD-MPC2 paper does (DMControl return / 10; "
+                + "Meta-World, ManiSkill, MyoSuite success rate x 100), with per-domain means and the paper's "
+                + "published TD-MPC2 number at the same step count. Writes report.md, report.csv and "
+                + "curves/TASK.png into the output folder."})
 final class BenchCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

@@ -12,8 +12,9 @@ import picocli.CommandLine.Spec;
 
 /** {@code tdmpc2j cluster master|worker}: Spark's standalone daemons from tdmpc2j's own jars. */
 @Command(name = "cluster", description = {
-        "Run an Apache Spark standalone cluster from tdmpc2j's own jars (no Spark download): one master, a worker",
-        "on each node, then collect, bench or eval with --master spark://HOST:PORT."},
+        "Run an Apache Spark standalone cluster (a master, workers) for --master spark://HOST:PORT.",
+        "From tdmpc2j's own jars (no Spark download): one master, a worker on each node, then collect, bench or "
+                + "eval with --master spark://HOST:PORT."},
         subcommands = {ClusterCommand.Master.class, ClusterCommand.Worker.class})
 final class ClusterCommand implements Runnable {
     @Spec
@@ -46,9 +47,9 @@ final class ClusterCommand implements Runnable {
         }
     }
 
-    @Command(name = "worker", description = {"Start a Spark Worker here that offers this node's cores, memory and",
-            "GPUs to the master; its executors run tdmpc2j's units. Run `tdmpc2j setup DOMAIN` on the node first",
-            "for Python suites."})
+    @Command(name = "worker", description = {
+            "Start a Spark worker here that offers this node's cores, memory and GPUs to the master.",
+            "Its executors run tdmpc2j's units. Run `tdmpc2j setup DOMAIN` on the node first for Python suites."})
     static final class Worker implements Callable<Integer> {
         @Spec
         CommandSpec spec;

@@ -24,10 +24,11 @@ import picocli.CommandLine.Spec;
 
 /** {@code tdmpc2j collect}: multitask data collection into an open on-disk format. */
 @Command(name = "collect", description = {
-        "Collect episodes of many tasks into a dataset folder: DIR/dataset.json (tasks, sizes, action masks) and one",
-        "NPZ file per episode under DIR/episodes/DOMAIN/TASK/ (observations zero-padded to the largest size, actions",
-        "of the largest size, rewards, terminated, truncated, success, task index, seed). Parallel, resumable and",
-        "crash-safe: run the same command again to finish an interrupted collection."})
+        "Collect episodes of many tasks into a dataset folder; parallel, resumable, on Spark with --master.",
+        "Writes DIR/dataset.json (tasks, sizes, action masks) and one NPZ file per episode under "
+                + "DIR/episodes/DOMAIN/TASK/ (observations zero-padded to the largest size, actions of the largest "
+                + "size, rewards, terminated, truncated, success, task index, seed). Crash-safe: run the same "
+                + "command again to finish an interrupted collection."})
 final class CollectCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

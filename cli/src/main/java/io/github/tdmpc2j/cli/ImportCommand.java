@@ -19,10 +19,10 @@ import picocli.CommandLine.Spec;
 
 /** {@code tdmpc2j import}: a checkpoint of the TD-MPC2 reference as a checkpoint folder of this project. */
 @Command(name = "import", description = {
-        "Import a TD-MPC2 reference checkpoint (a .pt file: the authors' released models or one saved by their "
-                + "code) as a tdmpc2 checkpoint folder, which `eval --checkpoint` then evaluates.",
-        "The file is read without running anything in it; its model size, task embeddings, observation and action "
-                + "sizes are inferred from its tensors and checked against the tasks given."})
+        "Import a TD-MPC2 reference checkpoint (.pt) as a checkpoint folder that `eval` runs.",
+        "The file (the authors' released models, or one saved by their code) is read without running anything in "
+                + "it; its model size, task embeddings, observation and action sizes are inferred from its tensors "
+                + "and checked against the tasks given."})
 final class ImportCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

@@ -22,12 +22,13 @@ import picocli.CommandLine.Spec;
 
 /** {@code tdmpc2j setup DOMAIN...}: makes a Python suite's environment, or the GPU runtime. */
 @Command(name = "setup", description = {
-        "Make the Python environment of one or more bridged domains (dmc, gymnasium, metaworld, myosuite, maniskill),",
-        "one virtual environment each, from bridges/python/requirements/DOMAIN.txt. Idempotent: a ready environment",
-        "is left alone; a half-made one is made again. Location: TDMPC2J_VENVS (default ~/.cache/tdmpc2j/venvs).",
-        "`setup gpu`: the agent's GPU runtime: a venv with PyPI's torch 2.7.1 (CUDA 12.6; about 3 GB) or your own",
-        "torch (--torch), tdmpc2j's native extension built against it (CUDA graphs; needs g++ and a JDK), and DJL",
-        "pointed at it for every later command (TDMPC2J_TORCH=bundled goes back to DJL's CPU natives)."})
+        "Make a Python suite's environment (dmc, gymnasium, metaworld, myosuite, maniskill) or the GPU runtime (gpu).",
+        "One virtual environment per domain, from bridges/python/requirements/DOMAIN.txt. Idempotent: a ready "
+                + "environment is left alone; a half-made one is made again. Location: TDMPC2J_VENVS (default "
+                + "~/.cache/tdmpc2j/venvs).",
+        "`setup gpu`: the agent's GPU runtime: a venv with PyPI's torch 2.7.1 (CUDA 12.6) or your own torch "
+                + "(--torch), tdmpc2j's native extension built against it (CUDA graphs; needs g++ and a JDK), and "
+                + "DJL pointed at it for every later command (TDMPC2J_TORCH=bundled goes back to DJL's CPU natives)."})
 final class SetupCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

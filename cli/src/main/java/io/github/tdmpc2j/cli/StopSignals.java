@@ -30,6 +30,11 @@ final class StopSignals implements AutoCloseable {
                     if (s.received == null) {
                         s.received = sig;
                         stop.run();
+                        // at once, so that a long step (an update on a CPU, the seed phase's catch-up) is not
+                        // mistaken for a signal that went unheard
+                        System.err.printf("%nSIG%s: stopping before the next step (an evaluation in progress is "
+                                + "given up; the last checkpoint is kept); send it again to exit at once%n",
+                                sig.getName());
                     } else {
                         System.exit(128 + sig.getNumber());
                     }

@@ -16,10 +16,11 @@ import picocli.CommandLine.Spec;
 
 /** {@code tdmpc2j train}: online single-task training, or offline multitask training on a dataset. */
 @Command(name = "train", description = {
-        "Train an agent. Online: --task ID (one task, the agent acting in the env). Offline: --data DIR [--set NAME]",
-        "(a multitask agent learning from a dataset made by `tdmpc2j collect`, evaluated per task).",
-        "Writes config.yaml, train.csv, eval.csv, curve.png and checkpoint/ into the run folder",
-        "(default runs/TASK/SEED/TIMESTAMP)."})
+        "Train an agent online on one task or many (--task, --tasks, --set), or offline on a dataset (--data).",
+        "Online: --task ID, --tasks A,B,... or --set NAME (native and bridge tasks in one run), --envs N envs stepped "
+                + "at once. Offline: --data DIR [--set NAME] (a multitask agent learning from a dataset made by "
+                + "`tdmpc2j collect`, evaluated per task). Writes config.yaml, train.csv, eval.csv, curve.png and "
+                + "checkpoint/ into the run folder (default runs/TASK/SEED/TIMESTAMP)."})
 final class TrainCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -124,8 +125,10 @@ final class TrainCommand implements Callable<Integer> {
     private int online(EnvRegistry registry, RunConfig cfg, PrintWriter console) {
         List<TaskSpec> specs = TaskChoice.ids(registry, task != null ? List.of(task) : tasks, set).stream()
                 .map(registry::resolve).toList();
-        // a run's name: its task, its task set, or "multitask" for a list of tasks
-        String name = task != null ? specs.get(0).id() : set != null ? set : "multitask";
+        // a run's name: its task (also when --tasks names one task, however often), its task set, or "multitask"
+        // for a list of tasks
+        String name = task != null || (set == null && specs.size() == 1) ? specs.get(0).id()
+                : set != null ? set : "multitask";
         if (task != null) {
             cfg.set("task", name);
         } else {

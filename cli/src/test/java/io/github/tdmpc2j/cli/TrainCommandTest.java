@@ -190,6 +190,7 @@ class TrainCommandTest {
             child.destroyForcibly();
         }
         assertThat(child.exitValue()).as(output.toString()).isEqualTo(128 + 15);
+        assertThat(output.toString()).contains("SIGTERM: stopping before the next step");
         assertThat(output.toString()).containsPattern("stopped by SIGTERM at step \\d+: the checkpoint of step 200 "
                 + "is kept; --resume goes on from it").doesNotContain("done:").doesNotContain("fatal error");
         try (Stream<Path> files = Files.list(dir)) {
@@ -259,7 +260,7 @@ class TrainCommandTest {
         TasksCommandTest.Run typo = TasksCommandTest.run("train", "--task", "pendulum-v2", "--agent", "random",
                 "--out", dir.toString());
         assertThat(typo.exit()).isEqualTo(2);
-        assertThat(typo.err()).contains("unknown task 'pendulum-v2'").contains("pendulum-v1");
+        assertThat(typo.err()).contains("unknown task 'pendulum-v2'").contains("gymnasium/Pendulum-v1");
         TasksCommandTest.Run noRun = TasksCommandTest.run("train", "--task", "pendulum-v1", "--agent", "random",
                 "--resume", "--out", dir.resolve("none").toString());
         assertThat(noRun.err()).contains("has no checkpoint to resume from");

@@ -466,9 +466,13 @@ public final class EnvRegistry implements AutoCloseable {
                     + "', whose plug-in is not installed: put its jar on the class path (installed domains: "
                     + String.join(", ", providers.keySet()) + ")", List.of());
         }
-        Set<String> candidates = new LinkedHashSet<>(tasks.keySet());
-        candidates.addAll(aliases.keySet());
-        List<String> suggestions = closest(name, candidates, 3);
+        Map<String, List<String>> forms = new LinkedHashMap<>();
+        for (TaskSpec t : tasks.values()) {
+            List<String> typed = new ArrayList<>(List.of(t.id()));
+            typed.addAll(t.aliases());
+            forms.put(t.id(), typed);
+        }
+        List<String> suggestions = closest(name, forms, 3);
         String hint = suggestions.isEmpty() ? "run `tdmpc2j tasks list` to see the installed tasks"
                 : "did you mean " + String.join(", ", suggestions) + "?";
         return new UnknownTaskException("unknown task '" + name + "': " + hint, suggestions);
@@ -478,18 +482,47 @@ public final class EnvRegistry implements AutoCloseable {
         return failures.stream().filter(f -> domain.equals(f.domain())).findFirst();
     }
 
-    /** Up to {@code n} candidates nearest to {@code name} by edit distance, close enough to be a likely typo. */
+    /** Up to {@code n} candidates nearest to {@code name}, as {@link #closest(String, Map, int)}. */
     static List<String> closest(String name, Collection<String> candidates, int n) {
+        Map<String, List<String>> forms = new LinkedHashMap<>();
+        candidates.forEach(c -> forms.put(c, List.of(c)));
+        return closest(name, forms, n);
+    }
+
+    /**
+     * Up to {@code n} candidates (task ids, each with the forms a user may type for it: the id, its aliases) that
+     * {@code name} likely meant: those of which a form starts with the name (or the name's task part, three
+     * characters or more: {@code cartpole}, {@code dmc/walk}) first, then those within a typo's edit distance;
+     * ties go to the shorter id. Each candidate at most once, however many of its forms match.
+     */
+    static List<String> closest(String name, Map<String, ? extends Collection<String>> forms, int n) {
+        String bareName = afterSlash(name);
         Map<String, Integer> scored = new LinkedHashMap<>();
-        for (String c : candidates) {
-            int d = Math.min(editDistance(name, c), c.contains("/") ? editDistance(name, c.substring(c.indexOf('/') + 1)) : Integer.MAX_VALUE);
-            if (d <= Math.max(2, name.length() / 2)) {
-                scored.put(c, d);
+        forms.forEach((candidate, typed) -> {
+            int best = Integer.MAX_VALUE;
+            for (String f : typed) {
+                String bare = afterSlash(f);
+                if (bareName.length() >= 3 && (f.startsWith(name) || (!name.contains("/") && bare.startsWith(name)))) {
+                    best = 0;
+                    break;
+                }
+                int d = Math.min(editDistance(name, f), f.contains("/") ? editDistance(name, bare) : Integer.MAX_VALUE);
+                if (d <= Math.max(2, name.length() / 2)) {
+                    best = Math.min(best, d);
+                }
             }
-        }
+            if (best != Integer.MAX_VALUE) {
+                scored.put(candidate, best);
+            }
+        });
         return scored.entrySet().stream()
-                .sorted(Map.Entry.<String, Integer>comparingByValue().thenComparing(Map.Entry.comparingByKey()))
+                .sorted(Map.Entry.<String, Integer>comparingByValue()
+                        .thenComparing(e -> e.getKey().length()).thenComparing(Map.Entry.comparingByKey()))
                 .limit(n).map(Map.Entry::getKey).toList();
+    }
+
+    private static String afterSlash(String s) {
+        return s.substring(s.indexOf('/') + 1);
     }
 
     static int editDistance(String a, String b) {

@@ -38,8 +38,20 @@ class EnvRegistryTest {
                     .satisfies(e -> assertThat(((UnknownTaskException) e).suggestions()).contains("dmc/walker-walk"));
             assertThatThrownBy(() -> r.make("cheeta-run")).isInstanceOf(UnknownTaskException.class)
                     .hasMessageContaining("cheetah-run");
+            // the start of a name: the tasks it begins (not also as their aliases)
+            assertThatThrownBy(() -> r.make("walker")).isInstanceOf(UnknownTaskException.class)
+                    .satisfies(e -> assertThat(((UnknownTaskException) e).suggestions())
+                            .containsExactly("dmc/walker-walk"));
+            assertThatThrownBy(() -> r.make("dmc/walk")).isInstanceOf(UnknownTaskException.class)
+                    .satisfies(e -> assertThat(((UnknownTaskException) e).suggestions())
+                            .containsExactly("dmc/walker-walk"));
             assertThatThrownBy(() -> r.make("zzzzzzzzzzzzzzz")).isInstanceOf(UnknownTaskException.class)
                     .hasMessageContaining("tdmpc2j tasks list");
+        }
+        try (EnvRegistry r = EnvRegistry.of(List.of(dmc, mw, py))) {
+            // shorter ids first
+            assertThatThrownBy(() -> r.make("walker")).isInstanceOf(UnknownTaskException.class)
+                    .hasMessageContaining("did you mean dmc/walker-walk, dmc-python/walker-walk?");
         }
     }
 

@@ -8,7 +8,9 @@ import io.github.tdmpc2j.spi.vector.EpisodeSchedule;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.util.TreeMap;
+import java.util.function.BooleanSupplier;
 
 /**
  * Evaluation: {@code episodes} episodes of every task the rows of a {@link MultitaskEnv} run, with no
@@ -59,6 +61,16 @@ public final class Evaluation {
 
     /** Runs the episodes; one result per task, in task order. */
     public static List<TaskResult> run(MultitaskEnv env, Agent agent, int episodes, long seed) {
+        return run(env, agent, episodes, seed, () -> false).orElseThrow();
+    }
+
+    /**
+     * As {@link #run(MultitaskEnv, Agent, int, long)}, but gives up between two steps once {@code stop} answers
+     * true (a run asked to stop does not wait for an evaluation of minutes to end): empty then, with the rows left
+     * in the middle of their episodes.
+     */
+    public static Optional<List<TaskResult>> run(MultitaskEnv env, Agent agent, int episodes, long seed,
+            BooleanSupplier stop) {
         if (episodes <= 0) {
             throw new IllegalArgumentException("episodes must be positive, got " + episodes);
         }
@@ -73,6 +85,9 @@ public final class Evaluation {
             hasSuccess.put(t, false);
         }
         while (rollout.active()) {
+            if (stop.getAsBoolean()) {
+                return Optional.empty();
+            }
             for (Rollout.Finished f : rollout.step().finished()) {
                 returns.get(f.task())[(int) (f.episode() - (long) f.task() * episodes)] = f.episodeReturn();
                 if (f.success().isPresent()) {
@@ -89,6 +104,6 @@ public final class Evaluation {
             results.add(new TaskResult(t, env.space().spec(t), e.getValue(), mean, has,
                     has ? successes.get(t) / (double) episodes : Double.NaN));
         }
-        return results;
+        return Optional.of(results);
     }
 }

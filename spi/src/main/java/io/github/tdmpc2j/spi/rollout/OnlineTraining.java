@@ -6,6 +6,7 @@ import io.github.tdmpc2j.spi.agent.Agent;
 import io.github.tdmpc2j.spi.vector.EpisodeSchedule;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Online training, as the TD-MPC2 reference's online trainer runs it, on N rows at once: act on every training
@@ -77,7 +78,8 @@ public final class OnlineTraining {
 
     /**
      * Asks a running {@link #run} to return before its next step (from any thread: a signal handler, say), with
-     * no evaluation and nothing saved: the last checkpoint stays the one to resume from.
+     * no evaluation and nothing saved: the last checkpoint stays the one to resume from. An evaluation in progress
+     * is given up before its next step.
      */
     public void requestStop() {
         stopRequested = true;
@@ -110,9 +112,13 @@ public final class OnlineTraining {
                     listener.onTimeLimit(step);
                 }
                 if (evalDue || step >= settings.steps()) {
-                    List<Evaluation.TaskResult> results = Evaluation.run(eval, agent, settings.evalEpisodes(),
-                            settings.evalSeed());
-                    listener.onEvaluation(step, results, new State(step, episodes, elapsed), metrics);
+                    Optional<List<Evaluation.TaskResult>> results = Evaluation.run(eval, agent,
+                            settings.evalEpisodes(), settings.evalSeed(), () -> stopRequested);
+                    if (results.isEmpty()) {
+                        listener.onStopped(step);
+                        return new State(step, episodes, elapsed);
+                    }
+                    listener.onEvaluation(step, results.get(), new State(step, episodes, elapsed), metrics);
                     evalDue = false;
                 }
                 if (step >= settings.steps() || outOfTime) {

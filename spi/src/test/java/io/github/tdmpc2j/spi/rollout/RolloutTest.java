@@ -104,6 +104,77 @@ class RolloutTest {
         }
     }
 
+    /**
+     * A stop asked for while an evaluation runs ends the run before the evaluation's next step: no evaluation is
+     * reported (so nothing is saved from it) and the evaluation's remaining steps are not run.
+     */
+    @Test
+    void aStopDuringAnEvaluationEndsTheRunBeforeItsNextStep() {
+        try (RandomAgent random = new RandomAgent(AgentContext.of(SPACE, Map.of(), 1));
+                MultitaskEnv train = rows(0, 1);
+                MultitaskEnv eval = rows(0, 1)) {
+            OnlineTraining[] training = new OnlineTraining[1];
+            int[] evalActs = {0};
+            Agent agent = new Agent() {
+                @Override
+                public void beginEpisode(int row, int task, boolean evaluating, long seed) {
+                    random.beginEpisode(row, task, evaluating, seed);
+                }
+
+                @Override
+                public float[][] act(float[][] observations, int[] tasks, boolean evaluating) {
+                    // the second evaluation (after step 15) is asked to stop at its third step
+                    if (evaluating && random.steps() > 0 && ++evalActs[0] == 3) {
+                        training[0].requestStop();
+                    }
+                    return random.act(observations, tasks, evaluating);
+                }
+
+                @Override
+                public Map<String, Double> observe(io.github.tdmpc2j.spi.agent.Transition[] transitions) {
+                    return random.observe(transitions);
+                }
+
+                @Override
+                public long steps() {
+                    return random.steps();
+                }
+
+                @Override
+                public void writeState(java.nio.file.Path dir) {
+                }
+
+                @Override
+                public void readState(java.nio.file.Path dir) {
+                }
+
+                @Override
+                public void close() {
+                }
+            };
+            List<Long> evaluations = new ArrayList<>();
+            long[] stoppedAt = {-1};
+            training[0] = new OnlineTraining(train, eval, agent,
+                    new OnlineTraining.Settings(1000, 15, 20, 10, 1000, Double.POSITIVE_INFINITY));
+            OnlineTraining.State end = training[0].run(OnlineTraining.State.START, new OnlineTraining.Listener() {
+                @Override
+                public void onEvaluation(long step, List<Evaluation.TaskResult> results, OnlineTraining.State state,
+                        Map<String, Double> m) {
+                    evaluations.add(step);
+                }
+
+                @Override
+                public void onStopped(long step) {
+                    stoppedAt[0] = step;
+                }
+            });
+            assertThat(evaluations).containsExactly(0L);
+            assertThat(end.step()).isBetween(15L, 30L).isEqualTo(stoppedAt[0]);
+            // 20 episodes of each task on one row each would take 80 or more steps
+            assertThat(evalActs[0]).isEqualTo(3);
+        }
+    }
+
     @Test
     void collectingKeepsEachEpisodeWholeAndSeededByItsSchedule() {
         try (Agent agent = new RandomAgent(AgentContext.of(SPACE, Map.of(), 1));
