@@ -82,7 +82,7 @@ final class OfflineTraining {
             List<String> columns = new ArrayList<>(List.of("step", "task", "mean_return", "success_rate", "elapsed_s"));
             Map<String, List<CurvePlot.Point>> curves = new LinkedHashMap<>();
             long start = System.nanoTime();
-            Progress bar = new Progress(console, terminal, step, total, 30);
+            Progress bar = new Progress(console, terminal, step, total, 30, "update", false);
             try (CsvLog evalLog = new CsvLog(run.evalCsv(), columns)) {
                 while (true) {
                     if (step % evalFreq == 0 || step >= total) {

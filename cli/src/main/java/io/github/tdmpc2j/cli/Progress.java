@@ -4,8 +4,8 @@ import java.io.PrintWriter;
 import java.util.Locale;
 
 /**
- * Training progress: on a terminal, one line redrawn in place (steps, steps/s, ETA, last episode return); otherwise
- * a plain log line at most every {@code logEverySeconds}.
+ * Training progress: on a terminal, one line redrawn in place (steps or updates, their rate, ETA, and for online
+ * training the last episode's return); otherwise a plain log line at most every {@code logEverySeconds}.
  */
 final class Progress {
     private final PrintWriter out;
@@ -16,8 +16,22 @@ final class Progress {
     private final double logEverySeconds;
     private long lastDrawNanos;
     private double lastReturn = Double.NaN;
+    private final String unit;
+    private final boolean episodes;
 
+    /** Online training: agent steps, with the last training episode's return. */
     Progress(PrintWriter out, boolean terminal, long startStep, long total, double logEverySeconds) {
+        this(out, terminal, startStep, total, logEverySeconds, "step", true);
+    }
+
+    /**
+     * @param unit     what is counted ({@code step}, {@code update})
+     * @param episodes whether there are episodes whose return to show (not in offline training)
+     */
+    Progress(PrintWriter out, boolean terminal, long startStep, long total, double logEverySeconds, String unit,
+            boolean episodes) {
+        this.unit = unit;
+        this.episodes = episodes;
         this.out = out;
         this.terminal = terminal;
         this.total = total;
@@ -39,8 +53,11 @@ final class Progress {
         double elapsed = (now - startNanos) / 1e9;
         double rate = (step - startStep) / Math.max(elapsed, 1e-9);
         double eta = rate > 0 ? Math.max(0, total - step) / rate : Double.NaN;
-        String text = String.format(Locale.ROOT, "step %d/%d  %.1f steps/s  ETA %s  last return %s", step, total, rate,
-                duration(eta), Double.isNaN(lastReturn) ? "-" : String.format(Locale.ROOT, "%.1f", lastReturn));
+        String text = String.format(Locale.ROOT, "%s %d/%d  %.1f %ss/s  ETA %s", unit, step, total, rate, unit,
+                duration(eta));
+        if (episodes) {
+            text += "  last return " + (Double.isNaN(lastReturn) ? "-" : String.format(Locale.ROOT, "%.1f", lastReturn));
+        }
         if (terminal) {
             int width = 28;
             int filled = (int) Math.round(width * (double) step / Math.max(1, total));
