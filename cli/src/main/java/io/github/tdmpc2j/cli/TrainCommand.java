@@ -136,8 +136,19 @@ final class TrainCommand implements Callable<Integer> {
         }
         long seedValue = cfg.getLong("seed");
         RunFolder run = resume ? RunFolder.resume(out, name, seedValue) : RunFolder.create(out, name, seedValue);
-        return new OnlineRun(registry, specs, name, cfg, run, resume, console, terminal()).stopOnSignals().run()
-                .stopStatus();
+        try {
+            return new OnlineRun(registry, specs, name, cfg, run, resume, console, terminal()).stopOnSignals().run()
+                    .stopStatus();
+        } catch (TdmpcException e) {
+            // a run that the machinery failed on the way (a Python worker that died) tells how to go on from its
+            // checkpoint; a mistake in the input would fail the same way again
+            if (!e.transientFailure() || !java.nio.file.Files.isDirectory(run.checkpoint())) {
+                throw e;
+            }
+            throw new TdmpcException(e.getMessage() + System.lineSeparator() + "the run's last checkpoint is kept in "
+                    + run.checkpoint() + ": the same command with --resume --out " + run.dir() + " goes on from it",
+                    e);
+        }
     }
 
     static String metricsText(Map<String, Double> metrics) {

@@ -12,10 +12,27 @@ import io.github.tdmpc2j.spi.TaskSpec;
 import java.util.List;
 import java.util.Map;
 
-/** Test plug-in, domain "broken": one task whose observations turn NaN, one that is never ready. */
+/**
+ * Test plug-in, domain "broken": one task whose observations turn NaN, and one whose env fails as a dead Python worker
+ * does (a transient failure) on the first step of its third episode.
+ */
 public final class BrokenProvider implements EnvProvider {
     static final TaskSpec NAN = new TaskSpec("broken/nan", List.of(), Box.unbounded(2), Box.of(1, -1, 1), 10, 1,
             SuccessMetric.RETURN, false);
+    static final TaskSpec DIES = new TaskSpec("broken/dies", List.of(), Box.unbounded(2), Box.of(1, -1, 1), 10, 1,
+            SuccessMetric.RETURN, false);
+
+    /** What a worker that died throws: running the same thing again may succeed. */
+    static final class Died extends io.github.tdmpc2j.spi.TdmpcException {
+        Died() {
+            super("the env's machinery died (a test stand-in for a Python worker killed mid-run)");
+        }
+
+        @Override
+        public boolean transientFailure() {
+            return true;
+        }
+    }
 
     @Override
     public String domain() {
@@ -24,7 +41,7 @@ public final class BrokenProvider implements EnvProvider {
 
     @Override
     public List<TaskSpec> tasks() {
-        return List.of(NAN);
+        return List.of(NAN, DIES);
     }
 
     @Override
@@ -36,6 +53,7 @@ public final class BrokenProvider implements EnvProvider {
     public Env create(TaskSpec task, EnvOptions options) {
         return new Env() {
             int t;
+            int episodes;
 
             @Override
             public TaskSpec spec() {
@@ -45,12 +63,19 @@ public final class BrokenProvider implements EnvProvider {
             @Override
             public ResetResult reset(long seed) {
                 t = 0;
+                episodes++;
                 return new ResetResult(new float[] {0, 0});
             }
 
             @Override
             public StepResult step(float[] action) {
                 t++;
+                if (task.equals(DIES)) {
+                    if (episodes >= 3) {
+                        throw new Died();
+                    }
+                    return new StepResult(new float[] {t, 0}, 1, false, false, Map.of());
+                }
                 return new StepResult(new float[] {t, t > 3 ? Float.NaN : 0}, 1, false, false, Map.of());
             }
 

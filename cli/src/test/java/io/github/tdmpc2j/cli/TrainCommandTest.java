@@ -199,6 +199,28 @@ class TrainCommandTest {
         assertThat(CheckpointFolder.open(run.resolve("checkpoint")).step()).isEqualTo(200);
     }
 
+    /**
+     * A run that the machinery fails on the way (here a test env that fails as a dead Python worker does, on its third
+     * training episode, after the checkpoint of step 0) says how to go on from its checkpoint; a mistake in the input
+     * does not get that hint.
+     */
+    @Test
+    void aRunFailedByTheMachineryTellsHowToResume(@TempDir Path dir) {
+        Path out = dir.resolve("run");
+        TasksCommandTest.Run r = TasksCommandTest.run("train", "--task", "broken/dies", "--agent", "random",
+                "--steps", "1000", "--eval-every", "500", "--eval-episodes", "1", "--out", out.toString(),
+                "--progress", "log");
+        assertThat(r.exit()).as(r.err()).isEqualTo(2);
+        assertThat(r.err()).contains("machinery died").contains("the run's last checkpoint is kept in "
+                + out.resolve("checkpoint") + ": the same command with --resume --out " + out + " goes on from it");
+        assertThat(CheckpointFolder.open(out.resolve("checkpoint")).step()).isZero();
+        TasksCommandTest.Run mistake = TasksCommandTest.run("train", "--task", "broken/dies", "--agent", "random",
+                "--resume", "--envs", "0", "--out", out.toString());
+        assertThat(mistake.exit()).isEqualTo(2);
+        assertThat(mistake.err()).contains("envs (rows stepped at once) must be positive")
+                .doesNotContain("goes on from it");
+    }
+
     private static void copyTree(Path from, Path to) throws IOException {
         try (Stream<Path> s = Files.walk(from)) {
             for (Path p : s.toList()) {
