@@ -24,8 +24,9 @@ import org.junit.jupiter.api.io.TempDir;
  * --preset cpu --steps 5000 --eval-every 2500}, run through the command line's own {@code train} for seeds 1 and 2,
  * each in a child JVM with one intra-op thread, two at a time. Each run's last evaluation (3 episodes, from its
  * {@code eval.csv}) is compared with the random policy's return on the same evaluation episodes, which the command
- * measures and prints at the start of every run. Asserted: every seed ends above its random policy, and the mean
- * over the seeds ends at least {@link #MEAN_MARGIN} above the random policy's mean.
+ * measures and prints at the start of every run. Asserted: the mean over the seeds of the last evaluation is at least
+ * {@link #MEAN_MARGIN} above the random policy's mean, and every seed's best evaluation after step 0 (at 2500 or 5000
+ * steps) is at least {@link #SEED_MARGIN} above its own random policy.
  *
  * <p>Why seeds and a margin, not one run and a target: PyTorch picks its CPU kernels by instruction set
  * ({@code ATEN_CPU_CAPABILITY}: {@code default}, {@code avx2}, {@code avx512}) and they round differently, so "the
@@ -41,9 +42,13 @@ import org.junit.jupiter.api.io.TempDir;
  * On the code of 2026-12-01 (Adam through PyTorch's fused kernel) the AVX-512 machine gives seed 1 585.0 at 2500
  * steps and 322.6 at 5000 against its random policy's 290.6, the smallest lead of any seed measured so far (32);
  * its final checkpoint evaluated over 20 episodes gives 319.5, so that is a weak policy at that step, not
- * evaluation noise. Seed 2 gives 704.4 (random 341.5); the mean leads by 197. The per-seed check only asks for a
- * lead; the mean of two seeds must lead by 100, which an agent that does not learn fails: the untrained agent's
- * evaluations (step 0) average 299.1 against 315.5.
+ * evaluation noise. Seed 2 gives 704.4 (random 341.5); the mean leads by 197. A single seed's last evaluation is
+ * therefore not a reliable witness on every CPU (until then the test asked each seed to end above its random policy,
+ * which this seed passed by 32 only); its best evaluation after the seed phase is: its lead over the random policy
+ * was at least 244 in every run recorded on this code (585.0 - 290.6 here; 554.4 - 290.6 with AVX2 kernels, 534.7 -
+ * 290.6 with the portable ones; seed 2 at least 262), and 100 is asked. The mean of the last evaluations keeps the
+ * run's end honest: it must lead by 100 (its lead: 197.4 here, 294.6 and 253.1 under the other kernels). An agent that
+ * does not learn fails both: the untrained agent's evaluations (step 0) average 299.1 against 315.5.
  *
  * <p>Seeds run in separate JVMs, each with one intra-op thread, as a user's runs do (one JVM per {@code train}); the
  * children inherit the environment, so
@@ -61,6 +66,8 @@ class CartpoleLearningTest {
     static final int PARALLEL = Integer.getInteger("learning.parallel", 2);
     /** How far the seeds' mean last evaluation must beat the random policy's mean (see the class comment). */
     static final double MEAN_MARGIN = 100;
+    /** How far each seed's best evaluation after step 0 must beat its random policy (see the class comment). */
+    static final double SEED_MARGIN = 100;
     /** A child that runs longer than this has hung (35 minutes were measured on a 2-core machine under load 8). */
     static final long CHILD_TIMEOUT_MINUTES = 60;
 
@@ -103,8 +110,10 @@ class CartpoleLearningTest {
         for (Outcome o : outcomes) {
             assertThat(o.evalSteps()).as("seed %d evaluates at 0, %d and %d", o.seed(), EVAL_EVERY, STEPS)
                     .containsExactly(0L, EVAL_EVERY, STEPS);
-            assertThat(o.last()).as("seed %d: last evaluation vs its random policy's %.1f", o.seed(), o.random())
-                    .isGreaterThan(o.random());
+            double best = o.evaluations().subList(1, o.evaluations().size()).stream().mapToDouble(Double::doubleValue)
+                    .max().orElseThrow();
+            assertThat(best).as("seed %d: best evaluation after step 0 vs its random policy's %.1f + %.0f", o.seed(),
+                    o.random(), SEED_MARGIN).isGreaterThanOrEqualTo(o.random() + SEED_MARGIN);
         }
         assertThat(meanLast).as("mean last evaluation over seeds %s vs the random policy's mean %.1f + %.0f",
                 SEEDS, meanRandom, MEAN_MARGIN).isGreaterThanOrEqualTo(meanRandom + MEAN_MARGIN);
