@@ -29,8 +29,13 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.SplittableRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * TD-MPC2 (Hansen et al., ICLR 2024): plans with MPPI in a learned latent space and learns the model, value and
@@ -134,16 +139,13 @@ public final class TdmpcAgent implements Agent, OfflineLearner {
         }
         this.seedSteps = cfg.seedSteps(longest);
         if (!device.isGpu() && !WARNED_CPU.get()) {
-            madeForGpus(cfg, context).ifPresent(m -> {
-                if (!WARNED_CPU.getAndSet(true)) {
-                    org.slf4j.LoggerFactory.getLogger(TdmpcAgent.class).warn(m);
-                }
-            });
+            madeForGpus(cfg, context).filter(m -> !WARNED_CPU.getAndSet(true)).ifPresent(LOG::warn);
         }
     }
 
-    private static final java.util.concurrent.atomic.AtomicBoolean WARNED_CPU = new java.util.concurrent.atomic
-            .AtomicBoolean();
+    private static final Logger LOG = LoggerFactory.getLogger(TdmpcAgent.class);
+    /** Whether an agent of this JVM has said that its settings are made for GPUs ({@link #madeForGpus}). */
+    private static final AtomicBoolean WARNED_CPU = new AtomicBoolean();
 
     /**
      * What an agent on a CPU says once per JVM when its planning is ten times the cpu preset's work or more (the
@@ -152,17 +154,15 @@ public final class TdmpcAgent implements Agent, OfflineLearner {
      * evaluation of a large model planned as the cpu preset plans is not slow, and training with heavy planning
      * has heavy updates too.
      */
-    static java.util.Optional<String> madeForGpus(TdmpcConfig cfg, AgentContext context) {
-        Map<String, String> cpuParams = new LinkedHashMap<>();
-        cpuParams.put("preset", "cpu");
+    static Optional<String> madeForGpus(TdmpcConfig cfg, AgentContext context) {
         int o = context.observationSize();
         int a = context.actionSize();
         int n = context.tasks().size();
-        double ratio = FlopCount.act(cfg, o, a, n) / FlopCount.act(TdmpcConfig.from(cpuParams), o, a, n);
+        double ratio = FlopCount.act(cfg, o, a, n) / FlopCount.act(TdmpcConfig.from(Map.of("preset", "cpu")), o, a, n);
         if (ratio < 10) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
-        return java.util.Optional.of(String.format(java.util.Locale.ROOT,
+        return Optional.of(String.format(Locale.ROOT,
                 "these TD-MPC2 settings (preset %s, %dM model, %d samples x %d iterations) are made for GPUs: on "
                         + "this CPU each act does %.0fx the work of preset=cpu's (about 15 ms on 2 cores), and "
                         + "training updates grow with them. preset=cpu (--preset cpu) is made for CPUs; for a GPU "
@@ -397,7 +397,7 @@ public final class TdmpcAgent implements Agent, OfflineLearner {
         try {
             return call.run(input);
         } catch (RuntimeException e) {
-            org.slf4j.LoggerFactory.getLogger(TdmpcAgent.class).warn("CUDA graph capture of {} failed ({}); "
+            LOG.warn("CUDA graph capture of {} failed ({}); "
                     + "acting and updating eagerly from now on (cuda_graphs=false skips the attempt)", what,
                     e.toString());
             graphs = false;
@@ -418,7 +418,7 @@ public final class TdmpcAgent implements Agent, OfflineLearner {
     /** Turns on what the GPU path uses; false (eager on the GPU) when the native extension is missing. */
     private static boolean gpuFeatures(TdmpcConfig cfg) {
         if (!TorchNative.available()) {
-            org.slf4j.LoggerFactory.getLogger(TdmpcAgent.class).warn("running eagerly on the GPU (no CUDA graphs, "
+            LOG.warn("running eagerly on the GPU (no CUDA graphs, "
                     + "no TF32): {}", TorchNative.unavailableReason().orElse(""));
             return false;
         }

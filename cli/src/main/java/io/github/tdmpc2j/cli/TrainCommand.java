@@ -4,6 +4,7 @@ import io.github.tdmpc2j.spi.EnvRegistry;
 import io.github.tdmpc2j.spi.TaskSpec;
 import io.github.tdmpc2j.spi.TdmpcException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -142,7 +143,7 @@ final class TrainCommand implements Callable<Integer> {
         } catch (TdmpcException e) {
             // a run that the machinery failed on the way (a Python worker that died) tells how to go on from its
             // checkpoint; a mistake in the input would fail the same way again
-            if (!e.transientFailure() || !java.nio.file.Files.isDirectory(run.checkpoint())) {
+            if (!e.transientFailure() || !Files.isDirectory(run.checkpoint())) {
                 throw e;
             }
             throw new TdmpcException(e.getMessage() + System.lineSeparator() + "the run's last checkpoint is kept in "

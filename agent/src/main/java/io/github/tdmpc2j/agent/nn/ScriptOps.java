@@ -183,8 +183,9 @@ public final class ScriptOps {
                 try {
                     module = compile(source());
                 } catch (IOException | RuntimeException e) {
-                    failure = new TdmpcException("tdmpc2j's TorchScript operators (fused Adam, foreach lerp, generators) did not "
-                            + "load into DJL's PyTorch engine " + ai.djl.engine.Engine.getEngine("PyTorch").getVersion()
+                    failure = new TdmpcException("tdmpc2j's TorchScript operators (fused Adam, foreach lerp, "
+                            + "generators) did not load into DJL's PyTorch engine "
+                            + ai.djl.engine.Engine.getEngine("PyTorch").getVersion()
                             + " (" + e.getMessage() + "); they need PyTorch 2.4 or newer: run on DJL's own natives "
                             + "(TDMPC2J_TORCH=bundled) or on the torch of `tdmpc2j setup gpu`", e);
                 }
