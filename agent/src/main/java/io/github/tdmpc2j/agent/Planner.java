@@ -30,6 +30,9 @@ final class Planner {
     private final TdmpcConfig cfg;
     private final WorldModel model;
     private final int actionDim;
+    /** A single task's discount weights ({@link #discounts}) and the discount they were made for. */
+    private NDArray[] singleWeights;
+    private float singleDiscount;
 
     /** The chosen actions [B, A] and the refined means [B, H, A] to warm-start each row's next step from. */
     record Plan(NDArray action, NDArray mean) {
@@ -93,6 +96,7 @@ final class Planner {
         NDArray sampleMask = mask == null ? null : mask.expandDims(1);
         NDArray eliteActions = null;
         NDArray score = null;
+        NDArray[] weights = discounts(z, tasks, discount);
         int iterations = cfg.planIterations(actionDim);
         for (int i = 0; i < iterations; i++) {
             try (NDScope scope = new NDScope()) {
@@ -102,7 +106,7 @@ final class Planner {
                 if (sampleMask != null) {
                     actions = actions.mul(sampleMask);
                 }
-                NDArray value = estimateValue(zs, actions, emb, mask, tasks, discount);
+                NDArray value = estimateValue(zs, actions, emb, mask, weights);
                 value = NDArrays.where(value.isNaN(), value.zerosLike(), value);
                 NDList top = value.topK(elites, 1, true, true);
                 eliteActions = rows(actions, top.get(1), samples).reshape(b, elites, horizon, actionDim);
@@ -144,59 +148,81 @@ final class Planner {
 
     /**
      * Discounted predicted rewards over the horizon plus the discounted value of the policy at the end, for
-     * latents [B, S, L] and actions [B, S, H, A]: values [B, S]. The reward logits of all horizon steps are decoded
-     * at once after the rollout (one two-hot decode of eight kernels instead of one per step; the same values, as
-     * the decode works row by row).
+     * latents [B, S, L] and actions [B, S, H, A]: values [B, S]. The logits of every horizon step's reward and of
+     * the two Q heads at the end are decoded at once after the rollout, and the discounted sum is one product with
+     * the weights of {@link #discounts} and one sum: a dozen kernels where a decode per step and per head and a
+     * product and sum per step took about thirty (the same values bit for bit: the decode works row by row, and
+     * each product and sum is taken in the same order as step by step).
      */
-    private NDArray estimateValue(NDArray z, NDArray actions, NDArray emb, NDArray mask, Tasks tasks,
-            float discount) {
+    private NDArray estimateValue(NDArray z, NDArray actions, NDArray emb, NDArray mask, NDArray[] weights) {
         int horizon = cfg.horizon();
-        // multitask: each row's discount^t, [B, 1, 1]
-        NDArray rowDiscount = tasks == null ? null : tasks.discount().expandDims(1);
-        NDList logits = new NDList(horizon);
-        // per step: the survival mask its reward is multiplied by (null before any termination can have happened)
-        NDArray[] aliveAt = new NDArray[horizon + 1];
+        NDList logits = new NDList(horizon + 1);
+        // per step: the survival mask its reward is multiplied by (none at the first step)
+        NDList aliveAt = new NDList(horizon);
         NDArray alive = null;
         for (int t = 0; t < horizon; t++) {
             try (NDScope scope = new NDScope()) {
                 NDArray a = actions.get(":, :, " + t);
                 NDArray[] rz = model.rewardAndNext(z, a, emb, false);
-                logits.add(rz[0]);
+                logits.add(rz[0].expandDims(0));
                 z = rz[1];
                 if (model.episodic()) {
+                    aliveAt.add(alive == null ? Scalars.scalar(z, 1f).broadcast(rz[0].getShape().slice(0, 2).add(1))
+                            .expandDims(0) : alive.expandDims(0));
                     NDArray terminated = model.terminationLogits(z, emb, false);
                     NDArray survived = Scalars.oneMinus(Scalars.greaterThan(terminated, 0f));
                     alive = alive == null ? survived : alive.mul(survived);
-                    aliveAt[t + 1] = alive;
-                    NDScope.unregister(alive);
+                    NDScope.unregister(alive, aliveAt.get(t));
                 }
-                NDScope.unregister(z, rz[0]);
+                NDScope.unregister(z, logits.get(t));
             }
         }
-        NDArray rewards = model.twoHot().decode(NDArrays.stack(logits));
+        logits.add(model.qPairLogits(z, model.piAction(z, emb, mask), emb));
+        // [H + 2, B, S, 1]: the H rewards, then the two Q heads
+        NDArray values = model.twoHot().decode(NDArrays.concat(logits));
         logits.close();
-        NDArray g = null;
-        float d = 1f;
-        NDArray dRows = null;
-        for (int t = 0; t < horizon; t++) {
-            NDArray r = rewards.get(t);
-            if (aliveAt[t] != null) {
-                r = r.mul(aliveAt[t]);
-            }
-            NDArray discounted = dRows == null ? Scalars.mul(r, d) : r.mul(dRows);
-            g = g == null ? discounted : g.add(discounted);
-            if (rowDiscount == null) {
-                d *= discount;
-            } else {
-                dRows = dRows == null ? rowDiscount : dRows.mul(rowDiscount);
-            }
+        NDArray rewards = values.get("0:" + horizon);
+        if (alive != null) {
+            rewards = rewards.mul(NDArrays.concat(aliveAt));
+            aliveAt.close();
         }
-        NDArray a = model.piAction(z, emb, mask);
-        NDArray v = model.q(z, a, emb, true, false, false, false);
-        NDArray q = dRows == null ? Scalars.mul(v, d) : v.mul(dRows);
+        NDArray q = values.get(horizon).add(values.get(horizon + 1)).mul(weights[1]);
         if (alive != null) {
             q = q.mul(alive);
         }
-        return g.add(q).reshape(z.getShape().get(0), z.getShape().get(1));
+        return rewards.mul(weights[0]).sum(new int[] {0}).add(q).reshape(z.getShape().get(0), z.getShape().get(1));
+    }
+
+    /**
+     * The weights of the discounted sum: discount^t for each horizon step t ([H, 1, 1, 1], or [H, B, 1, 1] per
+     * row for a multitask batch) and half the discount^H for the two Q heads' sum (a 0-d constant, or [B, 1, 1]),
+     * each power taken by repeated products in float as a step-by-step sum would take it. A single task's are made
+     * once and kept (so a captured plan refers to them); a multitask batch's once per plan.
+     */
+    private NDArray[] discounts(NDArray like, Tasks tasks, float discount) {
+        int horizon = cfg.horizon();
+        if (tasks == null) {
+            if (singleWeights == null || singleDiscount != discount || singleWeights[0].getDevice() != like.getDevice()) {
+                float[] w = new float[horizon];
+                float d = 1f;
+                for (int t = 0; t < horizon; t++) {
+                    w[t] = d;
+                    d *= discount;
+                }
+                NDArray steps = Scalars.constants(like.getDevice()).create(w, new Shape(horizon, 1, 1, 1));
+                NDScope.unregister(steps);
+                singleWeights = new NDArray[] {steps, Scalars.scalar(like, 0.5f * d)};
+                singleDiscount = discount;
+            }
+            return singleWeights;
+        }
+        NDArray rowDiscount = tasks.discount().expandDims(1);
+        NDList powers = new NDList(horizon);
+        NDArray d = rowDiscount.onesLike();
+        for (int t = 0; t < horizon; t++) {
+            powers.add(d.expandDims(0));
+            d = d.mul(rowDiscount);
+        }
+        return new NDArray[] {NDArrays.concat(powers), Scalars.mul(d, 0.5f)};
     }
 }

@@ -258,6 +258,15 @@ public final class WorldModel {
         return ensemble(qs, z, a, emb, null, train, false);
     }
 
+    /**
+     * Logits of two distinct Q heads drawn at random, as {@link #q} draws them, from the online heads without
+     * dropout or weight gradients (planning): [2, ..., num_bins], not yet decoded, so that a caller can decode them
+     * together with other logits.
+     */
+    public NDArray qPairLogits(NDArray z, NDArray a, NDArray emb) {
+        return ensemble(qs, z, a, emb, twoHeads(z.getManager(), z.getDevice()), false, false);
+    }
+
     /** Min (or average) of two random Q heads, as values [..., 1]. */
     public NDArray q(NDArray z, NDArray a, NDArray emb, boolean average, boolean target, boolean detach,
             boolean train) {
