@@ -97,6 +97,8 @@ final class Planner {
         NDArray eliteActions = null;
         NDArray score = null;
         NDArray[] weights = discounts(z, tasks, discount);
+        // the Q heads' small parameters in one array for the whole plan: two picks per evaluation instead of eight
+        NDArray qVectors = model.qVectors();
         int iterations = cfg.planIterations(actionDim);
         for (int i = 0; i < iterations; i++) {
             try (NDScope scope = new NDScope()) {
@@ -106,7 +108,7 @@ final class Planner {
                 if (sampleMask != null) {
                     actions = actions.mul(sampleMask);
                 }
-                NDArray value = estimateValue(zs, actions, emb, mask, weights);
+                NDArray value = estimateValue(zs, actions, emb, mask, weights, qVectors);
                 value = NDArrays.where(value.isNaN(), value.zerosLike(), value);
                 NDList top = value.topK(elites, 1, true, true);
                 eliteActions = rows(actions, top.get(1), samples).reshape(b, elites, horizon, actionDim);
@@ -154,7 +156,8 @@ final class Planner {
      * product and sum per step took about thirty (the same values bit for bit: the decode works row by row, and
      * each product and sum is taken in the same order as step by step).
      */
-    private NDArray estimateValue(NDArray z, NDArray actions, NDArray emb, NDArray mask, NDArray[] weights) {
+    private NDArray estimateValue(NDArray z, NDArray actions, NDArray emb, NDArray mask, NDArray[] weights,
+            NDArray qVectors) {
         int horizon = cfg.horizon();
         NDList logits = new NDList(horizon + 1);
         // per step: the survival mask its reward is multiplied by (none at the first step)
@@ -177,7 +180,7 @@ final class Planner {
                 NDScope.unregister(z, logits.get(t));
             }
         }
-        logits.add(model.qPairLogits(z, model.piAction(z, emb, mask), emb));
+        logits.add(model.qPairLogits(z, model.piAction(z, emb, mask), emb, qVectors));
         // [H + 2, B, S, 1]: the H rewards, then the two Q heads
         NDArray values = model.twoHot().decode(NDArrays.concat(logits));
         logits.close();

@@ -36,7 +36,8 @@ public final class OpCount {
             "aten::empty", "aten::empty_strided", "aten::resolve_conj", "aten::resolve_neg", "aten::split",
             "aten::chunk", "aten::unbind", "aten::lift_fresh", "aten::_reshape_alias", "aten::result_type",
             "aten::expand_as", "aten::view_as", "aten::contiguous", "aten::to", "aten::split_with_sizes",
-            "aten::flatten", "aten::unfold", "aten::detach_", "aten::set_", "aten::_has_compatible_shallow_copy_type");
+            "aten::flatten", "aten::unfold", "aten::detach_", "aten::set_", "aten::_has_compatible_shallow_copy_type",
+            "detach");
     /** Ops that run a kernel of their own after a child op that also does (addmm copies the bias in first). */
     private static final Set<String> OWN_WORK_AFTER_CHILD = Set.of("aten::addmm", "aten::addmm_", "aten::baddbmm",
             "aten::sum", "aten::mean");

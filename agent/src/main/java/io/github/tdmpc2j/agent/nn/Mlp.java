@@ -1,6 +1,8 @@
 package io.github.tdmpc2j.agent.nn;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
@@ -119,18 +121,64 @@ public final class Mlp {
      * [members, N, out]. With {@code detach}, gradients reach the input but not the weights.
      */
     public NDArray forwardMembers(NDArray x, NDArray members, boolean train, boolean detach) {
+        return forwardMembers(x, members, train, detach, null);
+    }
+
+    /**
+     * {@link #forwardMembers(NDArray, NDArray, boolean, boolean)} with the members' biases and LayerNorm parameters
+     * taken from {@link #memberVectors()} made beforehand (null: picked layer by layer): one pick of them instead
+     * of three per layer, the same values. For calls without weight gradients (planning).
+     */
+    public NDArray forwardMembers(NDArray x, NDArray members, boolean train, boolean detach, NDArray vectors) {
         NDArray idx = members;
         NDArray h = x.expandDims(0);
+        NDArray picked = vectors == null ? null : idx == null ? vectors : vectors.get(new NDIndex("{}", idx));
+        long m = picked == null ? 0 : picked.getShape().get(0);
+        long at = 0;
         for (Layer l : layers) {
             NDArray w = pick(l.weight, idx, detach);
-            NDArray b = pick(l.bias, idx, detach);
-            NDArray g = l.gamma == null ? null : pick(l.gamma, idx, detach);
-            NDArray be = l.beta == null ? null : pick(l.beta, idx, detach);
+            NDArray b;
+            NDArray g = null;
+            NDArray be = null;
+            long width = l.bias.getShape().get(2);
+            if (picked == null) {
+                b = pick(l.bias, idx, detach);
+                g = l.gamma == null ? null : pick(l.gamma, idx, detach);
+                be = l.beta == null ? null : pick(l.beta, idx, detach);
+            } else {
+                b = picked.get(":, " + at + ":" + (at + width)).reshape(m, 1, width);
+                at += width;
+                if (l.gamma != null) {
+                    g = picked.get(":, " + at + ":" + (at + width)).reshape(m, 1, width);
+                    be = picked.get(":, " + (at + width) + ":" + (at + 2 * width)).reshape(m, 1, width);
+                    at += 2 * width;
+                }
+            }
             NDArray y = h.matMul(w);
             done(h);
             h = apply(l, then(y, y.add(b)), w, b, g, be, train);
         }
         return h;
+    }
+
+    /**
+     * Every member's biases and LayerNorm parameters, layer by layer, as one [E, k] array (a copy, so that picking
+     * members from it is one operation): for {@link #forwardMembers(NDArray, NDArray, boolean, boolean, NDArray)}
+     * on weights that do not change in between, without gradients (planning).
+     */
+    public NDArray memberVectors() {
+        if (ensemble == 0) {
+            throw new IllegalStateException("memberVectors is for an ensemble");
+        }
+        NDList parts = new NDList();
+        for (Layer l : layers) {
+            for (NDArray p : new NDArray[] {l.bias, l.gamma, l.beta}) {
+                if (p != null) {
+                    parts.add(p.reshape(ensemble, -1));
+                }
+            }
+        }
+        return NDArrays.concat(parts, 1);
     }
 
     private static NDArray pick(NDArray p, NDArray idx, boolean detach) {
