@@ -3,18 +3,20 @@
 # (.gpu-bundle/). Prepare it here first with bench/gpu-prepare.sh: it makes the bundle, builds the native extension
 # against the GPU machine's torch (which that machine, having no compiler, cannot) and prints the device call.
 # From the project root:
-#   bench/gpu-check.sh bench           AgentBench at every size with CUDA graphs, then 5M and 317M eager, then a
-#                                      5M multitask agent over 3 tasks, device=gpu; then FuserBench (TorchScript's
-#                                      fuser on two of the planner's element-wise tails, eager and graphed)
+#   bench/gpu-check.sh bench           AgentBench at every size with CUDA graphs, then 5M and 317M eager, then 5M
+#                                      and 317M graphed without the fused LayerNorm+activation kernel
+#                                      (TDMPC2J_FUSED_NORM=off), then a 5M multitask agent over 3 tasks, device=gpu;
+#                                      then FuserBench (TorchScript's fuser on two of the planner's element-wise
+#                                      tails, eager and graphed)
 #   bench/gpu-check.sh train MINUTES   dmc/walker-walk, paper preset, on the GPU for MINUTES (curve, steps/s)
 #   bench/gpu-check.sh rollout         RolloutBench (issue 13): env steps/s of the rollout engine, cpu preset on the
 #                                      GPU, N = 1, 4, 8, 16 rows acting and 1, 8 training; then the paper preset at
 #                                      1 and 8 rows
 #   bench/gpu-check.sh multitask MIN   online multitask training, 3 DMControl tasks, 3 envs, paper preset (act and
 #                                      update each one CUDA graph with the tasks as input), for MIN minutes (default 4)
-#   bench/gpu-check.sh quick           AgentBench at every size (2 rounds) and for a 5M 3-task agent, FuserBench, a
-#                                      short RolloutBench (1, 8, 16 rows acting), then the multitask training for 2
-#                                      minutes
+#   bench/gpu-check.sh quick           AgentBench at every size (2 rounds), at 5M and 317M without the fused kernel,
+#                                      and for a 5M 3-task agent, FuserBench, a short RolloutBench (1, 8, 16 rows
+#                                      acting), then the multitask training for 1 minute
 # Results go to $OUT/<phase>/ (run.log and the run's files) when $OUT is set.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -32,6 +34,10 @@ mt_agent() { # budget_s rounds: AgentBench for a 5M agent over 3 tasks (its act 
     phase multitask-agent "$1" java io.github.tdmpc2j.bench.AgentBench preset=paper sizes=5 tasks=3 rounds="$2" \
         device=gpu
 }
+unfused() { # budget_s rounds: the same graphed agent planning with PyTorch's separate LayerNorm and activation kernels
+    TDMPC2J_FUSED_NORM=off phase unfused "$1" java io.github.tdmpc2j.bench.AgentBench preset=paper sizes=5,317 \
+        rounds="$2" device=gpu
+}
 fuser() { # whether TorchScript's fuser shortens the planner's element-wise tails, eagerly and in a CUDA graph
     phase fuser 35 java io.github.tdmpc2j.bench.FuserBench device=gpu rows=1
 }
@@ -46,6 +52,7 @@ case "${1:-bench}" in
             rounds=3 device=gpu
         phase eager 110 java io.github.tdmpc2j.bench.AgentBench preset=paper sizes=5,317 rounds=3 device=gpu \
             cuda_graphs=false
+        unfused 60 3
         mt_agent 60 3
         fuser
         ;;
@@ -63,11 +70,12 @@ case "${1:-bench}" in
         ;;
     quick)
         phase graphs 75 java io.github.tdmpc2j.bench.AgentBench preset=paper sizes=1,5,19,48,317 rounds=2 device=gpu
+        unfused 45 2
         mt_agent 45 2
         fuser
         phase rollout 80 java io.github.tdmpc2j.bench.RolloutBench device=gpu rows=1,8,16 train-rows=0 seconds=4 \
             rounds=2
-        mt_train 2 150
+        mt_train 1 100
         ;;
     multitask)
         minutes=${2:-4}

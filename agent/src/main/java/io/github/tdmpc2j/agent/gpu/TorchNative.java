@@ -11,7 +11,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * tdmpc2j's native extension of DJL's PyTorch engine ({@code agent/src/main/native/tdmpc2j_torch.cc}): CUDA graph
- * capture and replay, in-place copies and a one-op Mish. It is compiled against the torch that DJL runs on by
+ * capture and replay, in-place copies, a one-op Mish and a fused LayerNorm-and-activation kernel for planning. It is compiled against the torch that DJL runs on by
  * {@code tdmpc2j setup gpu} and found at {@code $TDMPC2J_TORCH_NATIVE}, or else at
  * {@link GpuSetup#nativeLibrary} ({@code ~/.cache/tdmpc2j/gpu/libtdmpc2j_torch-<torch version>.so}). Without it (always on the CPU build of the
  * natives) the agent runs eagerly; {@link #unavailableReason()} says why and what to do.
@@ -91,6 +91,16 @@ public final class TorchNative {
         return wrap(x, mish(handle(x)));
     }
 
+    /**
+     * LayerNorm of {@code x} with {@code gamma} and {@code beta}, then Mish ({@code group} 0) or a softmax over
+     * each {@code group} consecutive entries (SimNorm), as one kernel compiled with NVRTC at first use; for arrays
+     * without gradients on a GPU. {@code x} [rows, width] with gamma, beta [width], or an ensemble's [members,
+     * rows, width] with [members, 1, width].
+     */
+    public static NDArray normAct(NDArray x, NDArray gamma, NDArray beta, int group, float eps) {
+        return wrap(x, normAct(handle(x), handle(gamma), handle(beta), group, eps));
+    }
+
     public static void copyInto(NDArray dst, NDArray src) {
         copyInto(handle(dst), handle(src));
     }
@@ -160,4 +170,6 @@ public final class TorchNative {
     private static native void copyFromHost(long dst, float[] data);
 
     private static native long mish(long x);
+
+    private static native long normAct(long x, long gamma, long beta, int group, float eps);
 }
