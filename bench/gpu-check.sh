@@ -4,8 +4,8 @@
 # against the GPU machine's torch (which that machine, having no compiler, cannot) and prints the device call.
 # From the project root:
 #   bench/gpu-check.sh bench           AgentBench at every size with CUDA graphs, then 5M and 317M eager, then 5M
-#                                      and 317M graphed without the fused LayerNorm+activation kernel
-#                                      (TDMPC2J_FUSED_NORM=off), then a 5M multitask agent over 3 tasks, device=gpu;
+#                                      and 317M graphed without the fused planning kernels (TDMPC2J_FUSED=off),
+#                                      then a 5M multitask agent over 3 tasks, device=gpu;
 #                                      then FuserBench (TorchScript's fuser on two of the planner's element-wise
 #                                      tails, eager and graphed)
 #   bench/gpu-check.sh train MINUTES   dmc/walker-walk, paper preset, on the GPU for MINUTES (curve, steps/s)
@@ -14,7 +14,7 @@
 #                                      1 and 8 rows
 #   bench/gpu-check.sh multitask MIN   online multitask training, 3 DMControl tasks, 3 envs, paper preset (act and
 #                                      update each one CUDA graph with the tasks as input), for MIN minutes (default 4)
-#   bench/gpu-check.sh quick           AgentBench at every size (2 rounds), at 5M and 317M without the fused kernel,
+#   bench/gpu-check.sh quick           AgentBench at every size (2 rounds), at 5M and 317M without fused kernels,
 #                                      and for a 5M 3-task agent, FuserBench, a short RolloutBench (1, 8, 16 rows
 #                                      acting), then the multitask training for 1 minute
 # Results go to $OUT/<phase>/ (run.log and the run's files) when $OUT is set.
@@ -34,8 +34,8 @@ mt_agent() { # budget_s rounds: AgentBench for a 5M agent over 3 tasks (its act 
     phase multitask-agent "$1" java io.github.tdmpc2j.bench.AgentBench preset=paper sizes=5 tasks=3 rounds="$2" \
         device=gpu
 }
-unfused() { # budget_s rounds: the same graphed agent planning with PyTorch's separate LayerNorm and activation kernels
-    TDMPC2J_FUSED_NORM=off phase unfused "$1" java io.github.tdmpc2j.bench.AgentBench preset=paper sizes=5,317 \
+unfused() { # budget_s rounds: the same graphed agent planning with PyTorch's separate kernels (no fused ones)
+    TDMPC2J_FUSED=off phase unfused "$1" java io.github.tdmpc2j.bench.AgentBench preset=paper sizes=5,317 \
         rounds="$2" device=gpu
 }
 fuser() { # whether TorchScript's fuser shortens the planner's element-wise tails, eagerly and in a CUDA graph

@@ -8,6 +8,8 @@ import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import io.github.tdmpc2j.agent.gpu.TorchNative;
+import io.github.tdmpc2j.agent.nn.FusedKernels;
 import io.github.tdmpc2j.agent.nn.Scalars;
 
 /**
@@ -27,6 +29,8 @@ import io.github.tdmpc2j.agent.nn.Scalars;
  * plan's working set to hundreds of MB at 8 rows (bench/RESULTS.md, "Planning faster on the CPU").
  */
 final class Planner {
+    private static final String SAMPLE = "planner sample";
+    private static final String REFIT = "planner refit";
     private final TdmpcConfig cfg;
     private final WorldModel model;
     private final int actionDim;
@@ -103,20 +107,25 @@ final class Planner {
         for (int i = 0; i < iterations; i++) {
             try (NDScope scope = new NDScope()) {
                 NDArray noise = model.draws().normal(m, new Shape(b, samples - piTrajs, horizon, actionDim));
-                NDArray sampled = Scalars.clip(noise.mul(std.expandDims(1)).add(mean.expandDims(1)), -1f, 1f);
-                NDArray actions = piActions == null ? sampled : piActions.concat(sampled, 1);
-                if (sampleMask != null) {
-                    actions = actions.mul(sampleMask);
+                NDArray actions;
+                if (sampleMask == null && FusedKernels.use(SAMPLE, noise, Planner::checkSample)) {
+                    actions = TorchNative.sample(piActions, noise, mean, std);
+                } else {
+                    actions = sample(piActions, noise, mean, std);
+                    if (sampleMask != null) {
+                        actions = actions.mul(sampleMask);
+                    }
                 }
                 NDArray value = estimateValue(zs, actions, emb, mask, weights, qVectors);
                 value = NDArrays.where(value.isNaN(), value.zerosLike(), value);
                 NDList top = value.topK(elites, 1, true, true);
                 eliteActions = rows(actions, top.get(1), samples).reshape(b, elites, horizon, actionDim);
-                score = Scalars.mul(top.get(0), cfg.temperature()).softmax(1);
-                NDArray w = score.reshape(b, elites, 1, 1);
-                mean = eliteActions.mul(w).sum(new int[] {1});
-                std = Scalars.clip(eliteActions.sub(mean.expandDims(1)).square().mul(w).sum(new int[] {1}).sqrt(),
-                        cfg.minStd(), cfg.maxStd());
+                NDArray[] refit = mask == null && FusedKernels.use(REFIT, eliteActions, Planner::checkRefit)
+                        ? TorchNative.refit(eliteActions, top.get(0), cfg.temperature(), cfg.minStd(), cfg.maxStd())
+                        : refit(eliteActions, top.get(0), cfg.temperature(), cfg.minStd(), cfg.maxStd());
+                mean = refit[0];
+                std = refit[1];
+                score = refit[2];
                 if (mask != null) {
                     mean = mean.mul(mask);
                     std = std.mul(mask);
@@ -131,6 +140,50 @@ final class Planner {
         NDArray noise = model.draws().normal(m, new Shape(b, actionDim)).mul(std.get(":, 0"))
                 .mul(explore.reshape(b, 1));
         return new Plan(Scalars.clip(first.add(noise), -1f, 1f), mean);
+    }
+
+    /** The candidates [B, S, H, A]: the policy's trajectories (or none), then clamp(noise * std + mean, -1, 1). */
+    private static NDArray sample(NDArray piActions, NDArray noise, NDArray mean, NDArray std) {
+        NDArray sampled = Scalars.clip(noise.mul(std.expandDims(1)).add(mean.expandDims(1)), -1f, 1f);
+        return piActions == null ? sampled : piActions.concat(sampled, 1);
+    }
+
+    /**
+     * MPPI's refit from the elites [B, E, H, A] and their values [B, E]: {mean, std (clamped), weights}, the
+     * weights the softmax of temperature * value.
+     */
+    private static NDArray[] refit(NDArray eliteActions, NDArray values, float temperature, float minStd,
+            float maxStd) {
+        Shape s = eliteActions.getShape();
+        NDArray score = Scalars.mul(values, temperature).softmax(1);
+        NDArray w = score.reshape(s.get(0), s.get(1), 1, 1);
+        NDArray mean = eliteActions.mul(w).sum(new int[] {1});
+        NDArray std = Scalars.clip(eliteActions.sub(mean.expandDims(1)).square().mul(w).sum(new int[] {1}).sqrt(),
+                minStd, maxStd);
+        return new NDArray[] {mean, std, score};
+    }
+
+    /** The fused sampling against PyTorch's ops on fixed draws, with and without the policy's trajectories. */
+    private static double checkSample(NDManager m) {
+        NDArray pi = m.arange(0f, 2f * 5 * 3 * 4).reshape(2, 5, 3, 4).mul(0.1f).sin();
+        NDArray noise = m.arange(0f, 2f * 7 * 3 * 4).reshape(2, 7, 3, 4).mul(0.37f).sin().mul(2f);
+        NDArray mean = m.arange(0f, 2f * 3 * 4).reshape(2, 3, 4).mul(0.3f).cos().mul(0.6f);
+        NDArray std = m.arange(0f, 2f * 3 * 4).reshape(2, 3, 4).mul(0.2f).sin().abs().add(0.05f);
+        return Math.max(FusedKernels.error(TorchNative.sample(pi, noise, mean, std), sample(pi, noise, mean, std)),
+                FusedKernels.error(TorchNative.sample(null, noise, mean, std), sample(null, noise, mean, std)));
+    }
+
+    /** The fused refit against PyTorch's ops on fixed elites and values. */
+    private static double checkRefit(NDManager m) {
+        NDArray elites = m.arange(0f, 2f * 64 * 3 * 4).reshape(2, 64, 3, 4).mul(0.37f).sin();
+        NDArray values = m.arange(0f, 2f * 64).reshape(2, 64).mul(0.21f).cos().mul(30f);
+        NDArray[] fused = TorchNative.refit(elites, values, 0.5f, 0.05f, 2f);
+        NDArray[] ops = refit(elites, values, 0.5f, 0.05f, 2f);
+        double worst = 0;
+        for (int i = 0; i < 3; i++) {
+            worst = Math.max(worst, FusedKernels.error(fused[i], ops[i]));
+        }
+        return worst;
     }
 
     /**

@@ -2,6 +2,9 @@ package io.github.tdmpc2j.agent;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.NDManager;
+import io.github.tdmpc2j.agent.gpu.TorchNative;
+import io.github.tdmpc2j.agent.nn.FusedKernels;
 import io.github.tdmpc2j.agent.nn.Scalars;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -12,6 +15,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * scalar through the softmax-weighted bin centres and symexp.
  */
 public final class TwoHot {
+    private static final String DECODE = "two-hot decode";
     private final int numBins;
     private final float vmin;
     private final float vmax;
@@ -55,7 +59,26 @@ public final class TwoHot {
     /** [..., numBins] logits -> [..., 1] scalars. */
     public NDArray decode(NDArray logits) {
         NDArray centres = tables(logits)[1];
+        if (FusedKernels.use(DECODE, logits, this::checkDecode)) {
+            return TorchNative.decode(logits, centres);
+        }
+        return decode(logits, centres);
+    }
+
+    private static NDArray decode(NDArray logits, NDArray centres) {
         return symexp(logits.softmax(-1).mul(centres).sum(new int[] {-1}, true));
+    }
+
+    /** The fused decode against PyTorch's ops on fixed logits: values near 0 and, rising, near the top bin. */
+    private double checkDecode(NDManager m) {
+        NDArray wavy = m.arange(0f, 24f * numBins).reshape(24, numBins).mul(0.37f).sin().mul(4f);
+        NDArray rising = m.arange(0f, 3f * numBins).reshape(3, numBins).mul(0.07f);
+        double worst = 0;
+        for (NDArray logits : new NDArray[] {wavy, rising, wavy.reshape(2, 12, numBins)}) {
+            NDArray centres = tables(logits)[1];
+            worst = Math.max(worst, FusedKernels.error(TorchNative.decode(logits, centres), decode(logits, centres)));
+        }
+        return worst;
     }
 
     /** Soft cross-entropy of logits [..., numBins] against scalar targets [..., 1]; returns [..., 1]. */

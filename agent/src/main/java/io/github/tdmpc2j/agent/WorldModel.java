@@ -7,7 +7,9 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import io.github.tdmpc2j.agent.gpu.TorchNative;
 import io.github.tdmpc2j.agent.nn.Activation;
+import io.github.tdmpc2j.agent.nn.FusedKernels;
 import io.github.tdmpc2j.agent.nn.Mlp;
 import io.github.tdmpc2j.agent.nn.NoGrad;
 import io.github.tdmpc2j.agent.nn.ParamStore;
@@ -25,6 +27,7 @@ import java.util.List;
  * batch ([B, task_dim] or [1, task_dim], null for a single task), {@code mask} the action mask likewise.
  */
 public final class WorldModel {
+    private static final String SQUASH = "policy squash";
     public static final List<String> MODEL_GROUPS = List.of("encoder", "dynamics", "reward", "termination", "qs",
             "task_emb");
 
@@ -208,7 +211,11 @@ public final class WorldModel {
     /** The policy head's Gaussian before masking and squashing: {mean, log_std}, [..., A] each. */
     NDArray[] piGaussian(NDArray z, NDArray emb, boolean train) {
         NDArray x = withTask(z, emb);
-        NDArray raw = pi.forward(x, train, x != z);
+        return gaussian(pi.forward(x, train, x != z));
+    }
+
+    /** The policy head's output [..., 2A] as {mean, log_std}. */
+    private NDArray[] gaussian(NDArray raw) {
         NDList out = raw.split(2, raw.getShape().dimension() - 1);
         NDArray logStd = Scalars.add(Scalars.mul(Scalars.add(out.get(1).tanh(), 1f),
                 0.5f * (cfg.logStdMax() - cfg.logStdMin())), cfg.logStdMin());
@@ -217,14 +224,33 @@ public final class WorldModel {
 
     /**
      * The squashed action of {@link #pi} alone, for planning and TD targets: the same draw and the same action,
-     * without the mean, log-probability and entropy terms (about twenty ops per call that nothing there reads).
+     * without the mean, log-probability and entropy terms (about twenty ops per call that nothing there reads). On
+     * a GPU without an action mask, the squashing is one fused kernel ({@link TorchNative#squash}).
      */
     public NDArray piAction(NDArray z, NDArray emb, NDArray mask) {
-        NDArray[] gaussian = piGaussian(z, emb, false);
-        NDArray eps = draws.normal(z.getManager(), gaussian[0].getShape());
+        NDArray x = withTask(z, emb);
+        NDArray raw = pi.forward(x, false, x != z);
+        Shape s = raw.getShape();
+        NDArray eps = draws.normal(z.getManager(), s.slice(0, s.dimension() - 1).add(actionDim));
+        if (mask == null && FusedKernels.use(SQUASH, raw, this::checkSquash)) {
+            return TorchNative.squash(raw, eps, cfg.logStdMin(), 0.5f * (cfg.logStdMax() - cfg.logStdMin()));
+        }
+        return squash(raw, eps, mask);
+    }
+
+    /** tanh(mean + eps * std), with masked dims 0 before the tanh (in pi the mean, log-std and draw are masked). */
+    private NDArray squash(NDArray raw, NDArray eps, NDArray mask) {
+        NDArray[] gaussian = gaussian(raw);
         NDArray action = gaussian[0].add(eps.mul(gaussian[1].exp()));
-        // masked dims: 0 here as in pi (there the mean, log-std and draw are masked before they are combined)
         return (mask == null ? action : action.mul(mask)).tanh();
+    }
+
+    /** The fused squashing against PyTorch's ops on fixed head outputs and draws. */
+    private double checkSquash(NDManager m) {
+        NDArray raw = m.arange(0f, 64f * 2 * actionDim).reshape(64, 2 * actionDim).mul(0.37f).sin().mul(2f);
+        NDArray eps = m.arange(0f, 64f * actionDim).reshape(64, actionDim).mul(0.11f).cos().mul(1.5f);
+        return FusedKernels.error(TorchNative.squash(raw, eps, cfg.logStdMin(),
+                0.5f * (cfg.logStdMax() - cfg.logStdMin())), squash(raw, eps, null));
     }
 
     /** {@link #pi} with the standard normal draw given ({@code eps}, like the mean; null to draw one). */

@@ -7,7 +7,7 @@ import io.github.tdmpc2j.agent.DjlRuntime;
 import io.github.tdmpc2j.agent.FlopCount;
 import io.github.tdmpc2j.agent.TdmpcAgent;
 import io.github.tdmpc2j.agent.TdmpcConfig;
-import io.github.tdmpc2j.agent.nn.Mlp;
+import io.github.tdmpc2j.agent.nn.FusedKernels;
 import io.github.tdmpc2j.spi.Box;
 import io.github.tdmpc2j.spi.SuccessMetric;
 import io.github.tdmpc2j.spi.TaskSpec;
@@ -82,11 +82,11 @@ public final class AgentBench {
                     bestUpdate = Math.min(bestUpdate, (t1 - t0) / 1e6 / calls);
                     bestAct = Math.min(bestAct, (t2 - t1) / 1e6 / calls);
                 }
-                System.out.printf("device %s, act CUDA graphs %s%s, fused LayerNorm+activation kernel %s%n",
+                System.out.printf("device %s, act CUDA graphs %s%s, fused kernels %s%n",
                         cfg.device(), agent.cudaGraphsActive(), agent.cudaGraphsActive() ? ""
                                 : io.github.tdmpc2j.agent.gpu.TorchNative.unavailableReason()
                                         .map(why -> " (" + why + ")").orElse(""),
-                        Mlp.fusedNormsUsed().isEmpty() ? "not used (no GPU use yet)" : Mlp.fusedNormsUsed());
+                        FusedKernels.decisions().isEmpty() ? "not used" : FusedKernels.decisions());
                 double actRate = FlopCount.act(cfg, OBS, ACT, tasks) / bestAct / 1e6;
                 double updateRate = FlopCount.update(cfg, OBS, ACT, tasks, false) / bestUpdate / 1e6;
                 System.out.printf("| %sM | %s | %.1f | %.1f | %.2f | %.1f | %.1f | %.2f |%n", s, preset, bestAct,

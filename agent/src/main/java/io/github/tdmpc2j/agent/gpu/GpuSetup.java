@@ -216,7 +216,7 @@ public final class GpuSetup {
             }
             Files.createDirectories(out.toAbsolutePath().getParent());
             Files.move(tmp, out, StandardCopyOption.REPLACE_EXISTING);
-            return "native extension (CUDA graphs, fused Adam, fused LayerNorm+activation, TF32): " + out;
+            return "native extension (CUDA graphs, fused Adam, fused planning kernels, TF32): " + out;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return "native extension NOT built: interrupted";

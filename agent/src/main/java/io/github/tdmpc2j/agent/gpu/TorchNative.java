@@ -11,7 +11,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * tdmpc2j's native extension of DJL's PyTorch engine ({@code agent/src/main/native/tdmpc2j_torch.cc}): CUDA graph
- * capture and replay, in-place copies, a one-op Mish and a fused LayerNorm-and-activation kernel for planning. It is compiled against the torch that DJL runs on by
+ * capture and replay, in-place copies, a one-op Mish and fused kernels for planning. It is compiled against the torch that DJL runs on by
  * {@code tdmpc2j setup gpu} and found at {@code $TDMPC2J_TORCH_NATIVE}, or else at
  * {@link GpuSetup#nativeLibrary} ({@code ~/.cache/tdmpc2j/gpu/libtdmpc2j_torch-<torch version>.so}). Without it (always on the CPU build of the
  * natives) the agent runs eagerly; {@link #unavailableReason()} says why and what to do.
@@ -92,13 +92,42 @@ public final class TorchNative {
     }
 
     /**
-     * LayerNorm of {@code x} with {@code gamma} and {@code beta}, then Mish ({@code group} 0) or a softmax over
-     * each {@code group} consecutive entries (SimNorm), as one kernel compiled with NVRTC at first use; for arrays
-     * without gradients on a GPU. {@code x} [rows, width] with gamma, beta [width], or an ensemble's [members,
-     * rows, width] with [members, 1, width].
+     * {@code x} (plus {@code bias}, or null), LayerNorm with {@code gamma} and {@code beta}, then Mish ({@code group}
+     * 0) or a softmax over each {@code group} consecutive entries (SimNorm), as one kernel: {@code x} [rows, width]
+     * with gamma, beta [width], or an ensemble's [members, rows, width] with bias, gamma, beta [members, 1, width].
+     * This and the kernels below are compiled with NVRTC at first use, for arrays without gradients on a GPU
+     * ({@code nn.FusedKernels} decides where they are used).
      */
-    public static NDArray normAct(NDArray x, NDArray gamma, NDArray beta, int group, float eps) {
-        return wrap(x, normAct(handle(x), handle(gamma), handle(beta), group, eps));
+    public static NDArray normAct(NDArray x, NDArray bias, NDArray gamma, NDArray beta, int group, float eps) {
+        return wrap(x, normAct(handle(x), bias == null ? 0 : handle(bias), handle(gamma), handle(beta), group, eps));
+    }
+
+    /** Two-hot logits [..., bins] to values [..., 1]: softmax, times the bin centres, summed, symexp. */
+    public static NDArray decode(NDArray logits, NDArray centres) {
+        return wrap(logits, decode(handle(logits), handle(centres)));
+    }
+
+    /** tanh(mu + eps * exp(lo + (tanh(s) + 1) * halfSpan)) for the policy head's [mu, s] [..., 2A] and eps [..., A]. */
+    public static NDArray squash(NDArray raw, NDArray eps, float lo, float halfSpan) {
+        return wrap(raw, squash(handle(raw), handle(eps), lo, halfSpan));
+    }
+
+    /**
+     * MPPI's refit: from the elites [B, E, ...] and their values [B, E], the weights softmax(temperature * value)
+     * [B, E], the weighted mean [B, ...] and the weighted standard deviation clamped to [minStd, maxStd]; returned
+     * as {mean, std, weights}.
+     */
+    public static NDArray[] refit(NDArray elites, NDArray values, float temperature, float minStd, float maxStd) {
+        long[] out = refit(handle(elites), handle(values), temperature, minStd, maxStd);
+        return new NDArray[] {wrap(elites, out[0]), wrap(elites, out[1]), wrap(elites, out[2])};
+    }
+
+    /**
+     * The planner's candidates [B, S, H, A]: the policy's trajectories [B, P, H, A] (null for none), then
+     * clamp(noise * std + mean, -1, 1) for noise [B, S - P, H, A] and mean, std [B, H, A].
+     */
+    public static NDArray sample(NDArray pi, NDArray noise, NDArray mean, NDArray std) {
+        return wrap(noise, sample(pi == null ? 0 : handle(pi), handle(noise), handle(mean), handle(std)));
     }
 
     public static void copyInto(NDArray dst, NDArray src) {
@@ -171,5 +200,13 @@ public final class TorchNative {
 
     private static native long mish(long x);
 
-    private static native long normAct(long x, long gamma, long beta, int group, float eps);
+    private static native long normAct(long x, long bias, long gamma, long beta, int group, float eps);
+
+    private static native long decode(long logits, long centres);
+
+    private static native long squash(long raw, long eps, float lo, float halfSpan);
+
+    private static native long[] refit(long elites, long values, float temperature, float minStd, float maxStd);
+
+    private static native long sample(long pi, long noise, long mean, long std);
 }

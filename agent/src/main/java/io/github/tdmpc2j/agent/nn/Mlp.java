@@ -1,6 +1,5 @@
 package io.github.tdmpc2j.agent.nn;
 
-import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
@@ -14,10 +13,6 @@ import ai.djl.pytorch.jni.JniUtils;
 import io.github.tdmpc2j.agent.gpu.TorchNative;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The reference's {@code mlp}: hidden layers linear -> (dropout on the first) -> LayerNorm -> Mish, then a last
@@ -36,12 +31,8 @@ public final class Mlp {
         NDArray drop(NDArray x, float p);
     }
 
-    /** Set to {@code off} to plan on a GPU with PyTorch's separate LayerNorm and activation kernels (to compare). */
-    public static final String FUSED_VARIABLE = "TDMPC2J_FUSED_NORM";
-    private static final Logger LOG = LoggerFactory.getLogger(Mlp.class);
+    private static final String NORM_ACT = "layernorm+activation";
     private static final float EPS = 1e-5f;
-    /** Per GPU: whether the fused kernel is used there (decided at its first use). */
-    private static final Map<Device, Boolean> FUSED = new ConcurrentHashMap<>();
     private final List<Layer> layers = new ArrayList<>();
     private Dropper dropper = (x, p) -> Dropout.dropout(x, p, true).singletonOrThrow();
     private final int ensemble;
@@ -167,7 +158,12 @@ public final class Mlp {
             }
             NDArray y = h.matMul(w);
             done(h);
-            h = apply(l, then(y, y.add(b)), w, b, g, be, train);
+            if (l.activation != null && !(l.dropout > 0 && train) && fused(y)) {
+                // the bias added inside the fused kernel
+                h = then(y, TorchNative.normAct(y, b, g, be, l.activation == Activation.MISH ? 0 : simnormDim, EPS));
+            } else {
+                h = apply(l, then(y, y.add(b)), w, b, g, be, train);
+            }
         }
         return h;
     }
@@ -206,7 +202,7 @@ public final class Mlp {
         }
         int group = l.activation == Activation.MISH ? 0 : simnormDim;
         if (fused(x)) {
-            return then(x, TorchNative.normAct(x, gamma, beta, group, EPS));
+            return then(x, TorchNative.normAct(x, null, gamma, beta, group, EPS));
         }
         return normThenActivate(x, gamma, beta, ensemble > 0 ? l.unitGamma : null, l.unitBeta, group, true);
     }
@@ -233,74 +229,37 @@ public final class Mlp {
         return then(y, group == 0 ? mish(y) : simnorm(y, group));
     }
 
-    /**
-     * Whether {@link #apply} takes the fused kernel ({@link TorchNative#normAct}) for {@code x}: on a GPU with the
-     * native extension, without gradients (planning and TD targets), unless {@value #FUSED_VARIABLE}=off, and
-     * once its first use on the device has matched PyTorch's separate ops ({@link #checkFused}).
-     */
+    /** Whether the fused kernel ({@link TorchNative#normAct}) runs for {@code x} ({@link FusedKernels}). */
     static boolean fused(NDArray x) {
-        if (!x.getDevice().isGpu() || JniUtils.isGradMode() || !TorchNative.available()) {
-            return false;
-        }
-        Boolean known = FUSED.get(x.getDevice());
-        return known != null ? known : checkFused(x.getManager(), x.getDevice());
-    }
-
-    /** Per GPU the agent has planned on: whether the fused kernel is used there (for reports). */
-    public static Map<Device, Boolean> fusedNormsUsed() {
-        return Map.copyOf(FUSED);
+        return FusedKernels.use(NORM_ACT, x, Mlp::checkNormAct);
     }
 
     /**
-     * Runs the fused kernel once on fixed values (a single network's rows and an ensemble's, Mish and SimNorm)
-     * against PyTorch's separate ops, and keeps the answer for the device: a kernel that does not compile, load or
-     * agree within 1e-4 is not used, with a warning that says why (the agent then plans as before).
+     * The fused kernel against PyTorch's ops on fixed values: a single network's rows and an ensemble's (with and
+     * without a bias), Mish and SimNorm; the largest relative error.
      */
-    private static synchronized boolean checkFused(NDManager parent, Device device) {
-        Boolean known = FUSED.get(device);
-        if (known != null) {
-            return known;
+    private static double checkNormAct(NDManager m) {
+        int width = 512;
+        NDArray x = m.arange(0f, 2f * 64 * width).reshape(2, 64, width).mul(0.37f).sin().mul(3f);
+        NDArray gamma = m.arange(0f, (float) width).mul(0.01f).cos();
+        NDArray beta = m.arange(0f, (float) width).mul(0.03f).sin().mul(0.1f);
+        NDArray members = NDArrays.stack(new NDList(gamma, gamma.mul(0.5f))).reshape(2, 1, width);
+        NDArray memberBeta = NDArrays.stack(new NDList(beta, beta.mul(-1f))).reshape(2, 1, width);
+        NDArray memberBias = memberBeta.mul(3f);
+        NDArray ones = m.ones(new Shape(width));
+        NDArray zeros = m.zeros(new Shape(width));
+        double worst = 0;
+        for (int group : new int[] {0, 8}) {
+            NDArray single = x.get(0);
+            worst = Math.max(worst, FusedKernels.error(TorchNative.normAct(single, null, gamma, beta, group, EPS),
+                    normThenActivate(single, gamma, beta, null, null, group, false)));
+            worst = Math.max(worst, FusedKernels.error(TorchNative.normAct(x, null, members, memberBeta, group, EPS),
+                    normThenActivate(x, members, memberBeta, ones, zeros, group, false)));
+            worst = Math.max(worst, FusedKernels.error(
+                    TorchNative.normAct(x, memberBias, members, memberBeta, group, EPS),
+                    normThenActivate(x.add(memberBias), members, memberBeta, ones, zeros, group, false)));
         }
-        boolean ok = false;
-        String setting = System.getenv(FUSED_VARIABLE);
-        if (setting != null && setting.equalsIgnoreCase("off")) {
-            LOG.info("{}=off: planning on {} with PyTorch's separate LayerNorm and activation kernels", FUSED_VARIABLE,
-                    device);
-        } else {
-            try (NDManager m = parent.newSubManager(device); NoGrad off = new NoGrad()) {
-                int width = 512;
-                NDArray x = m.arange(0f, 2f * 64 * width).reshape(2, 64, width).mul(0.37f).sin().mul(3f);
-                NDArray gamma = m.arange(0f, (float) width).mul(0.01f).cos();
-                NDArray beta = m.arange(0f, (float) width).mul(0.03f).sin().mul(0.1f);
-                NDArray members = NDArrays.stack(new NDList(gamma, gamma.mul(0.5f))).reshape(2, 1, width);
-                NDArray memberBeta = NDArrays.stack(new NDList(beta, beta.mul(-1f))).reshape(2, 1, width);
-                NDArray ones = m.ones(new Shape(width));
-                NDArray zeros = m.zeros(new Shape(width));
-                float worst = 0f;
-                for (int group : new int[] {0, 8}) {
-                    NDArray single = x.get(0);
-                    worst = Math.max(worst, TorchNative.normAct(single, gamma, beta, group, EPS)
-                            .sub(normThenActivate(single, gamma, beta, null, null, group, false)).abs().max().getFloat());
-                    worst = Math.max(worst, TorchNative.normAct(x, members, memberBeta, group, EPS)
-                            .sub(normThenActivate(x, members, memberBeta, ones, zeros, group, false)).abs().max()
-                            .getFloat());
-                }
-                ok = worst <= 1e-4f;
-                if (ok) {
-                    LOG.info("fused LayerNorm and activation kernel in use on {} (largest difference from PyTorch's "
-                            + "separate ops: {})", device, worst);
-                } else {
-                    LOG.warn("the fused LayerNorm and activation kernel differs from PyTorch's separate ops by {} on "
-                            + "{}: not used (planning runs as before; please report it)", worst, device);
-                }
-            } catch (RuntimeException | UnsatisfiedLinkError e) {
-                LOG.warn("the fused LayerNorm and activation kernel is not available on {} ({}): planning uses "
-                        + "PyTorch's separate ops (if the native extension predates it: `tdmpc2j setup gpu` rebuilds "
-                        + "it)", device, e.getMessage());
-            }
-        }
-        FUSED.put(device, ok);
-        return ok;
+        return worst;
     }
 
     /**

@@ -152,61 +152,165 @@ NATIVE(jlong, mish)(JNIEnv* env, jclass, jlong x) {
 
 namespace {
 
-// A fused LayerNorm and activation for planning (no autograd): one kernel where PyTorch runs a LayerNorm, then
-// (ensemble heads) a scale and a shift, then Mish or the grouped softmax of SimNorm. Compiled at first use with
-// NVRTC, for the GPU's architecture, and launched on the current stream (so a CUDA graph captures it). NVRTC and
-// the CUDA driver are opened with dlopen: the torch in use brings NVRTC (PyPI's nvidia-cuda-nvrtc) and the driver
-// brings libcuda, and neither is needed to build or load this library.
+// Fused kernels for planning (no autograd), where PyTorch runs a chain of small kernels: compiled at first use with
+// NVRTC for the GPU's architecture, without FMA contraction (so element-wise chains round as PyTorch's separate
+// kernels do), and launched on the current stream (so a CUDA graph captures them). NVRTC and the CUDA driver are
+// opened with dlopen: the torch in use brings NVRTC (PyPI's nvidia-cuda-nvrtc) and the driver brings libcuda, and
+// neither is needed to build or load this library.
 //
-// One block per row of `width` entries: mean and variance (biased, as LayerNorm) by two block reductions, then
-// h = (x - mean) * rstd * gamma + beta with the row's member's gamma and beta (member = row / rows_per_member,
-// member_stride 0 for a single network), then Mish h * tanh(log1p(exp(h))) (PyTorch's formula) when group is 0,
-// else a softmax over each `group` consecutive entries.
-const char* kNormActSource = R"(
-__device__ __forceinline__ float tdmpc2j_block_sum(float v, float* shared) {
+// tdmpc2j_norm_act: one block per row of `width` entries: x (plus the row's member's bias, when given), LayerNorm
+//   (biased variance, by two block reductions) with the member's gamma and beta (member = row / rows_per_member;
+//   stride 0 for a single network), then Mish h * tanh(log1p(exp(h))) (PyTorch's formula) when group is 0, else a
+//   softmax over each `group` consecutive entries (SimNorm).
+// tdmpc2j_decode: one warp per row of two-hot logits: softmax, the probabilities times the bin centres summed, symexp.
+// tdmpc2j_squash: the policy's action from its head's output [rows, 2A] and a standard normal draw [rows, A]:
+//   tanh(mu + eps * exp(lo + (tanh(s) + 1) * half_span)).
+// tdmpc2j_refit: one block per planned row: the elites' softmax weights of temperature * value, then per action entry
+//   the weighted mean and the weighted standard deviation clamped to [min_std, max_std].
+// tdmpc2j_sample: the planner's candidate actions [B, S, H*A]: the policy's trajectories first, then
+//   clamp(noise * std + mean, -1, 1).
+const char* kKernelsSource = R"(
+__device__ __forceinline__ float tdmpc2j_warp_sum(float v) {
   for (int o = 16; o > 0; o >>= 1) v += __shfl_xor_sync(0xffffffffu, v, o);
+  return v;
+}
+
+__device__ __forceinline__ float tdmpc2j_warp_max(float v) {
+  for (int o = 16; o > 0; o >>= 1) v = fmaxf(v, __shfl_xor_sync(0xffffffffu, v, o));
+  return v;
+}
+
+// every thread gets the block's sum (or maximum); blockDim.x a multiple of 32
+template <bool MAX>
+__device__ __forceinline__ float tdmpc2j_block_reduce(float v, float* shared) {
+  v = MAX ? tdmpc2j_warp_max(v) : tdmpc2j_warp_sum(v);
   int lane = threadIdx.x & 31;
   int warp = threadIdx.x >> 5;
   __syncthreads();
   if (lane == 0) shared[warp] = v;
   __syncthreads();
-  v = lane < (int)(blockDim.x >> 5) ? shared[lane] : 0.f;
-  for (int o = 16; o > 0; o >>= 1) v += __shfl_xor_sync(0xffffffffu, v, o);
-  return v;
+  v = lane < (int)(blockDim.x >> 5) ? shared[lane] : (MAX ? -3.402823466e+38f : 0.f);
+  return MAX ? tdmpc2j_warp_max(v) : tdmpc2j_warp_sum(v);
 }
 
 extern "C" __global__ void tdmpc2j_norm_act(const float* __restrict__ x, float* __restrict__ y,
-    const float* __restrict__ gamma, const float* __restrict__ beta, long long member_stride, int width,
-    long long rows_per_member, int group, float eps) {
+    const float* __restrict__ bias, const float* __restrict__ gamma, const float* __restrict__ beta,
+    long long member_stride, int width, long long rows_per_member, int group, float eps) {
   __shared__ float shared[32];
   long long row = blockIdx.x;
   const float* xr = x + row * width;
   float* yr = y + row * width;
   long long member = row / rows_per_member;
+  const float* bi = bias == 0 ? 0 : bias + member * member_stride;
   const float* g = gamma + member * member_stride;
   const float* b = beta + member * member_stride;
   float s = 0.f;
-  for (int i = threadIdx.x; i < width; i += blockDim.x) s += xr[i];
-  float mean = tdmpc2j_block_sum(s, shared) / width;
+  for (int i = threadIdx.x; i < width; i += blockDim.x) s += bi == 0 ? xr[i] : xr[i] + bi[i];
+  float mean = tdmpc2j_block_reduce<false>(s, shared) / width;
   float v = 0.f;
   for (int i = threadIdx.x; i < width; i += blockDim.x) {
-    float d = xr[i] - mean;
+    float d = (bi == 0 ? xr[i] : xr[i] + bi[i]) - mean;
     v += d * d;
   }
-  float rstd = rsqrtf(tdmpc2j_block_sum(v, shared) / width + eps);
+  float rstd = rsqrtf(tdmpc2j_block_reduce<false>(v, shared) / width + eps);
   if (group == 0) {
     for (int i = threadIdx.x; i < width; i += blockDim.x) {
-      float h = (xr[i] - mean) * rstd * g[i] + b[i];
+      float h = ((bi == 0 ? xr[i] : xr[i] + bi[i]) - mean) * rstd * g[i] + b[i];
       yr[i] = h * tanhf(log1pf(expf(h)));
     }
     return;
   }
   for (int k = threadIdx.x * group; k < width; k += blockDim.x * group) {
     float m = -3.402823466e+38f;
-    for (int j = 0; j < group; j++) m = fmaxf(m, (xr[k + j] - mean) * rstd * g[k + j] + b[k + j]);
+    for (int j = 0; j < group; j++) {
+      float h = ((bi == 0 ? xr[k + j] : xr[k + j] + bi[k + j]) - mean) * rstd * g[k + j] + b[k + j];
+      yr[k + j] = h;
+      m = fmaxf(m, h);
+    }
     float sum = 0.f;
-    for (int j = 0; j < group; j++) sum += expf((xr[k + j] - mean) * rstd * g[k + j] + b[k + j] - m);
-    for (int j = 0; j < group; j++) yr[k + j] = expf((xr[k + j] - mean) * rstd * g[k + j] + b[k + j] - m) / sum;
+    for (int j = 0; j < group; j++) sum += expf(yr[k + j] - m);
+    for (int j = 0; j < group; j++) yr[k + j] = expf(yr[k + j] - m) / sum;
+  }
+}
+
+extern "C" __global__ void tdmpc2j_decode(const float* __restrict__ logits, const float* __restrict__ centres,
+    float* __restrict__ out, long long rows, int bins) {
+  long long row = (long long)blockIdx.x * (blockDim.x >> 5) + (threadIdx.x >> 5);
+  int lane = threadIdx.x & 31;
+  if (row >= rows) return;
+  const float* l = logits + row * bins;
+  float m = -3.402823466e+38f;
+  for (int k = lane; k < bins; k += 32) m = fmaxf(m, l[k]);
+  m = tdmpc2j_warp_max(m);
+  float s = 0.f;
+  for (int k = lane; k < bins; k += 32) s += expf(l[k] - m);
+  s = tdmpc2j_warp_sum(s);
+  float v = 0.f;
+  for (int k = lane; k < bins; k += 32) v += expf(l[k] - m) / s * centres[k];
+  v = tdmpc2j_warp_sum(v);
+  if (lane == 0) {
+    float sign = v > 0.f ? 1.f : (v < 0.f ? -1.f : 0.f);
+    out[row] = sign * (expf(fabsf(v)) - 1.f);
+  }
+}
+
+extern "C" __global__ void tdmpc2j_squash(const float* __restrict__ raw, const float* __restrict__ eps,
+    float* __restrict__ out, long long rows, int a, float lo, float half_span) {
+  long long i = (long long)blockIdx.x * blockDim.x + threadIdx.x;
+  if (i >= rows * a) return;
+  long long r = i / a;
+  int k = (int)(i - r * a);
+  float log_std = (tanhf(raw[r * 2 * a + a + k]) + 1.f) * half_span + lo;
+  out[i] = tanhf(raw[r * 2 * a + k] + eps[i] * expf(log_std));
+}
+
+extern "C" __global__ void tdmpc2j_refit(const float* __restrict__ elites, const float* __restrict__ values,
+    float* __restrict__ mean, float* __restrict__ std, float* __restrict__ score, int e, int n, float temperature,
+    float min_std, float max_std) {
+  __shared__ float shared[32];
+  __shared__ float weights[1024];
+  long long b = blockIdx.x;
+  const float* v = values + b * e;
+  float m = -3.402823466e+38f;
+  for (int k = threadIdx.x; k < e; k += blockDim.x) m = fmaxf(m, v[k] * temperature);
+  m = tdmpc2j_block_reduce<true>(m, shared);
+  float s = 0.f;
+  for (int k = threadIdx.x; k < e; k += blockDim.x) s += expf(v[k] * temperature - m);
+  s = tdmpc2j_block_reduce<false>(s, shared);
+  for (int k = threadIdx.x; k < e; k += blockDim.x) {
+    float w = expf(v[k] * temperature - m) / s;
+    weights[k] = w;
+    score[b * e + k] = w;
+  }
+  __syncthreads();
+  const float* x = elites + b * e * n;
+  for (int j = threadIdx.x; j < n; j += blockDim.x) {
+    float mu = 0.f;
+    for (int k = 0; k < e; k++) mu += x[(long long)k * n + j] * weights[k];
+    float var = 0.f;
+    for (int k = 0; k < e; k++) {
+      float d = x[(long long)k * n + j] - mu;
+      var += d * d * weights[k];
+    }
+    mean[b * n + j] = mu;
+    std[b * n + j] = fminf(fmaxf(sqrtf(var), min_std), max_std);
+  }
+}
+
+extern "C" __global__ void tdmpc2j_sample(const float* __restrict__ pi, const float* __restrict__ noise,
+    const float* __restrict__ mean, const float* __restrict__ std, float* __restrict__ out, long long rows, int s,
+    int p, int n) {
+  long long i = (long long)blockIdx.x * blockDim.x + threadIdx.x;
+  if (i >= rows * s * n) return;
+  long long b = i / ((long long)s * n);
+  long long rest = i - b * s * n;
+  int sample = (int)(rest / n);
+  int j = (int)(rest - (long long)sample * n);
+  if (sample < p) {
+    out[i] = pi[(b * p + sample) * n + j];
+  } else {
+    float x = noise[(b * (s - p) + sample - p) * n + j] * std[b * n + j] + mean[b * n + j];
+    out[i] = fminf(fmaxf(x, -1.f), 1.f);
   }
 }
 )";
@@ -230,7 +334,8 @@ struct Jit {
 std::mutex jitMutex;
 Jit jit;
 bool jitOpened = false;
-std::map<int, void*> normActKernels;  // device -> CUfunction
+std::map<int, void*> modules;                          // device -> CUmodule
+std::map<std::pair<int, std::string>, void*> kernels;  // (device, name) -> CUfunction
 
 // dlopen the first of `names` that loads: by name, then next to the torch libraries' NVIDIA packages.
 void* openLibrary(const std::vector<std::string>& names, const std::vector<std::string>& dirs) {
@@ -249,7 +354,7 @@ void* openLibrary(const std::vector<std::string>& names, const std::vector<std::
 template <typename F>
 void bind(void* lib, const char* name, F& fn) {
   fn = reinterpret_cast<F>(dlsym(lib, name));
-  if (fn == nullptr) throw std::runtime_error(std::string("fused norm: no symbol ") + name);
+  if (fn == nullptr) throw std::runtime_error(std::string("fused kernels: no symbol ") + name);
 }
 
 // NVRTC, found by name or in the NVIDIA packages beside torch's libraries.
@@ -268,7 +373,7 @@ void openJit() {
   }
   void* nvrtc = openLibrary({"libnvrtc.so.13", "libnvrtc.so.12", "libnvrtc.so"}, dirs);
   if (nvrtc == nullptr) {
-    throw std::runtime_error("fused norm: NVRTC (libnvrtc.so.13 or .12) not found by name nor next to torch's libraries");
+    throw std::runtime_error("fused kernels: NVRTC (libnvrtc.so.13 or .12) not found by name nor next to torch's libraries");
   }
   // NVRTC opens its builtins library by name when it compiles; load it first from NVRTC's own folder (PyPI's
   // packages are not on the loader's path unless LD_LIBRARY_PATH says so), so that name finds it
@@ -298,30 +403,30 @@ void openJit() {
 void openDriver() {
   if (jit.launch != nullptr) return;
   void* cuda = openLibrary({"libcuda.so.1", "libcuda.so"}, {});
-  if (cuda == nullptr) throw std::runtime_error("fused norm: the CUDA driver (libcuda.so.1) not found");
+  if (cuda == nullptr) throw std::runtime_error("fused kernels: the CUDA driver (libcuda.so.1) not found");
   bind(cuda, "cuCtxGetCurrent", jit.ctxGetCurrent);
   bind(cuda, "cuModuleLoadData", jit.moduleLoadData);
   bind(cuda, "cuModuleGetFunction", jit.moduleGetFunction);
   bind(cuda, "cuLaunchKernel", jit.launch);
 }
 
-// The kernel's PTX for compute capability major.minor (NVRTC; no GPU needed).
-std::string normActPtx(int major, int minor) {
+// The kernels' PTX for compute capability major.minor (NVRTC; no GPU needed).
+std::string kernelsPtx(int major, int minor) {
   openJit();
   void* program = nullptr;
-  if (jit.create(&program, kNormActSource, "tdmpc2j_norm_act.cu", 0, nullptr, nullptr) != 0) {
-    throw std::runtime_error("fused norm: nvrtcCreateProgram failed");
+  if (jit.create(&program, kKernelsSource, "tdmpc2j_kernels.cu", 0, nullptr, nullptr) != 0) {
+    throw std::runtime_error("fused kernels: nvrtcCreateProgram failed");
   }
   std::string arch = "--gpu-architecture=compute_" + std::to_string(major) + std::to_string(minor);
-  const char* options[] = {arch.c_str()};
-  int compiled = jit.compile(program, 1, options);
+  const char* options[] = {arch.c_str(), "--fmad=false"};
+  int compiled = jit.compile(program, 2, options);
   if (compiled != 0) {
     size_t n = 0;
     jit.logSize(program, &n);
     std::string log(n, '\0');
     jit.log(program, log.data());
     jit.destroy(&program);
-    throw std::runtime_error("fused norm: NVRTC could not compile the kernel (" + arch + "): " + log);
+    throw std::runtime_error("fused kernels: NVRTC could not compile them (" + arch + "): " + log);
   }
   size_t n = 0;
   jit.ptxSize(program, &n);
@@ -331,46 +436,78 @@ std::string normActPtx(int major, int minor) {
   return ptx;
 }
 
-// The kernel for `device`, compiled and loaded on first use (which must not be inside a graph capture: the
-// agent's graphed calls run eagerly twice first).
-void* normActKernel(int device) {
+// The kernel `name` for `device`; the module is compiled and loaded on the device's first use (which must not be
+// inside a graph capture: the agent's graphed calls run eagerly twice first, and each kernel is checked eagerly).
+void* kernel(int device, const std::string& name) {
   std::lock_guard<std::mutex> lock(jitMutex);
-  auto found = normActKernels.find(device);
-  if (found != normActKernels.end()) return found->second;
-  openDriver();
-  int major = 0;
-  int minor = 0;
-  C10_CUDA_CHECK(cudaDeviceGetAttribute(&major, cudaDevAttrComputeCapabilityMajor, device));
-  C10_CUDA_CHECK(cudaDeviceGetAttribute(&minor, cudaDevAttrComputeCapabilityMinor, device));
-  std::string ptx = normActPtx(major, minor);
-  C10_CUDA_CHECK(cudaSetDevice(device));
-  void* context = nullptr;
-  if (jit.ctxGetCurrent(&context) != 0 || context == nullptr) {
-    C10_CUDA_CHECK(cudaFree(nullptr));
-  }
+  auto key = std::make_pair(device, name);
+  auto found = kernels.find(key);
+  if (found != kernels.end()) return found->second;
+  auto loadedModule = modules.find(device);
   void* module = nullptr;
-  int loaded = jit.moduleLoadData(&module, ptx.c_str());
-  if (loaded != 0) throw std::runtime_error("fused norm: cuModuleLoadData failed with CUresult " + std::to_string(loaded));
+  if (loadedModule != modules.end()) {
+    module = loadedModule->second;
+  } else {
+    openDriver();
+    int major = 0;
+    int minor = 0;
+    C10_CUDA_CHECK(cudaDeviceGetAttribute(&major, cudaDevAttrComputeCapabilityMajor, device));
+    C10_CUDA_CHECK(cudaDeviceGetAttribute(&minor, cudaDevAttrComputeCapabilityMinor, device));
+    std::string ptx = kernelsPtx(major, minor);
+    C10_CUDA_CHECK(cudaSetDevice(device));
+    void* context = nullptr;
+    if (jit.ctxGetCurrent(&context) != 0 || context == nullptr) {
+      C10_CUDA_CHECK(cudaFree(nullptr));
+    }
+    int loaded = jit.moduleLoadData(&module, ptx.c_str());
+    if (loaded != 0) {
+      throw std::runtime_error("fused kernels: cuModuleLoadData failed with CUresult " + std::to_string(loaded));
+    }
+    modules[device] = module;
+  }
   void* fn = nullptr;
-  int got = jit.moduleGetFunction(&fn, module, "tdmpc2j_norm_act");
-  if (got != 0) throw std::runtime_error("fused norm: cuModuleGetFunction failed with CUresult " + std::to_string(got));
-  normActKernels[device] = fn;
+  int got = jit.moduleGetFunction(&fn, module, name.c_str());
+  if (got != 0) {
+    throw std::runtime_error("fused kernels: cuModuleGetFunction(" + name + ") failed with CUresult " +
+                             std::to_string(got));
+  }
+  kernels[key] = fn;
   return fn;
+}
+
+// Launches `name` on the current stream of `device`.
+void launch(int device, const std::string& name, int64_t blocks, unsigned threads, void** args) {
+  if (blocks <= 0) return;
+  if (blocks > INT32_MAX) throw std::invalid_argument(name + ": too many rows");
+  void* fn = kernel(device, name);
+  void* stream = c10::cuda::getCurrentCUDAStream(device).stream();
+  int launched = jit.launch(fn, static_cast<unsigned>(blocks), 1, 1, threads, 1, 1, 0, stream, args, nullptr);
+  if (launched != 0) {
+    throw std::runtime_error(name + ": cuLaunchKernel failed with CUresult " + std::to_string(launched));
+  }
+}
+
+// A float32 CUDA tensor, made contiguous.
+at::Tensor floats(const at::Tensor& t, const char* what) {
+  if (!t.is_cuda() || t.scalar_type() != at::kFloat) {
+    throw std::invalid_argument(std::string(what) + ": a float32 CUDA tensor expected");
+  }
+  return t.contiguous();
 }
 
 }  // namespace
 
-// LayerNorm with gamma and beta, then Mish (group 0) or a softmax over groups of `group` entries, as one kernel:
-// x [rows, width] with gamma, beta [width], or an ensemble's x [members, rows, width] with gamma, beta
-// [members, 1, width] (any member stride, last axis contiguous). Float32, no autograd.
-NATIVE(jlong, normAct)(JNIEnv* env, jclass, jlong jx, jlong jgamma, jlong jbeta, jint group, jfloat eps) {
+// [bias], LayerNorm with gamma and beta, then Mish (group 0) or a softmax over groups of `group` entries, as one
+// kernel: x [rows, width] with gamma, beta [width] (bias: handle 0, none), or an ensemble's x [members, rows, width]
+// with bias, gamma, beta [members, 1, width] (one member stride for the three, last axis contiguous).
+NATIVE(jlong, normAct)(JNIEnv* env, jclass, jlong jx, jlong jbias, jlong jgamma, jlong jbeta, jint group,
+                       jfloat eps) {
   GUARDED(0, {
-    at::Tensor x = tensor(jx).contiguous();
+    at::Tensor x = floats(tensor(jx), "normAct x");
     const at::Tensor& gamma = tensor(jgamma);
     const at::Tensor& beta = tensor(jbeta);
-    if (!x.is_cuda() || x.scalar_type() != at::kFloat || gamma.scalar_type() != at::kFloat ||
-        beta.scalar_type() != at::kFloat || x.dim() < 1) {
-      throw std::invalid_argument("normAct: float32 CUDA tensors expected");
+    if (gamma.scalar_type() != at::kFloat || beta.scalar_type() != at::kFloat || x.dim() < 1) {
+      throw std::invalid_argument("normAct: float32 gamma and beta expected");
     }
     int64_t width = x.size(-1);
     int64_t rows = width == 0 ? 0 : x.numel() / width;
@@ -390,27 +527,144 @@ NATIVE(jlong, normAct)(JNIEnv* env, jclass, jlong jx, jlong jgamma, jlong jbeta,
         (group > 0 && width % group != 0) || width > INT32_MAX) {
       throw std::invalid_argument("normAct: gamma/beta do not match x's last axis (or it is not a multiple of group)");
     }
+    const float* bp = nullptr;
+    if (jbias != 0) {
+      const at::Tensor& bias = tensor(jbias);
+      if (bias.scalar_type() != at::kFloat || bias.sizes() != gamma.sizes() || bias.strides() != gamma.strides()) {
+        throw std::invalid_argument("normAct: the bias must be laid out as gamma");
+      }
+      bp = bias.data_ptr<float>();
+    }
     at::Tensor y = at::empty_like(x);
-    if (rows == 0) return handleOf(y);
-    int device = x.get_device();
-    void* fn = normActKernel(device);
     const float* xp = x.data_ptr<float>();
     float* yp = y.data_ptr<float>();
     const float* gp = gamma.data_ptr<float>();
-    const float* bp = beta.data_ptr<float>();
+    const float* betap = beta.data_ptr<float>();
     long long ms = memberStride;
     int w = static_cast<int>(width);
     long long rpm = rowsPerMember;
     int g = group;
     float e = eps;
-    void* args[] = {&xp, &yp, &gp, &bp, &ms, &w, &rpm, &g, &e};
-    unsigned threads = width > 1024 ? 256 : 128;
-    void* stream = c10::cuda::getCurrentCUDAStream(device).stream();
-    int launched = jit.launch(fn, static_cast<unsigned>(rows), 1, 1, threads, 1, 1, 0, stream, args, nullptr);
-    if (launched != 0) {
-      throw std::runtime_error("normAct: cuLaunchKernel failed with CUresult " + std::to_string(launched));
-    }
+    void* args[] = {&xp, &yp, &bp, &gp, &betap, &ms, &w, &rpm, &g, &e};
+    launch(x.get_device(), "tdmpc2j_norm_act", rows, width > 1024 ? 256 : 128, args);
     return handleOf(y);
+  })
+}
+
+// Two-hot logits [..., bins] -> values [..., 1] (softmax, times the bin centres [bins], summed, symexp).
+NATIVE(jlong, decode)(JNIEnv* env, jclass, jlong jlogits, jlong jcentres) {
+  GUARDED(0, {
+    at::Tensor logits = floats(tensor(jlogits), "decode logits");
+    at::Tensor centres = floats(tensor(jcentres), "decode centres");
+    int64_t bins = logits.size(-1);
+    if (centres.numel() != bins || bins == 0) throw std::invalid_argument("decode: one centre per bin expected");
+    std::vector<int64_t> shape(logits.sizes().begin(), logits.sizes().end());
+    shape.back() = 1;
+    at::Tensor out = at::empty(shape, logits.options());
+    long long rows = logits.numel() / bins;
+    const float* lp = logits.data_ptr<float>();
+    const float* cp = centres.data_ptr<float>();
+    float* op = out.data_ptr<float>();
+    int nb = static_cast<int>(bins);
+    void* args[] = {&lp, &cp, &op, &rows, &nb};
+    launch(logits.get_device(), "tdmpc2j_decode", (rows + 3) / 4, 128, args);
+    return handleOf(out);
+  })
+}
+
+// The policy's squashed action [..., A] from its head's output [..., 2A] and a standard normal draw [..., A].
+NATIVE(jlong, squash)(JNIEnv* env, jclass, jlong jraw, jlong jeps, jfloat lo, jfloat halfSpan) {
+  GUARDED(0, {
+    at::Tensor raw = floats(tensor(jraw), "squash raw");
+    at::Tensor eps = floats(tensor(jeps), "squash eps");
+    int64_t a = eps.size(-1);
+    if (raw.size(-1) != 2 * a || raw.numel() != 2 * eps.numel()) {
+      throw std::invalid_argument("squash: the head's output must be [..., 2A] for a draw [..., A]");
+    }
+    at::Tensor out = at::empty_like(eps);
+    long long rows = a == 0 ? 0 : eps.numel() / a;
+    const float* rp = raw.data_ptr<float>();
+    const float* ep = eps.data_ptr<float>();
+    float* op = out.data_ptr<float>();
+    int ai = static_cast<int>(a);
+    float l = lo;
+    float h = halfSpan;
+    void* args[] = {&rp, &ep, &op, &rows, &ai, &l, &h};
+    launch(raw.get_device(), "tdmpc2j_squash", (eps.numel() + 255) / 256, 256, args);
+    return handleOf(out);
+  })
+}
+
+// MPPI's refit from the elites [B, E, ...] and their values [B, E]: mean and std [B, ...] and the weights [B, E].
+NATIVE(jlongArray, refit)(JNIEnv* env, jclass, jlong jelites, jlong jvalues, jfloat temperature, jfloat minStd,
+                          jfloat maxStd) {
+  GUARDED(nullptr, {
+    at::Tensor elites = floats(tensor(jelites), "refit elites");
+    at::Tensor values = floats(tensor(jvalues), "refit values");
+    if (values.dim() != 2 || elites.dim() < 3 || elites.size(0) != values.size(0) ||
+        elites.size(1) != values.size(1) || values.size(1) > 1024) {
+      throw std::invalid_argument("refit: elites [B, E, ...] and values [B, E] (E <= 1024) expected");
+    }
+    int64_t b = values.size(0);
+    int e = static_cast<int>(values.size(1));
+    std::vector<int64_t> shape;
+    shape.push_back(b);
+    for (int64_t d = 2; d < elites.dim(); d++) shape.push_back(elites.size(d));
+    at::Tensor mean = at::empty(shape, elites.options());
+    at::Tensor std = at::empty(shape, elites.options());
+    at::Tensor score = at::empty_like(values);
+    int n = static_cast<int>(b == 0 ? 0 : mean.numel() / b);
+    const float* xp = elites.data_ptr<float>();
+    const float* vp = values.data_ptr<float>();
+    float* mp = mean.data_ptr<float>();
+    float* sp = std.data_ptr<float>();
+    float* wp = score.data_ptr<float>();
+    float t = temperature;
+    float lo = minStd;
+    float hi = maxStd;
+    void* args[] = {&xp, &vp, &mp, &sp, &wp, &e, &n, &t, &lo, &hi};
+    launch(elites.get_device(), "tdmpc2j_refit", b, 128, args);
+    jlongArray out = env->NewLongArray(3);
+    jlong handles[] = {handleOf(mean), handleOf(std), handleOf(score)};
+    env->SetLongArrayRegion(out, 0, 3, handles);
+    return out;
+  })
+}
+
+// The planner's candidates [B, S, H, A]: the policy's P trajectories [B, P, H, A] (handle 0 when P is 0), then
+// clamp(noise [B, S - P, H, A] * std + mean, -1, 1) with mean and std [B, H, A].
+NATIVE(jlong, sample)(JNIEnv* env, jclass, jlong jpi, jlong jnoise, jlong jmean, jlong jstd) {
+  GUARDED(0, {
+    at::Tensor noise = floats(tensor(jnoise), "sample noise");
+    at::Tensor mean = floats(tensor(jmean), "sample mean");
+    at::Tensor std = floats(tensor(jstd), "sample std");
+    at::Tensor pi;
+    int64_t p = 0;
+    if (jpi != 0) {
+      pi = floats(tensor(jpi), "sample pi");
+      p = pi.size(1);
+    }
+    if (noise.dim() != 4 || mean.dim() != 3 || std.sizes() != mean.sizes() || noise.size(0) != mean.size(0) ||
+        noise.size(2) != mean.size(1) || noise.size(3) != mean.size(2) ||
+        (jpi != 0 && (pi.dim() != 4 || pi.size(0) != noise.size(0) || pi.size(2) != noise.size(2) ||
+                      pi.size(3) != noise.size(3)))) {
+      throw std::invalid_argument("sample: noise [B, S-P, H, A], mean and std [B, H, A], pi [B, P, H, A] expected");
+    }
+    int64_t b = noise.size(0);
+    int64_t s = p + noise.size(1);
+    at::Tensor out = at::empty({b, s, noise.size(2), noise.size(3)}, noise.options());
+    const float* pp = jpi == 0 ? nullptr : pi.data_ptr<float>();
+    const float* np = noise.data_ptr<float>();
+    const float* mp = mean.data_ptr<float>();
+    const float* sp = std.data_ptr<float>();
+    float* op = out.data_ptr<float>();
+    long long rows = b;
+    int si = static_cast<int>(s);
+    int pi32 = static_cast<int>(p);
+    int n = static_cast<int>(noise.size(2) * noise.size(3));
+    void* args[] = {&pp, &np, &mp, &sp, &op, &rows, &si, &pi32, &n};
+    launch(noise.get_device(), "tdmpc2j_sample", (out.numel() + 255) / 256, 256, args);
+    return handleOf(out);
   })
 }
 
