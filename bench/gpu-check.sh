@@ -17,6 +17,8 @@
 #   bench/gpu-check.sh quick           AgentBench at every size (2 rounds), at 5M and 317M without fused kernels,
 #                                      and for a 5M 3-task agent, FuserBench, a short RolloutBench (1, 8, 16 rows
 #                                      acting), then the multitask training for 1 minute
+# Each form first runs the fused planning kernels' checks on a 1M agent (phase fused-probe); if any kernel is not in
+# use there, the later phases run without them (TDMPC2J_FUSED=off).
 # Results go to $OUT/<phase>/ (run.log and the run's files) when $OUT is set.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -29,6 +31,20 @@ phase() { # name budget_s command...
     [ -n "$root_out" ] && mkdir -p "$root_out/$name"
     echo "=== $name (budget ${budget}s): $*"
     OUT="${root_out:+$root_out/$name}" BUDGET_S=$budget bash .gpu-bundle/run.sh "$@"
+}
+probe() { # the fused planning kernels' first-use checks, once, on a 1M agent: if any is not in use (or the run fails,
+    # say with a CUDA error), every later phase runs without them (TDMPC2J_FUSED=off), so that one broken kernel does
+    # not cost the other measurements
+    local log
+    log=$(mktemp)
+    phase fused-probe 40 java io.github.tdmpc2j.bench.AgentBench preset=paper sizes=1 rounds=1 device=gpu | tee "$log"
+    if grep -q "fused kernels {.*=true" "$log" && ! grep -q "fused kernels {.*=false" "$log"; then
+        echo "=== fused kernels: all in use"
+    else
+        export TDMPC2J_FUSED=off
+        echo "=== fused kernels: NOT all in use (see fused-probe): the later phases run with TDMPC2J_FUSED=off"
+    fi
+    rm -f "$log"
 }
 mt_agent() { # budget_s rounds: AgentBench for a 5M agent over 3 tasks (its act and update graphed with tasks as input)
     phase multitask-agent "$1" java io.github.tdmpc2j.bench.AgentBench preset=paper sizes=5 tasks=3 rounds="$2" \
@@ -48,6 +64,7 @@ mt_train() { # minutes budget_s: online training over 3 DMControl tasks, 3 envs,
 }
 case "${1:-bench}" in
     bench)
+        probe
         phase graphs "${BUDGET_S:-230}" java io.github.tdmpc2j.bench.AgentBench preset=paper sizes=1,5,19,48,317 \
             rounds=3 device=gpu
         phase eager 110 java io.github.tdmpc2j.bench.AgentBench preset=paper sizes=5,317 rounds=3 device=gpu \
@@ -58,27 +75,31 @@ case "${1:-bench}" in
         ;;
     train)
         minutes=${2:-8}
+        probe
         RESULTS="runs/gpu-walker" phase train $(( minutes * 60 + 100 )) cli train --task dmc/walker-walk \
             --preset paper --device gpu --seed 1 --steps 1000000 --time-limit "$minutes" --eval-every 5000 \
             --out runs/gpu-walker
         ;;
     rollout)
+        probe
         phase rollout-cpu-preset 150 java io.github.tdmpc2j.bench.RolloutBench device=gpu rows=1,4,8,16 \
             train-rows=1,8 seconds=5 rounds=2
         phase rollout-paper 80 java io.github.tdmpc2j.bench.RolloutBench device=gpu preset=paper rows=1,8 \
             train-rows=0 seconds=5 rounds=2
         ;;
     quick)
+        probe
         phase graphs 75 java io.github.tdmpc2j.bench.AgentBench preset=paper sizes=1,5,19,48,317 rounds=2 device=gpu
         unfused 45 2
         mt_agent 45 2
         fuser
         phase rollout 80 java io.github.tdmpc2j.bench.RolloutBench device=gpu rows=1,8,16 train-rows=0 seconds=4 \
             rounds=2
-        mt_train 1 100
+        mt_train 1 80
         ;;
     multitask)
         minutes=${2:-4}
+        probe
         mt_train "$minutes" $(( minutes * 60 + 100 ))
         ;;
     *) echo "usage: bench/gpu-check.sh bench | train MINUTES | rollout | multitask MINUTES | quick" >&2; exit 2 ;;
