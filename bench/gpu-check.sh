@@ -5,7 +5,8 @@
 # From the project root:
 #   bench/gpu-check.sh bench           AgentBench at every size with CUDA graphs, then 5M and 317M eager, then 5M
 #                                      and 317M graphed without the fused planning kernels (TDMPC2J_FUSED=off),
-#                                      then a 5M multitask agent over 3 tasks, device=gpu;
+#                                      then KernelProfile (kernel by kernel, 5M and 317M), then a 5M multitask agent
+#                                      over 3 tasks, device=gpu;
 #                                      then FuserBench (TorchScript's fuser on two of the planner's element-wise
 #                                      tails, eager and graphed)
 #   bench/gpu-check.sh train MINUTES   dmc/walker-walk, paper preset, on the GPU for MINUTES (curve, steps/s)
@@ -15,8 +16,8 @@
 #   bench/gpu-check.sh multitask MIN   online multitask training, 3 DMControl tasks, 3 envs, paper preset (act and
 #                                      update each one CUDA graph with the tasks as input), for MIN minutes (default 4)
 #   bench/gpu-check.sh quick           AgentBench at every size (2 rounds), at 5M and 317M without fused kernels,
-#                                      and for a 5M 3-task agent, FuserBench, a short RolloutBench (1, 8, 16 rows
-#                                      acting), then the multitask training for 1 minute
+#                                      KernelProfile at 5M and 317M, AgentBench for a 5M 3-task agent, a short
+#                                      RolloutBench (1, 8, 16 rows acting), then the multitask training for 1 minute
 # Each form first runs the fused planning kernels' checks on a 1M agent (phase fused-probe); if any kernel is not in
 # use there, the later phases run without them (TDMPC2J_FUSED=off).
 # Results go to $OUT/<phase>/ (run.log and the run's files) when $OUT is set.
@@ -54,6 +55,9 @@ unfused() { # budget_s rounds: the same graphed agent planning with PyTorch's se
     TDMPC2J_FUSED=off phase unfused "$1" java io.github.tdmpc2j.bench.AgentBench preset=paper sizes=5,317 \
         rounds="$2" device=gpu
 }
+kernels() { # budget_s: where one act and one update spend their time on the GPU, kernel by kernel (5M and 317M)
+    phase kernels "$1" java io.github.tdmpc2j.bench.KernelProfile preset=paper sizes=5,317 calls=5 top=15 device=gpu
+}
 fuser() { # whether TorchScript's fuser shortens the planner's element-wise tails, eagerly and in a CUDA graph
     phase fuser 35 java io.github.tdmpc2j.bench.FuserBench device=gpu rows=1
 }
@@ -65,11 +69,12 @@ mt_train() { # minutes budget_s: online training over 3 DMControl tasks, 3 envs,
 case "${1:-bench}" in
     bench)
         probe
-        phase graphs "${BUDGET_S:-230}" java io.github.tdmpc2j.bench.AgentBench preset=paper sizes=1,5,19,48,317 \
+        phase graphs "${BUDGET_S:-200}" java io.github.tdmpc2j.bench.AgentBench preset=paper sizes=1,5,19,48,317 \
             rounds=3 device=gpu
         phase eager 110 java io.github.tdmpc2j.bench.AgentBench preset=paper sizes=5,317 rounds=3 device=gpu \
             cuda_graphs=false
         unfused 60 3
+        kernels 70
         mt_agent 60 3
         fuser
         ;;
@@ -91,11 +96,11 @@ case "${1:-bench}" in
         probe
         phase graphs 75 java io.github.tdmpc2j.bench.AgentBench preset=paper sizes=1,5,19,48,317 rounds=2 device=gpu
         unfused 45 2
-        mt_agent 45 2
-        fuser
-        phase rollout 80 java io.github.tdmpc2j.bench.RolloutBench device=gpu rows=1,8,16 train-rows=0 seconds=4 \
+        kernels 60
+        mt_agent 40 2
+        phase rollout 70 java io.github.tdmpc2j.bench.RolloutBench device=gpu rows=1,8,16 train-rows=0 seconds=4 \
             rounds=2
-        mt_train 1 80
+        mt_train 1 70
         ;;
     multitask)
         minutes=${2:-4}

@@ -86,11 +86,11 @@ java -cp "cli/target/lib/*" io.github.tdmpc2j.agent.gpu.GpuSetup "$site/torch" \
 
 what=${*:-quick}
 case "${1:-quick}" in
-    quick) timeout=420 ;;
-    bench) timeout=465 ;;
-    rollout) timeout=260 ;;
-    train) timeout=$(( ${2:-8} * 60 + 130 )) ;;
-    multitask) timeout=$(( ${2:-4} * 60 + 130 )) ;;
+    quick) timeout=450 ;;
+    bench) timeout=600 ;;
+    rollout) timeout=300 ;;
+    train) timeout=$(( ${2:-8} * 60 + 170 )) ;;
+    multitask) timeout=$(( ${2:-4} * 60 + 170 )) ;;
     *) echo "usage: bench/gpu-prepare.sh [quick | bench | rollout | train MINUTES | multitask MINUTES]" >&2; exit 2 ;;
 esac
 echo

@@ -107,22 +107,30 @@ public final class OpCount {
         }
     }
 
-    /** Counts from a Chrome trace that PyTorch's profiler wrote: every op event, leaves and host reads apart. */
-    static Counts count(Path trace) throws IOException {
+    /** The complete events ({@code "ph": "X"}, with a duration) of a Chrome trace that PyTorch's profiler wrote. */
+    static List<JsonObject> spans(Path trace) throws IOException {
         JsonElement root;
         try (Reader in = Files.newBufferedReader(trace)) {
             root = JsonParser.parseReader(in);
         }
         JsonArray events = root.isJsonArray() ? root.getAsJsonArray() : root.getAsJsonObject()
                 .getAsJsonArray("traceEvents");
+        List<JsonObject> out = new ArrayList<>();
+        for (JsonElement e : events) {
+            JsonObject o = e.getAsJsonObject();
+            if (o.has("ph") && "X".equals(o.get("ph").getAsString()) && o.has("dur")) {
+                out.add(o);
+            }
+        }
+        return out;
+    }
+
+    /** Counts from a Chrome trace that PyTorch's profiler wrote: every op event, leaves and host reads apart. */
+    static Counts count(Path trace) throws IOException {
         // per thread, ops by start time (longer first on ties), so that an op's children follow it
         Map<String, List<double[]>> byThread = new TreeMap<>();
         List<String> names = new ArrayList<>();
-        for (JsonElement e : events) {
-            JsonObject o = e.getAsJsonObject();
-            if (!o.has("ph") || !"X".equals(o.get("ph").getAsString()) || !o.has("dur")) {
-                continue;
-            }
+        for (JsonObject o : spans(trace)) {
             names.add(o.get("name").getAsString());
             byThread.computeIfAbsent(String.valueOf(o.get("tid")), t -> new ArrayList<>())
                     .add(new double[] {o.get("ts").getAsDouble(), o.get("dur").getAsDouble(), names.size() - 1});

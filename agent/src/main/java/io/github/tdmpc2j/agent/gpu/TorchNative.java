@@ -200,6 +200,15 @@ public final class TorchNative {
 
     private static native long mish(long x);
 
+    /**
+     * Starts PyTorch's Kineto profiler on this thread: its ops and, with {@code cuda}, the GPU's kernels (kernels
+     * replayed by a CUDA graph included); {@link #profileStop} writes the trace (for {@code bench/KernelProfile}).
+     */
+    public static native void profileStart(boolean cuda);
+
+    /** Stops the profiler started by {@link #profileStart} and writes its Chrome trace to {@code path}. */
+    public static native void profileStop(String path);
+
     private static native long normAct(long x, long bias, long gamma, long beta, int group, float eps);
 
     private static native long decode(long logits, long centres);

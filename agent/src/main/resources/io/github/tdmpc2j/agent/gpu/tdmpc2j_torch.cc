@@ -13,6 +13,7 @@
 #include <c10/cuda/CUDAFunctions.h>
 #include <c10/cuda/CUDAStream.h>
 #include <torch/csrc/api/include/torch/version.h>
+#include <torch/csrc/autograd/profiler_kineto.h>
 
 #include <dirent.h>
 #include <dlfcn.h>
@@ -146,6 +147,29 @@ NATIVE(void, copyFromHost)(JNIEnv* env, jclass, jlong dst, jfloatArray data) {
 }
 
 // mish(x) = x * tanh(softplus(x)) as one differentiable op (DJL composes it from three).
+// PyTorch's Kineto profiler for this thread's ops and, with `cuda`, the GPU's kernels (through CUPTI, kernels that a
+// graph replays included): started here, stopped by profileStop, which writes a Chrome trace to `path`.
+NATIVE(void, profileStart)(JNIEnv* env, jclass, jboolean cuda) {
+  GUARDED(, {
+    using torch::profiler::impl::ActivityType;
+    torch::profiler::impl::ProfilerConfig config(torch::profiler::impl::ProfilerState::KINETO);
+    std::set<ActivityType> activities{ActivityType::CPU};
+    if (cuda) activities.insert(ActivityType::CUDA);
+    torch::autograd::profiler::prepareProfiler(config, activities);
+    torch::autograd::profiler::enableProfiler(config, activities);
+  })
+}
+
+NATIVE(void, profileStop)(JNIEnv* env, jclass, jstring path) {
+  GUARDED(, {
+    auto result = torch::autograd::profiler::disableProfiler();
+    const char* chars = env->GetStringUTFChars(path, nullptr);
+    std::string file(chars);
+    env->ReleaseStringUTFChars(path, chars);
+    result->save(file);
+  })
+}
+
 NATIVE(jlong, mish)(JNIEnv* env, jclass, jlong x) {
   GUARDED(0, { return handleOf(at::mish(tensor(x))); })
 }
