@@ -31,6 +31,7 @@ import io.github.tdmpc2j.agent.nn.Scalars;
 final class Planner {
     private static final String SAMPLE = "planner sample";
     private static final String REFIT = "planner refit";
+    private static final String VALUE = "planner value";
     private final TdmpcConfig cfg;
     private final WorldModel model;
     private final int actionDim;
@@ -117,10 +118,11 @@ final class Planner {
                     }
                 }
                 NDArray value = estimateValue(zs, actions, emb, mask, weights, qVectors);
-                value = NDArrays.where(value.isNaN(), value.zerosLike(), value);
                 NDList top = value.topK(elites, 1, true, true);
                 eliteActions = rows(actions, top.get(1), samples).reshape(b, elites, horizon, actionDim);
-                NDArray[] refit = mask == null && FusedKernels.use(REFIT, eliteActions, Planner::checkRefit)
+                // the fused refit keeps the weights of up to 1,024 elites in shared memory
+                NDArray[] refit = mask == null && elites <= 1024
+                        && FusedKernels.use(REFIT, eliteActions, Planner::checkRefit)
                         ? TorchNative.refit(eliteActions, top.get(0), cfg.temperature(), cfg.minStd(), cfg.maxStd())
                         : refit(eliteActions, top.get(0), cfg.temperature(), cfg.minStd(), cfg.maxStd());
                 mean = refit[0];
@@ -207,7 +209,8 @@ final class Planner {
      * the two Q heads at the end are decoded at once after the rollout, and the discounted sum is one product with
      * the weights of {@link #discounts} and one sum: a dozen kernels where a decode per step and per head and a
      * product and sum per step took about thirty (the same values bit for bit: the decode works row by row, and
-     * each product and sum is taken in the same order as step by step).
+     * each product and sum is taken in the same order as step by step). NaN values become 0. On a GPU, for a single
+     * task without terminations, decode and sum are one fused kernel ({@link TorchNative#value}).
      */
     private NDArray estimateValue(NDArray z, NDArray actions, NDArray emb, NDArray mask, NDArray[] weights,
             NDArray qVectors) {
@@ -234,19 +237,54 @@ final class Planner {
             }
         }
         logits.add(model.qPairLogits(z, model.piAction(z, emb, mask), emb, qVectors));
-        // [H + 2, B, S, 1]: the H rewards, then the two Q heads
-        NDArray values = model.twoHot().decode(NDArrays.concat(logits));
+        // [H + 2, B, S, bins]: the H rewards, then the two Q heads
+        NDArray all = NDArrays.concat(logits);
         logits.close();
-        NDArray rewards = values.get("0:" + horizon);
+        long b = z.getShape().get(0);
+        long s = z.getShape().get(1);
+        if (alive == null && weights[1].getShape().dimension() == 0 && FusedKernels.use(VALUE, all, this::checkValue)) {
+            return TorchNative.value(all, model.twoHot().centres(all), weights[0], weights[1]).reshape(b, s);
+        }
+        NDArray survival = null;
         if (alive != null) {
-            rewards = rewards.mul(NDArrays.concat(aliveAt));
+            survival = NDArrays.concat(aliveAt);
             aliveAt.close();
         }
-        NDArray q = values.get(horizon).add(values.get(horizon + 1)).mul(weights[1]);
+        return value(model.twoHot().decode(all), weights, survival, alive).reshape(b, s);
+    }
+
+    /**
+     * Values [B, S, 1] from decoded rewards and Q heads [H + 2, B, S, 1]: each reward (times its survival mask, when
+     * {@code aliveAt} [H, B, S, 1] is given) times its discount weight, summed, plus the heads' sum times their
+     * weight (and the final survival mask); NaN becomes 0, as the reference's nan_to_num(0) does for NaN.
+     */
+    private static NDArray value(NDArray values, NDArray[] weights, NDArray aliveAt, NDArray alive) {
+        long h = values.getShape().get(0) - 2;
+        NDArray rewards = values.get("0:" + h);
+        if (aliveAt != null) {
+            rewards = rewards.mul(aliveAt);
+        }
+        NDArray q = values.get(h).add(values.get(h + 1)).mul(weights[1]);
         if (alive != null) {
             q = q.mul(alive);
         }
-        return rewards.mul(weights[0]).sum(new int[] {0}).add(q).reshape(z.getShape().get(0), z.getShape().get(1));
+        NDArray v = rewards.mul(weights[0]).sum(new int[] {0}).add(q);
+        return NDArrays.where(v.isNaN(), v.zerosLike(), v);
+    }
+
+    /** The fused value kernel against PyTorch's ops on fixed logits and weights. */
+    private double checkValue(NDManager m) {
+        int h = cfg.horizon();
+        int bins = model.twoHot().numBins();
+        NDArray logits = m.arange(0f, (h + 2) * 2f * 16 * bins).reshape(h + 2, 2, 16, bins).mul(0.37f).sin().mul(4f);
+        float[] w = new float[h];
+        for (int t = 0; t < h; t++) {
+            w[t] = (float) Math.pow(0.97, t);
+        }
+        NDArray[] weights = {m.create(w, new Shape(h, 1, 1, 1)), m.create(0.45f)};
+        NDArray centres = model.twoHot().centres(logits);
+        return FusedKernels.error(TorchNative.value(logits, centres, weights[0], weights[1]),
+                value(model.twoHot().decode(logits), weights, null, null).reshape(2, 16));
     }
 
     /**

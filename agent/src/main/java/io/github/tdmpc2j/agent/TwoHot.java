@@ -69,6 +69,11 @@ public final class TwoHot {
         return symexp(logits.softmax(-1).mul(centres).sum(new int[] {-1}, true));
     }
 
+    /** The bin centres [numBins] on {@code like}'s device (made once, kept). */
+    public NDArray centres(NDArray like) {
+        return tables(like)[1];
+    }
+
     /** The fused decode against PyTorch's ops on fixed logits: values near 0 and, rising, near the top bin. */
     private double checkDecode(NDManager m) {
         NDArray wavy = m.arange(0f, 24f * numBins).reshape(24, numBins).mul(0.37f).sin().mul(4f);

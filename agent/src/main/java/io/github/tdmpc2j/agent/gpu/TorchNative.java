@@ -107,6 +107,14 @@ public final class TorchNative {
         return wrap(logits, decode(handle(logits), handle(centres)));
     }
 
+    /**
+     * The planner's values [...] from logits [H + 2, ..., bins] (H rewards, then two Q heads): the decoded rewards
+     * times {@code stepWeights} [H] summed, plus the heads' sum times {@code headWeight} (0-d); NaN becomes 0.
+     */
+    public static NDArray value(NDArray logits, NDArray centres, NDArray stepWeights, NDArray headWeight) {
+        return wrap(logits, value(handle(logits), handle(centres), handle(stepWeights), handle(headWeight)));
+    }
+
     /** tanh(mu + eps * exp(lo + (tanh(s) + 1) * halfSpan)) for the policy head's [mu, s] [..., 2A] and eps [..., A]. */
     public static NDArray squash(NDArray raw, NDArray eps, float lo, float halfSpan) {
         return wrap(raw, squash(handle(raw), handle(eps), lo, halfSpan));
@@ -212,6 +220,8 @@ public final class TorchNative {
     private static native long normAct(long x, long bias, long gamma, long beta, int group, float eps);
 
     private static native long decode(long logits, long centres);
+
+    private static native long value(long logits, long centres, long stepWeights, long headWeight);
 
     private static native long squash(long raw, long eps, float lo, float halfSpan);
 

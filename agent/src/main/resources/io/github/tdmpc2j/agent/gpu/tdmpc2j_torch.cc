@@ -187,6 +187,8 @@ namespace {
 //   stride 0 for a single network), then Mish h * tanh(log1p(exp(h))) (PyTorch's formula) when group is 0, else a
 //   softmax over each `group` consecutive entries (SimNorm).
 // tdmpc2j_decode: one warp per row of two-hot logits: softmax, the probabilities times the bin centres summed, symexp.
+// tdmpc2j_value: the planner's value of each trajectory from its H reward logits and two Q heads' logits: the decoded
+//   rewards times their discount weights, summed, plus the heads' sum times half the last discount; NaN becomes 0.
 // tdmpc2j_squash: the policy's action from its head's output [rows, 2A] and a standard normal draw [rows, A]:
 //   tanh(mu + eps * exp(lo + (tanh(s) + 1) * half_span)).
 // tdmpc2j_refit: one block per planned row: the elites' softmax weights of temperature * value, then per action entry
@@ -257,12 +259,10 @@ extern "C" __global__ void tdmpc2j_norm_act(const float* __restrict__ x, float* 
   }
 }
 
-extern "C" __global__ void tdmpc2j_decode(const float* __restrict__ logits, const float* __restrict__ centres,
-    float* __restrict__ out, long long rows, int bins) {
-  long long row = (long long)blockIdx.x * (blockDim.x >> 5) + (threadIdx.x >> 5);
+// a warp's two-hot decode of one row of logits (every lane gets the value)
+__device__ __forceinline__ float tdmpc2j_decode_row(const float* __restrict__ l, const float* __restrict__ centres,
+    int bins) {
   int lane = threadIdx.x & 31;
-  if (row >= rows) return;
-  const float* l = logits + row * bins;
   float m = -3.402823466e+38f;
   for (int k = lane; k < bins; k += 32) m = fmaxf(m, l[k]);
   m = tdmpc2j_warp_max(m);
@@ -272,10 +272,33 @@ extern "C" __global__ void tdmpc2j_decode(const float* __restrict__ logits, cons
   float v = 0.f;
   for (int k = lane; k < bins; k += 32) v += expf(l[k] - m) / s * centres[k];
   v = tdmpc2j_warp_sum(v);
-  if (lane == 0) {
-    float sign = v > 0.f ? 1.f : (v < 0.f ? -1.f : 0.f);
-    out[row] = sign * (expf(fabsf(v)) - 1.f);
+  float sign = v > 0.f ? 1.f : (v < 0.f ? -1.f : 0.f);
+  return sign * (expf(fabsf(v)) - 1.f);
+}
+
+extern "C" __global__ void tdmpc2j_decode(const float* __restrict__ logits, const float* __restrict__ centres,
+    float* __restrict__ out, long long rows, int bins) {
+  long long row = (long long)blockIdx.x * (blockDim.x >> 5) + (threadIdx.x >> 5);
+  if (row >= rows) return;
+  float v = tdmpc2j_decode_row(logits + row * bins, centres, bins);
+  if ((threadIdx.x & 31) == 0) out[row] = v;
+}
+
+// logits [H + 2, rows, bins]: H rewards, then two Q heads; out[r] = sum_t reward_t * step_weights[t]
+// + (q0 + q1) * head_weight[0], NaN -> 0
+extern "C" __global__ void tdmpc2j_value(const float* __restrict__ logits, const float* __restrict__ centres,
+    const float* __restrict__ step_weights, const float* __restrict__ head_weight, float* __restrict__ out,
+    long long rows, int bins, int horizon) {
+  long long row = (long long)blockIdx.x * (blockDim.x >> 5) + (threadIdx.x >> 5);
+  if (row >= rows) return;
+  float g = 0.f;
+  for (int t = 0; t < horizon; t++) {
+    g += tdmpc2j_decode_row(logits + ((long long)t * rows + row) * bins, centres, bins) * step_weights[t];
   }
+  float q0 = tdmpc2j_decode_row(logits + ((long long)horizon * rows + row) * bins, centres, bins);
+  float q1 = tdmpc2j_decode_row(logits + ((long long)(horizon + 1) * rows + row) * bins, centres, bins);
+  float v = g + (q0 + q1) * head_weight[0];
+  if ((threadIdx.x & 31) == 0) out[row] = v != v ? 0.f : v;
 }
 
 extern "C" __global__ void tdmpc2j_squash(const float* __restrict__ raw, const float* __restrict__ eps,
@@ -592,6 +615,36 @@ NATIVE(jlong, decode)(JNIEnv* env, jclass, jlong jlogits, jlong jcentres) {
     int nb = static_cast<int>(bins);
     void* args[] = {&lp, &cp, &op, &rows, &nb};
     launch(logits.get_device(), "tdmpc2j_decode", (rows + 3) / 4, 128, args);
+    return handleOf(out);
+  })
+}
+
+// The planner's values [rows] from logits [H + 2, rows..., bins] (H rewards, two Q heads), the per-step weights [H]
+// and the heads' weight (0-d).
+NATIVE(jlong, value)(JNIEnv* env, jclass, jlong jlogits, jlong jcentres, jlong jsteps, jlong jhead) {
+  GUARDED(0, {
+    at::Tensor logits = floats(tensor(jlogits), "value logits");
+    at::Tensor centres = floats(tensor(jcentres), "value centres");
+    at::Tensor steps = floats(tensor(jsteps), "value step weights");
+    at::Tensor head = floats(tensor(jhead), "value head weight");
+    int64_t bins = logits.size(-1);
+    int64_t horizon = steps.numel();
+    if (centres.numel() != bins || bins == 0 || logits.dim() < 3 || logits.size(0) != horizon + 2 ||
+        head.numel() != 1) {
+      throw std::invalid_argument("value: logits [H + 2, ..., bins], H step weights and one head weight expected");
+    }
+    std::vector<int64_t> shape(logits.sizes().begin() + 1, logits.sizes().end() - 1);
+    at::Tensor out = at::empty(shape, logits.options());
+    long long rows = logits.numel() / bins / (horizon + 2);
+    const float* lp = logits.data_ptr<float>();
+    const float* cp = centres.data_ptr<float>();
+    const float* sp = steps.data_ptr<float>();
+    const float* hp = head.data_ptr<float>();
+    float* op = out.data_ptr<float>();
+    int nb = static_cast<int>(bins);
+    int h = static_cast<int>(horizon);
+    void* args[] = {&lp, &cp, &sp, &hp, &op, &rows, &nb, &h};
+    launch(logits.get_device(), "tdmpc2j_value", (rows + 3) / 4, 128, args);
     return handleOf(out);
   })
 }
