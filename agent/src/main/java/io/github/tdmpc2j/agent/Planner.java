@@ -242,7 +242,8 @@ final class Planner {
         logits.close();
         long b = z.getShape().get(0);
         long s = z.getShape().get(1);
-        if (alive == null && weights[1].getShape().dimension() == 0 && FusedKernels.use(VALUE, all, this::checkValue)) {
+        boolean singleTask = weights[1].getShape().dimension() == 0;
+        if (alive == null && singleTask && FusedKernels.use(VALUE, all, this::checkValue)) {
             return TorchNative.value(all, model.twoHot().centres(all), weights[0], weights[1]).reshape(b, s);
         }
         NDArray survival = null;
@@ -296,7 +297,8 @@ final class Planner {
     private NDArray[] discounts(NDArray like, Tasks tasks, float discount) {
         int horizon = cfg.horizon();
         if (tasks == null) {
-            if (singleWeights == null || singleDiscount != discount || singleWeights[0].getDevice() != like.getDevice()) {
+            if (singleWeights == null || singleDiscount != discount
+                    || !singleWeights[0].getDevice().equals(like.getDevice())) {
                 float[] w = new float[horizon];
                 float d = 1f;
                 for (int t = 0; t < horizon; t++) {

@@ -45,8 +45,8 @@ public final class KernelProfile {
             System.exit(2);
         }
         List<String> details = new ArrayList<>();
-        System.out.printf("| size | call | device | graphs | kernels per call | kernel time per call (us) | wall per call "
-                + "(us) | GPU busy share of wall |%n|---|---|---|---|---|---|---|---|%n");
+        System.out.printf("| size | call | device | graphs | kernels per call | kernel time per call (us) "
+                + "| wall per call (us) | GPU busy share of wall |%n|---|---|---|---|---|---|---|---|%n");
         for (String size : opts.get("sizes").split(",")) {
             Map<String, String> params = new HashMap<>(Map.of("preset", opts.get("preset"), "model_size", size,
                     "seed_steps", "1000000000"));

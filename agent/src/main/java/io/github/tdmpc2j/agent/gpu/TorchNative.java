@@ -10,10 +10,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * tdmpc2j's native extension of DJL's PyTorch engine ({@code agent/src/main/native/tdmpc2j_torch.cc}): CUDA graph
- * capture and replay, in-place copies, a one-op Mish and fused kernels for planning. It is compiled against the torch that DJL runs on by
- * {@code tdmpc2j setup gpu} and found at {@code $TDMPC2J_TORCH_NATIVE}, or else at
- * {@link GpuSetup#nativeLibrary} ({@code ~/.cache/tdmpc2j/gpu/libtdmpc2j_torch-<torch version>.so}). Without it (always on the CPU build of the
+ * tdmpc2j's native extension of DJL's PyTorch engine ({@code agent/src/main/resources/.../gpu/tdmpc2j_torch.cc}):
+ * CUDA graph capture and replay, in-place copies, a one-op Mish, fused kernels for planning and a profiler hook. It
+ * is compiled against the torch that DJL runs on by {@code tdmpc2j setup gpu} and found at
+ * {@code $TDMPC2J_TORCH_NATIVE}, or else at {@link GpuSetup#nativeLibrary}
+ * ({@code ~/.cache/tdmpc2j/gpu/libtdmpc2j_torch-<torch version>.so}). Without it (always on the CPU build of the
  * natives) the agent runs eagerly; {@link #unavailableReason()} says why and what to do.
  */
 public final class TorchNative {

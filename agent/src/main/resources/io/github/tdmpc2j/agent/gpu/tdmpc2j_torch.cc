@@ -420,7 +420,8 @@ void openJit() {
   }
   void* nvrtc = openLibrary({"libnvrtc.so.13", "libnvrtc.so.12", "libnvrtc.so"}, dirs);
   if (nvrtc == nullptr) {
-    throw std::runtime_error("fused kernels: NVRTC (libnvrtc.so.13 or .12) not found by name nor next to torch's libraries");
+    throw std::runtime_error(
+        "fused kernels: NVRTC (libnvrtc.so.13 or .12) not found by name nor next to torch's libraries");
   }
   // NVRTC opens its builtins library by name when it compiles; load it first from NVRTC's own folder (PyPI's
   // packages are not on the loader's path unless LD_LIBRARY_PATH says so), so that name finds it
