@@ -85,8 +85,9 @@ public final class Adam {
     }
 
     /**
-     * One step from the accumulated gradients, which it then zeroes. Returns the gradient norm before clipping, a
-     * 0-d array in {@code m}.
+     * One step from the accumulated gradients, which it then zeroes (on a GPU with the native extension: drops, so
+     * that the next backward pass writes them afresh instead of adding into zeros). Returns the gradient norm before
+     * clipping, a 0-d array in {@code m}.
      */
     public NDArray step(NDManager m) {
         if (onNative) {

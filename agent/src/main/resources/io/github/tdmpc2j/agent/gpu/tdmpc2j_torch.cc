@@ -763,7 +763,7 @@ std::vector<at::Tensor> tensors(JNIEnv* env, jlongArray handles) {
 // One Adam step over the parameters, all on the device and nothing read back, so that it can be captured: the
 // gradients' global L2 norm is written to `norm`, the gradients are scaled to at most `clip_norm`, a non-finite norm
 // skips the whole step (PyTorch's found_inf), the shared step counter `step` (0-d float32) counts the steps taken,
-// PyTorch's fused Adam updates each group of parameters with its learning rate, and the gradients are zeroed.
+// PyTorch's fused Adam updates each group of parameters with its learning rate, and the gradients are dropped.
 NATIVE(void, adamStep)(JNIEnv* env, jclass, jlongArray jparams, jlongArray jexp_avgs, jlongArray jexp_avg_sqs,
                        jdoubleArray jlrs, jlong jstep, jdouble beta1, jdouble beta2, jdouble eps, jdouble clip_norm,
                        jlong jnorm) {
@@ -803,6 +803,10 @@ NATIVE(void, adamStep)(JNIEnv* env, jclass, jlongArray jparams, jlongArray jexp_
       }
       at::_fused_adam_(p, g, m, v, {}, s, lr, beta1, beta2, 0.0, eps, false, false, std::nullopt, found_inf);
     }
-    at::_foreach_zero_(grads);
+    // the gradients dropped rather than zeroed (PyTorch's set_to_none): the next backward pass then hands each
+    // parameter its gradient buffer instead of adding it into a zeroed one, a write and a read-modify-write of
+    // every gradient less per step (at 317M about 5 GB of memory traffic); the same values, as 0 + g is g
+    grads.clear();
+    for (auto& param : params) param.mutable_grad().reset();
   })
 }
