@@ -96,11 +96,11 @@ case "${1:-bench}" in
         probe
         phase graphs 75 java io.github.tdmpc2j.bench.AgentBench preset=paper sizes=1,5,19,48,317 rounds=2 device=gpu
         unfused 45 2
-        kernels 60
+        kernels 50
         mt_agent 40 2
         phase rollout 70 java io.github.tdmpc2j.bench.RolloutBench device=gpu rows=1,8,16 train-rows=0 seconds=4 \
             rounds=2
-        mt_train 1 70
+        mt_train 1 100
         ;;
     multitask)
         minutes=${2:-4}
