@@ -1,8 +1,8 @@
 package io.github.tdmpc2j.agent;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
 import io.github.tdmpc2j.agent.gpu.TorchNative;
 import io.github.tdmpc2j.agent.nn.FusedKernels;
 import io.github.tdmpc2j.agent.nn.Scalars;
