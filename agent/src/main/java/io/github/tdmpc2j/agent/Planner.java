@@ -167,18 +167,18 @@ final class Planner {
 
     /** The fused sampling against PyTorch's ops on fixed draws, with and without the policy's trajectories. */
     private static double checkSample(NDManager m) {
-        NDArray pi = m.arange(0f, 2f * 5 * 3 * 4).reshape(2, 5, 3, 4).mul(0.1f).sin();
-        NDArray noise = m.arange(0f, 2f * 7 * 3 * 4).reshape(2, 7, 3, 4).mul(0.37f).sin().mul(2f);
-        NDArray mean = m.arange(0f, 2f * 3 * 4).reshape(2, 3, 4).mul(0.3f).cos().mul(0.6f);
-        NDArray std = m.arange(0f, 2f * 3 * 4).reshape(2, 3, 4).mul(0.2f).sin().abs().add(0.05f);
+        NDArray pi = FusedKernels.wave(m, new Shape(2, 5, 3, 4), 0.1f, 1f);
+        NDArray noise = FusedKernels.wave(m, new Shape(2, 7, 3, 4), 0.37f, 2f);
+        NDArray mean = FusedKernels.wave(m, new Shape(2, 3, 4), 0.3f, 0.6f);
+        NDArray std = FusedKernels.wave(m, new Shape(2, 3, 4), 0.2f, 1f).abs().add(0.05f);
         return Math.max(FusedKernels.error(TorchNative.sample(pi, noise, mean, std), sample(pi, noise, mean, std)),
                 FusedKernels.error(TorchNative.sample(null, noise, mean, std), sample(null, noise, mean, std)));
     }
 
     /** The fused refit against PyTorch's ops on fixed elites and values. */
     private static double checkRefit(NDManager m) {
-        NDArray elites = m.arange(0f, 2f * 64 * 3 * 4).reshape(2, 64, 3, 4).mul(0.37f).sin();
-        NDArray values = m.arange(0f, 2f * 64).reshape(2, 64).mul(0.21f).cos().mul(30f);
+        NDArray elites = FusedKernels.wave(m, new Shape(2, 64, 3, 4), 0.37f, 1f);
+        NDArray values = FusedKernels.wave(m, new Shape(2, 64), 0.21f, 30f);
         NDArray[] fused = TorchNative.refit(elites, values, 0.5f, 0.05f, 2f);
         NDArray[] ops = refit(elites, values, 0.5f, 0.05f, 2f);
         double worst = 0;
@@ -277,7 +277,7 @@ final class Planner {
     private double checkValue(NDManager m) {
         int h = cfg.horizon();
         int bins = model.twoHot().numBins();
-        NDArray logits = m.arange(0f, (h + 2) * 2f * 16 * bins).reshape(h + 2, 2, 16, bins).mul(0.37f).sin().mul(4f);
+        NDArray logits = FusedKernels.wave(m, new Shape(h + 2, 2, 16, bins), 0.37f, 4f);
         float[] w = new float[h];
         for (int t = 0; t < h; t++) {
             w[t] = (float) Math.pow(0.97, t);

@@ -3,6 +3,7 @@ package io.github.tdmpc2j.agent;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.Shape;
 import io.github.tdmpc2j.agent.gpu.TorchNative;
 import io.github.tdmpc2j.agent.nn.FusedKernels;
 import io.github.tdmpc2j.agent.nn.Scalars;
@@ -76,7 +77,7 @@ public final class TwoHot {
 
     /** The fused decode against PyTorch's ops on fixed logits: values near 0 and, rising, near the top bin. */
     private double checkDecode(NDManager m) {
-        NDArray wavy = m.arange(0f, 24f * numBins).reshape(24, numBins).mul(0.37f).sin().mul(4f);
+        NDArray wavy = FusedKernels.wave(m, new Shape(24, numBins), 0.37f, 4f);
         NDArray rising = m.arange(0f, 3f * numBins).reshape(3, numBins).mul(0.07f);
         double worst = 0;
         for (NDArray logits : new NDArray[] {wavy, rising, wavy.reshape(2, 12, numBins)}) {

@@ -247,8 +247,8 @@ public final class WorldModel {
 
     /** The fused squashing against PyTorch's ops on fixed head outputs and draws. */
     private double checkSquash(NDManager m) {
-        NDArray raw = m.arange(0f, 64f * 2 * actionDim).reshape(64, 2 * actionDim).mul(0.37f).sin().mul(2f);
-        NDArray eps = m.arange(0f, 64f * actionDim).reshape(64, actionDim).mul(0.11f).cos().mul(1.5f);
+        NDArray raw = FusedKernels.wave(m, new Shape(64, 2 * actionDim), 0.37f, 2f);
+        NDArray eps = FusedKernels.wave(m, new Shape(64, actionDim), 0.11f, 1.5f);
         return FusedKernels.error(TorchNative.squash(raw, eps, cfg.logStdMin(),
                 0.5f * (cfg.logStdMax() - cfg.logStdMin())), squash(raw, eps, null));
     }

@@ -3,6 +3,7 @@ package io.github.tdmpc2j.agent.nn;
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.jni.JniUtils;
 import io.github.tdmpc2j.agent.gpu.TorchNative;
 import java.util.Map;
@@ -25,7 +26,8 @@ public final class FusedKernels {
     public static final String VARIABLE = "TDMPC2J_FUSED";
     private static final Logger LOG = LoggerFactory.getLogger(FusedKernels.class);
     private static final double TOLERANCE = 1e-4;
-    private static final Map<String, Boolean> DECIDED = new ConcurrentHashMap<>();
+    /** Per device, per kernel: used or not (looked up on every call of a fused op: no key is built). */
+    private static final Map<Device, Map<String, Boolean>> DECIDED = new ConcurrentHashMap<>();
 
     private FusedKernels() {
     }
@@ -40,13 +42,16 @@ public final class FusedKernels {
         if (!x.getDevice().isGpu() || JniUtils.isGradMode() || !TorchNative.available()) {
             return false;
         }
-        Boolean known = DECIDED.get(key(kernel, x.getDevice()));
+        Map<String, Boolean> onDevice = DECIDED.get(x.getDevice());
+        Boolean known = onDevice == null ? null : onDevice.get(kernel);
         return known != null ? known : decide(kernel, x.getManager(), x.getDevice(), check);
     }
 
     /** Every decision so far, {@code kernel@device -> used}, for reports. */
     public static Map<String, Boolean> decisions() {
-        return new TreeMap<>(DECIDED);
+        Map<String, Boolean> all = new TreeMap<>();
+        DECIDED.forEach((device, kernels) -> kernels.forEach((kernel, used) -> all.put(kernel + "@" + device, used)));
+        return all;
     }
 
     /** The largest error of {@code actual} relative to max(1, |expected|) (a host read: for checks only). */
@@ -55,14 +60,16 @@ public final class FusedKernels {
         return actual.sub(expected).abs().div(scale).max().getFloat();
     }
 
-    private static String key(String kernel, Device device) {
-        return kernel + "@" + device;
+    /** Fixed check data: amplitude * sin(frequency * k) over k = 0, 1, ... in the given shape. */
+    public static NDArray wave(NDManager m, Shape shape, float frequency, float amplitude) {
+        return m.arange(0f, (float) shape.size()).reshape(shape).mul(frequency).sin().mul(amplitude);
     }
+
 
     private static synchronized boolean decide(String kernel, NDManager parent, Device device,
             ToDoubleFunction<NDManager> check) {
-        String key = key(kernel, device);
-        Boolean known = DECIDED.get(key);
+        Map<String, Boolean> onDevice = DECIDED.computeIfAbsent(device, d -> new ConcurrentHashMap<>());
+        Boolean known = onDevice.get(kernel);
         if (known != null) {
             return known;
         }
@@ -87,7 +94,7 @@ public final class FusedKernels {
                         e.getMessage());
             }
         }
-        DECIDED.put(key, ok);
+        onDevice.put(kernel, ok);
         return ok;
     }
 }

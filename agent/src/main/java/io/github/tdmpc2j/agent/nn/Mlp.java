@@ -240,9 +240,9 @@ public final class Mlp {
      */
     private static double checkNormAct(NDManager m) {
         int width = 512;
-        NDArray x = m.arange(0f, 2f * 64 * width).reshape(2, 64, width).mul(0.37f).sin().mul(3f);
-        NDArray gamma = m.arange(0f, (float) width).mul(0.01f).cos();
-        NDArray beta = m.arange(0f, (float) width).mul(0.03f).sin().mul(0.1f);
+        NDArray x = FusedKernels.wave(m, new Shape(2, 64, width), 0.37f, 3f);
+        NDArray gamma = FusedKernels.wave(m, new Shape(width), 0.01f, 1f);
+        NDArray beta = FusedKernels.wave(m, new Shape(width), 0.03f, 0.1f);
         NDArray members = NDArrays.stack(new NDList(gamma, gamma.mul(0.5f))).reshape(2, 1, width);
         NDArray memberBeta = NDArrays.stack(new NDList(beta, beta.mul(-1f))).reshape(2, 1, width);
         NDArray memberBias = memberBeta.mul(3f);

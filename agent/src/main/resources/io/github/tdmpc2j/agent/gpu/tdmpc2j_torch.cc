@@ -543,6 +543,18 @@ at::Tensor floats(const at::Tensor& t, const char* what) {
   return t.contiguous();
 }
 
+// Two-hot logits [..., bins] and their bin centres [bins], checked; the number of bins.
+int64_t twoHotBins(const at::Tensor& logits, const at::Tensor& centres, const char* what) {
+  int64_t bins = logits.size(-1);
+  if (centres.numel() != bins || bins == 0) throw std::invalid_argument(std::string(what) + ": one centre per bin");
+  return bins;
+}
+
+// Launches a kernel that takes one warp per row, four rows per block.
+void launchWarpRows(int device, const std::string& name, long long rows, void** args) {
+  launch(device, name, (rows + 3) / 4, 128, args);
+}
+
 }  // namespace
 
 // [bias], LayerNorm with gamma and beta, then Mish (group 0) or a softmax over groups of `group` entries, as one
@@ -604,8 +616,7 @@ NATIVE(jlong, decode)(JNIEnv* env, jclass, jlong jlogits, jlong jcentres) {
   GUARDED(0, {
     at::Tensor logits = floats(tensor(jlogits), "decode logits");
     at::Tensor centres = floats(tensor(jcentres), "decode centres");
-    int64_t bins = logits.size(-1);
-    if (centres.numel() != bins || bins == 0) throw std::invalid_argument("decode: one centre per bin expected");
+    int64_t bins = twoHotBins(logits, centres, "decode");
     std::vector<int64_t> shape(logits.sizes().begin(), logits.sizes().end());
     shape.back() = 1;
     at::Tensor out = at::empty(shape, logits.options());
@@ -615,7 +626,7 @@ NATIVE(jlong, decode)(JNIEnv* env, jclass, jlong jlogits, jlong jcentres) {
     float* op = out.data_ptr<float>();
     int nb = static_cast<int>(bins);
     void* args[] = {&lp, &cp, &op, &rows, &nb};
-    launch(logits.get_device(), "tdmpc2j_decode", (rows + 3) / 4, 128, args);
+    launchWarpRows(logits.get_device(), "tdmpc2j_decode", rows, args);
     return handleOf(out);
   })
 }
@@ -628,10 +639,9 @@ NATIVE(jlong, value)(JNIEnv* env, jclass, jlong jlogits, jlong jcentres, jlong j
     at::Tensor centres = floats(tensor(jcentres), "value centres");
     at::Tensor steps = floats(tensor(jsteps), "value step weights");
     at::Tensor head = floats(tensor(jhead), "value head weight");
-    int64_t bins = logits.size(-1);
+    int64_t bins = twoHotBins(logits, centres, "value");
     int64_t horizon = steps.numel();
-    if (centres.numel() != bins || bins == 0 || logits.dim() < 3 || logits.size(0) != horizon + 2 ||
-        head.numel() != 1) {
+    if (logits.dim() < 3 || logits.size(0) != horizon + 2 || head.numel() != 1) {
       throw std::invalid_argument("value: logits [H + 2, ..., bins], H step weights and one head weight expected");
     }
     std::vector<int64_t> shape(logits.sizes().begin() + 1, logits.sizes().end() - 1);
@@ -645,7 +655,7 @@ NATIVE(jlong, value)(JNIEnv* env, jclass, jlong jlogits, jlong jcentres, jlong j
     int nb = static_cast<int>(bins);
     int h = static_cast<int>(horizon);
     void* args[] = {&lp, &cp, &sp, &hp, &op, &rows, &nb, &h};
-    launch(logits.get_device(), "tdmpc2j_value", (rows + 3) / 4, 128, args);
+    launchWarpRows(logits.get_device(), "tdmpc2j_value", rows, args);
     return handleOf(out);
   })
 }
