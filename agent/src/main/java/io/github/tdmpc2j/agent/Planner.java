@@ -10,6 +10,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import io.github.tdmpc2j.agent.gpu.TorchNative;
 import io.github.tdmpc2j.agent.nn.FusedKernels;
+import io.github.tdmpc2j.agent.nn.Mlp;
 import io.github.tdmpc2j.agent.nn.Scalars;
 
 /**
@@ -38,6 +39,8 @@ final class Planner {
     /** A single task's discount weights ({@link #discounts}) and the discount they were made for. */
     private NDArray[] singleWeights;
     private float singleDiscount;
+    /** Reward and dynamics stacked in each plan ({@link WorldModel#rewardAndNextStack}); null: where it pays. */
+    private Boolean stackHeads;
 
     /** The chosen actions [B, A] and the refined means [B, H, A] to warm-start each row's next step from. */
     record Plan(NDArray action, NDArray mean) {
@@ -57,6 +60,11 @@ final class Planner {
         this.cfg = cfg;
         this.model = model;
         this.actionDim = actionDim;
+    }
+
+    /** Stack reward and dynamics in every plan ({@code true}), never, or where it pays ({@code null}): for tests. */
+    void stackHeads(Boolean on) {
+        stackHeads = on;
     }
 
     /**
@@ -104,24 +112,23 @@ final class Planner {
         NDArray[] weights = discounts(z, tasks, discount);
         // the Q heads' small parameters in one array for the whole plan: two picks per evaluation instead of eight
         NDArray qVectors = model.qVectors();
+        // where the LayerNorm kernel is fused (a GPU), reward and dynamics go through their hidden layers together
+        boolean stack = stackHeads != null ? stackHeads : Mlp.fused(z);
+        Mlp.Stack shared = stack ? model.rewardAndNextStack() : null;
         int iterations = cfg.planIterations(actionDim);
         for (int i = 0; i < iterations; i++) {
             try (NDScope scope = new NDScope()) {
                 NDArray noise = model.draws().normal(m, new Shape(b, samples - piTrajs, horizon, actionDim));
-                NDArray actions;
-                if (sampleMask == null && FusedKernels.use(SAMPLE, noise, Planner::checkSample)) {
-                    actions = TorchNative.sample(piActions, noise, mean, std);
-                } else {
-                    actions = sample(piActions, noise, mean, std);
-                    if (sampleMask != null) {
-                        actions = actions.mul(sampleMask);
-                    }
+                NDArray actions = FusedKernels.use(SAMPLE, noise, Planner::checkSample)
+                        ? TorchNative.sample(piActions, noise, mean, std) : sample(piActions, noise, mean, std);
+                if (sampleMask != null) {
+                    actions = actions.mul(sampleMask);
                 }
-                NDArray value = estimateValue(zs, actions, emb, mask, weights, qVectors);
+                NDArray value = estimateValue(zs, actions, emb, mask, weights, qVectors, shared);
                 NDList top = value.topK(elites, 1, true, true);
                 eliteActions = rows(actions, top.get(1), samples).reshape(b, elites, horizon, actionDim);
                 // the fused refit keeps the weights of up to 1,024 elites in shared memory
-                NDArray[] refit = mask == null && elites <= 1024
+                NDArray[] refit = elites <= 1024
                         && FusedKernels.use(REFIT, eliteActions, Planner::checkRefit)
                         ? TorchNative.refit(eliteActions, top.get(0), cfg.temperature(), cfg.minStd(), cfg.maxStd())
                         : refit(eliteActions, top.get(0), cfg.temperature(), cfg.minStd(), cfg.maxStd());
@@ -213,7 +220,7 @@ final class Planner {
      * task without terminations, decode and sum are one fused kernel ({@link TorchNative#value}).
      */
     private NDArray estimateValue(NDArray z, NDArray actions, NDArray emb, NDArray mask, NDArray[] weights,
-            NDArray qVectors) {
+            NDArray qVectors, Mlp.Stack shared) {
         int horizon = cfg.horizon();
         NDList logits = new NDList(horizon + 1);
         // per step: the survival mask its reward is multiplied by (none at the first step)
@@ -222,7 +229,7 @@ final class Planner {
         for (int t = 0; t < horizon; t++) {
             try (NDScope scope = new NDScope()) {
                 NDArray a = actions.get(":, :, " + t);
-                NDArray[] rz = model.rewardAndNext(z, a, emb, false);
+                NDArray[] rz = model.rewardAndNext(z, a, emb, false, shared);
                 logits.add(rz[0].expandDims(0));
                 z = rz[1];
                 if (model.episodic()) {

@@ -24,6 +24,14 @@ import java.util.List;
 public final class Mlp {
     private record Layer(NDArray weight, NDArray bias, NDArray gamma, NDArray beta, Activation activation,
             float dropout, NDArray unitGamma, NDArray unitBeta) {
+        long width() {
+            return bias.getShape().get(bias.getShape().dimension() - 1);
+        }
+
+        /** Entries of one member's bias, gamma and beta in {@link #memberVectors()}. */
+        long vectorWidth() {
+            return gamma == null ? width() : 3 * width();
+        }
     }
 
     /** How a layer's dropout is drawn: {@code x} with entries zeroed with probability {@code p}, the rest scaled. */
@@ -94,6 +102,14 @@ public final class Mlp {
      * in cache: measurably faster on the CPU than leaving them to the caller's manager).
      */
     public NDArray forward(NDArray x, boolean train, boolean ownsInput) {
+        return forward(x, 0, train, ownsInput);
+    }
+
+    /**
+     * {@link #forward(NDArray, boolean, boolean)} from layer {@code from} on: {@code x} is the output of the layer
+     * before it ({@link #forwardStack}'s member of this mlp).
+     */
+    public NDArray forward(NDArray x, int from, boolean train, boolean ownsInput) {
         if (ensemble > 0) {
             throw new IllegalStateException("use forwardMembers on an ensemble");
         }
@@ -102,14 +118,14 @@ public final class Mlp {
         // on 2-D input PyTorch's linear is one addmm with the bias; on [N, S, in] it is a matmul and then an add
         NDArray h = d == 2 ? x : x.reshape(-1, s.get(d - 1));
         boolean ownsH = d != 2 || ownsInput;
-        for (Layer l : layers) {
+        for (Layer l : layers.subList(from, layers.size())) {
             // PyTorch's linear takes the weight as [out, in]: a transposed view, no copy
             NDArray y = Linear.linear(h, l.weight.transpose(), l.bias).singletonOrThrow();
             if (ownsH) {
                 done(h);
             }
             ownsH = true;
-            h = apply(l, y, l.weight, l.bias, l.gamma, l.beta, train);
+            h = apply(l, y, l.gamma, l.beta, train, false);
         }
         if (d != 2 && ownsInput) {
             done(x);
@@ -135,35 +151,107 @@ public final class Mlp {
         NDArray idx = members;
         NDArray h = x.expandDims(0);
         NDArray picked = vectors == null ? null : idx == null ? vectors : vectors.get(new NDIndex("{}", idx));
-        long m = picked == null ? 0 : picked.getShape().get(0);
         long at = 0;
         for (Layer l : layers) {
-            NDArray w = pick(l.weight, idx, detach);
-            NDArray b;
-            NDArray g = null;
-            NDArray be = null;
-            long width = l.bias.getShape().get(2);
+            NDArray[] v;
             if (picked == null) {
-                b = pick(l.bias, idx, detach);
-                g = l.gamma == null ? null : pick(l.gamma, idx, detach);
-                be = l.beta == null ? null : pick(l.beta, idx, detach);
+                v = new NDArray[] {pick(l.bias, idx, detach), l.gamma == null ? null : pick(l.gamma, idx, detach),
+                        l.beta == null ? null : pick(l.beta, idx, detach)};
             } else {
-                b = picked.get(":, " + at + ":" + (at + width)).reshape(m, 1, width);
-                at += width;
-                if (l.gamma != null) {
-                    g = picked.get(":, " + at + ":" + (at + width)).reshape(m, 1, width);
-                    be = picked.get(":, " + (at + width) + ":" + (at + 2 * width)).reshape(m, 1, width);
-                    at += 2 * width;
+                v = vectorsOf(picked, l, at);
+                at += l.vectorWidth();
+            }
+            h = memberLayer(h, pick(l.weight, idx, detach), v, l, train);
+        }
+        return h;
+    }
+
+    /**
+     * One layer of the members [M, N, in] -> [M, N, out]: batched product with the weights [M, in, out], then the
+     * bias {@code v[0]}, the layer's dropout, and LayerNorm with {@code v[1]}, {@code v[2]} and its activation (one
+     * fused kernel on a GPU with the extension, the bias inside it); all [M, 1, out]. {@code h} is freed.
+     */
+    private NDArray memberLayer(NDArray h, NDArray w, NDArray[] v, Layer l, boolean train) {
+        NDArray y = h.matMul(w);
+        done(h);
+        if (l.activation != null && !(l.dropout > 0 && train) && fused(y)) {
+            return then(y, TorchNative.normAct(y, v[0], v[1], v[2], l.activation == Activation.MISH ? 0 : simnormDim,
+                    EPS));
+        }
+        return apply(l, then(y, y.add(v[0])), v[1], v[2], train, true);
+    }
+
+    /** A layer's bias, gamma and beta (null without a norm) from members' vectors [M, k] at {@code at}: [M, 1, w]. */
+    private static NDArray[] vectorsOf(NDArray vectors, Layer l, long at) {
+        long m = vectors.getShape().get(0);
+        long width = l.width();
+        NDArray[] v = new NDArray[3];
+        for (int i = 0; i < (l.gamma == null ? 1 : 3); i++) {
+            v[i] = vectors.get(":, " + (at + i * width) + ":" + (at + (i + 1) * width)).reshape(m, 1, width);
+        }
+        return v;
+    }
+
+    /**
+     * The first {@code depth} layers of mlps of the same shapes that read the same input, as the members of one
+     * ensemble: the weights stacked per layer ([n, in, out]) and the biases and LayerNorm parameters as
+     * {@link #memberVectors()} lays them out ([n, k]). Copies: for {@link #forwardStack} while the weights do not
+     * change (one plan), without gradients.
+     *
+     * @param first the first of the stacked mlps, whose layers' activations every member's share
+     */
+    public record Stack(int depth, NDArray[] weights, NDArray vectors, Mlp first) {
+    }
+
+    /** {@link Stack} of the first {@code depth} layers of {@code nets}. */
+    public static Stack stack(int depth, Mlp... nets) {
+        Mlp first = nets[0];
+        NDList[] weights = new NDList[depth];
+        NDList rows = new NDList(nets.length);
+        for (Mlp net : nets) {
+            if (net.ensemble > 0 || net.layers.size() < depth) {
+                throw new IllegalArgumentException("stack takes single mlps with at least " + depth + " layers");
+            }
+            NDList parts = new NDList();
+            for (int i = 0; i < depth; i++) {
+                Layer l = net.layers.get(i);
+                Layer f = first.layers.get(i);
+                if (!l.weight.getShape().equals(f.weight.getShape()) || l.activation != f.activation
+                        || (l.gamma == null) != (f.gamma == null) || net.simnormDim != first.simnormDim) {
+                    throw new IllegalArgumentException("layer " + i + " differs in shape or activation between the "
+                            + "stacked mlps");
+                }
+                if (weights[i] == null) {
+                    weights[i] = new NDList(nets.length);
+                }
+                weights[i].add(l.weight);
+                for (NDArray p : new NDArray[] {l.bias, l.gamma, l.beta}) {
+                    if (p != null) {
+                        parts.add(p);
+                    }
                 }
             }
-            NDArray y = h.matMul(w);
-            done(h);
-            if (l.activation != null && !(l.dropout > 0 && train) && fused(y)) {
-                // the bias added inside the fused kernel
-                h = then(y, TorchNative.normAct(y, b, g, be, l.activation == Activation.MISH ? 0 : simnormDim, EPS));
-            } else {
-                h = apply(l, then(y, y.add(b)), w, b, g, be, train);
-            }
+            rows.add(NDArrays.concat(parts));
+        }
+        NDArray[] stacked = new NDArray[depth];
+        for (int i = 0; i < depth; i++) {
+            stacked[i] = NDArrays.stack(weights[i]);
+        }
+        return new Stack(depth, stacked, NDArrays.stack(rows), first);
+    }
+
+    /**
+     * The stacked layers of {@code s} on [N, in], each mlp as one member: [n, N, out], member i the output of
+     * layer {@code depth - 1} of mlp i, to go on from with {@link #forward(NDArray, int, boolean, boolean)}. Two
+     * batched products and two LayerNorms where the mlps one by one take four of each. Without dropout.
+     */
+    public static NDArray forwardStack(NDArray x, Stack s) {
+        NDArray h = x.expandDims(0);
+        long at = 0;
+        for (int i = 0; i < s.depth(); i++) {
+            Layer l = s.first().layers.get(i);
+            h = s.first().memberLayer(h, s.weights()[i], vectorsOf(s.vectors(), l, at), l, false);
+            at += l.vectorWidth();
         }
         return h;
     }
@@ -193,7 +281,11 @@ public final class Mlp {
         return detach ? q.stopGradient() : q;
     }
 
-    private NDArray apply(Layer l, NDArray x, NDArray w, NDArray b, NDArray gamma, NDArray beta, boolean train) {
+    /**
+     * A layer's dropout (when training), LayerNorm and activation on its linear output {@code x}; {@code members}:
+     * {@code gamma} and {@code beta} are per member ([M, 1, width]).
+     */
+    private NDArray apply(Layer l, NDArray x, NDArray gamma, NDArray beta, boolean train, boolean members) {
         if (l.dropout > 0 && train) {
             x = then(x, dropper.drop(x, l.dropout));
         }
@@ -204,7 +296,7 @@ public final class Mlp {
         if (fused(x)) {
             return then(x, TorchNative.normAct(x, null, gamma, beta, group, EPS));
         }
-        return normThenActivate(x, gamma, beta, ensemble > 0 ? l.unitGamma : null, l.unitBeta, group, true);
+        return normThenActivate(x, gamma, beta, members ? l.unitGamma : null, l.unitBeta, group, true);
     }
 
     /**
@@ -229,8 +321,11 @@ public final class Mlp {
         return then(y, group == 0 ? mish(y) : simnorm(y, group));
     }
 
-    /** Whether the fused kernel ({@link TorchNative#normAct}) runs for {@code x} ({@link FusedKernels}). */
-    static boolean fused(NDArray x) {
+    /**
+     * Whether the fused LayerNorm kernel ({@link TorchNative#normAct}) runs for {@code x} ({@link FusedKernels}):
+     * where it does, members of an ensemble cost no more kernels than one mlp, so stacking pays.
+     */
+    public static boolean fused(NDArray x) {
         return FusedKernels.use(NORM_ACT, x, Mlp::checkNormAct);
     }
 
