@@ -39,8 +39,8 @@ final class Planner {
     /** A single task's discount weights ({@link #discounts}) and the discount they were made for. */
     private NDArray[] singleWeights;
     private float singleDiscount;
-    /** Reward and dynamics stacked in each plan ({@link WorldModel#rewardAndNextStack}); null: where it pays. */
-    private Boolean stackHeads;
+    /** Whether plans take the GPU's form ({@link #gpuForm(Boolean)}); null: where the fused LayerNorm runs. */
+    private Boolean gpuForm;
 
     /** The chosen actions [B, A] and the refined means [B, H, A] to warm-start each row's next step from. */
     record Plan(NDArray action, NDArray mean) {
@@ -62,9 +62,15 @@ final class Planner {
         this.actionDim = actionDim;
     }
 
-    /** Stack reward and dynamics in every plan ({@code true}), never, or where it pays ({@code null}): for tests. */
-    void stackHeads(Boolean on) {
-        stackHeads = on;
+    /**
+     * Plan in the GPU's form ({@code true}), in the CPU's ({@code false}) or where the fused LayerNorm kernel runs
+     * ({@code null}, the default), for tests. The GPU's form issues fewer, larger kernels: reward and dynamics
+     * run their hidden layers as one two-member ensemble ({@link WorldModel#rewardAndNextStack}), and the Q heads
+     * of every iteration are drawn and picked at the start of the plan ({@link WorldModel#qPairs}) instead of at
+     * each evaluation: the same distribution, draws in another order. The CPU's form draws as the reference does.
+     */
+    void gpuForm(Boolean on) {
+        gpuForm = on;
     }
 
     /**
@@ -86,6 +92,12 @@ final class Planner {
         NDArray emb = tasks == null ? null : tasks.emb().expandDims(1);
         NDArray mask = tasks == null ? null : tasks.mask().expandDims(1);
         NDArray z = model.encode(obs, tasks == null ? null : tasks.emb(), false);
+        int iterations = cfg.planIterations(actionDim);
+        boolean gpu = gpuForm != null ? gpuForm : Mlp.fused(z);
+        // the Q heads' small parameters in one array for the whole plan: one pick per evaluation instead of eight
+        NDArray qVectors = model.qVectors();
+        Mlp.Stack qPairs = gpu ? model.qPairs(m, iterations, qVectors) : null;
+        Mlp.Stack shared = gpu ? model.rewardAndNextStack() : null;
 
         NDArray piActions = null;
         if (piTrajs > 0) {
@@ -110,12 +122,6 @@ final class Planner {
         NDArray eliteActions = null;
         NDArray score = null;
         NDArray[] weights = discounts(z, tasks, discount);
-        // the Q heads' small parameters in one array for the whole plan: two picks per evaluation instead of eight
-        NDArray qVectors = model.qVectors();
-        // where the LayerNorm kernel is fused (a GPU), reward and dynamics go through their hidden layers together
-        boolean stack = stackHeads != null ? stackHeads : Mlp.fused(z);
-        Mlp.Stack shared = stack ? model.rewardAndNextStack() : null;
-        int iterations = cfg.planIterations(actionDim);
         for (int i = 0; i < iterations; i++) {
             try (NDScope scope = new NDScope()) {
                 NDArray noise = model.draws().normal(m, new Shape(b, samples - piTrajs, horizon, actionDim));
@@ -124,7 +130,8 @@ final class Planner {
                 if (sampleMask != null) {
                     actions = actions.mul(sampleMask);
                 }
-                NDArray value = estimateValue(zs, actions, emb, mask, weights, qVectors, shared);
+                Mlp.Stack pair = qPairs != null ? qPairs.members(2L * i, 2L * i + 2) : null;
+                NDArray value = estimateValue(zs, actions, emb, mask, weights, qVectors, pair, shared);
                 NDList top = value.topK(elites, 1, true, true);
                 eliteActions = rows(actions, top.get(1), samples).reshape(b, elites, horizon, actionDim);
                 // the fused refit keeps the weights of up to 1,024 elites in shared memory
@@ -217,10 +224,12 @@ final class Planner {
      * the weights of {@link #discounts} and one sum: a dozen kernels where a decode per step and per head and a
      * product and sum per step took about thirty (the same values bit for bit: the decode works row by row, and
      * each product and sum is taken in the same order as step by step). NaN values become 0. On a GPU, for a single
-     * task without terminations, decode and sum are one fused kernel ({@link TorchNative#value}).
+     * task without terminations, decode and sum are one fused kernel ({@link TorchNative#value}). {@code pair}: the
+     * Q heads to evaluate ({@link WorldModel#qPairs}; null: drawn now, after the policy's draw, as the reference);
+     * {@code shared}: reward and dynamics stacked ({@link WorldModel#rewardAndNextStack}) or null.
      */
     private NDArray estimateValue(NDArray z, NDArray actions, NDArray emb, NDArray mask, NDArray[] weights,
-            NDArray qVectors, Mlp.Stack shared) {
+            NDArray qVectors, Mlp.Stack pair, Mlp.Stack shared) {
         int horizon = cfg.horizon();
         NDList logits = new NDList(horizon + 1);
         // per step: the survival mask its reward is multiplied by (none at the first step)
@@ -243,7 +252,8 @@ final class Planner {
                 NDScope.unregister(z, logits.get(t));
             }
         }
-        logits.add(model.qPairLogits(z, model.piAction(z, emb, mask), emb, qVectors));
+        NDArray pi = model.piAction(z, emb, mask);
+        logits.add(model.qPairLogits(z, pi, emb, pair != null ? pair : model.qPairs(z.getManager(), 1, qVectors)));
         // [H + 2, B, S, bins]: the H rewards, then the two Q heads
         NDArray all = NDArrays.concat(logits);
         logits.close();

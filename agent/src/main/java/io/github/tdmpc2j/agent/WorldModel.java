@@ -321,21 +321,30 @@ public final class WorldModel {
 
     /** Logits of every Q head: [num_q, ..., num_bins]. */
     public NDArray qAll(NDArray z, NDArray a, NDArray emb, boolean train) {
-        return ensemble(qs, z, a, emb, null, train, false, null);
+        return ensemble(z, a, emb, x -> qs.forwardMembers(x, null, train, false));
     }
 
     /**
-     * Logits of two distinct Q heads drawn at random, as {@link #q} draws them, from the online heads without
-     * dropout or weight gradients (planning): [2, ..., num_bins], not yet decoded, so that a caller can decode them
-     * together with other logits. {@code vectors}: {@link #qVectors()} of the current weights, or null.
+     * Pairs of distinct online Q heads drawn at random, as {@link #q} draws them, for {@code count} evaluations
+     * at once: a stack of 2 * count members, evaluation i's pair its members 2i and 2i + 1
+     * ({@link Mlp.Stack#members}), for {@link #qPairLogits} while the weights do not change (one plan).
+     * {@code vectors}: {@link #qVectors()} of the current weights.
      */
-    public NDArray qPairLogits(NDArray z, NDArray a, NDArray emb, NDArray vectors) {
-        return ensemble(qs, z, a, emb, twoHeads(z.getManager(), z.getDevice()), false, false, vectors);
+    public Mlp.Stack qPairs(NDManager m, int count, NDArray vectors) {
+        return qs.pickMembers(headPairs(m, vectors.getDevice(), count), vectors);
     }
 
     /**
-     * The online Q heads' biases and LayerNorm parameters as one array, for {@link #qPairLogits} while the
-     * weights do not change (one plan): each call then picks its two heads' in one operation instead of eight.
+     * Logits of a pair of Q heads from {@link #qPairs} (two members), without dropout or gradients (planning):
+     * [2, ..., num_bins], not yet decoded, so that a caller can decode them together with other logits.
+     */
+    public NDArray qPairLogits(NDArray z, NDArray a, NDArray emb, Mlp.Stack pair) {
+        return ensemble(z, a, emb, x -> Mlp.forwardStack(x, pair));
+    }
+
+    /**
+     * The online Q heads' biases and LayerNorm parameters as one array, for {@link #qPairs} while the weights do
+     * not change (one plan): each pick of heads then takes their vectors in one operation instead of eight.
      */
     public NDArray qVectors() {
         return qs.memberVectors();
@@ -344,30 +353,35 @@ public final class WorldModel {
     /** Min (or average) of two random Q heads, as values [..., 1]. */
     public NDArray q(NDArray z, NDArray a, NDArray emb, boolean average, boolean target, boolean detach,
             boolean train) {
-        NDArray logits = ensemble(target ? targetQs : qs, z, a, emb, twoHeads(z.getManager(), z.getDevice()),
-                train && !target, detach || target, null);
+        Mlp net = target ? targetQs : qs;
+        NDArray heads = headPairs(z.getManager(), z.getDevice(), 1);
+        NDArray logits = ensemble(z, a, emb, x -> net.forwardMembers(x, heads, train && !target, detach || target));
         NDArray values = twoHot.decode(logits);
         NDArray q0 = values.get(0);
         NDArray q1 = values.get(1);
         return average ? Scalars.mul(q0.add(q1), 0.5f) : q0.minimum(q1);
     }
 
-    /** Two distinct Q heads drawn uniformly, as a [2] index on the device (no host round trip). */
-    private NDArray twoHeads(NDManager m, ai.djl.Device device) {
+    /**
+     * {@code count} pairs of distinct Q heads, each pair drawn uniformly, as a [2 * count] index on the device (no
+     * host round trip): the first heads of every pair drawn, then every second head's offset from its first.
+     */
+    private NDArray headPairs(NDManager m, ai.djl.Device device, int count) {
         int n = cfg.numQ();
-        NDArray first = draws.integer(m, 0, n, new Shape(1));
-        NDArray second = first.add(draws.integer(m, 1, n, new Shape(1)))
+        NDArray first = draws.integer(m, 0, n, new Shape(count));
+        NDArray second = first.add(draws.integer(m, 1, n, new Shape(count)))
                 .mod(Scalars.of(device, DataType.INT64, n));
-        return first.concat(second, 0);
+        return NDArrays.stack(new NDList(first, second), 1).reshape(2L * count);
     }
 
-    private static NDArray ensemble(Mlp net, NDArray z, NDArray a, NDArray emb, NDArray members, boolean train,
-            boolean detach, NDArray vectors) {
+    /** Members' outputs [E, ..., out] of {@code members} [E, N, out] on the joined input flattened to [N, in]. */
+    private static NDArray ensemble(NDArray z, NDArray a, NDArray emb,
+            java.util.function.UnaryOperator<NDArray> members) {
         NDArray x = joined(z, emb, a);
         Shape s = x.getShape();
         Shape lead = s.slice(0, s.dimension() - 1);
         NDArray flat = x.reshape(-1, s.get(s.dimension() - 1));
-        NDArray out = net.forwardMembers(flat, members, train, detach, vectors);
+        NDArray out = members.apply(flat);
         Mlp.done(flat);
         Mlp.done(x);
         long e = out.getShape().get(0);

@@ -106,6 +106,32 @@ class PlannerUpdateParityTest {
             return rows == 0 ? new Shape(shape) : new Shape(rows).addAll(new Shape(shape));
         }
 
+        /**
+         * The Q head draws moved to the front, as a GPU-form plan draws them: every pair's first head [n], then
+         * every second head's offset [n], before any other draw.
+         */
+        void headsFirst() {
+            List<Float> firsts = new ArrayList<>();
+            List<Float> offsets = new ArrayList<>();
+            Deque<Draw> rest = new ArrayDeque<>();
+            for (Draw d : draws) {
+                if (d.kind().equals("integer")) {
+                    (firsts.size() == offsets.size() ? firsts : offsets).add(d.values()[0]);
+                } else {
+                    rest.add(d);
+                }
+            }
+            draws.clear();
+            float[][] both = new float[2][firsts.size()];
+            for (int i = 0; i < firsts.size(); i++) {
+                both[0][i] = firsts.get(i);
+                both[1][i] = offsets.get(i);
+            }
+            add("integer", new Shape(firsts.size()), both[0]);
+            add("integer", new Shape(firsts.size()), both[1]);
+            draws.addAll(rest);
+        }
+
         boolean done() {
             return draws.isEmpty();
         }
@@ -188,12 +214,13 @@ class PlannerUpdateParityTest {
     }
 
     /**
-     * With {@code stacked}, reward and dynamics run their hidden layers as one two-member ensemble, as the planner
-     * does on a GPU with the fused LayerNorm (here with PyTorch's separate ops): the same numbers.
+     * With {@code gpuForm}, the planner plans as it does on a GPU with the fused LayerNorm ({@link
+     * Planner#gpuForm}, here with PyTorch's separate ops): reward and dynamics stacked, every iteration's Q heads
+     * drawn at the start (the recorded draws handed out in that order): the same numbers.
      */
     @ParameterizedTest
     @CsvSource({"st-1M, false", "st-1M, true", "mt-1M, false", "mt-1M, true"})
-    void onePlanningCallGivesTheReferencesActionAndMean(String fixture, boolean stacked) {
+    void onePlanningCallGivesTheReferencesActionAndMean(String fixture, boolean gpuForm) {
         Fixture f = Fixture.load(fixture);
         ReferenceCheckpoint ref = f.ref();
         Map<String, String> meta = f.meta();
@@ -205,7 +232,7 @@ class PlannerUpdateParityTest {
             int a = ref.actionSize();
             int h = agent.config().horizon();
             Planner planner = new Planner(agent.config(), model, a);
-            planner.stackHeads(stacked);
+            planner.gpuForm(gpuForm);
             Planner.Tasks tasks = null;
             if (ref.taskCount() > 1) {
                 int task = Integer.parseInt(meta.get("plan_task"));
@@ -223,6 +250,9 @@ class PlannerUpdateParityTest {
                 boolean eval = meta.get(call).contains("\"eval_mode\": true");
                 Recorded draws = new Recorded();
                 draws.addCall(expected, call, kinds(meta.get(call)), 1);
+                if (gpuForm) {
+                    draws.headsFirst();
+                }
                 if (eval) {
                     // the reference draws no exploration noise when evaluating; ours draws it and multiplies by 0
                     draws.add("normal", new Shape(1, a), new float[a]);
@@ -237,7 +267,7 @@ class PlannerUpdateParityTest {
             }
             model.useDraws(Draws.ENGINE);
         }
-        report(fixture + " planning" + (stacked ? ", reward and dynamics stacked" : ""), errors, Map.of());
+        report(fixture + " planning" + (gpuForm ? " in the GPU's form" : ""), errors, Map.of());
     }
 
     @ParameterizedTest

@@ -139,29 +139,11 @@ public final class Mlp {
      * [members, N, out]. With {@code detach}, gradients reach the input but not the weights.
      */
     public NDArray forwardMembers(NDArray x, NDArray members, boolean train, boolean detach) {
-        return forwardMembers(x, members, train, detach, null);
-    }
-
-    /**
-     * {@link #forwardMembers(NDArray, NDArray, boolean, boolean)} with the members' biases and LayerNorm parameters
-     * taken from {@link #memberVectors()} made beforehand (null: picked layer by layer): one pick of them instead
-     * of three per layer, the same values. For calls without weight gradients (planning).
-     */
-    public NDArray forwardMembers(NDArray x, NDArray members, boolean train, boolean detach, NDArray vectors) {
-        NDArray idx = members;
         NDArray h = x.expandDims(0);
-        NDArray picked = vectors == null ? null : idx == null ? vectors : vectors.get(new NDIndex("{}", idx));
-        long at = 0;
         for (Layer l : layers) {
-            NDArray[] v;
-            if (picked == null) {
-                v = new NDArray[] {pick(l.bias, idx, detach), l.gamma == null ? null : pick(l.gamma, idx, detach),
-                        l.beta == null ? null : pick(l.beta, idx, detach)};
-            } else {
-                v = vectorsOf(picked, l, at);
-                at += l.vectorWidth();
-            }
-            h = memberLayer(h, pick(l.weight, idx, detach), v, l, train);
+            NDArray[] v = {pick(l.bias, members, detach), l.gamma == null ? null : pick(l.gamma, members, detach),
+                l.beta == null ? null : pick(l.beta, members, detach)};
+            h = memberLayer(h, pick(l.weight, members, detach), v, l, train);
         }
         return h;
     }
@@ -201,6 +183,33 @@ public final class Mlp {
      * @param first the first of the stacked mlps, whose layers' activations every member's share
      */
     public record Stack(int depth, NDArray[] weights, NDArray vectors, Mlp first) {
+        /** Members {@code from} to {@code to} - 1 (views, no copy). */
+        public Stack members(long from, long to) {
+            String rows = from + ":" + to;
+            NDArray[] w = new NDArray[depth];
+            for (int i = 0; i < depth; i++) {
+                w[i] = weights[i].get(rows);
+            }
+            return new Stack(depth, w, vectors.get(rows), first);
+        }
+    }
+
+    /**
+     * The chosen members of this ensemble (an int64 index on the device) as a {@link Stack} of all its layers:
+     * their weights and, from {@code vectors} ({@link #memberVectors()} made beforehand), their biases and
+     * LayerNorm parameters, one pick each. For {@link #forwardStack} without gradients (planning): the same values
+     * as {@link #forwardMembers} of those members.
+     */
+    public Stack pickMembers(NDArray members, NDArray vectors) {
+        if (ensemble == 0) {
+            throw new IllegalStateException("pick is for an ensemble");
+        }
+        NDArray[] w = new NDArray[layers.size()];
+        NDArray v = vectors.get(new NDIndex("{}", members));
+        for (int i = 0; i < w.length; i++) {
+            w[i] = pick(layers.get(i).weight, members, false);
+        }
+        return new Stack(w.length, w, v, this);
     }
 
     /** {@link Stack} of the first {@code depth} layers of {@code nets}. */
@@ -241,9 +250,9 @@ public final class Mlp {
     }
 
     /**
-     * The stacked layers of {@code s} on [N, in], each mlp as one member: [n, N, out], member i the output of
-     * layer {@code depth - 1} of mlp i, to go on from with {@link #forward(NDArray, int, boolean, boolean)}. Two
-     * batched products and two LayerNorms where the mlps one by one take four of each. Without dropout.
+     * The stacked layers of {@code s} on [N, in]: [n, N, out], member i the output of layer {@code depth - 1} of
+     * member i (of stacked mlps: to go on from with {@link #forward(NDArray, int, boolean, boolean)}; two batched
+     * products and two LayerNorms where the mlps one by one take four of each). Without dropout.
      */
     public static NDArray forwardStack(NDArray x, Stack s) {
         NDArray h = x.expandDims(0);
@@ -258,8 +267,8 @@ public final class Mlp {
 
     /**
      * Every member's biases and LayerNorm parameters, layer by layer, as one [E, k] array (a copy, so that picking
-     * members from it is one operation): for {@link #forwardMembers(NDArray, NDArray, boolean, boolean, NDArray)}
-     * on weights that do not change in between, without gradients (planning).
+     * members from it is one operation): for {@link #pickMembers} on weights that do not change in between, without
+     * gradients (planning).
      */
     public NDArray memberVectors() {
         if (ensemble == 0) {
