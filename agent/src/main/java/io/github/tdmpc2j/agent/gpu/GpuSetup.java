@@ -32,6 +32,22 @@ public final class GpuSetup {
     private GpuSetup() {
     }
 
+    /**
+     * The first 16 hex digits of the SHA-256 of the native extension's source in this version of tdmpc2j: the
+     * build records it, and {@link TorchNative} loads only a library built from this source.
+     */
+    public static String sourceHash() {
+        try (InputStream in = GpuSetup.class.getResourceAsStream(SOURCE)) {
+            if (in == null) {
+                throw new IllegalStateException("the native extension's source " + SOURCE + " is not in the jar");
+            }
+            byte[] digest = java.security.MessageDigest.getInstance("SHA-256").digest(in.readAllBytes());
+            return java.util.HexFormat.of().formatHex(digest, 0, 8);
+        } catch (IOException | java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("cannot read the native extension's source " + SOURCE, e);
+        }
+    }
+
     /** {@code $TDMPC2J_GPU_HOME} (or {@code -Dtdmpc2j.gpu.home}), default {@code ~/.cache/tdmpc2j/gpu}. */
     public static Path home() {
         String explicit = System.getProperty("tdmpc2j.gpu.home", System.getenv("TDMPC2J_GPU_HOME"));
@@ -194,7 +210,8 @@ public final class GpuSetup {
             }
             Path tmp = work.resolve("out.so");
             List<String> cmd = new ArrayList<>(List.of("g++", "-std=c++17", "-O2", "-fPIC", "-shared",
-                    "-D_GLIBCXX_USE_CXX11_ABI=1", "-w", "-I" + jni, "-I" + jni.resolve("linux"),
+                    "-D_GLIBCXX_USE_CXX11_ABI=1", "-DTDMPC2J_SOURCE_HASH=\"" + sourceHash() + "\"", "-w",
+                    "-I" + jni, "-I" + jni.resolve("linux"),
                     "-I" + torch.dir().resolve("include"),
                     "-I" + torch.dir().resolve("include").resolve("torch/csrc/api/include")));
             cuda.forEach(dir -> cmd.add("-I" + dir));

@@ -62,6 +62,12 @@ public final class TorchNative {
                 loaded = false;
                 return false;
             }
+            String stale = staleReason(path, builtFrom());
+            if (stale != null) {
+                reason = stale;
+                loaded = false;
+                return false;
+            }
             loaded = true;
             reason = null;
             LOG.info("tdmpc2j native extension loaded from {} (torch {})", path, built);
@@ -70,6 +76,27 @@ public final class TorchNative {
             loaded = false;
         }
         return loaded;
+    }
+
+    /** The hash of the source the loaded library was built from ("unrecorded" if built before builds recorded it). */
+    private static String builtFrom() {
+        try {
+            return sourceHash();
+        } catch (UnsatisfiedLinkError e) {
+            return "unrecorded";
+        }
+    }
+
+    /**
+     * Why a library built from the source with hash {@code builtFrom} cannot serve this tdmpc2j (whose Java side
+     * calls its functions with this version's shapes and signatures), or null when it was built from this
+     * version's source ({@link GpuSetup#sourceHash()}).
+     */
+    static String staleReason(Path path, String builtFrom) {
+        String expected = GpuSetup.sourceHash();
+        return expected.equals(builtFrom) ? null : path + " was built from another version of tdmpc2j's native source ("
+                + builtFrom + ", this version's " + expected + "); rebuild it with `tdmpc2j setup gpu` (until then the "
+                + "agent runs eagerly on the GPU)";
     }
 
     /** Why {@link #available()} is false, with the fix; empty when it is loaded. */
@@ -181,6 +208,8 @@ public final class TorchNative {
             double beta1, double beta2, double eps, double clipNorm, long norm);
 
     static native String torchVersion();
+
+    private static native String sourceHash();
 
     static native int cudaDeviceCount();
 

@@ -89,9 +89,8 @@ public final class FusedKernels {
                             + "PyTorch's ops; please report it)", kernel, worst, device);
                 }
             } catch (RuntimeException | UnsatisfiedLinkError e) {
-                LOG.warn("the fused kernel {} is not available on {} ({}): the agent runs PyTorch's ops (if the "
-                        + "native extension predates it, `tdmpc2j setup gpu` rebuilds it)", kernel, device,
-                        e.getMessage());
+                LOG.warn("the fused kernel {} is not available on {} ({}): the agent runs PyTorch's ops", kernel,
+                        device, e.getMessage());
             }
         }
         onDevice.put(kernel, ok);

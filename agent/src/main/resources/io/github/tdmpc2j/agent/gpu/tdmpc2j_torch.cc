@@ -67,6 +67,13 @@ struct SideStream {
 
 NATIVE(jstring, torchVersion)(JNIEnv* env, jclass) { return env->NewStringUTF(TORCH_VERSION); }
 
+// The hash of this source that the build was given (GpuSetup passes it), so that a library built from another
+// version of this file is not used with this one's Java side.
+#ifndef TDMPC2J_SOURCE_HASH
+#define TDMPC2J_SOURCE_HASH "unknown"
+#endif
+NATIVE(jstring, sourceHash)(JNIEnv* env, jclass) { return env->NewStringUTF(TDMPC2J_SOURCE_HASH); }
+
 NATIVE(jint, cudaDeviceCount)(JNIEnv* env, jclass) {
   GUARDED(0, { return static_cast<jint>(c10::cuda::device_count()); })
 }

@@ -66,6 +66,22 @@ class GpuSetupTest {
         assertThat(GpuSetup.home().resolve(GpuSetup.CONFIG)).doesNotExist();
     }
 
+    /**
+     * A library built from another version of the native source (or before builds recorded it) is not used: the
+     * reason names it and the command that rebuilds it.
+     */
+    @Test
+    void anExtensionBuiltFromAnotherSourceIsRefusedWithTheFix() {
+        String hash = GpuSetup.sourceHash();
+        assertThat(hash).matches("[0-9a-f]{16}").isEqualTo(GpuSetup.sourceHash());
+        Path library = tmp.resolve("libtdmpc2j_torch-2.7.1.so");
+        assertThat(TorchNative.staleReason(library, hash)).isNull();
+        for (String other : new String[] {"0123456789abcdef", "unrecorded", "unknown"}) {
+            assertThat(TorchNative.staleReason(library, other)).contains(library.toString()).contains(other)
+                    .contains(hash).contains("another version").contains("tdmpc2j setup gpu");
+        }
+    }
+
     @Test
     void aRecordedTorchThatWasDeletedSaysHowToRecover() throws IOException {
         Path home = GpuSetup.home();
