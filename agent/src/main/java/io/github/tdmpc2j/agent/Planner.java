@@ -223,8 +223,8 @@ final class Planner {
      * the two Q heads at the end are decoded at once after the rollout, and the discounted sum is one product with
      * the weights of {@link #discounts} and one sum: a dozen kernels where a decode per step and per head and a
      * product and sum per step took about thirty (the same values bit for bit: the decode works row by row, and
-     * each product and sum is taken in the same order as step by step). NaN values become 0. On a GPU, for a single
-     * task without terminations, decode and sum are one fused kernel ({@link TorchNative#value}). {@code pair}: the
+     * each product and sum is taken in the same order as step by step). NaN values become 0. On a GPU, without
+     * terminations, decode and sum are one fused kernel ({@link TorchNative#value}). {@code pair}: the
      * Q heads to evaluate ({@link WorldModel#qPairs}; null: drawn now, after the policy's draw, as the reference);
      * {@code shared}: reward and dynamics stacked ({@link WorldModel#rewardAndNextStack}) or null.
      */
@@ -259,8 +259,7 @@ final class Planner {
         logits.close();
         long b = z.getShape().get(0);
         long s = z.getShape().get(1);
-        boolean singleTask = weights[1].getShape().dimension() == 0;
-        if (alive == null && singleTask && FusedKernels.use(VALUE, all, this::checkValue)) {
+        if (alive == null && FusedKernels.use(VALUE, all, this::checkValue)) {
             return TorchNative.value(all, model.twoHot().centres(all), weights[0], weights[1]).reshape(b, s);
         }
         NDArray survival = null;
@@ -290,19 +289,35 @@ final class Planner {
         return NDArrays.where(v.isNaN(), v.zerosLike(), v);
     }
 
-    /** The fused value kernel against PyTorch's ops on fixed logits and weights. */
+    /**
+     * The fused value kernel against PyTorch's ops on fixed logits and weights: a single task's weights, and a
+     * batch of two rows with their own discounts.
+     */
     private double checkValue(NDManager m) {
         int h = cfg.horizon();
         int bins = model.twoHot().numBins();
         NDArray logits = FusedKernels.wave(m, new Shape(h + 2, 2, 16, bins), 0.37f, 4f);
-        float[] w = new float[h];
-        for (int t = 0; t < h; t++) {
-            w[t] = (float) Math.pow(0.97, t);
-        }
-        NDArray[] weights = {m.create(w, new Shape(h, 1, 1, 1)), m.create(0.45f)};
         NDArray centres = model.twoHot().centres(logits);
-        return FusedKernels.error(TorchNative.value(logits, centres, weights[0], weights[1]),
-                value(model.twoHot().decode(logits), weights, null, null).reshape(2, 16));
+        double worst = 0;
+        for (float[] discounts : new float[][] {{0.97f}, {0.97f, 0.9f}}) {
+            int rows = discounts.length;
+            float[] steps = new float[h * rows];
+            float[] head = new float[rows];
+            for (int r = 0; r < rows; r++) {
+                float d = 1f;
+                for (int t = 0; t < h; t++) {
+                    steps[t * rows + r] = d;
+                    d *= discounts[r];
+                }
+                head[r] = 0.5f * d;
+            }
+            NDArray[] weights = rows == 1
+                    ? new NDArray[] {m.create(steps, new Shape(h, 1, 1, 1)), m.create(head[0])}
+                    : new NDArray[] {m.create(steps, new Shape(h, rows, 1, 1)), m.create(head, new Shape(rows, 1, 1))};
+            worst = Math.max(worst, FusedKernels.error(TorchNative.value(logits, centres, weights[0], weights[1]),
+                    value(model.twoHot().decode(logits), weights, null, null).reshape(2, 16)));
+        }
+        return worst;
     }
 
     /**

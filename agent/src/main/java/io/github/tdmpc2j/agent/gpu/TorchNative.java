@@ -137,7 +137,9 @@ public final class TorchNative {
 
     /**
      * The planner's values [...] from logits [H + 2, ..., bins] (H rewards, then two Q heads): the decoded rewards
-     * times {@code stepWeights} [H] summed, plus the heads' sum times {@code headWeight} (0-d); NaN becomes 0.
+     * times {@code stepWeights} [H] summed, plus the heads' sum times {@code headWeight} (0-d); for logits
+     * [H + 2, B, S, bins] also per planned row, with {@code stepWeights} [H, B, ...] and {@code headWeight} [B, ...].
+     * NaN becomes 0.
      */
     public static NDArray value(NDArray logits, NDArray centres, NDArray stepWeights, NDArray headWeight) {
         return wrap(logits, value(handle(logits), handle(centres), handle(stepWeights), handle(headWeight)));

@@ -195,7 +195,8 @@ namespace {
 //   softmax over each `group` consecutive entries (SimNorm).
 // tdmpc2j_decode: one warp per row of two-hot logits: softmax, the probabilities times the bin centres summed, symexp.
 // tdmpc2j_value: the planner's value of each trajectory from its H reward logits and two Q heads' logits: the decoded
-//   rewards times their discount weights, summed, plus the heads' sum times half the last discount; NaN becomes 0.
+//   rewards times their discount weights, summed, plus the heads' sum times half the last discount (a single task's
+//   weights, or each planned row's own); NaN becomes 0.
 // tdmpc2j_squash: the policy's action from its head's output [rows, 2A] and a standard normal draw [rows, A]:
 //   tanh(mu + eps * exp(lo + (tanh(s) + 1) * half_span)).
 // tdmpc2j_refit: one block per planned row: the elites' softmax weights of temperature * value, then per action entry
@@ -291,20 +292,24 @@ extern "C" __global__ void tdmpc2j_decode(const float* __restrict__ logits, cons
   if ((threadIdx.x & 31) == 0) out[row] = v;
 }
 
-// logits [H + 2, rows, bins]: H rewards, then two Q heads; out[r] = sum_t reward_t * step_weights[t]
-// + (q0 + q1) * head_weight[0], NaN -> 0
+// logits [H + 2, rows, bins]: H rewards, then two Q heads; out[r] = sum_t reward_t * step_weights[t, w]
+// + (q0 + q1) * head_weight[w], NaN -> 0, where w = r / rows_per_weight is the row's weight row (step_weights
+// [H, weight_rows], head_weight [weight_rows]; one weight row for a single task, one per planned row for a batch of
+// tasks)
 extern "C" __global__ void tdmpc2j_value(const float* __restrict__ logits, const float* __restrict__ centres,
     const float* __restrict__ step_weights, const float* __restrict__ head_weight, float* __restrict__ out,
-    long long rows, int bins, int horizon) {
+    long long rows, int bins, int horizon, long long rows_per_weight, int weight_rows) {
   long long row = (long long)blockIdx.x * (blockDim.x >> 5) + (threadIdx.x >> 5);
   if (row >= rows) return;
+  int w = (int)(row / rows_per_weight);
   float g = 0.f;
   for (int t = 0; t < horizon; t++) {
-    g += tdmpc2j_decode_row(logits + ((long long)t * rows + row) * bins, centres, bins) * step_weights[t];
+    float reward = tdmpc2j_decode_row(logits + ((long long)t * rows + row) * bins, centres, bins);
+    g += reward * step_weights[t * weight_rows + w];
   }
   float q0 = tdmpc2j_decode_row(logits + ((long long)horizon * rows + row) * bins, centres, bins);
   float q1 = tdmpc2j_decode_row(logits + ((long long)(horizon + 1) * rows + row) * bins, centres, bins);
-  float v = g + (q0 + q1) * head_weight[0];
+  float v = g + (q0 + q1) * head_weight[w];
   if ((threadIdx.x & 31) == 0) out[row] = v != v ? 0.f : v;
 }
 
@@ -638,8 +643,9 @@ NATIVE(jlong, decode)(JNIEnv* env, jclass, jlong jlogits, jlong jcentres) {
   })
 }
 
-// The planner's values [rows] from logits [H + 2, rows..., bins] (H rewards, two Q heads), the per-step weights [H]
-// and the heads' weight (0-d).
+// The planner's values [rows...] from logits [H + 2, rows..., bins] (H rewards, two Q heads), the per-step weights
+// and the heads' weight: [H] and one (a single task), or [H, B] and [B] for logits [H + 2, B, S, bins] (a batch of
+// tasks, each planned row with its own discount).
 NATIVE(jlong, value)(JNIEnv* env, jclass, jlong jlogits, jlong jcentres, jlong jsteps, jlong jhead) {
   GUARDED(0, {
     at::Tensor logits = floats(tensor(jlogits), "value logits");
@@ -647,9 +653,12 @@ NATIVE(jlong, value)(JNIEnv* env, jclass, jlong jlogits, jlong jcentres, jlong j
     at::Tensor steps = floats(tensor(jsteps), "value step weights");
     at::Tensor head = floats(tensor(jhead), "value head weight");
     int64_t bins = twoHotBins(logits, centres, "value");
-    int64_t horizon = steps.numel();
-    if (logits.dim() < 3 || logits.size(0) != horizon + 2 || head.numel() != 1) {
-      throw std::invalid_argument("value: logits [H + 2, ..., bins], H step weights and one head weight expected");
+    int64_t horizon = logits.dim() < 3 ? 0 : logits.size(0) - 2;
+    int64_t weightRows = head.numel();
+    if (horizon < 1 || weightRows < 1 || steps.numel() != horizon * weightRows ||
+        (weightRows > 1 && (logits.dim() < 4 || logits.size(1) != weightRows))) {
+      throw std::invalid_argument("value: logits [H + 2, ..., bins] with H step weights and one head weight, or "
+                                  "logits [H + 2, B, S, bins] with step weights [H, B] and head weights [B], expected");
     }
     std::vector<int64_t> shape(logits.sizes().begin() + 1, logits.sizes().end() - 1);
     at::Tensor out = at::empty(shape, logits.options());
@@ -661,7 +670,9 @@ NATIVE(jlong, value)(JNIEnv* env, jclass, jlong jlogits, jlong jcentres, jlong j
     float* op = out.data_ptr<float>();
     int nb = static_cast<int>(bins);
     int h = static_cast<int>(horizon);
-    void* args[] = {&lp, &cp, &sp, &hp, &op, &rows, &nb, &h};
+    long long perWeight = std::max<long long>(rows / weightRows, 1);
+    int wr = static_cast<int>(weightRows);
+    void* args[] = {&lp, &cp, &sp, &hp, &op, &rows, &nb, &h, &perWeight, &wr};
     launchWarpRows(logits.get_device(), "tdmpc2j_value", rows, args);
     return handleOf(out);
   })
