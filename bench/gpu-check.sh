@@ -5,10 +5,10 @@
 # From the project root:
 #   bench/gpu-check.sh bench           AgentBench at every size with CUDA graphs, then 5M and 317M eager, then 5M
 #                                      and 317M graphed without the fused planning kernels (TDMPC2J_FUSED=off),
+#                                      and with them but the planner in its CPU form (TDMPC2J_PLAN_FORM=cpu),
 #                                      then KernelProfile (kernel by kernel, 5M and 317M), then a 5M multitask agent
-#                                      over 3 tasks, device=gpu;
-#                                      then FuserBench (TorchScript's fuser on two of the planner's element-wise
-#                                      tails, eager and graphed)
+#                                      over 3 tasks, device=gpu; then FuserBench (TorchScript's fuser on two of
+#                                      the planner's element-wise tails, eager and graphed)
 #   bench/gpu-check.sh train MINUTES   dmc/walker-walk, paper preset, on the GPU for MINUTES (curve, steps/s)
 #   bench/gpu-check.sh rollout         RolloutBench (issue 13): env steps/s of the rollout engine, cpu preset on the
 #                                      GPU, N = 1, 4, 8, 16 rows acting and 1, 8 training; then the paper preset at
@@ -17,7 +17,8 @@
 #                                      update each one CUDA graph with the tasks as input), for MIN minutes (default 4)
 #   bench/gpu-check.sh quick           AgentBench at every size (2 rounds), at 5M and 317M without fused kernels,
 #                                      KernelProfile at 5M and 317M, AgentBench for a 5M 3-task agent, a short
-#                                      RolloutBench (1, 8, 16 rows acting), then the multitask training for 1 minute
+#                                      RolloutBench (1, 8, 16 rows acting), then AgentBench at 5M and 317M with the
+#                                      planner in its CPU form (TDMPC2J_PLAN_FORM=cpu: the GPU form's A/B)
 # Each form first runs the fused planning kernels' checks on a 1M agent (phase fused-probe); if any kernel is not in
 # use there, the later phases run without them (TDMPC2J_FUSED=off).
 # Results go to $OUT/<phase>/ (run.log and the run's files) when $OUT is set.
@@ -55,6 +56,10 @@ unfused() { # budget_s rounds: the same graphed agent planning with PyTorch's se
     TDMPC2J_FUSED=off phase unfused "$1" java io.github.tdmpc2j.bench.AgentBench preset=paper sizes=5,317 \
         rounds="$2" device=gpu
 }
+cpu_form() { # budget_s rounds: the fused kernels with the planner in its CPU form (the GPU form's A/B)
+    TDMPC2J_PLAN_FORM=cpu phase cpu-form "$1" java io.github.tdmpc2j.bench.AgentBench preset=paper sizes=5,317 \
+        rounds="$2" device=gpu
+}
 kernels() { # budget_s: where one act and one update spend their time on the GPU, kernel by kernel (5M and 317M)
     phase kernels "$1" java io.github.tdmpc2j.bench.KernelProfile preset=paper sizes=5,317 calls=5 top=15 device=gpu
 }
@@ -71,9 +76,10 @@ case "${1:-bench}" in
         probe
         phase graphs "${BUDGET_S:-200}" java io.github.tdmpc2j.bench.AgentBench preset=paper sizes=1,5,19,48,317 \
             rounds=3 device=gpu
-        phase eager 110 java io.github.tdmpc2j.bench.AgentBench preset=paper sizes=5,317 rounds=3 device=gpu \
+        phase eager 90 java io.github.tdmpc2j.bench.AgentBench preset=paper sizes=5,317 rounds=3 device=gpu \
             cuda_graphs=false
         unfused 60 3
+        cpu_form 40 2
         kernels 70
         mt_agent 60 3
         fuser
@@ -100,7 +106,7 @@ case "${1:-bench}" in
         mt_agent 40 2
         phase rollout 70 java io.github.tdmpc2j.bench.RolloutBench device=gpu rows=1,8,16 train-rows=0 seconds=4 \
             rounds=2
-        mt_train 1 100
+        cpu_form 45 2
         ;;
     multitask)
         minutes=${2:-4}

@@ -33,13 +33,19 @@ final class Planner {
     private static final String SAMPLE = "planner sample";
     private static final String REFIT = "planner refit";
     private static final String VALUE = "planner value";
+    /** Set to {@code cpu} to plan in the CPU's form on a GPU too ({@link #gpuForm(Boolean)}; to compare). */
+    public static final String FORM_VARIABLE = "TDMPC2J_PLAN_FORM";
+    private static final boolean CPU_FORM = "cpu".equalsIgnoreCase(System.getenv(FORM_VARIABLE));
     private final TdmpcConfig cfg;
     private final WorldModel model;
     private final int actionDim;
     /** A single task's discount weights ({@link #discounts}) and the discount they were made for. */
     private NDArray[] singleWeights;
     private float singleDiscount;
-    /** Whether plans take the GPU's form ({@link #gpuForm(Boolean)}); null: where the fused LayerNorm runs. */
+    /**
+     * Whether plans take the GPU's form ({@link #gpuForm(Boolean)}); null: where the fused LayerNorm runs, unless
+     * {@value #FORM_VARIABLE}=cpu.
+     */
     private Boolean gpuForm;
 
     /** The chosen actions [B, A] and the refined means [B, H, A] to warm-start each row's next step from. */
@@ -93,7 +99,7 @@ final class Planner {
         NDArray mask = tasks == null ? null : tasks.mask().expandDims(1);
         NDArray z = model.encode(obs, tasks == null ? null : tasks.emb(), false);
         int iterations = cfg.planIterations(actionDim);
-        boolean gpu = gpuForm != null ? gpuForm : Mlp.fused(z);
+        boolean gpu = gpuForm != null ? gpuForm : !CPU_FORM && Mlp.fused(z);
         // the Q heads' small parameters in one array for the whole plan: one pick per evaluation instead of eight
         NDArray qVectors = model.qVectors();
         Mlp.Stack qPairs = gpu ? model.qPairs(m, iterations, qVectors) : null;
