@@ -229,8 +229,8 @@ final class Planner {
      * the two Q heads at the end are decoded at once after the rollout, and the discounted sum is one product with
      * the weights of {@link #discounts} and one sum: a dozen kernels where a decode per step and per head and a
      * product and sum per step took about thirty (the same values bit for bit: the decode works row by row, and
-     * each product and sum is taken in the same order as step by step). NaN values become 0. On a GPU, without
-     * terminations, decode and sum are one fused kernel ({@link TorchNative#value}). {@code pair}: the
+     * each product and sum is taken in the same order as step by step). NaN values become 0. On a GPU decode and sum
+     * are one fused kernel ({@link TorchNative#value}), the survival masks included. {@code pair}: the
      * Q heads to evaluate ({@link WorldModel#qPairs}; null: drawn now, after the policy's draw, as the reference);
      * {@code shared}: reward and dynamics stacked ({@link WorldModel#rewardAndNextStack}) or null.
      */
@@ -265,8 +265,15 @@ final class Planner {
         logits.close();
         long b = z.getShape().get(0);
         long s = z.getShape().get(1);
-        if (alive == null && FusedKernels.use(VALUE, all, this::checkValue)) {
-            return TorchNative.value(all, model.twoHot().centres(all), weights[0], weights[1]).reshape(b, s);
+        if (FusedKernels.use(VALUE, all, this::checkValue)) {
+            // the survival masks of every step and the last one's, [H + 1, B, S, 1]
+            NDArray masks = null;
+            if (alive != null) {
+                aliveAt.add(alive.expandDims(0));
+                masks = NDArrays.concat(aliveAt);
+                aliveAt.close();
+            }
+            return TorchNative.value(all, model.twoHot().centres(all), weights[0], weights[1], masks).reshape(b, s);
         }
         NDArray survival = null;
         if (alive != null) {
@@ -297,7 +304,7 @@ final class Planner {
 
     /**
      * The fused value kernel against PyTorch's ops on fixed logits and weights: a single task's weights, and a
-     * batch of two rows with their own discounts.
+     * batch of two rows with their own discounts, each without and with survival masks.
      */
     private double checkValue(NDManager m) {
         int h = cfg.horizon();
@@ -320,8 +327,14 @@ final class Planner {
             NDArray[] weights = rows == 1
                     ? new NDArray[] {m.create(steps, new Shape(h, 1, 1, 1)), m.create(head[0])}
                     : new NDArray[] {m.create(steps, new Shape(h, rows, 1, 1)), m.create(head, new Shape(rows, 1, 1))};
-            worst = Math.max(worst, FusedKernels.error(TorchNative.value(logits, centres, weights[0], weights[1]),
-                    value(model.twoHot().decode(logits), weights, null, null).reshape(2, 16)));
+            worst = Math.max(worst, FusedKernels.error(TorchNative.value(logits, centres, weights[0], weights[1],
+                    null), value(model.twoHot().decode(logits), weights, null, null).reshape(2, 16)));
+            // survival masks of 0s and 1s: [H, 2, 16, 1] per step, then the last [2, 16, 1]
+            NDArray masks = FusedKernels.wave(m, new Shape(h + 1, 2, 16, 1), 0.61f, 1f).gt(-0.3f)
+                    .toType(DataType.FLOAT32, false);
+            worst = Math.max(worst, FusedKernels.error(TorchNative.value(logits, centres, weights[0], weights[1],
+                    masks), value(model.twoHot().decode(logits), weights, masks.get("0:" + h), masks.get(h))
+                    .reshape(2, 16)));
         }
         return worst;
     }

@@ -139,10 +139,13 @@ public final class TorchNative {
      * The planner's values [...] from logits [H + 2, ..., bins] (H rewards, then two Q heads): the decoded rewards
      * times {@code stepWeights} [H] summed, plus the heads' sum times {@code headWeight} (0-d); for logits
      * [H + 2, B, S, bins] also per planned row, with {@code stepWeights} [H, B, ...] and {@code headWeight} [B, ...].
-     * NaN becomes 0.
+     * With {@code alive} [H + 1, ...] (survival masks of an episodic task; null for none) each reward is first
+     * multiplied by its step's mask and the heads' term by the last. NaN becomes 0.
      */
-    public static NDArray value(NDArray logits, NDArray centres, NDArray stepWeights, NDArray headWeight) {
-        return wrap(logits, value(handle(logits), handle(centres), handle(stepWeights), handle(headWeight)));
+    public static NDArray value(NDArray logits, NDArray centres, NDArray stepWeights, NDArray headWeight,
+            NDArray alive) {
+        return wrap(logits, value(handle(logits), handle(centres), handle(stepWeights), handle(headWeight),
+                alive == null ? 0 : handle(alive)));
     }
 
     /** tanh(mu + eps * exp(lo + (tanh(s) + 1) * halfSpan)) for the policy head's [mu, s] [..., 2A] and eps [..., A]. */
@@ -253,7 +256,7 @@ public final class TorchNative {
 
     private static native long decode(long logits, long centres);
 
-    private static native long value(long logits, long centres, long stepWeights, long headWeight);
+    private static native long value(long logits, long centres, long stepWeights, long headWeight, long alive);
 
     private static native long squash(long raw, long eps, float lo, float halfSpan);
 

@@ -295,21 +295,25 @@ extern "C" __global__ void tdmpc2j_decode(const float* __restrict__ logits, cons
 // logits [H + 2, rows, bins]: H rewards, then two Q heads; out[r] = sum_t reward_t * step_weights[t, w]
 // + (q0 + q1) * head_weight[w], NaN -> 0, where w = r / rows_per_weight is the row's weight row (step_weights
 // [H, weight_rows], head_weight [weight_rows]; one weight row for a single task, one per planned row for a batch of
-// tasks)
+// tasks); with survival masks alive [H + 1, rows] (episodic tasks: null otherwise) each reward_t is multiplied by
+// alive[t] first and the heads' term by alive[H]
 extern "C" __global__ void tdmpc2j_value(const float* __restrict__ logits, const float* __restrict__ centres,
-    const float* __restrict__ step_weights, const float* __restrict__ head_weight, float* __restrict__ out,
-    long long rows, int bins, int horizon, long long rows_per_weight, int weight_rows) {
+    const float* __restrict__ step_weights, const float* __restrict__ head_weight, const float* __restrict__ alive,
+    float* __restrict__ out, long long rows, int bins, int horizon, long long rows_per_weight, int weight_rows) {
   long long row = (long long)blockIdx.x * (blockDim.x >> 5) + (threadIdx.x >> 5);
   if (row >= rows) return;
   int w = (int)(row / rows_per_weight);
   float g = 0.f;
   for (int t = 0; t < horizon; t++) {
     float reward = tdmpc2j_decode_row(logits + ((long long)t * rows + row) * bins, centres, bins);
+    if (alive != 0) reward = reward * alive[(long long)t * rows + row];
     g += reward * step_weights[t * weight_rows + w];
   }
   float q0 = tdmpc2j_decode_row(logits + ((long long)horizon * rows + row) * bins, centres, bins);
   float q1 = tdmpc2j_decode_row(logits + ((long long)(horizon + 1) * rows + row) * bins, centres, bins);
-  float v = g + (q0 + q1) * head_weight[w];
+  float q = (q0 + q1) * head_weight[w];
+  if (alive != 0) q = q * alive[(long long)horizon * rows + row];
+  float v = g + q;
   if ((threadIdx.x & 31) == 0) out[row] = v != v ? 0.f : v;
 }
 
@@ -645,8 +649,9 @@ NATIVE(jlong, decode)(JNIEnv* env, jclass, jlong jlogits, jlong jcentres) {
 
 // The planner's values [rows...] from logits [H + 2, rows..., bins] (H rewards, two Q heads), the per-step weights
 // and the heads' weight: [H] and one (a single task), or [H, B] and [B] for logits [H + 2, B, S, bins] (a batch of
-// tasks, each planned row with its own discount).
-NATIVE(jlong, value)(JNIEnv* env, jclass, jlong jlogits, jlong jcentres, jlong jsteps, jlong jhead) {
+// tasks, each planned row with its own discount); survival masks [H + 1, rows...] or handle 0 (none).
+NATIVE(jlong, value)(JNIEnv* env, jclass, jlong jlogits, jlong jcentres, jlong jsteps, jlong jhead,
+                      jlong jalive) {
   GUARDED(0, {
     at::Tensor logits = floats(tensor(jlogits), "value logits");
     at::Tensor centres = floats(tensor(jcentres), "value centres");
@@ -663,6 +668,15 @@ NATIVE(jlong, value)(JNIEnv* env, jclass, jlong jlogits, jlong jcentres, jlong j
     std::vector<int64_t> shape(logits.sizes().begin() + 1, logits.sizes().end() - 1);
     at::Tensor out = at::empty(shape, logits.options());
     long long rows = logits.numel() / bins / (horizon + 2);
+    at::Tensor alive;
+    const float* ap = nullptr;
+    if (jalive != 0) {
+      alive = floats(tensor(jalive), "value survival masks");
+      if (alive.numel() != (horizon + 1) * rows) {
+        throw std::invalid_argument("value: survival masks [H + 1, rows...] expected");
+      }
+      ap = alive.data_ptr<float>();
+    }
     const float* lp = logits.data_ptr<float>();
     const float* cp = centres.data_ptr<float>();
     const float* sp = steps.data_ptr<float>();
@@ -672,7 +686,7 @@ NATIVE(jlong, value)(JNIEnv* env, jclass, jlong jlogits, jlong jcentres, jlong j
     int h = static_cast<int>(horizon);
     long long perWeight = std::max<long long>(rows / weightRows, 1);
     int wr = static_cast<int>(weightRows);
-    void* args[] = {&lp, &cp, &sp, &hp, &op, &rows, &nb, &h, &perWeight, &wr};
+    void* args[] = {&lp, &cp, &sp, &hp, &ap, &op, &rows, &nb, &h, &perWeight, &wr};
     launchWarpRows(logits.get_device(), "tdmpc2j_value", rows, args);
     return handleOf(out);
   })
