@@ -803,7 +803,8 @@ std::vector<at::Tensor> tensors(JNIEnv* env, jlongArray handles) {
 }  // namespace
 
 // One Adam step over the parameters, all on the device and nothing read back, so that it can be captured: the
-// gradients' global L2 norm is written to `norm`, the gradients are scaled to at most `clip_norm`, a non-finite norm
+// gradients' global L2 norm is written to `norm`, the gradients are scaled to at most `clip_norm` (inside the fused
+// Adam, through its grad_scale), a non-finite norm
 // skips the whole step (PyTorch's found_inf), the shared step counter `step` (0-d float32) counts the steps taken,
 // PyTorch's fused Adam updates each group of parameters with its learning rate, and the gradients are dropped.
 NATIVE(void, adamStep)(JNIEnv* env, jclass, jlongArray jparams, jlongArray jexp_avgs, jlongArray jexp_avg_sqs,
@@ -826,8 +827,10 @@ NATIVE(void, adamStep)(JNIEnv* env, jclass, jlongArray jparams, jlongArray jexp_
     at::Tensor total = at::linalg_vector_norm(at::stack(at::_foreach_norm(grads, 2)), 2);
     tensor(jnorm).copy_(total);
     at::Tensor found_inf = at::logical_not(at::isfinite(total)).to(at::kFloat);
-    at::Tensor coef = at::clamp_max(at::reciprocal(total + 1e-6) * clip_norm, 1.0);
-    at::_foreach_mul_(grads, coef);
+    // clipping, g * min(clip_norm / (norm + 1e-6), 1), is done inside the fused Adam as g / grad_scale with
+    // grad_scale = max((norm + 1e-6) / clip_norm, 1): no pass of its own over the gradients (at 317M a read and a
+    // write of 1.27 GB less per step)
+    at::Tensor grad_scale = at::clamp_min((total + 1e-6) / clip_norm, 1.0);
     step.add_(1.0 - found_inf);
     // parameters grouped by learning rate, in first-seen order
     std::vector<double> seen;
@@ -843,7 +846,7 @@ NATIVE(void, adamStep)(JNIEnv* env, jclass, jlongArray jparams, jlongArray jexp_
         v.push_back(exp_avg_sqs[i]);
         s.push_back(step);
       }
-      at::_fused_adam_(p, g, m, v, {}, s, lr, beta1, beta2, 0.0, eps, false, false, std::nullopt, found_inf);
+      at::_fused_adam_(p, g, m, v, {}, s, lr, beta1, beta2, 0.0, eps, false, false, grad_scale, found_inf);
     }
     // the gradients dropped rather than zeroed (PyTorch's set_to_none): the next backward pass then hands each
     // parameter its gradient buffer instead of adding it into a zeroed one, a write and a read-modify-write of
