@@ -74,6 +74,44 @@ class MlpTest {
         }
     }
 
+    /**
+     * Stacking mlps runs their layers as one ensemble: the same outputs as each mlp on its own (member i is mlp i's
+     * output of the stacked layers, and going on from there gives its full output); mlps whose layers differ are
+     * refused.
+     */
+    @Test
+    void stackedMlpsGiveEachMlpsOwnOutputsAndMismatchedOnesAreRefused() {
+        try (NDManager m = DjlRuntime.engine().newBaseManager(); NDScope scope = new NDScope();
+                NoGrad off = new NoGrad()) {
+            ParamStore store = new ParamStore(m, 7);
+            int[] hidden = {16, 16};
+            Mlp a = new Mlp(store, "a", 10, hidden, 5, null, 0f, 0, 8, false);
+            Mlp b = new Mlp(store, "b", 10, hidden, 8, Activation.SIMNORM, 0f, 0, 8, false);
+            // biases, scales and shifts away from their initial 0, 1, 0, each its own: a mix-up would show
+            float k = 0.1f;
+            for (String group : new String[] {"a", "b"}) {
+                for (String name : store.group(group)) {
+                    NDArray p = store.get(name);
+                    p.addi(FusedKernels.wave(m, p.getShape(), k, 0.3f));
+                    k += 0.07f;
+                }
+            }
+            NDArray x = FusedKernels.wave(m, new ai.djl.ndarray.types.Shape(6, 10), 0.37f, 2f);
+            NDArray h = Mlp.forwardStack(x, Mlp.stack(2, a, b));
+            NDArray[] stacked = {a.forward(h.get(0), 2, false, false), b.forward(h.get(1), 2, false, false)};
+            NDArray[] own = {a.forward(x, false), b.forward(x, false)};
+            for (int i = 0; i < 2; i++) {
+                assertThat(stacked[i].getShape()).isEqualTo(own[i].getShape());
+                assertThat(FusedKernels.error(stacked[i], own[i])).as("mlp %d", i).isLessThan(1e-5);
+            }
+            Mlp wider = new Mlp(store, "c", 10, new int[] {16, 24}, 5, null, 0f, 0, 8, false);
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> Mlp.stack(2, a, wider))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("layer 1 differs");
+            assertThat(Mlp.stack(1, a, wider).weights()[0].getShape())
+                    .isEqualTo(new ai.djl.ndarray.types.Shape(2, 10, 16));
+        }
+    }
+
     /** SimNorm by its definition, in double: softmax over each group of {@code dim} consecutive entries. */
     private static double[] simnorm(float[] x, int dim) {
         double[] y = new double[x.length];
