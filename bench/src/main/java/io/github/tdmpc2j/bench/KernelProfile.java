@@ -78,8 +78,10 @@ public final class KernelProfile {
                     details.add(d.toString());
                 }
             }
+            // each size's details as soon as it is done, so that a run stopped by its time budget keeps them
+            details.forEach(System.out::println);
+            details.clear();
         }
-        details.forEach(System.out::println);
         System.out.println("fused kernels " + FusedKernels.decisions());
     }
 
