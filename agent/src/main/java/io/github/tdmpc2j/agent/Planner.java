@@ -265,38 +265,33 @@ final class Planner {
         logits.close();
         long b = z.getShape().get(0);
         long s = z.getShape().get(1);
-        if (FusedKernels.use(VALUE, all, this::checkValue)) {
-            // the survival masks of every step and the last one's, [H + 1, B, S, 1]
-            NDArray masks = null;
-            if (alive != null) {
-                aliveAt.add(alive.expandDims(0));
-                masks = NDArrays.concat(aliveAt);
-                aliveAt.close();
-            }
-            return TorchNative.value(all, model.twoHot().centres(all), weights[0], weights[1], masks).reshape(b, s);
-        }
-        NDArray survival = null;
+        // the survival masks of every step and the last one's, [H + 1, B, S, 1] (episodic tasks)
+        NDArray masks = null;
         if (alive != null) {
-            survival = NDArrays.concat(aliveAt);
+            aliveAt.add(alive.expandDims(0));
+            masks = NDArrays.concat(aliveAt);
             aliveAt.close();
         }
-        return value(model.twoHot().decode(all), weights, survival, alive).reshape(b, s);
+        if (FusedKernels.use(VALUE, all, this::checkValue)) {
+            return TorchNative.value(all, model.twoHot().centres(all), weights[0], weights[1], masks).reshape(b, s);
+        }
+        return value(model.twoHot().decode(all), weights, masks).reshape(b, s);
     }
 
     /**
      * Values [B, S, 1] from decoded rewards and Q heads [H + 2, B, S, 1]: each reward (times its survival mask, when
-     * {@code aliveAt} [H, B, S, 1] is given) times its discount weight, summed, plus the heads' sum times their
-     * weight (and the final survival mask); NaN becomes 0, as the reference's nan_to_num(0) does for NaN.
+     * {@code masks} [H + 1, B, S, 1] are given) times its discount weight, summed, plus the heads' sum times their
+     * weight (and the last survival mask); NaN becomes 0, as the reference's nan_to_num(0) does for NaN.
      */
-    private static NDArray value(NDArray values, NDArray[] weights, NDArray aliveAt, NDArray alive) {
+    private static NDArray value(NDArray values, NDArray[] weights, NDArray masks) {
         long h = values.getShape().get(0) - 2;
         NDArray rewards = values.get("0:" + h);
-        if (aliveAt != null) {
-            rewards = rewards.mul(aliveAt);
+        if (masks != null) {
+            rewards = rewards.mul(masks.get("0:" + h));
         }
         NDArray q = values.get(h).add(values.get(h + 1)).mul(weights[1]);
-        if (alive != null) {
-            q = q.mul(alive);
+        if (masks != null) {
+            q = q.mul(masks.get(h));
         }
         NDArray v = rewards.mul(weights[0]).sum(new int[] {0}).add(q);
         return NDArrays.where(v.isNaN(), v.zerosLike(), v);
@@ -328,13 +323,12 @@ final class Planner {
                     ? new NDArray[] {m.create(steps, new Shape(h, 1, 1, 1)), m.create(head[0])}
                     : new NDArray[] {m.create(steps, new Shape(h, rows, 1, 1)), m.create(head, new Shape(rows, 1, 1))};
             worst = Math.max(worst, FusedKernels.error(TorchNative.value(logits, centres, weights[0], weights[1],
-                    null), value(model.twoHot().decode(logits), weights, null, null).reshape(2, 16)));
+                    null), value(model.twoHot().decode(logits), weights, null).reshape(2, 16)));
             // survival masks of 0s and 1s: [H, 2, 16, 1] per step, then the last [2, 16, 1]
             NDArray masks = FusedKernels.wave(m, new Shape(h + 1, 2, 16, 1), 0.61f, 1f).gt(-0.3f)
                     .toType(DataType.FLOAT32, false);
             worst = Math.max(worst, FusedKernels.error(TorchNative.value(logits, centres, weights[0], weights[1],
-                    masks), value(model.twoHot().decode(logits), weights, masks.get("0:" + h), masks.get(h))
-                    .reshape(2, 16)));
+                    masks), value(model.twoHot().decode(logits), weights, masks).reshape(2, 16)));
         }
         return worst;
     }

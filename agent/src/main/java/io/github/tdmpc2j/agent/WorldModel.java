@@ -188,16 +188,9 @@ public final class WorldModel {
 
     /**
      * {@link #reward} and then {@link #next} of the same latents and actions, from one concatenated input (one
-     * concatenation per planning step instead of two); the same values as the two calls.
-     */
-    public NDArray[] rewardAndNext(NDArray z, NDArray a, NDArray emb, boolean train) {
-        return rewardAndNext(z, a, emb, train, null);
-    }
-
-    /**
-     * {@link #rewardAndNext(NDArray, NDArray, NDArray, boolean)} with the two heads' first two layers evaluated as
-     * one two-member ensemble from {@code shared} ({@link #rewardAndNextStack()} of the current weights; null:
-     * head by head): 8 kernels per call where head by head takes 12 on a GPU with the fused LayerNorm. The same
+     * concatenation per planning step instead of two); the same values as the two calls. With {@code shared}
+     * ({@link #rewardAndNextStack()} of the current weights) the two heads' first two layers run as one two-member
+     * ensemble: 8 kernels per call where head by head (null) takes 12 on a GPU with the fused LayerNorm; the same
      * values up to the matrix products' rounding. Without gradients.
      */
     public NDArray[] rewardAndNext(NDArray z, NDArray a, NDArray emb, boolean train, Mlp.Stack shared) {
