@@ -65,6 +65,8 @@ public final class TdmpcAgent implements Agent, OfflineLearner {
     private SplittableRandom rng;
     private final float[] discounts;
     private final int seedSteps;
+    /** Set from any thread by {@link #interruptUpdates}; cleared when an {@link #observe} returns. */
+    private volatile boolean updatesInterrupted;
     private final boolean multitask;
     private final int actionDim;
     private boolean graphs;
@@ -478,13 +480,23 @@ public final class TdmpcAgent implements Agent, OfflineLearner {
             }
         }
         Map<String, Double> metrics = Map.of();
-        if (owedUpdates > 0 && buffer.canSample(cfg.horizon())) {
-            for (; owedUpdates > 0; owedUpdates--) {
-                metrics = update();
-                scheduledUpdates++;
+        try {
+            if (owedUpdates > 0 && buffer.canSample(cfg.horizon())) {
+                for (; owedUpdates > 0 && !updatesInterrupted; owedUpdates--) {
+                    metrics = update();
+                    scheduledUpdates++;
+                }
             }
+        } finally {
+            updatesInterrupted = false;
         }
         return metrics;
+    }
+
+    /** The owed updates that an interrupted {@link #observe} left run in the next one. */
+    @Override
+    public void interruptUpdates() {
+        updatesInterrupted = true;
     }
 
     /** Whether training acts are random: the seed phase, and after it until its catch-up updates have run. */
@@ -740,6 +752,7 @@ public final class TdmpcAgent implements Agent, OfflineLearner {
         meta.put("optim_steps", Long.toString(optim.steps()));
         meta.put("pi_optim_steps", Long.toString(piOptim.steps()));
         meta.put("scale", Float.toString(scale.value()));
+        meta.put("owed_updates", Long.toString(owedUpdates));
         Checkpoint.save(dir, store, meta, cfg, context);
         SafeTensors.write(dir.resolve(BUFFER_FILE), buffer.export(), Map.of("steps", Long.toString(steps)));
     }
@@ -757,8 +770,10 @@ public final class TdmpcAgent implements Agent, OfflineLearner {
         evalRows.values().forEach(r -> r.first = true);
         // episodes in progress are not saved: the resumed run starts new ones
         pending.clear();
-        // saved after the seed phase but before its catch-up could run (no finished episode yet): still owed
-        owedUpdates = steps >= seedSteps && optim.steps() == 0
+        // updates the schedule owed when it was saved (an interrupted catch-up, or one that had not yet run for want
+        // of a finished episode); checkpoints written before this was recorded owe them only in the latter case
+        String owed = meta.get("owed_updates");
+        owedUpdates = owed != null ? Long.parseLong(owed) : steps >= seedSteps && optim.steps() == 0
                 ? seedSteps + steps / cfg.updateEvery() - seedSteps / cfg.updateEvery() : 0;
         Path bufferFile = dir.resolve(BUFFER_FILE);
         if (java.nio.file.Files.isRegularFile(bufferFile)) {

@@ -188,11 +188,7 @@ class RowsTest {
             List<Long> counts = new ArrayList<>();
             long before = 0;
             for (int v = 0; v < 5; v++) {
-                Transition[] step = new Transition[4];
-                for (int row = 0; row < 4; row++) {
-                    step[row] = step(row, v % 3, v % 3 == 2);
-                }
-                Map<String, Double> metrics = agent.observe(step);
+                Map<String, Double> metrics = agent.observe(fourRows(v));
                 long now = agent.scheduledUpdates();
                 counts.add(now - before);
                 assertThat(metrics.isEmpty()).isEqualTo(now == before);
@@ -200,6 +196,46 @@ class RowsTest {
             }
             return counts;
         }
+    }
+
+    /**
+     * An interrupted catch-up ({@link TdmpcAgent#interruptUpdates}, as a run that stops asks) returns before its next
+     * update; what it left stays owed, through a checkpoint too, and runs in the next observe.
+     */
+    @Test
+    void anInterruptedCatchUpLeavesItsUpdatesOwed(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+        Map<String, String> params = small("seed_steps", "8", "update_every", "1");
+        try (TdmpcAgent agent = new TdmpcAgent(AgentTestSupport.single(5, 2, params))) {
+            for (int v = 0; v < 2; v++) {
+                assertThat(agent.observe(fourRows(v))).isEmpty();
+            }
+            agent.interruptUpdates();
+            // the catch-up is due (8 seed steps and 4 more): none runs; the request is used up by that call
+            assertThat(agent.observe(fourRows(2))).isEmpty();
+            assertThat(agent.scheduledUpdates()).isZero();
+            assertThat(agent.observe(fourRows(0))).isNotEmpty();
+            assertThat(agent.scheduledUpdates()).as("12 owed and 4 for this step").isEqualTo(16);
+            agent.interruptUpdates();
+            assertThat(agent.observe(fourRows(1))).isEmpty();
+            agent.save(dir);
+            try (TdmpcAgent resumed = new TdmpcAgent(AgentTestSupport.single(5, 2, params))) {
+                resumed.load(dir);
+                assertThat(resumed.observe(fourRows(0))).isNotEmpty();
+                assertThat(resumed.scheduledUpdates()).as("4 owed in the checkpoint and 4 for this step")
+                        .isEqualTo(8);
+            }
+            assertThat(agent.observe(fourRows(2))).isNotEmpty();
+            assertThat(agent.scheduledUpdates()).isEqualTo(24);
+        }
+    }
+
+    /** One vector step of 4 rows, at step {@code v % 3} of their 3-step episodes. */
+    private static Transition[] fourRows(int v) {
+        Transition[] step = new Transition[4];
+        for (int row = 0; row < 4; row++) {
+            step[row] = step(row, v % 3, v % 3 == 2);
+        }
+        return step;
     }
 
     @Test

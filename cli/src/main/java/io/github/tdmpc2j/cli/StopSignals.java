@@ -33,7 +33,8 @@ final class StopSignals implements AutoCloseable {
                         // at once, so that a long step (an update on a CPU, the seed phase's catch-up) is not
                         // mistaken for a signal that went unheard
                         System.err.printf("%nSIG%s: stopping before the next step (an evaluation in progress is "
-                                + "given up; the last checkpoint is kept); send it again to exit at once%n",
+                                + "given up, and so are updates after the one running; the last checkpoint is "
+                                + "kept); send it again to exit at once%n",
                                 sig.getName());
                     } else {
                         System.exit(128 + sig.getNumber());

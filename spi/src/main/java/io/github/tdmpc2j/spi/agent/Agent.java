@@ -51,6 +51,16 @@ public interface Agent extends AutoCloseable {
      */
     Map<String, Double> observe(Transition[] transitions);
 
+    /**
+     * Asks an {@link #observe} in progress to return before its next gradient update; safe to call from any
+     * thread (a signal handler's). A run that stops need not wait for a long one: the seed phase's catch-up runs as
+     * many updates as there were seed steps (an hour and more with the paper preset on a CPU). The updates it leaves
+     * stay owed and run in the next {@code observe}; a request made between two calls applies to the next one. The
+     * default does nothing, for agents whose {@code observe} is short.
+     */
+    default void interruptUpdates() {
+    }
+
     /** Row 0's step alone. */
     default Map<String, Double> observe(Transition transition) {
         return observe(new Transition[] {transition});

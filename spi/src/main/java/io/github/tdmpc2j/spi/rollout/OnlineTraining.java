@@ -79,10 +79,12 @@ public final class OnlineTraining {
     /**
      * Asks a running {@link #run} to return before its next step (from any thread: a signal handler, say), with
      * no evaluation and nothing saved: the last checkpoint stays the one to resume from. An evaluation in progress
-     * is given up before its next step.
+     * is given up before its next step, and the agent's updates in progress (the seed phase's catch-up, say)
+     * before its next update ({@link Agent#interruptUpdates}).
      */
     public void requestStop() {
         stopRequested = true;
+        agent.interruptUpdates();
     }
 
     /**

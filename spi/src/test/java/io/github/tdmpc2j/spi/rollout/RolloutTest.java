@@ -106,7 +106,8 @@ class RolloutTest {
 
     /**
      * A stop asked for while an evaluation runs ends the run before the evaluation's next step: no evaluation is
-     * reported (so nothing is saved from it) and the evaluation's remaining steps are not run.
+     * reported (so nothing is saved from it) and the evaluation's remaining steps are not run; the agent is asked to
+     * return from updates in progress as well.
      */
     @Test
     void aStopDuringAnEvaluationEndsTheRunBeforeItsNextStep() {
@@ -115,6 +116,7 @@ class RolloutTest {
                 MultitaskEnv eval = rows(0, 1)) {
             OnlineTraining[] training = new OnlineTraining[1];
             int[] evalActs = {0};
+            int[] interrupts = {0};
             Agent agent = new Agent() {
                 @Override
                 public void beginEpisode(int row, int task, boolean evaluating, long seed) {
@@ -133,6 +135,11 @@ class RolloutTest {
                 @Override
                 public Map<String, Double> observe(io.github.tdmpc2j.spi.agent.Transition[] transitions) {
                     return random.observe(transitions);
+                }
+
+                @Override
+                public void interruptUpdates() {
+                    interrupts[0]++;
                 }
 
                 @Override
@@ -172,6 +179,7 @@ class RolloutTest {
             assertThat(end.step()).isBetween(15L, 30L).isEqualTo(stoppedAt[0]);
             // 20 episodes of each task on one row each would take 80 or more steps
             assertThat(evalActs[0]).isEqualTo(3);
+            assertThat(interrupts[0]).as("the agent's updates in progress are asked to stop too").isEqualTo(1);
         }
     }
 
