@@ -64,8 +64,13 @@ public record TdmpcConfig(
         }
         for (String key : params.keySet()) {
             if (!key.equals("preset") && !PAPER.containsKey(key) && !java.util.List.of(ARCHITECTURE).contains(key)) {
-                throw new ConfigException("unknown TD-MPC2 parameter '" + key + "'; known: preset, "
-                        + String.join(", ", new TreeMap<>(PAPER).keySet()) + ", " + String.join(", ", ARCHITECTURE));
+                java.util.List<String> known = new java.util.ArrayList<>(new TreeMap<>(PAPER).keySet());
+                known.add(0, "preset");
+                known.addAll(java.util.List.of(ARCHITECTURE));
+                java.util.List<String> near = io.github.tdmpc2j.spi.EnvRegistry.closest(key, known, 3);
+                throw new ConfigException("unknown TD-MPC2 parameter '" + key + "'"
+                        + (near.isEmpty() ? "" : " (did you mean " + String.join(", ", near) + "?)") + "; known: "
+                        + String.join(", ", known));
             }
         }
         if (params.containsKey("model_size")) {

@@ -227,7 +227,7 @@ class TdmpcAgentTest {
             assertThatThrownBy(() -> agent.act(new float[5], 4, true)).isInstanceOf(TdmpcException.class);
         }
         assertThatThrownBy(() -> TdmpcConfig.from(Map.of("horizn", "3"))).isInstanceOf(ConfigException.class)
-                .hasMessageContaining("horizon");
+                .hasMessageContaining("'horizn' (did you mean horizon?)");
         assertThatThrownBy(() -> TdmpcConfig.from(Map.of("model_size", "7"))).isInstanceOf(ConfigException.class);
         assertThatThrownBy(() -> TdmpcConfig.from(Map.of("lr", "fast"))).isInstanceOf(ConfigException.class);
         assertThatThrownBy(() -> TdmpcConfig.from(Map.of("preset", "gpu"))).isInstanceOf(ConfigException.class);

@@ -6,7 +6,6 @@ import io.github.tdmpc2j.spi.TdmpcException;
 import io.github.tdmpc2j.cluster.ExecutorCache;
 import io.github.tdmpc2j.cluster.UnitFunction;
 import io.github.tdmpc2j.cluster.UnitRunner;
-import io.github.tdmpc2j.spi.agent.CheckpointFolder;
 import java.io.IOException;
 import java.io.Serializable;
 import java.io.PrintWriter;
@@ -167,8 +166,9 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     /**
-     * One training run into {@code DIR/runs/TASK/seed-S}. A unit Spark retries (its executor died) resumes from
-     * the checkpoint the first attempt left there.
+     * One training run into {@code DIR/runs/TASK/seed-S}. A run that left a checkpoint there goes on from it (a unit
+     * Spark retries because its executor died; the same bench run again, or with more steps); one that left none
+     * starts over.
      */
     static final class OneRun implements UnitFunction<Unit, SeedRun> {
         private static final long serialVersionUID = 1L;
@@ -194,7 +194,7 @@ final class BenchCommand implements Callable<Integer> {
                     .set("eval_episodes", settings.evalEpisodes()).set("preset", settings.preset())
                     .set("device", gpu != null ? gpu : device).pairs(settings.params()).set("task", task.id());
             Path runDir = Path.of(settings.dir()).resolve("runs").resolve(task.id()).resolve("seed-" + s);
-            boolean resume = local == null && CheckpointFolder.exists(runDir.resolve("checkpoint"));
+            boolean resume = RunFolder.resumeOrStartOver(runDir);
             RunFolder run = resume ? RunFolder.resume(runDir, task.id(), s) : RunFolder.create(runDir, task.id(), s);
             StringWriter log = new StringWriter();
             OnlineRun.Result r;

@@ -91,6 +91,21 @@ final class OnlineRun {
         RunFolder.Restored restored = resume ? run.openCheckpoint() : null;
         if (restored != null) {
             cfg.keepCheckpointSettings(provider.checkpointParams(restored.dir()), run.checkpoint());
+            RunFolder.State at = restored.state();
+            if (at.step() > total) {
+                throw new TdmpcException("the run in " + run.dir() + " is at step " + at.step() + " (its "
+                        + "checkpoint), past the " + total + " steps asked for; pass a larger --steps to go on with it");
+            }
+            if (at.step() == total || at.seconds() >= timeLimit) {
+                console.printf(Locale.ROOT, "the run in %s has ended: its checkpoint is at step %d of %d%s; nothing "
+                        + "to do (a larger --steps%s goes on with it)%n", run.dir(), at.step(), total,
+                        at.step() == total ? "" : String.format(Locale.ROOT, ", after %.1f of its %.1f minutes",
+                                at.seconds() / 60, timeLimit / 60),
+                        Double.isInfinite(timeLimit) ? "" : " or --time-limit");
+                console.flush();
+                Curves logged = Curves.read(run);
+                return new Result(logged.evaluations(), logged.successes(), Double.NaN, 0);
+            }
         }
         List<String> evalRows = Evaluation.rows(space, evalEpisodes, envs / space.taskCount());
         try (MultitaskEnv train = MultitaskEnv.make(registry, space, MultitaskEnv.spread(space, envs),
@@ -124,7 +139,7 @@ final class OnlineRun {
             OnlineTraining training = new OnlineTraining(train, eval, agent, settings);
             int stopStatus = 0;
             try (logs; StopSignals signals = stopOnSignals ? StopSignals.install(training::requestStop) : null) {
-                OnlineTraining.State end = training.run(state, logs);
+                OnlineTraining.State end = restored != null ? training.resume(state, logs) : training.run(logs);
                 logs.bar.finish();
                 if (signals != null && signals.received() != null) {
                     stopStatus = signals.exitStatus();
@@ -144,6 +159,23 @@ final class OnlineRun {
 
     private static double mean(List<Evaluation.TaskResult> results) {
         return results.stream().mapToDouble(Evaluation.TaskResult::meanReturn).average().orElse(Double.NaN);
+    }
+
+    /** The evaluations logged in a run's {@code eval.csv} (mean returns, and success rates where tasks have them). */
+    record Curves(List<CurvePlot.Point> evaluations, List<Double> successes) {
+        static Curves read(RunFolder run) {
+            List<CurvePlot.Point> evaluations = new ArrayList<>();
+            List<Double> successes = new ArrayList<>();
+            if (Files.isRegularFile(run.evalCsv())) {
+                for (String[] row : CsvLog.read(run.evalCsv())) {
+                    evaluations.add(new CurvePlot.Point(Double.parseDouble(row[0]), Double.parseDouble(row[1])));
+                    if (!row[2].isEmpty()) {
+                        successes.add(Double.parseDouble(row[2]));
+                    }
+                }
+            }
+            return new Curves(evaluations, successes);
+        }
     }
 
     /** The run folder's side of the run: logs, curve, checkpoints, progress. */
@@ -174,14 +206,9 @@ final class OnlineRun {
             this.random = random;
             this.agent = agent;
             this.agentName = agentName;
-            if (Files.isRegularFile(run.evalCsv())) {
-                for (String[] row : CsvLog.read(run.evalCsv())) {
-                    evalCurve.add(new CurvePlot.Point(Double.parseDouble(row[0]), Double.parseDouble(row[1])));
-                    if (!row[2].isEmpty()) {
-                        successes.add(Double.parseDouble(row[2]));
-                    }
-                }
-            }
+            Curves logged = Curves.read(run);
+            evalCurve.addAll(logged.evaluations());
+            successes.addAll(logged.successes());
             if (Files.isRegularFile(run.trainCsv())) {
                 for (String[] row : CsvLog.read(run.trainCsv())) {
                     CurvePlot.Point p = new CurvePlot.Point(Double.parseDouble(row[0]), Double.parseDouble(row[2]));

@@ -22,7 +22,7 @@ import java.util.Set;
  */
 final class RunConfig {
     static final Set<String> TRAINER_KEYS = Set.of("steps", "eval_freq", "eval_episodes", "seed", "task", "agent",
-            "time_limit", "tasks", "envs");
+            "time_limit", "tasks", "set", "envs");
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
     private final Map<String, String> values = new LinkedHashMap<>();
@@ -74,6 +74,12 @@ final class RunConfig {
             }
             values.put(p.substring(0, eq).trim(), p.substring(eq + 1).trim());
         }
+        return this;
+    }
+
+    /** Sets every pair of {@code pairs} (a later layer: its values win). */
+    RunConfig setAll(Map<String, String> pairs) {
+        values.putAll(pairs);
         return this;
     }
 

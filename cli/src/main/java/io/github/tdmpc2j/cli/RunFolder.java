@@ -13,7 +13,9 @@ import java.nio.file.StandardCopyOption;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.stream.Stream;
 
@@ -26,16 +28,54 @@ import java.util.stream.Stream;
 record RunFolder(Path dir) {
     static final String STATE = "trainer.properties";
 
+    /** What a run writes into its folder (and a save's leftovers): a folder holding any of them holds a run. */
+    private static final List<String> RUN_FILES = List.of("checkpoint", "checkpoint.old", "config.yaml", "train.csv",
+            "eval.csv", "eval-tasks.csv", "curve.png", "curves");
+
+    /**
+     * A new run's folder: {@code out}, or {@code runs/TASK/SEED/TIMESTAMP}. Refuses a folder that already holds a
+     * run, so that a new run never replaces another's checkpoint or appends to its logs. The folder is made by the
+     * run's first write (its {@code config.yaml}), so a run refused by its settings leaves nothing behind.
+     */
     static RunFolder create(Path out, String task, long seed) {
         Path dir = out != null ? out
                 : Path.of("runs", task, Long.toString(seed),
                         LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
-        try {
-            Files.createDirectories(dir);
-        } catch (IOException e) {
-            throw new TdmpcException("cannot create the run folder " + dir + ": " + e.getMessage(), e);
+        if (Files.exists(dir) && !Files.isDirectory(dir)) {
+            throw new TdmpcException("the run folder " + dir + " is a file, not a folder; choose another --out");
+        }
+        List<String> found = RUN_FILES.stream().filter(f -> Files.exists(dir.resolve(f))).toList();
+        if (!found.isEmpty()) {
+            RunFolder old = new RunFolder(dir);
+            if (CheckpointFolder.exists(old.checkpoint()) || Files.exists(dir.resolve("checkpoint.old"))) {
+                throw new TdmpcException(dir + " already holds a run (" + String.join(", ", found) + "): --resume "
+                        + "--out " + dir + " goes on with it; for a new run choose another --out");
+            }
+            throw new TdmpcException(dir + " already holds files of a run that saved no checkpoint ("
+                    + String.join(", ", found) + "); remove them, or choose another --out");
         }
         return new RunFolder(dir);
+    }
+
+    /**
+     * The folder of a unit of work that goes on from its own checkpoint when it has one (a retried unit, a command
+     * run again) and otherwise starts over, first removing what an attempt that saved no checkpoint left (its logs
+     * would otherwise mix with the new run's): for folders the command itself owns, as {@code bench}'s
+     * {@code OUT/runs/TASK/seed-S}. Returns whether it resumes.
+     */
+    static boolean resumeOrStartOver(Path dir) {
+        if (CheckpointFolder.exists(dir.resolve("checkpoint")) || Files.exists(dir.resolve("checkpoint.old"))) {
+            return true;
+        }
+        for (String f : RUN_FILES) {
+            try {
+                AtomicWrites.deleteTree(dir.resolve(f));
+            } catch (IOException e) {
+                throw new TdmpcException("cannot remove " + dir.resolve(f) + ", left by a run that saved no "
+                        + "checkpoint: " + e.getMessage(), e);
+            }
+        }
+        return false;
     }
 
     /** The folder to resume: {@code out} itself, or the newest run of the task and seed. */
@@ -54,10 +94,23 @@ record RunFolder(Path dir) {
                         + "; name the run folder with --out, or start without --resume");
             }
         }
-        if (!CheckpointFolder.exists(dir.resolve("checkpoint"))) {
+        if (!CheckpointFolder.exists(dir.resolve("checkpoint")) && !Files.exists(dir.resolve("checkpoint.old"))) {
             throw new TdmpcException(dir + " has no checkpoint to resume from (no checkpoint/ folder)");
         }
         return new RunFolder(dir);
+    }
+
+    /**
+     * The trainer's settings ({@link RunConfig#TRAINER_KEYS}) this run was started with, from its
+     * {@code config.yaml}; empty when it has none.
+     */
+    Map<String, String> savedTrainerSettings() {
+        if (!Files.isRegularFile(config())) {
+            return Map.of();
+        }
+        Map<String, String> saved = new LinkedHashMap<>(new RunConfig(Map.of()).file(config()).all());
+        saved.keySet().retainAll(RunConfig.TRAINER_KEYS);
+        return saved;
     }
 
     Path checkpoint() {

@@ -68,7 +68,8 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--set-param", description = "key=value, repeatable; wins over everything else")
     List<String> params;
 
-    @Option(names = "--eval-every", description = "evaluate (and checkpoint) every N steps; default 10000")
+    @Option(names = "--eval-every", description = "evaluate (and checkpoint) at the first episode end after every N "
+            + "steps; default 10000")
     Long evalEvery;
 
     @Option(names = "--eval-episodes", description = "episodes per evaluation; default 3")
@@ -78,20 +79,25 @@ final class TrainCommand implements Callable<Integer> {
             + "an episode, with a last evaluation and checkpoint); --steps still caps the run")
     Double timeLimit;
 
-    @Option(names = "--out", description = "run folder")
+    @Option(names = "--out", description = "run folder (a new run refuses one that holds a run)")
     Path out;
 
-    @Option(names = "--resume", description = "continue the run in --out (or the newest run of the task and seed)")
+    @Option(names = "--resume", description = "continue the run in --out (or the newest run of the task and seed) "
+            + "with its own tasks, seed and settings; options given change only what they name")
     boolean resume;
 
     @Option(names = "--progress", description = "auto, bar or log (default auto: a bar on a terminal)")
     String progress = "auto";
 
+    /** The trainer's defaults, under every other layer of a run's settings. */
+    static final Map<String, String> DEFAULTS = Map.of("steps", "100000", "eval_freq", "10000", "eval_episodes", "3",
+            "seed", "1", "agent", "tdmpc2");
+
     @Override
     public Integer call() {
         PrintWriter console = spec.commandLine().getOut();
-        RunConfig cfg = new RunConfig(Map.of("steps", "100000", "eval_freq", "10000", "eval_episodes", "3",
-                "seed", "1", "agent", "tdmpc2"))
+        // what this command names (a resumed run takes everything else from its own config.yaml)
+        RunConfig given = new RunConfig(Map.of())
                 .file(config)
                 .set("steps", steps).set("preset", preset).set("model_size", modelSize).set("seed", seed)
                 .set("device", device).set("agent", agent).set("eval_freq", evalEvery)
@@ -102,14 +108,15 @@ final class TrainCommand implements Callable<Integer> {
             throw new TdmpcException("choose one of --task ID, --tasks A,B,... or --set NAME (online), or --data DIR "
                     + "[--set NAME] (offline)");
         }
-        if (online == 0 && data == null) {
+        if (online == 0 && data == null && !(resume && out != null)) {
             throw new TdmpcException("choose --task ID, --tasks A,B,... or --set NAME (online), or --data DIR "
                     + "[--set NAME] (offline)");
         }
         try (EnvRegistry registry = EnvRegistry.discover()) {
             if (data == null) {
-                return online(registry, cfg, console);
+                return online(registry, given, console);
             }
+            RunConfig cfg = new RunConfig(DEFAULTS).setAll(given.all());
             return OfflineTraining.run(registry, cfg, set, data, out, resume, console, terminal());
         }
     }
@@ -123,20 +130,55 @@ final class TrainCommand implements Callable<Integer> {
         };
     }
 
-    private int online(EnvRegistry registry, RunConfig cfg, PrintWriter console) {
-        List<TaskSpec> specs = TaskChoice.ids(registry, task != null ? List.of(task) : tasks, set).stream()
-                .map(registry::resolve).toList();
+    private int online(EnvRegistry registry, RunConfig given, PrintWriter console) {
+        // --resume --out DIR: the run's own tasks and settings, from its config.yaml
+        RunFolder run = resume && out != null ? RunFolder.resume(out, null, 0) : null;
+        Map<String, String> saved = run != null ? run.savedTrainerSettings() : Map.of();
+        String oneTask = task;
+        List<String> taskList = tasks;
+        String taskSet = set;
+        if (oneTask == null && taskList == null && taskSet == null) {
+            if (saved.containsKey("task")) {
+                oneTask = saved.get("task");
+            } else if (saved.containsKey("tasks")) {
+                taskList = List.of(saved.get("tasks").split(","));
+                taskSet = saved.get("set");
+            } else {
+                throw new TdmpcException(run.config() + " does not say which tasks the run in " + run.dir()
+                        + " trains on; name them with --task ID, --tasks A,B,... or --set NAME");
+            }
+        }
+        List<TaskSpec> specs = TaskChoice.ids(registry, oneTask != null ? List.of(oneTask) : taskList,
+                taskList != null ? null : taskSet).stream().map(registry::resolve).toList();
+        List<String> ids = specs.stream().map(TaskSpec::id).toList();
         // a run's name: its task (also when --tasks names one task, however often), its task set, or "multitask"
         // for a list of tasks
-        String name = task != null || (set == null && specs.size() == 1) ? specs.get(0).id()
-                : set != null ? set : "multitask";
-        if (task != null) {
+        String name = oneTask != null || (taskSet == null && specs.size() == 1) ? specs.get(0).id()
+                : taskSet != null ? taskSet : "multitask";
+        if (resume && run == null) {
+            long seedValue = given.has("seed") ? given.getLong("seed") : Long.parseLong(DEFAULTS.get("seed"));
+            run = RunFolder.resume(null, name, seedValue);
+            saved = run.savedTrainerSettings();
+        }
+        if (!saved.isEmpty()) {
+            keepRunSettings(registry, run, saved, given, ids);
+        }
+        RunConfig cfg = new RunConfig(DEFAULTS);
+        saved.forEach((k, v) -> {
+            if (!List.of("task", "tasks", "set").contains(k)) {
+                cfg.set(k, v);
+            }
+        });
+        cfg.setAll(given.all());
+        if (oneTask != null) {
             cfg.set("task", name);
         } else {
-            cfg.set("tasks", String.join(",", specs.stream().map(TaskSpec::id).toList()));
+            cfg.set("tasks", String.join(",", ids));
+            cfg.set("set", taskSet);
         }
-        long seedValue = cfg.getLong("seed");
-        RunFolder run = resume ? RunFolder.resume(out, name, seedValue) : RunFolder.create(out, name, seedValue);
+        if (run == null) {
+            run = RunFolder.create(out, name, cfg.getLong("seed"));
+        }
         try {
             return new OnlineRun(registry, specs, name, cfg, run, resume, console, terminal()).stopOnSignals().run()
                     .stopStatus();
@@ -149,6 +191,30 @@ final class TrainCommand implements Callable<Integer> {
             throw new TdmpcException(e.getMessage() + System.lineSeparator() + "the run's last checkpoint is kept in "
                     + run.checkpoint() + ": the same command with --resume --out " + run.dir() + " goes on from it",
                     e);
+        }
+    }
+
+    /**
+     * A resumed run goes on with the tasks, seed and agent it was started with: given again they must agree (a
+     * different one would be another run); its other settings stay unless given again.
+     */
+    private static void keepRunSettings(EnvRegistry registry, RunFolder run, Map<String, String> saved,
+            RunConfig given, List<String> ids) {
+        String savedTasks = saved.containsKey("task") ? saved.get("task") : saved.get("tasks");
+        if (savedTasks != null) {
+            List<String> before = TaskChoice.ids(registry, List.of(savedTasks.split(",")), null);
+            if (!before.equals(ids)) {
+                throw new TdmpcException("the run in " + run.dir() + " trains on " + String.join(",", before)
+                        + ", not " + String.join(",", ids) + "; --resume goes on with the run's own tasks, so leave "
+                        + "out --task, --tasks and --set (or start a new run without --resume)");
+            }
+        }
+        for (String key : List.of("seed", "agent")) {
+            if (given.has(key) && saved.containsKey(key) && !given.get(key).equals(saved.get(key))) {
+                throw new TdmpcException("the run in " + run.dir() + " was started with " + key + "="
+                        + saved.get(key) + ", not " + given.get(key) + "; --resume goes on with the run's own " + key
+                        + ", so leave out --" + key + " (or start a new run without --resume)");
+            }
         }
     }
 

@@ -45,11 +45,10 @@ class CheckpointCommandsTest {
         assertThat(otherPreset.err()).contains("was trained with preset=cpu, not paper")
                 .contains("leave out the preset option");
 
-        TasksCommandTest.Run resumed = TasksCommandTest.run("train", "--task", "pendulum-v1", "--steps", "200",
-                "--eval-every", "200", "--eval-episodes", "1", "--out", run.toString(), "--resume", "--progress",
-                "log");
+        TasksCommandTest.Run resumed = TasksCommandTest.run("train", "--task", "pendulum-v1", "--steps", "400",
+                "--out", run.toString(), "--resume", "--progress", "log");
         assertThat(resumed.exit()).as(resumed.err()).isZero();
-        assertThat(resumed.out()).contains("resuming").contains("at step 200");
+        assertThat(resumed.out()).contains("resuming").contains("at step 200").contains("done: 400 steps");
         assertThat(Files.readString(run.resolve("config.yaml"))).contains("preset: cpu").contains("latent_dim: 32")
                 .contains("mpc: false");
     }

@@ -53,6 +53,65 @@ class TrainCommandTest {
         assertThat(CsvLog.read(run.resolve("train.csv"))).hasSize(7);
     }
 
+    /**
+     * A run folder holds one run: a new run refuses a folder with a run in it (and one refused by its settings
+     * leaves no folder behind); --resume goes on with the run's own tasks, seed and trainer settings, changes only
+     * what it is given, and does nothing (without a second evaluation row) for a run already at its end.
+     */
+    @Test
+    void aRunFolderHoldsOneRunAndResumeKeepsItsSettings(@TempDir Path dir) throws Exception {
+        Path run = dir.resolve("run");
+        TasksCommandTest.Run first = TasksCommandTest.run("train", "--task", "pendulum-v1", "--agent", "random",
+                "--steps", "400", "--eval-every", "200", "--eval-episodes", "1", "--seed", "3", "--out",
+                run.toString(), "--progress", "log");
+        assertThat(first.exit()).as(first.err()).isZero();
+        String evalCsv = Files.readString(run.resolve("eval.csv"));
+        assertThat(CsvLog.read(run.resolve("eval.csv"))).extracting(row -> row[0]).containsExactly("0", "200", "400");
+
+        TasksCommandTest.Run again = TasksCommandTest.run("train", "--task", "pendulum-v1", "--agent", "random",
+                "--steps", "200", "--out", run.toString(), "--progress", "log");
+        assertThat(again.exit()).isEqualTo(2);
+        assertThat(again.err()).contains(run + " already holds a run").contains("--resume --out " + run);
+        assertThat(Files.readString(run.resolve("eval.csv"))).as("nothing of the run changed").isEqualTo(evalCsv);
+        assertThat(CheckpointFolder.open(run.resolve("checkpoint")).step()).isEqualTo(400);
+
+        Path refused = dir.resolve("refused");
+        TasksCommandTest.Run bad = TasksCommandTest.run("train", "--task", "pendulum-v1", "--agent", "random",
+                "--envs", "0", "--out", refused.toString(), "--progress", "log");
+        assertThat(bad.exit()).isEqualTo(2);
+        assertThat(refused).as("a run refused by its settings leaves no folder").doesNotExist();
+
+        // no task, seed or trainer settings given: the run's own (seed 3, evaluations every 200 steps, 1 episode)
+        TasksCommandTest.Run resumed = TasksCommandTest.run("train", "--steps", "800", "--out", run.toString(),
+                "--progress", "log", "--resume");
+        assertThat(resumed.exit()).as(resumed.err()).isZero();
+        assertThat(resumed.out()).contains("at step 400").contains("done: 800 steps");
+        assertThat(CsvLog.read(run.resolve("eval.csv"))).extracting(row -> row[0] + "/" + row[3])
+                .containsExactly("0/1", "200/1", "400/1", "600/1", "800/1");
+        assertThat(Files.readString(run.resolve("config.yaml"))).contains("task: classic/pendulum")
+                .contains("seed: 3").contains("eval_freq: 200").contains("eval_episodes: 1").contains("steps: 800");
+
+        TasksCommandTest.Run otherSeed = TasksCommandTest.run("train", "--steps", "1000", "--seed", "5", "--out",
+                run.toString(), "--progress", "log", "--resume");
+        assertThat(otherSeed.exit()).isEqualTo(2);
+        assertThat(otherSeed.err()).contains("was started with seed=3, not 5");
+        TasksCommandTest.Run otherTask = TasksCommandTest.run("train", "--task", "dmc/cartpole-balance",
+                "--steps", "1000", "--out", run.toString(), "--progress", "log", "--resume");
+        assertThat(otherTask.exit()).isEqualTo(2);
+        assertThat(otherTask.err()).contains("trains on classic/pendulum, not dmc/cartpole-balance");
+
+        String ended = Files.readString(run.resolve("eval.csv"));
+        TasksCommandTest.Run atEnd = TasksCommandTest.run("train", "--task", "pendulum-v1", "--out", run.toString(),
+                "--progress", "log", "--resume");
+        assertThat(atEnd.exit()).as(atEnd.err()).isZero();
+        assertThat(atEnd.out()).contains("has ended: its checkpoint is at step 800 of 800; nothing to do");
+        TasksCommandTest.Run fewer = TasksCommandTest.run("train", "--steps", "600", "--out", run.toString(),
+                "--progress", "log", "--resume");
+        assertThat(fewer.exit()).isEqualTo(2);
+        assertThat(fewer.err()).contains("is at step 800 (its checkpoint), past the 600 steps asked for");
+        assertThat(Files.readString(run.resolve("eval.csv"))).as("no second row for step 800").isEqualTo(ended);
+    }
+
     @Test
     void resumeRefusesAMixedOrPartialCheckpointAndRecoversFromAnInterruptedSave(@TempDir Path dir) throws Exception {
         Path run = dir.resolve("run");

@@ -481,8 +481,11 @@ public final class EnvRegistry implements AutoCloseable {
         return failures.stream().filter(f -> domain.equals(f.domain())).findFirst();
     }
 
-    /** Up to {@code n} candidates nearest to {@code name}, as {@link #closest(String, Map, int)}. */
-    static List<String> closest(String name, Collection<String> candidates, int n) {
+    /**
+     * Up to {@code n} candidates nearest to {@code name}, as {@link #closest(String, Map, int)}: the one way names
+     * typed wrong get their suggestions (task ids, domains, settings).
+     */
+    public static List<String> closest(String name, Collection<String> candidates, int n) {
         Map<String, List<String>> forms = new LinkedHashMap<>();
         candidates.forEach(c -> forms.put(c, List.of(c)));
         return closest(name, forms, n);

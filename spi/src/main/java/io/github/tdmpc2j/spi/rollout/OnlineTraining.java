@@ -87,17 +87,27 @@ public final class OnlineTraining {
         agent.interruptUpdates();
     }
 
+    /** Runs from the start (an evaluation first) to the end; returns where it ended. */
+    public State run(Listener listener) {
+        return run(State.START, false, listener);
+    }
+
     /**
-     * Runs from {@code from} (State.START, or a checkpoint's state: then the evaluation made when it was saved is
-     * not repeated) to the end; returns where it ended.
+     * Goes on from {@code saved}, the state of a checkpoint saved with the evaluation at its step, to the end;
+     * returns where it ended. That evaluation is not made again, also when {@code saved} is already at the run's
+     * end (its steps or its wall-time budget): then nothing runs.
      */
-    public State run(State from, Listener listener) {
+    public State resume(State saved, Listener listener) {
+        return run(saved, true, listener);
+    }
+
+    private State run(State from, boolean resumed, Listener listener) {
         long step = from.step();
         long episodes = from.episodes();
         long start = System.nanoTime();
         Rollout rollout = new Rollout(train, agent, Rollout.Mode.TRAIN);
         rollout.start(EpisodeSchedule.sequential(settings.trainSeed() + episodes, train.numEnvs()));
-        boolean evalDue = from.step() == 0;
+        boolean evalDue = !resumed;
         boolean boundary = true;
         boolean outOfTime = false;
         Map<String, Double> metrics = Map.of();
@@ -113,7 +123,7 @@ public final class OnlineTraining {
                     evalDue = true;
                     listener.onTimeLimit(step);
                 }
-                if (evalDue || step >= settings.steps()) {
+                if ((evalDue || step >= settings.steps()) && !(resumed && step == from.step())) {
                     Optional<List<Evaluation.TaskResult>> results = Evaluation.run(eval, agent,
                             settings.evalEpisodes(), settings.evalSeed(), () -> stopRequested);
                     if (results.isEmpty()) {

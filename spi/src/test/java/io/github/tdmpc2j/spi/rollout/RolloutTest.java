@@ -72,7 +72,7 @@ class RolloutTest {
             long[] lastStep = {0};
             OnlineTraining.State end = new OnlineTraining(train, eval, agent,
                     new OnlineTraining.Settings(40, 15, 2, 10, 1000, Double.POSITIVE_INFINITY))
-                    .run(OnlineTraining.State.START, new OnlineTraining.Listener() {
+                    .run(new OnlineTraining.Listener() {
                         @Override
                         public void onStep(long step) {
                             assertThat(step).isGreaterThan(lastStep[0]);
@@ -101,6 +101,36 @@ class RolloutTest {
             // one evaluation per period of 15 steps, at the first episode end after it
             assertThat(evaluations).hasSize(4);
             assertThat(evaluations.get(1)).isGreaterThanOrEqualTo(15).isLessThan(30);
+        }
+    }
+
+    /**
+     * A resumed run does not evaluate its checkpoint's step again (that evaluation saved the checkpoint), also at
+     * step 0, and one already at its end runs nothing.
+     */
+    @Test
+    void aResumedRunDoesNotEvaluateItsCheckpointsStepAgain() {
+        try (Agent agent = new RandomAgent(AgentContext.of(SPACE, Map.of(), 1));
+                MultitaskEnv train = rows(0, 1);
+                MultitaskEnv eval = rows(0, 1)) {
+            OnlineTraining training = new OnlineTraining(train, eval, agent,
+                    new OnlineTraining.Settings(40, 15, 2, 10, 1000, Double.POSITIVE_INFINITY));
+            List<Long> evaluations = new ArrayList<>();
+            OnlineTraining.Listener log = new OnlineTraining.Listener() {
+                @Override
+                public void onEvaluation(long step, List<Evaluation.TaskResult> results, OnlineTraining.State state,
+                        Map<String, Double> m) {
+                    evaluations.add(step);
+                }
+            };
+            OnlineTraining.State end = training.resume(new OnlineTraining.State(0, 0, 1.5), log);
+            assertThat(end.step()).isEqualTo(40);
+            assertThat(evaluations).doesNotContain(0L).hasSize(3).endsWith(40L);
+            evaluations.clear();
+            OnlineTraining.State again = training.resume(end, log);
+            assertThat(again.step()).isEqualTo(40);
+            assertThat(again.episodes()).isEqualTo(end.episodes());
+            assertThat(evaluations).isEmpty();
         }
     }
 
@@ -163,7 +193,7 @@ class RolloutTest {
             long[] stoppedAt = {-1};
             training[0] = new OnlineTraining(train, eval, agent,
                     new OnlineTraining.Settings(1000, 15, 20, 10, 1000, Double.POSITIVE_INFINITY));
-            OnlineTraining.State end = training[0].run(OnlineTraining.State.START, new OnlineTraining.Listener() {
+            OnlineTraining.State end = training[0].run(new OnlineTraining.Listener() {
                 @Override
                 public void onEvaluation(long step, List<Evaluation.TaskResult> results, OnlineTraining.State state,
                         Map<String, Double> m) {
