@@ -49,6 +49,17 @@ final class OfflineTraining {
         RunFolder.Restored restored = resume ? run.openCheckpoint() : null;
         if (restored != null) {
             cfg.keepCheckpointSettings(provider.checkpointParams(restored.dir()), run.checkpoint());
+            long at = restored.state().step();
+            if (at > total) {
+                throw new TdmpcException("the run in " + run.dir() + " is at update " + at + " (its checkpoint), past "
+                        + "the " + total + " updates asked for; pass a larger --steps to go on with it");
+            }
+            if (at == total) {
+                console.printf("the run in %s has ended: its checkpoint is at update %d of %d; nothing to do (a "
+                        + "larger --steps goes on with it)%n", run.dir(), at, total);
+                console.flush();
+                return 0;
+            }
         }
         TaskSpace space = TaskSpace.of(ids.stream().map(registry::resolve).toList());
         if (space.observationSize() != index.observationSize() || space.actionSize() != index.actionSize()) {
@@ -81,11 +92,20 @@ final class OfflineTraining {
                     provider.name(), ids.size(), episodes.size(), data, total, run.dir());
             List<String> columns = new ArrayList<>(List.of("step", "task", "mean_return", "success_rate", "elapsed_s"));
             Map<String, List<CurvePlot.Point>> curves = new LinkedHashMap<>();
+            if (restored != null && java.nio.file.Files.isRegularFile(run.evalCsv())) {
+                // the evaluations before the checkpoint, for the curve (eval.csv keeps them)
+                for (String[] row : CsvLog.read(run.evalCsv())) {
+                    curves.computeIfAbsent(row[1], k -> new ArrayList<>())
+                            .add(new CurvePlot.Point(Double.parseDouble(row[0]), Double.parseDouble(row[2])));
+                }
+            }
+            long resumedAt = step;
             long start = System.nanoTime();
             Progress bar = new Progress(console, terminal, step, total, 30, "update", false);
             try (CsvLog evalLog = new CsvLog(run.evalCsv(), columns)) {
                 while (true) {
-                    if (step % evalFreq == 0 || step >= total) {
+                    // a resumed run's checkpoint step was evaluated when it was saved
+                    if ((step % evalFreq == 0 || step >= total) && !(restored != null && step == resumedAt)) {
                         double elapsed = prior + (System.nanoTime() - start) / 1e9;
                         StringBuilder line = new StringBuilder("eval at update " + step + ":");
                         for (Evaluation.TaskResult r : Evaluation.run(evalEnv, agent, evalEpisodes,

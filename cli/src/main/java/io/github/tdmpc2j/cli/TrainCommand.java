@@ -116,7 +116,15 @@ final class TrainCommand implements Callable<Integer> {
             if (data == null) {
                 return online(registry, given, console);
             }
-            RunConfig cfg = new RunConfig(DEFAULTS).setAll(given.all());
+            RunConfig cfg = new RunConfig(DEFAULTS);
+            if (resume && out != null) {
+                RunFolder run = RunFolder.resume(out, null, 0);
+                Map<String, String> saved = new java.util.LinkedHashMap<>(run.savedTrainerSettings());
+                keepRunSettings(registry, run, saved, given, null);
+                saved.remove("task");
+                cfg.setAll(saved);
+            }
+            cfg.setAll(given.all());
             return OfflineTraining.run(registry, cfg, set, data, out, resume, console, terminal());
         }
     }
@@ -195,13 +203,14 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     /**
-     * A resumed run goes on with the tasks, seed and agent it was started with: given again they must agree (a
-     * different one would be another run); its other settings stay unless given again.
+     * A resumed run goes on with the tasks ({@code ids}; null: not checked, as for offline runs, whose dataset
+     * decides them), seed and agent it was started with: given again they must agree (a different one would be
+     * another run); its other settings stay unless given again.
      */
     private static void keepRunSettings(EnvRegistry registry, RunFolder run, Map<String, String> saved,
             RunConfig given, List<String> ids) {
         String savedTasks = saved.containsKey("task") ? saved.get("task") : saved.get("tasks");
-        if (savedTasks != null) {
+        if (ids != null && savedTasks != null) {
             List<String> before = TaskChoice.ids(registry, List.of(savedTasks.split(",")), null);
             if (!before.equals(ids)) {
                 throw new TdmpcException("the run in " + run.dir() + " trains on " + String.join(",", before)

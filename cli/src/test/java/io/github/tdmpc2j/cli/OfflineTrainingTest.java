@@ -32,5 +32,18 @@ class OfflineTrainingTest {
         assertThat(evals).extracting(r -> r[0] + " " + r[1]).containsExactly("0 dmc/cartpole-balance",
                 "0 classic/pendulum", "20 dmc/cartpole-balance", "20 classic/pendulum");
         assertThat(run.resolve("checkpoint").resolve(RunFolder.STATE)).exists();
+
+        // resumed with nothing but more updates: its own settings (evaluations every 20 updates, one episode), no
+        // second evaluation of update 20
+        TasksCommandTest.Run resumed = TasksCommandTest.run("train", "--data", data.toString(), "--steps", "40",
+                "--out", run.toString(), "--progress", "log", "--resume");
+        assertThat(resumed.exit()).as(resumed.err() + resumed.out()).isZero();
+        assertThat(CsvLog.read(run.resolve("eval.csv"))).extracting(r -> r[0] + " " + r[1]).containsExactly(
+                "0 dmc/cartpole-balance", "0 classic/pendulum", "20 dmc/cartpole-balance", "20 classic/pendulum",
+                "40 dmc/cartpole-balance", "40 classic/pendulum");
+        TasksCommandTest.Run ended = TasksCommandTest.run("train", "--data", data.toString(), "--out",
+                run.toString(), "--progress", "log", "--resume");
+        assertThat(ended.exit()).as(ended.err()).isZero();
+        assertThat(ended.out()).contains("has ended: its checkpoint is at update 40 of 40; nothing to do");
     }
 }
