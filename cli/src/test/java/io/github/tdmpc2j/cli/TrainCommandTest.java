@@ -67,6 +67,10 @@ class TrainCommandTest {
         assertThat(first.exit()).as(first.err()).isZero();
         String evalCsv = Files.readString(run.resolve("eval.csv"));
         assertThat(CsvLog.read(run.resolve("eval.csv"))).extracting(row -> row[0]).containsExactly("0", "200", "400");
+        List<String[]> episodes = CsvLog.read(run.resolve("train.csv"));
+        // the last progress line shows the episode that ended with the last step
+        assertThat(first.out()).contains(String.format(java.util.Locale.ROOT, "last return %.1f",
+                Double.parseDouble(episodes.get(episodes.size() - 1)[2])));
 
         TasksCommandTest.Run again = TasksCommandTest.run("train", "--task", "pendulum-v1", "--agent", "random",
                 "--steps", "200", "--out", run.toString(), "--progress", "log");

@@ -146,12 +146,13 @@ public final class OnlineTraining {
             if (!s.metrics().isEmpty()) {
                 metrics = s.metrics();
             }
-            if (s.stepped() > 0) {
-                listener.onStep(step);
-            }
             for (Rollout.Finished f : s.finished()) {
                 episodes++;
                 listener.onEpisode(f, step, episodes, from.seconds() + (System.nanoTime() - start) / 1e9, metrics);
+            }
+            // after the episodes that ended with this step, so that a progress line drawn here shows their returns
+            if (s.stepped() > 0) {
+                listener.onStep(step);
             }
             boundary = !s.finished().isEmpty() || step >= settings.steps();
         }
