@@ -134,12 +134,19 @@ public final class TdmpcAgent implements Agent, OfflineLearner {
         this.buffer = new ReplayBuffer(cfg.bufferSize(), context.observationSize(), actionDim);
         this.discounts = new float[context.tasks().size()];
         int longest = 0;
+        int shortest = Integer.MAX_VALUE;
         for (int i = 0; i < discounts.length; i++) {
             int length = context.tasks().get(i).maxEpisodeSteps();
             discounts[i] = cfg.discount(length);
             longest = Math.max(longest, length);
+            shortest = Math.min(shortest, length);
         }
         this.seedSteps = cfg.seedSteps(longest);
+        if (seedSteps > 0 && seedSteps < shortest && !WARNED_SHORT_SEED.getAndSet(true)) {
+            LOG.info("seed_steps={} is shorter than the episodes ({} steps for the shortest task, unless one ends "
+                    + "early): the replay buffer takes whole episodes, so updates begin when the first episode ends, "
+                    + "and training acts stay random until then", seedSteps, shortest);
+        }
         if (!device.isGpu() && !WARNED_CPU.get()) {
             madeForGpus(cfg, context).filter(m -> !WARNED_CPU.getAndSet(true)).ifPresent(LOG::warn);
         }
@@ -148,6 +155,8 @@ public final class TdmpcAgent implements Agent, OfflineLearner {
     private static final Logger LOG = LoggerFactory.getLogger(TdmpcAgent.class);
     /** Whether an agent of this JVM has said that its settings are made for GPUs ({@link #madeForGpus}). */
     private static final AtomicBoolean WARNED_CPU = new AtomicBoolean();
+    /** Whether an agent of this JVM has said that its seed phase ends before its first episode can. */
+    private static final AtomicBoolean WARNED_SHORT_SEED = new AtomicBoolean();
 
     /**
      * What an agent on a CPU says once per JVM when its planning is ten times the cpu preset's work or more (the
