@@ -1,5 +1,6 @@
 package io.github.tdmpc2j.cli;
 
+import io.github.tdmpc2j.spi.io.IoErrors;
 import io.github.tdmpc2j.spi.TdmpcException;
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -41,7 +42,7 @@ final class CsvLog implements AutoCloseable {
                 writer.flush();
             }
         } catch (IOException e) {
-            throw new TdmpcException("cannot write " + file + ": " + e.getMessage(), e);
+            throw new TdmpcException("cannot write " + file + ": " + IoErrors.describe(e), e);
         }
     }
 
@@ -59,7 +60,7 @@ final class CsvLog implements AutoCloseable {
             writer.newLine();
             writer.flush();
         } catch (IOException e) {
-            throw new TdmpcException("cannot write " + file + ": " + e.getMessage(), e);
+            throw new TdmpcException("cannot write " + file + ": " + IoErrors.describe(e), e);
         }
     }
 
@@ -69,7 +70,7 @@ final class CsvLog implements AutoCloseable {
             List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
             return lines.stream().skip(1).filter(l -> !l.isBlank()).map(l -> l.split(",", -1)).toList();
         } catch (IOException e) {
-            throw new TdmpcException("cannot read " + file + ": " + e.getMessage(), e);
+            throw new TdmpcException("cannot read " + file + ": " + IoErrors.describe(e), e);
         }
     }
 
@@ -78,7 +79,7 @@ final class CsvLog implements AutoCloseable {
         try {
             writer.close();
         } catch (IOException e) {
-            throw new TdmpcException("cannot close " + file + ": " + e.getMessage(), e);
+            throw new TdmpcException("cannot close " + file + ": " + IoErrors.describe(e), e);
         }
     }
 }

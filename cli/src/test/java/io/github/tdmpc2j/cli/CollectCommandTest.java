@@ -78,7 +78,7 @@ class CollectCommandTest {
     }
 
     @Test
-    void badChoicesAreClearErrors(@TempDir Path dir) {
+    void badChoicesAreClearErrors(@TempDir Path dir) throws Exception {
         TasksCommandTest.Run none = TasksCommandTest.run("collect", "--episodes", "1", "--out", dir.toString());
         assertThat(none.exit()).isEqualTo(2);
         assertThat(none.err()).contains("--tasks ID,... or --set NAME");
@@ -86,5 +86,12 @@ class CollectCommandTest {
                 "1", "--out", dir.toString(), "--policy", dir.resolve("nope").toString(), "--agent", "random");
         assertThat(badPolicy.exit()).isEqualTo(2);
         assertThat(badPolicy.err()).contains("neither 'random' nor a checkpoint folder");
+
+        // the reason, not the path alone (a java.nio exception's message is often just the path)
+        Path file = Files.writeString(dir.resolve("file"), "x");
+        TasksCommandTest.Run underAFile = TasksCommandTest.run("collect", "--tasks", "classic/pendulum",
+                "--episodes", "1", "--out", file.resolve("data").toString());
+        assertThat(underAFile.exit()).isEqualTo(2);
+        assertThat(underAFile.err()).contains("cannot write a dataset in " + file.resolve("data") + ": not a folder (");
     }
 }

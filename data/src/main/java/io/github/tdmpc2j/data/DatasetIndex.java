@@ -1,5 +1,6 @@
 package io.github.tdmpc2j.data;
 
+import io.github.tdmpc2j.spi.io.IoErrors;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.github.tdmpc2j.spi.io.AtomicWrites;
@@ -63,7 +64,7 @@ public record DatasetIndex(String format, int version, int observationSize, int 
             }
             return index;
         } catch (IOException e) {
-            throw new DatasetException(file + " is not a readable dataset index: " + e.getMessage(), e);
+            throw new DatasetException(file + " is not a readable dataset index: " + IoErrors.describe(e), e);
         }
     }
 }

@@ -1,5 +1,6 @@
 package io.github.tdmpc2j.data;
 
+import io.github.tdmpc2j.spi.io.IoErrors;
 import io.github.tdmpc2j.spi.agent.Episode;
 import io.github.tdmpc2j.spi.io.AtomicWrites;
 import java.io.ByteArrayOutputStream;
@@ -39,7 +40,7 @@ public final class DatasetWriter implements Collector.EpisodeSink {
             wanted.writeAtomically(dir);
             return new DatasetWriter(dir, wanted);
         } catch (IOException e) {
-            throw new DatasetException("cannot write a dataset in " + dir + ": " + e.getMessage(), e);
+            throw new DatasetException("cannot write a dataset in " + dir + ": " + IoErrors.describe(e), e);
         }
     }
 
@@ -87,7 +88,7 @@ public final class DatasetWriter implements Collector.EpisodeSink {
                 Files.deleteIfExists(tmp);
             }
         } catch (IOException e) {
-            throw new DatasetException("cannot write " + target + ": " + e.getMessage(), e);
+            throw new DatasetException("cannot write " + target + ": " + IoErrors.describe(e), e);
         }
     }
 
@@ -134,7 +135,7 @@ public final class DatasetWriter implements Collector.EpisodeSink {
         try {
             removeLeftovers(dir);
         } catch (IOException e) {
-            throw new DatasetException("cannot clean " + dir + ": " + e.getMessage(), e);
+            throw new DatasetException("cannot clean " + dir + ": " + IoErrors.describe(e), e);
         }
     }
 

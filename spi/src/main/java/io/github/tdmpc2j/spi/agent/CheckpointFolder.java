@@ -1,5 +1,6 @@
 package io.github.tdmpc2j.spi.agent;
 
+import io.github.tdmpc2j.spi.io.IoErrors;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.channels.FileChannel;
@@ -123,7 +124,8 @@ public final class CheckpointFolder {
             if (e instanceof CheckpointException ce) {
                 throw ce;
             }
-            throw new CheckpointException("could not write the checkpoint " + target + ": " + e
+            throw new CheckpointException("could not write the checkpoint " + target + ": "
+                    + (e instanceof IOException io ? IoErrors.describe(io) : e.toString())
                     + (Files.isDirectory(old) && !Files.exists(target) ? "; the previous checkpoint is in " + old : ""),
                     e);
         }
@@ -148,7 +150,8 @@ public final class CheckpointFolder {
                     + "written before tdmpc2j's checkpoints carried a manifest, or its writer was stopped before it "
                     + "finished. Use a checkpoint written by this version (train again).");
         } catch (IOException | IllegalArgumentException e) {
-            throw new CheckpointException(manifestFile + " cannot be read (" + e.getMessage() + "); the checkpoint is "
+            throw new CheckpointException(manifestFile + " cannot be read (" + (e instanceof IOException io
+                    ? IoErrors.describe(io) : e.getMessage()) + "); the checkpoint is "
                     + "damaged, use another one", e);
         }
         long step;
@@ -185,7 +188,7 @@ public final class CheckpointFolder {
                             + "checkpoint.");
                 }
             } catch (IOException | NumberFormatException e) {
-                throw new CheckpointException("cannot check " + f + ": " + e.getMessage(), e);
+                throw new CheckpointException("cannot check " + f + ": " + (e instanceof IOException io ? IoErrors.describe(io) : e.getMessage()), e);
             }
             files.put(file, sha);
         }
@@ -228,7 +231,7 @@ public final class CheckpointFolder {
             }
         } catch (IOException e) {
             throw new CheckpointException("cannot tidy the checkpoint folder " + target + " after an interrupted "
-                    + "save: " + e.getMessage() + "; check the permissions of " + parent, e);
+                    + "save: " + IoErrors.describe(e) + "; check the permissions of " + parent, e);
         }
     }
 
@@ -263,7 +266,7 @@ public final class CheckpointFolder {
             return walk.filter(Files::isRegularFile).map(f -> dir.relativize(f).toString().replace('\\', '/'))
                     .sorted().toList();
         } catch (IOException e) {
-            throw new CheckpointException("cannot list the checkpoint folder " + dir + ": " + e.getMessage(), e);
+            throw new CheckpointException("cannot list the checkpoint folder " + dir + ": " + IoErrors.describe(e), e);
         }
     }
 
