@@ -43,7 +43,8 @@ final class CollectCommand implements Callable<Integer> {
     int episodes;
 
     @Option(names = "--policy", defaultValue = "random",
-            description = "random, or a checkpoint folder of the agent named by --agent (default ${DEFAULT-VALUE})")
+            description = "random, or a checkpoint folder of the agent named by --agent, or a run folder that holds "
+                    + "one (RUN/checkpoint) (default ${DEFAULT-VALUE})")
     String policy;
 
     @Option(names = "--agent", defaultValue = "tdmpc2", description = "agent of a checkpoint policy (default ${DEFAULT-VALUE})")
@@ -76,9 +77,11 @@ final class CollectCommand implements Callable<Integer> {
             List<String> ids = TaskChoice.ids(registry, tasks, set);
             Collector collector = new Collector(registry, ids, policy);
             AgentProvider provider = Agents.find(policy.equals("random") ? "random" : agent);
-            Path checkpoint = policy.equals("random") ? null : Path.of(policy);
+            // a checkpoint folder, or a run folder that holds one (RUN/checkpoint)
+            Path checkpoint = policy.equals("random") ? null : CheckpointFolder.resolve(Path.of(policy));
             if (checkpoint != null && !CheckpointFolder.exists(checkpoint)) {
-                throw new TdmpcException("--policy " + policy + " is neither 'random' nor a checkpoint folder");
+                throw new TdmpcException("--policy " + policy + " is neither 'random' nor a checkpoint folder (or a run "
+                        + "folder that holds one as checkpoint/)");
             }
             // a checkpoint policy: its files checked once, the agent made with the checkpoint's own settings
             Path saved = checkpoint == null ? null : CheckpointFolder.open(checkpoint).dir();

@@ -41,8 +41,9 @@ final class EvalCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--checkpoint", required = true, description = "checkpoint folder, or a TD-MPC2 reference .pt "
-            + "file (imported first into the folder NAME-imported beside it, as `import` does)")
+    @Option(names = "--checkpoint", required = true, description = "checkpoint folder, a run folder that holds one "
+            + "(RUN/checkpoint), or a TD-MPC2 reference .pt file (imported first into the folder NAME-imported beside "
+            + "it, as `import` does)")
     Path checkpoint;
 
     static final class Target {
@@ -93,7 +94,8 @@ final class EvalCommand implements Callable<Integer> {
         try (EnvRegistry registry = EnvRegistry.discover()) {
             List<String> ids = target.task != null ? List.of(registry.resolve(target.task).id())
                     : registry.taskSet(target.set);
-            Path folder = checkpoint;
+            // a checkpoint folder, or a run folder that holds one (RUN/checkpoint)
+            Path folder = CheckpointFolder.resolve(checkpoint);
             if (Files.isRegularFile(checkpoint)) {
                 // a reference .pt file: read without running anything in it, checked against the tasks
                 String name = checkpoint.getFileName().toString().replaceFirst("\\.pt$", "");

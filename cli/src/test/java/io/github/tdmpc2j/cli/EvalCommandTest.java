@@ -98,6 +98,35 @@ class EvalCommandTest {
         assertThat(none.err()).contains("--episodes must be positive");
     }
 
+    /** The folder `train` writes holds checkpoint/: eval and collect --policy take the run folder itself. */
+    @Test
+    void aRunFolderIsTakenForItsCheckpoint(@TempDir Path dir) throws Exception {
+        Path run = dir.resolve("runs").resolve("run-1");
+        try (EnvRegistry registry = EnvRegistry.discover();
+                Agent agent = Agents.find("random").create(AgentContext.single(
+                        registry.resolve("classic/pendulum"), Map.of(), 0))) {
+            agent.save(run.resolve("checkpoint"));
+        }
+        Files.writeString(run.resolve("train.csv"), "step\n");
+        TasksCommandTest.Run r = TasksCommandTest.run("eval", "--checkpoint", run.toString(), "--task",
+                "classic/pendulum", "--agent", "random", "--episodes", "1");
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.out()).containsPattern("classic/pendulum\\s+1\\s+-\\d+\\.\\d\\s+-");
+        assertThat(run.resolve("eval-results.csv")).isRegularFile(); // in the run folder, beside checkpoint/
+
+        TasksCommandTest.Run collect = TasksCommandTest.run("collect", "--tasks", "classic/pendulum", "--episodes",
+                "1", "--policy", run.toString(), "--agent", "random", "--out", dir.resolve("data").toString());
+        assertThat(collect.exit()).as(collect.err()).isZero();
+        assertThat(collect.out()).contains("1 episodes written");
+
+        // a folder of run folders holds no checkpoint: what is expected, not "train again"
+        TasksCommandTest.Run parent = TasksCommandTest.run("eval", "--checkpoint", dir.resolve("runs").toString(),
+                "--task", "classic/pendulum", "--agent", "random", "--episodes", "1");
+        assertThat(parent.exit()).isEqualTo(2);
+        assertThat(parent.err()).contains(dir.resolve("runs") + " holds no checkpoint")
+                .contains("Expected the checkpoint/ folder of a run").doesNotContain("train again");
+    }
+
     @Test
     void aMissingCheckpointIsAClearError(@TempDir Path dir) {
         TasksCommandTest.Run r = TasksCommandTest.run("eval", "--checkpoint", dir.resolve("none").toString(), "--task",

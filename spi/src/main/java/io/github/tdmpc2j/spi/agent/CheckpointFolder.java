@@ -38,6 +38,11 @@ import java.util.stream.Stream;
 public final class CheckpointFolder {
     /** The manifest's file name inside a checkpoint folder. */
     public static final String MANIFEST = "manifest.properties";
+    /** The name of the checkpoint folder inside a run folder (the folder {@code train} writes). */
+    public static final String IN_RUN = "checkpoint";
+    /** What a command that reads a checkpoint takes, for messages. */
+    private static final String EXPECTED = "the checkpoint/ folder of a run `train` wrote, a run folder that holds "
+            + "one, or a folder `import` wrote";
     /**
      * For crash tests: a system property naming a {@link Stage}; the writer halts the JVM there (as a kill -9
      * would, no shutdown hooks) with exit status {@link #HALT_STATUS}.
@@ -132,6 +137,20 @@ public final class CheckpointFolder {
     }
 
     /**
+     * The checkpoint folder a user named: {@code given} itself when it is one (or when the previous checkpoint a
+     * crashed writer left is beside it as {@code given.old}), else {@code given/checkpoint} when {@code given} is a
+     * run folder holding one ({@link #IN_RUN}); otherwise {@code given}, for {@link #open} to say why it is not one.
+     * Reads nothing but the folders' names.
+     */
+    public static Path resolve(Path given) {
+        if (Files.isRegularFile(given.resolve(MANIFEST)) || !Files.isDirectory(given)) {
+            return given;
+        }
+        Path inRun = given.resolve(IN_RUN);
+        return exists(inRun) ? inRun : given;
+    }
+
+    /**
      * The checkpoint in {@code target}, verified: every file the manifest names is there with its checksum, and
      * there is no other file. Changes nothing on disk.
      */
@@ -139,16 +158,27 @@ public final class CheckpointFolder {
         Path old = parent(target).resolve(target.getFileName() + ".old");
         Path dir = Files.isDirectory(target) ? target : Files.isDirectory(old) ? old : null;
         if (dir == null) {
-            throw new CheckpointException("no checkpoint folder at " + target);
+            throw new CheckpointException("no checkpoint folder at " + target + " ("
+                    + (Files.exists(target) ? "it is a file" : "no such file or folder") + "). Expected " + EXPECTED
+                    + ".");
         }
         Path manifestFile = dir.resolve(MANIFEST);
         Properties p = new Properties();
         try (InputStream in = Files.newInputStream(manifestFile)) {
             p.load(new java.io.InputStreamReader(in, StandardCharsets.UTF_8));
         } catch (NoSuchFileException e) {
-            throw new CheckpointException(dir + " has no " + MANIFEST + ", so its files cannot be checked: it was "
-                    + "written before tdmpc2j's checkpoints carried a manifest, or its writer was stopped before it "
-                    + "finished. Use a checkpoint written by this version (train again).");
+            if (exists(dir.resolve(IN_RUN))) {
+                throw new CheckpointException(dir + " is a run folder, not a checkpoint folder: give "
+                        + dir.resolve(IN_RUN));
+            }
+            if (!hasFiles(dir)) {
+                throw new CheckpointException(dir + " holds no checkpoint: it has no files of its own and no "
+                        + IN_RUN + "/ folder. Expected " + EXPECTED + ".");
+            }
+            throw new CheckpointException(dir + " has no " + MANIFEST + ", so it is not a checkpoint this version "
+                    + "can check. Expected " + EXPECTED + ". A checkpoint written before tdmpc2j's checkpoints "
+                    + "carried a manifest cannot be checked (train again to make one), nor one whose writer was "
+                    + "stopped before it finished (use another checkpoint).");
         } catch (IOException | IllegalArgumentException e) {
             throw new CheckpointException(manifestFile + " cannot be read (" + (e instanceof IOException io
                     ? IoErrors.describe(io) : e.getMessage()) + "); the checkpoint is "
@@ -303,6 +333,15 @@ public final class CheckpointFolder {
     private static void haltAt(Stage stage) {
         if (stage.name().equals(System.getProperty(HALT_PROPERTY))) {
             Runtime.getRuntime().halt(HALT_STATUS);
+        }
+    }
+
+    /** Whether {@code dir} holds a regular file of its own (not only folders). */
+    private static boolean hasFiles(Path dir) {
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.anyMatch(Files::isRegularFile);
+        } catch (IOException e) {
+            return true; // unreadable: say what an unreadable checkpoint could be
         }
     }
 
