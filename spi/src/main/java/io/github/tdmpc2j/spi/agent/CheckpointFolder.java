@@ -86,6 +86,17 @@ public final class CheckpointFolder {
         public boolean contains(String file) {
             return files.containsKey(file);
         }
+
+        /**
+         * One SHA-256 (hex) over every file's name and SHA-256, in name order: two checkpoints have the same digest
+         * exactly when their files are the same, wherever they are.
+         */
+        public String digest() {
+            MessageDigest md = sha256();
+            files.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e -> md.update(
+                    (e.getKey() + " " + e.getValue() + "\n").getBytes(StandardCharsets.UTF_8)));
+            return HexFormat.of().formatHex(md.digest());
+        }
     }
 
     private CheckpointFolder() {
@@ -302,12 +313,7 @@ public final class CheckpointFolder {
 
     /** The file's SHA-256 in hex; with {@code sync}, also forces the file to disk. */
     private static String sha256(Path file, boolean sync) throws IOException {
-        MessageDigest md;
-        try {
-            md = MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JDK has SHA-256", e);
-        }
+        MessageDigest md = sha256();
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate(1 << 20);
             while (ch.read(buf) >= 0) {
@@ -320,6 +326,14 @@ public final class CheckpointFolder {
             }
         }
         return HexFormat.of().formatHex(md.digest());
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JDK has SHA-256", e);
+        }
     }
 
     private static void sync(Path dir) {
