@@ -38,6 +38,7 @@ import picocli.CommandLine.Spec;
         "Evaluate a checkpoint: mean return and success rate per task, as a table and CSV.",
         "The agent is made with the settings the checkpoint was trained with; its files are checked first."})
 final class EvalCommand implements Callable<Integer> {
+    private static final List<String> COLUMNS = List.of("task", "episodes", "mean_return", "success_rate");
     @Spec
     CommandSpec spec;
 
@@ -66,8 +67,9 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "1000", description = "seed of the first episode (default ${DEFAULT-VALUE})")
     long seed;
 
-    @Option(names = "--csv", description = "CSV file (default: eval-results.csv beside the checkpoint folder, in the "
-            + "run folder for a run's checkpoint/)")
+    @Option(names = "--csv", description = "CSV file, appended to; checked before the evaluation starts, its folder "
+            + "made if missing (default: eval-results.csv beside the checkpoint folder, in the run folder for a run's "
+            + "checkpoint/)")
     Path csv;
 
     @Option(names = "--envs", description = "envs per task stepped at once, the agent acting on all of them in "
@@ -91,6 +93,9 @@ final class EvalCommand implements Callable<Integer> {
         if (episodes <= 0) {
             throw new TdmpcException("--episodes must be positive, got " + episodes);
         }
+        if (csv != null) { // before anything runs: an evaluation of minutes must not end in a failed write
+            CsvLog.checkWritable(csv, COLUMNS, "give --csv a file in a folder you can write");
+        }
         try (EnvRegistry registry = EnvRegistry.discover()) {
             List<String> ids = target.task != null ? List.of(registry.resolve(target.task).id())
                     : registry.taskSet(target.set);
@@ -105,6 +110,10 @@ final class EvalCommand implements Callable<Integer> {
                 out.printf("imported %s as the checkpoint folder %s%n", checkpoint, folder);
             }
             CheckpointFolder.Manifest saved = CheckpointFolder.open(folder);
+            Path csvFile = csv != null ? csv : folder.toAbsolutePath().resolveSibling("eval-results.csv");
+            if (csv == null) {
+                CsvLog.checkWritable(csvFile, COLUMNS, "give --csv FILE to write the results elsewhere");
+            }
             AgentProvider provider = Agents.find(agent);
             // the agent is made with the checkpoint's own settings (preset, model size, ...)
             Map<String, String> params = new java.util.HashMap<>(provider.checkpointParams(saved.dir()));
@@ -118,7 +127,6 @@ final class EvalCommand implements Callable<Integer> {
             // the tasks are evaluated one after another, each on its own rows
             int rows = envs != null ? envs : Evaluation.rowsPerTask(episodes, 1, 1);
             Settings settings = new Settings(agent, saved.dir().toString(), ids, params, episodes, seed, rows);
-            Path csvFile = csv != null ? csv : folder.toAbsolutePath().resolveSibling("eval-results.csv");
             List<Unit> units = new ArrayList<>();
             for (int t = 0; t < ids.size(); t++) {
                 units.add(new Unit(t));
@@ -136,7 +144,7 @@ final class EvalCommand implements Callable<Integer> {
                     out.flush();
                 });
             }
-            try (CsvLog log = new CsvLog(csvFile, List.of("task", "episodes", "mean_return", "success_rate"))) {
+            try (CsvLog log = new CsvLog(csvFile, COLUMNS)) {
                 for (TaskResult r : results) {
                     log.row(r.id(), r.episodes(), r.meanReturn(), r.hasSuccess() ? r.successRate() : "");
                 }

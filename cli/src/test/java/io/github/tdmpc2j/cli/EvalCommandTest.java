@@ -127,6 +127,49 @@ class EvalCommandTest {
                 .contains("Expected the checkpoint/ folder of a run").doesNotContain("train again");
     }
 
+    /** A CSV that could not be written is refused before the evaluation, not after it. */
+    @Test
+    void anUnwritableCsvIsRefusedBeforeEvaluating(@TempDir Path dir) throws Exception {
+        Path checkpoint = dir.resolve("run").resolve("checkpoint");
+        try (EnvRegistry registry = EnvRegistry.discover();
+                Agent agent = Agents.find("random").create(AgentContext.single(
+                        registry.resolve("classic/pendulum"), Map.of(), 0))) {
+            agent.save(checkpoint);
+        }
+        String[] eval = {"eval", "--checkpoint", checkpoint.toString(), "--task", "classic/pendulum", "--agent",
+            "random", "--episodes", "1"};
+        Path file = Files.writeString(dir.resolve("file"), "x");
+        TasksCommandTest.Run underAFile = TasksCommandTest.run(CollectCommandTest.concat(eval, "--csv",
+                file.resolve("x.csv").toString()));
+        assertThat(underAFile.exit()).isEqualTo(2);
+        assertThat(underAFile.err()).contains("cannot write " + file.resolve("x.csv") + ": " + file
+                + " is not a folder; give --csv a file in a folder you can write");
+        assertThat(underAFile.out()).as("nothing evaluated").doesNotContain("classic/pendulum");
+
+        Path other = Files.writeString(dir.resolve("other.csv"), "step,return\n");
+        TasksCommandTest.Run columns = TasksCommandTest.run(CollectCommandTest.concat(eval, "--csv",
+                other.toString()));
+        assertThat(columns.exit()).isEqualTo(2);
+        assertThat(columns.err()).contains("has the columns 'step,return'").contains("give --csv");
+        assertThat(columns.out()).doesNotContain("classic/pendulum");
+
+        // the default place, beside the checkpoint folder, is checked too
+        Files.createDirectories(dir.resolve("run").resolve("eval-results.csv"));
+        TasksCommandTest.Run taken = TasksCommandTest.run(eval);
+        assertThat(taken.exit()).isEqualTo(2);
+        assertThat(taken.err()).contains("eval-results.csv: it is not a file; give --csv FILE to write the results "
+                + "elsewhere");
+        assertThat(taken.out()).doesNotContain("classic/pendulum");
+
+        // a folder that does not exist yet is made
+        Path fresh = dir.resolve("new").resolve("sub").resolve("results.csv");
+        TasksCommandTest.Run made = TasksCommandTest.run(CollectCommandTest.concat(eval, "--csv", fresh.toString()));
+        assertThat(made.exit()).as(made.err()).isZero();
+        assertThat(fresh).content().startsWith("task,episodes,mean_return,success_rate\nclassic/pendulum,1,");
+        assertThat(dir.resolve("run").resolve("eval-results.csv")).isEmptyDirectory();
+        assertThat(file.getParent()).isDirectoryNotContaining("glob:**.tmp");
+    }
+
     @Test
     void aMissingCheckpointIsAClearError(@TempDir Path dir) {
         TasksCommandTest.Run r = TasksCommandTest.run("eval", "--checkpoint", dir.resolve("none").toString(), "--task",
