@@ -7,6 +7,7 @@ import io.github.tdmpc2j.spi.TdmpcException;
 import io.github.tdmpc2j.spi.agent.Agent;
 import io.github.tdmpc2j.spi.agent.AgentContext;
 import io.github.tdmpc2j.spi.agent.AgentProvider;
+import io.github.tdmpc2j.spi.agent.CheckpointException;
 import io.github.tdmpc2j.spi.agent.Agents;
 import io.github.tdmpc2j.spi.agent.CheckpointFolder;
 import io.github.tdmpc2j.spi.rollout.Evaluation;
@@ -48,10 +49,11 @@ final class EvalCommand implements Callable<Integer> {
     Path checkpoint;
 
     static final class Target {
-        @Option(names = "--task", required = true, description = "a single-task checkpoint's task")
+        @Option(names = "--task", required = true, description = "a task of the checkpoint")
         String task;
 
-        @Option(names = "--set", required = true, description = "a multitask checkpoint's task set (mt30, mt80, ...)")
+        @Option(names = "--set", required = true, description = "tasks of the checkpoint: a task set (mt30, mt80, "
+                + "...) or ids separated by commas; any of a multitask checkpoint's tasks, in any order")
         String set;
     }
 
@@ -124,9 +126,22 @@ final class EvalCommand implements Callable<Integer> {
             if (envs != null && envs <= 0) {
                 throw new TdmpcException("--envs must be positive, got " + envs);
             }
+            // the agent is made for the checkpoint's own tasks, in its order: any of them evaluate, in any order
+            List<String> recorded = provider.checkpointTasks(saved.dir());
+            List<String> agentTasks = recorded.isEmpty() ? ids : recorded;
+            List<String> others = ids.stream().filter(id -> !agentTasks.contains(id)).toList();
+            if (!others.isEmpty()) {
+                throw new CheckpointException("the checkpoint in " + saved.dir() + " was made for "
+                        + (agentTasks.size() == 1 ? "the task " : "the tasks ") + String.join(", ", agentTasks) + "; "
+                        + String.join(", ", others) + (others.size() == 1 ? " is" : " are") + " not among them. "
+                        + (agentTasks.size() == 1 ? "Evaluate it with --task " + agentTasks.get(0)
+                        : "Evaluate any of them with --task ID or --set A,B,... (all: --set "
+                                + String.join(",", agentTasks) + ")") + ".");
+            }
             // the tasks are evaluated one after another, each on its own rows
             int rows = envs != null ? envs : Evaluation.rowsPerTask(episodes, 1, 1);
-            Settings settings = new Settings(agent, saved.dir().toString(), ids, params, episodes, seed, rows);
+            Settings settings = new Settings(agent, saved.dir().toString(), agentTasks, ids, params, episodes, seed,
+                    rows);
             List<Unit> units = new ArrayList<>();
             for (int t = 0; t < ids.size(); t++) {
                 units.add(new Unit(t));
@@ -156,10 +171,16 @@ final class EvalCommand implements Callable<Integer> {
 
     // ---- the units of eval: one task of the checkpoint each, in this process or on a Spark cluster
 
-    /** What every unit needs to make the agent and its envs. */
-    record Settings(String agent, String checkpoint, List<String> ids, Map<String, String> params, int episodes,
-            long seed, int rows) implements Serializable {
+    /**
+     * What every unit needs to make the agent and its envs.
+     *
+     * @param agentTasks the tasks the agent is made for (the checkpoint's, in its order)
+     * @param ids        the tasks evaluated, one unit each: some or all of {@code agentTasks}, in any order
+     */
+    record Settings(String agent, String checkpoint, List<String> agentTasks, List<String> ids,
+            Map<String, String> params, int episodes, long seed, int rows) implements Serializable {
         Settings {
+            agentTasks = new ArrayList<>(agentTasks);
             ids = new ArrayList<>(ids);
             params = new java.util.HashMap<>(params);
         }
@@ -178,7 +199,7 @@ final class EvalCommand implements Callable<Integer> {
         static Setup make(EnvRegistry registry, Settings s) {
             List<MultitaskEnv> envs = new ArrayList<>();
             try {
-                TaskSpace space = TaskSpace.of(s.ids().stream().map(registry::resolve).toList());
+                TaskSpace space = TaskSpace.of(s.agentTasks().stream().map(registry::resolve).toList());
                 for (String id : s.ids()) {
                     // the rows of one task (--envs), all acting in one batch
                     envs.add(MultitaskEnv.make(registry, space, java.util.Collections.nCopies(s.rows(), id),
@@ -230,7 +251,8 @@ final class EvalCommand implements Callable<Integer> {
             if (gpu != null) {
                 Map<String, String> p = new java.util.HashMap<>(s.params());
                 p.put("device", gpu);
-                s = new Settings(s.agent(), s.checkpoint(), s.ids(), p, s.episodes(), s.seed(), s.rows());
+                s = new Settings(s.agent(), s.checkpoint(), s.agentTasks(), s.ids(), p, s.episodes(), s.seed(),
+                        s.rows());
             }
             Settings chosen = s;
             String key = "eval:" + chosen;
@@ -247,8 +269,9 @@ final class EvalCommand implements Callable<Integer> {
 
         private TaskResult evaluate(Setup setup, int t) {
             // a task's results depend on the seed and the task alone, whichever tasks this agent evaluated before
-            // (on a cluster, an executor's agent evaluates the tasks that executor is given)
-            setup.agent().reseed(Collector.episodeSeed(settings.seed(), t, 0));
+            // (on a cluster, an executor's agent evaluates the tasks that executor is given) and whichever were asked
+            int task = settings.agentTasks().indexOf(settings.ids().get(t)); // its index in the agent's tasks
+            setup.agent().reseed(Collector.episodeSeed(settings.seed(), task, 0));
             Evaluation.TaskResult r = Evaluation.run(setup.envs().get(t), setup.agent(), settings.episodes(),
                     settings.seed()).get(0);
             return new TaskResult(r.spec().id(), r.episodes(), r.meanReturn(), r.hasSuccess(), r.successRate());

@@ -9,6 +9,7 @@ import io.github.tdmpc2j.spi.agent.AgentContext;
 import io.github.tdmpc2j.spi.agent.Agents;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -63,6 +64,48 @@ class EvalCommandTest {
             "tdmpc2", "--episodes", "1"};
         String[] csv = hereAndOnSpark(eval, dir);
         assertThat(csv[1]).contains("classic/pendulum,1,").contains("dmc/cartpole-balance,1,").isEqualTo(csv[0]);
+    }
+
+    /**
+     * A multitask checkpoint evaluates any of its tasks, in any order: the agent is made for the checkpoint's task
+     * list, and each task's results are those of the evaluation of all of them in the checkpoint's order.
+     */
+    @Test
+    void aMultitaskCheckpointEvaluatesAnyOfItsTasksInAnyOrder(@TempDir Path dir) throws Exception {
+        String tasks = "classic/pendulum,dmc/cartpole-balance";
+        try (EnvRegistry registry = EnvRegistry.discover();
+                Agent agent = Agents.find("tdmpc2").create(AgentContext.of(TaskSpace.of(registry.taskSet(tasks)
+                        .stream().map(registry::resolve).toList()), Map.of("preset", "cpu", "mlp_dim", "32",
+                        "enc_dim", "32", "latent_dim", "16", "task_dim", "8", "num_samples", "16", "num_elites",
+                        "4", "num_pi_trajs", "2", "iterations", "1"), 3))) {
+            agent.save(dir.resolve("checkpoint"));
+        }
+        String[] eval = {"eval", "--checkpoint", dir.resolve("checkpoint").toString(), "--episodes", "1"};
+        java.util.Map<String, String> rows = new java.util.HashMap<>();
+        for (String[] target : List.of(new String[] {"--set", tasks},
+                new String[] {"--set", "dmc/cartpole-balance,classic/pendulum"},
+                new String[] {"--task", "pendulum-v1"})) {
+            Path csv = dir.resolve(String.join("", target).replaceAll("[^a-z]", "") + ".csv");
+            TasksCommandTest.Run r = TasksCommandTest.run(CollectCommandTest.concat(CollectCommandTest.concat(eval,
+                    target), "--csv", csv.toString()));
+            assertThat(r.exit()).as(String.join(" ", target) + ": " + r.err()).isZero();
+            List<String> lines = Files.readAllLines(csv);
+            assertThat(lines).hasSize(target[0].equals("--set") ? 3 : 2);
+            for (String line : lines.subList(1, lines.size())) {
+                String task = line.substring(0, line.indexOf(','));
+                assertThat(rows.putIfAbsent(task, line)).as(task + " as in the checkpoint's order")
+                        .isIn(null, line);
+            }
+        }
+        assertThat(rows).containsOnlyKeys("classic/pendulum", "dmc/cartpole-balance");
+        assertThat(Files.readAllLines(dir.resolve("setdmccartpolebalanceclassicpendulum.csv")).get(1))
+                .startsWith("dmc/cartpole-balance,1,");
+
+        TasksCommandTest.Run other = TasksCommandTest.run(CollectCommandTest.concat(eval, "--set",
+                "classic/pendulum,dmc/walker-walk"));
+        assertThat(other.exit()).isEqualTo(2);
+        assertThat(other.err()).contains("was made for the tasks classic/pendulum, dmc/cartpole-balance; "
+                + "dmc/walker-walk is not among them").contains("--set classic/pendulum,dmc/cartpole-balance");
     }
 
     /** Runs {@code eval} here and on Spark's {@code local[2]}; returns the two CSV files' texts. */
