@@ -5,6 +5,7 @@ import io.github.tdmpc2j.spi.agent.Agent;
 import io.github.tdmpc2j.spi.agent.AgentContext;
 import io.github.tdmpc2j.spi.agent.AgentProvider;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 
 /** The {@code tdmpc2} agent plug-in. */
@@ -29,5 +30,11 @@ public final class TdmpcAgentProvider implements AgentProvider {
     @Override
     public Map<String, String> checkpointParams(Path dir) {
         return Checkpoint.savedParams(dir);
+    }
+
+    /** The tasks in the checkpoint's {@code tdmpc2.json}, in the order of its task embeddings. */
+    @Override
+    public List<String> checkpointTasks(Path dir) {
+        return Checkpoint.savedTasks(dir);
     }
 }

@@ -4,6 +4,7 @@ import io.github.tdmpc2j.cluster.ClusterSettings;
 import io.github.tdmpc2j.cluster.CollectPolicy;
 import io.github.tdmpc2j.cluster.DistributedCollect;
 import io.github.tdmpc2j.data.Collector;
+import io.github.tdmpc2j.data.DatasetPolicy;
 import io.github.tdmpc2j.spi.EnvRegistry;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -70,12 +71,12 @@ public final class ClusterCollectBench {
             Runnable done) {
         long seed = 1;
         if (mode.equals("none")) { // today's collect: 2 worker threads in this process
-            Collector c = new Collector(registry, tasks, "random");
+            Collector c = new Collector(registry, tasks, DatasetPolicy.RANDOM);
             CollectPolicy random = new CollectPolicy("random", null, Map.of());
             return c.collect(out, episodes, 2, seed, () -> random.create(c, seed), (t, k, e) -> done.run());
         }
         return DistributedCollect.run(new ClusterSettings(mode, false, 0, LOOPBACK), registry,
-                new DistributedCollect.Job(tasks, "random", new CollectPolicy("random", null, Map.of()),
+                new DistributedCollect.Job(tasks, DatasetPolicy.RANDOM, new CollectPolicy("random", null, Map.of()),
                         out.toAbsolutePath().toString(), episodes, seed, false), (t, k, r) -> done.run());
     }
 

@@ -5,6 +5,7 @@ import io.github.tdmpc2j.cluster.CollectPolicy;
 import io.github.tdmpc2j.cluster.DistributedCollect;
 import io.github.tdmpc2j.data.Collector;
 import io.github.tdmpc2j.data.DatasetLayout;
+import io.github.tdmpc2j.data.DatasetPolicy;
 import io.github.tdmpc2j.spi.EnvRegistry;
 import io.github.tdmpc2j.spi.TdmpcException;
 import io.github.tdmpc2j.spi.agent.AgentProvider;
@@ -43,7 +44,8 @@ final class CollectCommand implements Callable<Integer> {
     int episodes;
 
     @Option(names = "--policy", defaultValue = "random",
-            description = "random, or a checkpoint folder of the agent named by --agent (default ${DEFAULT-VALUE})")
+            description = "random, or a checkpoint folder of the agent named by --agent, or a run folder that holds "
+                    + "one (RUN/checkpoint) (default ${DEFAULT-VALUE})")
     String policy;
 
     @Option(names = "--agent", defaultValue = "tdmpc2", description = "agent of a checkpoint policy (default ${DEFAULT-VALUE})")
@@ -74,14 +76,20 @@ final class CollectCommand implements Callable<Integer> {
         ClusterSettings clusterSettings = cluster.settings();
         try (EnvRegistry registry = EnvRegistry.discover()) {
             List<String> ids = TaskChoice.ids(registry, tasks, set);
-            Collector collector = new Collector(registry, ids, policy);
             AgentProvider provider = Agents.find(policy.equals("random") ? "random" : agent);
-            Path checkpoint = policy.equals("random") ? null : Path.of(policy);
+            // a checkpoint folder, or a run folder that holds one (RUN/checkpoint)
+            Path checkpoint = policy.equals("random") ? null : CheckpointFolder.resolve(Path.of(policy));
             if (checkpoint != null && !CheckpointFolder.exists(checkpoint)) {
-                throw new TdmpcException("--policy " + policy + " is neither 'random' nor a checkpoint folder");
+                throw new TdmpcException("--policy " + policy + " is neither 'random' nor a checkpoint folder (or a run "
+                        + "folder that holds one as checkpoint/)");
             }
             // a checkpoint policy: its files checked once, the agent made with the checkpoint's own settings
-            Path saved = checkpoint == null ? null : CheckpointFolder.open(checkpoint).dir();
+            CheckpointFolder.Manifest manifest = checkpoint == null ? null : CheckpointFolder.open(checkpoint);
+            Path saved = manifest == null ? null : manifest.dir();
+            // what the dataset records: a resumed collection must have the same policy (and seed)
+            DatasetPolicy recorded = manifest == null ? DatasetPolicy.RANDOM
+                    : DatasetPolicy.checkpoint(checkpoint, manifest);
+            Collector collector = new Collector(registry, ids, recorded);
             Map<String, String> params = new java.util.HashMap<>(saved == null ? Map.of()
                     : provider.checkpointParams(saved));
             if (device != null && saved != null) {
@@ -93,7 +101,7 @@ final class CollectCommand implements Callable<Integer> {
             CollectPolicy acting = new CollectPolicy(provider.name(), saved == null ? null : saved.toString(), params);
             int written;
             if (clusterSettings.distributed()) { // units on Spark: --workers gives way to the executors' cores
-                written = DistributedCollect.run(clusterSettings, registry, new DistributedCollect.Job(ids, policy,
+                written = DistributedCollect.run(clusterSettings, registry, new DistributedCollect.Job(ids, recorded,
                         acting, dataset.toAbsolutePath().toString(), episodes, seed, clusterSettings.gather()),
                         (task, k, r) -> progress(out, done, task.id(), k, r.length(), r.episodeReturn()));
             } else {

@@ -1,6 +1,9 @@
 package io.github.tdmpc2j.cli;
 
 import io.github.tdmpc2j.spi.TdmpcException;
+import io.github.tdmpc2j.spi.io.AtomicWrites;
+import io.github.tdmpc2j.spi.io.IoErrors;
+import java.io.BufferedReader;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -25,13 +28,12 @@ final class CsvLog implements AutoCloseable {
         this.columns = List.copyOf(columns);
         String header = String.join(",", columns);
         try {
+            if (file.toAbsolutePath().getParent() != null) {
+                Files.createDirectories(file.toAbsolutePath().getParent()); // checked by checkWritable, if asked
+            }
             boolean exists = Files.isRegularFile(file) && Files.size(file) > 0;
             if (exists) {
-                String first = Files.newBufferedReader(file, StandardCharsets.UTF_8).readLine();
-                if (!header.equals(first)) {
-                    throw new TdmpcException(file + " has the columns '" + first + "', expected '" + header
-                            + "'; use another --out folder");
-                }
+                checkHeader(file, header, "use another --out folder");
             }
             writer = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
                     StandardOpenOption.APPEND);
@@ -41,7 +43,56 @@ final class CsvLog implements AutoCloseable {
                 writer.flush();
             }
         } catch (IOException e) {
-            throw new TdmpcException("cannot write " + file + ": " + e.getMessage(), e);
+            throw new TdmpcException("cannot write " + file + ": " + IoErrors.describe(e), e);
+        }
+    }
+
+    /**
+     * Fails now, saying why and then {@code advice}, where a {@code CsvLog} of {@code file} could not be opened
+     * later: the file is not a writable file or has other columns, or it is missing and its folder is not a folder
+     * this process can create a file in (where the folder is missing too, the nearest existing one must be a
+     * writable folder). Leaves nothing behind. For a command that writes its results only at its end.
+     */
+    static void checkWritable(Path file, List<String> columns, String advice) {
+        Path target = file.toAbsolutePath();
+        try {
+            if (Files.exists(target)) {
+                if (!Files.isRegularFile(target)) {
+                    throw new TdmpcException("cannot write " + file + ": it is not a file; " + advice);
+                }
+                if (!Files.isWritable(target)) {
+                    throw new TdmpcException("cannot write " + file + ": permission denied; " + advice);
+                }
+                if (Files.size(target) > 0) {
+                    checkHeader(target, String.join(",", columns), advice);
+                }
+                return;
+            }
+            Path folder = target.getParent();
+            while (folder != null && !Files.exists(folder)) {
+                folder = folder.getParent();
+            }
+            if (folder == null || !Files.isDirectory(folder)) {
+                throw new TdmpcException("cannot write " + file + ": " + folder + " is not a folder; " + advice);
+            }
+            if (folder.equals(target.getParent())) {
+                Files.delete(AtomicWrites.tempFileFor(target)); // a file created there is the one sure test
+            } else if (!Files.isWritable(folder)) {
+                throw new TdmpcException("cannot write " + file + ": cannot make its folder in " + folder
+                        + " (permission denied); " + advice);
+            }
+        } catch (IOException e) {
+            throw new TdmpcException("cannot write " + file + ": " + IoErrors.describe(e) + "; " + advice, e);
+        }
+    }
+
+    private static void checkHeader(Path file, String header, String advice) throws IOException {
+        String first;
+        try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            first = reader.readLine();
+        }
+        if (!header.equals(first)) {
+            throw new TdmpcException(file + " has the columns '" + first + "', expected '" + header + "'; " + advice);
         }
     }
 
@@ -59,7 +110,7 @@ final class CsvLog implements AutoCloseable {
             writer.newLine();
             writer.flush();
         } catch (IOException e) {
-            throw new TdmpcException("cannot write " + file + ": " + e.getMessage(), e);
+            throw new TdmpcException("cannot write " + file + ": " + IoErrors.describe(e), e);
         }
     }
 
@@ -69,7 +120,7 @@ final class CsvLog implements AutoCloseable {
             List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
             return lines.stream().skip(1).filter(l -> !l.isBlank()).map(l -> l.split(",", -1)).toList();
         } catch (IOException e) {
-            throw new TdmpcException("cannot read " + file + ": " + e.getMessage(), e);
+            throw new TdmpcException("cannot read " + file + ": " + IoErrors.describe(e), e);
         }
     }
 
@@ -78,7 +129,7 @@ final class CsvLog implements AutoCloseable {
         try {
             writer.close();
         } catch (IOException e) {
-            throw new TdmpcException("cannot close " + file + ": " + e.getMessage(), e);
+            throw new TdmpcException("cannot close " + file + ": " + IoErrors.describe(e), e);
         }
     }
 }

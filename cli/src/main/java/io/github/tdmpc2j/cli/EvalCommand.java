@@ -7,6 +7,7 @@ import io.github.tdmpc2j.spi.TdmpcException;
 import io.github.tdmpc2j.spi.agent.Agent;
 import io.github.tdmpc2j.spi.agent.AgentContext;
 import io.github.tdmpc2j.spi.agent.AgentProvider;
+import io.github.tdmpc2j.spi.agent.CheckpointException;
 import io.github.tdmpc2j.spi.agent.Agents;
 import io.github.tdmpc2j.spi.agent.CheckpointFolder;
 import io.github.tdmpc2j.spi.rollout.Evaluation;
@@ -38,18 +39,21 @@ import picocli.CommandLine.Spec;
         "Evaluate a checkpoint: mean return and success rate per task, as a table and CSV.",
         "The agent is made with the settings the checkpoint was trained with; its files are checked first."})
 final class EvalCommand implements Callable<Integer> {
+    private static final List<String> COLUMNS = List.of("task", "episodes", "mean_return", "success_rate");
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--checkpoint", required = true, description = "checkpoint folder, or a TD-MPC2 reference .pt "
-            + "file (imported first into the folder NAME-imported beside it, as `import` does)")
+    @Option(names = "--checkpoint", required = true, description = "checkpoint folder, a run folder that holds one "
+            + "(RUN/checkpoint), or a TD-MPC2 reference .pt file (imported first into the folder NAME-imported beside "
+            + "it, as `import` does)")
     Path checkpoint;
 
     static final class Target {
-        @Option(names = "--task", required = true, description = "a single-task checkpoint's task")
+        @Option(names = "--task", required = true, description = "a task of the checkpoint")
         String task;
 
-        @Option(names = "--set", required = true, description = "a multitask checkpoint's task set (mt30, mt80, ...)")
+        @Option(names = "--set", required = true, description = "tasks of the checkpoint: a task set (mt30, mt80, "
+                + "...) or ids separated by commas; any of a multitask checkpoint's tasks, in any order")
         String set;
     }
 
@@ -65,8 +69,9 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "1000", description = "seed of the first episode (default ${DEFAULT-VALUE})")
     long seed;
 
-    @Option(names = "--csv", description = "CSV file (default: eval-results.csv beside the checkpoint folder, in the "
-            + "run folder for a run's checkpoint/)")
+    @Option(names = "--csv", description = "CSV file, appended to; checked before the evaluation starts, its folder "
+            + "made if missing (default: eval-results.csv beside the checkpoint folder, in the run folder for a run's "
+            + "checkpoint/)")
     Path csv;
 
     @Option(names = "--envs", description = "envs per task stepped at once, the agent acting on all of them in "
@@ -90,10 +95,14 @@ final class EvalCommand implements Callable<Integer> {
         if (episodes <= 0) {
             throw new TdmpcException("--episodes must be positive, got " + episodes);
         }
+        if (csv != null) { // before anything runs: an evaluation of minutes must not end in a failed write
+            CsvLog.checkWritable(csv, COLUMNS, "give --csv a file in a folder you can write");
+        }
         try (EnvRegistry registry = EnvRegistry.discover()) {
             List<String> ids = target.task != null ? List.of(registry.resolve(target.task).id())
                     : registry.taskSet(target.set);
-            Path folder = checkpoint;
+            // a checkpoint folder, or a run folder that holds one (RUN/checkpoint)
+            Path folder = CheckpointFolder.resolve(checkpoint);
             if (Files.isRegularFile(checkpoint)) {
                 // a reference .pt file: read without running anything in it, checked against the tasks
                 String name = checkpoint.getFileName().toString().replaceFirst("\\.pt$", "");
@@ -103,6 +112,10 @@ final class EvalCommand implements Callable<Integer> {
                 out.printf("imported %s as the checkpoint folder %s%n", checkpoint, folder);
             }
             CheckpointFolder.Manifest saved = CheckpointFolder.open(folder);
+            Path csvFile = csv != null ? csv : folder.toAbsolutePath().resolveSibling("eval-results.csv");
+            if (csv == null) {
+                CsvLog.checkWritable(csvFile, COLUMNS, "give --csv FILE to write the results elsewhere");
+            }
             AgentProvider provider = Agents.find(agent);
             // the agent is made with the checkpoint's own settings (preset, model size, ...)
             Map<String, String> params = new java.util.HashMap<>(provider.checkpointParams(saved.dir()));
@@ -113,10 +126,22 @@ final class EvalCommand implements Callable<Integer> {
             if (envs != null && envs <= 0) {
                 throw new TdmpcException("--envs must be positive, got " + envs);
             }
+            // the agent is made for the checkpoint's own tasks, in its order: any of them evaluate, in any order
+            List<String> recorded = provider.checkpointTasks(saved.dir());
+            List<String> agentTasks = recorded.isEmpty() ? ids : recorded;
+            List<String> others = ids.stream().filter(id -> !agentTasks.contains(id)).toList();
+            if (!others.isEmpty()) {
+                throw new CheckpointException("the checkpoint in " + saved.dir() + " was made for "
+                        + (agentTasks.size() == 1 ? "the task " : "the tasks ") + String.join(", ", agentTasks) + "; "
+                        + String.join(", ", others) + (others.size() == 1 ? " is" : " are") + " not among them. "
+                        + (agentTasks.size() == 1 ? "Evaluate it with --task " + agentTasks.get(0)
+                        : "Evaluate any of them with --task ID or --set A,B,... (all: --set "
+                                + String.join(",", agentTasks) + ")") + ".");
+            }
             // the tasks are evaluated one after another, each on its own rows
             int rows = envs != null ? envs : Evaluation.rowsPerTask(episodes, 1, 1);
-            Settings settings = new Settings(agent, saved.dir().toString(), ids, params, episodes, seed, rows);
-            Path csvFile = csv != null ? csv : folder.toAbsolutePath().resolveSibling("eval-results.csv");
+            Settings settings = new Settings(agent, saved.dir().toString(), agentTasks, ids, params, episodes, seed,
+                    rows);
             List<Unit> units = new ArrayList<>();
             for (int t = 0; t < ids.size(); t++) {
                 units.add(new Unit(t));
@@ -134,7 +159,7 @@ final class EvalCommand implements Callable<Integer> {
                     out.flush();
                 });
             }
-            try (CsvLog log = new CsvLog(csvFile, List.of("task", "episodes", "mean_return", "success_rate"))) {
+            try (CsvLog log = new CsvLog(csvFile, COLUMNS)) {
                 for (TaskResult r : results) {
                     log.row(r.id(), r.episodes(), r.meanReturn(), r.hasSuccess() ? r.successRate() : "");
                 }
@@ -146,10 +171,16 @@ final class EvalCommand implements Callable<Integer> {
 
     // ---- the units of eval: one task of the checkpoint each, in this process or on a Spark cluster
 
-    /** What every unit needs to make the agent and its envs. */
-    record Settings(String agent, String checkpoint, List<String> ids, Map<String, String> params, int episodes,
-            long seed, int rows) implements Serializable {
+    /**
+     * What every unit needs to make the agent and its envs.
+     *
+     * @param agentTasks the tasks the agent is made for (the checkpoint's, in its order)
+     * @param ids        the tasks evaluated, one unit each: some or all of {@code agentTasks}, in any order
+     */
+    record Settings(String agent, String checkpoint, List<String> agentTasks, List<String> ids,
+            Map<String, String> params, int episodes, long seed, int rows) implements Serializable {
         Settings {
+            agentTasks = new ArrayList<>(agentTasks);
             ids = new ArrayList<>(ids);
             params = new java.util.HashMap<>(params);
         }
@@ -168,7 +199,7 @@ final class EvalCommand implements Callable<Integer> {
         static Setup make(EnvRegistry registry, Settings s) {
             List<MultitaskEnv> envs = new ArrayList<>();
             try {
-                TaskSpace space = TaskSpace.of(s.ids().stream().map(registry::resolve).toList());
+                TaskSpace space = TaskSpace.of(s.agentTasks().stream().map(registry::resolve).toList());
                 for (String id : s.ids()) {
                     // the rows of one task (--envs), all acting in one batch
                     envs.add(MultitaskEnv.make(registry, space, java.util.Collections.nCopies(s.rows(), id),
@@ -220,7 +251,8 @@ final class EvalCommand implements Callable<Integer> {
             if (gpu != null) {
                 Map<String, String> p = new java.util.HashMap<>(s.params());
                 p.put("device", gpu);
-                s = new Settings(s.agent(), s.checkpoint(), s.ids(), p, s.episodes(), s.seed(), s.rows());
+                s = new Settings(s.agent(), s.checkpoint(), s.agentTasks(), s.ids(), p, s.episodes(), s.seed(),
+                        s.rows());
             }
             Settings chosen = s;
             String key = "eval:" + chosen;
@@ -237,8 +269,9 @@ final class EvalCommand implements Callable<Integer> {
 
         private TaskResult evaluate(Setup setup, int t) {
             // a task's results depend on the seed and the task alone, whichever tasks this agent evaluated before
-            // (on a cluster, an executor's agent evaluates the tasks that executor is given)
-            setup.agent().reseed(Collector.episodeSeed(settings.seed(), t, 0));
+            // (on a cluster, an executor's agent evaluates the tasks that executor is given) and whichever were asked
+            int task = settings.agentTasks().indexOf(settings.ids().get(t)); // its index in the agent's tasks
+            setup.agent().reseed(Collector.episodeSeed(settings.seed(), task, 0));
             Evaluation.TaskResult r = Evaluation.run(setup.envs().get(t), setup.agent(), settings.episodes(),
                     settings.seed()).get(0);
             return new TaskResult(r.spec().id(), r.episodes(), r.meanReturn(), r.hasSuccess(), r.successRate());

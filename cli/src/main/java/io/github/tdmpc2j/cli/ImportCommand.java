@@ -5,11 +5,17 @@ import io.github.tdmpc2j.agent.reference.ReferenceImport;
 import io.github.tdmpc2j.spi.EnvRegistry;
 import io.github.tdmpc2j.spi.TaskSpec;
 import io.github.tdmpc2j.spi.agent.AgentContext;
+import io.github.tdmpc2j.spi.TdmpcException;
+import io.github.tdmpc2j.spi.agent.CheckpointFolder;
+import io.github.tdmpc2j.spi.io.IoErrors;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.stream.Stream;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -30,7 +36,8 @@ final class ImportCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "FILE", description = "the reference's .pt file")
     Path file;
 
-    @Option(names = "--out", required = true, description = "checkpoint folder to write")
+    @Option(names = "--out", required = true, description = "checkpoint folder to write: a new or empty folder (one "
+            + "that holds anything is refused, not replaced)")
     Path out;
 
     static final class Target {
@@ -52,6 +59,7 @@ final class ImportCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
+        refuseExisting(this.out);
         ReferenceCheckpoint ref = ReferenceCheckpoint.read(file);
         try (EnvRegistry registry = EnvRegistry.discover()) {
             List<String> ids = target.task != null ? List.of(registry.resolve(target.task).id())
@@ -65,6 +73,36 @@ final class ImportCommand implements Callable<Integer> {
             out.printf("checkpoint: %s%nevaluate it: tdmpc2j eval --checkpoint %s %s%n", this.out, this.out,
                     target.task != null ? "--task " + ids.get(0) : "--set " + target.set);
             return 0;
+        }
+    }
+
+    /**
+     * {@code import} writes a new folder: one that exists with something in it (a trained run's checkpoint, say)
+     * is left alone, as is the previous checkpoint a stopped save left beside it as {@code DIR.old}, which a
+     * checkpoint write would put back in place and then replace.
+     */
+    private static void refuseExisting(Path dir) {
+        Path old = dir.toAbsolutePath().resolveSibling(dir.getFileName() + ".old");
+        String what;
+        Path remove = dir;
+        if (Files.isRegularFile(dir.resolve(CheckpointFolder.MANIFEST))) {
+            what = "it holds a checkpoint";
+        } else if (Files.isDirectory(dir)) {
+            try (Stream<Path> entries = Files.list(dir)) {
+                what = entries.findAny().isPresent() ? "it is a folder that is not empty" : null;
+            } catch (IOException e) {
+                throw new TdmpcException("cannot read --out " + dir + ": " + IoErrors.describe(e), e);
+            }
+        } else {
+            what = Files.exists(dir) ? "it is a file" : null;
+        }
+        if (what == null && Files.exists(old)) {
+            what = old + " beside it holds the checkpoint a stopped save left";
+            remove = old;
+        }
+        if (what != null) {
+            throw new TdmpcException("--out " + dir + " is taken: " + what + ". import writes a new checkpoint "
+                    + "folder and replaces nothing: choose another --out, or remove " + remove + " first.");
         }
     }
 }

@@ -24,6 +24,41 @@ class CollectCommandTest {
         assertThat(again.out()).contains("1 episodes written (2 were already there)");
     }
 
+    /** The report's two cases: another --seed, then a checkpoint policy into a random policy's folder. */
+    @Test
+    void anotherSeedOrPolicyIsRefusedHereAndOnSpark(@TempDir Path dir) throws Exception {
+        Path out = dir.resolve("data");
+        String[] tasks = {"collect", "--tasks", "dmc/cartpole-balance,classic/pendulum", "--out", out.toString()};
+        TasksCommandTest.Run first = TasksCommandTest.run(concat(tasks, "--episodes", "1"));
+        assertThat(first.exit()).as(first.err()).isZero();
+        assertThat(Files.readString(out.resolve("dataset.json"))).contains("\"seed\" : 1");
+        for (String[] where : List.of(new String[0], new String[] {"--master", "local[1]"})) {
+            TasksCommandTest.Run seed7 = TasksCommandTest.run(concat(concat(tasks, "--episodes", "3", "--seed", "7"),
+                    where));
+            assertThat(seed7.exit()).as(seed7.out()).isEqualTo(2);
+            assertThat(seed7.err()).contains(out + " holds episodes collected with --seed 1, not --seed 7")
+                    .contains("Collect into another --out folder, or give --seed 1");
+        }
+
+        try (io.github.tdmpc2j.spi.EnvRegistry registry = io.github.tdmpc2j.spi.EnvRegistry.discover();
+                io.github.tdmpc2j.spi.agent.Agent agent = io.github.tdmpc2j.spi.agent.Agents.find("random").create(
+                        io.github.tdmpc2j.spi.agent.AgentContext.single(registry.resolve("classic/pendulum"),
+                                java.util.Map.of(), 0))) {
+            agent.save(dir.resolve("run").resolve("checkpoint"));
+        }
+        TasksCommandTest.Run checkpoint = TasksCommandTest.run(concat(tasks, "--episodes", "2", "--policy",
+                dir.resolve("run").toString(), "--agent", "random"));
+        assertThat(checkpoint.exit()).as(checkpoint.out()).isEqualTo(2);
+        assertThat(checkpoint.err()).contains(out + " holds episodes of the random policy, not of the checkpoint "
+                + dir.resolve("run").resolve("checkpoint") + " (step 0)").contains("give --policy random");
+        assertThat(new DatasetReader(out).readAll()).hasSize(2);
+        assertThat(new DatasetReader(out).index().policy()).isEqualTo("random");
+
+        TasksCommandTest.Run resumed = TasksCommandTest.run(concat(tasks, "--episodes", "2"));
+        assertThat(resumed.exit()).as(resumed.err()).isZero();
+        assertThat(resumed.out()).contains("2 episodes written (2 were already there)");
+    }
+
     @Test
     void theSameCommandWithMasterWritesTheSameFiles(@TempDir Path dir) throws Exception {
         String[] common = {"collect", "--tasks", "dmc/cartpole-balance,classic/pendulum", "--episodes", "2"};
@@ -78,7 +113,7 @@ class CollectCommandTest {
     }
 
     @Test
-    void badChoicesAreClearErrors(@TempDir Path dir) {
+    void badChoicesAreClearErrors(@TempDir Path dir) throws Exception {
         TasksCommandTest.Run none = TasksCommandTest.run("collect", "--episodes", "1", "--out", dir.toString());
         assertThat(none.exit()).isEqualTo(2);
         assertThat(none.err()).contains("--tasks ID,... or --set NAME");
@@ -86,5 +121,12 @@ class CollectCommandTest {
                 "1", "--out", dir.toString(), "--policy", dir.resolve("nope").toString(), "--agent", "random");
         assertThat(badPolicy.exit()).isEqualTo(2);
         assertThat(badPolicy.err()).contains("neither 'random' nor a checkpoint folder");
+
+        // the reason, not the path alone (a java.nio exception's message is often just the path)
+        Path file = Files.writeString(dir.resolve("file"), "x");
+        TasksCommandTest.Run underAFile = TasksCommandTest.run("collect", "--tasks", "classic/pendulum",
+                "--episodes", "1", "--out", file.resolve("data").toString());
+        assertThat(underAFile.exit()).isEqualTo(2);
+        assertThat(underAFile.err()).contains("cannot write a dataset in " + file.resolve("data") + ": not a folder (");
     }
 }

@@ -9,6 +9,7 @@ import io.github.tdmpc2j.spi.agent.AgentContext;
 import io.github.tdmpc2j.spi.agent.Agents;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -65,6 +66,48 @@ class EvalCommandTest {
         assertThat(csv[1]).contains("classic/pendulum,1,").contains("dmc/cartpole-balance,1,").isEqualTo(csv[0]);
     }
 
+    /**
+     * A multitask checkpoint evaluates any of its tasks, in any order: the agent is made for the checkpoint's task
+     * list, and each task's results are those of the evaluation of all of them in the checkpoint's order.
+     */
+    @Test
+    void aMultitaskCheckpointEvaluatesAnyOfItsTasksInAnyOrder(@TempDir Path dir) throws Exception {
+        String tasks = "classic/pendulum,dmc/cartpole-balance";
+        try (EnvRegistry registry = EnvRegistry.discover();
+                Agent agent = Agents.find("tdmpc2").create(AgentContext.of(TaskSpace.of(registry.taskSet(tasks)
+                        .stream().map(registry::resolve).toList()), Map.of("preset", "cpu", "mlp_dim", "32",
+                        "enc_dim", "32", "latent_dim", "16", "task_dim", "8", "num_samples", "16", "num_elites",
+                        "4", "num_pi_trajs", "2", "iterations", "1"), 3))) {
+            agent.save(dir.resolve("checkpoint"));
+        }
+        String[] eval = {"eval", "--checkpoint", dir.resolve("checkpoint").toString(), "--episodes", "1"};
+        java.util.Map<String, String> rows = new java.util.HashMap<>();
+        for (String[] target : List.of(new String[] {"--set", tasks},
+                new String[] {"--set", "dmc/cartpole-balance,classic/pendulum"},
+                new String[] {"--task", "pendulum-v1"})) {
+            Path csv = dir.resolve(String.join("", target).replaceAll("[^a-z]", "") + ".csv");
+            TasksCommandTest.Run r = TasksCommandTest.run(CollectCommandTest.concat(CollectCommandTest.concat(eval,
+                    target), "--csv", csv.toString()));
+            assertThat(r.exit()).as(String.join(" ", target) + ": " + r.err()).isZero();
+            List<String> lines = Files.readAllLines(csv);
+            assertThat(lines).hasSize(target[0].equals("--set") ? 3 : 2);
+            for (String line : lines.subList(1, lines.size())) {
+                String task = line.substring(0, line.indexOf(','));
+                assertThat(rows.putIfAbsent(task, line)).as(task + " as in the checkpoint's order")
+                        .isIn(null, line);
+            }
+        }
+        assertThat(rows).containsOnlyKeys("classic/pendulum", "dmc/cartpole-balance");
+        assertThat(Files.readAllLines(dir.resolve("setdmccartpolebalanceclassicpendulum.csv")).get(1))
+                .startsWith("dmc/cartpole-balance,1,");
+
+        TasksCommandTest.Run other = TasksCommandTest.run(CollectCommandTest.concat(eval, "--set",
+                "classic/pendulum,dmc/walker-walk"));
+        assertThat(other.exit()).isEqualTo(2);
+        assertThat(other.err()).contains("was made for the tasks classic/pendulum, dmc/cartpole-balance; "
+                + "dmc/walker-walk is not among them").contains("--set classic/pendulum,dmc/cartpole-balance");
+    }
+
     /** Runs {@code eval} here and on Spark's {@code local[2]}; returns the two CSV files' texts. */
     private static String[] hereAndOnSpark(String[] eval, Path dir) throws Exception {
         TasksCommandTest.Run here = TasksCommandTest.run(CollectCommandTest.concat(eval, "--csv",
@@ -96,6 +139,78 @@ class EvalCommandTest {
                 "pendulum-v1", "--agent", "random", "--episodes", "0");
         assertThat(none.exit()).isEqualTo(2);
         assertThat(none.err()).contains("--episodes must be positive");
+    }
+
+    /** The folder `train` writes holds checkpoint/: eval and collect --policy take the run folder itself. */
+    @Test
+    void aRunFolderIsTakenForItsCheckpoint(@TempDir Path dir) throws Exception {
+        Path run = dir.resolve("runs").resolve("run-1");
+        try (EnvRegistry registry = EnvRegistry.discover();
+                Agent agent = Agents.find("random").create(AgentContext.single(
+                        registry.resolve("classic/pendulum"), Map.of(), 0))) {
+            agent.save(run.resolve("checkpoint"));
+        }
+        Files.writeString(run.resolve("train.csv"), "step\n");
+        TasksCommandTest.Run r = TasksCommandTest.run("eval", "--checkpoint", run.toString(), "--task",
+                "classic/pendulum", "--agent", "random", "--episodes", "1");
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.out()).containsPattern("classic/pendulum\\s+1\\s+-\\d+\\.\\d\\s+-");
+        assertThat(run.resolve("eval-results.csv")).isRegularFile(); // in the run folder, beside checkpoint/
+
+        TasksCommandTest.Run collect = TasksCommandTest.run("collect", "--tasks", "classic/pendulum", "--episodes",
+                "1", "--policy", run.toString(), "--agent", "random", "--out", dir.resolve("data").toString());
+        assertThat(collect.exit()).as(collect.err()).isZero();
+        assertThat(collect.out()).contains("1 episodes written");
+
+        // a folder of run folders holds no checkpoint: what is expected, not "train again"
+        TasksCommandTest.Run parent = TasksCommandTest.run("eval", "--checkpoint", dir.resolve("runs").toString(),
+                "--task", "classic/pendulum", "--agent", "random", "--episodes", "1");
+        assertThat(parent.exit()).isEqualTo(2);
+        assertThat(parent.err()).contains(dir.resolve("runs") + " holds no checkpoint")
+                .contains("Expected the checkpoint/ folder of a run").doesNotContain("train again");
+    }
+
+    /** A CSV that could not be written is refused before the evaluation, not after it. */
+    @Test
+    void anUnwritableCsvIsRefusedBeforeEvaluating(@TempDir Path dir) throws Exception {
+        Path checkpoint = dir.resolve("run").resolve("checkpoint");
+        try (EnvRegistry registry = EnvRegistry.discover();
+                Agent agent = Agents.find("random").create(AgentContext.single(
+                        registry.resolve("classic/pendulum"), Map.of(), 0))) {
+            agent.save(checkpoint);
+        }
+        String[] eval = {"eval", "--checkpoint", checkpoint.toString(), "--task", "classic/pendulum", "--agent",
+            "random", "--episodes", "1"};
+        Path file = Files.writeString(dir.resolve("file"), "x");
+        TasksCommandTest.Run underAFile = TasksCommandTest.run(CollectCommandTest.concat(eval, "--csv",
+                file.resolve("x.csv").toString()));
+        assertThat(underAFile.exit()).isEqualTo(2);
+        assertThat(underAFile.err()).contains("cannot write " + file.resolve("x.csv") + ": " + file
+                + " is not a folder; give --csv a file in a folder you can write");
+        assertThat(underAFile.out()).as("nothing evaluated").doesNotContain("classic/pendulum");
+
+        Path other = Files.writeString(dir.resolve("other.csv"), "step,return\n");
+        TasksCommandTest.Run columns = TasksCommandTest.run(CollectCommandTest.concat(eval, "--csv",
+                other.toString()));
+        assertThat(columns.exit()).isEqualTo(2);
+        assertThat(columns.err()).contains("has the columns 'step,return'").contains("give --csv");
+        assertThat(columns.out()).doesNotContain("classic/pendulum");
+
+        // the default place, beside the checkpoint folder, is checked too
+        Files.createDirectories(dir.resolve("run").resolve("eval-results.csv"));
+        TasksCommandTest.Run taken = TasksCommandTest.run(eval);
+        assertThat(taken.exit()).isEqualTo(2);
+        assertThat(taken.err()).contains("eval-results.csv: it is not a file; give --csv FILE to write the results "
+                + "elsewhere");
+        assertThat(taken.out()).doesNotContain("classic/pendulum");
+
+        // a folder that does not exist yet is made
+        Path fresh = dir.resolve("new").resolve("sub").resolve("results.csv");
+        TasksCommandTest.Run made = TasksCommandTest.run(CollectCommandTest.concat(eval, "--csv", fresh.toString()));
+        assertThat(made.exit()).as(made.err()).isZero();
+        assertThat(fresh).content().startsWith("task,episodes,mean_return,success_rate\nclassic/pendulum,1,");
+        assertThat(dir.resolve("run").resolve("eval-results.csv")).isEmptyDirectory();
+        assertThat(file.getParent()).isDirectoryNotContaining("glob:**.tmp");
     }
 
     @Test

@@ -72,6 +72,48 @@ class ImportCommandTest {
         assertThat(dir.resolve("fake-imported")).doesNotExist();
     }
 
+    /** --out that holds anything (a trained run's checkpoint) is refused, never replaced. */
+    @Test
+    void anOutFolderThatHoldsSomethingIsRefusedNotReplaced(@TempDir Path dir) throws Exception {
+        Path run = dir.resolve("run");
+        Path checkpoint = run.resolve("checkpoint");
+        try (io.github.tdmpc2j.spi.EnvRegistry registry = io.github.tdmpc2j.spi.EnvRegistry.discover();
+                io.github.tdmpc2j.spi.agent.Agent agent = io.github.tdmpc2j.spi.agent.Agents.find("random").create(
+                        io.github.tdmpc2j.spi.agent.AgentContext.single(registry.resolve("dmc/walker-walk"),
+                                java.util.Map.of(), 0))) {
+            agent.save(checkpoint);
+        }
+        Path old = run.resolve("checkpoint.old");
+        Files.createDirectories(old);
+        Files.writeString(old.resolve("keep.txt"), "the previous checkpoint");
+        String manifest = Files.readString(checkpoint.resolve("manifest.properties"));
+        String[] importInto = {"import", FIXTURES.resolve("st-1M.pt").toString(), "--task", "walker-walk", "--out"};
+
+        TasksCommandTest.Run taken = TasksCommandTest.run(CollectCommandTest.concat(importInto, checkpoint.toString()));
+        assertThat(taken.exit()).isEqualTo(2);
+        assertThat(taken.err()).contains("--out " + checkpoint + " is taken: it holds a checkpoint")
+                .contains("choose another --out, or remove " + checkpoint + " first");
+        assertThat(checkpoint.resolve("manifest.properties")).hasContent(manifest);
+        assertThat(old.resolve("keep.txt")).exists();
+
+        TasksCommandTest.Run folder = TasksCommandTest.run(CollectCommandTest.concat(importInto, run.toString()));
+        assertThat(folder.exit()).isEqualTo(2);
+        assertThat(folder.err()).contains("is taken: it is a folder that is not empty");
+
+        Path empty = Files.createDirectories(dir.resolve("empty"));
+        Files.createDirectories(dir.resolve("empty.old"));
+        TasksCommandTest.Run besideOld = TasksCommandTest.run(CollectCommandTest.concat(importInto, empty.toString()));
+        assertThat(besideOld.exit()).isEqualTo(2);
+        assertThat(besideOld.err()).contains("empty.old beside it holds the checkpoint a stopped save left")
+                .contains("remove " + dir.resolve("empty.old") + " first");
+        assertThat(dir.resolve("empty.old")).isDirectory();
+        Files.delete(dir.resolve("empty.old"));
+
+        TasksCommandTest.Run fresh = TasksCommandTest.run(CollectCommandTest.concat(importInto, empty.toString()));
+        assertThat(fresh.exit()).as(fresh.err()).isZero();
+        assertThat(empty.resolve("manifest.properties")).isRegularFile();
+    }
+
     @Test
     void aSingleTaskModelImports(@TempDir Path dir) {
         TasksCommandTest.Run r = TasksCommandTest.run("import", FIXTURES.resolve("st-1M.pt").toString(), "--out",

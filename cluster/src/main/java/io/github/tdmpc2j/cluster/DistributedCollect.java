@@ -2,6 +2,7 @@ package io.github.tdmpc2j.cluster;
 
 import io.github.tdmpc2j.data.Collector;
 import io.github.tdmpc2j.data.DatasetIndex;
+import io.github.tdmpc2j.data.DatasetPolicy;
 import io.github.tdmpc2j.data.DatasetTask;
 import io.github.tdmpc2j.data.DatasetWriter;
 import io.github.tdmpc2j.spi.MultitaskEnv;
@@ -32,16 +33,17 @@ public final class DistributedCollect {
     /**
      * A collection's settings, as they travel to executors.
      *
+     * @param datasetPolicy what the dataset's index records as the policy
      * @param out     the dataset folder, as every node sees it (ignored by executors with {@code gather})
      */
-    public record Job(List<String> taskIds, String policyName, CollectPolicy policy, String out, int episodes,
+    public record Job(List<String> taskIds, DatasetPolicy datasetPolicy, CollectPolicy policy, String out, int episodes,
             long seed, boolean gather) implements Serializable {
         public Job {
             taskIds = new ArrayList<>(taskIds);
         }
 
         String key() {
-            return String.join(",", taskIds) + "|" + policyName + "|" + policy + "|" + seed;
+            return String.join(",", taskIds) + "|" + datasetPolicy + "|" + policy + "|" + seed;
         }
     }
 
@@ -65,8 +67,8 @@ public final class DistributedCollect {
 
     /** Runs the job's missing episodes; returns how many this call wrote. */
     public static int run(ClusterSettings settings, EnvRegistry registry, Job job, Listener listener) {
-        Collector collector = new Collector(registry, job.taskIds(), job.policyName());
-        DatasetWriter writer = DatasetWriter.open(Path.of(job.out()), collector.index());
+        Collector collector = new Collector(registry, job.taskIds(), job.datasetPolicy());
+        DatasetWriter writer = collector.open(Path.of(job.out()), job.seed()); // refuses another collection's folder
         List<Unit> units = new ArrayList<>();
         for (int k = 0; k < job.episodes(); k++) {
             for (int t = 0; t < job.taskIds().size(); t++) {
@@ -103,7 +105,7 @@ public final class DistributedCollect {
             EnvRegistry registry = cache.registry();
             String key = job.key();
             Collector collector = cache.shared("collector:" + key,
-                    () -> new Collector(registry, job.taskIds(), job.policyName()));
+                    () -> new Collector(registry, job.taskIds(), job.datasetPolicy()));
             String envKey = "env:" + job.taskIds().get(unit.task()) + ":" + (job.seed() + unit.task());
             CollectPolicy policy = job.policy().onDevice(UnitRunner.assignedGpu());
             String agentKey = "agent:" + key + ":" + policy.params().get("device");

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.tdmpc2j.data.Collector;
+import io.github.tdmpc2j.data.DatasetPolicy;
 import io.github.tdmpc2j.data.DatasetLayout;
 import io.github.tdmpc2j.spi.EnvRegistry;
 import io.github.tdmpc2j.spi.agent.Agents;
@@ -29,13 +30,13 @@ class DistributedCollectTest {
             "spark.driver.bindAddress", "127.0.0.1");
 
     static DistributedCollect.Job job(Path out, int episodes, boolean gather) {
-        return new DistributedCollect.Job(TASKS, "random", new CollectPolicy("random", null, Map.of()),
+        return new DistributedCollect.Job(TASKS, DatasetPolicy.RANDOM, new CollectPolicy("random", null, Map.of()),
                 out.toString(), episodes, SEED, gather);
     }
 
     /** The reference: today's collection in this process, no Spark. */
     static void collectInProcess(EnvRegistry registry, Path out, int episodes) {
-        Collector c = new Collector(registry, TASKS, "random");
+        Collector c = new Collector(registry, TASKS, DatasetPolicy.RANDOM);
         c.collect(out, episodes, 2, SEED, () -> Agents.find("random").create(c.agentContext(Map.of(), SEED)),
                 null);
     }

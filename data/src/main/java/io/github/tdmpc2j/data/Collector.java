@@ -41,11 +41,21 @@ public final class Collector {
     private final DatasetIndex index;
     private final TaskSpace space;
 
-    public Collector(EnvRegistry registry, List<String> taskIds, String policyName) {
+    /** A collection of the tasks {@code taskIds}, in this order, by {@code policy} (as the index records it). */
+    public Collector(EnvRegistry registry, List<String> taskIds, DatasetPolicy policy) {
         this.registry = registry;
         this.specs = taskIds.stream().map(registry::resolve).toList();
         this.space = TaskSpace.of(specs);
-        this.index = DatasetIndex.of(space, policyName);
+        this.index = DatasetIndex.of(space, policy);
+    }
+
+    /**
+     * The dataset folder {@code out} opened for this collection with base seed {@code seed}: a new dataset, or
+     * this collection resumed; a dataset of other tasks, another seed or another policy is refused
+     * ({@link DatasetWriter#open}).
+     */
+    public DatasetWriter open(Path out, long seed) {
+        return DatasetWriter.open(out, index.withSeed(seed));
     }
 
     /** What an agent acting in this dataset's unified space is made for. */
@@ -62,7 +72,7 @@ public final class Collector {
      */
     public int collect(Path out, int episodesPerTask, int workers, long seed, Supplier<Agent> policy,
             Listener listener) {
-        DatasetWriter writer = DatasetWriter.open(out, index);
+        DatasetWriter writer = open(out, seed);
         int total = 0;
         for (int t = 0; t < specs.size(); t++) {
             for (int k = 0; k < episodesPerTask; k++) {

@@ -1,5 +1,6 @@
 package io.github.tdmpc2j.data;
 
+import io.github.tdmpc2j.spi.io.IoErrors;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.github.tdmpc2j.spi.io.AtomicWrites;
@@ -18,14 +19,20 @@ import java.util.List;
  * @param observationSize the padded observation size O
  * @param actionSize      the padded action size A
  * @param actionMasks     one 0/1 row of length A per task
- * @param policy          what produced the episodes ({@code random}, or a checkpoint path)
+ * @param policy          what produced the episodes ({@code random}, or a checkpoint folder's path)
+ * @param policyStep      the checkpoint's step (null for {@code random}; version 2)
+ * @param policyDigest    the digest of the checkpoint's files (null for {@code random}; version 2)
+ * @param seed            the collection's base seed ({@code --seed}; version 2, null in version 1)
  */
 public record DatasetIndex(String format, int version, int observationSize, int actionSize, List<DatasetTask> tasks,
-        List<float[]> actionMasks, String policy) {
+        List<float[]> actionMasks, String policy, Long policyStep, String policyDigest, Long seed) {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
-    /** The index of a dataset of the tasks of {@code space}, in its order, with its sizes and action masks. */
-    public static DatasetIndex of(TaskSpace space, String policy) {
+    /**
+     * The index of a dataset of the tasks of {@code space}, in its order, with its sizes and action masks, of
+     * episodes by {@code policy}; no seed yet ({@link #withSeed}).
+     */
+    public static DatasetIndex of(TaskSpace space, DatasetPolicy policy) {
         List<DatasetTask> tasks = new ArrayList<>();
         List<float[]> masks = new ArrayList<>();
         for (int i = 0; i < space.taskCount(); i++) {
@@ -35,7 +42,18 @@ public record DatasetIndex(String format, int version, int observationSize, int 
             masks.add(space.actionMask(i));
         }
         return new DatasetIndex(DatasetLayout.FORMAT, DatasetLayout.VERSION, space.observationSize(),
-                space.actionSize(), tasks, masks, policy);
+                space.actionSize(), tasks, masks, policy.name(), policy.step(), policy.digest(), null);
+    }
+
+    /** This index for a collection with base seed {@code seed}. */
+    public DatasetIndex withSeed(long seed) {
+        return new DatasetIndex(format, version, observationSize, actionSize, tasks, actionMasks, policy, policyStep,
+                policyDigest, seed);
+    }
+
+    /** What produced the episodes. */
+    public DatasetPolicy policySource() {
+        return new DatasetPolicy(policy, policyStep, policyDigest);
     }
 
     public List<String> taskIds() {
@@ -57,13 +75,14 @@ public record DatasetIndex(String format, int version, int observationSize, int 
         }
         try {
             DatasetIndex index = JSON.readValue(file.toFile(), DatasetIndex.class);
-            if (!DatasetLayout.FORMAT.equals(index.format()) || index.version() != DatasetLayout.VERSION) {
+            if (!DatasetLayout.FORMAT.equals(index.format()) || index.version() < 1
+                    || index.version() > DatasetLayout.VERSION) {
                 throw new DatasetException(file + " is format " + index.format() + " v" + index.version()
-                        + "; this version reads " + DatasetLayout.FORMAT + " v" + DatasetLayout.VERSION);
+                        + "; this version reads " + DatasetLayout.FORMAT + " v1 to v" + DatasetLayout.VERSION);
             }
             return index;
         } catch (IOException e) {
-            throw new DatasetException(file + " is not a readable dataset index: " + e.getMessage(), e);
+            throw new DatasetException(file + " is not a readable dataset index: " + IoErrors.describe(e), e);
         }
     }
 }

@@ -1,12 +1,14 @@
 package io.github.tdmpc2j.data;
 
 import java.nio.file.Path;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Where things live in a dataset folder:
  *
  * <pre>
- * DIR/dataset.json                                   the index: format, sizes, tasks, action masks
+ * DIR/dataset.json                                   the index: format, sizes, tasks, action masks, policy, seed
  * DIR/episodes/DOMAIN/TASK/episode-000042.npz         one episode per file
  * </pre>
  *
@@ -18,8 +20,10 @@ import java.nio.file.Path;
  */
 public final class DatasetLayout {
     public static final String INDEX = "dataset.json";
+    private static final Pattern EPISODE_FILE = Pattern.compile("episode-(\\d{6,9})\\.npz");
     public static final String FORMAT = "tdmpc2j-episodes";
-    public static final int VERSION = 1;
+    /** 2: {@code dataset.json} records the base seed and the policy's checkpoint step and digest; 1 did not. */
+    public static final int VERSION = 2;
 
     private DatasetLayout() {
     }
@@ -34,5 +38,11 @@ public final class DatasetLayout {
 
     public static Path episode(Path dir, String taskId, int k) {
         return taskDir(dir, taskId).resolve(String.format("episode-%06d.npz", k));
+    }
+
+    /** The episode number {@code k} of an episode file ({@link #episode}), or -1 for a file that is not one. */
+    public static int episodeNumber(Path file) {
+        Matcher m = EPISODE_FILE.matcher(file.getFileName().toString());
+        return m.matches() ? Integer.parseInt(m.group(1)) : -1;
     }
 }

@@ -1,5 +1,6 @@
 package io.github.tdmpc2j.data;
 
+import io.github.tdmpc2j.spi.io.IoErrors;
 import io.github.tdmpc2j.spi.agent.Episode;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -32,7 +33,7 @@ public final class DatasetReader {
         try (Stream<Path> files = Files.list(taskDir)) {
             return files.filter(f -> f.getFileName().toString().endsWith(".npz")).sorted().toList();
         } catch (IOException e) {
-            throw new DatasetException("cannot list " + taskDir + ": " + e.getMessage(), e);
+            throw new DatasetException("cannot list " + taskDir + ": " + IoErrors.describe(e), e);
         }
     }
 

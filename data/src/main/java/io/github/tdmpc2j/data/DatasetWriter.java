@@ -1,5 +1,6 @@
 package io.github.tdmpc2j.data;
 
+import io.github.tdmpc2j.spi.io.IoErrors;
 import io.github.tdmpc2j.spi.agent.Episode;
 import io.github.tdmpc2j.spi.io.AtomicWrites;
 import java.io.ByteArrayOutputStream;
@@ -14,7 +15,8 @@ import java.util.stream.Stream;
 
 /**
  * Writes episodes into a dataset folder, one file each, atomically. Opening a folder that already holds a
- * dataset of the same tasks resumes it; another task list is refused rather than mixed in.
+ * dataset of the same tasks, base seed and policy resumes it; another task list, seed or policy is refused rather
+ * than mixed in.
  */
 public final class DatasetWriter implements Collector.EpisodeSink {
     private final Path dir;
@@ -25,7 +27,16 @@ public final class DatasetWriter implements Collector.EpisodeSink {
         this.index = index;
     }
 
+    /**
+     * Opens {@code dir} for a collection whose index is {@code wanted} (with its seed): a new dataset, or the same
+     * collection resumed. A dataset of other tasks, another base seed or another policy is refused; an index that
+     * recorded no seed or checkpoint digest (version 1) is checked as far as it can be (the seed from its episode
+     * files, the checkpoint by its path) and then records them.
+     */
     public static DatasetWriter open(Path dir, DatasetIndex wanted) {
+        if (wanted.seed() == null) {
+            throw new IllegalArgumentException("the index of a collection needs its seed (DatasetIndex.withSeed)");
+        }
         try {
             if (Files.exists(DatasetLayout.index(dir))) {
                 DatasetIndex existing = DatasetIndex.read(dir);
@@ -33,18 +44,70 @@ public final class DatasetWriter implements Collector.EpisodeSink {
                     throw new DatasetException(dir + " already holds a dataset of other tasks ("
                             + String.join(", ", existing.taskIds()) + "); choose another --out folder");
                 }
+                Long seed = existing.seed() != null ? existing.seed() : seedOfEpisodes(dir, existing);
+                if (seed != null && !seed.equals(wanted.seed())) {
+                    throw new DatasetException(dir + " holds episodes collected with --seed " + seed
+                            + (existing.seed() == null ? " (read from its episode files)" : "") + ", not --seed "
+                            + wanted.seed() + "; adding these would mix two collections. Collect into another --out "
+                            + "folder, or give --seed " + seed + " to resume this one.");
+                }
+                DatasetPolicy had = existing.policySource();
+                DatasetPolicy asked = wanted.policySource();
+                if (!had.sameAs(asked) && !had.random() && had.name().equals(asked.name())) {
+                    throw new DatasetException(dir + " holds episodes of " + had.describe() + ", and the checkpoint "
+                            + "in that folder has changed since (" + (asked.step() != null ? "step " + asked.step()
+                            + " now, " : "") + "other files); adding its episodes would mix two policies in one "
+                            + "dataset. Collect into another --out folder, or put that checkpoint back to resume "
+                            + "this one.");
+                }
+                if (!had.sameAs(asked)) {
+                    throw new DatasetException(dir + " holds episodes of " + had.describe() + ", not of "
+                            + asked.describe() + "; adding these would mix two policies in one dataset. Collect into "
+                            + "another --out folder, or give --policy " + had.option() + " to resume this one.");
+                }
                 removeLeftovers(dir);
+                if (existing.seed() == null || (existing.policyDigest() == null && !had.random())) {
+                    wanted.writeAtomically(dir); // an older index: now it records what was checked
+                    return new DatasetWriter(dir, wanted);
+                }
                 return new DatasetWriter(dir, existing);
             }
             wanted.writeAtomically(dir);
             return new DatasetWriter(dir, wanted);
         } catch (IOException e) {
-            throw new DatasetException("cannot write a dataset in " + dir + ": " + e.getMessage(), e);
+            throw new DatasetException("cannot write a dataset in " + dir + ": " + IoErrors.describe(e), e);
         }
     }
 
     public DatasetIndex index() {
         return index;
+    }
+
+    /**
+     * The base seed of the episodes already in a dataset whose index did not record it (version 1), from the
+     * first episode file's reset seed ({@link Collector#episodeSeed}); null when there is none.
+     */
+    private static Long seedOfEpisodes(Path dir, DatasetIndex index) {
+        for (int t = 0; t < index.tasks().size(); t++) {
+            Path taskDir = DatasetLayout.taskDir(dir, index.tasks().get(t).id());
+            if (!Files.isDirectory(taskDir)) {
+                continue;
+            }
+            try (Stream<Path> files = Files.list(taskDir)) {
+                for (Path f : files.sorted().toList()) {
+                    int k = DatasetLayout.episodeNumber(f);
+                    if (k >= 0) {
+                        long episodeSeed = Npz.read(f).get("seed").longs()[0];
+                        return episodeSeed - Collector.episodeSeed(0, t, k);
+                    }
+                }
+            } catch (IOException | RuntimeException e) {
+                throw new DatasetException(dir + " records no seed and its episode files cannot tell it ("
+                        + (e instanceof IOException io ? IoErrors.describe(io) : e.toString()) + "); collect into "
+                        + "another --out folder", e);
+            }
+        }
+        return null;
     }
 
     public boolean has(int task, int k) {
@@ -87,7 +150,7 @@ public final class DatasetWriter implements Collector.EpisodeSink {
                 Files.deleteIfExists(tmp);
             }
         } catch (IOException e) {
-            throw new DatasetException("cannot write " + target + ": " + e.getMessage(), e);
+            throw new DatasetException("cannot write " + target + ": " + IoErrors.describe(e), e);
         }
     }
 
@@ -134,7 +197,7 @@ public final class DatasetWriter implements Collector.EpisodeSink {
         try {
             removeLeftovers(dir);
         } catch (IOException e) {
-            throw new DatasetException("cannot clean " + dir + ": " + e.getMessage(), e);
+            throw new DatasetException("cannot clean " + dir + ": " + IoErrors.describe(e), e);
         }
     }
 

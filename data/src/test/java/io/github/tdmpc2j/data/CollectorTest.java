@@ -20,7 +20,7 @@ class CollectorTest {
     private static final List<String> TASKS = List.of("classic/pendulum", "point/reach");
 
     private static int collect(EnvRegistry registry, Path out, int episodes, int workers) {
-        Collector c = new Collector(registry, TASKS, "random");
+        Collector c = new Collector(registry, TASKS, DatasetPolicy.RANDOM);
         return c.collect(out, episodes, workers, 7,
                 () -> Agents.find("random").create(c.agentContext(Map.of(), 100)), null);
     }
@@ -93,8 +93,8 @@ class CollectorTest {
     void oneUnitAtATimeWritesTheSameBytesAsTheCollection(@TempDir Path dir) throws IOException {
         try (EnvRegistry registry = EnvRegistry.discover()) {
             collect(registry, dir.resolve("all"), 2, 2);
-            Collector c = new Collector(registry, TASKS, "random");
-            DatasetWriter.open(dir.resolve("units"), c.index()); // the driver writes the index
+            Collector c = new Collector(registry, TASKS, DatasetPolicy.RANDOM);
+            c.open(dir.resolve("units"), 7); // the driver writes the index
             DatasetWriter executor = DatasetWriter.attach(dir.resolve("units"), c.index());
             Path stray = dir.resolve("units/episodes/point/reach/episode-000009.npz42.tmp"); // another's write
             Files.createDirectories(stray.getParent());
@@ -124,7 +124,7 @@ class CollectorTest {
             }
             DatasetWriter.attach(dir.resolve("units"), c.index()).removeTemporaryFiles();
             assertThat(stray).doesNotExist();
-            Collector other = new Collector(registry, List.of("point/reach"), "random");
+            Collector other = new Collector(registry, List.of("point/reach"), DatasetPolicy.RANDOM);
             assertThatThrownBy(() -> DatasetWriter.attach(dir.resolve("units"), other.index()))
                     .isInstanceOf(DatasetException.class).hasMessageContaining("other tasks");
         }
@@ -152,7 +152,7 @@ class CollectorTest {
     void anotherTaskListOrACorruptFileIsATypedError(@TempDir Path out) throws IOException {
         try (EnvRegistry registry = EnvRegistry.discover()) {
             collect(registry, out, 1, 1);
-            Collector other = new Collector(registry, List.of("point/reach"), "random");
+            Collector other = new Collector(registry, List.of("point/reach"), DatasetPolicy.RANDOM);
             assertThatThrownBy(() -> other.collect(out, 1, 1, 0,
                     () -> Agents.find("random").create(other.agentContext(Map.of(), 0)), null))
                     .isInstanceOf(DatasetException.class).hasMessageContaining("other tasks");
@@ -163,6 +163,71 @@ class CollectorTest {
                     .hasMessageContaining("delete it");
             assertThatThrownBy(() -> new DatasetReader(out.resolve("nothing"))).isInstanceOf(DatasetException.class)
                     .hasMessageContaining("tdmpc2j collect");
+        }
+    }
+
+    /** A resumed collection must be the same collection: the same seed and policy, or the folder is refused. */
+    @Test
+    void anotherSeedOrPolicyIsRefusedRatherThanMixedIn(@TempDir Path out) throws IOException {
+        try (EnvRegistry registry = EnvRegistry.discover()) {
+            collect(registry, out, 2, 2); // seed 7, random
+            String index = Files.readString(DatasetLayout.index(out));
+            assertThat(new DatasetReader(out).index().seed()).isEqualTo(7L);
+
+            Collector same = new Collector(registry, TASKS, DatasetPolicy.RANDOM);
+            assertThatThrownBy(() -> same.open(out, 8)).isInstanceOf(DatasetException.class)
+                    .hasMessageContaining("collected with --seed 7, not --seed 8")
+                    .hasMessageContaining("another --out folder, or give --seed 7");
+            DatasetPolicy checkpoint = new DatasetPolicy(out.resolveSibling("ckpt").toString(), 300L, "d1");
+            Collector other = new Collector(registry, TASKS, checkpoint);
+            assertThatThrownBy(() -> other.open(out, 7)).isInstanceOf(DatasetException.class)
+                    .hasMessageContaining("holds episodes of the random policy, not of the checkpoint "
+                            + out.resolveSibling("ckpt") + " (step 300)")
+                    .hasMessageContaining("give --policy random");
+            assertThat(Files.readString(DatasetLayout.index(out))).isEqualTo(index);
+            assertThat(new DatasetReader(out).readAll()).hasSize(4);
+            assertThat(same.open(out, 7).has(1, 1)).isTrue();
+        }
+    }
+
+    @Test
+    void aCheckpointPolicyIsKnownByItsFiles(@TempDir Path dir) throws IOException {
+        try (EnvRegistry registry = EnvRegistry.discover()) {
+            Path out = dir.resolve("data");
+            String ckpt = dir.resolve("run/checkpoint").toString();
+            new Collector(registry, TASKS, new DatasetPolicy(ckpt, 100L, "d1")).open(out, 3);
+            // the same files moved elsewhere: the same policy
+            new Collector(registry, TASKS, new DatasetPolicy(dir.resolve("moved").toString(), 100L, "d1")).open(out, 3);
+            // the same folder after more training: another policy
+            Collector later = new Collector(registry, TASKS, new DatasetPolicy(ckpt, 200L, "d2"));
+            assertThatThrownBy(() -> later.open(out, 3)).isInstanceOf(DatasetException.class)
+                    .hasMessageContaining("holds episodes of the checkpoint " + ckpt + " (step 100), and the checkpoint "
+                            + "in that folder has changed since (step 200 now, other files)");
+            assertThat(new DatasetReader(out).index().policyDigest()).isEqualTo("d1");
+        }
+    }
+
+    /** A dataset of version 1 recorded neither: its seed is read from an episode, and then recorded. */
+    @Test
+    void anOlderIndexIsCheckedByItsEpisodesThenRecordsTheSeed(@TempDir Path out) throws IOException {
+        try (EnvRegistry registry = EnvRegistry.discover()) {
+            collect(registry, out, 1, 1); // seed 7
+            Path file = DatasetLayout.index(out);
+            String v2 = Files.readString(file);
+            String v1 = v2.replace("\"version\" : 2", "\"version\" : 1")
+                    .replaceAll(",\\s*\"policyStep\" : null", "").replaceAll(",\\s*\"policyDigest\" : null", "")
+                    .replaceAll(",\\s*\"seed\" : 7", "");
+            assertThat(v1).doesNotContain("seed").doesNotContain("policyStep").contains("\"version\" : 1");
+            Files.writeString(file, v1);
+            assertThat(new DatasetReader(out).index().seed()).isNull();
+
+            Collector c = new Collector(registry, TASKS, DatasetPolicy.RANDOM);
+            assertThatThrownBy(() -> c.open(out, 1)).isInstanceOf(DatasetException.class)
+                    .hasMessageContaining("collected with --seed 7 (read from its episode files), not --seed 1");
+            assertThat(Files.readString(file)).isEqualTo(v1);
+            assertThat(collect(registry, out, 2, 1)).isEqualTo(2);
+            assertThat(new DatasetReader(out).index().seed()).isEqualTo(7L);
+            assertThat(new DatasetReader(out).index().version()).isEqualTo(2);
         }
     }
 

@@ -71,6 +71,17 @@ public final class Checkpoint {
         return params;
     }
 
+    /** The ids of the tasks a checkpoint was made for, in its order (that of its task embeddings). */
+    public static List<String> savedTasks(Path dir) {
+        return tasksOf(readConfig(dir.resolve(CONFIG)));
+    }
+
+    private static List<String> tasksOf(JsonNode json) {
+        List<String> tasks = new java.util.ArrayList<>();
+        json.path("tasks").forEach(t -> tasks.add(t.asText()));
+        return tasks;
+    }
+
     /** Restores every tensor of {@code store}; returns the metadata. */
     public static Map<String, String> load(Path dir, ParamStore store, TdmpcConfig cfg, AgentContext context) {
         checkConfig(dir.resolve(CONFIG), cfg, context);
@@ -134,8 +145,7 @@ public final class Checkpoint {
             }
         }
         List<String> tasks = context.tasks().stream().map(TaskSpec::id).toList();
-        List<String> saved = new java.util.ArrayList<>();
-        json.path("tasks").forEach(t -> saved.add(t.asText()));
+        List<String> saved = tasksOf(json);
         if (!saved.equals(tasks) || json.path("observation_size").asInt() != context.observationSize()
                 || json.path("action_size").asInt() != context.actionSize()) {
             throw new CheckpointException("the checkpoint in " + file.getParent() + " was made for tasks " + saved

@@ -1,5 +1,6 @@
 package io.github.tdmpc2j.spi.agent;
 
+import io.github.tdmpc2j.spi.io.IoErrors;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.channels.FileChannel;
@@ -37,6 +38,11 @@ import java.util.stream.Stream;
 public final class CheckpointFolder {
     /** The manifest's file name inside a checkpoint folder. */
     public static final String MANIFEST = "manifest.properties";
+    /** The name of the checkpoint folder inside a run folder (the folder {@code train} writes). */
+    public static final String IN_RUN = "checkpoint";
+    /** What a command that reads a checkpoint takes, for messages. */
+    private static final String EXPECTED = "the checkpoint/ folder of a run `train` wrote, a run folder that holds "
+            + "one, or a folder `import` wrote";
     /**
      * For crash tests: a system property naming a {@link Stage}; the writer halts the JVM there (as a kill -9
      * would, no shutdown hooks) with exit status {@link #HALT_STATUS}.
@@ -79,6 +85,17 @@ public final class CheckpointFolder {
 
         public boolean contains(String file) {
             return files.containsKey(file);
+        }
+
+        /**
+         * One SHA-256 (hex) over every file's name and SHA-256, in name order: two checkpoints have the same digest
+         * exactly when their files are the same, wherever they are.
+         */
+        public String digest() {
+            MessageDigest md = sha256();
+            files.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e -> md.update(
+                    (e.getKey() + " " + e.getValue() + "\n").getBytes(StandardCharsets.UTF_8)));
+            return HexFormat.of().formatHex(md.digest());
         }
     }
 
@@ -123,10 +140,25 @@ public final class CheckpointFolder {
             if (e instanceof CheckpointException ce) {
                 throw ce;
             }
-            throw new CheckpointException("could not write the checkpoint " + target + ": " + e
+            throw new CheckpointException("could not write the checkpoint " + target + ": "
+                    + (e instanceof IOException io ? IoErrors.describe(io) : e.toString())
                     + (Files.isDirectory(old) && !Files.exists(target) ? "; the previous checkpoint is in " + old : ""),
                     e);
         }
+    }
+
+    /**
+     * The checkpoint folder a user named: {@code given} itself when it is one (or when the previous checkpoint a
+     * crashed writer left is beside it as {@code given.old}), else {@code given/checkpoint} when {@code given} is a
+     * run folder holding one ({@link #IN_RUN}); otherwise {@code given}, for {@link #open} to say why it is not one.
+     * Reads nothing but the folders' names.
+     */
+    public static Path resolve(Path given) {
+        if (Files.isRegularFile(given.resolve(MANIFEST)) || !Files.isDirectory(given)) {
+            return given;
+        }
+        Path inRun = given.resolve(IN_RUN);
+        return exists(inRun) ? inRun : given;
     }
 
     /**
@@ -137,18 +169,30 @@ public final class CheckpointFolder {
         Path old = parent(target).resolve(target.getFileName() + ".old");
         Path dir = Files.isDirectory(target) ? target : Files.isDirectory(old) ? old : null;
         if (dir == null) {
-            throw new CheckpointException("no checkpoint folder at " + target);
+            throw new CheckpointException("no checkpoint folder at " + target + " ("
+                    + (Files.exists(target) ? "it is a file" : "no such file or folder") + "). Expected " + EXPECTED
+                    + ".");
         }
         Path manifestFile = dir.resolve(MANIFEST);
         Properties p = new Properties();
         try (InputStream in = Files.newInputStream(manifestFile)) {
             p.load(new java.io.InputStreamReader(in, StandardCharsets.UTF_8));
         } catch (NoSuchFileException e) {
-            throw new CheckpointException(dir + " has no " + MANIFEST + ", so its files cannot be checked: it was "
-                    + "written before tdmpc2j's checkpoints carried a manifest, or its writer was stopped before it "
-                    + "finished. Use a checkpoint written by this version (train again).");
+            if (exists(dir.resolve(IN_RUN))) {
+                throw new CheckpointException(dir + " is a run folder, not a checkpoint folder: give "
+                        + dir.resolve(IN_RUN));
+            }
+            if (!hasFiles(dir)) {
+                throw new CheckpointException(dir + " holds no checkpoint: it has no files of its own and no "
+                        + IN_RUN + "/ folder. Expected " + EXPECTED + ".");
+            }
+            throw new CheckpointException(dir + " has no " + MANIFEST + ", so it is not a checkpoint this version "
+                    + "can check. Expected " + EXPECTED + ". A checkpoint written before tdmpc2j's checkpoints "
+                    + "carried a manifest cannot be checked (train again to make one), nor one whose writer was "
+                    + "stopped before it finished (use another checkpoint).");
         } catch (IOException | IllegalArgumentException e) {
-            throw new CheckpointException(manifestFile + " cannot be read (" + e.getMessage() + "); the checkpoint is "
+            throw new CheckpointException(manifestFile + " cannot be read (" + (e instanceof IOException io
+                    ? IoErrors.describe(io) : e.getMessage()) + "); the checkpoint is "
                     + "damaged, use another one", e);
         }
         long step;
@@ -185,7 +229,7 @@ public final class CheckpointFolder {
                             + "checkpoint.");
                 }
             } catch (IOException | NumberFormatException e) {
-                throw new CheckpointException("cannot check " + f + ": " + e.getMessage(), e);
+                throw new CheckpointException("cannot check " + f + ": " + (e instanceof IOException io ? IoErrors.describe(io) : e.getMessage()), e);
             }
             files.put(file, sha);
         }
@@ -228,7 +272,7 @@ public final class CheckpointFolder {
             }
         } catch (IOException e) {
             throw new CheckpointException("cannot tidy the checkpoint folder " + target + " after an interrupted "
-                    + "save: " + e.getMessage() + "; check the permissions of " + parent, e);
+                    + "save: " + IoErrors.describe(e) + "; check the permissions of " + parent, e);
         }
     }
 
@@ -263,18 +307,13 @@ public final class CheckpointFolder {
             return walk.filter(Files::isRegularFile).map(f -> dir.relativize(f).toString().replace('\\', '/'))
                     .sorted().toList();
         } catch (IOException e) {
-            throw new CheckpointException("cannot list the checkpoint folder " + dir + ": " + e.getMessage(), e);
+            throw new CheckpointException("cannot list the checkpoint folder " + dir + ": " + IoErrors.describe(e), e);
         }
     }
 
     /** The file's SHA-256 in hex; with {@code sync}, also forces the file to disk. */
     private static String sha256(Path file, boolean sync) throws IOException {
-        MessageDigest md;
-        try {
-            md = MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JDK has SHA-256", e);
-        }
+        MessageDigest md = sha256();
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate(1 << 20);
             while (ch.read(buf) >= 0) {
@@ -289,6 +328,14 @@ public final class CheckpointFolder {
         return HexFormat.of().formatHex(md.digest());
     }
 
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JDK has SHA-256", e);
+        }
+    }
+
     private static void sync(Path dir) {
         try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
             ch.force(true);
@@ -300,6 +347,15 @@ public final class CheckpointFolder {
     private static void haltAt(Stage stage) {
         if (stage.name().equals(System.getProperty(HALT_PROPERTY))) {
             Runtime.getRuntime().halt(HALT_STATUS);
+        }
+    }
+
+    /** Whether {@code dir} holds a regular file of its own (not only folders). */
+    private static boolean hasFiles(Path dir) {
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.anyMatch(Files::isRegularFile);
+        } catch (IOException e) {
+            return true; // unreadable: say what an unreadable checkpoint could be
         }
     }
 

@@ -126,6 +126,42 @@ class CheckpointFolderTest {
         assertThat(leftovers(dir)).isEmpty();
     }
 
+    @Test
+    void aRunFolderResolvesToItsCheckpointAndAFolderWithoutOneSaysWhatIsExpected(@TempDir Path dir)
+            throws Exception {
+        Path run = dir.resolve("run");
+        Path checkpoint = run.resolve(CheckpointFolder.IN_RUN);
+        CheckpointWriterMain.write(checkpoint, 4, false);
+        Files.writeString(run.resolve("train.csv"), "step\n");
+        assertThat(CheckpointFolder.resolve(checkpoint)).isEqualTo(checkpoint);
+        assertThat(CheckpointFolder.resolve(run)).isEqualTo(checkpoint);
+        assertThat(CheckpointFolder.open(CheckpointFolder.resolve(run)).step()).isEqualTo(4);
+
+        // a writer killed between its renames left checkpoint.old only: the run folder still resolves to it
+        Files.move(checkpoint, run.resolve(CheckpointFolder.IN_RUN + ".old"));
+        assertThat(CheckpointFolder.resolve(run)).isEqualTo(checkpoint);
+        assertThat(CheckpointFolder.open(CheckpointFolder.resolve(run)).step()).isEqualTo(4);
+
+        // a folder with no checkpoint at all is not called an old checkpoint
+        Path empty = Files.createDirectories(dir.resolve("empty").resolve("sub"));
+        assertThat(CheckpointFolder.resolve(empty.getParent())).isEqualTo(empty.getParent());
+        assertThatThrownBy(() -> CheckpointFolder.open(empty.getParent())).isInstanceOf(CheckpointException.class)
+                .hasMessageContaining(empty.getParent() + " holds no checkpoint")
+                .hasMessageContaining("Expected the checkpoint/ folder of a run").hasMessageNotContaining("train again");
+        // a folder with files but no manifest: not a checkpoint, or one of an older version
+        Path files = Files.createDirectories(dir.resolve("files"));
+        Files.writeString(files.resolve("weights.bin"), "x");
+        assertThatThrownBy(() -> CheckpointFolder.open(CheckpointFolder.resolve(files)))
+                .isInstanceOf(CheckpointException.class).hasMessageContaining("not a checkpoint this version can check")
+                .hasMessageContaining("Expected the checkpoint/ folder of a run")
+                .hasMessageContaining("train again");
+        assertThatThrownBy(() -> CheckpointFolder.open(dir.resolve("missing"))).isInstanceOf(CheckpointException.class)
+                .hasMessageContaining("(no such file or folder). Expected the checkpoint/ folder");
+        Files.move(run.resolve(CheckpointFolder.IN_RUN + ".old"), checkpoint);
+        assertThatThrownBy(() -> CheckpointFolder.open(run)).isInstanceOf(CheckpointException.class)
+                .hasMessageContaining(run + " is a run folder, not a checkpoint folder: give " + checkpoint);
+    }
+
     private static int runChild(Path target, long step, String stage) throws Exception {
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
         List<String> command = new ArrayList<>(List.of(java.toString(), "-cp", System.getProperty("java.class.path")));
