@@ -1,5 +1,6 @@
 package io.github.tdmpc2j.cli;
 
+import io.github.tdmpc2j.spi.io.IoErrors;
 import io.github.tdmpc2j.spi.EnvRegistry;
 import io.github.tdmpc2j.spi.TaskSpec;
 import io.github.tdmpc2j.spi.TdmpcException;
@@ -269,7 +270,7 @@ final class BenchCommand implements Callable<Integer> {
                 }
             }
         } catch (IOException e) {
-            throw new TdmpcException("cannot write the report in " + dir + ": " + e.getMessage(), e);
+            throw new TdmpcException("cannot write the report in " + dir + ": " + IoErrors.describe(e), e);
         }
     }
 }

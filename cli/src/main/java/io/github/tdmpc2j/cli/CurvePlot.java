@@ -1,5 +1,6 @@
 package io.github.tdmpc2j.cli;
 
+import io.github.tdmpc2j.spi.io.IoErrors;
 import io.github.tdmpc2j.spi.TdmpcException;
 import io.github.tdmpc2j.spi.io.AtomicWrites;
 import java.io.IOException;
@@ -46,7 +47,7 @@ final class CurvePlot {
             ChartUtils.saveChartAsPNG(tmp.toFile(), chart, 900, 540);
             Files.move(tmp, png, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {
-            throw new TdmpcException("cannot write the plot " + png + ": " + e.getMessage(), e);
+            throw new TdmpcException("cannot write the plot " + png + ": " + IoErrors.describe(e), e);
         }
     }
 }

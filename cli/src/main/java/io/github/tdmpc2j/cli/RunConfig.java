@@ -1,5 +1,6 @@
 package io.github.tdmpc2j.cli;
 
+import io.github.tdmpc2j.spi.io.IoErrors;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
@@ -40,7 +41,7 @@ final class RunConfig {
         try {
             root = YAML.readTree(Files.readString(yaml, StandardCharsets.UTF_8));
         } catch (IOException e) {
-            throw new TdmpcException("cannot read the config file " + yaml + ": " + e.getMessage(), e);
+            throw new TdmpcException("cannot read the config file " + yaml + ": " + IoErrors.describe(e), e);
         }
         if (root == null || !root.isObject()) {
             throw new TdmpcException(yaml + " must be a YAML mapping of key: value pairs");
@@ -149,7 +150,7 @@ final class RunConfig {
             values.forEach((k, v) -> sb.append(k).append(": ").append(quote(v)).append('\n'));
             Files.writeString(file, sb.toString(), StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new TdmpcException("cannot write " + file + ": " + e.getMessage(), e);
+            throw new TdmpcException("cannot write " + file + ": " + IoErrors.describe(e), e);
         }
     }
 

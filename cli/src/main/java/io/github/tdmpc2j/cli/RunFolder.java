@@ -1,5 +1,6 @@
 package io.github.tdmpc2j.cli;
 
+import io.github.tdmpc2j.spi.io.IoErrors;
 import io.github.tdmpc2j.spi.TdmpcException;
 import io.github.tdmpc2j.spi.agent.Agent;
 import io.github.tdmpc2j.spi.io.AtomicWrites;
@@ -29,7 +30,7 @@ record RunFolder(Path dir) {
     static final String STATE = "trainer.properties";
 
     /** What a run writes into its folder (and a save's leftovers): a folder holding any of them holds a run. */
-    private static final List<String> RUN_FILES = List.of("checkpoint", "checkpoint.old", "config.yaml", "train.csv",
+    private static final List<String> RUN_FILES = List.of(CheckpointFolder.IN_RUN, CheckpointFolder.IN_RUN + ".old", "config.yaml", "train.csv",
             "eval.csv", "eval-tasks.csv", "curve.png", "curves");
 
     /**
@@ -47,7 +48,7 @@ record RunFolder(Path dir) {
         List<String> found = RUN_FILES.stream().filter(f -> Files.exists(dir.resolve(f))).toList();
         if (!found.isEmpty()) {
             RunFolder old = new RunFolder(dir);
-            if (CheckpointFolder.exists(old.checkpoint()) || Files.exists(dir.resolve("checkpoint.old"))) {
+            if (CheckpointFolder.exists(old.checkpoint()) || Files.exists(dir.resolve(CheckpointFolder.IN_RUN + ".old"))) {
                 throw new TdmpcException(dir + " already holds a run (" + String.join(", ", found) + "): --resume "
                         + "--out " + dir + " goes on with it; for a new run choose another --out");
             }
@@ -64,7 +65,8 @@ record RunFolder(Path dir) {
      * {@code OUT/runs/TASK/seed-S}. Returns whether it resumes.
      */
     static boolean resumeOrStartOver(Path dir) {
-        if (CheckpointFolder.exists(dir.resolve("checkpoint")) || Files.exists(dir.resolve("checkpoint.old"))) {
+        if (CheckpointFolder.exists(dir.resolve(CheckpointFolder.IN_RUN))
+                || Files.exists(dir.resolve(CheckpointFolder.IN_RUN + ".old"))) {
             return true;
         }
         for (String f : RUN_FILES) {
@@ -72,7 +74,7 @@ record RunFolder(Path dir) {
                 AtomicWrites.deleteTree(dir.resolve(f));
             } catch (IOException e) {
                 throw new TdmpcException("cannot remove " + dir.resolve(f) + ", left by a run that saved no "
-                        + "checkpoint: " + e.getMessage(), e);
+                        + "checkpoint: " + IoErrors.describe(e), e);
             }
         }
         return false;
@@ -84,17 +86,18 @@ record RunFolder(Path dir) {
         if (dir == null) {
             Path parent = Path.of("runs", task, Long.toString(seed));
             try (Stream<Path> runs = Files.isDirectory(parent) ? Files.list(parent) : Stream.empty()) {
-                dir = runs.filter(p -> CheckpointFolder.exists(p.resolve("checkpoint")))
+                dir = runs.filter(p -> CheckpointFolder.exists(p.resolve(CheckpointFolder.IN_RUN)))
                         .max(Comparator.comparing(Path::getFileName)).orElse(null);
             } catch (IOException e) {
-                throw new TdmpcException("cannot look for runs in " + parent + ": " + e.getMessage(), e);
+                throw new TdmpcException("cannot look for runs in " + parent + ": " + IoErrors.describe(e), e);
             }
             if (dir == null) {
                 throw new TdmpcException("--resume found no checkpoint under " + parent
                         + "; name the run folder with --out, or start without --resume");
             }
         }
-        if (!CheckpointFolder.exists(dir.resolve("checkpoint")) && !Files.exists(dir.resolve("checkpoint.old"))) {
+        if (!CheckpointFolder.exists(dir.resolve(CheckpointFolder.IN_RUN))
+                && !Files.exists(dir.resolve(CheckpointFolder.IN_RUN + ".old"))) {
             throw new TdmpcException(dir + " has no checkpoint to resume from (no checkpoint/ folder)");
         }
         return new RunFolder(dir);
@@ -114,7 +117,7 @@ record RunFolder(Path dir) {
     }
 
     Path checkpoint() {
-        return dir.resolve("checkpoint");
+        return dir.resolve(CheckpointFolder.IN_RUN);
     }
 
     Path trainCsv() {
@@ -221,7 +224,8 @@ record RunFolder(Path dir) {
             Files.write(tmp, keep, StandardCharsets.UTF_8);
             Files.move(tmp, csv, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException | NumberFormatException e) {
-            throw new TdmpcException("cannot tidy " + csv + " for the resumed run: " + e.getMessage(), e);
+            throw new TdmpcException("cannot tidy " + csv + " for the resumed run: "
+                    + (e instanceof IOException io ? IoErrors.describe(io) : e.getMessage()), e);
         }
     }
 }

@@ -23,6 +23,15 @@ class BenchCommandTest {
         assertThat(CsvLog.read(dir.resolve("report.csv"))).hasSize(1);
         assertThat(Files.size(dir.resolve("curves").resolve("classic_pendulum.png"))).isGreaterThan(1000);
         assertThat(dir.resolve("runs/classic/pendulum/seed-2/eval.csv")).exists();
+
+        // the same bench again: every run goes on from its checkpoint (already at its end), nothing is trained or
+        // logged twice, and the report is the same
+        String evals = Files.readString(dir.resolve("runs/classic/pendulum/seed-2/eval.csv"));
+        TasksCommandTest.Run again = TasksCommandTest.run("bench", "--tasks", "pendulum-v1", "--agent", "random",
+                "--steps", "400", "--seeds", "2", "--eval-every", "200", "--eval-episodes", "2", "--out", dir.toString());
+        assertThat(again.exit()).as(again.err()).isZero();
+        assertThat(Files.readString(dir.resolve("report.md"))).isEqualTo(md);
+        assertThat(Files.readString(dir.resolve("runs/classic/pendulum/seed-2/eval.csv"))).isEqualTo(evals);
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.github.tdmpc2j.spi.agent;
 
+import io.github.tdmpc2j.spi.io.AtomicWrites;
 import io.github.tdmpc2j.spi.io.IoErrors;
 import java.io.IOException;
 import java.io.InputStream;
@@ -130,10 +131,10 @@ public final class CheckpointFolder {
             Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
             sync(parent);
             haltAt(Stage.NEW_IN_PLACE);
-            deleteTree(old);
+            AtomicWrites.deleteTree(old);
         } catch (IOException | RuntimeException e) {
             try {
-                deleteTree(tmp);
+                AtomicWrites.deleteTree(tmp);
             } catch (IOException ignored) {
                 // the original error matters more; the next write removes the folder
             }
@@ -262,11 +263,11 @@ public final class CheckpointFolder {
                 Files.move(old, target, StandardCopyOption.ATOMIC_MOVE);
                 sync(parent);
             }
-            deleteTree(old);
+            AtomicWrites.deleteTree(old);
             if (Files.isDirectory(parent)) {
                 try (DirectoryStream<Path> stale = Files.newDirectoryStream(parent, glob(name) + ".tmp-*")) {
                     for (Path t : stale) {
-                        deleteTree(t);
+                        AtomicWrites.deleteTree(t);
                     }
                 }
             }
@@ -364,20 +365,6 @@ public final class CheckpointFolder {
             return s.findAny().isEmpty();
         } catch (IOException e) {
             return false;
-        }
-    }
-
-    private static void deleteTree(Path root) throws IOException {
-        if (!Files.exists(root)) {
-            return;
-        }
-        List<Path> all = new ArrayList<>();
-        try (Stream<Path> walk = Files.walk(root)) {
-            walk.forEach(all::add);
-        }
-        all.sort(Comparator.reverseOrder());
-        for (Path p : all) {
-            Files.deleteIfExists(p);
         }
     }
 
