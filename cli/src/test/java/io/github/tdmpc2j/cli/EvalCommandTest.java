@@ -17,11 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 class EvalCommandTest {
     @Test
     void evaluatesACheckpointAndWritesCsv(@TempDir Path dir) throws Exception {
-        try (EnvRegistry registry = EnvRegistry.discover();
-                Agent agent = Agents.find("random").create(AgentContext.single(
-                        registry.resolve("classic/pendulum"), Map.of(), 0))) {
-            agent.save(dir.resolve("checkpoint"));
-        }
+        saveRandomPendulumCheckpoint(dir.resolve("checkpoint"));
         TasksCommandTest.Run r = TasksCommandTest.run("eval", "--checkpoint", dir.resolve("checkpoint").toString(),
                 "--task", "pendulum-v1",
                 "--agent", "random", "--episodes", "3");
@@ -53,13 +49,7 @@ class EvalCommandTest {
     @Test
     void aTdmpcCheckpointOfTwoTasksEvaluatesTheSameOnSpark(@TempDir Path dir) throws Exception {
         String tasks = "classic/pendulum,dmc/cartpole-balance";
-        try (EnvRegistry registry = EnvRegistry.discover();
-                Agent agent = Agents.find("tdmpc2").create(AgentContext.of(TaskSpace.of(registry.taskSet(tasks)
-                        .stream().map(registry::resolve).toList()), Map.of("preset", "cpu", "mlp_dim", "32",
-                        "enc_dim", "32", "latent_dim", "16", "task_dim", "8", "num_samples", "16", "num_elites",
-                        "4", "num_pi_trajs", "2", "iterations", "1"), 3))) {
-            agent.save(dir.resolve("checkpoint"));
-        }
+        saveSmallTdmpcCheckpoint(tasks, dir.resolve("checkpoint"));
         String[] eval = {"eval", "--checkpoint", dir.resolve("checkpoint").toString(), "--set", tasks, "--agent",
             "tdmpc2", "--episodes", "1"};
         String[] csv = hereAndOnSpark(eval, dir);
@@ -73,13 +63,7 @@ class EvalCommandTest {
     @Test
     void aMultitaskCheckpointEvaluatesAnyOfItsTasksInAnyOrder(@TempDir Path dir) throws Exception {
         String tasks = "classic/pendulum,dmc/cartpole-balance";
-        try (EnvRegistry registry = EnvRegistry.discover();
-                Agent agent = Agents.find("tdmpc2").create(AgentContext.of(TaskSpace.of(registry.taskSet(tasks)
-                        .stream().map(registry::resolve).toList()), Map.of("preset", "cpu", "mlp_dim", "32",
-                        "enc_dim", "32", "latent_dim", "16", "task_dim", "8", "num_samples", "16", "num_elites",
-                        "4", "num_pi_trajs", "2", "iterations", "1"), 3))) {
-            agent.save(dir.resolve("checkpoint"));
-        }
+        saveSmallTdmpcCheckpoint(tasks, dir.resolve("checkpoint"));
         String[] eval = {"eval", "--checkpoint", dir.resolve("checkpoint").toString(), "--episodes", "1"};
         java.util.Map<String, String> rows = new java.util.HashMap<>();
         for (String[] target : List.of(new String[] {"--set", tasks},
@@ -108,6 +92,26 @@ class EvalCommandTest {
                 + "dmc/walker-walk is not among them").contains("--set classic/pendulum,dmc/cartpole-balance");
     }
 
+    /** The random agent of classic/pendulum saved as a checkpoint. */
+    private static void saveRandomPendulumCheckpoint(Path checkpoint) {
+        try (EnvRegistry registry = EnvRegistry.discover();
+                Agent agent = Agents.find("random").create(AgentContext.single(
+                        registry.resolve("classic/pendulum"), Map.of(), 0))) {
+            agent.save(checkpoint);
+        }
+    }
+
+    /** A small, untrained TD-MPC2 agent of the tasks {@code tasks} (ids, comma-separated) saved as a checkpoint. */
+    private static void saveSmallTdmpcCheckpoint(String tasks, Path checkpoint) {
+        try (EnvRegistry registry = EnvRegistry.discover();
+                Agent agent = Agents.find("tdmpc2").create(AgentContext.of(TaskSpace.of(registry.taskSet(tasks)
+                        .stream().map(registry::resolve).toList()), Map.of("preset", "cpu", "mlp_dim", "32",
+                        "enc_dim", "32", "latent_dim", "16", "task_dim", "8", "num_samples", "16", "num_elites",
+                        "4", "num_pi_trajs", "2", "iterations", "1"), 3))) {
+            agent.save(checkpoint);
+        }
+    }
+
     /** Runs {@code eval} here and on Spark's {@code local[2]}; returns the two CSV files' texts. */
     private static String[] hereAndOnSpark(String[] eval, Path dir) throws Exception {
         TasksCommandTest.Run here = TasksCommandTest.run(CollectCommandTest.concat(eval, "--csv",
@@ -123,11 +127,7 @@ class EvalCommandTest {
     @Test
     void aCheckpointThatFailsToLoadLeavesNoResultsFile(@TempDir Path dir) throws Exception {
         Path checkpoint = dir.resolve("checkpoint");
-        try (EnvRegistry registry = EnvRegistry.discover();
-                Agent agent = Agents.find("random").create(AgentContext.single(
-                        registry.resolve("classic/pendulum"), Map.of(), 0))) {
-            agent.save(checkpoint);
-        }
+        saveRandomPendulumCheckpoint(checkpoint);
         Files.writeString(checkpoint.resolve("random-agent.properties"), "agent=tdmpc2\n");
         TasksCommandTest.Run r = TasksCommandTest.run("eval", "--checkpoint", checkpoint.toString(), "--task",
                 "pendulum-v1", "--agent", "random", "--episodes", "1");
@@ -145,11 +145,7 @@ class EvalCommandTest {
     @Test
     void aRunFolderIsTakenForItsCheckpoint(@TempDir Path dir) throws Exception {
         Path run = dir.resolve("runs").resolve("run-1");
-        try (EnvRegistry registry = EnvRegistry.discover();
-                Agent agent = Agents.find("random").create(AgentContext.single(
-                        registry.resolve("classic/pendulum"), Map.of(), 0))) {
-            agent.save(run.resolve("checkpoint"));
-        }
+        saveRandomPendulumCheckpoint(run.resolve("checkpoint"));
         Files.writeString(run.resolve("train.csv"), "step\n");
         TasksCommandTest.Run r = TasksCommandTest.run("eval", "--checkpoint", run.toString(), "--task",
                 "classic/pendulum", "--agent", "random", "--episodes", "1");
@@ -174,11 +170,7 @@ class EvalCommandTest {
     @Test
     void anUnwritableCsvIsRefusedBeforeEvaluating(@TempDir Path dir) throws Exception {
         Path checkpoint = dir.resolve("run").resolve("checkpoint");
-        try (EnvRegistry registry = EnvRegistry.discover();
-                Agent agent = Agents.find("random").create(AgentContext.single(
-                        registry.resolve("classic/pendulum"), Map.of(), 0))) {
-            agent.save(checkpoint);
-        }
+        saveRandomPendulumCheckpoint(checkpoint);
         String[] eval = {"eval", "--checkpoint", checkpoint.toString(), "--task", "classic/pendulum", "--agent",
             "random", "--episodes", "1"};
         Path file = Files.writeString(dir.resolve("file"), "x");
