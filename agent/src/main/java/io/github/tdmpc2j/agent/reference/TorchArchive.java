@@ -1,6 +1,7 @@
 package io.github.tdmpc2j.agent.reference;
 
 import io.github.tdmpc2j.spi.agent.CheckpointException;
+import io.github.tdmpc2j.spi.io.IoErrors;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -69,7 +70,8 @@ public final class TorchArchive {
                 try {
                     bytes = ByteBuffer.wrap(readAll(zip, e, file));
                 } catch (IOException io) {
-                    throw new CheckpointException(file + ": storage data/" + k + " cannot be read (" + io.getMessage()
+                    throw new CheckpointException(file + ": storage data/" + k + " cannot be read ("
+                            + IoErrors.describe(io)
                             + "); the file is truncated or damaged: download it again", io);
                 }
                 if (bytes.capacity() < need) {
@@ -86,7 +88,7 @@ public final class TorchArchive {
         } catch (NoSuchFileException e) {
             throw new CheckpointException("no file " + file + "; give the path of a .pt file saved by TD-MPC2", e);
         } catch (IOException e) {
-            throw new CheckpointException(file + " cannot be read: " + e.getMessage(), e);
+            throw new CheckpointException(file + " cannot be read: " + IoErrors.describe(e), e);
         }
     }
 
@@ -98,7 +100,8 @@ public final class TorchArchive {
         try (InputStream in = zip.getInputStream(entry)) {
             return in.readAllBytes();
         } catch (ZipException | java.io.EOFException e) {
-            throw new CheckpointException(file + ": entry " + entry.getName() + " cannot be read (" + e.getMessage()
+            throw new CheckpointException(file + ": entry " + entry.getName() + " cannot be read ("
+                    + IoErrors.describe(e)
                     + "); the file is truncated or damaged: download it again", e);
         }
     }
