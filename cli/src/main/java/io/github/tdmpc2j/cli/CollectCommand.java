@@ -98,7 +98,18 @@ final class CollectCommand implements Callable<Integer> {
             AtomicInteger done = new AtomicInteger();
             long start = System.nanoTime();
             int total = ids.size() * episodes;
-            CollectPolicy acting = new CollectPolicy(provider.name(), saved == null ? null : saved.toString(), params);
+            // a checkpoint's agent is made for its own tasks: the collection's may be any of them, in any order
+            List<String> agentTasks = saved == null ? List.of() : provider.checkpointTasks(saved);
+            List<String> others = ids.stream().filter(id -> !agentTasks.isEmpty() && !agentTasks.contains(id))
+                    .toList();
+            if (!others.isEmpty()) {
+                throw new TdmpcException("the checkpoint in " + saved + " was made for the task"
+                        + (agentTasks.size() == 1 ? " " : "s ") + String.join(", ", agentTasks) + "; "
+                        + String.join(", ", others) + (others.size() == 1 ? " is" : " are") + " not among them: "
+                        + "collect any of them with --tasks A,B,...");
+            }
+            CollectPolicy acting = new CollectPolicy(provider.name(), saved == null ? null : saved.toString(), params,
+                    agentTasks);
             int written;
             if (clusterSettings.distributed()) { // units on Spark: --workers gives way to the executors' cores
                 written = DistributedCollect.run(clusterSettings, registry, new DistributedCollect.Job(ids, recorded,

@@ -106,6 +106,37 @@ class CollectCommandTest {
         }
     }
 
+    /**
+     * A multitask checkpoint's agent collects on any of its tasks (acting in the dataset's own space), here and on
+     * Spark; a task it was not made for is refused.
+     */
+    @Test
+    void aMultitaskCheckpointCollectsOnSomeOfItsTasks(@TempDir Path dir) throws Exception {
+        Path checkpoint = dir.resolve("checkpoint");
+        EvalCommandTest.saveSmallTdmpcCheckpoint("classic/pendulum,dmc/cartpole-balance", checkpoint);
+        String[] common = {"collect", "--tasks", "classic/pendulum", "--episodes", "2", "--policy",
+            checkpoint.toString()};
+        TasksCommandTest.Run here = TasksCommandTest.run(concat(common, "--out", dir.resolve("here").toString()));
+        assertThat(here.exit()).as(here.err()).isZero();
+        assertThat(here.out()).contains("2 episodes written");
+        List<io.github.tdmpc2j.spi.agent.Episode> episodes = new DatasetReader(dir.resolve("here")).readAll();
+        assertThat(episodes).hasSize(2);
+        assertThat(episodes.get(0).observations()[0]).as("pendulum's own space").hasSize(3);
+        assertThat(episodes.get(0).actions()[0]).hasSize(1);
+        TasksCommandTest.Run spark = TasksCommandTest.run(concat(common, "--out", dir.resolve("spark").toString(),
+                "--master", "local[1]", "--spark-conf", "spark.driver.host=127.0.0.1"));
+        assertThat(spark.exit()).as(spark.err()).isZero();
+        List<io.github.tdmpc2j.spi.agent.Episode> onSpark = new DatasetReader(dir.resolve("spark")).readAll();
+        assertThat(onSpark).hasSize(2);
+        assertThat(onSpark.get(1).observations()[0]).hasSize(3);
+
+        TasksCommandTest.Run other = TasksCommandTest.run("collect", "--tasks", "classic/pendulum,dmc/walker-walk",
+                "--episodes", "1", "--policy", checkpoint.toString(), "--out", dir.resolve("other").toString());
+        assertThat(other.exit()).isEqualTo(2);
+        assertThat(other.err()).contains("made for the tasks classic/pendulum, dmc/cartpole-balance; "
+                + "dmc/walker-walk is not among them");
+    }
+
     static String[] concat(String[] a, String... b) {
         String[] all = java.util.Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, all, a.length, b.length);

@@ -102,7 +102,7 @@ class EvalCommandTest {
     }
 
     /** A small, untrained TD-MPC2 agent of the tasks {@code tasks} (ids, comma-separated) saved as a checkpoint. */
-    private static void saveSmallTdmpcCheckpoint(String tasks, Path checkpoint) {
+    static void saveSmallTdmpcCheckpoint(String tasks, Path checkpoint) {
         try (EnvRegistry registry = EnvRegistry.discover();
                 Agent agent = Agents.find("tdmpc2").create(AgentContext.of(TaskSpace.of(registry.taskSet(tasks)
                         .stream().map(registry::resolve).toList()), Map.of("preset", "cpu", "mlp_dim", "32",

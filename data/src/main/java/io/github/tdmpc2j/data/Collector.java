@@ -59,6 +59,16 @@ public final class Collector {
     }
 
     /** What an agent acting in this dataset's unified space is made for. */
+    /** The dataset's task space: its tasks in order, observations and actions padded to the largest. */
+    public TaskSpace space() {
+        return space;
+    }
+
+    /** The space of the tasks {@code ids} (resolved by this collector's registry), for an agent made for them. */
+    public TaskSpace spaceOf(List<String> ids) {
+        return TaskSpace.of(ids.stream().map(registry::resolve).toList());
+    }
+
     public AgentContext agentContext(Map<String, String> params, long seed) {
         return AgentContext.of(space, params, seed);
     }

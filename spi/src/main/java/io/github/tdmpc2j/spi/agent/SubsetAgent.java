@@ -1,0 +1,109 @@
+package io.github.tdmpc2j.spi.agent;
+
+import io.github.tdmpc2j.spi.InvalidActionException;
+import io.github.tdmpc2j.spi.TaskSpace;
+import io.github.tdmpc2j.spi.TdmpcException;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Map;
+
+/**
+ * An agent made for one task space acting in a space of some of its tasks, in any order: a dataset collected on a
+ * few tasks of a multitask checkpoint, say. Each row's observation is cut to its task's own entries and zero-padded
+ * to the agent's size, its task renumbered to the agent's index, and the action cut to the task's own entries and
+ * padded to this space's size. It acts only: it learns nothing ({@link #observe} refuses) and saves nothing; the
+ * agent it wraps is loaded before and closed with it.
+ */
+public final class SubsetAgent implements Agent {
+    private final Agent agent;
+    private final TaskSpace agentSpace;
+    private final TaskSpace space;
+    /** Task index in this space -> in the agent's. */
+    private final int[] toAgent;
+
+    private SubsetAgent(Agent agent, TaskSpace agentSpace, TaskSpace space) {
+        this.agent = agent;
+        this.agentSpace = agentSpace;
+        this.space = space;
+        this.toAgent = new int[space.taskCount()];
+        for (int t = 0; t < toAgent.length; t++) {
+            String id = space.spec(t).id();
+            int index = agentSpace.tasks().stream().map(s -> s.id()).toList().indexOf(id);
+            if (index < 0) {
+                throw new TdmpcException("the agent was made for the tasks " + String.join(", ", agentSpace.tasks()
+                        .stream().map(s -> s.id()).toList()) + "; " + id + " is not among them");
+            }
+            toAgent[t] = index;
+        }
+    }
+
+    /**
+     * {@code agent} (made for {@code agentSpace}) acting in {@code space}, whose tasks must all be among the
+     * agent's; {@code agent} itself when the spaces are the same.
+     */
+    public static Agent within(Agent agent, TaskSpace agentSpace, TaskSpace space) {
+        return agentSpace.equals(space) ? agent : new SubsetAgent(agent, agentSpace, space);
+    }
+
+    @Override
+    public void beginEpisode(int row, int task, boolean eval, long seed) {
+        agent.beginEpisode(row, toAgent[task], eval, seed);
+    }
+
+    @Override
+    public void reseed(long seed) {
+        agent.reseed(seed);
+    }
+
+    @Override
+    public float[][] act(float[][] observations, int[] tasks, boolean eval) {
+        if (tasks.length != observations.length) {
+            throw new InvalidActionException("act needs one task per observation row, got " + observations.length
+                    + " rows and " + tasks.length + " tasks");
+        }
+        float[][] inner = new float[observations.length][];
+        int[] innerTasks = new int[tasks.length];
+        for (int row = 0; row < observations.length; row++) {
+            innerTasks[row] = toAgent[tasks[row]];
+            if (observations[row] != null) {
+                int own = space.spec(tasks[row]).observationSize();
+                inner[row] = Arrays.copyOf(Arrays.copyOf(observations[row], own), agentSpace.observationSize());
+            }
+        }
+        float[][] actions = agent.act(inner, innerTasks, eval);
+        float[][] out = new float[actions.length][];
+        for (int row = 0; row < actions.length; row++) {
+            if (actions[row] != null) {
+                int own = space.spec(tasks[row]).actionSize();
+                out[row] = Arrays.copyOf(Arrays.copyOf(actions[row], own), space.actionSize());
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public Map<String, Double> observe(Transition[] transitions) {
+        throw new TdmpcException("an agent acting in a subset of its tasks does not learn; train it on its own "
+                + "tasks");
+    }
+
+    @Override
+    public long steps() {
+        return agent.steps();
+    }
+
+    @Override
+    public void writeState(Path dir) {
+        throw new TdmpcException("an agent acting in a subset of its tasks is not saved; save the agent it wraps");
+    }
+
+    @Override
+    public void readState(Path dir) {
+        throw new TdmpcException("an agent acting in a subset of its tasks is loaded before it is wrapped");
+    }
+
+    @Override
+    public void close() {
+        agent.close();
+    }
+}
