@@ -64,8 +64,8 @@ public final class SubsetAgent implements Agent {
         float[][] inner = new float[observations.length][];
         int[] innerTasks = new int[tasks.length];
         for (int row = 0; row < observations.length; row++) {
-            innerTasks[row] = toAgent[tasks[row]];
             if (observations[row] != null) {
+                innerTasks[row] = toAgent[tasks[row]];
                 int own = space.spec(tasks[row]).observationSize();
                 inner[row] = Arrays.copyOf(Arrays.copyOf(observations[row], own), agentSpace.observationSize());
             }
