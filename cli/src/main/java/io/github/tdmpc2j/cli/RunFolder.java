@@ -30,8 +30,8 @@ record RunFolder(Path dir) {
     static final String STATE = "trainer.properties";
 
     /** What a run writes into its folder (and a save's leftovers): a folder holding any of them holds a run. */
-    private static final List<String> RUN_FILES = List.of(CheckpointFolder.IN_RUN, CheckpointFolder.IN_RUN + ".old", "config.yaml", "train.csv",
-            "eval.csv", "eval-tasks.csv", "curve.png", "curves");
+    private static final List<String> RUN_FILES = List.of(CheckpointFolder.IN_RUN, CheckpointFolder.IN_RUN + ".old",
+            "config.yaml", "train.csv", "eval.csv", "eval-tasks.csv", "curve.png", "curves");
 
     /**
      * A new run's folder: {@code out}, or {@code runs/TASK/SEED/TIMESTAMP}. Refuses a folder that already holds a
@@ -47,8 +47,7 @@ record RunFolder(Path dir) {
         }
         List<String> found = RUN_FILES.stream().filter(f -> Files.exists(dir.resolve(f))).toList();
         if (!found.isEmpty()) {
-            RunFolder old = new RunFolder(dir);
-            if (CheckpointFolder.exists(old.checkpoint()) || Files.exists(dir.resolve(CheckpointFolder.IN_RUN + ".old"))) {
+            if (CheckpointFolder.exists(dir.resolve(CheckpointFolder.IN_RUN))) {
                 throw new TdmpcException(dir + " already holds a run (" + String.join(", ", found) + "): --resume "
                         + "--out " + dir + " goes on with it; for a new run choose another --out");
             }
@@ -65,8 +64,7 @@ record RunFolder(Path dir) {
      * {@code OUT/runs/TASK/seed-S}. Returns whether it resumes.
      */
     static boolean resumeOrStartOver(Path dir) {
-        if (CheckpointFolder.exists(dir.resolve(CheckpointFolder.IN_RUN))
-                || Files.exists(dir.resolve(CheckpointFolder.IN_RUN + ".old"))) {
+        if (CheckpointFolder.exists(dir.resolve(CheckpointFolder.IN_RUN))) {
             return true;
         }
         for (String f : RUN_FILES) {
@@ -96,8 +94,7 @@ record RunFolder(Path dir) {
                         + "; name the run folder with --out, or start without --resume");
             }
         }
-        if (!CheckpointFolder.exists(dir.resolve(CheckpointFolder.IN_RUN))
-                && !Files.exists(dir.resolve(CheckpointFolder.IN_RUN + ".old"))) {
+        if (!CheckpointFolder.exists(dir.resolve(CheckpointFolder.IN_RUN))) {
             throw new TdmpcException(dir + " has no checkpoint to resume from (no checkpoint/ folder)");
         }
         return new RunFolder(dir);

@@ -116,15 +116,13 @@ final class TrainCommand implements Callable<Integer> {
             if (data == null) {
                 return online(registry, given, console);
             }
-            RunConfig cfg = new RunConfig(DEFAULTS);
+            Map<String, String> saved = Map.of();
             if (resume && out != null) {
                 RunFolder run = RunFolder.resume(out, null, 0);
-                Map<String, String> saved = new java.util.LinkedHashMap<>(run.savedTrainerSettings());
+                saved = run.savedTrainerSettings();
                 keepRunSettings(registry, run, saved, given, null);
-                saved.remove("task");
-                cfg.setAll(saved);
             }
-            cfg.setAll(given.all());
+            RunConfig cfg = layered(saved, given);
             return OfflineTraining.run(registry, cfg, set, data, out, resume, console, terminal());
         }
     }
@@ -171,13 +169,7 @@ final class TrainCommand implements Callable<Integer> {
         if (!saved.isEmpty()) {
             keepRunSettings(registry, run, saved, given, ids);
         }
-        RunConfig cfg = new RunConfig(DEFAULTS);
-        saved.forEach((k, v) -> {
-            if (!List.of("task", "tasks", "set").contains(k)) {
-                cfg.set(k, v);
-            }
-        });
-        cfg.setAll(given.all());
+        RunConfig cfg = layered(saved, given);
         if (oneTask != null) {
             cfg.set("task", name);
         } else {
@@ -200,6 +192,20 @@ final class TrainCommand implements Callable<Integer> {
                     + run.checkpoint() + ": the same command with --resume --out " + run.dir() + " goes on from it",
                     e);
         }
+    }
+
+    /**
+     * A run's settings: the trainer's defaults, then what the run was started with ({@code saved}, a resumed run's;
+     * its tasks are the caller's to set), then what this command gives.
+     */
+    private static RunConfig layered(Map<String, String> saved, RunConfig given) {
+        RunConfig cfg = new RunConfig(DEFAULTS);
+        saved.forEach((k, v) -> {
+            if (!List.of("task", "tasks", "set").contains(k)) {
+                cfg.set(k, v);
+            }
+        });
+        return cfg.setAll(given.all());
     }
 
     /**

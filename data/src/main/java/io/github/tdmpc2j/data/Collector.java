@@ -58,7 +58,6 @@ public final class Collector {
         return DatasetWriter.open(out, index.withSeed(seed));
     }
 
-    /** What an agent acting in this dataset's unified space is made for. */
     /** The dataset's task space: its tasks in order, observations and actions padded to the largest. */
     public TaskSpace space() {
         return space;
@@ -69,6 +68,7 @@ public final class Collector {
         return TaskSpace.of(ids.stream().map(registry::resolve).toList());
     }
 
+    /** What an agent acting in this dataset's unified space is made for. */
     public AgentContext agentContext(Map<String, String> params, long seed) {
         return AgentContext.of(space, params, seed);
     }

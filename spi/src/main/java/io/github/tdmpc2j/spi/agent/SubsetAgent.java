@@ -2,9 +2,11 @@ package io.github.tdmpc2j.spi.agent;
 
 import io.github.tdmpc2j.spi.InvalidActionException;
 import io.github.tdmpc2j.spi.TaskSpace;
+import io.github.tdmpc2j.spi.TaskSpec;
 import io.github.tdmpc2j.spi.TdmpcException;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -26,14 +28,14 @@ public final class SubsetAgent implements Agent {
         this.agentSpace = agentSpace;
         this.space = space;
         this.toAgent = new int[space.taskCount()];
+        List<String> agentTasks = agentSpace.tasks().stream().map(TaskSpec::id).toList();
         for (int t = 0; t < toAgent.length; t++) {
             String id = space.spec(t).id();
-            int index = agentSpace.tasks().stream().map(s -> s.id()).toList().indexOf(id);
-            if (index < 0) {
-                throw new TdmpcException("the agent was made for the tasks " + String.join(", ", agentSpace.tasks()
-                        .stream().map(s -> s.id()).toList()) + "; " + id + " is not among them");
+            toAgent[t] = agentTasks.indexOf(id);
+            if (toAgent[t] < 0) {
+                throw new TdmpcException("the agent was made for the tasks " + String.join(", ", agentTasks) + "; "
+                        + id + " is not among them");
             }
-            toAgent[t] = index;
         }
     }
 
