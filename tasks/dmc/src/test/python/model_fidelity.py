@@ -25,6 +25,7 @@ PAIRS = {
     'cheetah.xml': ('suite', 'cheetah.xml'),
     'hopper.xml': ('suite', 'hopper.xml'),
     'fish.xml': ('suite', 'fish.xml'),
+    'humanoid.xml': ('suite', 'humanoid.xml'),
     'reacher_three_links.xml': ('reference', 'reacher_three_links.xml'),
 }
 

@@ -99,12 +99,12 @@ class DmcPythonProviderTest extends RemotePluginContract<DmcPythonProvider> {
         }
     }
 
-    /** The benchmark's DMControl tasks that only this plug-in runs: a whole episode of each kind of body. */
+    /** The benchmark's DMControl tasks outside MT30 (dog and quadruped run only here): a whole episode of each body. */
     @ParameterizedTest
     @ValueSource(strings = {"dog-run", "humanoid-walk", "quadruped-run"})
     void theBigBodiesRunWholeEpisodes(String name) {
         assumeVenv();
-        try (Env env = registry.make(name, EnvOptions.seeded(3))) {
+        try (Env env = registry.make("dmc-python/" + name, EnvOptions.seeded(3))) {
             assertThat(env.spec().id()).isEqualTo("dmc-python/" + name);
             Trajectory episode = RandomEpisodes.play(env, 11, new SplittableRandom(12), 1000)
                     .assertRanToItsLimit(500); // observations of the spec's size, all finite, checked at each step

@@ -7,6 +7,7 @@ import io.github.tdmpc2j.tasks.dmc.domains.Cheetah;
 import io.github.tdmpc2j.tasks.dmc.domains.Finger;
 import io.github.tdmpc2j.tasks.dmc.domains.Fish;
 import io.github.tdmpc2j.tasks.dmc.domains.Hopper;
+import io.github.tdmpc2j.tasks.dmc.domains.Humanoid;
 import io.github.tdmpc2j.tasks.dmc.domains.Pendulum;
 import io.github.tdmpc2j.tasks.dmc.domains.Reacher;
 import io.github.tdmpc2j.tasks.dmc.domains.Walker;
@@ -22,6 +23,7 @@ final class DmcDomains {
             new BallInCup(),
             new Finger(),
             new Walker(),
+            new Humanoid(),
             new Cheetah(),
             new Hopper(),
             new Fish());

@@ -1,5 +1,7 @@
 package io.github.tdmpc2j.tasks.dmc;
 
+import java.nio.DoubleBuffer;
+
 /**
  * dm_control's soft indicator: 1 inside {@code [lower, upper]}, falling off with a {@link Sigmoid} outside, to
  * {@code valueAtMargin} at distance {@code margin} from the nearest bound. With a zero margin it is a hard
@@ -34,6 +36,18 @@ public final class Tolerance {
     /** With dm_control's default value at the margin, 0.1. */
     public static double tolerance(double x, double lower, double upper, double margin, Sigmoid sigmoid) {
         return tolerance(x, lower, upper, margin, sigmoid, DEFAULT_VALUE_AT_MARGIN);
+    }
+
+    /**
+     * dm_control's small-control term, {@code (4 + mean(tolerance(ctrl, margin=1, quadratic, 0 at the margin))) / 5}:
+     * 1 for no control at all, 0.8 for every actuator at its limit.
+     */
+    public static double smallControl(DoubleBuffer ctrl) {
+        double sum = 0;
+        for (int i = 0; i < ctrl.limit(); i++) {
+            sum += tolerance(ctrl.get(i), 0, 0, 1, Sigmoid.QUADRATIC, 0);
+        }
+        return (4 + sum / ctrl.limit()) / 5;
     }
 
     /** A hard indicator of {@code x} in {@code [lower, upper]}. */

@@ -87,8 +87,7 @@ public final class Cartpole implements DmcDomain {
             }
             double upright = (cosine + 1) / 2;
             double centered = (1 + Tolerance.tolerance(cart, 0, 0, 2, Sigmoid.GAUSSIAN)) / 2;
-            double control = physics.ctrl().get(0);
-            double smallControl = (4 + Tolerance.tolerance(control, 0, 0, 1, Sigmoid.QUADRATIC, 0)) / 5;
+            double smallControl = Tolerance.smallControl(physics.ctrl());
             double poleVelocity = physics.qvel().get(1);
             double smallVelocity = (1 + Tolerance.tolerance(poleVelocity, 0, 0, 5, Sigmoid.GAUSSIAN)) / 2;
             return upright * smallControl * smallVelocity * centered;

@@ -73,7 +73,7 @@ public final class Hopper implements DmcDomain {
             double standing = Tolerance.tolerance(torsoAboveFoot(physics), STAND_HEIGHT, 2);
             double speed = physics.sensordata().get(comVelocity);
             return switch (goal) {
-                case STAND -> standing * smallControl(physics);
+                case STAND -> standing * Tolerance.smallControl(physics.ctrl());
                 case HOP -> standing * Tolerance.tolerance(speed, HOP_SPEED, Double.POSITIVE_INFINITY,
                         HOP_SPEED / 2, Sigmoid.LINEAR, 0.5);
                 case HOP_BACKWARDS -> standing * Tolerance.tolerance(speed, Double.NEGATIVE_INFINITY,
@@ -85,15 +85,6 @@ public final class Hopper implements DmcDomain {
         private double torsoAboveFoot(DmcPhysics physics) {
             var xipos = physics.data().raw().xipos();
             return xipos.get(3L * torso + 2) - xipos.get(3L * foot + 2);
-        }
-
-        private static double smallControl(DmcPhysics physics) {
-            var ctrl = physics.ctrl();
-            double sum = 0;
-            for (int i = 0; i < ctrl.limit(); i++) {
-                sum += Tolerance.tolerance(ctrl.get(i), 0, 0, 1, Sigmoid.QUADRATIC, 0);
-            }
-            return (sum / ctrl.limit() + 4) / 5;
         }
     }
 }
