@@ -2,14 +2,15 @@
 # Agent steps per second of the native DMControl tasks (tdmpc2j-tasks-dmc) against dm_control stepped in a plain
 # Python loop and against the bare MuJoCo step loop, all in one run on this machine. Prints a markdown section;
 # with --record it also adds it to bench/RESULTS.md, after the last section of this topic.
-#   bench/dmc/run.sh [--record]        env: STEPS (Java, default 20000), PY_STEPS (Python, default 4000)
+#   bench/dmc/run.sh [--record]        env: STEPS (Java, default 20000), PY_STEPS (Python, default 4000),
+#                                      TASKS (space-separated ids, default the five below)
 # Needs tdmpc2j-tasks-dmc installed (cd tasks/dmc && mvn -B -o install) and a Python with dm_control 1.0.50.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
 steps="${STEPS:-20000}"
 py_steps="${PY_STEPS:-4000}"
-tasks=(dmc/cartpole-swingup dmc/walker-walk dmc/cheetah-run)
+read -r -a tasks <<< "${TASKS:-dmc/cartpole-swingup dmc/walker-walk dmc/cheetah-run dmc/humanoid-walk dmc/quadruped-walk}"
 
 python=""
 for candidate in "${TDMPC2J_VENVS:-$HOME/.cache/tdmpc2j/venvs}/dmc/bin/python" "${TDMPC2J_DMC_PYTHON:-}" /tmp/dmcref/bin/python; do
@@ -25,7 +26,7 @@ py_out="$("$python" bench/dmc/dm_control_loop.py "$py_steps" "${tasks[@]}" 2>/de
 section="$(python3 - "$java_out" "$py_out" "$steps" "$py_steps" <<'PY'
 import datetime, platform, subprocess, sys
 java, py, steps, py_steps = sys.argv[1:5]
-order = ['dmc/cartpole-swingup', 'dmc/walker-walk', 'dmc/cheetah-run']
+order = ['dmc/cartpole-swingup', 'dmc/walker-walk', 'dmc/cheetah-run', 'dmc/humanoid-walk', 'dmc/quadruped-walk']
 wall, cpu = {}, {}
 for line in (java + '\n' + py).splitlines():
     kind, task, per_wall, per_cpu = line.split()

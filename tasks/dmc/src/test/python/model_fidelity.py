@@ -6,6 +6,7 @@ Usage: python model_fidelity.py MODELS_DIR [REFERENCE_TASKS_DIR] [--dump OUT]
   REFERENCE_TASKS_DIR  optional: a checkout of the TD-MPC2 reference's tdmpc2/envs/tasks (custom models)
   --dump OUT           also writes dm_control's arrays, as text, to OUT (the Java test's resource)
 """
+import importlib
 import os
 import sys
 
@@ -26,6 +27,7 @@ PAIRS = {
     'hopper.xml': ('suite', 'hopper.xml'),
     'fish.xml': ('suite', 'fish.xml'),
     'humanoid.xml': ('suite', 'humanoid.xml'),
+    'quadruped.xml': ('suite-walk', 'quadruped'),
     'reacher_three_links.xml': ('reference', 'reacher_three_links.xml'),
 }
 
@@ -43,6 +45,8 @@ MODEL_FIELDS = [
     'actuator_forcerange', 'actuator_gainprm', 'actuator_biasprm', 'actuator_dynprm',
     'sensor_type', 'sensor_objtype', 'sensor_objid', 'sensor_dim', 'sensor_adr',
     'tendon_limited', 'tendon_range', 'tendon_width', 'tendon_stiffness', 'tendon_damping',
+    'tendon_adr', 'tendon_num', 'wrap_type', 'wrap_objid', 'wrap_prm',
+    'eq_type', 'eq_obj1id', 'eq_obj2id', 'eq_solref', 'eq_solimp', 'eq_data',
 ]
 OPTION_FIELDS = ['timestep', 'gravity', 'wind', 'density', 'viscosity', 'integrator', 'cone', 'jacobian',
                  'solver', 'iterations', 'tolerance', 'ls_iterations', 'noslip_iterations', 'disableflags',
@@ -52,6 +56,10 @@ OPTION_FIELDS = ['timestep', 'gravity', 'wind', 'density', 'viscosity', 'integra
 def load_reference(source, name, reference_dir):
     if source == 'suite':
         xml, assets = common.read_model(name), common.ASSETS
+    elif source == 'suite-walk':
+        # the model as the domain's walk task builds it (the quadruped's make_model: floor, no walls or ball)
+        domain = importlib.import_module('dm_control.suite.' + name)
+        xml, assets = domain.make_model(floor_size=domain._DEFAULT_TIME_LIMIT * domain._WALK_SPEED), common.ASSETS
     else:
         with open(os.path.join(reference_dir, name), 'rb') as f:
             xml, assets = f.read(), common.ASSETS

@@ -22,7 +22,7 @@ class TaskSetsTest {
         assertThat(bySuite).containsExactlyEntriesOf(new TreeMap<>(Map.of("dmc", 39, "maniskill", 5,
                 "metaworld", 50, "myosuite", 10)));
         assertThat(all).containsAll(TaskSets.MT80).containsAll(TaskSets.get("myo10").orElseThrow())
-                .contains("dmc-python/dog-run", "dmc/humanoid-walk", "maniskill/pick-ycb");
+                .contains("dmc-python/dog-run", "dmc/humanoid-walk", "dmc/quadruped-run", "maniskill/pick-ycb");
         assertThat(TaskSets.get("dmc39").orElseThrow()).hasSize(39);
         assertThat(TaskSets.get("ms5").orElseThrow()).hasSize(5);
     }
@@ -32,6 +32,7 @@ class TaskSetsTest {
         assertThat(TaskSets.canonicalFromReference("walker-walk")).contains("dmc/walker-walk");
         assertThat(TaskSets.canonicalFromReference("dog-run")).contains("dmc-python/dog-run");
         assertThat(TaskSets.canonicalFromReference("humanoid-walk")).contains("dmc/humanoid-walk");
+        assertThat(TaskSets.canonicalFromReference("quadruped-run")).contains("dmc/quadruped-run");
         assertThat(TaskSets.canonicalFromReference("lift-cube")).contains("maniskill/lift-cube");
         assertThat(TaskSets.canonicalFromReference("mw-assembly")).contains("metaworld/assembly");
         assertThat(TaskSets.canonicalFromReference("myo-key-turn-hard")).contains("myosuite/key-turn-hard");

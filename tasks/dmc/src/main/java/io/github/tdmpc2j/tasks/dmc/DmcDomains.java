@@ -9,6 +9,7 @@ import io.github.tdmpc2j.tasks.dmc.domains.Fish;
 import io.github.tdmpc2j.tasks.dmc.domains.Hopper;
 import io.github.tdmpc2j.tasks.dmc.domains.Humanoid;
 import io.github.tdmpc2j.tasks.dmc.domains.Pendulum;
+import io.github.tdmpc2j.tasks.dmc.domains.Quadruped;
 import io.github.tdmpc2j.tasks.dmc.domains.Reacher;
 import io.github.tdmpc2j.tasks.dmc.domains.Walker;
 import java.util.List;
@@ -24,6 +25,7 @@ final class DmcDomains {
             new Finger(),
             new Walker(),
             new Humanoid(),
+            new Quadruped(),
             new Cheetah(),
             new Hopper(),
             new Fish());

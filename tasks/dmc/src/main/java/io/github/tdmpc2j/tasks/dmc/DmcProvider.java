@@ -38,7 +38,7 @@ public final class DmcProvider implements EnvProvider {
     /** The spec of a task definition, as {@link #tasks()} lists it. */
     public static TaskSpec specOf(DmcTaskDefinition d) {
         return new TaskSpec(d.id(), List.of(d.name()), Box.unbounded(d.observationSize()),
-                Box.of(d.actionSize(), -1f, 1f), MAX_EPISODE_STEPS, ACTION_REPEAT, SuccessMetric.RETURN, false);
+                d.actionSpace(), MAX_EPISODE_STEPS, ACTION_REPEAT, SuccessMetric.RETURN, false);
     }
 
     @Override

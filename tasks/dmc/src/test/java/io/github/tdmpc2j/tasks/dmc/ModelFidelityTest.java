@@ -19,7 +19,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * Our MJCF models compile to dm_control's physical values. Two checks: compiled arrays read through the binding
  * against {@code dm_control_model_values.txt} (printed by {@code model_fidelity.py --dump}; no Python needed), and,
- * when a Python with dm_control is present, {@code model_fidelity.py} itself, which compares 97 arrays per model
+ * when a Python with dm_control is present, {@code model_fidelity.py} itself, which compares 108 arrays per model
  * (inertias, positions, damping, armature, friction, solver settings...) exactly.
  */
 class ModelFidelityTest {

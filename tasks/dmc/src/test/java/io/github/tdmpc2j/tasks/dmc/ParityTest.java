@@ -32,7 +32,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Same state, same 50 actions, here and in dm_control 1.0.50 (the reference) reached through the Python bridge: every
- * control step's reward and observation must agree, for all 33 native tasks (MT30 and the humanoid's).
+ * control step's reward and observation must agree, for all 33 native tasks (MT30, humanoid, quadruped).
  *
  * <p>The state is this env's after {@code reset(2024)}: qpos, qvel (and act where the model has activations) and the
  * model arrays tasks draw per episode (geom_pos, geom_size, site_pos, site_size, dof_damping). It goes to the
