@@ -5,9 +5,12 @@ import io.github.tdmpc2j.spi.Box;
 import io.github.tdmpc2j.spi.Env;
 import io.github.tdmpc2j.spi.EnvOptions;
 import io.github.tdmpc2j.spi.EnvProvider;
+import io.github.tdmpc2j.spi.ResetResult;
+import io.github.tdmpc2j.spi.StepResult;
 import io.github.tdmpc2j.spi.SuccessMetric;
 import io.github.tdmpc2j.spi.TaskSpec;
 import java.util.List;
+import java.util.Map;
 
 /** Broken third-party plug-ins, compiled and packed into jars by BrokenPluginTest: each fails in one way. */
 public final class BadProviders {
@@ -79,6 +82,46 @@ public final class BadProviders {
     public static final class AvailabilityNull extends Base {
         public Availability availability() {
             return null;
+        }
+    }
+
+    public static final class CreateThrows extends Base {
+        public Env create(TaskSpec task, EnvOptions options) {
+            throw new IllegalStateException("simulator licence expired");
+        }
+    }
+
+    public static final class CreateNull extends Base {
+        public Env create(TaskSpec task, EnvOptions options) {
+            return null;
+        }
+    }
+
+    /** Makes an env whose spec has another action size than the task it lists. */
+    public static final class OtherSizes extends Base {
+        public Env create(TaskSpec task, EnvOptions options) {
+            return new Env() {
+                public TaskSpec spec() {
+                    return task.withActionSpace(Box.of(3, -1f, 1f));
+                }
+
+                public ResetResult reset(long seed) {
+                    return new ResetResult(new float[] {0f});
+                }
+
+                public StepResult step(float[] action) {
+                    return new StepResult(new float[] {0f}, 0, false, false, Map.of());
+                }
+
+                public void close() {
+                }
+            };
+        }
+    }
+
+    public static final class UnboundedActions extends Base {
+        public List<TaskSpec> tasks() {
+            return List.of(TASK.withActionSpace(Box.unbounded(1)));
         }
     }
 

@@ -72,6 +72,15 @@ class TasksCommandTest {
     }
 
     @Test
+    void aTaskItsPluginCannotDescribeYetIsUnavailableNotFailed() {
+        Run r = run("tasks", "check", "--task", "broken/unlisted");
+        assertThat(r.exit()).isZero();
+        assertThat(r.out()).containsPattern("UNAVAILABLE\\s+broken/unlisted\\s+task broken/unlisted is unavailable: "
+                + "the suite that knows unlisted tasks is not set up; run `tdmpc2j setup broken`");
+        assertThat(r.out()).contains("0 passed, 0 failed, 1 unavailable");
+    }
+
+    @Test
     void anUnknownDomainIsAClearError() {
         Run r = run("tasks", "list", "--domain", "nope");
         assertThat(r.exit()).isEqualTo(2);

@@ -313,11 +313,14 @@ public final class EnvRegistry implements AutoCloseable {
     /**
      * Makes a task's env with the standard wrappers: actions in [-1, 1] (rescaled and clipped to the task's
      * bounds), the task's action repeat, its time limit in agent steps, episode statistics in the info of the
-     * last step, and checks against misuse.
+     * last step, and checks against misuse. A plug-in that cannot make the env (its {@code create} throws or
+     * answers null, the env's spec is not the listed task's sizes and action bounds, the action box is unbounded)
+     * is a {@link PluginException} naming the plug-in and its jar.
      */
     public Env make(String name, EnvOptions options) {
         TaskSpec spec = resolve(name);
         requireOptions(options);
+        requireBoundedActions(spec);
         Env raw = makeRaw(spec, options);
         try {
             return wrap(raw);
@@ -345,6 +348,7 @@ public final class EnvRegistry implements AutoCloseable {
         for (int i = 0; i < rowIds.size(); i++) {
             TaskSpec spec = resolve(rowIds.get(i));
             requireOptions(options.get(i));
+            requireBoundedActions(spec);
             Availability availability = availability(spec);
             if (!availability.ready()) {
                 throw new EnvUnavailableException(spec.id(), availability);
@@ -413,7 +417,63 @@ public final class EnvRegistry implements AutoCloseable {
         if (!availability.ready()) {
             throw new EnvUnavailableException(spec.id(), availability);
         }
-        return providers.get(spec.domain()).create(spec, options);
+        Env raw;
+        try {
+            raw = providers.get(spec.domain()).create(spec, options);
+        } catch (TdmpcException e) {
+            throw e;
+        } catch (RuntimeException | LinkageError e) {
+            throw pluginFailed(spec.domain(), "create(" + spec.id() + ") threw " + ProviderDiscovery.describe(e), e);
+        }
+        if (raw == null) {
+            throw pluginFailed(spec.domain(), "create(" + spec.id() + ") returned null", null);
+        }
+        try {
+            requireListedSpaces(spec, raw);
+        } catch (RuntimeException e) {
+            raw.close();
+            throw e;
+        }
+        return raw;
+    }
+
+    /** Refuses an env whose spec is not the task the plug-in lists: the agent is made for the listed sizes. */
+    private void requireListedSpaces(TaskSpec listed, Env raw) {
+        TaskSpec made;
+        try {
+            made = raw.spec();
+        } catch (RuntimeException | LinkageError e) {
+            throw pluginFailed(listed.domain(), "the env of " + listed.id() + " threw from spec(): "
+                    + ProviderDiscovery.describe(e), e);
+        }
+        if (made == null) {
+            throw pluginFailed(listed.domain(), "the env of " + listed.id() + " answered null from spec()", null);
+        }
+        if (!made.id().equals(listed.id()) || made.observationSize() != listed.observationSize()
+                || !made.actionSpace().equals(listed.actionSpace())) {
+            throw pluginFailed(listed.domain(), listed.id() + " is listed with observations of "
+                    + listed.observationSize() + " values and actions in " + listed.actionSpace() + ", but create() "
+                    + "made an env whose spec() says " + made.id() + " with observations of "
+                    + made.observationSize() + " values and actions in " + made.actionSpace()
+                    + "; the plug-in's task list does not match its envs", null);
+        }
+    }
+
+    /** The standard wrapping shows actions in [-1, 1] rescaled to the task's bounds, which must be finite. */
+    private void requireBoundedActions(TaskSpec spec) {
+        if (!spec.actionSpace().isBounded()) {
+            throw pluginFailed(spec.domain(), spec.id() + " has the unbounded action space " + spec.actionSpace()
+                    + "; an env made with the standard wrappers takes actions in [-1, 1] rescaled to the task's "
+                    + "bounds, so the plug-in must give finite ones (makeRaw makes the env without wrappers)", null);
+        }
+    }
+
+    /** A failure of an installed plug-in, named with its class and jar as {@link PluginFailure} names them. */
+    private PluginException pluginFailed(String domain, String reason, Throwable cause) {
+        EnvProvider provider = providers.get(domain);
+        String message = new PluginFailure(sources.get(domain), provider.getClass().getName(), domain, reason)
+                .toString();
+        return cause == null ? new PluginException(message) : new PluginException(message, cause);
     }
 
     private static void requireOptions(EnvOptions options) {

@@ -110,15 +110,7 @@ public final class MultitaskEnv implements VectorEnv {
 
     @Override
     public VectorStepResult step(float[][] actions) {
-        if (actions == null || actions.length != rowTasks.length) {
-            throw new InvalidActionException("a multitask env of " + rowTasks.length + " rows needs "
-                    + rowTasks.length + " actions, got " + (actions == null ? "null" : actions.length));
-        }
-        float[][] own = new float[actions.length][];
-        for (int i = 0; i < actions.length; i++) {
-            own[i] = actions[i] == null ? null : space.taskAction(rowTasks[i], actions[i]);
-        }
-        VectorStepResult r = rows.step(own);
+        VectorStepResult r = rows.step(own(actions));
         float[][] obs = r.observations();
         List<Map<String, Object>> infos = new ArrayList<>(obs.length);
         for (int i = 0; i < obs.length; i++) {
@@ -128,6 +120,24 @@ public final class MultitaskEnv implements VectorEnv {
             infos.add(info);
         }
         return new VectorStepResult(obs, r.rewards(), r.terminated(), r.truncated(), List.copyOf(infos));
+    }
+
+    @Override
+    public void checkActions(float[][] actions) {
+        rows.checkActions(own(actions));
+    }
+
+    /** Each row's own entries of the unified actions. */
+    private float[][] own(float[][] actions) {
+        if (actions == null || actions.length != rowTasks.length) {
+            throw new InvalidActionException("a multitask env of " + rowTasks.length + " rows needs "
+                    + rowTasks.length + " actions, got " + (actions == null ? "null" : actions.length));
+        }
+        float[][] own = new float[actions.length][];
+        for (int i = 0; i < actions.length; i++) {
+            own[i] = actions[i] == null ? null : space.taskAction(rowTasks[i], actions[i]);
+        }
+        return own;
     }
 
     @Override

@@ -8,6 +8,7 @@ import io.github.tdmpc2j.spi.agent.Agents;
 import java.net.URL;
 import java.net.URLClassLoader;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -85,6 +86,32 @@ class BrokenPluginTest {
             assertThat(a.reason()).contains(reason).contains("bad-" + kind + ".jar");
             assertThatThrownBy(() -> registry.make("bad/thing")).isInstanceOf(EnvUnavailableException.class)
                     .hasMessageContaining(reason);
+            assertCoinWorks(registry);
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+        "CreateThrows     | create(bad/thing) threw IllegalStateException: simulator licence expired",
+        "CreateNull       | create(bad/thing) returned null",
+        "OtherSizes       | bad/thing is listed with observations of 1 values and actions in Box(-1.0, 1.0, [1]), "
+                + "but create() made an env whose spec() says bad/thing with observations of 1 values and actions in "
+                + "Box(-1.0, 1.0, [3])",
+        "UnboundedActions | bad/thing has the unbounded action space",
+    })
+    void aPluginWhoseEnvCannotBeMadeIsATypedErrorNamingItsJar(String kind, String reason) throws Exception {
+        Path badJar = PluginJarTest.packJar(dir.resolve("bad-" + kind + ".jar"), classes, "org/example/bad",
+                "org.example.bad.BadProviders$" + kind + "\n");
+        try (URLClassLoader loader = new URLClassLoader(new URL[] {coinJar.toUri().toURL(), badJar.toUri().toURL()},
+                BrokenPluginTest.class.getClassLoader());
+                EnvRegistry registry = EnvRegistry.discover(loader)) {
+            assertThat(registry.loadFailures()).isEmpty();
+            assertThatThrownBy(() -> registry.make("bad/thing")).isInstanceOf(PluginException.class)
+                    .hasMessageContaining("BadProviders$" + kind + " in bad-" + kind + ".jar")
+                    .hasMessageContaining(reason);
+            assertThatThrownBy(() -> registry.makeVector(List.of("coin/guess", "bad/thing"),
+                    List.of(EnvOptions.defaults(), EnvOptions.defaults()), 1))
+                    .isInstanceOf(PluginException.class).hasMessageContaining(reason);
             assertCoinWorks(registry);
         }
     }

@@ -2,7 +2,10 @@ package io.github.tdmpc2j.spi.vector;
 
 import io.github.tdmpc2j.spi.EnvStateException;
 import io.github.tdmpc2j.spi.InvalidActionException;
+import io.github.tdmpc2j.spi.TaskSpec;
+import io.github.tdmpc2j.spi.wrappers.EnvChecker;
 import java.util.Arrays;
+import java.util.function.IntFunction;
 
 /**
  * The bookkeeping of {@link VectorEnv}'s next-step autoreset, shared by every vector env: which rows reset on the
@@ -46,13 +49,11 @@ public final class Autoreset {
 
     /**
      * Decides every row's move for {@code actions}; a row that resets gets its next episode from the schedule
-     * (read it with {@link #ticket}). Checks the action count; the entries themselves are the env's to check.
+     * (read it with {@link #ticket}). Checks the actions first as {@link #check} does, so that refused actions
+     * change nothing.
      */
-    public Move[] plan(float[][] actions) {
-        if (schedule == null) {
-            throw new EnvStateException("step() called before reset on a vector env");
-        }
-        checkCount(rows, actions);
+    public Move[] plan(float[][] actions, IntFunction<TaskSpec> specs) {
+        check(actions, specs);
         Move[] moves = new Move[rows];
         for (int i = 0; i < rows; i++) {
             if (tickets[i] == null) {
@@ -67,6 +68,24 @@ public final class Autoreset {
             }
         }
         return moves;
+    }
+
+    /**
+     * Refuses, changing nothing, the actions {@link #plan} would not step with: not one entry (or null) per row,
+     * or a row that steps with an action its task ({@code specs.apply(row)}) refuses as {@link EnvChecker#check}
+     * does (a wrong size, an entry that is not finite). The actions of rows that reset or are idle are ignored,
+     * as a step ignores them.
+     */
+    public void check(float[][] actions, IntFunction<TaskSpec> specs) {
+        if (schedule == null) {
+            throw new EnvStateException("step() called before reset on a vector env");
+        }
+        checkCount(rows, actions);
+        for (int i = 0; i < rows; i++) {
+            if (tickets[i] != null && !needsReset[i] && actions[i] != null) {
+                EnvChecker.check(specs.apply(i), actions[i]);
+            }
+        }
     }
 
     /** Records the end of a stepped row's episode: it resets on its next step. */

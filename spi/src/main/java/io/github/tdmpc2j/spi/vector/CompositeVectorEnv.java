@@ -1,5 +1,6 @@
 package io.github.tdmpc2j.spi.vector;
 
+import io.github.tdmpc2j.spi.EnvStateException;
 import io.github.tdmpc2j.spi.TaskSpec;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -31,6 +32,7 @@ public final class CompositeVectorEnv implements VectorEnv {
     private final int[] localOf;
     private final ExecutorService pool;
     private final Object scheduleLock = new Object();
+    private volatile boolean closed;
 
     /**
      * Takes ownership of the parts (closing this closes them; so does a failing constructor). Their row maps must
@@ -84,6 +86,7 @@ public final class CompositeVectorEnv implements VectorEnv {
 
     @Override
     public float[][] reset(EpisodeSchedule schedule) {
+        checkOpen();
         float[][] obs = new float[numEnvs()][];
         forEachPart(p -> {
             Part part = parts.get(p);
@@ -103,7 +106,7 @@ public final class CompositeVectorEnv implements VectorEnv {
     @Override
     public VectorStepResult step(float[][] actions) {
         int n = numEnvs();
-        Autoreset.checkCount(n, actions);
+        checkActions(actions);
         float[][] obs = new float[n][];
         double[] rewards = new double[n];
         boolean[] terminated = new boolean[n];
@@ -112,11 +115,7 @@ public final class CompositeVectorEnv implements VectorEnv {
         Map<String, Object>[] infos = new Map[n];
         forEachPart(p -> {
             int[] rows = parts.get(p).rows();
-            float[][] own = new float[rows.length][];
-            for (int j = 0; j < rows.length; j++) {
-                own[j] = actions[rows[j]];
-            }
-            VectorStepResult r = parts.get(p).env().step(own);
+            VectorStepResult r = parts.get(p).env().step(own(parts.get(p), actions));
             for (int j = 0; j < rows.length; j++) {
                 obs[rows[j]] = r.observations()[j];
                 rewards[rows[j]] = r.rewards()[j];
@@ -126,6 +125,32 @@ public final class CompositeVectorEnv implements VectorEnv {
             }
         });
         return new VectorStepResult(obs, rewards, terminated, truncated, List.of(infos));
+    }
+
+    /** Checks every part's actions before any part steps, so that a refused step changes no row. */
+    @Override
+    public void checkActions(float[][] actions) {
+        checkOpen();
+        Autoreset.checkCount(numEnvs(), actions);
+        for (Part part : parts) {
+            part.env().checkActions(own(part, actions));
+        }
+    }
+
+    /** The actions of a part's rows, in its order. */
+    private static float[][] own(Part part, float[][] actions) {
+        int[] rows = part.rows();
+        float[][] own = new float[rows.length][];
+        for (int j = 0; j < rows.length; j++) {
+            own[j] = actions[rows[j]];
+        }
+        return own;
+    }
+
+    private void checkOpen() {
+        if (closed) {
+            throw new EnvStateException("this vector env of " + numEnvs() + " envs was closed: make a new one");
+        }
     }
 
     @Override
@@ -152,6 +177,7 @@ public final class CompositeVectorEnv implements VectorEnv {
     /** Closes every part, also when one fails to close; then rethrows the first such failure. */
     @Override
     public void close() {
+        closed = true;
         if (pool != null) {
             pool.shutdownNow();
         }

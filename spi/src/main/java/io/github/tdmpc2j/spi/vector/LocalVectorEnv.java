@@ -1,6 +1,7 @@
 package io.github.tdmpc2j.spi.vector;
 
 import io.github.tdmpc2j.spi.Env;
+import io.github.tdmpc2j.spi.EnvStateException;
 import io.github.tdmpc2j.spi.ResetResult;
 import io.github.tdmpc2j.spi.StepResult;
 import io.github.tdmpc2j.spi.TaskSpec;
@@ -12,6 +13,7 @@ import java.util.Map;
 abstract sealed class LocalVectorEnv implements VectorEnv permits SyncVectorEnv, ThreadedVectorEnv {
     private final List<Env> envs;
     private final Autoreset autoreset;
+    private boolean closed;
 
     LocalVectorEnv(List<Env> envs) {
         if (envs.isEmpty()) {
@@ -40,6 +42,7 @@ abstract sealed class LocalVectorEnv implements VectorEnv permits SyncVectorEnv,
 
     @Override
     public float[][] reset(EpisodeSchedule schedule) {
+        checkOpen();
         EpisodeSchedule.Ticket[] first = autoreset.start(schedule);
         float[][] obs = new float[envs.size()][];
         forEachEnv(rowsWhere(i -> first[i] != null), i -> obs[i] = envs.get(i).reset(first[i].seed()).observation());
@@ -48,7 +51,8 @@ abstract sealed class LocalVectorEnv implements VectorEnv permits SyncVectorEnv,
 
     @Override
     public VectorStepResult step(float[][] actions) {
-        Autoreset.Move[] moves = autoreset.plan(actions);
+        checkOpen();
+        Autoreset.Move[] moves = autoreset.plan(actions, this::spec);
         int n = envs.size();
         float[][] obs = new float[n][];
         double[] rewards = new double[n];
@@ -85,6 +89,19 @@ abstract sealed class LocalVectorEnv implements VectorEnv permits SyncVectorEnv,
     }
 
     @Override
+    public void checkActions(float[][] actions) {
+        checkOpen();
+        autoreset.check(actions, this::spec);
+    }
+
+    private void checkOpen() {
+        if (closed) {
+            throw new EnvStateException("this vector env of " + envs.size() + " envs (" + spec(0).id()
+                    + (envs.size() > 1 ? ", ..." : "") + ") was closed: make a new one");
+        }
+    }
+
+    @Override
     public EpisodeSchedule.Ticket episode(int i) {
         return autoreset.ticket(i);
     }
@@ -95,6 +112,7 @@ abstract sealed class LocalVectorEnv implements VectorEnv permits SyncVectorEnv,
 
     @Override
     public void close() {
+        closed = true;
         RuntimeException first = null;
         for (Env e : envs) {
             try {

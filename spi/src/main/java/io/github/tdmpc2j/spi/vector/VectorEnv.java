@@ -32,6 +32,17 @@ public interface VectorEnv extends AutoCloseable {
 
     VectorStepResult step(float[][] actions);
 
+    /**
+     * Refuses, with an {@link io.github.tdmpc2j.spi.InvalidActionException} and before any row moves, the actions
+     * {@link #step} would refuse: not one (or null) per row, or a row that steps with an action of another size
+     * than its task's or with an entry that is not finite (the actions of rows that reset or are idle are ignored,
+     * as a step ignores them). {@link #step} checks so first, so that a refused step changes no row and the
+     * vector env stays usable. The default checks the count only.
+     */
+    default void checkActions(float[][] actions) {
+        Autoreset.checkCount(numEnvs(), actions);
+    }
+
     /** The episode row {@code i} is in; null when it is idle. */
     EpisodeSchedule.Ticket episode(int i);
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.tdmpc2j.spi.Env;
 import io.github.tdmpc2j.spi.EnvRegistry;
+import io.github.tdmpc2j.spi.EnvStateException;
 import io.github.tdmpc2j.spi.InvalidActionException;
 import io.github.tdmpc2j.spi.LineEnv;
 import io.github.tdmpc2j.spi.StepResult;
@@ -105,6 +106,42 @@ class CompositeVectorEnvTest {
             assertThatThrownBy(() -> v.step(new float[][] {{0.1f}})).isInstanceOf(InvalidActionException.class)
                     .hasMessageContaining("needs 2 actions");
         }
+    }
+
+    @Test
+    void aRefusedActionInOnePartChangesNoRowOfAnyPart() {
+        for (boolean concurrent : new boolean[] {true, false}) {
+            try (VectorEnv one = new SyncVectorEnv(wrapped(lines(), 0, 1, 2, 3, 4));
+                    VectorEnv parts = composite(lines(), concurrent)) {
+                one.reset(schedule());
+                parts.reset(schedule());
+                float[][] act = {{0.5f}, {0.5f}, {0.5f}, {0.5f}, {0.5f}};
+                for (int t = 0; t < 3; t++) { // row 0 ends after 3 steps
+                    one.step(act);
+                    parts.step(act);
+                }
+                float[][] bad = {{0.5f}, {Float.NaN}, {0.5f}, {0.5f}, {0.5f}}; // row 1 is in the first part
+                assertThatThrownBy(() -> parts.step(bad)).isInstanceOf(InvalidActionException.class)
+                        .hasMessageContaining("NaN");
+                for (int t = 0; t < 4; t++) {
+                    VectorStepResult a = parts.step(act);
+                    VectorStepResult b = one.step(act);
+                    assertThat(a.observations()).isDeepEqualTo(b.observations());
+                    assertThat(a.infos().stream().map(java.util.Map::keySet).toList())
+                        .isEqualTo(b.infos().stream().map(java.util.Map::keySet).toList()); // "episode" holds seconds
+                assertThat(a.rewards()).containsExactly(b.rewards());
+                }
+            }
+        }
+    }
+
+    @Test
+    void aClosedCompositeSaysSo() {
+        CompositeVectorEnv v = composite(lines(), true);
+        v.reset(schedule());
+        v.close();
+        assertThatThrownBy(() -> v.step(new float[ROWS][])).isInstanceOf(EnvStateException.class)
+                .hasMessageContaining("was closed");
     }
 
     @Test

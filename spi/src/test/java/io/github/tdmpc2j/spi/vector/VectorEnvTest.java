@@ -73,6 +73,51 @@ class VectorEnvTest {
     }
 
     @Test
+    void aRefusedActionChangesNoRow() {
+        for (boolean threaded : new boolean[] {false, true}) {
+            List<Env> refusedEnvs = envs(2, 2);
+            java.util.Collections.reverse(refusedEnvs); // row 0 ends after 3 steps, row 1 after 2
+            List<Env> twinEnvs = envs(2, 2);
+            java.util.Collections.reverse(twinEnvs);
+            try (VectorEnv refused = threaded ? new ThreadedVectorEnv(refusedEnvs, 2) : new SyncVectorEnv(refusedEnvs);
+                    VectorEnv twin = new SyncVectorEnv(twinEnvs)) {
+                refused.reset(3);
+                twin.reset(3);
+                float[][] act = {{1}, {1}};
+                for (int t = 0; t < 2; t++) {
+                    refused.step(act);
+                    twin.step(act);
+                }
+                // row 1 resets on this step and row 0 steps: its NaN refuses the whole step
+                assertThatThrownBy(() -> refused.step(new float[][] {{Float.NaN}, {1}}))
+                        .isInstanceOf(InvalidActionException.class).hasMessageContaining("NaN");
+                assertThatThrownBy(() -> refused.step(new float[][] {{1, 2}, {1}}))
+                        .isInstanceOf(InvalidActionException.class).hasMessageContaining("has 2 entries");
+                VectorStepResult a = refused.step(act);
+                VectorStepResult b = twin.step(act);
+                assertThat(a.observations()).isDeepEqualTo(b.observations());
+                assertThat(a.infos().stream().map(java.util.Map::keySet).toList())
+                        .isEqualTo(b.infos().stream().map(java.util.Map::keySet).toList()); // "episode" holds seconds
+                assertThat(a.rewards()).containsExactly(b.rewards());
+                assertThat(a.infos().get(1)).containsEntry(VectorEnv.AUTORESET, true);
+                assertThat(a.truncated()).containsExactly(b.truncated());
+            }
+        }
+    }
+
+    @Test
+    void aClosedVectorEnvSaysSo() {
+        VectorEnv threaded = new ThreadedVectorEnv(envs(2, 5), 2);
+        threaded.reset(0);
+        threaded.close();
+        threaded.close();
+        assertThatThrownBy(() -> threaded.step(new float[][] {{0}, {0}})).isInstanceOf(EnvStateException.class)
+                .hasMessageContaining("was closed");
+        assertThatThrownBy(() -> threaded.reset(0)).isInstanceOf(EnvStateException.class)
+                .hasMessageContaining("was closed");
+    }
+
+    @Test
     void aScheduleChoosesEachRowsEpisodesAndLeavesRowsIdle() {
         // 2 rows of one task share its episodes 0..2: row 0 runs 0 and 2, row 1 runs 1 and then idles
         try (VectorEnv v = new SyncVectorEnv(envs(2, 2))) {

@@ -1,5 +1,6 @@
 package io.github.tdmpc2j.bridge.py4j;
 
+import io.github.tdmpc2j.spi.io.IoErrors;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -84,7 +85,8 @@ public final class PythonSetup {
                 }
             } catch (IOException e) {
                 throw new SetupException("cannot lock " + lockFile + " to make the Python environment " + venv
-                        + ": " + e.getMessage(), e);
+                        + ": " + IoErrors.describe(e) + "; set " + VenvLayout.ROOT_VARIABLE + " to a folder you can "
+                        + "write", e);
             }
         }
     }
@@ -112,13 +114,19 @@ public final class PythonSetup {
             }
             Files.writeString(layout.marker(domain), hash + "\n", StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new SetupException("cannot make the Python environment " + venv + ": " + e.getMessage(), e);
+            throw new SetupException("cannot make the Python environment " + venv + ": " + IoErrors.describe(e), e);
         }
         return new Report(domain, venv, true, why, requirements.packages());
     }
 
     private void run(List<String> command, String purpose) throws IOException {
-        Process process = new ProcessBuilder(command).inheritIO().start();
+        Process process;
+        try {
+            process = new ProcessBuilder(command).inheritIO().start();
+        } catch (IOException e) {
+            throw new SetupException("cannot run " + command.get(0) + " to " + purpose + " (" + IoErrors.describe(e)
+                    + "): install Python 3 with pip, or point TDMPC2J_PYTHON at a python3 executable", e);
+        }
         try {
             if (!process.waitFor(PIP_TIMEOUT.toMinutes(), TimeUnit.MINUTES)) {
                 process.destroyForcibly();

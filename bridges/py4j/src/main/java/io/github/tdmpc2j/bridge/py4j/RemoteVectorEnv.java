@@ -7,7 +7,6 @@ import io.github.tdmpc2j.spi.vector.Autoreset;
 import io.github.tdmpc2j.spi.vector.EpisodeSchedule;
 import io.github.tdmpc2j.spi.vector.VectorEnv;
 import io.github.tdmpc2j.spi.vector.VectorStepResult;
-import io.github.tdmpc2j.spi.wrappers.EnvChecker;
 import io.github.tdmpc2j.spi.wrappers.EpisodeStatistics;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -113,7 +112,7 @@ public final class RemoteVectorEnv implements VectorEnv {
 
     @Override
     public VectorStepResult step(float[][] actions) {
-        Autoreset.Move[] moves = autoreset.plan(actions);
+        Autoreset.Move[] moves = autoreset.plan(actions, specs::get);
         int n = envs.size();
         float[][] sent = new float[n][];
         for (int i = 0; i < n; i++) {
@@ -121,7 +120,6 @@ public final class RemoteVectorEnv implements VectorEnv {
                 elapsed[i] = 0;
                 statistics[i].start();
             } else if (moves[i] == Autoreset.Move.STEP) {
-                EnvChecker.check(specs.get(i), actions[i]);
                 sent[i] = rescale ? toEnvBounds(envs.get(i).spec().actionSpace(), actions[i]) : actions[i];
             }
         }
@@ -141,6 +139,11 @@ public final class RemoteVectorEnv implements VectorEnv {
             }
         }
         return new VectorStepResult(r.observations(), r.rewards(), r.terminated(), r.truncated(), List.copyOf(infos));
+    }
+
+    @Override
+    public void checkActions(float[][] actions) {
+        autoreset.check(actions, specs::get);
     }
 
     @Override

@@ -120,6 +120,19 @@ class PythonSetupTest {
     }
 
     @Test
+    void aMissingPythonOrAnUnusableFolderIsASetupErrorThatSaysWhatToDo(@TempDir Path root) throws Exception {
+        Requirements nothing = new Requirements("empty", "# no packages\n".getBytes());
+        assertThatThrownBy(() -> new PythonSetup(new VenvLayout(root), root.resolve("no-python").toString())
+                .ensure(nothing)).isInstanceOf(SetupException.class)
+                .hasMessageContaining("cannot run " + root.resolve("no-python"))
+                .hasMessageContaining("TDMPC2J_PYTHON");
+        Path file = Files.writeString(root.resolve("a-file"), "x");
+        assertThatThrownBy(() -> new PythonSetup(new VenvLayout(file.resolve("venvs")), "python3").ensure(nothing))
+                .isInstanceOf(SetupException.class).hasMessageContaining("cannot lock")
+                .hasMessageContaining("not a folder (" + file);
+    }
+
+    @Test
     void unknownDomainIsASetupError() {
         assertThatThrownBy(() -> PythonSetup.fromEnvironment().ensure("nope")).isInstanceOf(SetupException.class)
                 .hasMessageContaining("known domains: dmc, gymnasium");
