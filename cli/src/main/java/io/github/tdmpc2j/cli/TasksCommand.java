@@ -116,7 +116,7 @@ final class TasksCommand {
                 registry.list(domain).forEach(t -> ids.add(t.id()));
             }
             if (tasks != null) {
-                ids.addAll(tasks);
+                tasks.forEach(name -> ids.add(idOf(registry, name))); // an alias and its id are one task
             }
             if (set != null) {
                 ids.addAll(registry.taskSet(set));
@@ -128,6 +128,15 @@ final class TasksCommand {
                 throw new TdmpcException("no tasks are installed: put a task plug-in on the class path");
             }
             return new ArrayList<>(ids);
+        }
+
+        /** The task id a name resolves to, or the name itself where it does not (the check then says why). */
+        private static String idOf(EnvRegistry registry, String name) {
+            try {
+                return registry.resolve(name).id();
+            } catch (TdmpcException e) {
+                return name;
+            }
         }
     }
 }

@@ -81,10 +81,20 @@ class TasksCommandTest {
     }
 
     @Test
+    void aTaskNamedTwiceIsCheckedOnce() {
+        Run r = run("tasks", "check", "--task", "cartpole-balance,dmc/cartpole-balance");
+        assertThat(r.exit()).isZero();
+        assertThat(r.out()).contains("1 passed, 0 failed");
+    }
+
+    @Test
     void anUnknownDomainIsAClearError() {
         Run r = run("tasks", "list", "--domain", "nope");
         assertThat(r.exit()).isEqualTo(2);
         assertThat(r.err()).contains("error: no installed plug-in has the domain 'nope'");
+        Run typo = run("tasks", "list", "--domain", "dmcc");
+        assertThat(typo.exit()).isEqualTo(2);
+        assertThat(typo.err()).contains("no installed plug-in has the domain 'dmcc'; did you mean dmc");
     }
 
     /** A plug-in whose task list fails. */

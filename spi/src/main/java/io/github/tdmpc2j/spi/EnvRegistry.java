@@ -509,8 +509,9 @@ public final class EnvRegistry implements AutoCloseable {
                     + failed.get(), List.of());
         }
         List<String> suggestions = closest(domain, providers.keySet(), 3);
-        return new UnknownTaskException("no installed plug-in has the domain '" + domain + "'; installed domains: "
-                + String.join(", ", providers.keySet()), suggestions);
+        return new UnknownTaskException("no installed plug-in has the domain '" + domain + "'"
+                + (suggestions.isEmpty() ? "" : "; did you mean " + String.join(", ", suggestions) + "?")
+                + " Installed domains: " + String.join(", ", providers.keySet()), suggestions);
     }
 
     private UnknownTaskException unknownTask(String name, String canonical) {
