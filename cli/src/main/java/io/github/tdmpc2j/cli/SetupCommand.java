@@ -24,7 +24,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "setup", description = {
         "Make a Python suite's environment (dmc, gymnasium, metaworld, myosuite, maniskill) or the GPU runtime (gpu).",
         "One virtual environment per domain, from bridges/python/requirements/DOMAIN.txt. Idempotent: a ready "
-                + "environment is left alone; a half-made one is made again. Location: TDMPC2J_VENVS (default "
+                + "environment is left alone (--force makes it again); a half-made one is made again. Location: TDMPC2J_VENVS (default "
                 + "~/.cache/tdmpc2j/venvs).",
         "`setup gpu`: the agent's GPU runtime: a venv with PyPI's torch 2.7.1 (CUDA 12.6) or your own torch "
                 + "(--torch), tdmpc2j's native extension built against it (CUDA graphs; needs g++ and a JDK), and "
@@ -40,6 +40,10 @@ final class SetupCommand implements Callable<Integer> {
             + "folder in site-packages) instead of making a venv")
     Path torch;
 
+    @Option(names = "--force", description = "make the environments again from scratch even where they look ready "
+            + "(a damaged one: a package removed or broken after setup)")
+    boolean force;
+
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
@@ -49,7 +53,7 @@ final class SetupCommand implements Callable<Integer> {
                 setupGpu(setup, out);
                 continue;
             }
-            out.println(setup.ensure(domain));
+            out.println(force ? setup.remake(domain) : setup.ensure(domain));
             if (domain.equals("maniskill")) {
                 // the one step pip cannot do: a system package, and it needs root
                 out.println("maniskill: its simulator also needs Vulkan; without a GPU driver that is Mesa's lavapipe "
@@ -66,7 +70,7 @@ final class SetupCommand implements Callable<Integer> {
         if (torch != null) {
             install = TorchInstall.inspect(torch);
         } else {
-            PythonSetup.Report report = setup.ensure("gpu");
+            PythonSetup.Report report = force ? setup.remake("gpu") : setup.ensure("gpu");
             out.println(report);
             out.flush();
             install = TorchInstall.inspect(torchIn(report.venv()));

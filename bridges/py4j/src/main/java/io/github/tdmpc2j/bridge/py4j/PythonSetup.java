@@ -65,6 +65,26 @@ public final class PythonSetup {
     }
 
     /**
+     * Makes the domain's venv again from scratch, ready or not: for an environment damaged after it was made (a
+     * package removed or broken by hand), which {@link #ensure} leaves alone because its marker still matches.
+     */
+    public Report remake(String domain) {
+        return remake(Requirements.of(domain));
+    }
+
+    /** As {@link #remake(String)}, for the requirements given. */
+    public Report remake(Requirements requirements) {
+        String domain = requirements.domain();
+        try {
+            Files.deleteIfExists(layout.marker(domain));
+        } catch (IOException e) {
+            throw new SetupException("cannot remake the Python environment " + layout.venv(domain) + ": "
+                    + IoErrors.describe(e), e);
+        }
+        return ensure(requirements);
+    }
+
+    /**
      * As {@link #ensure(String)}, for the requirements given. One builder at a time per venv: the build holds a
      * lock on {@code ROOT/DOMAIN.lock} (a file lock between processes, such as two Spark executors on one node,
      * and a monitor between threads), and a caller that waited for it finds the venv ready and leaves it.

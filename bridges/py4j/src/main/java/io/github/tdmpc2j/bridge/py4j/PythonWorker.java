@@ -5,6 +5,7 @@ import java.net.InetAddress;
 import java.net.SocketTimeoutException;
 import java.nio.file.Files;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -148,11 +149,13 @@ public final class PythonWorker implements AutoCloseable {
                 if (!process.isAlive()) {
                     process.waitFor(1, TimeUnit.SECONDS);
                     throw new WorkerFailedException("[" + config.domain() + "] the worker `" + command
-                            + "` exited with code " + process.exitValue() + " before connecting" + tailSoon());
+                            + "` exited with code " + process.exitValue() + " before connecting (if its Python "
+                            + "environment is damaged, `tdmpc2j setup " + config.domain() + " --force` makes it "
+                            + "again)" + tailSoon());
                 }
                 if (System.nanoTime() > deadline) {
                     throw new WorkerFailedException("[" + config.domain() + "] the worker `" + command
-                            + "` did not connect within " + config.startupTimeout().toSeconds() + " s (set "
+                            + "` did not connect within " + seconds(config.startupTimeout()) + " s (set "
                             + "-Dtdmpc2j.python.startupTimeoutSeconds to wait longer)" + tailSoon());
                 }
             }
@@ -163,6 +166,11 @@ public final class PythonWorker implements AutoCloseable {
         server.resetCallbackClient(LOOPBACK, handshake.pythonPort());
         endpoint = (WorkerEndpoint) server.getPythonServerEntryPoint(new Class<?>[] {WorkerEndpoint.class});
         versions = handshake.versions();
+    }
+
+    /** A duration in seconds as a person writes it: 2, 1.5, 0.25. */
+    static String seconds(Duration d) {
+        return java.math.BigDecimal.valueOf(d.toMillis(), 3).stripTrailingZeros().toPlainString();
     }
 
     /** Runs one call on the worker's endpoint and returns its reply after the status byte. */

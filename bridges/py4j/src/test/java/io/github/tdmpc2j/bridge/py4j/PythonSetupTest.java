@@ -117,6 +117,17 @@ class PythonSetupTest {
         assertThat(again.detail()).contains("incomplete");
         assertThat(layout.venv("empty").resolve("leftover")).doesNotExist();
         assertThat(layout.isReady("empty", nothing.sha256())).isTrue();
+
+        // damaged after setup (a file broken by hand): ensure cannot tell and leaves it, remake makes it again
+        Path broken = layout.venv("empty").resolve("pyvenv.cfg");
+        Files.writeString(broken, "broken");
+        assertThat(setup.ensure(nothing).installed()).isFalse();
+        assertThat(broken).hasContent("broken");
+        PythonSetup.Report remade = setup.remake(nothing);
+        assertThat(remade.installed()).isTrue();
+        assertThat(broken).content().doesNotContain("broken");
+        assertThat(layout.python("empty")).isExecutable();
+        assertThat(layout.isReady("empty", nothing.sha256())).isTrue();
     }
 
     @Test

@@ -54,6 +54,7 @@ class WorkerFailureTest {
                 .isInstanceOf(WorkerFailedException.class)
                 .hasMessageContaining("exited with code")
                 .hasMessageContaining("before connecting")
+                .hasMessageContaining("`tdmpc2j setup gymnasium --force` makes it again")
                 .hasMessageContaining("Authentication");
         assertThat(LiveWorkers.count()).isZero();
     }
