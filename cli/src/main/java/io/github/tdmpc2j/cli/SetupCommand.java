@@ -7,6 +7,7 @@ import io.github.tdmpc2j.agent.gpu.GpuSetup;
 import io.github.tdmpc2j.agent.gpu.TorchInstall;
 import io.github.tdmpc2j.agent.gpu.TorchNative;
 import io.github.tdmpc2j.bridge.py4j.PythonSetup;
+import io.github.tdmpc2j.spi.io.IoErrors;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -47,6 +48,10 @@ final class SetupCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
+        if (torch != null && !domains.contains("gpu")) {
+            throw new ConfigException("--torch is for `setup gpu` (the PyTorch the agent runs on); the suites' "
+                    + "environments get their own packages: leave it out, or add gpu");
+        }
         PythonSetup setup = PythonSetup.fromEnvironment();
         for (String domain : domains) {
             if (domain.equals("gpu")) {
@@ -91,7 +96,7 @@ final class SetupCommand implements Callable<Integer> {
                     .orElseThrow(() -> new ConfigException("no torch package in the venv " + venv + "; delete it and "
                             + "run `tdmpc2j setup gpu` again"));
         } catch (IOException e) {
-            throw new ConfigException("cannot read the venv " + venv + ": " + e.getMessage());
+            throw new ConfigException("cannot read the venv " + venv + ": " + IoErrors.describe(e));
         }
     }
 }

@@ -24,6 +24,13 @@ class MainTest {
         }
     }
 
+    @Test
+    void setupTakesTorchOnlyForTheGpuRuntime() {
+        TasksCommandTest.Run r = TasksCommandTest.run("setup", "dmc", "--torch", "/tmp");
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err()).contains("--torch is for `setup gpu`");
+    }
+
     private static void collect(CommandLine cl, List<String> prefix, List<List<String>> paths) {
         cl.getSubcommands().forEach((name, sub) -> {
             if (!name.equals("help")) {
