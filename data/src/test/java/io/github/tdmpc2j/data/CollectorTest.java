@@ -166,6 +166,37 @@ class CollectorTest {
         }
     }
 
+    /**
+     * An episode file that does not fit the dataset (another dataset's, with other padded sizes or task numbers, or
+     * one copied into another task's folder) is refused with its name, not handed to the learner.
+     */
+    @Test
+    void anEpisodeThatDoesNotFitTheIndexIsATypedError(@TempDir Path dir) throws IOException {
+        try (EnvRegistry registry = EnvRegistry.discover()) {
+            Path out = dir.resolve("two");
+            collect(registry, out, 1, 1); // padded to obs 4, action 2
+            Collector one = new Collector(registry, List.of("classic/pendulum"), DatasetPolicy.RANDOM);
+            Path small = dir.resolve("one");
+            one.collect(small, 1, 1, 7, () -> Agents.find("random").create(one.agentContext(Map.of(), 1)), null);
+
+            Path pendulum = DatasetLayout.episode(out, "classic/pendulum", 1);
+            Files.copy(DatasetLayout.episode(small, "classic/pendulum", 0), pendulum); // obs 3, action 1
+            assertThatThrownBy(() -> new DatasetReader(out).readAll()).isInstanceOf(DatasetException.class)
+                    .hasMessageContaining(pendulum.toString())
+                    .hasMessageContaining("observation (201, 3)")
+                    .hasMessageContaining("(T+1, 4)")
+                    .hasMessageContaining("delete it");
+            Files.delete(pendulum);
+
+            Path moved = DatasetLayout.episode(out, "classic/pendulum", 1);
+            Files.copy(DatasetLayout.episode(out, "point/reach", 0), moved); // task 1 in task 0's folder
+            assertThatThrownBy(() -> new DatasetReader(out).readAll()).isInstanceOf(DatasetException.class)
+                    .hasMessageContaining(moved.toString())
+                    .hasMessageContaining("task 1 (point/reach)")
+                    .hasMessageContaining("classic/pendulum");
+        }
+    }
+
     /** A resumed collection must be the same collection: the same seed and policy, or the folder is refused. */
     @Test
     void anotherSeedOrPolicyIsRefusedRatherThanMixedIn(@TempDir Path out) throws IOException {
