@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -26,14 +27,18 @@ public final class DatasetReader {
         return index;
     }
 
-    /** The episode files of one task, in episode order. */
+    /**
+     * The episode files of one task ({@link DatasetLayout#episode}), in episode order; other files beside them (a
+     * copy, a temporary file) are not episodes.
+     */
     public List<Path> episodeFiles(int task) {
         Path taskDir = DatasetLayout.taskDir(dir, index.tasks().get(task).id());
         if (!Files.isDirectory(taskDir)) {
             return List.of();
         }
         try (Stream<Path> files = Files.list(taskDir)) {
-            return files.filter(f -> f.getFileName().toString().endsWith(".npz")).sorted().toList();
+            return files.filter(f -> DatasetLayout.episodeNumber(f) >= 0)
+                    .sorted(Comparator.comparingInt(DatasetLayout::episodeNumber)).toList();
         } catch (IOException e) {
             throw new DatasetException("cannot list " + taskDir + ": " + IoErrors.describe(e), e);
         }

@@ -166,6 +166,26 @@ class CollectorTest {
         }
     }
 
+    /** Only the layout's episode files are episodes: a copy or another .npz beside them is not read as one. */
+    @Test
+    void filesBesideTheEpisodesAreNotReadAsEpisodes(@TempDir Path out) throws IOException {
+        try (EnvRegistry registry = EnvRegistry.discover()) {
+            collect(registry, out, 2, 1);
+            Path first = DatasetLayout.episode(out, "classic/pendulum", 0);
+            Files.copy(first, first.resolveSibling("episode-000000 (copy).npz"));
+            Files.copy(first, first.resolveSibling("stats.npz"));
+            Files.writeString(first.resolveSibling("notes.txt"), "collected on Tuesday");
+            DatasetReader reader = new DatasetReader(out);
+            assertThat(reader.episodeFiles(0)).containsExactly(first, DatasetLayout.episode(out, "classic/pendulum", 1));
+            assertThat(reader.readAll()).hasSize(4);
+            // in episode order past six digits too
+            Path late = DatasetLayout.episode(out, "classic/pendulum", 1_000_000);
+            Files.copy(first, late);
+            assertThat(reader.episodeFiles(0)).containsExactly(first, DatasetLayout.episode(out, "classic/pendulum", 1),
+                    late);
+        }
+    }
+
     /**
      * An episode file that does not fit the dataset (another dataset's, with other padded sizes or task numbers, or
      * one copied into another task's folder) is refused with its name, not handed to the learner.
