@@ -217,6 +217,40 @@ class CollectorTest {
         }
     }
 
+    /**
+     * An index of a newer version (with fields this version does not know) says so; a damaged one says how to make
+     * it again, and the same collection run again after deleting it keeps the episodes, while another seed is
+     * refused as it would be with the index there.
+     */
+    @Test
+    void aNewerOrDamagedIndexSaysWhatToDo(@TempDir Path out) throws IOException {
+        try (EnvRegistry registry = EnvRegistry.discover()) {
+            collect(registry, out, 2, 1); // seed 7
+            Path file = DatasetLayout.index(out);
+            String v2 = Files.readString(file);
+            Files.writeString(file, v2.replace("\"version\" : 2", "\"version\" : 3")
+                    .replace("\"seed\" : 7", "\"seed\" : 7, \"episodeCounts\" : [ 2, 2 ]"));
+            assertThatThrownBy(() -> new DatasetReader(out)).isInstanceOf(DatasetException.class)
+                    .hasMessageContaining("is format tdmpc2j-episodes v3; this version reads tdmpc2j-episodes v1 to v2")
+                    .hasMessageContaining("newer tdmpc2j");
+
+            Files.writeString(file, v2.substring(0, v2.length() / 2));
+            assertThatThrownBy(() -> new DatasetReader(out)).isInstanceOf(DatasetException.class)
+                    .hasMessageContaining("is damaged")
+                    .hasMessageContaining("delete it and run the collect command that made the dataset again");
+            Files.delete(file);
+            Collector c = new Collector(registry, TASKS, DatasetPolicy.RANDOM);
+            assertThatThrownBy(() -> c.open(out, 8)).isInstanceOf(DatasetException.class)
+                    .hasMessageContaining("collected with --seed 7 (read from its episode files), not --seed 8");
+            assertThat(file).doesNotExist();
+            long before = Files.getLastModifiedTime(DatasetLayout.episode(out, "point/reach", 1)).toMillis();
+            assertThat(collect(registry, out, 2, 1)).isZero();
+            assertThat(Files.readString(file)).isEqualTo(v2);
+            assertThat(Files.getLastModifiedTime(DatasetLayout.episode(out, "point/reach", 1)).toMillis())
+                    .isEqualTo(before);
+        }
+    }
+
     /** A resumed collection must be the same collection: the same seed and policy, or the folder is refused. */
     @Test
     void anotherSeedOrPolicyIsRefusedRatherThanMixedIn(@TempDir Path out) throws IOException {
