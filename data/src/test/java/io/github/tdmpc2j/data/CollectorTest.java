@@ -3,7 +3,15 @@ package io.github.tdmpc2j.data;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.github.tdmpc2j.spi.Availability;
+import io.github.tdmpc2j.spi.Box;
+import io.github.tdmpc2j.spi.Env;
+import io.github.tdmpc2j.spi.EnvOptions;
+import io.github.tdmpc2j.spi.EnvProvider;
 import io.github.tdmpc2j.spi.EnvRegistry;
+import io.github.tdmpc2j.spi.EnvUnavailableException;
+import io.github.tdmpc2j.spi.SuccessMetric;
+import io.github.tdmpc2j.spi.TaskSpec;
 import io.github.tdmpc2j.spi.agent.Agents;
 import io.github.tdmpc2j.spi.agent.Episode;
 import java.io.IOException;
@@ -248,6 +256,42 @@ class CollectorTest {
             assertThat(Files.readString(file)).isEqualTo(v2);
             assertThat(Files.getLastModifiedTime(DatasetLayout.episode(out, "point/reach", 1)).toMillis())
                     .isEqualTo(before);
+        }
+    }
+
+    /** A task that cannot be made (its Python environment missing) is refused before the folder gets an index. */
+    @Test
+    void anUnavailableTaskLeavesNoDatasetBehind(@TempDir Path dir) {
+        TaskSpec absent = new TaskSpec("absent/task", List.of(), Box.unbounded(2), Box.of(1, -1, 1), 10, 1,
+                SuccessMetric.RETURN, false);
+        EnvProvider provider = new EnvProvider() {
+            @Override
+            public String domain() {
+                return "absent";
+            }
+
+            @Override
+            public List<TaskSpec> tasks() {
+                return List.of(absent);
+            }
+
+            @Override
+            public Availability availability() {
+                return Availability.unavailable("its Python environment is missing", "tdmpc2j setup absent");
+            }
+
+            @Override
+            public Env create(TaskSpec task, EnvOptions options) {
+                throw new AssertionError("not available");
+            }
+        };
+        try (EnvRegistry registry = EnvRegistry.of(List.of(provider, new PointProvider()))) {
+            Collector c = new Collector(registry, List.of("point/reach", "absent/task"), DatasetPolicy.RANDOM);
+            Path out = dir.resolve("data");
+            assertThatThrownBy(() -> c.collect(out, 1, 1, 7,
+                    () -> Agents.find("random").create(c.agentContext(Map.of(), 1)), null))
+                    .isInstanceOf(EnvUnavailableException.class).hasMessageContaining("tdmpc2j setup absent");
+            assertThat(out).doesNotExist();
         }
     }
 

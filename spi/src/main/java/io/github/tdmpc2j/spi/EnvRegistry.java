@@ -345,10 +345,7 @@ public final class EnvRegistry implements AutoCloseable {
         for (int i = 0; i < rowIds.size(); i++) {
             TaskSpec spec = resolve(rowIds.get(i));
             requireOptions(options.get(i));
-            Availability availability = availability(spec);
-            if (!availability.ready()) {
-                throw new EnvUnavailableException(spec.id(), availability);
-            }
+            requireAvailable(spec);
             specs.add(spec);
             rowsOfDomain.computeIfAbsent(spec.domain(), d -> new ArrayList<>()).add(i);
         }
@@ -409,11 +406,19 @@ public final class EnvRegistry implements AutoCloseable {
     }
 
     private Env makeRaw(TaskSpec spec, EnvOptions options) {
+        requireAvailable(spec);
+        return providers.get(spec.domain()).create(spec, options);
+    }
+
+    /**
+     * Refuses a task that cannot be made now ({@link #availability(TaskSpec)}) with what fixes it, for a caller
+     * that checks before it writes anything.
+     */
+    public void requireAvailable(TaskSpec spec) {
         Availability availability = availability(spec);
         if (!availability.ready()) {
             throw new EnvUnavailableException(spec.id(), availability);
         }
-        return providers.get(spec.domain()).create(spec, options);
     }
 
     private static void requireOptions(EnvOptions options) {
