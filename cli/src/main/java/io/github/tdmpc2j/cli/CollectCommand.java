@@ -111,14 +111,26 @@ final class CollectCommand implements Callable<Integer> {
             CollectPolicy acting = new CollectPolicy(provider.name(), saved == null ? null : saved.toString(), params,
                     agentTasks);
             int written;
-            if (clusterSettings.distributed()) { // units on Spark: --workers gives way to the executors' cores
-                written = DistributedCollect.run(clusterSettings, registry, new DistributedCollect.Job(ids, recorded,
-                        acting, dataset.toAbsolutePath().toString(), episodes, seed, clusterSettings.gather()),
-                        (task, k, r) -> progress(out, done, task.id(), k, r.length(), r.episodeReturn()));
-            } else {
-                written = collector.collect(dataset, episodes, workers, seed, () -> acting.create(collector, seed),
-                        (task, k, episode) -> progress(out, done, task.id(), k, episode.length(),
-                                episode.episodeReturn()));
+            try {
+                if (clusterSettings.distributed()) { // units on Spark: --workers gives way to the executors' cores
+                    written = DistributedCollect.run(clusterSettings, registry, new DistributedCollect.Job(ids,
+                            recorded, acting, dataset.toAbsolutePath().toString(), episodes, seed,
+                            clusterSettings.gather()),
+                            (task, k, r) -> progress(out, done, task.id(), k, r.length(), r.episodeReturn()));
+                } else {
+                    written = collector.collect(dataset, episodes, workers, seed, () -> acting.create(collector,
+                            seed), (task, k, episode) -> progress(out, done, task.id(), k, episode.length(),
+                                    episode.episodeReturn()));
+                }
+            } catch (TdmpcException e) {
+                // a collection that the machinery failed on the way (a Python worker that died) keeps what it wrote;
+                // a mistake in the input would fail the same way again
+                if (!e.transientFailure()) {
+                    throw e;
+                }
+                throw new TdmpcException(e.getMessage() + System.lineSeparator() + "the episodes written ("
+                        + done.get() + " by this run) are kept in " + dataset + ": the same command run again goes on with "
+                        + "the collection", e);
             }
             out.printf("%d episodes written (%d were already there) to %s in %.1fs; index: %s%n", written,
                     total - written, dataset, (System.nanoTime() - start) / 1e9, DatasetLayout.index(dataset));

@@ -24,6 +24,25 @@ class CollectCommandTest {
         assertThat(again.out()).contains("1 episodes written (2 were already there)");
     }
 
+    /**
+     * A collection that the machinery fails on the way (here a test env that fails as a dead Python worker does, on
+     * the first step of its third episode) keeps the episodes written and says that the same command finishes it.
+     */
+    @Test
+    void aCollectionFailedByTheMachinerySaysToRunItAgain(@TempDir Path dir) {
+        Path out = dir.resolve("data");
+        TasksCommandTest.Run r = TasksCommandTest.run("collect", "--tasks", "broken/dies", "--episodes", "4",
+                "--workers", "1", "--out", out.toString());
+        assertThat(r.exit()).as(r.err()).isEqualTo(2);
+        assertThat(r.err()).contains("machinery died").contains("the episodes written (2 by this run) are kept in " + out
+                + ": the same command run again goes on with the collection");
+        assertThat(new DatasetReader(out).readAll()).hasSize(2);
+        TasksCommandTest.Run mistake = TasksCommandTest.run("collect", "--tasks", "broken/dies", "--episodes", "4",
+                "--workers", "1", "--seed", "2", "--out", out.toString());
+        assertThat(mistake.exit()).isEqualTo(2);
+        assertThat(mistake.err()).contains("not --seed 2").doesNotContain("run again goes on");
+    }
+
     /** The report's two cases: another --seed, then a checkpoint policy into a random policy's folder. */
     @Test
     void anotherSeedOrPolicyIsRefusedHereAndOnSpark(@TempDir Path dir) throws Exception {

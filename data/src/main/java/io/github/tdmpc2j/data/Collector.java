@@ -82,6 +82,7 @@ public final class Collector {
      */
     public int collect(Path out, int episodesPerTask, int workers, long seed, Supplier<Agent> policy,
             Listener listener) {
+        specs.forEach(registry::requireAvailable); // before the folder gets an index it could not fill
         DatasetWriter writer = open(out, seed);
         int total = 0;
         for (int t = 0; t < specs.size(); t++) {

@@ -1,6 +1,8 @@
 package io.github.tdmpc2j.data;
 
 import io.github.tdmpc2j.spi.io.IoErrors;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.github.tdmpc2j.spi.io.AtomicWrites;
@@ -73,16 +75,37 @@ public record DatasetIndex(String format, int version, int observationSize, int 
             throw new DatasetException(dir + " is not a dataset: it has no " + DatasetLayout.INDEX
                     + " (make one with `tdmpc2j collect`)");
         }
+        JsonNode json;
         try {
-            DatasetIndex index = JSON.readValue(file.toFile(), DatasetIndex.class);
-            if (!DatasetLayout.FORMAT.equals(index.format()) || index.version() < 1
-                    || index.version() > DatasetLayout.VERSION) {
-                throw new DatasetException(file + " is format " + index.format() + " v" + index.version()
-                        + "; this version reads " + DatasetLayout.FORMAT + " v1 to v" + DatasetLayout.VERSION);
-            }
-            return index;
+            json = JSON.readTree(file.toFile());
+        } catch (JsonProcessingException e) {
+            throw damaged(file, e.getOriginalMessage(), e);
         } catch (IOException e) {
-            throw new DatasetException(file + " is not a readable dataset index: " + IoErrors.describe(e), e);
+            throw new DatasetException("cannot read " + file + ": " + IoErrors.describe(e), e);
         }
+        // the format and version first: a newer version's index may have fields this one does not know
+        String format = json != null ? json.path("format").asText(null) : null;
+        int version = json != null ? json.path("version").asInt(0) : 0;
+        if (json == null || !json.isObject() || format == null) {
+            throw damaged(file, "it is not a JSON object with a format", null);
+        }
+        if (!DatasetLayout.FORMAT.equals(format) || version < 1 || version > DatasetLayout.VERSION) {
+            throw new DatasetException(file + " is format " + format + " v" + version + "; this version reads "
+                    + DatasetLayout.FORMAT + " v1 to v" + DatasetLayout.VERSION
+                    + (DatasetLayout.FORMAT.equals(format) && version > DatasetLayout.VERSION
+                            ? ": it was written by a newer tdmpc2j, which reads it" : ""));
+        }
+        try {
+            return JSON.treeToValue(json, DatasetIndex.class);
+        } catch (JsonProcessingException e) {
+            throw damaged(file, e.getOriginalMessage(), e);
+        }
+    }
+
+    /** {@code collect} writes the index whole, so one it cannot read was damaged since; it can be made again. */
+    private static DatasetException damaged(Path file, String reason, Exception cause) {
+        return new DatasetException(file + " is damaged (" + reason + "): put back a copy, or delete it and run the "
+                + "collect command that made the dataset again (its --tasks, --seed and --policy), which writes it "
+                + "anew and keeps the episodes already there", cause);
     }
 }

@@ -6,8 +6,11 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /** Reads a dataset folder written by {@link DatasetWriter} (or by anyone who follows {@link DatasetLayout}). */
@@ -24,14 +27,18 @@ public final class DatasetReader {
         return index;
     }
 
-    /** The episode files of one task, in episode order. */
+    /**
+     * The episode files of one task ({@link DatasetLayout#episode}), in episode order; other files beside them (a
+     * copy, a temporary file) are not episodes.
+     */
     public List<Path> episodeFiles(int task) {
         Path taskDir = DatasetLayout.taskDir(dir, index.tasks().get(task).id());
         if (!Files.isDirectory(taskDir)) {
             return List.of();
         }
         try (Stream<Path> files = Files.list(taskDir)) {
-            return files.filter(f -> f.getFileName().toString().endsWith(".npz")).sorted().toList();
+            return files.filter(f -> DatasetLayout.episodeNumber(f) >= 0)
+                    .sorted(Comparator.comparingInt(DatasetLayout::episodeNumber)).toList();
         } catch (IOException e) {
             throw new DatasetException("cannot list " + taskDir + ": " + IoErrors.describe(e), e);
         }
@@ -41,7 +48,14 @@ public final class DatasetReader {
         List<Episode> all = new ArrayList<>();
         for (int t = 0; t < index.tasks().size(); t++) {
             for (Path f : episodeFiles(t)) {
-                all.add(read(f));
+                Episode episode = read(f);
+                if (episode.task() != t) {
+                    throw new DatasetException(f + " holds an episode of task " + episode.task() + " ("
+                            + index.tasks().get(episode.task()).id() + ") but lies in the folder of task " + t + " ("
+                            + index.tasks().get(t).id() + "); move it to its own task's folder, or delete it and run "
+                            + "collect again to replace it");
+                }
+                all.add(episode);
             }
         }
         return all;
@@ -54,6 +68,11 @@ public final class DatasetReader {
         } catch (IOException | RuntimeException e) {
             throw new DatasetException(file + " is not a readable episode (" + e.getMessage()
                     + "); delete it and run collect again to replace it", e);
+        }
+        String misfit = misfit(a);
+        if (misfit != null) {
+            throw new DatasetException(file + " does not fit the dataset in " + dir + ": " + misfit
+                    + "; delete it and run collect again to replace it");
         }
         try {
             NpyArray obs = a.get("observation");
@@ -76,5 +95,47 @@ public final class DatasetReader {
             throw new DatasetException(file + " lacks an array or has the wrong shapes (" + e
                     + "); delete it and run collect again to replace it", e);
         }
+    }
+
+    /**
+     * What makes an episode's arrays unfit for this dataset (shapes other than the index's padded sizes, a task
+     * number it does not have: another dataset's file), or null when they fit ({@link DatasetLayout}).
+     */
+    private String misfit(Map<String, NpyArray> a) {
+        for (String name : List.of("observation", "action", "reward", "terminated", "truncated", "success", "task")) {
+            if (!a.containsKey(name)) {
+                return "it has no array '" + name + "'";
+            }
+        }
+        int[] obs = a.get("observation").shape();
+        if (obs.length != 2 || obs[0] < 1 || obs[1] != index.observationSize()) {
+            return "its observation " + shape(obs) + " is not (T+1, " + index.observationSize() + ")";
+        }
+        int t = obs[0] - 1;
+        int[] act = a.get("action").shape();
+        if (act.length != 2 || act[0] != t || act[1] != index.actionSize()) {
+            return "its action " + shape(act) + " is not (" + t + ", " + index.actionSize() + ") for its " + (t + 1)
+                    + " observations";
+        }
+        for (String name : List.of("reward", "terminated", "truncated", "success")) {
+            if (!Arrays.equals(a.get(name).shape(), new int[] {t})) {
+                return "its " + name + " " + shape(a.get(name).shape()) + " is not (" + t + ",) for its " + t
+                        + " actions";
+            }
+        }
+        NpyArray task = a.get("task");
+        if (task.count() != 1 || !task.dtype().equals("<i4")) {
+            return "its task is " + task.dtype() + " " + shape(task.shape()) + ", not one int32 (<i4)";
+        }
+        if (task.ints()[0] < 0 || task.ints()[0] >= index.tasks().size()) {
+            return "its task " + task.ints()[0] + " is not a task number of this dataset (0 to "
+                    + (index.tasks().size() - 1) + ")";
+        }
+        return null;
+    }
+
+    private static String shape(int[] shape) {
+        return Arrays.stream(shape).mapToObj(Integer::toString)
+                .collect(Collectors.joining(", ", "(", shape.length == 1 ? ",)" : ")"));
     }
 }

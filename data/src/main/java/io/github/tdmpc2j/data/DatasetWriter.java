@@ -31,7 +31,8 @@ public final class DatasetWriter implements Collector.EpisodeSink {
      * Opens {@code dir} for a collection whose index is {@code wanted} (with its seed): a new dataset, or the same
      * collection resumed. A dataset of other tasks, another base seed or another policy is refused; an index that
      * recorded no seed or checkpoint digest (version 1) is checked as far as it can be (the seed from its episode
-     * files, the checkpoint by its path) and then records them.
+     * files, the checkpoint by its path) and then records them; so are episodes without an index (one deleted
+     * because it was damaged), whose new index is {@code wanted}.
      */
     public static DatasetWriter open(Path dir, DatasetIndex wanted) {
         if (wanted.seed() == null) {
@@ -44,13 +45,8 @@ public final class DatasetWriter implements Collector.EpisodeSink {
                     throw new DatasetException(dir + " already holds a dataset of other tasks ("
                             + String.join(", ", existing.taskIds()) + "); choose another --out folder");
                 }
-                Long seed = existing.seed() != null ? existing.seed() : seedOfEpisodes(dir, existing);
-                if (seed != null && !seed.equals(wanted.seed())) {
-                    throw new DatasetException(dir + " holds episodes collected with --seed " + seed
-                            + (existing.seed() == null ? " (read from its episode files)" : "") + ", not --seed "
-                            + wanted.seed() + "; adding these would mix two collections. Collect into another --out "
-                            + "folder, or give --seed " + seed + " to resume this one.");
-                }
+                refuseOtherSeed(dir, existing.seed() != null ? existing.seed() : seedOfEpisodes(dir, existing),
+                        existing.seed() == null, wanted);
                 DatasetPolicy had = existing.policySource();
                 DatasetPolicy asked = wanted.policySource();
                 if (!had.sameAs(asked) && !had.random() && had.name().equals(asked.name())) {
@@ -72,6 +68,9 @@ public final class DatasetWriter implements Collector.EpisodeSink {
                 }
                 return new DatasetWriter(dir, existing);
             }
+            // episodes without an index (one deleted because it was damaged): checked as far as their files tell
+            refuseOtherSeed(dir, seedOfEpisodes(dir, wanted), true, wanted);
+            removeLeftovers(dir);
             wanted.writeAtomically(dir);
             return new DatasetWriter(dir, wanted);
         } catch (IOException e) {
@@ -81,6 +80,16 @@ public final class DatasetWriter implements Collector.EpisodeSink {
 
     public DatasetIndex index() {
         return index;
+    }
+
+    /** Refuses to add episodes of base seed {@code wanted.seed()} to those of {@code seed} (null: none yet). */
+    private static void refuseOtherSeed(Path dir, Long seed, boolean fromEpisodeFiles, DatasetIndex wanted) {
+        if (seed != null && !seed.equals(wanted.seed())) {
+            throw new DatasetException(dir + " holds episodes collected with --seed " + seed
+                    + (fromEpisodeFiles ? " (read from its episode files)" : "") + ", not --seed " + wanted.seed()
+                    + "; adding these would mix two collections. Collect into another --out folder, or give --seed "
+                    + seed + " to resume this one.");
+        }
     }
 
     /**

@@ -3,7 +3,15 @@ package io.github.tdmpc2j.data;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.github.tdmpc2j.spi.Availability;
+import io.github.tdmpc2j.spi.Box;
+import io.github.tdmpc2j.spi.Env;
+import io.github.tdmpc2j.spi.EnvOptions;
+import io.github.tdmpc2j.spi.EnvProvider;
 import io.github.tdmpc2j.spi.EnvRegistry;
+import io.github.tdmpc2j.spi.EnvUnavailableException;
+import io.github.tdmpc2j.spi.SuccessMetric;
+import io.github.tdmpc2j.spi.TaskSpec;
 import io.github.tdmpc2j.spi.agent.Agents;
 import io.github.tdmpc2j.spi.agent.Episode;
 import java.io.IOException;
@@ -163,6 +171,127 @@ class CollectorTest {
                     .hasMessageContaining("delete it");
             assertThatThrownBy(() -> new DatasetReader(out.resolve("nothing"))).isInstanceOf(DatasetException.class)
                     .hasMessageContaining("tdmpc2j collect");
+        }
+    }
+
+    /** Only the layout's episode files are episodes: a copy or another .npz beside them is not read as one. */
+    @Test
+    void filesBesideTheEpisodesAreNotReadAsEpisodes(@TempDir Path out) throws IOException {
+        try (EnvRegistry registry = EnvRegistry.discover()) {
+            collect(registry, out, 2, 1);
+            Path first = DatasetLayout.episode(out, "classic/pendulum", 0);
+            Files.copy(first, first.resolveSibling("episode-000000 (copy).npz"));
+            Files.copy(first, first.resolveSibling("stats.npz"));
+            Files.writeString(first.resolveSibling("notes.txt"), "collected on Tuesday");
+            DatasetReader reader = new DatasetReader(out);
+            assertThat(reader.episodeFiles(0)).containsExactly(first, DatasetLayout.episode(out, "classic/pendulum", 1));
+            assertThat(reader.readAll()).hasSize(4);
+            // in episode order past six digits too
+            Path late = DatasetLayout.episode(out, "classic/pendulum", 1_000_000);
+            Files.copy(first, late);
+            assertThat(reader.episodeFiles(0)).containsExactly(first, DatasetLayout.episode(out, "classic/pendulum", 1),
+                    late);
+        }
+    }
+
+    /**
+     * An episode file that does not fit the dataset (another dataset's, with other padded sizes or task numbers, or
+     * one copied into another task's folder) is refused with its name, not handed to the learner.
+     */
+    @Test
+    void anEpisodeThatDoesNotFitTheIndexIsATypedError(@TempDir Path dir) throws IOException {
+        try (EnvRegistry registry = EnvRegistry.discover()) {
+            Path out = dir.resolve("two");
+            collect(registry, out, 1, 1); // padded to obs 4, action 2
+            Collector one = new Collector(registry, List.of("classic/pendulum"), DatasetPolicy.RANDOM);
+            Path small = dir.resolve("one");
+            one.collect(small, 1, 1, 7, () -> Agents.find("random").create(one.agentContext(Map.of(), 1)), null);
+
+            Path pendulum = DatasetLayout.episode(out, "classic/pendulum", 1);
+            Files.copy(DatasetLayout.episode(small, "classic/pendulum", 0), pendulum); // obs 3, action 1
+            assertThatThrownBy(() -> new DatasetReader(out).readAll()).isInstanceOf(DatasetException.class)
+                    .hasMessageContaining(pendulum.toString())
+                    .hasMessageContaining("observation (201, 3)")
+                    .hasMessageContaining("(T+1, 4)")
+                    .hasMessageContaining("delete it");
+            Files.delete(pendulum);
+
+            Path moved = DatasetLayout.episode(out, "classic/pendulum", 1);
+            Files.copy(DatasetLayout.episode(out, "point/reach", 0), moved); // task 1 in task 0's folder
+            assertThatThrownBy(() -> new DatasetReader(out).readAll()).isInstanceOf(DatasetException.class)
+                    .hasMessageContaining(moved.toString())
+                    .hasMessageContaining("task 1 (point/reach)")
+                    .hasMessageContaining("classic/pendulum");
+        }
+    }
+
+    /**
+     * An index of a newer version (with fields this version does not know) says so; a damaged one says how to make
+     * it again, and the same collection run again after deleting it keeps the episodes, while another seed is
+     * refused as it would be with the index there.
+     */
+    @Test
+    void aNewerOrDamagedIndexSaysWhatToDo(@TempDir Path out) throws IOException {
+        try (EnvRegistry registry = EnvRegistry.discover()) {
+            collect(registry, out, 2, 1); // seed 7
+            Path file = DatasetLayout.index(out);
+            String v2 = Files.readString(file);
+            Files.writeString(file, v2.replace("\"version\" : 2", "\"version\" : 3")
+                    .replace("\"seed\" : 7", "\"seed\" : 7, \"episodeCounts\" : [ 2, 2 ]"));
+            assertThatThrownBy(() -> new DatasetReader(out)).isInstanceOf(DatasetException.class)
+                    .hasMessageContaining("is format tdmpc2j-episodes v3; this version reads tdmpc2j-episodes v1 to v2")
+                    .hasMessageContaining("newer tdmpc2j");
+
+            Files.writeString(file, v2.substring(0, v2.length() / 2));
+            assertThatThrownBy(() -> new DatasetReader(out)).isInstanceOf(DatasetException.class)
+                    .hasMessageContaining("is damaged")
+                    .hasMessageContaining("delete it and run the collect command that made the dataset again");
+            Files.delete(file);
+            Collector c = new Collector(registry, TASKS, DatasetPolicy.RANDOM);
+            assertThatThrownBy(() -> c.open(out, 8)).isInstanceOf(DatasetException.class)
+                    .hasMessageContaining("collected with --seed 7 (read from its episode files), not --seed 8");
+            assertThat(file).doesNotExist();
+            long before = Files.getLastModifiedTime(DatasetLayout.episode(out, "point/reach", 1)).toMillis();
+            assertThat(collect(registry, out, 2, 1)).isZero();
+            assertThat(Files.readString(file)).isEqualTo(v2);
+            assertThat(Files.getLastModifiedTime(DatasetLayout.episode(out, "point/reach", 1)).toMillis())
+                    .isEqualTo(before);
+        }
+    }
+
+    /** A task that cannot be made (its Python environment missing) is refused before the folder gets an index. */
+    @Test
+    void anUnavailableTaskLeavesNoDatasetBehind(@TempDir Path dir) {
+        TaskSpec absent = new TaskSpec("absent/task", List.of(), Box.unbounded(2), Box.of(1, -1, 1), 10, 1,
+                SuccessMetric.RETURN, false);
+        EnvProvider provider = new EnvProvider() {
+            @Override
+            public String domain() {
+                return "absent";
+            }
+
+            @Override
+            public List<TaskSpec> tasks() {
+                return List.of(absent);
+            }
+
+            @Override
+            public Availability availability() {
+                return Availability.unavailable("its Python environment is missing", "tdmpc2j setup absent");
+            }
+
+            @Override
+            public Env create(TaskSpec task, EnvOptions options) {
+                throw new AssertionError("not available");
+            }
+        };
+        try (EnvRegistry registry = EnvRegistry.of(List.of(provider, new PointProvider()))) {
+            Collector c = new Collector(registry, List.of("point/reach", "absent/task"), DatasetPolicy.RANDOM);
+            Path out = dir.resolve("data");
+            assertThatThrownBy(() -> c.collect(out, 1, 1, 7,
+                    () -> Agents.find("random").create(c.agentContext(Map.of(), 1)), null))
+                    .isInstanceOf(EnvUnavailableException.class).hasMessageContaining("tdmpc2j setup absent");
+            assertThat(out).doesNotExist();
         }
     }
 

@@ -349,10 +349,7 @@ public final class EnvRegistry implements AutoCloseable {
             TaskSpec spec = resolve(rowIds.get(i));
             requireOptions(options.get(i));
             requireBoundedActions(spec);
-            Availability availability = availability(spec);
-            if (!availability.ready()) {
-                throw new EnvUnavailableException(spec.id(), availability);
-            }
+            requireAvailable(spec);
             specs.add(spec);
             rowsOfDomain.computeIfAbsent(spec.domain(), d -> new ArrayList<>()).add(i);
         }
@@ -412,11 +409,19 @@ public final class EnvRegistry implements AutoCloseable {
         return makeRaw(spec, options);
     }
 
-    private Env makeRaw(TaskSpec spec, EnvOptions options) {
+    /**
+     * Refuses a task that cannot be made now ({@link #availability(TaskSpec)}) with what fixes it, for a caller
+     * that checks before it writes anything.
+     */
+    public void requireAvailable(TaskSpec spec) {
         Availability availability = availability(spec);
         if (!availability.ready()) {
             throw new EnvUnavailableException(spec.id(), availability);
         }
+    }
+
+    private Env makeRaw(TaskSpec spec, EnvOptions options) {
+        requireAvailable(spec);
         Env raw;
         try {
             raw = providers.get(spec.domain()).create(spec, options);
