@@ -132,6 +132,8 @@ final class OfflineTraining {
             console.printf("done: %d updates; results in %s%n", step, run.dir());
             console.flush();
             return 0;
+        } catch (TdmpcException e) {
+            throw run.withResumeHint(e);
         }
     }
 }

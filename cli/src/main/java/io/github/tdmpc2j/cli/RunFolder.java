@@ -121,6 +121,18 @@ record RunFolder(Path dir) {
         return dir.resolve("train.csv");
     }
 
+    /**
+     * {@code e}, and for a run that the machinery failed on the way (a Python worker that died) and that has a
+     * checkpoint, how to go on from it; a mistake in the input would fail the same way again, so it gets no hint.
+     */
+    TdmpcException withResumeHint(TdmpcException e) {
+        if (!e.transientFailure() || !Files.isDirectory(checkpoint())) {
+            return e;
+        }
+        return new TdmpcException(e.getMessage() + System.lineSeparator() + "the run's last checkpoint is kept in "
+                + checkpoint() + ": the same command with --resume --out " + dir + " goes on from it", e);
+    }
+
     Path evalCsv() {
         return dir.resolve("eval.csv");
     }

@@ -4,7 +4,6 @@ import io.github.tdmpc2j.spi.EnvRegistry;
 import io.github.tdmpc2j.spi.TaskSpec;
 import io.github.tdmpc2j.spi.TdmpcException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -183,14 +182,7 @@ final class TrainCommand implements Callable<Integer> {
             return new OnlineRun(registry, specs, name, cfg, run, resume, console, terminal()).stopOnSignals().run()
                     .stopStatus();
         } catch (TdmpcException e) {
-            // a run that the machinery failed on the way (a Python worker that died) tells how to go on from its
-            // checkpoint; a mistake in the input would fail the same way again
-            if (!e.transientFailure() || !Files.isDirectory(run.checkpoint())) {
-                throw e;
-            }
-            throw new TdmpcException(e.getMessage() + System.lineSeparator() + "the run's last checkpoint is kept in "
-                    + run.checkpoint() + ": the same command with --resume --out " + run.dir() + " goes on from it",
-                    e);
+            throw run.withResumeHint(e);
         }
     }
 

@@ -284,6 +284,23 @@ class TrainCommandTest {
                 .doesNotContain("goes on from it");
     }
 
+    /** The same for offline training: its evaluation env fails as a dead worker does, on its third evaluation. */
+    @Test
+    void anOfflineRunFailedByTheMachineryTellsHowToResume(@TempDir Path dir) {
+        Path data = dir.resolve("data");
+        TasksCommandTest.Run collected = TasksCommandTest.run("collect", "--tasks", "broken/dies", "--episodes", "2",
+                "--workers", "1", "--out", data.toString());
+        assertThat(collected.exit()).as(collected.err()).isZero();
+        Path out = dir.resolve("run");
+        TasksCommandTest.Run r = TasksCommandTest.run("train", "--data", data.toString(), "--preset", "cpu",
+                "--set-param", "batch_size=4", "--steps", "4", "--eval-every", "2", "--eval-episodes", "1",
+                "--out", out.toString(), "--progress", "log");
+        assertThat(r.exit()).as(r.err()).isEqualTo(2);
+        assertThat(r.err()).contains("machinery died").contains("the run's last checkpoint is kept in "
+                + out.resolve("checkpoint") + ": the same command with --resume --out " + out + " goes on from it");
+        assertThat(CheckpointFolder.open(out.resolve("checkpoint")).step()).isEqualTo(2);
+    }
+
     private static void copyTree(Path from, Path to) throws IOException {
         try (Stream<Path> s = Files.walk(from)) {
             for (Path p : s.toList()) {
