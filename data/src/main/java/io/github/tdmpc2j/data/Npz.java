@@ -68,7 +68,8 @@ public final class Npz {
                     continue;
                 }
                 try (InputStream in = zip.getInputStream(e)) {
-                    arrays.put(e.getName().substring(0, e.getName().length() - 4), readNpy(in, file + ":" + e.getName()));
+                    arrays.put(e.getName().substring(0, e.getName().length() - 4),
+                            readNpy(in, file + ":" + e.getName(), e.getSize()));
                 }
             }
         }
@@ -111,6 +112,14 @@ public final class Npz {
     }
 
     static NpyArray readNpy(InputStream raw, String where) throws IOException {
+        return readNpy(raw, where, -1);
+    }
+
+    /**
+     * Reads one .npy array of at most {@code size} bytes in all ({@code -1}: unknown); a header whose shape asks for
+     * more values than that (a damaged or crafted file) is refused before anything of its size is allocated.
+     */
+    static NpyArray readNpy(InputStream raw, String where, long size) throws IOException {
         DataInputStream in = new DataInputStream(raw);
         byte[] magic = new byte[6];
         in.readFully(magic);
@@ -135,12 +144,20 @@ public final class Npz {
             throw new IOException(where + " is in Fortran order, which this reader does not take");
         }
         String dims = group(SHAPE, header, where).trim();
-        int[] shape = dims.isEmpty() ? new int[0]
-                : java.util.Arrays.stream(dims.split(",")).map(String::trim).filter(s -> !s.isEmpty())
-                        .mapToInt(Integer::parseInt).toArray();
-        int n = 1;
+        int[] shape;
+        try {
+            shape = dims.isEmpty() ? new int[0]
+                    : java.util.Arrays.stream(dims.split(",")).map(String::trim).filter(s -> !s.isEmpty())
+                            .mapToInt(Integer::parseInt).toArray();
+        } catch (NumberFormatException e) {
+            throw new IOException(where + " has a malformed .npy header: shape (" + dims + ")", e);
+        }
+        long values = 1;
         for (int d : shape) {
-            n *= d;
+            if (d < 0) {
+                throw new IOException(where + " has a malformed .npy header: negative shape " + dims);
+            }
+            values = d == 0 || values <= Long.MAX_VALUE / 8 / d ? values * d : Long.MAX_VALUE / 8;
         }
         String normalized = dtype.equals("<?") || dtype.equals("|?") ? "|b1" : dtype;
         int itemSize = switch (normalized) {
@@ -149,6 +166,13 @@ public final class Npz {
             case "<i8" -> 8;
             default -> throw new IOException(where + " has dtype " + dtype + ", which this reader does not take");
         };
+        long bodyBytes = values * itemSize;
+        long headerBytesInAll = MAGIC.length + 2 + (major == 1 ? 2 : 4) + headerLength;
+        if ((size >= 0 && headerBytesInAll + bodyBytes > size) || bodyBytes > Integer.MAX_VALUE - 8) {
+            throw new IOException(where + "'s header declares the shape (" + dims + "), " + bodyBytes + " bytes of "
+                    + dtype + ", more than " + (size >= 0 ? "its " + size + " bytes hold" : "an array can be"));
+        }
+        int n = (int) values;
         byte[] body = new byte[n * itemSize];
         in.readFully(body);
         ByteBuffer buf = ByteBuffer.wrap(body).order(ByteOrder.LITTLE_ENDIAN);
