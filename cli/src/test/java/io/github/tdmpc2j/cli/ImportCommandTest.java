@@ -33,6 +33,43 @@ class ImportCommandTest {
         }
     }
 
+    /**
+     * `export` writes the checkpoint back in the reference's format, which `import` reads to the same model: the
+     * re-imported checkpoint holds the same world-model tensors, bit for bit (the agent module's ReferenceExportTest
+     * compares the file with the reference's own; the reference's TDMPC2.load was checked by hand, see the README).
+     */
+    @Test
+    void anExportedCheckpointImportsBackToTheSameModel(@TempDir Path dir) throws Exception {
+        Path imported = dir.resolve("mt-1M");
+        assertThat(TasksCommandTest.run("import", FIXTURES.resolve("mt-1M.pt").toString(), "--out",
+                imported.toString(), "--set", TASKS).exit()).isZero();
+        Path file = dir.resolve("mt3.pt");
+        TasksCommandTest.Run export = TasksCommandTest.run("export", "--checkpoint", imported.toString(), "--out",
+                file.toString());
+        assertThat(export.exit()).as(export.err()).isZero();
+        assertThat(export.out()).contains("1M model, 3 tasks in the order [" + TASKS.replace(",", ", ") + "]")
+                .contains("TDMPC2.load(\"mt3.pt\")");
+        Path back = dir.resolve("back");
+        assertThat(TasksCommandTest.run("import", file.toString(), "--out", back.toString(), "--set", TASKS).exit())
+                .isZero();
+        var before = io.github.tdmpc2j.agent.checkpoint.SafeTensors.read(imported.resolve("tdmpc2.safetensors"),
+                new java.util.HashMap<>());
+        var after = io.github.tdmpc2j.agent.checkpoint.SafeTensors.read(back.resolve("tdmpc2.safetensors"),
+                new java.util.HashMap<>());
+        assertThat(after.keySet()).isEqualTo(before.keySet());
+        before.forEach((name, t) -> assertThat(after.get(name).data()).as(name).containsExactly(t.data()));
+
+        // a file is never replaced; a folder without a TD-MPC2 checkpoint is a clear error
+        TasksCommandTest.Run again = TasksCommandTest.run("export", "--checkpoint", imported.toString(), "--out",
+                file.toString());
+        assertThat(again.exit()).isEqualTo(2);
+        assertThat(again.err()).contains("exists; export writes a new file and replaces nothing");
+        TasksCommandTest.Run none = TasksCommandTest.run("export", "--checkpoint", dir.resolve("nowhere").toString(),
+                "--out", dir.resolve("x.pt").toString());
+        assertThat(none.exit()).isEqualTo(2);
+        assertThat(dir.resolve("x.pt")).doesNotExist();
+    }
+
     @Test
     void theWrongTasksAndUnsafeFilesAreClearErrors(@TempDir Path dir) throws Exception {
         TasksCommandTest.Run single = TasksCommandTest.run("import", FIXTURES.resolve("st-1M.pt").toString(),

@@ -282,7 +282,8 @@ public final class ReferenceCheckpoint {
         return new SafeTensors.Tensor(new long[] {s[0], s[2], s[1]}, transpose(v, (int) s[0], (int) s[1], (int) s[2]));
     }
 
-    private static float[] transpose(float[] v, int batches, int rows, int cols) {
+    /** Each of {@code batches} row-major [rows, cols] blocks of {@code v} as [cols, rows]. */
+    static float[] transpose(float[] v, int batches, int rows, int cols) {
         float[] out = new float[v.length];
         for (int b = 0; b < batches; b++) {
             int base = b * rows * cols;

@@ -1,0 +1,60 @@
+package io.github.tdmpc2j.cli;
+
+import io.github.tdmpc2j.agent.checkpoint.Checkpoint;
+import io.github.tdmpc2j.agent.reference.ReferenceExport;
+import io.github.tdmpc2j.spi.EnvRegistry;
+import io.github.tdmpc2j.spi.TaskSpace;
+import io.github.tdmpc2j.spi.TdmpcException;
+import io.github.tdmpc2j.spi.agent.AgentContext;
+import io.github.tdmpc2j.spi.agent.CheckpointFolder;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code tdmpc2j export}: a TD-MPC2 checkpoint of this project as the reference's {@code .pt} file. */
+@Command(name = "export", description = {
+        "Export a TD-MPC2 checkpoint as the TD-MPC2 reference's .pt file (what its TDMPC2.save writes), for its "
+                + "TDMPC2.load and its tools; `tdmpc2j import` reads it back.",
+        "The world model goes out (weights, target Q heads, task embeddings, action masks, the policy's std "
+                + "range); optimiser moments and the replay buffer stay in the checkpoint."})
+final class ExportCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--checkpoint", required = true, paramLabel = "DIR", description = "a checkpoint folder, or a "
+            + "run folder that holds one as checkpoint/")
+    Path checkpoint;
+
+    @Option(names = "--out", required = true, paramLabel = "FILE.pt", description = "the file to write: a new one "
+            + "(an existing file is refused, not replaced)")
+    Path out;
+
+    @Override
+    public Integer call() {
+        PrintWriter console = spec.commandLine().getOut();
+        if (Files.exists(out)) {
+            throw new TdmpcException("--out " + out + " exists; export writes a new file and replaces nothing: "
+                    + "choose another name, or remove it first");
+        }
+        CheckpointFolder.Manifest saved = CheckpointFolder.open(CheckpointFolder.resolve(checkpoint));
+        List<String> tasks = Checkpoint.savedTasks(saved.dir());
+        try (EnvRegistry registry = EnvRegistry.discover()) {
+            // the reference keeps each task's action mask in the model: they come from the tasks' action sizes
+            TaskSpace space = TaskSpace.of(tasks.stream().map(registry::resolve).toList());
+            ReferenceExport.write(saved.dir(), AgentContext.of(space, java.util.Map.of(), 0).actionMasks(), out);
+        }
+        String size = Checkpoint.savedParams(saved.dir()).getOrDefault("model_size", "?");
+        console.printf("exported %s (step %d, %sM model, %s) to %s%n", saved.dir(), saved.step(), size,
+                tasks.size() == 1 ? "task " + tasks.get(0) : tasks.size() + " tasks in the order " + tasks, out);
+        console.printf("the reference loads it with TDMPC2.load(\"%s\") into an agent of model_size=%s made for %s%n",
+                out.getFileName(), size, tasks.size() == 1 ? "that task" : "those tasks, in that order");
+        console.flush();
+        return 0;
+    }
+}
