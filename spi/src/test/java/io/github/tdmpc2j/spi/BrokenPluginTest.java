@@ -32,6 +32,13 @@ class BrokenPluginTest {
                 "org.example.coin.CoinProvider\n");
     }
 
+    /** A class loader over the coin plug-in and a jar {@code bad-KIND.jar} whose service file is {@code services}. */
+    private URLClassLoader withCoinAnd(String kind, String services) throws Exception {
+        Path badJar = PluginJarTest.packJar(dir.resolve("bad-" + kind + ".jar"), classes, "org/example/bad", services);
+        return new URLClassLoader(new URL[] {coinJar.toUri().toURL(), badJar.toUri().toURL()},
+                BrokenPluginTest.class.getClassLoader());
+    }
+
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', value = {
         "Missing              | org.example.bad.Gone                 | | the class is missing: the service file names org.example.bad.Gone",
@@ -46,10 +53,7 @@ class BrokenPluginTest {
     })
     void aBrokenPluginIsLeftOutWithItsJarAndReason(String kind, String providerClass, String domain, String reason)
             throws Exception {
-        Path badJar = PluginJarTest.packJar(dir.resolve("bad-" + kind + ".jar"), classes, "org/example/bad",
-                "# a broken plug-in\n" + providerClass + "\n");
-        try (URLClassLoader loader = new URLClassLoader(new URL[] {coinJar.toUri().toURL(), badJar.toUri().toURL()},
-                BrokenPluginTest.class.getClassLoader());
+        try (URLClassLoader loader = withCoinAnd(kind, "# a broken plug-in\n" + providerClass + "\n");
                 EnvRegistry registry = EnvRegistry.discover(loader)) {
             assertThat(registry.loadFailures()).singleElement().satisfies(f -> {
                 assertThat(f.source()).isEqualTo("bad-" + kind + ".jar");
@@ -75,10 +79,7 @@ class BrokenPluginTest {
         "AvailabilityNull   | availability() returned null",
     })
     void aPluginWhoseAvailabilityFailsHasUnavailableTasks(String kind, String reason) throws Exception {
-        Path badJar = PluginJarTest.packJar(dir.resolve("bad-" + kind + ".jar"), classes, "org/example/bad",
-                "org.example.bad.BadProviders$" + kind + "\n");
-        try (URLClassLoader loader = new URLClassLoader(new URL[] {coinJar.toUri().toURL(), badJar.toUri().toURL()},
-                BrokenPluginTest.class.getClassLoader());
+        try (URLClassLoader loader = withCoinAnd(kind, "org.example.bad.BadProviders$" + kind + "\n");
                 EnvRegistry registry = EnvRegistry.discover(loader)) {
             assertThat(registry.loadFailures()).isEmpty();
             Availability a = registry.availability("bad/thing");
@@ -100,10 +101,7 @@ class BrokenPluginTest {
         "UnboundedActions | bad/thing has the unbounded action space",
     })
     void aPluginWhoseEnvCannotBeMadeIsATypedErrorNamingItsJar(String kind, String reason) throws Exception {
-        Path badJar = PluginJarTest.packJar(dir.resolve("bad-" + kind + ".jar"), classes, "org/example/bad",
-                "org.example.bad.BadProviders$" + kind + "\n");
-        try (URLClassLoader loader = new URLClassLoader(new URL[] {coinJar.toUri().toURL(), badJar.toUri().toURL()},
-                BrokenPluginTest.class.getClassLoader());
+        try (URLClassLoader loader = withCoinAnd(kind, "org.example.bad.BadProviders$" + kind + "\n");
                 EnvRegistry registry = EnvRegistry.discover(loader)) {
             assertThat(registry.loadFailures()).isEmpty();
             assertThatThrownBy(() -> registry.make("bad/thing")).isInstanceOf(PluginException.class)
