@@ -100,8 +100,8 @@ public final class ReferenceExport {
             }
         }
         if (online.isEmpty() || target.isEmpty()) {
-            throw new CheckpointException("the checkpoint has no Q heads" + (online.isEmpty() ? "" : " targets")
-                    + "; it is not a TD-MPC2 world model");
+            throw new CheckpointException("the checkpoint has no " + (online.isEmpty() ? "" : "target ") + "Q heads; "
+                    + "it is not a TD-MPC2 world model");
         }
         long heads = require(ours, "qs.0.weight").shape()[0];
         putEnsemble(sd, "_Qs.params.", online, heads);
