@@ -89,6 +89,11 @@ final class BenchCommand implements Callable<Integer> {
                 LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
         try (EnvRegistry registry = EnvRegistry.discover()) {
             List<TaskSpec> specs = TaskChoice.ids(registry, tasks, set).stream().map(registry::resolve).toList();
+            if (!cluster.settings().distributed()) {
+                // before the first run: a task that cannot be made would otherwise fail the bench after hours of
+                // training the others (on a cluster the executors' nodes decide)
+                specs.forEach(registry::requireAvailable);
+            }
             Map<String, SeedRun> runs = runAll(registry, specs, dir, console);
             List<Row> rows = new ArrayList<>();
             for (TaskSpec task : specs) {

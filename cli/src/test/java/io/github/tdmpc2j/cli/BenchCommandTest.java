@@ -3,6 +3,13 @@ package io.github.tdmpc2j.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import io.github.tdmpc2j.spi.Availability;
+import io.github.tdmpc2j.spi.Box;
+import io.github.tdmpc2j.spi.Env;
+import io.github.tdmpc2j.spi.EnvOptions;
+import io.github.tdmpc2j.spi.EnvProvider;
+import io.github.tdmpc2j.spi.SuccessMetric;
+import io.github.tdmpc2j.spi.TaskSpec;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -32,6 +39,55 @@ class BenchCommandTest {
         assertThat(again.exit()).as(again.err()).isZero();
         assertThat(Files.readString(dir.resolve("report.md"))).isEqualTo(md);
         assertThat(Files.readString(dir.resolve("runs/classic/pendulum/seed-2/eval.csv"))).isEqualTo(evals);
+    }
+
+    /** A suite that is installed but not set up: its one task is listed and unavailable. */
+    public static final class NotSetUpProvider implements EnvProvider {
+        @Override
+        public String domain() {
+            return "notsetup";
+        }
+
+        @Override
+        public List<TaskSpec> tasks() {
+            return List.of(new TaskSpec("notsetup/reach", List.of(), Box.unbounded(2), Box.of(1, -1, 1), 10, 1,
+                    SuccessMetric.RETURN, false));
+        }
+
+        @Override
+        public Availability availability() {
+            return Availability.unavailable("its Python environment is missing", "tdmpc2j setup notsetup");
+        }
+
+        @Override
+        public Env create(TaskSpec task, EnvOptions options) {
+            throw new UnsupportedOperationException("never made: the task is unavailable");
+        }
+    }
+
+    /**
+     * A task that cannot be made is refused before any run: the bench trained the tasks before it first (hours with
+     * TD-MPC2) and then failed.
+     */
+    @Test
+    void anUnavailableTaskIsRefusedBeforeAnyRun(@TempDir Path dir) throws Exception {
+        Path jar = TasksCommandTest.serviceJar(dir.resolve("notsetup.jar"), EnvProvider.class,
+                NotSetUpProvider.class.getName());
+        ClassLoader before = Thread.currentThread().getContextClassLoader();
+        Thread.currentThread().setContextClassLoader(Main.pluginClassLoader(jar.toString(),
+                BenchCommandTest.class.getClassLoader(), w -> { }));
+        try {
+            Path out = dir.resolve("bench");
+            TasksCommandTest.Run r = TasksCommandTest.run("bench", "--tasks", "classic/pendulum,notsetup/reach",
+                    "--agent", "random", "--steps", "200", "--eval-episodes", "1", "--out", out.toString());
+            assertThat(r.exit()).isEqualTo(2);
+            assertThat(r.err()).contains("notsetup/reach is unavailable: its Python environment is missing")
+                    .contains("tdmpc2j setup notsetup");
+            assertThat(r.out()).doesNotContain("classic/pendulum");
+            assertThat(out).doesNotExist();
+        } finally {
+            Thread.currentThread().setContextClassLoader(before);
+        }
     }
 
     @Test
