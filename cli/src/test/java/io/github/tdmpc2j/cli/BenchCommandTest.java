@@ -39,6 +39,14 @@ class BenchCommandTest {
         assertThat(again.exit()).as(again.err()).isZero();
         assertThat(Files.readString(dir.resolve("report.md"))).isEqualTo(md);
         assertThat(Files.readString(dir.resolve("runs/classic/pendulum/seed-2/eval.csv"))).isEqualTo(evals);
+
+        // another agent into the same folder: those runs are the random agent's, not reported as the other's
+        TasksCommandTest.Run other = TasksCommandTest.run("bench", "--tasks", "pendulum-v1", "--agent", "tdmpc2",
+                "--steps", "400", "--seeds", "2", "--eval-every", "200", "--eval-episodes", "2", "--out", dir.toString());
+        assertThat(other.exit()).isEqualTo(2);
+        assertThat(other.err()).contains("seed-1 was trained with the agent 'random', not 'tdmpc2'")
+                .contains("--agent random").contains("another --out");
+        assertThat(Files.readString(dir.resolve("report.md"))).isEqualTo(md);
     }
 
     /** A suite that is installed but not set up: its one task is listed and unavailable. */
