@@ -25,6 +25,9 @@ class BenchCommandTest {
         assertThat(r.out()).contains("classic/pendulum                     seed 1: return")
                 .contains("seed 2: return");
         String md = Files.readString(dir.resolve("report.md"));
+        // what it compares: the agent and its runs, beside the paper's TD-MPC2
+        assertThat(md).contains("Agent `random`, 400 agent steps per run, 2 seeds per task. A score is a run's last "
+                + "evaluation (2 episodes)").contains("TD-MPC2 published: the paper's TD-MPC2 result");
         assertThat(md).containsPattern("\\| classic/pendulum \\| classic \\| 2 \\| -\\d");
         assertThat(md).contains("| classic | 1 |");
         assertThat(CsvLog.read(dir.resolve("report.csv"))).hasSize(1);
