@@ -10,6 +10,10 @@ import io.github.tdmpc2j.spi.EnvOptions;
 import io.github.tdmpc2j.spi.EnvProvider;
 import io.github.tdmpc2j.spi.SuccessMetric;
 import io.github.tdmpc2j.spi.TaskSpec;
+import io.github.tdmpc2j.spi.agent.Agent;
+import io.github.tdmpc2j.spi.agent.AgentContext;
+import io.github.tdmpc2j.spi.agent.AgentProvider;
+import io.github.tdmpc2j.spi.agent.RandomAgent;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -96,6 +100,41 @@ class BenchCommandTest {
                     .contains("tdmpc2j setup notsetup");
             assertThat(r.out()).doesNotContain("classic/pendulum");
             assertThat(out).doesNotExist();
+        } finally {
+            Thread.currentThread().setContextClassLoader(before);
+        }
+    }
+
+    /** An agent plug-in of the tests: the random agent under another name. */
+    public static final class PluggedAgentProvider implements AgentProvider {
+        @Override
+        public String name() {
+            return "plugged";
+        }
+
+        @Override
+        public Agent create(AgentContext context) {
+            return new RandomAgent(context);
+        }
+    }
+
+    /**
+     * A plug-in jar on TDMPC2J_PLUGINS reaches the executors, which are other JVMs: they failed with "unknown agent"
+     * (and an unknown task for a task plug-in).
+     */
+    @Test
+    void aPluginAgentRunsOnTheExecutorsOfACluster(@TempDir Path dir) throws Exception {
+        Path jar = TasksCommandTest.serviceJar(dir.resolve("plugged.jar"), AgentProvider.class,
+                PluggedAgentProvider.class.getName());
+        ClassLoader before = Thread.currentThread().getContextClassLoader();
+        Thread.currentThread().setContextClassLoader(Main.pluginClassLoader(jar.toString(),
+                BenchCommandTest.class.getClassLoader(), w -> { }));
+        try {
+            TasksCommandTest.Run r = TasksCommandTest.run("bench", "--tasks", "classic/pendulum", "--agent", "plugged",
+                    "--steps", "200", "--eval-episodes", "1", "--out", dir.resolve("bench").toString(), "--master",
+                    "local-cluster[1,1,1024]", "--spark-conf", "spark.driver.host=127.0.0.1");
+            assertThat(r.exit()).as(r.err()).isZero();
+            assertThat(r.out()).contains("classic/pendulum                     seed 1: return");
         } finally {
             Thread.currentThread().setContextClassLoader(before);
         }
