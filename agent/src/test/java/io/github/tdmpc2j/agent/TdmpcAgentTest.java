@@ -19,7 +19,8 @@ class TdmpcAgentTest {
 
     @Test
     void providerIsFoundByName() {
-        assertThat(Agents.find("tdmpc2")).isInstanceOf(TdmpcAgentProvider.class);
+        assertThat(Agents.list()).hasAtLeastOneElementOfType(TdmpcAgentProvider.class);
+        assertThat(Agents.find("tdmpc2").name()).isEqualTo("tdmpc2");
     }
 
     @Test

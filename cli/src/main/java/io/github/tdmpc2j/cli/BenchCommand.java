@@ -89,6 +89,11 @@ final class BenchCommand implements Callable<Integer> {
                 LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
         try (EnvRegistry registry = EnvRegistry.discover()) {
             List<TaskSpec> specs = TaskChoice.ids(registry, tasks, set).stream().map(registry::resolve).toList();
+            if (!cluster.settings().distributed()) {
+                // before the first run: a task that cannot be made would otherwise fail the bench after hours of
+                // training the others (on a cluster the executors' nodes decide)
+                specs.forEach(registry::requireAvailable);
+            }
             Map<String, SeedRun> runs = runAll(registry, specs, dir, console);
             List<Row> rows = new ArrayList<>();
             for (TaskSpec task : specs) {
@@ -120,7 +125,7 @@ final class BenchCommand implements Callable<Integer> {
                         pub.map(PublishedResults.Point::mean).orElse(null), pub.map(PublishedResults.Point::step).orElse(null),
                         pub.map(p -> normalize(task.id(), p.mean(), p.metric().equals("success"))).orElse(null)));
             }
-            writeReports(dir, rows);
+            writeReports(dir, about(), rows);
             console.print(markdown(rows));
             console.printf("report: %s%n", dir.resolve("report.md"));
             console.flush();
@@ -257,10 +262,27 @@ final class BenchCommand implements Callable<Integer> {
         return sb.toString();
     }
 
-    private static void writeReports(Path dir, List<Row> rows) {
+    /** What the report compares: the agent and its settings, the runs, the score, the published column. */
+    String about() {
+        List<String> settings = new ArrayList<>();
+        if (preset != null) {
+            settings.add("preset=" + preset);
+        }
+        if (params != null) {
+            settings.addAll(params);
+        }
+        return String.format(Locale.ROOT, "Agent `%s`%s, %d agent steps per run, %d seed%s per task. A score is a "
+                + "run's last evaluation (%d episode%s), the mean ± standard deviation over seeds. TD-MPC2 published: "
+                + "the paper's TD-MPC2 result at the largest step it logged up to %d (that step in parentheses).%n",
+                agent, settings.isEmpty() ? "" : " (" + String.join(", ", settings) + ")", steps, seeds,
+                seeds == 1 ? "" : "s", evalEpisodes, evalEpisodes == 1 ? "" : "s", steps);
+    }
+
+    private static void writeReports(Path dir, String about, List<Row> rows) {
         try {
             Files.createDirectories(dir);
-            Files.writeString(dir.resolve("report.md"), "# Benchmark report\n\n" + markdown(rows), StandardCharsets.UTF_8);
+            Files.writeString(dir.resolve("report.md"), "# Benchmark report\n\n" + about + "\n" + markdown(rows),
+                    StandardCharsets.UTF_8);
             try (CsvLog csv = new CsvLog(dir.resolve("report.csv"), List.of("task", "domain", "metric", "mean", "std",
                     "normalized", "seeds", "published", "published_step", "published_normalized"))) {
                 for (Row r : rows) {

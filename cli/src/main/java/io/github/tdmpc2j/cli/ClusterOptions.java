@@ -1,6 +1,8 @@
 package io.github.tdmpc2j.cli;
 
 import io.github.tdmpc2j.cluster.ClusterSettings;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Option;
 
@@ -24,6 +26,12 @@ final class ClusterOptions {
     Map<String, String> sparkConf;
 
     ClusterSettings settings() {
-        return new ClusterSettings(master, gather, gpusPerTask, sparkConf == null ? Map.of() : sparkConf);
+        Map<String, String> conf = new HashMap<>(sparkConf == null ? Map.of() : sparkConf);
+        List<String> plugins = Main.pluginJars();
+        if (master != null && !plugins.isEmpty()) {
+            // the executors find the same task and agent plug-ins as this process (Spark serves them the jars)
+            conf.merge("spark.jars", String.join(",", plugins), (given, ours) -> given + "," + ours);
+        }
+        return new ClusterSettings(master, gather, gpusPerTask, conf);
     }
 }

@@ -48,7 +48,8 @@ final class CollectCommand implements Callable<Integer> {
                     + "one (RUN/checkpoint) (default ${DEFAULT-VALUE})")
     String policy;
 
-    @Option(names = "--agent", defaultValue = "tdmpc2", description = "agent of a checkpoint policy (default ${DEFAULT-VALUE})")
+    @Option(names = "--agent", description = "agent of a checkpoint policy (default: the one the run that holds it "
+            + "as checkpoint/ was trained with, else tdmpc2)")
     String agent;
 
     @Option(names = "--out", required = true, description = "dataset folder")
@@ -76,9 +77,10 @@ final class CollectCommand implements Callable<Integer> {
         ClusterSettings clusterSettings = cluster.settings();
         try (EnvRegistry registry = EnvRegistry.discover()) {
             List<String> ids = TaskChoice.ids(registry, tasks, set);
-            AgentProvider provider = Agents.find(policy.equals("random") ? "random" : agent);
             // a checkpoint folder, or a run folder that holds one (RUN/checkpoint)
             Path checkpoint = policy.equals("random") ? null : CheckpointFolder.resolve(Path.of(policy));
+            AgentProvider provider = Agents.find(checkpoint == null ? "random" : agent != null ? agent
+                    : RunFolder.recordedAgent(checkpoint).orElse("tdmpc2"));
             if (checkpoint != null && !CheckpointFolder.exists(checkpoint)) {
                 throw new TdmpcException("--policy " + policy + " is neither 'random' nor a checkpoint folder (or a run "
                         + "folder that holds one as checkpoint/)");

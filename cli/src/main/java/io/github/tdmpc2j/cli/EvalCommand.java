@@ -63,7 +63,8 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--episodes", defaultValue = "10", description = "episodes per task (default ${DEFAULT-VALUE})")
     int episodes;
 
-    @Option(names = "--agent", defaultValue = "tdmpc2", description = "the agent that wrote the checkpoint (default ${DEFAULT-VALUE})")
+    @Option(names = "--agent", description = "the agent that wrote the checkpoint (default: the one the run that "
+            + "holds it as checkpoint/ was trained with, else tdmpc2)")
     String agent;
 
     @Option(names = "--seed", defaultValue = "1000", description = "seed of the first episode (default ${DEFAULT-VALUE})")
@@ -116,7 +117,8 @@ final class EvalCommand implements Callable<Integer> {
             if (csv == null) {
                 CsvLog.checkWritable(csvFile, COLUMNS, "give --csv FILE to write the results elsewhere");
             }
-            AgentProvider provider = Agents.find(agent);
+            String agentName = agent != null ? agent : RunFolder.recordedAgent(folder).orElse("tdmpc2");
+            AgentProvider provider = Agents.find(agentName);
             // the agent is made with the checkpoint's own settings (preset, model size, ...)
             Map<String, String> params = new java.util.HashMap<>(provider.checkpointParams(saved.dir()));
             params.putAll(new RunConfig(Map.of()).pairs(setParams).all());
@@ -140,7 +142,7 @@ final class EvalCommand implements Callable<Integer> {
             }
             // the tasks are evaluated one after another, each on its own rows
             int rows = envs != null ? envs : Evaluation.rowsPerTask(episodes, 1, 1);
-            Settings settings = new Settings(agent, saved.dir().toString(), agentTasks, ids, params, episodes, seed,
+            Settings settings = new Settings(agentName, saved.dir().toString(), agentTasks, ids, params, episodes, seed,
                     rows);
             List<Unit> units = new ArrayList<>();
             for (int t = 0; t < ids.size(); t++) {

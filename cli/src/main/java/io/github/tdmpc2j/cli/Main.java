@@ -86,7 +86,27 @@ public final class Main {
                 warn.accept(PLUGINS_ENV + " names " + p + ", which does not exist; ignored");
             }
         }
-        return new URLClassLoader(urls.toArray(URL[]::new), parent);
+        return new PluginClassLoader(urls.toArray(URL[]::new), parent);
+    }
+
+    /** The class loader of the plug-in jars {@link #pluginClassLoader} found, which a cluster's executors need too. */
+    static final class PluginClassLoader extends URLClassLoader {
+        PluginClassLoader(URL[] jars, ClassLoader parent) {
+            super(jars, parent);
+        }
+    }
+
+    /** The plug-in jars on the current thread's class loader ({@link #PLUGINS_ENV}); none without them. */
+    static List<String> pluginJars() {
+        List<String> jars = new ArrayList<>();
+        for (ClassLoader l = Thread.currentThread().getContextClassLoader(); l != null; l = l.getParent()) {
+            if (l instanceof PluginClassLoader plugins) {
+                for (URL url : plugins.getURLs()) {
+                    jars.add(url.toString());
+                }
+            }
+        }
+        return jars;
     }
 
     private static void addJar(Path p, List<URL> urls, Consumer<String> warn) {

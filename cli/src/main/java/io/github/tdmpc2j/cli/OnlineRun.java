@@ -87,6 +87,13 @@ final class OnlineRun {
         // evaluation episode e with 1000000 + seed * 1000 + e
         OnlineTraining.Settings settings = new OnlineTraining.Settings(total, cfg.getLong("eval_freq"), evalEpisodes,
                 seedValue * 1_000_003L, 1_000_000L + seedValue * 1000, timeLimit);
+        String trainedWith = resume ? run.savedTrainerSettings().get("agent") : null;
+        if (trainedWith != null && !trainedWith.equals(cfg.get("agent"))) {
+            // its checkpoint, logs and curves are that agent's (bench goes on from the runs an --out holds)
+            throw new TdmpcException("the run in " + run.dir() + " was trained with the agent '" + trainedWith
+                    + "', not '" + cfg.get("agent") + "': give --agent " + trainedWith + " to go on with it, or "
+                    + "another --out folder for a run of " + cfg.get("agent"));
+        }
         AgentProvider provider = Agents.find(cfg.get("agent"));
         RunFolder.Restored restored = resume ? run.openCheckpoint() : null;
         if (restored != null) {

@@ -17,6 +17,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.stream.Stream;
 
@@ -111,6 +112,23 @@ record RunFolder(Path dir) {
         Map<String, String> saved = new LinkedHashMap<>(new RunConfig(Map.of()).file(config()).all());
         saved.keySet().retainAll(RunConfig.TRAINER_KEYS);
         return saved;
+    }
+
+    /**
+     * The agent that the run holding {@code checkpoint} as its {@code checkpoint/} was trained with (its
+     * {@code config.yaml}'s {@code agent}); empty for a checkpoint folder outside a run, or a run whose
+     * {@code config.yaml} records none or cannot be read.
+     */
+    static Optional<String> recordedAgent(Path checkpoint) {
+        Path folder = checkpoint.toAbsolutePath().normalize();
+        if (folder.getParent() == null || !folder.getFileName().toString().equals(CheckpointFolder.IN_RUN)) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.ofNullable(new RunFolder(folder.getParent()).savedTrainerSettings().get("agent"));
+        } catch (TdmpcException e) {
+            return Optional.empty(); // a damaged config.yaml: the command's default agent, as without one
+        }
     }
 
     Path checkpoint() {

@@ -3,6 +3,17 @@ package io.github.tdmpc2j.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import io.github.tdmpc2j.spi.Availability;
+import io.github.tdmpc2j.spi.Box;
+import io.github.tdmpc2j.spi.Env;
+import io.github.tdmpc2j.spi.EnvOptions;
+import io.github.tdmpc2j.spi.EnvProvider;
+import io.github.tdmpc2j.spi.SuccessMetric;
+import io.github.tdmpc2j.spi.TaskSpec;
+import io.github.tdmpc2j.spi.agent.Agent;
+import io.github.tdmpc2j.spi.agent.AgentContext;
+import io.github.tdmpc2j.spi.agent.AgentProvider;
+import io.github.tdmpc2j.spi.agent.RandomAgent;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -18,6 +29,9 @@ class BenchCommandTest {
         assertThat(r.out()).contains("classic/pendulum                     seed 1: return")
                 .contains("seed 2: return");
         String md = Files.readString(dir.resolve("report.md"));
+        // what it compares: the agent and its runs, beside the paper's TD-MPC2
+        assertThat(md).contains("Agent `random`, 400 agent steps per run, 2 seeds per task. A score is a run's last "
+                + "evaluation (2 episodes)").contains("TD-MPC2 published: the paper's TD-MPC2 result");
         assertThat(md).containsPattern("\\| classic/pendulum \\| classic \\| 2 \\| -\\d");
         assertThat(md).contains("| classic | 1 |");
         assertThat(CsvLog.read(dir.resolve("report.csv"))).hasSize(1);
@@ -32,6 +46,98 @@ class BenchCommandTest {
         assertThat(again.exit()).as(again.err()).isZero();
         assertThat(Files.readString(dir.resolve("report.md"))).isEqualTo(md);
         assertThat(Files.readString(dir.resolve("runs/classic/pendulum/seed-2/eval.csv"))).isEqualTo(evals);
+
+        // another agent into the same folder: those runs are the random agent's, not reported as the other's
+        TasksCommandTest.Run other = TasksCommandTest.run("bench", "--tasks", "pendulum-v1", "--agent", "tdmpc2",
+                "--steps", "400", "--seeds", "2", "--eval-every", "200", "--eval-episodes", "2", "--out", dir.toString());
+        assertThat(other.exit()).isEqualTo(2);
+        assertThat(other.err()).contains("seed-1 was trained with the agent 'random', not 'tdmpc2'")
+                .contains("--agent random").contains("another --out");
+        assertThat(Files.readString(dir.resolve("report.md"))).isEqualTo(md);
+    }
+
+    /** A suite that is installed but not set up: its one task is listed and unavailable. */
+    public static final class NotSetUpProvider implements EnvProvider {
+        @Override
+        public String domain() {
+            return "notsetup";
+        }
+
+        @Override
+        public List<TaskSpec> tasks() {
+            return List.of(new TaskSpec("notsetup/reach", List.of(), Box.unbounded(2), Box.of(1, -1, 1), 10, 1,
+                    SuccessMetric.RETURN, false));
+        }
+
+        @Override
+        public Availability availability() {
+            return Availability.unavailable("its Python environment is missing", "tdmpc2j setup notsetup");
+        }
+
+        @Override
+        public Env create(TaskSpec task, EnvOptions options) {
+            throw new UnsupportedOperationException("never made: the task is unavailable");
+        }
+    }
+
+    /**
+     * A task that cannot be made is refused before any run: the bench trained the tasks before it first (hours with
+     * TD-MPC2) and then failed.
+     */
+    @Test
+    void anUnavailableTaskIsRefusedBeforeAnyRun(@TempDir Path dir) throws Exception {
+        Path jar = TasksCommandTest.serviceJar(dir.resolve("notsetup.jar"), EnvProvider.class,
+                NotSetUpProvider.class.getName());
+        ClassLoader before = Thread.currentThread().getContextClassLoader();
+        Thread.currentThread().setContextClassLoader(Main.pluginClassLoader(jar.toString(),
+                BenchCommandTest.class.getClassLoader(), w -> { }));
+        try {
+            Path out = dir.resolve("bench");
+            TasksCommandTest.Run r = TasksCommandTest.run("bench", "--tasks", "classic/pendulum,notsetup/reach",
+                    "--agent", "random", "--steps", "200", "--eval-episodes", "1", "--out", out.toString());
+            assertThat(r.exit()).isEqualTo(2);
+            assertThat(r.err()).contains("notsetup/reach is unavailable: its Python environment is missing")
+                    .contains("tdmpc2j setup notsetup");
+            assertThat(r.out()).doesNotContain("classic/pendulum");
+            assertThat(out).doesNotExist();
+        } finally {
+            Thread.currentThread().setContextClassLoader(before);
+        }
+    }
+
+    /** An agent plug-in of the tests: the random agent under another name. */
+    public static final class PluggedAgentProvider implements AgentProvider {
+        @Override
+        public String name() {
+            return "plugged";
+        }
+
+        @Override
+        public Agent create(AgentContext context) {
+            return new RandomAgent(context);
+        }
+    }
+
+    /**
+     * A plug-in jar on TDMPC2J_PLUGINS reaches the executors, which are other JVMs: they failed with "unknown agent"
+     * (and an unknown task for a task plug-in).
+     */
+    @Test
+    void aPluginAgentRunsOnTheExecutorsOfACluster(@TempDir Path dir) throws Exception {
+        Path jar = TasksCommandTest.serviceJar(dir.resolve("plugged.jar"), AgentProvider.class,
+                PluggedAgentProvider.class.getName());
+        ClassLoader before = Thread.currentThread().getContextClassLoader();
+        Thread.currentThread().setContextClassLoader(Main.pluginClassLoader(jar.toString(),
+                BenchCommandTest.class.getClassLoader(), w -> { }));
+        try {
+            TasksCommandTest.Run r = TasksCommandTest.run("bench", "--tasks", "classic/pendulum", "--agent", "plugged",
+                    "--steps", "200", "--eval-episodes", "1", "--out", dir.resolve("bench").toString(), "--master",
+                    "local-cluster[1,1,1024]", "--spark-conf", "spark.driver.host=127.0.0.1");
+            assertThat(r.exit()).as(r.err()).isZero();
+            assertThat(r.out()).contains("classic/pendulum                     seed 1: return");
+        } finally {
+            Thread.currentThread().setContextClassLoader(before);
+        }
     }
 
     @Test

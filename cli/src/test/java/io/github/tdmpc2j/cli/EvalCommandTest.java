@@ -166,6 +166,35 @@ class EvalCommandTest {
                 .contains("Expected the checkpoint/ folder of a run").doesNotContain("train again");
     }
 
+    /**
+     * A run of another agent than tdmpc2 records it in its config.yaml: eval and collect --policy of its folder need
+     * no --agent (they took tdmpc2 and failed with "no tdmpc2.json ... is this a TD-MPC2 checkpoint directory?").
+     */
+    @Test
+    void aRunsCheckpointIsLoadedWithTheAgentTheRunWasTrainedWith(@TempDir Path dir) throws Exception {
+        Path run = dir.resolve("run");
+        TasksCommandTest.Run train = TasksCommandTest.run("train", "--task", "classic/pendulum", "--agent", "random",
+                "--steps", "200", "--eval-every", "200", "--eval-episodes", "1", "--out", run.toString(),
+                "--progress", "log");
+        assertThat(train.exit()).as(train.err()).isZero();
+        TasksCommandTest.Run r = TasksCommandTest.run("eval", "--checkpoint", run.toString(), "--task",
+                "classic/pendulum", "--episodes", "1");
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.out()).containsPattern("classic/pendulum\\s+1\\s+-\\d+\\.\\d\\s+-");
+        TasksCommandTest.Run collect = TasksCommandTest.run("collect", "--tasks", "classic/pendulum", "--episodes",
+                "1", "--policy", run.toString(), "--out", dir.resolve("data").toString());
+        assertThat(collect.exit()).as(collect.err()).isZero();
+        assertThat(collect.out()).contains("1 episodes written");
+
+        // a checkpoint folder outside a run records no agent: tdmpc2, unless --agent says otherwise
+        Path copy = dir.resolve("copied");
+        saveRandomPendulumCheckpoint(copy);
+        TasksCommandTest.Run bare = TasksCommandTest.run("eval", "--checkpoint", copy.toString(), "--task",
+                "classic/pendulum", "--episodes", "1");
+        assertThat(bare.exit()).isEqualTo(2);
+        assertThat(bare.err()).contains("tdmpc2.json");
+    }
+
     /** A CSV that could not be written is refused before the evaluation, not after it. */
     @Test
     void anUnwritableCsvIsRefusedBeforeEvaluating(@TempDir Path dir) throws Exception {

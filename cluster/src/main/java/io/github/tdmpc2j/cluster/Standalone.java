@@ -18,11 +18,22 @@ import java.util.List;
  * its executors) end when this JVM ends.
  */
 public final class Standalone {
+    /** One master of a URL: a host name, IPv4 or bracketed IPv6 address, and a port (several for HA masters). */
+    private static final String HOST_PORT = "([^:/,\\[\\]]+|\\[[0-9a-fA-F:.]+\\]):\\d{1,5}";
+
     /**
      * @param port      the port workers and drivers connect to (Spark's default 7077)
      * @param webUiPort the status page (Spark's default 8080)
      */
     public record MasterSettings(String host, int port, int webUiPort) {
+        public MasterSettings {
+            if (host == null || host.isBlank()) {
+                throw new ClusterException("--host is empty: give the address the workers reach this node at");
+            }
+            requirePort("--port", port);
+            requirePort("--webui-port", webUiPort);
+        }
+
         public String url() {
             return "spark://" + host + ":" + port;
         }
@@ -38,17 +49,25 @@ public final class Standalone {
     public record WorkerSettings(String masterUrl, String host, int cores, int memoryMb, int gpus, Path sparkHome,
             Path workDir, int webUiPort) {
         public WorkerSettings {
-            if (!masterUrl.startsWith("spark://")) {
+            if (!masterUrl.matches("spark://" + HOST_PORT + "(," + HOST_PORT + ")*")) {
                 throw new ClusterException("the master URL is spark://HOST:PORT (as `tdmpc2j cluster master` prints "
                         + "it), not " + masterUrl);
             }
             if (cores <= 0 || memoryMb < 512 || gpus < 0) {
                 throw new ClusterException("--cores must be positive, --memory at least 512m and --gpus 0 or more");
             }
+            requirePort("--webui-port", webUiPort);
         }
     }
 
     private Standalone() {
+    }
+
+    /** Spark's daemons listen on ports 1024 to 65535; it fails on others only after the URL is printed. */
+    private static void requirePort(String option, int port) {
+        if (port < 1024 || port > 65535) {
+            throw new ClusterException(option + " must be a port from 1024 to 65535, got " + port);
+        }
     }
 
     public static int defaultCores() {

@@ -3,7 +3,9 @@ package io.github.tdmpc2j.spi.agent;
 import io.github.tdmpc2j.spi.PluginFailure;
 import io.github.tdmpc2j.spi.ProviderDiscovery;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.TreeMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -15,8 +17,12 @@ public final class Agents {
     private Agents() {
     }
 
-    /** The agent plug-ins that loaded, sorted by name, and the ones left out with why. */
-    public record Installed(List<AgentProvider> providers, List<PluginFailure> failures) {
+    /**
+     * The agent plug-ins that loaded, sorted by name, and the ones left out with why.
+     *
+     * @param sources each loaded plug-in's jar (its file name) or class folder, by agent name
+     */
+    public record Installed(List<AgentProvider> providers, List<PluginFailure> failures, Map<String, String> sources) {
     }
 
     /**
@@ -28,6 +34,7 @@ public final class Agents {
         ClassLoader context = Thread.currentThread().getContextClassLoader();
         List<PluginFailure> failures = new ArrayList<>();
         TreeMap<String, AgentProvider> byName = new TreeMap<>();
+        Map<String, String> sources = new HashMap<>();
         for (ProviderDiscovery.Found<AgentProvider> f : ProviderDiscovery.discover(AgentProvider.class,
                 context != null ? context : Agents.class.getClassLoader(), failures)) {
             AgentProvider p = f.provider();
@@ -48,22 +55,29 @@ public final class Agents {
                         + "' is already taken by " + byName.get(name).getClass().getName()));
             } else {
                 byName.put(name, p);
+                sources.put(name, f.source());
             }
         }
         for (PluginFailure failure : failures) {
             LOG.warn("{}; the agent plug-in is left out", failure);
         }
-        return new Installed(List.copyOf(byName.values()), List.copyOf(failures));
+        return new Installed(List.copyOf(byName.values()), List.copyOf(failures), Map.copyOf(sources));
     }
 
     public static List<AgentProvider> list() {
         return discover().providers();
     }
 
+    /**
+     * The installed agent plug-in named {@code name}, checked: a call into it that fails untyped, and an agent of
+     * it that breaks the {@link Agent} contract (actions of another shape, not finite), is a
+     * {@link io.github.tdmpc2j.spi.PluginException} naming the plug-in and its jar.
+     */
     public static AgentProvider find(String name) {
         Installed installed = discover();
         List<AgentProvider> all = installed.providers();
         return all.stream().filter(p -> p.name().equals(name)).findFirst()
+                .<AgentProvider>map(p -> new CheckedAgentProvider(p, installed.sources().get(p.name())))
                 .orElseThrow(() -> new UnknownAgentException("unknown agent '" + name + "'; installed agents: "
                         + String.join(", ", all.stream().map(AgentProvider::name).toList())
                         + installed.failures().stream().map(f -> "; left out: " + f).reduce("", String::concat)));

@@ -1,5 +1,6 @@
 package io.github.tdmpc2j.spi.agent;
 
+import io.github.tdmpc2j.spi.io.IoErrors;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -91,7 +92,10 @@ public final class RandomAgent implements Agent {
                         + "that wrote it");
             }
             steps = Long.parseLong(p.getProperty("steps", "0"));
-        } catch (IOException | NumberFormatException e) {
+        } catch (IOException e) {
+            throw new CheckpointException("could not load a random agent from " + dir + ": " + IoErrors.describe(e)
+                    + "; is it a random-agent checkpoint? (one of another agent loads with --agent NAME)", e);
+        } catch (NumberFormatException e) {
             throw new CheckpointException("could not load a random agent from " + file + ": " + e.getMessage()
                     + "; is it a random-agent checkpoint?", e);
         }

@@ -67,6 +67,10 @@ class RandomAgentTest {
                     .hasMessageContaining("has no " + CheckpointFolder.MANIFEST);
             assertThatThrownBy(() -> agent.load(dir.resolve("missing"))).isInstanceOf(CheckpointException.class)
                     .hasMessageContaining("no checkpoint folder");
+            // a checkpoint of another agent: why in words, not the bare path NoSuchFileException carries
+            Path other = Files.createDirectories(dir.resolve("other"));
+            assertThatThrownBy(() -> agent.readState(other)).isInstanceOf(CheckpointException.class)
+                    .hasMessageContaining("no such file").hasMessageContaining("--agent NAME");
         }
     }
 }

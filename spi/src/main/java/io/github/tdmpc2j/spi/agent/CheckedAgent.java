@@ -1,0 +1,151 @@
+package io.github.tdmpc2j.spi.agent;
+
+import io.github.tdmpc2j.spi.ProviderDiscovery;
+import io.github.tdmpc2j.spi.TdmpcException;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * An agent of an installed plug-in, checked at every call, so that a broken plug-in stops a run with a
+ * {@link io.github.tdmpc2j.spi.PluginException} naming it rather than with a stack trace, a hang or silent
+ * garbage: a call that throws an untyped exception or answers null, and actions that break
+ * {@link Agent#act(float[][], int[], boolean)}'s contract (another number of rows, an action missing for a row that
+ * steps or given to one that does not, another size than the agent's, an entry that is not finite or not 0 outside
+ * the task's action mask). Typed failures ({@link TdmpcException}) and a {@link #writeState} I/O error pass as
+ * they are.
+ */
+class CheckedAgent implements Agent {
+    private final Agent agent;
+    private final AgentContext context;
+    private final CheckedAgentProvider plugin;
+
+    CheckedAgent(Agent agent, AgentContext context, CheckedAgentProvider plugin) {
+        this.agent = agent;
+        this.context = context;
+        this.plugin = plugin;
+    }
+
+    @Override
+    public void beginEpisode(int row, int task, boolean eval, long seed) {
+        run("beginEpisode", () -> agent.beginEpisode(row, task, eval, seed));
+    }
+
+    @Override
+    public void reseed(long seed) {
+        run("reseed", () -> agent.reseed(seed));
+    }
+
+    @Override
+    public float[][] act(float[][] observations, int[] tasks, boolean eval) {
+        float[][] actions = plugin.call("act", () -> agent.act(observations, tasks, eval));
+        if (actions.length != observations.length) {
+            throw plugin.failed("act returned " + actions.length + " actions for " + observations.length
+                    + " rows; it returns one per row", null);
+        }
+        for (int row = 0; row < actions.length; row++) {
+            float[] a = actions[row];
+            if (observations[row] == null) {
+                if (a != null) {
+                    throw plugin.failed("act returned an action for row " + row + ", which has no observation "
+                            + "(the row does not step); such a row gets a null action", null);
+                }
+                continue;
+            }
+            if (a == null) {
+                throw plugin.failed("act returned no action for row " + row + ", which has an observation; every "
+                        + "row with one gets an action", null);
+            }
+            if (a.length != context.actionSize()) {
+                throw plugin.failed("act returned an action of " + a.length + " entries for row " + row
+                        + "; the agent's actions have " + context.actionSize() + " (AgentContext.actionSize())", null);
+            }
+            float[] mask = context.actionMasks().get(tasks[row]);
+            for (int i = 0; i < a.length; i++) {
+                if (!Float.isFinite(a[i])) {
+                    throw plugin.failed("act returned " + a[i] + " at entry " + i + " of row " + row
+                            + "'s action; actions must be finite", null);
+                }
+                if (mask[i] == 0 && a[i] != 0) {
+                    throw plugin.failed("act returned " + a[i] + " at entry " + i + " of row " + row + "'s action, "
+                            + "outside the action mask of its task " + context.tasks().get(tasks[row]).id()
+                            + "; entries outside a task's mask must be 0 (AgentContext.actionMask)", null);
+                }
+            }
+        }
+        return actions;
+    }
+
+    @Override
+    public Map<String, Double> observe(Transition[] transitions) {
+        return plugin.call("observe", () -> agent.observe(transitions));
+    }
+
+    @Override
+    public void interruptUpdates() {
+        agent.interruptUpdates(); // from a signal handler's thread: nothing to report there
+    }
+
+    @Override
+    public long steps() {
+        return plugin.call("steps", agent::steps);
+    }
+
+    @Override
+    public void writeState(Path dir) throws IOException {
+        try {
+            agent.writeState(dir);
+        } catch (TdmpcException e) {
+            throw e;
+        } catch (RuntimeException | LinkageError e) {
+            throw plugin.failed("writeState threw " + ProviderDiscovery.describe(e), e);
+        }
+    }
+
+    @Override
+    public void readState(Path dir) {
+        run("readState", () -> agent.readState(dir));
+    }
+
+    @Override
+    public void save(Path dir) {
+        run("save", () -> agent.save(dir));
+    }
+
+    @Override
+    public void load(Path dir) {
+        run("load", () -> agent.load(dir));
+    }
+
+    @Override
+    public void close() {
+        run("close", agent::close);
+    }
+
+    private void run(String what, Runnable call) {
+        plugin.call(what, () -> {
+            call.run();
+            return Boolean.TRUE;
+        });
+    }
+
+    /** A checked agent that also learns offline. */
+    static final class Offline extends CheckedAgent implements OfflineLearner {
+        private final OfflineLearner learner;
+
+        Offline(Agent agent, AgentContext context, CheckedAgentProvider plugin) {
+            super(agent, context, plugin);
+            this.learner = (OfflineLearner) agent;
+        }
+
+        @Override
+        public void addEpisode(Episode episode) {
+            super.run("addEpisode", () -> learner.addEpisode(episode));
+        }
+
+        @Override
+        public Map<String, Double> update() {
+            return super.plugin.call("update", learner::update);
+        }
+    }
+}

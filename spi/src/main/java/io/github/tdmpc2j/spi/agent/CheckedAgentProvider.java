@@ -1,0 +1,76 @@
+package io.github.tdmpc2j.spi.agent;
+
+import io.github.tdmpc2j.spi.PluginException;
+import io.github.tdmpc2j.spi.PluginFailure;
+import io.github.tdmpc2j.spi.ProviderDiscovery;
+import io.github.tdmpc2j.spi.TdmpcException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * An installed agent plug-in as {@link Agents#find} gives it: a call into the plug-in that throws an untyped
+ * exception or answers null is a {@link PluginException} that names the plug-in and its jar as
+ * {@link PluginFailure} does, and the agents it makes are {@link CheckedAgent checked} the same way. A
+ * {@link TdmpcException} the plug-in throws (a bad setting, a checkpoint of another shape) passes as it is.
+ */
+final class CheckedAgentProvider implements AgentProvider {
+    private final AgentProvider provider;
+    private final String source;
+
+    CheckedAgentProvider(AgentProvider provider, String source) {
+        this.provider = provider;
+        this.source = source;
+    }
+
+    @Override
+    public String name() {
+        return provider.name();
+    }
+
+    @Override
+    public String description() {
+        return provider.description();
+    }
+
+    @Override
+    public Agent create(AgentContext context) {
+        Agent agent = call("create", () -> provider.create(context));
+        return agent instanceof OfflineLearner ? new CheckedAgent.Offline(agent, context, this)
+                : new CheckedAgent(agent, context, this);
+    }
+
+    @Override
+    public Map<String, String> checkpointParams(Path dir) {
+        return call("checkpointParams", () -> provider.checkpointParams(dir));
+    }
+
+    @Override
+    public List<String> checkpointTasks(Path dir) {
+        return call("checkpointTasks", () -> provider.checkpointTasks(dir));
+    }
+
+    /** {@code what} of the plug-in, run: a typed failure passes, another is the plug-in's, and so is a null. */
+    <T> T call(String what, Supplier<T> call) {
+        T answer;
+        try {
+            answer = call.get();
+        } catch (TdmpcException e) {
+            throw e;
+        } catch (RuntimeException | LinkageError e) {
+            throw failed(what + " threw " + ProviderDiscovery.describe(e), e);
+        }
+        if (answer == null) {
+            throw failed(what + " returned null", null);
+        }
+        return answer;
+    }
+
+    /** A failure of this plug-in: {@code plug-in CLASS in JAR: agent 'NAME': REASON}. */
+    PluginException failed(String reason, Throwable cause) {
+        String message = new PluginFailure(source, provider.getClass().getName(), null,
+                "agent '" + provider.name() + "': " + reason).toString();
+        return cause == null ? new PluginException(message) : new PluginException(message, cause);
+    }
+}
