@@ -43,6 +43,11 @@ final class ExportCommand implements Callable<Integer> {
                     + "choose another name, or remove it first");
         }
         CheckpointFolder.Manifest saved = CheckpointFolder.open(CheckpointFolder.resolve(checkpoint));
+        String agent = RunFolder.recordedAgent(saved.dir()).orElse("tdmpc2");
+        if (!agent.equals("tdmpc2")) {
+            throw new TdmpcException(saved.dir() + " is a checkpoint of the agent '" + agent + "'; export writes "
+                    + "TD-MPC2 world models (the reference's format), so it takes checkpoints of the tdmpc2 agent");
+        }
         List<String> tasks = Checkpoint.savedTasks(saved.dir());
         try (EnvRegistry registry = EnvRegistry.discover()) {
             // the reference keeps each task's action mask in the model: they come from the tasks' action sizes

@@ -64,6 +64,14 @@ class ImportCommandTest {
                 file.toString());
         assertThat(again.exit()).isEqualTo(2);
         assertThat(again.err()).contains("exists; export writes a new file and replaces nothing");
+        Path randomRun = dir.resolve("random-run");
+        assertThat(TasksCommandTest.run("train", "--task", "classic/pendulum", "--agent", "random", "--steps", "10",
+                "--eval-every", "10", "--eval-episodes", "1", "--out", randomRun.toString(), "--progress", "log")
+                .exit()).isZero();
+        TasksCommandTest.Run random = TasksCommandTest.run("export", "--checkpoint", randomRun.toString(), "--out",
+                dir.resolve("r.pt").toString());
+        assertThat(random.exit()).isEqualTo(2);
+        assertThat(random.err()).contains("a checkpoint of the agent 'random'").contains("the tdmpc2 agent");
         TasksCommandTest.Run none = TasksCommandTest.run("export", "--checkpoint", dir.resolve("nowhere").toString(),
                 "--out", dir.resolve("x.pt").toString());
         assertThat(none.exit()).isEqualTo(2);
