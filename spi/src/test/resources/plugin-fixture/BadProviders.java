@@ -119,6 +119,50 @@ public final class BadProviders {
         }
     }
 
+    /** Makes an env whose step fails with an exception of its own (a bug in the plug-in). */
+    public static final class StepThrows extends Base {
+        public Env create(TaskSpec task, EnvOptions options) {
+            return new Env() {
+                public TaskSpec spec() {
+                    return task;
+                }
+
+                public ResetResult reset(long seed) {
+                    return new ResetResult(new float[] {0f});
+                }
+
+                public StepResult step(float[] action) {
+                    throw new ArrayIndexOutOfBoundsException("Index 7 out of bounds for length 1");
+                }
+
+                public void close() {
+                }
+            };
+        }
+    }
+
+    /** Makes an env whose reset answers null. */
+    public static final class ResetNull extends Base {
+        public Env create(TaskSpec task, EnvOptions options) {
+            return new Env() {
+                public TaskSpec spec() {
+                    return task;
+                }
+
+                public ResetResult reset(long seed) {
+                    return null;
+                }
+
+                public StepResult step(float[] action) {
+                    return new StepResult(new float[] {0f}, 0, false, false, Map.of());
+                }
+
+                public void close() {
+                }
+            };
+        }
+    }
+
     public static final class UnboundedActions extends Base {
         public List<TaskSpec> tasks() {
             return List.of(TASK.withActionSpace(Box.unbounded(1)));

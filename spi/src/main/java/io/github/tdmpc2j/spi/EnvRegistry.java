@@ -7,6 +7,7 @@ import io.github.tdmpc2j.spi.vector.VectorEnv;
 import io.github.tdmpc2j.spi.wrappers.ActionRepeat;
 import io.github.tdmpc2j.spi.wrappers.ClipAction;
 import io.github.tdmpc2j.spi.wrappers.EnvChecker;
+import io.github.tdmpc2j.spi.wrappers.EnvWrapper;
 import io.github.tdmpc2j.spi.wrappers.RecordEpisodeStatistics;
 import io.github.tdmpc2j.spi.wrappers.RescaleAction;
 import io.github.tdmpc2j.spi.wrappers.TimeLimit;
@@ -19,6 +20,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -315,7 +317,8 @@ public final class EnvRegistry implements AutoCloseable {
      * bounds), the task's action repeat, its time limit in agent steps, episode statistics in the info of the
      * last step, and checks against misuse. A plug-in that cannot make the env (its {@code create} throws or
      * answers null, the env's spec is not the listed task's sizes and action bounds, the action box is unbounded)
-     * is a {@link PluginException} naming the plug-in and its jar.
+     * is a {@link PluginException} naming the plug-in and its jar; so is the env's {@code reset}, {@code step} or
+     * {@code close} throwing untyped or answering null.
      */
     public Env make(String name, EnvOptions options) {
         TaskSpec spec = resolve(name);
@@ -323,7 +326,7 @@ public final class EnvRegistry implements AutoCloseable {
         requireBoundedActions(spec);
         Env raw = makeRaw(spec, options);
         try {
-            return wrap(raw);
+            return wrap(new Guarded(raw, spec));
         } catch (RuntimeException e) {
             raw.close();
             throw e;
@@ -440,6 +443,57 @@ public final class EnvRegistry implements AutoCloseable {
             throw e;
         }
         return raw;
+    }
+
+    /**
+     * The innermost wrapper of a plug-in's env: what its {@code reset}, {@code step} or {@code close} throws untyped
+     * (a bug in the plug-in, not a mistake of the caller's), or a null result, is a {@link PluginException} naming the
+     * plug-in and its jar, as a failing {@code create} is; the project's typed exceptions pass through.
+     */
+    private final class Guarded extends EnvWrapper {
+        private final TaskSpec listed;
+
+        Guarded(Env raw, TaskSpec listed) {
+            super(raw);
+            this.listed = listed;
+        }
+
+        @Override
+        public ResetResult reset(long seed) {
+            return answered("reset", guard("reset", () -> inner.reset(seed)));
+        }
+
+        @Override
+        public StepResult step(float[] action) {
+            return answered("step", guard("step", () -> inner.step(action)));
+        }
+
+        @Override
+        public void close() {
+            guard("close", () -> {
+                inner.close();
+                return null;
+            });
+        }
+
+        private <T> T guard(String call, Supplier<T> body) {
+            try {
+                return body.get();
+            } catch (TdmpcException e) {
+                throw e;
+            } catch (RuntimeException | LinkageError e) {
+                throw pluginFailed(listed.domain(), "the env of " + listed.id() + " threw from " + call + "(): "
+                        + ProviderDiscovery.describe(e), e);
+            }
+        }
+
+        private <T> T answered(String call, T result) {
+            if (result == null) {
+                throw pluginFailed(listed.domain(), "the env of " + listed.id() + " returned null from " + call
+                        + "()", null);
+            }
+            return result;
+        }
     }
 
     /** Refuses an env whose spec is not the task the plug-in lists: the agent is made for the listed sizes. */

@@ -114,6 +114,25 @@ class BrokenPluginTest {
         }
     }
 
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+        "StepThrows | the env of bad/thing threw from step(): ArrayIndexOutOfBoundsException: Index 7 out of bounds",
+        "ResetNull  | the env of bad/thing returned null from reset()",
+    })
+    void anEnvThatFailsUntypedIsATypedErrorNamingItsJar(String kind, String reason) throws Exception {
+        try (URLClassLoader loader = withCoinAnd(kind, "org.example.bad.BadProviders$" + kind + "\n");
+                EnvRegistry registry = EnvRegistry.discover(loader);
+                Env env = registry.make("bad/thing")) {
+            assertThatThrownBy(() -> {
+                env.reset(1);
+                env.step(new float[] {0.5f});
+            }).isInstanceOf(PluginException.class)
+                    .hasMessageContaining("BadProviders$" + kind + " in bad-" + kind + ".jar")
+                    .hasMessageContaining(reason);
+            assertCoinWorks(registry);
+        }
+    }
+
     @Test
     void aServiceFileCanNameSeveralProvidersAndOnlyTheBrokenOnesAreLeftOut() throws Exception {
         Path both = PluginJarTest.packJar(dir.resolve("both.jar"), classes, "org/example",
