@@ -24,9 +24,9 @@ import picocli.CommandLine.Command;
         description = "TD-MPC2 and its task suites on the JVM.%n"
                 + "Extra plug-in jars: set TDMPC2J_PLUGINS to jars or folders of jars, separated by '"
                 + "${sys:path.separator}'.",
-        subcommands = {TasksCommand.class, AgentsCommand.class, TrainCommand.class, EvalCommand.class, ImportCommand.class, ExportCommand.class,
-            CollectCommand.class, BenchCommand.class, SetupCommand.class, ClusterCommand.class,
-            CommandLine.HelpCommand.class})
+        subcommands = {TasksCommand.class, AgentsCommand.class, TrainCommand.class, EvalCommand.class,
+            ImportCommand.class, ExportCommand.class, CollectCommand.class, BenchCommand.class, SetupCommand.class,
+            ClusterCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
     public static final String PLUGINS_ENV = "TDMPC2J_PLUGINS";
 
