@@ -3,6 +3,7 @@ package io.github.tdmpc2j.cli;
 import io.github.tdmpc2j.spi.io.IoErrors;
 import io.github.tdmpc2j.spi.EnvRegistry;
 import io.github.tdmpc2j.spi.TaskSpec;
+import io.github.tdmpc2j.spi.rollout.Evaluation;
 import io.github.tdmpc2j.spi.TdmpcException;
 import io.github.tdmpc2j.cluster.ExecutorCache;
 import io.github.tdmpc2j.cluster.UnitFunction;
@@ -76,7 +77,7 @@ final class BenchCommand implements Callable<Integer> {
     ClusterOptions cluster = new ClusterOptions();
 
     record Row(String task, String domain, String metric, double mean, double std, double normalized, int seeds,
-            Double published, Long publishedStep, Double publishedNormalized) {
+            double randomNormalized, Double published, Long publishedStep, Double publishedNormalized) {
     }
 
     @Override
@@ -98,12 +99,14 @@ final class BenchCommand implements Callable<Integer> {
             List<Row> rows = new ArrayList<>();
             for (TaskSpec task : specs) {
                 List<Double> scores = new ArrayList<>();
+                List<Double> randoms = new ArrayList<>();
                 Map<String, List<CurvePlot.Point>> curves = new LinkedHashMap<>();
                 boolean success = false;
                 for (int s = 1; s <= seeds; s++) {
                     SeedRun r = runs.get(task.id() + "#" + s);
                     success = r.success();
                     scores.add(r.score());
+                    randoms.add(r.random());
                     curves.put(agent + " seed " + s, r.curve());
                 }
                 List<CurvePlot.Point> published = new ArrayList<>();
@@ -122,7 +125,7 @@ final class BenchCommand implements Callable<Integer> {
                 var pub = PublishedResults.at(task.id(), steps);
                 rows.add(new Row(task.id(), domainName(task.domain()), success ? "success" : "return", mean,
                         scores.size() > 1 ? Math.sqrt(var) : 0, normalize(task.id(), mean, success), scores.size(),
-                        pub.map(PublishedResults.Point::mean).orElse(null), pub.map(PublishedResults.Point::step).orElse(null),
+                        randoms.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN), pub.map(PublishedResults.Point::mean).orElse(null), pub.map(PublishedResults.Point::step).orElse(null),
                         pub.map(p -> normalize(task.id(), p.mean(), p.metric().equals("success"))).orElse(null)));
             }
             writeReports(dir, about(), rows);
@@ -135,8 +138,8 @@ final class BenchCommand implements Callable<Integer> {
 
     // ---- the units of a benchmark: one training run per (task, seed), in this process or on a Spark cluster
 
-    /** One run's outcome: its final score and its normalised evaluation curve. */
-    record SeedRun(boolean success, double score, List<CurvePlot.Point> curve) implements Serializable {
+    /** One run's outcome: its final score, its normalised evaluation curve, the random policy's normalised score. */
+    record SeedRun(boolean success, double score, List<CurvePlot.Point> curve, double random) implements Serializable {
     }
 
     /** A unit: seed {@code seed} of task {@code task}. */
@@ -204,17 +207,23 @@ final class BenchCommand implements Callable<Integer> {
             RunFolder run = resume ? RunFolder.resume(runDir, task.id(), s) : RunFolder.create(runDir, task.id(), s);
             StringWriter log = new StringWriter();
             OnlineRun.Result r;
+            List<Evaluation.TaskResult> random;
             try (PrintWriter quiet = new PrintWriter(log)) {
-                r = new OnlineRun(registry, List.of(task), task.id(), cfg, run, resume, quiet, false).run();
+                OnlineRun online = new OnlineRun(registry, List.of(task), task.id(), cfg, run, resume, quiet, false);
+                r = online.run();
+                // a run that had ended evaluates nothing: its random baseline is made again, the same episodes
+                random = r.random().isEmpty() ? online.randomBaseline() : r.random();
             }
             boolean success = r.finalSuccess() != null;
             double score = success ? r.finalSuccess() : r.finalReturn();
+            Evaluation.TaskResult baseline = random.get(0);
+            double randomScore = success ? baseline.successRate() : baseline.meanReturn();
             List<CurvePlot.Point> curve = new ArrayList<>();
             for (int i = 0; i < r.evaluations().size(); i++) {
                 double y = success ? r.successRates().get(i) : r.evaluations().get(i).y();
                 curve.add(new CurvePlot.Point(r.evaluations().get(i).x(), normalize(task.id(), y, success)));
             }
-            return new SeedRun(success, score, curve);
+            return new SeedRun(success, score, curve, normalize(task.id(), randomScore, success));
         }
     }
 
@@ -239,11 +248,11 @@ final class BenchCommand implements Callable<Integer> {
 
     static String markdown(List<Row> rows) {
         StringBuilder sb = new StringBuilder();
-        sb.append("| task | domain | seeds | score | normalised | TD-MPC2 published (step) |\n");
-        sb.append("|---|---|---:|---:|---:|---:|\n");
+        sb.append("| task | domain | seeds | score | normalised | random policy, normalised | TD-MPC2 published (step) |\n");
+        sb.append("|---|---|---:|---:|---:|---:|---:|\n");
         for (Row r : rows) {
-            sb.append(String.format(Locale.ROOT, "| %s | %s | %d | %.3g ± %.2g %s | %.1f | %s |%n", r.task(), r.domain(),
-                    r.seeds(), r.mean(), r.std(), r.metric(), r.normalized(),
+            sb.append(String.format(Locale.ROOT, "| %s | %s | %d | %.3g ± %.2g %s | %.1f | %.1f | %s |%n", r.task(),
+                    r.domain(), r.seeds(), r.mean(), r.std(), r.metric(), r.normalized(), r.randomNormalized(),
                     r.publishedNormalized() == null ? "-"
                             : String.format(Locale.ROOT, "%.1f (%d)", r.publishedNormalized(), r.publishedStep())));
         }
@@ -272,7 +281,8 @@ final class BenchCommand implements Callable<Integer> {
             settings.addAll(params);
         }
         return String.format(Locale.ROOT, "Agent `%s`%s, %d agent steps per run, %d seed%s per task. A score is a "
-                + "run's last evaluation (%d episode%s), the mean ± standard deviation over seeds. TD-MPC2 published: "
+                + "run's last evaluation (%d episode%s), the mean ± standard deviation over seeds. Random policy: the "
+                + "same evaluation of uniformly random actions, at each run's start, mean over seeds. TD-MPC2 published: "
                 + "the paper's TD-MPC2 result at the largest step it logged up to %d (that step in parentheses).%n",
                 agent, settings.isEmpty() ? "" : " (" + String.join(", ", settings) + ")", steps, seeds,
                 seeds == 1 ? "" : "s", evalEpisodes, evalEpisodes == 1 ? "" : "s", steps);
@@ -284,9 +294,10 @@ final class BenchCommand implements Callable<Integer> {
             Files.writeString(dir.resolve("report.md"), "# Benchmark report\n\n" + about + "\n" + markdown(rows),
                     StandardCharsets.UTF_8);
             try (CsvLog csv = new CsvLog(dir.resolve("report.csv"), List.of("task", "domain", "metric", "mean", "std",
-                    "normalized", "seeds", "published", "published_step", "published_normalized"))) {
+                    "normalized", "seeds", "random_normalized", "published", "published_step", "published_normalized"))) {
                 for (Row r : rows) {
                     csv.row(r.task(), r.domain(), r.metric(), r.mean(), r.std(), r.normalized(), r.seeds(),
+                            r.randomNormalized(),
                             r.published() == null ? "" : r.published(), r.publishedStep() == null ? "" : r.publishedStep(),
                             r.publishedNormalized() == null ? "" : r.publishedNormalized());
                 }

@@ -32,7 +32,12 @@ final class OnlineRun {
      * The evaluation curve of a finished run (mean over tasks), the random policy's mean return, and the exit
      * status of a run stopped by a signal (0 when it ran to its end).
      */
-    record Result(List<CurvePlot.Point> evaluations, List<Double> successRates, double randomReturn, int stopStatus) {
+    /**
+     * @param random the random policy's evaluation at the run's start, per task (empty for a run that had ended:
+     *               {@link #randomBaseline} makes it)
+     */
+    record Result(List<CurvePlot.Point> evaluations, List<Double> successRates, List<Evaluation.TaskResult> random,
+            int stopStatus) {
         double finalReturn() {
             return evaluations.get(evaluations.size() - 1).y();
         }
@@ -86,7 +91,7 @@ final class OnlineRun {
         // seeds as the single-env loop had them: training episode k of one row resets with seed * 1000003 + k,
         // evaluation episode e with 1000000 + seed * 1000 + e
         OnlineTraining.Settings settings = new OnlineTraining.Settings(total, cfg.getLong("eval_freq"), evalEpisodes,
-                seedValue * 1_000_003L, 1_000_000L + seedValue * 1000, timeLimit);
+                seedValue * 1_000_003L, evalSeed(seedValue), timeLimit);
         String trainedWith = resume ? run.savedTrainerSettings().get("agent") : null;
         if (trainedWith != null && !trainedWith.equals(cfg.get("agent"))) {
             // its checkpoint, logs and curves are that agent's (bench goes on from the runs an --out holds)
@@ -111,7 +116,7 @@ final class OnlineRun {
                         Double.isInfinite(timeLimit) ? "" : " or --time-limit");
                 console.flush();
                 Curves logged = Curves.read(run);
-                return new Result(logged.evaluations(), logged.successes(), Double.NaN, 0);
+                return new Result(logged.evaluations(), logged.successes(), List.of(), 0);
             }
         }
         List<String> evalRows = Evaluation.rows(space, evalEpisodes, envs / space.taskCount());
@@ -132,10 +137,7 @@ final class OnlineRun {
             cfg.write(run.config());
             console.printf("training %s on %s for %d steps with %d env%s; run folder %s%n", provider.name(), name,
                     total, train.numEnvs(), train.numEnvs() == 1 ? "" : "s", run.dir());
-            List<Evaluation.TaskResult> random;
-            try (Agent randomAgent = Agents.find("random").create(AgentContext.of(space, Map.of(), seedValue))) {
-                random = Evaluation.run(eval, randomAgent, evalEpisodes, settings.evalSeed());
-            }
+            List<Evaluation.TaskResult> random = randomBaseline(eval, seedValue, evalEpisodes);
             double randomMean = mean(random);
             console.printf(Locale.ROOT, "random policy: mean return %.1f over %d episodes%s%n", randomMean,
                     evalEpisodes, space.taskCount() > 1 ? " per task" : "");
@@ -160,8 +162,33 @@ final class OnlineRun {
                 }
             }
             console.flush();
-            return new Result(logs.evalCurve, logs.successes, randomMean, stopStatus);
+            return new Result(logs.evalCurve, logs.successes, random, stopStatus);
         }
+    }
+
+    /**
+     * The random policy's evaluation of this run's tasks as {@link #run} makes it at the run's start (the same
+     * rows, episodes and seeds), for a run that had ended, of which {@code run} evaluates nothing.
+     */
+    List<Evaluation.TaskResult> randomBaseline() {
+        long seedValue = cfg.getLong("seed");
+        int evalEpisodes = (int) cfg.getLong("eval_episodes");
+        int envs = cfg.has("envs") ? (int) cfg.getLong("envs") : 1;
+        try (MultitaskEnv eval = MultitaskEnv.make(registry, space, Evaluation.rows(space, evalEpisodes,
+                envs / space.taskCount()), seedValue + 1)) {
+            return randomBaseline(eval, seedValue, evalEpisodes);
+        }
+    }
+
+    private List<Evaluation.TaskResult> randomBaseline(MultitaskEnv eval, long seedValue, int evalEpisodes) {
+        try (Agent randomAgent = Agents.find("random").create(AgentContext.of(space, Map.of(), seedValue))) {
+            return Evaluation.run(eval, randomAgent, evalEpisodes, evalSeed(seedValue));
+        }
+    }
+
+    /** The seed of a run's evaluation episodes (episode e resets with it + e), as the single-env loop had it. */
+    private static long evalSeed(long seedValue) {
+        return 1_000_000L + seedValue * 1000;
     }
 
     private static double mean(List<Evaluation.TaskResult> results) {
