@@ -38,6 +38,30 @@ public final class BadProviders {
         }
     }
 
+    /** An env of one state that never ends: the well-behaved parts the broken envs below change. */
+    static class OneStateEnv implements Env {
+        private final TaskSpec spec;
+
+        OneStateEnv(TaskSpec spec) {
+            this.spec = spec;
+        }
+
+        public TaskSpec spec() {
+            return spec;
+        }
+
+        public ResetResult reset(long seed) {
+            return new ResetResult(new float[] {0f});
+        }
+
+        public StepResult step(float[] action) {
+            return new StepResult(new float[] {0f}, 0, false, false, Map.of());
+        }
+
+        public void close() {
+        }
+    }
+
     public static final class NoDefaultConstructor extends Base {
         public NoDefaultConstructor(int size) {
         }
@@ -100,42 +124,16 @@ public final class BadProviders {
     /** Makes an env whose spec has another action size than the task it lists. */
     public static final class OtherSizes extends Base {
         public Env create(TaskSpec task, EnvOptions options) {
-            return new Env() {
-                public TaskSpec spec() {
-                    return task.withActionSpace(Box.of(3, -1f, 1f));
-                }
-
-                public ResetResult reset(long seed) {
-                    return new ResetResult(new float[] {0f});
-                }
-
-                public StepResult step(float[] action) {
-                    return new StepResult(new float[] {0f}, 0, false, false, Map.of());
-                }
-
-                public void close() {
-                }
-            };
+            return new OneStateEnv(task.withActionSpace(Box.of(3, -1f, 1f)));
         }
     }
 
     /** Makes an env whose step fails with an exception of its own (a bug in the plug-in). */
     public static final class StepThrows extends Base {
         public Env create(TaskSpec task, EnvOptions options) {
-            return new Env() {
-                public TaskSpec spec() {
-                    return task;
-                }
-
-                public ResetResult reset(long seed) {
-                    return new ResetResult(new float[] {0f});
-                }
-
+            return new OneStateEnv(task) {
                 public StepResult step(float[] action) {
                     throw new ArrayIndexOutOfBoundsException("Index 7 out of bounds for length 1");
-                }
-
-                public void close() {
                 }
             };
         }
@@ -144,20 +142,9 @@ public final class BadProviders {
     /** Makes an env whose reset answers null. */
     public static final class ResetNull extends Base {
         public Env create(TaskSpec task, EnvOptions options) {
-            return new Env() {
-                public TaskSpec spec() {
-                    return task;
-                }
-
+            return new OneStateEnv(task) {
                 public ResetResult reset(long seed) {
                     return null;
-                }
-
-                public StepResult step(float[] action) {
-                    return new StepResult(new float[] {0f}, 0, false, false, Map.of());
-                }
-
-                public void close() {
                 }
             };
         }

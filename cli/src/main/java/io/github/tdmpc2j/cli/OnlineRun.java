@@ -119,10 +119,9 @@ final class OnlineRun {
                 return new Result(logged.evaluations(), logged.successes(), List.of(), 0);
             }
         }
-        List<String> evalRows = Evaluation.rows(space, evalEpisodes, envs / space.taskCount());
         try (MultitaskEnv train = MultitaskEnv.make(registry, space, MultitaskEnv.spread(space, envs),
                 seedValue);
-                MultitaskEnv eval = MultitaskEnv.make(registry, space, evalRows, seedValue + 1);
+                MultitaskEnv eval = evalEnv(seedValue, evalEpisodes, envs);
                 Agent agent = provider.create(AgentContext.of(space, cfg.agentParams(), seedValue))) {
             OnlineTraining.State state = OnlineTraining.State.START;
             if (restored != null) {
@@ -174,10 +173,15 @@ final class OnlineRun {
         long seedValue = cfg.getLong("seed");
         int evalEpisodes = (int) cfg.getLong("eval_episodes");
         int envs = cfg.has("envs") ? (int) cfg.getLong("envs") : 1;
-        try (MultitaskEnv eval = MultitaskEnv.make(registry, space, Evaluation.rows(space, evalEpisodes,
-                envs / space.taskCount()), seedValue + 1)) {
+        try (MultitaskEnv eval = evalEnv(seedValue, evalEpisodes, envs)) {
             return randomBaseline(eval, seedValue, evalEpisodes);
         }
+    }
+
+    /** The rows a run evaluates on: its evaluation episodes several at once, as many rows as training has per task. */
+    private MultitaskEnv evalEnv(long seedValue, int evalEpisodes, int envs) {
+        return MultitaskEnv.make(registry, space, Evaluation.rows(space, evalEpisodes, envs / space.taskCount()),
+                seedValue + 1);
     }
 
     private List<Evaluation.TaskResult> randomBaseline(MultitaskEnv eval, long seedValue, int evalEpisodes) {
