@@ -99,7 +99,7 @@ class DmcPythonProviderTest extends RemotePluginContract<DmcPythonProvider> {
         }
     }
 
-    /** The benchmark's DMControl tasks outside MT30 (dog and quadruped run only here): a whole episode of each body. */
+    /** The benchmark's DMControl tasks outside MT30 (native in tasks/dmc; dm_control's own here): a whole episode of each body. */
     @ParameterizedTest
     @ValueSource(strings = {"dog-run", "humanoid-walk", "quadruped-run"})
     void theBigBodiesRunWholeEpisodes(String name) {

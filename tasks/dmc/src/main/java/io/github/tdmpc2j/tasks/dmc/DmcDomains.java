@@ -4,6 +4,7 @@ import io.github.tdmpc2j.tasks.dmc.domains.Acrobot;
 import io.github.tdmpc2j.tasks.dmc.domains.BallInCup;
 import io.github.tdmpc2j.tasks.dmc.domains.Cartpole;
 import io.github.tdmpc2j.tasks.dmc.domains.Cheetah;
+import io.github.tdmpc2j.tasks.dmc.domains.Dog;
 import io.github.tdmpc2j.tasks.dmc.domains.Finger;
 import io.github.tdmpc2j.tasks.dmc.domains.Fish;
 import io.github.tdmpc2j.tasks.dmc.domains.Hopper;
@@ -26,6 +27,7 @@ final class DmcDomains {
             new Walker(),
             new Humanoid(),
             new Quadruped(),
+            new Dog(),
             new Cheetah(),
             new Hopper(),
             new Fish());
