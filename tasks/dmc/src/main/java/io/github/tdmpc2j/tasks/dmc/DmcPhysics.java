@@ -7,9 +7,11 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.DoubleBuffer;
+import java.nio.IntBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.IntStream;
 
 /**
  * One env's MuJoCo model and data, stepped the way dm_control's {@code mujoco.Physics} steps them.
@@ -27,6 +29,7 @@ public final class DmcPhysics implements AutoCloseable {
     private static final Map<String, String> XML_CACHE = new ConcurrentHashMap<>();
     private static final int DISABLE_ACTUATION = 1 << 11; // mjDSBL_ACTUATION in MuJoCo 3.x
     private static final int INTEGRATOR_RK4 = 1; // mjINT_RK4
+    private static final int HINGE = 3; // mjJNT_HINGE
 
     private final MjModel model;
     private final MjData data;
@@ -150,6 +153,22 @@ public final class DmcPhysics implements AutoCloseable {
         return model.jntDofAdr().get(model.jointId(joint));
     }
 
+    /** The qpos address of every hinge joint, in joint order (dm_control's {@code joint_angles}: no free joints). */
+    public int[] hingeQposAddresses() {
+        return hingeAddresses(model.jntQposAdr());
+    }
+
+    /** The dof address of every hinge joint, in joint order (dm_control's {@code joint_velocities}). */
+    public int[] hingeDofAddresses() {
+        return hingeAddresses(model.jntDofAdr());
+    }
+
+    private int[] hingeAddresses(IntBuffer addresses) {
+        var types = model.jntType();
+        return IntStream.range(0, model.njnt()).filter(j -> types.get(j) == HINGE)
+                .map(addresses::get).toArray();
+    }
+
     /** The first index of a sensor's values in sensordata. */
     public int sensorAddress(String sensor) {
         return model.sensorAdr().get(model.sensorId(sensor));
@@ -206,6 +225,13 @@ public final class DmcPhysics implements AutoCloseable {
 
     public void setGeomSize(int geom, int k, double value) {
         model.raw().geom_size().put(3L * geom + k, value);
+    }
+
+    /** The half sizes in x and y of the plane named "floor", as dm_control's {@code make_model(floor_size)} sets them. */
+    public void setFloorSize(double halfSide) {
+        int floor = model.geomId("floor");
+        setGeomSize(floor, 0, halfSide);
+        setGeomSize(floor, 1, halfSide);
     }
 
     public void setGeomPos(int geom, int k, double value) {

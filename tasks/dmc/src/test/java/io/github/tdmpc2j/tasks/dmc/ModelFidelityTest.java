@@ -20,7 +20,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * Our MJCF models compile to dm_control's physical values. Two checks: compiled arrays read through the binding
  * against {@code dm_control_model_values.txt} (printed by {@code model_fidelity.py --dump}; no Python needed), and,
  * when a Python with dm_control is present, {@code model_fidelity.py} itself, which compares 108 arrays per model
- * (inertias, positions, damping, armature, friction, solver settings...) exactly.
+ * (inertias, positions, damping, armature, friction, solver settings...) exactly (the dog, which has no bone meshes:
+ * 194 arrays, its geoms by name, and 3000 steps of both models).
  */
 class ModelFidelityTest {
     private static final String RESOURCE = "/io/github/tdmpc2j/tasks/dmc/dm_control_model_values.txt";

@@ -48,7 +48,6 @@ public final class Dog implements DmcDomain {
     /** dm_control's {@code dog.Stand} (speed 0) and {@code dog.Move}, on the floor each of its tasks makes. */
     static final class Move implements DmcTask {
         private static final int ZX = 6;
-        private static final int HINGE = 3;
         private static final int ROOT_QUAT = 3;
         private static final int ROOT_VX = 0;
         private static final int ROOT_VY = 1;
@@ -71,25 +70,12 @@ public final class Dog implements DmcDomain {
             this.speed = speed;
             var model = physics.model();
             // the floor reaches as far as the task's speed carries the dog in an episode (stand: walk's; the file's)
-            int floor = model.geomId("floor");
-            double floorSize = TIME_LIMIT * Math.max(speed, WALK_SPEED);
-            physics.setGeomSize(floor, 0, floorSize);
-            physics.setGeomSize(floor, 1, floorSize);
+            physics.setFloorSize(TIME_LIMIT * Math.max(speed, WALK_SPEED));
             this.torso = model.bodyId("torso");
             this.pelvis = model.bodyId("pelvis");
             this.zProjected = new int[] {model.bodyId("skull"), torso, pelvis};
-            int hinges = 0;
-            for (int j = 0; j < model.njnt(); j++) {
-                hinges += model.jntType().get(j) == HINGE ? 1 : 0;
-            }
-            this.hingeQpos = new int[hinges];
-            this.hingeDofs = new int[hinges];
-            for (int j = 0, h = 0; j < model.njnt(); j++) {
-                if (model.jntType().get(j) == HINGE) {
-                    hingeQpos[h] = model.jntQposAdr().get(j);
-                    hingeDofs[h++] = model.jntDofAdr().get(j);
-                }
-            }
+            this.hingeQpos = physics.hingeQposAddresses();
+            this.hingeDofs = physics.hingeDofAddresses();
             this.comVelocity = physics.sensorAddress("torso_linvel");
             // each group is consecutive in the model's sensor list, in the order dm_control reads them
             this.inertialSensors = consecutive(physics, "accelerometer", "velocimeter", "gyro");

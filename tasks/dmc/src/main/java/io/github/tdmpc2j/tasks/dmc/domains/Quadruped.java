@@ -24,7 +24,6 @@ public final class Quadruped implements DmcDomain {
     private static final String MODEL = "quadruped.xml";
     private static final int SUB_STEPS = 4; // control timestep 0.02 s over physics timestep 0.005 s
     private static final double TIME_LIMIT = 20; // seconds per episode: 1000 control steps
-    private static final int HINGE = 3;
 
     @Override
     public List<DmcTaskDefinition> tasks() {
@@ -67,22 +66,10 @@ public final class Quadruped implements DmcDomain {
             this.speed = speed;
             var model = physics.model();
             // the floor reaches as far as the task's speed carries the body in an episode (the model file has walk's)
-            int floor = model.geomId("floor");
-            physics.setGeomSize(floor, 0, TIME_LIMIT * speed);
-            physics.setGeomSize(floor, 1, TIME_LIMIT * speed);
+            physics.setFloorSize(TIME_LIMIT * speed);
             this.torso = model.bodyId("torso");
-            int hinges = 0;
-            for (int j = 0; j < model.njnt(); j++) {
-                hinges += model.jntType().get(j) == HINGE ? 1 : 0;
-            }
-            this.hingeQpos = new int[hinges];
-            this.hingeDofs = new int[hinges];
-            for (int j = 0, h = 0; j < model.njnt(); j++) {
-                if (model.jntType().get(j) == HINGE) {
-                    hingeQpos[h] = model.jntQposAdr().get(j);
-                    hingeDofs[h++] = model.jntDofAdr().get(j);
-                }
-            }
+            this.hingeQpos = physics.hingeQposAddresses();
+            this.hingeDofs = physics.hingeDofAddresses();
             this.velocimeter = physics.sensorAddress("velocimeter");
             this.imu = physics.sensorAddress("imu_accel"); // the gyro's 3 entries follow
             this.toeForcesAndTorques = physics.sensorAddress("force_toe_front_left"); // 4 forces, then 4 torques

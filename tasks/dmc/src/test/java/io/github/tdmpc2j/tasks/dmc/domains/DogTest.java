@@ -2,6 +2,7 @@ package io.github.tdmpc2j.tasks.dmc.domains;
 
 import static io.github.tdmpc2j.tasks.dmc.domains.HandBuiltState.make;
 import static io.github.tdmpc2j.tasks.dmc.domains.HandBuiltState.rest;
+import static io.github.tdmpc2j.tasks.dmc.domains.HandBuiltState.rootVelocity;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
@@ -50,20 +51,20 @@ class DogTest {
     void movingForwardPaysBetweenTheSpeedAndTwiceIt() {
         try (DmcEnv env = make("dmc/dog-walk")) {
             rest(env);
-            rootVelocity(env, 1.5, 0);
+            rootVelocity(env, 1.5, 0, 0);
             assertThat(env.reward()).isCloseTo(0.9, within(EPS));
-            rootVelocity(env, 0.5, 0); // half way through the 1 m/s margin: (4 * 0.5 + 1) / 5
+            rootVelocity(env, 0.5, 0, 0); // half way through the 1 m/s margin: (4 * 0.5 + 1) / 5
             assertThat(env.reward()).isCloseTo(0.9 * 0.6, within(EPS));
-            rootVelocity(env, 2.5, 0); // 0.5 m/s too fast
+            rootVelocity(env, 2.5, 0, 0); // 0.5 m/s too fast
             assertThat(env.reward()).isCloseTo(0.9 * 0.6, within(EPS));
-            rootVelocity(env, 0, 1.5); // sideways does not count
+            rootVelocity(env, 0, 1.5, 0); // sideways does not count
             assertThat(env.reward()).isCloseTo(0.9 * 0.2, within(EPS));
         }
         try (DmcEnv env = make("dmc/dog-run")) {
             rest(env);
-            rootVelocity(env, 4.5, 0); // margin 9: half way, (4 * 0.5 + 1) / 5
+            rootVelocity(env, 4.5, 0, 0); // margin 9: half way, (4 * 0.5 + 1) / 5
             assertThat(env.reward()).isCloseTo(0.9 * 0.6, within(EPS));
-            rootVelocity(env, 18, 0);
+            rootVelocity(env, 18, 0, 0);
             assertThat(env.reward()).isCloseTo(0.9, within(EPS));
         }
     }
@@ -74,13 +75,13 @@ class DogTest {
             rest(env);
             DmcPhysics physics = env.physics();
             physics.qpos().put(3, 0).put(6, 1); // turned 180 degrees about z
-            rootVelocity(env, -3, 0);
+            rootVelocity(env, -3, 0, 0);
             assertThat(env.reward()).isCloseTo(0.9, within(EPS));
-            rootVelocity(env, 3, 0);
+            rootVelocity(env, 3, 0, 0);
             assertThat(env.reward()).isCloseTo(0.9 * 0.2, within(EPS));
             physics.qpos().put(3, 0).put(4, 1).put(6, 0); // upside down: no part is upright
             physics.qpos().put(2, 1.4);
-            rootVelocity(env, 3, 0);
+            rootVelocity(env, 3, 0, 0);
             assertThat(env.reward()).isZero();
         }
     }
@@ -193,12 +194,5 @@ class DogTest {
             touch += physics.sensordata().get(physics.sensorAddress(s));
         }
         return touch >= bodyWeight ? 1 : 1 - 0.1 * (bodyWeight - touch) / bodyWeight;
-    }
-
-    private static void rootVelocity(DmcEnv env, double vx, double vy) {
-        DmcPhysics physics = env.physics();
-        physics.qvel().put(0, vx);
-        physics.qvel().put(1, vy);
-        physics.forward();
     }
 }

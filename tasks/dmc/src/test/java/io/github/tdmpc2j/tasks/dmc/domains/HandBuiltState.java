@@ -47,4 +47,14 @@ final class HandBuiltState {
         env.physics().qvel().put(env.physics().dofAddress(joint), value);
         env.physics().forward();
     }
+
+    /** Sets the free joint "root"'s linear velocity (every body moves alike), then recomputes positions and sensors. */
+    static void rootVelocity(DmcEnv env, double vx, double vy, double vz) {
+        DmcPhysics physics = env.physics();
+        int dof = physics.dofAddress("root");
+        physics.qvel().put(dof, vx);
+        physics.qvel().put(dof + 1, vy);
+        physics.qvel().put(dof + 2, vz);
+        physics.forward();
+    }
 }

@@ -2,6 +2,7 @@ package io.github.tdmpc2j.tasks.dmc.domains;
 
 import static io.github.tdmpc2j.tasks.dmc.domains.HandBuiltState.make;
 import static io.github.tdmpc2j.tasks.dmc.domains.HandBuiltState.rest;
+import static io.github.tdmpc2j.tasks.dmc.domains.HandBuiltState.rootVelocity;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
@@ -124,14 +125,6 @@ class HumanoidTest {
         }
     }
 
-    private static void rootVelocity(DmcEnv env, double vx, double vy, double vz) {
-        DmcPhysics physics = env.physics();
-        int dof = physics.dofAddress("root");
-        physics.qvel().put(dof, vx);
-        physics.qvel().put(dof + 1, vy);
-        physics.qvel().put(dof + 2, vz);
-        physics.forward();
-    }
 
     private static float[] slice(float[] values, int from, int count) {
         float[] out = new float[count];

@@ -2,6 +2,7 @@ package io.github.tdmpc2j.tasks.dmc.domains;
 
 import static io.github.tdmpc2j.tasks.dmc.domains.HandBuiltState.make;
 import static io.github.tdmpc2j.tasks.dmc.domains.HandBuiltState.rest;
+import static io.github.tdmpc2j.tasks.dmc.domains.HandBuiltState.rootVelocity;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
@@ -23,14 +24,14 @@ class QuadrupedTest {
             rest(env);
             // 0.5 m/s short of 0.5 is the margin, where the linear sigmoid gives 0.5
             assertThat(env.reward()).isCloseTo(0.5, within(EPS));
-            rootVelocity(env, 0.5, 0);
+            rootVelocity(env, 0.5, 0, 0);
             assertThat(env.reward()).isCloseTo(1.0, within(EPS));
-            rootVelocity(env, 0, 0.5); // sideways does not count
+            rootVelocity(env, 0, 0.5, 0); // sideways does not count
             assertThat(env.reward()).isCloseTo(0.5, within(EPS));
         }
         try (DmcEnv env = make("dmc/quadruped-run")) {
             rest(env);
-            rootVelocity(env, 2.5, 0); // half way to 5 m/s: 1 - 0.5 * 0.5
+            rootVelocity(env, 2.5, 0, 0); // half way to 5 m/s: 1 - 0.5 * 0.5
             assertThat(env.reward()).isCloseTo(0.75, within(EPS));
         }
     }
@@ -42,13 +43,13 @@ class QuadrupedTest {
             DmcPhysics physics = env.physics();
             // turned 180 degrees about z: moving along the world's +x is moving backwards
             physics.qpos().put(3, 0).put(6, 1);
-            rootVelocity(env, 0.5, 0);
+            rootVelocity(env, 0.5, 0, 0);
             assertThat(env.reward()).isCloseTo(0.0, within(EPS));
-            rootVelocity(env, -0.5, 0);
+            rootVelocity(env, -0.5, 0, 0);
             assertThat(env.reward()).isCloseTo(1.0, within(EPS));
             // upside down (180 degrees about x) at the target speed along its own x: upright is 0
             physics.qpos().put(3, 0).put(4, 1).put(6, 0);
-            rootVelocity(env, 0.5, 0);
+            rootVelocity(env, 0.5, 0, 0);
             assertThat(env.reward()).isCloseTo(0.0, within(EPS));
         }
     }
@@ -97,13 +98,5 @@ class QuadrupedTest {
         assertThat(Quadruped.Move.asinh(-1e-10)).isCloseTo(-1e-10, within(1e-25));
         assertThat(Quadruped.Move.asinh(1000)).isCloseTo(7.600902709541988, within(1e-14));
         assertThat(Quadruped.Move.asinh(-250.5)).isCloseTo(-Quadruped.Move.asinh(250.5), within(0.0));
-    }
-
-    private static void rootVelocity(DmcEnv env, double vx, double vy) {
-        DmcPhysics physics = env.physics();
-        int dof = physics.dofAddress("root");
-        physics.qvel().put(dof, vx);
-        physics.qvel().put(dof + 1, vy);
-        physics.forward();
     }
 }
