@@ -34,6 +34,14 @@ public final class Observation {
         return this;
     }
 
+    /** Appends the entries of {@code buffer} at the given absolute indices, in their order. */
+    public Observation add(DoubleBuffer buffer, int[] indices) {
+        for (int i : indices) {
+            values[size++] = (float) buffer.get(i);
+        }
+        return this;
+    }
+
     /** Appends the whole buffer. */
     public Observation addAll(DoubleBuffer buffer) {
         return add(buffer, 0, buffer.limit());

@@ -108,14 +108,7 @@ public final class Dog implements DmcDomain {
 
         @Override
         public void observe(DmcPhysics physics, Observation out) {
-            var qpos = physics.qpos();
-            var qvel = physics.qvel();
-            for (int adr : hingeQpos) {
-                out.add(qpos.get(adr));
-            }
-            for (int dof : hingeDofs) {
-                out.add(qvel.get(dof));
-            }
+            out.add(physics.qpos(), hingeQpos).add(physics.qvel(), hingeDofs);
             out.add(height(physics, torso), height(physics, pelvis));
             var xmat = physics.xmat();
             for (int body : zProjected) {

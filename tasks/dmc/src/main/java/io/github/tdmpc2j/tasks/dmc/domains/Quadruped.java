@@ -105,14 +105,7 @@ public final class Quadruped implements DmcDomain {
 
         @Override
         public void observe(DmcPhysics physics, Observation out) {
-            var qpos = physics.qpos();
-            var qvel = physics.qvel();
-            for (int adr : hingeQpos) {
-                out.add(qpos.get(adr));
-            }
-            for (int dof : hingeDofs) {
-                out.add(qvel.get(dof));
-            }
+            out.add(physics.qpos(), hingeQpos).add(physics.qvel(), hingeDofs);
             out.addAll(physics.data().act());
             var sensors = physics.sensordata();
             out.add(sensors, velocimeter, 3);
