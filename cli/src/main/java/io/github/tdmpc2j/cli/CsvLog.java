@@ -114,14 +114,59 @@ final class CsvLog implements AutoCloseable {
         }
     }
 
-    /** Rows of a CSV written by this class, without the header, split on commas. */
-    static List<String[]> read(Path file) {
+    /**
+     * One row of a CSV written by this class: its cells, and its line, so that a damaged row (a file edited by
+     * hand, a disk that filled up mid-row) is a clear error naming the file and the line, not a parse failure.
+     */
+    record Row(Path file, int line, String[] cells) {
+        String cell(int column) {
+            if (column >= cells.length) {
+                throw damaged("it has " + cells.length + " column" + (cells.length == 1 ? "" : "s") + ", not "
+                        + (column + 1));
+            }
+            return cells[column];
+        }
+
+        double number(int column) {
+            String cell = cell(column);
+            try {
+                return Double.parseDouble(cell);
+            } catch (NumberFormatException e) {
+                throw damaged("column " + (column + 1) + " is '" + cell + "', not a number");
+            }
+        }
+
+        private TdmpcException damaged(String why) {
+            return new TdmpcException(file + " is damaged at line " + line + " ('" + String.join(",", cells) + "': "
+                    + why + "); it is the run's log, not its checkpoint: delete that line (or restore the file) and "
+                    + "run the command again");
+        }
+    }
+
+    /**
+     * Rows of a CSV written by this class, without the header, split on commas; a row with another number of
+     * columns than the header is refused ({@link Row}'s message).
+     */
+    static List<Row> read(Path file) {
+        List<String> lines;
         try {
-            List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-            return lines.stream().skip(1).filter(l -> !l.isBlank()).map(l -> l.split(",", -1)).toList();
+            lines = Files.readAllLines(file, StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new TdmpcException("cannot read " + file + ": " + IoErrors.describe(e), e);
         }
+        int columns = lines.isEmpty() ? 0 : lines.get(0).split(",", -1).length;
+        List<Row> rows = new ArrayList<>();
+        for (int i = 1; i < lines.size(); i++) {
+            if (!lines.get(i).isBlank()) {
+                Row row = new Row(file, i + 1, lines.get(i).split(",", -1));
+                row.cell(columns - 1);
+                if (row.cells().length > columns) {
+                    throw row.damaged("it has " + row.cells().length + " columns, not " + columns);
+                }
+                rows.add(row);
+            }
+        }
+        return rows;
     }
 
     @Override

@@ -94,9 +94,9 @@ final class OfflineTraining {
             Map<String, List<CurvePlot.Point>> curves = new LinkedHashMap<>();
             if (restored != null && java.nio.file.Files.isRegularFile(run.evalCsv())) {
                 // the evaluations before the checkpoint, for the curve (eval.csv keeps them)
-                for (String[] row : CsvLog.read(run.evalCsv())) {
-                    curves.computeIfAbsent(row[1], k -> new ArrayList<>())
-                            .add(new CurvePlot.Point(Double.parseDouble(row[0]), Double.parseDouble(row[2])));
+                for (CsvLog.Row row : CsvLog.read(run.evalCsv())) {
+                    curves.computeIfAbsent(row.cell(1), k -> new ArrayList<>())
+                            .add(new CurvePlot.Point(row.number(0), row.number(2)));
                 }
             }
             long resumedAt = step;

@@ -205,10 +205,10 @@ final class OnlineRun {
             List<CurvePlot.Point> evaluations = new ArrayList<>();
             List<Double> successes = new ArrayList<>();
             if (Files.isRegularFile(run.evalCsv())) {
-                for (String[] row : CsvLog.read(run.evalCsv())) {
-                    evaluations.add(new CurvePlot.Point(Double.parseDouble(row[0]), Double.parseDouble(row[1])));
-                    if (!row[2].isEmpty()) {
-                        successes.add(Double.parseDouble(row[2]));
+                for (CsvLog.Row row : CsvLog.read(run.evalCsv())) {
+                    evaluations.add(new CurvePlot.Point(row.number(0), row.number(1)));
+                    if (!row.cell(2).isEmpty()) {
+                        successes.add(row.number(2));
                     }
                 }
             }
@@ -248,18 +248,18 @@ final class OnlineRun {
             evalCurve.addAll(logged.evaluations());
             successes.addAll(logged.successes());
             if (Files.isRegularFile(run.trainCsv())) {
-                for (String[] row : CsvLog.read(run.trainCsv())) {
-                    CurvePlot.Point p = new CurvePlot.Point(Double.parseDouble(row[0]), Double.parseDouble(row[2]));
+                for (CsvLog.Row row : CsvLog.read(run.trainCsv())) {
+                    CurvePlot.Point p = new CurvePlot.Point(row.number(0), row.number(2));
                     trainCurve.add(p);
-                    if (row.length > 6) {
-                        taskTrainCurves.computeIfAbsent(row[6], k -> new ArrayList<>()).add(p);
+                    if (row.cells().length > 6) {
+                        taskTrainCurves.computeIfAbsent(row.cell(6), k -> new ArrayList<>()).add(p);
                     }
                 }
             }
             if (space.taskCount() > 1 && Files.isRegularFile(run.evalTasksCsv())) {
-                for (String[] row : CsvLog.read(run.evalTasksCsv())) {
-                    taskCurves.computeIfAbsent(row[1], k -> new ArrayList<>())
-                            .add(new CurvePlot.Point(Double.parseDouble(row[0]), Double.parseDouble(row[2])));
+                for (CsvLog.Row row : CsvLog.read(run.evalTasksCsv())) {
+                    taskCurves.computeIfAbsent(row.cell(1), k -> new ArrayList<>())
+                            .add(new CurvePlot.Point(row.number(0), row.number(2)));
                 }
             }
             this.bar = new Progress(console, terminal, from.step(), total, 30);

@@ -234,25 +234,26 @@ record RunFolder(Path dir) {
         if (!Files.isRegularFile(csv)) {
             return;
         }
+        List<String> keep = new java.util.ArrayList<>();
         try {
-            List<String> lines = Files.readAllLines(csv, StandardCharsets.UTF_8);
-            if (lines.isEmpty()) {
+            String header;
+            try (var reader = Files.newBufferedReader(csv, StandardCharsets.UTF_8)) {
+                header = reader.readLine();
+            }
+            if (header == null) {
                 return;
             }
-            List<String> keep = new java.util.ArrayList<>();
-            keep.add(lines.get(0));
-            for (String l : lines.subList(1, lines.size())) {
-                String first = l.split(",", 2)[0];
-                if (!l.isBlank() && Long.parseLong(first) <= step) {
-                    keep.add(l);
+            keep.add(header);
+            for (CsvLog.Row row : CsvLog.read(csv)) { // a damaged row is refused before the file changes
+                if (row.number(0) <= step) {
+                    keep.add(String.join(",", row.cells()));
                 }
             }
             Path tmp = AtomicWrites.tempFileFor(csv);
             Files.write(tmp, keep, StandardCharsets.UTF_8);
             Files.move(tmp, csv, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (IOException | NumberFormatException e) {
-            throw new TdmpcException("cannot tidy " + csv + " for the resumed run: "
-                    + (e instanceof IOException io ? IoErrors.describe(io) : e.getMessage()), e);
+        } catch (IOException e) {
+            throw new TdmpcException("cannot tidy " + csv + " for the resumed run: " + IoErrors.describe(e), e);
         }
     }
 }

@@ -37,7 +37,7 @@ class BenchCommandTest {
         assertThat(CsvLog.read(dir.resolve("report.csv"))).hasSize(1);
         // beside each score the random policy's on the same evaluation episodes: for the random agent the same
         assertThat(md).contains("| random policy, normalised |").contains("Random policy: the same evaluation");
-        String[] row = CsvLog.read(dir.resolve("report.csv")).get(0);
+        String[] row = CsvLog.read(dir.resolve("report.csv")).get(0).cells();
         assertThat(Double.parseDouble(row[7])).as("random_normalized").isEqualTo(Double.parseDouble(row[5]));
         assertThat(Files.size(dir.resolve("curves").resolve("classic_pendulum.png"))).isGreaterThan(1000);
         assertThat(dir.resolve("runs/classic/pendulum/seed-2/eval.csv")).exists();

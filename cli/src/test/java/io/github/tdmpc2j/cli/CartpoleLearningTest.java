@@ -156,9 +156,9 @@ class CartpoleLearningTest {
                 .isTrue();
         List<Double> evaluations = new ArrayList<>();
         List<Long> steps = new ArrayList<>();
-        for (String[] row : CsvLog.read(out.resolve("eval.csv"))) {
-            steps.add(Long.parseLong(row[0]));
-            evaluations.add(Double.parseDouble(row[1]));
+        for (CsvLog.Row row : CsvLog.read(out.resolve("eval.csv"))) {
+            steps.add(Long.parseLong(row.cell(0)));
+            evaluations.add(Double.parseDouble(row.cell(1)));
         }
         return new Outcome(seed, Double.parseDouble(m.group(1)), evaluations, steps, seconds);
     }

@@ -28,8 +28,8 @@ class OfflineTrainingTest {
         assertThat(train.exit()).as(train.err() + train.out()).isZero();
         assertThat(train.out()).contains("offline training of tdmpc2 on 2 tasks from 4 episodes")
                 .contains("done: 20 updates");
-        List<String[]> evals = CsvLog.read(run.resolve("eval.csv"));
-        assertThat(evals).extracting(r -> r[0] + " " + r[1]).containsExactly("0 dmc/cartpole-balance",
+        List<CsvLog.Row> evals = CsvLog.read(run.resolve("eval.csv"));
+        assertThat(evals).extracting(r -> r.cell(0) + " " + r.cell(1)).containsExactly("0 dmc/cartpole-balance",
                 "0 classic/pendulum", "20 dmc/cartpole-balance", "20 classic/pendulum");
         assertThat(run.resolve("checkpoint").resolve(RunFolder.STATE)).exists();
 
@@ -38,7 +38,7 @@ class OfflineTrainingTest {
         TasksCommandTest.Run resumed = TasksCommandTest.run("train", "--data", data.toString(), "--steps", "40",
                 "--out", run.toString(), "--progress", "log", "--resume");
         assertThat(resumed.exit()).as(resumed.err() + resumed.out()).isZero();
-        assertThat(CsvLog.read(run.resolve("eval.csv"))).extracting(r -> r[0] + " " + r[1]).containsExactly(
+        assertThat(CsvLog.read(run.resolve("eval.csv"))).extracting(r -> r.cell(0) + " " + r.cell(1)).containsExactly(
                 "0 dmc/cartpole-balance", "0 classic/pendulum", "20 dmc/cartpole-balance", "20 classic/pendulum",
                 "40 dmc/cartpole-balance", "40 classic/pendulum");
         TasksCommandTest.Run ended = TasksCommandTest.run("train", "--data", data.toString(), "--out",

@@ -27,7 +27,7 @@ class TrainCommandTest {
         assertThat(r.exit()).as(r.err()).isZero();
         assertThat(r.out()).contains("random policy: mean return").contains("eval at step 400")
                 .contains("done: 1000 steps");
-        assertThat(CsvLog.read(run.resolve("eval.csv"))).extracting(row -> row[0])
+        assertThat(CsvLog.read(run.resolve("eval.csv"))).extracting(row -> row.cell(0))
                 .containsExactly("0", "400", "800", "1000");
         assertThat(CsvLog.read(run.resolve("train.csv"))).hasSize(5);
         assertThat(Files.size(run.resolve("curve.png"))).isGreaterThan(1000);
@@ -48,8 +48,8 @@ class TrainCommandTest {
                 "--progress", "log", "--resume");
         assertThat(resumed.exit()).as(resumed.err()).isZero();
         assertThat(resumed.out()).contains("resuming").contains("at step 1000").contains("done: 1400 steps");
-        List<String[]> evals = CsvLog.read(run.resolve("eval.csv"));
-        assertThat(evals).extracting(row -> row[0]).containsExactly("0", "400", "800", "1000", "1200", "1400");
+        List<CsvLog.Row> evals = CsvLog.read(run.resolve("eval.csv"));
+        assertThat(evals).extracting(row -> row.cell(0)).containsExactly("0", "400", "800", "1000", "1200", "1400");
         assertThat(CsvLog.read(run.resolve("train.csv"))).hasSize(7);
     }
 
@@ -66,11 +66,11 @@ class TrainCommandTest {
                 run.toString(), "--progress", "log");
         assertThat(first.exit()).as(first.err()).isZero();
         String evalCsv = Files.readString(run.resolve("eval.csv"));
-        assertThat(CsvLog.read(run.resolve("eval.csv"))).extracting(row -> row[0]).containsExactly("0", "200", "400");
-        List<String[]> episodes = CsvLog.read(run.resolve("train.csv"));
+        assertThat(CsvLog.read(run.resolve("eval.csv"))).extracting(row -> row.cell(0)).containsExactly("0", "200", "400");
+        List<CsvLog.Row> episodes = CsvLog.read(run.resolve("train.csv"));
         // the last progress line shows the episode that ended with the last step
         assertThat(first.out()).contains(String.format(java.util.Locale.ROOT, "last return %.1f",
-                Double.parseDouble(episodes.get(episodes.size() - 1)[2])));
+                Double.parseDouble(episodes.get(episodes.size() - 1).cell(2))));
 
         TasksCommandTest.Run again = TasksCommandTest.run("train", "--task", "pendulum-v1", "--agent", "random",
                 "--steps", "200", "--out", run.toString(), "--progress", "log");
@@ -90,7 +90,7 @@ class TrainCommandTest {
                 "--progress", "log", "--resume");
         assertThat(resumed.exit()).as(resumed.err()).isZero();
         assertThat(resumed.out()).contains("at step 400").contains("done: 800 steps");
-        assertThat(CsvLog.read(run.resolve("eval.csv"))).extracting(row -> row[0] + "/" + row[3])
+        assertThat(CsvLog.read(run.resolve("eval.csv"))).extracting(row -> row.cell(0) + "/" + row.cell(3))
                 .containsExactly("0/1", "200/1", "400/1", "600/1", "800/1");
         assertThat(Files.readString(run.resolve("config.yaml"))).contains("task: classic/pendulum")
                 .contains("seed: 3").contains("eval_freq: 200").contains("eval_episodes: 1").contains("steps: 800");
@@ -128,7 +128,7 @@ class TrainCommandTest {
         String[] resume = {"train", "--task", "pendulum-v1", "--agent", "random", "--steps", "800", "--eval-every",
             "300", "--eval-episodes", "1", "--out", run.toString(), "--progress", "log", "--resume"};
         assertThat(TasksCommandTest.run(resume).exit()).isZero();
-        assertThat(CsvLog.read(run.resolve("eval.csv"))).extracting(row -> row[0])
+        assertThat(CsvLog.read(run.resolve("eval.csv"))).extracting(row -> row.cell(0))
                 .containsExactly("0", "400", "600", "800");
         Path at800 = dir.resolve("at800");
         copyTree(checkpoint, at800);
@@ -161,8 +161,40 @@ class TrainCommandTest {
         assertThat(run.resolve("checkpoint.old")).doesNotExist();
         assertThat(run.resolve("checkpoint.tmp-0123abcd")).doesNotExist();
         assertThat(CheckpointFolder.open(checkpoint).step()).isEqualTo(800);
-        assertThat(CsvLog.read(run.resolve("eval.csv"))).extracting(row -> row[0])
+        assertThat(CsvLog.read(run.resolve("eval.csv"))).extracting(row -> row.cell(0))
                 .containsExactly("0", "400", "600", "800");
+    }
+
+    /** A damaged row in a run's logs (edited by hand, a disk that filled up) is a clear error, and nothing changes. */
+    @Test
+    void aDamagedLogRowIsAClearErrorThatChangesNothing(@TempDir Path dir) throws Exception {
+        Path run = dir.resolve("run");
+        String[] train = {"train", "--task", "classic/pendulum", "--agent", "random", "--steps", "400", "--eval-every",
+            "300", "--eval-episodes", "1", "--out", run.toString(), "--progress", "log"};
+        assertThat(TasksCommandTest.run(train).exit()).isZero();
+        String[] ended = {"train", "--resume", "--out", run.toString(), "--progress", "log"};
+        String[] more = {"train", "--resume", "--out", run.toString(), "--steps", "800", "--progress", "log"};
+        for (String csv : List.of("eval.csv", "train.csv")) {
+            for (String damage : List.of("garbage\n", "400,12\n", "x,1,2,3,4,5,6\n")) {
+                Path file = run.resolve(csv);
+                String before = Files.readString(file);
+                Files.writeString(file, before + damage);
+                String after = Files.readString(file);
+                long lines = after.lines().count();
+                // a run that has ended reads only eval.csv (for its curve)
+                for (String[] args : csv.equals("eval.csv") ? List.<String[]>of(ended, more) : List.<String[]>of(more)) {
+                    TasksCommandTest.Run r = TasksCommandTest.run(args);
+                    assertThat(r.exit()).as(csv + " + " + damage + r.err()).isEqualTo(2);
+                    assertThat(r.err()).contains(file + " is damaged at line " + lines)
+                            .contains("delete that line").doesNotContain("Exception");
+                    assertThat(Files.readString(file)).isEqualTo(after);
+                }
+                Files.writeString(file, before);
+            }
+        }
+        assertThat(CheckpointFolder.open(run.resolve("checkpoint")).step()).isEqualTo(400);
+        TasksCommandTest.Run repaired = TasksCommandTest.run(more);
+        assertThat(repaired.exit()).as(repaired.err()).isZero();
     }
 
     /**
@@ -205,7 +237,7 @@ class TrainCommandTest {
                     .noneMatch(n -> n.startsWith("checkpoint."));
         }
         // (a run resumed at a multiple of --eval-every evaluates that step again: a second row for 600 then)
-        assertThat(CsvLog.read(run.resolve("eval.csv"))).extracting(row -> row[0])
+        assertThat(CsvLog.read(run.resolve("eval.csv"))).extracting(row -> row.cell(0))
                 .containsSubsequence("0", "400", "600", "800").endsWith("800");
     }
 
@@ -326,7 +358,7 @@ class TrainCommandTest {
                 "--out", run.toString(), "--progress", "log");
         assertThat(r.exit()).as(r.err()).isZero();
         assertThat(r.out()).contains("time limit of 0.0 min reached at step 200").contains("done: 200 steps");
-        assertThat(CsvLog.read(run.resolve("eval.csv"))).extracting(row -> row[0]).containsExactly("0", "200");
+        assertThat(CsvLog.read(run.resolve("eval.csv"))).extracting(row -> row.cell(0)).containsExactly("0", "200");
         assertThat(CsvLog.read(run.resolve("train.csv"))).hasSize(1);
         assertThat(run.resolve("checkpoint").resolve(RunFolder.STATE)).exists();
 
@@ -345,8 +377,8 @@ class TrainCommandTest {
                 "--progress", "log");
         assertThat(r.exit()).as(r.err()).isZero();
         assertThat(r.out()).contains("done: 300 steps").doesNotContain("ETA -");
-        assertThat(CsvLog.read(run.resolve("eval.csv"))).extracting(row -> row[0]).containsExactly("0", "300");
-        assertThat(CsvLog.read(run.resolve("train.csv"))).extracting(row -> row[0]).containsExactly("200");
+        assertThat(CsvLog.read(run.resolve("eval.csv"))).extracting(row -> row.cell(0)).containsExactly("0", "300");
+        assertThat(CsvLog.read(run.resolve("train.csv"))).extracting(row -> row.cell(0)).containsExactly("200");
     }
 
     @Test
@@ -381,18 +413,18 @@ class TrainCommandTest {
                 "--eval-every", "5000", "--eval-episodes", "1", "--out", run.toString(), "--progress", "log");
         assertThat(r.exit()).as(r.err() + r.out()).isZero();
         assertThat(r.out()).contains("with 2 envs").contains("done: 420 steps").contains("eval at step 420");
-        List<String[]> perTask = CsvLog.read(run.resolve("eval-tasks.csv"));
-        assertThat(perTask).extracting(row -> row[0] + " " + row[1]).containsExactly(
+        List<CsvLog.Row> perTask = CsvLog.read(run.resolve("eval-tasks.csv"));
+        assertThat(perTask).extracting(row -> row.cell(0) + " " + row.cell(1)).containsExactly(
                 "0 classic/pendulum", "0 metaworld/reach", "420 classic/pendulum", "420 metaworld/reach");
-        for (String[] row : perTask) {
-            assertThat(Double.parseDouble(row[2])).as(row[1]).isFinite();
-            assertThat(row[5]).as("random return beside " + row[1]).isNotEmpty();
+        for (CsvLog.Row row : perTask) {
+            assertThat(Double.parseDouble(row.cell(2))).as(row.cell(1)).isFinite();
+            assertThat(row.cell(5)).as("random return beside " + row.cell(1)).isNotEmpty();
         }
-        assertThat(perTask.get(1)[3]).as("Meta-World's success rate").isNotEmpty();
-        assertThat(CsvLog.read(run.resolve("eval.csv"))).extracting(row -> row[0]).containsExactly("0", "420");
+        assertThat(perTask.get(1).cell(3)).as("Meta-World's success rate").isNotEmpty();
+        assertThat(CsvLog.read(run.resolve("eval.csv"))).extracting(row -> row.cell(0)).containsExactly("0", "420");
         // 2 rows x 210 steps (a row sits out one step to reset after an episode): Meta-World's 100-step episodes
         // ended twice, pendulum's 200-step one once
-        assertThat(CsvLog.read(run.resolve("train.csv"))).extracting(row -> row[6] + " " + row[3])
+        assertThat(CsvLog.read(run.resolve("train.csv"))).extracting(row -> row.cell(6) + " " + row.cell(3))
                 .containsExactlyInAnyOrder("metaworld/reach 100", "metaworld/reach 100", "classic/pendulum 200");
         assertThat(Files.readString(run.resolve("config.yaml"))).contains("envs: 2")
                 .contains("classic/pendulum,metaworld/reach");
