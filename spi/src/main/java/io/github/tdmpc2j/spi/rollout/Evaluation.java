@@ -80,7 +80,8 @@ public final class Evaluation {
         TreeMap<Integer, Integer> successes = new TreeMap<>();
         TreeMap<Integer, Boolean> hasSuccess = new TreeMap<>();
         for (int t : env.tasks()) {
-            returns.put(t, new double[episodes]);
+            // grown as episodes end: memory for the episodes run, whatever number was asked for
+            returns.put(t, new double[Math.min(episodes, 1024)]);
             successes.put(t, 0);
             hasSuccess.put(t, false);
         }
@@ -89,7 +90,13 @@ public final class Evaluation {
                 return Optional.empty();
             }
             for (Rollout.Finished f : rollout.step().finished()) {
-                returns.get(f.task())[(int) (f.episode() - (long) f.task() * episodes)] = f.episodeReturn();
+                int e = (int) (f.episode() - (long) f.task() * episodes);
+                double[] r = returns.get(f.task());
+                if (e >= r.length) {
+                    r = Arrays.copyOf(r, (int) Math.min(episodes, Math.max(e + 1L, 2L * r.length)));
+                    returns.put(f.task(), r);
+                }
+                r[e] = f.episodeReturn();
                 if (f.success().isPresent()) {
                     hasSuccess.put(f.task(), true);
                     successes.merge(f.task(), f.success().get() ? 1 : 0, Integer::sum);

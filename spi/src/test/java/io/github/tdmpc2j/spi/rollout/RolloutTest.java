@@ -45,6 +45,23 @@ class RolloutTest {
         assertThat(Evaluation.rows(SPACE, 5, 8, 1)).hasSize(10).containsOnly("line/short", "line/long");
     }
 
+    /** Memory goes with the episodes run, not those asked for: `eval --episodes 2147483647` runs, it does not die. */
+    @Test
+    void anEvaluationOfVeryManyEpisodesRunsAndCanBeStopped() {
+        try (Agent agent = new RandomAgent(AgentContext.of(SPACE, Map.of(), 1));
+                MultitaskEnv one = rows(0, 1);
+                MultitaskEnv many = rows(1, 0, 1, 0, 0)) {
+            int[] steps = {0};
+            assertThat(Evaluation.run(one, agent, Integer.MAX_VALUE, 100, () -> ++steps[0] > 3000)).isEmpty();
+            // past the first allocation, episodes ending out of order keep their places
+            List<Evaluation.TaskResult> a = Evaluation.run(one, agent, 1500, 100);
+            List<Evaluation.TaskResult> b = Evaluation.run(many, agent, 1500, 100);
+            for (int t = 0; t < 2; t++) {
+                assertThat(b.get(t).returns()).hasSize(1500).containsExactly(a.get(t).returns());
+            }
+        }
+    }
+
     @Test
     void anEvaluationDoesNotDependOnTheRowCount() {
         try (Agent agent = new RandomAgent(AgentContext.of(SPACE, Map.of(), 1));
