@@ -5,10 +5,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.github.tdmpc2j.spi.TdmpcException;
+import io.github.tdmpc2j.spi.io.AtomicWrites;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -143,12 +145,15 @@ final class RunConfig {
         return Map.copyOf(values);
     }
 
+    /** Writes the settings as one unit (a run killed while writing keeps the previous {@code config.yaml}). */
     void write(Path file) {
         try {
             Files.createDirectories(file.toAbsolutePath().getParent());
             StringBuilder sb = new StringBuilder("# the resolved settings of this run\n");
             values.forEach((k, v) -> sb.append(k).append(": ").append(quote(v)).append('\n'));
-            Files.writeString(file, sb.toString(), StandardCharsets.UTF_8);
+            Path tmp = AtomicWrites.tempFileFor(file);
+            Files.writeString(tmp, sb.toString(), StandardCharsets.UTF_8);
+            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {
             throw new TdmpcException("cannot write " + file + ": " + IoErrors.describe(e), e);
         }

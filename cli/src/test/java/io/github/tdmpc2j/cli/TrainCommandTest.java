@@ -10,6 +10,7 @@ import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -163,6 +164,24 @@ class TrainCommandTest {
         assertThat(CheckpointFolder.open(checkpoint).step()).isEqualTo(800);
         assertThat(CsvLog.read(run.resolve("eval.csv"))).extracting(row -> row.cell(0))
                 .containsExactly("0", "400", "600", "800");
+    }
+
+    /**
+     * A resumed run writes its config.yaml again: as a new file moved over the old one, so that a run killed while
+     * writing it keeps the previous settings (a rewrite in place would leave a part of them). A hard link to the
+     * old file sees which: a move leaves it the old content.
+     */
+    @Test
+    void configYamlIsReplacedWholeNeverRewrittenInPlace(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("run").resolve("config.yaml");
+        new RunConfig(Map.of("steps", "400")).write(file);
+        Path link = Files.createLink(dir.resolve("link.yaml"), file);
+        new RunConfig(Map.of("steps", "800")).write(file);
+        assertThat(Files.readString(file)).contains("steps: 800");
+        assertThat(Files.readString(link)).contains("steps: 400");
+        try (Stream<Path> files = Files.list(file.getParent())) {
+            assertThat(files).containsExactly(file);
+        }
     }
 
     /** A damaged row in a run's logs (edited by hand, a disk that filled up) is a clear error, and nothing changes. */
