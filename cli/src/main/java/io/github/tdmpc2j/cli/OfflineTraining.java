@@ -41,7 +41,7 @@ final class OfflineTraining {
         long seed = cfg.getLong("seed");
         long total = cfg.getLong("steps");
         long evalFreq = cfg.getLong("eval_freq");
-        int evalEpisodes = (int) cfg.getLong("eval_episodes");
+        int evalEpisodes = cfg.getInt("eval_episodes");
         String name = set != null ? set : "offline-" + data.getFileName();
         cfg.set("task", name);
         RunFolder run = resume ? RunFolder.resume(out, name, seed) : RunFolder.create(out, name, seed);

@@ -79,8 +79,8 @@ final class OnlineRun {
     Result run() {
         long seedValue = cfg.getLong("seed");
         long total = cfg.getLong("steps");
-        int evalEpisodes = (int) cfg.getLong("eval_episodes");
-        int envs = cfg.has("envs") ? (int) cfg.getLong("envs") : 1;
+        int evalEpisodes = cfg.getInt("eval_episodes");
+        int envs = cfg.has("envs") ? cfg.getInt("envs") : 1;
         if (envs <= 0) {
             throw new TdmpcException("envs (rows stepped at once) must be positive, got " + envs);
         }
@@ -171,8 +171,8 @@ final class OnlineRun {
      */
     List<Evaluation.TaskResult> randomBaseline() {
         long seedValue = cfg.getLong("seed");
-        int evalEpisodes = (int) cfg.getLong("eval_episodes");
-        int envs = cfg.has("envs") ? (int) cfg.getLong("envs") : 1;
+        int evalEpisodes = cfg.getInt("eval_episodes");
+        int envs = cfg.has("envs") ? cfg.getInt("envs") : 1;
         try (MultitaskEnv eval = evalEnv(seedValue, evalEpisodes, envs)) {
             return randomBaseline(eval, seedValue, evalEpisodes);
         }

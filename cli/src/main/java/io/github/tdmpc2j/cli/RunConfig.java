@@ -102,6 +102,16 @@ final class RunConfig {
         }
     }
 
+    /** A whole number that fits an {@code int} (a count: episodes, envs), never one silently cut to 32 bits. */
+    int getInt(String key) {
+        try {
+            return Integer.parseInt(get(key));
+        } catch (NumberFormatException e) {
+            throw new TdmpcException("'" + key + "' must be a whole number of at most " + Integer.MAX_VALUE
+                    + ", got '" + get(key) + "'");
+        }
+    }
+
     boolean has(String key) {
         return values.containsKey(key);
     }

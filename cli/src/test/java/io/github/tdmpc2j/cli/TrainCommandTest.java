@@ -184,6 +184,19 @@ class TrainCommandTest {
         }
     }
 
+    /** A count too large for the loop is refused, not cut to 32 bits (4294967297 episodes were 1). */
+    @Test
+    void aCountBeyondThirtyTwoBitsIsRefusedNotCut(@TempDir Path dir) {
+        for (String[] option : List.of(new String[] {"--eval-episodes", "4294967297"},
+                new String[] {"--set-param", "envs=4294967297"})) {
+            TasksCommandTest.Run r = TasksCommandTest.run("train", "--task", "classic/pendulum", "--agent", "random",
+                    "--steps", "200", "--out", dir.resolve("run").toString(), "--progress", "log", option[0],
+                    option[1]);
+            assertThat(r.exit()).as(r.out()).isEqualTo(2);
+            assertThat(r.err()).contains("must be a whole number of at most 2147483647, got '4294967297'");
+        }
+    }
+
     /** A damaged row in a run's logs (edited by hand, a disk that filled up) is a clear error, and nothing changes. */
     @Test
     void aDamagedLogRowIsAClearErrorThatChangesNothing(@TempDir Path dir) throws Exception {
