@@ -63,8 +63,12 @@ final class TasksCommand {
     }
 
     @Command(name = "check", description = "Make each task, reset it with a seed, step random actions to the end of "
-            + "one episode, and verify spaces and finiteness. Exits non-zero when a task fails.")
+            + "one episode, and verify spaces and finiteness. Exits 1 when a task fails, 3 when none failed but a task "
+            + "could not be checked (unavailable), 0 when every task passed.")
     static final class CheckTasks implements Callable<Integer> {
+        /** The exit status when no task failed but some could not be checked (unavailable). */
+        static final int NOT_CHECKED = 3;
+
         @Spec
         CommandSpec spec;
 
@@ -91,7 +95,7 @@ final class TasksCommand {
                 TaskChecker checker = new TaskChecker(registry, seed);
                 int passed = 0;
                 int failed = 0;
-                int unavailable = 0;
+                List<String> unavailable = new ArrayList<>();
                 for (String id : ids) {
                     TaskChecker.Result r = checker.check(id);
                     out.println(r.line());
@@ -99,14 +103,19 @@ final class TasksCommand {
                     switch (r.status()) {
                         case PASS -> passed++;
                         case FAIL -> failed++;
-                        case UNAVAILABLE -> unavailable++;
+                        case UNAVAILABLE -> unavailable.add(r.id());
                         default -> throw new IllegalStateException();
                     }
                 }
                 out.printf("%d passed, %d failed%s%n", passed, failed,
-                        unavailable > 0 ? ", " + unavailable + " unavailable" : "");
+                        unavailable.isEmpty() ? "" : ", " + unavailable.size() + " unavailable");
+                if (!unavailable.isEmpty()) {
+                    out.printf("not checked: %s; make each ready as its UNAVAILABLE line says (for a Python suite, "
+                            + "`tdmpc2j setup DOMAIN`) and check again, or choose only ready tasks "
+                            + "(`tdmpc2j tasks list` shows which are)%n", String.join(", ", unavailable));
+                }
                 out.flush();
-                return failed > 0 ? 1 : 0;
+                return failed > 0 ? 1 : unavailable.isEmpty() ? 0 : NOT_CHECKED;
             }
         }
 

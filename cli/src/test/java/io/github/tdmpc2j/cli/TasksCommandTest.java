@@ -74,10 +74,21 @@ class TasksCommandTest {
     @Test
     void aTaskItsPluginCannotDescribeYetIsUnavailableNotFailed() {
         Run r = run("tasks", "check", "--task", "broken/unlisted");
-        assertThat(r.exit()).isZero();
+        assertThat(r.exit()).isEqualTo(3); // nothing failed, but nothing was checked either: not a success
         assertThat(r.out()).containsPattern("UNAVAILABLE\\s+broken/unlisted\\s+task broken/unlisted is unavailable: "
                 + "the suite that knows unlisted tasks is not set up; run `tdmpc2j setup broken`");
-        assertThat(r.out()).contains("0 passed, 0 failed, 1 unavailable");
+        assertThat(r.out()).contains("0 passed, 0 failed, 1 unavailable")
+                .contains("not checked: broken/unlisted; make each ready as its UNAVAILABLE line says");
+    }
+
+    @Test
+    void anUnavailableTaskBesideAPassingOneIsStillNotASuccessAndAFailureOutranksIt() {
+        Run r = run("tasks", "check", "--task", "classic/pendulum,broken/unlisted");
+        assertThat(r.exit()).isEqualTo(3);
+        assertThat(r.out()).contains("1 passed, 0 failed, 1 unavailable").contains("not checked: broken/unlisted;");
+        Run failed = run("tasks", "check", "--task", "broken/nan,broken/unlisted");
+        assertThat(failed.exit()).isEqualTo(1);
+        assertThat(failed.out()).contains("0 passed, 1 failed, 1 unavailable");
     }
 
     @Test
