@@ -210,7 +210,7 @@ public final class EnvRegistry implements AutoCloseable {
 
     /** Installed tasks of one domain, sorted by id. */
     public List<TaskSpec> list(String domain) {
-        if (!providers.containsKey(domain)) {
+        if (domain == null || !providers.containsKey(domain)) {
             throw unknownDomain(domain);
         }
         return tasks.values().stream().filter(t -> t.domain().equals(domain)).toList();
@@ -218,7 +218,7 @@ public final class EnvRegistry implements AutoCloseable {
 
     /** The ids of a named task set ({@code mt30}, {@code mt80}), installed or not. */
     public List<String> taskSet(String name) {
-        if (name.contains(",")) {
+        if (name != null && name.contains(",")) {
             List<String> ids = new ArrayList<>();
             for (String part : name.split(",")) {
                 String id = resolve(part.trim()).id();
@@ -231,8 +231,9 @@ public final class EnvRegistry implements AutoCloseable {
             return ids;
         }
         return TaskSets.get(name).orElseThrow(() -> new UnknownTaskException(
-                "unknown task set '" + name + "'; known sets: " + String.join(", ", TaskSets.names())
-                        + ", or task ids separated by commas", TaskSets.names()));
+                (name == null ? "no task set named (null)" : "unknown task set '" + name + "'") + "; known sets: "
+                        + String.join(", ", TaskSets.names()) + ", or task ids separated by commas",
+                TaskSets.names()));
     }
 
     /** The spec behind an id or alias. */
@@ -562,6 +563,10 @@ public final class EnvRegistry implements AutoCloseable {
     }
 
     private UnknownTaskException unknownDomain(String domain) {
+        if (domain == null) {
+            return new UnknownTaskException("no domain named (null); Installed domains: "
+                    + String.join(", ", providers.keySet()), List.of());
+        }
         Optional<PluginFailure> failed = failureOf(domain);
         if (failed.isPresent()) {
             return new UnknownTaskException("the plug-in of the domain '" + domain + "' was left out: "

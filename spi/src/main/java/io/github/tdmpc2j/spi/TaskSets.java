@@ -88,8 +88,9 @@ public final class TaskSets {
     private TaskSets() {
     }
 
+    /** The set of this name (any case); empty for an unknown name or null. */
     public static Optional<List<String>> get(String name) {
-        return Optional.ofNullable(SETS.get(name.toLowerCase(Locale.ROOT)));
+        return name == null ? Optional.empty() : Optional.ofNullable(SETS.get(name.toLowerCase(Locale.ROOT)));
     }
 
     public static List<String> names() {

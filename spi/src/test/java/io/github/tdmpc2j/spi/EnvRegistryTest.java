@@ -142,6 +142,18 @@ class EnvRegistryTest {
     }
 
     @Test
+    void aNullSetOrDomainIsTheTypedErrorOfAnUnknownOneListingWhatIsKnown() {
+        try (EnvRegistry r = EnvRegistry.of(List.of(dmc))) {
+            assertThatThrownBy(() -> r.taskSet(null)).isInstanceOf(UnknownTaskException.class)
+                    .hasMessageContaining("no task set named").hasMessageContaining("known sets: ")
+                    .hasMessageContaining("mt30").hasMessageContaining("bench104");
+            assertThatThrownBy(() -> r.list(null)).isInstanceOf(UnknownTaskException.class)
+                    .hasMessageContaining("no domain named").hasMessageContaining("Installed domains: dmc");
+        }
+        assertThat(TaskSets.get(null)).isEmpty();
+    }
+
+    @Test
     void taskSetsFollowTheReference() {
         try (EnvRegistry r = EnvRegistry.of(List.of(dmc))) {
             List<String> mt30 = r.taskSet("mt30");
