@@ -72,6 +72,10 @@ public final class MjModel implements AutoCloseable {
 
     /** Compiles an MJCF (or URDF) file; assets resolve against the file's directory. */
     public static MjModel fromFile(Path file) {
+        if (file != null && Files.isDirectory(file)) {
+            throw new MujocoException(file + " is a directory, not a model file; pass the path of an MJCF .xml file"
+                    + " (the model's own file inside it)");
+        }
         if (file == null || !Files.isRegularFile(file)) {
             throw new MujocoException("no model file at " + file + "; pass the path of an MJCF .xml file");
         }

@@ -54,6 +54,15 @@ class LoadErrorsTest {
     }
 
     @Test
+    void aFolderIsNamedAsAFolderNotAMissingFile(@TempDir Path dir) {
+        assertThatThrownBy(() -> MjModel.fromFile(dir))
+                .isInstanceOf(MujocoException.class)
+                .hasMessageContaining(dir + " is a directory")
+                .hasMessageContaining("the path of an MJCF .xml file")
+                .hasMessageNotContaining("no model file");
+    }
+
+    @Test
     void fromFileResolvesIncludesNextToTheFile(@TempDir Path dir) throws IOException {
         Files.writeString(dir.resolve("body.xml"), """
                 <mujoco><worldbody><body name="b"><freejoint/><geom size="0.1"/></body></worldbody></mujoco>
