@@ -93,7 +93,15 @@ public final class MjModel implements AutoCloseable {
                 throw new MujocoException("MuJoCo could not load " + source + ": "
                         + (message.isBlank() ? Native.lastError() : message));
             }
-            return new MjModel(pointer);
+            MjModel model = new MjModel(pointer);
+            double timestep = pointer.opt().timestep();
+            if (!(timestep > 0) || Double.isInfinite(timestep)) { // MuJoCo compiles these, then steps nonsense
+                model.close();
+                throw new MujocoException("MuJoCo could not load " + source + ": its timestep " + timestep
+                        + " is not a positive finite number of seconds; give <option timestep=\"...\"/> a value "
+                        + "such as 0.002 (MuJoCo's default), or leave it out");
+            }
+            return model;
         }
     }
 

@@ -63,6 +63,27 @@ class LoadErrorsTest {
     }
 
     @Test
+    void aTimestepThatIsNotPositiveAndFiniteIsRefusedNamingTheFileAndTheValue(@TempDir Path dir) throws IOException {
+        for (String timestep : new String[] {"-0.01", "0", "NaN", "Infinity"}) {
+            String xml = "<mujoco><option timestep='" + timestep + "'/><worldbody><body><freejoint/>"
+                    + "<geom size='0.1'/></body></worldbody></mujoco>";
+            assertThatThrownBy(() -> MjModel.fromXml(xml)).as(timestep)
+                    .isInstanceOf(MujocoException.class)
+                    .hasMessageContaining("the given XML text")
+                    .hasMessageContaining("timestep " + Double.parseDouble(timestep))
+                    .hasMessageContaining("<option timestep=");
+            Path file = Files.writeString(dir.resolve("step" + timestep + ".xml"), xml);
+            assertThatThrownBy(() -> MjModel.fromFile(file)).as(timestep)
+                    .isInstanceOf(MujocoException.class)
+                    .hasMessageContaining(file.toAbsolutePath().toString())
+                    .hasMessageContaining("timestep " + Double.parseDouble(timestep));
+        }
+        try (MjModel ok = MjModel.fromXml("<mujoco><option timestep='0.005'/></mujoco>")) {
+            assertThat(ok.timestep()).isEqualTo(0.005);
+        }
+    }
+
+    @Test
     void fromFileResolvesIncludesNextToTheFile(@TempDir Path dir) throws IOException {
         Files.writeString(dir.resolve("body.xml"), """
                 <mujoco><worldbody><body name="b"><freejoint/><geom size="0.1"/></body></worldbody></mujoco>
