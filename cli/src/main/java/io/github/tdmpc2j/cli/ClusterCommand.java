@@ -3,6 +3,7 @@ package io.github.tdmpc2j.cli;
 import io.github.tdmpc2j.cluster.Standalone;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -25,13 +26,34 @@ final class ClusterCommand implements Runnable {
         spec.commandLine().usage(spec.commandLine().getOut());
     }
 
+    /**
+     * {@code --host} as given, else this machine's address that other machines reach ({@link
+     * Standalone#reachableHost()}), said on {@code out}; loopback, said to be for this machine only, where it has
+     * no other.
+     */
+    static String hostOrDefault(String host, PrintWriter out) {
+        if (host != null) {
+            return host;
+        }
+        Optional<String> reachable = Standalone.reachableHost();
+        if (reachable.isPresent()) {
+            out.printf("--host not given: listening on %s, this machine's address for the other nodes; pass --host "
+                    + "ADDRESS if they reach it at another%n", reachable.get());
+            return reachable.get();
+        }
+        out.printf("--host not given, and this machine has no network address but loopback: listening on 127.0.0.1, "
+                + "which only this machine reaches; pass --host ADDRESS (an address the other nodes reach this one "
+                + "at) for a cluster of several machines%n");
+        return "127.0.0.1";
+    }
+
     @Command(name = "master", description = "Start Spark's Master here; prints the URL workers and jobs use.")
     static final class Master implements Callable<Integer> {
         @Spec
         CommandSpec spec;
 
-        @Option(names = "--host", defaultValue = "0.0.0.0",
-                description = "address to listen on, as the others reach it (default ${DEFAULT-VALUE})")
+        @Option(names = "--host", description = "address to listen on, as the workers and jobs reach it (default: "
+                + "this machine's address that other machines can reach)")
         String host;
 
         @Option(names = "--port", defaultValue = "7077", description = "(default ${DEFAULT-VALUE})")
@@ -42,7 +64,8 @@ final class ClusterCommand implements Runnable {
 
         @Override
         public Integer call() {
-            Standalone.runMaster(new Standalone.MasterSettings(host, port, webUiPort), spec.commandLine().getOut());
+            PrintWriter out = spec.commandLine().getOut();
+            Standalone.runMaster(new Standalone.MasterSettings(hostOrDefault(host, out), port, webUiPort), out);
             return 0;
         }
     }
@@ -57,7 +80,8 @@ final class ClusterCommand implements Runnable {
         @Parameters(index = "0", paramLabel = "MASTER_URL", description = "spark://HOST:PORT")
         String masterUrl;
 
-        @Option(names = "--host", defaultValue = "0.0.0.0", description = "address to listen on (default ${DEFAULT-VALUE})")
+        @Option(names = "--host", description = "address to listen on, as the master and jobs reach it (default: "
+                + "this machine's address that other machines can reach)")
         String host;
 
         @Option(names = "--cores", description = "cores for executors (default: all)")
@@ -85,7 +109,7 @@ final class ClusterCommand implements Runnable {
             PrintWriter out = spec.commandLine().getOut();
             Path home = sparkHome != null ? sparkHome
                     : Path.of(System.getProperty("user.home"), ".cache", "tdmpc2j", "spark-home");
-            return Standalone.runWorker(new Standalone.WorkerSettings(masterUrl, host,
+            return Standalone.runWorker(new Standalone.WorkerSettings(masterUrl, hostOrDefault(host, out),
                     cores != null ? cores : Standalone.defaultCores(),
                     memoryMb != null ? memoryMb : Standalone.defaultMemoryMb(), gpus, home, workDir, webUiPort), out);
         }

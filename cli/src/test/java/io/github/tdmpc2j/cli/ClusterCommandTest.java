@@ -2,6 +2,9 @@ package io.github.tdmpc2j.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -21,11 +24,23 @@ class ClusterCommandTest {
         "worker spark://:7077                      | not spark://:7077",
         "worker spark://node1:7077/x               | not spark://node1:7077/x",
         "worker spark://node1:7077 --webui-port 1  | --webui-port must be a port from 1024 to 65535, got 1",
+        "master --host 0.0.0.0                     | --host 0.0.0.0 is no address the other nodes can reach",
+        "worker spark://node1:7077 --host 0.0.0.0  | --host 0.0.0.0 is no address the other nodes can reach",
     })
     void aWrongOptionIsRefusedBeforeAnythingStarts(String args, String message) {
         TasksCommandTest.Run r = TasksCommandTest.run(("cluster " + args).split(" "));
         assertThat(r.exit()).as(r.out() + r.err()).isEqualTo(2);
         assertThat(r.err()).startsWith("error: ").contains(message);
         assertThat(r.out()).doesNotContain("spark://0.0.0.0");
+    }
+
+    @Test
+    void withoutHostTheDaemonsTakeAnAddressTheOthersReachAndSaySo() {
+        StringWriter said = new StringWriter();
+        String host = ClusterCommand.hostOrDefault(null, new PrintWriter(said, true));
+        assertThat(host).isNotEqualTo("0.0.0.0");
+        assertThat(said.toString()).startsWith("--host not given").contains("listening on " + host)
+                .contains("pass --host ADDRESS");
+        assertThat(ClusterCommand.hostOrDefault("node1", new PrintWriter(new StringWriter()))).isEqualTo("node1");
     }
 }

@@ -3,13 +3,20 @@ package io.github.tdmpc2j.cluster;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.lang.management.ManagementFactory;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.NetworkInterface;
+import java.net.SocketException;
+import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Spark's standalone Master and Worker from tdmpc2j's own class path ({@code tdmpc2j cluster master|worker}): no
@@ -27,9 +34,7 @@ public final class Standalone {
      */
     public record MasterSettings(String host, int port, int webUiPort) {
         public MasterSettings {
-            if (host == null || host.isBlank()) {
-                throw new ClusterException("--host is empty: give the address the workers reach this node at");
-            }
+            requireReachableHost(host);
             requirePort("--port", port);
             requirePort("--webui-port", webUiPort);
         }
@@ -49,6 +54,7 @@ public final class Standalone {
     public record WorkerSettings(String masterUrl, String host, int cores, int memoryMb, int gpus, Path sparkHome,
             Path workDir, int webUiPort) {
         public WorkerSettings {
+            requireReachableHost(host);
             if (!masterUrl.matches("spark://" + HOST_PORT + "(," + HOST_PORT + ")*")) {
                 throw new ClusterException("the master URL is spark://HOST:PORT (as `tdmpc2j cluster master` prints "
                         + "it), not " + masterUrl);
@@ -61,6 +67,60 @@ public final class Standalone {
     }
 
     private Standalone() {
+    }
+
+    /**
+     * A daemon listens on its --host and tells the others to reach it there, so the wildcard address (which
+     * Spark would hand out as spark://0.0.0.0:PORT) and an empty one are refused.
+     */
+    private static void requireReachableHost(String host) {
+        if (host == null || host.isBlank()) {
+            throw new ClusterException("--host is empty: give the address the other nodes reach this node at");
+        }
+        if (host.equals("0.0.0.0") || host.equals("::") || host.equals("[::]")) {
+            throw new ClusterException("--host " + host + " is no address the other nodes can reach this node at: "
+                    + "give this node's address or host name, or leave --host out to use "
+                    + reachableHost().orElse("one (this machine has none but loopback)"));
+        }
+    }
+
+    /**
+     * The address a daemon started without --host listens on and gives the others: the address this machine's
+     * host name resolves to when other machines can reach it, else the first such IPv4 address of its network
+     * interfaces (a host name that resolves to loopback, as Debian's /etc/hosts makes it, does not do); empty
+     * when it has none but loopback.
+     */
+    public static Optional<String> reachableHost() {
+        InetAddress named;
+        try {
+            named = InetAddress.getLocalHost();
+        } catch (UnknownHostException e) {
+            named = null;
+        }
+        List<InetAddress> interfaces = new ArrayList<>();
+        try {
+            for (NetworkInterface n : Collections.list(NetworkInterface.getNetworkInterfaces())) {
+                if (n.isUp()) {
+                    interfaces.addAll(Collections.list(n.getInetAddresses()));
+                }
+            }
+        } catch (SocketException e) {
+            // no interfaces to look at: the host name decides alone
+        }
+        return reachableHost(named, interfaces);
+    }
+
+    /** {@link #reachableHost()} of a host name's address and the interfaces' addresses. */
+    static Optional<String> reachableHost(InetAddress named, List<InetAddress> interfaces) {
+        if (named != null && reachable(named)) {
+            return Optional.of(named.getHostAddress());
+        }
+        return interfaces.stream().filter(Standalone::reachable).map(InetAddress::getHostAddress).findFirst();
+    }
+
+    private static boolean reachable(InetAddress a) {
+        return a instanceof Inet4Address && !a.isLoopbackAddress() && !a.isAnyLocalAddress()
+                && !a.isLinkLocalAddress();
     }
 
     /** Spark's daemons listen on ports 1024 to 65535; it fails on others only after the URL is printed. */
