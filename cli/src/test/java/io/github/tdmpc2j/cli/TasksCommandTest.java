@@ -164,8 +164,10 @@ class TasksCommandTest {
     }
 
     @Test
-    void agentsShowsALeftOutAgentPluginAndTheRest(@TempDir Path dir) throws IOException {
-        Path gone = serviceJar(dir.resolve("gone-agent.jar"), AgentProvider.class, "org.example.GoneAgent");
+    void agentsShowsALeftOutAgentPluginAndTheRestAndOneWithoutADescriptionAsSuchNotAsNull(@TempDir Path dir)
+            throws IOException {
+        Path gone = serviceJar(dir.resolve("gone-agent.jar"), AgentProvider.class, "org.example.GoneAgent",
+                SilentAgentProvider.class.getName());
         ClassLoader before = Thread.currentThread().getContextClassLoader();
         Thread.currentThread().setContextClassLoader(Main.pluginClassLoader(gone.toString(),
                 TasksCommandTest.class.getClassLoader(), w -> { }));
@@ -173,9 +175,28 @@ class TasksCommandTest {
             Run r = run("agents");
             assertThat(r.exit()).isZero();
             assertThat(r.out()).containsPattern("(?m)^random\\s").containsPattern("(?m)^tdmpc2\\s")
-                    .contains("unavailable: plug-in org.example.GoneAgent in gone-agent.jar: the class is missing");
+                    .contains("unavailable: plug-in org.example.GoneAgent in gone-agent.jar: the class is missing")
+                    .containsPattern("(?m)^silent\\s+\\(no description\\)$").doesNotContain("null");
         } finally {
             Thread.currentThread().setContextClassLoader(before);
+        }
+    }
+
+    /** An agent plug-in that gives no description. */
+    public static final class SilentAgentProvider implements AgentProvider {
+        @Override
+        public String name() {
+            return "silent";
+        }
+
+        @Override
+        public String description() {
+            return null;
+        }
+
+        @Override
+        public io.github.tdmpc2j.spi.agent.Agent create(io.github.tdmpc2j.spi.agent.AgentContext context) {
+            throw new UnsupportedOperationException("never made: only listed");
         }
     }
 

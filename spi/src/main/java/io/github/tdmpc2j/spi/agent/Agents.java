@@ -18,7 +18,8 @@ public final class Agents {
     }
 
     /**
-     * The agent plug-ins that loaded, sorted by name, and the ones left out with why.
+     * The agent plug-ins that loaded, sorted by name and checked as {@link #find} gives them (a call that fails
+     * untyped or answers null is a PluginException naming the plug-in), and the ones left out with why.
      *
      * @param sources each loaded plug-in's jar (its file name) or class folder, by agent name
      */
@@ -61,7 +62,9 @@ public final class Agents {
         for (PluginFailure failure : failures) {
             LOG.warn("{}; the agent plug-in is left out", failure);
         }
-        return new Installed(List.copyOf(byName.values()), List.copyOf(failures), Map.copyOf(sources));
+        return new Installed(byName.values().stream()
+                .<AgentProvider>map(p -> new CheckedAgentProvider(p, sources.get(p.name()))).toList(),
+                List.copyOf(failures), Map.copyOf(sources));
     }
 
     public static List<AgentProvider> list() {
@@ -77,7 +80,6 @@ public final class Agents {
         Installed installed = discover();
         List<AgentProvider> all = installed.providers();
         return all.stream().filter(p -> p.name().equals(name)).findFirst()
-                .<AgentProvider>map(p -> new CheckedAgentProvider(p, installed.sources().get(p.name())))
                 .orElseThrow(() -> new UnknownAgentException("unknown agent '" + name + "'; installed agents: "
                         + String.join(", ", all.stream().map(AgentProvider::name).toList())
                         + installed.failures().stream().map(f -> "; left out: " + f).reduce("", String::concat)));

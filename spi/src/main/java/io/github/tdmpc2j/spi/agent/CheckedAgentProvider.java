@@ -7,10 +7,11 @@ import io.github.tdmpc2j.spi.TdmpcException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
- * An installed agent plug-in as {@link Agents#find} gives it: a call into the plug-in that throws an untyped
+ * An installed agent plug-in as {@link Agents#discover} and {@link Agents#find} give it: a call into the plug-in that throws an untyped
  * exception or answers null is a {@link PluginException} that names the plug-in and its jar as
  * {@link PluginFailure} does, and the agents it makes are {@link CheckedAgent checked} the same way. A
  * {@link TdmpcException} the plug-in throws (a bad setting, a checkpoint of another shape) passes as it is.
@@ -29,9 +30,11 @@ final class CheckedAgentProvider implements AgentProvider {
         return provider.name();
     }
 
+    /** The plug-in's description; one it does not give (null or blank) is said to be missing, not shown as "null". */
     @Override
     public String description() {
-        return provider.description();
+        return call("description", () -> Optional.ofNullable(provider.description())).filter(d -> !d.isBlank())
+                .orElse("(no description)");
     }
 
     @Override
