@@ -1,5 +1,6 @@
 package io.github.tdmpc2j.agent;
 
+import io.github.tdmpc2j.spi.agent.DeviceSetting;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
@@ -151,8 +152,7 @@ public record TdmpcConfig(
             String b = values.get(flag);
             require("true".equals(b) || "false".equals(b), flag + " must be true or false, not '" + b + "'");
         }
-        require(device.matches("cpu|gpu|auto|gpu:\\d{1,4}"),
-                "device must be cpu, gpu, gpu:N (GPU number N, as a Spark task is given) or auto, not '" + device + "'");
+        require(DeviceSetting.valid(device), DeviceSetting.problem(device));
     }
 
     /** On a GPU, capture planning in a CUDA graph and replay it (needs the native extension; see agent/README.md). */

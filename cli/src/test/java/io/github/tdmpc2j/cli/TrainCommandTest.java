@@ -414,6 +414,17 @@ class TrainCommandTest {
     }
 
     @Test
+    void theRandomAgentRefusesAnUnknownDeviceAsTdmpc2Does(@TempDir Path dir) {
+        for (String agent : new String[] {"random", "tdmpc2"}) {
+            TasksCommandTest.Run r = TasksCommandTest.run("train", "--task", "classic/pendulum", "--agent", agent,
+                    "--preset", "cpu", "--steps", "400", "--device", "tpu", "--out", dir.resolve(agent).toString());
+            assertThat(r.exit()).as(agent + ": " + r.out()).isEqualTo(2);
+            assertThat(r.err()).as(agent).contains("device must be cpu, gpu, gpu:N").contains("not 'tpu'");
+            assertThat(r.out()).as(agent).doesNotContain("done:");
+        }
+    }
+
+    @Test
     void wrongChoicesAreClearErrors(@TempDir Path dir) {
         TasksCommandTest.Run both = TasksCommandTest.run("train", "--task", "pendulum-v1", "--set", "mt30");
         assertThat(both.exit()).isEqualTo(2);

@@ -14,6 +14,7 @@ public final class RandomAgentProvider implements AgentProvider {
 
     @Override
     public Agent create(AgentContext context) {
+        DeviceSetting.check(context, "random agent"); // it runs on none, but takes --device as every agent does
         return new RandomAgent(context);
     }
 }

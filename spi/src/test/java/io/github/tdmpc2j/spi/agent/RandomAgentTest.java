@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.tdmpc2j.spi.LineEnv;
 import io.github.tdmpc2j.spi.TaskSpace;
+import io.github.tdmpc2j.spi.TaskSpec;
 import io.github.tdmpc2j.spi.TdmpcException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,6 +37,21 @@ class RandomAgentTest {
                 assertThat(again.steps()).isEqualTo(200);
             }
         }
+    }
+
+    @Test
+    void anUnknownDeviceIsRefusedAndTheKnownOnesAreTaken() {
+        TaskSpec task = LineEnv.spec("line/a", 1, 2, -1, 1, 5, 1);
+        AgentProvider random = Agents.find("random");
+        for (String bad : new String[] {"tpu", "gpu:x", "GPU", ""}) {
+            assertThatThrownBy(() -> random.create(AgentContext.single(task, Map.of("device", bad), 0))).as(bad)
+                    .isInstanceOf(TdmpcException.class)
+                    .hasMessageContaining("device must be cpu, gpu, gpu:N").hasMessageContaining("not '" + bad + "'");
+        }
+        for (String good : new String[] {"cpu", "gpu", "gpu:1", "auto"}) { // it runs on none: a GPU need not exist
+            random.create(AgentContext.single(task, Map.of("device", good), 0)).close();
+        }
+        random.create(AgentContext.single(task, Map.of(), 0)).close();
     }
 
     @Test
