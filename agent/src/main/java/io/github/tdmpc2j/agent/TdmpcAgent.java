@@ -65,6 +65,7 @@ public final class TdmpcAgent implements Agent, OfflineLearner {
     private SplittableRandom rng;
     private final float[] discounts;
     private final int seedSteps;
+    private final int shortestEpisode;
     /** Set from any thread by {@link #interruptUpdates}; cleared when an {@link #observe} returns. */
     private volatile boolean updatesInterrupted;
     private final boolean multitask;
@@ -142,11 +143,7 @@ public final class TdmpcAgent implements Agent, OfflineLearner {
             shortest = Math.min(shortest, length);
         }
         this.seedSteps = cfg.seedSteps(longest);
-        if (seedSteps > 0 && seedSteps < shortest && !WARNED_SHORT_SEED.getAndSet(true)) {
-            LOG.info("seed_steps={} is shorter than the episodes ({} steps for the shortest task, unless one ends "
-                    + "early): the replay buffer takes whole episodes, so updates begin when the first episode ends, "
-                    + "and training acts stay random until then", seedSteps, shortest);
-        }
+        this.shortestEpisode = shortest;
         if (!device.isGpu() && !WARNED_CPU.get()) {
             madeForGpus(cfg, context).filter(m -> !WARNED_CPU.getAndSet(true)).ifPresent(LOG::warn);
         }
@@ -156,7 +153,7 @@ public final class TdmpcAgent implements Agent, OfflineLearner {
     /** Whether an agent of this JVM has said that its settings are made for GPUs ({@link #madeForGpus}). */
     private static final AtomicBoolean WARNED_CPU = new AtomicBoolean();
     /** Whether an agent of this JVM has said that its seed phase ends before its first episode can. */
-    private static final AtomicBoolean WARNED_SHORT_SEED = new AtomicBoolean();
+    static final AtomicBoolean WARNED_SHORT_SEED = new AtomicBoolean();
 
     /**
      * What an agent on a CPU says once per JVM when its planning is ten times the cpu preset's work or more (the
@@ -466,6 +463,7 @@ public final class TdmpcAgent implements Agent, OfflineLearner {
                         + " (pass observations and actions in the agent's unified space)");
             }
         }
+        noteShortSeedPhase(); // training feeds transitions: an agent that only evaluates or collects gets none
         for (int row = 0; row < transitions.length; row++) {
             Transition transition = transitions[row];
             if (transition == null) {
@@ -509,6 +507,16 @@ public final class TdmpcAgent implements Agent, OfflineLearner {
     }
 
     /** Whether training acts are random: the seed phase, and after it until its catch-up updates have run. */
+    /** Says, once per JVM, that the seed phase ends before the first episode can (a training matter only). */
+    private void noteShortSeedPhase() {
+        if (seedSteps > 0 && seedSteps < shortestEpisode && !WARNED_SHORT_SEED.get()
+                && !WARNED_SHORT_SEED.getAndSet(true)) {
+            LOG.info("seed_steps={} is shorter than the episodes ({} steps for the shortest task, unless one ends "
+                    + "early): the replay buffer takes whole episodes, so updates begin when the first episode ends, "
+                    + "and training acts stay random until then", seedSteps, shortestEpisode);
+        }
+    }
+
     private boolean seedPhase() {
         return steps < seedSteps || (owedUpdates > 0 && !buffer.canSample(cfg.horizon()));
     }

@@ -54,6 +54,23 @@ class TdmpcAgentTest {
         }
     }
 
+    /** The note that the seed phase ends before an episode can is for training: eval and collect never see it. */
+    @Test
+    void aShortSeedPhaseIsNotedWhenTrainingBeginsNotWhenAnAgentOnlyActs() {
+        TdmpcAgent.WARNED_SHORT_SEED.set(false); // once per JVM: another test may have said it
+        try (TdmpcAgent agent = new TdmpcAgent(AgentTestSupport.single(5, 2, SMALL))) { // seed_steps 20 < 100
+            Random r = new Random(1);
+            float[] obs = randomObs(r, 5);
+            agent.beginEpisode(0, 0, true, 1L);
+            agent.act(obs, 0, true); // eval
+            agent.beginEpisode(0, 0, false, 1L);
+            float[] a = agent.act(obs, 0, false); // collect acts so, and feeds nothing back
+            assertThat(TdmpcAgent.WARNED_SHORT_SEED).as("said before any training").isFalse();
+            agent.observe(new Transition(0, obs, a, 0, randomObs(r, 5), false, false));
+            assertThat(TdmpcAgent.WARNED_SHORT_SEED).as("said when training fed the first step").isTrue();
+        }
+    }
+
     /** The paper's planning on a CPU is called out (once per JVM, when an agent is made); the cpu preset's is not. */
     @Test
     void planningMadeForGpusIsCalledOutOnTheCpu() {
