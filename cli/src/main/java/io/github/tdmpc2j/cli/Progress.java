@@ -2,17 +2,20 @@ package io.github.tdmpc2j.cli;
 
 import java.io.PrintWriter;
 import java.util.Locale;
+import java.util.function.LongSupplier;
 
 /**
- * Training progress: on a terminal, one line redrawn in place (steps or updates, their rate, ETA, and for online
- * training the last episode's return); otherwise a plain log line at most every {@code logEverySeconds}.
+ * Training progress: on a terminal, one line redrawn in place (steps or updates, their rate over the run so far,
+ * evaluations included, ETA, and for online training the last episode's return); otherwise a plain log line at
+ * most every {@code logEverySeconds}.
  */
 final class Progress {
     private final PrintWriter out;
     private final boolean terminal;
     private final long total;
     private final long startStep;
-    private final long startNanos = System.nanoTime();
+    private final LongSupplier clock;
+    private final long startNanos;
     private final double logEverySeconds;
     private long lastDrawNanos;
     private double lastReturn = Double.NaN;
@@ -30,6 +33,14 @@ final class Progress {
      */
     Progress(PrintWriter out, boolean terminal, long startStep, long total, double logEverySeconds, String unit,
             boolean episodes) {
+        this(out, terminal, startStep, total, logEverySeconds, unit, episodes, System::nanoTime);
+    }
+
+    /** @param clock nanoseconds, as {@link System#nanoTime} counts them */
+    Progress(PrintWriter out, boolean terminal, long startStep, long total, double logEverySeconds, String unit,
+            boolean episodes, LongSupplier clock) {
+        this.clock = clock;
+        this.startNanos = clock.getAsLong();
         this.unit = unit;
         this.episodes = episodes;
         this.out = out;
@@ -44,7 +55,7 @@ final class Progress {
     }
 
     void update(long step) {
-        long now = System.nanoTime();
+        long now = clock.getAsLong();
         double sinceDraw = (now - lastDrawNanos) / 1e9;
         if (terminal ? sinceDraw < 0.2 && step < total : sinceDraw < logEverySeconds && step < total) {
             return;
@@ -53,7 +64,7 @@ final class Progress {
         double elapsed = (now - startNanos) / 1e9;
         double rate = (step - startStep) / Math.max(elapsed, 1e-9);
         double eta = rate > 0 ? Math.max(0, total - step) / rate : Double.NaN;
-        String text = String.format(Locale.ROOT, "%s %d/%d  %.1f %ss/s  ETA %s", unit, step, total, rate, unit,
+        String text = String.format(Locale.ROOT, "%s %d/%d  %s  ETA %s", unit, step, total, rate(rate, unit),
                 duration(eta));
         if (episodes) {
             text += "  last return " + (Double.isNaN(lastReturn) ? "-" : String.format(Locale.ROOT, "%.1f", lastReturn));
@@ -75,7 +86,7 @@ final class Progress {
         }
         out.println(line);
         out.flush();
-        lastDrawNanos = System.nanoTime();
+        lastDrawNanos = clock.getAsLong();
     }
 
     void finish() {
@@ -83,6 +94,20 @@ final class Progress {
             out.println();
             out.flush();
         }
+    }
+
+    /**
+     * A rate over the whole run so far, evaluations included (as the ETA is), per second, or per minute or hour when
+     * slower, so that a run whose evaluations take most of its time does not read as stopped ("0.0 updates/s").
+     */
+    static String rate(double perSecond, String unit) {
+        if (perSecond >= 1) {
+            return String.format(Locale.ROOT, "%.1f %ss/s", perSecond, unit);
+        }
+        if (perSecond * 60 >= 1) {
+            return String.format(Locale.ROOT, "%.1f %ss/min", perSecond * 60, unit);
+        }
+        return String.format(Locale.ROOT, "%.1f %ss/h", perSecond * 3600, unit);
     }
 
     static String duration(double seconds) {
