@@ -203,12 +203,15 @@ final class BenchCommand implements Callable<Integer> {
                     .set("eval_episodes", settings.evalEpisodes()).set("preset", settings.preset())
                     .set("device", gpu != null ? gpu : device).pairs(settings.params()).set("task", task.id());
             Path runDir = Path.of(settings.dir()).resolve("runs").resolve(task.id()).resolve("seed-" + s);
-            boolean resume = RunFolder.resumeOrStartOver(runDir);
-            RunFolder run = resume ? RunFolder.resume(runDir, task.id(), s) : RunFolder.create(runDir, task.id(), s);
             StringWriter log = new StringWriter();
             OnlineRun.Result r;
             List<Evaluation.TaskResult> random;
-            try (PrintWriter quiet = new PrintWriter(log)) {
+            // the folder's one writer from before its leftovers are tidied (another bench on the same --out is
+            // refused this unit, not made to wait)
+            try (RunLock lock = new RunFolder(runDir).lock(); PrintWriter quiet = new PrintWriter(log)) {
+                boolean resume = RunFolder.resumeOrStartOver(runDir);
+                RunFolder run = resume ? RunFolder.resume(runDir, task.id(), s)
+                        : RunFolder.create(runDir, task.id(), s);
                 OnlineRun online = new OnlineRun(registry, List.of(task), task.id(), cfg, run, resume, quiet, false);
                 r = online.run();
                 // a run that had ended evaluates nothing: its random baseline is made again, the same episodes

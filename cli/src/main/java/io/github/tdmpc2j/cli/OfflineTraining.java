@@ -45,95 +45,97 @@ final class OfflineTraining {
         String name = set != null ? set : "offline-" + data.getFileName();
         cfg.set("task", name);
         RunFolder run = resume ? RunFolder.resume(out, name, seed) : RunFolder.create(out, name, seed);
-        AgentProvider provider = Agents.find(cfg.get("agent"));
-        RunFolder.Restored restored = resume ? run.openCheckpoint() : null;
-        if (restored != null) {
-            cfg.keepCheckpointSettings(provider.checkpointParams(restored.dir()), run.checkpoint());
-            long at = restored.state().step();
-            if (at > total) {
-                throw new TdmpcException("the run in " + run.dir() + " is at update " + at + " (its checkpoint), past "
-                        + "the " + total + " updates asked for; pass a larger --steps to go on with it");
+        try (RunLock lock = run.lock()) { // the folder's one writer, before its checkpoint is tidied
+            AgentProvider provider = Agents.find(cfg.get("agent"));
+            RunFolder.Restored restored = resume ? run.openCheckpoint() : null;
+            if (restored != null) {
+                cfg.keepCheckpointSettings(provider.checkpointParams(restored.dir()), run.checkpoint());
+                long at = restored.state().step();
+                if (at > total) {
+                    throw new TdmpcException("the run in " + run.dir() + " is at update " + at + " (its checkpoint), past "
+                            + "the " + total + " updates asked for; pass a larger --steps to go on with it");
+                }
+                if (at == total) {
+                    console.printf("the run in %s has ended: its checkpoint is at update %d of %d; nothing to do (a "
+                            + "larger --steps goes on with it)%n", run.dir(), at, total);
+                    console.flush();
+                    return 0;
+                }
             }
-            if (at == total) {
-                console.printf("the run in %s has ended: its checkpoint is at update %d of %d; nothing to do (a "
-                        + "larger --steps goes on with it)%n", run.dir(), at, total);
+            TaskSpace space = TaskSpace.of(ids.stream().map(registry::resolve).toList());
+            if (space.observationSize() != index.observationSize() || space.actionSize() != index.actionSize()) {
+                throw new TdmpcException("the dataset in " + data + " pads to obs " + index.observationSize() + ", action "
+                        + index.actionSize() + " but its tasks installed here give " + space.observationSize() + ", "
+                        + space.actionSize() + "; collect it again with this version");
+            }
+            List<String> evalRows = Evaluation.rows(space, evalEpisodes, 1);
+            try (Agent agent = provider.create(AgentContext.of(space, cfg.agentParams(), seed));
+                    MultitaskEnv evalEnv = MultitaskEnv.make(registry, space, evalRows, seed)) {
+                if (!(agent instanceof OfflineLearner learner)) {
+                    throw new TdmpcException("the agent '" + provider.name() + "' cannot learn offline from a dataset");
+                }
+                List<Episode> episodes = reader.readAll();
+                if (episodes.isEmpty()) {
+                    throw new TdmpcException(data + " holds no episodes yet; run `tdmpc2j collect` into it");
+                }
+                episodes.forEach(learner::addEpisode);
+                long step = 0;
+                double prior = 0;
+                if (restored != null) {
+                    agent.readState(restored.dir());
+                    RunFolder.State state = restored.state();
+                    step = state.step();
+                    prior = state.seconds();
+                    RunFolder.truncateAfter(run.evalCsv(), step);
+                }
+                cfg.write(run.config());
+                console.printf("offline training of %s on %d tasks from %d episodes (%s) for %d updates; run folder %s%n",
+                        provider.name(), ids.size(), episodes.size(), data, total, run.dir());
+                List<String> columns = new ArrayList<>(List.of("step", "task", "mean_return", "success_rate", "elapsed_s"));
+                Map<String, List<CurvePlot.Point>> curves = new LinkedHashMap<>();
+                if (restored != null && java.nio.file.Files.isRegularFile(run.evalCsv())) {
+                    // the evaluations before the checkpoint, for the curve (eval.csv keeps them)
+                    for (CsvLog.Row row : CsvLog.read(run.evalCsv())) {
+                        curves.computeIfAbsent(row.cell(1), k -> new ArrayList<>())
+                                .add(new CurvePlot.Point(row.number(0), row.number(2)));
+                    }
+                }
+                long resumedAt = step;
+                long start = System.nanoTime();
+                Progress bar = new Progress(console, terminal, step, total, 30, "update", false);
+                try (CsvLog evalLog = new CsvLog(run.evalCsv(), columns)) {
+                    while (true) {
+                        // a resumed run's checkpoint step was evaluated when it was saved
+                        if ((step % evalFreq == 0 || step >= total) && !(restored != null && step == resumedAt)) {
+                            double elapsed = prior + (System.nanoTime() - start) / 1e9;
+                            StringBuilder line = new StringBuilder("eval at update " + step + ":");
+                            for (Evaluation.TaskResult r : Evaluation.run(evalEnv, agent, evalEpisodes,
+                                    1_000_000L + seed * 1000)) {
+                                String id = r.spec().id();
+                                evalLog.row(step, id, r.meanReturn(), r.hasSuccess() ? r.successRate() : "", elapsed);
+                                curves.computeIfAbsent(id, k -> new ArrayList<>()).add(new CurvePlot.Point(step, r.meanReturn()));
+                                line.append(String.format(Locale.ROOT, " %s %.1f", id, r.meanReturn()));
+                            }
+                            bar.println(line.toString());
+                            CurvePlot.write(run.curve(), provider.name() + " offline on " + name, "updates",
+                                    "evaluation return", curves);
+                            run.saveCheckpoint(agent, new RunFolder.State(step, 0, elapsed));
+                        }
+                        if (step >= total) {
+                            break;
+                        }
+                        learner.update();
+                        step++;
+                        bar.update(step);
+                    }
+                }
+                bar.finish();
+                console.printf("done: %d updates; results in %s%n", step, run.dir());
                 console.flush();
                 return 0;
+            } catch (TdmpcException e) {
+                throw run.withResumeHint(e);
             }
-        }
-        TaskSpace space = TaskSpace.of(ids.stream().map(registry::resolve).toList());
-        if (space.observationSize() != index.observationSize() || space.actionSize() != index.actionSize()) {
-            throw new TdmpcException("the dataset in " + data + " pads to obs " + index.observationSize() + ", action "
-                    + index.actionSize() + " but its tasks installed here give " + space.observationSize() + ", "
-                    + space.actionSize() + "; collect it again with this version");
-        }
-        List<String> evalRows = Evaluation.rows(space, evalEpisodes, 1);
-        try (Agent agent = provider.create(AgentContext.of(space, cfg.agentParams(), seed));
-                MultitaskEnv evalEnv = MultitaskEnv.make(registry, space, evalRows, seed)) {
-            if (!(agent instanceof OfflineLearner learner)) {
-                throw new TdmpcException("the agent '" + provider.name() + "' cannot learn offline from a dataset");
-            }
-            List<Episode> episodes = reader.readAll();
-            if (episodes.isEmpty()) {
-                throw new TdmpcException(data + " holds no episodes yet; run `tdmpc2j collect` into it");
-            }
-            episodes.forEach(learner::addEpisode);
-            long step = 0;
-            double prior = 0;
-            if (restored != null) {
-                agent.readState(restored.dir());
-                RunFolder.State state = restored.state();
-                step = state.step();
-                prior = state.seconds();
-                RunFolder.truncateAfter(run.evalCsv(), step);
-            }
-            cfg.write(run.config());
-            console.printf("offline training of %s on %d tasks from %d episodes (%s) for %d updates; run folder %s%n",
-                    provider.name(), ids.size(), episodes.size(), data, total, run.dir());
-            List<String> columns = new ArrayList<>(List.of("step", "task", "mean_return", "success_rate", "elapsed_s"));
-            Map<String, List<CurvePlot.Point>> curves = new LinkedHashMap<>();
-            if (restored != null && java.nio.file.Files.isRegularFile(run.evalCsv())) {
-                // the evaluations before the checkpoint, for the curve (eval.csv keeps them)
-                for (CsvLog.Row row : CsvLog.read(run.evalCsv())) {
-                    curves.computeIfAbsent(row.cell(1), k -> new ArrayList<>())
-                            .add(new CurvePlot.Point(row.number(0), row.number(2)));
-                }
-            }
-            long resumedAt = step;
-            long start = System.nanoTime();
-            Progress bar = new Progress(console, terminal, step, total, 30, "update", false);
-            try (CsvLog evalLog = new CsvLog(run.evalCsv(), columns)) {
-                while (true) {
-                    // a resumed run's checkpoint step was evaluated when it was saved
-                    if ((step % evalFreq == 0 || step >= total) && !(restored != null && step == resumedAt)) {
-                        double elapsed = prior + (System.nanoTime() - start) / 1e9;
-                        StringBuilder line = new StringBuilder("eval at update " + step + ":");
-                        for (Evaluation.TaskResult r : Evaluation.run(evalEnv, agent, evalEpisodes,
-                                1_000_000L + seed * 1000)) {
-                            String id = r.spec().id();
-                            evalLog.row(step, id, r.meanReturn(), r.hasSuccess() ? r.successRate() : "", elapsed);
-                            curves.computeIfAbsent(id, k -> new ArrayList<>()).add(new CurvePlot.Point(step, r.meanReturn()));
-                            line.append(String.format(Locale.ROOT, " %s %.1f", id, r.meanReturn()));
-                        }
-                        bar.println(line.toString());
-                        CurvePlot.write(run.curve(), provider.name() + " offline on " + name, "updates",
-                                "evaluation return", curves);
-                        run.saveCheckpoint(agent, new RunFolder.State(step, 0, elapsed));
-                    }
-                    if (step >= total) {
-                        break;
-                    }
-                    learner.update();
-                    step++;
-                    bar.update(step);
-                }
-            }
-            bar.finish();
-            console.printf("done: %d updates; results in %s%n", step, run.dir());
-            console.flush();
-            return 0;
-        } catch (TdmpcException e) {
-            throw run.withResumeHint(e);
         }
     }
 }

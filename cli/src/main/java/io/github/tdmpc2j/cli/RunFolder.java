@@ -131,6 +131,15 @@ record RunFolder(Path dir) {
         }
     }
 
+    /**
+     * Makes this process the folder's one writer until the lock is closed ({@link RunLock}); taken before anything
+     * in the folder is tidied or written. Makes the folder if it is missing, and removes it again on close if the
+     * run wrote nothing into it.
+     */
+    RunLock lock() {
+        return RunLock.acquire(dir);
+    }
+
     Path checkpoint() {
         return dir.resolve(CheckpointFolder.IN_RUN);
     }

@@ -178,7 +178,7 @@ final class TrainCommand implements Callable<Integer> {
         if (run == null) {
             run = RunFolder.create(out, name, cfg.getLong("seed"));
         }
-        try {
+        try (RunLock lock = run.lock()) {
             return new OnlineRun(registry, specs, name, cfg, run, resume, console, terminal()).stopOnSignals().run()
                     .stopStatus();
         } catch (TdmpcException e) {

@@ -1,0 +1,179 @@
+package io.github.tdmpc2j.cli;
+
+import io.github.tdmpc2j.spi.TdmpcException;
+import io.github.tdmpc2j.spi.io.IoErrors;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Stream;
+
+/**
+ * The one writer of a run folder: {@code run.lock} in the folder, held with an OS file lock for the life of the
+ * command that trains into it ({@code train}, {@code train --resume}, {@code train --data}, a {@code bench} run).
+ * The OS releases it when the process ends however it ends (a kill -9 too), so a stopped run never leaves a lock
+ * that blocks its {@code --resume}; the file itself stays and holds the pid of the last writer. Readers
+ * ({@code eval}, {@code export}, {@code collect --policy}) take no lock: checkpoints are replaced as a whole.
+ *
+ * <p>POSIX locks belong to the process, and closing any channel of the file drops them, so this JVM never opens
+ * the lock file of a folder it holds: a second writer in the same process is refused from {@link #HELD}.
+ */
+final class RunLock implements AutoCloseable {
+    static final String FILE = "run.lock";
+    /** The lock files this JVM holds (real paths). */
+    private static final Set<Path> HELD = ConcurrentHashMap.newKeySet();
+
+    private final Path dir;
+    private final Path key;
+    private final FileChannel channel;
+    private final FileLock lock;
+    /** The highest folder this lock made (for a run refused before it wrote anything), or null. */
+    private final Path made;
+
+    private RunLock(Path dir, Path key, FileChannel channel, FileLock lock, Path made) {
+        this.dir = dir;
+        this.key = key;
+        this.channel = channel;
+        this.lock = lock;
+        this.made = made;
+    }
+
+    /**
+     * Takes the lock of the run folder {@code dir}, making the folder if it is missing; refuses at once (never
+     * waits) while another process, or another run of this one, holds it. One at a time in this JVM, so that two
+     * of its runs never both open the file.
+     */
+    static synchronized RunLock acquire(Path dir) {
+        Path made = highestMissing(dir);
+        for (int attempt = 0;; attempt++) {
+            Path file = dir.resolve(FILE);
+            Path key;
+            FileChannel channel;
+            try {
+                Files.createDirectories(dir);
+                key = dir.toRealPath().resolve(FILE);
+                if (HELD.contains(key)) {
+                    throw busy(dir, "another run of this process (pid " + ProcessHandle.current().pid() + ")");
+                }
+                channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
+                        StandardOpenOption.WRITE);
+            } catch (IOException e) {
+                throw new TdmpcException("cannot make the lock file " + file + " of the run folder: "
+                        + IoErrors.describe(e) + "; check the folder's permissions, or choose another --out", e);
+            }
+            try {
+                FileLock lock;
+                try {
+                    lock = channel.tryLock();
+                } catch (OverlappingFileLockException e) {
+                    lock = null;
+                }
+                if (lock == null) {
+                    channel.close(); // this process holds no lock on the file, so closing drops none
+                    throw busy(dir, "another tdmpc2j process (" + holder(file) + ")");
+                }
+                if (!Files.exists(file)) {
+                    // the file was removed by a writer that made the folder and was refused before it wrote
+                    // anything: its lock was on that file, not on the one a next writer makes
+                    channel.close();
+                    if (attempt < 10) {
+                        continue;
+                    }
+                    throw new TdmpcException("the lock file " + file + " keeps disappearing; is another program "
+                            + "removing files in " + dir + "?");
+                }
+                byte[] pid = ("pid=" + ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.UTF_8);
+                channel.truncate(0);
+                channel.write(ByteBuffer.wrap(pid), 0);
+                HELD.add(key);
+                return new RunLock(dir, key, channel, lock, made);
+            } catch (IOException e) {
+                try {
+                    channel.close();
+                } catch (IOException ignored) {
+                    // the lock's error matters more
+                }
+                throw new TdmpcException("cannot lock the run folder " + dir + " (" + file + "): "
+                        + IoErrors.describe(e) + "; its file system may not support locks: choose an --out on a "
+                        + "local disk", e);
+            }
+        }
+    }
+
+    private static TdmpcException busy(Path dir, String who) {
+        return new TdmpcException(who + " is using the run folder " + dir + " (it holds " + dir.resolve(FILE)
+                + "): a run folder has one writer at a time. Wait for that run to end, or stop it (Ctrl-C; it keeps "
+                + "its last checkpoint, for --resume); to train beside it, choose another --out. `tdmpc2j eval "
+                + "--checkpoint " + dir + "` reads its last checkpoint meanwhile.");
+    }
+
+    /** The holder as its pid recorded in the lock file, for messages. */
+    private static String holder(Path file) {
+        try (Stream<String> lines = Files.lines(file, StandardCharsets.UTF_8)) {
+            return lines.filter(l -> l.startsWith("pid=")).findFirst().map(l -> "pid " + l.substring(4).trim())
+                    .orElse("pid unknown");
+        } catch (IOException | java.io.UncheckedIOException e) {
+            return "pid unknown";
+        }
+    }
+
+    /** The highest folder of {@code dir} and its parents that does not exist yet, or null when {@code dir} does. */
+    private static Path highestMissing(Path dir) {
+        Path missing = null;
+        for (Path p = dir.toAbsolutePath().normalize(); p != null && !Files.exists(p); p = p.getParent()) {
+            missing = p;
+        }
+        return missing;
+    }
+
+    @Override
+    public void close() {
+        try {
+            if (made != null) {
+                removeIfOnlyTheLock();
+            }
+            lock.release();
+        } catch (IOException e) {
+            // closing the channel below releases the lock as well
+        } finally {
+            HELD.remove(key);
+            try {
+                channel.close();
+            } catch (IOException ignored) {
+                // the OS drops the lock with the process at the latest
+            }
+        }
+        if (made != null) {
+            // the folders this lock made, when the run was refused before it wrote anything into them
+            for (Path p = dir.toAbsolutePath().normalize(); p != null && p.startsWith(made); p = p.getParent()) {
+                try {
+                    Files.deleteIfExists(p);
+                } catch (DirectoryNotEmptyException e) {
+                    break;
+                } catch (IOException e) {
+                    break; // an empty folder left behind is harmless
+                }
+            }
+        }
+    }
+
+    /** A run that made its folder and wrote nothing into it leaves no folder: the lock file goes first, locked. */
+    private void removeIfOnlyTheLock() throws IOException {
+        try (Stream<Path> files = Files.list(dir)) {
+            if (files.allMatch(p -> p.getFileName().toString().equals(FILE))) {
+                Files.deleteIfExists(dir.resolve(FILE));
+            }
+        } catch (NoSuchFileException e) {
+            // gone already
+        }
+    }
+}

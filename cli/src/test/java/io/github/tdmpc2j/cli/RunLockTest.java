@@ -1,0 +1,131 @@
+package io.github.tdmpc2j.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.tdmpc2j.spi.agent.CheckpointFolder;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A run folder has one writer at a time ({@link RunLock}); readers read its last whole checkpoint meanwhile. */
+class RunLockTest {
+    private static final String[] SHORT = {"--agent", "random", "--eval-every", "200", "--eval-episodes", "1",
+        "--progress", "log"};
+
+    private static TasksCommandTest.Run train(Path out, String... args) {
+        List<String> all = new ArrayList<>(List.of("train", "--out", out.toString()));
+        all.addAll(List.of(args));
+        all.addAll(List.of(SHORT));
+        return TasksCommandTest.run(all.toArray(String[]::new));
+    }
+
+    /**
+     * While a run of this process holds a folder, every other writer is refused before it changes anything:
+     * train --resume, a new train, offline train --data, a bench unit; once it is released, resume goes on.
+     */
+    @Test
+    void aRunFolderHasOneWriterAtATime(@TempDir Path dir) throws Exception {
+        Path run = dir.resolve("run");
+        assertThat(train(run, "--task", "pendulum-v1", "--steps", "400").exit()).isZero();
+        String evals = Files.readString(run.resolve("eval.csv"));
+        try (RunLock held = new RunFolder(run).lock()) {
+            TasksCommandTest.Run resumed = train(run, "--steps", "800", "--resume");
+            assertThat(resumed.exit()).isEqualTo(2);
+            assertThat(resumed.err()).contains("another run of this process (pid " + ProcessHandle.current().pid()
+                    + ") is using the run folder " + run).contains("Wait for that run to end")
+                    .contains("choose another --out");
+            assertThat(Files.readString(run.resolve("eval.csv"))).isEqualTo(evals);
+            assertThat(CheckpointFolder.open(run.resolve("checkpoint")).step()).isEqualTo(400);
+        }
+        assertThat(train(run, "--steps", "600", "--resume").exit()).isZero();
+
+        Path fresh = dir.resolve("fresh");
+        try (RunLock held = new RunFolder(fresh).lock()) {
+            TasksCommandTest.Run other = train(fresh, "--task", "pendulum-v1", "--steps", "200");
+            assertThat(other.exit()).isEqualTo(2);
+            assertThat(other.err()).contains("is using the run folder " + fresh);
+            assertThat(fresh).isDirectory();
+        }
+        assertThat(fresh).as("a lock that made the folder and nothing else leaves no folder").doesNotExist();
+
+        Path data = dir.resolve("data");
+        assertThat(TasksCommandTest.run("collect", "--tasks", "pendulum-v1", "--episodes", "1", "--out",
+                data.toString()).exit()).isZero();
+        Path offline = dir.resolve("offline");
+        try (RunLock held = new RunFolder(offline).lock()) {
+            TasksCommandTest.Run other = train(offline, "--data", data.toString(), "--steps", "2");
+            assertThat(other.exit()).isEqualTo(2);
+            assertThat(other.err()).contains("is using the run folder " + offline);
+        }
+
+        Path bench = dir.resolve("bench");
+        try (RunLock held = new RunFolder(bench.resolve("runs/classic/pendulum/seed-1")).lock()) {
+            TasksCommandTest.Run other = TasksCommandTest.run("bench", "--tasks", "pendulum-v1", "--agent", "random",
+                    "--steps", "200", "--seeds", "1", "--eval-episodes", "1", "--out", bench.toString());
+            assertThat(other.exit()).isEqualTo(2);
+            assertThat(other.err()).contains("is using the run folder " + bench.resolve("runs/classic/pendulum/seed-1"));
+        }
+    }
+
+    /**
+     * A run training in a child JVM: a second train of the folder is refused with the child's pid; eval of the run
+     * folder meanwhile reads whole checkpoints while the child keeps replacing them; after the child is killed
+     * (kill -9: no clean-up of its own), --resume is not blocked by a stale lock.
+     */
+    @Test
+    @Timeout(300)
+    void anotherProcessIsRefusedWhileReadersReadAndAKilledRunLeavesNoLock(@TempDir Path dir) throws Exception {
+        Path run = dir.resolve("run");
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
+                .toString(), "-cp", System.getProperty("java.class.path"), Main.class.getName(), "train", "--task",
+                "pendulum-v1", "--steps", "2000000000", "--out", run.toString()));
+        command.addAll(List.of(SHORT));
+        Process child = new ProcessBuilder(command).redirectErrorStream(true).start();
+        StringBuffer output = new StringBuffer();
+        CountDownLatch saved = new CountDownLatch(1);
+        Thread reader = new Thread(() -> {
+            try (var lines = new java.io.BufferedReader(new java.io.InputStreamReader(child.getInputStream()))) {
+                String line;
+                while ((line = lines.readLine()) != null) {
+                    if (output.length() < 100_000) {
+                        output.append(line).append('\n');
+                    }
+                    if (line.contains("eval at step 400")) {
+                        saved.countDown();
+                    }
+                }
+            } catch (IOException e) {
+                output.append(e);
+            }
+        });
+        reader.start();
+        try {
+            assertThat(saved.await(120, TimeUnit.SECONDS)).as(output.toString()).isTrue();
+            TasksCommandTest.Run second = train(run, "--steps", "2000000000", "--resume");
+            assertThat(second.exit()).as(second.err()).isEqualTo(2);
+            assertThat(second.err()).contains("another tdmpc2j process (pid " + child.pid() + ") is using the run "
+                    + "folder " + run);
+            for (int i = 0; i < 5; i++) {
+                TasksCommandTest.Run eval = TasksCommandTest.run("eval", "--checkpoint", run.toString(), "--task",
+                        "pendulum-v1", "--episodes", "1", "--csv", dir.resolve("eval-" + i + ".csv").toString());
+                assertThat(eval.exit()).as(eval.err()).isZero();
+            }
+            assertThat(child.isAlive()).as(output.toString()).isTrue();
+        } finally {
+            child.destroyForcibly(); // SIGKILL
+            child.waitFor(60, TimeUnit.SECONDS);
+            reader.join(10_000);
+        }
+        long at = CheckpointFolder.open(run.resolve("checkpoint")).step();
+        TasksCommandTest.Run resumed = train(run, "--steps", Long.toString(at + 200), "--resume");
+        assertThat(resumed.exit()).as(resumed.err()).isZero();
+        assertThat(resumed.out()).contains("done: " + (at + 200) + " steps");
+    }
+}
