@@ -82,7 +82,7 @@ final class OfflineTraining {
                 long step = 0;
                 double prior = 0;
                 if (restored != null) {
-                    agent.readState(restored.dir());
+                    restored.restore(agent, seed);
                     RunFolder.State state = restored.state();
                     step = state.step();
                     prior = state.seconds();

@@ -125,7 +125,7 @@ final class OnlineRun {
                 Agent agent = provider.create(AgentContext.of(space, cfg.agentParams(), seedValue))) {
             OnlineTraining.State state = OnlineTraining.State.START;
             if (restored != null) {
-                agent.readState(restored.dir());
+                restored.restore(agent, seedValue);
                 RunFolder.State s = restored.state();
                 state = new OnlineTraining.State(s.step(), s.episode(), s.seconds());
                 for (var csv : List.of(run.trainCsv(), run.evalCsv(), run.evalTasksCsv())) {

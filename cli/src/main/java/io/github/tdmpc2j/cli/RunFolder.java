@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.SplittableRandom;
 import java.util.stream.Stream;
 
 /**
@@ -188,6 +189,26 @@ record RunFolder(Path dir) {
 
     /** A verified checkpoint to resume from: the folder to read the agent from, and the loop's position. */
     record Restored(Path dir, State state) {
+        /**
+         * Puts {@code agent} (made with the run's seed) where the checkpoint left it: its saved state, and its own
+         * random draws (seed-phase actions, buffer sampling, planning noise) started over from
+         * {@link #resumedSeed}, so that the resumed segment does not replay the draws the run opened with.
+         */
+        void restore(Agent agent, long runSeed) {
+            agent.readState(dir);
+            agent.reseed(resumedSeed(runSeed, state.step()));
+        }
+    }
+
+    /**
+     * The seed of the agent's draws in a run resumed at {@code step}: the same for the same resume point (a resumed
+     * run repeats given its resume points), a different one for every step of a run, unrelated to the run's seed.
+     * A fresh run draws from its seed as it always did. (Derived, not saved: the generators are the agent's own,
+     * out of the {@link Agent} contract's reach, and on a GPU the engine's, shared by the JVM's agents.)
+     */
+    static long resumedSeed(long runSeed, long step) {
+        // SplittableRandom's nextLong ends with SplitMix64's finaliser, a bijection that mixes every bit
+        return new SplittableRandom(new SplittableRandom(runSeed).nextLong() ^ step).nextLong();
     }
 
     /** Saves the agent and the loop's position as one checkpoint, replacing the previous one. */

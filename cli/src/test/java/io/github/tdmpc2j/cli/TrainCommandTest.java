@@ -55,6 +55,43 @@ class TrainCommandTest {
     }
 
     /**
+     * A fresh run draws what it always drew: on the echo task (reward = action, every episode alike) a training
+     * episode's return is the sum of the TD-MPC2 agent's seed-phase draws, the same as before resume was seeded
+     * on its own. A resumed segment draws from (run seed, step) instead of starting over from the run's seed, so it
+     * does not replay the run's opening draws; resumed at the same step, it draws the same again.
+     */
+    @Test
+    void aResumedRunDrawsAnewAndAFreshRunDrawsAsBefore(@TempDir Path dir) throws Exception {
+        List<String> returns = new ArrayList<>();
+        for (String name : List.of("straight", "resumed", "again")) {
+            Path run = dir.resolve(name);
+            String[] args = {"train", "--task", "echo/action", "--preset", "cpu", "--set-param", "seed_steps=1000",
+                "--eval-every", "20", "--eval-episodes", "1", "--progress", "log", "--out", run.toString()};
+            if (!name.equals("straight")) {
+                TasksCommandTest.Run first = TasksCommandTest.run(concat(args, "--steps", "20"));
+                assertThat(first.exit()).as(first.err()).isZero();
+            }
+            TasksCommandTest.Run r = TasksCommandTest.run(name.equals("straight") ? concat(args, "--steps", "40")
+                    : concat(args, "--steps", "40", "--resume"));
+            assertThat(r.exit()).as(r.err()).isZero();
+            returns.add(String.join(" ", CsvLog.read(run.resolve("train.csv")).stream().map(row -> row.cell(2))
+                    .toList()));
+        }
+        // the returns of the run's four episodes (of 10 steps) as this code drew them before resume reseeded
+        String opening = "2.82957 1.24859";
+        assertThat(returns.get(0)).isEqualTo(opening + " -3.25607 1.16429");
+        assertThat(returns.get(1)).startsWith(opening + " ").isEqualTo(returns.get(2));
+        assertThat(returns.get(1).substring(opening.length() + 1)).as("the resumed segment's draws")
+                .isNotEqualTo(opening).isNotEqualTo("-3.25607 1.16429");
+    }
+
+    private static String[] concat(String[] args, String... more) {
+        List<String> all = new ArrayList<>(List.of(args));
+        all.addAll(List.of(more));
+        return all.toArray(String[]::new);
+    }
+
+    /**
      * A run folder holds one run: a new run refuses a folder with a run in it (and one refused by its settings
      * leaves no folder behind); --resume goes on with the run's own tasks, seed and trainer settings, changes only
      * what it is given, and does nothing (without a second evaluation row) for a run already at its end.
