@@ -78,7 +78,7 @@ final class CollectCommand implements Callable<Integer> {
         try (EnvRegistry registry = EnvRegistry.discover()) {
             List<String> ids = TaskChoice.ids(registry, tasks, set);
             // a checkpoint folder, or a run folder that holds one (RUN/checkpoint)
-            Path checkpoint = policy.equals("random") ? null : CheckpointFolder.resolve(Path.of(policy));
+            Path checkpoint = policy.equals("random") ? null : RunFolder.checkpointOf(Path.of(policy));
             AgentProvider provider = Agents.find(checkpoint == null ? "random" : agent != null ? agent
                     : RunFolder.recordedAgent(checkpoint).orElse("tdmpc2"));
             if (checkpoint != null && !CheckpointFolder.exists(checkpoint)) {

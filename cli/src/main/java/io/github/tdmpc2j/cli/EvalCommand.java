@@ -103,7 +103,7 @@ final class EvalCommand implements Callable<Integer> {
             List<String> ids = target.task != null ? List.of(registry.resolve(target.task).id())
                     : registry.taskSet(target.set);
             // a checkpoint folder, or a run folder that holds one (RUN/checkpoint)
-            Path folder = CheckpointFolder.resolve(checkpoint);
+            Path folder = RunFolder.checkpointOf(checkpoint);
             if (Files.isRegularFile(checkpoint)) {
                 // a reference .pt file: read without running anything in it, checked against the tasks
                 String name = checkpoint.getFileName().toString().replaceFirst("\\.pt$", "");

@@ -42,7 +42,7 @@ final class ExportCommand implements Callable<Integer> {
             throw new TdmpcException("--out " + out + " exists; export writes a new file and replaces nothing: "
                     + "choose another name, or remove it first");
         }
-        CheckpointFolder.Manifest saved = CheckpointFolder.open(CheckpointFolder.resolve(checkpoint));
+        CheckpointFolder.Manifest saved = CheckpointFolder.open(RunFolder.checkpointOf(checkpoint));
         String agent = RunFolder.recordedAgent(saved.dir()).orElse("tdmpc2");
         if (!agent.equals("tdmpc2")) {
             throw new TdmpcException(saved.dir() + " is a checkpoint of the agent '" + agent + "'; export writes "

@@ -103,6 +103,36 @@ record RunFolder(Path dir) {
     }
 
     /**
+     * The checkpoint folder a reader ({@code eval}, {@code export}, {@code collect --policy}) was given:
+     * {@link CheckpointFolder#resolve}, but a run folder whose run has saved no checkpoint yet is refused with when
+     * it saves one, rather than taken for a checkpoint folder without a manifest.
+     */
+    static Path checkpointOf(Path given) {
+        Path folder = CheckpointFolder.resolve(given);
+        if (!folder.equals(given) || !Files.isDirectory(given)
+                || Files.exists(given.resolve(CheckpointFolder.MANIFEST))) {
+            return folder;
+        }
+        RunFolder run = new RunFolder(given);
+        boolean isRun = Files.exists(given.resolve(RunLock.FILE))
+                || RUN_FILES.stream().anyMatch(f -> Files.exists(given.resolve(f)));
+        if (!isRun) {
+            return folder;
+        }
+        String every;
+        try {
+            String freq = run.savedTrainerSettings().get("eval_freq");
+            every = freq == null ? "" : ", then at every evaluation (every " + freq + " steps, eval_freq)";
+        } catch (TdmpcException e) {
+            every = ""; // a damaged config.yaml: the first save is still at step 0
+        }
+        throw new CheckpointException(given + " is a run folder whose run has saved no checkpoint yet: its first "
+                + "save is at its first evaluation, at step 0" + every + ". If the run is starting, wait for that save; "
+                + "if it stopped before, it left no checkpoint to read or resume: train it again (remove " + given
+                + " first, or train into another --out).");
+    }
+
+    /**
      * The trainer's settings ({@link RunConfig#TRAINER_KEYS}) this run was started with, from its
      * {@code config.yaml}; empty when it has none.
      */

@@ -167,6 +167,29 @@ class EvalCommandTest {
     }
 
     /**
+     * A run folder whose run has saved no checkpoint yet is named as such, with when it saves one (not "no
+     * manifest.properties ... written before checkpoints carried a manifest"), by eval, export and collect --policy.
+     */
+    @Test
+    void aRunWithoutACheckpointYetIsNamedAsSuch(@TempDir Path dir) throws Exception {
+        Path run = Files.createDirectories(dir.resolve("run"));
+        Files.writeString(run.resolve("config.yaml"), "task: classic/pendulum\neval_freq: 500\n");
+        Files.writeString(run.resolve("train.csv"), "step\n");
+        String[][] readers = {
+            {"eval", "--checkpoint", run.toString(), "--task", "classic/pendulum", "--episodes", "1"},
+            {"export", "--checkpoint", run.toString(), "--out", dir.resolve("x.pt").toString()},
+            {"collect", "--tasks", "classic/pendulum", "--episodes", "1", "--policy", run.toString(), "--out",
+                dir.resolve("data").toString()}};
+        for (String[] args : readers) {
+            TasksCommandTest.Run r = TasksCommandTest.run(args);
+            assertThat(r.exit()).as(args[0]).isEqualTo(2);
+            assertThat(r.err()).as(args[0]).contains(run + " is a run folder whose run has saved no checkpoint yet: "
+                    + "its first save is at its first evaluation, at step 0, then at every evaluation (every 500 "
+                    + "steps").contains("wait for that save").doesNotContain("manifest");
+        }
+    }
+
+    /**
      * A run of another agent than tdmpc2 records it in its config.yaml: eval and collect --policy of its folder need
      * no --agent (they took tdmpc2 and failed with "no tdmpc2.json ... is this a TD-MPC2 checkpoint directory?").
      */
