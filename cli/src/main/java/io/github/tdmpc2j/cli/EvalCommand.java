@@ -20,6 +20,7 @@ import java.io.PrintWriter;
 import java.io.Serializable;
 import io.github.tdmpc2j.agent.reference.ReferenceCheckpoint;
 import io.github.tdmpc2j.agent.reference.ReferenceImport;
+import io.github.tdmpc2j.agent.reference.TorchArchive;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -105,6 +106,13 @@ final class EvalCommand implements Callable<Integer> {
             // a checkpoint folder, or a run folder that holds one (RUN/checkpoint)
             Path folder = RunFolder.checkpointOf(checkpoint);
             if (Files.isRegularFile(checkpoint)) {
+                if (!checkpoint.getFileName().toString().endsWith(".pt") && !TorchArchive.isZip(checkpoint)) {
+                    Path parent = checkpoint.toAbsolutePath().getParent();
+                    throw new CheckpointException(checkpoint + " is not a checkpoint: --checkpoint takes a .pt file "
+                            + "of the TD-MPC2 reference (what torch.save writes), a checkpoint folder, or a run folder "
+                            + "that holds one as checkpoint/" + (parent != null && CheckpointFolder.exists(
+                                    parent.resolve(CheckpointFolder.IN_RUN)) ? " (" + parent + " is one)" : ""));
+                }
                 // a reference .pt file: read without running anything in it, checked against the tasks
                 String name = checkpoint.getFileName().toString().replaceFirst("\\.pt$", "");
                 folder = checkpoint.toAbsolutePath().resolveSibling(name + "-imported");

@@ -189,6 +189,24 @@ class EvalCommandTest {
         }
     }
 
+    /** A file that is no checkpoint (a run's train.csv) is named as such, not taken for a damaged .pt file. */
+    @Test
+    void aFileThatIsNoCheckpointIsNamedAsSuch(@TempDir Path dir) throws Exception {
+        Path trained = dir.resolve("trained");
+        saveRandomPendulumCheckpoint(trained.resolve("checkpoint"));
+        Path csv = Files.writeString(trained.resolve("train.csv"), "step\n0\n");
+        TasksCommandTest.Run r = TasksCommandTest.run("eval", "--checkpoint", csv.toString(), "--task",
+                "classic/pendulum", "--episodes", "1");
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err()).contains(csv + " is not a checkpoint: --checkpoint takes a .pt file of the TD-MPC2 "
+                + "reference").contains("a checkpoint folder, or a run folder").contains("(" + trained + " is one)")
+                .doesNotContain("torch.save archive");
+        try (var files = Files.list(trained)) {
+            assertThat(files.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("checkpoint",
+                    "train.csv");
+        }
+    }
+
     /**
      * A run of another agent than tdmpc2 records it in its config.yaml: eval and collect --policy of its folder need
      * no --agent (they took tdmpc2 and failed with "no tdmpc2.json ... is this a TD-MPC2 checkpoint directory?").

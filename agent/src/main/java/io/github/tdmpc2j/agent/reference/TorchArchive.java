@@ -25,6 +25,19 @@ public final class TorchArchive {
     }
 
     /**
+     * Whether {@code file} begins as a zip archive does, as every {@code torch.save} file since PyTorch 1.6 does (a
+     * damaged one too): for a command that takes a file or a folder, to tell a .pt file from any other file.
+     */
+    public static boolean isZip(Path file) {
+        byte[] head = new byte[4];
+        try (var in = Files.newInputStream(file)) {
+            return in.readNBytes(head, 0, 4) == 4 && head[0] == 'P' && head[1] == 'K' && head[2] == 3 && head[3] == 4;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /**
      * The unpickled top-level object (for a TD-MPC2 checkpoint, {@code {"model": state_dict}}); tensors are
      * {@link TorchTensor}s whose storages are read while the file is open, before this returns.
      */
