@@ -120,15 +120,20 @@ final class EvalCommand implements Callable<Integer> {
                         .toList(), Map.of(), folder, checkpoint.getFileName().toString());
                 out.printf("imported %s as the checkpoint folder %s%n", checkpoint, folder);
             }
-            CheckpointFolder.Manifest saved = CheckpointFolder.open(folder);
+            String agentName = agent != null ? agent : RunFolder.recordedAgent(folder).orElse("tdmpc2");
+            AgentProvider provider = Agents.find(agentName);
+            // the checkpoint's own settings (preset, model size, ...) and tasks, from the files of one checkpoint (a
+            // run that trains replaces its checkpoint at every save)
+            record Recorded(Path dir, Map<String, String> params, List<String> tasks) {
+            }
+            Recorded saved = CheckpointFolder.read(folder, m -> new Recorded(m.dir(),
+                    provider.checkpointParams(m.dir()), provider.checkpointTasks(m.dir())));
             Path csvFile = csv != null ? csv : folder.toAbsolutePath().resolveSibling("eval-results.csv");
             if (csv == null) {
                 CsvLog.checkWritable(csvFile, COLUMNS, "give --csv FILE to write the results elsewhere");
             }
-            String agentName = agent != null ? agent : RunFolder.recordedAgent(folder).orElse("tdmpc2");
-            AgentProvider provider = Agents.find(agentName);
-            // the agent is made with the checkpoint's own settings (preset, model size, ...)
-            Map<String, String> params = new java.util.HashMap<>(provider.checkpointParams(saved.dir()));
+            // the agent is made with the checkpoint's own settings
+            Map<String, String> params = new java.util.HashMap<>(saved.params());
             params.putAll(new RunConfig(Map.of()).pairs(setParams).all());
             if (device != null) {
                 params.put("device", device); // a checkpoint trained on a GPU evaluates on a CPU, and back
@@ -137,7 +142,7 @@ final class EvalCommand implements Callable<Integer> {
                 throw new TdmpcException("--envs must be positive, got " + envs);
             }
             // the agent is made for the checkpoint's own tasks, in its order: any of them evaluate, in any order
-            List<String> recorded = provider.checkpointTasks(saved.dir());
+            List<String> recorded = saved.tasks();
             List<String> agentTasks = recorded.isEmpty() ? ids : recorded;
             List<String> others = ids.stream().filter(id -> !agentTasks.contains(id)).toList();
             if (!others.isEmpty()) {
@@ -150,7 +155,8 @@ final class EvalCommand implements Callable<Integer> {
             }
             // the tasks are evaluated one after another, each on its own rows
             int rows = envs != null ? envs : Evaluation.rowsPerTask(episodes, 1, 1);
-            Settings settings = new Settings(agentName, saved.dir().toString(), agentTasks, ids, params, episodes, seed,
+            // the agent loads the checkpoint in folder as it is then (verified again, read whole)
+            Settings settings = new Settings(agentName, folder.toString(), agentTasks, ids, params, episodes, seed,
                     rows);
             List<Unit> units = new ArrayList<>();
             for (int t = 0; t < ids.size(); t++) {
@@ -217,7 +223,7 @@ final class EvalCommand implements Callable<Integer> {
                 }
                 Agent a = Agents.find(s.agent()).create(AgentContext.of(space, s.params(), s.seed()));
                 try {
-                    a.readState(Path.of(s.checkpoint()));
+                    a.load(Path.of(s.checkpoint()));
                 } catch (RuntimeException e) {
                     a.close();
                     throw e;

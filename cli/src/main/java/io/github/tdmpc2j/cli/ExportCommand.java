@@ -42,20 +42,29 @@ final class ExportCommand implements Callable<Integer> {
             throw new TdmpcException("--out " + out + " exists; export writes a new file and replaces nothing: "
                     + "choose another name, or remove it first");
         }
-        CheckpointFolder.Manifest saved = CheckpointFolder.open(RunFolder.checkpointOf(checkpoint));
-        String agent = RunFolder.recordedAgent(saved.dir()).orElse("tdmpc2");
+        Path folder = RunFolder.checkpointOf(checkpoint);
+        String agent = RunFolder.recordedAgent(folder).orElse("tdmpc2");
         if (!agent.equals("tdmpc2")) {
-            throw new TdmpcException(saved.dir() + " is a checkpoint of the agent '" + agent + "'; export writes "
+            throw new TdmpcException(folder + " is a checkpoint of the agent '" + agent + "'; export writes "
                     + "TD-MPC2 world models (the reference's format), so it takes checkpoints of the tdmpc2 agent");
         }
-        List<String> tasks = Checkpoint.savedTasks(saved.dir());
-        try (EnvRegistry registry = EnvRegistry.discover()) {
-            // the reference keeps each task's action mask in the model: they come from the tasks' action sizes
-            TaskSpace space = TaskSpace.of(tasks.stream().map(registry::resolve).toList());
-            ReferenceExport.write(saved.dir(), AgentContext.of(space, java.util.Map.of(), 0).actionMasks(), out);
+        // from the files of one checkpoint (a run that trains replaces its checkpoint at every save)
+        record Exported(CheckpointFolder.Manifest manifest, List<String> tasks, String size) {
         }
-        String size = Checkpoint.savedParams(saved.dir()).getOrDefault("model_size", "?");
-        console.printf("exported %s (step %d, %sM model, %s) to %s%n", saved.dir(), saved.step(), size,
+        Exported saved;
+        try (EnvRegistry registry = EnvRegistry.discover()) {
+            saved = CheckpointFolder.read(folder, m -> {
+                List<String> ids = Checkpoint.savedTasks(m.dir());
+                // the reference keeps each task's action mask in the model: they come from the tasks' action sizes
+                TaskSpace space = TaskSpace.of(ids.stream().map(registry::resolve).toList());
+                ReferenceExport.write(m.dir(), AgentContext.of(space, java.util.Map.of(), 0).actionMasks(), out);
+                return new Exported(m, ids, Checkpoint.savedParams(m.dir()).getOrDefault("model_size", "?"));
+            });
+        }
+        List<String> tasks = saved.tasks();
+        String size = saved.size();
+        console.printf("exported %s (step %d, %sM model, %s) to %s%n", saved.manifest().dir(),
+                saved.manifest().step(), size,
                 tasks.size() == 1 ? "task " + tasks.get(0) : tasks.size() + " tasks in the order " + tasks, out);
         console.printf("the reference loads it with TDMPC2.load(\"%s\") into an agent of model_size=%s made for %s%n",
                 out.getFileName(), size, tasks.size() == 1 ? "that task" : "those tasks, in that order");

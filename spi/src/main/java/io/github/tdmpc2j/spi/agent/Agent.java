@@ -86,9 +86,15 @@ public interface Agent extends AutoCloseable {
         CheckpointFolder.write(dir, steps(), this::writeState);
     }
 
-    /** Loads the checkpoint folder {@code dir} after checking that it is complete and unchanged. */
+    /**
+     * Loads the checkpoint folder {@code dir} after checking that it is complete and unchanged; one that its writer
+     * replaces meanwhile (a run's, while it trains) is read again ({@link CheckpointFolder#read}).
+     */
     default void load(Path dir) {
-        readState(CheckpointFolder.open(dir).dir());
+        CheckpointFolder.read(dir, m -> {
+            readState(m.dir());
+            return null;
+        });
     }
 
     @Override

@@ -244,6 +244,46 @@ public final class CheckpointFolder {
         return new Manifest(dir, step, files);
     }
 
+    /** How often {@link #read} starts over on a checkpoint its writer keeps replacing before it gives up. */
+    private static final int READ_ATTEMPTS = 10;
+
+    /**
+     * Reads the checkpoint in {@code target} with {@code reader} while its writer may replace it (a run that is
+     * training): verifies it as {@link #open} does, reads it, and starts over when the checkpoint in {@code target}
+     * was replaced meanwhile, so that {@code reader} returns what it read from the files of one checkpoint. A
+     * failure while the same checkpoint stayed in place is that checkpoint's (damage, another shape, ...).
+     */
+    public static <T> T read(Path target, java.util.function.Function<Manifest, T> reader) {
+        for (int attempt = 1;; attempt++) {
+            byte[] before = manifestBytes(target);
+            try {
+                T result = reader.apply(open(target));
+                if (before != null && java.util.Arrays.equals(before, manifestBytes(target))) {
+                    return result;
+                }
+            } catch (RuntimeException e) {
+                if (java.util.Arrays.equals(before, manifestBytes(target)) || attempt >= READ_ATTEMPTS) {
+                    throw e;
+                }
+            }
+            if (attempt >= READ_ATTEMPTS) {
+                throw new CheckpointException("the checkpoint " + target + " was replaced " + READ_ATTEMPTS + " times "
+                        + "while it was read (its run saves it that often); read it again, or read a copy of it");
+            }
+        }
+    }
+
+    /** The manifest that {@link #open} would read now, as bytes; null when there is none. */
+    private static byte[] manifestBytes(Path target) {
+        Path old = parent(target).resolve(target.getFileName() + ".old");
+        Path dir = Files.isDirectory(target) ? target : old;
+        try {
+            return Files.readAllBytes(dir.resolve(MANIFEST));
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
     /** Whether {@code target} or the previous checkpoint a crashed writer left beside it exists. */
     public static boolean exists(Path target) {
         return Files.isDirectory(target) || Files.isDirectory(parent(target).resolve(target.getFileName() + ".old"));

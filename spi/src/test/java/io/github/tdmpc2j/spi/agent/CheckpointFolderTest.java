@@ -106,6 +106,55 @@ class CheckpointFolderTest {
                 .hasMessageContaining("has no " + CheckpointFolder.MANIFEST).hasMessageContaining("train again");
     }
 
+    /**
+     * A reader whose checkpoint its writer replaces while it reads (a run that trains saves at every evaluation)
+     * reads the new one whole instead of a mix or a false "does not match the checksum"; a checkpoint damaged in
+     * place still fails at once.
+     */
+    @Test
+    void aReaderOfACheckpointReplacedWhileItReadsReadsTheNewOneWhole(@TempDir Path dir) throws Exception {
+        Path target = dir.resolve("checkpoint");
+        CheckpointWriterMain.write(target, 1, false);
+        List<Long> seen = new ArrayList<>();
+        long step = CheckpointFolder.read(target, m -> {
+            long files = stepOfFiles(m.dir());
+            seen.add(files);
+            if (seen.size() == 1) {
+                CheckpointWriterMain.write(target, 2, false); // the writer's next save, in the middle of the read
+            }
+            return files;
+        });
+        assertThat(step).isEqualTo(2);
+        assertThat(seen).containsExactly(1L, 2L);
+
+        List<Long> failed = new ArrayList<>();
+        long after = CheckpointFolder.read(target, m -> {
+            if (failed.isEmpty()) {
+                failed.add(m.step());
+                CheckpointWriterMain.write(target, 3, false);
+                throw new CheckpointException("a file vanished under the reader");
+            }
+            return stepOfFiles(m.dir());
+        });
+        assertThat(after).isEqualTo(3);
+
+        Path weights = target.resolve("weights.bin");
+        byte[] flipped = Files.readAllBytes(weights);
+        flipped[0] ^= 0x10;
+        Files.write(weights, flipped);
+        List<Long> attempts = new ArrayList<>();
+        assertThatThrownBy(() -> CheckpointFolder.read(target, m -> attempts.add(m.step())))
+                .isInstanceOf(CheckpointException.class).hasMessageContaining("does not match the checksum");
+    }
+
+    private static long stepOfFiles(Path dir) {
+        try {
+            return CheckpointWriterMain.stepOfFiles(dir);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     @Test
     void aFolderThatIsNotACheckpointIsNeverReplacedAndAFailedWriteKeepsThePreviousOne(@TempDir Path dir)
             throws Exception {
