@@ -20,6 +20,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Offline multitask training, as the reference's offline trainer does it: the agent learns from a collected
@@ -103,14 +105,21 @@ final class OfflineTraining {
                 long resumedAt = step;
                 long start = System.nanoTime();
                 Progress bar = new Progress(console, terminal, step, total, 30, "update", false);
-                try (CsvLog evalLog = new CsvLog(run.evalCsv(), columns)) {
-                    while (true) {
+                long saved = restored != null ? resumedAt : -1; // the step of the checkpoint on disk
+                AtomicBoolean stop = new AtomicBoolean();
+                try (CsvLog evalLog = new CsvLog(run.evalCsv(), columns);
+                        StopSignals signals = StopSignals.install(() -> stop.set(true))) {
+                    while (!stop.get()) {
                         // a resumed run's checkpoint step was evaluated when it was saved
                         if ((step % evalFreq == 0 || step >= total) && !(restored != null && step == resumedAt)) {
                             double elapsed = prior + (System.nanoTime() - start) / 1e9;
                             StringBuilder line = new StringBuilder("eval at update " + step + ":");
-                            for (Evaluation.TaskResult r : Evaluation.run(evalEnv, agent, evalEpisodes,
-                                    1_000_000L + seed * 1000)) {
+                            Optional<List<Evaluation.TaskResult>> results = Evaluation.run(evalEnv, agent,
+                                    evalEpisodes, 1_000_000L + seed * 1000, stop::get);
+                            if (results.isEmpty()) {
+                                break; // stopped: the evaluation is given up
+                            }
+                            for (Evaluation.TaskResult r : results.get()) {
                                 String id = r.spec().id();
                                 evalLog.row(step, id, r.meanReturn(), r.hasSuccess() ? r.successRate() : "", elapsed);
                                 curves.computeIfAbsent(id, k -> new ArrayList<>()).add(new CurvePlot.Point(step, r.meanReturn()));
@@ -120,6 +129,7 @@ final class OfflineTraining {
                             CurvePlot.write(run.curve(), provider.name() + " offline on " + name, "updates",
                                     "evaluation return", curves);
                             run.saveCheckpoint(agent, new RunFolder.State(step, 0, elapsed));
+                            saved = step;
                         }
                         if (step >= total) {
                             break;
@@ -128,8 +138,13 @@ final class OfflineTraining {
                         step++;
                         bar.update(step);
                     }
+                    bar.finish();
+                    if (signals.received() != null) {
+                        console.println(signals.stoppedLine("update", step, saved));
+                        console.flush();
+                        return signals.exitStatus();
+                    }
                 }
-                bar.finish();
                 console.printf("done: %d updates; results in %s%n", step, run.dir());
                 console.flush();
                 return 0;

@@ -151,10 +151,7 @@ final class OnlineRun {
                 logs.bar.finish();
                 if (signals != null && signals.received() != null) {
                     stopStatus = signals.exitStatus();
-                    long saved = logs.savedStep;
-                    console.printf("stopped by %s at step %d: %s%n", signals.received(), end.step(),
-                            saved < 0 ? "no checkpoint was saved yet"
-                                    : "the checkpoint of step " + saved + " is kept; --resume goes on from it");
+                    console.println(signals.stoppedLine("step", end.step(), logs.savedStep));
                 } else {
                     console.printf("done: %d steps in %s; results in %s%n", end.step(),
                             Progress.duration(end.seconds()), run.dir());

@@ -6,7 +6,7 @@ import sun.misc.Signal;
 import sun.misc.SignalHandler;
 
 /**
- * Ctrl-C (SIGINT) and SIGTERM while {@code train} runs: the first asks the run to stop before its next step, so
+ * Ctrl-C (SIGINT) and SIGTERM while {@code train} runs (online, and offline with {@code --data}): the first asks the run to stop before its next step, so
  * the process ends through its normal path (envs, Python workers and the agent closed; the last checkpoint kept)
  * instead of exiting while the engine's native code is in the middle of an update, which can crash the JVM. A
  * second signal exits at once, as without this.
@@ -51,6 +51,17 @@ final class StopSignals implements AutoCloseable {
     /** The first signal received, as {@code SIGINT}; null when none came. */
     String received() {
         return received == null ? null : "SIG" + received.getName();
+    }
+
+    /**
+     * The line a run stopped by the received signal ends with: where it stopped and the checkpoint it keeps.
+     *
+     * @param unit  what the run counts ({@code step}, {@code update})
+     * @param saved the step of the checkpoint on disk; negative when the run saved none
+     */
+    String stoppedLine(String unit, long at, long saved) {
+        return "stopped by " + received() + " at " + unit + " " + at + ": " + (saved < 0 ? "no checkpoint was saved yet"
+                : "the checkpoint of " + unit + " " + saved + " is kept; --resume goes on from it");
     }
 
     /** The conventional exit status of a process ended by the received signal (130 for SIGINT). */

@@ -46,4 +46,37 @@ class OfflineTrainingTest {
         assertThat(ended.exit()).as(ended.err()).isZero();
         assertThat(ended.out()).contains("has ended: its checkpoint is at update 40 of 40; nothing to do");
     }
+
+    /**
+     * SIGTERM (as Ctrl-C's SIGINT) to an offline `tdmpc2j train --data` in a child JVM stops it as an online run
+     * stops: before its next update, with the exit status of the signal and the line that names the checkpoint kept
+     * for --resume (it exited 143 silently).
+     */
+    @Test
+    @org.junit.jupiter.api.Timeout(300)
+    void aSignalStopsOfflineTrainingKeepingTheLastCheckpoint(@TempDir Path dir) throws Exception {
+        Path data = dir.resolve("data");
+        Path run = dir.resolve("run");
+        TasksCommandTest.Run collect = TasksCommandTest.run("collect", "--tasks", "classic/pendulum", "--episodes",
+                "1", "--out", data.toString());
+        assertThat(collect.exit()).as(collect.err()).isZero();
+        int exit;
+        String output;
+        try (ChildRun child = new ChildRun(dir, "eval at update 20", List.of("train", "--data", data.toString(),
+                "--steps", "100000000", "--eval-every", "20", "--eval-episodes", "1", "--out", run.toString(),
+                "--progress", "log", "--preset", "cpu", "--set-param", "batch_size=8", "--set-param", "mpc=false",
+                "--set-param", "device=cpu"))) {
+            assertThat(child.await(200)).as(child.output()).isTrue();
+            child.terminate();
+            exit = child.waitFor(60);
+            output = child.output();
+        }
+        assertThat(exit).as(output).isEqualTo(128 + 15);
+        java.util.regex.Matcher stopped = java.util.regex.Pattern.compile("stopped by SIGTERM at update \\d+: the "
+                + "checkpoint of update (\\d+) is kept; --resume goes on from it").matcher(output);
+        assertThat(stopped.find()).as(output).isTrue();
+        assertThat(output).contains("SIGTERM: stopping before the next step").doesNotContain("done:");
+        assertThat(io.github.tdmpc2j.spi.agent.CheckpointFolder.open(run.resolve("checkpoint")).step())
+                .isEqualTo(Long.parseLong(stopped.group(1))).isGreaterThanOrEqualTo(20);
+    }
 }

@@ -3,13 +3,10 @@ package io.github.tdmpc2j.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.tdmpc2j.spi.agent.CheckpointFolder;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -83,46 +80,22 @@ class RunLockTest {
     @Timeout(300)
     void anotherProcessIsRefusedWhileReadersReadAndAKilledRunLeavesNoLock(@TempDir Path dir) throws Exception {
         Path run = dir.resolve("run");
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
-                .toString(), "-cp", System.getProperty("java.class.path"), Main.class.getName(), "train", "--task",
-                "pendulum-v1", "--steps", "2000000000", "--out", run.toString()));
-        command.addAll(List.of(SHORT));
-        Process child = new ProcessBuilder(command).redirectErrorStream(true).start();
-        StringBuffer output = new StringBuffer();
-        CountDownLatch saved = new CountDownLatch(1);
-        Thread reader = new Thread(() -> {
-            try (var lines = new java.io.BufferedReader(new java.io.InputStreamReader(child.getInputStream()))) {
-                String line;
-                while ((line = lines.readLine()) != null) {
-                    if (output.length() < 100_000) {
-                        output.append(line).append('\n');
-                    }
-                    if (line.contains("eval at step 400")) {
-                        saved.countDown();
-                    }
-                }
-            } catch (IOException e) {
-                output.append(e);
-            }
-        });
-        reader.start();
-        try {
-            assertThat(saved.await(120, TimeUnit.SECONDS)).as(output.toString()).isTrue();
+        List<String> args = new ArrayList<>(List.of("train", "--task", "pendulum-v1", "--steps", "2000000000",
+                "--out", run.toString()));
+        args.addAll(List.of(SHORT));
+        try (ChildRun child = new ChildRun(dir, "eval at step 400", args)) {
+            assertThat(child.await(120)).as(child.output()).isTrue();
             TasksCommandTest.Run second = train(run, "--steps", "2000000000", "--resume");
             assertThat(second.exit()).as(second.err()).isEqualTo(2);
             assertThat(second.err()).contains("another tdmpc2j process (pid " + child.pid() + ") is using the run "
                     + "folder " + run);
-            for (int i = 0; i < 5; i++) {
+            for (int i = 0; i < 8; i++) {
                 TasksCommandTest.Run eval = TasksCommandTest.run("eval", "--checkpoint", run.toString(), "--task",
                         "pendulum-v1", "--episodes", "1", "--csv", dir.resolve("eval-" + i + ".csv").toString());
                 assertThat(eval.exit()).as(eval.err()).isZero();
             }
-            assertThat(child.isAlive()).as(output.toString()).isTrue();
-        } finally {
-            child.destroyForcibly(); // SIGKILL
-            child.waitFor(60, TimeUnit.SECONDS);
-            reader.join(10_000);
-        }
+            assertThat(child.isAlive()).as(child.output()).isTrue();
+        } // SIGKILL
         long at = CheckpointFolder.open(run.resolve("checkpoint")).step();
         TasksCommandTest.Run resumed = train(run, "--steps", Long.toString(at + 200), "--resume");
         assertThat(resumed.exit()).as(resumed.err()).isZero();

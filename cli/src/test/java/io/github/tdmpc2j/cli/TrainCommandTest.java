@@ -319,43 +319,24 @@ class TrainCommandTest {
     @org.junit.jupiter.api.Timeout(300)
     void aSignalStopsTrainingCleanlyKeepingTheLastCheckpoint(@TempDir Path dir) throws Exception {
         Path run = dir.resolve("run");
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
-                .toString(), "-cp", System.getProperty("java.class.path"), Main.class.getName(), "train", "--task",
+        int exit;
+        String output;
+        try (ChildRun child = new ChildRun(dir, "eval at step 200", List.of("train", "--task",
                 "pendulum-v1", "--preset", "cpu", "--set-param", "seed_steps=50", "--set-param", "batch_size=16",
                 "--set-param", "mpc=false",
                 "--set-param", "num_samples=16", "--set-param", "iterations=1", "--set-param", "num_elites=4",
                 "--set-param", "num_pi_trajs=2", "--steps", "100000", "--eval-every", "200", "--eval-episodes", "1",
-                "--out", run.toString(), "--progress", "log"));
-        Process child = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
-        StringBuffer output = new StringBuffer();
-        java.util.concurrent.CountDownLatch saved = new java.util.concurrent.CountDownLatch(1);
-        Thread reader = new Thread(() -> {
-            try (var lines = new java.io.BufferedReader(new java.io.InputStreamReader(child.getInputStream()))) {
-                String line;
-                while ((line = lines.readLine()) != null) {
-                    output.append(line).append('\n');
-                    if (line.contains("eval at step 200")) { // evaluated and saved at the first episode's end
-                        saved.countDown();
-                    }
-                }
-            } catch (IOException e) {
-                output.append(e);
-            }
-        });
-        reader.start();
-        try {
-            assertThat(saved.await(200, TimeUnit.SECONDS)).as(output.toString()).isTrue();
+                "--out", run.toString(), "--progress", "log"))) {
+            // evaluated and saved at the first episode's end
+            assertThat(child.await(200)).as(child.output()).isTrue();
             Thread.sleep(1500); // into the updates after the save
-            // SIGTERM, as kill sends it (Process.destroy would also close the pipe of the output still to read)
-            assertThat(new ProcessBuilder("kill", "-TERM", Long.toString(child.pid())).start().waitFor()).isZero();
-            assertThat(child.waitFor(60, TimeUnit.SECONDS)).as(output.toString()).isTrue();
-            reader.join(10_000);
-        } finally {
-            child.destroyForcibly();
+            child.terminate();
+            exit = child.waitFor(60);
+            output = child.output();
         }
-        assertThat(child.exitValue()).as(output.toString()).isEqualTo(128 + 15);
-        assertThat(output.toString()).contains("SIGTERM: stopping before the next step");
-        assertThat(output.toString()).containsPattern("stopped by SIGTERM at step \\d+: the checkpoint of step 200 "
+        assertThat(exit).as(output).isEqualTo(128 + 15);
+        assertThat(output).contains("SIGTERM: stopping before the next step");
+        assertThat(output).containsPattern("stopped by SIGTERM at step \\d+: the checkpoint of step 200 "
                 + "is kept; --resume goes on from it").doesNotContain("done:").doesNotContain("fatal error");
         try (Stream<Path> files = Files.list(dir)) {
             assertThat(files.map(p -> p.getFileName().toString())).noneMatch(n -> n.startsWith("hs_err"));

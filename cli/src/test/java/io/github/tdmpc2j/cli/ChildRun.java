@@ -1,0 +1,90 @@
+package io.github.tdmpc2j.cli;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A {@code tdmpc2j} command in a child JVM, for tests of what a process sees (signals, locks, a kill): its output
+ * read as it comes, and a wait for the first line that contains a text.
+ */
+final class ChildRun implements AutoCloseable {
+    private final Process process;
+    private final StringBuffer output = new StringBuffer();
+    private final Thread reader;
+    private final String awaited;
+    private final CountDownLatch seen = new CountDownLatch(1);
+
+    /** Starts {@code tdmpc2j ARGS} in {@code dir}; {@link #await} waits for a line containing {@code awaited}. */
+    ChildRun(Path dir, String awaited, List<String> args) throws IOException {
+        this.awaited = awaited;
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
+                .toString(), "-cp", System.getProperty("java.class.path"), Main.class.getName()));
+        command.addAll(args);
+        process = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
+        reader = new Thread(this::read);
+        reader.start();
+    }
+
+    private void read() {
+        try (BufferedReader lines = new BufferedReader(new InputStreamReader(process.getInputStream()))) {
+            String line;
+            while ((line = lines.readLine()) != null) {
+                if (output.length() < 100_000) {
+                    output.append(line).append('\n');
+                }
+                if (line.contains(awaited)) {
+                    seen.countDown();
+                }
+            }
+        } catch (IOException e) {
+            output.append(e);
+        }
+    }
+
+    /** Whether a line with the awaited text came within {@code seconds}. */
+    boolean await(long seconds) throws InterruptedException {
+        return seen.await(seconds, TimeUnit.SECONDS);
+    }
+
+    long pid() {
+        return process.pid();
+    }
+
+    boolean isAlive() {
+        return process.isAlive();
+    }
+
+    /** Sends SIGTERM, as kill does (Process.destroy would also close the pipe of the output still to read). */
+    void terminate() throws IOException, InterruptedException {
+        if (new ProcessBuilder("kill", "-TERM", Long.toString(pid())).start().waitFor() != 0) {
+            throw new IOException("kill -TERM " + pid() + " failed");
+        }
+    }
+
+    /** Waits for the process to end and its output to be read; its exit status, or -1 when it did not end in time. */
+    int waitFor(long seconds) throws InterruptedException {
+        if (!process.waitFor(seconds, TimeUnit.SECONDS)) {
+            return -1;
+        }
+        reader.join(10_000);
+        return process.exitValue();
+    }
+
+    String output() {
+        return output.toString();
+    }
+
+    /** Kills the process (SIGKILL) if it still runs. */
+    @Override
+    public void close() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor(60, TimeUnit.SECONDS);
+        reader.join(10_000);
+    }
+}
