@@ -50,8 +50,10 @@ final class OfflineTraining {
         try (RunLock lock = run.lock()) { // the folder's one writer, before its checkpoint is tidied
             AgentProvider provider = Agents.find(cfg.get("agent"));
             RunFolder.Restored restored = resume ? run.openCheckpoint() : null;
+            Map<String, String> recorded = Map.of(); // the agent's settings in the checkpoint
             if (restored != null) {
-                cfg.keepCheckpointSettings(provider.checkpointParams(restored.dir()), run.checkpoint());
+                recorded = provider.checkpointParams(restored.dir());
+                cfg.keepCheckpointSettings(recorded, run.checkpoint());
                 long at = restored.state().step();
                 if (at > total) {
                     throw new TdmpcException("the run in " + run.dir() + " is at update " + at + " (its checkpoint), past "
@@ -84,7 +86,7 @@ final class OfflineTraining {
                 long step = 0;
                 double prior = 0;
                 if (restored != null) {
-                    restored.restore(agent, seed);
+                    restored.restore(agent, seed, recorded);
                     RunFolder.State state = restored.state();
                     step = state.step();
                     prior = state.seconds();

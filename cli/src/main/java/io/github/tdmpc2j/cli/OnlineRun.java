@@ -101,8 +101,10 @@ final class OnlineRun {
         }
         AgentProvider provider = Agents.find(cfg.get("agent"));
         RunFolder.Restored restored = resume ? run.openCheckpoint() : null;
+        Map<String, String> recorded = Map.of(); // the agent's settings in the checkpoint
         if (restored != null) {
-            cfg.keepCheckpointSettings(provider.checkpointParams(restored.dir()), run.checkpoint());
+            recorded = provider.checkpointParams(restored.dir());
+            cfg.keepCheckpointSettings(recorded, run.checkpoint());
             RunFolder.State at = restored.state();
             if (at.step() > total) {
                 throw new TdmpcException("the run in " + run.dir() + " is at step " + at.step() + " (its "
@@ -125,7 +127,7 @@ final class OnlineRun {
                 Agent agent = provider.create(AgentContext.of(space, cfg.agentParams(), seedValue))) {
             OnlineTraining.State state = OnlineTraining.State.START;
             if (restored != null) {
-                restored.restore(agent, seedValue);
+                restored.restore(agent, seedValue, recorded);
                 RunFolder.State s = restored.state();
                 state = new OnlineTraining.State(s.step(), s.episode(), s.seconds());
                 for (var csv : List.of(run.trainCsv(), run.evalCsv(), run.evalTasksCsv())) {

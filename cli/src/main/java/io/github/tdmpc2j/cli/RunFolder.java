@@ -223,9 +223,25 @@ record RunFolder(Path dir) {
          * Puts {@code agent} (made with the run's seed) where the checkpoint left it: its saved state, and its own
          * random draws (seed-phase actions, buffer sampling, planning noise) started over from
          * {@link #resumedSeed}, so that the resumed segment does not replay the draws the run opened with.
+         *
+         * @param saved the agent's settings recorded in the checkpoint, for the message that refuses a setting given
+         *              with --resume that would change the model's shape
          */
-        void restore(Agent agent, long runSeed) {
-            agent.readState(dir);
+        void restore(Agent agent, long runSeed, Map<String, String> saved) {
+            try {
+                agent.readState(dir);
+            } catch (CheckpointException e) {
+                String key = e.setting().orElse(null);
+                if (key == null) {
+                    throw e;
+                }
+                // the agent's advice is to make it with the checkpoint's value: on resume, that means giving none
+                throw new CheckpointException("the run's checkpoint in " + dir + " was trained with " + key + "="
+                        + saved.getOrDefault(key, "?") + ", which fixes the model's shape: --resume goes on with the "
+                        + "checkpoint's model, so leave out " + key + " (--set-param " + key + ", or in --config), or "
+                        + "give the recorded " + key + "=" + saved.getOrDefault(key, "?") + "; a model of another "
+                        + key + " is a new run (without --resume, into another --out)", e);
+            }
             agent.reseed(resumedSeed(runSeed, state.step()));
         }
     }

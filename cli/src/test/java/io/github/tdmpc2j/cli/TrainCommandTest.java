@@ -85,6 +85,37 @@ class TrainCommandTest {
                 .isNotEqualTo(opening).isNotEqualTo("-3.25607 1.16429");
     }
 
+    /**
+     * A setting that fixes the model's shape, given with --resume, is refused with what to do on resume (leave it
+     * out, or give the recorded value), not the agent's "create the agent with num_q=5", before anything changes.
+     */
+    @Test
+    void aShapeSettingGivenWithResumeIsRefusedWithResumeAdvice(@TempDir Path dir) throws Exception {
+        Path run = dir.resolve("run");
+        String[] args = {"train", "--task", "echo/action", "--preset", "cpu", "--set-param", "seed_steps=1000",
+            "--eval-every", "20", "--eval-episodes", "1", "--progress", "log", "--out", run.toString()};
+        TasksCommandTest.Run first = TasksCommandTest.run(concat(args, "--steps", "20"));
+        assertThat(first.exit()).as(first.err()).isZero();
+        String numQ = io.github.tdmpc2j.agent.checkpoint.Checkpoint.savedParams(run.resolve("checkpoint"))
+                .get("num_q");
+        String other = Integer.toString(Integer.parseInt(numQ) + 1);
+        String config = Files.readString(run.resolve("config.yaml"));
+
+        TasksCommandTest.Run refused = TasksCommandTest.run(concat(args, "--steps", "40", "--resume", "--set-param",
+                "num_q=" + other));
+        assertThat(refused.exit()).isEqualTo(2);
+        assertThat(refused.err()).contains("was trained with num_q=" + numQ + ", which fixes the model's shape: "
+                + "--resume goes on with the checkpoint's model, so leave out num_q (--set-param num_q, or in "
+                + "--config), or give the recorded num_q=" + numQ).doesNotContain("create the agent");
+        assertThat(Files.readString(run.resolve("config.yaml"))).isEqualTo(config);
+        assertThat(CheckpointFolder.open(run.resolve("checkpoint")).step()).isEqualTo(20);
+
+        TasksCommandTest.Run same = TasksCommandTest.run(concat(args, "--steps", "40", "--resume", "--set-param",
+                "num_q=" + numQ));
+        assertThat(same.exit()).as(same.err()).isZero();
+        assertThat(same.out()).contains("done: 40 steps");
+    }
+
     private static String[] concat(String[] args, String... more) {
         List<String> all = new ArrayList<>(List.of(args));
         all.addAll(List.of(more));

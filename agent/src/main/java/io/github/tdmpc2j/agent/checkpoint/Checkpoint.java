@@ -139,9 +139,9 @@ public final class Checkpoint {
         for (String key : SHAPE_KEYS) {
             String saved = json.path("config").path(key).asText(null);
             if (saved != null && !saved.equals(cfg.values().get(key))) {
-                throw new CheckpointException("the checkpoint in " + file.getParent() + " has " + key + "=" + saved
-                        + " but this agent has " + key + "=" + cfg.values().get(key) + "; create the agent with "
-                        + key + "=" + saved + " to load it");
+                throw CheckpointException.ofSetting("the checkpoint in " + file.getParent() + " has " + key + "="
+                        + saved + " but this agent has " + key + "=" + cfg.values().get(key) + "; create the agent "
+                        + "with " + key + "=" + saved + " to load it", key);
             }
         }
         List<String> tasks = context.tasks().stream().map(TaskSpec::id).toList();
