@@ -167,8 +167,11 @@ public final class ReplayBuffer {
         return m;
     }
 
-    /** Replaces the content with what {@link #export()} wrote (keeping the newest steps if it holds more). */
-    public void restore(java.util.Map<String, io.github.tdmpc2j.agent.checkpoint.SafeTensors.Tensor> t) {
+    /**
+     * Replaces the content with what {@link #export()} wrote, keeping the newest steps if it holds more than this
+     * buffer's capacity; returns how many of its oldest steps were dropped for that.
+     */
+    public int restore(java.util.Map<String, io.github.tdmpc2j.agent.checkpoint.SafeTensors.Tensor> t) {
         float[] o = t.get("obs").data();
         int n = t.get("reward").data().length;
         if (o.length != n * obsDim || t.get("action").data().length != n * actionDim) {
@@ -191,6 +194,7 @@ public final class ReplayBuffer {
             head = (head + 1) % capacity;
             size = Math.min(size + 1, capacity);
         }
+        return skip;
     }
 
     private static io.github.tdmpc2j.agent.checkpoint.SafeTensors.Tensor tensor(float[] data, int rows, int cols) {

@@ -794,11 +794,19 @@ public final class TdmpcAgent implements Agent, OfflineLearner {
                 ? seedSteps + steps / cfg.updateEvery() - seedSteps / cfg.updateEvery() : 0;
         Path bufferFile = dir.resolve(BUFFER_FILE);
         if (java.nio.file.Files.isRegularFile(bufferFile)) {
+            int dropped;
             try {
-                buffer.restore(SafeTensors.read(bufferFile, new LinkedHashMap<>()));
+                dropped = buffer.restore(SafeTensors.read(bufferFile, new LinkedHashMap<>()));
             } catch (RuntimeException e) {
                 throw new CheckpointException(bufferFile + " (the replay buffer) cannot be read: " + e.getMessage()
                         + "; the checkpoint is damaged, use another one", e);
+            }
+            if (dropped > 0) {
+                // a smaller buffer_size than the run had (given on resume): the buffer drops its oldest steps, as
+                // it does when it is full
+                LOG.warn("the checkpoint's replay buffer holds {} steps, more than buffer_size={}: its oldest {} are "
+                        + "dropped, its newest {} kept", dropped + buffer.capacity(), buffer.capacity(), dropped,
+                        buffer.capacity());
             }
         }
     }

@@ -116,6 +116,30 @@ class TrainCommandTest {
         assertThat(same.out()).contains("done: 40 steps");
     }
 
+    /**
+     * --resume with a buffer_size below the steps the saved replay buffer holds keeps the newest steps, as a full
+     * buffer drops its oldest, and says so in one line (it dropped them silently); here in a child JVM, whose
+     * stderr is what a user sees.
+     */
+    @Test
+    void aSmallerBufferGivenWithResumeSaysWhatItDrops(@TempDir Path dir) throws Exception {
+        Path run = dir.resolve("run");
+        String[] args = {"train", "--task", "echo/action", "--preset", "cpu", "--set-param", "seed_steps=1000",
+            "--eval-every", "20", "--eval-episodes", "1", "--progress", "log", "--out", run.toString()};
+        TasksCommandTest.Run first = TasksCommandTest.run(concat(args, "--steps", "40"));
+        assertThat(first.exit()).as(first.err()).isZero();
+        int exit;
+        String output;
+        try (ChildRun child = new ChildRun(dir, "done:", List.of(concat(args, "--steps", "60", "--resume",
+                "--set-param", "buffer_size=25")))) {
+            exit = child.waitFor(120);
+            output = child.output();
+        }
+        assertThat(exit).as(output).isZero();
+        assertThat(output).contains("the checkpoint's replay buffer holds 40 steps, more than buffer_size=25: its "
+                + "oldest 15 are dropped, its newest 25 kept").contains("done: 60 steps");
+    }
+
     private static String[] concat(String[] args, String... more) {
         List<String> all = new ArrayList<>(List.of(args));
         all.addAll(List.of(more));
