@@ -65,8 +65,7 @@ class TrainCommandTest {
         List<String> returns = new ArrayList<>();
         for (String name : List.of("straight", "resumed", "again")) {
             Path run = dir.resolve(name);
-            String[] args = {"train", "--task", "echo/action", "--preset", "cpu", "--set-param", "seed_steps=1000",
-                "--eval-every", "20", "--eval-episodes", "1", "--progress", "log", "--out", run.toString()};
+            String[] args = echo(run);
             if (!name.equals("straight")) {
                 TasksCommandTest.Run first = TasksCommandTest.run(concat(args, "--steps", "20"));
                 assertThat(first.exit()).as(first.err()).isZero();
@@ -92,16 +91,14 @@ class TrainCommandTest {
     @Test
     void aShapeSettingGivenWithResumeIsRefusedWithResumeAdvice(@TempDir Path dir) throws Exception {
         Path run = dir.resolve("run");
-        String[] args = {"train", "--task", "echo/action", "--preset", "cpu", "--set-param", "seed_steps=1000",
-            "--eval-every", "20", "--eval-episodes", "1", "--progress", "log", "--out", run.toString()};
-        TasksCommandTest.Run first = TasksCommandTest.run(concat(args, "--steps", "20"));
+        TasksCommandTest.Run first = TasksCommandTest.run(echo(run, "--steps", "20"));
         assertThat(first.exit()).as(first.err()).isZero();
         String numQ = io.github.tdmpc2j.agent.checkpoint.Checkpoint.savedParams(run.resolve("checkpoint"))
                 .get("num_q");
         String other = Integer.toString(Integer.parseInt(numQ) + 1);
         String config = Files.readString(run.resolve("config.yaml"));
 
-        TasksCommandTest.Run refused = TasksCommandTest.run(concat(args, "--steps", "40", "--resume", "--set-param",
+        TasksCommandTest.Run refused = TasksCommandTest.run(echo(run, "--steps", "40", "--resume", "--set-param",
                 "num_q=" + other));
         assertThat(refused.exit()).isEqualTo(2);
         assertThat(refused.err()).contains("was trained with num_q=" + numQ + ", which fixes the model's shape: "
@@ -110,7 +107,7 @@ class TrainCommandTest {
         assertThat(Files.readString(run.resolve("config.yaml"))).isEqualTo(config);
         assertThat(CheckpointFolder.open(run.resolve("checkpoint")).step()).isEqualTo(20);
 
-        TasksCommandTest.Run same = TasksCommandTest.run(concat(args, "--steps", "40", "--resume", "--set-param",
+        TasksCommandTest.Run same = TasksCommandTest.run(echo(run, "--steps", "40", "--resume", "--set-param",
                 "num_q=" + numQ));
         assertThat(same.exit()).as(same.err()).isZero();
         assertThat(same.out()).contains("done: 40 steps");
@@ -124,13 +121,11 @@ class TrainCommandTest {
     @Test
     void aSmallerBufferGivenWithResumeSaysWhatItDrops(@TempDir Path dir) throws Exception {
         Path run = dir.resolve("run");
-        String[] args = {"train", "--task", "echo/action", "--preset", "cpu", "--set-param", "seed_steps=1000",
-            "--eval-every", "20", "--eval-episodes", "1", "--progress", "log", "--out", run.toString()};
-        TasksCommandTest.Run first = TasksCommandTest.run(concat(args, "--steps", "40"));
+        TasksCommandTest.Run first = TasksCommandTest.run(echo(run, "--steps", "40"));
         assertThat(first.exit()).as(first.err()).isZero();
         int exit;
         String output;
-        try (ChildRun child = new ChildRun(dir, "done:", List.of(concat(args, "--steps", "60", "--resume",
+        try (ChildRun child = new ChildRun(dir, "done:", List.of(echo(run, "--steps", "60", "--resume",
                 "--set-param", "buffer_size=25")))) {
             exit = child.waitFor(120);
             output = child.output();
@@ -138,6 +133,16 @@ class TrainCommandTest {
         assertThat(exit).as(output).isZero();
         assertThat(output).contains("the checkpoint's replay buffer holds 40 steps, more than buffer_size=25: its "
                 + "oldest 15 are dropped, its newest 25 kept").contains("done: 60 steps");
+    }
+
+    /**
+     * {@code train} on the echo task (reward = action) into {@code run}, the TD-MPC2 agent in its seed phase
+     * throughout, evaluating and saving every 20 steps (two episodes), then {@code more}.
+     */
+    private static String[] echo(Path run, String... more) {
+        return concat(new String[] {"train", "--task", "echo/action", "--preset", "cpu", "--set-param",
+            "seed_steps=1000", "--eval-every", "20", "--eval-episodes", "1", "--progress", "log", "--out",
+            run.toString()}, more);
     }
 
     private static String[] concat(String[] args, String... more) {
