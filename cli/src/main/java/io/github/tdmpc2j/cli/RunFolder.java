@@ -26,7 +26,8 @@ import java.util.stream.Stream;
  * A training run's folder: {@code config.yaml}, {@code train.csv}, {@code eval.csv}, {@code curve.png} and
  * {@code checkpoint/}: the agent's files plus {@code trainer.properties} (the loop's position), written as one
  * unit with a manifest of checksums ({@link CheckpointFolder}), so a resumed run gets them all from the same
- * step or a clear refusal. By default {@code runs/TASK/SEED/TIMESTAMP}.
+ * step or a clear refusal; {@code run.lock} keeps its one writer's lock ({@link RunLock}). By default
+ * {@code runs/TASK/SEED/TIMESTAMP}.
  */
 record RunFolder(Path dir) {
     static final String STATE = "trainer.properties";
