@@ -14,7 +14,7 @@ public class PythonException extends BridgeException {
 
     public PythonException(String domain, String operation, String pythonType, String pythonMessage, String traceback) {
         super("[" + domain + "] Python raised " + pythonType + " in " + operation + ": " + pythonMessage
-                + "\n" + lastLines(traceback, TRACEBACK_LINES_IN_MESSAGE));
+                + whatToDo(domain, pythonType) + "\n" + lastLines(traceback, TRACEBACK_LINES_IN_MESSAGE));
         this.domain = domain;
         this.pythonType = pythonType;
         this.pythonMessage = pythonMessage;
@@ -37,6 +37,18 @@ public class PythonException extends BridgeException {
     /** The whole Python traceback, as {@code traceback.format_exception} wrote it. */
     public String traceback() {
         return traceback;
+    }
+
+    /**
+     * An import that fails inside a worker means its venv lacks a package, or holds a broken one: a venv damaged
+     * after setup, whose marker still says ready, so only a forced setup makes it again.
+     */
+    private static String whatToDo(String domain, String pythonType) {
+        if (!pythonType.equals("ModuleNotFoundError") && !pythonType.equals("ImportError")) {
+            return "";
+        }
+        return " (the Python environment '" + domain + "' lacks a package the suite needs, or holds a broken one: "
+                + PythonWorker.remakeAdvice(domain) + ")";
     }
 
     static String lastLines(String text, int n) {

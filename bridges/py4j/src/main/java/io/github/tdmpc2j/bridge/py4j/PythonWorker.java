@@ -150,8 +150,7 @@ public final class PythonWorker implements AutoCloseable {
                     process.waitFor(1, TimeUnit.SECONDS);
                     throw new WorkerFailedException("[" + config.domain() + "] the worker `" + command
                             + "` exited with code " + process.exitValue() + " before connecting (if its Python "
-                            + "environment is damaged, `tdmpc2j setup " + config.domain() + " --force` makes it "
-                            + "again)" + tailSoon());
+                            + "environment is damaged, " + remakeAdvice(config.domain()) + ")" + tailSoon());
                 }
                 if (System.nanoTime() > deadline) {
                     throw new WorkerFailedException("[" + config.domain() + "] the worker `" + command
@@ -166,6 +165,11 @@ public final class PythonWorker implements AutoCloseable {
         server.resetCallbackClient(LOOPBACK, handshake.pythonPort());
         endpoint = (WorkerEndpoint) server.getPythonServerEntryPoint(new Class<?>[] {WorkerEndpoint.class});
         versions = handshake.versions();
+    }
+
+    /** What makes a domain's damaged venv again, whose marker still says it is ready. */
+    static String remakeAdvice(String domain) {
+        return "`tdmpc2j setup " + domain + " --force` makes it again";
     }
 
     /** A duration in seconds as a person writes it: 2, 1.5, 0.25. */

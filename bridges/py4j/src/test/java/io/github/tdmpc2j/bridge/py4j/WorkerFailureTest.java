@@ -60,6 +60,21 @@ class WorkerFailureTest {
     }
 
     @Test
+    void aVenvWithoutItsSuitesPackageSaysHowToRemakeIt() {
+        // the gymnasium venv lacks metaworld as a metaworld venv damaged after setup would (its marker says ready)
+        WorkerConfig config = WorkerConfig.forDomain("gymnasium", java.util.List.of("metaworld"));
+        TestVenvs.assumeReady("gymnasium");
+        try (PythonWorker worker = PythonWorker.start(config)) {
+            assertThatThrownBy(() -> RemoteEnv.make(worker, "metaworld", "reach", EnvOptions.seeded(0),
+                    PythonWorkerTest.specNamed("metaworld/reach")))
+                    .isInstanceOf(PythonException.class)
+                    .hasMessageContaining("No module named 'metaworld'")
+                    .hasMessageContaining("`tdmpc2j setup gymnasium --force` makes it again");
+            assertThat(worker.isAlive()).isTrue();
+        }
+    }
+
+    @Test
     void missingVenvSaysWhichCommandFixesIt() {
         WorkerConfig config = TestVenvs.testing();
         WorkerConfig missing = new WorkerConfig("nowhere", config.suites(), java.nio.file.Path.of("/nonexistent/bin/python"),
