@@ -60,6 +60,11 @@ public record VenvLayout(Path root) {
         if (!Files.isRegularFile(marker(domain))) {
             return "the Python environment for '" + domain + "' at " + venv(domain) + " is incomplete";
         }
+        if (!Files.isExecutable(python(domain))) {
+            // a venv's python links to the interpreter it was made with: removed or upgraded since, say
+            return "the Python environment for '" + domain + "' at " + venv(domain) + " has no working python ("
+                    + python(domain) + " is missing or links to an interpreter that is gone)";
+        }
         return "the Python environment for '" + domain + "' at " + venv(domain)
                 + " was made from other requirements than this version pins";
     }

@@ -52,6 +52,18 @@ class PythonSetupTest {
     }
 
     @Test
+    void aVenvWhosePythonIsGoneSaysSoNotOtherRequirements(@TempDir Path root) throws Exception {
+        VenvLayout layout = new VenvLayout(root);
+        String hash = Requirements.of("gymnasium").sha256();
+        Files.createDirectories(layout.python("gymnasium").getParent());
+        // what a venv's bin/python becomes when the interpreter it was made with is removed
+        Files.createSymbolicLink(layout.python("gymnasium"), root.resolve("removed-interpreter/python3"));
+        Files.writeString(layout.marker("gymnasium"), hash + "\n");
+        assertThat(layout.whyNotReady("gymnasium", hash)).contains("no working python")
+                .doesNotContain("other requirements");
+    }
+
+    @Test
     void ensureLeavesAReadyVenvAlone() {
         TestVenvs.assumeReady("gymnasium");
         long t0 = System.nanoTime();
