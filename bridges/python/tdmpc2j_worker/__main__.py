@@ -2,14 +2,20 @@
 
 The JVM passes its gateway port and the auth token in the environment (TDMPC2J_GATEWAY_PORT,
 TDMPC2J_AUTH_TOKEN), never on the command line. The worker ends when its stdin reaches EOF (the JVM closed
-the pipe or died) or its parent process changes.
+the pipe or died) or its parent process changes. It ignores SIGINT and SIGTERM: a Ctrl-C at the terminal reaches
+every process of the foreground group, and a batch system's SIGTERM every process of the job, while the JVM that
+owns the worker stops its run gracefully and still needs the worker to finish the step in flight.
 """
 
 import argparse
 import os
+import signal
 import sys
 import threading
 import time
+
+for _sig in (signal.SIGINT, signal.SIGTERM):  # before the imports below, which take a while
+    signal.signal(_sig, signal.SIG_IGN)
 
 from py4j.java_gateway import CallbackServerParameters, GatewayParameters, JavaGateway
 

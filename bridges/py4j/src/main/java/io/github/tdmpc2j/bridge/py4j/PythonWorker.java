@@ -293,7 +293,7 @@ public final class PythonWorker implements AutoCloseable {
         server.shutdown();
     }
 
-    /** Asks the worker to end (it closes its envs), and stops it if it has not within a few seconds. */
+    /** Asks the worker to end (it closes its envs), and kills it if it has not within five seconds. */
     @Override
     public void close() {
         if (closed) {
@@ -304,10 +304,7 @@ public final class PythonWorker implements AutoCloseable {
         try {
             process.getOutputStream().close();
             if (!process.waitFor(5, TimeUnit.SECONDS)) {
-                process.destroy();
-                if (!process.waitFor(2, TimeUnit.SECONDS)) {
-                    process.destroyForcibly();
-                }
+                process.destroyForcibly(); // the worker ignores SIGTERM (a group's Ctrl-C or SIGTERM is the JVM's)
             }
         } catch (IOException e) {
             process.destroyForcibly();

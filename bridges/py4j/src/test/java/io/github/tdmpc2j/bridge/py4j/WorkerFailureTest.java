@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.tdmpc2j.spi.EnvOptions;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -48,6 +49,26 @@ class WorkerFailureTest {
     }
 
     @Test
+    void ctrlCOrSigtermToTheProcessGroupLeavesTheWorkerToItsJvm() throws Exception {
+        // a terminal's Ctrl-C reaches every process of the foreground group, the worker too; train stops
+        // gracefully on it and still steps its envs to the end of the step in flight
+        TestVenvs.assumeReady("gymnasium");
+        try (PythonWorker worker = PythonWorker.start(WorkerConfig.forDomain("gymnasium", List.of("gymnasium")));
+                RemoteEnv env = RemoteEnv.make(worker, "gymnasium", "Pendulum-v1", EnvOptions.seeded(0),
+                        PythonWorkerTest.specNamed("gymnasium/Pendulum-v1"))) {
+            env.reset(1);
+            for (String signal : List.of("-INT", "-TERM")) {
+                Process kill = new ProcessBuilder("kill", signal, Long.toString(worker.pid())).inheritIO().start();
+                assertThat(kill.waitFor(5, TimeUnit.SECONDS)).isTrue();
+                Thread.sleep(1000);
+                assertThat(worker.isAlive()).as("worker alive after SIG%s", signal.substring(1)).isTrue();
+                assertThat(env.step(new float[] {0.5f}).observation()).hasSize(3);
+            }
+            assertThat(worker.lastOutput()).noneMatch(line -> line.contains("KeyboardInterrupt"));
+        }
+    }
+
+    @Test
     void wrongAuthTokenIsRefused() {
         WorkerConfig config = TestVenvs.testing();
         assertThatThrownBy(() -> PythonWorker.start(config, "not-the-token"))
@@ -62,7 +83,7 @@ class WorkerFailureTest {
     @Test
     void aVenvWithoutItsSuitesPackageSaysHowToRemakeIt() {
         // the gymnasium venv lacks metaworld as a metaworld venv damaged after setup would (its marker says ready)
-        WorkerConfig config = WorkerConfig.forDomain("gymnasium", java.util.List.of("metaworld"));
+        WorkerConfig config = WorkerConfig.forDomain("gymnasium", List.of("metaworld"));
         TestVenvs.assumeReady("gymnasium");
         try (PythonWorker worker = PythonWorker.start(config)) {
             assertThatThrownBy(() -> RemoteEnv.make(worker, "metaworld", "reach", EnvOptions.seeded(0),
