@@ -154,8 +154,8 @@ public final class PythonWorker implements AutoCloseable {
                 }
                 if (System.nanoTime() > deadline) {
                     throw new WorkerFailedException("[" + config.domain() + "] the worker `" + command
-                            + "` did not connect within " + seconds(config.startupTimeout()) + " s (set "
-                            + "-Dtdmpc2j.python.startupTimeoutSeconds to wait longer)" + tailSoon());
+                            + "` did not connect within " + seconds(config.startupTimeout()) + " s ("
+                            + WorkerConfig.toWaitLonger(WorkerConfig.STARTUP_TIMEOUT_PROPERTY) + ")" + tailSoon());
                 }
             }
         } catch (InterruptedException e) {
@@ -199,8 +199,8 @@ public final class PythonWorker implements AutoCloseable {
         boolean timedOut = causedByTimeout(e);
         String why;
         if (timedOut) {
-            why = "did not answer " + operation + " within " + config.callTimeout().toSeconds() + " s and was stopped"
-                    + " (set -Dtdmpc2j.python.callTimeoutSeconds to wait longer)";
+            why = "did not answer " + operation + " within " + seconds(config.callTimeout()) + " s and was stopped ("
+                    + WorkerConfig.toWaitLonger(WorkerConfig.CALL_TIMEOUT_PROPERTY) + ")";
         } else {
             try {
                 process.waitFor(2, TimeUnit.SECONDS);

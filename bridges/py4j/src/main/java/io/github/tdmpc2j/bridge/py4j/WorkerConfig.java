@@ -19,6 +19,8 @@ public record WorkerConfig(String domain, List<String> suites, Path python, Dura
         Duration callTimeout, Map<String, String> environment) {
     public static final Duration DEFAULT_STARTUP_TIMEOUT = Duration.ofSeconds(60);
     public static final Duration DEFAULT_CALL_TIMEOUT = Duration.ofSeconds(120);
+    public static final String STARTUP_TIMEOUT_PROPERTY = "tdmpc2j.python.startupTimeoutSeconds";
+    public static final String CALL_TIMEOUT_PROPERTY = "tdmpc2j.python.callTimeoutSeconds";
 
     public WorkerConfig {
         suites = List.copyOf(suites);
@@ -34,8 +36,8 @@ public record WorkerConfig(String domain, List<String> suites, Path python, Dura
      */
     public static WorkerConfig forDomain(String domain, List<String> suites) {
         return new WorkerConfig(domain, suites, VenvLayout.fromEnvironment().python(domain),
-                seconds("tdmpc2j.python.startupTimeoutSeconds", DEFAULT_STARTUP_TIMEOUT),
-                seconds("tdmpc2j.python.callTimeoutSeconds", DEFAULT_CALL_TIMEOUT), Map.of());
+                seconds(STARTUP_TIMEOUT_PROPERTY, DEFAULT_STARTUP_TIMEOUT),
+                seconds(CALL_TIMEOUT_PROPERTY, DEFAULT_CALL_TIMEOUT), Map.of());
     }
 
     public WorkerConfig withCallTimeout(Duration timeout) {
@@ -48,6 +50,12 @@ public record WorkerConfig(String domain, List<String> suites, Path python, Dura
 
     public WorkerConfig withEnvironment(Map<String, String> extra) {
         return new WorkerConfig(domain, suites, python, startupTimeout, callTimeout, extra);
+    }
+
+    /** How to give a timeout more time, from Java and from the command line (whose JVM options the launcher takes). */
+    static String toWaitLonger(String property) {
+        return "to wait longer, set -D" + property + "=SECONDS (for ./tdmpc2j: TDMPC2J_JAVA_OPTS=-D" + property
+                + "=SECONDS)";
     }
 
     private static Duration seconds(String property, Duration fallback) {

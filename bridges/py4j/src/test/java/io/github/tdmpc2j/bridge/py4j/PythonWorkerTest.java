@@ -191,13 +191,14 @@ class PythonWorkerTest {
 
     @Test
     void aStuckCallTimesOutAndStopsItsWorker() {
-        try (PythonWorker slow = PythonWorker.start(TestVenvs.testing().withCallTimeout(Duration.ofSeconds(1)))) {
+        try (PythonWorker slow = PythonWorker.start(TestVenvs.testing().withCallTimeout(Duration.ofMillis(1500)))) {
             RemoteEnv env = RemoteEnv.make(slow, "testing", "slow", new EnvOptions(0, false, Map.of("seconds", "30")),
                     specNamed("testing/slow"));
             env.reset(0);
             long t0 = System.nanoTime();
             assertThatThrownBy(() -> env.step(new float[] {0f})).isInstanceOf(WorkerFailedException.class)
-                    .hasMessageContaining("did not answer").hasMessageContaining("within 1 s");
+                    .hasMessageContaining("did not answer").hasMessageContaining("within 1.5 s")
+                    .hasMessageContaining("TDMPC2J_JAVA_OPTS=-Dtdmpc2j.python.callTimeoutSeconds=SECONDS");
             assertThat((System.nanoTime() - t0) / 1e9).isLessThan(10);
             assertThat(slow.isAlive()).isFalse();
             assertThat(ProcessHandle.of(slow.pid()).map(ProcessHandle::isAlive).orElse(false)).isFalse();

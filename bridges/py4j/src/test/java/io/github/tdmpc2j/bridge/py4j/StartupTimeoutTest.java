@@ -21,6 +21,7 @@ class StartupTimeoutTest {
         assertThatThrownBy(() -> PythonWorker.start(config)).isInstanceOf(WorkerFailedException.class)
                 .hasMessageContaining("[hung]")
                 .hasMessageContaining("did not connect within 1.5 s")
+                .hasMessageContaining("TDMPC2J_JAVA_OPTS=-Dtdmpc2j.python.startupTimeoutSeconds=SECONDS")
                 .hasMessageContaining("hung-python.sh -u -m tdmpc2j_worker")
                 .hasMessageContaining("importing something slow...");
         assertThat((System.nanoTime() - t0) / 1e9).isLessThan(10);
