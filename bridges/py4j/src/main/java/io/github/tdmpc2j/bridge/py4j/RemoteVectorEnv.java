@@ -41,6 +41,8 @@ public final class RemoteVectorEnv implements VectorEnv {
     private final int[] elapsed;
     private final EpisodeStatistics.Recorder[] statistics;
     private final Autoreset autoreset;
+    /** The rows' tasks, for the messages of failed calls: a failure names every task it may come from. */
+    private final String tasks;
 
     private RemoteVectorEnv(List<RemoteEnv> envs, boolean wrap) {
         if (envs.isEmpty()) {
@@ -73,6 +75,7 @@ public final class RemoteVectorEnv implements VectorEnv {
             statistics[i] = new EpisodeStatistics.Recorder();
         }
         this.autoreset = new Autoreset(envs.size());
+        this.tasks = String.join(", ", envs.stream().map(e -> e.spec().id()).distinct().toList());
     }
 
     /** The envs as they are: their own action bounds, one env step per step, no time limit added. */
@@ -207,7 +210,7 @@ public final class RemoteVectorEnv implements VectorEnv {
             request.position(request.position() + 4 * env.spec().actionSize());
         }
         String bytes = WorkerEndpoint.encode(request.array());
-        Reply reply = worker.call(what + " " + count + " envs of " + envs.get(0).spec().id(), ep -> ep.stepMany(bytes));
+        Reply reply = worker.call(what + " " + count + " envs of " + tasks, ep -> ep.stepMany(bytes));
         for (int i = 0; i < n; i++) {
             if (moves[i] == Autoreset.Move.SKIP) {
                 infos.add(Map.of());

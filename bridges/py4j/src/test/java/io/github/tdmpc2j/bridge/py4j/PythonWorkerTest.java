@@ -174,6 +174,17 @@ class PythonWorkerTest {
     }
 
     @Test
+    void aFailedVectorCallNamesEveryTaskOfItsRows() {
+        List<RemoteEnv> envs = List.of(counter(worker, 3, 1, Map.of()), RemoteEnv.make(worker, "testing", "faulty",
+                new EnvOptions(0, false, Map.of("fail_at", "1")), specNamed("testing/faulty")));
+        try (RemoteVectorEnv vector = RemoteVectorEnv.raw(envs)) {
+            vector.reset(0);
+            assertThatThrownBy(() -> vector.step(new float[][] {{0f}, {0f}})).isInstanceOf(PythonException.class)
+                    .hasMessageContaining("in step 2 envs of testing/counter, testing/faulty");
+        }
+    }
+
+    @Test
     void closedEnvIsAStateError() {
         RemoteEnv env = counter(worker, 1, 1, Map.of());
         env.close();
