@@ -1,5 +1,7 @@
 package io.github.tdmpc2j.bridge.py4j;
 
+import io.github.tdmpc2j.spi.io.AtomicWrites;
+import io.github.tdmpc2j.spi.io.IoErrors;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -11,6 +13,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.TreeMap;
@@ -48,10 +51,11 @@ final class WorkerSources {
     static Path unpack(Path cacheRoot) {
         Map<String, byte[]> files = readFiles();
         Path target = cacheRoot.resolve(hash(files));
-        if (Files.isDirectory(target.resolve(PACKAGE))) {
-            return target;
-        }
         try {
+            if (Files.isDirectory(target.resolve(PACKAGE))) {
+                repair(target.resolve(PACKAGE), files);
+                return target;
+            }
             Files.createDirectories(cacheRoot);
             Path temp = Files.createTempDirectory(cacheRoot, "unpacking-");
             for (Map.Entry<String, byte[]> f : files.entrySet()) {
@@ -62,13 +66,37 @@ final class WorkerSources {
             try {
                 Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
             } catch (IOException raced) {
+                AtomicWrites.deleteTree(temp);
                 if (!Files.isDirectory(target.resolve(PACKAGE))) {
                     throw raced;
                 }
             }
             return target;
         } catch (IOException e) {
-            throw new WorkerFailedException("cannot unpack the Python worker into " + cacheRoot + ": " + e.getMessage(), e);
+            throw new WorkerFailedException("cannot unpack the Python worker into " + cacheRoot + ": "
+                    + IoErrors.describe(e), e);
+        }
+    }
+
+    /**
+     * Puts back each file of an unpacked worker that is missing or differs from the jar's (a cache cleaner or a hand
+     * took it), so that the worker starts instead of failing on an import no setup would fix. A file is replaced
+     * atomically: a worker of another JVM that imports it meanwhile reads either version whole.
+     */
+    private static void repair(Path unpacked, Map<String, byte[]> files) throws IOException {
+        for (Map.Entry<String, byte[]> f : files.entrySet()) {
+            Path p = unpacked.resolve(f.getKey());
+            if (Files.isRegularFile(p) && Arrays.equals(Files.readAllBytes(p), f.getValue())) {
+                continue;
+            }
+            Files.createDirectories(p.getParent());
+            Path temp = AtomicWrites.tempFileFor(p);
+            try {
+                Files.write(temp, f.getValue());
+                Files.move(temp, p, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } finally {
+                Files.deleteIfExists(temp);
+            }
         }
     }
 
