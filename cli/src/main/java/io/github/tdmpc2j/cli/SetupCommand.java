@@ -7,6 +7,7 @@ import io.github.tdmpc2j.agent.gpu.GpuSetup;
 import io.github.tdmpc2j.agent.gpu.TorchInstall;
 import io.github.tdmpc2j.agent.gpu.TorchNative;
 import io.github.tdmpc2j.bridge.py4j.PythonSetup;
+import io.github.tdmpc2j.bridge.py4j.Requirements;
 import io.github.tdmpc2j.spi.io.IoErrors;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -51,6 +52,9 @@ final class SetupCommand implements Callable<Integer> {
         if (torch != null && !domains.contains("gpu")) {
             throw new ConfigException("--torch is for `setup gpu` (the PyTorch the agent runs on); the suites' "
                     + "environments get their own packages: leave it out, or add gpu");
+        }
+        for (String domain : domains) {
+            Requirements.of(domain); // a name it does not know is refused before any environment is made
         }
         PythonSetup setup = PythonSetup.fromEnvironment();
         for (String domain : domains) {
