@@ -13,6 +13,7 @@ Options (all optional):
 import numpy as np
 from dm_control import suite
 
+from .. import seeds
 from . import dmc_custom
 
 # the TD-MPC2 reference's short domain names
@@ -45,10 +46,10 @@ def make(task, seed, options):
         if models is None:
             raise ValueError(f"'{task}' is one of TD-MPC2's custom tasks, made on the native dmc plug-in's models: "
                              "pass the option models=DIR (tasks/dmc/src/main/resources/io/github/tdmpc2j/tasks/dmc/models)")
-        env = dmc_custom.load(task, models, _seed32(seed))
+        env = dmc_custom.load(task, models, seeds.fold32(seed))
     else:
         domain, name = split_name(task)
-        env = suite.load(domain, name, task_kwargs={"random": _seed32(seed)})
+        env = suite.load(domain, name, task_kwargs={"random": seeds.fold32(seed)})
     try:
         return DmcEnv(env, _start_state(env.physics, start))
     except BaseException:
@@ -82,11 +83,6 @@ def _target(physics, name):
     return target
 
 
-def _seed32(seed):
-    seed &= (1 << 64) - 1
-    return (seed ^ (seed >> 32)) & 0xFFFFFFFF
-
-
 class DmcEnv:
     def __init__(self, env, start=None):
         self._env = env
@@ -105,7 +101,7 @@ class DmcEnv:
         return -inf, inf, self._act_low, self._act_high, steps
 
     def reset(self, seed):
-        self._env.task._random.seed(_seed32(seed))
+        self._env.task._random.seed(seeds.fold32(seed))
         step = self._env.reset()
         self._last = False
         if not self._start:

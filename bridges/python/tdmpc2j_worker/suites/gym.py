@@ -3,6 +3,8 @@
 import gymnasium
 import numpy as np
 
+from .. import seeds
+
 
 def make(task, seed, options):
     kwargs = {k: _value(v) for k, v in options.items()}
@@ -14,7 +16,7 @@ def make(task, seed, options):
         if not isinstance(space, gymnasium.spaces.Box):
             env.close()
             raise ValueError(f"'{task}' has a {type(space).__name__} {name} space; only Box spaces are supported")
-    env.action_space.seed(seed & ((1 << 63) - 1))
+    env.action_space.seed(seeds.unsigned64(seed))
     return GymEnv(env)
 
 
@@ -42,7 +44,7 @@ class GymEnv:
         return obs.low, obs.high, act.low, act.high, steps or 0
 
     def reset(self, seed):
-        obs, info = self._env.reset(seed=seed & ((1 << 64) - 1))
+        obs, info = self._env.reset(seed=seeds.unsigned64(seed))
         return obs, info
 
     def step(self, action):

@@ -4,6 +4,8 @@ the envs of one worker would share)."""
 
 import numpy as np
 
+from .. import seeds
+
 _VERSION_SUFFIX = "-v3-goal-observable"
 
 
@@ -16,11 +18,7 @@ def make(task, seed, options):
     if key not in envs:
         known = sorted(k[: -len(_VERSION_SUFFIX)] for k in envs)
         raise ValueError(f"Meta-World has no task '{task}'; its tasks: {', '.join(known)}")
-    return MetaWorldEnv(envs[key](seed=_unsigned(seed)))
-
-
-def _unsigned(seed):
-    return int(seed) & ((1 << 63) - 1)
+    return MetaWorldEnv(envs[key](seed=seeds.fold32(seed)))  # it seeds numpy's RandomState, which takes 32 bits
 
 
 class MetaWorldEnv:
@@ -36,7 +34,7 @@ class MetaWorldEnv:
         return obs.low, obs.high, act.low, act.high, self._env.max_path_length
 
     def reset(self, seed):
-        self._env.seed(_unsigned(seed))
+        self._env.seed(seeds.unsigned64(seed))
         obs, info = self._env.reset()
         # The TD-MPC2 reference takes one zero-action step after every reset and still returns the reset's
         # observation; kept so that episodes start from the same state as there.

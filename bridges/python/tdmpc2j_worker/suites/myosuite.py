@@ -8,6 +8,8 @@ import warnings
 
 import numpy as np
 
+from .. import seeds
+
 # task name (the part after myo-) -> the Gymnasium id MyoSuite 3.0.0 registers; the same ids as the reference's
 _ENV_IDS = {
     "reach": "myoHandReachFixed-v0",
@@ -37,7 +39,7 @@ def make(task, seed, options):
     _quiet_mujoco()
 
     env = gymnasium.make(env_id)
-    env.action_space.seed(_unsigned(seed))
+    env.action_space.seed(seeds.unsigned64(seed))
     return MyoSuiteEnv(env)
 
 
@@ -60,10 +62,6 @@ def _mujoco_warning(message):
         print("MuJoCo warning: " + message, file=sys.stderr, flush=True)
 
 
-def _unsigned(seed):
-    return int(seed) & ((1 << 64) - 1)
-
-
 class MyoSuiteEnv:
     def __init__(self, env):
         self._env = env
@@ -74,7 +72,7 @@ class MyoSuiteEnv:
         return obs.low, obs.high, act.low, act.high, EPISODE_STEPS
 
     def reset(self, seed):
-        obs, info = self._env.reset(seed=_unsigned(seed))
+        obs, info = self._env.reset(seed=seeds.unsigned64(seed))
         return np.asarray(obs, dtype=np.float32).reshape(-1), info
 
     def step(self, action):

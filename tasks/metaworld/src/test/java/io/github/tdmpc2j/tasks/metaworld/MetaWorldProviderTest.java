@@ -9,6 +9,7 @@ import io.github.tdmpc2j.bridge.py4j.testkit.RandomEpisodes.Trajectory;
 import io.github.tdmpc2j.bridge.py4j.testkit.RemotePluginContract;
 import io.github.tdmpc2j.spi.Box;
 import io.github.tdmpc2j.spi.Env;
+import io.github.tdmpc2j.spi.EnvOptions;
 import io.github.tdmpc2j.spi.StepResult;
 import io.github.tdmpc2j.spi.SuccessMetric;
 import io.github.tdmpc2j.spi.TaskSpec;
@@ -50,6 +51,23 @@ class MetaWorldProviderTest extends RemotePluginContract<MetaWorldProvider> {
 
             float[][] trajectory = rollout(env, 7);
             assertThat(rollout(env, 7)).isDeepEqualTo(trajectory);
+        }
+    }
+
+    @Test
+    void anyLongSeedMakesAnEnvAndSeedsDifferingInTheTopBitGiveDifferentEpisodes() {
+        assumeVenv();
+        // Meta-World's constructor seeds numpy's RandomState, which refused a seed outside [0, 2^32): train --seed -1
+        for (long seed : new long[] {-1, 1L << 32, Long.MAX_VALUE, Long.MIN_VALUE}) {
+            try (Env env = registry.make("metaworld/reach", EnvOptions.seeded(seed))) {
+                assertThat(env.reset(seed).observation()).as("seed %d", seed).hasSize(39);
+            }
+        }
+        try (Env env = registry.make("metaworld/reach")) {
+            float[] minusOne = env.reset(-1).observation();
+            float[] zero = env.reset(0).observation();
+            assertThat(env.reset(Long.MAX_VALUE).observation()).as("the goal of seed -1").isNotEqualTo(minusOne);
+            assertThat(env.reset(Long.MIN_VALUE).observation()).as("the goal of seed 0").isNotEqualTo(zero);
         }
     }
 
