@@ -8,6 +8,7 @@ import io.github.tdmpc2j.data.DatasetLayout;
 import io.github.tdmpc2j.data.DatasetPolicy;
 import io.github.tdmpc2j.spi.EnvRegistry;
 import io.github.tdmpc2j.spi.TdmpcException;
+import io.github.tdmpc2j.spi.agent.Agent;
 import io.github.tdmpc2j.spi.agent.AgentProvider;
 import io.github.tdmpc2j.spi.agent.Agents;
 import io.github.tdmpc2j.spi.agent.CheckpointFolder;
@@ -16,6 +17,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -85,15 +87,17 @@ final class CollectCommand implements Callable<Integer> {
                 throw new TdmpcException("--policy " + policy + " is neither 'random' nor a checkpoint folder (or a run "
                         + "folder that holds one as checkpoint/)");
             }
-            // a checkpoint policy: its files checked once, the agent made with the checkpoint's own settings
-            CheckpointFolder.Manifest manifest = checkpoint == null ? null : CheckpointFolder.open(checkpoint);
-            Path saved = manifest == null ? null : manifest.dir();
+            // a checkpoint policy: the agent is made with the checkpoint's own settings and tasks, read from the files
+            // of one checkpoint (a run that trains replaces its checkpoint at every save)
+            record Recorded(CheckpointFolder.Manifest manifest, Map<String, String> params, List<String> tasks) {
+            }
+            Recorded saved = checkpoint == null ? null : CheckpointFolder.read(checkpoint, m -> new Recorded(m,
+                    provider.checkpointParams(m.dir()), provider.checkpointTasks(m.dir())));
             // what the dataset records: a resumed collection must have the same policy (and seed)
-            DatasetPolicy recorded = manifest == null ? DatasetPolicy.RANDOM
-                    : DatasetPolicy.checkpoint(checkpoint, manifest);
+            DatasetPolicy recorded = saved == null ? DatasetPolicy.RANDOM
+                    : DatasetPolicy.checkpoint(checkpoint, saved.manifest());
             Collector collector = new Collector(registry, ids, recorded);
-            Map<String, String> params = new java.util.HashMap<>(saved == null ? Map.of()
-                    : provider.checkpointParams(saved));
+            Map<String, String> params = new java.util.HashMap<>(saved == null ? Map.of() : saved.params());
             if (device != null && saved != null) {
                 params.put("device", device);
             }
@@ -101,17 +105,17 @@ final class CollectCommand implements Callable<Integer> {
             long start = System.nanoTime();
             int total = ids.size() * episodes;
             // a checkpoint's agent is made for its own tasks: the collection's may be any of them, in any order
-            List<String> agentTasks = saved == null ? List.of() : provider.checkpointTasks(saved);
+            List<String> agentTasks = saved == null ? List.of() : saved.tasks();
             List<String> others = ids.stream().filter(id -> !agentTasks.isEmpty() && !agentTasks.contains(id))
                     .toList();
             if (!others.isEmpty()) {
-                throw new TdmpcException("the checkpoint in " + saved + " was made for the task"
+                throw new TdmpcException("the checkpoint in " + checkpoint + " was made for the task"
                         + (agentTasks.size() == 1 ? " " : "s ") + String.join(", ", agentTasks) + "; "
                         + String.join(", ", others) + (others.size() == 1 ? " is" : " are") + " not among them: "
                         + "collect any of them with --tasks A,B,...");
             }
-            CollectPolicy acting = new CollectPolicy(provider.name(), saved == null ? null : saved.toString(), params,
-                    agentTasks);
+            CollectPolicy acting = new CollectPolicy(provider.name(), checkpoint == null ? null : checkpoint.toString(),
+                    params, agentTasks);
             int written;
             try {
                 if (clusterSettings.distributed()) { // units on Spark: --workers gives way to the executors' cores
@@ -120,9 +124,21 @@ final class CollectCommand implements Callable<Integer> {
                             clusterSettings.gather()),
                             (task, k, r) -> progress(out, done, task.id(), k, r.length(), r.episodeReturn()));
                 } else {
-                    written = collector.collect(dataset, episodes, workers, seed, () -> acting.create(collector,
-                            seed), (task, k, episode) -> progress(out, done, task.id(), k, episode.length(),
-                                    episode.episodeReturn()));
+                    // the agent reads its checkpoint before the dataset records it, so that a save of the run in
+                    // between is refused before a file is written
+                    Agent agentMade = acting.create(collector, seed);
+                    AtomicBoolean handedOver = new AtomicBoolean();
+                    try {
+                        written = collector.collect(dataset, episodes, workers, seed, () -> {
+                            handedOver.set(true); // collect closes it
+                            return agentMade;
+                        }, (task, k, episode) -> progress(out, done, task.id(), k, episode.length(),
+                                episode.episodeReturn()));
+                    } finally {
+                        if (!handedOver.get()) {
+                            agentMade.close();
+                        }
+                    }
                 }
             } catch (TdmpcException e) {
                 // a collection that the machinery failed on the way (a Python worker that died) keeps what it wrote;
