@@ -38,7 +38,8 @@ record RunFolder(Path dir) {
 
     /**
      * A new run's folder: {@code out}, or {@code runs/TASK/SEED/TIMESTAMP}. Refuses a folder that already holds a
-     * run, so that a new run never replaces another's checkpoint or appends to its logs. The folder is made by the
+     * run, so that a new run never replaces another's checkpoint or appends to its logs (one whose run is training
+     * is refused as its lock refuses a second writer, {@link RunLock}). The folder is made by the
      * run's first write (its {@code config.yaml}), so a run refused by its settings leaves nothing behind.
      */
     static RunFolder create(Path out, String task, long seed) {
@@ -50,6 +51,8 @@ record RunFolder(Path dir) {
         }
         List<String> found = RUN_FILES.stream().filter(f -> Files.exists(dir.resolve(f))).toList();
         if (!found.isEmpty()) {
+            // a run that is training there is refused with the lock's message: the --resume offered below would be
+            RunLock.acquire(dir).close();
             if (CheckpointFolder.exists(dir.resolve(CheckpointFolder.IN_RUN))) {
                 throw new TdmpcException(dir + " already holds a run (" + String.join(", ", found) + "): --resume "
                         + "--out " + dir + " goes on with it; for a new run choose another --out");

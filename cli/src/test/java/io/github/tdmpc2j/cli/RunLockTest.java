@@ -25,7 +25,8 @@ class RunLockTest {
 
     /**
      * While a run of this process holds a folder, every other writer is refused before it changes anything:
-     * train --resume, a new train, offline train --data, a bench unit; once it is released, resume goes on.
+     * train --resume, a new train (of the folder too: by the lock, not with the advice to --resume), offline train
+     * --data, a bench unit; once it is released, resume goes on.
      */
     @Test
     void aRunFolderHasOneWriterAtATime(@TempDir Path dir) throws Exception {
@@ -40,6 +41,11 @@ class RunLockTest {
                     .contains("choose another --out");
             assertThat(Files.readString(run.resolve("eval.csv"))).isEqualTo(evals);
             assertThat(CheckpointFolder.open(run.resolve("checkpoint")).step()).isEqualTo(400);
+            // a new run there is refused by the lock, not with "--resume goes on with it", which the lock refuses
+            TasksCommandTest.Run anew = train(run, "--task", "pendulum-v1", "--steps", "400");
+            assertThat(anew.exit()).isEqualTo(2);
+            assertThat(anew.err()).contains("another run of this process (pid " + ProcessHandle.current().pid()
+                    + ") is using the run folder " + run).doesNotContain("--resume --out");
         }
         assertThat(train(run, "--steps", "600", "--resume").exit()).isZero();
 
