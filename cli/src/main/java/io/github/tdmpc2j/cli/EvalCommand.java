@@ -156,8 +156,8 @@ final class EvalCommand implements Callable<Integer> {
             // the tasks are evaluated one after another, each on its own rows
             int rows = envs != null ? envs : Evaluation.rowsPerTask(episodes, 1, 1);
             // the agent loads the checkpoint in folder as it is then (verified again, read whole)
-            Settings settings = new Settings(agentName, folder.toString(), agentTasks, ids, params, episodes, seed,
-                    rows);
+            Settings settings = new Settings(agentName, folder.toString(), agentTasks, ids, params, saved.params(),
+                    episodes, seed, rows);
             List<Unit> units = new ArrayList<>();
             for (int t = 0; t < ids.size(); t++) {
                 units.add(new Unit(t));
@@ -192,13 +192,18 @@ final class EvalCommand implements Callable<Integer> {
      *
      * @param agentTasks the tasks the agent is made for (the checkpoint's, in its order)
      * @param ids        the tasks evaluated, one unit each: some or all of {@code agentTasks}, in any order
+     * @param params     the agent's settings: the checkpoint's, with the command's --set-param and --device
+     * @param recorded   the checkpoint's own settings, for the message that refuses a --set-param changing the
+     *                   model's shape
      */
     record Settings(String agent, String checkpoint, List<String> agentTasks, List<String> ids,
-            Map<String, String> params, int episodes, long seed, int rows) implements Serializable {
+            Map<String, String> params, Map<String, String> recorded, int episodes, long seed, int rows)
+            implements Serializable {
         Settings {
             agentTasks = new ArrayList<>(agentTasks);
             ids = new ArrayList<>(ids);
             params = new java.util.HashMap<>(params);
+            recorded = new java.util.HashMap<>(recorded);
         }
     }
 
@@ -224,6 +229,18 @@ final class EvalCommand implements Callable<Integer> {
                 Agent a = Agents.find(s.agent()).create(AgentContext.of(space, s.params(), s.seed()));
                 try {
                     a.load(Path.of(s.checkpoint()));
+                } catch (CheckpointException e) {
+                    a.close();
+                    String key = e.setting().orElse(null);
+                    if (key == null) {
+                        throw e;
+                    }
+                    // the agent's advice is to make it with the checkpoint's value: eval does, unless told otherwise
+                    String value = s.recorded().getOrDefault(key, "?");
+                    throw new CheckpointException("the checkpoint in " + s.checkpoint() + " was trained with " + key
+                            + "=" + value + ", which fixes the model's shape: eval makes the agent with the "
+                            + "checkpoint's own shape, so leave out --set-param " + key + "=" + s.params().get(key)
+                            + " (--set-param changes planning settings only)", e);
                 } catch (RuntimeException e) {
                     a.close();
                     throw e;
@@ -267,8 +284,8 @@ final class EvalCommand implements Callable<Integer> {
             if (gpu != null) {
                 Map<String, String> p = new java.util.HashMap<>(s.params());
                 p.put("device", gpu);
-                s = new Settings(s.agent(), s.checkpoint(), s.agentTasks(), s.ids(), p, s.episodes(), s.seed(),
-                        s.rows());
+                s = new Settings(s.agent(), s.checkpoint(), s.agentTasks(), s.ids(), p, s.recorded(), s.episodes(),
+                        s.seed(), s.rows());
             }
             Settings chosen = s;
             String key = "eval:" + chosen;

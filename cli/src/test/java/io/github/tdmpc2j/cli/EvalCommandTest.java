@@ -141,6 +141,25 @@ class EvalCommandTest {
         assertThat(none.err()).contains("--episodes must be positive");
     }
 
+    /**
+     * A --set-param that would change the model's shape (num_q=3 on a checkpoint of 2) says that eval takes the
+     * checkpoint's shape and to leave it out, where it relayed the agent's "create the agent with num_q=2".
+     */
+    @Test
+    void aShapeSettingGivenWithSetParamIsRefusedWithEvalAdvice(@TempDir Path dir) throws Exception {
+        Path checkpoint = dir.resolve("checkpoint");
+        saveSmallTdmpcCheckpoint("classic/pendulum,dmc/cartpole-balance", checkpoint);
+        String numQ = io.github.tdmpc2j.agent.checkpoint.Checkpoint.savedParams(checkpoint).get("num_q");
+        String other = Integer.toString(Integer.parseInt(numQ) + 1);
+        TasksCommandTest.Run r = TasksCommandTest.run("eval", "--checkpoint", checkpoint.toString(), "--task",
+                "classic/pendulum", "--episodes", "1", "--set-param", "num_q=" + other);
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err()).contains("the checkpoint in " + checkpoint + " was trained with num_q=" + numQ
+                + ", which fixes the model's shape: eval makes the agent with the checkpoint's own shape, so leave out "
+                + "--set-param num_q=" + other).doesNotContain("create the agent");
+        assertThat(dir.resolve("eval-results.csv")).doesNotExist();
+    }
+
     /** The folder `train` writes holds checkpoint/: eval and collect --policy take the run folder itself. */
     @Test
     void aRunFolderIsTakenForItsCheckpoint(@TempDir Path dir) throws Exception {
