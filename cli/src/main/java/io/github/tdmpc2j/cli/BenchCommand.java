@@ -88,7 +88,8 @@ final class BenchCommand implements Callable<Integer> {
         }
         Path dir = out != null ? out : Path.of("runs", "bench",
                 LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
-        try (EnvRegistry registry = EnvRegistry.discover()) {
+        // the report's one writer for the command's life (each run's folder in it has its own lock besides)
+        try (RunLock lock = RunLock.acquireBench(dir); EnvRegistry registry = EnvRegistry.discover()) {
             List<TaskSpec> specs = TaskChoice.ids(registry, tasks, set).stream().map(registry::resolve).toList();
             if (!cluster.settings().distributed()) {
                 // before the first run: a task that cannot be made would otherwise fail the bench after hours of

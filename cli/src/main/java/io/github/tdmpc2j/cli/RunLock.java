@@ -19,7 +19,8 @@ import java.util.stream.Stream;
 
 /**
  * The one writer of a run folder: {@code run.lock} in the folder, held with an OS file lock for the life of the
- * command that trains into it ({@code train}, {@code train --resume}, {@code train --data}, a {@code bench} run).
+ * command that trains into it ({@code train}, {@code train --resume}, {@code train --data}, a {@code bench} run);
+ * a {@code bench} command holds one on its {@code --out} folder too, where it writes its report.
  * The OS releases it when the process ends however it ends (a kill -9 too), so a stopped run never leaves a lock
  * that blocks its {@code --resume}; the file itself stays and holds the pid of the last writer. Readers
  * ({@code eval}, {@code export}, {@code collect --policy}) take no lock: checkpoints are replaced as a whole.
@@ -47,12 +48,35 @@ final class RunLock implements AutoCloseable {
         this.made = made;
     }
 
+    /** What a lock's folder is, for the message that refuses a second writer. */
+    private record Kind(String folder, String writer, String stop, String meanwhile) {
+    }
+
+    private static final Kind RUN = new Kind("run folder", "run", "Ctrl-C; it keeps its last checkpoint, for "
+            + "--resume", "`tdmpc2j eval --checkpoint DIR` reads its last checkpoint meanwhile.");
+    private static final Kind BENCH = new Kind("bench folder", "bench", "Ctrl-C; its runs keep their last "
+            + "checkpoints, and the same bench command goes on from them", "`tdmpc2j eval --checkpoint "
+            + "DIR/runs/TASK/seed-S` reads a run's last checkpoint meanwhile.");
+
     /**
      * Takes the lock of the run folder {@code dir}, making the folder if it is missing; refuses at once (never
      * waits) while another process, or another run of this one, holds it. One at a time in this JVM, so that two
      * of its runs never both open the file.
      */
-    static synchronized RunLock acquire(Path dir) {
+    static RunLock acquire(Path dir) {
+        return acquire(dir, RUN);
+    }
+
+    /**
+     * Takes the lock of the folder a {@code bench} command writes its report into (its {@code --out}) for the
+     * command's life, as {@link #acquire} takes a run folder's: two benchmarks on one folder would both rewrite
+     * {@code report.md} and {@code report.csv}.
+     */
+    static RunLock acquireBench(Path dir) {
+        return acquire(dir, BENCH);
+    }
+
+    private static synchronized RunLock acquire(Path dir, Kind kind) {
         Path made = highestMissing(dir);
         for (int attempt = 0;; attempt++) {
             Path file = dir.resolve(FILE);
@@ -62,7 +86,7 @@ final class RunLock implements AutoCloseable {
                 Files.createDirectories(dir);
                 key = dir.toRealPath().resolve(FILE);
                 if (HELD.contains(key)) {
-                    throw busy(dir, "another run of this process (pid " + ProcessHandle.current().pid() + ")");
+                    throw busy(dir, kind, "another " + kind.writer() + " of this process (pid " + ProcessHandle.current().pid() + ")");
                 }
                 channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
                         StandardOpenOption.WRITE);
@@ -79,7 +103,7 @@ final class RunLock implements AutoCloseable {
                 }
                 if (lock == null) {
                     channel.close(); // this process holds no lock on the file, so closing drops none
-                    throw busy(dir, "another tdmpc2j process (" + holder(file) + ")");
+                    throw busy(dir, kind, "another tdmpc2j process (" + holder(file) + ")");
                 }
                 if (!Files.exists(file)) {
                     // the file was removed by a writer that made the folder and was refused before it wrote
@@ -109,11 +133,11 @@ final class RunLock implements AutoCloseable {
         }
     }
 
-    private static TdmpcException busy(Path dir, String who) {
-        return new TdmpcException(who + " is using the run folder " + dir + " (it holds " + dir.resolve(FILE)
-                + "): a run folder has one writer at a time. Wait for that run to end, or stop it (Ctrl-C; it keeps "
-                + "its last checkpoint, for --resume); to train beside it, choose another --out. `tdmpc2j eval "
-                + "--checkpoint " + dir + "` reads its last checkpoint meanwhile.");
+    private static TdmpcException busy(Path dir, Kind kind, String who) {
+        return new TdmpcException(who + " is using the " + kind.folder() + " " + dir + " (it holds "
+                + dir.resolve(FILE) + "): a " + kind.folder() + " has one writer at a time. Wait for that "
+                + kind.writer() + " to end, or stop it (" + kind.stop() + "); to train beside it, choose another "
+                + "--out. " + kind.meanwhile().replace("DIR", dir.toString()));
     }
 
     /** The holder as its pid recorded in the lock file, for messages. */

@@ -26,7 +26,7 @@ class RunLockTest {
     /**
      * While a run of this process holds a folder, every other writer is refused before it changes anything:
      * train --resume, a new train (of the folder too: by the lock, not with the advice to --resume), offline train
-     * --data, a bench unit; once it is released, resume goes on.
+     * --data, a bench unit, a bench on a bench folder in use; once it is released, resume goes on.
      */
     @Test
     void aRunFolderHasOneWriterAtATime(@TempDir Path dir) throws Exception {
@@ -74,6 +74,17 @@ class RunLockTest {
                     "--steps", "200", "--seeds", "1", "--eval-episodes", "1", "--out", bench.toString());
             assertThat(other.exit()).isEqualTo(2);
             assertThat(other.err()).contains("is using the run folder " + bench.resolve("runs/classic/pendulum/seed-1"));
+        }
+        // a bench command holds its --out, where it writes report.md and report.csv: another bench there (of
+        // another task, whose run folders are free) is refused
+        try (RunLock held = RunLock.acquireBench(bench)) {
+            TasksCommandTest.Run other = TasksCommandTest.run("bench", "--tasks", "dmc/cartpole-balance", "--agent",
+                    "random", "--steps", "200", "--seeds", "1", "--eval-episodes", "1", "--out", bench.toString());
+            assertThat(other.exit()).isEqualTo(2);
+            assertThat(other.err()).contains("another bench of this process (pid " + ProcessHandle.current().pid()
+                    + ") is using the bench folder " + bench).contains("Wait for that bench to end");
+            assertThat(bench.resolve("runs")).doesNotExist();
+            assertThat(bench.resolve("report.md")).doesNotExist();
         }
     }
 
