@@ -4,6 +4,7 @@ import ai.djl.Device;
 import ai.djl.engine.Engine;
 import io.github.tdmpc2j.agent.gpu.GpuSetup;
 import io.github.tdmpc2j.spi.TdmpcException;
+import io.github.tdmpc2j.spi.agent.DeviceSetting;
 
 /** Loads DJL's PyTorch engine from the natives on the class path (never downloading) and picks the device. */
 public final class DjlRuntime {
@@ -32,6 +33,10 @@ public final class DjlRuntime {
      * GPU; fails when DJL sees fewer) or {@code auto} (a GPU when there is one).
      */
     public static Device device(String choice) {
+        // spelled as every agent takes it (the bench programs come here without TdmpcConfig's check)
+        if (!DeviceSetting.valid(choice)) {
+            throw new ConfigException(DeviceSetting.problem(choice));
+        }
         Engine engine = engine();
         if (choice.startsWith("gpu:")) {
             int n = Integer.parseInt(choice.substring(4));
@@ -54,7 +59,7 @@ public final class DjlRuntime {
                 yield Device.gpu();
             }
             case "auto" -> engine.getGpuCount() > 0 ? Device.gpu() : Device.cpu();
-            default -> throw new ConfigException("device=" + choice + " is not one of cpu, gpu, auto");
+            default -> throw new IllegalStateException("DeviceSetting took device=" + choice);
         };
     }
 }

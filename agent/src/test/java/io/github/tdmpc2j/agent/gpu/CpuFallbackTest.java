@@ -16,8 +16,13 @@ class CpuFallbackTest {
         assertThatThrownBy(() -> DjlRuntime.device("gpu"))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("sees no GPU").hasMessageContaining("setup gpu");
-        assertThatThrownBy(() -> DjlRuntime.device("tpu")).isInstanceOf(ConfigException.class)
-                .hasMessageContaining("cpu, gpu, auto");
+        // spelled as every agent takes it (DeviceSetting), also for callers that skip TdmpcConfig (the bench
+        // programs): gpu:x was a NumberFormatException
+        for (String bad : new String[] {"tpu", "gpu:x", "gpu:", "gpu:99999999999", "GPU"}) {
+            assertThatThrownBy(() -> DjlRuntime.device(bad)).as(bad).isInstanceOf(ConfigException.class)
+                    .hasMessage("device must be cpu, gpu, gpu:N (GPU number N, as a Spark task is given) or auto, "
+                            + "not '" + bad + "'");
+        }
         // the GPU a Spark task was given: refused by number where DJL sees fewer
         assertThatThrownBy(() -> DjlRuntime.device("gpu:0")).isInstanceOf(ConfigException.class)
                 .hasMessageContaining("sees 0 GPU(s)").hasMessageContaining("device=cpu");
