@@ -24,7 +24,7 @@ class TrainCommandTest {
         Path run = dir.resolve("run");
         TasksCommandTest.Run r = TasksCommandTest.run("train", "--task", "pendulum-v1", "--agent", "random",
                 "--steps", "1000", "--eval-every", "400", "--eval-episodes", "2", "--out", run.toString(),
-                "--progress", "log", "--set-param", "note=first");
+                "--progress", "log", "--set-param", "preset=cpu");
         assertThat(r.exit()).as(r.err()).isZero();
         assertThat(r.out()).contains("random policy: mean return").contains("eval at step 400")
                 .contains("done: 1000 steps");
@@ -33,7 +33,7 @@ class TrainCommandTest {
         assertThat(CsvLog.read(run.resolve("train.csv"))).hasSize(5);
         assertThat(Files.size(run.resolve("curve.png"))).isGreaterThan(1000);
         assertThat(Files.readString(run.resolve("config.yaml"))).contains("task: classic/pendulum")
-                .contains("note: first").contains("steps: 1000");
+                .contains("preset: cpu").contains("steps: 1000");
         assertThat(run.resolve("checkpoint").resolve(RunFolder.STATE)).exists();
         assertThat(CheckpointFolder.open(run.resolve("checkpoint")).files()).containsOnlyKeys(RunFolder.STATE,
                 "random-agent.properties");

@@ -1,7 +1,21 @@
 package io.github.tdmpc2j.spi.agent;
 
-/** The {@code random} agent. */
+import io.github.tdmpc2j.spi.EnvRegistry;
+import io.github.tdmpc2j.spi.TdmpcException;
+import java.util.List;
+
+/**
+ * The {@code random} agent. It takes the settings that train and bench give every agent as options
+ * ({@code --device}, {@code --preset}, {@code --model-size}), so that one command line runs it beside TD-MPC2, and
+ * acts the same whatever they are; a value those options refuse, and any other key, are refused as TD-MPC2 refuses
+ * them, rather than ignored (a typo would otherwise pass unseen).
+ */
 public final class RandomAgentProvider implements AgentProvider {
+    /** The settings it takes: the options every agent is given. */
+    private static final List<String> KEYS = List.of("device", "preset", "model_size");
+    /** The presets --preset takes (TD-MPC2's). */
+    private static final List<String> PRESETS = List.of("paper", "cpu");
+
     @Override
     public String name() {
         return "random";
@@ -14,6 +28,19 @@ public final class RandomAgentProvider implements AgentProvider {
 
     @Override
     public Agent create(AgentContext context) {
+        for (String key : context.params().keySet()) {
+            if (!KEYS.contains(key)) {
+                List<String> near = EnvRegistry.closest(key, KEYS, 3);
+                throw new TdmpcException("unknown random agent parameter '" + key + "'" + (near.isEmpty() ? ""
+                        : " (did you mean " + String.join(", ", near) + "?)") + "; it takes only " + String.join(", ",
+                        KEYS) + " (and acts the same whatever they are): leave out --set-param " + key);
+            }
+        }
+        String preset = context.params().get("preset");
+        if (preset != null && !PRESETS.contains(preset)) {
+            throw new TdmpcException("bad random agent configuration: unknown preset '" + preset + "'; use preset=paper "
+                    + "or preset=cpu");
+        }
         DeviceSetting.check(context, "random agent"); // it runs on none, but takes --device as every agent does
         return new RandomAgent(context);
     }

@@ -54,6 +54,31 @@ class RandomAgentTest {
         random.create(AgentContext.single(task, Map.of(), 0)).close();
     }
 
+    /**
+     * It takes the settings every agent is given as options (preset, model_size, device) and acts the same whatever
+     * they are; an unknown preset and an unknown key (a typo) are refused as TD-MPC2 refuses them, not ignored.
+     */
+    @Test
+    void anUnknownPresetOrKeyIsRefusedAndTheOptionsEveryAgentTakesAreTaken() {
+        TaskSpec task = LineEnv.spec("line/a", 1, 2, -1, 1, 5, 1);
+        AgentProvider random = Agents.find("random");
+        assertThatThrownBy(() -> random.create(AgentContext.single(task, Map.of("preset", "foo"), 0)))
+                .isInstanceOf(TdmpcException.class)
+                .hasMessage("bad random agent configuration: unknown preset 'foo'; use preset=paper or preset=cpu");
+        assertThatThrownBy(() -> random.create(AgentContext.single(task, Map.of("presett", "cpu"), 0)))
+                .isInstanceOf(TdmpcException.class).hasMessageContaining("unknown random agent parameter 'presett' "
+                        + "(did you mean preset").hasMessageContaining("leave out --set-param presett");
+        assertThatThrownBy(() -> random.create(AgentContext.single(task, Map.of("horizon", "3"), 0)))
+                .isInstanceOf(TdmpcException.class).hasMessageContaining("unknown random agent parameter 'horizon'");
+        var options = Map.of("preset", "cpu", "model_size", "5", "device", "cpu");
+        try (Agent given = random.create(AgentContext.single(task, options, 4));
+                Agent plain = random.create(AgentContext.single(task, Map.of(), 4))) {
+            given.beginEpisode(0, 0, false, 9);
+            plain.beginEpisode(0, 0, false, 9);
+            assertThat(given.act(new float[1], 0, false)).isEqualTo(plain.act(new float[1], 0, false));
+        }
+    }
+
     @Test
     void eachRowsActionsDependOnItsEpisodeSeedAlone() {
         var ctx = AgentContext.single(LineEnv.spec("line/a", 1, 2, -1, 1, 5, 1), Map.of(), 0);
