@@ -64,10 +64,19 @@ public final class MjModel implements AutoCloseable {
 
     /** Compiles MJCF (or URDF) text. Relative asset paths (meshes, includes) resolve against the working directory. */
     public static MjModel fromXml(String xml) {
+        return fromXml(xml, "the given XML text");
+    }
+
+    /**
+     * Compiles MJCF (or URDF) text read from {@code source} (a resource's name, say), which the errors name. Relative
+     * asset paths resolve against the working directory.
+     */
+    public static MjModel fromXml(String xml, String source) {
         if (xml == null || xml.isBlank()) {
-            throw new MujocoException("the model XML is empty; pass MJCF text such as <mujoco>...</mujoco>");
+            throw new MujocoException("the model XML (" + source + ") is empty; pass MJCF text such as "
+                    + "<mujoco>...</mujoco>");
         }
-        return load(error -> mujoco.tdmpc2j_load_xml_string(xml, error, ERROR_BUFFER_SIZE), "the given XML text");
+        return load(error -> mujoco.tdmpc2j_load_xml_string(xml, error, ERROR_BUFFER_SIZE), source);
     }
 
     /** Compiles an MJCF (or URDF) file; assets resolve against the file's directory. */

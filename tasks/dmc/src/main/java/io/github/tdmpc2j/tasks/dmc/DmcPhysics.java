@@ -66,7 +66,9 @@ public final class DmcPhysics implements AutoCloseable {
 
     /** Loads a model file shipped under {@code io/github/tdmpc2j/tasks/dmc/models/}. */
     public static DmcPhysics fromResource(String modelFile) {
-        return fromXml(XML_CACHE.computeIfAbsent(modelFile, DmcPhysics::readResource));
+        // the errors name the resource, not "the given XML text"
+        return new DmcPhysics(MjModel.fromXml(XML_CACHE.computeIfAbsent(modelFile, DmcPhysics::readResource),
+                "the model resource " + MODELS + modelFile));
     }
 
     public static DmcPhysics fromXml(String xml) {
