@@ -97,7 +97,8 @@ class Endpoint:
 
     def _step_many(self, request):
         """count, repeat, then per env: handle, kind (0 step, 1 reset), seed, action. A step repeats the action
-        `repeat` times (fewer if the episode ends), summing the rewards, as an action-repeat wrapper does."""
+        `repeat` times (fewer if the episode ends), summing the rewards, as an action-repeat wrapper does. The reply
+        is the number of results (i32), then a step result per env."""
         count, repeat = _COUNTS.unpack_from(request, 0)
         if repeat < 1:
             raise WorkerError(f"action repeat must be at least 1, got {repeat}")
@@ -120,7 +121,7 @@ class Endpoint:
                 if terminated or truncated:
                     break
             out.append(wire.step_result(obs, total, terminated, truncated, info))
-        return b"".join(out)
+        return wire.int32(len(out)) + b"".join(out)
 
     def _env(self, handle):
         env = self._envs.get(handle)

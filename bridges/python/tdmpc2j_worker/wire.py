@@ -1,7 +1,8 @@
 """Packing of what crosses to Java: little-endian float32 arrays, scalars and small info maps.
 
-One env result is: observation (float32 x obs_size), reward (float64), terminated (u8), truncated (u8),
-then an info map: count (u16), and per entry a key (u16 length + UTF-8) and a tagged value
+One env result is: the number of values of observation, reward, terminated and truncated (i32 each, as the
+env returned them: Java checks them against the task's spec), then the observation (float32 each), reward
+(float64 each), terminated and truncated (u8 each), then an info map: count (u16), and per entry a key (u16 length + UTF-8) and a tagged value
 (b'b' bool u8, b'i' int64, b'f' float64, b's' u16 length + UTF-8). Info values of any other type
 (arrays, dicts) are left out.
 """
@@ -12,7 +13,8 @@ import struct
 import numpy as np
 
 _F32 = np.dtype("<f4")
-_HEAD = struct.Struct("<dBB")
+_STEP_SIZES = struct.Struct("<iiii")
+_ONE_STEP = struct.Struct("<dBB")
 _U16 = struct.Struct("<H")
 _I32 = struct.Struct("<i")
 _I64 = struct.Struct("<q")
@@ -78,11 +80,27 @@ def _tagged(value):
 
 
 def step_result(obs, reward, terminated, truncated, info) -> bytes:
-    return floats(obs) + _HEAD.pack(float(reward), 1 if terminated else 0, 1 if truncated else 0) + info_map(info)
+    obs = floats(obs)
+    if _scalar(reward) and _scalar(terminated) and _scalar(truncated):
+        return (_STEP_SIZES.pack(len(obs) // 4, 1, 1, 1) + obs
+                + _ONE_STEP.pack(float(reward), 1 if terminated else 0, 1 if truncated else 0) + info_map(info))
+    # an env that breaks the contract: its values go as they are, for Java to refuse with the sizes it names
+    reward = np.asarray(reward, dtype="<f8").reshape(-1)
+    terminated = np.asarray(terminated, dtype=np.uint8).reshape(-1)
+    truncated = np.asarray(truncated, dtype=np.uint8).reshape(-1)
+    return (_STEP_SIZES.pack(len(obs) // 4, reward.size, terminated.size, truncated.size) + obs + reward.tobytes()
+            + terminated.tobytes() + truncated.tobytes() + info_map(info))
+
+
+def _scalar(value) -> bool:
+    kind = type(value)
+    return kind is float or kind is bool or kind is int or (isinstance(value, np.generic) and kind is not np.str_)
 
 
 def reset_result(obs, info) -> bytes:
-    return floats(obs) + info_map(info)
+    """The observation's number of values (i32), the observation, the info map."""
+    obs = floats(obs)
+    return int32(len(obs) // 4) + obs + info_map(info)
 
 
 def box(low, high) -> bytes:

@@ -4,6 +4,10 @@
   terminates after 'episode' steps (option, default 1000).
 - 'faulty': like counter-3-1, but step raises ArithmeticError at step 'fail_at' (option, default 3).
 - 'slow': like counter-3-1, but step sleeps 'seconds' (option) first.
+
+A counter breaks its contract at step 'wrong_at' (option; 0 is reset) the way 'wrong' (option) says:
+'obs+1' (an observation one value longer), 'reward-pair' (two rewards), 'flag-pair' (two terminated flags),
+'nan-obs' (NaN as the last observation value), 'nan-reward', 'inf-reward'.
 """
 
 import time
@@ -18,17 +22,20 @@ def make(task, seed, options):
         return CounterEnv(3, 1, sleep=float(options.get("seconds", 1.0)))
     parts = task.split("-")
     if len(parts) == 3 and parts[0] == "counter" and parts[1].isdigit() and parts[2].isdigit():
-        return CounterEnv(int(parts[1]), int(parts[2]), episode=int(options.get("episode", 1000)))
+        return CounterEnv(int(parts[1]), int(parts[2]), episode=int(options.get("episode", 1000)),
+                          wrong=options.get("wrong"), wrong_at=int(options.get("wrong_at", 1)))
     raise ValueError(f"unknown testing task '{task}'; known: counter-OBS-ACT, faulty, slow")
 
 
 class CounterEnv:
-    def __init__(self, obs_size, action_size, episode=1000, fail_at=None, sleep=0.0):
+    def __init__(self, obs_size, action_size, episode=1000, fail_at=None, sleep=0.0, wrong=None, wrong_at=1):
         self.action_size = action_size
         self._obs = np.zeros(obs_size, dtype=np.float32)
         self._episode = episode
         self._fail_at = fail_at
         self._sleep = sleep
+        self._wrong = wrong
+        self._wrong_at = wrong_at
         self._t = 0
 
     def spaces(self):
@@ -40,7 +47,10 @@ class CounterEnv:
         self._obs[:] = 0.0
         if self._obs.size > 1:
             self._obs[1] = float(seed % 1000)
-        return self._obs, {"seed": int(seed)}
+        obs = self._obs
+        if self._wrong and self._wrong_at == 0:
+            obs = self._broken(obs, 0.0, False)[0]
+        return obs, {"seed": int(seed)}
 
     def step(self, action):
         if self._sleep:
@@ -49,4 +59,25 @@ class CounterEnv:
         if self._fail_at is not None and self._t == self._fail_at:
             raise ArithmeticError(f"faulty env fails at step {self._t} as asked")
         self._obs[0] = self._t
-        return self._obs, float(np.sum(action)), self._t >= self._episode, False, {"success": self._t >= self._episode}
+        obs, reward, terminated = self._obs, float(np.sum(action)), self._t >= self._episode
+        if self._wrong and self._t == self._wrong_at:
+            obs, reward, terminated = self._broken(obs, reward, terminated)
+        return obs, reward, terminated, False, {"success": self._t >= self._episode}
+
+    def _broken(self, obs, reward, terminated):
+        kind = self._wrong
+        if kind == "obs+1":
+            return np.append(obs, 99.0).astype(np.float32), reward, terminated
+        if kind == "nan-obs":
+            obs = obs.copy()
+            obs[-1] = np.nan
+            return obs, reward, terminated
+        if kind == "reward-pair":
+            return obs, np.array([reward, reward]), terminated
+        if kind == "nan-reward":
+            return obs, float("nan"), terminated
+        if kind == "inf-reward":
+            return obs, float("-inf"), terminated
+        if kind == "flag-pair":
+            return obs, reward, np.array([terminated, terminated])
+        raise ValueError(f"unknown 'wrong' option '{kind}'")

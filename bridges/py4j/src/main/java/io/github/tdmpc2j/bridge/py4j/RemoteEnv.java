@@ -4,6 +4,7 @@ import io.github.tdmpc2j.spi.EnvOptions;
 import io.github.tdmpc2j.spi.Env;
 import io.github.tdmpc2j.spi.EnvStateException;
 import io.github.tdmpc2j.spi.InvalidActionException;
+import io.github.tdmpc2j.spi.InvalidEnvOutputException;
 import io.github.tdmpc2j.spi.ResetResult;
 import io.github.tdmpc2j.spi.StepResult;
 import io.github.tdmpc2j.spi.TaskSpec;
@@ -88,16 +89,42 @@ public final class RemoteEnv implements Env {
     }
 
     ResetResult readReset(Reply reply) {
-        float[] obs = reply.floats(spec.observationSize());
-        return new ResetResult(obs, reply.info());
+        int size = reply.int32();
+        if (size != spec.observationSize()) {
+            throw misfit("reset", size + " observation values");
+        }
+        ResetResult r = new ResetResult(reply.floats(size), reply.info());
+        reply.checkConsumed(label, "reset");
+        return r;
     }
 
     StepResult readStep(Reply reply) {
-        float[] obs = reply.floats(spec.observationSize());
-        double reward = reply.float64();
-        boolean terminated = reply.flag();
-        boolean truncated = reply.flag();
-        return new StepResult(obs, reward, terminated, truncated, reply.info());
+        StepResult r = readStepRow(reply, "step");
+        reply.checkConsumed(label, "step");
+        return r;
+    }
+
+    /**
+     * One step result of a reply that may hold more, after its sizes as the env returned them: a size other than
+     * the spec's is refused here, before the values after it would be read out of place.
+     */
+    StepResult readStepRow(Reply reply, String operation) {
+        int size = reply.int32();
+        int rewards = reply.int32();
+        int terminated = reply.int32();
+        int truncated = reply.int32();
+        if (size != spec.observationSize() || rewards != 1 || terminated != 1 || truncated != 1) {
+            throw misfit(operation, size + " observation values, " + rewards + " rewards, " + terminated
+                    + " terminated flags and " + truncated + " truncated flags");
+        }
+        return new StepResult(reply.floats(size), reply.float64(), reply.flag(), reply.flag(), reply.info());
+    }
+
+    private InvalidEnvOutputException misfit(String operation, String came) {
+        return new InvalidEnvOutputException(label + " returned from " + operation + ": " + came + "; its spec has "
+                + spec.observationSize() + " observation values, one reward and one flag of each kind: a defect of"
+                + " the suite or its plug-in (" + worker.domain() + "), not of the agent; report it to them, or"
+                + " leave this task out");
     }
 
     static void checkAction(TaskSpec spec, float[] action) {

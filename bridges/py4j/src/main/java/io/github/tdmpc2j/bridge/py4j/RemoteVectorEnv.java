@@ -210,13 +210,20 @@ public final class RemoteVectorEnv implements VectorEnv {
             request.position(request.position() + 4 * env.spec().actionSize());
         }
         String bytes = WorkerEndpoint.encode(request.array());
-        Reply reply = worker.call(what + " " + count + " envs of " + tasks, ep -> ep.stepMany(bytes));
+        String operation = what + " " + count + " envs of " + tasks;
+        Reply reply = worker.call(operation, ep -> ep.stepMany(bytes));
+        int results = reply.int32();
+        if (results != count) {
+            throw new BridgeException("[" + worker.domain() + "] the worker answered " + operation + " with " + results
+                    + " results: the Java and Python sides of the bridge are of different versions");
+        }
         for (int i = 0; i < n; i++) {
             if (moves[i] == Autoreset.Move.SKIP) {
                 infos.add(Map.of());
                 continue;
             }
-            StepResult r = envs.get(i).readStep(reply);
+            StepResult r = envs.get(i).readStepRow(reply, (moves[i] == Autoreset.Move.RESET ? "reset" : "step")
+                    + " (row " + i + " of a vector env)");
             obs[i] = r.observation();
             if (moves[i] == Autoreset.Move.RESET) {
                 Map<String, Object> info = new HashMap<>(r.info());
@@ -231,6 +238,7 @@ public final class RemoteVectorEnv implements VectorEnv {
                 infos.add(r.info());
             }
         }
+        reply.checkConsumed(tasks, operation);
         return new VectorStepResult(obs, rewards, terminated, truncated, List.copyOf(infos));
     }
 

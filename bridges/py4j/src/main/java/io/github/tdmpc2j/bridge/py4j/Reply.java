@@ -87,7 +87,12 @@ final class Reply {
         return info;
     }
 
-    int remaining() {
-        return buffer.remaining();
+    /** Refuses a reply with bytes left after its last value: the worker's layout is not the one read. */
+    void checkConsumed(String what, String operation) {
+        if (buffer.hasRemaining()) {
+            throw new BridgeException(what + ": the worker's reply to " + operation + " has " + buffer.remaining()
+                    + " bytes more than its values: the Java and Python sides of the bridge are of different"
+                    + " versions");
+        }
     }
 }

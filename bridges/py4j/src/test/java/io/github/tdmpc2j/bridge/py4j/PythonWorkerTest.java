@@ -7,6 +7,7 @@ import io.github.tdmpc2j.spi.Box;
 import io.github.tdmpc2j.spi.EnvOptions;
 import io.github.tdmpc2j.spi.EnvStateException;
 import io.github.tdmpc2j.spi.InvalidActionException;
+import io.github.tdmpc2j.spi.InvalidEnvOutputException;
 import io.github.tdmpc2j.spi.StepResult;
 import io.github.tdmpc2j.spi.SuccessMetric;
 import io.github.tdmpc2j.spi.TaskSpec;
@@ -181,6 +182,39 @@ class PythonWorkerTest {
             vector.reset(0);
             assertThatThrownBy(() -> vector.step(new float[][] {{0f}, {0f}})).isInstanceOf(PythonException.class)
                     .hasMessageContaining("in step 2 envs of testing/counter, testing/faulty");
+        }
+    }
+
+    @Test
+    void aResultOfOtherSizesThanTheSpecIsRefusedNamingTheTaskAndWhatCame() {
+        for (String[] c : new String[][] {{"obs+1", "1", "from step: 4 observation values, 1 rewards"},
+                {"reward-pair", "1", "from step: 3 observation values, 2 rewards"},
+                {"flag-pair", "1", "from step: 3 observation values, 1 rewards, 2 terminated flags and 1 truncated"},
+                {"obs+1", "0", "from reset: 4 observation values;"}}) {
+            try (RemoteEnv env = counter(worker, 3, 1, Map.of("wrong", c[0], "wrong_at", c[1]))) {
+                assertThatThrownBy(() -> {
+                    env.reset(0);
+                    env.step(new float[] {0f});
+                }).as(c[0]).isInstanceOf(InvalidEnvOutputException.class)
+                        .hasMessageContaining("testing/counter returned " + c[2])
+                        .hasMessageContaining("its spec has 3 observation values, one reward and one flag of each")
+                        .hasMessageContaining("a defect of the suite or its plug-in (gymnasium)");
+            }
+        }
+        assertThat(worker.isAlive()).isTrue();
+    }
+
+    @Test
+    void aRowOfAnotherObservationSizeIsRefusedRatherThanShiftingTheRowsAfterIt() {
+        List<RemoteEnv> envs = List.of(counter(worker, 3, 1, Map.of()),
+                counter(worker, 3, 1, Map.of("wrong", "obs+1", "wrong_at", "2")), counter(worker, 3, 1, Map.of()));
+        try (RemoteVectorEnv vector = RemoteVectorEnv.raw(envs)) {
+            vector.reset(0);
+            vector.step(new float[][] {{0f}, {0f}, {0f}});
+            assertThatThrownBy(() -> vector.step(new float[][] {{0f}, {0f}, {0f}}))
+                    .isInstanceOf(InvalidEnvOutputException.class)
+                    .hasMessageContaining("testing/counter returned from step (row 1 of a vector env): 4 observation"
+                            + " values");
         }
     }
 
