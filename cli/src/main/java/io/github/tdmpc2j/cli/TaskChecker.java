@@ -4,10 +4,12 @@ import io.github.tdmpc2j.spi.Box;
 import io.github.tdmpc2j.spi.Env;
 import io.github.tdmpc2j.spi.EnvRegistry;
 import io.github.tdmpc2j.spi.EnvUnavailableException;
+import io.github.tdmpc2j.spi.InvalidEnvOutputException;
 import io.github.tdmpc2j.spi.ResetResult;
 import io.github.tdmpc2j.spi.StepResult;
 import io.github.tdmpc2j.spi.TaskSpec;
 import io.github.tdmpc2j.spi.TdmpcException;
+import io.github.tdmpc2j.spi.wrappers.EnvChecker;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 
@@ -50,7 +52,7 @@ final class TaskChecker {
                 return fail(spec, "action space is " + actions + ", not [-1, 1]");
             }
             ResetResult first = env.reset(seed);
-            String bad = badObservation(seen, first.observation());
+            String bad = badObservation(seen, first.observation(), 0, "reset");
             if (bad != null) {
                 return fail(spec, "reset: " + bad);
             }
@@ -65,12 +67,9 @@ final class TaskChecker {
                 }
                 r = env.step(a);
                 steps++;
-                bad = badObservation(seen, r.observation());
+                bad = badObservation(seen, r.observation(), r.reward(), "step " + steps);
                 if (bad != null) {
                     return fail(spec, "step " + steps + ": " + bad);
-                }
-                if (!Double.isFinite(r.reward())) {
-                    return fail(spec, "step " + steps + ": reward " + r.reward());
                 }
                 episodeReturn += r.reward();
             } while (!r.done() && steps <= seen.maxEpisodeSteps());
@@ -90,6 +89,8 @@ final class TaskChecker {
                     seen.actionSize(), steps, episodeReturn, seconds, steps / seconds));
         } catch (EnvUnavailableException e) {
             return new Result(Status.UNAVAILABLE, spec.id(), e.getMessage());
+        } catch (InvalidEnvOutputException e) {
+            return fail(spec, e.getMessage());
         } catch (RuntimeException e) {
             return fail(spec, e.getClass().getSimpleName() + ": " + e.getMessage());
         }
@@ -99,16 +100,13 @@ final class TaskChecker {
         return new Result(Status.FAIL, spec.id(), why);
     }
 
-    private static String badObservation(TaskSpec spec, float[] obs) {
+    /** What is wrong with a result, if anything; NaN or infinity throws {@link InvalidEnvOutputException}. */
+    private static String badObservation(TaskSpec spec, float[] obs, double reward, String when) {
         if (obs == null || obs.length != spec.observationSize()) {
             return "observation has " + (obs == null ? "no" : obs.length) + " entries, spec says "
                     + spec.observationSize();
         }
-        for (int i = 0; i < obs.length; i++) {
-            if (!Float.isFinite(obs[i])) {
-                return "observation[" + i + "] = " + obs[i];
-            }
-        }
+        EnvChecker.checkOutput(spec, obs, reward, () -> when);
         if (!spec.observationSpace().contains(obs)) {
             return "observation " + Arrays.toString(obs) + " is outside " + spec.observationSpace();
         }

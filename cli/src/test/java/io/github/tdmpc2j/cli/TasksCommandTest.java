@@ -60,7 +60,7 @@ class TasksCommandTest {
     void checkFailsATaskWithNaNObservationsAndExitsNonZero() {
         Run r = run("tasks", "check", "--domain", "broken");
         assertThat(r.exit()).isEqualTo(1);
-        assertThat(r.out()).containsPattern("FAIL\\s+broken/nan\\s+step 4: observation\\[1\\] = NaN");
+        assertThat(r.out()).containsPattern("FAIL\\s+broken/nan\\s+broken/nan returned observation\\[1\\] = NaN at step 4;");
         assertThat(r.out()).contains("1 passed, 1 failed"); // broken/dies runs its one episode
     }
 

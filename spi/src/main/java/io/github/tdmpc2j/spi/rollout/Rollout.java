@@ -8,6 +8,7 @@ import io.github.tdmpc2j.spi.agent.Transition;
 import io.github.tdmpc2j.spi.vector.EpisodeSchedule;
 import io.github.tdmpc2j.spi.vector.VectorEnv;
 import io.github.tdmpc2j.spi.vector.VectorStepResult;
+import io.github.tdmpc2j.spi.wrappers.EnvChecker;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -21,6 +22,10 @@ import java.util.Optional;
  * {@link Agent#beginEpisode(int, int, boolean, long)}.
  *
  * <p>An episode's success is the reference's: the success flag of its last step.
+ *
+ * <p>Every observation and reward of every workflow passes {@link EnvChecker#checkOutput} here, whatever the env
+ * (native, a bridge suite, a plug-in's): a NaN from a suite stops the run naming the task and step, before it
+ * reaches the agent.
  */
 public final class Rollout {
     /** What the rows are for. */
@@ -99,6 +104,7 @@ public final class Rollout {
         java.util.Arrays.fill(ended, false);
         for (int i = 0; i < rows; i++) {
             if (obs[i] != null) {
+                checkReset(i, obs[i]);
                 begin(i);
             }
         }
@@ -144,6 +150,7 @@ public final class Rollout {
                 ended[i] = false;
                 obs[i] = next;
                 if (next != null) {
+                    checkReset(i, next);
                     begin(i);
                 }
                 continue;
@@ -152,6 +159,9 @@ public final class Rollout {
                 continue; // left as it is
             }
             stepped++;
+            int row = i;
+            EnvChecker.checkOutput(env.spec(i), next, r.rewards()[i], () -> "step " + (lengths[row] + 1) + " of "
+                    + episodeOf(row));
             boolean terminated = r.terminated()[i];
             boolean truncated = r.truncated()[i];
             if (transitions != null) {
@@ -177,6 +187,15 @@ public final class Rollout {
         }
         Map<String, Double> metrics = transitions != null && stepped > 0 ? agent.observe(transitions) : Map.of();
         return new Step(stepped, finished, metrics);
+    }
+
+    private void checkReset(int row, float[] observation) {
+        EnvChecker.checkOutput(env.spec(row), observation, 0, () -> "the reset of " + episodeOf(row));
+    }
+
+    private String episodeOf(int row) {
+        EpisodeSchedule.Ticket t = env.episode(row);
+        return "episode " + t.episode() + " (seed " + t.seed() + ", row " + row + ")";
     }
 
     private void begin(int row) {

@@ -3,9 +3,11 @@ package io.github.tdmpc2j.spi.wrappers;
 import io.github.tdmpc2j.spi.Env;
 import io.github.tdmpc2j.spi.EnvStateException;
 import io.github.tdmpc2j.spi.InvalidActionException;
+import io.github.tdmpc2j.spi.InvalidEnvOutputException;
 import io.github.tdmpc2j.spi.ResetResult;
 import io.github.tdmpc2j.spi.StepResult;
 import io.github.tdmpc2j.spi.TaskSpec;
+import java.util.function.Supplier;
 
 /**
  * Guards an env against misuse, so that bad input never reaches a simulator: a wrong action length, a NaN or
@@ -65,6 +67,38 @@ public final class EnvChecker extends EnvWrapper {
                         + ": actions must be finite (check the policy for NaN)");
             }
         }
+    }
+
+    /**
+     * Throws {@link InvalidEnvOutputException} if {@code observation} or {@code reward} is NaN or infinite, naming the
+     * task, the step ({@code when}, made only then) and the entries: a suite that returns them would poison
+     * training, and the failure would later seem the policy's.
+     */
+    public static void checkOutput(TaskSpec spec, float[] observation, double reward, Supplier<String> when) {
+        boolean finite = Double.isFinite(reward);
+        for (int i = 0; i < observation.length && finite; i++) {
+            finite = Float.isFinite(observation[i]);
+        }
+        if (finite) {
+            return;
+        }
+        StringBuilder what = new StringBuilder();
+        int bad = 0;
+        for (int i = 0; i < observation.length; i++) {
+            if (!Float.isFinite(observation[i]) && bad++ < 8) {
+                what.append(bad == 1 ? "observation[" : ", [").append(i).append("] = ").append(observation[i]);
+            }
+        }
+        if (bad > 8) {
+            what.append(", ... (").append(bad).append(" of ").append(observation.length).append(" entries)");
+        }
+        if (!Double.isFinite(reward)) {
+            what.append(bad > 0 ? " and " : "").append("reward = ").append(reward);
+        }
+        throw new InvalidEnvOutputException(spec.id() + " returned " + what + " at " + when.get()
+                + "; an env's observations and rewards must be finite: a defect of the suite or its plug-in (or a"
+                + " simulation that diverged), not of the agent; report it with the task and seed, or leave the task"
+                + " out");
     }
 
     @Override

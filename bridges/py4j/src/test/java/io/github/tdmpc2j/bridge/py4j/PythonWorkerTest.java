@@ -8,6 +8,13 @@ import io.github.tdmpc2j.spi.EnvOptions;
 import io.github.tdmpc2j.spi.EnvStateException;
 import io.github.tdmpc2j.spi.InvalidActionException;
 import io.github.tdmpc2j.spi.InvalidEnvOutputException;
+import io.github.tdmpc2j.spi.MultitaskEnv;
+import io.github.tdmpc2j.spi.TaskSpace;
+import io.github.tdmpc2j.spi.agent.Agent;
+import io.github.tdmpc2j.spi.agent.AgentContext;
+import io.github.tdmpc2j.spi.agent.RandomAgent;
+import io.github.tdmpc2j.spi.rollout.Rollout;
+import io.github.tdmpc2j.spi.vector.EpisodeSchedule;
 import io.github.tdmpc2j.spi.StepResult;
 import io.github.tdmpc2j.spi.SuccessMetric;
 import io.github.tdmpc2j.spi.TaskSpec;
@@ -215,6 +222,30 @@ class PythonWorkerTest {
                     .isInstanceOf(InvalidEnvOutputException.class)
                     .hasMessageContaining("testing/counter returned from step (row 1 of a vector env): 4 observation"
                             + " values");
+        }
+    }
+
+    @Test
+    void aNanOrInfinityFromASuiteStopsTheRolloutNamingTaskStepAndEntries() {
+        for (String[] c : new String[][] {{"nan-obs", "3", "returned observation[2] = NaN at step 3 of episode"},
+                {"inf-reward", "2", "returned reward = -Infinity at step 2 of episode"},
+                {"nan-obs", "0", "returned observation[2] = NaN at the reset of episode"}}) {
+            List<RemoteEnv> envs = List.of(counter(worker, 3, 1, Map.of()),
+                    counter(worker, 3, 1, Map.of("wrong", c[0], "wrong_at", c[1])));
+            TaskSpace space = TaskSpace.of(List.of(envs.get(0).spec()));
+            try (MultitaskEnv rows = new MultitaskEnv(space, RemoteVectorEnv.wrapped(envs));
+                    Agent agent = new RandomAgent(AgentContext.of(space, Map.of(), 1))) {
+                Rollout rollout = new Rollout(rows, agent, Rollout.Mode.TRAIN);
+                assertThatThrownBy(() -> {
+                    rollout.start(EpisodeSchedule.sequential(5, 2));
+                    for (int t = 0; t < 5; t++) {
+                        rollout.step();
+                    }
+                }).as(c[0] + " at " + c[1]).isInstanceOf(InvalidEnvOutputException.class)
+                        .hasMessageContaining("testing/counter " + c[2])
+                        .hasMessageContaining("row 1)")
+                        .hasMessageContaining("a defect of the suite or its plug-in");
+            }
         }
     }
 
