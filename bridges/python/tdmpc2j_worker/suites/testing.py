@@ -2,7 +2,8 @@
 
 - 'counter-OBS-ACT': obs of size OBS whose first entry counts steps; reward = sum of the action;
   terminates after 'episode' steps (option, default 1000).
-- 'faulty': like counter-3-1, but step raises ArithmeticError at step 'fail_at' (option, default 3).
+- 'faulty': like counter-3-1, but step raises ArithmeticError at the env's step 'fail_at' (option, default 3),
+  counted over all its episodes.
 - 'slow': like counter-3-1, but step sleeps 'seconds' (option) first.
 
 A counter breaks its contract at step 'wrong_at' (option; 0 is reset) the way 'wrong' (option) says:
@@ -37,6 +38,7 @@ class CounterEnv:
         self._wrong = wrong
         self._wrong_at = wrong_at
         self._t = 0
+        self._steps = 0
 
     def spaces(self):
         n = self._obs.size
@@ -56,8 +58,9 @@ class CounterEnv:
         if self._sleep:
             time.sleep(self._sleep)
         self._t += 1
-        if self._fail_at is not None and self._t == self._fail_at:
-            raise ArithmeticError(f"faulty env fails at step {self._t} as asked")
+        self._steps += 1
+        if self._fail_at is not None and self._steps == self._fail_at:
+            raise ArithmeticError(f"faulty env fails at step {self._steps} as asked")
         self._obs[0] = self._t
         obs, reward, terminated = self._obs, float(np.sum(action)), self._t >= self._episode
         if self._wrong and self._t == self._wrong_at:

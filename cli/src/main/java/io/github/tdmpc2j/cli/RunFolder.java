@@ -1,5 +1,6 @@
 package io.github.tdmpc2j.cli;
 
+import io.github.tdmpc2j.bridge.py4j.PythonException;
 import io.github.tdmpc2j.spi.io.IoErrors;
 import io.github.tdmpc2j.spi.TdmpcException;
 import io.github.tdmpc2j.spi.agent.Agent;
@@ -184,11 +185,14 @@ record RunFolder(Path dir) {
     }
 
     /**
-     * {@code e}, and for a run that the machinery failed on the way (a Python worker that died) and that has a
-     * checkpoint, how to go on from it; a mistake in the input would fail the same way again, so it gets no hint.
+     * {@code e}, and for a run that the machinery or a suite failed on the way (a Python worker that died, a Python
+     * error in a suite's step) and that has a checkpoint, how to go on from it; a mistake in the input would fail
+     * the same way again, so it gets no hint. A Python error is not transient (the same unit, with the same seeds,
+     * meets it again) but a resumed run goes on with other draws from the checkpoint.
      */
     TdmpcException withResumeHint(TdmpcException e) {
-        if (!e.transientFailure() || !Files.isDirectory(checkpoint())) {
+        boolean failedOnTheWay = e.transientFailure() || e instanceof PythonException;
+        if (!failedOnTheWay || !Files.isDirectory(checkpoint())) {
             return e;
         }
         return new TdmpcException(e.getMessage() + System.lineSeparator() + "the run's last checkpoint is kept in "

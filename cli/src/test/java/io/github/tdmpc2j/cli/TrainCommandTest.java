@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -424,6 +425,24 @@ class TrainCommandTest {
         assertThat(mistake.exit()).isEqualTo(2);
         assertThat(mistake.err()).contains("envs (rows stepped at once) must be positive")
                 .doesNotContain("goes on from it");
+    }
+
+    /**
+     * A Python error in a suite (a real worker's, on the third training episode) is no mistake in the input: the
+     * run's checkpoint is kept and --resume goes on from it, as after a worker that died.
+     */
+    @Test
+    void aRunFailedByAPythonErrorInItsSuiteTellsHowToResume(@TempDir Path dir) {
+        Assumptions.assumeTrue(new PythonTestingProvider().availability().ready(), "the gymnasium venv is not set up");
+        Path out = dir.resolve("run");
+        TasksCommandTest.Run r = TasksCommandTest.run("train", "--task", "pytesting/faulty", "--agent", "random",
+                "--steps", "1000", "--eval-every", "500", "--eval-episodes", "1", "--out", out.toString(),
+                "--progress", "log");
+        assertThat(r.exit()).as(r.err()).isEqualTo(2);
+        assertThat(r.err()).contains("Python raised ArithmeticError").contains("faulty env fails at step 25 as asked")
+                .contains("the run's last checkpoint is kept in " + out.resolve("checkpoint")
+                        + ": the same command with --resume --out " + out + " goes on from it");
+        assertThat(CheckpointFolder.open(out.resolve("checkpoint")).step()).isZero();
     }
 
     /** The same for offline training: its evaluation env fails as a dead worker does, on its third evaluation. */

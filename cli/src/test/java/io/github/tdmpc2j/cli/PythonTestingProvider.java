@@ -1,0 +1,36 @@
+package io.github.tdmpc2j.cli;
+
+import io.github.tdmpc2j.bridge.py4j.RemoteEnv;
+import io.github.tdmpc2j.bridge.py4j.RemoteEnvProvider;
+import io.github.tdmpc2j.spi.Box;
+import io.github.tdmpc2j.spi.EnvOptions;
+import io.github.tdmpc2j.spi.SuccessMetric;
+import io.github.tdmpc2j.spi.TaskSpec;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Test plug-in, domain "pytesting": the bridge's testing suite in a real Python worker (the gymnasium venv).
+ * {@code pytesting/faulty} raises a Python error on its env's 25th step, in the third episode of 10 steps.
+ */
+public final class PythonTestingProvider extends RemoteEnvProvider {
+    static final TaskSpec FAULTY = new TaskSpec("pytesting/faulty", List.of(), Box.unbounded(3), Box.of(1, -1, 1), 10,
+            1, SuccessMetric.RETURN, false);
+
+    public PythonTestingProvider() {
+        super("pytesting", "gymnasium", "testing");
+    }
+
+    @Override
+    public List<TaskSpec> tasks() {
+        return List.of(FAULTY);
+    }
+
+    @Override
+    public RemoteEnv create(TaskSpec task, EnvOptions options) {
+        Map<String, String> extras = new HashMap<>(options.extras());
+        extras.put("fail_at", "25");
+        return super.create(task, new EnvOptions(options.seed(), options.render(), extras));
+    }
+}
