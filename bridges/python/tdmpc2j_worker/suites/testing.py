@@ -5,12 +5,15 @@
 - 'faulty': like counter-3-1, but step raises ArithmeticError at the env's step 'fail_at' (option, default 3),
   counted over all its episodes.
 - 'slow': like counter-3-1, but step sleeps 'seconds' (option) first.
+- 'dying': like counter-3-1, but the worker process exits (code 3) at the env's step 'exit_at' (option, default 3),
+  counted over all its episodes, as a worker killed mid-run does.
 
 A counter breaks its contract at step 'wrong_at' (option; 0 is reset) the way 'wrong' (option) says:
 'obs+1' (an observation one value longer), 'reward-pair' (two rewards), 'flag-pair' (two terminated flags),
 'nan-obs' (NaN as the last observation value), 'nan-reward', 'inf-reward'.
 """
 
+import os
 import time
 
 import numpy as np
@@ -19,17 +22,20 @@ import numpy as np
 def make(task, seed, options):
     if task == "faulty":
         return CounterEnv(3, 1, fail_at=int(options.get("fail_at", 3)))
+    if task == "dying":
+        return CounterEnv(3, 1, exit_at=int(options.get("exit_at", 3)))
     if task == "slow":
         return CounterEnv(3, 1, sleep=float(options.get("seconds", 1.0)))
     parts = task.split("-")
     if len(parts) == 3 and parts[0] == "counter" and parts[1].isdigit() and parts[2].isdigit():
         return CounterEnv(int(parts[1]), int(parts[2]), episode=int(options.get("episode", 1000)),
                           wrong=options.get("wrong"), wrong_at=int(options.get("wrong_at", 1)))
-    raise ValueError(f"unknown testing task '{task}'; known: counter-OBS-ACT, faulty, slow")
+    raise ValueError(f"unknown testing task '{task}'; known: counter-OBS-ACT, faulty, dying, slow")
 
 
 class CounterEnv:
-    def __init__(self, obs_size, action_size, episode=1000, fail_at=None, sleep=0.0, wrong=None, wrong_at=1):
+    def __init__(self, obs_size, action_size, episode=1000, fail_at=None, sleep=0.0, wrong=None, wrong_at=1,
+                 exit_at=None):
         self.action_size = action_size
         self._obs = np.zeros(obs_size, dtype=np.float32)
         self._episode = episode
@@ -37,6 +43,7 @@ class CounterEnv:
         self._sleep = sleep
         self._wrong = wrong
         self._wrong_at = wrong_at
+        self._exit_at = exit_at
         self._t = 0
         self._steps = 0
 
@@ -61,6 +68,8 @@ class CounterEnv:
         self._steps += 1
         if self._fail_at is not None and self._steps == self._fail_at:
             raise ArithmeticError(f"faulty env fails at step {self._steps} as asked")
+        if self._exit_at is not None and self._steps == self._exit_at:
+            os._exit(3)
         self._obs[0] = self._t
         obs, reward, terminated = self._obs, float(np.sum(action)), self._t >= self._episode
         if self._wrong and self._t == self._wrong_at:

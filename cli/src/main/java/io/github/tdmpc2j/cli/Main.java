@@ -1,5 +1,6 @@
 package io.github.tdmpc2j.cli;
 
+import io.github.tdmpc2j.bridge.py4j.WorkerFailedException;
 import io.github.tdmpc2j.spi.TdmpcException;
 import java.io.File;
 import java.io.IOException;
@@ -41,7 +42,9 @@ public final class Main {
         cl.setExecutionExceptionHandler((e, cmd, parseResult) -> {
             if (e instanceof TdmpcException) {
                 PrintWriter err = cmd.getErr();
-                err.println("error: " + e.getMessage());
+                // a command's user makes no envs: the bridge's advice after a failed worker, in the command's words
+                err.println("error: " + e.getMessage().replace(WorkerFailedException.NEW_WORKER_ADVICE,
+                        "a new worker starts when the command runs again"));
                 err.flush();
                 return 2;
             }

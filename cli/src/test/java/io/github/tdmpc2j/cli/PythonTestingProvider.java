@@ -12,10 +12,13 @@ import java.util.Map;
 
 /**
  * Test plug-in, domain "pytesting": the bridge's testing suite in a real Python worker (the gymnasium venv).
- * {@code pytesting/faulty} raises a Python error on its env's 25th step, in the third episode of 10 steps.
+ * {@code pytesting/faulty} raises a Python error on its env's 25th step, in the third episode of 10 steps;
+ * {@code pytesting/dying} ends its worker's process there instead.
  */
 public final class PythonTestingProvider extends RemoteEnvProvider {
     static final TaskSpec FAULTY = new TaskSpec("pytesting/faulty", List.of(), Box.unbounded(3), Box.of(1, -1, 1), 10,
+            1, SuccessMetric.RETURN, false);
+    static final TaskSpec DYING = new TaskSpec("pytesting/dying", List.of(), Box.unbounded(3), Box.of(1, -1, 1), 10,
             1, SuccessMetric.RETURN, false);
 
     public PythonTestingProvider() {
@@ -24,13 +27,13 @@ public final class PythonTestingProvider extends RemoteEnvProvider {
 
     @Override
     public List<TaskSpec> tasks() {
-        return List.of(FAULTY);
+        return List.of(FAULTY, DYING);
     }
 
     @Override
     public RemoteEnv create(TaskSpec task, EnvOptions options) {
         Map<String, String> extras = new HashMap<>(options.extras());
-        extras.put("fail_at", "25");
+        extras.put(task.equals(FAULTY) ? "fail_at" : "exit_at", "25");
         return super.create(task, new EnvOptions(options.seed(), options.render(), extras));
     }
 }

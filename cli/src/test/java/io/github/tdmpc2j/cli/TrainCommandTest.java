@@ -2,6 +2,7 @@ package io.github.tdmpc2j.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.tdmpc2j.bridge.py4j.WorkerFailedException;
 import io.github.tdmpc2j.spi.agent.CheckpointFolder;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -443,6 +444,21 @@ class TrainCommandTest {
                 .contains("the run's last checkpoint is kept in " + out.resolve("checkpoint")
                         + ": the same command with --resume --out " + out + " goes on from it");
         assertThat(CheckpointFolder.open(out.resolve("checkpoint")).step()).isZero();
+    }
+
+    /** A worker that dies mid-run: the command's user is told what to run, not the bridge's advice to make an env. */
+    @Test
+    void aRunWhoseWorkerDiedSaysToRunTheCommandAgainInItsOwnWords(@TempDir Path dir) {
+        Assumptions.assumeTrue(new PythonTestingProvider().availability().ready(), "the gymnasium venv is not set up");
+        Path out = dir.resolve("run");
+        TasksCommandTest.Run r = TasksCommandTest.run("train", "--task", "pytesting/dying", "--agent", "random",
+                "--steps", "1000", "--eval-every", "500", "--eval-episodes", "1", "--out", out.toString(),
+                "--progress", "log");
+        assertThat(r.exit()).as(r.err()).isEqualTo(2);
+        assertThat(r.err()).contains("died during step").contains("(exit code 3)")
+                .contains("a new worker starts when the command runs again")
+                .doesNotContain(WorkerFailedException.NEW_WORKER_ADVICE)
+                .contains("the same command with --resume --out " + out + " goes on from it");
     }
 
     /** The same for offline training: its evaluation env fails as a dead worker does, on its third evaluation. */

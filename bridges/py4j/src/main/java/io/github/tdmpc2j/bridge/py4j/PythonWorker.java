@@ -182,7 +182,7 @@ public final class PythonWorker implements AutoCloseable {
         String failed = failure;
         if (failed != null || closed) {
             throw new WorkerFailedException("[" + config.domain() + "] cannot " + operation + ": the worker "
-                    + (closed && failed == null ? "was closed" : failed) + "; make a new env to start a new worker"
+                    + (closed && failed == null ? "was closed" : failed) + "; " + WorkerFailedException.NEW_WORKER_ADVICE
                     + (closed ? "" : output.tail()));
         }
         byte[] raw;
@@ -212,7 +212,7 @@ public final class PythonWorker implements AutoCloseable {
         }
         kill(why);
         return new WorkerFailedException("[" + config.domain() + "] the worker `" + command + "` " + why
-                + "; the next env made starts a new worker" + tailSoon(), e);
+                + "; " + WorkerFailedException.NEW_WORKER_ADVICE + tailSoon(), e);
     }
 
     private static boolean causedByTimeout(Throwable e) {

@@ -5,6 +5,12 @@ package io.github.tdmpc2j.bridge.py4j;
  * command and the worker's last lines of output. The worker is gone afterwards; the next env made starts a new one.
  */
 public class WorkerFailedException extends BridgeException {
+    /**
+     * What a program does about a worker that failed, as the messages say it; a front end whose users make no envs
+     * themselves (the command line) says it in its own words instead.
+     */
+    public static final String NEW_WORKER_ADVICE = "the next env made starts a new worker";
+
     public WorkerFailedException(String message) {
         super(message);
     }

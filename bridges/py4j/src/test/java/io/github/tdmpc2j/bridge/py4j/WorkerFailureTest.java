@@ -37,7 +37,7 @@ class WorkerFailureTest {
                     .hasMessageContaining("died during step").hasMessageContaining("tdmpc2j_worker");
 
             assertThatThrownBy(() -> env.reset(0)).isInstanceOf(WorkerFailedException.class)
-                    .hasMessageContaining("make a new env to start a new worker");
+                    .hasMessageContaining("the next env made starts a new worker");
 
             PythonWorker second = shared.get();
             assertThat(second).isNotSameAs(first);
