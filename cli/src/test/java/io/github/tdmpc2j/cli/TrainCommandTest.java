@@ -414,10 +414,7 @@ class TrainCommandTest {
     @Test
     void aRunFailedByTheMachineryTellsHowToResume(@TempDir Path dir) {
         Path out = dir.resolve("run");
-        TasksCommandTest.Run r = TasksCommandTest.run("train", "--task", "broken/dies", "--agent", "random",
-                "--steps", "1000", "--eval-every", "500", "--eval-episodes", "1", "--out", out.toString(),
-                "--progress", "log");
-        assertThat(r.exit()).as(r.err()).isEqualTo(2);
+        TasksCommandTest.Run r = trainUntilItFails("broken/dies", out);
         assertThat(r.err()).contains("machinery died").contains("the run's last checkpoint is kept in "
                 + out.resolve("checkpoint") + ": the same command with --resume --out " + out + " goes on from it");
         assertThat(CheckpointFolder.open(out.resolve("checkpoint")).step()).isZero();
@@ -434,12 +431,8 @@ class TrainCommandTest {
      */
     @Test
     void aRunFailedByAPythonErrorInItsSuiteTellsHowToResume(@TempDir Path dir) {
-        Assumptions.assumeTrue(new PythonTestingProvider().availability().ready(), "the gymnasium venv is not set up");
         Path out = dir.resolve("run");
-        TasksCommandTest.Run r = TasksCommandTest.run("train", "--task", "pytesting/faulty", "--agent", "random",
-                "--steps", "1000", "--eval-every", "500", "--eval-episodes", "1", "--out", out.toString(),
-                "--progress", "log");
-        assertThat(r.exit()).as(r.err()).isEqualTo(2);
+        TasksCommandTest.Run r = trainUntilItFails("pytesting/faulty", out);
         assertThat(r.err()).contains("Python raised ArithmeticError").contains("faulty env fails at step 25 as asked")
                 .contains("the run's last checkpoint is kept in " + out.resolve("checkpoint")
                         + ": the same command with --resume --out " + out + " goes on from it");
@@ -449,16 +442,27 @@ class TrainCommandTest {
     /** A worker that dies mid-run: the command's user is told what to run, not the bridge's advice to make an env. */
     @Test
     void aRunWhoseWorkerDiedSaysToRunTheCommandAgainInItsOwnWords(@TempDir Path dir) {
-        Assumptions.assumeTrue(new PythonTestingProvider().availability().ready(), "the gymnasium venv is not set up");
         Path out = dir.resolve("run");
-        TasksCommandTest.Run r = TasksCommandTest.run("train", "--task", "pytesting/dying", "--agent", "random",
-                "--steps", "1000", "--eval-every", "500", "--eval-episodes", "1", "--out", out.toString(),
-                "--progress", "log");
-        assertThat(r.exit()).as(r.err()).isEqualTo(2);
+        TasksCommandTest.Run r = trainUntilItFails("pytesting/dying", out);
         assertThat(r.err()).contains("died during step").contains("(exit code 3)")
                 .contains("a new worker starts when the command runs again")
                 .doesNotContain(WorkerFailedException.NEW_WORKER_ADVICE)
                 .contains("the same command with --resume --out " + out + " goes on from it");
+    }
+
+    /**
+     * Trains a random agent on {@code task} (a test task that fails on the way, after the checkpoint of step 0)
+     * into {@code out}, expecting it to fail; a task of the pytesting domain is skipped without its venv.
+     */
+    private static TasksCommandTest.Run trainUntilItFails(String task, Path out) {
+        if (task.startsWith("pytesting/")) {
+            Assumptions.assumeTrue(new PythonTestingProvider().availability().ready(),
+                    "the gymnasium venv is not set up");
+        }
+        TasksCommandTest.Run r = TasksCommandTest.run("train", "--task", task, "--agent", "random", "--steps", "1000",
+                "--eval-every", "500", "--eval-episodes", "1", "--out", out.toString(), "--progress", "log");
+        assertThat(r.exit()).as(r.err()).isEqualTo(2);
+        return r;
     }
 
     /** The same for offline training: its evaluation env fails as a dead worker does, on its third evaluation. */
