@@ -43,9 +43,7 @@ final class CurvePlot {
         ((org.jfree.chart.axis.NumberAxis) plot.getRangeAxis()).setAutoRangeIncludesZero(false);
         try {
             Files.createDirectories(png.toAbsolutePath().getParent());
-            Path tmp = AtomicWrites.tempFileFor(png);
-            ChartUtils.saveChartAsPNG(tmp.toFile(), chart, 900, 540);
-            Files.move(tmp, png, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            AtomicWrites.replace(png, tmp -> ChartUtils.saveChartAsPNG(tmp.toFile(), chart, 900, 540));
         } catch (IOException e) {
             throw new TdmpcException("cannot write the plot " + png + ": " + IoErrors.describe(e), e);
         }

@@ -161,9 +161,7 @@ final class RunConfig {
             Files.createDirectories(file.toAbsolutePath().getParent());
             StringBuilder sb = new StringBuilder("# the resolved settings of this run\n");
             values.forEach((k, v) -> sb.append(k).append(": ").append(quote(v)).append('\n'));
-            Path tmp = AtomicWrites.tempFileFor(file);
-            Files.writeString(tmp, sb.toString(), StandardCharsets.UTF_8);
-            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            AtomicWrites.writeString(file, sb.toString());
         } catch (IOException e) {
             throw new TdmpcException("cannot write " + file + ": " + IoErrors.describe(e), e);
         }

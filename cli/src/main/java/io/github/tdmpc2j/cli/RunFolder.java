@@ -333,9 +333,7 @@ record RunFolder(Path dir) {
                     keep.add(String.join(",", row.cells()));
                 }
             }
-            Path tmp = AtomicWrites.tempFileFor(csv);
-            Files.write(tmp, keep, StandardCharsets.UTF_8);
-            Files.move(tmp, csv, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            AtomicWrites.replace(csv, tmp -> Files.write(tmp, keep, StandardCharsets.UTF_8));
         } catch (IOException e) {
             throw new TdmpcException("cannot tidy " + csv + " for the resumed run: " + IoErrors.describe(e), e);
         }

@@ -64,9 +64,7 @@ public record DatasetIndex(String format, int version, int observationSize, int 
 
     void writeAtomically(Path dir) throws IOException {
         Files.createDirectories(dir);
-        Path tmp = AtomicWrites.tempFileFor(DatasetLayout.index(dir));
-        JSON.writeValue(tmp.toFile(), this);
-        Files.move(tmp, DatasetLayout.index(dir), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        AtomicWrites.replace(DatasetLayout.index(dir), tmp -> JSON.writeValue(tmp.toFile(), this));
     }
 
     public static DatasetIndex read(Path dir) {

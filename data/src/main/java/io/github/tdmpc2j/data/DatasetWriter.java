@@ -151,13 +151,7 @@ public final class DatasetWriter implements Collector.EpisodeSink {
         Path target = DatasetLayout.episode(dir, index.tasks().get(task).id(), k);
         try {
             Files.createDirectories(target.getParent());
-            Path tmp = AtomicWrites.tempFileFor(target);
-            try {
-                Files.write(tmp, npz);
-                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } finally {
-                Files.deleteIfExists(tmp);
-            }
+            AtomicWrites.write(target, npz);
         } catch (IOException e) {
             throw new DatasetException("cannot write " + target + ": " + IoErrors.describe(e), e);
         }

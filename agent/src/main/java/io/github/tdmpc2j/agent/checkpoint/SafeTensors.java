@@ -65,32 +65,30 @@ public final class SafeTensors {
             throw new CheckpointException("could not encode the safetensors header: " + e.getMessage(), e);
         }
         int padded = (json.length + 7) / 8 * 8;
-        Path tmp = null;
         try {
             Files.createDirectories(file.toAbsolutePath().getParent());
-            tmp = AtomicWrites.tempFileFor(file);
-            try (OutputStream out = new java.io.BufferedOutputStream(Files.newOutputStream(tmp), 1 << 20)) {
-                ByteBuffer len = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(padded);
-                out.write(len.array());
-                out.write(json);
-                for (int i = json.length; i < padded; i++) {
-                    out.write(' ');
-                }
-                ByteBuffer chunk = ByteBuffer.allocate(1 << 16).order(ByteOrder.LITTLE_ENDIAN);
-                for (Tensor t : tensors.values()) {
-                    for (float v : t.data()) {
-                        if (!chunk.hasRemaining()) {
-                            out.write(chunk.array(), 0, chunk.position());
-                            chunk.clear();
-                        }
-                        chunk.putFloat(v);
+            AtomicWrites.replace(file, tmp -> {
+                try (OutputStream out = new java.io.BufferedOutputStream(Files.newOutputStream(tmp), 1 << 20)) {
+                    ByteBuffer len = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(padded);
+                    out.write(len.array());
+                    out.write(json);
+                    for (int i = json.length; i < padded; i++) {
+                        out.write(' ');
                     }
+                    ByteBuffer chunk = ByteBuffer.allocate(1 << 16).order(ByteOrder.LITTLE_ENDIAN);
+                    for (Tensor t : tensors.values()) {
+                        for (float v : t.data()) {
+                            if (!chunk.hasRemaining()) {
+                                out.write(chunk.array(), 0, chunk.position());
+                                chunk.clear();
+                            }
+                            chunk.putFloat(v);
+                        }
+                    }
+                    out.write(chunk.array(), 0, chunk.position());
                 }
-                out.write(chunk.array(), 0, chunk.position());
-            }
-            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            });
         } catch (IOException e) {
-            deleteQuietly(tmp);
             throw new CheckpointException("could not write " + file + ": " + e.getMessage(), e);
         }
     }
@@ -175,15 +173,5 @@ public final class SafeTensors {
     private static CheckpointException corrupt(Path file, String why) {
         return new CheckpointException(file + " is not a usable safetensors file: " + why
                 + "; it may be truncated or damaged, save the checkpoint again or pick another one");
-    }
-
-    private static void deleteQuietly(Path p) {
-        if (p != null) {
-            try {
-                Files.deleteIfExists(p);
-            } catch (IOException ignored) {
-                // the original error matters more
-            }
-        }
     }
 }

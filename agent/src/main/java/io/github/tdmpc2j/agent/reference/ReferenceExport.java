@@ -46,22 +46,14 @@ public final class ReferenceExport {
         List<String> tasks = Checkpoint.savedTasks(dir);
         Map<String, SafeTensors.Tensor> ours = SafeTensors.read(dir.resolve(Checkpoint.TENSORS), new LinkedHashMap<>());
         Map<String, Object> model = stateDict(ours, cfg, tasks.size(), actionMasks);
-        Path tmp = null;
         try {
             Files.createDirectories(out.toAbsolutePath().getParent());
-            tmp = AtomicWrites.tempFileFor(out);
-            try (OutputStream o = new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 20)) {
-                TorchSave.write(o, archiveName(out), Map.of("model", model));
-            }
-            Files.move(tmp, out, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (IOException e) {
-            try {
-                if (tmp != null) {
-                    Files.deleteIfExists(tmp);
+            AtomicWrites.replace(out, tmp -> {
+                try (OutputStream o = new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 20)) {
+                    TorchSave.write(o, archiveName(out), Map.of("model", model));
                 }
-            } catch (IOException ignored) {
-                // the write failed already; that is the error to report
-            }
+            });
+        } catch (IOException e) {
             throw new CheckpointException("cannot write " + out + ": " + IoErrors.describe(e), e);
         }
     }

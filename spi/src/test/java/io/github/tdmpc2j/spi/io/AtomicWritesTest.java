@@ -1,6 +1,7 @@
 package io.github.tdmpc2j.spi.io;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.tdmpc2j.spi.Box;
 import io.github.tdmpc2j.spi.SuccessMetric;
@@ -8,6 +9,8 @@ import io.github.tdmpc2j.spi.TaskSpec;
 import io.github.tdmpc2j.spi.agent.AgentContext;
 import io.github.tdmpc2j.spi.agent.RandomAgent;
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
@@ -49,5 +52,36 @@ class AtomicWritesTest {
         Path saved = dir.resolve("checkpoint").resolve("random-agent.properties");
         assertThat(Files.getPosixFilePermissions(saved)).isEqualTo(umaskMode(dir))
                 .contains(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
+    }
+
+    @Test
+    void replaceWritesTheWholeFileAndLeavesNoTemporaryFile(@TempDir Path dir) throws IOException {
+        Path target = dir.resolve("config.yaml");
+        AtomicWrites.writeString(target, "a: 1\n");
+        AtomicWrites.writeString(target, "a: 2\n");
+        assertThat(Files.readString(target, StandardCharsets.UTF_8)).isEqualTo("a: 2\n");
+        AtomicWrites.write(dir.resolve("bytes"), new byte[] {1, 2, 3});
+        assertThat(Files.readAllBytes(dir.resolve("bytes"))).containsExactly(1, 2, 3);
+        try (var files = Files.list(dir)) {
+            assertThat(files.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("config.yaml", "bytes");
+        }
+    }
+
+    @Test
+    void aFailedWriteKeepsTheOldFileAndRemovesTheTemporaryOne(@TempDir Path dir) throws IOException {
+        Path target = dir.resolve("index.json");
+        AtomicWrites.writeString(target, "old");
+        assertThatThrownBy(() -> AtomicWrites.replace(target, tmp -> {
+            Files.writeString(tmp, "half of the new");
+            throw new IOException("disk full");
+        })).isInstanceOf(IOException.class).hasMessage("disk full");
+        assertThatThrownBy(() -> AtomicWrites.replace(target, tmp -> {
+            Files.writeString(tmp, "half of the new");
+            throw new UncheckedIOException(new IOException("encoder failed"));
+        })).isInstanceOf(UncheckedIOException.class);
+        assertThat(Files.readString(target)).isEqualTo("old");
+        try (var files = Files.list(dir)) {
+            assertThat(files.map(p -> p.getFileName().toString())).containsExactly("index.json");
+        }
     }
 }

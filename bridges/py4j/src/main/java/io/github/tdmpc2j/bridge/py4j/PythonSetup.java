@@ -1,5 +1,6 @@
 package io.github.tdmpc2j.bridge.py4j;
 
+import io.github.tdmpc2j.spi.io.AtomicWrites;
 import io.github.tdmpc2j.spi.io.IoErrors;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -9,11 +10,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 /**
  * Makes a domain's virtual environment from its pinned requirements. Idempotent: a ready venv (marker matches)
@@ -121,7 +119,7 @@ public final class PythonSetup {
         }
         String why = layout.whyNotReady(domain, hash);
         try {
-            deleteTree(venv);
+            AtomicWrites.deleteTree(venv);
             Files.createDirectories(venv.getParent());
             run(List.of(python, "-m", "venv", venv.toString()), "create the venv (on Debian: apt-get install python3-venv)");
             Path requirementsFile = Files.createTempFile("tdmpc2j-" + domain + "-", ".txt");
@@ -161,18 +159,6 @@ public final class PythonSetup {
         if (process.exitValue() != 0) {
             throw new SetupException("could not " + purpose + ": `" + String.join(" ", command) + "` exited with "
                     + process.exitValue() + " (see its output above)");
-        }
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            List<Path> all = new ArrayList<>(paths.sorted(Comparator.reverseOrder()).toList());
-            for (Path p : all) {
-                Files.delete(p);
-            }
         }
     }
 

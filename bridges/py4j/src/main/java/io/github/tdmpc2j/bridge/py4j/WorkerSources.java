@@ -90,13 +90,7 @@ final class WorkerSources {
                 continue;
             }
             Files.createDirectories(p.getParent());
-            Path temp = AtomicWrites.tempFileFor(p);
-            try {
-                Files.write(temp, f.getValue());
-                Files.move(temp, p, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } finally {
-                Files.deleteIfExists(temp);
-            }
+            AtomicWrites.write(p, f.getValue());
         }
     }
 
