@@ -34,6 +34,9 @@ class Endpoint:
         self._ids = itertools.count(1)
         self._lock = threading.Lock()
         self._versions = None
+        # handle -> why the env must be reset before it steps again: a step or batched call that failed with it
+        # may have left it part way (a batch's rows before the failing one stepped, Java got none of their results)
+        self._unsynced = {}
 
     def ping(self):
         return _call(lambda: wire.text(self.versions()))
@@ -49,7 +52,12 @@ class Endpoint:
     def reset(self, handle, seed):
         def run():
             env = self._env(handle)
-            obs, info = env.reset(seed)
+            try:
+                obs, info = env.reset(seed)
+            except BaseException:
+                self._unsynced[handle] = "its reset failed"
+                raise
+            self._unsynced.pop(handle, None)
             return wire.reset_result(obs, info)
 
         return _call(run)
@@ -57,7 +65,13 @@ class Endpoint:
     def step(self, handle, action):
         def run():
             env = self._env(handle)
-            return wire.step_result(*env.step(self._action(env, wire.decode(action), 0)))
+            self._check_synced(handle)
+            action_values = self._action(env, wire.decode(action), 0)
+            try:
+                return wire.step_result(*env.step(action_values))
+            except BaseException:
+                self._unsynced[handle] = "its step failed"
+                raise
 
         return _call(run)
 
@@ -68,6 +82,7 @@ class Endpoint:
         def run():
             with self._lock:
                 env = self._envs.pop(handle, None)
+            self._unsynced.pop(handle, None)
             if env is not None:
                 env.close()
             return b""
@@ -78,6 +93,7 @@ class Endpoint:
         with self._lock:
             envs = list(self._envs.values())
             self._envs.clear()
+            self._unsynced.clear()
         for env in envs:
             try:
                 env.close()
@@ -98,29 +114,43 @@ class Endpoint:
     def _step_many(self, request):
         """count, repeat, then per env: handle, kind (0 step, 1 reset), seed, action. A step repeats the action
         `repeat` times (fewer if the episode ends), summing the rewards, as an action-repeat wrapper does. The reply
-        is the number of results (i32), then a step result per env."""
+        is the number of results (i32), then a step result per env.
+
+        The whole request is read and checked before any env moves, so a refused request changes nothing. If an env
+        raises, the rows before it have stepped and the rows after it have not, but Java gets only the exception:
+        every env of the request is marked as needing a reset, and a step of one before its reset is refused."""
         count, repeat = _COUNTS.unpack_from(request, 0)
         if repeat < 1:
             raise WorkerError(f"action repeat must be at least 1, got {repeat}")
         offset = _COUNTS.size
-        out = []
+        rows = []
         for _ in range(count):
             handle, kind, seed = _STEP_HEAD.unpack_from(request, offset)
             offset += _STEP_HEAD.size
             env = self._env(handle)
-            action = self._action(env, request, offset)
+            if kind != 1:
+                self._check_synced(handle)
+            rows.append((handle, env, kind, seed, self._action(env, request, offset)))
             offset += 4 * env.action_size
-            if kind == 1:
-                obs, info = env.reset(seed)
-                out.append(wire.step_result(obs, 0.0, False, False, info))
-                continue
-            total = 0.0
-            for _ in range(repeat):
-                obs, reward, terminated, truncated, info = env.step(action)
-                total += reward
-                if terminated or truncated:
-                    break
-            out.append(wire.step_result(obs, total, terminated, truncated, info))
+        out = []
+        try:
+            for handle, env, kind, seed, action in rows:
+                if kind == 1:
+                    obs, info = env.reset(seed)
+                    self._unsynced.pop(handle, None)
+                    out.append(wire.step_result(obs, 0.0, False, False, info))
+                    continue
+                total = 0.0
+                for _ in range(repeat):
+                    obs, reward, terminated, truncated, info = env.step(action)
+                    total += reward
+                    if terminated or truncated:
+                        break
+                out.append(wire.step_result(obs, total, terminated, truncated, info))
+        except BaseException:
+            for handle, *_ in rows:
+                self._unsynced[handle] = f"a batched call of {count} envs with it failed at row {len(out)}"
+            raise
         return wire.int32(len(out)) + b"".join(out)
 
     def _env(self, handle):
@@ -128,6 +158,12 @@ class Endpoint:
         if env is None:
             raise WorkerError(f"no env with handle {handle}: it was closed or never made")
         return env
+
+    def _check_synced(self, handle):
+        why = self._unsynced.get(handle)
+        if why is not None:
+            raise WorkerError(f"env {handle} must be reset before it steps again: {why}, which may have left it part"
+                              " way through a step")
 
     @staticmethod
     def _action(env, data, offset):

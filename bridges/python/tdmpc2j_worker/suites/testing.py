@@ -76,6 +76,9 @@ class CounterEnv:
             obs, reward, terminated = self._broken(obs, reward, terminated)
         return obs, reward, terminated, False, {"success": self._t >= self._episode}
 
+    def close(self):
+        pass
+
     def _broken(self, obs, reward, terminated):
         kind = self._wrong
         if kind == "obs+1":

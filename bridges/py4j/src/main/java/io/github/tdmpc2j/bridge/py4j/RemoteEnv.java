@@ -20,6 +20,8 @@ public final class RemoteEnv implements Env {
     private final TaskSpec spec;
     private final String label;
     private boolean closed;
+    /** Why the env must be reset before it steps again (a call with it failed part way), or null. */
+    private String unsynced;
 
     private RemoteEnv(PythonWorker worker, int handle, TaskSpec spec) {
         this.worker = worker;
@@ -72,20 +74,60 @@ public final class RemoteEnv implements Env {
         return handle;
     }
 
+    /** Resets the env; after a failed step or reset this is what makes it usable again. */
     @Override
     public ResetResult reset(long seed) {
         checkOpen();
-        Reply reply = worker.call("reset " + label, ep -> ep.reset(handle, seed));
-        return readReset(reply);
+        String operation = "reset " + label;
+        try {
+            ResetResult r = readReset(worker.call(operation, ep -> ep.reset(handle, seed)));
+            unsynced = null;
+            return r;
+        } catch (RuntimeException e) {
+            markUnsynced(operation, e);
+            throw e;
+        }
     }
 
+    /**
+     * Steps the env. A step that fails once it has been sent (a Python exception, a result that breaks the spec)
+     * may have moved the env in Python without Java getting its result: the env then refuses to step again before a
+     * reset, with an {@link EnvStateException} that says so.
+     */
     @Override
     public StepResult step(float[] action) {
         checkOpen();
+        checkSynced();
         checkAction(spec, action);
         String packed = WorkerEndpoint.encode(pack(action));
-        Reply reply = worker.call("step " + label, ep -> ep.step(handle, packed));
-        return readStep(reply);
+        String operation = "step " + label;
+        try {
+            return readStep(worker.call(operation, ep -> ep.step(handle, packed)));
+        } catch (RuntimeException e) {
+            markUnsynced(operation, e);
+            throw e;
+        }
+    }
+
+    /** Marks the env as needing a reset: {@code operation}, sent with it, failed with {@code e}. */
+    void markUnsynced(String operation, RuntimeException e) {
+        String first = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().lines().findFirst()
+                .orElse("");
+        unsynced = operation + " failed (" + first + ")";
+    }
+
+    /** Refuses a step of an env whose last call failed part way, before anything crosses. */
+    void checkSynced() {
+        if (unsynced != null) {
+            throw new EnvStateException(label + " must be reset before it steps again: " + unsynced + ", which may"
+                    + " have moved it in Python without Java getting its result; reset it (a new episode) or make a"
+                    + " new env");
+        }
+    }
+
+    /** The reset done in a batched call succeeded: the env is in step again. */
+    void markSynced() {
+        unsynced = null;
     }
 
     ResetResult readReset(Reply reply) {

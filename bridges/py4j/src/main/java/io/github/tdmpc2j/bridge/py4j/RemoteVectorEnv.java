@@ -1,6 +1,7 @@
 package io.github.tdmpc2j.bridge.py4j;
 
 import io.github.tdmpc2j.spi.Box;
+import io.github.tdmpc2j.spi.EnvStateException;
 import io.github.tdmpc2j.spi.StepResult;
 import io.github.tdmpc2j.spi.TaskSpec;
 import io.github.tdmpc2j.spi.vector.Autoreset;
@@ -28,6 +29,10 @@ import java.util.Map;
  * <p>Request layout: count and repeat (i32 each), then per env: handle (i32), kind (u8: 0 step, 1 reset), seed
  * (i64), action (float32 x the env's action size; ignored on reset). The reply holds per env: observation,
  * reward (f64), terminated, truncated (u8 each), info.
+ *
+ * <p>A call that fails once sent (a Python exception in one row's env, a row that breaks its spec) may have moved
+ * some rows' envs in Python while Java got no result for any: the vector env and every env of that call then refuse
+ * to step with an {@link EnvStateException} until {@link #reset} (which starts new episodes on all rows).
  */
 public final class RemoteVectorEnv implements VectorEnv {
     private static final byte STEP = 0;
@@ -43,6 +48,8 @@ public final class RemoteVectorEnv implements VectorEnv {
     private final Autoreset autoreset;
     /** The rows' tasks, for the messages of failed calls: a failure names every task it may come from. */
     private final String tasks;
+    /** Why the vector env must be reset before it steps again (a call of it failed), or null. */
+    private String failed;
 
     private RemoteVectorEnv(List<RemoteEnv> envs, boolean wrap) {
         if (envs.isEmpty()) {
@@ -110,11 +117,18 @@ public final class RemoteVectorEnv implements VectorEnv {
             elapsed[i] = 0;
             statistics[i].start();
         }
-        return send(moves, null, "reset").observations();
+        float[][] observations = send(moves, null, "reset").observations();
+        failed = null;
+        return observations;
     }
 
     @Override
     public VectorStepResult step(float[][] actions) {
+        if (failed != null) {
+            throw new EnvStateException("a vector env of " + tasks + " must be reset before it steps again: " + failed
+                    + ", which may have moved some of its envs in Python without Java getting their results; reset"
+                    + " it (new episodes on all rows) or make a new one");
+        }
         Autoreset.Move[] moves = autoreset.plan(actions, specs::get);
         int n = envs.size();
         float[][] sent = new float[n][];
@@ -199,9 +213,17 @@ public final class RemoteVectorEnv implements VectorEnv {
                 continue;
             }
             RemoteEnv env = envs.get(i);
-            env.checkOpen();
-            request.putInt(env.handle());
             boolean reset = moves[i] == Autoreset.Move.RESET;
+            try {
+                env.checkOpen();
+                if (!reset) {
+                    env.checkSynced();
+                }
+            } catch (EnvStateException e) {
+                failed = "row " + i + " could not step (" + firstLine(e) + ")"; // the rows' episodes have moved on
+                throw e;
+            }
+            request.putInt(env.handle());
             request.put(reset ? RESET : STEP);
             request.putLong(reset ? autoreset.ticket(i).seed() : 0L);
             if (!reset) {
@@ -211,7 +233,41 @@ public final class RemoteVectorEnv implements VectorEnv {
         }
         String bytes = WorkerEndpoint.encode(request.array());
         String operation = what + " " + count + " envs of " + tasks;
-        Reply reply = worker.call(operation, ep -> ep.stepMany(bytes));
+        try {
+            VectorStepResult r = read(worker.call(operation, ep -> ep.stepMany(bytes)), moves, actions, operation);
+            for (int i = 0; i < n; i++) {
+                if (moves[i] == Autoreset.Move.RESET) {
+                    envs.get(i).markSynced();
+                }
+            }
+            return r;
+        } catch (RuntimeException e) {
+            failed = operation + " failed (" + firstLine(e) + ")";
+            for (int i = 0; i < n; i++) {
+                if (moves[i] != Autoreset.Move.SKIP) {
+                    envs.get(i).markUnsynced("a vector env's " + operation, e);
+                }
+            }
+            throw e;
+        }
+    }
+
+    private static String firstLine(RuntimeException e) {
+        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().lines().findFirst().orElse("");
+    }
+
+    /** The rows of a stepMany reply; skipped rows read back as null observations and empty infos. */
+    private VectorStepResult read(Reply reply, Autoreset.Move[] moves, float[][] actions, String operation) {
+        int n = envs.size();
+        int count = 0;
+        for (Autoreset.Move m : moves) {
+            count += m == Autoreset.Move.SKIP ? 0 : 1;
+        }
+        float[][] obs = new float[n][];
+        double[] rewards = new double[n];
+        boolean[] terminated = new boolean[n];
+        boolean[] truncated = new boolean[n];
+        List<Map<String, Object>> infos = new ArrayList<>(n);
         int results = reply.int32();
         if (results != count) {
             throw new BridgeException("[" + worker.domain() + "] the worker answered " + operation + " with " + results

@@ -123,8 +123,57 @@ class PythonWorkerTest {
                         assertThat(p.pythonType()).isEqualTo("ArithmeticError");
                         assertThat(p.traceback()).contains("Traceback (most recent call last)").contains("testing.py");
                     });
-            assertThat(env.step(new float[] {0f}).observation()[0]).isEqualTo(3f);
+            // the env counted the failed step in Python: it steps again only after a reset, on both sides
+            assertThatThrownBy(() -> env.step(new float[] {0f})).isInstanceOf(EnvStateException.class)
+                    .hasMessageContaining("testing/faulty must be reset before it steps again: step testing/faulty"
+                            + " failed ([gymnasium] Python raised ArithmeticError");
+            assertThatThrownBy(() -> worker.call("step", ep -> ep.step(env.handle(), WorkerEndpoint.encode(new byte[4]))))
+                    .isInstanceOf(PythonException.class)
+                    .hasMessageContaining("must be reset before it steps again: its step failed");
+            env.reset(1);
+            assertThat(env.step(new float[] {0f}).observation()[0]).isEqualTo(1f);
         }
+    }
+
+    /**
+     * A batched call that fails at one row has stepped the rows before it in Python, with no result for Java: the
+     * vector env and each env of the call refuse to step until reset, rather than go on one step apart.
+     */
+    @Test
+    void aBatchedStepThatFailsPartWayLeavesEveryEnvOfTheCallNeedingAReset() {
+        List<RemoteEnv> envs = List.of(counter(worker, 3, 1, Map.of()), RemoteEnv.make(worker, "testing", "faulty",
+                new EnvOptions(0, false, Map.of("fail_at", "2")), specNamed("testing/faulty")),
+                counter(worker, 3, 1, Map.of()));
+        try (RemoteVectorEnv vector = RemoteVectorEnv.raw(envs)) {
+            vector.reset(0);
+            float[][] actions = {{0f}, {0f}, {0f}};
+            assertThat(vector.step(actions).observations()[0][0]).isEqualTo(1f);
+            assertThatThrownBy(() -> vector.step(actions)).isInstanceOf(PythonException.class)
+                    .hasMessageContaining("faulty env fails at step 2");
+            // row 0 stepped in Python (its counter is at 2) but Java never saw that step
+            assertThatThrownBy(() -> vector.step(actions)).isInstanceOf(EnvStateException.class)
+                    .hasMessageContaining("must be reset before it steps again: step 3 envs of testing/counter,"
+                            + " testing/faulty failed ([gymnasium] Python raised ArithmeticError");
+            assertThatThrownBy(() -> envs.get(0).step(new float[] {0f})).isInstanceOf(EnvStateException.class)
+                    .hasMessageContaining("testing/counter must be reset before it steps again: a vector env's step 3"
+                            + " envs");
+            assertThatThrownBy(() -> envs.get(2).step(new float[] {0f})).isInstanceOf(EnvStateException.class);
+            for (RemoteEnv env : envs) { // Python refuses them too, past Java's checks
+                assertThatThrownBy(() -> worker.call("step", ep -> ep.step(env.handle(),
+                        WorkerEndpoint.encode(new byte[4])))).isInstanceOf(PythonException.class)
+                        .hasMessageContaining("must be reset before it steps again: a batched call of 3 envs with it"
+                                + " failed at row 1");
+            }
+            // a reset puts every row in step again: all count from 1
+            vector.reset(0);
+            VectorStepResult after = vector.step(actions);
+            for (int i = 0; i < 3; i++) {
+                assertThat(after.observations()[i][0]).as("row %d", i).isEqualTo(1f);
+            }
+            assertThat(envs.get(0).reset(5).observation()[0]).isZero();
+            assertThat(envs.get(0).step(new float[] {0f}).observation()[0]).isEqualTo(1f);
+        }
+        assertThat(worker.isAlive()).isTrue();
     }
 
     @Test
@@ -222,6 +271,9 @@ class PythonWorkerTest {
                     .isInstanceOf(InvalidEnvOutputException.class)
                     .hasMessageContaining("testing/counter returned from step (row 1 of a vector env): 4 observation"
                             + " values");
+            // rows 0 and 2 stepped in Python but their results were not read: the vector env needs a reset
+            assertThatThrownBy(() -> vector.step(new float[][] {{0f}, {0f}, {0f}}))
+                    .isInstanceOf(EnvStateException.class).hasMessageContaining("must be reset before it steps again");
         }
     }
 
