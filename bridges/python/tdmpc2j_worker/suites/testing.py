@@ -4,7 +4,9 @@
   terminates after 'episode' steps (option, default 1000).
 - 'faulty': like counter-3-1, but step raises ArithmeticError at the env's step 'fail_at' (option, default 3),
   counted over all its episodes.
-- 'slow': like counter-3-1, but step sleeps 'seconds' (option) first.
+- 'slow': like counter-3-1, but step sleeps 'seconds' (option) first; with 'hold_gil=1' it sleeps holding the
+  GIL, as a C extension stuck in a call does (the worker then answers no other call either); with 'child=1' the env
+  starts a child process (a 'sleep'), as envs with a renderer or a simulator server do.
 - 'dying': like counter-3-1, but the worker process exits (code 3) at the env's step 'exit_at' (option, default 3),
   counted over all its episodes, as a worker killed mid-run does.
 
@@ -13,7 +15,9 @@ A counter breaks its contract at step 'wrong_at' (option; 0 is reset) the way 'w
 'nan-obs' (NaN as the last observation value), 'nan-reward', 'inf-reward'.
 """
 
+import ctypes
 import os
+import subprocess
 import time
 
 import numpy as np
@@ -25,7 +29,10 @@ def make(task, seed, options):
     if task == "dying":
         return CounterEnv(3, 1, exit_at=int(options.get("exit_at", 3)))
     if task == "slow":
-        return CounterEnv(3, 1, sleep=float(options.get("seconds", 1.0)))
+        env = CounterEnv(3, 1, sleep=float(options.get("seconds", 1.0)), hold_gil=options.get("hold_gil") == "1")
+        if options.get("child") == "1":
+            env.child = subprocess.Popen(["sleep", "600"])
+        return env
     parts = task.split("-")
     if len(parts) == 3 and parts[0] == "counter" and parts[1].isdigit() and parts[2].isdigit():
         return CounterEnv(int(parts[1]), int(parts[2]), episode=int(options.get("episode", 1000)),
@@ -35,12 +42,14 @@ def make(task, seed, options):
 
 class CounterEnv:
     def __init__(self, obs_size, action_size, episode=1000, fail_at=None, sleep=0.0, wrong=None, wrong_at=1,
-                 exit_at=None):
+                 exit_at=None, hold_gil=False):
         self.action_size = action_size
         self._obs = np.zeros(obs_size, dtype=np.float32)
         self._episode = episode
         self._fail_at = fail_at
         self._sleep = sleep
+        self._hold_gil = hold_gil
+        self.child = None
         self._wrong = wrong
         self._wrong_at = wrong_at
         self._exit_at = exit_at
@@ -62,7 +71,9 @@ class CounterEnv:
         return obs, {"seed": int(seed)}
 
     def step(self, action):
-        if self._sleep:
+        if self._sleep and self._hold_gil:
+            ctypes.PyDLL(None).usleep(int(self._sleep * 1e6))  # a PyDLL call keeps the GIL
+        elif self._sleep:
             time.sleep(self._sleep)
         self._t += 1
         self._steps += 1
@@ -77,7 +88,9 @@ class CounterEnv:
         return obs, reward, terminated, False, {"success": self._t >= self._episode}
 
     def close(self):
-        pass
+        if self.child is not None:
+            self.child.kill()
+            self.child.wait()
 
     def _broken(self, obs, reward, terminated):
         kind = self._wrong

@@ -10,7 +10,10 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import javax.net.SocketFactory;
 import org.slf4j.Logger;
@@ -36,6 +39,8 @@ public final class PythonWorker implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PythonWorker.class);
     private static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
     private static final SecureRandom RANDOM = new SecureRandom();
+    /** How long a close waits for a worker to answer, or to end, before it kills the worker. */
+    static final Duration CLOSE_GRACE = Duration.ofSeconds(5);
 
     private final WorkerConfig config;
     private final Process process;
@@ -46,6 +51,8 @@ public final class PythonWorker implements AutoCloseable {
     private String versions = "";
     private volatile String failure;
     private volatile boolean closed;
+    /** Why this JVM stopped the worker (killed or closed it), or null: a call in flight then fails saying so. */
+    private volatile String stopped;
     private final java.util.concurrent.atomic.AtomicLong calls = new java.util.concurrent.atomic.AtomicLong();
 
     private PythonWorker(WorkerConfig config, Process process, GatewayServer server, OutputLog output, String command) {
@@ -195,10 +202,50 @@ public final class PythonWorker implements AutoCloseable {
         return Reply.parse(raw, config.domain(), operation);
     }
 
+    /**
+     * As {@link #call}, but a worker that has not answered within {@code limit} is taken to be hung (an env stuck
+     * in a step that holds Python's GIL answers nothing else) and is killed with the processes it started, instead
+     * of waited for the whole call timeout.
+     */
+    Reply callWithin(String operation, Duration limit, Function<WorkerEndpoint, byte[]> request) {
+        CompletableFuture<Reply> answer = new CompletableFuture<>();
+        Thread caller = new Thread(() -> {
+            try {
+                answer.complete(call(operation, request));
+            } catch (Throwable t) {
+                answer.completeExceptionally(t);
+            }
+        }, "python-" + config.domain() + "-" + operation);
+        caller.setDaemon(true);
+        caller.start();
+        try {
+            return answer.get(limit.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            String why = "did not answer " + operation + " within " + seconds(limit) + " s and was stopped";
+            kill(why);
+            throw new WorkerFailedException("[" + config.domain() + "] the worker `" + command + "` " + why + "; "
+                    + WorkerFailedException.NEW_WORKER_ADVICE + tailSoon());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            kill("interrupted during " + operation);
+            throw new WorkerFailedException("[" + config.domain() + "] interrupted during " + operation
+                    + "; the worker was stopped; " + WorkerFailedException.NEW_WORKER_ADVICE);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new WorkerFailedException("[" + config.domain() + "] " + operation + " failed: " + e.getCause(),
+                    e.getCause());
+        }
+    }
+
     private WorkerFailedException fail(String operation, Py4JException e) {
         boolean timedOut = causedByTimeout(e);
         String why;
-        if (timedOut) {
+        String stoppedBefore = stopped;
+        if (stoppedBefore != null) {
+            why = "was stopped during " + operation + " (" + stoppedBefore + ")";
+        } else if (timedOut) {
             why = "did not answer " + operation + " within " + seconds(config.callTimeout()) + " s and was stopped ("
                     + WorkerConfig.toWaitLonger(WorkerConfig.CALL_TIMEOUT_PROPERTY) + ")";
         } else {
@@ -286,6 +333,9 @@ public final class PythonWorker implements AutoCloseable {
         if (failure == null) {
             failure = why;
         }
+        if (stopped == null) {
+            stopped = why;
+        }
         List<ProcessHandle> children = new ArrayList<>(process.descendants().toList());
         process.destroyForcibly();
         children.forEach(ProcessHandle::destroyForcibly);
@@ -293,17 +343,23 @@ public final class PythonWorker implements AutoCloseable {
         server.shutdown();
     }
 
-    /** Asks the worker to end (it closes its envs), and kills it if it has not within five seconds. */
+    /**
+     * Asks the worker to end (it closes its envs), and kills it and the processes it started if it has not within
+     * {@link #CLOSE_GRACE} (a worker stuck in a step).
+     */
     @Override
     public void close() {
         if (closed) {
             return;
         }
         closed = true;
+        if (stopped == null) {
+            stopped = "it was closed";
+        }
         List<ProcessHandle> children = new ArrayList<>(process.descendants().toList());
         try {
             process.getOutputStream().close();
-            if (!process.waitFor(5, TimeUnit.SECONDS)) {
+            if (!process.waitFor(CLOSE_GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
                 process.destroyForcibly(); // the worker ignores SIGTERM (a group's Ctrl-C or SIGTERM is the JVM's)
             }
         } catch (IOException e) {

@@ -194,7 +194,10 @@ public final class RemoteEnv implements Env {
         }
     }
 
-    /** Frees the env in the worker; the worker itself stays up for other envs. Idempotent. */
+    /**
+     * Frees the env in the worker; the worker itself stays up for other envs. A worker that does not answer within
+     * {@link PythonWorker#CLOSE_GRACE} is hung and is killed with its processes. Idempotent.
+     */
     @Override
     public void close() {
         if (closed) {
@@ -208,7 +211,7 @@ public final class RemoteEnv implements Env {
 
     private static void closeQuietly(PythonWorker worker, int handle) {
         try {
-            worker.call("close", ep -> ep.close(handle));
+            worker.callWithin("close", PythonWorker.CLOSE_GRACE, ep -> ep.close(handle));
         } catch (BridgeException e) {
             // the env is gone with its worker, or Python failed to close it: nothing left to free here
         }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.tdmpc2j.spi.EnvOptions;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -45,6 +46,52 @@ class WorkerFailureTest {
             try (RemoteEnv fresh = PythonWorkerTest.counter(second, 2, 1, Map.of())) {
                 assertThat(fresh.reset(7).observation()).containsExactly(0f, 7f);
             }
+        }
+    }
+
+    /**
+     * An env stuck in a step holding Python's GIL (a C extension that hangs) leaves its worker unable to answer
+     * anything: closing the env, then its worker, kills the worker and the processes it started after a short grace,
+     * rather than waiting the call timeout.
+     */
+    @Test
+    void closingTheEnvOfAHungWorkerKillsItAfterAShortGraceLeavingNothingBehind() throws Exception {
+        PythonWorker worker = PythonWorker.start(TestVenvs.testing().withCallTimeout(Duration.ofSeconds(60)));
+        try {
+            RemoteEnv env = RemoteEnv.make(worker, "testing", "slow", new EnvOptions(0, false,
+                    Map.of("seconds", "600", "hold_gil", "1", "child", "1")), PythonWorkerTest.specNamed("testing/slow"));
+            env.reset(0);
+            List<ProcessHandle> started = ProcessHandle.of(worker.pid()).orElseThrow().descendants().toList();
+            assertThat(started).as("the env's child process").isNotEmpty();
+            CompletableFuture<Throwable> inFlight = CompletableFuture.supplyAsync(() -> {
+                try {
+                    env.step(new float[] {0f});
+                    return null;
+                } catch (Throwable t) {
+                    return t;
+                }
+            });
+            Thread.sleep(500);
+            long t0 = System.nanoTime();
+            env.close();
+            double closeSeconds = (System.nanoTime() - t0) / 1e9;
+            worker.close();
+            double allSeconds = (System.nanoTime() - t0) / 1e9;
+            System.out.printf("hung worker: env.close() %.2f s, then worker.close() %.2f s in all%n", closeSeconds,
+                    allSeconds);
+            assertThat(closeSeconds).isLessThan(PythonWorker.CLOSE_GRACE.toSeconds() + 3);
+            assertThat(allSeconds).isLessThan(PythonWorker.CLOSE_GRACE.toSeconds() + 4);
+            assertThat(inFlight.get(10, TimeUnit.SECONDS)).isInstanceOf(WorkerFailedException.class)
+                    .hasMessageContaining("was stopped during step testing/slow (did not answer close within 5 s");
+            assertThat(ProcessHandle.of(worker.pid()).map(ProcessHandle::isAlive).orElse(false)).isFalse();
+            long deadline = System.nanoTime() + 5_000_000_000L; // killed, the child is gone once init has reaped it
+            while (started.stream().anyMatch(ProcessHandle::isAlive) && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            assertThat(started).noneMatch(ProcessHandle::isAlive);
+            assertThat(LiveWorkers.count()).isZero();
+        } finally {
+            worker.close();
         }
     }
 
