@@ -10,7 +10,8 @@
 - 'dying': like counter-3-1, but the worker process exits (code 3) at the env's step 'exit_at' (option, default 3),
   counted over all its episodes, as a worker killed mid-run does.
 
-A counter breaks its contract at step 'wrong_at' (option; 0 is reset) the way 'wrong' (option) says:
+A counter breaks its contract at step 'wrong_at' (option; 0 is reset) of each episode once it has stepped
+'wrong_after' times over all its episodes (option, default 0), the way 'wrong' (option) says:
 'obs+1' (an observation one value longer), 'reward-pair' (two rewards), 'flag-pair' (two terminated flags),
 'nan-obs' (NaN as the last observation value), 'nan-reward', 'inf-reward'.
 """
@@ -36,13 +37,14 @@ def make(task, seed, options):
     parts = task.split("-")
     if len(parts) == 3 and parts[0] == "counter" and parts[1].isdigit() and parts[2].isdigit():
         return CounterEnv(int(parts[1]), int(parts[2]), episode=int(options.get("episode", 1000)),
-                          wrong=options.get("wrong"), wrong_at=int(options.get("wrong_at", 1)))
+                          wrong=options.get("wrong"), wrong_at=int(options.get("wrong_at", 1)),
+                          wrong_after=int(options.get("wrong_after", 0)))
     raise ValueError(f"unknown testing task '{task}'; known: counter-OBS-ACT, faulty, dying, slow")
 
 
 class CounterEnv:
     def __init__(self, obs_size, action_size, episode=1000, fail_at=None, sleep=0.0, wrong=None, wrong_at=1,
-                 exit_at=None, hold_gil=False):
+                 exit_at=None, hold_gil=False, wrong_after=0):
         self.action_size = action_size
         self._obs = np.zeros(obs_size, dtype=np.float32)
         self._episode = episode
@@ -52,6 +54,7 @@ class CounterEnv:
         self.child = None
         self._wrong = wrong
         self._wrong_at = wrong_at
+        self._wrong_after = wrong_after
         self._exit_at = exit_at
         self._t = 0
         self._steps = 0
@@ -66,7 +69,7 @@ class CounterEnv:
         if self._obs.size > 1:
             self._obs[1] = float(seed % 1000)
         obs = self._obs
-        if self._wrong and self._wrong_at == 0:
+        if self._wrong and self._wrong_at == 0 and self._steps >= self._wrong_after:
             obs = self._broken(obs, 0.0, False)[0]
         return obs, {"seed": int(seed)}
 
@@ -83,7 +86,7 @@ class CounterEnv:
             os._exit(3)
         self._obs[0] = self._t
         obs, reward, terminated = self._obs, float(np.sum(action)), self._t >= self._episode
-        if self._wrong and self._t == self._wrong_at:
+        if self._wrong and self._t == self._wrong_at and self._steps > self._wrong_after:
             obs, reward, terminated = self._broken(obs, reward, terminated)
         return obs, reward, terminated, False, {"success": self._t >= self._episode}
 

@@ -1,6 +1,7 @@
 package io.github.tdmpc2j.cli;
 
 import io.github.tdmpc2j.bridge.py4j.PythonException;
+import io.github.tdmpc2j.spi.InvalidEnvOutputException;
 import io.github.tdmpc2j.spi.io.IoErrors;
 import io.github.tdmpc2j.spi.TdmpcException;
 import io.github.tdmpc2j.spi.agent.Agent;
@@ -186,12 +187,15 @@ record RunFolder(Path dir) {
 
     /**
      * {@code e}, and for a run that the machinery or a suite failed on the way (a Python worker that died, a Python
-     * error in a suite's step) and that has a checkpoint, how to go on from it; a mistake in the input would fail
-     * the same way again, so it gets no hint. A Python error is not transient (the same unit, with the same seeds,
-     * meets it again) but a resumed run goes on with other draws from the checkpoint.
+     * error in a suite's step, a NaN or infinity from a simulation that diverged) and that has a checkpoint, how to go
+     * on from it; a mistake in the input would fail the same way again, so it gets no hint, and so does a result of
+     * other sizes than the task's spec (the suite returns it again) and a failed {@code tdmpc2j setup} (which train
+     * never runs). A Python error or a NaN is not transient (the same unit, with the same seeds, meets it again) but a
+     * resumed run goes on with other draws from the checkpoint.
      */
     TdmpcException withResumeHint(TdmpcException e) {
-        boolean failedOnTheWay = e.transientFailure() || e instanceof PythonException;
+        boolean failedOnTheWay = e.transientFailure() || e instanceof PythonException
+                || (e instanceof InvalidEnvOutputException invalid && invalid.nonFinite());
         if (!failedOnTheWay || !Files.isDirectory(checkpoint())) {
             return e;
         }

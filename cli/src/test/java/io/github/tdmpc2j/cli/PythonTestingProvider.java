@@ -13,13 +13,18 @@ import java.util.Map;
 /**
  * Test plug-in, domain "pytesting": the bridge's testing suite in a real Python worker (the gymnasium venv).
  * {@code pytesting/faulty} raises a Python error on its env's 25th step, in the third episode of 10 steps;
- * {@code pytesting/dying} ends its worker's process there instead.
+ * {@code pytesting/dying} ends its worker's process there instead; {@code pytesting/diverging} returns a NaN
+ * observation value and {@code pytesting/misfit} one observation value too many, at step 5 of the third episode.
  */
 public final class PythonTestingProvider extends RemoteEnvProvider {
     static final TaskSpec FAULTY = new TaskSpec("pytesting/faulty", List.of(), Box.unbounded(3), Box.of(1, -1, 1), 10,
             1, SuccessMetric.RETURN, false);
     static final TaskSpec DYING = new TaskSpec("pytesting/dying", List.of(), Box.unbounded(3), Box.of(1, -1, 1), 10,
             1, SuccessMetric.RETURN, false);
+    static final TaskSpec DIVERGING = new TaskSpec("pytesting/diverging", List.of(), Box.unbounded(3),
+            Box.of(1, -1, 1), 10, 1, SuccessMetric.RETURN, false);
+    static final TaskSpec MISFIT = new TaskSpec("pytesting/misfit", List.of(), Box.unbounded(3), Box.of(1, -1, 1),
+            10, 1, SuccessMetric.RETURN, false);
 
     public PythonTestingProvider() {
         super("pytesting", "gymnasium", "testing");
@@ -27,13 +32,24 @@ public final class PythonTestingProvider extends RemoteEnvProvider {
 
     @Override
     public List<TaskSpec> tasks() {
-        return List.of(FAULTY, DYING);
+        return List.of(FAULTY, DYING, DIVERGING, MISFIT);
+    }
+
+    @Override
+    protected String remoteTaskName(TaskSpec task) {
+        return task.equals(DIVERGING) || task.equals(MISFIT) ? "counter-3-1" : task.name();
     }
 
     @Override
     public RemoteEnv create(TaskSpec task, EnvOptions options) {
         Map<String, String> extras = new HashMap<>(options.extras());
-        extras.put(task.equals(FAULTY) ? "fail_at" : "exit_at", "25");
+        if (task.equals(DIVERGING) || task.equals(MISFIT)) {
+            extras.put("wrong", task.equals(DIVERGING) ? "nan-obs" : "obs+1");
+            extras.put("wrong_at", "5");
+            extras.put("wrong_after", "20");
+        } else {
+            extras.put(task.equals(FAULTY) ? "fail_at" : "exit_at", "25");
+        }
         return super.create(task, new EnvOptions(options.seed(), options.render(), extras));
     }
 }

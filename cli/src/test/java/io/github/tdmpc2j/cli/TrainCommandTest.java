@@ -439,6 +439,24 @@ class TrainCommandTest {
         assertThat(CheckpointFolder.open(out.resolve("checkpoint")).step()).isZero();
     }
 
+    /**
+     * A NaN from a suite mid-run (a simulation that diverged in one state) keeps the checkpoint and says --resume
+     * goes on from it; a result of other sizes than the spec comes again from the same suite, so it gets no hint.
+     */
+    @Test
+    void aRunStoppedByANanSaysHowToResumeButOneStoppedByAMisfitResultDoesNot(@TempDir Path dir) {
+        Path out = dir.resolve("nan");
+        TasksCommandTest.Run nan = trainUntilItFails("pytesting/diverging", out);
+        assertThat(nan.err()).contains("pytesting/diverging returned observation[2] = NaN at step 5 of episode 2")
+                .contains("the same command with --resume --out " + out + " goes on from it");
+        assertThat(CheckpointFolder.open(out.resolve("checkpoint")).step()).isZero();
+        Path misfitOut = dir.resolve("misfit");
+        TasksCommandTest.Run misfit = trainUntilItFails("pytesting/misfit", misfitOut);
+        assertThat(misfit.err()).contains("pytesting/misfit returned from step (row 0 of a vector env): 4 observation"
+                + " values").doesNotContain("--resume");
+        assertThat(misfitOut.resolve("checkpoint")).isDirectory();
+    }
+
     /** A worker that dies mid-run: the command's user is told what to run, not the bridge's advice to make an env. */
     @Test
     void aRunWhoseWorkerDiedSaysToRunTheCommandAgainInItsOwnWords(@TempDir Path dir) {

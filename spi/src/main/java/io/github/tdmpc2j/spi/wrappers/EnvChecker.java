@@ -98,7 +98,7 @@ public final class EnvChecker extends EnvWrapper {
         throw new InvalidEnvOutputException(spec.id() + " returned " + what + " at " + when.get()
                 + "; an env's observations and rewards must be finite: a defect of the suite or its plug-in (or a"
                 + " simulation that diverged), not of the agent; report it with the task and seed, or leave the task"
-                + " out");
+                + " out", true);
     }
 
     @Override
