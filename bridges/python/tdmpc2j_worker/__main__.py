@@ -2,7 +2,8 @@
 
 The JVM passes its gateway port and the auth token in the environment (TDMPC2J_GATEWAY_PORT,
 TDMPC2J_AUTH_TOKEN), never on the command line. The worker ends when its stdin reaches EOF (the JVM closed
-the pipe or died) or its parent process changes. It ignores SIGINT and SIGTERM: a Ctrl-C at the terminal reaches
+the pipe or died) or its parent process changes; a watchdog process kills it when the JVM is gone even while a suite
+holds the GIL in a call that never returns (then none of the worker's own threads can run). It ignores SIGINT and SIGTERM: a Ctrl-C at the terminal reaches
 every process of the foreground group, and a batch system's SIGTERM every process of the job, while the JVM that
 owns the worker stops its run gracefully and still needs the worker to finish the step in flight.
 """
@@ -10,6 +11,7 @@ owns the worker stops its run gracefully and still needs the worker to finish th
 import argparse
 import os
 import signal
+import subprocess
 import sys
 import threading
 import time
@@ -32,6 +34,7 @@ def main(argv=None):
     port = int(_take_env("TDMPC2J_GATEWAY_PORT"))
     token = _take_env("TDMPC2J_AUTH_TOKEN")
     parent = os.getppid()
+    _start_watchdog(parent)
     _mujoco_warnings_to_stderr()
     endpoint = Endpoint([s for s in args.suites.split(",") if s])
 
@@ -70,6 +73,16 @@ def _take_env(name):
     if not value:
         sys.exit(f"{name} is not set: this worker is started by the JVM (io.github.tdmpc2j.bridge.py4j.PythonWorker)")
     return value
+
+
+def _start_watchdog(parent):
+    """A shell that polls, once a second, whether the JVM and this worker live, and kills the worker once the JVM is
+    gone; it ends with the worker. In its own session, so a Ctrl-C at the terminal does not end it."""
+    script = ('while kill -0 "$1" 2>/dev/null && kill -0 "$2" 2>/dev/null; do sleep 1; done; '
+              'kill -0 "$1" 2>/dev/null || kill -9 "$2" 2>/dev/null')
+    subprocess.Popen(["/bin/sh", "-c", script, "tdmpc2j-watchdog", str(parent), str(os.getpid())],
+                     stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                     start_new_session=True)
 
 
 def _wait_for_parent(parent):

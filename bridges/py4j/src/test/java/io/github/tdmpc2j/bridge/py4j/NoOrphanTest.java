@@ -27,6 +27,20 @@ class NoOrphanTest {
                 .isTrue();
     }
 
+    /** A worker whose env is stuck holding the GIL cannot run its own watch threads: its watchdog process ends it. */
+    @Test
+    void aWorkerStuckInAStepEndsWhenItsJvmIsKilled() throws Exception {
+        TestVenvs.testing();
+        Process jvm = startProbe("stuck");
+        long workerPid = readWorkerPid(jvm);
+        Thread.sleep(1500); // the probe's step is in flight
+        assertThat(isRunning(workerPid)).isTrue();
+        jvm.destroyForcibly();
+        jvm.waitFor(10, TimeUnit.SECONDS);
+        assertThat(waitUntilGone(workerPid, 10_000)).as("worker %d still running 10 s after its JVM was killed", workerPid)
+                .isTrue();
+    }
+
     @Test
     void jvmThatNeverClosesItsWorkerStillExitsAndTakesTheWorkerAlong() throws Exception {
         TestVenvs.testing();

@@ -1,6 +1,8 @@
 package io.github.tdmpc2j.bridge.py4j;
 
+import io.github.tdmpc2j.spi.EnvOptions;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Run by {@link NoOrphanTest} in a child JVM: starts a worker, prints its pid, then either waits to be killed
@@ -16,6 +18,17 @@ public final class OrphanProbe {
         System.out.flush();
         if (args.length > 0 && args[0].equals("return")) {
             return;
+        }
+        if (args.length > 0 && args[0].equals("stuck")) { // a step stuck holding Python's GIL, in flight
+            RemoteEnv env = RemoteEnv.make(worker, "testing", "slow", new EnvOptions(0, false,
+                    Map.of("seconds", "120", "hold_gil", "1")), PythonWorkerTest.specNamed("testing/slow"));
+            env.reset(0);
+            Thread step = new Thread(() -> env.step(new float[] {0f}));
+            step.setDaemon(true);
+            step.start();
+            Thread.sleep(500);
+            System.out.println("STUCK");
+            System.out.flush();
         }
         Thread.sleep(120_000);
     }
