@@ -218,24 +218,31 @@ public final class PythonWorker implements AutoCloseable {
         }, "python-" + config.domain() + "-" + operation);
         caller.setDaemon(true);
         caller.start();
+        long deadline = System.nanoTime() + limit.toNanos();
+        boolean interrupted = false; // an interrupt neither cuts the grace short nor kills a worker that answers
         try {
-            return answer.get(limit.toNanos(), TimeUnit.NANOSECONDS);
+            while (true) {
+                try {
+                    return answer.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
         } catch (TimeoutException e) {
             String why = "did not answer " + operation + " within " + seconds(limit) + " s and was stopped";
             kill(why);
             throw new WorkerFailedException("[" + config.domain() + "] the worker `" + command + "` " + why + "; "
                     + WorkerFailedException.NEW_WORKER_ADVICE + tailSoon());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            kill("interrupted during " + operation);
-            throw new WorkerFailedException("[" + config.domain() + "] interrupted during " + operation
-                    + "; the worker was stopped; " + WorkerFailedException.NEW_WORKER_ADVICE);
         } catch (ExecutionException e) {
             if (e.getCause() instanceof RuntimeException r) {
                 throw r;
             }
             throw new WorkerFailedException("[" + config.domain() + "] " + operation + " failed: " + e.getCause(),
                     e.getCause());
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
