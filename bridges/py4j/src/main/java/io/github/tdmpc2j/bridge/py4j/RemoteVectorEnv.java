@@ -50,6 +50,7 @@ public final class RemoteVectorEnv implements VectorEnv {
     private final String tasks;
     /** Why the vector env must be reset before it steps again (a call of it failed), or null. */
     private String failed;
+    private boolean closed;
 
     private RemoteVectorEnv(List<RemoteEnv> envs, boolean wrap) {
         if (envs.isEmpty()) {
@@ -110,6 +111,7 @@ public final class RemoteVectorEnv implements VectorEnv {
 
     @Override
     public float[][] reset(EpisodeSchedule schedule) {
+        checkOpen();
         EpisodeSchedule.Ticket[] first = autoreset.start(schedule);
         Autoreset.Move[] moves = new Autoreset.Move[envs.size()];
         for (int i = 0; i < moves.length; i++) {
@@ -124,6 +126,7 @@ public final class RemoteVectorEnv implements VectorEnv {
 
     @Override
     public VectorStepResult step(float[][] actions) {
+        checkOpen();
         if (failed != null) {
             throw new EnvStateException("a vector env of " + tasks + " must be reset before it steps again: " + failed
                     + ", which may have moved some of its envs in Python without Java getting their results; reset"
@@ -298,8 +301,15 @@ public final class RemoteVectorEnv implements VectorEnv {
         return new VectorStepResult(obs, rewards, terminated, truncated, List.copyOf(infos));
     }
 
+    private void checkOpen() {
+        if (closed) {
+            throw new EnvStateException("a vector env of " + tasks + " was closed; make a new one");
+        }
+    }
+
     @Override
     public void close() {
+        closed = true;
         for (RemoteEnv e : envs) {
             e.close();
         }

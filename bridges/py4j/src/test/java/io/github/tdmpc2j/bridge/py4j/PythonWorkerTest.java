@@ -309,6 +309,12 @@ class PythonWorkerTest {
         assertThatThrownBy(() -> env.reset(0)).isInstanceOf(EnvStateException.class);
         assertThatThrownBy(() -> worker.call("reset", ep -> ep.reset(env.handle(), 0)))
                 .isInstanceOf(PythonException.class).hasMessageContaining("was closed or never made");
+        RemoteVectorEnv vector = RemoteVectorEnv.raw(List.of(counter(worker, 1, 1, Map.of())));
+        vector.reset(0);
+        vector.close();
+        assertThatThrownBy(() -> vector.step(new float[][] {{0f}})).isInstanceOf(EnvStateException.class)
+                .hasMessage("a vector env of testing/counter was closed; make a new one");
+        assertThatThrownBy(() -> vector.reset(0)).isInstanceOf(EnvStateException.class);
     }
 
     @Test
