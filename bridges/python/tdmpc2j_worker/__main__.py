@@ -3,9 +3,10 @@
 The JVM passes its gateway port and the auth token in the environment (TDMPC2J_GATEWAY_PORT,
 TDMPC2J_AUTH_TOKEN), never on the command line. The worker ends when its stdin reaches EOF (the JVM closed
 the pipe or died) or its parent process changes; a watchdog process kills it when the JVM is gone even while a suite
-holds the GIL in a call that never returns (then none of the worker's own threads can run). It ignores SIGINT and SIGTERM: a Ctrl-C at the terminal reaches
-every process of the foreground group, and a batch system's SIGTERM every process of the job, while the JVM that
-owns the worker stops its run gracefully and still needs the worker to finish the step in flight.
+holds the GIL in a call that never returns (then none of the worker's own threads can run). It ignores SIGINT and
+SIGTERM: a Ctrl-C at the terminal reaches every process of the foreground group, and a batch system's SIGTERM every
+process of the job, while the JVM that owns the worker stops its run gracefully and still needs the worker to finish
+the step in flight.
 """
 
 import argparse
