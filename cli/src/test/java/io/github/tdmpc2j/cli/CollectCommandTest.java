@@ -178,5 +178,21 @@ class CollectCommandTest {
                 "--episodes", "1", "--out", file.resolve("data").toString());
         assertThat(underAFile.exit()).isEqualTo(2);
         assertThat(underAFile.err()).contains("cannot write a dataset in " + file.resolve("data") + ": not a folder (");
+
+        // a master nothing listens at, or a master URL Spark cannot parse: one line that says what to do, no
+        // stack trace, nothing made (Spark took 75 s and printed three stack traces; local[x] ended in one, exit 1)
+        int port;
+        try (java.net.ServerSocket free = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            port = free.getLocalPort();
+        }
+        for (String master : List.of("spark://127.0.0.1:" + port, "local[x]")) {
+            TasksCommandTest.Run r = TasksCommandTest.run("collect", "--tasks", "classic/pendulum", "--episodes", "1",
+                    "--out", dir.resolve("spark").toString(), "--master", master);
+            assertThat(r.exit()).as(r.err()).isEqualTo(2);
+            assertThat(r.err()).startsWith("error: ").doesNotContain("\tat ").hasLineCount(1)
+                    .contains(master.startsWith("spark") ? "no Spark master answers at " + master
+                            : "--master local[x] is not one of Spark's local masters");
+            assertThat(dir.resolve("spark")).doesNotExist();
+        }
     }
 }

@@ -14,10 +14,22 @@ import java.util.Map;
  * @param sparkConf   more Spark settings ({@code spark.driver.host}, {@code spark.executor.memory}, ...)
  */
 public record ClusterSettings(String master, boolean gather, double gpusPerTask, Map<String, String> sparkConf) {
+    /** The local masters Spark takes: local, local[K], local[*], local[K,F] (F retries), local-cluster[N,C,MB]. */
+    private static final String LOCAL = "local(\\[(\\d+|\\*)(,\\d+)?\\]|-cluster\\[\\d+,\\d+,\\d+\\])?";
+
     public ClusterSettings {
         if (master != null && master.isBlank()) {
             throw new ClusterException("--master is empty: give local[K], local-cluster[N,C,MB] or spark://HOST:PORT,"
                     + " or leave it out to run in this process");
+        }
+        if (master != null && master.startsWith("spark://") && !Standalone.isMasterUrl(master)) {
+            throw new ClusterException("--master " + master + " is not a standalone master's URL: give "
+                    + "spark://HOST:PORT as `tdmpc2j cluster master` prints it");
+        }
+        if (master != null && master.startsWith("local") && !master.matches(LOCAL)) {
+            throw new ClusterException("--master " + master + " is not one of Spark's local masters: give local[K] "
+                    + "(K task slots in this process, or * for one per core) or local-cluster[N,C,MB] (N workers of "
+                    + "C cores and MB megabytes each)");
         }
         if (master != null && !(master.startsWith("local") || master.startsWith("spark://"))) {
             throw new ClusterException("--master " + master + " is not a Spark standalone master: use local[K], "

@@ -67,6 +67,7 @@ public final class DistributedCollect {
 
     /** Runs the job's missing episodes; returns how many this call wrote. */
     public static int run(ClusterSettings settings, EnvRegistry registry, Job job, Listener listener) {
+        UnitRunner.requireReachableMaster(settings); // before the folder is made
         Collector collector = new Collector(registry, job.taskIds(), job.datasetPolicy());
         DatasetWriter writer = collector.open(Path.of(job.out()), job.seed()); // refuses another collection's folder
         List<Unit> units = new ArrayList<>();

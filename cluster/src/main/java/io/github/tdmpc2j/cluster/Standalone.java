@@ -55,7 +55,7 @@ public final class Standalone {
             Path workDir, int webUiPort) {
         public WorkerSettings {
             requireReachableHost(host);
-            if (!masterUrl.matches("spark://" + HOST_PORT + "(," + HOST_PORT + ")*")) {
+            if (!isMasterUrl(masterUrl)) {
                 throw new ClusterException("the master URL is spark://HOST:PORT (as `tdmpc2j cluster master` prints "
                         + "it), not " + masterUrl);
             }
@@ -67,6 +67,11 @@ public final class Standalone {
     }
 
     private Standalone() {
+    }
+
+    /** A standalone master's URL: {@code spark://HOST:PORT}, or several {@code HOST:PORT} for HA masters. */
+    static boolean isMasterUrl(String url) {
+        return url.matches("spark://" + HOST_PORT + "(," + HOST_PORT + ")*");
     }
 
     /**

@@ -2,7 +2,11 @@ package io.github.tdmpc2j.cluster;
 
 import io.github.tdmpc2j.spi.TdmpcException;
 import java.io.File;
+import java.io.IOException;
 import java.io.Serializable;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,6 +41,8 @@ public final class UnitRunner {
 
     /** System properties executors get from the driver (DJL, JavaCPP and tdmpc2j settings). */
     private static final List<String> FORWARDED = List.of("tdmpc2j.", "ai.djl.", "org.bytedeco.", "jna.");
+    /** How long {@link #requireReachableMaster} waits for a master's port to accept a connection. */
+    private static final int MASTER_CONNECT_TIMEOUT_MS = 5000;
 
     private UnitRunner() {
     }
@@ -67,6 +73,12 @@ public final class UnitRunner {
         } catch (ClusterException e) {
             throw e;
         } catch (Exception e) { // Spark's SparkException is checked but not declared
+            if (sc.isStopped()) { // Spark's own handler stopped it: the master gave up on the application
+                throw new ClusterException(job + " failed on the cluster: Spark stopped the application (the master "
+                        + settings.master() + " stopped answering, or removed the application; the lines above "
+                        + "say which). Check that the master runs and its workers are registered (its web UI), "
+                        + "then run the same command again: finished units are kept", e);
+            }
             throw new ClusterException(job + " failed on the cluster: " + rootMessage(e)
                     + " (run the same command again: finished units are kept)", e);
         } finally {
@@ -89,11 +101,41 @@ public final class UnitRunner {
         return JavaModuleOptions.defaultModuleOptions();
     }
 
+    /**
+     * Refuses a {@code spark://} master that nothing listens at, within seconds: Spark itself would try for over a
+     * minute, with a stack trace in the log every 20 seconds, and then fail with its own. A URL of several masters
+     * (high availability) needs one that answers. Other masters are in this process and need no check.
+     */
+    public static void requireReachableMaster(ClusterSettings settings) {
+        String master = settings.master();
+        if (master == null || !master.startsWith("spark://")) {
+            return;
+        }
+        List<String> failures = new ArrayList<>();
+        for (String hostPort : master.substring("spark://".length()).split(",")) {
+            int colon = hostPort.lastIndexOf(':');
+            String host = hostPort.substring(0, colon).replace("[", "").replace("]", "");
+            int port = Integer.parseInt(hostPort.substring(colon + 1)); // ClusterSettings checked the form
+            try (Socket socket = new Socket()) {
+                socket.connect(new InetSocketAddress(host, port), MASTER_CONNECT_TIMEOUT_MS);
+                return;
+            } catch (UnknownHostException e) {
+                failures.add(host + ": unknown host");
+            } catch (IOException | IllegalArgumentException e) { // refused, timed out, no route; a port over 65535
+                failures.add(hostPort + ": " + (e.getMessage() != null ? e.getMessage() : e.toString()));
+            }
+        }
+        throw new ClusterException("no Spark master answers at " + master + " (" + String.join("; ", failures)
+                + "): start one with `tdmpc2j cluster master` and give the URL it prints (spark://HOST:PORT), or "
+                + "check that this machine reaches that host and port");
+    }
+
     static SparkContext start(ClusterSettings settings, String job) {
         if (!Object.class.getModule().isOpen("sun.nio.ch", UnitRunner.class.getModule())) {
             throw new ClusterException("Spark needs Java's internals opened to it: run java with "
                     + javaModuleOptions() + " (the tdmpc2j launcher does)");
         }
+        requireReachableMaster(settings);
         System.setProperty("io.netty.tryReflectionSetAccessible",
                 System.getProperty("io.netty.tryReflectionSetAccessible", "true"));
         String master = settings.master();
@@ -127,7 +169,7 @@ public final class UnitRunner {
         }
         try {
             return new SparkContext(conf);
-        } catch (RuntimeException e) {
+        } catch (Exception e) { // Spark's SparkException is checked but not declared
             throw new ClusterException("cannot start Spark with --master " + master + ": " + rootMessage(e), e);
         }
     }
@@ -145,12 +187,24 @@ public final class UnitRunner {
         return String.join(" ", options);
     }
 
+    /**
+     * {@code e}'s message and its root cause's, the first line of each: Spark's messages go on with stack traces
+     * (where a SparkContext was made and stopped, an executor's failure), which belong in the log, not in the one
+     * line a user reads.
+     */
     static String rootMessage(Throwable e) {
         Throwable t = e;
         while (t.getCause() != null && t.getCause() != t) {
             t = t.getCause();
         }
-        return t == e ? String.valueOf(e.getMessage()) : e.getMessage() + " (" + t + ")";
+        String message = firstLine(String.valueOf(e.getMessage()));
+        String root = firstLine(t.toString());
+        return t == e || message.contains(root) ? message : message + " (" + root + ")";
+    }
+
+    private static String firstLine(String text) {
+        int end = text.indexOf('\n');
+        return (end < 0 ? text : text.substring(0, end)).strip();
     }
 
     /** The GPU Spark gave this task, as the agent's device setting ({@code gpu:N}); null without one. */

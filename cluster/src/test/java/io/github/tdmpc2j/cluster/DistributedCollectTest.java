@@ -134,6 +134,56 @@ class DistributedCollectTest {
                 .isInstanceOf(ClusterException.class).hasMessageContaining("--gpus-per-task");
         assertThatThrownBy(() -> new ClusterSettings("local[2]", false, 1, Map.of()))
                 .isInstanceOf(ClusterException.class).hasMessageContaining("does not schedule GPUs");
+        // Spark's own refusal of these came as a stack trace (its SparkException is checked, and was not caught)
+        for (String wrong : List.of("local[x]", "local[2", "local-cluster[2,1]", "localhost")) {
+            assertThatThrownBy(() -> ClusterSettings.of(wrong)).as(wrong).isInstanceOf(ClusterException.class)
+                    .hasMessageContaining("--master " + wrong + " is not one of Spark's local masters");
+        }
+        for (String right : List.of("local", "local[2]", "local[*]", "local[2,3]", "local-cluster[2,1,1024]",
+                "spark://node1:7077", "spark://node1:7077,node2:7077", "spark://[::1]:7077")) {
+            assertThat(ClusterSettings.of(right).master()).isEqualTo(right);
+        }
+        assertThatThrownBy(() -> ClusterSettings.of("spark://node1")).isInstanceOf(ClusterException.class)
+                .hasMessageContaining("give spark://HOST:PORT as `tdmpc2j cluster master` prints it");
+    }
+
+    /**
+     * A master that nothing listens at is refused at once, before the dataset's folder is made: Spark tried for 75
+     * seconds, logging a stack trace every 20, and then failed with "Cannot call methods on a stopped SparkContext"
+     * and three stack traces in the error's one line, advising to run the command again.
+     */
+    @Test
+    @Timeout(60)
+    void aMasterThatDoesNotAnswerIsRefusedAtOnce(@TempDir Path dir) throws Exception {
+        int port;
+        try (java.net.ServerSocket free = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            port = free.getLocalPort(); // closed again: nothing listens there
+        }
+        String url = "spark://127.0.0.1:" + port;
+        Path out = dir.resolve("data");
+        try (EnvRegistry registry = EnvRegistry.discover()) {
+            assertThatThrownBy(() -> DistributedCollect.run(new ClusterSettings(url, false, 0, LOOPBACK), registry,
+                    job(out, 1, false), null)).isInstanceOf(ClusterException.class)
+                    .hasMessage("no Spark master answers at " + url + " (127.0.0.1:" + port + ": Connection refused):"
+                            + " start one with `tdmpc2j cluster master` and give the URL it prints (spark://HOST:PORT),"
+                            + " or check that this machine reaches that host and port");
+        }
+        assertThat(out).doesNotExist();
+        assertThatThrownBy(() -> UnitRunner.requireReachableMaster(ClusterSettings.of(
+                "spark://nosuchhost.invalid:7077,127.0.0.1:" + port))).isInstanceOf(ClusterException.class)
+                .hasMessageContaining("(nosuchhost.invalid: unknown host; 127.0.0.1:" + port + ": Connection refused)");
+    }
+
+    @Test
+    void aSparkErrorsMessageIsItsFirstLines() {
+        var stopped = new IllegalStateException("Cannot call methods on a stopped SparkContext.\nThis stopped "
+                + "SparkContext was created at:\n\norg.apache.spark.SparkContext.<init>(SparkContext.scala:89)");
+        var job = new RuntimeException("Job aborted due to stage failure: Task serialization failed: " + stopped
+                + "\n\tat somewhere", stopped);
+        assertThat(UnitRunner.rootMessage(job)).isEqualTo("Job aborted due to stage failure: Task serialization "
+                + "failed: java.lang.IllegalStateException: Cannot call methods on a stopped SparkContext.");
+        assertThat(UnitRunner.rootMessage(new RuntimeException("lost", new java.io.IOException("disk full"))))
+                .isEqualTo("lost (java.io.IOException: disk full)");
     }
 
     static long countEpisodes(Path out) throws IOException {
