@@ -23,6 +23,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -37,6 +39,7 @@ import picocli.CommandLine.Spec;
                 + "published TD-MPC2 number at the same step count. Writes report.md, report.csv and "
                 + "curves/TASK.png into the output folder."})
 final class BenchCommand implements Callable<Integer> {
+    private static final Logger LOG = LoggerFactory.getLogger(BenchCommand.class);
     @Spec
     CommandSpec spec;
 
@@ -207,9 +210,11 @@ final class BenchCommand implements Callable<Integer> {
             StringWriter log = new StringWriter();
             OnlineRun.Result r;
             List<Evaluation.TaskResult> random;
-            // the folder's one writer from before its leftovers are tidied (another bench on the same --out is
-            // refused this unit, not made to wait)
-            try (RunLock lock = new RunFolder(runDir).lock(); PrintWriter quiet = new PrintWriter(log)) {
+            // the folder's one writer from before its leftovers are tidied: in this process the bench's own lock on
+            // --out keeps other benches away, so a held folder is another writer's (train --resume), refused; on an
+            // executor it is an earlier attempt of this unit that still runs, which this attempt waits for
+            try (RunLock lock = local != null ? new RunFolder(runDir).lock() : awaitEarlierAttempt(runDir);
+                    PrintWriter quiet = new PrintWriter(log)) {
                 boolean resume = RunFolder.resumeOrStartOver(runDir);
                 RunFolder run = resume ? RunFolder.resume(runDir, task.id(), s)
                         : RunFolder.create(runDir, task.id(), s);
@@ -228,6 +233,38 @@ final class BenchCommand implements Callable<Integer> {
                 curve.add(new CurvePlot.Point(r.evaluations().get(i).x(), normalize(task.id(), y, success)));
             }
             return new SeedRun(success, score, curve, normalize(task.id(), randomScore, success));
+        }
+    }
+
+    /** How often a unit on an executor tries again for a run folder an earlier attempt of it holds. */
+    static final long ATTEMPT_POLL_MS = 1000;
+
+    /**
+     * The run folder's lock, once an earlier attempt of the unit has let go of it. Spark runs a unit again while
+     * its first attempt may still run: a speculative copy, or a retry after its executor was thought lost (missed
+     * heartbeats) and not yet killed. Refusing the folder then failed the bench with "not retried: the same input
+     * fails the same way" (and a speculative copy's quick refusal counted as the unit's result, so Spark killed
+     * the attempt that was training). Waiting instead: Spark kills this copy when the first attempt's result
+     * arrives; else the first attempt ends (killed, or done) and this one goes on from its checkpoint.
+     */
+    static RunLock awaitEarlierAttempt(Path runDir) {
+        boolean said = false;
+        while (true) {
+            try {
+                return new RunFolder(runDir).lock();
+            } catch (RunLock.BusyException e) {
+                if (!said) {
+                    LOG.warn("{}: held by an earlier attempt of this unit; waiting for it to end ({})", runDir,
+                            e.getMessage());
+                    said = true;
+                }
+                try {
+                    Thread.sleep(ATTEMPT_POLL_MS);
+                } catch (InterruptedException interrupted) { // Spark killed this attempt
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("the attempt waiting for " + runDir + " was stopped", interrupted);
+                }
+            }
         }
     }
 

@@ -133,8 +133,15 @@ final class RunLock implements AutoCloseable {
         }
     }
 
+    /** The folder's lock is held by another writer: another process, or another run of this one. */
+    static final class BusyException extends TdmpcException {
+        BusyException(String message) {
+            super(message);
+        }
+    }
+
     private static TdmpcException busy(Path dir, Kind kind, String who) {
-        return new TdmpcException(who + " is using the " + kind.folder() + " " + dir + " (it holds "
+        return new BusyException(who + " is using the " + kind.folder() + " " + dir + " (it holds "
                 + dir.resolve(FILE) + "): a " + kind.folder() + " has one writer at a time. Wait for that "
                 + kind.writer() + " to end, or stop it (" + kind.stop() + "); to train beside it, choose another "
                 + "--out. " + kind.meanwhile().replace("DIR", dir.toString()));

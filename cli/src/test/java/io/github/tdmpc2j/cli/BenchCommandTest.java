@@ -210,6 +210,39 @@ class BenchCommandTest {
         }
     }
 
+    /**
+     * Spark runs a unit again while its earlier attempt may still hold the run folder (a speculative copy; a retry
+     * after the executor missed its heartbeats and before it was killed): the new attempt waits for the folder and
+     * then goes on from it, while the other units train. It was refused as busy, a typed error the job reported as
+     * "not retried: the same input fails the same way", and the bench failed.
+     */
+    @Test
+    void aUnitRunAgainWhileItsEarlierAttemptHoldsTheFolderWaitsForIt(@TempDir Path dir) throws Exception {
+        Path out = dir.resolve("bench");
+        Path seed1 = out.resolve("runs/classic/pendulum/seed-1");
+        Files.createDirectories(seed1);
+        String[] bench = {"bench", "--tasks", "classic/pendulum", "--agent", "random", "--steps", "200", "--seeds",
+            "2", "--eval-episodes", "1", "--out", out.toString(), "--master", "local[2]", "--spark-conf",
+            "spark.driver.host=127.0.0.1"};
+        java.util.concurrent.CompletableFuture<TasksCommandTest.Run> run;
+        try (RunLock earlier = new RunFolder(seed1).lock()) { // the earlier attempt, in the executor's JVM (local)
+            run = java.util.concurrent.CompletableFuture.supplyAsync(() -> TasksCommandTest.run(bench));
+            long deadline = System.nanoTime() + 120_000_000_000L;
+            Path seed2 = out.resolve("runs/classic/pendulum/seed-2/checkpoint");
+            while (!Files.isDirectory(seed2) && !run.isDone() && System.nanoTime() < deadline) {
+                Thread.sleep(100);
+            }
+            assertThat(seed2).as("the other unit trained meanwhile").isDirectory();
+            Thread.sleep(3 * BenchCommand.ATTEMPT_POLL_MS);
+            assertThat(run).as("seed 1 waits for its earlier attempt").isNotDone();
+            assertThat(seed1.resolve("eval.csv")).doesNotExist();
+        }
+        TasksCommandTest.Run r = run.get(120, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.out()).contains("classic/pendulum                     seed 1: return").contains("seed 2: return");
+        assertThat(seed1.resolve("checkpoint")).isDirectory();
+    }
+
     @Test
     void publishedNumbersAreTheMeansOverTheAuthorsSeeds() {
         var p = PublishedResults.at("dmc/cartpole-swingup", 100_000).orElseThrow();
