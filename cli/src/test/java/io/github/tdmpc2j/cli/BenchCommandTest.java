@@ -104,6 +104,18 @@ class BenchCommandTest {
                     .contains("tdmpc2j setup notsetup");
             assertThat(r.out()).doesNotContain("classic/pendulum");
             assertThat(out).doesNotExist();
+
+            // on a cluster the executors' nodes decide: the unit fails there, not retried, the others finish
+            TasksCommandTest.Run spark = TasksCommandTest.run("bench", "--tasks", "classic/pendulum,notsetup/reach",
+                    "--agent", "random", "--steps", "200", "--eval-episodes", "1", "--out", out.toString(),
+                    "--master", "local[1]", "--spark-conf", "spark.driver.host=127.0.0.1");
+            assertThat(spark.exit()).as(spark.err()).isEqualTo(2);
+            assertThat(spark.err()).startsWith("error: bench failed on the cluster: unit Unit[task=notsetup/reach, "
+                    + "seed=1] (on " + java.net.InetAddress.getLocalHost().getHostName() + "): task notsetup/reach is "
+                    + "unavailable: its Python environment is missing")
+                    .contains("tdmpc2j setup notsetup").contains("not retried").hasLineCount(1);
+            assertThat(spark.out()).contains("classic/pendulum                     seed 1: return");
+            assertThat(out.resolve("report.md")).doesNotExist();
         } finally {
             Thread.currentThread().setContextClassLoader(before);
         }

@@ -125,7 +125,7 @@ public final class DistributedCollect {
                                 () -> DatasetWriter.attach(Path.of(job.out()), collector.index()));
                 Episode e = collector.collectOne(env, agent, unit.task(), unit.k(), job.seed(), sink);
                 Result r = new Result(e.length(), e.episodeReturn(), captured == null ? null : captured.bytes,
-                        ProcessHandle.current().pid() + "@" + hostName(), cache.made("env:"));
+                        ProcessHandle.current().pid() + "@" + UnitRunner.hostName(), cache.made("env:"));
                 cache.release(envKey, env);
                 cache.release(agentKey, agent);
                 return r;
@@ -134,14 +134,6 @@ public final class DistributedCollect {
                 cache.discard(agent);
                 throw e;
             }
-        }
-    }
-
-    private static String hostName() {
-        try {
-            return java.net.InetAddress.getLocalHost().getHostName();
-        } catch (java.net.UnknownHostException e) {
-            return "unknown-host";
         }
     }
 

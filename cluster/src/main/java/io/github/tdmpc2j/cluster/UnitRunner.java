@@ -66,8 +66,8 @@ public final class UnitRunner {
             Handler<U, R> results = new Handler<>(units, handler);
             sc.runJob(rdd, new OneUnit<>(function), results, ClassTag$.MODULE$.apply(Object.class));
             if (results.failed != null) {
-                throw new ClusterException(job + " failed on the cluster: unit " + results.failedUnit + ": "
-                        + results.failed.message() + " (" + results.failed.type() + "; not retried: the same input "
+                throw new ClusterException(job + " failed on the cluster: unit " + results.failedUnit + " (on "
+                        + results.failed.node() + "): " + results.failed.message() + " (" + results.failed.type() + "; not retried: the same input "
                         + "fails the same way; finished units are kept)");
             }
         } catch (ClusterException e) {
@@ -207,6 +207,15 @@ public final class UnitRunner {
         return (end < 0 ? text : text.substring(0, end)).strip();
     }
 
+    /** This machine's host name, as units report where they ran. */
+    static String hostName() {
+        try {
+            return java.net.InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
+            return "unknown-host";
+        }
+    }
+
     /** The GPU Spark gave this task, as the agent's device setting ({@code gpu:N}); null without one. */
     public static String assignedGpu() {
         TaskContext context = TaskContext.get();
@@ -218,7 +227,7 @@ public final class UnitRunner {
     }
 
     /** A unit that ended with a typed error its input would repeat: what reaches the driver instead of a result. */
-    record Failed(String type, String message) implements Serializable {
+    record Failed(String type, String message, String node) implements Serializable {
     }
 
     /** The Spark task: the one unit of its partition; its result, or {@link Failed}. */
@@ -240,7 +249,8 @@ public final class UnitRunner {
                 if (e.transientFailure()) {
                     throw e; // Spark retries it
                 }
-                return new Failed(e.getClass().getSimpleName(), e.getMessage());
+                // the node: what is missing there (a suite's setup) may be missing on that node alone
+                return new Failed(e.getClass().getSimpleName(), e.getMessage(), hostName());
             } catch (RuntimeException e) {
                 throw e; // a bug or the machinery: Spark retries it
             } catch (Exception e) { // an I/O error, say: it may pass, Spark retries it

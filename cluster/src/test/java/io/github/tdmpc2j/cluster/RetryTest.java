@@ -43,7 +43,8 @@ class RetryTest {
         assertThatThrownBy(() -> UnitRunner.run(settings, "retry", List.of(0, 1, 2), function,
                 (i, unit, r) -> results.put(unit, r)))
                 .isInstanceOf(ClusterException.class)
-                .hasMessageContaining("unit 1: no task 'dmc/nothing'; run tdmpc2j tasks list")
+                .hasMessageContaining("unit 1 (on " + UnitRunner.hostName() + "): no task 'dmc/nothing'; run tdmpc2j "
+                        + "tasks list")
                 .hasMessageContaining("UnknownTaskException").hasMessageContaining("not retried");
         assertThat(results).containsEntry(0, "unit 0 attempt 1").containsEntry(2, "unit 2 attempt 2");
         assertThat(dir.resolve("attempts-1")).hasContent("x");
