@@ -117,7 +117,8 @@ final class CollectCommand implements Callable<Integer> {
             CollectPolicy acting = new CollectPolicy(provider.name(), checkpoint == null ? null : checkpoint.toString(),
                     params, agentTasks);
             int written;
-            try {
+            // the folder's one collection at a time (the executors of a cluster write into it for this command)
+            try (RunLock lock = RunLock.acquireDataset(dataset)) {
                 if (clusterSettings.distributed()) { // units on Spark: --workers gives way to the executors' cores
                     written = DistributedCollect.run(clusterSettings, registry, new DistributedCollect.Job(ids,
                             recorded, acting, dataset.toAbsolutePath().toString(), episodes, seed,

@@ -20,7 +20,8 @@ import java.util.stream.Stream;
 /**
  * The one writer of a run folder: {@code run.lock} in the folder, held with an OS file lock for the life of the
  * command that trains into it ({@code train}, {@code train --resume}, {@code train --data}, a {@code bench} run);
- * a {@code bench} command holds one on its {@code --out} folder too, where it writes its report.
+ * a {@code bench} command holds one on its {@code --out} folder too, where it writes its report, and a
+ * {@code collect} command on its dataset folder.
  * The OS releases it when the process ends however it ends (a kill -9 too), so a stopped run never leaves a lock
  * that blocks its {@code --resume}; the file itself stays and holds the pid of the last writer. Readers
  * ({@code eval}, {@code export}, {@code collect --policy}) take no lock: checkpoints are replaced as a whole.
@@ -49,14 +50,16 @@ final class RunLock implements AutoCloseable {
     }
 
     /** What a lock's folder is, for the message that refuses a second writer. */
-    private record Kind(String folder, String writer, String stop, String meanwhile) {
+    private record Kind(String folder, String writer, String stop, String work, String meanwhile) {
     }
 
     private static final Kind RUN = new Kind("run folder", "run", "Ctrl-C; it keeps its last checkpoint, for "
-            + "--resume", "`tdmpc2j eval --checkpoint DIR` reads its last checkpoint meanwhile.");
+            + "--resume", "train", " `tdmpc2j eval --checkpoint DIR` reads its last checkpoint meanwhile.");
     private static final Kind BENCH = new Kind("bench folder", "bench", "Ctrl-C; its runs keep their last "
-            + "checkpoints, and the same bench command goes on from them", "`tdmpc2j eval --checkpoint "
+            + "checkpoints, and the same bench command goes on from them", "train", " `tdmpc2j eval --checkpoint "
             + "DIR/runs/TASK/seed-S` reads a run's last checkpoint meanwhile.");
+    private static final Kind DATASET = new Kind("dataset folder", "collection", "Ctrl-C; the episodes it wrote "
+            + "are kept, and the same command goes on with the collection", "collect", "");
 
     /**
      * Takes the lock of the run folder {@code dir}, making the folder if it is missing; refuses at once (never
@@ -65,6 +68,14 @@ final class RunLock implements AutoCloseable {
      */
     static RunLock acquire(Path dir) {
         return acquire(dir, RUN);
+    }
+
+    /**
+     * Takes the lock of a dataset folder for a {@code collect} command's life: two collections into one folder ran
+     * every missing episode twice, and one's clean-up of unfinished writes deleted the other's files in flight.
+     */
+    static RunLock acquireDataset(Path dir) {
+        return acquire(dir, DATASET);
     }
 
     /**
@@ -91,7 +102,7 @@ final class RunLock implements AutoCloseable {
                 channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
                         StandardOpenOption.WRITE);
             } catch (IOException e) {
-                throw new TdmpcException("cannot make the lock file " + file + " of the run folder: "
+                throw new TdmpcException("cannot make the lock file " + file + " of the " + kind.folder() + ": "
                         + IoErrors.describe(e) + "; check the folder's permissions, or choose another --out", e);
             }
             try {
@@ -126,7 +137,7 @@ final class RunLock implements AutoCloseable {
                 } catch (IOException ignored) {
                     // the lock's error matters more
                 }
-                throw new TdmpcException("cannot lock the run folder " + dir + " (" + file + "): "
+                throw new TdmpcException("cannot lock the " + kind.folder() + " " + dir + " (" + file + "): "
                         + IoErrors.describe(e) + "; its file system may not support locks: choose an --out on a "
                         + "local disk", e);
             }
@@ -143,8 +154,8 @@ final class RunLock implements AutoCloseable {
     private static TdmpcException busy(Path dir, Kind kind, String who) {
         return new BusyException(who + " is using the " + kind.folder() + " " + dir + " (it holds "
                 + dir.resolve(FILE) + "): a " + kind.folder() + " has one writer at a time. Wait for that "
-                + kind.writer() + " to end, or stop it (" + kind.stop() + "); to train beside it, choose another "
-                + "--out. " + kind.meanwhile().replace("DIR", dir.toString()));
+                + kind.writer() + " to end, or stop it (" + kind.stop() + "); to " + kind.work() + " beside it, "
+                + "choose another --out." + kind.meanwhile().replace("DIR", dir.toString()));
     }
 
     /** The holder as its pid recorded in the lock file, for messages. */

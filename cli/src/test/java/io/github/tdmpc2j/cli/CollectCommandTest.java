@@ -43,6 +43,30 @@ class CollectCommandTest {
         assertThat(mistake.err()).contains("not --seed 2").doesNotContain("run again goes on");
     }
 
+    /**
+     * One collection at a time in a dataset folder: two ran every missing episode twice, and the clean-up of one
+     * (its start, or a cluster job's end) deleted the temporary files the other was about to rename.
+     */
+    @Test
+    void aDatasetFolderHasOneCollectionAtATime(@TempDir Path dir) throws Exception {
+        Path out = dir.resolve("data");
+        String[] collect = {"collect", "--tasks", "classic/pendulum", "--episodes", "2", "--out", out.toString()};
+        try (RunLock other = RunLock.acquireDataset(out)) {
+            for (String[] where : List.of(new String[0], new String[] {"--master", "local[1]"})) {
+                TasksCommandTest.Run r = TasksCommandTest.run(concat(collect, where));
+                assertThat(r.exit()).as(r.out()).isEqualTo(2);
+                assertThat(r.err()).contains("another collection of this process (pid "
+                        + ProcessHandle.current().pid() + ") is using the dataset folder " + out)
+                        .contains("Wait for that collection to end").contains("to collect beside it, choose another "
+                                + "--out.").hasLineCount(1);
+                assertThat(out.resolve("dataset.json")).doesNotExist();
+            }
+        }
+        TasksCommandTest.Run r = TasksCommandTest.run(collect);
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.out()).contains("2 episodes written (0 were already there)");
+    }
+
     /** The report's two cases: another --seed, then a checkpoint policy into a random policy's folder. */
     @Test
     void anotherSeedOrPolicyIsRefusedHereAndOnSpark(@TempDir Path dir) throws Exception {
@@ -177,7 +201,8 @@ class CollectCommandTest {
         TasksCommandTest.Run underAFile = TasksCommandTest.run("collect", "--tasks", "classic/pendulum",
                 "--episodes", "1", "--out", file.resolve("data").toString());
         assertThat(underAFile.exit()).isEqualTo(2);
-        assertThat(underAFile.err()).contains("cannot write a dataset in " + file.resolve("data") + ": not a folder (");
+        assertThat(underAFile.err()).contains("cannot make the lock file " + file.resolve("data").resolve("run.lock")
+                + " of the dataset folder: not a folder (");
 
         // a master nothing listens at, or a master URL Spark cannot parse: one line that says what to do, no
         // stack trace, nothing made (Spark took 75 s and printed three stack traces; local[x] ended in one, exit 1)
