@@ -97,6 +97,49 @@ public final class BadProviders {
         }
     }
 
+    public static final class TasksTwice extends Base {
+        public List<TaskSpec> tasks() {
+            return List.of(TASK, TASK);
+        }
+    }
+
+    /** Lists a task whose bounds are NaN: the Box refuses them while the plug-in makes its list. */
+    public static final class NanBounds extends Base {
+        public List<TaskSpec> tasks() {
+            return List.of(TASK.withActionSpace(Box.of(1, Float.NaN, 1f)));
+        }
+    }
+
+    public static final class InvertedBounds extends Base {
+        public List<TaskSpec> tasks() {
+            return List.of(TASK.withActionSpace(Box.of(1, 1f, -1f)));
+        }
+    }
+
+    public static final class NoActions extends Base {
+        public List<TaskSpec> tasks() {
+            return List.of(TASK.withActionSpace(Box.of(0, -1f, 1f)));
+        }
+    }
+
+    public static final class NoObservations extends Base {
+        public List<TaskSpec> tasks() {
+            return List.of(TASK.withObservationSpace(Box.unbounded(0)));
+        }
+    }
+
+    /** Claims the coin plug-in's alias for a task of its own; otherwise well-behaved. */
+    public static final class AliasOfCoin extends Base {
+        public List<TaskSpec> tasks() {
+            return List.of(new TaskSpec("bad/thing", List.of("coin-guess", "bad-thing"), Box.unbounded(1),
+                    Box.of(1, -1f, 1f), 5, 1, SuccessMetric.RETURN, false));
+        }
+
+        public Env create(TaskSpec task, EnvOptions options) {
+            return new OneStateEnv(task);
+        }
+    }
+
     public static final class AvailabilityThrows extends Base {
         public Availability availability() {
             throw new IllegalStateException("availability exploded");
@@ -134,6 +177,50 @@ public final class BadProviders {
             return new OneStateEnv(task) {
                 public StepResult step(float[] action) {
                     throw new ArrayIndexOutOfBoundsException("Index 7 out of bounds for length 1");
+                }
+            };
+        }
+    }
+
+    /** Makes an env whose reset fails with an exception of its own. */
+    public static final class ResetThrows extends Base {
+        public Env create(TaskSpec task, EnvOptions options) {
+            return new OneStateEnv(task) {
+                public ResetResult reset(long seed) {
+                    throw new IllegalStateException("model file vanished");
+                }
+            };
+        }
+    }
+
+    /** Makes an env whose close fails with an exception of its own. */
+    public static final class CloseThrows extends Base {
+        public Env create(TaskSpec task, EnvOptions options) {
+            return new OneStateEnv(task) {
+                public void close() {
+                    throw new IllegalStateException("double free");
+                }
+            };
+        }
+    }
+
+    /** Makes an env whose step returns two observation values where its task lists one. */
+    public static final class StepObservationTooLong extends Base {
+        public Env create(TaskSpec task, EnvOptions options) {
+            return new OneStateEnv(task) {
+                public StepResult step(float[] action) {
+                    return new StepResult(new float[] {0f, 1f}, 0, false, false, Map.of());
+                }
+            };
+        }
+    }
+
+    /** Makes an env whose reset returns no observation values where its task lists one. */
+    public static final class ResetObservationEmpty extends Base {
+        public Env create(TaskSpec task, EnvOptions options) {
+            return new OneStateEnv(task) {
+                public ResetResult reset(long seed) {
+                    return new ResetResult(new float[0]);
                 }
             };
         }

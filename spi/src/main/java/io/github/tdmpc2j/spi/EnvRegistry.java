@@ -31,7 +31,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Name resolution, in order: an exact id ({@code dmc/walker-walk}); a reference-style name mapped to its
  * canonical id when that id is installed ({@code walker-walk}, {@code mw-assembly}); an alias claimed by exactly
- * one task. Anything else is an {@link UnknownTaskException} with the closest known ids.
+ * one task. An alias that a task of an earlier plug-in (the class path's order: the built-in ones first) already
+ * claims stays with that task: the later plug-in's claim is left out with a warning. Anything else is an {@link UnknownTaskException} with the closest known ids.
  */
 public final class EnvRegistry implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EnvRegistry.class);
@@ -129,6 +130,12 @@ public final class EnvRegistry implements AutoCloseable {
             if (!t.domain().equals(domain)) {
                 throw new PluginException("plug-in " + p.getClass().getName() + " of domain '" + domain
                         + "' lists task " + t.id() + " of another domain");
+            }
+            if (t.observationSize() == 0 || t.actionSize() == 0) {
+                throw new PluginException("plug-in " + p.getClass().getName() + " lists task " + t.id() + " with "
+                        + (t.observationSize() == 0 ? "an empty observation space" : "an empty action space")
+                        + "; an agent needs at least one observation and one action entry: give the task's boxes "
+                        + "a size of 1 or more");
             }
             if (!ids.add(t.id())) {
                 throw new PluginException("plug-in " + p.getClass().getName() + " lists task " + t.id() + " twice");
@@ -319,7 +326,7 @@ public final class EnvRegistry implements AutoCloseable {
      * last step, and checks against misuse. A plug-in that cannot make the env (its {@code create} throws or
      * answers null, the env's spec is not the listed task's sizes and action bounds, the action box is unbounded)
      * is a {@link PluginException} naming the plug-in and its jar; so is the env's {@code reset}, {@code step} or
-     * {@code close} throwing untyped or answering null.
+     * {@code close} throwing untyped or answering null, or an observation of another size than the task lists.
      */
     public Env make(String name, EnvOptions options) {
         TaskSpec spec = resolve(name);
@@ -448,8 +455,9 @@ public final class EnvRegistry implements AutoCloseable {
 
     /**
      * The innermost wrapper of a plug-in's env: what its {@code reset}, {@code step} or {@code close} throws untyped
-     * (a bug in the plug-in, not a mistake of the caller's), or a null result, is a {@link PluginException} naming the
-     * plug-in and its jar, as a failing {@code create} is; the project's typed exceptions pass through.
+     * (a bug in the plug-in, not a mistake of the caller's), a null result or an observation of another size than the
+     * task's, is a {@link PluginException} naming the plug-in and its jar, as a failing {@code create} is; the
+     * project's typed exceptions pass through.
      */
     private final class Guarded extends EnvWrapper {
         private final TaskSpec listed;
@@ -461,12 +469,16 @@ public final class EnvRegistry implements AutoCloseable {
 
         @Override
         public ResetResult reset(long seed) {
-            return answered("reset", guard("reset", () -> inner.reset(seed)));
+            ResetResult r = answered("reset", guard("reset", () -> inner.reset(seed)));
+            listedSize("reset", r.observation());
+            return r;
         }
 
         @Override
         public StepResult step(float[] action) {
-            return answered("step", guard("step", () -> inner.step(action)));
+            StepResult r = answered("step", guard("step", () -> inner.step(action)));
+            listedSize("step", r.observation());
+            return r;
         }
 
         @Override
@@ -485,6 +497,16 @@ public final class EnvRegistry implements AutoCloseable {
             } catch (RuntimeException | LinkageError e) {
                 throw pluginFailed(listed.domain(), "the env of " + listed.id() + " threw from " + call + "(): "
                         + ProviderDiscovery.describe(e), e);
+            }
+        }
+
+        /** An observation of another size would be padded or cut without a word further on: refused here. */
+        private void listedSize(String call, float[] observation) {
+            if (observation == null || observation.length != listed.observationSize()) {
+                throw pluginFailed(listed.domain(), "the env of " + listed.id() + " returned "
+                        + (observation == null ? "a null observation" : "an observation of " + observation.length
+                                + " values") + " from " + call + "(), but the task is listed with observations of "
+                        + listed.observationSize() + " values; the plug-in's env and its task list disagree", null);
             }
         }
 

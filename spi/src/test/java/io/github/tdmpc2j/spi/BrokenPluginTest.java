@@ -48,6 +48,11 @@ class BrokenPluginTest {
         "DomainNull           | org.example.bad.BadProviders$DomainNull | | domain() returned null",
         "TasksThrow           | org.example.bad.BadProviders$TasksThrow | bad | tasks() threw IllegalStateException: tasks exploded",
         "TasksNull            | org.example.bad.BadProviders$TasksNull | bad | tasks() returned null",
+        "TasksTwice           | org.example.bad.BadProviders$TasksTwice | bad | lists task bad/thing twice",
+        "NanBounds            | org.example.bad.BadProviders$NanBounds | bad | tasks() threw IllegalArgumentException: bad bounds at index 0: [NaN, 1.0]",
+        "InvertedBounds       | org.example.bad.BadProviders$InvertedBounds | bad | tasks() threw IllegalArgumentException: bad bounds at index 0: [1.0, -1.0]",
+        "NoActions            | org.example.bad.BadProviders$NoActions | bad | lists task bad/thing with an empty action space; an agent needs at least one observation and one action entry",
+        "NoObservations       | org.example.bad.BadProviders$NoObservations | bad | lists task bad/thing with an empty observation space",
         "NotEnvProvider       | java.lang.String                     | | does not implement io.github.tdmpc2j.spi.EnvProvider",
         "SameDomain           | org.example.bad.BadProviders$CoinAgain | coin | the domain 'coin' is already claimed by org.example.coin.CoinProvider in coin-plugin.jar",
     })
@@ -116,8 +121,11 @@ class BrokenPluginTest {
 
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', value = {
-        "StepThrows | the env of bad/thing threw from step(): ArrayIndexOutOfBoundsException: Index 7 out of bounds",
-        "ResetNull  | the env of bad/thing returned null from reset()",
+        "StepThrows             | the env of bad/thing threw from step(): ArrayIndexOutOfBoundsException: Index 7 out of bounds",
+        "ResetNull              | the env of bad/thing returned null from reset()",
+        "ResetThrows            | the env of bad/thing threw from reset(): IllegalStateException: model file vanished",
+        "StepObservationTooLong | the env of bad/thing returned an observation of 2 values from step(), but the task is listed with observations of 1 values",
+        "ResetObservationEmpty  | the env of bad/thing returned an observation of 0 values from reset(), but the task is listed with observations of 1 values",
     })
     void anEnvThatFailsUntypedIsATypedErrorNamingItsJar(String kind, String reason) throws Exception {
         try (URLClassLoader loader = withCoinAnd(kind, "org.example.bad.BadProviders$" + kind + "\n");
@@ -130,6 +138,41 @@ class BrokenPluginTest {
                     .hasMessageContaining("BadProviders$" + kind + " in bad-" + kind + ".jar")
                     .hasMessageContaining(reason);
             assertCoinWorks(registry);
+        }
+    }
+
+    @Test
+    void anEnvWhoseCloseThrowsIsATypedErrorNamingItsJarAndTheRegistryStillCloses() throws Exception {
+        try (URLClassLoader loader = withCoinAnd("CloseThrows", "org.example.bad.BadProviders$CloseThrows\n");
+                EnvRegistry registry = EnvRegistry.discover(loader)) {
+            Env env = registry.make("bad/thing");
+            env.reset(1);
+            env.step(new float[] {0.5f});
+            assertThatThrownBy(env::close).isInstanceOf(PluginException.class)
+                    .hasMessageContaining("BadProviders$CloseThrows in bad-CloseThrows.jar")
+                    .hasMessageContaining("the env of bad/thing threw from close(): IllegalStateException: double free");
+            assertThatThrownBy(() -> env.step(new float[] {0.5f})).isInstanceOf(EnvStateException.class);
+            env.close(); // closed once is closed: the checker does not call the plug-in again
+            assertCoinWorks(registry);
+        }
+    }
+
+    @Test
+    void anAliasAnotherPluginHasIsRefusedWithBothIdsAndEachTaskWorksByItsId() throws Exception {
+        try (URLClassLoader loader = withCoinAnd("AliasOfCoin", "org.example.bad.BadProviders$AliasOfCoin\n");
+                EnvRegistry registry = EnvRegistry.discover(loader)) {
+            assertThat(registry.loadFailures()).isEmpty();
+            assertThatThrownBy(() -> registry.resolve("coin-guess")).isInstanceOf(UnknownTaskException.class)
+                    .hasMessageContaining("coin/guess").hasMessageContaining("bad/thing")
+                    .hasMessageContaining("use the full id");
+            assertThat(registry.resolve("bad-thing").id()).isEqualTo("bad/thing");
+            try (Env env = registry.make("bad/thing")) {
+                env.reset(1);
+            }
+            try (Env env = registry.make("coin/guess")) {
+                env.reset(2);
+                assertThat(env.step(new float[] {0.5f}).reward()).isEqualTo(1.0);
+            }
         }
     }
 
