@@ -2,10 +2,10 @@ package io.github.tdmpc2j.tasks.dmc;
 
 import io.github.tdmpc2j.mujoco.MjData;
 import io.github.tdmpc2j.mujoco.MjModel;
+import io.github.tdmpc2j.mujoco.MujocoException;
 import io.github.tdmpc2j.mujoco.raw.mjModel;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.DoubleBuffer;
 import java.nio.IntBuffer;
 import java.nio.charset.StandardCharsets;
@@ -78,12 +78,20 @@ public final class DmcPhysics implements AutoCloseable {
     private static String readResource(String modelFile) {
         try (InputStream in = DmcPhysics.class.getResourceAsStream(MODELS + modelFile)) {
             if (in == null) {
-                throw new IllegalStateException("model resource " + MODELS + modelFile + " is missing from the jar");
+                throw new MujocoException("the model resource " + MODELS + modelFile + " is not in "
+                        + jarOfThisClass() + ": a damaged or partial build of tdmpc2j-tasks-dmc; build it again "
+                        + "(./tdmpc2j rebuilds what is missing)");
             }
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            throw new MujocoException("the model resource " + MODELS + modelFile + " in " + jarOfThisClass()
+                    + " cannot be read (" + e + "): a damaged jar; build tdmpc2j-tasks-dmc again", e);
         }
+    }
+
+    private static String jarOfThisClass() {
+        var code = DmcPhysics.class.getProtectionDomain().getCodeSource();
+        return code == null || code.getLocation() == null ? "the tasks/dmc jar" : code.getLocation().getPath();
     }
 
     public MjModel model() {

@@ -15,4 +15,13 @@ class DmcPhysicsTest {
                         + "/io/github/tdmpc2j/tasks/dmc/models/test-zero-timestep.xml: its timestep 0.0")
                 .hasMessageNotContaining("the given XML text");
     }
+
+    /** A model file missing from the jar is the typed error of a broken build, naming the file and what to do. */
+    @Test
+    void aMissingModelResourceIsATypedErrorNamingIt() {
+        assertThatThrownBy(() -> DmcPhysics.fromResource("no-such-model.xml"))
+                .isInstanceOf(MujocoException.class)
+                .hasMessageContaining("the model resource /io/github/tdmpc2j/tasks/dmc/models/no-such-model.xml is not in")
+                .hasMessageContaining("build it again");
+    }
 }
