@@ -26,10 +26,14 @@ import org.bytedeco.javacpp.DoublePointer;
  * When the simulation diverges, MuJoCo resets the state to the default pose and counts a
  * BAD_QPOS/BAD_QVEL/BAD_QACC warning; by default the call that saw it throws
  * {@link MujocoSimulationException} (see {@link #setThrowOnInstability}), so an episode never
- * continues silently from a reset state. Other warnings are only counted: {@link #warnings()}.
+ * continues silently from a reset state. A control that is NaN (or, on an actuator without ctrlrange
+ * clamping, infinite or beyond 1e10) makes MuJoCo step without any control and count BAD_CTRL; by default
+ * that call throws {@link MujocoException} too, so a step never runs silently without the controls it was given. Other warnings are only counted:
+ * {@link #warnings()}.
  */
 public final class MjData implements AutoCloseable {
     private static final int INSTABILITY_BITS = MjWarning.instabilityBits();
+    private static final int BAD_CTRL_BIT = 1 << MjWarning.BAD_CTRL.index();
 
     private final MjModel model;
     private final mjModel modelPointer;
@@ -201,7 +205,10 @@ public final class MjData implements AutoCloseable {
         pointer.time(time);
     }
 
-    /** Whether a diverging simulation throws {@link MujocoSimulationException} (default true). */
+    /**
+     * Whether a diverging simulation throws {@link MujocoSimulationException}, and controls MuJoCo refused (NaN,
+     * infinite, beyond 1e10) a {@link MujocoException} (default true); false leaves both to {@link #warnings()}.
+     */
     public void setThrowOnInstability(boolean throwOnInstability) {
         this.throwOnInstability = throwOnInstability;
     }
@@ -250,6 +257,11 @@ public final class MjData implements AutoCloseable {
         }
         if (throwOnInstability && (result & INSTABILITY_BITS) != 0) {
             throw unstable(MjWarning.fromBits(result & INSTABILITY_BITS), "in " + call);
+        }
+        if (throwOnInstability && (result & BAD_CTRL_BIT) != 0) {
+            throw new MujocoException("the controls given to " + call + " were refused: " + Native.lastWarning()
+                    + " MuJoCo steps without any control when one is NaN (or, unclamped, infinite or beyond 1e10), so "
+                    + "the call ran without them; write finite controls of a sensible size into ctrl()");
         }
     }
 
