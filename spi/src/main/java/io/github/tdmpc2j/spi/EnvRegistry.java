@@ -31,8 +31,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Name resolution, in order: an exact id ({@code dmc/walker-walk}); a reference-style name mapped to its
  * canonical id when that id is installed ({@code walker-walk}, {@code mw-assembly}); an alias claimed by exactly
- * one task. An alias that a task of an earlier plug-in (the class path's order: the built-in ones first) already
- * claims stays with that task: the later plug-in's claim is left out with a warning. Anything else is an {@link UnknownTaskException} with the closest known ids.
+ * one task. Anything else is an {@link UnknownTaskException} with the closest known ids.
  */
 public final class EnvRegistry implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EnvRegistry.class);
@@ -621,6 +620,12 @@ public final class EnvRegistry implements AutoCloseable {
         List<String> suggestions = closest(name, forms, 3);
         String hint = suggestions.isEmpty() ? "run `tdmpc2j tasks list` to see the installed tasks"
                 : "did you mean " + String.join(", ", suggestions) + "?";
+        if (domain != null && !providers.containsKey(domain)) {
+            // a plug-in's task asked for without its jar (an eval of its checkpoint, say) is not a typo to correct
+            hint += " No installed plug-in has the domain '" + domain + "' (installed: "
+                    + String.join(", ", providers.keySet()) + "): if a plug-in of yours makes it, put its jar on the "
+                    + "class path (for the command line: on TDMPC2J_PLUGINS)";
+        }
         return new UnknownTaskException("unknown task '" + name + "': " + hint, suggestions);
     }
 

@@ -33,7 +33,9 @@ class PluginJarTest {
 
         try (EnvRegistry without = EnvRegistry.discover(PluginJarTest.class.getClassLoader())) {
             assertThat(without.provider("coin")).isEmpty();
-            assertThatThrownBy(() -> without.make("coin/guess")).isInstanceOf(UnknownTaskException.class);
+            assertThatThrownBy(() -> without.make("coin/guess")).isInstanceOf(UnknownTaskException.class)
+                    .hasMessageContaining("No installed plug-in has the domain 'coin'")
+                    .hasMessageContaining("put its jar on the class path");
         }
 
         try (URLClassLoader loader = new URLClassLoader(new URL[] {jar.toUri().toURL()},
