@@ -226,6 +226,24 @@ public final class BadProviders {
         }
     }
 
+    /** Makes an env whose third step returns NaN (a simulation that diverged). */
+    public static final class NanObservation extends Base {
+        public Env create(TaskSpec task, EnvOptions options) {
+            return new OneStateEnv(task) {
+                private int steps;
+
+                public ResetResult reset(long seed) {
+                    steps = 0;
+                    return super.reset(seed);
+                }
+
+                public StepResult step(float[] action) {
+                    return new StepResult(new float[] {++steps == 3 ? Float.NaN : 0f}, 0, false, false, Map.of());
+                }
+            };
+        }
+    }
+
     /** Makes an env whose reset answers null. */
     public static final class ResetNull extends Base {
         public Env create(TaskSpec task, EnvOptions options) {

@@ -3,12 +3,16 @@ package io.github.tdmpc2j.spi;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.github.tdmpc2j.spi.agent.Agent;
+import io.github.tdmpc2j.spi.agent.AgentContext;
 import io.github.tdmpc2j.spi.agent.AgentProvider;
 import io.github.tdmpc2j.spi.agent.Agents;
+import io.github.tdmpc2j.spi.rollout.Evaluation;
 import java.net.URL;
 import java.net.URLClassLoader;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -137,6 +141,22 @@ class BrokenPluginTest {
             }).isInstanceOf(PluginException.class)
                     .hasMessageContaining("BadProviders$" + kind + " in bad-" + kind + ".jar")
                     .hasMessageContaining(reason);
+            assertCoinWorks(registry);
+        }
+    }
+
+    /** A NaN reaches no agent: the rollout that every command runs stops with the task, step and episode. */
+    @Test
+    void anEnvReturningNanStopsTheRolloutWithATypedErrorAndTheOthersWork() throws Exception {
+        try (URLClassLoader loader = withCoinAnd("NanObservation", "org.example.bad.BadProviders$NanObservation\n");
+                EnvRegistry registry = EnvRegistry.discover(loader)) {
+            TaskSpace space = TaskSpace.of(List.of(registry.resolve("bad/thing")));
+            try (MultitaskEnv rows = MultitaskEnv.make(registry, space, List.of("bad/thing"), 1, 1);
+                    Agent agent = Agents.find("random").create(AgentContext.of(space, Map.of(), 1))) {
+                assertThatThrownBy(() -> Evaluation.run(rows, agent, 1, 1))
+                        .isInstanceOf(InvalidEnvOutputException.class)
+                        .hasMessageContaining("bad/thing returned observation[0] = NaN at step 3 of episode 0");
+            }
             assertCoinWorks(registry);
         }
     }
