@@ -1,8 +1,9 @@
 package io.github.tdmpc2j.agent;
 
+import io.github.tdmpc2j.spi.agent.ModelChoice;
 import java.util.Arrays;
 
-/** The reference's named model sizes (millions of parameters) and the architecture each one sets. */
+/** The reference's named model sizes (millions of parameters, {@link ModelChoice#MODEL_SIZES}) and the architecture each one sets. */
 public enum ModelSize {
     M1(1, 256, 384, 128, 2, 2),
     M5(5, 256, 512, 512, 2, 5),
@@ -28,6 +29,6 @@ public enum ModelSize {
 
     public static ModelSize of(int millions) {
         return Arrays.stream(values()).filter(s -> s.millions == millions).findFirst()
-                .orElseThrow(() -> new ConfigException("model_size=" + millions + " is not one of 1, 5, 19, 48, 317"));
+                .orElseThrow(() -> new ConfigException(ModelChoice.modelSizeProblem(Integer.toString(millions))));
     }
 }

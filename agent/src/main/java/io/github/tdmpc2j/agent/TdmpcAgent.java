@@ -102,6 +102,8 @@ public final class TdmpcAgent implements Agent, OfflineLearner {
     public TdmpcAgent(AgentContext context) {
         this.context = context;
         this.cfg = TdmpcConfig.from(context.params());
+        // before the engine loads: settings that would allocate more than there is fail here, not in the first act
+        cfg.checkSizes(context.observationSize(), context.actionSize(), context.tasks().size(), machineMemory());
         this.engine = DjlRuntime.engine();
         Device device = DjlRuntime.device(cfg.device());
         int seed = engineSeed(context.seed());
@@ -147,6 +149,12 @@ public final class TdmpcAgent implements Agent, OfflineLearner {
         if (!device.isGpu() && !WARNED_CPU.get()) {
             madeForGpus(cfg, context).filter(m -> !WARNED_CPU.getAndSet(true)).ifPresent(LOG::warn);
         }
+    }
+
+    /** This machine's memory in bytes (its container's limit, where it has one). */
+    static long machineMemory() {
+        return java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+                instanceof com.sun.management.OperatingSystemMXBean os ? os.getTotalMemorySize() : Long.MAX_VALUE;
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(TdmpcAgent.class);

@@ -1,6 +1,7 @@
 package io.github.tdmpc2j.agent;
 
 import io.github.tdmpc2j.spi.agent.DeviceSetting;
+import io.github.tdmpc2j.spi.agent.ModelChoice;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
@@ -44,6 +45,9 @@ public record TdmpcConfig(
             "model_size", "1", "batch_size", "32", "lr", "1e-3", "iterations", "2", "num_samples", "64",
             "num_elites", "8", "num_pi_trajs", "4", "seed_steps", "500", "device", "cpu");
 
+    /** What each preset of {@link ModelChoice#PRESETS} changes from {@link #PAPER}. */
+    private static final Map<String, Map<String, String>> PRESETS = Map.of("paper", Map.of(), "cpu", CPU);
+
     private static final String[] ARCHITECTURE = {"num_enc_layers", "enc_dim", "mlp_dim", "latent_dim", "num_q"};
 
     public TdmpcConfig {
@@ -57,12 +61,11 @@ public record TdmpcConfig(
     /** Resolves {@code params} (unknown keys and bad values fail with a {@link ConfigException}). */
     public static TdmpcConfig from(Map<String, String> params) {
         String preset = params.getOrDefault("preset", "paper");
-        Map<String, String> v = new LinkedHashMap<>(PAPER);
-        switch (preset) {
-            case "paper" -> { }
-            case "cpu" -> v.putAll(CPU);
-            default -> throw new ConfigException("unknown preset '" + preset + "'; use preset=paper or preset=cpu");
+        if (ModelChoice.presetProblem(preset) != null) {
+            throw new ConfigException(ModelChoice.presetProblem(preset));
         }
+        Map<String, String> v = new LinkedHashMap<>(PAPER);
+        v.putAll(PRESETS.get(preset));
         for (String key : params.keySet()) {
             if (!key.equals("preset") && !PAPER.containsKey(key) && !java.util.List.of(ARCHITECTURE).contains(key)) {
                 java.util.List<String> known = new java.util.ArrayList<>(new TreeMap<>(PAPER).keySet());
@@ -155,6 +158,65 @@ public record TdmpcConfig(
         require(DeviceSetting.valid(device), DeviceSetting.problem(device));
     }
 
+    /** The most elements one Java array holds (the JDK's margin below {@link Integer#MAX_VALUE}). */
+    static final long MAX_ARRAY = Integer.MAX_VALUE - 8;
+
+    /**
+     * Refuses, before anything is allocated, settings that an agent of these sizes cannot make: a weight matrix
+     * (the Q heads' stacked), the replay buffer's observations or a sampled batch beyond one Java array
+     * ({@link #MAX_ARRAY} floats), or more than {@code memoryBytes} (the machine's memory) at the least: for the
+     * model's parameters with their gradients and the optimiser's two moments, for one row's planning (the
+     * samples' latents and hidden activations over the horizon), or for one update's activations. Each message
+     * names the setting to lower; the counts are lower bounds, so what passes may still not fit, never the reverse.
+     */
+    public void checkSizes(int obsDim, int actionDim, int numTasks, long memoryBytes) {
+        double t = numTasks > 1 ? taskDim : 0;
+        double z = latentDim;
+        double in = z + t + actionDim;
+        double mlp = mlpDim;
+        fitsArray("task_dim", (double) numTasks * taskDim, "the task embeddings");
+        fitsArray("enc_dim", (obsDim + t) * encDim, "the encoder's first weight matrix");
+        fitsArray("enc_dim", (double) encDim * encDim, "an encoder weight matrix");
+        fitsArray("latent_dim", encDim * z, "the encoder's last weight matrix");
+        fitsArray("latent_dim", in * mlp, "a first weight matrix of the dynamics, reward and Q heads");
+        fitsArray("mlp_dim", mlp * mlp, "a hidden weight matrix");
+        fitsArray("latent_dim", mlp * z, "the dynamics' last weight matrix");
+        fitsArray("num_bins", mlp * numBins, "a last weight matrix of the reward and Q heads");
+        fitsArray("num_q", numQ * mlp * Math.max(Math.max(in, mlp), numBins), "the Q heads' stacked weight matrices");
+        fitsArray("buffer_size", (double) bufferSize * obsDim, "the replay buffer's observations");
+        fitsArray("batch_size", (horizon + 1.0) * batchSize * obsDim, "a sampled batch's observations");
+        // counted from the shapes where the encoder's layers are few enough to list (WorldModel lists them)
+        double parameters = numEncLayers <= 1000 ? WorldModel.parameterCount(this, obsDim, actionDim, numTasks, true)
+                : numEncLayers * ((double) encDim * encDim + 3.0 * encDim);
+        fitsMemory("model_size (or num_enc_layers, enc_dim, mlp_dim, latent_dim, num_q, num_bins)",
+                4.0 * 4 * parameters, String.format(java.util.Locale.ROOT, "the model's %.3g parameters with their "
+                        + "gradients and the optimiser's two moments", parameters), memoryBytes);
+        fitsMemory("num_samples", 4.0 * numSamples * (horizon + 1.0) * (z + (double) mlpDim),
+                "planning one row: num_samples x (horizon + 1) x (latent_dim + mlp_dim) floats", memoryBytes);
+        fitsMemory("batch_size", 4.0 * batchSize * (horizon + 1.0) * ((double) mlpDim * (numQ + 3) + z),
+                "one update: batch_size x (horizon + 1) x (mlp_dim x (num_q + 3) + latent_dim) floats", memoryBytes);
+    }
+
+    private void fitsArray(String key, double elements, String what) {
+        require(elements <= MAX_ARRAY, String.format(java.util.Locale.ROOT, "%s=%s makes %s %.3g floats, more than "
+                + "one array holds (%d); lower %s", key, values.get(key), what, elements, MAX_ARRAY, key));
+    }
+
+    private static void fitsMemory(String key, double bytes, String what, long memoryBytes) {
+        require(bytes <= memoryBytes, String.format(java.util.Locale.ROOT, "%s needs at least %s, more than this "
+                + "machine's %s of memory; lower %s", what, bytes(bytes), bytes(memoryBytes), key));
+    }
+
+    private static String bytes(double n) {
+        String[] units = {"bytes", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
+        int u = 0;
+        while (n >= 1024 && u < units.length - 1) {
+            n /= 1024;
+            u++;
+        }
+        return String.format(java.util.Locale.ROOT, u == 0 ? "%.0f %s" : "%.1f %s", n, units[u]);
+    }
+
     /** On a GPU, capture planning in a CUDA graph and replay it (needs the native extension; see agent/README.md). */
     public boolean cudaGraphs() {
         return Boolean.parseBoolean(values.get("cuda_graphs"));
@@ -204,10 +266,14 @@ public record TdmpcConfig(
     }
 
     private static int parseInt(Map<String, String> v, String key) {
+        String s = v.get(key).trim();
         try {
-            return Integer.parseInt(v.get(key).trim());
+            return Integer.parseInt(s);
         } catch (NumberFormatException e) {
-            throw new ConfigException(key + "=" + v.get(key) + " is not an integer");
+            boolean whole = s.matches("[+-]?\\d+");
+            throw new ConfigException(key + "=" + v.get(key) + (whole ? " is beyond the range of whole numbers "
+                    + "this setting holds (" + Integer.MIN_VALUE + " to " + Integer.MAX_VALUE + ")"
+                    : " is not a whole number"));
         }
     }
 

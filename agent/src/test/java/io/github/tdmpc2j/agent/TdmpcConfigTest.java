@@ -45,4 +45,80 @@ class TdmpcConfigTest {
         assertThatThrownBy(() -> TdmpcConfig.from(Map.of("lr", "-1"))).hasMessageContaining("lr=-1 must be positive");
         assertThatThrownBy(() -> TdmpcConfig.from(Map.of("tau", "2"))).hasMessageContaining("tau=2 must be in (0, 1]");
     }
+
+    @Test
+    void aValueOfTheWrongKindSaysWhatItMustBe() {
+        assertThatThrownBy(() -> TdmpcConfig.from(Map.of("horizon", "abc"))).isInstanceOf(ConfigException.class)
+                .hasMessage("horizon=abc is not a whole number");
+        assertThatThrownBy(() -> TdmpcConfig.from(Map.of("horizon", "3.0")))
+                .hasMessage("horizon=3.0 is not a whole number");
+        assertThatThrownBy(() -> TdmpcConfig.from(Map.of("batch_size", "2147483648"))).hasMessage("batch_size="
+                + "2147483648 is beyond the range of whole numbers this setting holds (-2147483648 to 2147483647)");
+        assertThatThrownBy(() -> TdmpcConfig.from(Map.of("lr", "1e-3x"))).hasMessage("lr=1e-3x is not a finite number");
+        assertThatThrownBy(() -> TdmpcConfig.from(Map.of("lr", "NaN"))).hasMessage("lr=NaN is not a finite number");
+        assertThatThrownBy(() -> TdmpcConfig.from(Map.of("mpc", "yes"))).hasMessage("mpc=yes must be true or false");
+        assertThatThrownBy(() -> TdmpcConfig.from(Map.of("horizn", "3"))).isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("unknown TD-MPC2 parameter 'horizn' (did you mean horizon?)");
+    }
+
+    /** The presets and model sizes are TD-MPC2's, listed once (spi's ModelChoice) for every agent that takes them. */
+    @Test
+    void thePresetsAndModelSizesAreTheSharedLists() {
+        assertThat(java.util.Arrays.stream(ModelSize.values()).map(s -> s.millions).toList())
+                .isEqualTo(io.github.tdmpc2j.spi.agent.ModelChoice.MODEL_SIZES);
+        for (String preset : io.github.tdmpc2j.spi.agent.ModelChoice.PRESETS) {
+            assertThat(TdmpcConfig.from(Map.of("preset", preset)).preset()).isEqualTo(preset);
+        }
+        assertThatThrownBy(() -> TdmpcConfig.from(Map.of("preset", "gpu"))).isInstanceOf(ConfigException.class)
+                .hasMessage("unknown preset 'gpu'; use preset=paper or preset=cpu (--preset paper|cpu)");
+        assertThatThrownBy(() -> TdmpcConfig.from(Map.of("model_size", "7"))).isInstanceOf(ConfigException.class)
+                .hasMessage("model_size=7 is not one of 1, 5, 19, 48, 317 (millions of parameters; --model-size)");
+    }
+
+    /** A setting given beside the model size wins over the size's architecture, as in the reference's config. */
+    @Test
+    void anArchitectureSettingGivenBesideTheModelSizeWins() {
+        TdmpcConfig c = TdmpcConfig.from(Map.of("model_size", "1", "latent_dim", "64", "preset", "paper"));
+        assertThat(c.modelSize()).isEqualTo(1);
+        assertThat(c.latentDim()).isEqualTo(64);
+        assertThat(c.mlpDim()).isEqualTo(ModelSize.M1.mlpDim);
+        assertThat(TdmpcConfig.from(Map.of("preset", "cpu", "model_size", "5")).latentDim())
+                .isEqualTo(ModelSize.M5.latentDim);
+    }
+
+    private static final long GIB = 1L << 30;
+
+    /** Settings an agent cannot allocate are refused by name before anything is made (they failed in act or create). */
+    @ParameterizedTest(name = "{0}={1}")
+    @CsvSource(delimiter = '|', value = {
+        "num_samples | 2000000000 | planning one row",
+        "batch_size  | 10000000   | one update",
+        "batch_size  | 100000000  | a sampled batch's observations",
+        "mlp_dim     | 100000     | a hidden weight matrix",
+        "latent_dim  | 10000000   | the encoder's last weight matrix",
+        "enc_dim     | 100000     | an encoder weight matrix",
+        "num_bins    | 100000000  | a last weight matrix of the reward and Q heads",
+        "buffer_size | 2000000000 | the replay buffer's observations",
+        "num_q       | 100000     | the Q heads' stacked weight matrices",
+        "num_enc_layers | 2000000000 | the model's",
+        "task_dim    | 100000000  | the task embeddings",
+    })
+    void aSettingThatCannotBeAllocatedIsRefusedByName(String key, String value, String what) {
+        TdmpcConfig c = TdmpcConfig.from(Map.of("preset", "cpu", key, value));
+        assertThatThrownBy(() -> c.checkSizes(24, 6, key.equals("task_dim") ? 30 : 1, 16 * GIB))
+                .isInstanceOf(ConfigException.class).hasMessageContaining(what).hasMessageContaining("lower ").hasMessageContaining(key);
+    }
+
+    /** Every named size with the paper's planning fits a 16 GiB machine, for the largest observations (dog, mt80). */
+    @Test
+    void theNamedSizesPassTheSizeCheck() {
+        for (ModelSize size : ModelSize.values()) {
+            TdmpcConfig c = TdmpcConfig.from(Map.of("model_size", Integer.toString(size.millions)));
+            c.checkSizes(223, 38, 1, 16 * GIB);
+            c.checkSizes(39, 6, 80, 16 * GIB);
+        }
+        TdmpcConfig.from(Map.of("preset", "cpu")).checkSizes(223, 38, 1, 2 * GIB);
+        assertThatThrownBy(() -> TdmpcConfig.from(Map.of("model_size", "317")).checkSizes(24, 6, 1, GIB))
+                .hasMessageContaining("the model's").hasMessageContaining("more than this machine's 1.0 GiB");
+    }
 }

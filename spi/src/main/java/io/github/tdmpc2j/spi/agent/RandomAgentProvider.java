@@ -7,14 +7,13 @@ import java.util.List;
 /**
  * The {@code random} agent. It takes the settings that train and bench give every agent as options
  * ({@code --device}, {@code --preset}, {@code --model-size}), so that one command line runs it beside TD-MPC2, and
- * acts the same whatever they are; a value those options refuse, and any other key, are refused as TD-MPC2 refuses
+ * acts the same whatever they are; a value those options refuse (the presets and model sizes of
+ * {@link ModelChoice}, the devices of {@link DeviceSetting}), and any other key, are refused as TD-MPC2 refuses
  * them, rather than ignored (a typo would otherwise pass unseen).
  */
 public final class RandomAgentProvider implements AgentProvider {
     /** The settings it takes: the options every agent is given. */
     private static final List<String> KEYS = List.of("device", "preset", "model_size");
-    /** The presets --preset takes (TD-MPC2's). */
-    private static final List<String> PRESETS = List.of("paper", "cpu");
 
     @Override
     public String name() {
@@ -36,11 +35,7 @@ public final class RandomAgentProvider implements AgentProvider {
                         KEYS) + " (and acts the same whatever they are): leave out --set-param " + key);
             }
         }
-        String preset = context.params().get("preset");
-        if (preset != null && !PRESETS.contains(preset)) {
-            throw new TdmpcException("bad random agent configuration: unknown preset '" + preset + "'; use preset=paper "
-                    + "or preset=cpu");
-        }
+        ModelChoice.check(context, "random agent");
         DeviceSetting.check(context, "random agent"); // it runs on none, but takes --device as every agent does
         return new RandomAgent(context);
     }

@@ -56,7 +56,8 @@ class RandomAgentTest {
 
     /**
      * It takes the settings every agent is given as options (preset, model_size, device) and acts the same whatever
-     * they are; an unknown preset and an unknown key (a typo) are refused as TD-MPC2 refuses them, not ignored.
+     * they are; an unknown preset or model size and an unknown key (a typo) are refused as TD-MPC2 refuses them, not
+     * ignored.
      */
     @Test
     void anUnknownPresetOrKeyIsRefusedAndTheOptionsEveryAgentTakesAreTaken() {
@@ -64,7 +65,12 @@ class RandomAgentTest {
         AgentProvider random = Agents.find("random");
         assertThatThrownBy(() -> random.create(AgentContext.single(task, Map.of("preset", "foo"), 0)))
                 .isInstanceOf(TdmpcException.class)
-                .hasMessage("bad random agent configuration: unknown preset 'foo'; use preset=paper or preset=cpu");
+                .hasMessage("bad random agent configuration: unknown preset 'foo'; use preset=paper or preset=cpu "
+                        + "(--preset paper|cpu)");
+        // a model size TD-MPC2 has not (--model-size 7) is refused too: one command line runs either agent
+        assertThatThrownBy(() -> random.create(AgentContext.single(task, Map.of("model_size", "7"), 0)))
+                .isInstanceOf(TdmpcException.class).hasMessage("bad random agent configuration: model_size=7 is not "
+                        + "one of 1, 5, 19, 48, 317 (millions of parameters; --model-size)");
         assertThatThrownBy(() -> random.create(AgentContext.single(task, Map.of("presett", "cpu"), 0)))
                 .isInstanceOf(TdmpcException.class).hasMessageContaining("unknown random agent parameter 'presett' "
                         + "(did you mean preset").hasMessageContaining("leave out --set-param presett");
