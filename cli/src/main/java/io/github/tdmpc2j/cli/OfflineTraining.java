@@ -41,9 +41,9 @@ final class OfflineTraining {
                     + ", not those of the set '" + set + "' " + ids + "; collect it with --set " + set);
         }
         long seed = cfg.getLong("seed");
-        long total = cfg.getLong("steps");
-        long evalFreq = cfg.getLong("eval_freq");
-        int evalEpisodes = cfg.getInt("eval_episodes");
+        long total = cfg.positiveLong("steps");
+        long evalFreq = cfg.positiveLong("eval_freq");
+        int evalEpisodes = cfg.positiveInt("eval_episodes");
         String name = set != null ? set : "offline-" + data.getFileName();
         cfg.set("task", name);
         RunFolder run = resume ? RunFolder.resume(out, name, seed) : RunFolder.create(out, name, seed);

@@ -78,19 +78,18 @@ final class OnlineRun {
 
     Result run() {
         long seedValue = cfg.getLong("seed");
-        long total = cfg.getLong("steps");
-        int evalEpisodes = cfg.getInt("eval_episodes");
-        int envs = cfg.has("envs") ? cfg.getInt("envs") : 1;
-        if (envs <= 0) {
-            throw new TdmpcException("envs (rows stepped at once) must be positive, got " + envs);
-        }
+        long total = cfg.positiveLong("steps");
+        long evalFreq = cfg.positiveLong("eval_freq");
+        int evalEpisodes = cfg.positiveInt("eval_episodes");
+        int envs = cfg.has("envs") ? cfg.positiveInt("envs") : 1;
         double timeLimit = cfg.has("time_limit") ? cfg.getDouble("time_limit") * 60 : Double.POSITIVE_INFINITY;
         if (!(timeLimit > 0)) {
-            throw new TdmpcException("time_limit (minutes of wall time) must be positive, got " + cfg.get("time_limit"));
+            throw new TdmpcException("time_limit (--time-limit, minutes of wall time) must be positive, got "
+                    + cfg.get("time_limit"));
         }
         // seeds as the single-env loop had them: training episode k of one row resets with seed * 1000003 + k,
         // evaluation episode e with 1000000 + seed * 1000 + e
-        OnlineTraining.Settings settings = new OnlineTraining.Settings(total, cfg.getLong("eval_freq"), evalEpisodes,
+        OnlineTraining.Settings settings = new OnlineTraining.Settings(total, evalFreq, evalEpisodes,
                 seedValue * 1_000_003L, evalSeed(seedValue), timeLimit);
         String trainedWith = resume ? run.savedTrainerSettings().get("agent") : null;
         if (trainedWith != null && !trainedWith.equals(cfg.get("agent"))) {

@@ -1,6 +1,8 @@
 package io.github.tdmpc2j.cli;
 
 import io.github.tdmpc2j.spi.io.IoErrors;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
@@ -26,7 +28,12 @@ import java.util.Set;
 final class RunConfig {
     static final Set<String> TRAINER_KEYS = Set.of("steps", "eval_freq", "eval_episodes", "seed", "task", "agent",
             "time_limit", "tasks", "set", "envs");
-    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+    /** The options that set trainer keys, for messages about a key that a file or --set-param may give too. */
+    private static final Map<String, String> OPTIONS = Map.of("steps", "--steps", "eval_freq", "--eval-every",
+            "eval_episodes", "--eval-episodes", "seed", "--seed", "time_limit", "--time-limit", "envs", "--envs");
+    /** A key given twice is refused, not decided by its last line. */
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory()
+            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION));
 
     private final Map<String, String> values = new LinkedHashMap<>();
 
@@ -42,16 +49,30 @@ final class RunConfig {
         JsonNode root;
         try {
             root = YAML.readTree(Files.readString(yaml, StandardCharsets.UTF_8));
+        } catch (JsonProcessingException e) {
+            // the parser's words on one line, where it stopped: a YAML error, or a key given twice
+            String where = e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ", column "
+                    + e.getLocation().getColumnNr() + ")";
+            String what = String.valueOf(e.getOriginalMessage()).replaceAll("\\s+", " ").trim();
+            throw new TdmpcException("cannot read the config file " + yaml + ": " + what + where + "; it takes "
+                    + "key: value pairs, one a line, each key once", e);
         } catch (IOException e) {
             throw new TdmpcException("cannot read the config file " + yaml + ": " + IoErrors.describe(e), e);
         }
-        if (root == null || !root.isObject()) {
-            throw new TdmpcException(yaml + " must be a YAML mapping of key: value pairs");
+        if (root == null || root.isMissingNode() || root.isNull()) {
+            throw new TdmpcException("the config file " + yaml + " is empty; it takes key: value pairs (horizon: 3, "
+                    + "one a line)");
+        }
+        if (!root.isObject()) {
+            throw new TdmpcException(yaml + " must be a YAML mapping of key: value pairs (horizon: 3, one a line), not "
+                    + (root.isArray() ? "a list" : "a single value"));
         }
         for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext();) {
             Map.Entry<String, JsonNode> e = it.next();
             if (!e.getValue().isValueNode()) {
-                throw new TdmpcException(yaml + ": '" + e.getKey() + "' must be a single value");
+                throw new TdmpcException(yaml + ": '" + e.getKey() + "' must be a single value, not "
+                        + (e.getValue().isArray() ? "a list" : "a mapping") + "; settings are flat key: value pairs "
+                        + "under the reference's names (horizon: 3)");
             }
             values.put(e.getKey(), e.getValue().asText());
         }
@@ -98,7 +119,8 @@ final class RunConfig {
         try {
             return Long.parseLong(get(key));
         } catch (NumberFormatException e) {
-            throw new TdmpcException("'" + key + "' must be a whole number, got '" + get(key) + "'");
+            throw new TdmpcException("'" + key + "'" + option(key) + " must be a whole number from " + Long.MIN_VALUE
+                    + " to " + Long.MAX_VALUE + ", got '" + get(key) + "'");
         }
     }
 
@@ -107,9 +129,33 @@ final class RunConfig {
         try {
             return Integer.parseInt(get(key));
         } catch (NumberFormatException e) {
-            throw new TdmpcException("'" + key + "' must be a whole number of at most " + Integer.MAX_VALUE
-                    + ", got '" + get(key) + "'");
+            throw new TdmpcException("'" + key + "'" + option(key) + " must be a whole number of at most "
+                    + Integer.MAX_VALUE + ", got '" + get(key) + "'");
         }
+    }
+
+    /** A count that must be at least 1 (steps, an evaluation's episodes), named with its option in the message. */
+    long positiveLong(String key) {
+        long n = getLong(key);
+        if (n <= 0) {
+            throw new TdmpcException("'" + key + "'" + option(key) + " must be positive, got " + n);
+        }
+        return n;
+    }
+
+    /** {@link #positiveLong} for a count that fits an {@code int}. */
+    int positiveInt(String key) {
+        int n = getInt(key);
+        if (n <= 0) {
+            throw new TdmpcException("'" + key + "'" + option(key) + " must be positive, got " + n);
+        }
+        return n;
+    }
+
+    /** " (--option)" for a trainer key that the command line sets with an option of another spelling. */
+    private static String option(String key) {
+        String option = OPTIONS.get(key);
+        return option == null ? "" : " (" + option + ")";
     }
 
     boolean has(String key) {

@@ -147,6 +147,71 @@ class TrainCommandTest {
             run.toString()}, more);
     }
 
+    /**
+     * One setting given in --config, by an option and by --set-param: --set-param wins over the option, the option
+     * over the file, the file over the preset; config.yaml records the winners and the agent runs with them.
+     */
+    @Test
+    void aSettingGivenTwiceTakesTheLaterLayerAndConfigYamlRecordsIt(@TempDir Path dir) throws Exception {
+        Path yaml = dir.resolve("settings.yaml");
+        Files.writeString(yaml, "preset: paper\nhorizon: 5\nsteps: 40\nnum_samples: 32\nlatent_dim: 64\n");
+        Path run = dir.resolve("run");
+        TasksCommandTest.Run r = TasksCommandTest.run(echo(run, "--config", yaml.toString(), "--steps", "20",
+                "--model-size", "5", "--set-param", "horizon=4"));
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(Files.readAllLines(run.resolve("config.yaml"))).contains("horizon: 4", "steps: 20", "preset: cpu",
+                "num_samples: 32", "latent_dim: 64", "model_size: 5");
+        Map<String, String> agent = io.github.tdmpc2j.agent.checkpoint.Checkpoint.savedParams(run.resolve("checkpoint"));
+        assertThat(agent).containsEntry("horizon", "4").containsEntry("preset", "cpu").containsEntry("num_samples", "32")
+                .containsEntry("lr", "1e-3").containsEntry("model_size", "5").containsEntry("latent_dim", "64")
+                .containsEntry("mlp_dim", Integer.toString(io.github.tdmpc2j.agent.ModelSize.M5.mlpDim));
+    }
+
+    /**
+     * A bad setting, however given (a typo, a value of the wrong kind or out of range, one the agent could not
+     * allocate, a config file that is no mapping of single values), is one line of error with exit status 2, no
+     * stack trace, and leaves no run folder behind.
+     */
+    @Test
+    void aBadSettingIsOneLineAndLeavesNoRunFolder(@TempDir Path dir) throws Exception {
+        Map<String, String> yaml = Map.of("malformed.yaml", "horizon: [3\n", "empty.yaml", "", "list.yaml",
+                "- horizon: 3\n", "nested.yaml", "agent:\n  horizon: 3\n", "twice.yaml", "horizon: 3\nhorizon: 5\n");
+        List<List<String>> cases = new ArrayList<>(List.of(
+                List.of("--set-param", "horizn=3", "unknown TD-MPC2 parameter 'horizn' (did you mean horizon?)"),
+                List.of("--set-param", "horizon=abc", "horizon=abc is not a whole number"),
+                List.of("--set-param", "lr=1e-3x", "lr=1e-3x is not a finite number"),
+                List.of("--set-param", "horizon=0", "horizon=0 must be positive"),
+                List.of("--set-param", "num_elites=100", "num_elites=100 must be in [1, num_samples (64)]"),
+                List.of("--set-param", "num_samples=2000000000", "lower num_samples"),
+                List.of("--set-param", "mlp_dim=100000", "lower mlp_dim"),
+                List.of("--model-size", "7", "model_size=7 is not one of 1, 5, 19, 48, 317"),
+                List.of("--device", "tpu", "device must be cpu, gpu, gpu:N"),
+                List.of("--steps", "0", "'steps' (--steps) must be positive, got 0"),
+                List.of("--set-param", "eval_freq=-1", "'eval_freq' (--eval-every) must be positive, got -1"),
+                List.of("--set-param", "seed=1x", "'seed' (--seed) must be a whole number"),
+                List.of("--progress", "fancy", "--progress takes auto, bar or log, got fancy"),
+                List.of("--config", "malformed.yaml", "cannot read the config file"),
+                List.of("--config", "empty.yaml", "is empty; it takes key: value pairs"),
+                List.of("--config", "list.yaml", "must be a YAML mapping of key: value pairs"),
+                List.of("--config", "nested.yaml", "'agent' must be a single value"),
+                List.of("--config", "twice.yaml", "Duplicate field 'horizon'"),
+                List.of("--config", "missing.yaml", "no such file or folder")));
+        for (List<String> c : cases) {
+            Path run = dir.resolve("run");
+            String value = c.get(0).equals("--config") ? dir.resolve(c.get(1)).toString() : c.get(1);
+            if (yaml.containsKey(c.get(1))) {
+                Files.writeString(dir.resolve(c.get(1)), yaml.get(c.get(1)));
+            }
+            TasksCommandTest.Run r = TasksCommandTest.run(c.get(0).equals("--progress") // echo gives --progress log
+                    ? new String[] {"train", "--task", "echo/action", "--out", run.toString(), c.get(0), value}
+                    : echo(run, c.get(0), value));
+            assertThat(r.exit()).as(c + ": " + r.out() + r.err()).isEqualTo(2);
+            assertThat(r.err()).as(c.toString()).startsWith("error: ").contains(c.get(2)).doesNotContain("\tat ")
+                    .hasLineCount(1);
+            assertThat(run).as(c.toString()).doesNotExist();
+        }
+    }
+
     private static String[] concat(String[] args, String... more) {
         List<String> all = new ArrayList<>(List.of(args));
         all.addAll(List.of(more));
@@ -421,7 +486,7 @@ class TrainCommandTest {
         TasksCommandTest.Run mistake = TasksCommandTest.run("train", "--task", "broken/dies", "--agent", "random",
                 "--resume", "--envs", "0", "--out", out.toString());
         assertThat(mistake.exit()).isEqualTo(2);
-        assertThat(mistake.err()).contains("envs (rows stepped at once) must be positive")
+        assertThat(mistake.err()).contains("'envs' (--envs) must be positive, got 0")
                 .doesNotContain("goes on from it");
     }
 
@@ -532,7 +597,7 @@ class TrainCommandTest {
         TasksCommandTest.Run bad = TasksCommandTest.run("train", "--task", "pendulum-v1", "--agent", "random",
                 "--time-limit", "-1", "--out", dir.resolve("bad").toString());
         assertThat(bad.exit()).isNotZero();
-        assertThat(bad.err()).contains("time_limit (minutes of wall time) must be positive");
+        assertThat(bad.err()).contains("time_limit (--time-limit, minutes of wall time) must be positive");
     }
 
     @Test
@@ -568,7 +633,7 @@ class TrainCommandTest {
         assertThat(nothing.err()).contains("choose --task ID, --tasks A,B,... or --set NAME (online)");
         TasksCommandTest.Run noEnvs = TasksCommandTest.run("train", "--task", "pendulum-v1", "--agent", "random",
                 "--envs", "0", "--out", dir.resolve("zero").toString());
-        assertThat(noEnvs.err()).contains("envs (rows stepped at once) must be positive");
+        assertThat(noEnvs.err()).contains("'envs' (--envs) must be positive, got 0");
         TasksCommandTest.Run typo = TasksCommandTest.run("train", "--task", "pendulum-v2", "--agent", "random",
                 "--out", dir.toString());
         assertThat(typo.exit()).isEqualTo(2);
