@@ -2,6 +2,7 @@ package io.github.tdmpc2j.agent;
 
 import io.github.tdmpc2j.spi.agent.DeviceSetting;
 import io.github.tdmpc2j.spi.agent.ModelChoice;
+import io.github.tdmpc2j.spi.agent.UnknownParameterException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
@@ -58,7 +59,10 @@ public record TdmpcConfig(
         return from(Map.of());
     }
 
-    /** Resolves {@code params} (unknown keys and bad values fail with a {@link ConfigException}). */
+    /**
+     * Resolves {@code params}: an unknown key fails with an {@link UnknownParameterException}, a bad value with a
+     * {@link ConfigException}.
+     */
     public static TdmpcConfig from(Map<String, String> params) {
         String preset = params.getOrDefault("preset", "paper");
         if (ModelChoice.presetProblem(preset) != null) {
@@ -72,7 +76,7 @@ public record TdmpcConfig(
                 known.add(0, "preset");
                 known.addAll(java.util.List.of(ARCHITECTURE));
                 java.util.List<String> near = io.github.tdmpc2j.spi.EnvRegistry.closest(key, known, 3);
-                throw new ConfigException("unknown TD-MPC2 parameter '" + key + "'"
+                throw new UnknownParameterException(key, "unknown TD-MPC2 parameter '" + key + "'"
                         + (near.isEmpty() ? "" : " (did you mean " + String.join(", ", near) + "?)") + "; known: "
                         + String.join(", ", known));
             }

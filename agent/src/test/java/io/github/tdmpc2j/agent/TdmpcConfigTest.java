@@ -57,7 +57,9 @@ class TdmpcConfigTest {
         assertThatThrownBy(() -> TdmpcConfig.from(Map.of("lr", "1e-3x"))).hasMessage("lr=1e-3x is not a finite number");
         assertThatThrownBy(() -> TdmpcConfig.from(Map.of("lr", "NaN"))).hasMessage("lr=NaN is not a finite number");
         assertThatThrownBy(() -> TdmpcConfig.from(Map.of("mpc", "yes"))).hasMessage("mpc=yes must be true or false");
-        assertThatThrownBy(() -> TdmpcConfig.from(Map.of("horizn", "3"))).isInstanceOf(ConfigException.class)
+        assertThatThrownBy(() -> TdmpcConfig.from(Map.of("horizn", "3")))
+                .isInstanceOf(io.github.tdmpc2j.spi.agent.UnknownParameterException.class)
+                .hasFieldOrPropertyWithValue("key", "horizn")
                 .hasMessageStartingWith("unknown TD-MPC2 parameter 'horizn' (did you mean horizon?)");
     }
 

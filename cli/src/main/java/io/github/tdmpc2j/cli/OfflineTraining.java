@@ -8,7 +8,6 @@ import io.github.tdmpc2j.spi.EnvRegistry;
 import io.github.tdmpc2j.spi.rollout.Evaluation;
 import io.github.tdmpc2j.spi.TdmpcException;
 import io.github.tdmpc2j.spi.agent.Agent;
-import io.github.tdmpc2j.spi.agent.AgentContext;
 import io.github.tdmpc2j.spi.agent.AgentProvider;
 import io.github.tdmpc2j.spi.agent.Agents;
 import io.github.tdmpc2j.spi.agent.Episode;
@@ -73,7 +72,7 @@ final class OfflineTraining {
                         + space.actionSize() + "; collect it again with this version");
             }
             List<String> evalRows = Evaluation.rows(space, evalEpisodes, 1);
-            try (Agent agent = provider.create(AgentContext.of(space, cfg.agentParams(), seed));
+            try (Agent agent = cfg.createAgent(provider, space, seed);
                     MultitaskEnv evalEnv = MultitaskEnv.make(registry, space, evalRows, seed)) {
                 if (!(agent instanceof OfflineLearner learner)) {
                     throw new TdmpcException("the agent '" + provider.name() + "' cannot learn offline from a dataset");

@@ -123,7 +123,7 @@ final class OnlineRun {
         try (MultitaskEnv train = MultitaskEnv.make(registry, space, MultitaskEnv.spread(space, envs),
                 seedValue);
                 MultitaskEnv eval = evalEnv(seedValue, evalEpisodes, envs);
-                Agent agent = provider.create(AgentContext.of(space, cfg.agentParams(), seedValue))) {
+                Agent agent = cfg.createAgent(provider, space, seedValue)) {
             OnlineTraining.State state = OnlineTraining.State.START;
             if (restored != null) {
                 restored.restore(agent, seedValue, recorded);

@@ -6,7 +6,13 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.github.tdmpc2j.spi.EnvRegistry;
+import io.github.tdmpc2j.spi.TaskSpace;
 import io.github.tdmpc2j.spi.TdmpcException;
+import io.github.tdmpc2j.spi.agent.Agent;
+import io.github.tdmpc2j.spi.agent.AgentContext;
+import io.github.tdmpc2j.spi.agent.AgentProvider;
+import io.github.tdmpc2j.spi.agent.UnknownParameterException;
 import io.github.tdmpc2j.spi.io.AtomicWrites;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -184,6 +190,34 @@ final class RunConfig {
         }
         saved.forEach(values::putIfAbsent);
         return this;
+    }
+
+    /**
+     * The agent of this run, made with {@link #agentParams}. A key it does not know that is close to a trainer key or
+     * an option's spelling ({@code eval_every}, {@code step}) is refused with that key, which the agent's own
+     * suggestions cannot name.
+     */
+    Agent createAgent(AgentProvider provider, TaskSpace space, long seed) {
+        try {
+            return provider.create(AgentContext.of(space, agentParams(), seed));
+        } catch (UnknownParameterException e) {
+            Map<String, String> forms = new LinkedHashMap<>(); // what a user may type for a trainer key -> the key
+            for (String key : TRAINER_KEYS) {
+                forms.put(key, key);
+                if (OPTIONS.containsKey(key)) {
+                    String bare = OPTIONS.get(key).substring(2);
+                    forms.put(bare, key);
+                    forms.put(bare.replace('-', '_'), key);
+                }
+            }
+            List<String> near = EnvRegistry.closest(e.key(), forms.keySet(), 1);
+            if (near.isEmpty()) {
+                throw e;
+            }
+            String key = forms.get(near.get(0));
+            throw new TdmpcException("'" + e.key() + "' is a setting of neither the trainer nor the agent: did you "
+                    + "mean the trainer's " + key + option(key) + "? The agent says: " + e.getMessage(), e);
+        }
     }
 
     /** Everything that is not a trainer key: the agent's parameters. */

@@ -168,7 +168,7 @@ class TrainCommandTest {
     }
 
     /**
-     * A bad setting, however given (a typo, a value of the wrong kind or out of range, one the agent could not
+     * A bad setting, however given (a typo, of the trainer's keys too, a value of the wrong kind or out of range, one the agent could not
      * allocate, a config file that is no mapping of single values), is one line of error with exit status 2, no
      * stack trace, and leaves no run folder behind.
      */
@@ -178,6 +178,9 @@ class TrainCommandTest {
                 "- horizon: 3\n", "nested.yaml", "agent:\n  horizon: 3\n", "twice.yaml", "horizon: 3\nhorizon: 5\n");
         List<List<String>> cases = new ArrayList<>(List.of(
                 List.of("--set-param", "horizn=3", "unknown TD-MPC2 parameter 'horizn' (did you mean horizon?)"),
+                List.of("--set-param", "eval_every=5", "'eval_every' is a setting of neither the trainer nor the "
+                        + "agent: did you mean the trainer's eval_freq (--eval-every)?"),
+                List.of("--set-param", "step=5", "did you mean the trainer's steps (--steps)?"),
                 List.of("--set-param", "horizon=abc", "horizon=abc is not a whole number"),
                 List.of("--set-param", "lr=1e-3x", "lr=1e-3x is not a finite number"),
                 List.of("--set-param", "horizon=0", "horizon=0 must be positive"),

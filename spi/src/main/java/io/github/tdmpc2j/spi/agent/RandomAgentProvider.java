@@ -30,7 +30,7 @@ public final class RandomAgentProvider implements AgentProvider {
         for (String key : context.params().keySet()) {
             if (!KEYS.contains(key)) {
                 List<String> near = EnvRegistry.closest(key, KEYS, 3);
-                throw new TdmpcException("unknown random agent parameter '" + key + "'" + (near.isEmpty() ? ""
+                throw new UnknownParameterException(key, "unknown random agent parameter '" + key + "'" + (near.isEmpty() ? ""
                         : " (did you mean " + String.join(", ", near) + "?)") + "; it takes only " + String.join(", ",
                         KEYS) + " (and acts the same whatever they are): leave out --set-param " + key);
             }
