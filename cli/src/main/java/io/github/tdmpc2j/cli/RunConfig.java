@@ -107,6 +107,13 @@ final class RunConfig {
         return this;
     }
 
+    RunConfig remove(String... keys) {
+        for (String key : keys) {
+            values.remove(key);
+        }
+        return this;
+    }
+
     /** Sets every pair of {@code pairs} (a later layer: its values win). */
     RunConfig setAll(Map<String, String> pairs) {
         values.putAll(pairs);

@@ -102,6 +102,20 @@ final class TrainCommand implements Callable<Integer> {
                 .set("device", device).set("agent", agent).set("eval_freq", evalEvery)
                 .set("eval_episodes", evalEpisodes).set("time_limit", timeLimit).set("envs", envs)
                 .pairs(params);
+        // a run's config.yaml given as --config (or --set-param) names its tasks as the options do; options naming
+        // tasks win, and the file's task keys are never recorded beside theirs
+        String recordedSet = null;
+        if (data == null && task == null && tasks == null && set == null) {
+            if (given.has("task")) {
+                task = given.get("task");
+            } else if (given.has("tasks")) {
+                tasks = List.of(given.get("tasks").split(","));
+                recordedSet = given.has("set") ? given.get("set") : null;
+            } else if (given.has("set")) {
+                set = given.get("set");
+            }
+        }
+        given.remove("task", "tasks", "set");
         int online = (task != null ? 1 : 0) + (tasks != null ? 1 : 0) + (set != null && data == null ? 1 : 0);
         if (online > 1 || (data != null && (task != null || tasks != null))) {
             throw new TdmpcException("choose one of --task ID, --tasks A,B,... or --set NAME (online), or --data DIR "
@@ -113,7 +127,7 @@ final class TrainCommand implements Callable<Integer> {
         }
         try (EnvRegistry registry = EnvRegistry.discover()) {
             if (data == null) {
-                return online(registry, given, console);
+                return online(registry, given, recordedSet, console);
             }
             Map<String, String> saved = Map.of();
             if (resume && out != null) {
@@ -135,13 +149,14 @@ final class TrainCommand implements Callable<Integer> {
         };
     }
 
-    private int online(EnvRegistry registry, RunConfig given, PrintWriter console) {
+    /** @param recordedSet the set a --config file's {@code tasks} were recorded with (the run's name), or null */
+    private int online(EnvRegistry registry, RunConfig given, String recordedSet, PrintWriter console) {
         // --resume --out DIR: the run's own tasks and settings, from its config.yaml
         RunFolder run = resume && out != null ? RunFolder.resume(out, null, 0) : null;
         Map<String, String> saved = run != null ? run.savedTrainerSettings() : Map.of();
         String oneTask = task;
         List<String> taskList = tasks;
-        String taskSet = set;
+        String taskSet = set != null ? set : recordedSet;
         if (oneTask == null && taskList == null && taskSet == null) {
             if (saved.containsKey("task")) {
                 oneTask = saved.get("task");

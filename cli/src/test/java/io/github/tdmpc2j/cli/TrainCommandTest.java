@@ -168,6 +168,33 @@ class TrainCommandTest {
     }
 
     /**
+     * A run's config.yaml given as --config starts a run of the same tasks and settings; a task option wins over the
+     * file's task keys, which are then not recorded beside it (config.yaml said task and tasks and set at once).
+     */
+    @Test
+    void aRunsConfigYamlGivenAsConfigNamesItsTasksAndAnOptionWins(@TempDir Path dir) throws Exception {
+        Path first = dir.resolve("first");
+        assertThat(TasksCommandTest.run(echo(first, "--steps", "20")).exit()).isZero();
+        Path again = dir.resolve("again");
+        TasksCommandTest.Run r = TasksCommandTest.run("train", "--config", first.resolve("config.yaml").toString(),
+                "--out", again.toString(), "--progress", "log");
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.out()).contains("training tdmpc2 on echo/action for 20 steps");
+        assertThat(Files.readAllLines(again.resolve("config.yaml")))
+                .containsExactlyInAnyOrderElementsOf(Files.readAllLines(first.resolve("config.yaml")));
+
+        Path yaml = dir.resolve("other.yaml");
+        Files.writeString(yaml, Files.readString(first.resolve("config.yaml")).replace("task: echo/action",
+                "tasks: classic/pendulum,echo/action\nset: mt30"));
+        Path third = dir.resolve("third");
+        TasksCommandTest.Run option = TasksCommandTest.run("train", "--config", yaml.toString(), "--task",
+                "echo/action", "--out", third.toString(), "--progress", "log");
+        assertThat(option.exit()).as(option.err()).isZero();
+        assertThat(Files.readAllLines(third.resolve("config.yaml"))).contains("task: echo/action")
+                .noneMatch(line -> line.startsWith("tasks:") || line.startsWith("set:"));
+    }
+
+    /**
      * A bad setting, however given (a typo, of the trainer's keys too, a value of the wrong kind or out of range, one the agent could not
      * allocate, a config file that is no mapping of single values), is one line of error with exit status 2, no
      * stack trace, and leaves no run folder behind.
