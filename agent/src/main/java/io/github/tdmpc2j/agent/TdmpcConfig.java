@@ -188,16 +188,17 @@ public record TdmpcConfig(
         fitsArray("num_bins", mlp * numBins, "a last weight matrix of the reward and Q heads");
         fitsArray("num_q", numQ * mlp * Math.max(Math.max(in, mlp), numBins), "the Q heads' stacked weight matrices");
         fitsArray("buffer_size", (double) bufferSize * obsDim, "the replay buffer's observations");
-        fitsArray("batch_size", (horizon + 1.0) * batchSize * obsDim, "a sampled batch's observations");
+        fitsArray("batch_size", (horizon + 1.0) * batchSize * obsDim, "a sampled batch's observations (batch_size x "
+                + "(horizon + 1) x the observation's size)");
         // counted from the shapes where the encoder's layers are few enough to list (WorldModel lists them)
         double parameters = numEncLayers <= 1000 ? WorldModel.parameterCount(this, obsDim, actionDim, numTasks, true)
                 : numEncLayers * ((double) encDim * encDim + 3.0 * encDim);
         fitsMemory("model_size (or num_enc_layers, enc_dim, mlp_dim, latent_dim, num_q, num_bins)",
                 4.0 * 4 * parameters, String.format(java.util.Locale.ROOT, "the model's %.3g parameters with their "
                         + "gradients and the optimiser's two moments", parameters), memoryBytes);
-        fitsMemory("num_samples", 4.0 * numSamples * (horizon + 1.0) * (z + (double) mlpDim),
+        fitsMemory("num_samples (or horizon)", 4.0 * numSamples * (horizon + 1.0) * (z + (double) mlpDim),
                 "planning one row: num_samples x (horizon + 1) x (latent_dim + mlp_dim) floats", memoryBytes);
-        fitsMemory("batch_size", 4.0 * batchSize * (horizon + 1.0) * ((double) mlpDim * (numQ + 3) + z),
+        fitsMemory("batch_size (or horizon)", 4.0 * batchSize * (horizon + 1.0) * ((double) mlpDim * (numQ + 3) + z),
                 "one update: batch_size x (horizon + 1) x (mlp_dim x (num_q + 3) + latent_dim) floats", memoryBytes);
     }
 

@@ -104,6 +104,7 @@ class TdmpcConfigTest {
         "num_q       | 100000     | the Q heads' stacked weight matrices",
         "num_enc_layers | 2000000000 | the model's",
         "task_dim    | 100000000  | the task embeddings",
+        "horizon     | 500000     | planning one row",
     })
     void aSettingThatCannotBeAllocatedIsRefusedByName(String key, String value, String what) {
         TdmpcConfig c = TdmpcConfig.from(Map.of("preset", "cpu", key, value));
