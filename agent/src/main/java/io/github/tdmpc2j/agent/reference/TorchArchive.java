@@ -21,6 +21,12 @@ import java.util.zip.ZipFile;
  * storage under {@code NAME/data/}) through {@link TorchPickle}, so that nothing in it runs.
  */
 public final class TorchArchive {
+    /**
+     * The largest {@code data.pkl} read: a state dict's pickle names its tensors, not their values (the 317M
+     * model's is tens of KB), so a larger one is a damaged or hostile file, whose bytes are not all read.
+     */
+    static final long MAX_PICKLE_BYTES = 64L << 20;
+
     private TorchArchive() {
     }
 
@@ -61,8 +67,8 @@ public final class TorchArchive {
             }
             ByteOrder order = ByteOrder.LITTLE_ENDIAN;
             ZipEntry byteorder = zip.getEntry(prefix + "byteorder");
-            if (byteorder != null && new String(readAll(zip, byteorder, file), java.nio.charset.StandardCharsets.US_ASCII)
-                    .trim().equals("big")) {
+            if (byteorder != null && new String(read(zip, byteorder, 16, false, file),
+                    java.nio.charset.StandardCharsets.US_ASCII).trim().equals("big")) {
                 order = ByteOrder.BIG_ENDIAN;
             }
             if (order != ByteOrder.LITTLE_ENDIAN) {
@@ -71,27 +77,41 @@ public final class TorchArchive {
             }
             String base = prefix;
             Map<String, TorchTensor.Storage> storages = new HashMap<>();
-            byte[] pickle = readAll(zip, zip.getEntry(prefix + "data.pkl"), file);
-            Object top = TorchPickle.read(pickle, file.toString(), ref -> storages.computeIfAbsent(ref.key(), k -> {
+            ZipEntry pickleEntry = zip.getEntry(prefix + "data.pkl");
+            if (pickleEntry.getSize() > MAX_PICKLE_BYTES) {
+                throw new CheckpointException(file + ": its data.pkl is " + pickleEntry.getSize() + " bytes, far more "
+                        + "than a state dict's; the file is damaged or not a TD-MPC2 checkpoint");
+            }
+            byte[] pickle = read(zip, pickleEntry, MAX_PICKLE_BYTES, false, file);
+            String source = file.toString();
+            Object top = TorchPickle.read(pickle, source, ref -> storages.computeIfAbsent(ref.key(), k -> {
                 ZipEntry e = zip.getEntry(base + "data/" + k);
                 if (e == null) {
                     throw new CheckpointException(file + " has no storage data/" + k + " though its pickle names it; "
                             + "the file is damaged: download it again");
                 }
-                long need = ref.elements() * ref.dtype().bytes;
+                long need;
+                try {
+                    need = Math.multiplyExact(ref.elements(), ref.dtype().bytes);
+                } catch (ArithmeticException overflow) {
+                    need = Long.MAX_VALUE;
+                }
+                if (need > Integer.MAX_VALUE - 8 || (e.getSize() >= 0 && e.getSize() < need)) {
+                    throw new CheckpointException(file + ": storage data/" + k + " holds " + e.getSize() + " bytes, "
+                            + "its pickle names " + ref.elements() + " elements of " + ref.dtype() + " in it"
+                            + (need > Integer.MAX_VALUE - 8 ? " (more than a storage this reader takes, 2 GB)" : "")
+                            + "; the file is damaged: download it again");
+                }
+                ensureMemory(need, source, "storage data/" + k);
+                // exactly the bytes the pickle names: a file whose entry inflates to more is not read further
                 ByteBuffer bytes;
                 try {
-                    bytes = ByteBuffer.wrap(readAll(zip, e, file));
+                    bytes = ByteBuffer.wrap(read(zip, e, need, true, file));
                 } catch (IOException io) {
                     throw new CheckpointException(file + ": storage data/" + k + " cannot be read ("
-                            + IoErrors.describe(io)
-                            + "); the file is truncated or damaged: download it again", io);
+                            + IoErrors.describe(io) + "); the file is truncated or damaged: download it again", io);
                 }
-                if (bytes.capacity() < need) {
-                    throw new CheckpointException(file + ": storage data/" + k + " holds " + bytes.capacity()
-                            + " bytes, " + need + " expected; the file is damaged: download it again");
-                }
-                return new TorchTensor.Storage(k, ref.dtype(), ref.elements(), () -> bytes);
+                return new TorchTensor.Storage(source, k, ref.dtype(), ref.elements(), () -> bytes);
             }));
             return top;
         } catch (ZipException e) {
@@ -105,17 +125,51 @@ public final class TorchArchive {
         }
     }
 
-    private static byte[] readAll(ZipFile zip, ZipEntry entry, Path file) throws IOException {
-        if (entry.getSize() > Integer.MAX_VALUE - 8) {
-            throw new CheckpointException(file + ": entry " + entry.getName() + " is too large to import ("
-                    + entry.getSize() + " bytes)");
-        }
+    /**
+     * The entry's first {@code limit} bytes (all of them, when {@code exactly}); an entry that holds more than
+     * {@code limit} (one whose compressed bytes inflate past what its header says, say) is refused without
+     * reading further, so that a small hostile file cannot fill the memory.
+     */
+    private static byte[] read(ZipFile zip, ZipEntry entry, long limit, boolean exactly, Path file)
+            throws IOException {
+        byte[] bytes;
+        boolean more;
         try (InputStream in = zip.getInputStream(entry)) {
-            return in.readAllBytes();
+            bytes = in.readNBytes((int) limit);
+            more = !exactly && in.read() >= 0;
         } catch (ZipException | java.io.EOFException e) {
             throw new CheckpointException(file + ": entry " + entry.getName() + " cannot be read ("
                     + IoErrors.describe(e)
                     + "); the file is truncated or damaged: download it again", e);
+        }
+        if (more || (exactly && bytes.length < limit)) {
+            throw new CheckpointException(file + ": entry " + entry.getName() + " holds " + (more ? "more than "
+                    : "only ") + bytes.length + " bytes, " + (exactly ? "" : "at most ") + limit + " expected; the "
+                    + "file is damaged: download it again");
+        }
+        return bytes;
+    }
+
+    /**
+     * Refuses, before it is made, an array of {@code bytes} that the JVM's heap has no room for: a model larger
+     * than the heap (or a damaged file that names such sizes) is a message that says what to do, not an
+     * {@link OutOfMemoryError}.
+     */
+    static void ensureMemory(long bytes, String source, String what) {
+        Runtime rt = Runtime.getRuntime();
+        long free = rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());
+        if (bytes <= free) {
+            return;
+        }
+        System.gc(); // what is free once the garbage is gone, before refusing
+        free = rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());
+        if (bytes > free) {
+            long mb = 1 << 20;
+            throw new CheckpointException(source + ": " + what + " needs " + bytes / mb + " MB of memory but the "
+                    + "JVM has " + free / mb + " MB free of its " + rt.maxMemory() / mb + " MB: give it more (e.g. "
+                    + "TDMPC2J_JAVA_OPTS=-Xmx" + Math.max(2, 2 * (rt.maxMemory() + bytes) / (1L << 30) + 1) + "g, "
+                    + "within the machine's memory). If the file is not a model that large, it is damaged: download "
+                    + "it again");
         }
     }
 }

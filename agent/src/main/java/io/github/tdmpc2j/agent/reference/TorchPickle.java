@@ -96,7 +96,7 @@ final class TorchPickle {
                         marks.add(stack.size());
                         push(MARK);
                     }
-                    case 't' -> push(List.copyOf(popMark())); // TUPLE
+                    case 't' -> push(java.util.Collections.unmodifiableList(popMark())); // TUPLE (None too)
                     case 0x85 -> push(tuple(1));
                     case 0x86 -> push(tuple(2));
                     case 0x87 -> push(tuple(3));
@@ -129,14 +129,14 @@ final class TorchPickle {
                     }
                     case 's' -> { // SETITEM
                         Object value = pop();
-                        Object key = pop();
+                        Object key = key(pop());
                         asDict(peek()).put(key, value);
                     }
                     case 'u' -> { // SETITEMS
                         List<Object> items = popMark();
                         Map<Object, Object> d = asDict(peek());
                         for (int i = 0; i + 1 < items.size(); i += 2) {
-                            d.put(items.get(i), items.get(i + 1));
+                            d.put(key(items.get(i)), items.get(i + 1));
                         }
                     }
                     case 'a' -> { // APPEND
@@ -163,7 +163,25 @@ final class TorchPickle {
         } catch (java.nio.BufferUnderflowException e) {
             throw damaged("the pickle ends early (at byte " + in.position() + " of " + in.limit()
                     + "); the file is truncated or damaged: download it again");
+        } catch (ClassCastException | IndexOutOfBoundsException | NullPointerException | ArithmeticException
+                | IllegalArgumentException e) {
+            // values of the wrong kind where a state dict has others: a damaged or foreign file, never a bug to show
+            throw damaged("the pickle holds values a state dict does not (" + e.getClass().getSimpleName()
+                    + " at byte " + in.position() + "); the file is damaged or not a TD-MPC2 checkpoint");
         }
+    }
+
+    /**
+     * A dict key as a state dict has them (names; numbers, booleans and None are harmless): a key that is a list,
+     * tuple or dict is refused, as hashing one that contains itself, or is nested a million deep, would overflow
+     * the stack.
+     */
+    private Object key(Object k) {
+        if (k == null || k instanceof String || k instanceof Long || k instanceof Double || k instanceof Boolean) {
+            return k;
+        }
+        throw damaged("a dict key that is " + describe(k) + "; the keys of a state dict are names, so the file is "
+                + "damaged or not a TD-MPC2 checkpoint");
     }
 
     private Object global(String name) {
@@ -185,12 +203,21 @@ final class TorchPickle {
                 return new LinkedHashMap<>();
             }
             case SIZE -> {
-                return args.isEmpty() ? List.of() : List.copyOf((List<?>) args.get(0));
+                if (args.isEmpty()) {
+                    return List.of();
+                }
+                return List.copyOf(java.util.stream.LongStream.of(longs(args.get(0))).boxed().toList());
             }
             case DEVICE -> {
-                return args.stream().map(String::valueOf).reduce((a, b) -> a + ":" + b).orElse("");
+                // torch.device("cuda", 0): a type and an index, never containers (which could hold themselves)
+                return args.stream().map(a -> a instanceof String || a instanceof Long ? String.valueOf(a)
+                        : describe(a)).reduce((a, b) -> a + ":" + b).orElse("");
             }
             case REBUILD_PARAMETER -> {
+                if (args.isEmpty()) {
+                    throw damaged("torch._utils._rebuild_parameter got no arguments; this is not a torch.save "
+                            + "state dict");
+                }
                 return args.get(0);
             }
             case REBUILD_TENSOR -> {
@@ -209,7 +236,14 @@ final class TorchPickle {
                 || !(t.get(1) instanceof Global type) || !STORAGES.containsKey(type.name)) {
             throw refused("a persistent id " + describe(pid) + " that is not a tensor storage");
         }
-        return storages.apply(new StorageRef(String.valueOf(t.get(2)), STORAGES.get(type.name), asLong(t.get(4))));
+        if (!(t.get(2) instanceof String key) || key.isEmpty() || key.length() > 64) {
+            throw damaged("a storage named " + describe(t.get(2)) + "; torch.save names its storages by short keys");
+        }
+        long elements = asLong(t.get(4));
+        if (elements < 0) {
+            throw damaged("a storage of " + elements + " elements; the file is damaged");
+        }
+        return storages.apply(new StorageRef(key, STORAGES.get(type.name), elements));
     }
 
     private UnsafeCheckpointException refused(String what) {
@@ -223,9 +257,9 @@ final class TorchPickle {
         return new CheckpointException(source + ": " + what);
     }
 
-    private static long[] longs(Object o) {
+    private long[] longs(Object o) {
         if (!(o instanceof List<?> l)) {
-            throw new CheckpointException("a tensor's size or stride is not a tuple: " + describe(o));
+            throw damaged("a tensor's size or stride is not a tuple but " + describe(o) + "; the file is damaged");
         }
         long[] out = new long[l.size()];
         for (int i = 0; i < out.length; i++) {
@@ -234,19 +268,34 @@ final class TorchPickle {
         return out;
     }
 
-    private static long asLong(Object o) {
+    private long asLong(Object o) {
         if (!(o instanceof Long v)) {
-            throw new CheckpointException("expected an integer in the pickle, found " + describe(o));
+            throw damaged("an integer was expected in the pickle, found " + describe(o) + "; the file is damaged");
         }
         return v;
     }
 
-    private static String describe(Object o) {
+    /**
+     * What a value is, for messages, without looking inside containers: a list may contain itself, or be nested
+     * deeper than the stack, and printing it would never end.
+     */
+    static String describe(Object o) {
         if (o instanceof Global g) {
             return g.name;
         }
-        String s = String.valueOf(o);
-        return s.length() > 80 ? s.substring(0, 80) + "..." : s;
+        if (o instanceof List<?> l) {
+            return "a list or tuple of " + l.size() + " item(s)";
+        }
+        if (o instanceof Map<?, ?> m) {
+            return "a dict of " + m.size() + " entries";
+        }
+        if (o instanceof String s) {
+            return "'" + (s.length() > 80 ? s.substring(0, 80) + "..." : s) + "'";
+        }
+        if (o instanceof byte[] b) {
+            return b.length + " bytes";
+        }
+        return o == MARK ? "a mark" : String.valueOf(o); // a number, a boolean, None, a tensor or a storage
     }
 
     private static char printable(int op) {

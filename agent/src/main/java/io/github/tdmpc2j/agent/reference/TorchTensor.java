@@ -22,15 +22,20 @@ public final class TorchTensor {
         }
     }
 
-    /** A storage: its archive key, element type, element count, and its bytes (read once, on demand). */
+    /**
+     * A storage: the file it is in (for messages), its archive key, element type, element count, and its bytes
+     * (read once, on demand).
+     */
     static final class Storage {
+        final String source;
         final String key;
         final DType dtype;
         final long elements;
         private final Supplier<ByteBuffer> reader;
         private ByteBuffer bytes;
 
-        Storage(String key, DType dtype, long elements, Supplier<ByteBuffer> reader) {
+        Storage(String source, String key, DType dtype, long elements, Supplier<ByteBuffer> reader) {
+            this.source = source;
             this.key = key;
             this.dtype = dtype;
             this.elements = elements;
@@ -52,24 +57,31 @@ public final class TorchTensor {
 
     TorchTensor(Storage storage, long offset, long[] shape, long[] stride) {
         if (shape.length != stride.length) {
-            throw new CheckpointException("a tensor with " + shape.length + " sizes but " + stride.length
-                    + " strides; the file is damaged");
+            throw new CheckpointException(storage.source + ": a tensor with " + shape.length + " sizes but "
+                    + stride.length + " strides; the file is damaged");
         }
         this.storage = storage;
         this.offset = offset;
         this.shape = shape;
         this.stride = stride;
         long last = offset;
-        for (int i = 0; i < shape.length; i++) {
-            if (shape[i] < 0 || stride[i] < 0) {
-                throw new CheckpointException("a tensor of shape " + Arrays.toString(shape) + " and strides "
-                        + Arrays.toString(stride) + "; the file is damaged");
+        long size = 1;
+        try {
+            for (int i = 0; i < shape.length; i++) {
+                if (shape[i] < 0 || stride[i] < 0) {
+                    throw new ArithmeticException("negative");
+                }
+                size = Math.multiplyExact(size, shape[i]);
+                last = Math.addExact(last, shape[i] == 0 ? 0 : Math.multiplyExact(shape[i] - 1, stride[i]));
             }
-            last += shape[i] == 0 ? 0 : (shape[i] - 1) * stride[i];
+        } catch (ArithmeticException e) { // sizes no storage can hold (a hostile file's, that would overflow)
+            throw new CheckpointException(storage.source + ": a tensor of shape " + Arrays.toString(shape)
+                    + " and strides " + Arrays.toString(stride) + "; the file is damaged");
         }
-        if (size() > 0 && (offset < 0 || last >= storage.elements)) {
-            throw new CheckpointException("a tensor of shape " + Arrays.toString(shape) + " reaches past its storage "
-                    + storage.key + " of " + storage.elements + " elements; the file is damaged");
+        if (size > 0 && (offset < 0 || last >= storage.elements)) {
+            throw new CheckpointException(storage.source + ": a tensor of shape " + Arrays.toString(shape)
+                    + " reaches past its storage " + storage.key + " of " + storage.elements + " elements; the file "
+                    + "is damaged");
         }
     }
 
@@ -94,8 +106,10 @@ public final class TorchTensor {
     public float[] toFloats() {
         long n = size();
         if (n > Integer.MAX_VALUE - 8) {
-            throw new CheckpointException("a tensor of " + n + " elements is too large to import");
+            throw new CheckpointException(storage.source + ": a tensor of " + n + " elements is too large to import "
+                    + "(a Java array holds at most 2^31 floats)");
         }
+        TorchArchive.ensureMemory(4 * n, storage.source, "a tensor of shape " + Arrays.toString(shape));
         ByteBuffer b = storage.bytes().duplicate().order(ByteOrder.LITTLE_ENDIAN);
         float[] out = new float[(int) n];
         long[] index = new long[shape.length];

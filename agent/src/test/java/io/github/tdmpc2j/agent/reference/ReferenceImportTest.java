@@ -42,11 +42,21 @@ class ReferenceImportTest {
 
     /** A zip laid out as torch.save writes one, holding the given pickle. */
     private Path archive(String name, byte[] pickle) throws IOException {
+        return archive(name, pickle, Map.of());
+    }
+
+    /** A zip laid out as torch.save writes one, holding the given pickle and storages (data/KEY). */
+    private Path archive(String name, byte[] pickle, Map<String, byte[]> storages) throws IOException {
         Path file = tmp.resolve(name + ".pt");
         try (ZipOutputStream zip = new ZipOutputStream(Files.newOutputStream(file))) {
             zip.putNextEntry(new ZipEntry(name + "/data.pkl"));
             zip.write(pickle);
             zip.closeEntry();
+            for (Map.Entry<String, byte[]> e : storages.entrySet()) {
+                zip.putNextEntry(new ZipEntry(name + "/data/" + e.getKey()));
+                zip.write(e.getValue());
+                zip.closeEntry();
+            }
             zip.putNextEntry(new ZipEntry(name + "/version"));
             zip.write("3\n".getBytes(StandardCharsets.US_ASCII));
             zip.closeEntry();
@@ -132,6 +142,125 @@ class ReferenceImportTest {
                 .hasMessageContaining("ends early");
         assertThatThrownBy(() -> ReferenceCheckpoint.read(tmp.resolve("missing.pt")))
                 .isInstanceOf(CheckpointException.class).hasMessageContaining("no file");
+    }
+
+    private static void long8(OutputStream out, long v) throws IOException {
+        out.write(0x8a); // LONG1 of 8 bytes
+        out.write(8);
+        for (int i = 0; i < 8; i++) {
+            out.write((int) (v >>> (8 * i)));
+        }
+    }
+
+    /** {"model": {"w": _rebuild_tensor_v2(FloatStorage "0" of {@code elements}, 0, shape, stride, ...)}}. */
+    private static byte[] oneTensor(long elements, long[] shape, long[] stride) throws IOException {
+        ByteArrayOutputStream p = new ByteArrayOutputStream();
+        p.write(new byte[] {(byte) 0x80, 2, '}'});
+        unicode(p, "model");
+        p.write('}');
+        unicode(p, "w");
+        p.write("ctorch._utils\n_rebuild_tensor_v2\n((".getBytes(StandardCharsets.US_ASCII));
+        unicode(p, "storage");
+        p.write("ctorch\nFloatStorage\n".getBytes(StandardCharsets.US_ASCII));
+        unicode(p, "0");
+        unicode(p, "cpu");
+        long8(p, elements);
+        p.write(new byte[] {'t', 'Q', 'K', 0, '('});
+        for (long d : shape) {
+            long8(p, d);
+        }
+        p.write(new byte[] {'t', '('});
+        for (long d : stride) {
+            long8(p, d);
+        }
+        p.write(new byte[] {'t', (byte) 0x89});
+        p.write("ccollections\nOrderedDict\n)RtRss.".getBytes(StandardCharsets.US_ASCII));
+        return p.toByteArray();
+    }
+
+    /**
+     * A corrupt or hostile pickle is a CheckpointException that names the file: never a StackOverflowError (a dict
+     * key that contains itself, or is nested 100,000 deep, would overflow hashing it; a value printed in a message
+     * likewise), an overflowing size, or a Java exception of the reader's own.
+     */
+    @Test
+    void aHostilePickleIsAMessageNotAStackOverflowOrACrash() throws Exception {
+        // {"model": {L: 1}} with L = [L]
+        ByteArrayOutputStream cyclic = new ByteArrayOutputStream();
+        cyclic.write(new byte[] {(byte) 0x80, 2, '}'});
+        unicode(cyclic, "model");
+        cyclic.write(new byte[] {'}', ']', 'q', 0, 'h', 0, 'a', 'K', 1, 's', 's', '.'});
+        Path cyclicKey = archive("cyclic", cyclic.toByteArray());
+        assertThatThrownBy(() -> ReferenceCheckpoint.read(cyclicKey)).isInstanceOf(CheckpointException.class)
+                .hasMessageContaining(cyclicKey.toString()).hasMessageContaining("a dict key that is a list");
+        // {"model": {((((...)))): 1}}, 100,000 tuples deep
+        ByteArrayOutputStream deep = new ByteArrayOutputStream();
+        deep.write(new byte[] {(byte) 0x80, 2, '}'});
+        unicode(deep, "model");
+        deep.write(new byte[] {'}', ')'});
+        deep.write(new byte[100_000]);
+        byte[] nested = deep.toByteArray();
+        Arrays.fill(nested, nested.length - 100_000, nested.length, (byte) 0x85);
+        ByteArrayOutputStream deepKey = new ByteArrayOutputStream();
+        deepKey.write(nested);
+        deepKey.write(new byte[] {'K', 1, 's', 's', '.'});
+        Path deepFile = archive("deep", deepKey.toByteArray());
+        assertThatThrownBy(() -> ReferenceCheckpoint.read(deepFile)).isInstanceOf(CheckpointException.class)
+                .hasMessageContaining("a dict key that is a list or tuple of 1 item(s)");
+        // a call of A = [B], B = [A], refused: the message describes it without printing it
+        ByteArrayOutputStream call = new ByteArrayOutputStream();
+        call.write(new byte[] {(byte) 0x80, 2, '}'});
+        unicode(call, "model");
+        call.write(new byte[] {']', 'q', 0, ']', 'q', 1, 'h', 0, 'a', 'a', 'h', 0, 'K', 5, 'R', 's', '.'});
+        Path callFile = archive("call", call.toByteArray());
+        assertThatThrownBy(() -> ReferenceCheckpoint.read(callFile)).isInstanceOf(UnsafeCheckpointException.class)
+                .hasMessageContaining("a call of a list or tuple of 1 item(s)");
+        // torch.Size(5), not of a tuple; _rebuild_parameter of nothing; a tuple that holds None reads
+        ByteArrayOutputStream size = new ByteArrayOutputStream();
+        size.write(new byte[] {(byte) 0x80, 2, '}'});
+        unicode(size, "model");
+        size.write("ctorch\nSize\nK\u0005\u0085Rs.".getBytes(StandardCharsets.ISO_8859_1));
+        Path sizeFile = archive("size", size.toByteArray());
+        assertThatThrownBy(() -> ReferenceCheckpoint.read(sizeFile)).isInstanceOf(CheckpointException.class)
+                .hasMessageContaining(sizeFile.toString()).hasMessageContaining("not a tuple but 5");
+        ByteArrayOutputStream param = new ByteArrayOutputStream();
+        param.write(new byte[] {(byte) 0x80, 2, '}'});
+        unicode(param, "model");
+        param.write("ctorch._utils\n_rebuild_parameter\n)Rs.".getBytes(StandardCharsets.US_ASCII));
+        Path paramFile = archive("param", param.toByteArray());
+        assertThatThrownBy(() -> ReferenceCheckpoint.read(paramFile)).isInstanceOf(CheckpointException.class)
+                .hasMessageContaining("_rebuild_parameter got no arguments");
+        ByteArrayOutputStream none = new ByteArrayOutputStream();
+        none.write(new byte[] {(byte) 0x80, 2, '}'});
+        unicode(none, "model");
+        none.write(new byte[] {'(', 'N', 'K', 1, 't', 's', '.'});
+        assertThat(TorchArchive.read(archive("none", none.toByteArray())))
+                .isEqualTo(Map.of("model", Arrays.asList(null, 1L)));
+
+        // sizes whose products overflow a long, or name more than the storage holds, before anything is allocated
+        Map<String, byte[]> sixteenBytes = Map.of("0", new byte[16]);
+        for (long[][] t : new long[][][] {
+            {{1L << 62}, {1L << 32, 1L << 32}, {1L << 32, 1}}, // 2^64 elements: 0 as a long
+            {{4}, {4, 1L << 62}, {1L << 62, 1}},
+            {{1L << 61}, {4, 1L << 60}, {1L << 60, 1}},
+            {{4}, {2, 3}, {3, 1}}}) {
+            Path file = archive("sizes", oneTensor(t[0][0], t[1], t[2]), sixteenBytes);
+            assertThatThrownBy(() -> TorchArchive.read(file)).as(Arrays.deepToString(t))
+                    .isInstanceOf(CheckpointException.class).hasMessageContaining(file.toString())
+                    .hasMessageContaining("damaged");
+        }
+        Path fits = archive("fits", oneTensor(4, new long[] {2, 2}, new long[] {2, 1}), sixteenBytes);
+        assertThat(((Map<?, ?>) ((Map<?, ?>) TorchArchive.read(fits)).get("model")).get("w"))
+                .hasToString("FLOAT32[2, 2]");
+    }
+
+    /** An array the heap has no room for is refused before it is made, with the option that gives more. */
+    @Test
+    void aModelLargerThanTheHeapIsAMessageNotAnOutOfMemoryError() {
+        assertThatThrownBy(() -> TorchArchive.ensureMemory(Runtime.getRuntime().maxMemory() + 1, "big.pt",
+                "storage data/0")).isInstanceOf(CheckpointException.class)
+                .hasMessageContaining("big.pt: storage data/0 needs").hasMessageContaining("TDMPC2J_JAVA_OPTS=-Xmx");
+        TorchArchive.ensureMemory(1 << 20, "small.pt", "storage data/0");
     }
 
     @Test
