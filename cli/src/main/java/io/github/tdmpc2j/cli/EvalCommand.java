@@ -98,6 +98,7 @@ final class EvalCommand implements Callable<Integer> {
             throw new TdmpcException("--episodes must be positive, got " + episodes);
         }
         if (csv != null) { // before anything runs: an evaluation of minutes must not end in a failed write
+            RunFolder.refuseInsideCheckpoint(csv, "--csv");
             CsvLog.checkWritable(csv, COLUMNS, "give --csv a file in a folder you can write");
         }
         try (EnvRegistry registry = EnvRegistry.discover()) {
@@ -116,6 +117,7 @@ final class EvalCommand implements Callable<Integer> {
                 // a reference .pt file: read without running anything in it, checked against the tasks
                 String name = checkpoint.getFileName().toString().replaceFirst("\\.pt$", "");
                 folder = checkpoint.toAbsolutePath().resolveSibling(name + "-imported");
+                RunFolder.refuseInsideCheckpoint(folder, "the folder to import --checkpoint into,");
                 ReferenceImport.write(ReferenceCheckpoint.read(checkpoint), ids.stream().map(registry::resolve)
                         .toList(), Map.of(), folder, checkpoint.getFileName().toString());
                 out.printf("imported %s as the checkpoint folder %s%n", checkpoint, folder);

@@ -42,6 +42,7 @@ final class ExportCommand implements Callable<Integer> {
             throw new TdmpcException("--out " + out + " exists; export writes a new file and replaces nothing: "
                     + "choose another name, or remove it first");
         }
+        RunFolder.refuseInsideCheckpoint(out, "--out");
         Path folder = RunFolder.checkpointOf(checkpoint);
         String agent = RunFolder.recordedAgent(folder).orElse("tdmpc2");
         if (!agent.equals("tdmpc2")) {
@@ -53,7 +54,7 @@ final class ExportCommand implements Callable<Integer> {
         }
         Exported saved;
         try (EnvRegistry registry = EnvRegistry.discover()) {
-            saved = CheckpointFolder.read(folder, m -> {
+            saved = readAndWrite(folder, m -> {
                 List<String> ids = Checkpoint.savedTasks(m.dir());
                 // the reference keeps each task's action mask in the model: they come from the tasks' action sizes
                 TaskSpace space = TaskSpace.of(ids.stream().map(registry::resolve).toList());
@@ -70,5 +71,23 @@ final class ExportCommand implements Callable<Integer> {
                 out.getFileName(), size, tasks.size() == 1 ? "that task" : "those tasks, in that order");
         console.flush();
         return 0;
+    }
+
+    /**
+     * {@link CheckpointFolder#read} with a reader that writes {@link #out}: a read that starts over (the run saved
+     * again meanwhile) writes it again, and one that then fails deletes what an earlier attempt wrote, so that a
+     * failed export leaves no file (there was none before: an existing --out is refused).
+     */
+    private <T> T readAndWrite(Path folder, java.util.function.Function<CheckpointFolder.Manifest, T> reader) {
+        try {
+            return CheckpointFolder.read(folder, reader);
+        } catch (RuntimeException e) {
+            try {
+                Files.deleteIfExists(out);
+            } catch (java.io.IOException ignored) {
+                // the export's own failure is the one to report
+            }
+            throw e;
+        }
     }
 }

@@ -60,6 +60,7 @@ final class ImportCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         refuseExisting(this.out);
+        RunFolder.refuseInsideCheckpoint(this.out, "--out");
         ReferenceCheckpoint ref = ReferenceCheckpoint.read(file);
         try (EnvRegistry registry = EnvRegistry.discover()) {
             List<String> ids = target.task != null ? List.of(registry.resolve(target.task).id())

@@ -139,6 +139,20 @@ record RunFolder(Path dir) {
     }
 
     /**
+     * Refuses {@code path} (what {@code option} names: a file or folder a command is to write) inside a checkpoint
+     * folder ({@link CheckpointFolder#enclosing}): the checkpoint would then fail its check, as a file its manifest
+     * does not list, and a run's next save would delete it.
+     */
+    static void refuseInsideCheckpoint(Path path, String option) {
+        CheckpointFolder.enclosing(path).ifPresent(dir -> {
+            throw new TdmpcException(option + " " + path + " is inside the checkpoint folder " + dir + ": a file "
+                    + "written there would make that checkpoint fail its check (its " + CheckpointFolder.MANIFEST
+                    + " lists every file it holds), and a run's next save deletes it. Write it outside the "
+                    + "checkpoint folder (beside it, say); nothing was written.");
+        });
+    }
+
+    /**
      * The trainer's settings ({@link RunConfig#TRAINER_KEYS}) this run was started with, from its
      * {@code config.yaml}; empty when it has none.
      */

@@ -159,6 +159,39 @@ class ImportCommandTest {
         assertThat(empty.resolve("manifest.properties")).isRegularFile();
     }
 
+    /**
+     * A file written into a checkpoint folder would make it fail its check (a file its manifest does not list) and
+     * be deleted by a run's next save: export --out, eval --csv and import --out there are refused, and the
+     * checkpoint stays whole.
+     */
+    @Test
+    void nothingIsWrittenIntoACheckpointFolder(@TempDir Path dir) throws Exception {
+        Path st = dir.resolve("st");
+        assertThat(TasksCommandTest.run("import", FIXTURES.resolve("st-1M.pt").toString(), "--out", st.toString(),
+                "--task", "walker-walk").exit()).isZero();
+        String[][] commands = {
+            {"export", "--checkpoint", st.toString(), "--out", st.resolve("walker.pt").toString()},
+            {"eval", "--checkpoint", st.toString(), "--task", "walker-walk", "--csv",
+                st.resolve("results").resolve("eval.csv").toString()},
+            {"import", FIXTURES.resolve("st-1M.pt").toString(), "--task", "walker-walk", "--out",
+                st.resolve("again").toString()}};
+        for (String[] command : commands) {
+            TasksCommandTest.Run r = TasksCommandTest.run(command);
+            assertThat(r.exit()).as(r.err()).isEqualTo(2);
+            assertThat(r.err()).contains("is inside the checkpoint folder " + st.toAbsolutePath())
+                    .contains("Write it outside the checkpoint folder").doesNotContain("Exception");
+        }
+        try (var files = Files.list(st)) {
+            assertThat(files.map(f -> f.getFileName().toString())).containsExactlyInAnyOrder("manifest.properties",
+                    "tdmpc2.json", "tdmpc2.safetensors", "replay-buffer.safetensors");
+        }
+        assertThat(io.github.tdmpc2j.spi.agent.CheckpointFolder.open(st).step()).isZero();
+        // beside it is fine
+        TasksCommandTest.Run beside = TasksCommandTest.run("export", "--checkpoint", st.toString(), "--out",
+                dir.resolve("walker.pt").toString());
+        assertThat(beside.exit()).as(beside.err()).isZero();
+    }
+
     @Test
     void aSingleTaskModelImports(@TempDir Path dir) {
         TasksCommandTest.Run r = TasksCommandTest.run("import", FIXTURES.resolve("st-1M.pt").toString(), "--out",

@@ -284,6 +284,23 @@ public final class CheckpointFolder {
         }
     }
 
+    /**
+     * The checkpoint folder that {@code path} would be inside, if any: a folder above it that has a manifest (or,
+     * while its writer swaps folders, whose {@code NAME.old} has one). A file written there makes that checkpoint
+     * fail its check ({@link #open} refuses a file its manifest does not list), and the next save of a run
+     * deletes it: a command that writes a file refuses such a path.
+     */
+    public static java.util.Optional<Path> enclosing(Path path) {
+        for (Path dir = path.toAbsolutePath().normalize().getParent(); dir != null; dir = dir.getParent()) {
+            Path old = dir.getFileName() == null ? null : dir.resolveSibling(dir.getFileName() + ".old");
+            if (Files.isRegularFile(dir.resolve(MANIFEST))
+                    || (!Files.exists(dir) && old != null && Files.isRegularFile(old.resolve(MANIFEST)))) {
+                return java.util.Optional.of(dir);
+            }
+        }
+        return java.util.Optional.empty();
+    }
+
     /** Whether {@code target} or the previous checkpoint a crashed writer left beside it exists. */
     public static boolean exists(Path target) {
         return Files.isDirectory(target) || Files.isDirectory(parent(target).resolve(target.getFileName() + ".old"));
