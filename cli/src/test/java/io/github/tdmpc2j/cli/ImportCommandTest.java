@@ -2,8 +2,16 @@ package io.github.tdmpc2j.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.tdmpc2j.agent.checkpoint.SafeTensors;
+import io.github.tdmpc2j.bridge.py4j.VenvLayout;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -76,6 +84,59 @@ class ImportCommandTest {
                 "--out", dir.resolve("x.pt").toString());
         assertThat(none.exit()).isEqualTo(2);
         assertThat(dir.resolve("x.pt")).doesNotExist();
+    }
+
+    /**
+     * PyTorch itself (the maniskill venv's, which ./scripts/test makes) reads an export with
+     * {@code torch.load(weights_only=True)}, the loader that refuses anything but tensors and their containers, and
+     * what it writes back with its own {@code torch.save} (its current format, with its alignment entries) imports
+     * to the same model, bit for bit: both directions against the real torch, not our own reader alone.
+     */
+    @Test
+    void torchLoadsAnExportAndItsOwnSaveOfItImportsBack(@TempDir Path dir) throws Exception {
+        Path python = VenvLayout.fromEnvironment().python("maniskill");
+        Assumptions.assumeTrue(Files.isExecutable(python), "no maniskill Python environment (with torch) at "
+                + python + " (./scripts/test makes it)");
+        Path imported = dir.resolve("mt-1M");
+        assertThat(TasksCommandTest.run("import", FIXTURES.resolve("mt-1M.pt").toString(), "--out",
+                imported.toString(), "--set", TASKS).exit()).isZero();
+        Path exported = dir.resolve("mt3.pt");
+        assertThat(TasksCommandTest.run("export", "--checkpoint", imported.toString(), "--out", exported.toString())
+                .exit()).isZero();
+
+        Path script = Files.writeString(dir.resolve("resave.py"), String.join("\n",
+                "import sys, torch",
+                "sd = torch.load(sys.argv[1], weights_only=True, map_location='cpu')['model']",
+                "torch.save({'model': sd}, sys.argv[2])",
+                "for k, v in sd.items():",
+                "    print(k, list(v.shape) if torch.is_tensor(v) else repr(v))", ""));
+        Path resaved = dir.resolve("resaved.pt");
+        Process p = new ProcessBuilder(python.toString(), script.toString(), exported.toString(), resaved.toString())
+                .redirectErrorStream(true).start();
+        String listing = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(5, TimeUnit.MINUTES)).isTrue();
+        assertThat(p.exitValue()).as(listing).isZero();
+        // the reference's state dict: buffers, task embeddings, modules, then the Q ensemble as TensorDictParams
+        List<String> lines = listing.lines().toList();
+        assertThat(lines).startsWith("_action_masks [3, 6]", "log_std_min []", "log_std_dif []",
+                "_task_emb.weight [3, 96]", "_encoder.state.0.weight [256, 113]");
+        assertThat(lines).contains("_Qs.params.0.weight [2, 384, 230]", "_Qs.params.__batch_size torch.Size([2])",
+                "_Qs.params.__device None", "_detach_Qs_params.2.weight [2, 101, 384]",
+                "_target_Qs_params.2.bias [2, 101]");
+
+        Path back = dir.resolve("back");
+        TasksCommandTest.Run again = TasksCommandTest.run("import", resaved.toString(), "--out", back.toString(),
+                "--set", TASKS);
+        assertThat(again.exit()).as(again.err()).isZero();
+        Map<String, SafeTensors.Tensor> before = SafeTensors.read(imported.resolve("tdmpc2.safetensors"),
+                new HashMap<>());
+        Map<String, SafeTensors.Tensor> after = SafeTensors.read(back.resolve("tdmpc2.safetensors"), new HashMap<>());
+        assertThat(after.keySet()).isEqualTo(before.keySet())
+                .contains("task_emb.weight", "encoder.0.weight", "qs.0.weight", "target_qs.2.bias");
+        before.forEach((name, t) -> {
+            assertThat(after.get(name).shape()).as(name).isEqualTo(t.shape());
+            assertThat(after.get(name).data()).as(name).isEqualTo(t.data());
+        });
     }
 
     @Test
