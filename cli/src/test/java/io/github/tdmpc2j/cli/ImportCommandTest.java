@@ -139,6 +139,38 @@ class ImportCommandTest {
         });
     }
 
+    /**
+     * A checkpoint of this project's agent (its cpu preset), exported and imported again, acts as it did: the
+     * same returns to the last digit the CSV keeps, over the same seeded episodes (with the policy prior alone,
+     * whose actions depend on the weights and the policy's std range only, all of which the file carries).
+     */
+    @Test
+    void exportThenImportEvaluatesToTheSameReturns(@TempDir Path dir) throws Exception {
+        Path ours = dir.resolve("ours");
+        try (io.github.tdmpc2j.spi.EnvRegistry registry = io.github.tdmpc2j.spi.EnvRegistry.discover();
+                io.github.tdmpc2j.spi.agent.Agent agent = io.github.tdmpc2j.spi.agent.Agents.find("tdmpc2").create(
+                        io.github.tdmpc2j.spi.agent.AgentContext.single(registry.resolve("classic/pendulum"),
+                                Map.of("preset", "cpu"), 5))) {
+            agent.save(ours);
+        }
+        Path file = dir.resolve("pendulum.pt");
+        assertThat(TasksCommandTest.run("export", "--checkpoint", ours.toString(), "--out", file.toString()).exit())
+                .isZero();
+        Path back = dir.resolve("back");
+        TasksCommandTest.Run imported = TasksCommandTest.run("import", file.toString(), "--out", back.toString(),
+                "--task", "classic/pendulum");
+        assertThat(imported.exit()).as(imported.err()).isZero();
+        List<String> returns = new java.util.ArrayList<>();
+        for (Path checkpoint : List.of(ours, back)) {
+            Path csv = dir.resolve(checkpoint.getFileName() + ".csv");
+            TasksCommandTest.Run eval = TasksCommandTest.run("eval", "--checkpoint", checkpoint.toString(), "--task",
+                    "classic/pendulum", "--episodes", "3", "--set-param", "mpc=false", "--csv", csv.toString());
+            assertThat(eval.exit()).as(eval.err()).isZero();
+            returns.add(Files.readAllLines(csv).get(1));
+        }
+        assertThat(returns.get(1)).isEqualTo(returns.get(0)).startsWith("classic/pendulum,3,-");
+    }
+
     @Test
     void theWrongTasksAndUnsafeFilesAreClearErrors(@TempDir Path dir) throws Exception {
         TasksCommandTest.Run single = TasksCommandTest.run("import", FIXTURES.resolve("st-1M.pt").toString(),

@@ -48,6 +48,10 @@ public final class TorchArchive {
      * {@link TorchTensor}s whose storages are read while the file is open, before this returns.
      */
     public static Object read(Path file) {
+        if (Files.isDirectory(file)) {
+            throw new CheckpointException(file + " is a folder; give the path of a .pt file saved by TD-MPC2 (a "
+                    + "checkpoint folder of tdmpc2j needs no import: eval, export and train --resume take it as it is)");
+        }
         if (!Files.isRegularFile(file)) {
             throw new CheckpointException("no file " + file + "; give the path of a .pt file saved by TD-MPC2");
         }

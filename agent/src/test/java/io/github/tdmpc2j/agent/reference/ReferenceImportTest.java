@@ -142,6 +142,8 @@ class ReferenceImportTest {
                 .hasMessageContaining("ends early");
         assertThatThrownBy(() -> ReferenceCheckpoint.read(tmp.resolve("missing.pt")))
                 .isInstanceOf(CheckpointException.class).hasMessageContaining("no file");
+        assertThatThrownBy(() -> ReferenceCheckpoint.read(tmp)).isInstanceOf(CheckpointException.class)
+                .hasMessageContaining(tmp + " is a folder").hasMessageContaining("needs no import");
     }
 
     private static void long8(OutputStream out, long v) throws IOException {
