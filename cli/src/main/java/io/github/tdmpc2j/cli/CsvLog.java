@@ -68,6 +68,20 @@ final class CsvLog implements AutoCloseable {
                 }
                 return;
             }
+        } catch (IOException e) {
+            throw new TdmpcException("cannot write " + file + ": " + IoErrors.describe(e) + "; " + advice, e);
+        }
+        checkCanCreate(file, advice);
+    }
+
+    /**
+     * Checks, before a command's work, that {@code file} (a file or folder) can be made where it is named: its
+     * folder is a folder that this process can write in (tried with a temporary file there), or can be made.
+     * Whatever is at {@code file} itself is the caller's to check.
+     */
+    static void checkCanCreate(Path file, String advice) {
+        Path target = file.toAbsolutePath();
+        try {
             Path folder = target.getParent();
             while (folder != null && !Files.exists(folder)) {
                 folder = folder.getParent();

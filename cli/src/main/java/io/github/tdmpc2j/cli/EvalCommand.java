@@ -118,6 +118,8 @@ final class EvalCommand implements Callable<Integer> {
                 String name = checkpoint.getFileName().toString().replaceFirst("\\.pt$", "");
                 folder = checkpoint.toAbsolutePath().resolveSibling(name + "-imported");
                 RunFolder.refuseInsideCheckpoint(folder, "the folder to import --checkpoint into,");
+                CsvLog.checkCanCreate(folder, "eval imports a .pt file into a folder beside it: import it "
+                        + "elsewhere with `tdmpc2j import " + checkpoint + " --out DIR`, then evaluate DIR");
                 ReferenceImport.write(ReferenceCheckpoint.read(checkpoint), ids.stream().map(registry::resolve)
                         .toList(), Map.of(), folder, checkpoint.getFileName().toString());
                 out.printf("imported %s as the checkpoint folder %s%n", checkpoint, folder);

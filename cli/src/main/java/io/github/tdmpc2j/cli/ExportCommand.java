@@ -43,6 +43,7 @@ final class ExportCommand implements Callable<Integer> {
                     + "choose another name, or remove it first");
         }
         RunFolder.refuseInsideCheckpoint(out, "--out");
+        CsvLog.checkCanCreate(out, "give --out a path in a folder you can write");
         Path folder = RunFolder.checkpointOf(checkpoint);
         String agent = RunFolder.recordedAgent(folder).orElse("tdmpc2");
         if (!agent.equals("tdmpc2")) {

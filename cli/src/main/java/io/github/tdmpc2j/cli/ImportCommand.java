@@ -61,6 +61,7 @@ final class ImportCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         refuseExisting(this.out);
         RunFolder.refuseInsideCheckpoint(this.out, "--out");
+        CsvLog.checkCanCreate(this.out, "give --out a folder in one you can write");
         ReferenceCheckpoint ref = ReferenceCheckpoint.read(file);
         try (EnvRegistry registry = EnvRegistry.discover()) {
             List<String> ids = target.task != null ? List.of(registry.resolve(target.task).id())

@@ -285,6 +285,28 @@ class ImportCommandTest {
         assertThat(beside.exit()).as(beside.err()).isZero();
     }
 
+    /** An --out whose folder is a file (or cannot be written) is refused before the file is read, with what to do. */
+    @Test
+    void anOutThatCannotBeMadeIsRefusedFirst(@TempDir Path dir) throws Exception {
+        Path file = Files.writeString(dir.resolve("notes.txt"), "a file, not a folder");
+        Path st = dir.resolve("st");
+        assertThat(TasksCommandTest.run("import", FIXTURES.resolve("st-1M.pt").toString(), "--out", st.toString(),
+                "--task", "walker-walk").exit()).isZero();
+        TasksCommandTest.Run export = TasksCommandTest.run("export", "--checkpoint", st.toString(), "--out",
+                file.resolve("walker.pt").toString());
+        assertThat(export.exit()).isEqualTo(2);
+        assertThat(export.err()).contains("cannot write " + file.resolve("walker.pt") + ": " + file
+                + " is not a folder; give --out a path in a folder you can write");
+        TasksCommandTest.Run imported = TasksCommandTest.run("import", FIXTURES.resolve("st-1M.pt").toString(),
+                "--out", file.resolve("st").toString(), "--task", "walker-walk");
+        assertThat(imported.exit()).isEqualTo(2);
+        assertThat(imported.err()).contains(file + " is not a folder; give --out a folder in one you can write");
+        assertThat(file).hasContent("a file, not a folder");
+        try (var left = Files.list(dir)) {
+            assertThat(left.map(f -> f.getFileName().toString())).containsExactlyInAnyOrder("notes.txt", "st");
+        }
+    }
+
     @Test
     void aSingleTaskModelImports(@TempDir Path dir) {
         TasksCommandTest.Run r = TasksCommandTest.run("import", FIXTURES.resolve("st-1M.pt").toString(), "--out",
