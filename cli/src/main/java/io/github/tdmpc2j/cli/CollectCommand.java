@@ -6,12 +6,14 @@ import io.github.tdmpc2j.cluster.DistributedCollect;
 import io.github.tdmpc2j.data.Collector;
 import io.github.tdmpc2j.data.DatasetLayout;
 import io.github.tdmpc2j.data.DatasetPolicy;
+import io.github.tdmpc2j.data.DatasetTask;
 import io.github.tdmpc2j.spi.EnvRegistry;
 import io.github.tdmpc2j.spi.TdmpcException;
 import io.github.tdmpc2j.spi.agent.Agent;
 import io.github.tdmpc2j.spi.agent.AgentProvider;
 import io.github.tdmpc2j.spi.agent.Agents;
 import io.github.tdmpc2j.spi.agent.CheckpointFolder;
+import io.github.tdmpc2j.spi.agent.Episode;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
@@ -133,8 +135,19 @@ final class CollectCommand implements Callable<Integer> {
                         written = collector.collect(dataset, episodes, workers, seed, () -> {
                             handedOver.set(true); // collect closes it
                             return agentMade;
-                        }, (task, k, episode) -> progress(out, done, task.id(), k, episode.length(),
-                                episode.episodeReturn()));
+                        }, new Collector.Listener() {
+                            @Override
+                            public void episodeWritten(DatasetTask task, int k, Episode episode) {
+                                progress(out, done, task.id(), k, episode.length(), episode.episodeReturn());
+                            }
+
+                            @Override
+                            public void damagedFound(Map<Path, String> files) {
+                                files.forEach((file, why) -> out.printf("%s is damaged (%s): collecting it again%n",
+                                        file, why));
+                                out.flush();
+                            }
+                        });
                     } finally {
                         if (!handedOver.get()) {
                             agentMade.close();

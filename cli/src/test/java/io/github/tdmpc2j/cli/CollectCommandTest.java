@@ -11,7 +11,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 class CollectCommandTest {
     @Test
-    void collectsAndResumes(@TempDir Path dir) {
+    void collectsAndResumes(@TempDir Path dir) throws java.io.IOException {
         Path out = dir.resolve("data");
         TasksCommandTest.Run r = TasksCommandTest.run("collect", "--tasks", "pendulum-v1", "--episodes", "2",
                 "--out", out.toString(), "--workers", "2");
@@ -22,6 +22,17 @@ class CollectCommandTest {
         TasksCommandTest.Run again = TasksCommandTest.run("collect", "--tasks", "classic/pendulum", "--episodes", "3",
                 "--out", out.toString());
         assertThat(again.out()).contains("1 episodes written (2 were already there)");
+
+        // an episode file cut short (a full disk, a machine that lost power) is named and collected again
+        Path cut = out.resolve("episodes/classic/pendulum/episode-000001.npz");
+        byte[] whole = Files.readAllBytes(cut);
+        Files.write(cut, java.util.Arrays.copyOf(whole, 100));
+        TasksCommandTest.Run mended = TasksCommandTest.run("collect", "--tasks", "classic/pendulum", "--episodes", "3",
+                "--out", out.toString());
+        assertThat(mended.exit()).as(mended.err()).isZero();
+        assertThat(mended.out()).contains(cut + " is damaged (it is not a whole NPZ file")
+                .contains("collecting it again").contains("1 episodes written (2 were already there)");
+        assertThat(Files.readAllBytes(cut)).isEqualTo(whole);
     }
 
     /**

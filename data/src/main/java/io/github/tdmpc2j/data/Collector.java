@@ -29,6 +29,10 @@ public final class Collector {
     /** Called after each written episode. */
     public interface Listener {
         void episodeWritten(DatasetTask task, int k, Episode episode);
+
+        /** Called once, before the collection, with the damaged episode files it writes anew and why. */
+        default void damagedFound(Map<Path, String> files) {
+        }
     }
 
     /** Where a finished episode goes: a {@link DatasetWriter}, or bytes for a cluster's driver. */
@@ -84,6 +88,9 @@ public final class Collector {
             Listener listener) {
         specs.forEach(registry::requireAvailable); // before the folder gets an index it could not fill
         DatasetWriter writer = open(out, seed);
+        if (listener != null && !writer.damaged().isEmpty()) {
+            listener.damagedFound(new java.util.TreeMap<>(writer.damaged()));
+        }
         int total = 0;
         for (int t = 0; t < specs.size(); t++) {
             for (int k = 0; k < episodesPerTask; k++) {

@@ -93,11 +93,56 @@ public record DatasetIndex(String format, int version, int observationSize, int 
                     + (DatasetLayout.FORMAT.equals(format) && version > DatasetLayout.VERSION
                             ? ": it was written by a newer tdmpc2j, which reads it" : ""));
         }
+        DatasetIndex index;
         try {
-            return JSON.treeToValue(json, DatasetIndex.class);
+            index = JSON.treeToValue(json, DatasetIndex.class);
         } catch (JsonProcessingException e) {
             throw damaged(file, e.getOriginalMessage(), e);
         }
+        String wrong = index.inconsistency();
+        if (wrong != null) {
+            throw damaged(file, wrong, null);
+        }
+        return index;
+    }
+
+    /**
+     * What in this index does not follow from its tasks (they are in order, the padded sizes are the largest of
+     * theirs, each task's action mask is 1 on its own entries): an index edited by hand; null when all does.
+     */
+    private String inconsistency() {
+        if (tasks == null || tasks.isEmpty() || actionMasks == null) {
+            return "it lists no tasks or no action masks";
+        }
+        int o = 0;
+        int a = 0;
+        for (int i = 0; i < tasks.size(); i++) {
+            DatasetTask t = tasks.get(i);
+            if (t == null || t.id() == null || t.index() != i || t.observationSize() < 1 || t.actionSize() < 1) {
+                return "its task " + i + " is not a task numbered " + i + " with an id and sizes";
+            }
+            o = Math.max(o, t.observationSize());
+            a = Math.max(a, t.actionSize());
+        }
+        if (observationSize != o || actionSize != a) {
+            return "its padded sizes (observation " + observationSize + ", action " + actionSize
+                    + ") are not the largest of its tasks' (" + o + ", " + a + ")";
+        }
+        if (actionMasks.size() != tasks.size()) {
+            return "it has " + actionMasks.size() + " action masks for " + tasks.size() + " tasks";
+        }
+        for (int i = 0; i < tasks.size(); i++) {
+            float[] mask = actionMasks.get(i);
+            boolean ok = mask != null && mask.length == a;
+            for (int j = 0; ok && j < a; j++) {
+                ok = mask[j] == (j < tasks.get(i).actionSize() ? 1f : 0f);
+            }
+            if (!ok) {
+                return "the action mask of task " + i + " (" + tasks.get(i).id() + ") is not " + a + " entries, 1 on "
+                        + "its first " + tasks.get(i).actionSize() + " and 0 after";
+            }
+        }
+        return null;
     }
 
     /** {@code collect} writes the index whole, so one it cannot read was damaged since; it can be made again. */

@@ -1,6 +1,7 @@
 package io.github.tdmpc2j.data;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -24,6 +25,9 @@ public final class DatasetLayout {
     public static final String FORMAT = "tdmpc2j-episodes";
     /** 2: {@code dataset.json} records the base seed and the policy's checkpoint step and digest; 1 did not. */
     public static final int VERSION = 2;
+    /** The arrays an episode file must hold to be read ({@code seed} too, in the files collect writes). */
+    public static final List<String> ARRAYS = List.of("observation", "action", "reward", "terminated", "truncated",
+            "success", "task");
 
     private DatasetLayout() {
     }

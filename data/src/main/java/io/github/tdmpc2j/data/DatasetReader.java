@@ -10,6 +10,7 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -46,6 +47,12 @@ public final class DatasetReader {
 
     public List<Episode> readAll() {
         List<Episode> all = new ArrayList<>();
+        forEach(all::add);
+        return all;
+    }
+
+    /** Hands each episode to {@code action}, in task then episode order, reading one file at a time. */
+    public void forEach(Consumer<Episode> action) {
         for (int t = 0; t < index.tasks().size(); t++) {
             for (Path f : episodeFiles(t)) {
                 Episode episode = read(f);
@@ -55,10 +62,9 @@ public final class DatasetReader {
                             + index.tasks().get(t).id() + "); move it to its own task's folder, or delete it and run "
                             + "collect again to replace it");
                 }
-                all.add(episode);
+                action.accept(episode);
             }
         }
-        return all;
     }
 
     public Episode read(Path file) {
@@ -102,7 +108,7 @@ public final class DatasetReader {
      * number it does not have: another dataset's file), or null when they fit ({@link DatasetLayout}).
      */
     private String misfit(Map<String, NpyArray> a) {
-        for (String name : List.of("observation", "action", "reward", "terminated", "truncated", "success", "task")) {
+        for (String name : DatasetLayout.ARRAYS) {
             if (!a.containsKey(name)) {
                 return "it has no array '" + name + "'";
             }

@@ -21,10 +21,13 @@ import java.util.stream.Stream;
 public final class DatasetWriter implements Collector.EpisodeSink {
     private final Path dir;
     private final DatasetIndex index;
+    /** Episode files found damaged when the folder was opened (not whole NPZ files), to be written anew. */
+    private final Map<Path, String> damaged;
 
-    private DatasetWriter(Path dir, DatasetIndex index) {
+    private DatasetWriter(Path dir, DatasetIndex index, Map<Path, String> damaged) {
         this.dir = dir;
         this.index = index;
+        this.damaged = damaged;
     }
 
     /**
@@ -42,8 +45,11 @@ public final class DatasetWriter implements Collector.EpisodeSink {
             if (Files.exists(DatasetLayout.index(dir))) {
                 DatasetIndex existing = DatasetIndex.read(dir);
                 if (!existing.tasks().equals(wanted.tasks())) {
-                    throw new DatasetException(dir + " already holds a dataset of other tasks ("
-                            + String.join(", ", existing.taskIds()) + "); choose another --out folder");
+                    throw new DatasetException(dir + " already holds a dataset of " + (existing.taskIds()
+                            .equals(wanted.taskIds()) ? "these tasks with other sizes or episode lengths than they "
+                            + "have here (" + String.join(", ", existing.taskIds()) + "; made by another version?)"
+                            : "other tasks (" + String.join(", ", existing.taskIds()) + ")")
+                            + "; choose another --out folder");
                 }
                 refuseOtherSeed(dir, existing.seed() != null ? existing.seed() : seedOfEpisodes(dir, existing),
                         existing.seed() == null, wanted);
@@ -64,15 +70,15 @@ public final class DatasetWriter implements Collector.EpisodeSink {
                 removeLeftovers(dir);
                 if (existing.seed() == null || (existing.policyDigest() == null && !had.random())) {
                     wanted.writeAtomically(dir); // an older index: now it records what was checked
-                    return new DatasetWriter(dir, wanted);
+                    return new DatasetWriter(dir, wanted, damagedEpisodes(dir, wanted));
                 }
-                return new DatasetWriter(dir, existing);
+                return new DatasetWriter(dir, existing, damagedEpisodes(dir, existing));
             }
             // episodes without an index (one deleted because it was damaged): checked as far as their files tell
             refuseOtherSeed(dir, seedOfEpisodes(dir, wanted), true, wanted);
             removeLeftovers(dir);
             wanted.writeAtomically(dir);
-            return new DatasetWriter(dir, wanted);
+            return new DatasetWriter(dir, wanted, damagedEpisodes(dir, wanted));
         } catch (IOException e) {
             throw new DatasetException("cannot write a dataset in " + dir + ": " + IoErrors.describe(e), e);
         }
@@ -119,9 +125,44 @@ public final class DatasetWriter implements Collector.EpisodeSink {
         return null;
     }
 
+    /** Whether episode {@code k} of task {@code task} is in the folder, whole (a damaged file is written anew). */
     public boolean has(int task, int k) {
-        return Files.isRegularFile(DatasetLayout.episode(dir, index.tasks().get(task).id(), k));
+        Path file = DatasetLayout.episode(dir, index.tasks().get(task).id(), k);
+        return Files.isRegularFile(file) && !damaged.containsKey(file);
     }
+
+    /**
+     * The episode files that were in the folder when it was opened but are not whole NPZ files (cut short by a
+     * full disk or a machine that lost power before its writes reached the disk, or edited by hand), each with
+     * what is wrong with it; {@link #has} is false for them, so the collection writes them anew.
+     */
+    public Map<Path, String> damaged() {
+        return Map.copyOf(damaged);
+    }
+
+    /**
+     * The episode files of {@code index}'s tasks in {@code dir} that are not whole NPZ files with an episode's
+     * arrays. Only the zip's directory is read (at its end, so a file cut short has none), not the arrays.
+     */
+    private static Map<Path, String> damagedEpisodes(Path dir, DatasetIndex index) throws IOException {
+        Map<Path, String> found = new java.util.concurrent.ConcurrentHashMap<>();
+        for (DatasetTask task : index.tasks()) {
+            Path taskDir = DatasetLayout.taskDir(dir, task.id());
+            if (!Files.isDirectory(taskDir)) {
+                continue;
+            }
+            try (Stream<Path> files = Files.list(taskDir)) {
+                for (Path f : files.filter(p -> DatasetLayout.episodeNumber(p) >= 0).toList()) {
+                    String why = Npz.missingEntry(f, DatasetLayout.ARRAYS);
+                    if (why != null) {
+                        found.put(f, why);
+                    }
+                }
+            }
+        }
+        return found;
+    }
+
 
     /**
      * A writer for a dataset folder whose index another process wrote (a cluster's driver), for that process's
@@ -134,7 +175,7 @@ public final class DatasetWriter implements Collector.EpisodeSink {
             throw new DatasetException(dir + " holds a dataset of other tasks (" + String.join(", ",
                     existing.taskIds()) + ") than this job's; choose another --out folder");
         }
-        return new DatasetWriter(dir, existing);
+        return new DatasetWriter(dir, existing, new java.util.concurrent.ConcurrentHashMap<>());
     }
 
     /** Writes episode {@code k} of its task; the file appears whole or not at all. */
@@ -152,8 +193,11 @@ public final class DatasetWriter implements Collector.EpisodeSink {
         try {
             Files.createDirectories(target.getParent());
             AtomicWrites.write(target, npz);
+            damaged.remove(target);
         } catch (IOException e) {
-            throw new DatasetException("cannot write " + target + ": " + IoErrors.describe(e), e);
+            throw new DatasetException("cannot write " + target + ": " + IoErrors.describe(e) + "; the episodes "
+                    + "already written are kept: make room (or make the folder writable) and run the same collect "
+                    + "command again to go on", e);
         }
     }
 

@@ -58,6 +58,23 @@ public final class Npz {
         zip.flush();
     }
 
+    /**
+     * What keeps {@code file} from being a whole NPZ file with the arrays {@code names} (it is cut short, or lacks
+     * one), from its zip directory alone; null when it is one.
+     */
+    public static String missingEntry(Path file, java.util.List<String> names) {
+        try (ZipFile zip = new ZipFile(file.toFile())) {
+            for (String name : names) {
+                if (zip.getEntry(name + ".npy") == null) {
+                    return "it has no array '" + name + "'";
+                }
+            }
+            return null;
+        } catch (IOException e) {
+            return "it is not a whole NPZ file: " + (e.getMessage() != null ? e.getMessage() : e.toString());
+        }
+    }
+
     public static Map<String, NpyArray> read(Path file) throws IOException {
         Map<String, NpyArray> arrays = new LinkedHashMap<>();
         try (ZipFile zip = new ZipFile(file.toFile())) {

@@ -259,6 +259,84 @@ class CollectorTest {
         }
     }
 
+    /**
+     * An index edited by hand so that its padded sizes or action masks no longer follow from its tasks is damaged:
+     * collect and the reader say so (and how to make it anew) rather than writing or reading episodes of other
+     * shapes; an index whose tasks have other sizes (another version's) is refused as such.
+     */
+    @Test
+    void anIndexEditedByHandIsDamagedNotObeyed(@TempDir Path out) throws IOException {
+        try (EnvRegistry registry = EnvRegistry.discover()) {
+            collect(registry, out, 1, 1);
+            Path file = DatasetLayout.index(out);
+            String whole = Files.readString(file);
+            DatasetIndex index = DatasetIndex.read(out);
+            int o = index.observationSize();
+            List<String> edits = List.of(
+                    whole.replaceFirst("\"observationSize\" : " + o, "\"observationSize\" : " + (o + 3)),
+                    whole.replaceFirst("\\[ 1\\.0, 0\\.0", "[ 1.0, 1.0"),
+                    whole.replaceFirst("\"actionMasks\" : \\[ \\[[^]]*\\], ", "\"actionMasks\" : [ "));
+            for (String edited : edits) {
+                assertThat(edited).isNotEqualTo(whole);
+                Files.writeString(file, edited);
+                assertThatThrownBy(() -> new DatasetReader(out)).isInstanceOf(DatasetException.class)
+                        .hasMessageContaining("is damaged").hasMessageContaining("delete it and run the collect");
+                assertThatThrownBy(() -> collect(registry, out, 2, 1)).isInstanceOf(DatasetException.class)
+                        .hasMessageContaining("is damaged");
+            }
+            // a task's own size changed within the padding (the task as another version made it)
+            int own = index.tasks().get(0).observationSize();
+            Files.writeString(file, whole.replaceFirst("(\"id\" : \"classic/pendulum\",\\s*\"observationSize\" : )"
+                    + own, "$1" + (own + 1)));
+            assertThat(new DatasetReader(out).index().tasks().get(0).observationSize()).isEqualTo(own + 1);
+            assertThatThrownBy(() -> collect(registry, out, 2, 1)).isInstanceOf(DatasetException.class)
+                    .hasMessageContaining("these tasks with other sizes");
+            Files.writeString(file, whole);
+            assertThat(collect(registry, out, 2, 1)).isEqualTo(2);
+        }
+    }
+
+    /**
+     * Episode files that are not whole (cut short by a full disk or a machine that lost power, emptied by hand) are
+     * written anew by the next collection, with the bytes they should have had, and reported; whole ones are kept.
+     */
+    @Test
+    void aDamagedEpisodeFileIsCollectedAgain(@TempDir Path out) throws IOException {
+        try (EnvRegistry registry = EnvRegistry.discover()) {
+            collect(registry, out, 3, 2);
+            Path cut = DatasetLayout.episode(out, "classic/pendulum", 1);
+            Path empty = DatasetLayout.episode(out, "point/reach", 2);
+            Path kept = DatasetLayout.episode(out, "point/reach", 0);
+            byte[] cutBytes = Files.readAllBytes(cut);
+            byte[] emptyBytes = Files.readAllBytes(empty);
+            long before = Files.getLastModifiedTime(kept).toMillis();
+            Files.write(cut, java.util.Arrays.copyOf(cutBytes, cutBytes.length - 30));
+            Files.write(empty, new byte[0]);
+
+            Map<Path, String> reported = new java.util.HashMap<>();
+            Collector c = new Collector(registry, TASKS, DatasetPolicy.RANDOM);
+            int written = c.collect(out, 3, 2, 7, () -> Agents.find("random").create(c.agentContext(Map.of(), 100)),
+                    new Collector.Listener() {
+                        @Override
+                        public void episodeWritten(DatasetTask task, int k, Episode episode) {
+                        }
+
+                        @Override
+                        public void damagedFound(Map<Path, String> files) {
+                            reported.putAll(files);
+                        }
+                    });
+            assertThat(written).isEqualTo(2);
+            assertThat(reported).containsOnlyKeys(cut, empty);
+            assertThat(reported.get(empty)).contains("not a whole NPZ file");
+            assertThat(Files.readAllBytes(cut)).isEqualTo(cutBytes);
+            assertThat(Files.readAllBytes(empty)).isEqualTo(emptyBytes);
+            assertThat(Files.getLastModifiedTime(kept).toMillis()).isEqualTo(before);
+            assertThat(new DatasetReader(out).readAll()).hasSize(6);
+            assertThat(collect(registry, out, 3, 2)).isZero();
+        }
+    }
+
     /** A task that cannot be made (its Python environment missing) is refused before the folder gets an index. */
     @Test
     void anUnavailableTaskLeavesNoDatasetBehind(@TempDir Path dir) {
