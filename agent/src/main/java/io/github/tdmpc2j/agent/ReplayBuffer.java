@@ -30,6 +30,12 @@ public final class ReplayBuffer {
     private long episodeId;
 
     public ReplayBuffer(int capacity, int obsDim, int actionDim) {
+        long largest = (Integer.MAX_VALUE - 8) / Math.max(1, Math.max(obsDim, actionDim));
+        if (capacity > largest) {
+            // the observations of every step are one Java array, of at most 2^31 - 1 entries
+            throw new ConfigException("buffer_size=" + capacity + " steps of " + obsDim + " observation entries do "
+                    + "not fit one Java array; the largest buffer_size for these tasks is " + largest);
+        }
         this.capacity = capacity;
         this.obsDim = obsDim;
         this.actionDim = actionDim;

@@ -571,6 +571,14 @@ public final class TdmpcAgent implements Agent, OfflineLearner {
         checkOpen();
         checkTask(episode.task());
         int t = episode.length();
+        if ((long) buffer.size() + t > buffer.capacity()) {
+            // the ring would drop the steps added first (the dataset's first tasks): learning from part of the data
+            // without a word
+            throw new ConfigException("the replay buffer (buffer_size=" + buffer.capacity() + " steps) cannot take "
+                    + "every step of the recorded episodes: it is full after " + buffer.size() + " steps; offline "
+                    + "training learns from all of them, so give --set-param buffer_size=STEPS with at least the "
+                    + "dataset's steps");
+        }
         for (int i = 0; i < t; i++) {
             boolean last = i == t - 1;
             buffer.add(new Transition(episode.task(), episode.observations()[i], episode.actions()[i],

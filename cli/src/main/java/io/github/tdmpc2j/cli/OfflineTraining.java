@@ -2,15 +2,16 @@ package io.github.tdmpc2j.cli;
 
 import io.github.tdmpc2j.data.DatasetIndex;
 import io.github.tdmpc2j.data.DatasetReader;
+import io.github.tdmpc2j.data.DatasetTask;
 import io.github.tdmpc2j.spi.MultitaskEnv;
 import io.github.tdmpc2j.spi.TaskSpace;
+import io.github.tdmpc2j.spi.TaskSpec;
 import io.github.tdmpc2j.spi.EnvRegistry;
 import io.github.tdmpc2j.spi.rollout.Evaluation;
 import io.github.tdmpc2j.spi.TdmpcException;
 import io.github.tdmpc2j.spi.agent.Agent;
 import io.github.tdmpc2j.spi.agent.AgentProvider;
 import io.github.tdmpc2j.spi.agent.Agents;
-import io.github.tdmpc2j.spi.agent.Episode;
 import io.github.tdmpc2j.spi.agent.OfflineLearner;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -39,6 +40,18 @@ final class OfflineTraining {
             throw new TdmpcException("the dataset in " + data + " holds the tasks " + index.taskIds()
                     + ", not those of the set '" + set + "' " + ids + "; collect it with --set " + set);
         }
+        // the dataset's tasks as installed here: the same sizes as when it was collected, before a run folder is made
+        TaskSpace space = TaskSpace.of(ids.stream().map(registry::resolve).toList());
+        for (int i = 0; i < ids.size(); i++) {
+            DatasetTask had = index.tasks().get(i);
+            TaskSpec now = space.spec(i);
+            if (had.observationSize() != now.observationSize() || had.actionSize() != now.actionSize()) {
+                throw new TdmpcException("the dataset in " + data + " holds " + had.id() + " with observations of "
+                        + had.observationSize() + " and actions of " + had.actionSize() + ", but that task installed "
+                        + "here has " + now.observationSize() + " and " + now.actionSize() + " (another version of "
+                        + "it); collect the dataset again with this version");
+            }
+        }
         long seed = cfg.getLong("seed");
         long total = cfg.positiveLong("steps");
         long evalFreq = cfg.positiveLong("eval_freq");
@@ -65,23 +78,36 @@ final class OfflineTraining {
                     return 0;
                 }
             }
-            TaskSpace space = TaskSpace.of(ids.stream().map(registry::resolve).toList());
-            if (space.observationSize() != index.observationSize() || space.actionSize() != index.actionSize()) {
-                throw new TdmpcException("the dataset in " + data + " pads to obs " + index.observationSize() + ", action "
-                        + index.actionSize() + " but its tasks installed here give " + space.observationSize() + ", "
-                        + space.actionSize() + "; collect it again with this version");
-            }
             List<String> evalRows = Evaluation.rows(space, evalEpisodes, 1);
             try (Agent agent = cfg.createAgent(provider, space, seed);
                     MultitaskEnv evalEnv = MultitaskEnv.make(registry, space, evalRows, seed)) {
                 if (!(agent instanceof OfflineLearner learner)) {
                     throw new TdmpcException("the agent '" + provider.name() + "' cannot learn offline from a dataset");
                 }
-                List<Episode> episodes = reader.readAll();
-                if (episodes.isEmpty()) {
+                // one episode file at a time: the agent holds the dataset, this holds one episode of it
+                long[] added = new long[2]; // episodes, steps
+                try {
+                    reader.forEach(episode -> {
+                        learner.addEpisode(episode);
+                        added[0]++;
+                        added[1] += episode.length();
+                    });
+                } catch (TdmpcException e) {
+                    if (e instanceof io.github.tdmpc2j.data.DatasetException) {
+                        throw e;
+                    }
+                    // the agent cannot take it all (a replay buffer too small): say how much there is
+                    long[] all = new long[2];
+                    reader.forEach(episode -> {
+                        all[0]++;
+                        all[1] += episode.length();
+                    });
+                    throw new TdmpcException(e.getMessage() + System.lineSeparator() + "the dataset in " + data
+                            + " holds " + all[1] + " steps in " + all[0] + " episodes", e);
+                }
+                if (added[0] == 0) {
                     throw new TdmpcException(data + " holds no episodes yet; run `tdmpc2j collect` into it");
                 }
-                episodes.forEach(learner::addEpisode);
                 long step = 0;
                 double prior = 0;
                 if (restored != null) {
@@ -93,7 +119,7 @@ final class OfflineTraining {
                 }
                 cfg.write(run.config());
                 console.printf("offline training of %s on %d tasks from %d episodes (%s) for %d updates; run folder %s%n",
-                        provider.name(), ids.size(), episodes.size(), data, total, run.dir());
+                        provider.name(), ids.size(), added[0], data, total, run.dir());
                 List<String> columns = new ArrayList<>(List.of("step", "task", "mean_return", "success_rate", "elapsed_s"));
                 Map<String, List<CurvePlot.Point>> curves = new LinkedHashMap<>();
                 if (restored != null && java.nio.file.Files.isRegularFile(run.evalCsv())) {

@@ -48,6 +48,37 @@ class OfflineTrainingTest {
     }
 
     /**
+     * A dataset the agent cannot take whole (more steps than its replay buffer, which dropped the first tasks'
+     * steps without a word) or whose tasks are installed here with other sizes (padded alike, so that was not seen)
+     * is refused with what to do, before a run folder is made.
+     */
+    @Test
+    void aDatasetTheAgentCannotTakeIsRefusedBeforeTraining(@TempDir Path dir) throws java.io.IOException {
+        Path data = dir.resolve("data");
+        TasksCommandTest.Run collect = TasksCommandTest.run("collect", "--tasks", "dmc/cartpole-balance,classic/pendulum",
+                "--episodes", "1", "--out", data.toString());
+        assertThat(collect.exit()).as(collect.err()).isZero();
+        Path run = dir.resolve("run");
+        TasksCommandTest.Run small = TasksCommandTest.run("train", "--data", data.toString(), "--steps", "2",
+                "--out", run.toString(), "--progress", "log", "--preset", "cpu", "--set-param", "buffer_size=600");
+        assertThat(small.exit()).isNotZero();
+        assertThat(small.err()).contains("buffer_size=600").contains("--set-param buffer_size=")
+                .contains("holds 700 steps in 2 episodes").doesNotContain("Exception");
+        assertThat(run.resolve("checkpoint")).doesNotExist();
+
+        Path index = data.resolve("dataset.json");
+        String json = java.nio.file.Files.readString(index);
+        java.nio.file.Files.writeString(index, json.replaceFirst(
+                "(\"id\" : \"classic/pendulum\",\\s*\"observationSize\" : )3", "$14"));
+        TasksCommandTest.Run other = TasksCommandTest.run("train", "--data", data.toString(), "--steps", "2",
+                "--out", run.toString(), "--progress", "log", "--preset", "cpu");
+        assertThat(other.exit()).isNotZero();
+        assertThat(other.err()).contains("holds classic/pendulum with observations of 4 and actions of 1, but that "
+                + "task installed here has 3 and 1").contains("collect the dataset again");
+        assertThat(run).doesNotExist();
+    }
+
+    /**
      * SIGTERM (as Ctrl-C's SIGINT) to an offline `tdmpc2j train --data` in a child JVM stops it as an online run
      * stops: before its next update, with the exit status of the signal and the line that names the checkpoint kept
      * for --resume (it exited 143 silently).
