@@ -250,6 +250,14 @@ public final class DatasetWriter implements Collector.EpisodeSink {
 
     /** Temporary files of writes a crash interrupted. */
     private static void removeLeftovers(Path dir) throws IOException {
+        if (Files.isDirectory(dir)) { // an index write a crash interrupted (AtomicWrites.tempFileFor's names)
+            try (Stream<Path> files = Files.list(dir)) {
+                for (Path p : files.filter(f -> f.getFileName().toString().matches(
+                        java.util.regex.Pattern.quote(DatasetLayout.INDEX) + "\\d+\\.tmp")).toList()) {
+                    Files.deleteIfExists(p);
+                }
+            }
+        }
         Path episodes = dir.resolve("episodes");
         if (!Files.isDirectory(episodes)) {
             return;

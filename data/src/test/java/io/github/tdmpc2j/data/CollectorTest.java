@@ -146,10 +146,13 @@ class CollectorTest {
             long before = Files.getLastModifiedTime(first).toMillis();
             Path partial = first.resolveSibling("episode-000002.npz12345.tmp");
             Files.writeString(partial, "half an episode");
+            Path halfIndex = out.resolve(DatasetLayout.INDEX + "8421.tmp");
+            Files.writeString(halfIndex, "{ \"format\"");
             Files.delete(DatasetLayout.episode(out, "point/reach", 1));
 
             assertThat(collect(registry, out, 3, 2)).isEqualTo(3); // point #1, and #2 of both tasks
             assertThat(Files.exists(partial)).isFalse();
+            assertThat(halfIndex).doesNotExist();
             assertThat(Files.getLastModifiedTime(first).toMillis()).isEqualTo(before);
             assertThat(new DatasetReader(out).readAll()).hasSize(6);
             assertThat(collect(registry, out, 3, 2)).isZero();
