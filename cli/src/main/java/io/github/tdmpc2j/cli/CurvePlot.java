@@ -6,7 +6,6 @@ import io.github.tdmpc2j.spi.io.AtomicWrites;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Map;
 import org.jfree.chart.ChartFactory;

@@ -9,7 +9,6 @@ import io.github.tdmpc2j.spi.io.AtomicWrites;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import io.github.tdmpc2j.spi.TaskSpace;
 import io.github.tdmpc2j.spi.TaskSpec;
 import java.util.ArrayList;

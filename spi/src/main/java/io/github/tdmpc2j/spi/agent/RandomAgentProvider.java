@@ -1,7 +1,6 @@
 package io.github.tdmpc2j.spi.agent;
 
 import io.github.tdmpc2j.spi.EnvRegistry;
-import io.github.tdmpc2j.spi.TdmpcException;
 import java.util.List;
 
 /**
