@@ -12,6 +12,7 @@ import io.github.tdmpc2j.spi.wrappers.EpisodeStatistics;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -193,16 +194,9 @@ public final class RemoteVectorEnv implements VectorEnv {
         for (Autoreset.Move m : moves) {
             count += m == Autoreset.Move.SKIP ? 0 : 1;
         }
-        float[][] obs = new float[n][];
-        double[] rewards = new double[n];
-        boolean[] terminated = new boolean[n];
-        boolean[] truncated = new boolean[n];
-        List<Map<String, Object>> infos = new ArrayList<>(n);
         if (count == 0) {
-            for (int i = 0; i < n; i++) {
-                infos.add(Map.of());
-            }
-            return new VectorStepResult(obs, rewards, terminated, truncated, List.copyOf(infos));
+            return new VectorStepResult(new float[n][], new double[n], new boolean[n], new boolean[n],
+                    List.copyOf(Collections.nCopies(n, Map.<String, Object>of())));
         }
         int size = 8;
         for (int i = 0; i < n; i++) {
@@ -237,7 +231,8 @@ public final class RemoteVectorEnv implements VectorEnv {
         String bytes = WorkerEndpoint.encode(request.array());
         String operation = what + " " + count + " envs of " + tasks;
         try {
-            VectorStepResult r = read(worker.call(operation, ep -> ep.stepMany(bytes)), moves, actions, operation);
+            VectorStepResult r = read(worker.call(operation, ep -> ep.stepMany(bytes)), moves, actions, operation,
+                    count);
             for (int i = 0; i < n; i++) {
                 if (moves[i] == Autoreset.Move.RESET) {
                     envs.get(i).markSynced();
@@ -260,12 +255,9 @@ public final class RemoteVectorEnv implements VectorEnv {
     }
 
     /** The rows of a stepMany reply; skipped rows read back as null observations and empty infos. */
-    private VectorStepResult read(Reply reply, Autoreset.Move[] moves, float[][] actions, String operation) {
+    private VectorStepResult read(Reply reply, Autoreset.Move[] moves, float[][] actions, String operation,
+            int count) {
         int n = envs.size();
-        int count = 0;
-        for (Autoreset.Move m : moves) {
-            count += m == Autoreset.Move.SKIP ? 0 : 1;
-        }
         float[][] obs = new float[n][];
         double[] rewards = new double[n];
         boolean[] terminated = new boolean[n];

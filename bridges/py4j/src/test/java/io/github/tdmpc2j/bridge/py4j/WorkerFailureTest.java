@@ -20,14 +20,7 @@ class WorkerFailureTest {
             RemoteEnv env = RemoteEnv.make(first, "testing", "slow", new EnvOptions(0, false, Map.of("seconds", "60")),
                     PythonWorkerTest.specNamed("testing/slow"));
             env.reset(0);
-            CompletableFuture<Throwable> inFlight = CompletableFuture.supplyAsync(() -> {
-                try {
-                    env.step(new float[] {0f});
-                    return null;
-                } catch (Throwable t) {
-                    return t;
-                }
-            });
+            CompletableFuture<Throwable> inFlight = stepInFlight(env);
             Thread.sleep(500);
             long t0 = System.nanoTime();
             Process kill = new ProcessBuilder("kill", "-9", Long.toString(first.pid())).inheritIO().start();
@@ -63,14 +56,7 @@ class WorkerFailureTest {
             env.reset(0);
             List<ProcessHandle> started = ProcessHandle.of(worker.pid()).orElseThrow().descendants().toList();
             assertThat(started).as("the env's child process").isNotEmpty();
-            CompletableFuture<Throwable> inFlight = CompletableFuture.supplyAsync(() -> {
-                try {
-                    env.step(new float[] {0f});
-                    return null;
-                } catch (Throwable t) {
-                    return t;
-                }
-            });
+            CompletableFuture<Throwable> inFlight = stepInFlight(env);
             Thread.sleep(500);
             long t0 = System.nanoTime();
             env.close();
@@ -149,5 +135,17 @@ class WorkerFailureTest {
                 config.startupTimeout(), config.callTimeout(), Map.of());
         assertThatThrownBy(() -> PythonWorker.start(missing)).isInstanceOf(WorkerFailedException.class)
                 .hasMessageContaining("tdmpc2j setup nowhere");
+    }
+
+    /** A step of {@code env} on another thread; completes with what it threw (null when it returned). */
+    private static CompletableFuture<Throwable> stepInFlight(RemoteEnv env) {
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                env.step(new float[] {0f});
+                return null;
+            } catch (Throwable t) {
+                return t;
+            }
+        });
     }
 }
