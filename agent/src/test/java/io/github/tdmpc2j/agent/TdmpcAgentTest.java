@@ -8,6 +8,7 @@ import io.github.tdmpc2j.spi.agent.AgentContext;
 import io.github.tdmpc2j.spi.agent.AgentProvider;
 import io.github.tdmpc2j.spi.agent.Agents;
 import io.github.tdmpc2j.spi.agent.Transition;
+import io.github.tdmpc2j.spi.agent.UnknownParameterException;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -245,7 +246,8 @@ class TdmpcAgentTest {
                     .hasMessageContaining("5");
             assertThatThrownBy(() -> agent.act(new float[5], 4, true)).isInstanceOf(TdmpcException.class);
         }
-        assertThatThrownBy(() -> TdmpcConfig.from(Map.of("horizn", "3"))).isInstanceOf(ConfigException.class)
+        assertThatThrownBy(() -> TdmpcConfig.from(Map.of("horizn", "3")))
+                .isInstanceOf(UnknownParameterException.class)
                 .hasMessageContaining("'horizn' (did you mean horizon?)");
         assertThatThrownBy(() -> TdmpcConfig.from(Map.of("model_size", "7"))).isInstanceOf(ConfigException.class);
         assertThatThrownBy(() -> TdmpcConfig.from(Map.of("lr", "fast"))).isInstanceOf(ConfigException.class);
