@@ -82,6 +82,11 @@ public final class TdmpcAgent implements Agent, OfflineLearner {
     /** Names of the values {@link #updateOnDevice} returns, in order (set by its first run). */
     private List<String> metricNames = List.of();
     private long steps;
+    /**
+     * Whether the buffer holds recorded episodes ({@link #addEpisode}): the dataset is then their source, so
+     * {@link #writeState} leaves the buffer out and {@link #readState} keeps it ({@link OfflineLearner}).
+     */
+    private boolean recorded;
     /** Updates the schedule called for that have not run yet (the buffer could not give a batch). */
     private long owedUpdates;
     private long scheduledUpdates;
@@ -579,6 +584,7 @@ public final class TdmpcAgent implements Agent, OfflineLearner {
                     + "training learns from all of them, so give --set-param buffer_size=STEPS with at least the "
                     + "dataset's steps");
         }
+        recorded = true;
         for (int i = 0; i < t; i++) {
             boolean last = i == t - 1;
             buffer.add(new Transition(episode.task(), episode.observations()[i], episode.actions()[i],
@@ -775,7 +781,8 @@ public final class TdmpcAgent implements Agent, OfflineLearner {
 
     /**
      * Weights, optimiser state, counters and the replay buffer, into a new checkpoint folder. The training rows'
-     * episodes in progress (not yet in the buffer) are not saved: a resumed run starts new episodes.
+     * episodes in progress (not yet in the buffer) are not saved: a resumed run starts new episodes. A buffer of
+     * recorded episodes ({@link #addEpisode}) is not saved either: its dataset holds them.
      */
     @Override
     public void writeState(Path dir) {
@@ -787,10 +794,16 @@ public final class TdmpcAgent implements Agent, OfflineLearner {
         meta.put("scale", Float.toString(scale.value()));
         meta.put("owed_updates", Long.toString(owedUpdates));
         Checkpoint.save(dir, store, meta, cfg, context);
-        SafeTensors.write(dir.resolve(BUFFER_FILE), buffer.export(), Map.of("steps", Long.toString(steps)));
+        if (!recorded) {
+            SafeTensors.write(dir.resolve(BUFFER_FILE), buffer.export(), Map.of("steps", Long.toString(steps)));
+        }
     }
 
-    /** Restores a verified checkpoint folder: the weights and counters, and the replay buffer when it was saved. */
+    /**
+     * Restores a verified checkpoint folder: the weights and counters, and the replay buffer when it was saved and
+     * this agent holds no recorded episodes (those given again by a resumed offline run are the data it learns from,
+     * not an older copy of them that a checkpoint written before offline runs left their buffer out may hold).
+     */
     @Override
     public void readState(Path dir) {
         checkOpen();
@@ -809,7 +822,10 @@ public final class TdmpcAgent implements Agent, OfflineLearner {
         owedUpdates = owed != null ? Long.parseLong(owed) : steps >= seedSteps && optim.steps() == 0
                 ? seedSteps + steps / cfg.updateEvery() - seedSteps / cfg.updateEvery() : 0;
         Path bufferFile = dir.resolve(BUFFER_FILE);
-        if (java.nio.file.Files.isRegularFile(bufferFile)) {
+        if (recorded && java.nio.file.Files.isRegularFile(bufferFile)) {
+            LOG.info("the checkpoint's replay buffer {} is not restored: this agent learns from the {} steps of the "
+                    + "recorded episodes it was given", bufferFile, buffer.size());
+        } else if (java.nio.file.Files.isRegularFile(bufferFile)) {
             int dropped;
             try {
                 dropped = buffer.restore(SafeTensors.read(bufferFile, new LinkedHashMap<>()));

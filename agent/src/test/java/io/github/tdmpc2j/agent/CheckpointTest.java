@@ -74,6 +74,64 @@ class CheckpointTest {
         }
     }
 
+    static io.github.tdmpc2j.spi.agent.Episode recordedEpisode(Random r, int length) {
+        float[][] obs = new float[length + 1][];
+        float[][] act = new float[length][];
+        for (int i = 0; i <= length; i++) {
+            obs[i] = TdmpcAgentTest.randomObs(r, 5);
+        }
+        for (int i = 0; i < length; i++) {
+            act[i] = new float[] {r.nextFloat() * 2 - 1, r.nextFloat() * 2 - 1};
+        }
+        return new io.github.tdmpc2j.spi.agent.Episode(0, obs, act, new float[length], false, new boolean[length]);
+    }
+
+    /**
+     * An offline learner's checkpoint holds the model, not the recorded episodes (a copy of the dataset at every
+     * save); reading one, or an older checkpoint that holds a buffer, keeps the episodes the agent was given again
+     * (they replaced them, so episodes added to the dataset since the save were ignored).
+     */
+    @Test
+    void recordedEpisodesStayOutOfTheCheckpointAndAreKeptOnLoad() throws IOException {
+        Random r = new Random(11);
+        Path online = dir.resolve("online");
+        Path offline = dir.resolve("offline");
+        try (TdmpcAgent withBuffer = trained(TdmpcAgentTest.SMALL);
+                TdmpcAgent a = new TdmpcAgent(AgentTestSupport.single(5, 2, TdmpcAgentTest.SMALL))) {
+            withBuffer.save(online);
+            a.addEpisode(recordedEpisode(r, 30));
+            a.addEpisode(recordedEpisode(r, 20));
+            for (int i = 0; i < 3; i++) {
+                a.update();
+            }
+            a.save(offline);
+            assertThat(offline.resolve(TdmpcAgent.BUFFER_FILE)).doesNotExist();
+            assertThat(online.resolve(TdmpcAgent.BUFFER_FILE)).exists();
+            try (TdmpcAgent b = new TdmpcAgent(AgentTestSupport.single(5, 2, TdmpcAgentTest.SMALL));
+                    TdmpcAgent c = new TdmpcAgent(AgentTestSupport.single(5, 2, TdmpcAgentTest.SMALL))) {
+                // the dataset grew by one episode since the save: the resumed learner has all 62 steps
+                b.addEpisode(recordedEpisode(new Random(11), 30));
+                b.addEpisode(recordedEpisode(new Random(12), 20));
+                b.addEpisode(recordedEpisode(new Random(13), 12));
+                b.load(offline);
+                assertThat(b.bufferSize()).isEqualTo(62);
+                a.store().all().forEach((name, array) ->
+                        assertThat(b.store().get(name).toFloatArray()).as(name).containsExactly(array.toFloatArray()));
+                assertThat(b.update()).containsKey("total_loss");
+                // a checkpoint that holds a buffer (26 steps) does not replace the recorded episodes
+                c.addEpisode(recordedEpisode(r, 40));
+                c.load(online);
+                assertThat(c.bufferSize()).isEqualTo(40);
+            }
+            // without recorded episodes (eval, export, an online run), a checkpoint without a buffer loads too
+            try (TdmpcAgent d = new TdmpcAgent(AgentTestSupport.single(5, 2, TdmpcAgentTest.SMALL))) {
+                d.load(offline);
+                assertThat(d.bufferSize()).isZero();
+                assertThat(d.act(TdmpcAgentTest.randomObs(r, 5), 0, true)).hasSize(2);
+            }
+        }
+    }
+
     @Test
     void episodesInProgressAreNotSavedAndAWaitingCatchUpIsStillOwed() {
         Random r = new Random(8);
