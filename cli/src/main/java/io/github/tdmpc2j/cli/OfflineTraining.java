@@ -108,6 +108,29 @@ final class OfflineTraining {
                 if (added[0] == 0) {
                     throw new TdmpcException(data + " holds no episodes yet; run `tdmpc2j collect` into it");
                 }
+                RunFolder.Dataset dataset = new RunFolder.Dataset(added[0], added[1]);
+                if (restored != null) {
+                    // the checkpoint holds no copy of the dataset: the run goes on with the dataset as it is now
+                    RunFolder.Dataset had = restored.state().dataset();
+                    if (had != null && (dataset.steps() < had.steps() || dataset.episodes() < had.episodes())) {
+                        throw new TdmpcException("the dataset in " + data + " holds " + dataset.episodes()
+                                + " episodes (" + dataset.steps() + " steps), fewer than the " + had.episodes()
+                                + " episodes (" + had.steps() + " steps) the run in " + run.dir() + " learnt from "
+                                + "up to its checkpoint (update " + restored.state().step() + "): episodes were "
+                                + "removed from it. Resume with the dataset the run learnt from, or start a new run "
+                                + "on this one (another --out, without --resume)");
+                    }
+                    if (had == null) {
+                        console.printf("the checkpoint does not record the dataset it learnt from (an earlier "
+                                + "version wrote it): the run goes on with the %d episodes (%d steps) in %s%n",
+                                dataset.episodes(), dataset.steps(), data);
+                    } else if (dataset.steps() > had.steps() || dataset.episodes() > had.episodes()) {
+                        console.printf("the dataset in %s has grown since the checkpoint (update %d): %d episodes "
+                                + "(%d steps) now, %d (%d) more; the run goes on learning from all of them%n", data,
+                                restored.state().step(), dataset.episodes(), dataset.steps(),
+                                dataset.episodes() - had.episodes(), dataset.steps() - had.steps());
+                    }
+                }
                 long step = 0;
                 double prior = 0;
                 if (restored != null) {
@@ -155,7 +178,7 @@ final class OfflineTraining {
                             bar.println(line.toString());
                             CurvePlot.write(run.curve(), provider.name() + " offline on " + name, "updates",
                                     "evaluation return", curves);
-                            run.saveCheckpoint(agent, new RunFolder.State(step, 0, elapsed));
+                            run.saveCheckpoint(agent, new RunFolder.State(step, 0, elapsed, dataset));
                             saved = step;
                         }
                         if (step >= total) {

@@ -238,8 +238,18 @@ record RunFolder(Path dir) {
         return dir.resolve("config.yaml");
     }
 
-    /** Where the loop stood at the last checkpoint. */
-    record State(long step, long episode, double seconds) {
+    /**
+     * Where the loop stood at the last checkpoint; for offline training, also how much of its dataset it had (the
+     * dataset, not the checkpoint, holds the episodes), null for an online run or a checkpoint that did not record it.
+     */
+    record State(long step, long episode, double seconds, Dataset dataset) {
+        State(long step, long episode, double seconds) {
+            this(step, episode, seconds, null);
+        }
+    }
+
+    /** The size of the dataset an offline run learnt from. */
+    record Dataset(long episodes, long steps) {
     }
 
     /** A verified checkpoint to resume from: the folder to read the agent from, and the loop's position. */
@@ -290,6 +300,10 @@ record RunFolder(Path dir) {
             p.setProperty("step", Long.toString(s.step()));
             p.setProperty("episode", Long.toString(s.episode()));
             p.setProperty("seconds", Double.toString(s.seconds()));
+            if (s.dataset() != null) {
+                p.setProperty("dataset_episodes", Long.toString(s.dataset().episodes()));
+                p.setProperty("dataset_steps", Long.toString(s.dataset().steps()));
+            }
             try (var w = Files.newBufferedWriter(dir.resolve(STATE), StandardCharsets.UTF_8)) {
                 p.store(w, "tdmpc2j training loop position");
             }
@@ -319,7 +333,9 @@ record RunFolder(Path dir) {
         try (var r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             p.load(r);
             s = new State(Long.parseLong(p.getProperty("step")), Long.parseLong(p.getProperty("episode")),
-                    Double.parseDouble(p.getProperty("seconds", "0")));
+                    Double.parseDouble(p.getProperty("seconds", "0")), p.getProperty("dataset_steps") == null ? null
+                    : new Dataset(Long.parseLong(p.getProperty("dataset_episodes")),
+                            Long.parseLong(p.getProperty("dataset_steps"))));
         } catch (IOException | RuntimeException e) {
             throw new CheckpointException(file + " is damaged (" + e.getMessage() + "); start a new run", e);
         }

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class OfflineTrainingTest {
     @Test
-    void collectsTwoDomainsThenTrainsTdmpc2OfflineOnTheDataset(@TempDir Path dir) {
+    void collectsTwoDomainsThenTrainsTdmpc2OfflineOnTheDataset(@TempDir Path dir) throws java.io.IOException {
         Path data = dir.resolve("data");
         Path run = dir.resolve("run");
         TasksCommandTest.Run collect = TasksCommandTest.run("collect", "--tasks", "dmc/cartpole-balance,classic/pendulum", "--episodes", "2",
@@ -32,12 +32,22 @@ class OfflineTrainingTest {
         assertThat(evals).extracting(r -> r.cell(0) + " " + r.cell(1)).containsExactly("0 dmc/cartpole-balance",
                 "0 classic/pendulum", "20 dmc/cartpole-balance", "20 classic/pendulum");
         assertThat(run.resolve("checkpoint").resolve(RunFolder.STATE)).exists();
+        // the model and the loop's position, not a copy of the dataset (the replay buffer) at every save
+        assertThat(io.github.tdmpc2j.spi.agent.CheckpointFolder.open(run.resolve("checkpoint")).files().keySet())
+                .containsExactlyInAnyOrder("tdmpc2.json", "tdmpc2.safetensors", RunFolder.STATE);
 
+        // the dataset grows by one episode of each task (1400 steps to 2100)
+        TasksCommandTest.Run more = TasksCommandTest.run("collect", "--tasks", "dmc/cartpole-balance,classic/pendulum",
+                "--episodes", "3", "--out", data.toString());
+        assertThat(more.exit()).as(more.err()).isZero();
         // resumed with nothing but more updates: its own settings (evaluations every 20 updates, one episode), no
-        // second evaluation of update 20
+        // second evaluation of update 20; it learns from the whole dataset, the new episodes too (the checkpoint's
+        // buffer replaced them)
         TasksCommandTest.Run resumed = TasksCommandTest.run("train", "--data", data.toString(), "--steps", "40",
                 "--out", run.toString(), "--progress", "log", "--resume");
         assertThat(resumed.exit()).as(resumed.err() + resumed.out()).isZero();
+        assertThat(resumed.out()).contains("has grown since the checkpoint (update 20): 6 episodes (2100 steps) now, "
+                + "2 (700) more; the run goes on learning from all of them").contains("from 6 episodes");
         assertThat(CsvLog.read(run.resolve("eval.csv"))).extracting(r -> r.cell(0) + " " + r.cell(1)).containsExactly(
                 "0 dmc/cartpole-balance", "0 classic/pendulum", "20 dmc/cartpole-balance", "20 classic/pendulum",
                 "40 dmc/cartpole-balance", "40 classic/pendulum");
@@ -45,6 +55,19 @@ class OfflineTrainingTest {
                 run.toString(), "--progress", "log", "--resume");
         assertThat(ended.exit()).as(ended.err()).isZero();
         assertThat(ended.out()).contains("has ended: its checkpoint is at update 40 of 40; nothing to do");
+
+        // episodes removed since the checkpoint: refused, as the dataset's other checks are
+        try (var files = java.nio.file.Files.list(data.resolve("episodes/classic/pendulum"))) {
+            java.nio.file.Files.delete(files.filter(f -> f.getFileName().toString().endsWith(".npz")).findFirst()
+                    .orElseThrow());
+        }
+        TasksCommandTest.Run shrunk = TasksCommandTest.run("train", "--data", data.toString(), "--steps", "60",
+                "--out", run.toString(), "--progress", "log", "--resume");
+        assertThat(shrunk.exit()).isNotZero();
+        assertThat(shrunk.err()).contains("holds 5 episodes (1900 steps), fewer than the 6 episodes (2100 steps)")
+                .contains("start a new run").doesNotContain("Exception");
+        assertThat(io.github.tdmpc2j.spi.agent.CheckpointFolder.open(run.resolve("checkpoint")).step())
+                .isEqualTo(40);
     }
 
     /**
