@@ -65,6 +65,13 @@ final class OfflineTraining {
             Map<String, String> recorded = Map.of(); // the agent's settings in the checkpoint
             if (restored != null) {
                 recorded = provider.checkpointParams(restored.dir());
+                List<String> learnt = provider.checkpointTasks(restored.dir());
+                if (!learnt.isEmpty() && !learnt.equals(ids)) {
+                    throw new TdmpcException("the run in " + run.dir() + " learnt from a dataset of the tasks "
+                            + learnt + ", but the dataset in " + data + " holds the tasks " + ids + "; resume with "
+                            + "the dataset the run learnt from, or start a new run on this one (another --out, "
+                            + "without --resume)");
+                }
                 cfg.keepCheckpointSettings(recorded, run.checkpoint());
                 long at = restored.state().step();
                 if (at > total) {

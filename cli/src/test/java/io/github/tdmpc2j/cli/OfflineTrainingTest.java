@@ -66,6 +66,17 @@ class OfflineTrainingTest {
         assertThat(shrunk.exit()).isNotZero();
         assertThat(shrunk.err()).contains("holds 5 episodes (1900 steps), fewer than the 6 episodes (2100 steps)")
                 .contains("start a new run").doesNotContain("Exception");
+        // a dataset of other tasks: refused too, before its episodes are read
+        Path other = dir.resolve("other");
+        TasksCommandTest.Run pendulum = TasksCommandTest.run("collect", "--tasks", "classic/pendulum", "--episodes",
+                "1", "--out", other.toString());
+        assertThat(pendulum.exit()).as(pendulum.err()).isZero();
+        TasksCommandTest.Run otherTasks = TasksCommandTest.run("train", "--data", other.toString(), "--steps", "60",
+                "--out", run.toString(), "--progress", "log", "--resume");
+        assertThat(otherTasks.exit()).isNotZero();
+        assertThat(otherTasks.err()).contains("learnt from a dataset of the tasks [dmc/cartpole-balance, "
+                + "classic/pendulum], but the dataset in " + other + " holds the tasks [classic/pendulum]")
+                .doesNotContain("Exception");
         assertThat(io.github.tdmpc2j.spi.agent.CheckpointFolder.open(run.resolve("checkpoint")).step())
                 .isEqualTo(40);
     }
