@@ -35,6 +35,19 @@ class OfflineTrainingTest {
         // the model and the loop's position, not a copy of the dataset (the replay buffer) at every save
         assertThat(io.github.tdmpc2j.spi.agent.CheckpointFolder.open(run.resolve("checkpoint")).files().keySet())
                 .containsExactlyInAnyOrder("tdmpc2.json", "tdmpc2.safetensors", RunFolder.STATE);
+        // which eval, export and collect --policy read as any other
+        TasksCommandTest.Run eval = TasksCommandTest.run("eval", "--checkpoint", run.toString(), "--task",
+                "classic/pendulum", "--episodes", "1");
+        assertThat(eval.exit()).as(eval.err()).isZero();
+        assertThat(eval.out()).contains("classic/pendulum");
+        TasksCommandTest.Run export = TasksCommandTest.run("export", "--checkpoint", run.toString(), "--out",
+                dir.resolve("offline.pt").toString());
+        assertThat(export.exit()).as(export.err()).isZero();
+        assertThat(dir.resolve("offline.pt")).isNotEmptyFile();
+        TasksCommandTest.Run policy = TasksCommandTest.run("collect", "--tasks", "classic/pendulum", "--episodes",
+                "1", "--policy", run.toString(), "--out", dir.resolve("policy").toString(), "--workers", "1");
+        assertThat(policy.exit()).as(policy.err()).isZero();
+        assertThat(policy.out()).contains("1 episodes written");
 
         // the dataset grows by one episode of each task (1400 steps to 2100)
         TasksCommandTest.Run more = TasksCommandTest.run("collect", "--tasks", "dmc/cartpole-balance,classic/pendulum",
