@@ -5,6 +5,11 @@ package io.github.tdmpc2j.spi;
  * message says what to do about it.
  */
 public class TdmpcException extends RuntimeException {
+    /** Where the failure happened (a task, episode and step), put before the message; null until it is known. */
+    private String context;
+    /** The row of a vector env whose env failed, while it is known; -1 when not. */
+    private int row = -1;
+
     public TdmpcException(String message) {
         super(message);
     }
@@ -20,5 +25,34 @@ public class TdmpcException extends RuntimeException {
      */
     public boolean transientFailure() {
         return false;
+    }
+
+    /**
+     * Puts where the failure happened ({@code where}: a task, episode and step) before the message, keeping the
+     * exception (its type, and so what a caller makes of it) as it is: for the code that knows the place, as the
+     * rollout engine does for an env's failure. Returns this exception, to rethrow.
+     */
+    public TdmpcException addContext(String where) {
+        context = context == null ? where : where + ": " + context;
+        return this;
+    }
+
+    /**
+     * Marks the failure as one of row {@code row} of a vector env (replacing a mark an inner vector env made with its
+     * own row number), so that the code stepping it can say which task and episode failed. Returns this exception.
+     */
+    public TdmpcException atRow(int row) {
+        this.row = row;
+        return this;
+    }
+
+    /** The vector env row marked by {@link #atRow}, or -1. */
+    public int row() {
+        return row;
+    }
+
+    @Override
+    public String getMessage() {
+        return context == null ? super.getMessage() : context + ": " + super.getMessage();
     }
 }

@@ -2,6 +2,7 @@ package io.github.tdmpc2j.spi.rollout;
 
 import io.github.tdmpc2j.spi.MultitaskEnv;
 import io.github.tdmpc2j.spi.StepResult;
+import io.github.tdmpc2j.spi.TdmpcException;
 import io.github.tdmpc2j.spi.agent.Agent;
 import io.github.tdmpc2j.spi.agent.Episode;
 import io.github.tdmpc2j.spi.agent.Transition;
@@ -25,7 +26,9 @@ import java.util.Optional;
  *
  * <p>Every observation and reward of every workflow passes {@link EnvChecker#checkOutput} here, whatever the env
  * (native, a bridge suite, a plug-in's): a NaN from a suite stops the run naming the task and step, before it
- * reaches the agent.
+ * reaches the agent. A typed failure of an env ({@link TdmpcException}: a simulation that went unstable, a plug-in's
+ * error) keeps its type and gets the task, episode and step it happened at put before its message
+ * ({@link TdmpcException#addContext}): in a run of many tasks it would otherwise not say which one failed.
  */
 public final class Rollout {
     /** What the rows are for. */
@@ -100,7 +103,13 @@ public final class Rollout {
 
     /** Resets every row into its first episode of {@code schedule}. */
     public void start(EpisodeSchedule schedule) {
-        obs = env.reset(schedule);
+        try {
+            obs = env.reset(schedule);
+        } catch (TdmpcException e) {
+            boolean[] all = new boolean[rows];
+            java.util.Arrays.fill(all, true);
+            throw inContext(e, all, row -> "the reset of " + episodeOf(row));
+        }
         java.util.Arrays.fill(ended, false);
         for (int i = 0; i < rows; i++) {
             if (obs[i] != null) {
@@ -139,7 +148,17 @@ public final class Rollout {
             }
         }
         float[][] chosen = allowed == 0 ? new float[rows][] : agent.act(input, tasks, mode.eval);
-        VectorStepResult r = env.step(chosen);
+        VectorStepResult r;
+        try {
+            r = env.step(chosen);
+        } catch (TdmpcException e) {
+            boolean[] moved = new boolean[rows];
+            for (int i = 0; i < rows; i++) {
+                moved[i] = input[i] != null || ended[i];
+            }
+            throw inContext(e, moved, row -> ended[row] ? "the reset of " + episodeOf(row)
+                    : "step " + (lengths[row] + 1) + " of " + episodeOf(row));
+        }
         Transition[] transitions = mode.learn ? new Transition[rows] : null;
         List<Finished> finished = new ArrayList<>();
         int stepped = 0;
@@ -191,6 +210,26 @@ public final class Rollout {
 
     private void checkReset(int row, float[] observation) {
         EnvChecker.checkOutput(env.spec(row), observation, 0, () -> "the reset of " + episodeOf(row));
+    }
+
+    /**
+     * {@code e}, an env's failure, with where it happened put before its message: the failed row's task and
+     * {@code when} of it, that row being the one the vector env marked ({@link TdmpcException#atRow}) or the one row
+     * of {@code moved} (the rows that stepped or reset) with an episode; otherwise the tasks of those rows.
+     */
+    private TdmpcException inContext(TdmpcException e, boolean[] moved, java.util.function.IntFunction<String> when) {
+        List<Integer> candidates = new ArrayList<>();
+        for (int i = 0; i < rows; i++) {
+            if (moved[i] && env.episode(i) != null) {
+                candidates.add(i);
+            }
+        }
+        int row = e.row() >= 0 && e.row() < rows ? e.row() : candidates.size() == 1 ? candidates.get(0) : -1;
+        if (row >= 0 && env.episode(row) != null) {
+            return e.addContext(env.spec(row).id() + " failed at " + when.apply(row));
+        }
+        return e.addContext("an env of " + String.join(", ", candidates.stream().map(i -> env.spec(i).id())
+                .distinct().toList()) + " failed");
     }
 
     private String episodeOf(int row) {

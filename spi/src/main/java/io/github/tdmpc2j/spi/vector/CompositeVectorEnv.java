@@ -2,6 +2,7 @@ package io.github.tdmpc2j.spi.vector;
 
 import io.github.tdmpc2j.spi.EnvStateException;
 import io.github.tdmpc2j.spi.TaskSpec;
+import io.github.tdmpc2j.spi.TdmpcException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -91,11 +92,16 @@ public final class CompositeVectorEnv implements VectorEnv {
         forEachPart(p -> {
             Part part = parts.get(p);
             int[] rows = part.rows();
-            float[][] own = part.env().reset((row, k) -> {
-                synchronized (scheduleLock) {
-                    return schedule.next(rows[row], k);
-                }
-            });
+            float[][] own;
+            try {
+                own = part.env().reset((row, k) -> {
+                    synchronized (scheduleLock) {
+                        return schedule.next(rows[row], k);
+                    }
+                });
+            } catch (TdmpcException e) {
+                throw ownRow(e, rows);
+            }
             for (int j = 0; j < rows.length; j++) {
                 obs[rows[j]] = own[j];
             }
@@ -115,7 +121,12 @@ public final class CompositeVectorEnv implements VectorEnv {
         Map<String, Object>[] infos = new Map[n];
         forEachPart(p -> {
             int[] rows = parts.get(p).rows();
-            VectorStepResult r = parts.get(p).env().step(own(parts.get(p), actions));
+            VectorStepResult r;
+            try {
+                r = parts.get(p).env().step(own(parts.get(p), actions));
+            } catch (TdmpcException e) {
+                throw ownRow(e, rows);
+            }
             for (int j = 0; j < rows.length; j++) {
                 obs[rows[j]] = r.observations()[j];
                 rewards[rows[j]] = r.rewards()[j];
@@ -135,6 +146,15 @@ public final class CompositeVectorEnv implements VectorEnv {
         for (Part part : parts) {
             part.env().checkActions(own(part, actions));
         }
+    }
+
+    /**
+     * A part's typed failure with its row mark ({@link TdmpcException#atRow}) made one of this env's rows: the part's
+     * row translated, the part's one row, or none.
+     */
+    private static TdmpcException ownRow(TdmpcException e, int[] rows) {
+        int local = e.row() >= 0 ? e.row() : rows.length == 1 ? 0 : -1;
+        return e.atRow(local >= 0 && local < rows.length ? rows[local] : -1);
     }
 
     /** The actions of a part's rows, in its order. */

@@ -5,6 +5,7 @@ import io.github.tdmpc2j.spi.EnvStateException;
 import io.github.tdmpc2j.spi.ResetResult;
 import io.github.tdmpc2j.spi.StepResult;
 import io.github.tdmpc2j.spi.TaskSpec;
+import io.github.tdmpc2j.spi.TdmpcException;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,6 +27,17 @@ abstract sealed class LocalVectorEnv implements VectorEnv permits SyncVectorEnv,
     /** Runs {@code work(i)} for every row in {@code rows}; returns when all are done, rethrowing the first failure. */
     abstract void forEachEnv(int[] rows, EnvWork work);
 
+    /** {@link #forEachEnv}, a typed failure marked with its row ({@link TdmpcException#atRow}). */
+    private void forEachRow(int[] rows, EnvWork work) {
+        forEachEnv(rows, i -> {
+            try {
+                work.run(i);
+            } catch (TdmpcException e) {
+                throw e.atRow(i);
+            }
+        });
+    }
+
     interface EnvWork {
         void run(int i);
     }
@@ -45,7 +57,7 @@ abstract sealed class LocalVectorEnv implements VectorEnv permits SyncVectorEnv,
         checkOpen();
         EpisodeSchedule.Ticket[] first = autoreset.start(schedule);
         float[][] obs = new float[envs.size()][];
-        forEachEnv(rowsWhere(i -> first[i] != null), i -> obs[i] = envs.get(i).reset(first[i].seed()).observation());
+        forEachRow(rowsWhere(i -> first[i] != null), i -> obs[i] = envs.get(i).reset(first[i].seed()).observation());
         return obs;
     }
 
@@ -60,7 +72,7 @@ abstract sealed class LocalVectorEnv implements VectorEnv permits SyncVectorEnv,
         boolean[] truncated = new boolean[n];
         @SuppressWarnings("unchecked")
         Map<String, Object>[] infos = new Map[n];
-        forEachEnv(rowsWhere(i -> moves[i] != Autoreset.Move.SKIP), i -> {
+        forEachRow(rowsWhere(i -> moves[i] != Autoreset.Move.SKIP), i -> {
             Env env = envs.get(i);
             if (moves[i] == Autoreset.Move.RESET) {
                 ResetResult r = env.reset(autoreset.ticket(i).seed());

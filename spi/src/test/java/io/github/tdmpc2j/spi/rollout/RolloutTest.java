@@ -1,18 +1,25 @@
 package io.github.tdmpc2j.spi.rollout;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.tdmpc2j.spi.Env;
 import io.github.tdmpc2j.spi.EnvRegistry;
 import io.github.tdmpc2j.spi.LineEnv;
 import io.github.tdmpc2j.spi.MultitaskEnv;
+import io.github.tdmpc2j.spi.ResetResult;
+import io.github.tdmpc2j.spi.StepResult;
 import io.github.tdmpc2j.spi.TaskSpace;
 import io.github.tdmpc2j.spi.TaskSpec;
+import io.github.tdmpc2j.spi.TdmpcException;
 import io.github.tdmpc2j.spi.agent.Agent;
 import io.github.tdmpc2j.spi.agent.AgentContext;
 import io.github.tdmpc2j.spi.agent.RandomAgent;
+import io.github.tdmpc2j.spi.vector.CompositeVectorEnv;
 import io.github.tdmpc2j.spi.vector.EpisodeSchedule;
+import io.github.tdmpc2j.spi.vector.SyncVectorEnv;
 import io.github.tdmpc2j.spi.vector.ThreadedVectorEnv;
+import io.github.tdmpc2j.spi.vector.VectorEnv;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -252,6 +259,75 @@ class RolloutTest {
                 assertThat(f.recorded().truncated()[f.length() - 1] || f.recorded().terminated()[f.length() - 1])
                         .isTrue();
             }
+        }
+    }
+
+    /** A typed failure of an env, as a suite's own (MuJoCo's unstable simulation, a plug-in's error) would be. */
+    static final class Unstable extends TdmpcException {
+        Unstable(String message) {
+            super(message);
+        }
+    }
+
+    /** A row of {@code task} that fails on its reset or on its first step. */
+    private static Env failing(TaskSpec task, boolean onReset) {
+        LineEnv line = new LineEnv(task, 3);
+        return EnvRegistry.wrap(new Env() {
+            @Override
+            public TaskSpec spec() {
+                return line.spec();
+            }
+
+            @Override
+            public ResetResult reset(long seed) {
+                if (onReset) {
+                    throw new Unstable("the simulation is unstable");
+                }
+                return line.reset(seed);
+            }
+
+            @Override
+            public StepResult step(float[] action) {
+                throw new Unstable("the simulation is unstable");
+            }
+
+            @Override
+            public void close() {
+                line.close();
+            }
+        });
+    }
+
+    /** An env's typed failure keeps its type and says which task, episode, step and row it came from. */
+    @Test
+    void anEnvsTypedFailureKeepsItsTypeAndNamesItsTaskEpisodeAndStep() {
+        for (boolean composite : new boolean[] {false, true}) {
+            List<Env> envs = new ArrayList<>(List.of(EnvRegistry.wrap(new LineEnv(SHORT, 3)),
+                    EnvRegistry.wrap(new LineEnv(LONG, 3)), failing(LONG, false)));
+            VectorEnv vector = composite
+                    ? new CompositeVectorEnv(List.of(new CompositeVectorEnv.Part(new SyncVectorEnv(envs.subList(0, 2)),
+                            new int[] {1, 0}), new CompositeVectorEnv.Part(new SyncVectorEnv(envs.subList(2, 3)),
+                            new int[] {2})), true)
+                    : new ThreadedVectorEnv(envs, 2);
+            try (Agent agent = new RandomAgent(AgentContext.of(SPACE, Map.of(), 1));
+                    MultitaskEnv env = new MultitaskEnv(SPACE, vector)) {
+                Rollout rollout = new Rollout(env, agent, Rollout.Mode.EVALUATE);
+                rollout.start(EpisodeSchedule.perTask(env.tasks(), 3, (t, e) -> 50 + e, EpisodeSchedule.Skip.NONE));
+                long episode = env.episode(2).episode();
+                long seed = env.episode(2).seed();
+                assertThatThrownBy(rollout::step).isInstanceOf(Unstable.class)
+                        .hasMessage("line/long failed at step 1 of episode " + episode + " (seed " + seed + ", row 2): "
+                                + "the simulation is unstable");
+            }
+        }
+        try (Agent agent = new RandomAgent(AgentContext.of(SPACE, Map.of(), 1));
+                MultitaskEnv env = new MultitaskEnv(SPACE, new ThreadedVectorEnv(List.of(
+                        EnvRegistry.wrap(new LineEnv(SHORT, 3)), failing(LONG, true)), 2))) {
+            Rollout rollout = new Rollout(env, agent, Rollout.Mode.EVALUATE);
+            assertThatThrownBy(() -> rollout.start(EpisodeSchedule.perTask(env.tasks(), 3, (t, e) -> 70 + e,
+                    EpisodeSchedule.Skip.NONE))).isInstanceOf(Unstable.class)
+                    .hasMessageStartingWith("line/long failed at the reset of episode 3 (seed 70, row 1): ")
+                    .hasMessageEndingWith("the simulation is unstable");
         }
     }
 }
