@@ -1,6 +1,7 @@
 package io.github.tdmpc2j.cli;
 
 import io.github.tdmpc2j.bridge.py4j.PythonException;
+import io.github.tdmpc2j.mujoco.MujocoSimulationException;
 import io.github.tdmpc2j.spi.InvalidEnvOutputException;
 import io.github.tdmpc2j.spi.io.IoErrors;
 import io.github.tdmpc2j.spi.TdmpcException;
@@ -200,15 +201,18 @@ record RunFolder(Path dir) {
 
     /**
      * {@code e}, and for a run that the machinery or a suite failed on the way (a Python worker that died, a Python
-     * error in a suite's step, a NaN or infinity from a simulation that diverged) and that has a checkpoint, how to go
-     * on from it; a mistake in the input would fail the same way again, so it gets no hint, and so does a result of
-     * other sizes than the task's spec (the suite returns it again) and a failed {@code tdmpc2j setup} (which train
-     * never runs). A Python error or a NaN is not transient (the same unit, with the same seeds, meets it again) but a
-     * resumed run goes on with other draws from the checkpoint.
+     * error in a suite's step, a NaN or infinity from a simulation that diverged, a MuJoCo simulation that went
+     * unstable in a step) and that has a checkpoint, how to go on from it; a mistake in the input would fail the same
+     * way again, so it gets no hint, and so does a result of other sizes than the task's spec (the suite returns it
+     * again), a failed {@code tdmpc2j setup} (which train never runs) and a simulation that went unstable in an env's
+     * reset (no action played a part: the resumed run resets the same episode with the same seed). A Python error, a
+     * NaN or an unstable step is not transient (the same unit, with the same seeds, meets it again) but a resumed run
+     * goes on with other draws from the checkpoint ({@link #resumedSeed}), so other actions and states.
      */
     TdmpcException withResumeHint(TdmpcException e) {
         boolean failedOnTheWay = e.transientFailure() || e instanceof PythonException
-                || (e instanceof InvalidEnvOutputException invalid && invalid.nonFinite());
+                || (e instanceof InvalidEnvOutputException invalid && invalid.nonFinite())
+                || (e instanceof MujocoSimulationException && !e.failedInReset());
         if (!failedOnTheWay || !Files.isDirectory(checkpoint())) {
             return e;
         }

@@ -1,5 +1,7 @@
 package io.github.tdmpc2j.cli;
 
+import io.github.tdmpc2j.mujoco.MjWarning;
+import io.github.tdmpc2j.mujoco.MujocoSimulationException;
 import io.github.tdmpc2j.spi.Availability;
 import io.github.tdmpc2j.spi.Box;
 import io.github.tdmpc2j.spi.Env;
@@ -11,16 +13,29 @@ import io.github.tdmpc2j.spi.SuccessMetric;
 import io.github.tdmpc2j.spi.TaskSpec;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Test plug-in, domain "broken": one task whose observations turn NaN, and one whose env fails as a dead Python worker
- * does (a transient failure) on the first step of its third episode.
+ * does (a transient failure) on the first step of its third episode; two whose MuJoCo simulation goes unstable in
+ * its third episode, on its second step or in its reset.
  */
 public final class BrokenProvider implements EnvProvider {
     static final TaskSpec NAN = new TaskSpec("broken/nan", List.of(), Box.unbounded(2), Box.of(1, -1, 1), 10, 1,
             SuccessMetric.RETURN, false);
     static final TaskSpec DIES = new TaskSpec("broken/dies", List.of(), Box.unbounded(2), Box.of(1, -1, 1), 10, 1,
             SuccessMetric.RETURN, false);
+
+    static final TaskSpec UNSTABLE = new TaskSpec("broken/unstable", List.of(), Box.unbounded(2), Box.of(1, -1, 1), 10,
+            1, SuccessMetric.RETURN, false);
+    static final TaskSpec UNSTABLE_RESET = new TaskSpec("broken/unstable-reset", List.of(), Box.unbounded(2),
+            Box.of(1, -1, 1), 10, 1, SuccessMetric.RETURN, false);
+
+    /** What MuJoCo's data throws when the simulation diverges, as native MuJoCo's (dmc) tasks let it through. */
+    private static MujocoSimulationException diverged(String call) {
+        return new MujocoSimulationException("the simulation diverged in " + call + " ([BAD_QACC]): a test "
+                + "stand-in; MuJoCo reset the state to the default pose", Set.of(MjWarning.BAD_QACC));
+    }
 
     /** What a worker that died throws: running the same thing again may succeed. */
     static final class Died extends io.github.tdmpc2j.spi.TdmpcException {
@@ -41,7 +56,7 @@ public final class BrokenProvider implements EnvProvider {
 
     @Override
     public List<TaskSpec> tasks() {
-        return List.of(NAN, DIES);
+        return List.of(NAN, DIES, UNSTABLE, UNSTABLE_RESET);
     }
 
     @Override
@@ -71,19 +86,28 @@ public final class BrokenProvider implements EnvProvider {
             public ResetResult reset(long seed) {
                 t = 0;
                 episodes++;
+                if (task.equals(UNSTABLE_RESET) && episodes >= 3) {
+                    throw diverged("mj_forward");
+                }
                 return new ResetResult(new float[] {0, 0});
             }
 
             @Override
             public StepResult step(float[] action) {
                 t++;
+                if (task.equals(UNSTABLE) && episodes >= 3 && t == 2) {
+                    throw diverged("mj_step");
+                }
                 if (task.equals(DIES)) {
                     if (episodes >= 3) {
                         throw new Died();
                     }
                     return new StepResult(new float[] {t, 0}, 1, false, false, Map.of());
                 }
-                return new StepResult(new float[] {t, t > 3 ? Float.NaN : 0}, 1, false, false, Map.of());
+                if (task.equals(NAN)) {
+                    return new StepResult(new float[] {t, t > 3 ? Float.NaN : 0}, 1, false, false, Map.of());
+                }
+                return new StepResult(new float[] {t, 0}, 1, false, false, Map.of());
             }
 
             @Override

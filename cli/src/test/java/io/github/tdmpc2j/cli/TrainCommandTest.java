@@ -552,6 +552,26 @@ class TrainCommandTest {
         assertThat(misfitOut.resolve("checkpoint")).isDirectory();
     }
 
+    /**
+     * A MuJoCo simulation that goes unstable in a step mid-run names the task, episode and step, keeps the checkpoint
+     * and says --resume goes on from it (the resumed run's agent draws other actions from it); one that goes unstable
+     * in a reset gets no hint: the resumed run resets the same episode with the same seed.
+     */
+    @Test
+    void aRunStoppedByAnUnstableSimulationInAStepSaysHowToResumeButNotInAReset(@TempDir Path dir) {
+        Path out = dir.resolve("step");
+        TasksCommandTest.Run step = trainUntilItFails("broken/unstable", out);
+        assertThat(step.err()).contains("broken/unstable failed at step 2 of episode 2 (seed ")
+                .contains("the simulation diverged in mj_step")
+                .contains("the same command with --resume --out " + out + " goes on from it");
+        assertThat(CheckpointFolder.open(out.resolve("checkpoint")).step()).isZero();
+        Path resetOut = dir.resolve("reset");
+        TasksCommandTest.Run reset = trainUntilItFails("broken/unstable-reset", resetOut);
+        assertThat(reset.err()).contains("broken/unstable-reset failed at the reset of episode 2 (seed ")
+                .contains("the simulation diverged in mj_forward").doesNotContain("--resume");
+        assertThat(resetOut.resolve("checkpoint")).isDirectory();
+    }
+
     /** A worker that dies mid-run: the command's user is told what to run, not the bridge's advice to make an env. */
     @Test
     void aRunWhoseWorkerDiedSaysToRunTheCommandAgainInItsOwnWords(@TempDir Path dir) {

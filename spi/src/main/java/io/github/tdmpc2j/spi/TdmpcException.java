@@ -9,6 +9,8 @@ public class TdmpcException extends RuntimeException {
     private String context;
     /** The row of a vector env whose env failed, while it is known; -1 when not. */
     private int row = -1;
+    /** Whether the failure was an env's reset (no action played a part in it), as the code stepping it knows. */
+    private boolean inReset;
 
     public TdmpcException(String message) {
         super(message);
@@ -44,6 +46,20 @@ public class TdmpcException extends RuntimeException {
     public TdmpcException atRow(int row) {
         this.row = row;
         return this;
+    }
+
+    /**
+     * Marks the failure as one of an env's reset, where no action of the agent played a part: the same episode seed
+     * resets into it again. Returns this exception.
+     */
+    public TdmpcException inReset() {
+        inReset = true;
+        return this;
+    }
+
+    /** Whether {@link #inReset} marked the failure as one of an env's reset. */
+    public boolean failedInReset() {
+        return inReset;
     }
 
     /** The vector env row marked by {@link #atRow}, or -1. */

@@ -108,7 +108,7 @@ public final class Rollout {
         } catch (TdmpcException e) {
             boolean[] all = new boolean[rows];
             java.util.Arrays.fill(all, true);
-            throw inContext(e, all, row -> "the reset of " + episodeOf(row));
+            throw inContext(e, all, row -> true);
         }
         java.util.Arrays.fill(ended, false);
         for (int i = 0; i < rows; i++) {
@@ -156,8 +156,7 @@ public final class Rollout {
             for (int i = 0; i < rows; i++) {
                 moved[i] = input[i] != null || ended[i];
             }
-            throw inContext(e, moved, row -> ended[row] ? "the reset of " + episodeOf(row)
-                    : "step " + (lengths[row] + 1) + " of " + episodeOf(row));
+            throw inContext(e, moved, row -> ended[row]);
         }
         Transition[] transitions = mode.learn ? new Transition[rows] : null;
         List<Finished> finished = new ArrayList<>();
@@ -213,11 +212,13 @@ public final class Rollout {
     }
 
     /**
-     * {@code e}, an env's failure, with where it happened put before its message: the failed row's task and
-     * {@code when} of it, that row being the one the vector env marked ({@link TdmpcException#atRow}) or the one row
-     * of {@code moved} (the rows that stepped or reset) with an episode; otherwise the tasks of those rows.
+     * {@code e}, an env's failure, with where it happened put before its message: the failed row's task and the
+     * reset or step of its episode ({@code resetting}: whether a row reset on this call; a failed reset is marked
+     * {@link TdmpcException#inReset}), that row being the one the vector env marked ({@link TdmpcException#atRow}) or
+     * the one row of {@code moved} (the rows that stepped or reset) with an episode; otherwise the tasks of those
+     * rows.
      */
-    private TdmpcException inContext(TdmpcException e, boolean[] moved, java.util.function.IntFunction<String> when) {
+    private TdmpcException inContext(TdmpcException e, boolean[] moved, java.util.function.IntPredicate resetting) {
         List<Integer> candidates = new ArrayList<>();
         for (int i = 0; i < rows; i++) {
             if (moved[i] && env.episode(i) != null) {
@@ -226,7 +227,10 @@ public final class Rollout {
         }
         int row = e.row() >= 0 && e.row() < rows ? e.row() : candidates.size() == 1 ? candidates.get(0) : -1;
         if (row >= 0 && env.episode(row) != null) {
-            return e.addContext(env.spec(row).id() + " failed at " + when.apply(row));
+            if (resetting.test(row)) {
+                return e.inReset().addContext(env.spec(row).id() + " failed at the reset of " + episodeOf(row));
+            }
+            return e.addContext(env.spec(row).id() + " failed at step " + (lengths[row] + 1) + " of " + episodeOf(row));
         }
         return e.addContext("an env of " + String.join(", ", candidates.stream().map(i -> env.spec(i).id())
                 .distinct().toList()) + " failed");
