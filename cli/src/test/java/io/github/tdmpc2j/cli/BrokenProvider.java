@@ -18,7 +18,7 @@ import java.util.Set;
 /**
  * Test plug-in, domain "broken": one task whose observations turn NaN, and one whose env fails as a dead Python worker
  * does (a transient failure) on the first step of its third episode; two whose MuJoCo simulation goes unstable in
- * its third episode, on its second step or in its reset.
+ * its third episode, on its second step or in its reset; and one whose env throws from {@code close()}.
  */
 public final class BrokenProvider implements EnvProvider {
     static final TaskSpec NAN = new TaskSpec("broken/nan", List.of(), Box.unbounded(2), Box.of(1, -1, 1), 10, 1,
@@ -29,6 +29,9 @@ public final class BrokenProvider implements EnvProvider {
     static final TaskSpec UNSTABLE = new TaskSpec("broken/unstable", List.of(), Box.unbounded(2), Box.of(1, -1, 1), 10,
             1, SuccessMetric.RETURN, false);
     static final TaskSpec UNSTABLE_RESET = new TaskSpec("broken/unstable-reset", List.of(), Box.unbounded(2),
+            Box.of(1, -1, 1), 10, 1, SuccessMetric.RETURN, false);
+
+    static final TaskSpec CLOSE_FAILS = new TaskSpec("broken/close-fails", List.of(), Box.unbounded(2),
             Box.of(1, -1, 1), 10, 1, SuccessMetric.RETURN, false);
 
     /** What MuJoCo's data throws when the simulation diverges, as native MuJoCo's (dmc) tasks let it through. */
@@ -56,7 +59,7 @@ public final class BrokenProvider implements EnvProvider {
 
     @Override
     public List<TaskSpec> tasks() {
-        return List.of(NAN, DIES, UNSTABLE, UNSTABLE_RESET);
+        return List.of(NAN, DIES, UNSTABLE, UNSTABLE_RESET, CLOSE_FAILS);
     }
 
     @Override
@@ -112,6 +115,9 @@ public final class BrokenProvider implements EnvProvider {
 
             @Override
             public void close() {
+                if (task.equals(CLOSE_FAILS)) {
+                    throw new IllegalStateException("double free");
+                }
             }
         };
     }

@@ -572,6 +572,19 @@ class TrainCommandTest {
         assertThat(resetOut.resolve("checkpoint")).isDirectory();
     }
 
+    /** A plug-in env whose close() throws after a finished run: a warning, and the run's result stands (exit 0). */
+    @Test
+    void anEnvThatFailsToCloseAfterAFinishedRunIsAWarning(@TempDir Path dir) {
+        Path out = dir.resolve("run");
+        TasksCommandTest.Run r = TasksCommandTest.run("train", "--task", "broken/close-fails", "--agent", "random",
+                "--steps", "40", "--eval-every", "20", "--eval-episodes", "1", "--out", out.toString(),
+                "--progress", "log");
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.out()).contains("done: 40 steps").contains("warning: closing the run's training envs failed "
+                + "(what the run saved in " + out + " is whole): ").contains("double free");
+        assertThat(CheckpointFolder.open(out.resolve("checkpoint")).step()).isEqualTo(40);
+    }
+
     /** A worker that dies mid-run: the command's user is told what to run, not the bridge's advice to make an env. */
     @Test
     void aRunWhoseWorkerDiedSaysToRunTheCommandAgainInItsOwnWords(@TempDir Path dir) {
