@@ -87,7 +87,9 @@ final class OfflineTraining {
             }
             List<String> evalRows = Evaluation.rows(space, evalEpisodes, 1);
             try (Agent agent = cfg.createAgent(provider, space, seed);
-                    MultitaskEnv evalEnv = MultitaskEnv.make(registry, space, evalRows, seed)) {
+                    RunEnvs evalEnvs = new RunEnvs(MultitaskEnv.make(registry, space, evalRows, seed), "evaluation",
+                            run, console)) {
+                MultitaskEnv evalEnv = evalEnvs.env();
                 if (!(agent instanceof OfflineLearner learner)) {
                     throw new TdmpcException("the agent '" + provider.name() + "' cannot learn offline from a dataset");
                 }

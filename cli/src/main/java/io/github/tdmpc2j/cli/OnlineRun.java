@@ -120,9 +120,9 @@ final class OnlineRun {
                 return new Result(logged.evaluations(), logged.successes(), List.of(), 0);
             }
         }
-        try (Rows trainRows = new Rows(MultitaskEnv.make(registry, space, MultitaskEnv.spread(space, envs),
+        try (RunEnvs trainRows = new RunEnvs(MultitaskEnv.make(registry, space, MultitaskEnv.spread(space, envs),
                 seedValue), "training", run, console);
-                Rows evalRows = new Rows(evalEnv(seedValue, evalEpisodes, envs), "evaluation", run, console);
+                RunEnvs evalRows = new RunEnvs(evalEnv(seedValue, evalEpisodes, envs), "evaluation", run, console);
                 Agent agent = cfg.createAgent(provider, space, seedValue)) {
             MultitaskEnv train = trainRows.env();
             MultitaskEnv eval = evalRows.env();
@@ -175,24 +175,6 @@ final class OnlineRun {
         int envs = cfg.has("envs") ? cfg.getInt("envs") : 1;
         try (MultitaskEnv eval = evalEnv(seedValue, evalEpisodes, envs)) {
             return randomBaseline(eval, seedValue, evalEpisodes);
-        }
-    }
-
-    /**
-     * A run's envs, whose typed failure to close (a plug-in's {@code close()} that throws) is a warning on the console:
-     * it comes after the run's steps, evaluations and checkpoints are saved, so the run's result stands (after a run
-     * that failed, the run's own error is the one reported).
-     */
-    private record Rows(MultitaskEnv env, String what, RunFolder run, PrintWriter console) implements AutoCloseable {
-        @Override
-        public void close() {
-            try {
-                env.close();
-            } catch (TdmpcException e) {
-                console.println("warning: closing the run's " + what + " envs failed (what the run saved in "
-                        + run.dir() + " is whole): " + e.getMessage());
-                console.flush();
-            }
         }
     }
 

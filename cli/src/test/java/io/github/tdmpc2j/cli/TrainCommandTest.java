@@ -628,6 +628,23 @@ class TrainCommandTest {
         assertThat(CheckpointFolder.open(out.resolve("checkpoint")).step()).isEqualTo(2);
     }
 
+    /** The same for offline training, whose evaluation env is the one that fails to close. */
+    @Test
+    void anOfflineRunsEnvThatFailsToCloseIsAWarning(@TempDir Path dir) {
+        Path data = dir.resolve("data");
+        // its episodes are written before the env closes (collect's exit status after that is not this test's)
+        TasksCommandTest.run("collect", "--tasks", "broken/close-fails", "--episodes", "2", "--workers", "1", "--out",
+                data.toString());
+        Path out = dir.resolve("run");
+        TasksCommandTest.Run r = TasksCommandTest.run("train", "--data", data.toString(), "--preset", "cpu",
+                "--set-param", "batch_size=4", "--steps", "4", "--eval-every", "2", "--eval-episodes", "1",
+                "--out", out.toString(), "--progress", "log");
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.out()).contains("warning: closing the run's evaluation envs failed (what the run saved in "
+                + out + " is whole): ").contains("double free");
+        assertThat(CheckpointFolder.open(out.resolve("checkpoint")).step()).isEqualTo(4);
+    }
+
     private static void copyTree(Path from, Path to) throws IOException {
         try (Stream<Path> s = Files.walk(from)) {
             for (Path p : s.toList()) {
