@@ -173,8 +173,8 @@ final class OnlineRun {
         long seedValue = cfg.getLong("seed");
         int evalEpisodes = cfg.getInt("eval_episodes");
         int envs = cfg.has("envs") ? cfg.getInt("envs") : 1;
-        try (MultitaskEnv eval = evalEnv(seedValue, evalEpisodes, envs)) {
-            return randomBaseline(eval, seedValue, evalEpisodes);
+        try (RunEnvs eval = new RunEnvs(evalEnv(seedValue, evalEpisodes, envs), "evaluation", run, console)) {
+            return randomBaseline(eval.env(), seedValue, evalEpisodes);
         }
     }
 
