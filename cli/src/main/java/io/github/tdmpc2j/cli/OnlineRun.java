@@ -47,6 +47,13 @@ final class OnlineRun {
         }
     }
 
+    /**
+     * The most rows ({@code envs}) a run steps: every row is an env held in memory (a worker process's for bridge
+     * tasks) and a row of every planning batch, and a CPU gains nothing past one per task (bench/RESULTS.md); a
+     * larger count only stalled making envs.
+     */
+    static final int MAX_ENVS = 1024;
+
     private final EnvRegistry registry;
     private final TaskSpace space;
     private final String name;
@@ -81,7 +88,7 @@ final class OnlineRun {
         long total = cfg.positiveLong("steps");
         long evalFreq = cfg.positiveLong("eval_freq");
         int evalEpisodes = cfg.positiveInt("eval_episodes");
-        int envs = cfg.has("envs") ? cfg.positiveInt("envs") : 1;
+        int envs = rows(cfg, space.taskCount());
         double timeLimit = cfg.has("time_limit") ? cfg.getDouble("time_limit") * 60 : Double.POSITIVE_INFINITY;
         if (!(timeLimit > 0)) {
             throw new TdmpcException("time_limit (--time-limit, minutes of wall time) must be positive, got "
@@ -172,10 +179,31 @@ final class OnlineRun {
     List<Evaluation.TaskResult> randomBaseline() {
         long seedValue = cfg.getLong("seed");
         int evalEpisodes = cfg.getInt("eval_episodes");
-        int envs = cfg.has("envs") ? cfg.getInt("envs") : 1;
+        int envs = rows(cfg, space.taskCount());
         try (RunEnvs eval = new RunEnvs(evalEnv(seedValue, evalEpisodes, envs), "evaluation", run, console)) {
             return randomBaseline(eval.env(), seedValue, evalEpisodes);
         }
+    }
+
+    /**
+     * The rows a run of {@code taskCount} tasks steps: its {@code envs} setting (default 1), raised to one per task.
+     * A count given is recorded in {@code cfg} as the one used (the run's {@code config.yaml} says what it ran
+     * with); more than {@link #MAX_ENVS} is refused, before any env is made.
+     */
+    static int rows(RunConfig cfg, int taskCount) {
+        if (!cfg.has("envs")) {
+            return Math.max(1, taskCount);
+        }
+        int envs = cfg.positiveInt("envs");
+        if (envs > MAX_ENVS) {
+            throw new TdmpcException("'envs' (--envs) is " + envs + ", more envs than a run steps at once (at most "
+                    + MAX_ENVS + ": each is an env in memory and a row of every planning batch); give --envs "
+                    + MAX_ENVS + " or fewer (on a CPU one per task steps fastest; on a GPU a few per task fill it)");
+        }
+        if (envs < taskCount) {
+            cfg.set("envs", taskCount);
+        }
+        return Math.max(envs, taskCount);
     }
 
     /** The rows a run evaluates on: its evaluation episodes several at once, as many rows as training has per task. */

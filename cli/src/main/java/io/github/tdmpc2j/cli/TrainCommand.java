@@ -36,7 +36,7 @@ final class TrainCommand implements Callable<Integer> {
     String set;
 
     @Option(names = "--envs", description = "online: envs stepped at once, spread over the tasks, the agent acting "
-            + "on all of them in one batch (default 1)")
+            + "on all of them in one batch (default 1; at least one per task, at most " + OnlineRun.MAX_ENVS + ")")
     Integer envs;
 
     @Option(names = "--data", description = "dataset folder for offline training")
@@ -190,6 +190,7 @@ final class TrainCommand implements Callable<Integer> {
             cfg.set("tasks", String.join(",", ids));
             cfg.set("set", taskSet);
         }
+        OnlineRun.rows(cfg, specs.size()); // a count of envs refused before the run folder is made
         if (run == null) {
             run = RunFolder.create(out, name, cfg.getLong("seed"));
         }

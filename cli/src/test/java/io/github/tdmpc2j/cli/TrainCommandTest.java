@@ -714,6 +714,13 @@ class TrainCommandTest {
         TasksCommandTest.Run noEnvs = TasksCommandTest.run("train", "--task", "pendulum-v1", "--agent", "random",
                 "--envs", "0", "--out", dir.resolve("zero").toString());
         assertThat(noEnvs.err()).contains("'envs' (--envs) must be positive, got 0");
+        // a count no machine steps: refused before a run folder is made (it stalled making 100000 envs)
+        Path tooMany = dir.resolve("many");
+        TasksCommandTest.Run manyEnvs = TasksCommandTest.run("train", "--task", "pendulum-v1", "--agent", "random",
+                "--envs", "100000", "--out", tooMany.toString());
+        assertThat(manyEnvs.exit()).isEqualTo(2);
+        assertThat(manyEnvs.err()).contains("'envs' (--envs) is 100000").contains("give --envs 1024 or fewer");
+        assertThat(tooMany).doesNotExist();
         TasksCommandTest.Run typo = TasksCommandTest.run("train", "--task", "pendulum-v2", "--agent", "random",
                 "--out", dir.toString());
         assertThat(typo.exit()).isEqualTo(2);
@@ -721,6 +728,18 @@ class TrainCommandTest {
         TasksCommandTest.Run noRun = TasksCommandTest.run("train", "--task", "pendulum-v1", "--agent", "random",
                 "--resume", "--out", dir.resolve("none").toString());
         assertThat(noRun.err()).contains("has no checkpoint to resume from");
+    }
+
+    @Test
+    void fewerEnvsThanTasksAreRaisedToOnePerTaskAndRecordedAsUsed(@TempDir Path dir) throws Exception {
+        Path run = dir.resolve("run");
+        TasksCommandTest.Run r = TasksCommandTest.run("train", "--tasks", "classic/pendulum,dmc/cartpole-balance",
+                "--envs", "1", "--agent", "random", "--steps", "10", "--eval-every", "1000", "--eval-episodes", "1",
+                "--out", run.toString(), "--progress", "log");
+        assertThat(r.exit()).as(r.err() + r.out()).isZero();
+        assertThat(r.out()).contains("with 2 envs");
+        assertThat(Files.readAllLines(run.resolve("config.yaml"))).as("the count used, not the 1 given")
+                .contains("envs: 2").doesNotContain("envs: 1");
     }
 
     @Test
