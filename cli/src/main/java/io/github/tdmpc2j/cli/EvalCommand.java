@@ -10,6 +10,7 @@ import io.github.tdmpc2j.spi.agent.AgentProvider;
 import io.github.tdmpc2j.spi.agent.CheckpointException;
 import io.github.tdmpc2j.spi.agent.Agents;
 import io.github.tdmpc2j.spi.agent.CheckpointFolder;
+import io.github.tdmpc2j.spi.io.AtomicWrites;
 import io.github.tdmpc2j.spi.rollout.Evaluation;
 import io.github.tdmpc2j.cluster.ClusterSettings;
 import io.github.tdmpc2j.cluster.ExecutorCache;
@@ -104,8 +105,14 @@ final class EvalCommand implements Callable<Integer> {
         try (EnvRegistry registry = EnvRegistry.discover()) {
             List<String> ids = target.task != null ? List.of(registry.resolve(target.task).id())
                     : registry.taskSet(target.set);
+            // the settings this command names, read before anything is imported
+            Map<String, String> given = new RunConfig(Map.of()).pairs(setParams).all();
+            if (envs != null && envs <= 0) {
+                throw new TdmpcException("--envs must be positive, got " + envs);
+            }
             // a checkpoint folder, or a run folder that holds one (RUN/checkpoint)
             Path folder = RunFolder.checkpointOf(checkpoint);
+            Path imported = null;
             if (Files.isRegularFile(checkpoint)) {
                 if (!checkpoint.getFileName().toString().endsWith(".pt") && !TorchArchive.isZip(checkpoint)) {
                     Path parent = checkpoint.toAbsolutePath().getParent();
@@ -122,71 +129,88 @@ final class EvalCommand implements Callable<Integer> {
                         + "elsewhere with `tdmpc2j import " + checkpoint + " --out DIR`, then evaluate DIR");
                 ReferenceImport.write(ReferenceCheckpoint.read(checkpoint), ids.stream().map(registry::resolve)
                         .toList(), Map.of(), folder, checkpoint.getFileName().toString());
+                imported = folder;
                 out.printf("imported %s as the checkpoint folder %s%n", checkpoint, folder);
             }
-            String agentName = agent != null ? agent : RunFolder.recordedAgent(folder).orElse("tdmpc2");
-            AgentProvider provider = Agents.find(agentName);
-            // the checkpoint's own settings (preset, model size, ...) and tasks, from the files of one checkpoint (a
-            // run that trains replaces its checkpoint at every save)
-            record Recorded(Path dir, Map<String, String> params, List<String> tasks) {
-            }
-            Recorded saved = CheckpointFolder.read(folder, m -> new Recorded(m.dir(),
-                    provider.checkpointParams(m.dir()), provider.checkpointTasks(m.dir())));
-            Path csvFile = csv != null ? csv : folder.toAbsolutePath().resolveSibling("eval-results.csv");
-            if (csv == null) {
-                CsvLog.checkWritable(csvFile, COLUMNS, "give --csv FILE to write the results elsewhere");
-            }
-            // the agent is made with the checkpoint's own settings
-            Map<String, String> params = new java.util.HashMap<>(saved.params());
-            params.putAll(new RunConfig(Map.of()).pairs(setParams).all());
-            if (device != null) {
-                params.put("device", device); // a checkpoint trained on a GPU evaluates on a CPU, and back
-            }
-            if (envs != null && envs <= 0) {
-                throw new TdmpcException("--envs must be positive, got " + envs);
-            }
-            // the agent is made for the checkpoint's own tasks, in its order: any of them evaluate, in any order
-            List<String> recorded = saved.tasks();
-            List<String> agentTasks = recorded.isEmpty() ? ids : recorded;
-            List<String> others = ids.stream().filter(id -> !agentTasks.contains(id)).toList();
-            if (!others.isEmpty()) {
-                throw new CheckpointException("the checkpoint in " + saved.dir() + " was made for "
-                        + (agentTasks.size() == 1 ? "the task " : "the tasks ") + String.join(", ", agentTasks) + "; "
-                        + String.join(", ", others) + (others.size() == 1 ? " is" : " are") + " not among them. "
-                        + (agentTasks.size() == 1 ? "Evaluate it with --task " + agentTasks.get(0)
-                        : "Evaluate any of them with --task ID or --set A,B,... (all: --set "
-                                + String.join(",", agentTasks) + ")") + ".");
-            }
-            // the tasks are evaluated one after another, each on its own rows
-            int rows = envs != null ? envs : Evaluation.rowsPerTask(episodes, 1, 1);
-            // the agent loads the checkpoint in folder as it is then (verified again, read whole)
-            Settings settings = new Settings(agentName, folder.toString(), agentTasks, ids, params, saved.params(),
-                    episodes, seed, rows);
-            List<Unit> units = new ArrayList<>();
-            for (int t = 0; t < ids.size(); t++) {
-                units.add(new Unit(t));
-            }
-            TaskResult[] results = new TaskResult[ids.size()];
-            ClusterSettings where = cluster.settings();
-            // in this process: the agent made and its checkpoint read before the results file exists (a failed
-            // load leaves none); on a cluster each executor does that once and keeps it across its units
-            try (Setup local = where.distributed() ? null : Setup.make(registry, settings)) {
-                out.printf("%-40s %8s %12s %8s%n", "TASK", "EPISODES", "RETURN", "SUCCESS");
-                UnitRunner.run(where, "eval", units, new OneTask(settings, local), (i, unit, r) -> {
-                    results[unit.task()] = r;
-                    out.printf(Locale.ROOT, "%-40s %8d %12.1f %8s%n", r.id(), r.episodes(), r.meanReturn(),
-                            r.hasSuccess() ? String.format(Locale.ROOT, "%.0f%%", 100 * r.successRate()) : "-");
-                    out.flush();
-                });
-            }
-            try (CsvLog log = new CsvLog(csvFile, COLUMNS)) {
-                for (TaskResult r : results) {
-                    log.row(r.id(), r.episodes(), r.meanReturn(), r.hasSuccess() ? r.successRate() : "");
+            try {
+                return evaluate(registry, ids, folder, given, out);
+            } catch (RuntimeException e) {
+                if (imported != null) {
+                    // the folder this command made is removed: a setting refused (or an evaluation that failed)
+                    // left it behind, and the same command would then refuse to import into it
+                    try {
+                        AtomicWrites.deleteTree(imported);
+                    } catch (java.io.IOException cleanup) {
+                        e.addSuppressed(cleanup);
+                    }
                 }
+                throw e;
             }
-            out.println("results: " + csvFile);
-            return 0;
         }
+    }
+
+    /** Evaluates the checkpoint in {@code folder} on the tasks {@code ids}; {@code given}: the --set-param pairs. */
+    private int evaluate(EnvRegistry registry, List<String> ids, Path folder, Map<String, String> given,
+            PrintWriter out) {
+        String agentName = agent != null ? agent : RunFolder.recordedAgent(folder).orElse("tdmpc2");
+        AgentProvider provider = Agents.find(agentName);
+        // the checkpoint's own settings (preset, model size, ...) and tasks, from the files of one checkpoint (a
+        // run that trains replaces its checkpoint at every save)
+        record Recorded(Path dir, Map<String, String> params, List<String> tasks) {
+        }
+        Recorded saved = CheckpointFolder.read(folder, m -> new Recorded(m.dir(),
+                provider.checkpointParams(m.dir()), provider.checkpointTasks(m.dir())));
+        Path csvFile = csv != null ? csv : folder.toAbsolutePath().resolveSibling("eval-results.csv");
+        if (csv == null) {
+            CsvLog.checkWritable(csvFile, COLUMNS, "give --csv FILE to write the results elsewhere");
+        }
+        // the agent is made with the checkpoint's own settings
+        Map<String, String> params = new java.util.HashMap<>(saved.params());
+        params.putAll(given);
+        if (device != null) {
+            params.put("device", device); // a checkpoint trained on a GPU evaluates on a CPU, and back
+        }
+        // the agent is made for the checkpoint's own tasks, in its order: any of them evaluate, in any order
+        List<String> recorded = saved.tasks();
+        List<String> agentTasks = recorded.isEmpty() ? ids : recorded;
+        List<String> others = ids.stream().filter(id -> !agentTasks.contains(id)).toList();
+        if (!others.isEmpty()) {
+            throw new CheckpointException("the checkpoint in " + saved.dir() + " was made for "
+                    + (agentTasks.size() == 1 ? "the task " : "the tasks ") + String.join(", ", agentTasks) + "; "
+                    + String.join(", ", others) + (others.size() == 1 ? " is" : " are") + " not among them. "
+                    + (agentTasks.size() == 1 ? "Evaluate it with --task " + agentTasks.get(0)
+                    : "Evaluate any of them with --task ID or --set A,B,... (all: --set "
+                            + String.join(",", agentTasks) + ")") + ".");
+        }
+        // the tasks are evaluated one after another, each on its own rows
+        int rows = envs != null ? envs : Evaluation.rowsPerTask(episodes, 1, 1);
+        // the agent loads the checkpoint in folder as it is then (verified again, read whole)
+        Settings settings = new Settings(agentName, folder.toString(), agentTasks, ids, params, saved.params(),
+                episodes, seed, rows);
+        List<Unit> units = new ArrayList<>();
+        for (int t = 0; t < ids.size(); t++) {
+            units.add(new Unit(t));
+        }
+        TaskResult[] results = new TaskResult[ids.size()];
+        ClusterSettings where = cluster.settings();
+        // in this process: the agent made and its checkpoint read before the results file exists (a failed
+        // load leaves none); on a cluster each executor does that once and keeps it across its units
+        try (Setup local = where.distributed() ? null : Setup.make(registry, settings)) {
+            out.printf("%-40s %8s %12s %8s%n", "TASK", "EPISODES", "RETURN", "SUCCESS");
+            UnitRunner.run(where, "eval", units, new OneTask(settings, local), (i, unit, r) -> {
+                results[unit.task()] = r;
+                out.printf(Locale.ROOT, "%-40s %8d %12.1f %8s%n", r.id(), r.episodes(), r.meanReturn(),
+                        r.hasSuccess() ? String.format(Locale.ROOT, "%.0f%%", 100 * r.successRate()) : "-");
+                out.flush();
+            });
+        }
+        try (CsvLog log = new CsvLog(csvFile, COLUMNS)) {
+            for (TaskResult r : results) {
+                log.row(r.id(), r.episodes(), r.meanReturn(), r.hasSuccess() ? r.successRate() : "");
+            }
+        }
+        out.println("results: " + csvFile);
+        return 0;
     }
 
     // ---- the units of eval: one task of the checkpoint each, in this process or on a Spark cluster

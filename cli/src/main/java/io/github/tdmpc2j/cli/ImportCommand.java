@@ -53,12 +53,21 @@ final class ImportCommand implements Callable<Integer> {
     Target target;
 
     @Option(names = "--set-param", description = "key=value, repeatable: agent settings to record with the model "
-            + "(planning: iterations, num_samples, ...; default the reference's); its shape comes from the file")
+            + "(planning: iterations, num_samples, ...; default the reference's); its shape comes from the file, and the "
+            + "device is eval's --device")
     List<String> params;
 
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
+        Map<String, String> settings = new RunConfig(Map.of()).pairs(params).all();
+        String device = settings.get("device");
+        if (device != null && !device.equals("cpu")) {
+            // the folder is written on the CPU and records device=cpu; a GPU is chosen where the model runs
+            throw new TdmpcException("--set-param device=" + device + " is not recorded by import: the checkpoint "
+                    + "folder holds the model for any device. Leave it out and evaluate on a GPU with `tdmpc2j eval "
+                    + "--checkpoint " + this.out + " --device " + device + " ...`");
+        }
         refuseExisting(this.out);
         RunFolder.refuseInsideCheckpoint(this.out, "--out");
         CsvLog.checkCanCreate(this.out, "give --out a folder in one you can write");
@@ -67,8 +76,8 @@ final class ImportCommand implements Callable<Integer> {
             List<String> ids = target.task != null ? List.of(registry.resolve(target.task).id())
                     : registry.taskSet(target.set);
             List<TaskSpec> specs = ids.stream().map(registry::resolve).toList();
-            AgentContext context = ReferenceImport.write(ref, specs,
-                    new RunConfig(Map.of()).pairs(params).all(), this.out, file.getFileName().toString());
+            AgentContext context = ReferenceImport.write(ref, specs, settings, this.out,
+                    file.getFileName().toString());
             out.printf("imported %s (%s layout): %d task(s), observation %d, action %d, %s%n", file,
                     ref.oldLayout() ? "released, older Q-ensemble" : "current", ids.size(),
                     context.observationSize(), context.actionSize(), ref.params());

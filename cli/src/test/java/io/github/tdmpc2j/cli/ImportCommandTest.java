@@ -190,11 +190,34 @@ class ImportCommandTest {
                 "--task", "walker-walk");
         assertThat(bad.exit()).isEqualTo(2);
         assertThat(bad.err()).contains("not a complete torch.save archive");
+
+        // a device is eval's to choose: import refuses one it would have recorded as cpu
+        TasksCommandTest.Run gpu = TasksCommandTest.run("import", FIXTURES.resolve("st-1M.pt").toString(), "--out",
+                dir.resolve("d").toString(), "--task", "walker-walk", "--set-param", "device=gpu");
+        assertThat(gpu.exit()).isEqualTo(2);
+        assertThat(gpu.err()).contains("--set-param device=gpu is not recorded by import")
+                .contains("--device gpu");
+        assertThat(dir.resolve("d")).doesNotExist();
     }
 
     @Test
     void evalTakesTheReferenceFileItself(@TempDir Path dir) throws Exception {
         Path file = Files.copy(FIXTURES.resolve("st-1M.pt"), dir.resolve("walker-walk-1.pt"));
+        // a setting refused leaves no NAME-imported folder behind (the same command then refused to import into
+        // it): one refused by the agent (a shape setting, after the import), one that is no key=value (before it)
+        Path importedDir = dir.resolve("walker-walk-1-imported");
+        TasksCommandTest.Run shape = TasksCommandTest.run("eval", "--checkpoint", file.toString(), "--task",
+                "walker-walk", "--episodes", "1", "--device", "cpu", "--set-param", "num_q=3");
+        assertThat(shape.exit()).isEqualTo(2);
+        assertThat(shape.err()).contains("leave out --set-param num_q=3");
+        assertThat(importedDir).doesNotExist();
+        TasksCommandTest.Run malformed = TasksCommandTest.run("eval", "--checkpoint", file.toString(), "--task",
+                "walker-walk", "--episodes", "1", "--set-param", "mpc");
+        assertThat(malformed.exit()).isEqualTo(2);
+        assertThat(malformed.err()).contains("--set-param takes key=value, got 'mpc'");
+        assertThat(malformed.out()).doesNotContain("imported");
+        assertThat(importedDir).doesNotExist();
+
         TasksCommandTest.Run eval = TasksCommandTest.run("eval", "--checkpoint", file.toString(), "--task",
                 "walker-walk", "--episodes", "1", "--device", "cpu", "--set-param", "mpc=false");
         assertThat(eval.exit()).as(eval.err()).isZero();
