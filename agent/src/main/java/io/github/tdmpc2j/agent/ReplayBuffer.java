@@ -73,7 +73,9 @@ public final class ReplayBuffer {
 
     public Batch sample(int batchSize, int horizon, SplittableRandom rng) {
         if (!canSample(horizon)) {
-            throw new IllegalStateException("the buffer holds " + size + " steps, fewer than the horizon " + horizon);
+            throw new ConfigException("the replay buffer holds " + size + " steps, fewer than horizon=" + horizon
+                    + ": an update needs one sub-trajectory of horizon steps; give more steps (or a dataset of "
+                    + "more), or a smaller --set-param horizon=N");
         }
         float[] o = new float[(horizon + 1) * batchSize * obsDim];
         float[] a = new float[horizon * batchSize * actionDim];
@@ -107,8 +109,10 @@ public final class ReplayBuffer {
                 return start;
             }
         }
-        throw new IllegalStateException("no sub-trajectory of " + horizon + " steps inside one episode; episodes are "
-                + "shorter than the horizon");
+        // the tasks' episode lengths allow the horizon (TdmpcAgent checks), but the episodes so far ended early
+        throw new ConfigException("no sub-trajectory of horizon=" + horizon + " steps lies inside one episode of the "
+                + size + " steps in the replay buffer: the episodes so far ended (terminated) before " + horizon
+                + " steps; give --set-param horizon=N with N below their length (the reference's is 3)");
     }
 
     private boolean episodeOf(int start, int horizon) {

@@ -109,6 +109,7 @@ public final class TdmpcAgent implements Agent, OfflineLearner {
         this.cfg = TdmpcConfig.from(context.params());
         // before the engine loads: settings that would allocate more than there is fail here, not in the first act
         cfg.checkSizes(context.observationSize(), context.actionSize(), context.tasks().size(), machineMemory());
+        checkHorizonFitsEpisodes(cfg, context);
         this.engine = DjlRuntime.engine();
         Device device = DjlRuntime.device(cfg.device());
         int seed = engineSeed(context.seed());
@@ -528,6 +529,25 @@ public final class TdmpcAgent implements Agent, OfflineLearner {
                     + "early): the replay buffer takes whole episodes, so updates begin when the first episode ends, "
                     + "and training acts stay random until then", seedSteps, shortestEpisode);
         }
+    }
+
+    /**
+     * Refuses, when the agent is made, tasks whose episodes are shorter than the horizon: updates learn from
+     * sub-trajectories of {@code horizon} steps inside one episode, so none of such a task's steps would be learned
+     * from (with every task so, the first update failed), and planning looks past the episode's end.
+     */
+    private static void checkHorizonFitsEpisodes(TdmpcConfig cfg, AgentContext context) {
+        int horizon = cfg.horizon();
+        TaskSpec shortTask = context.tasks().stream().min(java.util.Comparator.comparingInt(
+                TaskSpec::maxEpisodeSteps)).orElseThrow();
+        int shortestEpisode = shortTask.maxEpisodeSteps();
+        if (shortestEpisode >= horizon) {
+            return;
+        }
+        throw new ConfigException("horizon=" + horizon + " is longer than the episodes of " + shortTask.id() + " ("
+                + shortTask.maxEpisodeSteps() + " steps): updates learn from sub-trajectories of horizon steps "
+                + "inside one episode, so none of its steps could be learned from; give --set-param horizon="
+                + shortestEpisode + " or less (the reference's is 3)");
     }
 
     private boolean seedPhase() {

@@ -18,4 +18,21 @@ class ReplayBufferTest {
                         + "these tasks is " + largest);
         assertThat(new ReplayBuffer(largest, 223, 38).capacity()).isEqualTo(largest);
     }
+
+    /** Episodes that ended before the horizon leave nothing to sample: a typed error saying what to lower. */
+    @Test
+    void episodesShorterThanTheHorizonAreATypedError() {
+        ReplayBuffer buffer = new ReplayBuffer(1000, 2, 1);
+        assertThatThrownBy(() -> buffer.sample(4, 3, new java.util.SplittableRandom(1)))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("holds 0 steps, fewer than horizon=3");
+        for (int i = 0; i < 10; i++) { // five episodes of 2 steps, each terminated
+            buffer.add(new io.github.tdmpc2j.spi.agent.Transition(0, new float[2], new float[1], 0,
+                    new float[2], i % 2 == 1, false));
+        }
+        assertThat(buffer.canSample(3)).as("enough steps, none in one episode").isTrue();
+        assertThatThrownBy(() -> buffer.sample(4, 3, new java.util.SplittableRandom(1)))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("no sub-trajectory of horizon=3 steps")
+                .hasMessageContaining("--set-param horizon=N");
+        assertThat(buffer.sample(4, 2, new java.util.SplittableRandom(1)).size()).isEqualTo(4);
+    }
 }

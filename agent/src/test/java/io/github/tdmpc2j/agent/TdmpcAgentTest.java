@@ -72,6 +72,27 @@ class TdmpcAgentTest {
         }
     }
 
+    /**
+     * A task whose episodes are shorter than the horizon is refused when the agent is made, with what to lower (the
+     * first update failed with "update threw IllegalStateException", after the step-0 evaluation planned with it).
+     */
+    @Test
+    void aHorizonLongerThanTheEpisodesIsRefusedWhenTheAgentIsMade() {
+        Map<String, String> params = new java.util.HashMap<>(SMALL);
+        params.put("horizon", "8");
+        AgentContext twoTasks = new AgentContext(List.of(AgentTestSupport.spec("test/long", 5, 2, 100, false),
+                AgentTestSupport.spec("test/short", 5, 2, 5, false)), 5, 2, List.of(new float[] {1, 1},
+                new float[] {1, 1}), params, 7L);
+        assertThatThrownBy(() -> new TdmpcAgent(twoTasks).close()).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("horizon=8 is longer than the episodes of test/short (5 steps)")
+                .hasMessageContaining("--set-param horizon=5 or less");
+        params.put("horizon", "5");
+        AgentContext fits = AgentContext.single(AgentTestSupport.spec("test/short", 5, 2, 5, false), params, 7L);
+        try (TdmpcAgent agent = new TdmpcAgent(fits)) {
+            assertThat(agent.config().horizon()).isEqualTo(5);
+        }
+    }
+
     /** The paper's planning on a CPU is called out (once per JVM, when an agent is made); the cpu preset's is not. */
     @Test
     void planningMadeForGpusIsCalledOutOnTheCpu() {

@@ -721,6 +721,13 @@ class TrainCommandTest {
         assertThat(manyEnvs.exit()).isEqualTo(2);
         assertThat(manyEnvs.err()).contains("'envs' (--envs) is 100000").contains("give --envs 1024 or fewer");
         assertThat(tooMany).doesNotExist();
+        // episodes shorter than the horizon: the agent's typed advice at the first step, not "update threw ..."
+        TasksCommandTest.Run horizon = TasksCommandTest.run("train", "--task", "pendulum-v1", "--preset", "cpu",
+                "--set-param", "horizon=300", "--steps", "400", "--eval-episodes", "1", "--out",
+                dir.resolve("horizon").toString(), "--progress", "log");
+        assertThat(horizon.exit()).isEqualTo(2);
+        assertThat(horizon.err()).contains("horizon=300 is longer than the episodes of classic/pendulum (200 steps)")
+                .contains("--set-param horizon=200 or less").doesNotContain("threw");
         TasksCommandTest.Run typo = TasksCommandTest.run("train", "--task", "pendulum-v2", "--agent", "random",
                 "--out", dir.toString());
         assertThat(typo.exit()).isEqualTo(2);
