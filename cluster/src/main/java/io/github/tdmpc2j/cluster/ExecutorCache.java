@@ -24,6 +24,8 @@ public final class ExecutorCache {
     private static final ExecutorCache INSTANCE = new ExecutorCache();
 
     private final Map<String, Object> shared = new ConcurrentHashMap<>();
+    /** Registries by the class loader holding the plug-ins (class loaders compare by identity). */
+    private final Map<ClassLoader, EnvRegistry> registries = new ConcurrentHashMap<>();
     private final Map<String, Deque<Object>> idle = new HashMap<>();
     private final List<AutoCloseable> made = new ArrayList<>();
     private final Map<String, AtomicInteger> counts = new ConcurrentHashMap<>();
@@ -37,9 +39,20 @@ public final class ExecutorCache {
         return INSTANCE;
     }
 
-    /** The plug-in registry, found once per JVM. */
+    /**
+     * The plug-in registry of this thread's context class loader, found once per plug-in class path: once per JVM
+     * when the plug-ins are set at its start, as the command line sets them. Spark's own class loaders (a new one
+     * for each application a local-mode JVM runs) are looked through to the loader they wrap, so that a JVM whose
+     * plug-in class path was changed (a test adding a plug-in) finds the plug-ins anew instead of reusing a
+     * registry made without them.
+     */
     public EnvRegistry registry() {
-        return shared("registry", EnvRegistry::discover);
+        ClassLoader key = Thread.currentThread().getContextClassLoader();
+        while (key != null && key.getClass().getName().startsWith("org.apache.spark.")) {
+            key = key.getParent();
+        }
+        return registries.computeIfAbsent(key != null ? key : EnvRegistry.class.getClassLoader(),
+                k -> remember("registry", EnvRegistry.discover()));
     }
 
     /** One object per key for every unit (it must be safe to share between threads). */
