@@ -64,6 +64,14 @@ class ReferenceImportTest {
         return file;
     }
 
+    /** The start of a pickle (protocol 2) of {@code {"model": ...}}: what follows is the value of "model". */
+    private static ByteArrayOutputStream modelPickle() throws IOException {
+        ByteArrayOutputStream p = new ByteArrayOutputStream();
+        p.write(new byte[] {(byte) 0x80, 2, '}'});
+        unicode(p, "model");
+        return p;
+    }
+
     private static void unicode(OutputStream out, String s) throws IOException {
         byte[] b = s.getBytes(StandardCharsets.UTF_8);
         out.write('X');
@@ -75,9 +83,7 @@ class ReferenceImportTest {
     void aPickleThatWouldRunACommandIsRefusedAndRunsNothing() throws IOException {
         Path marker = tmp.resolve("pwned");
         // {"model": os.system("touch <marker>")}, as pickle protocol 2 writes it (the GLOBAL names posix.system)
-        ByteArrayOutputStream p = new ByteArrayOutputStream();
-        p.write(new byte[] {(byte) 0x80, 2, '}'});
-        unicode(p, "model");
+        ByteArrayOutputStream p = modelPickle();
         p.write("cposix\nsystem\n".getBytes(StandardCharsets.US_ASCII));
         unicode(p, "touch " + marker);
         p.write(new byte[] {(byte) 0x85, 'R', 's', '.'});
@@ -106,9 +112,7 @@ class ReferenceImportTest {
     @Test
     void theInertGlobalsOfAStateDictAreRead() throws IOException {
         // {"model": OrderedDict(a=torch.Size((2, 3)), b=torch.device("cuda", 0), c=[1.5, True, None, -7])}
-        ByteArrayOutputStream p = new ByteArrayOutputStream();
-        p.write(new byte[] {(byte) 0x80, 2, '}'});
-        unicode(p, "model");
+        ByteArrayOutputStream p = modelPickle();
         p.write("ccollections\nOrderedDict\n)R".getBytes(StandardCharsets.US_ASCII));
         unicode(p, "a");
         p.write("ctorch\nSize\n".getBytes(StandardCharsets.US_ASCII));
@@ -156,9 +160,7 @@ class ReferenceImportTest {
 
     /** {"model": {"w": _rebuild_tensor_v2(FloatStorage "0" of {@code elements}, 0, shape, stride, ...)}}. */
     private static byte[] oneTensor(long elements, long[] shape, long[] stride) throws IOException {
-        ByteArrayOutputStream p = new ByteArrayOutputStream();
-        p.write(new byte[] {(byte) 0x80, 2, '}'});
-        unicode(p, "model");
+        ByteArrayOutputStream p = modelPickle();
         p.write('}');
         unicode(p, "w");
         p.write("ctorch._utils\n_rebuild_tensor_v2\n((".getBytes(StandardCharsets.US_ASCII));
@@ -188,17 +190,13 @@ class ReferenceImportTest {
     @Test
     void aHostilePickleIsAMessageNotAStackOverflowOrACrash() throws Exception {
         // {"model": {L: 1}} with L = [L]
-        ByteArrayOutputStream cyclic = new ByteArrayOutputStream();
-        cyclic.write(new byte[] {(byte) 0x80, 2, '}'});
-        unicode(cyclic, "model");
+        ByteArrayOutputStream cyclic = modelPickle();
         cyclic.write(new byte[] {'}', ']', 'q', 0, 'h', 0, 'a', 'K', 1, 's', 's', '.'});
         Path cyclicKey = archive("cyclic", cyclic.toByteArray());
         assertThatThrownBy(() -> ReferenceCheckpoint.read(cyclicKey)).isInstanceOf(CheckpointException.class)
                 .hasMessageContaining(cyclicKey.toString()).hasMessageContaining("a dict key that is a list");
         // {"model": {((((...)))): 1}}, 100,000 tuples deep
-        ByteArrayOutputStream deep = new ByteArrayOutputStream();
-        deep.write(new byte[] {(byte) 0x80, 2, '}'});
-        unicode(deep, "model");
+        ByteArrayOutputStream deep = modelPickle();
         deep.write(new byte[] {'}', ')'});
         deep.write(new byte[100_000]);
         byte[] nested = deep.toByteArray();
@@ -210,31 +208,23 @@ class ReferenceImportTest {
         assertThatThrownBy(() -> ReferenceCheckpoint.read(deepFile)).isInstanceOf(CheckpointException.class)
                 .hasMessageContaining("a dict key that is a list or tuple of 1 item(s)");
         // a call of A = [B], B = [A], refused: the message describes it without printing it
-        ByteArrayOutputStream call = new ByteArrayOutputStream();
-        call.write(new byte[] {(byte) 0x80, 2, '}'});
-        unicode(call, "model");
+        ByteArrayOutputStream call = modelPickle();
         call.write(new byte[] {']', 'q', 0, ']', 'q', 1, 'h', 0, 'a', 'a', 'h', 0, 'K', 5, 'R', 's', '.'});
         Path callFile = archive("call", call.toByteArray());
         assertThatThrownBy(() -> ReferenceCheckpoint.read(callFile)).isInstanceOf(UnsafeCheckpointException.class)
                 .hasMessageContaining("a call of a list or tuple of 1 item(s)");
         // torch.Size(5), not of a tuple; _rebuild_parameter of nothing; a tuple that holds None reads
-        ByteArrayOutputStream size = new ByteArrayOutputStream();
-        size.write(new byte[] {(byte) 0x80, 2, '}'});
-        unicode(size, "model");
+        ByteArrayOutputStream size = modelPickle();
         size.write("ctorch\nSize\nK\u0005\u0085Rs.".getBytes(StandardCharsets.ISO_8859_1));
         Path sizeFile = archive("size", size.toByteArray());
         assertThatThrownBy(() -> ReferenceCheckpoint.read(sizeFile)).isInstanceOf(CheckpointException.class)
                 .hasMessageContaining(sizeFile.toString()).hasMessageContaining("not a tuple but 5");
-        ByteArrayOutputStream param = new ByteArrayOutputStream();
-        param.write(new byte[] {(byte) 0x80, 2, '}'});
-        unicode(param, "model");
+        ByteArrayOutputStream param = modelPickle();
         param.write("ctorch._utils\n_rebuild_parameter\n)Rs.".getBytes(StandardCharsets.US_ASCII));
         Path paramFile = archive("param", param.toByteArray());
         assertThatThrownBy(() -> ReferenceCheckpoint.read(paramFile)).isInstanceOf(CheckpointException.class)
                 .hasMessageContaining("_rebuild_parameter got no arguments");
-        ByteArrayOutputStream none = new ByteArrayOutputStream();
-        none.write(new byte[] {(byte) 0x80, 2, '}'});
-        unicode(none, "model");
+        ByteArrayOutputStream none = modelPickle();
         none.write(new byte[] {'(', 'N', 'K', 1, 't', 's', '.'});
         assertThat(TorchArchive.read(archive("none", none.toByteArray())))
                 .isEqualTo(Map.of("model", Arrays.asList(null, 1L)));

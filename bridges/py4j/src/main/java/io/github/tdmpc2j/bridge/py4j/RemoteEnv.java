@@ -111,9 +111,12 @@ public final class RemoteEnv implements Env {
 
     /** Marks the env as needing a reset: {@code operation}, sent with it, failed with {@code e}. */
     void markUnsynced(String operation, RuntimeException e) {
-        String first = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().lines().findFirst()
-                .orElse("");
-        unsynced = operation + " failed (" + first + ")";
+        unsynced = operation + " failed (" + firstLine(e) + ")";
+    }
+
+    /** The first line of {@code e}'s message (its class when it has none), for a message about a failed call. */
+    static String firstLine(RuntimeException e) {
+        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().lines().findFirst().orElse("");
     }
 
     /** Refuses a step of an env whose last call failed part way, before anything crosses. */

@@ -217,7 +217,8 @@ public final class RemoteVectorEnv implements VectorEnv {
                     env.checkSynced();
                 }
             } catch (EnvStateException e) {
-                failed = "row " + i + " could not step (" + firstLine(e) + ")"; // the rows' episodes have moved on
+                // the rows' episodes have moved on
+                failed = "row " + i + " could not step (" + RemoteEnv.firstLine(e) + ")";
                 throw e;
             }
             request.putInt(env.handle());
@@ -240,7 +241,7 @@ public final class RemoteVectorEnv implements VectorEnv {
             }
             return r;
         } catch (RuntimeException e) {
-            failed = operation + " failed (" + firstLine(e) + ")";
+            failed = operation + " failed (" + RemoteEnv.firstLine(e) + ")";
             for (int i = 0; i < n; i++) {
                 if (moves[i] != Autoreset.Move.SKIP) {
                     envs.get(i).markUnsynced("a vector env's " + operation, e);
@@ -248,10 +249,6 @@ public final class RemoteVectorEnv implements VectorEnv {
             }
             throw e;
         }
-    }
-
-    private static String firstLine(RuntimeException e) {
-        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().lines().findFirst().orElse("");
     }
 
     /** The rows of a stepMany reply; skipped rows read back as null observations and empty infos. */
