@@ -99,7 +99,7 @@ final class BenchCommand implements Callable<Integer> {
                 // training the others (on a cluster the executors' nodes decide)
                 specs.forEach(registry::requireAvailable);
             }
-            Map<String, SeedRun> runs = runAll(registry, specs, dir, console);
+            Map<String, SeedRun> runs = runAll(registry, specs, dir, console, spec.commandLine().getErr());
             List<Row> rows = new ArrayList<>();
             for (TaskSpec task : specs) {
                 List<Double> scores = new ArrayList<>();
@@ -159,7 +159,8 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     /** Runs every (task, seed) unit, each printed as it ends; the results by "TASK#SEED". */
-    private Map<String, SeedRun> runAll(EnvRegistry registry, List<TaskSpec> specs, Path dir, PrintWriter console) {
+    private Map<String, SeedRun> runAll(EnvRegistry registry, List<TaskSpec> specs, Path dir, PrintWriter console,
+            PrintWriter warnings) {
         List<Unit> units = new ArrayList<>();
         for (TaskSpec task : specs) {
             for (int s = 1; s <= seeds; s++) {
@@ -169,7 +170,7 @@ final class BenchCommand implements Callable<Integer> {
         Settings settings = new Settings(agent, steps, evalEvery, evalEpisodes, preset, device, params,
                 dir.toAbsolutePath().toString());
         Map<String, SeedRun> runs = new java.util.HashMap<>();
-        UnitRunner.run(cluster.settings(), "bench", units, new OneRun(settings, registry), (i, unit, r) -> {
+        UnitRunner.run(cluster.settings(), "bench", units, new OneRun(settings, registry, warnings), (i, unit, r) -> {
             runs.put(unit.task() + "#" + unit.seed(), r);
             console.printf(Locale.ROOT, "%-36s seed %d: %s %.3f%n", unit.task(), unit.seed(),
                     r.success() ? "success rate" : "return", r.score());
@@ -187,10 +188,14 @@ final class BenchCommand implements Callable<Integer> {
         private static final long serialVersionUID = 1L;
         private final Settings settings;
         private final transient EnvRegistry local; // in this process: the command's registry
+        // in this process: the command's stderr, for the runs' warnings (their console is a quiet log); on an
+        // executor its own stderr
+        private final transient PrintWriter warnings;
 
-        OneRun(Settings settings, EnvRegistry local) {
+        OneRun(Settings settings, EnvRegistry local, PrintWriter warnings) {
             this.settings = settings;
             this.local = local;
+            this.warnings = warnings;
         }
 
         @Override
@@ -218,7 +223,8 @@ final class BenchCommand implements Callable<Integer> {
                 boolean resume = RunFolder.resumeOrStartOver(runDir);
                 RunFolder run = resume ? RunFolder.resume(runDir, task.id(), s)
                         : RunFolder.create(runDir, task.id(), s);
-                OnlineRun online = new OnlineRun(registry, List.of(task), task.id(), cfg, run, resume, quiet, false);
+                OnlineRun online = new OnlineRun(registry, List.of(task), task.id(), cfg, run, resume, quiet,
+                        warnings != null ? warnings : new PrintWriter(System.err, true), false);
                 r = online.run();
                 // a run that had ended evaluates nothing: its random baseline is made again, the same episodes
                 random = r.random().isEmpty() ? online.randomBaseline() : r.random();

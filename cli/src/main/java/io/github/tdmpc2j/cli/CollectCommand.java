@@ -147,6 +147,12 @@ final class CollectCommand implements Callable<Integer> {
                                         file, why));
                                 out.flush();
                             }
+
+                            @Override
+                            public void envsCloseFailed(TdmpcException e) {
+                                RunEnvs.closeFailed(spec.commandLine().getErr(), "collection's",
+                                        "the episodes written to " + dataset + " are whole", e);
+                            }
                         });
                     } finally {
                         if (!handedOver.get()) {

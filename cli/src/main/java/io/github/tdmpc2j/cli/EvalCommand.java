@@ -195,6 +195,7 @@ final class EvalCommand implements Callable<Integer> {
         ClusterSettings where = cluster.settings();
         // in this process: the agent made and its checkpoint read before the results file exists (a failed
         // load leaves none); on a cluster each executor does that once and keeps it across its units
+        boolean written = false;
         try (Setup local = where.distributed() ? null : Setup.make(registry, settings)) {
             out.printf("%-40s %8s %12s %8s%n", "TASK", "EPISODES", "RETURN", "SUCCESS");
             UnitRunner.run(where, "eval", units, new OneTask(settings, local), (i, unit, r) -> {
@@ -203,11 +204,19 @@ final class EvalCommand implements Callable<Integer> {
                         r.hasSuccess() ? String.format(Locale.ROOT, "%.0f%%", 100 * r.successRate()) : "-");
                 out.flush();
             });
-        }
-        try (CsvLog log = new CsvLog(csvFile, COLUMNS)) {
-            for (TaskResult r : results) {
-                log.row(r.id(), r.episodes(), r.meanReturn(), r.hasSuccess() ? r.successRate() : "");
+            // the results are saved before the envs close: a failure to close them leaves them whole
+            try (CsvLog log = new CsvLog(csvFile, COLUMNS)) {
+                for (TaskResult r : results) {
+                    log.row(r.id(), r.episodes(), r.meanReturn(), r.hasSuccess() ? r.successRate() : "");
+                }
             }
+            written = true;
+        } catch (TdmpcException e) {
+            if (!written) {
+                throw e;
+            }
+            RunEnvs.closeFailed(spec.commandLine().getErr(), "evaluation", "the results in " + csvFile
+                    + " are whole", e);
         }
         out.println("results: " + csvFile);
         return 0;
@@ -280,12 +289,27 @@ final class EvalCommand implements Callable<Integer> {
             }
         }
 
+        /** Closes the agent, then every env (one that fails to close leaves the others to close). */
         @Override
         public void close() {
             try {
                 agent.close();
             } finally {
-                envs.forEach(MultitaskEnv::close);
+                RuntimeException first = null;
+                for (MultitaskEnv env : envs) {
+                    try {
+                        env.close();
+                    } catch (RuntimeException e) {
+                        if (first == null) {
+                            first = e;
+                        } else {
+                            first.addSuppressed(e);
+                        }
+                    }
+                }
+                if (first != null) {
+                    throw first;
+                }
             }
         }
     }

@@ -32,7 +32,7 @@ final class OfflineTraining {
     }
 
     static int run(EnvRegistry registry, RunConfig cfg, String set, Path data, Path out, boolean resume,
-            PrintWriter console, boolean terminal) {
+            PrintWriter console, PrintWriter warnings, boolean terminal) {
         DatasetReader reader = new DatasetReader(data);
         DatasetIndex index = reader.index();
         List<String> ids = set == null ? index.taskIds() : registry.taskSet(set);
@@ -88,7 +88,7 @@ final class OfflineTraining {
             List<String> evalRows = Evaluation.rows(space, evalEpisodes, 1);
             try (Agent agent = cfg.createAgent(provider, space, seed);
                     RunEnvs evalEnvs = new RunEnvs(MultitaskEnv.make(registry, space, evalRows, seed), "evaluation",
-                            run, console)) {
+                            run, warnings)) {
                 MultitaskEnv evalEnv = evalEnvs.env();
                 if (!(agent instanceof OfflineLearner learner)) {
                     throw new TdmpcException("the agent '" + provider.name() + "' cannot learn offline from a dataset");

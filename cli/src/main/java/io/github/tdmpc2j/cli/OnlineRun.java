@@ -61,12 +61,17 @@ final class OnlineRun {
     private final RunFolder run;
     private final boolean resume;
     private final PrintWriter console;
+    /** Where warnings go: the command's stderr, apart from the console (stdout, or a bench unit's quiet log). */
+    private final PrintWriter warnings;
     private final boolean terminal;
     private boolean stopOnSignals;
 
-    /** @param name what the run trains on, for the console and the curve (a task id or a task set) */
+    /**
+     * @param name     what the run trains on, for the console and the curve (a task id or a task set)
+     * @param warnings where warnings go (the command's stderr)
+     */
     OnlineRun(EnvRegistry registry, List<TaskSpec> tasks, String name, RunConfig cfg, RunFolder run, boolean resume,
-            PrintWriter console, boolean terminal) {
+            PrintWriter console, PrintWriter warnings, boolean terminal) {
         this.registry = registry;
         this.space = TaskSpace.of(tasks);
         this.name = name;
@@ -74,6 +79,7 @@ final class OnlineRun {
         this.run = run;
         this.resume = resume;
         this.console = console;
+        this.warnings = warnings;
         this.terminal = terminal;
     }
 
@@ -128,8 +134,8 @@ final class OnlineRun {
             }
         }
         try (RunEnvs trainRows = new RunEnvs(MultitaskEnv.make(registry, space, MultitaskEnv.spread(space, envs),
-                seedValue), "training", run, console);
-                RunEnvs evalRows = new RunEnvs(evalEnv(seedValue, evalEpisodes, envs), "evaluation", run, console);
+                seedValue), "training", run, warnings);
+                RunEnvs evalRows = new RunEnvs(evalEnv(seedValue, evalEpisodes, envs), "evaluation", run, warnings);
                 Agent agent = cfg.createAgent(provider, space, seedValue)) {
             MultitaskEnv train = trainRows.env();
             MultitaskEnv eval = evalRows.env();
@@ -180,7 +186,7 @@ final class OnlineRun {
         long seedValue = cfg.getLong("seed");
         int evalEpisodes = cfg.getInt("eval_episodes");
         int envs = rows(cfg, space.taskCount());
-        try (RunEnvs eval = new RunEnvs(evalEnv(seedValue, evalEpisodes, envs), "evaluation", run, console)) {
+        try (RunEnvs eval = new RunEnvs(evalEnv(seedValue, evalEpisodes, envs), "evaluation", run, warnings)) {
             return randomBaseline(eval.env(), seedValue, evalEpisodes);
         }
     }

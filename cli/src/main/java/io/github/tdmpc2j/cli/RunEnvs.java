@@ -5,20 +5,32 @@ import io.github.tdmpc2j.spi.TdmpcException;
 import java.io.PrintWriter;
 
 /**
- * A training run's envs ({@code what}: "training", "evaluation"), whose typed failure to close (a plug-in's
- * {@code close()} that throws) is a warning on the console: it comes after the run's steps, evaluations and
- * checkpoints are saved, so the run's result stands (after a run that failed, the run's own error is the one
- * reported).
+ * A command's envs ({@code what}: "run's training", "run's evaluation"), whose typed failure to close (a plug-in's
+ * {@code close()} that throws) is a warning on {@code warnings} (the command's stderr, so that its stdout stays its
+ * own data): it comes after the work and what it saved ({@code kept}: "what the run saved in DIR is whole"), so the
+ * command's result stands (after work that failed, the work's own error is the one reported).
  */
-record RunEnvs(MultitaskEnv env, String what, RunFolder run, PrintWriter console) implements AutoCloseable {
+record RunEnvs(MultitaskEnv env, String what, String kept, PrintWriter warnings) implements AutoCloseable {
+    /** A training run's envs: what it saved in its run folder stands. */
+    RunEnvs(MultitaskEnv env, String what, RunFolder run, PrintWriter warnings) {
+        this(env, "run's " + what, "what the run saved in " + run.dir() + " is whole", warnings);
+    }
+
     @Override
     public void close() {
         try {
             env.close();
         } catch (TdmpcException e) {
-            console.println("warning: closing the run's " + what + " envs failed (what the run saved in " + run.dir()
-                    + " is whole): " + e.getMessage());
-            console.flush();
+            closeFailed(warnings, what, kept, e);
         }
+    }
+
+    /**
+     * The warning for {@code what} envs whose close failed with {@code e} after the work that saved {@code kept}: for
+     * a command whose envs are closed by other code (collect's collector, eval's setup), in the same words.
+     */
+    static void closeFailed(PrintWriter warnings, String what, String kept, TdmpcException e) {
+        warnings.println("warning: closing the " + what + " envs failed (" + kept + "): " + e.getMessage());
+        warnings.flush();
     }
 }

@@ -136,7 +136,8 @@ final class TrainCommand implements Callable<Integer> {
                 keepRunSettings(registry, run, saved, given, null);
             }
             RunConfig cfg = layered(saved, given);
-            return OfflineTraining.run(registry, cfg, set, data, out, resume, console, terminal());
+            return OfflineTraining.run(registry, cfg, set, data, out, resume, console,
+                    spec.commandLine().getErr(), terminal());
         }
     }
 
@@ -195,7 +196,8 @@ final class TrainCommand implements Callable<Integer> {
             run = RunFolder.create(out, name, cfg.getLong("seed"));
         }
         try (RunLock lock = run.lock()) {
-            return new OnlineRun(registry, specs, name, cfg, run, resume, console, terminal()).stopOnSignals().run()
+            return new OnlineRun(registry, specs, name, cfg, run, resume, console, spec.commandLine().getErr(),
+                    terminal()).stopOnSignals().run()
                     .stopStatus();
         } catch (TdmpcException e) {
             throw run.withResumeHint(e);

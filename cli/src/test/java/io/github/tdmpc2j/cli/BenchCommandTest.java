@@ -21,6 +21,21 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class BenchCommandTest {
+    /**
+     * A run's env whose close() throws after the run: the warning reaches stderr (it went to the run's quiet console
+     * and was lost), and the bench's result stands.
+     */
+    @Test
+    void aRunsEnvThatFailsToCloseIsAWarningOnStderr(@TempDir Path dir) {
+        TasksCommandTest.Run r = TasksCommandTest.run("bench", "--tasks", "broken/close-fails", "--agent", "random",
+                "--steps", "40", "--seeds", "1", "--eval-every", "20", "--eval-episodes", "1", "--out",
+                dir.toString());
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.err()).contains("warning: closing the run's training envs failed (what the run saved in "
+                + dir.resolve("runs/broken/close-fails/seed-1") + " is whole): ").contains("double free");
+        assertThat(r.out()).contains("broken/close-fails                   seed 1: return").doesNotContain("warning");
+    }
+
     @Test
     void benchmarksSeedsAndWritesTheReport(@TempDir Path dir) throws Exception {
         TasksCommandTest.Run r = TasksCommandTest.run("bench", "--tasks", "pendulum-v1", "--agent", "random",

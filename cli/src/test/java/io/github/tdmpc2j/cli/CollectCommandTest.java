@@ -55,6 +55,22 @@ class CollectCommandTest {
     }
 
     /**
+     * An env whose close() throws after every episode is written: a warning on stderr naming the env's failure, the
+     * collection's result stands (exit 0), and stdout holds only the collection's own lines.
+     */
+    @Test
+    void anEnvThatFailsToCloseAfterTheEpisodesAreWrittenIsAWarning(@TempDir Path dir) {
+        Path out = dir.resolve("data");
+        TasksCommandTest.Run r = TasksCommandTest.run("collect", "--tasks", "broken/close-fails", "--episodes", "2",
+                "--workers", "1", "--out", out.toString());
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.err()).contains("warning: closing the collection's envs failed (the episodes written to " + out
+                + " are whole): ").contains("broken/close-fails").contains("double free");
+        assertThat(r.out()).contains("2 episodes written (0 were already there)").doesNotContain("warning");
+        assertThat(new DatasetReader(out).readAll()).hasSize(2);
+    }
+
+    /**
      * One collection at a time in a dataset folder: two ran every missing episode twice, and the clean-up of one
      * (its start, or a cluster job's end) deleted the temporary files the other was about to rename.
      */

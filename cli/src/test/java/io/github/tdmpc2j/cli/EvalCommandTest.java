@@ -27,6 +27,27 @@ class EvalCommandTest {
         assertThat(csv).startsWith("task,episodes,mean_return,success_rate\nclassic/pendulum,3,-");
     }
 
+    /**
+     * An env whose close() throws after the evaluation: a warning on stderr naming the env's failure, the results
+     * are written (exit 0), and stdout holds only the results table.
+     */
+    @Test
+    void anEnvThatFailsToCloseAfterTheEvaluationIsAWarning(@TempDir Path dir) throws Exception {
+        try (EnvRegistry registry = EnvRegistry.discover();
+                Agent agent = Agents.find("random").create(AgentContext.single(
+                        registry.resolve("broken/close-fails"), Map.of(), 0))) {
+            agent.save(dir.resolve("checkpoint"));
+        }
+        Path csv = dir.resolve("results.csv");
+        TasksCommandTest.Run r = TasksCommandTest.run("eval", "--checkpoint", dir.resolve("checkpoint").toString(),
+                "--task", "broken/close-fails", "--agent", "random", "--episodes", "2", "--csv", csv.toString());
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.err()).contains("warning: closing the evaluation envs failed (the results in " + csv
+                + " are whole): ").contains("broken/close-fails").contains("double free");
+        assertThat(r.out()).containsPattern("broken/close-fails\\s+2\\s+").doesNotContain("warning");
+        assertThat(Files.readString(csv)).startsWith("task,episodes,mean_return,success_rate\nbroken/close-fails,2,");
+    }
+
     @Test
     void onSparkTheResultsAreTheSame(@TempDir Path dir) throws Exception {
         try (EnvRegistry registry = EnvRegistry.discover();

@@ -4,6 +4,7 @@ import io.github.tdmpc2j.spi.EnvRegistry;
 import io.github.tdmpc2j.spi.MultitaskEnv;
 import io.github.tdmpc2j.spi.TaskSpace;
 import io.github.tdmpc2j.spi.TaskSpec;
+import io.github.tdmpc2j.spi.TdmpcException;
 import io.github.tdmpc2j.spi.agent.Agent;
 import io.github.tdmpc2j.spi.agent.AgentContext;
 import io.github.tdmpc2j.spi.agent.Episode;
@@ -32,6 +33,15 @@ public final class Collector {
 
         /** Called once, before the collection, with the damaged episode files it writes anew and why. */
         default void damagedFound(Map<Path, String> files) {
+        }
+
+        /**
+         * Called when the collection's envs fail to close ({@code e}, a plug-in's {@code close()} that threw) after
+         * every episode was written: the episodes stand, and the caller says so (as a warning); by default the
+         * failure is the collection's.
+         */
+        default void envsCloseFailed(TdmpcException e) {
+            throw e;
         }
     }
 
@@ -107,21 +117,29 @@ public final class Collector {
                 rowIds.add(spec.id());
             }
         }
-        try (MultitaskEnv env = MultitaskEnv.make(registry, space, rowIds, seed, workers);
-                Agent agent = policy.get()) {
-            Rollout rollout = new Rollout(env, agent, Rollout.Mode.COLLECT);
-            rollout.start(EpisodeSchedule.perTask(env.tasks(), episodesPerTask, (t, k) -> episodeSeed(seed, t, k),
-                    writer::has));
-            while (rollout.active()) {
-                for (Rollout.Finished f : rollout.step().finished()) {
-                    int k = (int) (f.episode() - (long) f.task() * episodesPerTask);
-                    writer.write(k, f.recorded().episode(), f.seed(), f.recorded().truncated(),
-                            f.recorded().terminated());
-                    if (listener != null) {
-                        listener.episodeWritten(index.tasks().get(f.task()), k, f.recorded().episode());
+        boolean written = false;
+        try (MultitaskEnv env = MultitaskEnv.make(registry, space, rowIds, seed, workers)) {
+            try (Agent agent = policy.get()) {
+                Rollout rollout = new Rollout(env, agent, Rollout.Mode.COLLECT);
+                rollout.start(EpisodeSchedule.perTask(env.tasks(), episodesPerTask,
+                        (t, k) -> episodeSeed(seed, t, k), writer::has));
+                while (rollout.active()) {
+                    for (Rollout.Finished f : rollout.step().finished()) {
+                        int k = (int) (f.episode() - (long) f.task() * episodesPerTask);
+                        writer.write(k, f.recorded().episode(), f.seed(), f.recorded().truncated(),
+                                f.recorded().terminated());
+                        if (listener != null) {
+                            listener.episodeWritten(index.tasks().get(f.task()), k, f.recorded().episode());
+                        }
                     }
                 }
             }
+            written = true;
+        } catch (TdmpcException e) {
+            if (!written || listener == null) {
+                throw e;
+            }
+            listener.envsCloseFailed(e); // every episode is written: only the envs' close failed
         }
         return total;
     }
