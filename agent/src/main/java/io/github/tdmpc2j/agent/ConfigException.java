@@ -4,6 +4,8 @@ import io.github.tdmpc2j.spi.TdmpcException;
 
 /** A TD-MPC2 parameter is unknown or has a value the agent cannot use. */
 public final class ConfigException extends TdmpcException {
+    private static final long serialVersionUID = 1L;
+
     public ConfigException(String message) {
         super(message);
     }

@@ -166,9 +166,8 @@ final class CollectCommand implements Callable<Integer> {
                 if (!e.transientFailure()) {
                     throw e;
                 }
-                throw new TdmpcException(e.getMessage() + System.lineSeparator() + "the episodes written ("
-                        + done.get() + " by this run) are kept in " + dataset + ": the same command run again goes on with "
-                        + "the collection", e);
+                throw e.addHint("the episodes written (" + done.get() + " by this run) are kept in " + dataset
+                        + ": the same command run again goes on with the collection");
             }
             out.printf("%d episodes written (%d were already there) to %s in %.1fs; index: %s%n", written,
                     total - written, dataset, (System.nanoTime() - start) / 1e9, DatasetLayout.index(dataset));

@@ -111,8 +111,8 @@ final class OfflineTraining {
                         all[0]++;
                         all[1] += episode.length();
                     });
-                    throw new TdmpcException(e.getMessage() + System.lineSeparator() + "the dataset in " + data
-                            + " holds " + all[1] + " steps in " + all[0] + " episodes", e);
+                    throw e.addHint("the dataset in " + data + " holds " + all[1] + " steps in " + all[0]
+                            + " episodes");
                 }
                 if (added[0] == 0) {
                     throw new TdmpcException(data + " holds no episodes yet; run `tdmpc2j collect` into it");

@@ -202,7 +202,8 @@ record RunFolder(Path dir) {
     /**
      * {@code e}, and for a run that the machinery or a suite failed on the way (a Python worker that died, a Python
      * error in a suite's step, a NaN or infinity from a simulation that diverged, a MuJoCo simulation that went
-     * unstable in a step) and that has a checkpoint, how to go on from it; a mistake in the input would fail the same
+     * unstable in a step) and that has a checkpoint, how to go on from it, added to {@code e} itself (its type, so
+     * what a caller catching it makes of it, stays); a mistake in the input would fail the same
      * way again, so it gets no hint, and so does a result of other sizes than the task's spec (the suite returns it
      * again), a failed {@code tdmpc2j setup} (which train never runs) and a simulation that went unstable in an env's
      * reset (no action played a part: the resumed run resets the same episode with the same seed). A Python error, a
@@ -216,8 +217,8 @@ record RunFolder(Path dir) {
         if (!failedOnTheWay || !Files.isDirectory(checkpoint())) {
             return e;
         }
-        return new TdmpcException(e.getMessage() + System.lineSeparator() + "the run's last checkpoint is kept in "
-                + checkpoint() + ": the same command with --resume --out " + dir + " goes on from it", e);
+        return e.addHint("the run's last checkpoint is kept in " + checkpoint() + ": the same command with --resume"
+                + " --out " + dir + " goes on from it");
     }
 
     Path evalCsv() {

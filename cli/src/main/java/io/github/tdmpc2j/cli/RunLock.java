@@ -146,6 +146,8 @@ final class RunLock implements AutoCloseable {
 
     /** The folder's lock is held by another writer: another process, or another run of this one. */
     static final class BusyException extends TdmpcException {
+        private static final long serialVersionUID = 1L;
+
         BusyException(String message) {
             super(message);
         }

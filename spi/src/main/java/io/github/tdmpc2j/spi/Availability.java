@@ -2,9 +2,10 @@ package io.github.tdmpc2j.spi;
 
 /**
  * Whether a plug-in can make its envs now. When it cannot, {@code reason} says why and {@code fixCommand} is
- * the exact command that makes it ready (null when no command can).
+ * the exact command that makes it ready (null when no command can). Serializable: an {@link EnvUnavailableException}
+ * that holds it travels from a cluster's executors to its driver.
  */
-public record Availability(boolean ready, String reason, String fixCommand) {
+public record Availability(boolean ready, String reason, String fixCommand) implements java.io.Serializable {
     private static final Availability READY = new Availability(true, "ready", null);
 
     public static Availability ok() {

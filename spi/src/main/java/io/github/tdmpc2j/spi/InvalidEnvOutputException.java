@@ -6,6 +6,8 @@ package io.github.tdmpc2j.spi;
  * its plug-in, not of the agent or the command: the message names the task and what came.
  */
 public class InvalidEnvOutputException extends TdmpcException {
+    private static final long serialVersionUID = 1L;
+
     private final boolean nonFinite;
 
     /** A result of other sizes than the spec's. */

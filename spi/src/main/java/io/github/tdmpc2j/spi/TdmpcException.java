@@ -3,10 +3,19 @@ package io.github.tdmpc2j.spi;
 /**
  * Root of every failure a user of tdmpc2j can cause. Each subclass names one kind of mistake and its
  * message says what to do about it.
+ *
+ * <p>It travels between a cluster's executors and its driver (Java serialization): it and each subclass declare
+ * their {@code serialVersionUID}, and what was added to it on the way (its context, row, reset mark and hints) goes
+ * with it. Those are private; the code that knows them adds them through the final methods below, which only add
+ * (a row mark is replaced by the outer vector env's row).
  */
 public class TdmpcException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
     /** Where the failure happened (a task, episode and step), put before the message; null until it is known. */
     private String context;
+    /** What to do next, put after the message on lines of their own; null until one is added. */
+    private String hint;
     /** The row of a vector env whose env failed, while it is known; -1 when not. */
     private int row = -1;
     /** Whether the failure was an env's reset (no action played a part in it), as the code stepping it knows. */
@@ -34,7 +43,7 @@ public class TdmpcException extends RuntimeException {
      * exception (its type, and so what a caller makes of it) as it is: for the code that knows the place, as the
      * rollout engine does for an env's failure. Returns this exception, to rethrow.
      */
-    public TdmpcException addContext(String where) {
+    public final TdmpcException addContext(String where) {
         context = context == null ? where : where + ": " + context;
         return this;
     }
@@ -43,7 +52,7 @@ public class TdmpcException extends RuntimeException {
      * Marks the failure as one of row {@code row} of a vector env (replacing a mark an inner vector env made with its
      * own row number), so that the code stepping it can say which task and episode failed. Returns this exception.
      */
-    public TdmpcException atRow(int row) {
+    public final TdmpcException atRow(int row) {
         this.row = row;
         return this;
     }
@@ -52,8 +61,18 @@ public class TdmpcException extends RuntimeException {
      * Marks the failure as one of an env's reset, where no action of the agent played a part: the same episode seed
      * resets into it again. Returns this exception.
      */
-    public TdmpcException inReset() {
+    public final TdmpcException inReset() {
         inReset = true;
+        return this;
+    }
+
+    /**
+     * Puts what to do next ({@code hint}: how the caller that knows it can go on, as a run's resume hint) on a line
+     * after the message, keeping the exception (its type, and so its exit status and what a caller catching it makes
+     * of it) as it is. Returns this exception, to rethrow.
+     */
+    public final TdmpcException addHint(String hint) {
+        this.hint = this.hint == null ? hint : this.hint + System.lineSeparator() + hint;
         return this;
     }
 
@@ -68,7 +87,8 @@ public class TdmpcException extends RuntimeException {
     }
 
     @Override
-    public String getMessage() {
-        return context == null ? super.getMessage() : context + ": " + super.getMessage();
+    public final String getMessage() {
+        String message = context == null ? super.getMessage() : context + ": " + super.getMessage();
+        return hint == null ? message : message + System.lineSeparator() + hint;
     }
 }

@@ -7,6 +7,8 @@ import io.github.tdmpc2j.spi.TdmpcException;
  * an unknown pickle opcode): it was refused before anything was built from it.
  */
 public final class UnsafeCheckpointException extends TdmpcException {
+    private static final long serialVersionUID = 1L;
+
     public UnsafeCheckpointException(String message) {
         super(message);
     }

@@ -7,6 +7,8 @@ import java.util.Set;
  * and reset the state to the model's default pose. The episode that was running is lost.
  */
 public class MujocoSimulationException extends MujocoException {
+    private static final long serialVersionUID = 1L;
+
     private final transient Set<MjWarning> warnings;
 
     public MujocoSimulationException(String message, Set<MjWarning> warnings) {

@@ -87,6 +87,8 @@ public final class Agents {
 
     /** No installed agent plug-in has this name. */
     public static final class UnknownAgentException extends io.github.tdmpc2j.spi.TdmpcException {
+        private static final long serialVersionUID = 1L;
+
         UnknownAgentException(String message) {
             super(message);
         }

@@ -5,6 +5,8 @@ import java.util.Optional;
 
 /** A checkpoint cannot be written, is incomplete or damaged, or cannot be read into this agent. */
 public final class CheckpointException extends TdmpcException {
+    private static final long serialVersionUID = 1L;
+
     private final String setting;
 
     public CheckpointException(String message) {

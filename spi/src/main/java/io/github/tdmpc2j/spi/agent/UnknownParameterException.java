@@ -7,6 +7,8 @@ import io.github.tdmpc2j.spi.TdmpcException;
  * that a caller with settings of its own (the trainer's steps, eval_freq, ...) can say which of those was meant.
  */
 public class UnknownParameterException extends TdmpcException {
+    private static final long serialVersionUID = 1L;
+
     private final String key;
 
     public UnknownParameterException(String key, String message) {

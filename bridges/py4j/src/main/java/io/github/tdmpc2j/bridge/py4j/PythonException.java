@@ -5,6 +5,8 @@ import java.util.List;
 
 /** An exception raised by Python code inside a worker, with the Python type, message and traceback. */
 public class PythonException extends BridgeException {
+    private static final long serialVersionUID = 1L;
+
     private static final int TRACEBACK_LINES_IN_MESSAGE = 8;
 
     private final String domain;

@@ -5,6 +5,8 @@ package io.github.tdmpc2j.bridge.py4j;
  * command and the worker's last lines of output. The worker is gone afterwards; the next env made starts a new one.
  */
 public class WorkerFailedException extends BridgeException {
+    private static final long serialVersionUID = 1L;
+
     /**
      * What a program does about a worker that failed, as the messages say it; a front end whose users make no envs
      * themselves (the command line) says it in its own words instead.
