@@ -1,7 +1,8 @@
 """The only object Java can call: makes envs of the suites this worker serves and steps them by handle.
 
 Every method returns bytes that start with a status byte: 0 and the result, or 1 and the Python exception
-(type, message, traceback), so a failure inside an env reaches Java as data, never as a dead connection.
+(type, message, traceback, and the row of a batched request it came from, -1 when none), so a failure inside an env
+reaches Java as data, never as a dead connection.
 """
 
 import itertools
@@ -17,6 +18,8 @@ _OK = b"\x00"
 _ERROR = b"\x01"
 _STEP_HEAD = struct.Struct("<iBq")
 _COUNTS = struct.Struct("<ii")
+# the attribute that marks an exception with the row of a batched request whose env raised it
+_ROW = "_tdmpc2j_row"
 
 
 class WorkerError(Exception):
@@ -117,21 +120,26 @@ class Endpoint:
         is the number of results (i32), then a step result per env.
 
         The whole request is read and checked before any env moves, so a refused request changes nothing. If an env
-        raises, the rows before it have stepped and the rows after it have not, but Java gets only the exception:
-        every env of the request is marked as needing a reset, and a step of one before its reset is refused."""
+        raises, the rows before it have stepped and the rows after it have not, but Java gets only the exception,
+        marked with the row (of the request) it came from: every env of the request is marked as needing a reset,
+        and a step of one before its reset is refused."""
         count, repeat = _COUNTS.unpack_from(request, 0)
         if repeat < 1:
             raise WorkerError(f"action repeat must be at least 1, got {repeat}")
         offset = _COUNTS.size
         rows = []
-        for _ in range(count):
-            handle, kind, seed = _STEP_HEAD.unpack_from(request, offset)
-            offset += _STEP_HEAD.size
-            env = self._env(handle)
-            if kind != 1:
-                self._check_synced(handle)
-            rows.append((handle, env, kind, seed, self._action(env, request, offset)))
-            offset += 4 * env.action_size
+        try:
+            for _ in range(count):
+                handle, kind, seed = _STEP_HEAD.unpack_from(request, offset)
+                offset += _STEP_HEAD.size
+                env = self._env(handle)
+                if kind != 1:
+                    self._check_synced(handle)
+                rows.append((handle, env, kind, seed, self._action(env, request, offset)))
+                offset += 4 * env.action_size
+        except BaseException as e:
+            _mark_row(e, len(rows))
+            raise
         out = []
         try:
             for handle, env, kind, seed, action in rows:
@@ -147,9 +155,10 @@ class Endpoint:
                     if terminated or truncated:
                         break
                 out.append(wire.step_result(obs, total, terminated, truncated, info))
-        except BaseException:
+        except BaseException as e:
             for handle, *_ in rows:
                 self._unsynced[handle] = f"a batched call of {count} envs with it failed at row {len(out)}"
+            _mark_row(e, len(out))
             raise
         return wire.int32(len(out)) + b"".join(out)
 
@@ -175,6 +184,15 @@ class Endpoint:
         return np.frombuffer(data, dtype="<f4", count=env.action_size, offset=offset)
 
 
+def _mark_row(e, row):
+    """Marks `e` as raised by the env of row `row` of a batched request (an exception that takes no attribute, as
+    one of a C extension's types may not, goes back unmarked)."""
+    try:
+        setattr(e, _ROW, row)
+    except (AttributeError, TypeError):
+        pass
+
+
 def _call(fn):
     try:
         return _OK + fn()
@@ -183,7 +201,9 @@ def _call(fn):
         kind = type(e).__qualname__
         if type(e).__module__ != "builtins":
             kind = type(e).__module__ + "." + kind
-        return _ERROR + wire.text(kind) + wire.text(str(e)) + wire.text(tb[-8000:])
+        row = getattr(e, _ROW, -1)
+        return (_ERROR + wire.text(kind) + wire.text(str(e)) + wire.text(tb[-8000:])
+                + wire.int32(row if isinstance(row, int) else -1))
 
 
 def _parse_options(options):

@@ -13,14 +13,30 @@ public class PythonException extends BridgeException {
     private final String pythonType;
     private final String pythonMessage;
     private final String traceback;
+    /** The row of the batched request ({@code stepMany}) whose env raised it, or -1. */
+    private final int requestRow;
 
     public PythonException(String domain, String operation, String pythonType, String pythonMessage, String traceback) {
+        this(domain, operation, pythonType, pythonMessage, traceback, -1);
+    }
+
+    PythonException(String domain, String operation, String pythonType, String pythonMessage, String traceback,
+            int requestRow) {
         super("[" + domain + "] Python raised " + pythonType + " in " + operation + ": " + pythonMessage
                 + whatToDo(domain, pythonType) + "\n" + lastLines(traceback, TRACEBACK_LINES_IN_MESSAGE));
         this.domain = domain;
         this.pythonType = pythonType;
         this.pythonMessage = pythonMessage;
         this.traceback = traceback;
+        this.requestRow = requestRow;
+    }
+
+    /**
+     * The row of the batched request whose env raised it (its index among the envs the request moved, not among a
+     * vector env's rows: {@link RemoteVectorEnv} marks that with {@link #atRow}), or -1 when none is known.
+     */
+    int requestRow() {
+        return requestRow;
     }
 
     public String domain() {

@@ -4,6 +4,7 @@ import io.github.tdmpc2j.spi.Box;
 import io.github.tdmpc2j.spi.EnvStateException;
 import io.github.tdmpc2j.spi.StepResult;
 import io.github.tdmpc2j.spi.TaskSpec;
+import io.github.tdmpc2j.spi.TdmpcException;
 import io.github.tdmpc2j.spi.vector.Autoreset;
 import io.github.tdmpc2j.spi.vector.EpisodeSchedule;
 import io.github.tdmpc2j.spi.vector.VectorEnv;
@@ -30,6 +31,9 @@ import java.util.Map;
  * <p>Request layout: count and repeat (i32 each), then per env: handle (i32), kind (u8: 0 step, 1 reset), seed
  * (i64), action (float32 x the env's action size; ignored on reset). The reply holds per env: observation,
  * reward (f64), terminated, truncated (u8 each), info.
+ *
+ * <p>A Python exception in one row's env is marked with that row ({@link TdmpcException#atRow}), as the worker tells
+ * it, so that the code stepping the vector env can name its task and episode.
  *
  * <p>A call that fails once sent (a Python exception in one row's env, a row that breaks its spec) may have moved
  * some rows' envs in Python while Java got no result for any: the vector env and every env of that call then refuse
@@ -241,7 +245,13 @@ public final class RemoteVectorEnv implements VectorEnv {
             }
             return r;
         } catch (RuntimeException e) {
-            failed = operation + " failed (" + RemoteEnv.firstLine(e) + ")";
+            int row = e instanceof TdmpcException t ? t.row() : -1;
+            if (e instanceof PythonException p && p.requestRow() >= 0) {
+                row = rowOf(moves, p.requestRow());
+                p.atRow(row);
+            }
+            failed = operation + " failed" + (row >= 0 && row < n ? " at row " + row + " (" + specs.get(row).id()
+                    + ")" : "") + " (" + RemoteEnv.firstLine(e) + ")";
             for (int i = 0; i < n; i++) {
                 if (moves[i] != Autoreset.Move.SKIP) {
                     envs.get(i).markUnsynced("a vector env's " + operation, e);
@@ -249,6 +259,16 @@ public final class RemoteVectorEnv implements VectorEnv {
             }
             throw e;
         }
+    }
+
+    /** The vector env's row of the {@code k}-th env a request moved (skipped rows are not sent), or -1. */
+    private static int rowOf(Autoreset.Move[] moves, int k) {
+        for (int i = 0, sent = 0; i < moves.length; i++) {
+            if (moves[i] != Autoreset.Move.SKIP && sent++ == k) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     /** The rows of a stepMany reply; skipped rows read back as null observations and empty infos. */
@@ -270,8 +290,13 @@ public final class RemoteVectorEnv implements VectorEnv {
                 infos.add(Map.of());
                 continue;
             }
-            StepResult r = envs.get(i).readStepRow(reply, (moves[i] == Autoreset.Move.RESET ? "reset" : "step")
-                    + " (row " + i + " of a vector env)");
+            StepResult r;
+            try {
+                r = envs.get(i).readStepRow(reply, (moves[i] == Autoreset.Move.RESET ? "reset" : "step")
+                        + " (row " + i + " of a vector env)");
+            } catch (TdmpcException e) {
+                throw e.atRow(i); // a result that breaks its spec: the row is known
+            }
             obs[i] = r.observation();
             if (moves[i] == Autoreset.Move.RESET) {
                 Map<String, Object> info = new HashMap<>(r.info());

@@ -17,7 +17,10 @@ final class Reply {
         this.buffer = buffer;
     }
 
-    /** The reply after its status byte, or the Python exception it carries. */
+    /**
+     * The reply after its status byte, or the Python exception it carries (with the row of a batched request whose
+     * env raised it, where the worker knows it).
+     */
     static Reply parse(byte[] raw, String domain, String operation) {
         if (raw == null || raw.length == 0) {
             throw new BridgeException("[" + domain + "] the worker sent an empty reply to " + operation);
@@ -29,7 +32,8 @@ final class Reply {
         String type = reply.text();
         String message = reply.text();
         String traceback = reply.text();
-        throw new PythonException(domain, operation, type, message, traceback);
+        int row = reply.buffer.remaining() >= 4 ? reply.int32() : -1;
+        throw new PythonException(domain, operation, type, message, traceback, row);
     }
 
     int int32() {

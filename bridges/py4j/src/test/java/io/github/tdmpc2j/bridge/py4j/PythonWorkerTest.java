@@ -149,11 +149,13 @@ class PythonWorkerTest {
             float[][] actions = {{0f}, {0f}, {0f}};
             assertThat(vector.step(actions).observations()[0][0]).isEqualTo(1f);
             assertThatThrownBy(() -> vector.step(actions)).isInstanceOf(PythonException.class)
-                    .hasMessageContaining("faulty env fails at step 2");
+                    .hasMessageContaining("faulty env fails at step 2")
+                    .satisfies(e -> assertThat(((PythonException) e).row()).as("the row marked").isEqualTo(1));
             // row 0 stepped in Python (its counter is at 2) but Java never saw that step
             assertThatThrownBy(() -> vector.step(actions)).isInstanceOf(EnvStateException.class)
                     .hasMessageContaining("must be reset before it steps again: step 3 envs of testing/counter,"
-                            + " testing/faulty failed ([gymnasium] Python raised ArithmeticError");
+                            + " testing/faulty failed at row 1 (testing/faulty) ([gymnasium] Python raised"
+                            + " ArithmeticError");
             assertThatThrownBy(() -> envs.get(0).step(new float[] {0f})).isInstanceOf(EnvStateException.class)
                     .hasMessageContaining("testing/counter must be reset before it steps again: a vector env's step 3"
                             + " envs");
@@ -298,6 +300,32 @@ class PythonWorkerTest {
                         .hasMessageContaining("row 1)")
                         .hasMessageContaining("a defect of the suite or its plug-in");
             }
+        }
+    }
+
+    /**
+     * A Python exception in one row's env of a batched step names that row's task, episode and step: the worker
+     * tells the row (the context said "an env of testing/counter, testing/faulty failed").
+     */
+    @Test
+    void aPythonErrorInOneRowOfABatchedStepNamesItsTaskAndEpisode() {
+        List<RemoteEnv> envs = List.of(counter(worker, 3, 1, Map.of()), RemoteEnv.make(worker, "testing", "faulty",
+                new EnvOptions(0, false, Map.of("fail_at", "2")), specNamed("testing/faulty")),
+                counter(worker, 3, 1, Map.of()));
+        TaskSpace space = TaskSpace.of(List.of(envs.get(0).spec(), envs.get(1).spec()));
+        try (MultitaskEnv rows = new MultitaskEnv(space, RemoteVectorEnv.wrapped(envs));
+                Agent agent = new RandomAgent(AgentContext.of(space, Map.of(), 1))) {
+            Rollout rollout = new Rollout(rows, agent, Rollout.Mode.TRAIN);
+            assertThatThrownBy(() -> {
+                rollout.start(EpisodeSchedule.sequential(6, 2));
+                for (int t = 0; t < 5; t++) {
+                    rollout.step();
+                }
+            }).isInstanceOf(PythonException.class)
+                    .hasMessageStartingWith("testing/faulty failed at step 2 of episode ")
+                    .hasMessageContaining(", row 1): [gymnasium] Python raised ArithmeticError")
+                    .hasMessageNotContaining("an env of")
+                    .satisfies(e -> assertThat(((PythonException) e).row()).isEqualTo(1));
         }
     }
 
