@@ -8,7 +8,9 @@ import io.github.tdmpc2j.bridge.py4j.PythonException;
 import io.github.tdmpc2j.bridge.py4j.WorkerFailedException;
 import io.github.tdmpc2j.cluster.ClusterException;
 import io.github.tdmpc2j.data.DatasetException;
+import io.github.tdmpc2j.mujoco.MjWarning;
 import io.github.tdmpc2j.mujoco.MujocoException;
+import io.github.tdmpc2j.mujoco.MujocoSimulationException;
 import io.github.tdmpc2j.spi.Availability;
 import io.github.tdmpc2j.spi.EnvUnavailableException;
 import io.github.tdmpc2j.spi.TdmpcException;
@@ -107,6 +109,12 @@ class ExceptionTypesTest {
         EnvUnavailableException back2 = roundTrip(unavailable);
         assertThat(back2.getMessage()).isEqualTo(unavailable.getMessage());
         assertThat(back2.availability()).isEqualTo(unavailable.availability());
+        MujocoSimulationException unstable = new MujocoSimulationException("the simulation diverged in mj_step",
+                java.util.Set.of(MjWarning.BAD_QACC));
+        unstable.addContext("dmc/cheetah-run failed at step 9 of episode 2 (seed 5, row 0)");
+        MujocoSimulationException back3 = roundTrip(unstable);
+        assertThat(back3.getMessage()).isEqualTo(unstable.getMessage());
+        assertThat(back3.warnings()).containsExactly(MjWarning.BAD_QACC);
     }
 
     @SuppressWarnings("unchecked")

@@ -9,7 +9,8 @@ import java.util.Set;
 public class MujocoSimulationException extends MujocoException {
     private static final long serialVersionUID = 1L;
 
-    private final transient Set<MjWarning> warnings;
+    /** Kept when the exception is serialized (a cluster's executor to its driver): it was transient, read as null. */
+    private final Set<MjWarning> warnings;
 
     public MujocoSimulationException(String message, Set<MjWarning> warnings) {
         super(message);
