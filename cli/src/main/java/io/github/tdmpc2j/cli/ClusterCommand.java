@@ -104,6 +104,10 @@ final class ClusterCommand implements Runnable {
         @Option(names = "--webui-port", defaultValue = "8081", description = "status page (default ${DEFAULT-VALUE})")
         int webUiPort;
 
+        @Option(names = "--master-wait", defaultValue = "60", paramLabel = "SECONDS", description = "how long to wait "
+                + "for a master that does not answer yet, then give up (default ${DEFAULT-VALUE})")
+        int masterWait;
+
         @Override
         public Integer call() throws Exception {
             PrintWriter out = spec.commandLine().getOut();
@@ -111,7 +115,8 @@ final class ClusterCommand implements Runnable {
                     : Path.of(System.getProperty("user.home"), ".cache", "tdmpc2j", "spark-home");
             return Standalone.runWorker(new Standalone.WorkerSettings(masterUrl, hostOrDefault(host, out),
                     cores != null ? cores : Standalone.defaultCores(),
-                    memoryMb != null ? memoryMb : Standalone.defaultMemoryMb(), gpus, home, workDir, webUiPort), out);
+                    memoryMb != null ? memoryMb : Standalone.defaultMemoryMb(), gpus, home, workDir, webUiPort,
+                    java.time.Duration.ofSeconds(masterWait)), out);
         }
     }
 }

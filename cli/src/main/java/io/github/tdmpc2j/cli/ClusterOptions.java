@@ -22,7 +22,10 @@ final class ClusterOptions {
     double gpusPerTask;
 
     @Option(names = "--spark-conf", description = "with --master: a Spark setting key=value, repeatable "
-            + "(spark.driver.host, spark.executor.memory, ...)")
+            + "(spark.driver.host, spark.executor.memory, ...); also spark.tdmpc2j.executorWaitTimeout (how long "
+            + "units may wait with none running before the command fails, default 120s) and "
+            + "spark.tdmpc2j.runFolderWaitTimeout (how long a bench unit run again waits for its earlier attempt's "
+            + "run folder, default 10min)")
     Map<String, String> sparkConf;
 
     ClusterSettings settings() {

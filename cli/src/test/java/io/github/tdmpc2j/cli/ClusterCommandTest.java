@@ -34,6 +34,29 @@ class ClusterCommandTest {
         assertThat(r.out()).doesNotContain("spark://0.0.0.0");
     }
 
+    /**
+     * A worker pointed at a master that is not running gives up after --master-wait, saying how long it waits: Spark's
+     * Worker retried for a quarter of an hour with a "Failed to connect" line now and then.
+     */
+    @Test
+    void aWorkerGivesUpOnAMasterThatIsNotRunning(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        int port;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        long start = System.nanoTime();
+        TasksCommandTest.Run r = TasksCommandTest.run("cluster", "worker", "spark://127.0.0.1:" + port, "--host",
+                "127.0.0.1", "--master-wait", "2", "--spark-home", dir.resolve("home").toString());
+        assertThat(r.exit()).as(r.out() + r.err()).isEqualTo(2);
+        assertThat(java.time.Duration.ofNanos(System.nanoTime() - start)).isLessThan(java.time.Duration.ofSeconds(20));
+        assertThat(r.out()).contains("no Spark master answers at spark://127.0.0.1:" + port + " yet")
+                .contains("waiting up to 2 s").doesNotContain("tdmpc2j cluster worker: master");
+        assertThat(r.err()).startsWith("error: no Spark master answered at spark://127.0.0.1:" + port + " in 2 s")
+                .contains("start the master first").contains("--master-wait SECONDS").hasLineCount(1);
+        assertThat(dir.resolve("home")).as("nothing made").doesNotExist();
+    }
+
     @Test
     void withoutHostTheDaemonsTakeAnAddressTheOthersReachAndSaySo() {
         StringWriter said = new StringWriter();

@@ -1,5 +1,6 @@
 package io.github.tdmpc2j.cluster;
 
+import java.time.Duration;
 import java.util.Map;
 
 /**
@@ -14,6 +15,19 @@ import java.util.Map;
  * @param sparkConf   more Spark settings ({@code spark.driver.host}, {@code spark.executor.memory}, ...)
  */
 public record ClusterSettings(String master, boolean gather, double gpusPerTask, Map<String, String> sparkConf) {
+    /**
+     * How long a job waits with units to run and none running (no executor the cluster gave it can take one)
+     * before it fails: {@code --spark-conf spark.tdmpc2j.executorWaitTimeout=10min}, default 120 s.
+     */
+    public static final String EXECUTOR_WAIT = "spark.tdmpc2j.executorWaitTimeout";
+    public static final Duration EXECUTOR_WAIT_DEFAULT = Duration.ofSeconds(120);
+    /**
+     * How long a bench unit run again waits for its run folder, which an earlier attempt holds, before it fails:
+     * {@code --spark-conf spark.tdmpc2j.runFolderWaitTimeout=1h}, default 10 minutes.
+     */
+    public static final String RUN_FOLDER_WAIT = "spark.tdmpc2j.runFolderWaitTimeout";
+    public static final Duration RUN_FOLDER_WAIT_DEFAULT = Duration.ofMinutes(10);
+
     /** The local masters Spark takes: local, local[K], local[*], local[K,F] (F retries), local-cluster[N,C,MB]. */
     private static final String LOCAL = "local(\\[(\\d+|\\*)(,\\d+)?\\]|-cluster\\[\\d+,\\d+,\\d+\\])?";
 
@@ -57,6 +71,28 @@ public record ClusterSettings(String master, boolean gather, double gpusPerTask,
 
     public static ClusterSettings of(String master) {
         return new ClusterSettings(master, false, 0, Map.of());
+    }
+
+    /**
+     * A time setting of {@code --spark-conf} ({@code key=DURATION}: Spark's form, 90s, 10min, 1h), or
+     * {@code otherwise} where it is not given. A value Spark cannot read, or one not above zero, is refused.
+     */
+    public Duration duration(String key, Duration otherwise) {
+        String value = sparkConf.get(key);
+        if (value == null) {
+            return otherwise;
+        }
+        long seconds;
+        try {
+            seconds = org.apache.spark.network.util.JavaUtils.timeStringAsSec(value.strip());
+        } catch (RuntimeException e) {
+            seconds = -1;
+        }
+        if (seconds <= 0) {
+            throw new ClusterException("--spark-conf " + key + "=" + value + " is no time above zero: give seconds "
+                    + "or a unit, e.g. " + key + "=300s, 10min or 1h");
+        }
+        return Duration.ofSeconds(seconds);
     }
 
     public boolean distributed() {

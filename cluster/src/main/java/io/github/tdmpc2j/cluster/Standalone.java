@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -50,10 +51,14 @@ public final class Standalone {
      * @param gpus      GPUs it offers (found with nvidia-smi); 0 for none
      * @param sparkHome the folder made into its Spark home (links to tdmpc2j's jars)
      * @param workDir   where executors' logs and files go (default: {@code sparkHome/work})
+     * @param masterWait how long to wait for a master that does not answer yet before giving up
      */
     public record WorkerSettings(String masterUrl, String host, int cores, int memoryMb, int gpus, Path sparkHome,
-            Path workDir, int webUiPort) {
+            Path workDir, int webUiPort, Duration masterWait) {
         public WorkerSettings {
+            if (masterWait == null || masterWait.isNegative()) {
+                throw new ClusterException("--master-wait must be 0 or more seconds");
+            }
             requireReachableHost(host);
             if (!isMasterUrl(masterUrl)) {
                 throw new ClusterException("the master URL is spark://HOST:PORT (as `tdmpc2j cluster master` prints "
@@ -159,8 +164,45 @@ public final class Standalone {
             Integer.toString(s.port()), "--webui-port", Integer.toString(s.webUiPort())});
     }
 
-    /** Starts a Worker in a child JVM, prints its settings and waits for it; returns its exit status. */
+    /** How often {@link #awaitMaster} tries the master again. */
+    private static final long MASTER_POLL_MS = 1000;
+
+    /**
+     * Returns once a master of {@code masterUrl} accepts a connection, waiting at most about {@code limit} (saying
+     * so once); then refuses. Spark's Worker started without a master retries for about a quarter of an hour, with
+     * only a "Failed to connect to master" line every 10 to 90 s, and never says how long it will go on.
+     */
+    public static void awaitMaster(String masterUrl, Duration limit, PrintWriter out) throws InterruptedException {
+        List<String> failures = UnitRunner.unanswered(masterUrl);
+        if (failures.isEmpty()) {
+            return;
+        }
+        out.printf("no Spark master answers at %s yet (%s): waiting up to %d s for one (start it with `tdmpc2j "
+                + "cluster master`; --master-wait SECONDS changes how long)%n", masterUrl, String.join("; ", failures),
+                limit.toSeconds());
+        out.flush();
+        long deadline = System.nanoTime() + limit.toNanos();
+        while (System.nanoTime() < deadline) {
+            Thread.sleep(MASTER_POLL_MS);
+            failures = UnitRunner.unanswered(masterUrl);
+            if (failures.isEmpty()) {
+                out.printf("the master at %s answers%n", masterUrl);
+                out.flush();
+                return;
+            }
+        }
+        throw new ClusterException("no Spark master answered at " + masterUrl + " in " + limit.toSeconds() + " s ("
+                + String.join("; ", failures) + "): start the master first (`tdmpc2j cluster master --host HOST "
+                + "--port PORT` prints the URL to give), check that this node reaches that host and port, then start "
+                + "this worker again (--master-wait SECONDS to wait longer for a master that is starting)");
+    }
+
+    /**
+     * Waits for the master ({@link #awaitMaster}), starts a Worker in a child JVM, prints its settings and waits for
+     * it; returns its exit status.
+     */
     public static int runWorker(WorkerSettings s, PrintWriter out) throws IOException, InterruptedException {
+        awaitMaster(s.masterUrl(), s.masterWait(), out);
         SparkHome.fill(s.sparkHome());
         Path workDir = s.workDir() != null ? s.workDir() : s.sparkHome().resolve("work");
         List<String> cmd = new ArrayList<>();

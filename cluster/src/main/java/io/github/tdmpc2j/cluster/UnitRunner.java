@@ -8,20 +8,25 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import org.apache.spark.SparkConf;
 import org.apache.spark.SparkContext;
+import org.apache.spark.SparkStageInfo;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.api.java.JavaSparkStatusTracker;
 import org.apache.spark.launcher.JavaModuleOptions;
 import org.apache.spark.resource.ResourceInformation;
 import scala.collection.Iterator;
 import scala.reflect.ClassTag$;
 import scala.runtime.AbstractFunction2;
 import scala.runtime.BoxedUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Runs the units of a job: in this process, one after another, when {@link ClusterSettings#master()} is null, or
@@ -33,6 +38,7 @@ import scala.runtime.BoxedUnit;
  * first such error's message.
  */
 public final class UnitRunner {
+    private static final Logger LOG = LoggerFactory.getLogger(UnitRunner.class);
     /** Called in the driver as each unit ends, in the order they end. */
     @FunctionalInterface
     public interface ResultHandler<U, R> {
@@ -49,20 +55,50 @@ public final class UnitRunner {
 
     public static <U extends Serializable, R extends Serializable> void run(ClusterSettings settings, String job,
             List<U> units, UnitFunction<U, R> function, ResultHandler<U, R> handler) {
+        run(settings, job, units, null, function, handler);
+    }
+
+    /**
+     * As {@link #run(ClusterSettings, String, List, UnitFunction, ResultHandler)}, with {@code check} run first on
+     * every unit (on a cluster: a first stage on the executors, which run the units), before any unit runs: a unit
+     * whose check throws a typed error its input would repeat (a task whose suite is not set up on that node) ends
+     * the job before any unit has run, instead of after the others have trained for hours. A check is cheap and
+     * writes nothing.
+     */
+    public static <U extends Serializable, R extends Serializable> void run(ClusterSettings settings, String job,
+            List<U> units, UnitFunction<U, ?> check, UnitFunction<U, R> function, ResultHandler<U, R> handler) {
         if (units.isEmpty()) {
             return;
         }
         if (!settings.distributed()) {
+            if (check != null) {
+                units.forEach(u -> runOne(check, u));
+            }
             for (int i = 0; i < units.size(); i++) {
                 handler.accept(i, units.get(i), runOne(function, units.get(i)));
             }
             return;
         }
+        Duration wait = settings.duration(ClusterSettings.EXECUTOR_WAIT, ClusterSettings.EXECUTOR_WAIT_DEFAULT);
         SparkContext sc = start(settings, job);
+        Watchdog watchdog = null;
         try {
+            Resources.requireAWorkerThatFits(sc, settings.master(), job);
+            if (!settings.master().startsWith("local[")) { // local[K]: the units run in this JVM, never starved
+                watchdog = new Watchdog(sc, wait, () -> Resources.starved(sc, settings.master(), job, wait));
+            }
             JavaSparkContext jsc = new JavaSparkContext(sc);
             // one partition per unit: a lost executor costs only its units in flight
             var rdd = jsc.parallelize(new ArrayList<>(units), units.size()).rdd();
+            if (check != null) {
+                Handler<U, Object> checked = new Handler<>(units, (i, unit, ok) -> { });
+                sc.runJob(rdd, new OneUnit<>(check), checked, ClassTag$.MODULE$.apply(Object.class));
+                if (checked.failed != null) {
+                    throw new ClusterException(job + " cannot run on the cluster: unit " + checked.failedUnit
+                            + " (checked on " + checked.failed.node() + " before any unit ran): "
+                            + checked.failed.message() + " (" + checked.failed.type() + "; no unit was run)");
+                }
+            }
             Handler<U, R> results = new Handler<>(units, handler);
             sc.runJob(rdd, new OneUnit<>(function), results, ClassTag$.MODULE$.apply(Object.class));
             if (results.failed != null) {
@@ -73,6 +109,9 @@ public final class UnitRunner {
         } catch (ClusterException e) {
             throw e;
         } catch (Exception e) { // Spark's SparkException is checked but not declared
+            if (watchdog != null && watchdog.reason != null) { // it cancelled the job: units waited, none ran
+                throw new ClusterException(watchdog.reason, e);
+            }
             if (sc.isStopped()) { // Spark's own handler stopped it: the master gave up on the application
                 throw new ClusterException(job + " failed on the cluster: Spark stopped the application (the master "
                         + settings.master() + " stopped answering, or removed the application; the lines above "
@@ -82,7 +121,67 @@ public final class UnitRunner {
             throw new ClusterException(job + " failed on the cluster: " + rootMessage(e)
                     + " (run the same command again: finished units are kept)", e);
         } finally {
+            if (watchdog != null) {
+                watchdog.close();
+            }
             sc.stop();
+        }
+    }
+
+    /**
+     * Cancels the jobs of a Spark application whose units wait and none runs for longer than a limit: no executor
+     * the cluster gave it can take one (a worker too small for what an executor asks, workers that other
+     * applications hold, none at all). Spark itself waits for ever, warning every 15 s that the "initial job has
+     * not accepted any resources". {@link #reason} says why once it has cancelled them.
+     */
+    private static final class Watchdog implements AutoCloseable {
+        private static final long POLL_MS = 500;
+        private final Thread thread;
+        volatile String reason;
+
+        Watchdog(SparkContext sc, Duration limit, java.util.function.Supplier<String> describe) {
+            JavaSparkStatusTracker tracker = new JavaSparkContext(sc).statusTracker();
+            thread = new Thread(() -> {
+                long since = System.nanoTime();
+                try {
+                    while (!Thread.currentThread().isInterrupted()) {
+                        Thread.sleep(POLL_MS);
+                        if (!waitingWithNoneRunning(tracker)) {
+                            since = System.nanoTime();
+                        } else if (System.nanoTime() - since >= limit.toNanos()) {
+                            reason = describe.get();
+                            sc.cancelAllJobs();
+                            return;
+                        }
+                    }
+                } catch (InterruptedException e) {
+                    // the job ended
+                } catch (RuntimeException e) { // the context stopped under it: the job ends anyway
+                    LOG.debug("executor watchdog ended: {}", e.toString());
+                }
+            }, "tdmpc2j-executor-wait");
+            thread.setDaemon(true);
+            thread.start();
+        }
+
+        /** A stage runs, and none of its tasks has started or all that started ended. */
+        private static boolean waitingWithNoneRunning(JavaSparkStatusTracker tracker) {
+            int[] stages = tracker.getActiveStageIds();
+            if (stages.length == 0) {
+                return false;
+            }
+            for (int id : stages) {
+                SparkStageInfo stage = tracker.getStageInfo(id);
+                if (stage == null || stage.numActiveTasks() > 0) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        @Override
+        public void close() {
+            thread.interrupt();
         }
     }
 
@@ -111,23 +210,34 @@ public final class UnitRunner {
         if (master == null || !master.startsWith("spark://")) {
             return;
         }
+        List<String> failures = unanswered(master);
+        if (!failures.isEmpty()) {
+            throw new ClusterException("no Spark master answers at " + master + " (" + String.join("; ", failures)
+                    + "): start one with `tdmpc2j cluster master` and give the URL it prints (spark://HOST:PORT), or "
+                    + "check that this machine reaches that host and port");
+        }
+    }
+
+    /**
+     * Why no master of a {@code spark://} URL accepts a connection, one reason per master; empty when one does.
+     * Each master is given a few seconds.
+     */
+    static List<String> unanswered(String master) {
         List<String> failures = new ArrayList<>();
         for (String hostPort : master.substring("spark://".length()).split(",")) {
             int colon = hostPort.lastIndexOf(':');
             String host = hostPort.substring(0, colon).replace("[", "").replace("]", "");
-            int port = Integer.parseInt(hostPort.substring(colon + 1)); // ClusterSettings checked the form
+            int port = Integer.parseInt(hostPort.substring(colon + 1)); // the URL's form was checked
             try (Socket socket = new Socket()) {
                 socket.connect(new InetSocketAddress(host, port), MASTER_CONNECT_TIMEOUT_MS);
-                return;
+                return List.of();
             } catch (UnknownHostException e) {
                 failures.add(host + ": unknown host");
             } catch (IOException | IllegalArgumentException e) { // refused, timed out, no route; a port over 65535
                 failures.add(hostPort + ": " + (e.getMessage() != null ? e.getMessage() : e.toString()));
             }
         }
-        throw new ClusterException("no Spark master answers at " + master + " (" + String.join("; ", failures)
-                + "): start one with `tdmpc2j cluster master` and give the URL it prints (spark://HOST:PORT), or "
-                + "check that this machine reaches that host and port");
+        return failures;
     }
 
     static SparkContext start(ClusterSettings settings, String job) {
