@@ -5,6 +5,7 @@ import io.github.tdmpc2j.spi.EnvRegistry;
 import io.github.tdmpc2j.spi.TaskSpec;
 import io.github.tdmpc2j.spi.rollout.Evaluation;
 import io.github.tdmpc2j.spi.TdmpcException;
+import io.github.tdmpc2j.cluster.ClusterSettings;
 import io.github.tdmpc2j.cluster.ExecutorCache;
 import io.github.tdmpc2j.cluster.UnitFunction;
 import io.github.tdmpc2j.cluster.UnitRunner;
@@ -94,9 +95,11 @@ final class BenchCommand implements Callable<Integer> {
         // the report's one writer for the command's life (each run's folder in it has its own lock besides)
         try (RunLock lock = RunLock.acquireBench(dir); EnvRegistry registry = EnvRegistry.discover()) {
             List<TaskSpec> specs = TaskChoice.ids(registry, tasks, set).stream().map(registry::resolve).toList();
-            if (!cluster.settings().distributed()) {
+            ClusterSettings where = cluster.settings();
+            if (!where.distributed() || where.master().startsWith("local[")) {
                 // before the first run: a task that cannot be made would otherwise fail the bench after hours of
-                // training the others (on a cluster the executors' nodes decide)
+                // training the others. In this process, or local[K] whose executor is this JVM, here decides; other
+                // masters' executors check every unit's task before any trains (runAll)
                 specs.forEach(registry::requireAvailable);
             }
             Map<String, SeedRun> runs = runAll(registry, specs, dir, console, spec.commandLine().getErr());
@@ -152,7 +155,7 @@ final class BenchCommand implements Callable<Integer> {
 
     /** The runs' settings, as they travel to executors. */
     record Settings(String agent, long steps, Long evalEvery, long evalEpisodes, String preset, String device,
-            List<String> params, String dir) implements Serializable {
+            List<String> params, String dir, java.time.Duration runFolderWait) implements Serializable {
         Settings {
             params = params == null ? null : new ArrayList<>(params);
         }
@@ -167,16 +170,39 @@ final class BenchCommand implements Callable<Integer> {
                 units.add(new Unit(task.id(), s));
             }
         }
+        ClusterSettings where = cluster.settings();
         Settings settings = new Settings(agent, steps, evalEvery, evalEpisodes, preset, device, params,
-                dir.toAbsolutePath().toString());
+                dir.toAbsolutePath().toString(),
+                where.duration(ClusterSettings.RUN_FOLDER_WAIT, ClusterSettings.RUN_FOLDER_WAIT_DEFAULT));
         Map<String, SeedRun> runs = new java.util.HashMap<>();
-        UnitRunner.run(cluster.settings(), "bench", units, new OneRun(settings, registry, warnings), (i, unit, r) -> {
+        UnitRunner.run(where, "bench", units, new TaskCheck(registry), new OneRun(settings, registry, warnings), (i, unit, r) -> {
             runs.put(unit.task() + "#" + unit.seed(), r);
             console.printf(Locale.ROOT, "%-36s seed %d: %s %.3f%n", unit.task(), unit.seed(),
                     r.success() ? "success rate" : "return", r.score());
             console.flush();
         });
         return runs;
+    }
+
+    /**
+     * What runs before any unit trains, on the node that will run it: the unit's task can be made there (its suite
+     * set up). On a cluster a unit's task used to be found unavailable only when its turn came, after other units
+     * had trained.
+     */
+    static final class TaskCheck implements UnitFunction<Unit, Boolean> {
+        private static final long serialVersionUID = 1L;
+        private final transient EnvRegistry local;
+
+        TaskCheck(EnvRegistry local) {
+            this.local = local;
+        }
+
+        @Override
+        public Boolean run(Unit unit) {
+            EnvRegistry registry = local != null ? local : ExecutorCache.get().registry();
+            registry.requireAvailable(registry.resolve(unit.task()));
+            return Boolean.TRUE;
+        }
     }
 
     /**
@@ -218,7 +244,8 @@ final class BenchCommand implements Callable<Integer> {
             // the folder's one writer from before its leftovers are tidied: in this process the bench's own lock on
             // --out keeps other benches away, so a held folder is another writer's (train --resume), refused; on an
             // executor it is an earlier attempt of this unit that still runs, which this attempt waits for
-            try (RunLock lock = local != null ? new RunFolder(runDir).lock() : awaitEarlierAttempt(runDir);
+            try (RunLock lock = local != null ? new RunFolder(runDir).lock()
+                        : awaitEarlierAttempt(runDir, settings.runFolderWait());
                     PrintWriter quiet = new PrintWriter(log)) {
                 boolean resume = RunFolder.resumeOrStartOver(runDir);
                 RunFolder run = resume ? RunFolder.resume(runDir, task.id(), s)
@@ -251,17 +278,31 @@ final class BenchCommand implements Callable<Integer> {
      * heartbeats) and not yet killed. Refusing the folder then failed the bench with "not retried: the same input
      * fails the same way" (and a speculative copy's quick refusal counted as the unit's result, so Spark killed
      * the attempt that was training). Waiting instead: Spark kills this copy when the first attempt's result
-     * arrives; else the first attempt ends (killed, or done) and this one goes on from its checkpoint.
+     * arrives; else the first attempt ends (killed, or done) and this one goes on from its checkpoint. It waits at
+     * most {@code limit} ({@code spark.tdmpc2j.runFolderWaitTimeout}): a holder that does not end (an executor cut
+     * off from the cluster that goes on training, a {@code train --resume} someone started there) then fails the
+     * unit, naming the folder and what to do, rather than holding its task slot for ever.
      */
-    static RunLock awaitEarlierAttempt(Path runDir) {
+    static RunLock awaitEarlierAttempt(Path runDir, java.time.Duration limit) {
+        long deadline = System.nanoTime() + limit.toNanos();
         boolean said = false;
         while (true) {
             try {
                 return new RunFolder(runDir).lock();
             } catch (RunLock.BusyException e) {
+                if (System.nanoTime() - deadline >= 0) {
+                    String holder = e.getMessage().contains(" (it holds")
+                            ? e.getMessage().substring(0, e.getMessage().indexOf(" (it holds")) : e.getMessage();
+                    throw new TdmpcException("this bench unit, run again, waited " + limit.toSeconds() + " s for its "
+                            + "run folder " + runDir + " and it is still held: " + holder + ". Stop that process (on "
+                            + "the node that runs it: an earlier attempt of the unit on an executor cut off from the "
+                            + "cluster, or a train --resume started there) or let it end, then run the same bench "
+                            + "again: finished runs are kept. To wait longer, --spark-conf "
+                            + ClusterSettings.RUN_FOLDER_WAIT + "=1h");
+                }
                 if (!said) {
-                    LOG.warn("{}: held by an earlier attempt of this unit; waiting for it to end ({})", runDir,
-                            e.getMessage());
+                    LOG.warn("{}: held by an earlier attempt of this unit; waiting up to {} s for it to end ({})",
+                            runDir, limit.toSeconds(), e.getMessage());
                     said = true;
                 }
                 try {

@@ -120,16 +120,25 @@ class BenchCommandTest {
             assertThat(r.out()).doesNotContain("classic/pendulum");
             assertThat(out).doesNotExist();
 
-            // on a cluster the executors' nodes decide: the unit fails there, not retried, the others finish
-            TasksCommandTest.Run spark = TasksCommandTest.run("bench", "--tasks", "classic/pendulum,notsetup/reach",
-                    "--agent", "random", "--steps", "200", "--eval-episodes", "1", "--out", out.toString(),
-                    "--master", "local[1]", "--spark-conf", "spark.driver.host=127.0.0.1");
-            assertThat(spark.exit()).as(spark.err()).isEqualTo(2);
-            assertThat(spark.err()).startsWith("error: bench failed on the cluster: unit Unit[task=notsetup/reach, "
-                    + "seed=1] (on " + java.net.InetAddress.getLocalHost().getHostName() + "): task notsetup/reach is "
-                    + "unavailable: its Python environment is missing")
-                    .contains("tdmpc2j setup notsetup").contains("not retried").hasLineCount(1);
-            assertThat(spark.out()).contains("classic/pendulum                     seed 1: return");
+            // local[K]: the executor is this JVM, which checks before any run; on other masters the executors
+            // check every unit's task before any trains (they found it when its turn came, after the others trained)
+            for (String master : new String[] {"local[1]", "local-cluster[1,1,1024]"}) {
+                TasksCommandTest.Run spark = TasksCommandTest.run("bench", "--tasks",
+                        "classic/pendulum,notsetup/reach", "--agent", "random", "--steps", "200", "--eval-episodes",
+                        "1", "--out", out.toString(), "--master", master, "--spark-conf",
+                        "spark.driver.host=127.0.0.1");
+                assertThat(spark.exit()).as(spark.err()).isEqualTo(2);
+                assertThat(spark.err()).contains("notsetup/reach is unavailable: its Python environment is missing")
+                        .contains("tdmpc2j setup notsetup").hasLineCount(1);
+                assertThat(spark.out()).as(master).doesNotContain("classic/pendulum");
+                assertThat(out.resolve("runs")).as(master + ": nothing trained").doesNotExist();
+                if (master.startsWith("local-cluster")) {
+                    assertThat(spark.err()).startsWith("error: bench cannot run on the cluster: unit "
+                            + "Unit[task=notsetup/reach, seed=1] (checked on "
+                            + java.net.InetAddress.getLocalHost().getHostName() + " before any unit ran): task "
+                            + "notsetup/reach is unavailable");
+                }
+            }
             assertThat(out.resolve("report.md")).doesNotExist();
         } finally {
             Thread.currentThread().setContextClassLoader(before);
@@ -268,6 +277,33 @@ class BenchCommandTest {
         assertThat(r.exit()).as(r.err()).isZero();
         assertThat(r.out()).contains("classic/pendulum                     seed 1: return").contains("seed 2: return");
         assertThat(seed1.resolve("checkpoint")).isDirectory();
+    }
+
+    /**
+     * A unit run again whose folder stays held (an executor cut off from the cluster that goes on training; a train
+     * --resume started there) fails after spark.tdmpc2j.runFolderWaitTimeout, naming the folder and what to do: it
+     * waited without a limit, holding its task slot.
+     */
+    @Test
+    void aUnitWhoseFolderStaysHeldFailsAfterTheWaitLimit(@TempDir Path dir) throws Exception {
+        Path out = dir.resolve("bench");
+        Path seed1 = out.resolve("runs/classic/pendulum/seed-1");
+        Files.createDirectories(seed1);
+        TasksCommandTest.Run r;
+        try (RunLock holder = new RunFolder(seed1).lock()) {
+            r = TasksCommandTest.run("bench", "--tasks", "classic/pendulum", "--agent", "random", "--steps", "200",
+                    "--seeds", "2", "--eval-episodes", "1", "--out", out.toString(), "--master", "local[2]",
+                    "--spark-conf", "spark.driver.host=127.0.0.1", "--spark-conf",
+                    "spark.tdmpc2j.runFolderWaitTimeout=3s");
+        }
+        assertThat(r.exit()).as(r.err()).isEqualTo(2);
+        assertThat(r.err()).startsWith("error: bench failed on the cluster: unit Unit[task=classic/pendulum, seed=1]")
+                .contains("this bench unit, run again, waited 3 s for its run folder " + seed1.toAbsolutePath()
+                        + " and it is still held: another run of this process (pid " + ProcessHandle.current().pid())
+                .contains("Stop that process").contains("--spark-conf spark.tdmpc2j.runFolderWaitTimeout=1h")
+                .hasLineCount(1);
+        assertThat(r.out()).contains("seed 2: return");
+        assertThat(seed1.resolve("eval.csv")).doesNotExist();
     }
 
     @Test
