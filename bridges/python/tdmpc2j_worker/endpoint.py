@@ -3,8 +3,14 @@
 Every method returns bytes that start with a status byte: 0 and the result, or 1 and the Python exception
 (type, message, traceback, and the row of a batched request it came from, -1 when none), so a failure inside an env
 reaches Java as data, never as a dead connection.
+
+Py4J runs each call from Java on a thread of its own, so calls on one env can overlap (a close from one Java thread
+while another's step is in flight, or the worker's own closeAll at shutdown). Each env has a lock that every reset,
+step, batched call and close holds while it uses the env: a close waits for the step in flight (Java bounds that
+wait, then kills a worker that does not answer), and no suite ever has two threads in one env.
 """
 
+import contextlib
 import itertools
 import struct
 import threading
@@ -34,6 +40,7 @@ class Endpoint:
         """allowed_suites: the suite names this worker may make envs of."""
         self._allowed = tuple(allowed_suites)
         self._envs = {}
+        self._locks = {}  # handle -> the lock held while the env is used
         self._ids = itertools.count(1)
         self._lock = threading.Lock()
         self._versions = None
@@ -54,27 +61,29 @@ class Endpoint:
 
     def reset(self, handle, seed):
         def run():
-            env = self._env(handle)
-            try:
-                obs, info = env.reset(seed)
-            except BaseException:
-                self._unsynced[handle] = "its reset failed"
-                raise
-            self._unsynced.pop(handle, None)
-            return wire.reset_result(obs, info)
+            with self._holding([handle]):
+                env = self._env(handle)
+                try:
+                    obs, info = env.reset(seed)
+                except BaseException:
+                    self._unsynced[handle] = "its reset failed"
+                    raise
+                self._unsynced.pop(handle, None)
+                return wire.reset_result(obs, info)
 
         return _call(run)
 
     def step(self, handle, action):
         def run():
-            env = self._env(handle)
-            self._check_synced(handle)
-            action_values = self._action(env, wire.decode(action), 0)
-            try:
-                return wire.step_result(*env.step(action_values))
-            except BaseException:
-                self._unsynced[handle] = "its step failed"
-                raise
+            with self._holding([handle]):
+                env = self._env(handle)
+                self._check_synced(handle)
+                action_values = self._action(env, wire.decode(action), 0)
+                try:
+                    return wire.step_result(*env.step(action_values))
+                except BaseException:
+                    self._unsynced[handle] = "its step failed"
+                    raise
 
         return _call(run)
 
@@ -83,25 +92,50 @@ class Endpoint:
 
     def close(self, handle):
         def run():
-            with self._lock:
-                env = self._envs.pop(handle, None)
-            self._unsynced.pop(handle, None)
-            if env is not None:
-                env.close()
+            self._close(handle)
             return b""
 
         return _call(run)
 
     def closeAll(self):
+        """Closes every env, each once the call using it (if any) has returned."""
         with self._lock:
-            envs = list(self._envs.values())
-            self._envs.clear()
-            self._unsynced.clear()
-        for env in envs:
+            handles = list(self._envs)
+        for handle in handles:
             try:
-                env.close()
+                self._close(handle)
             except Exception:  # closing is best effort at shutdown
                 traceback.print_exc()
+
+    def _close(self, handle):
+        with self._holding([handle], missing_ok=True):
+            with self._lock:
+                env = self._envs.pop(handle, None)
+                self._locks.pop(handle, None)
+            self._unsynced.pop(handle, None)
+            if env is not None:
+                env.close()
+
+    @contextlib.contextmanager
+    def _holding(self, handles, missing_ok=False):
+        """Holds the locks of the envs of `handles`, each once and in handle order (two batched calls sharing envs
+        never wait for each other in a cycle). An env closed while this waited is then missing: a WorkerError, or
+        nothing for missing_ok."""
+        with self._lock:
+            locks = [self._locks.get(h) for h in sorted(set(handles))]
+        held = []
+        try:
+            for lock in locks:
+                if lock is not None:
+                    lock.acquire()
+                    held.append(lock)
+            if not missing_ok:
+                for handle in handles:
+                    self._env(handle)
+            yield
+        finally:
+            for lock in reversed(held):
+                lock.release()
 
     def _make(self, suite, task, seed, options):
         if suite not in self._allowed:
@@ -110,6 +144,7 @@ class Endpoint:
         with self._lock:
             handle = next(self._ids)
             self._envs[handle] = env
+            self._locks[handle] = threading.Lock()
         obs_low, obs_high, act_low, act_high, max_steps = env.spaces()
         return (wire.int32(handle) + wire.box(obs_low, obs_high) + wire.box(act_low, act_high)
                 + wire.int32(max_steps or 0))
@@ -133,13 +168,22 @@ class Endpoint:
                 handle, kind, seed = _STEP_HEAD.unpack_from(request, offset)
                 offset += _STEP_HEAD.size
                 env = self._env(handle)
-                if kind != 1:
-                    self._check_synced(handle)
                 rows.append((handle, env, kind, seed, self._action(env, request, offset)))
                 offset += 4 * env.action_size
         except BaseException as e:
             _mark_row(e, len(rows))
             raise
+        with self._holding([row[0] for row in rows]):
+            for i, (handle, _, kind, *_) in enumerate(rows):
+                if kind != 1:
+                    try:
+                        self._check_synced(handle)
+                    except BaseException as e:
+                        _mark_row(e, i)
+                        raise
+            return self._run_rows(rows, count, repeat)
+
+    def _run_rows(self, rows, count, repeat):
         out = []
         try:
             for handle, env, kind, seed, action in rows:

@@ -6,7 +6,10 @@
   counted over all its episodes.
 - 'slow': like counter-3-1, but step sleeps 'seconds' (option) first; with 'hold_gil=1' it sleeps holding the
   GIL, as a C extension stuck in a call does (the worker then answers no other call either); with 'child=1' the env
-  starts a child process (a 'sleep'), as envs with a renderer or a simulator server do.
+  starts a child process (a 'sleep'), as envs with a renderer or a simulator server do; with 'detached=1' it starts
+  a 'sleep' through a shell that exits at once, leaving it re-parented away from the worker (as a daemonising
+  simulator server does), and reports its pid as the reset info 'detached_pid'. Its step raises RuntimeError when
+  close() ran while the step was in flight (two threads in one env, which MuJoCo-based suites do not survive).
 - 'dying': like counter-3-1, but the worker process exits (code 3) at the env's step 'exit_at' (option, default 3),
   counted over all its episodes, as a worker killed mid-run does.
 
@@ -19,6 +22,7 @@ A counter breaks its contract at step 'wrong_at' (option; 0 is reset) of each ep
 import ctypes
 import os
 import subprocess
+import sys
 import time
 
 import numpy as np
@@ -33,6 +37,10 @@ def make(task, seed, options):
         env = CounterEnv(3, 1, sleep=float(options.get("seconds", 1.0)), hold_gil=options.get("hold_gil") == "1")
         if options.get("child") == "1":
             env.child = subprocess.Popen(["sleep", "600"])
+        if options.get("detached") == "1":
+            shell = subprocess.run(["/bin/sh", "-c", "sleep 600 </dev/null >/dev/null 2>&1 & echo $!"],
+                                   stdout=subprocess.PIPE, check=True, text=True)
+            env.detached_pid = int(shell.stdout.strip())
         return env
     parts = task.split("-")
     if len(parts) == 3 and parts[0] == "counter" and parts[1].isdigit() and parts[2].isdigit():
@@ -52,6 +60,9 @@ class CounterEnv:
         self._sleep = sleep
         self._hold_gil = hold_gil
         self.child = None
+        self.detached_pid = None
+        self._stepping = False
+        self._closed_in_step = False
         self._wrong = wrong
         self._wrong_at = wrong_at
         self._wrong_after = wrong_after
@@ -71,13 +82,22 @@ class CounterEnv:
         obs = self._obs
         if self._wrong and self._wrong_at == 0 and self._steps >= self._wrong_after:
             obs = self._broken(obs, 0.0, False)[0]
-        return obs, {"seed": int(seed)}
+        info = {"seed": int(seed)}
+        if self.detached_pid is not None:
+            info["detached_pid"] = self.detached_pid
+        return obs, info
 
     def step(self, action):
-        if self._sleep and self._hold_gil:
-            ctypes.PyDLL(None).usleep(int(self._sleep * 1e6))  # a PyDLL call keeps the GIL
-        elif self._sleep:
-            time.sleep(self._sleep)
+        self._stepping = True
+        try:
+            if self._sleep and self._hold_gil:
+                ctypes.PyDLL(None).usleep(int(self._sleep * 1e6))  # a PyDLL call keeps the GIL
+            elif self._sleep:
+                time.sleep(self._sleep)
+        finally:
+            self._stepping = False
+        if self._closed_in_step:
+            raise RuntimeError("close() ran while a step of this env was in flight")
         self._t += 1
         self._steps += 1
         if self._fail_at is not None and self._steps == self._fail_at:
@@ -91,6 +111,9 @@ class CounterEnv:
         return obs, reward, terminated, False, {"success": self._t >= self._episode}
 
     def close(self):
+        if self._stepping:
+            self._closed_in_step = True
+            print("close() ran while a step of this env was in flight", file=sys.stderr, flush=True)
         if self.child is not None:
             self.child.kill()
             self.child.wait()

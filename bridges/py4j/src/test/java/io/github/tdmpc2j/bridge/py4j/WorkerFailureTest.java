@@ -81,6 +81,56 @@ class WorkerFailureTest {
         }
     }
 
+    /**
+     * Closing an env while a step of it is in flight on another thread (a worker that still answers) waits for the
+     * step: Python's close() never runs beside it (two threads in one env, undefined in MuJoCo-based suites; the slow
+     * env's step raises when it sees that). The worker stays up for its other envs.
+     */
+    @Test
+    void closingAnEnvWhileItsStepIsInFlightWaitsForTheStep() throws Exception {
+        try (PythonWorker worker = PythonWorker.start(TestVenvs.testing())) {
+            RemoteEnv env = RemoteEnv.make(worker, "testing", "slow", new EnvOptions(0, false, Map.of("seconds", "2")),
+                    PythonWorkerTest.specNamed("testing/slow"));
+            env.reset(0);
+            CompletableFuture<Throwable> inFlight = stepInFlight(env);
+            Thread.sleep(500);
+            long t0 = System.nanoTime();
+            env.close();
+            double closeSeconds = (System.nanoTime() - t0) / 1e9;
+            assertThat(inFlight.get(10, TimeUnit.SECONDS)).as("the step in flight").isNull();
+            assertThat(closeSeconds).as("close waited for the step").isGreaterThan(1.0)
+                    .isLessThan(PythonWorker.CLOSE_GRACE.toSeconds());
+            assertThat(worker.isAlive()).isTrue();
+            try (RemoteEnv other = PythonWorkerTest.counter(worker, 2, 1, Map.of())) {
+                assertThat(other.reset(3).observation()).containsExactly(0f, 3f);
+            }
+        }
+    }
+
+    /** The same for a worker closed while a step is in flight: its envs are closed after the step, not beside it. */
+    @Test
+    void closingAWorkerWhileAStepIsInFlightClosesItsEnvsAfterTheStep() throws Exception {
+        PythonWorker worker = PythonWorker.start(TestVenvs.testing());
+        try {
+            RemoteEnv env = RemoteEnv.make(worker, "testing", "slow", new EnvOptions(0, false, Map.of("seconds", "2")),
+                    PythonWorkerTest.specNamed("testing/slow"));
+            env.reset(0);
+            CompletableFuture<Throwable> inFlight = stepInFlight(env);
+            Thread.sleep(500);
+            worker.close();
+            // the step either answered before the worker ended or failed saying the worker was closed; never a
+            // Python error from a close() beside it
+            Throwable failure = inFlight.get(10, TimeUnit.SECONDS);
+            if (failure != null) {
+                assertThat(failure).isInstanceOf(WorkerFailedException.class).hasMessageContaining("it was closed");
+            }
+            assertThat(worker.lastOutput()).noneMatch(line -> line.contains("close() ran while"));
+            assertThat(ProcessHandle.of(worker.pid()).map(ProcessHandle::isAlive).orElse(false)).isFalse();
+        } finally {
+            worker.close();
+        }
+    }
+
     @Test
     void ctrlCOrSigtermToTheProcessGroupLeavesTheWorkerToItsJvm() throws Exception {
         // a terminal's Ctrl-C reaches every process of the foreground group, the worker too; train stops
