@@ -2,8 +2,11 @@
 
 The JVM passes its gateway port and the auth token in the environment (TDMPC2J_GATEWAY_PORT,
 TDMPC2J_AUTH_TOKEN), never on the command line. The worker ends when its stdin reaches EOF (the JVM closed
-the pipe or died) or its parent process changes; a watchdog process kills it when the JVM is gone even while a suite
-holds the GIL in a call that never returns (then none of the worker's own threads can run). It ignores SIGINT and
+the pipe or died) or its parent process changes; a watchdog process (watchdog.sh) kills it when the JVM is gone even
+while a suite holds the GIL in a call that never returns (then none of the worker's own threads can run). The worker
+leads a session of its own, so that what its envs start stays in it even once re-parented away from the worker (a
+simulator server that daemonises, a multiprocessing helper whose parent ended): the JVM and the watchdog end the
+whole session with the worker. It ignores SIGINT and
 SIGTERM: a Ctrl-C at the terminal reaches every process of the foreground group, and a batch system's SIGTERM every
 process of the job, while the JVM that owns the worker stops its run gracefully and still needs the worker to finish
 the step in flight.
@@ -19,6 +22,10 @@ import time
 
 for _sig in (signal.SIGINT, signal.SIGTERM):  # before the imports below, which take a while
     signal.signal(_sig, signal.SIG_IGN)
+try:
+    os.setsid()
+except OSError:  # already a group leader (started by hand from a shell): the JVM never starts it so
+    pass
 
 from py4j.java_gateway import CallbackServerParameters, GatewayParameters, JavaGateway
 
@@ -77,11 +84,11 @@ def _take_env(name):
 
 
 def _start_watchdog(parent):
-    """A shell that polls, once a second, whether the JVM and this worker live, and kills the worker once the JVM is
-    gone; it ends with the worker. In its own session, so a Ctrl-C at the terminal does not end it."""
-    script = ('while kill -0 "$1" 2>/dev/null && kill -0 "$2" 2>/dev/null; do sleep 1; done; '
-              'kill -0 "$1" 2>/dev/null || kill -9 "$2" 2>/dev/null')
-    subprocess.Popen(["/bin/sh", "-c", script, "tdmpc2j-watchdog", str(parent), str(os.getpid())],
+    """watchdog.sh: polls, once a second, whether the JVM (its pid and start time) and this worker live, kills the
+    worker once the JVM is gone, and the rest of the worker's session once either is; it ends with the worker. In a
+    session of its own, outside the one it ends."""
+    script = os.path.join(os.path.dirname(os.path.abspath(__file__)), "watchdog.sh")
+    subprocess.Popen(["/bin/sh", script, str(parent), "", str(os.getpid())],
                      stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                      start_new_session=True)
 

@@ -3,7 +3,10 @@ package io.github.tdmpc2j.bridge.py4j;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -345,9 +348,43 @@ public final class PythonWorker implements AutoCloseable {
         }
         List<ProcessHandle> children = new ArrayList<>(process.descendants().toList());
         process.destroyForcibly();
-        children.forEach(ProcessHandle::destroyForcibly);
+        killStarted(children);
         LiveWorkers.remove(this);
         server.shutdown();
+    }
+
+    /**
+     * Kills {@code descendants} (the worker's, taken while it lived) and every process left in the worker's session:
+     * the worker leads one, and what its envs started stays in it once re-parented away from the worker (a simulator
+     * server that daemonised, a helper whose parent ended), out of reach of {@link Process#descendants()}.
+     */
+    private void killStarted(List<ProcessHandle> descendants) {
+        descendants.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
+        sessionOf(process.pid()).forEach(ProcessHandle::destroyForcibly);
+    }
+
+    /** The processes of session {@code sid}, read from /proc (none without it: not Linux). */
+    static List<ProcessHandle> sessionOf(long sid) {
+        List<ProcessHandle> members = new ArrayList<>();
+        String wanted = Long.toString(sid);
+        try (DirectoryStream<Path> all = Files.newDirectoryStream(Path.of("/proc"), "[0-9]*")) {
+            for (Path dir : all) {
+                String stat;
+                try {
+                    stat = new String(Files.readAllBytes(dir.resolve("stat")), StandardCharsets.ISO_8859_1);
+                } catch (IOException gone) {
+                    continue;
+                }
+                // the command name, field 2, may hold spaces and parentheses: fields are counted after its last ')'
+                String[] after = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                if (after.length > 3 && after[3].equals(wanted)) { // field 6, the session id
+                    ProcessHandle.of(Long.parseLong(dir.getFileName().toString())).ifPresent(members::add);
+                }
+            }
+        } catch (IOException | RuntimeException noProc) {
+            // no /proc: the descendants taken while the worker lived are all there is to end
+        }
+        return members;
     }
 
     /**
@@ -375,7 +412,7 @@ public final class PythonWorker implements AutoCloseable {
             process.destroyForcibly();
             Thread.currentThread().interrupt();
         }
-        children.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
+        killStarted(children);
         LiveWorkers.remove(this);
         server.shutdown();
     }

@@ -108,7 +108,7 @@ final class WorkerSources {
                 String prefix = connection.getEntryName() + "/";
                 try (JarFile jar = connection.getJarFile()) {
                     for (JarEntry e : jar.stream().toList()) {
-                        if (!e.isDirectory() && e.getName().startsWith(prefix) && e.getName().endsWith(".py")) {
+                        if (!e.isDirectory() && e.getName().startsWith(prefix) && isSource(e.getName())) {
                             try (InputStream in = jar.getInputStream(e)) {
                                 files.put(e.getName().substring(prefix.length()), in.readAllBytes());
                             }
@@ -118,7 +118,7 @@ final class WorkerSources {
             } else {
                 Path root = Path.of(url.toURI());
                 try (Stream<Path> walk = Files.walk(root)) {
-                    for (Path p : walk.filter(p -> p.toString().endsWith(".py")).toList()) {
+                    for (Path p : walk.filter(p -> isSource(p.toString())).toList()) {
                         files.put(root.relativize(p).toString().replace('\\', '/'), Files.readAllBytes(p));
                     }
                 }
@@ -129,6 +129,11 @@ final class WorkerSources {
             throw new IllegalStateException(e);
         }
         return files;
+    }
+
+    /** The worker's files: its Python modules and its watchdog shell script. */
+    private static boolean isSource(String name) {
+        return name.endsWith(".py") || name.endsWith(".sh");
     }
 
     private static String hash(Map<String, byte[]> files) {

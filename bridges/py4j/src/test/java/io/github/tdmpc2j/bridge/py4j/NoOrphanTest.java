@@ -27,18 +27,24 @@ class NoOrphanTest {
                 .isTrue();
     }
 
-    /** A worker whose env is stuck holding the GIL cannot run its own watch threads: its watchdog process ends it. */
+    /**
+     * A worker whose env is stuck holding the GIL cannot run its own watch threads: its watchdog process ends it, and
+     * the process its env started that detached from it (re-parented away, no longer its descendant).
+     */
     @Test
-    void aWorkerStuckInAStepEndsWhenItsJvmIsKilled() throws Exception {
+    void aWorkerStuckInAStepEndsWhenItsJvmIsKilledWithWhatItsEnvStarted() throws Exception {
         TestVenvs.testing();
         Process jvm = startProbe("stuck");
-        long workerPid = readWorkerPid(jvm);
+        long[] pids = readPids(jvm, "WORKER_PID ", "DETACHED_PID ");
         Thread.sleep(1500); // the probe's step is in flight
-        assertThat(isRunning(workerPid)).isTrue();
+        assertThat(isRunning(pids[0])).isTrue();
+        assertThat(isRunning(pids[1])).isTrue();
         jvm.destroyForcibly();
         jvm.waitFor(10, TimeUnit.SECONDS);
-        assertThat(waitUntilGone(workerPid, 10_000)).as("worker %d still running 10 s after its JVM was killed", workerPid)
+        assertThat(waitUntilGone(pids[0], 10_000)).as("worker %d still running 10 s after its JVM was killed", pids[0])
                 .isTrue();
+        assertThat(waitUntilGone(pids[1], 5_000)).as("detached process %d still running after its worker ended",
+                pids[1]).isTrue();
     }
 
     @Test
@@ -72,22 +78,35 @@ class NoOrphanTest {
     }
 
     private static long readWorkerPid(Process jvm) throws IOException {
-        BufferedReader out = new BufferedReader(new InputStreamReader(jvm.getInputStream(), StandardCharsets.UTF_8));
-        List<String> seen = new ArrayList<>();
-        String line;
-        while ((line = out.readLine()) != null) {
-            if (line.startsWith("WORKER_PID ")) {
-                Thread drain = new Thread(() -> out.lines().forEach(l -> { }));
-                drain.setDaemon(true);
-                drain.start();
-                return Long.parseLong(line.substring("WORKER_PID ".length()).strip());
-            }
-            seen.add(line);
-        }
-        throw new AssertionError("the probe JVM ended without starting a worker:\n" + String.join("\n", seen));
+        return readPids(jvm, "WORKER_PID ")[0];
     }
 
-    private static boolean waitUntilGone(long pid, long millis) throws InterruptedException {
+    /** The pids on the probe's lines starting with {@code prefixes}, in that order; its later lines are read away. */
+    private static long[] readPids(Process jvm, String... prefixes) throws IOException {
+        BufferedReader out = new BufferedReader(new InputStreamReader(jvm.getInputStream(), StandardCharsets.UTF_8));
+        List<String> seen = new ArrayList<>();
+        long[] pids = new long[prefixes.length];
+        int found = 0;
+        String line;
+        while (found < prefixes.length && (line = out.readLine()) != null) {
+            if (line.startsWith(prefixes[found])) {
+                pids[found] = Long.parseLong(line.substring(prefixes[found].length()).strip());
+                found++;
+            } else {
+                seen.add(line);
+            }
+        }
+        if (found < prefixes.length) {
+            throw new AssertionError("the probe JVM ended without printing " + prefixes[found] + ":\n"
+                    + String.join("\n", seen));
+        }
+        Thread drain = new Thread(() -> out.lines().forEach(l -> { }));
+        drain.setDaemon(true);
+        drain.start();
+        return pids;
+    }
+
+    static boolean waitUntilGone(long pid, long millis) throws InterruptedException {
         long deadline = System.currentTimeMillis() + millis;
         while (System.currentTimeMillis() < deadline) {
             if (!isRunning(pid)) {

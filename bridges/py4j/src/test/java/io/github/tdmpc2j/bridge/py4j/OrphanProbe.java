@@ -6,7 +6,8 @@ import java.util.Map;
 
 /**
  * Run by {@link NoOrphanTest} in a child JVM: starts a worker, prints its pid, then either waits to be killed
- * ({@code hang}) or returns from main without closing it ({@code return}): the JVM must still exit.
+ * ({@code hang}), or steps an env that started a detached process with a step that holds the GIL ({@code stuck}),
+ * or returns from main without closing it ({@code return}): the JVM must still exit.
  */
 public final class OrphanProbe {
     private OrphanProbe() {
@@ -21,8 +22,8 @@ public final class OrphanProbe {
         }
         if (args.length > 0 && args[0].equals("stuck")) { // a step stuck holding Python's GIL, in flight
             RemoteEnv env = RemoteEnv.make(worker, "testing", "slow", new EnvOptions(0, false,
-                    Map.of("seconds", "120", "hold_gil", "1")), PythonWorkerTest.specNamed("testing/slow"));
-            env.reset(0);
+                    Map.of("seconds", "120", "hold_gil", "1", "detached", "1")), PythonWorkerTest.specNamed("testing/slow"));
+            System.out.println("DETACHED_PID " + env.reset(0).info().get("detached_pid"));
             Thread step = new Thread(() -> env.step(new float[] {0f}));
             step.setDaemon(true);
             step.start();

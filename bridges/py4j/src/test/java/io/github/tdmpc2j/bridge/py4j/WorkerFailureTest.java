@@ -52,10 +52,15 @@ class WorkerFailureTest {
         PythonWorker worker = PythonWorker.start(TestVenvs.testing().withCallTimeout(Duration.ofSeconds(60)));
         try {
             RemoteEnv env = RemoteEnv.make(worker, "testing", "slow", new EnvOptions(0, false,
-                    Map.of("seconds", "600", "hold_gil", "1", "child", "1")), PythonWorkerTest.specNamed("testing/slow"));
-            env.reset(0);
-            List<ProcessHandle> started = ProcessHandle.of(worker.pid()).orElseThrow().descendants().toList();
+                    Map.of("seconds", "600", "hold_gil", "1", "child", "1", "detached", "1")),
+                    PythonWorkerTest.specNamed("testing/slow"));
+            long detached = (Long) env.reset(0).info().get("detached_pid");
+            List<ProcessHandle> started = new java.util.ArrayList<>(
+                    ProcessHandle.of(worker.pid()).orElseThrow().descendants().toList());
             assertThat(started).as("the env's child process").isNotEmpty();
+            assertThat(started).as("the detached one is no longer the worker's descendant")
+                    .noneMatch(p -> p.pid() == detached);
+            started.add(ProcessHandle.of(detached).orElseThrow());
             CompletableFuture<Throwable> inFlight = stepInFlight(env);
             Thread.sleep(500);
             long t0 = System.nanoTime();
@@ -126,6 +131,28 @@ class WorkerFailureTest {
             }
             assertThat(worker.lastOutput()).noneMatch(line -> line.contains("close() ran while"));
             assertThat(ProcessHandle.of(worker.pid()).map(ProcessHandle::isAlive).orElse(false)).isFalse();
+        } finally {
+            worker.close();
+        }
+    }
+
+    /**
+     * A process an env started that detached from the worker (re-parented, as a daemonising simulator server or a
+     * multiprocessing helper is) is no longer the worker's descendant; closing the worker still ends it.
+     */
+    @Test
+    void closingAWorkerEndsTheProcessesItsEnvsDetached() throws Exception {
+        PythonWorker worker = PythonWorker.start(TestVenvs.testing());
+        try {
+            RemoteEnv env = RemoteEnv.make(worker, "testing", "slow", new EnvOptions(0, false,
+                    Map.of("seconds", "0", "detached", "1")), PythonWorkerTest.specNamed("testing/slow"));
+            long detached = (Long) env.reset(0).info().get("detached_pid");
+            assertThat(NoOrphanTest.isRunning(detached)).isTrue();
+            assertThat(ProcessHandle.of(worker.pid()).orElseThrow().descendants())
+                    .noneMatch(p -> p.pid() == detached);
+            worker.close();
+            assertThat(NoOrphanTest.waitUntilGone(detached, 5_000)).as("detached process %d still running 5 s after"
+                    + " its worker was closed", detached).isTrue();
         } finally {
             worker.close();
         }

@@ -1,0 +1,112 @@
+package io.github.tdmpc2j.bridge.py4j;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+import static org.assertj.core.api.Assumptions.assumeThat;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The worker's watchdog shell (tdmpc2j_worker/watchdog.sh), run as the worker runs it, with a {@code sleep} standing
+ * in for the worker: it knows the JVM by pid and start time, so a pid reused after the JVM died is not the JVM.
+ */
+class WatchdogTest {
+    private static Path script;
+
+    @BeforeAll
+    static void linuxOnly() {
+        assumeThat(Files.isReadable(Path.of("/proc/self/stat"))).as("the watchdog reads /proc").isTrue();
+        script = WorkerSources.pythonPath().resolve("tdmpc2j_worker/watchdog.sh");
+    }
+
+    /** The start time it reads is the process's: field 22 of /proc/PID/stat, counted past a name with ") ( ". */
+    @Test
+    void readsTheStartTimeOfAProcessEvenWithAnOddName(@TempDir Path dir) throws Exception {
+        assertThat(startInstant(ProcessHandle.current().pid()))
+                .isCloseTo(ProcessHandle.current().info().startInstant().orElseThrow(), within(20, ChronoUnit.MILLIS));
+        Path oddName = dir.resolve("a) (b c");
+        Files.createSymbolicLink(oddName, Path.of(which("sleep")));
+        Process odd = new ProcessBuilder(oddName.toString(), "30").start();
+        try {
+            Thread.sleep(200);
+            assertThat(Files.readString(Path.of("/proc", Long.toString(odd.pid()), "stat"))).contains("(a) (b c)");
+            assertThat(startInstant(odd.pid())).isCloseTo(odd.info().startInstant().orElseThrow(), within(20, ChronoUnit.MILLIS));
+        } finally {
+            odd.destroyForcibly().waitFor();
+        }
+    }
+
+    @Test
+    void leavesTheWorkerAloneWhileTheJvmLivesAndEndsWithTheWorker() throws Exception {
+        Process worker = new ProcessBuilder("sleep", "60").start();
+        Process watchdog = watch(ProcessHandle.current().pid(), "", worker.pid());
+        try {
+            assertThat(worker.waitFor(3, TimeUnit.SECONDS)).as("worker killed while its JVM lives").isFalse();
+            worker.destroyForcibly().waitFor();
+            assertThat(watchdog.waitFor(5, TimeUnit.SECONDS)).as("watchdog ends with its worker").isTrue();
+        } finally {
+            worker.destroyForcibly();
+            watchdog.destroyForcibly();
+        }
+    }
+
+    /** A live process with the JVM's pid but another start time (the pid reused after the JVM died) is not the JVM. */
+    @Test
+    void killsTheWorkerWhenTheJvmsPidBelongsToAnotherProcess() throws Exception {
+        long jvm = ProcessHandle.current().pid();
+        long started = Long.parseLong(run("--start-time", Long.toString(jvm)));
+        Process worker = new ProcessBuilder("sleep", "60").start();
+        Process watchdog = watch(jvm, Long.toString(started - 1), worker.pid());
+        try {
+            assertThat(worker.waitFor(5, TimeUnit.SECONDS)).as("worker killed once its JVM's pid is another's").isTrue();
+            assertThat(watchdog.waitFor(5, TimeUnit.SECONDS)).isTrue();
+        } finally {
+            worker.destroyForcibly();
+            watchdog.destroyForcibly();
+        }
+    }
+
+    private static Process watch(long jvm, String jvmStart, long worker) throws IOException {
+        return new ProcessBuilder("/bin/sh", script.toString(), Long.toString(jvm), jvmStart, Long.toString(worker))
+                .redirectErrorStream(true).start();
+    }
+
+    /** When the watchdog says process {@code pid} started: boot time plus its start time in clock ticks. */
+    private static Instant startInstant(long pid) throws Exception {
+        long ticks = Long.parseLong(run("--start-time", Long.toString(pid)));
+        long hertz = Long.parseLong(exec("getconf", "CLK_TCK"));
+        long boot = Files.readAllLines(Path.of("/proc/stat")).stream().filter(l -> l.startsWith("btime "))
+                .mapToLong(l -> Long.parseLong(l.substring(6).strip())).findFirst().orElseThrow();
+        return Instant.ofEpochMilli(boot * 1000 + ticks * 1000 / hertz);
+    }
+
+    private static String run(String... args) throws Exception {
+        String[] command = new String[args.length + 2];
+        command[0] = "/bin/sh";
+        command[1] = script.toString();
+        System.arraycopy(args, 0, command, 2, args.length);
+        return exec(command);
+    }
+
+    private static String which(String program) throws Exception {
+        return exec("/bin/sh", "-c", "command -v " + program);
+    }
+
+    private static String exec(String... command) throws Exception {
+        Process p = new ProcessBuilder(List.of(command)).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+        assertThat(p.waitFor(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as("%s: %s", String.join(" ", command), out).isZero();
+        return out;
+    }
+}
