@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -66,6 +67,11 @@ class NoOrphanTest {
     }
 
     private static Process startProbe(String mode) throws IOException {
+        return startProbe(mode, Map.of());
+    }
+
+    /** A child JVM running {@link OrphanProbe} in {@code mode}, with {@code environment} added to this JVM's. */
+    static Process startProbe(String mode, Map<String, String> environment) throws IOException {
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
         List<String> command = new ArrayList<>(List.of(java.toString(), "-cp", System.getProperty("java.class.path")));
         String venvs = System.getProperty("tdmpc2j.venvs");
@@ -74,7 +80,9 @@ class NoOrphanTest {
         }
         command.add(OrphanProbe.class.getName());
         command.add(mode);
-        return new ProcessBuilder(command).redirectErrorStream(true).start();
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        builder.environment().putAll(environment);
+        return builder.start();
     }
 
     private static long readWorkerPid(Process jvm) throws IOException {

@@ -7,7 +7,8 @@ import java.util.Map;
 /**
  * Run by {@link NoOrphanTest} in a child JVM: starts a worker, prints its pid, then either waits to be killed
  * ({@code hang}), or steps an env that started a detached process with a step that holds the GIL ({@code stuck}),
- * or returns from main without closing it ({@code return}): the JVM must still exit.
+ * or returns from main without closing it ({@code return}): the JVM must still exit; or steps an env once and prints
+ * its observation ({@code step}), for a JVM started in an environment of the test's choosing.
  */
 public final class OrphanProbe {
     private OrphanProbe() {
@@ -18,6 +19,13 @@ public final class OrphanProbe {
         System.out.println("WORKER_PID " + worker.pid());
         System.out.flush();
         if (args.length > 0 && args[0].equals("return")) {
+            return;
+        }
+        if (args.length > 0 && args[0].equals("step")) {
+            try (worker; RemoteEnv env = PythonWorkerTest.counter(worker, 2, 1, Map.of())) {
+                env.reset(5);
+                System.out.println("STEPPED " + java.util.Arrays.toString(env.step(new float[] {1f}).observation()));
+            }
             return;
         }
         if (args.length > 0 && args[0].equals("stuck")) { // a step stuck holding Python's GIL, in flight
