@@ -6,10 +6,11 @@ the pipe or died) or its parent process changes; a watchdog process (watchdog.sh
 while a suite holds the GIL in a call that never returns (then none of the worker's own threads can run). The worker
 leads a session of its own, so that what its envs start stays in it even once re-parented away from the worker (a
 simulator server that daemonises, a multiprocessing helper whose parent ended): the JVM and the watchdog end the
-whole session with the worker. It ignores SIGINT and
-SIGTERM: a Ctrl-C at the terminal reaches every process of the foreground group, and a batch system's SIGTERM every
-process of the job, while the JVM that owns the worker stops its run gracefully and still needs the worker to finish
-the step in flight.
+whole session with the worker. It takes no notice of SIGINT and SIGTERM (a batch system's SIGTERM reaches every
+process of the job, and a Ctrl-C at the terminal every process of its group), while the JVM that owns the worker stops
+its run gracefully and still needs the worker to finish the step in flight. It catches them rather than ignoring them:
+an ignored signal stays ignored in every process started from the worker, and a suite that ends its helper processes
+with SIGTERM (subprocess's or multiprocessing's terminate()) would wait for them forever.
 """
 
 import argparse
@@ -20,8 +21,19 @@ import sys
 import threading
 import time
 
+_WORKER_PID = os.getpid()
+
+
+def _take_no_notice(signum, frame):
+    """SIGINT and SIGTERM in the worker. A process forked from it (multiprocessing) inherits this handler, and takes
+    the signal as it would by default; a program it runs starts with the default, as a handler is not inherited."""
+    if os.getpid() != _WORKER_PID:
+        signal.signal(signum, signal.SIG_DFL)
+        os.kill(os.getpid(), signum)
+
+
 for _sig in (signal.SIGINT, signal.SIGTERM):  # before the imports below, which take a while
-    signal.signal(_sig, signal.SIG_IGN)
+    signal.signal(_sig, _take_no_notice)
 try:
     os.setsid()
 except OSError:  # already a group leader (started by hand from a shell): the JVM never starts it so

@@ -178,6 +178,24 @@ class WorkerFailureTest {
         }
     }
 
+    /**
+     * The worker takes no notice of SIGINT and SIGTERM, but the processes its envs start do: a suite that ends its
+     * helper with terminate() (SIGTERM) does not wait for it forever.
+     */
+    @Test
+    void processesAnEnvStartsEndOnSigterm() throws Exception {
+        try (PythonWorker worker = PythonWorker.start(TestVenvs.testing());
+                RemoteEnv env = RemoteEnv.make(worker, "testing", "slow", new EnvOptions(0, false,
+                        Map.of("seconds", "0", "child", "1")), PythonWorkerTest.specNamed("testing/slow"))) {
+            ProcessHandle child = ProcessHandle.of(worker.pid()).orElseThrow().children()
+                    .filter(p -> p.info().command().orElse("").endsWith("sleep")).findFirst().orElseThrow();
+            Process kill = new ProcessBuilder("kill", "-TERM", Long.toString(child.pid())).inheritIO().start();
+            assertThat(kill.waitFor(5, TimeUnit.SECONDS)).isTrue();
+            assertThat(NoOrphanTest.waitUntilGone(child.pid(), 5_000)).as("the env's child after SIGTERM").isTrue();
+            assertThat(worker.isAlive()).isTrue();
+        }
+    }
+
     @Test
     void wrongAuthTokenIsRefused() {
         WorkerConfig config = TestVenvs.testing();
