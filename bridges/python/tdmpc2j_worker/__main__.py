@@ -54,6 +54,7 @@ def main(argv=None):
     port = int(_take_env("TDMPC2J_GATEWAY_PORT"))
     token = _take_env("TDMPC2J_AUTH_TOKEN")
     parent = os.getppid()
+    jvm_pipe = _take_stdin()
     _start_watchdog(parent)
     _mujoco_warnings_to_stderr()
     endpoint = Endpoint([s for s in args.suites.split(",") if s])
@@ -68,7 +69,7 @@ def main(argv=None):
     gateway.entry_point.ready(callback_port, os.getpid(), endpoint.versions())
     print(f"worker {args.domain} ready: pid {os.getpid()}, callback port {callback_port}", flush=True)
 
-    _wait_for_parent(parent)
+    _wait_for_parent(parent, jvm_pipe)
     endpoint.closeAll()
     os._exit(0)  # py4j's threads would otherwise keep the process alive
 
@@ -105,15 +106,26 @@ def _start_watchdog(parent):
                      start_new_session=True)
 
 
-def _wait_for_parent(parent):
-    """Returns when stdin closes or the parent process is gone, whichever comes first."""
+def _take_stdin():
+    """Moves the JVM's pipe (the worker's stdin) to a descriptor of its own, which the processes the worker starts do
+    not inherit, and puts /dev/null in its place: a suite that asks on stdin (whether to download its assets, say)
+    gets EOFError at once instead of waiting for an answer that never comes. Returns the pipe's descriptor."""
+    pipe = os.dup(0)
+    devnull = os.open(os.devnull, os.O_RDONLY)
+    os.dup2(devnull, 0)
+    os.close(devnull)
+    return pipe
+
+
+def _wait_for_parent(parent, jvm_pipe):
+    """Returns when the JVM's pipe closes or the parent process is gone, whichever comes first."""
     done = threading.Event()
 
     def read_stdin():
         try:
-            while sys.stdin.buffer.read(4096):
+            while os.read(jvm_pipe, 4096):
                 pass
-        except (OSError, ValueError):
+        except OSError:
             pass
         done.set()
 

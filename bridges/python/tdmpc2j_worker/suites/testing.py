@@ -10,6 +10,7 @@
   a 'sleep' through a shell that exits at once, leaving it re-parented away from the worker (as a daemonising
   simulator server does), and reports its pid as the reset info 'detached_pid'. Its step raises RuntimeError when
   close() ran while the step was in flight (two threads in one env, which MuJoCo-based suites do not survive).
+- 'prompting': asks on stdin whether to download something while it is made, as some suites' makers do.
 - 'dying': like counter-3-1, but the worker process exits (code 3) at the env's step 'exit_at' (option, default 3),
   counted over all its episodes, as a worker killed mid-run does.
 
@@ -31,6 +32,9 @@ import numpy as np
 def make(task, seed, options):
     if task == "faulty":
         return CounterEnv(3, 1, fail_at=int(options.get("fail_at", 3)))
+    if task == "prompting":
+        answer = input("download the assets? (y|n): ")
+        return CounterEnv(3, 1) if answer == "y" else None
     if task == "dying":
         return CounterEnv(3, 1, exit_at=int(options.get("exit_at", 3)))
     if task == "slow":
@@ -47,7 +51,7 @@ def make(task, seed, options):
         return CounterEnv(int(parts[1]), int(parts[2]), episode=int(options.get("episode", 1000)),
                           wrong=options.get("wrong"), wrong_at=int(options.get("wrong_at", 1)),
                           wrong_after=int(options.get("wrong_after", 0)))
-    raise ValueError(f"unknown testing task '{task}'; known: counter-OBS-ACT, faulty, dying, slow")
+    raise ValueError(f"unknown testing task '{task}'; known: counter-OBS-ACT, faulty, dying, slow, prompting")
 
 
 class CounterEnv:

@@ -196,6 +196,19 @@ class WorkerFailureTest {
         }
     }
 
+    /** A suite that asks on stdin (whether to download its assets, say) gets no answer at once, not a hang. */
+    @Test
+    void aSuiteThatPromptsOnStdinFailsAtOnce() {
+        try (PythonWorker worker = PythonWorker.start(TestVenvs.testing().withCallTimeout(Duration.ofSeconds(10)))) {
+            long t0 = System.nanoTime();
+            assertThatThrownBy(() -> RemoteEnv.make(worker, "testing", "prompting", EnvOptions.seeded(0),
+                    PythonWorkerTest.specNamed("testing/prompting"))).isInstanceOf(PythonException.class)
+                    .hasMessageContaining("EOFError");
+            assertThat((System.nanoTime() - t0) / 1e9).isLessThan(5);
+            assertThat(worker.isAlive()).isTrue();
+        }
+    }
+
     @Test
     void wrongAuthTokenIsRefused() {
         WorkerConfig config = TestVenvs.testing();
