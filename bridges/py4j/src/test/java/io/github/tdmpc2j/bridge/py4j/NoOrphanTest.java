@@ -67,17 +67,22 @@ class NoOrphanTest {
     }
 
     private static Process startProbe(String mode) throws IOException {
-        return startProbe(mode, Map.of());
+        return startProbe(mode, Map.of(), List.of());
     }
 
-    /** A child JVM running {@link OrphanProbe} in {@code mode}, with {@code environment} added to this JVM's. */
-    static Process startProbe(String mode, Map<String, String> environment) throws IOException {
+    /**
+     * A child JVM running {@link OrphanProbe} in {@code mode}, with {@code environment} added to this JVM's and
+     * {@code jvmOptions}.
+     */
+    static Process startProbe(String mode, Map<String, String> environment, List<String> jvmOptions)
+            throws IOException {
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
         List<String> command = new ArrayList<>(List.of(java.toString(), "-cp", System.getProperty("java.class.path")));
         String venvs = System.getProperty("tdmpc2j.venvs");
         if (venvs != null) {
             command.add("-Dtdmpc2j.venvs=" + venvs);
         }
+        command.addAll(jvmOptions); // after: a -D given twice takes the last value
         command.add(OrphanProbe.class.getName());
         command.add(mode);
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);

@@ -24,6 +24,7 @@ public final class OrphanProbe {
         if (args.length > 0 && args[0].equals("step")) {
             try (worker; RemoteEnv env = PythonWorkerTest.counter(worker, 2, 1, Map.of())) {
                 env.reset(5);
+                System.out.println("PYTHON " + worker.config().python());
                 System.out.println("STEPPED " + java.util.Arrays.toString(env.step(new float[] {1f}).observation()));
             }
             return;
