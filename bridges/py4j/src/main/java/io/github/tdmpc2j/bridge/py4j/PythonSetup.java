@@ -140,7 +140,7 @@ public final class PythonSetup {
     private void run(List<String> command, String purpose) throws IOException {
         Process process;
         try {
-            process = new ProcessBuilder(command).inheritIO().start();
+            process = VenvLayout.processOn(command).inheritIO().start();
         } catch (IOException e) {
             throw new SetupException("cannot run " + command.get(0) + " to " + purpose + " (" + IoErrors.describe(e)
                     + "): install Python 3 with pip, or point TDMPC2J_PYTHON at a python3 executable", e);

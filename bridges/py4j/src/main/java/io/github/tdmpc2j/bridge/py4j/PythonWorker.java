@@ -44,13 +44,6 @@ public final class PythonWorker implements AutoCloseable {
     private static final SecureRandom RANDOM = new SecureRandom();
     /** How long a close waits for a worker to answer, or to end, before it kills the worker. */
     static final Duration CLOSE_GRACE = Duration.ofSeconds(5);
-    /**
-     * Variables of the user's shell that would run the worker on another Python or other packages than its venv's
-     * (a PYTHONHOME or PYTHONPATH set for another interpreter stops it at start-up, or shadows a pinned package),
-     * or make it wait at a prompt: the worker never gets them. Packages a suite needs go into its venv.
-     */
-    private static final List<String> INHERITED_PYTHON_VARIABLES = List.of("PYTHONHOME", "PYTHONPATH",
-            "PYTHONUSERBASE", "PYTHONPLATLIBDIR", "PYTHONEXECUTABLE", "PYTHONSTARTUP", "PYTHONINSPECT");
 
     private final WorkerConfig config;
     private final Process process;
@@ -97,9 +90,8 @@ public final class PythonWorker implements AutoCloseable {
         List<String> argv = List.of(config.python().toString(), "-u", "-m", "tdmpc2j_worker",
                 "--domain", config.domain(), "--suites", String.join(",", config.suites()));
         String command = String.join(" ", argv);
-        ProcessBuilder builder = new ProcessBuilder(argv);
+        ProcessBuilder builder = VenvLayout.processOn(argv);
         Map<String, String> env = builder.environment();
-        INHERITED_PYTHON_VARIABLES.forEach(env::remove);
         env.put("PYTHONPATH", pythonPath);
         env.put("PYTHONUNBUFFERED", "1");
         env.put("PYTHONIOENCODING", "utf-8:backslashreplace"); // what OutputLog reads, whatever the locale

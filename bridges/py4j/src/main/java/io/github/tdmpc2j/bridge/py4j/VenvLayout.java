@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * Where the per-domain virtual environments live: {@code $TDMPC2J_VENVS/DOMAIN}, by default
@@ -14,6 +15,14 @@ public record VenvLayout(Path root) {
     public static final String MARKER = ".tdmpc2j-ready";
     public static final String ROOT_VARIABLE = "TDMPC2J_VENVS";
     public static final String ROOT_PROPERTY = "tdmpc2j.venvs";
+    /**
+     * Variables of the user's shell that would run a venv's python on another Python or other packages than the
+     * venv's (a PYTHONHOME set for another interpreter stops it at start-up; a PYTHONPATH shadows a pinned package in
+     * a worker, and makes pip take a package found there as installed, leaving it out of the venv), or make it wait at
+     * a prompt. Packages a suite needs go into its venv.
+     */
+    private static final List<String> USERS_PYTHON_VARIABLES = List.of("PYTHONHOME", "PYTHONPATH", "PYTHONUSERBASE",
+            "PYTHONPLATLIBDIR", "PYTHONEXECUTABLE", "PYTHONSTARTUP", "PYTHONINSPECT");
 
     /** The root named by {@code -Dtdmpc2j.venvs}, else {@code $TDMPC2J_VENVS}, else {@code ~/.cache/tdmpc2j/venvs}. */
     public static VenvLayout fromEnvironment() {
@@ -22,6 +31,16 @@ public record VenvLayout(Path root) {
             return new VenvLayout(Path.of(configured));
         }
         return new VenvLayout(Path.of(System.getProperty("user.home"), ".cache", "tdmpc2j", "venvs"));
+    }
+
+    /**
+     * A process builder for {@code command} (a python, a venv's or the one a venv is made with), in this JVM's
+     * environment without the user's variables that would point that python at other packages.
+     */
+    static ProcessBuilder processOn(List<String> command) {
+        ProcessBuilder builder = new ProcessBuilder(command);
+        USERS_PYTHON_VARIABLES.forEach(builder.environment()::remove);
+        return builder;
     }
 
     public Path venv(String domain) {
