@@ -5,6 +5,9 @@
 # venv or changed requirements make the venv again, and a ready one is left alone.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+# as PythonSetup does (VenvLayout.processOn): the shell's Python variables would make pip take another Python's
+# packages for installed and leave them out of the venv
+unset PYTHONHOME PYTHONPATH PYTHONUSERBASE PYTHONPLATLIBDIR PYTHONEXECUTABLE PYTHONSTARTUP PYTHONINSPECT
 
 venvs="${TDMPC2J_VENVS:-$HOME/.cache/tdmpc2j/venvs}"
 python="${TDMPC2J_PYTHON:-python3}"
