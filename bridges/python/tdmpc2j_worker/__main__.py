@@ -32,6 +32,10 @@ def _take_no_notice(signum, frame):
         os.kill(os.getpid(), signum)
 
 
+# the JVM sets it so that the working folder, the user's, is not on sys.path; the programs a suite runs get the
+# default (a script of theirs imports its neighbours)
+os.environ.pop("PYTHONSAFEPATH", None)
+
 for _sig in (signal.SIGINT, signal.SIGTERM):  # before the imports below, which take a while
     signal.signal(_sig, _take_no_notice)
 try:

@@ -94,6 +94,9 @@ public final class PythonWorker implements AutoCloseable {
         Map<String, String> env = builder.environment();
         env.put("PYTHONPATH", pythonPath);
         env.put("PYTHONUNBUFFERED", "1");
+        // `python -m` would put the working folder first on sys.path: a user's numpy.py or random.py there would be
+        // imported instead of the venv's (Python 3.11 and later; the worker drops it for what it starts)
+        env.put("PYTHONSAFEPATH", "1");
         env.put("PYTHONIOENCODING", "utf-8:backslashreplace"); // what OutputLog reads, whatever the locale
         env.put("MUJOCO_GL", "disable");
         env.putAll(config.environment());

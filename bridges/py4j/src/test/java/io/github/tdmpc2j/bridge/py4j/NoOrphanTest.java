@@ -70,12 +70,16 @@ class NoOrphanTest {
         return startProbe(mode, Map.of(), List.of());
     }
 
-    /**
-     * A child JVM running {@link OrphanProbe} in {@code mode}, with {@code environment} added to this JVM's and
-     * {@code jvmOptions}.
-     */
     static Process startProbe(String mode, Map<String, String> environment, List<String> jvmOptions)
             throws IOException {
+        return probe(mode, environment, jvmOptions).start();
+    }
+
+    /**
+     * A child JVM to run {@link OrphanProbe} in {@code mode}, with {@code environment} added to this JVM's and
+     * {@code jvmOptions}.
+     */
+    static ProcessBuilder probe(String mode, Map<String, String> environment, List<String> jvmOptions) {
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
         List<String> command = new ArrayList<>(List.of(java.toString(), "-cp", System.getProperty("java.class.path")));
         String venvs = System.getProperty("tdmpc2j.venvs");
@@ -87,7 +91,7 @@ class NoOrphanTest {
         command.add(mode);
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         builder.environment().putAll(environment);
-        return builder.start();
+        return builder;
     }
 
     private static long readWorkerPid(Process jvm) throws IOException {

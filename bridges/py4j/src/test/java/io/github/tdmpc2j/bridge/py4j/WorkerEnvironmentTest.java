@@ -30,6 +30,23 @@ class WorkerEnvironmentTest {
         assertThat(jvm.exitValue()).isZero();
     }
 
+    /**
+     * A JVM run from a folder holding Python files named as modules the worker imports (a user's {@code numpy.py} or
+     * {@code random.py}): the worker does not import them, as {@code python -m} would from its working folder.
+     */
+    @Test
+    void pythonFilesInTheWorkingFolderDoNotShadowTheVenvs(@TempDir Path dir) throws Exception {
+        TestVenvs.testing();
+        for (String module : List.of("numpy", "random", "py4j")) {
+            Files.writeString(dir.resolve(module + ".py"), "raise ImportError('the " + module + ".py of the folder')\n");
+        }
+        Process jvm = NoOrphanTest.probe("step", Map.of(), List.of()).directory(dir.toFile()).start();
+        String out = new String(jvm.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(jvm.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(out).contains("STEPPED [1.0, 5.0]");
+        assertThat(jvm.exitValue()).isZero();
+    }
+
     /** A venv and a home (where the worker is unpacked, its PYTHONPATH) whose paths hold spaces and non-ASCII letters. */
     @Test
     void venvAndHomeOnPathsWithSpacesAndNonAsciiLetters(@TempDir Path dir) throws Exception {
