@@ -8,17 +8,20 @@
 # cannot (a suite stuck in a call that holds Python's GIL).
 #
 # The JVM is known by its pid and its start time (field 22 of /proc/PID/stat, clock ticks after boot): a pid reused
-# by another process after the JVM died is not taken for the JVM. JVM_START empty: the start time is read here, at
+# by another process after the JVM died is not taken for the JVM, nor is a JVM that died but was not yet reaped. JVM_START empty: the start time is read here, at
 # once. Without /proc (not Linux) only the pid is checked.
 #
 #   sh watchdog.sh --start-time PID    prints PID's start time as the watchdog reads it
 
-# sets $started to the start time of process $1, or to nothing when it is gone or there is no /proc
+# sets $started to the start time of process $1 and $state to its state (Z: it died, its parent has not reaped it),
+# or both to nothing when it is gone or there is no /proc
 start_time() {
     started=
+    state=
     read -r stat 2>/dev/null <"/proc/$1/stat" || return 0
     # the command name, field 2, may hold spaces and parentheses: count the fields after its closing one
     set -- ${stat##*")"}
+    state=$1
     started=${20}
 }
 
@@ -36,7 +39,7 @@ kill_session() {
 jvm_lives() {
     kill -0 "$jvm" 2>/dev/null || return 1
     start_time "$jvm"
-    [ "$started" = "$jvm_start" ]
+    [ "$started" = "$jvm_start" ] && [ "$state" != Z ] && [ "$state" != X ]
 }
 
 if [ "$1" = "--start-time" ]; then

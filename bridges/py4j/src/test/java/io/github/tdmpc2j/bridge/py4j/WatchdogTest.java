@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -73,6 +75,26 @@ class WatchdogTest {
         } finally {
             worker.destroyForcibly();
             watchdog.destroyForcibly();
+        }
+    }
+
+    /** A JVM that died but was not yet reaped by its parent (a zombie, whose pid and start time stay) is gone. */
+    @Test
+    void killsTheWorkerWhenTheJvmIsAZombie() throws Exception {
+        // the shell's child ends at once, and the program that replaces the shell never reaps it
+        Process parent = new ProcessBuilder("/bin/sh", "-c", "sleep 0.1 & echo $!; exec sleep 30").start();
+        long zombie = Long.parseLong(new BufferedReader(new InputStreamReader(parent.getInputStream(),
+                StandardCharsets.UTF_8)).readLine().strip());
+        Process worker = new ProcessBuilder("sleep", "60").start();
+        Process watchdog = watch(zombie, "", worker.pid());
+        try {
+            Thread.sleep(500);
+            assertThat(Files.readString(Path.of("/proc", Long.toString(zombie), "stat"))).contains(") Z ");
+            assertThat(worker.waitFor(5, TimeUnit.SECONDS)).as("worker killed once its JVM is a zombie").isTrue();
+        } finally {
+            worker.destroyForcibly();
+            watchdog.destroyForcibly();
+            parent.destroyForcibly();
         }
     }
 
