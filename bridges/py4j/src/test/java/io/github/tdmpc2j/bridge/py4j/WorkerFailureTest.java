@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.tdmpc2j.spi.EnvOptions;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -55,7 +56,7 @@ class WorkerFailureTest {
                     Map.of("seconds", "600", "hold_gil", "1", "child", "1", "detached", "1")),
                     PythonWorkerTest.specNamed("testing/slow"));
             long detached = (Long) env.reset(0).info().get("detached_pid");
-            List<ProcessHandle> started = new java.util.ArrayList<>(
+            List<ProcessHandle> started = new ArrayList<>(
                     ProcessHandle.of(worker.pid()).orElseThrow().descendants().toList());
             assertThat(started).as("the env's child process").isNotEmpty();
             assertThat(started).as("the detached one is no longer the worker's descendant")
@@ -109,6 +110,33 @@ class WorkerFailureTest {
             try (RemoteEnv other = PythonWorkerTest.counter(worker, 2, 1, Map.of())) {
                 assertThat(other.reset(3).observation()).containsExactly(0f, 3f);
             }
+        }
+    }
+
+    /** The same for a vector env closed while its batched step (one stepMany holding every row's env) is in flight. */
+    @Test
+    void closingAVectorEnvWhileItsStepIsInFlightWaitsForTheStep() throws Exception {
+        try (PythonWorker worker = PythonWorker.start(TestVenvs.testing())) {
+            List<RemoteEnv> envs = new ArrayList<>();
+            for (int i = 0; i < 2; i++) {
+                envs.add(RemoteEnv.make(worker, "testing", "slow", new EnvOptions(0, false, Map.of("seconds", "1")),
+                        PythonWorkerTest.specNamed("testing/slow")));
+            }
+            RemoteVectorEnv vector = RemoteVectorEnv.raw(envs);
+            vector.reset(0);
+            CompletableFuture<Throwable> inFlight = CompletableFuture.supplyAsync(() -> {
+                try {
+                    vector.step(new float[2][1]);
+                    return null;
+                } catch (Throwable t) {
+                    return t;
+                }
+            });
+            Thread.sleep(500);
+            vector.close();
+            assertThat(inFlight.get(10, TimeUnit.SECONDS)).as("the batched step in flight").isNull();
+            assertThat(worker.lastOutput()).noneMatch(line -> line.contains("close() ran while"));
+            assertThat(worker.isAlive()).isTrue();
         }
     }
 
