@@ -392,12 +392,9 @@ public final class CheckpointFolder {
         }
     }
 
-    private static void sync(Path dir) {
-        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
-            ch.force(true);
-        } catch (IOException e) {
-            // not every platform can sync a directory; the renames are still atomic
-        }
+    /** Forces the folder's entries to the disk where the platform can ({@link AtomicWrites#forceFolder}). */
+    private static void sync(Path dir) throws IOException {
+        AtomicWrites.forceFolder(dir);
     }
 
     private static void haltAt(Stage stage) {

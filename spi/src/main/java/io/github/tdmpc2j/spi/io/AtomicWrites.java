@@ -1,11 +1,14 @@
 package io.github.tdmpc2j.spi.io;
 
 import java.io.IOException;
+import java.io.SyncFailedException;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -18,6 +21,10 @@ import java.util.stream.Stream;
  * with the mode the user's umask gives any new file (0644 under the usual umask 022), where
  * {@link Files#createTempFile} would make it, and so the target, 0600. {@link #replace} does all of it; the
  * temporary file never outlives a failed write.
+ *
+ * <p>Durable as well as atomic: the temporary file's bytes are forced to the disk before the move and the folder's
+ * entry after it ({@link #force}, {@link #forceFolder}), so that a machine that loses power after a write returned
+ * has the whole new file or the whole old one, never an empty or partial one under the target's name.
  */
 public final class AtomicWrites {
     private AtomicWrites() {
@@ -32,12 +39,14 @@ public final class AtomicWrites {
     /**
      * Writes {@code target} whole or not at all: {@code contents} writes a temporary file beside it, which then
      * replaces {@code target} in one move. When anything fails, {@code target} is as it was and the temporary file
-     * is gone. The folder must exist.
+     * is gone. The folder must exist. Returns once the new file and its name are on the disk: a file or folder
+     * the disk would not force is a {@link SyncFailedException} (before the move, {@code target} is as it was).
      */
     public static void replace(Path target, Contents contents) throws IOException {
         Path tmp = tempFileFor(target);
         try {
             contents.writeTo(tmp);
+            force(tmp);
             Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException | RuntimeException | Error e) {
             try {
@@ -47,6 +56,59 @@ public final class AtomicWrites {
             }
             throw e;
         }
+        forceFolder(tmp.getParent());
+    }
+
+    /** How a file's channel is forced to the disk; a test replaces it to make the disk fail. */
+    interface Forcing {
+        void force(FileChannel channel) throws IOException;
+    }
+
+    static volatile Forcing forcing = channel -> channel.force(true);
+
+    /**
+     * Forces {@code file}'s bytes (and its size) to the disk, as {@code fsync} does; a disk that fails it is a
+     * {@link SyncFailedException} naming the file.
+     */
+    public static void force(Path file) throws IOException {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) { // WRITE: Windows needs it to flush
+            forcing.force(ch);
+        } catch (SyncFailedException e) {
+            throw e;
+        } catch (IOException e) {
+            throw syncFailed(file, e);
+        }
+    }
+
+    /**
+     * Forces {@code dir}'s entries (a file created, renamed or deleted in it) to the disk. Linux and macOS do it on
+     * a folder opened for reading; where the platform cannot open a folder as a file (Windows, whose file systems
+     * journal renames themselves) or a file system does not sync folders (it answers "invalid argument"), there is
+     * nothing more to do. A disk that fails it is a {@link SyncFailedException} naming the folder.
+     */
+    public static void forceFolder(Path dir) throws IOException {
+        FileChannel ch;
+        try {
+            ch = FileChannel.open(dir, StandardOpenOption.READ);
+        } catch (IOException | UnsupportedOperationException e) {
+            return; // a platform that cannot open a folder: its renames are as durable as it makes them
+        }
+        try (ch) {
+            forcing.force(ch);
+        } catch (IOException e) {
+            if (e.getMessage() != null && e.getMessage().contains("Invalid argument")) {
+                return; // EINVAL: this file system does not sync folders
+            }
+            throw syncFailed(dir, e);
+        }
+    }
+
+    private static SyncFailedException syncFailed(Path path, IOException e) {
+        SyncFailedException s = new SyncFailedException("the disk did not take " + path + " (" + IoErrors.describe(e)
+                + "): what was written may not survive a power loss; check the disk (its space, its errors in the "
+                + "system log) and write again");
+        s.initCause(e);
+        return s;
     }
 
     /** {@link #replace} with these bytes. */

@@ -84,4 +84,54 @@ class AtomicWritesTest {
             assertThat(files.map(p -> p.getFileName().toString())).containsExactly("index.json");
         }
     }
+
+    @Test
+    void aDiskThatWillNotForceTheNewFileIsATypedErrorAndTheOldFileStays(@TempDir Path dir) throws IOException {
+        Path target = dir.resolve("dataset.json");
+        AtomicWrites.writeString(target, "old");
+        List<Path> forced = new java.util.ArrayList<>();
+        AtomicWrites.Forcing real = AtomicWrites.forcing;
+        try {
+            AtomicWrites.forcing = channel -> {
+                throw new IOException("Input/output error");
+            };
+            assertThatThrownBy(() -> AtomicWrites.writeString(target, "new, never on the disk"))
+                    .isInstanceOf(java.io.SyncFailedException.class)
+                    .hasMessageContaining("the disk did not take " + dir)
+                    .hasMessageContaining("Input/output error").hasMessageContaining("write again");
+            assertThat(Files.readString(target)).isEqualTo("old");
+            try (var files = Files.list(dir)) {
+                assertThat(files.map(p -> p.getFileName().toString())).containsExactly("dataset.json");
+            }
+            // what is forced: the new file's bytes before the move, its folder's entry after it
+            AtomicWrites.forcing = channel -> {
+                forced.add(channel.size() == 3 ? Path.of("file") : Path.of("other"));
+                real.force(channel);
+            };
+            AtomicWrites.writeString(target, "new");
+            assertThat(forced).hasSize(2).startsWith(Path.of("file"));
+            assertThat(Files.readString(target)).isEqualTo("new");
+        } finally {
+            AtomicWrites.forcing = real;
+        }
+    }
+
+    @Test
+    void aFolderIsForcedWhereThePlatformCanAndAFailingDiskIsATypedError(@TempDir Path dir) throws IOException {
+        AtomicWrites.forceFolder(dir); // Linux: fsync on the folder, no error
+        AtomicWrites.Forcing real = AtomicWrites.forcing;
+        try {
+            AtomicWrites.forcing = channel -> {
+                throw new IOException("Invalid argument"); // a file system that does not sync folders
+            };
+            AtomicWrites.forceFolder(dir);
+            AtomicWrites.forcing = channel -> {
+                throw new IOException("Input/output error");
+            };
+            assertThatThrownBy(() -> AtomicWrites.forceFolder(dir)).isInstanceOf(java.io.SyncFailedException.class)
+                    .hasMessageContaining(dir.toString());
+        } finally {
+            AtomicWrites.forcing = real;
+        }
+    }
 }
