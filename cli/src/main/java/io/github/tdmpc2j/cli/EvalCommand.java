@@ -127,6 +127,7 @@ final class EvalCommand implements Callable<Integer> {
                 RunFolder.refuseInsideCheckpoint(folder, "the folder to import --checkpoint into,");
                 CsvLog.checkCanCreate(folder, "eval imports a .pt file into a folder beside it: import it "
                         + "elsewhere with `tdmpc2j import " + checkpoint + " --out DIR`, then evaluate DIR");
+                RunFolder.removeStaleBeside(folder, out);
                 ReferenceImport.write(ReferenceCheckpoint.read(checkpoint), ids.stream().map(registry::resolve)
                         .toList(), Map.of(), folder, checkpoint.getFileName().toString());
                 imported = folder;

@@ -44,6 +44,7 @@ final class ExportCommand implements Callable<Integer> {
         }
         RunFolder.refuseInsideCheckpoint(out, "--out");
         CsvLog.checkCanCreate(out, "give --out a path in a folder you can write");
+        RunFolder.removeStaleBeside(out, console);
         Path folder = RunFolder.checkpointOf(checkpoint);
         String agent = RunFolder.recordedAgent(folder).orElse("tdmpc2");
         if (!agent.equals("tdmpc2")) {

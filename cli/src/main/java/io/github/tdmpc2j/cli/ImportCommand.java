@@ -71,6 +71,7 @@ final class ImportCommand implements Callable<Integer> {
         refuseExisting(this.out);
         RunFolder.refuseInsideCheckpoint(this.out, "--out");
         CsvLog.checkCanCreate(this.out, "give --out a folder in one you can write");
+        RunFolder.removeStaleBeside(this.out, out);
         ReferenceCheckpoint ref = ReferenceCheckpoint.read(file);
         try (EnvRegistry registry = EnvRegistry.discover()) {
             List<String> ids = target.task != null ? List.of(registry.resolve(target.task).id())

@@ -139,6 +139,21 @@ record RunFolder(Path dir) {
     }
 
     /**
+     * For a command about to write {@code target}: removes what killed tdmpc2j commands left half written beside it
+     * ({@link AtomicWrites#removeStale}: not a running command's) and says so on {@code console}, with those of
+     * other machines, which it leaves alone. A folder it cannot read or tidy is the write's to report.
+     */
+    static void removeStaleBeside(Path target, java.io.PrintWriter console) {
+        Path dir = target.toAbsolutePath().getParent();
+        try {
+            AtomicWrites.removeStale(dir).report().forEach(console::println);
+        } catch (IOException e) {
+            console.println("could not tidy " + dir + ": " + IoErrors.describe(e));
+        }
+        console.flush();
+    }
+
+    /**
      * Refuses {@code path} (what {@code option} names: a file or folder a command is to write) inside a checkpoint
      * folder ({@link CheckpointFolder#enclosing}): the checkpoint would then fail its check, as a file its manifest
      * does not list, and a run's next save would delete it.
@@ -184,11 +199,18 @@ record RunFolder(Path dir) {
 
     /**
      * Makes this process the folder's one writer until the lock is closed ({@link RunLock}); taken before anything
-     * in the folder is tidied or written. Makes the folder if it is missing, and removes it again on close if the
+     * in the folder is tidied or written, and then removes what a killed run left half written there (a
+     * checkpoint's are {@link CheckpointFolder#recover}'s). Makes the folder if it is missing, and removes it again on close if the
      * run wrote nothing into it.
      */
     RunLock lock() {
-        return RunLock.acquire(dir);
+        RunLock lock = RunLock.acquire(dir);
+        try {
+            AtomicWrites.removeStale(dir); // config.yaml, a CSV or the curve a killed run left half written
+        } catch (IOException e) {
+            // the run's own writes there report an unwritable folder
+        }
+        return lock;
     }
 
     Path checkpoint() {

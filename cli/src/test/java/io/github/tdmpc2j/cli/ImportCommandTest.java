@@ -87,6 +87,48 @@ class ImportCommandTest {
     }
 
     /**
+     * What a killed import (its NAME.tmp-... folder) or export (FILE.pt.tmp-... file) left is removed by the next
+     * import or export into the same folder, whatever it writes, and said; a running command's is not, nor anything
+     * that is not such a name.
+     */
+    @Test
+    void theNextImportOrExportRemovesWhatAKilledOneLeftBesideIt(@TempDir Path dir) throws Exception {
+        Process ended = new ProcessBuilder("true").start();
+        ended.waitFor();
+        String own = io.github.tdmpc2j.spi.io.AtomicWrites.temporaryName("x");
+        String host = own.substring(own.indexOf('@') + 1, own.lastIndexOf('-'));
+        Path killedImport = Files.createDirectory(dir.resolve("mt.tmp-" + ended.pid() + "@" + host
+                + "-00000000000000aa"));
+        Files.writeString(killedImport.resolve("tdmpc2.safetensors"), "half");
+        Path killedExport = Files.writeString(dir.resolve("old.pt.tmp-" + ended.pid() + "@" + host
+                + "-00000000000000bb"), "half");
+        Path running = Files.writeString(dir.resolve(io.github.tdmpc2j.spi.io.AtomicWrites.temporaryName("y.pt")),
+                "this process writes it");
+        Path usersOwn = Files.writeString(dir.resolve("notes.tmp"), "mine");
+
+        Path imported = dir.resolve("mt-1M");
+        TasksCommandTest.Run importRun = TasksCommandTest.run("import", FIXTURES.resolve("mt-1M.pt").toString(),
+                "--out", imported.toString(), "--set", TASKS);
+        assertThat(importRun.exit()).as(importRun.err()).isZero();
+        assertThat(importRun.out()).contains("removed what a stopped tdmpc2j command left half written")
+                .contains(killedImport.toString()).contains(killedExport.toString());
+        assertThat(killedImport).doesNotExist();
+        assertThat(killedExport).doesNotExist();
+        assertThat(running).hasContent("this process writes it");
+        assertThat(usersOwn).hasContent("mine");
+
+        Path killedAgain = Files.writeString(dir.resolve("mt3.pt.tmp-" + ended.pid() + "@" + host
+                + "-00000000000000cc"), "half");
+        TasksCommandTest.Run export = TasksCommandTest.run("export", "--checkpoint", imported.toString(), "--out",
+                dir.resolve("other.pt").toString());
+        assertThat(export.exit()).as(export.err()).isZero();
+        assertThat(export.out()).contains("removed what a stopped").contains(killedAgain.toString());
+        assertThat(killedAgain).doesNotExist();
+        assertThat(running).exists();
+        assertThat(usersOwn).exists();
+    }
+
+    /**
      * PyTorch itself (the maniskill venv's, which ./scripts/test makes) reads an export with
      * {@code torch.load(weights_only=True)}, the loader that refuses anything but tensors and their containers, and
      * what it writes back with its own {@code torch.save} (its current format, with its alignment entries) imports

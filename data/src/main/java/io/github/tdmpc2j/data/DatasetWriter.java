@@ -247,12 +247,21 @@ public final class DatasetWriter implements Collector.EpisodeSink {
         }
     }
 
+    /**
+     * A temporary file of {@link AtomicWrites}: its names now ({@code NAME.tmp-PID@HOST-NONCE}) and before
+     * ({@code NAME<digits>.tmp}). The dataset's lock makes its holder the folder's one writer (a cluster's executors
+     * write only while their driver holds it), so every one found is a stopped write's.
+     */
+    private static boolean isTemporary(Path file) {
+        return AtomicWrites.isTemporary(file) || file.getFileName().toString().matches(".+\\d\\.tmp");
+    }
+
     /** Temporary files of writes a crash interrupted. */
     private static void removeLeftovers(Path dir) throws IOException {
         if (Files.isDirectory(dir)) { // an index write a crash interrupted (AtomicWrites.tempFileFor's names)
             try (Stream<Path> files = Files.list(dir)) {
-                for (Path p : files.filter(f -> f.getFileName().toString().matches(
-                        java.util.regex.Pattern.quote(DatasetLayout.INDEX) + "\\d+\\.tmp")).toList()) {
+                for (Path p : files.filter(f -> isTemporary(f) && f.getFileName().toString().startsWith(
+                        DatasetLayout.INDEX)).toList()) {
                     Files.deleteIfExists(p);
                 }
             }
@@ -262,7 +271,7 @@ public final class DatasetWriter implements Collector.EpisodeSink {
             return;
         }
         try (Stream<Path> files = Files.walk(episodes)) {
-            for (Path p : files.filter(f -> f.toString().endsWith(".tmp")).toList()) {
+            for (Path p : files.filter(DatasetWriter::isTemporary).toList()) {
                 Files.deleteIfExists(p);
             }
         }

@@ -146,13 +146,21 @@ class CollectorTest {
             long before = Files.getLastModifiedTime(first).toMillis();
             Path partial = first.resolveSibling("episode-000002.npz12345.tmp");
             Files.writeString(partial, "half an episode");
-            Path halfIndex = out.resolve(DatasetLayout.INDEX + "8421.tmp");
+            Path halfIndex = out.resolve(DatasetLayout.INDEX + "8421.tmp"); // an earlier version's name
             Files.writeString(halfIndex, "{ \"format\"");
+            // this version's names, even of a process that is running (the dataset's lock keeps out any writer)
+            Path halfIndexNow = out.resolve(io.github.tdmpc2j.spi.io.AtomicWrites.temporaryName(DatasetLayout.INDEX));
+            Files.writeString(halfIndexNow, "{ \"format\"");
+            Path partialNow = first.resolveSibling(io.github.tdmpc2j.spi.io.AtomicWrites.temporaryName(
+                    "episode-000003.npz"));
+            Files.writeString(partialNow, "half an episode");
             Files.delete(DatasetLayout.episode(out, "point/reach", 1));
 
             assertThat(collect(registry, out, 3, 2)).isEqualTo(3); // point #1, and #2 of both tasks
             assertThat(Files.exists(partial)).isFalse();
             assertThat(halfIndex).doesNotExist();
+            assertThat(halfIndexNow).doesNotExist();
+            assertThat(partialNow).doesNotExist();
             assertThat(Files.getLastModifiedTime(first).toMillis()).isEqualTo(before);
             assertThat(new DatasetReader(out).readAll()).hasSize(6);
             assertThat(collect(registry, out, 3, 2)).isZero();

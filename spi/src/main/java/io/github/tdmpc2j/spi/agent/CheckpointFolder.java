@@ -19,14 +19,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.Stream;
 
 /**
  * A checkpoint as one unit: a folder whose files were all written together, with a manifest, written last, that
  * names every file with its size and SHA-256 and the step the checkpoint was taken at.
  *
- * <p>{@link #write} fills a new folder {@code NAME.tmp-NONCE} beside the target, syncs it, writes the manifest,
+ * <p>{@link #write} fills a new folder {@code NAME.tmp-PID@HOST-NONCE} ({@link AtomicWrites#temporaryName}) beside
+ * the target, syncs it, writes the manifest,
  * then swaps folders: the previous checkpoint is renamed to {@code NAME.old}, the new folder to {@code NAME}, and
  * the old one is deleted. A writer killed at any point leaves either the whole previous checkpoint or the whole
  * new one: {@link #open} (read-only) takes {@code NAME}, or {@code NAME.old} when the writer died between the two
@@ -113,7 +113,7 @@ public final class CheckpointFolder {
             throw new CheckpointException(target + " exists and is not a checkpoint folder of this version (it has "
                     + "no " + MANIFEST + "); move it away or delete it, or save the checkpoint somewhere else");
         }
-        Path tmp = parent.resolve(name + ".tmp-" + Long.toHexString(ThreadLocalRandom.current().nextLong()));
+        Path tmp = parent.resolve(AtomicWrites.temporaryName(name));
         Path old = parent.resolve(name + ".old");
         try {
             Files.createDirectories(parent);
@@ -307,7 +307,8 @@ public final class CheckpointFolder {
     /**
      * For the writer of {@code target} only (a reader could disturb a write in progress): after a crash between
      * the two renames, renames {@code NAME.old} back to {@code NAME}; deletes {@code NAME.old} when {@code NAME}
-     * is in place, and every stale {@code NAME.tmp-*} folder.
+     * is in place, and every stale {@code NAME.tmp-*} folder (not one a running process is filling:
+     * {@link AtomicWrites#mayBeInUse}).
      */
     public static void recover(Path target) {
         Path parent = parent(target);
@@ -322,7 +323,9 @@ public final class CheckpointFolder {
             if (Files.isDirectory(parent)) {
                 try (DirectoryStream<Path> stale = Files.newDirectoryStream(parent, glob(name) + ".tmp-*")) {
                     for (Path t : stale) {
-                        AtomicWrites.deleteTree(t);
+                        if (!AtomicWrites.mayBeInUse(t)) { // an earlier version's name, or a stopped writer's
+                            AtomicWrites.deleteTree(t);
+                        }
                     }
                 }
             }

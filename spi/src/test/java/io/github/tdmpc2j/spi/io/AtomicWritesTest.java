@@ -36,7 +36,8 @@ class AtomicWritesTest {
         Set<PosixFilePermission> expected = umaskMode(dir);
         Path tmp = AtomicWrites.tempFileFor(dir.resolve("state.json"));
         assertThat(tmp.getParent()).isEqualTo(dir);
-        assertThat(tmp.getFileName().toString()).startsWith("state.json").endsWith(".tmp");
+        assertThat(tmp.getFileName().toString()).startsWith("state.json.tmp-" + ProcessHandle.current().pid() + "@");
+        assertThat(AtomicWrites.isTemporary(tmp)).isTrue();
         assertThat(Files.size(tmp)).isZero();
         assertThat(Files.getPosixFilePermissions(tmp)).isEqualTo(expected);
         assertThat(AtomicWrites.tempFileFor(dir.resolve("state.json"))).isNotEqualTo(tmp);
@@ -132,6 +133,55 @@ class AtomicWritesTest {
                     .hasMessageContaining(dir.toString());
         } finally {
             AtomicWrites.forcing = real;
+        }
+    }
+
+    /** A temporary name of {@code name} as process {@code pid} on {@code host} makes it. */
+    private static String temporaryNameOf(String name, long pid, String host) {
+        return name + ".tmp-" + pid + "@" + host + "-0123456789abcdef";
+    }
+
+    /** This machine's name as {@link AtomicWrites#temporaryName} writes it. */
+    private static String thisHost() {
+        String own = AtomicWrites.temporaryName("x");
+        return own.substring(own.indexOf('@') + 1, own.lastIndexOf('-'));
+    }
+
+    @Test
+    void theNextCommandRemovesWhatAKilledOneLeftButNotWhatARunningOneWrites(@TempDir Path dir) throws Exception {
+        Process ended = new ProcessBuilder("true").start();
+        ended.waitFor();
+        Process running = new ProcessBuilder("sleep", "60").start();
+        try {
+            Thread.sleep(50); // the files below are made after the running process started
+            String host = thisHost();
+            Path killedExport = Files.writeString(dir.resolve(temporaryNameOf("x.pt", ended.pid(), host)), "half");
+            Path killedImport = Files.createDirectory(dir.resolve(temporaryNameOf("ckpt", ended.pid(), host)));
+            Files.writeString(killedImport.resolve("weights.safetensors"), "half");
+            Path inFlight = Files.writeString(dir.resolve(temporaryNameOf("y.pt", running.pid(), host)), "being written");
+            Path ours = AtomicWrites.tempFileFor(dir.resolve("z.pt"));
+            // a process id that a new process has since: that process did not make the file
+            Path reused = Files.writeString(dir.resolve(temporaryNameOf("w.pt", running.pid(), host)), "old");
+            Files.setLastModifiedTime(reused, java.nio.file.attribute.FileTime.fromMillis(946684800000L));
+            Path remote = Files.writeString(dir.resolve(temporaryNameOf("v.pt", ended.pid(), "another-machine")), "?");
+            Path usersOwn = Files.writeString(dir.resolve("notes.tmp"), "mine");
+
+            AtomicWrites.Leftovers found = AtomicWrites.removeStale(dir);
+            assertThat(found.removed()).containsExactlyInAnyOrder(killedExport, killedImport, reused);
+            assertThat(found.elsewhere()).containsExactly(remote);
+            assertThat(killedExport).doesNotExist();
+            assertThat(killedImport).doesNotExist();
+            assertThat(reused).doesNotExist();
+            assertThat(inFlight).hasContent("being written");
+            assertThat(ours).exists();
+            assertThat(remote).exists();
+            assertThat(usersOwn).hasContent("mine");
+            assertThat(found.report()).hasSize(2);
+            assertThat(found.report().get(0)).contains("removed").contains(killedExport.toString());
+            assertThat(found.report().get(1)).contains("another machine").contains(remote.toString());
+            assertThat(AtomicWrites.removeStale(dir).report()).hasSize(1); // the other machine's, again
+        } finally {
+            running.destroyForcibly();
         }
     }
 }

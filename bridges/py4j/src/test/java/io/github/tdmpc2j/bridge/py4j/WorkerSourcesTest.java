@@ -27,7 +27,7 @@ class WorkerSourcesTest {
             assertThat(left).hasSize(1); // no temporary folder or file left beside the unpacked worker
         }
         try (Stream<Path> left = Files.walk(unpacked)) {
-            assertThat(left).noneMatch(p -> p.toString().endsWith(".tmp"));
+            assertThat(left).noneMatch(p -> p.toString().endsWith(".tmp") || p.toString().contains(".tmp-"));
         }
     }
 }
