@@ -52,18 +52,21 @@ final class ExportCommand implements Callable<Integer> {
                     + "TD-MPC2 world models (the reference's format), so it takes checkpoints of the tdmpc2 agent");
         }
         // from the files of one checkpoint (a run that trains replaces its checkpoint at every save)
-        record Exported(CheckpointFolder.Manifest manifest, List<String> tasks, String size) {
+        record Exported(CheckpointFolder.Manifest manifest, List<String> tasks, String size,
+                java.util.Map<String, Object> model) {
         }
         Exported saved;
         try (EnvRegistry registry = EnvRegistry.discover()) {
-            saved = readAndWrite(folder, m -> {
+            saved = CheckpointFolder.read(folder, m -> {
                 List<String> ids = Checkpoint.savedTasks(m.dir());
                 // the reference keeps each task's action mask in the model: they come from the tasks' action sizes
                 TaskSpace space = TaskSpace.of(ids.stream().map(registry::resolve).toList());
-                ReferenceExport.write(m.dir(), AgentContext.of(space, java.util.Map.of(), 0).actionMasks(), out);
-                return new Exported(m, ids, Checkpoint.savedParams(m.dir()).getOrDefault("model_size", "?"));
+                return new Exported(m, ids, Checkpoint.savedParams(m.dir()).getOrDefault("model_size", "?"),
+                        ReferenceExport.read(m.dir(), AgentContext.of(space, java.util.Map.of(), 0).actionMasks()));
             });
         }
+        // read from one checkpoint into memory, then written as a new file: one made at --out meanwhile is refused
+        ReferenceExport.writeNew(saved.model(), out);
         List<String> tasks = saved.tasks();
         String size = saved.size();
         console.printf("exported %s (step %d, %sM model, %s) to %s%n", saved.manifest().dir(),
@@ -73,23 +76,5 @@ final class ExportCommand implements Callable<Integer> {
                 out.getFileName(), size, tasks.size() == 1 ? "that task" : "those tasks, in that order");
         console.flush();
         return 0;
-    }
-
-    /**
-     * {@link CheckpointFolder#read} with a reader that writes {@link #out}: a read that starts over (the run saved
-     * again meanwhile) writes it again, and one that then fails deletes what an earlier attempt wrote, so that a
-     * failed export leaves no file (there was none before: an existing --out is refused).
-     */
-    private <T> T readAndWrite(Path folder, java.util.function.Function<CheckpointFolder.Manifest, T> reader) {
-        try {
-            return CheckpointFolder.read(folder, reader);
-        } catch (RuntimeException e) {
-            try {
-                Files.deleteIfExists(out);
-            } catch (java.io.IOException ignored) {
-                // the export's own failure is the one to report
-            }
-            throw e;
-        }
     }
 }

@@ -34,24 +34,45 @@ public final class ReferenceExport {
     }
 
     /**
-     * Writes the checkpoint in {@code dir} (the agent's files) to {@code out}, whole or not at all.
+     * Writes the checkpoint in {@code dir} (the agent's files) to {@code out}, a new file, whole or not at all
+     * ({@link #read}, then {@link #writeNew}).
      *
      * @param actionMasks one 0/1 row per task of a multitask checkpoint, in its task order (the reference keeps
      *                    them in the model); ignored for a single task
      */
     public static void write(Path dir, List<float[]> actionMasks, Path out) {
+        writeNew(read(dir, actionMasks), out);
+    }
+
+    /**
+     * The reference's state dict of the checkpoint in {@code dir} (the agent's files), in memory: once it is read,
+     * the checkpoint may change without changing what is written.
+     */
+    public static Map<String, Object> read(Path dir, List<float[]> actionMasks) {
         Map<String, String> params = Checkpoint.savedParams(dir);
         TdmpcConfig cfg = TdmpcConfig.from(params);
         List<String> tasks = Checkpoint.savedTasks(dir);
         Map<String, SafeTensors.Tensor> ours = SafeTensors.read(dir.resolve(Checkpoint.TENSORS), new LinkedHashMap<>());
-        Map<String, Object> model = stateDict(ours, cfg, tasks.size(), actionMasks);
+        return stateDict(ours, cfg, tasks.size(), actionMasks);
+    }
+
+    /**
+     * Writes a state dict ({@link #read}) to {@code out}, whole or not at all, as a new file: a file there, even
+     * one made while this wrote, is never replaced ({@link AtomicWrites#create}) but refused as a
+     * {@link CheckpointException} that says what to do.
+     */
+    public static void writeNew(Map<String, Object> model, Path out) {
         try {
             Files.createDirectories(out.toAbsolutePath().getParent());
-            AtomicWrites.replace(out, tmp -> {
+            AtomicWrites.create(out, tmp -> {
                 try (OutputStream o = new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 20)) {
                     TorchSave.write(o, archiveName(out), Map.of("model", model));
                 }
             });
+        } catch (java.nio.file.FileAlreadyExistsException e) {
+            throw new CheckpointException(out + " exists (it was made while the export was written); the export "
+                    + "writes a new file and replaces nothing, so that file is left as it is: choose another name, "
+                    + "or remove it and export again", e);
         } catch (IOException e) {
             throw new CheckpointException("cannot write " + out + ": " + IoErrors.describe(e), e);
         }

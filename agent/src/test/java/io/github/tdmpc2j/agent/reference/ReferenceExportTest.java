@@ -58,6 +58,14 @@ class ReferenceExportTest {
             }
         }
         assertThat(exported.getParent()).isDirectoryNotContaining("glob:**.tmp*");
+        // a file at the name is never replaced (export checks first; one made in between is refused here)
+        Path taken = Files.writeString(exported.resolveSibling("taken.pt"), "the user's");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> ReferenceExport.write(
+                CheckpointFolder.open(imported).dir(), context.actionMasks(), taken))
+                .isInstanceOf(io.github.tdmpc2j.spi.agent.CheckpointException.class)
+                .hasMessageContaining(taken + " exists").hasMessageContaining("replaces nothing");
+        assertThat(taken).hasContent("the user's");
+        assertThat(exported.getParent()).isDirectoryNotContaining("glob:**.tmp*");
     }
 
     @Test

@@ -65,6 +65,46 @@ public final class AtomicWrites {
         forceFolder(tmp.getParent());
     }
 
+    /**
+     * Writes {@code target}, which must not exist, whole or not at all, as {@link #replace} does, but never over a
+     * file: one that is there when the new file is moved in place (made meanwhile by another program) is left as it
+     * is, and this is a {@link FileAlreadyExistsException} naming it, the temporary file gone.
+     */
+    public static void create(Path target, Contents contents) throws IOException {
+        Path tmp = tempFileFor(target);
+        try {
+            contents.writeTo(tmp);
+            force(tmp);
+            moveToNew(tmp, target);
+        } catch (IOException | RuntimeException | Error e) {
+            try {
+                Files.deleteIfExists(tmp);
+            } catch (IOException cleanup) {
+                e.addSuppressed(cleanup);
+            }
+            throw e;
+        }
+        forceFolder(tmp.getParent());
+    }
+
+    /**
+     * Gives {@code tmp} the name {@code target} when no file has it: a hard link, which the file system makes only
+     * when the name is free (a rename would replace what is there), then the temporary name removed. A file system
+     * without hard links gets a move that refuses an existing target (checked just before the rename: a file made
+     * in between would be replaced, a narrow window only there).
+     */
+    private static void moveToNew(Path tmp, Path target) throws IOException {
+        try {
+            Files.createLink(target, tmp);
+        } catch (FileAlreadyExistsException e) {
+            throw e;
+        } catch (IOException | UnsupportedOperationException e) {
+            Files.move(tmp, target); // no REPLACE_EXISTING: an existing target is a FileAlreadyExistsException
+            return;
+        }
+        Files.delete(tmp);
+    }
+
     /** How a file's channel is forced to the disk; a test replaces it to make the disk fail. */
     interface Forcing {
         void force(FileChannel channel) throws IOException;

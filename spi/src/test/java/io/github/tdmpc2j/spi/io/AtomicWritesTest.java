@@ -184,4 +184,24 @@ class AtomicWritesTest {
             running.destroyForcibly();
         }
     }
+
+    @Test
+    void createNeverReplacesAFileEvenOneMadeWhileItWrote(@TempDir Path dir) throws IOException {
+        Path target = dir.resolve("x.pt");
+        AtomicWrites.create(target, tmp -> Files.writeString(tmp, "exported"));
+        assertThat(target).hasContent("exported");
+        assertThatThrownBy(() -> AtomicWrites.create(target, tmp -> Files.writeString(tmp, "again")))
+                .isInstanceOf(java.nio.file.FileAlreadyExistsException.class);
+        assertThat(target).hasContent("exported");
+        // another program makes the file after the command checked that it was not there, before the move
+        Path raced = dir.resolve("y.pt");
+        assertThatThrownBy(() -> AtomicWrites.create(raced, tmp -> {
+            Files.writeString(tmp, "exported");
+            Files.writeString(raced, "the user's");
+        })).isInstanceOf(java.nio.file.FileAlreadyExistsException.class);
+        assertThat(raced).hasContent("the user's");
+        try (var files = Files.list(dir)) {
+            assertThat(files.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("x.pt", "y.pt");
+        }
+    }
 }
