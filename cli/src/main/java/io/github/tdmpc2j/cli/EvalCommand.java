@@ -46,8 +46,8 @@ final class EvalCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Option(names = "--checkpoint", required = true, description = "checkpoint folder, a run folder that holds one "
-            + "(RUN/checkpoint), or a TD-MPC2 reference .pt file (imported first into the folder NAME-imported beside "
-            + "it, as `import` does)")
+            + "(RUN/checkpoint), or a TD-MPC2 reference .pt file (imported first, as `import` does, into a temporary "
+            + "folder beside it that is removed when the command ends; `import` keeps one)")
     Path checkpoint;
 
     static final class Target {
@@ -121,9 +121,10 @@ final class EvalCommand implements Callable<Integer> {
                             + "that holds one as checkpoint/" + (parent != null && CheckpointFolder.exists(
                                     parent.resolve(CheckpointFolder.IN_RUN)) ? " (" + parent + " is one)" : ""));
                 }
-                // a reference .pt file: read without running anything in it, checked against the tasks
+                // a reference .pt file: read without running anything in it, checked against the tasks, into a
+                // folder of this command's own (NAME-imported.tmp-PID@HOST-NONCE), never one that is there already
                 String name = checkpoint.getFileName().toString().replaceFirst("\\.pt$", "");
-                folder = checkpoint.toAbsolutePath().resolveSibling(name + "-imported");
+                folder = checkpoint.toAbsolutePath().resolveSibling(AtomicWrites.temporaryName(name + "-imported"));
                 RunFolder.refuseInsideCheckpoint(folder, "the folder to import --checkpoint into,");
                 CsvLog.checkCanCreate(folder, "eval imports a .pt file into a folder beside it: import it "
                         + "elsewhere with `tdmpc2j import " + checkpoint + " --out DIR`, then evaluate DIR");
@@ -131,21 +132,21 @@ final class EvalCommand implements Callable<Integer> {
                 ReferenceImport.write(ReferenceCheckpoint.read(checkpoint), ids.stream().map(registry::resolve)
                         .toList(), Map.of(), folder, checkpoint.getFileName().toString());
                 imported = folder;
-                out.printf("imported %s as the checkpoint folder %s%n", checkpoint, folder);
+                out.printf("imported %s into the temporary checkpoint folder %s (removed when this command ends; "
+                        + "`tdmpc2j import` makes one that stays)%n", checkpoint, folder);
             }
             try {
                 return evaluate(registry, ids, folder, given, out);
-            } catch (RuntimeException e) {
+            } finally {
                 if (imported != null) {
-                    // the folder this command made is removed: a setting refused (or an evaluation that failed)
-                    // left it behind, and the same command would then refuse to import into it
+                    // the folder this command made, and only that one, is removed whatever the outcome
                     try {
                         AtomicWrites.deleteTree(imported);
                     } catch (java.io.IOException cleanup) {
-                        e.addSuppressed(cleanup);
+                        out.println("could not remove the temporary checkpoint folder " + imported + ": "
+                                + io.github.tdmpc2j.spi.io.IoErrors.describe(cleanup) + "; remove it by hand");
                     }
                 }
-                throw e;
             }
         }
     }

@@ -245,34 +245,43 @@ class ImportCommandTest {
     @Test
     void evalTakesTheReferenceFileItself(@TempDir Path dir) throws Exception {
         Path file = Files.copy(FIXTURES.resolve("st-1M.pt"), dir.resolve("walker-walk-1.pt"));
-        // a setting refused leaves no NAME-imported folder behind (the same command then refused to import into
-        // it): one refused by the agent (a shape setting, after the import), one that is no key=value (before it)
+        // the user's own folder of the name an import beside the file once had: eval never touches it (it was
+        // replaced by eval's import)
         Path importedDir = dir.resolve("walker-walk-1-imported");
+        assertThat(TasksCommandTest.run("import", file.toString(), "--out", importedDir.toString(), "--task",
+                "walker-walk", "--set-param", "iterations=2").exit()).isZero();
+        byte[] usersManifest = Files.readAllBytes(importedDir.resolve("manifest.properties"));
+        // a setting refused leaves no folder of the command's behind: one refused by the agent (a shape setting,
+        // after the import), one that is no key=value (before it)
         TasksCommandTest.Run shape = TasksCommandTest.run("eval", "--checkpoint", file.toString(), "--task",
                 "walker-walk", "--episodes", "1", "--device", "cpu", "--set-param", "num_q=3");
         assertThat(shape.exit()).isEqualTo(2);
         assertThat(shape.err()).contains("leave out --set-param num_q=3");
-        assertThat(importedDir).doesNotExist();
+        assertThat(dir).isDirectoryNotContaining("glob:**.tmp-*");
         TasksCommandTest.Run malformed = TasksCommandTest.run("eval", "--checkpoint", file.toString(), "--task",
                 "walker-walk", "--episodes", "1", "--set-param", "mpc");
         assertThat(malformed.exit()).isEqualTo(2);
         assertThat(malformed.err()).contains("--set-param takes key=value, got 'mpc'");
         assertThat(malformed.out()).doesNotContain("imported");
-        assertThat(importedDir).doesNotExist();
+        assertThat(dir).isDirectoryNotContaining("glob:**.tmp-*");
 
         TasksCommandTest.Run eval = TasksCommandTest.run("eval", "--checkpoint", file.toString(), "--task",
                 "walker-walk", "--episodes", "1", "--device", "cpu", "--set-param", "mpc=false");
         assertThat(eval.exit()).as(eval.err()).isZero();
-        assertThat(eval.out()).contains("imported " + file).containsPattern("dmc/walker-walk\\s+1\\s+\\d+\\.\\d\\s+-");
-        assertThat(dir.resolve("walker-walk-1-imported").resolve("manifest.properties")).isRegularFile();
+        assertThat(eval.out()).contains("imported " + file + " into the temporary checkpoint folder")
+                .containsPattern("dmc/walker-walk\\s+1\\s+\\d+\\.\\d\\s+-");
         assertThat(dir.resolve("eval-results.csv")).isRegularFile();
+        assertThat(dir).isDirectoryNotContaining("glob:**.tmp-*"); // the command's own folder is gone
+        assertThat(importedDir.resolve("manifest.properties")).hasBinaryContent(usersManifest);
+        assertThat(TasksCommandTest.run("eval", "--checkpoint", importedDir.toString(), "--task", "walker-walk",
+                "--episodes", "1", "--device", "cpu").exit()).isZero(); // and it is still a whole checkpoint
 
         Path fake = Files.writeString(dir.resolve("fake.pt"), "not a zip");
         TasksCommandTest.Run bad = TasksCommandTest.run("eval", "--checkpoint", fake.toString(), "--task",
                 "walker-walk");
         assertThat(bad.exit()).isEqualTo(2);
         assertThat(bad.err()).contains("not a complete torch.save archive");
-        assertThat(dir.resolve("fake-imported")).doesNotExist();
+        assertThat(dir).isDirectoryNotContaining("glob:**.tmp-*");
     }
 
     /** --out that holds anything (a trained run's checkpoint) is refused, never replaced. */
