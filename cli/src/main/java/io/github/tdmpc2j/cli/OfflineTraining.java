@@ -31,6 +31,41 @@ final class OfflineTraining {
     private OfflineTraining() {
     }
 
+    /**
+     * Refuses to resume on a dataset whose episodes are not those the run learnt from up to its checkpoint: one of
+     * them is gone, or holds another episode (the dataset collected again with another seed or policy, a file
+     * replaced: the counts alone were the same). Episodes added since are fine: the run learns from them too.
+     */
+    private static void refuseChangedEpisodes(Path data, RunFolder run, long step,
+            List<DatasetReader.EpisodeFile> had, List<DatasetReader.EpisodeFile> now) {
+        Map<String, DatasetReader.EpisodeFile> current = new java.util.HashMap<>();
+        for (DatasetReader.EpisodeFile f : now) {
+            current.put(f.task() + "#" + f.number(), f);
+        }
+        List<Path> changed = new ArrayList<>();
+        List<Path> gone = new ArrayList<>();
+        for (DatasetReader.EpisodeFile f : had) {
+            DatasetReader.EpisodeFile n = current.get(f.task() + "#" + f.number());
+            if (n == null) {
+                gone.add(f.in(data));
+            } else if (n.checksum() != f.checksum() || n.steps() != f.steps()) {
+                changed.add(f.in(data));
+            }
+        }
+        if (changed.isEmpty() && gone.isEmpty()) {
+            return;
+        }
+        List<Path> first = changed.isEmpty() ? gone : changed;
+        throw new TdmpcException("the dataset in " + data + " is not the one the run in " + run.dir() + " learnt from "
+                + "up to its checkpoint (update " + step + "): " + first.get(0) + (first.size() > 1 ? " and "
+                + (first.size() - 1) + " more" : "") + (changed.isEmpty() ? (first.size() > 1 ? " are" : " is")
+                + " gone" : (first.size() > 1 ? " hold" : " holds") + " other episodes than it did (the dataset "
+                + "collected again, with another --seed or --policy, or files replaced)")
+                + (!changed.isEmpty() && !gone.isEmpty() ? ", and " + gone.size() + " are gone" : "") + ". Resume "
+                + "with the dataset the run learnt from, or start a new run on this one (another --out, without "
+                + "--resume)");
+    }
+
     static int run(EnvRegistry registry, RunConfig cfg, String set, Path data, Path out, boolean resume,
             PrintWriter console, PrintWriter warnings, boolean terminal) {
         DatasetReader reader = new DatasetReader(data);
@@ -95,29 +130,28 @@ final class OfflineTraining {
                 }
                 // one episode file at a time: the agent holds the dataset, this holds one episode of it
                 long[] added = new long[2]; // episodes, steps
+                List<DatasetReader.EpisodeFile> files = new ArrayList<>(); // what the checkpoint records of them
                 try {
-                    reader.forEach(episode -> {
+                    reader.forEachFile((file, episode) -> {
                         learner.addEpisode(episode);
                         added[0]++;
                         added[1] += episode.length();
+                        files.add(file);
                     });
                 } catch (TdmpcException e) {
                     if (e instanceof io.github.tdmpc2j.data.DatasetException) {
                         throw e;
                     }
-                    // the agent cannot take it all (a replay buffer too small): say how much there is
-                    long[] all = new long[2];
-                    reader.forEach(episode -> {
-                        all[0]++;
-                        all[1] += episode.length();
-                    });
+                    // the agent cannot take it all (a replay buffer too small): say how much there is, from the
+                    // episodes' rewards alone (not a second read of the whole dataset)
+                    long[] all = reader.count();
                     throw e.addHint("the dataset in " + data + " holds " + all[1] + " steps in " + all[0]
                             + " episodes");
                 }
                 if (added[0] == 0) {
                     throw new TdmpcException(data + " holds no episodes yet; run `tdmpc2j collect` into it");
                 }
-                RunFolder.Dataset dataset = new RunFolder.Dataset(added[0], added[1]);
+                RunFolder.Dataset dataset = new RunFolder.Dataset(added[0], added[1], List.copyOf(files));
                 if (restored != null) {
                     // the checkpoint holds no copy of the dataset: the run goes on with the dataset as it is now
                     RunFolder.Dataset had = restored.state().dataset();
@@ -128,6 +162,9 @@ final class OfflineTraining {
                                 + "up to its checkpoint (update " + restored.state().step() + "): episodes were "
                                 + "removed from it. Resume with the dataset the run learnt from, or start a new run "
                                 + "on this one (another --out, without --resume)");
+                    }
+                    if (had != null && had.files() != null) { // the same counts, or more, but the same episodes?
+                        refuseChangedEpisodes(data, run, restored.state().step(), had.files(), files);
                     }
                     if (had == null) {
                         console.printf("the checkpoint does not record the dataset it learnt from (an earlier "

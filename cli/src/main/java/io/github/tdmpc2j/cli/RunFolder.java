@@ -1,6 +1,7 @@
 package io.github.tdmpc2j.cli;
 
 import io.github.tdmpc2j.bridge.py4j.PythonException;
+import io.github.tdmpc2j.data.DatasetReader;
 import io.github.tdmpc2j.mujoco.MujocoSimulationException;
 import io.github.tdmpc2j.spi.InvalidEnvOutputException;
 import io.github.tdmpc2j.spi.io.IoErrors;
@@ -275,9 +276,19 @@ record RunFolder(Path dir) {
         }
     }
 
-    /** The size of the dataset an offline run learnt from. */
-    record Dataset(long episodes, long steps) {
+    /**
+     * The dataset an offline run learnt from: its size, and each episode file with its steps and a checksum of its
+     * contents (null in a checkpoint an earlier version wrote), kept in the checkpoint as {@link #DATASET_EPISODES}.
+     */
+    record Dataset(long episodes, long steps, List<DatasetReader.EpisodeFile> files) {
+        Dataset(long episodes, long steps) {
+            this(episodes, steps, null);
+        }
     }
+
+    /** The episode files an offline run learnt from, in its checkpoint: {@code task,episode,steps,checksum}. */
+    static final String DATASET_EPISODES = "dataset-episodes.csv";
+    private static final String DATASET_EPISODES_HEADER = "task,episode,steps,checksum";
 
     /** A verified checkpoint to resume from: the folder to read the agent from, and the loop's position. */
     record Restored(Path dir, State state) {
@@ -334,6 +345,13 @@ record RunFolder(Path dir) {
             try (var w = Files.newBufferedWriter(dir.resolve(STATE), StandardCharsets.UTF_8)) {
                 p.store(w, "tdmpc2j training loop position");
             }
+            if (s.dataset() != null && s.dataset().files() != null) {
+                List<String> lines = new java.util.ArrayList<>(List.of(DATASET_EPISODES_HEADER));
+                for (DatasetReader.EpisodeFile f : s.dataset().files()) {
+                    lines.add(f.task() + "," + f.number() + "," + f.steps() + "," + Long.toHexString(f.checksum()));
+                }
+                Files.write(dir.resolve(DATASET_EPISODES), lines, StandardCharsets.UTF_8);
+            }
         });
     }
 
@@ -369,6 +387,28 @@ record RunFolder(Path dir) {
         if (s.step() != m.step()) {
             throw new CheckpointException(file + " says step " + s.step() + " but the checkpoint in " + m.dir()
                     + " was saved at step " + m.step() + "; it is a mix of two checkpoints, start a new run");
+        }
+        if (s.dataset() != null && m.contains(DATASET_EPISODES)) {
+            Path list = m.dir().resolve(DATASET_EPISODES);
+            List<DatasetReader.EpisodeFile> files = new java.util.ArrayList<>();
+            try {
+                List<String> lines = Files.readAllLines(list, StandardCharsets.UTF_8);
+                if (lines.isEmpty() || !lines.get(0).equals(DATASET_EPISODES_HEADER)) {
+                    throw new IllegalArgumentException("no header " + DATASET_EPISODES_HEADER);
+                }
+                for (String line : lines.subList(1, lines.size())) {
+                    String[] c = line.split(",", -1);
+                    if (c.length != 4) {
+                        throw new IllegalArgumentException("a line of " + c.length + " cells: " + line);
+                    }
+                    files.add(new DatasetReader.EpisodeFile(c[0], Integer.parseInt(c[1]), Integer.parseInt(c[2]),
+                            Long.parseUnsignedLong(c[3], 16)));
+                }
+            } catch (IOException | RuntimeException e) {
+                throw new CheckpointException(list + " is damaged (" + e.getMessage() + "); start a new run", e);
+            }
+            s = new State(s.step(), s.episode(), s.seconds(), new Dataset(s.dataset().episodes(),
+                    s.dataset().steps(), List.copyOf(files)));
         }
         return new Restored(m.dir(), s);
     }

@@ -34,7 +34,8 @@ class OfflineTrainingTest {
         assertThat(run.resolve("checkpoint").resolve(RunFolder.STATE)).exists();
         // the model and the loop's position, not a copy of the dataset (the replay buffer) at every save
         assertThat(io.github.tdmpc2j.spi.agent.CheckpointFolder.open(run.resolve("checkpoint")).files().keySet())
-                .containsExactlyInAnyOrder("tdmpc2.json", "tdmpc2.safetensors", RunFolder.STATE);
+                .containsExactlyInAnyOrder("tdmpc2.json", "tdmpc2.safetensors", RunFolder.STATE,
+                        RunFolder.DATASET_EPISODES);
         // which eval, export and collect --policy read as any other
         TasksCommandTest.Run eval = TasksCommandTest.run("eval", "--checkpoint", run.toString(), "--task",
                 "classic/pendulum", "--episodes", "1");
@@ -68,6 +69,23 @@ class OfflineTrainingTest {
                 run.toString(), "--progress", "log", "--resume");
         assertThat(ended.exit()).as(ended.err()).isZero();
         assertThat(ended.out()).contains("has ended: its checkpoint is at update 40 of 40; nothing to do");
+
+        // the same episode and step counts, other episodes (two files swapped, as a dataset collected again with
+        // another seed would be): refused, naming a file (it resumed on them)
+        Path e0 = data.resolve("episodes/classic/pendulum/episode-000000.npz");
+        Path e1 = data.resolve("episodes/classic/pendulum/episode-000001.npz");
+        Path aside = java.nio.file.Files.move(e0, data.resolve("aside.npz"));
+        java.nio.file.Files.move(e1, e0);
+        java.nio.file.Files.move(aside, e1);
+        TasksCommandTest.Run swapped = TasksCommandTest.run("train", "--data", data.toString(), "--steps", "60",
+                "--out", run.toString(), "--progress", "log", "--resume");
+        assertThat(swapped.exit()).as(swapped.out()).isNotZero();
+        assertThat(swapped.err()).contains("is not the one the run in " + run + " learnt from up to its checkpoint "
+                + "(update 40): " + e0 + " and 1 more hold other episodes").contains("start a new run")
+                .doesNotContain("Exception");
+        java.nio.file.Files.move(e0, aside);
+        java.nio.file.Files.move(e1, e0);
+        java.nio.file.Files.move(aside, e1);
 
         // episodes removed since the checkpoint: refused, as the dataset's other checks are
         try (var files = java.nio.file.Files.list(data.resolve("episodes/classic/pendulum"))) {

@@ -51,26 +51,81 @@ public final class DatasetReader {
         return all;
     }
 
+    /**
+     * An episode file as a run that learnt from it records it: its task's id, its number, its steps and a checksum
+     * of its contents ({@link Npz#readWithChecksum}), so that a resumed run can tell the same episodes from others
+     * of the same counts (a dataset collected again with another seed or policy, a file replaced).
+     */
+    public record EpisodeFile(String task, int number, int steps, long checksum) {
+        /** Where this episode lies in the dataset {@code dir}. */
+        public Path in(Path dir) {
+            return DatasetLayout.episode(dir, task, number);
+        }
+    }
+
     /** Hands each episode to {@code action}, in task then episode order, reading one file at a time. */
     public void forEach(Consumer<Episode> action) {
+        forEachFile((file, episode) -> action.accept(episode));
+    }
+
+    /**
+     * Hands each episode with what identifies its file's contents to {@code action}, in task then episode order,
+     * reading one file at a time (once: the checksum comes from the zip directory read for the arrays).
+     */
+    public void forEachFile(java.util.function.BiConsumer<EpisodeFile, Episode> action) {
         for (int t = 0; t < index.tasks().size(); t++) {
             for (Path f : episodeFiles(t)) {
-                Episode episode = read(f);
+                long[] checksum = new long[1];
+                Episode episode = read(f, checksum);
                 if (episode.task() != t) {
                     throw new DatasetException(f + " holds an episode of task " + episode.task() + " ("
                             + index.tasks().get(episode.task()).id() + ") but lies in the folder of task " + t + " ("
                             + index.tasks().get(t).id() + "); move it to its own task's folder, or delete it and run "
                             + "collect again to replace it");
                 }
-                action.accept(episode);
+                action.accept(new EpisodeFile(index.tasks().get(t).id(), DatasetLayout.episodeNumber(f),
+                        episode.length(), checksum[0]), episode);
             }
         }
     }
 
+    /**
+     * How many episodes and steps the dataset holds ({@code [episodes, steps]}), from each file's rewards alone (a
+     * few bytes an episode step, not its observations and actions), for a message.
+     */
+    public long[] count() {
+        long[] count = new long[2];
+        for (int t = 0; t < index.tasks().size(); t++) {
+            for (Path f : episodeFiles(t)) {
+                NpyArray reward;
+                try {
+                    reward = Npz.readOne(f, "reward");
+                } catch (IOException | RuntimeException e) {
+                    throw new DatasetException(f + " is not a readable episode (" + e.getMessage()
+                            + "); delete it and run collect again to replace it", e);
+                }
+                if (reward == null) {
+                    throw new DatasetException(f + " does not fit the dataset in " + dir + ": it has no array "
+                            + "'reward'; delete it and run collect again to replace it");
+                }
+                count[0]++;
+                count[1] += reward.count();
+            }
+        }
+        return count;
+    }
+
     public Episode read(Path file) {
+        return read(file, new long[1]);
+    }
+
+    /** {@link #read}, putting the checksum of the file's contents into {@code checksum[0]}. */
+    private Episode read(Path file, long[] checksum) {
         Map<String, NpyArray> a;
         try {
-            a = Npz.read(file);
+            Npz.Contents contents = Npz.readWithChecksum(file);
+            a = contents.arrays();
+            checksum[0] = contents.checksum();
         } catch (IOException | RuntimeException e) {
             throw new DatasetException(file + " is not a readable episode (" + e.getMessage()
                     + "); delete it and run collect again to replace it", e);

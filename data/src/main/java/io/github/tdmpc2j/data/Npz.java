@@ -76,7 +76,21 @@ public final class Npz {
     }
 
     public static Map<String, NpyArray> read(Path file) throws IOException {
+        return readWithChecksum(file).arrays();
+    }
+
+    /**
+     * A file's arrays, and a checksum of their contents from the zip directory that was read for them (each array's
+     * name, CRC-32 and size, as the writer recorded them): two files with the same checksum hold the same arrays,
+     * short of a deliberate collision, at no cost beyond the read.
+     */
+    public record Contents(Map<String, NpyArray> arrays, long checksum) {
+    }
+
+    public static Contents readWithChecksum(Path file) throws IOException {
         Map<String, NpyArray> arrays = new LinkedHashMap<>();
+        java.util.zip.CRC32C checksum = new java.util.zip.CRC32C();
+        ByteBuffer entry = ByteBuffer.allocate(16);
         try (ZipFile zip = new ZipFile(file.toFile())) {
             var entries = zip.entries();
             while (entries.hasMoreElements()) {
@@ -84,13 +98,28 @@ public final class Npz {
                 if (!e.getName().endsWith(".npy")) {
                     continue;
                 }
+                checksum.update(e.getName().getBytes(StandardCharsets.UTF_8));
+                checksum.update(entry.clear().putLong(e.getCrc()).putLong(e.getSize()).flip());
                 try (InputStream in = zip.getInputStream(e)) {
                     arrays.put(e.getName().substring(0, e.getName().length() - 4),
                             readNpy(in, file + ":" + e.getName(), e.getSize()));
                 }
             }
         }
-        return arrays;
+        return new Contents(arrays, checksum.getValue());
+    }
+
+    /** One array of {@code file}, read alone (the others are not decompressed); null when it has none of that name. */
+    public static NpyArray readOne(Path file, String name) throws IOException {
+        try (ZipFile zip = new ZipFile(file.toFile())) {
+            ZipEntry e = zip.getEntry(name + ".npy");
+            if (e == null) {
+                return null;
+            }
+            try (InputStream in = zip.getInputStream(e)) {
+                return readNpy(in, file + ":" + e.getName(), e.getSize());
+            }
+        }
     }
 
     static void writeNpy(OutputStream out, NpyArray a) throws IOException {
