@@ -261,6 +261,13 @@ public final class BadProviders {
         }
     }
 
+    /** Bounds its first action entry and not its second. */
+    public static final class HalfBoundedActions extends Base {
+        public List<TaskSpec> tasks() {
+            return List.of(TASK.withActionSpace(Box.of(new float[] {-1f, -1f}, new float[] {1f, Float.POSITIVE_INFINITY})));
+        }
+    }
+
     /** An agent plug-in whose name() fails. */
     public static final class NamelessAgent implements io.github.tdmpc2j.spi.agent.AgentProvider {
         public String name() {

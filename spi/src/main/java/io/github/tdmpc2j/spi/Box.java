@@ -90,6 +90,18 @@ public final class Box {
         return true;
     }
 
+    /**
+     * Maps {@code x} linearly from [{@code from}, {@code to}] onto entry {@code i}'s bounds, which must be finite
+     * ({@code from} onto the low bound, {@code to} onto the high one), without clipping. Worked out in double, so
+     * that bounds near {@code -Float.MAX_VALUE} and {@code Float.MAX_VALUE} (whose width overflows a float) map
+     * the middle of the range to the middle of the bounds, not to infinity or NaN; a result beyond the float
+     * range (an {@code x} outside [from, to]) is infinite, and clipping brings it back to a bound.
+     */
+    public float rescale(int i, float x, float from, float to) {
+        double unit = ((double) x - from) / ((double) to - from);
+        return (float) (low[i] + unit * ((double) high[i] - low[i]));
+    }
+
     /** True when every entry of the box is [lo, hi]. */
     public boolean hasBounds(float lo, float hi) {
         for (int i = 0; i < low.length; i++) {
@@ -123,7 +135,8 @@ public final class Box {
             boolean loFinite = Float.isFinite(low[i]);
             boolean hiFinite = Float.isFinite(high[i]);
             if (loFinite && hiFinite) {
-                x[i] = low[i] + (float) rng.nextDouble() * (high[i] - low[i]);
+                // in double: the width of bounds near the float range's ends overflows a float
+                x[i] = (float) (low[i] + rng.nextDouble() * ((double) high[i] - low[i]));
                 if (x[i] > high[i]) {
                     x[i] = high[i];
                 }

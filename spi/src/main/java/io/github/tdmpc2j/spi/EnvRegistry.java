@@ -542,10 +542,14 @@ public final class EnvRegistry implements AutoCloseable {
 
     /** The standard wrapping shows actions in [-1, 1] rescaled to the task's bounds, which must be finite. */
     private void requireBoundedActions(TaskSpec spec) {
-        if (!spec.actionSpace().isBounded()) {
-            throw pluginFailed(spec.domain(), spec.id() + " has the unbounded action space " + spec.actionSpace()
-                    + "; an env made with the standard wrappers takes actions in [-1, 1] rescaled to the task's "
-                    + "bounds, so the plug-in must give finite ones (makeRaw makes the env without wrappers)", null);
+        Box box = spec.actionSpace();
+        for (int i = 0; i < box.size(); i++) {
+            if (Float.isInfinite(box.low(i)) || Float.isInfinite(box.high(i))) {
+                throw pluginFailed(spec.domain(), spec.id() + " has the unbounded action space " + box
+                        + ": action entry " + i + " lies in [" + box.low(i) + ", " + box.high(i) + "]; an env "
+                        + "made with the standard wrappers takes actions in [-1, 1] rescaled to the task's bounds, "
+                        + "so the plug-in must give finite ones (makeRaw makes the env without wrappers)", null);
+            }
         }
     }
 

@@ -36,6 +36,31 @@ class BoxTest {
     }
 
     @Test
+    void samplesOfBoundsAtTheEndsOfTheFloatRangeSpreadOverThemInsteadOfOverflowing() {
+        SplittableRandom rng = new SplittableRandom(1);
+        Box widest = Box.of(1, -Float.MAX_VALUE, Float.MAX_VALUE);
+        int below = 0;
+        for (int i = 0; i < 200; i++) {
+            float v = widest.sample(rng)[0];
+            assertThat(Float.isFinite(v)).as("sample %d: %s", i, v).isTrue();
+            below += v < 0 ? 1 : 0;
+        }
+        assertThat(below).as("samples below the middle of the bounds").isBetween(60, 140);
+    }
+
+    @Test
+    void rescaleMapsTheMiddleOfTheWidestBoundsToTheirMiddle() {
+        Box widest = Box.of(1, -Float.MAX_VALUE, Float.MAX_VALUE);
+        assertThat(widest.rescale(0, -1f, -1f, 1f)).isEqualTo(-Float.MAX_VALUE);
+        assertThat(widest.rescale(0, 0f, -1f, 1f)).isZero();
+        assertThat(widest.rescale(0, 0.5f, -1f, 1f)).isEqualTo(Float.MAX_VALUE / 2);
+        assertThat(widest.rescale(0, 1f, -1f, 1f)).isEqualTo(Float.MAX_VALUE);
+        Box ordinary = Box.of(new float[] {0f, -2f}, new float[] {10f, 2f});
+        assertThat(ordinary.rescale(0, 0f, -1f, 1f)).isEqualTo(5f);
+        assertThat(ordinary.rescale(1, -0.5f, -1f, 1f)).isEqualTo(-1f);
+    }
+
+    @Test
     void rejectsInconsistentShapesAndBounds() {
         assertThatThrownBy(() -> new Box(new float[] {0, 0}, new float[] {1, 1}, new int[] {3}))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("shape");

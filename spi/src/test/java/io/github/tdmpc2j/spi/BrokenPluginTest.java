@@ -107,7 +107,8 @@ class BrokenPluginTest {
         "OtherSizes       | bad/thing is listed with observations of 1 values and actions in Box(-1.0, 1.0, [1]), "
                 + "but create() made an env whose spec() says bad/thing with observations of 1 values and actions in "
                 + "Box(-1.0, 1.0, [3])",
-        "UnboundedActions | bad/thing has the unbounded action space",
+        "UnboundedActions | bad/thing has the unbounded action space Box(-Infinity, Infinity, [1]): action entry 0 lies in [-Infinity, Infinity]",
+        "HalfBoundedActions | bad/thing has the unbounded action space Box([-1.0, -1.0], [1.0, Infinity], [2]): action entry 1 lies in [-1.0, Infinity]",
     })
     void aPluginWhoseEnvCannotBeMadeIsATypedErrorNamingItsJar(String kind, String reason) throws Exception {
         try (URLClassLoader loader = withCoinAnd(kind, "org.example.bad.BadProviders$" + kind + "\n");

@@ -10,8 +10,7 @@ import io.github.tdmpc2j.spi.TaskSpec;
  * inner env's bounded action box.
  */
 public final class RescaleAction extends EnvWrapper {
-    private final float[] innerLow;
-    private final float[] innerHigh;
+    private final Box innerBox;
     private final float lo;
     private final float hi;
     private final TaskSpec spec;
@@ -26,11 +25,10 @@ public final class RescaleAction extends EnvWrapper {
         if (!box.isBounded()) {
             throw new IllegalArgumentException("cannot rescale the unbounded action space of " + inner.spec().id());
         }
-        if (!(lo < hi)) {
-            throw new IllegalArgumentException("need lo < hi, got [" + lo + ", " + hi + "]");
+        if (!(lo < hi) || !Float.isFinite(lo) || !Float.isFinite(hi)) {
+            throw new IllegalArgumentException("need finite lo < hi, got [" + lo + ", " + hi + "]");
         }
-        this.innerLow = box.low();
-        this.innerHigh = box.high();
+        this.innerBox = box;
         this.lo = lo;
         this.hi = hi;
         this.spec = inner.spec().withActionSpace(Box.of(box.size(), lo, hi));
@@ -44,9 +42,8 @@ public final class RescaleAction extends EnvWrapper {
     @Override
     public StepResult step(float[] action) {
         float[] mapped = new float[action.length];
-        for (int i = 0; i < action.length && i < innerLow.length; i++) {
-            float unit = (action[i] - lo) / (hi - lo);
-            mapped[i] = innerLow[i] + unit * (innerHigh[i] - innerLow[i]);
+        for (int i = 0; i < action.length && i < innerBox.size(); i++) {
+            mapped[i] = innerBox.rescale(i, action[i], lo, hi);
         }
         return inner.step(mapped);
     }

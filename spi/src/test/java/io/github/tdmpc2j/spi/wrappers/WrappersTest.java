@@ -66,6 +66,20 @@ class WrappersTest {
     }
 
     @Test
+    void theStandardWrappingMapsActionsOntoBoundsAtTheEndsOfTheFloatRangeWithoutOverflow() {
+        LineEnv inner = line(-Float.MAX_VALUE, Float.MAX_VALUE, Double.POSITIVE_INFINITY);
+        try (var env = EnvRegistry.wrap(inner)) {
+            env.reset(0);
+            for (float a : new float[] {-1, 3, 0, 0.5f, -1}) {
+                env.step(new float[] {a});
+            }
+        }
+        // the width of these bounds overflows a float: float arithmetic sent Infinity for 0 and NaN for -1
+        assertThat(inner.received).extracting(a -> a[0])
+                .containsExactly(-Float.MAX_VALUE, Float.MAX_VALUE, 0f, Float.MAX_VALUE / 2, -Float.MAX_VALUE);
+    }
+
+    @Test
     void clipKeepsActionsInsideTheBounds() {
         LineEnv inner = line(-0.5f, 0.5f, 1e9);
         ClipAction env = new ClipAction(inner);

@@ -183,8 +183,7 @@ public final class RemoteVectorEnv implements VectorEnv {
         for (int i = 0; i < action.length; i++) {
             float x = action[i];
             if (!unitBox) {
-                float unit = (x + 1f) / 2f;
-                x = box.low(i) + unit * (box.high(i) - box.low(i));
+                x = box.rescale(i, x, -1f, 1f);
             }
             mapped[i] = Math.min(box.high(i), Math.max(box.low(i), x));
         }
