@@ -140,6 +140,21 @@ public final class BadProviders {
         }
     }
 
+    /**
+     * Claims the alias and the id of a task that comes with tdmpc2j (LineEnv.Provider's line/go) as aliases of its
+     * own task; otherwise well-behaved.
+     */
+    public static final class AliasOfBuiltIn extends Base {
+        public List<TaskSpec> tasks() {
+            return List.of(new TaskSpec("bad/thing", List.of("line-go", "line/go", "bad-thing"), Box.unbounded(1),
+                    Box.of(1, -1f, 1f), 5, 1, SuccessMetric.RETURN, false));
+        }
+
+        public Env create(TaskSpec task, EnvOptions options) {
+            return new OneStateEnv(task);
+        }
+    }
+
     public static final class AvailabilityThrows extends Base {
         public Availability availability() {
             throw new IllegalStateException("availability exploded");

@@ -31,7 +31,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Name resolution, in order: an exact id ({@code dmc/walker-walk}); a reference-style name mapped to its
  * canonical id when that id is installed ({@code walker-walk}, {@code mw-assembly}); an alias claimed by exactly
- * one task. Anything else is an {@link UnknownTaskException} with the closest known ids.
+ * one task. Anything else is an {@link UnknownTaskException} with the closest known ids. An added plug-in cannot
+ * change what a name of the plug-ins that come with tdmpc2j means: its claim to such an alias is dropped with a
+ * warning ({@link #warnings()}).
  */
 public final class EnvRegistry implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EnvRegistry.class);
@@ -41,6 +43,7 @@ public final class EnvRegistry implements AutoCloseable {
     private final Map<String, TaskSpec> tasks;
     private final Map<String, List<String>> aliases;
     private final List<PluginFailure> failures;
+    private final List<String> warnings;
     private final Map<String, TaskSpec> described = new java.util.concurrent.ConcurrentHashMap<>();
     private final Set<String> reportedAvailabilityFailures = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
@@ -93,8 +96,74 @@ public final class EnvRegistry implements AutoCloseable {
         this.providers = byDomain;
         this.sources = sourceByDomain;
         this.tasks = byId;
-        this.aliases = byAlias;
         this.failures = List.copyOf(failed);
+        List<String> dropped = new ArrayList<>();
+        this.aliases = settleAliases(byAlias, dropped);
+        for (String warning : dropped) {
+            LOG.warn(warning);
+        }
+        this.warnings = List.copyOf(dropped);
+    }
+
+    /**
+     * The aliases {@link #resolve} reads. The names of the plug-ins that come with tdmpc2j keep their meaning
+     * whatever jars are added: an added plug-in's task loses an alias that a task of those plug-ins claims, or that
+     * {@link #resolve} reads as another task (that task's id, or a reference-style name such as
+     * {@code walker-walk} of an installed task), with a warning in {@code dropped} naming the plug-in and its jar.
+     * An alias that several added plug-ins (or several of tdmpc2j's) claim stays theirs, and is refused with
+     * their ids when used.
+     */
+    private Map<String, List<String>> settleAliases(Map<String, List<String>> claims, List<String> dropped) {
+        Map<String, List<String>> settled = new HashMap<>();
+        claims.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(claim -> {
+            String alias = claim.getKey();
+            Optional<String> builtIn = claim.getValue().stream().filter(id -> comesWithTdmpc2j(domainOfId(id)))
+                    .findFirst();
+            Optional<String> readAs = tasks.containsKey(alias) ? Optional.of(alias)
+                    : TaskSets.canonicalFromReference(alias).filter(tasks::containsKey);
+            List<String> kept = new ArrayList<>();
+            for (String id : claim.getValue()) {
+                String domain = domainOfId(id);
+                if (comesWithTdmpc2j(domain)) {
+                    kept.add(id);
+                } else if (readAs.isPresent() && !readAs.get().equals(id)) {
+                    dropped.add(aliasDropped(domain, id, alias, readAs.get(), ", which already names " + readAs.get()
+                            + " (an id or a reference-style name comes before aliases)"));
+                } else if (builtIn.isPresent()) {
+                    dropped.add(aliasDropped(domain, id, alias, builtIn.get(), " of " + builtIn.get()
+                            + ", which comes with tdmpc2j"));
+                } else {
+                    kept.add(id);
+                }
+            }
+            if (!kept.isEmpty()) {
+                settled.put(alias, List.copyOf(kept));
+            }
+        });
+        return settled;
+    }
+
+    private String aliasDropped(String domain, String id, String alias, String keeper, String whose) {
+        return new PluginFailure(sources.get(domain), providers.get(domain).getClass().getName(), domain,
+                "its task " + id + " claims the alias '" + alias + "'" + whose + ": the alias keeps naming " + keeper
+                        + "; give " + id + " in full or by another alias").toString();
+    }
+
+    /** The plug-ins that come with tdmpc2j (the command line carries them) are those of its own packages. */
+    private boolean comesWithTdmpc2j(String domain) {
+        return providers.get(domain).getClass().getName().startsWith("io.github.tdmpc2j.");
+    }
+
+    private static String domainOfId(String id) {
+        return id.substring(0, id.indexOf('/'));
+    }
+
+    /**
+     * What the registry set aside without leaving a plug-in out, one line each naming the plug-in and its jar: an
+     * added plug-in's alias that already names another task (see {@link #resolve}).
+     */
+    public List<String> warnings() {
+        return warnings;
     }
 
     private static String domainOf(EnvProvider p) {

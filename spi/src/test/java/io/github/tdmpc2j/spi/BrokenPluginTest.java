@@ -198,6 +198,41 @@ class BrokenPluginTest {
     }
 
     @Test
+    void anAddedPluginCannotTakeAnAliasOfAPluginThatComesWithTdmpc2jAndIsWarnedWithItsJar() throws Exception {
+        // a plug-in of tdmpc2j's own packages, found through a service file as the command line's are
+        Path lineJar = PluginJarTest.packJar(dir.resolve("line-plugin.jar"), classes, null,
+                LineEnv.Provider.class.getName() + "\n");
+        Path badJar = PluginJarTest.packJar(dir.resolve("bad-AliasOfBuiltIn.jar"), classes, "org/example/bad",
+                "org.example.bad.BadProviders$AliasOfBuiltIn\n");
+        for (List<Path> classPath : List.of(List.of(lineJar, badJar), List.of(badJar, lineJar))) {
+            try (URLClassLoader loader = new URLClassLoader(new URL[] {classPath.get(0).toUri().toURL(),
+                    classPath.get(1).toUri().toURL()}, BrokenPluginTest.class.getClassLoader());
+                    EnvRegistry registry = EnvRegistry.discover(loader)) {
+                assertThat(registry.loadFailures()).isEmpty();
+                // the user's command that named line-go before the jar was added means the same task after
+                assertThat(registry.resolve("line-go").id()).as("line-go with %s", classPath).isEqualTo("line/go");
+                assertThat(registry.resolve("line/go").id()).isEqualTo("line/go");
+                assertThat(registry.resolve("bad-thing").id()).isEqualTo("bad/thing");
+                String plugin = "plug-in org.example.bad.BadProviders$AliasOfBuiltIn in bad-AliasOfBuiltIn.jar "
+                        + "(domain 'bad'): its task bad/thing claims the alias ";
+                assertThat(registry.warnings()).containsExactly(
+                        plugin + "'line-go' of line/go, which comes with tdmpc2j: the alias keeps naming line/go; "
+                                + "give bad/thing in full or by another alias",
+                        plugin + "'line/go', which already names line/go (an id or a reference-style name comes "
+                                + "before aliases): the alias keeps naming line/go; give bad/thing in full or by "
+                                + "another alias");
+                try (Env env = registry.make("line-go")) {
+                    env.reset(0);
+                    assertThat(env.step(new float[] {0.5f}).reward()).isEqualTo(0.5);
+                }
+                try (Env env = registry.make("bad/thing")) {
+                    env.reset(1);
+                }
+            }
+        }
+    }
+
+    @Test
     void aServiceFileCanNameSeveralProvidersAndOnlyTheBrokenOnesAreLeftOut() throws Exception {
         Path both = PluginJarTest.packJar(dir.resolve("both.jar"), classes, "org/example",
                 "org.example.bad.BadProviders$TasksThrow\norg.example.coin.CoinProvider  # the good one\n");

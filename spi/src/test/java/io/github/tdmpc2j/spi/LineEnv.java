@@ -66,4 +66,33 @@ public final class LineEnv implements Env {
     public void close() {
         closed = true;
     }
+
+    /**
+     * A plug-in of tdmpc2j's own packages, as those that come with the command line are: the task line/go, alias
+     * line-go, whose env moves by the action in [-1, 1].
+     */
+    public static final class Provider implements EnvProvider {
+        public static final TaskSpec GO = new TaskSpec("line/go", List.of("line-go"), Box.unbounded(1),
+                Box.of(1, -1f, 1f), 10, 1, SuccessMetric.RETURN, false);
+
+        @Override
+        public String domain() {
+            return "line";
+        }
+
+        @Override
+        public List<TaskSpec> tasks() {
+            return List.of(GO);
+        }
+
+        @Override
+        public Availability availability() {
+            return Availability.ok();
+        }
+
+        @Override
+        public Env create(TaskSpec task, EnvOptions options) {
+            return new LineEnv(task, 1e9);
+        }
+    }
 }
