@@ -20,6 +20,17 @@ public record TaskSpace(List<TaskSpec> tasks, int observationSize, int actionSiz
                         + "they name); each task takes one place in a multitask space, with its own embedding and "
                         + "action mask: name it once");
             }
+            // a narrower space would cut the task's observations and never move its last action entries
+            if (spec.observationSize() > observationSize) {
+                throw new TdmpcException(spec.id() + " has observations of " + spec.observationSize() + " values, "
+                        + "more than the " + observationSize + " of the space it is put in; a multitask space is "
+                        + "at least as wide as each of its tasks (TaskSpace.of makes the narrowest that is)");
+            }
+            if (spec.actionSize() > actionSize) {
+                throw new TdmpcException(spec.id() + " has actions of " + spec.actionSize() + " entries, more than "
+                        + "the " + actionSize + " of the space it is put in; a multitask space is at least as wide "
+                        + "as each of its tasks (TaskSpace.of makes the narrowest that is)");
+            }
         }
     }
 
@@ -59,10 +70,24 @@ public record TaskSpace(List<TaskSpec> tasks, int observationSize, int actionSiz
         return mask;
     }
 
-    /** Zero-pads an observation to the unified size. */
+    /** Zero-pads an observation to the unified size; a longer one is refused, never cut. */
     public float[] pad(float[] observation) {
+        if (observation.length > observationSize) {
+            throw new InvalidEnvOutputException("an observation of " + observation.length + " values does not fit "
+                    + "the space's " + observationSize + " (the tasks " + tasks.stream().map(TaskSpec::id).toList()
+                    + "): an env returned more values than its task lists");
+        }
         return observation.length == observationSize ? observation
                 : java.util.Arrays.copyOf(observation, observationSize);
+    }
+
+    /** One line naming the tasks by index, as an agent knows them: {@code 0 dmc/walker-walk, 1 ...}. */
+    public String describeTasks() {
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < tasks.size(); i++) {
+            b.append(i == 0 ? "" : ", ").append(i).append(' ').append(tasks.get(i).id());
+        }
+        return b.toString();
     }
 
     /** Task {@code task}'s own entries of a unified action, checked against its space. */

@@ -61,4 +61,50 @@ class MultitaskEnvTest {
                 .hasMessageContaining("line/a is named twice").hasMessageContaining("name it once");
         assertThat(TaskSpace.of(List.of(a, b)).indexOf("line/b")).isEqualTo(1);
     }
+
+    @Test
+    void aSpaceSmallerThanOneOfItsTasksIsRefusedNamingTheTask() {
+        TaskSpec small = LineEnv.spec("line/small", 2, 1, -1, 1, 10, 1);
+        TaskSpec big = LineEnv.spec("line/big", 5, 3, -1, 1, 10, 1);
+        // the sizes a checkpoint records, say, narrower than a task: observations were cut without a word and
+        // the big task's last action entries were always 0
+        assertThatThrownBy(() -> new TaskSpace(List.of(small, big), 3, 3)).isInstanceOf(TdmpcException.class)
+                .hasMessageContaining("line/big has observations of 5 values, more than the 3 of the space");
+        assertThatThrownBy(() -> new TaskSpace(List.of(small, big), 5, 2)).isInstanceOf(TdmpcException.class)
+                .hasMessageContaining("line/big has actions of 3 entries, more than the 2 of the space");
+        TaskSpace wider = new TaskSpace(List.of(small, big), 7, 4); // a wider space (a reference checkpoint's) is fine
+        assertThat(wider.pad(new float[] {1, 2})).containsExactly(1, 2, 0, 0, 0, 0, 0);
+        assertThat(wider.actionMask(1)).containsExactly(1, 1, 1, 0);
+        assertThatThrownBy(() -> wider.pad(new float[8])).isInstanceOf(InvalidEnvOutputException.class)
+                .hasMessageContaining("an observation of 8 values does not fit the space's 7");
+    }
+
+    @Test
+    void anAgentAskedToActForATaskItWasNotMadeForIsACallersErrorNotTheAgentsFault() {
+        TaskSpace space = TaskSpace.of(List.of(LineEnv.spec("line/a", 2, 1, -1, 1, 10, 1),
+                LineEnv.spec("line/b", 3, 2, -1, 1, 10, 1)));
+        try (io.github.tdmpc2j.spi.agent.Agent agent = io.github.tdmpc2j.spi.agent.Agents.find("random")
+                .create(io.github.tdmpc2j.spi.agent.AgentContext.of(space, java.util.Map.of(), 1))) {
+            assertThatThrownBy(() -> agent.beginEpisode(0, 2, false, 1)).isInstanceOf(UnknownTaskException.class)
+                    .hasMessageContaining("task 2 is not one of the agent's 2 tasks (0 line/a, 1 line/b)");
+            agent.beginEpisode(0, 1, false, 1);
+            assertThatThrownBy(() -> agent.act(new float[][] {new float[3]}, new int[] {-1}, false))
+                    .isInstanceOf(UnknownTaskException.class)
+                    .hasMessageContaining("row 0's task -1 is not one of the agent's 2 tasks (0 line/a, 1 line/b)");
+            assertThatThrownBy(() -> agent.act(new float[][] {new float[3]}, new int[] {1, 0}, false))
+                    .isInstanceOf(TdmpcException.class).hasMessageContaining("2 tasks for 1 rows");
+            assertThat(agent.act(new float[][] {new float[3]}, new int[] {1}, false)[0]).hasSize(2);
+        }
+    }
+
+    @Test
+    void anAgentContextWhoseMasksDoNotFitItsActionsIsRefused() {
+        TaskSpec a = LineEnv.spec("line/a", 2, 2, -1, 1, 10, 1);
+        assertThatThrownBy(() -> new io.github.tdmpc2j.spi.agent.AgentContext(List.of(a), 2, 2,
+                List.of(new float[] {1, 1, 0}), java.util.Map.of(), 1)).isInstanceOf(TdmpcException.class)
+                .hasMessageContaining("the action mask of line/a has 3 entries; the agent's actions have 2");
+        assertThatThrownBy(() -> new io.github.tdmpc2j.spi.agent.AgentContext(List.of(a), 2, 1,
+                List.of(new float[] {1}), java.util.Map.of(), 1)).isInstanceOf(TdmpcException.class)
+                .hasMessageContaining("line/a has actions of 2 entries, more than the 1 of the space");
+    }
 }

@@ -1,6 +1,8 @@
 package io.github.tdmpc2j.spi.agent;
 
 import io.github.tdmpc2j.spi.TaskSpace;
+import io.github.tdmpc2j.spi.TdmpcException;
+import io.github.tdmpc2j.spi.UnknownTaskException;
 import io.github.tdmpc2j.spi.TaskSpec;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,6 +21,26 @@ public record AgentContext(List<TaskSpec> tasks, int observationSize, int action
         params = Map.copyOf(params);
         if (tasks.isEmpty() || tasks.size() != actionMasks.size()) {
             throw new IllegalArgumentException("need one action mask per task, and at least one task");
+        }
+        new TaskSpace(tasks, observationSize, actionSize); // refuses sizes narrower than a task's
+        for (int t = 0; t < tasks.size(); t++) {
+            if (actionMasks.get(t).length != actionSize) {
+                throw new TdmpcException("the action mask of " + tasks.get(t).id() + " has "
+                        + actionMasks.get(t).length + " entries; the agent's actions have " + actionSize);
+            }
+        }
+    }
+
+    /**
+     * Refuses a task index that is not one of this agent's tasks: a mistake of the caller, not of the agent.
+     *
+     * @param row the row that asked for it, or -1 when none
+     */
+    public void requireTask(int task, int row) {
+        if (task < 0 || task >= tasks.size()) {
+            throw new UnknownTaskException((row < 0 ? "task " : "row " + row + "'s task ") + task + " is not one "
+                    + "of the agent's " + tasks.size() + " tasks (" + space().describeTasks() + "); a task is "
+                    + "given by its index in the agent's task list", List.of());
         }
     }
 

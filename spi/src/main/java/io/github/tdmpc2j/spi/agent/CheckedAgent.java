@@ -28,6 +28,7 @@ class CheckedAgent implements Agent {
 
     @Override
     public void beginEpisode(int row, int task, boolean eval, long seed) {
+        context.requireTask(task, -1);
         run("beginEpisode", () -> agent.beginEpisode(row, task, eval, seed));
     }
 
@@ -38,6 +39,15 @@ class CheckedAgent implements Agent {
 
     @Override
     public float[][] act(float[][] observations, int[] tasks, boolean eval) {
+        if (tasks.length != observations.length) {
+            throw new TdmpcException("act was given " + tasks.length + " tasks for " + observations.length
+                    + " rows; give each row's task index");
+        }
+        for (int row = 0; row < tasks.length; row++) {
+            if (observations[row] != null) {
+                context.requireTask(tasks[row], row);
+            }
+        }
         float[][] actions = plugin.call("act", () -> agent.act(observations, tasks, eval));
         if (actions.length != observations.length) {
             throw plugin.failed("act returned " + actions.length + " actions for " + observations.length
