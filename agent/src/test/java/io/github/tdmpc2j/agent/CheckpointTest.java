@@ -168,9 +168,20 @@ class CheckpointTest {
             assertThatThrownBy(() -> other.load(dir)).isInstanceOf(CheckpointException.class)
                     .hasMessageContaining("latent_dim=32");
         }
+        // the same task, grown since (its plug-in changed): said so, not "made for [test/task] but is for [test/task]"
         try (TdmpcAgent other = new TdmpcAgent(AgentTestSupport.single(6, 2, TdmpcAgentTest.SMALL))) {
             assertThatThrownBy(() -> other.load(dir)).isInstanceOf(CheckpointException.class)
-                    .hasMessageContaining("obs 5");
+                    .hasMessageContaining("was made for test/task with observations of 5 values and actions of 2 "
+                            + "entries (the largest task's), but these tasks now have 6 and 2 (test/task now has "
+                            + "observations of 6 values): a task's plug-in has changed its sizes since the checkpoint "
+                            + "was saved; load it with the plug-in version it was trained with");
+        }
+        try (TdmpcAgent other = new TdmpcAgent(new io.github.tdmpc2j.spi.agent.AgentContext(
+                java.util.List.of(AgentTestSupport.spec("test/other", 5, 2, 100, false)), 5, 2,
+                java.util.List.of(new float[] {1, 1}), TdmpcAgentTest.SMALL, 7L))) {
+            assertThatThrownBy(() -> other.load(dir)).isInstanceOf(CheckpointException.class)
+                    .hasMessageContaining("made for tasks [test/task] (obs 5, action 2) but this agent is for "
+                            + "[test/other]");
         }
     }
 

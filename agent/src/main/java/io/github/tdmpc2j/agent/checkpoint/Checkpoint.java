@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -146,8 +147,27 @@ public final class Checkpoint {
         }
         List<String> tasks = context.tasks().stream().map(TaskSpec::id).toList();
         List<String> saved = tasksOf(json);
-        if (!saved.equals(tasks) || json.path("observation_size").asInt() != context.observationSize()
-                || json.path("action_size").asInt() != context.actionSize()) {
+        int savedObs = json.path("observation_size").asInt();
+        int savedAct = json.path("action_size").asInt();
+        if (saved.equals(tasks) && (savedObs != context.observationSize() || savedAct != context.actionSize())) {
+            // the same tasks of other sizes: a plug-in that changed its task since, not a mistake in the command
+            List<String> grown = new ArrayList<>();
+            for (TaskSpec t : context.tasks()) {
+                if (t.observationSize() > savedObs) {
+                    grown.add(t.id() + " now has observations of " + t.observationSize() + " values");
+                }
+                if (t.actionSize() > savedAct) {
+                    grown.add(t.id() + " now has actions of " + t.actionSize() + " entries");
+                }
+            }
+            throw new CheckpointException("the checkpoint in " + file.getParent() + " was made for "
+                    + String.join(", ", saved) + " with observations of " + savedObs + " values and actions of "
+                    + savedAct + " entries (the largest task's), but these tasks now have " + context.observationSize()
+                    + " and " + context.actionSize() + (grown.isEmpty() ? "" : " (" + String.join(", ", grown) + ")")
+                    + ": a task's plug-in has changed its sizes since the checkpoint was saved; load it with the "
+                    + "plug-in version it was trained with");
+        }
+        if (!saved.equals(tasks) || savedObs != context.observationSize() || savedAct != context.actionSize()) {
             throw new CheckpointException("the checkpoint in " + file.getParent() + " was made for tasks " + saved
                     + " (obs " + json.path("observation_size").asInt() + ", action " + json.path("action_size").asInt()
                     + ") but this agent is for " + tasks + " (obs " + context.observationSize() + ", action "
