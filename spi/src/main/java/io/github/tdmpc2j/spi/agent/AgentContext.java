@@ -1,9 +1,9 @@
 package io.github.tdmpc2j.spi.agent;
 
 import io.github.tdmpc2j.spi.TaskSpace;
+import io.github.tdmpc2j.spi.TaskSpec;
 import io.github.tdmpc2j.spi.TdmpcException;
 import io.github.tdmpc2j.spi.UnknownTaskException;
-import io.github.tdmpc2j.spi.TaskSpec;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
