@@ -49,20 +49,7 @@ public final class AtomicWrites {
      * the disk would not force is a {@link SyncFailedException} (before the move, {@code target} is as it was).
      */
     public static void replace(Path target, Contents contents) throws IOException {
-        Path tmp = tempFileFor(target);
-        try {
-            contents.writeTo(tmp);
-            force(tmp);
-            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (IOException | RuntimeException | Error e) {
-            try {
-                Files.deleteIfExists(tmp);
-            } catch (IOException cleanup) {
-                e.addSuppressed(cleanup);
-            }
-            throw e;
-        }
-        forceFolder(tmp.getParent());
+        write(target, contents, true);
     }
 
     /**
@@ -71,11 +58,20 @@ public final class AtomicWrites {
      * is, and this is a {@link FileAlreadyExistsException} naming it, the temporary file gone.
      */
     public static void create(Path target, Contents contents) throws IOException {
+        write(target, contents, false);
+    }
+
+    /** {@link #replace} ({@code overwrite}) or {@link #create}: the temporary file, forced, then given its name. */
+    private static void write(Path target, Contents contents, boolean overwrite) throws IOException {
         Path tmp = tempFileFor(target);
         try {
             contents.writeTo(tmp);
             force(tmp);
-            moveToNew(tmp, target);
+            if (overwrite) {
+                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } else {
+                moveToNew(tmp, target);
+            }
         } catch (IOException | RuntimeException | Error e) {
             try {
                 Files.deleteIfExists(tmp);
