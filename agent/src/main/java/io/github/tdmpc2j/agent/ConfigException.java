@@ -9,4 +9,8 @@ public final class ConfigException extends TdmpcException {
     public ConfigException(String message) {
         super(message);
     }
+
+    public ConfigException(String message, Throwable cause) {
+        super(message, cause);
+    }
 }

@@ -125,19 +125,152 @@ public final class ReplayBuffer {
         return true;
     }
 
+    /**
+     * Grows the arrays (doubling, from 1024 steps, up to the capacity) when the next step has no room. A heap too
+     * small for the new size is a {@link ConfigException} saying what fits (the trainer refuses such a run before
+     * it starts, {@link #checkHeap}, but the JVM's other use of its heap may differ); the arrays stay as they were,
+     * so a checkpoint written before is kept and the run can go on from it with more heap.
+     */
     private void ensureRoom() {
         if (head < allocated) {
             return;
         }
         int next = (int) Math.min(capacity, Math.max(1024L, 2L * allocated));
-        obs = Arrays.copyOf(obs, next * obsDim);
-        nextObs = Arrays.copyOf(nextObs, next * obsDim);
-        action = Arrays.copyOf(action, next * actionDim);
-        reward = Arrays.copyOf(reward, next);
-        terminated = Arrays.copyOf(terminated, next);
-        task = Arrays.copyOf(task, next);
-        episode = Arrays.copyOf(episode, next);
+        float[] o;
+        float[] no;
+        float[] a;
+        float[] r;
+        float[] d;
+        int[] k;
+        long[] e;
+        try {
+            o = Arrays.copyOf(obs, next * obsDim);
+            no = Arrays.copyOf(nextObs, next * obsDim);
+            a = Arrays.copyOf(action, next * actionDim);
+            r = Arrays.copyOf(reward, next);
+            d = Arrays.copyOf(terminated, next);
+            k = Arrays.copyOf(task, next);
+            e = Arrays.copyOf(episode, next);
+        } catch (OutOfMemoryError oom) {
+            // the new arrays made so far are garbage again: there is room for the message
+            long heap = Runtime.getRuntime().maxMemory();
+            throw new ConfigException("the Java heap (" + TdmpcConfig.bytes(heap) + ") is full: the replay buffer "
+                    + "holds " + size + " steps and cannot grow to " + next + " ("
+                    + TdmpcConfig.bytes((double) next * rowBytes(obsDim, actionDim)) + "). "
+                    + advice(capacity, capacity, obsDim, actionDim, 0, heap, TdmpcAgent.machineMemory()), oom);
+        }
+        obs = o;
+        nextObs = no;
+        action = a;
+        reward = r;
+        terminated = d;
+        task = k;
+        episode = e;
         allocated = next;
+    }
+
+    /** The heap the buffer's arrays take per step: observation and next observation, action, reward, etc. */
+    static long rowBytes(int obsDim, int actionDim) {
+        return 4L * (2L * obsDim + actionDim) + 4 + 4 + 4 + 8; // reward, terminated, task (int), episode (long)
+    }
+
+    /** The heap {@link #export} takes per stored step (every column as floats), beside the buffer's own arrays. */
+    static long exportRowBytes(int obsDim, int actionDim) {
+        return 4L * (2L * obsDim + actionDim + 4);
+    }
+
+    /** The steps the arrays are grown to when {@code filled} steps are stored: {@link #ensureRoom}'s doubling. */
+    static long allocatedFor(long filled, int capacity) {
+        long n = 1024;
+        while (n < filled) {
+            n *= 2;
+        }
+        return Math.min(capacity, n);
+    }
+
+    /**
+     * The most heap a buffer of {@code capacity} steps takes in a run of {@code steps} steps (every row counted):
+     * its arrays grown for the steps it fills (min(steps, capacity)), plus the copy of them a checkpoint makes
+     * ({@link #export}), or while growing the old arrays beside the new, whichever is more.
+     */
+    static double peakBytes(long steps, int capacity, int obsDim, int actionDim) {
+        long filled = Math.min(steps, capacity);
+        long allocated = allocatedFor(filled, capacity);
+        double row = rowBytes(obsDim, actionDim);
+        double atCheckpoint = allocated * row + filled * (double) exportRowBytes(obsDim, actionDim);
+        double atGrowth = allocated * row + Math.min(allocated / 2, filled) * row;
+        return Math.max(atCheckpoint, atGrowth);
+    }
+
+    /** What the heap holds beside the buffer: the JVM's own use, the envs, batches, logs (64 MiB, or 1/8 of it). */
+    static long headroom(long heapBytes) {
+        return Math.max(64L << 20, heapBytes / 8);
+    }
+
+    /**
+     * Refuses a run of {@code steps} steps whose replay buffer ({@code capacity} steps) and episodes in progress
+     * ({@code pendingBytes}) would not fit {@code heapBytes} (the JVM's maximum heap) beside its {@link #headroom}:
+     * such a run fails with an {@link OutOfMemoryError} once the buffer has grown, hours in. The message gives the
+     * bytes needed, the {@code -Xmx} that would fit, and the buffer_size that fits this heap.
+     */
+    static void checkHeap(long steps, int capacity, int obsDim, int actionDim, double pendingBytes, long heapBytes,
+            long machineBytes) {
+        double needed = peakBytes(steps, capacity, obsDim, actionDim) + pendingBytes;
+        if (heapBytes == Long.MAX_VALUE || needed + headroom(heapBytes) <= heapBytes) {
+            return;
+        }
+        long filled = Math.min(steps, capacity);
+        throw new ConfigException(String.format(java.util.Locale.ROOT, "the replay buffer of this run needs %s of "
+                + "Java heap (%d steps, min(steps, buffer_size=%d), of %s each: observation and next observation, "
+                + "action, reward; with the copy a checkpoint makes), more than this JVM's maximum heap of %s holds "
+                + "beside its other use (%s). %s", TdmpcConfig.bytes(needed), filled, capacity,
+                TdmpcConfig.bytes(rowBytes(obsDim, actionDim)), TdmpcConfig.bytes(heapBytes),
+                TdmpcConfig.bytes(headroom(heapBytes)),
+                advice(steps, capacity, obsDim, actionDim, pendingBytes, heapBytes, machineBytes)));
+    }
+
+    /**
+     * What to do about a buffer that does not fit the heap: the -Xmx that holds it (when the machine has that
+     * memory), and the largest buffer_size that this heap holds for a run of {@code steps} steps.
+     */
+    private static String advice(long steps, int capacity, int obsDim, int actionDim, double pendingBytes,
+            long heapBytes, long machineBytes) {
+        double needed = peakBytes(steps, capacity, obsDim, actionDim) + pendingBytes;
+        String xmx = xmx(needed);
+        boolean machineHolds = heapFor(needed) <= machineBytes;
+        // the largest capacity whose peak fits (peakBytes grows with the capacity)
+        double room = heapBytes - headroom(heapBytes) - pendingBytes;
+        int low = 0;
+        int high = capacity;
+        while (low < high) {
+            int mid = (int) ((low + (long) high + 1) / 2);
+            if (peakBytes(steps, mid, obsDim, actionDim) <= room) {
+                low = mid;
+            } else {
+                high = mid - 1;
+            }
+        }
+        String smaller = low >= 1024 ? "keep fewer steps: --set-param buffer_size=" + low + " or less (the newest "
+                + "steps are kept)" : null;
+        if (machineHolds) {
+            return "Give the JVM more heap: TDMPC2J_JAVA_OPTS=-Xmx" + xmx + " for ./tdmpc2j (java -Xmx" + xmx
+                    + " -jar ... without it)" + (machineBytes == Long.MAX_VALUE ? "" : ", within the machine's "
+                    + TdmpcConfig.bytes(machineBytes)) + (smaller == null ? "" : "; or " + smaller);
+        }
+        return "That is more than the machine's " + TdmpcConfig.bytes(machineBytes) + " of memory: "
+                + (smaller != null ? smaller : "give a smaller --set-param buffer_size");
+    }
+
+    /** The -Xmx that leaves {@code needed} bytes beside the headroom. */
+    private static double heapFor(double needed) {
+        return Math.max(needed + (64L << 20), needed * 8 / 7);
+    }
+
+    /** An -Xmx value that holds {@code needed} bytes beside the headroom: whole GiB (MiB below one GiB). */
+    static String xmx(double needed) {
+        double heap = heapFor(needed) + (1L << 20);
+        return heap < (1L << 30) ? (long) Math.ceil(heap / (1 << 20)) + "m"
+                : (long) Math.ceil(heap / (1L << 30)) + "g";
     }
 
     /** Raw storage for checkpoints is not kept: a resumed run refills its buffer (as the reference does). */

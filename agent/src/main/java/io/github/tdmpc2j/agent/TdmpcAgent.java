@@ -108,8 +108,7 @@ public final class TdmpcAgent implements Agent, OfflineLearner {
         this.context = context;
         this.cfg = TdmpcConfig.from(context.params());
         // before the engine loads: settings that would allocate more than there is fail here, not in the first act
-        cfg.checkSizes(context.observationSize(), context.actionSize(), context.tasks().size(), machineMemory());
-        checkHorizonFitsEpisodes(cfg, context);
+        checkSettings(cfg, context);
         this.engine = DjlRuntime.engine();
         Device device = DjlRuntime.device(cfg.device());
         int seed = engineSeed(context.seed());
@@ -155,6 +154,29 @@ public final class TdmpcAgent implements Agent, OfflineLearner {
         if (!device.isGpu() && !WARNED_CPU.get()) {
             madeForGpus(cfg, context).filter(m -> !WARNED_CPU.getAndSet(true)).ifPresent(LOG::warn);
         }
+    }
+
+    /** What an agent of these settings for these tasks could not do, refused before anything is allocated. */
+    private static void checkSettings(TdmpcConfig cfg, AgentContext context) {
+        cfg.checkSizes(context.observationSize(), context.actionSize(), context.tasks().size(), machineMemory());
+        checkHorizonFitsEpisodes(cfg, context);
+    }
+
+    /**
+     * {@link TdmpcAgentProvider#checkRun}: the settings as the agent's construction checks them, and the heap that
+     * a run of {@code steps} steps on {@code envs} envs fills: the replay buffer (one for every task and env, of
+     * min(steps, buffer_size) steps; {@link ReplayBuffer#checkHeap}) and the envs' episodes in progress, which enter
+     * it when they end.
+     */
+    static void checkRun(AgentContext context, long steps, int envs, long heapBytes) {
+        TdmpcConfig cfg = TdmpcConfig.from(context.params());
+        checkSettings(cfg, context);
+        int obs = context.observationSize();
+        int act = context.actionSize();
+        int longest = context.tasks().stream().mapToInt(TaskSpec::maxEpisodeSteps).max().orElse(0);
+        // a transition in progress: its observation, next observation and action arrays, with their headers
+        double pending = Math.min(steps, (double) envs * longest) * (4.0 * (2.0 * obs + act) + 96);
+        ReplayBuffer.checkHeap(steps, cfg.bufferSize(), obs, act, pending, heapBytes, machineMemory());
     }
 
     /** This machine's memory in bytes (its container's limit, where it has one). */

@@ -26,6 +26,12 @@ public final class TdmpcAgentProvider implements AgentProvider {
         return new TdmpcAgent(context);
     }
 
+    /** The settings as {@link #create} checks them, and the heap the run's replay buffer fills. */
+    @Override
+    public void checkRun(AgentContext context, long steps, int envs, long heapBytes) {
+        TdmpcAgent.checkRun(context, steps, envs, heapBytes);
+    }
+
     /** The resolved configuration in the checkpoint's {@code tdmpc2.json}, without the device. */
     @Override
     public Map<String, String> checkpointParams(Path dir) {

@@ -212,7 +212,8 @@ public record TdmpcConfig(
                 + "machine's %s of memory; lower %s", what, bytes(bytes), bytes(memoryBytes), key));
     }
 
-    private static String bytes(double n) {
+    /** A size in bytes for a message: 1.5 GiB. */
+    static String bytes(double n) {
         String[] units = {"bytes", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
         int u = 0;
         while (n >= 1024 && u < units.length - 1) {

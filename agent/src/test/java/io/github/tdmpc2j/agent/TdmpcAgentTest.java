@@ -86,6 +86,10 @@ class TdmpcAgentTest {
         assertThatThrownBy(() -> new TdmpcAgent(twoTasks).close()).isInstanceOf(ConfigException.class)
                 .hasMessageContaining("horizon=8 is longer than the episodes of test/short (5 steps)")
                 .hasMessageContaining("--set-param horizon=5 or less");
+        // the same check before a run, from the tasks' specs (a bench checks each task's before its first run)
+        assertThatThrownBy(() -> new TdmpcAgentProvider().checkRun(twoTasks, 1000, 2, Long.MAX_VALUE))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("horizon=8 is longer than the episodes of test/short (5 steps)");
         params.put("horizon", "5");
         AgentContext fits = AgentContext.single(AgentTestSupport.spec("test/short", 5, 2, 5, false), params, 7L);
         try (TdmpcAgent agent = new TdmpcAgent(fits)) {

@@ -15,6 +15,19 @@ public interface AgentProvider {
     Agent create(AgentContext context);
 
     /**
+     * Refuses, before any env is made or step taken, a training run that an agent made for {@code context} could not
+     * finish: settings that do not fit its tasks (a size, a horizon longer than an episode), or memory that a run of
+     * {@code steps} agent steps (all rows counted, a resumed run's total) on {@code envs} envs would fill beyond
+     * {@code heapBytes}, the Java heap the run's JVM may grow to ({@link Long#MAX_VALUE} when the run is to happen
+     * elsewhere). A command calls it for each run it is about to train (a bench for all of them, before the first),
+     * so that such a run fails in seconds, not after hours of others; it throws a
+     * {@link io.github.tdmpc2j.spi.TdmpcException} that says what to change. The default checks nothing
+     * ({@link #create} may still refuse).
+     */
+    default void checkRun(AgentContext context, long steps, int envs, long heapBytes) {
+    }
+
+    /**
      * The parameters recorded in a checkpoint of this agent ({@code dir}, verified by {@link CheckpointFolder}),
      * so that {@link #create} with them makes an agent that can load it; settings of the machine rather than the
      * model (such as the device) are left out. Empty when the checkpoint records none.

@@ -45,6 +45,14 @@ final class CheckedAgentProvider implements AgentProvider {
     }
 
     @Override
+    public void checkRun(AgentContext context, long steps, int envs, long heapBytes) {
+        call("checkRun", () -> {
+            provider.checkRun(context, steps, envs, heapBytes);
+            return Boolean.TRUE;
+        });
+    }
+
+    @Override
     public Map<String, String> checkpointParams(Path dir) {
         return call("checkpointParams", () -> provider.checkpointParams(dir));
     }
