@@ -102,6 +102,7 @@ final class BenchCommand implements Callable<Integer> {
                 // masters' executors check every unit's task before any trains (runAll)
                 specs.forEach(registry::requireAvailable);
             }
+            checkEveryRun(specs);
             Map<String, SeedRun> runs = runAll(registry, specs, dir, console, spec.commandLine().getErr());
             List<Row> rows = new ArrayList<>();
             for (TaskSpec task : specs) {
@@ -158,6 +159,37 @@ final class BenchCommand implements Callable<Integer> {
             List<String> params, String dir, java.time.Duration runFolderWait) implements Serializable {
         Settings {
             params = params == null ? null : new ArrayList<>(params);
+        }
+
+        /** The settings of seed {@code seed}'s run of {@code task} on {@code device}. */
+        RunConfig config(TaskSpec task, int seed, String device) {
+            return new RunConfig(Map.of()).set("steps", steps).set("seed", seed).set("agent", agent)
+                    .set("eval_freq", evalEvery != null ? evalEvery : Math.max(1, steps / 10))
+                    .set("eval_episodes", evalEpisodes).set("preset", preset).set("device", device).pairs(params)
+                    .set("task", task.id());
+        }
+    }
+
+    /**
+     * Refuses, before the first run trains, settings that one of the runs could not finish: the agent's checks of
+     * each task's sizes and episode length, and (in this process) of the memory a run fills
+     * ({@link RunConfig#checkRun}). From the tasks' specs alone, no env made; each run checks again as it starts
+     * (on a cluster the executors' heaps decide). A run would otherwise fail when its task is reached, after the
+     * tasks before it trained.
+     */
+    private void checkEveryRun(List<TaskSpec> specs) {
+        io.github.tdmpc2j.spi.agent.AgentProvider provider = io.github.tdmpc2j.spi.agent.Agents.find(agent);
+        Settings settings = new Settings(agent, steps, evalEvery, evalEpisodes, preset, device, params, "");
+        long heap = cluster.settings().distributed() ? Long.MAX_VALUE : Runtime.getRuntime().maxMemory();
+        for (TaskSpec task : specs) {
+            RunConfig cfg = settings.config(task, 1, device);
+            try {
+                cfg.checkRun(provider, io.github.tdmpc2j.spi.TaskSpace.of(List.of(task)), 1,
+                        OnlineRun.rows(cfg, 1), heap);
+            } catch (TdmpcException e) {
+                throw new TdmpcException(task.id() + ": " + e.getMessage() + " (no run of this bench has started)",
+                        e);
+            }
         }
     }
 
@@ -231,12 +263,7 @@ final class BenchCommand implements Callable<Integer> {
             int s = unit.seed();
             String device = settings.device();
             String gpu = UnitRunner.assignedGpu();
-            RunConfig cfg = new RunConfig(Map.of()).set("steps", settings.steps()).set("seed", s)
-                    .set("agent", settings.agent())
-                    .set("eval_freq", settings.evalEvery() != null ? settings.evalEvery()
-                            : Math.max(1, settings.steps() / 10))
-                    .set("eval_episodes", settings.evalEpisodes()).set("preset", settings.preset())
-                    .set("device", gpu != null ? gpu : device).pairs(settings.params()).set("task", task.id());
+            RunConfig cfg = settings.config(task, s, gpu != null ? gpu : device);
             Path runDir = Path.of(settings.dir()).resolve("runs").resolve(task.id()).resolve("seed-" + s);
             StringWriter log = new StringWriter();
             OnlineRun.Result r;

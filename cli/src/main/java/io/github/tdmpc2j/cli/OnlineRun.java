@@ -133,6 +133,8 @@ final class OnlineRun {
                 return new Result(logged.evaluations(), logged.successes(), List.of(), 0);
             }
         }
+        // before any env is made: settings that cannot fit the tasks, a replay buffer beyond the heap
+        cfg.checkRun(provider, space, seedValue, envs, Runtime.getRuntime().maxMemory());
         try (RunEnvs trainRows = new RunEnvs(MultitaskEnv.make(registry, space, MultitaskEnv.spread(space, envs),
                 seedValue), "training", run, warnings);
                 RunEnvs evalRows = new RunEnvs(evalEnv(seedValue, evalEpisodes, envs), "evaluation", run, warnings);

@@ -204,8 +204,25 @@ final class RunConfig {
      * suggestions cannot name.
      */
     Agent createAgent(AgentProvider provider, TaskSpace space, long seed) {
+        return withTrainerKeys(() -> provider.create(AgentContext.of(space, agentParams(), seed)));
+    }
+
+    /**
+     * Refuses, before any env is made, a training run of this config's {@code steps} on {@code envs} envs that the
+     * agent could not finish in a JVM of {@code heapBytes} ({@link AgentProvider#checkRun}); its messages are those
+     * of {@link #createAgent}.
+     */
+    void checkRun(AgentProvider provider, TaskSpace space, long seed, int envs, long heapBytes) {
+        long steps = positiveLong("steps");
+        withTrainerKeys(() -> {
+            provider.checkRun(AgentContext.of(space, agentParams(), seed), steps, envs, heapBytes);
+            return null;
+        });
+    }
+
+    private <T> T withTrainerKeys(java.util.function.Supplier<T> call) {
         try {
-            return provider.create(AgentContext.of(space, agentParams(), seed));
+            return call.get();
         } catch (UnknownParameterException e) {
             Map<String, String> forms = new LinkedHashMap<>(); // what a user may type for a trainer key -> the key
             for (String key : TRAINER_KEYS) {

@@ -145,6 +145,23 @@ class BenchCommandTest {
         }
     }
 
+    /**
+     * Settings that one task's run cannot take (a horizon longer than its episodes) are refused before the first
+     * run, from the tasks' specs: the bench trained the tasks before it first, then failed when it was reached.
+     */
+    @Test
+    void aTaskTheSettingsDoNotFitIsRefusedBeforeAnyRun(@TempDir Path dir) throws Exception {
+        Path out = dir.resolve("bench");
+        TasksCommandTest.Run r = TasksCommandTest.run("bench", "--tasks", "classic/pendulum,echo/action", "--agent",
+                "tdmpc2", "--preset", "cpu", "--set-param", "horizon=20", "--steps", "400", "--eval-episodes", "1",
+                "--out", out.toString());
+        assertThat(r.exit()).as(r.out() + r.err()).isEqualTo(2);
+        assertThat(r.err()).startsWith("error: echo/action: ").contains("horizon=20 is longer than the episodes of echo/action (10 steps)")
+                .contains("(no run of this bench has started)").hasLineCount(1);
+        assertThat(r.out()).doesNotContain("classic/pendulum");
+        assertThat(out).doesNotExist();
+    }
+
     /** An agent plug-in of the tests: the random agent under another name. */
     public static final class PluggedAgentProvider implements AgentProvider {
         @Override

@@ -242,6 +242,24 @@ class TrainCommandTest {
         }
     }
 
+    /**
+     * A run whose replay buffer would outgrow the JVM's heap is refused before the run folder is made, with the bytes
+     * it needs and what fits (it failed with an OutOfMemoryError once the buffer had grown, hours in); what the run
+     * fills counts, not buffer_size alone.
+     */
+    @Test
+    void aReplayBufferBeyondTheHeapIsRefusedBeforeTheRun(@TempDir Path dir) throws Exception {
+        Path run = dir.resolve("run");
+        // a billion steps of echo/action: 76 GB with a checkpoint's copy, beyond the heap of any machine this runs on
+        TasksCommandTest.Run r = TasksCommandTest.run(echo(run, "--steps", "1000000000", "--set-param",
+                "buffer_size=1000000000"));
+        assertThat(r.exit()).as(r.out() + r.err()).isEqualTo(2);
+        assertThat(r.err()).startsWith("error: the replay buffer of this run needs ").contains("(1000000000 steps, "
+                + "min(steps, buffer_size=1000000000), of 40 bytes each").contains("--set-param buffer_size=")
+                .doesNotContain("\tat ").hasLineCount(1);
+        assertThat(run).doesNotExist();
+    }
+
     private static String[] concat(String[] args, String... more) {
         List<String> all = new ArrayList<>(List.of(args));
         all.addAll(List.of(more));
