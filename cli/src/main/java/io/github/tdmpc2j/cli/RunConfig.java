@@ -36,9 +36,13 @@ final class RunConfig {
     /** The options that set trainer keys, for messages about a key that a file or --set-param may give too. */
     private static final Map<String, String> OPTIONS = Map.of("steps", "--steps", "eval_freq", "--eval-every",
             "eval_episodes", "--eval-episodes", "seed", "--seed", "time_limit", "--time-limit", "envs", "--envs");
-    /** A key given twice is refused, not decided by its last line. */
+    /**
+     * A key given twice is refused, not decided by its last line; so is anything after the mapping (lines after an
+     * indented first key, which the parser otherwise stopped before and left out unsaid).
+     */
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory()
-            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION));
+            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION))
+            .enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
     private final Map<String, String> values = new LinkedHashMap<>();
 
@@ -55,12 +59,7 @@ final class RunConfig {
         try {
             root = YAML.readTree(Files.readString(yaml, StandardCharsets.UTF_8));
         } catch (JsonProcessingException e) {
-            // the parser's words on one line, where it stopped: a YAML error, or a key given twice
-            String where = e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ", column "
-                    + e.getLocation().getColumnNr() + ")";
-            String what = String.valueOf(e.getOriginalMessage()).replaceAll("\\s+", " ").trim();
-            throw new TdmpcException("cannot read the config file " + yaml + ": " + what + where + "; it takes "
-                    + "key: value pairs, one a line, each key once", e);
+            throw new TdmpcException(yamlProblem(yaml, e), e);
         } catch (IOException e) {
             throw new TdmpcException("cannot read the config file " + yaml + ": " + IoErrors.describe(e), e);
         }
@@ -82,6 +81,70 @@ final class RunConfig {
             values.put(e.getKey(), e.getValue().asText());
         }
         return this;
+    }
+
+    /**
+     * A config file the YAML parser refused, in one line: the file, the line and column, what is wrong there in plain
+     * words and what to do. The parser's own words (a stack of "while parsing ..." contexts with the line quoted)
+     * stay in the exception's cause; its problem alone is said for a kind not listed here.
+     */
+    static String yamlProblem(Path file, JsonProcessingException e) {
+        org.yaml.snakeyaml.error.MarkedYAMLException marked = null;
+        for (Throwable t = e; t != null && marked == null; t = t.getCause()) {
+            if (t instanceof org.yaml.snakeyaml.error.MarkedYAMLException m) {
+                marked = m;
+            }
+        }
+        String problem = marked != null && marked.getProblem() != null ? marked.getProblem()
+                : String.valueOf(e.getOriginalMessage());
+        problem = problem.replaceAll("\\s+", " ").trim();
+        String context = marked != null && marked.getContext() != null ? marked.getContext() : "";
+        org.yaml.snakeyaml.error.Mark at = marked != null ? marked.getProblemMark() : null;
+        org.yaml.snakeyaml.error.Mark opened = marked != null ? marked.getContextMark() : null;
+        String where = at != null ? "line " + (at.getLine() + 1) + ", column " + (at.getColumn() + 1)
+                : e.getLocation() != null ? "line " + e.getLocation().getLineNr() + ", column "
+                        + e.getLocation().getColumnNr() : null;
+        String openedAt = opened != null ? "line " + (opened.getLine() + 1) + ", column " + (opened.getColumn() + 1)
+                : where;
+        String what;
+        String todo;
+        if (problem.startsWith("Duplicate field")) {
+            String key = problem.replaceAll("^Duplicate field '(.*)'$", "$1");
+            what = "'" + key + "' is given a second time";
+            todo = "give each key once (remove one of its lines)";
+        } else if (problem.contains("(TAB)")) {
+            what = "a tab character where YAML takes spaces";
+            todo = "indent with spaces, or better not at all: settings are flat, each key at the start of its line";
+        } else if (problem.startsWith("mapping values are not allowed")) {
+            what = "a ':' where no key: value pair can start (an indented key, or a value that holds ': ')";
+            todo = "start each key at the beginning of its line, and quote a value that holds ': '";
+        } else if (problem.contains("found '<scalar>'") || problem.contains("found '<anchor>'")) {
+            what = "more text after a value (a quoted value with text after its closing quote, say)";
+            todo = "quote the whole value, or remove what follows it";
+        } else if (problem.contains("found '<block sequence start>'") || problem.contains("found '-'")) {
+            what = "a list item ('- ...') among the settings";
+            todo = "settings are single values: write key: value, one a line";
+        } else if (problem.startsWith("expected <block end>") || problem.startsWith("expected <block mapping")
+                || problem.startsWith("expected the document end") || problem.startsWith("expected '<document start>'")) {
+            what = "a line indented differently from the keys before it";
+            todo = "start each key at the beginning of its line (settings are flat)";
+        } else if (problem.startsWith("could not find expected ':'")) {
+            what = "a key without ': ' after it (the line that starts at " + openedAt + ")";
+            todo = "write each setting as key: value, a space after the colon";
+        } else if (context.contains("quoted scalar")) {
+            what = "a quoted value, opened at " + openedAt + ", that is not closed";
+            todo = "end it with the same quote it starts with, on the same line";
+        } else if (context.contains("flow sequence") || context.contains("flow mapping")) {
+            boolean list = context.contains("sequence");
+            what = "a " + (list ? "'['" : "'{'") + ", opened at " + openedAt + ", that is not closed with "
+                    + (list ? "']'" : "'}'");
+            todo = "settings are single values: remove the bracket (or quote the value)";
+        } else {
+            what = "not YAML the parser can read (" + problem + ")";
+            todo = "write one key: value pair a line, each key at the start of its line, each key once";
+        }
+        return "cannot read the config file " + file + (where == null ? "" : ", " + where) + ": " + what + "; "
+                + todo;
     }
 
     RunConfig set(String key, Object value) {
