@@ -177,6 +177,26 @@ public final class TdmpcAgent implements Agent, OfflineLearner {
         // a transition in progress: its observation, next observation and action arrays, with their headers
         double pending = Math.min(steps, (double) envs * longest) * (4.0 * (2.0 * obs + act) + 96);
         ReplayBuffer.checkHeap(steps, cfg.bufferSize(), obs, act, pending, heapBytes, machineMemory());
+        seedPhaseCoversRun(cfg, longest, steps).filter(m -> !WARNED_NO_UPDATES.getAndSet(true)).ifPresent(LOG::warn);
+    }
+
+    /** Whether an agent of this JVM has said that a run ends before its seed phase does. */
+    static final AtomicBoolean WARNED_NO_UPDATES = new AtomicBoolean();
+
+    /**
+     * What a run of {@code steps} steps that ends before its seed phase does is told before it starts: it makes no
+     * update (the first come when the seed phase ends), so its evaluations are of the untrained model, hours of
+     * them with the paper's planning on a CPU. Empty when the run reaches its first update.
+     */
+    static Optional<String> seedPhaseCoversRun(TdmpcConfig cfg, int longestEpisode, long steps) {
+        int seed = cfg.seedSteps(longestEpisode);
+        if (steps >= seed) {
+            return Optional.empty();
+        }
+        return Optional.of("this run of " + steps + " steps ends in the seed phase (seed_steps=" + seed + " steps of "
+                + "random actions before the first update" + (cfg.seedSteps() < 0 ? ", the reference's max(1000, 5 "
+                + "x episode length)" : "") + "): it makes no update, and its evaluations are of the untrained model. "
+                + "Give --steps " + seed + " or more, or --set-param seed_steps=N with N below " + steps);
     }
 
     /** This machine's memory in bytes (its container's limit, where it has one). */

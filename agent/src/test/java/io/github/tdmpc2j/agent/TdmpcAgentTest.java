@@ -97,6 +97,26 @@ class TdmpcAgentTest {
         }
     }
 
+    /**
+     * A run that ends in the seed phase makes no update: said before it starts (it trained nothing, silently, and
+     * evaluated the untrained model); a run that reaches the seed phase's end is not told.
+     */
+    @Test
+    void aRunThatEndsInTheSeedPhaseIsToldBeforeItStarts() {
+        TdmpcConfig cpu = TdmpcConfig.from(Map.of("preset", "cpu"));
+        assertThat(TdmpcAgent.seedPhaseCoversRun(cpu, 200, 300)).hasValueSatisfying(m -> assertThat(m)
+                .contains("this run of 300 steps ends in the seed phase (seed_steps=500 steps of random actions")
+                .contains("it makes no update").contains("Give --steps 500 or more, or --set-param seed_steps=N "
+                        + "with N below 300"));
+        assertThat(TdmpcAgent.seedPhaseCoversRun(cpu, 200, 500)).isEmpty();
+        assertThat(TdmpcAgent.seedPhaseCoversRun(TdmpcConfig.defaults(), 500, 2000)).hasValueSatisfying(m ->
+                assertThat(m).contains("seed_steps=2500").contains("the reference's max(1000, 5 x episode length)"));
+        TdmpcAgent.WARNED_NO_UPDATES.set(false);
+        new TdmpcAgentProvider().checkRun(AgentTestSupport.single(3, 1, Map.of("preset", "cpu")), 300, 1,
+                Long.MAX_VALUE);
+        assertThat(TdmpcAgent.WARNED_NO_UPDATES).as("said by the check before the run").isTrue();
+    }
+
     /** The paper's planning on a CPU is called out (once per JVM, when an agent is made); the cpu preset's is not. */
     @Test
     void planningMadeForGpusIsCalledOutOnTheCpu() {
