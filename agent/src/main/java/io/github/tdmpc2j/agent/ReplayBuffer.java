@@ -25,6 +25,8 @@ public final class ReplayBuffer {
     private int[] task = new int[0];
     private long[] episode = new long[0];
     private int allocated;
+    /** Whether every step added must stay (a dataset's, for offline training): a smaller capacity is no way out. */
+    private boolean keepEverything;
     private int head;
     private int size;
     private long episodeId;
@@ -39,6 +41,11 @@ public final class ReplayBuffer {
         this.capacity = capacity;
         this.obsDim = obsDim;
         this.actionDim = actionDim;
+    }
+
+    /** Marks the buffer as a dataset's: the heap it cannot grow in then calls for more heap, not fewer steps. */
+    void keepEverything() {
+        keepEverything = true;
     }
 
     public int size() {
@@ -156,8 +163,12 @@ public final class ReplayBuffer {
             long heap = Runtime.getRuntime().maxMemory();
             throw new ConfigException("the Java heap (" + TdmpcConfig.bytes(heap) + ") is full: the replay buffer "
                     + "holds " + size + " steps and cannot grow to " + next + " ("
-                    + TdmpcConfig.bytes((double) next * rowBytes(obsDim, actionDim)) + "). "
-                    + advice(capacity, capacity, obsDim, actionDim, 0, heap, TdmpcAgent.machineMemory()), oom);
+                    + TdmpcConfig.bytes((double) next * rowBytes(obsDim, actionDim)) + "). " + (keepEverything
+                    ? "Offline training holds every step of its dataset: give the JVM more heap, "
+                            + "TDMPC2J_JAVA_OPTS=-Xmx" + xmx(peakBytes(capacity, capacity, obsDim, actionDim))
+                            + " for ./tdmpc2j (java -Xmx... -jar ... without it) holds buffer_size=" + capacity
+                            + " steps (a smaller dataset needs less)"
+                    : advice(capacity, capacity, obsDim, actionDim, 0, heap, TdmpcAgent.machineMemory())), oom);
         }
         obs = o;
         nextObs = no;

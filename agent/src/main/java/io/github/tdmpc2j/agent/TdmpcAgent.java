@@ -647,6 +647,7 @@ public final class TdmpcAgent implements Agent, OfflineLearner {
                     + "dataset's steps");
         }
         recorded = true;
+        buffer.keepEverything();
         for (int i = 0; i < t; i++) {
             boolean last = i == t - 1;
             buffer.add(new Transition(episode.task(), episode.observations()[i], episode.actions()[i],

@@ -78,5 +78,10 @@ class ReplayBufferTest {
                 .hasMessageContaining("the Java heap").hasMessageContaining("is full: the replay buffer holds 0 "
                         + "steps and cannot grow to 1024").hasCauseInstanceOf(OutOfMemoryError.class);
         assertThat(buffer.size()).isZero();
+        // a dataset's buffer (offline training) must hold every step: more heap is the way, not a smaller buffer_size
+        buffer.keepEverything();
+        assertThatThrownBy(() -> buffer.add(step)).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("Offline training holds every step of its dataset: give the JVM more heap, "
+                        + "TDMPC2J_JAVA_OPTS=-Xmx").hasMessageNotContaining("--set-param buffer_size=");
     }
 }
