@@ -179,7 +179,8 @@ final class BenchCommand implements Callable<Integer> {
      */
     private void checkEveryRun(List<TaskSpec> specs) {
         io.github.tdmpc2j.spi.agent.AgentProvider provider = io.github.tdmpc2j.spi.agent.Agents.find(agent);
-        Settings settings = new Settings(agent, steps, evalEvery, evalEpisodes, preset, device, params, "");
+        Settings settings = new Settings(agent, steps, evalEvery, evalEpisodes, preset, device, params, "",
+                ClusterSettings.RUN_FOLDER_WAIT_DEFAULT);
         long heap = cluster.settings().distributed() ? Long.MAX_VALUE : Runtime.getRuntime().maxMemory();
         for (TaskSpec task : specs) {
             RunConfig cfg = settings.config(task, 1, device);
