@@ -52,7 +52,8 @@ final class TasksCommand {
                 out.println();
                 for (EnvProvider p : registry.providers()) {
                     if (domain == null || domain.equals(p.domain())) {
-                        out.printf("domain %-12s %3d tasks  %s%n", p.domain(), registry.list(p.domain()).size(),
+                        int count = registry.list(p.domain()).size();
+                        out.printf("domain %-12s %3d %-5s  %s%n", p.domain(), count, count == 1 ? "task" : "tasks",
                                 p.description());
                     }
                 }

@@ -46,6 +46,16 @@ class TasksCommandTest {
         assertThat(r.exit()).isZero();
         assertThat(r.out()).containsPattern("classic/pendulum\\s+classic\\s+3\\s+1\\s+200\\s+1\\s+ready");
         assertThat(r.out()).contains("domain classic");
+        // one task is "1 task"; the native DMControl plug-in says it holds all 39 tasks, not MT30's 30
+        assertThat(r.out()).containsPattern("domain classic\\s+1 task\\s+pure-Java")
+                .containsPattern("domain dmc\\s+39 tasks\\s+the 39 DMControl tasks");
+    }
+
+    @Test
+    void listOfAnUnknownDomainNamesTheInstalledOnesInASentenceOfItsOwn() {
+        Run r = run("tasks", "list", "--domain", "nosuchdomainatall");
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err()).contains("no installed plug-in has the domain 'nosuchdomainatall'. Installed domains: ");
     }
 
     @Test

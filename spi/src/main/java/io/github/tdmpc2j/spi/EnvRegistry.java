@@ -658,7 +658,7 @@ public final class EnvRegistry implements AutoCloseable {
 
     private UnknownTaskException unknownDomain(String domain) {
         if (domain == null) {
-            return new UnknownTaskException("no domain named (null); Installed domains: "
+            return new UnknownTaskException("no domain named (null). Installed domains: "
                     + String.join(", ", providers.keySet()), List.of());
         }
         Optional<PluginFailure> failed = failureOf(domain);
@@ -668,7 +668,7 @@ public final class EnvRegistry implements AutoCloseable {
         }
         List<String> suggestions = closest(domain, providers.keySet(), 3);
         return new UnknownTaskException("no installed plug-in has the domain '" + domain + "'"
-                + (suggestions.isEmpty() ? "" : "; did you mean " + String.join(", ", suggestions) + "?")
+                + (suggestions.isEmpty() ? "." : "; did you mean " + String.join(", ", suggestions) + "?")
                 + " Installed domains: " + String.join(", ", providers.keySet()), suggestions);
     }
 

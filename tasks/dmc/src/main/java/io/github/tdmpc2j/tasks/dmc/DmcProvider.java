@@ -13,9 +13,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The DMControl tasks of TD-MPC2's MT30 set, simulated in-process on MuJoCo. Each task is listed as
- * {@code dmc/<reference name>} with the bare reference name as alias; episodes are 1000 control steps, seen by
- * the agent as 500 steps with action repeat 2, as in the reference.
+ * The 39 DMControl tasks of TD-MPC2's benchmark (MT30, humanoid, quadruped, dog), simulated in-process on
+ * MuJoCo. Each task is listed as {@code dmc/<reference name>} with the bare reference name as alias; episodes are
+ * 1000 control steps, seen by the agent as 500 steps with action repeat 2, as in the reference.
  */
 public final class DmcProvider implements EnvProvider {
     public static final String DOMAIN = "dmc";
@@ -48,7 +48,8 @@ public final class DmcProvider implements EnvProvider {
 
     @Override
     public String description() {
-        return "DMControl tasks of TD-MPC2's MT30 set, native on MuJoCo (no Python)";
+        return "the 39 DMControl tasks of TD-MPC2's benchmark (MT30, humanoid, quadruped, dog), native on MuJoCo "
+                + "(no Python)";
     }
 
     @Override
