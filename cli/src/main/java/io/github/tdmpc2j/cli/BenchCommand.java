@@ -37,7 +37,7 @@ import picocli.CommandLine.Spec;
         "Train an agent on many tasks and seeds; report scores normalised per domain beside the paper's.",
         "The final score per task is normalised per domain as the TD-MPC2 paper does (DMControl return / 10; "
                 + "Meta-World, ManiSkill, MyoSuite success rate x 100), with per-domain means and the paper's "
-                + "published TD-MPC2 number at the same step count. Writes report.md, report.csv and "
+                + "published TD-MPC2 number at the largest step it logged up to --steps. Writes report.md, report.csv and "
                 + "curves/TASK.png into the output folder."})
 final class BenchCommand implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(BenchCommand.class);
@@ -367,8 +367,12 @@ final class BenchCommand implements Callable<Integer> {
         sb.append("| task | domain | seeds | score | normalised | random policy, normalised | TD-MPC2 published (step) |\n");
         sb.append("|---|---|---:|---:|---:|---:|---:|\n");
         for (Row r : rows) {
-            sb.append(String.format(Locale.ROOT, "| %s | %s | %d | %.3g ± %.2g %s | %.1f | %.1f | %s |%n", r.task(),
-                    r.domain(), r.seeds(), r.mean(), r.std(), r.metric(), r.normalized(), r.randomNormalized(),
+            // fixed-point, not %g: a return of -1054.9 printed as -1.05e+03
+            String score = r.metric().equals("success")
+                    ? String.format(Locale.ROOT, "%.2f ± %.2f success rate", r.mean(), r.std())
+                    : String.format(Locale.ROOT, "%.1f ± %.1f return", r.mean(), r.std());
+            sb.append(String.format(Locale.ROOT, "| %s | %s | %d | %s | %.1f | %.1f | %s |%n", r.task(),
+                    r.domain(), r.seeds(), score, r.normalized(), r.randomNormalized(),
                     r.publishedNormalized() == null ? "-"
                             : String.format(Locale.ROOT, "%.1f (%d)", r.publishedNormalized(), r.publishedStep())));
         }

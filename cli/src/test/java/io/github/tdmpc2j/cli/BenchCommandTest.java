@@ -56,6 +56,20 @@ class BenchCommandTest {
         assertThat(Double.parseDouble(row[7])).as("random_normalized").isEqualTo(Double.parseDouble(row[5]));
         assertThat(Files.size(dir.resolve("curves").resolve("classic_pendulum.png"))).isGreaterThan(1000);
         assertThat(dir.resolve("runs/classic/pendulum/seed-2/eval.csv")).exists();
+        // the score is the mean and sample standard deviation of the seeds' last evaluations in their eval.csv
+        double[] last = new double[2];
+        for (int s = 1; s <= 2; s++) {
+            List<CsvLog.Row> evals = CsvLog.read(dir.resolve("runs/classic/pendulum/seed-" + s + "/eval.csv"));
+            assertThat(evals.get(evals.size() - 1).number(0)).isEqualTo(400);
+            last[s - 1] = evals.get(evals.size() - 1).number(1);
+        }
+        assertThat(last[0]).isNotEqualTo(last[1]);
+        assertThat(Double.parseDouble(row[3])).as("mean").isCloseTo((last[0] + last[1]) / 2, within(0.01));
+        assertThat(Double.parseDouble(row[4])).as("std").isCloseTo(Math.abs(last[0] - last[1]) / Math.sqrt(2),
+                within(0.01));
+        // printed in fixed point (it was "-1.05e+03 ± 17 return")
+        assertThat(md).contains(String.format(java.util.Locale.ROOT, "| %.1f ± %.1f return |",
+                Double.parseDouble(row[3]), Double.parseDouble(row[4]))).doesNotContainPattern("\\de[+-]\\d");
 
         // the same bench again: every run goes on from its checkpoint (already at its end), nothing is trained or
         // logged twice, and the report is the same
