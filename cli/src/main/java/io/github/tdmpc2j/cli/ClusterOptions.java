@@ -13,10 +13,6 @@ final class ClusterOptions {
             + "this process"})
     String master;
 
-    @Option(names = "--gather", description = "with --master: executors send their results to this process, "
-            + "which writes them (nodes without a folder they all see)")
-    boolean gather;
-
     @Option(names = "--gpus-per-task", defaultValue = "0", description = "with --master: GPUs (or a fraction) "
             + "each unit asks Spark for; its agent runs on the one Spark gives it (default ${DEFAULT-VALUE})")
     double gpusPerTask;
@@ -29,6 +25,14 @@ final class ClusterOptions {
     Map<String, String> sparkConf;
 
     ClusterSettings settings() {
+        return settings(false);
+    }
+
+    /**
+     * As {@link #settings()}, {@code gather}: executors send their results' files to this process (collect's
+     * --gather; eval's and bench's results come back to this process whatever it is).
+     */
+    ClusterSettings settings(boolean gather) {
         Map<String, String> conf = new HashMap<>(sparkConf == null ? Map.of() : sparkConf);
         List<String> plugins = Main.pluginJars();
         if (master != null && !plugins.isEmpty()) {

@@ -69,6 +69,10 @@ final class CollectCommand implements Callable<Integer> {
     @Option(names = "--device", description = "auto, cpu or gpu for a checkpoint policy (default: the checkpoint's)")
     String device;
 
+    @Option(names = "--gather", description = "with --master: executors send each episode's file to this process, "
+            + "which writes it (nodes without a folder they all see)")
+    boolean gather;
+
     @Mixin
     ClusterOptions cluster = new ClusterOptions();
 
@@ -78,7 +82,7 @@ final class CollectCommand implements Callable<Integer> {
         if (episodes <= 0 || workers <= 0) {
             throw new TdmpcException("--episodes and --workers must be positive");
         }
-        ClusterSettings clusterSettings = cluster.settings();
+        ClusterSettings clusterSettings = cluster.settings(gather);
         try (EnvRegistry registry = EnvRegistry.discover()) {
             List<String> ids = TaskChoice.ids(registry, tasks, set);
             // a checkpoint folder, or a run folder that holds one (RUN/checkpoint)

@@ -2,9 +2,14 @@ package io.github.tdmpc2j.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -24,6 +29,85 @@ class MainTest {
             assertThat(r.out()).as(String.join(" ", args)).startsWith("Usage: tdmpc2j " + String.join(" ", path))
                     .contains("-h, --help");
         }
+    }
+
+    /**
+     * The README's table of commands against the commands themselves: every option a command takes is in its row
+     * (collect's --seed, eval's --spark-conf, tasks check's --seed, ... were not), and every option a row's synopsis
+     * shows is one the command takes.
+     */
+    @Test
+    void theReadmeCommandTableShowsEveryOptionAndOnlyOptionsThatExist() throws Exception {
+        List<String> rows = Files.readAllLines(Path.of("..", "README.md")).stream()
+                .filter(l -> l.startsWith("| `tdmpc2j ")).toList();
+        assertThat(rows).isNotEmpty();
+        Pattern option = Pattern.compile("--[a-z][a-z-]*[a-z]");
+        List<List<String>> paths = new ArrayList<>();
+        collect(Main.newCommandLine(), new ArrayList<>(), paths);
+        Set<String> problems = new LinkedHashSet<>();
+        for (List<String> path : paths) {
+            CommandLine cl = Main.newCommandLine();
+            for (String name : path) {
+                cl = cl.getSubcommands().get(name);
+            }
+            if (!cl.getSubcommands().isEmpty()) {
+                continue; // a group (tasks, cluster): its subcommands have the rows
+            }
+            String command = "tdmpc2j " + String.join(" ", path);
+            // the synopses (first cell) that name this command, and the rows that hold them
+            List<String> synopses = new ArrayList<>();
+            List<String> own = new ArrayList<>();
+            for (String row : rows) {
+                String first = row.substring(1, row.indexOf(" | "));
+                Matcher m = Pattern.compile("`(tdmpc2j [^`]*)`").matcher(first);
+                while (m.find()) {
+                    String synopsis = m.group(1);
+                    if (synopsis.equals(command) || synopsis.startsWith(command + " ")) {
+                        synopses.add(synopsis);
+                        if (!own.contains(row)) {
+                            own.add(row);
+                        }
+                    }
+                }
+            }
+            if (own.isEmpty()) {
+                problems.add(command + ": no row in the README's table of commands");
+                continue;
+            }
+            Set<String> takes = new LinkedHashSet<>();
+            cl.getCommandSpec().options().forEach(o -> takes.add(o.longestName()));
+            takes.removeAll(List.of("--help", "--version"));
+            for (String name : takes) {
+                if (own.stream().noneMatch(r -> Pattern.compile(Pattern.quote(name) + "(?![a-z-])").matcher(r)
+                        .find())) {
+                    problems.add(command + " takes " + name + ", which its README row does not show");
+                }
+            }
+            for (String synopsis : synopses) {
+                Matcher m = option.matcher(synopsis);
+                while (m.find()) {
+                    if (!takes.contains(m.group())) {
+                        problems.add(command + ": the README shows " + m.group() + ", which it does not take");
+                    }
+                }
+            }
+        }
+        assertThat(problems).isEmpty();
+    }
+
+    @Test
+    void onlyCollectTakesGather() {
+        // eval and bench took --gather and ignored it: their results come back to this process whatever it says
+        for (List<String> args : List.of(List.of("eval", "--checkpoint", "none", "--task", "classic/pendulum"),
+                List.of("bench", "--tasks", "classic/pendulum", "--agent", "random"))) {
+            String command = args.get(0);
+            List<String> withGather = new ArrayList<>(args);
+            withGather.addAll(List.of("--master", "local[1]", "--gather"));
+            TasksCommandTest.Run r = TasksCommandTest.run(withGather.toArray(String[]::new));
+            assertThat(r.exit()).as(command).isEqualTo(2);
+            assertThat(r.err()).as(command).contains("Unknown option: '--gather'");
+        }
+        assertThat(TasksCommandTest.run("collect", "--help").out()).contains("--gather");
     }
 
     @Test
