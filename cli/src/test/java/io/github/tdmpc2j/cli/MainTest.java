@@ -95,6 +95,34 @@ class MainTest {
         assertThat(problems).isEmpty();
     }
 
+    /**
+     * The launcher, on a machine without g++ and Maven, says so before it builds (the build failed minutes in, with
+     * Maven's log, where the README named neither g++ nor what was missing).
+     */
+    @Test
+    void theLauncherNamesTheToolsItsBuildNeedsBeforeBuilding(@TempDir Path dir) throws Exception {
+        Path root = Files.createDirectories(dir.resolve("checkout"));
+        Files.copy(Path.of("..", "tdmpc2j"), root.resolve("tdmpc2j"));
+        // a PATH with what the script itself runs, java, javac and python3, but neither mvn nor g++
+        Path bin = Files.createDirectories(dir.resolve("bin"));
+        for (String tool : List.of("bash", "dirname", "find", "mktemp", "cat", "mv", "mkdir", "touch", "java",
+                "javac", "python3")) {
+            Process which = new ProcessBuilder("bash", "-c", "command -v " + tool).start();
+            String path = new String(which.getInputStream().readAllBytes()).trim();
+            if (which.waitFor() == 0 && !path.isEmpty()) {
+                Files.createSymbolicLink(bin.resolve(tool), Path.of(path));
+            }
+        }
+        ProcessBuilder pb = new ProcessBuilder(bin.resolve("bash").toString(), root.resolve("tdmpc2j").toString(),
+                "--help").redirectErrorStream(true);
+        pb.environment().put("PATH", bin.toString());
+        Process p = pb.start();
+        String output = new String(p.getInputStream().readAllBytes());
+        assertThat(p.waitFor()).as(output).isEqualTo(1);
+        assertThat(output).contains("missing: mvn g++").contains("g++").doesNotContain("building (once");
+        assertThat(root.resolve("cli")).doesNotExist();
+    }
+
     @Test
     void onlyCollectTakesGather() {
         // eval and bench took --gather and ignored it: their results come back to this process whatever it says
