@@ -156,8 +156,8 @@ final class OnlineRun {
                     total, train.numEnvs(), train.numEnvs() == 1 ? "" : "s", run.dir());
             List<Evaluation.TaskResult> random = randomBaseline(eval, seedValue, evalEpisodes);
             double randomMean = mean(random);
-            console.printf(Locale.ROOT, "random policy: mean return %.1f over %d episodes%s%n", randomMean,
-                    evalEpisodes, space.taskCount() > 1 ? " per task" : "");
+            console.printf(Locale.ROOT, "random policy: mean return %.1f over %d episode%s%s%n", randomMean,
+                    evalEpisodes, evalEpisodes == 1 ? "" : "s", space.taskCount() > 1 ? " per task" : "");
             Logs logs = new Logs(state, total, timeLimit, randomMean, random, agent, provider.name());
             if (restored != null) {
                 logs.savedStep = state.step();
