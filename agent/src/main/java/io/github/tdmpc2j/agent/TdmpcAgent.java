@@ -151,9 +151,9 @@ public final class TdmpcAgent implements Agent, OfflineLearner {
         }
         this.seedSteps = cfg.seedSteps(longest);
         this.shortestEpisode = shortest;
-        if (!device.isGpu() && !WARNED_CPU.get()) {
-            madeForGpus(cfg, context).filter(m -> !WARNED_CPU.getAndSet(true)).ifPresent(LOG::warn);
-        }
+        // said at the first planned act, not here: an agent made only to write a checkpoint (an import, eval of a
+        // .pt file before its --set-param planning applies) plans nothing
+        this.heavyOnCpu = device.isGpu() ? null : madeForGpus(cfg, context).orElse(null);
     }
 
     /** What an agent of these settings for these tasks could not do, refused before anything is allocated. */
@@ -207,13 +207,16 @@ public final class TdmpcAgent implements Agent, OfflineLearner {
 
     private static final Logger LOG = LoggerFactory.getLogger(TdmpcAgent.class);
     /** Whether an agent of this JVM has said that its settings are made for GPUs ({@link #madeForGpus}). */
-    private static final AtomicBoolean WARNED_CPU = new AtomicBoolean();
+    static final AtomicBoolean WARNED_CPU = new AtomicBoolean();
+    /** What this agent says at its first planned act, once per JVM: {@link #madeForGpus}'s message, or null. */
+    private final String heavyOnCpu;
     /** Whether an agent of this JVM has said that its seed phase ends before its first episode can. */
     static final AtomicBoolean WARNED_SHORT_SEED = new AtomicBoolean();
 
     /**
-     * What an agent on a CPU says once per JVM when its planning is ten times the cpu preset's work or more (the
-     * paper preset: 65x, 1-2 s per act at 5M on 2 cores, bench/RESULTS.md), so that a user who left out
+     * What an agent on a CPU says once per JVM, at its first planned act, when its planning is ten times the cpu
+     * preset's work or more (the paper preset: 65x, 1-2 s per act at 5M on 2 cores, bench/RESULTS.md), so that a
+     * user who left out
      * {@code --preset cpu} learns why nothing seems to move; empty for lighter settings. Planning only: an
      * evaluation of a large model planned as the cpu preset plans is not slow, and training with heavy planning
      * has heavy updates too.
@@ -344,6 +347,9 @@ public final class TdmpcAgent implements Agent, OfflineLearner {
         }
         if (b == 0) {
             return actions;
+        }
+        if (heavyOnCpu != null && !WARNED_CPU.getAndSet(true)) {
+            LOG.warn(heavyOnCpu);
         }
         // one input for the whole batch: observations [B, O], notFirst [B], explore [B], task [B], means [B, H, A]
         int ha = cfg.horizon() * actionDim;

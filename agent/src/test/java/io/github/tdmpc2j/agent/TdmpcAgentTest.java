@@ -117,7 +117,25 @@ class TdmpcAgentTest {
         assertThat(TdmpcAgent.WARNED_NO_UPDATES).as("said by the check before the run").isTrue();
     }
 
-    /** The paper's planning on a CPU is called out (once per JVM, when an agent is made); the cpu preset's is not. */
+    /**
+     * The call-out comes at the first planned act, not when the agent is made: `eval FILE.pt --set-param
+     * iterations=1 ...` made an agent with the reference's settings only to write the imported checkpoint, and said
+     * that those settings (512 samples x 6 iterations) were made for GPUs, while the evaluation planned with the
+     * light ones given.
+     */
+    @Test
+    void planningMadeForGpusIsCalledOutAtTheFirstPlannedActNotWhenTheAgentIsMade() {
+        TdmpcAgent.WARNED_CPU.set(false);
+        try (TdmpcAgent agent = new TdmpcAgent(AgentTestSupport.single(4, 1, Map.of("model_size", "1")))) {
+            assertThat(TdmpcAgent.WARNED_CPU).as("made, and nothing planned").isFalse();
+            agent.beginEpisode(0, 0, true, 1);
+            float[][] actions = agent.act(new float[][] {new float[4]}, new int[] {0}, true);
+            assertThat(actions[0]).hasSize(1);
+            assertThat(TdmpcAgent.WARNED_CPU).as("after a planned act").isTrue();
+        }
+    }
+
+    /** The paper's planning on a CPU is called out (once per JVM); the cpu preset's is not. */
     @Test
     void planningMadeForGpusIsCalledOutOnTheCpu() {
         AgentContext paper = AgentTestSupport.single(24, 6, Map.of());
