@@ -65,10 +65,11 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--eval-episodes", defaultValue = "3", description = "episodes per evaluation (default ${DEFAULT-VALUE})")
     long evalEpisodes;
 
-    @Option(names = "--preset", description = "agent preset (paper or cpu)")
+    @Option(names = "--preset", description = "agent preset: paper (the default) or cpu")
     String preset;
 
-    @Option(names = "--device", description = "auto, cpu or gpu (default: the preset's)")
+    @Option(names = "--device", description = "auto, cpu or gpu (default: the preset's, auto for paper and cpu "
+            + "for cpu)")
     String device;
 
     @Option(names = "--set-param", description = "key=value for the agent, repeatable")

@@ -46,7 +46,7 @@ final class TrainCommand implements Callable<Integer> {
             + "be) or updates (offline); default 100000")
     Long steps;
 
-    @Option(names = "--preset", description = "paper (the reference's settings, for GPUs) or cpu")
+    @Option(names = "--preset", description = "paper (the reference's settings, for GPUs; the default) or cpu")
     String preset;
 
     @Option(names = "--model-size", description = "1, 5, 19, 48 or 317 (millions of parameters)")
@@ -55,7 +55,8 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--seed", description = "seed (default 1)")
     Long seed;
 
-    @Option(names = "--device", description = "auto, cpu or gpu")
+    @Option(names = "--device", description = "auto, cpu or gpu (default: the preset's, auto for paper and cpu for "
+            + "cpu)")
     String device;
 
     @Option(names = "--agent", description = "agent plug-in (default tdmpc2; `tdmpc2j agents` lists them)")
