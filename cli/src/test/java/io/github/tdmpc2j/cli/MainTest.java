@@ -103,14 +103,16 @@ class MainTest {
     void theLauncherNamesTheToolsItsBuildNeedsBeforeBuilding(@TempDir Path dir) throws Exception {
         Path root = Files.createDirectories(dir.resolve("checkout"));
         Files.copy(Path.of("..", "tdmpc2j"), root.resolve("tdmpc2j"));
-        // a PATH with what the script itself runs, java, javac and python3, but neither mvn nor g++
+        // a PATH with what the script itself runs, java, javac and python3, but neither mvn nor g++: each a small
+        // script that runs this machine's tool
         Path bin = Files.createDirectories(dir.resolve("bin"));
+        String bash = where("bash");
         for (String tool : List.of("bash", "dirname", "find", "mktemp", "cat", "mv", "mkdir", "touch", "java",
                 "javac", "python3")) {
-            Process which = new ProcessBuilder("bash", "-c", "command -v " + tool).start();
-            String path = new String(which.getInputStream().readAllBytes()).trim();
-            if (which.waitFor() == 0 && !path.isEmpty()) {
-                Files.createSymbolicLink(bin.resolve(tool), Path.of(path));
+            String path = where(tool);
+            if (path != null) {
+                Path wrapper = Files.writeString(bin.resolve(tool), "#!" + bash + "\nexec " + path + " \"$@\"\n");
+                assertThat(wrapper.toFile().setExecutable(true)).isTrue();
             }
         }
         ProcessBuilder pb = new ProcessBuilder(bin.resolve("bash").toString(), root.resolve("tdmpc2j").toString(),
@@ -121,6 +123,13 @@ class MainTest {
         assertThat(p.waitFor()).as(output).isEqualTo(1);
         assertThat(output).contains("missing: mvn g++").contains("g++").doesNotContain("building (once");
         assertThat(root.resolve("cli")).doesNotExist();
+    }
+
+    /** The path of {@code tool} on this machine's PATH, or null. */
+    private static String where(String tool) throws Exception {
+        Process which = new ProcessBuilder("bash", "-c", "command -v " + tool).start();
+        String path = new String(which.getInputStream().readAllBytes()).trim();
+        return which.waitFor() == 0 && !path.isEmpty() ? path : null;
     }
 
     @Test
