@@ -8,6 +8,7 @@ import io.github.tdmpc2j.spi.TdmpcException;
 import io.github.tdmpc2j.cluster.ClusterSettings;
 import io.github.tdmpc2j.cluster.ExecutorCache;
 import io.github.tdmpc2j.cluster.UnitFunction;
+import io.github.tdmpc2j.cluster.TaskCheck;
 import io.github.tdmpc2j.cluster.UnitRunner;
 import java.io.IOException;
 import java.io.Serializable;
@@ -209,34 +210,14 @@ final class BenchCommand implements Callable<Integer> {
                 dir.toAbsolutePath().toString(),
                 where.duration(ClusterSettings.RUN_FOLDER_WAIT, ClusterSettings.RUN_FOLDER_WAIT_DEFAULT));
         Map<String, SeedRun> runs = new java.util.HashMap<>();
-        UnitRunner.run(where, "bench", units, new TaskCheck(registry), new OneRun(settings, registry, warnings), (i, unit, r) -> {
+        UnitRunner.run(where, "bench", units, new TaskCheck<Unit>(registry, Unit::task), null,
+                new OneRun(settings, registry, warnings), (i, unit, r) -> {
             runs.put(unit.task() + "#" + unit.seed(), r);
             console.printf(Locale.ROOT, "%-36s seed %d: %s %.3f%n", unit.task(), unit.seed(),
                     r.success() ? "success rate" : "return", r.score());
             console.flush();
         });
         return runs;
-    }
-
-    /**
-     * What runs before any unit trains, on the node that will run it: the unit's task can be made there (its suite
-     * set up). On a cluster a unit's task used to be found unavailable only when its turn came, after other units
-     * had trained.
-     */
-    static final class TaskCheck implements UnitFunction<Unit, Boolean> {
-        private static final long serialVersionUID = 1L;
-        private final transient EnvRegistry local;
-
-        TaskCheck(EnvRegistry local) {
-            this.local = local;
-        }
-
-        @Override
-        public Boolean run(Unit unit) {
-            EnvRegistry registry = local != null ? local : ExecutorCache.get().registry();
-            registry.requireAvailable(registry.resolve(unit.task()));
-            return Boolean.TRUE;
-        }
     }
 
     /**

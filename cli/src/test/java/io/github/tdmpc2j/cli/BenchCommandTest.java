@@ -119,12 +119,7 @@ class BenchCommandTest {
      */
     @Test
     void anUnavailableTaskIsRefusedBeforeAnyRun(@TempDir Path dir) throws Exception {
-        Path jar = TasksCommandTest.serviceJar(dir.resolve("notsetup.jar"), EnvProvider.class,
-                NotSetUpProvider.class.getName());
-        ClassLoader before = Thread.currentThread().getContextClassLoader();
-        Thread.currentThread().setContextClassLoader(Main.pluginClassLoader(jar.toString(),
-                BenchCommandTest.class.getClassLoader(), w -> { }));
-        try {
+        withNotSetUpSuite(dir, () -> {
             Path out = dir.resolve("bench");
             TasksCommandTest.Run r = TasksCommandTest.run("bench", "--tasks", "classic/pendulum,notsetup/reach",
                     "--agent", "random", "--steps", "200", "--eval-episodes", "1", "--out", out.toString());
@@ -154,6 +149,23 @@ class BenchCommandTest {
                 }
             }
             assertThat(out.resolve("report.md")).doesNotExist();
+        });
+    }
+
+    /** What runs with the suite of {@link NotSetUpProvider} installed (as a plug-in jar in {@code dir}). */
+    interface WithSuite {
+        void run() throws Exception;
+    }
+
+    /** Runs {@code body} with the task notsetup/reach listed and unavailable (its suite installed, not set up). */
+    static void withNotSetUpSuite(Path dir, WithSuite body) throws Exception {
+        Path jar = TasksCommandTest.serviceJar(dir.resolve("notsetup.jar"), EnvProvider.class,
+                NotSetUpProvider.class.getName());
+        ClassLoader before = Thread.currentThread().getContextClassLoader();
+        Thread.currentThread().setContextClassLoader(Main.pluginClassLoader(jar.toString(),
+                BenchCommandTest.class.getClassLoader(), w -> { }));
+        try {
+            body.run();
         } finally {
             Thread.currentThread().setContextClassLoader(before);
         }

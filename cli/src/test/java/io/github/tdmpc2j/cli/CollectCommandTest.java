@@ -247,4 +247,33 @@ class CollectCommandTest {
             assertThat(dir.resolve("spark")).doesNotExist();
         }
     }
+
+    /**
+     * A collection a cluster refuses (an executor no worker can start, a task not set up on the executors) leaves
+     * no dataset folder: its dataset.json was written before the cluster was asked.
+     */
+    @Test
+    void aCollectionTheClusterRefusesLeavesNothing(@TempDir Path dir) throws Exception {
+        Path out = dir.resolve("data");
+        TasksCommandTest.Run big = TasksCommandTest.run("collect", "--tasks", "classic/pendulum", "--episodes", "1",
+                "--out", out.toString(), "--master", "local-cluster[1,1,1024]", "--spark-conf",
+                "spark.executor.cores=2", "--spark-conf", "spark.driver.host=127.0.0.1");
+        assertThat(big.exit()).as(big.err()).isEqualTo(2);
+        assertThat(big.err()).contains("collect cannot run on local-cluster[1,1,1024]")
+                .contains("no worker offers that much");
+        assertThat(out).doesNotExist();
+        BenchCommandTest.withNotSetUpSuite(dir, () -> {
+            for (String master : new String[] {"local[1]", "local-cluster[1,1,1024]"}) {
+                TasksCommandTest.Run r = TasksCommandTest.run("collect", "--tasks", "classic/pendulum,notsetup/reach",
+                        "--episodes", "1", "--out", out.toString(), "--master", master, "--spark-conf",
+                        "spark.driver.host=127.0.0.1");
+                assertThat(r.exit()).as(r.err()).isEqualTo(2);
+                assertThat(r.err()).as(master).startsWith("error: collect cannot run on the cluster: unit ")
+                        .contains("notsetup/reach is unavailable: its Python environment is missing")
+                        .contains("tdmpc2j setup notsetup").contains("no unit was run").hasLineCount(1);
+                assertThat(r.out()).as(master).doesNotContain("classic/pendulum");
+                assertThat(out).as(master).doesNotExist();
+            }
+        });
+    }
 }

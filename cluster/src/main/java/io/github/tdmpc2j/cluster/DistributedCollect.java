@@ -2,6 +2,7 @@ package io.github.tdmpc2j.cluster;
 
 import io.github.tdmpc2j.data.Collector;
 import io.github.tdmpc2j.data.DatasetIndex;
+import io.github.tdmpc2j.data.DatasetLayout;
 import io.github.tdmpc2j.data.DatasetPolicy;
 import io.github.tdmpc2j.data.DatasetTask;
 import io.github.tdmpc2j.data.DatasetWriter;
@@ -10,13 +11,16 @@ import io.github.tdmpc2j.spi.EnvRegistry;
 import io.github.tdmpc2j.spi.agent.Agent;
 import io.github.tdmpc2j.spi.agent.Episode;
 import java.io.Serializable;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * {@code collect --master}: one unit per (task, episode k), run by {@link UnitRunner} on a Spark cluster. The
- * driver writes the dataset's index and lists the episodes not yet in the folder; each unit runs its episode with
+ * driver lists the episodes not yet in the folder and, once every unit's task passed its check on the executors
+ * ({@link TaskCheck}), writes the dataset's index; each unit runs its episode with
  * {@link Collector#collectOne} (the code path of a collection in one process, with the same seeds) and writes its
  * file under a temporary name and a rename into the folder every node sees, or, with {@code gather}, returns the
  * file's bytes and the driver writes it. A retried unit writes the same bytes under the same name, so the folder
@@ -65,29 +69,43 @@ public final class DistributedCollect {
     private DistributedCollect() {
     }
 
-    /** Runs the job's missing episodes; returns how many this call wrote. */
+    /**
+     * Runs the job's missing episodes; returns how many this call wrote. A new dataset's folder is written (its
+     * index) only once the cluster took the job and every unit's task passed its check on the executors: a
+     * collection the cluster refuses leaves no folder behind. A folder that holds a dataset already is opened first,
+     * so that another collection's is refused before Spark starts.
+     */
     public static int run(ClusterSettings settings, EnvRegistry registry, Job job, Listener listener) {
         UnitRunner.requireReachableMaster(settings); // before the folder is made
         Collector collector = new Collector(registry, job.taskIds(), job.datasetPolicy());
-        DatasetWriter writer = collector.open(Path.of(job.out()), job.seed()); // refuses another collection's folder
+        Path out = Path.of(job.out());
+        List<DatasetTask> tasks = collector.index().tasks();
+        // a folder with an index or episodes: opened now (another collection's is refused); a new one is written
+        // when the units may run
+        boolean held = Files.exists(DatasetLayout.index(out))
+                || tasks.stream().anyMatch(t -> Files.isDirectory(DatasetLayout.taskDir(out, t.id())));
+        AtomicReference<DatasetWriter> writer = new AtomicReference<>(held ? collector.open(out, job.seed()) : null);
         List<Unit> units = new ArrayList<>();
         for (int k = 0; k < job.episodes(); k++) {
             for (int t = 0; t < job.taskIds().size(); t++) {
-                if (!writer.has(t, k)) {
+                if (writer.get() == null || !writer.get().has(t, k)) {
                     units.add(new Unit(t, k));
                 }
             }
         }
-        List<DatasetTask> tasks = collector.index().tasks();
-        UnitRunner.run(settings, "collect", units, new OnExecutor(job), (i, unit, result) -> {
-            if (result.npz() != null) {
-                writer.writeEncoded(unit.task(), unit.k(), result.npz());
-            }
-            if (listener != null) {
-                listener.episodeDone(tasks.get(unit.task()), unit.k(), result);
-            }
-        });
-        writer.removeTemporaryFiles(); // of executors killed mid-write; no unit runs any more
+        UnitRunner.run(settings, "collect", units, new TaskCheck<Unit>(null, u -> job.taskIds().get(u.task())),
+                () -> writer.compareAndSet(null, collector.open(out, job.seed())), new OnExecutor(job),
+                (i, unit, result) -> {
+                    if (result.npz() != null) {
+                        writer.get().writeEncoded(unit.task(), unit.k(), result.npz());
+                    }
+                    if (listener != null) {
+                        listener.episodeDone(tasks.get(unit.task()), unit.k(), result);
+                    }
+                });
+        if (writer.get() != null) {
+            writer.get().removeTemporaryFiles(); // of executors killed mid-write; no unit runs any more
+        }
         return units.size();
     }
 

@@ -55,7 +55,7 @@ public final class UnitRunner {
 
     public static <U extends Serializable, R extends Serializable> void run(ClusterSettings settings, String job,
             List<U> units, UnitFunction<U, R> function, ResultHandler<U, R> handler) {
-        run(settings, job, units, null, function, handler);
+        run(settings, job, units, null, null, function, handler);
     }
 
     /**
@@ -63,16 +63,22 @@ public final class UnitRunner {
      * every unit (on a cluster: a first stage on the executors, which run the units), before any unit runs: a unit
      * whose check throws a typed error its input would repeat (a task whose suite is not set up on that node) ends
      * the job before any unit has run, instead of after the others have trained for hours. A check is cheap and
-     * writes nothing.
+     * writes nothing. {@code ready} (may be null) is called in this process once the cluster took the job (an
+     * executor fits a worker) and every unit passed its check, before any unit runs: what the units write into
+     * (a dataset's index) is made there, so that a job refused is refused before anything is written.
      */
     public static <U extends Serializable, R extends Serializable> void run(ClusterSettings settings, String job,
-            List<U> units, UnitFunction<U, ?> check, UnitFunction<U, R> function, ResultHandler<U, R> handler) {
+            List<U> units, UnitFunction<U, ?> check, Runnable ready, UnitFunction<U, R> function,
+            ResultHandler<U, R> handler) {
         if (units.isEmpty()) {
             return;
         }
         if (!settings.distributed()) {
             if (check != null) {
                 units.forEach(u -> runOne(check, u));
+            }
+            if (ready != null) {
+                ready.run();
             }
             for (int i = 0; i < units.size(); i++) {
                 handler.accept(i, units.get(i), runOne(function, units.get(i)));
@@ -99,6 +105,9 @@ public final class UnitRunner {
                             + checked.failed.message() + " (" + checked.failed.type() + "; no unit was run)");
                 }
             }
+            if (ready != null) {
+                ready.run();
+            }
             Handler<U, R> results = new Handler<>(units, handler);
             sc.runJob(rdd, new OneUnit<>(function), results, ClassTag$.MODULE$.apply(Object.class));
             if (results.failed != null) {
@@ -106,7 +115,7 @@ public final class UnitRunner {
                         + results.failed.node() + "): " + results.failed.message() + " (" + results.failed.type() + "; not retried: the same input "
                         + "fails the same way; finished units are kept)");
             }
-        } catch (ClusterException e) {
+        } catch (TdmpcException e) { // ours, with what to do: the cluster's refusal, what ready refused
             throw e;
         } catch (Exception e) { // Spark's SparkException is checked but not declared
             if (watchdog != null && watchdog.reason != null) { // it cancelled the job: units waited, none ran

@@ -169,14 +169,16 @@ class ResourceLimitsTest {
         };
         for (String master : new String[] {"local[2]", null}) {
             ClusterSettings where = master == null ? ClusterSettings.inProcess() : settings(master);
-            assertThatThrownBy(() -> UnitRunner.run(where, "bench", List.of(0, 1, 2, 3), check, unit,
-                    (i, u, r) -> { }))
+            java.util.concurrent.atomic.AtomicBoolean ready = new java.util.concurrent.atomic.AtomicBoolean();
+            assertThatThrownBy(() -> UnitRunner.run(where, "bench", List.of(0, 1, 2, 3), check,
+                    () -> ready.set(true), unit, (i, u, r) -> { }))
                     .isInstanceOf(TdmpcException.class)
                     .hasMessageContaining("task notsetup/reach is unavailable: run tdmpc2j setup notsetup");
             assertThat(ran).as("no unit ran on " + master).doesNotExist();
+            assertThat(ready).as("what the units write into is not made on " + master).isFalse();
         }
-        assertThatThrownBy(() -> UnitRunner.run(settings("local[2]"), "bench", List.of(0, 1, 2, 3), check, unit,
-                (i, u, r) -> { }))
+        assertThatThrownBy(() -> UnitRunner.run(settings("local[2]"), "bench", List.of(0, 1, 2, 3), check, null,
+                unit, (i, u, r) -> { }))
                 .hasMessageStartingWith("bench cannot run on the cluster: unit 3 (checked on " + UnitRunner.hostName()
                         + " before any unit ran): task notsetup/reach is unavailable")
                 .hasMessageEndingWith("(TdmpcException; no unit was run)");
