@@ -16,6 +16,7 @@ import io.github.tdmpc2j.cluster.ClusterSettings;
 import io.github.tdmpc2j.cluster.ExecutorCache;
 import io.github.tdmpc2j.cluster.UnitFunction;
 import io.github.tdmpc2j.data.Collector;
+import io.github.tdmpc2j.cluster.TaskCheck;
 import io.github.tdmpc2j.cluster.UnitRunner;
 import java.io.PrintWriter;
 import java.io.Serializable;
@@ -200,7 +201,10 @@ final class EvalCommand implements Callable<Integer> {
         boolean written = false;
         try (Setup local = where.distributed() ? null : Setup.make(registry, settings)) {
             out.printf("%-40s %8s %12s %8s%n", "TASK", "EPISODES", "RETURN", "SUCCESS");
-            UnitRunner.run(where, "eval", units, new OneTask(settings, local), (i, unit, r) -> {
+            // each unit's task checked where it will run before any evaluates: a task not set up on a node was
+            // found when that node's first unit ran
+            UnitRunner.run(where, "eval", units, new TaskCheck<Unit>(registry, u -> settings.ids().get(u.task())),
+                    null, new OneTask(settings, local), (i, unit, r) -> {
                 results[unit.task()] = r;
                 out.printf(Locale.ROOT, "%-40s %8d %12.1f %8s%n", r.id(), r.episodes(), r.meanReturn(),
                         r.hasSuccess() ? String.format(Locale.ROOT, "%.0f%%", 100 * r.successRate()) : "-");

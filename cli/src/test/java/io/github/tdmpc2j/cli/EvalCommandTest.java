@@ -322,4 +322,28 @@ class EvalCommandTest {
         assertThat(r.exit()).isEqualTo(2);
         assertThat(r.err()).contains("no checkpoint folder");
     }
+
+    /**
+     * On a cluster a task not set up on the executors is refused by the check of every unit before any evaluates,
+     * and no results file is written (it was found as the units ran: "eval failed on the cluster: unit ... finished
+     * units are kept").
+     */
+    @Test
+    void aTaskNotSetUpOnTheExecutorsIsRefusedBeforeAnyEvaluates(@TempDir Path dir) throws Exception {
+        saveRandomPendulumCheckpoint(dir.resolve("checkpoint"));
+        Path csv = dir.resolve("results.csv");
+        BenchCommandTest.withNotSetUpSuite(dir, () -> {
+            TasksCommandTest.Run r = TasksCommandTest.run("eval", "--checkpoint", dir.resolve("checkpoint")
+                    .toString(), "--set", "classic/pendulum,notsetup/reach", "--agent", "random", "--episodes", "1",
+                    "--csv", csv.toString(), "--master", "local-cluster[1,1,1024]", "--spark-conf",
+                    "spark.driver.host=127.0.0.1");
+            assertThat(r.exit()).as(r.err()).isEqualTo(2);
+            assertThat(r.err()).startsWith("error: eval cannot run on the cluster: unit Unit[task=1] (checked on "
+                    + java.net.InetAddress.getLocalHost().getHostName() + " before any unit ran): task "
+                    + "notsetup/reach is unavailable: its Python environment is missing")
+                    .contains("tdmpc2j setup notsetup").contains("no unit was run").hasLineCount(1);
+            assertThat(r.out()).doesNotContain("classic/pendulum");
+            assertThat(csv).doesNotExist();
+        });
+    }
 }
