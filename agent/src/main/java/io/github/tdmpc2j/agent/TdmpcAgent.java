@@ -325,7 +325,7 @@ public final class TdmpcAgent implements Agent, OfflineLearner {
             if (observations[row] == null) {
                 continue;
             }
-            checkTask(tasks[row]);
+            context.requireTask(tasks[row], row);
             if (observations[row].length != o) {
                 throw new InvalidActionException("observation of row " + row + " has " + observations[row].length
                         + " entries but the agent was made for " + o);
@@ -517,7 +517,7 @@ public final class TdmpcAgent implements Agent, OfflineLearner {
             if (t == null) {
                 continue;
             }
-            checkTask(t.task());
+            context.requireTask(t.task(), row);
             if (t.observation().length != o || t.nextObservation().length != o || t.action().length != actionDim) {
                 throw new InvalidActionException("the transition of row " + row + " has observations of "
                         + t.observation().length + " and " + t.nextObservation().length + " entries and an action of "
@@ -937,10 +937,7 @@ public final class TdmpcAgent implements Agent, OfflineLearner {
     }
 
     private void checkTask(int task) {
-        if (task < 0 || task >= context.tasks().size()) {
-            throw new io.github.tdmpc2j.spi.UnknownTaskException("task index " + task + " is not in [0, "
-                    + context.tasks().size() + ") for this agent", List.of());
-        }
+        context.requireTask(task, -1);
     }
 
     private static float sum(float[] x) {

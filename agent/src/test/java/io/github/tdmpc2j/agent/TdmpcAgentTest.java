@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.tdmpc2j.spi.TdmpcException;
+import io.github.tdmpc2j.spi.UnknownTaskException;
 import io.github.tdmpc2j.spi.agent.AgentContext;
 import io.github.tdmpc2j.spi.agent.AgentProvider;
 import io.github.tdmpc2j.spi.agent.Agents;
@@ -299,6 +300,25 @@ class TdmpcAgentTest {
             float[] a = agent.act(randomObs(r, 5), 0, true);
             assertThat(a[1]).isZero();
             assertThat(a[2]).isZero();
+        }
+    }
+
+    /** Used directly (not through Agents.find's checked wrapper), the agent names its tasks for a wrong index. */
+    @Test
+    void aTaskIndexTheAgentWasNotMadeForIsAnUnknownTaskNamingItsTasks() {
+        AgentContext ctx = new AgentContext(List.of(AgentTestSupport.spec("test/a", 3, 1, 50, false),
+                AgentTestSupport.spec("test/b", 5, 3, 50, true)), 5, 3,
+                List.of(new float[] {1, 0, 0}, new float[] {1, 1, 1}), SMALL, 3L);
+        try (TdmpcAgent agent = new TdmpcAgent(ctx)) {
+            String tasks = "of the agent's 2 tasks (0 test/a, 1 test/b); a task is given by its index";
+            assertThatThrownBy(() -> agent.beginEpisode(0, 2, false, 1)).isInstanceOf(UnknownTaskException.class)
+                    .hasMessageContaining("task 2 is not one " + tasks);
+            assertThatThrownBy(() -> agent.act(new float[][] {null, new float[5]}, new int[] {0, 5}, false))
+                    .isInstanceOf(UnknownTaskException.class).hasMessageContaining("row 1's task 5 is not one " + tasks);
+            Transition wrong = new Transition(-1, new float[5], new float[3], 0, new float[5], false, false);
+            assertThatThrownBy(() -> agent.observe(new Transition[] {null, wrong}))
+                    .isInstanceOf(UnknownTaskException.class).hasMessageContaining("row 1's task -1 is not one " + tasks);
+            assertThat(agent.steps()).isZero();
         }
     }
 

@@ -20,7 +20,10 @@ public final class MultitaskEnv implements VectorEnv {
     private final VectorEnv rows;
     private final int[] rowTasks;
 
-    /** Takes ownership of {@code rows} (closing this closes it). Each row's task must be in {@code space}. */
+    /**
+     * Takes ownership of {@code rows} (closing this closes it). Each row's task must be in {@code space} (else an
+     * {@link UnknownTaskException}) with the sizes the space lists for it (else a {@link PluginException}).
+     */
     public MultitaskEnv(TaskSpace space, VectorEnv rows) {
         this.space = space;
         this.rows = rows;
@@ -28,10 +31,15 @@ public final class MultitaskEnv implements VectorEnv {
         for (int i = 0; i < rowTasks.length; i++) {
             TaskSpec spec = rows.spec(i);
             int t = space.indexOf(spec.id());
-            if (space.spec(t).observationSize() != spec.observationSize()
-                    || space.spec(t).actionSize() != spec.actionSize()) {
-                throw new IllegalArgumentException("row " + i + " runs " + spec.id() + " with other sizes than the "
-                        + "task space's (" + space.spec(t) + ")");
+            TaskSpec listed = space.spec(t);
+            if (listed.observationSize() != spec.observationSize() || listed.actionSize() != spec.actionSize()) {
+                // the space was made from another version of the task (a checkpoint's or a dataset's record of it)
+                throw new PluginException("the task space lists " + spec.id() + " with observations of "
+                        + listed.observationSize() + " values and actions of " + listed.actionSize() + " entries, "
+                        + "but row " + i + "'s env of it, as its plug-in makes it here, has " + spec.observationSize()
+                        + " and " + spec.actionSize() + ": the task's plug-in changed its sizes since the task list "
+                        + "was made (the tasks " + space.describeTasks() + "); install the plug-in version it was "
+                        + "made with, or make the task list again from the installed tasks");
             }
             rowTasks[i] = t;
         }

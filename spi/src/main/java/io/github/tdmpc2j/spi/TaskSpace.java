@@ -100,10 +100,20 @@ public record TaskSpace(List<TaskSpec> tasks, int observationSize, int actionSiz
                 : java.util.Arrays.copyOf(action, spec(task).actionSize());
     }
 
-    private int checkTask(int task) {
+    /**
+     * Refuses a task index outside this space with an {@link UnknownTaskException} naming its tasks by index
+     * ({@code row}: the vector env row the task was given for, or -1 for none).
+     */
+    public void requireTask(int task, int row) {
         if (task < 0 || task >= tasks.size()) {
-            throw new IndexOutOfBoundsException("task index " + task + " is not in [0, " + tasks.size() + ")");
+            throw new UnknownTaskException((row < 0 ? "task " : "row " + row + "'s task ") + task + " is not one "
+                    + "of the agent's " + tasks.size() + " tasks (" + describeTasks() + "); a task is given by its "
+                    + "index in the agent's task list", List.of());
         }
+    }
+
+    private int checkTask(int task) {
+        requireTask(task, -1);
         return task;
     }
 }

@@ -52,6 +52,28 @@ class MultitaskEnvTest {
                 .isInstanceOf(UnknownTaskException.class).hasMessageContaining("line/other");
     }
 
+    /** A space recorded with other sizes of a task (a checkpoint's, from another version of its plug-in). */
+    @Test
+    void aRowOfOtherSizesThanTheSpaceListsIsAPluginErrorThatSaysWhatToDo() {
+        TaskSpec recorded = LineEnv.spec("line/a", 2, 2, -1, 1, 10, 1);
+        TaskSpace space = TaskSpace.of(List.of(recorded, LineEnv.spec("line/b", 3, 1, -1, 1, 10, 1)));
+        LineEnv now = new LineEnv(LineEnv.spec("line/a", 4, 2, -1, 1, 10, 1), 1e9);
+        assertThatThrownBy(() -> new MultitaskEnv(space, new SyncVectorEnv(List.of(now))))
+                .isInstanceOf(PluginException.class)
+                .hasMessageContaining("the task space lists line/a with observations of 2 values and actions of 2 "
+                        + "entries, but row 0's env of it, as its plug-in makes it here, has 4 and 2")
+                .hasMessageContaining("(the tasks 0 line/a, 1 line/b)")
+                .hasMessageContaining("install the plug-in version it was made with");
+    }
+
+    @Test
+    void aTaskIndexOutsideTheSpaceIsAnUnknownTask() {
+        TaskSpace space = TaskSpace.of(List.of(LineEnv.spec("line/a", 2, 2, -1, 1, 10, 1)));
+        assertThatThrownBy(() -> space.spec(1)).isInstanceOf(UnknownTaskException.class)
+                .hasMessageContaining("task 1 is not one of the agent's 1 tasks (0 line/a)");
+        assertThatThrownBy(() -> space.actionMask(-1)).isInstanceOf(UnknownTaskException.class);
+    }
+
     /** A task named twice would take two places (two embeddings), and lookups by id would reach only the first. */
     @Test
     void aTaskSpaceNamesEachTaskOnce() {

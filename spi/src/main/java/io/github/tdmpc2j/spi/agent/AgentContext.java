@@ -3,7 +3,6 @@ package io.github.tdmpc2j.spi.agent;
 import io.github.tdmpc2j.spi.TaskSpace;
 import io.github.tdmpc2j.spi.TaskSpec;
 import io.github.tdmpc2j.spi.TdmpcException;
-import io.github.tdmpc2j.spi.UnknownTaskException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -38,9 +37,7 @@ public record AgentContext(List<TaskSpec> tasks, int observationSize, int action
      */
     public void requireTask(int task, int row) {
         if (task < 0 || task >= tasks.size()) {
-            throw new UnknownTaskException((row < 0 ? "task " : "row " + row + "'s task ") + task + " is not one "
-                    + "of the agent's " + tasks.size() + " tasks (" + space().describeTasks() + "); a task is "
-                    + "given by its index in the agent's task list", List.of());
+            space().requireTask(task, row);
         }
     }
 

@@ -49,6 +49,7 @@ public final class SubsetAgent implements Agent {
 
     @Override
     public void beginEpisode(int row, int task, boolean eval, long seed) {
+        space.requireTask(task, -1);
         agent.beginEpisode(row, toAgent[task], eval, seed);
     }
 
@@ -67,6 +68,7 @@ public final class SubsetAgent implements Agent {
         int[] innerTasks = new int[tasks.length];
         for (int row = 0; row < observations.length; row++) {
             if (observations[row] != null) {
+                space.requireTask(tasks[row], row);
                 innerTasks[row] = toAgent[tasks[row]];
                 int own = space.spec(tasks[row]).observationSize();
                 inner[row] = Arrays.copyOf(Arrays.copyOf(observations[row], own), agentSpace.observationSize());

@@ -7,6 +7,7 @@ import io.github.tdmpc2j.spi.LineEnv;
 import io.github.tdmpc2j.spi.TaskSpace;
 import io.github.tdmpc2j.spi.TaskSpec;
 import io.github.tdmpc2j.spi.TdmpcException;
+import io.github.tdmpc2j.spi.UnknownTaskException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -102,5 +103,22 @@ class SubsetAgentTest {
         assertThatThrownBy(() -> agent.observe(new Transition[0])).isInstanceOf(TdmpcException.class);
         agent.close();
         assertThat(inner.closed).isTrue();
+    }
+
+    /** A task index outside the subset is the caller's mistake, told with the subset's tasks, not an array error. */
+    @Test
+    void aTaskIndexOutsideTheSubsetIsAnUnknownTaskNamingTheSubsetsTasks() {
+        TaskSpace agentSpace = TaskSpace.of(List.of(SHORT, LONG, OTHER));
+        Recording inner = new Recording(agentSpace.actionSize());
+        Agent agent = SubsetAgent.within(inner, agentSpace, TaskSpace.of(List.of(LONG, SHORT)));
+        assertThatThrownBy(() -> agent.beginEpisode(0, 2, true, 1L)).isInstanceOf(UnknownTaskException.class)
+                .hasMessageContaining("task 2 is not one of the agent's 2 tasks (0 line/long, 1 line/short)")
+                .hasMessageContaining("a task is given by its index in the agent's task list");
+        assertThatThrownBy(() -> agent.act(new float[][] {null, {1, 2, 3}}, new int[] {7, -1}, true))
+                .isInstanceOf(UnknownTaskException.class)
+                .hasMessageContaining("row 1's task -1 is not one of the agent's 2 tasks (0 line/long, 1 line/short)");
+        assertThat(inner.begun).isEmpty();
+        assertThat(inner.tasks).as("nothing reached the agent").isEmpty();
+        assertThat(agent.act(new float[][] {null, {1, 2, 3}}, new int[] {7, 0}, true)[1]).containsExactly(11, 12);
     }
 }
