@@ -357,14 +357,21 @@ public final class EnvRegistry implements AutoCloseable {
     }
 
     /**
-     * Whether an installed task can be made now. A plug-in whose {@code availability} throws or answers null
-     * makes its task unavailable with that reason (logged once per plug-in), rather than failing the caller.
+     * Whether an installed task can be made now (with the standard wrappers, as {@link #make} makes it). A task
+     * whose action box has no finite bounds is not, as its listing shows without making it (its plug-in's defect,
+     * named with its jar); otherwise a plug-in whose {@code availability} throws or answers null makes its task
+     * unavailable with that reason (logged once per plug-in), rather than failing the caller.
      */
     public Availability availability(TaskSpec spec) {
-        EnvProvider provider = providers.get(spec.domain());
-        if (provider == null) {
-            throw unknownDomain(spec.domain());
-        }
+        providerOf(spec);
+        String unbounded = unboundedActions(spec);
+        return unbounded != null ? Availability.unavailable(failureOf(spec.domain(), unbounded).toString(), null)
+                : pluginAvailability(spec);
+    }
+
+    /** What the task's plug-in says of the task's availability (see {@link #availability(TaskSpec)}). */
+    private Availability pluginAvailability(TaskSpec spec) {
+        EnvProvider provider = providerOf(spec);
         String reason;
         try {
             Availability a = provider.availability(spec);
@@ -375,8 +382,7 @@ public final class EnvRegistry implements AutoCloseable {
         } catch (RuntimeException | LinkageError e) {
             reason = "availability() threw " + ProviderDiscovery.describe(e);
         }
-        PluginFailure failure = new PluginFailure(sources.get(spec.domain()), provider.getClass().getName(),
-                spec.domain(), reason);
+        PluginFailure failure = failureOf(spec.domain(), reason);
         if (reportedAvailabilityFailures.add(spec.domain())) {
             LOG.warn("{}; its tasks are unavailable", failure);
         }
@@ -427,7 +433,6 @@ public final class EnvRegistry implements AutoCloseable {
         for (int i = 0; i < rowIds.size(); i++) {
             TaskSpec spec = resolve(rowIds.get(i));
             requireOptions(options.get(i));
-            requireBoundedActions(spec);
             requireAvailable(spec);
             specs.add(spec);
             rowsOfDomain.computeIfAbsent(spec.domain(), d -> new ArrayList<>()).add(i);
@@ -490,17 +495,23 @@ public final class EnvRegistry implements AutoCloseable {
 
     /**
      * Refuses a task that cannot be made now ({@link #availability(TaskSpec)}) with what fixes it, for a caller
-     * that checks before it writes anything.
+     * that checks before it writes anything: a {@link PluginException} for an action box without finite bounds (as
+     * {@link #make} refuses it), else an {@link EnvUnavailableException}.
      */
     public void requireAvailable(TaskSpec spec) {
-        Availability availability = availability(spec);
+        providerOf(spec);
+        requireBoundedActions(spec);
+        requireReady(spec, pluginAvailability(spec));
+    }
+
+    private static void requireReady(TaskSpec spec, Availability availability) {
         if (!availability.ready()) {
             throw new EnvUnavailableException(spec.id(), availability);
         }
     }
 
     private Env makeRaw(TaskSpec spec, EnvOptions options) {
-        requireAvailable(spec);
+        requireReady(spec, pluginAvailability(spec)); // the raw env takes its actions as they are: any bounds
         Env raw;
         try {
             raw = providers.get(spec.domain()).create(spec, options);
@@ -611,23 +622,43 @@ public final class EnvRegistry implements AutoCloseable {
 
     /** The standard wrapping shows actions in [-1, 1] rescaled to the task's bounds, which must be finite. */
     private void requireBoundedActions(TaskSpec spec) {
+        String unbounded = unboundedActions(spec);
+        if (unbounded != null) {
+            throw pluginFailed(spec.domain(), unbounded, null);
+        }
+    }
+
+    /** Why the task's action box cannot be rescaled from [-1, 1] (an entry without finite bounds), or null. */
+    private static String unboundedActions(TaskSpec spec) {
         Box box = spec.actionSpace();
         for (int i = 0; i < box.size(); i++) {
             if (Float.isInfinite(box.low(i)) || Float.isInfinite(box.high(i))) {
-                throw pluginFailed(spec.domain(), spec.id() + " has the unbounded action space " + box
-                        + ": action entry " + i + " lies in [" + box.low(i) + ", " + box.high(i) + "]; an env "
-                        + "made with the standard wrappers takes actions in [-1, 1] rescaled to the task's bounds, "
-                        + "so the plug-in must give finite ones (makeRaw makes the env without wrappers)", null);
+                return spec.id() + " has the unbounded action space " + box + ": action entry " + i + " lies in ["
+                        + box.low(i) + ", " + box.high(i) + "]; an env made with the standard wrappers takes actions "
+                        + "in [-1, 1] rescaled to the task's bounds, so the plug-in must give finite ones (makeRaw "
+                        + "makes the env without wrappers)";
             }
         }
+        return null;
     }
 
     /** A failure of an installed plug-in, named with its class and jar as {@link PluginFailure} names them. */
     private PluginException pluginFailed(String domain, String reason, Throwable cause) {
-        EnvProvider provider = providers.get(domain);
-        String message = new PluginFailure(sources.get(domain), provider.getClass().getName(), domain, reason)
-                .toString();
+        String message = failureOf(domain, reason).toString();
         return cause == null ? new PluginException(message) : new PluginException(message, cause);
+    }
+
+    /** The installed plug-in of the task's domain. */
+    private EnvProvider providerOf(TaskSpec spec) {
+        EnvProvider provider = providers.get(spec.domain());
+        if (provider == null) {
+            throw unknownDomain(spec.domain());
+        }
+        return provider;
+    }
+
+    private PluginFailure failureOf(String domain, String reason) {
+        return new PluginFailure(sources.get(domain), providers.get(domain).getClass().getName(), domain, reason);
     }
 
     private static void requireOptions(EnvOptions options) {

@@ -124,6 +124,30 @@ class BrokenPluginTest {
         }
     }
 
+    /** The action box is in the task's listing: its lack of bounds shows without making the env. */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+        "UnboundedActions   | action entry 0 lies in [-Infinity, Infinity]",
+        "HalfBoundedActions | action entry 1 lies in [-1.0, Infinity]",
+    })
+    void aTaskWithoutActionBoundsIsUnavailableWithTheReasonBeforeItIsMade(String kind, String reason)
+            throws Exception {
+        try (URLClassLoader loader = withCoinAnd(kind, "org.example.bad.BadProviders$" + kind + "\n");
+                EnvRegistry registry = EnvRegistry.discover(loader)) {
+            Availability a = registry.availability("bad/thing");
+            assertThat(a.ready()).isFalse();
+            assertThat(a.fixCommand()).isNull();
+            assertThat(a.reason()).contains("BadProviders$" + kind + " in bad-" + kind + ".jar")
+                    .contains("bad/thing has the unbounded action space").contains(reason)
+                    .contains("the plug-in must give finite ones");
+            // a caller that checks before it writes gets the plug-in's defect, as make does
+            assertThatThrownBy(() -> registry.requireAvailable(registry.resolve("bad/thing")))
+                    .isInstanceOf(PluginException.class).hasMessageContaining(reason);
+            assertThat(registry.availability("coin/guess").ready()).isTrue();
+            assertCoinWorks(registry);
+        }
+    }
+
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', value = {
         "StepThrows             | the env of bad/thing threw from step(): ArrayIndexOutOfBoundsException: Index 7 out of bounds",
