@@ -128,6 +128,14 @@ public final class BadProviders {
         }
     }
 
+    /** Lists a task whose episodes have no steps: the TaskSpec refuses it while the plug-in makes its list. */
+    public static final class NoEpisodeSteps extends Base {
+        public List<TaskSpec> tasks() {
+            return List.of(new TaskSpec("bad/thing", List.of(), Box.unbounded(1), Box.of(1, -1f, 1f), 0, 1,
+                    SuccessMetric.RETURN, false));
+        }
+    }
+
     /** Claims the coin plug-in's alias for a task of its own; otherwise well-behaved. */
     public static final class AliasOfCoin extends Base {
         public List<TaskSpec> tasks() {

@@ -199,17 +199,25 @@ public final class EnvRegistry implements AutoCloseable {
                 throw new PluginException("plug-in " + p.getClass().getName() + " of domain '" + domain
                         + "' lists task " + t.id() + " of another domain");
             }
-            if (t.observationSize() == 0 || t.actionSize() == 0) {
-                throw new PluginException("plug-in " + p.getClass().getName() + " lists task " + t.id() + " with "
-                        + (t.observationSize() == 0 ? "an empty observation space" : "an empty action space")
-                        + "; an agent needs at least one observation and one action entry: give the task's boxes "
-                        + "a size of 1 or more");
+            String empty = emptySpace(t);
+            if (empty != null) {
+                throw new PluginException("plug-in " + p.getClass().getName() + " lists task " + t.id() + " " + empty);
             }
             if (!ids.add(t.id())) {
                 throw new PluginException("plug-in " + p.getClass().getName() + " lists task " + t.id() + " twice");
             }
         }
         return List.copyOf(listed);
+    }
+
+    /** What is missing from a task an agent cannot act in (an observation or action box of no entries), or null. */
+    private static String emptySpace(TaskSpec t) {
+        if (t.observationSize() > 0 && t.actionSize() > 0) {
+            return null;
+        }
+        return "with " + (t.observationSize() == 0 ? "an empty observation space" : "an empty action space")
+                + "; an agent needs at least one observation and one action entry: give the task's boxes a size of 1 "
+                + "or more";
     }
 
     private static void describeOf(EnvProvider p) {
@@ -339,17 +347,45 @@ public final class EnvRegistry implements AutoCloseable {
             if (known != null) {
                 return known;
             }
-            Optional<TaskSpec> found = providers.get(name.substring(0, slash)).describeTask(name.substring(slash + 1));
+            Optional<TaskSpec> found = describedTask(name.substring(0, slash), name.substring(slash + 1));
             if (found.isPresent()) {
-                if (!found.get().id().equals(name)) {
-                    throw new PluginException("plug-in " + name.substring(0, slash) + " described '" + name
-                            + "' as " + found.get().id());
-                }
                 described.put(name, found.get());
                 return found.get();
             }
         }
         throw unknownTask(name, canonical.orElse(name));
+    }
+
+    /**
+     * The task {@code domain/name} as its plug-in describes it on demand, held to what a listed task is held to; a
+     * plug-in that fails to describe it is a {@link PluginException} naming it and its jar.
+     */
+    private Optional<TaskSpec> describedTask(String domain, String name) {
+        String call = "describeTask(" + name + ")";
+        Optional<TaskSpec> found;
+        try {
+            found = providers.get(domain).describeTask(name);
+        } catch (TdmpcException e) {
+            throw e; // a typed reason the name cannot be made (a suite not set up, say)
+        } catch (RuntimeException | LinkageError e) {
+            throw pluginFailed(domain, call + " threw " + ProviderDiscovery.describe(e), e);
+        }
+        if (found == null) {
+            throw pluginFailed(domain, call + " returned null; a plug-in that cannot make a name returns "
+                    + "Optional.empty()", null);
+        }
+        if (found.isPresent()) {
+            TaskSpec t = found.get();
+            if (!t.id().equals(domain + "/" + name)) {
+                throw pluginFailed(domain, call + " described '" + domain + "/" + name + "' as " + t.id()
+                        + "; it describes the task of that id", null);
+            }
+            String empty = emptySpace(t);
+            if (empty != null) {
+                throw pluginFailed(domain, call + " describes " + t.id() + " " + empty, null);
+            }
+        }
+        return found;
     }
 
     public Availability availability(String name) {

@@ -36,10 +36,12 @@ public record TaskSpec(
         Objects.requireNonNull(actionSpace, "actionSpace");
         Objects.requireNonNull(successMetric, "successMetric");
         if (maxEpisodeSteps <= 0) {
-            throw new IllegalArgumentException("maxEpisodeSteps must be positive for " + id);
+            throw new IllegalArgumentException("task " + id + " has episodes of " + maxEpisodeSteps + " agent steps "
+                    + "(maxEpisodeSteps); give it 1 or more");
         }
         if (actionRepeat <= 0) {
-            throw new IllegalArgumentException("actionRepeat must be positive for " + id);
+            throw new IllegalArgumentException("task " + id + " has an action repeat of " + actionRepeat
+                    + " (actionRepeat); give it 1 or more");
         }
     }
 

@@ -57,6 +57,7 @@ class BrokenPluginTest {
         "InvertedBounds       | org.example.bad.BadProviders$InvertedBounds | bad | tasks() threw IllegalArgumentException: bad bounds at index 0: [1.0, -1.0]",
         "NoActions            | org.example.bad.BadProviders$NoActions | bad | lists task bad/thing with an empty action space; an agent needs at least one observation and one action entry",
         "NoObservations       | org.example.bad.BadProviders$NoObservations | bad | lists task bad/thing with an empty observation space",
+        "NoEpisodeSteps       | org.example.bad.BadProviders$NoEpisodeSteps | bad | tasks() threw IllegalArgumentException: task bad/thing has episodes of 0 agent steps (maxEpisodeSteps); give it 1 or more",
         "NotEnvProvider       | java.lang.String                     | | does not implement io.github.tdmpc2j.spi.EnvProvider",
         "SameDomain           | org.example.bad.BadProviders$CoinAgain | coin | the domain 'coin' is already claimed by org.example.coin.CoinProvider in coin-plugin.jar",
     })

@@ -195,6 +195,60 @@ class EnvRegistryTest {
         }
     }
 
+    /**
+     * A task a plug-in describes on demand is held to what a listed task is: boxes of one entry or more, a positive
+     * episode length; its failure is the plug-in's, named, never an untyped exception.
+     */
+    @Test
+    void aTaskDescribedOnDemandIsCheckedAsAListedOneIs() {
+        TestProvider open = new TestProvider("open", Availability.ok(), TestProvider.task("open/listed")) {
+            @Override
+            public java.util.Optional<TaskSpec> describeTask(String name) {
+                TaskSpec good = TestProvider.task("open/" + name);
+                return switch (name) {
+                    case "no-actions" -> java.util.Optional.of(good.withActionSpace(Box.of(0, -1, 1)));
+                    case "no-observations" -> java.util.Optional.of(good.withObservationSpace(Box.unbounded(0)));
+                    case "no-steps" -> java.util.Optional.of(new TaskSpec(good.id(), List.of(),
+                            good.observationSpace(), good.actionSpace(), 0, 1, SuccessMetric.RETURN, false));
+                    case "other-domain" -> java.util.Optional.of(TestProvider.task("elsewhere/other-domain"));
+                    case "null" -> null;
+                    case "unavailable" -> throw new EnvUnavailableException("open/unavailable",
+                            Availability.unavailable("its suite is not set up", "tdmpc2j setup open"));
+                    default -> java.util.Optional.empty();
+                };
+            }
+        };
+        try (EnvRegistry r = EnvRegistry.of(List.of(open))) {
+            assertThatThrownBy(() -> r.resolve("open/no-actions")).isInstanceOf(PluginException.class)
+                    .hasMessageContaining("describeTask(no-actions) describes open/no-actions with an empty action "
+                            + "space").hasMessageContaining("give the task's boxes a size of 1 or more");
+            assertThatThrownBy(() -> r.make("open/no-observations")).isInstanceOf(PluginException.class)
+                    .hasMessageContaining("an empty observation space");
+            assertThatThrownBy(() -> r.resolve("open/no-steps")).isInstanceOf(PluginException.class)
+                    .hasMessageContaining("describeTask(no-steps) threw IllegalArgumentException: task open/no-steps "
+                            + "has episodes of 0 agent steps (maxEpisodeSteps); give it 1 or more");
+            assertThatThrownBy(() -> r.resolve("open/other-domain")).isInstanceOf(PluginException.class)
+                    .hasMessageContaining("described 'open/other-domain' as elsewhere/other-domain");
+            assertThatThrownBy(() -> r.resolve("open/null")).isInstanceOf(PluginException.class)
+                    .hasMessageContaining("describeTask(null) returned null");
+            assertThatThrownBy(() -> r.resolve("open/unavailable")).isInstanceOf(EnvUnavailableException.class)
+                    .hasMessageContaining("tdmpc2j setup open");
+            assertThat(r.resolve("open/listed").id()).isEqualTo("open/listed");
+            assertThatThrownBy(() -> r.resolve("open/none")).isInstanceOf(UnknownTaskException.class);
+        }
+    }
+
+    @Test
+    void aListedTaskOfNoEpisodeStepsOrActionRepeatSaysWhatToGive() {
+        TaskSpec good = TestProvider.task("line/x");
+        assertThatThrownBy(() -> new TaskSpec("line/x", List.of(), good.observationSpace(), good.actionSpace(), 0, 1,
+                SuccessMetric.RETURN, false)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("task line/x has episodes of 0 agent steps (maxEpisodeSteps); give it 1 or more");
+        assertThatThrownBy(() -> new TaskSpec("line/x", List.of(), good.observationSpace(), good.actionSpace(), 5, 0,
+                SuccessMetric.RETURN, false)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("task line/x has an action repeat of 0 (actionRepeat); give it 1 or more");
+    }
+
     @Test
     void editDistanceIsLevenshtein() {
         assertThat(EnvRegistry.editDistance("kitten", "sitting")).isEqualTo(3);
