@@ -72,25 +72,23 @@ public final class PythonSetup {
 
     /** As {@link #remake(String)}, for the requirements given. */
     public Report remake(Requirements requirements) {
-        String domain = requirements.domain();
-        try {
-            Files.deleteIfExists(layout.marker(domain));
-        } catch (IOException e) {
-            throw new SetupException("cannot remake the Python environment " + layout.venv(domain) + ": "
-                    + IoErrors.describe(e), e);
-        }
-        return ensure(requirements);
+        return ensure(requirements, true);
     }
 
     /**
      * As {@link #ensure(String)}, for the requirements given. One builder at a time per venv: the build holds a
      * lock on {@code ROOT/DOMAIN.lock} (a file lock between processes, such as two Spark executors on one node,
-     * and a monitor between threads), and a caller that waited for it finds the venv ready and leaves it.
+     * and a monitor between threads), and a caller that waited for it finds the venv ready and leaves it. A venv
+     * that running workers use ({@link VenvLayout#inUse}) is never deleted: setup refuses, naming their processes.
      */
     public Report ensure(Requirements requirements) {
+        return ensure(requirements, false);
+    }
+
+    private Report ensure(Requirements requirements, boolean force) {
         String domain = requirements.domain();
         Path venv = layout.venv(domain);
-        if (layout.isReady(domain, requirements.sha256())) {
+        if (!force && layout.isReady(domain, requirements.sha256())) {
             return new Report(domain, venv, false, "", requirements.packages());
         }
         Path lockFile = venv.resolveSibling(domain + ".lock");
@@ -99,7 +97,7 @@ public final class PythonSetup {
                 Files.createDirectories(lockFile.getParent());
                 try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE,
                         StandardOpenOption.WRITE); FileLock lock = channel.lock()) {
-                    return build(requirements);
+                    return build(requirements, force);
                 }
             } catch (IOException e) {
                 throw new SetupException("cannot lock " + lockFile + " to make the Python environment " + venv
@@ -109,14 +107,42 @@ public final class PythonSetup {
         }
     }
 
-    /** Makes the venv unless another builder made it while this one waited for the lock. */
-    private Report build(Requirements requirements) {
+    /**
+     * Makes the venv unless another builder made it while this one waited for the lock ({@code force}: makes it
+     * again whatever its state), holding its in-use lock exclusively so that no worker starts on it meanwhile.
+     */
+    private Report build(Requirements requirements, boolean force) throws IOException {
         String domain = requirements.domain();
         String hash = requirements.sha256();
         Path venv = layout.venv(domain);
-        if (layout.isReady(domain, hash)) {
+        if (!force && layout.isReady(domain, hash)) {
             return new Report(domain, venv, false, "", requirements.packages());
         }
+        try (InUse.Exclusive unused = InUse.tryExclusive(layout.inUse(domain))) {
+            if (unused == null) {
+                throw inUse(domain, force);
+            }
+            if (force) {
+                Files.deleteIfExists(layout.marker(domain));
+            }
+            return make(requirements);
+        }
+    }
+
+    private SetupException inUse(String domain, boolean force) {
+        List<String> users = InUse.holders(layout.inUse(domain));
+        return new SetupException("the Python environment " + layout.venv(domain) + " is in use by "
+                + (users.isEmpty() ? "another process" : String.join(", ", users)) + " (a Python worker of a running "
+                + "tdmpc2j command, which would fail mid-run if it were deleted): stop "
+                + (users.size() > 1 ? "those processes" : "that process") + ", or wait for "
+                + (users.size() > 1 ? "them" : "it") + " to end, then run `tdmpc2j setup " + domain
+                + (force ? " --force" : "") + "` again");
+    }
+
+    private Report make(Requirements requirements) {
+        String domain = requirements.domain();
+        String hash = requirements.sha256();
+        Path venv = layout.venv(domain);
         String why = layout.whyNotReady(domain, hash);
         try {
             AtomicWrites.deleteTree(venv);

@@ -57,8 +57,12 @@ public final class PythonWorker implements AutoCloseable {
     /** Why this JVM stopped the worker (killed or closed it), or null: a call in flight then fails saying so. */
     private volatile String stopped;
     private final java.util.concurrent.atomic.AtomicLong calls = new java.util.concurrent.atomic.AtomicLong();
+    /** What marks the venv and the unpacked sources in use while the worker runs ({@link InUse}). */
+    private final List<InUse.Hold> holds;
 
-    private PythonWorker(WorkerConfig config, Process process, GatewayServer server, OutputLog output, String command) {
+    private PythonWorker(WorkerConfig config, Process process, GatewayServer server, OutputLog output, String command,
+            List<InUse.Hold> holds) {
+        this.holds = holds;
         this.config = config;
         this.process = process;
         this.server = server;
@@ -76,6 +80,14 @@ public final class PythonWorker implements AutoCloseable {
         if (!Files.isExecutable(config.python())) {
             throw new WorkerFailedException("[" + config.domain() + "] no Python at " + config.python()
                     + ": the domain's environment is missing; run `tdmpc2j setup " + config.domain() + "`");
+        }
+        List<InUse.Hold> holds = new ArrayList<>();
+        holds.add(WorkerSources.use());
+        try {
+            holdVenv(config, holds);
+        } catch (RuntimeException e) {
+            holds.forEach(InUse.Hold::close);
+            throw e;
         }
         String pythonPath = WorkerSources.pythonPath().toString();
         String token = newToken();
@@ -109,12 +121,13 @@ public final class PythonWorker implements AutoCloseable {
             process = builder.start();
         } catch (IOException e) {
             server.shutdown();
+            holds.forEach(InUse.Hold::close);
             throw new WorkerFailedException("[" + config.domain() + "] cannot start `" + command + "`: "
                     + e.getMessage() + "; run `tdmpc2j setup " + config.domain() + "`", e);
         }
         output.follow(process.getInputStream(), false, "python-" + config.domain() + "-stdout");
         output.follow(process.getErrorStream(), true, "python-" + config.domain() + "-stderr");
-        PythonWorker worker = new PythonWorker(config, process, server, output, command);
+        PythonWorker worker = new PythonWorker(config, process, server, output, command, holds);
         LiveWorkers.add(worker);
         try {
             worker.awaitHandshake(handshake);
@@ -125,6 +138,32 @@ public final class PythonWorker implements AutoCloseable {
         process.onExit().thenRun(worker::exited);
         LOG.info("python worker {} started: pid {}, {}", config.domain(), process.pid(), worker.versions);
         return worker;
+    }
+
+    /**
+     * Marks the worker's venv in use, so that `tdmpc2j setup --force` refuses to delete it under the worker; a
+     * venv root this user cannot write is used unmarked (no setup of this user can delete it either).
+     */
+    private static void holdVenv(WorkerConfig config, List<InUse.Hold> holds) {
+        Path lock = VenvLayout.inUseOf(config.python());
+        if (lock == null) {
+            return;
+        }
+        try {
+            holds.add(InUse.hold(lock));
+        } catch (InUse.BeingRemovedException e) {
+            throw new WorkerFailedException("[" + config.domain() + "] the Python environment "
+                    + config.python().getParent().getParent() + " is being made again (`tdmpc2j setup "
+                    + config.domain() + "` in " + String.join(", ", e.holders) + "); wait for it to finish, then "
+                    + "start again");
+        } catch (IOException e) {
+            LOG.warn("cannot mark the Python environment of {} in use ({}): {}; `tdmpc2j setup --force` would not "
+                    + "see this worker", config.python(), lock, e.toString());
+        }
+    }
+
+    private void releaseHolds() {
+        holds.forEach(InUse.Hold::close);
     }
 
     /**
@@ -291,6 +330,7 @@ public final class PythonWorker implements AutoCloseable {
         }
         LiveWorkers.remove(this);
         server.shutdown();
+        releaseHolds();
     }
 
     /** The worker's last output lines, after a moment for its final lines to arrive. */
@@ -354,6 +394,7 @@ public final class PythonWorker implements AutoCloseable {
         killStarted(children);
         LiveWorkers.remove(this);
         server.shutdown();
+        releaseHolds();
     }
 
     /**
@@ -418,6 +459,7 @@ public final class PythonWorker implements AutoCloseable {
         killStarted(children);
         LiveWorkers.remove(this);
         server.shutdown();
+        releaseHolds();
     }
 
     private static String newToken() {

@@ -55,6 +55,24 @@ public record VenvLayout(Path root) {
         return venv(domain).resolve(MARKER);
     }
 
+    /**
+     * The lock file that marks the domain's venv in use by running workers ({@link InUse}); setup takes it
+     * exclusively before it deletes the venv.
+     */
+    public Path inUse(String domain) {
+        return root.resolve(domain + ".in-use");
+    }
+
+    /** The in-use lock file of the venv whose python is {@code python}, or null when that python is in no venv. */
+    static Path inUseOf(Path python) {
+        Path venv = python.toAbsolutePath().normalize().getParent();
+        venv = venv == null ? null : venv.getParent();
+        if (venv == null || venv.getFileName() == null || !Files.isRegularFile(venv.resolve("pyvenv.cfg"))) {
+            return null;
+        }
+        return new VenvLayout(venv.getParent()).inUse(venv.getFileName().toString());
+    }
+
     /** True when the domain's venv was completed for exactly these requirements. Reads one small file. */
     public boolean isReady(String domain, String requirementsSha256) {
         Path marker = marker(domain);

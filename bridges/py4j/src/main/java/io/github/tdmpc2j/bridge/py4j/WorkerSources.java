@@ -13,20 +13,39 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The worker's Python package, shipped inside this jar, unpacked once per version into
  * {@code ~/.cache/tdmpc2j/worker/HASH/} so that a venv needs no install step of its own: the worker starts with
- * that folder on its PYTHONPATH.
+ * that folder on its PYTHONPATH. Each build with other worker sources unpacks a folder of its own: a worker
+ * marks its folder in use ({@code HASH.in-use}, an {@link InUse} lock) and touches it when it starts, and then
+ * removes the folders no worker holds beyond the {@link #KEEP} last used, once unused for {@link #UNUSED_FOR}
+ * (a version of tdmpc2j from before these locks marks nothing: the delay spares its running workers).
  */
 final class WorkerSources {
+    private static final Logger LOG = LoggerFactory.getLogger(WorkerSources.class);
+    /** How many unpacked versions the clean-up keeps, the last used first, the starting worker's among them. */
+    static final int KEEP = 3;
+    /** How long a version beyond {@link #KEEP} must have been unused before the clean-up removes it. */
+    static final Duration UNUSED_FOR = Duration.ofDays(1);
+    static final String IN_USE = ".in-use";
+    private static final Pattern VERSION = Pattern.compile("[0-9a-f]{16}");
     private static final String PACKAGE = "tdmpc2j_worker";
     private static final String RESOURCE_DIR = "python/" + PACKAGE;
     private static volatile Path unpacked;
@@ -46,6 +65,91 @@ final class WorkerSources {
             }
         }
         return dir;
+    }
+
+    /**
+     * Marks the unpacked worker in use for one worker's life (close the hold when it ends), puts back what a
+     * clean-up or a hand removed meanwhile, and removes old versions no worker uses.
+     */
+    static InUse.Hold use() {
+        Path dir = pythonPath();
+        return use(dir.getParent(), KEEP, UNUSED_FOR);
+    }
+
+    /** As {@link #use()}, for the cache at {@code cacheRoot}, keeping {@code keep} versions unused for less than {@code unusedFor}. */
+    static InUse.Hold use(Path cacheRoot, int keep, Duration unusedFor) {
+        Path dir = unpack(cacheRoot);
+        Path lock = cacheRoot.resolve(dir.getFileName() + IN_USE);
+        InUse.Hold hold = null;
+        try {
+            for (int attempt = 0; hold == null; attempt++) {
+                try {
+                    hold = InUse.hold(lock);
+                } catch (InUse.BeingRemovedException e) {
+                    // another JVM's clean-up is deleting this version (unused for a day): it is quick; then unpack it
+                    if (attempt == 100) {
+                        throw new WorkerFailedException("cannot use the Python worker in " + dir + ": it stays "
+                                + e.getMessage() + "; stop those processes, or delete " + cacheRoot, e);
+                    }
+                    Thread.sleep(100);
+                }
+            }
+            unpack(cacheRoot); // makes again what a clean-up removed before this hold
+            Files.setLastModifiedTime(dir, FileTime.from(Instant.now()));
+        } catch (IOException e) {
+            if (hold != null) {
+                hold.close();
+            }
+            throw new WorkerFailedException("cannot mark the Python worker in " + dir + " in use (" + lock + "): "
+                    + IoErrors.describe(e), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new WorkerFailedException("interrupted while waiting for the Python worker in " + dir);
+        }
+        removeOld(cacheRoot, dir, keep, unusedFor);
+        return hold;
+    }
+
+    /**
+     * Removes the unpacked versions beyond the {@code keep} last used (and their lock files), but not {@code current},
+     * one used within {@code unusedFor}, or one a worker holds; a failure is logged, never thrown (the worker runs).
+     */
+    static void removeOld(Path cacheRoot, Path current, int keep, Duration unusedFor) {
+        List<Path> versions = new ArrayList<>();
+        try (Stream<Path> all = Files.list(cacheRoot)) {
+            all.filter(p -> VERSION.matcher(p.getFileName().toString()).matches() && Files.isDirectory(p))
+                    .forEach(versions::add);
+        } catch (IOException e) {
+            LOG.debug("cannot list the worker cache {}: {}", cacheRoot, e.toString());
+            return;
+        }
+        versions.sort(Comparator.comparing(WorkerSources::lastUsed).reversed());
+        Instant unusedSince = Instant.now().minus(unusedFor);
+        for (Path version : versions.subList(Math.min(keep, versions.size()), versions.size())) {
+            if (version.getFileName().equals(current.getFileName())
+                    || lastUsed(version).toInstant().isAfter(unusedSince)) {
+                continue;
+            }
+            Path lock = cacheRoot.resolve(version.getFileName() + IN_USE);
+            try (InUse.Exclusive unused = InUse.tryExclusive(lock)) {
+                if (unused == null) {
+                    continue; // a running worker's
+                }
+                AtomicWrites.deleteTree(version);
+                Files.deleteIfExists(lock); // locked: a worker waiting on it locks the file made anew
+                LOG.debug("removed the unused Python worker {}", version);
+            } catch (IOException e) {
+                LOG.warn("cannot remove the unused Python worker {}: {}", version, IoErrors.describe(e));
+            }
+        }
+    }
+
+    private static FileTime lastUsed(Path dir) {
+        try {
+            return Files.getLastModifiedTime(dir);
+        } catch (IOException e) {
+            return FileTime.fromMillis(Long.MAX_VALUE); // gone or unreadable: never taken for old
+        }
     }
 
     static Path unpack(Path cacheRoot) {

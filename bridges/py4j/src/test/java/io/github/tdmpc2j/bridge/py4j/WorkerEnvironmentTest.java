@@ -78,7 +78,10 @@ class WorkerEnvironmentTest {
             assertThat(jvm.exitValue()).isZero();
         }
         try (var unpacked = Files.list(home.resolve(".cache/tdmpc2j/worker"))) {
-            assertThat(unpacked.toList()).as("one unpacked worker, no folder left half made").hasSize(1);
+            // one unpacked worker and the lock file its workers hold it with, no folder left half made
+            List<String> names = unpacked.map(p -> p.getFileName().toString()).sorted().toList();
+            assertThat(names).hasSize(2);
+            assertThat(names.get(1)).isEqualTo(names.get(0) + WorkerSources.IN_USE);
         }
     }
 }

@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -29,5 +32,59 @@ class WorkerSourcesTest {
         try (Stream<Path> left = Files.walk(unpacked)) {
             assertThat(left).noneMatch(p -> p.toString().endsWith(".tmp") || p.toString().contains(".tmp-"));
         }
+    }
+
+    /**
+     * Every build with other worker sources unpacks a folder: a starting worker removes the old ones that no worker
+     * holds, keeping the last used and the recently used, and its own folder is held while it runs.
+     */
+    @Test
+    void aStartingWorkerRemovesOldVersionsNoWorkerUses(@TempDir Path cache) throws Exception {
+        Path recent = version(cache, "000000000000000a", Duration.ofHours(1));
+        Path old = version(cache, "000000000000000b", Duration.ofDays(2));
+        Path older = version(cache, "000000000000000c", Duration.ofDays(3));
+        Path held = version(cache, "000000000000000d", Duration.ofDays(4));
+        Path oldest = version(cache, "000000000000000e", Duration.ofDays(5));
+        Files.writeString(cache.resolve(oldest.getFileName() + ".in-use"), "");
+        Path unrelated = Files.createDirectories(cache.resolve("unpacking-123"));
+        Process worker = VenvInUseTest.lock(cache.resolve(held.getFileName() + ".in-use"), "LOCK_SH");
+        Path current;
+        try (InUse.Hold hold = WorkerSources.use(cache, 1, Duration.ofDays(1))) {
+            current = WorkerSources.unpack(cache);
+            assertThat(current.resolve("tdmpc2j_worker/endpoint.py")).isRegularFile();
+            assertThat(recent).as("used within a day").isDirectory();
+            assertThat(held).as("another process's worker holds it").isDirectory();
+            assertThat(unrelated).isDirectory();
+            assertThat(old).doesNotExist();
+            assertThat(older).doesNotExist();
+            assertThat(oldest).doesNotExist();
+            assertThat(cache.resolve(oldest.getFileName() + ".in-use")).doesNotExist();
+            // this JVM's hold is a lock that other processes see, and it keeps this version from a clean-up here too
+            Process remover = new ProcessBuilder("python3", "-c", "import fcntl, sys\n"
+                    + "f = open(sys.argv[1], 'a+')\n"
+                    + "try:\n    fcntl.lockf(f, fcntl.LOCK_EX | fcntl.LOCK_NB); print('free')\n"
+                    + "except OSError:\n    print('held')", cache.resolve(current.getFileName() + ".in-use").toString())
+                    .redirectErrorStream(true).start();
+            assertThat(new String(remover.getInputStream().readAllBytes()).strip()).isEqualTo("held");
+            Files.setLastModifiedTime(current, FileTime.from(Instant.now().minus(Duration.ofDays(9))));
+            WorkerSources.removeOld(cache, recent, 0, Duration.ZERO);
+            assertThat(current).isDirectory();
+        } finally {
+            worker.destroyForcibly();
+            worker.waitFor();
+        }
+        // no worker holds anything now: only the version of the clean-up's own worker stays
+        try (InUse.Hold hold = WorkerSources.use(cache, 0, Duration.ZERO)) {
+            assertThat(current).isDirectory();
+            assertThat(recent).doesNotExist();
+            assertThat(held).doesNotExist();
+        }
+    }
+
+    private static Path version(Path cache, String name, Duration unusedFor) throws Exception {
+        Path dir = Files.createDirectories(cache.resolve(name).resolve("tdmpc2j_worker"));
+        Files.writeString(dir.resolve("endpoint.py"), "# an older worker\n");
+        Files.setLastModifiedTime(dir.getParent(), FileTime.from(Instant.now().minus(unusedFor)));
+        return dir.getParent();
     }
 }

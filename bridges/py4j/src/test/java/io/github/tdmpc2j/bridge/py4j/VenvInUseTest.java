@@ -1,0 +1,106 @@
+package io.github.tdmpc2j.bridge.py4j;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A venv that running workers use is not deleted under them: setup refuses, naming their processes, and a worker
+ * does not start on a venv that setup is making again. The venv here is a throw-away one ({@code gym}) that reaches
+ * the gymnasium venv's packages through a {@code .pth} file, so that a real worker runs on it.
+ */
+class VenvInUseTest {
+    private static final Requirements NOTHING = new Requirements("gym", "# no packages\n".getBytes());
+
+    /** A venv at {@code root/gym} whose python is the gymnasium venv's interpreter and sees its packages. */
+    static WorkerConfig throwAwayVenv(Path root) throws IOException {
+        WorkerConfig testing = TestVenvs.testing();
+        Path real = testing.python().getParent().getParent();
+        Path venv = root.resolve("gym");
+        Files.createDirectories(venv.resolve("bin"));
+        Files.copy(real.resolve("pyvenv.cfg"), venv.resolve("pyvenv.cfg"));
+        Files.createSymbolicLink(venv.resolve("bin/python"), testing.python().toRealPath());
+        Path realPackages;
+        try (Stream<Path> lib = Files.list(real.resolve("lib"))) {
+            realPackages = lib.map(p -> p.resolve("site-packages")).filter(Files::isDirectory).findFirst().orElseThrow();
+        }
+        Path packages = Files.createDirectories(venv.resolve("lib").resolve(realPackages.getParent().getFileName())
+                .resolve("site-packages"));
+        Files.writeString(packages.resolve("gymnasium-venv.pth"), realPackages.toRealPath() + "\n");
+        return new WorkerConfig("gym", testing.suites(), venv.resolve("bin/python"), testing.startupTimeout(),
+                testing.callTimeout(), testing.environment());
+    }
+
+    @Test
+    void setupForceRefusesAVenvARunningWorkerUsesUntilTheWorkerEnds(@TempDir Path root) throws Exception {
+        WorkerConfig config = throwAwayVenv(root);
+        PythonSetup setup = new PythonSetup(new VenvLayout(root), "python3");
+        try (PythonWorker worker = PythonWorker.start(config)) {
+            assertThat(worker.ping()).contains("py4j");
+            assertThatThrownBy(() -> setup.remake(NOTHING)).isInstanceOf(SetupException.class)
+                    .hasMessageContaining("the Python environment " + root.resolve("gym") + " is in use by pid "
+                            + ProcessHandle.current().pid())
+                    .hasMessageContaining("this process").hasMessageContaining("stop that process, or wait for it "
+                            + "to end, then run `tdmpc2j setup gym --force` again");
+            // a plain setup of the venv (its marker is missing: not ready) would delete it as well
+            assertThatThrownBy(() -> setup.ensure(NOTHING)).isInstanceOf(SetupException.class)
+                    .hasMessageContaining("is in use by").hasMessageContaining("`tdmpc2j setup gym` again");
+            assertThat(root.resolve("gym/pyvenv.cfg")).exists();
+            assertThat(worker.ping()).contains("py4j"); // its imports still work: nothing was deleted
+        }
+        PythonSetup.Report remade = setup.remake(NOTHING);
+        assertThat(remade.installed()).isTrue();
+        assertThat(new VenvLayout(root).isReady("gym", NOTHING.sha256())).isTrue();
+    }
+
+    @Test
+    void setupNamesAnotherProcessThatUsesTheVenv(@TempDir Path root) throws Exception {
+        throwAwayVenv(root);
+        Process holder = lock(root.resolve("gym.in-use"), "LOCK_SH");
+        try {
+            assertThatThrownBy(() -> new PythonSetup(new VenvLayout(root), "/bin/false").remake(NOTHING))
+                    .isInstanceOf(SetupException.class)
+                    .hasMessageContaining("is in use by pid " + holder.pid() + " (python")
+                    .hasMessageNotContaining("this process");
+            assertThat(root.resolve("gym/pyvenv.cfg")).exists();
+        } finally {
+            holder.destroyForcibly();
+            holder.waitFor();
+        }
+    }
+
+    @Test
+    void aWorkerDoesNotStartOnAVenvThatSetupIsMakingAgain(@TempDir Path root) throws Exception {
+        WorkerConfig config = throwAwayVenv(root);
+        Process setup = lock(root.resolve("gym.in-use"), "LOCK_EX");
+        try {
+            assertThatThrownBy(() -> PythonWorker.start(config)).isInstanceOf(WorkerFailedException.class)
+                    .hasMessageContaining("the Python environment " + root.resolve("gym") + " is being made again")
+                    .hasMessageContaining("pid " + setup.pid()).hasMessageContaining("wait for it to finish");
+        } finally {
+            setup.destroyForcibly();
+            setup.waitFor();
+        }
+        try (PythonWorker worker = PythonWorker.start(config)) {
+            assertThat(worker.ping()).contains("py4j");
+        }
+    }
+
+    /** Another process holding a POSIX lock ({@code fcntl.LOCK_SH} or {@code LOCK_EX}) on {@code file}. */
+    static Process lock(Path file, String kind) throws IOException {
+        String script = String.join("\n", "import fcntl, sys, time",
+                "f = open(sys.argv[1], 'a+')",
+                "fcntl.lockf(f, fcntl." + kind + ")",
+                "print('locked', flush=True)",
+                "time.sleep(600)");
+        Process p = new ProcessBuilder("python3", "-c", script, file.toString()).redirectErrorStream(true).start();
+        assertThat(new String(p.getInputStream().readNBytes(7))).isEqualTo("locked\n");
+        return p;
+    }
+}
