@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
+import java.util.function.BiConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,11 +19,30 @@ import org.slf4j.LoggerFactory;
 final class OutputLog {
     private static final int KEPT_LINES = 40;
 
-    private final Logger log;
+    private static final Logger LOG = LoggerFactory.getLogger(OutputLog.class);
+
+    private final String domain;
+    private final BiConsumer<Boolean, String> sink;
     private final Deque<String> last = new ArrayDeque<>();
 
     OutputLog(String domain) {
-        this.log = LoggerFactory.getLogger("tdmpc2j.python." + domain);
+        this(domain, toLogger(LoggerFactory.getLogger("tdmpc2j.python." + domain)));
+    }
+
+    /** As {@link #OutputLog(String)}, each line going to {@code sink} (is it stderr's, the line) instead of the log. */
+    OutputLog(String domain, BiConsumer<Boolean, String> sink) {
+        this.domain = domain;
+        this.sink = sink;
+    }
+
+    private static BiConsumer<Boolean, String> toLogger(Logger log) {
+        return (isStderr, line) -> {
+            if (isStderr) {
+                log.warn("{}", line);
+            } else {
+                log.info("{}", line);
+            }
+        };
     }
 
     void follow(InputStream stream, boolean isStderr, String threadName) {
@@ -31,19 +51,37 @@ final class OutputLog {
         t.start();
     }
 
+    /**
+     * Reads the stream to its end. A line the log fails on (an appender that throws, a full disk under a file
+     * appender) is reported once and the reading goes on: a reader that stopped closed the pipe on its way out, and
+     * the worker's next print failed (BrokenPipeError), in the middle of whatever it was doing.
+     */
     private void pump(InputStream stream, boolean isStderr) {
+        boolean reported = false;
         try (BufferedReader reader = new BufferedReader(new InputStreamReader(stream, StandardCharsets.UTF_8))) {
             String line;
             while ((line = reader.readLine()) != null) {
-                remember(line);
-                if (isStderr) {
-                    log.warn("{}", line);
-                } else {
-                    log.info("{}", line);
+                try {
+                    remember(line);
+                    sink.accept(isStderr, line);
+                } catch (RuntimeException | LinkageError | StackOverflowError e) {
+                    if (!reported) {
+                        reported = true;
+                        report(isStderr, e);
+                    }
                 }
             }
         } catch (IOException e) {
-            log.debug("worker output closed: {}", e.toString());
+            LOG.debug("python worker {}: its output closed: {}", domain, e.toString());
+        }
+    }
+
+    private void report(boolean isStderr, Throwable e) {
+        try {
+            LOG.error("python worker {}: logging its {} failed ({}); its further lines that fail are dropped, and "
+                    + "its output is still read", domain, isStderr ? "stderr" : "stdout", e.toString(), e);
+        } catch (RuntimeException logFailedToo) {
+            System.err.println("tdmpc2j: logging the output of the python worker " + domain + " failed: " + e);
         }
     }
 

@@ -1,0 +1,40 @@
+package io.github.tdmpc2j.bridge.py4j;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+/** The reader of a worker's output keeps reading whatever the log does with a line. */
+class OutputLogTest {
+    /**
+     * A log that fails on every line (an appender that throws): the reader goes on, so a process that prints a lot
+     * neither blocks in a write once a pipe (64 KiB) is full nor fails on a pipe the reader closed as it stopped.
+     */
+    @Test
+    void aLogThatThrowsDoesNotStopTheReadingOfAChattyProcess() throws Exception {
+        AtomicInteger tried = new AtomicInteger();
+        OutputLog log = new OutputLog("testing", (isStderr, line) -> {
+            tried.incrementAndGet();
+            throw new IllegalStateException("the appender failed");
+        });
+        Process chatty = new ProcessBuilder("python3", "-c",
+                "import sys\nfor i in range(20000): print('line %d %s' % (i, 'x' * 60))\n"
+                        + "for i in range(20000): print('err %d %s' % (i, 'y' * 60), file=sys.stderr)\nprint('done')")
+                .start();
+        log.follow(chatty.getInputStream(), false, "test-stdout");
+        log.follow(chatty.getErrorStream(), true, "test-stderr");
+        assertThat(chatty.waitFor(30, TimeUnit.SECONDS)).as("the process ended: its pipes were drained").isTrue();
+        // a reader that gave up closed its pipe: the process's next print failed (BrokenPipeError, exit code 1)
+        assertThat(chatty.exitValue()).isZero();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (tried.get() < 40001 && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertThat(tried.get()).isEqualTo(40001);
+        // the two streams' readers interleave: the last lines kept are each stream's last ones
+        assertThat(log.lastLines()).hasSize(40)
+                .allMatch(l -> l.equals("done") || l.matches("(line|err) 199[6-9]\\d .*"));
+    }
+}
