@@ -12,9 +12,11 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * Marks a folder that running workers use (a domain's venv, an unpacked worker) with a lock file: each JVM holds a
@@ -28,6 +30,8 @@ import java.util.Objects;
 final class InUse {
     /** The lock files this JVM holds shared, by absolute path. Guarded by {@code InUse.class}. */
     private static final Map<Path, Held> HELD = new HashMap<>();
+    /** The lock files this JVM holds exclusively (a setup, a clean-up). Guarded by {@code InUse.class}. */
+    private static final Set<Path> EXCLUSIVE = new HashSet<>();
 
     private static final class Held {
         final FileChannel channel;
@@ -91,6 +95,9 @@ final class InUse {
                 held.users++;
                 return new Hold(key);
             }
+            if (EXCLUSIVE.contains(key)) {
+                throw new BeingRemovedException(List.of(describe(ProcessHandle.current().pid()) + ", this process"));
+            }
             for (int attempt = 0;; attempt++) {
                 Object before = fileKey(key);
                 FileChannel channel = FileChannel.open(key, StandardOpenOption.CREATE, StandardOpenOption.READ,
@@ -125,15 +132,21 @@ final class InUse {
 
     /** A remover's exclusive hold on a lock file; closing it releases the lock. */
     static final class Exclusive implements AutoCloseable {
+        private final Path key;
         private final FileChannel channel;
 
-        private Exclusive(FileChannel channel) {
+        private Exclusive(Path key, FileChannel channel) {
+            this.key = key;
             this.channel = channel;
         }
 
         @Override
         public void close() {
-            closeQuietly(channel);
+            synchronized (InUse.class) {
+                if (EXCLUSIVE.remove(key)) {
+                    closeQuietly(channel);
+                }
+            }
         }
     }
 
@@ -144,8 +157,8 @@ final class InUse {
     static Exclusive tryExclusive(Path lockFile) throws IOException {
         Path key = key(lockFile);
         synchronized (InUse.class) {
-            if (HELD.containsKey(key)) {
-                return null; // opening the file again would drop this JVM's shared lock when closed
+            if (HELD.containsKey(key) || EXCLUSIVE.contains(key)) {
+                return null; // opening the file again would drop this JVM's lock on it when closed
             }
             FileChannel channel = FileChannel.open(key, StandardOpenOption.CREATE, StandardOpenOption.READ,
                     StandardOpenOption.WRITE);
@@ -155,7 +168,8 @@ final class InUse {
                     channel.close(); // this process holds no lock on the file, so closing drops none
                     return null;
                 }
-                return new Exclusive(channel);
+                EXCLUSIVE.add(key);
+                return new Exclusive(key, channel);
             } catch (OverlappingFileLockException e) {
                 closeQuietly(channel);
                 return null;
@@ -175,7 +189,7 @@ final class InUse {
         List<String> found = new ArrayList<>();
         long self = ProcessHandle.current().pid();
         synchronized (InUse.class) {
-            if (HELD.containsKey(key)) {
+            if (HELD.containsKey(key) || EXCLUSIVE.contains(key)) {
                 found.add(describe(self) + ", this process");
             }
         }

@@ -118,10 +118,18 @@ public final class PythonSetup {
         if (!force && layout.isReady(domain, hash)) {
             return new Report(domain, venv, false, "", requirements.packages());
         }
-        try (InUse.Exclusive unused = InUse.tryExclusive(layout.inUse(domain))) {
-            if (unused == null) {
-                throw inUse(domain, force);
-            }
+        InUse.Exclusive unused;
+        try {
+            unused = InUse.tryExclusive(layout.inUse(domain));
+        } catch (IOException e) {
+            throw new SetupException("cannot lock " + layout.inUse(domain) + ", which tells whether workers use the "
+                    + "Python environment " + venv + ": " + IoErrors.describe(e) + "; set " + VenvLayout.ROOT_VARIABLE
+                    + " to a folder you can write", e);
+        }
+        if (unused == null) {
+            throw inUse(domain, force);
+        }
+        try (unused) {
             if (force) {
                 Files.deleteIfExists(layout.marker(domain));
             }

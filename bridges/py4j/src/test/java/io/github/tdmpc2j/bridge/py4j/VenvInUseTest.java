@@ -87,9 +87,28 @@ class VenvInUseTest {
             setup.destroyForcibly();
             setup.waitFor();
         }
+        // a setup in this JVM: refused without opening the file again (which would drop the setup's lock)
+        try (InUse.Exclusive inThisJvm = InUse.tryExclusive(root.resolve("gym.in-use"))) {
+            assertThat(inThisJvm).isNotNull();
+            assertThatThrownBy(() -> PythonWorker.start(config)).isInstanceOf(WorkerFailedException.class)
+                    .hasMessageContaining("is being made again").hasMessageContaining("this process");
+            assertThat(InUse.tryExclusive(root.resolve("gym.in-use"))).isNull();
+            assertThat(tryLock(root.resolve("gym.in-use"))).as("still locked for other processes").isEqualTo("held");
+        }
         try (PythonWorker worker = PythonWorker.start(config)) {
             assertThat(worker.ping()).contains("py4j");
+            assertThat(tryLock(root.resolve("gym.in-use"))).isEqualTo("held");
         }
+        assertThat(tryLock(root.resolve("gym.in-use"))).as("released when the worker ended").isEqualTo("free");
+    }
+
+    /** Whether another process can take {@code file} exclusively now: "free" or "held". */
+    static String tryLock(Path file) throws Exception {
+        Process p = new ProcessBuilder("python3", "-c", "import fcntl, sys\n"
+                + "f = open(sys.argv[1], 'a+')\n"
+                + "try:\n    fcntl.lockf(f, fcntl.LOCK_EX | fcntl.LOCK_NB); print('free')\n"
+                + "except OSError:\n    print('held')", file.toString()).redirectErrorStream(true).start();
+        return new String(p.getInputStream().readAllBytes()).strip();
     }
 
     /** Another process holding a POSIX lock ({@code fcntl.LOCK_SH} or {@code LOCK_EX}) on {@code file}. */

@@ -60,12 +60,7 @@ class WorkerSourcesTest {
             assertThat(oldest).doesNotExist();
             assertThat(cache.resolve(oldest.getFileName() + ".in-use")).doesNotExist();
             // this JVM's hold is a lock that other processes see, and it keeps this version from a clean-up here too
-            Process remover = new ProcessBuilder("python3", "-c", "import fcntl, sys\n"
-                    + "f = open(sys.argv[1], 'a+')\n"
-                    + "try:\n    fcntl.lockf(f, fcntl.LOCK_EX | fcntl.LOCK_NB); print('free')\n"
-                    + "except OSError:\n    print('held')", cache.resolve(current.getFileName() + ".in-use").toString())
-                    .redirectErrorStream(true).start();
-            assertThat(new String(remover.getInputStream().readAllBytes()).strip()).isEqualTo("held");
+            assertThat(VenvInUseTest.tryLock(cache.resolve(current.getFileName() + ".in-use"))).isEqualTo("held");
             Files.setLastModifiedTime(current, FileTime.from(Instant.now().minus(Duration.ofDays(9))));
             WorkerSources.removeOld(cache, recent, 0, Duration.ZERO);
             assertThat(current).isDirectory();
