@@ -81,14 +81,6 @@ public final class PythonWorker implements AutoCloseable {
             throw new WorkerFailedException("[" + config.domain() + "] no Python at " + config.python()
                     + ": the domain's environment is missing; run `tdmpc2j setup " + config.domain() + "`");
         }
-        List<InUse.Hold> holds = new ArrayList<>();
-        holds.add(WorkerSources.use());
-        try {
-            holdVenv(config, holds);
-        } catch (RuntimeException e) {
-            holds.forEach(InUse.Hold::close);
-            throw e;
-        }
         String pythonPath = WorkerSources.pythonPath().toString();
         String token = newToken();
         Handshake handshake = new Handshake();
@@ -98,6 +90,15 @@ public final class PythonWorker implements AutoCloseable {
         GatewayServer server = new GatewayServer.GatewayServerBuilder(handshake).javaPort(0).javaAddress(LOOPBACK)
                 .callbackClient(callbacks).authToken(token).build();
         startAsDaemon(server, config.domain());
+        List<InUse.Hold> holds = new ArrayList<>();
+        try {
+            holds.add(WorkerSources.use());
+            holdVenv(config, holds);
+        } catch (RuntimeException e) {
+            holds.forEach(InUse.Hold::close);
+            server.shutdown();
+            throw e;
+        }
 
         List<String> argv = List.of(config.python().toString(), "-u", "-m", "tdmpc2j_worker",
                 "--domain", config.domain(), "--suites", String.join(",", config.suites()));

@@ -102,6 +102,13 @@ class VenvInUseTest {
         assertThat(tryLock(root.resolve("gym.in-use"))).as("released when the worker ended").isEqualTo("free");
     }
 
+    @Test
+    void aWorkerThatFailsToStartLeavesItsVenvFree(@TempDir Path root) throws Exception {
+        WorkerConfig config = throwAwayVenv(root);
+        assertThatThrownBy(() -> PythonWorker.start(config, "not-the-token")).isInstanceOf(WorkerFailedException.class);
+        assertThat(tryLock(root.resolve("gym.in-use"))).isEqualTo("free");
+    }
+
     /** Whether another process can take {@code file} exclusively now: "free" or "held". */
     static String tryLock(Path file) throws Exception {
         Process p = new ProcessBuilder("python3", "-c", "import fcntl, sys\n"
