@@ -27,24 +27,35 @@ final class ClusterCommand implements Runnable {
     }
 
     /**
-     * {@code --host} as given, else this machine's address that other machines reach ({@link
-     * Standalone#reachableHost()}), said on {@code out}; loopback, said to be for this machine only, where it has
-     * no other.
+     * The address a daemon listens on, and the notice that says it was chosen (null where --host gave it): said on the
+     * command's stderr (its stdout is the daemon's own output) once the settings are found valid, so that a wrong
+     * option is refused with nothing else said.
      */
-    static String hostOrDefault(String host, PrintWriter out) {
+    record Host(String address, String notice) {
+        void say(PrintWriter notices) {
+            if (notice != null) {
+                notices.println(notice);
+                notices.flush();
+            }
+        }
+    }
+
+    /**
+     * {@code --host} as given, else this machine's address that other machines reach ({@link
+     * Standalone#reachableHost()}), with a notice; loopback, said to be for this machine only, where it has no other.
+     */
+    static Host hostOrDefault(String host) {
         if (host != null) {
-            return host;
+            return new Host(host, null);
         }
         Optional<String> reachable = Standalone.reachableHost();
         if (reachable.isPresent()) {
-            out.printf("--host not given: listening on %s, this machine's address for the other nodes; pass --host "
-                    + "ADDRESS if they reach it at another%n", reachable.get());
-            return reachable.get();
+            return new Host(reachable.get(), "--host not given: listening on " + reachable.get() + ", this machine's "
+                    + "address for the other nodes; pass --host ADDRESS if they reach it at another");
         }
-        out.printf("--host not given, and this machine has no network address but loopback: listening on 127.0.0.1, "
-                + "which only this machine reaches; pass --host ADDRESS (an address the other nodes reach this one "
-                + "at) for a cluster of several machines%n");
-        return "127.0.0.1";
+        return new Host("127.0.0.1", "--host not given, and this machine has no network address but loopback: "
+                + "listening on 127.0.0.1, which only this machine reaches; pass --host ADDRESS (an address the other "
+                + "nodes reach this one at) for a cluster of several machines");
     }
 
     @Command(name = "master", description = "Start Spark's Master here; prints the URL workers and jobs use.")
@@ -64,8 +75,10 @@ final class ClusterCommand implements Runnable {
 
         @Override
         public Integer call() {
-            PrintWriter out = spec.commandLine().getOut();
-            Standalone.runMaster(new Standalone.MasterSettings(hostOrDefault(host, out), port, webUiPort), out);
+            Host listen = hostOrDefault(host);
+            Standalone.MasterSettings settings = new Standalone.MasterSettings(listen.address(), port, webUiPort);
+            listen.say(spec.commandLine().getErr());
+            Standalone.runMaster(settings, spec.commandLine().getOut());
             return 0;
         }
     }
@@ -113,10 +126,13 @@ final class ClusterCommand implements Runnable {
             PrintWriter out = spec.commandLine().getOut();
             Path home = sparkHome != null ? sparkHome
                     : Path.of(System.getProperty("user.home"), ".cache", "tdmpc2j", "spark-home");
-            return Standalone.runWorker(new Standalone.WorkerSettings(masterUrl, hostOrDefault(host, out),
+            Host listen = hostOrDefault(host);
+            Standalone.WorkerSettings settings = new Standalone.WorkerSettings(masterUrl, listen.address(),
                     cores != null ? cores : Standalone.defaultCores(),
                     memoryMb != null ? memoryMb : Standalone.defaultMemoryMb(), gpus, home, workDir, webUiPort,
-                    java.time.Duration.ofSeconds(masterWait)), out);
+                    java.time.Duration.ofSeconds(masterWait));
+            listen.say(spec.commandLine().getErr());
+            return Standalone.runWorker(settings, out);
         }
     }
 }

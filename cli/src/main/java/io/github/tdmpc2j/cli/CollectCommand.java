@@ -147,9 +147,11 @@ final class CollectCommand implements Callable<Integer> {
 
                             @Override
                             public void damagedFound(Map<Path, String> files) {
-                                files.forEach((file, why) -> out.printf("%s is damaged (%s): collecting it again%n",
-                                        file, why));
-                                out.flush();
+                                // a notice: stderr, as the envs' warnings (stdout is the collection's progress)
+                                PrintWriter notices = spec.commandLine().getErr();
+                                files.forEach((file, why) -> notices.printf(
+                                        "%s is damaged (%s): collecting it again%n", file, why));
+                                notices.flush();
                             }
 
                             @Override

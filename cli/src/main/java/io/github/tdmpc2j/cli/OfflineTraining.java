@@ -167,14 +167,16 @@ final class OfflineTraining {
                         refuseChangedEpisodes(data, run, restored.state().step(), had.files(), files);
                     }
                     if (had == null) {
-                        console.printf("the checkpoint does not record the dataset it learnt from (an earlier "
+                        warnings.printf("the checkpoint does not record the dataset it learnt from (an earlier "
                                 + "version wrote it): the run goes on with the %d episodes (%d steps) in %s%n",
                                 dataset.episodes(), dataset.steps(), data);
+                        warnings.flush();
                     } else if (dataset.steps() > had.steps() || dataset.episodes() > had.episodes()) {
-                        console.printf("the dataset in %s has grown since the checkpoint (update %d): %d episodes "
+                        warnings.printf("the dataset in %s has grown since the checkpoint (update %d): %d episodes "
                                 + "(%d steps) now, %d (%d) more; the run goes on learning from all of them%n", data,
                                 restored.state().step(), dataset.episodes(), dataset.steps(),
                                 dataset.episodes() - had.episodes(), dataset.steps() - had.steps());
+                        warnings.flush();
                     }
                 }
                 long step = 0;

@@ -30,7 +30,8 @@ class ClusterCommandTest {
     void aWrongOptionIsRefusedBeforeAnythingStarts(String args, String message) {
         TasksCommandTest.Run r = TasksCommandTest.run(("cluster " + args).split(" "));
         assertThat(r.exit()).as(r.out() + r.err()).isEqualTo(2);
-        assertThat(r.err()).startsWith("error: ").contains(message);
+        assertThat(r.err()).as("refused with nothing else said (no notice of the address chosen)")
+                .startsWith("error: ").contains(message);
         assertThat(r.out()).doesNotContain("spark://0.0.0.0");
     }
 
@@ -59,11 +60,27 @@ class ClusterCommandTest {
 
     @Test
     void withoutHostTheDaemonsTakeAnAddressTheOthersReachAndSaySo() {
-        StringWriter said = new StringWriter();
-        String host = ClusterCommand.hostOrDefault(null, new PrintWriter(said, true));
-        assertThat(host).isNotEqualTo("0.0.0.0");
-        assertThat(said.toString()).startsWith("--host not given").contains("listening on " + host)
+        ClusterCommand.Host host = ClusterCommand.hostOrDefault(null);
+        assertThat(host.address()).isNotEqualTo("0.0.0.0");
+        assertThat(host.notice()).startsWith("--host not given").contains("listening on " + host.address())
                 .contains("pass --host ADDRESS");
-        assertThat(ClusterCommand.hostOrDefault("node1", new PrintWriter(new StringWriter()))).isEqualTo("node1");
+        StringWriter said = new StringWriter();
+        ClusterCommand.hostOrDefault("node1").say(new PrintWriter(said));
+        assertThat(ClusterCommand.hostOrDefault("node1").address()).isEqualTo("node1");
+        assertThat(said.toString()).as("nothing to say where --host is given").isEmpty();
+    }
+
+    /** The daemon's notice that it chose the address is on stderr, with warnings: stdout is the daemon's output. */
+    @Test
+    void theHostNoticeIsOnStderr(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        int port;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        TasksCommandTest.Run r = TasksCommandTest.run("cluster", "worker", "spark://127.0.0.1:" + port,
+                "--master-wait", "1", "--spark-home", dir.resolve("home").toString());
+        assertThat(r.exit()).as(r.out() + r.err()).isEqualTo(2);
+        assertThat(r.err()).startsWith("--host not given").contains("error: no Spark master answered");
+        assertThat(r.out()).doesNotContain("--host not given");
     }
 }
