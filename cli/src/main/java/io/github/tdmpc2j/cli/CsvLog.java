@@ -162,15 +162,15 @@ final class CsvLog implements AutoCloseable {
      * columns than the header is refused ({@link Row}'s message).
      */
     static List<Row> read(Path file) {
-        List<String> lines;
-        try {
-            lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new TdmpcException("cannot read " + file + ": " + IoErrors.describe(e), e);
-        }
+        return read(file, false);
+    }
+
+    /** {@link #read(Path)}, with the file's last line left out unread where {@code withoutLast} (a torn one). */
+    static List<Row> read(Path file, boolean withoutLast) {
+        List<String> lines = lines(file);
         int columns = lines.isEmpty() ? 0 : lines.get(0).split(",", -1).length;
         List<Row> rows = new ArrayList<>();
-        for (int i = 1; i < lines.size(); i++) {
+        for (int i = 1; i < lines.size() - (withoutLast ? 1 : 0); i++) {
             if (!lines.get(i).isBlank()) {
                 Row row = new Row(file, i + 1, lines.get(i).split(",", -1));
                 row.cell(columns - 1);
@@ -181,6 +181,35 @@ final class CsvLog implements AutoCloseable {
             }
         }
         return rows;
+    }
+
+    /**
+     * The file's last row where it is torn, a write cut short (by a power loss: rows are flushed, not forced): no line
+     * end after it, or fewer cells than the header; else null (a whole last row, a file of no rows).
+     */
+    static Row tornLast(Path file) {
+        String text;
+        try {
+            text = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new TdmpcException("cannot read " + file + ": " + IoErrors.describe(e), e);
+        }
+        List<String> lines = text.lines().toList();
+        if (lines.size() < 2 || lines.get(lines.size() - 1).isBlank()) {
+            return null;
+        }
+        String[] cells = lines.get(lines.size() - 1).split(",", -1);
+        boolean ended = text.endsWith("\n") || text.endsWith("\r");
+        return ended && cells.length >= lines.get(0).split(",", -1).length ? null
+                : new Row(file, lines.size(), cells);
+    }
+
+    private static List<String> lines(Path file) {
+        try {
+            return Files.readAllLines(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new TdmpcException("cannot read " + file + ": " + IoErrors.describe(e), e);
+        }
     }
 
     @Override

@@ -186,7 +186,7 @@ final class OfflineTraining {
                     RunFolder.State state = restored.state();
                     step = state.step();
                     prior = state.seconds();
-                    RunFolder.truncateAfter(run.evalCsv(), step);
+                    RunFolder.truncateAfter(run.evalCsv(), step, warnings);
                 }
                 cfg.write(run.config());
                 console.printf("offline training of %s on %d tasks from %d episodes (%s) for %d updates; run folder %s%n",

@@ -147,7 +147,7 @@ final class OnlineRun {
                 RunFolder.State s = restored.state();
                 state = new OnlineTraining.State(s.step(), s.episode(), s.seconds());
                 for (var csv : List.of(run.trainCsv(), run.evalCsv(), run.evalTasksCsv())) {
-                    RunFolder.truncateAfter(csv, state.step());
+                    RunFolder.truncateAfter(csv, state.step(), warnings);
                 }
                 console.printf("resuming %s at step %d%n", run.dir(), state.step());
             }

@@ -11,6 +11,7 @@ import io.github.tdmpc2j.spi.io.AtomicWrites;
 import io.github.tdmpc2j.spi.agent.CheckpointException;
 import io.github.tdmpc2j.spi.agent.CheckpointFolder;
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -413,8 +414,12 @@ record RunFolder(Path dir) {
         return new Restored(m.dir(), s);
     }
 
-    /** Drops CSV rows logged after the checkpoint a resumed run goes back to (their steps will be run again). */
-    static void truncateAfter(Path csv, long step) {
+    /**
+     * Drops CSV rows logged after the checkpoint a resumed run goes back to (their steps will be run again), a torn
+     * last row among them (a power loss cut its write short: the rows are flushed, not forced), said on
+     * {@code notices}. A torn row the checkpoint covers (or whose step is cut away) is refused as any damaged row.
+     */
+    static void truncateAfter(Path csv, long step, PrintWriter notices) {
         if (!Files.isRegularFile(csv)) {
             return;
         }
@@ -428,14 +433,34 @@ record RunFolder(Path dir) {
                 return;
             }
             keep.add(header);
-            for (CsvLog.Row row : CsvLog.read(csv)) { // a damaged row is refused before the file changes
+            CsvLog.Row torn = CsvLog.tornLast(csv);
+            boolean dropTorn = torn != null && beyond(torn, step);
+            for (CsvLog.Row row : CsvLog.read(csv, dropTorn)) { // a damaged row is refused before the file changes
                 if (row.number(0) <= step) {
                     keep.add(String.join(",", row.cells()));
                 }
             }
             AtomicWrites.replace(csv, tmp -> Files.write(tmp, keep, StandardCharsets.UTF_8));
+            if (dropTorn) {
+                notices.printf("%s ended in a torn row (line %d, '%s': its write was cut short, as by a power loss), "
+                        + "after the checkpoint's step %d: dropped, as the rows after it are%n", csv, torn.line(),
+                        String.join(",", torn.cells()), step);
+                notices.flush();
+            }
         } catch (IOException e) {
             throw new TdmpcException("cannot tidy " + csv + " for the resumed run: " + IoErrors.describe(e), e);
+        }
+    }
+
+    /** Whether a torn row's step (its first cell, whole: a comma follows it) is after {@code step}. */
+    private static boolean beyond(CsvLog.Row torn, long step) {
+        if (torn.cells().length < 2) {
+            return false; // the step itself may be cut short
+        }
+        try {
+            return Double.parseDouble(torn.cells()[0]) > step;
+        } catch (NumberFormatException e) {
+            return false;
         }
     }
 }

@@ -458,6 +458,46 @@ class TrainCommandTest {
     }
 
     /**
+     * A power loss can cut the logs' last row short (they are flushed, not forced): a torn last row after the
+     * checkpoint is dropped on --resume with a notice on stderr, as the rows after the checkpoint are; one that the
+     * checkpoint covers, or a damaged row before it, is still refused, the file unchanged.
+     */
+    @Test
+    void aTornLastLogRowAfterTheCheckpointIsDroppedOnResume(@TempDir Path dir) throws Exception {
+        Path run = dir.resolve("run");
+        assertThat(TasksCommandTest.run("train", "--task", "classic/pendulum", "--agent", "random", "--steps", "400",
+                "--eval-every", "300", "--eval-episodes", "1", "--out", run.toString(), "--progress", "log").exit())
+                .isZero();
+        Path train = run.resolve("train.csv");
+        Path eval = run.resolve("eval.csv");
+        String trainBefore = Files.readString(train);
+        String evalBefore = Files.readString(eval);
+        String[] more = {"train", "--resume", "--out", run.toString(), "--steps", "800", "--progress", "log"};
+
+        // covered by the checkpoint (step 400), or after a damaged row: refused, nothing changed
+        for (String[] damage : List.of(new String[] {trainBefore + "400,2,-12", "line 4"},
+                new String[] {trainBefore.replaceFirst("\n200,1,[^\n]*", "\n200,1,x") + "600,3,-11", "line 2"})) {
+            Files.writeString(train, damage[0]);
+            TasksCommandTest.Run r = TasksCommandTest.run(more);
+            assertThat(r.exit()).as(r.err()).isEqualTo(2);
+            assertThat(r.err()).contains(train + " is damaged at " + damage[1]).doesNotContain("torn");
+            assertThat(Files.readString(train)).isEqualTo(damage[0]);
+        }
+
+        // cut mid-row after the checkpoint: no line end, fewer cells than the header (the eval row's step whole)
+        Files.writeString(train, trainBefore + "600,3,-110");
+        Files.writeString(eval, evalBefore + "700,classic/pend");
+        TasksCommandTest.Run resumed = TasksCommandTest.run(more);
+        assertThat(resumed.exit()).as(resumed.err()).isZero();
+        assertThat(resumed.err()).contains(train + " ended in a torn row (line 4, '600,3,-110'")
+                .contains(eval + " ended in a torn row").contains("after the checkpoint's step 400: dropped");
+        assertThat(resumed.out()).doesNotContain("torn");
+        assertThat(CsvLog.read(train)).extracting(r -> r.cell(0)).containsExactly("200", "400", "600", "800");
+        assertThat(Files.readString(train)).startsWith(trainBefore).doesNotContain("-110\n").endsWith("\n");
+        assertThat(CsvLog.read(eval)).extracting(r -> r.cell(0)).doesNotContain("700").contains("400", "800");
+    }
+
+    /**
      * The real writer, `tdmpc2j train --resume` in a child JVM, halted (as by kill -9) at each stage of its first
      * save (step 600): what is left is the whole checkpoint of step 400 or the whole one of step 600, and the next
      * --resume continues from it.
