@@ -2,10 +2,10 @@ package io.github.tdmpc2j.agent.gpu;
 
 import ai.djl.util.Utils;
 import io.github.tdmpc2j.agent.ConfigException;
+import io.github.tdmpc2j.spi.io.AtomicWrites;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -150,10 +150,9 @@ public final class GpuSetup {
                 out.println("a CPU-only torch: no native extension (CUDA graphs need a CUDA build)");
             }
             Path config = home().resolve(CONFIG);
-            Path tmp = Files.createTempFile(home(), CONFIG, ".tmp");
-            Files.writeString(tmp, "# written by `tdmpc2j setup gpu`: the PyTorch install DJL runs on\ntorch_dir="
-                    + torch.dir() + "\n", StandardCharsets.UTF_8);
-            Files.move(tmp, config, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            // whole or not at all, and on the disk (a power loss leaves the old config, never an empty one)
+            AtomicWrites.writeString(config, "# written by `tdmpc2j setup gpu`: the PyTorch install DJL runs on\n"
+                    + "torch_dir=" + torch.dir() + "\n");
             out.println("DJL now runs on this torch: " + config + " (TDMPC2J_TORCH=bundled uses DJL's CPU natives)");
         } catch (IOException e) {
             throw new ConfigException("cannot write the GPU runtime under " + home() + ": " + e.getMessage());
