@@ -79,8 +79,9 @@ final class ImportCommand implements Callable<Integer> {
             List<TaskSpec> specs = ids.stream().map(registry::resolve).toList();
             AgentContext context = ReferenceImport.write(ref, specs, settings, this.out,
                     file.getFileName().toString());
-            out.printf("imported %s (%s layout): %d task(s), observation %d, action %d, %s%n", file,
+            out.printf("imported %s (%s layout): %d %s, observation %d, action %d, %s%n", file,
                     ref.oldLayout() ? "released, older Q-ensemble" : "current", ids.size(),
+                    ids.size() == 1 ? "task" : "tasks",
                     context.observationSize(), context.actionSize(), ref.params());
             out.printf("checkpoint: %s%nevaluate it: tdmpc2j eval --checkpoint %s %s%n", this.out, this.out,
                     target.task != null ? "--task " + ids.get(0) : "--set " + target.set);

@@ -152,7 +152,12 @@ final class OnlineRun {
                 console.printf("resuming %s at step %d%n", run.dir(), state.step());
             }
             cfg.write(run.config());
-            console.printf("training %s on %s for %d steps with %d env%s; run folder %s%n", provider.name(), name,
+            // what it trains on: its task, its set's name and size, or (a list, named "multitask") how many tasks
+            int n = space.taskCount();
+            String count = n + (n == 1 ? " task" : " tasks");
+            String on = n == 1 && name.equals(space.spec(0).id()) ? name
+                    : name.equals("multitask") ? count : name + " (" + count + ")";
+            console.printf("training %s on %s for %d steps with %d env%s; run folder %s%n", provider.name(), on,
                     total, train.numEnvs(), train.numEnvs() == 1 ? "" : "s", run.dir());
             List<Evaluation.TaskResult> random = randomBaseline(eval, seedValue, evalEpisodes);
             double randomMean = mean(random);

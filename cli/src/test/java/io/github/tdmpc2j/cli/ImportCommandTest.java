@@ -29,7 +29,7 @@ class ImportCommandTest {
                 // seconds; planning with an imported model is tested in the agent module (ReferenceImportTest)
                 "--set-param", "mpc=false");
         assertThat(imported.exit()).as(imported.err()).isZero();
-        assertThat(imported.out()).contains("released, older Q-ensemble layout").contains("3 task(s), observation 17, "
+        assertThat(imported.out()).contains("released, older Q-ensemble layout").contains("3 tasks, observation 17, "
                 + "action 6").contains("task_dim=96")
                 .contains("eval --checkpoint " + out + " --set " + TASKS);
 
@@ -386,7 +386,7 @@ class ImportCommandTest {
         TasksCommandTest.Run r = TasksCommandTest.run("import", FIXTURES.resolve("st-1M.pt").toString(), "--out",
                 dir.resolve("st").toString(), "--task", "walker-walk");
         assertThat(r.exit()).as(r.err()).isZero();
-        assertThat(r.out()).contains("(current layout): 1 task(s), observation 24, action 6")
+        assertThat(r.out()).contains("(current layout): 1 task, observation 24, action 6")
                 .contains("--task dmc/walker-walk");
         assertThat(dir.resolve("st").resolve("manifest.properties")).isRegularFile();
     }

@@ -821,7 +821,9 @@ class TrainCommandTest {
                 "--envs", "1", "--agent", "random", "--steps", "10", "--eval-every", "1000", "--eval-episodes", "1",
                 "--out", run.toString(), "--progress", "log");
         assertThat(r.exit()).as(r.err() + r.out()).isZero();
-        assertThat(r.out()).contains("with 2 envs");
+        // a list of tasks is said as how many (the run's name, "multitask", is not a task)
+        assertThat(r.out()).contains("training random on 2 tasks for 10 steps with 2 envs")
+                .doesNotContain("on multitask");
         assertThat(Files.readAllLines(run.resolve("config.yaml"))).as("the count used, not the 1 given")
                 .contains("envs: 2").doesNotContain("envs: 1");
     }
