@@ -154,6 +154,10 @@ final class BenchCommand implements Callable<Integer> {
 
     /** A unit: seed {@code seed} of task {@code task}. */
     record Unit(String task, int seed) implements Serializable {
+        @Override
+        public String toString() { // as the cluster's messages name it
+            return task + " seed " + seed;
+        }
     }
 
     /** The runs' settings, as they travel to executors. */

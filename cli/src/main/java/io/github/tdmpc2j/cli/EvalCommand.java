@@ -192,7 +192,7 @@ final class EvalCommand implements Callable<Integer> {
                 episodes, seed, rows);
         List<Unit> units = new ArrayList<>();
         for (int t = 0; t < ids.size(); t++) {
-            units.add(new Unit(t));
+            units.add(new Unit(t, ids.get(t)));
         }
         TaskResult[] results = new TaskResult[ids.size()];
         ClusterSettings where = cluster.settings();
@@ -250,8 +250,12 @@ final class EvalCommand implements Callable<Integer> {
         }
     }
 
-    /** A unit: the task at index {@code task}. */
-    record Unit(int task) implements Serializable {
+    /** A unit: the task at index {@code task}, {@code id}. */
+    record Unit(int task, String id) implements Serializable {
+        @Override
+        public String toString() { // as the cluster's messages name it
+            return id;
+        }
     }
 
     record TaskResult(String id, int episodes, double meanReturn, boolean hasSuccess, double successRate)

@@ -143,7 +143,7 @@ class BenchCommandTest {
                 assertThat(out.resolve("runs")).as(master + ": nothing trained").doesNotExist();
                 if (master.startsWith("local-cluster")) {
                     assertThat(spark.err()).startsWith("error: bench cannot run on the cluster: unit "
-                            + "Unit[task=notsetup/reach, seed=1] (checked on "
+                            + "notsetup/reach seed 1 (checked on "
                             + java.net.InetAddress.getLocalHost().getHostName() + " before any unit ran): task "
                             + "notsetup/reach is unavailable");
                 }
@@ -340,7 +340,7 @@ class BenchCommandTest {
                     "spark.tdmpc2j.runFolderWaitTimeout=3s");
         }
         assertThat(r.exit()).as(r.err()).isEqualTo(2);
-        assertThat(r.err()).startsWith("error: bench failed on the cluster: unit Unit[task=classic/pendulum, seed=1]")
+        assertThat(r.err()).startsWith("error: bench failed on the cluster: unit classic/pendulum seed 1")
                 .contains("this bench unit, run again, waited 3 s for its run folder " + seed1.toAbsolutePath()
                         + " and it is still held: another run of this process (pid " + ProcessHandle.current().pid())
                 .contains("Stop that process").contains("--spark-conf spark.tdmpc2j.runFolderWaitTimeout=1h")

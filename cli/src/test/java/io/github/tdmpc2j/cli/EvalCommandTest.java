@@ -338,7 +338,7 @@ class EvalCommandTest {
                     "--csv", csv.toString(), "--master", "local-cluster[1,1,1024]", "--spark-conf",
                     "spark.driver.host=127.0.0.1");
             assertThat(r.exit()).as(r.err()).isEqualTo(2);
-            assertThat(r.err()).startsWith("error: eval cannot run on the cluster: unit Unit[task=1] (checked on "
+            assertThat(r.err()).startsWith("error: eval cannot run on the cluster: unit notsetup/reach (checked on "
                     + java.net.InetAddress.getLocalHost().getHostName() + " before any unit ran): task "
                     + "notsetup/reach is unavailable: its Python environment is missing")
                     .contains("tdmpc2j setup notsetup").contains("no unit was run").hasLineCount(1);

@@ -51,8 +51,12 @@ public final class DistributedCollect {
         }
     }
 
-    /** One unit: episode {@code k} of task {@code task}. */
-    public record Unit(int task, int k) implements Serializable {
+    /** One unit: episode {@code k} of task {@code task} ({@code id}). */
+    public record Unit(int task, int k, String id) implements Serializable {
+        @Override
+        public String toString() { // as the cluster's messages name it
+            return "episode " + k + " of " + id;
+        }
     }
 
     /**
@@ -89,7 +93,7 @@ public final class DistributedCollect {
         for (int k = 0; k < job.episodes(); k++) {
             for (int t = 0; t < job.taskIds().size(); t++) {
                 if (writer.get() == null || !writer.get().has(t, k)) {
-                    units.add(new Unit(t, k));
+                    units.add(new Unit(t, k, job.taskIds().get(t)));
                 }
             }
         }
