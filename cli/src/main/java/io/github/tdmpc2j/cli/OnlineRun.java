@@ -83,6 +83,14 @@ final class OnlineRun {
         this.terminal = terminal;
     }
 
+    /** What the run trains on: its task, its set's name and size, or (a list, named "multitask") how many tasks. */
+    private String trainsOn() {
+        int n = space.taskCount();
+        String count = n + (n == 1 ? " task" : " tasks");
+        return n == 1 && name.equals(space.spec(0).id()) ? name
+                : name.equals("multitask") ? count : name + " (" + count + ")";
+    }
+
     /** Ctrl-C and SIGTERM stop the run before its next step (the foreground {@code train}, not a cluster's units). */
     OnlineRun stopOnSignals() {
         stopOnSignals = true;
@@ -152,11 +160,7 @@ final class OnlineRun {
                 console.printf("resuming %s at step %d%n", run.dir(), state.step());
             }
             cfg.write(run.config());
-            // what it trains on: its task, its set's name and size, or (a list, named "multitask") how many tasks
-            int n = space.taskCount();
-            String count = n + (n == 1 ? " task" : " tasks");
-            String on = n == 1 && name.equals(space.spec(0).id()) ? name
-                    : name.equals("multitask") ? count : name + " (" + count + ")";
+            String on = trainsOn();
             console.printf("training %s on %s for %d steps with %d env%s; run folder %s%n", provider.name(), on,
                     total, train.numEnvs(), train.numEnvs() == 1 ? "" : "s", run.dir());
             List<Evaluation.TaskResult> random = randomBaseline(eval, seedValue, evalEpisodes);
@@ -366,7 +370,7 @@ final class OnlineRun {
             // with a wall-time budget the run's length is unknown: the axis ends where the run is
             long xEnd = Double.isInfinite(timeLimit) ? total : Math.max(step, 1);
             series.put("random policy", level(randomMean, xEnd));
-            CurvePlot.write(run.curve(), agentName + " on " + name, "agent steps", "episode return", series);
+            CurvePlot.write(run.curve(), agentName + " on " + trainsOn(), "agent steps", "episode return", series);
             if (taskLog != null) {
                 // one chart per task: returns differ in scale between suites
                 for (Evaluation.TaskResult r : results) {
@@ -375,7 +379,7 @@ final class OnlineRun {
                     one.put("evaluation (mean of " + r.episodes() + ")", taskCurves.get(id));
                     one.put("training episodes", taskTrainCurves.getOrDefault(id, List.of()));
                     one.put("random policy", level(random.get(r.task()).meanReturn(), xEnd));
-                    CurvePlot.write(run.taskCurve(id), agentName + " on " + id + " (run: " + name + ")",
+                    CurvePlot.write(run.taskCurve(id), agentName + " on " + id + " (run: " + trainsOn() + ")",
                             "agent steps (all tasks)", "episode return", one);
                 }
             }
