@@ -101,7 +101,7 @@ final class BenchCommand implements Callable<Integer> {
             if (!where.distributed() || where.master().startsWith("local[")) {
                 // before the first run: a task that cannot be made would otherwise fail the bench after hours of
                 // training the others. In this process, or local[K] whose executor is this JVM, here decides; other
-                // masters' executors check every unit's task before any trains (runAll)
+                // masters' executors check every task of the units, once each, before any trains (runAll)
                 specs.forEach(registry::requireAvailable);
             }
             checkEveryRun(specs);

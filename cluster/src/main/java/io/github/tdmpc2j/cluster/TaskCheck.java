@@ -4,13 +4,14 @@ import io.github.tdmpc2j.spi.EnvRegistry;
 import java.io.Serializable;
 
 /**
- * The check {@link UnitRunner} runs on every unit of a job before any unit runs, on the node that will run it: the
- * unit's task can be made there (its suite set up). Without it a task not set up on a node was found only when its
- * unit ran, after other units had trained, collected or evaluated. It makes nothing and writes nothing.
+ * The check {@link UnitRunner} runs before any unit of a job runs, once per task of its units (on a cluster: on an
+ * executor, which makes units of that task): the task can be made there (its suite set up). Without it a task not
+ * set up on a node was found only when its unit ran, after other units had trained, collected or evaluated. It
+ * makes nothing and writes nothing.
  *
  * @param <U> the job's unit
  */
-public final class TaskCheck<U> implements UnitFunction<U, Boolean> {
+public final class TaskCheck<U> implements UnitCheck<U> {
     private static final long serialVersionUID = 1L;
 
     /** The task id of a unit; it travels to the executors with the check. */
@@ -33,9 +34,13 @@ public final class TaskCheck<U> implements UnitFunction<U, Boolean> {
     }
 
     @Override
-    public Boolean run(U unit) {
+    public String key(U unit) {
+        return taskOf.task(unit);
+    }
+
+    @Override
+    public void check(String task) {
         EnvRegistry registry = local != null ? local : ExecutorCache.get().registry();
-        registry.requireAvailable(registry.resolve(taskOf.task(unit)));
-        return Boolean.TRUE;
+        registry.requireAvailable(registry.resolve(task));
     }
 }

@@ -10,6 +10,7 @@ import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -59,24 +60,31 @@ public final class UnitRunner {
     }
 
     /**
-     * As {@link #run(ClusterSettings, String, List, UnitFunction, ResultHandler)}, with {@code check} run first on
-     * every unit (on a cluster: a first stage on the executors, which run the units), before any unit runs: a unit
-     * whose check throws a typed error its input would repeat (a task whose suite is not set up on that node) ends
-     * the job before any unit has run, instead of after the others have trained for hours. A check is cheap and
-     * writes nothing. {@code ready} (may be null) is called in this process once the cluster took the job (an
-     * executor fits a worker) and every unit passed its check, before any unit runs: what the units write into
-     * (a dataset's index) is made there, so that a job refused is refused before anything is written.
+     * As {@link #run(ClusterSettings, String, List, UnitFunction, ResultHandler)}, with {@code check} (may be null)
+     * run first, once per {@link UnitCheck#key key} of the units (on a cluster: a first stage on the executors, which
+     * run the units, one Spark task per key), before any unit runs: a unit whose check throws a typed error its
+     * input would repeat (a task whose suite is not set up on that node) ends the job before any unit has run,
+     * instead of after the others have trained for hours. {@code ready} (may be null) is called in this process
+     * once the cluster took the job (an executor fits a worker) and every check passed, before any unit runs: what
+     * the units write into (a dataset's index) is made there, so that a job refused is refused before anything is
+     * written.
      */
     public static <U extends Serializable, R extends Serializable> void run(ClusterSettings settings, String job,
-            List<U> units, UnitFunction<U, ?> check, Runnable ready, UnitFunction<U, R> function,
+            List<U> units, UnitCheck<U> check, Runnable ready, UnitFunction<U, R> function,
             ResultHandler<U, R> handler) {
         if (units.isEmpty()) {
             return;
         }
+        // the first unit of each key, in the units' order: what a failed check names
+        Map<String, U> checked = new LinkedHashMap<>();
+        if (check != null) {
+            units.forEach(u -> checked.putIfAbsent(check.key(u), u));
+        }
         if (!settings.distributed()) {
-            if (check != null) {
-                units.forEach(u -> runOne(check, u));
-            }
+            checked.values().forEach(unit -> runOne(u -> {
+                check.check(check.key(u));
+                return Boolean.TRUE;
+            }, unit));
             if (ready != null) {
                 ready.run();
             }
@@ -94,17 +102,21 @@ public final class UnitRunner {
                 watchdog = new Watchdog(sc, wait, () -> Resources.starved(sc, settings.master(), job, wait));
             }
             JavaSparkContext jsc = new JavaSparkContext(sc);
-            // one partition per unit: a lost executor costs only its units in flight
-            var rdd = jsc.parallelize(new ArrayList<>(units), units.size()).rdd();
-            if (check != null) {
-                Handler<U, Object> checked = new Handler<>(units, (i, unit, ok) -> { });
-                sc.runJob(rdd, new OneUnit<>(check), checked, ClassTag$.MODULE$.apply(Object.class));
-                if (checked.failed != null) {
-                    throw new ClusterException(job + " cannot run on the cluster: unit " + checked.failedUnit
-                            + " (checked on " + checked.failed.node() + " before any unit ran): "
-                            + checked.failed.message() + " (" + checked.failed.type() + "; no unit was run)");
+            if (!checked.isEmpty()) { // one partition per key: a task of 1000 episodes is checked once
+                List<String> keys = new ArrayList<>(checked.keySet());
+                Handler<String, Object> checks = new Handler<>(keys, (i, key, ok) -> { });
+                sc.runJob(jsc.parallelize(keys, keys.size()).rdd(), new OneUnit<String, Boolean>(key -> {
+                    check.check(key);
+                    return Boolean.TRUE;
+                }), checks, ClassTag$.MODULE$.apply(Object.class));
+                if (checks.failed != null) {
+                    throw new ClusterException(job + " cannot run on the cluster: unit " + checked.get(
+                            checks.failedUnit) + " (checked on " + checks.failed.node() + " before any unit ran): "
+                            + checks.failed.message() + " (" + checks.failed.type() + "; no unit was run)");
                 }
             }
+            // one partition per unit: a lost executor costs only its units in flight
+            var rdd = jsc.parallelize(new ArrayList<>(units), units.size()).rdd();
             if (ready != null) {
                 ready.run();
             }
@@ -327,7 +339,7 @@ public final class UnitRunner {
     }
 
     /** This machine's host name, as units report where they ran. */
-    static String hostName() {
+    public static String hostName() {
         try {
             return java.net.InetAddress.getLocalHost().getHostName();
         } catch (UnknownHostException e) {

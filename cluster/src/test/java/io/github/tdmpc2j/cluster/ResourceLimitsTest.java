@@ -152,36 +152,70 @@ class ResourceLimitsTest {
                 .hasMessageContaining("give local-cluster[N,C,MB] workers of more cores");
     }
 
-    /** A unit's check that fails ends the job before any unit has run. */
+    /** Checks of units by {@code "task " + unit % 3}; task 2 is not set up. Counts its checks by key. */
+    static final class ThreeTasks implements UnitCheck<Integer> {
+        private static final long serialVersionUID = 1L;
+        /** The checks run, by key (the executors of local[K] are this JVM). */
+        static final Map<String, java.util.concurrent.atomic.AtomicInteger> RUNS =
+                new java.util.concurrent.ConcurrentHashMap<>();
+
+        @Override
+        public String key(Integer unit) {
+            return "task " + unit % 3;
+        }
+
+        @Override
+        public void check(String key) {
+            RUNS.computeIfAbsent(key, k -> new java.util.concurrent.atomic.AtomicInteger()).incrementAndGet();
+            if (key.equals("task 2")) {
+                throw new TdmpcException("task notsetup/reach is unavailable: run tdmpc2j setup notsetup");
+            }
+        }
+    }
+
+    /**
+     * A check runs once per key of the units (it ran once per unit: six Spark tasks for collect's six episodes of
+     * one task), and one that fails ends the job before any unit has run, naming the first unit of its key.
+     */
     @Test
     @Timeout(90)
     void aFailedCheckEndsTheJobBeforeAnyUnitRuns(@TempDir Path dir) {
         Path ran = dir.resolve("ran");
-        UnitFunction<Integer, Boolean> check = u -> {
-            if (u == 3) {
-                throw new TdmpcException("task notsetup/reach is unavailable: run tdmpc2j setup notsetup");
-            }
-            return true;
-        };
         UnitFunction<Integer, Integer> unit = u -> {
             Files.writeString(ran, "x", StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
             return u;
         };
+        List<Integer> six = List.of(0, 1, 2, 3, 4, 5);
         for (String master : new String[] {"local[2]", null}) {
             ClusterSettings where = master == null ? ClusterSettings.inProcess() : settings(master);
             java.util.concurrent.atomic.AtomicBoolean ready = new java.util.concurrent.atomic.AtomicBoolean();
-            assertThatThrownBy(() -> UnitRunner.run(where, "bench", List.of(0, 1, 2, 3), check,
+            ThreeTasks.RUNS.clear();
+            assertThatThrownBy(() -> UnitRunner.run(where, "bench", six, new ThreeTasks(),
                     () -> ready.set(true), unit, (i, u, r) -> { }))
                     .isInstanceOf(TdmpcException.class)
                     .hasMessageContaining("task notsetup/reach is unavailable: run tdmpc2j setup notsetup");
             assertThat(ran).as("no unit ran on " + master).doesNotExist();
             assertThat(ready).as("what the units write into is not made on " + master).isFalse();
+            assertThat(ThreeTasks.RUNS).as("one check per key on " + master).containsOnlyKeys("task 0", "task 1",
+                    "task 2").allSatisfy((key, runs) -> assertThat(runs).hasValue(1));
         }
-        assertThatThrownBy(() -> UnitRunner.run(settings("local[2]"), "bench", List.of(0, 1, 2, 3), check, null,
+        assertThatThrownBy(() -> UnitRunner.run(settings("local[2]"), "bench", six, new ThreeTasks(), null,
                 unit, (i, u, r) -> { }))
-                .hasMessageStartingWith("bench cannot run on the cluster: unit 3 (checked on " + UnitRunner.hostName()
+                .hasMessageStartingWith("bench cannot run on the cluster: unit 2 (checked on " + UnitRunner.hostName()
                         + " before any unit ran): task notsetup/reach is unavailable")
                 .hasMessageEndingWith("(TdmpcException; no unit was run)");
+
+        // units whose checks pass all run, each key checked once
+        List<Integer> passing = List.of(0, 1, 3, 4, 6, 7);
+        for (String master : new String[] {"local[2]", null}) {
+            ClusterSettings where = master == null ? ClusterSettings.inProcess() : settings(master);
+            ThreeTasks.RUNS.clear();
+            List<Integer> results = new java.util.concurrent.CopyOnWriteArrayList<>();
+            UnitRunner.run(where, "bench", passing, new ThreeTasks(), null, u -> u, (i, u, r) -> results.add(r));
+            assertThat(results).as(master).containsExactlyInAnyOrderElementsOf(passing);
+            assertThat(ThreeTasks.RUNS).as("one check per key on " + master).containsOnlyKeys("task 0", "task 1")
+                    .allSatisfy((key, runs) -> assertThat(runs).hasValue(1));
+        }
     }
 
     /** `cluster worker` waits for a master that does not answer yet for a bounded time, saying so once. */
