@@ -201,7 +201,7 @@ final class EvalCommand implements Callable<Integer> {
         boolean written = false;
         try (Setup local = where.distributed() ? null : Setup.make(registry, settings)) {
             out.printf("%-40s %8s %12s %8s%n", "TASK", "EPISODES", "RETURN", "SUCCESS");
-            // each unit's task checked where it will run before any evaluates: a task not set up on a node was
+            // every task checked on an executor (once each) before any evaluates: a task not set up on a node was
             // found when that node's first unit ran
             UnitRunner.run(where, "eval", units, new TaskCheck<Unit>(registry, u -> settings.ids().get(u.task())),
                     null, new OneTask(settings, local), (i, unit, r) -> {
@@ -258,45 +258,65 @@ final class EvalCommand implements Callable<Integer> {
         }
     }
 
-    record TaskResult(String id, int episodes, double meanReturn, boolean hasSuccess, double successRate)
-            implements Serializable {
+    /**
+     * A task's results.
+     *
+     * @param executor the process that evaluated it ({@code pid@host})
+     * @param envsMade how many tasks' envs that process had made when the unit ended: on an executor those of the
+     *                 tasks its units evaluated (they are kept across units), here those of every task
+     */
+    record TaskResult(String id, int episodes, double meanReturn, boolean hasSuccess, double successRate,
+            String executor, int envsMade) implements Serializable {
     }
 
-    /** The envs of every task and the agent with the checkpoint's state. */
+    /** The envs of every task and the agent with the checkpoint's state: what an evaluation in this process needs. */
     record Setup(List<MultitaskEnv> envs, Agent agent) implements AutoCloseable {
         static Setup make(EnvRegistry registry, Settings s) {
             List<MultitaskEnv> envs = new ArrayList<>();
             try {
-                TaskSpace space = TaskSpace.of(s.agentTasks().stream().map(registry::resolve).toList());
+                TaskSpace space = space(registry, s);
                 for (String id : s.ids()) {
-                    // the rows of one task (--envs), all acting in one batch
-                    envs.add(MultitaskEnv.make(registry, space, java.util.Collections.nCopies(s.rows(), id),
-                            s.seed()));
+                    envs.add(env(registry, space, s, id));
                 }
-                Agent a = Agents.find(s.agent()).create(AgentContext.of(space, s.params(), s.seed()));
-                try {
-                    a.load(Path.of(s.checkpoint()));
-                } catch (CheckpointException e) {
-                    a.close();
-                    String key = e.setting().orElse(null);
-                    if (key == null) {
-                        throw e;
-                    }
-                    // the agent's advice is to make it with the checkpoint's value: eval does, unless told otherwise
-                    String value = s.recorded().getOrDefault(key, "?");
-                    throw new CheckpointException("the checkpoint in " + s.checkpoint() + " was trained with " + key
-                            + "=" + value + ", which fixes the model's shape: eval makes the agent with the "
-                            + "checkpoint's own shape, so leave out --set-param " + key + "=" + s.params().get(key)
-                            + " (--set-param changes planning settings only)", e);
-                } catch (RuntimeException e) {
-                    a.close();
-                    throw e;
-                }
-                return new Setup(envs, a);
+                return new Setup(envs, agent(space, s));
             } catch (RuntimeException e) {
                 envs.forEach(MultitaskEnv::close);
                 throw e;
             }
+        }
+
+        /** The space of the agent's tasks (the checkpoint's), which every env acts in. */
+        static TaskSpace space(EnvRegistry registry, Settings s) {
+            return TaskSpace.of(s.agentTasks().stream().map(registry::resolve).toList());
+        }
+
+        /** The envs of task {@code id}: the rows of one task (--envs), all acting in one batch. */
+        static MultitaskEnv env(EnvRegistry registry, TaskSpace space, Settings s, String id) {
+            return MultitaskEnv.make(registry, space, java.util.Collections.nCopies(s.rows(), id), s.seed());
+        }
+
+        /** The agent, with the checkpoint's state loaded. */
+        static Agent agent(TaskSpace space, Settings s) {
+            Agent a = Agents.find(s.agent()).create(AgentContext.of(space, s.params(), s.seed()));
+            try {
+                a.load(Path.of(s.checkpoint()));
+            } catch (CheckpointException e) {
+                a.close();
+                String key = e.setting().orElse(null);
+                if (key == null) {
+                    throw e;
+                }
+                // the agent's advice is to make it with the checkpoint's value: eval does, unless told otherwise
+                String value = s.recorded().getOrDefault(key, "?");
+                throw new CheckpointException("the checkpoint in " + s.checkpoint() + " was trained with " + key
+                        + "=" + value + ", which fixes the model's shape: eval makes the agent with the "
+                        + "checkpoint's own shape, so leave out --set-param " + key + "=" + s.params().get(key)
+                        + " (--set-param changes planning settings only)", e);
+            } catch (RuntimeException e) {
+                a.close();
+                throw e;
+            }
+            return a;
         }
 
         /** Closes the agent, then every env (one that fails to close leaves the others to close). */
@@ -324,9 +344,15 @@ final class EvalCommand implements Callable<Integer> {
         }
     }
 
-    /** Evaluates one task; on an executor with a {@link Setup} kept across its units. */
+    /**
+     * Evaluates one task: in this process with its {@link Setup}; on an executor with the envs of the unit's task
+     * and an agent that its cache keeps across units (as collect's units lease theirs), so that an executor makes
+     * the envs of the tasks its units evaluate, not those of every task evaluated.
+     */
     static final class OneTask implements UnitFunction<Unit, TaskResult> {
         private static final long serialVersionUID = 1L;
+        /** The prefix of the cache keys of eval's envs on an executor. */
+        private static final String ENV_KEY = "eval-env:";
         private final Settings settings;
         private final transient Setup local;
 
@@ -338,9 +364,10 @@ final class EvalCommand implements Callable<Integer> {
         @Override
         public TaskResult run(Unit unit) {
             if (local != null) {
-                return evaluate(local, unit.task());
+                return evaluate(local.envs().get(unit.task()), local.agent(), unit.task(), local.envs().size());
             }
             ExecutorCache cache = ExecutorCache.get();
+            EnvRegistry registry = cache.registry();
             String gpu = UnitRunner.assignedGpu();
             Settings s = settings;
             if (gpu != null) {
@@ -350,26 +377,38 @@ final class EvalCommand implements Callable<Integer> {
                         s.seed(), s.rows());
             }
             Settings chosen = s;
-            String key = "eval:" + chosen;
-            Setup setup = cache.lease(key, () -> Setup.make(cache.registry(), chosen));
+            String id = chosen.ids().get(unit.task());
+            TaskSpace space = Setup.space(registry, chosen);
+            String envKey = ENV_KEY + id + "|" + chosen.agentTasks() + "|" + chosen.rows() + "|" + chosen.seed();
+            String agentKey = "eval-agent:" + chosen;
+            MultitaskEnv env = cache.lease(envKey, () -> Setup.env(registry, space, chosen, id));
+            Agent agent;
             try {
-                TaskResult r = evaluate(setup, unit.task());
-                cache.release(key, setup);
+                agent = cache.lease(agentKey, () -> Setup.agent(space, chosen));
+            } catch (RuntimeException e) {
+                cache.release(envKey, env);
+                throw e;
+            }
+            try {
+                TaskResult r = evaluate(env, agent, unit.task(), cache.made(ENV_KEY));
+                cache.release(envKey, env);
+                cache.release(agentKey, agent);
                 return r;
             } catch (RuntimeException | Error e) {
-                cache.discard(setup);
+                cache.discard(env);
+                cache.discard(agent);
                 throw e;
             }
         }
 
-        private TaskResult evaluate(Setup setup, int t) {
+        private TaskResult evaluate(MultitaskEnv env, Agent agent, int t, int envsMade) {
             // a task's results depend on the seed and the task alone, whichever tasks this agent evaluated before
             // (on a cluster, an executor's agent evaluates the tasks that executor is given) and whichever were asked
             int task = settings.agentTasks().indexOf(settings.ids().get(t)); // its index in the agent's tasks
-            setup.agent().reseed(Collector.episodeSeed(settings.seed(), task, 0));
-            Evaluation.TaskResult r = Evaluation.run(setup.envs().get(t), setup.agent(), settings.episodes(),
-                    settings.seed()).get(0);
-            return new TaskResult(r.spec().id(), r.episodes(), r.meanReturn(), r.hasSuccess(), r.successRate());
+            agent.reseed(Collector.episodeSeed(settings.seed(), task, 0));
+            Evaluation.TaskResult r = Evaluation.run(env, agent, settings.episodes(), settings.seed()).get(0);
+            return new TaskResult(r.spec().id(), r.episodes(), r.meanReturn(), r.hasSuccess(), r.successRate(),
+                    ProcessHandle.current().pid() + "@" + UnitRunner.hostName(), envsMade);
         }
     }
 }

@@ -2,6 +2,8 @@ package io.github.tdmpc2j.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.tdmpc2j.cluster.ClusterSettings;
+import io.github.tdmpc2j.cluster.UnitRunner;
 import io.github.tdmpc2j.spi.EnvRegistry;
 import io.github.tdmpc2j.spi.TaskSpace;
 import io.github.tdmpc2j.spi.agent.Agent;
@@ -111,6 +113,31 @@ class EvalCommandTest {
         assertThat(other.exit()).isEqualTo(2);
         assertThat(other.err()).contains("was made for the tasks classic/pendulum, dmc/cartpole-balance; "
                 + "dmc/walker-walk is not among them").contains("--set classic/pendulum,dmc/cartpole-balance");
+    }
+
+    /**
+     * On a cluster an executor makes the envs of the tasks its units evaluate, not those of every task evaluated:
+     * each executor made the envs of all of them before its first unit.
+     */
+    @Test
+    void anExecutorMakesTheEnvsOfItsOwnUnitsTasksOnly(@TempDir Path dir) {
+        saveRandomPendulumCheckpoint(dir.resolve("checkpoint"));
+        List<String> ids = List.of("classic/pendulum", "dmc/cartpole-balance", "dmc/reacher-easy");
+        EvalCommand.Settings settings = new EvalCommand.Settings("random", dir.resolve("checkpoint").toString(), ids,
+                ids, Map.of(), Map.of(), 1, 1000, 1);
+        List<EvalCommand.Unit> units = List.of(new EvalCommand.Unit(0, ids.get(0)), new EvalCommand.Unit(1,
+                ids.get(1)), new EvalCommand.Unit(2, ids.get(2)));
+        Map<String, java.util.Set<String>> tasksByExecutor = new java.util.concurrent.ConcurrentHashMap<>();
+        Map<String, Integer> envsByExecutor = new java.util.concurrent.ConcurrentHashMap<>();
+        UnitRunner.run(new ClusterSettings("local-cluster[2,1,1024]", false, 0, Map.of("spark.driver.host",
+                "127.0.0.1")), "eval", units, null, null, new EvalCommand.OneTask(settings, null), (i, unit, r) -> {
+                    tasksByExecutor.computeIfAbsent(r.executor(), e -> new java.util.TreeSet<>()).add(r.id());
+                    envsByExecutor.merge(r.executor(), r.envsMade(), Math::max);
+                });
+        assertThat(tasksByExecutor.values().stream().mapToInt(java.util.Set::size).sum()).isEqualTo(3);
+        assertThat(tasksByExecutor.keySet()).noneMatch(e -> e.startsWith(ProcessHandle.current().pid() + "@"));
+        tasksByExecutor.forEach((executor, tasks) -> assertThat(envsByExecutor.get(executor))
+                .as(executor + " evaluated " + tasks).isEqualTo(tasks.size()));
     }
 
     /** The random agent of classic/pendulum saved as a checkpoint. */
