@@ -119,8 +119,8 @@ class BenchCommandTest {
      */
     @Test
     void anUnavailableTaskIsRefusedBeforeAnyRun(@TempDir Path dir) throws Exception {
+        Path out = dir.resolve("bench");
         withNotSetUpSuite(dir, () -> {
-            Path out = dir.resolve("bench");
             TasksCommandTest.Run r = TasksCommandTest.run("bench", "--tasks", "classic/pendulum,notsetup/reach",
                     "--agent", "random", "--steps", "200", "--eval-episodes", "1", "--out", out.toString());
             assertThat(r.exit()).isEqualTo(2);
@@ -133,14 +133,15 @@ class BenchCommandTest {
             // check every unit's task before any trains (they found it when its turn came, after the others trained)
             for (String master : new String[] {"local[1]", "local-cluster[1,1,1024]"}) {
                 TasksCommandTest.Run spark = TasksCommandTest.run("bench", "--tasks",
-                        "classic/pendulum,notsetup/reach", "--agent", "random", "--steps", "200", "--eval-episodes",
-                        "1", "--out", out.toString(), "--master", master, "--spark-conf",
+                        "classic/pendulum,notsetup/reach", "--seeds", "2", "--agent", "random", "--steps", "200",
+                        "--eval-episodes", "1", "--out", out.toString(), "--master", master, "--spark-conf",
                         "spark.driver.host=127.0.0.1");
                 assertThat(spark.exit()).as(spark.err()).isEqualTo(2);
                 assertThat(spark.err()).contains("notsetup/reach is unavailable: its Python environment is missing")
                         .contains("tdmpc2j setup notsetup").hasLineCount(1);
                 assertThat(spark.out()).as(master).doesNotContain("classic/pendulum");
-                assertThat(out.resolve("runs")).as(master + ": nothing trained").doesNotExist();
+                // nothing trained, and no --out folder left behind (as collect leaves no dataset folder)
+                assertThat(out).as(master).doesNotExist();
                 if (master.startsWith("local-cluster")) {
                     assertThat(spark.err()).startsWith("error: bench cannot run on the cluster: unit "
                             + "notsetup/reach seed 1 (checked on "
@@ -148,8 +149,15 @@ class BenchCommandTest {
                             + "notsetup/reach is unavailable");
                 }
             }
-            assertThat(out.resolve("report.md")).doesNotExist();
         });
+        // a cluster that can start no executor for it: refused before any unit, no --out folder left behind
+        TasksCommandTest.Run big = TasksCommandTest.run("bench", "--tasks", "classic/pendulum", "--agent", "random",
+                "--steps", "200", "--eval-episodes", "1", "--out", out.toString(), "--master",
+                "local-cluster[1,1,1024]", "--spark-conf", "spark.executor.cores=2", "--spark-conf",
+                "spark.driver.host=127.0.0.1");
+        assertThat(big.exit()).as(big.err()).isEqualTo(2);
+        assertThat(big.err()).contains("bench cannot run on local-cluster[1,1,1024]").contains("no worker offers");
+        assertThat(out).doesNotExist();
     }
 
     /** What runs with the suite of {@link NotSetUpProvider} installed (as a plug-in jar in {@code dir}). */
