@@ -20,9 +20,14 @@ class VenvInUseTest {
 
     /** A venv at {@code root/gym} whose python is the gymnasium venv's interpreter and sees its packages. */
     static WorkerConfig throwAwayVenv(Path root) throws IOException {
+        return throwAwayVenv(root, "gym");
+    }
+
+    /** As {@link #throwAwayVenv(Path)}, at {@code root/name}, for a worker of domain {@code name}. */
+    static WorkerConfig throwAwayVenv(Path root, String name) throws IOException {
         WorkerConfig testing = TestVenvs.testing();
         Path real = testing.python().getParent().getParent();
-        Path venv = root.resolve("gym");
+        Path venv = root.resolve(name);
         Files.createDirectories(venv.resolve("bin"));
         Files.copy(real.resolve("pyvenv.cfg"), venv.resolve("pyvenv.cfg"));
         Files.createSymbolicLink(venv.resolve("bin/python"), testing.python().toRealPath());
@@ -33,7 +38,7 @@ class VenvInUseTest {
         Path packages = Files.createDirectories(venv.resolve("lib").resolve(realPackages.getParent().getFileName())
                 .resolve("site-packages"));
         Files.writeString(packages.resolve("gymnasium-venv.pth"), realPackages.toRealPath() + "\n");
-        return new WorkerConfig("gym", testing.suites(), venv.resolve("bin/python"), testing.startupTimeout(),
+        return new WorkerConfig(name, testing.suites(), venv.resolve("bin/python"), testing.startupTimeout(),
                 testing.callTimeout(), testing.environment());
     }
 
@@ -107,6 +112,64 @@ class VenvInUseTest {
         WorkerConfig config = throwAwayVenv(root);
         assertThatThrownBy(() -> PythonWorker.start(config, "not-the-token")).isInstanceOf(WorkerFailedException.class);
         assertThat(tryLock(root.resolve("gym.in-use"))).isEqualTo("free");
+    }
+
+    /**
+     * {@code scripts/setup.d/40-python-venvs.sh}, which makes the venvs without Java, honours the same locks: it does
+     * not delete a venv (here one without its marker, which it would make again) while a JVM's worker runs on it,
+     * and says which process uses it and what to do.
+     */
+    @Test
+    void theSetupScriptRefusesAVenvARunningWorkerUses(@TempDir Path root) throws Exception {
+        WorkerConfig config = throwAwayVenv(root, "gymnasium");
+        try (PythonWorker worker = PythonWorker.start(config)) {
+            Process script = setupScript(root, "gymnasium");
+            String said = new String(script.getInputStream().readAllBytes());
+            assertThat(script.waitFor()).as(said).isEqualTo(75);
+            assertThat(said).contains("python venv gymnasium: " + root.resolve("gymnasium") + " is in use by pid "
+                    + ProcessHandle.current().pid() + " (java)").contains("stop that process, or wait for it to end, "
+                    + "then run " + SETUP_SCRIPT + " again").doesNotContain("making");
+            assertThat(root.resolve("gymnasium/pyvenv.cfg")).exists();
+            assertThat(worker.ping()).contains("py4j");
+        }
+    }
+
+    /**
+     * The script waits for a setup of the venv in progress (which holds {@code DOMAIN.lock}, as {@link PythonSetup}
+     * does), and then leaves the venv that setup made.
+     */
+    @Test
+    void theSetupScriptWaitsForASetupInProgressAndKeepsTheVenvItMade(@TempDir Path root) throws Exception {
+        throwAwayVenv(root, "gymnasium");
+        Process setup = lock(root.resolve("gymnasium.lock"), "LOCK_EX");
+        Process script;
+        try {
+            script = setupScript(root, "gymnasium");
+            byte[] waiting = script.getInputStream().readNBytes(("python venv gymnasium: waiting for another setup of "
+                    + "it (pid " + setup.pid()).length());
+            assertThat(new String(waiting)).isEqualTo("python venv gymnasium: waiting for another setup of it (pid "
+                    + setup.pid());
+            Files.writeString(root.resolve("gymnasium/.tdmpc2j-ready"), Requirements.of("gymnasium").sha256() + "\n");
+        } finally {
+            setup.destroyForcibly();
+            setup.waitFor();
+        }
+        String said = new String(script.getInputStream().readAllBytes());
+        assertThat(script.waitFor()).as(said).isZero();
+        assertThat(said).contains("python venv gymnasium: ready, made meanwhile by another setup");
+        assertThat(root.resolve("gymnasium/pyvenv.cfg")).exists();
+        assertThat(new VenvLayout(root).isReady("gymnasium", Requirements.of("gymnasium").sha256())).isTrue();
+    }
+
+    private static final Path SETUP_SCRIPT = Path.of("../../scripts/setup.d/40-python-venvs.sh").toAbsolutePath()
+            .normalize();
+
+    /** The setup script run for {@code domain} on the venvs at {@code root}; its stdout and stderr in one stream. */
+    private static Process setupScript(Path root, String domain) throws IOException {
+        assertThat(SETUP_SCRIPT).isRegularFile();
+        ProcessBuilder builder = new ProcessBuilder("bash", SETUP_SCRIPT.toString(), domain).redirectErrorStream(true);
+        builder.environment().put("TDMPC2J_VENVS", root.toString());
+        return builder.start();
     }
 
     /** Whether another process can take {@code file} exclusively now: "free" or "held". */
