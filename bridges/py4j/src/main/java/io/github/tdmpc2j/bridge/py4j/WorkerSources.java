@@ -36,7 +36,9 @@ import org.slf4j.LoggerFactory;
  * that folder on its PYTHONPATH. Each build with other worker sources unpacks a folder of its own: a worker
  * marks its folder in use ({@code HASH.in-use}, an {@link InUse} lock) and touches it when it starts, and then
  * removes the folders no worker holds beyond the {@link #KEEP} last used, once unused for {@link #UNUSED_FOR}
- * (a version of tdmpc2j from before these locks marks nothing: the delay spares its running workers).
+ * (a version of tdmpc2j from before these locks marks nothing: the delay spares its running workers). A version is
+ * unpacked into a temporary folder named for its writer ({@link AtomicWrites#temporaryName}) and moved into place: the
+ * clean-up also removes those a JVM that died left ({@link #removeOld}).
  */
 final class WorkerSources {
     private static final Logger LOG = LoggerFactory.getLogger(WorkerSources.class);
@@ -46,6 +48,8 @@ final class WorkerSources {
     static final Duration UNUSED_FOR = Duration.ofDays(1);
     static final String IN_USE = ".in-use";
     private static final Pattern VERSION = Pattern.compile("[0-9a-f]{16}");
+    /** An unpack's folder as versions before temporary names made it ({@code Files.createTempDirectory}). */
+    private static final Pattern UNFINISHED_BEFORE = Pattern.compile("unpacking-[0-9]+");
     private static final String PACKAGE = "tdmpc2j_worker";
     private static final String RESOURCE_DIR = "python/" + PACKAGE;
     private static volatile Path unpacked;
@@ -115,6 +119,7 @@ final class WorkerSources {
      * one used within {@code unusedFor}, or one a worker holds; a failure is logged, never thrown (the worker runs).
      */
     static void removeOld(Path cacheRoot, Path current, int keep, Duration unusedFor) {
+        removeUnfinished(cacheRoot, unusedFor);
         List<Path> versions = new ArrayList<>();
         try (Stream<Path> all = Files.list(cacheRoot)) {
             all.filter(p -> VERSION.matcher(p.getFileName().toString()).matches() && Files.isDirectory(p))
@@ -144,6 +149,33 @@ final class WorkerSources {
         }
     }
 
+    /**
+     * Removes the folders of unpacks that never finished (their JVM died while it wrote them): those named for a
+     * process that has ended ({@link AtomicWrites#removeStale}: never one a live process writes, nor another machine's);
+     * and those of versions before these names ({@code unpacking-N}, whose writer is unknown) untouched for
+     * {@code unusedFor}, where an unpack takes milliseconds. A failure is logged, never thrown.
+     */
+    private static void removeUnfinished(Path cacheRoot, Duration unusedFor) {
+        try {
+            AtomicWrites.removeStale(cacheRoot).removed()
+                    .forEach(p -> LOG.debug("removed the unfinished unpack of a Python worker {}", p));
+        } catch (IOException e) {
+            LOG.warn("cannot remove unfinished unpacks of the Python worker in {}: {}", cacheRoot,
+                    IoErrors.describe(e));
+        }
+        Instant unusedSince = Instant.now().minus(unusedFor);
+        try (Stream<Path> all = Files.list(cacheRoot)) {
+            for (Path p : all.filter(p -> UNFINISHED_BEFORE.matcher(p.getFileName().toString()).matches()
+                    && lastUsed(p).toInstant().isBefore(unusedSince)).toList()) {
+                AtomicWrites.deleteTree(p);
+                LOG.debug("removed the unfinished unpack of a Python worker {}", p);
+            }
+        } catch (IOException e) {
+            LOG.warn("cannot remove unfinished unpacks of the Python worker in {}: {}", cacheRoot,
+                    IoErrors.describe(e));
+        }
+    }
+
     private static FileTime lastUsed(Path dir) {
         try {
             return Files.getLastModifiedTime(dir);
@@ -161,7 +193,9 @@ final class WorkerSources {
                 return target;
             }
             Files.createDirectories(cacheRoot);
-            Path temp = Files.createTempDirectory(cacheRoot, "unpacking-");
+            // named for its writer (HASH.tmp-PID@HOST-NONCE): one a killed JVM left is removed by removeOld
+            Path temp = Files.createDirectory(cacheRoot.resolve(AtomicWrites.temporaryName(target.getFileName()
+                    .toString())));
             for (Map.Entry<String, byte[]> f : files.entrySet()) {
                 Path p = temp.resolve(PACKAGE).resolve(f.getKey());
                 Files.createDirectories(p.getParent());

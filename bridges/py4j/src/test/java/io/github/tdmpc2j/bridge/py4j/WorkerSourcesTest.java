@@ -2,6 +2,7 @@ package io.github.tdmpc2j.bridge.py4j;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.tdmpc2j.spi.io.AtomicWrites;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
@@ -74,6 +75,49 @@ class WorkerSourcesTest {
             assertThat(recent).doesNotExist();
             assertThat(held).doesNotExist();
         }
+    }
+
+    /**
+     * A JVM killed while it unpacked the worker leaves a folder named for it ({@code HASH.tmp-PID@HOST-NONCE}): a
+     * starting worker removes those of ended processes, never one a live process (this one or another) writes nor
+     * another machine's, and those of versions before these names ({@code unpacking-N}) untouched for a day.
+     */
+    @Test
+    void aStartingWorkerRemovesTheUnpacksOfJvmsThatDied(@TempDir Path cache) throws Exception {
+        Process ended = new ProcessBuilder("true").start();
+        ended.waitFor();
+        Process live = new ProcessBuilder("sleep", "60").start();
+        try {
+            String mine = AtomicWrites.temporaryName("00000000000000aa");
+            String self = ".tmp-" + ProcessHandle.current().pid() + "@";
+            Path killed = unfinished(cache, mine.replace(self, ".tmp-" + ended.pid() + "@"), Duration.ZERO);
+            Path anotherJvms = unfinished(cache, mine.replace(self, ".tmp-" + live.pid() + "@"), Duration.ZERO);
+            Path thisJvms = unfinished(cache, mine, Duration.ZERO);
+            Path anotherMachines = unfinished(cache, mine.replaceFirst("@.*-([0-9a-f]{16})$", "@other.machine-$1"),
+                    Duration.ofDays(9));
+            Path oldStyle = unfinished(cache, "unpacking-4711", Duration.ofDays(2));
+            Path oldStyleNow = unfinished(cache, "unpacking-4712", Duration.ofMinutes(1));
+            try (InUse.Hold hold = WorkerSources.use(cache, WorkerSources.KEEP, WorkerSources.UNUSED_FOR)) {
+                assertThat(WorkerSources.unpack(cache).resolve("tdmpc2j_worker/endpoint.py")).isRegularFile();
+                assertThat(killed).as("its JVM ended").doesNotExist();
+                assertThat(oldStyle).as("unfinished for a day").doesNotExist();
+                assertThat(anotherJvms).as("a live process writes it").isDirectory();
+                assertThat(thisJvms).as("this process writes it").isDirectory();
+                assertThat(anotherMachines).as("this machine cannot tell").isDirectory();
+                assertThat(oldStyleNow).as("may be an older version's unpack in progress").isDirectory();
+            }
+        } finally {
+            live.destroyForcibly();
+            live.waitFor();
+        }
+    }
+
+    /** A half-written unpack at {@code cache/name}, last changed {@code age} ago. */
+    private static Path unfinished(Path cache, String name, Duration age) throws Exception {
+        Path dir = Files.createDirectories(cache.resolve(name).resolve("tdmpc2j_worker"));
+        Files.writeString(dir.resolve("endpoint.py"), "# half writ");
+        Files.setLastModifiedTime(dir.getParent(), FileTime.from(Instant.now().minus(age)));
+        return dir.getParent();
     }
 
     private static Path version(Path cache, String name, Duration unusedFor) throws Exception {
