@@ -5,10 +5,10 @@ import io.github.tdmpc2j.agent.ConfigException;
 import io.github.tdmpc2j.spi.io.AtomicWrites;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -181,6 +181,20 @@ public final class GpuSetup {
         return buildNative(torch, torch.cudaIncludes(), nativeLibrary(torch.version()));
     }
 
+    /**
+     * Puts the library built at {@code built} (in a temporary folder, maybe on another file system) at {@code out}
+     * with {@link AtomicWrites}: whole or not at all, and on the disk (a power loss or a kill leaves the old library
+     * or the new one, never a torn one under its name), as a new file (a process that loaded the old one keeps it).
+     */
+    static void place(Path built, Path out) throws IOException {
+        Files.createDirectories(out.toAbsolutePath().getParent());
+        AtomicWrites.replace(out, file -> {
+            try (OutputStream to = Files.newOutputStream(file)) {
+                Files.copy(built, to);
+            }
+        });
+    }
+
     /** Compiles the native extension against {@code torch}; returns what happened (a failure is reported, not thrown). */
     static String buildNative(TorchInstall torch, List<Path> cuda, Path out) throws IOException {
         List<String> problems = new ArrayList<>();
@@ -230,8 +244,7 @@ public final class GpuSetup {
                 String tail = String.join("\n", Files.readAllLines(log).stream().limit(30).toList());
                 return "native extension NOT built: g++ failed:\n" + tail + "\nThe agent runs eagerly on the GPU.";
             }
-            Files.createDirectories(out.toAbsolutePath().getParent());
-            Files.move(tmp, out, StandardCopyOption.REPLACE_EXISTING);
+            place(tmp, out);
             return "native extension (CUDA graphs, fused Adam, fused planning kernels, TF32): " + out;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -9,6 +9,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -79,6 +80,28 @@ class GpuSetupTest {
         for (String other : new String[] {"0123456789abcdef", "unrecorded", "unknown"}) {
             assertThat(TorchNative.staleReason(library, other)).contains(library.toString()).contains(other)
                     .contains(hash).contains("another version").contains("tdmpc2j setup gpu");
+        }
+    }
+
+    /**
+     * A built library replaces the one there in one move from a file beside it (not a move from the build's
+     * temporary folder, which across file systems is a copy that a kill leaves torn under the library's name): the
+     * old file stays whole for a process that loaded it, and nothing temporary is left.
+     */
+    @Test
+    void aBuiltLibraryReplacesTheOldOneWholeAndLeavesNothingBehind() throws IOException {
+        Path out = GpuSetup.nativeLibrary("2.7.1");
+        GpuSetup.place(Files.writeString(tmp.resolve("first.so"), "first build"), out);
+        assertThat(out).hasContent("first build");
+        try (var loaded = Files.newInputStream(out)) { // what a running process has open
+            Object before = Files.readAttributes(out, BasicFileAttributes.class).fileKey();
+            GpuSetup.place(Files.writeString(tmp.resolve("second.so"), "second build, longer"), out);
+            assertThat(out).hasContent("second build, longer");
+            assertThat(Files.readAttributes(out, BasicFileAttributes.class).fileKey()).isNotEqualTo(before);
+            assertThat(new String(loaded.readAllBytes())).isEqualTo("first build");
+        }
+        try (var left = Files.list(out.getParent())) {
+            assertThat(left).containsExactly(out);
         }
     }
 
