@@ -6,8 +6,10 @@ reaches Java as data, never as a dead connection.
 
 Py4J runs each call from Java on a thread of its own, so calls on one env can overlap (a close from one Java thread
 while another's step is in flight, or the worker's own closeAll at shutdown). Each env has a lock that every reset,
-step, batched call and close holds while it uses the env: a close waits for the step in flight (Java bounds that
-wait, then kills a worker that does not answer), and no suite ever has two threads in one env.
+step, batched call and close holds while it uses the env, so no suite ever has two threads in one env. A close waits
+for the call in flight for as long as Java asks; then it takes the env out of reach of new calls and returns, and
+the call in flight closes the env when it ends (a long step is no reason to stop the worker and its other envs; a
+worker that does not answer the close at all, hung in a call holding the GIL, Java kills).
 """
 
 import contextlib
@@ -47,6 +49,8 @@ class Endpoint:
         # handle -> why the env must be reset before it steps again: a step or batched call that failed with it
         # may have left it part way (a batch's rows before the failing one stepped, Java got none of their results)
         self._unsynced = {}
+        # handle -> (env, its lock) closed while a call used it: that call closes it as it lets go of the lock
+        self._closing = {}
 
     def ping(self):
         return _call(lambda: wire.text(self.versions()))
@@ -90,9 +94,11 @@ class Endpoint:
     def stepMany(self, request):
         return _call(lambda: self._step_many(wire.decode(request)))
 
-    def close(self, handle):
+    def close(self, handle, wait_seconds):
+        """Closes the env once the call using it (if any) has returned, waiting for that call up to wait_seconds;
+        past that, the env is closed by that call as it ends, and this returns."""
         def run():
-            self._close(handle)
+            self._close(handle, max(0.0, float(wait_seconds)))
             return b""
 
         return _call(run)
@@ -106,36 +112,72 @@ class Endpoint:
                 self._close(handle)
             except Exception:  # closing is best effort at shutdown
                 traceback.print_exc()
+        with self._lock:  # envs a close left to their call in flight: each is closed before its lock is free
+            pending = [lock for _, lock in self._closing.values()]
+        for lock in pending:
+            with lock:
+                pass
 
-    def _close(self, handle):
-        with self._holding([handle], missing_ok=True):
+    def _close(self, handle, wait=None):
+        """Closes the env at once or once the call using it returns, waiting for that call `wait` seconds (None:
+        until it returns). An env still in use then is out of reach of new calls, and the call closes it."""
+        with self._lock:
+            lock = self._locks.get(handle)
+        if lock is None:
+            return
+        if wait is None:
+            lock.acquire()
+        elif not (lock.acquire(timeout=wait) if wait > 0 else lock.acquire(blocking=False)):
             with self._lock:
-                env = self._envs.pop(handle, None)
-                self._locks.pop(handle, None)
-            self._unsynced.pop(handle, None)
+                if not lock.acquire(blocking=False):  # still in use: its call closes it (_release)
+                    if self._locks.get(handle) is lock:
+                        del self._locks[handle]
+                        self._closing[handle] = (self._envs.pop(handle), lock)
+                        self._unsynced.pop(handle, None)
+                    return
+        try:
+            with self._lock:
+                env = self._envs.pop(handle, None) if self._locks.get(handle) is lock else None
+                if env is not None:
+                    del self._locks[handle]
+                    self._unsynced.pop(handle, None)
             if env is not None:
                 env.close()
+        finally:
+            self._release(handle, lock)
+
+    def _release(self, handle, lock):
+        """Lets go of an env's lock; first closes the env when a close gave up waiting for this call."""
+        with self._lock:
+            env, _ = self._closing.pop(handle, (None, None))
+            if env is None:
+                lock.release()  # under self._lock: a close sees the lock held or the env free, never in between
+                return
+        try:
+            env.close()
+        except BaseException:  # the call's own result still goes back; the worker logs this on stderr
+            traceback.print_exc()
+        finally:
+            lock.release()
 
     @contextlib.contextmanager
-    def _holding(self, handles, missing_ok=False):
+    def _holding(self, handles):
         """Holds the locks of the envs of `handles`, each once and in handle order (two batched calls sharing envs
-        never wait for each other in a cycle). An env closed while this waited is then missing: a WorkerError, or
-        nothing for missing_ok."""
+        never wait for each other in a cycle). An env closed while this waited is then missing: a WorkerError."""
         with self._lock:
-            locks = [self._locks.get(h) for h in sorted(set(handles))]
+            locks = [(h, self._locks.get(h)) for h in sorted(set(handles))]
         held = []
         try:
-            for lock in locks:
+            for handle, lock in locks:
                 if lock is not None:
                     lock.acquire()
-                    held.append(lock)
-            if not missing_ok:
-                for handle in handles:
-                    self._env(handle)
+                    held.append((handle, lock))
+            for handle in handles:
+                self._env(handle)
             yield
         finally:
-            for lock in reversed(held):
-                lock.release()
+            for handle, lock in reversed(held):
+                self._release(handle, lock)
 
     def _make(self, suite, task, seed, options):
         if suite not in self._allowed:

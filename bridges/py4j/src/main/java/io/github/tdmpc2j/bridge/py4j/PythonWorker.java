@@ -42,8 +42,13 @@ public final class PythonWorker implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PythonWorker.class);
     private static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
     private static final SecureRandom RANDOM = new SecureRandom();
-    /** How long a close waits for a worker to answer, or to end, before it kills the worker. */
+    /**
+     * How long a close waits for a worker to end, or for an env's call in flight to return (then the env is closed as
+     * that call ends), before it kills the worker or leaves the env to close so.
+     */
     static final Duration CLOSE_GRACE = Duration.ofSeconds(5);
+    /** How long past its wait a worker has to answer an env's close before it is taken for hung and killed. */
+    static final Duration CLOSE_ANSWER = Duration.ofSeconds(2);
 
     private final WorkerConfig config;
     private final Process process;

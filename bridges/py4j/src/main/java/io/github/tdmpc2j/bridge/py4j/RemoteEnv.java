@@ -10,6 +10,7 @@ import io.github.tdmpc2j.spi.StepResult;
 import io.github.tdmpc2j.spi.TaskSpec;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.time.Duration;
 import java.util.Map;
 import java.util.function.Function;
 
@@ -44,7 +45,7 @@ public final class RemoteEnv implements Env {
         try {
             return new RemoteEnv(worker, handle, specOf.apply(spaces));
         } catch (RuntimeException e) {
-            closeQuietly(worker, handle);
+            closeQuietly(worker, handle, PythonWorker.CLOSE_GRACE);
             throw e;
         }
     }
@@ -198,23 +199,31 @@ public final class RemoteEnv implements Env {
     }
 
     /**
-     * Frees the env in the worker; the worker itself stays up for other envs. A worker that does not answer within
-     * {@link PythonWorker#CLOSE_GRACE} is hung and is killed with its processes. Idempotent.
+     * Frees the env in the worker; the worker itself stays up for other envs. A call of the env in flight on another
+     * thread is waited for up to {@link PythonWorker#CLOSE_GRACE}; past that the env is closed as that call ends
+     * (never beside it), and this returns. A worker that does not answer {@link PythonWorker#CLOSE_ANSWER} later is
+     * hung and is killed with its processes. Idempotent.
      */
     @Override
     public void close() {
+        close(PythonWorker.CLOSE_GRACE);
+    }
+
+    /** As {@link #close()}, waiting {@code wait} (zero or more) for a call in flight. */
+    void close(Duration wait) {
         if (closed) {
             return;
         }
         closed = true;
         if (worker.isAlive()) {
-            closeQuietly(worker, handle);
+            closeQuietly(worker, handle, wait);
         }
     }
 
-    private static void closeQuietly(PythonWorker worker, int handle) {
+    private static void closeQuietly(PythonWorker worker, int handle, Duration wait) {
         try {
-            worker.callWithin("close", PythonWorker.CLOSE_GRACE, ep -> ep.close(handle));
+            worker.callWithin("close", wait.plus(PythonWorker.CLOSE_ANSWER),
+                    ep -> ep.close(handle, wait.toMillis() / 1000.0));
         } catch (BridgeException e) {
             // the env is gone with its worker, or Python failed to close it: nothing left to free here
         }

@@ -12,6 +12,7 @@ import io.github.tdmpc2j.spi.vector.VectorStepResult;
 import io.github.tdmpc2j.spi.wrappers.EpisodeStatistics;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -320,11 +321,16 @@ public final class RemoteVectorEnv implements VectorEnv {
         }
     }
 
+    /**
+     * Closes every env, as {@link RemoteEnv#close()} does, waiting {@link PythonWorker#CLOSE_GRACE} in all (not per
+     * env) for the call in flight: past that, each env is closed as that call ends.
+     */
     @Override
     public void close() {
         closed = true;
+        long deadline = System.nanoTime() + PythonWorker.CLOSE_GRACE.toNanos();
         for (RemoteEnv e : envs) {
-            e.close();
+            e.close(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
         }
     }
 }

@@ -21,7 +21,11 @@ public interface WorkerEndpoint {
     /** Steps or resets many envs in one call; see {@link RemoteVectorEnv} for the request layout. */
     byte[] stepMany(String request);
 
-    byte[] close(int handle);
+    /**
+     * Closes an env once the call using it (if any) has returned, waiting for that call up to {@code waitSeconds};
+     * past that, the env is out of reach of new calls and that call closes it as it ends.
+     */
+    byte[] close(int handle, double waitSeconds);
 
     static String encode(byte[] bytes) {
         return java.util.Base64.getEncoder().encodeToString(bytes);
