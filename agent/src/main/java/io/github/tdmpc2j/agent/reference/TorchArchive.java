@@ -56,77 +56,193 @@ public final class TorchArchive {
             throw new CheckpointException("no file " + file + "; give the path of a .pt file saved by TD-MPC2");
         }
         try (ZipFile zip = new ZipFile(file.toFile())) {
-            String prefix = null;
-            Enumeration<? extends ZipEntry> entries = zip.entries();
-            while (entries.hasMoreElements()) {
-                String name = entries.nextElement().getName();
-                if (name.endsWith("/data.pkl") && name.indexOf('/') == name.length() - "/data.pkl".length()) {
-                    prefix = name.substring(0, name.length() - "data.pkl".length());
-                    break;
-                }
-            }
-            if (prefix == null) {
-                throw new CheckpointException(file + " is a zip file but holds no data.pkl; it is not a torch.save "
-                        + "archive");
-            }
-            ByteOrder order = ByteOrder.LITTLE_ENDIAN;
-            ZipEntry byteorder = zip.getEntry(prefix + "byteorder");
-            if (byteorder != null && new String(read(zip, byteorder, 16, false, file),
-                    java.nio.charset.StandardCharsets.US_ASCII).trim().equals("big")) {
-                order = ByteOrder.BIG_ENDIAN;
-            }
-            if (order != ByteOrder.LITTLE_ENDIAN) {
-                throw new CheckpointException(file + " was saved on a big-endian machine; re-save it with torch.save "
-                        + "on a little-endian one (x86, ARM) and import that copy");
-            }
-            String base = prefix;
-            Map<String, TorchTensor.Storage> storages = new HashMap<>();
-            ZipEntry pickleEntry = zip.getEntry(prefix + "data.pkl");
-            if (pickleEntry.getSize() > MAX_PICKLE_BYTES) {
-                throw new CheckpointException(file + ": its data.pkl is " + pickleEntry.getSize() + " bytes, far more "
-                        + "than a state dict's; the file is damaged or not a TD-MPC2 checkpoint");
-            }
-            byte[] pickle = read(zip, pickleEntry, MAX_PICKLE_BYTES, false, file);
-            String source = file.toString();
-            Object top = TorchPickle.read(pickle, source, ref -> storages.computeIfAbsent(ref.key(), k -> {
-                ZipEntry e = zip.getEntry(base + "data/" + k);
-                if (e == null) {
-                    throw new CheckpointException(file + " has no storage data/" + k + " though its pickle names it; "
-                            + "the file is damaged: download it again");
-                }
-                long need;
-                try {
-                    need = Math.multiplyExact(ref.elements(), ref.dtype().bytes);
-                } catch (ArithmeticException overflow) {
-                    need = Long.MAX_VALUE;
-                }
-                if (need > Integer.MAX_VALUE - 8 || (e.getSize() >= 0 && e.getSize() < need)) {
-                    throw new CheckpointException(file + ": storage data/" + k + " holds " + e.getSize() + " bytes, "
-                            + "its pickle names " + ref.elements() + " elements of " + ref.dtype() + " in it"
-                            + (need > Integer.MAX_VALUE - 8 ? " (more than a storage this reader takes, 2 GB)" : "")
-                            + "; the file is damaged: download it again");
-                }
-                ensureMemory(need, source, "storage data/" + k);
-                // exactly the bytes the pickle names: a file whose entry inflates to more is not read further
-                ByteBuffer bytes;
-                try {
-                    bytes = ByteBuffer.wrap(read(zip, e, need, true, file));
-                } catch (IOException io) {
-                    throw new CheckpointException(file + ": storage data/" + k + " cannot be read ("
-                            + IoErrors.describe(io) + "); the file is truncated or damaged: download it again", io);
-                }
-                return new TorchTensor.Storage(source, k, ref.dtype(), ref.elements(), () -> bytes);
-            }));
-            return top;
+            return load(file, zip, false);
         } catch (ZipException e) {
-            throw new CheckpointException(file + " is not a complete torch.save archive (" + e.getMessage() + "): the "
-                    + "file is truncated or damaged, or was saved by PyTorch before 1.6; download it again, or "
-                    + "re-save it with a recent torch.save", e);
+            throw incomplete(file, e);
         } catch (NoSuchFileException e) {
             throw new CheckpointException("no file " + file + "; give the path of a .pt file saved by TD-MPC2", e);
         } catch (IOException e) {
             throw new CheckpointException(file + " cannot be read: " + IoErrors.describe(e), e);
         }
+    }
+
+    /**
+     * An open {@code torch.save} file of data (a dataset chunk of the reference: a TensorDict of tensors, or a
+     * dict of them) whose tensors are read a slice at a time while it is open ({@link TorchTensor#slice}), so that
+     * storages of many GB need no more memory than a slice.
+     */
+    public static final class Opened implements AutoCloseable {
+        private final ZipFile zip;
+        private final Object top;
+
+        private Opened(ZipFile zip, Object top) {
+            this.zip = zip;
+            this.top = top;
+        }
+
+        /** The unpickled top-level object: {@link TorchTensorDict}s, dicts, lists, {@link TorchTensor}s. */
+        public Object top() {
+            return top;
+        }
+
+        @Override
+        public void close() {
+            try {
+                zip.close();
+            } catch (IOException e) {
+                // read only: nothing is lost
+            }
+        }
+    }
+
+    /** Opens {@code file} (a dataset chunk) as {@link Opened} describes; nothing in it is run. */
+    public static Opened open(Path file) {
+        if (!Files.isRegularFile(file)) {
+            throw new CheckpointException("no file " + file + "; give the path of a .pt file of the reference's "
+                    + "dataset (chunk_0.pt, say)");
+        }
+        ZipFile zip;
+        try {
+            zip = new ZipFile(file.toFile());
+        } catch (ZipException e) {
+            throw incomplete(file, e);
+        } catch (IOException e) {
+            throw new CheckpointException(file + " cannot be read: " + IoErrors.describe(e), e);
+        }
+        try {
+            return new Opened(zip, load(file, zip, true));
+        } catch (IOException | RuntimeException e) {
+            try {
+                zip.close();
+            } catch (IOException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            if (e instanceof ZipException z) {
+                throw incomplete(file, z);
+            }
+            if (e instanceof IOException io) {
+                throw new CheckpointException(file + " cannot be read: " + IoErrors.describe(io), io);
+            }
+            throw (RuntimeException) e;
+        }
+    }
+
+    private static CheckpointException incomplete(Path file, ZipException e) {
+        return new CheckpointException(file + " is not a complete torch.save archive (" + e.getMessage() + "): the "
+                + "file is truncated or damaged, or was saved by PyTorch before 1.6; download it again, or "
+                + "re-save it with a recent torch.save", e);
+    }
+
+    /**
+     * The top-level object of the open archive {@code zip}: with its storages read whole now (a checkpoint's), or,
+     * for {@code data}, read a range at a time from the archive while it is open (a dataset's).
+     */
+    private static Object load(Path file, ZipFile zip, boolean data) throws IOException {
+        String prefix = null;
+        Enumeration<? extends ZipEntry> entries = zip.entries();
+        while (entries.hasMoreElements()) {
+            String name = entries.nextElement().getName();
+            if (name.endsWith("/data.pkl") && name.indexOf('/') == name.length() - "/data.pkl".length()) {
+                prefix = name.substring(0, name.length() - "data.pkl".length());
+                break;
+            }
+        }
+        if (prefix == null) {
+            throw new CheckpointException(file + " is a zip file but holds no data.pkl; it is not a torch.save "
+                    + "archive");
+        }
+        ByteOrder order = ByteOrder.LITTLE_ENDIAN;
+        ZipEntry byteorder = zip.getEntry(prefix + "byteorder");
+        if (byteorder != null && new String(read(zip, byteorder, 16, false, file),
+                java.nio.charset.StandardCharsets.US_ASCII).trim().equals("big")) {
+            order = ByteOrder.BIG_ENDIAN;
+        }
+        if (order != ByteOrder.LITTLE_ENDIAN) {
+            throw new CheckpointException(file + " was saved on a big-endian machine; re-save it with torch.save "
+                    + "on a little-endian one (x86, ARM) and import that copy");
+        }
+        String base = prefix;
+        Map<String, TorchTensor.Storage> storages = new HashMap<>();
+        ZipEntry pickleEntry = zip.getEntry(prefix + "data.pkl");
+        if (pickleEntry.getSize() > MAX_PICKLE_BYTES) {
+            throw new CheckpointException(file + ": its data.pkl is " + pickleEntry.getSize() + " bytes, far more "
+                    + "than a state dict's; the file is damaged or not a TD-MPC2 checkpoint");
+        }
+        byte[] pickle = read(zip, pickleEntry, MAX_PICKLE_BYTES, false, file);
+        String source = file.toString();
+        if (data) {
+            return TorchPickle.readData(pickle, source, ref -> storages.computeIfAbsent(ref.key(),
+                    k -> ranged(file, zip, base + "data/" + k, ref)));
+        }
+        Object top = TorchPickle.read(pickle, source, ref -> storages.computeIfAbsent(ref.key(), k -> {
+            ZipEntry e = zip.getEntry(base + "data/" + k);
+            if (e == null) {
+                throw new CheckpointException(file + " has no storage data/" + k + " though its pickle names it; "
+                        + "the file is damaged: download it again");
+            }
+            long need;
+            try {
+                need = Math.multiplyExact(ref.elements(), ref.dtype().bytes);
+            } catch (ArithmeticException overflow) {
+                need = Long.MAX_VALUE;
+            }
+            if (need > Integer.MAX_VALUE - 8 || (e.getSize() >= 0 && e.getSize() < need)) {
+                throw new CheckpointException(file + ": storage data/" + k + " holds " + e.getSize() + " bytes, "
+                        + "its pickle names " + ref.elements() + " elements of " + ref.dtype() + " in it"
+                        + (need > Integer.MAX_VALUE - 8 ? " (more than a storage this reader takes, 2 GB)" : "")
+                        + "; the file is damaged: download it again");
+            }
+            ensureMemory(need, source, "storage data/" + k);
+            // exactly the bytes the pickle names: a file whose entry inflates to more is not read further
+            ByteBuffer bytes;
+            try {
+                bytes = ByteBuffer.wrap(read(zip, e, need, true, file));
+            } catch (IOException io) {
+                throw new CheckpointException(file + ": storage data/" + k + " cannot be read ("
+                        + IoErrors.describe(io) + "); the file is truncated or damaged: download it again", io);
+            }
+            return new TorchTensor.Storage(source, k, ref.dtype(), ref.elements(), () -> bytes);
+        }));
+        return top;
+    }
+
+    /**
+     * The storage {@code ref} as entry {@code name} of {@code zip}, read a range at a time: a stored (uncompressed)
+     * entry, as torch.save writes them, is skipped to the range's start without reading what lies before it.
+     */
+    private static TorchTensor.Storage ranged(Path file, ZipFile zip, String name, TorchPickle.StorageRef ref) {
+        ZipEntry e = zip.getEntry(name);
+        if (e == null) {
+            throw new CheckpointException(file + " has no storage " + name.substring(name.indexOf('/') + 1)
+                    + " though its pickle names it; the file is damaged: download it again");
+        }
+        long need;
+        try {
+            need = Math.multiplyExact(ref.elements(), ref.dtype().bytes);
+        } catch (ArithmeticException overflow) {
+            need = Long.MAX_VALUE;
+        }
+        if (e.getSize() < need) {
+            throw new CheckpointException(file + ": storage " + name.substring(name.indexOf('/') + 1) + " holds "
+                    + e.getSize() + " bytes, its pickle names " + ref.elements() + " elements of " + ref.dtype()
+                    + " in it; the file is truncated or damaged: download it again");
+        }
+        return new TorchTensor.Storage(file.toString(), ref.key(), ref.dtype(), ref.elements(), (offset, length) -> {
+            byte[] bytes;
+            try (InputStream in = zip.getInputStream(e)) {
+                in.skipNBytes(offset);
+                bytes = in.readNBytes(length);
+            } catch (IOException io) {
+                throw new CheckpointException(file + ": storage " + name.substring(name.indexOf('/') + 1)
+                        + " cannot be read (" + IoErrors.describe(io) + "); the file is truncated or damaged: "
+                        + "download it again", io);
+            }
+            if (bytes.length < length) {
+                throw new CheckpointException(file + ": storage " + name.substring(name.indexOf('/') + 1)
+                        + " ends early; the file is truncated or damaged: download it again");
+            }
+            return ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+        });
     }
 
     /**

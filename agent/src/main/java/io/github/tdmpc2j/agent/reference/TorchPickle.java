@@ -44,6 +44,18 @@ final class TorchPickle {
     private static final String SIZE = "torch.Size";
     private static final String DEVICE = "torch.device";
     private static final Set<String> CALLABLE = Set.of(REBUILD_TENSOR, REBUILD_PARAMETER, ORDERED_DICT, SIZE, DEVICE);
+    /**
+     * What {@code torch.save} of a {@code TensorDict} names besides (a dataset of the reference): its class, under
+     * its module's old and new names, the tensordict 0.5+ reduction that makes one from its state, the plain dict
+     * of older versions' fields, and the empty set of their lock ids. Allowed only when reading data.
+     */
+    private static final Set<String> TENSORDICT_CLASSES = Set.of("tensordict.tensordict.TensorDict",
+            "tensordict._td.TensorDict");
+    private static final String MAKE_TD = "tensordict._reductions._make_td";
+    private static final String STRING_ONLY_DICT = "tensordict.utils._StringOnlyDict";
+    private static final Set<String> SETS = Set.of("__builtin__.set", "builtins.set");
+    private static final Set<String> TENSORDICT = java.util.stream.Stream.of(TENSORDICT_CLASSES,
+            Set.of(MAKE_TD, STRING_ONLY_DICT), SETS).flatMap(Set::stream).collect(java.util.stream.Collectors.toSet());
 
     /** A global the pickle named (only allowed ones are ever made). */
     private record Global(String name) {
@@ -61,11 +73,15 @@ final class TorchPickle {
     private final List<Object> stack = new ArrayList<>();
     private final List<Integer> marks = new ArrayList<>();
     private final Map<Long, Object> memo = new HashMap<>();
+    /** Whether a TensorDict may be read (a dataset), not only a state dict (a checkpoint). */
+    private final boolean data;
 
-    private TorchPickle(byte[] data, String source, Function<StorageRef, TorchTensor.Storage> storages) {
+    private TorchPickle(byte[] data, String source, Function<StorageRef, TorchTensor.Storage> storages,
+            boolean tensorDicts) {
         this.in = ByteBuffer.wrap(data).order(ByteOrder.LITTLE_ENDIAN);
         this.source = source;
         this.storages = storages;
+        this.data = tensorDicts;
     }
 
     /**
@@ -73,7 +89,15 @@ final class TorchPickle {
      * storage the archive holds under that key.
      */
     static Object read(byte[] data, String source, Function<StorageRef, TorchTensor.Storage> storages) {
-        return new TorchPickle(data, source, storages).run();
+        return new TorchPickle(data, source, storages, false).run();
+    }
+
+    /**
+     * Reads one pickle that may hold, besides what {@link #read} takes, {@code TensorDict}s (as {@code torch.save}
+     * of one writes them, with tensordict 0.2 to 0.8 at least), which become {@link TorchTensorDict}s.
+     */
+    static Object readData(byte[] data, String source, Function<StorageRef, TorchTensor.Storage> storages) {
+        return new TorchPickle(data, source, storages, true).run();
     }
 
     private Object run() {
@@ -151,7 +175,16 @@ final class TorchPickle {
                         Object arguments = pop();
                         push(call(pop(), arguments));
                     }
-                    case 'b' -> pop(); // BUILD: the only state a state dict carries is OrderedDict's _metadata
+                    case 'b' -> { // BUILD: a TensorDict's state; otherwise OrderedDict's _metadata, left out
+                        Object state = pop();
+                        if (peek() instanceof TorchTensorDict td) {
+                            td.build(state, source);
+                        }
+                    }
+                    case 0x81 -> { // NEWOBJ: only of a TensorDict and its dict of fields, when reading data
+                        Object arguments = pop();
+                        push(newObject(pop(), arguments));
+                    }
                     case 'Q' -> push(persistent(pop())); // BINPERSID
                     case '0' -> pop(); // POP
                     case '1' -> popMark(); // POP_MARK
@@ -185,10 +218,24 @@ final class TorchPickle {
     }
 
     private Object global(String name) {
-        if (!CALLABLE.contains(name) && !STORAGES.containsKey(name)) {
-            throw refused("the global " + name + ", which a state dict never names");
+        if (!CALLABLE.contains(name) && !STORAGES.containsKey(name) && !(data && TENSORDICT.contains(name))) {
+            throw refused("the global " + name + ", which " + (data ? "a TensorDict of tensors" : "a state dict")
+                    + " never names");
         }
         return new Global(name);
+    }
+
+    /** {@code cls.__new__(cls)} of the classes a TensorDict's pickle makes so (nothing of theirs is run). */
+    private Object newObject(Object cls, Object arguments) {
+        if (cls instanceof Global g && arguments instanceof List<?> args && args.isEmpty()) {
+            if (TENSORDICT_CLASSES.contains(g.name)) {
+                return new TorchTensorDict();
+            }
+            if (g.name.equals(STRING_ONLY_DICT)) {
+                return new LinkedHashMap<>();
+            }
+        }
+        throw refused("an object of " + describe(cls) + " made with " + describe(arguments));
     }
 
     private Object call(Object callable, Object arguments) {
@@ -213,6 +260,22 @@ final class TorchPickle {
                 return args.stream().map(a -> a instanceof String || a instanceof Long ? String.valueOf(a)
                         : describe(a)).reduce((a, b) -> a + ":" + b).orElse("");
             }
+            case MAKE_TD -> { // _make_td(TensorDict, state): a TensorDict with that state
+                if (args.size() != 2 || !(args.get(0) instanceof Global cls)
+                        || !TENSORDICT_CLASSES.contains(cls.name)) {
+                    throw refused("tensordict._reductions._make_td of " + describe(args.isEmpty() ? null
+                            : args.get(0)) + ", not of a TensorDict");
+                }
+                TorchTensorDict td = new TorchTensorDict();
+                td.build(args.get(1), source);
+                return td;
+            }
+            case "__builtin__.set", "builtins.set" -> { // a TensorDict's (empty) set of lock ids
+                if (args.size() > 1 || (args.size() == 1 && !(args.get(0) instanceof List<?>))) {
+                    throw refused("set() of " + describe(args.isEmpty() ? null : args.get(0)));
+                }
+                return new ArrayList<>();
+            }
             case REBUILD_PARAMETER -> {
                 if (args.isEmpty()) {
                     throw damaged("torch._utils._rebuild_parameter got no arguments; this is not a torch.save "
@@ -227,7 +290,7 @@ final class TorchPickle {
                 }
                 return new TorchTensor(storage, asLong(args.get(1)), longs(args.get(2)), longs(args.get(3)));
             }
-            default -> throw refused("a call of the storage type " + g.name);
+            default -> throw refused("a call of " + g.name);
         }
     }
 
@@ -248,9 +311,12 @@ final class TorchPickle {
 
     private UnsafeCheckpointException refused(String what) {
         return new UnsafeCheckpointException(source + " asks, in its pickle, for " + what + "; it was refused "
-                + "and nothing from the file was run. A TD-MPC2 checkpoint holds only tensors: if you trust this "
+                + "and nothing from the file was run. " + (data ? "A TD-MPC2 dataset chunk holds only a TensorDict "
+                + "of tensors: if you trust this file, re-save its tensors as a plain dict with PyTorch (td = "
+                + "torch.load(f, weights_only=False); torch.save({k: v.contiguous() for k, v in td.items()}, "
+                + "copy)) and import that copy" : "A TD-MPC2 checkpoint holds only tensors: if you trust this "
                 + "file, re-save its state dict with PyTorch (torch.load(f, weights_only=True), then torch.save) "
-                + "and import that copy");
+                + "and import that copy"));
     }
 
     private CheckpointException damaged(String what) {
@@ -291,6 +357,9 @@ final class TorchPickle {
         }
         if (o instanceof String s) {
             return "'" + (s.length() > 80 ? s.substring(0, 80) + "..." : s) + "'";
+        }
+        if (o instanceof TorchTensorDict) {
+            return "a TensorDict";
         }
         if (o instanceof byte[] b) {
             return b.length + " bytes";

@@ -32,22 +32,52 @@ public final class TorchTensor {
         final DType dtype;
         final long elements;
         private final Supplier<ByteBuffer> reader;
+        private final Ranges ranges;
         private ByteBuffer bytes;
 
         Storage(String source, String key, DType dtype, long elements, Supplier<ByteBuffer> reader) {
+            this(source, key, dtype, elements, reader, null);
+        }
+
+        /**
+         * A storage read a range at a time ({@link #range}), never whole: one larger than the heap (a dataset's,
+         * of many GB) is read a slice at a time.
+         */
+        Storage(String source, String key, DType dtype, long elements, Ranges ranges) {
+            this(source, key, dtype, elements, null, ranges);
+        }
+
+        private Storage(String source, String key, DType dtype, long elements, Supplier<ByteBuffer> reader,
+                Ranges ranges) {
             this.source = source;
             this.key = key;
             this.dtype = dtype;
             this.elements = elements;
             this.reader = reader;
+            this.ranges = ranges;
         }
 
         synchronized ByteBuffer bytes() {
             if (bytes == null) {
-                bytes = reader.get();
+                bytes = reader != null ? reader.get() : ranges.read(0, Math.toIntExact(elements * dtype.bytes));
             }
             return bytes;
         }
+
+        /** {@code count} elements from element {@code first}, little-endian. */
+        ByteBuffer range(long first, int count) {
+            if (ranges == null) {
+                return bytes().duplicate().position(Math.toIntExact(first * dtype.bytes))
+                        .limit(Math.toIntExact((first + count) * dtype.bytes)).slice();
+            }
+            return ranges.read(first * dtype.bytes, count * dtype.bytes);
+        }
+    }
+
+    /** Reads a byte range of a storage (its entry in the archive), for {@link Storage#range}. */
+    @FunctionalInterface
+    interface Ranges {
+        ByteBuffer read(long offset, int length);
     }
 
     private final Storage storage;
@@ -125,6 +155,36 @@ public final class TorchTensor {
                 }
                 index[d] = 0;
             }
+        }
+        return out;
+    }
+
+    /**
+     * Entry {@code i} along the first dimension, its remaining dimensions row-major, converted to float32 as
+     * {@link #toFloats} converts: read from the file alone (a slice of a storage larger than the heap, say). The
+     * remaining dimensions must be laid out contiguously, as torch.save writes a tensor made in one piece.
+     */
+    public float[] slice(long i) {
+        if (shape.length == 0 || i < 0 || i >= shape[0]) {
+            throw new IndexOutOfBoundsException("entry " + i + " of a tensor of shape " + Arrays.toString(shape));
+        }
+        long n = 1;
+        for (int d = shape.length - 1; d >= 1; d--) {
+            if (shape[d] > 1 && stride[d] != n) {
+                throw new CheckpointException(storage.source + ": a tensor of shape " + Arrays.toString(shape)
+                        + " with strides " + Arrays.toString(stride) + " is not laid out in one piece; re-save it "
+                        + "from a contiguous copy (tensor.contiguous()) and read that file");
+            }
+            n *= shape[d];
+        }
+        if (n * storage.dtype.bytes > Integer.MAX_VALUE - 8) {
+            throw new CheckpointException(storage.source + ": an entry of " + n + " elements of a tensor of shape "
+                    + Arrays.toString(shape) + " is too large to read at once");
+        }
+        ByteBuffer b = storage.range(offset + i * stride[0], (int) n).order(ByteOrder.LITTLE_ENDIAN);
+        float[] out = new float[(int) n];
+        for (int k = 0; k < out.length; k++) {
+            out[k] = element(b, k);
         }
         return out;
     }

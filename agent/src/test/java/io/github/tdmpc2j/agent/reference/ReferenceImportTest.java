@@ -246,6 +246,54 @@ class ReferenceImportTest {
                 .hasToString("FLOAT32[2, 2]");
     }
 
+    /**
+     * The reference's dataset chunks (TensorDicts saved by torch.save, in the pickles of tensordict 0.2.1 and
+     * 0.8.3, made by the real library: README.md here) read as data, a slice at a time; the checkpoint reader still
+     * refuses them, and the data reader refuses any other object as the checkpoint reader does.
+     */
+    @Test
+    void tensorDictChunksReadAsDataOnly() throws Exception {
+        assertThatThrownBy(() -> TorchArchive.read(fixture("data-mt30-td0.2.1.pt")))
+                .isInstanceOf(UnsafeCheckpointException.class)
+                .hasMessageContaining("the global tensordict.tensordict.TensorDict, which a state dict never names");
+        assertThatThrownBy(() -> TorchArchive.read(fixture("data-mt80-td0.8.3.pt")))
+                .isInstanceOf(UnsafeCheckpointException.class)
+                .hasMessageContaining("the global tensordict._reductions._make_td");
+        try (TorchArchive.Opened old = TorchArchive.open(fixture("data-mt30-td0.2.1.pt"));
+                TorchArchive.Opened pinned = TorchArchive.open(fixture("data-mt80-td0.8.3.pt"))) {
+            TorchTensorDict a = (TorchTensorDict) old.top();
+            TorchTensorDict b = (TorchTensorDict) pinned.top();
+            assertThat(a.batchSize()).containsExactly(3L, 501L);
+            assertThat(b.batchSize()).containsExactly(4L, 101L);
+            assertThat(a.fields().keySet()).containsExactly("obs", "action", "reward", "task");
+            assertThat(b.fields().keySet()).containsExactly("obs", "action", "reward", "task");
+            assertThat(a.fields().get("obs")).hasToString("FLOAT32[3, 501, 24]");
+            assertThat(b.fields().get("task")).hasToString("INT64[4, 101]");
+            float[] task = ((TorchTensor) b.fields().get("task")).slice(2);
+            assertThat(task).hasSize(101).containsOnly(79f);
+            // cartpole-balance's 5 observation values, zero-padded to 24, at every step
+            float[] obs = ((TorchTensor) a.fields().get("obs")).slice(1);
+            assertThat(obs).hasSize(501 * 24);
+            for (int i = 0; i < 501; i++) {
+                assertThat(Arrays.copyOfRange(obs, i * 24 + 5, i * 24 + 24)).containsOnly(0f);
+                assertThat(Arrays.copyOfRange(obs, i * 24, i * 24 + 5)).isNotEqualTo(new float[5]);
+            }
+            assertThat(((TorchTensor) b.fields().get("action")).slice(3)[0]).isNaN();
+        }
+
+        for (String[] hostile : new String[][] {
+            {"cos\nsystem\n(S'true'\ntR.", "the global os.system, which a TensorDict of tensors never names"},
+            {"ctensordict._reductions\n_make_td\n)\u0081.", "an object of tensordict._reductions._make_td"},
+            {"ctensordict._reductions\n_make_td\n(ctorch\nSize\n}tR.", "_make_td of torch.Size, not of a TensorDict"},
+            {"c__builtin__\nset\n(}tR.", "set() of a dict"}}) {
+            Path file = archive("hostile", hostile[0].getBytes(StandardCharsets.ISO_8859_1));
+            assertThatThrownBy(() -> TorchArchive.open(file)).as(hostile[0])
+                    .isInstanceOf(UnsafeCheckpointException.class).hasMessageContaining(hostile[1])
+                    .hasMessageContaining("nothing from the file was run")
+                    .hasMessageContaining("re-save its tensors as a plain dict");
+        }
+    }
+
     /** An array the heap has no room for is refused before it is made, with the option that gives more. */
     @Test
     void aModelLargerThanTheHeapIsAMessageNotAnOutOfMemoryError() {
