@@ -16,6 +16,8 @@ import java.util.Objects;
  */
 public record DatasetPolicy(String name, Long step, String digest) implements Serializable {
     public static final DatasetPolicy RANDOM = new DatasetPolicy("random", null, null);
+    /** How the name of episodes imported from the reference's dataset begins ({@link #imported}). */
+    private static final String IMPORTED = "reference-data:";
 
     public DatasetPolicy {
         Objects.requireNonNull(name, "name");
@@ -24,6 +26,20 @@ public record DatasetPolicy(String name, Long step, String digest) implements Se
     /** The checkpoint folder {@code folder}, verified as {@code manifest}. */
     public static DatasetPolicy checkpoint(Path folder, CheckpointFolder.Manifest manifest) {
         return new DatasetPolicy(folder.toAbsolutePath().normalize().toString(), manifest.step(), manifest.digest());
+    }
+
+    /**
+     * Episodes imported from the reference's released dataset ({@code tdmpc2j import-data}): {@code source} is the
+     * chunk file or folder as given, {@code digest} stands for the chunk files imported (their names and sizes), so
+     * that an import resumed from other files is refused rather than mixed in.
+     */
+    public static DatasetPolicy imported(Path source, String digest) {
+        return new DatasetPolicy(IMPORTED + source.toAbsolutePath().normalize(), null, Objects.requireNonNull(digest));
+    }
+
+    /** Whether the episodes were imported from the reference's dataset ({@link #imported}). */
+    public boolean imported() {
+        return name.startsWith(IMPORTED);
     }
 
     public boolean random() {
@@ -48,7 +64,9 @@ public record DatasetPolicy(String name, Long step, String digest) implements Se
 
     /** For messages: {@code the random policy}, {@code the checkpoint DIR (step N)}. */
     public String describe() {
-        return random() ? "the random policy" : "the checkpoint " + name + (step != null ? " (step " + step + ")" : "");
+        return random() ? "the random policy" : imported() ? "the reference's dataset at "
+                + name.substring(IMPORTED.length()) : "the checkpoint " + name + (step != null ? " (step " + step + ")"
+                : "");
     }
 
     private Path path() {

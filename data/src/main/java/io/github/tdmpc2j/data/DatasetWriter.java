@@ -50,10 +50,18 @@ public final class DatasetWriter implements Collector.EpisodeSink {
                             : "other tasks (" + String.join(", ", existing.taskIds()) + ")")
                             + "; choose another --out folder");
                 }
-                refuseOtherSeed(dir, existing.seed() != null ? existing.seed() : seedOfEpisodes(dir, existing),
-                        existing.seed() == null, wanted);
                 DatasetPolicy had = existing.policySource();
                 DatasetPolicy asked = wanted.policySource();
+                if ((had.imported() || asked.imported()) && !had.sameAs(asked)) {
+                    throw new DatasetException(dir + " holds episodes of " + had.describe() + ", not of "
+                            + asked.describe() + (had.name().equals(asked.name()) ? " as it is now (its chunk "
+                            + "files have changed since)" : "") + "; adding these would mix two datasets. "
+                            + (asked.imported() ? "Import into another --out folder" : "Collect into another "
+                            + "--out folder") + (had.imported() ? ", or run the import-data that made it again "
+                            + "with the same chunk files to finish it." : "."));
+                }
+                refuseOtherSeed(dir, existing.seed() != null ? existing.seed() : seedOfEpisodes(dir, existing),
+                        existing.seed() == null, wanted);
                 if (!had.sameAs(asked) && !had.random() && had.name().equals(asked.name())) {
                     throw new DatasetException(dir + " holds episodes of " + had.describe() + ", and the checkpoint "
                             + "in that folder has changed since (" + (asked.step() != null ? "step " + asked.step()
@@ -112,6 +120,9 @@ public final class DatasetWriter implements Collector.EpisodeSink {
                     int k = DatasetLayout.episodeNumber(f);
                     if (k >= 0) {
                         long episodeSeed = Npz.read(f).get("seed").longs()[0];
+                        if (episodeSeed < 0 && index.policySource().imported()) {
+                            return index.seed(); // imported episodes record no reset seed (-1)
+                        }
                         return episodeSeed - Collector.episodeSeed(0, t, k);
                     }
                 }
