@@ -26,8 +26,8 @@ import picocli.CommandLine.Command;
                 + "Extra plug-in jars: set TDMPC2J_PLUGINS to jars or folders of jars, separated by '"
                 + "${sys:path.separator}'.",
         subcommands = {TasksCommand.class, AgentsCommand.class, TrainCommand.class, EvalCommand.class,
-            ImportCommand.class, ExportCommand.class, CollectCommand.class, BenchCommand.class, SetupCommand.class,
-            ClusterCommand.class, CommandLine.HelpCommand.class})
+            ImportCommand.class, ImportDataCommand.class, ExportCommand.class, CollectCommand.class, BenchCommand.class,
+            SetupCommand.class, ClusterCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
     public static final String PLUGINS_ENV = "TDMPC2J_PLUGINS";
 
