@@ -98,6 +98,15 @@ class ImportDataCommandTest {
         assertThat(again.exit()).as(again.err()).isZero();
         assertThat(again.out()).contains("1 episodes written (3 were already there)");
         assertThat(Files.readAllBytes(assembly1)).isEqualTo(before);
+        // a damaged one: the reader names the command that writes it again, which does
+        Files.write(assembly1, Arrays.copyOf(before, 100));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new DatasetReader(out).readAll())
+                .isInstanceOf(io.github.tdmpc2j.data.DatasetException.class)
+                .hasMessageContaining("delete it and run the import-data that made it again to replace it");
+        TasksCommandTest.Run repaired = TasksCommandTest.run("import-data", chunk.toString(), "--out",
+                out.toString(), "--set", "mt80");
+        assertThat(repaired.out()).contains("1 episodes written (3 were already there)");
+        assertThat(Files.readAllBytes(assembly1)).isEqualTo(before);
 
         // another dataset into it: refused, nothing added
         TasksCommandTest.Run other = TasksCommandTest.run("import-data", FIXTURES.resolve("data-mt30-td0.2.1.pt")

@@ -28,6 +28,11 @@ public final class DatasetReader {
         return index;
     }
 
+    /** The command that writes a missing episode file of this dataset again. */
+    private String remaker() {
+        return index.policySource().imported() ? "the import-data that made it" : "collect";
+    }
+
     /**
      * The episode files of one task ({@link DatasetLayout#episode}), in episode order; other files beside them (a
      * copy, a temporary file) are not episodes.
@@ -81,7 +86,7 @@ public final class DatasetReader {
                     throw new DatasetException(f + " holds an episode of task " + episode.task() + " ("
                             + index.tasks().get(episode.task()).id() + ") but lies in the folder of task " + t + " ("
                             + index.tasks().get(t).id() + "); move it to its own task's folder, or delete it and run "
-                            + "collect again to replace it");
+                            + remaker() + " again to replace it");
                 }
                 action.accept(new EpisodeFile(index.tasks().get(t).id(), DatasetLayout.episodeNumber(f),
                         episode.length(), checksum[0]), episode);
@@ -102,11 +107,11 @@ public final class DatasetReader {
                     reward = Npz.readOne(f, "reward");
                 } catch (IOException | RuntimeException e) {
                     throw new DatasetException(f + " is not a readable episode (" + e.getMessage()
-                            + "); delete it and run collect again to replace it", e);
+                            + "); delete it and run " + remaker() + " again to replace it", e);
                 }
                 if (reward == null) {
                     throw new DatasetException(f + " does not fit the dataset in " + dir + ": it has no array "
-                            + "'reward'; delete it and run collect again to replace it");
+                            + "'reward'; delete it and run " + remaker() + " again to replace it");
                 }
                 count[0]++;
                 count[1] += reward.count();
@@ -128,12 +133,12 @@ public final class DatasetReader {
             checksum[0] = contents.checksum();
         } catch (IOException | RuntimeException e) {
             throw new DatasetException(file + " is not a readable episode (" + e.getMessage()
-                    + "); delete it and run collect again to replace it", e);
+                    + "); delete it and run " + remaker() + " again to replace it", e);
         }
         String misfit = misfit(a);
         if (misfit != null) {
             throw new DatasetException(file + " does not fit the dataset in " + dir + ": " + misfit
-                    + "; delete it and run collect again to replace it");
+                    + "; delete it and run " + remaker() + " again to replace it");
         }
         try {
             NpyArray obs = a.get("observation");
@@ -154,7 +159,7 @@ public final class DatasetReader {
                     t > 0 && terminated[t - 1], a.get("success").booleans());
         } catch (RuntimeException e) {
             throw new DatasetException(file + " lacks an array or has the wrong shapes (" + e
-                    + "); delete it and run collect again to replace it", e);
+                    + "); delete it and run " + remaker() + " again to replace it", e);
         }
     }
 
