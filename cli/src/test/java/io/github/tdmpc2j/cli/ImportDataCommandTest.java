@@ -185,5 +185,11 @@ class ImportDataCommandTest {
             assertThat(r.err()).as(c[0]).contains(c[2]).doesNotContain("Exception");
             assertThat(out).as(c[0]).doesNotExist();
         }
+        // and a chunk given to import, the checkpoint command, names this one
+        TasksCommandTest.Run checkpoint = TasksCommandTest.run("import", FIXTURES.resolve("data-mt30-td0.2.1.pt")
+                .toString(), "--out", out.toString(), "--set", "mt30");
+        assertThat(checkpoint.exit()).isEqualTo(2);
+        assertThat(checkpoint.err()).contains("it holds a TensorDict", "`tdmpc2j import-data`");
+        assertThat(out).doesNotExist();
     }
 }

@@ -218,6 +218,10 @@ final class TorchPickle {
     }
 
     private Object global(String name) {
+        if (!data && TENSORDICT.contains(name)) {
+            throw damaged("it holds a TensorDict, not a model's state dict: a dataset chunk of the reference "
+                    + "(chunk_0.pt, say) is imported with `tdmpc2j import-data`, a checkpoint with `tdmpc2j import`");
+        }
         if (!CALLABLE.contains(name) && !STORAGES.containsKey(name) && !(data && TENSORDICT.contains(name))) {
             throw refused("the global " + name + ", which " + (data ? "a TensorDict of tensors" : "a state dict")
                     + " never names");

@@ -253,12 +253,12 @@ class ReferenceImportTest {
      */
     @Test
     void tensorDictChunksReadAsDataOnly() throws Exception {
-        assertThatThrownBy(() -> TorchArchive.read(fixture("data-mt30-td0.2.1.pt")))
-                .isInstanceOf(UnsafeCheckpointException.class)
-                .hasMessageContaining("the global tensordict.tensordict.TensorDict, which a state dict never names");
-        assertThatThrownBy(() -> TorchArchive.read(fixture("data-mt80-td0.8.3.pt")))
-                .isInstanceOf(UnsafeCheckpointException.class)
-                .hasMessageContaining("the global tensordict._reductions._make_td");
+        for (String chunk : List.of("data-mt30-td0.2.1.pt", "data-mt80-td0.8.3.pt")) {
+            assertThatThrownBy(() -> ReferenceCheckpoint.read(fixture(chunk))).isInstanceOf(CheckpointException.class)
+                    .isNotInstanceOf(UnsafeCheckpointException.class)
+                    .hasMessageContaining(chunk + ": it holds a TensorDict, not a model's state dict")
+                    .hasMessageContaining("`tdmpc2j import-data`");
+        }
         try (TorchArchive.Opened old = TorchArchive.open(fixture("data-mt30-td0.2.1.pt"));
                 TorchArchive.Opened pinned = TorchArchive.open(fixture("data-mt80-td0.8.3.pt"))) {
             TorchTensorDict a = (TorchTensorDict) old.top();
