@@ -3,6 +3,7 @@ package io.github.tdmpc2j.agent;
 import ai.djl.Device;
 import ai.djl.engine.Engine;
 import io.github.tdmpc2j.agent.gpu.GpuSetup;
+import io.github.tdmpc2j.spi.Messages;
 import io.github.tdmpc2j.spi.TdmpcException;
 import io.github.tdmpc2j.spi.agent.DeviceSetting;
 
@@ -41,8 +42,9 @@ public final class DjlRuntime {
         if (choice.startsWith("gpu:")) {
             int n = Integer.parseInt(choice.substring(4));
             if (n >= engine.getGpuCount()) {
-                throw new ConfigException("device=" + choice + " but DJL's PyTorch engine sees " + engine.getGpuCount()
-                        + " GPU(s); use a GPU number below that, device=cpu, or run `tdmpc2j setup gpu` on this node");
+                throw new ConfigException("device=" + choice + " but DJL's PyTorch engine sees "
+                        + Messages.plural(engine.getGpuCount(), "GPU") + "; use a GPU number below that, device=cpu, "
+                        + "or run `tdmpc2j setup gpu` on this node");
             }
             return Device.gpu(n);
         }

@@ -18,6 +18,7 @@ import io.github.tdmpc2j.agent.gpu.TorchNative;
 import io.github.tdmpc2j.agent.nn.NoGrad;
 import io.github.tdmpc2j.agent.nn.Scalars;
 import io.github.tdmpc2j.agent.nn.ScriptOps;
+import io.github.tdmpc2j.spi.Messages;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -99,8 +100,8 @@ public final class FuserBench {
         int calls = Integer.parseInt(opts.get("calls"));
         int warmups = Integer.parseInt(opts.get("warmups"));
         boolean graphs = device.isGpu() && TorchNative.available();
-        System.out.printf("FuserBench on %s, %d row(s) of %d samples, CUDA graphs %s%n", device, rows, SAMPLES,
-                graphs ? "yes" : "no (" + TorchNative.unavailableReason().orElse("not a GPU") + ")");
+        System.out.printf("FuserBench on %s, %s of %d samples, CUDA graphs %s%n", device, Messages.plural(rows, "row"),
+                SAMPLES, graphs ? "yes" : "no (" + TorchNative.unavailableReason().orElse("not a GPU") + ")");
         PtSymbolBlock script = ScriptOps.compile(SOURCE);
         TwoHot twoHot = new TwoHot(BINS, -10f, 10f);
         try (NoGrad off = new NoGrad(); NDManager m = DjlRuntime.engine().newBaseManager(device)) {

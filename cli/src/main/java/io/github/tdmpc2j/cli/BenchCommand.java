@@ -2,6 +2,7 @@ package io.github.tdmpc2j.cli;
 
 import io.github.tdmpc2j.spi.io.IoErrors;
 import io.github.tdmpc2j.spi.EnvRegistry;
+import io.github.tdmpc2j.spi.Messages;
 import io.github.tdmpc2j.spi.TaskSpec;
 import io.github.tdmpc2j.spi.rollout.Evaluation;
 import io.github.tdmpc2j.spi.TdmpcException;
@@ -386,12 +387,12 @@ final class BenchCommand implements Callable<Integer> {
         if (params != null) {
             settings.addAll(params);
         }
-        return String.format(Locale.ROOT, "Agent `%s`%s, %d agent steps per run, %d seed%s per task. A score is a "
-                + "run's last evaluation (%d episode%s), the mean ± standard deviation over seeds. Random policy: the "
+        return String.format(Locale.ROOT, "Agent `%s`%s, %d agent steps per run, %s per task. A score is a "
+                + "run's last evaluation (%s), the mean ± standard deviation over seeds. Random policy: the "
                 + "same evaluation of uniformly random actions, at each run's start, mean over seeds. TD-MPC2 published: "
                 + "the paper's TD-MPC2 result at the largest step it logged up to %d (that step in parentheses).%n",
-                agent, settings.isEmpty() ? "" : " (" + String.join(", ", settings) + ")", steps, seeds,
-                seeds == 1 ? "" : "s", evalEpisodes, evalEpisodes == 1 ? "" : "s", steps);
+                agent, settings.isEmpty() ? "" : " (" + String.join(", ", settings) + ")", steps,
+                Messages.plural(seeds, "seed"), Messages.plural(evalEpisodes, "episode"), steps);
     }
 
     private static void writeReports(Path dir, String about, List<Row> rows) {

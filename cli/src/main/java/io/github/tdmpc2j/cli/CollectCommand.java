@@ -8,6 +8,7 @@ import io.github.tdmpc2j.data.DatasetLayout;
 import io.github.tdmpc2j.data.DatasetPolicy;
 import io.github.tdmpc2j.data.DatasetTask;
 import io.github.tdmpc2j.spi.EnvRegistry;
+import io.github.tdmpc2j.spi.Messages;
 import io.github.tdmpc2j.spi.TdmpcException;
 import io.github.tdmpc2j.spi.agent.Agent;
 import io.github.tdmpc2j.spi.agent.AgentProvider;
@@ -115,9 +116,9 @@ final class CollectCommand implements Callable<Integer> {
             List<String> others = ids.stream().filter(id -> !agentTasks.isEmpty() && !agentTasks.contains(id))
                     .toList();
             if (!others.isEmpty()) {
-                throw new TdmpcException("the checkpoint in " + checkpoint + " was made for the task"
-                        + (agentTasks.size() == 1 ? " " : "s ") + String.join(", ", agentTasks) + "; "
-                        + String.join(", ", others) + (others.size() == 1 ? " is" : " are") + " not among them: "
+                throw new TdmpcException("the checkpoint in " + checkpoint + " was made for the "
+                        + Messages.word(agentTasks.size(), "task") + " " + String.join(", ", agentTasks) + "; "
+                        + String.join(", ", others) + Messages.word(others.size(), " is", " are") + " not among them: "
                         + "collect any of them with --tasks A,B,...");
             }
             CollectPolicy acting = new CollectPolicy(provider.name(), checkpoint == null ? null : checkpoint.toString(),

@@ -1,5 +1,6 @@
 package io.github.tdmpc2j.cli;
 
+import io.github.tdmpc2j.spi.Messages;
 import io.github.tdmpc2j.spi.TdmpcException;
 import io.github.tdmpc2j.spi.io.AtomicWrites;
 import io.github.tdmpc2j.spi.io.IoErrors;
@@ -135,7 +136,7 @@ final class CsvLog implements AutoCloseable {
     record Row(Path file, int line, String[] cells) {
         String cell(int column) {
             if (column >= cells.length) {
-                throw damaged("it has " + cells.length + " column" + (cells.length == 1 ? "" : "s") + ", not "
+                throw damaged("it has " + Messages.plural(cells.length, "column") + ", not "
                         + (column + 1));
             }
             return cells[column];

@@ -1,6 +1,7 @@
 package io.github.tdmpc2j.cli;
 
 import io.github.tdmpc2j.spi.EnvRegistry;
+import io.github.tdmpc2j.spi.Messages;
 import io.github.tdmpc2j.spi.MultitaskEnv;
 import io.github.tdmpc2j.spi.TaskSpace;
 import io.github.tdmpc2j.spi.TdmpcException;
@@ -179,8 +180,8 @@ final class EvalCommand implements Callable<Integer> {
         List<String> others = ids.stream().filter(id -> !agentTasks.contains(id)).toList();
         if (!others.isEmpty()) {
             throw new CheckpointException("the checkpoint in " + saved.dir() + " was made for "
-                    + (agentTasks.size() == 1 ? "the task " : "the tasks ") + String.join(", ", agentTasks) + "; "
-                    + String.join(", ", others) + (others.size() == 1 ? " is" : " are") + " not among them. "
+                    + "the " + Messages.word(agentTasks.size(), "task") + " " + String.join(", ", agentTasks) + "; "
+                    + String.join(", ", others) + Messages.word(others.size(), " is", " are") + " not among them. "
                     + (agentTasks.size() == 1 ? "Evaluate it with --task " + agentTasks.get(0)
                     : "Evaluate any of them with --task ID or --set A,B,... (all: --set "
                             + String.join(",", agentTasks) + ")") + ".");

@@ -3,6 +3,7 @@ package io.github.tdmpc2j.cli;
 import io.github.tdmpc2j.agent.reference.ReferenceCheckpoint;
 import io.github.tdmpc2j.agent.reference.ReferenceImport;
 import io.github.tdmpc2j.spi.EnvRegistry;
+import io.github.tdmpc2j.spi.Messages;
 import io.github.tdmpc2j.spi.TaskSpec;
 import io.github.tdmpc2j.spi.agent.AgentContext;
 import io.github.tdmpc2j.spi.TdmpcException;
@@ -79,9 +80,8 @@ final class ImportCommand implements Callable<Integer> {
             List<TaskSpec> specs = ids.stream().map(registry::resolve).toList();
             AgentContext context = ReferenceImport.write(ref, specs, settings, this.out,
                     file.getFileName().toString());
-            out.printf("imported %s (%s layout): %d %s, observation %d, action %d, %s%n", file,
-                    ref.oldLayout() ? "released, older Q-ensemble" : "current", ids.size(),
-                    ids.size() == 1 ? "task" : "tasks",
+            out.printf("imported %s (%s layout): %s, observation %d, action %d, %s%n", file,
+                    ref.oldLayout() ? "released, older Q-ensemble" : "current", Messages.plural(ids.size(), "task"),
                     context.observationSize(), context.actionSize(), ref.params());
             out.printf("checkpoint: %s%nevaluate it: tdmpc2j eval --checkpoint %s %s%n", this.out, this.out,
                     target.task != null ? "--task " + ids.get(0) : "--set " + target.set);

@@ -3,6 +3,7 @@ package io.github.tdmpc2j.cli;
 import io.github.tdmpc2j.data.DatasetIndex;
 import io.github.tdmpc2j.data.DatasetReader;
 import io.github.tdmpc2j.data.DatasetTask;
+import io.github.tdmpc2j.spi.Messages;
 import io.github.tdmpc2j.spi.MultitaskEnv;
 import io.github.tdmpc2j.spi.TaskSpace;
 import io.github.tdmpc2j.spi.TaskSpec;
@@ -58,10 +59,11 @@ final class OfflineTraining {
         List<Path> first = changed.isEmpty() ? gone : changed;
         throw new TdmpcException("the dataset in " + data + " is not the one the run in " + run.dir() + " learnt from "
                 + "up to its checkpoint (update " + step + "): " + first.get(0) + (first.size() > 1 ? " and "
-                + (first.size() - 1) + " more" : "") + (changed.isEmpty() ? (first.size() > 1 ? " are" : " is")
-                + " gone" : (first.size() > 1 ? " hold" : " holds") + " other episodes than it did (the dataset "
+                + (first.size() - 1) + " more" : "") + (changed.isEmpty() ? Messages.word(first.size(), " is", " are")
+                + " gone" : Messages.word(first.size(), " holds", " hold") + " other episodes than it did (the dataset "
                 + "collected again, with another --seed or --policy, or files replaced)")
-                + (!changed.isEmpty() && !gone.isEmpty() ? ", and " + gone.size() + " are gone" : "") + ". Resume "
+                + (!changed.isEmpty() && !gone.isEmpty() ? ", and " + gone.size()
+                + Messages.word(gone.size(), " is", " are") + " gone" : "") + ". Resume "
                 + "with the dataset the run learnt from, or start a new run on this one (another --out, without "
                 + "--resume)");
     }
@@ -145,8 +147,8 @@ final class OfflineTraining {
                     // the agent cannot take it all (a replay buffer too small): say how much there is, from the
                     // episodes' rewards alone (not a second read of the whole dataset)
                     long[] all = reader.count();
-                    throw e.addHint("the dataset in " + data + " holds " + all[1] + " steps in " + all[0]
-                            + " episodes");
+                    throw e.addHint("the dataset in " + data + " holds " + Messages.plural(all[1], "step") + " in "
+                            + Messages.plural(all[0], "episode"));
                 }
                 if (added[0] == 0) {
                     throw new TdmpcException(data + " holds no episodes yet; run `tdmpc2j collect` into it");

@@ -1,6 +1,7 @@
 package io.github.tdmpc2j.cli;
 
 import io.github.tdmpc2j.spi.EnvRegistry;
+import io.github.tdmpc2j.spi.Messages;
 import io.github.tdmpc2j.spi.MultitaskEnv;
 import io.github.tdmpc2j.spi.TaskSpace;
 import io.github.tdmpc2j.spi.TaskSpec;
@@ -86,7 +87,7 @@ final class OnlineRun {
     /** What the run trains on: its task, its set's name and size, or (a list, named "multitask") how many tasks. */
     private String trainsOn() {
         int n = space.taskCount();
-        String count = n + (n == 1 ? " task" : " tasks");
+        String count = Messages.plural(n, "task");
         return n == 1 && name.equals(space.spec(0).id()) ? name
                 : name.equals("multitask") ? count : name + " (" + count + ")";
     }
@@ -161,12 +162,12 @@ final class OnlineRun {
             }
             cfg.write(run.config());
             String on = trainsOn();
-            console.printf("training %s on %s for %d steps with %d env%s; run folder %s%n", provider.name(), on,
-                    total, train.numEnvs(), train.numEnvs() == 1 ? "" : "s", run.dir());
+            console.printf("training %s on %s for %d steps with %s; run folder %s%n", provider.name(), on,
+                    total, Messages.plural(train.numEnvs(), "env"), run.dir());
             List<Evaluation.TaskResult> random = randomBaseline(eval, seedValue, evalEpisodes);
             double randomMean = mean(random);
-            console.printf(Locale.ROOT, "random policy: mean return %.1f over %d episode%s%s%n", randomMean,
-                    evalEpisodes, evalEpisodes == 1 ? "" : "s", space.taskCount() > 1 ? " per task" : "");
+            console.printf(Locale.ROOT, "random policy: mean return %.1f over %s%s%n", randomMean,
+                    Messages.plural(evalEpisodes, "episode"), space.taskCount() > 1 ? " per task" : "");
             Logs logs = new Logs(state, total, timeLimit, randomMean, random, agent, provider.name());
             if (restored != null) {
                 logs.savedStep = state.step();

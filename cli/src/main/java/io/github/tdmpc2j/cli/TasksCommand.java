@@ -2,6 +2,7 @@ package io.github.tdmpc2j.cli;
 
 import io.github.tdmpc2j.spi.EnvProvider;
 import io.github.tdmpc2j.spi.EnvRegistry;
+import io.github.tdmpc2j.spi.Messages;
 import io.github.tdmpc2j.spi.PluginFailure;
 import io.github.tdmpc2j.spi.TaskSpec;
 import io.github.tdmpc2j.spi.TdmpcException;
@@ -53,7 +54,7 @@ final class TasksCommand {
                 for (EnvProvider p : registry.providers()) {
                     if (domain == null || domain.equals(p.domain())) {
                         int count = registry.list(p.domain()).size();
-                        out.printf("domain %-12s %3d %-5s  %s%n", p.domain(), count, count == 1 ? "task" : "tasks",
+                        out.printf("domain %-12s %3d %-5s  %s%n", p.domain(), count, Messages.word(count, "task"),
                                 p.description());
                     }
                 }

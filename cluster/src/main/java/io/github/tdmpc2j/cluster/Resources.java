@@ -1,5 +1,7 @@
 package io.github.tdmpc2j.cluster;
 
+import static io.github.tdmpc2j.spi.Messages.plural;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -173,9 +175,5 @@ final class Resources {
                 + "worker for %s.%s Start or free workers, or ask for less with --spark-conf; to wait longer for "
                 + "executors, --spark-conf %s=10min. Finished units are kept: run the same command again.", job,
                 waited.toSeconds(), master, ask.how(), workers, ClusterSettings.EXECUTOR_WAIT);
-    }
-
-    private static String plural(long n, String what) {
-        return n + " " + what + (n == 1 ? "" : "s");
     }
 }

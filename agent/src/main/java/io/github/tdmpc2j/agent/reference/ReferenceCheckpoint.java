@@ -2,6 +2,7 @@ package io.github.tdmpc2j.agent.reference;
 
 import io.github.tdmpc2j.agent.ModelSize;
 import io.github.tdmpc2j.agent.checkpoint.SafeTensors;
+import io.github.tdmpc2j.spi.Messages;
 import io.github.tdmpc2j.spi.agent.AgentContext;
 import io.github.tdmpc2j.spi.agent.CheckpointException;
 import java.nio.file.Path;
@@ -212,21 +213,22 @@ public final class ReferenceCheckpoint {
         int n = context.tasks().size();
         if (n != taskCount) {
             throw new CheckpointException(file + " is a " + (taskCount == 1 ? "single-task model" : "multitask model of "
-                    + taskCount + " tasks") + " but " + n + " task(s) were given; " + (taskCount == 1
-                    ? "give its one task (--task)" : "give its task set in the reference's order (--set mt30 or "
-                    + "mt80, or the ids separated by commas)"));
+                    + taskCount + " tasks") + " but " + Messages.plural(n, "task") + Messages.word(n, " was", " were")
+                    + " given; " + (taskCount == 1 ? "give its one task (--task)" : "give its task set in the "
+                    + "reference's order (--set mt30 or mt80, or the ids separated by commas)"));
         }
         if (context.observationSize() != observationSize || context.actionSize() != actionSize) {
             throw new CheckpointException(file + " was trained on observations of " + observationSize + " and actions "
-                    + "of " + actionSize + " entries, but the given task(s) " + ids(context) + " have "
-                    + context.observationSize() + " and " + context.actionSize() + "; give the task(s) it was "
-                    + "trained on");
+                    + "of " + actionSize + " entries, but the given " + Messages.word(n, "task") + " " + ids(context)
+                    + Messages.word(n, " has ", " have ") + context.observationSize() + " and "
+                    + context.actionSize() + "; give the " + Messages.word(n, "task") + " it was trained on");
         }
         boolean episodicTasks = context.tasks().stream().anyMatch(t -> t.episodic());
         if (episodicTasks != episodic) {
             throw new CheckpointException(file + (episodic ? " has" : " has no") + " termination head but the "
-                    + "given task(s) " + ids(context) + (episodicTasks ? " are" : " are not") + " episodic; give "
-                    + "the task(s) it was trained on");
+                    + "given " + Messages.word(n, "task") + " " + ids(context) + Messages.word(n, " is", " are")
+                    + (episodicTasks ? "" : " not") + " episodic; give the " + Messages.word(n, "task")
+                    + " it was trained on");
         }
         if (actionMasks != null) {
             for (int i = 0; i < n; i++) {

@@ -1,5 +1,6 @@
 package io.github.tdmpc2j.agent.reference;
 
+import io.github.tdmpc2j.spi.Messages;
 import io.github.tdmpc2j.spi.agent.CheckpointException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -354,10 +355,10 @@ final class TorchPickle {
             return g.name;
         }
         if (o instanceof List<?> l) {
-            return "a list or tuple of " + l.size() + " item(s)";
+            return "a list or tuple of " + Messages.plural(l.size(), "item");
         }
         if (o instanceof Map<?, ?> m) {
-            return "a dict of " + m.size() + " entries";
+            return "a dict of " + Messages.plural(m.size(), "entry", "entries");
         }
         if (o instanceof String s) {
             return "'" + (s.length() > 80 ? s.substring(0, 80) + "..." : s) + "'";

@@ -25,7 +25,7 @@ class CpuFallbackTest {
         }
         // the GPU a Spark task was given: refused by number where DJL sees fewer
         assertThatThrownBy(() -> DjlRuntime.device("gpu:0")).isInstanceOf(ConfigException.class)
-                .hasMessageContaining("sees 0 GPU(s)").hasMessageContaining("device=cpu");
+                .hasMessageContaining("sees 0 GPUs").hasMessageContaining("device=cpu");
     }
 
     @Test

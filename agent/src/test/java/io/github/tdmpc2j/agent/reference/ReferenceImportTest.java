@@ -206,13 +206,13 @@ class ReferenceImportTest {
         deepKey.write(new byte[] {'K', 1, 's', 's', '.'});
         Path deepFile = archive("deep", deepKey.toByteArray());
         assertThatThrownBy(() -> ReferenceCheckpoint.read(deepFile)).isInstanceOf(CheckpointException.class)
-                .hasMessageContaining("a dict key that is a list or tuple of 1 item(s)");
+                .hasMessageContaining("a dict key that is a list or tuple of 1 item");
         // a call of A = [B], B = [A], refused: the message describes it without printing it
         ByteArrayOutputStream call = modelPickle();
         call.write(new byte[] {']', 'q', 0, ']', 'q', 1, 'h', 0, 'a', 'a', 'h', 0, 'K', 5, 'R', 's', '.'});
         Path callFile = archive("call", call.toByteArray());
         assertThatThrownBy(() -> ReferenceCheckpoint.read(callFile)).isInstanceOf(UnsafeCheckpointException.class)
-                .hasMessageContaining("a call of a list or tuple of 1 item(s)");
+                .hasMessageContaining("a call of a list or tuple of 1 item");
         // torch.Size(5), not of a tuple; _rebuild_parameter of nothing; a tuple that holds None reads
         ByteArrayOutputStream size = modelPickle();
         size.write("ctorch\nSize\nK\u0005\u0085Rs.".getBytes(StandardCharsets.ISO_8859_1));
@@ -352,13 +352,15 @@ class ReferenceImportTest {
         // (the order itself is checkable only against a file with _action_masks; the released, older layout
         // has none, so sets must come in the reference's order, as mt30 and mt80 do here)
         assertThatThrownBy(() -> ReferenceImport.write(mt, List.of(tasks.get(0), tasks.get(1)),
-                Map.of(), tmp.resolve("x"), "mt-1M.pt")).isInstanceOf(CheckpointException.class).hasMessageContaining("2 task(s)");
+                Map.of(), tmp.resolve("x"), "mt-1M.pt")).isInstanceOf(CheckpointException.class)
+                .hasMessageContaining("but 2 tasks were given");
         assertThatThrownBy(() -> ReferenceImport.write(mt, List.of(tasks.get(2)), Map.of(), tmp.resolve("y"),
                 "mt-1M.pt"))
                 .isInstanceOf(CheckpointException.class).hasMessageContaining("multitask model of 3 tasks");
         ReferenceCheckpoint st = ReferenceCheckpoint.read(fixture("st-1M.pt"));
         assertThatThrownBy(() -> ReferenceImport.write(st, List.of(spec("dmc/cheetah-run", 17, 6)), Map.of(),
-                tmp.resolve("z"), "st-1M.pt")).isInstanceOf(CheckpointException.class).hasMessageContaining("observations of 24");
+                tmp.resolve("z"), "st-1M.pt")).isInstanceOf(CheckpointException.class).hasMessageContaining("observations of 24")
+                .hasMessageContaining("the given task [dmc/cheetah-run] has 17 and 6; give the task it was trained on");
         assertThatThrownBy(() -> ReferenceImport.write(st, List.of(spec("dmc/walker-walk", 24, 6)),
                 Map.of("latent_dim", "512"), tmp.resolve("w"), "st-1M.pt")).isInstanceOf(CheckpointException.class)
                 .hasMessageContaining("latent_dim=128");
