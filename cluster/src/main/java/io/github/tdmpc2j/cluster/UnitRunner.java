@@ -1,5 +1,6 @@
 package io.github.tdmpc2j.cluster;
 
+import io.github.tdmpc2j.spi.Messages;
 import io.github.tdmpc2j.spi.TdmpcException;
 import java.io.File;
 import java.io.IOException;
@@ -328,14 +329,9 @@ public final class UnitRunner {
         while (t.getCause() != null && t.getCause() != t) {
             t = t.getCause();
         }
-        String message = firstLine(String.valueOf(e.getMessage()));
-        String root = firstLine(t.toString());
+        String message = Messages.firstLine(e);
+        String root = Messages.firstLine(t.toString());
         return t == e || message.contains(root) ? message : message + " (" + root + ")";
-    }
-
-    private static String firstLine(String text) {
-        int end = text.indexOf('\n');
-        return (end < 0 ? text : text.substring(0, end)).strip();
     }
 
     /** This machine's host name, as units report where they ran. */

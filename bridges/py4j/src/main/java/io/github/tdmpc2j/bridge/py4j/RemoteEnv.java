@@ -5,6 +5,7 @@ import io.github.tdmpc2j.spi.Env;
 import io.github.tdmpc2j.spi.EnvStateException;
 import io.github.tdmpc2j.spi.InvalidActionException;
 import io.github.tdmpc2j.spi.InvalidEnvOutputException;
+import io.github.tdmpc2j.spi.Messages;
 import io.github.tdmpc2j.spi.ResetResult;
 import io.github.tdmpc2j.spi.StepResult;
 import io.github.tdmpc2j.spi.TaskSpec;
@@ -112,12 +113,7 @@ public final class RemoteEnv implements Env {
 
     /** Marks the env as needing a reset: {@code operation}, sent with it, failed with {@code e}. */
     void markUnsynced(String operation, RuntimeException e) {
-        unsynced = operation + " failed (" + firstLine(e) + ")";
-    }
-
-    /** The first line of {@code e}'s message (its class when it has none), for a message about a failed call. */
-    static String firstLine(RuntimeException e) {
-        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().lines().findFirst().orElse("");
+        unsynced = operation + " failed (" + Messages.firstLine(e) + ")";
     }
 
     /** Refuses a step of an env whose last call failed part way, before anything crosses. */

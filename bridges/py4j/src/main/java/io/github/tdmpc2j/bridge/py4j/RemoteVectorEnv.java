@@ -2,6 +2,7 @@ package io.github.tdmpc2j.bridge.py4j;
 
 import io.github.tdmpc2j.spi.Box;
 import io.github.tdmpc2j.spi.EnvStateException;
+import io.github.tdmpc2j.spi.Messages;
 import io.github.tdmpc2j.spi.StepResult;
 import io.github.tdmpc2j.spi.TaskSpec;
 import io.github.tdmpc2j.spi.TdmpcException;
@@ -222,7 +223,7 @@ public final class RemoteVectorEnv implements VectorEnv {
                 }
             } catch (EnvStateException e) {
                 // the rows' episodes have moved on
-                failed = "row " + i + " could not step (" + RemoteEnv.firstLine(e) + ")";
+                failed = "row " + i + " could not step (" + Messages.firstLine(e) + ")";
                 throw e;
             }
             request.putInt(env.handle());
@@ -251,7 +252,7 @@ public final class RemoteVectorEnv implements VectorEnv {
                 p.atRow(row);
             }
             failed = operation + " failed" + (row >= 0 && row < n ? " at row " + row + " (" + specs.get(row).id()
-                    + ")" : "") + " (" + RemoteEnv.firstLine(e) + ")";
+                    + ")" : "") + " (" + Messages.firstLine(e) + ")";
             for (int i = 0; i < n; i++) {
                 if (moves[i] != Autoreset.Move.SKIP) {
                     envs.get(i).markUnsynced("a vector env's " + operation, e);
