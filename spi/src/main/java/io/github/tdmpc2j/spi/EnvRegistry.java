@@ -461,8 +461,9 @@ public final class EnvRegistry implements AutoCloseable {
      */
     public VectorEnv makeVector(List<String> rowIds, List<EnvOptions> options, int threads) {
         if (rowIds.isEmpty() || rowIds.size() != options.size()) {
-            throw new IllegalArgumentException("need one env option per row and at least one row, got "
-                    + rowIds.size() + " rows and " + options.size() + " options");
+            throw new TdmpcException("makeVector needs one env option per row and at least one row, got "
+                    + Messages.plural(rowIds.size(), "row") + " and " + Messages.plural(options.size(), "option")
+                    + ": pass options.get(i) for row i (EnvOptions.seeded(seed + i) gives each row its own seed)");
         }
         List<TaskSpec> specs = new ArrayList<>();
         Map<String, List<Integer>> rowsOfDomain = new LinkedHashMap<>();

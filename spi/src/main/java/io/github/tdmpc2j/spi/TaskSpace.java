@@ -11,7 +11,8 @@ public record TaskSpace(List<TaskSpec> tasks, int observationSize, int actionSiz
     public TaskSpace {
         tasks = List.copyOf(tasks);
         if (tasks.isEmpty()) {
-            throw new IllegalArgumentException("a task space needs at least one task");
+            throw new TdmpcException("a task space needs at least one task, got none: give TaskSpace.of the tasks "
+                    + "the agent or env is to run (TaskSpace.of(List.of(spec)) for one task alone)");
         }
         java.util.Set<String> seen = new java.util.HashSet<>();
         for (TaskSpec spec : tasks) {
@@ -102,18 +103,20 @@ public record TaskSpace(List<TaskSpec> tasks, int observationSize, int actionSiz
 
     /**
      * Refuses a task index outside this space with an {@link UnknownTaskException} naming its tasks by index
-     * ({@code row}: the vector env row the task was given for, or -1 for none).
+     * ({@code row}: the vector env row the task was given for, or -1 for none; {@code owner}: what the caller
+     * knows the space as, for the message: "the agent" for an agent's tasks).
      */
-    public void requireTask(int task, int row) {
+    public void requireTask(int task, int row, String owner) {
         if (task < 0 || task >= tasks.size()) {
-            throw new UnknownTaskException((row < 0 ? "task " : "row " + row + "'s task ") + task + " is not one "
-                    + "of the agent's " + tasks.size() + " tasks (" + describeTasks() + "); a task is given by its "
-                    + "index in the agent's task list", List.of());
+            throw new UnknownTaskException((row < 0 ? "task " : "row " + row + "'s task ") + task + " is not "
+                    + (tasks.size() == 1 ? owner + "'s one task" : "one of " + owner + "'s " + tasks.size() + " tasks")
+                    + " (" + describeTasks() + "); a task is given by its index in " + owner + "'s task list",
+                    List.of());
         }
     }
 
     private int checkTask(int task) {
-        requireTask(task, -1);
+        requireTask(task, -1, "the task space");
         return task;
     }
 }

@@ -97,7 +97,8 @@ class MakeVectorTest {
         assertThatThrownBy(() -> registry.makeVector(List.of("line/a", "nope/b"), seeds(0, 2), 2))
                 .isInstanceOf(UnknownTaskException.class);
         assertThatThrownBy(() -> registry.makeVector(List.of("line/a"), seeds(0, 2), 2))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("one env option per row");
+                .isInstanceOf(TdmpcException.class)
+                .hasMessageContaining("one env option per row and at least one row, got 1 row and 2 options: pass");
         assertThat(line.made).isEmpty();
     }
 }

@@ -70,7 +70,10 @@ class MultitaskEnvTest {
     void aTaskIndexOutsideTheSpaceIsAnUnknownTask() {
         TaskSpace space = TaskSpace.of(List.of(LineEnv.spec("line/a", 2, 2, -1, 1, 10, 1)));
         assertThatThrownBy(() -> space.spec(1)).isInstanceOf(UnknownTaskException.class)
-                .hasMessageContaining("task 1 is not one of the agent's 1 tasks (0 line/a)");
+                .hasMessageContaining("task 1 is not the task space's one task (0 line/a); a task is given by its "
+                        + "index in the task space's task list");
+        assertThatThrownBy(() -> TaskSpace.of(List.of())).isInstanceOf(TdmpcException.class)
+                .hasMessageContaining("a task space needs at least one task, got none: give TaskSpace.of the tasks");
         assertThatThrownBy(() -> space.actionMask(-1)).isInstanceOf(UnknownTaskException.class);
     }
 

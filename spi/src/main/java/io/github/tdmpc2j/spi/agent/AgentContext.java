@@ -37,7 +37,7 @@ public record AgentContext(List<TaskSpec> tasks, int observationSize, int action
      */
     public void requireTask(int task, int row) {
         if (task < 0 || task >= tasks.size()) {
-            space().requireTask(task, row);
+            space().requireTask(task, row, "the agent");
         }
     }
 

@@ -49,7 +49,7 @@ public final class SubsetAgent implements Agent {
 
     @Override
     public void beginEpisode(int row, int task, boolean eval, long seed) {
-        space.requireTask(task, -1);
+        space.requireTask(task, -1, "the agent");
         agent.beginEpisode(row, toAgent[task], eval, seed);
     }
 
@@ -68,7 +68,7 @@ public final class SubsetAgent implements Agent {
         int[] innerTasks = new int[tasks.length];
         for (int row = 0; row < observations.length; row++) {
             if (observations[row] != null) {
-                space.requireTask(tasks[row], row);
+                space.requireTask(tasks[row], row, "the agent");
                 innerTasks[row] = toAgent[tasks[row]];
                 int own = space.spec(tasks[row]).observationSize();
                 inner[row] = Arrays.copyOf(Arrays.copyOf(observations[row], own), agentSpace.observationSize());
