@@ -252,6 +252,7 @@ final class BenchCommand implements Callable<Integer> {
             String device = settings.device();
             String gpu = UnitRunner.assignedGpu();
             RunConfig cfg = settings.config(task, s, gpu != null ? gpu : device);
+            int envs = OnlineRun.rows(cfg, 1);
             Path runDir = Path.of(settings.dir()).resolve("runs").resolve(task.id()).resolve("seed-" + s);
             StringWriter log = new StringWriter();
             OnlineRun.Result r;
@@ -265,8 +266,8 @@ final class BenchCommand implements Callable<Integer> {
                 boolean resume = RunFolder.resumeOrStartOver(runDir);
                 RunFolder run = resume ? RunFolder.resume(runDir, task.id(), s)
                         : RunFolder.create(runDir, task.id(), s);
-                OnlineRun online = new OnlineRun(registry, List.of(task), task.id(), cfg, run, resume, quiet,
-                        warnings != null ? warnings : new PrintWriter(System.err, true), false);
+                OnlineRun online = new OnlineRun(registry, List.of(task), task.id(), cfg, envs, run, resume,
+                        quiet, warnings != null ? warnings : new PrintWriter(System.err, true), false);
                 r = online.run();
                 // a run that had ended evaluates nothing: its random baseline is made again, the same episodes
                 random = r.random().isEmpty() ? online.randomBaseline() : r.random();

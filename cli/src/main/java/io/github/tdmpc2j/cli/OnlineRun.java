@@ -59,6 +59,8 @@ final class OnlineRun {
     private final TaskSpace space;
     private final String name;
     private final RunConfig cfg;
+    /** The rows the run steps, as {@link #rows} gives them for its config and tasks. */
+    private final int envs;
     private final RunFolder run;
     private final boolean resume;
     private final PrintWriter console;
@@ -69,14 +71,17 @@ final class OnlineRun {
 
     /**
      * @param name     what the run trains on, for the console and the curve (a task id or a task set)
+     * @param envs     the rows it steps: {@link #rows}{@code (cfg, tasks.size())}, which the caller computes before
+     *                 it makes the run folder (a count refused leaves none behind)
      * @param warnings where warnings go (the command's stderr)
      */
-    OnlineRun(EnvRegistry registry, List<TaskSpec> tasks, String name, RunConfig cfg, RunFolder run, boolean resume,
-            PrintWriter console, PrintWriter warnings, boolean terminal) {
+    OnlineRun(EnvRegistry registry, List<TaskSpec> tasks, String name, RunConfig cfg, int envs, RunFolder run,
+            boolean resume, PrintWriter console, PrintWriter warnings, boolean terminal) {
         this.registry = registry;
         this.space = TaskSpace.of(tasks);
         this.name = name;
         this.cfg = cfg;
+        this.envs = envs;
         this.run = run;
         this.resume = resume;
         this.console = console;
@@ -103,7 +108,6 @@ final class OnlineRun {
         long total = cfg.positiveLong("steps");
         long evalFreq = cfg.positiveLong("eval_freq");
         int evalEpisodes = cfg.positiveInt("eval_episodes");
-        int envs = rows(cfg, space.taskCount());
         double timeLimit = cfg.has("time_limit") ? cfg.getDouble("time_limit") * 60 : Double.POSITIVE_INFINITY;
         if (!(timeLimit > 0)) {
             throw new TdmpcException("time_limit (--time-limit, minutes of wall time) must be positive, got "
@@ -146,7 +150,7 @@ final class OnlineRun {
         cfg.checkRun(provider, space, seedValue, envs, Runtime.getRuntime().maxMemory());
         try (RunEnvs trainRows = new RunEnvs(MultitaskEnv.make(registry, space, MultitaskEnv.spread(space, envs),
                 seedValue), "training", run, warnings);
-                RunEnvs evalRows = new RunEnvs(evalEnv(seedValue, evalEpisodes, envs), "evaluation", run, warnings);
+                RunEnvs evalRows = new RunEnvs(evalEnv(seedValue, evalEpisodes), "evaluation", run, warnings);
                 Agent agent = cfg.createAgent(provider, space, seedValue)) {
             MultitaskEnv train = trainRows.env();
             MultitaskEnv eval = evalRows.env();
@@ -197,8 +201,7 @@ final class OnlineRun {
     List<Evaluation.TaskResult> randomBaseline() {
         long seedValue = cfg.getLong("seed");
         int evalEpisodes = cfg.getInt("eval_episodes");
-        int envs = rows(cfg, space.taskCount());
-        try (RunEnvs eval = new RunEnvs(evalEnv(seedValue, evalEpisodes, envs), "evaluation", run, warnings)) {
+        try (RunEnvs eval = new RunEnvs(evalEnv(seedValue, evalEpisodes), "evaluation", run, warnings)) {
             return randomBaseline(eval.env(), seedValue, evalEpisodes);
         }
     }
@@ -225,7 +228,7 @@ final class OnlineRun {
     }
 
     /** The rows a run evaluates on: its evaluation episodes several at once, as many rows as training has per task. */
-    private MultitaskEnv evalEnv(long seedValue, int evalEpisodes, int envs) {
+    private MultitaskEnv evalEnv(long seedValue, int evalEpisodes) {
         return MultitaskEnv.make(registry, space, Evaluation.rows(space, evalEpisodes, envs / space.taskCount()),
                 seedValue + 1);
     }

@@ -192,12 +192,12 @@ final class TrainCommand implements Callable<Integer> {
             cfg.set("tasks", String.join(",", ids));
             cfg.set("set", taskSet);
         }
-        OnlineRun.rows(cfg, specs.size()); // a count of envs refused before the run folder is made
+        int envs = OnlineRun.rows(cfg, specs.size()); // a count of envs refused before the run folder is made
         if (run == null) {
             run = RunFolder.create(out, name, cfg.getLong("seed"));
         }
         try (RunLock lock = run.lock()) {
-            return new OnlineRun(registry, specs, name, cfg, run, resume, console, spec.commandLine().getErr(),
+            return new OnlineRun(registry, specs, name, cfg, envs, run, resume, console, spec.commandLine().getErr(),
                     terminal()).stopOnSignals().run()
                     .stopStatus();
         } catch (TdmpcException e) {
