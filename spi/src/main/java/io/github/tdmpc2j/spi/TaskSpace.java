@@ -60,7 +60,7 @@ public record TaskSpace(List<TaskSpec> tasks, int observationSize, int actionSiz
                 return i;
             }
         }
-        throw new UnknownTaskException(id + " is not one of this task space's " + tasks.size() + " tasks",
+        throw new UnknownTaskException(id + " is not " + among("the task space") + " (" + describeTasks() + ")",
                 tasks.stream().map(TaskSpec::id).toList());
     }
 
@@ -109,10 +109,14 @@ public record TaskSpace(List<TaskSpec> tasks, int observationSize, int actionSiz
     public void requireTask(int task, int row, String owner) {
         if (task < 0 || task >= tasks.size()) {
             throw new UnknownTaskException((row < 0 ? "task " : "row " + row + "'s task ") + task + " is not "
-                    + (tasks.size() == 1 ? owner + "'s one task" : "one of " + owner + "'s " + tasks.size() + " tasks")
-                    + " (" + describeTasks() + "); a task is given by its index in " + owner + "'s task list",
-                    List.of());
+                    + among(owner) + " (" + describeTasks() + "); a task is given by its index in " + owner
+                    + "'s task list", List.of());
         }
+    }
+
+    /** {@code the agent's one task} or {@code one of the agent's 3 tasks}, for {@code owner} "the agent". */
+    private String among(String owner) {
+        return tasks.size() == 1 ? owner + "'s one task" : "one of " + owner + "'s " + tasks.size() + " tasks";
     }
 
     private int checkTask(int task) {

@@ -85,6 +85,8 @@ class MultitaskEnvTest {
         assertThatThrownBy(() -> TaskSpace.of(List.of(a, b, a))).isInstanceOf(TdmpcException.class)
                 .hasMessageContaining("line/a is named twice").hasMessageContaining("name it once");
         assertThat(TaskSpace.of(List.of(a, b)).indexOf("line/b")).isEqualTo(1);
+        assertThatThrownBy(() -> TaskSpace.of(List.of(a, b)).indexOf("line/c")).isInstanceOf(UnknownTaskException.class)
+                .hasMessageContaining("line/c is not one of the task space's 2 tasks (0 line/a, 1 line/b)");
     }
 
     @Test
