@@ -7,6 +7,7 @@ import io.github.tdmpc2j.spi.io.IoErrors;
 import java.io.BufferedReader;
 import java.io.BufferedWriter;
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -55,6 +56,14 @@ final class CsvLog implements AutoCloseable {
      * writable folder). Leaves nothing behind. For a command that writes its results only at its end.
      */
     static void checkWritable(Path file, List<String> columns, String advice) {
+        checkWritable(file, columns, null, advice);
+    }
+
+    /**
+     * {@link #checkWritable(Path, List, String)}, where a file with the header {@code earlier} (the columns an
+     * earlier version wrote, which {@link #addColumns} turns into {@code columns}) is taken too; null: none.
+     */
+    static void checkWritable(Path file, List<String> columns, List<String> earlier, String advice) {
         Path target = file.toAbsolutePath();
         try {
             if (Files.exists(target)) {
@@ -64,7 +73,10 @@ final class CsvLog implements AutoCloseable {
                 if (!Files.isWritable(target)) {
                     throw new TdmpcException("cannot write " + file + ": permission denied; " + advice);
                 }
-                if (Files.size(target) > 0) {
+                if (Files.size(target) > 0 && earlier != null && String.join(",", earlier).equals(
+                        firstLine(target))) {
+                    checkCanCreate(target.toRealPath(), advice); // addColumns replaces it with a file made beside it
+                } else if (Files.size(target) > 0) {
                     checkHeader(target, String.join(",", columns), advice);
                 }
                 return;
@@ -101,11 +113,53 @@ final class CsvLog implements AutoCloseable {
         }
     }
 
-    private static void checkHeader(Path file, String header, String advice) throws IOException {
-        String first;
-        try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            first = reader.readLine();
+    /**
+     * Where {@code file} has the header {@code earlier}, the columns an earlier version of its writer wrote, which
+     * {@code columns} begins with: rewrites it once with the header {@code columns}, every row of {@code earlier}'s
+     * length given empty cells for the added columns (a row of another length, damaged, is kept as it is), the
+     * file replaced whole ({@link AtomicWrites#replace}: a failure leaves it as it was), with a notice on
+     * {@code notices}. Returns whether it did; a missing or empty file, or one with other columns, is left alone
+     * (the {@code CsvLog} that opens it next takes it or refuses it).
+     */
+    static boolean addColumns(Path file, List<String> earlier, List<String> columns, PrintWriter notices) {
+        if (earlier.size() >= columns.size() || !columns.subList(0, earlier.size()).equals(earlier)) {
+            throw new IllegalArgumentException(columns + " does not extend " + earlier);
         }
+        try {
+            if (!Files.isRegularFile(file) || Files.size(file) == 0
+                    || !String.join(",", earlier).equals(firstLine(file))) {
+                return false;
+            }
+            List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+            String added = ",".repeat(columns.size() - earlier.size());
+            StringBuilder text = new StringBuilder(String.join(",", columns)).append('\n');
+            int rows = 0;
+            for (String line : lines.subList(1, lines.size())) {
+                boolean whole = !line.isBlank() && line.split(",", -1).length == earlier.size();
+                text.append(line).append(whole ? added : "").append('\n');
+                rows += whole ? 1 : 0;
+            }
+            AtomicWrites.writeString(file.toRealPath(), text.toString()); // a link's file, not the link
+            notices.printf("%s had the columns an earlier version wrote (%s): rewrote it with the columns %s, its "
+                    + "%d row%s with %s empty%n", file, String.join(",", earlier), String.join(",", columns), rows,
+                    rows == 1 ? "" : "s", String.join(", ", columns.subList(earlier.size(), columns.size())));
+            notices.flush();
+            return true;
+        } catch (IOException e) {
+            throw new TdmpcException("cannot write " + file + " (to add the columns " + String.join(",",
+                    columns.subList(earlier.size(), columns.size())) + "): " + IoErrors.describe(e) + "; it is as it "
+                    + "was", e);
+        }
+    }
+
+    private static String firstLine(Path file) throws IOException {
+        try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            return reader.readLine();
+        }
+    }
+
+    private static void checkHeader(Path file, String header, String advice) throws IOException {
+        String first = firstLine(file);
         if (!header.equals(first)) {
             throw new TdmpcException(file + " has the columns '" + first + "', expected '" + header + "'; " + advice);
         }
@@ -117,8 +171,11 @@ final class CsvLog implements AutoCloseable {
         }
         List<String> cells = new ArrayList<>(values.length);
         for (Object v : values) {
-            cells.add(v instanceof Double d ? String.format(Locale.ROOT, "%.6g", d)
-                    : v instanceof Float f ? String.format(Locale.ROOT, "%.6g", f) : String.valueOf(v));
+            String cell = v instanceof Double d ? String.format(Locale.ROOT, "%.6g", d)
+                    : v instanceof Float f ? String.format(Locale.ROOT, "%.6g", f) : String.valueOf(v);
+            // a cell with a comma, a quote or a line end (a path can have them) is quoted as RFC 4180 says, so that
+            // a CSV reader finds it whole; the logs that read() reads back have none
+            cells.add(cell.matches("(?s).*[,\"\r\n].*") ? '"' + cell.replace("\"", "\"\"") + '"' : cell);
         }
         try {
             writer.write(String.join(",", cells));

@@ -43,7 +43,14 @@ import picocli.CommandLine.Spec;
         "Evaluate a checkpoint: mean return and success rate per task, as a table and CSV.",
         "The agent is made with the settings the checkpoint was trained with; its files are checked first."})
 final class EvalCommand implements Callable<Integer> {
-    private static final List<String> COLUMNS = List.of("task", "episodes", "mean_return", "success_rate");
+    /**
+     * The columns of the results file: what a task's evaluation gave, then what produced it (the returns depend on
+     * --seed and on the envs stepped at once; the checkpoint by its path and step).
+     */
+    static final List<String> COLUMNS = List.of("task", "episodes", "mean_return", "success_rate", "seed", "envs",
+            "checkpoint", "checkpoint_step");
+    /** The columns eval wrote before it recorded what produced a row: such a file gains the others, empty. */
+    static final List<String> EARLIER_COLUMNS = COLUMNS.subList(0, 4);
     @Spec
     CommandSpec spec;
 
@@ -102,7 +109,7 @@ final class EvalCommand implements Callable<Integer> {
         }
         if (csv != null) { // before anything runs: an evaluation of minutes must not end in a failed write
             RunFolder.refuseInsideCheckpoint(csv, "--csv");
-            CsvLog.checkWritable(csv, COLUMNS, "give --csv a file in a folder you can write");
+            CsvLog.checkWritable(csv, COLUMNS, EARLIER_COLUMNS, "give --csv a file in a folder you can write");
         }
         try (EnvRegistry registry = EnvRegistry.discover()) {
             List<String> ids = target.task != null ? List.of(registry.resolve(target.task).id())
@@ -160,13 +167,13 @@ final class EvalCommand implements Callable<Integer> {
         AgentProvider provider = Agents.find(agentName);
         // the checkpoint's own settings (preset, model size, ...) and tasks, from the files of one checkpoint (a
         // run that trains replaces its checkpoint at every save)
-        record Recorded(Path dir, Map<String, String> params, List<String> tasks) {
+        record Recorded(Path dir, long step, Map<String, String> params, List<String> tasks) {
         }
-        Recorded saved = CheckpointFolder.read(folder, m -> new Recorded(m.dir(),
+        Recorded saved = CheckpointFolder.read(folder, m -> new Recorded(m.dir(), m.step(),
                 provider.checkpointParams(m.dir()), provider.checkpointTasks(m.dir())));
         Path csvFile = csv != null ? csv : folder.toAbsolutePath().resolveSibling("eval-results.csv");
         if (csv == null) {
-            CsvLog.checkWritable(csvFile, COLUMNS, "give --csv FILE to write the results elsewhere");
+            CsvLog.checkWritable(csvFile, COLUMNS, EARLIER_COLUMNS, "give --csv FILE to write the results elsewhere");
         }
         // the agent is made with the checkpoint's own settings
         Map<String, String> params = new java.util.HashMap<>(saved.params());
@@ -212,9 +219,16 @@ final class EvalCommand implements Callable<Integer> {
                 out.flush();
             });
             // the results are saved before the envs close: a failure to close them leaves them whole
+            // a file of an earlier eval gains the columns first (its rows kept, the new cells empty), once
+            CsvLog.addColumns(csvFile, EARLIER_COLUMNS, COLUMNS, spec.commandLine().getErr());
+            // the checkpoint as the user named it: a .pt file (not the temporary folder it was imported into), or
+            // the checkpoint folder (a run folder's checkpoint/)
+            String source = (Files.isRegularFile(checkpoint) ? checkpoint : folder).toAbsolutePath().normalize()
+                    .toString();
             try (CsvLog log = new CsvLog(csvFile, COLUMNS)) {
                 for (TaskResult r : results) {
-                    log.row(r.id(), r.episodes(), r.meanReturn(), r.hasSuccess() ? r.successRate() : "");
+                    log.row(r.id(), r.episodes(), r.meanReturn(), r.hasSuccess() ? r.successRate() : "", seed, rows,
+                            source, saved.step());
                 }
             }
             written = true;

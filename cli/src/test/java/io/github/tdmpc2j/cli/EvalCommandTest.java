@@ -26,7 +26,78 @@ class EvalCommandTest {
         assertThat(r.exit()).as(r.err()).isZero();
         assertThat(r.out()).containsPattern("classic/pendulum\\s+3\\s+-\\d+\\.\\d\\s+-");
         String csv = Files.readString(dir.resolve("eval-results.csv"));   // beside the checkpoint folder
-        assertThat(csv).startsWith("task,episodes,mean_return,success_rate\nclassic/pendulum,3,-");
+        assertThat(csv).startsWith(HEADER + "\nclassic/pendulum,3,-");
+    }
+
+    private static final String HEADER = "task,episodes,mean_return,success_rate,seed,envs,checkpoint,"
+            + "checkpoint_step";
+
+    /**
+     * A row records what produced it: --seed, the envs stepped at once, the checkpoint folder and its step (a
+     * row did not, and rows of two evaluations could not be told apart). A file an earlier eval wrote, with its
+     * four columns, is rewritten once with the new ones, its rows kept with the new cells empty (a new header
+     * made eval refuse it); a path with a comma is quoted.
+     */
+    @Test
+    void aRowRecordsTheSeedTheEnvsAndTheCheckpointsStep(@TempDir Path dir) throws Exception {
+        Path run = dir.resolve("a,b").resolve("run");
+        TasksCommandTest.Run train = TasksCommandTest.run("train", "--task", "classic/pendulum", "--agent", "random",
+                "--steps", "200", "--eval-every", "200", "--eval-episodes", "1", "--out", run.toString(),
+                "--progress", "log");
+        assertThat(train.exit()).as(train.err()).isZero();
+        String folder = run.resolve("checkpoint").toAbsolutePath().normalize().toString();
+        Path results = run.resolve("eval-results.csv");
+        String earlier = "task,episodes,mean_return,success_rate\nclassic/pendulum,3,-1234.5,\n"
+                + "classic/pendulum,2,-99.0\n"; // the last row damaged: kept as it is
+        Files.writeString(results, earlier);
+        TasksCommandTest.Run r = TasksCommandTest.run("eval", "--checkpoint", run.toString(), "--task",
+                "classic/pendulum", "--episodes", "2", "--envs", "1", "--seed", "7");
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.err()).isEqualTo(results + " had the columns an earlier version wrote (task,episodes,"
+                + "mean_return,success_rate): rewrote it with the columns " + HEADER + ", its 1 row with seed, envs, "
+                + "checkpoint, checkpoint_step empty\n");
+        List<String> lines = Files.readAllLines(results);
+        assertThat(lines).hasSize(4);
+        assertThat(lines.subList(0, 3)).containsExactly(HEADER, "classic/pendulum,3,-1234.5,,,,,",
+                "classic/pendulum,2,-99.0");
+        assertThat(lines.get(3)).startsWith("classic/pendulum,2,-")
+                .endsWith(",,7,1,\"" + folder + "\",200");
+
+        // the file now has the columns: appended to, without a notice; the default seed and --envs recorded
+        TasksCommandTest.Run again = TasksCommandTest.run("eval", "--checkpoint", run.toString(), "--task",
+                "classic/pendulum", "--episodes", "1");
+        assertThat(again.exit()).as(again.err()).isZero();
+        assertThat(again.err()).isEmpty();
+        lines = Files.readAllLines(results);
+        assertThat(lines).hasSize(5);
+        assertThat(lines.get(4)).endsWith(",1000,1,\"" + folder + "\",200");
+
+        // a --csv that is a link: the file it names gains the columns, the link stays
+        Path target = Files.writeString(dir.resolve("kept.csv"), "task,episodes,mean_return,success_rate\n");
+        Path link = Files.createSymbolicLink(dir.resolve("link.csv"), target);
+        TasksCommandTest.Run linked = TasksCommandTest.run("eval", "--checkpoint", run.toString(), "--task",
+                "classic/pendulum", "--episodes", "1", "--csv", link.toString());
+        assertThat(linked.exit()).as(linked.err()).isZero();
+        assertThat(linked.err()).contains("its 0 rows with seed, envs, checkpoint, checkpoint_step empty");
+        assertThat(link).isSymbolicLink();
+        assertThat(Files.readAllLines(target)).hasSize(2).first().isEqualTo(HEADER);
+        try (var files = Files.list(run)) {
+            assertThat(files.map(p -> p.getFileName().toString())).noneMatch(n -> n.contains(".tmp"));
+        }
+    }
+
+    /** The README's table of files names eval-results.csv's columns, in order. */
+    @Test
+    void theReadmeNamesTheColumns() throws Exception {
+        String row = Files.readAllLines(Path.of("..", "README.md")).stream()
+                .filter(l -> l.startsWith("| `eval-results.csv`")).findFirst().orElseThrow();
+        int at = 0;
+        for (String column : EvalCommand.COLUMNS) {
+            int found = row.indexOf("`" + column + "`", at);
+            assertThat(found).as(column + " in the README's row, after the columns before it: " + row)
+                    .isGreaterThan(at);
+            at = found;
+        }
     }
 
     /**
@@ -47,7 +118,7 @@ class EvalCommandTest {
         assertThat(r.err()).contains("warning: closing the evaluation envs failed (the results in " + csv
                 + " are whole): ").contains("broken/close-fails").contains("double free");
         assertThat(r.out()).containsPattern("broken/close-fails\\s+2\\s+").doesNotContain("warning");
-        assertThat(Files.readString(csv)).startsWith("task,episodes,mean_return,success_rate\nbroken/close-fails,2,");
+        assertThat(Files.readString(csv)).startsWith(HEADER + "\nbroken/close-fails,2,");
     }
 
     @Test
@@ -60,7 +131,7 @@ class EvalCommandTest {
         String[] eval = {"eval", "--checkpoint", dir.resolve("checkpoint").toString(), "--task",
             "dmc/cartpole-balance", "--agent", "random", "--episodes", "2"};
         String[] csv = hereAndOnSpark(eval, dir);
-        assertThat(csv[1]).startsWith("task,episodes,mean_return,success_rate\ndmc/cartpole-balance,2,")
+        assertThat(csv[1]).startsWith(HEADER + "\ndmc/cartpole-balance,2,")
                 .isEqualTo(csv[0]);
     }
 
@@ -337,7 +408,7 @@ class EvalCommandTest {
         Path fresh = dir.resolve("new").resolve("sub").resolve("results.csv");
         TasksCommandTest.Run made = TasksCommandTest.run(CollectCommandTest.concat(eval, "--csv", fresh.toString()));
         assertThat(made.exit()).as(made.err()).isZero();
-        assertThat(fresh).content().startsWith("task,episodes,mean_return,success_rate\nclassic/pendulum,1,");
+        assertThat(fresh).content().startsWith(HEADER + "\nclassic/pendulum,1,");
         assertThat(dir.resolve("run").resolve("eval-results.csv")).isEmptyDirectory();
         assertThat(file.getParent()).isDirectoryNotContaining("glob:**.tmp*");
     }
