@@ -236,8 +236,17 @@ final class EvalCommand implements Callable<Integer> {
             if (!written) {
                 throw e;
             }
-            RunEnvs.closeFailed(spec.commandLine().getErr(), "evaluation", "the results in " + csvFile
-                    + " are whole", e);
+            // the agent's failure to close and the envs', each a warning in its own words
+            String kept = "the results in " + csvFile + " are whole";
+            List<Throwable> failures = new ArrayList<>(List.of(e));
+            failures.addAll(List.of(e.getSuppressed()));
+            for (Throwable f : failures) {
+                if (f instanceof AgentCloseFailed a) {
+                    RunEnvs.agentCloseFailed(spec.commandLine().getErr(), kept, (TdmpcException) a.getCause());
+                } else if (f instanceof TdmpcException t) {
+                    RunEnvs.closeFailed(spec.commandLine().getErr(), "evaluation", kept, t);
+                }
+            }
         }
         out.println("results: " + csvFile);
         return 0;
@@ -334,28 +343,47 @@ final class EvalCommand implements Callable<Integer> {
             return a;
         }
 
-        /** Closes the agent, then every env (one that fails to close leaves the others to close). */
+        /**
+         * Closes the agent, then every env (one that fails to close leaves the others to close); the first failure
+         * is thrown with the others suppressed in it, the agent's typed one as an {@link AgentCloseFailed}.
+         */
         @Override
         public void close() {
+            List<RuntimeException> failures = new ArrayList<>();
             try {
                 agent.close();
-            } finally {
-                RuntimeException first = null;
-                for (MultitaskEnv env : envs) {
-                    try {
-                        env.close();
-                    } catch (RuntimeException e) {
-                        if (first == null) {
-                            first = e;
-                        } else {
-                            first.addSuppressed(e);
-                        }
-                    }
-                }
-                if (first != null) {
-                    throw first;
+            } catch (TdmpcException e) {
+                failures.add(new AgentCloseFailed(e));
+            } catch (RuntimeException | Error e) {
+                closeEnvs(failures);
+                failures.forEach(e::addSuppressed);
+                throw e;
+            }
+            closeEnvs(failures);
+            if (!failures.isEmpty()) {
+                RuntimeException first = failures.get(0);
+                failures.subList(1, failures.size()).forEach(first::addSuppressed);
+                throw first;
+            }
+        }
+
+        private void closeEnvs(List<RuntimeException> failures) {
+            for (MultitaskEnv env : envs) {
+                try {
+                    env.close();
+                } catch (RuntimeException e) {
+                    failures.add(e);
                 }
             }
+        }
+    }
+
+    /** The agent's typed failure to close ({@code getCause()}), told from the envs' by its wording. */
+    static final class AgentCloseFailed extends TdmpcException {
+        private static final long serialVersionUID = 1L;
+
+        AgentCloseFailed(TdmpcException cause) {
+            super(cause.getMessage(), cause);
         }
     }
 

@@ -30,7 +30,16 @@ record RunEnvs(MultitaskEnv env, String what, String kept, PrintWriter warnings)
      * a command whose envs are closed by other code (collect's collector, eval's setup), in the same words.
      */
     static void closeFailed(PrintWriter warnings, String what, String kept, TdmpcException e) {
-        warnings.println("warning: closing the " + what + " envs failed (" + kept + "): " + e.getMessage());
+        warn(warnings, "the " + what + " envs", kept, e);
+    }
+
+    /** The warning for an agent whose close failed with {@code e} after the work that saved {@code kept}. */
+    static void agentCloseFailed(PrintWriter warnings, String kept, TdmpcException e) {
+        warn(warnings, "the agent", kept, e);
+    }
+
+    private static void warn(PrintWriter warnings, String closed, String kept, TdmpcException e) {
+        warnings.println("warning: closing " + closed + " failed (" + kept + "): " + e.getMessage());
         warnings.flush();
     }
 }

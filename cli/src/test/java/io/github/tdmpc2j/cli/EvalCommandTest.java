@@ -100,6 +100,84 @@ class EvalCommandTest {
         }
     }
 
+    /** An agent plug-in of the tests: the random agent, whose close() fails. */
+    public static final class CloseFailsAgentProvider implements io.github.tdmpc2j.spi.agent.AgentProvider {
+        @Override
+        public String name() {
+            return "close-fails";
+        }
+
+        @Override
+        public Agent create(AgentContext context) {
+            Agent random = new io.github.tdmpc2j.spi.agent.RandomAgent(context);
+            return new Agent() {
+                @Override
+                public void beginEpisode(int row, int task, boolean eval, long seed) {
+                    random.beginEpisode(row, task, eval, seed);
+                }
+
+                @Override
+                public float[][] act(float[][] observations, int[] tasks, boolean eval) {
+                    return random.act(observations, tasks, eval);
+                }
+
+                @Override
+                public Map<String, Double> observe(io.github.tdmpc2j.spi.agent.Transition[] transitions) {
+                    return random.observe(transitions);
+                }
+
+                @Override
+                public long steps() {
+                    return random.steps();
+                }
+
+                @Override
+                public void writeState(Path dir) throws java.io.IOException {
+                    random.writeState(dir);
+                }
+
+                @Override
+                public void readState(Path dir) {
+                    random.readState(dir);
+                }
+
+                @Override
+                public void close() {
+                    random.close();
+                    throw new IllegalStateException("double free of the agent's buffers");
+                }
+            };
+        }
+    }
+
+    /**
+     * An agent whose close() fails after the evaluation is a warning that names the agent (it was worded as the
+     * envs' failure to close): the results are written, exit 0.
+     */
+    @Test
+    void anAgentThatFailsToCloseAfterTheEvaluationIsAWarningThatSaysSo(@TempDir Path dir) throws Exception {
+        saveRandomPendulumCheckpoint(dir.resolve("checkpoint"));
+        Path jar = TasksCommandTest.serviceJar(dir.resolve("close-fails.jar"),
+                io.github.tdmpc2j.spi.agent.AgentProvider.class, CloseFailsAgentProvider.class.getName());
+        ClassLoader before = Thread.currentThread().getContextClassLoader();
+        Thread.currentThread().setContextClassLoader(Main.pluginClassLoader(jar.toString(),
+                EvalCommandTest.class.getClassLoader(), w -> { }));
+        try {
+            Path csv = dir.resolve("results.csv");
+            TasksCommandTest.Run r = TasksCommandTest.run("eval", "--checkpoint", dir.resolve("checkpoint")
+                    .toString(), "--task", "classic/pendulum", "--agent", "close-fails", "--episodes", "1", "--csv",
+                    csv.toString());
+            assertThat(r.exit()).as(r.err()).isZero();
+            assertThat(r.err()).startsWith("warning: closing the agent failed (the results in " + csv
+                    + " are whole): ").contains("close-fails").contains("double free of the agent's buffers")
+                    .doesNotContain("envs").hasLineCount(1);
+            assertThat(r.out()).containsPattern("classic/pendulum\\s+1\\s+").doesNotContain("warning");
+            assertThat(Files.readString(csv)).startsWith(HEADER + "\nclassic/pendulum,1,");
+        } finally {
+            Thread.currentThread().setContextClassLoader(before);
+        }
+    }
+
     /**
      * An env whose close() throws after the evaluation: a warning on stderr naming the env's failure, the results
      * are written (exit 0), and stdout holds only the results table.
