@@ -39,7 +39,8 @@ import picocli.CommandLine.Spec;
         "Train an agent on many tasks and seeds; report scores normalised per domain beside the paper's.",
         "The final score per task is normalised per domain as the TD-MPC2 paper does (DMControl return / 10; "
                 + "Meta-World, ManiSkill, MyoSuite success rate x 100), with per-domain means and the paper's "
-                + "published TD-MPC2 number at the largest step it logged up to --steps. Writes report.md, report.csv and "
+                + "published TD-MPC2 number at the largest step after 0 it logged up to --steps (none for a run "
+                + "shorter than its first: its step 0 is an untrained agent). Writes report.md, report.csv and "
                 + "curves/TASK.png into the output folder."})
 final class BenchCommand implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(BenchCommand.class);
@@ -84,7 +85,8 @@ final class BenchCommand implements Callable<Integer> {
     ClusterOptions cluster = new ClusterOptions();
 
     record Row(String task, String domain, String metric, double mean, double std, double normalized, int seeds,
-            double randomNormalized, Double published, Long publishedStep, Double publishedNormalized) {
+            double randomNormalized, Double published, Long publishedStep, Double publishedNormalized,
+            Long publishedFirst) {
     }
 
     @Override
@@ -137,7 +139,9 @@ final class BenchCommand implements Callable<Integer> {
                 rows.add(new Row(task.id(), domainName(task.domain()), success ? "success" : "return", mean,
                         scores.size() > 1 ? Math.sqrt(var) : 0, normalize(task.id(), mean, success), scores.size(),
                         randoms.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN), pub.map(PublishedResults.Point::mean).orElse(null), pub.map(PublishedResults.Point::step).orElse(null),
-                        pub.map(p -> normalize(task.id(), p.mean(), p.metric().equals("success"))).orElse(null)));
+                        pub.map(p -> normalize(task.id(), p.mean(), p.metric().equals("success"))).orElse(null),
+                        pub.isPresent() ? null : PublishedResults.firstTrained(task.id()).map(PublishedResults.Point::step)
+                                .orElse(null)));
             }
             writeReports(dir, about(), rows);
             console.print(markdown(rows));
@@ -361,8 +365,10 @@ final class BenchCommand implements Callable<Integer> {
                     : String.format(Locale.ROOT, "%.1f ± %.1f return", r.mean(), r.std());
             sb.append(String.format(Locale.ROOT, "| %s | %s | %d | %s | %.1f | %.1f | %s |%n", r.task(),
                     r.domain(), r.seeds(), score, r.normalized(), r.randomNormalized(),
-                    r.publishedNormalized() == null ? "-"
-                            : String.format(Locale.ROOT, "%.1f (%d)", r.publishedNormalized(), r.publishedStep())));
+                    r.publishedNormalized() != null
+                            ? String.format(Locale.ROOT, "%.1f (%d)", r.publishedNormalized(), r.publishedStep())
+                            // a run shorter than the paper's first step after 0: nothing to set beside it
+                            : r.publishedFirst() != null ? "- (first at step " + r.publishedFirst() + ")" : "-"));
         }
         Map<String, List<Row>> byDomain = new LinkedHashMap<>();
         rows.forEach(r -> byDomain.computeIfAbsent(r.domain(), k -> new ArrayList<>()).add(r));
@@ -391,9 +397,11 @@ final class BenchCommand implements Callable<Integer> {
         return String.format(Locale.ROOT, "Agent `%s`%s, %d agent steps per run, %s per task. A score is a "
                 + "run's last evaluation (%s), the mean ± standard deviation over seeds. Random policy: the "
                 + "same evaluation of uniformly random actions, at each run's start, mean over seeds. TD-MPC2 published: "
-                + "the paper's TD-MPC2 result at the largest step it logged up to %d (that step in parentheses).%n",
+                + "the paper's TD-MPC2 result at the largest step it logged up to %d (that step in parentheses); "
+                + "none where its first step after 0 is beyond %d (its step-0 result is its agent before any "
+                + "training; its first step in parentheses).%n",
                 agent, settings.isEmpty() ? "" : " (" + String.join(", ", settings) + ")", steps,
-                Messages.plural(seeds, "seed"), Messages.plural(evalEpisodes, "episode"), steps);
+                Messages.plural(seeds, "seed"), Messages.plural(evalEpisodes, "episode"), steps, steps);
     }
 
     private static void writeReports(Path dir, String about, List<Row> rows) {

@@ -42,15 +42,25 @@ final class PublishedResults {
         return TABLE.getOrDefault(referenceName(id), List.of());
     }
 
-    /** The published point at the largest logged step not beyond {@code step}. */
+    /**
+     * The published point to compare a run of {@code step} steps with: the one at the largest logged step not beyond
+     * {@code step}, after step 0. None where the paper has no curve, or where its first point after step 0 is
+     * beyond {@code step}: its step-0 point is its agent before any training, no result to set beside a run's
+     * ({@link #firstTrained} says where the curve goes on).
+     */
     static Optional<Point> at(String id, long step) {
         Point best = null;
         for (Point p : curve(id)) {
-            if (p.step() <= step && (best == null || p.step() > best.step())) {
+            if (p.step() > 0 && p.step() <= step && (best == null || p.step() > best.step())) {
                 best = p;
             }
         }
         return Optional.ofNullable(best);
+    }
+
+    /** The published point at the smallest logged step after 0 (none where the paper has no curve). */
+    static Optional<Point> firstTrained(String id) {
+        return curve(id).stream().filter(p -> p.step() > 0).min(java.util.Comparator.comparingLong(Point::step));
     }
 
     private static Map<String, List<Point>> load() {

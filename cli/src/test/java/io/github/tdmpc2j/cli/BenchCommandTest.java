@@ -357,6 +357,25 @@ class BenchCommandTest {
         assertThat(seed1.resolve("eval.csv")).doesNotExist();
     }
 
+    /**
+     * A run shorter than the paper's first step after 0 has no published number beside it (the report showed the
+     * paper's step-0 number, its agent before any training: "23.6 (0)" for cartpole-balance); the report names
+     * the paper's first step instead, and report.csv leaves the published cells empty.
+     */
+    @Test
+    void aRunShorterThanThePapersFirstStepHasNoPublishedNumber(@TempDir Path dir) throws Exception {
+        TasksCommandTest.Run r = TasksCommandTest.run("bench", "--tasks", "dmc/cartpole-balance", "--agent", "random",
+                "--steps", "100", "--eval-every", "100", "--eval-episodes", "1", "--out", dir.toString());
+        assertThat(r.exit()).as(r.err()).isZero();
+        String md = Files.readString(dir.resolve("report.md"));
+        assertThat(md).containsPattern("\\| dmc/cartpole-balance \\| DMControl \\| 1 \\| .* \\| - \\(first at step "
+                + "100000\\) \\|\n").doesNotContain("(0)").contains("| DMControl | 1 | ")
+                .contains("none where its first step after 0 is beyond 100");
+        String[] row = CsvLog.read(dir.resolve("report.csv")).get(0).cells();
+        assertThat(row[0]).isEqualTo("dmc/cartpole-balance");
+        assertThat(List.of(row).subList(8, 11)).containsExactly("", "", "");
+    }
+
     @Test
     void publishedNumbersAreTheMeansOverTheAuthorsSeeds() {
         var p = PublishedResults.at("dmc/cartpole-swingup", 100_000).orElseThrow();
@@ -367,6 +386,13 @@ class BenchCommandTest {
         assertThat(PublishedResults.referenceName("myosuite/reach-hard")).isEqualTo("myo-hand-reach-hard");
         assertThat(PublishedResults.curve("metaworld/assembly").get(0).metric()).isEqualTo("success");
         assertThat(PublishedResults.at("classic/pendulum", 100_000)).isEmpty();
+        // before the first step after 0 none: the paper's step 0 is its untrained agent
+        assertThat(PublishedResults.at("dmc/cartpole-balance", 99_999)).isEmpty();
+        assertThat(PublishedResults.curve("dmc/cartpole-balance").get(0).step()).isZero();
+        assertThat(PublishedResults.firstTrained("dmc/cartpole-balance").orElseThrow().step()).isEqualTo(100_000);
+        assertThat(PublishedResults.firstTrained("myosuite/reach").orElseThrow().step()).isEqualTo(50_000);
+        assertThat(PublishedResults.at("myosuite/reach", 50_000).orElseThrow().step()).isEqualTo(50_000);
+        assertThat(PublishedResults.firstTrained("classic/pendulum")).isEmpty();
         assertThat(BenchCommand.normalize("dmc/walker-walk", 950, false)).isEqualTo(95.0);
         assertThat(BenchCommand.normalize("metaworld/reach", 0.8, true)).isEqualTo(80.0);
     }
