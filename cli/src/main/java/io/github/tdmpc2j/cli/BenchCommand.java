@@ -1,5 +1,6 @@
 package io.github.tdmpc2j.cli;
 
+import io.github.tdmpc2j.spi.io.AtomicWrites;
 import io.github.tdmpc2j.spi.io.IoErrors;
 import io.github.tdmpc2j.spi.EnvRegistry;
 import io.github.tdmpc2j.spi.Messages;
@@ -15,7 +16,6 @@ import java.io.IOException;
 import java.io.Serializable;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
@@ -407,17 +407,21 @@ final class BenchCommand implements Callable<Integer> {
     private static void writeReports(Path dir, String about, List<Row> rows) {
         try {
             Files.createDirectories(dir);
-            Files.writeString(dir.resolve("report.md"), "# Benchmark report\n\n" + about + "\n" + markdown(rows),
-                    StandardCharsets.UTF_8);
-            try (CsvLog csv = new CsvLog(dir.resolve("report.csv"), List.of("task", "domain", "metric", "mean", "std",
-                    "normalized", "seeds", "random_normalized", "published", "published_step", "published_normalized"))) {
-                for (Row r : rows) {
-                    csv.row(r.task(), r.domain(), r.metric(), r.mean(), r.std(), r.normalized(), r.seeds(),
-                            r.randomNormalized(),
-                            r.published() == null ? "" : r.published(), r.publishedStep() == null ? "" : r.publishedStep(),
-                            r.publishedNormalized() == null ? "" : r.publishedNormalized());
+            // each report whole, replacing the one a previous bench of this folder wrote (report.csv was appended
+            // to: a bench run again held the rows of every time it ran)
+            AtomicWrites.writeString(dir.resolve("report.md"), "# Benchmark report\n\n" + about + "\n"
+                    + markdown(rows));
+            AtomicWrites.replace(dir.resolve("report.csv"), file -> {
+                try (CsvLog csv = new CsvLog(file, List.of("task", "domain", "metric", "mean", "std", "normalized",
+                        "seeds", "random_normalized", "published", "published_step", "published_normalized"))) {
+                    for (Row r : rows) {
+                        csv.row(r.task(), r.domain(), r.metric(), r.mean(), r.std(), r.normalized(), r.seeds(),
+                                r.randomNormalized(), r.published() == null ? "" : r.published(),
+                                r.publishedStep() == null ? "" : r.publishedStep(),
+                                r.publishedNormalized() == null ? "" : r.publishedNormalized());
+                    }
                 }
-            }
+            });
         } catch (IOException e) {
             throw new TdmpcException("cannot write the report in " + dir + ": " + IoErrors.describe(e), e);
         }

@@ -78,6 +78,12 @@ class BenchCommandTest {
                 "--steps", "400", "--seeds", "2", "--eval-every", "200", "--eval-episodes", "2", "--out", dir.toString());
         assertThat(again.exit()).as(again.err()).isZero();
         assertThat(Files.readString(dir.resolve("report.md"))).isEqualTo(md);
+        // report.csv replaced too, not appended to (it held the rows of both benches)
+        // (the same scores: read back from the runs' eval.csv, which keeps 6 significant digits)
+        List<CsvLog.Row> rerun = CsvLog.read(dir.resolve("report.csv"));
+        assertThat(rerun).hasSize(1);
+        assertThat(rerun.get(0).cell(0)).isEqualTo("classic/pendulum");
+        assertThat(rerun.get(0).number(3)).as("mean").isCloseTo(Double.parseDouble(row[3]), within(0.01));
         assertThat(Files.readString(dir.resolve("runs/classic/pendulum/seed-2/eval.csv"))).isEqualTo(evals);
 
         // another agent into the same folder: those runs are the random agent's, not reported as the other's
