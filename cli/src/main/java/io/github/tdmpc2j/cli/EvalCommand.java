@@ -81,9 +81,10 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "1000", description = "seed of the first episode (default ${DEFAULT-VALUE})")
     long seed;
 
-    @Option(names = "--csv", description = "CSV file, appended to; checked before the evaluation starts, its folder "
-            + "made if missing (default: eval-results.csv beside the checkpoint folder, in the run folder for a run's "
-            + "checkpoint/)")
+    @Option(names = "--csv", description = "CSV file, appended to (one an earlier version wrote gains the columns "
+            + "seed, envs, checkpoint and checkpoint_step, empty in its rows); checked before the evaluation starts, "
+            + "its folder made if missing (default: eval-results.csv beside the checkpoint folder, in the run folder "
+            + "for a run's checkpoint/)")
     Path csv;
 
     @Option(names = "--envs", description = "envs per task stepped at once, the agent acting on all of them in "

@@ -272,7 +272,9 @@ class ImportCommandTest {
         assertThat(eval.exit()).as(eval.err()).isZero();
         assertThat(eval.out()).contains("imported " + file + " into the temporary checkpoint folder")
                 .containsPattern("dmc/walker-walk\\s+1\\s+\\d+\\.\\d\\s+-");
-        assertThat(dir.resolve("eval-results.csv")).isRegularFile();
+        // the row names the .pt file, not the temporary folder; a reference file records no step: 0, as import's
+        assertThat(Files.readAllLines(dir.resolve("eval-results.csv")).get(1)).startsWith("dmc/walker-walk,1,")
+                .endsWith("," + file.toAbsolutePath().normalize() + ",0");
         assertThat(dir).isDirectoryNotContaining("glob:**.tmp-*"); // the command's own folder is gone
         assertThat(importedDir.resolve("manifest.properties")).hasBinaryContent(usersManifest);
         assertThat(TasksCommandTest.run("eval", "--checkpoint", importedDir.toString(), "--task", "walker-walk",
