@@ -141,8 +141,8 @@ final class CsvLog implements AutoCloseable {
             }
             AtomicWrites.writeString(file.toRealPath(), text.toString()); // a link's file, not the link
             notices.printf("%s had the columns an earlier version wrote (%s): rewrote it with the columns %s, its "
-                    + "%d row%s with %s empty%n", file, String.join(",", earlier), String.join(",", columns), rows,
-                    rows == 1 ? "" : "s", String.join(", ", columns.subList(earlier.size(), columns.size())));
+                    + "%s with %s empty%n", file, String.join(",", earlier), String.join(",", columns),
+                    Messages.plural(rows, "row"), String.join(", ", columns.subList(earlier.size(), columns.size())));
             notices.flush();
             return true;
         } catch (IOException e) {
