@@ -1,7 +1,9 @@
 package io.github.tdmpc2j.agent;
 
 import io.github.tdmpc2j.spi.agent.Transition;
+import io.github.tdmpc2j.agent.checkpoint.SafeTensors;
 import java.util.Arrays;
+import java.util.List;
 import java.util.SplittableRandom;
 
 /**
@@ -142,7 +144,11 @@ public final class ReplayBuffer {
         if (head < allocated) {
             return;
         }
-        int next = (int) Math.min(capacity, Math.max(1024L, 2L * allocated));
+        growTo((int) Math.min(capacity, Math.max(1024L, 2L * allocated)));
+    }
+
+    /** Grows the arrays to {@code next} steps, keeping what they hold ({@link #ensureRoom} says what a failure is). */
+    private void growTo(int next) {
         float[] o;
         float[] no;
         float[] a;
@@ -163,12 +169,9 @@ public final class ReplayBuffer {
             long heap = Runtime.getRuntime().maxMemory();
             throw new ConfigException("the Java heap (" + TdmpcConfig.bytes(heap) + ") is full: the replay buffer "
                     + "holds " + size + " steps and cannot grow to " + next + " ("
-                    + TdmpcConfig.bytes((double) next * rowBytes(obsDim, actionDim)) + "). " + (keepEverything
-                    ? "Offline training holds every step of its dataset: give the JVM more heap, "
-                            + "TDMPC2J_JAVA_OPTS=-Xmx" + xmx(peakBytes(capacity, capacity, obsDim, actionDim))
-                            + " for ./tdmpc2j (java -Xmx... -jar ... without it) holds buffer_size=" + capacity
-                            + " steps (a smaller dataset needs less)"
-                    : advice(capacity, capacity, obsDim, actionDim, 0, heap, TdmpcAgent.machineMemory())), oom);
+                    + TdmpcConfig.bytes((double) next * rowBytes(obsDim, actionDim)) + "). "
+                    + advice(capacity, capacity, obsDim, actionDim, 0, heap, TdmpcAgent.machineMemory(),
+                            keepEverything), oom);
         }
         obs = o;
         nextObs = no;
@@ -201,14 +204,15 @@ public final class ReplayBuffer {
 
     /**
      * The most heap a buffer of {@code capacity} steps takes in a run of {@code steps} steps (every row counted):
-     * its arrays grown for the steps it fills (min(steps, capacity)), plus the copy of them a checkpoint makes
-     * ({@link #export}), or while growing the old arrays beside the new, whichever is more.
+     * its arrays grown for the steps it fills (min(steps, capacity)), plus, while growing, the old arrays beside the
+     * new, or the copy of them a checkpoint makes ({@link #export}; not for a {@code dataset}'s buffer, which
+     * checkpoints leave out), whichever is more.
      */
-    static double peakBytes(long steps, int capacity, int obsDim, int actionDim) {
+    static double peakBytes(long steps, int capacity, int obsDim, int actionDim, boolean dataset) {
         long filled = Math.min(steps, capacity);
         long allocated = allocatedFor(filled, capacity);
         double row = rowBytes(obsDim, actionDim);
-        double atCheckpoint = allocated * row + filled * (double) exportRowBytes(obsDim, actionDim);
+        double atCheckpoint = dataset ? 0 : allocated * row + filled * (double) exportRowBytes(obsDim, actionDim);
         double atGrowth = allocated * row + Math.min(allocated / 2, filled) * row;
         return Math.max(atCheckpoint, atGrowth);
     }
@@ -222,40 +226,53 @@ public final class ReplayBuffer {
      * Refuses a run of {@code steps} steps whose replay buffer ({@code capacity} steps) and episodes in progress
      * ({@code pendingBytes}) would not fit {@code heapBytes} (the JVM's maximum heap) beside its {@link #headroom}:
      * such a run fails with an {@link OutOfMemoryError} once the buffer has grown, hours in. The message gives the
-     * bytes needed, the {@code -Xmx} that would fit, and the buffer_size that fits this heap.
+     * bytes needed, the {@code -Xmx} that would fit, and the buffer_size that fits this heap. A {@code dataset}'s
+     * buffer (offline training, {@code steps} the dataset's) holds every step: more heap is the one way out.
      */
     static void checkHeap(long steps, int capacity, int obsDim, int actionDim, double pendingBytes, long heapBytes,
-            long machineBytes) {
-        double needed = peakBytes(steps, capacity, obsDim, actionDim) + pendingBytes;
+            long machineBytes, boolean dataset) {
+        double needed = peakBytes(steps, capacity, obsDim, actionDim, dataset) + pendingBytes;
         if (heapBytes == Long.MAX_VALUE || needed + headroom(heapBytes) <= heapBytes) {
             return;
         }
         long filled = Math.min(steps, capacity);
         throw new ConfigException(String.format(java.util.Locale.ROOT, "the replay buffer of this run needs %s of "
-                + "Java heap (%d steps, min(steps, buffer_size=%d), of %s each: observation and next observation, "
-                + "action, reward; with the copy a checkpoint makes), more than this JVM's maximum heap of %s holds "
-                + "beside its other use (%s). %s", TdmpcConfig.bytes(needed), filled, capacity,
-                TdmpcConfig.bytes(rowBytes(obsDim, actionDim)), TdmpcConfig.bytes(heapBytes),
-                TdmpcConfig.bytes(headroom(heapBytes)),
-                advice(steps, capacity, obsDim, actionDim, pendingBytes, heapBytes, machineBytes)));
+                + "Java heap (%s of %s each: observation and next observation, action, reward; %s), more than this "
+                + "JVM's maximum heap of %s holds beside its other use (%s). %s", TdmpcConfig.bytes(needed),
+                dataset ? "the dataset's " + filled + " steps" : filled + " steps, min(steps, buffer_size="
+                        + capacity + "),", TdmpcConfig.bytes(rowBytes(obsDim, actionDim)),
+                dataset ? "with the old arrays beside the new as it grows" : "with the copy a checkpoint makes",
+                TdmpcConfig.bytes(heapBytes), TdmpcConfig.bytes(headroom(heapBytes)),
+                advice(steps, capacity, obsDim, actionDim, pendingBytes, heapBytes, machineBytes, dataset)));
     }
 
     /**
      * What to do about a buffer that does not fit the heap: the -Xmx that holds it (when the machine has that
-     * memory), and the largest buffer_size that this heap holds for a run of {@code steps} steps.
+     * memory), and the largest buffer_size that this heap holds for a run of {@code steps} steps; for a
+     * {@code dataset}'s buffer, which must hold every step, only the heap.
      */
     private static String advice(long steps, int capacity, int obsDim, int actionDim, double pendingBytes,
-            long heapBytes, long machineBytes) {
-        double needed = peakBytes(steps, capacity, obsDim, actionDim) + pendingBytes;
+            long heapBytes, long machineBytes, boolean dataset) {
+        double needed = peakBytes(steps, capacity, obsDim, actionDim, dataset) + pendingBytes;
         String xmx = xmx(needed);
         boolean machineHolds = heapFor(needed) <= machineBytes;
+        String machine = machineBytes == Long.MAX_VALUE ? "" : ", within the machine's "
+                + TdmpcConfig.bytes(machineBytes);
+        if (dataset) {
+            long filled = Math.min(steps, capacity);
+            return "Offline training holds every step of its dataset" + (machineHolds ? ": give the JVM more heap, "
+                    + "TDMPC2J_JAVA_OPTS=-Xmx" + xmx + " for ./tdmpc2j (java -Xmx" + xmx + " -jar ... without it) "
+                    + "holds " + filled + " steps" + machine : ", and " + filled + " steps need more than the "
+                    + "machine's " + TdmpcConfig.bytes(machineBytes) + " of memory: train on a dataset of fewer "
+                    + "episodes or tasks");
+        }
         // the largest capacity whose peak fits (peakBytes grows with the capacity)
         double room = heapBytes - headroom(heapBytes) - pendingBytes;
         int low = 0;
         int high = capacity;
         while (low < high) {
             int mid = (int) ((low + (long) high + 1) / 2);
-            if (peakBytes(steps, mid, obsDim, actionDim) <= room) {
+            if (peakBytes(steps, mid, obsDim, actionDim, false) <= room) {
                 low = mid;
             } else {
                 high = mid - 1;
@@ -265,8 +282,7 @@ public final class ReplayBuffer {
                 + "steps are kept)" : null;
         if (machineHolds) {
             return "Give the JVM more heap: TDMPC2J_JAVA_OPTS=-Xmx" + xmx + " for ./tdmpc2j (java -Xmx" + xmx
-                    + " -jar ... without it)" + (machineBytes == Long.MAX_VALUE ? "" : ", within the machine's "
-                    + TdmpcConfig.bytes(machineBytes)) + (smaller == null ? "" : "; or " + smaller);
+                    + " -jar ... without it)" + machine + (smaller == null ? "" : "; or " + smaller);
         }
         return "That is more than the machine's " + TdmpcConfig.bytes(machineBytes) + " of memory: "
                 + (smaller != null ? smaller : "give a smaller --set-param buffer_size");
@@ -322,32 +338,54 @@ public final class ReplayBuffer {
     }
 
     /**
-     * Replaces the content with what {@link #export()} wrote, keeping the newest steps if it holds more than this
-     * buffer's capacity; returns how many of its oldest steps were dropped for that.
+     * Replaces the content with what {@link #export()} wrote, read from the file it was saved to a slice at a time
+     * straight into the buffer's arrays (not the whole file first: that copy of the buffer beside it is heap the
+     * run's check does not count), keeping the newest steps if it holds more than this buffer's capacity; returns
+     * how many of its oldest steps were dropped for that.
      */
-    public int restore(java.util.Map<String, io.github.tdmpc2j.agent.checkpoint.SafeTensors.Tensor> t) {
-        float[] o = t.get("obs").data();
-        int n = t.get("reward").data().length;
-        if (o.length != n * obsDim || t.get("action").data().length != n * actionDim) {
-            throw new IllegalArgumentException("the saved replay buffer has other observation or action sizes");
+    public int restore(SafeTensors.Reader saved) {
+        long[] rows = saved.shape("reward");
+        if (rows == null || rows.length == 0) {
+            throw new IllegalArgumentException("the saved replay buffer has no tensor 'reward'");
+        }
+        int n = Math.toIntExact(rows[0]);
+        for (String column : List.of("obs", "next_obs", "action", "reward", "terminated", "task", "episode")) {
+            int width = column.endsWith("obs") ? obsDim : column.equals("action") ? actionDim : 1;
+            if (saved.count(column) != (long) n * width) {
+                throw new IllegalArgumentException(saved.count(column) < 0 ? "the saved replay buffer has no tensor '"
+                        + column + "'" : "the saved replay buffer has other observation or action sizes");
+            }
         }
         int skip = Math.max(0, n - capacity);
+        int kept = n - skip;
         head = 0;
         size = 0;
         episodeId = 0;
-        for (int i = skip; i < n; i++) {
-            ensureRoom();
-            System.arraycopy(o, i * obsDim, obs, head * obsDim, obsDim);
-            System.arraycopy(t.get("next_obs").data(), i * obsDim, nextObs, head * obsDim, obsDim);
-            System.arraycopy(t.get("action").data(), i * actionDim, action, head * actionDim, actionDim);
-            reward[head] = t.get("reward").data()[i];
-            terminated[head] = t.get("terminated").data()[i];
-            task[head] = (int) t.get("task").data()[i];
-            episode[head] = (long) t.get("episode").data()[i];
-            episodeId = episode[head] + 1;
-            head = (head + 1) % capacity;
-            size = Math.min(size + 1, capacity);
+        if (kept > 0 && allocatedFor(kept, capacity) > allocated) {
+            // the size the doubling reaches for these steps, at once
+            growTo((int) allocatedFor(kept, capacity));
         }
+        saved.read("obs", (long) skip * obsDim, obs, 0, kept * obsDim);
+        saved.read("next_obs", (long) skip * obsDim, nextObs, 0, kept * obsDim);
+        saved.read("action", (long) skip * actionDim, action, 0, kept * actionDim);
+        saved.read("reward", skip, reward, 0, kept);
+        saved.read("terminated", skip, terminated, 0, kept);
+        // task and episode ids are exact floats in the file: through a slice of floats
+        float[] slice = new float[Math.min(kept, 1 << 14)];
+        for (int i = 0; i < kept; i += slice.length) {
+            int m = Math.min(slice.length, kept - i);
+            saved.read("task", skip + i, slice, 0, m);
+            for (int j = 0; j < m; j++) {
+                task[i + j] = (int) slice[j];
+            }
+            saved.read("episode", skip + i, slice, 0, m);
+            for (int j = 0; j < m; j++) {
+                episode[i + j] = (long) slice[j];
+            }
+        }
+        size = kept;
+        head = kept % capacity;
+        episodeId = kept == 0 ? 0 : episode[kept - 1] + 1;
         return skip;
     }
 

@@ -176,8 +176,38 @@ public final class TdmpcAgent implements Agent, OfflineLearner {
         int longest = context.tasks().stream().mapToInt(TaskSpec::maxEpisodeSteps).max().orElse(0);
         // a transition in progress: its observation, next observation and action arrays, with their headers
         double pending = Math.min(steps, (double) envs * longest) * (4.0 * (2.0 * obs + act) + 96);
-        ReplayBuffer.checkHeap(steps, cfg.bufferSize(), obs, act, pending, heapBytes, machineMemory());
+        ReplayBuffer.checkHeap(steps, cfg.bufferSize(), obs, act, pending, heapBytes, machineMemory(), false);
         seedPhaseCoversRun(cfg, longest, steps).filter(m -> !WARNED_NO_UPDATES.getAndSet(true)).ifPresent(LOG::warn);
+    }
+
+    /**
+     * {@link TdmpcAgentProvider#checkOfflineRun}: the settings as the agent's construction checks them, a
+     * buffer_size that holds the dataset's {@code datasetSteps} steps ({@link #addEpisode} takes no fewer), and the
+     * heap its replay buffer fills holding them ({@link ReplayBuffer#checkHeap}), with the episode being read
+     * beside it (its file's arrays and its rows).
+     */
+    static void checkOfflineRun(AgentContext context, long datasetSteps, long heapBytes) {
+        TdmpcConfig cfg = TdmpcConfig.from(context.params());
+        checkSettings(cfg, context);
+        if (datasetSteps > cfg.bufferSize()) {
+            throw bufferTooSmall(cfg.bufferSize(), "the dataset holds " + datasetSteps + " steps", datasetSteps);
+        }
+        int obs = context.observationSize();
+        int act = context.actionSize();
+        int longest = context.tasks().stream().mapToInt(TaskSpec::maxEpisodeSteps).max().orElse(0);
+        double episode = Math.min(datasetSteps, longest) * 2.0 * (4.0 * (obs + act + 1) + 32);
+        ReplayBuffer.checkHeap(datasetSteps, cfg.bufferSize(), obs, act, episode, heapBytes, machineMemory(), true);
+    }
+
+    /**
+     * What offline training with a buffer_size of {@code capacity} steps, too few for its dataset ({@code what}),
+     * is told: the buffer must hold every step; {@code steps} is the buffer_size to give, or -1 when not known.
+     */
+    private static ConfigException bufferTooSmall(int capacity, String what, long steps) {
+        return new ConfigException("the replay buffer (buffer_size=" + capacity + " steps) cannot take every step "
+                + "of the recorded episodes: " + what + "; offline training learns from all of them, so give "
+                + "--set-param buffer_size=" + (steps < 0 ? "STEPS with at least the dataset's steps" : steps
+                + " or more"));
     }
 
     /** Whether an agent of this JVM has said that a run ends before its seed phase does. */
@@ -647,10 +677,7 @@ public final class TdmpcAgent implements Agent, OfflineLearner {
         if ((long) buffer.size() + t > buffer.capacity()) {
             // the ring would drop the steps added first (the dataset's first tasks): learning from part of the data
             // without a word
-            throw new ConfigException("the replay buffer (buffer_size=" + buffer.capacity() + " steps) cannot take "
-                    + "every step of the recorded episodes: it is full after " + buffer.size() + " steps; offline "
-                    + "training learns from all of them, so give --set-param buffer_size=STEPS with at least the "
-                    + "dataset's steps");
+            throw bufferTooSmall(buffer.capacity(), "it is full after " + buffer.size() + " steps", -1);
         }
         recorded = true;
         buffer.keepEverything();
@@ -896,8 +923,10 @@ public final class TdmpcAgent implements Agent, OfflineLearner {
                     + "recorded episodes it was given", bufferFile, buffer.size());
         } else if (java.nio.file.Files.isRegularFile(bufferFile)) {
             int dropped;
-            try {
-                dropped = buffer.restore(SafeTensors.read(bufferFile, new LinkedHashMap<>()));
+            try (SafeTensors.Reader saved = SafeTensors.Reader.open(bufferFile)) {
+                dropped = buffer.restore(saved);
+            } catch (ConfigException e) {
+                throw e; // a heap too small for the buffer: the checkpoint is whole, more heap resumes it
             } catch (RuntimeException e) {
                 throw new CheckpointException(bufferFile + " (the replay buffer) cannot be read: " + e.getMessage()
                         + "; the checkpoint is damaged, use another one", e);

@@ -32,6 +32,12 @@ public final class TdmpcAgentProvider implements AgentProvider {
         TdmpcAgent.checkRun(context, steps, envs, heapBytes);
     }
 
+    /** The settings as {@link #create} checks them, and the heap the dataset fills in the replay buffer. */
+    @Override
+    public void checkOfflineRun(AgentContext context, long datasetSteps, long heapBytes) {
+        TdmpcAgent.checkOfflineRun(context, datasetSteps, heapBytes);
+    }
+
     /** The resolved configuration in the checkpoint's {@code tdmpc2.json}, without the device. */
     @Override
     public Map<String, String> checkpointParams(Path dir) {

@@ -46,22 +46,48 @@ class ReplayBufferTest {
         long heap = 96L << 20;
         long machine = 16L << 30;
         // dog's sizes: 60,000 steps of 1.9 KiB, twice over at a checkpoint, need 234 MiB
-        assertThatThrownBy(() -> ReplayBuffer.checkHeap(60_000, 1_000_000, 223, 38, 0, heap, machine))
+        assertThatThrownBy(() -> ReplayBuffer.checkHeap(60_000, 1_000_000, 223, 38, 0, heap, machine, false))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("the replay buffer of this run needs 233.9 MiB of Java heap (60000 steps")
                 .hasMessageContaining("maximum heap of 96.0 MiB").hasMessageContaining("TDMPC2J_JAVA_OPTS=-Xmx299m")
                 .hasMessageContaining("--set-param buffer_size=8586 or less");
         // what the message offers fits: that buffer_size in this heap, or that heap for the whole run
-        ReplayBuffer.checkHeap(60_000, 8586, 223, 38, 0, heap, machine);
-        assertThatThrownBy(() -> ReplayBuffer.checkHeap(60_000, 8587, 223, 38, 0, heap, machine))
+        ReplayBuffer.checkHeap(60_000, 8586, 223, 38, 0, heap, machine, false);
+        assertThatThrownBy(() -> ReplayBuffer.checkHeap(60_000, 8587, 223, 38, 0, heap, machine, false))
                 .isInstanceOf(ConfigException.class);
-        ReplayBuffer.checkHeap(60_000, 1_000_000, 223, 38, 0, 299L << 20, machine);
+        ReplayBuffer.checkHeap(60_000, 1_000_000, 223, 38, 0, 299L << 20, machine, false);
         // a short run fills little of a large buffer_size
-        ReplayBuffer.checkHeap(5_000, 1_000_000, 223, 38, 0, heap, machine);
+        ReplayBuffer.checkHeap(5_000, 1_000_000, 223, 38, 0, heap, machine, false);
         // a heap beyond the machine's memory is not offered
-        assertThatThrownBy(() -> ReplayBuffer.checkHeap(60_000, 1_000_000, 223, 38, 0, heap, 200L << 20))
+        assertThatThrownBy(() -> ReplayBuffer.checkHeap(60_000, 1_000_000, 223, 38, 0, heap, 200L << 20, false))
                 .hasMessageContaining("more than the machine's 200.0 MiB of memory")
                 .hasMessageNotContaining("-Xmx").hasMessageContaining("buffer_size=8586 or less");
+    }
+
+    /**
+     * A dataset's buffer (offline training) is checked against the heap before its episodes are read, with the same
+     * advice but for a buffer that must hold every step: the -Xmx that holds them, never a smaller buffer_size;
+     * no checkpoint copy is counted (checkpoints leave a dataset's buffer out), its growth is.
+     */
+    @Test
+    void aDatasetWhoseBufferOutgrowsTheHeapIsRefusedWithTheHeapThatHoldsIt() {
+        long heap = 96L << 20;
+        long machine = 16L << 30;
+        // dog's sizes: 60,000 steps grown to 65,536 of 1.9 KiB, the 32,768 before beside them, need 183.4 MiB
+        assertThatThrownBy(() -> ReplayBuffer.checkHeap(60_000, 1_000_000, 223, 38, 0, heap, machine, true))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("the replay buffer of this run needs 183.4 MiB of Java heap (the dataset's "
+                        + "60000 steps of 1.9 KiB each").hasMessageContaining("maximum heap of 96.0 MiB")
+                .hasMessageContaining("Offline training holds every step of its dataset: give the JVM more heap, "
+                        + "TDMPC2J_JAVA_OPTS=-Xmx249m").hasMessageNotContaining("buffer_size=");
+        ReplayBuffer.checkHeap(60_000, 1_000_000, 223, 38, 0, 249L << 20, machine, true);
+        // the online run of as many steps needs more: the copy a checkpoint makes of its buffer
+        assertThatThrownBy(() -> ReplayBuffer.checkHeap(60_000, 1_000_000, 223, 38, 0, 249L << 20, machine, false))
+                .isInstanceOf(ConfigException.class);
+        assertThatThrownBy(() -> ReplayBuffer.checkHeap(60_000, 1_000_000, 223, 38, 0, heap, 200L << 20, true))
+                .hasMessageContaining("60000 steps need more than the machine's 200.0 MiB of memory: train on a "
+                        + "dataset of fewer episodes or tasks").hasMessageNotContaining("-Xmx")
+                .hasMessageNotContaining("buffer_size=");
     }
 
     /**
@@ -81,7 +107,86 @@ class ReplayBufferTest {
         // a dataset's buffer (offline training) must hold every step: more heap is the way, not a smaller buffer_size
         buffer.keepEverything();
         assertThatThrownBy(() -> buffer.add(step)).isInstanceOf(ConfigException.class)
-                .hasMessageContaining("Offline training holds every step of its dataset: give the JVM more heap, "
-                        + "TDMPC2J_JAVA_OPTS=-Xmx").hasMessageNotContaining("--set-param buffer_size=");
+                .hasMessageContaining("Offline training holds every step of its dataset")
+                .hasMessageNotContaining("--set-param buffer_size=");
+    }
+
+    /**
+     * A saved buffer is read back from its file a slice at a time into the buffer's arrays (it was read whole
+     * first, a copy of the buffer beside it that the run's heap check did not count): the restored buffer is the
+     * one its steps, added in order, make (the same samples, the same steps after more are added), and a smaller
+     * capacity keeps the newest steps.
+     */
+    @Test
+    void aSavedBufferIsStreamedBackAsItsStepsAddedInOrderMake(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+        java.util.Random r = new java.util.Random(4);
+        ReplayBuffer original = new ReplayBuffer(3000, 3, 2);
+        for (int i = 0; i < 4100; i++) { // wraps the ring, grows past 1024 and 2048; episodes of 7 to 40 steps
+            original.add(step(r, i % 2, i % 37 == 36, i % 7 == 6 && i % 37 != 36 && r.nextBoolean()));
+        }
+        java.nio.file.Path file = dir.resolve("buffer.safetensors");
+        var exported = original.export();
+        io.github.tdmpc2j.agent.checkpoint.SafeTensors.write(file, exported, java.util.Map.of());
+        for (int capacity : new int[] {3000, 5000, 1100}) {
+            ReplayBuffer restored = new ReplayBuffer(capacity, 3, 2);
+            int dropped;
+            try (var saved = io.github.tdmpc2j.agent.checkpoint.SafeTensors.Reader.open(file)) {
+                dropped = restored.restore(saved);
+            }
+            assertThat(dropped).isEqualTo(Math.max(0, 3000 - capacity));
+            // the same steps added one by one: what the restore did before it streamed
+            ReplayBuffer added = new ReplayBuffer(capacity, 3, 2);
+            float[] o = exported.get("obs").data();
+            float[] no = exported.get("next_obs").data();
+            float[] a = exported.get("action").data();
+            float[] ep = exported.get("episode").data();
+            for (int i = dropped; i < 3000; i++) {
+                boolean last = i == 2999 || ep[i + 1] != ep[i];
+                boolean terminated = exported.get("terminated").data()[i] == 1f;
+                added.add(new io.github.tdmpc2j.spi.agent.Transition((int) exported.get("task").data()[i],
+                        java.util.Arrays.copyOfRange(o, 3 * i, 3 * i + 3), java.util.Arrays.copyOfRange(a, 2 * i,
+                        2 * i + 2), exported.get("reward").data()[i], java.util.Arrays.copyOfRange(no, 3 * i,
+                        3 * i + 3), terminated, last && !terminated));
+            }
+            assertThat(restored.size()).isEqualTo(added.size()).isEqualTo(Math.min(3000, capacity));
+            for (int k = 0; k < 2; k++) {
+                java.util.Random more = new java.util.Random(k);
+                ReplayBuffer.Batch x = restored.sample(16, 3, new java.util.SplittableRandom(9 + k));
+                ReplayBuffer.Batch y = added.sample(16, 3, new java.util.SplittableRandom(9 + k));
+                assertThat(x.obs()).containsExactly(y.obs());
+                assertThat(x.action()).containsExactly(y.action());
+                assertThat(x.reward()).containsExactly(y.reward());
+                assertThat(x.terminated()).containsExactly(y.terminated());
+                assertThat(x.task()).containsExactly(y.task());
+                // then more steps: both go on alike (the same ring position and episode numbering)
+                for (int i = 0; i < 700; i++) {
+                    var t = step(more, 1, i % 50 == 49, false);
+                    restored.add(t);
+                    added.add(t);
+                }
+            }
+            var x = restored.export();
+            var y = added.export();
+            for (String column : x.keySet()) {
+                assertThat(x.get(column).data()).as(column).containsExactly(y.get(column).data());
+            }
+        }
+        // and the same capacity gives back the buffer saved
+        ReplayBuffer same = new ReplayBuffer(3000, 3, 2);
+        try (var saved = io.github.tdmpc2j.agent.checkpoint.SafeTensors.Reader.open(file)) {
+            same.restore(saved);
+        }
+        var x = same.export();
+        for (String column : x.keySet()) {
+            assertThat(x.get(column).data()).as(column).containsExactly(exported.get(column).data());
+        }
+    }
+
+    private static io.github.tdmpc2j.spi.agent.Transition step(java.util.Random r, int task, boolean truncated,
+            boolean terminated) {
+        float[] o = {r.nextFloat(), r.nextFloat(), r.nextFloat()};
+        float[] no = {r.nextFloat(), r.nextFloat(), r.nextFloat()};
+        return new io.github.tdmpc2j.spi.agent.Transition(task, o, new float[] {r.nextFloat(), r.nextFloat()},
+                r.nextGaussian(), no, terminated, truncated);
     }
 }

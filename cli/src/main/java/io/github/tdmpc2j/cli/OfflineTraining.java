@@ -68,6 +68,31 @@ final class OfflineTraining {
                 + "--resume)");
     }
 
+    /**
+     * Refuses, before any episode is read, a dataset the agent could not take whole in a JVM of {@code heapBytes}
+     * ({@link RunConfig#checkOfflineRun}): loading it failed once the heap or the buffer was full, minutes in. The
+     * steps it holds are bounded from its file listing (files times their task's episode length); where that bound
+     * is refused, they are counted from the episodes' rewards alone, and the message says how many there are.
+     */
+    static void checkDataset(AgentProvider provider, RunConfig cfg, TaskSpace space, long seed,
+            DatasetReader reader, Path data, long heapBytes) {
+        long bound = 0;
+        for (int t = 0; t < reader.index().tasks().size(); t++) {
+            bound += (long) reader.episodeFiles(t).size() * reader.index().tasks().get(t).episodeLength();
+        }
+        try {
+            cfg.checkOfflineRun(provider, space, seed, bound, heapBytes);
+        } catch (TdmpcException refused) {
+            long[] all = reader.count();
+            try {
+                cfg.checkOfflineRun(provider, space, seed, all[1], heapBytes);
+            } catch (TdmpcException e) {
+                throw e.addHint("the dataset in " + data + " holds " + all[1] + " steps in " + all[0]
+                        + " episodes");
+            }
+        }
+    }
+
     static int run(EnvRegistry registry, RunConfig cfg, String set, Path data, Path out, boolean resume,
             PrintWriter console, PrintWriter warnings, boolean terminal) {
         DatasetReader reader = new DatasetReader(data);
@@ -122,6 +147,7 @@ final class OfflineTraining {
                     return 0;
                 }
             }
+            checkDataset(provider, cfg, space, seed, reader, data, Runtime.getRuntime().maxMemory());
             List<String> evalRows = Evaluation.rows(space, evalEpisodes, 1);
             try (Agent agent = cfg.createAgent(provider, space, seed);
                     RunEnvs evalEnvs = new RunEnvs(MultitaskEnv.make(registry, space, evalRows, seed), "evaluation",

@@ -283,6 +283,18 @@ final class RunConfig {
         });
     }
 
+    /**
+     * Refuses, before an episode is read, offline training from a dataset of {@code datasetSteps} steps that the
+     * agent could not hold in a JVM of {@code heapBytes} ({@link AgentProvider#checkOfflineRun}); its messages are
+     * those of {@link #createAgent}.
+     */
+    void checkOfflineRun(AgentProvider provider, TaskSpace space, long seed, long datasetSteps, long heapBytes) {
+        withTrainerKeys(() -> {
+            provider.checkOfflineRun(AgentContext.of(space, agentParams(), seed), datasetSteps, heapBytes);
+            return null;
+        });
+    }
+
     private <T> T withTrainerKeys(java.util.function.Supplier<T> call) {
         try {
             return call.get();

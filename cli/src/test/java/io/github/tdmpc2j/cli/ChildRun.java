@@ -22,9 +22,16 @@ final class ChildRun implements AutoCloseable {
 
     /** Starts {@code tdmpc2j ARGS} in {@code dir}; {@link #await} waits for a line containing {@code awaited}. */
     ChildRun(Path dir, String awaited, List<String> args) throws IOException {
+        this(dir, awaited, List.of(), args);
+    }
+
+    /** {@link #ChildRun(Path, String, List)} in a JVM started with {@code jvmOptions} (such as -Xmx64m). */
+    ChildRun(Path dir, String awaited, List<String> jvmOptions, List<String> args) throws IOException {
         this.awaited = awaited;
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
-                .toString(), "-cp", System.getProperty("java.class.path"), Main.class.getName()));
+                .toString()));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName()));
         command.addAll(args);
         process = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
         reader = new Thread(this::read);

@@ -129,7 +129,7 @@ class OfflineTrainingTest {
         TasksCommandTest.Run small = TasksCommandTest.run("train", "--data", data.toString(), "--steps", "2",
                 "--out", run.toString(), "--progress", "log", "--preset", "cpu", "--set-param", "buffer_size=600");
         assertThat(small.exit()).isNotZero();
-        assertThat(small.err()).contains("buffer_size=600").contains("--set-param buffer_size=")
+        assertThat(small.err()).contains("buffer_size=600").contains("--set-param buffer_size=700 or more")
                 .contains("holds 700 steps in 2 episodes").doesNotContain("Exception");
         assertThat(run.resolve("checkpoint")).doesNotExist();
 
@@ -143,6 +143,34 @@ class OfflineTrainingTest {
         assertThat(other.err()).contains("holds classic/pendulum with observations of 4 and actions of 1, but that "
                 + "task installed here has 3 and 1").contains("collect the dataset again");
         assertThat(run).doesNotExist();
+    }
+
+    /**
+     * A dataset whose replay buffer would not fit the JVM's heap is refused before an episode is read, with the
+     * -Xmx that holds it (loading failed once the heap was full, minutes into a large dataset); here a real dataset
+     * in a child JVM of 64 MiB, all of it the headroom the check leaves for the JVM's other use.
+     */
+    @Test
+    @org.junit.jupiter.api.Timeout(300)
+    void aDatasetBeyondTheHeapIsRefusedBeforeItsEpisodesAreRead(@TempDir Path dir) throws Exception {
+        Path data = dir.resolve("data");
+        Path run = dir.resolve("run");
+        TasksCommandTest.Run collect = TasksCommandTest.run("collect", "--tasks", "classic/pendulum", "--episodes",
+                "2", "--out", data.toString());
+        assertThat(collect.exit()).as(collect.err()).isZero();
+        int exit;
+        String output;
+        try (ChildRun child = new ChildRun(dir, "error:", List.of("-Xmx64m"), List.of("train", "--data",
+                data.toString(), "--steps", "2", "--out", run.toString(), "--progress", "log", "--preset", "cpu"))) {
+            exit = child.waitFor(120);
+            output = child.output();
+        }
+        assertThat(exit).as(output).isEqualTo(2);
+        assertThat(output).contains("the replay buffer of this run needs").contains("(the dataset's 400 steps of "
+                + "48 bytes each").contains("Offline training holds every step of its dataset: give the JVM more "
+                + "heap, TDMPC2J_JAVA_OPTS=-Xmx").contains("the dataset in " + data + " holds 400 steps in 2 "
+                + "episodes").doesNotContain("offline training of").doesNotContain("Exception");
+        assertThat(run.resolve("checkpoint")).doesNotExist();
     }
 
     /**

@@ -94,67 +94,187 @@ public final class SafeTensors {
 
     /** Reads every tensor and the metadata; a truncated or malformed file fails with a message naming it. */
     public static Map<String, Tensor> read(Path file, Map<String, String> metadataOut) {
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-            long size = ch.size();
-            if (size < 8) {
-                throw corrupt(file, "it has " + size + " bytes, fewer than the 8-byte header length");
-            }
-            ByteBuffer len = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
-            readFully(ch, len, 0);
-            long headerLength = len.flip().getLong();
-            if (headerLength <= 0 || headerLength > MAX_HEADER || 8 + headerLength > size) {
-                throw corrupt(file, "its header length " + headerLength + " does not fit in " + size + " bytes");
-            }
-            ByteBuffer hb = ByteBuffer.allocate((int) headerLength);
-            readFully(ch, hb, 8);
-            JsonNode header;
-            try {
-                header = JSON.readTree(new String(hb.array(), StandardCharsets.UTF_8));
-            } catch (JsonProcessingException e) {
-                throw corrupt(file, "its header is not valid JSON");
-            }
-            if (header == null || !header.isObject()) {
-                throw corrupt(file, "its header is not a JSON object");
-            }
-            long dataStart = 8 + headerLength;
-            long dataLength = size - dataStart;
+        try (Reader in = Reader.open(file)) {
+            metadataOut.putAll(in.metadata());
             Map<String, Tensor> out = new LinkedHashMap<>();
-            Iterator<Map.Entry<String, JsonNode>> fields = header.fields();
-            while (fields.hasNext()) {
-                Map.Entry<String, JsonNode> f = fields.next();
-                if (f.getKey().equals("__metadata__")) {
-                    f.getValue().fields().forEachRemaining(m -> metadataOut.put(m.getKey(), m.getValue().asText()));
-                    continue;
-                }
-                JsonNode t = f.getValue();
-                if (!"F32".equals(t.path("dtype").asText())) {
-                    throw corrupt(file, "tensor " + f.getKey() + " has dtype " + t.path("dtype") + "; only F32 is read");
-                }
-                JsonNode shapeNode = t.path("shape");
-                long[] shape = new long[shapeNode.size()];
-                long n = 1;
-                for (int i = 0; i < shape.length; i++) {
-                    shape[i] = shapeNode.get(i).asLong(-1);
-                    if (shape[i] < 0) {
-                        throw corrupt(file, "tensor " + f.getKey() + " has a negative dimension");
-                    }
-                    n *= shape[i];
-                }
-                long begin = t.path("data_offsets").path(0).asLong(-1);
-                long end = t.path("data_offsets").path(1).asLong(-1);
-                if (begin < 0 || end != begin + 4 * n || end > dataLength) {
-                    throw corrupt(file, "tensor " + f.getKey() + " spans bytes [" + begin + ", " + end + ") but the "
-                            + "data section has " + dataLength + " bytes (truncated?)");
-                }
-                ByteBuffer data = ByteBuffer.allocate((int) (4 * n)).order(ByteOrder.LITTLE_ENDIAN);
-                readFully(ch, data, dataStart + begin);
-                float[] values = new float[(int) n];
-                data.flip().asFloatBuffer().get(values);
-                out.put(f.getKey(), new Tensor(shape, values));
+            for (String name : in.names()) {
+                long[] shape = in.shape(name);
+                float[] values = new float[Math.toIntExact(in.count(name))];
+                in.read(name, 0, values, 0, values.length);
+                out.put(name, new Tensor(shape, values));
             }
             return out;
-        } catch (IOException e) {
-            throw new CheckpointException("could not read " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * An open safetensors file whose header is read and checked (every tensor F32 and inside the file), its data
+     * read on demand, a range of one tensor at a time, straight into the caller's array: a large file (a replay
+     * buffer) is read without a copy of it on the heap.
+     */
+    public static final class Reader implements AutoCloseable {
+        private static final int CHUNK = 1 << 16;
+        private final Path file;
+        private final FileChannel ch;
+        private final Map<String, String> metadata = new LinkedHashMap<>();
+        private final Map<String, long[]> shapes = new LinkedHashMap<>();
+        /** Each tensor's first byte in the file. */
+        private final Map<String, Long> starts = new LinkedHashMap<>();
+        private final ByteBuffer chunk = ByteBuffer.allocate(CHUNK).order(ByteOrder.LITTLE_ENDIAN);
+
+        private Reader(Path file, FileChannel ch) {
+            this.file = file;
+            this.ch = ch;
+        }
+
+        /** Opens {@code file} and reads its header; a truncated or malformed file fails with a message naming it. */
+        public static Reader open(Path file) {
+            FileChannel ch;
+            try {
+                ch = FileChannel.open(file, StandardOpenOption.READ);
+            } catch (IOException e) {
+                throw new CheckpointException("could not read " + file + ": " + e.getMessage(), e);
+            }
+            Reader r = new Reader(file, ch);
+            try {
+                r.readHeader();
+                return r;
+            } catch (RuntimeException e) {
+                r.close();
+                throw e;
+            }
+        }
+
+        private void readHeader() {
+            try {
+                long size = ch.size();
+                if (size < 8) {
+                    throw corrupt(file, "it has " + size + " bytes, fewer than the 8-byte header length");
+                }
+                ByteBuffer len = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
+                readFully(ch, len, 0);
+                long headerLength = len.flip().getLong();
+                if (headerLength <= 0 || headerLength > MAX_HEADER || 8 + headerLength > size) {
+                    throw corrupt(file, "its header length " + headerLength + " does not fit in " + size + " bytes");
+                }
+                ByteBuffer hb = ByteBuffer.allocate((int) headerLength);
+                readFully(ch, hb, 8);
+                JsonNode header;
+                try {
+                    header = JSON.readTree(new String(hb.array(), StandardCharsets.UTF_8));
+                } catch (JsonProcessingException e) {
+                    throw corrupt(file, "its header is not valid JSON");
+                }
+                if (header == null || !header.isObject()) {
+                    throw corrupt(file, "its header is not a JSON object");
+                }
+                long dataStart = 8 + headerLength;
+                long dataLength = size - dataStart;
+                Iterator<Map.Entry<String, JsonNode>> fields = header.fields();
+                while (fields.hasNext()) {
+                    Map.Entry<String, JsonNode> f = fields.next();
+                    if (f.getKey().equals("__metadata__")) {
+                        f.getValue().fields().forEachRemaining(m -> metadata.put(m.getKey(), m.getValue().asText()));
+                        continue;
+                    }
+                    JsonNode t = f.getValue();
+                    if (!"F32".equals(t.path("dtype").asText())) {
+                        throw corrupt(file, "tensor " + f.getKey() + " has dtype " + t.path("dtype")
+                                + "; only F32 is read");
+                    }
+                    JsonNode shapeNode = t.path("shape");
+                    long[] shape = new long[shapeNode.size()];
+                    long n = 1;
+                    for (int i = 0; i < shape.length; i++) {
+                        shape[i] = shapeNode.get(i).asLong(-1);
+                        if (shape[i] < 0) {
+                            throw corrupt(file, "tensor " + f.getKey() + " has a negative dimension");
+                        }
+                        n *= shape[i];
+                    }
+                    long begin = t.path("data_offsets").path(0).asLong(-1);
+                    long end = t.path("data_offsets").path(1).asLong(-1);
+                    if (begin < 0 || end != begin + 4 * n || end > dataLength) {
+                        throw corrupt(file, "tensor " + f.getKey() + " spans bytes [" + begin + ", " + end + ") but "
+                                + "the data section has " + dataLength + " bytes (truncated?)");
+                    }
+                    if (n > Integer.MAX_VALUE - 8) {
+                        throw corrupt(file, "tensor " + f.getKey() + " holds " + n + " values, more than a Java "
+                                + "array holds");
+                    }
+                    shapes.put(f.getKey(), shape);
+                    starts.put(f.getKey(), dataStart + begin);
+                }
+            } catch (IOException e) {
+                throw new CheckpointException("could not read " + file + ": " + e.getMessage(), e);
+            }
+        }
+
+        /** The string metadata under {@code __metadata__}. */
+        public Map<String, String> metadata() {
+            return metadata;
+        }
+
+        /** The tensors' names, in the header's order. */
+        public java.util.Set<String> names() {
+            return shapes.keySet();
+        }
+
+        /** The shape of tensor {@code name}; null when the file has none of that name. */
+        public long[] shape(String name) {
+            long[] shape = shapes.get(name);
+            return shape == null ? null : shape.clone();
+        }
+
+        /** How many values tensor {@code name} holds (the product of its shape); -1 when the file has none. */
+        public long count(String name) {
+            long[] shape = shapes.get(name);
+            if (shape == null) {
+                return -1;
+            }
+            long n = 1;
+            for (long d : shape) {
+                n *= d;
+            }
+            return n;
+        }
+
+        /**
+         * Reads {@code length} values of tensor {@code name}, from its value {@code from} on (row-major), into
+         * {@code into} at {@code at}, through a small buffer of this reader's.
+         */
+        public void read(String name, long from, float[] into, int at, int length) {
+            Long start = starts.get(name);
+            if (start == null) {
+                throw new IllegalArgumentException(file + " has no tensor " + name);
+            }
+            if (from < 0 || length < 0 || from + length > count(name)) {
+                throw new IndexOutOfBoundsException("values [" + from + ", " + (from + length) + ") of tensor "
+                        + name + ", which holds " + count(name));
+            }
+            long position = start + 4 * from;
+            int done = 0;
+            try {
+                while (done < length) {
+                    int n = Math.min(length - done, CHUNK / 4);
+                    chunk.clear().limit(4 * n);
+                    readFully(ch, chunk, position);
+                    chunk.flip().asFloatBuffer().get(into, at + done, n);
+                    position += 4L * n;
+                    done += n;
+                }
+            } catch (IOException e) {
+                throw new CheckpointException("could not read " + file + ": " + e.getMessage(), e);
+            }
+        }
+
+        @Override
+        public void close() {
+            try {
+                ch.close();
+            } catch (IOException e) {
+                // read-only: nothing is lost
+            }
         }
     }
 

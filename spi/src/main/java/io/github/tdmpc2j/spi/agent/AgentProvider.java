@@ -28,6 +28,18 @@ public interface AgentProvider {
     }
 
     /**
+     * Refuses, before any episode is read, offline training from a dataset of {@code datasetSteps} recorded steps
+     * that an agent made for {@code context} could not do: settings that do not fit its tasks, a dataset it cannot
+     * hold whole, or one that would fill its memory beyond {@code heapBytes}, the Java heap of the JVM that loads
+     * it; so that such a run fails in seconds, not once minutes of loading have filled the heap. It throws a
+     * {@link io.github.tdmpc2j.spi.TdmpcException} that says what to change ({@link #checkRun}'s counterpart for
+     * offline training). The default checks nothing ({@link #create} and {@link OfflineLearner#addEpisode} may
+     * still refuse).
+     */
+    default void checkOfflineRun(AgentContext context, long datasetSteps, long heapBytes) {
+    }
+
+    /**
      * The parameters recorded in a checkpoint of this agent ({@code dir}, verified by {@link CheckpointFolder}),
      * so that {@link #create} with them makes an agent that can load it; settings of the machine rather than the
      * model (such as the device) are left out. Empty when the checkpoint records none.

@@ -53,6 +53,14 @@ final class CheckedAgentProvider implements AgentProvider {
     }
 
     @Override
+    public void checkOfflineRun(AgentContext context, long datasetSteps, long heapBytes) {
+        call("checkOfflineRun", () -> {
+            provider.checkOfflineRun(context, datasetSteps, heapBytes);
+            return Boolean.TRUE;
+        });
+    }
+
+    @Override
     public Map<String, String> checkpointParams(Path dir) {
         return call("checkpointParams", () -> provider.checkpointParams(dir));
     }
