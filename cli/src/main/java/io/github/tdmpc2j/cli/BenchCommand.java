@@ -192,15 +192,20 @@ final class BenchCommand implements Callable<Integer> {
         io.github.tdmpc2j.spi.agent.AgentProvider provider = io.github.tdmpc2j.spi.agent.Agents.find(agent);
         Settings settings = new Settings(agent, steps, evalEvery, evalEpisodes, preset, device, params, "",
                 ClusterSettings.RUN_FOLDER_WAIT_DEFAULT);
-        long heap = cluster.settings().distributed() ? Long.MAX_VALUE : Runtime.getRuntime().maxMemory();
+        // local[K]: K runs at once in this JVM, each with its share of the heap; other masters' executors decide
+        int atOnce = (int) Math.min(cluster.settings().unitsAtOnceHere(), (long) specs.size() * seeds);
+        long heap = atOnce == 0 ? Long.MAX_VALUE : Runtime.getRuntime().maxMemory() / atOnce;
         for (TaskSpec task : specs) {
             RunConfig cfg = settings.config(task, 1, device);
             try {
                 cfg.checkRun(provider, io.github.tdmpc2j.spi.TaskSpace.of(List.of(task)), 1,
                         OnlineRun.rows(cfg, 1), heap);
             } catch (TdmpcException e) {
-                throw new TdmpcException(task.id() + ": " + e.getMessage() + " (no run of this bench has started)",
-                        e);
+                throw new TdmpcException(task.id() + ": " + e.getMessage() + (atOnce > 1 ? " (--master "
+                        + cluster.settings().master() + " runs " + atOnce + " of this bench's runs at once in this "
+                        + "JVM, each in 1/" + atOnce + " of its heap: the heap above is that share, and an -Xmx "
+                        + "named above is one run's; give " + atOnce + " times it, or fewer runs at once with a "
+                        + "smaller local[K])" : "") + " (no run of this bench has started)", e);
             }
         }
     }

@@ -166,6 +166,28 @@ class BenchCommandTest {
         assertThat(out).doesNotExist();
     }
 
+    /**
+     * With --master local[K] the bench's runs train K at once in this JVM, sharing its heap: the check before the
+     * first run gives each its share (it gave each the whole heap, and K buffers that each fit alone filled it
+     * together, hours in). The steps here fill about half this JVM's heap: one run would fit, four at once do not.
+     */
+    @Test
+    @org.junit.jupiter.api.Timeout(300)
+    void localKRunsShareTheHeapInTheCheckBeforeAnyRun(@TempDir Path dir) throws Exception {
+        long heap = Runtime.getRuntime().maxMemory();
+        // dog: a step is 1.9 KiB in the buffer and as much again in a checkpoint's copy of it
+        long steps = heap / 2 / 3892;
+        Path out = dir.resolve("bench");
+        TasksCommandTest.Run r = TasksCommandTest.run("bench", "--tasks", "dmc/dog-run", "--seeds", "4", "--steps",
+                Long.toString(steps), "--preset", "cpu", "--set-param", "buffer_size=" + steps, "--out",
+                out.toString(), "--master", "local[4]", "--spark-conf", "spark.driver.host=127.0.0.1");
+        assertThat(r.exit()).as(r.err()).isNotZero();
+        assertThat(r.err()).contains("dmc/dog-run: the replay buffer of this run needs").contains("--master "
+                + "local[4] runs 4 of this bench's runs at once in this JVM, each in 1/4 of its heap")
+                .contains("(no run of this bench has started)");
+        assertThat(out.resolve("runs")).doesNotExist();
+    }
+
     /** What runs with the suite of {@link NotSetUpProvider} installed (as a plug-in jar in {@code dir}). */
     interface WithSuite {
         void run() throws Exception;

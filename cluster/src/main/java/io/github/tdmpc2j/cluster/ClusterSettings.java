@@ -98,4 +98,21 @@ public record ClusterSettings(String master, boolean gather, double gpusPerTask,
     public boolean distributed() {
         return master != null;
     }
+
+    /**
+     * How many units run at once in this JVM, sharing its heap: 1 without a master (one after another) and for
+     * {@code local}, K for {@code local[K]} and {@code local[K,F]}, the cores for {@code local[*]}; 0 where the
+     * units run in other JVMs ({@code local-cluster[N,C,MB]}, {@code spark://}), whose heaps decide.
+     */
+    public int unitsAtOnceHere() {
+        if (master == null || master.equals("local")) {
+            return 1;
+        }
+        java.util.regex.Matcher k = java.util.regex.Pattern.compile("local\\[(\\d+|\\*)(,\\d+)?\\]")
+                .matcher(master);
+        if (!k.matches()) {
+            return 0;
+        }
+        return k.group(1).equals("*") ? Runtime.getRuntime().availableProcessors() : Integer.parseInt(k.group(1));
+    }
 }
