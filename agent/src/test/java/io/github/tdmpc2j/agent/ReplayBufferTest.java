@@ -182,6 +182,36 @@ class ReplayBufferTest {
         }
     }
 
+    /**
+     * A saved buffer cut short, or without one of its columns, is refused when it is opened or before a step is
+     * read (the streamed read checks the header against the file, as the whole read did).
+     */
+    @Test
+    void aDamagedSavedBufferIsRefusedBeforeAStepIsRead(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws java.io.IOException {
+        ReplayBuffer original = new ReplayBuffer(100, 3, 2);
+        java.util.Random r = new java.util.Random(1);
+        for (int i = 0; i < 50; i++) {
+            original.add(step(r, 0, i % 10 == 9, false));
+        }
+        java.nio.file.Path file = dir.resolve("buffer.safetensors");
+        var exported = new java.util.LinkedHashMap<>(original.export());
+        io.github.tdmpc2j.agent.checkpoint.SafeTensors.write(file, exported, java.util.Map.of());
+        byte[] whole = java.nio.file.Files.readAllBytes(file);
+        java.nio.file.Files.write(file, java.util.Arrays.copyOf(whole, whole.length - 4));
+        assertThatThrownBy(() -> io.github.tdmpc2j.agent.checkpoint.SafeTensors.Reader.open(file))
+                .isInstanceOf(io.github.tdmpc2j.spi.agent.CheckpointException.class)
+                .hasMessageContaining("is not a usable safetensors file").hasMessageContaining("(truncated?)");
+        exported.remove("episode");
+        io.github.tdmpc2j.agent.checkpoint.SafeTensors.write(file, exported, java.util.Map.of());
+        ReplayBuffer restored = new ReplayBuffer(100, 3, 2);
+        try (var saved = io.github.tdmpc2j.agent.checkpoint.SafeTensors.Reader.open(file)) {
+            assertThatThrownBy(() -> restored.restore(saved)).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("has no tensor 'episode'");
+        }
+        assertThat(restored.size()).isZero();
+    }
+
     private static io.github.tdmpc2j.spi.agent.Transition step(java.util.Random r, int task, boolean truncated,
             boolean terminated) {
         float[] o = {r.nextFloat(), r.nextFloat(), r.nextFloat()};

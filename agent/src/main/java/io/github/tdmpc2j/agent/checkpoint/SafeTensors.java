@@ -217,7 +217,7 @@ public final class SafeTensors {
 
         /** The tensors' names, in the header's order. */
         public java.util.Set<String> names() {
-            return shapes.keySet();
+            return java.util.Collections.unmodifiableSet(shapes.keySet());
         }
 
         /** The shape of tensor {@code name}; null when the file has none of that name. */
