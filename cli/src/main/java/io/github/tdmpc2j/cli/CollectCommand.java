@@ -160,6 +160,12 @@ final class CollectCommand implements Callable<Integer> {
                                 RunEnvs.closeFailed(spec.commandLine().getErr(), "collection's",
                                         "the episodes written to " + dataset + " are whole", e);
                             }
+
+                            @Override
+                            public void agentCloseFailed(TdmpcException e) {
+                                RunEnvs.agentCloseFailed(spec.commandLine().getErr(),
+                                        "the episodes written to " + dataset + " are whole", e);
+                            }
                         });
                     } finally {
                         if (!handedOver.get()) {

@@ -73,6 +73,36 @@ class CollectCommandTest {
     }
 
     /**
+     * An agent (the policy) whose close() throws after every episode is written is a warning that names the agent,
+     * as eval's: the collection stands (it failed the collection, its episodes on disk, exit 1).
+     */
+    @Test
+    void anAgentThatFailsToCloseAfterTheEpisodesAreWrittenIsAWarningThatSaysSo(@TempDir Path dir) throws Exception {
+        Path checkpoint = dir.resolve("checkpoint");
+        EvalCommandTest.saveRandomPendulumCheckpoint(checkpoint);
+        Path jar = TasksCommandTest.serviceJar(dir.resolve("close-fails.jar"),
+                io.github.tdmpc2j.spi.agent.AgentProvider.class,
+                EvalCommandTest.CloseFailsAgentProvider.class.getName());
+        ClassLoader before = Thread.currentThread().getContextClassLoader();
+        Thread.currentThread().setContextClassLoader(Main.pluginClassLoader(jar.toString(),
+                CollectCommandTest.class.getClassLoader(), w -> { }));
+        try {
+            Path out = dir.resolve("data");
+            TasksCommandTest.Run r = TasksCommandTest.run("collect", "--tasks", "classic/pendulum", "--episodes",
+                    "2", "--workers", "1", "--policy", checkpoint.toString(), "--agent", "close-fails", "--out",
+                    out.toString());
+            assertThat(r.exit()).as(r.err()).isZero();
+            assertThat(r.err()).startsWith("warning: closing the agent failed (the episodes written to " + out
+                    + " are whole): ").contains("close-fails").contains("double free of the agent's buffers")
+                    .doesNotContain("envs").hasLineCount(1);
+            assertThat(r.out()).contains("2 episodes written (0 were already there)").doesNotContain("warning");
+            assertThat(new DatasetReader(out).readAll()).hasSize(2);
+        } finally {
+            Thread.currentThread().setContextClassLoader(before);
+        }
+    }
+
+    /**
      * One collection at a time in a dataset folder: two ran every missing episode twice, and the clean-up of one
      * (its start, or a cluster job's end) deleted the temporary files the other was about to rename.
      */

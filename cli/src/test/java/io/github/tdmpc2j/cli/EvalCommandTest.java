@@ -290,7 +290,7 @@ class EvalCommandTest {
     }
 
     /** The random agent of classic/pendulum saved as a checkpoint. */
-    private static void saveRandomPendulumCheckpoint(Path checkpoint) {
+    static void saveRandomPendulumCheckpoint(Path checkpoint) {
         try (EnvRegistry registry = EnvRegistry.discover();
                 Agent agent = Agents.find("random").create(AgentContext.single(
                         registry.resolve("classic/pendulum"), Map.of(), 0))) {

@@ -43,6 +43,14 @@ public final class Collector {
         default void envsCloseFailed(TdmpcException e) {
             throw e;
         }
+
+        /**
+         * Called when the collection's agent fails to close ({@code e}) after every episode was written, as
+         * {@link #envsCloseFailed} is for the envs; by default the failure is the collection's.
+         */
+        default void agentCloseFailed(TdmpcException e) {
+            throw e;
+        }
     }
 
     /** Where a finished episode goes: a {@link DatasetWriter}, or bytes for a cluster's driver. */
@@ -118,6 +126,7 @@ public final class Collector {
             }
         }
         boolean written = false;
+        TdmpcException agentFailed = null;
         try (MultitaskEnv env = MultitaskEnv.make(registry, space, rowIds, seed, workers)) {
             try (Agent agent = policy.get()) {
                 Rollout rollout = new Rollout(env, agent, Rollout.Mode.COLLECT);
@@ -133,13 +142,21 @@ public final class Collector {
                         }
                     }
                 }
+                written = true; // before the agent's close, whose failure leaves every episode written
+            } catch (TdmpcException e) {
+                if (!written || listener == null) {
+                    throw e;
+                }
+                agentFailed = e; // every episode is written: only the agent's close failed
             }
-            written = true;
         } catch (TdmpcException e) {
             if (!written || listener == null) {
                 throw e;
             }
             listener.envsCloseFailed(e); // every episode is written: only the envs' close failed
+        }
+        if (agentFailed != null) {
+            listener.agentCloseFailed(agentFailed);
         }
         return total;
     }
