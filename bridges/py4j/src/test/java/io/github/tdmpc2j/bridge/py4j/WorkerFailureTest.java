@@ -145,10 +145,7 @@ class WorkerFailureTest {
                     .containsExactly(1f, 3f);
             assertThat(started).as("not closed while its step runs").allMatch(ProcessHandle::isAlive);
             assertThat(inFlight.get(10, TimeUnit.SECONDS)).as("the step in flight").isNull();
-            long deadline = System.nanoTime() + 5_000_000_000L;
-            while (started.stream().anyMatch(ProcessHandle::isAlive) && System.nanoTime() < deadline) {
-                Thread.sleep(50);
-            }
+            awaitEnded(started);
             assertThat(started).as("closed as its step ended").noneMatch(ProcessHandle::isAlive);
             assertThat(worker.lastOutput()).noneMatch(line -> line.contains("close() ran while"));
             assertThatThrownBy(() -> env.step(new float[] {0f})).hasMessageContaining("was closed");
@@ -173,14 +170,7 @@ class WorkerFailureTest {
             assertThat(started).hasSize(3);
             RemoteVectorEnv vector = RemoteVectorEnv.raw(envs);
             vector.reset(0);
-            CompletableFuture<Throwable> inFlight = CompletableFuture.supplyAsync(() -> {
-                try {
-                    vector.step(new float[3][1]);
-                    return null;
-                } catch (Throwable t) {
-                    return t;
-                }
-            });
+            CompletableFuture<Throwable> inFlight = stepInFlight(vector, 3);
             Thread.sleep(500);
             long t0 = System.nanoTime();
             vector.close();
@@ -188,10 +178,7 @@ class WorkerFailureTest {
             System.out.printf("close of a vector env whose batched step outlasts the grace: %.2f s%n", closeSeconds);
             assertThat(closeSeconds).isLessThan(PythonWorker.CLOSE_GRACE.plus(PythonWorker.CLOSE_ANSWER).toSeconds());
             assertThat(inFlight.get(15, TimeUnit.SECONDS)).as("the batched step in flight").isNull();
-            long deadline = System.nanoTime() + 5_000_000_000L;
-            while (started.stream().anyMatch(ProcessHandle::isAlive) && System.nanoTime() < deadline) {
-                Thread.sleep(50);
-            }
+            awaitEnded(started);
             assertThat(started).as("every env closed as the step ended").noneMatch(ProcessHandle::isAlive);
             assertThat(worker.lastOutput()).noneMatch(line -> line.contains("close() ran while"));
             assertThat(worker.isAlive()).isTrue();
@@ -209,14 +196,7 @@ class WorkerFailureTest {
             }
             RemoteVectorEnv vector = RemoteVectorEnv.raw(envs);
             vector.reset(0);
-            CompletableFuture<Throwable> inFlight = CompletableFuture.supplyAsync(() -> {
-                try {
-                    vector.step(new float[2][1]);
-                    return null;
-                } catch (Throwable t) {
-                    return t;
-                }
-            });
+            CompletableFuture<Throwable> inFlight = stepInFlight(vector, 2);
             Thread.sleep(500);
             vector.close();
             assertThat(inFlight.get(10, TimeUnit.SECONDS)).as("the batched step in flight").isNull();
@@ -358,19 +338,36 @@ class WorkerFailureTest {
                 .hasMessageContaining("tdmpc2j setup nowhere");
     }
 
-    /** A step of {@code env} on another thread; completes with what it threw (null when it returned). */
     private static List<ProcessHandle> descendants(PythonWorker worker) {
         return ProcessHandle.of(worker.pid()).orElseThrow().descendants().toList();
     }
 
+    /** A step of {@code env} on another thread; completes with what it threw (null when it returned). */
     private static CompletableFuture<Throwable> stepInFlight(RemoteEnv env) {
+        return inFlight(() -> env.step(new float[] {0f}));
+    }
+
+    /** A batched step of {@code vector}'s {@code rows} on another thread, as {@link #stepInFlight(RemoteEnv)}. */
+    private static CompletableFuture<Throwable> stepInFlight(RemoteVectorEnv vector, int rows) {
+        return inFlight(() -> vector.step(new float[rows][1]));
+    }
+
+    private static CompletableFuture<Throwable> inFlight(Runnable step) {
         return CompletableFuture.supplyAsync(() -> {
             try {
-                env.step(new float[] {0f});
+                step.run();
                 return null;
             } catch (Throwable t) {
                 return t;
             }
         });
+    }
+
+    /** Waits up to 5 s for {@code processes} to end. */
+    private static void awaitEnded(List<ProcessHandle> processes) throws InterruptedException {
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (processes.stream().anyMatch(ProcessHandle::isAlive) && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
     }
 }
