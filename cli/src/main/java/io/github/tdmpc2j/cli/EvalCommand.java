@@ -168,9 +168,9 @@ final class EvalCommand implements Callable<Integer> {
         AgentProvider provider = Agents.find(agentName);
         // the checkpoint's own settings (preset, model size, ...) and tasks, from the files of one checkpoint (a
         // run that trains replaces its checkpoint at every save)
-        record Recorded(Path dir, long step, Map<String, String> params, List<String> tasks) {
+        record Recorded(Path dir, Map<String, String> params, List<String> tasks) {
         }
-        Recorded saved = CheckpointFolder.read(folder, m -> new Recorded(m.dir(), m.step(),
+        Recorded saved = CheckpointFolder.read(folder, m -> new Recorded(m.dir(),
                 provider.checkpointParams(m.dir()), provider.checkpointTasks(m.dir())));
         Path csvFile = csv != null ? csv : folder.toAbsolutePath().resolveSibling("eval-results.csv");
         if (csv == null) {
@@ -229,7 +229,7 @@ final class EvalCommand implements Callable<Integer> {
             try (CsvLog log = new CsvLog(csvFile, COLUMNS)) {
                 for (TaskResult r : results) {
                     log.row(r.id(), r.episodes(), r.meanReturn(), r.hasSuccess() ? r.successRate() : "", seed, rows,
-                            source, saved.step());
+                            source, r.checkpointStep());
                 }
             }
             written = true;
@@ -291,11 +291,22 @@ final class EvalCommand implements Callable<Integer> {
      *                 tasks its units evaluated (they are kept across units), here those of every task
      */
     record TaskResult(String id, int episodes, double meanReturn, boolean hasSuccess, double successRate,
-            String executor, int envsMade) implements Serializable {
+            long checkpointStep, String executor, int envsMade) implements Serializable {
+    }
+
+    /**
+     * An agent with a checkpoint's state, and that checkpoint's step: the one it loaded, which may be newer than
+     * the one the command read first when the run that holds it is training.
+     */
+    record Loaded(Agent agent, long step) implements AutoCloseable {
+        @Override
+        public void close() {
+            agent.close();
+        }
     }
 
     /** The envs of every task and the agent with the checkpoint's state: what an evaluation in this process needs. */
-    record Setup(List<MultitaskEnv> envs, Agent agent) implements AutoCloseable {
+    record Setup(List<MultitaskEnv> envs, Loaded loaded) implements AutoCloseable {
         static Setup make(EnvRegistry registry, Settings s) {
             List<MultitaskEnv> envs = new ArrayList<>();
             try {
@@ -320,11 +331,12 @@ final class EvalCommand implements Callable<Integer> {
             return MultitaskEnv.make(registry, space, java.util.Collections.nCopies(s.rows(), id), s.seed());
         }
 
-        /** The agent, with the checkpoint's state loaded. */
-        static Agent agent(TaskSpace space, Settings s) {
+        /** The agent, with the checkpoint's state loaded, and the step of that checkpoint. */
+        static Loaded agent(TaskSpace space, Settings s) {
             Agent a = Agents.find(s.agent()).create(AgentContext.of(space, s.params(), s.seed()));
+            long step;
             try {
-                a.load(Path.of(s.checkpoint()));
+                step = CheckpointFolder.loadedStep(Path.of(s.checkpoint()), a::load);
             } catch (CheckpointException e) {
                 a.close();
                 String key = e.setting().orElse(null);
@@ -341,7 +353,7 @@ final class EvalCommand implements Callable<Integer> {
                 a.close();
                 throw e;
             }
-            return a;
+            return new Loaded(a, step);
         }
 
         /**
@@ -352,7 +364,7 @@ final class EvalCommand implements Callable<Integer> {
         public void close() {
             List<RuntimeException> failures = new ArrayList<>();
             try {
-                agent.close();
+                loaded.close();
             } catch (TdmpcException e) {
                 failures.add(new AgentCloseFailed(e));
             } catch (RuntimeException | Error e) {
@@ -408,7 +420,7 @@ final class EvalCommand implements Callable<Integer> {
         @Override
         public TaskResult run(Unit unit) {
             if (local != null) {
-                return evaluate(local.envs().get(unit.task()), local.agent(), unit.task(), local.envs().size());
+                return evaluate(local.envs().get(unit.task()), local.loaded(), unit.task(), local.envs().size());
             }
             ExecutorCache cache = ExecutorCache.get();
             EnvRegistry registry = cache.registry();
@@ -426,7 +438,7 @@ final class EvalCommand implements Callable<Integer> {
             String envKey = ENV_KEY + id + "|" + chosen.agentTasks() + "|" + chosen.rows() + "|" + chosen.seed();
             String agentKey = "eval-agent:" + chosen;
             MultitaskEnv env = cache.lease(envKey, () -> Setup.env(registry, space, chosen, id));
-            Agent agent;
+            Loaded agent;
             try {
                 agent = cache.lease(agentKey, () -> Setup.agent(space, chosen));
             } catch (RuntimeException e) {
@@ -445,14 +457,15 @@ final class EvalCommand implements Callable<Integer> {
             }
         }
 
-        private TaskResult evaluate(MultitaskEnv env, Agent agent, int t, int envsMade) {
+        private TaskResult evaluate(MultitaskEnv env, Loaded loaded, int t, int envsMade) {
+            Agent agent = loaded.agent();
             // a task's results depend on the seed and the task alone, whichever tasks this agent evaluated before
             // (on a cluster, an executor's agent evaluates the tasks that executor is given) and whichever were asked
             int task = settings.agentTasks().indexOf(settings.ids().get(t)); // its index in the agent's tasks
             agent.reseed(Collector.episodeSeed(settings.seed(), task, 0));
             Evaluation.TaskResult r = Evaluation.run(env, agent, settings.episodes(), settings.seed()).get(0);
             return new TaskResult(r.spec().id(), r.episodes(), r.meanReturn(), r.hasSuccess(), r.successRate(),
-                    ProcessHandle.current().pid() + "@" + UnitRunner.hostName(), envsMade);
+                    loaded.step(), ProcessHandle.current().pid() + "@" + UnitRunner.hostName(), envsMade);
         }
     }
 }

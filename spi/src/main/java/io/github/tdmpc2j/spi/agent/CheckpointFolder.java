@@ -265,10 +265,41 @@ public final class CheckpointFolder {
                 }
             }
             if (attempt >= READ_ATTEMPTS) {
-                throw new CheckpointException("the checkpoint " + target + " was replaced " + READ_ATTEMPTS + " times "
-                        + "while it was read (its run saves it that often); read it again, or read a copy of it");
+                throw replacedTooOften(target);
             }
         }
+    }
+
+    /**
+     * Runs {@code load} on {@code target} (an {@link Agent#load}, which verifies and reads the checkpoint there) and
+     * returns the step of the checkpoint it read: its manifest's, the same before and after the load. A writer
+     * that replaced the checkpoint meanwhile (a run that is training) makes it load again, as {@link #read} does.
+     */
+    public static long loadedStep(Path target, java.util.function.Consumer<Path> load) {
+        for (int attempt = 1;; attempt++) {
+            byte[] before = manifestBytes(target);
+            load.accept(target);
+            byte[] after = manifestBytes(target);
+            if (after != null && java.util.Arrays.equals(before, after)) {
+                Properties p = new Properties();
+                try {
+                    p.load(new java.io.StringReader(new String(after, StandardCharsets.UTF_8)));
+                    return Long.parseLong(p.getProperty("step"));
+                } catch (IOException | RuntimeException e) {
+                    // load verified this manifest; a step it cannot parse is damage all the same
+                    throw new CheckpointException("the manifest of the checkpoint " + target + " names no step ("
+                            + e.getMessage() + "); the checkpoint is damaged, use another one");
+                }
+            }
+            if (attempt >= READ_ATTEMPTS) {
+                throw replacedTooOften(target);
+            }
+        }
+    }
+
+    private static CheckpointException replacedTooOften(Path target) {
+        return new CheckpointException("the checkpoint " + target + " was replaced " + READ_ATTEMPTS + " times while "
+                + "it was read (its run saves it that often); read it again, or read a copy of it");
     }
 
     /** The manifest that {@link #open} would read now, as bytes; null when there is none. */

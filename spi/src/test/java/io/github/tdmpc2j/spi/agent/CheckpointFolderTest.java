@@ -147,6 +147,32 @@ class CheckpointFolderTest {
                 .isInstanceOf(CheckpointException.class).hasMessageContaining("does not match the checksum");
     }
 
+    /**
+     * The step a loader read is that of the checkpoint it loaded (eval records it in its results): a run's save in
+     * the middle of the load makes it load again and gives the new step, not the step seen before the load; a
+     * checkpoint replaced at every load is refused after a bounded number of attempts.
+     */
+    @Test
+    void theLoadedStepIsThatOfTheCheckpointLoaded(@TempDir Path dir) throws Exception {
+        Path target = dir.resolve("checkpoint");
+        CheckpointWriterMain.write(target, 1, false);
+        assertThat(CheckpointFolder.loadedStep(target, t -> CheckpointFolder.read(t, m -> m.step()))).isEqualTo(1);
+
+        List<Long> loaded = new ArrayList<>();
+        long step = CheckpointFolder.loadedStep(target, t -> {
+            loaded.add(CheckpointFolder.read(t, m -> stepOfFiles(m.dir())));
+            if (loaded.size() == 1) {
+                CheckpointWriterMain.write(target, 5, false); // the run's next save, after this load read step 1
+            }
+        });
+        assertThat(loaded).containsExactly(1L, 5L);
+        assertThat(step).isEqualTo(5);
+
+        long[] next = {10};
+        assertThatThrownBy(() -> CheckpointFolder.loadedStep(target,
+                t -> CheckpointWriterMain.write(target, next[0]++, false))).isInstanceOf(CheckpointException.class).hasMessageContaining("was replaced 10 times while it was read");
+    }
+
     private static long stepOfFiles(Path dir) {
         try {
             return CheckpointWriterMain.stepOfFiles(dir);
