@@ -490,7 +490,8 @@ public final class EnvRegistry implements AutoCloseable {
                 parts.add(new CompositeVectorEnv.Part(batched.get(), map));
                 if (batched.get().numEnvs() != rows.size()) {
                     throw new PluginException("plug-in " + domain.getKey() + " made a batched env of "
-                            + batched.get().numEnvs() + " rows for " + rows.size() + " rows");
+                            + Messages.plural(batched.get().numEnvs(), "row") + " for "
+                            + Messages.plural(rows.size(), "row"));
                 }
             }
             oneByOne.sort(null);
@@ -620,9 +621,10 @@ public final class EnvRegistry implements AutoCloseable {
         private void listedSize(String call, float[] observation) {
             if (observation == null || observation.length != listed.observationSize()) {
                 throw pluginFailed(listed.domain(), "the env of " + listed.id() + " returned "
-                        + (observation == null ? "a null observation" : "an observation of " + observation.length
-                                + " values") + " from " + call + "(), but the task is listed with observations of "
-                        + listed.observationSize() + " values; the plug-in's env and its task list disagree", null);
+                        + (observation == null ? "a null observation" : "an observation of "
+                                + Messages.plural(observation.length, "value")) + " from " + call + "(), but the task "
+                        + "is listed with observations of " + Messages.plural(listed.observationSize(), "value")
+                        + "; the plug-in's env and its task list disagree", null);
             }
         }
 
@@ -650,9 +652,10 @@ public final class EnvRegistry implements AutoCloseable {
         if (!made.id().equals(listed.id()) || made.observationSize() != listed.observationSize()
                 || !made.actionSpace().equals(listed.actionSpace())) {
             throw pluginFailed(listed.domain(), listed.id() + " is listed with observations of "
-                    + listed.observationSize() + " values and actions in " + listed.actionSpace() + ", but create() "
+                    + Messages.plural(listed.observationSize(), "value") + " and actions in " + listed.actionSpace()
+                    + ", but create() "
                     + "made an env whose spec() says " + made.id() + " with observations of "
-                    + made.observationSize() + " values and actions in " + made.actionSpace()
+                    + Messages.plural(made.observationSize(), "value") + " and actions in " + made.actionSpace()
                     + "; the plug-in's task list does not match its envs", null);
         }
     }

@@ -35,7 +35,8 @@ public final class MultitaskEnv implements VectorEnv {
             if (listed.observationSize() != spec.observationSize() || listed.actionSize() != spec.actionSize()) {
                 // the space was made from another version of the task (a checkpoint's or a dataset's record of it)
                 throw new PluginException("the task space lists " + spec.id() + " with observations of "
-                        + listed.observationSize() + " values and actions of " + listed.actionSize() + " entries, "
+                        + Messages.plural(listed.observationSize(), "value") + " and actions of "
+                        + Messages.plural(listed.actionSize(), "entry", "entries") + ", "
                         + "but row " + i + "'s env of it, as its plug-in makes it here, has " + spec.observationSize()
                         + " and " + spec.actionSize() + ": the task's plug-in changed its sizes since the task list "
                         + "was made (the tasks " + space.describeTasks() + "); install the plug-in version it was "
@@ -138,8 +139,9 @@ public final class MultitaskEnv implements VectorEnv {
     /** Each row's own entries of the unified actions. */
     private float[][] own(float[][] actions) {
         if (actions == null || actions.length != rowTasks.length) {
-            throw new InvalidActionException("a multitask env of " + rowTasks.length + " rows needs "
-                    + rowTasks.length + " actions, got " + (actions == null ? "null" : actions.length));
+            throw new InvalidActionException("a multitask env of " + Messages.plural(rowTasks.length, "row")
+                    + " needs " + Messages.plural(rowTasks.length, "action") + ", got "
+                    + (actions == null ? "null" : actions.length));
         }
         float[][] own = new float[actions.length][];
         for (int i = 0; i < actions.length; i++) {

@@ -94,8 +94,8 @@ public record TaskSpace(List<TaskSpec> tasks, int observationSize, int actionSiz
     /** Task {@code task}'s own entries of a unified action, checked against its space. */
     public float[] taskAction(int task, float[] action) {
         if (action == null || action.length != actionSize) {
-            throw new InvalidActionException("a unified action has " + actionSize + " entries, got "
-                    + (action == null ? "none" : action.length) + " for " + spec(task).id());
+            throw new InvalidActionException("a unified action has " + Messages.plural(actionSize, "entry", "entries")
+                    + ", got " + (action == null ? "none" : action.length) + " for " + spec(task).id());
         }
         return action.length == spec(task).actionSize() ? action
                 : java.util.Arrays.copyOf(action, spec(task).actionSize());

@@ -90,7 +90,7 @@ class AgentPluginJarTest {
         "begin-throws    | BeginThrows   | beginEpisode threw IllegalArgumentException: row 0 unexpected",
         "act-throws      | ActThrows     | act threw ArrayIndexOutOfBoundsException: Index 3 out of bounds",
         "act-null        | ActNull       | act returned null",
-        "act-extra-row   | ActExtraRow   | act returned 2 actions for 1 rows",
+        "act-extra-row   | ActExtraRow   | act returned 2 actions for 1 row; it returns one per row",
         "act-missing-row | ActMissingRow | act returned no action for row 0, which has an observation",
         "act-short       | ActShort      | act returned an action of 0 entries for row 0; the agent's actions have 1",
         "act-nan         | ActNaN        | act returned NaN at entry 0 of row 0's action; actions must be finite",

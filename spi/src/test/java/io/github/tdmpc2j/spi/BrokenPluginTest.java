@@ -105,8 +105,8 @@ class BrokenPluginTest {
     @CsvSource(delimiter = '|', value = {
         "CreateThrows     | create(bad/thing) threw IllegalStateException: simulator licence expired",
         "CreateNull       | create(bad/thing) returned null",
-        "OtherSizes       | bad/thing is listed with observations of 1 values and actions in Box(-1.0, 1.0, [1]), "
-                + "but create() made an env whose spec() says bad/thing with observations of 1 values and actions in "
+        "OtherSizes       | bad/thing is listed with observations of 1 value and actions in Box(-1.0, 1.0, [1]), "
+                + "but create() made an env whose spec() says bad/thing with observations of 1 value and actions in "
                 + "Box(-1.0, 1.0, [3])",
         "UnboundedActions | bad/thing has the unbounded action space Box(-Infinity, Infinity, [1]): action entry 0 lies in [-Infinity, Infinity]",
         "HalfBoundedActions | bad/thing has the unbounded action space Box([-1.0, -1.0], [1.0, Infinity], [2]): action entry 1 lies in [-1.0, Infinity]",
@@ -154,8 +154,8 @@ class BrokenPluginTest {
         "StepThrows             | the env of bad/thing threw from step(): ArrayIndexOutOfBoundsException: Index 7 out of bounds",
         "ResetNull              | the env of bad/thing returned null from reset()",
         "ResetThrows            | the env of bad/thing threw from reset(): IllegalStateException: model file vanished",
-        "StepObservationTooLong | the env of bad/thing returned an observation of 2 values from step(), but the task is listed with observations of 1 values",
-        "ResetObservationEmpty  | the env of bad/thing returned an observation of 0 values from reset(), but the task is listed with observations of 1 values",
+        "StepObservationTooLong | the env of bad/thing returned an observation of 2 values from step(), but the task is listed with observations of 1 value;",
+        "ResetObservationEmpty  | the env of bad/thing returned an observation of 0 values from reset(), but the task is listed with observations of 1 value;",
     })
     void anEnvThatFailsUntypedIsATypedErrorNamingItsJar(String kind, String reason) throws Exception {
         try (URLClassLoader loader = withCoinAnd(kind, "org.example.bad.BadProviders$" + kind + "\n");

@@ -119,7 +119,7 @@ class MultitaskEnvTest {
                     .isInstanceOf(UnknownTaskException.class)
                     .hasMessageContaining("row 0's task -1 is not one of the agent's 2 tasks (0 line/a, 1 line/b)");
             assertThatThrownBy(() -> agent.act(new float[][] {new float[3]}, new int[] {1, 0}, false))
-                    .isInstanceOf(TdmpcException.class).hasMessageContaining("2 tasks for 1 rows");
+                    .isInstanceOf(TdmpcException.class).hasMessageContaining("2 tasks for 1 row;");
             assertThat(agent.act(new float[][] {new float[3]}, new int[] {1}, false)[0]).hasSize(2);
         }
     }

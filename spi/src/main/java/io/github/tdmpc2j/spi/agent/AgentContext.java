@@ -1,5 +1,6 @@
 package io.github.tdmpc2j.spi.agent;
 
+import io.github.tdmpc2j.spi.Messages;
 import io.github.tdmpc2j.spi.TaskSpace;
 import io.github.tdmpc2j.spi.TaskSpec;
 import io.github.tdmpc2j.spi.TdmpcException;
@@ -25,7 +26,8 @@ public record AgentContext(List<TaskSpec> tasks, int observationSize, int action
         for (int t = 0; t < tasks.size(); t++) {
             if (actionMasks.get(t).length != actionSize) {
                 throw new TdmpcException("the action mask of " + tasks.get(t).id() + " has "
-                        + actionMasks.get(t).length + " entries; the agent's actions have " + actionSize);
+                        + Messages.plural(actionMasks.get(t).length, "entry", "entries") + "; the agent's actions have "
+                        + actionSize);
             }
         }
     }

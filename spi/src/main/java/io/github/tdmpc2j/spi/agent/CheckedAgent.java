@@ -1,5 +1,6 @@
 package io.github.tdmpc2j.spi.agent;
 
+import io.github.tdmpc2j.spi.Messages;
 import io.github.tdmpc2j.spi.ProviderDiscovery;
 import io.github.tdmpc2j.spi.TdmpcException;
 import java.io.IOException;
@@ -40,8 +41,8 @@ class CheckedAgent implements Agent {
     @Override
     public float[][] act(float[][] observations, int[] tasks, boolean eval) {
         if (tasks.length != observations.length) {
-            throw new TdmpcException("act was given " + tasks.length + " tasks for " + observations.length
-                    + " rows; give each row's task index");
+            throw new TdmpcException("act was given " + Messages.plural(tasks.length, "task") + " for "
+                    + Messages.plural(observations.length, "row") + "; give each row's task index");
         }
         for (int row = 0; row < tasks.length; row++) {
             if (observations[row] != null) {
@@ -50,8 +51,8 @@ class CheckedAgent implements Agent {
         }
         float[][] actions = plugin.call("act", () -> agent.act(observations, tasks, eval));
         if (actions.length != observations.length) {
-            throw plugin.failed("act returned " + actions.length + " actions for " + observations.length
-                    + " rows; it returns one per row", null);
+            throw plugin.failed("act returned " + Messages.plural(actions.length, "action") + " for "
+                    + Messages.plural(observations.length, "row") + "; it returns one per row", null);
         }
         for (int row = 0; row < actions.length; row++) {
             float[] a = actions[row];
@@ -67,8 +68,9 @@ class CheckedAgent implements Agent {
                         + "row with one gets an action", null);
             }
             if (a.length != context.actionSize()) {
-                throw plugin.failed("act returned an action of " + a.length + " entries for row " + row
-                        + "; the agent's actions have " + context.actionSize() + " (AgentContext.actionSize())", null);
+                throw plugin.failed("act returned an action of " + Messages.plural(a.length, "entry", "entries")
+                        + " for row " + row + "; the agent's actions have " + context.actionSize()
+                        + " (AgentContext.actionSize())", null);
             }
             float[] mask = context.actionMasks().get(tasks[row]);
             for (int i = 0; i < a.length; i++) {

@@ -1,6 +1,7 @@
 package io.github.tdmpc2j.spi.agent;
 
 import io.github.tdmpc2j.spi.InvalidActionException;
+import io.github.tdmpc2j.spi.Messages;
 import io.github.tdmpc2j.spi.TaskSpace;
 import io.github.tdmpc2j.spi.TaskSpec;
 import io.github.tdmpc2j.spi.TdmpcException;
@@ -61,8 +62,8 @@ public final class SubsetAgent implements Agent {
     @Override
     public float[][] act(float[][] observations, int[] tasks, boolean eval) {
         if (tasks.length != observations.length) {
-            throw new InvalidActionException("act needs one task per observation row, got " + observations.length
-                    + " rows and " + tasks.length + " tasks");
+            throw new InvalidActionException("act needs one task per observation row, got "
+                    + Messages.plural(observations.length, "row") + " and " + Messages.plural(tasks.length, "task"));
         }
         float[][] inner = new float[observations.length][];
         int[] innerTasks = new int[tasks.length];

@@ -2,6 +2,7 @@ package io.github.tdmpc2j.spi.vector;
 
 import io.github.tdmpc2j.spi.EnvStateException;
 import io.github.tdmpc2j.spi.InvalidActionException;
+import io.github.tdmpc2j.spi.Messages;
 import io.github.tdmpc2j.spi.TaskSpec;
 import io.github.tdmpc2j.spi.wrappers.EnvChecker;
 import java.util.Arrays;
@@ -96,8 +97,9 @@ public final class Autoreset {
     /** Refuses an action array that does not have one entry (or null) per row of a vector env of {@code rows}. */
     public static void checkCount(int rows, float[][] actions) {
         if (actions == null || actions.length != rows) {
-            throw new InvalidActionException("a vector env of " + rows + " envs needs " + rows
-                    + " actions (null for a row to leave as it is), got " + (actions == null ? "null" : actions.length));
+            throw new InvalidActionException("a vector env of " + Messages.plural(rows, "env") + " needs "
+                    + Messages.plural(rows, "action") + " (null for a row to leave as it is), got "
+                    + (actions == null ? "null" : actions.length));
         }
     }
 

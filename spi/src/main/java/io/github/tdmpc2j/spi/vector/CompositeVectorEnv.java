@@ -1,6 +1,7 @@
 package io.github.tdmpc2j.spi.vector;
 
 import io.github.tdmpc2j.spi.EnvStateException;
+import io.github.tdmpc2j.spi.Messages;
 import io.github.tdmpc2j.spi.TaskSpec;
 import io.github.tdmpc2j.spi.TdmpcException;
 import java.util.ArrayList;
@@ -169,7 +170,8 @@ public final class CompositeVectorEnv implements VectorEnv {
 
     private void checkOpen() {
         if (closed) {
-            throw new EnvStateException("this vector env of " + numEnvs() + " envs was closed: make a new one");
+            throw new EnvStateException("this vector env of " + Messages.plural(numEnvs(), "env")
+                    + " was closed: make a new one");
         }
     }
 

@@ -2,6 +2,7 @@ package io.github.tdmpc2j.spi.vector;
 
 import io.github.tdmpc2j.spi.Env;
 import io.github.tdmpc2j.spi.EnvStateException;
+import io.github.tdmpc2j.spi.Messages;
 import io.github.tdmpc2j.spi.ResetResult;
 import io.github.tdmpc2j.spi.StepResult;
 import io.github.tdmpc2j.spi.TaskSpec;
@@ -108,8 +109,8 @@ abstract sealed class LocalVectorEnv implements VectorEnv permits SyncVectorEnv,
 
     private void checkOpen() {
         if (closed) {
-            throw new EnvStateException("this vector env of " + envs.size() + " envs (" + spec(0).id()
-                    + (envs.size() > 1 ? ", ..." : "") + ") was closed: make a new one");
+            throw new EnvStateException("this vector env of " + Messages.plural(envs.size(), "env") + " ("
+                    + spec(0).id() + (envs.size() > 1 ? ", ..." : "") + ") was closed: make a new one");
         }
     }
 

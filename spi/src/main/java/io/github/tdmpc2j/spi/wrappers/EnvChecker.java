@@ -4,6 +4,7 @@ import io.github.tdmpc2j.spi.Env;
 import io.github.tdmpc2j.spi.EnvStateException;
 import io.github.tdmpc2j.spi.InvalidActionException;
 import io.github.tdmpc2j.spi.InvalidEnvOutputException;
+import io.github.tdmpc2j.spi.Messages;
 import io.github.tdmpc2j.spi.ResetResult;
 import io.github.tdmpc2j.spi.StepResult;
 import io.github.tdmpc2j.spi.TaskSpec;
@@ -58,8 +59,8 @@ public final class EnvChecker extends EnvWrapper {
             throw new InvalidActionException("null action for " + spec.id() + ": pass a float[" + spec.actionSize() + "]");
         }
         if (action.length != spec.actionSize()) {
-            throw new InvalidActionException("action for " + spec.id() + " has " + action.length
-                    + " entries but the task takes " + spec.actionSize());
+            throw new InvalidActionException("action for " + spec.id() + " has "
+                    + Messages.plural(action.length, "entry", "entries") + " but the task takes " + spec.actionSize());
         }
         for (int i = 0; i < action.length; i++) {
             if (!Float.isFinite(action[i])) {
