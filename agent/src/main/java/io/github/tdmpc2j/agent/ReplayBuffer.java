@@ -1,5 +1,6 @@
 package io.github.tdmpc2j.agent;
 
+import io.github.tdmpc2j.spi.Messages;
 import io.github.tdmpc2j.spi.agent.Transition;
 import io.github.tdmpc2j.agent.checkpoint.SafeTensors;
 import java.util.Arrays;
@@ -82,9 +83,9 @@ public final class ReplayBuffer {
 
     public Batch sample(int batchSize, int horizon, SplittableRandom rng) {
         if (!canSample(horizon)) {
-            throw new ConfigException("the replay buffer holds " + size + " steps, fewer than horizon=" + horizon
-                    + ": an update needs one sub-trajectory of horizon steps; give more steps (or a dataset of "
-                    + "more), or a smaller --set-param horizon=N");
+            throw new ConfigException("the replay buffer holds " + Messages.plural(size, "step") + ", fewer than "
+                    + "horizon=" + horizon + ": an update needs one sub-trajectory of horizon steps; give more steps "
+                    + "(or a dataset of more), or a smaller --set-param horizon=N");
         }
         float[] o = new float[(horizon + 1) * batchSize * obsDim];
         float[] a = new float[horizon * batchSize * actionDim];
@@ -168,7 +169,7 @@ public final class ReplayBuffer {
             // the new arrays made so far are garbage again: there is room for the message
             long heap = Runtime.getRuntime().maxMemory();
             throw new ConfigException("the Java heap (" + TdmpcConfig.bytes(heap) + ") is full: the replay buffer "
-                    + "holds " + size + " steps and cannot grow to " + next + " ("
+                    + "holds " + Messages.plural(size, "step") + " and cannot grow to " + next + " ("
                     + TdmpcConfig.bytes((double) next * rowBytes(obsDim, actionDim)) + "). "
                     + advice(capacity, capacity, obsDim, actionDim, 0, heap, TdmpcAgent.machineMemory(),
                             keepEverything), oom);
@@ -239,7 +240,8 @@ public final class ReplayBuffer {
         throw new ConfigException(String.format(java.util.Locale.ROOT, "the replay buffer of this run needs %s of "
                 + "Java heap (%s of %s each: observation and next observation, action, reward; %s), more than this "
                 + "JVM's maximum heap of %s holds beside its other use (%s). %s", TdmpcConfig.bytes(needed),
-                dataset ? "the dataset's " + filled + " steps" : filled + " steps, min(steps, buffer_size="
+                dataset ? "the dataset's " + Messages.plural(filled, "step") : Messages.plural(filled, "step")
+                        + ", min(steps, buffer_size="
                         + capacity + "),", TdmpcConfig.bytes(rowBytes(obsDim, actionDim)),
                 dataset ? "with the old arrays beside the new as it grows" : "with the copy a checkpoint makes",
                 TdmpcConfig.bytes(heapBytes), TdmpcConfig.bytes(headroom(heapBytes)),
@@ -262,7 +264,8 @@ public final class ReplayBuffer {
             long filled = Math.min(steps, capacity);
             return "Offline training holds every step of its dataset" + (machineHolds ? ": give the JVM more heap, "
                     + "TDMPC2J_JAVA_OPTS=-Xmx" + xmx + " for ./tdmpc2j (java -Xmx" + xmx + " -jar ... without it) "
-                    + "holds " + filled + " steps" + machine : ", and " + filled + " steps need more than the "
+                    + "holds " + Messages.plural(filled, "step") + machine : ", and " + Messages.plural(filled, "step")
+                    + Messages.word(filled, " needs", " need") + " more than the "
                     + "machine's " + TdmpcConfig.bytes(machineBytes) + " of memory: train on a dataset of fewer "
                     + "episodes or tasks");
         }

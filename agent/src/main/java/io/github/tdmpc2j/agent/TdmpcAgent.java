@@ -18,6 +18,7 @@ import io.github.tdmpc2j.agent.nn.ParamStore;
 import io.github.tdmpc2j.agent.nn.Recording;
 import io.github.tdmpc2j.agent.nn.Scalars;
 import io.github.tdmpc2j.spi.InvalidActionException;
+import io.github.tdmpc2j.spi.Messages;
 import io.github.tdmpc2j.spi.TaskSpec;
 import io.github.tdmpc2j.spi.agent.Agent;
 import io.github.tdmpc2j.spi.agent.AgentContext;
@@ -204,9 +205,9 @@ public final class TdmpcAgent implements Agent, OfflineLearner {
      * is told: the buffer must hold every step; {@code steps} is the buffer_size to give, or -1 when not known.
      */
     private static ConfigException bufferTooSmall(int capacity, String what, long steps) {
-        return new ConfigException("the replay buffer (buffer_size=" + capacity + " steps) cannot take every step "
-                + "of the recorded episodes: " + what + "; offline training learns from all of them, so give "
-                + "--set-param buffer_size=" + (steps < 0 ? "STEPS with at least the dataset's steps" : steps
+        return new ConfigException("the replay buffer (buffer_size=" + Messages.plural(capacity, "step") + ") cannot "
+                + "take every step of the recorded episodes: " + what + "; offline training learns from all of them, "
+                + "so give --set-param buffer_size=" + (steps < 0 ? "STEPS with at least the dataset's steps" : steps
                 + " or more"));
     }
 
@@ -223,10 +224,11 @@ public final class TdmpcAgent implements Agent, OfflineLearner {
         if (steps >= seed) {
             return Optional.empty();
         }
-        return Optional.of("this run of " + steps + " steps ends in the seed phase (seed_steps=" + seed + " steps of "
-                + "random actions before the first update" + (cfg.seedSteps() < 0 ? ", the reference's max(1000, 5 "
-                + "x episode length)" : "") + "): it makes no update, and its evaluations are of the untrained model. "
-                + "Give --steps " + seed + " or more, or --set-param seed_steps=N with N below " + steps);
+        return Optional.of("this run of " + Messages.plural(steps, "step") + " ends in the seed phase (seed_steps="
+                + seed + " steps of random actions before the first update" + (cfg.seedSteps() < 0
+                ? ", the reference's max(1000, 5 x episode length)" : "") + "): it makes no update, and its "
+                + "evaluations are of the untrained model. Give --steps " + seed + " or more, or --set-param "
+                + "seed_steps=N with N below " + steps);
     }
 
     /** This machine's memory in bytes (its container's limit, where it has one). */
@@ -345,8 +347,8 @@ public final class TdmpcAgent implements Agent, OfflineLearner {
         checkOpen();
         if (observations == null || tasks == null || tasks.length != observations.length) {
             throw new InvalidActionException("act needs one task per observation row (got "
-                    + (observations == null ? "no observations" : observations.length + " rows") + " and "
-                    + (tasks == null ? "no tasks" : tasks.length + " tasks") + ")");
+                    + (observations == null ? "no observations" : Messages.plural(observations.length, "row")) + " and "
+                    + (tasks == null ? "no tasks" : Messages.plural(tasks.length, "task")) + ")");
         }
         int o = context.observationSize();
         int[] planned = new int[observations.length];
@@ -357,8 +359,9 @@ public final class TdmpcAgent implements Agent, OfflineLearner {
             }
             context.requireTask(tasks[row], row);
             if (observations[row].length != o) {
-                throw new InvalidActionException("observation of row " + row + " has " + observations[row].length
-                        + " entries but the agent was made for " + o);
+                throw new InvalidActionException("observation of row " + row + " has "
+                        + Messages.plural(observations[row].length, "entry", "entries") + " but the agent was made for "
+                        + o);
             }
             planned[b++] = row;
         }
@@ -623,7 +626,7 @@ public final class TdmpcAgent implements Agent, OfflineLearner {
             return;
         }
         throw new ConfigException("horizon=" + horizon + " is longer than the episodes of " + shortTask.id() + " ("
-                + shortTask.maxEpisodeSteps() + " steps): updates learn from sub-trajectories of horizon steps "
+                + Messages.plural(shortestEpisode, "step") + "): updates learn from sub-trajectories of horizon steps "
                 + "inside one episode, so none of its steps could be learned from; give --set-param horizon="
                 + shortestEpisode + " or less (the reference's is 3)");
     }
@@ -677,7 +680,7 @@ public final class TdmpcAgent implements Agent, OfflineLearner {
         if ((long) buffer.size() + t > buffer.capacity()) {
             // the ring would drop the steps added first (the dataset's first tasks): learning from part of the data
             // without a word
-            throw bufferTooSmall(buffer.capacity(), "it is full after " + buffer.size() + " steps", -1);
+            throw bufferTooSmall(buffer.capacity(), "it is full after " + Messages.plural(buffer.size(), "step"), -1);
         }
         recorded = true;
         buffer.keepEverything();

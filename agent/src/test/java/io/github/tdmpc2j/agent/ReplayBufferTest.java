@@ -25,6 +25,11 @@ class ReplayBufferTest {
         ReplayBuffer buffer = new ReplayBuffer(1000, 2, 1);
         assertThatThrownBy(() -> buffer.sample(4, 3, new java.util.SplittableRandom(1)))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("holds 0 steps, fewer than horizon=3");
+        ReplayBuffer one = new ReplayBuffer(1000, 2, 1);
+        one.add(new io.github.tdmpc2j.spi.agent.Transition(0, new float[2], new float[1], 0, new float[2], false,
+                false));
+        assertThatThrownBy(() -> one.sample(4, 3, new java.util.SplittableRandom(1)))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("holds 1 step, fewer than horizon=3");
         for (int i = 0; i < 10; i++) { // five episodes of 2 steps, each terminated
             buffer.add(new io.github.tdmpc2j.spi.agent.Transition(0, new float[2], new float[1], 0,
                     new float[2], i % 2 == 1, false));

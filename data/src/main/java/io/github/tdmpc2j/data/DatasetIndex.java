@@ -1,5 +1,6 @@
 package io.github.tdmpc2j.data;
 
+import io.github.tdmpc2j.spi.Messages;
 import io.github.tdmpc2j.spi.io.IoErrors;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -128,7 +129,8 @@ public record DatasetIndex(String format, int version, int observationSize, int 
                     + ") are not the largest of its tasks' (" + o + ", " + a + ")";
         }
         if (actionMasks.size() != tasks.size()) {
-            return "it has " + actionMasks.size() + " action masks for " + tasks.size() + " tasks";
+            return "it has " + Messages.plural(actionMasks.size(), "action mask") + " for "
+                    + Messages.plural(tasks.size(), "task");
         }
         for (int i = 0; i < tasks.size(); i++) {
             float[] mask = actionMasks.get(i);
@@ -137,8 +139,9 @@ public record DatasetIndex(String format, int version, int observationSize, int 
                 ok = mask[j] == (j < tasks.get(i).actionSize() ? 1f : 0f);
             }
             if (!ok) {
-                return "the action mask of task " + i + " (" + tasks.get(i).id() + ") is not " + a + " entries, 1 on "
-                        + "its first " + tasks.get(i).actionSize() + " and 0 after";
+                return "the action mask of task " + i + " (" + tasks.get(i).id() + ") is not "
+                        + Messages.plural(a, "entry", "entries") + ", 1 on its first " + tasks.get(i).actionSize()
+                        + " and 0 after";
             }
         }
         return null;

@@ -1,5 +1,6 @@
 package io.github.tdmpc2j.data;
 
+import io.github.tdmpc2j.spi.Messages;
 import io.github.tdmpc2j.spi.io.IoErrors;
 import io.github.tdmpc2j.spi.agent.Episode;
 import java.io.IOException;
@@ -180,13 +181,13 @@ public final class DatasetReader {
         int t = obs[0] - 1;
         int[] act = a.get("action").shape();
         if (act.length != 2 || act[0] != t || act[1] != index.actionSize()) {
-            return "its action " + shape(act) + " is not (" + t + ", " + index.actionSize() + ") for its " + (t + 1)
-                    + " observations";
+            return "its action " + shape(act) + " is not (" + t + ", " + index.actionSize() + ") for its "
+                    + Messages.plural(t + 1, "observation");
         }
         for (String name : List.of("reward", "terminated", "truncated", "success")) {
             if (!Arrays.equals(a.get(name).shape(), new int[] {t})) {
-                return "its " + name + " " + shape(a.get(name).shape()) + " is not (" + t + ",) for its " + t
-                        + " actions";
+                return "its " + name + " " + shape(a.get(name).shape()) + " is not (" + t + ",) for its "
+                        + Messages.plural(t, "action");
             }
         }
         NpyArray task = a.get("task");

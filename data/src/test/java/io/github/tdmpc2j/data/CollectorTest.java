@@ -287,11 +287,16 @@ class CollectorTest {
                     whole.replaceFirst("\"observationSize\" : " + o, "\"observationSize\" : " + (o + 3)),
                     whole.replaceFirst("\\[ 1\\.0, 0\\.0", "[ 1.0, 1.0"),
                     whole.replaceFirst("\"actionMasks\" : \\[ \\[[^]]*\\], ", "\"actionMasks\" : [ "));
-            for (String edited : edits) {
+            List<String> reasons = List.of("its padded sizes (observation " + (o + 3),
+                    "the action mask of task 0 (classic/pendulum) is not 2 entries",
+                    "it has 1 action mask for 2 tasks)");
+            for (int i = 0; i < edits.size(); i++) {
+                String edited = edits.get(i);
                 assertThat(edited).isNotEqualTo(whole);
                 Files.writeString(file, edited);
                 assertThatThrownBy(() -> new DatasetReader(out)).isInstanceOf(DatasetException.class)
-                        .hasMessageContaining("is damaged").hasMessageContaining("delete it and run the collect");
+                        .hasMessageContaining("is damaged").hasMessageContaining(reasons.get(i))
+                        .hasMessageContaining("delete it and run the collect");
                 assertThatThrownBy(() -> collect(registry, out, 2, 1)).isInstanceOf(DatasetException.class)
                         .hasMessageContaining("is damaged");
             }

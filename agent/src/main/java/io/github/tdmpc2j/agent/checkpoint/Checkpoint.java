@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.tdmpc2j.agent.TdmpcConfig;
 import io.github.tdmpc2j.agent.nn.ParamStore;
+import io.github.tdmpc2j.spi.Messages;
 import io.github.tdmpc2j.spi.TaskSpec;
 import io.github.tdmpc2j.spi.agent.AgentContext;
 import io.github.tdmpc2j.spi.agent.CheckpointException;
@@ -154,16 +155,17 @@ public final class Checkpoint {
             List<String> grown = new ArrayList<>();
             for (TaskSpec t : context.tasks()) {
                 if (t.observationSize() > savedObs) {
-                    grown.add(t.id() + " now has observations of " + t.observationSize() + " values");
+                    grown.add(t.id() + " now has observations of " + Messages.plural(t.observationSize(), "value"));
                 }
                 if (t.actionSize() > savedAct) {
-                    grown.add(t.id() + " now has actions of " + t.actionSize() + " entries");
+                    grown.add(t.id() + " now has actions of " + Messages.plural(t.actionSize(), "entry", "entries"));
                 }
             }
             throw new CheckpointException("the checkpoint in " + file.getParent() + " was made for "
-                    + String.join(", ", saved) + " with observations of " + savedObs + " values and actions of "
-                    + savedAct + " entries (the largest task's), but these tasks now have " + context.observationSize()
-                    + " and " + context.actionSize() + (grown.isEmpty() ? "" : " (" + String.join(", ", grown) + ")")
+                    + String.join(", ", saved) + " with observations of " + Messages.plural(savedObs, "value")
+                    + " and actions of " + Messages.plural(savedAct, "entry", "entries") + " (the largest task's), but "
+                    + "these tasks now have " + context.observationSize() + " and " + context.actionSize()
+                    + (grown.isEmpty() ? "" : " (" + String.join(", ", grown) + ")")
                     + ": a task's plug-in has changed its sizes since the checkpoint was saved; load it with the "
                     + "plug-in version it was trained with");
         }

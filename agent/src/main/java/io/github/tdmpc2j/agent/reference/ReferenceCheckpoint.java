@@ -219,7 +219,8 @@ public final class ReferenceCheckpoint {
         }
         if (context.observationSize() != observationSize || context.actionSize() != actionSize) {
             throw new CheckpointException(file + " was trained on observations of " + observationSize + " and actions "
-                    + "of " + actionSize + " entries, but the given " + Messages.word(n, "task") + " " + ids(context)
+                    + "of " + Messages.plural(actionSize, "entry", "entries") + ", but the given "
+                    + Messages.word(n, "task") + " " + ids(context)
                     + Messages.word(n, " has ", " have ") + context.observationSize() + " and "
                     + context.actionSize() + "; give the " + Messages.word(n, "task") + " it was trained on");
         }

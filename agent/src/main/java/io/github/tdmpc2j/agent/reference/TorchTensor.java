@@ -1,5 +1,6 @@
 package io.github.tdmpc2j.agent.reference;
 
+import io.github.tdmpc2j.spi.Messages;
 import io.github.tdmpc2j.spi.agent.CheckpointException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -87,8 +88,8 @@ public final class TorchTensor {
 
     TorchTensor(Storage storage, long offset, long[] shape, long[] stride) {
         if (shape.length != stride.length) {
-            throw new CheckpointException(storage.source + ": a tensor with " + shape.length + " sizes but "
-                    + stride.length + " strides; the file is damaged");
+            throw new CheckpointException(storage.source + ": a tensor with " + Messages.plural(shape.length, "size")
+                    + " but " + Messages.plural(stride.length, "stride") + "; the file is damaged");
         }
         this.storage = storage;
         this.offset = offset;
@@ -110,8 +111,8 @@ public final class TorchTensor {
         }
         if (size > 0 && (offset < 0 || last >= storage.elements)) {
             throw new CheckpointException(storage.source + ": a tensor of shape " + Arrays.toString(shape)
-                    + " reaches past its storage " + storage.key + " of " + storage.elements + " elements; the file "
-                    + "is damaged");
+                    + " reaches past its storage " + storage.key + " of " + Messages.plural(storage.elements, "element")
+                    + "; the file is damaged");
         }
     }
 
