@@ -3,6 +3,7 @@ package io.github.tdmpc2j.mujoco;
 import io.github.tdmpc2j.mujoco.raw.global.mujoco;
 import io.github.tdmpc2j.mujoco.raw.mjData;
 import io.github.tdmpc2j.mujoco.raw.mjModel;
+import io.github.tdmpc2j.spi.Messages;
 import java.lang.ref.Cleaner;
 import java.nio.DoubleBuffer;
 import java.util.EnumMap;
@@ -155,7 +156,8 @@ public final class MjData implements AutoCloseable {
         ensureOpen();
         int nkey = Math.toIntExact(modelPointer.nkey());
         if (key < 0 || key >= nkey) {
-            throw new MujocoException("keyframe " + key + " does not exist; the model has " + nkey + " keyframes");
+            throw new MujocoException("keyframe " + key + " does not exist; the model has "
+                    + Messages.plural(nkey, "keyframe"));
         }
         check(mujoco.tdmpc2j_reset_data_keyframe(modelPointer, pointer, key), "mj_resetDataKeyframe");
     }
@@ -185,7 +187,8 @@ public final class MjData implements AutoCloseable {
         ensureOpen();
         int ncon = pointer.ncon();
         if (contact < 0 || contact >= ncon) {
-            throw new MujocoException("contact " + contact + " does not exist; there are " + ncon + " contacts now");
+            throw new MujocoException("contact " + contact + " does not exist; there "
+                    + Messages.word(ncon, "is ", "are ") + Messages.plural(ncon, "contact") + " now");
         }
         try (DoublePointer result = new DoublePointer(6)) {
             check(mujoco.tdmpc2j_contact_force(modelPointer, pointer, contact, result), "mj_contactForce");

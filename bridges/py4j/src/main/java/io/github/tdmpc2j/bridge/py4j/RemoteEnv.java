@@ -156,22 +156,24 @@ public final class RemoteEnv implements Env {
         int terminated = reply.int32();
         int truncated = reply.int32();
         if (size != spec.observationSize() || rewards != 1 || terminated != 1 || truncated != 1) {
-            throw misfit(operation, size + " observation values, " + rewards + " rewards, " + terminated
-                    + " terminated flags and " + truncated + " truncated flags");
+            throw misfit(operation, Messages.plural(size, "observation value") + ", "
+                    + Messages.plural(rewards, "reward") + ", " + Messages.plural(terminated, "terminated flag")
+                    + " and " + Messages.plural(truncated, "truncated flag"));
         }
         return new StepResult(reply.floats(size), reply.float64(), reply.flag(), reply.flag(), reply.info());
     }
 
     private InvalidEnvOutputException misfit(String operation, String came) {
         return new InvalidEnvOutputException(label + " returned from " + operation + ": " + came + "; its spec has "
-                + spec.observationSize() + " observation values, one reward and one flag of each kind: a defect of"
-                + " the suite or its plug-in (" + worker.domain() + "), not of the agent; report it to them, or"
-                + " leave this task out");
+                + Messages.plural(spec.observationSize(), "observation value") + ", one reward and one flag of each "
+                + "kind: a defect of the suite or its plug-in (" + worker.domain() + "), not of the agent; report it "
+                + "to them, or leave this task out");
     }
 
     static void checkAction(TaskSpec spec, float[] action) {
         if (action == null || action.length != spec.actionSize()) {
-            throw new InvalidActionException(spec.id() + " takes actions of " + spec.actionSize() + " values, got "
+            throw new InvalidActionException(spec.id() + " takes actions of "
+                    + Messages.plural(spec.actionSize(), "value") + ", got "
                     + (action == null ? "null" : action.length));
         }
         for (int i = 0; i < action.length; i++) {

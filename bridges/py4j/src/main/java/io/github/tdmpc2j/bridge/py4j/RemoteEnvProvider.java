@@ -3,6 +3,7 @@ package io.github.tdmpc2j.bridge.py4j;
 import io.github.tdmpc2j.spi.Availability;
 import io.github.tdmpc2j.spi.EnvOptions;
 import io.github.tdmpc2j.spi.EnvProvider;
+import io.github.tdmpc2j.spi.Messages;
 import io.github.tdmpc2j.spi.PluginException;
 import io.github.tdmpc2j.spi.TaskSpec;
 import io.github.tdmpc2j.spi.vector.CompositeVectorEnv;
@@ -109,9 +110,10 @@ public abstract class RemoteEnvProvider implements EnvProvider {
     /** Refuses an env whose spaces are not the ones the task lists. */
     protected TaskSpec checked(TaskSpec task, RemoteSpaces spaces) {
         if (spaces.observation().size() != task.observationSize() || !spaces.action().equals(task.actionSpace())) {
-            throw new PluginException(task.id() + " is listed with observations of " + task.observationSize()
-                    + " values and actions in " + task.actionSpace() + ", but Python made one with observations of "
-                    + spaces.observation().size() + " values and actions in " + spaces.action()
+            throw new PluginException(task.id() + " is listed with observations of "
+                    + Messages.plural(task.observationSize(), "value") + " and actions in " + task.actionSpace()
+                    + ", but Python made one with observations of "
+                    + Messages.plural(spaces.observation().size(), "value") + " and actions in " + spaces.action()
                     + "; the plug-in's task list does not match the installed suite");
         }
         return task;

@@ -72,8 +72,8 @@ public final class RemoteVectorEnv implements VectorEnv {
             TaskSpec s = e.spec();
             if (wrap && s.actionRepeat() != first.actionRepeat()) {
                 throw new IllegalArgumentException("the wrapped envs of a vector env share one action repeat, but "
-                        + first.id() + " repeats " + first.actionRepeat() + " times and " + s.id() + " "
-                        + s.actionRepeat() + " times; put them in different vector envs");
+                        + first.id() + " repeats " + Messages.plural(first.actionRepeat(), "time") + " and " + s.id()
+                        + " " + Messages.plural(s.actionRepeat(), "time") + "; put them in different vector envs");
             }
             if (wrap && !s.actionSpace().isBounded()) {
                 throw new IllegalArgumentException("cannot rescale the unbounded action space of " + s.id());
@@ -235,7 +235,7 @@ public final class RemoteVectorEnv implements VectorEnv {
             request.position(request.position() + 4 * env.spec().actionSize());
         }
         String bytes = WorkerEndpoint.encode(request.array());
-        String operation = what + " " + count + " envs of " + tasks;
+        String operation = what + " " + Messages.plural(count, "env") + " of " + tasks;
         try {
             VectorStepResult r = read(worker.call(operation, ep -> ep.stepMany(bytes)), moves, actions, operation,
                     count);
@@ -283,8 +283,9 @@ public final class RemoteVectorEnv implements VectorEnv {
         List<Map<String, Object>> infos = new ArrayList<>(n);
         int results = reply.int32();
         if (results != count) {
-            throw new BridgeException("[" + worker.domain() + "] the worker answered " + operation + " with " + results
-                    + " results: the Java and Python sides of the bridge are of different versions");
+            throw new BridgeException("[" + worker.domain() + "] the worker answered " + operation + " with "
+                    + Messages.plural(results, "result") + ": the Java and Python sides of the bridge are of different "
+                    + "versions");
         }
         for (int i = 0; i < n; i++) {
             if (moves[i] == Autoreset.Move.SKIP) {

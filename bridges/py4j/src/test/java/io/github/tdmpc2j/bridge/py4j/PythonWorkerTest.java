@@ -245,9 +245,10 @@ class PythonWorkerTest {
 
     @Test
     void aResultOfOtherSizesThanTheSpecIsRefusedNamingTheTaskAndWhatCame() {
-        for (String[] c : new String[][] {{"obs+1", "1", "from step: 4 observation values, 1 rewards"},
+        for (String[] c : new String[][] {{"obs+1", "1", "from step: 4 observation values, 1 reward"},
                 {"reward-pair", "1", "from step: 3 observation values, 2 rewards"},
-                {"flag-pair", "1", "from step: 3 observation values, 1 rewards, 2 terminated flags and 1 truncated"},
+                {"flag-pair", "1",
+                        "from step: 3 observation values, 1 reward, 2 terminated flags and 1 truncated flag"},
                 {"obs+1", "0", "from reset: 4 observation values;"}}) {
             try (RemoteEnv env = counter(worker, 3, 1, Map.of("wrong", c[0], "wrong_at", c[1]))) {
                 assertThatThrownBy(() -> {
