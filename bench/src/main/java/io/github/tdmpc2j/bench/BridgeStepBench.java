@@ -8,6 +8,7 @@ import io.github.tdmpc2j.bridge.py4j.WorkerConfig;
 import io.github.tdmpc2j.spi.Env;
 import io.github.tdmpc2j.spi.EnvOptions;
 import io.github.tdmpc2j.spi.EnvRegistry;
+import io.github.tdmpc2j.spi.Messages;
 import io.github.tdmpc2j.spi.SuccessMetric;
 import io.github.tdmpc2j.spi.TaskSpec;
 import io.github.tdmpc2j.spi.vector.SyncVectorEnv;
@@ -94,8 +95,8 @@ public final class BridgeStepBench {
                 args);
         double seconds = Double.parseDouble(opts.get("seconds"));
         int cores = Runtime.getRuntime().availableProcessors();
-        System.out.printf("task %s, %d cores, %.0f s per measurement, best of %d rounds%n", opts.get("task"), cores,
-                seconds, ROW_ROUNDS);
+        System.out.printf("task %s, %s, %.0f s per measurement, best of %d rounds%n", opts.get("task"),
+                Messages.plural(cores, "core"), seconds, ROW_ROUNDS);
         System.out.println("| rows | per-row path, agent steps/s | batched, agent steps/s | batched vs per-row |");
         System.out.println("|---|---|---|---|");
         try (EnvRegistry registry = EnvRegistry.discover()) {

@@ -1,6 +1,7 @@
 package io.github.tdmpc2j.bench;
 
 import io.github.tdmpc2j.spi.EnvRegistry;
+import io.github.tdmpc2j.spi.Messages;
 import io.github.tdmpc2j.spi.MultitaskEnv;
 import io.github.tdmpc2j.spi.TaskSpace;
 import io.github.tdmpc2j.spi.agent.Agent;
@@ -75,8 +76,9 @@ public final class RolloutBench {
         for (String r : opts.get("train-rows").split(",")) {
             trainSizes.add(Integer.parseInt(r.trim()));
         }
-        System.out.printf("task %s, agent settings %s, %d cores, %.0f s per measurement, best of %d rounds in which "
-                + "the row counts take turns%n", opts.get("task"), params, cores, seconds, rounds);
+        System.out.printf("task %s, agent settings %s, %s, %.0f s per measurement, best of %s in which the row "
+                + "counts take turns%n", opts.get("task"), params, Messages.plural(cores, "core"), seconds,
+                Messages.plural(rounds, "round"));
         List<Runner> acting = new ArrayList<>();
         List<Runner> training = new ArrayList<>();
         try (EnvRegistry registry = EnvRegistry.discover()) {
@@ -96,7 +98,7 @@ public final class RolloutBench {
                     train.put("update_every", "1");
                     training.add(!trainSizes.contains(n) ? null : Runner.start(registry, space, n, train,
                             Rollout.Mode.TRAIN, n * (episode + 1)));
-                    System.out.printf("warmed up: %d rows%n", n);
+                    System.out.printf("warmed up: %s%n", Messages.plural(n, "row"));
                 }
                 double[] act = new double[sizes.length];
                 double[] train = new double[sizes.length];

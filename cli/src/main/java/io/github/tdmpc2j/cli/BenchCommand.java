@@ -399,14 +399,15 @@ final class BenchCommand implements Callable<Integer> {
         if (params != null) {
             settings.addAll(params);
         }
-        return String.format(Locale.ROOT, "Agent `%s`%s, %d agent steps per run, %s per task. A score is a "
+        return String.format(Locale.ROOT, "Agent `%s`%s, %s per run, %s per task. A score is a "
                 + "run's last evaluation (%s), the mean ± standard deviation over seeds. Random policy: the "
                 + "same evaluation of uniformly random actions, at each run's start, mean over seeds. TD-MPC2 published: "
                 + "the paper's TD-MPC2 result at the largest step it logged up to %d (that step in parentheses); "
                 + "none where its first step after 0 is beyond %d (its step-0 result is its agent before any "
                 + "training; its first step in parentheses).%n",
-                agent, settings.isEmpty() ? "" : " (" + String.join(", ", settings) + ")", steps,
-                Messages.plural(seeds, "seed"), Messages.plural(evalEpisodes, "episode"), steps, steps);
+                agent, settings.isEmpty() ? "" : " (" + String.join(", ", settings) + ")",
+                Messages.plural(steps, "agent step"), Messages.plural(seeds, "seed"),
+                Messages.plural(evalEpisodes, "episode"), steps, steps);
     }
 
     private static void writeReports(Path dir, String about, List<Row> rows) {

@@ -182,8 +182,10 @@ final class CollectCommand implements Callable<Integer> {
                 throw e.addHint("the episodes written (" + done.get() + " by this run) are kept in " + dataset
                         + ": the same command run again goes on with the collection");
             }
-            out.printf("%d episodes written (%d were already there) to %s in %.1fs; index: %s%n", written,
-                    total - written, dataset, (System.nanoTime() - start) / 1e9, DatasetLayout.index(dataset));
+            int before = total - written;
+            out.printf("%s written (%d %s already there) to %s in %.1fs; index: %s%n",
+                    Messages.plural(written, "episode"), before, Messages.word(before, "was", "were"), dataset,
+                    (System.nanoTime() - start) / 1e9, DatasetLayout.index(dataset));
             out.flush();
             return 0;
         }
@@ -192,7 +194,7 @@ final class CollectCommand implements Callable<Integer> {
     private static void progress(PrintWriter out, AtomicInteger done, String task, int k, int length, double ret) {
         int n = done.incrementAndGet();
         synchronized (out) {
-            out.printf("[%d] %-36s episode %d  %d steps  return %.1f%n", n, task, k, length, ret);
+            out.printf("[%d] %-36s episode %d  %s  return %.1f%n", n, task, k, Messages.plural(length, "step"), ret);
             out.flush();
         }
     }

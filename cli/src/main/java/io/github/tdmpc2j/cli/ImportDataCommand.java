@@ -7,6 +7,7 @@ import io.github.tdmpc2j.data.DatasetLayout;
 import io.github.tdmpc2j.data.DatasetPolicy;
 import io.github.tdmpc2j.data.DatasetWriter;
 import io.github.tdmpc2j.spi.EnvRegistry;
+import io.github.tdmpc2j.spi.Messages;
 import io.github.tdmpc2j.spi.TaskSpace;
 import io.github.tdmpc2j.spi.agent.Episode;
 import io.github.tdmpc2j.spi.io.IoErrors;
@@ -79,8 +80,9 @@ final class ImportDataCommand implements Callable<Integer> {
                             chunk.episode(e, t);
                         }
                     }
-                    console.printf("%s: %d episodes of %d steps (observation %d, action %d)%n", file,
-                            chunk.episodes(), chunk.steps(), chunk.observationSize(), chunk.actionSize());
+                    console.printf("%s: %s of %s (observation %d, action %d)%n", file,
+                            Messages.plural(chunk.episodes(), "episode"), Messages.plural(chunk.steps(), "step"),
+                            chunk.observationSize(), chunk.actionSize());
                     console.flush();
                     total += chunk.episodes();
                     totalSteps += chunk.episodes() * chunk.steps();
@@ -121,9 +123,10 @@ final class ImportDataCommand implements Callable<Integer> {
                     }
                 }
             }
-            console.printf("%d episodes written (%d were already there) to %s in %.1fs; %d episodes, %d steps in "
-                    + "all; index: %s%n", written, kept, out, (System.nanoTime() - start) / 1e9, total, totalSteps,
-                    DatasetLayout.index(out));
+            console.printf("%s written (%d %s already there) to %s in %.1fs; %s, %s in all; index: %s%n",
+                    Messages.plural(written, "episode"), kept, Messages.word(kept, "was", "were"), out,
+                    (System.nanoTime() - start) / 1e9, Messages.plural(total, "episode"),
+                    Messages.plural(totalSteps, "step"), DatasetLayout.index(out));
             console.printf("train on it: tdmpc2j train --data %s%s%n", out, totalSteps > 1_000_000
                     ? " --set-param buffer_size=" + totalSteps : "");
             console.flush();

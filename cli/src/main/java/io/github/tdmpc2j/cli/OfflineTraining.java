@@ -87,10 +87,20 @@ final class OfflineTraining {
             try {
                 cfg.checkOfflineRun(provider, space, seed, all[1], heapBytes);
             } catch (TdmpcException e) {
-                throw e.addHint("the dataset in " + data + " holds " + all[1] + " steps in " + all[0]
-                        + " episodes");
+                throw e.addHint(holds(data, all));
             }
         }
+    }
+
+    /** The hint that says how much the dataset in {@code data} holds, from {@link DatasetReader#count()}. */
+    private static String holds(Path data, long[] count) {
+        return "the dataset in " + data + " holds " + Messages.plural(count[1], "step") + " in "
+                + Messages.plural(count[0], "episode");
+    }
+
+    /** {@code 3 episodes (1500 steps)}: how much of a dataset a message names. */
+    private static String episodesAndSteps(RunFolder.Dataset d) {
+        return Messages.plural(d.episodes(), "episode") + " (" + Messages.plural(d.steps(), "step") + ")";
     }
 
     static int run(EnvRegistry registry, RunConfig cfg, String set, Path data, Path out, boolean resume,
@@ -138,7 +148,8 @@ final class OfflineTraining {
                 long at = restored.state().step();
                 if (at > total) {
                     throw new TdmpcException("the run in " + run.dir() + " is at update " + at + " (its checkpoint), past "
-                            + "the " + total + " updates asked for; pass a larger --steps to go on with it");
+                            + "the " + Messages.plural(total, "update") + " asked for; pass a larger --steps to go on "
+                            + "with it");
                 }
                 if (at == total) {
                     console.printf("the run in %s has ended: its checkpoint is at update %d of %d; nothing to do (a "
@@ -172,9 +183,7 @@ final class OfflineTraining {
                     }
                     // the agent cannot take it all (a replay buffer too small): say how much there is, from the
                     // episodes' rewards alone (not a second read of the whole dataset)
-                    long[] all = reader.count();
-                    throw e.addHint("the dataset in " + data + " holds " + Messages.plural(all[1], "step") + " in "
-                            + Messages.plural(all[0], "episode"));
+                    throw e.addHint(holds(data, reader.count()));
                 }
                 if (added[0] == 0) {
                     throw new TdmpcException(data + " holds no episodes yet; run `tdmpc2j collect` into it");
@@ -184,25 +193,24 @@ final class OfflineTraining {
                     // the checkpoint holds no copy of the dataset: the run goes on with the dataset as it is now
                     RunFolder.Dataset had = restored.state().dataset();
                     if (had != null && (dataset.steps() < had.steps() || dataset.episodes() < had.episodes())) {
-                        throw new TdmpcException("the dataset in " + data + " holds " + dataset.episodes()
-                                + " episodes (" + dataset.steps() + " steps), fewer than the " + had.episodes()
-                                + " episodes (" + had.steps() + " steps) the run in " + run.dir() + " learnt from "
-                                + "up to its checkpoint (update " + restored.state().step() + "): episodes were "
-                                + "removed from it. Resume with the dataset the run learnt from, or start a new run "
-                                + "on this one (another --out, without --resume)");
+                        throw new TdmpcException("the dataset in " + data + " holds " + episodesAndSteps(dataset)
+                                + ", fewer than the " + episodesAndSteps(had) + " the run in " + run.dir()
+                                + " learnt from up to its checkpoint (update " + restored.state().step() + "): "
+                                + "episodes were removed from it. Resume with the dataset the run learnt from, or start "
+                                + "a new run on this one (another --out, without --resume)");
                     }
                     if (had != null && had.files() != null) { // the same counts, or more, but the same episodes?
                         refuseChangedEpisodes(data, run, restored.state().step(), had.files(), files);
                     }
                     if (had == null) {
                         warnings.printf("the checkpoint does not record the dataset it learnt from (an earlier "
-                                + "version wrote it): the run goes on with the %d episodes (%d steps) in %s%n",
-                                dataset.episodes(), dataset.steps(), data);
+                                + "version wrote it): the run goes on with the %s in %s%n", episodesAndSteps(dataset),
+                                data);
                         warnings.flush();
                     } else if (dataset.steps() > had.steps() || dataset.episodes() > had.episodes()) {
-                        warnings.printf("the dataset in %s has grown since the checkpoint (update %d): %d episodes "
-                                + "(%d steps) now, %d (%d) more; the run goes on learning from all of them%n", data,
-                                restored.state().step(), dataset.episodes(), dataset.steps(),
+                        warnings.printf("the dataset in %s has grown since the checkpoint (update %d): %s now, "
+                                + "%d (%d) more; the run goes on learning from all of them%n", data,
+                                restored.state().step(), episodesAndSteps(dataset),
                                 dataset.episodes() - had.episodes(), dataset.steps() - had.steps());
                         warnings.flush();
                     }
@@ -217,8 +225,9 @@ final class OfflineTraining {
                     RunFolder.truncateAfter(run.evalCsv(), step, warnings);
                 }
                 cfg.write(run.config());
-                console.printf("offline training of %s on %d tasks from %d episodes (%s) for %d updates; run folder %s%n",
-                        provider.name(), ids.size(), added[0], data, total, run.dir());
+                console.printf("offline training of %s on %s from %s (%s) for %s; run folder %s%n", provider.name(),
+                        Messages.plural(ids.size(), "task"), Messages.plural(added[0], "episode"), data,
+                        Messages.plural(total, "update"), run.dir());
                 List<String> columns = new ArrayList<>(List.of("step", "task", "mean_return", "success_rate", "elapsed_s"));
                 Map<String, List<CurvePlot.Point>> curves = new LinkedHashMap<>();
                 if (restored != null && java.nio.file.Files.isRegularFile(run.evalCsv())) {
@@ -271,7 +280,7 @@ final class OfflineTraining {
                         return signals.exitStatus();
                     }
                 }
-                console.printf("done: %d updates; results in %s%n", step, run.dir());
+                console.printf("done: %s; results in %s%n", Messages.plural(step, "update"), run.dir());
                 console.flush();
                 return 0;
             } catch (TdmpcException e) {

@@ -133,7 +133,8 @@ final class OnlineRun {
             RunFolder.State at = restored.state();
             if (at.step() > total) {
                 throw new TdmpcException("the run in " + run.dir() + " is at step " + at.step() + " (its "
-                        + "checkpoint), past the " + total + " steps asked for; pass a larger --steps to go on with it");
+                        + "checkpoint), past the " + Messages.plural(total, "step") + " asked for; pass a larger "
+                        + "--steps to go on with it");
             }
             if (at.step() == total || at.seconds() >= timeLimit) {
                 console.printf(Locale.ROOT, "the run in %s has ended: its checkpoint is at step %d of %d%s; nothing "
@@ -166,8 +167,8 @@ final class OnlineRun {
             }
             cfg.write(run.config());
             String on = trainsOn();
-            console.printf("training %s on %s for %d steps with %s; run folder %s%n", provider.name(), on,
-                    total, Messages.plural(train.numEnvs(), "env"), run.dir());
+            console.printf("training %s on %s for %s with %s; run folder %s%n", provider.name(), on,
+                    Messages.plural(total, "step"), Messages.plural(train.numEnvs(), "env"), run.dir());
             List<Evaluation.TaskResult> random = randomBaseline(eval, seedValue, evalEpisodes);
             double randomMean = mean(random);
             console.printf(Locale.ROOT, "random policy: mean return %.1f over %s%s%n", randomMean,
@@ -185,7 +186,7 @@ final class OnlineRun {
                     stopStatus = signals.exitStatus();
                     console.println(signals.stoppedLine("step", end.step(), logs.savedStep));
                 } else {
-                    console.printf("done: %d steps in %s; results in %s%n", end.step(),
+                    console.printf("done: %s in %s; results in %s%n", Messages.plural(end.step(), "step"),
                             Progress.duration(end.seconds()), run.dir());
                 }
             }

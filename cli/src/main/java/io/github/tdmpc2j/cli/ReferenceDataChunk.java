@@ -3,6 +3,7 @@ package io.github.tdmpc2j.cli;
 import io.github.tdmpc2j.agent.reference.TorchTensor;
 import io.github.tdmpc2j.agent.reference.TorchTensorDict;
 import io.github.tdmpc2j.data.DatasetException;
+import io.github.tdmpc2j.spi.Messages;
 import io.github.tdmpc2j.spi.TaskSpace;
 import io.github.tdmpc2j.spi.TaskSpec;
 import io.github.tdmpc2j.spi.agent.Episode;
@@ -82,18 +83,19 @@ final class ReferenceDataChunk {
             requireShape(terminated, "terminated", o[0], o[1], false);
         }
         if (steps > 0 && length - 1 != steps) {
-            throw new DatasetException(file + " holds episodes of " + (length - 1) + " steps (" + length
-                    + " observations each); the reference's " + set + " dataset has " + steps + "-step episodes ("
-                    + (steps + 1) + " observations): it is a chunk of another dataset (mt30's episodes have 500 "
-                    + "steps, mt80's 100); give --set the set it was made for");
+            throw new DatasetException(file + " holds episodes of " + Messages.plural(length - 1, "step") + " ("
+                    + length + " observations each); the reference's " + set + " dataset has " + steps
+                    + "-step episodes (" + (steps + 1) + " observations): it is a chunk of another dataset (mt30's "
+                    + "episodes have 500 steps, mt80's 100); give --set the set it was made for");
         }
         for (int i = 0; i < space.taskCount(); i++) {
             TaskSpec s = space.spec(i);
             if (obs.shape()[2] < s.observationSize() || action.shape()[2] < s.actionSize()) {
-                throw new DatasetException(file + " holds observations of " + obs.shape()[2] + " values and actions "
-                        + "of " + action.shape()[2] + ", too few for " + s.id() + " (" + s.observationSize() + " and "
-                        + s.actionSize() + "), task " + i + " of " + set + ": it is not a dataset of these tasks; give "
-                        + "--set the set it was made for");
+                throw new DatasetException(file + " holds observations of "
+                        + Messages.plural(obs.shape()[2], "value") + " and actions of " + action.shape()[2]
+                        + ", too few for " + s.id() + " (" + s.observationSize() + " and " + s.actionSize()
+                        + "), task " + i + " of " + set + ": it is not a dataset of these tasks; give --set the set "
+                        + "it was made for");
             }
         }
     }
@@ -126,8 +128,9 @@ final class ReferenceDataChunk {
         }
         if (first != Math.rint(first) || first < 0 || first >= space.taskCount()) {
             throw new DatasetException(file + ": episode " + e + " has task index " + number(first) + ", but " + set
-                    + " has " + space.taskCount() + " tasks (0 to " + (space.taskCount() - 1) + "): it is a chunk of "
-                    + "another task set (mt80's, with 80 tasks?); give --set the set it was made for");
+                    + " has " + Messages.plural(space.taskCount(), "task") + " (0 to " + (space.taskCount() - 1)
+                    + "): it is a chunk of another task set (mt80's, with 80 tasks?); give --set the set it was made "
+                    + "for");
         }
         return (int) first;
     }
@@ -160,9 +163,9 @@ final class ReferenceDataChunk {
             for (int j = i * o + s.observationSize(); j < (i + 1) * o; j++) {
                 if (allObs[j] != 0f) {
                     throw new DatasetException(file + ": episode " + e + " has task index " + t + " (" + s.id() + ", "
-                            + s.observationSize() + " observation values) but observation " + i + " holds "
-                            + allObs[j] + " beyond them, where the reference pads with zeros: the chunk's task order "
-                            + "is not that of " + set + "; give --set the set it was made for");
+                            + Messages.plural(s.observationSize(), "observation value") + ") but observation " + i
+                            + " holds " + allObs[j] + " beyond them, where the reference pads with zeros: the chunk's "
+                            + "task order is not that of " + set + "; give --set the set it was made for");
                 }
             }
         }

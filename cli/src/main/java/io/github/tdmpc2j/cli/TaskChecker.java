@@ -5,6 +5,7 @@ import io.github.tdmpc2j.spi.Env;
 import io.github.tdmpc2j.spi.EnvRegistry;
 import io.github.tdmpc2j.spi.EnvUnavailableException;
 import io.github.tdmpc2j.spi.InvalidEnvOutputException;
+import io.github.tdmpc2j.spi.Messages;
 import io.github.tdmpc2j.spi.ResetResult;
 import io.github.tdmpc2j.spi.StepResult;
 import io.github.tdmpc2j.spi.TaskSpec;
@@ -74,10 +75,11 @@ final class TaskChecker {
                 episodeReturn += r.reward();
             } while (!r.done() && steps <= seen.maxEpisodeSteps());
             if (!r.done()) {
-                return fail(spec, "episode did not end within " + seen.maxEpisodeSteps() + " steps");
+                return fail(spec, "episode did not end within " + Messages.plural(seen.maxEpisodeSteps(), "step"));
             }
             if (!r.terminated() && steps != seen.maxEpisodeSteps()) {
-                return fail(spec, "truncated after " + steps + " steps but the spec says " + seen.maxEpisodeSteps());
+                return fail(spec, "truncated after " + Messages.plural(steps, "step") + " but the spec says "
+                        + seen.maxEpisodeSteps());
             }
             float[] again = env.reset(seed).observation();
             if (!Arrays.equals(again, first.observation())) {
@@ -85,8 +87,8 @@ final class TaskChecker {
             }
             double seconds = (System.nanoTime() - start) / 1e9;
             return new Result(Status.PASS, spec.id(), String.format(
-                    "obs %d act %d  %d steps  return %.1f  %.2fs (%.0f steps/s)", seen.observationSize(),
-                    seen.actionSize(), steps, episodeReturn, seconds, steps / seconds));
+                    "obs %d act %d  %s  return %.1f  %.2fs (%.0f steps/s)", seen.observationSize(),
+                    seen.actionSize(), Messages.plural(steps, "step"), episodeReturn, seconds, steps / seconds));
         } catch (EnvUnavailableException e) {
             return new Result(Status.UNAVAILABLE, spec.id(), e.getMessage());
         } catch (InvalidEnvOutputException e) {

@@ -36,7 +36,7 @@ class CheckpointCommandsTest {
         TasksCommandTest.Run collect = TasksCommandTest.run("collect", "--tasks", "pendulum-v1", "--episodes", "1",
                 "--policy", checkpoint.toString(), "--out", dir.resolve("data").toString(), "--workers", "1");
         assertThat(collect.exit()).as(collect.err()).isZero();
-        assertThat(collect.out()).contains("1 episodes written");
+        assertThat(collect.out()).contains("1 episode written");
         assertThat(new DatasetReader(dir.resolve("data")).readAll()).hasSize(1);
 
         TasksCommandTest.Run otherPreset = TasksCommandTest.run("train", "--task", "pendulum-v1", "--preset",

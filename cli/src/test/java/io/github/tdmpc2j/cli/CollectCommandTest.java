@@ -21,7 +21,7 @@ class CollectCommandTest {
 
         TasksCommandTest.Run again = TasksCommandTest.run("collect", "--tasks", "classic/pendulum", "--episodes", "3",
                 "--out", out.toString());
-        assertThat(again.out()).contains("1 episodes written (2 were already there)");
+        assertThat(again.out()).contains("1 episode written (2 were already there)");
 
         // an episode file cut short (a full disk, a machine that lost power) is named and collected again
         Path cut = out.resolve("episodes/classic/pendulum/episode-000001.npz");
@@ -33,7 +33,7 @@ class CollectCommandTest {
         // a notice on stderr, as the envs' warnings: stdout keeps the collection's own lines
         assertThat(mended.err()).contains(cut + " is damaged (it is not a whole NPZ file")
                 .contains("collecting it again");
-        assertThat(mended.out()).doesNotContain("is damaged").contains("1 episodes written (2 were already there)");
+        assertThat(mended.out()).doesNotContain("is damaged").contains("1 episode written (2 were already there)");
         assertThat(Files.readAllBytes(cut)).isEqualTo(whole);
     }
 

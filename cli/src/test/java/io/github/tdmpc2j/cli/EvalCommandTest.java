@@ -372,7 +372,7 @@ class EvalCommandTest {
         TasksCommandTest.Run collect = TasksCommandTest.run("collect", "--tasks", "classic/pendulum", "--episodes",
                 "1", "--policy", run.toString(), "--agent", "random", "--out", dir.resolve("data").toString());
         assertThat(collect.exit()).as(collect.err()).isZero();
-        assertThat(collect.out()).contains("1 episodes written");
+        assertThat(collect.out()).contains("1 episode written");
 
         // a folder of run folders holds no checkpoint: what is expected, not "train again"
         TasksCommandTest.Run parent = TasksCommandTest.run("eval", "--checkpoint", dir.resolve("runs").toString(),
@@ -441,7 +441,7 @@ class EvalCommandTest {
         TasksCommandTest.Run collect = TasksCommandTest.run("collect", "--tasks", "classic/pendulum", "--episodes",
                 "1", "--policy", run.toString(), "--out", dir.resolve("data").toString());
         assertThat(collect.exit()).as(collect.err()).isZero();
-        assertThat(collect.out()).contains("1 episodes written");
+        assertThat(collect.out()).contains("1 episode written");
 
         // a checkpoint folder outside a run records no agent: tdmpc2, unless --agent says otherwise
         Path copy = dir.resolve("copied");

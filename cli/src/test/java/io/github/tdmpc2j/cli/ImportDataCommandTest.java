@@ -96,7 +96,7 @@ class ImportDataCommandTest {
         TasksCommandTest.Run again = TasksCommandTest.run("import-data", chunk.toString(), "--out", out.toString(),
                 "--set", "mt80");
         assertThat(again.exit()).as(again.err()).isZero();
-        assertThat(again.out()).contains("1 episodes written (3 were already there)");
+        assertThat(again.out()).contains("1 episode written (3 were already there)");
         assertThat(Files.readAllBytes(assembly1)).isEqualTo(before);
         // a damaged one: the reader names the command that writes it again, which does
         Files.write(assembly1, Arrays.copyOf(before, 100));
@@ -105,7 +105,7 @@ class ImportDataCommandTest {
                 .hasMessageContaining("delete it and run the import-data that made it again to replace it");
         TasksCommandTest.Run repaired = TasksCommandTest.run("import-data", chunk.toString(), "--out",
                 out.toString(), "--set", "mt80");
-        assertThat(repaired.out()).contains("1 episodes written (3 were already there)");
+        assertThat(repaired.out()).contains("1 episode written (3 were already there)");
         assertThat(Files.readAllBytes(assembly1)).isEqualTo(before);
 
         // another dataset into it: refused, nothing added

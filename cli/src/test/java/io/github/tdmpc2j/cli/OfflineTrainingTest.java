@@ -48,7 +48,7 @@ class OfflineTrainingTest {
         TasksCommandTest.Run policy = TasksCommandTest.run("collect", "--tasks", "classic/pendulum", "--episodes",
                 "1", "--policy", run.toString(), "--out", dir.resolve("policy").toString(), "--workers", "1");
         assertThat(policy.exit()).as(policy.err()).isZero();
-        assertThat(policy.out()).contains("1 episodes written");
+        assertThat(policy.out()).contains("1 episode written");
 
         // the dataset grows by one episode of each task (1400 steps to 2100)
         TasksCommandTest.Run more = TasksCommandTest.run("collect", "--tasks", "dmc/cartpole-balance,classic/pendulum",
