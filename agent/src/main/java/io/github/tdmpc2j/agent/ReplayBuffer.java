@@ -120,6 +120,7 @@ public final class ReplayBuffer {
             }
         }
         // the tasks' episode lengths allow the horizon (TdmpcAgent checks), but the episodes so far ended early
+        // (so horizon and size are at least 2 here: one step is always a sub-trajectory of its episode)
         throw new ConfigException("no sub-trajectory of horizon=" + horizon + " steps lies inside one episode of the "
                 + size + " steps in the replay buffer: the episodes so far ended (terminated) before " + horizon
                 + " steps; give --set-param horizon=N with N below their length (the reference's is 3)");

@@ -262,11 +262,12 @@ public final class TdmpcAgent implements Agent, OfflineLearner {
             return Optional.empty();
         }
         return Optional.of(String.format(Locale.ROOT,
-                "these TD-MPC2 settings (preset %s, %dM model, %d samples x %d iterations) are made for GPUs: on "
+                "these TD-MPC2 settings (preset %s, %dM model, %d samples x %s) are made for GPUs: on "
                         + "this CPU each act does %.0fx the work of preset=cpu's (about 15 ms on 2 cores), and "
                         + "training updates grow with them. preset=cpu (--preset cpu) is made for CPUs; for a GPU "
                         + "see `tdmpc2j setup gpu`.",
-                cfg.preset(), cfg.modelSize(), cfg.numSamples(), cfg.planIterations(a), ratio));
+                cfg.preset(), cfg.modelSize(), cfg.numSamples(), Messages.plural(cfg.planIterations(a), "iteration"),
+                ratio));
     }
 
     public TdmpcConfig config() {

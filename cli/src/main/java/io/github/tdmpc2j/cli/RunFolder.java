@@ -4,6 +4,7 @@ import io.github.tdmpc2j.bridge.py4j.PythonException;
 import io.github.tdmpc2j.data.DatasetReader;
 import io.github.tdmpc2j.mujoco.MujocoSimulationException;
 import io.github.tdmpc2j.spi.InvalidEnvOutputException;
+import io.github.tdmpc2j.spi.Messages;
 import io.github.tdmpc2j.spi.io.IoErrors;
 import io.github.tdmpc2j.spi.TdmpcException;
 import io.github.tdmpc2j.spi.agent.Agent;
@@ -130,8 +131,9 @@ record RunFolder(Path dir) {
         String every;
         try {
             String freq = run.savedTrainerSettings().get("eval_freq");
-            every = freq == null ? "" : ", then at every evaluation (every " + freq + " steps, eval_freq)";
-        } catch (TdmpcException e) {
+            every = freq == null ? "" : ", then at every evaluation (every "
+                    + Messages.plural(Long.parseLong(freq.strip()), "step") + ", eval_freq)";
+        } catch (TdmpcException | NumberFormatException e) {
             every = ""; // a damaged config.yaml: the first save is still at step 0
         }
         throw new CheckpointException(given + " is a run folder whose run has saved no checkpoint yet: its first "

@@ -105,7 +105,8 @@ final class TaskChecker {
     /** What is wrong with a result, if anything; NaN or infinity throws {@link InvalidEnvOutputException}. */
     private static String badObservation(TaskSpec spec, float[] obs, double reward, String when) {
         if (obs == null || obs.length != spec.observationSize()) {
-            return "observation has " + (obs == null ? "no" : obs.length) + " entries, spec says "
+            return "observation has " + (obs == null ? "no entries" : Messages.plural(obs.length, "entry", "entries"))
+                    + ", spec says "
                     + spec.observationSize();
         }
         EnvChecker.checkOutput(spec, obs, reward, () -> when);

@@ -1,5 +1,6 @@
 package io.github.tdmpc2j.agent.reference;
 
+import io.github.tdmpc2j.spi.Messages;
 import io.github.tdmpc2j.spi.agent.CheckpointException;
 import io.github.tdmpc2j.spi.io.IoErrors;
 import java.io.IOException;
@@ -187,8 +188,9 @@ public final class TorchArchive {
                 need = Long.MAX_VALUE;
             }
             if (need > Integer.MAX_VALUE - 8 || (e.getSize() >= 0 && e.getSize() < need)) {
-                throw new CheckpointException(file + ": storage data/" + k + " holds " + e.getSize() + " bytes, "
-                        + "its pickle names " + ref.elements() + " elements of " + ref.dtype() + " in it"
+                throw new CheckpointException(file + ": storage data/" + k + " holds "
+                        + Messages.plural(e.getSize(), "byte") + ", its pickle names "
+                        + Messages.plural(ref.elements(), "element") + " of " + ref.dtype() + " in it"
                         + (need > Integer.MAX_VALUE - 8 ? " (more than a storage this reader takes, 2 GB)" : "")
                         + "; the file is damaged: download it again");
             }
@@ -224,8 +226,9 @@ public final class TorchArchive {
         }
         if (e.getSize() < need) {
             throw new CheckpointException(file + ": storage " + name.substring(name.indexOf('/') + 1) + " holds "
-                    + e.getSize() + " bytes, its pickle names " + ref.elements() + " elements of " + ref.dtype()
-                    + " in it; the file is truncated or damaged: download it again");
+                    + Messages.plural(e.getSize(), "byte") + ", its pickle names "
+                    + Messages.plural(ref.elements(), "element") + " of " + ref.dtype() + " in it; the file is "
+                    + "truncated or damaged: download it again");
         }
         return new TorchTensor.Storage(file.toString(), ref.key(), ref.dtype(), ref.elements(), (offset, length) -> {
             byte[] bytes;

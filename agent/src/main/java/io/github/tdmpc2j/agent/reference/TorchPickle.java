@@ -290,8 +290,8 @@ final class TorchPickle {
             }
             case REBUILD_TENSOR -> {
                 if (args.size() < 4 || !(args.get(0) instanceof TorchTensor.Storage storage)) {
-                    throw damaged("torch._utils._rebuild_tensor_v2 got " + args.size()
-                            + " arguments or no storage; this is not a torch.save state dict");
+                    throw damaged("torch._utils._rebuild_tensor_v2 got " + Messages.plural(args.size(), "argument")
+                            + " or no storage; this is not a torch.save state dict");
                 }
                 return new TorchTensor(storage, asLong(args.get(1)), longs(args.get(2)), longs(args.get(3)));
             }
