@@ -100,13 +100,9 @@ final class BenchCommand implements Callable<Integer> {
         // the report's one writer for the command's life (each run's folder in it has its own lock besides)
         try (RunLock lock = RunLock.acquireBench(dir); EnvRegistry registry = EnvRegistry.discover()) {
             List<TaskSpec> specs = TaskChoice.ids(registry, tasks, set).stream().map(registry::resolve).toList();
-            ClusterSettings where = cluster.settings();
-            if (!where.distributed() || where.master().startsWith("local[")) {
-                // before the first run: a task that cannot be made would otherwise fail the bench after hours of
-                // training the others. In this process, or local[K] whose executor is this JVM, here decides; other
-                // masters' executors check every task of the units, once each, before any trains (runAll)
-                specs.forEach(registry::requireAvailable);
-            }
+            // every task is checked once before the first run (runAll's TaskCheck: in this process, or on the
+            // executors, which make the units' envs): a task that cannot be made would otherwise fail the bench
+            // after hours of training the others
             checkEveryRun(specs);
             Map<String, SeedRun> runs = runAll(registry, specs, dir, console, spec.commandLine().getErr());
             List<Row> rows = new ArrayList<>();

@@ -167,6 +167,29 @@ class BenchCommandTest {
     }
 
     /**
+     * Each task is checked once before the first run, whatever runs the units: in this process and with local[K]
+     * (whose executor is this JVM) the bench checked every task in the command and again in the units' check.
+     */
+    @Test
+    @org.junit.jupiter.api.Timeout(300)
+    void eachTaskIsCheckedOnceBeforeTheRuns(@TempDir Path dir) {
+        for (String master : new String[] {null, "local[2]"}) {
+            List<String> args = new java.util.ArrayList<>(List.of("bench", "--tasks", "echo/action", "--seeds", "2",
+                    "--agent", "random", "--steps", "20", "--eval-every", "10", "--eval-episodes", "1", "--out",
+                    dir.resolve(master == null ? "here" : "spark").toString()));
+            if (master != null) {
+                args.addAll(List.of("--master", master, "--spark-conf", "spark.driver.host=127.0.0.1"));
+            }
+            EchoProvider.UP_FRONT_CHECKS.set(0);
+            TasksCommandTest.Run r = TasksCommandTest.run(args.toArray(String[]::new));
+            assertThat(r.exit()).as(r.err()).isZero();
+            assertThat(r.out()).as(r.err()).contains("echo/action                          seed 2: return");
+            assertThat(EchoProvider.UP_FRONT_CHECKS.get())
+                    .as("checks of echo/action's 2 runs, " + (master == null ? "in this process" : master)).isEqualTo(1);
+        }
+    }
+
+    /**
      * With --master local[K] the bench's runs train K at once in this JVM, sharing its heap: the check before the
      * first run gives each its share (it gave each the whole heap, and K buffers that each fit alone filled it
      * together, hours in). The steps here fill about half this JVM's heap: one run would fit, four at once do not.

@@ -11,6 +11,7 @@ import io.github.tdmpc2j.spi.SuccessMetric;
 import io.github.tdmpc2j.spi.TaskSpec;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Test plug-in, domain "echo": one task whose reward is the action and whose episodes are all alike whatever the
@@ -19,6 +20,11 @@ import java.util.Map;
 public final class EchoProvider implements EnvProvider {
     static final TaskSpec ACTION = new TaskSpec("echo/action", List.of(), Box.unbounded(2), Box.of(1, -1, 1), 10, 1,
             SuccessMetric.RETURN, false);
+    /**
+     * How often a command checked up front that its task can be made (the registry's requireAvailable outside the
+     * making of envs, which asks again for each env it makes), for tests of how often a command checks.
+     */
+    static final AtomicInteger UP_FRONT_CHECKS = new AtomicInteger();
 
     @Override
     public String domain() {
@@ -32,6 +38,14 @@ public final class EchoProvider implements EnvProvider {
 
     @Override
     public Availability availability() {
+        boolean upFront = StackWalker.getInstance().walk(frames -> {
+            List<String> methods = frames.map(StackWalker.StackFrame::getMethodName).toList();
+            return methods.contains("requireAvailable") && !methods.contains("makeVector")
+                    && !methods.contains("make");
+        });
+        if (upFront) {
+            UP_FRONT_CHECKS.incrementAndGet();
+        }
         return Availability.ok();
     }
 
