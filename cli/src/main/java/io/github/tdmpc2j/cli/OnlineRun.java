@@ -20,6 +20,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * {@code train}'s online run, as a command-line job around the engine's {@link OnlineTraining}: makes the rows
@@ -67,7 +68,11 @@ final class OnlineRun {
     /** Where warnings go: the command's stderr, apart from the console (stdout, or a bench unit's quiet log). */
     private final PrintWriter warnings;
     private final boolean terminal;
-    private boolean stopOnSignals;
+    /** The command's signal handlers, whose exit status a stopped run ends with; null: none (a cluster's units). */
+    private StopSignals signals;
+    private volatile boolean stopRequested;
+    /** The training loop once it is made, for {@link #requestStop}. */
+    private volatile OnlineTraining training;
 
     /**
      * @param name     what the run trains on, for the console and the curve (a task id or a task set)
@@ -97,10 +102,38 @@ final class OnlineRun {
                 : name.equals("multitask") ? count : name + " (" + count + ")";
     }
 
-    /** Ctrl-C and SIGTERM stop the run before its next step (the foreground {@code train}, not a cluster's units). */
-    OnlineRun stopOnSignals() {
-        stopOnSignals = true;
+    /**
+     * Ctrl-C and SIGTERM stop the run: {@code signals} are the command's, installed with {@link #requestStop} as
+     * what a signal does, before it took the run folder's lock (the foreground {@code train} and a {@code bench} in
+     * this process, not a cluster's units).
+     */
+    OnlineRun stoppedBy(StopSignals signals) {
+        this.signals = signals;
         return this;
+    }
+
+    /**
+     * Stops the run: while it gets ready (checkpoint, envs, agent, the random policy's evaluation) before it trains,
+     * having written nothing (a resumed run's checkpoint stays as it was); once it trains, before its next step,
+     * keeping its last checkpoint. Any thread may call it, at any time.
+     */
+    void requestStop() {
+        stopRequested = true;
+        OnlineTraining loop = training;
+        if (loop != null) {
+            loop.requestStop();
+        }
+    }
+
+    /**
+     * The result of a run stopped before it trained: the step it had reached (its checkpoint's, when resumed) and
+     * the checkpoint kept, said on the console.
+     */
+    private Result stoppedBeforeTraining(RunFolder.Restored restored) {
+        long at = restored != null ? restored.state().step() : 0;
+        console.println(signals.stoppedLine("step", at, restored != null ? at : -1));
+        console.flush();
+        return new Result(List.of(), List.of(), List.of(), signals.exitStatus());
     }
 
     Result run() {
@@ -117,6 +150,9 @@ final class OnlineRun {
         // evaluation episode e with 1000000 + seed * 1000 + e
         OnlineTraining.Settings settings = new OnlineTraining.Settings(total, evalFreq, evalEpisodes,
                 seedValue * 1_000_003L, evalSeed(seedValue), timeLimit);
+        if (stopRequested) {
+            return stoppedBeforeTraining(null);
+        }
         String trainedWith = resume ? run.savedTrainerSettings().get("agent") : null;
         if (trainedWith != null && !trainedWith.equals(cfg.get("agent"))) {
             // its checkpoint, logs and curves are that agent's (bench goes on from the runs an --out holds)
@@ -149,10 +185,16 @@ final class OnlineRun {
         }
         // before any env is made: settings that cannot fit the tasks, a replay buffer beyond the heap
         cfg.checkRun(provider, space, seedValue, envs, Runtime.getRuntime().maxMemory());
+        if (stopRequested) {
+            return stoppedBeforeTraining(restored);
+        }
         try (RunEnvs trainRows = new RunEnvs(MultitaskEnv.make(registry, space, MultitaskEnv.spread(space, envs),
                 seedValue), "training", run, warnings);
                 RunEnvs evalRows = new RunEnvs(evalEnv(seedValue, evalEpisodes), "evaluation", run, warnings);
                 Agent agent = cfg.createAgent(provider, space, seedValue)) {
+            if (stopRequested) { // a signal while the envs or the agent were made
+                return stoppedBeforeTraining(restored);
+            }
             MultitaskEnv train = trainRows.env();
             MultitaskEnv eval = evalRows.env();
             OnlineTraining.State state = OnlineTraining.State.START;
@@ -165,11 +207,19 @@ final class OnlineRun {
                 }
                 console.printf("resuming %s at step %d%n", run.dir(), state.step());
             }
-            cfg.write(run.config());
             String on = trainsOn();
             console.printf("training %s on %s for %s with %s; run folder %s%n", provider.name(), on,
                     Messages.plural(total, "step"), Messages.plural(train.numEnvs(), "env"), run.dir());
-            List<Evaluation.TaskResult> random = randomBaseline(eval, seedValue, evalEpisodes);
+            console.flush();
+            // given up for a signal: it can take minutes (a suite's slow steps, long episodes)
+            Optional<List<Evaluation.TaskResult>> baseline = randomBaseline(eval, seedValue, evalEpisodes,
+                    () -> stopRequested);
+            if (baseline.isEmpty() || stopRequested) {
+                return stoppedBeforeTraining(restored);
+            }
+            List<Evaluation.TaskResult> random = baseline.get();
+            // the run's first write: one stopped before it leaves nothing in its folder (a new --out stays free)
+            cfg.write(run.config());
             double randomMean = mean(random);
             console.printf(Locale.ROOT, "random policy: mean return %.1f over %s%s%n", randomMean,
                     Messages.plural(evalEpisodes, "episode"), space.taskCount() > 1 ? " per task" : "");
@@ -177,10 +227,14 @@ final class OnlineRun {
             if (restored != null) {
                 logs.savedStep = state.step();
             }
-            OnlineTraining training = new OnlineTraining(train, eval, agent, settings);
+            OnlineTraining loop = new OnlineTraining(train, eval, agent, settings);
+            training = loop;
+            if (stopRequested) { // a signal before the loop was there to hear it
+                loop.requestStop();
+            }
             int stopStatus = 0;
-            try (logs; StopSignals signals = stopOnSignals ? StopSignals.install(training::requestStop) : null) {
-                OnlineTraining.State end = restored != null ? training.resume(state, logs) : training.run(logs);
+            try (logs) {
+                OnlineTraining.State end = restored != null ? loop.resume(state, logs) : loop.run(logs);
                 logs.bar.finish();
                 if (signals != null && signals.received() != null) {
                     stopStatus = signals.exitStatus();
@@ -203,7 +257,7 @@ final class OnlineRun {
         long seedValue = cfg.getLong("seed");
         int evalEpisodes = cfg.getInt("eval_episodes");
         try (RunEnvs eval = new RunEnvs(evalEnv(seedValue, evalEpisodes), "evaluation", run, warnings)) {
-            return randomBaseline(eval.env(), seedValue, evalEpisodes);
+            return randomBaseline(eval.env(), seedValue, evalEpisodes, () -> false).orElseThrow();
         }
     }
 
@@ -234,9 +288,11 @@ final class OnlineRun {
                 seedValue + 1);
     }
 
-    private List<Evaluation.TaskResult> randomBaseline(MultitaskEnv eval, long seedValue, int evalEpisodes) {
+    /** The random policy's evaluation; empty when {@code stop} gave it up. */
+    private Optional<List<Evaluation.TaskResult>> randomBaseline(MultitaskEnv eval, long seedValue, int evalEpisodes,
+            java.util.function.BooleanSupplier stop) {
         try (Agent randomAgent = Agents.find("random").create(AgentContext.of(space, Map.of(), seedValue))) {
-            return Evaluation.run(eval, randomAgent, evalEpisodes, evalSeed(seedValue));
+            return Evaluation.run(eval, randomAgent, evalEpisodes, evalSeed(seedValue), stop);
         }
     }
 

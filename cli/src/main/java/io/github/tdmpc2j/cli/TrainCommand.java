@@ -196,10 +196,13 @@ final class TrainCommand implements Callable<Integer> {
         if (run == null) {
             run = RunFolder.create(out, name, cfg.getLong("seed"));
         }
-        try (RunLock lock = run.lock()) {
-            return new OnlineRun(registry, specs, name, cfg, envs, run, resume, console, spec.commandLine().getErr(),
-                    terminal()).stopOnSignals().run()
-                    .stopStatus();
+        OnlineRun training = new OnlineRun(registry, specs, name, cfg, envs, run, resume, console,
+                spec.commandLine().getErr(), terminal());
+        // Ctrl-C and SIGTERM heard from before the lock is taken: a signal while the run gets ready (its envs made,
+        // its checkpoint read) ends it through this block, which lets go of the lock (it left the folder with a
+        // run.lock of a process that was gone)
+        try (StopSignals signals = StopSignals.install(training::requestStop); RunLock lock = run.lock()) {
+            return training.stoppedBy(signals).run().stopStatus();
         } catch (TdmpcException e) {
             throw run.withResumeHint(e);
         }

@@ -38,6 +38,24 @@ final class ChildRun implements AutoCloseable {
         reader.start();
     }
 
+    /** How a command ended: its exit status and its output. */
+    record Ended(int exit, String output) {
+    }
+
+    /**
+     * Runs {@code tdmpc2j ARGS} in {@code dir}, sends it SIGTERM once a line containing {@code awaited} came (within
+     * 120 s), and waits up to 60 s for it to end (exit -1 when it did not).
+     */
+    static Ended terminatedAt(Path dir, String awaited, List<String> args) throws IOException, InterruptedException {
+        try (ChildRun child = new ChildRun(dir, awaited, args)) {
+            if (!child.await(120)) {
+                throw new IllegalStateException("no line with '" + awaited + "' came: " + child.output());
+            }
+            child.terminate();
+            return new Ended(child.waitFor(60), child.output());
+        }
+    }
+
     private void read() {
         try (BufferedReader lines = new BufferedReader(new InputStreamReader(process.getInputStream()))) {
             String line;

@@ -14,7 +14,8 @@ import java.util.Map;
  * Test plug-in, domain "pytesting": the bridge's testing suite in a real Python worker (the gymnasium venv).
  * {@code pytesting/faulty} raises a Python error on its env's 25th step, in the third episode of 10 steps;
  * {@code pytesting/dying} ends its worker's process there instead; {@code pytesting/diverging} returns a NaN
- * observation value and {@code pytesting/misfit} one observation value too many, at step 5 of the third episode.
+ * observation value and {@code pytesting/misfit} one observation value too many, at step 5 of the third episode;
+ * each step of {@code pytesting/slow} takes half a second.
  */
 public final class PythonTestingProvider extends RemoteEnvProvider {
     static final TaskSpec FAULTY = new TaskSpec("pytesting/faulty", List.of(), Box.unbounded(3), Box.of(1, -1, 1), 10,
@@ -23,6 +24,8 @@ public final class PythonTestingProvider extends RemoteEnvProvider {
             1, SuccessMetric.RETURN, false);
     static final TaskSpec DIVERGING = new TaskSpec("pytesting/diverging", List.of(), Box.unbounded(3),
             Box.of(1, -1, 1), 10, 1, SuccessMetric.RETURN, false);
+    static final TaskSpec SLOW = new TaskSpec("pytesting/slow", List.of(), Box.unbounded(3), Box.of(1, -1, 1), 10, 1,
+            SuccessMetric.RETURN, false);
     static final TaskSpec MISFIT = new TaskSpec("pytesting/misfit", List.of(), Box.unbounded(3), Box.of(1, -1, 1),
             10, 1, SuccessMetric.RETURN, false);
 
@@ -32,7 +35,7 @@ public final class PythonTestingProvider extends RemoteEnvProvider {
 
     @Override
     public List<TaskSpec> tasks() {
-        return List.of(FAULTY, DYING, DIVERGING, MISFIT);
+        return List.of(FAULTY, DYING, DIVERGING, MISFIT, SLOW);
     }
 
     @Override
@@ -47,6 +50,8 @@ public final class PythonTestingProvider extends RemoteEnvProvider {
             extras.put("wrong", task.equals(DIVERGING) ? "nan-obs" : "obs+1");
             extras.put("wrong_at", "5");
             extras.put("wrong_after", "20");
+        } else if (task.equals(SLOW)) {
+            extras.put("seconds", "0.5");
         } else {
             extras.put(task.equals(FAULTY) ? "fail_at" : "exit_at", "25");
         }

@@ -576,6 +576,25 @@ class TrainCommandTest {
     }
 
     /**
+     * SIGTERM (as Ctrl-C's SIGINT) to a `tdmpc2j train` in a child JVM while it gets ready, before it trains (its
+     * Python worker starting to make its env): the run ends with the exit status of the signal and lets go of its
+     * lock, so the folder it made is gone (it stayed, holding the run.lock of a process that was gone).
+     */
+    @Test
+    @org.junit.jupiter.api.Timeout(300)
+    void aSignalBeforeTrainingLeavesNoLockBehind(@TempDir Path dir) throws Exception {
+        Assumptions.assumeTrue(new PythonTestingProvider().availability().ready(), "the gymnasium venv is not set up");
+        Path run = dir.resolve("run");
+        ChildRun.Ended ended = ChildRun.terminatedAt(dir, "python worker gymnasium started", List.of("train",
+                "--task", "pytesting/slow", "--agent", "random", "--steps", "20", "--eval-every", "10",
+                "--eval-episodes", "1", "--out", run.toString(), "--progress", "log"));
+        assertThat(ended.exit()).as(ended.output()).isEqualTo(128 + 15);
+        assertThat(ended.output()).contains("SIGTERM: stopping before the next step")
+                .contains("stopped by SIGTERM at step 0: no checkpoint was saved yet").doesNotContain("eval at step");
+        assertThat(run).doesNotExist();
+    }
+
+    /**
      * A run that the machinery fails on the way (here a test env that fails as a dead Python worker does, on its third
      * training episode, after the checkpoint of step 0) says how to go on from its checkpoint; a mistake in the input
      * does not get that hint.
