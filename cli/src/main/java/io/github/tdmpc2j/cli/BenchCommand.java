@@ -97,60 +97,119 @@ final class BenchCommand implements Callable<Integer> {
         }
         Path dir = out != null ? out : Path.of("runs", "bench",
                 LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
-        // the report's one writer for the command's life (each run's folder in it has its own lock besides)
-        try (RunLock lock = RunLock.acquireBench(dir); EnvRegistry registry = EnvRegistry.discover()) {
+        try (EnvRegistry registry = EnvRegistry.discover()) {
             List<TaskSpec> specs = TaskChoice.ids(registry, tasks, set).stream().map(registry::resolve).toList();
             // every task is checked once before the first run (runAll's TaskCheck: in this process, or on the
             // executors, which make the units' envs): a task that cannot be made would otherwise fail the bench
             // after hours of training the others
             checkEveryRun(specs);
-            Map<String, SeedRun> runs = runAll(registry, specs, dir, console, spec.commandLine().getErr());
-            List<Row> rows = new ArrayList<>();
-            for (TaskSpec task : specs) {
-                List<Double> scores = new ArrayList<>();
-                List<Double> randoms = new ArrayList<>();
-                Map<String, List<CurvePlot.Point>> curves = new LinkedHashMap<>();
-                boolean success = false;
-                for (int s = 1; s <= seeds; s++) {
-                    SeedRun r = runs.get(task.id() + "#" + s);
-                    success = r.success();
-                    scores.add(r.score());
-                    randoms.add(r.random());
-                    curves.put(agent + " seed " + s, r.curve());
+            // in this process Ctrl-C and SIGTERM stop the run in progress before its next step (its checkpoint kept)
+            // and start no other, so that the locks are let go of (a signal left the folders with run.lock files
+            // of a process that was gone); a cluster's units are Spark's to stop
+            Stop stop = cluster.settings().distributed() ? null : new Stop();
+            // the report's one writer (each run's folder in it has its own lock besides): taken once every task
+            // passed its check (a signal or a refusal before leaves no folder), held for the command's life
+            RunLock[] lock = new RunLock[1];
+            try (StopSignals signals = stop == null ? null : StopSignals.install(stop::request)) {
+                if (stop != null) {
+                    stop.signals = signals;
                 }
-                List<CurvePlot.Point> published = new ArrayList<>();
-                for (PublishedResults.Point p : PublishedResults.curve(task.id())) {
-                    if (p.step() <= steps) {
-                        published.add(new CurvePlot.Point(p.step(), normalize(task.id(), p.mean(), p.metric().equals("success"))));
-                    }
+                Map<String, SeedRun> runs = runAll(registry, specs, dir, console, spec.commandLine().getErr(),
+                        () -> lock[0] = RunLock.acquireBench(dir), stop);
+                if (signals != null && signals.received() != null) {
+                    console.printf("stopped by %s%s%n", signals.received(), Files.isDirectory(dir.resolve("runs"))
+                            ? ": no report written; the runs keep their last checkpoints in " + dir.resolve("runs")
+                                    + ", and the same bench command goes on from them"
+                            : " before its first run trained: nothing was written");
+                    console.flush();
+                    return signals.exitStatus();
                 }
-                if (!published.isEmpty()) {
-                    curves.put("TD-MPC2 (published)", published);
+                return report(specs, runs, dir, console);
+            } finally {
+                if (lock[0] != null) {
+                    lock[0].close();
                 }
-                CurvePlot.write(dir.resolve("curves").resolve(task.id().replace('/', '_') + ".png"), task.id(),
-                        "agent steps", "normalised score", curves);
-                double mean = scores.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
-                double var = scores.stream().mapToDouble(x -> (x - mean) * (x - mean)).sum() / Math.max(1, scores.size() - 1);
-                var pub = PublishedResults.at(task.id(), steps);
-                rows.add(new Row(task.id(), domainName(task.domain()), success ? "success" : "return", mean,
-                        scores.size() > 1 ? Math.sqrt(var) : 0, normalize(task.id(), mean, success), scores.size(),
-                        randoms.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN), pub.map(PublishedResults.Point::mean).orElse(null), pub.map(PublishedResults.Point::step).orElse(null),
-                        pub.map(p -> normalize(task.id(), p.mean(), p.metric().equals("success"))).orElse(null),
-                        pub.isPresent() ? null : PublishedResults.firstTrained(task.id()).map(PublishedResults.Point::step)
-                                .orElse(null)));
             }
-            writeReports(dir, about(), rows);
-            console.print(markdown(rows));
-            console.printf("report: %s%n", dir.resolve("report.md"));
-            console.flush();
-            return 0;
+        }
+    }
+
+    /** Writes the report of the runs into {@code dir} and prints it. */
+    private int report(List<TaskSpec> specs, Map<String, SeedRun> runs, Path dir, PrintWriter console) {
+        List<Row> rows = new ArrayList<>();
+        for (TaskSpec task : specs) {
+            List<Double> scores = new ArrayList<>();
+            List<Double> randoms = new ArrayList<>();
+            Map<String, List<CurvePlot.Point>> curves = new LinkedHashMap<>();
+            boolean success = false;
+            for (int s = 1; s <= seeds; s++) {
+                SeedRun r = runs.get(task.id() + "#" + s);
+                success = r.success();
+                scores.add(r.score());
+                randoms.add(r.random());
+                curves.put(agent + " seed " + s, r.curve());
+            }
+            List<CurvePlot.Point> published = new ArrayList<>();
+            for (PublishedResults.Point p : PublishedResults.curve(task.id())) {
+                if (p.step() <= steps) {
+                    published.add(new CurvePlot.Point(p.step(), normalize(task.id(), p.mean(), p.metric().equals("success"))));
+                }
+            }
+            if (!published.isEmpty()) {
+                curves.put("TD-MPC2 (published)", published);
+            }
+            CurvePlot.write(dir.resolve("curves").resolve(task.id().replace('/', '_') + ".png"), task.id(),
+                    "agent steps", "normalised score", curves);
+            double mean = scores.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
+            double var = scores.stream().mapToDouble(x -> (x - mean) * (x - mean)).sum() / Math.max(1, scores.size() - 1);
+            var pub = PublishedResults.at(task.id(), steps);
+            rows.add(new Row(task.id(), domainName(task.domain()), success ? "success" : "return", mean,
+                    scores.size() > 1 ? Math.sqrt(var) : 0, normalize(task.id(), mean, success), scores.size(),
+                    randoms.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN), pub.map(PublishedResults.Point::mean).orElse(null), pub.map(PublishedResults.Point::step).orElse(null),
+                    pub.map(p -> normalize(task.id(), p.mean(), p.metric().equals("success"))).orElse(null),
+                    pub.isPresent() ? null : PublishedResults.firstTrained(task.id()).map(PublishedResults.Point::step)
+                            .orElse(null)));
+        }
+        writeReports(dir, about(), rows);
+        console.print(markdown(rows));
+        console.printf("report: %s%n", dir.resolve("report.md"));
+        console.flush();
+        return 0;
+    }
+
+    /**
+     * What a signal stops in this process: the run in progress, before its next step, and every run after it,
+     * before it starts.
+     */
+    static final class Stop {
+        private volatile boolean requested;
+        private volatile OnlineRun current;
+        private volatile StopSignals signals;
+
+        void request() {
+            requested = true;
+            OnlineRun run = current;
+            if (run != null) {
+                run.requestStop();
+            }
+        }
+
+        /** {@code run} starts (null: it ended); a signal before it stops it before it trains. */
+        private void running(OnlineRun run) {
+            current = run;
+            if (run != null && requested) {
+                run.requestStop();
+            }
         }
     }
 
     // ---- the units of a benchmark: one training run per (task, seed), in this process or on a Spark cluster
 
-    /** One run's outcome: its final score, its normalised evaluation curve, the random policy's normalised score. */
+    /**
+     * One run's outcome: its final score, its normalised evaluation curve, the random policy's normalised score;
+     * {@link #STOPPED} for a run a signal stopped.
+     */
     record SeedRun(boolean success, double score, List<CurvePlot.Point> curve, double random) implements Serializable {
+        static final SeedRun STOPPED = new SeedRun(false, Double.NaN, List.of(), Double.NaN);
     }
 
     /** A unit: seed {@code seed} of task {@code task}. */
@@ -208,7 +267,7 @@ final class BenchCommand implements Callable<Integer> {
 
     /** Runs every (task, seed) unit, each printed as it ends; the results by "TASK#SEED". */
     private Map<String, SeedRun> runAll(EnvRegistry registry, List<TaskSpec> specs, Path dir, PrintWriter console,
-            PrintWriter warnings) {
+            PrintWriter warnings, Runnable ready, Stop stop) {
         List<Unit> units = new ArrayList<>();
         for (TaskSpec task : specs) {
             for (int s = 1; s <= seeds; s++) {
@@ -220,9 +279,12 @@ final class BenchCommand implements Callable<Integer> {
                 dir.toAbsolutePath().toString(),
                 where.duration(ClusterSettings.RUN_FOLDER_WAIT, ClusterSettings.RUN_FOLDER_WAIT_DEFAULT));
         Map<String, SeedRun> runs = new java.util.HashMap<>();
-        UnitRunner.run(where, "bench", units, new TaskCheck<Unit>(registry, Unit::task), null,
-                new OneRun(settings, registry, warnings), (i, unit, r) -> {
+        UnitRunner.run(where, "bench", units, new TaskCheck<Unit>(registry, Unit::task), ready,
+                new OneRun(settings, registry, warnings, stop), (i, unit, r) -> {
             runs.put(unit.task() + "#" + unit.seed(), r);
+            if (r == SeedRun.STOPPED) {
+                return;
+            }
             console.printf(Locale.ROOT, "%-36s seed %d: %s %.3f%n", unit.task(), unit.seed(),
                     r.success() ? "success rate" : "return", r.score());
             console.flush();
@@ -242,15 +304,20 @@ final class BenchCommand implements Callable<Integer> {
         // in this process: the command's stderr, for the runs' warnings (their console is a quiet log); on an
         // executor its own stderr
         private final transient PrintWriter warnings;
+        private final transient Stop stop; // in this process: what a signal stops
 
-        OneRun(Settings settings, EnvRegistry local, PrintWriter warnings) {
+        OneRun(Settings settings, EnvRegistry local, PrintWriter warnings, Stop stop) {
             this.settings = settings;
             this.local = local;
             this.warnings = warnings;
+            this.stop = stop;
         }
 
         @Override
         public SeedRun run(Unit unit) {
+            if (stop != null && stop.requested) {
+                return SeedRun.STOPPED; // a run after the one a signal stopped: its folder untouched
+            }
             EnvRegistry registry = local != null ? local : ExecutorCache.get().registry();
             TaskSpec task = registry.resolve(unit.task());
             int s = unit.seed();
@@ -273,7 +340,19 @@ final class BenchCommand implements Callable<Integer> {
                         : RunFolder.create(runDir, task.id(), s);
                 OnlineRun online = new OnlineRun(registry, List.of(task), task.id(), cfg, envs, run, resume,
                         quiet, warnings != null ? warnings : new PrintWriter(System.err, true), false);
-                r = online.run();
+                if (stop != null) {
+                    stop.running(online.stoppedBy(stop.signals));
+                }
+                try {
+                    r = online.run();
+                } finally {
+                    if (stop != null) {
+                        stop.running(null);
+                    }
+                }
+                if (r.stopStatus() != 0) {
+                    return SeedRun.STOPPED;
+                }
                 // a run that had ended evaluates nothing: its random baseline is made again, the same episodes
                 random = r.random().isEmpty() ? online.randomBaseline() : r.random();
             }

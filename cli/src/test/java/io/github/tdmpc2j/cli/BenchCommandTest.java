@@ -190,6 +190,26 @@ class BenchCommandTest {
     }
 
     /**
+     * SIGTERM (as Ctrl-C's SIGINT) to a `tdmpc2j bench` in a child JVM while its first run gets ready (its Python
+     * worker starting to make the run's env): the bench ends with the exit status of the signal, and the folders it
+     * made are gone (the bench's and the run's stayed, each holding the run.lock of a process that was gone).
+     */
+    @Test
+    @org.junit.jupiter.api.Timeout(300)
+    void aSignalBeforeTheFirstRunTrainsLeavesNoLockBehind(@TempDir Path dir) throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(new PythonTestingProvider().availability().ready(),
+                "the gymnasium venv is not set up");
+        Path out = dir.resolve("bench");
+        ChildRun.Ended ended = ChildRun.terminatedAt(dir, "python worker gymnasium started", List.of("bench",
+                "--tasks", "pytesting/slow", "--seeds", "2", "--agent", "random", "--steps", "20", "--eval-every",
+                "10", "--eval-episodes", "1", "--out", out.toString()));
+        assertThat(ended.exit()).as(ended.output()).isEqualTo(128 + 15);
+        assertThat(ended.output()).contains("stopped by SIGTERM before its first run trained: nothing was written")
+                .doesNotContain("seed 1: return");
+        assertThat(out).doesNotExist();
+    }
+
+    /**
      * With --master local[K] the bench's runs train K at once in this JVM, sharing its heap: the check before the
      * first run gives each its share (it gave each the whole heap, and K buffers that each fit alone filled it
      * together, hours in). The steps here fill about half this JVM's heap: one run would fit, four at once do not.
