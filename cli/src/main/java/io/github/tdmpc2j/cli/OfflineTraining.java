@@ -131,9 +131,15 @@ final class OfflineTraining {
         String name = set != null ? set : "offline-" + data.getFileName();
         cfg.set("task", name);
         RunFolder run = resume ? RunFolder.resume(out, name, seed) : RunFolder.create(out, name, seed);
-        try (RunLock lock = run.lock()) { // the folder's one writer, before its checkpoint is tidied
+        AtomicBoolean stop = new AtomicBoolean();
+        // Ctrl-C and SIGTERM heard from before the lock is taken: a signal while the run gets ready (its dataset
+        // loaded, its envs and agent made) ends it through this block, which lets go of the lock (it left the folder
+        // with a run.lock of a process that was gone)
+        try (StopSignals signals = StopSignals.install(() -> stop.set(true));
+                RunLock lock = run.lock()) { // the folder's one writer, before its checkpoint is tidied
             AgentProvider provider = Agents.find(cfg.get("agent"));
             RunFolder.Restored restored = resume ? run.openCheckpoint() : null;
+            long kept = restored != null ? restored.state().step() : -1; // what a stop before the updates keeps
             Map<String, String> recorded = Map.of(); // the agent's settings in the checkpoint
             if (restored != null) {
                 recorded = provider.checkpointParams(restored.dir());
@@ -159,10 +165,16 @@ final class OfflineTraining {
                 }
             }
             checkDataset(provider, cfg, space, seed, reader, data, Runtime.getRuntime().maxMemory());
+            if (stop.get()) {
+                return signals.stoppedBeforeStart(console, "update", kept);
+            }
             List<String> evalRows = Evaluation.rows(space, evalEpisodes, 1);
             try (Agent agent = cfg.createAgent(provider, space, seed);
                     RunEnvs evalEnvs = new RunEnvs(MultitaskEnv.make(registry, space, evalRows, seed), "evaluation",
                             run, warnings)) {
+                if (stop.get()) { // a signal while the agent or the envs were made
+                    return signals.stoppedBeforeStart(console, "update", kept);
+                }
                 MultitaskEnv evalEnv = evalEnvs.env();
                 if (!(agent instanceof OfflineLearner learner)) {
                     throw new TdmpcException("the agent '" + provider.name() + "' cannot learn offline from a dataset");
@@ -224,6 +236,9 @@ final class OfflineTraining {
                     prior = state.seconds();
                     RunFolder.truncateAfter(run.evalCsv(), step, warnings);
                 }
+                if (stop.get()) { // a signal while the dataset was loaded: nothing written yet
+                    return signals.stoppedBeforeStart(console, "update", kept);
+                }
                 cfg.write(run.config());
                 console.printf("offline training of %s on %s from %s (%s) for %s; run folder %s%n", provider.name(),
                         Messages.plural(ids.size(), "task"), Messages.plural(added[0], "episode"), data,
@@ -241,9 +256,7 @@ final class OfflineTraining {
                 long start = System.nanoTime();
                 Progress bar = new Progress(console, terminal, step, total, 30, "update", false);
                 long saved = restored != null ? resumedAt : -1; // the step of the checkpoint on disk
-                AtomicBoolean stop = new AtomicBoolean();
-                try (CsvLog evalLog = new CsvLog(run.evalCsv(), columns);
-                        StopSignals signals = StopSignals.install(() -> stop.set(true))) {
+                try (CsvLog evalLog = new CsvLog(run.evalCsv(), columns)) {
                     while (!stop.get()) {
                         // a resumed run's checkpoint step was evaluated when it was saved
                         if ((step % evalFreq == 0 || step >= total) && !(restored != null && step == resumedAt)) {

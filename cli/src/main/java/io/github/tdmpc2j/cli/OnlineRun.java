@@ -125,15 +125,10 @@ final class OnlineRun {
         }
     }
 
-    /**
-     * The result of a run stopped before it trained: the step it had reached (its checkpoint's, when resumed) and
-     * the checkpoint kept, said on the console.
-     */
+    /** The result of a run stopped before it trained, said on the console with the checkpoint it keeps. */
     private Result stoppedBeforeTraining(RunFolder.Restored restored) {
-        long at = restored != null ? restored.state().step() : 0;
-        console.println(signals.stoppedLine("step", at, restored != null ? at : -1));
-        console.flush();
-        return new Result(List.of(), List.of(), List.of(), signals.exitStatus());
+        int status = signals.stoppedBeforeStart(console, "step", restored != null ? restored.state().step() : -1);
+        return new Result(List.of(), List.of(), List.of(), status);
     }
 
     Result run() {

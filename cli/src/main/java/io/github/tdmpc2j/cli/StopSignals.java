@@ -1,15 +1,18 @@
 package io.github.tdmpc2j.cli;
 
+import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
 import sun.misc.Signal;
 import sun.misc.SignalHandler;
 
 /**
- * Ctrl-C (SIGINT) and SIGTERM while {@code train} runs (online, and offline with {@code --data}): the first asks the run to stop before its next step, so
- * the process ends through its normal path (envs, Python workers and the agent closed; the last checkpoint kept)
- * instead of exiting while the engine's native code is in the middle of an update, which can crash the JVM. A
- * second signal exits at once, as without this.
+ * Ctrl-C (SIGINT) and SIGTERM while {@code train} runs (online, and offline with {@code --data}) or a {@code bench}
+ * runs in this process, heard from before the run folder's lock is taken: the first asks the run to stop before its
+ * next step (one still getting ready stops before it writes anything), so the process ends through its normal path
+ * (envs, Python workers and the agent closed; the last checkpoint kept; the lock let go of) instead of exiting while
+ * the engine's native code is in the middle of an update, which can crash the JVM. A second signal exits at once, as
+ * without this.
  */
 final class StopSignals implements AutoCloseable {
     private static final List<String> NAMES = List.of("INT", "TERM");
@@ -62,6 +65,16 @@ final class StopSignals implements AutoCloseable {
     String stoppedLine(String unit, long at, long saved) {
         return "stopped by " + received() + " at " + unit + " " + at + ": " + (saved < 0 ? "no checkpoint was saved yet"
                 : "the checkpoint of " + unit + " " + saved + " is kept; --resume goes on from it");
+    }
+
+    /**
+     * Says on {@code console} that the received signal stopped a run before its first step, keeping the checkpoint of
+     * step {@code saved} (negative: the run saved none), and returns the exit status the run ends with.
+     */
+    int stoppedBeforeStart(PrintWriter console, String unit, long saved) {
+        console.println(stoppedLine(unit, Math.max(0, saved), saved));
+        console.flush();
+        return exitStatus();
     }
 
     /** The conventional exit status of a process ended by the received signal (130 for SIGINT). */

@@ -197,10 +197,8 @@ class BenchCommandTest {
     @Test
     @org.junit.jupiter.api.Timeout(300)
     void aSignalBeforeTheFirstRunTrainsLeavesNoLockBehind(@TempDir Path dir) throws Exception {
-        org.junit.jupiter.api.Assumptions.assumeTrue(new PythonTestingProvider().availability().ready(),
-                "the gymnasium venv is not set up");
         Path out = dir.resolve("bench");
-        ChildRun.Ended ended = ChildRun.terminatedAt(dir, "python worker gymnasium started", List.of("bench",
+        ChildRun.Ended ended = ChildRun.terminatedOnceThePytestingWorkerStarts(dir, List.of("bench",
                 "--tasks", "pytesting/slow", "--seeds", "2", "--agent", "random", "--steps", "20", "--eval-every",
                 "10", "--eval-episodes", "1", "--out", out.toString()));
         assertThat(ended.exit()).as(ended.output()).isEqualTo(128 + 15);

@@ -56,6 +56,16 @@ final class ChildRun implements AutoCloseable {
         }
     }
 
+    /**
+     * {@link #terminatedAt} once the Python worker of the tests' pytesting suite has started (the command is then
+     * making its env, before it trains); skips the calling test where that suite's venv is not set up.
+     */
+    static Ended terminatedOnceThePytestingWorkerStarts(Path dir, List<String> args) throws IOException,
+            InterruptedException {
+        PythonTestingProvider.assumeSetUp();
+        return terminatedAt(dir, PythonTestingProvider.WORKER_STARTED, args);
+    }
+
     private void read() {
         try (BufferedReader lines = new BufferedReader(new InputStreamReader(process.getInputStream()))) {
             String line;

@@ -174,6 +174,30 @@ class OfflineTrainingTest {
     }
 
     /**
+     * SIGTERM (as Ctrl-C's SIGINT) to an offline `tdmpc2j train --data` in a child JVM while it gets ready, before its
+     * first update (its evaluation env's Python worker starting): it ends with the exit status of the signal and
+     * lets go of its lock, so the folder it made is gone (it stayed, holding the run.lock of a process that was gone).
+     */
+    @Test
+    @org.junit.jupiter.api.Timeout(300)
+    void aSignalBeforeTheFirstUpdateLeavesNoLockBehind(@TempDir Path dir) throws Exception {
+        PythonTestingProvider.assumeSetUp();
+        Path data = dir.resolve("data");
+        Path run = dir.resolve("run");
+        TasksCommandTest.Run collect = TasksCommandTest.run("collect", "--tasks", "pytesting/slow", "--episodes",
+                "1", "--out", data.toString());
+        assertThat(collect.exit()).as(collect.err()).isZero();
+        ChildRun.Ended ended = ChildRun.terminatedOnceThePytestingWorkerStarts(dir, List.of("train",
+                "--data", data.toString(), "--steps", "20", "--eval-every", "10", "--eval-episodes", "1", "--out",
+                run.toString(), "--progress", "log", "--preset", "cpu", "--set-param", "batch_size=4",
+                "--set-param", "device=cpu"));
+        assertThat(ended.exit()).as(ended.output()).isEqualTo(128 + 15);
+        assertThat(ended.output()).contains("stopped by SIGTERM at update 0: no checkpoint was saved yet")
+                .doesNotContain("offline training of");
+        assertThat(run).doesNotExist();
+    }
+
+    /**
      * SIGTERM (as Ctrl-C's SIGINT) to an offline `tdmpc2j train --data` in a child JVM stops it as an online run
      * stops: before its next update, with the exit status of the signal and the line that names the checkpoint kept
      * for --resume (it exited 143 silently).

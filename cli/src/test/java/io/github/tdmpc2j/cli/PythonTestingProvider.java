@@ -29,6 +29,15 @@ public final class PythonTestingProvider extends RemoteEnvProvider {
     static final TaskSpec MISFIT = new TaskSpec("pytesting/misfit", List.of(), Box.unbounded(3), Box.of(1, -1, 1),
             10, 1, SuccessMetric.RETURN, false);
 
+    /** What a command's output says once this plug-in's Python worker has started (it then makes the env asked). */
+    static final String WORKER_STARTED = "python worker gymnasium started";
+
+    /** Skips the calling test where the gymnasium venv, in which this plug-in's worker runs, is not set up. */
+    static void assumeSetUp() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(new PythonTestingProvider().availability().ready(),
+                "the gymnasium venv is not set up");
+    }
+
     public PythonTestingProvider() {
         super("pytesting", "gymnasium", "testing");
     }

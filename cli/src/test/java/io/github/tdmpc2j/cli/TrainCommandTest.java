@@ -14,7 +14,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -583,9 +582,8 @@ class TrainCommandTest {
     @Test
     @org.junit.jupiter.api.Timeout(300)
     void aSignalBeforeTrainingLeavesNoLockBehind(@TempDir Path dir) throws Exception {
-        Assumptions.assumeTrue(new PythonTestingProvider().availability().ready(), "the gymnasium venv is not set up");
         Path run = dir.resolve("run");
-        ChildRun.Ended ended = ChildRun.terminatedAt(dir, "python worker gymnasium started", List.of("train",
+        ChildRun.Ended ended = ChildRun.terminatedOnceThePytestingWorkerStarts(dir, List.of("train",
                 "--task", "pytesting/slow", "--agent", "random", "--steps", "20", "--eval-every", "10",
                 "--eval-episodes", "1", "--out", run.toString(), "--progress", "log"));
         assertThat(ended.exit()).as(ended.output()).isEqualTo(128 + 15);
@@ -697,8 +695,7 @@ class TrainCommandTest {
      */
     private static TasksCommandTest.Run trainUntilItFails(String task, Path out) {
         if (task.startsWith("pytesting/")) {
-            Assumptions.assumeTrue(new PythonTestingProvider().availability().ready(),
-                    "the gymnasium venv is not set up");
+            PythonTestingProvider.assumeSetUp();
         }
         TasksCommandTest.Run r = TasksCommandTest.run("train", "--task", task, "--agent", "random", "--steps", "1000",
                 "--eval-every", "500", "--eval-episodes", "1", "--out", out.toString(), "--progress", "log");
