@@ -25,23 +25,57 @@ import java.util.Map;
  * little-endian data. Python's {@code safetensors} and a few lines of numpy read it.
  */
 public final class SafeTensors {
-    /** One float32 tensor. */
-    public record Tensor(long[] shape, float[] data) {
+    /**
+     * A float32 tensor as {@link #write} takes it: its shape, and its values copied out a range at a time, so that
+     * one larger than a Java array holds (a replay buffer's column) is written without a copy of it.
+     */
+    public interface Values {
+        long[] shape();
+
+        /** Copies {@code length} values, from value {@code from} on (row-major), into {@code into} at {@code at}. */
+        void copy(long from, float[] into, int at, int length);
+    }
+
+    /** One float32 tensor in one array. */
+    public record Tensor(long[] shape, float[] data) implements Values {
+        @Override
+        public void copy(long from, float[] into, int at, int length) {
+            System.arraycopy(data, Math.toIntExact(from), into, at, length);
+        }
+    }
+
+    /** A float32 tensor whose values {@code values} copies out a range at a time (see {@link Values#copy}). */
+    public record Streamed(long[] shape, Ranges values) implements Values {
+        @Override
+        public void copy(long from, float[] into, int at, int length) {
+            values.copy(from, into, at, length);
+        }
+    }
+
+    /** {@link Values#copy} of a {@link Streamed} tensor. */
+    @FunctionalInterface
+    public interface Ranges {
+        void copy(long from, float[] into, int at, int length);
     }
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final long MAX_HEADER = 100L << 20;
+    /** The most values one Java array holds (the JDK's margin below {@link Integer#MAX_VALUE}). */
+    private static final long MAX_ARRAY = Integer.MAX_VALUE - 8;
 
     private SafeTensors() {
     }
 
-    /** Writes atomically: a temporary file in the same directory, then a rename. */
-    public static void write(Path file, Map<String, Tensor> tensors, Map<String, String> metadata) {
+    /**
+     * Writes atomically: a temporary file in the same directory, then a rename; each tensor's values are copied out
+     * a slice at a time ({@link Values#copy}) as they are written.
+     */
+    public static void write(Path file, Map<String, ? extends Values> tensors, Map<String, String> metadata) {
         ObjectNode header = JSON.createObjectNode();
         ObjectNode meta = header.putObject("__metadata__");
         metadata.forEach(meta::put);
         long offset = 0;
-        for (Map.Entry<String, Tensor> e : tensors.entrySet()) {
+        for (Map.Entry<String, ? extends Values> e : tensors.entrySet()) {
             ObjectNode t = header.putObject(e.getKey());
             t.put("dtype", "F32");
             var shape = t.putArray("shape");
@@ -50,9 +84,9 @@ public final class SafeTensors {
                 shape.add(d);
                 n *= d;
             }
-            if (n != e.getValue().data().length) {
+            if (e.getValue() instanceof Tensor tensor && n != tensor.data().length) {
                 throw new IllegalArgumentException(e.getKey() + ": shape holds " + n + " values, data has "
-                        + e.getValue().data().length);
+                        + tensor.data().length);
             }
             t.putArray("data_offsets").add(offset).add(offset + 4 * n);
             offset += 4 * n;
@@ -75,16 +109,17 @@ public final class SafeTensors {
                         out.write(' ');
                     }
                     ByteBuffer chunk = ByteBuffer.allocate(1 << 16).order(ByteOrder.LITTLE_ENDIAN);
-                    for (Tensor t : tensors.values()) {
-                        for (float v : t.data()) {
-                            if (!chunk.hasRemaining()) {
-                                out.write(chunk.array(), 0, chunk.position());
-                                chunk.clear();
-                            }
-                            chunk.putFloat(v);
+                    float[] slice = new float[chunk.capacity() / 4];
+                    for (Values t : tensors.values()) {
+                        long n = count(t.shape());
+                        for (long from = 0; from < n; from += slice.length) {
+                            int m = (int) Math.min(slice.length, n - from);
+                            t.copy(from, slice, 0, m);
+                            chunk.clear();
+                            chunk.asFloatBuffer().put(slice, 0, m);
+                            out.write(chunk.array(), 0, 4 * m);
                         }
                     }
-                    out.write(chunk.array(), 0, chunk.position());
                 }
             });
         } catch (IOException e) {
@@ -99,7 +134,11 @@ public final class SafeTensors {
             Map<String, Tensor> out = new LinkedHashMap<>();
             for (String name : in.names()) {
                 long[] shape = in.shape(name);
-                float[] values = new float[Math.toIntExact(in.count(name))];
+                if (in.count(name) > MAX_ARRAY) {
+                    throw new CheckpointException(file + ": tensor " + name + " holds " + in.count(name) + " values, "
+                            + "more than one Java array holds; it is not a file of model weights");
+                }
+                float[] values = new float[(int) in.count(name)];
                 in.read(name, 0, values, 0, values.length);
                 out.put(name, new Tensor(shape, values));
             }
@@ -198,10 +237,6 @@ public final class SafeTensors {
                         throw corrupt(file, "tensor " + f.getKey() + " spans bytes [" + begin + ", " + end + ") but "
                                 + "the data section has " + dataLength + " bytes (truncated?)");
                     }
-                    if (n > Integer.MAX_VALUE - 8) {
-                        throw corrupt(file, "tensor " + f.getKey() + " holds " + n + " values, more than a Java "
-                                + "array holds");
-                    }
                     shapes.put(f.getKey(), shape);
                     starts.put(f.getKey(), dataStart + begin);
                 }
@@ -229,14 +264,7 @@ public final class SafeTensors {
         /** How many values tensor {@code name} holds (the product of its shape); -1 when the file has none. */
         public long count(String name) {
             long[] shape = shapes.get(name);
-            if (shape == null) {
-                return -1;
-            }
-            long n = 1;
-            for (long d : shape) {
-                n *= d;
-            }
-            return n;
+            return shape == null ? -1 : SafeTensors.count(shape);
         }
 
         /**
@@ -276,6 +304,15 @@ public final class SafeTensors {
                 // read-only: nothing is lost
             }
         }
+    }
+
+    /** The values a tensor of {@code shape} holds: the product of its dimensions. */
+    private static long count(long[] shape) {
+        long n = 1;
+        for (long d : shape) {
+            n *= d;
+        }
+        return n;
     }
 
     private static void readFully(FileChannel ch, ByteBuffer buf, long position) throws IOException {
