@@ -3,13 +3,16 @@ package io.github.tdmpc2j.agent;
 import io.github.tdmpc2j.spi.Messages;
 import io.github.tdmpc2j.spi.agent.Transition;
 import io.github.tdmpc2j.agent.checkpoint.SafeTensors;
-import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
  * Transitions grouped by episode, in a ring of at most {@code capacity} steps; samples sub-trajectories of
- * {@code horizon} consecutive steps (horizon + 1 observations) that lie inside one episode, uniformly.
+ * {@code horizon} consecutive steps (horizon + 1 observations) that lie inside one episode, uniformly. Each column
+ * is a {@link Column} of segments, so the steps it holds are bounded by the heap ({@link #checkHeap}), not by
+ * what one Java array holds.
  */
 public final class ReplayBuffer {
     /** A batch, time-major: obs [H+1][B][O], action [H][B][A], reward and terminated [H][B]. */
@@ -20,13 +23,16 @@ public final class ReplayBuffer {
     private final int capacity;
     private final int obsDim;
     private final int actionDim;
-    private float[] obs = new float[0];
-    private float[] nextObs = new float[0];
-    private float[] action = new float[0];
-    private float[] reward = new float[0];
-    private float[] terminated = new float[0];
-    private int[] task = new int[0];
-    private long[] episode = new long[0];
+    /** Every column's segments hold 2^segmentShift steps: step i is row i & segmentMask of segment i >>> shift. */
+    private final int segmentShift;
+    private final int segmentMask;
+    private final Column<float[]> obs;
+    private final Column<float[]> nextObs;
+    private final Column<float[]> action;
+    private final Column<float[]> reward;
+    private final Column<float[]> terminated;
+    private final Column<int[]> task;
+    private final Column<long[]> episode;
     private int allocated;
     /** Whether every step added must stay (a dataset's, for offline training): a smaller capacity is no way out. */
     private boolean keepEverything;
@@ -35,15 +41,23 @@ public final class ReplayBuffer {
     private long episodeId;
 
     public ReplayBuffer(int capacity, int obsDim, int actionDim) {
-        long largest = (Integer.MAX_VALUE - 8) / Math.max(1, Math.max(obsDim, actionDim));
-        if (capacity > largest) {
-            // the observations of every step are one Java array, of at most 2^31 - 1 entries
-            throw new ConfigException("buffer_size=" + capacity + " steps of " + obsDim + " observation entries do "
-                    + "not fit one Java array; the largest buffer_size for these tasks is " + largest);
-        }
+        this(capacity, obsDim, actionDim, Column.segmentRows(Math.max(obsDim, actionDim)));
+    }
+
+    /** A buffer whose columns' segments hold {@code segmentRows} steps each (a power of two). */
+    ReplayBuffer(int capacity, int obsDim, int actionDim, int segmentRows) {
         this.capacity = capacity;
+        this.segmentShift = Integer.numberOfTrailingZeros(segmentRows);
+        this.segmentMask = segmentRows - 1;
         this.obsDim = obsDim;
         this.actionDim = actionDim;
+        obs = new Column<>(float[]::new, obsDim, segmentRows);
+        nextObs = new Column<>(float[]::new, obsDim, segmentRows);
+        action = new Column<>(float[]::new, actionDim, segmentRows);
+        reward = new Column<>(float[]::new, 1, segmentRows);
+        terminated = new Column<>(float[]::new, 1, segmentRows);
+        task = new Column<>(int[]::new, 1, segmentRows);
+        episode = new Column<>(long[]::new, 1, segmentRows);
     }
 
     /** Marks the buffer as a dataset's: the heap it cannot grow in then calls for more heap, not fewer steps. */
@@ -62,13 +76,13 @@ public final class ReplayBuffer {
                     + t.action().length + " do not match the agent's " + obsDim + " and " + actionDim);
         }
         ensureRoom();
-        System.arraycopy(t.observation(), 0, obs, head * obsDim, obsDim);
-        System.arraycopy(t.nextObservation(), 0, nextObs, head * obsDim, obsDim);
-        System.arraycopy(t.action(), 0, action, head * actionDim, actionDim);
-        reward[head] = (float) t.reward();
-        terminated[head] = t.terminated() ? 1f : 0f;
-        task[head] = t.task();
-        episode[head] = episodeId;
+        obs.put(head, t.observation(), 0);
+        nextObs.put(head, t.nextObservation(), 0);
+        action.put(head, t.action(), 0);
+        reward.segment(head)[reward.offset(head)] = (float) t.reward();
+        terminated.segment(head)[terminated.offset(head)] = t.terminated() ? 1f : 0f;
+        task.segment(head)[task.offset(head)] = t.task();
+        episode.segment(head)[episode.offset(head)] = episodeId;
         head = (head + 1) % capacity;
         size = Math.min(size + 1, capacity);
         if (t.done()) {
@@ -94,15 +108,32 @@ public final class ReplayBuffer {
         int[] k = new int[batchSize];
         for (int b = 0; b < batchSize; b++) {
             int start = validStart(horizon, rng);
-            k[b] = task[start];
+            k[b] = task.segment(start)[task.offset(start)];
+            // the columns' segments that hold the row, looked up again only when a row lies in another one (a
+            // sub-trajectory across a segment's border or the ring's end): the rows are copied as the one-array
+            // layout copied them, with typed arrays the JIT copies as fast
+            int held = -1;
+            float[] os = null;
+            float[] as = null;
+            float[] rs = null;
+            float[] ds = null;
             for (int t = 0; t < horizon; t++) {
                 int i = (start + t) % capacity;
-                System.arraycopy(obs, i * obsDim, o, (t * batchSize + b) * obsDim, obsDim);
-                System.arraycopy(action, i * actionDim, a, (t * batchSize + b) * actionDim, actionDim);
-                r[t * batchSize + b] = reward[i];
-                d[t * batchSize + b] = terminated[i];
+                if (i >>> segmentShift != held) {
+                    held = i >>> segmentShift;
+                    os = obs.segmentAt(held);
+                    as = action.segmentAt(held);
+                    rs = reward.segmentAt(held);
+                    ds = terminated.segmentAt(held);
+                }
+                int row = i & segmentMask;
+                System.arraycopy(os, row * obsDim, o, (t * batchSize + b) * obsDim, obsDim);
+                System.arraycopy(as, row * actionDim, a, (t * batchSize + b) * actionDim, actionDim);
+                r[t * batchSize + b] = rs[row];
+                d[t * batchSize + b] = ds[row];
                 if (t == horizon - 1) {
-                    System.arraycopy(nextObs, i * obsDim, o, ((t + 1) * batchSize + b) * obsDim, obsDim);
+                    System.arraycopy(nextObs.segmentAt(held), row * obsDim, o, ((t + 1) * batchSize + b) * obsDim,
+                            obsDim);
                 }
             }
         }
@@ -114,8 +145,7 @@ public final class ReplayBuffer {
         for (int attempt = 0; attempt < 10_000; attempt++) {
             int offset = rng.nextInt(size - horizon + 1);
             int start = (oldest + offset) % capacity;
-            int end = (start + horizon - 1) % capacity;
-            if (episode[start] == episode[end] && episodeOf(start, horizon)) {
+            if (oneEpisode(start, horizon)) {
                 return start;
             }
         }
@@ -126,14 +156,26 @@ public final class ReplayBuffer {
                 + " steps; give --set-param horizon=N with N below their length (the reference's is 3)");
     }
 
-    private boolean episodeOf(int start, int horizon) {
-        long id = episode[start];
+    /** Whether the {@code horizon} steps from {@code start} on are of one episode. */
+    private boolean oneEpisode(int start, int horizon) {
+        int held = start >>> segmentShift;
+        long[] segment = episode.segmentAt(held);
+        long id = segment[start & segmentMask];
         for (int t = 1; t < horizon; t++) {
-            if (episode[(start + t) % capacity] != id) {
+            int i = (start + t) % capacity;
+            if (i >>> segmentShift != held) {
+                held = i >>> segmentShift;
+                segment = episode.segmentAt(held);
+            }
+            if (segment[i & segmentMask] != id) {
                 return false;
             }
         }
         return true;
+    }
+
+    private long episodeAt(int i) {
+        return episode.segment(i)[episode.offset(i)];
     }
 
     /**
@@ -151,22 +193,14 @@ public final class ReplayBuffer {
 
     /** Grows the arrays to {@code next} steps, keeping what they hold ({@link #ensureRoom} says what a failure is). */
     private void growTo(int next) {
-        float[] o;
-        float[] no;
-        float[] a;
-        float[] r;
-        float[] d;
-        int[] k;
-        long[] e;
+        List<Column<?>> columns = List.of(obs, nextObs, action, reward, terminated, task, episode);
+        Object[][] grown = new Object[columns.size()][];
         try {
-            o = Arrays.copyOf(obs, next * obsDim);
-            no = Arrays.copyOf(nextObs, next * obsDim);
-            a = Arrays.copyOf(action, next * actionDim);
-            r = Arrays.copyOf(reward, next);
-            d = Arrays.copyOf(terminated, next);
-            k = Arrays.copyOf(task, next);
-            e = Arrays.copyOf(episode, next);
+            for (int c = 0; c < grown.length; c++) {
+                grown[c] = columns.get(c).grown(next);
+            }
         } catch (OutOfMemoryError oom) {
+            grown = null;
             // the new arrays made so far are garbage again: there is room for the message
             long heap = Runtime.getRuntime().maxMemory();
             throw new ConfigException("the Java heap (" + TdmpcConfig.bytes(heap) + ") is full: the replay buffer "
@@ -175,13 +209,9 @@ public final class ReplayBuffer {
                     + advice(capacity, capacity, obsDim, actionDim, 0, heap, TdmpcAgent.machineMemory(),
                             keepEverything), oom);
         }
-        obs = o;
-        nextObs = no;
-        action = a;
-        reward = r;
-        terminated = d;
-        task = k;
-        episode = e;
+        for (int c = 0; c < grown.length; c++) {
+            columns.get(c).use(grown[c]);
+        }
         allocated = next;
     }
 
@@ -309,36 +339,52 @@ public final class ReplayBuffer {
         return capacity;
     }
 
-    /** The stored steps, oldest first, as float tensors (for checkpoints; task and episode ids as exact floats). */
-    public java.util.Map<String, io.github.tdmpc2j.agent.checkpoint.SafeTensors.Tensor> export() {
+    /**
+     * The stored steps, oldest first, as float tensors (for checkpoints; task and episode ids as exact floats):
+     * views of the buffer that {@link SafeTensors#write} copies out a slice at a time, not a copy of it (a column
+     * may hold more values than a Java array); they hold until the next {@link #add} or {@link #restore}.
+     */
+    public Map<String, SafeTensors.Values> export() {
         int start = size < capacity ? 0 : head;
-        float[] o = new float[size * obsDim];
-        float[] no = new float[size * obsDim];
-        float[] a = new float[size * actionDim];
-        float[] r = new float[size];
-        float[] te = new float[size];
-        float[] ta = new float[size];
-        float[] ep = new float[size];
-        long firstEpisode = size == 0 ? 0 : episode[start];
-        for (int i = 0; i < size; i++) {
-            int k = (start + i) % capacity;
-            System.arraycopy(obs, k * obsDim, o, i * obsDim, obsDim);
-            System.arraycopy(nextObs, k * obsDim, no, i * obsDim, obsDim);
-            System.arraycopy(action, k * actionDim, a, i * actionDim, actionDim);
-            r[i] = reward[k];
-            te[i] = terminated[k];
-            ta[i] = task[k];
-            ep[i] = episode[k] - firstEpisode;
-        }
-        var m = new java.util.LinkedHashMap<String, io.github.tdmpc2j.agent.checkpoint.SafeTensors.Tensor>();
-        m.put("obs", tensor(o, size, obsDim));
-        m.put("next_obs", tensor(no, size, obsDim));
-        m.put("action", tensor(a, size, actionDim));
-        m.put("reward", tensor(r, size, 1));
-        m.put("terminated", tensor(te, size, 1));
-        m.put("task", tensor(ta, size, 1));
-        m.put("episode", tensor(ep, size, 1));
+        int n = size;
+        long firstEpisode = n == 0 ? 0 : episodeAt(start);
+        Map<String, SafeTensors.Values> m = new LinkedHashMap<>();
+        m.put("obs", floats(obs, start, n));
+        m.put("next_obs", floats(nextObs, start, n));
+        m.put("action", floats(action, start, n));
+        m.put("reward", floats(reward, start, n));
+        m.put("terminated", floats(terminated, start, n));
+        m.put("task", new SafeTensors.Streamed(new long[] {n, 1}, (from, into, at, length) -> {
+            for (int j = 0; j < length; j++) {
+                int k = (int) ((start + from + j) % capacity);
+                into[at + j] = task.segment(k)[task.offset(k)];
+            }
+        }));
+        m.put("episode", new SafeTensors.Streamed(new long[] {n, 1}, (from, into, at, length) -> {
+            for (int j = 0; j < length; j++) {
+                into[at + j] = episodeAt((int) ((start + from + j) % capacity)) - firstEpisode;
+            }
+        }));
         return m;
+    }
+
+    /** {@code n} rows of {@code column} from row {@code start} on, round the ring, as one [n, width] tensor. */
+    private SafeTensors.Values floats(Column<float[]> column, int start, int n) {
+        int width = column.width();
+        return new SafeTensors.Streamed(new long[] {n, width}, (from, into, at, length) -> {
+            long value = from;
+            int done = 0;
+            while (done < length) {
+                int k = (int) ((start + value / width) % capacity);
+                int col = (int) (value % width);
+                // the values from here to the end of the segment, or of the ring, whichever comes first
+                long rows = Math.min(column.rowsToSegmentEnd(k), capacity - k);
+                int m = (int) Math.min(length - done, rows * width - col);
+                column.get(k, col, into, at + done, m);
+                value += m;
+                done += m;
+            }
+        });
     }
 
     /**
@@ -369,32 +415,38 @@ public final class ReplayBuffer {
             // the size the doubling reaches for these steps, at once
             growTo((int) allocatedFor(kept, capacity));
         }
-        saved.read("obs", (long) skip * obsDim, obs, 0, kept * obsDim);
-        saved.read("next_obs", (long) skip * obsDim, nextObs, 0, kept * obsDim);
-        saved.read("action", (long) skip * actionDim, action, 0, kept * actionDim);
-        saved.read("reward", skip, reward, 0, kept);
-        saved.read("terminated", skip, terminated, 0, kept);
+        read(saved, "obs", skip, kept, obs);
+        read(saved, "next_obs", skip, kept, nextObs);
+        read(saved, "action", skip, kept, action);
+        read(saved, "reward", skip, kept, reward);
+        read(saved, "terminated", skip, kept, terminated);
         // task and episode ids are exact floats in the file: through a slice of floats
         float[] slice = new float[Math.min(kept, 1 << 14)];
         for (int i = 0; i < kept; i += slice.length) {
             int m = Math.min(slice.length, kept - i);
-            saved.read("task", skip + i, slice, 0, m);
+            saved.read("task", (long) skip + i, slice, 0, m);
             for (int j = 0; j < m; j++) {
-                task[i + j] = (int) slice[j];
+                task.segment(i + j)[task.offset(i + j)] = (int) slice[j];
             }
-            saved.read("episode", skip + i, slice, 0, m);
+            saved.read("episode", (long) skip + i, slice, 0, m);
             for (int j = 0; j < m; j++) {
-                episode[i + j] = (long) slice[j];
+                episode.segment(i + j)[episode.offset(i + j)] = (long) slice[j];
             }
         }
         size = kept;
         head = kept % capacity;
-        episodeId = kept == 0 ? 0 : episode[kept - 1] + 1;
+        episodeId = kept == 0 ? 0 : episodeAt(kept - 1) + 1;
         return skip;
     }
 
-    private static io.github.tdmpc2j.agent.checkpoint.SafeTensors.Tensor tensor(float[] data, int rows, int cols) {
-        return new io.github.tdmpc2j.agent.checkpoint.SafeTensors.Tensor(new long[] {rows, cols}, data);
+    /** Reads rows [skip, skip + kept) of {@code name} into rows [0, kept) of {@code column}, a segment at a time. */
+    private static void read(SafeTensors.Reader saved, String name, int skip, int kept, Column<float[]> column) {
+        int width = column.width();
+        for (int k = 0; (long) k * column.segmentRows() < kept; k++) {
+            int first = k * column.segmentRows();
+            int rows = Math.min(column.segmentRows(), kept - first);
+            saved.read(name, ((long) skip + first) * width, column.segmentAt(k), 0, rows * width);
+        }
     }
 
 }

@@ -167,8 +167,8 @@ public record TdmpcConfig(
 
     /**
      * Refuses, before anything is allocated, settings that an agent of these sizes cannot make: a weight matrix
-     * (the Q heads' stacked), the replay buffer's observations or a sampled batch beyond one Java array
-     * ({@link #MAX_ARRAY} floats), or more than {@code memoryBytes} (the machine's memory) at the least: for the
+     * (the Q heads' stacked) or a sampled batch beyond one Java array ({@link #MAX_ARRAY} floats; the replay
+     * buffer's columns are segmented, its limit is the heap: {@link ReplayBuffer#checkHeap}), or more than {@code memoryBytes} (the machine's memory) at the least: for the
      * model's parameters with their gradients and the optimiser's two moments, for one row's planning (the
      * samples' latents and hidden activations over the horizon), or for one update's activations. Each message
      * names the setting to lower; the counts are lower bounds, so what passes may still not fit, never the reverse.
@@ -187,7 +187,6 @@ public record TdmpcConfig(
         fitsArray("latent_dim", mlp * z, "the dynamics' last weight matrix");
         fitsArray("num_bins", mlp * numBins, "a last weight matrix of the reward and Q heads");
         fitsArray("num_q", numQ * mlp * Math.max(Math.max(in, mlp), numBins), "the Q heads' stacked weight matrices");
-        fitsArray("buffer_size", (double) bufferSize * obsDim, "the replay buffer's observations");
         fitsArray("batch_size", (horizon + 1.0) * batchSize * obsDim, "a sampled batch's observations (batch_size x "
                 + "(horizon + 1) x the observation's size)");
         // counted from the shapes where the encoder's layers are few enough to list (WorldModel lists them)

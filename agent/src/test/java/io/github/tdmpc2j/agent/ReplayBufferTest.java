@@ -7,16 +7,98 @@ import org.junit.jupiter.api.Test;
 
 class ReplayBufferTest {
     /**
-     * A buffer_size whose observations would not fit one Java array is refused with the largest that does (the
-     * ring's offsets overflowed an int once the buffer grew there).
+     * A buffer_size whose observations would not fit one Java array is taken (its columns are segmented; it was
+     * refused with the largest that fits one array, 55 million steps of mt80's): the heap is its limit, and a
+     * buffer allocates only the steps it holds.
      */
     @Test
-    void aBufferLargerThanAJavaArrayHoldsIsRefused() {
-        int largest = (Integer.MAX_VALUE - 8) / 223;
-        assertThatThrownBy(() -> new ReplayBuffer(largest + 1, 223, 38)).isInstanceOf(ConfigException.class)
-                .hasMessageContaining("buffer_size=" + (largest + 1)).hasMessageContaining("largest buffer_size for "
-                        + "these tasks is " + largest);
-        assertThat(new ReplayBuffer(largest, 223, 38).capacity()).isEqualTo(largest);
+    void aBufferLargerThanAJavaArrayHoldsIsTaken() {
+        int beyond = (Integer.MAX_VALUE - 8) / 223 + 1;
+        assertThat(new ReplayBuffer(beyond, 223, 38).capacity()).isEqualTo(beyond);
+        assertThat(new ReplayBuffer(Integer.MAX_VALUE, 39, 6).capacity()).isEqualTo(Integer.MAX_VALUE);
+        // the columns' segments: a power of two rows, 2^24 values at most, one row at the least
+        assertThat(Column.segmentRows(39)).isEqualTo(1 << 18);
+        assertThat(Column.segmentRows(1)).isEqualTo(1 << 24);
+        assertThat(Column.segmentRows(1 << 25)).isEqualTo(1);
+        assertThatThrownBy(() -> new ReplayBuffer(100, 3, 2, 12)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("power of two");
+    }
+
+    /**
+     * A buffer whose segments hold a few steps (rows on many segments, the ring wrapping at a segment's middle,
+     * the last segment partly filled, growth across segment borders) holds what the one-array layout held: the
+     * same batches for the same seed, the same export, and the same file, which restores bit for bit into either
+     * layout and goes on alike after more steps (a resumed run).
+     */
+    @Test
+    void aBufferInSmallSegmentsActsAsOneArray(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws java.io.IOException {
+        for (int[] sizes : new int[][] {{37, 1}, {37, 4}, {3000, 16}, {3000, 512}}) {
+            int capacity = sizes[0];
+            int segment = sizes[1];
+            // one segment: the one-array layout
+            ReplayBuffer whole = new ReplayBuffer(capacity, 3, 2, Integer.highestOneBit(capacity) * 2);
+            ReplayBuffer split = new ReplayBuffer(capacity, 3, 2, segment);
+            java.util.Random r = new java.util.Random(capacity + segment);
+            int steps = capacity + capacity / 3 + 5; // wraps the ring, away from a segment's border
+            for (int i = 0; i < steps; i++) {
+                var t = step(r, i % 3, i % 23 == 22, i % 11 == 10 && r.nextBoolean());
+                whole.add(t);
+                split.add(t);
+                if (i == capacity / 2) { // half full: the growing buffer samples alike too
+                    sameBatches(whole, split, i);
+                }
+            }
+            sameBatches(whole, split, 7);
+            // the export's views, copied out in pieces that start and end inside rows and segments
+            var expected = copies(whole.export());
+            split.export().forEach((name, values) -> {
+                float[] pieces = new float[expected.get(name).data().length];
+                for (int from = 0; from < pieces.length; from += 5) {
+                    values.copy(from, pieces, from, Math.min(5, pieces.length - from));
+                }
+                assertThat(pieces).as(name).containsExactly(expected.get(name).data());
+            });
+            java.nio.file.Path wholeFile = dir.resolve("whole-" + capacity + "-" + segment + ".safetensors");
+            java.nio.file.Path splitFile = dir.resolve("split-" + capacity + "-" + segment + ".safetensors");
+            io.github.tdmpc2j.agent.checkpoint.SafeTensors.write(wholeFile, whole.export(), java.util.Map.of());
+            io.github.tdmpc2j.agent.checkpoint.SafeTensors.write(splitFile, split.export(), java.util.Map.of());
+            assertThat(splitFile).hasSameBinaryContentAs(wholeFile);
+            // restored: a layout's file into the other, both written again the same, then more steps alike
+            ReplayBuffer wholeBack = new ReplayBuffer(capacity, 3, 2, Integer.highestOneBit(capacity) * 2);
+            ReplayBuffer splitBack = new ReplayBuffer(capacity, 3, 2, segment);
+            try (var saved = io.github.tdmpc2j.agent.checkpoint.SafeTensors.Reader.open(wholeFile)) {
+                splitBack.restore(saved);
+            }
+            try (var saved = io.github.tdmpc2j.agent.checkpoint.SafeTensors.Reader.open(splitFile)) {
+                wholeBack.restore(saved);
+            }
+            java.nio.file.Path again = dir.resolve("again.safetensors");
+            io.github.tdmpc2j.agent.checkpoint.SafeTensors.write(again, splitBack.export(), java.util.Map.of());
+            assertThat(again).hasSameBinaryContentAs(wholeFile);
+            for (int i = 0; i < capacity / 2 + 3; i++) {
+                var t = step(r, 1, i % 19 == 18, false);
+                wholeBack.add(t);
+                splitBack.add(t);
+            }
+            sameBatches(wholeBack, splitBack, 11);
+            io.github.tdmpc2j.agent.checkpoint.SafeTensors.write(again, splitBack.export(), java.util.Map.of());
+            io.github.tdmpc2j.agent.checkpoint.SafeTensors.write(wholeFile, wholeBack.export(), java.util.Map.of());
+            assertThat(again).hasSameBinaryContentAs(wholeFile);
+        }
+    }
+
+    private static void sameBatches(ReplayBuffer expected, ReplayBuffer actual, long seed) {
+        assertThat(actual.size()).isEqualTo(expected.size());
+        for (int k = 0; k < 3; k++) {
+            ReplayBuffer.Batch x = actual.sample(32, 3, new java.util.SplittableRandom(seed + k));
+            ReplayBuffer.Batch y = expected.sample(32, 3, new java.util.SplittableRandom(seed + k));
+            assertThat(x.obs()).containsExactly(y.obs());
+            assertThat(x.action()).containsExactly(y.action());
+            assertThat(x.reward()).containsExactly(y.reward());
+            assertThat(x.terminated()).containsExactly(y.terminated());
+            assertThat(x.task()).containsExactly(y.task());
+        }
     }
 
     /** Episodes that ended before the horizon leave nothing to sample: a typed error saying what to lower. */
@@ -130,7 +212,7 @@ class ReplayBufferTest {
             original.add(step(r, i % 2, i % 37 == 36, i % 7 == 6 && i % 37 != 36 && r.nextBoolean()));
         }
         java.nio.file.Path file = dir.resolve("buffer.safetensors");
-        var exported = original.export();
+        var exported = copies(original.export());
         io.github.tdmpc2j.agent.checkpoint.SafeTensors.write(file, exported, java.util.Map.of());
         for (int capacity : new int[] {3000, 5000, 1100}) {
             ReplayBuffer restored = new ReplayBuffer(capacity, 3, 2);
@@ -170,8 +252,8 @@ class ReplayBufferTest {
                     added.add(t);
                 }
             }
-            var x = restored.export();
-            var y = added.export();
+            var x = copies(restored.export());
+            var y = copies(added.export());
             for (String column : x.keySet()) {
                 assertThat(x.get(column).data()).as(column).containsExactly(y.get(column).data());
             }
@@ -181,7 +263,7 @@ class ReplayBufferTest {
         try (var saved = io.github.tdmpc2j.agent.checkpoint.SafeTensors.Reader.open(file)) {
             same.restore(saved);
         }
-        var x = same.export();
+        var x = copies(same.export());
         for (String column : x.keySet()) {
             assertThat(x.get(column).data()).as(column).containsExactly(exported.get(column).data());
         }
@@ -200,7 +282,7 @@ class ReplayBufferTest {
             original.add(step(r, 0, i % 10 == 9, false));
         }
         java.nio.file.Path file = dir.resolve("buffer.safetensors");
-        var exported = new java.util.LinkedHashMap<>(original.export());
+        var exported = copies(original.export());
         io.github.tdmpc2j.agent.checkpoint.SafeTensors.write(file, exported, java.util.Map.of());
         byte[] whole = java.nio.file.Files.readAllBytes(file);
         java.nio.file.Files.write(file, java.util.Arrays.copyOf(whole, whole.length - 4));
@@ -215,6 +297,18 @@ class ReplayBufferTest {
                     .hasMessageContaining("has no tensor 'episode'");
         }
         assertThat(restored.size()).isZero();
+    }
+
+    /** The tensors of an export, each copied into one array (export's are views of the buffer). */
+    private static java.util.Map<String, io.github.tdmpc2j.agent.checkpoint.SafeTensors.Tensor> copies(
+            java.util.Map<String, io.github.tdmpc2j.agent.checkpoint.SafeTensors.Values> exported) {
+        var out = new java.util.LinkedHashMap<String, io.github.tdmpc2j.agent.checkpoint.SafeTensors.Tensor>();
+        exported.forEach((name, values) -> {
+            float[] data = new float[Math.toIntExact(values.shape()[0] * values.shape()[1])];
+            values.copy(0, data, 0, data.length);
+            out.put(name, new io.github.tdmpc2j.agent.checkpoint.SafeTensors.Tensor(values.shape(), data));
+        });
+        return out;
     }
 
     private static io.github.tdmpc2j.spi.agent.Transition step(java.util.Random r, int task, boolean truncated,
