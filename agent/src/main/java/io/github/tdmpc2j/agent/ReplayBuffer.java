@@ -179,9 +179,10 @@ public final class ReplayBuffer {
     }
 
     /**
-     * Grows the arrays (doubling, from 1024 steps, up to the capacity) when the next step has no room. A heap too
+     * Grows the columns (doubling, from 1024 steps, up to the capacity; each column's last segment is copied, the
+     * full ones kept) when the next step has no room. A heap too
      * small for the new size is a {@link ConfigException} saying what fits (the trainer refuses such a run before
-     * it starts, {@link #checkHeap}, but the JVM's other use of its heap may differ); the arrays stay as they were,
+     * it starts, {@link #checkHeap}, but the JVM's other use of its heap may differ); the columns stay as they were,
      * so a checkpoint written before is kept and the run can go on from it with more heap.
      */
     private void ensureRoom() {
@@ -191,7 +192,7 @@ public final class ReplayBuffer {
         growTo((int) Math.min(capacity, Math.max(1024L, 2L * allocated)));
     }
 
-    /** Grows the arrays to {@code next} steps, keeping what they hold ({@link #ensureRoom} says what a failure is). */
+    /** Grows the columns to {@code next} steps, keeping what they hold ({@link #ensureRoom} says what a failure is). */
     private void growTo(int next) {
         List<Column<?>> columns = List.of(obs, nextObs, action, reward, terminated, task, episode);
         Object[][] grown = new Object[columns.size()][];
@@ -200,8 +201,8 @@ public final class ReplayBuffer {
                 grown[c] = columns.get(c).grown(next);
             }
         } catch (OutOfMemoryError oom) {
+            // the new segments made so far are garbage again: there is room for the message
             grown = null;
-            // the new arrays made so far are garbage again: there is room for the message
             long heap = Runtime.getRuntime().maxMemory();
             throw new ConfigException("the Java heap (" + TdmpcConfig.bytes(heap) + ") is full: the replay buffer "
                     + "holds " + Messages.plural(size, "step") + " and cannot grow to " + next + " ("
