@@ -190,6 +190,12 @@ public final class TdmpcAgent implements Agent, OfflineLearner {
     static void checkOfflineRun(AgentContext context, long datasetSteps, long heapBytes) {
         TdmpcConfig cfg = TdmpcConfig.from(context.params());
         checkSettings(cfg, context);
+        if (datasetSteps > Integer.MAX_VALUE) {
+            // buffer_size is an int: no setting holds such a dataset in one replay buffer
+            throw new ConfigException("the dataset holds " + datasetSteps + " steps, more than the largest "
+                    + "buffer_size (" + Integer.MAX_VALUE + " steps) and offline training holds every step: train on "
+                    + "a part of it (a dataset folder of some of its episodes, or of some of its tasks)");
+        }
         if (datasetSteps > cfg.bufferSize()) {
             throw bufferTooSmall(cfg.bufferSize(), "the dataset holds " + datasetSteps + " steps", datasetSteps);
         }

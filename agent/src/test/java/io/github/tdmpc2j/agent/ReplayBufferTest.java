@@ -25,6 +25,20 @@ class ReplayBufferTest {
     }
 
     /**
+     * A dataset of more steps than any buffer_size (an int) can hold is refused with what to do, not with a
+     * buffer_size to give that no setting can take.
+     */
+    @Test
+    void aDatasetBeyondTheLargestBufferSizeIsRefusedWithWhatToDo() {
+        io.github.tdmpc2j.spi.agent.AgentContext context = AgentTestSupport.single(39, 6,
+                java.util.Map.of("preset", "cpu", "buffer_size", String.valueOf(Integer.MAX_VALUE)));
+        assertThatThrownBy(() -> TdmpcAgent.checkOfflineRun(context, 3_000_000_000L, Long.MAX_VALUE))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("the dataset holds 3000000000 steps, more "
+                        + "than the largest buffer_size (2147483647 steps)").hasMessageContaining("train on a part")
+                .hasMessageNotContaining("--set-param buffer_size=3000000000");
+    }
+
+    /**
      * A buffer whose segments hold a few steps (rows on many segments, the ring wrapping at a segment's middle,
      * the last segment partly filled, growth across segment borders) holds what the one-array layout held: the
      * same batches for the same seed, the same export, and the same file, which restores bit for bit into either
