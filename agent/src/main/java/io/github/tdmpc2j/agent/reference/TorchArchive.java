@@ -173,20 +173,11 @@ public final class TorchArchive {
         String source = file.toString();
         if (data) {
             return TorchPickle.readData(pickle, source, ref -> storages.computeIfAbsent(ref.key(),
-                    k -> ranged(file, zip, base + "data/" + k, ref)));
+                    k -> ranged(file, zip, base, k, ref)));
         }
         Object top = TorchPickle.read(pickle, source, ref -> storages.computeIfAbsent(ref.key(), k -> {
-            ZipEntry e = zip.getEntry(base + "data/" + k);
-            if (e == null) {
-                throw new CheckpointException(file + " has no storage data/" + k + " though its pickle names it; "
-                        + "the file is damaged: download it again");
-            }
-            long need;
-            try {
-                need = Math.multiplyExact(ref.elements(), ref.dtype().bytes);
-            } catch (ArithmeticException overflow) {
-                need = Long.MAX_VALUE;
-            }
+            ZipEntry e = storageEntry(file, zip, base, k);
+            long need = storageBytes(ref);
             if (need > Integer.MAX_VALUE - 8 || (e.getSize() >= 0 && e.getSize() < need)) {
                 throw new CheckpointException(file + ": storage data/" + k + " holds "
                         + Messages.plural(e.getSize(), "byte") + ", its pickle names "
@@ -208,24 +199,36 @@ public final class TorchArchive {
         return top;
     }
 
+    /** Storage {@code k}'s entry (data/k under the archive's folder {@code base}); a missing one is damage. */
+    private static ZipEntry storageEntry(Path file, ZipFile zip, String base, String k) {
+        ZipEntry e = zip.getEntry(base + "data/" + k);
+        if (e == null) {
+            throw new CheckpointException(file + " has no storage data/" + k + " though its pickle names it; "
+                    + "the file is damaged: download it again");
+        }
+        return e;
+    }
+
+    /** The bytes the pickle says storage {@code ref} holds; Long.MAX_VALUE past a long. */
+    private static long storageBytes(TorchPickle.StorageRef ref) {
+        try {
+            return Math.multiplyExact(ref.elements(), ref.dtype().bytes);
+        } catch (ArithmeticException overflow) {
+            return Long.MAX_VALUE;
+        }
+    }
+
     /**
-     * The storage {@code ref} as entry {@code name} of {@code zip}, read a range at a time: a stored (uncompressed)
+     * The storage {@code ref} as entry data/{@code k} of {@code zip}, read a range at a time: a stored (uncompressed)
      * entry, as torch.save writes them, is skipped to the range's start without reading what lies before it.
      */
-    private static TorchTensor.Storage ranged(Path file, ZipFile zip, String name, TorchPickle.StorageRef ref) {
-        ZipEntry e = zip.getEntry(name);
-        if (e == null) {
-            throw new CheckpointException(file + " has no storage " + name.substring(name.indexOf('/') + 1)
-                    + " though its pickle names it; the file is damaged: download it again");
-        }
-        long need;
-        try {
-            need = Math.multiplyExact(ref.elements(), ref.dtype().bytes);
-        } catch (ArithmeticException overflow) {
-            need = Long.MAX_VALUE;
-        }
+    private static TorchTensor.Storage ranged(Path file, ZipFile zip, String base, String k,
+            TorchPickle.StorageRef ref) {
+        ZipEntry e = storageEntry(file, zip, base, k);
+        String name = "data/" + k;
+        long need = storageBytes(ref);
         if (e.getSize() < need) {
-            throw new CheckpointException(file + ": storage " + name.substring(name.indexOf('/') + 1) + " holds "
+            throw new CheckpointException(file + ": storage " + name + " holds "
                     + Messages.plural(e.getSize(), "byte") + ", its pickle names "
                     + Messages.plural(ref.elements(), "element") + " of " + ref.dtype() + " in it; the file is "
                     + "truncated or damaged: download it again");
@@ -236,12 +239,12 @@ public final class TorchArchive {
                 in.skipNBytes(offset);
                 bytes = in.readNBytes(length);
             } catch (IOException io) {
-                throw new CheckpointException(file + ": storage " + name.substring(name.indexOf('/') + 1)
+                throw new CheckpointException(file + ": storage " + name
                         + " cannot be read (" + IoErrors.describe(io) + "); the file is truncated or damaged: "
                         + "download it again", io);
             }
             if (bytes.length < length) {
-                throw new CheckpointException(file + ": storage " + name.substring(name.indexOf('/') + 1)
+                throw new CheckpointException(file + ": storage " + name
                         + " ends early; the file is truncated or damaged: download it again");
             }
             return ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);

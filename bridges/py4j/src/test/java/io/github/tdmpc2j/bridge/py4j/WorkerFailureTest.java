@@ -102,9 +102,7 @@ class WorkerFailureTest {
             env.reset(0);
             CompletableFuture<Throwable> inFlight = stepInFlight(env);
             Thread.sleep(500);
-            long t0 = System.nanoTime();
-            env.close();
-            double closeSeconds = (System.nanoTime() - t0) / 1e9;
+            double closeSeconds = secondsToClose(env);
             assertThat(inFlight.get(10, TimeUnit.SECONDS)).as("the step in flight").isNull();
             assertThat(closeSeconds).as("close waited for the step").isGreaterThan(1.0)
                     .isLessThan(PythonWorker.CLOSE_GRACE.toSeconds());
@@ -133,9 +131,7 @@ class WorkerFailureTest {
             env.reset(0);
             CompletableFuture<Throwable> inFlight = stepInFlight(env);
             Thread.sleep(500);
-            long t0 = System.nanoTime();
-            env.close();
-            double closeSeconds = (System.nanoTime() - t0) / 1e9;
+            double closeSeconds = secondsToClose(env);
             System.out.printf("close of an env whose step outlasts the grace: %.2f s%n", closeSeconds);
             assertThat(closeSeconds).as("close waited the grace for the step, then returned")
                     .isGreaterThan(PythonWorker.CLOSE_GRACE.toSeconds() - 0.5)
@@ -172,9 +168,7 @@ class WorkerFailureTest {
             vector.reset(0);
             CompletableFuture<Throwable> inFlight = stepInFlight(vector, 3);
             Thread.sleep(500);
-            long t0 = System.nanoTime();
-            vector.close();
-            double closeSeconds = (System.nanoTime() - t0) / 1e9;
+            double closeSeconds = secondsToClose(vector);
             System.out.printf("close of a vector env whose batched step outlasts the grace: %.2f s%n", closeSeconds);
             assertThat(closeSeconds).isLessThan(PythonWorker.CLOSE_GRACE.plus(PythonWorker.CLOSE_ANSWER).toSeconds());
             assertThat(inFlight.get(15, TimeUnit.SECONDS)).as("the batched step in flight").isNull();
@@ -340,6 +334,13 @@ class WorkerFailureTest {
 
     private static List<ProcessHandle> descendants(PythonWorker worker) {
         return ProcessHandle.of(worker.pid()).orElseThrow().descendants().toList();
+    }
+
+    /** How long {@code closeable}'s close took, in seconds. */
+    private static double secondsToClose(AutoCloseable closeable) throws Exception {
+        long t0 = System.nanoTime();
+        closeable.close();
+        return (System.nanoTime() - t0) / 1e9;
     }
 
     /** A step of {@code env} on another thread; completes with what it threw (null when it returned). */
