@@ -44,8 +44,12 @@ public final class ReplayBuffer {
         this(capacity, obsDim, actionDim, Column.segmentRows(Math.max(obsDim, actionDim)));
     }
 
-    /** A buffer whose columns' segments hold {@code segmentRows} steps each (a power of two). */
-    ReplayBuffer(int capacity, int obsDim, int actionDim, int segmentRows) {
+    /**
+     * A buffer whose columns' segments hold {@code segmentRows} steps each (a power of two, the segment one Java
+     * array): a layout only, the same steps give the same batches and the same export with any; for tests and
+     * SampleBench, which compares the default with one segment holding the whole buffer (the one-array layout).
+     */
+    public ReplayBuffer(int capacity, int obsDim, int actionDim, int segmentRows) {
         this.capacity = capacity;
         this.segmentShift = Integer.numberOfTrailingZeros(segmentRows);
         this.segmentMask = segmentRows - 1;
