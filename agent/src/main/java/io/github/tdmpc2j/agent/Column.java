@@ -18,10 +18,14 @@ final class Column<A> {
     private final int width;
     private final int shift;
     private final int mask;
-    private Object[] segments = new Object[0];
+    /** Typed ({@code float[][]}, ...), so that a segment taken from {@link #segments} needs no cast per row. */
+    private A[] segments;
 
-    /** A column of rows of {@code width} values, {@code segmentRows} (a power of two) rows a segment. */
-    Column(IntFunction<A> make, int width, int segmentRows) {
+    /**
+     * A column of rows of {@code width} values, {@code segmentRows} (a power of two) rows a segment; {@code make}
+     * makes a segment, {@code makeSegments} the array of them ({@code float[]::new}, {@code float[][]::new}).
+     */
+    Column(IntFunction<A> make, IntFunction<A[]> makeSegments, int width, int segmentRows) {
         if (width < 0 || segmentRows <= 0 || Integer.bitCount(segmentRows) != 1
                 || (long) segmentRows * width > TdmpcConfig.MAX_ARRAY) {
             throw new IllegalArgumentException("rows of " + width + " values, " + segmentRows + " rows a segment: "
@@ -31,6 +35,7 @@ final class Column<A> {
         this.width = width;
         this.shift = Integer.numberOfTrailingZeros(segmentRows);
         this.mask = segmentRows - 1;
+        this.segments = makeSegments.apply(0);
     }
 
     /** The rows a segment holds for rows of {@code width} values: a power of two, {@link #SEGMENT_VALUES} values. */
@@ -43,9 +48,8 @@ final class Column<A> {
     }
 
     /** The segment that holds {@code row} (its values from {@link #offset}). */
-    @SuppressWarnings("unchecked")
     A segment(int row) {
-        return (A) segments[row >>> shift];
+        return segments[row >>> shift];
     }
 
     /** Where {@code row}'s first value is in its {@link #segment}. */
@@ -82,9 +86,18 @@ final class Column<A> {
     }
 
     /** Segment {@code k} (rows from {@code k * segmentRows()} on). */
-    @SuppressWarnings("unchecked")
     A segmentAt(int k) {
-        return (A) segments[k];
+        return segments[k];
+    }
+
+    /**
+     * The segments, segment {@code k} holding the rows from {@code k * segmentRows()} on, as the typed array they
+     * are ({@code float[][]}, ...): for a loop over many rows, which then takes a segment with one array load, where
+     * what {@link #segmentAt} returns is cast to the segment's type at each call (a generic method's result), a
+     * load of the segment's header. Valid until the column grows.
+     */
+    A[] segments() {
+        return segments;
     }
 
     /**
@@ -92,12 +105,12 @@ final class Column<A> {
      * length, and new ones. The column is not changed: {@link #use} takes them once every column's are made, so a
      * heap too small for them ({@link OutOfMemoryError}) leaves the buffer as it was.
      */
-    Object[] grown(int rows) {
+    A[] grown(int rows) {
         int count = (int) (((long) rows + mask) >>> shift);
-        Object[] next = Arrays.copyOf(segments, Math.max(count, segments.length));
+        A[] next = Arrays.copyOf(segments, Math.max(count, segments.length));
         for (int k = 0; k < count; k++) {
             int want = (int) Math.min(mask + 1L, rows - ((long) k << shift)) * width;
-            Object old = next[k];
+            A old = next[k];
             int have = old == null ? 0 : java.lang.reflect.Array.getLength(old);
             if (have < want) {
                 A segment = make.apply(want);
@@ -110,8 +123,9 @@ final class Column<A> {
         return next;
     }
 
-    /** Takes the segments {@link #grown} made. */
+    /** Takes the segments {@link #grown} made (as {@link #grown} returned them: {@code A[]}). */
+    @SuppressWarnings("unchecked")
     void use(Object[] grown) {
-        segments = grown;
+        segments = (A[]) grown;
     }
 }

@@ -55,13 +55,13 @@ public final class ReplayBuffer {
         this.segmentMask = segmentRows - 1;
         this.obsDim = obsDim;
         this.actionDim = actionDim;
-        obs = new Column<>(float[]::new, obsDim, segmentRows);
-        nextObs = new Column<>(float[]::new, obsDim, segmentRows);
-        action = new Column<>(float[]::new, actionDim, segmentRows);
-        reward = new Column<>(float[]::new, 1, segmentRows);
-        terminated = new Column<>(float[]::new, 1, segmentRows);
-        task = new Column<>(int[]::new, 1, segmentRows);
-        episode = new Column<>(long[]::new, 1, segmentRows);
+        obs = new Column<>(float[]::new, float[][]::new, obsDim, segmentRows);
+        nextObs = new Column<>(float[]::new, float[][]::new, obsDim, segmentRows);
+        action = new Column<>(float[]::new, float[][]::new, actionDim, segmentRows);
+        reward = new Column<>(float[]::new, float[][]::new, 1, segmentRows);
+        terminated = new Column<>(float[]::new, float[][]::new, 1, segmentRows);
+        task = new Column<>(int[]::new, int[][]::new, 1, segmentRows);
+        episode = new Column<>(long[]::new, long[][]::new, 1, segmentRows);
     }
 
     /** Marks the buffer as a dataset's: the heap it cannot grow in then calls for more heap, not fewer steps. */
@@ -110,46 +110,74 @@ public final class ReplayBuffer {
         float[] r = new float[horizon * batchSize];
         float[] d = new float[horizon * batchSize];
         int[] k = new int[batchSize];
+        // each column's segments as the typed array they are, taken once: a row's segment is then one array load
+        // (each row's segment through segmentAt, cast to its type by a load of its header, made a 1M-step buffer's
+        // sample about a fifth slower than one array; SampleBench, bench/RESULTS.md)
+        int[][] tasks = task.segments();
+        float[][] observations = obs.segments();
+        float[][] actions = action.segments();
+        float[][] rewards = reward.segments();
+        float[][] terminals = terminated.segments();
+        float[][] nextObservations = nextObs.segments();
+        long[][] episodes = episode.segments();
         for (int b = 0; b < batchSize; b++) {
-            int start = validStart(horizon, rng);
-            k[b] = task.segment(start)[task.offset(start)];
-            // the columns' segments that hold the row, looked up again only when a row lies in another one (a
-            // sub-trajectory across a segment's border or the ring's end): the rows are copied as the one-array
-            // layout copied them, with typed arrays the JIT copies as fast
-            int held = -1;
-            float[] os = null;
-            float[] as = null;
-            float[] rs = null;
-            float[] ds = null;
-            for (int t = 0; t < horizon; t++) {
-                int i = (start + t) % capacity;
-                if (i >>> segmentShift != held) {
-                    held = i >>> segmentShift;
-                    os = obs.segmentAt(held);
-                    as = action.segmentAt(held);
-                    rs = reward.segmentAt(held);
-                    ds = terminated.segmentAt(held);
+            int start = validStart(horizon, rng, episodes);
+            int held = start >>> segmentShift;
+            int row = start & segmentMask;
+            k[b] = tasks[held][row];
+            if (inOneSegment(start, row, horizon)) {
+                // almost every sub-trajectory: its rows follow each other in one segment, copied as from one array
+                float[] os = observations[held];
+                float[] as = actions[held];
+                float[] rs = rewards[held];
+                float[] ds = terminals[held];
+                for (int t = 0; t < horizon; t++) {
+                    int at = t * batchSize + b;
+                    System.arraycopy(os, (row + t) * obsDim, o, at * obsDim, obsDim);
+                    System.arraycopy(as, (row + t) * actionDim, a, at * actionDim, actionDim);
+                    r[at] = rs[row + t];
+                    d[at] = ds[row + t];
                 }
-                int row = i & segmentMask;
-                System.arraycopy(os, row * obsDim, o, (t * batchSize + b) * obsDim, obsDim);
-                System.arraycopy(as, row * actionDim, a, (t * batchSize + b) * actionDim, actionDim);
-                r[t * batchSize + b] = rs[row];
-                d[t * batchSize + b] = ds[row];
-                if (t == horizon - 1) {
-                    System.arraycopy(nextObs.segmentAt(held), row * obsDim, o, ((t + 1) * batchSize + b) * obsDim,
-                            obsDim);
+                System.arraycopy(nextObservations[held], (row + horizon - 1) * obsDim, o,
+                        (horizon * batchSize + b) * obsDim, obsDim);
+            } else {
+                // across a segment's border or the ring's end: each row looked up
+                for (int t = 0; t < horizon; t++) {
+                    int i = step(start, t);
+                    int at = t * batchSize + b;
+                    obs.get(i, 0, o, at * obsDim, obsDim);
+                    action.get(i, 0, a, at * actionDim, actionDim);
+                    r[at] = reward.segment(i)[reward.offset(i)];
+                    d[at] = terminated.segment(i)[terminated.offset(i)];
+                    if (t == horizon - 1) {
+                        nextObs.get(i, 0, o, (horizon * batchSize + b) * obsDim, obsDim);
+                    }
                 }
             }
         }
         return new Batch(horizon, batchSize, o, a, r, d, k);
     }
 
-    private int validStart(int horizon, SplittableRandom rng) {
+    /**
+     * Whether the {@code horizon} steps from {@code start} (at {@code row} of its segment) on lie in its segment, in
+     * order: not across a segment's border or the ring's end.
+     */
+    private boolean inOneSegment(int start, int row, int horizon) {
+        return row <= segmentMask + 1 - horizon && start <= capacity - horizon;
+    }
+
+    /** The step {@code t} steps after {@code start} in the ring ({@code t} below the capacity). */
+    private int step(int start, int t) {
+        int i = start - capacity + t; // (start + t) % capacity without overflowing an int
+        return i < 0 ? i + capacity : i;
+    }
+
+    /** A uniformly drawn start of a sub-trajectory inside one episode ({@code episodes}: the episode column's). */
+    private int validStart(int horizon, SplittableRandom rng, long[][] episodes) {
         int oldest = size < capacity ? 0 : head;
         for (int attempt = 0; attempt < 10_000; attempt++) {
-            int offset = rng.nextInt(size - horizon + 1);
-            int start = (oldest + offset) % capacity;
-            if (oneEpisode(start, horizon)) {
+            int start = step(oldest, rng.nextInt(size - horizon + 1));
+            if (oneEpisode(start, horizon, episodes)) {
                 return start;
             }
         }
@@ -161,17 +189,21 @@ public final class ReplayBuffer {
     }
 
     /** Whether the {@code horizon} steps from {@code start} on are of one episode. */
-    private boolean oneEpisode(int start, int horizon) {
-        int held = start >>> segmentShift;
-        long[] segment = episode.segmentAt(held);
-        long id = segment[start & segmentMask];
-        for (int t = 1; t < horizon; t++) {
-            int i = (start + t) % capacity;
-            if (i >>> segmentShift != held) {
-                held = i >>> segmentShift;
-                segment = episode.segmentAt(held);
+    private boolean oneEpisode(int start, int horizon, long[][] episodes) {
+        int row = start & segmentMask;
+        if (inOneSegment(start, row, horizon)) {
+            long[] segment = episodes[start >>> segmentShift];
+            long id = segment[row];
+            for (int t = 1; t < horizon; t++) {
+                if (segment[row + t] != id) {
+                    return false;
+                }
             }
-            if (segment[i & segmentMask] != id) {
+            return true;
+        }
+        long id = episodeAt(start);
+        for (int t = 1; t < horizon; t++) {
+            if (episodeAt(step(start, t)) != id) {
                 return false;
             }
         }
