@@ -257,11 +257,6 @@ public final class ReplayBuffer {
         return 4L * (2L * obsDim + actionDim) + 4 + 4 + 4 + 8; // reward, terminated, task (int), episode (long)
     }
 
-    /** The heap {@link #export} takes per stored step (every column as floats), beside the buffer's own arrays. */
-    static long exportRowBytes(int obsDim, int actionDim) {
-        return 4L * (2L * obsDim + actionDim + 4);
-    }
-
     /** The steps the arrays are grown to when {@code filled} steps are stored: {@link #ensureRoom}'s doubling. */
     static long allocatedFor(long filled, int capacity) {
         long n = 1024;
@@ -272,18 +267,63 @@ public final class ReplayBuffer {
     }
 
     /**
-     * The most heap a buffer of {@code capacity} steps takes in a run of {@code steps} steps (every row counted):
-     * its arrays grown for the steps it fills (min(steps, capacity)), plus, while growing, the old arrays beside the
-     * new, or the copy of them a checkpoint makes ({@link #export}; not for a {@code dataset}'s buffer, which
-     * checkpoints leave out), whichever is more.
+     * The most heap a buffer of {@code capacity} steps takes in a run of {@code steps} steps, in a JVM whose heap
+     * is {@code heapBytes}: its columns' segments as {@link #ensureRoom} grows them for the steps it fills
+     * (min(steps, capacity)), at the growth that takes most: the new segments, and each column's old last segment
+     * beside its longer copy ({@link Column#grown}; none when the size before was whole segments). Each array is
+     * counted as the heap places it: with its header, and a large one in whole regions ({@link #heapRegion}). A
+     * checkpoint adds nothing ({@link #export} streams the buffer out a slice at a time), nor does {@code --resume}
+     * ({@link #restore} grows the new buffer once, then reads into it); a dataset's buffer is counted alike.
+     * bench/RESULTS.md (2026-12-03) has the runs that measured it.
      */
-    static double peakBytes(long steps, int capacity, int obsDim, int actionDim, boolean dataset) {
-        long filled = Math.min(steps, capacity);
-        long allocated = allocatedFor(filled, capacity);
-        double row = rowBytes(obsDim, actionDim);
-        double atCheckpoint = dataset ? 0 : allocated * row + filled * (double) exportRowBytes(obsDim, actionDim);
-        double atGrowth = allocated * row + Math.min(allocated / 2, filled) * row;
-        return Math.max(atCheckpoint, atGrowth);
+    static double peakBytes(long steps, int capacity, int obsDim, int actionDim, long heapBytes) {
+        long allocated = allocatedFor(Math.min(steps, capacity), capacity);
+        long segment = Column.segmentRows(Math.max(obsDim, actionDim));
+        long region = heapRegion(heapBytes);
+        double peak = 0;
+        long before = 0;
+        for (long to = Math.min(capacity, 1024); before < allocated; to = Math.min(capacity, 2 * to)) {
+            // the growth from `before` steps to `to`: the old last segment, if shorter than a segment, is copied
+            peak = Math.max(peak, columnsBytes(to, segment, obsDim, actionDim, region)
+                    + columnsBytes(before % segment, segment, obsDim, actionDim, region));
+            before = to;
+        }
+        return peak;
+    }
+
+    /**
+     * The heap of the seven columns at {@code rows} rows, {@code segment} rows a segment: whole segments and the
+     * last, shorter one, each array with its header and, if it is a large one (half a {@code region} or more),
+     * rounded up to whole regions (G1 places such an array alone in regions of its own).
+     */
+    private static double columnsBytes(long rows, long segment, int obsDim, int actionDim, long region) {
+        // the values a row holds of each column and their bytes: obs, next_obs, action (floats); reward, terminated
+        // (floats), task (int), episode (long)
+        long[] rowBytes = {4L * obsDim, 4L * obsDim, 4L * actionDim, 4, 4, 4, 8};
+        double total = 0;
+        for (long bytes : rowBytes) {
+            total += rows / segment * arrayBytes(segment * bytes, region) + arrayBytes(rows % segment * bytes, region);
+        }
+        return total;
+    }
+
+    /** The heap one array of {@code bytes} bytes of values takes: its header, and whole regions if it is large. */
+    private static double arrayBytes(long bytes, long region) {
+        if (bytes == 0) {
+            return 0;
+        }
+        long held = bytes + 16;
+        return held >= region / 2 ? (double) ((held + region - 1) / region) * region : held;
+    }
+
+    /**
+     * The region of a G1 heap of {@code heapBytes} (the JVM's default collector): its heap / 2048 rounded down to
+     * a power of two, from 1 to 32 MiB, as the JVM sizes it; other collectors place arrays tighter, so counting
+     * in regions is safe for them too.
+     */
+    static long heapRegion(long heapBytes) {
+        long wanted = heapBytes == Long.MAX_VALUE ? 32L << 20 : Long.highestOneBit(Math.max(1, heapBytes / 2048));
+        return Math.max(1L << 20, Math.min(32L << 20, wanted));
     }
 
     /** What the heap holds beside the buffer: the JVM's own use, the envs, batches, logs (64 MiB, or 1/8 of it). */
@@ -300,7 +340,7 @@ public final class ReplayBuffer {
      */
     static void checkHeap(long steps, int capacity, int obsDim, int actionDim, double pendingBytes, long heapBytes,
             long machineBytes, boolean dataset) {
-        double needed = peakBytes(steps, capacity, obsDim, actionDim, dataset) + pendingBytes;
+        double needed = peakBytes(steps, capacity, obsDim, actionDim, heapBytes) + pendingBytes;
         if (heapBytes == Long.MAX_VALUE || needed + headroom(heapBytes) <= heapBytes) {
             return;
         }
@@ -311,7 +351,7 @@ public final class ReplayBuffer {
                 dataset ? "the dataset's " + Messages.plural(filled, "step") : Messages.plural(filled, "step")
                         + ", min(steps, buffer_size="
                         + capacity + "),", TdmpcConfig.bytes(rowBytes(obsDim, actionDim)),
-                dataset ? "with the old arrays beside the new as it grows" : "with the copy a checkpoint makes",
+                "with the segments a growth copies",
                 TdmpcConfig.bytes(heapBytes), TdmpcConfig.bytes(headroom(heapBytes)),
                 advice(steps, capacity, obsDim, actionDim, pendingBytes, heapBytes, machineBytes, dataset)));
     }
@@ -323,9 +363,9 @@ public final class ReplayBuffer {
      */
     private static String advice(long steps, int capacity, int obsDim, int actionDim, double pendingBytes,
             long heapBytes, long machineBytes, boolean dataset) {
-        double needed = peakBytes(steps, capacity, obsDim, actionDim, dataset) + pendingBytes;
-        String xmx = xmx(needed);
-        boolean machineHolds = heapFor(needed) <= machineBytes;
+        long give = heapToGive(steps, capacity, obsDim, actionDim, pendingBytes);
+        String xmx = give < (1L << 30) ? (give >> 20) + "m" : (give >> 30) + "g";
+        boolean machineHolds = give <= machineBytes;
         String machine = machineBytes == Long.MAX_VALUE ? "" : ", within the machine's "
                 + TdmpcConfig.bytes(machineBytes);
         if (dataset) {
@@ -343,7 +383,7 @@ public final class ReplayBuffer {
         int high = capacity;
         while (low < high) {
             int mid = (int) ((low + (long) high + 1) / 2);
-            if (peakBytes(steps, mid, obsDim, actionDim, false) <= room) {
+            if (peakBytes(steps, mid, obsDim, actionDim, heapBytes) <= room) {
                 low = mid;
             } else {
                 high = mid - 1;
@@ -359,16 +399,23 @@ public final class ReplayBuffer {
                 + (smaller != null ? smaller : "give a smaller --set-param buffer_size");
     }
 
-    /** The -Xmx that leaves {@code needed} bytes beside the headroom. */
-    private static double heapFor(double needed) {
-        return Math.max(needed + (64L << 20), needed * 8 / 7);
-    }
-
-    /** An -Xmx value that holds {@code needed} bytes beside the headroom: whole GiB (MiB below one GiB). */
-    static String xmx(double needed) {
-        double heap = heapFor(needed) + (1L << 20);
-        return heap < (1L << 30) ? (long) Math.ceil(heap / (1 << 20)) + "m"
-                : (long) Math.ceil(heap / (1L << 30)) + "g";
+    /**
+     * The -Xmx (whole MiB below a GiB, whole GiB above) whose heap holds the buffer ({@link #peakBytes}, counted in
+     * that heap's regions) and {@code pendingBytes} beside its {@link #headroom}: at least 1/7 more than they
+     * need, and 64 MiB.
+     */
+    static long heapToGive(long steps, int capacity, int obsDim, int actionDim, double pendingBytes) {
+        long heap = 0;
+        while (true) { // a larger heap has larger regions: grown until the heap holds what it counts
+            double needed = peakBytes(steps, capacity, obsDim, actionDim, heap) + pendingBytes;
+            double least = Math.max(needed + (64L << 20), needed * 8 / 7) + (1L << 20);
+            long next = least < (1L << 30) ? (long) Math.ceil(least / (1 << 20)) << 20
+                    : (long) Math.ceil(least / (1L << 30)) << 30;
+            if (next <= heap) {
+                return heap;
+            }
+            heap = next;
+        }
     }
 
     /** Raw storage for checkpoints is not kept: a resumed run refills its buffer (as the reference does). */

@@ -138,6 +138,41 @@ class ReplayBufferTest {
     }
 
     /**
+     * The heap a buffer takes at its peak, as measured (bench/RESULTS.md, 2026-12-03): the segments it is grown to,
+     * and at its growth within one segment the old segment beside its copy; no copy of the buffer at a checkpoint
+     * (it is streamed out) and none of the whole buffer at a growth past a segment (it counted both: 1.5 to 2 times
+     * what a run took); each array as G1 places it, a large one in whole regions of the heap.
+     */
+    @Test
+    void thePeakHeapIsTheSegmentsAGrowthMakesAndCopies() {
+        long mib = 1L << 20;
+        long heap = 256 * mib; // 1 MiB regions
+        // cartpole's sizes (5 and 1, 64 bytes a step), segments of 2^21 steps: 3,000,000 steps (the measured
+        // dataset's and online run's) peak at the growth from 2^20 steps to 2^21, one segment copied into a longer
+        // one: 3 x 2^20 steps, each array with its header in whole MiB (a 40 MiB one takes 41)
+        assertThat(Column.segmentRows(5)).isEqualTo(1 << 21);
+        assertThat(ReplayBuffer.peakBytes(3_000_000, 3_000_000, 5, 1, heap)).isEqualTo((135 + 71) * mib);
+        assertThat(ReplayBuffer.peakBytes(3_000_000, 3_000_000, 5, 1, heap))
+                .isBetween(3.0 * (1 << 20) * ReplayBuffer.rowBytes(5, 1), 1.08 * 3 * (1 << 20) * 64);
+        // growing past whole segments copies none: 2^23 steps take their 4 segments alone, not 1.5 times them
+        assertThat(ReplayBuffer.peakBytes(1 << 23, 1 << 23, 5, 1, heap)).isEqualTo(4 * 135 * mib);
+        // a buffer_size between two of the doubling's sizes, within a segment: the old segment (2^20 steps) beside
+        // the new of buffer_size steps (counted as 3/4 of the new one, it was short of what the growth took)
+        assertThat(ReplayBuffer.peakBytes(2_000_000, 1_500_000, 5, 1, heap)).isEqualTo((94 + 71) * mib);
+        // a short run fills little of a large buffer_size
+        assertThat(ReplayBuffer.peakBytes(5_000, 1_000_000, 5, 1, heap)).isLessThan(mib);
+        // G1's regions grow with the heap (to 32 MiB at 64 GiB and more): mt80's sizes (39 and 6), segments of
+        // 2^18 steps whose observations (39 MiB) take two regions: 556 bytes a step, not the 356 its values take
+        assertThat(ReplayBuffer.heapRegion(256 * mib)).isEqualTo(mib);
+        assertThat(ReplayBuffer.heapRegion(4L << 30)).isEqualTo(2 * mib);
+        assertThat(ReplayBuffer.heapRegion(300L << 30)).isEqualTo(32 * mib);
+        long segments = 100L << 18;
+        assertThat(ReplayBuffer.peakBytes(segments, (int) segments, 39, 6, 300L << 30) / segments)
+                .isEqualTo(556.0, org.assertj.core.data.Offset.offset(0.1));
+        assertThat(ReplayBuffer.rowBytes(39, 6)).isEqualTo(356);
+    }
+
+    /**
      * A run whose buffer would outgrow the heap is refused before it starts (it failed with an OutOfMemoryError
      * deep into the run, once the buffer had grown there), with the bytes it needs, an -Xmx that holds them and the
      * buffer_size that fits; what a run fills counts, not buffer_size: a short run with the default buffer passes.
@@ -146,45 +181,48 @@ class ReplayBufferTest {
     void aRunWhoseBufferOutgrowsTheHeapIsRefusedWithWhatFits() {
         long heap = 96L << 20;
         long machine = 16L << 30;
-        // dog's sizes: 60,000 steps of 1.9 KiB, twice over at a checkpoint, need 234 MiB
+        // dog's sizes: 60,000 steps of 1.9 KiB grown to 65,536 (one segment), the 32,768 before beside them while
+        // it grows, need 185 MiB (a checkpoint streams the buffer out: no copy of it)
         assertThatThrownBy(() -> ReplayBuffer.checkHeap(60_000, 1_000_000, 223, 38, 0, heap, machine, false))
                 .isInstanceOf(ConfigException.class)
-                .hasMessageContaining("the replay buffer of this run needs 233.9 MiB of Java heap (60000 steps")
-                .hasMessageContaining("maximum heap of 96.0 MiB").hasMessageContaining("TDMPC2J_JAVA_OPTS=-Xmx299m")
-                .hasMessageContaining("--set-param buffer_size=8586 or less");
+                .hasMessageContaining("the replay buffer of this run needs 185.4 MiB of Java heap (60000 steps")
+                .hasMessageContaining("maximum heap of 96.0 MiB").hasMessageContaining("TDMPC2J_JAVA_OPTS=-Xmx251m")
+                .hasMessageContaining("--set-param buffer_size=8192 or less");
         // what the message offers fits: that buffer_size in this heap, or that heap for the whole run
-        ReplayBuffer.checkHeap(60_000, 8586, 223, 38, 0, heap, machine, false);
-        assertThatThrownBy(() -> ReplayBuffer.checkHeap(60_000, 8587, 223, 38, 0, heap, machine, false))
+        ReplayBuffer.checkHeap(60_000, 8192, 223, 38, 0, heap, machine, false);
+        assertThatThrownBy(() -> ReplayBuffer.checkHeap(60_000, 8193, 223, 38, 0, heap, machine, false))
                 .isInstanceOf(ConfigException.class);
-        ReplayBuffer.checkHeap(60_000, 1_000_000, 223, 38, 0, 299L << 20, machine, false);
+        ReplayBuffer.checkHeap(60_000, 1_000_000, 223, 38, 0, 251L << 20, machine, false);
+        assertThatThrownBy(() -> ReplayBuffer.checkHeap(60_000, 1_000_000, 223, 38, 0, 249L << 20, machine, false))
+                .isInstanceOf(ConfigException.class);
         // a short run fills little of a large buffer_size
         ReplayBuffer.checkHeap(5_000, 1_000_000, 223, 38, 0, heap, machine, false);
         // a heap beyond the machine's memory is not offered
         assertThatThrownBy(() -> ReplayBuffer.checkHeap(60_000, 1_000_000, 223, 38, 0, heap, 200L << 20, false))
                 .hasMessageContaining("more than the machine's 200.0 MiB of memory")
-                .hasMessageNotContaining("-Xmx").hasMessageContaining("buffer_size=8586 or less");
+                .hasMessageNotContaining("-Xmx").hasMessageContaining("buffer_size=8192 or less");
     }
 
     /**
      * A dataset's buffer (offline training) is checked against the heap before its episodes are read, with the same
      * advice but for a buffer that must hold every step: the -Xmx that holds them, never a smaller buffer_size;
-     * no checkpoint copy is counted (checkpoints leave a dataset's buffer out), its growth is.
+     * its growth is counted as an online run's (whose checkpoints stream the buffer out, no copy of it).
      */
     @Test
     void aDatasetWhoseBufferOutgrowsTheHeapIsRefusedWithTheHeapThatHoldsIt() {
         long heap = 96L << 20;
         long machine = 16L << 30;
-        // dog's sizes: 60,000 steps grown to 65,536 of 1.9 KiB, the 32,768 before beside them, need 183.4 MiB
+        // dog's sizes: 60,000 steps grown to 65,536 of 1.9 KiB, the 32,768 before beside them, need 185.4 MiB
         assertThatThrownBy(() -> ReplayBuffer.checkHeap(60_000, 1_000_000, 223, 38, 0, heap, machine, true))
                 .isInstanceOf(ConfigException.class)
-                .hasMessageContaining("the replay buffer of this run needs 183.4 MiB of Java heap (the dataset's "
+                .hasMessageContaining("the replay buffer of this run needs 185.4 MiB of Java heap (the dataset's "
                         + "60000 steps of 1.9 KiB each").hasMessageContaining("maximum heap of 96.0 MiB")
                 .hasMessageContaining("Offline training holds every step of its dataset: give the JVM more heap, "
-                        + "TDMPC2J_JAVA_OPTS=-Xmx249m").hasMessageNotContaining("buffer_size=");
-        ReplayBuffer.checkHeap(60_000, 1_000_000, 223, 38, 0, 249L << 20, machine, true);
-        // the online run of as many steps needs more: the copy a checkpoint makes of its buffer
-        assertThatThrownBy(() -> ReplayBuffer.checkHeap(60_000, 1_000_000, 223, 38, 0, 249L << 20, machine, false))
-                .isInstanceOf(ConfigException.class);
+                        + "TDMPC2J_JAVA_OPTS=-Xmx251m").hasMessageNotContaining("buffer_size=");
+        ReplayBuffer.checkHeap(60_000, 1_000_000, 223, 38, 0, 251L << 20, machine, true);
+        // the online run of as many steps needs as much: its checkpoints copy nothing (it was refused, counted with
+        // a copy of the buffer that checkpoints no longer make)
+        ReplayBuffer.checkHeap(60_000, 1_000_000, 223, 38, 0, 251L << 20, machine, false);
         assertThatThrownBy(() -> ReplayBuffer.checkHeap(60_000, 1_000_000, 223, 38, 0, heap, 200L << 20, true))
                 .hasMessageContaining("60000 steps need more than the machine's 200.0 MiB of memory: train on a "
                         + "dataset of fewer episodes or tasks").hasMessageNotContaining("-Xmx")

@@ -148,7 +148,8 @@ class OfflineTrainingTest {
     /**
      * A dataset whose replay buffer would not fit the JVM's heap is refused before an episode is read, with the
      * -Xmx that holds it (loading failed once the heap was full, minutes into a large dataset); here a real dataset
-     * in a child JVM of 64 MiB, all of it the headroom the check leaves for the JVM's other use.
+     * in a child JVM of 64 MiB, all of it the headroom the check leaves for the JVM's other use. A JVM of the -Xmx
+     * the message names trains on it, its checkpoint written, and goes on from it with --resume.
      */
     @Test
     @org.junit.jupiter.api.Timeout(300)
@@ -171,6 +172,24 @@ class OfflineTrainingTest {
                 + "heap, TDMPC2J_JAVA_OPTS=-Xmx").contains("the dataset in " + data + " holds 400 steps in 2 "
                 + "episodes").doesNotContain("offline training of").doesNotContain("Exception");
         assertThat(run.resolve("checkpoint")).doesNotExist();
+
+        java.util.regex.Matcher named = java.util.regex.Pattern.compile("TDMPC2J_JAVA_OPTS=(-Xmx[0-9]+[mg]) ")
+                .matcher(output);
+        assertThat(named.find()).as(output).isTrue();
+        for (String steps : List.of("2", "3")) { // the run, then the run resumed
+            List<String> args = new java.util.ArrayList<>(List.of("train", "--data", data.toString(), "--steps",
+                    steps, "--eval-every", "10", "--eval-episodes", "1", "--out", run.toString(), "--progress", "log",
+                    "--preset", "cpu", "--set-param", "mpc=false"));
+            if (steps.equals("3")) {
+                args.add("--resume");
+            }
+            try (ChildRun child = new ChildRun(dir, "done:", List.of(named.group(1)), args)) {
+                exit = child.waitFor(240);
+                output = child.output();
+            }
+            assertThat(exit).as(named.group(1) + ": " + output).isZero();
+            assertThat(output).contains("done: " + steps + " updates").doesNotContain("OutOfMemoryError");
+        }
     }
 
     /**

@@ -265,7 +265,7 @@ class TrainCommandTest {
     @Test
     void aReplayBufferBeyondTheHeapIsRefusedBeforeTheRun(@TempDir Path dir) throws Exception {
         Path run = dir.resolve("run");
-        // a billion steps of echo/action: 76 GB with a checkpoint's copy, beyond the heap of any machine this runs on
+        // a billion steps of echo/action: 40 GB, beyond the heap of any JVM these tests run in
         TasksCommandTest.Run r = TasksCommandTest.run(echo(run, "--steps", "1000000000", "--set-param",
                 "buffer_size=1000000000"));
         assertThat(r.exit()).as(r.out() + r.err()).isEqualTo(2);
