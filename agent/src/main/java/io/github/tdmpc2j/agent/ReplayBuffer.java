@@ -326,7 +326,10 @@ public final class ReplayBuffer {
         return Math.max(1L << 20, Math.min(32L << 20, wanted));
     }
 
-    /** What the heap holds beside the buffer: the JVM's own use, the envs, batches, logs (64 MiB, or 1/8 of it). */
+    /**
+     * What the heap holds beside the buffer: the JVM's own use, the envs, batches, logs, a checkpoint's write buffer
+     * (64 MiB, or 1/8 of it; cpu-preset runs took 36 to 48 MiB, bench/RESULTS.md 2026-12-03).
+     */
     static long headroom(long heapBytes) {
         return Math.max(64L << 20, heapBytes / 8);
     }
