@@ -140,8 +140,8 @@ class ReplayBufferTest {
     /**
      * The heap a buffer takes at its peak, as measured (bench/RESULTS.md, 2026-12-03): the segments it is grown to,
      * and at its growth within one segment the old segment beside its copy; no copy of the buffer at a checkpoint
-     * (it is streamed out) and none of the whole buffer at a growth past a segment (it counted both: 1.5 to 2 times
-     * what a run took); each array as G1 places it, a large one in whole regions of the heap.
+     * (it is streamed out) and none of the whole buffer at a growth past a segment (it counted both: 1.3 to 1.7 times
+     * what a run's buffer took); each array as G1 places it, a large one in whole regions of the heap.
      */
     @Test
     void thePeakHeapIsTheSegmentsAGrowthMakesAndCopies() {
