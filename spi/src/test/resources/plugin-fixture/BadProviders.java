@@ -205,6 +205,49 @@ public final class BadProviders {
         }
     }
 
+    /** Makes an env whose step fails an assertion of its own (an error, not an exception). */
+    public static final class StepAsserts extends Base {
+        public Env create(TaskSpec task, EnvOptions options) {
+            return new OneStateEnv(task) {
+                public StepResult step(float[] action) {
+                    throw new AssertionError("invariant broken");
+                }
+            };
+        }
+    }
+
+    /** Makes an env whose step recurses without end. */
+    public static final class StepOverflows extends Base {
+        public Env create(TaskSpec task, EnvOptions options) {
+            return new OneStateEnv(task) {
+                public StepResult step(float[] action) {
+                    return deeper(action.length);
+                }
+
+                private StepResult deeper(int n) {
+                    StepResult r = deeper(n + 1);
+                    return r;
+                }
+            };
+        }
+    }
+
+    /** Makes an env whose step throws a checked exception unannounced, as a Kotlin or Scala plug-in may. */
+    public static final class StepThrowsChecked extends Base {
+        public Env create(TaskSpec task, EnvOptions options) {
+            return new OneStateEnv(task) {
+                public StepResult step(float[] action) {
+                    return BadProviders.<RuntimeException>sneak(new java.io.IOException("pipe to the simulator closed"));
+                }
+            };
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    static <E extends Throwable> StepResult sneak(Throwable t) throws E {
+        throw (E) t;
+    }
+
     /** Makes an env whose reset fails with an exception of its own. */
     public static final class ResetThrows extends Base {
         public Env create(TaskSpec task, EnvOptions options) {
@@ -264,6 +307,78 @@ public final class BadProviders {
                     return new StepResult(new float[] {++steps == 3 ? Float.NaN : 0f}, 0, false, false, Map.of());
                 }
             };
+        }
+    }
+
+    /** Makes an env whose fourth step returns a NaN reward. */
+    public static final class NanReward extends Base {
+        public Env create(TaskSpec task, EnvOptions options) {
+            return new OneStateEnv(task) {
+                private int steps;
+
+                public ResetResult reset(long seed) {
+                    steps = 0;
+                    return super.reset(seed);
+                }
+
+                public StepResult step(float[] action) {
+                    return new StepResult(new float[] {0f}, ++steps == 4 ? Double.NaN : 0, false, false, Map.of());
+                }
+            };
+        }
+    }
+
+    /** Makes an env whose first observation is infinite. */
+    public static final class InfiniteResetObservation extends Base {
+        public Env create(TaskSpec task, EnvOptions options) {
+            return new OneStateEnv(task) {
+                public ResetResult reset(long seed) {
+                    return new ResetResult(new float[] {Float.NEGATIVE_INFINITY});
+                }
+            };
+        }
+    }
+
+    /** Has a batched form that fails (a vector env is asked of it by makeVector). */
+    public static final class CreateVectorThrows extends Base {
+        public java.util.Optional<io.github.tdmpc2j.spi.vector.VectorEnv> createVector(List<TaskSpec> tasks,
+                List<EnvOptions> options) {
+            throw new IllegalStateException("no worker today");
+        }
+    }
+
+    public static final class CreateVectorNull extends Base {
+        public java.util.Optional<io.github.tdmpc2j.spi.vector.VectorEnv> createVector(List<TaskSpec> tasks,
+                List<EnvOptions> options) {
+            return null;
+        }
+    }
+
+    /** Lists a task without an observation box. */
+    public static final class NullObservationSpace extends Base {
+        public List<TaskSpec> tasks() {
+            return List.of(TASK.withObservationSpace(null));
+        }
+    }
+
+    /** Lists a task whose observation box has a negative dimension. */
+    public static final class NegativeDimension extends Base {
+        public List<TaskSpec> tasks() {
+            return List.of(TASK.withObservationSpace(new Box(new float[] {0f}, new float[] {1f}, new int[] {-1, -1})));
+        }
+    }
+
+    /** Lists a task whose observation box's shape holds more values than an array can (its product overflows). */
+    public static final class ShapeOverflows extends Base {
+        public List<TaskSpec> tasks() {
+            return List.of(TASK.withObservationSpace(new Box(new float[0], new float[0], new int[] {65536, 65536})));
+        }
+    }
+
+    /** Says it is unavailable without saying why. */
+    public static final class UnavailableWithoutReason extends Base {
+        public Availability availability() {
+            return Availability.unavailable(" ", null);
         }
     }
 

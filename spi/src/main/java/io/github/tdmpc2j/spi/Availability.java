@@ -12,9 +12,11 @@ public record Availability(boolean ready, String reason, String fixCommand) impl
         return READY;
     }
 
+    /** Not ready for {@code reason}; a null or blank reason is a {@link PluginException}. */
     public static Availability unavailable(String reason, String fixCommand) {
         if (reason == null || reason.isBlank()) {
-            throw new IllegalArgumentException("an unavailable plug-in must say why");
+            throw new PluginException("Availability.unavailable needs a reason: say why the plug-in is not ready "
+                    + "(and give the command that fixes it, or null)");
         }
         return new Availability(false, reason, fixCommand);
     }

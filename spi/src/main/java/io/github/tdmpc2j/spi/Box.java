@@ -12,24 +12,43 @@ public final class Box {
     private final float[] high;
     private final int[] shape;
 
+    /**
+     * A box of these bounds and shape. Inconsistent ones are a {@link PluginException} (a plug-in's task list is
+     * where boxes are made): a null array, a low and a high of other lengths, a negative dimension, a shape whose
+     * product is not the number of bounds, a NaN bound or a low above its high.
+     */
     public Box(float[] low, float[] high, int[] shape) {
+        if (low == null || high == null || shape == null) {
+            throw new PluginException("a Box needs its low, high and shape arrays, but "
+                    + (low == null ? "low" : high == null ? "high" : "shape") + " is null");
+        }
         if (low.length != high.length) {
-            throw new IllegalArgumentException("low has " + low.length + " entries but high has " + high.length);
+            throw new PluginException("a Box's low has " + Messages.plural(low.length, "entry", "entries")
+                    + " but its high has " + high.length + ": give one low and one high bound per entry");
         }
         int size = 1;
         for (int d : shape) {
             if (d < 0) {
-                throw new IllegalArgumentException("negative dimension in shape " + Arrays.toString(shape));
+                throw new PluginException("a Box's shape " + Arrays.toString(shape) + " has the negative dimension "
+                        + d + ": give dimensions of 0 or more");
             }
-            size *= d;
+            try {
+                size = Math.multiplyExact(size, d);
+            } catch (ArithmeticException e) {
+                throw new PluginException("a Box's shape " + Arrays.toString(shape) + " holds more values than an "
+                        + "array can (" + Integer.MAX_VALUE + ")");
+            }
         }
         if (size != low.length) {
-            throw new IllegalArgumentException(
-                    "shape " + Arrays.toString(shape) + " holds " + size + " values but the bounds have " + low.length);
+            throw new PluginException("a Box's shape " + Arrays.toString(shape) + " holds "
+                    + Messages.plural(size, "value") + " but its bounds have " + low.length
+                    + ": give a shape whose product is the number of bounds");
         }
         for (int i = 0; i < low.length; i++) {
             if (Float.isNaN(low[i]) || Float.isNaN(high[i]) || low[i] > high[i]) {
-                throw new IllegalArgumentException("bad bounds at index " + i + ": [" + low[i] + ", " + high[i] + "]");
+                throw new PluginException("a Box's bounds at index " + i + " are [" + low[i] + ", " + high[i]
+                        + "]: a bound is a number (no NaN; an unbounded entry is infinite) and a low is at most its "
+                        + "high");
             }
         }
         this.low = low.clone();
@@ -37,8 +56,11 @@ public final class Box {
         this.shape = shape.clone();
     }
 
-    /** A flat box of {@code n} values, each in [low, high]. */
+    /** A flat box of {@code n} values, each in [low, high]; a negative {@code n} is a {@link PluginException}. */
     public static Box of(int n, float low, float high) {
+        if (n < 0) {
+            throw new PluginException("a Box of " + n + " values: give 0 or more");
+        }
         float[] lo = new float[n];
         float[] hi = new float[n];
         Arrays.fill(lo, low);
@@ -53,7 +75,7 @@ public final class Box {
 
     /** A flat box with the given bounds. */
     public static Box of(float[] low, float[] high) {
-        return new Box(low, high, new int[] {low.length});
+        return new Box(low, high, new int[] {low == null ? 0 : low.length});
     }
 
     /** The number of values: the product of the shape. */

@@ -170,8 +170,8 @@ public final class EnvRegistry implements AutoCloseable {
         String domain;
         try {
             domain = p.domain();
-        } catch (RuntimeException | LinkageError e) {
-            throw new PluginException("domain() threw " + ProviderDiscovery.describe(e));
+        } catch (Throwable e) {
+            throw new PluginException("domain() threw " + ProviderDiscovery.describe(ProviderDiscovery.pluginFault(e)));
         }
         if (domain == null || domain.isBlank() || domain.contains("/")) {
             throw new PluginException("domain() returned " + (domain == null ? "null" : "'" + domain + "'")
@@ -184,8 +184,8 @@ public final class EnvRegistry implements AutoCloseable {
         List<TaskSpec> listed;
         try {
             listed = p.tasks();
-        } catch (RuntimeException | LinkageError e) {
-            throw new PluginException("tasks() threw " + ProviderDiscovery.describe(e));
+        } catch (Throwable e) {
+            throw new PluginException("tasks() threw " + ProviderDiscovery.describe(ProviderDiscovery.pluginFault(e)));
         }
         if (listed == null) {
             throw new PluginException("tasks() returned null; a plug-in with no tasks returns an empty list");
@@ -224,8 +224,8 @@ public final class EnvRegistry implements AutoCloseable {
         String description;
         try {
             description = p.description();
-        } catch (RuntimeException | LinkageError e) {
-            throw new PluginException("description() threw " + ProviderDiscovery.describe(e));
+        } catch (Throwable e) {
+            throw new PluginException("description() threw " + ProviderDiscovery.describe(ProviderDiscovery.pluginFault(e)));
         }
         if (description == null) {
             throw new PluginException("description() returned null");
@@ -235,8 +235,8 @@ public final class EnvRegistry implements AutoCloseable {
     private static void closeQuietly(EnvProvider p, String domain) {
         try {
             p.close();
-        } catch (RuntimeException | LinkageError e) {
-            LOG.warn("closing plug-in {} failed: {}", domain != null ? domain : p.getClass().getName(), e.toString());
+        } catch (Throwable e) {
+            LOG.warn("closing plug-in {} failed: {}", domain != null ? domain : p.getClass().getName(), ProviderDiscovery.pluginFault(e).toString());
         }
     }
 
@@ -365,10 +365,12 @@ public final class EnvRegistry implements AutoCloseable {
         Optional<TaskSpec> found;
         try {
             found = providers.get(domain).describeTask(name);
+        } catch (PluginException e) {
+            throw pluginFailed(domain, call + " threw " + ProviderDiscovery.describe(e), e); // a bad Box, TaskSpec
         } catch (TdmpcException e) {
             throw e; // a typed reason the name cannot be made (a suite not set up, say)
-        } catch (RuntimeException | LinkageError e) {
-            throw pluginFailed(domain, call + " threw " + ProviderDiscovery.describe(e), e);
+        } catch (Throwable e) {
+            throw pluginFailed(domain, call + " threw " + ProviderDiscovery.describe(ProviderDiscovery.pluginFault(e)), e);
         }
         if (found == null) {
             throw pluginFailed(domain, call + " returned null; a plug-in that cannot make a name returns "
@@ -415,8 +417,8 @@ public final class EnvRegistry implements AutoCloseable {
                 return a;
             }
             reason = "availability() returned null";
-        } catch (RuntimeException | LinkageError e) {
-            reason = "availability() threw " + ProviderDiscovery.describe(e);
+        } catch (Throwable e) {
+            reason = "availability() threw " + ProviderDiscovery.describe(ProviderDiscovery.pluginFault(e));
         }
         PluginFailure failure = failureOf(spec.domain(), reason);
         if (reportedAvailabilityFailures.add(spec.domain())) {
@@ -480,8 +482,8 @@ public final class EnvRegistry implements AutoCloseable {
         try {
             for (Map.Entry<String, List<Integer>> domain : rowsOfDomain.entrySet()) {
                 List<Integer> rows = domain.getValue();
-                Optional<VectorEnv> batched = providers.get(domain.getKey()).createVector(
-                        rows.stream().map(specs::get).toList(), rows.stream().map(options::get).toList());
+                Optional<VectorEnv> batched = batchedOf(domain.getKey(), rows.stream().map(specs::get).toList(),
+                        rows.stream().map(options::get).toList());
                 if (batched.isEmpty()) {
                     oneByOne.addAll(rows);
                     continue;
@@ -489,9 +491,9 @@ public final class EnvRegistry implements AutoCloseable {
                 int[] map = rows.stream().mapToInt(Integer::intValue).toArray();
                 parts.add(new CompositeVectorEnv.Part(batched.get(), map));
                 if (batched.get().numEnvs() != rows.size()) {
-                    throw new PluginException("plug-in " + domain.getKey() + " made a batched env of "
+                    throw pluginFailed(domain.getKey(), "createVector() made a batched env of "
                             + Messages.plural(batched.get().numEnvs(), "row") + " for "
-                            + Messages.plural(rows.size(), "row"));
+                            + Messages.plural(rows.size(), "row"), null);
                 }
             }
             oneByOne.sort(null);
@@ -513,6 +515,24 @@ public final class EnvRegistry implements AutoCloseable {
             return parts.get(0).env();
         }
         return new CompositeVectorEnv(parts, threads > 1);
+    }
+
+    /** The plug-in's batched env of these rows, or empty; one that throws untyped or answers null is its defect. */
+    private Optional<VectorEnv> batchedOf(String domain, List<TaskSpec> tasks, List<EnvOptions> options) {
+        Optional<VectorEnv> batched;
+        try {
+            batched = providers.get(domain).createVector(tasks, options);
+        } catch (TdmpcException e) {
+            throw e;
+        } catch (Throwable e) {
+            throw pluginFailed(domain, "createVector() threw " + ProviderDiscovery.describe(
+                    ProviderDiscovery.pluginFault(e)), e);
+        }
+        if (batched == null) {
+            throw pluginFailed(domain, "createVector() returned null; a plug-in without a batched form returns "
+                    + "Optional.empty()", null);
+        }
+        return batched;
     }
 
     private static boolean isIdentity(int[] rows) {
@@ -553,10 +573,12 @@ public final class EnvRegistry implements AutoCloseable {
         Env raw;
         try {
             raw = providers.get(spec.domain()).create(spec, options);
+        } catch (PluginException e) {
+            throw pluginFailed(spec.domain(), "create(" + spec.id() + ") threw " + ProviderDiscovery.describe(e), e);
         } catch (TdmpcException e) {
             throw e;
-        } catch (RuntimeException | LinkageError e) {
-            throw pluginFailed(spec.domain(), "create(" + spec.id() + ") threw " + ProviderDiscovery.describe(e), e);
+        } catch (Throwable e) {
+            throw pluginFailed(spec.domain(), "create(" + spec.id() + ") threw " + ProviderDiscovery.describe(ProviderDiscovery.pluginFault(e)), e);
         }
         if (raw == null) {
             throw pluginFailed(spec.domain(), "create(" + spec.id() + ") returned null", null);
@@ -611,9 +633,9 @@ public final class EnvRegistry implements AutoCloseable {
                 return body.get();
             } catch (TdmpcException e) {
                 throw e;
-            } catch (RuntimeException | LinkageError e) {
+            } catch (Throwable e) {
                 throw pluginFailed(listed.domain(), "the env of " + listed.id() + " threw from " + call + "(): "
-                        + ProviderDiscovery.describe(e), e);
+                        + ProviderDiscovery.describe(ProviderDiscovery.pluginFault(e)), e);
             }
         }
 
@@ -642,9 +664,9 @@ public final class EnvRegistry implements AutoCloseable {
         TaskSpec made;
         try {
             made = raw.spec();
-        } catch (RuntimeException | LinkageError e) {
+        } catch (Throwable e) {
             throw pluginFailed(listed.domain(), "the env of " + listed.id() + " threw from spec(): "
-                    + ProviderDiscovery.describe(e), e);
+                    + ProviderDiscovery.describe(ProviderDiscovery.pluginFault(e)), e);
         }
         if (made == null) {
             throw pluginFailed(listed.domain(), "the env of " + listed.id() + " answered null from spec()", null);
@@ -740,7 +762,18 @@ public final class EnvRegistry implements AutoCloseable {
         List<String> suggestions = closest(domain, providers.keySet(), 3);
         return new UnknownTaskException("no installed plug-in has the domain '" + domain + "'"
                 + (suggestions.isEmpty() ? "." : "; did you mean " + String.join(", ", suggestions) + "?")
-                + " Installed domains: " + String.join(", ", providers.keySet()), suggestions);
+                + " Installed domains: " + String.join(", ", providers.keySet()) + leftOutUnnamed(), suggestions);
+    }
+
+    /**
+     * The plug-ins left out before they named their domain (a class that cannot be loaded, a constructor that
+     * throws), one of which may be the one asked for: a sentence to end a message with, or empty.
+     */
+    private String leftOutUnnamed() {
+        List<String> unnamed = failures.stream().filter(f -> f.domain() == null).map(PluginFailure::toString)
+                .toList();
+        return unnamed.isEmpty() ? "" : ". Left out before naming " + Messages.word(unnamed.size(), "its domain",
+                "their domains") + ": " + String.join("; ", unnamed);
     }
 
     private UnknownTaskException unknownTask(String name, String canonical) {
@@ -762,13 +795,13 @@ public final class EnvRegistry implements AutoCloseable {
             forms.put(t.id(), typed);
         }
         List<String> suggestions = closest(name, forms, 3);
-        String hint = suggestions.isEmpty() ? "run `tdmpc2j tasks list` to see the installed tasks"
+        String hint = suggestions.isEmpty() ? "run `tdmpc2j tasks list` to see the installed tasks."
                 : "did you mean " + String.join(", ", suggestions) + "?";
         if (domain != null && !providers.containsKey(domain)) {
             // a plug-in's task asked for without its jar (an eval of its checkpoint, say) is not a typo to correct
             hint += " No installed plug-in has the domain '" + domain + "' (installed: "
                     + String.join(", ", providers.keySet()) + "): if a plug-in of yours makes it, put its jar on the "
-                    + "class path (for the command line: on TDMPC2J_PLUGINS)";
+                    + "class path (for the command line: on TDMPC2J_PLUGINS)" + leftOutUnnamed();
         }
         return new UnknownTaskException("unknown task '" + name + "': " + hint, suggestions);
     }

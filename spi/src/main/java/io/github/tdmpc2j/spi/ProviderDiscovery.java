@@ -92,6 +92,10 @@ public final class ProviderDiscovery {
         } catch (ClassNotFoundException e) {
             throw new PluginException("the class is missing: the service file names " + name
                     + ", which is neither in the jar nor on the class path (a renamed class, or a stale jar)");
+        } catch (UnsupportedClassVersionError e) {
+            int java = Runtime.version().feature();
+            throw new PluginException("the class cannot be loaded: " + describe(e) + "; compile the plug-in for the "
+                    + "Java " + java + " that runs tdmpc2j (javac --release " + java + ")");
         } catch (LinkageError e) {
             throw new PluginException("the class cannot be loaded: " + describe(e));
         }
@@ -143,6 +147,20 @@ public final class ProviderDiscovery {
     static String sourceOf(Class<?> type) {
         CodeSource code = type.getProtectionDomain().getCodeSource();
         return code == null || code.getLocation() == null ? type.getName() : sourceName(code.getLocation(), null);
+    }
+
+    /**
+     * {@code t}, thrown by a plug-in's code, to report as the plug-in's failure: any exception (a checked one too, as
+     * a Kotlin or Scala plug-in throws them unannounced) and any error of the plug-in's making (an
+     * {@code AssertionError}, a {@code StackOverflowError}, a {@code LinkageError}). The JVM's own trouble (an
+     * {@code OutOfMemoryError}, an {@code InternalError}) is no plug-in's to answer for: it is rethrown as it is.
+     * The one way a call into a plug-in catches what it throws: {@code catch (Throwable e)} and this.
+     */
+    public static Throwable pluginFault(Throwable t) {
+        if (t instanceof VirtualMachineError fatal && !(t instanceof StackOverflowError)) {
+            throw fatal;
+        }
+        return t;
     }
 
     /** A throwable in a few words: its simple class name and message. */

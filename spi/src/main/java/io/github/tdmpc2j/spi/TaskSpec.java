@@ -25,22 +25,32 @@ public record TaskSpec(
         SuccessMetric successMetric,
         boolean episodic) {
 
+    /**
+     * A task as its plug-in lists it. A spec that no env can run is a {@link PluginException} saying what to give: a
+     * null part, an id not of the form {@code domain/task}, episodes of no steps, an action repeat below 1.
+     */
     public TaskSpec {
-        Objects.requireNonNull(id, "id");
+        if (id == null) {
+            throw new PluginException("a TaskSpec needs an id: give one of the form domain/task");
+        }
         int slash = id.indexOf('/');
         if (slash <= 0 || slash != id.lastIndexOf('/') || slash == id.length() - 1) {
-            throw new IllegalArgumentException("task id must look like domain/task, got '" + id + "'");
+            throw new PluginException("task id must look like domain/task, got '" + id + "'");
+        }
+        String missing = aliases == null ? "aliases (List.of() for none)" : observationSpace == null
+                ? "observationSpace" : actionSpace == null ? "actionSpace" : successMetric == null ? "successMetric"
+                : aliases.stream().anyMatch(Objects::isNull) ? "aliases' entries (one is null)" : null;
+        if (missing != null) {
+            throw new PluginException("task " + id + " is missing its " + missing
+                    + ": give every part of its TaskSpec");
         }
         aliases = List.copyOf(aliases);
-        Objects.requireNonNull(observationSpace, "observationSpace");
-        Objects.requireNonNull(actionSpace, "actionSpace");
-        Objects.requireNonNull(successMetric, "successMetric");
         if (maxEpisodeSteps <= 0) {
-            throw new IllegalArgumentException("task " + id + " has episodes of " + maxEpisodeSteps + " agent steps "
+            throw new PluginException("task " + id + " has episodes of " + maxEpisodeSteps + " agent steps "
                     + "(maxEpisodeSteps); give it 1 or more");
         }
         if (actionRepeat <= 0) {
-            throw new IllegalArgumentException("task " + id + " has an action repeat of " + actionRepeat
+            throw new PluginException("task " + id + " has an action repeat of " + actionRepeat
                     + " (actionRepeat); give it 1 or more");
         }
     }

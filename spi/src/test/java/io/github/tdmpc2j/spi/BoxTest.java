@@ -3,6 +3,7 @@ package io.github.tdmpc2j.spi;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
@@ -60,14 +61,28 @@ class BoxTest {
         assertThat(ordinary.rescale(1, -0.5f, -1f, 1f)).isEqualTo(-1f);
     }
 
+    /** A plug-in's inconsistent box is its defect, typed, with what to give instead. */
     @Test
-    void rejectsInconsistentShapesAndBounds() {
+    void rejectsInconsistentShapesAndBoundsWithAPluginException() {
         assertThatThrownBy(() -> new Box(new float[] {0, 0}, new float[] {1, 1}, new int[] {3}))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("shape");
+                .isInstanceOf(PluginException.class).hasMessage("a Box's shape [3] holds 3 values but its bounds "
+                        + "have 2: give a shape whose product is the number of bounds");
         assertThatThrownBy(() -> Box.of(new float[] {1}, new float[] {0}))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("bad bounds");
+                .isInstanceOf(PluginException.class).hasMessage("a Box's bounds at index 0 are [1.0, 0.0]: a bound "
+                        + "is a number (no NaN; an unbounded entry is infinite) and a low is at most its high");
+        assertThatThrownBy(() -> Box.of(1, 0f, Float.NaN)).isInstanceOf(PluginException.class)
+                .hasMessageContaining("[0.0, NaN]");
         assertThatThrownBy(() -> Box.of(new float[] {0}, new float[] {1, 2}))
-                .isInstanceOf(IllegalArgumentException.class);
+                .isInstanceOf(PluginException.class).hasMessage("a Box's low has 1 entry but its high has 2: give one "
+                        + "low and one high bound per entry");
+        assertThatThrownBy(() -> Box.of(-2, 0f, 1f)).isInstanceOf(PluginException.class)
+                .hasMessage("a Box of -2 values: give 0 or more");
+        assertThatThrownBy(() -> new Box(new float[] {0}, new float[] {1}, new int[] {-1, -1}))
+                .isInstanceOf(PluginException.class).hasMessageContaining("the negative dimension -1");
+        assertThatThrownBy(() -> new Box(new float[0], new float[0], new int[] {65536, 65536}))
+                .isInstanceOf(PluginException.class).hasMessageContaining("holds more values than an array can");
+        assertThatThrownBy(() -> Box.of(null, new float[] {1})).isInstanceOf(PluginException.class)
+                .hasMessage("a Box needs its low, high and shape arrays, but low is null");
     }
 
     @Test
@@ -82,9 +97,21 @@ class BoxTest {
     @Test
     void taskSpecRejectsMalformedIds() {
         assertThatThrownBy(() -> LineEnv.spec("nodomain", 1, 1, -1, 1, 10, 1))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("domain/task");
+                .isInstanceOf(PluginException.class).hasMessageContaining("domain/task");
         assertThatThrownBy(() -> LineEnv.spec("a/b/c", 1, 1, -1, 1, 10, 1))
-                .isInstanceOf(IllegalArgumentException.class);
+                .isInstanceOf(PluginException.class);
+        TaskSpec line = LineEnv.spec("line/go", 1, 1, -1, 1, 10, 1);
+        assertThatThrownBy(() -> new TaskSpec(null, List.of(), line.observationSpace(), line.actionSpace(), 10, 1,
+                SuccessMetric.RETURN, false)).isInstanceOf(PluginException.class).hasMessageContaining("needs an id");
+        assertThatThrownBy(() -> new TaskSpec("line/go", null, line.observationSpace(), line.actionSpace(), 10, 1,
+                SuccessMetric.RETURN, false)).isInstanceOf(PluginException.class)
+                .hasMessage("task line/go is missing its aliases (List.of() for none): give every part of its "
+                        + "TaskSpec");
+        assertThatThrownBy(() -> new TaskSpec("line/go", java.util.Arrays.asList("go", null),
+                line.observationSpace(), line.actionSpace(), 10, 1, SuccessMetric.RETURN, false))
+                .isInstanceOf(PluginException.class).hasMessageContaining("missing its aliases' entries (one is null)");
+        assertThatThrownBy(() -> line.withActionSpace(null)).isInstanceOf(PluginException.class)
+                .hasMessageContaining("missing its actionSpace");
         TaskSpec ok = LineEnv.spec("line/go", 1, 1, -1, 1, 10, 1);
         assertThat(ok.domain()).isEqualTo("line");
         assertThat(ok.name()).isEqualTo("go");

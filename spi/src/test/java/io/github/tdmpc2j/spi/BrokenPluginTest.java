@@ -53,11 +53,14 @@ class BrokenPluginTest {
         "TasksThrow           | org.example.bad.BadProviders$TasksThrow | bad | tasks() threw IllegalStateException: tasks exploded",
         "TasksNull            | org.example.bad.BadProviders$TasksNull | bad | tasks() returned null",
         "TasksTwice           | org.example.bad.BadProviders$TasksTwice | bad | lists task bad/thing twice",
-        "NanBounds            | org.example.bad.BadProviders$NanBounds | bad | tasks() threw IllegalArgumentException: bad bounds at index 0: [NaN, 1.0]",
-        "InvertedBounds       | org.example.bad.BadProviders$InvertedBounds | bad | tasks() threw IllegalArgumentException: bad bounds at index 0: [1.0, -1.0]",
+        "NanBounds            | org.example.bad.BadProviders$NanBounds | bad | tasks() threw PluginException: a Box's bounds at index 0 are [NaN, 1.0]: a bound is a number",
+        "InvertedBounds       | org.example.bad.BadProviders$InvertedBounds | bad | tasks() threw PluginException: a Box's bounds at index 0 are [1.0, -1.0]: a bound is a number (no NaN; an unbounded entry is infinite) and a low is at most its high",
+        "NullObservationSpace | org.example.bad.BadProviders$NullObservationSpace | bad | tasks() threw PluginException: task bad/thing is missing its observationSpace: give every part of its TaskSpec",
+        "NegativeDimension    | org.example.bad.BadProviders$NegativeDimension | bad | tasks() threw PluginException: a Box's shape [-1, -1] has the negative dimension -1: give dimensions of 0 or more",
+        "ShapeOverflows       | org.example.bad.BadProviders$ShapeOverflows | bad | tasks() threw PluginException: a Box's shape [65536, 65536] holds more values than an array can",
         "NoActions            | org.example.bad.BadProviders$NoActions | bad | lists task bad/thing with an empty action space; an agent needs at least one observation and one action entry",
         "NoObservations       | org.example.bad.BadProviders$NoObservations | bad | lists task bad/thing with an empty observation space",
-        "NoEpisodeSteps       | org.example.bad.BadProviders$NoEpisodeSteps | bad | tasks() threw IllegalArgumentException: task bad/thing has episodes of 0 agent steps (maxEpisodeSteps); give it 1 or more",
+        "NoEpisodeSteps       | org.example.bad.BadProviders$NoEpisodeSteps | bad | tasks() threw PluginException: task bad/thing has episodes of 0 agent steps (maxEpisodeSteps); give it 1 or more",
         "NotEnvProvider       | java.lang.String                     | | does not implement io.github.tdmpc2j.spi.EnvProvider",
         "SameDomain           | org.example.bad.BadProviders$CoinAgain | coin | the domain 'coin' is already claimed by org.example.coin.CoinProvider in coin-plugin.jar",
     })
@@ -79,7 +82,38 @@ class BrokenPluginTest {
                         .hasMessageContaining("left out").hasMessageContaining(reason);
                 assertThatThrownBy(() -> registry.list("bad")).isInstanceOf(UnknownTaskException.class)
                         .hasMessageContaining("bad-" + kind + ".jar");
+            } else if (domain == null) {
+                // left out before it said its domain: a command asking for that domain still hears of it
+                assertThatThrownBy(() -> registry.list("bad")).isInstanceOf(UnknownTaskException.class)
+                        .hasMessageContaining("no installed plug-in has the domain 'bad'")
+                        .hasMessageContaining("Left out before naming its domain: plug-in " + providerClass + " in bad-"
+                                + kind + ".jar").hasMessageContaining(reason);
+                assertThatThrownBy(() -> registry.make("bad/thing")).isInstanceOf(UnknownTaskException.class)
+                        .hasMessageContaining("TDMPC2J_PLUGINS").hasMessageContaining("bad-" + kind + ".jar");
             }
+        }
+    }
+
+    /** A plug-in compiled for a newer Java than the one running: the reason says which release to compile for. */
+    @Test
+    void aPluginCompiledForANewerJavaSaysWhichReleaseToCompileFor() throws Exception {
+        Path future = dir.resolve("future-classes");
+        Path coinClass = Path.of("org/example/coin/CoinProvider.class");
+        java.nio.file.Files.createDirectories(future.resolve(coinClass).getParent());
+        byte[] bytes = java.nio.file.Files.readAllBytes(classes.resolve(coinClass));
+        bytes[6] = 0; // the class file's major version (bytes 6 and 7): 99, a Java of years to come
+        bytes[7] = 99;
+        java.nio.file.Files.write(future.resolve(coinClass), bytes);
+        Path jar = PluginJarTest.packJar(dir.resolve("future.jar"), future, "org/example/coin",
+                "org.example.coin.CoinProvider\n");
+        try (URLClassLoader loader = new URLClassLoader(new URL[] {jar.toUri().toURL()}, BrokenPluginTest.class
+                .getClassLoader()); EnvRegistry registry = EnvRegistry.discover(loader)) {
+            int java = Runtime.version().feature();
+            assertThat(registry.loadFailures()).singleElement().satisfies(f -> assertThat(f.toString())
+                    .contains("plug-in org.example.coin.CoinProvider in future.jar: the class cannot be loaded: "
+                            + "UnsupportedClassVersionError")
+                    .endsWith("; compile the plug-in for the Java " + java + " that runs tdmpc2j (javac --release "
+                            + java + ")"));
         }
     }
 
@@ -87,6 +121,7 @@ class BrokenPluginTest {
     @CsvSource(delimiter = '|', value = {
         "AvailabilityThrows | availability() threw IllegalStateException: availability exploded",
         "AvailabilityNull   | availability() returned null",
+        "UnavailableWithoutReason | availability() threw PluginException: Availability.unavailable needs a reason: say why the plug-in is not ready",
     })
     void aPluginWhoseAvailabilityFailsHasUnavailableTasks(String kind, String reason) throws Exception {
         try (URLClassLoader loader = withCoinAnd(kind, "org.example.bad.BadProviders$" + kind + "\n");
@@ -152,6 +187,9 @@ class BrokenPluginTest {
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', value = {
         "StepThrows             | the env of bad/thing threw from step(): ArrayIndexOutOfBoundsException: Index 7 out of bounds",
+        "StepAsserts            | the env of bad/thing threw from step(): AssertionError: invariant broken",
+        "StepOverflows          | the env of bad/thing threw from step(): StackOverflowError",
+        "StepThrowsChecked      | the env of bad/thing threw from step(): IOException: pipe to the simulator closed",
         "ResetNull              | the env of bad/thing returned null from reset()",
         "ResetThrows            | the env of bad/thing threw from reset(): IllegalStateException: model file vanished",
         "StepObservationTooLong | the env of bad/thing returned an observation of 2 values from step(), but the task is listed with observations of 1 value;",
@@ -172,16 +210,23 @@ class BrokenPluginTest {
     }
 
     /** A NaN reaches no agent: the rollout that every command runs stops with the task, step and episode. */
-    @Test
-    void anEnvReturningNanStopsTheRolloutWithATypedErrorAndTheOthersWork() throws Exception {
-        try (URLClassLoader loader = withCoinAnd("NanObservation", "org.example.bad.BadProviders$NanObservation\n");
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+        "NanObservation           | bad/thing returned observation[0] = NaN at step 3 of episode 0",
+        "NanReward                | bad/thing returned reward = NaN at step 4 of episode 0",
+        "InfiniteResetObservation | bad/thing returned observation[0] = -Infinity at the reset of episode 0",
+    })
+    void anEnvReturningNanStopsTheRolloutWithATypedErrorAndTheOthersWork(String kind, String reason)
+            throws Exception {
+        try (URLClassLoader loader = withCoinAnd(kind, "org.example.bad.BadProviders$" + kind + "\n");
                 EnvRegistry registry = EnvRegistry.discover(loader)) {
             TaskSpace space = TaskSpace.of(List.of(registry.resolve("bad/thing")));
             try (MultitaskEnv rows = MultitaskEnv.make(registry, space, List.of("bad/thing"), 1, 1);
                     Agent agent = Agents.find("random").create(AgentContext.of(space, Map.of(), 1))) {
                 assertThatThrownBy(() -> Evaluation.run(rows, agent, 1, 1))
                         .isInstanceOf(InvalidEnvOutputException.class)
-                        .hasMessageContaining("bad/thing returned observation[0] = NaN at step 3 of episode 0");
+                        .hasMessageContaining(reason)
+                        .hasMessageContaining("a defect of the suite or its plug-in");
             }
             assertCoinWorks(registry);
         }
@@ -199,6 +244,23 @@ class BrokenPluginTest {
                     .hasMessageContaining("the env of bad/thing threw from close(): IllegalStateException: double free");
             assertThatThrownBy(() -> env.step(new float[] {0.5f})).isInstanceOf(EnvStateException.class);
             env.close(); // closed once is closed: the checker does not call the plug-in again
+            assertCoinWorks(registry);
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+        "CreateVectorThrows | createVector() threw IllegalStateException: no worker today",
+        "CreateVectorNull   | createVector() returned null; a plug-in without a batched form returns Optional.empty()",
+    })
+    void aBatchedFormThatFailsIsATypedErrorNamingItsJar(String kind, String reason) throws Exception {
+        try (URLClassLoader loader = withCoinAnd(kind, "org.example.bad.BadProviders$" + kind + "\n");
+                EnvRegistry registry = EnvRegistry.discover(loader)) {
+            assertThatThrownBy(() -> registry.makeVector(List.of("coin/guess", "bad/thing"),
+                    List.of(EnvOptions.defaults(), EnvOptions.defaults()), 1))
+                    .isInstanceOf(PluginException.class)
+                    .hasMessageContaining("BadProviders$" + kind + " in bad-" + kind + ".jar")
+                    .hasMessageContaining(reason);
             assertCoinWorks(registry);
         }
     }

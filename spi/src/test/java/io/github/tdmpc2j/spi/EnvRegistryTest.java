@@ -225,7 +225,7 @@ class EnvRegistryTest {
             assertThatThrownBy(() -> r.make("open/no-observations")).isInstanceOf(PluginException.class)
                     .hasMessageContaining("an empty observation space");
             assertThatThrownBy(() -> r.resolve("open/no-steps")).isInstanceOf(PluginException.class)
-                    .hasMessageContaining("describeTask(no-steps) threw IllegalArgumentException: task open/no-steps "
+                    .hasMessageContaining("describeTask(no-steps) threw PluginException: task open/no-steps "
                             + "has episodes of 0 agent steps (maxEpisodeSteps); give it 1 or more");
             assertThatThrownBy(() -> r.resolve("open/other-domain")).isInstanceOf(PluginException.class)
                     .hasMessageContaining("described 'open/other-domain' as elsewhere/other-domain");
@@ -242,10 +242,10 @@ class EnvRegistryTest {
     void aListedTaskOfNoEpisodeStepsOrActionRepeatSaysWhatToGive() {
         TaskSpec good = TestProvider.task("line/x");
         assertThatThrownBy(() -> new TaskSpec("line/x", List.of(), good.observationSpace(), good.actionSpace(), 0, 1,
-                SuccessMetric.RETURN, false)).isInstanceOf(IllegalArgumentException.class)
+                SuccessMetric.RETURN, false)).isInstanceOf(PluginException.class)
                 .hasMessage("task line/x has episodes of 0 agent steps (maxEpisodeSteps); give it 1 or more");
         assertThatThrownBy(() -> new TaskSpec("line/x", List.of(), good.observationSpace(), good.actionSpace(), 5, 0,
-                SuccessMetric.RETURN, false)).isInstanceOf(IllegalArgumentException.class)
+                SuccessMetric.RETURN, false)).isInstanceOf(PluginException.class)
                 .hasMessage("task line/x has an action repeat of 0 (actionRepeat); give it 1 or more");
     }
 

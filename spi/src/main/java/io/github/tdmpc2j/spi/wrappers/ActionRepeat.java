@@ -1,6 +1,7 @@
 package io.github.tdmpc2j.spi.wrappers;
 
 import io.github.tdmpc2j.spi.Env;
+import io.github.tdmpc2j.spi.PluginException;
 import io.github.tdmpc2j.spi.StepResult;
 
 /**
@@ -13,7 +14,8 @@ public final class ActionRepeat extends EnvWrapper {
     public ActionRepeat(Env inner, int repeat) {
         super(inner);
         if (repeat <= 0) {
-            throw new IllegalArgumentException("repeat must be positive, got " + repeat);
+            throw new PluginException("an action repeat of " + repeat + " on " + inner.spec().id()
+                    + ": give it 1 or more");
         }
         this.repeat = repeat;
     }

@@ -1,17 +1,20 @@
 package io.github.tdmpc2j.spi.wrappers;
 
 import io.github.tdmpc2j.spi.Env;
+import io.github.tdmpc2j.spi.PluginException;
 import io.github.tdmpc2j.spi.ResetResult;
 import io.github.tdmpc2j.spi.StepResult;
 import io.github.tdmpc2j.spi.TaskSpec;
-import java.util.Objects;
 
 /** An env around another env: every call passes through unless a subclass changes it. */
 public abstract class EnvWrapper implements Env {
     protected final Env inner;
 
     protected EnvWrapper(Env inner) {
-        this.inner = Objects.requireNonNull(inner, "inner env");
+        if (inner == null) {
+            throw new PluginException(getClass().getSimpleName() + " needs an env to wrap, got null");
+        }
+        this.inner = inner;
     }
 
     /** The env this one wraps. */

@@ -2,6 +2,7 @@ package io.github.tdmpc2j.spi.wrappers;
 
 import io.github.tdmpc2j.spi.Box;
 import io.github.tdmpc2j.spi.Env;
+import io.github.tdmpc2j.spi.PluginException;
 import io.github.tdmpc2j.spi.StepResult;
 import io.github.tdmpc2j.spi.TaskSpec;
 
@@ -23,10 +24,12 @@ public final class RescaleAction extends EnvWrapper {
         super(inner);
         Box box = inner.spec().actionSpace();
         if (!box.isBounded()) {
-            throw new IllegalArgumentException("cannot rescale the unbounded action space of " + inner.spec().id());
+            throw new PluginException("cannot rescale the unbounded action space " + box + " of "
+                    + inner.spec().id() + ": give the task finite action bounds");
         }
         if (!(lo < hi) || !Float.isFinite(lo) || !Float.isFinite(hi)) {
-            throw new IllegalArgumentException("need finite lo < hi, got [" + lo + ", " + hi + "]");
+            throw new PluginException("cannot rescale the actions of " + inner.spec().id() + " from [" + lo + ", "
+                    + hi + "]: give finite bounds, the low below the high");
         }
         this.innerBox = box;
         this.lo = lo;

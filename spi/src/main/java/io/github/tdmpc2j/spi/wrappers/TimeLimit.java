@@ -1,6 +1,7 @@
 package io.github.tdmpc2j.spi.wrappers;
 
 import io.github.tdmpc2j.spi.Env;
+import io.github.tdmpc2j.spi.PluginException;
 import io.github.tdmpc2j.spi.ResetResult;
 import io.github.tdmpc2j.spi.StepResult;
 
@@ -12,7 +13,8 @@ public final class TimeLimit extends EnvWrapper {
     public TimeLimit(Env inner, int maxSteps) {
         super(inner);
         if (maxSteps <= 0) {
-            throw new IllegalArgumentException("maxSteps must be positive, got " + maxSteps);
+            throw new PluginException("a time limit of " + maxSteps + " steps on " + inner.spec().id()
+                    + ": give it 1 or more");
         }
         this.maxSteps = maxSteps;
     }

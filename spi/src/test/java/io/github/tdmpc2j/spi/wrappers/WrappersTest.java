@@ -8,6 +8,7 @@ import io.github.tdmpc2j.spi.EnvRegistry;
 import io.github.tdmpc2j.spi.EnvStateException;
 import io.github.tdmpc2j.spi.InvalidActionException;
 import io.github.tdmpc2j.spi.LineEnv;
+import io.github.tdmpc2j.spi.PluginException;
 import io.github.tdmpc2j.spi.StepResult;
 import org.junit.jupiter.api.Test;
 
@@ -77,6 +78,25 @@ class WrappersTest {
         // the width of these bounds overflows a float: float arithmetic sent Infinity for 0 and NaN for -1
         assertThat(inner.received).extracting(a -> a[0])
                 .containsExactly(-Float.MAX_VALUE, Float.MAX_VALUE, 0f, Float.MAX_VALUE / 2, -Float.MAX_VALUE);
+    }
+
+    /** A wrapper a plug-in puts around its env with settings no env can run is the plug-in's typed defect. */
+    @Test
+    void wrappersRefuseImpossibleSettingsWithAPluginExceptionNamingTheTask() {
+        LineEnv inner = line(-1, 1, 1);
+        assertThatThrownBy(() -> new TimeLimit(inner, 0)).isInstanceOf(PluginException.class)
+                .hasMessage("a time limit of 0 steps on line/go: give it 1 or more");
+        assertThatThrownBy(() -> new ActionRepeat(inner, -1)).isInstanceOf(PluginException.class)
+                .hasMessage("an action repeat of -1 on line/go: give it 1 or more");
+        assertThatThrownBy(() -> new RescaleAction(inner, 1f, 1f)).isInstanceOf(PluginException.class)
+                .hasMessage("cannot rescale the actions of line/go from [1.0, 1.0]: give finite bounds, the low below "
+                        + "the high");
+        LineEnv open = new LineEnv(LineEnv.spec("line/go", 2, 1, Float.NEGATIVE_INFINITY, 1, 10, 1), 1);
+        assertThatThrownBy(() -> new RescaleAction(open)).isInstanceOf(PluginException.class)
+                .hasMessageContaining("cannot rescale the unbounded action space").hasMessageContaining("of line/go: "
+                        + "give the task finite action bounds");
+        assertThatThrownBy(() -> new ClipAction(null)).isInstanceOf(PluginException.class)
+                .hasMessage("ClipAction needs an env to wrap, got null");
     }
 
     @Test
