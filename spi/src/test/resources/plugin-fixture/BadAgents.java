@@ -42,6 +42,7 @@ public final class BadAgents {
                     int n = context.actionSize();
                     return switch (flaw) {
                         case "act-throws" -> throw new ArrayIndexOutOfBoundsException("Index 3 out of bounds");
+                        case "act-asserts" -> throw new AssertionError("policy invariant broken");
                         case "act-null" -> null;
                         case "act-extra-row" -> new float[observations.length + 1][n];
                         case "act-missing-row" -> new float[observations.length][];
@@ -95,6 +96,13 @@ public final class BadAgents {
     public static final class ActThrows extends Bad {
         public ActThrows() {
             super("act-throws");
+        }
+    }
+
+    /** Fails an assertion of its own in act: an error, not an exception. */
+    public static final class ActAsserts extends Bad {
+        public ActAsserts() {
+            super("act-asserts");
         }
     }
 

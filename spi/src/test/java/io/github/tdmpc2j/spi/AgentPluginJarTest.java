@@ -42,8 +42,8 @@ class AgentPluginJarTest {
         coinJar = PluginJarTest.packJar(dir.resolve("coin-plugin.jar"), classes, "org/example/coin",
                 "org.example.coin.CoinProvider\n");
         StringBuilder services = new StringBuilder("org.example.agent.ConstantAgentProvider\n");
-        for (String bad : List.of("CreateThrows", "CreateNull", "BeginThrows", "ActThrows", "ActNull", "ActExtraRow",
-                "ActMissingRow", "ActShort", "ActNaN", "ObserveThrows", "ObserveNull")) {
+        for (String bad : List.of("CreateThrows", "CreateNull", "BeginThrows", "ActThrows", "ActAsserts", "ActNull",
+                "ActExtraRow", "ActMissingRow", "ActShort", "ActNaN", "ObserveThrows", "ObserveNull")) {
             services.append("org.example.agent.BadAgents$").append(bad).append('\n');
         }
         agentJar = PluginJarTest.packJar(dir.resolve("agent-plugin.jar"), classes, "org/example/agent",
@@ -89,6 +89,7 @@ class AgentPluginJarTest {
         "create-null     | CreateNull    | create returned null",
         "begin-throws    | BeginThrows   | beginEpisode threw IllegalArgumentException: row 0 unexpected",
         "act-throws      | ActThrows     | act threw ArrayIndexOutOfBoundsException: Index 3 out of bounds",
+        "act-asserts     | ActAsserts    | act threw AssertionError: policy invariant broken",
         "act-null        | ActNull       | act returned null",
         "act-extra-row   | ActExtraRow   | act returned 2 actions for 1 row; it returns one per row",
         "act-missing-row | ActMissingRow | act returned no action for row 0, which has an observation",

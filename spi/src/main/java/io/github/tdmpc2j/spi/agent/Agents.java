@@ -43,9 +43,10 @@ public final class Agents {
             try {
                 name = p.name();
                 p.description();
-            } catch (RuntimeException | LinkageError e) {
+            } catch (Throwable e) {
                 failures.add(new PluginFailure(f.source(), p.getClass().getName(), null,
-                        "name() or description() threw " + ProviderDiscovery.describe(e)));
+                        "name() or description() threw "
+                                + ProviderDiscovery.describe(ProviderDiscovery.pluginFault(e))));
                 continue;
             }
             if (name == null || name.isBlank()) {

@@ -107,10 +107,10 @@ class CheckedAgent implements Agent {
     public void writeState(Path dir) throws IOException {
         try {
             agent.writeState(dir);
-        } catch (TdmpcException e) {
-            throw e;
-        } catch (RuntimeException | LinkageError e) {
-            throw plugin.failed("writeState threw " + ProviderDiscovery.describe(e), e);
+        } catch (TdmpcException | IOException e) {
+            throw e; // a disk that fails the agent's writing is no defect of the agent's
+        } catch (Throwable e) {
+            throw plugin.failed("writeState threw " + ProviderDiscovery.describe(ProviderDiscovery.pluginFault(e)), e);
         }
     }
 

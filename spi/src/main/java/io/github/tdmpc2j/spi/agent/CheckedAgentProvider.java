@@ -77,8 +77,8 @@ final class CheckedAgentProvider implements AgentProvider {
             answer = call.get();
         } catch (TdmpcException e) {
             throw e;
-        } catch (RuntimeException | LinkageError e) {
-            throw failed(what + " threw " + ProviderDiscovery.describe(e), e);
+        } catch (Throwable e) {
+            throw failed(what + " threw " + ProviderDiscovery.describe(ProviderDiscovery.pluginFault(e)), e);
         }
         if (answer == null) {
             throw failed(what + " returned null", null);
