@@ -34,13 +34,14 @@ class MujocoPluginJarTest {
 
         String howTo = Files.readString(Path.of("..", "README.md"));
         assertThat(howTo).as("the README's steps this test follows")
-                .contains("javac -cp spi/target/tdmpc2j-spi-0.1.0-SNAPSHOT.jar -d classes $(find src -name '*.java')")
-                .contains("add\n   `bridges/mujoco/target/tdmpc2j-mujoco-0.1.0-SNAPSHOT.jar` to `javac -cp`")
+                .contains("javac --release 17 -cp $T/spi/target/tdmpc2j-spi-0.1.0-SNAPSHOT.jar -d classes "
+                        + "$(find src -name '*.java')")
+                .contains("add\n   `$T/bridges/mujoco/target/tdmpc2j-mujoco-0.1.0-SNAPSHOT.jar` to `javac -cp`")
                 .contains("`cp -r src/main/resources/. classes/`, then `jar cf your-plugin.jar -C classes .`");
 
-        // step 1, without Maven: javac -cp SPI:MUJOCO -d classes $(find src -name '*.java')
+        // step 1, without Maven: javac --release 17 -cp SPI:MUJOCO -d classes $(find src -name '*.java')
         Path classes = Files.createDirectories(project.resolve("classes"));
-        List<String> javac = new ArrayList<>(List.of("-cp",
+        List<String> javac = new ArrayList<>(List.of("--release", "17", "-cp",
                 location(EnvProvider.class) + File.pathSeparator + location(MjModel.class),
                 "-d", classes.toString()));
         try (Stream<Path> files = Files.walk(project.resolve("src"))) {
