@@ -20,7 +20,7 @@ import java.util.Map;
 /**
  * Finds the providers of a service named in {@code META-INF/services/SERVICE} files (the
  * {@link java.util.ServiceLoader} format: one binary class name a line, {@code #} starts a comment, the first
- * file to name a class wins) and makes one of each. Unlike {@code ServiceLoader}, a provider that cannot be made
+ * file to name a class wins, and another jar naming it too is a {@link PluginFailure}) and makes one of each. Unlike {@code ServiceLoader}, a provider that cannot be made
  * does not end the search: it becomes a {@link PluginFailure} that names the jar whose service file named it.
  * Used for task plug-ins ({@link EnvRegistry}) and agent plug-ins ({@link io.github.tdmpc2j.spi.agent.Agents}).
  */
@@ -50,7 +50,12 @@ public final class ProviderDiscovery {
             String source = sourceName(file, serviceFile);
             try {
                 for (String name : classNames(file)) {
-                    named.putIfAbsent(name, source);
+                    String first = named.putIfAbsent(name, source);
+                    if (first != null && !first.equals(source)) {
+                        failures.add(new PluginFailure(source, name, null, "the service file of " + first
+                                + " names the same class, and a class is loaded once, from the first jar on the path "
+                                + "that has it: remove one of the two jars (an old build beside a new one?)"));
+                    }
                 }
             } catch (IOException e) {
                 failures.add(new PluginFailure(source, serviceFile, null, "its service file cannot be read: " + e));

@@ -319,6 +319,23 @@ class BrokenPluginTest {
         }
     }
 
+    /** Two builds of one plug-in on the path: one is used, and the other is named with what to do, not ignored. */
+    @Test
+    void aSecondJarOfTheSameProviderClassIsLeftOutWithBothJarsNamed() throws Exception {
+        Path old = PluginJarTest.packJar(dir.resolve("coin-plugin-0.1.jar"), classes, "org/example/coin",
+                "org.example.coin.CoinProvider\n");
+        try (URLClassLoader loader = new URLClassLoader(new URL[] {coinJar.toUri().toURL(), old.toUri().toURL()},
+                BrokenPluginTest.class.getClassLoader());
+                EnvRegistry registry = EnvRegistry.discover(loader)) {
+            assertThat(registry.loadFailures()).singleElement().satisfies(f -> assertThat(f.toString()).isEqualTo(
+                    "plug-in org.example.coin.CoinProvider in coin-plugin-0.1.jar: the service file of coin-plugin.jar "
+                            + "names the same class, and a class is loaded once, from the first jar on the path that "
+                            + "has it: remove one of the two jars (an old build beside a new one?)"));
+            assertThat(registry.source("coin")).contains("coin-plugin.jar");
+            assertCoinWorks(registry);
+        }
+    }
+
     @Test
     void aServiceFileCanNameSeveralProvidersAndOnlyTheBrokenOnesAreLeftOut() throws Exception {
         Path both = PluginJarTest.packJar(dir.resolve("both.jar"), classes, "org/example",
