@@ -237,7 +237,8 @@ public final class BadProviders {
         public Env create(TaskSpec task, EnvOptions options) {
             return new OneStateEnv(task) {
                 public StepResult step(float[] action) {
-                    return BadProviders.<RuntimeException>sneak(new java.io.IOException("pipe to the simulator closed"));
+                    return BadProviders.<RuntimeException>sneak(
+                            new java.io.IOException("pipe to the simulator closed"));
                 }
             };
         }

@@ -171,7 +171,7 @@ public final class EnvRegistry implements AutoCloseable {
         try {
             domain = p.domain();
         } catch (Throwable e) {
-            throw new PluginException("domain() threw " + ProviderDiscovery.describe(ProviderDiscovery.pluginFault(e)));
+            throw new PluginException("domain() threw " + ProviderDiscovery.describeFault(e));
         }
         if (domain == null || domain.isBlank() || domain.contains("/")) {
             throw new PluginException("domain() returned " + (domain == null ? "null" : "'" + domain + "'")
@@ -185,7 +185,7 @@ public final class EnvRegistry implements AutoCloseable {
         try {
             listed = p.tasks();
         } catch (Throwable e) {
-            throw new PluginException("tasks() threw " + ProviderDiscovery.describe(ProviderDiscovery.pluginFault(e)));
+            throw new PluginException("tasks() threw " + ProviderDiscovery.describeFault(e));
         }
         if (listed == null) {
             throw new PluginException("tasks() returned null; a plug-in with no tasks returns an empty list");
@@ -225,7 +225,7 @@ public final class EnvRegistry implements AutoCloseable {
         try {
             description = p.description();
         } catch (Throwable e) {
-            throw new PluginException("description() threw " + ProviderDiscovery.describe(ProviderDiscovery.pluginFault(e)));
+            throw new PluginException("description() threw " + ProviderDiscovery.describeFault(e));
         }
         if (description == null) {
             throw new PluginException("description() returned null");
@@ -236,7 +236,8 @@ public final class EnvRegistry implements AutoCloseable {
         try {
             p.close();
         } catch (Throwable e) {
-            LOG.warn("closing plug-in {} failed: {}", domain != null ? domain : p.getClass().getName(), ProviderDiscovery.pluginFault(e).toString());
+            LOG.warn("closing plug-in {} failed: {}", domain != null ? domain : p.getClass().getName(),
+                    ProviderDiscovery.describeFault(e));
         }
     }
 
@@ -362,16 +363,7 @@ public final class EnvRegistry implements AutoCloseable {
      */
     private Optional<TaskSpec> describedTask(String domain, String name) {
         String call = "describeTask(" + name + ")";
-        Optional<TaskSpec> found;
-        try {
-            found = providers.get(domain).describeTask(name);
-        } catch (PluginException e) {
-            throw pluginFailed(domain, call + " threw " + ProviderDiscovery.describe(e), e); // a bad Box, TaskSpec
-        } catch (TdmpcException e) {
-            throw e; // a typed reason the name cannot be made (a suite not set up, say)
-        } catch (Throwable e) {
-            throw pluginFailed(domain, call + " threw " + ProviderDiscovery.describe(ProviderDiscovery.pluginFault(e)), e);
-        }
+        Optional<TaskSpec> found = callPlugin(domain, call, () -> providers.get(domain).describeTask(name));
         if (found == null) {
             throw pluginFailed(domain, call + " returned null; a plug-in that cannot make a name returns "
                     + "Optional.empty()", null);
@@ -418,7 +410,7 @@ public final class EnvRegistry implements AutoCloseable {
             }
             reason = "availability() returned null";
         } catch (Throwable e) {
-            reason = "availability() threw " + ProviderDiscovery.describe(ProviderDiscovery.pluginFault(e));
+            reason = "availability() threw " + ProviderDiscovery.describeFault(e);
         }
         PluginFailure failure = failureOf(spec.domain(), reason);
         if (reportedAvailabilityFailures.add(spec.domain())) {
@@ -519,15 +511,8 @@ public final class EnvRegistry implements AutoCloseable {
 
     /** The plug-in's batched env of these rows, or empty; one that throws untyped or answers null is its defect. */
     private Optional<VectorEnv> batchedOf(String domain, List<TaskSpec> tasks, List<EnvOptions> options) {
-        Optional<VectorEnv> batched;
-        try {
-            batched = providers.get(domain).createVector(tasks, options);
-        } catch (TdmpcException e) {
-            throw e;
-        } catch (Throwable e) {
-            throw pluginFailed(domain, "createVector() threw " + ProviderDiscovery.describe(
-                    ProviderDiscovery.pluginFault(e)), e);
-        }
+        Optional<VectorEnv> batched = callPlugin(domain, "createVector()",
+                () -> providers.get(domain).createVector(tasks, options));
         if (batched == null) {
             throw pluginFailed(domain, "createVector() returned null; a plug-in without a batched form returns "
                     + "Optional.empty()", null);
@@ -570,16 +555,8 @@ public final class EnvRegistry implements AutoCloseable {
 
     private Env makeRaw(TaskSpec spec, EnvOptions options) {
         requireReady(spec, pluginAvailability(spec)); // the raw env takes its actions as they are: any bounds
-        Env raw;
-        try {
-            raw = providers.get(spec.domain()).create(spec, options);
-        } catch (PluginException e) {
-            throw pluginFailed(spec.domain(), "create(" + spec.id() + ") threw " + ProviderDiscovery.describe(e), e);
-        } catch (TdmpcException e) {
-            throw e;
-        } catch (Throwable e) {
-            throw pluginFailed(spec.domain(), "create(" + spec.id() + ") threw " + ProviderDiscovery.describe(ProviderDiscovery.pluginFault(e)), e);
-        }
+        Env raw = callPlugin(spec.domain(), "create(" + spec.id() + ")",
+                () -> providers.get(spec.domain()).create(spec, options));
         if (raw == null) {
             throw pluginFailed(spec.domain(), "create(" + spec.id() + ") returned null", null);
         }
@@ -635,7 +612,7 @@ public final class EnvRegistry implements AutoCloseable {
                 throw e;
             } catch (Throwable e) {
                 throw pluginFailed(listed.domain(), "the env of " + listed.id() + " threw from " + call + "(): "
-                        + ProviderDiscovery.describe(ProviderDiscovery.pluginFault(e)), e);
+                        + ProviderDiscovery.describeFault(e), e);
             }
         }
 
@@ -659,6 +636,23 @@ public final class EnvRegistry implements AutoCloseable {
         }
     }
 
+    /**
+     * What the plug-in of {@code domain} answers to {@code call}: a typed reason it cannot (a suite not set up, say)
+     * passes as it is, but a {@link PluginException} it met (a bad {@code Box} or {@code TaskSpec} of its making) and
+     * anything untyped it threw is a {@link PluginException} naming the plug-in and its jar.
+     */
+    private <T> T callPlugin(String domain, String call, Supplier<T> body) {
+        try {
+            return body.get();
+        } catch (PluginException e) {
+            throw pluginFailed(domain, call + " threw " + ProviderDiscovery.describe(e), e);
+        } catch (TdmpcException e) {
+            throw e;
+        } catch (Throwable e) {
+            throw pluginFailed(domain, call + " threw " + ProviderDiscovery.describeFault(e), e);
+        }
+    }
+
     /** Refuses an env whose spec is not the task the plug-in lists: the agent is made for the listed sizes. */
     private void requireListedSpaces(TaskSpec listed, Env raw) {
         TaskSpec made;
@@ -666,7 +660,7 @@ public final class EnvRegistry implements AutoCloseable {
             made = raw.spec();
         } catch (Throwable e) {
             throw pluginFailed(listed.domain(), "the env of " + listed.id() + " threw from spec(): "
-                    + ProviderDiscovery.describe(ProviderDiscovery.pluginFault(e)), e);
+                    + ProviderDiscovery.describeFault(e), e);
         }
         if (made == null) {
             throw pluginFailed(listed.domain(), "the env of " + listed.id() + " answered null from spec()", null);

@@ -20,8 +20,9 @@ import java.util.Map;
 /**
  * Finds the providers of a service named in {@code META-INF/services/SERVICE} files (the
  * {@link java.util.ServiceLoader} format: one binary class name a line, {@code #} starts a comment, the first
- * file to name a class wins, and another jar naming it too is a {@link PluginFailure}) and makes one of each. Unlike {@code ServiceLoader}, a provider that cannot be made
- * does not end the search: it becomes a {@link PluginFailure} that names the jar whose service file named it.
+ * file to name a class wins, and another jar naming it too is a {@link PluginFailure}) and makes one of each.
+ * Unlike {@code ServiceLoader}, a provider that cannot be made does not end the search: it becomes a
+ * {@link PluginFailure} that names the jar whose service file named it.
  * Used for task plug-ins ({@link EnvRegistry}) and agent plug-ins ({@link io.github.tdmpc2j.spi.agent.Agents}).
  */
 public final class ProviderDiscovery {
@@ -155,17 +156,18 @@ public final class ProviderDiscovery {
     }
 
     /**
-     * {@code t}, thrown by a plug-in's code, to report as the plug-in's failure: any exception (a checked one too, as
-     * a Kotlin or Scala plug-in throws them unannounced) and any error of the plug-in's making (an
-     * {@code AssertionError}, a {@code StackOverflowError}, a {@code LinkageError}). The JVM's own trouble (an
-     * {@code OutOfMemoryError}, an {@code InternalError}) is no plug-in's to answer for: it is rethrown as it is.
-     * The one way a call into a plug-in catches what it throws: {@code catch (Throwable e)} and this.
+     * {@code t}, thrown by a plug-in's code, in a few words ({@link #describe}) to report as the plug-in's failure:
+     * any exception (a checked one too, as a Kotlin or Scala plug-in throws them unannounced) and any error of the
+     * plug-in's making (an {@code AssertionError}, a {@code StackOverflowError}, a {@code LinkageError}). The JVM's
+     * own trouble (an {@code OutOfMemoryError}, an {@code InternalError}) is no plug-in's to answer for: it is
+     * rethrown as it is. The one way a call into a plug-in reports what it throws: {@code catch (Throwable e)} and
+     * this.
      */
-    public static Throwable pluginFault(Throwable t) {
+    public static String describeFault(Throwable t) {
         if (t instanceof VirtualMachineError fatal && !(t instanceof StackOverflowError)) {
             throw fatal;
         }
-        return t;
+        return describe(t);
     }
 
     /** A throwable in a few words: its simple class name and message. */

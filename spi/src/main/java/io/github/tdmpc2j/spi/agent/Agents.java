@@ -46,7 +46,7 @@ public final class Agents {
             } catch (Throwable e) {
                 failures.add(new PluginFailure(f.source(), p.getClass().getName(), null,
                         "name() or description() threw "
-                                + ProviderDiscovery.describe(ProviderDiscovery.pluginFault(e))));
+                                + ProviderDiscovery.describeFault(e)));
                 continue;
             }
             if (name == null || name.isBlank()) {

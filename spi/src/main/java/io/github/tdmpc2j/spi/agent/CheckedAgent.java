@@ -110,7 +110,7 @@ class CheckedAgent implements Agent {
         } catch (TdmpcException | IOException e) {
             throw e; // a disk that fails the agent's writing is no defect of the agent's
         } catch (Throwable e) {
-            throw plugin.failed("writeState threw " + ProviderDiscovery.describe(ProviderDiscovery.pluginFault(e)), e);
+            throw plugin.failed("writeState threw " + ProviderDiscovery.describeFault(e), e);
         }
     }
 

@@ -78,7 +78,7 @@ final class CheckedAgentProvider implements AgentProvider {
         } catch (TdmpcException e) {
             throw e;
         } catch (Throwable e) {
-            throw failed(what + " threw " + ProviderDiscovery.describe(ProviderDiscovery.pluginFault(e)), e);
+            throw failed(what + " threw " + ProviderDiscovery.describeFault(e), e);
         }
         if (answer == null) {
             throw failed(what + " returned null", null);
