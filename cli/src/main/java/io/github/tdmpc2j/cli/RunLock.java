@@ -28,11 +28,21 @@ import java.util.stream.Stream;
  *
  * <p>POSIX locks belong to the process, and closing any channel of the file drops them, so this JVM never opens
  * the lock file of a folder it holds: a second writer in the same process is refused from {@link #HELD}.
+ *
+ * <p>A folder the lock made and nothing but the lock file is in goes when the lock is closed, and when the JVM
+ * exits while it is held (a second Ctrl-C, {@link StopSignals}): a shutdown hook removes it.
  */
 final class RunLock implements AutoCloseable {
     static final String FILE = "run.lock";
     /** The lock files this JVM holds (real paths). */
     private static final Set<Path> HELD = ConcurrentHashMap.newKeySet();
+    /** The locks this JVM holds, for the shutdown hook that removes the folders they made and left empty. */
+    private static final Set<RunLock> OPEN = ConcurrentHashMap.newKeySet();
+
+    static {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> OPEN.forEach(RunLock::removeIfEmpty),
+                "tdmpc2j-run-lock-exit"));
+    }
 
     private final Path dir;
     private final Path key;
@@ -130,7 +140,9 @@ final class RunLock implements AutoCloseable {
                 channel.truncate(0);
                 channel.write(ByteBuffer.wrap(pid), 0);
                 HELD.add(key);
-                return new RunLock(dir, key, channel, lock, made);
+                RunLock held = new RunLock(dir, key, channel, lock, made);
+                OPEN.add(held);
+                return held;
             } catch (IOException e) {
                 try {
                     channel.close();
@@ -181,6 +193,7 @@ final class RunLock implements AutoCloseable {
 
     @Override
     public void close() {
+        OPEN.remove(this);
         try {
             if (made != null) {
                 removeIfOnlyTheLock();
@@ -196,16 +209,37 @@ final class RunLock implements AutoCloseable {
                 // the OS drops the lock with the process at the latest
             }
         }
-        if (made != null) {
-            // the folders this lock made, when the run was refused before it wrote anything into them
-            for (Path p = dir.toAbsolutePath().normalize(); p != null && p.startsWith(made); p = p.getParent()) {
-                try {
-                    Files.deleteIfExists(p);
-                } catch (DirectoryNotEmptyException e) {
-                    break;
-                } catch (IOException e) {
-                    break; // an empty folder left behind is harmless
-                }
+        removeMadeFolders();
+    }
+
+    /**
+     * At the JVM's exit with this lock held: the folders it made, when nothing but the lock file is in them (the
+     * lock itself goes with the process).
+     */
+    private void removeIfEmpty() {
+        if (made == null) {
+            return;
+        }
+        try {
+            removeIfOnlyTheLock();
+        } catch (IOException | RuntimeException e) {
+            return; // a folder left behind holds the lock file only: a later writer takes it
+        }
+        removeMadeFolders();
+    }
+
+    /** The folders this lock made, when the run was refused or stopped before it wrote anything into them. */
+    private void removeMadeFolders() {
+        if (made == null) {
+            return;
+        }
+        for (Path p = dir.toAbsolutePath().normalize(); p != null && p.startsWith(made); p = p.getParent()) {
+            try {
+                Files.deleteIfExists(p);
+            } catch (DirectoryNotEmptyException e) {
+                break;
+            } catch (IOException e) {
+                break; // an empty folder left behind is harmless
             }
         }
     }

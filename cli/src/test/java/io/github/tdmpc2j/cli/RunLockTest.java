@@ -118,4 +118,36 @@ class RunLockTest {
         assertThat(resumed.exit()).as(resumed.err()).isZero();
         assertThat(resumed.out()).contains("done: " + (at + 200) + " steps");
     }
+
+    /**
+     * A second SIGTERM (as a second Ctrl-C) exits at once, while the run gets ready (its Python worker starting):
+     * the lock's shutdown hook still removes the run folder that holds nothing but run.lock (it stayed).
+     */
+    @Test
+    @Timeout(300)
+    void aSecondSignalExitsAtOnceAndLeavesNoLockBehind(@TempDir Path dir) throws Exception {
+        PythonTestingProvider.assumeSetUp();
+        Path run = dir.resolve("run");
+        List<String> args = new ArrayList<>(List.of("train", "--task", "pytesting/slow", "--steps", "20", "--out",
+                run.toString()));
+        args.addAll(List.of(SHORT));
+        int exit;
+        String output;
+        try (ChildRun child = new ChildRun(dir, PythonTestingProvider.WORKER_STARTED, args)) {
+            assertThat(child.await(120)).as(child.output()).isTrue();
+            assertThat(run.resolve(RunLock.FILE)).exists();
+            child.terminate();
+            long deadline = System.nanoTime() + 30_000_000_000L;
+            while (!child.output().contains("send it again to exit at once") && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+            }
+            child.terminate();
+            exit = child.waitFor(60);
+            output = child.output();
+        }
+        assertThat(exit).as(output).isEqualTo(128 + 15);
+        // the second signal ended it, not the first one's stop through the normal path
+        assertThat(output).contains("SIGTERM: stopping before the next step").doesNotContain("stopped by SIGTERM");
+        assertThat(run).doesNotExist();
+    }
 }
