@@ -16,6 +16,7 @@ import io.github.tdmpc2j.spi.agent.Agents;
 import io.github.tdmpc2j.spi.agent.CheckpointFolder;
 import io.github.tdmpc2j.spi.agent.Episode;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -124,54 +125,91 @@ final class CollectCommand implements Callable<Integer> {
             CollectPolicy acting = new CollectPolicy(provider.name(), checkpoint == null ? null : checkpoint.toString(),
                     params, agentTasks);
             int written;
-            // the folder's one collection at a time (the executors of a cluster write into it for this command)
-            try (RunLock lock = RunLock.acquireDataset(dataset)) {
-                if (clusterSettings.distributed()) { // units on Spark: --workers gives way to the executors' cores
-                    written = DistributedCollect.run(clusterSettings, registry, new DistributedCollect.Job(ids,
-                            recorded, acting, dataset.toAbsolutePath().toString(), episodes, seed,
-                            clusterSettings.gather()),
-                            (task, k, r) -> progress(out, done, task.id(), k, r.length(), r.episodeReturn()));
-                } else {
-                    // the agent reads its checkpoint before the dataset records it, so that a save of the run in
-                    // between is refused before a file is written
-                    Agent agentMade = acting.create(collector, seed);
-                    AtomicBoolean handedOver = new AtomicBoolean();
-                    try {
-                        written = collector.collect(dataset, episodes, workers, seed, () -> {
-                            handedOver.set(true); // collect closes it
-                            return agentMade;
-                        }, new Collector.Listener() {
-                            @Override
-                            public void episodeWritten(DatasetTask task, int k, Episode episode) {
-                                progress(out, done, task.id(), k, episode.length(), episode.episodeReturn());
-                            }
+            // in this process Ctrl-C and SIGTERM stop the collection before its next step, so that the episodes in
+            // progress are given up, the lock is let go of and a new dataset that got no episode leaves no folder (a
+            // signal left the folder with a run.lock of a process that was gone); a cluster's units are Spark's to stop
+            AtomicBoolean stop = new AtomicBoolean();
+            // the folder's one collection at a time (the executors of a cluster write into it for this command):
+            // taken before the collection first writes into it, after the checks that write nothing
+            RunLock[] lock = new RunLock[1];
+            try (StopSignals signals = clusterSettings.distributed() ? null : StopSignals.install(() -> stop.set(true),
+                    "the episodes in progress are given up; those written are kept")) {
+                try {
+                    if (clusterSettings.distributed()) { // units on Spark: --workers gives way to the executors' cores
+                        written = DistributedCollect.run(clusterSettings, registry, new DistributedCollect.Job(ids,
+                                recorded, acting, dataset.toAbsolutePath().toString(), episodes, seed,
+                                clusterSettings.gather()), new DistributedCollect.Listener() {
+                                    @Override
+                                    public void episodeDone(DatasetTask task, int k, DistributedCollect.Result r) {
+                                        progress(out, done, task.id(), k, r.length(), r.episodeReturn());
+                                    }
 
-                            @Override
-                            public void damagedFound(Map<Path, String> files) {
-                                // a notice: stderr, as the envs' warnings (stdout is the collection's progress)
-                                PrintWriter notices = spec.commandLine().getErr();
-                                files.forEach((file, why) -> notices.printf(
-                                        "%s is damaged (%s): collecting it again%n", file, why));
-                                notices.flush();
-                            }
+                                    @Override
+                                    public void writing() {
+                                        lock[0] = RunLock.acquireDataset(dataset);
+                                    }
+                                });
+                    } else {
+                        // the agent reads its checkpoint before the dataset records it, so that a save of the run in
+                        // between is refused before a file is written
+                        Agent agentMade = acting.create(collector, seed);
+                        AtomicBoolean handedOver = new AtomicBoolean();
+                        try {
+                            written = collector.collect(dataset, episodes, workers, seed, () -> {
+                                handedOver.set(true); // collect closes it
+                                return agentMade;
+                            }, new Collector.Listener() {
+                                @Override
+                                public void episodeWritten(DatasetTask task, int k, Episode episode) {
+                                    progress(out, done, task.id(), k, episode.length(), episode.episodeReturn());
+                                }
 
-                            @Override
-                            public void envsCloseFailed(TdmpcException e) {
-                                RunEnvs.closeFailed(spec.commandLine().getErr(), "collection's",
-                                        "the episodes written to " + dataset + " are whole", e);
-                            }
+                                @Override
+                                public void damagedFound(Map<Path, String> files) {
+                                    // a notice: stderr, as the envs' warnings (stdout is the collection's progress)
+                                    PrintWriter notices = spec.commandLine().getErr();
+                                    files.forEach((file, why) -> notices.printf(
+                                            "%s is damaged (%s): collecting it again%n", file, why));
+                                    notices.flush();
+                                }
 
-                            @Override
-                            public void agentCloseFailed(TdmpcException e) {
-                                RunEnvs.agentCloseFailed(spec.commandLine().getErr(),
-                                        "the episodes written to " + dataset + " are whole", e);
+                                @Override
+                                public void envsCloseFailed(TdmpcException e) {
+                                    RunEnvs.closeFailed(spec.commandLine().getErr(), "collection's",
+                                            "the episodes written to " + dataset + " are whole", e);
+                                }
+
+                                @Override
+                                public void agentCloseFailed(TdmpcException e) {
+                                    RunEnvs.agentCloseFailed(spec.commandLine().getErr(),
+                                            "the episodes written to " + dataset + " are whole", e);
+                                }
+
+                                @Override
+                                public void writing() {
+                                    lock[0] = RunLock.acquireDataset(dataset);
+                                }
+
+                                @Override
+                                public boolean stopRequested() {
+                                    return stop.get();
+                                }
+                            });
+                        } finally {
+                            if (!handedOver.get()) {
+                                agentMade.close();
                             }
-                        });
-                    } finally {
-                        if (!handedOver.get()) {
-                            agentMade.close();
                         }
                     }
+                } finally {
+                    if (lock[0] != null) {
+                        lock[0].close();
+                    }
+                }
+                if (signals != null && signals.received() != null) {
+                    out.println(stoppedLine(signals.received(), written));
+                    out.flush();
+                    return signals.exitStatus();
                 }
             } catch (TdmpcException e) {
                 // a collection that the machinery failed on the way (a Python worker that died) keeps what it wrote;
@@ -189,6 +227,20 @@ final class CollectCommand implements Callable<Integer> {
             out.flush();
             return 0;
         }
+    }
+
+    /**
+     * The line a collection stopped by {@code signal} ends with: what it wrote ({@code written} episodes), and that
+     * the same command goes on with it.
+     */
+    private String stoppedLine(String signal, int written) {
+        if (written == 0 && !Files.exists(DatasetLayout.index(dataset))) {
+            return "stopped by " + signal + " before its first episode was written: nothing was written";
+        }
+        return "stopped by " + signal + (written == 0 ? " before this run wrote an episode: the dataset in "
+                + dataset + " is as it was" : ": the " + Messages.plural(written, "episode") + " this run wrote "
+                + Messages.word(written, "is", "are") + " kept in " + dataset + " (the episodes in progress were given "
+                + "up)") + "; the same command run again goes on with the collection";
     }
 
     private static void progress(PrintWriter out, AtomicInteger done, String task, int k, int length, double ret) {

@@ -3,6 +3,7 @@ package io.github.tdmpc2j.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.tdmpc2j.data.DatasetReader;
+import io.github.tdmpc2j.spi.Messages;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -307,5 +308,64 @@ class CollectCommandTest {
                 assertThat(out).as(master).doesNotExist();
             }
         });
+    }
+
+    /**
+     * SIGTERM (as Ctrl-C's SIGINT) to a `tdmpc2j collect` in a child JVM while its Python worker starts, before it
+     * wrote an episode: it ends with the exit status of the signal and a line that says nothing was written, and
+     * leaves no dataset folder (it left one holding a run.lock of a process that was gone, and dataset.json).
+     */
+    @Test
+    @org.junit.jupiter.api.Timeout(300)
+    void aSignalWhileTheWorkerStartsLeavesNoFolder(@TempDir Path dir) throws Exception {
+        Path out = dir.resolve("data");
+        ChildRun.Ended ended = ChildRun.terminatedOnceThePytestingWorkerStarts(dir, List.of("collect", "--tasks",
+                "pytesting/slow", "--episodes", "2", "--workers", "1", "--out", out.toString()));
+        assertThat(ended.exit()).as(ended.output()).isEqualTo(128 + 15);
+        assertThat(ended.output()).contains("SIGTERM: stopping before the next step (the episodes in progress are "
+                + "given up; those written are kept); send it again to exit at once")
+                .contains("stopped by SIGTERM before its first episode was written: nothing was written")
+                .doesNotContain("episode 0").doesNotContain("written (");
+        assertThat(out).doesNotExist();
+    }
+
+    /**
+     * SIGTERM to a `tdmpc2j collect` in a child JVM once it wrote its first episode: it stops before its next step
+     * with the exit status of the signal and a line that names the episodes kept; they read back whole, the folder
+     * holds nothing half-written, and the same command run again collects the rest.
+     */
+    @Test
+    @org.junit.jupiter.api.Timeout(300)
+    void aSignalMidCollectionKeepsTheEpisodesWrittenAndTheSameCommandFinishes(@TempDir Path dir) throws Exception {
+        PythonTestingProvider.assumeSetUp();
+        Path out = dir.resolve("data");
+        List<String> args = List.of("collect", "--tasks", "pytesting/slow", "--episodes", "3", "--workers", "1",
+                "--out", out.toString());
+        int exit;
+        String output;
+        try (ChildRun child = new ChildRun(dir, "] pytesting/slow", args)) {
+            assertThat(child.await(120)).as(child.output()).isTrue();
+            child.terminate();
+            exit = child.waitFor(60);
+            output = child.output();
+        }
+        assertThat(exit).as(output).isEqualTo(128 + 15);
+        java.util.regex.Matcher stopped = java.util.regex.Pattern.compile("stopped by SIGTERM: the (\\d+) episodes? "
+                + "this run wrote (is|are) kept in " + java.util.regex.Pattern.quote(out.toString()) + " \\(the "
+                + "episodes in progress were given up\\); the same command run again goes on with the collection")
+                .matcher(output);
+        assertThat(stopped.find()).as(output).isTrue();
+        int kept = Integer.parseInt(stopped.group(1));
+        assertThat(kept).as(output).isBetween(1, 2);
+        assertThat(new DatasetReader(out).readAll()).hasSize(kept);
+        try (java.util.stream.Stream<Path> files = Files.walk(out)) { // no temporary file of an episode in progress
+            assertThat(files.filter(Files::isRegularFile).map(p -> p.getFileName().toString()))
+                    .allMatch(n -> n.matches("episode-\\d+\\.npz|dataset\\.json|run\\.lock"));
+        }
+        TasksCommandTest.Run again = TasksCommandTest.run(args.toArray(String[]::new));
+        assertThat(again.exit()).as(again.err()).isZero();
+        assertThat(again.out()).contains(Messages.plural(3 - kept, "episode") + " written (" + kept + " "
+                + Messages.word(kept, "was", "were") + " already there)");
+        assertThat(new DatasetReader(out).readAll()).hasSize(3);
     }
 }

@@ -2,7 +2,6 @@ package io.github.tdmpc2j.cluster;
 
 import io.github.tdmpc2j.data.Collector;
 import io.github.tdmpc2j.data.DatasetIndex;
-import io.github.tdmpc2j.data.DatasetLayout;
 import io.github.tdmpc2j.data.DatasetPolicy;
 import io.github.tdmpc2j.data.DatasetTask;
 import io.github.tdmpc2j.data.DatasetWriter;
@@ -11,7 +10,6 @@ import io.github.tdmpc2j.spi.EnvRegistry;
 import io.github.tdmpc2j.spi.agent.Agent;
 import io.github.tdmpc2j.spi.agent.Episode;
 import java.io.Serializable;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,6 +30,15 @@ public final class DistributedCollect {
     @FunctionalInterface
     public interface Listener {
         void episodeDone(DatasetTask task, int k, Result result);
+
+        /**
+         * Called once in the driver before the job first writes into the dataset folder, as
+         * {@link Collector.Listener#writing}: for a folder that holds a dataset already before Spark starts, for a
+         * new one once the cluster took the job and every task passed its check. Where the caller takes the
+         * folder's lock.
+         */
+        default void writing() {
+        }
     }
 
     /**
@@ -86,9 +93,12 @@ public final class DistributedCollect {
         List<DatasetTask> tasks = collector.index().tasks();
         // a folder with an index or episodes: opened now (another collection's is refused); a new one is written
         // when the units may run
-        boolean held = Files.exists(DatasetLayout.index(out))
-                || tasks.stream().anyMatch(t -> Files.isDirectory(DatasetLayout.taskDir(out, t.id())));
-        AtomicReference<DatasetWriter> writer = new AtomicReference<>(held ? collector.open(out, job.seed()) : null);
+        Listener calls = listener != null ? listener : (task, k, result) -> { };
+        AtomicReference<DatasetWriter> writer = new AtomicReference<>();
+        if (collector.holdsDataset(out)) {
+            calls.writing();
+            writer.set(collector.open(out, job.seed()));
+        }
         List<Unit> units = new ArrayList<>();
         for (int k = 0; k < job.episodes(); k++) {
             for (int t = 0; t < job.taskIds().size(); t++) {
@@ -98,14 +108,17 @@ public final class DistributedCollect {
             }
         }
         UnitRunner.run(settings, "collect", units, new TaskCheck<Unit>(null, u -> job.taskIds().get(u.task())),
-                () -> writer.compareAndSet(null, collector.open(out, job.seed())), new OnExecutor(job),
+                () -> {
+                    if (writer.get() == null) {
+                        calls.writing();
+                        writer.set(collector.open(out, job.seed()));
+                    }
+                }, new OnExecutor(job),
                 (i, unit, result) -> {
                     if (result.npz() != null) {
                         writer.get().writeEncoded(unit.task(), unit.k(), result.npz());
                     }
-                    if (listener != null) {
-                        listener.episodeDone(tasks.get(unit.task()), unit.k(), result);
-                    }
+                    calls.episodeDone(tasks.get(unit.task()), unit.k(), result);
                 });
         if (writer.get() != null) {
             writer.get().removeTemporaryFiles(); // of executors killed mid-write; no unit runs any more

@@ -8,8 +8,11 @@ import io.github.tdmpc2j.spi.TdmpcException;
 import io.github.tdmpc2j.spi.agent.Agent;
 import io.github.tdmpc2j.spi.agent.AgentContext;
 import io.github.tdmpc2j.spi.agent.Episode;
+import io.github.tdmpc2j.spi.io.IoErrors;
 import io.github.tdmpc2j.spi.rollout.Rollout;
 import io.github.tdmpc2j.spi.vector.EpisodeSchedule;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -50,6 +53,25 @@ public final class Collector {
          */
         default void agentCloseFailed(TdmpcException e) {
             throw e;
+        }
+
+        /**
+         * Called once, before the collection first writes into its folder (its index, an earlier run's leftovers
+         * removed), after what writes nothing: a folder that holds a dataset already is opened first (another
+         * collection's is refused, a whole one ends there, before a Python worker starts); a new one once the envs
+         * are made, so that a task that cannot be made, or a stop while the envs start, leaves no folder. Where
+         * the caller takes the folder's lock.
+         */
+        default void writing() {
+        }
+
+        /**
+         * Whether to stop before the next step (a signal): asked before the folder is opened, once the envs are
+         * made and before each step. The episodes written stay whole; those in progress are given up; a new
+         * dataset stopped before its first episode loses its index too, so its folder holds nothing of it.
+         */
+        default boolean stopRequested() {
+            return false;
         }
     }
 
@@ -96,26 +118,32 @@ public final class Collector {
     }
 
     /**
-     * Collects into {@code out}; returns the number of episodes written by this call. The policy acts on every
-     * row in one batch ({@link Rollout}); each task has {@code ceil(workers / tasks)} rows (at most its episode
-     * count), and the rows step on {@code workers} threads.
+     * Whether {@code out} holds a dataset of these tasks already (its index, or episodes of one of them): a
+     * collection opens it before anything else, and writes a new one only once its tasks can be made.
+     */
+    public boolean holdsDataset(Path out) {
+        return Files.exists(DatasetLayout.index(out))
+                || index.tasks().stream().anyMatch(t -> Files.isDirectory(DatasetLayout.taskDir(out, t.id())));
+    }
+
+    /**
+     * Collects into {@code out}; returns the number of episodes written by this call (fewer than were missing when
+     * {@link Listener#stopRequested} stopped it). The policy acts on every row in one batch ({@link Rollout});
+     * each task has {@code ceil(workers / tasks)} rows (at most its episode count), and the rows step on
+     * {@code workers} threads.
      *
      * @param policy makes the acting agent (in this dataset's space: {@link #agentContext})
      */
     public int collect(Path out, int episodesPerTask, int workers, long seed, Supplier<Agent> policy,
             Listener listener) {
+        Listener calls = listener != null ? listener : (task, k, episode) -> { };
         specs.forEach(registry::requireAvailable); // before the folder gets an index it could not fill
-        DatasetWriter writer = open(out, seed);
-        if (listener != null && !writer.damaged().isEmpty()) {
-            listener.damagedFound(new java.util.TreeMap<>(writer.damaged()));
+        if (calls.stopRequested()) {
+            return 0;
         }
-        int total = 0;
-        for (int t = 0; t < specs.size(); t++) {
-            for (int k = 0; k < episodesPerTask; k++) {
-                total += writer.has(t, k) ? 0 : 1;
-            }
-        }
-        if (total == 0) {
+        // an existing dataset first: refused, or whole, before any worker starts
+        DatasetWriter writer = holdsDataset(out) ? open(out, seed, calls) : null;
+        if (writer != null && missing(writer, episodesPerTask) == 0) {
             return 0;
         }
         int perTask = Math.max(1, Math.min(episodesPerTask, (workers + specs.size() - 1) / specs.size()));
@@ -125,40 +153,81 @@ public final class Collector {
                 rowIds.add(spec.id());
             }
         }
-        boolean written = false;
+        boolean finished = false;
+        boolean fresh = false; // the index is this call's: a new dataset
+        int written = 0;
         TdmpcException agentFailed = null;
         try (MultitaskEnv env = MultitaskEnv.make(registry, space, rowIds, seed, workers)) {
+            if (calls.stopRequested()) { // a signal while the envs were made: nothing written
+                return 0;
+            }
+            if (writer == null) { // a new dataset, written now that its tasks are made
+                fresh = !holdsDataset(out); // another collection may have started it meanwhile
+                writer = open(out, seed, calls);
+                if (missing(writer, episodesPerTask) == 0) {
+                    return 0;
+                }
+            }
             try (Agent agent = policy.get()) {
                 Rollout rollout = new Rollout(env, agent, Rollout.Mode.COLLECT);
                 rollout.start(EpisodeSchedule.perTask(env.tasks(), episodesPerTask,
                         (t, k) -> episodeSeed(seed, t, k), writer::has));
-                while (rollout.active()) {
+                while (rollout.active() && !calls.stopRequested()) {
                     for (Rollout.Finished f : rollout.step().finished()) {
                         int k = (int) (f.episode() - (long) f.task() * episodesPerTask);
                         writer.write(k, f.recorded().episode(), f.seed(), f.recorded().truncated(),
                                 f.recorded().terminated());
-                        if (listener != null) {
-                            listener.episodeWritten(index.tasks().get(f.task()), k, f.recorded().episode());
-                        }
+                        written++;
+                        calls.episodeWritten(index.tasks().get(f.task()), k, f.recorded().episode());
                     }
                 }
-                written = true; // before the agent's close, whose failure leaves every episode written
+                finished = true; // before the agent's close, whose failure leaves every episode written
             } catch (TdmpcException e) {
-                if (!written || listener == null) {
+                if (!finished || listener == null) {
                     throw e;
                 }
                 agentFailed = e; // every episode is written: only the agent's close failed
             }
         } catch (TdmpcException e) {
-            if (!written || listener == null) {
+            if (!finished || listener == null) {
                 throw e;
             }
-            listener.envsCloseFailed(e); // every episode is written: only the envs' close failed
+            calls.envsCloseFailed(e); // every episode is written: only the envs' close failed
         }
         if (agentFailed != null) {
-            listener.agentCloseFailed(agentFailed);
+            calls.agentCloseFailed(agentFailed);
         }
-        return total;
+        if (fresh && written == 0) { // stopped before its first episode: the new dataset's index goes too
+            try {
+                Files.deleteIfExists(DatasetLayout.index(out));
+            } catch (IOException e) {
+                throw new DatasetException("cannot remove " + DatasetLayout.index(out) + " of the dataset stopped "
+                        + "before its first episode: " + IoErrors.describe(e) + "; remove it, or run the same "
+                        + "command again to collect into it", e);
+            }
+        }
+        return written;
+    }
+
+    /** The folder opened for writing, once the listener was told ({@link Listener#writing}). */
+    private DatasetWriter open(Path out, long seed, Listener calls) {
+        calls.writing();
+        DatasetWriter writer = open(out, seed);
+        if (!writer.damaged().isEmpty()) {
+            calls.damagedFound(new java.util.TreeMap<>(writer.damaged()));
+        }
+        return writer;
+    }
+
+    /** How many of the episodes asked for are not in the writer's folder yet. */
+    private int missing(DatasetWriter writer, int episodesPerTask) {
+        int missing = 0;
+        for (int t = 0; t < specs.size(); t++) {
+            for (int k = 0; k < episodesPerTask; k++) {
+                missing += writer.has(t, k) ? 0 : 1;
+            }
+        }
+        return missing;
     }
 
     // ---- one unit, for running it elsewhere (a cluster's executor): the same rows, seeds and engine as collect

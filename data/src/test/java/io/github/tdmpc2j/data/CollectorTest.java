@@ -354,6 +354,77 @@ class CollectorTest {
     }
 
     /** A task that cannot be made (its Python environment missing) is refused before the folder gets an index. */
+    /**
+     * A listener that stops the collection from the {@code at}-th time it is asked on (negative: once {@code -at}
+     * episodes are written), and notes whether the folder existed when it was told of the first write.
+     */
+    private static final class StopAt implements Collector.Listener {
+        private final int at;
+        private int asked;
+        private int written;
+        private final List<Boolean> folderAtWriting = new java.util.ArrayList<>();
+        private final Path out;
+
+        StopAt(Path out, int at) {
+            this.out = out;
+            this.at = at;
+        }
+
+        @Override
+        public void episodeWritten(DatasetTask task, int k, Episode episode) {
+            written++;
+        }
+
+        @Override
+        public void writing() {
+            folderAtWriting.add(Files.exists(out));
+        }
+
+        @Override
+        public boolean stopRequested() {
+            asked++;
+            return at > 0 ? asked >= at : written >= -at;
+        }
+    }
+
+    /**
+     * A stop asked for (a signal) ends the collection before its next step: the episodes written stay whole and a
+     * collection run again adds the rest; a new dataset is written only once its envs are made (the caller told
+     * first, to take the folder's lock), and one stopped before its first episode loses its index, so its folder
+     * holds nothing; an existing one stopped so keeps its own.
+     */
+    @Test
+    void aStopKeepsTheEpisodesWrittenAndANewDatasetStoppedBeforeItsFirstHoldsNothing(@TempDir Path dir) {
+        try (EnvRegistry registry = EnvRegistry.discover()) {
+            Collector c = new Collector(registry, List.of("classic/pendulum"), DatasetPolicy.RANDOM);
+            java.util.function.Supplier<io.github.tdmpc2j.spi.agent.Agent> random =
+                    () -> Agents.find("random").create(c.agentContext(Map.of(), 100));
+            Path out = dir.resolve("new");
+            StopAt whileEnvsStart = new StopAt(out, 2); // asked before the folder is opened, then once envs are made
+            assertThat(c.collect(out, 3, 1, 7, random, whileEnvsStart)).isZero();
+            assertThat(whileEnvsStart.folderAtWriting).isEmpty();
+            assertThat(out).doesNotExist();
+
+            StopAt beforeTheFirst = new StopAt(out, 3); // at the first step
+            assertThat(c.collect(out, 3, 1, 7, random, beforeTheFirst)).isZero();
+            assertThat(beforeTheFirst.folderAtWriting).containsExactly(false);
+            assertThat(out).isEmptyDirectory();
+
+            StopAt afterOne = new StopAt(out, -1); // once an episode is written
+            assertThat(c.collect(out, 3, 1, 7, random, afterOne)).isEqualTo(1);
+            assertThat(afterOne.folderAtWriting).containsExactly(true); // the empty folder the stop above left
+            assertThat(new DatasetReader(out).readAll()).hasSize(1);
+
+            StopAt existing = new StopAt(out, 2); // an existing dataset: opened first, told before
+            assertThat(c.collect(out, 3, 1, 7, random, existing)).isZero();
+            assertThat(existing.folderAtWriting).containsExactly(true);
+            assertThat(new DatasetReader(out).readAll()).hasSize(1);
+
+            assertThat(c.collect(out, 3, 1, 7, random, null)).isEqualTo(2);
+            assertThat(new DatasetReader(out).readAll()).hasSize(3);
+        }
+    }
+
     @Test
     void anUnavailableTaskLeavesNoDatasetBehind(@TempDir Path dir) {
         TaskSpec absent = new TaskSpec("absent/task", List.of(), Box.unbounded(2), Box.of(1, -1, 1), 10, 1,
