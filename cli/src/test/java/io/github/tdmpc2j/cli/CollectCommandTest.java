@@ -368,4 +368,38 @@ class CollectCommandTest {
                 + Messages.word(kept, "was", "were") + " already there)");
         assertThat(new DatasetReader(out).readAll()).hasSize(3);
     }
+
+    /**
+     * SIGTERM to a `tdmpc2j collect --master local[1]` in a child JVM once it wrote its first episode: Spark stops
+     * with the process, which says so (it said the master had stopped answering, and to check it); the episodes
+     * written read back whole and the same command run again collects the rest.
+     */
+    @Test
+    @org.junit.jupiter.api.Timeout(300)
+    void aSignalWithMasterSaysTheProcessStoppedAndTheSameCommandFinishes(@TempDir Path dir) throws Exception {
+        PythonTestingProvider.assumeSetUp();
+        Path out = dir.resolve("data");
+        List<String> args = List.of("collect", "--tasks", "pytesting/slow", "--episodes", "3", "--out",
+                out.toString(), "--master", "local[1]", "--spark-conf", "spark.driver.host=127.0.0.1");
+        int exit;
+        String output;
+        try (ChildRun child = new ChildRun(dir, "] pytesting/slow",
+                List.of(io.github.tdmpc2j.cluster.UnitRunner.javaModuleOptions().split(" ")), args)) {
+            assertThat(child.await(120)).as(child.output()).isTrue();
+            child.terminate();
+            exit = child.waitFor(60);
+            output = child.output();
+        }
+        assertThat(exit).as(output).isEqualTo(128 + 15);
+        assertThat(output).contains("collect stopped: this process is exiting (Ctrl-C or SIGTERM), and Spark stopped "
+                + "the application with it; run the same command again: finished units are kept")
+                .doesNotContain("Check that the master runs");
+        int kept = new DatasetReader(out).readAll().size();
+        assertThat(kept).as(output).isBetween(1, 2);
+        TasksCommandTest.Run again = TasksCommandTest.run(args.toArray(String[]::new));
+        assertThat(again.exit()).as(again.err()).isZero();
+        assertThat(again.out()).contains(Messages.plural(3 - kept, "episode") + " written (" + kept + " "
+                + Messages.word(kept, "was", "were") + " already there)");
+        assertThat(new DatasetReader(out).readAll()).hasSize(3);
+    }
 }

@@ -134,6 +134,10 @@ public final class UnitRunner {
             if (watchdog != null && watchdog.reason != null) { // it cancelled the job: units waited, none ran
                 throw new ClusterException(watchdog.reason, e);
             }
+            if (exiting()) { // Ctrl-C or SIGTERM: Spark's shutdown hook stopped the application, not its master
+                throw new ClusterException(job + " stopped: this process is exiting (Ctrl-C or SIGTERM), and Spark "
+                        + "stopped the application with it; run the same command again: finished units are kept", e);
+            }
             if (sc.isStopped()) { // Spark's own handler stopped it: the master gave up on the application
                 throw new ClusterException(job + " failed on the cluster: Spark stopped the application (the master "
                         + settings.master() + " stopped answering, or removed the application; the lines above "
@@ -215,6 +219,18 @@ public final class UnitRunner {
         } catch (Exception e) {
             throw new ClusterException("unit " + unit + " failed: " + e, e);
         }
+    }
+
+    /** Whether this JVM is running its shutdown hooks (a signal ends it): no hook can be added then. */
+    static boolean exiting() {
+        Thread probe = new Thread(() -> { });
+        try {
+            Runtime.getRuntime().addShutdownHook(probe);
+        } catch (IllegalStateException e) {
+            return true;
+        }
+        Runtime.getRuntime().removeShutdownHook(probe);
+        return false;
     }
 
     /** The Java options Spark needs on Java 17 (its {@code --add-opens} list), as {@code JavaModuleOptions} has them. */
