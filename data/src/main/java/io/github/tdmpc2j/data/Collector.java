@@ -142,7 +142,11 @@ public final class Collector {
             return 0;
         }
         // an existing dataset first: refused, or whole, before any worker starts
-        DatasetWriter writer = holdsDataset(out) ? open(out, seed, calls) : null;
+        DatasetWriter writer = null;
+        if (holdsDataset(out)) {
+            calls.writing();
+            writer = open(out, seed, calls);
+        }
         if (writer != null && missing(writer, episodesPerTask) == 0) {
             return 0;
         }
@@ -162,7 +166,8 @@ public final class Collector {
                 return 0;
             }
             if (writer == null) { // a new dataset, written now that its tasks are made
-                fresh = !holdsDataset(out); // another collection may have started it meanwhile
+                calls.writing();
+                fresh = !holdsDataset(out); // told first (the caller's lock): another collection may have made it
                 writer = open(out, seed, calls);
                 if (missing(writer, episodesPerTask) == 0) {
                     return 0;
@@ -209,9 +214,8 @@ public final class Collector {
         return written;
     }
 
-    /** The folder opened for writing, once the listener was told ({@link Listener#writing}). */
+    /** The folder opened for writing (the listener told first, {@link Listener#writing}), its damaged files named. */
     private DatasetWriter open(Path out, long seed, Listener calls) {
-        calls.writing();
         DatasetWriter writer = open(out, seed);
         if (!writer.damaged().isEmpty()) {
             calls.damagedFound(new java.util.TreeMap<>(writer.damaged()));
