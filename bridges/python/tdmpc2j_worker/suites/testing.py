@@ -8,7 +8,8 @@
   GIL, as a C extension stuck in a call does (the worker then answers no other call either); with 'child=1' the env
   starts a child process (a 'sleep'), as envs with a renderer or a simulator server do; with 'detached=1' it starts
   a 'sleep' through a shell that exits at once, leaving it re-parented away from the worker (as a daemonising
-  simulator server does), and reports its pid as the reset info 'detached_pid'. Its step raises RuntimeError when
+  simulator server does), and reports its pid as the reset info 'detached_pid'; with 'make_seconds' (option) its
+  making sleeps that long, as a suite that loads its assets does. Its step raises RuntimeError when
   close() ran while the step was in flight (two threads in one env, which MuJoCo-based suites do not survive).
 - 'prompting': asks on stdin whether to download something while it is made, as some suites' makers do.
 - 'dying': like counter-3-1, but the worker process exits (code 3) at the env's step 'exit_at' (option, default 3),
@@ -38,6 +39,7 @@ def make(task, seed, options):
     if task == "dying":
         return CounterEnv(3, 1, exit_at=int(options.get("exit_at", 3)))
     if task == "slow":
+        time.sleep(float(options.get("make_seconds", 0.0)))
         env = CounterEnv(3, 1, sleep=float(options.get("seconds", 1.0)), hold_gil=options.get("hold_gil") == "1")
         if options.get("child") == "1":
             env.child = subprocess.Popen(["sleep", "600"])

@@ -15,7 +15,8 @@ import java.util.Map;
  * {@code pytesting/faulty} raises a Python error on its env's 25th step, in the third episode of 10 steps;
  * {@code pytesting/dying} ends its worker's process there instead; {@code pytesting/diverging} returns a NaN
  * observation value and {@code pytesting/misfit} one observation value too many, at step 5 of the third episode;
- * each step of {@code pytesting/slow} takes half a second.
+ * each step of {@code pytesting/slow} takes half a second; {@code pytesting/slow-start} is that env, whose making
+ * takes three seconds (a signal sent once its worker started comes while the command still gets ready).
  */
 public final class PythonTestingProvider extends RemoteEnvProvider {
     static final TaskSpec FAULTY = new TaskSpec("pytesting/faulty", List.of(), Box.unbounded(3), Box.of(1, -1, 1), 10,
@@ -26,6 +27,8 @@ public final class PythonTestingProvider extends RemoteEnvProvider {
             Box.of(1, -1, 1), 10, 1, SuccessMetric.RETURN, false);
     static final TaskSpec SLOW = new TaskSpec("pytesting/slow", List.of(), Box.unbounded(3), Box.of(1, -1, 1), 10, 1,
             SuccessMetric.RETURN, false);
+    static final TaskSpec SLOW_START = new TaskSpec("pytesting/slow-start", List.of(), Box.unbounded(3),
+            Box.of(1, -1, 1), 10, 1, SuccessMetric.RETURN, false);
     static final TaskSpec MISFIT = new TaskSpec("pytesting/misfit", List.of(), Box.unbounded(3), Box.of(1, -1, 1),
             10, 1, SuccessMetric.RETURN, false);
 
@@ -44,11 +47,14 @@ public final class PythonTestingProvider extends RemoteEnvProvider {
 
     @Override
     public List<TaskSpec> tasks() {
-        return List.of(FAULTY, DYING, DIVERGING, MISFIT, SLOW);
+        return List.of(FAULTY, DYING, DIVERGING, MISFIT, SLOW, SLOW_START);
     }
 
     @Override
     protected String remoteTaskName(TaskSpec task) {
+        if (task.equals(SLOW_START)) {
+            return "slow";
+        }
         return task.equals(DIVERGING) || task.equals(MISFIT) ? "counter-3-1" : task.name();
     }
 
@@ -59,8 +65,11 @@ public final class PythonTestingProvider extends RemoteEnvProvider {
             extras.put("wrong", task.equals(DIVERGING) ? "nan-obs" : "obs+1");
             extras.put("wrong_at", "5");
             extras.put("wrong_after", "20");
-        } else if (task.equals(SLOW)) {
+        } else if (task.equals(SLOW) || task.equals(SLOW_START)) {
             extras.put("seconds", "0.5");
+            if (task.equals(SLOW_START)) {
+                extras.put("make_seconds", "3");
+            }
         } else {
             extras.put(task.equals(FAULTY) ? "fail_at" : "exit_at", "25");
         }

@@ -120,16 +120,16 @@ class RunLockTest {
     }
 
     /**
-     * A second SIGTERM (as a second Ctrl-C) exits at once, while the run gets ready (its Python worker starting):
-     * the lock's shutdown hook still removes the run folder that holds nothing but run.lock (it stayed).
+     * A second SIGTERM (as a second Ctrl-C) exits at once, while the run gets ready (its env being made, which takes
+     * three seconds, so that the first signal's stop cannot come before the second): the lock's shutdown hook still removes the run folder that holds nothing but run.lock (it stayed).
      */
     @Test
     @Timeout(300)
     void aSecondSignalExitsAtOnceAndLeavesNoLockBehind(@TempDir Path dir) throws Exception {
         PythonTestingProvider.assumeSetUp();
         Path run = dir.resolve("run");
-        List<String> args = new ArrayList<>(List.of("train", "--task", "pytesting/slow", "--steps", "20", "--out",
-                run.toString()));
+        List<String> args = new ArrayList<>(List.of("train", "--task", "pytesting/slow-start", "--steps", "20",
+                "--out", run.toString()));
         args.addAll(List.of(SHORT));
         int exit;
         String output;
