@@ -16,7 +16,6 @@ import io.github.tdmpc2j.spi.agent.Agents;
 import io.github.tdmpc2j.spi.agent.CheckpointFolder;
 import io.github.tdmpc2j.spi.agent.Episode;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -128,11 +127,10 @@ final class CollectCommand implements Callable<Integer> {
             // in this process Ctrl-C and SIGTERM stop the collection before its next step, so that the episodes in
             // progress are given up, the lock is let go of and a new dataset that got no episode leaves no folder (a
             // signal left the folder with a run.lock of a process that was gone); a cluster's units are Spark's to stop
-            AtomicBoolean stop = new AtomicBoolean();
             // the folder's one collection at a time (the executors of a cluster write into it for this command):
             // taken before the collection first writes into it, after the checks that write nothing
             RunLock[] lock = new RunLock[1];
-            try (StopSignals signals = clusterSettings.distributed() ? null : StopSignals.install(() -> stop.set(true),
+            try (StopSignals signals = clusterSettings.distributed() ? null : StopSignals.install(() -> { },
                     "the episodes in progress are given up; those written are kept")) {
                 try {
                     if (clusterSettings.distributed()) { // units on Spark: --workers gives way to the executors' cores
@@ -192,7 +190,7 @@ final class CollectCommand implements Callable<Integer> {
 
                                 @Override
                                 public boolean stopRequested() {
-                                    return stop.get();
+                                    return signals.stopNow();
                                 }
                             });
                         } finally {
@@ -206,8 +204,10 @@ final class CollectCommand implements Callable<Integer> {
                         lock[0].close();
                     }
                 }
-                if (signals != null && signals.received() != null) {
-                    out.println(stoppedLine(signals.received(), written));
+                // a signal that came once every episode was written stopped nothing: the collection is done
+                if (signals != null && signals.cutShort()) {
+                    out.println(signals.datasetStoppedLine(dataset, written, "collection",
+                            " (the episodes in progress were given up)"));
                     out.flush();
                     return signals.exitStatus();
                 }
@@ -227,20 +227,6 @@ final class CollectCommand implements Callable<Integer> {
             out.flush();
             return 0;
         }
-    }
-
-    /**
-     * The line a collection stopped by {@code signal} ends with: what it wrote ({@code written} episodes), and that
-     * the same command goes on with it.
-     */
-    private String stoppedLine(String signal, int written) {
-        if (written == 0 && !Files.exists(DatasetLayout.index(dataset))) {
-            return "stopped by " + signal + " before its first episode was written: nothing was written";
-        }
-        return "stopped by " + signal + (written == 0 ? " before this run wrote an episode: the dataset in "
-                + dataset + " is as it was" : ": the " + Messages.plural(written, "episode") + " this run wrote "
-                + Messages.word(written, "is", "are") + " kept in " + dataset + " (the episodes in progress were given "
-                + "up)") + "; the same command run again goes on with the collection";
     }
 
     private static void progress(PrintWriter out, AtomicInteger done, String task, int k, int length, double ret) {

@@ -1,5 +1,6 @@
 package io.github.tdmpc2j.cli;
 
+import io.github.tdmpc2j.data.DatasetLayout;
 import io.github.tdmpc2j.spi.TdmpcException;
 import io.github.tdmpc2j.spi.io.IoErrors;
 import java.io.IOException;
@@ -13,6 +14,8 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
@@ -29,8 +32,10 @@ import java.util.stream.Stream;
  * <p>POSIX locks belong to the process, and closing any channel of the file drops them, so this JVM never opens
  * the lock file of a folder it holds: a second writer in the same process is refused from {@link #HELD}.
  *
- * <p>A folder the lock made and nothing but the lock file is in goes when the lock is closed, and when the JVM
- * exits while it is held (a second Ctrl-C, {@link StopSignals}): a shutdown hook removes it.
+ * <p>What the lock made goes when it is closed, and when the JVM exits while it is held (a second Ctrl-C,
+ * {@link StopSignals}: a shutdown hook), as long as the folder holds nothing else: the lock file, when it was not
+ * there before, a dataset's index that was not there when the lock was taken (a new dataset that got no episode),
+ * and the folders the lock made. A folder that was there stays.
  */
 final class RunLock implements AutoCloseable {
     static final String FILE = "run.lock";
@@ -50,26 +55,34 @@ final class RunLock implements AutoCloseable {
     private final FileLock lock;
     /** The highest folder this lock made (for a run refused before it wrote anything), or null. */
     private final Path made;
+    /** The names of the files in the folder that its writer made (the lock file last), removed when alone there. */
+    private final List<String> own;
 
-    private RunLock(Path dir, Path key, FileChannel channel, FileLock lock, Path made) {
+    private RunLock(Path dir, Path key, FileChannel channel, FileLock lock, Path made, List<String> own) {
         this.dir = dir;
         this.key = key;
         this.channel = channel;
         this.lock = lock;
         this.made = made;
+        this.own = own;
     }
 
-    /** What a lock's folder is, for the message that refuses a second writer. */
-    private record Kind(String folder, String writer, String stop, String work, String meanwhile) {
+    /**
+     * What a lock's folder is, for the message that refuses a second writer; {@code firstFiles}: the files its
+     * writer makes first, to be removed with the lock file when it wrote nothing else.
+     */
+    private record Kind(String folder, String writer, String stop, String work, String meanwhile,
+            List<String> firstFiles) {
     }
 
     private static final Kind RUN = new Kind("run folder", "run", "Ctrl-C; it keeps its last checkpoint, for "
-            + "--resume", "train", " `tdmpc2j eval --checkpoint DIR` reads its last checkpoint meanwhile.");
+            + "--resume", "train", " `tdmpc2j eval --checkpoint DIR` reads its last checkpoint meanwhile.", List.of());
     private static final Kind BENCH = new Kind("bench folder", "bench", "Ctrl-C; its runs keep their last "
             + "checkpoints, and the same bench command goes on from them", "train", " `tdmpc2j eval --checkpoint "
-            + "DIR/runs/TASK/seed-S` reads a run's last checkpoint meanwhile.");
+            + "DIR/runs/TASK/seed-S` reads a run's last checkpoint meanwhile.", List.of());
     private static final Kind DATASET = new Kind("dataset folder", "collection", "Ctrl-C; the episodes it wrote "
-            + "are kept, and the same command goes on with the collection", "collect", "");
+            + "are kept, and the same command goes on with the collection", "collect", "",
+            List.of(DatasetLayout.INDEX));
 
     /**
      * Takes the lock of the run folder {@code dir}, making the folder if it is missing; refuses at once (never
@@ -83,6 +96,8 @@ final class RunLock implements AutoCloseable {
     /**
      * Takes the lock of a dataset folder for a {@code collect} command's life: two collections into one folder ran
      * every missing episode twice, and one's clean-up of unfinished writes deleted the other's files in flight.
+     * Taken just before the first write (the index of a new dataset): an index not there yet is this writer's,
+     * removed with the lock when no episode was written beside it.
      */
     static RunLock acquireDataset(Path dir) {
         return acquire(dir, DATASET);
@@ -103,8 +118,10 @@ final class RunLock implements AutoCloseable {
             Path file = dir.resolve(FILE);
             Path key;
             FileChannel channel;
+            boolean newFile;
             try {
                 Files.createDirectories(dir);
+                newFile = !Files.exists(file);
                 key = dir.toRealPath().resolve(FILE);
                 if (HELD.contains(key)) {
                     throw busy(dir, kind, "another " + kind.writer() + " of this process (pid " + ProcessHandle.current().pid() + ")");
@@ -140,7 +157,16 @@ final class RunLock implements AutoCloseable {
                 channel.truncate(0);
                 channel.write(ByteBuffer.wrap(pid), 0);
                 HELD.add(key);
-                RunLock held = new RunLock(dir, key, channel, lock, made);
+                List<String> own = new ArrayList<>();
+                for (String first : kind.firstFiles()) {
+                    if (!Files.exists(dir.resolve(first))) {
+                        own.add(first);
+                    }
+                }
+                if (newFile) {
+                    own.add(FILE);
+                }
+                RunLock held = new RunLock(dir, key, channel, lock, made, List.copyOf(own));
                 OPEN.add(held);
                 return held;
             } catch (IOException e) {
@@ -195,9 +221,7 @@ final class RunLock implements AutoCloseable {
     public void close() {
         OPEN.remove(this);
         try {
-            if (made != null) {
-                removeIfOnlyTheLock();
-            }
+            removeOwnFilesIfAlone();
             lock.release();
         } catch (IOException e) {
             // closing the channel below releases the lock as well
@@ -213,15 +237,12 @@ final class RunLock implements AutoCloseable {
     }
 
     /**
-     * At the JVM's exit with this lock held: the folders it made, when nothing but the lock file is in them (the
-     * lock itself goes with the process).
+     * At the JVM's exit with this lock held: the files and folders it made, when nothing else is in them (the lock
+     * itself goes with the process).
      */
     private void removeIfEmpty() {
-        if (made == null) {
-            return;
-        }
         try {
-            removeIfOnlyTheLock();
+            removeOwnFilesIfAlone();
         } catch (IOException | RuntimeException e) {
             return; // a folder left behind holds the lock file only: a later writer takes it
         }
@@ -244,14 +265,23 @@ final class RunLock implements AutoCloseable {
         }
     }
 
-    /** A run that made its folder and wrote nothing into it leaves no folder: the lock file goes first, locked. */
-    private void removeIfOnlyTheLock() throws IOException {
+    /**
+     * A writer stopped or refused before it wrote anything but its first files leaves none of them (a folder it
+     * made goes next, {@link #removeMadeFolders}): they go while the lock is held, the lock file last.
+     */
+    private void removeOwnFilesIfAlone() throws IOException {
+        if (own.isEmpty()) {
+            return;
+        }
         try (Stream<Path> files = Files.list(dir)) {
-            if (files.allMatch(p -> p.getFileName().toString().equals(FILE))) {
-                Files.deleteIfExists(dir.resolve(FILE));
+            if (!files.map(p -> p.getFileName().toString()).allMatch(n -> n.equals(FILE) || own.contains(n))) {
+                return;
             }
         } catch (NoSuchFileException e) {
-            // gone already
+            return; // gone already
+        }
+        for (String name : own) {
+            Files.deleteIfExists(dir.resolve(name));
         }
     }
 }

@@ -1,6 +1,10 @@
 package io.github.tdmpc2j.cli;
 
+import io.github.tdmpc2j.data.DatasetLayout;
+import io.github.tdmpc2j.spi.Messages;
 import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import sun.misc.Signal;
@@ -20,6 +24,7 @@ final class StopSignals implements AutoCloseable {
     private final List<Signal> installed = new ArrayList<>();
     private final List<SignalHandler> previous = new ArrayList<>();
     private volatile Signal received;
+    private volatile boolean heeded;
 
     private StopSignals() {
     }
@@ -57,6 +62,43 @@ final class StopSignals implements AutoCloseable {
             }
         }
         return s;
+    }
+
+    /**
+     * Whether the command is to stop now, a signal having come. Ask it only where a true answer stops the command
+     * before it finished, so that {@link #cutShort} tells a command a signal stopped from one a signal reached once
+     * its work was done (it ends as if none had come).
+     */
+    boolean stopNow() {
+        if (received == null) {
+            return false;
+        }
+        heeded = true;
+        return true;
+    }
+
+    /** Whether a signal stopped the command before its work was done ({@link #stopNow} said so). */
+    boolean cutShort() {
+        return heeded;
+    }
+
+    /**
+     * The line a command that writes episodes into the dataset folder {@code dir} ends with when the received signal
+     * stopped it: what this run wrote ({@code written} episodes) is kept, and the same command goes on with its
+     * {@code work} (the collection, the import). Call it once the folder's lock is let go of, which removes a new
+     * dataset that got no episode.
+     *
+     * @param givenUp what the stop gave up beside the episodes written, in parentheses, or empty
+     */
+    String datasetStoppedLine(Path dir, long written, String work, String givenUp) {
+        String again = "; the same command run again goes on with the " + work;
+        if (written == 0 && !Files.exists(DatasetLayout.index(dir))) {
+            return "stopped by " + received() + " before its first episode was written: nothing was written; the "
+                    + "same command run again does the " + work;
+        }
+        return "stopped by " + received() + (written == 0 ? " before this run wrote an episode: the dataset in "
+                + dir + " is as it was" : ": the " + Messages.plural(written, "episode") + " this run wrote "
+                + Messages.word(written, "is", "are") + " kept in " + dir + givenUp) + again;
     }
 
     /** The first signal received, as {@code SIGINT}; null when none came. */

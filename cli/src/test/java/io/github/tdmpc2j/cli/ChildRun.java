@@ -87,6 +87,18 @@ final class ChildRun implements AutoCloseable {
         return seen.await(seconds, TimeUnit.SECONDS);
     }
 
+    /** Waits up to {@code seconds} for {@code file} to exist (a command's first write); whether it came. */
+    static boolean awaitFile(Path file, long seconds) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        while (!java.nio.file.Files.exists(file)) {
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            Thread.sleep(5);
+        }
+        return true;
+    }
+
     long pid() {
         return process.pid();
     }

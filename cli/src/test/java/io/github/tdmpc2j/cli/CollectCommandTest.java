@@ -358,10 +358,7 @@ class CollectCommandTest {
         int kept = Integer.parseInt(stopped.group(1));
         assertThat(kept).as(output).isBetween(1, 2);
         assertThat(new DatasetReader(out).readAll()).hasSize(kept);
-        try (java.util.stream.Stream<Path> files = Files.walk(out)) { // no temporary file of an episode in progress
-            assertThat(files.filter(Files::isRegularFile).map(p -> p.getFileName().toString()))
-                    .allMatch(n -> n.matches("episode-\\d+\\.npz|dataset\\.json|run\\.lock"));
-        }
+        DatasetFolders.assertNothingHalfWritten(out); // no temporary file of an episode in progress
         TasksCommandTest.Run again = TasksCommandTest.run(args.toArray(String[]::new));
         assertThat(again.exit()).as(again.err()).isZero();
         assertThat(again.out()).contains(Messages.plural(3 - kept, "episode") + " written (" + kept + " "
@@ -401,5 +398,50 @@ class CollectCommandTest {
         assertThat(again.out()).contains(Messages.plural(3 - kept, "episode") + " written (" + kept + " "
                 + Messages.word(kept, "was", "were") + " already there)");
         assertThat(new DatasetReader(out).readAll()).hasSize(3);
+    }
+
+    /**
+     * SIGTERM to a `tdmpc2j collect` into an empty folder the user made, once the new dataset's index is written and
+     * before its first episode (each step of pytesting/slow takes half a second): the folder stays, and is empty
+     * again (the run.lock and the index the collection made in it stayed, as the lock removed only folders it made).
+     */
+    @Test
+    @org.junit.jupiter.api.Timeout(300)
+    void aSignalBeforeTheFirstEpisodeLeavesTheUsersEmptyFolderEmpty(@TempDir Path dir) throws Exception {
+        PythonTestingProvider.assumeSetUp();
+        Path out = Files.createDirectories(dir.resolve("mine"));
+        int exit;
+        String output;
+        try (ChildRun child = new ChildRun(dir, PythonTestingProvider.WORKER_STARTED, List.of("collect", "--tasks",
+                "pytesting/slow", "--episodes", "2", "--workers", "1", "--out", out.toString()))) {
+            assertThat(child.await(120)).as(child.output()).isTrue();
+            assertThat(ChildRun.awaitFile(io.github.tdmpc2j.data.DatasetLayout.index(out), 60)).as(child.output())
+                    .isTrue();
+            child.terminate();
+            exit = child.waitFor(60);
+            output = child.output();
+        }
+        assertThat(exit).as(output).isEqualTo(128 + 15);
+        assertThat(output).contains("stopped by SIGTERM before its first episode was written: nothing was written; "
+                + "the same command run again does the collection").doesNotContain("episode 0");
+        assertThat(out).isEmptyDirectory();
+    }
+
+    /**
+     * SIGTERM to a `tdmpc2j collect` just after it wrote its last episode, while its Python worker closes: the
+     * collection is done, and it ends so (exit 0, the summary; it ended with the signal's status and a line that
+     * said it was stopped).
+     */
+    @Test
+    @org.junit.jupiter.api.Timeout(300)
+    void aSignalOnceEveryEpisodeIsWrittenEndsTheCollectionAsDone(@TempDir Path dir) throws Exception {
+        PythonTestingProvider.assumeSetUp();
+        Path out = dir.resolve("data");
+        ChildRun.Ended ended = ChildRun.terminatedAt(dir, "[1] pytesting/slow", List.of("collect", "--tasks",
+                "pytesting/slow", "--episodes", "1", "--workers", "1", "--out", out.toString()));
+        assertThat(ended.exit()).as(ended.output()).isZero();
+        assertThat(ended.output()).contains("SIGTERM: stopping before the next step")
+                .contains("1 episode written (0 were already there)").doesNotContain("stopped by");
+        assertThat(new DatasetReader(out).readAll()).hasSize(1);
     }
 }

@@ -150,4 +150,40 @@ class RunLockTest {
         assertThat(output).contains("SIGTERM: stopping before the next step").doesNotContain("stopped by SIGTERM");
         assertThat(run).doesNotExist();
     }
+
+    /**
+     * A lock taken on a folder that was there (one the user made) removes, when it is let go of, the files it made
+     * there while nothing else was written beside them (run.lock; a new dataset's index), and leaves the folder
+     * (run.lock stayed); an index beside which an episode was written stays, and so do an index and a run.lock
+     * that were there before.
+     */
+    @Test
+    void aLockRemovesTheFilesItMadeFromAFolderThatWasThere(@TempDir Path dir) throws Exception {
+        Path mine = Files.createDirectories(dir.resolve("mine"));
+        Path index = io.github.tdmpc2j.data.DatasetLayout.index(mine);
+        try (RunLock held = RunLock.acquireDataset(mine)) {
+            Files.writeString(index, "{}");
+        }
+        assertThat(mine).isEmptyDirectory();
+
+        try (RunLock held = RunLock.acquireDataset(mine)) {
+            Files.writeString(index, "{}");
+            Files.createDirectories(mine.resolve("episodes"));
+        }
+        assertThat(index).exists();
+        assertThat(mine.resolve(RunLock.FILE)).exists();
+
+        Files.delete(mine.resolve("episodes"));
+        try (RunLock held = RunLock.acquireDataset(mine)) {
+            assertThat(mine.resolve(RunLock.FILE)).exists();
+        }
+        assertThat(index).exists();
+        assertThat(mine.resolve(RunLock.FILE)).exists();
+
+        Path run = Files.createDirectories(dir.resolve("run"));
+        try (RunLock held = new RunFolder(run).lock()) {
+            assertThat(run.resolve(RunLock.FILE)).exists();
+        }
+        assertThat(run).isEmptyDirectory();
+    }
 }

@@ -8,10 +8,8 @@ import io.github.tdmpc2j.spi.TdmpcException;
 import io.github.tdmpc2j.spi.agent.Agent;
 import io.github.tdmpc2j.spi.agent.AgentContext;
 import io.github.tdmpc2j.spi.agent.Episode;
-import io.github.tdmpc2j.spi.io.IoErrors;
 import io.github.tdmpc2j.spi.rollout.Rollout;
 import io.github.tdmpc2j.spi.vector.EpisodeSchedule;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -60,15 +58,16 @@ public final class Collector {
          * removed), after what writes nothing: a folder that holds a dataset already is opened first (another
          * collection's is refused, a whole one ends there, before a Python worker starts); a new one once the envs
          * are made, so that a task that cannot be made, or a stop while the envs start, leaves no folder. Where
-         * the caller takes the folder's lock.
+         * the caller takes the folder's lock, whose release removes the index of a new dataset that got no episode
+         * (a stop before the first), so that its folder holds nothing of it.
          */
         default void writing() {
         }
 
         /**
          * Whether to stop before the next step (a signal): asked before the folder is opened, once the envs are
-         * made and before each step. The episodes written stay whole; those in progress are given up; a new
-         * dataset stopped before its first episode loses its index too, so its folder holds nothing of it.
+         * made and before each step, never once the work is done (a true answer stops the collection short). The
+         * episodes written stay whole; those in progress are given up.
          */
         default boolean stopRequested() {
             return false;
@@ -158,7 +157,6 @@ public final class Collector {
             }
         }
         boolean finished = false;
-        boolean fresh = false; // the index is this call's: a new dataset
         int written = 0;
         TdmpcException agentFailed = null;
         try (MultitaskEnv env = MultitaskEnv.make(registry, space, rowIds, seed, workers)) {
@@ -166,8 +164,7 @@ public final class Collector {
                 return 0;
             }
             if (writer == null) { // a new dataset, written now that its tasks are made
-                calls.writing();
-                fresh = !holdsDataset(out); // told first (the caller's lock): another collection may have made it
+                calls.writing(); // told first (the caller's lock): another collection may have made it meanwhile
                 writer = open(out, seed, calls);
                 if (missing(writer, episodesPerTask) == 0) {
                     return 0;
@@ -201,15 +198,6 @@ public final class Collector {
         }
         if (agentFailed != null) {
             calls.agentCloseFailed(agentFailed);
-        }
-        if (fresh && written == 0) { // stopped before its first episode: the new dataset's index goes too
-            try {
-                Files.deleteIfExists(DatasetLayout.index(out));
-            } catch (IOException e) {
-                throw new DatasetException("cannot remove " + DatasetLayout.index(out) + " of the dataset stopped "
-                        + "before its first episode: " + IoErrors.describe(e) + "; remove it, or run the same "
-                        + "command again to collect into it", e);
-            }
         }
         return written;
     }
