@@ -59,7 +59,10 @@ final class ImportDataCommand implements Callable<Integer> {
         PrintWriter console = spec.commandLine().getOut();
         List<Path> chunks = chunks(source);
         long start = System.nanoTime();
-        try (EnvRegistry registry = EnvRegistry.discover()) {
+        // Ctrl-C and SIGTERM stop the import before its next episode: those written are whole and kept, the lock is
+        // let go of (a new dataset that got no episode leaves no folder), and the same command goes on from them
+        try (StopSignals signals = StopSignals.install(() -> { }, "the episodes written are kept");
+                EnvRegistry registry = EnvRegistry.discover()) {
             TaskSpace space = TaskSpace.of(registry.taskSet(set).stream().map(registry::resolve).toList());
             int steps = ReferenceDataChunk.referenceSteps(set);
             DatasetIndex index = DatasetIndex.of(space, DatasetPolicy.imported(source, digest(chunks))).withSeed(0);
@@ -68,12 +71,18 @@ final class ImportDataCommand implements Callable<Integer> {
             long total = 0;
             long totalSteps = 0;
             for (Path file : chunks) {
+                if (signals.stopNow()) {
+                    return stopped(signals, 0);
+                }
                 try (TorchArchive.Opened archive = TorchArchive.open(file)) {
                     ReferenceDataChunk chunk = new ReferenceDataChunk(file, archive.top(), space, set, steps);
                     // every episode's task index; the first episode of each task whole (its padding shows
                     // whether the chunk's task order is the set's)
                     boolean[] seen = new boolean[space.taskCount()];
                     for (long e = 0; e < chunk.episodes(); e++) {
+                        if (signals.stopNow()) {
+                            return stopped(signals, 0);
+                        }
                         int t = chunk.task(e);
                         if (!seen[t]) {
                             seen[t] = true;
@@ -88,16 +97,25 @@ final class ImportDataCommand implements Callable<Integer> {
                     totalSteps += chunk.episodes() * chunk.steps();
                 }
             }
+            if (signals.stopNow()) {
+                return stopped(signals, 0);
+            }
             long written = 0;
             long kept = 0;
+            // taken just before the index of a new dataset is written: the lock removes it again when no episode
+            // was written beside it
             try (RunLock lock = RunLock.acquireDataset(out)) {
                 DatasetWriter writer = DatasetWriter.open(out, index);
                 // episode numbers per task in the order the chunks hold them: the same import numbers them the same
                 int[] next = new int[space.taskCount()];
+                chunks:
                 for (Path file : chunks) {
                     try (TorchArchive.Opened archive = TorchArchive.open(file)) {
                         ReferenceDataChunk chunk = new ReferenceDataChunk(file, archive.top(), space, set, steps);
                         for (long e = 0; e < chunk.episodes(); e++) {
+                            if (signals.stopNow()) {
+                                break chunks;
+                            }
                             int t = chunk.task(e);
                             int k = next[t]++;
                             if (writer.has(t, k)) {
@@ -123,6 +141,10 @@ final class ImportDataCommand implements Callable<Integer> {
                     }
                 }
             }
+            // a signal that came once every episode was written stopped nothing: the import is done
+            if (signals.cutShort()) {
+                return stopped(signals, written);
+            }
             console.printf("%s written (%d %s already there) to %s in %.1fs; %s, %s in all; index: %s%n",
                     Messages.plural(written, "episode"), kept, Messages.word(kept, "was", "were"), out,
                     (System.nanoTime() - start) / 1e9, Messages.plural(total, "episode"),
@@ -132,6 +154,17 @@ final class ImportDataCommand implements Callable<Integer> {
             console.flush();
             return 0;
         }
+    }
+
+    /**
+     * Says that the received signal stopped the import after this run wrote {@code written} episodes (once the
+     * dataset's lock is let go of), and returns the exit status the command ends with.
+     */
+    private int stopped(StopSignals signals, long written) {
+        PrintWriter console = spec.commandLine().getOut();
+        console.println(signals.datasetStoppedLine(out, written, "import", ""));
+        console.flush();
+        return signals.exitStatus();
     }
 
     /** The chunk files {@code source} names: itself, or a folder's {@code *.pt} files in name order. */

@@ -12,12 +12,12 @@ import sun.misc.SignalHandler;
 
 /**
  * Ctrl-C (SIGINT) and SIGTERM while {@code train} runs (online, and offline with {@code --data}), a {@code bench}
- * runs in this process or {@code collect} collects in this process, heard from before the folder's lock is taken:
- * the first asks the command to stop before its next step (one still getting ready stops before it writes
- * anything), so the process ends through its normal path (envs, Python workers and the agent closed; the last
- * checkpoint, or the episodes written, kept; the lock let go of) instead of exiting while the engine's native code
- * is in the middle of an update, which can crash the JVM. A second signal exits at once, as without this (the lock's
- * shutdown hook still removes a folder that holds nothing but it, {@link RunLock}).
+ * runs in this process, {@code collect} collects in this process or {@code import-data} imports, heard from before
+ * the folder's lock is taken: the first asks the command to stop before its next step (one still getting ready
+ * stops before it writes anything), so the process ends through its normal path (envs, Python workers and the agent
+ * closed; the last checkpoint, or the episodes written, kept; the lock let go of) instead of exiting while the
+ * engine's native code is in the middle of an update, which can crash the JVM. A second signal exits at once, as
+ * without this (the lock's shutdown hook still removes what it made when nothing else was written, {@link RunLock}).
  */
 final class StopSignals implements AutoCloseable {
     private static final List<String> NAMES = List.of("INT", "TERM");

@@ -192,4 +192,67 @@ class ImportDataCommandTest {
         assertThat(checkpoint.err()).contains("it holds a TensorDict", "`tdmpc2j import-data`");
         assertThat(out).doesNotExist();
     }
+
+    /**
+     * SIGTERM (as Ctrl-C's SIGINT) to `tdmpc2j import-data` in a child JVM at each stage, on a new dataset and on
+     * one it began: while it checks the chunks of a new one it ends with nothing written and no folder; while it
+     * writes, the episodes written are kept whole, nothing half-written; while it checks them again, the dataset is
+     * as it was; each time with the signal's exit status and one line saying so and that the same command goes on
+     * (it ended without a word, leaving the folder's run.lock behind); the same command run again finishes it.
+     */
+    @Test
+    @org.junit.jupiter.api.Timeout(300)
+    void aSignalKeepsWhatWasWrittenAndTheSameCommandFinishesTheImport(@TempDir Path dir) throws Exception {
+        // 600 chunks (copies of one): checking them takes a while, writing their 2400 episodes longer
+        Path chunks = Files.createDirectories(dir.resolve("chunks"));
+        Path fixture = FIXTURES.resolve("data-2tasks-td0.8.3.pt");
+        for (int i = 0; i < 600; i++) {
+            Files.copy(fixture, chunks.resolve(String.format("chunk_%03d.pt", i)));
+        }
+        Path out = dir.resolve("data");
+        List<String> args = List.of("import-data", chunks.toString(), "--out", out.toString(), "--set",
+                "dmc/cartpole-balance,dmc/reacher-easy");
+        String again = "; the same command run again goes on with the import";
+
+        ChildRun.Ended checking = ChildRun.terminatedAt(dir, "chunk_000.pt: 4 episodes", args);
+        assertThat(checking.exit()).as(checking.output()).isEqualTo(128 + 15);
+        assertThat(checking.output()).contains("SIGTERM: stopping before the next step (the episodes written are "
+                + "kept); send it again to exit at once").contains("stopped by SIGTERM before its first episode was "
+                + "written: nothing was written; the same command run again does the import")
+                .doesNotContain("chunk_599.pt").doesNotContain("written (");
+        assertThat(out).doesNotExist();
+
+        int exit;
+        String output;
+        try (ChildRun child = new ChildRun(dir, "chunk_599.pt: 4 episodes", args)) {
+            assertThat(child.await(120)).as(child.output()).isTrue();
+            assertThat(ChildRun.awaitFile(out.resolve("episodes/dmc/cartpole-balance/episode-000000.npz"), 60))
+                    .as(child.output()).isTrue();
+            child.terminate();
+            exit = child.waitFor(60);
+            output = child.output();
+        }
+        assertThat(exit).as(output).isEqualTo(128 + 15);
+        java.util.regex.Matcher stopped = java.util.regex.Pattern.compile("stopped by SIGTERM: the (\\d+) episodes? "
+                + "this run wrote (is|are) kept in " + java.util.regex.Pattern.quote(out + again)).matcher(output);
+        assertThat(stopped.find()).as(output).isTrue();
+        int kept = Integer.parseInt(stopped.group(1));
+        assertThat(kept).as(output).isBetween(1, 2399);
+        assertThat(output).doesNotContain("written (");
+        DatasetFolders.assertNothingHalfWritten(out);
+        assertThat(new DatasetReader(out).readAll()).hasSize(kept);
+
+        ChildRun.Ended rechecking = ChildRun.terminatedAt(dir, "chunk_000.pt: 4 episodes", args);
+        assertThat(rechecking.exit()).as(rechecking.output()).isEqualTo(128 + 15);
+        assertThat(rechecking.output()).contains("stopped by SIGTERM before this run wrote an episode: the dataset in "
+                + out + " is as it was" + again);
+        assertThat(DatasetFolders.episodeFiles(out)).isEqualTo(kept);
+
+        TasksCommandTest.Run finished = TasksCommandTest.run(args.toArray(String[]::new));
+        assertThat(finished.exit()).as(finished.err()).isZero();
+        assertThat(finished.out()).contains((2400 - kept) + " episodes written (" + kept + " "
+                + io.github.tdmpc2j.spi.Messages.word(kept, "was", "were") + " already there)");
+        assertThat(DatasetFolders.episodeFiles(out)).isEqualTo(2400);
+        DatasetFolders.assertNothingHalfWritten(out);
+    }
 }
