@@ -18,7 +18,8 @@ import java.util.Set;
 /**
  * Test plug-in, domain "broken": one task whose observations turn NaN, and one whose env fails as a dead Python worker
  * does (a transient failure) on the first step of its third episode; two whose MuJoCo simulation goes unstable in
- * its third episode, on its second step or in its reset; and one whose env throws from {@code close()}.
+ * its third episode, on its second step or in its reset; one whose env throws from {@code close()}; and one whose
+ * env takes two seconds to close, as a Python worker can take to end (a window after a command's last step).
  */
 public final class BrokenProvider implements EnvProvider {
     static final TaskSpec NAN = new TaskSpec("broken/nan", List.of(), Box.unbounded(2), Box.of(1, -1, 1), 10, 1,
@@ -32,6 +33,8 @@ public final class BrokenProvider implements EnvProvider {
             Box.of(1, -1, 1), 10, 1, SuccessMetric.RETURN, false);
 
     static final TaskSpec CLOSE_FAILS = new TaskSpec("broken/close-fails", List.of(), Box.unbounded(2),
+            Box.of(1, -1, 1), 10, 1, SuccessMetric.RETURN, false);
+    static final TaskSpec SLOW_CLOSE = new TaskSpec("broken/slow-close", List.of(), Box.unbounded(2),
             Box.of(1, -1, 1), 10, 1, SuccessMetric.RETURN, false);
 
     /** What MuJoCo's data throws when the simulation diverges, as native MuJoCo's (dmc) tasks let it through. */
@@ -59,7 +62,7 @@ public final class BrokenProvider implements EnvProvider {
 
     @Override
     public List<TaskSpec> tasks() {
-        return List.of(NAN, DIES, UNSTABLE, UNSTABLE_RESET, CLOSE_FAILS);
+        return List.of(NAN, DIES, UNSTABLE, UNSTABLE_RESET, CLOSE_FAILS, SLOW_CLOSE);
     }
 
     @Override
@@ -117,6 +120,13 @@ public final class BrokenProvider implements EnvProvider {
             public void close() {
                 if (task.equals(CLOSE_FAILS)) {
                     throw new IllegalStateException("double free");
+                }
+                if (task.equals(SLOW_CLOSE)) {
+                    try {
+                        Thread.sleep(2000);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
                 }
             }
         };
