@@ -4,43 +4,80 @@ import java.util.Arrays;
 import java.util.function.IntFunction;
 
 /**
- * One column of the {@link ReplayBuffer}: rows of {@code width} values, in segments of a power of two rows, each
- * segment one Java array ({@code A}: {@code float[]}, {@code int[]} or {@code long[]}), so that a column holds
- * more values than one array can (2^31 - 9). A row never straddles two segments: it is copied in or out with one
- * {@link System#arraycopy}, and a row's segment and offset are a shift and a mask. The last segment holds only the
+ * One column of the {@link ReplayBuffer}: rows of {@code width} values, in segments of {@code segmentRows} rows
+ * each (the same for every column of a buffer), each segment one Java array ({@code A}: {@code float[]},
+ * {@code int[]} or {@code long[]}), so that a column holds more values than one array can (2^31 - 9). A row never
+ * straddles two segments: it is copied in or out with one {@link System#arraycopy}; a row's segment is a division
+ * by the segment's rows, done as a multiplication ({@link #divisionMultiplier}). The last segment holds only the
  * rows grown to; growing copies that one segment, not the column.
  */
 final class Column<A> {
-    /** The values of one segment by default: 2^24 (64 MiB of floats). */
-    static final int SEGMENT_VALUES = 1 << 24;
+    /**
+     * The bytes of one segment of the widest column by default, its header included: 32 MiB, a whole number of
+     * G1's regions (1 to 32 MiB, powers of two; G1 gives an array of more than half a region whole regions of its
+     * own). Segments of a power of two rows took up to twice their values there (2^18 rows of mt80's 39 values,
+     * 39 MiB, in two 32 MiB regions); and a smaller segment is a smaller copy while the first one grows.
+     */
+    static final long SEGMENT_BYTES = 1L << 25;
+    /**
+     * What a segment of the widest column leaves of {@link #SEGMENT_BYTES}: its header (16 bytes) and some more, so
+     * that a column of half or a quarter its width (mt30's action, 6 values to 24) stays under half a region, where
+     * G1 places it among other objects, not alone in a region.
+     */
+    static final int HEADER_ROOM = 1024;
 
     private final IntFunction<A> make;
     private final int width;
+    private final int rows;
+    /** Row {@code i} is in segment {@code (i * multiplier) >>> shift}: i / rows ({@link #divisionMultiplier}). */
+    private final long multiplier;
     private final int shift;
-    private final int mask;
     /** Typed ({@code float[][]}, ...), so that a segment taken from {@link #segments} needs no cast per row. */
     private A[] segments;
 
     /**
-     * A column of rows of {@code width} values, {@code segmentRows} (a power of two) rows a segment; {@code make}
-     * makes a segment, {@code makeSegments} the array of them ({@code float[]::new}, {@code float[][]::new}).
+     * A column of rows of {@code width} values, {@code segmentRows} rows a segment; {@code make} makes a segment,
+     * {@code makeSegments} the array of them ({@code float[]::new}, {@code float[][]::new}).
      */
     Column(IntFunction<A> make, IntFunction<A[]> makeSegments, int width, int segmentRows) {
-        if (width < 0 || segmentRows <= 0 || Integer.bitCount(segmentRows) != 1
-                || (long) segmentRows * width > TdmpcConfig.MAX_ARRAY) {
+        if (width < 0 || segmentRows <= 0 || (long) segmentRows * width > TdmpcConfig.MAX_ARRAY) {
             throw new IllegalArgumentException("rows of " + width + " values, " + segmentRows + " rows a segment: "
-                    + "the rows a segment must be a power of two, and a segment one Java array");
+                    + "a segment must hold a row or more, and be one Java array");
         }
         this.make = make;
         this.width = width;
-        this.shift = Integer.numberOfTrailingZeros(segmentRows);
-        this.mask = segmentRows - 1;
+        this.rows = segmentRows;
+        this.multiplier = divisionMultiplier(segmentRows);
+        this.shift = divisionShift(segmentRows);
         this.segments = makeSegments.apply(0);
     }
 
-    /** The rows a segment holds for rows of {@code width} values: a power of two, {@link #SEGMENT_VALUES} values. */
+    /**
+     * The rows a segment holds for rows of {@code width} floats: as many as {@link #SEGMENT_BYTES} holds beside
+     * {@link #HEADER_ROOM} (any number, not a power of two: 215,085 of mt80's 39 values), one row at the least.
+     */
     static int segmentRows(int width) {
-        return Integer.highestOneBit(Math.max(1, SEGMENT_VALUES / Math.max(1, width)));
+        return (int) Math.max(1, (SEGMENT_BYTES - HEADER_ROOM) / (4L * Math.max(1, width)));
+    }
+
+    /**
+     * The multiplier m for which {@code (i * m) >>> divisionShift(rows)} is {@code i / rows} for every int i >= 0,
+     * exactly: Granlund and Montgomery's division by an invariant integer (1994, theorem 4.2, for 31-bit i: m, below
+     * 2^32, is 2^(31 + l) / rows + 1 with 2^l >= rows, and i * m stays below 2^63). The segment of a row drawn is
+     * then a multiplication where a division (tens of cycles, twice a sub-trajectory) made sampling 5% slower.
+     */
+    static long divisionMultiplier(int rows) {
+        return (1L << divisionShift(rows)) / rows + 1;
+    }
+
+    /** The shift of {@link #divisionMultiplier}: 31 + l, 2^l the least power of two of {@code rows} or more. */
+    static int divisionShift(int rows) {
+        return 31 + 32 - Integer.numberOfLeadingZeros(rows - 1);
+    }
+
+    /** The segment that holds {@code row} ({@code row / segmentRows()}). */
+    int segmentOf(int row) {
+        return (int) ((row * multiplier) >>> shift);
     }
 
     int width() {
@@ -49,17 +86,18 @@ final class Column<A> {
 
     /** The segment that holds {@code row} (its values from {@link #offset}). */
     A segment(int row) {
-        return segments[row >>> shift];
+        return segments[segmentOf(row)];
     }
 
     /** Where {@code row}'s first value is in its {@link #segment}. */
     int offset(int row) {
-        return (row & mask) * width;
+        return (row - segmentOf(row) * rows) * width;
     }
 
     /** Copies {@code width} values of {@code from}, from {@code at} on, into {@code row}. */
     void put(int row, A from, int at) {
-        System.arraycopy(from, at, segments[row >>> shift], (row & mask) * width, width);
+        int k = segmentOf(row);
+        System.arraycopy(from, at, segments[k], (row - k * rows) * width, width);
     }
 
     /**
@@ -67,12 +105,13 @@ final class Column<A> {
      * segment ({@link #rowsToSegmentEnd}), into {@code into} at {@code at}.
      */
     void get(int row, int column, A into, int at, int length) {
-        System.arraycopy(segments[row >>> shift], (row & mask) * width + column, into, at, length);
+        int k = segmentOf(row);
+        System.arraycopy(segments[k], (row - k * rows) * width + column, into, at, length);
     }
 
     /** The rows from {@code row} to the end of its segment, {@code row} among them. */
     int rowsToSegmentEnd(int row) {
-        return mask + 1 - (row & mask);
+        return rows - (row - segmentOf(row) * rows);
     }
 
     /** How many segments hold rows. */
@@ -82,7 +121,7 @@ final class Column<A> {
 
     /** The rows a (full) segment holds. */
     int segmentRows() {
-        return mask + 1;
+        return rows;
     }
 
     /** Segment {@code k} (rows from {@code k * segmentRows()} on). */
@@ -101,15 +140,15 @@ final class Column<A> {
     }
 
     /**
-     * The segments of this column grown to {@code rows} rows: its own full ones, its last one copied to its new
+     * The segments of this column grown to {@code to} rows: its own full ones, its last one copied to its new
      * length, and new ones. The column is not changed: {@link #use} takes them once every column's are made, so a
      * heap too small for them ({@link OutOfMemoryError}) leaves the buffer as it was.
      */
-    A[] grown(int rows) {
-        int count = (int) (((long) rows + mask) >>> shift);
+    A[] grown(int to) {
+        int count = (int) (((long) to + rows - 1) / rows);
         A[] next = Arrays.copyOf(segments, Math.max(count, segments.length));
         for (int k = 0; k < count; k++) {
-            int want = (int) Math.min(mask + 1L, rows - ((long) k << shift)) * width;
+            int want = (int) Math.min(rows, to - (long) k * rows) * width;
             A old = next[k];
             int have = old == null ? 0 : java.lang.reflect.Array.getLength(old);
             if (have < want) {

@@ -23,9 +23,13 @@ public final class ReplayBuffer {
     private final int capacity;
     private final int obsDim;
     private final int actionDim;
-    /** Every column's segments hold 2^segmentShift steps: step i is row i & segmentMask of segment i >>> shift. */
+    /**
+     * Every column's segments hold segmentRows steps: step i is in segment (i * segmentMultiplier) >>>
+     * segmentShift, i / segmentRows ({@link Column#divisionMultiplier}).
+     */
+    private final int segmentRows;
+    private final long segmentMultiplier;
     private final int segmentShift;
-    private final int segmentMask;
     private final Column<float[]> obs;
     private final Column<float[]> nextObs;
     private final Column<float[]> action;
@@ -45,14 +49,13 @@ public final class ReplayBuffer {
     }
 
     /**
-     * A buffer whose columns' segments hold {@code segmentRows} steps each (a power of two, the segment one Java
+     * A buffer whose columns' segments hold {@code segmentRows} steps each (any number, the segment one Java
      * array): a layout only, the same steps give the same batches and the same export with any; for tests and
      * SampleBench, which compares the default with one segment holding the whole buffer (the one-array layout).
      */
     public ReplayBuffer(int capacity, int obsDim, int actionDim, int segmentRows) {
         this.capacity = capacity;
-        this.segmentShift = Integer.numberOfTrailingZeros(segmentRows);
-        this.segmentMask = segmentRows - 1;
+        this.segmentRows = segmentRows;
         this.obsDim = obsDim;
         this.actionDim = actionDim;
         obs = new Column<>(float[]::new, float[][]::new, obsDim, segmentRows);
@@ -62,6 +65,9 @@ public final class ReplayBuffer {
         terminated = new Column<>(float[]::new, float[][]::new, 1, segmentRows);
         task = new Column<>(int[]::new, int[][]::new, 1, segmentRows);
         episode = new Column<>(long[]::new, long[][]::new, 1, segmentRows);
+        // after the columns, which refuse a segment of no rows
+        this.segmentMultiplier = Column.divisionMultiplier(segmentRows);
+        this.segmentShift = Column.divisionShift(segmentRows);
     }
 
     /** Marks the buffer as a dataset's: the heap it cannot grow in then calls for more heap, not fewer steps. */
@@ -122,8 +128,8 @@ public final class ReplayBuffer {
         long[][] episodes = episode.segments();
         for (int b = 0; b < batchSize; b++) {
             int start = validStart(horizon, rng, episodes);
-            int held = start >>> segmentShift;
-            int row = start & segmentMask;
+            int held = (int) ((start * segmentMultiplier) >>> segmentShift);
+            int row = start - held * segmentRows;
             k[b] = tasks[held][row];
             if (inOneSegment(start, row, horizon)) {
                 // almost every sub-trajectory: its rows follow each other in one segment, copied as from one array
@@ -163,7 +169,7 @@ public final class ReplayBuffer {
      * order: not across a segment's border or the ring's end.
      */
     private boolean inOneSegment(int start, int row, int horizon) {
-        return row <= segmentMask + 1 - horizon && start <= capacity - horizon;
+        return row <= segmentRows - horizon && start <= capacity - horizon;
     }
 
     /** The step {@code t} steps after {@code start} in the ring ({@code t} below the capacity). */
@@ -190,9 +196,10 @@ public final class ReplayBuffer {
 
     /** Whether the {@code horizon} steps from {@code start} on are of one episode. */
     private boolean oneEpisode(int start, int horizon, long[][] episodes) {
-        int row = start & segmentMask;
+        int held = (int) ((start * segmentMultiplier) >>> segmentShift);
+        int row = start - held * segmentRows;
         if (inOneSegment(start, row, horizon)) {
-            long[] segment = episodes[start >>> segmentShift];
+            long[] segment = episodes[held];
             long id = segment[row];
             for (int t = 1; t < horizon; t++) {
                 if (segment[row + t] != id) {
@@ -215,8 +222,9 @@ public final class ReplayBuffer {
     }
 
     /**
-     * Grows the columns (doubling, from 1024 steps, up to the capacity; each column's last segment is copied, the
-     * full ones kept) when the next step has no room. A heap too
+     * Grows the columns when the next step has no room: the first segment by doubling up to its full size (or the
+     * capacity), each column's segment copied into a longer one; then a segment at a time, the full ones kept, none
+     * copied ({@link #nextSize}). A heap too
      * small for the new size is a {@link ConfigException} saying what fits (the trainer refuses such a run before
      * it starts, {@link #checkHeap}, but the JVM's other use of its heap may differ); the columns stay as they were,
      * so a checkpoint written before is kept and the run can go on from it with more heap.
@@ -225,7 +233,7 @@ public final class ReplayBuffer {
         if (head < allocated) {
             return;
         }
-        growTo((int) Math.min(capacity, Math.max(1024L, 2L * allocated)));
+        growTo((int) nextSize(allocated, capacity, segmentRows));
     }
 
     /** Grows the columns to {@code next} steps, keeping what they hold ({@link #ensureRoom} says what a failure is). */
@@ -257,38 +265,59 @@ public final class ReplayBuffer {
         return 4L * (2L * obsDim + actionDim) + 4 + 4 + 4 + 8; // reward, terminated, task (int), episode (long)
     }
 
-    /** The steps the arrays are grown to when {@code filled} steps are stored: {@link #ensureRoom}'s doubling. */
-    static long allocatedFor(long filled, int capacity) {
-        long n = 1024;
-        while (n < filled) {
-            n *= 2;
+    /**
+     * The steps {@link #ensureRoom} grows the columns to from {@code allocated}: within the first segment, the next
+     * of its sizes; past it, one segment more (the last one up to the capacity). The first
+     * segment's sizes are its full size (min(capacity, segmentRows)) halved, rounded up, down to 1024 steps: the
+     * growth that copies it takes 1.5 times the steps it grows to, whatever they are (sizes of 1024 times a power
+     * of two took twice as many just past a power of two: 8192 steps fitted a heap where 8193 did not).
+     */
+    static long nextSize(long allocated, int capacity, int segmentRows) {
+        long first = Math.min(capacity, segmentRows);
+        return allocated < first ? firstSizeFor(allocated + 1, first) : Math.min(capacity, allocated + segmentRows);
+    }
+
+    /** The smallest of the first segment's sizes ({@link #nextSize}) that holds {@code filled} steps. */
+    private static long firstSizeFor(long filled, long first) {
+        long n = first;
+        while ((n + 1) / 2 >= Math.max(filled, 1024)) {
+            n = (n + 1) / 2;
         }
-        return Math.min(capacity, n);
+        return n;
+    }
+
+    /** The first segment's size before {@code size} (one of its sizes), or 0: the one a growth to it copies. */
+    private static long firstSizeBefore(long size) {
+        return (size + 1) / 2 >= 1024 ? (size + 1) / 2 : 0;
+    }
+
+    /** The steps the columns are grown to when {@code filled} steps are stored ({@link #nextSize}'s sizes). */
+    static long allocatedFor(long filled, int capacity, int segmentRows) {
+        long first = Math.min(capacity, segmentRows);
+        return filled <= first ? firstSizeFor(filled, first)
+                : Math.min(capacity, (filled + segmentRows - 1) / segmentRows * segmentRows);
     }
 
     /**
      * The most heap a buffer of {@code capacity} steps takes in a run of {@code steps} steps, in a JVM whose heap
      * is {@code heapBytes}: its columns' segments as {@link #ensureRoom} grows them for the steps it fills
-     * (min(steps, capacity)), at the growth that takes most: the new segments, and each column's old last segment
-     * beside its longer copy ({@link Column#grown}; none when the size before was whole segments). Each array is
+     * (min(steps, capacity)), at the growth that takes most: the last growth of the first segment (its old size
+     * beside its longer copy, {@link Column#grown}), or all the segments once grown (a segment at a time past the
+     * first, no copy; they had grown by doubling, up to twice the steps filled). Each array is
      * counted as the heap places it: with its header, and a large one in whole regions ({@link #heapRegion}). A
      * checkpoint adds nothing ({@link #export} streams the buffer out a slice at a time), nor does {@code --resume}
      * ({@link #restore} grows the new buffer once, then reads into it); a dataset's buffer is counted alike.
      * bench/RESULTS.md (2026-12-03) has the runs that measured it.
      */
     static double peakBytes(long steps, int capacity, int obsDim, int actionDim, long heapBytes) {
-        long allocated = allocatedFor(Math.min(steps, capacity), capacity);
-        long segment = Column.segmentRows(Math.max(obsDim, actionDim));
+        int segment = Column.segmentRows(Math.max(obsDim, actionDim));
+        long allocated = allocatedFor(Math.min(steps, capacity), capacity, segment);
         long region = heapRegion(heapBytes);
-        double peak = 0;
-        long before = 0;
-        for (long to = Math.min(capacity, 1024); before < allocated; to = Math.min(capacity, 2 * to)) {
-            // the growth from `before` steps to `to`: the old last segment, if shorter than a segment, is copied
-            peak = Math.max(peak, columnsBytes(to, segment, obsDim, actionDim, region)
-                    + columnsBytes(before % segment, segment, obsDim, actionDim, region));
-            before = to;
-        }
-        return peak;
+        // the first segment's last growth: its size then, and the size before it, copied
+        long first = Math.min(allocated, Math.min(capacity, segment));
+        double firstGrowth = columnsBytes(first, segment, obsDim, actionDim, region)
+                + columnsBytes(firstSizeBefore(first), segment, obsDim, actionDim, region);
+        return Math.max(firstGrowth, columnsBytes(allocated, segment, obsDim, actionDim, region));
     }
 
     /**
@@ -498,9 +527,9 @@ public final class ReplayBuffer {
         head = 0;
         size = 0;
         episodeId = 0;
-        if (kept > 0 && allocatedFor(kept, capacity) > allocated) {
-            // the size the doubling reaches for these steps, at once
-            growTo((int) allocatedFor(kept, capacity));
+        if (kept > 0 && allocatedFor(kept, capacity, segmentRows) > allocated) {
+            // the size the growth reaches for these steps, at once
+            growTo((int) allocatedFor(kept, capacity, segmentRows));
         }
         read(saved, "obs", skip, kept, obs);
         read(saved, "next_obs", skip, kept, nextObs);

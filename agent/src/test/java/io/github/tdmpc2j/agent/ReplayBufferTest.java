@@ -16,12 +16,44 @@ class ReplayBufferTest {
         int beyond = (Integer.MAX_VALUE - 8) / 223 + 1;
         assertThat(new ReplayBuffer(beyond, 223, 38).capacity()).isEqualTo(beyond);
         assertThat(new ReplayBuffer(Integer.MAX_VALUE, 39, 6).capacity()).isEqualTo(Integer.MAX_VALUE);
-        // the columns' segments: a power of two rows, 2^24 values at most, one row at the least
-        assertThat(Column.segmentRows(39)).isEqualTo(1 << 18);
-        assertThat(Column.segmentRows(1)).isEqualTo(1 << 24);
+        // the columns' segments: the rows whose values and header fill 32 MiB (a whole number of G1's regions,
+        // which a power of two rows did not: 2^18 rows of 39 values, 39 MiB, took two 32 MiB regions), one at least
+        assertThat(Column.segmentRows(39)).isEqualTo(215_085);
+        assertThat(4L * 39 * Column.segmentRows(39) + 16).isBetween((32L << 20) - 1024 - 4 * 39, 32L << 20);
+        assertThat(Column.segmentRows(1)).isEqualTo((1 << 23) - 256);
         assertThat(Column.segmentRows(1 << 25)).isEqualTo(1);
-        assertThatThrownBy(() -> new ReplayBuffer(100, 3, 2, 12)).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("power of two");
+        assertThatThrownBy(() -> new ReplayBuffer(100, 3, 2, 0)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("a segment must hold a row or more");
+    }
+
+    /**
+     * A row's segment is a multiplication and a shift in place of a division (sampling was 5% slower with one):
+     * the quotient exactly, for every row an int holds, whatever the segment's rows.
+     */
+    @Test
+    void aRowsSegmentIsItsRowDividedByTheSegmentsRows() {
+        java.util.SplittableRandom random = new java.util.SplittableRandom(5);
+        for (int rows : new int[] {1, 2, 3, 5, 7, 1000, 1024, 37_615, 215_085, 349_514, 1_677_670, (1 << 23) - 256,
+                12_345_677, 1 << 30, (1 << 30) + 1, Integer.MAX_VALUE - 1, Integer.MAX_VALUE}) {
+            long multiplier = Column.divisionMultiplier(rows);
+            int shift = Column.divisionShift(rows);
+            java.util.function.IntConsumer exact = row -> assertThat((int) ((row * multiplier) >>> shift))
+                    .as("%d / %d", row, rows).isEqualTo(row / rows);
+            for (int i = 0; i < 200_000; i++) {
+                exact.accept(random.nextInt(Integer.MAX_VALUE) + (random.nextBoolean() ? 1 : 0));
+                exact.accept(random.nextInt((int) Math.min(Integer.MAX_VALUE, 4L * rows)));
+            }
+            // each segment's first and last rows, at the start and the end of an int's range
+            for (long k = 1; k < 100; k++) {
+                long top = Integer.MAX_VALUE;
+                for (long row : new long[] {k * rows - 1, k * rows, top - k * rows, top - k * rows + 1,
+                        top / rows * rows - k, top - k + 1}) {
+                    if (row >= 0 && row <= Integer.MAX_VALUE) {
+                        exact.accept((int) row);
+                    }
+                }
+            }
+        }
     }
 
     /**
@@ -47,7 +79,10 @@ class ReplayBufferTest {
     @Test
     void aBufferInSmallSegmentsActsAsOneArray(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
             throws java.io.IOException {
-        for (int[] sizes : new int[][] {{37, 1}, {37, 4}, {3000, 16}, {3000, 512}}) {
+        // segments of a power of two rows and of others (the default's are not), the capacity a whole number of
+        // them or not, the first segment grown by doubling then copied (2500: 1250, then 2500) or at once (300)
+        for (int[] sizes : new int[][] {{37, 1}, {37, 4}, {37, 5}, {3000, 16}, {3000, 512}, {3000, 300},
+                {3000, 1000}, {9000, 2500}}) {
             int capacity = sizes[0];
             int segment = sizes[1];
             // one segment: the one-array layout
@@ -139,37 +174,79 @@ class ReplayBufferTest {
 
     /**
      * The heap a buffer takes at its peak, as measured (bench/RESULTS.md, 2026-12-03): the segments it is grown to,
-     * and at its growth within one segment the old segment beside its copy; no copy of the buffer at a checkpoint
-     * (it is streamed out) and none of the whole buffer at a growth past a segment (it counted both: 1.3 to 1.7 times
-     * what a run's buffer took); each array as G1 places it, a large one in whole regions of the heap.
+     * and at the first segment's growth its old size beside its copy; no copy of the buffer at a checkpoint (it is
+     * streamed out) and none at a growth past the first segment (a segment more, the others kept); each array as G1
+     * places it, a large one in whole regions of the heap.
      */
     @Test
     void thePeakHeapIsTheSegmentsAGrowthMakesAndCopies() {
         long mib = 1L << 20;
         long heap = 256 * mib; // 1 MiB regions
-        // cartpole's sizes (5 and 1, 64 bytes a step), segments of 2^21 steps: 3,000,000 steps (the measured
-        // dataset's and online run's) peak at the growth from 2^20 steps to 2^21, one segment copied into a longer
-        // one: 3 x 2^20 steps, each array with its header in whole MiB (a 40 MiB one takes 41)
-        assertThat(Column.segmentRows(5)).isEqualTo(1 << 21);
-        assertThat(ReplayBuffer.peakBytes(3_000_000, 3_000_000, 5, 1, heap)).isEqualTo((135 + 71) * mib);
+        // cartpole's sizes (5 and 1, 64 bytes a step), segments of 1,677,670 steps (32 MiB of observations):
+        // 3,000,000 steps (the measured dataset's and online run's) peak once grown, a whole segment and the last
+        // one of the capacity's rest, each array with its header in whole MiB (105 and 87 MiB); the first
+        // segment's growth, its half beside it, took less (162 MiB)
+        assertThat(Column.segmentRows(5)).isEqualTo(1_677_670);
+        assertThat(ReplayBuffer.peakBytes(3_000_000, 3_000_000, 5, 1, heap)).isEqualTo((105 + 87) * mib);
         assertThat(ReplayBuffer.peakBytes(3_000_000, 3_000_000, 5, 1, heap))
-                .isBetween(3.0 * (1 << 20) * ReplayBuffer.rowBytes(5, 1), 1.08 * 3 * (1 << 20) * 64);
-        // growing past whole segments copies none: 2^23 steps take their 4 segments alone, not 1.5 times them
-        assertThat(ReplayBuffer.peakBytes(1 << 23, 1 << 23, 5, 1, heap)).isEqualTo(4 * 135 * mib);
-        // a buffer_size between two of the doubling's sizes, within a segment: the old segment (2^20 steps) beside
-        // the new of buffer_size steps (counted as 3/4 of the new one, it was short of what the growth took)
-        assertThat(ReplayBuffer.peakBytes(2_000_000, 1_500_000, 5, 1, heap)).isEqualTo((94 + 71) * mib);
+                .isBetween(3.0e6 * ReplayBuffer.rowBytes(5, 1), 1.05 * 3.0e6 * 64);
+        // growing past the first segment copies none: 5 segments take themselves alone
+        int segment = Column.segmentRows(5);
+        assertThat(ReplayBuffer.peakBytes(5L * segment, 5 * segment, 5, 1, heap)).isEqualTo(5 * 105 * mib);
+        // a buffer_size within the first segment: its size beside its half (94 and 48 MiB)
+        assertThat(ReplayBuffer.peakBytes(2_000_000, 1_500_000, 5, 1, heap)).isEqualTo((94 + 48) * mib);
         // a short run fills little of a large buffer_size
         assertThat(ReplayBuffer.peakBytes(5_000, 1_000_000, 5, 1, heap)).isLessThan(mib);
-        // G1's regions grow with the heap (to 32 MiB at 64 GiB and more): mt80's sizes (39 and 6), segments of
-        // 2^18 steps whose observations (39 MiB) take two regions: 556 bytes a step, not the 356 its values take
+        // G1's regions grow with the heap (to 32 MiB at 64 GiB and more): the segments of mt30's and mt80's sizes
+        // (24 and 39 values, 6 an action) fill whole regions, so a step takes its values (236 and 356 bytes; a
+        // power of two rows a segment took 300 and 556)
         assertThat(ReplayBuffer.heapRegion(256 * mib)).isEqualTo(mib);
         assertThat(ReplayBuffer.heapRegion(4L << 30)).isEqualTo(2 * mib);
         assertThat(ReplayBuffer.heapRegion(300L << 30)).isEqualTo(32 * mib);
-        long segments = 100L << 18;
-        assertThat(ReplayBuffer.peakBytes(segments, (int) segments, 39, 6, 300L << 30) / segments)
-                .isEqualTo(556.0, org.assertj.core.data.Offset.offset(0.1));
+        for (int obs : new int[] {24, 39}) {
+            long steps = 100L * Column.segmentRows(obs);
+            assertThat(ReplayBuffer.peakBytes(steps, (int) steps, obs, 6, 300L << 30) / steps)
+                    .isEqualTo(ReplayBuffer.rowBytes(obs, 6), org.assertj.core.data.Offset.offset(0.02));
+        }
+        assertThat(ReplayBuffer.rowBytes(24, 6)).isEqualTo(236);
         assertThat(ReplayBuffer.rowBytes(39, 6)).isEqualTo(356);
+    }
+
+    /**
+     * The buffer grows its first segment by doubling down from its full size (each size copied into the next), then
+     * a segment at a time, none copied: what it allocates past the first segment is the steps it fills rounded up to
+     * a segment (the doubling went on past it, up to twice the steps); and the heap a buffer_size needs grows with
+     * it without jumps (sizes of 1024 times a power of two, each copied into the next, made 8193 steps need a
+     * third more than 8192, and 32,769 a third more than 32,768: 30 MiB for one step).
+     */
+    @Test
+    void theBufferGrowsASegmentAtATimePastTheFirstAndTheHeapItNeedsHasNoJumps() {
+        int segment = Column.segmentRows(39);
+        java.util.List<Long> sizes = new java.util.ArrayList<>();
+        for (long size = 0; size < 1_000_000; ) {
+            size = ReplayBuffer.nextSize(size, 1_000_000, segment);
+            sizes.add(size);
+        }
+        assertThat(sizes).containsExactly(1681L, 3361L, 6722L, 13443L, 26886L, 53772L, 107543L, 215085L, 430170L,
+                645255L, 860340L, 1_000_000L);
+        // a run of 5.3M steps with buffer_size 10M: its steps rounded up to a segment, not 2^23
+        assertThat(ReplayBuffer.allocatedFor(5_300_000, 10_000_000, segment)).isEqualTo(25L * segment)
+                .isLessThan(5_300_000 + segment);
+        assertThat(ReplayBuffer.peakBytes(5_300_000, 10_000_000, 39, 6, 300L << 30))
+                .isEqualTo(25L * segment * 356, org.assertj.core.data.Offset.offset(25 * 7 * 32.0 * 1024));
+        // the restored buffer grows to the size the steps reach, at once: it samples and exports as one grown step
+        // by step (aSavedBufferIsStreamedBackAsItsStepsAddedInOrderMake)
+        assertThat(ReplayBuffer.allocatedFor(3000, 1_000_000, segment)).isEqualTo(3361);
+        assertThat(ReplayBuffer.allocatedFor(3000, 3000, segment)).isEqualTo(3000);
+        assertThat(ReplayBuffer.allocatedFor(1000, 3000, segment)).isEqualTo(1500);
+        // no jumps: from one buffer_size to the next the heap grows by what a step takes, with the copy of half of
+        // it, and what the rounding to whole regions adds (dog's sizes, 1 MiB regions: seven columns, copied)
+        double before = ReplayBuffer.peakBytes(Long.MAX_VALUE, 1, 223, 38, 96L << 20);
+        for (int capacity = 2; capacity < 3 * Column.segmentRows(223); capacity++) {
+            double peak = ReplayBuffer.peakBytes(Long.MAX_VALUE, capacity, 223, 38, 96L << 20);
+            assertThat(peak - before).as("buffer_size %d", capacity).isBetween(0.0, 6.5 * (1 << 20));
+            before = peak;
+        }
     }
 
     /**
@@ -181,26 +258,27 @@ class ReplayBufferTest {
     void aRunWhoseBufferOutgrowsTheHeapIsRefusedWithWhatFits() {
         long heap = 96L << 20;
         long machine = 16L << 30;
-        // dog's sizes: 60,000 steps of 1.9 KiB grown to 65,536 (one segment), the 32,768 before beside them while
-        // it grows, need 185 MiB (a checkpoint streams the buffer out: no copy of it)
+        // dog's sizes: 60,000 steps of 1.9 KiB in two segments of 37,615 (32 MiB of observations each; the
+        // second made beside the first, no copy) need 141.4 MiB (a checkpoint streams the buffer out: no copy)
         assertThatThrownBy(() -> ReplayBuffer.checkHeap(60_000, 1_000_000, 223, 38, 0, heap, machine, false))
                 .isInstanceOf(ConfigException.class)
-                .hasMessageContaining("the replay buffer of this run needs 185.4 MiB of Java heap (60000 steps")
-                .hasMessageContaining("maximum heap of 96.0 MiB").hasMessageContaining("TDMPC2J_JAVA_OPTS=-Xmx251m")
-                .hasMessageContaining("--set-param buffer_size=8192 or less");
-        // what the message offers fits: that buffer_size in this heap, or that heap for the whole run
-        ReplayBuffer.checkHeap(60_000, 8192, 223, 38, 0, heap, machine, false);
-        assertThatThrownBy(() -> ReplayBuffer.checkHeap(60_000, 8193, 223, 38, 0, heap, machine, false))
+                .hasMessageContaining("the replay buffer of this run needs 141.4 MiB of Java heap (60000 steps")
+                .hasMessageContaining("maximum heap of 96.0 MiB").hasMessageContaining("TDMPC2J_JAVA_OPTS=-Xmx207m")
+                .hasMessageContaining("--set-param buffer_size=10579 or less");
+        // what the message offers fits: the largest buffer_size in this heap (it was 8192, the next size copying
+        // 8192 steps), or that heap for the whole run
+        ReplayBuffer.checkHeap(60_000, 10_579, 223, 38, 0, heap, machine, false);
+        assertThatThrownBy(() -> ReplayBuffer.checkHeap(60_000, 10_580, 223, 38, 0, heap, machine, false))
                 .isInstanceOf(ConfigException.class);
-        ReplayBuffer.checkHeap(60_000, 1_000_000, 223, 38, 0, 251L << 20, machine, false);
-        assertThatThrownBy(() -> ReplayBuffer.checkHeap(60_000, 1_000_000, 223, 38, 0, 249L << 20, machine, false))
+        ReplayBuffer.checkHeap(60_000, 1_000_000, 223, 38, 0, 207L << 20, machine, false);
+        assertThatThrownBy(() -> ReplayBuffer.checkHeap(60_000, 1_000_000, 223, 38, 0, 205L << 20, machine, false))
                 .isInstanceOf(ConfigException.class);
         // a short run fills little of a large buffer_size
         ReplayBuffer.checkHeap(5_000, 1_000_000, 223, 38, 0, heap, machine, false);
         // a heap beyond the machine's memory is not offered
         assertThatThrownBy(() -> ReplayBuffer.checkHeap(60_000, 1_000_000, 223, 38, 0, heap, 200L << 20, false))
                 .hasMessageContaining("more than the machine's 200.0 MiB of memory")
-                .hasMessageNotContaining("-Xmx").hasMessageContaining("buffer_size=8192 or less");
+                .hasMessageNotContaining("-Xmx").hasMessageContaining("buffer_size=10579 or less");
     }
 
     /**
@@ -212,17 +290,17 @@ class ReplayBufferTest {
     void aDatasetWhoseBufferOutgrowsTheHeapIsRefusedWithTheHeapThatHoldsIt() {
         long heap = 96L << 20;
         long machine = 16L << 30;
-        // dog's sizes: 60,000 steps grown to 65,536 of 1.9 KiB, the 32,768 before beside them, need 185.4 MiB
+        // dog's sizes: 60,000 steps of 1.9 KiB in two segments of 37,615 need 141.4 MiB
         assertThatThrownBy(() -> ReplayBuffer.checkHeap(60_000, 1_000_000, 223, 38, 0, heap, machine, true))
                 .isInstanceOf(ConfigException.class)
-                .hasMessageContaining("the replay buffer of this run needs 185.4 MiB of Java heap (the dataset's "
+                .hasMessageContaining("the replay buffer of this run needs 141.4 MiB of Java heap (the dataset's "
                         + "60000 steps of 1.9 KiB each").hasMessageContaining("maximum heap of 96.0 MiB")
                 .hasMessageContaining("Offline training holds every step of its dataset: give the JVM more heap, "
-                        + "TDMPC2J_JAVA_OPTS=-Xmx251m").hasMessageNotContaining("buffer_size=");
-        ReplayBuffer.checkHeap(60_000, 1_000_000, 223, 38, 0, 251L << 20, machine, true);
+                        + "TDMPC2J_JAVA_OPTS=-Xmx207m").hasMessageNotContaining("buffer_size=");
+        ReplayBuffer.checkHeap(60_000, 1_000_000, 223, 38, 0, 207L << 20, machine, true);
         // the online run of as many steps needs as much: its checkpoints copy nothing (it was refused, counted with
         // a copy of the buffer that checkpoints no longer make)
-        ReplayBuffer.checkHeap(60_000, 1_000_000, 223, 38, 0, 251L << 20, machine, false);
+        ReplayBuffer.checkHeap(60_000, 1_000_000, 223, 38, 0, 207L << 20, machine, false);
         assertThatThrownBy(() -> ReplayBuffer.checkHeap(60_000, 1_000_000, 223, 38, 0, heap, 200L << 20, true))
                 .hasMessageContaining("60000 steps need more than the machine's 200.0 MiB of memory: train on a "
                         + "dataset of fewer episodes or tasks").hasMessageNotContaining("-Xmx")
@@ -235,8 +313,9 @@ class ReplayBufferTest {
      */
     @Test
     void aBufferThatCannotGrowIsATypedErrorAndKeepsItsSteps() {
-        // 1024 steps of a million floats (4 GiB per array) is more than this test's heap (-Xmx4g): refused at once
-        ReplayBuffer buffer = new ReplayBuffer(2000, 1_000_000, 1);
+        // a segment of 1024 steps of a million floats (4 GiB per array) is more than this test's heap (-Xmx4g):
+        // refused at once (the default segment holds 8 such steps, 32 MiB)
+        ReplayBuffer buffer = new ReplayBuffer(2000, 1_000_000, 1, 1024);
         var step = new io.github.tdmpc2j.spi.agent.Transition(0, new float[1_000_000], new float[1], 0,
                 new float[1_000_000], false, false);
         assertThatThrownBy(() -> buffer.add(step)).isInstanceOf(ConfigException.class)

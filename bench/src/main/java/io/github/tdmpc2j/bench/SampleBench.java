@@ -27,9 +27,9 @@ import java.util.SplittableRandom;
  * each ratio as the median of the rounds' ratios (robust on a shared machine, where a load spike hits one round of
  * one sampler; many short rounds, {@code rounds=60 samples=500}, pair the samplers closer in time).
  *
- * <p>The default segment holds 2^24 values of the widest column: 2^19 steps of obs 24 (a 1M-step buffer in 2
- * segments), 2^18 of obs 39 (in 4); a 100k-step buffer of obs 24 is one segment in both layouts, so its default /
- * one segment shows the measurement's spread on the machine, not a cost of segments.
+ * <p>The default segment holds 32 MiB of the widest column, header included: 349,514 steps of obs 24 (a 1M-step
+ * buffer in 3 segments), 215,085 of obs 39 (in 5); a 100k-step buffer of obs 24 is one segment in both layouts, so
+ * its default / one segment shows the measurement's spread on the machine, not a cost of segments.
  */
 public final class SampleBench {
     private static final int WARMUP = 2;
