@@ -439,15 +439,23 @@ public final class ReplayBuffer {
     static long heapToGive(long steps, int capacity, int obsDim, int actionDim, double pendingBytes) {
         long heap = 0;
         while (true) { // a larger heap has larger regions: grown until the heap holds what it counts
-            double needed = peakBytes(steps, capacity, obsDim, actionDim, heap) + pendingBytes;
-            double least = Math.max(needed + (64L << 20), needed * 8 / 7) + (1L << 20);
-            long next = least < (1L << 30) ? (long) Math.ceil(least / (1 << 20)) << 20
-                    : (long) Math.ceil(least / (1L << 30)) << 30;
+            long next = heapFor(steps, capacity, obsDim, actionDim, pendingBytes, heap);
             if (next <= heap) {
-                return heap;
+                // the count in the smaller regions of the heaps before may have asked more than this heap's own
+                // does (mt30's whole dataset: 90 GiB against 87): the smaller heap, if it holds its own count
+                return next < heap && heapFor(steps, capacity, obsDim, actionDim, pendingBytes, next) <= next ? next
+                        : heap;
             }
             heap = next;
         }
+    }
+
+    /** The least -Xmx ({@link #heapToGive}'s rounding) for the buffer counted in the regions of {@code heap}. */
+    private static long heapFor(long steps, int capacity, int obsDim, int actionDim, double pendingBytes, long heap) {
+        double needed = peakBytes(steps, capacity, obsDim, actionDim, heap) + pendingBytes;
+        double least = Math.max(needed + (64L << 20), needed * 8 / 7) + (1L << 20);
+        return least < (1L << 30) ? (long) Math.ceil(least / (1 << 20)) << 20
+                : (long) Math.ceil(least / (1L << 30)) << 30;
     }
 
     /** Raw storage for checkpoints is not kept: a resumed run refills its buffer (as the reference does). */

@@ -210,6 +210,16 @@ class ReplayBufferTest {
         }
         assertThat(ReplayBuffer.rowBytes(24, 6)).isEqualTo(236);
         assertThat(ReplayBuffer.rowBytes(39, 6)).isEqualTo(356);
+        // the -Xmx named for the whole of mt30 and mt80 (345 and 545 million steps, README): the smallest whole GiB
+        // that holds them (the count in the smaller regions of the heaps tried on the way named 90 and 210 GiB)
+        long[][] datasets = {{345_000_000L, 24, 87}, {545_000_000L, 39, 207}};
+        for (long[] d : datasets) {
+            assertThat(ReplayBuffer.heapToGive(d[0], (int) d[0], (int) d[1], 6, 0)).isEqualTo(d[2] << 30);
+            ReplayBuffer.checkHeap(d[0], (int) d[0], (int) d[1], 6, 0, d[2] << 30, Long.MAX_VALUE, true);
+            assertThatThrownBy(() -> ReplayBuffer.checkHeap(d[0], (int) d[0], (int) d[1], 6, 0, (d[2] - 1) << 30,
+                    Long.MAX_VALUE, true)).isInstanceOf(ConfigException.class)
+                    .hasMessageContaining("TDMPC2J_JAVA_OPTS=-Xmx" + d[2] + "g");
+        }
     }
 
     /**
