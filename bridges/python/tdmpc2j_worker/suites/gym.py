@@ -51,7 +51,8 @@ class GymEnv:
         shaped = np.asarray(action, dtype=self._env.action_space.dtype).reshape(self._env.action_space.shape)
         obs, reward, terminated, truncated, info = self._env.step(shaped)
         if "success" not in info and "is_success" in info:
-            info = dict(info, success=bool(info["is_success"]))
+            # as it is: Java reads 0/1 and booleans as the flag and refuses anything else, naming the task
+            info = dict(info, success=info["is_success"])
         return obs, reward, terminated, truncated, info
 
     def close(self):

@@ -19,6 +19,9 @@ A counter breaks its contract at step 'wrong_at' (option; 0 is reset) of each ep
 'wrong_after' times over all its episodes (option, default 0), the way 'wrong' (option) says:
 'obs+1' (an observation one value longer), 'reward-pair' (two rewards), 'flag-pair' (two terminated flags),
 'nan-obs' (NaN as the last observation value), 'nan-reward', 'inf-reward'.
+A counter's info "success" (true once its episode ended) comes as the option 'success' says: 'bool' (default),
+'float' (0.0 or 1.0), 'np-bool', 'np-int' (as Gymnasium envs give it), or a value that is no flag: 'half' (0.5 once
+the episode ended), 'text' ("yes"), 'array' (a NumPy array of two flags).
 """
 
 import ctypes
@@ -52,13 +55,27 @@ def make(task, seed, options):
     if len(parts) == 3 and parts[0] == "counter" and parts[1].isdigit() and parts[2].isdigit():
         return CounterEnv(int(parts[1]), int(parts[2]), episode=int(options.get("episode", 1000)),
                           wrong=options.get("wrong"), wrong_at=int(options.get("wrong_at", 1)),
-                          wrong_after=int(options.get("wrong_after", 0)))
+                          wrong_after=int(options.get("wrong_after", 0)), success=options.get("success", "bool"))
     raise ValueError(f"unknown testing task '{task}'; known: counter-OBS-ACT, faulty, dying, slow, prompting")
+
+
+_SUCCESS = {
+    "bool": bool,
+    "float": float,
+    "np-bool": np.bool_,
+    "np-int": np.int64,
+    "half": lambda done: 0.5 if done else 0.0,
+    "text": lambda done: "yes" if done else "no",
+    "array": lambda done: np.array([done, done]),
+}
 
 
 class CounterEnv:
     def __init__(self, obs_size, action_size, episode=1000, fail_at=None, sleep=0.0, wrong=None, wrong_at=1,
-                 exit_at=None, hold_gil=False, wrong_after=0):
+                 exit_at=None, hold_gil=False, wrong_after=0, success="bool"):
+        if success not in _SUCCESS:
+            raise ValueError(f"unknown success kind '{success}'; known: {', '.join(_SUCCESS)}")
+        self._success = _SUCCESS[success]
         self.action_size = action_size
         self._obs = np.zeros(obs_size, dtype=np.float32)
         self._episode = episode
@@ -114,7 +131,7 @@ class CounterEnv:
         obs, reward, terminated = self._obs, float(np.sum(action)), self._t >= self._episode
         if self._wrong and self._t == self._wrong_at and self._steps > self._wrong_after:
             obs, reward, terminated = self._broken(obs, reward, terminated)
-        return obs, reward, terminated, False, {"success": self._t >= self._episode}
+        return obs, reward, terminated, False, {"success": self._success(self._t >= self._episode)}
 
     def close(self):
         if self._stepping:

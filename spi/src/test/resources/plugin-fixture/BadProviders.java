@@ -355,6 +355,35 @@ public final class BadProviders {
         }
     }
 
+    /** Makes an env whose step puts 0.5 under "success": no flag. */
+    public static final class SuccessHalf extends Base {
+        public Env create(TaskSpec task, EnvOptions options) {
+            return new OneStateEnv(task) {
+                public StepResult step(float[] action) {
+                    return new StepResult(new float[] {0f}, 0, false, false, Map.of("success", 0.5));
+                }
+            };
+        }
+    }
+
+    /** Makes an env whose success flag is a number, as Gymnasium envs give it: 0, then 1 from its second step. */
+    public static final class SuccessAsNumber extends Base {
+        public Env create(TaskSpec task, EnvOptions options) {
+            return new OneStateEnv(task) {
+                private int steps;
+
+                public ResetResult reset(long seed) {
+                    steps = 0;
+                    return super.reset(seed);
+                }
+
+                public StepResult step(float[] action) {
+                    return new StepResult(new float[] {0f}, 0, false, false, Map.of("success", ++steps >= 2 ? 1 : 0));
+                }
+            };
+        }
+    }
+
     /** Lists a task without an observation box. */
     public static final class NullObservationSpace extends Base {
         public List<TaskSpec> tasks() {

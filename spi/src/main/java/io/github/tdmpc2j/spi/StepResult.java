@@ -7,7 +7,8 @@ import java.util.Map;
  *
  * @param terminated the task really ended (the agent should not bootstrap past it)
  * @param truncated  the episode was cut, by a time limit for example (bootstrap as usual)
- * @param info       extra values; {@code "success"} (Boolean) where the domain has a success flag
+ * @param info       extra values; {@code "success"} (a Boolean, or a number 0 or 1 as Gymnasium envs give it) where
+ *                   the domain has a success flag
  */
 public record StepResult(float[] observation, double reward, boolean terminated, boolean truncated,
         Map<String, Object> info) {
@@ -21,15 +22,38 @@ public record StepResult(float[] observation, double reward, boolean terminated,
         return terminated || truncated;
     }
 
-    /** The domain's success flag, or empty when the task has none. */
+    /**
+     * The domain's success flag, or empty when the task has none; see {@link #success(Map, String)} (a value that is
+     * not a flag is refused naming no task: callers that know the task use that one).
+     */
     public java.util.Optional<Boolean> success() {
-        return success(info);
+        return success(info, "an env");
     }
 
-    /** The success flag of a step's info, or empty when the task has none. */
-    public static java.util.Optional<Boolean> success(Map<String, Object> info) {
+    /**
+     * The success flag of a step's info, or empty when the task has none: a Boolean as it is, a number 0 or 1 (as a
+     * Gymnasium env's own {@code info["success"]} comes, 1.0 or a NumPy bool or int) as false or true. Anything else
+     * under {@code "success"} (0.5, a string) throws {@link InvalidEnvOutputException} naming {@code task} and what to
+     * give: read as "no success flag" it would silently score every episode as failed.
+     */
+    public static java.util.Optional<Boolean> success(Map<String, Object> info, String task) {
         Object s = info.get(SUCCESS);
-        return s instanceof Boolean b ? java.util.Optional.of(b) : java.util.Optional.empty();
+        if (s == null) {
+            return java.util.Optional.empty();
+        }
+        if (s instanceof Boolean b) {
+            return java.util.Optional.of(b);
+        }
+        if (s instanceof Number n) {
+            double v = n.doubleValue();
+            if (v == 0 || v == 1) {
+                return java.util.Optional.of(v == 1);
+            }
+        }
+        throw new InvalidEnvOutputException(task + " returned " + (s instanceof CharSequence ? "\"" + s + "\"" : s)
+                + " (" + s.getClass().getSimpleName() + ") as \"success\" in a step's info: give a boolean, or the"
+                + " number 0 or 1, where the task has a success flag, and leave the key out where it has none; a defect"
+                + " of the suite or its plug-in, not of the agent");
     }
 
     public StepResult withInfo(Map<String, Object> newInfo) {

@@ -266,6 +266,31 @@ class BrokenPluginTest {
     }
 
     @Test
+    void aSuccessThatIsNoFlagIsRefusedNamingTheTaskAndANumericOneIsTheFlag() throws Exception {
+        try (URLClassLoader loader = withCoinAnd("SuccessHalf", "org.example.bad.BadProviders$SuccessHalf\n");
+                EnvRegistry registry = EnvRegistry.discover(loader);
+                Env env = registry.make("bad/thing")) {
+            env.reset(1);
+            assertThatThrownBy(() -> env.step(new float[] {0.5f})).isInstanceOf(InvalidEnvOutputException.class)
+                    .hasMessageContaining("bad/thing returned 0.5 (Double) as \"success\" in a step's info: give a"
+                            + " boolean, or the number 0 or 1");
+        }
+        try (URLClassLoader loader = withCoinAnd("SuccessAsNumber", "org.example.bad.BadProviders$SuccessAsNumber\n");
+                EnvRegistry registry = EnvRegistry.discover(loader)) {
+            try (Env env = registry.make("bad/thing")) {
+                env.reset(1);
+                assertThat(env.step(new float[] {0.5f}).success()).contains(false);
+                assertThat(env.step(new float[] {0.5f}).success()).contains(true);
+            }
+            TaskSpace space = TaskSpace.of(List.of(registry.resolve("bad/thing")));
+            try (MultitaskEnv rows = MultitaskEnv.make(registry, space, List.of("bad/thing"), 1, 1);
+                    Agent agent = Agents.find("random").create(AgentContext.of(space, Map.of(), 1))) {
+                assertThat(Evaluation.run(rows, agent, 2, 1).get(0).successRate()).isEqualTo(1.0);
+            }
+        }
+    }
+
+    @Test
     void anAliasAnotherPluginHasIsRefusedWithBothIdsAndEachTaskWorksByItsId() throws Exception {
         try (URLClassLoader loader = withCoinAnd("AliasOfCoin", "org.example.bad.BadProviders$AliasOfCoin\n");
                 EnvRegistry registry = EnvRegistry.discover(loader)) {

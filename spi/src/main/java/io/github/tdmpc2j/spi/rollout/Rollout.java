@@ -180,6 +180,12 @@ public final class Rollout {
             int row = i;
             EnvChecker.checkOutput(env.spec(i), next, r.rewards()[i], () -> "step " + (lengths[row] + 1) + " of "
                     + episodeOf(row));
+            Optional<Boolean> success;
+            try {
+                success = StepResult.success(r.infos().get(i), env.spec(i).id());
+            } catch (TdmpcException e) {
+                throw e.addContext(env.spec(i).id() + " failed at step " + (lengths[row] + 1) + " of " + episodeOf(row));
+            }
             boolean terminated = r.terminated()[i];
             boolean truncated = r.truncated()[i];
             if (transitions != null) {
@@ -188,7 +194,6 @@ public final class Rollout {
             }
             returns[i] += r.rewards()[i];
             lengths[i]++;
-            Optional<Boolean> success = StepResult.success(r.infos().get(i));
             if (mode.record) {
                 observations.get(i).add(next);
                 actions.get(i).add(chosen[i]);

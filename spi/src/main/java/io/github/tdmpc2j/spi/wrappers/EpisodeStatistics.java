@@ -18,6 +18,12 @@ public record EpisodeStatistics(double episodeReturn, int length, double seconds
         private int length;
         private long startNanos;
         private Boolean success;
+        private final String task;
+
+        /** @param task the task's id, for the message of a success value that is no flag */
+        public Recorder(String task) {
+            this.task = task;
+        }
 
         /** Starts a new episode (call on reset). */
         public void start() {
@@ -31,8 +37,9 @@ public record EpisodeStatistics(double episodeReturn, int length, double seconds
         public StepResult record(StepResult r) {
             episodeReturn += r.reward();
             length++;
-            if (r.success().isPresent()) {
-                success = (success != null && success) || r.success().get();
+            java.util.Optional<Boolean> flag = StepResult.success(r.info(), task);
+            if (flag.isPresent()) {
+                success = (success != null && success) || flag.get();
             }
             if (!r.done()) {
                 return r;

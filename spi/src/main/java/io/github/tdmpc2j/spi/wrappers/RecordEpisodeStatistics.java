@@ -6,10 +6,11 @@ import io.github.tdmpc2j.spi.StepResult;
 
 /** Adds an {@link EpisodeStatistics} to the info of the step that ends an episode. */
 public final class RecordEpisodeStatistics extends EnvWrapper {
-    private final EpisodeStatistics.Recorder recorder = new EpisodeStatistics.Recorder();
+    private final EpisodeStatistics.Recorder recorder;
 
     public RecordEpisodeStatistics(Env inner) {
         super(inner);
+        recorder = new EpisodeStatistics.Recorder(inner.spec().id());
     }
 
     @Override

@@ -148,7 +148,8 @@ public final class RemoteEnv implements Env {
 
     /**
      * One step result of a reply that may hold more, after its sizes as the env returned them: a size other than
-     * the spec's is refused here, before the values after it would be read out of place.
+     * the spec's is refused here, before the values after it would be read out of place, and so is an info
+     * "success" that is no flag ({@link StepResult#success(Map, String)}).
      */
     StepResult readStepRow(Reply reply, String operation) {
         int size = reply.int32();
@@ -160,7 +161,9 @@ public final class RemoteEnv implements Env {
                     + Messages.plural(rewards, "reward") + ", " + Messages.plural(terminated, "terminated flag")
                     + " and " + Messages.plural(truncated, "truncated flag"));
         }
-        return new StepResult(reply.floats(size), reply.float64(), reply.flag(), reply.flag(), reply.info());
+        StepResult r = new StepResult(reply.floats(size), reply.float64(), reply.flag(), reply.flag(), reply.info());
+        StepResult.success(r.info(), spec.id()); // a "success" that is no flag is refused here, as a misfit is
+        return r;
     }
 
     private InvalidEnvOutputException misfit(String operation, String came) {

@@ -87,7 +87,7 @@ public final class RemoteVectorEnv implements VectorEnv {
         this.elapsed = new int[envs.size()];
         this.statistics = new EpisodeStatistics.Recorder[envs.size()];
         for (int i = 0; i < statistics.length; i++) {
-            statistics[i] = new EpisodeStatistics.Recorder();
+            statistics[i] = new EpisodeStatistics.Recorder(envs.get(i).spec().id());
         }
         this.autoreset = new Autoreset(envs.size());
         this.tasks = String.join(", ", envs.stream().map(e -> e.spec().id()).distinct().toList());

@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.tdmpc2j.spi.Box;
+import io.github.tdmpc2j.spi.Env;
 import io.github.tdmpc2j.spi.EnvOptions;
+import io.github.tdmpc2j.spi.EnvRegistry;
 import io.github.tdmpc2j.spi.EnvStateException;
 import io.github.tdmpc2j.spi.InvalidActionException;
 import io.github.tdmpc2j.spi.InvalidEnvOutputException;
@@ -19,6 +21,7 @@ import io.github.tdmpc2j.spi.StepResult;
 import io.github.tdmpc2j.spi.SuccessMetric;
 import io.github.tdmpc2j.spi.TaskSpec;
 import io.github.tdmpc2j.spi.vector.VectorEnv;
+import io.github.tdmpc2j.spi.wrappers.EpisodeStatistics;
 import io.github.tdmpc2j.spi.vector.VectorStepResult;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -302,6 +305,61 @@ class PythonWorkerTest {
                         .hasMessageContaining("a defect of the suite or its plug-in");
             }
         }
+    }
+
+    /**
+     * A Gymnasium env's own numeric success (1.0, a NumPy bool or int) is the flag on every path: one env (wrapped as
+     * EnvRegistry wraps it, its episode statistics too) and the batched rows of a rollout; a value that is no flag
+     * (0.5, a string, an array) is refused naming the task, not read as "no success flag".
+     */
+    @Test
+    void aNumericSuccessIsTheFlagAndAnythingElseIsRefusedOnEveryPath() {
+        for (String kind : List.of("bool", "float", "np-bool", "np-int")) {
+            try (Env env = EnvRegistry.wrap(counter(worker, 3, 1, Map.of("episode", "2", "success", kind)))) {
+                env.reset(0);
+                assertThat(env.step(new float[] {0f}).success()).as(kind).contains(false);
+                StepResult last = env.step(new float[] {0f});
+                assertThat(last.success()).as(kind).contains(true);
+                assertThat(((EpisodeStatistics) last.info().get(EpisodeStatistics.INFO_KEY)).success()).as(kind)
+                        .isTrue();
+            }
+            List<RemoteEnv> envs = List.of(counter(worker, 3, 1, Map.of("episode", "2", "success", kind)),
+                    counter(worker, 3, 1, Map.of("episode", "3", "success", kind)));
+            TaskSpace space = TaskSpace.of(List.of(envs.get(0).spec()));
+            try (MultitaskEnv rows = new MultitaskEnv(space, RemoteVectorEnv.wrapped(envs));
+                    Agent agent = new RandomAgent(AgentContext.of(space, Map.of(), 1))) {
+                Rollout rollout = new Rollout(rows, agent, Rollout.Mode.EVALUATE);
+                rollout.start((row, k) -> k == 0 ? new EpisodeSchedule.Ticket(row, row) : null); // one each
+                List<Rollout.Finished> finished = new ArrayList<>();
+                for (int t = 0; t < 10 && rollout.active(); t++) {
+                    finished.addAll(rollout.step().finished());
+                }
+                assertThat(finished).as(kind).hasSize(2).allSatisfy(f -> assertThat(f.success()).contains(true));
+            }
+        }
+        for (String[] c : new String[][] {{"half", "0.5 (Double)"}, {"text", "\"yes\" (String)"},
+                {"array", "\"ndarray array([ True,  True])\" (String)"}}) {
+            try (Env env = EnvRegistry.wrap(counter(worker, 3, 1, Map.of("episode", "1", "success", c[0])))) {
+                env.reset(0);
+                assertThatThrownBy(() -> env.step(new float[] {0f})).as(c[0])
+                        .isInstanceOf(InvalidEnvOutputException.class)
+                        .hasMessageContaining("testing/counter returned " + c[1] + " as \"success\"")
+                        .hasMessageContaining("give a boolean, or the number 0 or 1");
+            }
+            List<RemoteEnv> envs = List.of(counter(worker, 3, 1, Map.of()),
+                    counter(worker, 3, 1, Map.of("episode", "1", "success", c[0])));
+            TaskSpace space = TaskSpace.of(List.of(envs.get(0).spec()));
+            try (MultitaskEnv rows = new MultitaskEnv(space, RemoteVectorEnv.wrapped(envs));
+                    Agent agent = new RandomAgent(AgentContext.of(space, Map.of(), 1))) {
+                Rollout rollout = new Rollout(rows, agent, Rollout.Mode.TRAIN);
+                rollout.start(EpisodeSchedule.sequential(2, 2));
+                assertThatThrownBy(rollout::step).as(c[0]).isInstanceOf(InvalidEnvOutputException.class)
+                        .hasMessageContaining("testing/counter failed at step 1 of episode")
+                        .hasMessageContaining("row 1)")
+                        .hasMessageContaining("as \"success\" in a step's info");
+            }
+        }
+        assertThat(worker.isAlive()).isTrue();
     }
 
     /**
