@@ -384,6 +384,75 @@ public final class BadProviders {
         }
     }
 
+    /** Makes an env whose spec() throws once it has been reset: its spec is read when it is made, not each step. */
+    public static final class SpecThrowsOnceRunning extends Base {
+        public Env create(TaskSpec task, EnvOptions options) {
+            return new OneStateEnv(task) {
+                private boolean running;
+
+                public TaskSpec spec() {
+                    if (running) {
+                        throw new IllegalStateException("spec asked mid-episode");
+                    }
+                    return super.spec();
+                }
+
+                public ResetResult reset(long seed) {
+                    running = true;
+                    return super.reset(seed);
+                }
+            };
+        }
+    }
+
+    /** Makes an env of other sizes than its task whose close throws too: the size mismatch is what is reported. */
+    public static final class OtherSizesCloseThrows extends Base {
+        public Env create(TaskSpec task, EnvOptions options) {
+            return new OneStateEnv(task.withActionSpace(Box.of(3, -1f, 1f))) {
+                public void close() {
+                    throw new IllegalStateException("double free");
+                }
+            };
+        }
+    }
+
+    /** Has a batched form whose step fails with an exception of its own. */
+    public static final class VectorStepThrows extends Base {
+        public java.util.Optional<io.github.tdmpc2j.spi.vector.VectorEnv> createVector(List<TaskSpec> tasks,
+                List<EnvOptions> options) {
+            java.util.List<Env> envs = new java.util.ArrayList<>();
+            for (TaskSpec t : tasks) {
+                envs.add(new OneStateEnv(t));
+            }
+            io.github.tdmpc2j.spi.vector.VectorEnv inner = new io.github.tdmpc2j.spi.vector.SyncVectorEnv(envs);
+            return java.util.Optional.of(new io.github.tdmpc2j.spi.vector.VectorEnv() {
+                public int numEnvs() {
+                    return inner.numEnvs();
+                }
+
+                public TaskSpec spec(int i) {
+                    return inner.spec(i);
+                }
+
+                public float[][] reset(io.github.tdmpc2j.spi.vector.EpisodeSchedule schedule) {
+                    return inner.reset(schedule);
+                }
+
+                public io.github.tdmpc2j.spi.vector.VectorStepResult step(float[][] actions) {
+                    throw new IllegalStateException("worker pipe broke");
+                }
+
+                public io.github.tdmpc2j.spi.vector.EpisodeSchedule.Ticket episode(int i) {
+                    return inner.episode(i);
+                }
+
+                public void close() {
+                    inner.close();
+                }
+            });
+        }
+    }
+
     /** Lists a task without an observation box. */
     public static final class NullObservationSpace extends Base {
         public List<TaskSpec> tasks() {

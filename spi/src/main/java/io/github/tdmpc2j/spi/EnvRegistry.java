@@ -1,9 +1,11 @@
 package io.github.tdmpc2j.spi;
 
 import io.github.tdmpc2j.spi.vector.CompositeVectorEnv;
+import io.github.tdmpc2j.spi.vector.EpisodeSchedule;
 import io.github.tdmpc2j.spi.vector.SyncVectorEnv;
 import io.github.tdmpc2j.spi.vector.ThreadedVectorEnv;
 import io.github.tdmpc2j.spi.vector.VectorEnv;
+import io.github.tdmpc2j.spi.vector.VectorStepResult;
 import io.github.tdmpc2j.spi.wrappers.ActionRepeat;
 import io.github.tdmpc2j.spi.wrappers.ClipAction;
 import io.github.tdmpc2j.spi.wrappers.EnvChecker;
@@ -440,8 +442,7 @@ public final class EnvRegistry implements AutoCloseable {
         try {
             return wrap(new Guarded(raw, spec));
         } catch (RuntimeException e) {
-            raw.close();
-            throw e;
+            throw closeAfter(e, raw);
         }
     }
 
@@ -487,6 +488,8 @@ public final class EnvRegistry implements AutoCloseable {
                             + Messages.plural(batched.get().numEnvs(), "row") + " for "
                             + Messages.plural(rows.size(), "row"), null);
                 }
+                parts.set(parts.size() - 1, new CompositeVectorEnv.Part(
+                        new GuardedVector(batched.get(), domain.getKey()), map));
             }
             oneByOne.sort(null);
             for (int i : oneByOne) {
@@ -499,8 +502,8 @@ public final class EnvRegistry implements AutoCloseable {
                 parts.add(new CompositeVectorEnv.Part(local, oneByOne.stream().mapToInt(Integer::intValue).toArray()));
             }
         } catch (RuntimeException e) {
-            made.forEach(Env::close);
-            parts.forEach(p -> p.env().close());
+            made.forEach(env -> closeAfter(e, env));
+            parts.forEach(p -> closeAfter(e, p.env()));
             throw e;
         }
         if (parts.size() == 1 && isIdentity(parts.get(0).rows())) {
@@ -563,24 +566,44 @@ public final class EnvRegistry implements AutoCloseable {
         try {
             requireListedSpaces(spec, raw);
         } catch (RuntimeException e) {
-            raw.close();
-            throw e;
+            throw closeAfter(e, raw);
         }
         return raw;
+    }
+
+    /**
+     * Closes what a call that failed with {@code failure} made, for the caller to rethrow {@code failure}: a close that
+     * throws too is added to it as suppressed, so the failure that says what went wrong is the one shown.
+     */
+    private static RuntimeException closeAfter(RuntimeException failure, AutoCloseable made) {
+        try {
+            made.close();
+        } catch (Throwable e) {
+            failure.addSuppressed(e);
+        }
+        return failure;
     }
 
     /**
      * The innermost wrapper of a plug-in's env: what its {@code reset}, {@code step} or {@code close} throws untyped
      * (a bug in the plug-in, not a mistake of the caller's), a null result or an observation of another size than the
      * task's, is a {@link PluginException} naming the plug-in and its jar, as a failing {@code create} is; the
-     * project's typed exceptions pass through.
+     * project's typed exceptions pass through. The env's own spec is read once (it is checked against the listed
+     * task when the env is made): the wrappers ask for it every step, and it does not change.
      */
     private final class Guarded extends EnvWrapper {
         private final TaskSpec listed;
+        private final TaskSpec own;
 
         Guarded(Env raw, TaskSpec listed) {
             super(raw);
             this.listed = listed;
+            this.own = answered("spec", guard("spec", raw::spec));
+        }
+
+        @Override
+        public TaskSpec spec() {
+            return own;
         }
 
         @Override
@@ -631,6 +654,119 @@ public final class EnvRegistry implements AutoCloseable {
             if (result == null) {
                 throw pluginFailed(listed.domain(), "the env of " + listed.id() + " returned null from " + call
                         + "()", null);
+            }
+            return result;
+        }
+    }
+
+    /**
+     * The innermost wrapper of a plug-in's batched env ({@link EnvProvider#createVector}), as {@link Guarded} is of
+     * one env: what its {@code reset}, {@code step}, {@code checkActions} or {@code close} throws untyped, or a null
+     * result, is a {@link PluginException} naming the plug-in and its jar; the project's typed exceptions pass
+     * through. Its rows' specs are read once, when it is made. No lambda per call: a step allocates nothing here.
+     */
+    private final class GuardedVector implements VectorEnv {
+        private final VectorEnv inner;
+        private final String domain;
+        private final TaskSpec[] specs;
+
+        GuardedVector(VectorEnv inner, String domain) {
+            this.inner = inner;
+            this.domain = domain;
+            this.specs = new TaskSpec[inner.numEnvs()];
+            for (int i = 0; i < specs.length; i++) {
+                try {
+                    specs[i] = inner.spec(i);
+                } catch (TdmpcException e) {
+                    throw e;
+                } catch (Throwable e) {
+                    throw fault("spec(" + i + ")", e);
+                }
+                if (specs[i] == null) {
+                    throw pluginFailed(domain, "the batched env of " + domain + " returned null from spec(" + i + ")",
+                            null);
+                }
+            }
+        }
+
+        @Override
+        public int numEnvs() {
+            return specs.length;
+        }
+
+        @Override
+        public TaskSpec spec(int i) {
+            return specs[i];
+        }
+
+        @Override
+        public float[][] reset(EpisodeSchedule schedule) {
+            float[][] r;
+            try {
+                r = inner.reset(schedule);
+            } catch (TdmpcException e) {
+                throw e;
+            } catch (Throwable e) {
+                throw fault("reset", e);
+            }
+            return answered("reset", r);
+        }
+
+        @Override
+        public VectorStepResult step(float[][] actions) {
+            VectorStepResult r;
+            try {
+                r = inner.step(actions);
+            } catch (TdmpcException e) {
+                throw e;
+            } catch (Throwable e) {
+                throw fault("step", e);
+            }
+            return answered("step", r);
+        }
+
+        @Override
+        public void checkActions(float[][] actions) {
+            try {
+                inner.checkActions(actions);
+            } catch (TdmpcException e) {
+                throw e;
+            } catch (Throwable e) {
+                throw fault("checkActions", e);
+            }
+        }
+
+        @Override
+        public EpisodeSchedule.Ticket episode(int i) {
+            try {
+                return inner.episode(i);
+            } catch (TdmpcException e) {
+                throw e;
+            } catch (Throwable e) {
+                throw fault("episode", e);
+            }
+        }
+
+        @Override
+        public void close() {
+            try {
+                inner.close();
+            } catch (TdmpcException e) {
+                throw e;
+            } catch (Throwable e) {
+                throw fault("close", e);
+            }
+        }
+
+        private PluginException fault(String call, Throwable e) {
+            return pluginFailed(domain, "the batched env of " + domain + " threw from " + call + "(): "
+                    + ProviderDiscovery.describeFault(e), e);
+        }
+
+        private <T> T answered(String call, T result) {
+            if (result == null) {
+                throw pluginFailed(domain, "the batched env of " + domain + " returned null from " + call + "()",
+                        null);
             }
             return result;
         }

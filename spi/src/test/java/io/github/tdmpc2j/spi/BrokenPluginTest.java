@@ -8,6 +8,7 @@ import io.github.tdmpc2j.spi.agent.AgentContext;
 import io.github.tdmpc2j.spi.agent.AgentProvider;
 import io.github.tdmpc2j.spi.agent.Agents;
 import io.github.tdmpc2j.spi.rollout.Evaluation;
+import io.github.tdmpc2j.spi.vector.VectorEnv;
 import java.net.URL;
 import java.net.URLClassLoader;
 import java.nio.file.Path;
@@ -287,6 +288,55 @@ class BrokenPluginTest {
                     Agent agent = Agents.find("random").create(AgentContext.of(space, Map.of(), 1))) {
                 assertThat(Evaluation.run(rows, agent, 2, 1).get(0).successRate()).isEqualTo(1.0);
             }
+        }
+    }
+
+    /** The wrappers ask an env for its spec every step: a plug-in's env is asked once, when it is made. */
+    @Test
+    void anEnvsSpecIsReadWhenItIsMadeNotEachStep() throws Exception {
+        try (URLClassLoader loader = withCoinAnd("SpecThrowsOnceRunning",
+                "org.example.bad.BadProviders$SpecThrowsOnceRunning\n");
+                EnvRegistry registry = EnvRegistry.discover(loader);
+                Env env = registry.make("bad/thing")) {
+            env.reset(1);
+            for (int t = 0; t < 3; t++) {
+                assertThat(env.step(new float[] {0.5f}).observation()).containsExactly(0f);
+            }
+            assertThat(env.spec().id()).isEqualTo("bad/thing");
+        }
+    }
+
+    @Test
+    void aCloseThatFailsWhileAFailedMakeCleansUpKeepsTheFirstFailure() throws Exception {
+        try (URLClassLoader loader = withCoinAnd("OtherSizesCloseThrows",
+                "org.example.bad.BadProviders$OtherSizesCloseThrows\n");
+                EnvRegistry registry = EnvRegistry.discover(loader)) {
+            for (org.assertj.core.api.ThrowableAssert.ThrowingCallable make : List.<org.assertj.core.api
+                    .ThrowableAssert.ThrowingCallable>of(() -> registry.make("bad/thing"),
+                    () -> registry.makeRaw("bad/thing", EnvOptions.defaults()),
+                    () -> registry.makeVector(List.of("coin/guess", "bad/thing"),
+                            List.of(EnvOptions.defaults(), EnvOptions.defaults()), 1))) {
+                assertThatThrownBy(make).isInstanceOf(PluginException.class)
+                        .hasMessageContaining("but create() made an env whose spec() says bad/thing")
+                        .satisfies(e -> assertThat(e.getSuppressed()).singleElement()
+                                .satisfies(s -> assertThat(s).hasMessageContaining("double free")));
+            }
+            assertCoinWorks(registry);
+        }
+    }
+
+    @Test
+    void aBatchedEnvWhoseStepThrowsIsATypedErrorNamingItsJar() throws Exception {
+        try (URLClassLoader loader = withCoinAnd("VectorStepThrows", "org.example.bad.BadProviders$VectorStepThrows\n");
+                EnvRegistry registry = EnvRegistry.discover(loader);
+                VectorEnv rows = registry.makeVector(List.of("coin/guess", "bad/thing"),
+                        List.of(EnvOptions.defaults(), EnvOptions.defaults()), 1)) {
+            rows.reset(1);
+            assertThatThrownBy(() -> rows.step(new float[][] {{0.5f}, {0.5f}})).isInstanceOf(PluginException.class)
+                    .hasMessageContaining("BadProviders$VectorStepThrows in bad-VectorStepThrows.jar")
+                    .hasMessageContaining("the batched env of bad threw from step(): IllegalStateException: worker"
+                            + " pipe broke");
+            assertCoinWorks(registry);
         }
     }
 

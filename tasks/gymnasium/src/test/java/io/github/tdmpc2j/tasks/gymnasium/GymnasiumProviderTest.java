@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.tdmpc2j.bridge.py4j.PythonException;
-import io.github.tdmpc2j.bridge.py4j.RemoteVectorEnv;
 import io.github.tdmpc2j.bridge.py4j.testkit.RandomEpisodes;
 import io.github.tdmpc2j.bridge.py4j.testkit.RandomEpisodes.Trajectory;
 import io.github.tdmpc2j.bridge.py4j.testkit.RemotePluginContract;
@@ -15,7 +14,9 @@ import io.github.tdmpc2j.spi.Env;
 import io.github.tdmpc2j.spi.EnvOptions;
 import io.github.tdmpc2j.spi.EnvRegistry;
 import io.github.tdmpc2j.spi.TaskSpec;
+import io.github.tdmpc2j.spi.vector.CompositeVectorEnv;
 import io.github.tdmpc2j.spi.vector.SyncVectorEnv;
+import io.github.tdmpc2j.spi.vector.ThreadedVectorEnv;
 import io.github.tdmpc2j.spi.vector.VectorEnv;
 import io.github.tdmpc2j.spi.vector.VectorStepResult;
 import java.util.ArrayList;
@@ -81,7 +82,9 @@ class GymnasiumProviderTest extends RemotePluginContract<GymnasiumProvider> {
             seeds.add(EnvOptions.seeded(i));
         }
         try (VectorEnv batched = registry.makeVector(java.util.Collections.nCopies(n, pendulum.id()), seeds, 1)) {
-            assertThat(batched).isInstanceOf(RemoteVectorEnv.class);
+            // the plug-in's batched env (guarded by the registry), not envs made one by one nor a composite
+            assertThat(batched).isNotInstanceOf(SyncVectorEnv.class).isNotInstanceOf(ThreadedVectorEnv.class)
+                    .isNotInstanceOf(CompositeVectorEnv.class);
             List<Env> single = new ArrayList<>();
             for (int i = 0; i < n; i++) {
                 single.add(EnvRegistry.wrap(provider.create(pendulum, EnvOptions.seeded(i))));

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.tdmpc2j.bridge.py4j.PythonWorker;
-import io.github.tdmpc2j.bridge.py4j.RemoteVectorEnv;
 import io.github.tdmpc2j.bridge.py4j.WorkerFailedException;
 import io.github.tdmpc2j.bridge.py4j.testkit.Venvs;
 import io.github.tdmpc2j.examples.classic.ClassicControlProvider;
@@ -14,6 +13,7 @@ import io.github.tdmpc2j.spi.EnvOptions;
 import io.github.tdmpc2j.spi.EnvRegistry;
 import io.github.tdmpc2j.spi.MultitaskEnv;
 import io.github.tdmpc2j.spi.TaskSpace;
+import io.github.tdmpc2j.spi.vector.CompositeVectorEnv;
 import io.github.tdmpc2j.spi.vector.EpisodeSchedule;
 import io.github.tdmpc2j.spi.vector.SyncVectorEnv;
 import io.github.tdmpc2j.spi.vector.ThreadedVectorEnv;
@@ -76,7 +76,9 @@ class MetaWorldVectorTest {
         int n = ids.size();
         try (VectorEnv batched = registry.makeVector(ids, seeds(10, n), 1);
                 VectorEnv reference = new SyncVectorEnv(oneByOne(ids, seeds(10, n)))) {
-            assertThat(batched).isInstanceOf(RemoteVectorEnv.class);
+            // the plug-in's batched env (guarded by the registry), not envs made one by one nor a composite
+            assertThat(batched).isNotInstanceOf(SyncVectorEnv.class).isNotInstanceOf(ThreadedVectorEnv.class)
+                    .isNotInstanceOf(CompositeVectorEnv.class);
             assertThat(batched.reset(50)).isDeepEqualTo(reference.reset(50));
             SplittableRandom rng = new SplittableRandom(4);
             int ended = 0;
