@@ -22,11 +22,7 @@ public final class RescaleAction extends EnvWrapper {
 
     public RescaleAction(Env inner, float lo, float hi) {
         super(inner);
-        Box box = inner.spec().actionSpace();
-        if (!box.isBounded()) {
-            throw new PluginException("cannot rescale the unbounded action space " + box + " of "
-                    + inner.spec().id() + ": give the task finite action bounds");
-        }
+        Box box = requireBounded(inner.spec());
         if (!(lo < hi) || !Float.isFinite(lo) || !Float.isFinite(hi)) {
             throw new PluginException("cannot rescale the actions of " + inner.spec().id() + " from [" + lo + ", "
                     + hi + "]: give finite bounds, the low below the high");
@@ -35,6 +31,19 @@ public final class RescaleAction extends EnvWrapper {
         this.lo = lo;
         this.hi = hi;
         this.spec = inner.spec().withActionSpace(Box.of(box.size(), lo, hi));
+    }
+
+    /**
+     * The task's action box, which must have finite bounds to be rescaled onto: else a {@link PluginException} (the
+     * plug-in gave the task no bounds). The one check of every env that rescales actions.
+     */
+    public static Box requireBounded(TaskSpec spec) {
+        Box box = spec.actionSpace();
+        if (!box.isBounded()) {
+            throw new PluginException("cannot rescale the unbounded action space " + box + " of " + spec.id()
+                    + ": give the task finite action bounds");
+        }
+        return box;
     }
 
     @Override

@@ -11,6 +11,7 @@ import io.github.tdmpc2j.spi.vector.EpisodeSchedule;
 import io.github.tdmpc2j.spi.vector.VectorEnv;
 import io.github.tdmpc2j.spi.vector.VectorStepResult;
 import io.github.tdmpc2j.spi.wrappers.EpisodeStatistics;
+import io.github.tdmpc2j.spi.wrappers.RescaleAction;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.time.Duration;
@@ -75,8 +76,8 @@ public final class RemoteVectorEnv implements VectorEnv {
                         + first.id() + " repeats " + Messages.plural(first.actionRepeat(), "time") + " and " + s.id()
                         + " " + Messages.plural(s.actionRepeat(), "time") + "; put them in different vector envs");
             }
-            if (wrap && !s.actionSpace().isBounded()) {
-                throw new IllegalArgumentException("cannot rescale the unbounded action space of " + s.id());
+            if (wrap) {
+                RescaleAction.requireBounded(s);
             }
         }
         this.envs = List.copyOf(envs);

@@ -11,6 +11,7 @@ import io.github.tdmpc2j.spi.EnvStateException;
 import io.github.tdmpc2j.spi.InvalidActionException;
 import io.github.tdmpc2j.spi.InvalidEnvOutputException;
 import io.github.tdmpc2j.spi.MultitaskEnv;
+import io.github.tdmpc2j.spi.PluginException;
 import io.github.tdmpc2j.spi.TaskSpace;
 import io.github.tdmpc2j.spi.agent.Agent;
 import io.github.tdmpc2j.spi.agent.AgentContext;
@@ -232,6 +233,21 @@ class PythonWorkerTest {
             assertThat(three.observations()[0][0]).isEqualTo(3f);
             assertThat(three.observations()[1]).containsExactly(2f, 11f, 0f, 0f);
             assertThat(three.rewards()).containsExactly(0.5, 3.0, 2.0);
+        }
+    }
+
+    /** A wrapped vector env rescales actions from [-1, 1] as RescaleAction does, refusing what it refuses. */
+    @Test
+    void aWrappedVectorEnvRefusesAnUnboundedActionSpaceAsRescaleActionDoes() {
+        List<RemoteEnv> envs = List.of(RemoteEnv.make(worker, "testing", "counter-3-1", EnvOptions.defaults(),
+                s -> new TaskSpec("testing/free", List.of(), s.observation(), Box.unbounded(1), 1000, 1,
+                        SuccessMetric.RETURN, true)));
+        try {
+            assertThatThrownBy(() -> RemoteVectorEnv.wrapped(envs)).isInstanceOf(PluginException.class)
+                    .hasMessageContaining("cannot rescale the unbounded action space")
+                    .hasMessageContaining("of testing/free: give the task finite action bounds");
+        } finally {
+            envs.get(0).close();
         }
     }
 
