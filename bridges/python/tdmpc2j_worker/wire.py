@@ -4,7 +4,8 @@ One env result is: the number of values of observation, reward, terminated and t
 env returned them: Java checks them against the task's spec), then the observation (float32 each), reward
 (float64 each), terminated and truncated (u8 each), then an info map: count (u16), and per entry a key (u16 length + UTF-8) and a tagged value
 (b'b' bool u8, b'i' int64, b'f' float64, b's' u16 length + UTF-8). Info values of any other type
-(arrays, dicts) are left out, except under "success": that one goes as its type and repr, for Java to refuse.
+(arrays, dicts, None) are left out, except under "success": a value there other than None goes as its type and
+repr, for Java to refuse.
 """
 
 import binascii
@@ -49,8 +50,9 @@ def info_map(info) -> bytes:
     entries = []
     for key, value in info.items():
         tagged = _tagged(value)
-        if tagged is None and key == "success":
+        if tagged is None and key == "success" and value is not None:
             # not left out, which would read as "no success flag": Java refuses it, naming the task and what came
+            # (None is no flag, as a null is in Java)
             tagged = b"s" + text(f"{type(value).__name__} {value!r}"[:200])
         if tagged is not None:
             name = _KEYS.get(key)
