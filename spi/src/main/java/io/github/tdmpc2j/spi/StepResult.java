@@ -13,6 +13,9 @@ import java.util.Map;
 public record StepResult(float[] observation, double reward, boolean terminated, boolean truncated,
         Map<String, Object> info) {
     public static final String SUCCESS = "success";
+    /** The answers of {@link #success(Map, String)}, made once: it runs on every step of every row. */
+    private static final java.util.Optional<Boolean> SUCCEEDED = java.util.Optional.of(true);
+    private static final java.util.Optional<Boolean> NOT_SUCCEEDED = java.util.Optional.of(false);
 
     public StepResult {
         info = Map.copyOf(info);
@@ -42,12 +45,12 @@ public record StepResult(float[] observation, double reward, boolean terminated,
             return java.util.Optional.empty();
         }
         if (s instanceof Boolean b) {
-            return java.util.Optional.of(b);
+            return b ? SUCCEEDED : NOT_SUCCEEDED;
         }
         if (s instanceof Number n) {
             double v = n.doubleValue();
             if (v == 0 || v == 1) {
-                return java.util.Optional.of(v == 1);
+                return v == 1 ? SUCCEEDED : NOT_SUCCEEDED;
             }
         }
         throw new InvalidEnvOutputException(task + " returned " + (s instanceof CharSequence ? "\"" + s + "\"" : s)
