@@ -103,13 +103,19 @@ public final class Box {
         return shape.clone();
     }
 
+    /** True when every entry has finite bounds ({@link #unboundedEntry()} is -1). */
     public boolean isBounded() {
+        return unboundedEntry() < 0;
+    }
+
+    /** The first entry with an infinite bound, or -1 when every entry is bounded. */
+    public int unboundedEntry() {
         for (int i = 0; i < low.length; i++) {
             if (Float.isInfinite(low[i]) || Float.isInfinite(high[i])) {
-                return false;
+                return i;
             }
         }
-        return true;
+        return -1;
     }
 
     /**

@@ -396,7 +396,7 @@ public final class EnvRegistry implements AutoCloseable {
      */
     public Availability availability(TaskSpec spec) {
         providerOf(spec);
-        String unbounded = unboundedActions(spec);
+        String unbounded = RescaleAction.unboundedReason(spec);
         return unbounded != null ? Availability.unavailable(failureOf(spec.domain(), unbounded).toString(), null)
                 : pluginAvailability(spec);
     }
@@ -812,26 +812,15 @@ public final class EnvRegistry implements AutoCloseable {
         }
     }
 
-    /** The standard wrapping shows actions in [-1, 1] rescaled to the task's bounds, which must be finite. */
+    /**
+     * The standard wrapping shows actions in [-1, 1] rescaled to the task's bounds, which must be finite: refused with
+     * {@link RescaleAction}'s reason, naming the plug-in and its jar.
+     */
     private void requireBoundedActions(TaskSpec spec) {
-        String unbounded = unboundedActions(spec);
+        String unbounded = RescaleAction.unboundedReason(spec);
         if (unbounded != null) {
             throw pluginFailed(spec.domain(), unbounded, null);
         }
-    }
-
-    /** Why the task's action box cannot be rescaled from [-1, 1] (an entry without finite bounds), or null. */
-    private static String unboundedActions(TaskSpec spec) {
-        Box box = spec.actionSpace();
-        for (int i = 0; i < box.size(); i++) {
-            if (Float.isInfinite(box.low(i)) || Float.isInfinite(box.high(i))) {
-                return spec.id() + " has the unbounded action space " + box + ": action entry " + i + " lies in ["
-                        + box.low(i) + ", " + box.high(i) + "]; an env made with the standard wrappers takes actions "
-                        + "in [-1, 1] rescaled to the task's bounds, so the plug-in must give finite ones (makeRaw "
-                        + "makes the env without wrappers)";
-            }
-        }
-        return null;
     }
 
     /** A failure of an installed plug-in, named with its class and jar as {@link PluginFailure} names them. */

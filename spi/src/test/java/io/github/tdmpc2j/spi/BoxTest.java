@@ -37,6 +37,16 @@ class BoxTest {
     }
 
     @Test
+    void theFirstEntryWithAnInfiniteBoundIsTheUnboundedOne() {
+        assertThat(Box.of(new float[] {-3, 5}, new float[] {-2, 5}).unboundedEntry()).isEqualTo(-1);
+        assertThat(Box.of(1, -Float.MAX_VALUE, Float.MAX_VALUE).isBounded()).isTrue();
+        Box half = Box.of(new float[] {-1, -1, Float.NEGATIVE_INFINITY}, new float[] {1, Float.POSITIVE_INFINITY, 1});
+        assertThat(half.unboundedEntry()).isEqualTo(1);
+        assertThat(half.isBounded()).isFalse();
+        assertThat(Box.unbounded(4).unboundedEntry()).isZero();
+    }
+
+    @Test
     void samplesOfBoundsAtTheEndsOfTheFloatRangeSpreadOverThemInsteadOfOverflowing() {
         SplittableRandom rng = new SplittableRandom(1);
         Box widest = Box.of(1, -Float.MAX_VALUE, Float.MAX_VALUE);

@@ -34,16 +34,33 @@ public final class RescaleAction extends EnvWrapper {
     }
 
     /**
-     * The task's action box, which must have finite bounds to be rescaled onto: else a {@link PluginException} (the
-     * plug-in gave the task no bounds). The one check of every env that rescales actions.
+     * The task's action box, which must have finite bounds to be rescaled onto: else a {@link PluginException} saying
+     * which entry has none ({@link #unboundedReason}). The one check of every env that rescales actions: this
+     * wrapper, a wrapped vector env, and {@code EnvRegistry}'s make and availability.
      */
     public static Box requireBounded(TaskSpec spec) {
-        Box box = spec.actionSpace();
-        if (!box.isBounded()) {
-            throw new PluginException("cannot rescale the unbounded action space " + box + " of " + spec.id()
-                    + ": give the task finite action bounds");
+        String unbounded = unboundedReason(spec);
+        if (unbounded != null) {
+            throw new PluginException(unbounded);
         }
-        return box;
+        return spec.actionSpace();
+    }
+
+    /**
+     * Why the task's action box cannot be rescaled onto (its first entry without finite bounds, and what to do), or
+     * null when it can: what {@link #requireBounded} refuses, for a caller that reports it without throwing (a task's
+     * availability) or names the plug-in first.
+     */
+    public static String unboundedReason(TaskSpec spec) {
+        Box box = spec.actionSpace();
+        int i = box.unboundedEntry();
+        if (i < 0) {
+            return null;
+        }
+        return spec.id() + " has the unbounded action space " + box + ": action entry " + i + " lies in ["
+                + box.low(i) + ", " + box.high(i) + "]; an env made with the standard wrappers takes actions in "
+                + "[-1, 1] rescaled onto the task's bounds, so the plug-in must give finite ones (an env made raw, "
+                + "without wrappers, takes its actions as they are)";
     }
 
     @Override
