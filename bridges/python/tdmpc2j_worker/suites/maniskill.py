@@ -126,7 +126,6 @@ class ManiSkillEnv:
         action = np.asarray(action, dtype=np.float32).reshape(1, self.action_size)
         obs, reward, terminated, truncated, info = self._env.step(action)
         info = _info(info)
-        info["success"] = bool(info.get("success", False))
         return (_numpy(obs).astype(np.float32).reshape(-1), float(_scalar(reward)), bool(_scalar(terminated)),
                 bool(_scalar(truncated)), info)
 
@@ -135,11 +134,16 @@ class ManiSkillEnv:
 
 
 def _info(info):
+    """The info's one-value entries as Python scalars. "success" (a bool tensor of one value) goes as it is
+    otherwise too, a tensor as a NumPy array, for Java to read 0/1 as the flag and refuse anything else naming the
+    task (several values, 0.5), not to be read as "no success flag"."""
     out = {}
     for key, value in info.items():
         v = _scalar(value)
         if v is not None and isinstance(v, (bool, int, float, str)):
             out[key] = v
+        elif key == "success" and value is not None:
+            out[key] = _numpy(value) if hasattr(value, "detach") else value
     return out
 
 

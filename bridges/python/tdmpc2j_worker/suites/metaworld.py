@@ -43,7 +43,8 @@ class MetaWorldEnv:
 
     def step(self, action):
         obs, reward, terminated, truncated, info = self._env.step(np.array(action, dtype=np.float32))
-        info = dict(info, success=bool(info.get("success", 0.0) >= 1.0))
+        # info["success"] as Meta-World gives it (a float, 0.0 or 1.0): Java reads 0/1 as the flag and refuses any
+        # other value naming the task, which bool() would have hidden
         return obs, float(reward), bool(terminated), bool(truncated), info
 
     def close(self):

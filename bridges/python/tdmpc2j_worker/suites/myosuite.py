@@ -78,8 +78,10 @@ class MyoSuiteEnv:
     def step(self, action):
         shaped = np.asarray(action, dtype=np.float32).reshape(self._env.action_space.shape)
         obs, reward, terminated, truncated, info = self._env.step(shaped)
-        # MyoSuite's 'solved' is a bool, a numpy bool or an int (pen-twirl) depending on the task
-        info = dict(info, success=bool(info.get("solved", False)), myosuite_done=bool(terminated))
+        # MyoSuite's 'solved' is a bool, a numpy bool or an int (pen-twirl) depending on the task: it goes as it is
+        # (None, where a task had no 'solved', is no flag), for Java to read 0/1 as the flag and refuse anything
+        # else naming the task, which bool() would have hidden
+        info = dict(info, success=info.get("solved"), myosuite_done=bool(terminated))
         return np.asarray(obs, dtype=np.float32).reshape(-1), float(reward), False, False, info
 
     def close(self):

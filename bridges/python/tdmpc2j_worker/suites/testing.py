@@ -20,8 +20,9 @@ A counter breaks its contract at step 'wrong_at' (option; 0 is reset) of each ep
 'obs+1' (an observation one value longer), 'reward-pair' (two rewards), 'flag-pair' (two terminated flags),
 'nan-obs' (NaN as the last observation value), 'nan-reward', 'inf-reward'.
 A counter's info "success" (true once its episode ended) comes as the option 'success' says: 'bool' (default),
-'float' (0.0 or 1.0), 'np-bool', 'np-int' (as Gymnasium envs give it), or a value that is no flag: 'half' (0.5 once
-the episode ended), 'text' ("yes"), 'array' (a NumPy array of two flags).
+'float' (0.0 or 1.0), 'np-bool', 'np-int' (as Gymnasium envs give it), 'one-array' (a NumPy array of one flag, as a
+ManiSkill tensor comes), or a value that is no flag: 'half' (0.5 once the episode ended), 'nan' (NaN once it ended),
+'text' ("yes"), 'array' (a NumPy array of two flags).
 """
 
 import ctypes
@@ -64,7 +65,9 @@ _SUCCESS = {
     "float": float,
     "np-bool": np.bool_,
     "np-int": np.int64,
+    "one-array": lambda done: np.array([done]),
     "half": lambda done: 0.5 if done else 0.0,
+    "nan": lambda done: float("nan") if done else 0.0,
     "text": lambda done: "yes" if done else "no",
     "array": lambda done: np.array([done, done]),
 }

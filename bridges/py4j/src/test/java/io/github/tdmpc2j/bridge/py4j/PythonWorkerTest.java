@@ -325,13 +325,15 @@ class PythonWorkerTest {
     }
 
     /**
-     * A Gymnasium env's own numeric success (1.0, a NumPy bool or int) is the flag on every path: one env (wrapped as
-     * EnvRegistry wraps it, its episode statistics too) and the batched rows of a rollout; a value that is no flag
-     * (0.5, a string, an array) is refused naming the task, not read as "no success flag".
+     * A Gymnasium env's own numeric success (1.0, a NumPy bool or int, an array of one flag) is the flag on every
+     * path: one env (wrapped as EnvRegistry wraps it, its episode statistics too) and the batched rows of a rollout; a
+     * value that is no flag (0.5, NaN, a string, an array of several) is refused naming the task, not read as "no
+     * success flag". The suites pass their success as it is for this (Meta-World's float, MyoSuite's solved,
+     * ManiSkill's tensor as an array).
      */
     @Test
     void aNumericSuccessIsTheFlagAndAnythingElseIsRefusedOnEveryPath() {
-        for (String kind : List.of("bool", "float", "np-bool", "np-int")) {
+        for (String kind : List.of("bool", "float", "np-bool", "np-int", "one-array")) {
             try (Env env = EnvRegistry.wrap(counter(worker, 3, 1, Map.of("episode", "2", "success", kind)))) {
                 env.reset(0);
                 assertThat(env.step(new float[] {0f}).success()).as(kind).contains(false);
@@ -354,7 +356,8 @@ class PythonWorkerTest {
                 assertThat(finished).as(kind).hasSize(2).allSatisfy(f -> assertThat(f.success()).contains(true));
             }
         }
-        for (String[] c : new String[][] {{"half", "0.5 (Double)"}, {"text", "\"yes\" (String)"},
+        for (String[] c : new String[][] {{"half", "0.5 (Double)"}, {"nan", "NaN (Double)"},
+                {"text", "\"yes\" (String)"},
                 {"array", "\"ndarray array([ True,  True])\" (String)"}}) {
             try (Env env = EnvRegistry.wrap(counter(worker, 3, 1, Map.of("episode", "1", "success", c[0])))) {
                 env.reset(0);
