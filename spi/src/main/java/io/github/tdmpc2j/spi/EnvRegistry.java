@@ -589,7 +589,8 @@ public final class EnvRegistry implements AutoCloseable {
      * (a bug in the plug-in, not a mistake of the caller's), a null result or an observation of another size than the
      * task's, is a {@link PluginException} naming the plug-in and its jar, as a failing {@code create} is; the
      * project's typed exceptions pass through. The env's own spec is read once (it is checked against the listed
-     * task when the env is made): the wrappers ask for it every step, and it does not change.
+     * task when the env is made): the wrappers ask for it every step, and it does not change. No lambda per call
+     * (one capturing the action was made on every step): a step allocates nothing here.
      */
     private final class Guarded extends EnvWrapper {
         private final TaskSpec listed;
@@ -598,7 +599,15 @@ public final class EnvRegistry implements AutoCloseable {
         Guarded(Env raw, TaskSpec listed) {
             super(raw);
             this.listed = listed;
-            this.own = answered("spec", guard("spec", raw::spec));
+            TaskSpec spec;
+            try {
+                spec = raw.spec();
+            } catch (TdmpcException e) {
+                throw e;
+            } catch (Throwable e) {
+                throw fault("spec", e);
+            }
+            this.own = answered("spec", spec);
         }
 
         @Override
@@ -608,35 +617,47 @@ public final class EnvRegistry implements AutoCloseable {
 
         @Override
         public ResetResult reset(long seed) {
-            ResetResult r = answered("reset", guard("reset", () -> inner.reset(seed)));
-            listedSize("reset", r.observation());
+            ResetResult r;
+            try {
+                r = inner.reset(seed);
+            } catch (TdmpcException e) {
+                throw e;
+            } catch (Throwable e) {
+                throw fault("reset", e);
+            }
+            listedSize("reset", answered("reset", r).observation());
             return r;
         }
 
         @Override
         public StepResult step(float[] action) {
-            StepResult r = answered("step", guard("step", () -> inner.step(action)));
-            listedSize("step", r.observation());
+            StepResult r;
+            try {
+                r = inner.step(action);
+            } catch (TdmpcException e) {
+                throw e;
+            } catch (Throwable e) {
+                throw fault("step", e);
+            }
+            listedSize("step", answered("step", r).observation());
             return r;
         }
 
         @Override
         public void close() {
-            guard("close", () -> {
-                inner.close();
-                return null;
-            });
-        }
-
-        private <T> T guard(String call, Supplier<T> body) {
             try {
-                return body.get();
+                inner.close();
             } catch (TdmpcException e) {
                 throw e;
             } catch (Throwable e) {
-                throw pluginFailed(listed.domain(), "the env of " + listed.id() + " threw from " + call + "(): "
-                        + ProviderDiscovery.describeFault(e), e);
+                throw fault("close", e);
             }
+        }
+
+        /** What the plug-in's env threw untyped from {@code call}: its defect, named with its jar. */
+        private PluginException fault(String call, Throwable e) {
+            return pluginFailed(listed.domain(), "the env of " + listed.id() + " threw from " + call + "(): "
+                    + ProviderDiscovery.describeFault(e), e);
         }
 
         /** An observation of another size would be padded or cut without a word further on: refused here. */
