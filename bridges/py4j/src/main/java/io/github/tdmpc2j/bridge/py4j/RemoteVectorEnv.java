@@ -3,6 +3,7 @@ package io.github.tdmpc2j.bridge.py4j;
 import io.github.tdmpc2j.spi.Box;
 import io.github.tdmpc2j.spi.EnvStateException;
 import io.github.tdmpc2j.spi.Messages;
+import io.github.tdmpc2j.spi.PluginException;
 import io.github.tdmpc2j.spi.StepResult;
 import io.github.tdmpc2j.spi.TaskSpec;
 import io.github.tdmpc2j.spi.TdmpcException;
@@ -62,17 +63,20 @@ public final class RemoteVectorEnv implements VectorEnv {
 
     private RemoteVectorEnv(List<RemoteEnv> envs, boolean wrap) {
         if (envs.isEmpty()) {
-            throw new IllegalArgumentException("a vector env needs at least one env");
+            throw new PluginException("a RemoteVectorEnv needs at least one env: make the envs first, then put them "
+                    + "in one");
         }
         this.worker = envs.get(0).worker();
         TaskSpec first = envs.get(0).spec();
         for (RemoteEnv e : envs) {
             if (e.worker() != worker) {
-                throw new IllegalArgumentException("all envs of a RemoteVectorEnv must live in one worker");
+                throw new PluginException("the envs of a RemoteVectorEnv must live in one Python worker, but "
+                        + first.id() + " and " + e.spec().id() + " live in two: make them with the same worker, or "
+                        + "put each worker's envs in a vector env of its own (CompositeVectorEnv joins them)");
             }
             TaskSpec s = e.spec();
             if (wrap && s.actionRepeat() != first.actionRepeat()) {
-                throw new IllegalArgumentException("the wrapped envs of a vector env share one action repeat, but "
+                throw new PluginException("the wrapped envs of a vector env share one action repeat, but "
                         + first.id() + " repeats " + Messages.plural(first.actionRepeat(), "time") + " and " + s.id()
                         + " " + Messages.plural(s.actionRepeat(), "time") + "; put them in different vector envs");
             }

@@ -252,6 +252,36 @@ class PythonWorkerTest {
         }
     }
 
+    /**
+     * A plug-in that puts no env, envs of two workers, or wrapped envs of two action repeats in one vector env is
+     * told so with a PluginException that says what to do (it was an untyped IllegalArgumentException).
+     */
+    @Test
+    void aVectorEnvOfNoEnvsOfTwoWorkersOrOfTwoRepeatsIsAPluginMistake() {
+        assertThatThrownBy(() -> RemoteVectorEnv.raw(List.of())).isInstanceOf(PluginException.class)
+                .hasMessageContaining("needs at least one env");
+        try (PythonWorker other = PythonWorker.start(TestVenvs.testing())) {
+            List<RemoteEnv> envs = List.of(counter(worker, 3, 1, Map.of()), counter(other, 3, 1, Map.of()));
+            try {
+                assertThatThrownBy(() -> RemoteVectorEnv.raw(envs)).isInstanceOf(PluginException.class)
+                        .hasMessageContaining("must live in one Python worker")
+                        .hasMessageContaining("CompositeVectorEnv joins them");
+            } finally {
+                envs.forEach(RemoteEnv::close);
+            }
+        }
+        List<RemoteEnv> envs = List.of(counter(worker, 3, 1, Map.of()), RemoteEnv.make(worker, "testing",
+                "counter-3-1", EnvOptions.defaults(), s -> new TaskSpec("testing/twice", List.of(), s.observation(),
+                        s.action(), 1000, 2, SuccessMetric.RETURN, true)));
+        try {
+            assertThatThrownBy(() -> RemoteVectorEnv.wrapped(envs)).isInstanceOf(PluginException.class)
+                    .hasMessageContaining("share one action repeat").hasMessageContaining("testing/twice 2 "
+                            + "times").hasMessageContaining("put them in different vector envs");
+        } finally {
+            envs.forEach(RemoteEnv::close);
+        }
+    }
+
     @Test
     void aFailedVectorCallNamesEveryTaskOfItsRows() {
         List<RemoteEnv> envs = List.of(counter(worker, 3, 1, Map.of()), RemoteEnv.make(worker, "testing", "faulty",
