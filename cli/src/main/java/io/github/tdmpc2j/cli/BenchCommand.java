@@ -332,7 +332,7 @@ final class BenchCommand implements Callable<Integer> {
             // the folder's one writer from before its leftovers are tidied: in this process the bench's own lock on
             // --out keeps other benches away, so a held folder is another writer's (train --resume), refused; on an
             // executor it is an earlier attempt of this unit that still runs, which this attempt waits for
-            try (RunLock lock = local != null ? new RunFolder(runDir).lock()
+            try (RunLock lock = local != null ? new RunFolder(runDir).lock(RunLock.Holder.BENCH)
                         : awaitEarlierAttempt(runDir, settings.runFolderWait());
                     PrintWriter quiet = new PrintWriter(log)) {
                 boolean resume = RunFolder.resumeOrStartOver(runDir);
@@ -388,7 +388,7 @@ final class BenchCommand implements Callable<Integer> {
         boolean said = false;
         while (true) {
             try {
-                return new RunFolder(runDir).lock();
+                return new RunFolder(runDir).lock(RunLock.Holder.BENCH);
             } catch (RunLock.BusyException e) {
                 if (System.nanoTime() - deadline >= 0) {
                     String holder = e.getMessage().contains(" (it holds")

@@ -144,7 +144,7 @@ final class CollectCommand implements Callable<Integer> {
 
                                     @Override
                                     public void writing() {
-                                        lock[0] = RunLock.acquireDataset(dataset);
+                                        lock[0] = RunLock.acquireDataset(dataset, RunLock.Holder.COLLECT);
                                     }
                                 });
                     } else {
@@ -185,7 +185,7 @@ final class CollectCommand implements Callable<Integer> {
 
                                 @Override
                                 public void writing() {
-                                    lock[0] = RunLock.acquireDataset(dataset);
+                                    lock[0] = RunLock.acquireDataset(dataset, RunLock.Holder.COLLECT);
                                 }
 
                                 @Override

@@ -104,7 +104,7 @@ final class ImportDataCommand implements Callable<Integer> {
             long kept = 0;
             // taken just before the index of a new dataset is written: the lock removes it again when no episode
             // was written beside it
-            try (RunLock lock = RunLock.acquireDataset(out)) {
+            try (RunLock lock = RunLock.acquireDataset(out, RunLock.Holder.IMPORT)) {
                 DatasetWriter writer = DatasetWriter.open(out, index);
                 // episode numbers per task in the order the chunks hold them: the same import numbers them the same
                 int[] next = new int[space.taskCount()];

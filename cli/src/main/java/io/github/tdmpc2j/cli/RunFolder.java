@@ -208,7 +208,12 @@ record RunFolder(Path dir) {
      * run wrote nothing into it.
      */
     RunLock lock() {
-        RunLock lock = RunLock.acquire(dir);
+        return lock(RunLock.Holder.TRAIN);
+    }
+
+    /** {@link #lock()} for {@code holder}, which its lock file names to a writer refused meanwhile. */
+    RunLock lock(RunLock.Holder holder) {
+        RunLock lock = RunLock.acquire(dir, holder);
         try {
             AtomicWrites.removeStale(dir); // config.yaml, a CSV or the curve a killed run left half written
         } catch (IOException e) {

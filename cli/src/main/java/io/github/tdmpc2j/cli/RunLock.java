@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
@@ -24,9 +25,10 @@ import java.util.stream.Stream;
  * The one writer of a run folder: {@code run.lock} in the folder, held with an OS file lock for the life of the
  * command that trains into it ({@code train}, {@code train --resume}, {@code train --data}, a {@code bench} run);
  * a {@code bench} command holds one on its {@code --out} folder too, where it writes its report, and a
- * {@code collect} command on its dataset folder.
+ * {@code collect} or {@code import-data} command on its dataset folder.
  * The OS releases it when the process ends however it ends (a kill -9 too), so a stopped run never leaves a lock
- * that blocks its {@code --resume}; the file itself stays and holds the pid of the last writer. Readers
+ * that blocks its {@code --resume}; the file itself stays and holds the pid of the last writer and its command
+ * ({@link Holder}), which a writer refused meanwhile is told. Readers
  * ({@code eval}, {@code export}, {@code collect --policy}) take no lock: checkpoints are replaced as a whole.
  *
  * <p>POSIX locks belong to the process, and closing any channel of the file drops them, so this JVM never opens
@@ -39,8 +41,8 @@ import java.util.stream.Stream;
  */
 final class RunLock implements AutoCloseable {
     static final String FILE = "run.lock";
-    /** The lock files this JVM holds (real paths). */
-    private static final Set<Path> HELD = ConcurrentHashMap.newKeySet();
+    /** The lock files this JVM holds (real paths), with what holds each. */
+    private static final Map<Path, Holder> HELD = new ConcurrentHashMap<>();
     /** The locks this JVM holds, for the shutdown hook that removes the folders they made and left empty. */
     private static final Set<RunLock> OPEN = ConcurrentHashMap.newKeySet();
 
@@ -68,39 +70,90 @@ final class RunLock implements AutoCloseable {
     }
 
     /**
-     * What a lock's folder is, for the message that refuses a second writer; {@code firstFiles}: the files its
-     * writer makes first, to be removed with the lock file when it wrote nothing else.
+     * What a lock's folder is, for the message that refuses a second writer: what a writer that the lock file does
+     * not name (one of an older version, which wrote its pid alone) keeps when stopped ({@code stop}), and what
+     * reads the folder meanwhile when a training run holds it; {@code firstFiles}: the files its writer makes
+     * first, to be removed with the lock file when it wrote nothing else.
      */
-    private record Kind(String folder, String writer, String stop, String work, String meanwhile,
-            List<String> firstFiles) {
+    private record Kind(String folder, String stop, String meanwhile, List<String> firstFiles) {
     }
 
-    private static final Kind RUN = new Kind("run folder", "run", "Ctrl-C; it keeps its last checkpoint, for "
-            + "--resume", "train", " `tdmpc2j eval --checkpoint DIR` reads its last checkpoint meanwhile.", List.of());
-    private static final Kind BENCH = new Kind("bench folder", "bench", "Ctrl-C; its runs keep their last "
-            + "checkpoints, and the same bench command goes on from them", "train", " `tdmpc2j eval --checkpoint "
-            + "DIR/runs/TASK/seed-S` reads a run's last checkpoint meanwhile.", List.of());
-    private static final Kind DATASET = new Kind("dataset folder", "collection", "Ctrl-C; the episodes it wrote "
-            + "are kept, and the same command goes on with the collection", "collect", "",
-            List.of(DatasetLayout.INDEX));
+    private static final Kind RUN = new Kind("run folder", "Ctrl-C; it keeps its last checkpoint",
+            " `tdmpc2j eval --checkpoint DIR` reads its last checkpoint meanwhile.", List.of());
+    private static final Kind BENCH_OUT = new Kind("bench folder", "Ctrl-C; its runs keep their last checkpoints, "
+            + "and the same bench command goes on from them", " `tdmpc2j eval --checkpoint DIR/runs/TASK/seed-S` "
+            + "reads a run's last checkpoint meanwhile.", List.of());
+    private static final Kind DATASET = new Kind("dataset folder", "Ctrl-C; the episodes it wrote are kept, and "
+            + "the same command goes on", "", List.of(DatasetLayout.INDEX));
 
     /**
-     * Takes the lock of the run folder {@code dir}, making the folder if it is missing; refuses at once (never
-     * waits) while another process, or another run of this one, holds it. One at a time in this JVM, so that two
-     * of its runs never both open the file.
+     * The command that holds a lock, as its lock file names it ({@code command=}) for a writer refused in another
+     * process: what it is called in the refusal ({@code writer}), what stopping it keeps ({@code stop}), and what
+     * a writer of its own kind does beside it in another folder ({@code work}).
+     */
+    enum Holder {
+        TRAIN("train", "run", "Ctrl-C; it keeps its last checkpoint, for --resume", "train"),
+        BENCH("bench", "bench", "Ctrl-C; its runs keep their last checkpoints, and the same bench command goes on "
+                + "from them", "train"),
+        COLLECT("collect", "collection", "Ctrl-C; the episodes it wrote are kept, and the same command goes on "
+                + "with the collection", "collect"),
+        IMPORT("import-data", "import", "Ctrl-C; the episodes it wrote are kept, and the same command goes on "
+                + "with the import", "import");
+
+        private final String command;
+        private final String writer;
+        private final String stop;
+        private final String work;
+
+        Holder(String command, String writer, String stop, String work) {
+            this.command = command;
+            this.writer = writer;
+            this.stop = stop;
+            this.work = work;
+        }
+
+        /** The holder a lock file names ({@code command=NAME}), or null (none, or one this version does not know). */
+        static Holder named(String command) {
+            for (Holder h : values()) {
+                if (h.command.equals(command)) {
+                    return h;
+                }
+            }
+            return null;
+        }
+
+        /** Whether it trains in the folder (a run's checkpoint is read meanwhile), not writes a dataset. */
+        boolean trains() {
+            return this == TRAIN || this == BENCH;
+        }
+    }
+
+    /**
+     * Takes the lock of the run folder {@code dir} for {@code train} ({@code --resume}, {@code --data}), making the
+     * folder if it is missing; refuses at once (never waits) while another process, or another run of this one,
+     * holds it. One at a time in this JVM, so that two of its runs never both open the file.
      */
     static RunLock acquire(Path dir) {
-        return acquire(dir, RUN);
+        return acquire(dir, Holder.TRAIN);
+    }
+
+    /** {@link #acquire(Path)} for {@code holder}: {@code train}, or a run of a {@code bench} command. */
+    static RunLock acquire(Path dir, Holder holder) {
+        return acquire(dir, RUN, holder);
     }
 
     /**
-     * Takes the lock of a dataset folder for a {@code collect} command's life: two collections into one folder ran
-     * every missing episode twice, and one's clean-up of unfinished writes deleted the other's files in flight.
-     * Taken just before the first write (the index of a new dataset): an index not there yet is this writer's,
-     * removed with the lock when no episode was written beside it.
+     * Takes the lock of a dataset folder for the life of a {@code collect} or {@code import-data} command
+     * ({@code holder}): two collections into one folder ran every missing episode twice, and one's clean-up of
+     * unfinished writes deleted the other's files in flight. Taken just before the first write (the index of a new
+     * dataset): an index not there yet is this writer's, removed with the lock when no episode was written beside
+     * it.
      */
-    static RunLock acquireDataset(Path dir) {
-        return acquire(dir, DATASET);
+    static RunLock acquireDataset(Path dir, Holder holder) {
+        if (holder.trains()) {
+            throw new IllegalArgumentException(holder + " writes no dataset");
+        }
+        return acquire(dir, DATASET, holder);
     }
 
     /**
@@ -109,10 +162,10 @@ final class RunLock implements AutoCloseable {
      * {@code report.md} and {@code report.csv}.
      */
     static RunLock acquireBench(Path dir) {
-        return acquire(dir, BENCH);
+        return acquire(dir, BENCH_OUT, Holder.BENCH);
     }
 
-    private static synchronized RunLock acquire(Path dir, Kind kind) {
+    private static synchronized RunLock acquire(Path dir, Kind kind, Holder holder) {
         Path made = highestMissing(dir);
         for (int attempt = 0;; attempt++) {
             Path file = dir.resolve(FILE);
@@ -123,8 +176,10 @@ final class RunLock implements AutoCloseable {
                 Files.createDirectories(dir);
                 newFile = !Files.exists(file);
                 key = dir.toRealPath().resolve(FILE);
-                if (HELD.contains(key)) {
-                    throw busy(dir, kind, "another " + kind.writer() + " of this process (pid " + ProcessHandle.current().pid() + ")");
+                Holder other = HELD.get(key);
+                if (other != null) {
+                    throw busy(dir, kind, holder, other, "another " + other.writer + " of this process (pid "
+                            + ProcessHandle.current().pid() + ")");
                 }
                 channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
                         StandardOpenOption.WRITE);
@@ -141,7 +196,8 @@ final class RunLock implements AutoCloseable {
                 }
                 if (lock == null) {
                     channel.close(); // this process holds no lock on the file, so closing drops none
-                    throw busy(dir, kind, "another tdmpc2j process (" + holder(file) + ")");
+                    LockFile found = LockFile.read(file);
+                    throw busy(dir, kind, holder, found.holder(), "another tdmpc2j process (" + found + ")");
                 }
                 if (!Files.exists(file)) {
                     // the file was removed by a writer that made the folder and was refused before it wrote
@@ -153,10 +209,11 @@ final class RunLock implements AutoCloseable {
                     throw new TdmpcException("the lock file " + file + " keeps disappearing; is another program "
                             + "removing files in " + dir + "?");
                 }
-                byte[] pid = ("pid=" + ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.UTF_8);
+                byte[] said = ("pid=" + ProcessHandle.current().pid() + "\ncommand=" + holder.command + "\n")
+                        .getBytes(StandardCharsets.UTF_8);
                 channel.truncate(0);
-                channel.write(ByteBuffer.wrap(pid), 0);
-                HELD.add(key);
+                channel.write(ByteBuffer.wrap(said), 0);
+                HELD.put(key, holder);
                 List<String> own = new ArrayList<>();
                 for (String first : kind.firstFiles()) {
                     if (!Files.exists(dir.resolve(first))) {
@@ -191,20 +248,44 @@ final class RunLock implements AutoCloseable {
         }
     }
 
-    private static TdmpcException busy(Path dir, Kind kind, String who) {
+    /**
+     * The refusal of {@code asking} by the writer {@code who} that holds the folder: {@code holder}, or null when
+     * its lock file does not say (an older version's).
+     */
+    private static TdmpcException busy(Path dir, Kind kind, Holder asking, Holder holder, String who) {
+        String meanwhile = holder == null ? kind.meanwhile()
+                : holder.trains() ? (holder == Holder.BENCH && kind == BENCH_OUT ? kind : RUN).meanwhile() : "";
         return new BusyException(who + " is using the " + kind.folder() + " " + dir + " (it holds "
                 + dir.resolve(FILE) + "): a " + kind.folder() + " has one writer at a time. Wait for that "
-                + kind.writer() + " to end, or stop it (" + kind.stop() + "); to " + kind.work() + " beside it, "
-                + "choose another --out." + kind.meanwhile().replace("DIR", dir.toString()));
+                + (holder == null ? "process" : holder.writer) + " to end, or stop it (" + (holder == null
+                ? kind.stop() : holder.stop) + "); to " + asking.work + " beside it, choose another --out."
+                + meanwhile.replace("DIR", dir.toString()));
     }
 
-    /** The holder as its pid recorded in the lock file, for messages. */
-    private static String holder(Path file) {
-        try (Stream<String> lines = Files.lines(file, StandardCharsets.UTF_8)) {
-            return lines.filter(l -> l.startsWith("pid=")).findFirst().map(l -> "pid " + l.substring(4).trim())
-                    .orElse("pid unknown");
-        } catch (IOException | java.io.UncheckedIOException e) {
-            return "pid unknown";
+    /** What a lock file says of its writer: its pid, and the command that holds it (null when it does not say). */
+    private record LockFile(String pid, Holder holder) {
+        static LockFile read(Path file) {
+            String pid = null;
+            Holder holder = null;
+            try (Stream<String> lines = Files.lines(file, StandardCharsets.UTF_8)) {
+                for (String line : lines.toList()) {
+                    if (line.startsWith("pid=") && pid == null) {
+                        pid = line.substring(4).trim();
+                    } else if (line.startsWith("command=") && holder == null) {
+                        holder = Holder.named(line.substring(8).trim());
+                    }
+                }
+            } catch (IOException | java.io.UncheckedIOException e) {
+                // said as unknown
+            }
+            return new LockFile(pid, holder);
+        }
+
+        /** As the refusal names it: {@code pid 42, running `tdmpc2j collect`}. */
+        @Override
+        public String toString() {
+            return "pid " + (pid == null || pid.isEmpty() ? "unknown" : pid) + (holder == null ? ""
+                    : ", running `tdmpc2j " + holder.command + "`");
         }
     }
 

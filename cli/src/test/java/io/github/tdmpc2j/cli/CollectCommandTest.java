@@ -111,7 +111,7 @@ class CollectCommandTest {
     void aDatasetFolderHasOneCollectionAtATime(@TempDir Path dir) throws Exception {
         Path out = dir.resolve("data");
         String[] collect = {"collect", "--tasks", "classic/pendulum", "--episodes", "2", "--out", out.toString()};
-        try (RunLock other = RunLock.acquireDataset(out)) {
+        try (RunLock other = RunLock.acquireDataset(out, RunLock.Holder.COLLECT)) {
             for (String[] where : List.of(new String[0], new String[] {"--master", "local[1]"})) {
                 TasksCommandTest.Run r = TasksCommandTest.run(concat(collect, where));
                 assertThat(r.exit()).as(r.out()).isEqualTo(2);

@@ -89,6 +89,70 @@ class RunLockTest {
     }
 
     /**
+     * A refused writer is told which command holds the folder, in this process or in another one (its lock file
+     * names the command): an import to a collect, a collection to an import-data, a bench's run to a train (each
+     * was called the refused writer's own kind, "another collection" while an import-data held the folder); a lock
+     * file of an older version, which holds the pid alone, is still read: the refusal names the pid and the
+     * dataset's stop.
+     */
+    @Test
+    void aRefusalNamesTheCommandThatHoldsTheFolder(@TempDir Path dir) throws Exception {
+        long pid = ProcessHandle.current().pid();
+        Path data = dir.resolve("data");
+        String[] collect = {"collect", "--tasks", "classic/pendulum", "--episodes", "1", "--out", data.toString()};
+        String[] importData = {"import-data", Path.of("..", "agent", "src", "test", "resources", "reference",
+            "data-2tasks-td0.8.3.pt").toString(), "--out", data.toString(), "--set",
+            "dmc/cartpole-balance,dmc/reacher-easy"};
+        String held = " is using the dataset folder " + data + " (it holds " + data.resolve(RunLock.FILE) + "): a "
+                + "dataset folder has one writer at a time. ";
+        try (RunLock lock = RunLock.acquireDataset(data, RunLock.Holder.IMPORT)) {
+            assertThat(Files.readString(data.resolve(RunLock.FILE))).isEqualTo("pid=" + pid
+                    + "\ncommand=import-data\n");
+            TasksCommandTest.Run r = TasksCommandTest.run(collect);
+            assertThat(r.exit()).as(r.err()).isEqualTo(2);
+            assertThat(r.err()).contains("another import of this process (pid " + pid + ")" + held + "Wait for "
+                    + "that import to end, or stop it (Ctrl-C; the episodes it wrote are kept, and the same command "
+                    + "goes on with the import); to collect beside it, choose another --out.");
+        }
+        try (RunLock lock = RunLock.acquireDataset(data, RunLock.Holder.COLLECT)) {
+            TasksCommandTest.Run r = TasksCommandTest.run(importData);
+            assertThat(r.exit()).as(r.err()).isEqualTo(2);
+            assertThat(r.err()).contains("another collection of this process (pid " + pid + ")" + held + "Wait "
+                    + "for that collection to end, or stop it (Ctrl-C; the episodes it wrote are kept, and the same "
+                    + "command goes on with the collection); to import beside it, choose another --out.");
+        }
+        // another process's lock, as the OS sees it (a lock this JVM holds on a channel RunLock did not open)
+        Files.createDirectories(data);
+        for (String said : List.of("pid=4242\ncommand=import-data\n", "pid=4242\n")) {
+            Files.writeString(data.resolve(RunLock.FILE), said);
+            try (java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(
+                    data.resolve(RunLock.FILE), java.nio.file.StandardOpenOption.WRITE);
+                    java.nio.channels.FileLock other = channel.lock()) {
+                TasksCommandTest.Run r = TasksCommandTest.run(collect);
+                assertThat(r.exit()).as(r.err()).isEqualTo(2);
+                assertThat(r.err()).contains(said.contains("command") ? "another tdmpc2j process (pid 4242, running "
+                        + "`tdmpc2j import-data`)" + held + "Wait for that import to end, or stop it (Ctrl-C; the "
+                        + "episodes it wrote are kept, and the same command goes on with the import); to collect "
+                        + "beside it, choose another --out." : "another tdmpc2j process (pid 4242)" + held + "Wait for "
+                        + "that process to end, or stop it (Ctrl-C; the episodes it wrote are kept, and the same "
+                        + "command goes on); to collect beside it, choose another --out.");
+            }
+        }
+        assertThat(DatasetFolders.episodeFiles(data)).isZero();
+        assertThat(io.github.tdmpc2j.data.DatasetLayout.index(data)).doesNotExist();
+
+        Path run = dir.resolve("run");
+        try (RunLock lock = new RunFolder(run).lock(RunLock.Holder.BENCH)) {
+            TasksCommandTest.Run r = train(run, "--task", "pendulum-v1", "--steps", "200");
+            assertThat(r.exit()).as(r.err()).isEqualTo(2);
+            assertThat(r.err()).contains("another bench of this process (pid " + pid + ") is using the run folder "
+                    + run).contains("Wait for that bench to end, or stop it (Ctrl-C; its runs keep their last "
+                    + "checkpoints, and the same bench command goes on from them); to train beside it, choose "
+                    + "another --out. `tdmpc2j eval --checkpoint " + run + "` reads its last checkpoint meanwhile.");
+        }
+    }
+
+    /**
      * A run training in a child JVM: a second train of the folder is refused with the child's pid; eval of the run
      * folder meanwhile reads whole checkpoints while the child keeps replacing them; after the child is killed
      * (kill -9: no clean-up of its own), --resume is not blocked by a stale lock.
@@ -104,8 +168,8 @@ class RunLockTest {
             assertThat(child.await(120)).as(child.output()).isTrue();
             TasksCommandTest.Run second = train(run, "--steps", "2000000000", "--resume");
             assertThat(second.exit()).as(second.err()).isEqualTo(2);
-            assertThat(second.err()).contains("another tdmpc2j process (pid " + child.pid() + ") is using the run "
-                    + "folder " + run);
+            assertThat(second.err()).contains("another tdmpc2j process (pid " + child.pid() + ", running `tdmpc2j "
+                    + "train`) is using the run folder " + run).contains("Wait for that run to end");
             for (int i = 0; i < 8; i++) {
                 TasksCommandTest.Run eval = TasksCommandTest.run("eval", "--checkpoint", run.toString(), "--task",
                         "pendulum-v1", "--episodes", "1", "--csv", dir.resolve("eval-" + i + ".csv").toString());
@@ -161,12 +225,12 @@ class RunLockTest {
     void aLockRemovesTheFilesItMadeFromAFolderThatWasThere(@TempDir Path dir) throws Exception {
         Path mine = Files.createDirectories(dir.resolve("mine"));
         Path index = io.github.tdmpc2j.data.DatasetLayout.index(mine);
-        try (RunLock held = RunLock.acquireDataset(mine)) {
+        try (RunLock held = RunLock.acquireDataset(mine, RunLock.Holder.COLLECT)) {
             Files.writeString(index, "{}");
         }
         assertThat(mine).isEmptyDirectory();
 
-        try (RunLock held = RunLock.acquireDataset(mine)) {
+        try (RunLock held = RunLock.acquireDataset(mine, RunLock.Holder.COLLECT)) {
             Files.writeString(index, "{}");
             Files.createDirectories(mine.resolve("episodes"));
         }
@@ -174,7 +238,7 @@ class RunLockTest {
         assertThat(mine.resolve(RunLock.FILE)).exists();
 
         Files.delete(mine.resolve("episodes"));
-        try (RunLock held = RunLock.acquireDataset(mine)) {
+        try (RunLock held = RunLock.acquireDataset(mine, RunLock.Holder.COLLECT)) {
             assertThat(mine.resolve(RunLock.FILE)).exists();
         }
         assertThat(index).exists();
