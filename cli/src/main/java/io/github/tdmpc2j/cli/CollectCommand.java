@@ -131,7 +131,7 @@ final class CollectCommand implements Callable<Integer> {
             // taken before the collection first writes into it, after the checks that write nothing
             RunLock[] lock = new RunLock[1];
             try (StopSignals signals = clusterSettings.distributed() ? null : StopSignals.install(() -> { },
-                    "the episodes in progress are given up; those written are kept")) {
+                    "the next step", "the episodes in progress are given up; those written are kept")) {
                 try {
                     if (clusterSettings.distributed()) { // units on Spark: --workers gives way to the executors' cores
                         written = DistributedCollect.run(clusterSettings, registry, new DistributedCollect.Job(ids,

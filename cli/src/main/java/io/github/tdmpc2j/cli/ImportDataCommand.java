@@ -59,9 +59,11 @@ final class ImportDataCommand implements Callable<Integer> {
         PrintWriter console = spec.commandLine().getOut();
         List<Path> chunks = chunks(source);
         long start = System.nanoTime();
-        // Ctrl-C and SIGTERM stop the import before its next episode: those written are whole and kept, the lock is
-        // let go of (a new dataset that got no episode leaves no folder), and the same command goes on from them
-        try (StopSignals signals = StopSignals.install(() -> { }, "the episodes written are kept");
+        // Ctrl-C and SIGTERM stop the import before its next episode is read, to be checked or written (each loop
+        // below asks): those written are whole and kept, the lock is let go of (a new dataset that got no episode
+        // leaves no folder), and the same command goes on from them
+        try (StopSignals signals = StopSignals.install(() -> { }, "the next episode is read from the chunks",
+                "the episodes this run wrote are kept, whole");
                 EnvRegistry registry = EnvRegistry.discover()) {
             TaskSpace space = TaskSpace.of(registry.taskSet(set).stream().map(registry::resolve).toList());
             int steps = ReferenceDataChunk.referenceSteps(set);

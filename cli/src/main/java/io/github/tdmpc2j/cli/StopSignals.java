@@ -13,8 +13,9 @@ import sun.misc.SignalHandler;
 /**
  * Ctrl-C (SIGINT) and SIGTERM while {@code train} runs (online, and offline with {@code --data}), a {@code bench}
  * runs in this process, {@code collect} collects in this process or {@code import-data} imports, heard from before
- * the folder's lock is taken: the first asks the command to stop before its next step (one still getting ready
- * stops before it writes anything), so the process ends through its normal path (envs, Python workers and the agent
+ * the folder's lock is taken: the first asks the command to stop before its next step (import-data: before it
+ * reads its next episode from the chunks, to check or to write it; one still getting ready stops before it writes
+ * anything), so the process ends through its normal path (envs, Python workers and the agent
  * closed; the last checkpoint, or the episodes written, kept; the lock let go of) instead of exiting while the
  * engine's native code is in the middle of an update, which can crash the JVM. A second signal exits at once, as
  * without this (the lock's shutdown hook still removes what it made when nothing else was written, {@link RunLock}).
@@ -31,15 +32,16 @@ final class StopSignals implements AutoCloseable {
 
     /** Installs the handlers of a training run; {@code stop} runs on the signal's thread when the first arrives. */
     static StopSignals install(Runnable stop) {
-        return install(stop, "an evaluation in progress is given up, and so are updates after the one running; the "
-                + "last checkpoint is kept");
+        return install(stop, "the next step", "an evaluation in progress is given up, and so are updates after the "
+                + "one running; the last checkpoint is kept");
     }
 
     /**
      * Installs the handlers; {@code stop} runs on the signal's thread when the first signal arrives, which says at
-     * once that the command stops before its next step and what that gives up and keeps ({@code stopping}).
+     * once what the command stops before ({@code before}: {@code the next step}) and what that gives up and keeps
+     * ({@code stopping}), in the one notice every command gives.
      */
-    static StopSignals install(Runnable stop, String stopping) {
+    static StopSignals install(Runnable stop, String before, String stopping) {
         StopSignals s = new StopSignals();
         for (String name : NAMES) {
             Signal signal = new Signal(name);
@@ -50,8 +52,8 @@ final class StopSignals implements AutoCloseable {
                         stop.run();
                         // at once, so that a long step (an update on a CPU, the seed phase's catch-up) is not
                         // mistaken for a signal that went unheard
-                        System.err.printf("%nSIG%s: stopping before the next step (%s); send it again to exit "
-                                + "at once%n", sig.getName(), stopping);
+                        System.err.printf("%nSIG%s: stopping before %s (%s); send it again to exit at once%n",
+                                sig.getName(), before, stopping);
                     } else {
                         System.exit(128 + sig.getNumber());
                     }

@@ -216,8 +216,8 @@ class ImportDataCommandTest {
 
         ChildRun.Ended checking = ChildRun.terminatedAt(dir, "chunk_000.pt: 4 episodes", args);
         assertThat(checking.exit()).as(checking.output()).isEqualTo(128 + 15);
-        assertThat(checking.output()).contains("SIGTERM: stopping before the next step (the episodes written are "
-                + "kept); send it again to exit at once").contains("stopped by SIGTERM before its first episode was "
+        assertThat(checking.output()).contains("SIGTERM: stopping before the next episode is read from the chunks "
+                + "(the episodes this run wrote are kept, whole); send it again to exit at once").contains("stopped by SIGTERM before its first episode was "
                 + "written: nothing was written; the same command run again does the import")
                 .doesNotContain("chunk_599.pt").doesNotContain("written (");
         assertThat(out).doesNotExist();
