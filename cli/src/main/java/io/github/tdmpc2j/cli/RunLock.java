@@ -1,6 +1,7 @@
 package io.github.tdmpc2j.cli;
 
 import io.github.tdmpc2j.data.DatasetLayout;
+import io.github.tdmpc2j.data.DatasetWriter;
 import io.github.tdmpc2j.spi.TdmpcException;
 import io.github.tdmpc2j.spi.io.IoErrors;
 import java.io.IOException;
@@ -14,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -37,7 +39,10 @@ import java.util.stream.Stream;
  * <p>What the lock made goes when it is closed, and when the JVM exits while it is held (a second Ctrl-C,
  * {@link StopSignals}: a shutdown hook), as long as the folder holds nothing else: the lock file, when it was not
  * there before, a dataset's index that was not there when the lock was taken (a new dataset that got no episode),
- * and the folders the lock made. A folder that was there stays.
+ * and the folders the lock made. A folder that was there stays. At the exit, the writes into a dataset folder that
+ * this JVM makes meanwhile (the command's main thread goes on while the hook runs) end first
+ * ({@link DatasetWriter#endWrites}): an index is never removed while its first episode is being written, nor before
+ * one is, which left episodes beside no index.
  */
 final class RunLock implements AutoCloseable {
     static final String FILE = "run.lock";
@@ -47,7 +52,7 @@ final class RunLock implements AutoCloseable {
     private static final Set<RunLock> OPEN = ConcurrentHashMap.newKeySet();
 
     static {
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> OPEN.forEach(RunLock::removeIfEmpty),
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> OPEN.forEach(RunLock::removeAtExit),
                 "tdmpc2j-run-lock-exit"));
     }
 
@@ -317,11 +322,18 @@ final class RunLock implements AutoCloseable {
         removeMadeFolders();
     }
 
+    /** How long the exit waits for a write into a dataset folder in progress before it leaves the folder as it is. */
+    private static final Duration WRITE_WAIT = Duration.ofSeconds(10);
+
     /**
-     * At the JVM's exit with this lock held: the files and folders it made, when nothing else is in them (the lock
-     * itself goes with the process).
+     * At the JVM's exit with this lock held (its shutdown hook): the files and folders it made, when nothing else is
+     * in them (the lock itself goes with the process). A dataset folder's writes in this JVM end first: one in
+     * progress finishes, and none starts after, so that what is checked to be alone stays alone.
      */
-    private void removeIfEmpty() {
+    void removeAtExit() {
+        if (own.contains(DatasetLayout.INDEX) && !DatasetWriter.endWrites(dir, WRITE_WAIT)) {
+            return; // a write that does not end: its episode may come beside the index, which stays
+        }
         try {
             removeOwnFilesIfAlone();
         } catch (IOException | RuntimeException e) {

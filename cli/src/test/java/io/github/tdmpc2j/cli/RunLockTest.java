@@ -216,6 +216,44 @@ class RunLockTest {
     }
 
     /**
+     * At the JVM's exit with a dataset's lock held (a second Ctrl-C: the lock's shutdown hook, {@link
+     * RunLock#removeAtExit}) while the command's thread goes on: a new dataset that got no episode goes, and the
+     * write of its first episode that comes after the hook looked waits for the halt (it landed, making the folder
+     * again with an episode beside no index); an index beside which an episode was written stays with it.
+     */
+    @Test
+    @Timeout(120)
+    void theExitRemovesANewDatasetOnlyWhereNoEpisodeCanComeBesideIt(@TempDir Path dir) throws Exception {
+        io.github.tdmpc2j.data.DatasetIndex index;
+        try (io.github.tdmpc2j.spi.EnvRegistry registry = io.github.tdmpc2j.spi.EnvRegistry.discover()) {
+            index = io.github.tdmpc2j.data.DatasetIndex.of(io.github.tdmpc2j.spi.TaskSpace.of(List.of(
+                    registry.resolve("classic/pendulum"))), io.github.tdmpc2j.data.DatasetPolicy.RANDOM).withSeed(1);
+        }
+        Path fresh = dir.resolve("fresh");
+        try (RunLock lock = RunLock.acquireDataset(fresh, RunLock.Holder.COLLECT)) {
+            io.github.tdmpc2j.data.DatasetWriter writer = io.github.tdmpc2j.data.DatasetWriter.open(fresh, index);
+            lock.removeAtExit();
+            assertThat(fresh).doesNotExist();
+            Thread first = new Thread(() -> writer.writeEncoded(0, 0, new byte[] {1, 2, 3}));
+            first.setDaemon(true); // it waits for a halt that never comes here
+            first.start();
+            while (first.isAlive() && first.getState() != Thread.State.WAITING) {
+                Thread.sleep(5);
+            }
+            assertThat(first.isAlive()).as("the first episode's write waits for the halt").isTrue();
+            assertThat(fresh).doesNotExist();
+        }
+
+        Path kept = dir.resolve("kept");
+        try (RunLock lock = RunLock.acquireDataset(kept, RunLock.Holder.IMPORT)) {
+            io.github.tdmpc2j.data.DatasetWriter.open(kept, index).writeEncoded(0, 0, new byte[] {1, 2, 3});
+            lock.removeAtExit();
+        }
+        assertThat(io.github.tdmpc2j.data.DatasetLayout.index(kept)).exists();
+        assertThat(DatasetFolders.episodeFiles(kept)).isOne();
+    }
+
+    /**
      * A lock taken on a folder that was there (one the user made) removes, when it is let go of, the files it made
      * there while nothing else was written beside them (run.lock; a new dataset's index), and leaves the folder
      * (run.lock stayed); an index beside which an episode was written stays, and so do an index and a run.lock

@@ -8,8 +8,13 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Lock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.stream.Stream;
 
 /**
@@ -18,6 +23,14 @@ import java.util.stream.Stream;
  * than mixed in.
  */
 public final class DatasetWriter implements Collector.EpisodeSink {
+    /**
+     * The writes into each dataset folder of this JVM (by absolute path): a write holds the read side, and
+     * {@link #endWrites} takes the write side for good, at the JVM's exit, so that the removal of a new dataset's
+     * index then (the dataset lock's shutdown hook, after a second Ctrl-C) never comes while an episode is being
+     * written beside it, nor before one is.
+     */
+    private static final Map<Path, ReentrantReadWriteLock> WRITES = new ConcurrentHashMap<>();
+
     private final Path dir;
     private final DatasetIndex index;
     /** Episode files found damaged when the folder was opened (not whole NPZ files), to be written anew. */
@@ -74,17 +87,22 @@ public final class DatasetWriter implements Collector.EpisodeSink {
                             + asked.describe() + "; adding these would mix two policies in one dataset. Collect into "
                             + "another --out folder, or give --policy " + had.option() + " to resume this one.");
                 }
-                removeLeftovers(dir);
-                if (existing.seed() == null || (existing.policyDigest() == null && !had.random())) {
-                    wanted.writeAtomically(dir); // an older index: now it records what was checked
-                    return new DatasetWriter(dir, wanted, damagedEpisodes(dir, wanted));
-                }
-                return new DatasetWriter(dir, existing, damagedEpisodes(dir, existing));
+                boolean older = existing.seed() == null || (existing.policyDigest() == null && !had.random());
+                writing(dir, () -> {
+                    removeLeftovers(dir);
+                    if (older) {
+                        wanted.writeAtomically(dir); // an older index: now it records what was checked
+                    }
+                });
+                return older ? new DatasetWriter(dir, wanted, damagedEpisodes(dir, wanted))
+                        : new DatasetWriter(dir, existing, damagedEpisodes(dir, existing));
             }
             // episodes without an index (one deleted because it was damaged): checked as far as their files tell
             refuseOtherSeed(dir, seedOfEpisodes(dir, wanted), true, wanted);
-            removeLeftovers(dir);
-            wanted.writeAtomically(dir);
+            writing(dir, () -> {
+                removeLeftovers(dir);
+                wanted.writeAtomically(dir);
+            });
             return new DatasetWriter(dir, wanted, damagedEpisodes(dir, wanted));
         } catch (IOException e) {
             throw new DatasetException("cannot write a dataset in " + dir + ": " + IoErrors.describe(e), e);
@@ -201,13 +219,51 @@ public final class DatasetWriter implements Collector.EpisodeSink {
     public void writeEncoded(int task, int k, byte[] npz) {
         Path target = DatasetLayout.episode(dir, index.tasks().get(task).id(), k);
         try {
-            Files.createDirectories(target.getParent());
-            AtomicWrites.write(target, npz);
+            writing(dir, () -> {
+                Files.createDirectories(target.getParent());
+                AtomicWrites.write(target, npz);
+            });
             damaged.remove(target);
         } catch (IOException e) {
             throw new DatasetException("cannot write " + target + ": " + IoErrors.describe(e) + "; the episodes "
                     + "already written are kept: make room (or make the folder writable) and run the same collect "
                     + "command again to go on", e);
+        }
+    }
+
+    /** A write into a dataset folder. */
+    private interface Write {
+        void run() throws IOException;
+    }
+
+    /** The writes into {@code dir} in this JVM ({@link #WRITES}). */
+    static ReentrantReadWriteLock writes(Path dir) {
+        return WRITES.computeIfAbsent(dir.toAbsolutePath().normalize(), d -> new ReentrantReadWriteLock());
+    }
+
+    /** Runs {@code write} into {@code dir} unless this JVM ended the writes there; then it waits for the halt. */
+    private static void writing(Path dir, Write write) throws IOException {
+        Lock writes = writes(dir).readLock();
+        writes.lock();
+        try {
+            write.run();
+        } finally {
+            writes.unlock();
+        }
+    }
+
+    /**
+     * Ends the writes into the dataset folder {@code dir} in this JVM, for its exit (the folder's lock, removing a
+     * new dataset's index that got no episode): waits up to {@code wait} for one in progress to end, after which
+     * none starts (one that comes waits until the JVM halts). Whether it ended them: false when a write did not end
+     * in time (then the writes go on, and the folder is to be left as it is).
+     */
+    public static boolean endWrites(Path dir, Duration wait) {
+        try {
+            return writes(dir).writeLock().tryLock(wait.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
         }
     }
 
