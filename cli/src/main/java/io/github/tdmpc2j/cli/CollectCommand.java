@@ -145,6 +145,9 @@ final class CollectCommand implements Callable<Integer> {
                                     @Override
                                     public void writing() {
                                         lock[0] = RunLock.acquireDataset(dataset, RunLock.Holder.COLLECT);
+                                        if (!clusterSettings.gather() && clusterSettings.unitsAtOnceHere() == 0) {
+                                            lock[0].writtenElsewhere(); // executors in JVMs of their own
+                                        }
                                     }
                                 });
                     } else {

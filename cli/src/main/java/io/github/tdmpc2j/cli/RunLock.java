@@ -64,6 +64,8 @@ final class RunLock implements AutoCloseable {
     private final Path made;
     /** The names of the files in the folder that its writer made (the lock file last), removed when alone there. */
     private final List<String> own;
+    /** Whether other processes write into the folder for its holder (a cluster's executors): {@link #writtenElsewhere}. */
+    private volatile boolean elsewhere;
 
     private RunLock(Path dir, Path key, FileChannel channel, FileLock lock, Path made, List<String> own) {
         this.dir = dir;
@@ -322,6 +324,16 @@ final class RunLock implements AutoCloseable {
         removeMadeFolders();
     }
 
+    /**
+     * Says that other processes write episodes into this dataset folder for its holder (a cluster's executors, in
+     * JVMs of their own): their writes cannot be ended at this JVM's exit, which therefore leaves a new dataset's
+     * index (and the folder) as they are, lest an episode they finish meanwhile land beside no index; the same
+     * command goes on from it. Closing the lock, once they are done, still removes an index that got no episode.
+     */
+    void writtenElsewhere() {
+        elsewhere = true;
+    }
+
     /** How long the exit waits for a write into a dataset folder in progress before it leaves the folder as it is. */
     private static final Duration WRITE_WAIT = Duration.ofSeconds(10);
 
@@ -331,8 +343,8 @@ final class RunLock implements AutoCloseable {
      * progress finishes, and none starts after, so that what is checked to be alone stays alone.
      */
     void removeAtExit() {
-        if (own.contains(DatasetLayout.INDEX) && !DatasetWriter.endWrites(dir, WRITE_WAIT)) {
-            return; // a write that does not end: its episode may come beside the index, which stays
+        if (own.contains(DatasetLayout.INDEX) && (elsewhere || !DatasetWriter.endWrites(dir, WRITE_WAIT))) {
+            return; // a write that is not ended here: its episode may come beside the index, which stays
         }
         try {
             removeOwnFilesIfAlone();

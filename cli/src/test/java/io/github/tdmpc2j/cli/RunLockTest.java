@@ -219,7 +219,8 @@ class RunLockTest {
      * At the JVM's exit with a dataset's lock held (a second Ctrl-C: the lock's shutdown hook, {@link
      * RunLock#removeAtExit}) while the command's thread goes on: a new dataset that got no episode goes, and the
      * write of its first episode that comes after the hook looked waits for the halt (it landed, making the folder
-     * again with an episode beside no index); an index beside which an episode was written stays with it.
+     * again with an episode beside no index); an index beside which an episode was written stays with it, and so
+     * does one that other processes write beside (a cluster's executors).
      */
     @Test
     @Timeout(120)
@@ -251,6 +252,17 @@ class RunLockTest {
         }
         assertThat(io.github.tdmpc2j.data.DatasetLayout.index(kept)).exists();
         assertThat(DatasetFolders.episodeFiles(kept)).isOne();
+
+        // a cluster's executors in JVMs of their own write there too: the exit cannot end their writes and leaves
+        // the index; closing (their job over) removes it
+        Path cluster = dir.resolve("cluster");
+        try (RunLock lock = RunLock.acquireDataset(cluster, RunLock.Holder.COLLECT)) {
+            io.github.tdmpc2j.data.DatasetWriter.open(cluster, index);
+            lock.writtenElsewhere();
+            lock.removeAtExit();
+            assertThat(io.github.tdmpc2j.data.DatasetLayout.index(cluster)).exists();
+        }
+        assertThat(cluster).doesNotExist();
     }
 
     /**
