@@ -135,7 +135,8 @@ final class OfflineTraining {
         // Ctrl-C and SIGTERM heard from before the lock is taken: a signal while the run gets ready (its dataset
         // loaded, its envs and agent made) ends it through this block, which lets go of the lock (it left the folder
         // with a run.lock of a process that was gone)
-        try (StopSignals signals = StopSignals.install(() -> stop.set(true));
+        try (StopSignals signals = StopSignals.install(() -> stop.set(true), "the next update",
+                "an evaluation in progress is given up; the last checkpoint is kept");
                 RunLock lock = run.lock()) { // the folder's one writer, before its checkpoint is tidied
             AgentProvider provider = Agents.find(cfg.get("agent"));
             RunFolder.Restored restored = resume ? run.openCheckpoint() : null;

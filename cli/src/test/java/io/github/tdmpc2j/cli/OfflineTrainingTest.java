@@ -244,7 +244,8 @@ class OfflineTrainingTest {
         java.util.regex.Matcher stopped = java.util.regex.Pattern.compile("stopped by SIGTERM at update \\d+: the "
                 + "checkpoint of update (\\d+) is kept; --resume goes on from it").matcher(output);
         assertThat(stopped.find()).as(output).isTrue();
-        assertThat(output).contains("SIGTERM: stopping before the next step").doesNotContain("done:");
+        assertThat(output).contains("SIGTERM: stopping before the next update (an evaluation in progress is given "
+                + "up; the last checkpoint is kept)").doesNotContain("done:");
         assertThat(io.github.tdmpc2j.spi.agent.CheckpointFolder.open(run.resolve("checkpoint")).step())
                 .isEqualTo(Long.parseLong(stopped.group(1))).isGreaterThanOrEqualTo(20);
     }
