@@ -129,9 +129,9 @@ final class RunLock implements AutoCloseable {
             return null;
         }
 
-        /** Whether it trains in the folder (a run's checkpoint is read meanwhile), not writes a dataset. */
-        boolean trains() {
-            return this == TRAIN || this == BENCH;
+        /** Whether it writes a dataset, not trains. */
+        boolean writesDataset() {
+            return this == COLLECT || this == IMPORT;
         }
     }
 
@@ -157,7 +157,7 @@ final class RunLock implements AutoCloseable {
      * it.
      */
     static RunLock acquireDataset(Path dir, Holder holder) {
-        if (holder.trains()) {
+        if (!holder.writesDataset()) {
             throw new IllegalArgumentException(holder + " writes no dataset");
         }
         return acquire(dir, DATASET, holder);
@@ -260,8 +260,9 @@ final class RunLock implements AutoCloseable {
      * its lock file does not say (an older version's).
      */
     private static TdmpcException busy(Path dir, Kind kind, Holder asking, Holder holder, String who) {
-        String meanwhile = holder == null ? kind.meanwhile()
-                : holder.trains() ? (holder == Holder.BENCH && kind == BENCH_OUT ? kind : RUN).meanwhile() : "";
+        // what reads the holder's checkpoints meanwhile: a bench holds its --out, or one of its runs' folders
+        String meanwhile = holder == null ? kind.meanwhile() : holder == Holder.TRAIN ? RUN.meanwhile()
+                : holder == Holder.BENCH ? (kind == RUN ? RUN : BENCH_OUT).meanwhile() : "";
         return new BusyException(who + " is using the " + kind.folder() + " " + dir + " (it holds "
                 + dir.resolve(FILE) + "): a " + kind.folder() + " has one writer at a time. Wait for that "
                 + (holder == null ? "process" : holder.writer) + " to end, or stop it (" + (holder == null
