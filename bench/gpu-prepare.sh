@@ -28,7 +28,7 @@ rm -f "$log"
 [ -x .gpu-bundle/run.sh ] || { echo "gpu-prepare: make-bundle wrote no .gpu-bundle/run.sh" >&2; exit 1; }
 mvn -B -q -o -Dstyle.color=never dependency:build-classpath -DincludeScope=runtime \
     -Dmdep.outputFile=target/runtime-classpath.txt >/dev/null 2>&1
-jars() { tr ':' '\n' < "$1" | sed 's#.*/##' | grep -v '^tdmpc2j-' | sort -u; }
+jars() { tr ':' '\n' < "$1" | sed 's#.*/##' | { grep -v '^tdmpc2j-' || true; } | sort -u; }  # a plug-in module (spi provided) names none
 others=$(mktemp)
 for f in */target/runtime-classpath.txt */*/target/runtime-classpath.txt; do
     case "$f" in cluster/*|cli/*|bench/*) ;; *) jars "$f" ;; esac
