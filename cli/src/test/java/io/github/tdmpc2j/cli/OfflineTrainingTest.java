@@ -194,8 +194,10 @@ class OfflineTrainingTest {
 
     /**
      * SIGTERM (as Ctrl-C's SIGINT) to an offline `tdmpc2j train --data` in a child JVM while it gets ready, before its
-     * first update (its evaluation env's Python worker starting): it ends with the exit status of the signal and
-     * lets go of its lock, so the folder it made is gone (it stayed, holding the run.lock of a process that was gone).
+     * first update (its evaluation env being made, which takes three seconds: made at once, the run wrote its
+     * config.yaml milliseconds after its worker started, before a signal sent then came): it ends with the exit
+     * status of the signal and lets go of its lock, so the folder it made is gone (it stayed, holding the run.lock of
+     * a process that was gone).
      */
     @Test
     @org.junit.jupiter.api.Timeout(300)
@@ -203,8 +205,8 @@ class OfflineTrainingTest {
         PythonTestingProvider.assumeSetUp();
         Path data = dir.resolve("data");
         Path run = dir.resolve("run");
-        TasksCommandTest.Run collect = TasksCommandTest.run("collect", "--tasks", "pytesting/slow", "--episodes",
-                "1", "--out", data.toString());
+        TasksCommandTest.Run collect = TasksCommandTest.run("collect", "--tasks", "pytesting/slow-start",
+                "--episodes", "1", "--out", data.toString());
         assertThat(collect.exit()).as(collect.err()).isZero();
         ChildRun.Ended ended = ChildRun.terminatedOnceThePytestingWorkerStarts(dir, List.of("train",
                 "--data", data.toString(), "--steps", "20", "--eval-every", "10", "--eval-episodes", "1", "--out",
