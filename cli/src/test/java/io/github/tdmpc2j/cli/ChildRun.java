@@ -47,7 +47,13 @@ final class ChildRun implements AutoCloseable {
      * 120 s), and waits up to 60 s for it to end (exit -1 when it did not).
      */
     static Ended terminatedAt(Path dir, String awaited, List<String> args) throws IOException, InterruptedException {
-        try (ChildRun child = new ChildRun(dir, awaited, args)) {
+        return terminatedAt(dir, awaited, List.of(), args);
+    }
+
+    /** {@link #terminatedAt(Path, String, List)} in a JVM started with {@code jvmOptions} (such as -Xint). */
+    static Ended terminatedAt(Path dir, String awaited, List<String> jvmOptions, List<String> args)
+            throws IOException, InterruptedException {
+        try (ChildRun child = new ChildRun(dir, awaited, jvmOptions, args)) {
             if (!child.await(120)) {
                 throw new IllegalStateException("no line with '" + awaited + "' came: " + child.output());
             }
