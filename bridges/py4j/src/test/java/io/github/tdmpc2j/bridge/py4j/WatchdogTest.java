@@ -40,8 +40,8 @@ class WatchdogTest {
         Files.createSymbolicLink(oddName, Path.of(which("sleep")));
         Process odd = new ProcessBuilder(oddName.toString(), "30").start();
         try {
-            Thread.sleep(200);
-            assertThat(Files.readString(Path.of("/proc", Long.toString(odd.pid()), "stat"))).contains("(a) (b c)");
+            // the name is the program's once the process has exec'd it (start() can return before)
+            assertThat(statOnceItHas(odd.pid(), "(a) (b c)")).contains("(a) (b c)");
             assertThat(startInstant(odd.pid())).isCloseTo(odd.info().startInstant().orElseThrow(), within(20, ChronoUnit.MILLIS));
         } finally {
             odd.destroyForcibly().waitFor();
@@ -88,14 +88,28 @@ class WatchdogTest {
         Process worker = new ProcessBuilder("sleep", "60").start();
         Process watchdog = watch(zombie, "", worker.pid());
         try {
-            Thread.sleep(500);
-            assertThat(Files.readString(Path.of("/proc", Long.toString(zombie), "stat"))).contains(") Z ");
+            assertThat(statOnceItHas(zombie, ") Z ")).contains(") Z ");
             assertThat(worker.waitFor(5, TimeUnit.SECONDS)).as("worker killed once its JVM is a zombie").isTrue();
         } finally {
             worker.destroyForcibly();
             watchdog.destroyForcibly();
             parent.destroyForcibly();
         }
+    }
+
+    /**
+     * Process {@code pid}'s /proc stat line once it contains {@code text} (a program's exec, a child's end take a
+     * moment that a loaded machine stretches), or as it is after 10 s.
+     */
+    private static String statOnceItHas(long pid, String text) throws IOException, InterruptedException {
+        Path stat = Path.of("/proc", Long.toString(pid), "stat");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        String line = Files.readString(stat);
+        while (!line.contains(text) && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+            line = Files.readString(stat);
+        }
+        return line;
     }
 
     private static Process watch(long jvm, String jvmStart, long worker) throws IOException {
