@@ -19,7 +19,8 @@ import java.util.Set;
  * Test plug-in, domain "broken": one task whose observations turn NaN, and one whose env fails as a dead Python worker
  * does (a transient failure) on the first step of its third episode; two whose MuJoCo simulation goes unstable in
  * its third episode, on its second step or in its reset; one whose env throws from {@code close()}; and one whose
- * env takes two seconds to close, as a Python worker can take to end (a window after a command's last step).
+ * env takes five seconds to close, as a Python worker can take to end (a window after a command's last step, wide
+ * enough for a signal sent once the last step's line came to arrive in it on a loaded machine).
  */
 public final class BrokenProvider implements EnvProvider {
     static final TaskSpec NAN = new TaskSpec("broken/nan", List.of(), Box.unbounded(2), Box.of(1, -1, 1), 10, 1,
@@ -123,7 +124,7 @@ public final class BrokenProvider implements EnvProvider {
                 }
                 if (task.equals(SLOW_CLOSE)) {
                     try {
-                        Thread.sleep(2000);
+                        Thread.sleep(5000);
                     } catch (InterruptedException e) {
                         Thread.currentThread().interrupt();
                     }

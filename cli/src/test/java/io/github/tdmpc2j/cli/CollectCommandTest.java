@@ -428,9 +428,10 @@ class CollectCommandTest {
     }
 
     /**
-     * SIGTERM to a `tdmpc2j collect` just after it wrote its last episode, while its env closes (in two seconds, as
-     * a Python worker can take to end): the collection is done, and it ends so (exit 0, the summary; it ended with
-     * the signal's status and a line that said it was stopped).
+     * SIGTERM to a `tdmpc2j collect` just after it wrote its last episode, while its env closes (in five seconds, as
+     * a Python worker can take to end; in two, a signal one to two seconds late came once the command had ended):
+     * the collection is done, and it ends so (exit 0, the summary; it ended with the signal's status and a line that
+     * said it was stopped).
      */
     @Test
     @org.junit.jupiter.api.Timeout(300)
