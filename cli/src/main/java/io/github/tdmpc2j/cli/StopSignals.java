@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import sun.misc.Signal;
 import sun.misc.SignalHandler;
 
@@ -24,6 +25,8 @@ final class StopSignals implements AutoCloseable {
     private static final List<String> NAMES = List.of("INT", "TERM");
     private final List<Signal> installed = new ArrayList<>();
     private final List<SignalHandler> previous = new ArrayList<>();
+    /** Whether a first signal came: the one its notice is said for, the next exits. */
+    private final AtomicBoolean signalled = new AtomicBoolean();
     private volatile Signal received;
     private volatile boolean heeded;
 
@@ -47,13 +50,16 @@ final class StopSignals implements AutoCloseable {
             Signal signal = new Signal(name);
             try {
                 s.previous.add(Signal.handle(signal, sig -> {
-                    if (s.received == null) {
+                    if (s.signalled.compareAndSet(false, true)) {
+                        // at once, so that a long step (an update on a CPU, the seed phase's catch-up) is not
+                        // mistaken for a signal that went unheard; whole (one write, flushed) before the command
+                        // hears of the signal, whose stop line its own thread prints: printf's pieces let that line
+                        // land inside the notice ("...from the chunksstopped by SIGTERM...")
+                        System.err.print(String.format("%nSIG%s: stopping before %s (%s); send it again to exit at "
+                                + "once%n", sig.getName(), before, stopping));
+                        System.err.flush();
                         s.received = sig;
                         stop.run();
-                        // at once, so that a long step (an update on a CPU, the seed phase's catch-up) is not
-                        // mistaken for a signal that went unheard
-                        System.err.printf("%nSIG%s: stopping before %s (%s); send it again to exit at once%n",
-                                sig.getName(), before, stopping);
                     } else {
                         System.exit(128 + sig.getNumber());
                     }
