@@ -224,7 +224,7 @@ class OfflineTrainingTest {
      * for --resume (it exited 143 silently).
      */
     @Test
-    @org.junit.jupiter.api.Timeout(300)
+    @org.junit.jupiter.api.Timeout(600)
     void aSignalStopsOfflineTrainingKeepingTheLastCheckpoint(@TempDir Path dir) throws Exception {
         Path data = dir.resolve("data");
         Path run = dir.resolve("run");
@@ -237,7 +237,7 @@ class OfflineTrainingTest {
                 "--steps", "100000000", "--eval-every", "20", "--eval-episodes", "1", "--out", run.toString(),
                 "--progress", "log", "--preset", "cpu", "--set-param", "batch_size=8", "--set-param", "mpc=false",
                 "--set-param", "device=cpu"))) {
-            assertThat(child.await(200)).as(child.output()).isTrue();
+            assertThat(child.await(400)).as(child.output()).isTrue();
             child.terminate();
             exit = child.waitFor(60);
             output = child.output();

@@ -548,7 +548,7 @@ class TrainCommandTest {
      * before the signal came, a later one: the line names the one on disk.
      */
     @Test
-    @org.junit.jupiter.api.Timeout(300)
+    @org.junit.jupiter.api.Timeout(600)
     void aSignalStopsTrainingCleanlyKeepingTheLastCheckpoint(@TempDir Path dir) throws Exception {
         Path run = dir.resolve("run");
         int exit;
@@ -560,7 +560,7 @@ class TrainCommandTest {
                 "--set-param", "num_pi_trajs=2", "--steps", "100000", "--eval-every", "200", "--eval-episodes", "1",
                 "--out", run.toString(), "--progress", "log"))) {
             // evaluated and saved at the first episode's end
-            assertThat(child.await(200)).as(child.output()).isTrue();
+            assertThat(child.await(400)).as(child.output()).isTrue();
             Thread.sleep(1500); // into the updates after the save
             child.terminate();
             exit = child.waitFor(60);
