@@ -341,14 +341,9 @@ class CollectCommandTest {
         Path out = dir.resolve("data");
         List<String> args = List.of("collect", "--tasks", "pytesting/slow", "--episodes", "3", "--workers", "1",
                 "--out", out.toString());
-        int exit;
-        String output;
-        try (ChildRun child = new ChildRun(dir, "] pytesting/slow", args)) {
-            assertThat(child.await(120)).as(child.output()).isTrue();
-            child.terminate();
-            exit = child.waitFor(60);
-            output = child.output();
-        }
+        ChildRun.Ended ended = ChildRun.terminatedAt(dir, "] pytesting/slow", args);
+        int exit = ended.exit();
+        String output = ended.output();
         assertThat(exit).as(output).isEqualTo(128 + 15);
         java.util.regex.Matcher stopped = java.util.regex.Pattern.compile("stopped by SIGTERM: the (\\d+) episodes? "
                 + "this run wrote (is|are) kept in " + java.util.regex.Pattern.quote(out.toString()) + " \\(the "
@@ -378,15 +373,10 @@ class CollectCommandTest {
         Path out = dir.resolve("data");
         List<String> args = List.of("collect", "--tasks", "pytesting/slow", "--episodes", "3", "--out",
                 out.toString(), "--master", "local[1]", "--spark-conf", "spark.driver.host=127.0.0.1");
-        int exit;
-        String output;
-        try (ChildRun child = new ChildRun(dir, "] pytesting/slow",
-                List.of(io.github.tdmpc2j.cluster.UnitRunner.javaModuleOptions().split(" ")), args)) {
-            assertThat(child.await(120)).as(child.output()).isTrue();
-            child.terminate();
-            exit = child.waitFor(60);
-            output = child.output();
-        }
+        ChildRun.Ended ended = ChildRun.terminatedAt(dir, "] pytesting/slow",
+                List.of(io.github.tdmpc2j.cluster.UnitRunner.javaModuleOptions().split(" ")), args);
+        int exit = ended.exit();
+        String output = ended.output();
         assertThat(exit).as(output).isEqualTo(128 + 15);
         assertThat(output).contains("collect stopped: this process is exiting (Ctrl-C or SIGTERM), and Spark stopped "
                 + "the application with it; run the same command again: finished units are kept")
