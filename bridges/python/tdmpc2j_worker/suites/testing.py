@@ -9,7 +9,8 @@
   starts a child process (a 'sleep'), as envs with a renderer or a simulator server do; with 'detached=1' it starts
   a 'sleep' through a shell that exits at once, leaving it re-parented away from the worker (as a daemonising
   simulator server does), and reports its pid as the reset info 'detached_pid'; with 'make_seconds' (option) its
-  making sleeps that long, as a suite that loads its assets does. Its step raises RuntimeError when
+  making sleeps that long, as a suite that loads its assets does; with 'mark' (option, a file path) each step
+  appends a line to that file as it begins, so that a test knows a step is in flight rather than guessing. Its step raises RuntimeError when
   close() ran while the step was in flight (two threads in one env, which MuJoCo-based suites do not survive).
 - 'prompting': asks on stdin whether to download something while it is made, as some suites' makers do.
 - 'dying': like counter-3-1, but the worker process exits (code 3) at the env's step 'exit_at' (option, default 3),
@@ -45,6 +46,7 @@ def make(task, seed, options):
     if task == "slow":
         time.sleep(float(options.get("make_seconds", 0.0)))
         env = CounterEnv(3, 1, sleep=float(options.get("seconds", 1.0)), hold_gil=options.get("hold_gil") == "1")
+        env.mark = options.get("mark")
         if options.get("child") == "1":
             env.child = subprocess.Popen(["sleep", "600"])
         if options.get("detached") == "1":
@@ -87,6 +89,7 @@ class CounterEnv:
         self._hold_gil = hold_gil
         self.child = None
         self.detached_pid = None
+        self.mark = None
         self._stepping = False
         self._closed_in_step = False
         self._wrong = wrong
@@ -115,6 +118,9 @@ class CounterEnv:
 
     def step(self, action):
         self._stepping = True
+        if self.mark:
+            with open(self.mark, "a") as marks:
+                marks.write("step\n")
         try:
             if self._sleep and self._hold_gil:
                 ctypes.PyDLL(None).usleep(int(self._sleep * 1e6))  # a PyDLL call keeps the GIL

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.tdmpc2j.spi.EnvOptions;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,13 +18,14 @@ import org.junit.jupiter.api.Test;
 class WorkerFailureTest {
     @Test
     void killedWorkerFailsTheCallInFlightFastAndTheNextMakeStartsANewOne() throws Exception {
+        Path mark = stepMark();
         try (SharedWorker shared = new SharedWorker(TestVenvs.testing())) {
             PythonWorker first = shared.get();
-            RemoteEnv env = RemoteEnv.make(first, "testing", "slow", new EnvOptions(0, false, Map.of("seconds", "60")),
+            RemoteEnv env = RemoteEnv.make(first, "testing", "slow", new EnvOptions(0, false, Map.of("seconds", "60", "mark", mark.toString())),
                     PythonWorkerTest.specNamed("testing/slow"));
             env.reset(0);
             CompletableFuture<Throwable> inFlight = stepInFlight(env);
-            Thread.sleep(500);
+            awaitStepStarted(mark);
             long t0 = System.nanoTime();
             Process kill = new ProcessBuilder("kill", "-9", Long.toString(first.pid())).inheritIO().start();
             assertThat(kill.waitFor(5, TimeUnit.SECONDS)).isTrue();
@@ -50,10 +53,12 @@ class WorkerFailureTest {
      */
     @Test
     void closingTheEnvOfAHungWorkerKillsItAfterAShortGraceLeavingNothingBehind() throws Exception {
+        Path mark = stepMark();
         PythonWorker worker = PythonWorker.start(TestVenvs.testing().withCallTimeout(Duration.ofSeconds(60)));
         try {
             RemoteEnv env = RemoteEnv.make(worker, "testing", "slow", new EnvOptions(0, false,
-                    Map.of("seconds", "600", "hold_gil", "1", "child", "1", "detached", "1")),
+                    Map.of("seconds", "600", "hold_gil", "1", "child", "1", "detached", "1", "mark",
+                            mark.toString())),
                     PythonWorkerTest.specNamed("testing/slow"));
             long detached = (Long) env.reset(0).info().get("detached_pid");
             List<ProcessHandle> started = new ArrayList<>(
@@ -63,7 +68,7 @@ class WorkerFailureTest {
                     .noneMatch(p -> p.pid() == detached);
             started.add(ProcessHandle.of(detached).orElseThrow());
             CompletableFuture<Throwable> inFlight = stepInFlight(env);
-            Thread.sleep(500);
+            awaitStepStarted(mark);
             long t0 = System.nanoTime();
             env.close();
             double closeSeconds = (System.nanoTime() - t0) / 1e9;
@@ -96,12 +101,13 @@ class WorkerFailureTest {
      */
     @Test
     void closingAnEnvWhileItsStepIsInFlightWaitsForTheStep() throws Exception {
+        Path mark = stepMark();
         try (PythonWorker worker = PythonWorker.start(TestVenvs.testing())) {
-            RemoteEnv env = RemoteEnv.make(worker, "testing", "slow", new EnvOptions(0, false, Map.of("seconds", "2")),
+            RemoteEnv env = RemoteEnv.make(worker, "testing", "slow", new EnvOptions(0, false, Map.of("seconds", "2", "mark", mark.toString())),
                     PythonWorkerTest.specNamed("testing/slow"));
             env.reset(0);
             CompletableFuture<Throwable> inFlight = stepInFlight(env);
-            Thread.sleep(500);
+            awaitStepStarted(mark);
             double closeSeconds = secondsToClose(env);
             assertThat(inFlight.get(10, TimeUnit.SECONDS)).as("the step in flight").isNull();
             assertThat(closeSeconds).as("close waited for the step").isGreaterThan(1.0)
@@ -120,17 +126,18 @@ class WorkerFailureTest {
      */
     @Test
     void closingAnEnvWhoseStepOutlastsTheGraceLeavesItToCloseAfterTheStepAndTheWorkerRunning() throws Exception {
+        Path mark = stepMark();
         try (PythonWorker worker = PythonWorker.start(TestVenvs.testing())) {
             RemoteEnv other = PythonWorkerTest.counter(worker, 2, 1, Map.of());
             other.reset(3);
             List<ProcessHandle> before = descendants(worker);
             RemoteEnv env = RemoteEnv.make(worker, "testing", "slow", new EnvOptions(0, false,
-                    Map.of("seconds", "9", "child", "1")), PythonWorkerTest.specNamed("testing/slow"));
+                    Map.of("seconds", "9", "child", "1", "mark", mark.toString())), PythonWorkerTest.specNamed("testing/slow"));
             List<ProcessHandle> started = descendants(worker).stream().filter(p -> !before.contains(p)).toList();
             assertThat(started).as("the env's child process").hasSize(1);
             env.reset(0);
             CompletableFuture<Throwable> inFlight = stepInFlight(env);
-            Thread.sleep(500);
+            awaitStepStarted(mark);
             double closeSeconds = secondsToClose(env);
             System.out.printf("close of an env whose step outlasts the grace: %.2f s%n", closeSeconds);
             assertThat(closeSeconds).as("close waited the grace for the step, then returned")
@@ -155,19 +162,20 @@ class WorkerFailureTest {
      */
     @Test
     void closingAVectorEnvWhoseStepOutlastsTheGraceWaitsOneGraceInAll() throws Exception {
+        Path mark = stepMark();
         try (PythonWorker worker = PythonWorker.start(TestVenvs.testing())) {
             List<ProcessHandle> before = descendants(worker);
             List<RemoteEnv> envs = new ArrayList<>();
             for (int i = 0; i < 3; i++) {
                 envs.add(RemoteEnv.make(worker, "testing", "slow", new EnvOptions(0, false,
-                        Map.of("seconds", "3", "child", "1")), PythonWorkerTest.specNamed("testing/slow")));
+                        Map.of("seconds", "3", "child", "1", "mark", mark.toString())), PythonWorkerTest.specNamed("testing/slow")));
             }
             List<ProcessHandle> started = descendants(worker).stream().filter(p -> !before.contains(p)).toList();
             assertThat(started).hasSize(3);
             RemoteVectorEnv vector = RemoteVectorEnv.raw(envs);
             vector.reset(0);
             CompletableFuture<Throwable> inFlight = stepInFlight(vector, 3);
-            Thread.sleep(500);
+            awaitStepStarted(mark);
             double closeSeconds = secondsToClose(vector);
             System.out.printf("close of a vector env whose batched step outlasts the grace: %.2f s%n", closeSeconds);
             assertThat(closeSeconds).isLessThan(PythonWorker.CLOSE_GRACE.plus(PythonWorker.CLOSE_ANSWER).toSeconds());
@@ -182,16 +190,17 @@ class WorkerFailureTest {
     /** The same for a vector env closed while its batched step (one stepMany holding every row's env) is in flight. */
     @Test
     void closingAVectorEnvWhileItsStepIsInFlightWaitsForTheStep() throws Exception {
+        Path mark = stepMark();
         try (PythonWorker worker = PythonWorker.start(TestVenvs.testing())) {
             List<RemoteEnv> envs = new ArrayList<>();
             for (int i = 0; i < 2; i++) {
-                envs.add(RemoteEnv.make(worker, "testing", "slow", new EnvOptions(0, false, Map.of("seconds", "1")),
+                envs.add(RemoteEnv.make(worker, "testing", "slow", new EnvOptions(0, false, Map.of("seconds", "1", "mark", mark.toString())),
                         PythonWorkerTest.specNamed("testing/slow")));
             }
             RemoteVectorEnv vector = RemoteVectorEnv.raw(envs);
             vector.reset(0);
             CompletableFuture<Throwable> inFlight = stepInFlight(vector, 2);
-            Thread.sleep(500);
+            awaitStepStarted(mark);
             vector.close();
             assertThat(inFlight.get(10, TimeUnit.SECONDS)).as("the batched step in flight").isNull();
             assertThat(worker.lastOutput()).noneMatch(line -> line.contains("close() ran while"));
@@ -202,13 +211,14 @@ class WorkerFailureTest {
     /** The same for a worker closed while a step is in flight: its envs are closed after the step, not beside it. */
     @Test
     void closingAWorkerWhileAStepIsInFlightClosesItsEnvsAfterTheStep() throws Exception {
+        Path mark = stepMark();
         PythonWorker worker = PythonWorker.start(TestVenvs.testing());
         try {
-            RemoteEnv env = RemoteEnv.make(worker, "testing", "slow", new EnvOptions(0, false, Map.of("seconds", "2")),
+            RemoteEnv env = RemoteEnv.make(worker, "testing", "slow", new EnvOptions(0, false, Map.of("seconds", "2", "mark", mark.toString())),
                     PythonWorkerTest.specNamed("testing/slow"));
             env.reset(0);
             CompletableFuture<Throwable> inFlight = stepInFlight(env);
-            Thread.sleep(500);
+            awaitStepStarted(mark);
             worker.close();
             // the step either answered before the worker ended or failed saying the worker was closed; never a
             // Python error from a close() beside it
@@ -341,6 +351,24 @@ class WorkerFailureTest {
         long t0 = System.nanoTime();
         closeable.close();
         return (System.nanoTime() - t0) / 1e9;
+    }
+
+    /** A path, not yet a file, that a slow test env (option 'mark') appends to as each of its steps begins. */
+    private static Path stepMark() throws java.io.IOException {
+        Path dir = Files.createTempDirectory("tdmpc2j-step-mark");
+        dir.toFile().deleteOnExit(); // after the file, which is registered later
+        Path mark = dir.resolve("steps");
+        mark.toFile().deleteOnExit();
+        return mark;
+    }
+
+    /** Waits (up to 30 s) until a step of a slow env marked {@code mark} began in its worker. */
+    private static void awaitStepStarted(Path mark) throws InterruptedException {
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        while (!Files.exists(mark)) {
+            assertThat(System.nanoTime()).as("a step began within 30 s (%s)", mark).isLessThan(deadline);
+            Thread.sleep(10);
+        }
     }
 
     /** A step of {@code env} on another thread; completes with what it threw (null when it returned). */
