@@ -4,8 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
+import java.lang.ref.Reference;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 class LifecycleTest {
@@ -86,15 +90,24 @@ class LifecycleTest {
     void theCleanerFreesWhatWasNeverClosed() throws Exception {
         String xml = Files.readString(Path.of("src/test/resources/models/planar_walker.xml"));
         int modelsBefore = LiveCounts.MODELS.get(), datasBefore = LiveCounts.DATAS.get();
-        MjData last = null;
+        // held until counted: a collection during the loop (or one the JIT allows once the last data is no longer
+        // read) may free what was made, and unclosed leftovers of earlier tests too, so that "more than before"
+        // held only when no collection came in between
+        List<MjData> made = new ArrayList<>();
         for (int i = 0; i < 300; i++) {
             MjModel model = MjModel.fromXml(xml);
-            last = model.makeData();
-            last.step(1);
+            MjData data = model.makeData();
+            data.step(1);
+            made.add(data);
         }
-        assertThat(LiveCounts.DATAS.get()).isGreaterThan(datasBefore);
-        last = null; // from here on nothing made above is reachable
-        for (int k = 0; k < 50 && (LiveCounts.MODELS.get() > modelsBefore || LiveCounts.DATAS.get() > datasBefore); k++) {
+        assertThat(LiveCounts.DATAS.get()).as("native datas, each counted until freed").isGreaterThanOrEqualTo(300);
+        assertThat(LiveCounts.MODELS.get()).as("native models, kept by their datas").isGreaterThanOrEqualTo(300);
+        Reference.reachabilityFence(made);
+        made = null; // from here on nothing made above is reachable
+        // the Cleaner frees them once a collection found them unreachable: wait for that (up to 60 s), not a time
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while ((LiveCounts.MODELS.get() > modelsBefore || LiveCounts.DATAS.get() > datasBefore)
+                && System.nanoTime() < deadline) {
             System.gc();
             Thread.sleep(100);
         }
