@@ -69,10 +69,14 @@ class DistributedCollectTest {
             Map<String, Integer> envsByExecutor = new ConcurrentHashMap<>();
             AtomicLong killed = new AtomicLong(-1);
             AtomicLong filesAtKill = new AtomicLong(-1);
+            // an executor of an earlier test's job may still be on its way out (its stop is not waited for): only
+            // this job's two count, so that it is one of them that is killed, whatever order the tests run in
+            Set<Long> earlier = SparkProcesses.pids();
             Thread killer = new Thread(() -> {
                 try {
                     while (!Thread.currentThread().isInterrupted()) {
-                        List<ProcessHandle> executors = SparkProcesses.executors();
+                        List<ProcessHandle> executors = SparkProcesses.executors().stream()
+                                .filter(p -> !earlier.contains(p.pid())).toList();
                         long written = countEpisodes(out);
                         if (executors.size() == 2 && written >= 6) {
                             ProcessHandle victim = executors.get(0);
