@@ -35,9 +35,11 @@ class NoOrphanTest {
     @Test
     void aWorkerStuckInAStepEndsWhenItsJvmIsKilledWithWhatItsEnvStarted() throws Exception {
         TestVenvs.testing();
-        Process jvm = startProbe("stuck");
+        Path mark = WorkerFailureTest.stepMark();
+        Process jvm = startProbe("stuck", Map.of(), List.of("-D" + OrphanProbe.STEP_MARK + "=" + mark));
         long[] pids = readPids(jvm, "WORKER_PID ", "DETACHED_PID ");
-        Thread.sleep(1500); // the probe's step is in flight
+        // the probe's step is in flight, holding the GIL: what the worker's own watch threads cannot end
+        WorkerFailureTest.awaitStepStarted(mark);
         assertThat(isRunning(pids[0])).isTrue();
         assertThat(isRunning(pids[1])).isTrue();
         jvm.destroyForcibly();

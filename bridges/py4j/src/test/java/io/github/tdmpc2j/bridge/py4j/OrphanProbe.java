@@ -11,6 +11,9 @@ import java.util.Map;
  * its observation ({@code step}), for a JVM started in an environment of the test's choosing.
  */
 public final class OrphanProbe {
+    /** The system property naming the file that a {@code stuck} probe's env appends to as its step begins. */
+    static final String STEP_MARK = "tdmpc2j.test.stepMark";
+
     private OrphanProbe() {
     }
 
@@ -30,8 +33,14 @@ public final class OrphanProbe {
             return;
         }
         if (args.length > 0 && args[0].equals("stuck")) { // a step stuck holding Python's GIL, in flight
-            RemoteEnv env = RemoteEnv.make(worker, "testing", "slow", new EnvOptions(0, false,
-                    Map.of("seconds", "120", "hold_gil", "1", "detached", "1")), PythonWorkerTest.specNamed("testing/slow"));
+            Map<String, String> options = new java.util.HashMap<>(Map.of("seconds", "120", "hold_gil", "1",
+                    "detached", "1"));
+            String mark = System.getProperty(STEP_MARK);
+            if (mark != null) {
+                options.put("mark", mark); // the env appends to that file as its step begins
+            }
+            RemoteEnv env = RemoteEnv.make(worker, "testing", "slow", new EnvOptions(0, false, options),
+                    PythonWorkerTest.specNamed("testing/slow"));
             System.out.println("DETACHED_PID " + env.reset(0).info().get("detached_pid"));
             Thread step = new Thread(() -> env.step(new float[] {0f}));
             step.setDaemon(true);

@@ -354,7 +354,7 @@ class WorkerFailureTest {
     }
 
     /** A path, not yet a file, that a slow test env (option 'mark') appends to as each of its steps begins. */
-    private static Path stepMark() throws java.io.IOException {
+    static Path stepMark() throws java.io.IOException {
         Path dir = Files.createTempDirectory("tdmpc2j-step-mark");
         dir.toFile().deleteOnExit(); // after the file, which is registered later
         Path mark = dir.resolve("steps");
@@ -363,7 +363,7 @@ class WorkerFailureTest {
     }
 
     /** Waits (up to 30 s) until a step of a slow env marked {@code mark} began in its worker. */
-    private static void awaitStepStarted(Path mark) throws InterruptedException {
+    static void awaitStepStarted(Path mark) throws InterruptedException {
         long deadline = System.nanoTime() + 30_000_000_000L;
         while (!Files.exists(mark)) {
             assertThat(System.nanoTime()).as("a step began within 30 s (%s)", mark).isLessThan(deadline);
