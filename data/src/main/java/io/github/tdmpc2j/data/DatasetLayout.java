@@ -2,6 +2,7 @@ package io.github.tdmpc2j.data;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -41,7 +42,7 @@ public final class DatasetLayout {
     }
 
     public static Path episode(Path dir, String taskId, int k) {
-        return taskDir(dir, taskId).resolve(String.format("episode-%06d.npz", k));
+        return taskDir(dir, taskId).resolve(String.format(Locale.ROOT, "episode-%06d.npz", k));
     }
 
     /** The episode number {@code k} of an episode file ({@link #episode}), or -1 for a file that is not one. */
