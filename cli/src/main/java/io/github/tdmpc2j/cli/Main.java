@@ -65,7 +65,7 @@ public final class Main {
     /**
      * A class loader over {@code parent} and the jars {@code spec} names: jars, or folders whose {@code *.jar}
      * files are taken, separated by the path separator. What cannot be used (a missing path, a file that is not a
-     * jar, an unreadable folder) is ignored with a line to {@code warn} that says so.
+     * jar, an unreadable folder, a folder without a jar) is ignored with a line to {@code warn} that says so.
      */
     static ClassLoader pluginClassLoader(String spec, ClassLoader parent, Consumer<String> warn) {
         List<URL> urls = new ArrayList<>();
@@ -75,8 +75,14 @@ public final class Main {
             }
             Path p = Path.of(part);
             if (Files.isDirectory(p)) {
-                try (Stream<Path> jars = Files.list(p)) {
-                    for (Path jar : jars.filter(j -> j.toString().endsWith(".jar")).sorted().toList()) {
+                try (Stream<Path> files = Files.list(p)) {
+                    List<Path> jars = files.filter(j -> j.toString().endsWith(".jar")).sorted().toList();
+                    if (jars.isEmpty()) {
+                        warn.accept(PLUGINS_ENV + " names the folder " + p + ", which holds no .jar file; ignored: it"
+                                + " takes plug-in jars and folders of them (pack a folder of classes into one with"
+                                + " `jar cf your-plugin.jar -C classes .`)");
+                    }
+                    for (Path jar : jars) {
                         addJar(jar, urls, warn);
                     }
                 } catch (IOException e) {

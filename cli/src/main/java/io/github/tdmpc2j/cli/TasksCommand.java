@@ -21,7 +21,8 @@ import picocli.CommandLine.Spec;
         subcommands = {TasksCommand.ListTasks.class, TasksCommand.CheckTasks.class})
 final class TasksCommand {
 
-    @Command(name = "list", description = "One line per installed task: id, domain, sizes, episode length, availability.")
+    @Command(name = "list", description = "One line per installed task: id, domain, sizes, episode length, action"
+            + " repeat, availability.")
     static final class ListTasks implements Callable<Integer> {
         @Spec
         CommandSpec spec;

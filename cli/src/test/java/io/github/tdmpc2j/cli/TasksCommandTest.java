@@ -272,18 +272,20 @@ class TasksCommandTest {
         Files.copy(fake, folder.resolve("broken.jar"));
         Files.writeString(folder.resolve("README"), "a folder's other files are not plug-ins and not warned of");
         List<String> warnings = new ArrayList<>();
+        Path classes = Files.createDirectories(dir.resolve("classes/META-INF/services")).getParent().getParent();
         String spec = String.join(java.io.File.pathSeparator, good.toString(), text.toString(), fake.toString(),
-                folder.toString(), dir.resolve("missing.jar").toString());
+                folder.toString(), dir.resolve("missing.jar").toString(), classes.toString());
         try (URLClassLoader loader = (URLClassLoader) Main.pluginClassLoader(spec,
                 TasksCommandTest.class.getClassLoader(), warnings::add)) {
             assertThat(Arrays.stream(loader.getURLs()).map(URL::getPath).toList()).containsExactly(
                     good.toUri().getPath(), folder.resolve("copy.jar").toUri().getPath());
         }
-        assertThat(warnings).hasSize(4);
+        assertThat(warnings).hasSize(5);
         assertThat(warnings.get(0)).contains(text.toString()).contains("not a jar");
         assertThat(warnings.get(1)).contains(fake.toString()).contains("not a jar");
         assertThat(warnings.get(2)).contains(folder.resolve("broken.jar").toString()).contains("not a jar");
         assertThat(warnings.get(3)).contains("missing.jar").contains("does not exist");
+        assertThat(warnings.get(4)).contains(classes.toString()).contains("holds no .jar file").contains("jar cf");
     }
 
     /** A jar holding only a service file of task plug-ins that names these provider classes. */
