@@ -30,7 +30,8 @@ import picocli.CommandLine.Spec;
                 + "~/.cache/tdmpc2j/venvs).",
         "`setup gpu`: the agent's GPU runtime: a venv with PyPI's torch 2.7.1 (CUDA 12.6) or your own torch "
                 + "(--torch), tdmpc2j's native extension built against it (CUDA graphs; needs g++ and a JDK), and "
-                + "DJL pointed at it for every later command (TDMPC2J_TORCH=bundled goes back to DJL's CPU natives)."})
+                + "DJL pointed at it for every later command (TDMPC2J_TORCH=bundled goes back to DJL's CPU natives). "
+                + "Location: TDMPC2J_GPU_HOME (default ~/.cache/tdmpc2j/gpu)."})
 final class SetupCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
