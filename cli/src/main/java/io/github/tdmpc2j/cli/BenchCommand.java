@@ -41,7 +41,7 @@ import picocli.CommandLine.Spec;
                 + "Meta-World, ManiSkill, MyoSuite success rate x 100), with per-domain means and the paper's "
                 + "published TD-MPC2 number at the largest step after 0 it logged up to --steps (none for a run "
                 + "shorter than its first: its step 0 is an untrained agent). Writes report.md, report.csv and "
-                + "curves/TASK.png into the output folder."})
+                + "curves/DOMAIN_TASK.png (one per task) into the output folder."})
 final class BenchCommand implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(BenchCommand.class);
     @Spec
