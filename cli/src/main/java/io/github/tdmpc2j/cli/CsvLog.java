@@ -89,7 +89,8 @@ final class CsvLog implements AutoCloseable {
 
     /**
      * Checks, before a command's work, that {@code file} (a file or folder) can be made where it is named: its
-     * folder is a folder that this process can write in (tried with a temporary file there), or can be made.
+     * folder is a folder that this process can write in (tried with a temporary file there), or can be made (tried
+     * by making its first missing folder and removing it again).
      * Whatever is at {@code file} itself is the caller's to check.
      */
     static void checkCanCreate(Path file, String advice) {
@@ -104,9 +105,17 @@ final class CsvLog implements AutoCloseable {
             }
             if (folder.equals(target.getParent())) {
                 Files.delete(AtomicWrites.tempFileFor(target)); // a file created there is the one sure test
-            } else if (!Files.isWritable(folder)) {
-                throw new TdmpcException("cannot write " + file + ": cannot make its folder in " + folder
-                        + " (permission denied); " + advice);
+            } else {
+                // the first missing folder, made and removed at once: the one sure test (a permission check alone
+                // passes for root where the file system still refuses, as under /proc)
+                Path first = folder.resolve(folder.relativize(target).getName(0));
+                try {
+                    Files.createDirectory(first);
+                } catch (IOException e) {
+                    throw new TdmpcException("cannot write " + file + ": cannot make its folder in " + folder
+                            + " (" + IoErrors.describe(e) + "); " + advice, e);
+                }
+                Files.deleteIfExists(first);
             }
         } catch (IOException e) {
             throw new TdmpcException("cannot write " + file + ": " + IoErrors.describe(e) + "; " + advice, e);

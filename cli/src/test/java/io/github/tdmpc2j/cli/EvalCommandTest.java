@@ -339,6 +339,24 @@ class EvalCommandTest {
     }
 
     /**
+     * A --csv whose folders cannot be made is refused before any episode runs, even where a permission check on
+     * the nearest existing folder passes (root, under /proc): the evaluation ran whole, then failed to write.
+     */
+    @Test
+    void aCsvWhoseFolderCannotBeMadeIsRefusedBeforeTheEvaluation(@TempDir Path dir) throws Exception {
+        assertThat(Path.of("/proc/self")).as("a Linux /proc, whose folders refuse new folders").isDirectory();
+        saveRandomPendulumCheckpoint(dir.resolve("checkpoint"));
+        Path csv = Path.of("/proc/tdmpc2j-none/deeper/results.csv");
+        TasksCommandTest.Run r = TasksCommandTest.run("eval", "--checkpoint", dir.resolve("checkpoint").toString(),
+                "--task", "pendulum-v1", "--agent", "random", "--episodes", "1", "--csv", csv.toString());
+        assertThat(r.exit()).as(r.err()).isEqualTo(2);
+        assertThat(r.err()).contains("cannot write " + csv + ": cannot make its folder in /proc (")
+                .contains("give --csv a file in a folder you can write");
+        assertThat(r.out()).doesNotContain("classic/pendulum");
+        assertThat(Path.of("/proc/tdmpc2j-none")).doesNotExist();
+    }
+
+    /**
      * A --set-param that would change the model's shape (num_q=3 on a checkpoint of 2) says that eval takes the
      * checkpoint's shape and to leave it out, where it relayed the agent's "create the agent with num_q=2".
      */
