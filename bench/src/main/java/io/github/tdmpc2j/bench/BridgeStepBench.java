@@ -58,7 +58,7 @@ public final class BridgeStepBench {
         String domain = args.length > 0 ? args[0] : "gymnasium";
         WorkerConfig config = WorkerConfig.forDomain(domain, List.of("testing"));
         String task = "counter-" + OBS + "-" + ACT;
-        EnvOptions options = new EnvOptions(0, false, Map.of("episode", "1000000000"));
+        EnvOptions options = new EnvOptions(0, Map.of("episode", "1000000000"));
         double single;
         double batched;
         double ping;

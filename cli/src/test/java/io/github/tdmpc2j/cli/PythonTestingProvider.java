@@ -73,6 +73,6 @@ public final class PythonTestingProvider extends RemoteEnvProvider {
         } else {
             extras.put(task.equals(FAULTY) ? "fail_at" : "exit_at", "25");
         }
-        return super.create(task, new EnvOptions(options.seed(), options.render(), extras));
+        return super.create(task, new EnvOptions(options.seed(), extras));
     }
 }

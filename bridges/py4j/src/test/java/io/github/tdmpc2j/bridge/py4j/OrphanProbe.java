@@ -39,7 +39,7 @@ public final class OrphanProbe {
             if (mark != null) {
                 options.put("mark", mark); // the env appends to that file as its step begins
             }
-            RemoteEnv env = RemoteEnv.make(worker, "testing", "slow", new EnvOptions(0, false, options),
+            RemoteEnv env = RemoteEnv.make(worker, "testing", "slow", new EnvOptions(0, options),
                     PythonWorkerTest.specNamed("testing/slow"));
             System.out.println("DETACHED_PID " + env.reset(0).info().get("detached_pid"));
             Thread step = new Thread(() -> env.step(new float[] {0f}));

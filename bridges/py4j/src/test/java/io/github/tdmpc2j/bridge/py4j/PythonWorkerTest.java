@@ -54,7 +54,7 @@ class PythonWorkerTest {
     }
 
     static RemoteEnv counter(PythonWorker w, int obs, int act, Map<String, String> options) {
-        return RemoteEnv.make(w, "testing", "counter-" + obs + "-" + act, new EnvOptions(0, false, options),
+        return RemoteEnv.make(w, "testing", "counter-" + obs + "-" + act, new EnvOptions(0, options),
                 specNamed("testing/counter"));
     }
 
@@ -114,7 +114,7 @@ class PythonWorkerTest {
 
     @Test
     void pythonExceptionInsideStepCarriesTypeMessageAndTraceback() {
-        try (RemoteEnv env = RemoteEnv.make(worker, "testing", "faulty", new EnvOptions(0, false, Map.of("fail_at", "2")),
+        try (RemoteEnv env = RemoteEnv.make(worker, "testing", "faulty", new EnvOptions(0, Map.of("fail_at", "2")),
                 specNamed("testing/faulty"))) {
             env.reset(1);
             env.step(new float[] {0f});
@@ -146,7 +146,7 @@ class PythonWorkerTest {
     @Test
     void aBatchedStepThatFailsPartWayLeavesEveryEnvOfTheCallNeedingAReset() {
         List<RemoteEnv> envs = List.of(counter(worker, 3, 1, Map.of()), RemoteEnv.make(worker, "testing", "faulty",
-                new EnvOptions(0, false, Map.of("fail_at", "2")), specNamed("testing/faulty")),
+                new EnvOptions(0, Map.of("fail_at", "2")), specNamed("testing/faulty")),
                 counter(worker, 3, 1, Map.of()));
         try (RemoteVectorEnv vector = RemoteVectorEnv.raw(envs)) {
             vector.reset(0);
@@ -285,7 +285,7 @@ class PythonWorkerTest {
     @Test
     void aFailedVectorCallNamesEveryTaskOfItsRows() {
         List<RemoteEnv> envs = List.of(counter(worker, 3, 1, Map.of()), RemoteEnv.make(worker, "testing", "faulty",
-                new EnvOptions(0, false, Map.of("fail_at", "1")), specNamed("testing/faulty")));
+                new EnvOptions(0, Map.of("fail_at", "1")), specNamed("testing/faulty")));
         try (RemoteVectorEnv vector = RemoteVectorEnv.raw(envs)) {
             vector.reset(0);
             assertThatThrownBy(() -> vector.step(new float[][] {{0f}, {0f}})).isInstanceOf(PythonException.class)
@@ -419,7 +419,7 @@ class PythonWorkerTest {
     @Test
     void aPythonErrorInOneRowOfABatchedStepNamesItsTaskAndEpisode() {
         List<RemoteEnv> envs = List.of(counter(worker, 3, 1, Map.of()), RemoteEnv.make(worker, "testing", "faulty",
-                new EnvOptions(0, false, Map.of("fail_at", "2")), specNamed("testing/faulty")),
+                new EnvOptions(0, Map.of("fail_at", "2")), specNamed("testing/faulty")),
                 counter(worker, 3, 1, Map.of()));
         TaskSpace space = TaskSpace.of(List.of(envs.get(0).spec(), envs.get(1).spec()));
         try (MultitaskEnv rows = new MultitaskEnv(space, RemoteVectorEnv.wrapped(envs));
@@ -463,7 +463,7 @@ class PythonWorkerTest {
     @Test
     void aStuckCallTimesOutAndStopsItsWorker() {
         try (PythonWorker slow = PythonWorker.start(TestVenvs.testing().withCallTimeout(Duration.ofMillis(1500)))) {
-            RemoteEnv env = RemoteEnv.make(slow, "testing", "slow", new EnvOptions(0, false, Map.of("seconds", "30")),
+            RemoteEnv env = RemoteEnv.make(slow, "testing", "slow", new EnvOptions(0, Map.of("seconds", "30")),
                     specNamed("testing/slow"));
             env.reset(0);
             long t0 = System.nanoTime();

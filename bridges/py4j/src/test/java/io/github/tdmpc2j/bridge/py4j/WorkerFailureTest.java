@@ -21,7 +21,7 @@ class WorkerFailureTest {
         Path mark = stepMark();
         try (SharedWorker shared = new SharedWorker(TestVenvs.testing())) {
             PythonWorker first = shared.get();
-            RemoteEnv env = RemoteEnv.make(first, "testing", "slow", new EnvOptions(0, false, Map.of("seconds", "60", "mark", mark.toString())),
+            RemoteEnv env = RemoteEnv.make(first, "testing", "slow", new EnvOptions(0, Map.of("seconds", "60", "mark", mark.toString())),
                     PythonWorkerTest.specNamed("testing/slow"));
             env.reset(0);
             CompletableFuture<Throwable> inFlight = stepInFlight(env);
@@ -56,7 +56,7 @@ class WorkerFailureTest {
         Path mark = stepMark();
         PythonWorker worker = PythonWorker.start(TestVenvs.testing().withCallTimeout(Duration.ofSeconds(60)));
         try {
-            RemoteEnv env = RemoteEnv.make(worker, "testing", "slow", new EnvOptions(0, false,
+            RemoteEnv env = RemoteEnv.make(worker, "testing", "slow", new EnvOptions(0,
                     Map.of("seconds", "600", "hold_gil", "1", "child", "1", "detached", "1", "mark",
                             mark.toString())),
                     PythonWorkerTest.specNamed("testing/slow"));
@@ -103,7 +103,7 @@ class WorkerFailureTest {
     void closingAnEnvWhileItsStepIsInFlightWaitsForTheStep() throws Exception {
         Path mark = stepMark();
         try (PythonWorker worker = PythonWorker.start(TestVenvs.testing())) {
-            RemoteEnv env = RemoteEnv.make(worker, "testing", "slow", new EnvOptions(0, false, Map.of("seconds", "2", "mark", mark.toString())),
+            RemoteEnv env = RemoteEnv.make(worker, "testing", "slow", new EnvOptions(0, Map.of("seconds", "2", "mark", mark.toString())),
                     PythonWorkerTest.specNamed("testing/slow"));
             env.reset(0);
             CompletableFuture<Throwable> inFlight = stepInFlight(env);
@@ -131,7 +131,7 @@ class WorkerFailureTest {
             RemoteEnv other = PythonWorkerTest.counter(worker, 2, 1, Map.of());
             other.reset(3);
             List<ProcessHandle> before = descendants(worker);
-            RemoteEnv env = RemoteEnv.make(worker, "testing", "slow", new EnvOptions(0, false,
+            RemoteEnv env = RemoteEnv.make(worker, "testing", "slow", new EnvOptions(0,
                     Map.of("seconds", "9", "child", "1", "mark", mark.toString())), PythonWorkerTest.specNamed("testing/slow"));
             List<ProcessHandle> started = descendants(worker).stream().filter(p -> !before.contains(p)).toList();
             assertThat(started).as("the env's child process").hasSize(1);
@@ -167,7 +167,7 @@ class WorkerFailureTest {
             List<ProcessHandle> before = descendants(worker);
             List<RemoteEnv> envs = new ArrayList<>();
             for (int i = 0; i < 3; i++) {
-                envs.add(RemoteEnv.make(worker, "testing", "slow", new EnvOptions(0, false,
+                envs.add(RemoteEnv.make(worker, "testing", "slow", new EnvOptions(0,
                         Map.of("seconds", "3", "child", "1", "mark", mark.toString())), PythonWorkerTest.specNamed("testing/slow")));
             }
             List<ProcessHandle> started = descendants(worker).stream().filter(p -> !before.contains(p)).toList();
@@ -194,7 +194,7 @@ class WorkerFailureTest {
         try (PythonWorker worker = PythonWorker.start(TestVenvs.testing())) {
             List<RemoteEnv> envs = new ArrayList<>();
             for (int i = 0; i < 2; i++) {
-                envs.add(RemoteEnv.make(worker, "testing", "slow", new EnvOptions(0, false, Map.of("seconds", "1", "mark", mark.toString())),
+                envs.add(RemoteEnv.make(worker, "testing", "slow", new EnvOptions(0, Map.of("seconds", "1", "mark", mark.toString())),
                         PythonWorkerTest.specNamed("testing/slow")));
             }
             RemoteVectorEnv vector = RemoteVectorEnv.raw(envs);
@@ -214,7 +214,7 @@ class WorkerFailureTest {
         Path mark = stepMark();
         PythonWorker worker = PythonWorker.start(TestVenvs.testing());
         try {
-            RemoteEnv env = RemoteEnv.make(worker, "testing", "slow", new EnvOptions(0, false, Map.of("seconds", "2", "mark", mark.toString())),
+            RemoteEnv env = RemoteEnv.make(worker, "testing", "slow", new EnvOptions(0, Map.of("seconds", "2", "mark", mark.toString())),
                     PythonWorkerTest.specNamed("testing/slow"));
             env.reset(0);
             CompletableFuture<Throwable> inFlight = stepInFlight(env);
@@ -241,7 +241,7 @@ class WorkerFailureTest {
     void closingAWorkerEndsTheProcessesItsEnvsDetached() throws Exception {
         PythonWorker worker = PythonWorker.start(TestVenvs.testing());
         try {
-            RemoteEnv env = RemoteEnv.make(worker, "testing", "slow", new EnvOptions(0, false,
+            RemoteEnv env = RemoteEnv.make(worker, "testing", "slow", new EnvOptions(0,
                     Map.of("seconds", "0", "detached", "1")), PythonWorkerTest.specNamed("testing/slow"));
             long detached = (Long) env.reset(0).info().get("detached_pid");
             assertThat(NoOrphanTest.isRunning(detached)).isTrue();
@@ -282,7 +282,7 @@ class WorkerFailureTest {
     @Test
     void processesAnEnvStartsEndOnSigterm() throws Exception {
         try (PythonWorker worker = PythonWorker.start(TestVenvs.testing());
-                RemoteEnv env = RemoteEnv.make(worker, "testing", "slow", new EnvOptions(0, false,
+                RemoteEnv env = RemoteEnv.make(worker, "testing", "slow", new EnvOptions(0,
                         Map.of("seconds", "0", "child", "1")), PythonWorkerTest.specNamed("testing/slow"))) {
             ProcessHandle child = ProcessHandle.of(worker.pid()).orElseThrow().children()
                     .filter(p -> p.info().command().orElse("").endsWith("sleep")).findFirst().orElseThrow();

@@ -108,7 +108,7 @@ class ParityTest {
                 physics.afterReset();
                 ourReset = ours.observe();
             }
-            EnvOptions start = new EnvOptions(0, false, startOptions(physics, !isDog(id)));
+            EnvOptions start = new EnvOptions(0, startOptions(physics, !isDog(id)));
             try (RemoteEnv theirs = RemoteEnv.make(worker, "dmc", id.substring("dmc/".length()), start,
                     spaces -> sameSizes(spec, spaces))) {
                 double maxObs = assertClose(id, "reset observation", ourReset, theirs.reset(SEED).observation());
@@ -140,7 +140,7 @@ class ParityTest {
     @Test
     void aStartStateThatDoesNotFitIsRefusedWithAReason() {
         assumeTrue(skipReason == null, () -> "skipped: " + skipReason);
-        EnvOptions wrongSize = new EnvOptions(0, false, Map.of("start.qpos", "0.5"));
+        EnvOptions wrongSize = new EnvOptions(0, Map.of("start.qpos", "0.5"));
         assertThatThrownBy(() -> RemoteEnv.make(worker, "dmc", "cartpole-swingup", wrongSize,
                 spaces -> sameSizes(spec("dmc/cartpole-swingup"), spaces)))
                 .isInstanceOf(PythonException.class)
