@@ -437,24 +437,9 @@ final class EvalCommand implements Callable<Integer> {
             TaskSpace space = Setup.space(registry, chosen);
             String envKey = ENV_KEY + id + "|" + chosen.agentTasks() + "|" + chosen.rows() + "|" + chosen.seed();
             String agentKey = "eval-agent:" + chosen;
-            MultitaskEnv env = cache.lease(envKey, () -> Setup.env(registry, space, chosen, id));
-            Loaded agent;
-            try {
-                agent = cache.lease(agentKey, () -> Setup.agent(space, chosen));
-            } catch (RuntimeException e) {
-                cache.release(envKey, env);
-                throw e;
-            }
-            try {
-                TaskResult r = evaluate(env, agent, unit.task(), cache.made(ENV_KEY));
-                cache.release(envKey, env);
-                cache.release(agentKey, agent);
-                return r;
-            } catch (RuntimeException | Error e) {
-                cache.discard(env);
-                cache.discard(agent);
-                throw e;
-            }
+            return cache.withLeased(envKey, () -> Setup.env(registry, space, chosen, id), agentKey,
+                    () -> Setup.agent(space, chosen),
+                    (MultitaskEnv env, Loaded agent) -> evaluate(env, agent, unit.task(), cache.made(ENV_KEY)));
         }
 
         private TaskResult evaluate(MultitaskEnv env, Loaded loaded, int t, int envsMade) {

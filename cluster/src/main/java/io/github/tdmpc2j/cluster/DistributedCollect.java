@@ -145,30 +145,16 @@ public final class DistributedCollect {
             String envKey = "env:" + job.taskIds().get(unit.task()) + ":" + (job.seed() + unit.task());
             CollectPolicy policy = job.policy().onDevice(UnitRunner.assignedGpu());
             String agentKey = "agent:" + key + ":" + policy.params().get("device");
-            MultitaskEnv env = cache.lease(envKey, () -> collector.makeEnv(unit.task(), job.seed()));
-            Agent agent;
-            try {
-                agent = cache.lease(agentKey, () -> policy.create(collector, job.seed() + cache.made("agent:")));
-            } catch (RuntimeException e) {
-                cache.release(envKey, env);
-                throw e;
-            }
-            try {
-                Captured captured = job.gather() ? new Captured(collector.index()) : null;
-                Collector.EpisodeSink sink = captured != null ? captured
-                        : cache.shared("writer:" + job.out() + "|" + key,
-                                () -> DatasetWriter.attach(Path.of(job.out()), collector.index()));
-                Episode e = collector.collectOne(env, agent, unit.task(), unit.k(), job.seed(), sink);
-                Result r = new Result(e.length(), e.episodeReturn(), captured == null ? null : captured.bytes,
-                        ProcessHandle.current().pid() + "@" + UnitRunner.hostName(), cache.made("env:"));
-                cache.release(envKey, env);
-                cache.release(agentKey, agent);
-                return r;
-            } catch (RuntimeException | Error e) {
-                cache.discard(env);
-                cache.discard(agent);
-                throw e;
-            }
+            return cache.withLeased(envKey, () -> collector.makeEnv(unit.task(), job.seed()), agentKey,
+                    () -> policy.create(collector, job.seed() + cache.made("agent:")), (MultitaskEnv env, Agent agent) -> {
+                        Captured captured = job.gather() ? new Captured(collector.index()) : null;
+                        Collector.EpisodeSink sink = captured != null ? captured
+                                : cache.shared("writer:" + job.out() + "|" + key,
+                                        () -> DatasetWriter.attach(Path.of(job.out()), collector.index()));
+                        Episode e = collector.collectOne(env, agent, unit.task(), unit.k(), job.seed(), sink);
+                        return new Result(e.length(), e.episodeReturn(), captured == null ? null : captured.bytes,
+                                ProcessHandle.current().pid() + "@" + UnitRunner.hostName(), cache.made("env:"));
+                    });
         }
     }
 

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiFunction;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -71,6 +72,34 @@ public final class ExecutorCache {
             }
         }
         return remember(key, make.get());
+    }
+
+    /**
+     * A unit's use of an env and an agent: leases both ({@link #lease}), runs {@code work} with them and releases
+     * both for the next unit with the same keys; where {@code work} fails, discards both (the failure may have left
+     * either in a bad state); where the agent cannot be made, releases the env, unused, and rethrows.
+     */
+    public <E, A, R> R withLeased(String envKey, Supplier<E> makeEnv, String agentKey, Supplier<A> makeAgent,
+            BiFunction<E, A, R> work) {
+        E env = lease(envKey, makeEnv);
+        A agent;
+        try {
+            agent = lease(agentKey, makeAgent);
+        } catch (RuntimeException | Error e) {
+            release(envKey, env);
+            throw e;
+        }
+        R result;
+        try {
+            result = work.apply(env, agent);
+        } catch (RuntimeException | Error e) {
+            discard(env);
+            discard(agent);
+            throw e;
+        }
+        release(envKey, env);
+        release(agentKey, agent);
+        return result;
     }
 
     /** Gives a leased object back for the next unit with the same key. */
