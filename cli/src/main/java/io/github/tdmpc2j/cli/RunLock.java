@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 
@@ -277,20 +278,55 @@ final class RunLock implements AutoCloseable {
     }
 
     /** What a lock file says of its writer: its pid, and the command that holds it (null when it does not say). */
-    private record LockFile(String pid, Holder holder) {
+    record LockFile(String pid, Holder holder) {
+        /**
+         * How many times a refused writer reads a lock file that is not whole, with {@link #PAUSE} between: its
+         * holder empties it and writes its own details just after it takes the lock, and the refusal read between
+         * the two said "pid unknown". One that stays so (another program's lock) is said as last read.
+         */
+        private static final int READS = 50;
+        private static final Duration PAUSE = Duration.ofMillis(10);
+
         static LockFile read(Path file) {
+            return read(() -> Files.readString(file, StandardCharsets.UTF_8));
+        }
+
+        /**
+         * What {@code text} says, read again while it is not whole: a writer of every version writes its pid first
+         * and ends each line, the last one too.
+         */
+        static LockFile read(Callable<String> text) {
+            LockFile read = new LockFile(null, null);
+            for (int i = 0; i < READS; i++) {
+                String said;
+                try {
+                    if (i > 0) {
+                        Thread.sleep(PAUSE.toMillis());
+                    }
+                    said = text.call();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return read;
+                } catch (Exception e) {
+                    return read; // said as unknown
+                }
+                read = parse(said);
+                if (read.pid() != null && said.endsWith("\n")) {
+                    return read;
+                }
+            }
+            return read;
+        }
+
+        private static LockFile parse(String said) {
             String pid = null;
             Holder holder = null;
-            try (Stream<String> lines = Files.lines(file, StandardCharsets.UTF_8)) {
-                for (String line : lines.toList()) {
-                    if (line.startsWith("pid=") && pid == null) {
-                        pid = line.substring(4).trim();
-                    } else if (line.startsWith("command=") && holder == null) {
-                        holder = Holder.named(line.substring(8).trim());
-                    }
+            for (String line : said.lines().toList()) {
+                if (line.startsWith("pid=") && pid == null) {
+                    pid = line.substring(4).trim();
+                } else if (line.startsWith("command=") && holder == null) {
+                    holder = Holder.named(line.substring(8).trim());
                 }
-            } catch (IOException | java.io.UncheckedIOException e) {
-                // said as unknown
             }
             return new LockFile(pid, holder);
         }
