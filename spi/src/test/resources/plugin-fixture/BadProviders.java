@@ -453,6 +453,44 @@ public final class BadProviders {
         }
     }
 
+    /** A batched env whose episode() and close() throw untyped: each is a defect of the plug-in. */
+    public static final class VectorEpisodeAndCloseThrow extends Base {
+        public java.util.Optional<io.github.tdmpc2j.spi.vector.VectorEnv> createVector(List<TaskSpec> tasks,
+                List<EnvOptions> options) {
+            java.util.List<Env> envs = new java.util.ArrayList<>();
+            for (TaskSpec t : tasks) {
+                envs.add(new OneStateEnv(t));
+            }
+            io.github.tdmpc2j.spi.vector.VectorEnv inner = new io.github.tdmpc2j.spi.vector.SyncVectorEnv(envs);
+            return java.util.Optional.of(new io.github.tdmpc2j.spi.vector.VectorEnv() {
+                public int numEnvs() {
+                    return inner.numEnvs();
+                }
+
+                public TaskSpec spec(int i) {
+                    return inner.spec(i);
+                }
+
+                public float[][] reset(io.github.tdmpc2j.spi.vector.EpisodeSchedule schedule) {
+                    return inner.reset(schedule);
+                }
+
+                public io.github.tdmpc2j.spi.vector.VectorStepResult step(float[][] actions) {
+                    return inner.step(actions);
+                }
+
+                public io.github.tdmpc2j.spi.vector.EpisodeSchedule.Ticket episode(int i) {
+                    throw new IllegalStateException("no ticket");
+                }
+
+                public void close() {
+                    inner.close();
+                    throw new IllegalStateException("double free");
+                }
+            });
+        }
+    }
+
     /** Lists a task without an observation box. */
     public static final class NullObservationSpace extends Base {
         public List<TaskSpec> tasks() {
