@@ -416,38 +416,70 @@ public final class BadProviders {
         }
     }
 
-    /** Has a batched form whose step fails with an exception of its own. */
-    public static final class VectorStepThrows extends Base {
-        public java.util.Optional<io.github.tdmpc2j.spi.vector.VectorEnv> createVector(List<TaskSpec> tasks,
-                List<EnvOptions> options) {
+    /** One-state envs in a row, as SyncVectorEnv steps them: the batched envs below each break a call of it. */
+    static class OneStateRows implements io.github.tdmpc2j.spi.vector.VectorEnv {
+        private final io.github.tdmpc2j.spi.vector.VectorEnv inner;
+
+        OneStateRows(List<TaskSpec> tasks) {
             java.util.List<Env> envs = new java.util.ArrayList<>();
             for (TaskSpec t : tasks) {
                 envs.add(new OneStateEnv(t));
             }
-            io.github.tdmpc2j.spi.vector.VectorEnv inner = new io.github.tdmpc2j.spi.vector.SyncVectorEnv(envs);
-            return java.util.Optional.of(new io.github.tdmpc2j.spi.vector.VectorEnv() {
-                public int numEnvs() {
-                    return inner.numEnvs();
-                }
+            inner = new io.github.tdmpc2j.spi.vector.SyncVectorEnv(envs);
+        }
 
-                public TaskSpec spec(int i) {
-                    return inner.spec(i);
-                }
+        public int numEnvs() {
+            return inner.numEnvs();
+        }
 
-                public float[][] reset(io.github.tdmpc2j.spi.vector.EpisodeSchedule schedule) {
-                    return inner.reset(schedule);
-                }
+        public TaskSpec spec(int i) {
+            return inner.spec(i);
+        }
 
+        public float[][] reset(io.github.tdmpc2j.spi.vector.EpisodeSchedule schedule) {
+            return inner.reset(schedule);
+        }
+
+        public io.github.tdmpc2j.spi.vector.VectorStepResult step(float[][] actions) {
+            return inner.step(actions);
+        }
+
+        public io.github.tdmpc2j.spi.vector.EpisodeSchedule.Ticket episode(int i) {
+            return inner.episode(i);
+        }
+
+        public void close() {
+            inner.close();
+        }
+    }
+
+    /** Has a batched form whose step fails with an exception of its own. */
+    public static final class VectorStepThrows extends Base {
+        public java.util.Optional<io.github.tdmpc2j.spi.vector.VectorEnv> createVector(List<TaskSpec> tasks,
+                List<EnvOptions> options) {
+            return java.util.Optional.of(new OneStateRows(tasks) {
+                @Override
                 public io.github.tdmpc2j.spi.vector.VectorStepResult step(float[][] actions) {
                     throw new IllegalStateException("worker pipe broke");
                 }
+            });
+        }
+    }
 
+    /** A batched env whose episode() and close() throw untyped: each is a defect of the plug-in. */
+    public static final class VectorEpisodeAndCloseThrow extends Base {
+        public java.util.Optional<io.github.tdmpc2j.spi.vector.VectorEnv> createVector(List<TaskSpec> tasks,
+                List<EnvOptions> options) {
+            return java.util.Optional.of(new OneStateRows(tasks) {
+                @Override
                 public io.github.tdmpc2j.spi.vector.EpisodeSchedule.Ticket episode(int i) {
-                    return inner.episode(i);
+                    throw new IllegalStateException("no ticket");
                 }
 
+                @Override
                 public void close() {
-                    inner.close();
+                    super.close();
+                    throw new IllegalStateException("double free");
                 }
             });
         }

@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 
@@ -77,46 +78,51 @@ final class RunLock implements AutoCloseable {
     }
 
     /**
-     * What a lock's folder is, for the message that refuses a second writer: what a writer that the lock file does
-     * not name (one of an older version, which wrote its pid alone) keeps when stopped ({@code stop}), and what
-     * reads the folder meanwhile when a training run holds it; {@code firstFiles}: the files its writer makes
-     * first, to be removed with the lock file when it wrote nothing else.
+     * What a lock's folder is, for the message that refuses a second writer: the holder it usually has
+     * ({@code usual}), whose texts a lock file that names no command (an older version's, which wrote its pid
+     * alone) is told with; {@code firstFiles}: the files its writer makes first, to be removed with the lock file
+     * when it wrote nothing else.
      */
-    private record Kind(String folder, String stop, String meanwhile, List<String> firstFiles) {
+    private record Kind(String folder, Holder usual, List<String> firstFiles) {
     }
 
-    private static final Kind RUN = new Kind("run folder", "Ctrl-C; it keeps its last checkpoint",
-            " `tdmpc2j eval --checkpoint DIR` reads its last checkpoint meanwhile.", List.of());
-    private static final Kind BENCH_OUT = new Kind("bench folder", "Ctrl-C; its runs keep their last checkpoints, "
-            + "and the same bench command goes on from them", " `tdmpc2j eval --checkpoint DIR/runs/TASK/seed-S` "
-            + "reads a run's last checkpoint meanwhile.", List.of());
-    private static final Kind DATASET = new Kind("dataset folder", "Ctrl-C; the episodes it wrote are kept, and "
-            + "the same command goes on", "", List.of(DatasetLayout.INDEX));
+    private static final Kind RUN = new Kind("run folder", Holder.TRAIN, List.of());
+    private static final Kind BENCH_OUT = new Kind("bench folder", Holder.BENCH, List.of());
+    private static final Kind DATASET = new Kind("dataset folder", Holder.COLLECT, List.of(DatasetLayout.INDEX));
+
+    /** What stopping a dataset's writer keeps, {@link Holder#COLLECT}'s and {@link Holder#IMPORT}'s alike. */
+    private static final String EPISODES_KEPT = "Ctrl-C; the episodes it wrote are kept, and the same command goes on";
 
     /**
      * The command that holds a lock, as its lock file names it ({@code command=}) for a writer refused in another
-     * process: what it is called in the refusal ({@code writer}), what stopping it keeps ({@code stop}), and what
-     * a writer of its own kind does beside it in another folder ({@code work}).
+     * process: what it is called in the refusal ({@code writer}), what stopping it keeps ({@code stop}, and
+     * {@code stopMore} when the lock file names it: what of it is this command's own), what a writer of its own
+     * kind does beside it in another folder ({@code work}), and what reads its folder meanwhile
+     * ({@code meanwhile}, DIR for the folder).
      */
     enum Holder {
-        TRAIN("train", "run", "Ctrl-C; it keeps its last checkpoint, for --resume", "train"),
+        TRAIN("train", "run", "Ctrl-C; it keeps its last checkpoint", ", for --resume", "train",
+                " `tdmpc2j eval --checkpoint DIR` reads its last checkpoint meanwhile."),
         BENCH("bench", "bench", "Ctrl-C; its runs keep their last checkpoints, and the same bench command goes on "
-                + "from them", "train"),
-        COLLECT("collect", "collection", "Ctrl-C; the episodes it wrote are kept, and the same command goes on "
-                + "with the collection", "collect"),
-        IMPORT("import-data", "import", "Ctrl-C; the episodes it wrote are kept, and the same command goes on "
-                + "with the import", "import");
+                + "from them", "", "train", " `tdmpc2j eval --checkpoint DIR/runs/TASK/seed-S` reads a run's last "
+                + "checkpoint meanwhile."),
+        COLLECT("collect", "collection", EPISODES_KEPT, " with the collection", "collect", ""),
+        IMPORT("import-data", "import", EPISODES_KEPT, " with the import", "import", "");
 
         private final String command;
         private final String writer;
         private final String stop;
+        private final String stopMore;
         private final String work;
+        private final String meanwhile;
 
-        Holder(String command, String writer, String stop, String work) {
+        Holder(String command, String writer, String stop, String stopMore, String work, String meanwhile) {
             this.command = command;
             this.writer = writer;
             this.stop = stop;
+            this.stopMore = stopMore;
             this.work = work;
+            this.meanwhile = meanwhile;
         }
 
         /** The holder a lock file names ({@code command=NAME}), or null (none, or one this version does not know). */
@@ -257,34 +263,70 @@ final class RunLock implements AutoCloseable {
 
     /**
      * The refusal of {@code asking} by the writer {@code who} that holds the folder: {@code holder}, or null when
-     * its lock file does not say (an older version's).
+     * its lock file does not say (an older version's), told with the texts of the folder's usual holder.
      */
     private static TdmpcException busy(Path dir, Kind kind, Holder asking, Holder holder, String who) {
-        // what reads the holder's checkpoints meanwhile: a bench holds its --out, or one of its runs' folders
-        String meanwhile = holder == null ? kind.meanwhile() : holder == Holder.TRAIN ? RUN.meanwhile()
-                : holder == Holder.BENCH ? (kind == RUN ? RUN : BENCH_OUT).meanwhile() : "";
+        Holder told = holder == null ? kind.usual() : holder;
+        String stop = holder == null ? told.stop : told.stop + told.stopMore;
+        // what reads the holder's checkpoints meanwhile: a bench holds its --out, or one of its runs' folders, read
+        // as a train's
+        String meanwhile = (kind == RUN && told == Holder.BENCH ? Holder.TRAIN : told).meanwhile;
         return new BusyException(who + " is using the " + kind.folder() + " " + dir + " (it holds "
                 + dir.resolve(FILE) + "): a " + kind.folder() + " has one writer at a time. Wait for that "
-                + (holder == null ? "process" : holder.writer) + " to end, or stop it (" + (holder == null
-                ? kind.stop() : holder.stop) + "); to " + asking.work + " beside it, choose another --out."
-                + meanwhile.replace("DIR", dir.toString()));
+                + (holder == null ? "process" : holder.writer) + " to end, or stop it (" + stop + "); to "
+                + asking.work + " beside it, choose another --out." + meanwhile.replace("DIR", dir.toString()));
     }
 
     /** What a lock file says of its writer: its pid, and the command that holds it (null when it does not say). */
-    private record LockFile(String pid, Holder holder) {
+    record LockFile(String pid, Holder holder) {
+        /**
+         * How many times a refused writer reads a lock file that is not whole, with {@link #PAUSE} between: its
+         * holder empties it and writes its own details just after it takes the lock, and the refusal read between
+         * the two said "pid unknown". One that stays so (another program's lock) is said as last read.
+         */
+        private static final int READS = 50;
+        private static final Duration PAUSE = Duration.ofMillis(10);
+
         static LockFile read(Path file) {
+            return read(() -> Files.readString(file, StandardCharsets.UTF_8));
+        }
+
+        /**
+         * What {@code text} says, read again while it is not whole: a writer of every version writes its pid first
+         * and ends each line, the last one too.
+         */
+        static LockFile read(Callable<String> text) {
+            LockFile read = new LockFile(null, null);
+            for (int i = 0; i < READS; i++) {
+                String said;
+                try {
+                    if (i > 0) {
+                        Thread.sleep(PAUSE.toMillis());
+                    }
+                    said = text.call();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return read;
+                } catch (Exception e) {
+                    return read; // said as unknown
+                }
+                read = parse(said);
+                if (read.pid() != null && said.endsWith("\n")) {
+                    return read;
+                }
+            }
+            return read;
+        }
+
+        private static LockFile parse(String said) {
             String pid = null;
             Holder holder = null;
-            try (Stream<String> lines = Files.lines(file, StandardCharsets.UTF_8)) {
-                for (String line : lines.toList()) {
-                    if (line.startsWith("pid=") && pid == null) {
-                        pid = line.substring(4).trim();
-                    } else if (line.startsWith("command=") && holder == null) {
-                        holder = Holder.named(line.substring(8).trim());
-                    }
+            for (String line : said.lines().toList()) {
+                if (line.startsWith("pid=") && pid == null) {
+                    pid = line.substring(4).trim();
+                } else if (line.startsWith("command=") && holder == null) {
+                    holder = Holder.named(line.substring(8).trim());
                 }
-            } catch (IOException | java.io.UncheckedIOException e) {
-                // said as unknown
             }
             return new LockFile(pid, holder);
         }

@@ -32,6 +32,15 @@ public final class PythonTestingProvider extends RemoteEnvProvider {
     static final TaskSpec MISFIT = new TaskSpec("pytesting/misfit", List.of(), Box.unbounded(3), Box.of(1, -1, 1),
             10, 1, SuccessMetric.RETURN, false);
 
+    /** What each task asks of the testing suite's env, as extras of its options. */
+    private static final Map<TaskSpec, Map<String, String>> EXTRAS = Map.of(
+            FAULTY, Map.of("fail_at", "25"),
+            DYING, Map.of("exit_at", "25"),
+            DIVERGING, Map.of("wrong", "nan-obs", "wrong_at", "5", "wrong_after", "20"),
+            MISFIT, Map.of("wrong", "obs+1", "wrong_at", "5", "wrong_after", "20"),
+            SLOW, Map.of("seconds", "0.5"),
+            SLOW_START, Map.of("seconds", "0.5", "make_seconds", "3"));
+
     /** What a command's output says once this plug-in's Python worker has started (it then makes the env asked). */
     static final String WORKER_STARTED = "python worker gymnasium started";
 
@@ -61,18 +70,7 @@ public final class PythonTestingProvider extends RemoteEnvProvider {
     @Override
     public RemoteEnv create(TaskSpec task, EnvOptions options) {
         Map<String, String> extras = new HashMap<>(options.extras());
-        if (task.equals(DIVERGING) || task.equals(MISFIT)) {
-            extras.put("wrong", task.equals(DIVERGING) ? "nan-obs" : "obs+1");
-            extras.put("wrong_at", "5");
-            extras.put("wrong_after", "20");
-        } else if (task.equals(SLOW) || task.equals(SLOW_START)) {
-            extras.put("seconds", "0.5");
-            if (task.equals(SLOW_START)) {
-                extras.put("make_seconds", "3");
-            }
-        } else {
-            extras.put(task.equals(FAULTY) ? "fail_at" : "exit_at", "25");
-        }
+        extras.putAll(EXTRAS.get(task));
         return super.create(task, new EnvOptions(options.seed(), extras));
     }
 }

@@ -6,6 +6,7 @@ import io.github.tdmpc2j.spi.agent.CheckpointFolder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -150,6 +151,20 @@ class RunLockTest {
                     + "checkpoints, and the same bench command goes on from them); to train beside it, choose "
                     + "another --out. `tdmpc2j eval --checkpoint " + run + "` reads its last checkpoint meanwhile.");
         }
+    }
+
+    /**
+     * A lock file read while its holder writes it (it empties the file, then writes its pid and command: read
+     * empty, or half written) is read again until whole, where the refusal said "pid unknown"; an older version's,
+     * the pid alone, is whole; one that stays empty (another program's lock) is said as unknown.
+     */
+    @Test
+    void aLockFileBeingWrittenIsReadAgainUntilWhole() {
+        Iterator<String> writing = List.of("", "pid=42", "pid=42\ncommand=tr", "pid=42\ncommand=train\n").iterator();
+        assertThat(RunLock.LockFile.read(writing::next)).hasToString("pid 42, running `tdmpc2j train`");
+        assertThat(writing).isExhausted();
+        assertThat(RunLock.LockFile.read(() -> "pid=4242\n")).hasToString("pid 4242");
+        assertThat(RunLock.LockFile.read(() -> "")).hasToString("pid unknown");
     }
 
     /**

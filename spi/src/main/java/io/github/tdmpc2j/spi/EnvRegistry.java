@@ -22,6 +22,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.BiFunction;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -589,8 +590,8 @@ public final class EnvRegistry implements AutoCloseable {
      * (a bug in the plug-in, not a mistake of the caller's), a null result or an observation of another size than the
      * task's, is a {@link PluginException} naming the plug-in and its jar, as a failing {@code create} is; the
      * project's typed exceptions pass through. The env's own spec is read once (it is checked against the listed
-     * task when the env is made): the wrappers ask for it every step, and it does not change. No lambda per call
-     * (one capturing the action was made on every step): a step allocates nothing here.
+     * task when the env is made): the wrappers ask for it every step, and it does not change. No lambda in reset or
+     * step (one capturing the action was made on every step): a step allocates nothing here.
      */
     private final class Guarded extends EnvWrapper {
         private final TaskSpec listed;
@@ -599,15 +600,7 @@ public final class EnvRegistry implements AutoCloseable {
         Guarded(Env raw, TaskSpec listed) {
             super(raw);
             this.listed = listed;
-            TaskSpec spec;
-            try {
-                spec = raw.spec();
-            } catch (TdmpcException e) {
-                throw e;
-            } catch (Throwable e) {
-                throw fault("spec", e);
-            }
-            this.own = answered("spec", spec);
+            this.own = answered("spec", guarded("spec", raw::spec, this::fault));
         }
 
         @Override
@@ -645,13 +638,10 @@ public final class EnvRegistry implements AutoCloseable {
 
         @Override
         public void close() {
-            try {
+            guarded("close", () -> {
                 inner.close();
-            } catch (TdmpcException e) {
-                throw e;
-            } catch (Throwable e) {
-                throw fault("close", e);
-            }
+                return null;
+            }, this::fault);
         }
 
         /** What the plug-in's env threw untyped from {@code call}: its defect, named with its jar. */
@@ -684,7 +674,8 @@ public final class EnvRegistry implements AutoCloseable {
      * The innermost wrapper of a plug-in's batched env ({@link EnvProvider#createVector}), as {@link Guarded} is of
      * one env: what its {@code reset}, {@code step}, {@code checkActions} or {@code close} throws untyped, or a null
      * result, is a {@link PluginException} naming the plug-in and its jar; the project's typed exceptions pass
-     * through. Its rows' specs are read once, when it is made. No lambda per call: a step allocates nothing here.
+     * through. Its rows' specs are read once, when it is made. No lambda in reset, step or checkActions: a step
+     * allocates nothing here.
      */
     private final class GuardedVector implements VectorEnv {
         private final VectorEnv inner;
@@ -696,13 +687,8 @@ public final class EnvRegistry implements AutoCloseable {
             this.domain = domain;
             this.specs = new TaskSpec[inner.numEnvs()];
             for (int i = 0; i < specs.length; i++) {
-                try {
-                    specs[i] = inner.spec(i);
-                } catch (TdmpcException e) {
-                    throw e;
-                } catch (Throwable e) {
-                    throw fault("spec(" + i + ")", e);
-                }
+                int row = i;
+                specs[i] = guarded("spec(" + i + ")", () -> inner.spec(row), this::fault);
                 if (specs[i] == null) {
                     throw pluginFailed(domain, "the batched env of " + domain + " returned null from spec(" + i + ")",
                             null);
@@ -759,24 +745,15 @@ public final class EnvRegistry implements AutoCloseable {
 
         @Override
         public EpisodeSchedule.Ticket episode(int i) {
-            try {
-                return inner.episode(i);
-            } catch (TdmpcException e) {
-                throw e;
-            } catch (Throwable e) {
-                throw fault("episode", e);
-            }
+            return guarded("episode", () -> inner.episode(i), this::fault);
         }
 
         @Override
         public void close() {
-            try {
+            guarded("close", () -> {
                 inner.close();
-            } catch (TdmpcException e) {
-                throw e;
-            } catch (Throwable e) {
-                throw fault("close", e);
-            }
+                return null;
+            }, this::fault);
         }
 
         private PluginException fault(String call, Throwable e) {
@@ -790,6 +767,22 @@ public final class EnvRegistry implements AutoCloseable {
                         null);
             }
             return result;
+        }
+    }
+
+    /**
+     * What a plug-in's env ({@link Guarded}, {@link GuardedVector}) answers to {@code call} ({@code body}): the
+     * project's typed exceptions pass through, anything else it throws is {@code fault}'s {@link PluginException}.
+     * For the calls not made every step: the lambda is made on every call, so reset, step and checkActions have
+     * this try of their own (bench/RESULTS.md, "The registry's guard around a plug-in's env").
+     */
+    private static <T> T guarded(String call, Supplier<T> body, BiFunction<String, Throwable, PluginException> fault) {
+        try {
+            return body.get();
+        } catch (TdmpcException e) {
+            throw e;
+        } catch (Throwable e) {
+            throw fault.apply(call, e);
         }
     }
 

@@ -341,6 +341,26 @@ class BrokenPluginTest {
     }
 
     @Test
+    void aBatchedEnvWhoseEpisodeOrCloseThrowsIsATypedErrorNamingItsJar() throws Exception {
+        try (URLClassLoader loader = withCoinAnd("VectorEpisodeAndCloseThrow",
+                "org.example.bad.BadProviders$VectorEpisodeAndCloseThrow\n");
+                EnvRegistry registry = EnvRegistry.discover(loader)) {
+            VectorEnv rows = registry.makeVector(List.of("coin/guess", "bad/thing"),
+                    List.of(EnvOptions.defaults(), EnvOptions.defaults()), 1);
+            rows.reset(1);
+            assertThatThrownBy(() -> rows.episode(1)).isInstanceOf(PluginException.class)
+                    .hasMessageContaining("BadProviders$VectorEpisodeAndCloseThrow in bad-VectorEpisodeAndCloseThrow"
+                            + ".jar")
+                    .hasMessageContaining("the batched env of bad threw from episode(): IllegalStateException: no "
+                            + "ticket");
+            assertThatThrownBy(rows::close).isInstanceOf(PluginException.class)
+                    .hasMessageContaining("the batched env of bad threw from close(): IllegalStateException: double "
+                            + "free");
+            assertCoinWorks(registry);
+        }
+    }
+
+    @Test
     void anAliasAnotherPluginHasIsRefusedWithBothIdsAndEachTaskWorksByItsId() throws Exception {
         try (URLClassLoader loader = withCoinAnd("AliasOfCoin", "org.example.bad.BadProviders$AliasOfCoin\n");
                 EnvRegistry registry = EnvRegistry.discover(loader)) {
