@@ -48,7 +48,7 @@ import java.util.stream.Stream;
 final class RunLock implements AutoCloseable {
     static final String FILE = "run.lock";
     /** The lock files this JVM holds (real paths), with what holds each. */
-    private static final Map<Path, Holder> HELD = new ConcurrentHashMap<>();
+    private static final Map<Path, LockFile> HELD = new ConcurrentHashMap<>();
     /** The locks this JVM holds, for the shutdown hook that removes the folders they made and left empty. */
     private static final Set<RunLock> OPEN = ConcurrentHashMap.newKeySet();
 
@@ -78,17 +78,23 @@ final class RunLock implements AutoCloseable {
     }
 
     /**
-     * What a lock's folder is, for the message that refuses a second writer: the holder it usually has
-     * ({@code usual}), whose texts a lock file that names no command (an older version's, which wrote its pid
-     * alone) is told with; {@code firstFiles}: the files its writer makes first, to be removed with the lock file
-     * when it wrote nothing else.
+     * What a lock's folder is, for the message that refuses a second writer: its name in the lock file
+     * ({@code id}, {@code folder=ID}: what the holder took it for, which a writer that asks for another kind of
+     * folder is told), the holder it usually has ({@code usual}), whose texts a lock file that names no command (an
+     * older version's, which wrote its pid alone) is told with; {@code firstFiles}: the files its writer makes
+     * first, to be removed with the lock file when it wrote nothing else.
      */
-    private record Kind(String folder, Holder usual, List<String> firstFiles) {
+    private record Kind(String id, String folder, Holder usual, List<String> firstFiles) {
+        /** The kind a lock file names, or null (none: an older version's, or one this version does not know). */
+        static Kind named(String id) {
+            return Stream.of(RUN, BENCH_OUT, DATASET).filter(k -> k.id.equals(id)).findFirst().orElse(null);
+        }
     }
 
-    private static final Kind RUN = new Kind("run folder", Holder.TRAIN, List.of());
-    private static final Kind BENCH_OUT = new Kind("bench folder", Holder.BENCH, List.of());
-    private static final Kind DATASET = new Kind("dataset folder", Holder.COLLECT, List.of(DatasetLayout.INDEX));
+    private static final Kind RUN = new Kind("run", "run folder", Holder.TRAIN, List.of());
+    private static final Kind BENCH_OUT = new Kind("bench", "bench folder", Holder.BENCH, List.of());
+    private static final Kind DATASET = new Kind("dataset", "dataset folder", Holder.COLLECT,
+            List.of(DatasetLayout.INDEX));
 
     /** What stopping a dataset's writer keeps, {@link Holder#COLLECT}'s and {@link Holder#IMPORT}'s alike. */
     private static final String EPISODES_KEPT = "Ctrl-C; the episodes it wrote are kept, and the same command goes on";
@@ -189,9 +195,9 @@ final class RunLock implements AutoCloseable {
                 Files.createDirectories(dir);
                 newFile = !Files.exists(file);
                 key = dir.toRealPath().resolve(FILE);
-                Holder other = HELD.get(key);
+                LockFile other = HELD.get(key);
                 if (other != null) {
-                    throw busy(dir, kind, holder, other, "another " + other.writer + " of this process (pid "
+                    throw busy(dir, kind, holder, other, "another " + other.holder().writer + " of this process (pid "
                             + ProcessHandle.current().pid() + ")");
                 }
                 channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
@@ -210,7 +216,7 @@ final class RunLock implements AutoCloseable {
                 if (lock == null) {
                     channel.close(); // this process holds no lock on the file, so closing drops none
                     LockFile found = LockFile.read(file);
-                    throw busy(dir, kind, holder, found.holder(), "another tdmpc2j process (" + found + ")");
+                    throw busy(dir, kind, holder, found, "another tdmpc2j process (" + found + ")");
                 }
                 if (!Files.exists(file)) {
                     // the file was removed by a writer that made the folder and was refused before it wrote
@@ -222,11 +228,10 @@ final class RunLock implements AutoCloseable {
                     throw new TdmpcException("the lock file " + file + " keeps disappearing; is another program "
                             + "removing files in " + dir + "?");
                 }
-                byte[] said = ("pid=" + ProcessHandle.current().pid() + "\ncommand=" + holder.command + "\n")
-                        .getBytes(StandardCharsets.UTF_8);
+                LockFile mine = new LockFile(Long.toString(ProcessHandle.current().pid()), holder, kind);
                 channel.truncate(0);
-                channel.write(ByteBuffer.wrap(said), 0);
-                HELD.put(key, holder);
+                channel.write(ByteBuffer.wrap(mine.text().getBytes(StandardCharsets.UTF_8)), 0);
+                HELD.put(key, mine);
                 List<String> own = new ArrayList<>();
                 for (String first : kind.firstFiles()) {
                     if (!Files.exists(dir.resolve(first))) {
@@ -262,23 +267,32 @@ final class RunLock implements AutoCloseable {
     }
 
     /**
-     * The refusal of {@code asking} by the writer {@code who} that holds the folder: {@code holder}, or null when
-     * its lock file does not say (an older version's), told with the texts of the folder's usual holder.
+     * The refusal of {@code asking}, which took {@code dir} for a folder of the kind {@code kind}, by the writer
+     * {@code who} that holds it, as its lock file ({@code held}) says: the folder is the kind its holder took it for
+     * (a train refused by a bench's --out is told of a bench folder, and of what reads a bench's runs); where the
+     * lock file does not say (an older version's), the kind asked for, and its holder's texts (or, where it names
+     * none either, those of that kind's usual holder).
      */
-    private static TdmpcException busy(Path dir, Kind kind, Holder asking, Holder holder, String who) {
-        Holder told = holder == null ? kind.usual() : holder;
+    private static TdmpcException busy(Path dir, Kind kind, Holder asking, LockFile held, String who) {
+        Holder holder = held.holder();
+        Kind folder = held.kind() != null ? held.kind() : kind;
+        Holder told = holder == null ? folder.usual() : holder;
         String stop = holder == null ? told.stop : told.stop + told.stopMore;
-        // what reads the holder's checkpoints meanwhile: a bench holds its --out, or one of its runs' folders, read
-        // as a train's
-        String meanwhile = (kind == RUN && told == Holder.BENCH ? Holder.TRAIN : told).meanwhile;
-        return new BusyException(who + " is using the " + kind.folder() + " " + dir + " (it holds "
-                + dir.resolve(FILE) + "): a " + kind.folder() + " has one writer at a time. Wait for that "
+        // what reads the folder meanwhile: its kind's usual holder's reader (a bench's run folder is read as a
+        // train's); an older lock file names no kind: a bench's, on a run folder, was one of its runs
+        String meanwhile = (held.kind() != null ? folder.usual()
+                : kind == RUN && told == Holder.BENCH ? Holder.TRAIN : told).meanwhile;
+        return new BusyException(who + " is using the " + folder.folder() + " " + dir + " (it holds "
+                + dir.resolve(FILE) + "): a " + folder.folder() + " has one writer at a time. Wait for that "
                 + (holder == null ? "process" : holder.writer) + " to end, or stop it (" + stop + "); to "
                 + asking.work + " beside it, choose another --out." + meanwhile.replace("DIR", dir.toString()));
     }
 
-    /** What a lock file says of its writer: its pid, and the command that holds it (null when it does not say). */
-    record LockFile(String pid, Holder holder) {
+    /**
+     * What a lock file says of its writer: its pid, the command that holds it and what it took the folder for (each
+     * null when it does not say).
+     */
+    record LockFile(String pid, Holder holder, Kind kind) {
         /**
          * How many times a refused writer reads a lock file that is not whole, with {@link #PAUSE} between: its
          * holder empties it and writes its own details just after it takes the lock, and the refusal read between
@@ -296,7 +310,7 @@ final class RunLock implements AutoCloseable {
          * and ends each line, the last one too.
          */
         static LockFile read(Callable<String> text) {
-            LockFile read = new LockFile(null, null);
+            LockFile read = new LockFile(null, null, null);
             for (int i = 0; i < READS; i++) {
                 String said;
                 try {
@@ -311,7 +325,9 @@ final class RunLock implements AutoCloseable {
                     return read; // said as unknown
                 }
                 read = parse(said);
-                if (read.pid() != null && said.endsWith("\n")) {
+                // this version writes the folder's kind last; an older one wrote no kind (its file, with a command,
+                // is taken after the last read)
+                if (read.pid() != null && said.endsWith("\n") && (read.kind() != null || read.holder() == null)) {
                     return read;
                 }
             }
@@ -321,14 +337,22 @@ final class RunLock implements AutoCloseable {
         private static LockFile parse(String said) {
             String pid = null;
             Holder holder = null;
+            Kind kind = null;
             for (String line : said.lines().toList()) {
                 if (line.startsWith("pid=") && pid == null) {
                     pid = line.substring(4).trim();
                 } else if (line.startsWith("command=") && holder == null) {
                     holder = Holder.named(line.substring(8).trim());
+                } else if (line.startsWith("folder=") && kind == null) {
+                    kind = Kind.named(line.substring(7).trim());
                 }
             }
-            return new LockFile(pid, holder);
+            return new LockFile(pid, holder, kind);
+        }
+
+        /** The file's text: pid, command and folder, a line each, each ended (the folder last, see read). */
+        String text() {
+            return "pid=" + pid + "\ncommand=" + holder.command + "\nfolder=" + kind.id() + "\n";
         }
 
         /** As the refusal names it: {@code pid 42, running `tdmpc2j collect`}. */

@@ -108,7 +108,7 @@ class RunLockTest {
                 + "dataset folder has one writer at a time. ";
         try (RunLock lock = RunLock.acquireDataset(data, RunLock.Holder.IMPORT)) {
             assertThat(Files.readString(data.resolve(RunLock.FILE))).isEqualTo("pid=" + pid
-                    + "\ncommand=import-data\n");
+                    + "\ncommand=import-data\nfolder=dataset\n");
             TasksCommandTest.Run r = TasksCommandTest.run(collect);
             assertThat(r.exit()).as(r.err()).isEqualTo(2);
             assertThat(r.err()).contains("another import of this process (pid " + pid + ")" + held + "Wait for "
@@ -150,6 +150,41 @@ class RunLockTest {
                     + run).contains("Wait for that bench to end, or stop it (Ctrl-C; its runs keep their last "
                     + "checkpoints, and the same bench command goes on from them); to train beside it, choose "
                     + "another --out. `tdmpc2j eval --checkpoint " + run + "` reads its last checkpoint meanwhile.");
+        }
+    }
+
+    /**
+     * A writer that takes a held folder for another kind is told what the folder is, as its holder's lock file says:
+     * a train on a bench's --out was told of a "run folder" and to read DIR's last checkpoint, where a bench folder
+     * holds none (its runs are in DIR/runs/TASK/seed-S); a collect on a train's run folder was told of a "dataset
+     * folder". Another process's lock file of this version says the same.
+     */
+    @Test
+    void aRefusalNamesTheFolderAsItsHolderTookIt(@TempDir Path dir) throws Exception {
+        long pid = ProcessHandle.current().pid();
+        Path out = dir.resolve("bench");
+        try (RunLock lock = RunLock.acquireBench(out)) {
+            assertThat(Files.readString(out.resolve(RunLock.FILE))).isEqualTo("pid=" + pid
+                    + "\ncommand=bench\nfolder=bench\n");
+            TasksCommandTest.Run r = train(out, "--task", "pendulum-v1", "--steps", "200");
+            assertThat(r.exit()).as(r.err()).isEqualTo(2);
+            assertThat(r.err()).contains("another bench of this process (pid " + pid + ") is using the bench folder "
+                    + out + " (it holds " + out.resolve(RunLock.FILE) + "): a bench folder has one writer at a time.")
+                    .contains("to train beside it, choose another --out. `tdmpc2j eval --checkpoint " + out
+                    + "/runs/TASK/seed-S` reads a run's last checkpoint meanwhile.");
+        }
+        Path run = dir.resolve("run");
+        Files.createDirectories(run);
+        Files.writeString(run.resolve(RunLock.FILE), "pid=4242\ncommand=train\nfolder=run\n");
+        try (java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(run.resolve(RunLock.FILE),
+                java.nio.file.StandardOpenOption.WRITE); java.nio.channels.FileLock other = channel.lock()) {
+            TasksCommandTest.Run r = TasksCommandTest.run("collect", "--tasks", "classic/pendulum", "--episodes",
+                    "1", "--out", run.toString());
+            assertThat(r.exit()).as(r.err()).isEqualTo(2);
+            assertThat(r.err()).contains("another tdmpc2j process (pid 4242, running `tdmpc2j train`) is using the "
+                    + "run folder " + run).contains("Wait for that run to end, or stop it (Ctrl-C; it keeps its last "
+                    + "checkpoint, for --resume); to collect beside it, choose another --out. `tdmpc2j eval "
+                    + "--checkpoint " + run + "` reads its last checkpoint meanwhile.");
         }
     }
 
