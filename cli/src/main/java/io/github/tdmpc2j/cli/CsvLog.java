@@ -111,6 +111,8 @@ final class CsvLog implements AutoCloseable {
                 Path first = folder.resolve(folder.relativize(target).getName(0));
                 try {
                     Files.createDirectory(first);
+                } catch (java.nio.file.FileAlreadyExistsException e) {
+                    return; // made meanwhile, by another process: the later making finds it there
                 } catch (IOException e) {
                     throw new TdmpcException("cannot write " + file + ": cannot make its folder in " + folder
                             + " (" + IoErrors.describe(e) + "); " + advice, e);
