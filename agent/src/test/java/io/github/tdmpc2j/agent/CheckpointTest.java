@@ -198,7 +198,9 @@ class CheckpointTest {
             assertThatThrownBy(() -> a.readState(dir)).isInstanceOf(CheckpointException.class)
                     .hasMessageContaining("truncated");
             Files.write(file, new byte[] {1, 2, 3});
-            assertThatThrownBy(() -> a.readState(dir)).isInstanceOf(CheckpointException.class);
+            assertThatThrownBy(() -> a.readState(dir)).isInstanceOf(CheckpointException.class)
+                    .hasMessageContaining(file + " is not a usable safetensors file: it has 3 bytes, fewer than the "
+                            + "8-byte header length").hasMessageContaining("save the checkpoint again");
             byte[] garbage = all.clone();
             for (int i = 8; i < 40; i++) {
                 garbage[i] = '#';
@@ -207,7 +209,9 @@ class CheckpointTest {
             assertThatThrownBy(() -> a.readState(dir)).isInstanceOf(CheckpointException.class)
                     .hasMessageContaining("JSON");
             Files.writeString(dir.resolve(Checkpoint.CONFIG), "{not json", StandardCharsets.UTF_8);
-            assertThatThrownBy(() -> a.readState(dir)).isInstanceOf(CheckpointException.class);
+            assertThatThrownBy(() -> a.readState(dir)).isInstanceOf(CheckpointException.class)
+                    .hasMessageStartingWith(dir.resolve(Checkpoint.CONFIG) + " is not readable JSON")
+                    .hasMessageEndingWith("the checkpoint is damaged");
             assertThatThrownBy(() -> a.load(dir.resolve("missing"))).isInstanceOf(CheckpointException.class)
                     .hasMessageContaining("no checkpoint folder");
         }

@@ -2,6 +2,7 @@ package io.github.tdmpc2j.cli;
 
 import io.github.tdmpc2j.bridge.py4j.RemoteEnv;
 import io.github.tdmpc2j.bridge.py4j.RemoteEnvProvider;
+import io.github.tdmpc2j.spi.Availability;
 import io.github.tdmpc2j.spi.Box;
 import io.github.tdmpc2j.spi.EnvOptions;
 import io.github.tdmpc2j.spi.SuccessMetric;
@@ -46,8 +47,11 @@ public final class PythonTestingProvider extends RemoteEnvProvider {
 
     /** Skips the calling test where the gymnasium venv, in which this plug-in's worker runs, is not set up. */
     static void assumeSetUp() {
-        org.junit.jupiter.api.Assumptions.assumeTrue(new PythonTestingProvider().availability().ready(),
-                "the gymnasium venv is not set up");
+        Availability a = new PythonTestingProvider().availability();
+        if (!a.ready()) { // said here too: a run of Maven alone shows only the count of skipped tests
+            System.out.println("SKIPPED: the gymnasium venv the pytesting suite runs in: " + a);
+        }
+        org.junit.jupiter.api.Assumptions.assumeTrue(a.ready(), a::toString);
     }
 
     public PythonTestingProvider() {

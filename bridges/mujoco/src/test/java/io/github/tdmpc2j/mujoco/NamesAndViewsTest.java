@@ -41,8 +41,10 @@ class NamesAndViewsTest {
                     .isInstanceOf(MujocoException.class)
                     .hasMessageContaining("no joint named 'elbow'")
                     .hasMessageContaining("[slider, hinge]");
-            assertThatThrownBy(() -> model.bodyId(null)).isInstanceOf(MujocoException.class);
-            assertThatThrownBy(() -> model.name(MjObjectType.SITE, 5)).isInstanceOf(MujocoException.class);
+            assertThatThrownBy(() -> model.bodyId(null)).isInstanceOf(MujocoException.class)
+                    .hasMessage("a body name is null");
+            assertThatThrownBy(() -> model.name(MjObjectType.SITE, 5)).isInstanceOf(MujocoException.class)
+                    .hasMessage("site id 5 is out of range [0, 1)"); // the cartpole's one site, its tip
         }
     }
 

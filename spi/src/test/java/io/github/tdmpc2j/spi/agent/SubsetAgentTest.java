@@ -100,7 +100,8 @@ class SubsetAgentTest {
         assertThat(SubsetAgent.within(inner, agentSpace, TaskSpace.of(List.of(SHORT, LONG)))).isSameAs(inner);
         assertThatThrownBy(() -> SubsetAgent.within(inner, agentSpace, TaskSpace.of(List.of(SHORT, OTHER))))
                 .isInstanceOf(TdmpcException.class).hasMessageContaining("line/other is not among them");
-        assertThatThrownBy(() -> agent.observe(new Transition[0])).isInstanceOf(TdmpcException.class);
+        assertThatThrownBy(() -> agent.observe(new Transition[0])).isInstanceOf(TdmpcException.class)
+                .hasMessage("an agent acting in a subset of its tasks does not learn; train it on its own tasks");
         agent.close();
         assertThat(inner.closed).isTrue();
     }

@@ -14,6 +14,16 @@ class PendulumEnvTest {
         try (EnvRegistry registry = EnvRegistry.discover(); Env env = registry.make("pendulum-v1")) {
             assertThat(env.spec().id()).isEqualTo("classic/pendulum");
             assertThat(env.spec().actionSpace().hasBounds(-1f, 1f)).isTrue();
+            // the agent's 1 is the plug-in's full torque of 2, and its -0.5 a torque of -1: the same step as the
+            // plug-in's own env given those (bounds of [-1, 1] alone passed with no rescaling at all)
+            PendulumEnv own = new PendulumEnv(ClassicControlProvider.PENDULUM);
+            for (float[] agentAndTorque : new float[][] {{1f, 2f}, {-0.5f, -1f}}) {
+                own.reset(3);
+                float[] want = own.step(new float[] {agentAndTorque[1]}).observation();
+                env.reset(3);
+                assertThat(env.step(new float[] {agentAndTorque[0]}).observation()).as("action %s", agentAndTorque[0])
+                        .containsExactly(want);
+            }
             env.reset(3);
             StepResult r = null;
             int steps = 0;

@@ -28,7 +28,8 @@ class DmcEnvTest {
             assertThatThrownBy(() -> env.step(new float[] {0})).isInstanceOf(EnvStateException.class)
                     .hasMessageContaining("reset");
             env.reset(1);
-            assertThatThrownBy(() -> env.step(new float[] {Float.NaN})).isInstanceOf(InvalidActionException.class);
+            assertThatThrownBy(() -> env.step(new float[] {Float.NaN})).isInstanceOf(InvalidActionException.class)
+                    .hasMessageContaining("has NaN at index 0: actions must be finite");
             assertThatThrownBy(() -> env.step(new float[] {0, 0})).isInstanceOf(InvalidActionException.class)
                     .hasMessageContaining("takes 1");
             assertThat(env.step(new float[] {0.5f}).observation()).hasSize(5);

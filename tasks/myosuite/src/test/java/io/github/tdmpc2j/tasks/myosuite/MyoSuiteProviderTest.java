@@ -76,15 +76,18 @@ class MyoSuiteProviderTest extends RemotePluginContract<MyoSuiteProvider> {
         try (Env env = registry.make("myosuite/key-turn")) {
             env.reset(1);
             assertThatThrownBy(() -> env.step(new float[4])).isInstanceOf(InvalidActionException.class)
-                    .hasMessageContaining("39");
+                    .hasMessage("action for myosuite/key-turn has 4 entries but the task takes 39");
             float[] nan = new float[39];
             nan[5] = Float.NaN;
-            assertThatThrownBy(() -> env.step(nan)).isInstanceOf(InvalidActionException.class);
+            assertThatThrownBy(() -> env.step(nan)).isInstanceOf(InvalidActionException.class)
+                    .hasMessageStartingWith("action for myosuite/key-turn has NaN at index 5: actions must be finite");
             assertThat(env.step(new float[39]).observation()).hasSize(93); // the env is still usable
         }
         try (RemoteEnv raw = provider.create(registry.resolve("myo-key-turn"), EnvOptions.seeded(1))) {
             raw.reset(1);
-            assertThatThrownBy(() -> raw.step(new float[40])).isInstanceOf(InvalidActionException.class);
+            // the plug-in's own env refuses it too, before the Python worker sees it
+            assertThatThrownBy(() -> raw.step(new float[40])).isInstanceOf(InvalidActionException.class)
+                    .hasMessage("myosuite/key-turn takes actions of 39 values, got 40");
         }
     }
 
