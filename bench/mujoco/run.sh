@@ -33,6 +33,7 @@ mkdir -p "$work/classes"
 javac -d "$work/classes" -cp "$classpath" "$root/bench/src/main/java/io/github/tdmpc2j/bench/MujocoStepBench.java" \
   "$root/bench/src/main/java/io/github/tdmpc2j/bench/MujocoCallOverheadBench.java"
 
+differed=()
 median() { sort -g | awk '{v[NR]=$1} END {print v[int((NR+1)/2)]}'; }
 run_c() { "$work/step_loop" "$1" "$steps" "$repeats" "$seed"; }
 run_java() { java -cp "$work/classes:$classpath" io.github.tdmpc2j.bench.MujocoStepBench "$1" "$steps" "$repeats" "$seed"; }
@@ -59,6 +60,7 @@ for i in "${!models[@]}"; do
     { cut -d' ' -f2 <<<"$c_out"; cut -d' ' -f2 <<<"$j_out"; } >>"$work/sums.txt"
   done
   same=$( [[ $(sort -u "$work/sums.txt" | wc -l) == 1 ]] && echo yes || echo NO)
+  [[ $same == yes ]] || differed+=("$(basename "$model")")
   printf '| %s | %s | %.0f | %.0f | %.3f | %.2f to %.2f | %.0f | %.0f | %.3f | %s |\n' "$(basename "$model")" "${dims[$i]}" \
     "$(median <"$work/c.txt")" "$(median <"$work/java.txt")" "$(median <"$work/ratio.txt")" \
     "$(sort -g "$work/ratio.txt" | head -1)" "$(sort -g "$work/ratio.txt" | tail -1)" \
@@ -68,3 +70,7 @@ echo
 overhead=$(java -cp "$work/classes:$classpath" io.github.tdmpc2j.bench.MujocoCallOverheadBench "${models[1]}" 2000000 5 | median)
 echo "Fixed cost of one binding call without physics (step(0): JNI + error guard + warning check): $overhead ns (median of 5 x 2M calls)."
 echo "Per round and side: median of $repeats repeats of $steps steps (reset every 1000), seed $seed; $rounds rounds per model."
+if ((${#differed[@]})); then
+  echo "the C and Java loops ended in different states (checksums) for: ${differed[*]}; their times compare different work" >&2
+  exit 1
+fi

@@ -196,6 +196,10 @@ public final class FuserBench {
         }
         System.out.printf("Adam, 3 steps: native extension vs TorchScript (ScriptOps), largest difference of weights "
                 + "and moments %.3g, step counters %.0f and %.0f%n", diff, steps[0].getFloat(), steps[1].getFloat());
+        if (!(diff <= 1e-5f) || steps[0].getFloat() != steps[1].getFloat()) {
+            throw new IllegalStateException("Adam: the native extension's step disagrees with ScriptOps' by " + diff
+                    + " (step counters " + steps[0].getFloat() + " and " + steps[1].getFloat() + ")");
+        }
     }
 
     private static NDList run(NDManager m, PtSymbolBlock script, String method, IValue[] args) {
