@@ -69,7 +69,8 @@ class AgentPluginJarTest {
                     train.step();
                 }
                 observed = agent.steps();
-                assertThat(observed).isPositive();
+                // 3 steps of 2 rows: row 0's first coin (even seed) is guessed at once, so it sits out step 2 to reset
+                assertThat(observed).as("transitions observed").isEqualTo(5);
                 agent.save(checkpoint);
             }
             try (Agent again = provider.create(AgentContext.of(space, Map.of("value", "-1"), 1))) {
