@@ -1,5 +1,6 @@
 package io.github.tdmpc2j.cli;
 
+import io.github.tdmpc2j.cluster.UnitRunner;
 import io.github.tdmpc2j.data.DatasetLayout;
 import io.github.tdmpc2j.data.DatasetWriter;
 import io.github.tdmpc2j.spi.TdmpcException;
@@ -309,8 +310,13 @@ final class RunLock implements AutoCloseable {
     @Override
     public void close() {
         OPEN.remove(this);
+        // closed by the command's thread while the JVM exits (a second Ctrl-C ended a cluster's job under it): what
+        // the exit leaves ({@link #removeAtExit}) stays, the executors elsewhere perhaps still writing
+        boolean leave = elsewhere && own.contains(DatasetLayout.INDEX) && UnitRunner.exiting();
         try {
-            removeOwnFilesIfAlone();
+            if (!leave) {
+                removeOwnFilesIfAlone();
+            }
             lock.release();
         } catch (IOException e) {
             // closing the channel below releases the lock as well
@@ -322,14 +328,17 @@ final class RunLock implements AutoCloseable {
                 // the OS drops the lock with the process at the latest
             }
         }
-        removeMadeFolders();
+        if (!leave) {
+            removeMadeFolders();
+        }
     }
 
     /**
      * Says that other processes write episodes into this dataset folder for its holder (a cluster's executors, in
      * JVMs of their own): their writes cannot be ended at this JVM's exit, which therefore leaves a new dataset's
      * index (and the folder) as they are, lest an episode they finish meanwhile land beside no index; the same
-     * command goes on from it. Closing the lock, once they are done, still removes an index that got no episode.
+     * command goes on from it. Closing the lock, once they are done (their job ended or stopped, not cut short by
+     * the JVM's exit), still removes an index that got no episode.
      */
     void writtenElsewhere() {
         elsewhere = true;

@@ -87,6 +87,17 @@ public final class DistributedCollect {
      * so that another collection's is refused before Spark starts.
      */
     public static int run(ClusterSettings settings, EnvRegistry registry, Job job, Listener listener) {
+        return run(settings, registry, job, listener, null);
+    }
+
+    /**
+     * {@link #run(ClusterSettings, EnvRegistry, Job, Listener)}, stopped by {@code stop} (may be null) when it is
+     * asked (Ctrl-C): the episodes in progress are given up on the executors and the call returns once their units
+     * have ended, with how many episodes were written meanwhile (whole; {@link UnitRunner.Stop#cutShort} says
+     * whether it stopped short). A stop before the units run leaves a new dataset's folder unwritten.
+     */
+    public static int run(ClusterSettings settings, EnvRegistry registry, Job job, Listener listener,
+            UnitRunner.Stop stop) {
         UnitRunner.requireReachableMaster(settings); // before the folder is made
         Collector collector = new Collector(registry, job.taskIds(), job.datasetPolicy());
         Path out = Path.of(job.out());
@@ -107,6 +118,7 @@ public final class DistributedCollect {
                 }
             }
         }
+        java.util.concurrent.atomic.AtomicInteger written = new java.util.concurrent.atomic.AtomicInteger();
         UnitRunner.run(settings, "collect", units, new TaskCheck<Unit>(null, u -> job.taskIds().get(u.task())),
                 () -> {
                     if (writer.get() == null) {
@@ -118,12 +130,13 @@ public final class DistributedCollect {
                     if (result.npz() != null) {
                         writer.get().writeEncoded(unit.task(), unit.k(), result.npz());
                     }
+                    written.incrementAndGet();
                     calls.episodeDone(tasks.get(unit.task()), unit.k(), result);
-                });
+                }, stop);
         if (writer.get() != null) {
             writer.get().removeTemporaryFiles(); // of executors killed mid-write; no unit runs any more
         }
-        return units.size();
+        return written.get();
     }
 
     /** The unit as an executor runs it: envs and the policy from the executor's cache. */
@@ -158,7 +171,15 @@ public final class DistributedCollect {
                 Collector.EpisodeSink sink = captured != null ? captured
                         : cache.shared("writer:" + job.out() + "|" + key,
                                 () -> DatasetWriter.attach(Path.of(job.out()), collector.index()));
-                Episode e = collector.collectOne(env, agent, unit.task(), unit.k(), job.seed(), sink);
+                // a stopped job's episode in progress is given up, as a collection in one process gives it up
+                Episode e = collector.collectOne(env, agent, unit.task(), unit.k(), job.seed(), sink,
+                        UnitRunner::stopRequested);
+                if (e == null) { // its result is not used: Spark ends the unit as killed
+                    cache.discard(env); // mid-episode: not handed to another unit
+                    cache.discard(agent);
+                    return new Result(0, Double.NaN, null, ProcessHandle.current().pid() + "@"
+                            + UnitRunner.hostName(), cache.made("env:"));
+                }
                 Result r = new Result(e.length(), e.episodeReturn(), captured == null ? null : captured.bytes,
                         ProcessHandle.current().pid() + "@" + UnitRunner.hostName(), cache.made("env:"));
                 cache.release(envKey, env);
