@@ -42,7 +42,8 @@ import org.slf4j.LoggerFactory;
  * output whole under a name of its own (a retry replaces it with the same content) or returns it. A typed error
  * that the same input would repeat ({@link TdmpcException#transientFailure()} false: an unknown task, a bad
  * checkpoint, ...) is not retried: the unit ends with it, the other units run on, and the job then fails with the
- * first such error's message.
+ * first such error's message. A {@link Stop} (the command's first Ctrl-C) ends the job early and cleanly: the units
+ * that run end before their next step, and the run returns once they have.
  */
 public final class UnitRunner {
     private static final Logger LOG = LoggerFactory.getLogger(UnitRunner.class);
@@ -169,8 +170,10 @@ public final class UnitRunner {
         } catch (TdmpcException e) { // ours, with what to do: the cluster's refusal, what ready refused
             throw e;
         } catch (Exception e) { // Spark's SparkException is checked but not declared
-            if (stop != null && stop.requested() && !exiting()) { // it cancelled the job: the units end before
-                stop.cutShort = true;                              // their next step, and their writes with them
+            if (stop != null && stop.requested() && !exiting()) {
+                // the stop cancelled the job: its units that run end before their next step, and their writes
+                // with them, before Spark is stopped and the caller lets go of what they write into
+                stop.cutShort = true;
                 running.awaitEnded(jobs, job);
                 return;
             }
