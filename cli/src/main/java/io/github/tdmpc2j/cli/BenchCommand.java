@@ -115,6 +115,10 @@ final class BenchCommand implements Callable<Integer> {
                 Map<String, SeedRun> runs = runAll(registry, specs, dir, console, spec.commandLine().getErr(),
                         () -> lock[0] = RunLock.acquireBench(dir), stop);
                 if (signals.received() != null) {
+                    if (lock[0] != null) { // let go of first: a new folder that no run wrote into goes with it
+                        lock[0].close();
+                        lock[0] = null;
+                    }
                     console.printf("stopped by %s%s%n", signals.received(), Files.isDirectory(dir.resolve("runs"))
                             ? ": no report written; the runs keep their last checkpoints in " + dir.resolve("runs")
                                     + ", and the same bench command goes on from them"

@@ -315,6 +315,7 @@ final class RunLock implements AutoCloseable {
         boolean leave = elsewhere && own.contains(DatasetLayout.INDEX) && UnitRunner.exiting();
         try {
             if (!leave) {
+                removeEmptyFolders();
                 removeOwnFilesIfAlone();
             }
             lock.release();
@@ -362,6 +363,30 @@ final class RunLock implements AutoCloseable {
             return; // a folder left behind holds the lock file only: a later writer takes it
         }
         removeMadeFolders();
+    }
+
+    /**
+     * In a folder this lock made, the empty folders its writers made and left (runs of a bench on a cluster, stopped
+     * before they wrote anything, each removed the folders its own lock made, and the one that made their common
+     * parent was not always the last to end), so that a folder that got nothing else goes too. Only once its
+     * writers have ended: on close, not at the exit.
+     */
+    private void removeEmptyFolders() {
+        if (made == null) {
+            return; // the folder was there: what is in it may be someone else's
+        }
+        try (Stream<Path> all = Files.walk(dir)) {
+            for (Path p : all.filter(Files::isDirectory).filter(p -> !p.equals(dir))
+                    .sorted(java.util.Comparator.reverseOrder()).toList()) { // the deepest first
+                try {
+                    Files.deleteIfExists(p);
+                } catch (DirectoryNotEmptyException e) {
+                    // it holds something: it stays
+                }
+            }
+        } catch (IOException | java.io.UncheckedIOException e) {
+            // an empty folder left behind is harmless
+        }
     }
 
     /** The folders this lock made, when the run was refused or stopped before it wrote anything into them. */
