@@ -103,20 +103,22 @@ final class BenchCommand implements Callable<Integer> {
             // executors, which make the units' envs): a task that cannot be made would otherwise fail the bench
             // after hours of training the others
             checkEveryRun(specs);
-            // in this process Ctrl-C and SIGTERM stop the run in progress before its next step (its checkpoint kept)
-            // and start no other, so that the locks are let go of (a signal left the folders with run.lock files
-            // of a process that was gone); a cluster's units are Spark's to stop
-            Stop stop = cluster.settings().distributed() ? null : new Stop();
+            // Ctrl-C and SIGTERM stop the runs in progress before their next step (their checkpoints kept) and
+            // start no other, so that the locks are let go of (a signal left the folders with run.lock files of a
+            // process that was gone); on a cluster the job is cancelled, and each run on an executor stops so
+            Stop stop = new Stop();
             // the report's one writer (each run's folder in it has its own lock besides): taken once every task
             // passed its check (a signal or a refusal before leaves no folder), held for the command's life
             RunLock[] lock = new RunLock[1];
-            try (StopSignals signals = stop == null ? null : StopSignals.install(stop::request)) {
-                if (stop != null) {
-                    stop.signals = signals;
-                }
+            try (StopSignals signals = StopSignals.install(stop::request)) {
+                stop.signals = signals;
                 Map<String, SeedRun> runs = runAll(registry, specs, dir, console, spec.commandLine().getErr(),
                         () -> lock[0] = RunLock.acquireBench(dir), stop);
-                if (signals != null && signals.received() != null) {
+                if (signals.received() != null) {
+                    if (lock[0] != null) { // let go of first: a new folder that no run wrote into goes with it
+                        lock[0].close();
+                        lock[0] = null;
+                    }
                     console.printf("stopped by %s%s%n", signals.received(), Files.isDirectory(dir.resolve("runs"))
                             ? ": no report written; the runs keep their last checkpoints in " + dir.resolve("runs")
                                     + ", and the same bench command goes on from them"
@@ -177,16 +179,18 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     /**
-     * What a signal stops in this process: the run in progress, before its next step, and every run after it,
-     * before it starts.
+     * What a signal stops: in this process the run in progress, before its next step, and every run after it,
+     * before it starts; on a cluster the job ({@link UnitRunner.Stop}), whose runs stop so on the executors.
      */
     static final class Stop {
+        private final UnitRunner.Stop cluster = new UnitRunner.Stop();
         private volatile boolean requested;
         private volatile OnlineRun current;
         private volatile StopSignals signals;
 
         void request() {
             requested = true;
+            cluster.request();
             OnlineRun run = current;
             if (run != null) {
                 run.requestStop();
@@ -288,7 +292,7 @@ final class BenchCommand implements Callable<Integer> {
             console.printf(Locale.ROOT, "%-36s seed %d: %s %.3f%n", unit.task(), unit.seed(),
                     r.success() ? "success rate" : "return", r.score());
             console.flush();
-        });
+        }, stop.cluster);
         return runs;
     }
 
@@ -343,15 +347,16 @@ final class BenchCommand implements Callable<Integer> {
                 if (stop != null) {
                     stop.running(online.stoppedBy(stop.signals));
                 }
-                try {
+                // on an executor: the bench's job stopped (its Ctrl-C) stops the run before its next step
+                try (UnitRunner.StopWatch cancelled = UnitRunner.onStop(online::requestStop)) {
                     r = online.run();
                 } finally {
                     if (stop != null) {
                         stop.running(null);
                     }
                 }
-                if (r.stopStatus() != 0) {
-                    return SeedRun.STOPPED;
+                if (r.stopStatus() != 0 || UnitRunner.stopRequested()) {
+                    return SeedRun.STOPPED; // a stopped unit's result is not used
                 }
                 // a run that had ended evaluates nothing: its random baseline is made again, the same episodes
                 random = r.random().isEmpty() ? online.randomBaseline() : r.random();

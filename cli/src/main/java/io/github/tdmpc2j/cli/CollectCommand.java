@@ -3,6 +3,7 @@ package io.github.tdmpc2j.cli;
 import io.github.tdmpc2j.cluster.ClusterSettings;
 import io.github.tdmpc2j.cluster.CollectPolicy;
 import io.github.tdmpc2j.cluster.DistributedCollect;
+import io.github.tdmpc2j.cluster.UnitRunner;
 import io.github.tdmpc2j.data.Collector;
 import io.github.tdmpc2j.data.DatasetLayout;
 import io.github.tdmpc2j.data.DatasetPolicy;
@@ -124,14 +125,16 @@ final class CollectCommand implements Callable<Integer> {
             CollectPolicy acting = new CollectPolicy(provider.name(), checkpoint == null ? null : checkpoint.toString(),
                     params, agentTasks);
             int written;
-            // in this process Ctrl-C and SIGTERM stop the collection before its next step, so that the episodes in
-            // progress are given up, the lock is let go of and a new dataset that got no episode leaves no folder (a
-            // signal left the folder with a run.lock of a process that was gone); a cluster's units are Spark's to stop
+            // Ctrl-C and SIGTERM stop the collection before its next step, so that the episodes in progress are
+            // given up, the lock is let go of and a new dataset that got no episode leaves no folder (a signal left
+            // the folder with a run.lock of a process that was gone); on a cluster the job is cancelled and its
+            // units, on the executors, give up their episodes in progress before their next step
             // the folder's one collection at a time (the executors of a cluster write into it for this command):
             // taken before the collection first writes into it, after the checks that write nothing
             RunLock[] lock = new RunLock[1];
-            try (StopSignals signals = clusterSettings.distributed() ? null : StopSignals.install(() -> { },
-                    "the next step", "the episodes in progress are given up; those written are kept")) {
+            UnitRunner.Stop clusterStop = new UnitRunner.Stop();
+            try (StopSignals signals = StopSignals.install(clusterStop::request, "the next step",
+                    "the episodes in progress are given up; those written are kept")) {
                 try {
                     if (clusterSettings.distributed()) { // units on Spark: --workers gives way to the executors' cores
                         written = DistributedCollect.run(clusterSettings, registry, new DistributedCollect.Job(ids,
@@ -149,7 +152,7 @@ final class CollectCommand implements Callable<Integer> {
                                             lock[0].writtenElsewhere(); // executors in JVMs of their own
                                         }
                                     }
-                                });
+                                }, clusterStop);
                     } else {
                         // the agent reads its checkpoint before the dataset records it, so that a save of the run in
                         // between is refused before a file is written
@@ -208,7 +211,7 @@ final class CollectCommand implements Callable<Integer> {
                     }
                 }
                 // a signal that came once every episode was written stopped nothing: the collection is done
-                if (signals != null && signals.cutShort()) {
+                if (clusterSettings.distributed() ? clusterStop.cutShort() : signals.cutShort()) {
                     out.println(signals.datasetStoppedLine(dataset, written, "collection",
                             " (the episodes in progress were given up)"));
                     out.flush();

@@ -127,7 +127,9 @@ final class OnlineRun {
 
     /** The result of a run stopped before it trained, said on the console with the checkpoint it keeps. */
     private Result stoppedBeforeTraining(RunFolder.Restored restored) {
-        int status = signals.stoppedBeforeStart(console, "step", restored != null ? restored.state().step() : -1);
+        // a cluster's unit, which has no signals: its job was stopped, and its result is not used
+        int status = signals == null ? 1 : signals.stoppedBeforeStart(console, "step",
+                restored != null ? restored.state().step() : -1);
         return new Result(List.of(), List.of(), List.of(), status);
     }
 

@@ -1,5 +1,6 @@
 package io.github.tdmpc2j.cli;
 
+import io.github.tdmpc2j.cluster.UnitRunner;
 import io.github.tdmpc2j.data.DatasetLayout;
 import io.github.tdmpc2j.data.DatasetWriter;
 import io.github.tdmpc2j.spi.TdmpcException;
@@ -375,8 +376,14 @@ final class RunLock implements AutoCloseable {
     @Override
     public void close() {
         OPEN.remove(this);
+        // closed by the command's thread while the JVM exits (a second Ctrl-C ended a cluster's job under it): what
+        // the exit leaves ({@link #removeAtExit}) stays, the executors elsewhere perhaps still writing
+        boolean leave = elsewhere && own.contains(DatasetLayout.INDEX) && UnitRunner.exiting();
         try {
-            removeOwnFilesIfAlone();
+            if (!leave) {
+                removeEmptyFolders();
+                removeOwnFilesIfAlone();
+            }
             lock.release();
         } catch (IOException e) {
             // closing the channel below releases the lock as well
@@ -388,14 +395,17 @@ final class RunLock implements AutoCloseable {
                 // the OS drops the lock with the process at the latest
             }
         }
-        removeMadeFolders();
+        if (!leave) {
+            removeMadeFolders();
+        }
     }
 
     /**
      * Says that other processes write episodes into this dataset folder for its holder (a cluster's executors, in
      * JVMs of their own): their writes cannot be ended at this JVM's exit, which therefore leaves a new dataset's
      * index (and the folder) as they are, lest an episode they finish meanwhile land beside no index; the same
-     * command goes on from it. Closing the lock, once they are done, still removes an index that got no episode.
+     * command goes on from it. Closing the lock, once they are done (their job ended or stopped, not cut short by
+     * the JVM's exit), still removes an index that got no episode.
      */
     void writtenElsewhere() {
         elsewhere = true;
@@ -419,6 +429,30 @@ final class RunLock implements AutoCloseable {
             return; // a folder left behind holds the lock file only: a later writer takes it
         }
         removeMadeFolders();
+    }
+
+    /**
+     * In a folder this lock made, the empty folders its writers made and left (runs of a bench on a cluster, stopped
+     * before they wrote anything, each removed the folders its own lock made, and the one that made their common
+     * parent was not always the last to end), so that a folder that got nothing else goes too. Only once its
+     * writers have ended: on close, not at the exit.
+     */
+    private void removeEmptyFolders() {
+        if (made == null) {
+            return; // the folder was there: what is in it may be someone else's
+        }
+        try (Stream<Path> all = Files.walk(dir)) {
+            for (Path p : all.filter(Files::isDirectory).filter(p -> !p.equals(dir))
+                    .sorted(java.util.Comparator.reverseOrder()).toList()) { // the deepest first
+                try {
+                    Files.deleteIfExists(p);
+                } catch (DirectoryNotEmptyException e) {
+                    // it holds something: it stays
+                }
+            }
+        } catch (IOException | java.io.UncheckedIOException e) {
+            // an empty folder left behind is harmless
+        }
     }
 
     /** The folders this lock made, when the run was refused or stopped before it wrote anything into them. */

@@ -13,8 +13,9 @@ import sun.misc.SignalHandler;
 
 /**
  * Ctrl-C (SIGINT) and SIGTERM while {@code train} runs (online, and offline with {@code --data}), a {@code bench}
- * runs in this process, {@code collect} collects in this process or {@code import-data} imports, heard from before
- * the folder's lock is taken: the first asks the command to stop before its next step (import-data: before it
+ * runs, {@code collect} collects or {@code import-data} imports, heard from before the folder's lock is taken: the
+ * first asks the command to stop before its next step (with {@code --master}: Spark's job is cancelled, and the
+ * units on the executors stop before their next step, {@code UnitRunner.Stop}; import-data: before it
  * reads its next episode from the chunks, to check or to write it; one still getting ready stops before it writes
  * anything), so the process ends through its normal path (envs, Python workers and the agent
  * closed; the last checkpoint, or the episodes written, kept; the lock let go of) instead of exiting while the

@@ -208,6 +208,77 @@ class BenchCommandTest {
     }
 
     /**
+     * SIGTERM to a `tdmpc2j bench --master local[2]` in a child JVM once its first run saved a checkpoint (each
+     * step of pytesting/slow takes half a second: the runs have 20 steps and an evaluation to go): as without
+     * --master the runs stop before their next step (the job cancelled, each run on its executor stopped), the
+     * bench prints its stop line and ends with the exit status of the signal, no report; the runs keep their
+     * checkpoints and the same bench command goes on from them. It ended the process with Spark in it at once.
+     */
+    @Test
+    @org.junit.jupiter.api.Timeout(400)
+    void aSignalWithMasterStopsTheRunsBeforeTheirNextStepAndTheSameBenchFinishes(@TempDir Path dir)
+            throws Exception {
+        PythonTestingProvider.assumeSetUp();
+        Path out = dir.resolve("bench");
+        List<String> args = List.of("bench", "--tasks", "pytesting/slow", "--seeds", "2", "--agent", "random",
+                "--steps", "40", "--eval-every", "20", "--eval-episodes", "1", "--out", out.toString(), "--master",
+                "local[2]", "--spark-conf", "spark.driver.host=127.0.0.1");
+        Path checkpoint = out.resolve("runs").resolve("pytesting/slow").resolve("seed-1")
+                .resolve(io.github.tdmpc2j.spi.agent.CheckpointFolder.IN_RUN);
+        int exit;
+        String output;
+        try (ChildRun child = new ChildRun(dir, "stopped by", List.of(io.github.tdmpc2j.cluster.UnitRunner
+                .javaModuleOptions().split(" ")), args)) {
+            assertThat(ChildRun.awaitFile(checkpoint, 240)).as(child.output()).isTrue();
+            child.terminate();
+            exit = child.waitFor(120);
+            output = child.output();
+        }
+        assertThat(exit).as(output).isEqualTo(128 + 15);
+        assertThat(output).contains("SIGTERM: stopping before the next step")
+                .contains("stopped by SIGTERM: no report written; the runs keep their last checkpoints in "
+                        + out.resolve("runs") + ", and the same bench command goes on from them")
+                .doesNotContain("this process is exiting").doesNotContain("seed 1: ")
+                .doesNotContain("seed 2: ");
+        assertThat(checkpoint).isDirectory();
+        assertThat(out.resolve("report.md")).doesNotExist();
+        TasksCommandTest.Run again = TasksCommandTest.run(args.toArray(String[]::new));
+        assertThat(again.exit()).as(again.err()).isZero();
+        assertThat(again.out()).contains("seed 1: success rate").contains("seed 2: success rate")
+                .contains("report: ");
+    }
+
+    /**
+     * SIGTERM to a `tdmpc2j bench --master local[2]` in a child JVM once its tasks passed their check (it holds its
+     * folder's lock) and before its runs train (pytesting/slow-start makes each run's env in three seconds, and
+     * the random policy's evaluation takes five more): as without --master it says nothing was written and leaves
+     * no folder (its two runs, stopped at once, left DIR/run.lock and the empty DIR/runs/TASK, and it said the runs
+     * kept their checkpoints).
+     */
+    @Test
+    @org.junit.jupiter.api.Timeout(300)
+    void aSignalWithMasterBeforeTheRunsTrainLeavesNoFolder(@TempDir Path dir) throws Exception {
+        PythonTestingProvider.assumeSetUp();
+        Path out = dir.resolve("bench");
+        int exit;
+        String output;
+        try (ChildRun child = new ChildRun(dir, "stopped by", List.of(io.github.tdmpc2j.cluster.UnitRunner
+                .javaModuleOptions().split(" ")), List.of("bench", "--tasks", "pytesting/slow-start", "--seeds", "2",
+                "--agent", "random", "--steps", "20", "--eval-every", "10", "--eval-episodes", "1", "--out",
+                out.toString(), "--master", "local[2]", "--spark-conf", "spark.driver.host=127.0.0.1"))) {
+            assertThat(ChildRun.awaitFile(out.resolve(RunLock.FILE), 240)).as(child.output()).isTrue();
+            child.terminate();
+            exit = child.waitFor(120);
+            output = child.output();
+        }
+        assertThat(exit).as(output).isEqualTo(128 + 15);
+        assertThat(output).contains("SIGTERM: stopping before the next step")
+                .contains("stopped by SIGTERM before its first run trained: nothing was written")
+                .doesNotContain("this process is exiting");
+        assertThat(out).as(output).doesNotExist();
+    }
+
+    /**
      * With --master local[K] the bench's runs train K at once in this JVM, sharing its heap: the check before the
      * first run gives each its share (it gave each the whole heap, and K buffers that each fit alone filled it
      * together, hours in). The steps here fill about half this JVM's heap: one run would fit, four at once do not.

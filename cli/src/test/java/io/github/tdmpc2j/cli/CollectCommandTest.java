@@ -362,13 +362,14 @@ class CollectCommandTest {
     }
 
     /**
-     * SIGTERM to a `tdmpc2j collect --master local[1]` in a child JVM once it wrote its first episode: Spark stops
-     * with the process, which says so (it said the master had stopped answering, and to check it); the episodes
-     * written read back whole and the same command run again collects the rest.
+     * SIGTERM to a `tdmpc2j collect --master local[1]` in a child JVM once it wrote its first episode: as without
+     * --master it stops before its next step (the job cancelled, the episode in progress given up on the executor),
+     * with the exit status of the signal and the line that names the episodes kept (Spark stopped with the
+     * process, which said so and no more); they read back whole and the same command run again collects the rest.
      */
     @Test
     @org.junit.jupiter.api.Timeout(300)
-    void aSignalWithMasterSaysTheProcessStoppedAndTheSameCommandFinishes(@TempDir Path dir) throws Exception {
+    void aSignalWithMasterStopsBeforeTheNextStepAndTheSameCommandFinishes(@TempDir Path dir) throws Exception {
         PythonTestingProvider.assumeSetUp();
         Path out = dir.resolve("data");
         List<String> args = List.of("collect", "--tasks", "pytesting/slow", "--episodes", "3", "--out",
@@ -378,16 +379,56 @@ class CollectCommandTest {
         int exit = ended.exit();
         String output = ended.output();
         assertThat(exit).as(output).isEqualTo(128 + 15);
-        assertThat(output).contains("collect stopped: this process is exiting (Ctrl-C or SIGTERM), and Spark stopped "
-                + "the application with it; run the same command again: finished units are kept")
-                .doesNotContain("Check that the master runs");
+        assertThat(output).contains("SIGTERM: stopping before the next step (the episodes in progress are given up; "
+                + "those written are kept); send it again to exit at once")
+                .doesNotContain("this process is exiting").doesNotContain("Check that the master runs");
+        java.util.regex.Matcher stopped = java.util.regex.Pattern.compile("stopped by SIGTERM: the (\\d+) episodes? "
+                + "this run wrote (is|are) kept in " + java.util.regex.Pattern.quote(out.toString()) + " \\(the "
+                + "episodes in progress were given up\\); the same command run again goes on with the collection")
+                .matcher(output);
+        assertThat(stopped.find()).as(output).isTrue();
         int kept = new DatasetReader(out).readAll().size();
-        assertThat(kept).as(output).isBetween(1, 2);
+        assertThat(kept).as(output).isBetween(1, 2).isEqualTo(Integer.parseInt(stopped.group(1)));
+        DatasetFolders.assertNothingHalfWritten(out);
         TasksCommandTest.Run again = TasksCommandTest.run(args.toArray(String[]::new));
         assertThat(again.exit()).as(again.err()).isZero();
         assertThat(again.out()).contains(Messages.plural(3 - kept, "episode") + " written (" + kept + " "
                 + Messages.word(kept, "was", "were") + " already there)");
         assertThat(new DatasetReader(out).readAll()).hasSize(3);
+    }
+
+    /**
+     * SIGTERM to a `tdmpc2j collect --master local-cluster[1,1,1024]` (its executor a JVM of its own, which writes
+     * the episodes) once the new dataset's index is written, before its first episode (pytesting/slow-start makes
+     * its env in three seconds, and each of its ten steps takes half a second): as without --master the job stops
+     * before its next step and leaves no folder; it left dataset.json and a run.lock of a process that was gone,
+     * the exit removing nothing that executors elsewhere might write beside.
+     */
+    @Test
+    @org.junit.jupiter.api.Timeout(300)
+    void aSignalWithExecutorsElsewhereBeforeTheFirstEpisodeLeavesNoFolder(@TempDir Path dir) throws Exception {
+        PythonTestingProvider.assumeSetUp();
+        Path out = dir.resolve("data");
+        int exit;
+        String output;
+        try (ChildRun child = new ChildRun(dir, "stopped by", List.of(io.github.tdmpc2j.cluster.UnitRunner
+                .javaModuleOptions().split(" ")), List.of("collect", "--tasks", "pytesting/slow-start", "--episodes",
+                "2", "--out", out.toString(), "--master", "local-cluster[1,1,1024]", "--spark-conf",
+                "spark.driver.host=127.0.0.1"))) {
+            // the index is written once the executor checked the task, just before the units are sent to it
+            assertThat(ChildRun.awaitFile(io.github.tdmpc2j.data.DatasetLayout.index(out), 240))
+                    .as(child.output()).isTrue();
+            child.terminate();
+            exit = child.waitFor(120);
+            output = child.output();
+        }
+        assertThat(exit).as(output).isEqualTo(128 + 15);
+        assertThat(output).contains("SIGTERM: stopping before the next step (the episodes in progress are given up; "
+                + "those written are kept)")
+                .contains("stopped by SIGTERM before its first episode was written: nothing was written; the same "
+                        + "command run again does the collection")
+                .doesNotContain("this process is exiting");
+        assertThat(out).as(output).doesNotExist();
     }
 
     /**

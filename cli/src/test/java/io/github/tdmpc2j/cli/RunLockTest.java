@@ -350,4 +350,33 @@ class RunLockTest {
         }
         assertThat(run).isEmptyDirectory();
     }
+
+    /**
+     * A lock on a folder it made removes, on close, the empty folders its writers left in it (a bench on a cluster
+     * whose runs stopped before they wrote: each run's lock removed only the folders it made, and the one that made
+     * runs/TASK did not always end last), and then the folder; what holds a file stays, and so do empty folders in
+     * a folder that was there.
+     */
+    @Test
+    void aLockOnAFolderItMadeRemovesTheEmptyFoldersLeftInIt(@TempDir Path dir) throws Exception {
+        Path bench = dir.resolve("bench");
+        try (RunLock held = RunLock.acquireBench(bench)) {
+            Files.createDirectories(bench.resolve("runs/pytesting/slow"));
+        }
+        assertThat(bench).doesNotExist();
+
+        try (RunLock held = RunLock.acquireBench(bench)) {
+            Files.createDirectories(bench.resolve("runs/pytesting/slow/seed-1"));
+            Files.createDirectories(bench.resolve("runs/pytesting/slow/seed-2"));
+            Files.writeString(bench.resolve("runs/pytesting/slow/seed-2/config.yaml"), "");
+        }
+        assertThat(bench.resolve("runs/pytesting/slow/seed-1")).doesNotExist();
+        assertThat(bench.resolve("runs/pytesting/slow/seed-2/config.yaml")).exists();
+
+        Path mine = Files.createDirectories(dir.resolve("mine"));
+        try (RunLock held = RunLock.acquireBench(mine)) {
+            Files.createDirectories(mine.resolve("runs"));
+        }
+        assertThat(mine.resolve("runs")).isDirectory();
+    }
 }

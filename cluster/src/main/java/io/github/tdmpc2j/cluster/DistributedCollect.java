@@ -87,6 +87,17 @@ public final class DistributedCollect {
      * so that another collection's is refused before Spark starts.
      */
     public static int run(ClusterSettings settings, EnvRegistry registry, Job job, Listener listener) {
+        return run(settings, registry, job, listener, null);
+    }
+
+    /**
+     * {@link #run(ClusterSettings, EnvRegistry, Job, Listener)}, stopped by {@code stop} (may be null) when it is
+     * asked (Ctrl-C): the episodes in progress are given up on the executors and the call returns once their units
+     * have ended, with how many episodes were written meanwhile (whole; {@link UnitRunner.Stop#cutShort} says
+     * whether it stopped short). A stop before the units run leaves a new dataset's folder unwritten.
+     */
+    public static int run(ClusterSettings settings, EnvRegistry registry, Job job, Listener listener,
+            UnitRunner.Stop stop) {
         UnitRunner.requireReachableMaster(settings); // before the folder is made
         Collector collector = new Collector(registry, job.taskIds(), job.datasetPolicy());
         Path out = Path.of(job.out());
@@ -107,6 +118,7 @@ public final class DistributedCollect {
                 }
             }
         }
+        java.util.concurrent.atomic.AtomicInteger written = new java.util.concurrent.atomic.AtomicInteger();
         UnitRunner.run(settings, "collect", units, new TaskCheck<Unit>(null, u -> job.taskIds().get(u.task())),
                 () -> {
                     if (writer.get() == null) {
@@ -118,12 +130,13 @@ public final class DistributedCollect {
                     if (result.npz() != null) {
                         writer.get().writeEncoded(unit.task(), unit.k(), result.npz());
                     }
+                    written.incrementAndGet();
                     calls.episodeDone(tasks.get(unit.task()), unit.k(), result);
-                });
+                }, stop);
         if (writer.get() != null) {
             writer.get().removeTemporaryFiles(); // of executors killed mid-write; no unit runs any more
         }
-        return units.size();
+        return written.get();
     }
 
     /** The unit as an executor runs it: envs and the policy from the executor's cache. */
@@ -145,16 +158,23 @@ public final class DistributedCollect {
             String envKey = "env:" + job.taskIds().get(unit.task()) + ":" + (job.seed() + unit.task());
             CollectPolicy policy = job.policy().onDevice(UnitRunner.assignedGpu());
             String agentKey = "agent:" + key + ":" + policy.params().get("device");
-            return cache.withLeased(envKey, () -> collector.makeEnv(unit.task(), job.seed()), agentKey,
+            Result r = cache.withLeased(envKey, () -> collector.makeEnv(unit.task(), job.seed()), agentKey,
                     () -> policy.create(collector, job.seed() + cache.made("agent:")), (MultitaskEnv env, Agent agent) -> {
                         Captured captured = job.gather() ? new Captured(collector.index()) : null;
                         Collector.EpisodeSink sink = captured != null ? captured
                                 : cache.shared("writer:" + job.out() + "|" + key,
                                         () -> DatasetWriter.attach(Path.of(job.out()), collector.index()));
-                        Episode e = collector.collectOne(env, agent, unit.task(), unit.k(), job.seed(), sink);
-                        return new Result(e.length(), e.episodeReturn(), captured == null ? null : captured.bytes,
-                                ProcessHandle.current().pid() + "@" + UnitRunner.hostName(), cache.made("env:"));
+                        // a stopped job's episode in progress is given up, as a collection in one process gives it
+                        // up: null, and the env and agent, mid-episode, are not handed to another unit
+                        Episode e = collector.collectOne(env, agent, unit.task(), unit.k(), job.seed(), sink,
+                                UnitRunner::stopRequested);
+                        return e == null ? null : new Result(e.length(), e.episodeReturn(),
+                                captured == null ? null : captured.bytes, ProcessHandle.current().pid() + "@"
+                                + UnitRunner.hostName(), cache.made("env:"));
                     });
+            // a given-up episode's result is not used: Spark ends the unit as killed
+            return r != null ? r : new Result(0, Double.NaN, null, ProcessHandle.current().pid() + "@"
+                    + UnitRunner.hostName(), cache.made("env:"));
         }
     }
 

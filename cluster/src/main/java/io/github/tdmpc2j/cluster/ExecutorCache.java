@@ -76,8 +76,9 @@ public final class ExecutorCache {
 
     /**
      * A unit's use of an env and an agent: leases both ({@link #lease}), runs {@code work} with them and releases
-     * both for the next unit with the same keys; where {@code work} fails, discards both (the failure may have left
-     * either in a bad state); where the agent cannot be made, releases the env, unused, and rethrows.
+     * both for the next unit with the same keys; where {@code work} fails, or returns null (it gave them up midway,
+     * a stopped unit), discards both (either may be in a bad state, or mid-episode); where the agent cannot be
+     * made, releases the env, unused, and rethrows. Returns what {@code work} returned.
      */
     public <E, A, R> R withLeased(String envKey, Supplier<E> makeEnv, String agentKey, Supplier<A> makeAgent,
             BiFunction<E, A, R> work) {
@@ -96,6 +97,11 @@ public final class ExecutorCache {
             discard(env);
             discard(agent);
             throw e;
+        }
+        if (result == null) {
+            discard(env);
+            discard(agent);
+            return null;
         }
         release(envKey, env);
         release(agentKey, agent);

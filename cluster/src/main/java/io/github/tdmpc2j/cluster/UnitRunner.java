@@ -23,6 +23,11 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.api.java.JavaSparkStatusTracker;
 import org.apache.spark.launcher.JavaModuleOptions;
 import org.apache.spark.resource.ResourceInformation;
+import org.apache.spark.scheduler.SparkListener;
+import org.apache.spark.scheduler.SparkListenerJobEnd;
+import org.apache.spark.scheduler.SparkListenerJobStart;
+import org.apache.spark.scheduler.SparkListenerTaskEnd;
+import org.apache.spark.scheduler.SparkListenerTaskStart;
 import scala.collection.Iterator;
 import scala.reflect.ClassTag$;
 import scala.runtime.AbstractFunction2;
@@ -37,7 +42,8 @@ import org.slf4j.LoggerFactory;
  * output whole under a name of its own (a retry replaces it with the same content) or returns it. A typed error
  * that the same input would repeat ({@link TdmpcException#transientFailure()} false: an unknown task, a bad
  * checkpoint, ...) is not retried: the unit ends with it, the other units run on, and the job then fails with the
- * first such error's message.
+ * first such error's message. A {@link Stop} (the command's first Ctrl-C) ends the job early and cleanly: the units
+ * that run end before their next step, and the run returns once they have.
  */
 public final class UnitRunner {
     private static final Logger LOG = LoggerFactory.getLogger(UnitRunner.class);
@@ -73,6 +79,19 @@ public final class UnitRunner {
     public static <U extends Serializable, R extends Serializable> void run(ClusterSettings settings, String job,
             List<U> units, UnitCheck<U> check, Runnable ready, UnitFunction<U, R> function,
             ResultHandler<U, R> handler) {
+        run(settings, job, units, check, ready, function, handler, null);
+    }
+
+    /**
+     * As {@link #run(ClusterSettings, String, List, UnitCheck, Runnable, UnitFunction, ResultHandler)}, stopped by
+     * {@code stop} (may be null) when it is asked: no unit starts after it, and on a cluster the units that run end
+     * before their next step ({@link #stopRequested}); this returns once they have ended, having handed over the
+     * results of the units that finished, and {@link Stop#cutShort} says whether it stopped the job short. A stop
+     * during the checks returns before {@code ready} is called.
+     */
+    public static <U extends Serializable, R extends Serializable> void run(ClusterSettings settings, String job,
+            List<U> units, UnitCheck<U> check, Runnable ready, UnitFunction<U, R> function,
+            ResultHandler<U, R> handler, Stop stop) {
         if (units.isEmpty()) {
             return;
         }
@@ -86,18 +105,33 @@ public final class UnitRunner {
                 check.check(check.key(u));
                 return Boolean.TRUE;
             }, unit));
+            if (stop != null && stop.stopsShort()) {
+                return;
+            }
             if (ready != null) {
                 ready.run();
             }
             for (int i = 0; i < units.size(); i++) {
+                if (stop != null && stop.stopsShort()) {
+                    return;
+                }
                 handler.accept(i, units.get(i), runOne(function, units.get(i)));
             }
+            return;
+        }
+        if (stop != null && stop.stopsShort()) { // before Spark starts: nothing to cancel
             return;
         }
         Duration wait = settings.duration(ClusterSettings.EXECUTOR_WAIT, ClusterSettings.EXECUTOR_WAIT_DEFAULT);
         SparkContext sc = start(settings, job);
         Watchdog watchdog = null;
+        Running running = new Running(stop, sc);
+        int jobs = 0; // the Spark jobs submitted: the checks', the units'
         try {
+            sc.addSparkListener(running);
+            if (stop != null) {
+                stop.attach(sc);
+            }
             Resources.requireAWorkerThatFits(sc, settings.master(), job);
             if (!settings.master().startsWith("local[")) { // local[K]: the units run in this JVM, never starved
                 watchdog = new Watchdog(sc, wait, () -> Resources.starved(sc, settings.master(), job, wait));
@@ -106,6 +140,7 @@ public final class UnitRunner {
             if (!checked.isEmpty()) { // one partition per key: a task of 1000 episodes is checked once
                 List<String> keys = new ArrayList<>(checked.keySet());
                 Handler<String, Object> checks = new Handler<>(keys, (i, key, ok) -> { });
+                jobs++;
                 sc.runJob(jsc.parallelize(keys, keys.size()).rdd(), new OneUnit<String, Boolean>(key -> {
                     check.check(key);
                     return Boolean.TRUE;
@@ -116,12 +151,16 @@ public final class UnitRunner {
                             + checks.failed.message() + " (" + checks.failed.type() + "; no unit was run)");
                 }
             }
+            if (stop != null && stop.stopsShort()) { // between the checks and the units: nothing written yet
+                return;
+            }
             // one partition per unit: a lost executor costs only its units in flight
             var rdd = jsc.parallelize(new ArrayList<>(units), units.size()).rdd();
             if (ready != null) {
                 ready.run();
             }
             Handler<U, R> results = new Handler<>(units, handler);
+            jobs++;
             sc.runJob(rdd, new OneUnit<>(function), results, ClassTag$.MODULE$.apply(Object.class));
             if (results.failed != null) {
                 throw new ClusterException(job + " failed on the cluster: unit " + results.failedUnit + " (on "
@@ -131,6 +170,13 @@ public final class UnitRunner {
         } catch (TdmpcException e) { // ours, with what to do: the cluster's refusal, what ready refused
             throw e;
         } catch (Exception e) { // Spark's SparkException is checked but not declared
+            if (stop != null && stop.requested() && !exiting()) {
+                // the stop cancelled the job: its units that run end before their next step, and their writes
+                // with them, before Spark is stopped and the caller lets go of what they write into
+                stop.cutShort = true;
+                running.awaitEnded(jobs, job);
+                return;
+            }
             if (watchdog != null && watchdog.reason != null) { // it cancelled the job: units waited, none ran
                 throw new ClusterException(watchdog.reason, e);
             }
@@ -147,11 +193,191 @@ public final class UnitRunner {
             throw new ClusterException(job + " failed on the cluster: " + rootMessage(e)
                     + " (run the same command again: finished units are kept)", e);
         } finally {
+            if (stop != null) {
+                stop.detach();
+            }
             if (watchdog != null) {
                 watchdog.close();
             }
             sc.stop();
         }
+    }
+
+    /**
+     * A stop asked of a job while it runs: the first Ctrl-C or SIGTERM of the command that runs it (the cli's
+     * StopSignals call {@link #request}). No unit starts after it; on a cluster the job is cancelled, which each
+     * unit that runs sees ({@link #stopRequested}) and ends before its next step, and {@link UnitRunner#run}
+     * returns once they have ended. A unit that runs in this process without a master is the caller's to stop.
+     */
+    public static final class Stop {
+        private volatile boolean requested;
+        private volatile boolean cutShort;
+        private SparkContext context; // the job's while it runs; guarded by this
+
+        /** Asks the job to stop; any thread (a signal's) may call it, at any time, more than once. */
+        public void request() {
+            SparkContext sc;
+            synchronized (this) {
+                requested = true;
+                sc = context;
+            }
+            if (sc != null) {
+                cancel(sc, null);
+            }
+        }
+
+        /** Whether a stop was asked. */
+        public boolean requested() {
+            return requested;
+        }
+
+        /** Whether the stop ended the job before every unit had run (one that came once they had stops nothing). */
+        public boolean cutShort() {
+            return cutShort;
+        }
+
+        /** Whether the job is to stop now, before its next stage or unit: then it is cut short. */
+        boolean stopsShort() {
+            if (requested) {
+                cutShort = true;
+            }
+            return requested;
+        }
+
+        private void attach(SparkContext sc) {
+            boolean cancel;
+            synchronized (this) {
+                context = sc;
+                cancel = requested;
+            }
+            if (cancel) {
+                cancel(sc, null);
+            }
+        }
+
+        private synchronized void detach() {
+            context = null;
+        }
+
+        /** Cancels job {@code id} of {@code sc}, or all its jobs (null). */
+        private static void cancel(SparkContext sc, Integer id) {
+            try {
+                if (id == null) {
+                    sc.cancelAllJobs();
+                } else {
+                    sc.cancelJob(id);
+                }
+            } catch (RuntimeException e) { // the context stopped meanwhile: its jobs ended with it
+                LOG.debug("cancelling the job: {}", e.toString());
+            }
+        }
+    }
+
+    /** How long a stopped job waits for its units that run to end before Spark is stopped under them. */
+    private static final Duration STOP_WAIT = Duration.ofMinutes(2);
+
+    /**
+     * The job's Spark tasks that run, for a stop to wait until they have ended; a job that starts once a stop was
+     * asked is cancelled as it starts (the stop may come between two jobs, when it cancels none).
+     */
+    private static final class Running extends SparkListener {
+        private final Stop stop;
+        private final SparkContext sc;
+        private int tasks;
+        private int jobsEnded;
+
+        Running(Stop stop, SparkContext sc) {
+            this.stop = stop;
+            this.sc = sc;
+        }
+
+        @Override
+        public void onJobStart(SparkListenerJobStart start) {
+            if (stop != null && stop.requested()) {
+                Stop.cancel(sc, start.jobId());
+            }
+        }
+
+        @Override
+        public synchronized void onJobEnd(SparkListenerJobEnd end) {
+            jobsEnded++;
+            notifyAll();
+        }
+
+        @Override
+        public synchronized void onTaskStart(SparkListenerTaskStart start) {
+            tasks++;
+        }
+
+        @Override
+        public synchronized void onTaskEnd(SparkListenerTaskEnd end) {
+            tasks--;
+            notifyAll();
+        }
+
+        /**
+         * Waits until the {@code jobs} submitted have ended and so have their tasks (the events come in order: a
+         * job's end after its tasks' starts), at most {@link #STOP_WAIT}.
+         */
+        synchronized void awaitEnded(int jobs, String job) {
+            long deadline = System.nanoTime() + STOP_WAIT.toNanos();
+            try {
+                while (jobsEnded < jobs || tasks > 0) {
+                    long left = deadline - System.nanoTime();
+                    if (left <= 0) {
+                        LOG.warn("{} stopped: {} of its units still run after {} s; Spark is stopped under them",
+                                job, tasks, STOP_WAIT.toSeconds());
+                        return;
+                    }
+                    wait(Math.max(1, left / 1_000_000));
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /**
+     * Whether the job of the unit this thread runs was asked to stop (a {@link Stop} cancelled it, or Spark killed
+     * this attempt): the unit is to end before its next step; its result is not used. False outside a Spark task.
+     */
+    public static boolean stopRequested() {
+        TaskContext context = TaskContext.get();
+        return context != null && context.isInterrupted();
+    }
+
+    /** What {@link #onStop} returns: closing it ends the watch. */
+    public interface StopWatch extends AutoCloseable {
+        @Override
+        void close();
+    }
+
+    /** How often {@link #onStop} looks at its task. */
+    private static final long STOP_POLL_MS = 200;
+
+    /**
+     * Calls {@code stop} once, from another thread, when the job of the unit this thread runs is asked to stop
+     * ({@link #stopRequested}), until the watch returned is closed; for a unit whose work is stopped by a call
+     * (a training run's). Outside a Spark task it watches nothing.
+     */
+    public static StopWatch onStop(Runnable stop) {
+        TaskContext context = TaskContext.get();
+        if (context == null) {
+            return () -> { };
+        }
+        Thread watch = new Thread(() -> {
+            try {
+                while (!context.isInterrupted()) {
+                    Thread.sleep(STOP_POLL_MS);
+                }
+                stop.run();
+            } catch (InterruptedException e) {
+                // the unit ended
+            }
+        }, "tdmpc2j-unit-stop");
+        watch.setDaemon(true);
+        watch.start();
+        return watch::interrupt;
     }
 
     /**
@@ -222,7 +448,7 @@ public final class UnitRunner {
     }
 
     /** Whether this JVM is running its shutdown hooks (a signal ends it): no hook can be added then. */
-    static boolean exiting() {
+    public static boolean exiting() {
         Thread probe = new Thread(() -> { });
         try {
             Runtime.getRuntime().addShutdownHook(probe);

@@ -246,6 +246,16 @@ public final class Collector {
      * (a cluster's executor runs the episodes it is given with one policy).
      */
     public Episode collectOne(MultitaskEnv env, Agent policy, int t, int k, long seed, EpisodeSink sink) {
+        return collectOne(env, policy, t, k, seed, sink, () -> false);
+    }
+
+    /**
+     * {@link #collectOne(MultitaskEnv, Agent, int, int, long, EpisodeSink)}, asking {@code stop} before each step,
+     * as {@link Listener#stopRequested} is asked: a true answer gives the episode up, nothing handed to
+     * {@code sink}, and returns null (a cluster's unit whose job was stopped).
+     */
+    public Episode collectOne(MultitaskEnv env, Agent policy, int t, int k, long seed, EpisodeSink sink,
+            java.util.function.BooleanSupplier stop) {
         if (env.numEnvs() != 1 || env.task(0) != t) {
             throw new IllegalArgumentException("collectOne needs the one row of task " + t + " from makeEnv");
         }
@@ -255,6 +265,9 @@ public final class Collector {
         policy.reseed(episodeSeed);
         rollout.start((row, n) -> n == 0 ? new EpisodeSchedule.Ticket(k, episodeSeed) : null);
         while (rollout.active()) {
+            if (stop.getAsBoolean()) {
+                return null;
+            }
             for (Rollout.Finished f : rollout.step().finished()) {
                 sink.write(k, f.recorded().episode(), f.seed(), f.recorded().truncated(), f.recorded().terminated());
                 return f.recorded().episode();

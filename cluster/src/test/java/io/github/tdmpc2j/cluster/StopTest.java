@@ -1,0 +1,81 @@
+package io.github.tdmpc2j.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A job stopped while it runs (the first Ctrl-C of the command that runs it, {@link UnitRunner.Stop}): the units
+ * that run hear it and end before their next step, no other unit starts, the results of those that finished
+ * arrive, and the run returns once the units that ran have ended, cut short.
+ */
+class StopTest {
+    @Test
+    @Timeout(120)
+    void aStoppedJobEndsItsRunningUnitsStartsNoOtherAndReturnsOnceTheyEnded(@TempDir Path dir) throws Exception {
+        String marks = dir.toString();
+        // unit 0 ends at once; 1 and 2 take the two slots of the executor (a JVM of its own, which Spark's stop
+        // would kill under them) and work in steps until their job stops (a minute at most); 3 waits for a slot
+        UnitFunction<Integer, String> function = unit -> {
+            Files.createFile(Path.of(marks, "started-" + unit));
+            for (int step = 0; unit != 0 && step < 1200; step++) {
+                if (UnitRunner.stopRequested()) {
+                    Thread.sleep(3000); // its last step, which the run waits for
+                    Files.createFile(Path.of(marks, "stopped-" + unit));
+                    return "stopped";
+                }
+                Thread.sleep(50);
+            }
+            return "done";
+        };
+        UnitRunner.Stop stop = new UnitRunner.Stop();
+        java.util.concurrent.atomic.AtomicLong requested = new java.util.concurrent.atomic.AtomicLong();
+        Thread signal = new Thread(() -> {
+            try {
+                while (!Files.exists(dir.resolve("started-1")) || !Files.exists(dir.resolve("started-2"))) {
+                    Thread.sleep(20);
+                }
+                requested.set(System.nanoTime());
+                stop.request();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        signal.start();
+        Map<Integer, String> results = new ConcurrentHashMap<>();
+        UnitRunner.run(new ClusterSettings("local-cluster[1,2,1024]", false, 0,
+                DistributedCollectTest.LOOPBACK), "stop", List.of(0, 1, 2, 3), null, null, function, (i, unit, r) -> results.put(unit, r), stop);
+        double seconds = (System.nanoTime() - requested.get()) / 1e9;
+        signal.join();
+        assertThat(seconds).as("the units stopped before they ran out their minute").isLessThan(40);
+        assertThat(stop.cutShort()).isTrue();
+        assertThat(results).containsExactly(Map.entry(0, "done"));
+        // they had ended when the run returned: what a unit writes is done before its caller goes on
+        assertThat(dir.resolve("stopped-1")).exists();
+        assertThat(dir.resolve("stopped-2")).exists();
+        assertThat(dir.resolve("started-3")).doesNotExist();
+    }
+
+    @Test
+    void aStopBeforeTheJobRunsNothing() {
+        UnitRunner.Stop stop = new UnitRunner.Stop();
+        stop.request();
+        AtomicBoolean ready = new AtomicBoolean();
+        for (String master : new String[] {null, "local[2]"}) {
+            UnitRunner.run(new ClusterSettings(master, false, 0, Map.of()), "stop", List.of(0, 1),
+                    null, () -> ready.set(true), unit -> {
+                        throw new IllegalStateException("a unit ran");
+                    }, (i, unit, r) -> { }, stop);
+            assertThat(stop.cutShort()).as(String.valueOf(master)).isTrue();
+            assertThat(ready).as(String.valueOf(master)).isFalse();
+        }
+    }
+}
