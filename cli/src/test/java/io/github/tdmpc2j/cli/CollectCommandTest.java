@@ -22,7 +22,9 @@ class CollectCommandTest {
 
         TasksCommandTest.Run again = TasksCommandTest.run("collect", "--tasks", "classic/pendulum", "--episodes", "3",
                 "--out", out.toString());
+        assertThat(again.exit()).as(again.err()).isZero();
         assertThat(again.out()).contains("1 episode written (2 were already there)");
+        assertThat(new DatasetReader(out).readAll()).hasSize(3);
 
         // an episode file cut short (a full disk, a machine that lost power) is named and collected again
         Path cut = out.resolve("episodes/classic/pendulum/episode-000001.npz");

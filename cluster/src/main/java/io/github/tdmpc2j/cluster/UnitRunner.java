@@ -159,6 +159,9 @@ public final class UnitRunner {
             if (ready != null) {
                 ready.run();
             }
+            if (stop != null && stop.stopsShort()) { // during ready: nothing was submitted
+                return;
+            }
             Handler<U, R> results = new Handler<>(units, handler);
             jobs++;
             sc.runJob(rdd, new OneUnit<>(function), results, ClassTag$.MODULE$.apply(Object.class));
@@ -275,6 +278,8 @@ public final class UnitRunner {
 
     /** How long a stopped job waits for its units that run to end before Spark is stopped under them. */
     private static final Duration STOP_WAIT = Duration.ofMinutes(2);
+    /** How long a stopped job's tasks must have all ended, none starting, before it counts as ended. */
+    private static final Duration QUIET = Duration.ofMillis(500);
 
     /**
      * The job's Spark tasks that run, for a stop to wait until they have ended; a job that starts once a stop was
@@ -284,6 +289,7 @@ public final class UnitRunner {
         private final Stop stop;
         private final SparkContext sc;
         private int tasks;
+        private long started;
         private int jobsEnded;
 
         Running(Stop stop, SparkContext sc) {
@@ -307,6 +313,8 @@ public final class UnitRunner {
         @Override
         public synchronized void onTaskStart(SparkListenerTaskStart start) {
             tasks++;
+            started++;
+            notifyAll();
         }
 
         @Override
@@ -316,20 +324,31 @@ public final class UnitRunner {
         }
 
         /**
-         * Waits until the {@code jobs} submitted have ended and so have their tasks (the events come in order: a
-         * job's end after its tasks' starts), at most {@link #STOP_WAIT}.
+         * Waits until the {@code jobs} submitted have ended and so have their tasks, and no task has started for
+         * {@link #QUIET} since: a task launched as the job was cancelled (a stop just as it was submitted) is told
+         * to the listeners after the job's end, and ran unwaited for (a bench's run folder left behind). At most
+         * {@link #STOP_WAIT}.
          */
         synchronized void awaitEnded(int jobs, String job) {
             long deadline = System.nanoTime() + STOP_WAIT.toNanos();
             try {
-                while (jobsEnded < jobs || tasks > 0) {
-                    long left = deadline - System.nanoTime();
+                long quietSince = System.nanoTime();
+                long seen = started;
+                while (true) {
+                    long now = System.nanoTime();
+                    if (started != seen || jobsEnded < jobs || tasks > 0) {
+                        seen = started;
+                        quietSince = now;
+                    } else if (now - quietSince >= QUIET.toNanos()) {
+                        return;
+                    }
+                    long left = deadline - now;
                     if (left <= 0) {
                         LOG.warn("{} stopped: {} of its units still run after {} s; Spark is stopped under them",
                                 job, tasks, STOP_WAIT.toSeconds());
                         return;
                     }
-                    wait(Math.max(1, left / 1_000_000));
+                    wait(Math.max(1, Math.min(left, QUIET.toNanos()) / 1_000_000));
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
