@@ -183,13 +183,11 @@ final class BenchCommand implements Callable<Integer> {
      * before it starts; on a cluster the job ({@link UnitRunner.Stop}), whose runs stop so on the executors.
      */
     static final class Stop {
-        private final UnitRunner.Stop cluster = new UnitRunner.Stop();
-        private volatile boolean requested;
+        private final UnitRunner.Stop cluster = new UnitRunner.Stop(); // whether a stop was asked, too
         private volatile OnlineRun current;
         private volatile StopSignals signals;
 
         void request() {
-            requested = true;
             cluster.request();
             OnlineRun run = current;
             if (run != null) {
@@ -200,7 +198,7 @@ final class BenchCommand implements Callable<Integer> {
         /** {@code run} starts (null: it ended); a signal before it stops it before it trains. */
         private void running(OnlineRun run) {
             current = run;
-            if (run != null && requested) {
+            if (run != null && cluster.requested()) {
                 run.requestStop();
             }
         }
@@ -319,7 +317,7 @@ final class BenchCommand implements Callable<Integer> {
 
         @Override
         public SeedRun run(Unit unit) {
-            if (stop != null && stop.requested) {
+            if (stop != null && stop.cluster.requested()) {
                 return SeedRun.STOPPED; // a run after the one a signal stopped: its folder untouched
             }
             EnvRegistry registry = local != null ? local : ExecutorCache.get().registry();

@@ -225,15 +225,10 @@ class BenchCommandTest {
                 "local[2]", "--spark-conf", "spark.driver.host=127.0.0.1");
         Path checkpoint = out.resolve("runs").resolve("pytesting/slow").resolve("seed-1")
                 .resolve(io.github.tdmpc2j.spi.agent.CheckpointFolder.IN_RUN);
-        int exit;
-        String output;
-        try (ChildRun child = new ChildRun(dir, "stopped by", List.of(io.github.tdmpc2j.cluster.UnitRunner
-                .javaModuleOptions().split(" ")), args)) {
-            assertThat(ChildRun.awaitFile(checkpoint, 240)).as(child.output()).isTrue();
-            child.terminate();
-            exit = child.waitFor(120);
-            output = child.output();
-        }
+        ChildRun.Ended ended = ChildRun.terminatedOnceExists(dir, checkpoint, List.of(io.github.tdmpc2j.cluster
+                .UnitRunner.javaModuleOptions().split(" ")), args);
+        int exit = ended.exit();
+        String output = ended.output();
         assertThat(exit).as(output).isEqualTo(128 + 15);
         assertThat(output).contains("SIGTERM: stopping before the next step")
                 .contains("stopped by SIGTERM: no report written; the runs keep their last checkpoints in "
@@ -260,17 +255,13 @@ class BenchCommandTest {
     void aSignalWithMasterBeforeTheRunsTrainLeavesNoFolder(@TempDir Path dir) throws Exception {
         PythonTestingProvider.assumeSetUp();
         Path out = dir.resolve("bench");
-        int exit;
-        String output;
-        try (ChildRun child = new ChildRun(dir, "stopped by", List.of(io.github.tdmpc2j.cluster.UnitRunner
-                .javaModuleOptions().split(" ")), List.of("bench", "--tasks", "pytesting/slow-start", "--seeds", "2",
-                "--agent", "random", "--steps", "20", "--eval-every", "10", "--eval-episodes", "1", "--out",
-                out.toString(), "--master", "local[2]", "--spark-conf", "spark.driver.host=127.0.0.1"))) {
-            assertThat(ChildRun.awaitFile(out.resolve(RunLock.FILE), 240)).as(child.output()).isTrue();
-            child.terminate();
-            exit = child.waitFor(120);
-            output = child.output();
-        }
+        ChildRun.Ended ended = ChildRun.terminatedOnceExists(dir, out.resolve(RunLock.FILE), List.of(io.github
+                .tdmpc2j.cluster.UnitRunner.javaModuleOptions().split(" ")), List.of("bench", "--tasks",
+                "pytesting/slow-start", "--seeds", "2", "--agent", "random", "--steps", "20", "--eval-every", "10",
+                "--eval-episodes", "1", "--out", out.toString(), "--master", "local[2]", "--spark-conf",
+                "spark.driver.host=127.0.0.1"));
+        int exit = ended.exit();
+        String output = ended.output();
         String left = "";
         if (Files.exists(out)) { // what a stop that left the folder left in it, for the failure's message
             try (java.util.stream.Stream<Path> all = Files.walk(out)) {

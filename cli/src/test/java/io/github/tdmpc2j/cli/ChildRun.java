@@ -63,6 +63,22 @@ final class ChildRun implements AutoCloseable {
     }
 
     /**
+     * Runs {@code tdmpc2j ARGS} in {@code dir} in a JVM started with {@code jvmOptions}, sends it SIGTERM once
+     * {@code file} exists (within 240 s: a command's first write, such as a lock or an index), and waits up to 120 s
+     * for it to end (exit -1 when it did not).
+     */
+    static Ended terminatedOnceExists(Path dir, Path file, List<String> jvmOptions, List<String> args)
+            throws IOException, InterruptedException {
+        try (ChildRun child = new ChildRun(dir, "stopped by", jvmOptions, args)) {
+            if (!awaitFile(file, 240)) {
+                throw new IllegalStateException(file + " did not come: " + child.output());
+            }
+            child.terminate();
+            return new Ended(child.waitFor(120), child.output());
+        }
+    }
+
+    /**
      * {@link #terminatedAt} once the Python worker of the tests' pytesting suite has started (the command is then
      * making its env, before it trains); skips the calling test where that suite's venv is not set up.
      */

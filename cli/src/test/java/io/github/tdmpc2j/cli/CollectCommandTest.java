@@ -411,19 +411,13 @@ class CollectCommandTest {
     void aSignalWithExecutorsElsewhereBeforeTheFirstEpisodeLeavesNoFolder(@TempDir Path dir) throws Exception {
         PythonTestingProvider.assumeSetUp();
         Path out = dir.resolve("data");
-        int exit;
-        String output;
-        try (ChildRun child = new ChildRun(dir, "stopped by", List.of(io.github.tdmpc2j.cluster.UnitRunner
-                .javaModuleOptions().split(" ")), List.of("collect", "--tasks", "pytesting/slow-start", "--episodes",
-                "2", "--out", out.toString(), "--master", "local-cluster[1,1,1024]", "--spark-conf",
-                "spark.driver.host=127.0.0.1"))) {
-            // the index is written once the executor checked the task, just before the units are sent to it
-            assertThat(ChildRun.awaitFile(io.github.tdmpc2j.data.DatasetLayout.index(out), 240))
-                    .as(child.output()).isTrue();
-            child.terminate();
-            exit = child.waitFor(120);
-            output = child.output();
-        }
+        // the index is written once the executor checked the task, just before the units are sent to it
+        ChildRun.Ended ended = ChildRun.terminatedOnceExists(dir, io.github.tdmpc2j.data.DatasetLayout.index(out),
+                List.of(io.github.tdmpc2j.cluster.UnitRunner.javaModuleOptions().split(" ")), List.of("collect",
+                "--tasks", "pytesting/slow-start", "--episodes", "2", "--out", out.toString(), "--master",
+                "local-cluster[1,1,1024]", "--spark-conf", "spark.driver.host=127.0.0.1"));
+        int exit = ended.exit();
+        String output = ended.output();
         assertThat(exit).as(output).isEqualTo(128 + 15);
         assertThat(output).contains("SIGTERM: stopping before the next step (the episodes in progress are given up; "
                 + "those written are kept)")
