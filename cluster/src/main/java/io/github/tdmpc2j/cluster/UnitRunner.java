@@ -95,114 +95,151 @@ public final class UnitRunner {
         if (units.isEmpty()) {
             return;
         }
+        Stop stops = stop != null ? stop : new Stop(); // one nobody asks: the job runs to its end
         // the first unit of each key, in the units' order: what a failed check names
         Map<String, U> checked = new LinkedHashMap<>();
         if (check != null) {
             units.forEach(u -> checked.putIfAbsent(check.key(u), u));
         }
         if (!settings.distributed()) {
-            checked.values().forEach(unit -> runOne(u -> {
-                check.check(check.key(u));
-                return Boolean.TRUE;
-            }, unit));
-            if (stop != null && stop.stopsShort()) {
-                return;
-            }
-            if (ready != null) {
-                ready.run();
-            }
-            for (int i = 0; i < units.size(); i++) {
-                if (stop != null && stop.stopsShort()) {
+            runHere(units, checked, check, ready, function, handler, stops);
+        } else if (!stops.stopsShort()) { // a stop before Spark starts has nothing to cancel
+            new OnCluster<U, R>(settings, job, units, checked, stops).run(check, ready, function, handler);
+        }
+    }
+
+    /** The job in this process: the checks, then the units one after another; a typed error ends it at once. */
+    private static <U, R> void runHere(List<U> units, Map<String, U> checked, UnitCheck<U> check, Runnable ready,
+            UnitFunction<U, R> function, ResultHandler<U, R> handler, Stop stop) {
+        checked.values().forEach(unit -> runOne(u -> {
+            check.check(check.key(u));
+            return Boolean.TRUE;
+        }, unit));
+        if (stop.stopsShort()) {
+            return;
+        }
+        if (ready != null) {
+            ready.run();
+        }
+        for (int i = 0; i < units.size() && !stop.stopsShort(); i++) {
+            handler.accept(i, units.get(i), runOne(function, units.get(i)));
+        }
+    }
+
+    /**
+     * The job on a Spark master: a stage of checks (one task per key), then a stage of units (one task per unit),
+     * and what ends it before its end: a typed error of a check or a unit, the executor watchdog, a stop, Spark.
+     */
+    private static final class OnCluster<U extends Serializable, R extends Serializable> {
+        private final ClusterSettings settings;
+        private final String job;
+        private final List<U> units;
+        private final Map<String, U> checked;
+        private final Stop stop;
+        private final Handler<String, Object> checks;
+        private Handler<U, R> results;
+        private int jobs; // the Spark jobs submitted: the checks', the units'
+
+        OnCluster(ClusterSettings settings, String job, List<U> units, Map<String, U> checked, Stop stop) {
+            this.settings = settings;
+            this.job = job;
+            this.units = units;
+            this.checked = checked;
+            this.stop = stop;
+            this.checks = new Handler<>(new ArrayList<>(checked.keySet()), (i, key, ok) -> { }, stop);
+        }
+
+        void run(UnitCheck<U> check, Runnable ready, UnitFunction<U, R> function, ResultHandler<U, R> handler) {
+            Duration wait = settings.duration(ClusterSettings.EXECUTOR_WAIT, ClusterSettings.EXECUTOR_WAIT_DEFAULT);
+            SparkContext sc = start(settings, job);
+            Watchdog watchdog = null;
+            Running running = new Running(stop, sc);
+            try {
+                sc.addSparkListener(running);
+                stop.attach(sc);
+                Resources.requireAWorkerThatFits(sc, settings.master(), job);
+                if (!settings.master().startsWith("local[")) { // local[K]: the units run in this JVM, never starved
+                    watchdog = new Watchdog(sc, wait, () -> Resources.starved(sc, settings.master(), job, wait));
+                }
+                JavaSparkContext jsc = new JavaSparkContext(sc);
+                if (!checked.isEmpty()) { // one partition per key: a task of 1000 episodes is checked once
+                    jobs++;
+                    sc.runJob(jsc.parallelize(checks.units, checks.units.size()).rdd(),
+                            new OneUnit<String, Boolean>(key -> {
+                                check.check(key);
+                                return Boolean.TRUE;
+                            }), checks, ClassTag$.MODULE$.apply(Object.class));
+                    throwFailure("");
+                }
+                if (stop.stopsShort()) { // between the checks and the units: nothing written yet
                     return;
                 }
-                handler.accept(i, units.get(i), runOne(function, units.get(i)));
-            }
-            return;
-        }
-        if (stop != null && stop.stopsShort()) { // before Spark starts: nothing to cancel
-            return;
-        }
-        Duration wait = settings.duration(ClusterSettings.EXECUTOR_WAIT, ClusterSettings.EXECUTOR_WAIT_DEFAULT);
-        SparkContext sc = start(settings, job);
-        Watchdog watchdog = null;
-        Running running = new Running(stop, sc);
-        int jobs = 0; // the Spark jobs submitted: the checks', the units'
-        try {
-            sc.addSparkListener(running);
-            if (stop != null) {
-                stop.attach(sc);
-            }
-            Resources.requireAWorkerThatFits(sc, settings.master(), job);
-            if (!settings.master().startsWith("local[")) { // local[K]: the units run in this JVM, never starved
-                watchdog = new Watchdog(sc, wait, () -> Resources.starved(sc, settings.master(), job, wait));
-            }
-            JavaSparkContext jsc = new JavaSparkContext(sc);
-            if (!checked.isEmpty()) { // one partition per key: a task of 1000 episodes is checked once
-                List<String> keys = new ArrayList<>(checked.keySet());
-                Handler<String, Object> checks = new Handler<>(keys, (i, key, ok) -> { });
-                jobs++;
-                sc.runJob(jsc.parallelize(keys, keys.size()).rdd(), new OneUnit<String, Boolean>(key -> {
-                    check.check(key);
-                    return Boolean.TRUE;
-                }), checks, ClassTag$.MODULE$.apply(Object.class));
-                if (checks.failed != null) {
-                    throw new ClusterException(job + " cannot run on the cluster: unit " + checked.get(
-                            checks.failedUnit) + " (checked on " + checks.failed.node() + " before any unit ran): "
-                            + checks.failed.message() + " (" + checks.failed.type() + "; no unit was run)");
+                // one partition per unit: a lost executor costs only its units in flight
+                var rdd = jsc.parallelize(new ArrayList<>(units), units.size()).rdd();
+                if (ready != null) {
+                    ready.run();
                 }
-            }
-            if (stop != null && stop.stopsShort()) { // between the checks and the units: nothing written yet
-                return;
-            }
-            // one partition per unit: a lost executor costs only its units in flight
-            var rdd = jsc.parallelize(new ArrayList<>(units), units.size()).rdd();
-            if (ready != null) {
-                ready.run();
-            }
-            if (stop != null && stop.stopsShort()) { // during ready: nothing was submitted
-                return;
-            }
-            Handler<U, R> results = new Handler<>(units, handler);
-            jobs++;
-            sc.runJob(rdd, new OneUnit<>(function), results, ClassTag$.MODULE$.apply(Object.class));
-            if (results.failed != null) {
-                throw new ClusterException(job + " failed on the cluster: unit " + results.failedUnit + " (on "
-                        + results.failed.node() + "): " + results.failed.message() + " (" + results.failed.type() + "; not retried: the same input "
-                        + "fails the same way; finished units are kept)");
-            }
-        } catch (TdmpcException e) { // ours, with what to do: the cluster's refusal, what ready refused
-            throw e;
-        } catch (Exception e) { // Spark's SparkException is checked but not declared
-            if (stop != null && stop.requested() && !exiting()) {
-                // the stop cancelled the job: its units that run end before their next step, and their writes
-                // with them, before Spark is stopped and the caller lets go of what they write into
-                stop.cutShort = true;
-                running.awaitEnded(jobs, job);
-                return;
-            }
-            if (watchdog != null && watchdog.reason != null) { // it cancelled the job: units waited, none ran
-                throw new ClusterException(watchdog.reason, e);
-            }
-            if (exiting()) { // Ctrl-C or SIGTERM: Spark's shutdown hook stopped the application, not its master
-                throw new ClusterException(job + " stopped: this process is exiting (Ctrl-C or SIGTERM), and Spark "
-                        + "stopped the application with it; run the same command again: finished units are kept", e);
-            }
-            if (sc.isStopped()) { // Spark's own handler stopped it: the master gave up on the application
-                throw new ClusterException(job + " failed on the cluster: Spark stopped the application (the master "
-                        + settings.master() + " stopped answering, or removed the application; the lines above "
-                        + "say which). Check that the master runs and its workers are registered (its web UI), "
-                        + "then run the same command again: finished units are kept", e);
-            }
-            throw new ClusterException(job + " failed on the cluster: " + rootMessage(e)
-                    + " (run the same command again: finished units are kept)", e);
-        } finally {
-            if (stop != null) {
+                if (stop.stopsShort()) { // during ready: nothing was submitted
+                    return;
+                }
+                results = new Handler<>(units, handler, stop);
+                jobs++;
+                sc.runJob(rdd, new OneUnit<>(function), results, ClassTag$.MODULE$.apply(Object.class));
+                throwFailure("");
+            } catch (TdmpcException e) { // ours, with what to do: a typed failure, the cluster's refusal, ready's
+                throw e;
+            } catch (Exception e) { // Spark's SparkException is checked but not declared
+                if (stop.requested() && !exiting()) {
+                    // the stop cancelled the job: its units that run end before their next step, and their writes
+                    // with them, before Spark is stopped and the caller lets go of what they write into
+                    stop.cutShort = true;
+                    running.awaitEnded(jobs, job);
+                    // a typed failure that came before the stop is the job's outcome, not the stop
+                    throwFailure("; then the job was stopped (Ctrl-C or SIGTERM): the units that ran ended before "
+                            + "their next step");
+                    return;
+                }
+                if (watchdog != null && watchdog.reason != null) { // it cancelled the job: units waited, none ran
+                    throw new ClusterException(watchdog.reason, e);
+                }
+                if (exiting()) { // Ctrl-C or SIGTERM: Spark's shutdown hook stopped the application, not its master
+                    throw new ClusterException(job + " stopped: this process is exiting (Ctrl-C or SIGTERM), and "
+                            + "Spark stopped the application with it; run the same command again: finished units "
+                            + "are kept", e);
+                }
+                if (sc.isStopped()) { // Spark's own handler stopped it: the master gave up on the application
+                    throw new ClusterException(job + " failed on the cluster: Spark stopped the application (the "
+                            + "master " + settings.master() + " stopped answering, or removed the application; the "
+                            + "lines above say which). Check that the master runs and its workers are registered "
+                            + "(its web UI), then run the same command again: finished units are kept", e);
+                }
+                throw new ClusterException(job + " failed on the cluster: " + rootMessage(e)
+                        + " (run the same command again: finished units are kept)", e);
+            } finally {
                 stop.detach();
+                if (watchdog != null) {
+                    watchdog.close();
+                }
+                sc.stop();
             }
-            if (watchdog != null) {
-                watchdog.close();
+        }
+
+        /**
+         * Throws the first typed failure of a check or a unit, if any; after a stop ({@code after} says so) only
+         * one that came before it: a unit ended by the stop may fail because of it.
+         */
+        private void throwFailure(String after) {
+            boolean stopped = !after.isEmpty();
+            if (checks.failed != null && !(stopped && checks.failedAfterStop)) {
+                throw new ClusterException(job + " cannot run on the cluster: unit " + checked.get(checks.failedUnit)
+                        + " (checked on " + checks.failed.node() + " before any unit ran): " + checks.failed.message()
+                        + " (" + checks.failed.type() + "; no unit was run" + after + ")");
             }
-            sc.stop();
+            if (results != null && results.failed != null && !(stopped && results.failedAfterStop)) {
+                throw new ClusterException(job + " failed on the cluster: unit " + results.failedUnit + " (on "
+                        + results.failed.node() + "): " + results.failed.message() + " (" + results.failed.type()
+                        + "; not retried: the same input fails the same way; finished units are kept" + after + ")");
+            }
         }
     }
 
@@ -299,7 +336,7 @@ public final class UnitRunner {
 
         @Override
         public void onJobStart(SparkListenerJobStart start) {
-            if (stop != null && stop.requested()) {
+            if (stop.requested()) {
                 Stop.cancel(sc, start.jobId());
             }
         }
@@ -647,15 +684,20 @@ public final class UnitRunner {
         }
     }
 
+    /** The driver's side of a stage: each result to the caller's handler, the first typed failure kept. */
     private static final class Handler<U, R> extends AbstractFunction2<Object, Object, BoxedUnit> {
         private final List<U> units;
         private final ResultHandler<U, R> handler;
+        private final Stop stop;
         Failed failed;
         U failedUnit;
+        /** Whether {@link #failed} came once a stop was asked (a unit ended by it may fail because of it). */
+        boolean failedAfterStop;
 
-        Handler(List<U> units, ResultHandler<U, R> handler) {
+        Handler(List<U> units, ResultHandler<U, R> handler, Stop stop) {
             this.units = units;
             this.handler = handler;
+            this.stop = stop;
         }
 
         @Override
@@ -666,6 +708,7 @@ public final class UnitRunner {
                 if (failed == null) {
                     failed = f;
                     failedUnit = units.get(i);
+                    failedAfterStop = stop.requested();
                 }
             } else {
                 handler.accept(i, units.get(i), (R) result);

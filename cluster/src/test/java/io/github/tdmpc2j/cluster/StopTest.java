@@ -1,6 +1,9 @@
 package io.github.tdmpc2j.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.github.tdmpc2j.spi.UnknownTaskException;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -62,6 +65,46 @@ class StopTest {
         assertThat(dir.resolve("stopped-1")).exists();
         assertThat(dir.resolve("stopped-2")).exists();
         assertThat(dir.resolve("started-3")).doesNotExist();
+    }
+
+    @Test
+    @Timeout(120)
+    void aUnitThatFailedBeforeTheStopIsTheJobsOutcome(@TempDir Path dir) {
+        String marks = dir.toString();
+        // local[2]: unit 0 fails with a typed error its input would repeat; unit 1 ends once 0 has failed (its
+        // result then reaches the driver after 0's failure, and the handler asks the stop); unit 2 takes 0's slot
+        // and works in steps until the stop
+        UnitFunction<Integer, String> function = unit -> {
+            if (unit == 0) {
+                Files.createFile(Path.of(marks, "failed-0"));
+                throw new UnknownTaskException("no such task: unit 0's", List.of());
+            }
+            if (unit == 1) {
+                while (!Files.exists(Path.of(marks, "failed-0"))) {
+                    Thread.sleep(20);
+                }
+                Thread.sleep(500);
+                return "done";
+            }
+            for (int step = 0; step < 1200 && !UnitRunner.stopRequested(); step++) {
+                Thread.sleep(50);
+            }
+            return "stopped";
+        };
+        UnitRunner.Stop stop = new UnitRunner.Stop();
+        Map<Integer, String> results = new ConcurrentHashMap<>();
+        assertThatThrownBy(() -> UnitRunner.run(new ClusterSettings("local[2]", false, 0, Map.of()), "stop",
+                List.of(0, 1, 2), null, null, function, (i, unit, r) -> {
+                    results.put(unit, r);
+                    stop.request();
+                }, stop))
+                .isInstanceOf(ClusterException.class)
+                .hasMessageContaining("unit 0")
+                .hasMessageContaining("no such task: unit 0's")
+                .hasMessageContaining("UnknownTaskException")
+                .hasMessageContaining("then the job was stopped");
+        assertThat(stop.cutShort()).isTrue();
+        assertThat(results).containsExactly(Map.entry(1, "done"));
     }
 
     @Test
