@@ -637,9 +637,34 @@ class EvalCommandTest {
         ChildRun.Ended ended = ChildRun.terminatedOnceThePytestingWorkerStarts(dir, List.of("eval", "--checkpoint",
                 checkpoint.toString(), "--set", "classic/pendulum,pytesting/slow", "--agent", "random", "--episodes",
                 "3", "--csv", out.resolve("results.csv").toString()));
+        assertNothingWritten(ended, out);
+        assertThat(ended.output()).doesNotContain("classic/pendulum ");
+    }
+
+    /**
+     * As {@link #aSignalBeforeATaskIsEvaluatedWritesNothing} with --master local[2], the signal sent while the
+     * executor makes the task's env: the job is cancelled, and nothing is written.
+     */
+    @Test
+    @org.junit.jupiter.api.Timeout(300)
+    void aSignalWithMasterBeforeATaskIsEvaluatedWritesNothing(@TempDir Path dir) throws Exception {
+        PythonTestingProvider.assumeSetUp();
+        Path checkpoint = saveRandomPendulumAndSlowCheckpoint(dir);
+        Path out = dir.resolve("out");
+        ChildRun.Ended ended = ChildRun.terminatedAt(dir, PythonTestingProvider.WORKER_STARTED,
+                List.of(UnitRunner.javaModuleOptions().split(" ")), List.of("eval", "--checkpoint",
+                        checkpoint.toString(), "--task", "pytesting/slow", "--agent", "random", "--episodes", "3",
+                        "--csv", out.resolve("results.csv").toString(), "--master", "local[2]", "--spark-conf",
+                        "spark.driver.host=127.0.0.1"));
+        assertNothingWritten(ended, out);
+        assertThat(ended.output()).doesNotContain("this process is exiting");
+    }
+
+    /** A stop before any task was evaluated: the signal's exit status, the line that says so, no folder {@code out}. */
+    private static void assertNothingWritten(ChildRun.Ended ended, Path out) {
         assertThat(ended.exit()).as(ended.output()).isEqualTo(128 + 15);
         assertThat(ended.output()).contains("stopped by SIGTERM before the evaluation of a task ended: nothing was "
-                + "written; the same command run again does the evaluation").doesNotContain("classic/pendulum ");
+                + "written; the same command run again does the evaluation").doesNotContain("results: ");
         assertThat(out).as(ended.output()).doesNotExist();
     }
 }
