@@ -660,6 +660,29 @@ class EvalCommandTest {
         assertThat(ended.output()).doesNotContain("this process is exiting");
     }
 
+    /**
+     * SIGTERM to a `tdmpc2j eval` once its task was evaluated, while its env closes (in five seconds): the
+     * evaluation is done, and it ends so (exit 0, its row written, the results line; no stop line).
+     */
+    @Test
+    @org.junit.jupiter.api.Timeout(300)
+    void aSignalOnceEveryTaskIsEvaluatedEndsTheEvaluationAsDone(@TempDir Path dir) throws Exception {
+        Path checkpoint = dir.resolve("checkpoint");
+        try (EnvRegistry registry = EnvRegistry.discover();
+                Agent agent = Agents.find("random").create(AgentContext.single(registry.resolve("broken/slow-close"),
+                        Map.of(), 0))) {
+            agent.save(checkpoint);
+        }
+        Path csv = dir.resolve("results.csv");
+        ChildRun.Ended ended = ChildRun.terminatedAt(dir, "broken/slow-close", List.of("eval", "--checkpoint",
+                checkpoint.toString(), "--task", "broken/slow-close", "--agent", "random", "--episodes", "2",
+                "--csv", csv.toString()));
+        assertThat(ended.exit()).as(ended.output()).isZero();
+        assertThat(ended.output()).contains("SIGTERM: stopping before the next step").contains("results: " + csv)
+                .doesNotContain("stopped by");
+        assertThat(CsvLog.read(csv)).extracting(r -> r.cell(0)).containsExactly("broken/slow-close");
+    }
+
     /** A stop before any task was evaluated: the signal's exit status, the line that says so, no folder {@code out}. */
     private static void assertNothingWritten(ChildRun.Ended ended, Path out) {
         assertThat(ended.exit()).as(ended.output()).isEqualTo(128 + 15);
