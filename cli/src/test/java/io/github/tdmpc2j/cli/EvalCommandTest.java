@@ -661,6 +661,36 @@ class EvalCommandTest {
     }
 
     /**
+     * SIGTERM to a `tdmpc2j eval` of a reference .pt file (a TD-MPC2 checkpoint exported) once its first task was
+     * evaluated: the row of that task is written beside the file, naming the file, and the folder the command
+     * imported the file into is removed, as when it ends.
+     */
+    @Test
+    @org.junit.jupiter.api.Timeout(300)
+    void aSignalToAnEvalOfAPtFileKeepsTheRowsAndRemovesItsImportedFolder(@TempDir Path dir) throws Exception {
+        PythonTestingProvider.assumeSetUp();
+        saveSmallTdmpcCheckpoint("classic/pendulum,pytesting/slow", dir.resolve("checkpoint"));
+        Path pt = dir.resolve("model").resolve("small.pt");
+        TasksCommandTest.Run export = TasksCommandTest.run("export", "--checkpoint", dir.resolve("checkpoint")
+                .toString(), "--out", pt.toString());
+        assertThat(export.exit()).as(export.err()).isZero();
+        ChildRun.Ended ended = ChildRun.terminatedAt(dir, "classic/pendulum ", List.of("eval", "--checkpoint",
+                pt.toString(), "--set", "classic/pendulum,pytesting/slow", "--episodes", "2", "--envs", "1",
+                "--set-param", "mpc=false")); // the policy prior alone: seconds, not a minute, on a CPU
+        Path csv = pt.resolveSibling("eval-results.csv");
+        assertThat(ended.exit()).as(ended.output()).isEqualTo(128 + 15);
+        assertThat(ended.output()).contains("stopped by SIGTERM: 1 of 2 tasks evaluated, its row written to " + csv);
+        assertThat(CsvLog.read(csv)).singleElement().satisfies(row -> {
+            assertThat(row.cell(0)).isEqualTo("classic/pendulum");
+            assertThat(row.cell(6)).isEqualTo(pt.toAbsolutePath().normalize().toString());
+        });
+        try (var files = Files.list(pt.getParent())) {
+            assertThat(files.map(p -> p.getFileName().toString())).as(ended.output())
+                    .containsExactlyInAnyOrder("small.pt", "eval-results.csv");
+        }
+    }
+
+    /**
      * SIGTERM to a `tdmpc2j eval` once its task was evaluated, while its env closes (in five seconds): the
      * evaluation is done, and it ends so (exit 0, its row written, the results line; no stop line).
      */
