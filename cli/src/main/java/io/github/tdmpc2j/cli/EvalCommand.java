@@ -27,10 +27,13 @@ import io.github.tdmpc2j.agent.reference.TorchArchive;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.Callable;
+import java.util.function.BooleanSupplier;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -112,7 +115,14 @@ final class EvalCommand implements Callable<Integer> {
             RunFolder.refuseInsideCheckpoint(csv, "--csv");
             CsvLog.checkWritable(csv, COLUMNS, EARLIER_COLUMNS, "give --csv a file in a folder you can write");
         }
-        try (EnvRegistry registry = EnvRegistry.discover()) {
+        // Ctrl-C and SIGTERM stop the evaluation before its next step, so that the tasks evaluated are written (it
+        // wrote its results only at its end: a signal lost every task evaluated); the tasks in progress are given
+        // up, whole (a row is a task's --episodes episodes); on a cluster the job is cancelled and its units, on the
+        // executors, stop so. Heard from the start: a .pt file imported first is then removed as the command ends
+        UnitRunner.Stop stop = new UnitRunner.Stop();
+        try (EnvRegistry registry = EnvRegistry.discover();
+                StopSignals signals = StopSignals.install(stop::request, "the next step", "the evaluations in "
+                        + "progress are given up; the tasks evaluated are written")) {
             List<String> ids = target.task != null ? List.of(registry.resolve(target.task).id())
                     : registry.taskSet(target.set);
             // the settings this command names, read before anything is imported
@@ -146,7 +156,7 @@ final class EvalCommand implements Callable<Integer> {
                         + "`tdmpc2j import` makes one that stays)%n", checkpoint, folder);
             }
             try {
-                return evaluate(registry, ids, folder, given, out);
+                return evaluate(registry, ids, folder, given, out, signals, stop);
             } finally {
                 if (imported != null) {
                     // the folder this command made, and only that one, is removed whatever the outcome
@@ -161,9 +171,12 @@ final class EvalCommand implements Callable<Integer> {
         }
     }
 
-    /** Evaluates the checkpoint in {@code folder} on the tasks {@code ids}; {@code given}: the --set-param pairs. */
+    /**
+     * Evaluates the checkpoint in {@code folder} on the tasks {@code ids}; {@code given}: the --set-param pairs.
+     * {@code stop} is what the first signal asks ({@code signals}'), which stops the evaluation before its next step.
+     */
     private int evaluate(EnvRegistry registry, List<String> ids, Path folder, Map<String, String> given,
-            PrintWriter out) {
+            PrintWriter out, StopSignals signals, UnitRunner.Stop stop) {
         String agentName = agent != null ? agent : RunFolder.recordedAgent(folder).orElse("tdmpc2");
         AgentProvider provider = Agents.find(agentName);
         // the checkpoint's own settings (preset, model size, ...) and tasks, from the files of one checkpoint (a
@@ -203,7 +216,10 @@ final class EvalCommand implements Callable<Integer> {
         for (int t = 0; t < ids.size(); t++) {
             units.add(new Unit(t, ids.get(t)));
         }
-        TaskResult[] results = new TaskResult[ids.size()];
+        TaskResult[] results = new TaskResult[ids.size()]; // null: a task not evaluated (a signal stopped it)
+        if (signals.stopNow()) { // a signal while the checkpoint was read (or imported): nothing made
+            return stopped(signals, csvFile, ids, results, out);
+        }
         ClusterSettings where = cluster.settings();
         // in this process: the agent made and its checkpoint read before the results file exists (a failed
         // load leaves none); on a cluster each executor does that once and keeps it across its units
@@ -213,23 +229,31 @@ final class EvalCommand implements Callable<Integer> {
             // every task checked on an executor (once each) before any evaluates: a task not set up on a node was
             // found when that node's first unit ran
             UnitRunner.run(where, "eval", units, new TaskCheck<Unit>(registry, u -> settings.ids().get(u.task())),
-                    null, new OneTask(settings, local), (i, unit, r) -> {
+                    null, new OneTask(settings, local, signals::stopNow), (i, unit, r) -> {
+                if (r == null) {
+                    return; // stopped before it ended
+                }
                 results[unit.task()] = r;
                 out.printf(Locale.ROOT, "%-40s %8d %12.1f %8s%n", r.id(), r.episodes(), r.meanReturn(),
                         r.hasSuccess() ? String.format(Locale.ROOT, "%.0f%%", 100 * r.successRate()) : "-");
                 out.flush();
-            });
-            // the results are saved before the envs close: a failure to close them leaves them whole
-            // a file of an earlier eval gains the columns first (its rows kept, the new cells empty), once
-            CsvLog.addColumns(csvFile, EARLIER_COLUMNS, COLUMNS, spec.commandLine().getErr());
-            // the checkpoint as the user named it: a .pt file (not the temporary folder it was imported into), or
-            // the checkpoint folder (a run folder's checkpoint/)
-            String source = (Files.isRegularFile(checkpoint) ? checkpoint : folder).toAbsolutePath().normalize()
-                    .toString();
-            try (CsvLog log = new CsvLog(csvFile, COLUMNS)) {
-                for (TaskResult r : results) {
-                    log.row(r.id(), r.episodes(), r.meanReturn(), r.hasSuccess() ? r.successRate() : "", seed, rows,
-                            source, r.checkpointStep());
+            }, stop);
+            // the results are saved before the envs close: a failure to close them leaves them whole; a signal's
+            // stop saves the tasks evaluated, and where none was, writes nothing (no file, no folder made for it)
+            if (Arrays.stream(results).anyMatch(Objects::nonNull)) {
+                // a file of an earlier eval gains the columns first (its rows kept, the new cells empty), once
+                CsvLog.addColumns(csvFile, EARLIER_COLUMNS, COLUMNS, spec.commandLine().getErr());
+                // the checkpoint as the user named it: a .pt file (not the temporary folder it was imported into),
+                // or the checkpoint folder (a run folder's checkpoint/)
+                String source = (Files.isRegularFile(checkpoint) ? checkpoint : folder).toAbsolutePath().normalize()
+                        .toString();
+                try (CsvLog log = new CsvLog(csvFile, COLUMNS)) {
+                    for (TaskResult r : results) {
+                        if (r != null) {
+                            log.row(r.id(), r.episodes(), r.meanReturn(), r.hasSuccess() ? r.successRate() : "",
+                                    seed, rows, source, r.checkpointStep());
+                        }
+                    }
                 }
             }
             written = true;
@@ -238,7 +262,8 @@ final class EvalCommand implements Callable<Integer> {
                 throw e;
             }
             // the agent's failure to close and the envs', each a warning in its own words
-            String kept = "the results in " + csvFile + " are whole";
+            String kept = Arrays.stream(results).anyMatch(Objects::nonNull) ? "the results in " + csvFile
+                    + " are whole" : "no result was written";
             List<Throwable> failures = new ArrayList<>(List.of(e));
             failures.addAll(List.of(e.getSuppressed()));
             for (Throwable f : failures) {
@@ -249,8 +274,37 @@ final class EvalCommand implements Callable<Integer> {
                 }
             }
         }
+        // a signal that came once every task was evaluated stopped nothing: the evaluation is done
+        if ((stop.cutShort() || signals.cutShort()) && Arrays.stream(results).anyMatch(Objects::isNull)) {
+            return stopped(signals, csvFile, ids, results, out);
+        }
         out.println("results: " + csvFile);
         return 0;
+    }
+
+    /**
+     * Says on {@code out} that the received signal stopped the evaluation, with the tasks whose rows were written
+     * to {@code csvFile} and those not evaluated ({@code results} null), and returns the exit status it ends with.
+     */
+    private static int stopped(StopSignals signals, Path csvFile, List<String> ids, TaskResult[] results,
+            PrintWriter out) {
+        List<String> left = new ArrayList<>();
+        for (int t = 0; t < ids.size(); t++) {
+            if (results[t] == null) {
+                left.add(ids.get(t));
+            }
+        }
+        int evaluated = ids.size() - left.size();
+        out.println(evaluated == 0 ? "stopped by " + signals.received() + " before the evaluation of a task ended: "
+                + "nothing was written; the same command run again does the evaluation"
+                : "stopped by " + signals.received() + ": " + evaluated + " of " + Messages.plural(ids.size(), "task")
+                + " evaluated, " + Messages.word(evaluated, "its row", "their rows") + " written to " + csvFile
+                + "; not evaluated (an evaluation in progress is given up whole): " + String.join(", ", left)
+                + "; the same command with " + (left.size() == 1 ? "--task " + left.get(0) : "--set "
+                + String.join(",", left)) + " in place of --set evaluates " + Messages.word(left.size(), "it",
+                "them") + ", appending to " + csvFile);
+        out.flush();
+        return signals.exitStatus();
     }
 
     // ---- the units of eval: one task of the checkpoint each, in this process or on a Spark cluster
@@ -403,7 +457,9 @@ final class EvalCommand implements Callable<Integer> {
     /**
      * Evaluates one task: in this process with its {@link Setup}; on an executor with the envs of the unit's task
      * and an agent that its cache keeps across units (as collect's units lease theirs), so that an executor makes
-     * the envs of the tasks its units evaluate, not those of every task evaluated.
+     * the envs of the tasks its units evaluate, not those of every task evaluated. Asked to stop (in this process:
+     * the command's signal; on an executor: its job's, {@link UnitRunner#stopRequested}), it gives its task up
+     * before the next step and returns null (on an executor its env and agent are discarded, not kept).
      */
     static final class OneTask implements UnitFunction<Unit, TaskResult> {
         private static final long serialVersionUID = 1L;
@@ -411,16 +467,20 @@ final class EvalCommand implements Callable<Integer> {
         private static final String ENV_KEY = "eval-env:";
         private final Settings settings;
         private final transient Setup local;
+        private final transient BooleanSupplier localStop;
 
-        OneTask(Settings settings, Setup local) {
+        /** {@code local}: null on a cluster; {@code localStop}: whether to stop in this process (null: never). */
+        OneTask(Settings settings, Setup local, BooleanSupplier localStop) {
             this.settings = settings;
             this.local = local;
+            this.localStop = localStop;
         }
 
         @Override
         public TaskResult run(Unit unit) {
             if (local != null) {
-                return evaluate(local.envs().get(unit.task()), local.loaded(), unit.task(), local.envs().size());
+                return evaluate(local.envs().get(unit.task()), local.loaded(), unit.task(), local.envs().size(),
+                        localStop != null ? localStop : () -> false);
             }
             ExecutorCache cache = ExecutorCache.get();
             EnvRegistry registry = cache.registry();
@@ -439,17 +499,20 @@ final class EvalCommand implements Callable<Integer> {
             String agentKey = "eval-agent:" + chosen;
             return cache.withLeased(envKey, () -> Setup.env(registry, space, chosen, id), agentKey,
                     () -> Setup.agent(space, chosen),
-                    (MultitaskEnv env, Loaded agent) -> evaluate(env, agent, unit.task(), cache.made(ENV_KEY)));
+                    (MultitaskEnv env, Loaded agent) -> evaluate(env, agent, unit.task(), cache.made(ENV_KEY),
+                            UnitRunner::stopRequested));
         }
 
-        private TaskResult evaluate(MultitaskEnv env, Loaded loaded, int t, int envsMade) {
+        /** The task's results; null where {@code stop} (asked before each step) stopped it. */
+        private TaskResult evaluate(MultitaskEnv env, Loaded loaded, int t, int envsMade, BooleanSupplier stop) {
             Agent agent = loaded.agent();
             // a task's results depend on the seed and the task alone, whichever tasks this agent evaluated before
             // (on a cluster, an executor's agent evaluates the tasks that executor is given) and whichever were asked
             int task = settings.agentTasks().indexOf(settings.ids().get(t)); // its index in the agent's tasks
             agent.reseed(Collector.episodeSeed(settings.seed(), task, 0));
-            Evaluation.TaskResult r = Evaluation.run(env, agent, settings.episodes(), settings.seed()).get(0);
-            return new TaskResult(r.spec().id(), r.episodes(), r.meanReturn(), r.hasSuccess(), r.successRate(),
+            Evaluation.TaskResult r = Evaluation.run(env, agent, settings.episodes(), settings.seed(), stop)
+                    .map(all -> all.get(0)).orElse(null);
+            return r == null ? null : new TaskResult(r.spec().id(), r.episodes(), r.meanReturn(), r.hasSuccess(), r.successRate(),
                     loaded.step(), ProcessHandle.current().pid() + "@" + UnitRunner.hostName(), envsMade);
         }
     }

@@ -13,14 +13,15 @@ import sun.misc.SignalHandler;
 
 /**
  * Ctrl-C (SIGINT) and SIGTERM while {@code train} runs (online, and offline with {@code --data}), a {@code bench}
- * runs, {@code collect} collects or {@code import-data} imports, heard from before the folder's lock is taken: the
- * first asks the command to stop before its next step (with {@code --master}: Spark's job is cancelled, and the
- * units on the executors stop before their next step, {@code UnitRunner.Stop}; import-data: before it
- * reads its next episode from the chunks, to check or to write it; one still getting ready stops before it writes
- * anything), so the process ends through its normal path (envs, Python workers and the agent
- * closed; the last checkpoint, or the episodes written, kept; the lock let go of) instead of exiting while the
- * engine's native code is in the middle of an update, which can crash the JVM. A second signal exits at once, as
- * without this (the lock's shutdown hook still removes what it made when nothing else was written, {@link RunLock}).
+ * runs, {@code collect} collects, {@code import-data} imports or {@code eval} evaluates, heard from before the
+ * folder's lock is taken: the first asks the command to stop before its next step (with {@code --master}: Spark's job
+ * is cancelled, and the units on the executors stop before their next step, {@code UnitRunner.Stop}; import-data:
+ * before it reads its next episode from the chunks, to check or to write it; one still getting ready stops before it
+ * writes anything), so the process ends through its normal path (envs, Python workers and the agent closed; the last
+ * checkpoint, the episodes written, or eval's rows of the tasks evaluated, kept; the lock let go of) instead of
+ * exiting while the engine's native code is in the middle of an update, which can crash the JVM. A second signal
+ * exits at once, as without this (the lock's shutdown hook still removes what it made when nothing else was
+ * written, {@link RunLock}).
  */
 final class StopSignals implements AutoCloseable {
     private static final List<String> NAMES = List.of("INT", "TERM");

@@ -279,7 +279,7 @@ class EvalCommandTest {
         Map<String, java.util.Set<String>> tasksByExecutor = new java.util.concurrent.ConcurrentHashMap<>();
         Map<String, Integer> envsByExecutor = new java.util.concurrent.ConcurrentHashMap<>();
         UnitRunner.run(new ClusterSettings("local-cluster[2,1,1024]", false, 0, Map.of("spark.driver.host",
-                "127.0.0.1")), "eval", units, null, null, new EvalCommand.OneTask(settings, null), (i, unit, r) -> {
+                "127.0.0.1")), "eval", units, null, null, new EvalCommand.OneTask(settings, null, null), (i, unit, r) -> {
                     tasksByExecutor.computeIfAbsent(r.executor(), e -> new java.util.TreeSet<>()).add(r.id());
                     envsByExecutor.merge(r.executor(), r.envsMade(), Math::max);
                 });
@@ -539,5 +539,185 @@ class EvalCommandTest {
             assertThat(r.out()).doesNotContain("classic/pendulum");
             assertThat(csv).doesNotExist();
         });
+    }
+
+    /** The random agent of classic/pendulum and pytesting/slow (each of whose steps takes half a second) saved. */
+    private static Path saveRandomPendulumAndSlowCheckpoint(Path dir) {
+        Path checkpoint = dir.resolve("checkpoint");
+        try (EnvRegistry registry = EnvRegistry.discover();
+                Agent agent = Agents.find("random").create(AgentContext.of(TaskSpace.of(List.of(registry.resolve(
+                        "classic/pendulum"), registry.resolve("pytesting/slow"))), Map.of(), 0))) {
+            agent.save(checkpoint);
+        }
+        return checkpoint;
+    }
+
+    /**
+     * What a stopped eval wrote to {@code csv}: the header, then one whole row of classic/pendulum's 3 episodes
+     * whose cells parse, and the stop line that names it and the task not evaluated.
+     */
+    private static void assertStoppedWithPendulumWritten(ChildRun.Ended ended, Path csv) throws Exception {
+        String output = ended.output();
+        assertThat(ended.exit()).as(output).isEqualTo(128 + 15);
+        assertThat(output).contains("SIGTERM: stopping before the next step (the evaluations in progress are given "
+                + "up; the tasks evaluated are written); send it again to exit at once")
+                .contains("stopped by SIGTERM: 1 of 2 tasks evaluated, its row written to " + csv + "; not evaluated "
+                        + "(an evaluation in progress is given up whole): pytesting/slow; the same command with "
+                        + "--task pytesting/slow in place of --set evaluates it, appending to " + csv)
+                .doesNotContain("results: ").doesNotContain("this process is exiting")
+                .doesNotContainPattern("pytesting/slow\\s+3\\s");
+        assertThat(Files.readAllLines(csv).get(0)).as(output).isEqualTo(HEADER);
+        List<CsvLog.Row> rows = CsvLog.read(csv);
+        assertThat(rows).as(output).hasSize(1);
+        assertThat(CsvLog.tornLast(csv)).isNull();
+        CsvLog.Row row = rows.get(0);
+        assertThat(row.cell(0)).isEqualTo("classic/pendulum");
+        assertThat(row.number(1)).isEqualTo(3);
+        assertThat(row.number(2)).isNegative(); // the random policy's return on pendulum
+        assertThat(row.cell(3)).isEmpty();
+        assertThat(row.number(4)).isEqualTo(1000);
+        assertThat(row.number(5)).isEqualTo(1);
+    }
+
+    /**
+     * SIGTERM (as Ctrl-C's SIGINT) to a `tdmpc2j eval` of two tasks in a child JVM once the first was evaluated,
+     * while the second runs (pytesting/slow: 3 episodes of 5 s): it stops before its next step, writes the row of
+     * the task evaluated, whole, says it was stopped and which task was not evaluated, and ends with the signal's
+     * exit status (it exited at once and wrote nothing: the CSV was written only at the end); the command it names
+     * appends the rest to the same file.
+     */
+    @Test
+    @org.junit.jupiter.api.Timeout(300)
+    void aSignalWritesTheTasksEvaluatedAndSaysWhichWereNot(@TempDir Path dir) throws Exception {
+        PythonTestingProvider.assumeSetUp();
+        Path checkpoint = saveRandomPendulumAndSlowCheckpoint(dir);
+        Path csv = dir.resolve("out").resolve("results.csv");
+        String[] eval = {"eval", "--checkpoint", checkpoint.toString(), "--agent", "random", "--episodes", "3",
+            "--envs", "1", "--csv", csv.toString()};
+        ChildRun.Ended ended = ChildRun.terminatedAt(dir, "classic/pendulum", List.of(CollectCommandTest.concat(eval,
+                "--set", "classic/pendulum,pytesting/slow")));
+        assertStoppedWithPendulumWritten(ended, csv);
+
+        TasksCommandTest.Run rest = TasksCommandTest.run(CollectCommandTest.concat(eval, "--task",
+                "pytesting/slow"));
+        assertThat(rest.exit()).as(rest.err()).isZero();
+        assertThat(CsvLog.read(csv)).extracting(r -> r.cell(0)).containsExactly("classic/pendulum",
+                "pytesting/slow");
+    }
+
+    /**
+     * SIGTERM to a `tdmpc2j eval --master local[2]` of two tasks in a child JVM once the first was evaluated, while
+     * the second runs on its executor: as without --master the job is cancelled, the unit stops before its next
+     * step, and the command writes the row of the task evaluated, says so and ends with the signal's exit status.
+     */
+    @Test
+    @org.junit.jupiter.api.Timeout(300)
+    void aSignalWithMasterWritesTheTasksEvaluated(@TempDir Path dir) throws Exception {
+        PythonTestingProvider.assumeSetUp();
+        Path checkpoint = saveRandomPendulumAndSlowCheckpoint(dir);
+        Path csv = dir.resolve("out").resolve("results.csv");
+        ChildRun.Ended ended = ChildRun.terminatedAt(dir, "classic/pendulum",
+                List.of(UnitRunner.javaModuleOptions().split(" ")), List.of("eval", "--checkpoint",
+                        checkpoint.toString(), "--set", "classic/pendulum,pytesting/slow", "--agent", "random",
+                        "--episodes", "3", "--envs", "1", "--csv", csv.toString(), "--master", "local[2]",
+                        "--spark-conf", "spark.driver.host=127.0.0.1"));
+        assertStoppedWithPendulumWritten(ended, csv);
+    }
+
+    /**
+     * SIGTERM to a `tdmpc2j eval` while its env starts (the pytesting suite's Python worker), before any task was
+     * evaluated: it says nothing was written, ends with the signal's exit status, and leaves neither the CSV nor
+     * the folder it would have made for it.
+     */
+    @Test
+    @org.junit.jupiter.api.Timeout(300)
+    void aSignalBeforeATaskIsEvaluatedWritesNothing(@TempDir Path dir) throws Exception {
+        Path checkpoint = saveRandomPendulumAndSlowCheckpoint(dir);
+        Path out = dir.resolve("out");
+        ChildRun.Ended ended = ChildRun.terminatedOnceThePytestingWorkerStarts(dir, List.of("eval", "--checkpoint",
+                checkpoint.toString(), "--set", "classic/pendulum,pytesting/slow", "--agent", "random", "--episodes",
+                "3", "--csv", out.resolve("results.csv").toString()));
+        assertNothingWritten(ended, out);
+        assertThat(ended.output()).doesNotContain("classic/pendulum ");
+    }
+
+    /**
+     * As {@link #aSignalBeforeATaskIsEvaluatedWritesNothing} with --master local[2], the signal sent while the
+     * executor makes the task's env: the job is cancelled, and nothing is written.
+     */
+    @Test
+    @org.junit.jupiter.api.Timeout(300)
+    void aSignalWithMasterBeforeATaskIsEvaluatedWritesNothing(@TempDir Path dir) throws Exception {
+        PythonTestingProvider.assumeSetUp();
+        Path checkpoint = saveRandomPendulumAndSlowCheckpoint(dir);
+        Path out = dir.resolve("out");
+        ChildRun.Ended ended = ChildRun.terminatedAt(dir, PythonTestingProvider.WORKER_STARTED,
+                List.of(UnitRunner.javaModuleOptions().split(" ")), List.of("eval", "--checkpoint",
+                        checkpoint.toString(), "--task", "pytesting/slow", "--agent", "random", "--episodes", "3",
+                        "--csv", out.resolve("results.csv").toString(), "--master", "local[2]", "--spark-conf",
+                        "spark.driver.host=127.0.0.1"));
+        assertNothingWritten(ended, out);
+        assertThat(ended.output()).doesNotContain("this process is exiting");
+    }
+
+    /**
+     * SIGTERM to a `tdmpc2j eval` of a reference .pt file (a TD-MPC2 checkpoint exported) once its first task was
+     * evaluated: the row of that task is written beside the file, naming the file, and the folder the command
+     * imported the file into is removed, as when it ends.
+     */
+    @Test
+    @org.junit.jupiter.api.Timeout(300)
+    void aSignalToAnEvalOfAPtFileKeepsTheRowsAndRemovesItsImportedFolder(@TempDir Path dir) throws Exception {
+        PythonTestingProvider.assumeSetUp();
+        saveSmallTdmpcCheckpoint("classic/pendulum,pytesting/slow", dir.resolve("checkpoint"));
+        Path pt = dir.resolve("model").resolve("small.pt");
+        TasksCommandTest.Run export = TasksCommandTest.run("export", "--checkpoint", dir.resolve("checkpoint")
+                .toString(), "--out", pt.toString());
+        assertThat(export.exit()).as(export.err()).isZero();
+        ChildRun.Ended ended = ChildRun.terminatedAt(dir, "classic/pendulum ", List.of("eval", "--checkpoint",
+                pt.toString(), "--set", "classic/pendulum,pytesting/slow", "--episodes", "2", "--envs", "1",
+                "--set-param", "mpc=false")); // the policy prior alone: seconds, not a minute, on a CPU
+        Path csv = pt.resolveSibling("eval-results.csv");
+        assertThat(ended.exit()).as(ended.output()).isEqualTo(128 + 15);
+        assertThat(ended.output()).contains("stopped by SIGTERM: 1 of 2 tasks evaluated, its row written to " + csv);
+        assertThat(CsvLog.read(csv)).singleElement().satisfies(row -> {
+            assertThat(row.cell(0)).isEqualTo("classic/pendulum");
+            assertThat(row.cell(6)).isEqualTo(pt.toAbsolutePath().normalize().toString());
+        });
+        try (var files = Files.list(pt.getParent())) {
+            assertThat(files.map(p -> p.getFileName().toString())).as(ended.output())
+                    .containsExactlyInAnyOrder("small.pt", "eval-results.csv");
+        }
+    }
+
+    /**
+     * SIGTERM to a `tdmpc2j eval` once its task was evaluated, while its env closes (in five seconds): the
+     * evaluation is done, and it ends so (exit 0, its row written, the results line; no stop line).
+     */
+    @Test
+    @org.junit.jupiter.api.Timeout(300)
+    void aSignalOnceEveryTaskIsEvaluatedEndsTheEvaluationAsDone(@TempDir Path dir) throws Exception {
+        Path checkpoint = dir.resolve("checkpoint");
+        try (EnvRegistry registry = EnvRegistry.discover();
+                Agent agent = Agents.find("random").create(AgentContext.single(registry.resolve("broken/slow-close"),
+                        Map.of(), 0))) {
+            agent.save(checkpoint);
+        }
+        Path csv = dir.resolve("results.csv");
+        ChildRun.Ended ended = ChildRun.terminatedAt(dir, "broken/slow-close", List.of("eval", "--checkpoint",
+                checkpoint.toString(), "--task", "broken/slow-close", "--agent", "random", "--episodes", "2",
+                "--csv", csv.toString()));
+        assertThat(ended.exit()).as(ended.output()).isZero();
+        assertThat(ended.output()).contains("SIGTERM: stopping before the next step").contains("results: " + csv)
+                .doesNotContain("stopped by");
+        assertThat(CsvLog.read(csv)).extracting(r -> r.cell(0)).containsExactly("broken/slow-close");
+    }
+
+    /** A stop before any task was evaluated: the signal's exit status, the line that says so, no folder {@code out}. */
+    private static void assertNothingWritten(ChildRun.Ended ended, Path out) {
+        assertThat(ended.exit()).as(ended.output()).isEqualTo(128 + 15);
+        assertThat(ended.output()).contains("stopped by SIGTERM before the evaluation of a task ended: nothing was "
+                + "written; the same command run again does the evaluation").doesNotContain("results: ");
+        assertThat(out).as(ended.output()).doesNotExist();
     }
 }
