@@ -4,6 +4,7 @@ import io.github.tdmpc2j.spi.Messages;
 import io.github.tdmpc2j.spi.TdmpcException;
 import io.github.tdmpc2j.spi.io.AtomicWrites;
 import io.github.tdmpc2j.spi.io.IoErrors;
+import io.github.tdmpc2j.spi.io.WriteFailedException;
 import java.io.BufferedReader;
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -45,7 +46,7 @@ final class CsvLog implements AutoCloseable {
                 writer.flush();
             }
         } catch (IOException e) {
-            throw new TdmpcException("cannot write " + file + ": " + IoErrors.describe(e), e);
+            throw new WriteFailedException(file.toString(), e);
         }
     }
 
@@ -193,7 +194,7 @@ final class CsvLog implements AutoCloseable {
             writer.newLine();
             writer.flush();
         } catch (IOException e) {
-            throw new TdmpcException("cannot write " + file + ": " + IoErrors.describe(e), e);
+            throw new WriteFailedException(file.toString(), e);
         }
     }
 

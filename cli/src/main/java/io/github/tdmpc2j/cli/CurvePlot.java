@@ -1,13 +1,14 @@
 package io.github.tdmpc2j.cli;
 
-import io.github.tdmpc2j.spi.io.IoErrors;
-import io.github.tdmpc2j.spi.TdmpcException;
 import io.github.tdmpc2j.spi.io.AtomicWrites;
+import io.github.tdmpc2j.spi.io.WriteFailedException;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import javax.imageio.ImageIO;
 import org.jfree.chart.ChartFactory;
 import org.jfree.chart.ChartUtils;
 import org.jfree.chart.JFreeChart;
@@ -26,6 +27,7 @@ final class CurvePlot {
     /** One chart with a line per named series; written to a temporary file and renamed. */
     static void write(Path png, String title, String xLabel, String yLabel, Map<String, List<Point>> series) {
         System.setProperty("java.awt.headless", "true");
+        ImageIO.setUseCache(false);
         XYSeriesCollection data = new XYSeriesCollection();
         series.forEach((name, points) -> {
             XYSeries s = new XYSeries(name, false, true);
@@ -40,11 +42,22 @@ final class CurvePlot {
         plot.setDomainGridlinePaint(java.awt.Color.LIGHT_GRAY);
         plot.setRangeGridlinePaint(java.awt.Color.LIGHT_GRAY);
         ((org.jfree.chart.axis.NumberAxis) plot.getRangeAxis()).setAutoRangeIncludesZero(false);
+        // encoded in memory (ImageIO's cache file off), then written: a full disk fails the write of the file alone
+        // (encoded straight into it, its failed close left ImageIO's stream closer a NullPointerException to print
+        // as the JVM exited)
+        byte[] encoded;
+        try {
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream(1 << 16);
+            ChartUtils.writeChartAsPNG(bytes, chart, 900, 540);
+            encoded = bytes.toByteArray();
+        } catch (IOException e) { // memory only: not the file system's
+            throw new IllegalStateException("encoding the plot " + png + " failed", e);
+        }
         try {
             Files.createDirectories(png.toAbsolutePath().getParent());
-            AtomicWrites.replace(png, tmp -> ChartUtils.saveChartAsPNG(tmp.toFile(), chart, 900, 540));
+            AtomicWrites.replace(png, tmp -> Files.write(tmp, encoded));
         } catch (IOException e) {
-            throw new TdmpcException("cannot write the plot " + png + ": " + IoErrors.describe(e), e);
+            throw new WriteFailedException("the plot " + png, e);
         }
     }
 }

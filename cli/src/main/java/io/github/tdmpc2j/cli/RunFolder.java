@@ -233,7 +233,8 @@ record RunFolder(Path dir) {
     /**
      * {@code e}, and for a run that the machinery or a suite failed on the way (a Python worker that died, a Python
      * error in a suite's step, a NaN or infinity from a simulation that diverged, a MuJoCo simulation that went
-     * unstable in a step) and that has a checkpoint, how to go on from it, added to {@code e} itself (its type, so
+     * unstable in a step, a file of the run that could not be written: a full disk), how to go on from its
+     * checkpoint (or, where it saved none, how to start it again), added to {@code e} itself (its type, so
      * what a caller catching it makes of it, stays); a mistake in the input would fail the same
      * way again, so it gets no hint, and so does a result of other sizes than the task's spec (the suite returns it
      * again), a failed {@code tdmpc2j setup} (which train never runs) and a simulation that went unstable in an env's
@@ -245,11 +246,24 @@ record RunFolder(Path dir) {
         boolean failedOnTheWay = e.transientFailure() || e instanceof PythonException
                 || (e instanceof InvalidEnvOutputException invalid && invalid.nonFinite())
                 || (e instanceof MujocoSimulationException && !e.failedInReset());
-        if (!failedOnTheWay || !Files.isDirectory(checkpoint())) {
+        if (!failedOnTheWay) {
             return e;
+        }
+        if (!Files.isDirectory(checkpoint())) { // the same command is refused in a folder of a run with none
+            return wroteFiles() ? e.addHint("the run saved no checkpoint: remove " + dir + " (or give another --out), "
+                    + "then the same command starts it again") : e;
         }
         return e.addHint("the run's last checkpoint is kept in " + checkpoint() + ": the same command with --resume"
                 + " --out " + dir + " goes on from it");
+    }
+
+    /** Whether the run wrote anything into its folder (its lock file aside). */
+    private boolean wroteFiles() {
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.anyMatch(f -> !f.getFileName().toString().equals(RunLock.FILE));
+        } catch (IOException e) {
+            return false; // no folder (its lock removed it, empty), or none to read
+        }
     }
 
     Path evalCsv() {

@@ -14,6 +14,7 @@ import io.github.tdmpc2j.mujoco.MujocoSimulationException;
 import io.github.tdmpc2j.spi.Availability;
 import io.github.tdmpc2j.spi.EnvUnavailableException;
 import io.github.tdmpc2j.spi.TdmpcException;
+import io.github.tdmpc2j.spi.io.WriteFailedException;
 import io.github.tdmpc2j.tasks.dmc.SimulationSetupException;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -53,9 +54,32 @@ class ExceptionTypesTest {
                 + ": [dmc] the worker died during step" + System.lineSeparator() + hint);
         PythonException python = new PythonException("gymnasium", "step", "ValueError", "bad", "Traceback\n  x");
         assertThat(run.withResumeHint(python)).isSameAs(python).hasMessageEndingWith(hint);
+        // a file of the run that could not be written (a full disk)
+        WriteFailedException full = new WriteFailedException("the plot " + dir.resolve("curve.png"),
+                new IOException("No space left on device"));
+        assertThat(run.withResumeHint(full)).isSameAs(full).hasMessage("cannot write the plot "
+                + dir.resolve("curve.png") + ": no space left on the disk" + System.lineSeparator() + hint);
         // a mistake in the input gets no hint
         ConfigException mistake = new ConfigException("horizon too long");
         assertThat(run.withResumeHint(mistake)).isSameAs(mistake).hasMessage("horizon too long");
+    }
+
+    /**
+     * A run failed on the way before it saved a checkpoint: where it wrote files (which the same command refuses to
+     * write over), the hint says to remove them; where it wrote nothing, there is nothing to say.
+     */
+    @Test
+    void aRunWithoutACheckpointIsToldToStartAgain(@TempDir Path dir) throws IOException {
+        RunFolder run = new RunFolder(dir);
+        Files.writeString(dir.resolve(RunLock.FILE), "pid=1\n");
+        WorkerFailedException early = new WorkerFailedException("[dmc] the worker died during reset");
+        assertThat(run.withResumeHint(early)).isSameAs(early).hasMessage("[dmc] the worker died during reset");
+        Files.writeString(dir.resolve("config.yaml"), "task: dmc/cartpole-balance\n");
+        WriteFailedException full = new WriteFailedException("the checkpoint " + dir.resolve("checkpoint"),
+                new IOException("No space left on device"));
+        assertThat(run.withResumeHint(full)).isSameAs(full).hasMessageEndingWith(System.lineSeparator() + "the run "
+                + "saved no checkpoint: remove " + dir + " (or give another --out), then the same command starts it "
+                + "again");
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.github.tdmpc2j.agent.checkpoint;
 
+import io.github.tdmpc2j.spi.io.IoErrors;
 import ai.djl.ndarray.NDArray;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -57,7 +58,7 @@ public final class Checkpoint {
             Files.writeString(dir.resolve(CONFIG), JSON.writerWithDefaultPrettyPrinter().writeValueAsString(json),
                     StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new CheckpointException("could not write " + dir.resolve(CONFIG) + ": " + e.getMessage(), e);
+            throw new CheckpointException("could not write " + dir.resolve(CONFIG) + ": " + IoErrors.describe(e), e);
         }
     }
 

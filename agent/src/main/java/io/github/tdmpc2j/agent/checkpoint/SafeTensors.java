@@ -1,5 +1,6 @@
 package io.github.tdmpc2j.agent.checkpoint;
 
+import io.github.tdmpc2j.spi.io.IoErrors;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -123,7 +124,7 @@ public final class SafeTensors {
                 }
             });
         } catch (IOException e) {
-            throw new CheckpointException("could not write " + file + ": " + e.getMessage(), e);
+            throw new CheckpointException("could not write " + file + ": " + IoErrors.describe(e), e);
         }
     }
 

@@ -2,6 +2,7 @@ package io.github.tdmpc2j.spi.agent;
 
 import io.github.tdmpc2j.spi.io.AtomicWrites;
 import io.github.tdmpc2j.spi.io.IoErrors;
+import io.github.tdmpc2j.spi.io.WriteFailedException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.channels.FileChannel;
@@ -136,13 +137,18 @@ public final class CheckpointFolder {
             } catch (IOException ignored) {
                 // the original error matters more; the next write removes the folder
             }
-            if (e instanceof CheckpointException ce) {
+            // a write of the contents that failed (a full disk) is said of the checkpoint, not of its temporary
+            // folder; a refusal of the contents, in their own words
+            IOException io = e instanceof IOException i ? i : e.getCause() instanceof IOException i ? i : null;
+            if (e instanceof CheckpointException ce && io == null) {
                 throw ce;
             }
-            throw new CheckpointException("could not write the checkpoint " + target + ": "
-                    + (e instanceof IOException io ? IoErrors.describe(io) : e.toString())
-                    + (Files.isDirectory(old) && !Files.exists(target) ? "; the previous checkpoint is in " + old : ""),
-                    e);
+            String previous = Files.isDirectory(old) && !Files.exists(target) ? "; the previous checkpoint is in " + old
+                    : "";
+            if (io != null) { // the file system's failure (a full disk): the checkpoint there is as it was
+                throw new WriteFailedException("the checkpoint " + target + previous, io);
+            }
+            throw new CheckpointException("could not write the checkpoint " + target + ": " + e + previous, e);
         }
     }
 

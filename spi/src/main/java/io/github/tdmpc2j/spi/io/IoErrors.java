@@ -19,6 +19,9 @@ import java.util.Locale;
  * {@code cannot write /proc/x: no such file or folder (/proc/x)}.
  */
 public final class IoErrors {
+    /** The operating system's words for a full disk (ENOSPC), which a stream's write carries as its message alone. */
+    private static final String NO_SPACE = "No space left on device";
+
     private IoErrors() {
     }
 
@@ -28,8 +31,9 @@ public final class IoErrors {
      * {@code already exists (/a)}; the message of an exception that is not about one file.
      */
     public static String describe(IOException e) {
-        if (!(e instanceof FileSystemException f)) {
-            return e.getMessage() != null && !e.getMessage().isBlank() ? e.getMessage() : e.getClass().getSimpleName();
+        if (!(e instanceof FileSystemException f)) { // a stream's write: the reason alone (a full disk's, say)
+            String m = e.getMessage();
+            return m == null || m.isBlank() ? e.getClass().getSimpleName() : m.equals(NO_SPACE) ? inWords(m) : m;
         }
         String reason = f instanceof NoSuchFileException ? "no such file or folder"
                 : f instanceof AccessDeniedException ? "permission denied"
@@ -53,6 +57,7 @@ public final class IoErrors {
             case "Is a directory" -> "is a folder";
             case "No such file or directory" -> "no such file or folder";
             case "Directory not empty" -> "folder not empty";
+            case NO_SPACE -> "no space left on the disk";
             default -> reason.isEmpty() ? reason : reason.substring(0, 1).toLowerCase(Locale.ROOT) + reason.substring(1);
         };
     }

@@ -3,6 +3,7 @@ package io.github.tdmpc2j.spi.agent;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.github.tdmpc2j.spi.io.WriteFailedException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -193,10 +194,17 @@ class CheckpointFolderTest {
 
         Path target = dir.resolve("checkpoint");
         CheckpointWriterMain.write(target, 1, false);
+        // a write the file system fails on the way (a full disk: here a file of the new checkpoint that is the
+        // kernel's /dev/full, whose writes fail with ENOSPC) is said of the checkpoint, not of its temporary folder,
+        // as one that may pass (space freed); the checkpoint there is as it was, nothing of the write left
         assertThatThrownBy(() -> CheckpointFolder.write(target, 2, d -> {
-            Files.writeString(d.resolve("weights.bin"), "half");
-            throw new IOException("disk full");
-        })).isInstanceOf(CheckpointException.class).hasMessageContaining("disk full");
+            Files.writeString(d.resolve("trainer.properties"), "step=2");
+            Path weights = d.resolve("weights.bin");
+            Files.createSymbolicLink(weights, Path.of("/dev/full"));
+            Files.write(weights, new byte[1 << 16]);
+        })).isInstanceOf(WriteFailedException.class)
+                .hasMessage("cannot write the checkpoint " + target + ": no space left on the disk")
+                .satisfies(e -> assertThat(((WriteFailedException) e).transientFailure()).isTrue());
         assertThat(CheckpointWriterMain.stepOfFiles(CheckpointFolder.open(target).dir())).isEqualTo(1);
         assertThat(leftovers(dir)).isEmpty();
     }

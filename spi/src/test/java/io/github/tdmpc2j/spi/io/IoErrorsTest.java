@@ -30,6 +30,11 @@ class IoErrorsTest {
         assertThat(IoErrors.describe(new AccessDeniedException("/a/b"))).isEqualTo("permission denied (/a/b)");
         assertThat(IoErrors.describe(new java.nio.file.FileSystemException("/a", "/b", "Read-only file system")))
                 .isEqualTo("read-only file system (/a -> /b)");
+        // a stream's write to a full disk (the kernel's /dev/full fails every write with ENOSPC) carries the
+        // reason alone
+        IOException full = catchThrowableOfType(() -> Files.write(Path.of("/dev/full"), new byte[1 << 16]),
+                IOException.class);
+        assertThat(IoErrors.describe(full)).isEqualTo("no space left on the disk");
         assertThat(IoErrors.describe(new IOException("disk on fire"))).isEqualTo("disk on fire");
         assertThat(IoErrors.describe(new IOException())).isEqualTo("IOException");
     }
