@@ -466,10 +466,10 @@ public final class EnvRegistry implements AutoCloseable {
         for (int i = 0; i < rowIds.size(); i++) {
             TaskSpec spec = resolve(rowIds.get(i));
             requireOptions(options.get(i));
-            requireAvailable(spec);
             specs.add(spec);
             rowsOfDomain.computeIfAbsent(spec.domain(), d -> new ArrayList<>()).add(i);
         }
+        requireAvailable(specs);
         List<CompositeVectorEnv.Part> parts = new ArrayList<>();
         List<Integer> oneByOne = new ArrayList<>();
         List<Env> made = new ArrayList<>();
@@ -549,6 +549,43 @@ public final class EnvRegistry implements AutoCloseable {
         providerOf(spec);
         requireBoundedActions(spec);
         requireReady(spec, pluginAvailability(spec));
+    }
+
+    /**
+     * Refuses tasks of which any cannot be made now, as {@link #requireAvailable(TaskSpec)} refuses the first, with
+     * the others that are unavailable for another reason named too (one line per fix, so the tasks of a suite that
+     * is not set up take one), so that a run of several suites says at once everything there is to do.
+     */
+    public void requireAvailable(List<TaskSpec> specs) {
+        EnvUnavailableException first = null;
+        Map<String, List<String>> others = new LinkedHashMap<>(); // what fixes them -> their ids
+        for (TaskSpec spec : new java.util.LinkedHashSet<>(specs)) {
+            try {
+                requireAvailable(spec);
+            } catch (EnvUnavailableException e) {
+                if (first == null) {
+                    first = e;
+                } else if (!fixOf(e.availability()).equals(fixOf(first.availability()))) {
+                    others.computeIfAbsent(fixOf(e.availability()), k -> new ArrayList<>()).add(spec.id());
+                }
+            }
+        }
+        if (first == null) {
+            return;
+        }
+        if (!others.isEmpty()) {
+            StringBuilder hint = new StringBuilder("other tasks are unavailable too:");
+            others.forEach((fix, ids) -> hint.append(System.lineSeparator()).append("  ").append(ids.get(0))
+                    .append(ids.size() > 1 ? " and " + Messages.plural(ids.size() - 1, "more task") : "")
+                    .append(": ").append(fix));
+            first.addHint(hint.toString());
+        }
+        throw first;
+    }
+
+    /** What a user does about an unavailable task: its fix command, else the reason. */
+    private static String fixOf(Availability availability) {
+        return availability.fixCommand() != null ? "run `" + availability.fixCommand() + "`" : availability.reason();
     }
 
     private static void requireReady(TaskSpec spec, Availability availability) {
