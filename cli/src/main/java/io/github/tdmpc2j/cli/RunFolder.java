@@ -190,12 +190,18 @@ record RunFolder(Path dir) {
      * for a run it is not (the online run then no longer says its tasks) and mix the two kinds of logs. The kind is
      * what the run's {@code config.yaml} records: an online run its {@code tasks}, or as {@code task} the id of its
      * one task ({@code domain/task}); an offline run as {@code task} the name of its dataset's tasks (a task set, a
-     * list, or {@code offline-FOLDER}), never one id. A run whose {@code config.yaml} records neither is let through.
+     * list, or {@code offline-FOLDER}), never one id. A run whose {@code config.yaml} records neither, or cannot be
+     * read, is let through.
      *
      * @param offline whether the command resuming it trains offline ({@code --data})
      */
     void refuseOtherKind(boolean offline) {
-        Map<String, String> saved = savedTrainerSettings();
+        Map<String, String> saved;
+        try {
+            saved = savedTrainerSettings();
+        } catch (TdmpcException e) {
+            return; // a config.yaml that cannot be read says no kind: the resume's own reading of it answers
+        }
         String task = saved.get("task");
         boolean recordedOffline = task != null && !saved.containsKey("tasks")
                 && (task.indexOf('/') < 0 || task.contains(","));
