@@ -303,7 +303,10 @@ public final class EnvRegistry implements AutoCloseable {
         return tasks.values().stream().filter(t -> t.domain().equals(domain)).toList();
     }
 
-    /** The ids of a named task set ({@code mt30}, {@code mt80}), installed or not. */
+    /**
+     * The ids of a named task set ({@code mt30}, {@code mt80}), installed or not; or of a list of ids or aliases
+     * separated by commas, in its order, each once; or of one id ({@code domain/task}), a list of one.
+     */
     public List<String> taskSet(String name) {
         if (name != null && name.contains(",")) {
             List<String> ids = new ArrayList<>();
@@ -317,7 +320,11 @@ public final class EnvRegistry implements AutoCloseable {
             }
             return ids;
         }
-        return TaskSets.get(name).orElseThrow(() -> new UnknownTaskException(
+        Optional<List<String>> named = TaskSets.get(name);
+        if (named.isEmpty() && name != null && name.contains("/")) {
+            return List.of(resolve(name.trim()).id()); // one id: a list of one, as a,b is a list of two
+        }
+        return named.orElseThrow(() -> new UnknownTaskException(
                 (name == null ? "no task set named (null)" : "unknown task set '" + name + "'") + "; known sets: "
                         + String.join(", ", TaskSets.names()) + ", or task ids separated by commas",
                 TaskSets.names()));

@@ -195,6 +195,13 @@ class EnvRegistryTest {
                     .hasMessageContaining("twice");
             assertThatThrownBy(() -> r.taskSet("cheetah-run,dmc/nope")).isInstanceOf(UnknownTaskException.class)
                     .hasMessageStartingWith("unknown task 'dmc/nope': ");
+            // one id is a list of one (eval --set dmc/walker-walk was refused as an unknown task set, its message
+            // offering "task ids separated by commas"); a name without a slash stays a set's name
+            assertThat(r.taskSet("dmc/walker-walk")).containsExactly("dmc/walker-walk");
+            assertThatThrownBy(() -> r.taskSet("dmc/walker-wlak")).isInstanceOf(UnknownTaskException.class)
+                    .hasMessageContaining("did you mean dmc/walker-walk");
+            assertThatThrownBy(() -> r.taskSet("cheetah-run")).isInstanceOf(UnknownTaskException.class)
+                    .hasMessageContaining("unknown task set 'cheetah-run'");
         }
     }
 
