@@ -88,6 +88,13 @@ public final class TdmpcAgent implements Agent, OfflineLearner {
      * {@link #writeState} leaves the buffer out and {@link #readState} keeps it ({@link OfflineLearner}).
      */
     private boolean recorded;
+    /**
+     * Whether the model was trained before this agent's own seed phase could have ended: loaded from a checkpoint
+     * that updates wrote (a run of {@code train --data}, whose agent observes no steps) or that a reference model was
+     * imported into, or updated here from recorded episodes. Such a model acts with its policy when it explores
+     * ({@code collect --policy}), not with the seed phase's random actions, which are for a model yet to learn.
+     */
+    private boolean modelTrained;
     /** Updates the schedule called for that have not run yet (the buffer could not give a batch). */
     private long owedUpdates;
     private long scheduledUpdates;
@@ -639,7 +646,7 @@ public final class TdmpcAgent implements Agent, OfflineLearner {
     }
 
     private boolean seedPhase() {
-        return steps < seedSteps || (owedUpdates > 0 && !buffer.canSample(cfg.horizon()));
+        return (steps < seedSteps && !modelTrained) || (owedUpdates > 0 && !buffer.canSample(cfg.horizon()));
     }
 
     /** Gradient updates the schedule has run in this object's life (for tests). */
@@ -703,6 +710,7 @@ public final class TdmpcAgent implements Agent, OfflineLearner {
     @Override
     public Map<String, Double> update() {
         checkOpen();
+        modelTrained = true;
         return update(buffer.sample(cfg.batchSize(), cfg.horizon(), rng));
     }
 
@@ -918,6 +926,8 @@ public final class TdmpcAgent implements Agent, OfflineLearner {
         optim.setSteps(Long.parseLong(meta.get("optim_steps")));
         piOptim.setSteps(Long.parseLong(meta.get("pi_optim_steps")));
         scale.set(Float.parseFloat(meta.get("scale")));
+        // an online run saved in its seed phase has made no update (its catch-up comes at the phase's end)
+        modelTrained = optim.steps() > 0 || meta.containsKey(io.github.tdmpc2j.agent.reference.ReferenceImport.IMPORTED_FROM);
         trainRows.values().forEach(r -> r.first = true);
         evalRows.values().forEach(r -> r.first = true);
         // episodes in progress are not saved: the resumed run starts new ones

@@ -132,6 +132,43 @@ class CheckpointTest {
         }
     }
 
+    /**
+     * A model that learnt offline acts with its policy when it explores, as {@code collect --policy} has it act: its
+     * agent observed no step, so it was still in the seed phase and collected the seed phase's random actions
+     * (observation-blind draws), while the dataset recorded the checkpoint as its policy. An untrained checkpoint,
+     * that of an online run saved in its seed phase, still acts at random: its resumed run goes on with the phase.
+     */
+    @Test
+    void aModelTrainedOfflineExploresWithItsPolicyNotTheSeedPhasesRandomActions() {
+        Random r = new Random(12);
+        Path offline = dir.resolve("offline");
+        Path untrained = dir.resolve("untrained");
+        try (TdmpcAgent a = new TdmpcAgent(AgentTestSupport.single(5, 2, TdmpcAgentTest.SMALL))) {
+            a.save(untrained);
+            a.addEpisode(recordedEpisode(r, 30));
+            for (int i = 0; i < 3; i++) {
+                a.update();
+            }
+            a.save(offline);
+        }
+        float[] first = TdmpcAgentTest.randomObs(r, 5);
+        float[] second = TdmpcAgentTest.randomObs(r, 5);
+        // the same agent seed and episode seed, two observations: random draws ignore them, a policy does not
+        assertThat(exploringAction(untrained, second)).as("seed phase").containsExactly(exploringAction(untrained,
+                first));
+        assertThat(exploringAction(offline, second)).as("trained offline").isNotEqualTo(exploringAction(offline,
+                first));
+    }
+
+    /** The first exploring action of an agent (seed 1) that loaded {@code checkpoint}, on {@code observation}. */
+    static float[] exploringAction(Path checkpoint, float[] observation) {
+        try (TdmpcAgent agent = new TdmpcAgent(AgentTestSupport.single(5, 2, TdmpcAgentTest.SMALL))) {
+            agent.load(checkpoint);
+            agent.beginEpisode(0, 0, false, 1L);
+            return agent.act(observation, 0, false);
+        }
+    }
+
     @Test
     void episodesInProgressAreNotSavedAndAWaitingCatchUpIsStillOwed() {
         Random r = new Random(8);

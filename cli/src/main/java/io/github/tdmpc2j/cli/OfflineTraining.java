@@ -128,9 +128,12 @@ final class OfflineTraining {
         long total = cfg.positiveLong("steps");
         long evalFreq = cfg.positiveLong("eval_freq");
         int evalEpisodes = cfg.positiveInt("eval_episodes");
-        String name = set != null ? set : "offline-" + data.getFileName();
+        String name = set != null ? set : RunFolder.OFFLINE_PREFIX + data.getFileName();
         cfg.set("task", name);
         RunFolder run = resume ? RunFolder.resume(out, name, seed) : RunFolder.create(out, name, seed);
+        if (resume) {
+            run.refuseOtherKind(true); // an online run's folder (runs/mt30/... is the name of either kind's)
+        }
         AtomicBoolean stop = new AtomicBoolean();
         // Ctrl-C and SIGTERM heard from before the lock is taken: a signal while the run gets ready (its dataset
         // loaded, its envs and agent made) ends it through this block, which lets go of the lock (it left the folder

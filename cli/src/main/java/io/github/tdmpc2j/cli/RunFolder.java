@@ -185,6 +185,47 @@ record RunFolder(Path dir) {
     }
 
     /**
+     * Refuses to resume this run as the other kind of training: a run of {@code train --data} (offline) by online
+     * {@code train}, or an online run by {@code train --data}. Going on would rewrite the run's {@code config.yaml}
+     * for a run it is not (the online run then no longer says its tasks) and mix the two kinds of logs. The kind is
+     * what the run's {@code config.yaml} records: an online run its {@code tasks}, or as {@code task} the id of its
+     * one task ({@code domain/task}); an offline run as {@code task} the name of its dataset's tasks (a task set, a
+     * list, or {@code offline-FOLDER}), never one id. A run whose {@code config.yaml} records neither, or cannot be
+     * read, is let through.
+     *
+     * @param offline whether the command resuming it trains offline ({@code --data})
+     */
+    void refuseOtherKind(boolean offline) {
+        Map<String, String> saved;
+        try {
+            saved = savedTrainerSettings();
+        } catch (TdmpcException e) {
+            return; // a config.yaml that cannot be read says no kind: the resume's own reading of it answers
+        }
+        String task = saved.get("task");
+        boolean recordedOffline = task != null && !saved.containsKey("tasks")
+                && (task.indexOf('/') < 0 || task.contains(","));
+        boolean recordedOnline = saved.containsKey("tasks") || (task != null && !recordedOffline);
+        if (offline && recordedOnline) {
+            throw new TdmpcException("the run in " + dir + " trains online (on " + (task != null ? task
+                    : saved.get("tasks")) + ", its " + config().getFileName() + " says), not on a dataset: resume it "
+                    + "without --data (`tdmpc2j train --resume --out " + dir + "`), or train on the dataset in a new "
+                    + "run (another --out, without --resume); nothing was written");
+        }
+        if (!offline && recordedOffline) {
+            String folder = task.startsWith(OFFLINE_PREFIX) ? ", a folder named '"
+                    + task.substring(OFFLINE_PREFIX.length()) + "'" : "";
+            throw new TdmpcException("the run in " + dir + " learnt offline from a dataset (`train --data`; its "
+                    + config().getFileName() + " records '" + task + "'), not online: resume it with `tdmpc2j train "
+                    + "--data DATASET --resume --out " + dir + "`, DATASET the folder it learnt from" + folder
+                    + "; nothing was written");
+        }
+    }
+
+    /** What {@code task} an offline run's {@code config.yaml} records, before its dataset folder's name. */
+    static final String OFFLINE_PREFIX = "offline-";
+
+    /**
      * The agent that the run holding {@code checkpoint} as its {@code checkpoint/} was trained with (its
      * {@code config.yaml}'s {@code agent}); empty for a checkpoint folder outside a run, or a run whose
      * {@code config.yaml} records none or cannot be read.

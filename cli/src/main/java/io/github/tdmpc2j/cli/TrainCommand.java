@@ -155,6 +155,9 @@ final class TrainCommand implements Callable<Integer> {
     private int online(EnvRegistry registry, RunConfig given, String recordedSet, PrintWriter console) {
         // --resume --out DIR: the run's own tasks and settings, from its config.yaml
         RunFolder run = resume && out != null ? RunFolder.resume(out, null, 0) : null;
+        if (run != null) {
+            run.refuseOtherKind(false); // before its recorded task is taken for an id
+        }
         Map<String, String> saved = run != null ? run.savedTrainerSettings() : Map.of();
         String oneTask = task;
         List<String> taskList = tasks;
@@ -180,6 +183,7 @@ final class TrainCommand implements Callable<Integer> {
         if (resume && run == null) {
             long seedValue = given.has("seed") ? given.getLong("seed") : Long.parseLong(DEFAULTS.get("seed"));
             run = RunFolder.resume(null, name, seedValue);
+            run.refuseOtherKind(false); // runs/mt30/... is the name of either kind's
             saved = run.savedTrainerSettings();
         }
         if (!saved.isEmpty()) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -112,6 +113,66 @@ class OfflineTrainingTest {
                 .doesNotContain("Exception");
         assertThat(io.github.tdmpc2j.spi.agent.CheckpointFolder.open(run.resolve("checkpoint")).step())
                 .isEqualTo(40);
+    }
+
+    /**
+     * An online run resumed with --data, and an offline run resumed without it, are refused before anything is
+     * written: resumed offline, an online run's config.yaml was rewritten for an offline run (its tasks replaced by
+     * "offline-DATASET", so its own --resume then failed on an unknown task), and resumed online an offline run was
+     * refused as an unknown task 'offline-DATASET', naming no way on. Each still resumes as what it is afterwards.
+     */
+    @Test
+    void aRunIsNotResumedAsTheOtherKindOfTraining(@TempDir Path dir) throws java.io.IOException {
+        Path data = dir.resolve("data");
+        TasksCommandTest.Run collect = TasksCommandTest.run("collect", "--tasks",
+                "classic/pendulum,dmc/cartpole-balance", "--episodes", "1", "--out", data.toString());
+        assertThat(collect.exit()).as(collect.err()).isZero();
+        Path online = dir.resolve("online");
+        TasksCommandTest.Run trained = TasksCommandTest.run("train", "--tasks", "classic/pendulum,dmc/cartpole-balance",
+                "--steps", "200", "--eval-every", "200", "--eval-episodes", "1", "--out", online.toString(),
+                "--progress", "log", "--preset", "cpu", "--set-param", "mpc=false", "--set-param", "seed_steps=1000");
+        assertThat(trained.exit()).as(trained.err()).isZero();
+        Path offline = dir.resolve("offline");
+        TasksCommandTest.Run learnt = TasksCommandTest.run("train", "--data", data.toString(), "--steps", "1",
+                "--eval-every", "1", "--eval-episodes", "1", "--out", offline.toString(), "--progress", "log",
+                "--preset", "cpu", "--set-param", "batch_size=8", "--set-param", "mpc=false");
+        assertThat(learnt.exit()).as(learnt.err()).isZero();
+        Map<Path, byte[]> before = new java.util.HashMap<>();
+        for (Path run : List.of(online, offline)) {
+            for (String f : List.of("config.yaml", "eval.csv")) {
+                before.put(run.resolve(f), java.nio.file.Files.readAllBytes(run.resolve(f)));
+            }
+        }
+
+        TasksCommandTest.Run asOffline = TasksCommandTest.run("train", "--data", data.toString(), "--resume",
+                "--out", online.toString(), "--steps", "300", "--progress", "log");
+        assertThat(asOffline.exit()).as(asOffline.out()).isEqualTo(2);
+        assertThat(asOffline.err()).contains("the run in " + online + " trains online (on "
+                + "classic/pendulum,dmc/cartpole-balance, its config.yaml says), not on a dataset: resume it without "
+                + "--data (`tdmpc2j train --resume --out " + online + "`)").doesNotContain("Exception");
+        TasksCommandTest.Run asOnline = TasksCommandTest.run("train", "--resume", "--out", offline.toString(),
+                "--steps", "2", "--progress", "log");
+        assertThat(asOnline.exit()).as(asOnline.out()).isEqualTo(2);
+        assertThat(asOnline.err()).contains("the run in " + offline + " learnt offline from a dataset (`train "
+                + "--data`; its config.yaml records 'offline-data'), not online: resume it with `tdmpc2j train --data "
+                + "DATASET --resume --out " + offline + "`, DATASET the folder it learnt from, a folder named 'data'")
+                .doesNotContain("unknown task");
+        before.forEach((file, bytes) -> {
+            try {
+                assertThat(java.nio.file.Files.readAllBytes(file)).as(file.toString()).isEqualTo(bytes);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+
+        TasksCommandTest.Run onlineOn = TasksCommandTest.run("train", "--resume", "--out", online.toString(),
+                "--steps", "400", "--progress", "log");
+        assertThat(onlineOn.exit()).as(onlineOn.err()).isZero();
+        assertThat(onlineOn.out()).contains("done: 400 steps");
+        TasksCommandTest.Run offlineOn = TasksCommandTest.run("train", "--data", data.toString(), "--resume", "--out",
+                offline.toString(), "--steps", "2", "--progress", "log");
+        assertThat(offlineOn.exit()).as(offlineOn.err()).isZero();
+        assertThat(offlineOn.out()).contains("done: 2 updates");
     }
 
     /**

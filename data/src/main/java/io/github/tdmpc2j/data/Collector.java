@@ -136,7 +136,7 @@ public final class Collector {
     public int collect(Path out, int episodesPerTask, int workers, long seed, Supplier<Agent> policy,
             Listener listener) {
         Listener calls = listener != null ? listener : (task, k, episode) -> { };
-        specs.forEach(registry::requireAvailable); // before the folder gets an index it could not fill
+        registry.requireAvailable(specs); // before the folder gets an index it could not fill
         if (calls.stopRequested()) {
             return 0;
         }

@@ -57,11 +57,17 @@ public final class DatasetWriter implements Collector.EpisodeSink {
             if (Files.exists(DatasetLayout.index(dir))) {
                 DatasetIndex existing = DatasetIndex.read(dir);
                 if (!existing.tasks().equals(wanted.tasks())) {
+                    String had = String.join(", ", existing.taskIds());
+                    boolean reordered = !existing.taskIds().equals(wanted.taskIds())
+                            && new java.util.HashSet<>(existing.taskIds()).equals(new java.util.HashSet<>(
+                                    wanted.taskIds())) && existing.taskIds().size() == wanted.taskIds().size();
                     throw new DatasetException(dir + " already holds a dataset of " + (existing.taskIds()
                             .equals(wanted.taskIds()) ? "these tasks with other sizes or episode lengths than they "
-                            + "have here (" + String.join(", ", existing.taskIds()) + "; made by another version?)"
-                            : "other tasks (" + String.join(", ", existing.taskIds()) + ")")
-                            + "; choose another --out folder");
+                            + "have here (" + had + "; made by another version?); choose another --out folder"
+                            : reordered ? "these tasks in another order (" + had + "), to which its episodes' task "
+                            + "numbers refer: give them in that order (" + String.join(",", existing.taskIds())
+                            + ") to go on with it, or choose another --out folder"
+                            : "other tasks (" + had + "); choose another --out folder"));
                 }
                 DatasetPolicy had = existing.policySource();
                 DatasetPolicy asked = wanted.policySource();

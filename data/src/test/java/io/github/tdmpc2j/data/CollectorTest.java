@@ -175,6 +175,16 @@ class CollectorTest {
             assertThatThrownBy(() -> other.collect(out, 1, 1, 0,
                     () -> Agents.find("random").create(other.agentContext(Map.of(), 0)), null))
                     .isInstanceOf(DatasetException.class).hasMessageContaining("other tasks");
+            // the same tasks in another order (the episodes' task numbers are the order's): not "other tasks", but
+            // the order that goes on with the collection
+            Collector reordered = new Collector(registry, List.of("point/reach", "classic/pendulum"),
+                    DatasetPolicy.RANDOM);
+            assertThatThrownBy(() -> reordered.collect(out, 1, 1, 0,
+                    () -> Agents.find("random").create(reordered.agentContext(Map.of(), 0)), null))
+                    .isInstanceOf(DatasetException.class).hasMessageContaining(out + " already holds a dataset of "
+                            + "these tasks in another order (classic/pendulum, point/reach)")
+                    .hasMessageContaining("give them in that order (classic/pendulum,point/reach) to go on "
+                            + "with it").hasMessageNotContaining("other tasks");
             Path f = DatasetLayout.episode(out, "point/reach", 0);
             byte[] bytes = Files.readAllBytes(f);
             Files.write(f, java.util.Arrays.copyOf(bytes, bytes.length / 2));

@@ -303,7 +303,10 @@ public final class EnvRegistry implements AutoCloseable {
         return tasks.values().stream().filter(t -> t.domain().equals(domain)).toList();
     }
 
-    /** The ids of a named task set ({@code mt30}, {@code mt80}), installed or not. */
+    /**
+     * The ids of a named task set ({@code mt30}, {@code mt80}), installed or not; or of a list of ids or aliases
+     * separated by commas, in its order, each once; or of one id ({@code domain/task}), a list of one.
+     */
     public List<String> taskSet(String name) {
         if (name != null && name.contains(",")) {
             List<String> ids = new ArrayList<>();
@@ -317,7 +320,11 @@ public final class EnvRegistry implements AutoCloseable {
             }
             return ids;
         }
-        return TaskSets.get(name).orElseThrow(() -> new UnknownTaskException(
+        Optional<List<String>> named = TaskSets.get(name);
+        if (named.isEmpty() && name != null && name.contains("/")) {
+            return List.of(resolve(name.trim()).id()); // one id: a list of one, as a,b is a list of two
+        }
+        return named.orElseThrow(() -> new UnknownTaskException(
                 (name == null ? "no task set named (null)" : "unknown task set '" + name + "'") + "; known sets: "
                         + String.join(", ", TaskSets.names()) + ", or task ids separated by commas",
                 TaskSets.names()));
@@ -466,10 +473,10 @@ public final class EnvRegistry implements AutoCloseable {
         for (int i = 0; i < rowIds.size(); i++) {
             TaskSpec spec = resolve(rowIds.get(i));
             requireOptions(options.get(i));
-            requireAvailable(spec);
             specs.add(spec);
             rowsOfDomain.computeIfAbsent(spec.domain(), d -> new ArrayList<>()).add(i);
         }
+        requireAvailable(specs);
         List<CompositeVectorEnv.Part> parts = new ArrayList<>();
         List<Integer> oneByOne = new ArrayList<>();
         List<Env> made = new ArrayList<>();
@@ -549,6 +556,43 @@ public final class EnvRegistry implements AutoCloseable {
         providerOf(spec);
         requireBoundedActions(spec);
         requireReady(spec, pluginAvailability(spec));
+    }
+
+    /**
+     * Refuses tasks of which any cannot be made now, as {@link #requireAvailable(TaskSpec)} refuses the first, with
+     * the others that are unavailable for another reason named too (one line per fix, so the tasks of a suite that
+     * is not set up take one), so that a run of several suites says at once everything there is to do.
+     */
+    public void requireAvailable(List<TaskSpec> specs) {
+        EnvUnavailableException first = null;
+        Map<String, List<String>> others = new LinkedHashMap<>(); // what fixes them -> their ids
+        for (TaskSpec spec : new java.util.LinkedHashSet<>(specs)) {
+            try {
+                requireAvailable(spec);
+            } catch (EnvUnavailableException e) {
+                if (first == null) {
+                    first = e;
+                } else if (!fixOf(e.availability()).equals(fixOf(first.availability()))) {
+                    others.computeIfAbsent(fixOf(e.availability()), k -> new ArrayList<>()).add(spec.id());
+                }
+            }
+        }
+        if (first == null) {
+            return;
+        }
+        if (!others.isEmpty()) {
+            StringBuilder hint = new StringBuilder("other tasks are unavailable too:");
+            others.forEach((fix, ids) -> hint.append(System.lineSeparator()).append("  ").append(ids.get(0))
+                    .append(ids.size() > 1 ? " and " + Messages.plural(ids.size() - 1, "more task") : "")
+                    .append(": ").append(fix));
+            first.addHint(hint.toString());
+        }
+        throw first;
+    }
+
+    /** What a user does about an unavailable task: its fix command, else the reason. */
+    private static String fixOf(Availability availability) {
+        return availability.fixCommand() != null ? "run `" + availability.fixCommand() + "`" : availability.reason();
     }
 
     private static void requireReady(TaskSpec spec, Availability availability) {

@@ -72,6 +72,29 @@ class EnvRegistryTest {
         }
     }
 
+    /**
+     * Rows of several suites that are not set up are refused naming each fix at once: the first unavailable task's
+     * message, then one line per other fix (a suite's tasks together); before, only the first was named, and each
+     * suite set up brought the next refusal. Nothing is made.
+     */
+    @Test
+    void rowsOfSeveralUnavailableSuitesNameEveryFix() {
+        TestProvider myo = new TestProvider("myo", Availability.unavailable("its Python environment is missing",
+                "tdmpc2j setup myosuite"), TestProvider.task("myo/reach"), TestProvider.task("myo/pose"));
+        try (EnvRegistry r = EnvRegistry.of(List.of(dmc, py, myo))) {
+            List<String> rows = List.of("dmc/walker-walk", "dmc-python/walker-walk", "myo/reach", "dmc-python/dog-run",
+                    "myo/pose", "myo/reach");
+            List<EnvOptions> options = rows.stream().map(x -> EnvOptions.seeded(1)).toList();
+            assertThatThrownBy(() -> r.makeVector(rows, options, 1)).isInstanceOf(EnvUnavailableException.class)
+                    .hasMessageStartingWith("task dmc-python/walker-walk is unavailable: its Python environment is "
+                            + "missing; run `tdmpc2j setup dmc` to fix it" + System.lineSeparator()
+                            + "other tasks are unavailable too:" + System.lineSeparator()
+                            + "  myo/reach and 1 more task: run `tdmpc2j setup myosuite`")
+                    .hasMessageNotContaining("dog-run");
+            assertThat(dmc.made).isEmpty();
+        }
+    }
+
     @Test
     void oneTaskOfAReadyPluginCanBeUnavailable() {
         TaskSpec needsObjects = TestProvider.task("shop/pick-ycb", "pick-ycb");
@@ -172,6 +195,13 @@ class EnvRegistryTest {
                     .hasMessageContaining("twice");
             assertThatThrownBy(() -> r.taskSet("cheetah-run,dmc/nope")).isInstanceOf(UnknownTaskException.class)
                     .hasMessageStartingWith("unknown task 'dmc/nope': ");
+            // one id is a list of one (eval --set dmc/walker-walk was refused as an unknown task set, its message
+            // offering "task ids separated by commas"); a name without a slash stays a set's name
+            assertThat(r.taskSet("dmc/walker-walk")).containsExactly("dmc/walker-walk");
+            assertThatThrownBy(() -> r.taskSet("dmc/walker-wlak")).isInstanceOf(UnknownTaskException.class)
+                    .hasMessageContaining("did you mean dmc/walker-walk");
+            assertThatThrownBy(() -> r.taskSet("cheetah-run")).isInstanceOf(UnknownTaskException.class)
+                    .hasMessageContaining("unknown task set 'cheetah-run'");
         }
     }
 

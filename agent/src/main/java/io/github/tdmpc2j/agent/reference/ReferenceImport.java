@@ -22,6 +22,8 @@ import java.util.Map;
  * optimiser moments, step 0. {@code tdmpc2j eval --checkpoint} then evaluates it like any other.
  */
 public final class ReferenceImport {
+    /** The metadata key of an imported checkpoint's weights that names the file they came from. */
+    public static final String IMPORTED_FROM = "imported_from";
     /** What the model groups of a checkpoint of ours are called (the rest are optimiser moments). */
     private static final List<String> MODEL_PREFIXES = List.of("encoder.", "dynamics.", "reward.", "termination.",
             "pi.", "qs.", "target_qs.", "task_emb.");
@@ -81,7 +83,7 @@ public final class ReferenceImport {
                             + "model");
                 }
             }
-            meta.put("imported_from", source);
+            meta.put(IMPORTED_FROM, source);
             SafeTensors.write(file, tensors, meta);
         });
         return context;

@@ -347,6 +347,19 @@ class ReferenceImportTest {
             }
             assertThat(action[0]).isBetween(-1f, 1f).isNotZero();
         }
+        // exploring (collect --policy), the reference's model acts with its policy, not the seed phase's random
+        // actions of an agent yet to learn (its step count is 0): two observations, the same draws, other actions
+        float[][] exploring = new float[2][];
+        for (int k = 0; k < 2; k++) {
+            try (TdmpcAgent agent = new TdmpcAgent(new AgentContext(tasks, 17, 6, context.actionMasks(), params, 3))) {
+                agent.readState(saved.dir());
+                agent.beginEpisode(0, 0, false, 1L);
+                float[] obs = new float[17];
+                java.util.Arrays.fill(obs, 0, 5, k == 0 ? -1f : 1f);
+                exploring[k] = agent.act(obs, 0, false);
+            }
+        }
+        assertThat(exploring[1]).isNotEqualTo(exploring[0]);
 
         // the wrong tasks: sizes, order and count are checked before anything is written
         // (the order itself is checkable only against a file with _action_masks; the released, older layout
