@@ -188,10 +188,11 @@ record RunFolder(Path dir) {
      * Refuses to resume this run as the other kind of training: a run of {@code train --data} (offline) by online
      * {@code train}, or an online run by {@code train --data}. Going on would rewrite the run's {@code config.yaml}
      * for a run it is not (the online run then no longer says its tasks) and mix the two kinds of logs. The kind is
-     * what the run's {@code config.yaml} records: an online run its {@code tasks}, or as {@code task} the id of its
-     * one task ({@code domain/task}); an offline run as {@code task} the name of its dataset's tasks (a task set, a
-     * list, or {@code offline-FOLDER}), never one id. A run whose {@code config.yaml} records neither, or cannot be
-     * read, is let through.
+     * what its checkpoint's loop position records (an offline run's names its dataset); for a run without one
+     * readable, what its {@code config.yaml} records: an online run its {@code tasks}, or as {@code task} the id of
+     * its one task ({@code domain/task}); an offline run as {@code task} the name of its dataset's tasks (a task set,
+     * a list, or {@code offline-FOLDER}). A run whose {@code config.yaml} records neither, or cannot be read, is let
+     * through.
      *
      * @param offline whether the command resuming it trains offline ({@code --data})
      */
@@ -203,9 +204,11 @@ record RunFolder(Path dir) {
             return; // a config.yaml that cannot be read says no kind: the resume's own reading of it answers
         }
         String task = saved.get("task");
-        boolean recordedOffline = task != null && !saved.containsKey("tasks")
-                && (task.indexOf('/') < 0 || task.contains(","));
-        boolean recordedOnline = saved.containsKey("tasks") || (task != null && !recordedOffline);
+        Boolean offlineCheckpoint = checkpointOfflineRun();
+        boolean recordedOffline = offlineCheckpoint != null ? offlineCheckpoint : task != null
+                && !saved.containsKey("tasks") && (task.indexOf('/') < 0 || task.contains(","));
+        boolean recordedOnline = offlineCheckpoint != null ? !offlineCheckpoint
+                : saved.containsKey("tasks") || (task != null && !recordedOffline);
         if (offline && recordedOnline) {
             throw new TdmpcException("the run in " + dir + " trains online (on " + (task != null ? task
                     : saved.get("tasks")) + ", its " + config().getFileName() + " says), not on a dataset: resume it "
@@ -220,6 +223,21 @@ record RunFolder(Path dir) {
                     + "--data DATASET --resume --out " + dir + "`, DATASET the folder it learnt from" + folder
                     + "; nothing was written");
         }
+    }
+
+    /**
+     * Whether the run's checkpoint was saved by offline training, whose loop position records its dataset
+     * ({@code dataset_steps}); null where there is none to read (the resume's own reading says why). An offline run
+     * of one task ({@code --set domain/task}) records that id as its {@code task}, as an online run of it does.
+     */
+    private Boolean checkpointOfflineRun() {
+        Properties p = new Properties();
+        try (var r = Files.newBufferedReader(checkpoint().resolve(STATE), StandardCharsets.UTF_8)) {
+            p.load(r);
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+        return p.containsKey("dataset_steps");
     }
 
     /** What {@code task} an offline run's {@code config.yaml} records, before its dataset folder's name. */

@@ -173,6 +173,30 @@ class OfflineTrainingTest {
                 offline.toString(), "--steps", "2", "--progress", "log");
         assertThat(offlineOn.exit()).as(offlineOn.err()).isZero();
         assertThat(offlineOn.out()).contains("done: 2 updates");
+
+        // an offline run on a dataset of one task, named with --set, records that id as its task, as an online run
+        // of it would: its checkpoint says which kind it is (it was refused as an online run)
+        Path oneData = dir.resolve("one-data");
+        TasksCommandTest.Run oneCollect = TasksCommandTest.run("collect", "--tasks", "dmc/cartpole-balance",
+                "--episodes", "1", "--out", oneData.toString());
+        assertThat(oneCollect.exit()).as(oneCollect.err()).isZero();
+        Path one = dir.resolve("one");
+        for (boolean again : new boolean[] {false, true}) {
+            List<String> args = new java.util.ArrayList<>(List.of("train", "--data", oneData.toString(), "--set",
+                    "dmc/cartpole-balance", "--steps", again ? "2" : "1", "--eval-every", "1", "--eval-episodes", "1",
+                    "--out", one.toString(), "--progress", "log", "--preset", "cpu", "--set-param", "batch_size=8",
+                    "--set-param", "mpc=false"));
+            if (again) {
+                args.add("--resume");
+            }
+            TasksCommandTest.Run r = TasksCommandTest.run(args.toArray(String[]::new));
+            assertThat(r.exit()).as(r.err()).isZero();
+            assertThat(r.out()).contains("done: " + (again ? 2 : 1) + " update");
+        }
+        TasksCommandTest.Run oneAsOnline = TasksCommandTest.run("train", "--resume", "--out", one.toString(),
+                "--steps", "2", "--progress", "log");
+        assertThat(oneAsOnline.exit()).as(oneAsOnline.out()).isEqualTo(2);
+        assertThat(oneAsOnline.err()).contains("the run in " + one + " learnt offline from a dataset");
     }
 
     /**
