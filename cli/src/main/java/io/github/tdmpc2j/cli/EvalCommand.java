@@ -66,9 +66,18 @@ final class EvalCommand implements Callable<Integer> {
         @Option(names = "--task", required = true, description = "a task of the checkpoint")
         String task;
 
+        @Option(names = "--tasks", split = ",", required = true, description = "tasks of the checkpoint: ids or "
+                + "aliases, comma-separated; any of a multitask checkpoint's tasks, in any order")
+        List<String> tasks;
+
         @Option(names = "--set", required = true, description = "tasks of the checkpoint: a task set (mt30, mt80, "
                 + "...) or ids separated by commas; any of a multitask checkpoint's tasks, in any order")
         String set;
+
+        /** The option these tasks were given with, as a stop line names it. */
+        String option() {
+            return task != null ? "--task" : tasks != null ? "--tasks" : "--set";
+        }
     }
 
     @ArgGroup(exclusive = true, multiplicity = "1")
@@ -124,6 +133,7 @@ final class EvalCommand implements Callable<Integer> {
                 StopSignals signals = StopSignals.install(stop::request, "the next step", "the evaluations in "
                         + "progress are given up; the tasks evaluated are written")) {
             List<String> ids = target.task != null ? List.of(registry.resolve(target.task).id())
+                    : target.tasks != null ? TaskChoice.ids(registry, target.tasks, null)
                     : registry.taskSet(target.set);
             // the settings this command names, read before anything is imported
             Map<String, String> given = new RunConfig(Map.of()).pairs(setParams).all();
@@ -204,7 +214,7 @@ final class EvalCommand implements Callable<Integer> {
                     + "the " + Messages.word(agentTasks.size(), "task") + " " + String.join(", ", agentTasks) + "; "
                     + String.join(", ", others) + Messages.word(others.size(), " is", " are") + " not among them. "
                     + (agentTasks.size() == 1 ? "Evaluate it with --task " + agentTasks.get(0)
-                    : "Evaluate any of them with --task ID or --set A,B,... (all: --set "
+                    : "Evaluate any of them with --task ID or --tasks A,B,... (all: --tasks "
                             + String.join(",", agentTasks) + ")") + ".");
         }
         // the tasks are evaluated one after another, each on its own rows
@@ -218,7 +228,7 @@ final class EvalCommand implements Callable<Integer> {
         }
         TaskResult[] results = new TaskResult[ids.size()]; // null: a task not evaluated (a signal stopped it)
         if (signals.stopNow()) { // a signal while the checkpoint was read (or imported): nothing made
-            return stopped(signals, csvFile, ids, results, out);
+            return stopped(signals, csvFile, ids, results, target.option(), out);
         }
         ClusterSettings where = cluster.settings();
         // in this process: the agent made and its checkpoint read before the results file exists (a failed
@@ -276,7 +286,7 @@ final class EvalCommand implements Callable<Integer> {
         }
         // a signal that came once every task was evaluated stopped nothing: the evaluation is done
         if ((stop.cutShort() || signals.cutShort()) && Arrays.stream(results).anyMatch(Objects::isNull)) {
-            return stopped(signals, csvFile, ids, results, out);
+            return stopped(signals, csvFile, ids, results, target.option(), out);
         }
         out.println("results: " + csvFile);
         return 0;
@@ -287,7 +297,7 @@ final class EvalCommand implements Callable<Integer> {
      * to {@code csvFile} and those not evaluated ({@code results} null), and returns the exit status it ends with.
      */
     private static int stopped(StopSignals signals, Path csvFile, List<String> ids, TaskResult[] results,
-            PrintWriter out) {
+            String option, PrintWriter out) {
         List<String> left = new ArrayList<>();
         for (int t = 0; t < ids.size(); t++) {
             if (results[t] == null) {
@@ -300,11 +310,18 @@ final class EvalCommand implements Callable<Integer> {
                 : "stopped by " + signals.received() + ": " + evaluated + " of " + Messages.plural(ids.size(), "task")
                 + " evaluated, " + Messages.word(evaluated, "its row", "their rows") + " written to " + csvFile
                 + "; not evaluated (an evaluation in progress is given up whole): " + String.join(", ", left)
-                + "; the same command with " + (left.size() == 1 ? "--task " + left.get(0) : "--set "
-                + String.join(",", left)) + " in place of --set evaluates " + Messages.word(left.size(), "it",
-                "them") + ", appending to " + csvFile);
+                + "; " + evaluateTheRest(left, option) + ", appending to " + csvFile);
         out.flush();
         return signals.exitStatus();
+    }
+
+    /**
+     * The command that evaluates the tasks {@code left} a stop left, in the words of a stop line: the same command
+     * with --task ID (one) or --tasks A,B,... (a list) in place of {@code option}, the one it was given.
+     */
+    static String evaluateTheRest(List<String> left, String option) {
+        return "the same command with " + (left.size() == 1 ? "--task " : "--tasks ") + String.join(",", left)
+                + " in place of " + option + " evaluates " + Messages.word(left.size(), "it", "them");
     }
 
     // ---- the units of eval: one task of the checkpoint each, in this process or on a Spark cluster

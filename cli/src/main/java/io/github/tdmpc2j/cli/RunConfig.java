@@ -112,6 +112,13 @@ final class RunConfig {
             String key = problem.replaceAll("^Duplicate field '(.*)'$", "$1");
             what = "'" + key + "' is given a second time";
             todo = "give each key once (remove one of its lines)";
+        } else if (problem.matches("Malformed numeric value '[-+]?\\.(?i:nan|inf)'")) {
+            // YAML's .nan and .inf: refused rightly (no setting takes them), but they are YAML, read as a number
+            String value = problem.replaceAll("^Malformed numeric value '(.*)'$", "$1");
+            String key = e.getProcessor() instanceof JsonParser parser
+                    ? parser.getParsingContext().getCurrentName() : null;
+            what = (key != null ? "'" + key + "'" : "a value") + " is " + value + ", not a finite number";
+            todo = "give it a finite number (or leave the key out for its default)";
         } else if (problem.contains("(TAB)")) {
             what = "a tab character where YAML takes spaces";
             todo = "indent with spaces, or better not at all: settings are flat, each key at the start of its line";

@@ -2,11 +2,15 @@ package io.github.tdmpc2j.cli;
 
 import io.github.tdmpc2j.spi.EnvRegistry;
 import io.github.tdmpc2j.spi.TdmpcException;
+import io.github.tdmpc2j.spi.UnknownTaskException;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 
-/** The tasks a command was given with {@code --set NAME} and {@code --tasks ID,...}: canonical ids, set order first. */
+/**
+ * The tasks a command was given with {@code --set NAME} and {@code --tasks ID,...}: canonical ids, set order first;
+ * a task --tasks names twice (an id and its alias, say) is refused.
+ */
 final class TaskChoice {
     private TaskChoice() {
     }
@@ -17,7 +21,17 @@ final class TaskChoice {
             ids.addAll(registry.taskSet(set));
         }
         if (tasks != null) {
-            tasks.forEach(t -> ids.add(registry.resolve(t).id()));
+            // a task named twice is refused, as in --set a,b (EnvRegistry.taskSet): it was made one task, silently
+            List<String> named = new ArrayList<>();
+            for (String t : tasks) {
+                String id = registry.resolve(t).id();
+                if (named.contains(id)) {
+                    throw new UnknownTaskException("--tasks " + String.join(",", tasks) + " names " + id + " twice "
+                            + "(an alias counts as the task it names); give each task once", List.of());
+                }
+                named.add(id);
+            }
+            ids.addAll(named);
         }
         if (ids.isEmpty()) {
             throw new TdmpcException("choose tasks with --tasks ID,... or --set NAME");

@@ -176,8 +176,8 @@ final class TrainCommand implements Callable<Integer> {
         List<TaskSpec> specs = TaskChoice.ids(registry, oneTask != null ? List.of(oneTask) : taskList,
                 taskList != null ? null : taskSet).stream().map(registry::resolve).toList();
         List<String> ids = specs.stream().map(TaskSpec::id).toList();
-        // a run's name: its task (also when --tasks names one task, however often), its task set, or "multitask"
-        // for a list of tasks
+        // a run's name: its task (also when --tasks names one task), its task set, or "multitask" for a list of
+        // tasks
         String name = oneTask != null || (taskSet == null && specs.size() == 1) ? specs.get(0).id()
                 : taskSet != null ? taskSet : "multitask";
         if (resume && run == null) {

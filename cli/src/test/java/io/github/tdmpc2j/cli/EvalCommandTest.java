@@ -261,7 +261,40 @@ class EvalCommandTest {
                 "classic/pendulum,dmc/walker-walk"));
         assertThat(other.exit()).isEqualTo(2);
         assertThat(other.err()).contains("was made for the tasks classic/pendulum, dmc/cartpole-balance; "
-                + "dmc/walker-walk is not among them").contains("--set classic/pendulum,dmc/cartpole-balance");
+                + "dmc/walker-walk is not among them").contains("--tasks classic/pendulum,dmc/cartpole-balance");
+    }
+
+    /**
+     * eval takes --tasks A,B,... as train, collect and bench do (it took --task ID or --set NAME only, and refused
+     * --tasks as an unknown option), as one choice with --task and --set; the lines that name the tasks left to
+     * evaluate (a task the checkpoint was not made for, a stop) name --tasks for a list.
+     */
+    @Test
+    void tasksNamesTheTasksToEvaluateAsTheOtherCommandsDo(@TempDir Path dir) throws Exception {
+        saveSmallTdmpcCheckpoint("classic/pendulum,dmc/cartpole-balance", dir.resolve("checkpoint"));
+        String[] eval = {"eval", "--checkpoint", dir.resolve("checkpoint").toString(), "--episodes", "1"};
+        Path csv = dir.resolve("tasks.csv");
+        TasksCommandTest.Run r = TasksCommandTest.run(CollectCommandTest.concat(eval, "--tasks",
+                "dmc/cartpole-balance,pendulum-v1", "--csv", csv.toString()));
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(CsvLog.read(csv)).extracting(row -> row.cell(0)).containsExactly("dmc/cartpole-balance",
+                "classic/pendulum");
+
+        TasksCommandTest.Run other = TasksCommandTest.run(CollectCommandTest.concat(eval, "--tasks",
+                "classic/pendulum,dmc/walker-walk"));
+        assertThat(other.exit()).isEqualTo(2);
+        assertThat(other.err()).contains("dmc/walker-walk is not among them. Evaluate any of them with --task ID or "
+                + "--tasks A,B,... (all: --tasks classic/pendulum,dmc/cartpole-balance)");
+        TasksCommandTest.Run both = TasksCommandTest.run(CollectCommandTest.concat(eval, "--tasks",
+                "classic/pendulum", "--set", "classic/pendulum"));
+        assertThat(both.exit()).isEqualTo(2);
+        assertThat(both.err()).contains("--tasks").contains("--set").contains("mutually exclusive");
+
+        assertThat(EvalCommand.evaluateTheRest(List.of("dmc/walker-walk", "classic/pendulum"), "--set"))
+                .isEqualTo("the same command with --tasks dmc/walker-walk,classic/pendulum in place of --set "
+                        + "evaluates them");
+        assertThat(EvalCommand.evaluateTheRest(List.of("classic/pendulum"), "--tasks"))
+                .isEqualTo("the same command with --task classic/pendulum in place of --tasks evaluates it");
     }
 
     /**

@@ -201,10 +201,13 @@ class TrainCommandTest {
      */
     @Test
     void aBadSettingIsOneLineAndLeavesNoRunFolder(@TempDir Path dir) throws Exception {
-        Map<String, String> yaml = Map.of("malformed.yaml", "horizon: [3\n", "empty.yaml", "", "list.yaml",
-                "- horizon: 3\n", "nested.yaml", "agent:\n  horizon: 3\n", "twice.yaml", "horizon: 3\nhorizon: 5\n",
+        Map<String, String> yaml = new java.util.HashMap<>(Map.of("malformed.yaml", "horizon: [3\n", "empty.yaml",
+                "", "list.yaml", "- horizon: 3\n", "nested.yaml", "agent:\n  horizon: 3\n", "twice.yaml",
+                "horizon: 3\nhorizon: 5\n",
                 "indented.yaml", "horizon: 3\n  lr: 1e-3\nbatch_size: 8\n", "tab.yaml", "horizon: 3\n\tlr: 1\n",
-                "quote.yaml", "horizon: 3\nlr: \"1e-3\n", "first.yaml", "  horizon: 3\nlr: 1e-3\n");
+                "quote.yaml", "horizon: 3\nlr: \"1e-3\n", "first.yaml", "  horizon: 3\nlr: 1e-3\n"));
+        yaml.put("nan.yaml", "horizon: 3\nlr: .nan\n");
+        yaml.put("inf.yaml", "horizon: 3\ngrad_clip_norm: -.inf\n");
         List<List<String>> cases = new ArrayList<>(List.of(
                 List.of("--set-param", "horizn=3", "unknown TD-MPC2 parameter 'horizn' (did you mean horizon?)"),
                 List.of("--set-param", "eval_every=5", "'eval_every' is a setting of neither the trainer nor the "
@@ -240,6 +243,11 @@ class TrainCommandTest {
                 List.of("--config", "nested.yaml", "'agent' must be a single value"),
                 List.of("--config", "twice.yaml", "twice.yaml, line 2, column 8: 'horizon' is given a second time; "
                         + "give each key once"),
+                // .nan and .inf were said to be no YAML the parser can read, with "write one key: value pair a line"
+                List.of("--config", "nan.yaml", "nan.yaml, line 2, column 9: 'lr' is .nan, not a finite number; "
+                        + "give it a finite number (or leave the key out for its default)"),
+                List.of("--config", "inf.yaml", "inf.yaml, line 2, column 22: 'grad_clip_norm' is -.inf, not a "
+                        + "finite number; give it a finite number (or leave the key out for its default)"),
                 List.of("--config", "missing.yaml", "no such file or folder")));
         for (List<String> c : cases) {
             Path run = dir.resolve("run");
