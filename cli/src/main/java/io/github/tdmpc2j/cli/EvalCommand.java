@@ -238,19 +238,26 @@ final class EvalCommand implements Callable<Integer> {
             out.printf("%-40s %8s %12s %8s%n", "TASK", "EPISODES", "RETURN", "SUCCESS");
             // every task checked on an executor (once each) before any evaluates: a task not set up on a node was
             // found when that node's first unit ran
-            UnitRunner.run(where, "eval", units, new TaskCheck<Unit>(registry, u -> settings.ids().get(u.task())),
-                    null, new OneTask(settings, local, signals::stopNow), (i, unit, r) -> {
-                if (r == null) {
-                    return; // stopped before it ended
-                }
-                results[unit.task()] = r;
-                out.printf(Locale.ROOT, "%-40s %8d %12.1f %8s%n", r.id(), r.episodes(), r.meanReturn(),
-                        r.hasSuccess() ? String.format(Locale.ROOT, "%.0f%%", 100 * r.successRate()) : "-");
-                out.flush();
-            }, stop);
+            TdmpcException failed = null; // a task's evaluation that failed: the tasks evaluated are kept
+            try {
+                UnitRunner.run(where, "eval", units, new TaskCheck<Unit>(registry, u -> settings.ids().get(
+                        u.task())), null, new OneTask(settings, local, signals::stopNow), (i, unit, r) -> {
+                    if (r == null) {
+                        return; // stopped before it ended
+                    }
+                    results[unit.task()] = r;
+                    out.printf(Locale.ROOT, "%-40s %8d %12.1f %8s%n", r.id(), r.episodes(), r.meanReturn(),
+                            r.hasSuccess() ? String.format(Locale.ROOT, "%.0f%%", 100 * r.successRate()) : "-");
+                    out.flush();
+                }, stop);
+            } catch (TdmpcException e) {
+                failed = e;
+            }
             // the results are saved before the envs close: a failure to close them leaves them whole; a signal's
-            // stop saves the tasks evaluated, and where none was, writes nothing (no file, no folder made for it)
-            if (Arrays.stream(results).anyMatch(Objects::nonNull)) {
+            // stop, or a task that failed, saves the tasks evaluated, and where none was, writes nothing (no file,
+            // no folder made for it: a checkpoint that failed to load leaves none)
+            boolean any = Arrays.stream(results).anyMatch(Objects::nonNull);
+            if (any) {
                 // a file of an earlier eval gains the columns first (its rows kept, the new cells empty), once
                 CsvLog.addColumns(csvFile, EARLIER_COLUMNS, COLUMNS, spec.commandLine().getErr());
                 // the checkpoint as the user named it: a .pt file (not the temporary folder it was imported into),
@@ -265,6 +272,16 @@ final class EvalCommand implements Callable<Integer> {
                         }
                     }
                 }
+            }
+            if (failed != null) { // it wrote the tasks evaluated before (or beside) the one that failed
+                if (any) {
+                    List<String> left = notEvaluated(ids, results);
+                    int evaluated = ids.size() - left.size();
+                    failed.addHint(evaluated + " of " + Messages.plural(ids.size(), "task") + " evaluated, "
+                            + Messages.word(evaluated, "its row", "their rows") + " written to " + csvFile + "; "
+                            + evaluateTheRest(left, target.option()) + ", appending to " + csvFile);
+                }
+                throw failed;
             }
             written = true;
         } catch (TdmpcException e) {
@@ -298,12 +315,7 @@ final class EvalCommand implements Callable<Integer> {
      */
     private static int stopped(StopSignals signals, Path csvFile, List<String> ids, TaskResult[] results,
             String option, PrintWriter out) {
-        List<String> left = new ArrayList<>();
-        for (int t = 0; t < ids.size(); t++) {
-            if (results[t] == null) {
-                left.add(ids.get(t));
-            }
-        }
+        List<String> left = notEvaluated(ids, results);
         int evaluated = ids.size() - left.size();
         out.println(evaluated == 0 ? "stopped by " + signals.received() + " before the evaluation of a task ended: "
                 + "nothing was written; the same command run again does the evaluation"
@@ -313,6 +325,17 @@ final class EvalCommand implements Callable<Integer> {
                 + "; " + evaluateTheRest(left, option) + ", appending to " + csvFile);
         out.flush();
         return signals.exitStatus();
+    }
+
+    /** The tasks of {@code ids} whose {@code results} are null, in their order: those not evaluated. */
+    private static List<String> notEvaluated(List<String> ids, TaskResult[] results) {
+        List<String> left = new ArrayList<>();
+        for (int t = 0; t < ids.size(); t++) {
+            if (results[t] == null) {
+                left.add(ids.get(t));
+            }
+        }
+        return left;
     }
 
     /**

@@ -574,6 +574,33 @@ class EvalCommandTest {
         });
     }
 
+
+    /**
+     * A task whose evaluation fails (broken/dies: its env dies as a Python worker does, in its third episode) after
+     * another was evaluated: the row of the task evaluated is written (all was lost: the CSV is written at the end),
+     * and the error says so, with the command that evaluates the rest into the same file.
+     */
+    @Test
+    void aTaskThatFailsKeepsTheRowsOfTheTasksEvaluated(@TempDir Path dir) {
+        Path checkpoint = dir.resolve("checkpoint");
+        try (EnvRegistry registry = EnvRegistry.discover();
+                Agent agent = Agents.find("random").create(AgentContext.of(TaskSpace.of(List.of(registry.resolve(
+                        "classic/pendulum"), registry.resolve("broken/dies"))), Map.of(), 0))) {
+            agent.save(checkpoint);
+        }
+        Path csv = dir.resolve("results.csv");
+        TasksCommandTest.Run r = TasksCommandTest.run("eval", "--checkpoint", checkpoint.toString(), "--tasks",
+                "classic/pendulum,broken/dies", "--agent", "random", "--episodes", "3", "--envs", "1", "--csv",
+                csv.toString());
+        assertThat(r.exit()).as(r.err()).isNotZero();
+        assertThat(r.err()).contains("machinery died").contains("1 of 2 tasks evaluated, its row written to " + csv
+                + "; the same command with --task broken/dies in place of --tasks evaluates it, appending to " + csv);
+        assertThat(CsvLog.read(csv)).singleElement().satisfies(row -> {
+            assertThat(row.cell(0)).isEqualTo("classic/pendulum");
+            assertThat(row.cell(1)).isEqualTo("3");
+        });
+    }
+
     /** The random agent of classic/pendulum and pytesting/slow (each of whose steps takes half a second) saved. */
     private static Path saveRandomPendulumAndSlowCheckpoint(Path dir) {
         Path checkpoint = dir.resolve("checkpoint");
