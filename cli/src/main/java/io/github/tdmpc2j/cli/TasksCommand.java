@@ -16,10 +16,18 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code tdmpc2j tasks list|check}. */
-@Command(name = "tasks", description = "List the installed tasks, or check that they run.",
+/** {@code tdmpc2j tasks list|check}; {@code tdmpc2j tasks} alone lists them. */
+@Command(name = "tasks", description = "List the installed tasks (what `tasks` alone does), or check that they run.",
         subcommands = {TasksCommand.ListTasks.class, TasksCommand.CheckTasks.class})
-final class TasksCommand {
+final class TasksCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    /** {@code tasks} without a subcommand: {@code tasks list} (it printed "Missing required subcommand"). */
+    @Override
+    public Integer call() {
+        return spec.subcommands().get("list").execute();
+    }
 
     @Command(name = "list", description = "One line per installed task: id, domain, sizes, episode length, action"
             + " repeat, availability.")

@@ -46,6 +46,10 @@ class TasksCommandTest {
     void listShowsEachTaskWithSizesAndAvailability() {
         Run r = run("tasks", "list");
         assertThat(r.exit()).isZero();
+        // `tasks` alone lists them too (it printed "Missing required subcommand" and the usage, exit 2)
+        Run alone = run("tasks");
+        assertThat(alone.exit()).as(alone.err()).isZero();
+        assertThat(alone.out()).isEqualTo(r.out());
         assertThat(r.out()).containsPattern("classic/pendulum\\s+classic\\s+3\\s+1\\s+200\\s+1\\s+ready");
         assertThat(r.out()).contains("domain classic");
         // one task is "1 task"; the native DMControl plug-in says it holds all 39 tasks, not MT30's 30
