@@ -276,9 +276,7 @@ final class EvalCommand implements Callable<Integer> {
             if (failed != null) { // it wrote the tasks evaluated before (or beside) the one that failed
                 if (any) {
                     List<String> left = notEvaluated(ids, results);
-                    int evaluated = ids.size() - left.size();
-                    failed.addHint(evaluated + " of " + Messages.plural(ids.size(), "task") + " evaluated, "
-                            + Messages.word(evaluated, "its row", "their rows") + " written to " + csvFile + "; "
+                    failed.addHint(rowsWritten(ids.size() - left.size(), ids.size(), csvFile) + "; "
                             + evaluateTheRest(left, target.option()) + ", appending to " + csvFile);
                 }
                 throw failed;
@@ -319,12 +317,17 @@ final class EvalCommand implements Callable<Integer> {
         int evaluated = ids.size() - left.size();
         out.println(evaluated == 0 ? "stopped by " + signals.received() + " before the evaluation of a task ended: "
                 + "nothing was written; the same command run again does the evaluation"
-                : "stopped by " + signals.received() + ": " + evaluated + " of " + Messages.plural(ids.size(), "task")
-                + " evaluated, " + Messages.word(evaluated, "its row", "their rows") + " written to " + csvFile
+                : "stopped by " + signals.received() + ": " + rowsWritten(evaluated, ids.size(), csvFile)
                 + "; not evaluated (an evaluation in progress is given up whole): " + String.join(", ", left)
                 + "; " + evaluateTheRest(left, option) + ", appending to " + csvFile);
         out.flush();
         return signals.exitStatus();
+    }
+
+    /** "1 of 2 tasks evaluated, its row written to FILE": what an evaluation cut short kept. */
+    private static String rowsWritten(int evaluated, int tasks, Path csvFile) {
+        return evaluated + " of " + Messages.plural(tasks, "task") + " evaluated, " + Messages.word(evaluated,
+                "its row", "their rows") + " written to " + csvFile;
     }
 
     /** The tasks of {@code ids} whose {@code results} are null, in their order: those not evaluated. */

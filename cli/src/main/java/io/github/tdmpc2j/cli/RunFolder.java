@@ -204,25 +204,27 @@ record RunFolder(Path dir) {
             return; // a config.yaml that cannot be read says no kind: the resume's own reading of it answers
         }
         String task = saved.get("task");
-        Boolean offlineCheckpoint = checkpointOfflineRun();
-        boolean recordedOffline = offlineCheckpoint != null ? offlineCheckpoint : task != null
-                && !saved.containsKey("tasks") && (task.indexOf('/') < 0 || task.contains(","));
-        boolean recordedOnline = offlineCheckpoint != null ? !offlineCheckpoint
-                : saved.containsKey("tasks") || (task != null && !recordedOffline);
-        if (offline && recordedOnline) {
+        Boolean offlineRun = checkpointOfflineRun(); // null: not known
+        if (offlineRun == null && saved.containsKey("tasks")) {
+            offlineRun = false;
+        } else if (offlineRun == null && task != null) {
+            offlineRun = task.indexOf('/') < 0 || task.contains(",");
+        }
+        if (offlineRun == null || offlineRun == offline) {
+            return;
+        }
+        if (offline) {
             throw new TdmpcException("the run in " + dir + " trains online (on " + (task != null ? task
                     : saved.get("tasks")) + ", its " + config().getFileName() + " says), not on a dataset: resume it "
                     + "without --data (`tdmpc2j train --resume --out " + dir + "`), or train on the dataset in a new "
                     + "run (another --out, without --resume); nothing was written");
         }
-        if (!offline && recordedOffline) {
-            String folder = task.startsWith(OFFLINE_PREFIX) ? ", a folder named '"
-                    + task.substring(OFFLINE_PREFIX.length()) + "'" : "";
-            throw new TdmpcException("the run in " + dir + " learnt offline from a dataset (`train --data`; its "
-                    + config().getFileName() + " records '" + task + "'), not online: resume it with `tdmpc2j train "
-                    + "--data DATASET --resume --out " + dir + "`, DATASET the folder it learnt from" + folder
-                    + "; nothing was written");
-        }
+        String folder = task != null && task.startsWith(OFFLINE_PREFIX) ? ", a folder named '"
+                + task.substring(OFFLINE_PREFIX.length()) + "'" : "";
+        throw new TdmpcException("the run in " + dir + " learnt offline from a dataset (`train --data`; its "
+                + config().getFileName() + " records '" + task + "'), not online: resume it with `tdmpc2j train "
+                + "--data DATASET --resume --out " + dir + "`, DATASET the folder it learnt from" + folder
+                + "; nothing was written");
     }
 
     /**

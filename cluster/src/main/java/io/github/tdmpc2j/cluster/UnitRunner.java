@@ -169,7 +169,7 @@ public final class UnitRunner {
                                 check.check(key);
                                 return Boolean.TRUE;
                             }), checks, ClassTag$.MODULE$.apply(Object.class));
-                    throwFailure("");
+                    throwFailure(false);
                 }
                 if (stop.stopsShort()) { // between the checks and the units: nothing written yet
                     return;
@@ -185,7 +185,7 @@ public final class UnitRunner {
                 results = new Handler<>(units, handler, stop);
                 jobs++;
                 sc.runJob(rdd, new OneUnit<>(function), results, ClassTag$.MODULE$.apply(Object.class));
-                throwFailure("");
+                throwFailure(false);
             } catch (TdmpcException e) { // ours, with what to do: a typed failure, the cluster's refusal, ready's
                 throw e;
             } catch (Exception e) { // Spark's SparkException is checked but not declared
@@ -195,8 +195,7 @@ public final class UnitRunner {
                     stop.cutShort = true;
                     running.awaitEnded(jobs, job);
                     // a typed failure that came before the stop is the job's outcome, not the stop
-                    throwFailure("; then the job was stopped (Ctrl-C or SIGTERM): the units that ran ended before "
-                            + "their next step");
+                    throwFailure(true);
                     return;
                 }
                 if (watchdog != null && watchdog.reason != null) { // it cancelled the job: units waited, none ran
@@ -225,11 +224,12 @@ public final class UnitRunner {
         }
 
         /**
-         * Throws the first typed failure of a check or a unit, if any; after a stop ({@code after} says so) only
-         * one that came before it: a unit ended by the stop may fail because of it.
+         * Throws the first typed failure of a check or a unit, if any; once the job was {@code stopped}, only one
+         * that came before the stop (a unit ended by the stop may fail because of it), the stop said with it.
          */
-        private void throwFailure(String after) {
-            boolean stopped = !after.isEmpty();
+        private void throwFailure(boolean stopped) {
+            String after = stopped ? "; then the job was stopped (Ctrl-C or SIGTERM): the units that ran ended "
+                    + "before their next step" : "";
             if (checks.failed != null && !(stopped && checks.failedAfterStop)) {
                 throw new ClusterException(job + " cannot run on the cluster: unit " + checked.get(checks.failedUnit)
                         + " (checked on " + checks.failed.node() + " before any unit ran): " + checks.failed.message()
