@@ -8,14 +8,20 @@ import java.util.LinkedHashSet;
 import java.util.List;
 
 /**
- * The tasks a command was given with {@code --set NAME} and {@code --tasks ID,...}: canonical ids, set order first;
- * a task --tasks names twice (an id and its alias, say) is refused.
+ * The tasks a command was given with {@code --set NAME} or {@code --tasks ID,...}: canonical ids; both at once, or a
+ * task --tasks names twice (an id and its alias, say), are refused.
  */
 final class TaskChoice {
     private TaskChoice() {
     }
 
     static List<String> ids(EnvRegistry registry, List<String> tasks, String set) {
+        if (set != null && tasks != null) {
+            // as train and eval refuse them: collect and bench took the set's tasks and then --tasks', a task in
+            // both made one, silently
+            throw new TdmpcException("choose one of --tasks A,B,... or --set NAME, not both (to add tasks to a set's, "
+                    + "list them all with --tasks: `tdmpc2j tasks list` names them)");
+        }
         LinkedHashSet<String> ids = new LinkedHashSet<>();
         if (set != null) {
             ids.addAll(registry.taskSet(set));

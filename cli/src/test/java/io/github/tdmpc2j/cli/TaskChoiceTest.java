@@ -33,4 +33,24 @@ class TaskChoiceTest {
             assertThat(made).as("nothing made").isEmpty();
         }
     }
+
+    /**
+     * --set and --tasks together are refused by collect and bench, before anything is made, as train and eval refuse
+     * them: collect and bench took both, a task in both silently made one.
+     */
+    @Test
+    void aSetAndTasksTogetherAreRefusedBeforeAnythingIsMade(@TempDir Path dir) throws Exception {
+        List<String[]> commands = List.of(
+                new String[] {"collect", "--episodes", "1", "--out", dir.resolve("collect").toString()},
+                new String[] {"bench", "--agent", "random", "--steps", "10", "--out", dir.resolve("bench").toString()});
+        for (String[] command : commands) {
+            TasksCommandTest.Run r = TasksCommandTest.run(CollectCommandTest.concat(command, "--set",
+                    "classic/pendulum", "--tasks", "classic/pendulum"));
+            assertThat(r.exit()).as(command[0] + ": " + r.out() + r.err()).isEqualTo(2);
+            assertThat(r.err()).as(command[0]).contains("choose one of --tasks A,B,... or --set NAME, not both");
+        }
+        try (var made = Files.list(dir)) {
+            assertThat(made).as("nothing made").isEmpty();
+        }
+    }
 }
