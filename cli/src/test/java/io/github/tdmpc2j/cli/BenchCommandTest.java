@@ -167,6 +167,46 @@ class BenchCommandTest {
     }
 
     /**
+     * Tasks of two suites not set up are refused with both fixes in one error, without --master and with local[K]
+     * (whose executor is this JVM): the bench named the first only, so its user set that suite up and ran it again
+     * to learn of the second.
+     */
+    @Test
+    void tasksOfSeveralSuitesNotSetUpAreRefusedWithEveryFix(@TempDir Path dir) throws Exception {
+        Path out = dir.resolve("bench");
+        String before = System.getProperty(io.github.tdmpc2j.bridge.py4j.VenvLayout.ROOT_PROPERTY);
+        // no venv at all: gymnasium's tasks unavailable too
+        System.setProperty(io.github.tdmpc2j.bridge.py4j.VenvLayout.ROOT_PROPERTY,
+                java.nio.file.Files.createDirectories(dir.resolve("no-venvs")).toString());
+        try {
+            withNotSetUpSuite(dir, () -> {
+                for (String master : new String[] {null, "local[1]"}) {
+                    List<String> args = new java.util.ArrayList<>(List.of("bench", "--tasks",
+                            "classic/pendulum,gymnasium/Pendulum-v1,notsetup/reach", "--agent", "random", "--steps",
+                            "200", "--eval-episodes", "1", "--out", out.toString()));
+                    if (master != null) {
+                        args.addAll(List.of("--master", master, "--spark-conf", "spark.driver.host=127.0.0.1"));
+                    }
+                    TasksCommandTest.Run r = TasksCommandTest.run(args.toArray(String[]::new));
+                    assertThat(r.exit()).as(r.err()).isEqualTo(2);
+                    assertThat(r.err()).as(String.valueOf(master))
+                            .startsWith("error: task gymnasium/Pendulum-v1 is unavailable")
+                            .contains("tdmpc2j setup gymnasium").contains("other tasks are unavailable too:")
+                            .contains("notsetup/reach: run `tdmpc2j setup notsetup`");
+                    assertThat(r.out()).doesNotContain("classic/pendulum");
+                    assertThat(out).doesNotExist();
+                }
+            });
+        } finally {
+            if (before == null) {
+                System.clearProperty(io.github.tdmpc2j.bridge.py4j.VenvLayout.ROOT_PROPERTY);
+            } else {
+                System.setProperty(io.github.tdmpc2j.bridge.py4j.VenvLayout.ROOT_PROPERTY, before);
+            }
+        }
+    }
+
+    /**
      * Each task is checked once before the first run, whatever runs the units: in this process and with local[K]
      * (whose executor is this JVM) the bench checked every task in the command and again in the units' check.
      */

@@ -40,7 +40,17 @@ public final class TaskCheck<U> implements UnitCheck<U> {
 
     @Override
     public void check(String task) {
-        EnvRegistry registry = local != null ? local : ExecutorCache.get().registry();
-        registry.requireAvailable(registry.resolve(task));
+        registry().requireAvailable(registry().resolve(task));
+    }
+
+    /** Every task at once: one error names each that cannot be made, with what fixes it. */
+    @Override
+    public void checkAll(java.util.List<String> tasks) {
+        EnvRegistry registry = registry();
+        registry.requireAvailable(tasks.stream().map(registry::resolve).toList());
+    }
+
+    private EnvRegistry registry() {
+        return local != null ? local : ExecutorCache.get().registry();
     }
 }

@@ -20,4 +20,16 @@ public interface UnitCheck<U> extends Serializable {
      * repeat: {@link io.github.tdmpc2j.spi.TdmpcException#transientFailure()} false) when they cannot.
      */
     void check(String key) throws Exception;
+
+    /**
+     * Checks the units of every key where they all run in this process (no master, {@code local}, {@code local[K]}):
+     * returns when they may all run. By default each key's {@link #check} in turn, the first failure ending it; a
+     * check that can name every key that fails, with what fixes each, in one error overrides it (so that a job of
+     * several suites not set up says at once everything there is to do).
+     */
+    default void checkAll(java.util.List<String> keys) throws Exception {
+        for (String key : keys) {
+            check(key);
+        }
+    }
 }

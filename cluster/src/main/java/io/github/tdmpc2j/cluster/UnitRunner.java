@@ -101,20 +101,26 @@ public final class UnitRunner {
         if (check != null) {
             units.forEach(u -> checked.putIfAbsent(check.key(u), u));
         }
+        if (!checked.isEmpty() && settings.unitsAtOnceHere() > 0) {
+            // the units run in this JVM (local[K]'s executor too): checked here, every key at once, before Spark
+            // starts, so that one error names every fix
+            List<String> keys = new ArrayList<>(checked.keySet());
+            runOne(k -> {
+                check.checkAll(k);
+                return Boolean.TRUE;
+            }, keys);
+            checked.clear();
+        }
         if (!settings.distributed()) {
-            runHere(units, checked, check, ready, function, handler, stops);
+            runHere(units, ready, function, handler, stops);
         } else if (!stops.stopsShort()) { // a stop before Spark starts has nothing to cancel
             new OnCluster<U, R>(settings, job, units, checked, stops).run(check, ready, function, handler);
         }
     }
 
-    /** The job in this process: the checks, then the units one after another; a typed error ends it at once. */
-    private static <U, R> void runHere(List<U> units, Map<String, U> checked, UnitCheck<U> check, Runnable ready,
-            UnitFunction<U, R> function, ResultHandler<U, R> handler, Stop stop) {
-        checked.values().forEach(unit -> runOne(u -> {
-            check.check(check.key(u));
-            return Boolean.TRUE;
-        }, unit));
+    /** The job in this process, its units checked: the units one after another; a typed error ends it at once. */
+    private static <U, R> void runHere(List<U> units, Runnable ready, UnitFunction<U, R> function,
+            ResultHandler<U, R> handler, Stop stop) {
         if (stop.stopsShort()) {
             return;
         }

@@ -199,8 +199,10 @@ class ResourceLimitsTest {
             assertThat(ThreeTasks.RUNS).as("one check per key on " + master).containsOnlyKeys("task 0", "task 1",
                     "task 2").allSatisfy((key, runs) -> assertThat(runs).hasValue(1));
         }
-        assertThatThrownBy(() -> UnitRunner.run(settings("local[2]"), "bench", six, new ThreeTasks(), null,
-                unit, (i, u, r) -> { }))
+        // executors in JVMs of their own check in a stage of their own, naming where the check ran (local[K]'s
+        // executor is this JVM, which checks before Spark starts, as without a master)
+        assertThatThrownBy(() -> UnitRunner.run(settings("local-cluster[1,1,1024]"), "bench", six, new ThreeTasks(),
+                null, unit, (i, u, r) -> { }))
                 .hasMessageStartingWith("bench cannot run on the cluster: unit 2 (checked on " + UnitRunner.hostName()
                         + " before any unit ran): task notsetup/reach is unavailable")
                 .hasMessageEndingWith("(TdmpcException; no unit was run)");
