@@ -130,6 +130,9 @@ final class OfflineTraining {
         int evalEpisodes = cfg.positiveInt("eval_episodes");
         String name = set != null ? set : RunFolder.OFFLINE_PREFIX + data.getFileName();
         cfg.set("task", name);
+        // what `train --resume --out RUN` and `train --config RUN/config.yaml` train on again
+        cfg.set("data", data.toAbsolutePath().normalize().toString());
+        cfg.set("set", set);
         RunFolder run = resume ? RunFolder.resume(out, name, seed) : RunFolder.create(out, name, seed);
         if (resume) {
             run.refuseOtherKind(true); // an online run's folder (runs/mt30/... is the name of either kind's)

@@ -32,7 +32,7 @@ import java.util.Set;
  */
 final class RunConfig {
     static final Set<String> TRAINER_KEYS = Set.of("steps", "eval_freq", "eval_episodes", "seed", "task", "agent",
-            "time_limit", "tasks", "set", "envs");
+            "time_limit", "tasks", "set", "envs", "data");
     /** The options that set trainer keys, for messages about a key that a file or --set-param may give too. */
     private static final Map<String, String> OPTIONS = Map.of("steps", "--steps", "eval_freq", "--eval-every",
             "eval_episodes", "--eval-episodes", "seed", "--seed", "time_limit", "--time-limit", "envs", "--envs");

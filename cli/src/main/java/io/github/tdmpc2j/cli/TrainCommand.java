@@ -107,7 +107,10 @@ final class TrainCommand implements Callable<Integer> {
         // tasks win, and the file's task keys are never recorded beside theirs
         String recordedSet = null;
         if (data == null && task == null && tasks == null && set == null) {
-            if (given.has("task")) {
+            if (given.has("data")) { // an offline run's: its dataset, and the set it was named with
+                data = Path.of(given.get("data"));
+                set = given.has("set") ? given.get("set") : null;
+            } else if (given.has("task")) {
                 task = given.get("task");
             } else if (given.has("tasks")) {
                 tasks = List.of(given.get("tasks").split(","));
@@ -116,7 +119,15 @@ final class TrainCommand implements Callable<Integer> {
                 set = given.get("set");
             }
         }
-        given.remove("task", "tasks", "set");
+        given.remove("task", "tasks", "set", "data");
+        if (data == null && task == null && tasks == null && set == null && resume && out != null) {
+            // an offline run resumed without --data: the dataset its config.yaml records
+            Map<String, String> saved = recordedOfflineRun(out);
+            if (saved.containsKey("data")) {
+                data = Path.of(saved.get("data"));
+                set = saved.get("set");
+            }
+        }
         int online = (task != null ? 1 : 0) + (tasks != null ? 1 : 0) + (set != null && data == null ? 1 : 0);
         if (online > 1 || (data != null && (task != null || tasks != null))) {
             throw new TdmpcException("choose one of --task ID, --tasks A,B,... or --set NAME (online), or --data DIR "
@@ -139,6 +150,18 @@ final class TrainCommand implements Callable<Integer> {
             RunConfig cfg = layered(saved, given);
             return OfflineTraining.run(registry, cfg, set, data, out, resume, console,
                     spec.commandLine().getErr(), terminal());
+        }
+    }
+
+    /**
+     * The trainer settings of the run in {@code dir}, read to find the dataset an offline run learnt from; empty
+     * where they cannot be read (the online resume's own reading then says why).
+     */
+    private static Map<String, String> recordedOfflineRun(Path dir) {
+        try {
+            return RunFolder.resume(dir, null, 0).savedTrainerSettings();
+        } catch (TdmpcException e) {
+            return Map.of();
         }
     }
 
@@ -219,7 +242,7 @@ final class TrainCommand implements Callable<Integer> {
     private static RunConfig layered(Map<String, String> saved, RunConfig given) {
         RunConfig cfg = new RunConfig(DEFAULTS);
         saved.forEach((k, v) -> {
-            if (!List.of("task", "tasks", "set").contains(k)) {
+            if (!List.of("task", "tasks", "set", "data").contains(k)) {
                 cfg.set(k, v);
             }
         });

@@ -116,10 +116,13 @@ class OfflineTrainingTest {
     }
 
     /**
-     * An online run resumed with --data, and an offline run resumed without it, are refused before anything is
-     * written: resumed offline, an online run's config.yaml was rewritten for an offline run (its tasks replaced by
-     * "offline-DATASET", so its own --resume then failed on an unknown task), and resumed online an offline run was
-     * refused as an unknown task 'offline-DATASET', naming no way on. Each still resumes as what it is afterwards.
+     * An online run resumed with --data, and an offline run of an earlier version (its config.yaml records no
+     * dataset) resumed without it, are refused before anything is written: resumed offline, an online run's
+     * config.yaml was rewritten for an offline run (its tasks replaced by "offline-DATASET", so its own --resume then
+     * failed on an unknown task), and resumed online an offline run was refused as an unknown task
+     * 'offline-DATASET', naming no way on. Each still resumes as what it is afterwards; an offline run's config.yaml
+     * now records its dataset, so it resumes without --data (it was refused) and, given as --config, starts a new run
+     * on that dataset (it was taken for an online run of the unknown task 'offline-DATASET').
      */
     @Test
     void aRunIsNotResumedAsTheOtherKindOfTraining(@TempDir Path dir) throws java.io.IOException {
@@ -137,6 +140,8 @@ class OfflineTrainingTest {
                 "--eval-every", "1", "--eval-episodes", "1", "--out", offline.toString(), "--progress", "log",
                 "--preset", "cpu", "--set-param", "batch_size=8", "--set-param", "mpc=false");
         assertThat(learnt.exit()).as(learnt.err()).isZero();
+        // what an earlier version recorded: no dataset
+        withoutDataset(offline);
         Map<Path, byte[]> before = new java.util.HashMap<>();
         for (Path run : List.of(online, offline)) {
             for (String f : List.of("config.yaml", "eval.csv")) {
@@ -173,6 +178,22 @@ class OfflineTrainingTest {
                 offline.toString(), "--steps", "2", "--progress", "log");
         assertThat(offlineOn.exit()).as(offlineOn.err()).isZero();
         assertThat(offlineOn.out()).contains("done: 2 updates");
+        assertThat(java.nio.file.Files.readString(offline.resolve("config.yaml")))
+                .contains("data: " + data.toAbsolutePath().normalize());
+        // the dataset its config.yaml records, without --data
+        TasksCommandTest.Run noData = TasksCommandTest.run("train", "--resume", "--out", offline.toString(),
+                "--steps", "3", "--progress", "log");
+        assertThat(noData.exit()).as(noData.err()).isZero();
+        assertThat(noData.out()).contains("done: 3 updates");
+        // its config.yaml as --config: a new offline run on the same dataset, with the same settings
+        Path fresh = dir.resolve("fresh");
+        TasksCommandTest.Run fromConfig = TasksCommandTest.run("train", "--config",
+                offline.resolve("config.yaml").toString(), "--steps", "1", "--out", fresh.toString(), "--progress",
+                "log");
+        assertThat(fromConfig.exit()).as(fromConfig.err()).isZero();
+        assertThat(fromConfig.out()).contains("offline training").contains("done: 1 update");
+        assertThat(java.nio.file.Files.readString(fresh.resolve("config.yaml"))).contains("batch_size: 8")
+                .contains("data: " + data.toAbsolutePath().normalize());
 
         // an offline run on a dataset of one task, named with --set, records that id as its task, as an online run
         // of it would: its checkpoint says which kind it is (it was refused as an online run)
@@ -193,10 +214,19 @@ class OfflineTrainingTest {
             assertThat(r.exit()).as(r.err()).isZero();
             assertThat(r.out()).contains("done: " + (again ? 2 : 1) + " update");
         }
+        withoutDataset(one);
         TasksCommandTest.Run oneAsOnline = TasksCommandTest.run("train", "--resume", "--out", one.toString(),
                 "--steps", "2", "--progress", "log");
         assertThat(oneAsOnline.exit()).as(oneAsOnline.out()).isEqualTo(2);
         assertThat(oneAsOnline.err()).contains("the run in " + one + " learnt offline from a dataset");
+    }
+
+    /** Makes the offline run in {@code run} one of an earlier version: its config.yaml records no dataset. */
+    private static void withoutDataset(Path run) throws java.io.IOException {
+        Path config = run.resolve("config.yaml");
+        List<String> lines = java.nio.file.Files.readAllLines(config);
+        assertThat(lines).anyMatch(l -> l.startsWith("data: "));
+        java.nio.file.Files.write(config, lines.stream().filter(l -> !l.startsWith("data: ")).toList());
     }
 
     /**
