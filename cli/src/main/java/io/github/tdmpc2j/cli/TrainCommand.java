@@ -4,6 +4,7 @@ import io.github.tdmpc2j.spi.EnvRegistry;
 import io.github.tdmpc2j.spi.TaskSpec;
 import io.github.tdmpc2j.spi.TdmpcException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -108,7 +109,7 @@ final class TrainCommand implements Callable<Integer> {
         String recordedSet = null;
         if (data == null && task == null && tasks == null && set == null) {
             if (given.has("data")) { // an offline run's: its dataset, and the set it was named with
-                data = Path.of(given.get("data"));
+                data = recordedDataset(given.get("data"), "the file " + config);
                 set = given.has("set") ? given.get("set") : null;
             } else if (given.has("task")) {
                 task = given.get("task");
@@ -124,7 +125,7 @@ final class TrainCommand implements Callable<Integer> {
             // an offline run resumed without --data: the dataset its config.yaml records
             Map<String, String> saved = recordedOfflineRun(out);
             if (saved.containsKey("data")) {
-                data = Path.of(saved.get("data"));
+                data = recordedDataset(saved.get("data"), "the config.yaml of the run in " + out);
                 set = saved.get("set");
             }
         }
@@ -163,6 +164,16 @@ final class TrainCommand implements Callable<Integer> {
         } catch (TdmpcException e) {
             return Map.of();
         }
+    }
+
+    /** The dataset {@code where} records, refused where it is gone (moved, say) with how to name it. */
+    private static Path recordedDataset(String folder, String where) {
+        Path dataset = Path.of(folder);
+        if (!Files.isDirectory(dataset)) {
+            throw new TdmpcException("the dataset " + dataset + " that " + where + " records is not there (moved or "
+                    + "removed): name its folder with --data DIR; nothing was written");
+        }
+        return dataset;
     }
 
     private boolean terminal() {

@@ -185,6 +185,15 @@ class OfflineTrainingTest {
                 "--steps", "3", "--progress", "log");
         assertThat(noData.exit()).as(noData.err()).isZero();
         assertThat(noData.out()).contains("done: 3 updates");
+        // the dataset moved: named, with how to go on
+        Path moved = java.nio.file.Files.move(data, dir.resolve("moved"));
+        TasksCommandTest.Run gone = TasksCommandTest.run("train", "--resume", "--out", offline.toString(),
+                "--steps", "4", "--progress", "log");
+        assertThat(gone.exit()).as(gone.out()).isEqualTo(2);
+        assertThat(gone.err()).contains("the dataset " + data.toAbsolutePath().normalize() + " that the config.yaml "
+                + "of the run in " + offline + " records is not there (moved or removed): name its folder with --data "
+                + "DIR");
+        java.nio.file.Files.move(moved, data);
         // its config.yaml as --config: a new offline run on the same dataset, with the same settings
         Path fresh = dir.resolve("fresh");
         TasksCommandTest.Run fromConfig = TasksCommandTest.run("train", "--config",
