@@ -152,9 +152,10 @@ _lift_cube_registered = False
 
 def _register_lift_cube():
     """ManiSkill2's LiftCube-v0 rebuilt on ManiSkill 3's PickCube-v1: the goal sits 0.2 m above where the cube
-    starts and is not observed; success is the cube's centre at that height with the robot static; the dense
-    reward is v0's in ManiSkill 3's terms (reach, grasp, lift fraction while grasped, stillness once lifted; 5 on
-    success, the value PickCube-v1 gives)."""
+    starts and is not observed; success is the cube's centre at that height with the robot static, as v0's; the
+    dense reward is PickCube-v1's kind, not v0's (reach, grasp, lift fraction while grasped, stillness once lifted;
+    5 on success, the value PickCube-v1 gives; v0 gave 0.25 for a grasp, had no stillness term and gave 2.25 on
+    success)."""
     global _lift_cube_registered
     if _lift_cube_registered:
         return

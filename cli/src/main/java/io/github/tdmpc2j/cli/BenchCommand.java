@@ -478,9 +478,11 @@ final class BenchCommand implements Callable<Integer> {
             settings.addAll(params);
         }
         return String.format(Locale.ROOT, "Agent `%s`%s, %s per run, %s per task. A score is a "
-                + "run's last evaluation (%s), the mean ± standard deviation over seeds. Random policy: the "
+                + "run's last evaluation (%s; a success rate counts the episodes whose last step has the task's "
+                + "success flag, as the paper's do), the mean ± standard deviation over seeds. Random policy: the "
                 + "same evaluation of uniformly random actions, at each run's start, mean over seeds. TD-MPC2 published: "
-                + "the paper's TD-MPC2 result at the largest step it logged up to %d (that step in parentheses); "
+                + "the paper's TD-MPC2 result (the mean over the authors' 3 seeds, fewer at a few of their last steps, "
+                + "of evaluations of 10 episodes each) at the largest step it logged up to %d (that step in parentheses); "
                 + "none where its first step after 0 is beyond %d (its step-0 result is its agent before any "
                 + "training; its first step in parentheses).%n",
                 agent, settings.isEmpty() ? "" : " (" + String.join(", ", settings) + ")",

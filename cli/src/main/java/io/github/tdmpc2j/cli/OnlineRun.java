@@ -144,7 +144,8 @@ final class OnlineRun {
                     + cfg.get("time_limit"));
         }
         // seeds as the single-env loop had them: training episode k of one row resets with seed * 1000003 + k,
-        // evaluation episode e with 1000000 + seed * 1000 + e
+        // evaluation episode e with 1000000 + seed * 1000 + e; training passes over the evaluation's seeds (seed 1
+        // reached them at episode 997)
         OnlineTraining.Settings settings = new OnlineTraining.Settings(total, evalFreq, evalEpisodes,
                 seedValue * 1_000_003L, evalSeed(seedValue), timeLimit);
         if (stopRequested) {

@@ -46,7 +46,9 @@ class BenchCommandTest {
         String md = Files.readString(dir.resolve("report.md"));
         // what it compares: the agent and its runs, beside the paper's TD-MPC2
         assertThat(md).contains("Agent `random`, 400 agent steps per run, 2 seeds per task. A score is a run's last "
-                + "evaluation (2 episodes)").contains("TD-MPC2 published: the paper's TD-MPC2 result");
+                + "evaluation (2 episodes; a success rate counts the episodes whose last step has the task's success "
+                + "flag, as the paper's do)").contains("TD-MPC2 published: the paper's TD-MPC2 result (the mean over "
+                + "the authors' 3 seeds, fewer at a few of their last steps, of evaluations of 10 episodes each)");
         assertThat(md).containsPattern("\\| classic/pendulum \\| classic \\| 2 \\| -\\d");
         assertThat(md).contains("| classic | 1 |");
         assertThat(CsvLog.read(dir.resolve("report.csv"))).hasSize(1);
@@ -571,6 +573,23 @@ class BenchCommandTest {
         assertThat(PublishedResults.firstTrained("myosuite/reach").orElseThrow().step()).isEqualTo(50_000);
         assertThat(PublishedResults.at("myosuite/reach", 50_000).orElseThrow().step()).isEqualTo(50_000);
         assertThat(PublishedResults.firstTrained("classic/pendulum")).isEmpty();
+        // what report.md says of them: at most 3 seeds (3 at nearly every point), a success rate a mean over
+        // evaluations of 10 episodes (each seed's a multiple of 0.1)
+        int points = 0;
+        int threeSeeds = 0;
+        for (String id : io.github.tdmpc2j.spi.TaskSets.get("bench104").orElseThrow()) {
+            assertThat(PublishedResults.curve(id)).as(id).isNotEmpty();
+            for (PublishedResults.Point q : PublishedResults.curve(id)) {
+                assertThat(q.seeds()).as(id).isBetween(1, 3);
+                points++;
+                threeSeeds += q.seeds() == 3 ? 1 : 0;
+                if (q.metric().equals("success")) {
+                    double tenths = q.mean() * 10 * q.seeds();
+                    assertThat(Math.abs(tenths - Math.rint(tenths))).as(id + " at " + q.step()).isLessThan(2e-3);
+                }
+            }
+        }
+        assertThat(threeSeeds).isGreaterThan(points * 98 / 100);
         assertThat(BenchCommand.normalize("dmc/walker-walk", 950, false)).isEqualTo(95.0);
         assertThat(BenchCommand.normalize("metaworld/reach", 0.8, true)).isEqualTo(80.0);
     }

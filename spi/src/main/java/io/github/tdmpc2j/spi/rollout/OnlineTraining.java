@@ -16,7 +16,9 @@ import java.util.Optional;
  * Everything a caller keeps (logs, curves, checkpoints, a progress bar) is a {@link Listener}.
  *
  * <p>Seeds: the training rows run {@link EpisodeSchedule#sequential} episodes from {@code trainSeed} (one row:
- * episode k is reset with {@code trainSeed + k}); evaluations run {@link Evaluation} with {@code evalSeed}.
+ * episode k is reset with {@code trainSeed + k}); evaluations run {@link Evaluation} with {@code evalSeed}. The
+ * training seeds pass over the evaluation's ({@code evalSeed} to {@code evalSeed + evalEpisodes - 1}), so that an
+ * evaluation never scores an episode the agent trained on.
  */
 public final class OnlineTraining {
     /**
@@ -87,6 +89,19 @@ public final class OnlineTraining {
         agent.interruptUpdates();
     }
 
+    /**
+     * The seed of the run's training episode {@code index} (from 0, all rows together): {@code trainSeed + index},
+     * passing over the evaluation's seeds ({@code evalEpisodes} from {@code evalSeed}) where the training seeds run
+     * into them.
+     */
+    private static long trainingSeed(Settings settings, long index) {
+        long first = settings.trainSeed();
+        long seed = first + index;
+        long evalFirst = settings.evalSeed();
+        long evalEnd = evalFirst + settings.evalEpisodes();
+        return seed >= evalFirst && first < evalEnd ? seed + evalEnd - Math.max(first, evalFirst) : seed;
+    }
+
     /** Runs from the start (an evaluation first) to the end; returns where it ended. */
     public State run(Listener listener) {
         return run(State.START, false, listener);
@@ -106,7 +121,11 @@ public final class OnlineTraining {
         long episodes = from.episodes();
         long start = System.nanoTime();
         Rollout rollout = new Rollout(train, agent, Rollout.Mode.TRAIN);
-        rollout.start(EpisodeSchedule.sequential(settings.trainSeed() + episodes, train.numEnvs()));
+        EpisodeSchedule numbered = EpisodeSchedule.sequential(episodes, train.numEnvs()); // seed: the run's index
+        rollout.start((row, k) -> {
+            EpisodeSchedule.Ticket t = numbered.next(row, k);
+            return new EpisodeSchedule.Ticket(t.episode(), trainingSeed(settings, t.seed()));
+        });
         boolean evalDue = !resumed;
         boolean boundary = true;
         boolean outOfTime = false;

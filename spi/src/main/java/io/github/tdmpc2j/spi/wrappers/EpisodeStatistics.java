@@ -7,7 +7,9 @@ import java.util.Map;
 /**
  * What {@link RecordEpisodeStatistics} puts in the info of an episode's last step, under {@code "episode"}.
  *
- * @param success null where the task has no success flag, else whether any step of the episode succeeded
+ * @param success null where the task has no success flag, else the flag of the episode's last step: an episode's
+ *                success as evaluation scores it ({@code Rollout}) and as the TD-MPC2 reference does (a flag that
+ *                was true at some earlier step and false at the end is no success)
  */
 public record EpisodeStatistics(double episodeReturn, int length, double seconds, Boolean success) {
     public static final String INFO_KEY = "episode";
@@ -17,7 +19,6 @@ public record EpisodeStatistics(double episodeReturn, int length, double seconds
         private double episodeReturn;
         private int length;
         private long startNanos;
-        private Boolean success;
         private final String task;
 
         /** @param task the task's id, for the message of a success value that is no flag */
@@ -29,7 +30,6 @@ public record EpisodeStatistics(double episodeReturn, int length, double seconds
         public void start() {
             episodeReturn = 0;
             length = 0;
-            success = null;
             startNanos = System.nanoTime();
         }
 
@@ -37,16 +37,14 @@ public record EpisodeStatistics(double episodeReturn, int length, double seconds
         public StepResult record(StepResult r) {
             episodeReturn += r.reward();
             length++;
-            java.util.Optional<Boolean> flag = StepResult.success(r.info(), task);
-            if (flag.isPresent()) {
-                success = (success != null && success) || flag.get();
-            }
+            // every step's flag is read (a value that is no flag is refused where it happens); the last one counts
+            Boolean flag = StepResult.success(r.info(), task).orElse(null);
             if (!r.done()) {
                 return r;
             }
             Map<String, Object> info = new HashMap<>(r.info());
             info.put(INFO_KEY, new EpisodeStatistics(episodeReturn, length, (System.nanoTime() - startNanos) / 1e9,
-                    success));
+                    flag));
             return r.withInfo(info);
         }
     }

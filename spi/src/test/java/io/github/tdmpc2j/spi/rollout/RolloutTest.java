@@ -136,6 +136,63 @@ class RolloutTest {
         }
     }
 
+    /** Rows of {@code task} (goal 3) that put every seed they are reset with into {@code seeds}. */
+    private static MultitaskEnv recording(List<Long> seeds, int... tasks) {
+        List<Env> envs = new ArrayList<>();
+        for (int t : tasks) {
+            LineEnv line = new LineEnv(SPACE.spec(t), 3);
+            envs.add(EnvRegistry.wrap(new Env() {
+                @Override
+                public TaskSpec spec() {
+                    return line.spec();
+                }
+
+                @Override
+                public ResetResult reset(long seed) {
+                    synchronized (seeds) {
+                        seeds.add(seed);
+                    }
+                    return line.reset(seed);
+                }
+
+                @Override
+                public StepResult step(float[] action) {
+                    return line.step(action);
+                }
+
+                @Override
+                public void close() {
+                    line.close();
+                }
+            }));
+        }
+        return new MultitaskEnv(SPACE, new ThreadedVectorEnv(envs, 2));
+    }
+
+    /**
+     * No training episode is reset with an evaluation episode's seed: evaluation scores held-out episodes. The
+     * command line's seeds (training from seed x 1000003, evaluation from 1000000 + 1000 x seed) met for seed 1
+     * at training episode 997: a run of 1000 episodes (100,000 steps of a 100-step suite, bench's default) trained
+     * its last three episodes on exactly the three its final evaluation scored. Here the training seeds run into
+     * the evaluation's after 10 episodes; they pass over them, and stay as they were below.
+     */
+    @Test
+    void trainingEpisodesNeverTakeTheEvaluationsSeeds() {
+        List<Long> trainSeeds = new ArrayList<>();
+        List<Long> evalSeeds = new ArrayList<>();
+        try (Agent agent = new RandomAgent(AgentContext.of(SPACE, Map.of(), 1));
+                MultitaskEnv train = recording(trainSeeds, 0, 1, 0);
+                MultitaskEnv eval = recording(evalSeeds, 0, 1)) {
+            OnlineTraining.State end = new OnlineTraining(train, eval, agent,
+                    new OnlineTraining.Settings(200, 100, 3, 100, 110, Double.POSITIVE_INFINITY))
+                    .run(new OnlineTraining.Listener() { });
+            assertThat(end.episodes()).isGreaterThan(40);
+            assertThat(evalSeeds).containsOnly(110L, 111L, 112L);
+            assertThat(trainSeeds).doesNotHaveDuplicates().doesNotContainAnyElementsOf(evalSeeds)
+                    .contains(100L, 109L, 113L, 114L);
+        }
+    }
+
     /**
      * A resumed run does not evaluate its checkpoint's step again (that evaluation saved the checkpoint), also at
      * step 0, and one already at its end runs nothing.

@@ -4,12 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import io.github.tdmpc2j.spi.Env;
 import io.github.tdmpc2j.spi.EnvRegistry;
 import io.github.tdmpc2j.spi.EnvStateException;
 import io.github.tdmpc2j.spi.InvalidActionException;
 import io.github.tdmpc2j.spi.LineEnv;
 import io.github.tdmpc2j.spi.PluginException;
+import io.github.tdmpc2j.spi.ResetResult;
 import io.github.tdmpc2j.spi.StepResult;
+import io.github.tdmpc2j.spi.TaskSpec;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class WrappersTest {
@@ -124,6 +128,57 @@ class WrappersTest {
         assertThat(stats.length()).isEqualTo(3);
         assertThat(stats.episodeReturn()).isCloseTo(1 + 2 + 3, within(1e-9));
         assertThat(stats.success()).isFalse();
+    }
+
+    /** An env of 3 steps whose success flag at step k (from 1) is {@code flags[k - 1]}; reward 1 a step. */
+    private static Env flagging(boolean... flags) {
+        LineEnv line = line(-1, 1, 1e9);
+        return new TimeLimit(new Env() {
+            private int step;
+
+            @Override
+            public TaskSpec spec() {
+                return line.spec();
+            }
+
+            @Override
+            public ResetResult reset(long seed) {
+                step = 0;
+                return line.reset(seed);
+            }
+
+            @Override
+            public StepResult step(float[] action) {
+                StepResult r = line.step(action);
+                return new StepResult(r.observation(), 1, false, false, Map.of(StepResult.SUCCESS, flags[step++]));
+            }
+
+            @Override
+            public void close() {
+                line.close();
+            }
+        }, flags.length);
+    }
+
+    /**
+     * An episode's success in its statistics is the flag of its last step, as evaluation scores it (Rollout) and as
+     * the TD-MPC2 reference does: a MyoSuite obj-hold-hard episode of random actions is "solved" for a few steps at
+     * its start and no more, a failure in eval's success rate, and its statistics said it succeeded.
+     */
+    @Test
+    void episodeSuccessIsTheLastStepsFlag() {
+        for (boolean[] flags : new boolean[][] {{false, true, false}, {true, false, false}, {false, false, true},
+                {true, true, true}}) {
+            RecordEpisodeStatistics env = new RecordEpisodeStatistics(flagging(flags));
+            env.reset(0);
+            StepResult r = null;
+            while (r == null || !r.done()) {
+                r = env.step(new float[] {0});
+            }
+            EpisodeStatistics stats = (EpisodeStatistics) r.info().get(EpisodeStatistics.INFO_KEY);
+            assertThat(stats.success()).as(java.util.Arrays.toString(flags)).isEqualTo(flags[flags.length - 1])
+                    .isEqualTo(r.success().orElseThrow());
+        }
     }
 
     @Test
