@@ -5,6 +5,11 @@ flat float32 numpy arrays and Python scalars.
 TD-MPC2 ran ManiSkill2 (the v0 envs). ManiSkill 3 keeps PickCube, StackCube, PickSingleYCB and TurnFaucet as v1
 envs; LiftCube-v0 has no v1, so it is rebuilt below the way ManiSkill2 defined it: PickCube with the goal fixed
 0.2 m above the cube, solved when the cube is that high and the robot is still.
+
+As in the reference's first release, whose results the paper published, ManiSkill's own episode ends are ignored:
+its `terminated` (true once `success` is, as ManiSkill2's `done` was) does not stop the episode; only the 100-step
+limit the Java side applies does, and an episode is scored by the `success` flag of its last step. ManiSkill's flag
+stays visible in the step info as 'maniskill_done'.
 """
 
 import numpy as np
@@ -124,10 +129,9 @@ class ManiSkillEnv:
 
     def step(self, action):
         action = np.asarray(action, dtype=np.float32).reshape(1, self.action_size)
-        obs, reward, terminated, truncated, info = self._env.step(action)
-        info = _info(info)
-        return (_numpy(obs).astype(np.float32).reshape(-1), float(_scalar(reward)), bool(_scalar(terminated)),
-                bool(_scalar(truncated)), info)
+        obs, reward, terminated, _, info = self._env.step(action)
+        info = dict(_info(info), maniskill_done=bool(_scalar(terminated)))
+        return _numpy(obs).astype(np.float32).reshape(-1), float(_scalar(reward)), False, False, info
 
     def close(self):
         self._env.close()

@@ -13,8 +13,10 @@ import java.util.Optional;
 
 /**
  * The five ManiSkill tasks of TD-MPC2 on ManiSkill 3 in a Python worker (venv {@code maniskill}): CPU simulation,
- * one env per task, state observations, seeded by {@code reset(seed)}; step info carries {@code success} as a
- * Boolean from ManiSkill's own flag. {@code pick-ycb} and {@code turn-faucet} need objects that ManiSkill downloads
+ * one env per task, state observations, seeded by {@code reset(seed)}. As in the TD-MPC2 reference's first release,
+ * ManiSkill's own end of an episode (at success) is ignored: every episode runs its 100 agent steps. The step info
+ * carries {@code success} as a Boolean from ManiSkill's own flag, and {@code maniskill_done}, ManiSkill's
+ * end-of-episode flag. {@code pick-ycb} and {@code turn-faucet} need objects that ManiSkill downloads
  * from its servers; without them those two tasks are unavailable, with the download command.
  */
 public final class ManiSkillProvider extends RemoteEnvProvider {

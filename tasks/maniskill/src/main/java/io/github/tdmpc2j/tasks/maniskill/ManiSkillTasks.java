@@ -8,9 +8,10 @@ import java.util.Optional;
 
 /**
  * The five ManiSkill tasks of the TD-MPC2 reference in its setting: state observations, end-effector delta control
- * (position for the cube tasks, pose for the other two), action repeat 2, 100 agent steps, scored by ManiSkill's
- * success flag. Observation sizes are ManiSkill 3.0.1's for the Panda arm; the worker's spaces are checked against
- * them when an env is made.
+ * (position for the cube tasks, pose for the other two), action repeat 2, every episode its 100 agent steps
+ * (ManiSkill's own end at success ignored, as in the reference's first release, whose results the paper published),
+ * scored by ManiSkill's success flag at the last step. Observation sizes are ManiSkill 3.0.1's for the Panda arm; the
+ * worker's spaces are checked against them when an env is made.
  */
 final class ManiSkillTasks {
     static final String DOMAIN = "maniskill";
@@ -27,10 +28,10 @@ final class ManiSkillTasks {
      */
     record Task(String name, int observationSize, int actionSize, Optional<ManiSkillAssets.Asset> assets) {
         TaskSpec spec() {
-            // episodic: ManiSkill ends an episode when its success flag turns true (ManiSkill2 did too); the reference's
-            // published results ran every episode 100 steps, its wrapper dropping that end (README: Episode ends)
+            // not episodic: the worker drops ManiSkill's end at success, as the reference's first-release wrapper
+            // dropped ManiSkill2's done, so the time limit alone ends an episode (README: Episode ends)
             return new TaskSpec(DOMAIN + "/" + name, List.of(name), Box.unbounded(observationSize),
-                    Box.of(actionSize, -1f, 1f), EPISODE_AGENT_STEPS, ACTION_REPEAT, SuccessMetric.SUCCESS, true);
+                    Box.of(actionSize, -1f, 1f), EPISODE_AGENT_STEPS, ACTION_REPEAT, SuccessMetric.SUCCESS, false);
         }
     }
 

@@ -11,13 +11,19 @@ import io.github.tdmpc2j.bridge.py4j.testkit.RemotePluginContract;
 import io.github.tdmpc2j.spi.Availability;
 import io.github.tdmpc2j.spi.Box;
 import io.github.tdmpc2j.spi.Env;
+import io.github.tdmpc2j.spi.EnvOptions;
 import io.github.tdmpc2j.spi.EnvUnavailableException;
 import io.github.tdmpc2j.spi.InvalidActionException;
 import io.github.tdmpc2j.spi.StepResult;
 import io.github.tdmpc2j.spi.SuccessMetric;
 import io.github.tdmpc2j.spi.TaskSpec;
+import io.github.tdmpc2j.spi.vector.VectorEnv;
+import io.github.tdmpc2j.spi.vector.VectorStepResult;
+import io.github.tdmpc2j.spi.wrappers.EpisodeStatistics;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -26,6 +32,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /** ManiSkill 3.0.1 through the bridge, against the real package in the maniskill venv (CPU simulation). */
 class ManiSkillProviderTest extends RemotePluginContract<ManiSkillProvider> {
+    /** The step info's copy of ManiSkill's own end-of-episode flag, which ends no episode here. */
+    private static final String DONE = "maniskill_done";
+
     ManiSkillProviderTest() {
         super(ManiSkillProvider::new, "maniskill");
     }
@@ -40,7 +49,7 @@ class ManiSkillProviderTest extends RemotePluginContract<ManiSkillProvider> {
         assertThat(lift.maxEpisodeSteps()).isEqualTo(100);
         assertThat(lift.actionRepeat()).isEqualTo(2);
         assertThat(lift.successMetric()).isEqualTo(SuccessMetric.SUCCESS);
-        assertThat(lift.episodic()).isTrue();
+        assertThat(lift.episodic()).as("ManiSkill's end at success is dropped, as the reference's was").isFalse();
         assertThat(registry.resolve("pick-ycb").actionSize()).isEqualTo(7);
         assertThat(registry.resolve("turn-faucet").actionSize()).isEqualTo(7);
     }
@@ -89,7 +98,7 @@ class ManiSkillProviderTest extends RemotePluginContract<ManiSkillProvider> {
 
     @ParameterizedTest
     @ValueSource(strings = {"lift-cube", "pick-cube", "stack-cube"})
-    void seededEpisodeOfAtMostOneHundredAgentStepsWithSuccessFlag(String alias) {
+    void seededEpisodeOfOneHundredAgentStepsWithSuccessFlag(String alias) {
         assumeVenv();
         TaskSpec spec = registry.resolve(alias);
         assertThat(provider.availability(spec).ready()).isTrue();
@@ -108,52 +117,122 @@ class ManiSkillProviderTest extends RemotePluginContract<ManiSkillProvider> {
         }
     }
 
-    /**
-     * One seeded episode of random actions: it runs the 100 agent steps and is truncated, or ManiSkill ends it
-     * earlier because its success flag turned true. Returns the observations.
-     */
+    /** One seeded episode of random actions: it runs the 100 agent steps and is truncated. Returns the observations. */
     private static float[][] rollout(Env env, long seed) {
-        Trajectory episode = RandomEpisodes.play(env, seed, 100).assertSuccessFlagged();
-        if (episode.last().terminated()) {
-            assertThat(episode.last().info().get(StepResult.SUCCESS)).isEqualTo(true);
-            assertThat(episode.length()).isLessThanOrEqualTo(100);
-        } else {
-            episode.assertRanToItsLimit(100);
-        }
+        Trajectory episode = RandomEpisodes.play(env, seed, 100).assertRanToItsLimit(100).assertSuccessFlagged();
+        assertThat(episode.steps()).allSatisfy(r -> assertThat(r.info().get(DONE)).isInstanceOf(Boolean.class));
         return episode.observations();
     }
 
+    /**
+     * The scripted lift of seed 21 lifts the cube at agent step 60, where ManiSkill would end the episode; it runs
+     * on to step 100 and, the cube still held, is a success. Letting the cube go at step 70 makes it a failure, as the
+     * reference's published results scored it: the success flag of the last step counts, not the first success.
+     */
     @Test
-    void liftingTheCubeIsASuccessThatEndsTheEpisode() {
+    void theEpisodeRunsItsHundredStepsPastTheLiftAndItsLastStepScoresIt() {
         assumeVenv();
         try (Env env = registry.make("maniskill/lift-cube")) {
-            float[] obs = env.reset(21).observation();
-            StepResult r = null;
-            for (int t = 0; t < 100 && (r == null || !r.done()); t++) {
-                // observation: tcp position at 19..21, cube position at 26..28; gripper open (+1) then closed (-1)
-                float[] target = new float[3];
-                float grip;
-                for (int i = 0; i < 3; i++) {
-                    target[i] = t < 45 ? obs[26 + i] : obs[19 + i];
-                }
-                if (t < 25) {
-                    target[2] += 0.06f; // above the cube, then down onto it
-                }
-                if (t >= 55) {
-                    target[2] = 0.3f; // lift
-                }
-                grip = t < 45 ? 1f : -1f;
-                float[] action = new float[4];
-                for (int i = 0; i < 3; i++) {
-                    action[i] = Math.max(-1f, Math.min(1f, 10f * (target[i] - obs[19 + i])));
-                }
-                action[3] = grip;
-                r = env.step(action);
-                obs = r.observation();
-            }
-            assertThat(r.terminated()).as("ManiSkill ends the episode when the cube is lifted").isTrue();
-            assertThat(r.info().get(StepResult.SUCCESS)).isEqualTo(true);
-            assertThat(obs[28]).isGreaterThanOrEqualTo(0.2f);
+            Trajectory held = scriptedLift(env, 21, Integer.MAX_VALUE).assertRanToItsLimit(100).assertSuccessFlagged();
+            int lifted = firstSuccess(held);
+            assertThat(lifted).as("the cube is lifted well before the limit").isBetween(40, 80);
+            assertThat(held.steps().get(lifted - 1).info().get(DONE)).as("where ManiSkill ends the episode").isEqualTo(
+                    true);
+            assertThat(held.last().info().get(StepResult.SUCCESS)).as("still held at step 100").isEqualTo(true);
+            assertThat(held.last().observation()[28]).isGreaterThanOrEqualTo(0.2f);
+            assertThat(statistics(held)).extracting(EpisodeStatistics::length, EpisodeStatistics::success)
+                    .containsExactly(100, true);
+
+            Trajectory dropped = scriptedLift(env, 21, lifted + 10).assertRanToItsLimit(100).assertSuccessFlagged();
+            assertThat(firstSuccess(dropped)).as("the same lift until the gripper opens").isEqualTo(lifted);
+            assertThat(dropped.last().info().get(StepResult.SUCCESS)).as("the cube fell").isEqualTo(false);
+            assertThat(dropped.last().observation()[28]).isLessThan(0.1f);
+            assertThat(statistics(dropped)).extracting(EpisodeStatistics::length, EpisodeStatistics::success)
+                    .containsExactly(100, false);
         }
+    }
+
+    /**
+     * Batched, as training steps its rows (one worker call per step, the action repeated in the worker): both rows run
+     * their 100 steps past the lift, and each episode is scored by its last step, the held cube a success, the one let
+     * go at step 70 a failure.
+     */
+    @Test
+    void batchedRowsAlsoRunTheirHundredStepsAndAreScoredByTheLast() {
+        assumeVenv();
+        List<String> rows = List.of("maniskill/lift-cube", "maniskill/lift-cube");
+        int[] releaseAt = {Integer.MAX_VALUE, 70};
+        try (VectorEnv env = registry.makeVector(rows, List.of(EnvOptions.seeded(1), EnvOptions.seeded(2)), 1)) {
+            float[][] obs = env.reset(21); // seeds 21 and 22
+            boolean[] lifted = new boolean[2];
+            VectorStepResult r = null;
+            for (int t = 0; t < 100; t++) {
+                r = env.step(new float[][] {liftAction(t, obs[0], releaseAt[0]), liftAction(t, obs[1], releaseAt[1])});
+                for (int i = 0; i < 2; i++) {
+                    lifted[i] |= Boolean.TRUE.equals(r.infos().get(i).get(StepResult.SUCCESS));
+                    assertThat(r.terminated()[i]).as("row %d at step %d", i, t + 1).isFalse();
+                    assertThat(r.truncated()[i]).as("row %d at step %d", i, t + 1).isEqualTo(t == 99);
+                }
+                obs = r.observations();
+            }
+            assertThat(lifted).as("both lifted the cube").containsExactly(true, true);
+            assertThat(r.infos()).extracting(info -> info.get(StepResult.SUCCESS)).containsExactly(true, false);
+            assertThat(r.infos()).extracting(info -> ((EpisodeStatistics) info.get(EpisodeStatistics.INFO_KEY))
+                    .success()).containsExactly(true, false);
+        }
+    }
+
+    /** {@link #liftAction} from {@code seed}'s start until the episode ends (100 steps at most). */
+    private static Trajectory scriptedLift(Env env, long seed, int releaseAt) {
+        float[] start = env.reset(seed).observation();
+        float[] obs = start;
+        List<StepResult> steps = new ArrayList<>();
+        for (int t = 0; t < 100 && (steps.isEmpty() || !steps.get(steps.size() - 1).done()); t++) {
+            StepResult r = env.step(liftAction(t, obs, releaseAt));
+            steps.add(r);
+            obs = r.observation();
+        }
+        return new Trajectory(start, steps);
+    }
+
+    /**
+     * A scripted grasp and lift on lift-cube, the action at step {@code t} (from 0) after {@code obs}: gripper open
+     * above the cube, down onto it, closed, then up to 0.3 m; the gripper opens again from agent step
+     * {@code releaseAt} (from 1) on.
+     */
+    private static float[] liftAction(int t, float[] obs, int releaseAt) {
+        // observation: tcp position at 19..21, cube position at 26..28; gripper open (+1) then closed (-1)
+        float[] target = new float[3];
+        for (int i = 0; i < 3; i++) {
+            target[i] = t < 45 ? obs[26 + i] : obs[19 + i];
+        }
+        if (t < 25) {
+            target[2] += 0.06f; // above the cube, then down onto it
+        }
+        if (t >= 55) {
+            target[2] = 0.3f; // lift
+        }
+        float[] action = new float[4];
+        for (int i = 0; i < 3; i++) {
+            action[i] = Math.max(-1f, Math.min(1f, 10f * (target[i] - obs[19 + i])));
+        }
+        action[3] = t < 45 || t + 1 >= releaseAt ? 1f : -1f;
+        return action;
+    }
+
+    /** The agent step (from 1) whose success flag is the first true one. */
+    private static int firstSuccess(Trajectory episode) {
+        for (int t = 0; t < episode.length(); t++) {
+            if (Boolean.TRUE.equals(episode.steps().get(t).info().get(StepResult.SUCCESS))) {
+                return t + 1;
+            }
+        }
+        throw new AssertionError("no step of the episode has the success flag");
+    }
+
+    private static EpisodeStatistics statistics(Trajectory episode) {
+        Object statistics = episode.last().info().get(EpisodeStatistics.INFO_KEY);
+        assertThat(statistics).as("the episode's statistics on its last step").isInstanceOf(EpisodeStatistics.class);
+        return (EpisodeStatistics) statistics;
     }
 }
