@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Everything the one GPU run of bench/gpu-check.sh needs, prepared on this machine (no GPU needed; about 1.5
 # minutes here, a cold download cache included): ../shared/tools/gpu's bundle (make-bundle) without the jars only
-# Spark uses, checked on the CPU; then tdmpc2j's native extension (CUDA graphs, fused Adam, fused planning kernels,
-# TF32) built against the GPU machine's torch, which that machine cannot compile itself. That torch is PyPI's torch==2.11.0 (2.11.0+cu130);
-# its headers and libraries come from the wheel, the CUDA 13.0 runtime and crt headers from the nvidia-cuda-runtime
-# and nvidia-cuda-crt wheels of the versions torch's cuda-toolkit pin names. Nothing is installed: the wheels are
-# unpacked under $CACHE (about 1 GB). Then it prints the device call.
+# Spark uses, checked on the CPU on the bundle's own JRE; then tdmpc2j's native extension (CUDA graphs, fused Adam,
+# fused planning kernels, TF32) built against the GPU machine's torch, which that machine cannot compile itself.
+# That torch is PyPI's torch==2.11.0 (2.11.0+cu130); its headers and libraries come from the wheel, the CUDA 13.0
+# runtime and crt headers from the nvidia-cuda-runtime and nvidia-cuda-crt wheels of the versions torch's
+# cuda-toolkit pin names. Nothing is installed: the wheels are unpacked under $CACHE (about 1.5 GB: 0.5 of wheels,
+# 1 unpacked). Then it prints the device call.
 # Usage, from the project root:
 #   bench/gpu-prepare.sh [quick | bench | rollout | train MINUTES | multitask MINUTES]   (default quick)
 set -euo pipefail
