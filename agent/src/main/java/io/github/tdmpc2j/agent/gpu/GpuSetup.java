@@ -66,7 +66,16 @@ public final class GpuSetup {
     public static Optional<TorchInstall> selected() {
         String choice = System.getProperty("tdmpc2j.torch", System.getenv("TDMPC2J_TORCH"));
         if (choice != null && !choice.isBlank()) {
-            return choice.equals("bundled") ? Optional.empty() : Optional.of(TorchInstall.inspect(Path.of(choice)));
+            if (choice.equals("bundled")) {
+                return Optional.empty();
+            }
+            try {
+                return Optional.of(TorchInstall.inspect(Path.of(choice)));
+            } catch (ConfigException e) { // say where that folder was named, and the other choices
+                throw new ConfigException("TDMPC2J_TORCH=" + choice + " names the torch DJL runs on: " + e.getMessage()
+                        + "; or unset it (the torch of `tdmpc2j setup gpu`, else DJL's CPU natives), or give "
+                        + "TDMPC2J_TORCH=bundled (DJL's CPU natives)", e);
+            }
         }
         Path config = home().resolve(CONFIG);
         if (!Files.isRegularFile(config)) {

@@ -68,8 +68,11 @@ class CpuFallbackTest {
         String before = System.getProperty("tdmpc2j.torch");
         System.setProperty("tdmpc2j.torch", Path.of("no", "such", "torch").toString());
         try {
+            // where the folder was named, and what else to choose
             assertThatThrownBy(GpuSetup::selected).isInstanceOf(ConfigException.class)
-                    .hasMessageContaining("not a PyTorch package folder");
+                    .hasMessageStartingWith("TDMPC2J_TORCH=" + Path.of("no", "such", "torch") + " names the torch")
+                    .hasMessageContaining("not a PyTorch package folder")
+                    .hasMessageContaining("TDMPC2J_TORCH=bundled");
         } finally {
             System.setProperty("tdmpc2j.torch", before);
         }
