@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Everything the one GPU run of bench/gpu-check.sh needs, prepared on this machine (no GPU needed; about 1.5
 # minutes here, a cold download cache included): ../shared/tools/gpu's bundle (make-bundle) without the jars only
-# Spark uses, checked on the CPU; then tdmpc2j's native extension (CUDA graphs, fused Adam, fused planning kernels,
-# TF32) built against the GPU machine's torch, which that machine cannot compile itself. That torch is PyPI's torch==2.11.0 (2.11.0+cu130);
-# its headers and libraries come from the wheel, the CUDA 13.0 runtime and crt headers from the nvidia-cuda-runtime
-# and nvidia-cuda-crt wheels of the versions torch's cuda-toolkit pin names. Nothing is installed: the wheels are
-# unpacked under $CACHE (about 1 GB). Then it prints the device call.
+# Spark uses, checked on the CPU on the bundle's own JRE; then tdmpc2j's native extension (CUDA graphs, fused Adam,
+# fused planning kernels, TF32) built against the GPU machine's torch, which that machine cannot compile itself.
+# That torch is PyPI's torch==2.11.0 (2.11.0+cu130); its headers and libraries come from the wheel, the CUDA 13.0
+# runtime and crt headers from the nvidia-cuda-runtime and nvidia-cuda-crt wheels of the versions torch's
+# cuda-toolkit pin names. Nothing is installed: the wheels are unpacked under $CACHE (about 1.5 GB: 0.5 of wheels,
+# 1 unpacked). Then it prints the device call.
 # Usage, from the project root:
 #   bench/gpu-prepare.sh [quick | bench | rollout | train MINUTES | multitask MINUTES]   (default quick)
 set -euo pipefail
@@ -42,15 +43,18 @@ echo "pruned from the bundle: $pruned jars that only the cluster module (Spark) 
 size=$(du -sm .gpu-bundle | cut -f1)
 echo "gpu-prepare: left out $pruned Spark jars; .gpu-bundle is now $size MiB"
 [ "$size" -le 60 ] || { echo "gpu-prepare: .gpu-bundle is still over 60 MiB" >&2; exit 1; }
-# what the GPU commands run must still run from the jars left: a short training (a config file, plans and updates,
-# a checkpoint) and the two benchmark programs, here on DJL's CPU natives from the local Maven repository
+# what the GPU commands run must still run from the jars left and on the bundle's own JRE (jlink'd: Java SE's
+# modules that make-bundle names, not a whole JDK): a short training (a config file, plans and updates, a
+# checkpoint) and the two benchmark programs, here on DJL's CPU natives from the local Maven repository
 natives=$(find "$HOME/.m2/repository/ai/djl/pytorch" -name 'pytorch-native-cpu-*-linux-x86_64.jar' -o \
     -name 'pytorch-jni-*.jar' | tr '\n' ':')
 smoke=$(mktemp -d)
+tar -xzf .gpu-bundle/jre.tar.gz -C "$smoke"
 printf 'num_samples: 32\nseed_steps: 20\n' > "$smoke/config.yaml"
 run_slim() {
-    java -Dai.djl.offline=true -Dtdmpc2j.torch=bundled -cp ".gpu-bundle/lib/*:$natives" "$@" > "$smoke/log" 2>&1 \
-        || { tail -20 "$smoke/log" >&2; echo "gpu-prepare: '$*' failed on the pruned jars" >&2; exit 1; }
+    "$smoke/jre/bin/java" -Dai.djl.offline=true -Dtdmpc2j.torch=bundled -cp ".gpu-bundle/lib/*:$natives" "$@" \
+        > "$smoke/log" 2>&1 || { tail -20 "$smoke/log" >&2
+        echo "gpu-prepare: '$*' failed on the pruned jars and the bundle's JRE" >&2; exit 1; }
 }
 run_slim io.github.tdmpc2j.cli.Main train --task dmc/cartpole-balance --preset cpu --steps 40 --eval-every 40 \
     --eval-episodes 1 --config "$smoke/config.yaml" --out "$smoke/run"
@@ -59,7 +63,7 @@ run_slim io.github.tdmpc2j.cli.Main train --task dmc/cartpole-balance --preset c
 run_slim io.github.tdmpc2j.bench.RolloutBench rows=1 train-rows=0 seconds=1 rounds=1
 run_slim io.github.tdmpc2j.bench.AgentBench preset=cpu sizes=1 rounds=1
 rm -rf "$smoke"
-echo "gpu-prepare: train, RolloutBench and AgentBench run from the pruned jars (checked here on the CPU)"
+echo "gpu-prepare: train, RolloutBench and AgentBench run from the pruned jars on the bundle's JRE (checked here on the CPU)"
 
 site=$CACHE/site
 if [ ! -f "$site/torch/version.py" ] || [ ! -d "$site/nvidia" ]; then

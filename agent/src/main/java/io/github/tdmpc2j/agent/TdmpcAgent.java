@@ -18,6 +18,7 @@ import io.github.tdmpc2j.agent.nn.ParamStore;
 import io.github.tdmpc2j.agent.nn.Recording;
 import io.github.tdmpc2j.agent.nn.Scalars;
 import io.github.tdmpc2j.spi.InvalidActionException;
+import io.github.tdmpc2j.spi.MachineMemory;
 import io.github.tdmpc2j.spi.Messages;
 import io.github.tdmpc2j.spi.TaskSpec;
 import io.github.tdmpc2j.spi.agent.Agent;
@@ -244,10 +245,12 @@ public final class TdmpcAgent implements Agent, OfflineLearner {
                 + "seed_steps=N with N below " + steps);
     }
 
-    /** This machine's memory in bytes (its container's limit, where it has one). */
+    /**
+     * This machine's memory in bytes (its container's limit, where it has one); {@link Long#MAX_VALUE} where this Java
+     * runtime cannot tell ({@link MachineMemory}).
+     */
     static long machineMemory() {
-        return java.lang.management.ManagementFactory.getOperatingSystemMXBean()
-                instanceof com.sun.management.OperatingSystemMXBean os ? os.getTotalMemorySize() : Long.MAX_VALUE;
+        return MachineMemory.total().orElse(Long.MAX_VALUE);
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(TdmpcAgent.class);

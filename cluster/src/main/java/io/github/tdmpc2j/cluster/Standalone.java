@@ -1,8 +1,8 @@
 package io.github.tdmpc2j.cluster;
 
+import io.github.tdmpc2j.spi.MachineMemory;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.lang.management.ManagementFactory;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.NetworkInterface;
@@ -146,8 +146,9 @@ public final class Standalone {
 
     /** Spark's default: the machine's memory less 1 GB, at least 1 GB. */
     public static int defaultMemoryMb() {
-        long total = ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
-                .getTotalMemorySize() / (1024 * 1024);
+        long total = MachineMemory.total().orElseThrow(() -> new ClusterException("this Java runtime cannot tell the "
+                + "machine's memory (it has no jdk.management module): give the worker's memory, --memory MB"))
+                / (1024 * 1024);
         return (int) Math.max(1024, total - 1024);
     }
 

@@ -10,7 +10,9 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
@@ -64,7 +66,16 @@ public final class GpuSetup {
     public static Optional<TorchInstall> selected() {
         String choice = System.getProperty("tdmpc2j.torch", System.getenv("TDMPC2J_TORCH"));
         if (choice != null && !choice.isBlank()) {
-            return choice.equals("bundled") ? Optional.empty() : Optional.of(TorchInstall.inspect(Path.of(choice)));
+            if (choice.equals("bundled")) {
+                return Optional.empty();
+            }
+            try {
+                return Optional.of(TorchInstall.inspect(Path.of(choice)));
+            } catch (ConfigException e) { // say where that folder was named, and the other choices
+                throw new ConfigException("TDMPC2J_TORCH=" + choice + " names the torch DJL runs on: " + e.getMessage()
+                        + "; or unset it (the torch of `tdmpc2j setup gpu`, else DJL's CPU natives), or give "
+                        + "TDMPC2J_TORCH=bundled (DJL's CPU natives)", e);
+            }
         }
         Path config = home().resolve(CONFIG);
         if (!Files.isRegularFile(config)) {
@@ -101,16 +112,28 @@ public final class GpuSetup {
         torch.missingJni(Utils.getEngineCacheDir()).ifPresent(why -> {
             throw new ConfigException(why);
         });
-        System.setProperty("PYTORCH_LIBRARY_PATH", torch.dir().resolve("lib").toString());
-        System.setProperty("PYTORCH_VERSION", torch.baseVersion());
+        djlSettings(torch, driverPresent(), System.getProperty("jna.library.path")).forEach(System::setProperty);
+    }
+
+    /**
+     * The system properties that point DJL at {@code torch}, on a machine with an NVIDIA driver ({@code driver}) or
+     * without; {@code jnaPath} is the {@code jna.library.path} set so far (null if none).
+     */
+    static Map<String, String> djlSettings(TorchInstall torch, boolean driver, String jnaPath) {
+        Map<String, String> settings = new LinkedHashMap<>();
+        settings.put("PYTORCH_LIBRARY_PATH", torch.dir().resolve("lib").toString());
+        settings.put("PYTORCH_VERSION", torch.baseVersion());
         // without an NVIDIA driver (libcuda.so.1) DJL's CUDA flavor fails (it loads torch's NVRTC library, which
         // needs the driver): the CPU flavor runs the same torch on the CPU, and there is no GPU to miss
-        System.setProperty("PYTORCH_FLAVOR", torch.cuda().isPresent() && driverPresent() ? torch.flavor() : "cpu");
+        boolean gpu = torch.cuda().isPresent() && driver;
+        settings.put("PYTORCH_FLAVOR", gpu ? torch.flavor() : "cpu");
+        // DJL counts GPUs through JNA's cudart; without a driver that count can only fail, and DJL warns so ("CUDA
+        // driver version is insufficient") on every command: there cudart is left unfound, and DJL counts 0 quietly
         Path links = home().resolve("lib");
-        if (Files.isRegularFile(links.resolve("libcudart.so"))) {
-            String jna = System.getProperty("jna.library.path");
-            System.setProperty("jna.library.path", jna == null ? links.toString() : jna + ":" + links);
+        if (gpu && Files.isRegularFile(links.resolve("libcudart.so"))) {
+            settings.put("jna.library.path", jnaPath == null ? links.toString() : jnaPath + ":" + links);
         }
+        return settings;
     }
 
     /** Whether the NVIDIA driver's library loads in this process. */

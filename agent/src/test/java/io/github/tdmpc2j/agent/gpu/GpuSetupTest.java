@@ -2,6 +2,7 @@ package io.github.tdmpc2j.agent.gpu;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.entry;
 
 import io.github.tdmpc2j.agent.ConfigException;
 import java.io.IOException;
@@ -56,6 +57,26 @@ class GpuSetupTest {
         assertThat(GpuSetup.nativeLibrary("2.7.1")).doesNotExist();
         System.clearProperty("tdmpc2j.torch");
         assertThat(GpuSetup.selected()).contains(torch);
+    }
+
+    /**
+     * After `setup gpu` on a machine without an NVIDIA driver, DJL runs the same torch on the CPU and is not handed
+     * the CUDA runtime link: with it, DJL's GPU count failed ("CUDA driver version is insufficient") and warned so
+     * twice on every later command, for a GPU that cannot be there. With a driver it is handed the link and the
+     * CUDA flavor.
+     */
+    @Test
+    void withoutADriverDjlGetsTheCpuFlavorAndNoCudaRuntimeToCountGpusWith() throws IOException {
+        TorchInstall torch = TorchInstall.inspect(torch("2.7.1+cu126", "12.6"));
+        Path links = Files.createDirectories(GpuSetup.home().resolve("lib"));
+        Files.writeString(links.resolve("libcudart.so"), ""); // as `setup gpu` links it
+        String lib = torch.dir().resolve("lib").toString();
+        assertThat(GpuSetup.djlSettings(torch, false, null)).containsExactly(entry("PYTORCH_LIBRARY_PATH", lib),
+                entry("PYTORCH_VERSION", "2.7.1"), entry("PYTORCH_FLAVOR", "cpu"));
+        assertThat(GpuSetup.djlSettings(torch, false, "/before")).doesNotContainKey("jna.library.path");
+        assertThat(GpuSetup.djlSettings(torch, true, null)).containsEntry("PYTORCH_FLAVOR", "cu128")
+                .containsEntry("jna.library.path", links.toString());
+        assertThat(GpuSetup.djlSettings(torch, true, "/before")).containsEntry("jna.library.path", "/before:" + links);
     }
 
     @Test
