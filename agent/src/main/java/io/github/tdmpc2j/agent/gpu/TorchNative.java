@@ -35,6 +35,21 @@ public final class TorchNative {
         return GpuSetup.nativeLibrary(torchVersion);
     }
 
+    /**
+     * Why the extension is not looked for, or null when it is: DJL runs its bundled CPU natives (no torch chosen,
+     * neither by {@code TDMPC2J_TORCH} nor by {@code tdmpc2j setup gpu}, nor DJL pointed at one by
+     * {@code PYTORCH_LIBRARY_PATH}) and no extension is named ({@code explicitNative}): the one {@code setup gpu}
+     * built is for its torch, and loading it here failed with advice to rebuild it (TDMPC2J_TORCH=bundled after a
+     * setup).
+     */
+    static String notForThisTorch(String explicitNative, String djlLibraryPath, boolean torchSelected) {
+        if ((explicitNative != null && !explicitNative.isBlank()) || djlLibraryPath != null || torchSelected) {
+            return null;
+        }
+        return "DJL runs its bundled CPU natives (TDMPC2J_TORCH=bundled, or no `tdmpc2j setup gpu` on this machine), "
+                + "for which there is no native extension: it is built for the torch of `tdmpc2j setup gpu`";
+    }
+
     /** Loads the extension once (after DJL's engine, whose libtorch it links to); false when it is not there. */
     public static boolean available() {
         Boolean known = loaded;
@@ -44,6 +59,19 @@ public final class TorchNative {
     private static synchronized boolean load() {
         if (loaded != null) {
             return loaded;
+        }
+        boolean selected;
+        try {
+            selected = GpuSetup.selected().isPresent();
+        } catch (RuntimeException e) { // the engine's own setup said so before this
+            selected = false;
+        }
+        String skip = notForThisTorch(System.getenv(PATH_VARIABLE),
+                ai.djl.util.Utils.getEnvOrSystemProperty("PYTORCH_LIBRARY_PATH"), selected);
+        if (skip != null) {
+            reason = skip;
+            loaded = false;
+            return false;
         }
         Engine engine = Engine.getEngine("PyTorch");
         String version = engine.getVersion();

@@ -135,4 +135,19 @@ class GpuSetupTest {
         assertThatThrownBy(GpuSetup::selected).isInstanceOf(ConfigException.class)
                 .hasMessageContaining("is gone").hasMessageContaining("setup gpu");
     }
+
+    /**
+     * The extension is looked for only where DJL runs a chosen torch or one is named: with DJL's bundled CPU natives
+     * (TDMPC2J_TORCH=bundled after a setup) the setup's extension was loaded, failed on its CUDA libraries, and the
+     * reason said to rebuild it with `tdmpc2j setup gpu`.
+     */
+    @Test
+    void theExtensionIsNotLookedForOnTheBundledNatives() {
+        assertThat(TorchNative.notForThisTorch(null, null, false)).contains("bundled CPU natives")
+                .contains("TDMPC2J_TORCH=bundled").doesNotContain("rebuild");
+        assertThat(TorchNative.notForThisTorch("", null, false)).isNotNull();
+        assertThat(TorchNative.notForThisTorch("/x/libtdmpc2j_torch.so", null, false)).isNull();
+        assertThat(TorchNative.notForThisTorch(null, "/venv/torch/lib", false)).isNull();
+        assertThat(TorchNative.notForThisTorch(null, null, true)).isNull();
+    }
 }
