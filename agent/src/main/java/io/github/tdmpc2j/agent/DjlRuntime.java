@@ -30,6 +30,21 @@ public final class DjlRuntime {
     }
 
     /**
+     * What device=gpu is told where DJL's engine ({@code version}, on the torch at {@code torch}, null for DJL's
+     * bundled CPU natives) sees no GPU: on a torch of `tdmpc2j setup gpu` without an NVIDIA driver ({@code driver}),
+     * that the driver is missing (to run setup again, as it said, changes nothing).
+     */
+    static String noGpu(String version, String torch, boolean driver) {
+        String engine = "device=gpu but DJL's PyTorch engine (" + version + ", " + (torch != null ? "from " + torch
+                : "DJL's bundled CPU natives") + ") sees no GPU; use device=cpu or device=auto, or ";
+        if (torch != null && !driver) {
+            return engine + "run on a machine with an NVIDIA GPU: this one has no NVIDIA driver (libcuda.so.1 does not "
+                    + "load), so the torch of `tdmpc2j setup gpu` runs on its CPU (agent/README.md, GPUs)";
+        }
+        return engine + "on a machine with an NVIDIA GPU and driver run `tdmpc2j setup gpu` (agent/README.md, GPUs)";
+    }
+
+    /**
      * {@code cpu}, {@code gpu} (fails when DJL sees none), {@code gpu:N} (GPU number N, as Spark assigns a unit's
      * GPU; fails when DJL sees fewer) or {@code auto} (a GPU when there is one).
      */
@@ -52,11 +67,8 @@ public final class DjlRuntime {
             case "cpu" -> Device.cpu();
             case "gpu" -> {
                 if (engine.getGpuCount() == 0) {
-                    throw new ConfigException("device=gpu but DJL's PyTorch engine (" + engine.getVersion() + ", "
-                            + (System.getProperty("PYTORCH_LIBRARY_PATH") != null ? "from "
-                                    + System.getProperty("PYTORCH_LIBRARY_PATH") : "DJL's bundled CPU natives")
-                            + ") sees no GPU; use device=cpu or device=auto, or on a machine with an NVIDIA GPU and "
-                            + "driver run `tdmpc2j setup gpu` (agent/README.md, GPUs)");
+                    throw new ConfigException(noGpu(engine.getVersion(), System.getProperty("PYTORCH_LIBRARY_PATH"),
+                            GpuSetup.driverPresent()));
                 }
                 yield Device.gpu();
             }

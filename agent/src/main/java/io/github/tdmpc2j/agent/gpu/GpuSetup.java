@@ -136,8 +136,8 @@ public final class GpuSetup {
         return settings;
     }
 
-    /** Whether the NVIDIA driver's library loads in this process. */
-    static boolean driverPresent() {
+    /** Whether this machine has an NVIDIA driver: its {@code libcuda.so.1} loads. */
+    public static boolean driverPresent() {
         try {
             com.sun.jna.NativeLibrary.getInstance("libcuda.so.1");
             return true;
