@@ -2,7 +2,6 @@ package io.github.tdmpc2j.cli;
 
 import io.github.tdmpc2j.spi.EnvRegistry;
 import io.github.tdmpc2j.spi.TdmpcException;
-import io.github.tdmpc2j.spi.UnknownTaskException;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -32,8 +31,8 @@ final class TaskChoice {
             for (String t : tasks) {
                 String id = registry.resolve(t).id();
                 if (named.contains(id)) {
-                    throw new UnknownTaskException("--tasks " + String.join(",", tasks) + " names " + id + " twice "
-                            + "(an alias counts as the task it names); give each task once", List.of());
+                    throw new TdmpcException("--tasks " + String.join(",", tasks) + " names " + id + " twice "
+                            + "(an alias counts as the task it names); give each task once");
                 }
                 named.add(id);
             }

@@ -313,8 +313,9 @@ public final class EnvRegistry implements AutoCloseable {
             for (String part : name.split(",")) {
                 String id = resolve(part.trim()).id();
                 if (ids.contains(id)) {
-                    throw new UnknownTaskException("the task list '" + name + "' names " + id + " twice; give each "
-                            + "task once, in the order the set's agent uses", List.of());
+                    // a known task, named twice: no unknown task (nor nearest ids) to name
+                    throw new TdmpcException("the task list '" + name + "' names " + id + " twice; give each "
+                            + "task once, in the order the set's agent uses");
                 }
                 ids.add(id);
             }

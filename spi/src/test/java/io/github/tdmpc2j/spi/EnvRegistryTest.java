@@ -191,8 +191,9 @@ class EnvRegistryTest {
                     .hasMessageContaining("mt30");
             // an ad-hoc set: ids or aliases separated by commas, in the given order
             assertThat(r.taskSet("cheetah-run, dmc/walker-walk")).containsExactly("dmc/cheetah-run", "dmc/walker-walk");
-            assertThatThrownBy(() -> r.taskSet("cheetah-run,dmc/cheetah-run")).isInstanceOf(UnknownTaskException.class)
-                    .hasMessageContaining("twice");
+            // a known task named twice: refused, but not as an unknown task
+            assertThatThrownBy(() -> r.taskSet("cheetah-run,dmc/cheetah-run")).isInstanceOf(TdmpcException.class)
+                    .isNotInstanceOf(UnknownTaskException.class).hasMessageContaining("twice");
             assertThatThrownBy(() -> r.taskSet("cheetah-run,dmc/nope")).isInstanceOf(UnknownTaskException.class)
                     .hasMessageStartingWith("unknown task 'dmc/nope': ");
             // one id is a list of one (eval --set dmc/walker-walk was refused as an unknown task set, its message
