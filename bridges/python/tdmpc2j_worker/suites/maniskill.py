@@ -31,6 +31,27 @@ _NO_LIMIT = 1_000_000
 _NO_VULKAN = ("vk::", "Vulkan", "rendering device", "physical device")
 
 
+_render_backend_chosen = None
+
+
+def _render_backend():
+    """SAPIEN's render device, as ManiSkill picks it by default: 'sapien_cuda' where SAPIEN finds a CUDA device, else
+    'sapien_cpu', which ManiSkill falls back to there with a warning at every env made (on a machine without a GPU,
+    a line per env of every run). Nothing is rendered (state observations), but SAPIEN makes the device anyway."""
+    global _render_backend_chosen
+    if _render_backend_chosen is None:
+        import sapien
+
+        try:
+            sapien.Device("cuda")
+            _render_backend_chosen = "sapien_cuda"
+        except RuntimeError as e:
+            if "cuda" not in str(e):
+                raise
+            _render_backend_chosen = "sapien_cpu"
+    return _render_backend_chosen
+
+
 class AssetsMissing(Exception):
     """The task's objects are not on disk; the message names ManiSkill's download command."""
 
@@ -53,8 +74,8 @@ def make(task, seed, options):
     _check_assets(env_id)
     try:
         env = gymnasium.make(env_id, num_envs=1, obs_mode="state", control_mode=control_mode,
-                             reward_mode=reward_mode, sim_backend="cpu", render_mode=None, robot_uids="panda",
-                             max_episode_steps=_NO_LIMIT)
+                             reward_mode=reward_mode, sim_backend="cpu", render_backend=_render_backend(),
+                             render_mode=None, robot_uids="panda", max_episode_steps=_NO_LIMIT)
     except RuntimeError as e:
         if any(sign in str(e) for sign in _NO_VULKAN):
             raise RendererMissing(
