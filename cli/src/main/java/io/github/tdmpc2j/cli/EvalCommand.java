@@ -80,8 +80,14 @@ final class EvalCommand implements Callable<Integer> {
         }
     }
 
-    @ArgGroup(exclusive = true, multiplicity = "1")
+    /** The tasks named; null: the checkpoint's own (those it records). */
+    @ArgGroup(exclusive = true, multiplicity = "0..1")
     Target target;
+
+    /** The option the tasks were given with, as a stop line names it (--tasks for the checkpoint's own). */
+    private String option() {
+        return target != null ? target.option() : "--tasks";
+    }
 
     @Option(names = "--episodes", defaultValue = "10", description = "episodes per task (default ${DEFAULT-VALUE})")
     int episodes;
@@ -132,8 +138,9 @@ final class EvalCommand implements Callable<Integer> {
         try (EnvRegistry registry = EnvRegistry.discover();
                 StopSignals signals = StopSignals.install(stop::request, "the next step", "the evaluations in "
                         + "progress are given up; the tasks evaluated are written")) {
-            List<String> ids = target.task != null ? List.of(registry.resolve(target.task).id())
-                    : target.tasks != null ? TaskChoice.ids(registry, target.tasks, null)
+            // null: the checkpoint's own tasks, read with it
+            List<String> ids = target == null ? null : target.task != null ? List.of(registry.resolve(target.task)
+                    .id()) : target.tasks != null ? TaskChoice.ids(registry, target.tasks, null)
                     : registry.taskSet(target.set);
             // the settings this command names, read before anything is imported
             Map<String, String> given = new RunConfig(Map.of()).pairs(setParams).all();
@@ -150,6 +157,11 @@ final class EvalCommand implements Callable<Integer> {
                             + "of the TD-MPC2 reference (what torch.save writes), a checkpoint folder, or a run folder "
                             + "that holds one as checkpoint/" + (parent != null && CheckpointFolder.exists(
                                     parent.resolve(CheckpointFolder.IN_RUN)) ? " (" + parent + " is one)" : ""));
+                }
+                if (ids == null) {
+                    throw new TdmpcException(checkpoint + " is a .pt file of the TD-MPC2 reference, which does not "
+                            + "record its tasks: name them with --task ID (a single-task model) or --set NAME (a "
+                            + "multitask model's tasks in its order: mt30, mt80)");
                 }
                 // a reference .pt file: read without running anything in it, checked against the tasks, into a
                 // folder of this command's own (NAME-imported.tmp-PID@HOST-NONCE), never one that is there already
@@ -205,8 +217,17 @@ final class EvalCommand implements Callable<Integer> {
         if (device != null) {
             params.put("device", device); // a checkpoint trained on a GPU evaluates on a CPU, and back
         }
-        // the agent is made for the checkpoint's own tasks, in its order: any of them evaluate, in any order
+        // the agent is made for the checkpoint's own tasks, in its order: any of them evaluate, in any order;
+        // without --task, --tasks or --set, all of them
         List<String> recorded = saved.tasks();
+        if (ids == null) {
+            if (recorded.isEmpty()) {
+                throw new CheckpointException("the checkpoint in " + saved.dir() + " does not record the tasks it was "
+                        + "made for (agent '" + agentName + "'): name them with --task ID, --tasks A,B,... or --set "
+                        + "NAME");
+            }
+            ids = recorded.stream().map(id -> registry.resolve(id).id()).toList();
+        }
         List<String> agentTasks = recorded.isEmpty() ? ids : recorded;
         List<String> others = ids.stream().filter(id -> !agentTasks.contains(id)).toList();
         if (!others.isEmpty()) {
@@ -228,7 +249,7 @@ final class EvalCommand implements Callable<Integer> {
         }
         TaskResult[] results = new TaskResult[ids.size()]; // null: a task not evaluated (a signal stopped it)
         if (signals.stopNow()) { // a signal while the checkpoint was read (or imported): nothing made
-            return stopped(signals, csvFile, ids, results, target.option(), out);
+            return stopped(signals, csvFile, ids, results, option(), out);
         }
         ClusterSettings where = cluster.settings();
         // in this process: the agent made and its checkpoint read before the results file exists (a failed
@@ -277,7 +298,7 @@ final class EvalCommand implements Callable<Integer> {
                 if (any) {
                     List<String> left = notEvaluated(ids, results);
                     failed.addHint(rowsWritten(ids.size() - left.size(), ids.size(), csvFile) + "; "
-                            + evaluateTheRest(left, target.option()) + ", appending to " + csvFile);
+                            + evaluateTheRest(left, option()) + ", appending to " + csvFile);
                 }
                 throw failed;
             }
@@ -301,7 +322,7 @@ final class EvalCommand implements Callable<Integer> {
         }
         // a signal that came once every task was evaluated stopped nothing: the evaluation is done
         if ((stop.cutShort() || signals.cutShort()) && Arrays.stream(results).anyMatch(Objects::isNull)) {
-            return stopped(signals, csvFile, ids, results, target.option(), out);
+            return stopped(signals, csvFile, ids, results, option(), out);
         }
         out.println("results: " + csvFile);
         return 0;

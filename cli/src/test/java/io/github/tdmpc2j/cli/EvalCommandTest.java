@@ -323,6 +323,42 @@ class EvalCommandTest {
     }
 
     /** The random agent of classic/pendulum saved as a checkpoint. */
+    /**
+     * Without --task, --tasks or --set a checkpoint is evaluated on the tasks it records, all of them: `eval
+     * --checkpoint RUN` was refused by the option parser ("Missing required argument"). A checkpoint that records
+     * none (the random agent's) and a reference .pt file (which does not) are refused, saying to name them.
+     */
+    @Test
+    void withoutTasksTheCheckpointsOwnAreEvaluated(@TempDir Path dir) throws Exception {
+        saveSmallTdmpcCheckpoint("classic/pendulum,dmc/cartpole-balance", dir.resolve("tdmpc2"));
+        Path csv = dir.resolve("results.csv");
+        TasksCommandTest.Run all = TasksCommandTest.run("eval", "--checkpoint", dir.resolve("tdmpc2").toString(),
+                "--episodes", "1", "--csv", csv.toString());
+        assertThat(all.exit()).as(all.err()).isZero();
+        assertThat(all.out()).contains("classic/pendulum").contains("dmc/cartpole-balance");
+        assertThat(CsvLog.read(csv)).extracting(r -> r.cell(0)).containsExactly("classic/pendulum",
+                "dmc/cartpole-balance");
+
+        saveRandomPendulumCheckpoint(dir.resolve("random"));
+        TasksCommandTest.Run none = TasksCommandTest.run("eval", "--checkpoint", dir.resolve("random").toString(),
+                "--agent", "random", "--episodes", "1", "--csv", dir.resolve("none.csv").toString());
+        assertThat(none.exit()).as(none.out()).isEqualTo(2);
+        assertThat(none.err()).contains("does not record the tasks it was made for (agent 'random'): name them "
+                + "with --task ID, --tasks A,B,... or --set NAME");
+        assertThat(dir.resolve("none.csv")).doesNotExist();
+
+        Path pt = java.nio.file.Files.writeString(dir.resolve("model.pt"), "not read");
+        TasksCommandTest.Run reference = TasksCommandTest.run("eval", "--checkpoint", pt.toString(), "--episodes",
+                "1", "--csv", dir.resolve("pt.csv").toString());
+        assertThat(reference.exit()).as(reference.out()).isEqualTo(2);
+        assertThat(reference.err()).contains("is a .pt file of the TD-MPC2 reference, which does not record its "
+                + "tasks: name them with --task ID");
+        try (var left = java.nio.file.Files.list(dir)) {
+            assertThat(left.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("tdmpc2", "results.csv",
+                    "random", "model.pt");
+        }
+    }
+
     static void saveRandomPendulumCheckpoint(Path checkpoint) {
         try (EnvRegistry registry = EnvRegistry.discover();
                 Agent agent = Agents.find("random").create(AgentContext.single(
