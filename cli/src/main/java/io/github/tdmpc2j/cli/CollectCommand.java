@@ -86,7 +86,6 @@ final class CollectCommand implements Callable<Integer> {
         }
         ClusterSettings clusterSettings = cluster.settings(gather);
         try (EnvRegistry registry = EnvRegistry.discover()) {
-            List<String> ids = TaskChoice.ids(registry, tasks, set);
             // a checkpoint folder, or a run folder that holds one (RUN/checkpoint)
             Path checkpoint = policy.equals("random") ? null : RunFolder.checkpointOf(Path.of(policy));
             AgentProvider provider = Agents.find(checkpoint == null ? "random" : agent != null ? agent
@@ -101,6 +100,10 @@ final class CollectCommand implements Callable<Integer> {
             }
             Recorded saved = checkpoint == null ? null : CheckpointFolder.read(checkpoint, m -> new Recorded(m,
                     provider.checkpointParams(m.dir()), provider.checkpointTasks(m.dir())));
+            // the tasks named; without --tasks or --set, a checkpoint policy's own (every task it records)
+            List<String> ids = tasks == null && set == null && saved != null && !saved.tasks().isEmpty()
+                    ? saved.tasks().stream().map(id -> registry.resolve(id).id()).toList()
+                    : TaskChoice.ids(registry, tasks, set);
             // what the dataset records: a resumed collection must have the same policy (and seed)
             DatasetPolicy recorded = saved == null ? DatasetPolicy.RANDOM
                     : DatasetPolicy.checkpoint(checkpoint, saved.manifest());

@@ -240,6 +240,19 @@ class CollectCommandTest {
         assertThat(other.exit()).isEqualTo(2);
         assertThat(other.err()).contains("made for the tasks classic/pendulum, dmc/cartpole-balance; "
                 + "dmc/walker-walk is not among them");
+
+        // without --tasks or --set, on every task the checkpoint records (it was refused: "choose tasks ...")
+        TasksCommandTest.Run all = TasksCommandTest.run("collect", "--episodes", "1", "--policy",
+                checkpoint.toString(), "--out", dir.resolve("all").toString(), "--workers", "1");
+        assertThat(all.exit()).as(all.err()).isZero();
+        assertThat(new DatasetReader(dir.resolve("all")).index().taskIds()).containsExactly("classic/pendulum",
+                "dmc/cartpole-balance");
+        // a random policy records no tasks: they are named
+        TasksCommandTest.Run random = TasksCommandTest.run("collect", "--episodes", "1", "--out",
+                dir.resolve("random").toString());
+        assertThat(random.exit()).isEqualTo(2);
+        assertThat(random.err()).contains("choose tasks with --tasks ID,... or --set NAME");
+        assertThat(dir.resolve("random")).doesNotExist();
     }
 
     static String[] concat(String[] a, String... b) {
