@@ -102,8 +102,7 @@ final class CollectCommand implements Callable<Integer> {
                     provider.checkpointParams(m.dir()), provider.checkpointTasks(m.dir())));
             // the tasks named; without --tasks or --set, a checkpoint policy's own (every task it records)
             List<String> ids = tasks == null && set == null && saved != null && !saved.tasks().isEmpty()
-                    ? saved.tasks().stream().map(id -> registry.resolve(id).id()).toList()
-                    : TaskChoice.ids(registry, tasks, set);
+                    ? TaskChoice.ids(registry, saved.tasks(), null) : TaskChoice.ids(registry, tasks, set);
             // what the dataset records: a resumed collection must have the same policy (and seed)
             DatasetPolicy recorded = saved == null ? DatasetPolicy.RANDOM
                     : DatasetPolicy.checkpoint(checkpoint, saved.manifest());

@@ -226,7 +226,7 @@ final class EvalCommand implements Callable<Integer> {
                         + "made for (agent '" + agentName + "'): name them with --task ID, --tasks A,B,... or --set "
                         + "NAME");
             }
-            ids = recorded.stream().map(id -> registry.resolve(id).id()).toList();
+            ids = TaskChoice.ids(registry, recorded, null);
         }
         List<String> agentTasks = recorded.isEmpty() ? ids : recorded;
         List<String> others = ids.stream().filter(id -> !agentTasks.contains(id)).toList();

@@ -40,7 +40,7 @@ public final class TaskCheck<U> implements UnitCheck<U> {
 
     @Override
     public void check(String task) {
-        registry().requireAvailable(registry().resolve(task));
+        checkAll(java.util.List.of(task));
     }
 
     /** Every task at once: one error names each that cannot be made, with what fixes it. */
