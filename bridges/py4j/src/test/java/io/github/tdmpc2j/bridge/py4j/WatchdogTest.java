@@ -31,18 +31,28 @@ class WatchdogTest {
         script = WorkerSources.pythonPath().resolve("tdmpc2j_worker/watchdog.sh");
     }
 
-    /** The start time it reads is the process's: field 22 of /proc/PID/stat, counted past a name with ") ( ". */
+    /**
+     * The start time it reads is the process's: field 22 of /proc/PID/stat, counted past a name with ") ( ": the
+     * same clock ticks as the field after the name's last ')' holds, and, in wall-clock time, the JDK's start instant.
+     * That comparison allows a second and a little: the boot time it is counted from (/proc/stat's btime) is whole
+     * seconds, recomputed by the kernel from the wall clock, which a clock step moves against the JDK's copy read at
+     * its first use (it failed a CI-like run by exactly 1000 ms on a machine whose clock was stepped). A misread field
+     * is off by far more: the one before is 0, the one after the process's memory in bytes.
+     */
     @Test
     void readsTheStartTimeOfAProcessEvenWithAnOddName(@TempDir Path dir) throws Exception {
+        assertThat(startTicks(ProcessHandle.current().pid())).isEqualTo(statTicks(ProcessHandle.current().pid()));
         assertThat(startInstant(ProcessHandle.current().pid()))
-                .isCloseTo(ProcessHandle.current().info().startInstant().orElseThrow(), within(20, ChronoUnit.MILLIS));
+                .isCloseTo(ProcessHandle.current().info().startInstant().orElseThrow(), within(1020, ChronoUnit.MILLIS));
         Path oddName = dir.resolve("a) (b c");
         Files.createSymbolicLink(oddName, Path.of(which("sleep")));
         Process odd = new ProcessBuilder(oddName.toString(), "30").start();
         try {
             // the name is the program's once the process has exec'd it (start() can return before)
             assertThat(statOnceItHas(odd.pid(), "(a) (b c)")).contains("(a) (b c)");
-            assertThat(startInstant(odd.pid())).isCloseTo(odd.info().startInstant().orElseThrow(), within(20, ChronoUnit.MILLIS));
+            assertThat(startTicks(odd.pid())).isEqualTo(statTicks(odd.pid()));
+            assertThat(startInstant(odd.pid())).isCloseTo(odd.info().startInstant().orElseThrow(),
+                    within(1020, ChronoUnit.MILLIS));
         } finally {
             odd.destroyForcibly().waitFor();
         }
@@ -118,8 +128,19 @@ class WatchdogTest {
     }
 
     /** When the watchdog says process {@code pid} started: boot time plus its start time in clock ticks. */
+    /** The start time the watchdog reads, in clock ticks since boot. */
+    private static long startTicks(long pid) throws Exception {
+        return Long.parseLong(run("--start-time", Long.toString(pid)));
+    }
+
+    /** Field 22 of /proc/PID/stat, read here: the third field after the name's closing ')' and its space. */
+    private static long statTicks(long pid) throws Exception {
+        String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+        return Long.parseLong(stat.substring(stat.lastIndexOf(") ") + 2).split(" ")[19]);
+    }
+
     private static Instant startInstant(long pid) throws Exception {
-        long ticks = Long.parseLong(run("--start-time", Long.toString(pid)));
+        long ticks = startTicks(pid);
         long hertz = Long.parseLong(exec("getconf", "CLK_TCK"));
         long boot = Files.readAllLines(Path.of("/proc/stat")).stream().filter(l -> l.startsWith("btime "))
                 .mapToLong(l -> Long.parseLong(l.substring(6).strip())).findFirst().orElseThrow();
