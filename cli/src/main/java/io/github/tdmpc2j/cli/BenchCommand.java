@@ -101,7 +101,13 @@ final class BenchCommand implements Callable<Integer> {
             List<TaskSpec> specs = TaskChoice.ids(registry, tasks, set).stream().map(registry::resolve).toList();
             // every task is checked once before the first run (runAll's TaskCheck: in this process, or on the
             // executors, which make the units' envs): a task that cannot be made would otherwise fail the bench
-            // after hours of training the others
+            // after hours of training the others. Units run in this process are checked here, before the settings
+            // are (whose check warns of runs that end in their seed phase: advice for a bench that could not start)
+            TaskCheck<Unit> check = new TaskCheck<>(registry, Unit::task);
+            if (cluster.settings().unitsAtOnceHere() > 0) {
+                check.checkAll(specs.stream().map(TaskSpec::id).toList());
+                check = null; // checked: once is enough
+            }
             checkEveryRun(specs);
             // Ctrl-C and SIGTERM stop the runs in progress before their next step (their checkpoints kept) and
             // start no other, so that the locks are let go of (a signal left the folders with run.lock files of a
@@ -112,8 +118,8 @@ final class BenchCommand implements Callable<Integer> {
             RunLock[] lock = new RunLock[1];
             try (StopSignals signals = StopSignals.install(stop::request)) {
                 stop.signals = signals;
-                Map<String, SeedRun> runs = runAll(registry, specs, dir, console, spec.commandLine().getErr(),
-                        () -> lock[0] = RunLock.acquireBench(dir), stop);
+                Map<String, SeedRun> runs = runAll(registry, specs, check, dir, console,
+                        spec.commandLine().getErr(), () -> lock[0] = RunLock.acquireBench(dir), stop);
                 if (signals.received() != null) {
                     if (lock[0] != null) { // let go of first: a new folder that no run wrote into goes with it
                         lock[0].close();
@@ -267,9 +273,12 @@ final class BenchCommand implements Callable<Integer> {
         }
     }
 
-    /** Runs every (task, seed) unit, each printed as it ends; the results by "TASK#SEED". */
-    private Map<String, SeedRun> runAll(EnvRegistry registry, List<TaskSpec> specs, Path dir, PrintWriter console,
-            PrintWriter warnings, Runnable ready, Stop stop) {
+    /**
+     * Runs every (task, seed) unit, each printed as it ends; the results by "TASK#SEED". {@code check} checks the
+     * units' tasks before the first runs (null: checked already).
+     */
+    private Map<String, SeedRun> runAll(EnvRegistry registry, List<TaskSpec> specs, TaskCheck<Unit> check, Path dir,
+            PrintWriter console, PrintWriter warnings, Runnable ready, Stop stop) {
         List<Unit> units = new ArrayList<>();
         for (TaskSpec task : specs) {
             for (int s = 1; s <= seeds; s++) {
@@ -281,7 +290,7 @@ final class BenchCommand implements Callable<Integer> {
                 dir.toAbsolutePath().toString(),
                 where.duration(ClusterSettings.RUN_FOLDER_WAIT, ClusterSettings.RUN_FOLDER_WAIT_DEFAULT));
         Map<String, SeedRun> runs = new java.util.HashMap<>();
-        UnitRunner.run(where, "bench", units, new TaskCheck<Unit>(registry, Unit::task), ready,
+        UnitRunner.run(where, "bench", units, check, ready,
                 new OneRun(settings, registry, warnings, stop), (i, unit, r) -> {
             runs.put(unit.task() + "#" + unit.seed(), r);
             if (r == SeedRun.STOPPED) {

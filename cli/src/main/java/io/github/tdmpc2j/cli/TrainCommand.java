@@ -121,12 +121,13 @@ final class TrainCommand implements Callable<Integer> {
             }
         }
         given.remove("task", "tasks", "set", "data");
-        if (data == null && task == null && tasks == null && set == null && resume && out != null) {
-            // an offline run resumed without --data: the dataset its config.yaml records
+        if (data == null && task == null && tasks == null && resume && out != null) {
+            // an offline run resumed without --data: the dataset its config.yaml records (with its --set given
+            // again or not: the resume's check of the settings refuses another)
             Map<String, String> saved = recordedOfflineRun(out);
             if (saved.containsKey("data")) {
                 data = recordedDataset(saved.get("data"), "the config.yaml of the run in " + out);
-                set = saved.get("set");
+                set = set != null ? set : saved.get("set");
             }
         }
         int online = (task != null ? 1 : 0) + (tasks != null ? 1 : 0) + (set != null && data == null ? 1 : 0);
@@ -231,6 +232,9 @@ final class TrainCommand implements Callable<Integer> {
             cfg.set("set", taskSet);
         }
         int envs = OnlineRun.rows(cfg, specs.size()); // a count of envs refused before the run folder is made
+        // a task that cannot be made, said before the run's settings are checked (their check warns of a run that
+        // ends in its seed phase: advice for a run that could not start) and before a run folder is made
+        registry.requireAvailable(specs);
         if (run == null) {
             run = RunFolder.create(out, name, cfg.getLong("seed"));
         }

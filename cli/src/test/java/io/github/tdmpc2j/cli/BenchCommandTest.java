@@ -169,6 +169,27 @@ class BenchCommandTest {
     }
 
     /**
+     * A task that cannot be made is what train and bench say first, before any advice on the settings: with settings
+     * that also do not fit (a horizon past the task's 10-step episodes) they refused the settings, and the checks
+     * of a run's settings warn of a run that ends in its seed phase before the refusal of its unavailable task
+     * ("Give --steps 1000 or more" for a run that could not start).
+     */
+    @Test
+    void anUnavailableTaskIsSaidBeforeTheSettingsAre(@TempDir Path dir) throws Exception {
+        withNotSetUpSuite(dir, () -> {
+            for (String command : new String[] {"train", "bench"}) {
+                TasksCommandTest.Run r = TasksCommandTest.run(command, "--task" + (command.equals("bench") ? "s"
+                        : ""), "notsetup/reach", "--preset", "cpu", "--set-param", "horizon=20", "--steps", "100",
+                        "--eval-episodes", "1", "--out", dir.resolve(command).toString());
+                assertThat(r.exit()).as(r.err()).isEqualTo(2);
+                assertThat(r.err()).as(command).contains("notsetup/reach is unavailable: its Python environment is "
+                        + "missing").doesNotContain("horizon=20");
+                assertThat(dir.resolve(command)).doesNotExist();
+            }
+        });
+    }
+
+    /**
      * Tasks of two suites not set up are refused with both fixes in one error, without --master and with local[K]
      * (whose executor is this JVM): the bench named the first only, so its user set that suite up and ran it again
      * to learn of the second.

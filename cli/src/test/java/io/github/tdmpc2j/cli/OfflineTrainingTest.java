@@ -223,6 +223,12 @@ class OfflineTrainingTest {
             assertThat(r.exit()).as(r.err()).isZero();
             assertThat(r.out()).contains("done: " + (again ? 2 : 1) + " update");
         }
+        // resumed without --data, its --set given again: on the recorded dataset (it was taken for an online run,
+        // refused as one that "learnt offline")
+        TasksCommandTest.Run setAgain = TasksCommandTest.run("train", "--resume", "--out", one.toString(), "--set",
+                "dmc/cartpole-balance", "--steps", "3", "--progress", "log");
+        assertThat(setAgain.exit()).as(setAgain.err()).isZero();
+        assertThat(setAgain.out()).contains("done: 3 updates");
         withoutDataset(one);
         TasksCommandTest.Run oneAsOnline = TasksCommandTest.run("train", "--resume", "--out", one.toString(),
                 "--steps", "2", "--progress", "log");
