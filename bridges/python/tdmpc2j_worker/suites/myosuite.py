@@ -1,7 +1,10 @@
 """MyoSuite's myoHand tasks as TD-MPC2 uses them: the Fixed variant of five tasks and, as '-hard', their Random
 variant. As in the reference, MyoSuite's own episode ends are ignored: its early 'done' (a dropped object, a hand
 too far from the target) and its time limits (50 to 200 steps) do not stop the episode, only the 100-step limit the
-Java side applies does. MyoSuite's flag stays visible in the step info as 'myosuite_done'."""
+Java side applies does. MyoSuite's flag stays visible in the step info as 'myosuite_done'.
+
+reach-hard is made with the paper's far_th (0.034, MyoSuite 1.7.0 to 2.12.1), not MyoSuite 3.0.0's (0.075): the reward
+the reference's published results were trained on; 'reach-hard-myosuite3' is MyoSuite 3.0.0's own registration."""
 
 import sys
 import warnings
@@ -10,18 +13,22 @@ import numpy as np
 
 from .. import seeds
 
-# task name (the part after myo-) -> the Gymnasium id MyoSuite 3.0.0 registers; the same ids as the reference's
-_ENV_IDS = {
-    "reach": "myoHandReachFixed-v0",
-    "reach-hard": "myoHandReachRandom-v0",
-    "pose": "myoHandPoseFixed-v0",
-    "pose-hard": "myoHandPoseRandom-v0",
-    "obj-hold": "myoHandObjHoldFixed-v0",
-    "obj-hold-hard": "myoHandObjHoldRandom-v0",
-    "key-turn": "myoHandKeyTurnFixed-v0",
-    "key-turn-hard": "myoHandKeyTurnRandom-v0",
-    "pen-twirl": "myoHandPenTwirlFixed-v0",
-    "pen-twirl-hard": "myoHandPenTwirlRandom-v0",
+# task name (the part after myo-) -> the Gymnasium id MyoSuite 3.0.0 registers (the same ids as the reference's)
+# and the arguments that replace its registered ones
+_TASKS = {
+    "reach": ("myoHandReachFixed-v0", {}),
+    # the reach-hard distance of MyoSuite 1.7.0 to 2.12.1 (2.1.4's __init__.py line 416), the paper's; 3.0.0 registers
+    # 0.075 to stop its early end at the second step, which the reference ignores (tasks/myosuite/README.md)
+    "reach-hard": ("myoHandReachRandom-v0", {"far_th": 0.034}),
+    "reach-hard-myosuite3": ("myoHandReachRandom-v0", {}),
+    "pose": ("myoHandPoseFixed-v0", {}),
+    "pose-hard": ("myoHandPoseRandom-v0", {}),
+    "obj-hold": ("myoHandObjHoldFixed-v0", {}),
+    "obj-hold-hard": ("myoHandObjHoldRandom-v0", {}),
+    "key-turn": ("myoHandKeyTurnFixed-v0", {}),
+    "key-turn-hard": ("myoHandKeyTurnRandom-v0", {}),
+    "pen-twirl": ("myoHandPenTwirlFixed-v0", {}),
+    "pen-twirl-hard": ("myoHandPenTwirlRandom-v0", {}),
 }
 
 EPISODE_STEPS = 100
@@ -30,15 +37,15 @@ EPISODE_STEPS = 100
 def make(task, seed, options):
     if options:
         raise ValueError(f"MyoSuite envs take no options, got {', '.join(sorted(options))}")
-    env_id = _ENV_IDS.get(task)
-    if env_id is None:
-        raise ValueError(f"MyoSuite has no task '{task}' here; its tasks: {', '.join(_ENV_IDS)}")
+    if task not in _TASKS:
+        raise ValueError(f"MyoSuite has no task '{task}' here; its tasks: {', '.join(_TASKS)}")
+    env_id, kwargs = _TASKS[task]
     import gymnasium
     import myosuite  # noqa: F401  (registers the myo* ids with Gymnasium)
 
     _quiet_mujoco()
 
-    env = gymnasium.make(env_id)
+    env = gymnasium.make(env_id, **kwargs)
     env.action_space.seed(seeds.unsigned64(seed))
     return MyoSuiteEnv(env)
 

@@ -8,7 +8,8 @@ import java.util.List;
  * MyoSuite 3.0's myoHand tasks in a Python worker (venv {@code myosuite}). The raw env is MyoSuite's own, seeded by
  * {@code reset(seed)}; as in the TD-MPC2 reference, MyoSuite's early ends and its own time limits are ignored
  * (the episode is the registry's 100 steps), and the step info carries {@code success} (a Boolean) from
- * MyoSuite's {@code solved}, and {@code myosuite_done}, MyoSuite's own end-of-episode flag.
+ * MyoSuite's {@code solved}, and {@code myosuite_done}, MyoSuite's own end-of-episode flag. reach-hard is made with
+ * the paper's {@code far_th} (MyoSuite 2.x's), {@code reach-hard-myosuite3} with MyoSuite 3.0.0's.
  */
 public final class MyoSuiteProvider extends RemoteEnvProvider {
 
@@ -18,7 +19,8 @@ public final class MyoSuiteProvider extends RemoteEnvProvider {
 
     @Override
     public String description() {
-        return "MyoSuite 3.0 myoHand tasks (Fixed, and Random as -hard; 100 agent steps), in a Python worker";
+        return "MyoSuite 3.0 myoHand tasks (Fixed, and Random as -hard; reach-hard with the paper's reward; 100 agent "
+                + "steps), in a Python worker";
     }
 
     @Override

@@ -6,11 +6,14 @@ import io.github.tdmpc2j.spi.TaskSpec;
 import io.github.tdmpc2j.spi.TaskSets;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 /**
  * The 10 MyoSuite hand tasks of the TD-MPC2 reference, in its order: five tasks, each in MyoSuite's Fixed variant
- * and, with {@code -hard}, its Random one. 39 muscle activations in [-1, 1] (MyoSuite's own normalisation), no
- * action repeat, 100 agent steps per episode, scored by MyoSuite's {@code solved} flag.
+ * and, with {@code -hard}, its Random one; reach-hard with the paper's reward (MyoSuite 2.x's {@code far_th}), and
+ * after them {@code reach-hard-myosuite3}, reach-hard as MyoSuite 3.0.0 registers it. 39 muscle activations in
+ * [-1, 1] (MyoSuite's own normalisation), no action repeat, 100 agent steps per episode, scored by MyoSuite's
+ * {@code solved} flag.
  */
 final class MyoSuiteTasks {
     static final String DOMAIN = "myosuite";
@@ -22,8 +25,11 @@ final class MyoSuiteTasks {
     private static final Map<String, Integer> OBSERVATION_SIZES = Map.of(
             "reach", 115, "pose", 108, "obj-hold", 91, "key-turn", 93, "pen-twirl", 83);
 
-    static final List<String> NAMES = TaskSets.get("myo10").orElseThrow().stream()
-            .map(id -> id.substring(DOMAIN.length() + 1)).toList();
+    /** reach-hard with MyoSuite 3.0.0's own {@code far_th} (0.075) in place of the paper's (0.034). */
+    static final String REACH_HARD_MYOSUITE3 = "reach-hard-myosuite3";
+
+    static final List<String> NAMES = Stream.concat(TaskSets.get("myo10").orElseThrow().stream()
+            .map(id -> id.substring(DOMAIN.length() + 1)), Stream.of(REACH_HARD_MYOSUITE3)).toList();
 
     private static final List<TaskSpec> ALL = NAMES.stream().map(MyoSuiteTasks::spec).toList();
 
@@ -35,7 +41,7 @@ final class MyoSuiteTasks {
     }
 
     private static TaskSpec spec(String name) {
-        int observations = OBSERVATION_SIZES.get(name.replaceFirst("-hard$", ""));
+        int observations = OBSERVATION_SIZES.get(name.replaceFirst("-hard.*$", ""));
         return new TaskSpec(DOMAIN + "/" + name, List.of("myo-" + name, "myo-hand-" + name),
                 Box.unbounded(observations), Box.of(ACTION_SIZE, -1f, 1f), EPISODE_AGENT_STEPS, ACTION_REPEAT,
                 SuccessMetric.SUCCESS, false);

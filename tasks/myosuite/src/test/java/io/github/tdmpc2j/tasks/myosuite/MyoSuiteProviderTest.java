@@ -31,8 +31,10 @@ class MyoSuiteProviderTest extends RemotePluginContract<MyoSuiteProvider> {
     @Test
     void listsTheReferenceTasksWithBothAliases() {
         List<TaskSpec> tasks = provider.tasks();
-        assertThat(tasks).extracting(TaskSpec::id).containsExactlyElementsOf(registry.taskSet("myo10"));
-        assertThat(tasks).hasSize(10);
+        assertThat(tasks.subList(0, 10)).extracting(TaskSpec::id).containsExactlyElementsOf(registry.taskSet("myo10"));
+        assertThat(tasks).hasSize(11);
+        assertThat(tasks.get(10).id()).isEqualTo("myosuite/reach-hard-myosuite3");
+        assertThat(registry.resolve("myo-reach-hard-myosuite3").observationSize()).isEqualTo(115);
         TaskSpec reach = registry.resolve("myo-reach");
         assertThat(reach.id()).isEqualTo("myosuite/reach");
         assertThat(registry.resolve("myo-hand-reach")).isSameAs(reach);
@@ -68,6 +70,44 @@ class MyoSuiteProviderTest extends RemotePluginContract<MyoSuiteProvider> {
         assertThat(episode.steps())
                 .allSatisfy(r -> assertThat(r.info().get("myosuite_done")).isInstanceOf(Boolean.class));
         return episode.observations();
+    }
+
+    /**
+     * reach-hard penalises a hand far from its targets as in the paper (MyoSuite 2.x's {@code far_th} 0.034): with
+     * every muscle at rest the open hand stays beyond 5 x 0.034 m of the targets, so MyoSuite ends the episode at its
+     * first check (step 2) and every later step costs about -50; MyoSuite 2.1.4 gives -4970.6 to -4972.9 for the
+     * same actions from seeds 0 to 2. reach-hard-myosuite3, MyoSuite 3.0.0's registration (0.075), never reaches
+     * its penalty here (-21.1 to -23.0).
+     */
+    @Test
+    void reachHardHasThePapersPenaltyAndItsMyoSuite3VariantDoesNot() {
+        assumeVenv();
+        float[] rest = new float[39];
+        Arrays.fill(rest, -1f);
+        for (String task : List.of("myo-reach-hard", "myo-reach-hard-myosuite3")) {
+            boolean paper = task.equals("myo-reach-hard");
+            try (Env env = registry.make(task)) {
+                for (long seed = 0; seed < 3; seed++) {
+                    env.reset(seed);
+                    double total = 0;
+                    int firstEnd = 0;
+                    for (int t = 1; t <= 100; t++) {
+                        StepResult r = env.step(rest);
+                        total += r.reward();
+                        if (firstEnd == 0 && (Boolean) r.info().get("myosuite_done")) {
+                            firstEnd = t;
+                        }
+                    }
+                    if (paper) {
+                        assertThat(total).as(task + " seed " + seed).isBetween(-5000.0, -4900.0);
+                        assertThat(firstEnd).as(task + " seed " + seed + ": MyoSuite's end").isEqualTo(2);
+                    } else {
+                        assertThat(total).as(task + " seed " + seed).isBetween(-50.0, 0.0);
+                        assertThat(firstEnd).as(task + " seed " + seed + ": MyoSuite's end").isZero();
+                    }
+                }
+            }
+        }
     }
 
     @Test
