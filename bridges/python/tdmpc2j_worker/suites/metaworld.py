@@ -23,12 +23,12 @@ def make(task, seed, options):
 
 
 # The geom whose orientation a task observes (entries 7..10, and 25..28 for the previous env step), for the tasks
-# whose geom is a mesh that MuJoCo 3 gives another frame than the MuJoCo 2 of the TD-MPC2 reference did: MuJoCo 2.x
-# turned a mesh geom's frame onto the mesh's principal axes of inertia, MuJoCo 3.x keeps the mesh's own frame. For the
-# coffee mug the two differ by a quarter turn about the mug's z axis (measured: MuJoCo 2.3.2 and 2.3.7 give the
-# upright mug the quaternion (0, 0, 0.7071, 0.7071), 3.0.0 to 3.3.0 give (0, 0, 0, 1)), so without a correction a
-# policy trained on the reference's observations (an imported checkpoint) reads a mug turned by 90 degrees. The
-# position, the reward and the success do not use the geom's frame and are left as Meta-World computes them.
+# whose geom is a mesh that MuJoCo 3 compiles into another frame than the MuJoCo 2 of the TD-MPC2 reference did.
+# For the coffee mug the two differ by a quarter turn about the mug's z axis (measured from the same XML: MuJoCo
+# 2.3.2 and 2.3.7 give the upright mug the quaternion (0, 0, 0.7071, 0.7071), 3.0.0 to 3.3.0 give (0, 0, 0, 1)), so
+# without a correction a policy trained on the reference's observations (an imported checkpoint) reads a mug turned
+# by 90 degrees. The position, the reward and the success do not use the geom's frame and are left as Meta-World
+# computes them.
 _QUARTER_TURN_Z = ((0.0, -1.0, 0.0), (1.0, 0.0, 0.0), (0.0, 0.0, 1.0))
 _MESH_FRAME_TURNS = {"coffee-pull": ("mug", _QUARTER_TURN_Z), "coffee-push": ("mug", _QUARTER_TURN_Z)}
 _QUAT = slice(7, 11)
