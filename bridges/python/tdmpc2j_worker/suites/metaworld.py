@@ -18,16 +18,35 @@ def make(task, seed, options):
     if key not in envs:
         known = sorted(k[: -len(_VERSION_SUFFIX)] for k in envs)
         raise ValueError(f"Meta-World has no task '{task}'; its tasks: {', '.join(known)}")
-    return MetaWorldEnv(envs[key](seed=seeds.fold32(seed)))  # it seeds numpy's RandomState, which takes 32 bits
+    env = envs[key](seed=seeds.fold32(seed))  # it seeds numpy's RandomState, which takes 32 bits
+    return MetaWorldEnv(env, _MESH_FRAME_TURNS.get(task))
+
+
+# The geom whose orientation a task observes (entries 7..10, and 25..28 for the previous env step), for the tasks
+# whose geom is a mesh that MuJoCo 3 compiles into another frame than the MuJoCo 2 of the TD-MPC2 reference did.
+# For the coffee mug the two differ by a quarter turn about the mug's z axis (measured from the same XML: MuJoCo
+# 2.3.2 and 2.3.7 give the upright mug the quaternion (0, 0, 0.7071, 0.7071), 3.0.0 to 3.3.0 give (0, 0, 0, 1)), so
+# without a correction a policy trained on the reference's observations (an imported checkpoint) reads a mug turned
+# by 90 degrees. The position, the reward and the success do not use the geom's frame and are left as Meta-World
+# computes them.
+_QUARTER_TURN_Z = ((0.0, -1.0, 0.0), (1.0, 0.0, 0.0), (0.0, 0.0, 1.0))
+_MESH_FRAME_TURNS = {"coffee-pull": ("mug", _QUARTER_TURN_Z), "coffee-push": ("mug", _QUARTER_TURN_Z)}
+_QUAT = slice(7, 11)
+_PREVIOUS_QUAT = slice(25, 29)
 
 
 class MetaWorldEnv:
     action_size = 4
 
-    def __init__(self, env):
+    def __init__(self, env, mesh_frame_turn=None):
         env._freeze_rand_vec = False  # a new task configuration every episode, as the TD-MPC2 reference does
         env.seeded_rand_vec = True
         self._env = env
+        self._turn = None
+        if mesh_frame_turn is not None:
+            geom, turn = mesh_frame_turn
+            self._turn = (env.data.geom(geom), np.array(turn))
+        self._previous_quat = None
 
     def spaces(self):
         obs, act = self._env.observation_space, self._env.action_space
@@ -36,16 +55,34 @@ class MetaWorldEnv:
     def reset(self, seed):
         self._env.seed(seeds.unsigned64(seed))
         obs, info = self._env.reset()
+        if self._turn is not None:
+            quat = self._turned_quat()
+            obs[_QUAT] = quat
+            obs[_PREVIOUS_QUAT] = quat  # Meta-World 3 repeats the reset's frame as the previous one
         # The TD-MPC2 reference takes one zero-action step after every reset and still returns the reset's
         # observation; kept so that episodes start from the same state as there.
         self._env.step(np.zeros(self.action_size, dtype=np.float32))
+        if self._turn is not None:
+            self._previous_quat = self._turned_quat()
         return obs, info
 
     def step(self, action):
         obs, reward, terminated, truncated, info = self._env.step(np.array(action, dtype=np.float32))
+        if self._turn is not None:
+            quat = self._turned_quat()
+            obs[_QUAT] = quat
+            obs[_PREVIOUS_QUAT] = self._previous_quat
+            self._previous_quat = quat
         # info["success"] as Meta-World gives it (a float, 0.0 or 1.0): Java reads 0/1 as the flag and refuses any
         # other value naming the task, which bool() would have hidden
         return obs, float(reward), bool(terminated), bool(truncated), info
+
+    def _turned_quat(self):
+        """The geom's orientation as the reference's MuJoCo 2 reported it, in Meta-World's (x, y, z, w) order."""
+        from scipy.spatial.transform import Rotation
+
+        geom, turn = self._turn
+        return Rotation.from_matrix(geom.xmat.reshape(3, 3) @ turn).as_quat()
 
     def close(self):
         self._env.close()

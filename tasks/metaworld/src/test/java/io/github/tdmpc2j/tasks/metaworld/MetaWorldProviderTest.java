@@ -14,6 +14,7 @@ import io.github.tdmpc2j.spi.StepResult;
 import io.github.tdmpc2j.spi.SuccessMetric;
 import io.github.tdmpc2j.spi.TaskSpec;
 import io.github.tdmpc2j.spi.UnknownTaskException;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -97,5 +98,32 @@ class MetaWorldProviderTest extends RemotePluginContract<MetaWorldProvider> {
             }
             assertThat(success).as("reach succeeds when the hand is driven to the goal").isTrue();
         }
+    }
+
+    /**
+     * The coffee mug's orientation (entries 7..10, and 25..28 for the previous env step) in the frame the reference's
+     * MuJoCo 2 gave the mesh: an upright mug is turned a quarter turn about z there, (0, 0, 0.7071, 0.7071) in
+     * Meta-World's (x, y, z, w) order, where MuJoCo 3's own frame reads about (0, 0, 0, 1).
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"mw-coffee-push", "mw-coffee-pull"})
+    void theMugIsObservedInTheFrameTheReferencesMuJoCoGaveIt(String alias) {
+        assumeVenv();
+        try (Env env = registry.make(alias)) {
+            float[] obs = env.reset(7).observation();
+            assertThat(Arrays.copyOfRange(obs, 25, 29)).as("the reset repeats its frame as the previous one")
+                    .containsExactly(Arrays.copyOfRange(obs, 7, 11));
+            for (int t = 0; t <= 10; t++) {
+                assertThat(yawDegrees(obs, 7)).as("%s mug yaw at step %d", alias, t).isBetween(70.0, 110.0);
+                assertThat(yawDegrees(obs, 25)).as("%s previous mug yaw at step %d", alias, t).isBetween(70.0, 110.0);
+                obs = env.step(new float[4]).observation();
+            }
+        }
+    }
+
+    /** The yaw, in degrees, of the (x, y, z, w) quaternion at {@code at}; either sign of the quaternion gives it. */
+    private static double yawDegrees(float[] obs, int at) {
+        double x = obs[at], y = obs[at + 1], z = obs[at + 2], w = obs[at + 3];
+        return Math.toDegrees(Math.atan2(2 * (w * z + x * y), 1 - 2 * (y * y + z * z)));
     }
 }
