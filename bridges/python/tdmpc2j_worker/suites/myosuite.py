@@ -4,7 +4,9 @@ too far from the target) and its time limits (50 to 200 steps) do not stop the e
 Java side applies does. MyoSuite's flag stays visible in the step info as 'myosuite_done'.
 
 reach-hard is made with the paper's far_th (0.034, MyoSuite 1.7.0 to 2.12.1), not MyoSuite 3.0.0's (0.075): the reward
-the reference's published results were trained on; 'reach-hard-myosuite3' is MyoSuite 3.0.0's own registration."""
+the reference's published results were trained on; 'reach-hard-myosuite3' is MyoSuite 3.0.0's own registration.
+pose and pose-hard are made with the paper's targets for the two thumb CMC joints (qpos 3 and 4), which MyoSuite 3.0.0
+moved with a renaming of those joints (tasks/myosuite/README.md)."""
 
 import sys
 import warnings
@@ -12,6 +14,33 @@ import warnings
 import numpy as np
 
 from .. import seeds
+
+# The paper's myo-pose target (MyoSuite 2.1.4's myoHandPoseFixed-v0, myobase/__init__.py line 227): 23 joint angles in
+# qpos order. MyoSuite 3.0.0 registers the same but for entries 3 and 4, exchanged: its hand model calls the joint at
+# qpos 3 (the same axis as 2.1.4's) cmc_flexion_r where 2.1.4 said cmc_abduction, and the registration moved the
+# target values with the names, so about the same two axes it asks 0.0824 and -0.0904 where the paper asked -0.0904
+# and 0.0824 (tasks/myosuite/README.md).
+_PAPER_POSE_TARGET = np.array([
+    0, 0, 0, -0.0904, 0.0824475, -0.681555, -0.514888, 0, -0.013964, -0.0458132, 0, 0.67553, -0.020944, 0.76979,
+    0.65982, 0, 0, 0, 0, 0.479155, -0.099484, 0.95831, 0])
+
+# The paper's myo-pose-hard target ranges (2.1.4's myoHandPoseRandom-v0: per joint, the least and greatest angle of its
+# ten ASL poses), keyed by MyoSuite 3.0.0's joint names in qpos order (the order of the draws). 3.0.0 registers the
+# same but for qpos 3 and 4, whose ranges it exchanged with their names, as for pose.
+_PAPER_POSE_RANGES = {
+    "pro_sup_r": (0.0, 0.0), "deviation_r": (0.0, 0.0), "flexion_r": (0.0, 0.0),
+    "cmc_flexion_r": (0.0248, 0.6392),  # qpos 3; 2.1.4's cmc_abduction
+    "cmc_abduction_r": (-0.147495, 0.28272),  # qpos 4; 2.1.4's cmc_flexion
+    "mp_flexion_r": (-0.7854, 0.01569), "ip_flexion_r": (-1.309, -0.0262045),
+    "mcp2_flexion_r": (0.366605, 1.30045), "mcp2_abduction_r": (-0.006982, 0.010473),
+    "pm2_flexion_r": (0.128305, 1.45492), "md2_flexion_r": (0.111722, 0.998897),
+    "mcp3_flexion_r": (0.39275, 1.48459), "mcp3_abduction_r": (0.0, 0.0),
+    "pm3_flexion_r": (0.18852, 1.45318), "md3_flexion_r": (0.117825, 1.44532),
+    "mcp4_flexion_r": (0.306345, 1.571), "mcp4_abduction_r": (-0.204204, -0.010472),
+    "pm4_flexion_r": (0.0, 1.52387), "md4_flexion_r": (0.06284, 1.45318),
+    "mcp5_flexion_r": (0.21994, 1.48459), "mcp5_abduction_r": (-0.2618, -0.068068),
+    "pm5_flexion_r": (0.18852, 1.571), "md5_flexion_r": (0.01571, 1.571),
+}
 
 # task name (the part after myo-) -> the Gymnasium id MyoSuite 3.0.0 registers (the same ids as the reference's)
 # and the arguments that replace its registered ones
@@ -21,8 +50,8 @@ _TASKS = {
     # 0.075 to stop its early end at the second step, which the reference ignores (tasks/myosuite/README.md)
     "reach-hard": ("myoHandReachRandom-v0", {"far_th": 0.034}),
     "reach-hard-myosuite3": ("myoHandReachRandom-v0", {}),
-    "pose": ("myoHandPoseFixed-v0", {}),
-    "pose-hard": ("myoHandPoseRandom-v0", {}),
+    "pose": ("myoHandPoseFixed-v0", {"target_jnt_value": _PAPER_POSE_TARGET}),
+    "pose-hard": ("myoHandPoseRandom-v0", {"target_jnt_range": _PAPER_POSE_RANGES}),
     "obj-hold": ("myoHandObjHoldFixed-v0", {}),
     "obj-hold-hard": ("myoHandObjHoldRandom-v0", {}),
     "key-turn": ("myoHandKeyTurnFixed-v0", {}),
