@@ -150,6 +150,33 @@ class MyoSuiteProviderTest extends RemotePluginContract<MyoSuiteProvider> {
         }
     }
 
+    /**
+     * reach and pose move the thumb as the paper's hand does (MyoSuite 2.1.4's): with every action 0 from the start,
+     * the CMC joint at qpos 3 comes to rest against 2.1.4's limit, -0.5 (after 30 steps: -0.519 in 2.1.4, -0.540
+     * here), and the one at qpos 4 is pushed back by the fingers the thumb meets (2.1.4 0.142, here 0.261).
+     * MyoSuite 3.0.0's hand, reach-hard-myosuite3's, takes the thumb to -0.798 against its own limit (-0.78) and,
+     * its bones never touching, to -0.504 about the other axis, held there by that joint's limit (-0.5).
+     */
+    @ParameterizedTest
+    @CsvSource({"myo-reach, true", "myo-reach-hard, true", "myo-pose, true", "myo-reach-hard-myosuite3, false"})
+    void theThumbMeetsThePapersLimitsAndFingers(String task, boolean paperHand) {
+        assumeVenv();
+        try (Env env = registry.make(task)) {
+            env.reset(0);
+            float[] obs = null;
+            for (int t = 0; t < 30; t++) {
+                obs = env.step(new float[39]).observation();
+            }
+            if (paperHand) {
+                assertThat(obs[3]).as(task + ": qpos 3 after 30 steps").isBetween(-0.6f, -0.45f);
+                assertThat(obs[4]).as(task + ": qpos 4 after 30 steps").isBetween(0f, 0.4f);
+            } else {
+                assertThat(obs[3]).as(task + ": qpos 3 after 30 steps").isLessThan(-0.7f);
+                assertThat(obs[4]).as(task + ": qpos 4 after 30 steps").isLessThan(-0.4f);
+            }
+        }
+    }
+
     @Test
     void anActionOfTheWrongSizeOrNotFiniteIsATypedError() {
         assumeVenv();
