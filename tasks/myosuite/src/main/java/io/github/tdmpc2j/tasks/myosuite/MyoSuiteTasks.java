@@ -10,10 +10,11 @@ import java.util.stream.Stream;
 
 /**
  * The 10 MyoSuite hand tasks of the TD-MPC2 reference, in its order: five tasks, each in MyoSuite's Fixed variant
- * and, with {@code -hard}, its Random one; reach-hard with the paper's reward (MyoSuite 2.x's {@code far_th}), and
- * after them {@code reach-hard-myosuite3}, reach-hard as MyoSuite 3.0.0 registers it. 39 muscle activations in
- * [-1, 1] (MyoSuite's own normalisation), no action repeat, 100 agent steps per episode, scored by MyoSuite's
- * {@code solved} flag.
+ * and, with {@code -hard}, its Random one; reach-hard with the paper's reward (MyoSuite 2.x's {@code far_th}), pose
+ * and pose-hard with the paper's thumb targets (MyoSuite 2.x's), reach and pose on the paper's hand (its thumb limits
+ * and colliding bones), and after them {@code reach-hard-myosuite3}, reach-hard as MyoSuite 3.0.0 registers it. 39
+ * muscle activations in [-1, 1] (MyoSuite's own normalisation), no action repeat, 100 agent steps per episode, scored
+ * by MyoSuite's {@code solved} flag.
  */
 final class MyoSuiteTasks {
     static final String DOMAIN = "myosuite";

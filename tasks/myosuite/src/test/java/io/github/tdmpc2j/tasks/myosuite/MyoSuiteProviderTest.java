@@ -3,6 +3,7 @@ package io.github.tdmpc2j.tasks.myosuite;
 import static io.github.tdmpc2j.bridge.py4j.testkit.RandomEpisodes.assertSeededStart;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 import io.github.tdmpc2j.bridge.py4j.RemoteEnv;
 import io.github.tdmpc2j.bridge.py4j.testkit.RandomEpisodes;
@@ -106,6 +107,72 @@ class MyoSuiteProviderTest extends RemotePluginContract<MyoSuiteProvider> {
                         assertThat(firstEnd).as(task + " seed " + seed + ": MyoSuite's end").isZero();
                     }
                 }
+            }
+        }
+    }
+
+    /** Where pose's observation keeps the error to the target pose: after the 23 joint angles and 23 velocities. */
+    private static final int POSE_ERR = 46;
+
+    /**
+     * pose and pose-hard ask the paper's thumb pose (MyoSuite 2.1.4's). The hand starts with every joint at 0, so the
+     * first observation's {@code pose_err} is the target: about the axes of qpos 3 and 4, 2.1.4's
+     * myoHandPoseFixed-v0 asks -0.0904 and 0.0824, and its myoHandPoseRandom-v0 draws them from 0.0248..0.6392 and
+     * -0.1475..0.2827. MyoSuite 3.0.0 registers both exchanged (it renamed those two joints and moved the targets
+     * with the names): 0.0824 and -0.0904, and each from the other's range.
+     */
+    @Test
+    void poseAsksThePapersThumbTargets() {
+        assumeVenv();
+        try (Env env = registry.make("myo-pose")) {
+            float[] first = env.reset(0).observation();
+            assertThat(Arrays.copyOfRange(first, 0, 23)).containsOnly(0f);
+            assertThat(first[POSE_ERR + 3]).isCloseTo(-0.0904f, within(1e-6f));
+            assertThat(first[POSE_ERR + 4]).isCloseTo(0.0824475f, within(1e-6f));
+        }
+        try (Env env = registry.make("myo-pose-hard")) {
+            float[] least = {Float.MAX_VALUE, Float.MAX_VALUE};
+            float[] greatest = {-Float.MAX_VALUE, -Float.MAX_VALUE};
+            for (long seed = 0; seed < 20; seed++) {
+                float[] first = env.reset(seed).observation(); // a random start: the target is the start plus the error
+                for (int k = 0; k < 2; k++) {
+                    float target = first[3 + k] + first[POSE_ERR + 3 + k];
+                    least[k] = Math.min(least[k], target);
+                    greatest[k] = Math.max(greatest[k], target);
+                }
+            }
+            // within the paper's ranges, and (for these 20 seeds) beyond MyoSuite 3.0.0's: above its 0.2827 about
+            // axis 3, below its 0.0248 about axis 4
+            assertThat(least[0]).isGreaterThanOrEqualTo(0.0248f - 1e-5f);
+            assertThat(greatest[0]).isBetween(0.2828f, 0.6392f + 1e-5f);
+            assertThat(least[1]).isBetween(-0.147495f - 1e-5f, 0.0247f);
+            assertThat(greatest[1]).isLessThanOrEqualTo(0.28272f + 1e-5f);
+        }
+    }
+
+    /**
+     * reach and pose move the thumb as the paper's hand does (MyoSuite 2.1.4's): with every action 0 from the start,
+     * the CMC joint at qpos 3 comes to rest against 2.1.4's limit, -0.5 (after 30 steps: -0.519 in 2.1.4, -0.540
+     * here), and the one at qpos 4 is pushed back by the fingers the thumb meets (2.1.4 0.142, here 0.261).
+     * MyoSuite 3.0.0's hand, reach-hard-myosuite3's, takes the thumb to -0.798 against its own limit (-0.78) and,
+     * its bones never touching, to -0.504 about the other axis, held there by that joint's limit (-0.5).
+     */
+    @ParameterizedTest
+    @CsvSource({"myo-reach, true", "myo-reach-hard, true", "myo-pose, true", "myo-reach-hard-myosuite3, false"})
+    void theThumbMeetsThePapersLimitsAndFingers(String task, boolean paperHand) {
+        assumeVenv();
+        try (Env env = registry.make(task)) {
+            env.reset(0);
+            float[] obs = null;
+            for (int t = 0; t < 30; t++) {
+                obs = env.step(new float[39]).observation();
+            }
+            if (paperHand) {
+                assertThat(obs[3]).as(task + ": qpos 3 after 30 steps").isBetween(-0.6f, -0.45f);
+                assertThat(obs[4]).as(task + ": qpos 4 after 30 steps").isBetween(0f, 0.4f);
+            } else {
+                assertThat(obs[3]).as(task + ": qpos 3 after 30 steps").isLessThan(-0.7f);
+                assertThat(obs[4]).as(task + ": qpos 4 after 30 steps").isLessThan(-0.4f);
             }
         }
     }
