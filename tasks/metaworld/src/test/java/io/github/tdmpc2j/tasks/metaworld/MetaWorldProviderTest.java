@@ -3,6 +3,7 @@ package io.github.tdmpc2j.tasks.metaworld;
 import static io.github.tdmpc2j.bridge.py4j.testkit.RandomEpisodes.assertSeededStart;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 import io.github.tdmpc2j.bridge.py4j.testkit.RandomEpisodes;
 import io.github.tdmpc2j.bridge.py4j.testkit.RandomEpisodes.Trajectory;
@@ -119,6 +120,76 @@ class MetaWorldProviderTest extends RemotePluginContract<MetaWorldProvider> {
                 obs = env.step(new float[4]).observation();
             }
         }
+    }
+
+    /**
+     * The reference's Meta-World (v2) counts the button pressed when it is at most 0.02 from the bottom of its travel
+     * (info {@code obj_to_target}), where 3.1.1 counts 0.024. The hand is brought over the button and pushed down
+     * slowly, so that some agent steps end between the two.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"mw-button-press-topdown", "mw-button-press-topdown-wall"})
+    void theButtonCountsAsPressedAtTheReferencesDistance(String alias) {
+        assumeVenv();
+        try (Env env = registry.make(alias)) {
+            float[] obs = env.reset(7).observation();
+            int between = 0;
+            int pressed = 0;
+            for (int t = 0; t < 100; t++) {
+                float[] action = {0, 0, 0, 1}; // hand at 0..2, button at 4..6
+                boolean over = Math.hypot(obs[4] - obs[0], obs[5] - obs[1]) <= 0.01;
+                for (int i = 0; i < 3; i++) {
+                    float to = obs[4 + i] + (i == 2 ? 0.1f : 0f) - obs[i];
+                    action[i] = i == 2 && over ? -0.2f : Math.max(-1f, Math.min(1f, 25f * to));
+                }
+                StepResult r = env.step(action);
+                obs = r.observation();
+                double distance = (Double) r.info().get("obj_to_target");
+                boolean success = r.success().orElseThrow();
+                assertThat(success).as("%s success at step %d, obj_to_target %.4f", alias, t, distance)
+                        .isEqualTo(distance <= 0.02);
+                between += distance > 0.02 && distance <= 0.024 ? 1 : 0;
+                pressed += success ? 1 : 0;
+            }
+            assertThat(between).as("steps that end between 0.02 and 0.024").isGreaterThanOrEqualTo(3);
+            assertThat(pressed).as("steps that end pressed").isGreaterThanOrEqualTo(10);
+        }
+    }
+
+    /**
+     * button-press-topdown-wall's reward is the reference's (v2): away from the button it is, per env step,
+     * 5 * hamacher(1 - gripper opening, near) (near: info {@code grasp_reward}), as in button-press-topdown, where
+     * Meta-World 3.1.1 takes max(opening, 0) and so rewards an open gripper. An open gripper (opening 1) earns 0.
+     */
+    @Test
+    void buttonPressTopdownWallRewardsAClosedGripperAsTheReferenceDid() {
+        assumeVenv();
+        try (Env env = registry.make("mw-button-press-topdown-wall")) {
+            env.reset(7);
+            for (int t = 0; t < 40; t++) {
+                boolean open = t < 10;
+                StepResult r = env.step(new float[] {0, 0, 0, open ? -1 : 1});
+                float[] obs = r.observation();
+                double opening = obs[3]; // obs[21]: the opening at the agent step's first env step
+                double near = (Double) r.info().get("grasp_reward");
+                assertThat(Math.hypot(Math.hypot(obs[4] - obs[0], obs[5] - obs[1]), obs[6] - obs[2]))
+                        .as("hand away from the button, so no pressing term").isGreaterThan(0.2);
+                if (open) {
+                    assertThat(new double[] {opening, obs[21]}).containsExactly(1.0, 1.0);
+                    assertThat(r.reward()).as("open gripper, step %d", t).isCloseTo(0.0, within(1e-9));
+                } else if (t >= 25) { // the gripper has closed and the arm is still: both env steps reward alike
+                    double v2 = 2 * 5 * hamacher(1 - opening, near);
+                    assertThat(r.reward()).as("closed gripper, step %d (3.1.1's: %.4f)", t,
+                            2 * 5 * hamacher(opening, near)).isCloseTo(v2, within(2e-3));
+                }
+            }
+        }
+    }
+
+    /** The Hamacher t-norm of Meta-World's rewards: a * b / (a + b - a * b), 0 where both are 0. */
+    private static double hamacher(double a, double b) {
+        double denominator = a + b - a * b;
+        return denominator > 0 ? a * b / denominator : 0;
     }
 
     /** The yaw, in degrees, of the (x, y, z, w) quaternion at {@code at}; either sign of the quaternion gives it. */
