@@ -3,6 +3,7 @@ package io.github.tdmpc2j.tasks.metaworld;
 import static io.github.tdmpc2j.bridge.py4j.testkit.RandomEpisodes.assertSeededStart;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 import io.github.tdmpc2j.bridge.py4j.testkit.RandomEpisodes;
 import io.github.tdmpc2j.bridge.py4j.testkit.RandomEpisodes.Trajectory;
@@ -119,6 +120,136 @@ class MetaWorldProviderTest extends RemotePluginContract<MetaWorldProvider> {
                 obs = env.step(new float[4]).observation();
             }
         }
+    }
+
+    /**
+     * The reference's Meta-World (v2) counts the button pressed when it is at most 0.02 from the bottom of its travel
+     * (info {@code obj_to_target}), where 3.1.1 counts 0.024. The hand is brought over the button and pushed down
+     * slowly, so that some agent steps end between the two.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"mw-button-press-topdown", "mw-button-press-topdown-wall"})
+    void theButtonCountsAsPressedAtTheReferencesDistance(String alias) {
+        assumeVenv();
+        try (Env env = registry.make(alias)) {
+            float[] obs = env.reset(7).observation();
+            int between = 0;
+            int pressed = 0;
+            for (int t = 0; t < 100; t++) {
+                float[] action = {0, 0, 0, 1}; // hand at 0..2, button at 4..6
+                boolean over = Math.hypot(obs[4] - obs[0], obs[5] - obs[1]) <= 0.01;
+                for (int i = 0; i < 3; i++) {
+                    float to = obs[4 + i] + (i == 2 ? 0.1f : 0f) - obs[i];
+                    action[i] = i == 2 && over ? -0.2f : Math.max(-1f, Math.min(1f, 25f * to));
+                }
+                StepResult r = env.step(action);
+                obs = r.observation();
+                double distance = (Double) r.info().get("obj_to_target");
+                boolean success = r.success().orElseThrow();
+                assertThat(success).as("%s success at step %d, obj_to_target %.4f", alias, t, distance)
+                        .isEqualTo(distance <= 0.02);
+                between += distance > 0.02 && distance <= 0.024 ? 1 : 0;
+                pressed += success ? 1 : 0;
+            }
+            assertThat(between).as("steps that end between 0.02 and 0.024").isGreaterThanOrEqualTo(3);
+            assertThat(pressed).as("steps that end pressed").isGreaterThanOrEqualTo(10);
+        }
+    }
+
+    /**
+     * button-press-topdown-wall's reward is the reference's (v2): away from the button it is, per env step,
+     * 5 * hamacher(1 - gripper opening, near) (near: info {@code grasp_reward}), as in button-press-topdown, where
+     * Meta-World 3.1.1 takes max(opening, 0) and so rewards an open gripper. An open gripper (opening 1) earns 0.
+     */
+    @Test
+    void buttonPressTopdownWallRewardsAClosedGripperAsTheReferenceDid() {
+        assumeVenv();
+        try (Env env = registry.make("mw-button-press-topdown-wall")) {
+            env.reset(7);
+            for (int t = 0; t < 40; t++) {
+                boolean open = t < 10;
+                StepResult r = env.step(new float[] {0, 0, 0, open ? -1 : 1});
+                float[] obs = r.observation();
+                double opening = obs[3]; // obs[21]: the opening at the agent step's first env step
+                double near = (Double) r.info().get("grasp_reward");
+                assertThat(distance(obs, 4, 0))
+                        .as("hand away from the button, so no pressing term").isGreaterThan(0.2);
+                if (open) {
+                    assertThat(new double[] {opening, obs[21]}).containsExactly(1.0, 1.0);
+                    assertThat(r.reward()).as("open gripper, step %d", t).isCloseTo(0.0, within(1e-9));
+                } else if (t >= 25) { // the gripper has closed and the arm is still: both env steps reward alike
+                    double v2 = 2 * 5 * hamacher(1 - opening, near);
+                    assertThat(r.reward()).as("closed gripper, step %d (3.1.1's: %.4f)", t,
+                            2 * 5 * hamacher(opening, near)).isCloseTo(v2, within(2e-3));
+                }
+            }
+        }
+    }
+
+    /**
+     * stick-push succeeds as in the reference (v2) when the container is within 0.12 of the goal, the gripper is not
+     * shut and the stick is more than 0.01 above its start, touched or not (v2 meant to ask for a touch but never
+     * did; 3.1.1 does). The stick is carried to push the container to the goal and then let go: while it falls, the
+     * step still counts.
+     */
+    @Test
+    void stickPushCountsALetGoStickInTheAirAsTheReferenceDid() {
+        assumeVenv();
+        try (Env env = registry.make("mw-stick-push")) {
+            float[] obs = env.reset(7).observation();
+            double start = obs[6]; // the stick's height as the reset placed it, Meta-World's stick_init_pos
+            boolean letGo = false;
+            int falling = 0;
+            for (int t = 0; t < 60; t++) {
+                letGo |= distance(obs, 11, 36) <= 0.08; // container (11..13) near the goal (36..38)
+                StepResult r = env.step(letGo ? new float[] {0, 0, 0, -1} : carryStick(obs));
+                obs = r.observation();
+                boolean v2 = distance(obs, 11, 36) <= 0.12 && obs[3] > 0 && obs[6] - 0.01 > start;
+                assertThat(r.success().orElseThrow()).as("success at step %d", t).isEqualTo(v2);
+                falling += letGo && v2 ? 1 : 0;
+            }
+            assertThat(falling).as("steps that count with the stick let go").isGreaterThanOrEqualTo(2);
+        }
+    }
+
+    /**
+     * Grips the stick (4..6) near its end and pushes the container (11..13) along with it towards the goal: over the
+     * grip point, down, across to the container's y and z, into the container, then on to the goal.
+     */
+    private static float[] carryStick(float[] obs) {
+        double[] hand = {obs[0], obs[1], obs[2]};
+        double[] grip = {obs[4] + 0.015, obs[5], obs[6] + 0.03};
+        double[] container = {obs[11], obs[12], obs[13]};
+        double[] to;
+        if (Math.abs(grip[0] - container[0]) <= 0.04) {
+            to = new double[] {obs[36], obs[37], obs[38] + 0.132};
+        } else if (Math.hypot(hand[0] - grip[0], hand[1] - grip[1]) > 0.02) {
+            to = new double[] {grip[0], grip[1], grip[2] + 0.1};
+        } else if (Math.abs(hand[2] - grip[2]) > 0.02) {
+            to = grip;
+        } else if (Math.abs(grip[1] - container[1]) > 0.02) {
+            to = new double[] {grip[0], container[1], grip[2]};
+        } else if (Math.abs(grip[2] - container[2]) > 0.02) {
+            to = new double[] {grip[0], container[1], container[2]};
+        } else {
+            to = container;
+        }
+        boolean atGrip = Math.hypot(hand[0] - grip[0], hand[1] - grip[1]) <= 0.02 && Math.abs(hand[2] - grip[2]) <= 0.1;
+        float[] action = {0, 0, 0, atGrip ? 0.7f : -1f};
+        for (int i = 0; i < 3; i++) {
+            action[i] = (float) Math.max(-1, Math.min(1, 10 * (to[i] - hand[i])));
+        }
+        return action;
+    }
+
+    private static double distance(float[] obs, int a, int b) {
+        return Math.hypot(Math.hypot(obs[a] - obs[b], obs[a + 1] - obs[b + 1]), obs[a + 2] - obs[b + 2]);
+    }
+
+    /** The Hamacher t-norm of Meta-World's rewards: a * b / (a + b - a * b), 0 where both are 0. */
+    private static double hamacher(double a, double b) {
+        double denominator = a + b - a * b;
+        return denominator > 0 ? a * b / denominator : 0;
     }
 
     /** The yaw, in degrees, of the (x, y, z, w) quaternion at {@code at}; either sign of the quaternion gives it. */
