@@ -97,11 +97,11 @@ def make(task, seed, options):
 
 def _reference_controller(u, control_mode):
     """Moves the hand as ManiSkill2 0.4.1's controllers did for the reference: its `pd_ee_delta_pos` and
-    `pd_ee_delta_pose` (frame 'ee', pd_ee_pose.py) compose the delta with the hand's current pose, `target = ee * delta`,
-    so the displacement is along the hand's own axes (the hand points down: +y moves it to -y, +z down) and the
-    rotation a rotation vector about them, 0.1 m and 0.1 rad per unit action. ManiSkill 3 defaults to displacements
-    along the robot base's axes and rotations as XYZ Euler angles scaled by -0.1. Position control has ManiSkill 3's
-    own equivalent ('body_translation'); pose control gets ManiSkill2's composition."""
+    `pd_ee_delta_pose` (frame 'ee', pd_ee_pose.py) compose the delta with the hand's current pose,
+    `target = ee * delta`, so the displacement is along the hand's own axes (the hand points down: +y moves it to -y,
+    +z down) and the rotation is a rotation vector about them, 0.1 m and 0.1 rad per unit action. ManiSkill 3
+    defaults to displacements along the robot base's axes and rotations as XYZ Euler angles scaled by -0.1. Position
+    control has ManiSkill 3's own equivalent ('body_translation'); pose control gets ManiSkill2's composition."""
     arm = u.agent.controller.controllers["arm"]
     if control_mode == "pd_ee_delta_pos":
         arm.config.frame = "body_translation"
@@ -268,10 +268,10 @@ _lift_cube_registered = False
 
 def _register_lift_cube():
     """ManiSkill2's LiftCube-v0 rebuilt on ManiSkill 3's PickCube-v1: the goal sits 0.2 m above where the cube
-    starts and is not observed; success is the cube's centre at that height with the robot static, as v0's; the
-    dense reward is PickCube-v1's kind, not v0's (reach, grasp, lift fraction while grasped, stillness once lifted;
-    5 on success, the value PickCube-v1 gives; v0 gave 0.25 for a grasp, had no stillness term and gave 2.25 on
-    success)."""
+    starts and is not observed (the worker observes LiftCube-v0's entries, `_lift_cube_extra`); success is the cube's
+    centre at that height with the robot static, as v0's; the dense reward is PickCube-v1's kind, not v0's (reach,
+    grasp, lift fraction while grasped, stillness once lifted; 5 on success, the value PickCube-v1 gives; v0 gave 0.25
+    for a grasp, had no stillness term and gave 2.25 on success)."""
     global _lift_cube_registered
     if _lift_cube_registered:
         return
@@ -290,13 +290,6 @@ def _register_lift_cube():
                 goal = self.cube.pose.p[env_idx].clone()
                 goal[:, 2] += lift_height
                 self.goal_site.set_pose(Pose.create_from_pq(goal))
-
-        def _get_obs_extra(self, info):
-            obs = dict(is_grasped=info["is_grasped"], tcp_pose=self.agent.tcp_pose.raw_pose)
-            if "state" in self.obs_mode:
-                obs.update(obj_pose=self.cube.pose.raw_pose,
-                           tcp_to_obj_pos=self.cube.pose.p - self.agent.tcp_pose.p)
-            return obs
 
         def evaluate(self):
             is_lifted = self.cube.pose.p[:, 2] >= lift_height + self.cube_half_size
