@@ -10,7 +10,13 @@ As in the reference's first release, whose results the paper published, ManiSkil
 its `terminated` (true once `success` is, as ManiSkill2's `done` was) does not stop the episode; only the 100-step
 limit the Java side applies does, and an episode is scored by the `success` flag of its last step. ManiSkill's flag
 stays visible in the step info as 'maniskill_done'.
+
+Observations are laid out as ManiSkill2 (0.4.1) laid them out for the reference, so that its released checkpoints read
+what they were trained on: `_reference_obs` builds each task's vector from the env's state in ManiSkill2's order
+(tasks/maniskill/README.md, Versions).
 """
+
+import types
 
 import numpy as np
 
@@ -85,7 +91,33 @@ def make(task, seed, options):
                 f"bookworm-backports; on newer Debian or Ubuntu: apt-get install libvulkan1 mesa-vulkan-drivers)"
             ) from e
         raise
-    return ManiSkillEnv(env)
+    _reference_controller(env.unwrapped, control_mode)
+    return ManiSkillEnv(env, _REFERENCE_EXTRA[task])
+
+
+def _reference_controller(u, control_mode):
+    """Moves the hand as ManiSkill2 0.4.1's controllers did for the reference: its `pd_ee_delta_pos` and
+    `pd_ee_delta_pose` (frame 'ee', pd_ee_pose.py) compose the delta with the hand's current pose,
+    `target = ee * delta`, so the displacement is along the hand's own axes (the hand points down: +y moves it to -y,
+    +z down) and the rotation is a rotation vector about them, 0.1 m and 0.1 rad per unit action. ManiSkill 3
+    defaults to displacements along the robot base's axes and rotations as XYZ Euler angles scaled by -0.1. Position
+    control has ManiSkill 3's own equivalent ('body_translation'); pose control gets ManiSkill2's composition."""
+    arm = u.agent.controller.controllers["arm"]
+    if control_mode == "pd_ee_delta_pos":
+        arm.config.frame = "body_translation"
+    else:
+        arm.compute_target_pose = types.MethodType(_hand_frame_delta_pose, arm)
+
+
+def _hand_frame_delta_pose(controller, prev_ee_pose_at_base, action):
+    """ManiSkill2's `prev_ee_pose_at_base * Pose(delta_pos, quaternion of the rotation vector)`, from the action as
+    ManiSkill 3 scaled it: position times 0.1, rotation clipped to norm 1 and times `rot_lower` (-0.1), which the
+    ratio `rot_upper / rot_lower` turns back into ManiSkill2's rotation vector (times +0.1)."""
+    from mani_skill.utils.geometry.rotation_conversions import axis_angle_to_quaternion
+    from mani_skill.utils.structs.pose import Pose
+
+    rotation = action[:, 3:6] * (controller.config.rot_upper / controller.config.rot_lower)
+    return prev_ee_pose_at_base * Pose.create_from_pq(action[:, 0:3], axis_angle_to_quaternion(rotation))
 
 
 def _check_assets(env_id):
@@ -134,28 +166,87 @@ def _scalar(x):
 
 
 class ManiSkillEnv:
-    def __init__(self, env):
+    def __init__(self, env, extra):
         self._env = env
+        self._extra = extra
         self.action_size = int(np.prod(env.unwrapped.single_action_space.shape))
 
     def spaces(self):
         u = self._env.unwrapped
-        obs, act = u.single_observation_space, u.single_action_space
-        size = int(np.prod(obs.shape))
+        act = u.single_action_space
+        size = _reference_obs(u, self._extra).size  # ManiSkill makes (and resets) the env in gym.make
         return (np.full(size, -np.inf), np.full(size, np.inf), act.low.reshape(-1), act.high.reshape(-1), 0)
 
     def reset(self, seed):
-        obs, info = self._env.reset(seed=_fold(seed))
-        return _numpy(obs).astype(np.float32).reshape(-1), _info(info)
+        _, info = self._env.reset(seed=_fold(seed))
+        return _reference_obs(self._env.unwrapped, self._extra), _info(info)
 
     def step(self, action):
         action = np.asarray(action, dtype=np.float32).reshape(1, self.action_size)
-        obs, reward, terminated, _, info = self._env.step(action)
+        _, reward, terminated, _, info = self._env.step(action)
         info = dict(_info(info), maniskill_done=bool(_scalar(terminated)))
-        return _numpy(obs).astype(np.float32).reshape(-1), float(_scalar(reward)), False, False, info
+        return _reference_obs(self._env.unwrapped, self._extra), float(_scalar(reward)), False, False, info
 
     def close(self):
         self._env.close()
+
+
+def _reference_obs(u, extra):
+    """The state observation as ManiSkill2 0.4.1 flattened it (obs_mode 'state'): the agent's joint positions and
+    velocities and the robot's base pose (`StationaryManipulationEnv._get_obs_agent`), then the task's extra entries
+    in ManiSkill2's order. ManiSkill 3's own vector has the same quantities but leaves out the base pose (and
+    pick-cube's tcp-to-goal vector), adds `is_grasped` to lift- and pick-cube, and orders pick-ycb's differently; all
+    of them are read here from the env's state, as ManiSkill 3's own observation code reads them."""
+    robot = u.agent.robot
+    parts = [robot.get_qpos(), robot.get_qvel(), robot.pose.raw_pose] + extra(u, u.agent.tcp.pose)
+    return np.concatenate([_numpy(x).reshape(-1) for x in parts]).astype(np.float32)
+
+
+def _lift_cube_extra(u, tcp):
+    # LiftCube-v0: tcp_pose, obj_pose, tcp_to_obj_pos
+    obj = u.cube.pose
+    return [tcp.raw_pose, obj.raw_pose, obj.p - tcp.p]
+
+
+def _pick_extra(tcp, goal, obj):
+    # PickCube-v0 and PickSingleYCB-v0: tcp_pose, goal_pos, tcp_to_goal_pos, obj_pose, tcp_to_obj_pos, obj_to_goal_pos
+    return [tcp.raw_pose, goal, goal - tcp.p, obj.raw_pose, obj.p - tcp.p, goal - obj.p]
+
+
+def _pick_cube_extra(u, tcp):
+    return _pick_extra(tcp, u.goal_site.pose.p, u.cube.pose)
+
+
+def _pick_ycb_extra(u, tcp):
+    # ManiSkill2 observes the object's centre of mass (PickSingleEnv.obj_pose), ManiSkill 3 the object's frame
+    return _pick_extra(tcp, u.goal_site.pose.p, _mass_centre_pose(u.obj))
+
+
+def _mass_centre_pose(actor):
+    """An actor's centre-of-mass pose in the world, as ManiSkill2's `obj.pose.transform(obj.cmass_local_pose)`."""
+    return actor.pose * actor.cmass_local_pose
+
+
+def _stack_cube_extra(u, tcp):
+    # StackCube-v0: tcp_pose, cubeA_pose, cubeB_pose, tcp_to_cubeA_pos, tcp_to_cubeB_pos, cubeA_to_cubeB_pos
+    a, b = u.cubeA.pose, u.cubeB.pose
+    return [tcp.raw_pose, a.raw_pose, b.raw_pose, a.p - tcp.p, b.p - tcp.p, b.p - a.p]
+
+
+def _turn_faucet_extra(u, tcp):
+    # TurnFaucet-v0: tcp_pose, target_angle_diff, target_joint_axis, target_link_pos, angle_dist
+    return [tcp.raw_pose, u.target_angle_diff, u.target_joint_axis, u.target_link_pos,
+            u.target_angle - u.current_angle]
+
+
+# task -> its ManiSkill2 extra entries (after qpos, qvel and base pose): 42, 51, 55, 51 and 40 floats in all
+_REFERENCE_EXTRA = {
+    "lift-cube": _lift_cube_extra,
+    "pick-cube": _pick_cube_extra,
+    "stack-cube": _stack_cube_extra,
+    "pick-ycb": _pick_ycb_extra,
+    "turn-faucet": _turn_faucet_extra,
+}
 
 
 def _info(info):
@@ -177,10 +268,10 @@ _lift_cube_registered = False
 
 def _register_lift_cube():
     """ManiSkill2's LiftCube-v0 rebuilt on ManiSkill 3's PickCube-v1: the goal sits 0.2 m above where the cube
-    starts and is not observed; success is the cube's centre at that height with the robot static, as v0's; the
-    dense reward is PickCube-v1's kind, not v0's (reach, grasp, lift fraction while grasped, stillness once lifted;
-    5 on success, the value PickCube-v1 gives; v0 gave 0.25 for a grasp, had no stillness term and gave 2.25 on
-    success)."""
+    starts and is not observed (the worker observes LiftCube-v0's entries, `_lift_cube_extra`); success is the cube's
+    centre at that height with the robot static, as v0's; the dense reward is PickCube-v1's kind, not v0's (reach,
+    grasp, lift fraction while grasped, stillness once lifted; 5 on success, the value PickCube-v1 gives; v0 gave 0.25
+    for a grasp, had no stillness term and gave 2.25 on success)."""
     global _lift_cube_registered
     if _lift_cube_registered:
         return
@@ -199,13 +290,6 @@ def _register_lift_cube():
                 goal = self.cube.pose.p[env_idx].clone()
                 goal[:, 2] += lift_height
                 self.goal_site.set_pose(Pose.create_from_pq(goal))
-
-        def _get_obs_extra(self, info):
-            obs = dict(is_grasped=info["is_grasped"], tcp_pose=self.agent.tcp_pose.raw_pose)
-            if "state" in self.obs_mode:
-                obs.update(obj_pose=self.cube.pose.raw_pose,
-                           tcp_to_obj_pos=self.cube.pose.p - self.agent.tcp_pose.p)
-            return obs
 
         def evaluate(self):
             is_lifted = self.cube.pose.p[:, 2] >= lift_height + self.cube_half_size

@@ -10,8 +10,10 @@ import java.util.Optional;
  * The five ManiSkill tasks of the TD-MPC2 reference in its setting: state observations, end-effector delta control
  * (position for the cube tasks, pose for the other two), action repeat 2, every episode its 100 agent steps
  * (ManiSkill's own end at success ignored, as in the reference's first release, whose results the paper published),
- * scored by ManiSkill's success flag at the last step. Observation sizes are ManiSkill 3.0.1's for the Panda arm; the
- * worker's spaces are checked against them when an env is made.
+ * scored by ManiSkill's success flag at the last step. Observations are laid out as ManiSkill2 0.4.1 laid them out for
+ * the reference (joint positions and velocities, base pose, then the task's entries in ManiSkill2's order; the worker
+ * builds them from ManiSkill 3's state), so its sizes are ManiSkill2's; the worker's spaces are checked against them
+ * when an env is made.
  */
 final class ManiSkillTasks {
     static final String DOMAIN = "maniskill";
@@ -36,11 +38,11 @@ final class ManiSkillTasks {
     }
 
     static final List<Task> TASKS = List.of(
-            new Task("lift-cube", 36, 4, Optional.empty()),
-            new Task("pick-cube", 42, 4, Optional.empty()),
-            new Task("stack-cube", 48, 4, Optional.empty()),
-            new Task("pick-ycb", 45, 7, Optional.of(ManiSkillAssets.Asset.YCB)),
-            new Task("turn-faucet", 33, 7, Optional.of(ManiSkillAssets.Asset.FAUCETS)));
+            new Task("lift-cube", 42, 4, Optional.empty()),
+            new Task("pick-cube", 51, 4, Optional.empty()),
+            new Task("stack-cube", 55, 4, Optional.empty()),
+            new Task("pick-ycb", 51, 7, Optional.of(ManiSkillAssets.Asset.YCB)),
+            new Task("turn-faucet", 40, 7, Optional.of(ManiSkillAssets.Asset.FAUCETS)));
 
     private static final List<TaskSpec> ALL = TASKS.stream().map(Task::spec).toList();
 

@@ -3,6 +3,7 @@ package io.github.tdmpc2j.tasks.maniskill;
 import static io.github.tdmpc2j.bridge.py4j.testkit.RandomEpisodes.assertSeededStart;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 import io.github.tdmpc2j.bridge.py4j.VenvLayout;
 import io.github.tdmpc2j.bridge.py4j.testkit.RandomEpisodes;
@@ -23,6 +24,7 @@ import io.github.tdmpc2j.spi.wrappers.EpisodeStatistics;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -34,6 +36,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 class ManiSkillProviderTest extends RemotePluginContract<ManiSkillProvider> {
     /** The step info's copy of ManiSkill's own end-of-episode flag, which ends no episode here. */
     private static final String DONE = "maniskill_done";
+    /** Where ManiSkill2's cube-task observations hold the hand (tcp) pose and, in LiftCube-v0's, the cube's pose. */
+    private static final int TCP = 25;
+    private static final int CUBE = 32;
 
     ManiSkillProviderTest() {
         super(ManiSkillProvider::new, "maniskill");
@@ -117,6 +122,105 @@ class ManiSkillProviderTest extends RemotePluginContract<ManiSkillProvider> {
         }
     }
 
+    /**
+     * The observation is ManiSkill2's (0.4.1, the reference's) for the task, in its order, as the reference's released
+     * checkpoints read it: joint positions (9) and velocities (9), the robot's base pose (7), the hand pose (7), then
+     * the task's entries; its differences are the differences of the entries they name. ManiSkill 3's own state
+     * (36, 42 and 48 floats) leaves out the base pose and pick-cube's hand-to-goal vector and adds a grasp flag.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"lift-cube", "pick-cube", "stack-cube"})
+    void observesManiSkill2sLayout(String alias) {
+        assumeVenv();
+        int size = switch (alias) {
+            case "lift-cube" -> 42; // LiftCube-v0: tcp_pose, obj_pose, tcp_to_obj_pos
+            case "pick-cube" -> 51; // PickCube-v0: tcp_pose, goal_pos, tcp_to_goal_pos, obj_pose, tcp_to_obj_pos,
+                                    // obj_to_goal_pos
+            default -> 55; // StackCube-v0: tcp_pose, cubeA_pose, cubeB_pose, tcp_to_cubeA_pos, tcp_to_cubeB_pos,
+                           // cubeA_to_cubeB_pos
+        };
+        try (Env env = registry.make(alias)) {
+            assertThat(env.spec().observationSize()).isEqualTo(size);
+            float[] obs = env.reset(3).observation();
+            for (int t = 0; t < 3; t++) {
+                assertThat(obs).hasSize(size);
+                if (t == 0) {
+                    assertThat(Arrays.copyOfRange(obs, 7, 9)).as("gripper fingers, open at the start")
+                            .usingComparatorWithPrecision(1e-4f).containsExactly(0.04f, 0.04f);
+                }
+                assertThat(Arrays.copyOfRange(obs, 18, 25)).as("the robot's base pose")
+                        .usingComparatorWithPrecision(1e-6f).containsExactly(-0.615f, 0f, 0f, 1f, 0f, 0f, 0f);
+                assertUnit(obs, TCP + 3);
+                switch (alias) {
+                    case "lift-cube" -> {
+                        assertUnit(obs, 35);
+                        assertDifference(obs, 39, 32, TCP); // tcp to cube
+                    }
+                    case "pick-cube" -> {
+                        assertDifference(obs, 35, 32, TCP); // tcp to goal
+                        assertUnit(obs, 41);
+                        assertDifference(obs, 45, 38, TCP); // tcp to cube
+                        assertDifference(obs, 48, 32, 38); // cube to goal
+                    }
+                    default -> {
+                        assertUnit(obs, 35);
+                        assertUnit(obs, 42);
+                        assertDifference(obs, 46, 32, TCP); // tcp to cube A
+                        assertDifference(obs, 49, 39, TCP); // tcp to cube B
+                        assertDifference(obs, 52, 39, 32); // cube A to cube B
+                        assertThat(obs[34]).as("cube A on the table").isCloseTo(0.02f, within(1e-3f));
+                    }
+                }
+                obs = env.step(new float[] {0.5f, -0.5f, 0.5f, 1f}).observation();
+            }
+        }
+    }
+
+    private static void assertUnit(float[] obs, int quaternion) {
+        double norm = 0;
+        for (int i = 0; i < 4; i++) {
+            norm += obs[quaternion + i] * obs[quaternion + i];
+        }
+        assertThat(norm).as("quaternion at %d", quaternion).isCloseTo(1.0, within(1e-5));
+    }
+
+    private static void assertDifference(float[] obs, int at, int to, int from) {
+        for (int i = 0; i < 3; i++) {
+            assertThat(obs[at + i]).as("entry %d: %d - %d", at + i, to + i, from + i)
+                    .isCloseTo(obs[to + i] - obs[from + i], within(1e-6f));
+        }
+    }
+
+    /**
+     * The hand moves along its own axes, as ManiSkill2's pd_ee_delta_pos moved it for the reference (its frame "ee"):
+     * the hand points down, so +z moves it down and +y towards -y; x is x. ManiSkill 3's default moved it along the
+     * base's axes, the other way in y and z.
+     */
+    @Test
+    void theHandMovesAlongItsOwnAxesAsInManiSkill2() {
+        assumeVenv();
+        try (Env env = registry.make("pick-cube")) {
+            float[][] expected = {{1, 0, 0}, {0, -1, 0}, {0, 0, -1}}; // world direction of hand axes x, y, z
+            for (int axis = 0; axis < 3; axis++) {
+                float[] start = env.reset(4).observation();
+                float[] action = new float[4];
+                action[axis] = 1f;
+                float[] obs = start;
+                for (int t = 0; t < 2; t++) {
+                    obs = env.step(action).observation();
+                }
+                float along = (obs[TCP + axis] - start[TCP + axis]) * expected[axis][axis];
+                assertThat(along).as("hand axis %d: moved along world axis %d", axis, axis).isGreaterThan(0.04f);
+                for (int i = 0; i < 3; i++) {
+                    if (i != axis) { // the hand is tilted a little: some motion across, as in ManiSkill2
+                        assertThat(Math.abs(obs[TCP + i] - start[TCP + i])).as("hand axis %d, world axis %d", axis, i)
+                                .isLessThan(along / 2);
+                    }
+                }
+            }
+        }
+    }
+
     /** One seeded episode of random actions: it runs the 100 agent steps and is truncated. Returns the observations. */
     private static float[][] rollout(Env env, long seed) {
         Trajectory episode = RandomEpisodes.play(env, seed, 100).assertRanToItsLimit(100).assertSuccessFlagged();
@@ -139,14 +243,14 @@ class ManiSkillProviderTest extends RemotePluginContract<ManiSkillProvider> {
             assertThat(held.steps().get(lifted - 1).info().get(DONE)).as("where ManiSkill ends the episode").isEqualTo(
                     true);
             assertThat(held.last().info().get(StepResult.SUCCESS)).as("still held at step 100").isEqualTo(true);
-            assertThat(held.last().observation()[28]).isGreaterThanOrEqualTo(0.2f);
+            assertThat(held.last().observation()[CUBE + 2]).isGreaterThanOrEqualTo(0.2f);
             assertThat(statistics(held)).extracting(EpisodeStatistics::length, EpisodeStatistics::success)
                     .containsExactly(100, true);
 
             Trajectory dropped = scriptedLift(env, 21, lifted + 10).assertRanToItsLimit(100).assertSuccessFlagged();
             assertThat(firstSuccess(dropped)).as("the same lift until the gripper opens").isEqualTo(lifted);
             assertThat(dropped.last().info().get(StepResult.SUCCESS)).as("the cube fell").isEqualTo(false);
-            assertThat(dropped.last().observation()[28]).isLessThan(0.1f);
+            assertThat(dropped.last().observation()[CUBE + 2]).isLessThan(0.1f);
             assertThat(statistics(dropped)).extracting(EpisodeStatistics::length, EpisodeStatistics::success)
                     .containsExactly(100, false);
         }
@@ -198,13 +302,14 @@ class ManiSkillProviderTest extends RemotePluginContract<ManiSkillProvider> {
     /**
      * A scripted grasp and lift on lift-cube, the action at step {@code t} (from 0) after {@code obs}: gripper open
      * above the cube, down onto it, closed, then up to 0.3 m; the gripper opens again from agent step
-     * {@code releaseAt} (from 1) on.
+     * {@code releaseAt} (from 1) on. The hand moves along its own axes, as ManiSkill2's controller moved it.
      */
     private static float[] liftAction(int t, float[] obs, int releaseAt) {
-        // observation: tcp position at 19..21, cube position at 26..28; gripper open (+1) then closed (-1)
+        // ManiSkill2's LiftCube-v0 layout: tcp position at 25..27 and orientation (w, x, y, z) at 28..31, cube
+        // position at 32..34; gripper open (+1) then closed (-1)
         float[] target = new float[3];
         for (int i = 0; i < 3; i++) {
-            target[i] = t < 45 ? obs[26 + i] : obs[19 + i];
+            target[i] = t < 45 ? obs[CUBE + i] : obs[TCP + i];
         }
         if (t < 25) {
             target[2] += 0.06f; // above the cube, then down onto it
@@ -212,12 +317,26 @@ class ManiSkillProviderTest extends RemotePluginContract<ManiSkillProvider> {
         if (t >= 55) {
             target[2] = 0.3f; // lift
         }
+        float[] world = new float[3];
+        for (int i = 0; i < 3; i++) {
+            world[i] = 10f * (target[i] - obs[TCP + i]);
+        }
+        float[] hand = toHandFrame(obs, world);
         float[] action = new float[4];
         for (int i = 0; i < 3; i++) {
-            action[i] = Math.max(-1f, Math.min(1f, 10f * (target[i] - obs[19 + i])));
+            action[i] = Math.max(-1f, Math.min(1f, hand[i]));
         }
         action[3] = t < 45 || t + 1 >= releaseAt ? 1f : -1f;
         return action;
+    }
+
+    /** {@code v} (world axes) along the hand's axes: the hand's orientation at {@code obs[TCP + 3..6]}, inverted. */
+    private static float[] toHandFrame(float[] obs, float[] v) {
+        double w = obs[TCP + 3], x = -obs[TCP + 4], y = -obs[TCP + 5], z = -obs[TCP + 6]; // the conjugate
+        // q v q*, written out: v + 2w (u x v) + 2 u x (u x v) with u = (x, y, z)
+        double cx = y * v[2] - z * v[1], cy = z * v[0] - x * v[2], cz = x * v[1] - y * v[0];
+        return new float[] {(float) (v[0] + 2 * (w * cx + y * cz - z * cy)),
+                (float) (v[1] + 2 * (w * cy + z * cx - x * cz)), (float) (v[2] + 2 * (w * cz + x * cy - y * cx))};
     }
 
     /** The agent step (from 1) whose success flag is the first true one. */
