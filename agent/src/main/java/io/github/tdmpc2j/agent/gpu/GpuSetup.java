@@ -218,14 +218,40 @@ public final class GpuSetup {
         });
     }
 
-    /** Compiles the native extension against {@code torch}; returns what happened (a failure is reported, not thrown). */
-    static String buildNative(TorchInstall torch, List<Path> cuda, Path out) throws IOException {
-        List<String> problems = new ArrayList<>();
-        Path javaHome = Path.of(System.getProperty("java.home"));
-        Path jni = javaHome.resolve("include");
+    /** The file beside a built library that says what it was built from ({@link #buildRecord}). */
+    static Path buildRecordOf(Path library) {
+        return library.resolveSibling(library.getFileName() + ".built");
+    }
+
+    /**
+     * What a build of the native extension is made from: this tdmpc2j's source, the torch (its folder and version)
+     * and the headers it is compiled with. A library whose record says the same is not built again.
+     */
+    static String buildRecord(TorchInstall torch, List<Path> cuda, Path jni) {
+        return "# written by `tdmpc2j setup gpu`: what the library beside it was built from\n"
+                + "source=" + sourceHash() + "\ntorch_dir=" + torch.dir().toAbsolutePath().normalize() + "\ntorch="
+                + torch.version() + "\ncuda_includes=" + cuda.stream().map(Path::toString)
+                        .collect(java.util.stream.Collectors.joining(java.io.File.pathSeparator))
+                + "\njni=" + jni + "\n";
+    }
+
+    /** The JDK's JNI headers: this runtime's, else {@code JAVA_HOME}'s (a JRE has none). */
+    private static Path jniHeaders() {
+        Path jni = Path.of(System.getProperty("java.home")).resolve("include");
         if (!Files.isRegularFile(jni.resolve("jni.h")) && System.getenv("JAVA_HOME") != null) {
             jni = Path.of(System.getenv("JAVA_HOME")).resolve("include");
         }
+        return jni;
+    }
+
+    /**
+     * Compiles the native extension against {@code torch}, unless {@code out} was built from the same source against
+     * the same torch and headers (its {@link #buildRecordOf record} says so; a second `setup gpu` compiled it again,
+     * 10 s); returns what happened (a failure is reported, not thrown).
+     */
+    static String buildNative(TorchInstall torch, List<Path> cuda, Path out) throws IOException {
+        List<String> problems = new ArrayList<>();
+        Path jni = jniHeaders();
         if (!Files.isRegularFile(jni.resolve("jni.h"))) {
             problems.add("no jni.h under " + jni + " (run with a JDK, or set JAVA_HOME to one)");
         }
@@ -237,6 +263,12 @@ public final class GpuSetup {
         if (!problems.isEmpty()) {
             return "native extension NOT built: " + String.join("; ", problems) + ". The agent runs eagerly on the "
                     + "GPU (no CUDA graphs): several times slower.";
+        }
+        String record = buildRecord(torch, cuda, jni);
+        Path recorded = buildRecordOf(out);
+        if (Files.isRegularFile(out) && Files.isRegularFile(recorded) && Files.readString(recorded).equals(record)) {
+            return "native extension (CUDA graphs, fused Adam, fused planning kernels, TF32): " + out + " (built "
+                    + "before from this source against this torch; kept)";
         }
         Path work = Files.createTempDirectory("tdmpc2j-native");
         try {
@@ -267,7 +299,9 @@ public final class GpuSetup {
                 String tail = String.join("\n", Files.readAllLines(log).stream().limit(30).toList());
                 return "native extension NOT built: g++ failed:\n" + tail + "\nThe agent runs eagerly on the GPU.";
             }
+            Files.deleteIfExists(recorded); // no record of an older build survives beside the new library
             place(tmp, out);
+            AtomicWrites.writeString(recorded, record);
             return "native extension (CUDA graphs, fused Adam, fused planning kernels, TF32): " + out;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -126,6 +126,33 @@ class GpuSetupTest {
         }
     }
 
+    /**
+     * A library built from this source against the same torch and headers is kept, not compiled again (a second
+     * `setup gpu` took 10 s to compile the same library); another torch (or source, or headers) builds anew, and a
+     * build that fails leaves the library there as it was.
+     */
+    @Test
+    void aLibraryBuiltFromTheSameSourceAndTorchIsNotCompiledAgain() throws IOException {
+        TorchInstall torch = TorchInstall.inspect(torch("2.7.1+cu126", "12.6"));
+        java.util.List<Path> cuda = java.util.List.of(Files.createDirectories(tmp.resolve("cuda-include")));
+        Path jni = Path.of(System.getProperty("java.home")).resolve("include");
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isRegularFile(jni.resolve("jni.h")),
+                "the tests run on a JDK (its include/jni.h), as the build does");
+        Path out = GpuSetup.nativeLibrary("2.7.1");
+        GpuSetup.place(Files.writeString(tmp.resolve("built.so"), "built before"), out);
+        Path record = GpuSetup.buildRecordOf(out);
+        Files.writeString(record, GpuSetup.buildRecord(torch, cuda, jni));
+        assertThat(GpuSetup.buildNative(torch, cuda, out)).contains(out.toString()).contains("kept")
+                .doesNotContain("NOT built");
+        assertThat(out).hasContent("built before");
+
+        // the same library recorded as built against another torch folder: compiled again (here g++ fails on the
+        // empty torch's missing headers, or is missing), the library left as it was
+        Files.writeString(record, GpuSetup.buildRecord(torch, cuda, jni).replace(torch.dir().toString(), "/other"));
+        assertThat(GpuSetup.buildNative(torch, cuda, out)).contains("native extension NOT built").doesNotContain("kept");
+        assertThat(out).hasContent("built before");
+    }
+
     @Test
     void aRecordedTorchThatWasDeletedSaysHowToRecover() throws IOException {
         Path home = GpuSetup.home();
