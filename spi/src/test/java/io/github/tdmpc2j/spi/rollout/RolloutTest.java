@@ -20,6 +20,7 @@ import io.github.tdmpc2j.spi.vector.EpisodeSchedule;
 import io.github.tdmpc2j.spi.vector.SyncVectorEnv;
 import io.github.tdmpc2j.spi.vector.ThreadedVectorEnv;
 import io.github.tdmpc2j.spi.vector.VectorEnv;
+import io.github.tdmpc2j.spi.wrappers.EnvWrapper;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -141,28 +142,13 @@ class RolloutTest {
         List<Env> envs = new ArrayList<>();
         for (int t : tasks) {
             LineEnv line = new LineEnv(SPACE.spec(t), 3);
-            envs.add(EnvRegistry.wrap(new Env() {
-                @Override
-                public TaskSpec spec() {
-                    return line.spec();
-                }
-
+            envs.add(EnvRegistry.wrap(new EnvWrapper(line) {
                 @Override
                 public ResetResult reset(long seed) {
                     synchronized (seeds) {
                         seeds.add(seed);
                     }
                     return line.reset(seed);
-                }
-
-                @Override
-                public StepResult step(float[] action) {
-                    return line.step(action);
-                }
-
-                @Override
-                public void close() {
-                    line.close();
                 }
             }));
         }
@@ -337,12 +323,7 @@ class RolloutTest {
     /** A row of {@code task} that fails on its reset or on its first step. */
     private static Env failing(TaskSpec task, boolean onReset) {
         LineEnv line = new LineEnv(task, 3);
-        return EnvRegistry.wrap(new Env() {
-            @Override
-            public TaskSpec spec() {
-                return line.spec();
-            }
-
+        return EnvRegistry.wrap(new EnvWrapper(line) {
             @Override
             public ResetResult reset(long seed) {
                 if (onReset) {
@@ -354,11 +335,6 @@ class RolloutTest {
             @Override
             public StepResult step(float[] action) {
                 throw new Unstable("the simulation is unstable");
-            }
-
-            @Override
-            public void close() {
-                line.close();
             }
         });
     }

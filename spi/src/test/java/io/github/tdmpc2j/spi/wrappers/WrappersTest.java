@@ -133,13 +133,8 @@ class WrappersTest {
     /** An env of 3 steps whose success flag at step k (from 1) is {@code flags[k - 1]}; reward 1 a step. */
     private static Env flagging(boolean... flags) {
         LineEnv line = line(-1, 1, 1e9);
-        return new TimeLimit(new Env() {
+        return new TimeLimit(new EnvWrapper(line) {
             private int step;
-
-            @Override
-            public TaskSpec spec() {
-                return line.spec();
-            }
 
             @Override
             public ResetResult reset(long seed) {
@@ -151,11 +146,6 @@ class WrappersTest {
             public StepResult step(float[] action) {
                 StepResult r = line.step(action);
                 return new StepResult(r.observation(), 1, false, false, Map.of(StepResult.SUCCESS, flags[step++]));
-            }
-
-            @Override
-            public void close() {
-                line.close();
             }
         }, flags.length);
     }
