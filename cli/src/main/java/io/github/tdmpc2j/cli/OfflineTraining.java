@@ -5,6 +5,7 @@ import io.github.tdmpc2j.data.DatasetReader;
 import io.github.tdmpc2j.data.DatasetTask;
 import io.github.tdmpc2j.spi.Messages;
 import io.github.tdmpc2j.spi.MultitaskEnv;
+import io.github.tdmpc2j.spi.TaskRevisions;
 import io.github.tdmpc2j.spi.TaskSpace;
 import io.github.tdmpc2j.spi.TaskSpec;
 import io.github.tdmpc2j.spi.EnvRegistry;
@@ -123,6 +124,13 @@ final class OfflineTraining {
                         + "here has " + now.observationSize() + " and " + now.actionSize() + " (another version of "
                         + "it); collect the dataset again with this version");
             }
+        }
+        String changed = TaskRevisions.notice("the dataset in " + data + " was collected", index.revisions(),
+                space.tasks(), "the run learns from those episodes but is evaluated on the tasks as they are now; "
+                + "collect the dataset again for one version");
+        if (changed != null) {
+            warnings.println("warning: " + changed);
+            warnings.flush();
         }
         long seed = cfg.getLong("seed");
         long total = cfg.positiveLong("steps");
@@ -283,7 +291,8 @@ final class OfflineTraining {
                             bar.println(line.toString());
                             CurvePlot.write(run.curve(), provider.name() + " offline on " + name, "updates",
                                     "evaluation return", curves);
-                            run.saveCheckpoint(agent, new RunFolder.State(step, 0, elapsed, dataset));
+                            run.saveCheckpoint(agent, new RunFolder.State(step, 0, elapsed, dataset),
+                                    index.revisions());
                             saved = step;
                         }
                         if (step >= total) {

@@ -3,6 +3,7 @@ package io.github.tdmpc2j.cli;
 import io.github.tdmpc2j.spi.EnvRegistry;
 import io.github.tdmpc2j.spi.Messages;
 import io.github.tdmpc2j.spi.MultitaskEnv;
+import io.github.tdmpc2j.spi.TaskRevisions;
 import io.github.tdmpc2j.spi.TaskSpace;
 import io.github.tdmpc2j.spi.TaskSpec;
 import io.github.tdmpc2j.spi.TdmpcException;
@@ -179,6 +180,14 @@ final class OnlineRun {
                 console.flush();
                 Curves logged = Curves.read(run);
                 return new Result(logged.evaluations(), logged.successes(), List.of(), 0);
+            }
+            String changed = TaskRevisions.notice("the run in " + run.dir() + " was trained up to step " + at.step(),
+                    restored.revisions(), space.tasks(), "the run goes on with the tasks as they are now, so its "
+                    + "curve after step " + at.step() + " is of other episodes than before; for a curve of one "
+                    + "version start a new run (another --out, without --resume)");
+            if (changed != null) {
+                warnings.println("warning: " + changed);
+                warnings.flush();
             }
         }
         // before any env is made: settings that cannot fit the tasks, a replay buffer beyond the heap
@@ -442,7 +451,8 @@ final class OnlineRun {
                             "agent steps (all tasks)", "episode return", one);
                 }
             }
-            run.saveCheckpoint(agent, new RunFolder.State(step, state.episodes(), state.seconds()));
+            run.saveCheckpoint(agent, new RunFolder.State(step, state.episodes(), state.seconds()),
+                    TaskRevisions.of(space.tasks()));
             savedStep = step;
         }
 

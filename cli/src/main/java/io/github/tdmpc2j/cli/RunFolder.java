@@ -373,8 +373,11 @@ record RunFolder(Path dir) {
     static final String DATASET_EPISODES = "dataset-episodes.csv";
     private static final String DATASET_EPISODES_HEADER = "task,episode,steps,checksum";
 
-    /** A verified checkpoint to resume from: the folder to read the agent from, and the loop's position. */
-    record Restored(Path dir, State state) {
+    /**
+     * A verified checkpoint to resume from: the folder to read the agent from, the loop's position, and the revisions
+     * of the tasks it was trained on ({@link #TASK_REVISIONS}; null in a checkpoint saved before they were recorded).
+     */
+    record Restored(Path dir, State state, Map<String, Integer> revisions) {
         /**
          * Puts {@code agent} (made with the run's seed) where the checkpoint left it: its saved state, and its own
          * random draws (seed-phase actions, buffer sampling, planning noise) started over from
@@ -413,10 +416,26 @@ record RunFolder(Path dir) {
         return new SplittableRandom(new SplittableRandom(runSeed).nextLong() ^ step).nextLong();
     }
 
-    /** Saves the agent and the loop's position as one checkpoint, replacing the previous one. */
-    void saveCheckpoint(Agent agent, State s) {
+    /**
+     * The revisions of the tasks a checkpoint's agent learnt on ({@link io.github.tdmpc2j.spi.TaskSpec#revision}), in
+     * the checkpoint: {@code domain/task=revision}, a line each.
+     */
+    static final String TASK_REVISIONS = "task-revisions.properties";
+
+    /**
+     * Saves the agent, the loop's position and the revisions of the tasks it learnt on ({@code revisions}, id to
+     * revision; null: not known, none recorded) as one checkpoint, replacing the previous one.
+     */
+    void saveCheckpoint(Agent agent, State s, Map<String, Integer> revisions) {
         CheckpointFolder.write(checkpoint(), s.step(), dir -> {
             agent.writeState(dir);
+            if (revisions != null) {
+                Properties r = new Properties();
+                revisions.forEach((id, revision) -> r.setProperty(id, Integer.toString(revision)));
+                try (var w = Files.newBufferedWriter(dir.resolve(TASK_REVISIONS), StandardCharsets.UTF_8)) {
+                    r.store(w, "tdmpc2j: the revision of each task the checkpoint's agent learnt on");
+                }
+            }
             Properties p = new Properties();
             p.setProperty("step", Long.toString(s.step()));
             p.setProperty("episode", Long.toString(s.episode()));
@@ -493,7 +512,34 @@ record RunFolder(Path dir) {
             s = new State(s.step(), s.episode(), s.seconds(), new Dataset(s.dataset().episodes(),
                     s.dataset().steps(), List.copyOf(files)));
         }
-        return new Restored(m.dir(), s);
+        return new Restored(m.dir(), s, m.contains(TASK_REVISIONS) ? revisions(m.dir()) : null);
+    }
+
+    /**
+     * The revisions of the tasks the checkpoint in {@code dir} (verified) was trained on, id to revision; null when it
+     * records none (saved before they were recorded, or not by {@code train}: an imported checkpoint).
+     */
+    static Map<String, Integer> revisions(Path dir) {
+        Path file = dir.resolve(TASK_REVISIONS);
+        if (!Files.isRegularFile(file)) {
+            return null;
+        }
+        Properties p = new Properties();
+        Map<String, Integer> revisions = new java.util.TreeMap<>();
+        try (var r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            p.load(r);
+            for (String id : p.stringPropertyNames()) {
+                int revision = Integer.parseInt(p.getProperty(id).strip());
+                if (revision < 1) {
+                    throw new IllegalArgumentException(id + " at revision " + revision);
+                }
+                revisions.put(id, revision);
+            }
+        } catch (IOException | RuntimeException e) {
+            throw new CheckpointException(file + " is damaged (" + Messages.firstLine(e) + "); put back a copy of the "
+                    + "checkpoint, or start a new run", e);
+        }
+        return revisions;
     }
 
     /**

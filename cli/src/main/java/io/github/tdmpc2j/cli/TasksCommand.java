@@ -30,7 +30,7 @@ final class TasksCommand implements Callable<Integer> {
     }
 
     @Command(name = "list", description = "One line per installed task: id, domain, sizes, episode length, action"
-            + " repeat, availability.")
+            + " repeat, revision (raised by its plug-in whenever its episodes change), availability.")
     static final class ListTasks implements Callable<Integer> {
         @Spec
         CommandSpec spec;
@@ -47,17 +47,18 @@ final class TasksCommand implements Callable<Integer> {
                 boolean onlyLeftOut = domain != null && !failures.isEmpty() && registry.provider(domain).isEmpty();
                 List<TaskSpec> tasks = domain == null ? registry.list()
                         : onlyLeftOut ? List.of() : registry.list(domain);
-                out.printf("%-40s %-12s %5s %5s %8s %6s  %s%n", "ID", "DOMAIN", "OBS", "ACT", "EPISODE", "REPEAT",
-                        "AVAILABILITY");
+                out.printf("%-40s %-12s %5s %5s %8s %6s %3s  %s%n", "ID", "DOMAIN", "OBS", "ACT", "EPISODE",
+                        "REPEAT", "REV", "AVAILABILITY");
                 for (TaskSpec t : tasks) {
-                    out.printf("%-40s %-12s %5d %5d %8d %6d  %s%n", t.id(), t.domain(), t.observationSize(),
-                            t.actionSize(), t.maxEpisodeSteps(), t.actionRepeat(), registry.availability(t));
+                    out.printf("%-40s %-12s %5d %5d %8d %6d %3d  %s%n", t.id(), t.domain(), t.observationSize(),
+                            t.actionSize(), t.maxEpisodeSteps(), t.actionRepeat(), t.revision(),
+                            registry.availability(t));
                 }
                 for (PluginFailure f : failures) {
                     // a plug-in left out at discovery: its tasks are unknown, so one line for the whole plug-in
-                    out.printf("%-40s %-12s %5s %5s %8s %6s  unavailable: %s%n",
+                    out.printf("%-40s %-12s %5s %5s %8s %6s %3s  unavailable: %s%n",
                             (f.domain() == null ? "?" : f.domain()) + "/* (" + f.source() + ")",
-                            f.domain() == null ? "?" : f.domain(), "-", "-", "-", "-", f);
+                            f.domain() == null ? "?" : f.domain(), "-", "-", "-", "-", "-", f);
                 }
                 out.println();
                 for (EnvProvider p : registry.providers()) {

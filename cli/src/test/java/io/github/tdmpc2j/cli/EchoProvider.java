@@ -31,9 +31,15 @@ public final class EchoProvider implements EnvProvider {
         return "echo";
     }
 
+    /**
+     * The revision the plug-in gives its task now: a test raises it to stand for a newer version of the plug-in that
+     * changed the task (and puts it back after).
+     */
+    static volatile int revision = 1;
+
     @Override
     public List<TaskSpec> tasks() {
-        return List.of(ACTION);
+        return List.of(ACTION.withRevision(revision));
     }
 
     @Override

@@ -36,7 +36,10 @@ class OfflineTrainingTest {
         // the model and the loop's position, not a copy of the dataset (the replay buffer) at every save
         assertThat(io.github.tdmpc2j.spi.agent.CheckpointFolder.open(run.resolve("checkpoint")).files().keySet())
                 .containsExactlyInAnyOrder("tdmpc2.json", "tdmpc2.safetensors", RunFolder.STATE,
-                        RunFolder.DATASET_EPISODES);
+                        RunFolder.DATASET_EPISODES, RunFolder.TASK_REVISIONS);
+        // the revisions its episodes were collected on
+        assertThat(RunFolder.revisions(run.resolve("checkpoint"))).containsOnly(
+                java.util.Map.entry("dmc/cartpole-balance", 1), java.util.Map.entry("classic/pendulum", 1));
         // which eval, export and collect --policy read as any other
         TasksCommandTest.Run eval = TasksCommandTest.run("eval", "--checkpoint", run.toString(), "--task",
                 "classic/pendulum", "--episodes", "1");
@@ -273,6 +276,45 @@ class OfflineTrainingTest {
         assertThat(other.err()).contains("holds classic/pendulum with observations of 4 and actions of 1, but that "
                 + "task installed here has 3 and 1").contains("collect the dataset again");
         assertThat(run).doesNotExist();
+    }
+
+    /**
+     * A dataset collected on an earlier revision of its task (the echo plug-in as a newer version would give it, at
+     * revision 2): offline training learns from it and says that its evaluations are on the task as it is now;
+     * collecting more into it is refused (one dataset would hold two versions of the task), the dataset unchanged.
+     */
+    @Test
+    void aDatasetOfAnEarlierRevisionOfItsTaskIsSaidAndNotAddedTo(@TempDir Path dir) throws java.io.IOException {
+        Path data = dir.resolve("data");
+        TasksCommandTest.Run collect = TasksCommandTest.run("collect", "--tasks", "echo/action", "--episodes", "2",
+                "--out", data.toString());
+        assertThat(collect.exit()).as(collect.err()).isZero();
+        String index = java.nio.file.Files.readString(data.resolve("dataset.json"));
+        assertThat(index).contains("\"revision\" : 1");
+        try {
+            EchoProvider.revision = 2;
+            Path run = dir.resolve("run");
+            TasksCommandTest.Run train = TasksCommandTest.run("train", "--data", data.toString(), "--steps", "2",
+                    "--eval-every", "2", "--eval-episodes", "1", "--out", run.toString(), "--progress", "log",
+                    "--preset", "cpu", "--set-param", "batch_size=4");
+            assertThat(train.exit()).as(train.err() + train.out()).isZero();
+            assertThat(train.err()).startsWith("warning: the dataset in " + data + " was collected on other "
+                    + "revisions of 1 task: echo/action (revision 1 then, 2 now); the run learns from those episodes "
+                    + "but is evaluated on the tasks as they are now; collect the dataset again for one version");
+            assertThat(RunFolder.revisions(run.resolve("checkpoint"))).containsExactly(
+                    java.util.Map.entry("echo/action", 1));
+
+            TasksCommandTest.Run more = TasksCommandTest.run("collect", "--tasks", "echo/action", "--episodes", "3",
+                    "--out", data.toString());
+            assertThat(more.exit()).isEqualTo(2);
+            assertThat(more.err()).contains(data + " holds episodes of 1 task at another revision than it has now: "
+                    + "echo/action (collected on revision 1; revision 2 now); the plug-in changed it since")
+                    .contains("Collect into another --out folder").doesNotContain("Exception");
+            assertThat(java.nio.file.Files.readString(data.resolve("dataset.json"))).isEqualTo(index);
+            assertThat(io.github.tdmpc2j.data.DatasetLayout.episode(data, "echo/action", 2)).doesNotExist();
+        } finally {
+            EchoProvider.revision = 1;
+        }
     }
 
     /**

@@ -50,7 +50,7 @@ class TasksCommandTest {
         Run alone = run("tasks");
         assertThat(alone.exit()).as(alone.err()).isZero();
         assertThat(alone.out()).isEqualTo(r.out());
-        assertThat(r.out()).containsPattern("classic/pendulum\\s+classic\\s+3\\s+1\\s+200\\s+1\\s+ready");
+        assertThat(r.out()).containsPattern("classic/pendulum\\s+classic\\s+3\\s+1\\s+200\\s+1\\s+1\\s+ready");
         assertThat(r.out()).contains("domain classic");
         // one task is "1 task"; the native DMControl plug-in says it holds all 39 tasks, not MT30's 30
         assertThat(r.out()).containsPattern("domain classic\\s+1 task\\s+pure-Java")
@@ -162,7 +162,7 @@ class TasksCommandTest {
         try {
             Run r = run("tasks", "list");
             assertThat(r.exit()).isZero();
-            assertThat(r.out()).containsPattern("classic/pendulum\\s+classic\\s+3\\s+1\\s+200\\s+1\\s+ready");
+            assertThat(r.out()).containsPattern("classic/pendulum\\s+classic\\s+3\\s+1\\s+200\\s+1\\s+1\\s+ready");
             assertThat(r.out()).containsPattern("wobbly/\\* \\(wobbly-plugin\\.jar\\)\\s+wobbly\\s+-.*unavailable: plug-in "
                     + "io\\.github\\.tdmpc2j\\.cli\\.TasksCommandTest\\$WobblyProvider in wobbly-plugin\\.jar .*"
                     + "tasks\\(\\) threw IllegalStateException: the task table is corrupt");
@@ -216,7 +216,7 @@ class TasksCommandTest {
         try {
             Run r = run("tasks", "list", "--domain", "loose");
             assertThat(r.exit()).isZero();
-            assertThat(r.out()).containsPattern("loose/drift\\s+loose\\s+2\\s+2\\s+10\\s+1\\s+unavailable: plug-in "
+            assertThat(r.out()).containsPattern("loose/drift\\s+loose\\s+2\\s+2\\s+10\\s+1\\s+1\\s+unavailable: plug-in "
                     + "io\\.github\\.tdmpc2j\\.cli\\.TasksCommandTest\\$LooseProvider in loose-plugin\\.jar .*"
                     + "loose/drift has the unbounded action space .*: action entry 1 lies in \\[-Infinity, 1\\.0\\]")
                     .doesNotContainPattern("loose/drift.*ready");

@@ -38,7 +38,8 @@ class TrainCommandTest {
                 .contains("preset: cpu").contains("steps: 1000");
         assertThat(run.resolve("checkpoint").resolve(RunFolder.STATE)).exists();
         assertThat(CheckpointFolder.open(run.resolve("checkpoint")).files()).containsOnlyKeys(RunFolder.STATE,
-                "random-agent.properties");
+                RunFolder.TASK_REVISIONS, "random-agent.properties");
+        assertThat(RunFolder.revisions(run.resolve("checkpoint"))).containsExactly(Map.entry("classic/pendulum", 1));
         // created with the user's umask, as any new file, not owner-only
         var umaskMode = Files.getPosixFilePermissions(Files.createFile(dir.resolve("umask-probe")));
         for (Path file : List.of(run.resolve("checkpoint").resolve(RunFolder.STATE), run.resolve("curve.png"),
@@ -84,6 +85,46 @@ class TrainCommandTest {
         assertThat(returns.get(1)).startsWith(opening + " ").isEqualTo(returns.get(2));
         assertThat(returns.get(1).substring(opening.length() + 1)).as("the resumed segment's draws")
                 .isNotEqualTo(opening).isNotEqualTo("-3.25607 1.16429");
+    }
+
+    /**
+     * A task whose plug-in changed it since the run's checkpoint (a higher revision, here the echo plug-in's as a
+     * newer version would give it): --resume goes on and says which task changed and what that means for the curve;
+     * the checkpoint then records the new revision, so a second resume says nothing; eval of a checkpoint trained on
+     * another revision than the task's now says so too.
+     */
+    @Test
+    void aTaskChangedSinceTheCheckpointIsSaidOnResumeAndOnEval(@TempDir Path dir) throws Exception {
+        Path run = dir.resolve("run");
+        TasksCommandTest.Run first = TasksCommandTest.run(echo(run, "--steps", "20"));
+        assertThat(first.exit()).as(first.err()).isZero();
+        assertThat(first.err()).doesNotContain("revision");
+        assertThat(RunFolder.revisions(run.resolve("checkpoint"))).containsExactly(Map.entry("echo/action", 1));
+        try {
+            EchoProvider.revision = 2;
+            TasksCommandTest.Run resumed = TasksCommandTest.run(echo(run, "--steps", "40", "--resume"));
+            assertThat(resumed.exit()).as(resumed.err()).isZero();
+            assertThat(resumed.err()).contains(" was trained up to step 20 on other revisions of 1 task: echo/action "
+                    + "(revision 1 then, 2 now); the run goes on with the tasks as they are now, so its curve after "
+                    + "step 20 is of other episodes than before; for a curve of one version start a new run")
+                    .startsWith("warning: the run in ");
+            assertThat(resumed.out()).contains("done: 40 steps");
+            assertThat(RunFolder.revisions(run.resolve("checkpoint"))).containsExactly(Map.entry("echo/action", 2));
+            TasksCommandTest.Run again = TasksCommandTest.run(echo(run, "--steps", "60", "--resume"));
+            assertThat(again.exit()).as(again.err()).isZero();
+            assertThat(again.err()).doesNotContain("revision");
+
+            EchoProvider.revision = 1; // the plug-in as it was: the checkpoint was trained on its revision 2
+            TasksCommandTest.Run eval = TasksCommandTest.run("eval", "--checkpoint", run.toString(), "--episodes",
+                    "1");
+            assertThat(eval.exit()).as(eval.err()).isZero();
+            assertThat(eval.err()).contains("warning: the checkpoint in " + run.resolve("checkpoint") + " was "
+                    + "trained on other revisions of 1 task: echo/action (revision 2 then, 1 now); it is evaluated "
+                    + "here on the tasks as they are now");
+            assertThat(eval.out()).contains("echo/action");
+        } finally {
+            EchoProvider.revision = 1;
+        }
     }
 
     /**

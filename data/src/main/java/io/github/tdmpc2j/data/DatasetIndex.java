@@ -40,7 +40,7 @@ public record DatasetIndex(String format, int version, int observationSize, int 
         for (int i = 0; i < space.taskCount(); i++) {
             TaskSpec s = space.spec(i);
             tasks.add(new DatasetTask(i, s.id(), s.observationSize(), s.actionSize(), s.maxEpisodeSteps(),
-                    s.actionRepeat()));
+                    s.actionRepeat(), s.revision()));
             masks.add(space.actionMask(i));
         }
         return new DatasetIndex(DatasetLayout.FORMAT, DatasetLayout.VERSION, space.observationSize(),
@@ -60,6 +60,32 @@ public record DatasetIndex(String format, int version, int observationSize, int 
 
     public List<String> taskIds() {
         return tasks.stream().map(DatasetTask::id).toList();
+    }
+
+    /** Whether {@code other} lists the same tasks in the same order with the same sizes, whatever their revisions. */
+    public boolean sameTaskShapes(DatasetIndex other) {
+        if (tasks.size() != other.tasks.size()) {
+            return false;
+        }
+        for (int i = 0; i < tasks.size(); i++) {
+            if (!tasks.get(i).sameShape(other.tasks.get(i))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * The revisions the episodes were collected on, task id to revision; null when this index records none (written
+     * before they were recorded).
+     */
+    public java.util.Map<String, Integer> revisions() {
+        if (tasks.stream().anyMatch(t -> t.revision() == null)) {
+            return null;
+        }
+        java.util.Map<String, Integer> revisions = new java.util.LinkedHashMap<>();
+        tasks.forEach(t -> revisions.put(t.id(), t.revision()));
+        return revisions;
     }
 
     void writeAtomically(Path dir) throws IOException {
@@ -120,6 +146,9 @@ public record DatasetIndex(String format, int version, int observationSize, int 
             DatasetTask t = tasks.get(i);
             if (t == null || t.id() == null || t.index() != i || t.observationSize() < 1 || t.actionSize() < 1) {
                 return "its task " + i + " is not a task numbered " + i + " with an id and sizes";
+            }
+            if (t.revision() != null && t.revision() < 1) {
+                return "its task " + i + " (" + t.id() + ") is at revision " + t.revision() + "; revisions start at 1";
             }
             o = Math.max(o, t.observationSize());
             a = Math.max(a, t.actionSize());

@@ -24,8 +24,11 @@ public final class DatasetLayout {
     public static final String INDEX = "dataset.json";
     private static final Pattern EPISODE_FILE = Pattern.compile("episode-(\\d{6,9})\\.npz");
     public static final String FORMAT = "tdmpc2j-episodes";
-    /** 2: {@code dataset.json} records the base seed and the policy's checkpoint step and digest; 1 did not. */
-    public static final int VERSION = 2;
+    /**
+     * 3: each task in {@code dataset.json} records its revision; 2: the index records the base seed and the policy's
+     * checkpoint step and digest; 1 did not.
+     */
+    public static final int VERSION = 3;
     /** The arrays an episode file must hold to be read ({@code seed} too, in the files collect writes). */
     public static final List<String> ARRAYS = List.of("observation", "action", "reward", "terminated", "truncated",
             "success", "task");

@@ -1,5 +1,6 @@
 package io.github.tdmpc2j.data;
 
+import io.github.tdmpc2j.spi.Messages;
 import io.github.tdmpc2j.spi.io.IoErrors;
 import io.github.tdmpc2j.spi.agent.Episode;
 import io.github.tdmpc2j.spi.io.AtomicWrites;
@@ -9,7 +10,9 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -56,7 +59,7 @@ public final class DatasetWriter implements Collector.EpisodeSink {
         try {
             if (Files.exists(DatasetLayout.index(dir))) {
                 DatasetIndex existing = DatasetIndex.read(dir);
-                if (!existing.tasks().equals(wanted.tasks())) {
+                if (!existing.sameTaskShapes(wanted)) {
                     String had = String.join(", ", existing.taskIds());
                     boolean reordered = !existing.taskIds().equals(wanted.taskIds())
                             && new java.util.HashSet<>(existing.taskIds()).equals(new java.util.HashSet<>(
@@ -69,6 +72,7 @@ public final class DatasetWriter implements Collector.EpisodeSink {
                             + ") to go on with it, or choose another --out folder"
                             : "other tasks (" + had + "); choose another --out folder"));
                 }
+                refuseOtherRevisions(dir, existing, wanted);
                 DatasetPolicy had = existing.policySource();
                 DatasetPolicy asked = wanted.policySource();
                 if ((had.imported() || asked.imported()) && !had.sameAs(asked)) {
@@ -93,7 +97,8 @@ public final class DatasetWriter implements Collector.EpisodeSink {
                             + asked.describe() + "; adding these would mix two policies in one dataset. Collect into "
                             + "another --out folder, or give --policy " + had.option() + " to resume this one.");
                 }
-                boolean older = existing.seed() == null || (existing.policyDigest() == null && !had.random());
+                boolean older = existing.seed() == null || (existing.policyDigest() == null && !had.random())
+                        || existing.revisions() == null;
                 writing(dir, () -> {
                     removeLeftovers(dir);
                     if (older) {
@@ -197,6 +202,32 @@ public final class DatasetWriter implements Collector.EpisodeSink {
         return found;
     }
 
+
+    /**
+     * Refuses to add episodes of a task at another revision than the dataset's episodes of it were collected on: one
+     * dataset would hold two versions of the task. An index that records no revisions (written before they were) is
+     * taken as of each task's first revision, which is what every task was before revisions were recorded.
+     */
+    private static void refuseOtherRevisions(Path dir, DatasetIndex existing, DatasetIndex wanted) {
+        List<String> changed = new ArrayList<>();
+        for (int i = 0; i < wanted.tasks().size(); i++) {
+            DatasetTask had = existing.tasks().get(i);
+            int then = had.revision() != null ? had.revision() : 1;
+            int now = wanted.tasks().get(i).revision();
+            if (then != now) {
+                changed.add(had.id() + (had.revision() == null ? " (the index records no revision: collected "
+                        + "before revisions were recorded, so on revision 1 unless after the task changed" : " ("
+                        + "collected on revision " + then) + "; revision " + now + " now)");
+            }
+        }
+        if (!changed.isEmpty()) {
+            throw new DatasetException(dir + " holds episodes of " + Messages.plural(changed.size(), "task")
+                    + " at another revision than " + Messages.word(changed.size(), "it has", "they have") + " now: "
+                    + String.join(", ", changed) + "; the plug-in changed " + Messages.word(changed.size(), "it", "them")
+                    + " since (its README says how), and adding episodes would mix two versions of a task in one "
+                    + "dataset. Collect into another --out folder");
+        }
+    }
 
     /**
      * A writer for a dataset folder whose index another process wrote (a cluster's driver), for that process's

@@ -257,10 +257,12 @@ class CollectorTest {
             collect(registry, out, 2, 1); // seed 7
             Path file = DatasetLayout.index(out);
             String v2 = Files.readString(file);
-            Files.writeString(file, v2.replace("\"version\" : 2", "\"version\" : 3")
+            int newer = DatasetLayout.VERSION + 1;
+            Files.writeString(file, v2.replace("\"version\" : " + DatasetLayout.VERSION, "\"version\" : " + newer)
                     .replace("\"seed\" : 7", "\"seed\" : 7, \"episodeCounts\" : [ 2, 2 ]"));
             assertThatThrownBy(() -> new DatasetReader(out)).isInstanceOf(DatasetException.class)
-                    .hasMessageContaining("is format tdmpc2j-episodes v3; this version reads tdmpc2j-episodes v1 to v2")
+                    .hasMessageContaining("is format tdmpc2j-episodes v" + newer + "; this version reads "
+                            + "tdmpc2j-episodes v1 to v" + DatasetLayout.VERSION)
                     .hasMessageContaining("newer tdmpc2j");
 
             Files.writeString(file, v2.substring(0, v2.length() / 2));
@@ -520,11 +522,12 @@ class CollectorTest {
         try (EnvRegistry registry = EnvRegistry.discover()) {
             collect(registry, out, 1, 1); // seed 7
             Path file = DatasetLayout.index(out);
-            String v2 = Files.readString(file);
-            String v1 = v2.replace("\"version\" : 2", "\"version\" : 1")
+            String now = Files.readString(file);
+            String v1 = now.replace("\"version\" : " + DatasetLayout.VERSION, "\"version\" : 1")
                     .replaceAll(",\\s*\"policyStep\" : null", "").replaceAll(",\\s*\"policyDigest\" : null", "")
-                    .replaceAll(",\\s*\"seed\" : 7", "");
-            assertThat(v1).doesNotContain("seed").doesNotContain("policyStep").contains("\"version\" : 1");
+                    .replaceAll(",\\s*\"seed\" : 7", "").replaceAll(",\\s*\"revision\" : 1", "");
+            assertThat(v1).doesNotContain("seed").doesNotContain("policyStep").doesNotContain("revision")
+                    .contains("\"version\" : 1");
             Files.writeString(file, v1);
             assertThat(new DatasetReader(out).index().seed()).isNull();
 
@@ -534,7 +537,10 @@ class CollectorTest {
             assertThat(Files.readString(file)).isEqualTo(v1);
             assertThat(collect(registry, out, 2, 1)).isEqualTo(2);
             assertThat(new DatasetReader(out).index().seed()).isEqualTo(7L);
-            assertThat(new DatasetReader(out).index().version()).isEqualTo(2);
+            assertThat(new DatasetReader(out).index().version()).isEqualTo(DatasetLayout.VERSION);
+            // and the revision of each task, which an index of version 2 or before did not record
+            assertThat(new DatasetReader(out).index().revisions()).isNotNull().doesNotContainValue(null)
+                    .containsOnlyKeys(new DatasetReader(out).index().taskIds());
         }
     }
 

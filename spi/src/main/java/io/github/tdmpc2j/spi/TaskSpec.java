@@ -14,6 +14,10 @@ import java.util.Objects;
  * @param actionRepeat       how many env steps one agent step takes
  * @param successMetric      how the task is scored
  * @param episodic           true when the task can terminate before its time limit
+ * @param revision           the plug-in's revision of the task, 1 and up: raised by the plug-in whenever an episode of
+ *                           it changes (its rewards, observations, dynamics, starts or success), so that a run, a
+ *                           checkpoint or a dataset made on an earlier revision can be told apart ({@code train
+ *                           --resume}, {@code eval} and {@code collect} say so); ids and sizes stay as they were
  */
 public record TaskSpec(
         String id,
@@ -23,11 +27,19 @@ public record TaskSpec(
         int maxEpisodeSteps,
         int actionRepeat,
         SuccessMetric successMetric,
-        boolean episodic) {
+        boolean episodic,
+        int revision) {
+
+    /** A task at its first revision. */
+    public TaskSpec(String id, List<String> aliases, Box observationSpace, Box actionSpace, int maxEpisodeSteps,
+            int actionRepeat, SuccessMetric successMetric, boolean episodic) {
+        this(id, aliases, observationSpace, actionSpace, maxEpisodeSteps, actionRepeat, successMetric, episodic, 1);
+    }
 
     /**
      * A task as its plug-in lists it. A spec that no env can run is a {@link PluginException} saying what to give: a
-     * null part, an id not of the form {@code domain/task}, episodes of no steps, an action repeat below 1.
+     * null part, an id not of the form {@code domain/task}, episodes of no steps, an action repeat or a revision
+     * below 1.
      */
     public TaskSpec {
         if (id == null) {
@@ -53,6 +65,10 @@ public record TaskSpec(
             throw new PluginException("task " + id + " has an action repeat of " + actionRepeat
                     + " (actionRepeat); give it 1 or more");
         }
+        if (revision <= 0) {
+            throw new PluginException("task " + id + " is at revision " + revision + "; revisions start at 1 (give "
+                    + "1, the default, and raise it whenever the task's episodes change)");
+        }
     }
 
     public String domain() {
@@ -73,10 +89,18 @@ public record TaskSpec(
     }
 
     public TaskSpec withActionSpace(Box box) {
-        return new TaskSpec(id, aliases, observationSpace, box, maxEpisodeSteps, actionRepeat, successMetric, episodic);
+        return new TaskSpec(id, aliases, observationSpace, box, maxEpisodeSteps, actionRepeat, successMetric, episodic,
+                revision);
     }
 
     public TaskSpec withObservationSpace(Box box) {
-        return new TaskSpec(id, aliases, box, actionSpace, maxEpisodeSteps, actionRepeat, successMetric, episodic);
+        return new TaskSpec(id, aliases, box, actionSpace, maxEpisodeSteps, actionRepeat, successMetric, episodic,
+                revision);
+    }
+
+    /** This task at {@code revision} (a plug-in's spec of a task it changed since it first listed it). */
+    public TaskSpec withRevision(int revision) {
+        return new TaskSpec(id, aliases, observationSpace, actionSpace, maxEpisodeSteps, actionRepeat, successMetric,
+                episodic, revision);
     }
 }

@@ -281,6 +281,10 @@ class EnvRegistryTest {
         assertThatThrownBy(() -> new TaskSpec("line/x", List.of(), good.observationSpace(), good.actionSpace(), 5, 0,
                 SuccessMetric.RETURN, false)).isInstanceOf(PluginException.class)
                 .hasMessage("task line/x has an action repeat of 0 (actionRepeat); give it 1 or more");
+        assertThatThrownBy(() -> good.withRevision(0)).isInstanceOf(PluginException.class)
+                .hasMessageStartingWith("task line/x is at revision 0; revisions start at 1");
+        assertThat(good.revision()).as("a spec made without one").isEqualTo(1);
+        assertThat(good.withRevision(3).withActionSpace(Box.of(2, -1f, 1f)).revision()).isEqualTo(3);
     }
 
     @Test

@@ -19,6 +19,11 @@ final class ManiSkillTasks {
     static final String DOMAIN = "maniskill";
     static final int ACTION_REPEAT = 2;
     static final int EPISODE_AGENT_STEPS = 100;
+    /**
+     * Every task's revision: 2 since 2026-12-03, when observations took ManiSkill2 0.4.1's layout (other sizes) and
+     * pose control moved the hand along its own axes (the plug-in's README, section Versions).
+     */
+    static final int REVISION = 2;
 
     /**
      * One task.
@@ -33,7 +38,8 @@ final class ManiSkillTasks {
             // not episodic: the worker drops ManiSkill's end at success, as the reference's first-release wrapper
             // dropped ManiSkill2's done, so the time limit alone ends an episode (README: Episode ends)
             return new TaskSpec(DOMAIN + "/" + name, List.of(name), Box.unbounded(observationSize),
-                    Box.of(actionSize, -1f, 1f), EPISODE_AGENT_STEPS, ACTION_REPEAT, SuccessMetric.SUCCESS, false);
+                    Box.of(actionSize, -1f, 1f), EPISODE_AGENT_STEPS, ACTION_REPEAT, SuccessMetric.SUCCESS, false,
+                    REVISION);
         }
     }
 

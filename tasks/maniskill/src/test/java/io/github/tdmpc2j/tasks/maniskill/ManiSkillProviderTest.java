@@ -57,6 +57,8 @@ class ManiSkillProviderTest extends RemotePluginContract<ManiSkillProvider> {
         assertThat(lift.episodic()).as("ManiSkill's end at success is dropped, as the reference's was").isFalse();
         assertThat(registry.resolve("pick-ycb").actionSize()).isEqualTo(7);
         assertThat(registry.resolve("turn-faucet").actionSize()).isEqualTo(7);
+        // ManiSkill2's observation layout and hand frame since revision 2 (README: Revisions)
+        assertThat(provider.tasks()).allSatisfy(t -> assertThat(t.revision()).as(t.id()).isEqualTo(2));
     }
 
     @Test

@@ -40,6 +40,12 @@ class MetaWorldProviderTest extends RemotePluginContract<MetaWorldProvider> {
         assertThat(assembly.actionRepeat()).isEqualTo(2);
         assertThat(assembly.successMetric()).isEqualTo(SuccessMetric.SUCCESS);
         assertThat(assembly.episodic()).isFalse();
+        // the five tasks changed to the reference's v2 envs (README: Revisions) at revision 2, the others at 1
+        assertThat(tasks).filteredOn(t -> t.revision() == 2).extracting(TaskSpec::id).containsExactlyInAnyOrder(
+                "metaworld/coffee-pull", "metaworld/coffee-push", "metaworld/button-press-topdown",
+                "metaworld/button-press-topdown-wall", "metaworld/stick-push");
+        assertThat(tasks).filteredOn(t -> t.revision() != 2).hasSize(45)
+                .allSatisfy(t -> assertThat(t.revision()).isOne());
         assertThatThrownBy(() -> registry.resolve("metaworld/no-such-task")).isInstanceOf(UnknownTaskException.class);
     }
 

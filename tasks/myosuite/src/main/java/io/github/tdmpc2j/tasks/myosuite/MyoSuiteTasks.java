@@ -26,6 +26,15 @@ final class MyoSuiteTasks {
     private static final Map<String, Integer> OBSERVATION_SIZES = Map.of(
             "reach", 115, "pose", 108, "obj-hold", 91, "key-turn", 93, "pen-twirl", 83);
 
+    /**
+     * Tasks whose episodes changed since the plug-in first listed them (2026-12-03, revision 2): reach and pose (and
+     * their -hard variants) run on the paper's hand (MyoSuite 2.x's thumb limits and bone collisions), reach-hard on
+     * the paper's {@code far_th}, pose and pose-hard ask the paper's thumb targets. The plug-in's README, section
+     * Versions, says each with its measurements.
+     */
+    private static final Map<String, Integer> REVISIONS = Map.of("reach", 2, "reach-hard", 2, "pose", 2,
+            "pose-hard", 2);
+
     /** reach-hard with MyoSuite 3.0.0's own {@code far_th} (0.075) in place of the paper's (0.034). */
     static final String REACH_HARD_MYOSUITE3 = "reach-hard-myosuite3";
 
@@ -45,6 +54,6 @@ final class MyoSuiteTasks {
         int observations = OBSERVATION_SIZES.get(name.replaceFirst("-hard.*$", ""));
         return new TaskSpec(DOMAIN + "/" + name, List.of("myo-" + name, "myo-hand-" + name),
                 Box.unbounded(observations), Box.of(ACTION_SIZE, -1f, 1f), EPISODE_AGENT_STEPS, ACTION_REPEAT,
-                SuccessMetric.SUCCESS, false);
+                SuccessMetric.SUCCESS, false, REVISIONS.getOrDefault(name, 1));
     }
 }

@@ -46,6 +46,10 @@ class MyoSuiteProviderTest extends RemotePluginContract<MyoSuiteProvider> {
         assertThat(reach.actionRepeat()).isEqualTo(1);
         assertThat(reach.successMetric()).isEqualTo(SuccessMetric.SUCCESS);
         assertThat(reach.episodic()).isFalse();
+        // the four tasks changed to the paper's (README: Revisions) at revision 2, the others at their first
+        assertThat(tasks).filteredOn(t -> t.revision() == 2).extracting(TaskSpec::id).containsExactly(
+                "myosuite/reach", "myosuite/reach-hard", "myosuite/pose", "myosuite/pose-hard");
+        assertThat(tasks).filteredOn(t -> t.revision() != 2).allSatisfy(t -> assertThat(t.revision()).isOne());
         assertThatThrownBy(() -> registry.resolve("myosuite/no-such-task")).isInstanceOf(UnknownTaskException.class);
     }
 
