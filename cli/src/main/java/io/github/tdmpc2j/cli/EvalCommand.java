@@ -33,6 +33,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.function.BooleanSupplier;
 import picocli.CommandLine.ArgGroup;
@@ -268,7 +269,12 @@ final class EvalCommand implements Callable<Integer> {
         // in this process: the agent made and its checkpoint read before the results file exists (a failed
         // load leaves none); on a cluster each executor does that once and keeps it across its units
         boolean written = false;
-        try (Setup local = where.distributed() ? null : Setup.make(registry, settings)) {
+        // a signal while the envs are made: the next one is not made (no setup, here null), those made are closed
+        try (Setup local = where.distributed() ? null
+                : Setup.make(registry, settings, signals::stopNow).orElse(null)) {
+            if (local == null && !where.distributed()) {
+                return stopped(signals, csvFile, ids, results, option(), out);
+            }
             out.printf("%-40s %8s %12s %8s%n", "TASK", "EPISODES", "RETURN", "SUCCESS");
             // every task checked on an executor (once each) before any evaluates: a task not set up on a node was
             // found when that node's first unit ran
@@ -438,14 +444,23 @@ final class EvalCommand implements Callable<Integer> {
 
     /** The envs of every task and the agent with the checkpoint's state: what an evaluation in this process needs. */
     record Setup(List<MultitaskEnv> envs, Loaded loaded) implements AutoCloseable {
-        static Setup make(EnvRegistry registry, Settings s) {
+        /**
+         * The setup of {@code s}'s tasks; empty where {@code stop} (asked before each env is made) gave it up,
+         * the envs made closed and no agent made.
+         */
+        static Optional<Setup> make(EnvRegistry registry, Settings s, BooleanSupplier stop) {
             List<MultitaskEnv> envs = new ArrayList<>();
             try {
                 TaskSpace space = space(registry, s);
                 for (String id : s.ids()) {
-                    envs.add(env(registry, space, s, id));
+                    Optional<MultitaskEnv> made = MultitaskEnv.make(registry, space, rows(s, id), s.seed(), stop);
+                    if (made.isEmpty()) {
+                        envs.forEach(MultitaskEnv::close);
+                        return Optional.empty();
+                    }
+                    envs.add(made.get());
                 }
-                return new Setup(envs, agent(space, s));
+                return Optional.of(new Setup(envs, agent(space, s)));
             } catch (RuntimeException e) {
                 envs.forEach(MultitaskEnv::close);
                 throw e;
@@ -459,7 +474,12 @@ final class EvalCommand implements Callable<Integer> {
 
         /** The envs of task {@code id}: the rows of one task (--envs), all acting in one batch. */
         static MultitaskEnv env(EnvRegistry registry, TaskSpace space, Settings s, String id) {
-            return MultitaskEnv.make(registry, space, java.util.Collections.nCopies(s.rows(), id), s.seed());
+            return MultitaskEnv.make(registry, space, rows(s, id), s.seed());
+        }
+
+        /** The row ids of task {@code id}'s envs: {@code --envs} of it. */
+        private static List<String> rows(Settings s, String id) {
+            return java.util.Collections.nCopies(s.rows(), id);
         }
 
         /** The agent, with the checkpoint's state loaded, and the step of that checkpoint. */

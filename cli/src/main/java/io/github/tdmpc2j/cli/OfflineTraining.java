@@ -185,9 +185,9 @@ final class OfflineTraining {
             }
             List<String> evalRows = Evaluation.rows(space, evalEpisodes, 1);
             try (Agent agent = cfg.createAgent(provider, space, seed);
-                    RunEnvs evalEnvs = new RunEnvs(MultitaskEnv.make(registry, space, evalRows, seed), "evaluation",
-                            run, warnings)) {
-                if (stop.get()) { // a signal while the agent or the envs were made
+                    RunEnvs evalEnvs = RunEnvs.made(MultitaskEnv.make(registry, space, evalRows, seed, stop::get),
+                            "evaluation", run, warnings)) {
+                if (stop.get()) { // a signal while the agent or the envs were made (null: the next env not made)
                     return signals.stoppedBeforeStart(console, "update", kept);
                 }
                 MultitaskEnv evalEnv = evalEnvs.env();

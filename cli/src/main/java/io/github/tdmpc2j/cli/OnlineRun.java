@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.BooleanSupplier;
 
 /**
  * {@code train}'s online run, as a command-line job around the engine's {@link OnlineTraining}: makes the rows
@@ -195,10 +196,12 @@ final class OnlineRun {
         if (stopRequested) {
             return stoppedBeforeTraining(restored);
         }
-        try (RunEnvs trainRows = new RunEnvs(MultitaskEnv.make(registry, space, MultitaskEnv.spread(space, envs),
-                seedValue), "training", run, warnings);
-                RunEnvs evalRows = new RunEnvs(evalEnv(seedValue, evalEpisodes), "evaluation", run, warnings);
-                Agent agent = cfg.createAgent(provider, space, seedValue)) {
+        // a signal while the envs are made: the next one is not made (null here), those made are closed
+        try (RunEnvs trainRows = RunEnvs.made(MultitaskEnv.make(registry, space, MultitaskEnv.spread(space, envs),
+                seedValue, () -> stopRequested), "training", run, warnings);
+                RunEnvs evalRows = trainRows == null ? null : RunEnvs.made(evalEnv(seedValue, evalEpisodes,
+                        () -> stopRequested), "evaluation", run, warnings);
+                Agent agent = evalRows == null ? null : cfg.createAgent(provider, space, seedValue)) {
             if (stopRequested) { // a signal while the envs or the agent were made
                 return stoppedBeforeTraining(restored);
             }
@@ -263,7 +266,8 @@ final class OnlineRun {
     List<Evaluation.TaskResult> randomBaseline() {
         long seedValue = cfg.getLong("seed");
         int evalEpisodes = cfg.getInt("eval_episodes");
-        try (RunEnvs eval = new RunEnvs(evalEnv(seedValue, evalEpisodes), "evaluation", run, warnings)) {
+        try (RunEnvs eval = new RunEnvs(evalEnv(seedValue, evalEpisodes, () -> false).orElseThrow(), "evaluation",
+                run, warnings)) {
             return randomBaseline(eval.env(), seedValue, evalEpisodes, () -> false).orElseThrow();
         }
     }
@@ -289,15 +293,18 @@ final class OnlineRun {
         return Math.max(envs, taskCount);
     }
 
-    /** The rows a run evaluates on: its evaluation episodes several at once, as many rows as training has per task. */
-    private MultitaskEnv evalEnv(long seedValue, int evalEpisodes) {
+    /**
+     * The rows a run evaluates on: its evaluation episodes several at once, as many rows as training has per task;
+     * empty where {@code stop} gave their making up.
+     */
+    private Optional<MultitaskEnv> evalEnv(long seedValue, int evalEpisodes, BooleanSupplier stop) {
         return MultitaskEnv.make(registry, space, Evaluation.rows(space, evalEpisodes, envs / space.taskCount()),
-                seedValue + 1);
+                seedValue + 1, stop);
     }
 
     /** The random policy's evaluation; empty when {@code stop} gave it up. */
     private Optional<List<Evaluation.TaskResult>> randomBaseline(MultitaskEnv eval, long seedValue, int evalEpisodes,
-            java.util.function.BooleanSupplier stop) {
+            BooleanSupplier stop) {
         try (Agent randomAgent = Agents.find("random").create(AgentContext.of(space, Map.of(), seedValue))) {
             return Evaluation.run(eval, randomAgent, evalEpisodes, evalSeed(seedValue), stop);
         }

@@ -3,6 +3,7 @@ package io.github.tdmpc2j.cli;
 import io.github.tdmpc2j.spi.MultitaskEnv;
 import io.github.tdmpc2j.spi.TdmpcException;
 import java.io.PrintWriter;
+import java.util.Optional;
 
 /**
  * A command's envs ({@code what}: "run's training", "run's evaluation"), whose typed failure to close (a plug-in's
@@ -14,6 +15,14 @@ record RunEnvs(MultitaskEnv env, String what, String kept, PrintWriter warnings)
     /** A training run's envs: what it saved in its run folder stands. */
     RunEnvs(MultitaskEnv env, String what, RunFolder run, PrintWriter warnings) {
         this(env, "run's " + what, "what the run saved in " + run.dir() + " is whole", warnings);
+    }
+
+    /**
+     * A training run's envs as {@code MultitaskEnv.make} with a stop gave them: null where a stop gave their
+     * making up (it closed those made), which a try-with-resources closes nothing of.
+     */
+    static RunEnvs made(Optional<MultitaskEnv> env, String what, RunFolder run, PrintWriter warnings) {
+        return env.map(e -> new RunEnvs(e, what, run, warnings)).orElse(null);
     }
 
     @Override

@@ -350,6 +350,24 @@ class CollectCommandTest {
     }
 
     /**
+     * SIGTERM to a `tdmpc2j collect` while it makes its envs (the first of pytesting/slow-start's two rows being made
+     * in three seconds): it stops before the next env, so that the worker of gymnasium/Pendulum-v1's rows never
+     * starts, and says nothing was written, leaving no folder. It made every env first.
+     */
+    @Test
+    @org.junit.jupiter.api.Timeout(300)
+    void aSignalWhileTheEnvsAreMadeStopsBeforeTheNextEnv(@TempDir Path dir) throws Exception {
+        Path out = dir.resolve("data");
+        ChildRun.Ended ended = ChildRun.terminatedOnceThePytestingWorkerStarts(dir, List.of("collect", "--tasks",
+                "pytesting/slow-start,gymnasium/Pendulum-v1", "--episodes", "2", "--workers", "4", "--out",
+                out.toString()));
+        assertThat(ended.exit()).as(ended.output()).isEqualTo(128 + 15);
+        assertThat(ended.output()).contains("stopped by SIGTERM before its first episode was written: nothing was "
+                + "written").doesNotContain(PythonTestingProvider.GYMNASIUM_WORKER_STARTED);
+        assertThat(out).doesNotExist();
+    }
+
+    /**
      * SIGTERM to a `tdmpc2j collect` in a child JVM once it wrote its first episode: it stops before its next step
      * with the exit status of the signal and a line that names the episodes kept; they read back whole, the folder
      * holds nothing half-written, and the same command run again collects the rest.

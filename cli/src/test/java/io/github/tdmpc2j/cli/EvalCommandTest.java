@@ -639,10 +639,15 @@ class EvalCommandTest {
 
     /** The random agent of classic/pendulum and pytesting/slow (each of whose steps takes half a second) saved. */
     private static Path saveRandomPendulumAndSlowCheckpoint(Path dir) {
+        return saveRandomCheckpoint(dir, "classic/pendulum", "pytesting/slow");
+    }
+
+    /** The random agent's checkpoint of the tasks {@code ids}, in {@code dir/checkpoint}. */
+    private static Path saveRandomCheckpoint(Path dir, String... ids) {
         Path checkpoint = dir.resolve("checkpoint");
         try (EnvRegistry registry = EnvRegistry.discover();
-                Agent agent = Agents.find("random").create(AgentContext.of(TaskSpace.of(List.of(registry.resolve(
-                        "classic/pendulum"), registry.resolve("pytesting/slow"))), Map.of(), 0))) {
+                Agent agent = Agents.find("random").create(AgentContext.of(TaskSpace.of(
+                        java.util.Arrays.stream(ids).map(registry::resolve).toList()), Map.of(), 0))) {
             agent.save(checkpoint);
         }
         return checkpoint;
@@ -735,6 +740,23 @@ class EvalCommandTest {
                 "3", "--csv", out.resolve("results.csv").toString()));
         assertNothingWritten(ended, out);
         assertThat(ended.output()).doesNotContain("classic/pendulum ");
+    }
+
+    /**
+     * SIGTERM to a `tdmpc2j eval` while it makes its envs (the first of pytesting/slow-start's two rows being made in
+     * three seconds): it stops before the next env, so that the worker of gymnasium/Pendulum-v1's rows never starts,
+     * and writes nothing. It made every task's envs first.
+     */
+    @Test
+    @org.junit.jupiter.api.Timeout(300)
+    void aSignalWhileTheEnvsAreMadeStopsBeforeTheNextEnv(@TempDir Path dir) throws Exception {
+        Path checkpoint = saveRandomCheckpoint(dir, "pytesting/slow-start", "gymnasium/Pendulum-v1");
+        Path out = dir.resolve("out");
+        ChildRun.Ended ended = ChildRun.terminatedOnceThePytestingWorkerStarts(dir, List.of("eval", "--checkpoint",
+                checkpoint.toString(), "--tasks", "pytesting/slow-start,gymnasium/Pendulum-v1", "--agent", "random",
+                "--episodes", "2", "--envs", "2", "--csv", out.resolve("results.csv").toString()));
+        assertNothingWritten(ended, out);
+        assertThat(ended.output()).doesNotContain(PythonTestingProvider.GYMNASIUM_WORKER_STARTED);
     }
 
     /**

@@ -45,6 +45,12 @@ public final class PythonTestingProvider extends RemoteEnvProvider {
     /** What a command's output says once this plug-in's Python worker has started (it then makes the env asked). */
     static final String WORKER_STARTED = "python worker gymnasium started";
 
+    /**
+     * What a command's output says once the worker of the gymnasium plug-in's tasks (gymnasium/Pendulum-v1) has
+     * started: in the same venv as this plug-in's, told from it by its suite.
+     */
+    static final String GYMNASIUM_WORKER_STARTED = "; suites gymnasium";
+
     /** Skips the calling test where the gymnasium venv, in which this plug-in's worker runs, is not set up. */
     static void assumeSetUp() {
         Availability a = new PythonTestingProvider().availability();

@@ -649,6 +649,25 @@ class TrainCommandTest {
     }
 
     /**
+     * SIGTERM to a `tdmpc2j train` while it makes its envs (its first Python worker started, the first of
+     * pytesting/slow-start's two rows being made in three seconds): it stops before the next env, so that the worker
+     * of gymnasium/Pendulum-v1's rows never starts, and ends as a run stopped before it trained, its folder gone. It
+     * made every env first (seconds each; a run of many Python tasks or --envs N took minutes to heed the signal).
+     */
+    @Test
+    @org.junit.jupiter.api.Timeout(300)
+    void aSignalWhileTheEnvsAreMadeStopsBeforeTheNextEnv(@TempDir Path dir) throws Exception {
+        Path run = dir.resolve("run");
+        ChildRun.Ended ended = ChildRun.terminatedOnceThePytestingWorkerStarts(dir, List.of("train", "--tasks",
+                "pytesting/slow-start,gymnasium/Pendulum-v1", "--envs", "4", "--agent", "random", "--steps", "20",
+                "--eval-every", "10", "--eval-episodes", "1", "--out", run.toString(), "--progress", "log"));
+        assertThat(ended.exit()).as(ended.output()).isEqualTo(128 + 15);
+        assertThat(ended.output()).contains("stopped by SIGTERM at step 0: no checkpoint was saved yet")
+                .doesNotContain(PythonTestingProvider.GYMNASIUM_WORKER_STARTED);
+        assertThat(run).doesNotExist();
+    }
+
+    /**
      * A run that the machinery fails on the way (here a test env that fails as a dead Python worker does, on its third
      * training episode, after the checkpoint of step 0) says how to go on from its checkpoint; a mistake in the input
      * does not get that hint.

@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
@@ -65,9 +66,9 @@ public final class Collector {
         }
 
         /**
-         * Whether to stop before the next step (a signal): asked before the folder is opened, once the envs are
-         * made and before each step, never once the work is done (a true answer stops the collection short). The
-         * episodes written stay whole; those in progress are given up.
+         * Whether to stop before the next step (a signal): asked before the folder is opened, before each env is
+         * made, once the envs are made and before each step, never once the work is done (a true answer stops the
+         * collection short). The episodes written stay whole; those in progress are given up.
          */
         default boolean stopRequested() {
             return false;
@@ -159,8 +160,13 @@ public final class Collector {
         boolean finished = false;
         int written = 0;
         TdmpcException agentFailed = null;
-        try (MultitaskEnv env = MultitaskEnv.make(registry, space, rowIds, seed, workers)) {
-            if (calls.stopRequested()) { // a signal while the envs were made: nothing written
+        // a signal while the envs are made: the next env is not made, those made are closed, nothing written
+        Optional<MultitaskEnv> made = MultitaskEnv.make(registry, space, rowIds, seed, workers, calls::stopRequested);
+        if (made.isEmpty()) {
+            return 0;
+        }
+        try (MultitaskEnv env = made.get()) {
+            if (calls.stopRequested()) { // a signal once the last env was made: nothing written
                 return 0;
             }
             if (writer == null) { // a new dataset, written now that its tasks are made

@@ -413,12 +413,14 @@ class CollectorTest {
             java.util.function.Supplier<io.github.tdmpc2j.spi.agent.Agent> random =
                     () -> Agents.find("random").create(c.agentContext(Map.of(), 100));
             Path out = dir.resolve("new");
-            StopAt whileEnvsStart = new StopAt(out, 2); // asked before the folder is opened, then once envs are made
+            // asked before the folder is opened, then before the task's envs (its plug-in's batched form, then the
+            // env made one by one), once they are made, and before each step
+            StopAt whileEnvsStart = new StopAt(out, 2);
             assertThat(c.collect(out, 3, 1, 7, random, whileEnvsStart)).isZero();
             assertThat(whileEnvsStart.folderAtWriting).isEmpty();
             assertThat(out).doesNotExist();
 
-            StopAt beforeTheFirst = new StopAt(out, 3); // at the first step
+            StopAt beforeTheFirst = new StopAt(out, 5); // at the first step
             assertThat(c.collect(out, 3, 1, 7, random, beforeTheFirst)).isZero();
             assertThat(beforeTheFirst.folderAtWriting).containsExactly(false);
             try (java.util.stream.Stream<Path> files = Files.list(out)) { // no episode, nothing half-written

@@ -58,6 +58,17 @@ public interface EnvProvider extends AutoCloseable {
         return java.util.Optional.empty();
     }
 
+    /**
+     * {@link #createVector(List, List)} that gives up once {@code stop} answers true (a command's Ctrl-C), asked
+     * before each row's env is made: the envs made are closed and the answer is empty, after which the registry
+     * makes no env either. By default the rows are made without asking it: a plug-in whose rows take long to make
+     * (a Python worker that starts, then makes each row's env) asks it.
+     */
+    default java.util.Optional<io.github.tdmpc2j.spi.vector.VectorEnv> createVector(List<TaskSpec> tasks,
+            List<EnvOptions> options, java.util.function.BooleanSupplier stop) {
+        return createVector(tasks, options);
+    }
+
     /** Frees whatever the plug-in holds across envs (worker processes, caches). */
     @Override
     default void close() {

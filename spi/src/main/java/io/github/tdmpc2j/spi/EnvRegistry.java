@@ -23,6 +23,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.BiFunction;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -464,6 +465,18 @@ public final class EnvRegistry implements AutoCloseable {
      * {@code threads} is 1 or less), and each row runs exactly the episodes it would run alone.
      */
     public VectorEnv makeVector(List<String> rowIds, List<EnvOptions> options, int threads) {
+        return makeVector(rowIds, options, threads, () -> false).orElseThrow();
+    }
+
+    /**
+     * {@link #makeVector(List, List, int)} that gives up once {@code stop} answers true (a command's Ctrl-C), asked
+     * before each env is made, a plug-in's batched envs too ({@link EnvProvider#createVector(List, List,
+     * BooleanSupplier)} asks it between its rows): empty then, every env made closed. Making envs can take minutes
+     * (a Python worker started for each suite, each row's env made in it), and a command asked to stop does not
+     * wait for the rest.
+     */
+    public Optional<VectorEnv> makeVector(List<String> rowIds, List<EnvOptions> options, int threads,
+            BooleanSupplier stop) {
         if (rowIds.isEmpty() || rowIds.size() != options.size()) {
             throw new TdmpcException("makeVector needs one env option per row and at least one row, got "
                     + Messages.plural(rowIds.size(), "row") + " and " + Messages.plural(options.size(), "option")
@@ -483,9 +496,12 @@ public final class EnvRegistry implements AutoCloseable {
         List<Env> made = new ArrayList<>();
         try {
             for (Map.Entry<String, List<Integer>> domain : rowsOfDomain.entrySet()) {
+                if (stop.getAsBoolean()) {
+                    return stopped(made, parts);
+                }
                 List<Integer> rows = domain.getValue();
                 Optional<VectorEnv> batched = batchedOf(domain.getKey(), rows.stream().map(specs::get).toList(),
-                        rows.stream().map(options::get).toList());
+                        rows.stream().map(options::get).toList(), stop);
                 if (batched.isEmpty()) {
                     oneByOne.addAll(rows);
                     continue;
@@ -501,7 +517,10 @@ public final class EnvRegistry implements AutoCloseable {
                         new GuardedVector(batched.get(), domain.getKey()), map));
             }
             oneByOne.sort(null);
-            for (int i : oneByOne) {
+            for (int i : oneByOne) { // a plug-in's batched envs given up for a stop come here: none is made
+                if (stop.getAsBoolean()) {
+                    return stopped(made, parts);
+                }
                 made.add(make(specs.get(i).id(), options.get(i)));
             }
             if (!made.isEmpty()) {
@@ -516,15 +535,45 @@ public final class EnvRegistry implements AutoCloseable {
             throw e;
         }
         if (parts.size() == 1 && isIdentity(parts.get(0).rows())) {
-            return parts.get(0).env();
+            return Optional.of(parts.get(0).env());
         }
-        return new CompositeVectorEnv(parts, threads > 1);
+        return Optional.of(new CompositeVectorEnv(parts, threads > 1));
+    }
+
+    /**
+     * Closes the envs made before a stop ({@code made} one by one, {@code parts} batched), taken out of the lists
+     * (the caller's clean-up after a failure closes none again): every one, a close that failed thrown once all were
+     * closed, the others' failures suppressed in it. Empty, for the stop.
+     */
+    private static Optional<VectorEnv> stopped(List<Env> made, List<CompositeVectorEnv.Part> parts) {
+        List<Runnable> closes = new ArrayList<>();
+        made.forEach(env -> closes.add(env::close));
+        parts.forEach(p -> closes.add(p.env()::close));
+        made.clear();
+        parts.clear();
+        RuntimeException failed = null;
+        for (Runnable close : closes) {
+            try {
+                close.run();
+            } catch (RuntimeException e) {
+                if (failed == null) {
+                    failed = e;
+                } else {
+                    failed.addSuppressed(e);
+                }
+            }
+        }
+        if (failed != null) {
+            throw failed;
+        }
+        return Optional.empty();
     }
 
     /** The plug-in's batched env of these rows, or empty; one that throws untyped or answers null is its defect. */
-    private Optional<VectorEnv> batchedOf(String domain, List<TaskSpec> tasks, List<EnvOptions> options) {
+    private Optional<VectorEnv> batchedOf(String domain, List<TaskSpec> tasks, List<EnvOptions> options,
+            BooleanSupplier stop) {
         Optional<VectorEnv> batched = callPlugin(domain, "createVector()",
-                () -> providers.get(domain).createVector(tasks, options));
+                () -> providers.get(domain).createVector(tasks, options, stop));
         if (batched == null) {
             throw pluginFailed(domain, "createVector() returned null; a plug-in without a batched form returns "
                     + "Optional.empty()", null);

@@ -7,6 +7,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.BooleanSupplier;
 
 /**
  * The rows of a {@link VectorEnv} in one {@link TaskSpace}, as a multitask agent sees them: the only place that
@@ -48,8 +50,17 @@ public final class MultitaskEnv implements VectorEnv {
 
     /** {@link #make(EnvRegistry, TaskSpace, List, long, int)} stepping on a thread per row, at most one per core. */
     public static MultitaskEnv make(EnvRegistry registry, TaskSpace space, List<String> rowIds, long seed) {
+        return make(registry, space, rowIds, seed, () -> false).orElseThrow();
+    }
+
+    /**
+     * {@link #make(EnvRegistry, TaskSpace, List, long)} that gives up once {@code stop} answers true, as
+     * {@link #make(EnvRegistry, TaskSpace, List, long, int, BooleanSupplier)} does.
+     */
+    public static Optional<MultitaskEnv> make(EnvRegistry registry, TaskSpace space, List<String> rowIds, long seed,
+            BooleanSupplier stop) {
         int cores = Runtime.getRuntime().availableProcessors();
-        return make(registry, space, rowIds, seed, Math.min(rowIds.size(), cores));
+        return make(registry, space, rowIds, seed, Math.min(rowIds.size(), cores), stop);
     }
 
     /**
@@ -59,13 +70,27 @@ public final class MultitaskEnv implements VectorEnv {
      */
     public static MultitaskEnv make(EnvRegistry registry, TaskSpace space, List<String> rowIds, long seed,
             int threads) {
+        return make(registry, space, rowIds, seed, threads, () -> false).orElseThrow();
+    }
+
+    /**
+     * {@link #make(EnvRegistry, TaskSpace, List, long, int)} that gives up once {@code stop} answers true (a
+     * command's Ctrl-C), asked before each row's env is made
+     * ({@link EnvRegistry#makeVector(List, List, int, BooleanSupplier)}): empty then, the envs made closed.
+     */
+    public static Optional<MultitaskEnv> make(EnvRegistry registry, TaskSpace space, List<String> rowIds, long seed,
+            int threads, BooleanSupplier stop) {
         List<EnvOptions> options = new ArrayList<>();
         for (int i = 0; i < rowIds.size(); i++) {
             options.add(EnvOptions.seeded(seed + i));
         }
-        VectorEnv rows = registry.makeVector(rowIds, options, threads);
+        Optional<VectorEnv> made = registry.makeVector(rowIds, options, threads, stop);
+        if (made.isEmpty()) {
+            return Optional.empty();
+        }
+        VectorEnv rows = made.get();
         try {
-            return new MultitaskEnv(space, rows);
+            return Optional.of(new MultitaskEnv(space, rows));
         } catch (RuntimeException e) {
             rows.close();
             throw e;

@@ -91,6 +91,23 @@ class MakeVectorTest {
         }
     }
 
+    /**
+     * A stop (a command's Ctrl-C) asked for while the rows are made is heard before the next env: no env is made
+     * after it, those made (batched and one by one) are closed, and the answer is empty.
+     */
+    @Test
+    void aStopWhileTheRowsAreMadeMakesNoFurtherEnvAndClosesThoseMade() {
+        List<String> ids = List.of("batch/x", "line/a", "batch/y", "line/a", "line/a");
+        Optional<VectorEnv> rows = registry.makeVector(ids, seeds(0, 5), 2, () -> !line.made.isEmpty());
+        assertThat(rows).isEmpty();
+        assertThat(batch.made).hasSize(2).allMatch(e -> e.closed);
+        assertThat(line.made).hasSize(1).allMatch(e -> e.closed);
+        // asked before the first env too: a stop that came before makes none
+        assertThat(registry.makeVector(ids, seeds(0, 5), 2, () -> true)).isEmpty();
+        assertThat(batch.askedTasks).hasSize(1);
+        assertThat(line.made).hasSize(1);
+    }
+
     @Test
     void aFailingBatchedFormReachesTheCallerAndBadInputIsTyped() {
         batch.fail = true;

@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.BooleanSupplier;
 
 /**
  * Base of the plug-ins whose envs live in a Python worker: availability from the venv's marker (no process is
@@ -80,11 +81,26 @@ public abstract class RemoteEnvProvider implements EnvProvider {
      */
     @Override
     public Optional<VectorEnv> createVector(List<TaskSpec> tasks, List<EnvOptions> options) {
+        return createVector(tasks, options, () -> false);
+    }
+
+    /**
+     * {@link #createVector(List, List)} that gives up once {@code stop} answers true, asked once the worker has
+     * started (seconds, a suite's imports) and before each row's env (seconds each, a suite that loads its assets):
+     * the envs made are closed, and the answer is empty.
+     */
+    @Override
+    public Optional<VectorEnv> createVector(List<TaskSpec> tasks, List<EnvOptions> options, BooleanSupplier stop) {
         List<RemoteEnv> envs = new ArrayList<>(tasks.size());
         Map<Integer, List<Integer>> rowsOfRepeat = new LinkedHashMap<>();
         List<CompositeVectorEnv.Part> parts = new ArrayList<>();
         try {
+            worker.get(); // started before the first env is made, so that a stop meanwhile makes none
             for (int j = 0; j < tasks.size(); j++) {
+                if (stop.getAsBoolean()) {
+                    envs.forEach(RemoteEnv::close);
+                    return Optional.empty();
+                }
                 envs.add(create(tasks.get(j), options.get(j)));
                 rowsOfRepeat.computeIfAbsent(tasks.get(j).actionRepeat(), r -> new ArrayList<>()).add(j);
             }

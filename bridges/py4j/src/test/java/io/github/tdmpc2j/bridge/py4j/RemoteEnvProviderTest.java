@@ -1,0 +1,71 @@
+package io.github.tdmpc2j.bridge.py4j;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.tdmpc2j.spi.Box;
+import io.github.tdmpc2j.spi.EnvOptions;
+import io.github.tdmpc2j.spi.SuccessMetric;
+import io.github.tdmpc2j.spi.TaskSpec;
+import io.github.tdmpc2j.spi.vector.VectorEnv;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+
+/** The base of the Python plug-ins: its batched envs, made in its worker, given up for a stop. */
+class RemoteEnvProviderTest {
+    private static final TaskSpec SLOW = new TaskSpec("testing/slow", List.of(), Box.unbounded(3), Box.of(1, -1, 1),
+            10, 1, SuccessMetric.RETURN, false);
+
+    /** The bridge's testing suite as a plug-in (in the gymnasium venv), with its env 'slow'. */
+    private static final class Testing extends RemoteEnvProvider {
+        Testing() {
+            super("testing", "gymnasium", "testing");
+        }
+
+        @Override
+        public List<TaskSpec> tasks() {
+            return List.of(SLOW);
+        }
+    }
+
+    /**
+     * The 'sleep' processes the worker started: one per 'slow' env made with child=1, ended by its close (the
+     * watchdog's own sleeps are its children, not the worker's).
+     */
+    private static long sleepers(Testing plugin) {
+        return ProcessHandle.of(plugin.worker().peek().pid()).orElseThrow().children()
+                .filter(p -> p.info().command().orElse("").endsWith("/sleep")).count();
+    }
+
+    /**
+     * A stop asked for while the rows' envs are made (a command's Ctrl-C: a suite's env can take seconds to make)
+     * is heard before the next row's env: the envs made are closed and the answer is empty (all rows were made).
+     */
+    @Test
+    void aStopIsHeardOnceTheWorkerStartedAndBeforeEachRowsEnvAndClosesTheEnvsMade() {
+        TestVenvs.assumeReady("gymnasium");
+        List<EnvOptions> options = new ArrayList<>();
+        for (int j = 0; j < 3; j++) {
+            options.add(new EnvOptions(j, Map.of("child", "1", "seconds", "0")));
+        }
+        AtomicInteger asked = new AtomicInteger();
+        AtomicLong sleepersAtStop = new AtomicLong(-1);
+        try (Testing plugin = new Testing()) {
+            Optional<VectorEnv> made = plugin.createVector(List.of(SLOW, SLOW, SLOW), options, () -> {
+                if (asked.incrementAndGet() < 2) {
+                    return false;
+                }
+                sleepersAtStop.set(sleepers(plugin)); // the first row's env is there
+                return true;
+            });
+            assertThat(made).isEmpty();
+            assertThat(asked).hasValue(2); // once the worker started, then before the second row's env
+            assertThat(sleepersAtStop).hasValue(1);
+            assertThat(sleepers(plugin)).isZero();
+        }
+    }
+}
