@@ -13,7 +13,10 @@ stays visible in the step info as 'maniskill_done'.
 
 Observations are laid out as ManiSkill2 (0.4.1) laid them out for the reference, so that its released checkpoints read
 what they were trained on: `_reference_obs` builds each task's vector from the env's state in ManiSkill2's order
-(tasks/maniskill/README.md, Versions).
+(tasks/maniskill/README.md, Versions). ManiSkill 3 is therefore made with obs_mode "none": its own state vector, which
+every step and reset would otherwise build and this worker would throw away, is not built. Nothing else reads it: the
+dense rewards of these tasks and LiftCube's below read the env's state and the info, not the obs argument, and the
+sparse reward reads the info.
 """
 
 import types
@@ -79,7 +82,7 @@ def make(task, seed, options):
         _register_lift_cube()
     _check_assets(env_id)
     try:
-        env = gymnasium.make(env_id, num_envs=1, obs_mode="state", control_mode=control_mode,
+        env = gymnasium.make(env_id, num_envs=1, obs_mode="none", control_mode=control_mode,
                              reward_mode=reward_mode, sim_backend="cpu", render_backend=_render_backend(),
                              render_mode=None, robot_uids="panda", max_episode_steps=_NO_LIMIT)
     except RuntimeError as e:

@@ -39,6 +39,45 @@ class ManiSkillProviderTest extends RemotePluginContract<ManiSkillProvider> {
     /** Where ManiSkill2's cube-task observations hold the hand (tcp) pose and, in LiftCube-v0's, the cube's pose. */
     private static final int TCP = 25;
     private static final int CUBE = 32;
+    /** What {@link #aSeededEpisodeObservesAndScoresAsRecorded} recorded (seed 5, 10 agent steps). */
+    private static final float[] LIFT_CUBE_LAST = {
+            -0.2095111f, 0.5859485f, -0.030471304f, -1.7745174f, 0.049591187f, 2.3669722f, 0.45733798f,
+            3.631143E-5f, 3.8524384E-5f, 0.060977202f, -1.3520356f, -0.022579527f, -0.72414625f,
+            -0.047372706f, -0.4843934f, 0.044089615f, -0.063449234f, -0.06637715f, -0.615f, 7.2759576E-11f,
+            -1.4901161E-8f, 1.0000001f, 0.0f, 0.0f, 0.0f, 0.028903302f, -0.15338217f, 0.12641644f,
+            -0.0076512294f, 0.9995347f, 0.028939754f, 0.0058638016f, 0.06605026f, -0.07477836f,
+            0.019999996f, 0.9686638f, 4.5738766E-6f, -1.037793E-6f, -0.24837562f, 0.03714696f, 0.078603804f,
+            -0.10641645f};
+    private static final double[] LIFT_CUBE_REWARDS = {
+            0.4251653552055359, 0.4927830100059509, 0.5293996930122375, 0.8001008629798889,
+            0.883954644203186, 0.6996045112609863, 0.7130278944969177, 0.6445127725601196,
+            0.7037147879600525, 0.8610804080963135};
+    private static final float[] PICK_CUBE_LAST = {
+            -0.2095111f, 0.5859485f, -0.030471304f, -1.7745174f, 0.049591187f, 2.3669722f, 0.45733798f,
+            3.631143E-5f, 3.8524384E-5f, 0.060977202f, -1.3520356f, -0.022579527f, -0.72414625f,
+            -0.047372706f, -0.4843934f, 0.044089615f, -0.063449234f, -0.06637715f, -0.615f, 7.2759576E-11f,
+            -1.4901161E-8f, 1.0000001f, 0.0f, 0.0f, 0.0f, 0.028903302f, -0.15338217f, 0.12641644f,
+            -0.0076512294f, 0.9995347f, 0.028939754f, 0.0058638016f, -0.07667096f, -0.0671217f, 0.24137582f,
+            -0.105574265f, 0.08626047f, 0.114959374f, 0.06605026f, -0.07477836f, 0.019999996f, 0.9686638f,
+            4.5738766E-6f, -1.037793E-6f, -0.24837562f, 0.03714696f, 0.078603804f, -0.10641645f,
+            -0.14272122f, 0.0076566637f, 0.22137582f};
+    private static final double[] PICK_CUBE_REWARDS = {
+            0.4251653552055359, 0.4927830100059509, 0.5293996930122375, 0.8001008629798889,
+            0.883954644203186, 0.6996045112609863, 0.7130278944969177, 0.6445127725601196,
+            0.7037147879600525, 0.8610804080963135};
+    private static final float[] STACK_CUBE_LAST = {
+            -0.2095111f, 0.5859485f, -0.030471304f, -1.7745174f, 0.049591187f, 2.3669722f, 0.45733798f,
+            3.631143E-5f, 3.8524384E-5f, 0.060977202f, -1.3520356f, -0.022579527f, -0.72414625f,
+            -0.047372706f, -0.4843934f, 0.044089615f, -0.063449234f, -0.06637715f, -0.615f, 7.2759576E-11f,
+            -1.4901161E-8f, 1.0000001f, 0.0f, 0.0f, 0.0f, 0.028903302f, -0.15338217f, 0.12641644f,
+            -0.0076512294f, 0.9995347f, 0.028939754f, 0.0058638016f, 0.14754383f, 0.053192656f, 0.01999992f,
+            0.9945444f, 2.6655225E-6f, -3.5819664E-6f, 0.10431449f, 0.15007196f, -0.22811948f, 0.01999994f,
+            0.20146948f, -6.692197E-6f, -1.7729261E-6f, -0.97949487f, 0.11864053f, 0.20657483f,
+            -0.10641652f, 0.12116866f, -0.07473731f, -0.10641651f, 0.002528131f, -0.28131214f, 2.0489097E-8f};
+    private static final double[] STACK_CUBE_REWARDS = {
+            0.6711995601654053, 0.6633741855621338, 0.6448315382003784, 1.0994664430618286,
+            1.487843632698059, 0.9284799098968506, 0.5982359647750854, 0.4258488416671753,
+            0.47934889793395996, 0.5734493732452393};
 
     ManiSkillProviderTest() {
         super(ManiSkillProvider::new, "maniskill");
@@ -178,6 +217,41 @@ class ManiSkillProviderTest extends RemotePluginContract<ManiSkillProvider> {
         }
     }
 
+    /**
+     * The observations and rewards of a seeded episode of random actions are the ones recorded on ManiSkill 3.0.1 (CPU
+     * simulation), so that a change in how the worker gets them from ManiSkill (the env's obs mode, what it reads, in
+     * which order, at which point of the step) shows: the observation after 10 agent steps, which sums up the path
+     * there (joint positions and velocities, the hand, cube and goal poses), and every step's reward and success flag.
+     * Recorded while ManiSkill 3 still built its own state vector at each step (obs mode "state"); the worker has it
+     * skip that now (obs mode "none"), which changed none of them. 1e-5 leaves room for another CPU's last bits.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"lift-cube", "pick-cube", "stack-cube"})
+    void aSeededEpisodeObservesAndScoresAsRecorded(String alias) {
+        assumeVenv();
+        float[] last = switch (alias) {
+            case "lift-cube" -> LIFT_CUBE_LAST;
+            case "pick-cube" -> PICK_CUBE_LAST;
+            default -> STACK_CUBE_LAST;
+        };
+        double[] rewards = switch (alias) {
+            case "lift-cube" -> LIFT_CUBE_REWARDS;
+            case "pick-cube" -> PICK_CUBE_REWARDS;
+            default -> STACK_CUBE_REWARDS;
+        };
+        try (Env env = registry.make(alias)) {
+            Trajectory episode = RandomEpisodes.play(env, 5, 10);
+            assertThat(episode.length()).isEqualTo(10);
+            assertThat(episode.last().observation()).as("the observation after 10 agent steps")
+                    .usingComparatorWithPrecision(1e-5f).containsExactly(last);
+            for (int t = 0; t < 10; t++) {
+                StepResult r = episode.steps().get(t);
+                assertThat(r.reward()).as("reward of step %d", t + 1).isCloseTo(rewards[t], within(1e-5));
+                assertThat(r.info().get(StepResult.SUCCESS)).as("success at step %d", t + 1).isEqualTo(false);
+            }
+        }
+    }
+
     private static void assertUnit(float[] obs, int quaternion) {
         double norm = 0;
         for (int i = 0; i < 4; i++) {
@@ -255,6 +329,9 @@ class ManiSkillProviderTest extends RemotePluginContract<ManiSkillProvider> {
             assertThat(dropped.last().observation()[CUBE + 2]).isLessThan(0.1f);
             assertThat(statistics(dropped)).extracting(EpisodeStatistics::length, EpisodeStatistics::success)
                     .containsExactly(100, false);
+            // the returns recorded on ManiSkill 3.0.1 (see aSeededEpisodeObservesAndScoresAsRecorded)
+            assertThat(held.totalReward()).as("return, held").isCloseTo(546.049760222435, within(1e-3));
+            assertThat(dropped.totalReward()).as("return, let go").isCloseTo(252.91683983802795, within(1e-3));
         }
     }
 
