@@ -329,9 +329,10 @@ class ManiSkillProviderTest extends RemotePluginContract<ManiSkillProvider> {
             assertThat(dropped.last().observation()[CUBE + 2]).isLessThan(0.1f);
             assertThat(statistics(dropped)).extracting(EpisodeStatistics::length, EpisodeStatistics::success)
                     .containsExactly(100, false);
-            // the returns recorded on ManiSkill 3.0.1 (see aSeededEpisodeObservesAndScoresAsRecorded)
-            assertThat(held.totalReward()).as("return, held").isCloseTo(546.049760222435, within(1e-3));
-            assertThat(dropped.totalReward()).as("return, let go").isCloseTo(252.91683983802795, within(1e-3));
+            // the returns recorded on ManiSkill 3.0.1 (see aSeededEpisodeObservesAndScoresAsRecorded); 100 steps of
+            // contacts steered by the observations: room for another CPU's last bits growing on the way
+            assertThat(held.totalReward()).as("return, held").isCloseTo(546.049760222435, within(0.05));
+            assertThat(dropped.totalReward()).as("return, let go").isCloseTo(252.91683983802795, within(0.05));
         }
     }
 
