@@ -96,10 +96,12 @@ final class CollectCommand implements Callable<Integer> {
             }
             // a checkpoint policy: the agent is made with the checkpoint's own settings and tasks, read from the files
             // of one checkpoint (a run that trains replaces its checkpoint at every save)
-            record Recorded(CheckpointFolder.Manifest manifest, Map<String, String> params, List<String> tasks) {
+            record Recorded(CheckpointFolder.Manifest manifest, Map<String, String> params, List<String> tasks,
+                    RunFolder.TrainedOn trainedOn) {
             }
             Recorded saved = checkpoint == null ? null : CheckpointFolder.read(checkpoint, m -> new Recorded(m,
-                    provider.checkpointParams(m.dir()), provider.checkpointTasks(m.dir())));
+                    provider.checkpointParams(m.dir()), provider.checkpointTasks(m.dir()),
+                    RunFolder.TrainedOn.read(m.dir())));
             // the tasks named; without --tasks or --set, a checkpoint policy's own (every task it records)
             List<String> ids = tasks == null && set == null && saved != null && !saved.tasks().isEmpty()
                     ? TaskChoice.ids(registry, saved.tasks(), null) : TaskChoice.ids(registry, tasks, set);
@@ -123,6 +125,13 @@ final class CollectCommand implements Callable<Integer> {
                         + Messages.word(agentTasks.size(), "task") + " " + String.join(", ", agentTasks) + "; "
                         + String.join(", ", others) + Messages.word(others.size(), " is", " are") + " not among them: "
                         + "collect any of them with --tasks A,B,...");
+            }
+            String changed = saved == null ? null : saved.trainedOn().notice(ids.stream().map(registry::resolve)
+                    .toList(), "it acts here on the tasks as they are now, which it did not learn on (the dataset "
+                    + "records the tasks' revisions now)");
+            if (changed != null) {
+                spec.commandLine().getErr().println("warning: " + changed);
+                spec.commandLine().getErr().flush();
             }
             CollectPolicy acting = new CollectPolicy(provider.name(), checkpoint == null ? null : checkpoint.toString(),
                     params, agentTasks);

@@ -2,7 +2,6 @@ package io.github.tdmpc2j.cli;
 
 import io.github.tdmpc2j.spi.EnvRegistry;
 import io.github.tdmpc2j.spi.Messages;
-import io.github.tdmpc2j.spi.TaskRevisions;
 import io.github.tdmpc2j.spi.MultitaskEnv;
 import io.github.tdmpc2j.spi.TaskSpace;
 import io.github.tdmpc2j.spi.TdmpcException;
@@ -205,12 +204,11 @@ final class EvalCommand implements Callable<Integer> {
         AgentProvider provider = Agents.find(agentName);
         // the checkpoint's own settings (preset, model size, ...) and tasks, from the files of one checkpoint (a
         // run that trains replaces its checkpoint at every save)
-        record Recorded(Path dir, Map<String, String> params, List<String> tasks, Map<String, Integer> revisions,
-                boolean trained) {
+        record Recorded(Path dir, Map<String, String> params, List<String> tasks, RunFolder.TrainedOn trainedOn) {
         }
         Recorded saved = CheckpointFolder.read(folder, m -> new Recorded(m.dir(),
-                provider.checkpointParams(m.dir()), provider.checkpointTasks(m.dir()), RunFolder.revisions(m.dir()),
-                m.contains(RunFolder.STATE)));
+                provider.checkpointParams(m.dir()), provider.checkpointTasks(m.dir()),
+                RunFolder.TrainedOn.read(m.dir())));
         Path csvFile = csv != null ? csv : folder.toAbsolutePath().resolveSibling("eval-results.csv");
         if (csv == null) {
             CsvLog.checkWritable(csvFile, COLUMNS, EARLIER_COLUMNS, "give --csv FILE to write the results elsewhere");
@@ -242,15 +240,11 @@ final class EvalCommand implements Callable<Integer> {
                     : "Evaluate any of them with --task ID or --tasks A,B,... (all: --tasks "
                             + String.join(",", agentTasks) + ")") + ".");
         }
-        // a checkpoint `train` saved (an imported one was trained on the reference's tasks, not on a revision here)
-        if (saved.revisions() != null || saved.trained()) {
-            String changed = TaskRevisions.notice("the checkpoint in " + saved.dir() + " was trained",
-                    saved.revisions(), ids.stream().map(registry::resolve).toList(), "it is evaluated here on the "
-                    + "tasks as they are now, other episodes than it learnt on (and than its run's eval.csv)");
-            if (changed != null) {
-                spec.commandLine().getErr().println("warning: " + changed);
-                spec.commandLine().getErr().flush();
-            }
+        String changed = saved.trainedOn().notice(ids.stream().map(registry::resolve).toList(), "it is evaluated "
+                + "here on the tasks as they are now, other episodes than it learnt on (and than its run's eval.csv)");
+        if (changed != null) {
+            spec.commandLine().getErr().println("warning: " + changed);
+            spec.commandLine().getErr().flush();
         }
         // the tasks are evaluated one after another, each on its own rows
         int rows = envs != null ? envs : Evaluation.rowsPerTask(episodes, 1, 1);

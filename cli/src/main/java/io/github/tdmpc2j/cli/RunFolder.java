@@ -516,6 +516,30 @@ record RunFolder(Path dir) {
     }
 
     /**
+     * What the checkpoint in {@code dir} (a verified folder) records of the tasks its agent was trained on: their
+     * revisions ({@link #revisions}; null: none recorded) and whether {@code train} saved it ({@link #STATE}).
+     */
+    record TrainedOn(Path dir, Map<String, Integer> revisions, boolean byTrain) {
+        static TrainedOn read(Path dir) {
+            return new TrainedOn(dir, RunFolder.revisions(dir), Files.isRegularFile(dir.resolve(STATE)));
+        }
+
+        /**
+         * What a command that acts with the checkpoint on {@code tasks} says when a task changed since it was trained
+         * ({@link io.github.tdmpc2j.spi.TaskRevisions#notice}, its {@code consequence}); null when none did, and for
+         * a checkpoint {@code train} did not save (an imported one was trained on the reference's tasks, not on a
+         * revision of a plug-in here).
+         */
+        String notice(List<io.github.tdmpc2j.spi.TaskSpec> tasks, String consequence) {
+            if (revisions == null && !byTrain) {
+                return null;
+            }
+            return io.github.tdmpc2j.spi.TaskRevisions.notice("the checkpoint in " + dir + " was trained", revisions,
+                    tasks, consequence);
+        }
+    }
+
+    /**
      * The revisions of the tasks the checkpoint in {@code dir} (verified) was trained on, id to revision; null when it
      * records none (saved before they were recorded, or not by {@code train}: an imported checkpoint).
      */

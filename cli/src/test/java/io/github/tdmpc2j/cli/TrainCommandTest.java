@@ -122,6 +122,13 @@ class TrainCommandTest {
                     + "trained on other revisions of 1 task: echo/action (revision 2 then, 1 now); it is evaluated "
                     + "here on the tasks as they are now");
             assertThat(eval.out()).contains("echo/action");
+            // and collect with it as the policy
+            TasksCommandTest.Run collect = TasksCommandTest.run("collect", "--policy", run.toString(), "--episodes",
+                    "1", "--out", dir.resolve("data").toString());
+            assertThat(collect.exit()).as(collect.err()).isZero();
+            assertThat(collect.err()).contains("warning: the checkpoint in " + run.resolve("checkpoint") + " was "
+                    + "trained on other revisions of 1 task: echo/action (revision 2 then, 1 now); it acts here on the "
+                    + "tasks as they are now");
         } finally {
             EchoProvider.revision = 1;
         }
