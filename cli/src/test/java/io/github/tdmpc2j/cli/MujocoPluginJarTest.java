@@ -63,7 +63,7 @@ class MujocoPluginJarTest {
         try {
             TasksCommandTest.Run list = TasksCommandTest.run("tasks", "list", "--domain", "slide");
             assertThat(list.exit()).as(list.err()).isZero();
-            assertThat(list.out()).containsPattern("slide/center\\s+slide\\s+2\\s+1\\s+50\\s+2\\s+ready")
+            assertThat(list.out()).containsPattern("slide/center\\s+slide\\s+2\\s+1\\s+50\\s+2\\s+1\\s+ready")
                     .contains("domain slide").contains("a block on a rail");
 
             TasksCommandTest.Run check = TasksCommandTest.run("tasks", "check", "--domain", "slide");
