@@ -109,6 +109,7 @@ public final class DatasetWriter implements Collector.EpisodeSink {
                         : new DatasetWriter(dir, existing, damagedEpisodes(dir, existing));
             }
             // episodes without an index (one deleted because it was damaged): checked as far as their files tell
+            refuseOtherTasks(dir, wanted);
             refuseOtherSeed(dir, seedOfEpisodes(dir, wanted), true, wanted);
             writing(dir, () -> {
                 removeLeftovers(dir);
@@ -141,19 +142,14 @@ public final class DatasetWriter implements Collector.EpisodeSink {
     private static Long seedOfEpisodes(Path dir, DatasetIndex index) {
         for (int t = 0; t < index.tasks().size(); t++) {
             Path taskDir = DatasetLayout.taskDir(dir, index.tasks().get(t).id());
-            if (!Files.isDirectory(taskDir)) {
-                continue;
-            }
-            try (Stream<Path> files = Files.list(taskDir)) {
-                for (Path f : files.sorted().toList()) {
-                    int k = DatasetLayout.episodeNumber(f);
-                    if (k >= 0) {
-                        long episodeSeed = Npz.read(f).get("seed").longs()[0];
-                        if (episodeSeed < 0 && index.policySource().imported()) {
-                            return index.seed(); // imported episodes record no reset seed (-1)
-                        }
-                        return episodeSeed - Collector.episodeSeed(0, t, k);
+            try {
+                Path f = firstEpisode(taskDir);
+                if (f != null) {
+                    long episodeSeed = Npz.read(f).get("seed").longs()[0];
+                    if (episodeSeed < 0 && index.policySource().imported()) {
+                        return index.seed(); // imported episodes record no reset seed (-1)
                     }
+                    return episodeSeed - Collector.episodeSeed(0, t, DatasetLayout.episodeNumber(f));
                 }
             } catch (IOException | RuntimeException e) {
                 throw new DatasetException(dir + " records no seed and its episode files cannot tell it ("
@@ -162,6 +158,76 @@ public final class DatasetWriter implements Collector.EpisodeSink {
             }
         }
         return null;
+    }
+
+    /** The episode file of {@code taskDir} with the lowest number; null when it has none (or is no folder). */
+    private static Path firstEpisode(Path taskDir) throws IOException {
+        if (!Files.isDirectory(taskDir)) {
+            return null;
+        }
+        try (Stream<Path> files = Files.list(taskDir)) {
+            return files.filter(f -> DatasetLayout.episodeNumber(f) >= 0).sorted().findFirst().orElse(null);
+        }
+    }
+
+    /**
+     * Refuses to give episodes without an index (one deleted because it was damaged) the index {@code wanted} when
+     * their files say they were collected with other tasks: a task folder {@code wanted} does not list, a task
+     * number (which points into the index) other than the task's place in {@code wanted}, or observations and
+     * actions padded to other sizes. Such an index would name the episodes' tasks wrongly (and the reader refuse
+     * them). The first episode file of each task folder tells.
+     */
+    private static void refuseOtherTasks(Path dir, DatasetIndex wanted) {
+        Path episodes = dir.resolve("episodes");
+        if (!Files.isDirectory(episodes)) {
+            return;
+        }
+        // task number -> id, as the files say
+        java.util.TreeMap<Integer, String> numbered = new java.util.TreeMap<>();
+        List<String> told = new ArrayList<>();
+        boolean misfit = false;
+        int[] padded = null; // the sizes the files are padded to
+        try (Stream<Path> domains = Files.list(episodes)) {
+            for (Path domain : domains.filter(Files::isDirectory).sorted().toList()) {
+                try (Stream<Path> taskDirs = Files.list(domain)) {
+                    for (Path taskDir : taskDirs.filter(Files::isDirectory).sorted().toList()) {
+                        Path f = firstEpisode(taskDir);
+                        if (f == null) {
+                            continue;
+                        }
+                        String id = domain.getFileName() + "/" + taskDir.getFileName();
+                        Map<String, NpyArray> a = Npz.read(f);
+                        int n = a.get("task").ints()[0];
+                        int[] sizes = {a.get("observation").shape()[1], a.get("action").shape()[1]};
+                        misfit |= n != wanted.taskIds().indexOf(id) || sizes[0] != wanted.observationSize()
+                                || sizes[1] != wanted.actionSize();
+                        padded = padded == null ? sizes : padded;
+                        numbered.merge(n, id, (x, y) -> x + " and " + y);
+                        told.add(id + " is task " + n);
+                    }
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            throw new DatasetException(dir + " has no " + DatasetLayout.INDEX + " and its episode files cannot tell "
+                    + "which tasks they are of (" + (e instanceof IOException io ? IoErrors.describe(io)
+                    : e.toString()) + "); collect into another --out folder", e);
+        }
+        if (!misfit) {
+            return;
+        }
+        // the order they were collected in, when every task number up to the last has a task, and one only
+        boolean known = numbered.firstKey() == 0
+                && numbered.lastKey() == numbered.size() - 1
+                && numbered.values().stream().noneMatch(id -> id.contains(" and "));
+        boolean sizes = padded[0] != wanted.observationSize() || padded[1] != wanted.actionSize();
+        throw new DatasetException(dir + " has no " + DatasetLayout.INDEX + ", and its episode files were not "
+                + "collected with the tasks given (" + String.join(", ", wanted.taskIds()) + ", in that order): "
+                + "their task numbers say " + String.join(", ", told) + (sizes ? ", and they are padded to "
+                + padded[0] + " observation and " + padded[1] + " action entries, not " + wanted.observationSize()
+                + " and " + wanted.actionSize() : "") + "; an index of the tasks given would name their tasks "
+                + "wrongly. Give the tasks they were collected with, in their order" + (known ? " (--tasks "
+                + String.join(",", numbered.values()) + ", as far as the episode files tell)" : "") + ", to go on "
+                + "with it, or choose another --out folder");
     }
 
     /** Whether episode {@code k} of task {@code task} is in the folder, whole (a damaged file is written anew). */

@@ -283,6 +283,41 @@ class CollectorTest {
     }
 
     /**
+     * Episodes whose index was deleted, opened with their tasks in another order or with other tasks, are refused
+     * with the order their files tell: each file's task number points into the index, so a new index of the tasks
+     * given would name every episode's task wrongly (and change the padded sizes under them). Before, the other order
+     * was refused as another seed (the first task's episodes have other seeds), whose "give --seed" then went on with
+     * it, and a task left out went on at once: "0 episodes written", an index that mislabels the episodes.
+     */
+    @Test
+    void episodesWithoutAnIndexAreNotGivenAnIndexOfOtherTasks(@TempDir Path out) throws IOException {
+        try (EnvRegistry registry = EnvRegistry.discover()) {
+            collect(registry, out, 1, 1); // seed 7
+            Path file = DatasetLayout.index(out);
+            String written = Files.readString(file);
+            Files.delete(file);
+            Collector reversed = new Collector(registry, List.of("point/reach", "classic/pendulum"),
+                    DatasetPolicy.RANDOM);
+            for (long seed : new long[] {7, Collector.episodeSeed(7, 1, 0)}) {
+                assertThatThrownBy(() -> reversed.open(out, seed)).isInstanceOf(DatasetException.class)
+                        .hasMessageContaining("has no dataset.json, and its episode files were not collected with "
+                                + "the tasks given (point/reach, classic/pendulum, in that order): their task numbers "
+                                + "say classic/pendulum is task 0, point/reach is task 1;")
+                        .hasMessageContaining("(--tasks classic/pendulum,point/reach, as far as the episode files "
+                                + "tell)")
+                        .hasMessageNotContaining("--seed");
+            }
+            Collector fewer = new Collector(registry, List.of("classic/pendulum"), DatasetPolicy.RANDOM);
+            assertThatThrownBy(() -> fewer.open(out, 7)).isInstanceOf(DatasetException.class)
+                    .hasMessageContaining("padded to 4 observation and 2 action entries, not 3 and 1");
+            assertThat(file).doesNotExist();
+            // the tasks in their order: the index as it was, the episodes kept
+            assertThat(collect(registry, out, 1, 1)).isZero();
+            assertThat(Files.readString(file)).isEqualTo(written);
+        }
+    }
+
+    /**
      * An index edited by hand so that its padded sizes or action masks no longer follow from its tasks is damaged:
      * collect and the reader say so (and how to make it anew) rather than writing or reading episodes of other
      * shapes; an index whose tasks have other sizes (another version's) is refused as such.
