@@ -240,8 +240,10 @@ final class EvalCommand implements Callable<Integer> {
                     : "Evaluate any of them with --task ID or --tasks A,B,... (all: --tasks "
                             + String.join(",", agentTasks) + ")") + ".");
         }
+        // an offline run's eval.csv was of the tasks as they were when it trained, not of its dataset's revisions
         String changed = saved.trainedOn().notice(ids.stream().map(registry::resolve).toList(), "it is evaluated "
-                + "here on the tasks as they are now, other episodes than it learnt on (and than its run's eval.csv)");
+                + "here on the tasks as they are now, other episodes than it learnt on" + (saved.trainedOn().offline()
+                ? "" : " (and than its run's eval.csv)"));
         if (changed != null) {
             spec.commandLine().getErr().println("warning: " + changed);
             spec.commandLine().getErr().flush();

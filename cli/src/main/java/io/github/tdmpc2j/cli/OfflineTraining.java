@@ -155,6 +155,11 @@ final class OfflineTraining {
             AgentProvider provider = Agents.find(cfg.get("agent"));
             RunFolder.Restored restored = resume ? run.openCheckpoint() : null;
             long kept = restored != null ? restored.state().step() : -1; // what a stop before the updates keeps
+            // the revisions the run learns on, for its checkpoints: the dataset's; where its index records none (an
+            // older index, the dataset's folder moved back to a copy of one) those its checkpoint recorded, of the
+            // same episodes (checked below), rather than none
+            Map<String, Integer> revisions = index.revisions() != null || restored == null ? index.revisions()
+                    : restored.revisions();
             Map<String, String> recorded = Map.of(); // the agent's settings in the checkpoint
             if (restored != null) {
                 recorded = provider.checkpointParams(restored.dir());
@@ -291,8 +296,7 @@ final class OfflineTraining {
                             bar.println(line.toString());
                             CurvePlot.write(run.curve(), provider.name() + " offline on " + name, "updates",
                                     "evaluation return", curves);
-                            run.saveCheckpoint(agent, new RunFolder.State(step, 0, elapsed, dataset),
-                                    index.revisions());
+                            run.saveCheckpoint(agent, new RunFolder.State(step, 0, elapsed, dataset), revisions);
                             saved = step;
                         }
                         if (step >= total) {

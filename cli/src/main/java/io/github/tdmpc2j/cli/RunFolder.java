@@ -517,11 +517,14 @@ record RunFolder(Path dir) {
 
     /**
      * What the checkpoint in {@code dir} (a verified folder) records of the tasks its agent was trained on: their
-     * revisions ({@link #revisions}; null: none recorded) and whether {@code train} saved it ({@link #STATE}).
+     * revisions ({@link #revisions}; null: none recorded), whether {@code train} saved it ({@link #STATE}) and whether
+     * {@code train --data} did ({@link #DATASET_EPISODES}): then the revisions are its dataset's episodes', and its
+     * run evaluated on the tasks as they were when it trained.
      */
-    record TrainedOn(Path dir, Map<String, Integer> revisions, boolean byTrain) {
+    record TrainedOn(Path dir, Map<String, Integer> revisions, boolean byTrain, boolean offline) {
         static TrainedOn read(Path dir) {
-            return new TrainedOn(dir, RunFolder.revisions(dir), Files.isRegularFile(dir.resolve(STATE)));
+            return new TrainedOn(dir, RunFolder.revisions(dir), Files.isRegularFile(dir.resolve(STATE)),
+                    Files.isRegularFile(dir.resolve(DATASET_EPISODES)));
         }
 
         /**
@@ -534,8 +537,8 @@ record RunFolder(Path dir) {
             if (revisions == null && !byTrain) {
                 return null;
             }
-            return io.github.tdmpc2j.spi.TaskRevisions.notice("the checkpoint in " + dir + " was trained", revisions,
-                    tasks, consequence);
+            return io.github.tdmpc2j.spi.TaskRevisions.notice("the checkpoint in " + dir + " was trained"
+                    + (offline ? " on a dataset collected" : ""), revisions, tasks, consequence);
         }
     }
 

@@ -303,6 +303,40 @@ class OfflineTrainingTest {
                     + "but is evaluated on the tasks as they are now; collect the dataset again for one version");
             assertThat(RunFolder.revisions(run.resolve("checkpoint"))).containsExactly(
                     java.util.Map.entry("echo/action", 1));
+            // eval says so of its checkpoint, which learnt from the dataset's revision; its run's eval.csv was of the
+            // task as it is now (before: "was trained on other revisions ... (and than its run's eval.csv)")
+            TasksCommandTest.Run eval = TasksCommandTest.run("eval", "--checkpoint", run.toString(), "--episodes",
+                    "1");
+            assertThat(eval.exit()).as(eval.err()).isZero();
+            assertThat(eval.err()).startsWith("warning: the checkpoint in " + run.resolve("checkpoint") + " was "
+                    + "trained on a dataset collected on other revisions of 1 task: echo/action (revision 1 then, 2 "
+                    + "now); it is evaluated here on the tasks as they are now, other episodes than it learnt on (the "
+                    + "plug-in's README says what changed)");
+
+            // the same dataset under an index of version 2, which recorded no revisions: the run resumed on it keeps
+            // the revision its checkpoint recorded (before: the next save recorded none, and eval said the
+            // checkpoint "was trained before tdmpc2j recorded task revisions")
+            Path older = dir.resolve("older");
+            TrainCommandTest.copyTree(data, older);
+            java.nio.file.Files.writeString(older.resolve("dataset.json"), index.replace("\"version\" : "
+                    + io.github.tdmpc2j.data.DatasetLayout.VERSION, "\"version\" : 2").replaceAll(
+                    ",\\s*\"revision\" : 1", ""));
+            TasksCommandTest.Run resumed = TasksCommandTest.run("train", "--resume", "--out", run.toString(),
+                    "--data", older.toString(), "--steps", "4");
+            assertThat(resumed.exit()).as(resumed.err() + resumed.out()).isZero();
+            assertThat(resumed.out()).contains("done: 4 updates");
+            assertThat(RunFolder.revisions(run.resolve("checkpoint"))).containsExactly(
+                    java.util.Map.entry("echo/action", 1));
+            // a new run on it: the dataset records none, and eval says that of the dataset, not of the training
+            Path fresh = dir.resolve("fresh");
+            TasksCommandTest.Run train2 = TasksCommandTest.run("train", "--data", older.toString(), "--steps", "2",
+                    "--eval-every", "2", "--eval-episodes", "1", "--out", fresh.toString(), "--progress", "log",
+                    "--preset", "cpu", "--set-param", "batch_size=4");
+            assertThat(train2.exit()).as(train2.err() + train2.out()).isZero();
+            TasksCommandTest.Run eval2 = TasksCommandTest.run("eval", "--checkpoint", fresh.toString(), "--episodes",
+                    "1");
+            assertThat(eval2.err()).startsWith("warning: the checkpoint in " + fresh.resolve("checkpoint") + " was "
+                    + "trained on a dataset collected before tdmpc2j recorded task revisions, and 1 task changed since");
 
             TasksCommandTest.Run more = TasksCommandTest.run("collect", "--tasks", "echo/action", "--episodes", "3",
                     "--out", data.toString());

@@ -820,7 +820,7 @@ class TrainCommandTest {
         assertThat(CheckpointFolder.open(out.resolve("checkpoint")).step()).isEqualTo(4);
     }
 
-    private static void copyTree(Path from, Path to) throws IOException {
+    static void copyTree(Path from, Path to) throws IOException {
         try (Stream<Path> s = Files.walk(from)) {
             for (Path p : s.toList()) {
                 Files.copy(p, to.resolve(from.relativize(p).toString()), StandardCopyOption.REPLACE_EXISTING);
