@@ -84,6 +84,7 @@ final class CollectCommand implements Callable<Integer> {
         if (episodes <= 0 || workers <= 0) {
             throw new TdmpcException("--episodes and --workers must be positive");
         }
+        RunFolder.refuseInsideCheckpoint(dataset, "--out");
         ClusterSettings clusterSettings = cluster.settings(gather);
         try (EnvRegistry registry = EnvRegistry.discover()) {
             // a checkpoint folder, or a run folder that holds one (RUN/checkpoint)

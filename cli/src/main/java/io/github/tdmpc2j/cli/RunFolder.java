@@ -54,6 +54,7 @@ record RunFolder(Path dir) {
         if (Files.exists(dir) && !Files.isDirectory(dir)) {
             throw new TdmpcException("the run folder " + dir + " is a file, not a folder; choose another --out");
         }
+        refuseInsideCheckpoint(dir, "--out");
         List<String> found = RUN_FILES.stream().filter(f -> Files.exists(dir.resolve(f))).toList();
         if (!found.isEmpty()) {
             // a run that is training there is refused with the lock's message: the --resume offered below would be
@@ -106,7 +107,13 @@ record RunFolder(Path dir) {
             }
         }
         if (!CheckpointFolder.exists(dir.resolve(CheckpointFolder.IN_RUN))) {
-            throw new TdmpcException(dir + " has no checkpoint to resume from (no checkpoint/ folder)");
+            // a run's checkpoint folder given for the run's: name the run
+            Path self = dir.toAbsolutePath().normalize();
+            boolean runs = CheckpointFolder.IN_RUN.equals(String.valueOf(self.getFileName()))
+                    && Files.isRegularFile(self.resolve(CheckpointFolder.MANIFEST));
+            throw new TdmpcException(dir + " has no checkpoint to resume from (no checkpoint/ folder)" + (runs
+                    ? "; it is the checkpoint folder of the run in " + self.getParent() + ": resume that with --out "
+                    + self.getParent() : ""));
         }
         return new RunFolder(dir);
     }
@@ -159,12 +166,17 @@ record RunFolder(Path dir) {
 
     /**
      * Refuses {@code path} (what {@code option} names: a file or folder a command is to write) inside a checkpoint
-     * folder ({@link CheckpointFolder#enclosing}): the checkpoint would then fail its check, as a file its manifest
-     * does not list, and a run's next save would delete it.
+     * folder ({@link CheckpointFolder#enclosing}), or a checkpoint folder itself (a folder a command writes into: a
+     * run's, a dataset's): the checkpoint would then fail its check, as a file its manifest does not list, and a
+     * run's next save would delete it.
      */
     static void refuseInsideCheckpoint(Path path, String option) {
-        CheckpointFolder.enclosing(path).ifPresent(dir -> {
-            throw new TdmpcException(option + " " + path + " is inside the checkpoint folder " + dir + ": a file "
+        Path self = path.toAbsolutePath().normalize();
+        (Files.isRegularFile(self.resolve(CheckpointFolder.MANIFEST)) ? java.util.Optional.of(self)
+                : CheckpointFolder.enclosing(path)).ifPresent(dir -> {
+            throw new TdmpcException(option + " " + path + (dir.equals(self) ? " is the checkpoint folder " + dir
+                    + (CheckpointFolder.IN_RUN.equals(dir.getFileName().toString()) ? " of the run in "
+                    + dir.getParent() : "") : " is inside the checkpoint folder " + dir) + ": a file "
                     + "written there would make that checkpoint fail its check (its " + CheckpointFolder.MANIFEST
                     + " lists every file it holds), and a run's next save deletes it. Write it outside the "
                     + "checkpoint folder (beside it, say); nothing was written.");

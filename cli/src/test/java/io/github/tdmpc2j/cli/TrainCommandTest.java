@@ -912,6 +912,52 @@ class TrainCommandTest {
         assertThat(noRun.err()).contains("has no checkpoint to resume from");
     }
 
+    /**
+     * A run's checkpoint folder (or a folder in it) given as the folder a command writes into is refused, as
+     * export --out there is: a file in it would make the checkpoint fail its check. Before, collect --out and
+     * train --out RUN/checkpoint wrote their dataset or run into it, after which eval and --resume of the run refused
+     * "RUN/checkpoint/dataset.json is not in the checkpoint's manifest.properties". --resume --out given the
+     * checkpoint folder names the run's folder to resume.
+     */
+    @Test
+    void aRunsCheckpointFolderIsNoFolderToWriteInto(@TempDir Path dir) throws Exception {
+        Path run = dir.resolve("run");
+        TasksCommandTest.Run first = TasksCommandTest.run("train", "--task", "classic/pendulum", "--agent", "random",
+                "--steps", "10", "--eval-every", "1000", "--eval-episodes", "1", "--out", run.toString(),
+                "--progress", "log");
+        assertThat(first.exit()).as(first.err()).isZero();
+        Path checkpoint = run.resolve("checkpoint");
+        List<String> files;
+        try (Stream<Path> s = Files.list(checkpoint)) {
+            files = s.map(p -> p.getFileName().toString()).sorted().toList();
+        }
+        String[][] writers = {
+            {"collect", "--tasks", "classic/pendulum", "--episodes", "1", "--out", checkpoint.toString()},
+            {"collect", "--tasks", "classic/pendulum", "--episodes", "1", "--out", checkpoint.resolve("data")
+                .toString()},
+            {"train", "--task", "classic/pendulum", "--agent", "random", "--steps", "10", "--out",
+                checkpoint.toString()},
+            {"import-data", dir.resolve("chunk_0.pt").toString(), "--set", "mt30", "--out", checkpoint.toString()},
+            {"bench", "--tasks", "classic/pendulum", "--agent", "random", "--steps", "10", "--out",
+                checkpoint.toString()}};
+        for (String[] args : writers) {
+            TasksCommandTest.Run r = TasksCommandTest.run(args);
+            assertThat(r.exit()).as(String.join(" ", args) + ": " + r.err()).isEqualTo(2);
+            assertThat(r.err()).as(String.join(" ", args)).contains("the checkpoint folder " + checkpoint
+                    + (args[args.length - 1].equals(checkpoint.toString()) ? " of the run in " + run : ": a file"))
+                    .contains("Write it outside the checkpoint folder").doesNotContain("Exception");
+        }
+        try (Stream<Path> s = Files.list(checkpoint)) {
+            assertThat(s.map(p -> p.getFileName().toString()).sorted().toList()).isEqualTo(files);
+        }
+        assertThat(CheckpointFolder.open(checkpoint).step()).isEqualTo(10);
+        TasksCommandTest.Run resume = TasksCommandTest.run("train", "--resume", "--out", checkpoint.toString(),
+                "--steps", "20");
+        assertThat(resume.exit()).isEqualTo(2);
+        assertThat(resume.err()).contains(checkpoint + " has no checkpoint to resume from (no checkpoint/ folder); it "
+                + "is the checkpoint folder of the run in " + run + ": resume that with --out " + run);
+    }
+
     @Test
     void fewerEnvsThanTasksAreRaisedToOnePerTaskAndRecordedAsUsed(@TempDir Path dir) throws Exception {
         Path run = dir.resolve("run");
