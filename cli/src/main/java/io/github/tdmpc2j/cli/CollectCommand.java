@@ -85,6 +85,11 @@ final class CollectCommand implements Callable<Integer> {
             throw new TdmpcException("--episodes and --workers must be positive");
         }
         RunFolder.refuseInsideCheckpoint(dataset, "--out");
+        List<String> run = RunFolder.runFiles(dataset);
+        if (!run.isEmpty()) {
+            throw new TdmpcException("--out " + dataset + " holds a run (" + String.join(", ", run) + "): a "
+                    + "dataset's files there would mix with its files; choose another --out (beside it, say)");
+        }
         ClusterSettings clusterSettings = cluster.settings(gather);
         try (EnvRegistry registry = EnvRegistry.discover()) {
             // a checkpoint folder, or a run folder that holds one (RUN/checkpoint)

@@ -2,6 +2,7 @@ package io.github.tdmpc2j.cli;
 
 import io.github.tdmpc2j.bridge.py4j.PythonException;
 import io.github.tdmpc2j.data.DatasetReader;
+import io.github.tdmpc2j.data.DatasetLayout;
 import io.github.tdmpc2j.mujoco.MujocoSimulationException;
 import io.github.tdmpc2j.spi.InvalidEnvOutputException;
 import io.github.tdmpc2j.spi.Messages;
@@ -55,7 +56,11 @@ record RunFolder(Path dir) {
             throw new TdmpcException("the run folder " + dir + " is a file, not a folder; choose another --out");
         }
         refuseInsideCheckpoint(dir, "--out");
-        List<String> found = RUN_FILES.stream().filter(f -> Files.exists(dir.resolve(f))).toList();
+        if (Files.isRegularFile(DatasetLayout.index(dir))) {
+            throw new TdmpcException("--out " + dir + " holds a dataset (its " + DatasetLayout.INDEX + "): a run's "
+                    + "files there would mix with its episodes; choose another --out (beside it, say)");
+        }
+        List<String> found = runFiles(dir);
         if (!found.isEmpty()) {
             // a run that is training there is refused with the lock's message: the --resume offered below would be
             RunLock.acquire(dir).close();
@@ -67,6 +72,11 @@ record RunFolder(Path dir) {
                     + String.join(", ", found) + "); remove them, or choose another --out");
         }
         return new RunFolder(dir);
+    }
+
+    /** The files of a run ({@link #RUN_FILES}) that {@code dir} holds; empty when it holds none. */
+    static List<String> runFiles(Path dir) {
+        return RUN_FILES.stream().filter(f -> Files.exists(dir.resolve(f))).toList();
     }
 
     /**
@@ -111,9 +121,12 @@ record RunFolder(Path dir) {
             Path self = dir.toAbsolutePath().normalize();
             boolean runs = CheckpointFolder.IN_RUN.equals(String.valueOf(self.getFileName()))
                     && Files.isRegularFile(self.resolve(CheckpointFolder.MANIFEST));
+            boolean dataset = Files.isRegularFile(DatasetLayout.index(dir));
             throw new TdmpcException(dir + " has no checkpoint to resume from (no checkpoint/ folder)" + (runs
                     ? "; it is the checkpoint folder of the run in " + self.getParent() + ": resume that with --out "
-                    + self.getParent() : ""));
+                    + self.getParent() : dataset ? "; it is a dataset folder (it holds "
+                    + DatasetLayout.INDEX + "): --resume --out takes the folder of a run, "
+                    + "such as one `tdmpc2j train --data " + dir + " --out RUN` makes" : ""));
         }
         return new RunFolder(dir);
     }
@@ -130,8 +143,15 @@ record RunFolder(Path dir) {
             return folder;
         }
         RunFolder run = new RunFolder(given);
-        boolean isRun = Files.exists(given.resolve(RunLock.FILE))
-                || RUN_FILES.stream().anyMatch(f -> Files.exists(given.resolve(f)));
+        // a dataset's folder has a run.lock too (its writer's), and no run's files
+        boolean logs = RUN_FILES.stream().anyMatch(f -> Files.exists(given.resolve(f)));
+        if (!logs && Files.isRegularFile(DatasetLayout.index(given))) {
+            throw new CheckpointException(given + " is a dataset folder (it holds "
+                    + DatasetLayout.INDEX + "), not a checkpoint: give a checkpoint folder, or "
+                    + "a run folder that holds one as checkpoint/ (`tdmpc2j train --data " + given + "` trains one "
+                    + "on it)");
+        }
+        boolean isRun = logs || Files.exists(given.resolve(RunLock.FILE));
         if (!isRun) {
             return folder;
         }

@@ -23,6 +23,21 @@ final class DatasetFolders {
         }
     }
 
+    /**
+     * Every file under the folder, with its size and time of last change, a line each in name order: the same text
+     * before and after a command that was to leave the folder as it was.
+     */
+    static String listing(Path folder) throws IOException {
+        StringBuilder text = new StringBuilder();
+        try (Stream<Path> files = Files.walk(folder)) {
+            for (Path f : files.sorted().toList()) {
+                text.append(folder.relativize(f)).append(' ').append(Files.isRegularFile(f) ? Files.size(f) : -1)
+                        .append(' ').append(Files.getLastModifiedTime(f).toMillis()).append('\n');
+            }
+        }
+        return text.toString();
+    }
+
     /** How many episode files the folder holds. */
     static long episodeFiles(Path dataset) throws IOException {
         try (Stream<Path> files = Files.walk(dataset)) {

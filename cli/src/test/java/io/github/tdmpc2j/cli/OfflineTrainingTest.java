@@ -279,6 +279,54 @@ class OfflineTrainingTest {
     }
 
     /**
+     * A dataset's folder and a run's are not taken for each other. Before: eval, export and collect --policy of a
+     * dataset folder said it "is a run folder whose run has saved no checkpoint yet ... train it again (remove DIR
+     * first ...)", which would delete the dataset; train --data D --out D and collect --out RUN wrote a run into the
+     * dataset's folder and a dataset into the run's.
+     */
+    @Test
+    void aDatasetFolderAndARunFolderAreNotTakenForEachOther(@TempDir Path dir) throws java.io.IOException {
+        Path data = dir.resolve("data");
+        TasksCommandTest.Run collect = TasksCommandTest.run("collect", "--tasks", "echo/action", "--episodes", "1",
+                "--out", data.toString());
+        assertThat(collect.exit()).as(collect.err()).isZero();
+        Path run = dir.resolve("run");
+        TasksCommandTest.Run train = TasksCommandTest.run("train", "--task", "classic/pendulum", "--agent", "random",
+                "--steps", "10", "--eval-every", "1000", "--eval-episodes", "1", "--out", run.toString(), "--progress",
+                "log");
+        assertThat(train.exit()).as(train.err()).isZero();
+        String dataFiles = DatasetFolders.listing(data);
+        String runFiles = DatasetFolders.listing(run);
+        String[][] readers = {
+            {"eval", "--checkpoint", data.toString(), "--episodes", "1"},
+            {"export", "--checkpoint", data.toString(), "--out", dir.resolve("x.pt").toString()},
+            {"collect", "--tasks", "echo/action", "--episodes", "1", "--policy", data.toString(), "--out",
+                dir.resolve("more").toString()}};
+        for (String[] args : readers) {
+            TasksCommandTest.Run r = TasksCommandTest.run(args);
+            assertThat(r.exit()).as(args[0]).isEqualTo(2);
+            assertThat(r.err()).as(args[0]).contains(data + " is a dataset folder (it holds dataset.json), not a "
+                    + "checkpoint: give a checkpoint folder, or a run folder that holds one as checkpoint/")
+                    .doesNotContain("remove");
+        }
+        TasksCommandTest.Run resume = TasksCommandTest.run("train", "--resume", "--out", data.toString());
+        assertThat(resume.exit()).isEqualTo(2);
+        assertThat(resume.err()).contains("; it is a dataset folder (it holds dataset.json): --resume --out takes the "
+                + "folder of a run");
+        TasksCommandTest.Run into = TasksCommandTest.run("train", "--data", data.toString(), "--out", data.toString(),
+                "--steps", "2", "--preset", "cpu");
+        assertThat(into.exit()).isEqualTo(2);
+        assertThat(into.err()).contains("--out " + data + " holds a dataset (its dataset.json): a run's files there "
+                + "would mix with its episodes; choose another --out");
+        TasksCommandTest.Run collectIntoRun = TasksCommandTest.run("collect", "--tasks", "echo/action",
+                "--episodes", "1", "--out", run.toString());
+        assertThat(collectIntoRun.exit()).isEqualTo(2);
+        assertThat(collectIntoRun.err()).contains("--out " + run + " holds a run (checkpoint, config.yaml");
+        assertThat(DatasetFolders.listing(data)).isEqualTo(dataFiles);
+        assertThat(DatasetFolders.listing(run)).isEqualTo(runFiles);
+    }
+
+    /**
      * A dataset collected on an earlier revision of its task (the echo plug-in as a newer version would give it, at
      * revision 2): offline training learns from it and says that its evaluations are on the task as it is now;
      * collecting more into it is refused (one dataset would hold two versions of the task), the dataset unchanged.
