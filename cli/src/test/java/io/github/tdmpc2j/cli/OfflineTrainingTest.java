@@ -384,7 +384,8 @@ class OfflineTrainingTest {
             TasksCommandTest.Run eval2 = TasksCommandTest.run("eval", "--checkpoint", fresh.toString(), "--episodes",
                     "1");
             assertThat(eval2.err()).startsWith("warning: the checkpoint in " + fresh.resolve("checkpoint") + " was "
-                    + "trained on a dataset collected before tdmpc2j recorded task revisions, and 1 task changed since");
+                    + "trained on a dataset collected before tdmpc2j recorded task revisions, and 1 task changed "
+                    + "since");
 
             TasksCommandTest.Run more = TasksCommandTest.run("collect", "--tasks", "echo/action", "--episodes", "3",
                     "--out", data.toString());

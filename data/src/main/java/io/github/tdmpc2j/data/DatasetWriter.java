@@ -224,8 +224,8 @@ public final class DatasetWriter implements Collector.EpisodeSink {
                 + "collected with the tasks given (" + String.join(", ", wanted.taskIds()) + ", in that order): "
                 + "their task numbers say " + String.join(", ", told) + (sizes ? ", and they are padded to "
                 + padded[0] + " observation and " + padded[1] + " action entries, not " + wanted.observationSize()
-                + " and " + wanted.actionSize() : "") + "; an index of the tasks given would name their tasks "
-                + "wrongly. Give the tasks they were collected with, in their order" + (known ? " (--tasks "
+                + " and " + wanted.actionSize() : "") + "; an index of the tasks given would not fit them (a file's "
+                + "task number points into it). Give the tasks they were collected with, in their order" + (known ? " (--tasks "
                 + String.join(",", numbered.values()) + ", as far as the episode files tell)" : "") + ", to go on "
                 + "with it, or choose another --out folder");
     }
