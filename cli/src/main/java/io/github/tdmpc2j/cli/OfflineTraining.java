@@ -125,7 +125,11 @@ final class OfflineTraining {
                         + "it); collect the dataset again with this version");
             }
         }
-        String changed = TaskRevisions.notice("the dataset in " + data + " was collected", index.revisions(),
+        // an imported dataset's episodes are the reference's, made on no revision here: an index that records none
+        // (an import of an earlier version) is taken as of the revisions now, which finishing the import records
+        Map<String, Integer> collectedOn = index.revisions() == null && index.policySource().imported()
+                ? TaskRevisions.of(space.tasks()) : index.revisions();
+        String changed = TaskRevisions.notice("the dataset in " + data + " was collected", collectedOn,
                 space.tasks(), "the run learns from those episodes but is evaluated on the tasks as they are now; "
                 + "collect the dataset again for one version");
         if (changed != null) {
@@ -158,7 +162,7 @@ final class OfflineTraining {
             // the revisions the run learns on, for its checkpoints: the dataset's; where its index records none (an
             // older index, the dataset's folder moved back to a copy of one) those its checkpoint recorded, of the
             // same episodes (checked below), rather than none
-            Map<String, Integer> revisions = index.revisions() != null || restored == null ? index.revisions()
+            Map<String, Integer> revisions = collectedOn != null || restored == null ? collectedOn
                     : restored.revisions();
             Map<String, String> recorded = Map.of(); // the agent's settings in the checkpoint
             if (restored != null) {

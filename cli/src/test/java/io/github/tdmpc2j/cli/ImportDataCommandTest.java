@@ -108,6 +108,22 @@ class ImportDataCommandTest {
         assertThat(repaired.out()).contains("1 episode written (3 were already there)");
         assertThat(Files.readAllBytes(assembly1)).isEqualTo(before);
 
+        // an import an earlier version began (an index of version 2, which recorded no revisions): the same command
+        // finishes it, whatever the revisions of its tasks here (five mt80 tasks are at 2: the reference's); before,
+        // it was refused as "episodes of 5 tasks at another revision ... Collect into another --out folder"
+        String index = Files.readString(out.resolve("dataset.json"));
+        Files.writeString(out.resolve("dataset.json"), index.replace("\"version\" : "
+                + io.github.tdmpc2j.data.DatasetLayout.VERSION, "\"version\" : 2").replaceAll(
+                ",\\s*\"revision\" : \\d+", ""));
+        assertThat(new DatasetReader(out).index().revisions()).isNull();
+        Files.delete(assembly1);
+        TasksCommandTest.Run older = TasksCommandTest.run("import-data", chunk.toString(), "--out", out.toString(),
+                "--set", "mt80");
+        assertThat(older.exit()).as(older.err()).isZero();
+        assertThat(older.out()).contains("1 episode written (3 were already there)");
+        assertThat(Files.readString(out.resolve("dataset.json"))).isEqualTo(index);
+        assertThat(new DatasetReader(out).index().revisions()).containsEntry("metaworld/coffee-push", 2);
+
         // another dataset into it: refused, nothing added
         TasksCommandTest.Run other = TasksCommandTest.run("import-data", FIXTURES.resolve("data-mt30-td0.2.1.pt")
                 .toString(), "--out", out.toString(), "--set", "mt80");
@@ -145,6 +161,14 @@ class ImportDataCommandTest {
         assertThat(collect.err()).contains("holds episodes of the reference's dataset at", "not of the random policy",
                 "Collect into another --out folder, or run the import-data that made it").doesNotContain("--seed");
 
+        // as an earlier version imported it (an index of version 2, no revisions): the reference's episodes, made on
+        // no revision here, are taken as of the revisions now, which the run's checkpoint records (before: none, and
+        // eval then said it "was trained before tdmpc2j recorded task revisions")
+        String index = Files.readString(data.resolve("dataset.json"));
+        Files.writeString(data.resolve("dataset.json"), index.replace("\"version\" : "
+                + io.github.tdmpc2j.data.DatasetLayout.VERSION, "\"version\" : 2").replaceAll(
+                ",\\s*\"revision\" : \\d+", ""));
+        assertThat(new DatasetReader(data).index().revisions()).isNull();
         Path run = dir.resolve("run");
         TasksCommandTest.Run train = TasksCommandTest.run("train", "--data", data.toString(),
                 "--steps", "10", "--eval-every", "10", "--eval-episodes", "1", "--out", run.toString(),
@@ -154,6 +178,9 @@ class ImportDataCommandTest {
         assertThat(train.exit()).as(train.err() + train.out()).isZero();
         assertThat(train.out()).contains("offline training of tdmpc2 on 2 tasks from 8 episodes")
                 .contains("done: 10 updates");
+        assertThat(train.err()).doesNotContain("revision");
+        assertThat(RunFolder.revisions(run.resolve("checkpoint"))).containsOnly(
+                java.util.Map.entry("dmc/cartpole-balance", 1), java.util.Map.entry("dmc/reacher-easy", 1));
     }
 
     @Test

@@ -272,9 +272,14 @@ public final class DatasetWriter implements Collector.EpisodeSink {
     /**
      * Refuses to add episodes of a task at another revision than the dataset's episodes of it were collected on: one
      * dataset would hold two versions of the task. An index that records no revisions (written before they were) is
-     * taken as of each task's first revision, which is what every task was before revisions were recorded.
+     * taken as of each task's first revision, which is what every task was before revisions were recorded. An
+     * imported dataset (the reference's episodes, not made on a revision here) is not refused: finishing its import
+     * adds episodes of the same chunk files.
      */
     private static void refuseOtherRevisions(Path dir, DatasetIndex existing, DatasetIndex wanted) {
+        if (existing.policySource().imported()) {
+            return; // the reference's episodes, from chunk files checked by their digest, whatever the revisions here
+        }
         List<String> changed = new ArrayList<>();
         for (int i = 0; i < wanted.tasks().size(); i++) {
             DatasetTask had = existing.tasks().get(i);
