@@ -97,7 +97,7 @@ final class BenchCommand implements Callable<Integer> {
         }
         Path dir = out != null ? out : Path.of("runs", "bench",
                 LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
-        RunFolder.refuseInsideCheckpoint(dir, "--out");
+        RunFolder.refuseCheckpointFolder(dir, "--out");
         try (EnvRegistry registry = EnvRegistry.discover()) {
             List<TaskSpec> specs = TaskChoice.ids(registry, tasks, set).stream().map(registry::resolve).toList();
             // every task is checked once before the first run (runAll's TaskCheck: in this process, or on the

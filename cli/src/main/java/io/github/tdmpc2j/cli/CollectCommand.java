@@ -84,7 +84,7 @@ final class CollectCommand implements Callable<Integer> {
         if (episodes <= 0 || workers <= 0) {
             throw new TdmpcException("--episodes and --workers must be positive");
         }
-        RunFolder.refuseInsideCheckpoint(dataset, "--out");
+        RunFolder.refuseCheckpointFolder(dataset, "--out");
         List<String> run = RunFolder.runFiles(dataset);
         if (!run.isEmpty()) {
             throw new TdmpcException("--out " + dataset + " holds a run (" + String.join(", ", run) + "): a "

@@ -57,7 +57,7 @@ final class ImportDataCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter console = spec.commandLine().getOut();
-        RunFolder.refuseInsideCheckpoint(out, "--out");
+        RunFolder.refuseCheckpointFolder(out, "--out");
         List<Path> chunks = chunks(source);
         long start = System.nanoTime();
         // Ctrl-C and SIGTERM stop the import before its next episode is read, to be checked or written (each loop

@@ -55,7 +55,7 @@ record RunFolder(Path dir) {
         if (Files.exists(dir) && !Files.isDirectory(dir)) {
             throw new TdmpcException("the run folder " + dir + " is a file, not a folder; choose another --out");
         }
-        refuseInsideCheckpoint(dir, "--out");
+        refuseCheckpointFolder(dir, "--out");
         if (Files.isRegularFile(DatasetLayout.index(dir))) {
             throw new TdmpcException("--out " + dir + " holds a dataset (its " + DatasetLayout.INDEX + "): a run's "
                     + "files there would mix with its episodes; choose another --out (beside it, say)");
@@ -186,14 +186,26 @@ record RunFolder(Path dir) {
 
     /**
      * Refuses {@code path} (what {@code option} names: a file or folder a command is to write) inside a checkpoint
-     * folder ({@link CheckpointFolder#enclosing}), or a checkpoint folder itself (a folder a command writes into: a
-     * run's, a dataset's): the checkpoint would then fail its check, as a file its manifest does not list, and a
-     * run's next save would delete it.
+     * folder ({@link CheckpointFolder#enclosing}): the checkpoint would then fail its check, as a file its manifest
+     * does not list, and a run's next save would delete it.
      */
     static void refuseInsideCheckpoint(Path path, String option) {
+        refuseIn(path, option, CheckpointFolder.enclosing(path));
+    }
+
+    /**
+     * Refuses {@code folder} (what {@code option} names: a folder a command writes its files into, a run's, a
+     * dataset's or a bench's) when it is a checkpoint folder or inside one, as {@link #refuseInsideCheckpoint}.
+     */
+    static void refuseCheckpointFolder(Path folder, String option) {
+        Path self = folder.toAbsolutePath().normalize();
+        refuseIn(folder, option, Files.isRegularFile(self.resolve(CheckpointFolder.MANIFEST)) ? Optional.of(self)
+                : CheckpointFolder.enclosing(folder));
+    }
+
+    private static void refuseIn(Path path, String option, Optional<Path> checkpoint) {
         Path self = path.toAbsolutePath().normalize();
-        (Files.isRegularFile(self.resolve(CheckpointFolder.MANIFEST)) ? java.util.Optional.of(self)
-                : CheckpointFolder.enclosing(path)).ifPresent(dir -> {
+        checkpoint.ifPresent(dir -> {
             throw new TdmpcException(option + " " + path + (dir.equals(self) ? " is the checkpoint folder " + dir
                     + (CheckpointFolder.IN_RUN.equals(dir.getFileName().toString()) ? " of the run in "
                     + dir.getParent() : "") : " is inside the checkpoint folder " + dir) + ": a file "
