@@ -1,5 +1,6 @@
 package io.github.tdmpc2j.cli;
 
+import io.github.tdmpc2j.spi.CloseAll;
 import io.github.tdmpc2j.spi.EnvRegistry;
 import io.github.tdmpc2j.spi.Messages;
 import io.github.tdmpc2j.spi.MultitaskEnv;
@@ -509,31 +510,21 @@ final class EvalCommand implements Callable<Integer> {
          */
         @Override
         public void close() {
-            List<RuntimeException> failures = new ArrayList<>();
+            RuntimeException failed = null;
             try {
                 loaded.close();
             } catch (TdmpcException e) {
-                failures.add(new AgentCloseFailed(e));
+                failed = new AgentCloseFailed(e);
             } catch (RuntimeException | Error e) {
-                closeEnvs(failures);
-                failures.forEach(e::addSuppressed);
+                CloseAll.closeAll(envs, e);
                 throw e;
             }
-            closeEnvs(failures);
-            if (!failures.isEmpty()) {
-                RuntimeException first = failures.get(0);
-                failures.subList(1, failures.size()).forEach(first::addSuppressed);
-                throw first;
+            RuntimeException envFailed = CloseAll.closeAll(envs, failed);
+            if (failed != null) {
+                throw failed;
             }
-        }
-
-        private void closeEnvs(List<RuntimeException> failures) {
-            for (MultitaskEnv env : envs) {
-                try {
-                    env.close();
-                } catch (RuntimeException e) {
-                    failures.add(e);
-                }
+            if (envFailed != null) {
+                throw envFailed;
             }
         }
     }

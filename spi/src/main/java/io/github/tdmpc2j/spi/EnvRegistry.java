@@ -530,8 +530,7 @@ public final class EnvRegistry implements AutoCloseable {
                 parts.add(new CompositeVectorEnv.Part(local, oneByOne.stream().mapToInt(Integer::intValue).toArray()));
             }
         } catch (RuntimeException e) {
-            made.forEach(env -> closeAfter(e, env));
-            parts.forEach(p -> closeAfter(e, p.env()));
+            CloseAll.closeAll(made, envsOf(parts), e);
             throw e;
         }
         if (parts.size() == 1 && isIdentity(parts.get(0).rows())) {
@@ -546,27 +545,19 @@ public final class EnvRegistry implements AutoCloseable {
      * closed, the others' failures suppressed in it. Empty, for the stop.
      */
     private static Optional<VectorEnv> stopped(List<Env> made, List<CompositeVectorEnv.Part> parts) {
-        List<Runnable> closes = new ArrayList<>();
-        made.forEach(env -> closes.add(env::close));
-        parts.forEach(p -> closes.add(p.env()::close));
+        List<VectorEnv> batched = envsOf(parts);
+        List<Env> single = List.copyOf(made);
         made.clear();
         parts.clear();
-        RuntimeException failed = null;
-        for (Runnable close : closes) {
-            try {
-                close.run();
-            } catch (RuntimeException e) {
-                if (failed == null) {
-                    failed = e;
-                } else {
-                    failed.addSuppressed(e);
-                }
-            }
-        }
+        RuntimeException failed = CloseAll.closeAll(single, batched, null);
         if (failed != null) {
             throw failed;
         }
         return Optional.empty();
+    }
+
+    private static List<VectorEnv> envsOf(List<CompositeVectorEnv.Part> parts) {
+        return parts.stream().map(CompositeVectorEnv.Part::env).toList();
     }
 
     /** The plug-in's batched env of these rows, or empty; one that throws untyped or answers null is its defect. */

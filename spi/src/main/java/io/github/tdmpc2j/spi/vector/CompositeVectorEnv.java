@@ -1,5 +1,6 @@
 package io.github.tdmpc2j.spi.vector;
 
+import io.github.tdmpc2j.spi.CloseAll;
 import io.github.tdmpc2j.spi.EnvStateException;
 import io.github.tdmpc2j.spi.Messages;
 import io.github.tdmpc2j.spi.TaskSpec;
@@ -209,20 +210,8 @@ public final class CompositeVectorEnv implements VectorEnv {
         }
     }
 
-    /** Closes every part; a failure is added to {@code cause} when there is one, else the first is returned. */
+    /** Closes every part ({@link CloseAll#closeAll(Iterable, Throwable)}). */
     private static RuntimeException closeAll(List<Part> parts, RuntimeException cause) {
-        RuntimeException first = null;
-        for (Part part : parts) {
-            try {
-                part.env().close();
-            } catch (RuntimeException e) {
-                if (cause != null) {
-                    cause.addSuppressed(e);
-                } else if (first == null) {
-                    first = e;
-                }
-            }
-        }
-        return first;
+        return CloseAll.closeAll(parts.stream().map(Part::env).toList(), cause);
     }
 }

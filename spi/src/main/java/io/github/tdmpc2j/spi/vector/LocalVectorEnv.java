@@ -1,5 +1,6 @@
 package io.github.tdmpc2j.spi.vector;
 
+import io.github.tdmpc2j.spi.CloseAll;
 import io.github.tdmpc2j.spi.Env;
 import io.github.tdmpc2j.spi.EnvStateException;
 import io.github.tdmpc2j.spi.Messages;
@@ -126,16 +127,7 @@ abstract sealed class LocalVectorEnv implements VectorEnv permits SyncVectorEnv,
     @Override
     public void close() {
         closed = true;
-        RuntimeException first = null;
-        for (Env e : envs) {
-            try {
-                e.close();
-            } catch (RuntimeException ex) {
-                if (first == null) {
-                    first = ex;
-                }
-            }
-        }
+        RuntimeException first = CloseAll.closeAll(envs, null);
         if (first != null) {
             throw first;
         }
