@@ -9,7 +9,8 @@
   starts a child process (a 'sleep'), as envs with a renderer or a simulator server do; with 'detached=1' it starts
   a 'sleep' through a shell that exits at once, leaving it re-parented away from the worker (as a daemonising
   simulator server does), and reports its pid as the reset info 'detached_pid'; with 'make_seconds' (option) its
-  making sleeps that long, as a suite that loads its assets does; with 'mark' (option, a file path) each step
+  making sleeps that long, as a suite that loads its assets does, and then says on stderr that it was made (a test
+  counts the envs a command made); with 'mark' (option, a file path) each step
   appends a line to that file as it begins, so that a test knows a step is in flight rather than guessing. Its step raises RuntimeError when
   close() ran while the step was in flight (two threads in one env, which MuJoCo-based suites do not survive).
 - 'prompting': asks on stdin whether to download something while it is made, as some suites' makers do.
@@ -35,6 +36,9 @@ import time
 import numpy as np
 
 
+SLOW_ENV_MADE = "testing: a slow env was made"
+
+
 def make(task, seed, options):
     if task == "faulty":
         return CounterEnv(3, 1, fail_at=int(options.get("fail_at", 3)))
@@ -44,7 +48,10 @@ def make(task, seed, options):
     if task == "dying":
         return CounterEnv(3, 1, exit_at=int(options.get("exit_at", 3)))
     if task == "slow":
-        time.sleep(float(options.get("make_seconds", 0.0)))
+        make_seconds = float(options.get("make_seconds", 0.0))
+        if make_seconds > 0:
+            time.sleep(make_seconds)
+            print(SLOW_ENV_MADE, file=sys.stderr, flush=True)
         env = CounterEnv(3, 1, sleep=float(options.get("seconds", 1.0)), hold_gil=options.get("hold_gil") == "1")
         env.mark = options.get("mark")
         if options.get("child") == "1":

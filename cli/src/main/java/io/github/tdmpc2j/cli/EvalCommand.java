@@ -450,16 +450,19 @@ final class EvalCommand implements Callable<Integer> {
             try {
                 TaskSpace space = space(registry, s);
                 for (String id : s.ids()) {
-                    Optional<MultitaskEnv> made = MultitaskEnv.make(registry, space, rows(s, id), s.seed(), stop);
+                    Optional<MultitaskEnv> made = env(registry, space, s, id, stop);
                     if (made.isEmpty()) {
-                        envs.forEach(MultitaskEnv::close);
+                        RuntimeException failed = CloseAll.closeAll(envs, null);
+                        if (failed != null) {
+                            throw failed;
+                        }
                         return Optional.empty();
                     }
                     envs.add(made.get());
                 }
                 return Optional.of(new Setup(envs, agent(space, s)));
             } catch (RuntimeException e) {
-                envs.forEach(MultitaskEnv::close);
+                CloseAll.closeAll(envs, e);
                 throw e;
             }
         }
@@ -470,8 +473,9 @@ final class EvalCommand implements Callable<Integer> {
         }
 
         /** The envs of task {@code id}: the rows of one task (--envs), all acting in one batch. */
-        static MultitaskEnv env(EnvRegistry registry, TaskSpace space, Settings s, String id) {
-            return MultitaskEnv.make(registry, space, rows(s, id), s.seed());
+        static Optional<MultitaskEnv> env(EnvRegistry registry, TaskSpace space, Settings s, String id,
+                BooleanSupplier stop) {
+            return MultitaskEnv.make(registry, space, rows(s, id), s.seed(), stop);
         }
 
         /** The row ids of task {@code id}'s envs: {@code --envs} of it. */
@@ -581,7 +585,10 @@ final class EvalCommand implements Callable<Integer> {
             TaskSpace space = Setup.space(registry, chosen);
             String envKey = ENV_KEY + id + "|" + chosen.agentTasks() + "|" + chosen.rows() + "|" + chosen.seed();
             String agentKey = "eval-agent:" + chosen;
-            return cache.withLeased(envKey, () -> Setup.env(registry, space, chosen, id), agentKey,
+            // a job stopped while the task's rows are made gives them up before the next row: null, as a stopped
+            // evaluation's
+            return cache.withLeased(envKey, () -> Setup.env(registry, space, chosen, id, UnitRunner::stopRequested)
+                    .orElse(null), agentKey,
                     () -> Setup.agent(space, chosen),
                     (MultitaskEnv env, Loaded agent) -> evaluate(env, agent, unit.task(), cache.made(ENV_KEY),
                             UnitRunner::stopRequested));

@@ -779,6 +779,28 @@ class EvalCommandTest {
     }
 
     /**
+     * As {@link #aSignalWhileTheEnvsAreMadeStopsBeforeTheNextEnv} with --master local[2]: the signal comes while
+     * the executor makes the first of pytesting/slow-start's four rows (three seconds each); the job's cancellation
+     * stops the making before the next row, and nothing is written. The executor made all four first (twelve
+     * seconds more), heeding the stop only in the evaluation's first step.
+     */
+    @Test
+    @org.junit.jupiter.api.Timeout(300)
+    void aSignalWithMasterWhileTheEnvsAreMadeStopsBeforeTheNextEnv(@TempDir Path dir) throws Exception {
+        PythonTestingProvider.assumeSetUp();
+        Path checkpoint = saveRandomCheckpoint(dir, "pytesting/slow-start");
+        Path out = dir.resolve("out");
+        ChildRun.Ended ended = ChildRun.terminatedAt(dir, PythonTestingProvider.WORKER_STARTED,
+                List.of(UnitRunner.javaModuleOptions().split(" ")), List.of("eval", "--checkpoint",
+                        checkpoint.toString(), "--task", "pytesting/slow-start", "--agent", "random", "--episodes",
+                        "4", "--envs", "4", "--csv", out.resolve("results.csv").toString(), "--master", "local[2]",
+                        "--spark-conf", "spark.driver.host=127.0.0.1"));
+        assertNothingWritten(ended, out);
+        long made = ended.output().lines().filter(l -> l.contains(PythonTestingProvider.SLOW_ENV_MADE)).count();
+        assertThat(made).as(ended.output()).isBetween(1L, 2L);
+    }
+
+    /**
      * SIGTERM to a `tdmpc2j eval` of a reference .pt file (a TD-MPC2 checkpoint exported) once its first task was
      * evaluated: the row of that task is written beside the file, naming the file, and the folder the command
      * imported the file into is removed, as when it ends.

@@ -45,6 +45,9 @@ public final class PythonTestingProvider extends RemoteEnvProvider {
     /** What a command's output says once this plug-in's Python worker has started (it then makes the env asked). */
     static final String WORKER_STARTED = "python worker gymnasium started";
 
+    /** What a command's output says each time the worker made an env of pytesting/slow-start (testing.py's). */
+    static final String SLOW_ENV_MADE = "testing: a slow env was made";
+
     /**
      * What a command's output says once the worker of the gymnasium plug-in's tasks (gymnasium/Pendulum-v1) has
      * started: in the same venv as this plug-in's, told from it by its suite.

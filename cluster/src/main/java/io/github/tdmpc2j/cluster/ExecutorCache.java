@@ -62,7 +62,10 @@ public final class ExecutorCache {
         return (T) shared.computeIfAbsent(key, k -> remember(k, make.get()));
     }
 
-    /** An idle object of this key, or a new one: the caller's alone until it releases or discards it. */
+    /**
+     * An idle object of this key, or a new one: the caller's alone until it releases or discards it. Null where
+     * {@code make} answered null (it gave up: a unit stopped while it made the object), nothing then kept.
+     */
     @SuppressWarnings("unchecked")
     public <T> T lease(String key, Supplier<T> make) {
         synchronized (idle) {
@@ -71,18 +74,24 @@ public final class ExecutorCache {
                 return (T) free.pop();
             }
         }
-        return remember(key, make.get());
+        T made = make.get();
+        return made == null ? null : remember(key, made);
     }
 
     /**
      * A unit's use of an env and an agent: leases both ({@link #lease}), runs {@code work} with them and releases
      * both for the next unit with the same keys; where {@code work} fails, or returns null (it gave them up midway,
      * a stopped unit), discards both (either may be in a bad state, or mid-episode); where the agent cannot be
-     * made, releases the env, unused, and rethrows. Returns what {@code work} returned.
+     * made, releases the env, unused, and rethrows. Returns what {@code work} returned. Where {@code makeEnv} answers
+     * null (it gave the env up: the unit's job was stopped while its rows were made, and it closed those made),
+     * returns null, neither an agent made nor {@code work} run.
      */
     public <E, A, R> R withLeased(String envKey, Supplier<E> makeEnv, String agentKey, Supplier<A> makeAgent,
             BiFunction<E, A, R> work) {
         E env = lease(envKey, makeEnv);
+        if (env == null) {
+            return null;
+        }
         A agent;
         try {
             agent = lease(agentKey, makeAgent);
