@@ -222,6 +222,11 @@ final class CollectCommand implements Callable<Integer> {
                             }
                         }
                     }
+                } catch (RuntimeException | Error e) {
+                    if (lock[0] != null) {
+                        lock[0].failed(); // a refusal leaves the folder as it was: no run.lock it had not
+                    }
+                    throw e;
                 } finally {
                     if (lock[0] != null) {
                         lock[0].close();

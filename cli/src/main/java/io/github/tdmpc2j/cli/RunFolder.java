@@ -63,7 +63,9 @@ record RunFolder(Path dir) {
         List<String> found = runFiles(dir);
         if (!found.isEmpty()) {
             // a run that is training there is refused with the lock's message: the --resume offered below would be
-            RunLock.acquire(dir).close();
+            try (RunLock probe = RunLock.acquire(dir)) {
+                probe.failed(); // refused below: no run.lock the folder had not
+            }
             if (CheckpointFolder.exists(dir.resolve(CheckpointFolder.IN_RUN))) {
                 throw new TdmpcException(dir + " already holds a run (" + String.join(", ", found) + "): --resume "
                         + "--out " + dir + " goes on with it; for a new run choose another --out");

@@ -244,7 +244,12 @@ final class TrainCommand implements Callable<Integer> {
         // its checkpoint read) ends it through this block, which lets go of the lock (it left the folder with a
         // run.lock of a process that was gone)
         try (StopSignals signals = StopSignals.install(training::requestStop); RunLock lock = run.lock()) {
-            return training.stoppedBy(signals).run().stopStatus();
+            try {
+                return training.stoppedBy(signals).run().stopStatus();
+            } catch (RuntimeException | Error e) {
+                lock.failed(); // a refusal leaves the folder as it was: no run.lock it had not
+                throw e;
+            }
         } catch (TdmpcException e) {
             throw run.withResumeHint(e);
         }

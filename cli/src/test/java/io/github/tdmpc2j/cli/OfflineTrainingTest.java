@@ -387,9 +387,12 @@ class OfflineTrainingTest {
                     + "trained on a dataset collected before tdmpc2j recorded task revisions, and 1 task changed "
                     + "since");
 
+            // a copy of the dataset without its writer's lock file: the refusal leaves none (it left one)
+            java.nio.file.Files.delete(data.resolve(RunLock.FILE));
             TasksCommandTest.Run more = TasksCommandTest.run("collect", "--tasks", "echo/action", "--episodes", "3",
                     "--out", data.toString());
             assertThat(more.exit()).isEqualTo(2);
+            assertThat(data.resolve(RunLock.FILE)).doesNotExist();
             assertThat(more.err()).contains(data + " holds episodes of 1 task at another revision than it has now: "
                     + "echo/action (collected on revision 1; revision 2 now); the plug-in changed it since")
                     .contains("Collect into another --out folder").doesNotContain("Exception");

@@ -356,10 +356,12 @@ class TrainCommandTest {
         assertThat(first.out()).contains(String.format(java.util.Locale.ROOT, "last return %.1f",
                 Double.parseDouble(episodes.get(episodes.size() - 1).cell(2))));
 
+        Files.delete(run.resolve(RunLock.FILE)); // a copy of the run without its lock file: the refusal leaves none
         TasksCommandTest.Run again = TasksCommandTest.run("train", "--task", "pendulum-v1", "--agent", "random",
                 "--steps", "200", "--out", run.toString(), "--progress", "log");
         assertThat(again.exit()).isEqualTo(2);
         assertThat(again.err()).contains(run + " already holds a run").contains("--resume --out " + run);
+        assertThat(run.resolve(RunLock.FILE)).doesNotExist();
         assertThat(Files.readString(run.resolve("eval.csv"))).as("nothing of the run changed").isEqualTo(evalCsv);
         assertThat(CheckpointFolder.open(run.resolve("checkpoint")).step()).isEqualTo(400);
 
