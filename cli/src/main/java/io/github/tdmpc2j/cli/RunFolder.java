@@ -157,6 +157,16 @@ record RunFolder(Path dir) {
         if (!isRun) {
             return folder;
         }
+        if (logs && Files.isRegularFile(DatasetLayout.index(given))) {
+            // a run an earlier version trained into a dataset's folder, stopped before its first save: removing the
+            // folder, as a run's alone is told, would delete the dataset
+            String files = String.join(", ", runFiles(given));
+            throw new CheckpointException(given + " holds a dataset (its " + DatasetLayout.INDEX + ") and the "
+                    + "files of a run that saved no checkpoint there (" + files + ", from a `train --data` an earlier "
+                    + "version let write into the dataset's folder): there is no checkpoint to read. Train one on the "
+                    + "dataset into a folder of its own (`tdmpc2j train --data " + given + " --out RUN`); keep "
+                    + given + " itself: it holds the dataset (only " + files + " are the run's)");
+        }
         String every;
         try {
             String freq = run.savedTrainerSettings().get("eval_freq");

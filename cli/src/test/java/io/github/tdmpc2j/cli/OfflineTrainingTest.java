@@ -324,6 +324,26 @@ class OfflineTrainingTest {
         assertThat(collectIntoRun.err()).contains("--out " + run + " holds a run (checkpoint, config.yaml");
         assertThat(DatasetFolders.listing(data)).isEqualTo(dataFiles);
         assertThat(DatasetFolders.listing(run)).isEqualTo(runFiles);
+
+        // a dataset's folder that an earlier version let a run write into, stopped before its first save: the
+        // readers named it a run folder and said "remove DIR first", which would delete the dataset
+        Path both = dir.resolve("both");
+        TrainCommandTest.copyTree(data, both);
+        java.nio.file.Files.copy(run.resolve("config.yaml"), both.resolve("config.yaml"));
+        java.nio.file.Files.copy(run.resolve("eval.csv"), both.resolve("eval.csv"));
+        String bothFiles = DatasetFolders.listing(both);
+        for (String[] args : readers) {
+            // the folder given as --checkpoint or --policy
+            TasksCommandTest.Run r = TasksCommandTest.run(java.util.Arrays.stream(args)
+                    .map(a -> a.equals(data.toString()) ? both.toString() : a).toArray(String[]::new));
+            assertThat(r.exit()).as(args[0]).isEqualTo(2);
+            assertThat(r.err()).as(args[0]).contains(both + " holds a dataset (its dataset.json) and the files of a "
+                    + "run that saved no checkpoint there (config.yaml, eval.csv, from a `train --data` an earlier "
+                    + "version let write into the dataset's folder): there is no checkpoint to read. Train one on the "
+                    + "dataset into a folder of its own (`tdmpc2j train --data " + both + " --out RUN`); keep " + both
+                    + " itself: it holds the dataset").doesNotContain("remove");
+        }
+        assertThat(DatasetFolders.listing(both)).isEqualTo(bothFiles);
     }
 
     /**
