@@ -165,6 +165,7 @@ final class OfflineTraining {
             Map<String, Integer> revisions = collectedOn != null || restored == null ? collectedOn
                     : restored.revisions();
             Map<String, String> recorded = Map.of(); // the agent's settings in the checkpoint
+            Map<String, String> changedSettings = Map.of(); // those this resume changes, with the checkpoint's values
             if (restored != null) {
                 recorded = provider.checkpointParams(restored.dir());
                 List<String> learnt = provider.checkpointTasks(restored.dir());
@@ -174,7 +175,7 @@ final class OfflineTraining {
                             + "the dataset the run learnt from, or start a new run on this one (another --out, "
                             + "without --resume)");
                 }
-                cfg.keepCheckpointSettings(recorded, run.checkpoint());
+                changedSettings = cfg.keepCheckpointSettings(recorded, run.checkpoint());
                 long at = restored.state().step();
                 if (at > total) {
                     throw new TdmpcException("the run in " + run.dir() + " is at update " + at + " (its checkpoint), past "
@@ -255,6 +256,12 @@ final class OfflineTraining {
                 double prior = 0;
                 if (restored != null) {
                     restored.restore(agent, seed, recorded);
+                    // once the checkpoint is read: a setting that fixes the model's shape is refused by its reading
+                    String settingsChanged = cfg.changedOnResume(changedSettings, run.dir());
+                    if (settingsChanged != null) {
+                        warnings.println(settingsChanged);
+                        warnings.flush();
+                    }
                     RunFolder.State state = restored.state();
                     step = state.step();
                     prior = state.seconds();
@@ -300,7 +307,8 @@ final class OfflineTraining {
                             bar.println(line.toString());
                             CurvePlot.write(run.curve(), provider.name() + " offline on " + name, "updates",
                                     "evaluation return", curves);
-                            run.saveCheckpoint(agent, new RunFolder.State(step, 0, elapsed, dataset), revisions);
+                            run.saveCheckpoint(agent, new RunFolder.State(step, 0, elapsed, dataset), revisions,
+                                    Map.of());
                             saved = step;
                         }
                         if (step >= total) {
