@@ -389,10 +389,14 @@ class OfflineTrainingTest {
             java.nio.file.Files.writeString(older.resolve("dataset.json"), index.replace("\"version\" : "
                     + io.github.tdmpc2j.data.DatasetLayout.VERSION, "\"version\" : 2").replaceAll(
                     ",\\s*\"revision\" : 1", ""));
+            // (with a planning setting changed from the checkpoint's, which the resume says with what eval does)
             TasksCommandTest.Run resumed = TasksCommandTest.run("train", "--resume", "--out", run.toString(),
-                    "--data", older.toString(), "--steps", "4");
+                    "--data", older.toString(), "--steps", "4", "--set-param", "mpc=false");
             assertThat(resumed.exit()).as(resumed.err() + resumed.out()).isZero();
             assertThat(resumed.out()).contains("done: 4 updates");
+            assertThat(resumed.err()).contains("the run goes on with mpc=false (its checkpoint was saved with "
+                    + "mpc=true): the checkpoints it saves from now on record it, and `tdmpc2j eval --checkpoint "
+                    + run + "` acts with it");
             assertThat(RunFolder.revisions(run.resolve("checkpoint"))).containsExactly(
                     java.util.Map.entry("echo/action", 1));
             // a new run on it: the dataset records none, and eval says that of the dataset, not of the training
