@@ -140,8 +140,8 @@ class TrainCommandTest {
                     "1", "--out", dir.resolve("data").toString());
             assertThat(collect.exit()).as(collect.err()).isZero();
             assertThat(collect.err()).contains("warning: the checkpoint in " + run.resolve("checkpoint") + " was "
-                    + "trained on other revisions of 1 task: echo/action (revision 1 at first, 2 later; 1 now); it acts "
-                    + "here on the tasks as they are now");
+                    + "trained on other revisions of 1 task: echo/action (revision 1 at first, 2 later; 1 now); it "
+                    + "acts here on the tasks as they are now");
         } finally {
             EchoProvider.revision = 1;
         }
