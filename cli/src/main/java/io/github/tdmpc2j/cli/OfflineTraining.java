@@ -152,10 +152,11 @@ final class OfflineTraining {
         AtomicBoolean stop = new AtomicBoolean();
         // Ctrl-C and SIGTERM heard from before the lock is taken: a signal while the run gets ready (its dataset
         // loaded, its envs and agent made) ends it through this block, which lets go of the lock (it left the folder
-        // with a run.lock of a process that was gone)
+        // with a run.lock of a process that was gone); a refusal once it is taken leaves no run.lock the folder had not
+        RunLock lock = null;
         try (StopSignals signals = StopSignals.install(() -> stop.set(true), "the next update",
-                "an evaluation in progress is given up; the last checkpoint is kept");
-                RunLock lock = run.lock()) { // the folder's one writer, before its checkpoint is tidied
+                "an evaluation in progress is given up; the last checkpoint is kept")) {
+            lock = run.lock(); // the folder's one writer, before its checkpoint is tidied
             AgentProvider provider = Agents.find(cfg.get("agent"));
             RunFolder.Restored restored = resume ? run.openCheckpoint() : null;
             long kept = restored != null ? restored.state().step() : -1; // what a stop before the updates keeps
@@ -330,6 +331,15 @@ final class OfflineTraining {
                 return 0;
             } catch (TdmpcException e) {
                 throw run.withResumeHint(e);
+            }
+        } catch (RuntimeException | Error e) {
+            if (lock != null) {
+                lock.failed();
+            }
+            throw e;
+        } finally {
+            if (lock != null) {
+                lock.close();
             }
         }
     }

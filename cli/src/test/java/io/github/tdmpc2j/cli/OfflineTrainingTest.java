@@ -93,7 +93,9 @@ class OfflineTrainingTest {
         java.nio.file.Files.move(e1, e0);
         java.nio.file.Files.move(aside, e1);
 
-        // episodes removed since the checkpoint: refused, as the dataset's other checks are
+        // episodes removed since the checkpoint: refused, as the dataset's other checks are; the run's folder (a copy
+        // without its lock file) gets no run.lock from the refusals (it got one)
+        java.nio.file.Files.delete(run.resolve(RunLock.FILE));
         try (var files = java.nio.file.Files.list(data.resolve("episodes/classic/pendulum"))) {
             java.nio.file.Files.delete(files.filter(f -> f.getFileName().toString().endsWith(".npz")).findFirst()
                     .orElseThrow());
@@ -116,6 +118,7 @@ class OfflineTrainingTest {
                 .doesNotContain("Exception");
         assertThat(io.github.tdmpc2j.spi.agent.CheckpointFolder.open(run.resolve("checkpoint")).step())
                 .isEqualTo(40);
+        assertThat(run.resolve(RunLock.FILE)).doesNotExist();
     }
 
     /**
