@@ -47,7 +47,7 @@ final class BenchCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--tasks", split = ",", description = "task ids or aliases")
+    @Option(names = "--tasks", description = "task ids or aliases")
     List<String> tasks;
 
     @Option(names = "--set", description = "a named task set")

@@ -40,7 +40,7 @@ final class CollectCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--tasks", split = ",", description = "task ids or aliases, comma-separated")
+    @Option(names = "--tasks", description = "task ids or aliases, comma-separated")
     List<String> tasks;
 
     @Option(names = "--set", description = "a named task set (mt30, mt80, ...)")
@@ -222,6 +222,11 @@ final class CollectCommand implements Callable<Integer> {
                             }
                         }
                     }
+                } catch (RuntimeException | Error e) {
+                    if (lock[0] != null) {
+                        lock[0].failed(); // a refusal leaves the folder as it was: no run.lock it had not
+                    }
+                    throw e;
                 } finally {
                     if (lock[0] != null) {
                         lock[0].close();

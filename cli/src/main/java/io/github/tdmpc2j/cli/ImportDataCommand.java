@@ -108,40 +108,45 @@ final class ImportDataCommand implements Callable<Integer> {
             // taken just before the index of a new dataset is written: the lock removes it again when no episode
             // was written beside it
             try (RunLock lock = RunLock.acquireDataset(out, RunLock.Holder.IMPORT)) {
-                DatasetWriter writer = DatasetWriter.open(out, index);
-                // episode numbers per task in the order the chunks hold them: the same import numbers them the same
-                int[] next = new int[space.taskCount()];
-                chunks:
-                for (Path file : chunks) {
-                    try (TorchArchive.Opened archive = TorchArchive.open(file)) {
-                        ReferenceDataChunk chunk = new ReferenceDataChunk(file, archive.top(), space, set, steps);
-                        for (long e = 0; e < chunk.episodes(); e++) {
-                            if (signals.stopNow()) {
-                                break chunks;
-                            }
-                            int t = chunk.task(e);
-                            int k = next[t]++;
-                            if (writer.has(t, k)) {
-                                kept++;
-                                continue;
-                            }
-                            Episode episode = chunk.episode(e, t);
-                            int n = episode.length();
-                            boolean[] terminated = new boolean[n];
-                            boolean[] truncated = new boolean[n];
-                            // the last step ends the episode: a termination, or else the time limit (or the end of
-                            // a piece of a longer episode, as mt80 holds its DMControl tasks' in 100-step pieces)
-                            terminated[n - 1] = episode.terminated();
-                            truncated[n - 1] = !episode.terminated();
-                            writer.writeEncoded(t, k, DatasetWriter.encode(index, episode, NO_SEED, truncated,
-                                    terminated));
-                            if (++written % 10_000 == 0) {
-                                console.printf("[%d of %d] %s episode %d%n", written + kept, total,
-                                        file.getFileName(), e);
-                                console.flush();
+                try {
+                    DatasetWriter writer = DatasetWriter.open(out, index);
+                    // episode numbers per task in the order the chunks hold them: the same import numbers them the same
+                    int[] next = new int[space.taskCount()];
+                    chunks:
+                    for (Path file : chunks) {
+                        try (TorchArchive.Opened archive = TorchArchive.open(file)) {
+                            ReferenceDataChunk chunk = new ReferenceDataChunk(file, archive.top(), space, set, steps);
+                            for (long e = 0; e < chunk.episodes(); e++) {
+                                if (signals.stopNow()) {
+                                    break chunks;
+                                }
+                                int t = chunk.task(e);
+                                int k = next[t]++;
+                                if (writer.has(t, k)) {
+                                    kept++;
+                                    continue;
+                                }
+                                Episode episode = chunk.episode(e, t);
+                                int n = episode.length();
+                                boolean[] terminated = new boolean[n];
+                                boolean[] truncated = new boolean[n];
+                                // the last step ends the episode: a termination, or else the time limit (or the end of
+                                // a piece of a longer episode, as mt80 holds its DMControl tasks' in 100-step pieces)
+                                terminated[n - 1] = episode.terminated();
+                                truncated[n - 1] = !episode.terminated();
+                                writer.writeEncoded(t, k, DatasetWriter.encode(index, episode, NO_SEED, truncated,
+                                        terminated));
+                                if (++written % 10_000 == 0) {
+                                    console.printf("[%d of %d] %s episode %d%n", written + kept, total,
+                                            file.getFileName(), e);
+                                    console.flush();
+                                }
                             }
                         }
                     }
+                } catch (RuntimeException | Error e) {
+                    lock.failed(); // a refusal leaves the folder as it was: no run.lock it had not
+                    throw e;
                 }
             }
             // a signal that came once every episode was written stopped nothing: the import is done

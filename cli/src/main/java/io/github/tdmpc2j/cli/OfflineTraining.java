@@ -152,10 +152,11 @@ final class OfflineTraining {
         AtomicBoolean stop = new AtomicBoolean();
         // Ctrl-C and SIGTERM heard from before the lock is taken: a signal while the run gets ready (its dataset
         // loaded, its envs and agent made) ends it through this block, which lets go of the lock (it left the folder
-        // with a run.lock of a process that was gone)
+        // with a run.lock of a process that was gone); a refusal once it is taken leaves no run.lock the folder had not
+        RunLock lock = null;
         try (StopSignals signals = StopSignals.install(() -> stop.set(true), "the next update",
-                "an evaluation in progress is given up; the last checkpoint is kept");
-                RunLock lock = run.lock()) { // the folder's one writer, before its checkpoint is tidied
+                "an evaluation in progress is given up; the last checkpoint is kept")) {
+            lock = run.lock(); // the folder's one writer, before its checkpoint is tidied
             AgentProvider provider = Agents.find(cfg.get("agent"));
             RunFolder.Restored restored = resume ? run.openCheckpoint() : null;
             long kept = restored != null ? restored.state().step() : -1; // what a stop before the updates keeps
@@ -165,6 +166,7 @@ final class OfflineTraining {
             Map<String, Integer> revisions = collectedOn != null || restored == null ? collectedOn
                     : restored.revisions();
             Map<String, String> recorded = Map.of(); // the agent's settings in the checkpoint
+            Map<String, String> changedSettings = Map.of(); // those this resume changes, with the checkpoint's values
             if (restored != null) {
                 recorded = provider.checkpointParams(restored.dir());
                 List<String> learnt = provider.checkpointTasks(restored.dir());
@@ -174,7 +176,7 @@ final class OfflineTraining {
                             + "the dataset the run learnt from, or start a new run on this one (another --out, "
                             + "without --resume)");
                 }
-                cfg.keepCheckpointSettings(recorded, run.checkpoint());
+                changedSettings = cfg.keepCheckpointSettings(recorded, run.checkpoint());
                 long at = restored.state().step();
                 if (at > total) {
                     throw new TdmpcException("the run in " + run.dir() + " is at update " + at + " (its checkpoint), past "
@@ -255,6 +257,12 @@ final class OfflineTraining {
                 double prior = 0;
                 if (restored != null) {
                     restored.restore(agent, seed, recorded);
+                    // once the checkpoint is read: a setting that fixes the model's shape is refused by its reading
+                    String settingsChanged = cfg.changedOnResume(changedSettings, run.dir());
+                    if (settingsChanged != null) {
+                        warnings.println(settingsChanged);
+                        warnings.flush();
+                    }
                     RunFolder.State state = restored.state();
                     step = state.step();
                     prior = state.seconds();
@@ -300,7 +308,8 @@ final class OfflineTraining {
                             bar.println(line.toString());
                             CurvePlot.write(run.curve(), provider.name() + " offline on " + name, "updates",
                                     "evaluation return", curves);
-                            run.saveCheckpoint(agent, new RunFolder.State(step, 0, elapsed, dataset), revisions);
+                            run.saveCheckpoint(agent, new RunFolder.State(step, 0, elapsed, dataset), revisions,
+                                    Map.of());
                             saved = step;
                         }
                         if (step >= total) {
@@ -322,6 +331,15 @@ final class OfflineTraining {
                 return 0;
             } catch (TdmpcException e) {
                 throw run.withResumeHint(e);
+            }
+        } catch (RuntimeException | Error e) {
+            if (lock != null) {
+                lock.failed();
+            }
+            throw e;
+        } finally {
+            if (lock != null) {
+                lock.close();
             }
         }
     }

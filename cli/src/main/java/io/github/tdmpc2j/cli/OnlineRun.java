@@ -163,9 +163,10 @@ final class OnlineRun {
         AgentProvider provider = Agents.find(cfg.get("agent"));
         RunFolder.Restored restored = resume ? run.openCheckpoint() : null;
         Map<String, String> recorded = Map.of(); // the agent's settings in the checkpoint
+        Map<String, String> changedSettings = Map.of(); // those this resume changes, with the checkpoint's values
         if (restored != null) {
             recorded = provider.checkpointParams(restored.dir());
-            cfg.keepCheckpointSettings(recorded, run.checkpoint());
+            changedSettings = cfg.keepCheckpointSettings(recorded, run.checkpoint());
             RunFolder.State at = restored.state();
             if (at.step() > total) {
                 throw new TdmpcException("the run in " + run.dir() + " is at step " + at.step() + " (its "
@@ -216,6 +217,13 @@ final class OnlineRun {
                     RunFolder.truncateAfter(csv, state.step(), warnings);
                 }
                 console.printf("resuming %s at step %d%n", run.dir(), state.step());
+                console.flush();
+                // once the checkpoint is read: a setting that fixes the model's shape is refused by its reading
+                String settingsChanged = cfg.changedOnResume(changedSettings, run.dir());
+                if (settingsChanged != null) {
+                    warnings.println(settingsChanged);
+                    warnings.flush();
+                }
             }
             String on = trainsOn();
             console.printf("training %s on %s for %s with %s; run folder %s%n", provider.name(), on,
@@ -236,6 +244,7 @@ final class OnlineRun {
             Logs logs = new Logs(state, total, timeLimit, randomMean, random, agent, provider.name());
             if (restored != null) {
                 logs.savedStep = state.step();
+                logs.firstRevisions = restored.firstRevisions(space.tasks());
             }
             OnlineTraining loop = new OnlineTraining(train, eval, agent, settings);
             training = loop;
@@ -355,6 +364,8 @@ final class OnlineRun {
         final String agentName;
         /** The step of the checkpoint on disk; -1 before the first. */
         long savedStep = -1;
+        /** The revisions the run learnt on at first, where not the tasks' now ({@link RunFolder.Restored}'s). */
+        Map<String, Integer> firstRevisions = Map.of();
 
         Logs(OnlineTraining.State from, long total, double timeLimit, double randomMean,
                 List<Evaluation.TaskResult> random, Agent agent, String agentName) {
@@ -459,7 +470,7 @@ final class OnlineRun {
                 }
             }
             run.saveCheckpoint(agent, new RunFolder.State(step, state.episodes(), state.seconds()),
-                    TaskRevisions.of(space.tasks()));
+                    TaskRevisions.of(space.tasks()), firstRevisions);
             savedStep = step;
         }
 

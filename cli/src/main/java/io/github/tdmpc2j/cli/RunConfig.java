@@ -255,8 +255,10 @@ final class RunConfig {
     /**
      * A resumed run keeps the settings its checkpoint was saved with ({@code saved}, from the agent's provider);
      * settings given again change only what they name, except the two that pick the model, which must agree.
+     * Returns the settings it changes, each with the checkpoint's value (in the order given), for the notice
+     * {@link #changedOnResume}.
      */
-    RunConfig keepCheckpointSettings(Map<String, String> saved, Path checkpoint) {
+    Map<String, String> keepCheckpointSettings(Map<String, String> saved, Path checkpoint) {
         for (String key : List.of("preset", "model_size")) {
             if (values.containsKey(key) && saved.containsKey(key) && !values.get(key).equals(saved.get(key))) {
                 throw new TdmpcException("the checkpoint in " + checkpoint + " was trained with " + key + "="
@@ -264,8 +266,44 @@ final class RunConfig {
                         + "so leave out the " + key + " option (or start a new run without --resume)");
             }
         }
+        Map<String, String> changed = new LinkedHashMap<>();
+        values.forEach((key, value) -> {
+            if (saved.containsKey(key) && !sameValue(value, saved.get(key))) {
+                changed.put(key, saved.get(key));
+            }
+        });
         saved.forEach(values::putIfAbsent);
-        return this;
+        return changed;
+    }
+
+    /** Whether two spellings of a setting are one value: {@code false} and {@code False}, {@code 1e-3} and 0.001. */
+    private static boolean sameValue(String a, String b) {
+        if (a.strip().equalsIgnoreCase(b.strip())) {
+            return true;
+        }
+        try {
+            return Double.parseDouble(a) == Double.parseDouble(b);
+        } catch (NumberFormatException e) {
+            return false;
+        }
+    }
+
+    /**
+     * The notice of a resumed run in {@code dir} that goes on with other settings than its checkpoint was saved
+     * with ({@code changed}, from {@link #keepCheckpointSettings}), or null when there are none: the checkpoints it
+     * saves record this run's settings, and eval acts with them (planning off, say), which it did not say.
+     */
+    String changedOnResume(Map<String, String> changed, Path dir) {
+        if (changed.isEmpty()) {
+            return null;
+        }
+        List<String> now = changed.keySet().stream().map(k -> k + "=" + values.get(k)).toList();
+        List<String> before = changed.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList();
+        return "the run goes on with " + String.join(", ", now) + " (its checkpoint was saved with "
+                + String.join(", ", before) + "): the checkpoints it saves from now on record "
+                + (changed.size() == 1 ? "it" : "them") + ", and `tdmpc2j eval --checkpoint " + dir + "` acts with "
+                + (changed.size() == 1 ? "it" : "them") + " (there --set-param " + String.join(" --set-param ",
+                before) + " acts as before)";
     }
 
     /**

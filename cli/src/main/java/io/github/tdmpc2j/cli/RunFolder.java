@@ -63,7 +63,9 @@ record RunFolder(Path dir) {
         List<String> found = runFiles(dir);
         if (!found.isEmpty()) {
             // a run that is training there is refused with the lock's message: the --resume offered below would be
-            RunLock.acquire(dir).close();
+            try (RunLock probe = RunLock.acquire(dir)) {
+                probe.failed(); // refused below: no run.lock the folder had not
+            }
             if (CheckpointFolder.exists(dir.resolve(CheckpointFolder.IN_RUN))) {
                 throw new TdmpcException(dir + " already holds a run (" + String.join(", ", found) + "): --resume "
                         + "--out " + dir + " goes on with it; for a new run choose another --out");
@@ -154,6 +156,16 @@ record RunFolder(Path dir) {
         boolean isRun = logs || Files.exists(given.resolve(RunLock.FILE));
         if (!isRun) {
             return folder;
+        }
+        if (logs && Files.isRegularFile(DatasetLayout.index(given))) {
+            // a run an earlier version trained into a dataset's folder, stopped before its first save: removing the
+            // folder, as a run's alone is told, would delete the dataset
+            String files = String.join(", ", runFiles(given));
+            throw new CheckpointException(given + " holds a dataset (its " + DatasetLayout.INDEX + ") and the "
+                    + "files of a run that saved no checkpoint there (" + files + ", from a `train --data` an earlier "
+                    + "version let write into the dataset's folder): there is no checkpoint to read. Train one on the "
+                    + "dataset into a folder of its own (`tdmpc2j train --data " + given + " --out RUN`); keep "
+                    + given + " itself: it holds the dataset (only " + files + " are the run's)");
         }
         String every;
         try {
@@ -421,7 +433,28 @@ record RunFolder(Path dir) {
      * A verified checkpoint to resume from: the folder to read the agent from, the loop's position, and the revisions
      * of the tasks it was trained on ({@link #TASK_REVISIONS}; null in a checkpoint saved before they were recorded).
      */
-    record Restored(Path dir, State state, Map<String, Integer> revisions) {
+    record Restored(Path dir, State state, Map<String, Integer> revisions, Map<String, Integer> first) {
+        /**
+         * The revisions the run learnt on at first of the tasks {@code now} where they are not the tasks' now (their
+         * first ones the checkpoint records, else those it learnt on last), for the checkpoints the resumed run saves:
+         * a run resumed after its task changed is then said, by eval, to have learnt on it in part at another
+         * revision (its checkpoint recorded the new one alone, and eval of it said nothing). Empty for a checkpoint
+         * that records no revisions.
+         */
+        Map<String, Integer> firstRevisions(List<io.github.tdmpc2j.spi.TaskSpec> now) {
+            Map<String, Integer> other = new java.util.TreeMap<>();
+            if (revisions == null) {
+                return other;
+            }
+            for (io.github.tdmpc2j.spi.TaskSpec t : now) {
+                Integer at = first.getOrDefault(t.id(), revisions.get(t.id()));
+                if (at != null && at != t.revision()) {
+                    other.put(t.id(), at);
+                }
+            }
+            return other;
+        }
+
         /**
          * Puts {@code agent} (made with the run's seed) where the checkpoint left it: its saved state, and its own
          * random draws (seed-phase actions, buffer sampling, planning noise) started over from
@@ -462,22 +495,31 @@ record RunFolder(Path dir) {
 
     /**
      * The revisions of the tasks a checkpoint's agent learnt on ({@link io.github.tdmpc2j.spi.TaskSpec#revision}), in
-     * the checkpoint: {@code domain/task=revision}, a line each.
+     * the checkpoint: {@code domain/task=revision}, a line each (the revision it learnt on last); and for a task it
+     * learnt on at another revision at first (a run resumed after the task changed), that one as
+     * {@code domain/task.first=revision} ({@link #FIRST}). A file without such lines (an earlier version's) reads as
+     * a run trained on one revision of each task.
      */
     static final String TASK_REVISIONS = "task-revisions.properties";
 
+    /** What ends the key of a task's first revision in {@link #TASK_REVISIONS}. */
+    static final String FIRST = ".first";
+
     /**
      * Saves the agent, the loop's position and the revisions of the tasks it learnt on ({@code revisions}, id to
-     * revision; null: not known, none recorded) as one checkpoint, replacing the previous one.
+     * revision; null: not known, none recorded; {@code first}: those it learnt on at first, where other) as one
+     * checkpoint, replacing the previous one.
      */
-    void saveCheckpoint(Agent agent, State s, Map<String, Integer> revisions) {
+    void saveCheckpoint(Agent agent, State s, Map<String, Integer> revisions, Map<String, Integer> first) {
         CheckpointFolder.write(checkpoint(), s.step(), dir -> {
             agent.writeState(dir);
             if (revisions != null) {
                 Properties r = new Properties();
                 revisions.forEach((id, revision) -> r.setProperty(id, Integer.toString(revision)));
+                first.forEach((id, revision) -> r.setProperty(id + FIRST, Integer.toString(revision)));
                 try (var w = Files.newBufferedWriter(dir.resolve(TASK_REVISIONS), StandardCharsets.UTF_8)) {
-                    r.store(w, "tdmpc2j: the revision of each task the checkpoint's agent learnt on");
+                    r.store(w, "tdmpc2j: the revision of each task the checkpoint's agent learnt on (last), and as "
+                            + "TASK" + FIRST + " the one it learnt on at first where that was another");
                 }
             }
             Properties p = new Properties();
@@ -556,7 +598,8 @@ record RunFolder(Path dir) {
             s = new State(s.step(), s.episode(), s.seconds(), new Dataset(s.dataset().episodes(),
                     s.dataset().steps(), List.copyOf(files)));
         }
-        return new Restored(m.dir(), s, m.contains(TASK_REVISIONS) ? revisions(m.dir()) : null);
+        return new Restored(m.dir(), s, m.contains(TASK_REVISIONS) ? revisions(m.dir()) : null,
+                m.contains(TASK_REVISIONS) ? firstRevisions(m.dir()) : Map.of());
     }
 
     /**
@@ -565,10 +608,11 @@ record RunFolder(Path dir) {
      * {@code train --data} did ({@link #DATASET_EPISODES}): then the revisions are its dataset's episodes', and its
      * run evaluated on the tasks as they were when it trained.
      */
-    record TrainedOn(Path dir, Map<String, Integer> revisions, boolean byTrain, boolean offline) {
+    record TrainedOn(Path dir, Map<String, Integer> revisions, Map<String, Integer> first, boolean byTrain,
+            boolean offline) {
         static TrainedOn read(Path dir) {
-            return new TrainedOn(dir, RunFolder.revisions(dir), Files.isRegularFile(dir.resolve(STATE)),
-                    Files.isRegularFile(dir.resolve(DATASET_EPISODES)));
+            return new TrainedOn(dir, RunFolder.revisions(dir), firstRevisions(dir),
+                    Files.isRegularFile(dir.resolve(STATE)), Files.isRegularFile(dir.resolve(DATASET_EPISODES)));
         }
 
         /**
@@ -582,7 +626,7 @@ record RunFolder(Path dir) {
                 return null;
             }
             return io.github.tdmpc2j.spi.TaskRevisions.notice("the checkpoint in " + dir + " was trained"
-                    + (offline ? " on a dataset collected" : ""), revisions, tasks, consequence);
+                    + (offline ? " on a dataset collected" : ""), revisions, first, tasks, consequence);
         }
     }
 
@@ -591,6 +635,20 @@ record RunFolder(Path dir) {
      * records none (saved before they were recorded, or not by {@code train}: an imported checkpoint).
      */
     static Map<String, Integer> revisions(Path dir) {
+        return readRevisions(dir, false);
+    }
+
+    /**
+     * The revisions the checkpoint in {@code dir} (verified) learnt on at first, of the tasks it learnt on at
+     * another revision later ({@link #FIRST}); empty when there are none, or no revisions are recorded.
+     */
+    static Map<String, Integer> firstRevisions(Path dir) {
+        Map<String, Integer> first = readRevisions(dir, true);
+        return first == null ? Map.of() : first;
+    }
+
+    /** The last revisions in {@link #TASK_REVISIONS} of {@code dir}, or its first ones; null without the file. */
+    private static Map<String, Integer> readRevisions(Path dir, boolean first) {
         Path file = dir.resolve(TASK_REVISIONS);
         if (!Files.isRegularFile(file)) {
             return null;
@@ -599,12 +657,14 @@ record RunFolder(Path dir) {
         Map<String, Integer> revisions = new java.util.TreeMap<>();
         try (var r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             p.load(r);
-            for (String id : p.stringPropertyNames()) {
-                int revision = Integer.parseInt(p.getProperty(id).strip());
+            for (String key : p.stringPropertyNames()) {
+                int revision = Integer.parseInt(p.getProperty(key).strip());
                 if (revision < 1) {
-                    throw new IllegalArgumentException(id + " at revision " + revision);
+                    throw new IllegalArgumentException(key + " at revision " + revision);
                 }
-                revisions.put(id, revision);
+                if (key.endsWith(FIRST) == first) {
+                    revisions.put(first ? key.substring(0, key.length() - FIRST.length()) : key, revision);
+                }
             }
         } catch (IOException | RuntimeException e) {
             throw new CheckpointException(file + " is damaged (" + Messages.firstLine(e) + "); put back a copy of the "

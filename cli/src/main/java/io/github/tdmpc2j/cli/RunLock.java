@@ -44,7 +44,8 @@ import java.util.stream.Stream;
  * and the folders the lock made. A folder that was there stays. At the exit, the writes into a dataset folder that
  * this JVM makes meanwhile (the command's main thread goes on while the hook runs) end first
  * ({@link DatasetWriter#endWrites}): an index is never removed while its first episode is being written, nor before
- * one is, which left episodes beside no index.
+ * one is, which left episodes beside no index. The lock file it made goes on close too, whatever else the folder
+ * holds, when its command was refused or failed ({@link #failed}): a refused command leaves the folder as it was.
  */
 final class RunLock implements AutoCloseable {
     static final String FILE = "run.lock";
@@ -68,6 +69,8 @@ final class RunLock implements AutoCloseable {
     private final List<String> own;
     /** Whether other processes write into the folder for its holder (a cluster's executors): {@link #writtenElsewhere}. */
     private volatile boolean elsewhere;
+    /** Whether its holder's command ended in a refusal or a failure: {@link #failed}. */
+    private volatile boolean failed;
 
     private RunLock(Path dir, Path key, FileChannel channel, FileLock lock, Path made, List<String> own) {
         this.dir = dir;
@@ -383,6 +386,9 @@ final class RunLock implements AutoCloseable {
             if (!leave) {
                 removeEmptyFolders();
                 removeOwnFilesIfAlone();
+                if (failed && own.contains(FILE)) {
+                    Files.deleteIfExists(dir.resolve(FILE)); // while the lock is held, as removeOwnFilesIfAlone
+                }
             }
             lock.release();
         } catch (IOException e) {
@@ -409,6 +415,17 @@ final class RunLock implements AutoCloseable {
      */
     void writtenElsewhere() {
         elsewhere = true;
+    }
+
+    /**
+     * Says that its holder's command ends in a refusal or a failure (its exception on the way out), to be called
+     * before {@link #close}: closing the lock then removes the lock file when this lock made it, whatever else the
+     * folder holds, so that a command refused once it took the lock (a dataset of tasks at another revision, a
+     * damaged index, a checkpoint that does not fit) leaves a folder that had no lock file as it was. A command that
+     * ends well leaves its lock file, with its pid and command (see above).
+     */
+    void failed() {
+        failed = true;
     }
 
     /** How long the exit waits for a write into a dataset folder in progress before it leaves the folder as it is. */

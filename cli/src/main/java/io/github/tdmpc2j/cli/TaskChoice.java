@@ -1,6 +1,7 @@
 package io.github.tdmpc2j.cli;
 
 import io.github.tdmpc2j.spi.EnvRegistry;
+import io.github.tdmpc2j.spi.TaskSets;
 import io.github.tdmpc2j.spi.TdmpcException;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -14,6 +15,10 @@ final class TaskChoice {
     private TaskChoice() {
     }
 
+    /**
+     * @param tasks the --tasks given (each a comma-separated list, {@link TaskSets#split}: an option given twice adds
+     *     the second's), or a run's recorded list
+     */
     static List<String> ids(EnvRegistry registry, List<String> tasks, String set) {
         if (set != null && tasks != null) {
             // as train and eval refuse them: collect and bench took the set's tasks and then --tasks', a task in
@@ -28,7 +33,8 @@ final class TaskChoice {
         if (tasks != null) {
             // a task named twice is refused, as in --set a,b (EnvRegistry.taskSet): it was made one task, silently
             List<String> named = new ArrayList<>();
-            for (String t : tasks) {
+            for (String t : tasks.stream().flatMap(given -> TaskSets.split(given, "--tasks " + given).stream())
+                    .toList()) {
                 String id = registry.resolve(t).id();
                 if (named.contains(id)) {
                     throw new TdmpcException("--tasks " + String.join(",", tasks) + " names " + id + " twice "

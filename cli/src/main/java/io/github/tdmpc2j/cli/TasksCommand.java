@@ -4,6 +4,7 @@ import io.github.tdmpc2j.spi.EnvProvider;
 import io.github.tdmpc2j.spi.EnvRegistry;
 import io.github.tdmpc2j.spi.Messages;
 import io.github.tdmpc2j.spi.PluginFailure;
+import io.github.tdmpc2j.spi.TaskSets;
 import io.github.tdmpc2j.spi.TaskSpec;
 import io.github.tdmpc2j.spi.TdmpcException;
 import java.io.PrintWriter;
@@ -87,7 +88,7 @@ final class TasksCommand implements Callable<Integer> {
         @Option(names = "--domain", description = "check every task of this domain")
         String domain;
 
-        @Option(names = "--task", split = ",", description = "check these tasks (ids or aliases)")
+        @Option(names = "--task", description = "check these tasks (ids or aliases)")
         List<String> tasks;
 
         @Option(names = "--set", description = "check a named task set (mt30, mt80, ...)")
@@ -137,7 +138,9 @@ final class TasksCommand implements Callable<Integer> {
                 registry.list(domain).forEach(t -> ids.add(t.id()));
             }
             if (tasks != null) {
-                tasks.forEach(name -> ids.add(idOf(registry, name))); // an alias and its id are one task
+                // an alias and its id are one task
+                tasks.forEach(given -> TaskSets.split(given, "--task " + given).forEach(name -> ids.add(idOf(registry,
+                        name))));
             }
             if (set != null) {
                 ids.addAll(registry.taskSet(set));

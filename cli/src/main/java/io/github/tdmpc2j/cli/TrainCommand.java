@@ -29,7 +29,7 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--task", description = "online training on this task")
     String task;
 
-    @Option(names = "--tasks", split = ",", description = "online multitask training on these tasks (comma-separated)")
+    @Option(names = "--tasks", description = "online multitask training on these tasks (comma-separated)")
     List<String> tasks;
 
     @Option(names = "--set", description = "online: multitask training on this task set (mt30, dmc19, ...); offline "
@@ -114,7 +114,7 @@ final class TrainCommand implements Callable<Integer> {
             } else if (given.has("task")) {
                 task = given.get("task");
             } else if (given.has("tasks")) {
-                tasks = List.of(given.get("tasks").split(","));
+                tasks = List.of(given.get("tasks")); // a comma-separated list, as --tasks
                 recordedSet = given.has("set") ? given.get("set") : null;
             } else if (given.has("set")) {
                 set = given.get("set");
@@ -201,7 +201,7 @@ final class TrainCommand implements Callable<Integer> {
             if (saved.containsKey("task")) {
                 oneTask = saved.get("task");
             } else if (saved.containsKey("tasks")) {
-                taskList = List.of(saved.get("tasks").split(","));
+                taskList = List.of(saved.get("tasks"));
                 taskSet = saved.get("set");
             } else {
                 throw new TdmpcException(run.config() + " does not say which tasks the run in " + run.dir()
@@ -244,7 +244,12 @@ final class TrainCommand implements Callable<Integer> {
         // its checkpoint read) ends it through this block, which lets go of the lock (it left the folder with a
         // run.lock of a process that was gone)
         try (StopSignals signals = StopSignals.install(training::requestStop); RunLock lock = run.lock()) {
-            return training.stoppedBy(signals).run().stopStatus();
+            try {
+                return training.stoppedBy(signals).run().stopStatus();
+            } catch (RuntimeException | Error e) {
+                lock.failed(); // a refusal leaves the folder as it was: no run.lock it had not
+                throw e;
+            }
         } catch (TdmpcException e) {
             throw run.withResumeHint(e);
         }
@@ -273,7 +278,7 @@ final class TrainCommand implements Callable<Integer> {
             RunConfig given, List<String> ids) {
         String savedTasks = saved.containsKey("task") ? saved.get("task") : saved.get("tasks");
         if (ids != null && savedTasks != null) {
-            List<String> before = TaskChoice.ids(registry, List.of(savedTasks.split(",")), null);
+            List<String> before = TaskChoice.ids(registry, List.of(savedTasks), null);
             if (!before.equals(ids)) {
                 throw new TdmpcException("the run in " + run.dir() + " trains on " + String.join(",", before)
                         + ", not " + String.join(",", ids) + "; --resume goes on with the run's own tasks, so leave "

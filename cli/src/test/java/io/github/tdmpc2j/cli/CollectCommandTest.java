@@ -137,12 +137,15 @@ class CollectCommandTest {
         TasksCommandTest.Run first = TasksCommandTest.run(concat(tasks, "--episodes", "1"));
         assertThat(first.exit()).as(first.err()).isZero();
         assertThat(Files.readString(out.resolve("dataset.json"))).contains("\"seed\" : 1");
+        // a copy of the dataset without its writer's lock file: a refused collection leaves none (it left one)
+        Files.delete(out.resolve(RunLock.FILE));
         for (String[] where : List.of(new String[0], new String[] {"--master", "local[1]"})) {
             TasksCommandTest.Run seed7 = TasksCommandTest.run(concat(concat(tasks, "--episodes", "3", "--seed", "7"),
                     where));
             assertThat(seed7.exit()).as(seed7.out()).isEqualTo(2);
             assertThat(seed7.err()).contains(out + " holds episodes collected with --seed 1, not --seed 7")
                     .contains("Collect into another --out folder, or give --seed 1");
+            assertThat(out.resolve(RunLock.FILE)).as("%s", List.of(where)).doesNotExist();
         }
 
         try (io.github.tdmpc2j.spi.EnvRegistry registry = io.github.tdmpc2j.spi.EnvRegistry.discover();
@@ -156,6 +159,7 @@ class CollectCommandTest {
         assertThat(checkpoint.exit()).as(checkpoint.out()).isEqualTo(2);
         assertThat(checkpoint.err()).contains(out + " holds episodes of the random policy, not of the checkpoint "
                 + dir.resolve("run").resolve("checkpoint") + " (step 0)").contains("give --policy random");
+        assertThat(out.resolve(RunLock.FILE)).doesNotExist();
         assertThat(new DatasetReader(out).readAll()).hasSize(2);
         assertThat(new DatasetReader(out).index().policy()).isEqualTo("random");
 

@@ -124,7 +124,8 @@ class ImportDataCommandTest {
         assertThat(Files.readString(out.resolve("dataset.json"))).isEqualTo(index);
         assertThat(new DatasetReader(out).index().revisions()).containsEntry("metaworld/coffee-push", 2);
 
-        // another dataset into it: refused, nothing added
+        // another dataset into it: refused, nothing added; into a copy without its writer's lock file, none left
+        Files.delete(out.resolve(RunLock.FILE));
         TasksCommandTest.Run other = TasksCommandTest.run("import-data", FIXTURES.resolve("data-mt30-td0.2.1.pt")
                 .toString(), "--out", out.toString(), "--set", "mt80");
         assertThat(other.exit()).isEqualTo(2);
@@ -135,6 +136,7 @@ class ImportDataCommandTest {
         assertThat(elsewhere.exit()).isEqualTo(2);
         assertThat(elsewhere.err()).contains("holds episodes of the reference's dataset at", "Import into another "
                 + "--out folder").doesNotContain("Exception");
+        assertThat(out.resolve(RunLock.FILE)).doesNotExist();
     }
 
     @Test

@@ -93,7 +93,9 @@ class OfflineTrainingTest {
         java.nio.file.Files.move(e1, e0);
         java.nio.file.Files.move(aside, e1);
 
-        // episodes removed since the checkpoint: refused, as the dataset's other checks are
+        // episodes removed since the checkpoint: refused, as the dataset's other checks are; the run's folder (a copy
+        // without its lock file) gets no run.lock from the refusals (it got one)
+        java.nio.file.Files.delete(run.resolve(RunLock.FILE));
         try (var files = java.nio.file.Files.list(data.resolve("episodes/classic/pendulum"))) {
             java.nio.file.Files.delete(files.filter(f -> f.getFileName().toString().endsWith(".npz")).findFirst()
                     .orElseThrow());
@@ -116,6 +118,7 @@ class OfflineTrainingTest {
                 .doesNotContain("Exception");
         assertThat(io.github.tdmpc2j.spi.agent.CheckpointFolder.open(run.resolve("checkpoint")).step())
                 .isEqualTo(40);
+        assertThat(run.resolve(RunLock.FILE)).doesNotExist();
     }
 
     /**
@@ -324,6 +327,26 @@ class OfflineTrainingTest {
         assertThat(collectIntoRun.err()).contains("--out " + run + " holds a run (checkpoint, config.yaml");
         assertThat(DatasetFolders.listing(data)).isEqualTo(dataFiles);
         assertThat(DatasetFolders.listing(run)).isEqualTo(runFiles);
+
+        // a dataset's folder that an earlier version let a run write into, stopped before its first save: the
+        // readers named it a run folder and said "remove DIR first", which would delete the dataset
+        Path both = dir.resolve("both");
+        TrainCommandTest.copyTree(data, both);
+        java.nio.file.Files.copy(run.resolve("config.yaml"), both.resolve("config.yaml"));
+        java.nio.file.Files.copy(run.resolve("eval.csv"), both.resolve("eval.csv"));
+        String bothFiles = DatasetFolders.listing(both);
+        for (String[] args : readers) {
+            // the folder given as --checkpoint or --policy
+            TasksCommandTest.Run r = TasksCommandTest.run(java.util.Arrays.stream(args)
+                    .map(a -> a.equals(data.toString()) ? both.toString() : a).toArray(String[]::new));
+            assertThat(r.exit()).as(args[0]).isEqualTo(2);
+            assertThat(r.err()).as(args[0]).contains(both + " holds a dataset (its dataset.json) and the files of a "
+                    + "run that saved no checkpoint there (config.yaml, eval.csv, from a `train --data` an earlier "
+                    + "version let write into the dataset's folder): there is no checkpoint to read. Train one on the "
+                    + "dataset into a folder of its own (`tdmpc2j train --data " + both + " --out RUN`); keep " + both
+                    + " itself: it holds the dataset").doesNotContain("remove");
+        }
+        assertThat(DatasetFolders.listing(both)).isEqualTo(bothFiles);
     }
 
     /**
@@ -369,10 +392,14 @@ class OfflineTrainingTest {
             java.nio.file.Files.writeString(older.resolve("dataset.json"), index.replace("\"version\" : "
                     + io.github.tdmpc2j.data.DatasetLayout.VERSION, "\"version\" : 2").replaceAll(
                     ",\\s*\"revision\" : 1", ""));
+            // (with a planning setting changed from the checkpoint's, which the resume says with what eval does)
             TasksCommandTest.Run resumed = TasksCommandTest.run("train", "--resume", "--out", run.toString(),
-                    "--data", older.toString(), "--steps", "4");
+                    "--data", older.toString(), "--steps", "4", "--set-param", "mpc=false");
             assertThat(resumed.exit()).as(resumed.err() + resumed.out()).isZero();
             assertThat(resumed.out()).contains("done: 4 updates");
+            assertThat(resumed.err()).contains("the run goes on with mpc=false (its checkpoint was saved with "
+                    + "mpc=true): the checkpoints it saves from now on record it, and `tdmpc2j eval --checkpoint "
+                    + run + "` acts with it");
             assertThat(RunFolder.revisions(run.resolve("checkpoint"))).containsExactly(
                     java.util.Map.entry("echo/action", 1));
             // a new run on it: the dataset records none, and eval says that of the dataset, not of the training
@@ -387,9 +414,12 @@ class OfflineTrainingTest {
                     + "trained on a dataset collected before tdmpc2j recorded task revisions, and 1 task changed "
                     + "since");
 
+            // a copy of the dataset without its writer's lock file: the refusal leaves none (it left one)
+            java.nio.file.Files.delete(data.resolve(RunLock.FILE));
             TasksCommandTest.Run more = TasksCommandTest.run("collect", "--tasks", "echo/action", "--episodes", "3",
                     "--out", data.toString());
             assertThat(more.exit()).isEqualTo(2);
+            assertThat(data.resolve(RunLock.FILE)).doesNotExist();
             assertThat(more.err()).contains(data + " holds episodes of 1 task at another revision than it has now: "
                     + "echo/action (collected on revision 1; revision 2 now); the plug-in changed it since")
                     .contains("Collect into another --out folder").doesNotContain("Exception");

@@ -35,6 +35,42 @@ class TaskChoiceTest {
     }
 
     /**
+     * A task list with an empty name in it (a comma at its end, at its start, two in a row) is refused by every
+     * command that takes one, --set's list of ids too, before anything is made: train, collect, bench and tasks
+     * check dropped a comma at the end and ran on the tasks before it, silently.
+     */
+    @Test
+    void aTaskListWithAnEmptyNameIsRefusedByEveryCommandBeforeAnythingIsMade(@TempDir Path dir) throws Exception {
+        List<String[]> commands = List.of(
+                new String[] {"train", "--agent", "random", "--steps", "10", "--out", dir.resolve("train").toString()},
+                new String[] {"collect", "--episodes", "1", "--out", dir.resolve("collect").toString()},
+                new String[] {"bench", "--agent", "random", "--steps", "10", "--out", dir.resolve("bench").toString()},
+                new String[] {"eval", "--checkpoint", dir.resolve("checkpoint").toString()},
+                new String[] {"tasks", "check"});
+        List<List<String>> lists = List.of(List.of("classic/pendulum,", "a comma at its end"),
+                List.of(",classic/pendulum", "a comma at its start"),
+                List.of("classic/pendulum,,dmc/cartpole-balance", "two commas in a row"));
+        for (String[] command : commands) {
+            String option = command[0].equals("tasks") ? "--task" : "--tasks";
+            for (List<String> list : lists) {
+                TasksCommandTest.Run r = TasksCommandTest.run(CollectCommandTest.concat(command, option,
+                        list.get(0)));
+                assertThat(r.exit()).as(command[0] + " " + list.get(0) + ": " + r.out() + r.err()).isEqualTo(2);
+                assertThat(r.err()).as(command[0]).contains(option + " " + list.get(0) + " names an empty task ("
+                        + list.get(1) + "): give task ids or aliases separated by single commas");
+            }
+            TasksCommandTest.Run set = TasksCommandTest.run(CollectCommandTest.concat(command, "--set",
+                    "classic/pendulum,"));
+            assertThat(set.exit()).as(command[0] + " --set: " + set.out() + set.err()).isEqualTo(2);
+            assertThat(set.err()).as(command[0]).contains("the task list 'classic/pendulum,' names an empty task "
+                    + "(a comma at its end)");
+        }
+        try (var made = Files.list(dir)) {
+            assertThat(made).as("nothing made").isEmpty();
+        }
+    }
+
+    /**
      * --set and --tasks together are refused by collect and bench, before anything is made, as train and eval refuse
      * them: collect and bench took both, a task in both silently made one.
      */

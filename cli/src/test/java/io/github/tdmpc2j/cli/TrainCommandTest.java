@@ -90,8 +90,9 @@ class TrainCommandTest {
     /**
      * A task whose plug-in changed it since the run's checkpoint (a higher revision, here the echo plug-in's as a
      * newer version would give it): --resume goes on and says which task changed and what that means for the curve;
-     * the checkpoint then records the new revision, so a second resume says nothing; eval of a checkpoint trained on
-     * another revision than the task's now says so too.
+     * the checkpoint then records the new revision, so a second resume says nothing, and the first one too, so eval
+     * says it was trained on both (it said nothing of the earlier one); eval of a checkpoint trained on another
+     * revision than the task's now says so too.
      */
     @Test
     void aTaskChangedSinceTheCheckpointIsSaidOnResumeAndOnEval(@TempDir Path dir) throws Exception {
@@ -110,25 +111,37 @@ class TrainCommandTest {
                     .startsWith("warning: the run in ");
             assertThat(resumed.out()).contains("done: 40 steps");
             assertThat(RunFolder.revisions(run.resolve("checkpoint"))).containsExactly(Map.entry("echo/action", 2));
+            assertThat(RunFolder.firstRevisions(run.resolve("checkpoint"))).containsExactly(
+                    Map.entry("echo/action", 1));
+            assertThat(Files.readString(run.resolve("checkpoint").resolve(RunFolder.TASK_REVISIONS)))
+                    .contains("echo/action=2").contains("echo/action.first=1");
             TasksCommandTest.Run again = TasksCommandTest.run(echo(run, "--steps", "60", "--resume"));
             assertThat(again.exit()).as(again.err()).isZero();
             assertThat(again.err()).doesNotContain("revision");
+            assertThat(RunFolder.firstRevisions(run.resolve("checkpoint"))).as("kept by the next resume")
+                    .containsExactly(Map.entry("echo/action", 1));
+            TasksCommandTest.Run evalNow = TasksCommandTest.run("eval", "--checkpoint", run.toString(), "--episodes",
+                    "1");
+            assertThat(evalNow.exit()).as(evalNow.err()).isZero();
+            assertThat(evalNow.err()).contains("warning: the checkpoint in " + run.resolve("checkpoint") + " was "
+                    + "trained in part on other revisions of 1 task: echo/action (revision 1 at first, 2 later; 2 "
+                    + "now); it is evaluated here on the tasks as they are now");
 
             EchoProvider.revision = 1; // the plug-in as it was: the checkpoint was trained on its revision 2
             TasksCommandTest.Run eval = TasksCommandTest.run("eval", "--checkpoint", run.toString(), "--episodes",
                     "1");
             assertThat(eval.exit()).as(eval.err()).isZero();
             assertThat(eval.err()).contains("warning: the checkpoint in " + run.resolve("checkpoint") + " was "
-                    + "trained on other revisions of 1 task: echo/action (revision 2 then, 1 now); it is evaluated "
-                    + "here on the tasks as they are now");
+                    + "trained on other revisions of 1 task: echo/action (revision 1 at first, 2 later; 1 now); it is "
+                    + "evaluated here on the tasks as they are now");
             assertThat(eval.out()).contains("echo/action");
             // and collect with it as the policy
             TasksCommandTest.Run collect = TasksCommandTest.run("collect", "--policy", run.toString(), "--episodes",
                     "1", "--out", dir.resolve("data").toString());
             assertThat(collect.exit()).as(collect.err()).isZero();
             assertThat(collect.err()).contains("warning: the checkpoint in " + run.resolve("checkpoint") + " was "
-                    + "trained on other revisions of 1 task: echo/action (revision 2 then, 1 now); it acts here on the "
-                    + "tasks as they are now");
+                    + "trained on other revisions of 1 task: echo/action (revision 1 at first, 2 later; 1 now); it "
+                    + "acts here on the tasks as they are now");
         } finally {
             EchoProvider.revision = 1;
         }
@@ -161,6 +174,34 @@ class TrainCommandTest {
                 "num_q=" + numQ));
         assertThat(same.exit()).as(same.err()).isZero();
         assertThat(same.out()).contains("done: 40 steps");
+        assertThat(refused.err() + same.err()).doesNotContain("the run goes on with");
+    }
+
+    /**
+     * A setting --resume changes from the checkpoint's is said, with what it means for eval: the checkpoints the run
+     * saves record it, so eval of the run acts with it (here without planning), which said nothing before.
+     */
+    @Test
+    void aSettingChangedOnResumeIsSaidWithWhatEvalActsWith(@TempDir Path dir) throws Exception {
+        Path run = dir.resolve("run");
+        TasksCommandTest.Run first = TasksCommandTest.run(echo(run, "--steps", "20"));
+        assertThat(first.exit()).as(first.err()).isZero();
+        assertThat(io.github.tdmpc2j.agent.checkpoint.Checkpoint.savedParams(run.resolve("checkpoint")))
+                .containsEntry("mpc", "true").containsEntry("temperature", "0.5");
+
+        // temperature=0.50 is the checkpoint's own value, spelt otherwise: no change
+        TasksCommandTest.Run resumed = TasksCommandTest.run(echo(run, "--steps", "40", "--resume", "--set-param",
+                "mpc=false", "--set-param", "temperature=0.50"));
+        assertThat(resumed.exit()).as(resumed.err()).isZero();
+        assertThat(resumed.err()).contains("the run goes on with mpc=false (its checkpoint was saved with mpc=true): "
+                + "the checkpoints it saves from now on record it, and `tdmpc2j eval --checkpoint " + run + "` acts "
+                + "with it (there --set-param mpc=true acts as before)").doesNotContain("temperature=");
+        assertThat(io.github.tdmpc2j.agent.checkpoint.Checkpoint.savedParams(run.resolve("checkpoint")))
+                .containsEntry("mpc", "false");
+
+        TasksCommandTest.Run again = TasksCommandTest.run(echo(run, "--steps", "60", "--resume"));
+        assertThat(again.exit()).as(again.err()).isZero();
+        assertThat(again.err()).doesNotContain("the run goes on with");
     }
 
     /**
@@ -356,10 +397,12 @@ class TrainCommandTest {
         assertThat(first.out()).contains(String.format(java.util.Locale.ROOT, "last return %.1f",
                 Double.parseDouble(episodes.get(episodes.size() - 1).cell(2))));
 
+        Files.delete(run.resolve(RunLock.FILE)); // a copy of the run without its lock file: the refusal leaves none
         TasksCommandTest.Run again = TasksCommandTest.run("train", "--task", "pendulum-v1", "--agent", "random",
                 "--steps", "200", "--out", run.toString(), "--progress", "log");
         assertThat(again.exit()).isEqualTo(2);
         assertThat(again.err()).contains(run + " already holds a run").contains("--resume --out " + run);
+        assertThat(run.resolve(RunLock.FILE)).doesNotExist();
         assertThat(Files.readString(run.resolve("eval.csv"))).as("nothing of the run changed").isEqualTo(evalCsv);
         assertThat(CheckpointFolder.open(run.resolve("checkpoint")).step()).isEqualTo(400);
 

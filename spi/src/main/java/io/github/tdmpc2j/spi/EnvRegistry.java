@@ -311,8 +311,8 @@ public final class EnvRegistry implements AutoCloseable {
     public List<String> taskSet(String name) {
         if (name != null && name.contains(",")) {
             List<String> ids = new ArrayList<>();
-            for (String part : name.split(",")) {
-                String id = resolve(part.trim()).id();
+            for (String part : TaskSets.split(name, "the task list '" + name + "'")) {
+                String id = resolve(part).id();
                 if (ids.contains(id)) {
                     // a known task, named twice: no unknown task (nor nearest ids) to name
                     throw new TdmpcException("the task list '" + name + "' names " + id + " twice; give each "

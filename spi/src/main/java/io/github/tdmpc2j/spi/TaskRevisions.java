@@ -29,6 +29,16 @@ public final class TaskRevisions {
      * its first revision, as {@code id (now revision N)}. A task {@code recorded} does not name is not compared.
      */
     public static List<String> changed(Map<String, Integer> recorded, List<TaskSpec> now) {
+        return changed(recorded, Map.of(), now);
+    }
+
+    /**
+     * {@link #changed(Map, List)} of something made on a task's revision {@code first} gives it at first and
+     * {@code recorded}'s later (a run resumed after its task changed): such a task is said as {@code id (revision F
+     * at first, R later; N now)} whichever revision it has now, as what was made is in part of another.
+     */
+    public static List<String> changed(Map<String, Integer> recorded, Map<String, Integer> first,
+            List<TaskSpec> now) {
         List<String> changed = new ArrayList<>();
         for (TaskSpec t : now) {
             if (recorded == null) {
@@ -37,7 +47,11 @@ public final class TaskRevisions {
                 }
             } else {
                 Integer then = recorded.get(t.id());
-                if (then != null && then != t.revision()) {
+                Integer before = first.get(t.id());
+                if (then != null && before != null && !before.equals(then)) {
+                    changed.add(t.id() + " (revision " + before + " at first, " + then + " later; " + t.revision()
+                            + " now)");
+                } else if (then != null && then != t.revision()) {
                     changed.add(t.id() + " (revision " + then + " then, " + t.revision() + " now)");
                 }
             }
@@ -50,17 +64,30 @@ public final class TaskRevisions {
      * {@link #changed} is not empty, and what it means ({@code consequence}); null when nothing changed.
      */
     public static String notice(String made, Map<String, Integer> recorded, List<TaskSpec> now, String consequence) {
-        List<String> changed = changed(recorded, now);
+        return notice(made, recorded, Map.of(), now, consequence);
+    }
+
+    /**
+     * {@link #notice(String, Map, List, String)} of something made on the revisions {@code first} gives tasks at
+     * first ({@link #changed(Map, Map, List)}): made "in part" on other revisions when each task it names is at the
+     * revision {@code recorded} gives it now.
+     */
+    public static String notice(String made, Map<String, Integer> recorded, Map<String, Integer> first,
+            List<TaskSpec> now, String consequence) {
+        List<String> changed = changed(recorded, first, now);
         if (changed.isEmpty()) {
             return null;
         }
+        boolean inPart = recorded != null && now.stream().allMatch(t -> !recorded.containsKey(t.id())
+                || recorded.get(t.id()) == t.revision());
         String which = String.join(", ", changed);
         return recorded == null
                 ? made + " before tdmpc2j recorded task revisions, and " + Messages.plural(changed.size(), "task")
                         + " changed since " + Messages.word(changed.size(), "its", "their") + " plug-in first listed "
                         + Messages.word(changed.size(), "it", "them") + ": " + which + "; if it was made before the "
                         + "change, " + consequence + " (the plug-in's README says what changed)"
-                : made + " on other revisions of " + Messages.plural(changed.size(), "task") + ": " + which + "; "
-                        + consequence + " (the plug-in's README says what changed)";
+                : made + (inPart ? " in part" : "") + " on other revisions of "
+                        + Messages.plural(changed.size(), "task") + ": " + which + "; " + consequence
+                        + " (the plug-in's README says what changed)";
     }
 }

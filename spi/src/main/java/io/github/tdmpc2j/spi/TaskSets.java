@@ -122,6 +122,26 @@ public final class TaskSets {
         return MT30.contains(dmc) ? Optional.of(dmc) : Optional.empty();
     }
 
+    /**
+     * The names in a comma-separated task list ({@code a,b,c}), each trimmed: the one reading of such a list
+     * ({@code --tasks}, a {@code --set} of ids, the {@code tasks} a run's config.yaml records). An empty name (a comma
+     * at its start or end, two in a row) is refused, as naming no task: one at the end was dropped, and a command
+     * ran on the tasks before it. {@code given} is what the refusal calls the list ({@code --tasks a,}, say).
+     */
+    public static List<String> split(String list, String given) {
+        String[] parts = list.split(",", -1);
+        for (int i = 0; i < parts.length; i++) {
+            if (parts[i].isBlank()) {
+                String where = parts.length == 1 ? "no name at all" : i == 0 ? "a comma at its start"
+                        : i == parts.length - 1 ? "a comma at its end" : "two commas in a row";
+                throw new TdmpcException(given + " names an empty task (" + where + "): give task ids or aliases "
+                        + "separated by single commas, such as dmc/walker-walk,classic/pendulum (`tdmpc2j tasks list` "
+                        + "shows them)");
+            }
+        }
+        return Stream.of(parts).map(String::trim).toList();
+    }
+
     /** Every id named in any set, for suggestions when a task is not installed. */
     static List<String> allKnownIds() {
         return new ArrayList<>(BENCH104);

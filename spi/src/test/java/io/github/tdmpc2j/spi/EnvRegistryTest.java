@@ -191,6 +191,9 @@ class EnvRegistryTest {
                     .hasMessageContaining("mt30");
             // an ad-hoc set: ids or aliases separated by commas, in the given order
             assertThat(r.taskSet("cheetah-run, dmc/walker-walk")).containsExactly("dmc/cheetah-run", "dmc/walker-walk");
+            // an empty name (a comma at the end was dropped: a list of the tasks before it) is refused
+            assertThatThrownBy(() -> r.taskSet("cheetah-run,")).isInstanceOf(TdmpcException.class)
+                    .hasMessageStartingWith("the task list 'cheetah-run,' names an empty task (a comma at its end)");
             // a known task named twice: refused, but not as an unknown task
             assertThatThrownBy(() -> r.taskSet("cheetah-run,dmc/cheetah-run")).isInstanceOf(TdmpcException.class)
                     .isNotInstanceOf(UnknownTaskException.class).hasMessageContaining("twice");

@@ -25,6 +25,28 @@ class TaskRevisionsTest {
                 .isNull();
     }
 
+    /**
+     * Made on a task's revision 1 at first and 2 later (a run resumed after its task changed): said whichever
+     * revision the task has now, "in part" when it is the later one (its record named the later alone, and nothing
+     * was said).
+     */
+    @Test
+    void aTaskMadeOnTwoRevisionsIsNamedWithBothWhicheverItHasNow() {
+        Map<String, Integer> recorded = TaskRevisions.of(List.of(A, B));
+        Map<String, Integer> first = Map.of("line/b", 1);
+        assertThat(TaskRevisions.changed(recorded, first, List.of(A, B)))
+                .containsExactly("line/b (revision 1 at first, 2 later; 2 now)");
+        assertThat(TaskRevisions.notice("the checkpoint was trained", recorded, first, List.of(A, B), "x"))
+                .isEqualTo("the checkpoint was trained in part on other revisions of 1 task: line/b (revision 1 at "
+                        + "first, 2 later; 2 now); x (the plug-in's README says what changed)");
+        assertThat(TaskRevisions.notice("the checkpoint was trained", recorded, first,
+                List.of(A, B.withRevision(3)), "x")).startsWith("the checkpoint was trained on other revisions of 1 "
+                + "task: line/b (revision 1 at first, 2 later; 3 now)");
+        // a first revision that is the later one, or no first one: as before
+        assertThat(TaskRevisions.changed(recorded, Map.of("line/b", 2), List.of(A, B))).isEmpty();
+        assertThat(TaskRevisions.changed(recorded, Map.of(), List.of(A, B))).isEmpty();
+    }
+
     /** Nothing recorded (made before revisions were): the tasks past their first revision, as possibly changed. */
     @Test
     void withNothingRecordedTheTasksPastTheirFirstRevisionAreNamed() {
