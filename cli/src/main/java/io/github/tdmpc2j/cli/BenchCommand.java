@@ -40,7 +40,8 @@ import picocli.CommandLine.Spec;
         "The final score per task is normalised per domain as the TD-MPC2 paper does (DMControl return / 10; "
                 + "Meta-World, ManiSkill, MyoSuite success rate x 100), with per-domain means and the paper's "
                 + "published TD-MPC2 number at the largest step after 0 it logged up to --steps (none for a run "
-                + "shorter than its first: its step 0 is an untrained agent). Writes report.md, report.csv and "
+                + "shorter than its first: its step 0 is an untrained agent; its logs' environment steps taken as "
+                + "agent steps x the task's action repeat). Writes report.md, report.csv and "
                 + "curves/DOMAIN_TASK.png (one per task) into the output folder."})
 final class BenchCommand implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(BenchCommand.class);
@@ -157,8 +158,10 @@ final class BenchCommand implements Callable<Integer> {
                 randoms.add(r.random());
                 curves.put(agent + " seed " + s, r.curve());
             }
+            // the paper's logs count environment steps: set beside a run at the same, in the run's agent steps
+            int repeat = task.actionRepeat();
             List<CurvePlot.Point> published = new ArrayList<>();
-            for (PublishedResults.Point p : PublishedResults.curve(task.id())) {
+            for (PublishedResults.Point p : PublishedResults.curve(task.id(), repeat)) {
                 if (p.step() <= steps) {
                     published.add(new CurvePlot.Point(p.step(), normalize(task.id(), p.mean(), p.metric().equals("success"))));
                 }
@@ -170,12 +173,12 @@ final class BenchCommand implements Callable<Integer> {
                     "agent steps", "normalised score", curves);
             double mean = scores.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
             double var = scores.stream().mapToDouble(x -> (x - mean) * (x - mean)).sum() / Math.max(1, scores.size() - 1);
-            var pub = PublishedResults.at(task.id(), steps);
+            var pub = PublishedResults.at(task.id(), repeat, steps);
             rows.add(new Row(task.id(), domainName(task.domain()), success ? "success" : "return", mean,
                     scores.size() > 1 ? Math.sqrt(var) : 0, normalize(task.id(), mean, success), scores.size(),
                     randoms.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN), pub.map(PublishedResults.Point::mean).orElse(null), pub.map(PublishedResults.Point::step).orElse(null),
                     pub.map(p -> normalize(task.id(), p.mean(), p.metric().equals("success"))).orElse(null),
-                    pub.isPresent() ? null : PublishedResults.firstTrained(task.id()).map(PublishedResults.Point::step)
+                    pub.isPresent() ? null : PublishedResults.firstTrained(task.id(), repeat).map(PublishedResults.Point::step)
                             .orElse(null)));
         }
         writeReports(dir, about(), rows);
@@ -494,7 +497,9 @@ final class BenchCommand implements Callable<Integer> {
                 + "the paper's TD-MPC2 result (the mean over the authors' 3 seeds, fewer at a few of their last steps, "
                 + "of evaluations of 10 episodes each) at the largest step it logged up to %d (that step in parentheses); "
                 + "none where its first step after 0 is beyond %d (its step-0 result is its agent before any "
-                + "training; its first step in parentheses).%n",
+                + "training; its first step in parentheses). Its steps here are agent steps, as ours: its logs count "
+                + "environment steps, agent steps x the task's action repeat (2 for DMControl, Meta-World and "
+                + "ManiSkill, 1 for MyoSuite), so a run is set beside the paper at the same environment steps.%n",
                 agent, settings.isEmpty() ? "" : " (" + String.join(", ", settings) + ")",
                 Messages.plural(steps, "agent step"), Messages.plural(seeds, "seed"),
                 Messages.plural(evalEpisodes, "episode"), steps, steps);

@@ -569,9 +569,12 @@ class BenchCommandTest {
                 "--steps", "100", "--eval-every", "100", "--eval-episodes", "1", "--out", dir.toString());
         assertThat(r.exit()).as(r.err()).isZero();
         String md = Files.readString(dir.resolve("report.md"));
+        // the paper's first step after 0 is its logs' 100000 environment steps: 50000 agent steps at DMControl's
+        // action repeat of 2 (the report said 100000)
         assertThat(md).containsPattern("\\| dmc/cartpole-balance \\| DMControl \\| 1 \\| .* \\| - \\(first at step "
-                + "100000\\) \\|\n").doesNotContain("(0)").contains("| DMControl | 1 | ")
-                .contains("none where its first step after 0 is beyond 100");
+                + "50000\\) \\|\n").doesNotContain("(0)").contains("| DMControl | 1 | ")
+                .contains("none where its first step after 0 is beyond 100")
+                .contains("its logs count environment steps, agent steps x the task's action repeat");
         String[] row = CsvLog.read(dir.resolve("report.csv")).get(0).cells();
         assertThat(row[0]).isEqualTo("dmc/cartpole-balance");
         assertThat(List.of(row).subList(8, 11)).containsExactly("", "", "");
@@ -579,28 +582,34 @@ class BenchCommandTest {
 
     @Test
     void publishedNumbersAreTheMeansOverTheAuthorsSeeds() {
-        var p = PublishedResults.at("dmc/cartpole-swingup", 100_000).orElseThrow();
+        // the logs' steps are environment steps: DMControl's step 100000 (the mean 839.4 of cartpole-swingup) is
+        // agent step 50000 at its action repeat of 2 (it was set beside a run of 100000 agent steps)
+        var p = PublishedResults.at("dmc/cartpole-swingup", 2, 50_000).orElseThrow();
         assertThat(p.mean()).isCloseTo(839.4, within(0.05));
+        assertThat(p.step()).isEqualTo(50_000);
         assertThat(p.seeds()).isEqualTo(3);
-        assertThat(PublishedResults.at("dmc/cartpole-swingup", 150_000).orElseThrow().step()).isEqualTo(100_000);
+        assertThat(PublishedResults.at("dmc/cartpole-swingup", 2, 75_000).orElseThrow().step()).isEqualTo(50_000);
+        assertThat(PublishedResults.at("dmc/cartpole-swingup", 2, 100_000).orElseThrow().mean())
+                .isNotCloseTo(839.4, within(0.05));
         assertThat(PublishedResults.referenceName("metaworld/assembly")).isEqualTo("mw-assembly");
         assertThat(PublishedResults.referenceName("myosuite/reach-hard")).isEqualTo("myo-hand-reach-hard");
-        assertThat(PublishedResults.curve("metaworld/assembly").get(0).metric()).isEqualTo("success");
-        assertThat(PublishedResults.at("classic/pendulum", 100_000)).isEmpty();
+        assertThat(PublishedResults.curve("metaworld/assembly", 2).get(0).metric()).isEqualTo("success");
+        assertThat(PublishedResults.at("classic/pendulum", 1, 100_000)).isEmpty();
         // before the first step after 0 none: the paper's step 0 is its untrained agent
-        assertThat(PublishedResults.at("dmc/cartpole-balance", 99_999)).isEmpty();
-        assertThat(PublishedResults.curve("dmc/cartpole-balance").get(0).step()).isZero();
-        assertThat(PublishedResults.firstTrained("dmc/cartpole-balance").orElseThrow().step()).isEqualTo(100_000);
-        assertThat(PublishedResults.firstTrained("myosuite/reach").orElseThrow().step()).isEqualTo(50_000);
-        assertThat(PublishedResults.at("myosuite/reach", 50_000).orElseThrow().step()).isEqualTo(50_000);
-        assertThat(PublishedResults.firstTrained("classic/pendulum")).isEmpty();
+        assertThat(PublishedResults.at("dmc/cartpole-balance", 2, 49_999)).isEmpty();
+        assertThat(PublishedResults.curve("dmc/cartpole-balance", 2).get(0).step()).isZero();
+        assertThat(PublishedResults.firstTrained("dmc/cartpole-balance", 2).orElseThrow().step()).isEqualTo(50_000);
+        // MyoSuite's action repeat is 1: its logs' steps are agent steps
+        assertThat(PublishedResults.firstTrained("myosuite/reach", 1).orElseThrow().step()).isEqualTo(50_000);
+        assertThat(PublishedResults.at("myosuite/reach", 1, 50_000).orElseThrow().step()).isEqualTo(50_000);
+        assertThat(PublishedResults.firstTrained("classic/pendulum", 1)).isEmpty();
         // what report.md says of them: at most 3 seeds (3 at nearly every point), a success rate a mean over
         // evaluations of 10 episodes (each seed's a multiple of 0.1)
         int points = 0;
         int threeSeeds = 0;
         for (String id : io.github.tdmpc2j.spi.TaskSets.get("bench104").orElseThrow()) {
-            assertThat(PublishedResults.curve(id)).as(id).isNotEmpty();
-            for (PublishedResults.Point q : PublishedResults.curve(id)) {
+            assertThat(PublishedResults.curve(id, 1)).as(id).isNotEmpty();
+            for (PublishedResults.Point q : PublishedResults.curve(id, 1)) {
                 assertThat(q.seeds()).as(id).isBetween(1, 3);
                 points++;
                 threeSeeds += q.seeds() == 3 ? 1 : 0;
