@@ -93,9 +93,13 @@ final class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter console = spec.commandLine().getOut();
-        if (steps <= 0 || seeds <= 0) {
-            throw new TdmpcException("--steps and --seeds must be positive");
+        if (steps <= 0) {
+            throw new TdmpcException("--steps is " + steps + ": give the agent steps of each run, 1 or more");
         }
+        if (seeds <= 0) {
+            throw new TdmpcException("--seeds is " + seeds + ": give the runs per task, 1 or more");
+        }
+        refuseTrainerParams(new RunConfig(Map.of()).pairs(params).all());
         Path dir = out != null ? out : Path.of("runs", "bench",
                 LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
         RunFolder.refuseCheckpointFolder(dir, "--out");
@@ -139,6 +143,40 @@ final class BenchCommand implements Callable<Integer> {
                 if (lock[0] != null) {
                     lock[0].close();
                 }
+            }
+        }
+    }
+
+    /**
+     * Bench's own settings of its runs, each named by one of its options: a {@code --set-param} of one replaced
+     * every run's (it went after them), and the report, which names the options, then said what the runs had not
+     * done: {@code seed=7} made every seed's run the same run, {@code steps=200} ran them 200 steps for a report of
+     * {@code --steps}, {@code time_limit} ended them at other steps than the report compares. {@code envs} is left:
+     * bench has no option of its own for it.
+     */
+    private static final Map<String, String> OWN_KEYS = ownKeys();
+
+    private static Map<String, String> ownKeys() {
+        Map<String, String> own = new LinkedHashMap<>();
+        own.put("steps", "give --steps");
+        own.put("seed", "each run's seed is its number, 1 to --seeds: give --seeds");
+        own.put("eval_freq", "give --eval-every");
+        own.put("eval_episodes", "give --eval-episodes");
+        own.put("task", "give --tasks or --set");
+        own.put("tasks", "give --tasks or --set");
+        own.put("set", "give --tasks or --set");
+        own.put("agent", "give --agent");
+        own.put("time_limit", "bench runs every run to --steps, which its report compares at (a time limit ended runs "
+                + "at other steps): give a smaller --steps");
+        own.put("data", "bench trains online; `tdmpc2j train --data` trains on a dataset");
+        return own;
+    }
+
+    private static void refuseTrainerParams(Map<String, String> given) {
+        for (String key : given.keySet()) {
+            if (OWN_KEYS.containsKey(key)) {
+                throw new TdmpcException("--set-param " + key + "=" + given.get(key) + " is a setting of the bench's "
+                        + "runs, not of the agent: " + OWN_KEYS.get(key) + " (nothing was run)");
             }
         }
     }

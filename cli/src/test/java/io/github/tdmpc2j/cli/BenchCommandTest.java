@@ -580,6 +580,37 @@ class BenchCommandTest {
         assertThat(List.of(row).subList(8, 11)).containsExactly("", "", "");
     }
 
+    /**
+     * A --set-param of a setting bench gives its runs itself is refused before anything runs: it replaced every
+     * run's (seed=7 made both seeds one run, "2 seeds" with a standard deviation of 0; steps=200 ran 200 steps for
+     * a report of --steps 4000), and the report named the options' values.
+     */
+    @Test
+    void aSetParamOfTheRunsOwnSettingsIsRefused(@TempDir Path dir) {
+        Path out = dir.resolve("bench");
+        TasksCommandTest.Run r = TasksCommandTest.run("bench", "--tasks", "classic/pendulum", "--agent", "random",
+                "--steps", "400", "--seeds", "2", "--set-param", "seed=7", "--out", out.toString());
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err()).contains("--set-param seed=7 is a setting of the bench's runs, not of the agent: each "
+                + "run's seed is its number, 1 to --seeds: give --seeds (nothing was run)");
+        assertThat(out).doesNotExist();
+        // every trainer key but envs, which bench has no option for
+        for (String key : RunConfig.TRAINER_KEYS) {
+            TasksCommandTest.Run k = TasksCommandTest.run("bench", "--tasks", "classic/pendulum", "--agent", "random",
+                    "--steps", "400", "--set-param", key + "=1", "--out", out.toString());
+            if (key.equals("envs")) {
+                assertThat(k.exit()).as(k.err()).isZero();
+            } else {
+                assertThat(k.exit()).as(key).isEqualTo(2);
+                assertThat(k.err()).as(key).contains("--set-param " + key + "=1 is a setting of the bench's runs");
+            }
+        }
+        TasksCommandTest.Run zero = TasksCommandTest.run("bench", "--tasks", "classic/pendulum", "--agent", "random",
+                "--seeds", "0", "--out", out.toString());
+        assertThat(zero.exit()).isEqualTo(2);
+        assertThat(zero.err()).contains("--seeds is 0: give the runs per task, 1 or more");
+    }
+
     @Test
     void publishedNumbersAreTheMeansOverTheAuthorsSeeds() {
         // the logs' steps are environment steps: DMControl's step 100000 (the mean 839.4 of cartpole-swingup) is
