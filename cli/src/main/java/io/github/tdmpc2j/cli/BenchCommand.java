@@ -125,7 +125,10 @@ final class BenchCommand implements Callable<Integer> {
             try (StopSignals signals = StopSignals.install(stop::request)) {
                 stop.signals = signals;
                 Map<String, SeedRun> runs = runAll(registry, specs, check, dir, console,
-                        spec.commandLine().getErr(), () -> lock[0] = RunLock.acquireBench(dir), stop);
+                        spec.commandLine().getErr(), () -> {
+                            lock[0] = RunLock.acquireBench(dir);
+                            checkEarlierRuns(specs, dir);
+                        }, stop);
                 if (signals.received() != null) {
                     if (lock[0] != null) { // let go of first: a new folder that no run wrote into goes with it
                         lock[0].close();
@@ -313,6 +316,72 @@ final class BenchCommand implements Callable<Integer> {
                         + "smaller local[K])" : "") + " (no run of this bench has started)", e);
             }
         }
+    }
+
+    /**
+     * Refuses, before any run trains, the runs an earlier bench left in {@code dir} (those with a checkpoint, which
+     * this bench goes on from) that it could not go on from as asked, or would report as what they are not: a run of
+     * another agent, a run past {@code --steps} (each was refused as its turn came, after the runs before it had
+     * trained), and a run whose evaluations are of another number of episodes (a run that had ended was reported
+     * with its last evaluation of the earlier count under this bench's, beside a random policy evaluated on this
+     * bench's count: not the same episodes). Read from each run's {@code config.yaml} and its checkpoint's manifest,
+     * with the bench's lock held; each run checks again as it starts.
+     */
+    private void checkEarlierRuns(List<TaskSpec> specs, Path dir) {
+        // what to give -> the first run that needs it, why, and how many do
+        Map<String, String[]> found = new LinkedHashMap<>();
+        Map<String, Integer> counts = new LinkedHashMap<>();
+        long mostSteps = 0;
+        for (TaskSpec task : specs) {
+            for (int s = 1; s <= seeds; s++) {
+                Path runDir = dir.resolve("runs").resolve(task.id()).resolve("seed-" + s);
+                Path checkpoint = runDir.resolve(io.github.tdmpc2j.spi.agent.CheckpointFolder.IN_RUN);
+                if (!io.github.tdmpc2j.spi.agent.CheckpointFolder.exists(checkpoint)) {
+                    continue; // none to go on from: the run starts over
+                }
+                Map<String, String> saved;
+                try {
+                    saved = new RunFolder(runDir).savedTrainerSettings();
+                } catch (TdmpcException e) {
+                    saved = Map.of(); // a damaged config.yaml: the run says so as it starts
+                }
+                String trainedWith = saved.get("agent");
+                if (trainedWith != null && !trainedWith.equals(agent)) {
+                    String fix = "--agent " + trainedWith;
+                    found.putIfAbsent(fix, new String[] {runDir.toString(), "was trained with the agent '"
+                            + trainedWith + "', not '" + agent + "'"});
+                    counts.merge(fix, 1, Integer::sum);
+                }
+                String episodes = saved.get("eval_episodes") == null ? null : saved.get("eval_episodes").strip();
+                if (episodes != null && !episodes.equals(Long.toString(evalEpisodes))) {
+                    String fix = "--eval-episodes " + episodes;
+                    found.putIfAbsent(fix, new String[] {runDir.toString(), "evaluates " + (episodes.matches("\\d{1,9}")
+                            ? Messages.plural(Long.parseLong(episodes), "episode") : episodes + " episodes")
+                            + ", not " + evalEpisodes});
+                    counts.merge(fix, 1, Integer::sum);
+                }
+                long at = io.github.tdmpc2j.spi.agent.CheckpointFolder.savedStep(checkpoint).orElse(0);
+                if (at > steps) {
+                    mostSteps = Math.max(mostSteps, at);
+                    found.putIfAbsent("steps", new String[] {runDir.toString(), "is at step " + at + " (its "
+                            + "checkpoint), past --steps " + steps});
+                    counts.merge("steps", 1, Integer::sum);
+                }
+            }
+        }
+        if (found.isEmpty()) {
+            return;
+        }
+        List<String> said = new ArrayList<>();
+        for (Map.Entry<String, String[]> e : found.entrySet()) {
+            int more = counts.get(e.getKey()) - 1;
+            said.add("the run in " + e.getValue()[0] + " " + e.getValue()[1] + (more > 0 ? " (and " + more + " more "
+                    + (more == 1 ? "run" : "runs") + ")" : "") + ": give " + (e.getKey().equals("steps")
+                    ? "--steps " + mostSteps + " or more" : e.getKey()));
+        }
+        throw new TdmpcException("--out " + dir + " holds runs of an earlier bench that this one would go on from, "
+                + "and they do not fit its settings: " + String.join("; ", said) + ". Or choose another --out for a "
+                + "bench of these settings (no run has started; the runs in " + dir + " are kept)");
     }
 
     /**

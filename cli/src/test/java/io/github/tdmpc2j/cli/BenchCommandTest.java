@@ -581,6 +581,43 @@ class BenchCommandTest {
     }
 
     /**
+     * Runs of an earlier bench that this one would go on from but that do not fit its settings are refused before
+     * any run trains. Before: another --eval-episodes reported the runs' last evaluations (of the earlier count)
+     * under this bench's count, beside a random policy of this bench's count ("29.2 | 31.1" for the random agent,
+     * not the same episodes); a smaller --steps was refused as the run's turn came, after the tasks before it had
+     * trained.
+     */
+    @Test
+    void anEarlierBenchsRunsThatDoNotFitAreRefusedBeforeAnyRun(@TempDir Path dir) throws Exception {
+        String out = dir.toString();
+        TasksCommandTest.Run first = TasksCommandTest.run("bench", "--tasks", "classic/pendulum", "--agent", "random",
+                "--steps", "400", "--seeds", "2", "--eval-every", "200", "--eval-episodes", "1", "--out", out);
+        assertThat(first.exit()).as(first.err()).isZero();
+        String md = Files.readString(dir.resolve("report.md"));
+        String runs = dir.resolve("runs/classic/pendulum") + "/seed-1";
+        TasksCommandTest.Run episodes = TasksCommandTest.run("bench", "--tasks", "dmc/cartpole-balance,classic/pendulum",
+                "--agent", "random", "--steps", "400", "--seeds", "2", "--eval-every", "200", "--eval-episodes", "2",
+                "--out", out);
+        assertThat(episodes.exit()).isEqualTo(2);
+        assertThat(episodes.err()).contains("the run in " + runs + " evaluates 1 episode, not 2 (and 1 more run): "
+                + "give --eval-episodes 1").contains("Or choose another --out").contains("no run has started");
+        TasksCommandTest.Run shorter = TasksCommandTest.run("bench", "--tasks", "dmc/cartpole-balance,classic/pendulum",
+                "--agent", "random", "--steps", "200", "--seeds", "2", "--eval-every", "200", "--eval-episodes", "1",
+                "--out", out);
+        assertThat(shorter.exit()).isEqualTo(2);
+        assertThat(shorter.err()).contains("the run in " + runs + " is at step 400 (its checkpoint), past --steps 200 "
+                + "(and 1 more run): give --steps 400 or more");
+        // the task before them did not train, and the earlier report stands
+        assertThat(dir.resolve("runs/dmc")).doesNotExist();
+        assertThat(Files.readString(dir.resolve("report.md"))).isEqualTo(md);
+        TasksCommandTest.Run fits = TasksCommandTest.run("bench", "--tasks", "dmc/cartpole-balance,classic/pendulum",
+                "--agent", "random", "--steps", "400", "--seeds", "2", "--eval-every", "200", "--eval-episodes", "1",
+                "--out", out);
+        assertThat(fits.exit()).as(fits.err()).isZero();
+        assertThat(CsvLog.read(dir.resolve("report.csv"))).hasSize(2);
+    }
+
+    /**
      * A --set-param of a setting bench gives its runs itself is refused before anything runs: it replaced every
      * run's (seed=7 made both seeds one run, "2 seeds" with a standard deviation of 0; steps=200 ran 200 steps for
      * a report of --steps 4000), and the report named the options' values.
