@@ -103,6 +103,7 @@ final class BenchCommand implements Callable<Integer> {
         Path dir = out != null ? out : Path.of("runs", "bench",
                 LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
         RunFolder.refuseCheckpointFolder(dir, "--out");
+        refuseForeignOut(dir);
         try (EnvRegistry registry = EnvRegistry.discover()) {
             List<TaskSpec> specs = TaskChoice.ids(registry, tasks, set).stream().map(registry::resolve).toList();
             // every task is checked once before the first run (runAll's TaskCheck: in this process, or on the
@@ -181,6 +182,63 @@ final class BenchCommand implements Callable<Integer> {
                 throw new TdmpcException("--set-param " + key + "=" + given.get(key) + " is a setting of the bench's "
                         + "runs, not of the agent: " + OWN_KEYS.get(key) + " (nothing was run)");
             }
+        }
+    }
+
+    /** The first line of every report.md bench writes, by which it knows its own. */
+    private static final String REPORT_TITLE = "# Benchmark report";
+    private static final List<String> CSV_COLUMNS = List.of("task", "domain", "metric", "mean", "std", "normalized",
+            "seeds", "random_normalized", "published", "published_step", "published_normalized");
+
+    /**
+     * Refuses an {@code --out} that holds something else than a bench's folder, before anything is written there:
+     * a file (refused as "cannot make the lock file ...: already exists"), a training run or a dataset (bench wrote
+     * its runs/ and report among their files), a report.md or report.csv that a bench did not write (replaced by
+     * its report). An earlier bench's folder, an empty one and one with files of the user's beside the bench's
+     * are taken.
+     */
+    static void refuseForeignOut(Path dir) {
+        if (Files.exists(dir) && !Files.isDirectory(dir)) {
+            throw new TdmpcException("--out " + dir + " is a file, not a folder; choose another --out (a new folder, "
+                    + "or an earlier bench's to go on with its runs)");
+        }
+        if (!Files.isDirectory(dir)) {
+            return;
+        }
+        List<String> found = new ArrayList<>(RunFolder.runFiles(dir));
+        found.remove("curves"); // bench's own too
+        if (Files.isRegularFile(dir.resolve(io.github.tdmpc2j.data.DatasetLayout.INDEX))) {
+            found.add(io.github.tdmpc2j.data.DatasetLayout.INDEX);
+        }
+        try {
+            Path md = dir.resolve("report.md");
+            if (Files.isRegularFile(md) && !firstLine(md).equals(REPORT_TITLE)) {
+                found.add("report.md");
+            }
+            Path csv = dir.resolve("report.csv");
+            // the columns before those an earlier version had not
+            if (Files.isRegularFile(csv) && !firstLine(csv).startsWith("task,domain,metric,mean,std,")) {
+                found.add("report.csv");
+            }
+        } catch (IOException e) {
+            throw new TdmpcException("cannot read --out " + dir + ": " + IoErrors.describe(e) + "; check its "
+                    + "permissions, or choose another --out", e);
+        }
+        if (!found.isEmpty()) {
+            throw new TdmpcException("--out " + dir + " is not a bench's folder: it holds " + String.join(", ", found)
+                    + ", which a bench did not write" + (found.contains("report.md") || found.contains("report.csv")
+                    ? " and would replace" : " (a training run's or a dataset's), among which it would write its "
+                    + "runs and report") + "; choose another --out (a new folder, or an earlier bench's to go on "
+                    + "with its runs). Nothing was written");
+        }
+    }
+
+    private static String firstLine(Path file) throws IOException {
+        try (var r = Files.newBufferedReader(file, java.nio.charset.StandardCharsets.UTF_8)) {
+            String line = r.readLine();
+            return line == null ? "" : line;
+        } catch (java.nio.charset.CharacterCodingException e) {
+            return ""; // not text bench wrote
         }
     }
 
@@ -617,11 +675,10 @@ final class BenchCommand implements Callable<Integer> {
             Files.createDirectories(dir);
             // each report whole, replacing the one a previous bench of this folder wrote (report.csv was appended
             // to: a bench run again held the rows of every time it ran)
-            AtomicWrites.writeString(dir.resolve("report.md"), "# Benchmark report\n\n" + about + "\n"
+            AtomicWrites.writeString(dir.resolve("report.md"), REPORT_TITLE + "\n\n" + about + "\n"
                     + markdown(rows));
             AtomicWrites.replace(dir.resolve("report.csv"), file -> {
-                try (CsvLog csv = new CsvLog(file, List.of("task", "domain", "metric", "mean", "std", "normalized",
-                        "seeds", "random_normalized", "published", "published_step", "published_normalized"))) {
+                try (CsvLog csv = new CsvLog(file, CSV_COLUMNS)) {
                     for (Row r : rows) {
                         csv.row(r.task(), r.domain(), r.metric(), r.mean(), r.std(), r.normalized(), r.seeds(),
                                 r.randomNormalized(), r.published() == null ? "" : r.published(),

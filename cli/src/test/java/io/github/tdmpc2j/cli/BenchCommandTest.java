@@ -618,6 +618,53 @@ class BenchCommandTest {
     }
 
     /**
+     * An --out that is not a bench's folder is refused before anything is written there. Before: a file was refused
+     * as "cannot make the lock file FILE/run.lock ...: already exists (FILE); check the folder's permissions"; a
+     * report.md of the user's was replaced by the bench's; a training run's folder took runs/, curves/ and the
+     * report among its files.
+     */
+    @Test
+    void anOutThatIsNotABenchsFolderIsRefused(@TempDir Path dir) throws Exception {
+        Path file = Files.writeString(dir.resolve("notes.txt"), "mine");
+        TasksCommandTest.Run r = bench(file);
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err()).contains("--out " + file + " is a file, not a folder; choose another --out");
+        assertThat(Files.readString(file)).isEqualTo("mine");
+
+        Path notes = Files.createDirectories(dir.resolve("notes"));
+        Files.writeString(notes.resolve("report.md"), "# My own report\n");
+        r = bench(notes);
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err()).contains("--out " + notes + " is not a bench's folder: it holds report.md, which a bench "
+                + "did not write and would replace; choose another --out").contains("Nothing was written");
+        assertThat(Files.readString(notes.resolve("report.md"))).isEqualTo("# My own report\n");
+        assertThat(notes.resolve("runs")).doesNotExist();
+
+        Path run = dir.resolve("run");
+        TasksCommandTest.Run train = TasksCommandTest.run("train", "--task", "classic/pendulum", "--agent", "random",
+                "--steps", "200", "--eval-every", "100", "--eval-episodes", "1", "--out", run.toString());
+        assertThat(train.exit()).as(train.err()).isZero();
+        r = bench(run);
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err()).contains("--out " + run + " is not a bench's folder: it holds checkpoint, config.yaml, "
+                + "train.csv, eval.csv, curve.png, which a bench did not write (a training run's or a dataset's)");
+        assertThat(run.resolve("runs")).doesNotExist();
+        assertThat(run.resolve("report.md")).doesNotExist();
+
+        // an earlier bench's folder, with a file of the user's beside: taken, and gone on with
+        Path bench = dir.resolve("bench");
+        assertThat(bench(bench).exit()).isZero();
+        Files.writeString(bench.resolve("notes.txt"), "mine");
+        TasksCommandTest.Run again = bench(bench);
+        assertThat(again.exit()).as(again.err()).isZero();
+    }
+
+    private static TasksCommandTest.Run bench(Path out) {
+        return TasksCommandTest.run("bench", "--tasks", "classic/pendulum", "--agent", "random", "--steps", "200",
+                "--eval-every", "100", "--eval-episodes", "1", "--out", out.toString());
+    }
+
+    /**
      * A --set-param of a setting bench gives its runs itself is refused before anything runs: it replaced every
      * run's (seed=7 made both seeds one run, "2 seeds" with a standard deviation of 0; steps=200 ran 200 steps for
      * a report of --steps 4000), and the report named the options' values.
