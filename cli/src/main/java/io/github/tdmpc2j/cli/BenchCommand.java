@@ -495,6 +495,20 @@ final class BenchCommand implements Callable<Integer> {
 
         @Override
         public SeedRun run(Unit unit) {
+            if (local == null) {
+                return runUnit(unit); // on an executor: the cluster's failure names the unit and the runs kept
+            }
+            try {
+                return runUnit(unit);
+            } catch (TdmpcException e) {
+                // in this process a failed run ends the bench: the run's own message said nothing of the bench
+                throw new TdmpcException(e.getMessage() + " (" + unit + ": the bench stopped at this run and wrote no "
+                        + "report; the runs that ended keep their checkpoints in " + Path.of(settings.dir())
+                        .resolve("runs") + ", and the same bench command goes on from them)", e);
+            }
+        }
+
+        private SeedRun runUnit(Unit unit) {
             if (stop != null && stop.cluster.requested()) {
                 return SeedRun.STOPPED; // a run after the one a signal stopped: its folder untouched
             }

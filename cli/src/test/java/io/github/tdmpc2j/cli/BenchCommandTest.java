@@ -618,6 +618,35 @@ class BenchCommandTest {
     }
 
     /**
+     * A run that fails ends the bench with its error, which says what became of the bench (its message named only
+     * the run's checkpoint: "Restore the file, or use another checkpoint."), and the earlier report stands.
+     */
+    @Test
+    void aRunThatFailsSaysTheBenchStoppedAndWhatIsKept(@TempDir Path dir) throws Exception {
+        String[] bench = {"bench", "--tasks", "classic/pendulum,dmc/cartpole-balance", "--agent", "random",
+                "--eval-every", "200", "--eval-episodes", "1", "--out", dir.toString(), "--steps"};
+        TasksCommandTest.Run first = TasksCommandTest.run(concat(bench, "400"));
+        assertThat(first.exit()).as(first.err()).isZero();
+        String md = Files.readString(dir.resolve("report.md"));
+        Files.writeString(dir.resolve("runs/dmc/cartpole-balance/seed-1/checkpoint/trainer.properties"), "damaged\n",
+                java.nio.file.StandardOpenOption.APPEND);
+        TasksCommandTest.Run more = TasksCommandTest.run(concat(bench, "800"));
+        assertThat(more.exit()).isEqualTo(2);
+        assertThat(more.err()).contains("does not match the checksum").contains(" (dmc/cartpole-balance seed 1: the "
+                + "bench stopped at this run and wrote no report; the runs that ended keep their checkpoints in "
+                + dir.resolve("runs") + ", and the same bench command goes on from them)");
+        assertThat(Files.readString(dir.resolve("report.md"))).isEqualTo(md);
+        List<CsvLog.Row> evals = CsvLog.read(dir.resolve("runs/classic/pendulum/seed-1/eval.csv"));
+        assertThat(evals.get(evals.size() - 1).number(0)).isEqualTo(800);
+    }
+
+    private static String[] concat(String[] args, String... more) {
+        String[] all = java.util.Arrays.copyOf(args, args.length + more.length);
+        System.arraycopy(more, 0, all, args.length, more.length);
+        return all;
+    }
+
+    /**
      * An --out that is not a bench's folder is refused before anything is written there. Before: a file was refused
      * as "cannot make the lock file FILE/run.lock ...: already exists (FILE); check the folder's permissions"; a
      * report.md of the user's was replaced by the bench's; a training run's folder took runs/, curves/ and the
