@@ -390,6 +390,16 @@ final class BenchCommand implements Callable<Integer> {
         Map<String, String[]> found = new LinkedHashMap<>();
         Map<String, Integer> counts = new LinkedHashMap<>();
         long mostSteps = 0;
+        // the agent's settings this bench names (a run goes on with them, over its checkpoint's): a run trained with
+        // others would go on with these, under a report that names only these (lr=1e-3 for 600 steps, then 3e-4);
+        // the device is where it runs, which a run may change
+        io.github.tdmpc2j.spi.agent.AgentProvider provider = io.github.tdmpc2j.spi.agent.Agents.find(agent);
+        Map<String, String> given = new LinkedHashMap<>();
+        if (preset != null) {
+            given.put("preset", preset);
+        }
+        new RunConfig(Map.of()).pairs(params).agentParams().forEach(given::put);
+        given.remove("device");
         for (TaskSpec task : specs) {
             for (int s = 1; s <= seeds; s++) {
                 Path runDir = dir.resolve("runs").resolve(task.id()).resolve("seed-" + s);
@@ -418,6 +428,22 @@ final class BenchCommand implements Callable<Integer> {
                             + ", not " + evalEpisodes});
                     counts.merge(fix, 1, Integer::sum);
                 }
+                Map<String, String> recorded; // the agent's settings its checkpoint records
+                try {
+                    recorded = provider.checkpointParams(checkpoint);
+                } catch (RuntimeException e) {
+                    recorded = Map.of(); // unreadable: the run says so as it starts
+                }
+                for (Map.Entry<String, String> g : given.entrySet()) {
+                    String was = recorded.get(g.getKey());
+                    if (was != null && !sameSetting(was, g.getValue())) {
+                        String fix = (g.getKey().equals("preset") ? "--preset " : "--set-param " + g.getKey() + "=")
+                                + was;
+                        found.putIfAbsent(fix, new String[] {runDir.toString(), "was trained with " + g.getKey() + "="
+                                + was + ", not " + g.getValue()});
+                        counts.merge(fix, 1, Integer::sum);
+                    }
+                }
                 long at = io.github.tdmpc2j.spi.agent.CheckpointFolder.savedStep(checkpoint).orElse(0);
                 if (at > steps) {
                     mostSteps = Math.max(mostSteps, at);
@@ -440,6 +466,18 @@ final class BenchCommand implements Callable<Integer> {
         throw new TdmpcException("--out " + dir + " holds runs of an earlier bench that this one would go on from, "
                 + "and they do not fit its settings: " + String.join("; ", said) + ". Or choose another --out for a "
                 + "bench of these settings (no run has started; the runs in " + dir + " are kept)");
+    }
+
+    /** Whether two values of a setting are the same: as text, as numbers ({@code 1e-3}, {@code 0.001}), as booleans. */
+    private static boolean sameSetting(String a, String b) {
+        if (a.strip().equalsIgnoreCase(b.strip())) {
+            return true;
+        }
+        try {
+            return Double.parseDouble(a.strip()) == Double.parseDouble(b.strip());
+        } catch (NumberFormatException e) {
+            return false;
+        }
     }
 
     /**

@@ -618,6 +618,27 @@ class BenchCommandTest {
     }
 
     /**
+     * An agent setting other than the one an earlier bench's run was trained with is refused before any run trains.
+     * Before: the run went on with the new one (lr=1e-3 up to step 600, then 3e-4), under a report that named only
+     * the new one.
+     */
+    @Test
+    void anAgentSettingOtherThanTheRunsIsRefused(@TempDir Path dir) {
+        String[] bench = {"bench", "--tasks", "classic/pendulum", "--agent", "tdmpc2", "--preset", "cpu",
+                "--set-param", "mpc=false", "--steps", "40", "--eval-every", "40", "--eval-episodes", "1", "--out",
+                dir.toString()};
+        TasksCommandTest.Run first = TasksCommandTest.run(bench);
+        assertThat(first.exit()).as(first.err()).isZero();
+        TasksCommandTest.Run lr = TasksCommandTest.run(concat(bench, "--set-param", "lr=3e-4"));
+        assertThat(lr.exit()).isEqualTo(2);
+        assertThat(lr.err()).contains("the run in " + dir.resolve("runs/classic/pendulum/seed-1") + " was trained "
+                + "with lr=1e-3, not 3e-4: give --set-param lr=1e-3").contains("no run has started");
+        // the same value written otherwise is the same setting
+        TasksCommandTest.Run same = TasksCommandTest.run(concat(bench, "--set-param", "lr=0.001"));
+        assertThat(same.exit()).as(same.err()).isZero();
+    }
+
+    /**
      * A run that fails ends the bench with its error, which says what became of the bench (its message named only
      * the run's checkpoint: "Restore the file, or use another checkpoint."), and the earlier report stands.
      */
