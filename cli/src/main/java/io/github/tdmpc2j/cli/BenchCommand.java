@@ -128,12 +128,16 @@ final class BenchCommand implements Callable<Integer> {
                 Map<String, SeedRun> runs = runAll(registry, specs, check, dir, console,
                         spec.commandLine().getErr(), () -> {
                             lock[0] = RunLock.acquireBench(dir);
-                            checkEarlierRuns(specs, dir);
+                            checkEarlierRuns(specs, dir); // first: it names the runs' own settings
+                            checkBenchSettings(dir);
                         }, stop);
                 if (signals.received() != null) {
                     if (lock[0] != null) { // let go of first: a new folder that no run wrote into goes with it
                         lock[0].close();
                         lock[0] = null;
+                    }
+                    if (Files.isDirectory(dir.resolve("runs"))) {
+                        writeBenchSettings(dir);
                     }
                     console.printf("stopped by %s%s%n", signals.received(), Files.isDirectory(dir.resolve("runs"))
                             ? ": no report written; the runs keep their last checkpoints in " + dir.resolve("runs")
@@ -281,6 +285,7 @@ final class BenchCommand implements Callable<Integer> {
                             .orElse(null)));
         }
         writeReports(dir, about(), rows);
+        writeBenchSettings(dir);
         console.print(markdown(rows));
         console.printf("report: %s%n", dir.resolve("report.md"));
         console.flush();
@@ -466,6 +471,75 @@ final class BenchCommand implements Callable<Integer> {
         throw new TdmpcException("--out " + dir + " holds runs of an earlier bench that this one would go on from, "
                 + "and they do not fit its settings: " + String.join("; ", said) + ". Or choose another --out for a "
                 + "bench of these settings (no run has started; the runs in " + dir + " are kept)");
+    }
+
+    /** Where a bench records the settings it ran its runs with, which a bench of the same folder keeps. */
+    static final String SETTINGS_FILE = "bench.yaml";
+
+    /**
+     * The settings of this bench that its runs' results depend on, other than steps and seeds: the agent, the
+     * evaluation's episodes, the preset and the agent's settings given (its device aside: where a run goes on).
+     */
+    private Map<String, String> benchSettings() {
+        Map<String, String> now = new LinkedHashMap<>();
+        now.put("agent", agent);
+        now.put("eval_episodes", Long.toString(evalEpisodes));
+        if (preset != null) {
+            now.put("preset", preset);
+        }
+        now.putAll(new RunConfig(Map.of()).pairs(params).agentParams());
+        now.remove("device");
+        return now;
+    }
+
+    /**
+     * Refuses, before any run trains, a bench of other settings ({@link #benchSettings}) than the one that ran the
+     * runs in {@code dir} (its {@link #SETTINGS_FILE}): its runs would go on with the agent settings their
+     * checkpoints record where this bench gives none (an earlier bench's --set-param mpc=false left out: its runs
+     * went on with mpc=false, the runs it started with the default, under one report that named neither), with
+     * this bench's where it gives them. {@link #checkEarlierRuns} checks each run, also in a folder of a version that
+     * wrote no such file.
+     */
+    private void checkBenchSettings(Path dir) {
+        Path file = dir.resolve(SETTINGS_FILE);
+        if (!Files.isRegularFile(file)) {
+            return;
+        }
+        Map<String, String> was = new java.util.TreeMap<>(new RunConfig(Map.of()).file(file).all()); // in key order
+        Map<String, String> now = benchSettings();
+        List<String> differ = new ArrayList<>();
+        java.util.Set<String> keys = new java.util.TreeSet<>(was.keySet());
+        keys.addAll(now.keySet());
+        for (String key : keys) {
+            String a = was.get(key);
+            String b = now.get(key);
+            if (a == null || b == null || !sameSetting(a, b)) {
+                differ.add(key + " " + (a == null ? "not given" : a) + ", now " + (b == null ? "not given" : b));
+            }
+        }
+        if (differ.isEmpty()) {
+            return;
+        }
+        StringBuilder options = new StringBuilder("--agent " + was.get("agent") + " --eval-episodes "
+                + was.get("eval_episodes"));
+        if (was.containsKey("preset")) {
+            options.append(" --preset ").append(was.get("preset"));
+        }
+        was.forEach((k, v) -> {
+            if (!List.of("agent", "eval_episodes", "preset").contains(k)) {
+                options.append(" --set-param ").append(k).append('=').append(v);
+            }
+        });
+        throw new TdmpcException("--out " + dir + " holds the runs of a bench of other settings (its " + SETTINGS_FILE
+                + "): " + String.join("; ", differ) + ". Its runs would go on with a mix of both; give the earlier "
+                + "bench's settings (" + options + ") to go on with them, or choose another --out for a bench of "
+                + "these (no run has started; the runs in " + dir + " are kept)");
+    }
+
+    /** Records this bench's settings in {@code dir}, for {@link #checkBenchSettings} of the next bench there. */
+    private void writeBenchSettings(Path dir) {
+        new RunConfig(benchSettings()).write(dir.resolve(SETTINGS_FILE), "the settings this bench ran its runs "
+                + "with, which a bench of this folder keeps (its --steps, --seeds and tasks aside)");
     }
 
     /** Whether two values of a setting are the same: as text, as numbers ({@code 1e-3}, {@code 0.001}), as booleans. */

@@ -620,22 +620,34 @@ class BenchCommandTest {
     /**
      * An agent setting other than the one an earlier bench's run was trained with is refused before any run trains.
      * Before: the run went on with the new one (lr=1e-3 up to step 600, then 3e-4), under a report that named only
-     * the new one.
+     * the new one; and a setting the earlier bench gave, left out, made its runs go on with it (their checkpoints')
+     * and the runs this bench started go without it, under a report that named neither.
      */
     @Test
-    void anAgentSettingOtherThanTheRunsIsRefused(@TempDir Path dir) {
+    void anAgentSettingOtherThanTheRunsIsRefused(@TempDir Path dir) throws Exception {
         String[] bench = {"bench", "--tasks", "classic/pendulum", "--agent", "tdmpc2", "--preset", "cpu",
-                "--set-param", "mpc=false", "--steps", "40", "--eval-every", "40", "--eval-episodes", "1", "--out",
-                dir.toString()};
-        TasksCommandTest.Run first = TasksCommandTest.run(bench);
+                "--steps", "40", "--eval-every", "40", "--eval-episodes", "1", "--out", dir.toString()};
+        TasksCommandTest.Run first = TasksCommandTest.run(concat(bench, "--set-param", "mpc=false", "--set-param",
+                "lr=1e-3"));
         assertThat(first.exit()).as(first.err()).isZero();
-        TasksCommandTest.Run lr = TasksCommandTest.run(concat(bench, "--set-param", "lr=3e-4"));
+        TasksCommandTest.Run lr = TasksCommandTest.run(concat(bench, "--set-param", "mpc=false", "--set-param",
+                "lr=3e-4"));
         assertThat(lr.exit()).isEqualTo(2);
         assertThat(lr.err()).contains("the run in " + dir.resolve("runs/classic/pendulum/seed-1") + " was trained "
                 + "with lr=1e-3, not 3e-4: give --set-param lr=1e-3").contains("no run has started");
         // the same value written otherwise is the same setting
-        TasksCommandTest.Run same = TasksCommandTest.run(concat(bench, "--set-param", "lr=0.001"));
+        TasksCommandTest.Run same = TasksCommandTest.run(concat(bench, "--set-param", "mpc=false", "--set-param",
+                "lr=0.001"));
         assertThat(same.exit()).as(same.err()).isZero();
+        String md = Files.readString(dir.resolve("report.md"));
+        TasksCommandTest.Run without = TasksCommandTest.run(concat(bench, "--seeds", "2", "--set-param", "lr=1e-3"));
+        assertThat(without.exit()).isEqualTo(2);
+        assertThat(without.err()).contains("--out " + dir + " holds the runs of a bench of other settings (its "
+                + "bench.yaml): mpc false, now not given. Its runs would go on with a mix of both; give the earlier "
+                + "bench's settings (--agent tdmpc2 --eval-episodes 1 --preset cpu --set-param lr=0.001 --set-param "
+                + "mpc=false) to go on with them, or choose another --out");
+        assertThat(dir.resolve("runs/classic/pendulum/seed-2")).doesNotExist();
+        assertThat(Files.readString(dir.resolve("report.md"))).isEqualTo(md);
     }
 
     /**
