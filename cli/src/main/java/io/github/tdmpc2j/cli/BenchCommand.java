@@ -40,7 +40,8 @@ import picocli.CommandLine.Spec;
         "The final score per task is normalised per domain as the TD-MPC2 paper does (DMControl return / 10; "
                 + "Meta-World, ManiSkill, MyoSuite success rate x 100), with per-domain means and the paper's "
                 + "published TD-MPC2 number at the largest step after 0 it logged up to --steps (none for a run "
-                + "shorter than its first: its step 0 is an untrained agent). Writes report.md, report.csv and "
+                + "shorter than its first: its step 0 is an untrained agent; its logs' environment steps taken as "
+                + "agent steps x the task's action repeat). Writes report.md, report.csv and "
                 + "curves/DOMAIN_TASK.png (one per task) into the output folder."})
 final class BenchCommand implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(BenchCommand.class);
@@ -92,12 +93,17 @@ final class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter console = spec.commandLine().getOut();
-        if (steps <= 0 || seeds <= 0) {
-            throw new TdmpcException("--steps and --seeds must be positive");
+        if (steps <= 0) {
+            throw new TdmpcException("--steps is " + steps + ": give the agent steps of each run, 1 or more");
         }
+        if (seeds <= 0) {
+            throw new TdmpcException("--seeds is " + seeds + ": give the runs per task, 1 or more");
+        }
+        refuseTrainerParams(new RunConfig(Map.of()).pairs(params).all());
         Path dir = out != null ? out : Path.of("runs", "bench",
                 LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
         RunFolder.refuseCheckpointFolder(dir, "--out");
+        refuseForeignOut(dir);
         try (EnvRegistry registry = EnvRegistry.discover()) {
             List<TaskSpec> specs = TaskChoice.ids(registry, tasks, set).stream().map(registry::resolve).toList();
             // every task is checked once before the first run (runAll's TaskCheck: in this process, or on the
@@ -120,11 +126,18 @@ final class BenchCommand implements Callable<Integer> {
             try (StopSignals signals = StopSignals.install(stop::request)) {
                 stop.signals = signals;
                 Map<String, SeedRun> runs = runAll(registry, specs, check, dir, console,
-                        spec.commandLine().getErr(), () -> lock[0] = RunLock.acquireBench(dir), stop);
+                        spec.commandLine().getErr(), () -> {
+                            lock[0] = RunLock.acquireBench(dir);
+                            checkEarlierRuns(specs, dir); // first: it names the runs' own settings
+                            checkBenchSettings(dir);
+                        }, stop);
                 if (signals.received() != null) {
                     if (lock[0] != null) { // let go of first: a new folder that no run wrote into goes with it
                         lock[0].close();
                         lock[0] = null;
+                    }
+                    if (Files.isDirectory(dir.resolve("runs"))) {
+                        writeBenchSettings(dir);
                     }
                     console.printf("stopped by %s%s%n", signals.received(), Files.isDirectory(dir.resolve("runs"))
                             ? ": no report written; the runs keep their last checkpoints in " + dir.resolve("runs")
@@ -139,6 +152,97 @@ final class BenchCommand implements Callable<Integer> {
                     lock[0].close();
                 }
             }
+        }
+    }
+
+    /**
+     * Bench's own settings of its runs, each named by one of its options: a {@code --set-param} of one replaced
+     * every run's (it went after them), and the report, which names the options, then said what the runs had not
+     * done: {@code seed=7} made every seed's run the same run, {@code steps=200} ran them 200 steps for a report of
+     * {@code --steps}, {@code time_limit} ended them at other steps than the report compares. {@code envs} is left:
+     * bench has no option of its own for it.
+     */
+    private static final Map<String, String> OWN_KEYS = ownKeys();
+
+    private static Map<String, String> ownKeys() {
+        Map<String, String> own = new LinkedHashMap<>();
+        own.put("steps", "give --steps");
+        own.put("seed", "each run's seed is its number, 1 to --seeds: give --seeds");
+        own.put("eval_freq", "give --eval-every");
+        own.put("eval_episodes", "give --eval-episodes");
+        own.put("task", "give --tasks or --set");
+        own.put("tasks", "give --tasks or --set");
+        own.put("set", "give --tasks or --set");
+        own.put("agent", "give --agent");
+        own.put("time_limit", "bench runs every run to --steps, which its report compares at (a time limit ended runs "
+                + "at other steps): give a smaller --steps");
+        own.put("data", "bench trains online; `tdmpc2j train --data` trains on a dataset");
+        return own;
+    }
+
+    private static void refuseTrainerParams(Map<String, String> given) {
+        for (String key : given.keySet()) {
+            if (OWN_KEYS.containsKey(key)) {
+                throw new TdmpcException("--set-param " + key + "=" + given.get(key) + " is a setting of the bench's "
+                        + "runs, not of the agent: " + OWN_KEYS.get(key) + " (nothing was run)");
+            }
+        }
+    }
+
+    /** The first line of every report.md bench writes, by which it knows its own. */
+    private static final String REPORT_TITLE = "# Benchmark report";
+    private static final List<String> CSV_COLUMNS = List.of("task", "domain", "metric", "mean", "std", "normalized",
+            "seeds", "random_normalized", "published", "published_step", "published_normalized");
+
+    /**
+     * Refuses an {@code --out} that holds something else than a bench's folder, before anything is written there:
+     * a file (refused as "cannot make the lock file ...: already exists"), a training run or a dataset (bench wrote
+     * its runs/ and report among their files), a report.md or report.csv that a bench did not write (replaced by
+     * its report). An earlier bench's folder, an empty one and one with files of the user's beside the bench's
+     * are taken.
+     */
+    static void refuseForeignOut(Path dir) {
+        if (Files.exists(dir) && !Files.isDirectory(dir)) {
+            throw new TdmpcException("--out " + dir + " is a file, not a folder; choose another --out (a new folder, "
+                    + "or an earlier bench's to go on with its runs)");
+        }
+        if (!Files.isDirectory(dir)) {
+            return;
+        }
+        List<String> found = new ArrayList<>(RunFolder.runFiles(dir));
+        found.remove("curves"); // bench's own too
+        if (Files.isRegularFile(dir.resolve(io.github.tdmpc2j.data.DatasetLayout.INDEX))) {
+            found.add(io.github.tdmpc2j.data.DatasetLayout.INDEX);
+        }
+        try {
+            Path md = dir.resolve("report.md");
+            if (Files.isRegularFile(md) && !firstLine(md).equals(REPORT_TITLE)) {
+                found.add("report.md");
+            }
+            Path csv = dir.resolve("report.csv");
+            // the columns before those an earlier version had not
+            if (Files.isRegularFile(csv) && !firstLine(csv).startsWith("task,domain,metric,mean,std,")) {
+                found.add("report.csv");
+            }
+        } catch (IOException e) {
+            throw new TdmpcException("cannot read --out " + dir + ": " + IoErrors.describe(e) + "; check its "
+                    + "permissions, or choose another --out", e);
+        }
+        if (!found.isEmpty()) {
+            throw new TdmpcException("--out " + dir + " is not a bench's folder: it holds " + String.join(", ", found)
+                    + ", which a bench did not write" + (found.contains("report.md") || found.contains("report.csv")
+                    ? " and would replace" : " (a training run's or a dataset's), among which it would write its "
+                    + "runs and report") + "; choose another --out (a new folder, or an earlier bench's to go on "
+                    + "with its runs). Nothing was written");
+        }
+    }
+
+    private static String firstLine(Path file) throws IOException {
+        try (var r = Files.newBufferedReader(file, java.nio.charset.StandardCharsets.UTF_8)) {
+            String line = r.readLine();
+            return line == null ? "" : line;
+        } catch (java.nio.charset.CharacterCodingException e) {
+            return ""; // not text bench wrote
         }
     }
 
@@ -157,8 +261,10 @@ final class BenchCommand implements Callable<Integer> {
                 randoms.add(r.random());
                 curves.put(agent + " seed " + s, r.curve());
             }
+            // the paper's logs count environment steps: set beside a run at the same, in the run's agent steps
+            int repeat = task.actionRepeat();
             List<CurvePlot.Point> published = new ArrayList<>();
-            for (PublishedResults.Point p : PublishedResults.curve(task.id())) {
+            for (PublishedResults.Point p : PublishedResults.curve(task.id(), repeat)) {
                 if (p.step() <= steps) {
                     published.add(new CurvePlot.Point(p.step(), normalize(task.id(), p.mean(), p.metric().equals("success"))));
                 }
@@ -170,15 +276,16 @@ final class BenchCommand implements Callable<Integer> {
                     "agent steps", "normalised score", curves);
             double mean = scores.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
             double var = scores.stream().mapToDouble(x -> (x - mean) * (x - mean)).sum() / Math.max(1, scores.size() - 1);
-            var pub = PublishedResults.at(task.id(), steps);
+            var pub = PublishedResults.at(task.id(), repeat, steps);
             rows.add(new Row(task.id(), domainName(task.domain()), success ? "success" : "return", mean,
                     scores.size() > 1 ? Math.sqrt(var) : 0, normalize(task.id(), mean, success), scores.size(),
                     randoms.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN), pub.map(PublishedResults.Point::mean).orElse(null), pub.map(PublishedResults.Point::step).orElse(null),
                     pub.map(p -> normalize(task.id(), p.mean(), p.metric().equals("success"))).orElse(null),
-                    pub.isPresent() ? null : PublishedResults.firstTrained(task.id()).map(PublishedResults.Point::step)
+                    pub.isPresent() ? null : PublishedResults.firstTrained(task.id(), repeat).map(PublishedResults.Point::step)
                             .orElse(null)));
         }
         writeReports(dir, about(), rows);
+        writeBenchSettings(dir);
         console.print(markdown(rows));
         console.printf("report: %s%n", dir.resolve("report.md"));
         console.flush();
@@ -275,6 +382,179 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     /**
+     * Refuses, before any run trains, the runs an earlier bench left in {@code dir} (those with a checkpoint, which
+     * this bench goes on from) that it could not go on from as asked, or would report as what they are not: a run of
+     * another agent, a run past {@code --steps} (each was refused as its turn came, after the runs before it had
+     * trained), and a run whose evaluations are of another number of episodes (a run that had ended was reported
+     * with its last evaluation of the earlier count under this bench's, beside a random policy evaluated on this
+     * bench's count: not the same episodes). Read from each run's {@code config.yaml} and its checkpoint's manifest,
+     * with the bench's lock held; each run checks again as it starts.
+     */
+    private void checkEarlierRuns(List<TaskSpec> specs, Path dir) {
+        // what to give -> the first run that needs it, why, and how many do
+        Map<String, String[]> found = new LinkedHashMap<>();
+        Map<String, Integer> counts = new LinkedHashMap<>();
+        long mostSteps = 0;
+        // the agent's settings this bench names (a run goes on with them, over its checkpoint's): a run trained with
+        // others would go on with these, under a report that names only these (lr=1e-3 for 600 steps, then 3e-4);
+        // the device is where it runs, which a run may change
+        io.github.tdmpc2j.spi.agent.AgentProvider provider = io.github.tdmpc2j.spi.agent.Agents.find(agent);
+        Map<String, String> given = new LinkedHashMap<>();
+        if (preset != null) {
+            given.put("preset", preset);
+        }
+        new RunConfig(Map.of()).pairs(params).agentParams().forEach(given::put);
+        given.remove("device");
+        for (TaskSpec task : specs) {
+            for (int s = 1; s <= seeds; s++) {
+                Path runDir = dir.resolve("runs").resolve(task.id()).resolve("seed-" + s);
+                Path checkpoint = runDir.resolve(io.github.tdmpc2j.spi.agent.CheckpointFolder.IN_RUN);
+                if (!io.github.tdmpc2j.spi.agent.CheckpointFolder.exists(checkpoint)) {
+                    continue; // none to go on from: the run starts over
+                }
+                Map<String, String> saved;
+                try {
+                    saved = new RunFolder(runDir).savedTrainerSettings();
+                } catch (TdmpcException e) {
+                    saved = Map.of(); // a damaged config.yaml: the run says so as it starts
+                }
+                String trainedWith = saved.get("agent");
+                if (trainedWith != null && !trainedWith.equals(agent)) {
+                    String fix = "--agent " + trainedWith;
+                    found.putIfAbsent(fix, new String[] {runDir.toString(), "was trained with the agent '"
+                            + trainedWith + "', not '" + agent + "'"});
+                    counts.merge(fix, 1, Integer::sum);
+                }
+                String episodes = saved.get("eval_episodes") == null ? null : saved.get("eval_episodes").strip();
+                if (episodes != null && !episodes.equals(Long.toString(evalEpisodes))) {
+                    String fix = "--eval-episodes " + episodes;
+                    found.putIfAbsent(fix, new String[] {runDir.toString(), "evaluates " + (episodes.matches("\\d{1,9}")
+                            ? Messages.plural(Long.parseLong(episodes), "episode") : episodes + " episodes")
+                            + ", not " + evalEpisodes});
+                    counts.merge(fix, 1, Integer::sum);
+                }
+                Map<String, String> recorded; // the agent's settings its checkpoint records
+                try {
+                    recorded = provider.checkpointParams(checkpoint);
+                } catch (RuntimeException e) {
+                    recorded = Map.of(); // unreadable: the run says so as it starts
+                }
+                for (Map.Entry<String, String> g : given.entrySet()) {
+                    String was = recorded.get(g.getKey());
+                    if (was != null && !sameSetting(was, g.getValue())) {
+                        String fix = (g.getKey().equals("preset") ? "--preset " : "--set-param " + g.getKey() + "=")
+                                + was;
+                        found.putIfAbsent(fix, new String[] {runDir.toString(), "was trained with " + g.getKey() + "="
+                                + was + ", not " + g.getValue()});
+                        counts.merge(fix, 1, Integer::sum);
+                    }
+                }
+                long at = io.github.tdmpc2j.spi.agent.CheckpointFolder.savedStep(checkpoint).orElse(0);
+                if (at > steps) {
+                    mostSteps = Math.max(mostSteps, at);
+                    found.putIfAbsent("steps", new String[] {runDir.toString(), "is at step " + at + " (its "
+                            + "checkpoint), past --steps " + steps});
+                    counts.merge("steps", 1, Integer::sum);
+                }
+            }
+        }
+        if (found.isEmpty()) {
+            return;
+        }
+        List<String> said = new ArrayList<>();
+        for (Map.Entry<String, String[]> e : found.entrySet()) {
+            int more = counts.get(e.getKey()) - 1;
+            said.add("the run in " + e.getValue()[0] + " " + e.getValue()[1] + (more > 0 ? " (and " + more + " more "
+                    + (more == 1 ? "run" : "runs") + ")" : "") + ": give " + (e.getKey().equals("steps")
+                    ? "--steps " + mostSteps + " or more" : e.getKey()));
+        }
+        throw new TdmpcException("--out " + dir + " holds runs of an earlier bench that this one would go on from, "
+                + "and they do not fit its settings: " + String.join("; ", said) + ". Or choose another --out for a "
+                + "bench of these settings (no run has started; the runs in " + dir + " are kept)");
+    }
+
+    /** Where a bench records the settings it ran its runs with, which a bench of the same folder keeps. */
+    static final String SETTINGS_FILE = "bench.yaml";
+
+    /**
+     * The settings of this bench that its runs' results depend on, other than steps and seeds: the agent, the
+     * evaluation's episodes, the preset and the agent's settings given (its device aside: where a run goes on).
+     */
+    private Map<String, String> benchSettings() {
+        Map<String, String> now = new LinkedHashMap<>();
+        now.put("agent", agent);
+        now.put("eval_episodes", Long.toString(evalEpisodes));
+        if (preset != null) {
+            now.put("preset", preset);
+        }
+        now.putAll(new RunConfig(Map.of()).pairs(params).agentParams());
+        now.remove("device");
+        return now;
+    }
+
+    /**
+     * Refuses, before any run trains, a bench of other settings ({@link #benchSettings}) than the one that ran the
+     * runs in {@code dir} (its {@link #SETTINGS_FILE}): its runs would go on with the agent settings their
+     * checkpoints record where this bench gives none (an earlier bench's --set-param mpc=false left out: its runs
+     * went on with mpc=false, the runs it started with the default, under one report that named neither), with
+     * this bench's where it gives them. {@link #checkEarlierRuns} checks each run, also in a folder of a version that
+     * wrote no such file.
+     */
+    private void checkBenchSettings(Path dir) {
+        Path file = dir.resolve(SETTINGS_FILE);
+        if (!Files.isRegularFile(file)) {
+            return;
+        }
+        Map<String, String> was = new java.util.TreeMap<>(new RunConfig(Map.of()).file(file).all()); // in key order
+        Map<String, String> now = benchSettings();
+        List<String> differ = new ArrayList<>();
+        java.util.Set<String> keys = new java.util.TreeSet<>(was.keySet());
+        keys.addAll(now.keySet());
+        for (String key : keys) {
+            String a = was.get(key);
+            String b = now.get(key);
+            if (a == null || b == null || !sameSetting(a, b)) {
+                differ.add(key + " " + (a == null ? "not given" : a) + ", now " + (b == null ? "not given" : b));
+            }
+        }
+        if (differ.isEmpty()) {
+            return;
+        }
+        StringBuilder options = new StringBuilder("--agent " + was.get("agent") + " --eval-episodes "
+                + was.get("eval_episodes"));
+        if (was.containsKey("preset")) {
+            options.append(" --preset ").append(was.get("preset"));
+        }
+        was.forEach((k, v) -> {
+            if (!List.of("agent", "eval_episodes", "preset").contains(k)) {
+                options.append(" --set-param ").append(k).append('=').append(v);
+            }
+        });
+        throw new TdmpcException("--out " + dir + " holds the runs of a bench of other settings (its " + SETTINGS_FILE
+                + "): " + String.join("; ", differ) + ". Its runs would go on with a mix of both; give the earlier "
+                + "bench's settings (" + options + ") to go on with them, or choose another --out for a bench of "
+                + "these (no run has started; the runs in " + dir + " are kept)");
+    }
+
+    /** Records this bench's settings in {@code dir}, for {@link #checkBenchSettings} of the next bench there. */
+    private void writeBenchSettings(Path dir) {
+        new RunConfig(benchSettings()).write(dir.resolve(SETTINGS_FILE), "the settings this bench ran its runs "
+                + "with, which a bench of this folder keeps (its --steps, --seeds and tasks aside)");
+    }
+
+    /** Whether two values of a setting are the same: as text, as numbers ({@code 1e-3}, {@code 0.001}), as booleans. */
+    private static boolean sameSetting(String a, String b) {
+        if (a.strip().equalsIgnoreCase(b.strip())) {
+            return true;
+        }
+        try {
+            return Double.parseDouble(a.strip()) == Double.parseDouble(b.strip());
+        } catch (NumberFormatException e) {
+            return false;
+        }
+    }
+
+    /**
      * Runs every (task, seed) unit, each printed as it ends; the results by "TASK#SEED". {@code check} checks the
      * units' tasks before the first runs (null: checked already).
      */
@@ -327,6 +607,20 @@ final class BenchCommand implements Callable<Integer> {
 
         @Override
         public SeedRun run(Unit unit) {
+            if (local == null) {
+                return runUnit(unit); // on an executor: the cluster's failure names the unit and the runs kept
+            }
+            try {
+                return runUnit(unit);
+            } catch (TdmpcException e) {
+                // in this process a failed run ends the bench: the run's own message said nothing of the bench
+                throw new TdmpcException(e.getMessage() + " (" + unit + ": the bench stopped at this run and wrote no "
+                        + "report; the runs that ended keep their checkpoints in " + Path.of(settings.dir())
+                        .resolve("runs") + ", and the same bench command goes on from them)", e);
+            }
+        }
+
+        private SeedRun runUnit(Unit unit) {
             if (stop != null && stop.cluster.requested()) {
                 return SeedRun.STOPPED; // a run after the one a signal stopped: its folder untouched
             }
@@ -494,7 +788,9 @@ final class BenchCommand implements Callable<Integer> {
                 + "the paper's TD-MPC2 result (the mean over the authors' 3 seeds, fewer at a few of their last steps, "
                 + "of evaluations of 10 episodes each) at the largest step it logged up to %d (that step in parentheses); "
                 + "none where its first step after 0 is beyond %d (its step-0 result is its agent before any "
-                + "training; its first step in parentheses).%n",
+                + "training; its first step in parentheses). Its steps here are agent steps, as ours: its logs count "
+                + "environment steps, agent steps x the task's action repeat (2 for DMControl, Meta-World and "
+                + "ManiSkill, 1 for MyoSuite), so a run is set beside the paper at the same environment steps.%n",
                 agent, settings.isEmpty() ? "" : " (" + String.join(", ", settings) + ")",
                 Messages.plural(steps, "agent step"), Messages.plural(seeds, "seed"),
                 Messages.plural(evalEpisodes, "episode"), steps, steps);
@@ -505,11 +801,10 @@ final class BenchCommand implements Callable<Integer> {
             Files.createDirectories(dir);
             // each report whole, replacing the one a previous bench of this folder wrote (report.csv was appended
             // to: a bench run again held the rows of every time it ran)
-            AtomicWrites.writeString(dir.resolve("report.md"), "# Benchmark report\n\n" + about + "\n"
+            AtomicWrites.writeString(dir.resolve("report.md"), REPORT_TITLE + "\n\n" + about + "\n"
                     + markdown(rows));
             AtomicWrites.replace(dir.resolve("report.csv"), file -> {
-                try (CsvLog csv = new CsvLog(file, List.of("task", "domain", "metric", "mean", "std", "normalized",
-                        "seeds", "random_normalized", "published", "published_step", "published_normalized"))) {
+                try (CsvLog csv = new CsvLog(file, CSV_COLUMNS)) {
                     for (Row r : rows) {
                         csv.row(r.task(), r.domain(), r.metric(), r.mean(), r.std(), r.normalized(), r.seeds(),
                                 r.randomNormalized(), r.published() == null ? "" : r.published(),

@@ -14,10 +14,17 @@ import java.util.Optional;
 
 /**
  * TD-MPC2's published single-task results (mean over the authors' seeds at each logged step), from the logs they
- * released with their code; {@code bench/published/make_table.py} builds the table.
+ * released with their code; {@code bench/published/make_table.py} builds the table. Their steps are environment
+ * steps: the authors multiplied their trainer's agent steps by the action repeat before they wrote the logs (2 for
+ * DMControl, Meta-World and ManiSkill, 1 for MyoSuite), so that the logs' step 100000 of a DMControl task is its
+ * agent's step 50000. What this class gives a caller is in agent steps of a task of a given action repeat: at the
+ * same environment steps as the paper's.
  */
 final class PublishedResults {
-    /** A published point: the mean return (DMControl) or success rate in [0, 1] (the other suites). */
+    /**
+     * A published point: the mean return (DMControl) or success rate in [0, 1] (the other suites) at {@code step}
+     * (environment steps in the table, agent steps as {@link #curve} gives it).
+     */
     record Point(long step, double mean, int seeds, String metric) {
     }
 
@@ -37,20 +44,28 @@ final class PublishedResults {
         };
     }
 
-    /** The published curve of a task (empty when the paper has none). */
-    static List<Point> curve(String id) {
-        return TABLE.getOrDefault(referenceName(id), List.of());
+    /**
+     * The published curve of a task whose agent step is {@code actionRepeat} environment steps, its steps in agent
+     * steps (the logs' environment steps / {@code actionRepeat}); empty when the paper has none.
+     */
+    static List<Point> curve(String id, int actionRepeat) {
+        if (actionRepeat <= 0) {
+            throw new IllegalArgumentException("action repeat " + actionRepeat);
+        }
+        return TABLE.getOrDefault(referenceName(id), List.of()).stream()
+                .map(p -> new Point(p.step() / actionRepeat, p.mean(), p.seeds(), p.metric())).toList();
     }
 
     /**
-     * The published point to compare a run of {@code step} steps with: the one at the largest logged step not beyond
-     * {@code step}, after step 0. None where the paper has no curve, or where its first point after step 0 is
-     * beyond {@code step}: its step-0 point is its agent before any training, no result to set beside a run's
-     * ({@link #firstTrained} says where the curve goes on).
+     * The published point to compare a run of {@code step} agent steps with (steps in agent steps, as
+     * {@link #curve}): the one at the largest logged step not beyond {@code step}, after step 0. None where the
+     * paper has no curve, or where its first point after step 0 is beyond {@code step}: its step-0 point is its
+     * agent before any training, no result to set beside a run's ({@link #firstTrained} says where the curve goes
+     * on).
      */
-    static Optional<Point> at(String id, long step) {
+    static Optional<Point> at(String id, int actionRepeat, long step) {
         Point best = null;
-        for (Point p : curve(id)) {
+        for (Point p : curve(id, actionRepeat)) {
             if (p.step() > 0 && p.step() <= step && (best == null || p.step() > best.step())) {
                 best = p;
             }
@@ -58,9 +73,10 @@ final class PublishedResults {
         return Optional.ofNullable(best);
     }
 
-    /** The published point at the smallest logged step after 0 (none where the paper has no curve). */
-    static Optional<Point> firstTrained(String id) {
-        return curve(id).stream().filter(p -> p.step() > 0).min(java.util.Comparator.comparingLong(Point::step));
+    /** The published point at the smallest logged step after 0, in agent steps (none where the paper has no curve). */
+    static Optional<Point> firstTrained(String id, int actionRepeat) {
+        return curve(id, actionRepeat).stream().filter(p -> p.step() > 0)
+                .min(java.util.Comparator.comparingLong(Point::step));
     }
 
     private static Map<String, List<Point>> load() {

@@ -380,9 +380,14 @@ final class RunConfig {
 
     /** Writes the settings as one unit (a run killed while writing keeps the previous {@code config.yaml}). */
     void write(Path file) {
+        write(file, "the resolved settings of this run");
+    }
+
+    /** {@link #write(Path)} under a first line of its own, {@code # about}. */
+    void write(Path file, String about) {
         try {
             Files.createDirectories(file.toAbsolutePath().getParent());
-            StringBuilder sb = new StringBuilder("# the resolved settings of this run\n");
+            StringBuilder sb = new StringBuilder("# " + about + "\n");
             values.forEach((k, v) -> sb.append(k).append(": ").append(quote(v)).append('\n'));
             AtomicWrites.writeString(file, sb.toString());
         } catch (IOException e) {

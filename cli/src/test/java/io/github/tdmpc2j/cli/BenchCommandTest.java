@@ -569,38 +569,224 @@ class BenchCommandTest {
                 "--steps", "100", "--eval-every", "100", "--eval-episodes", "1", "--out", dir.toString());
         assertThat(r.exit()).as(r.err()).isZero();
         String md = Files.readString(dir.resolve("report.md"));
+        // the paper's first step after 0 is its logs' 100000 environment steps: 50000 agent steps at DMControl's
+        // action repeat of 2 (the report said 100000)
         assertThat(md).containsPattern("\\| dmc/cartpole-balance \\| DMControl \\| 1 \\| .* \\| - \\(first at step "
-                + "100000\\) \\|\n").doesNotContain("(0)").contains("| DMControl | 1 | ")
-                .contains("none where its first step after 0 is beyond 100");
+                + "50000\\) \\|\n").doesNotContain("(0)").contains("| DMControl | 1 | ")
+                .contains("none where its first step after 0 is beyond 100")
+                .contains("its logs count environment steps, agent steps x the task's action repeat");
         String[] row = CsvLog.read(dir.resolve("report.csv")).get(0).cells();
         assertThat(row[0]).isEqualTo("dmc/cartpole-balance");
         assertThat(List.of(row).subList(8, 11)).containsExactly("", "", "");
     }
 
+    /**
+     * Runs of an earlier bench that this one would go on from but that do not fit its settings are refused before
+     * any run trains. Before: another --eval-episodes reported the runs' last evaluations (of the earlier count)
+     * under this bench's count, beside a random policy of this bench's count ("29.2 | 31.1" for the random agent,
+     * not the same episodes); a smaller --steps was refused as the run's turn came, after the tasks before it had
+     * trained.
+     */
+    @Test
+    void anEarlierBenchsRunsThatDoNotFitAreRefusedBeforeAnyRun(@TempDir Path dir) throws Exception {
+        String out = dir.toString();
+        TasksCommandTest.Run first = TasksCommandTest.run("bench", "--tasks", "classic/pendulum", "--agent", "random",
+                "--steps", "400", "--seeds", "2", "--eval-every", "200", "--eval-episodes", "1", "--out", out);
+        assertThat(first.exit()).as(first.err()).isZero();
+        String md = Files.readString(dir.resolve("report.md"));
+        String runs = dir.resolve("runs/classic/pendulum") + "/seed-1";
+        TasksCommandTest.Run episodes = TasksCommandTest.run("bench", "--tasks", "dmc/cartpole-balance,classic/pendulum",
+                "--agent", "random", "--steps", "400", "--seeds", "2", "--eval-every", "200", "--eval-episodes", "2",
+                "--out", out);
+        assertThat(episodes.exit()).isEqualTo(2);
+        assertThat(episodes.err()).contains("the run in " + runs + " evaluates 1 episode, not 2 (and 1 more run): "
+                + "give --eval-episodes 1").contains("Or choose another --out").contains("no run has started");
+        TasksCommandTest.Run shorter = TasksCommandTest.run("bench", "--tasks", "dmc/cartpole-balance,classic/pendulum",
+                "--agent", "random", "--steps", "200", "--seeds", "2", "--eval-every", "200", "--eval-episodes", "1",
+                "--out", out);
+        assertThat(shorter.exit()).isEqualTo(2);
+        assertThat(shorter.err()).contains("the run in " + runs + " is at step 400 (its checkpoint), past --steps 200 "
+                + "(and 1 more run): give --steps 400 or more");
+        // the task before them did not train, and the earlier report stands
+        assertThat(dir.resolve("runs/dmc")).doesNotExist();
+        assertThat(Files.readString(dir.resolve("report.md"))).isEqualTo(md);
+        TasksCommandTest.Run fits = TasksCommandTest.run("bench", "--tasks", "dmc/cartpole-balance,classic/pendulum",
+                "--agent", "random", "--steps", "400", "--seeds", "2", "--eval-every", "200", "--eval-episodes", "1",
+                "--out", out);
+        assertThat(fits.exit()).as(fits.err()).isZero();
+        assertThat(CsvLog.read(dir.resolve("report.csv"))).hasSize(2);
+    }
+
+    /**
+     * An agent setting other than the one an earlier bench's run was trained with is refused before any run trains.
+     * Before: the run went on with the new one (lr=1e-3 up to step 600, then 3e-4), under a report that named only
+     * the new one; and a setting the earlier bench gave, left out, made its runs go on with it (their checkpoints')
+     * and the runs this bench started go without it, under a report that named neither.
+     */
+    @Test
+    void anAgentSettingOtherThanTheRunsIsRefused(@TempDir Path dir) throws Exception {
+        String[] bench = {"bench", "--tasks", "classic/pendulum", "--agent", "tdmpc2", "--preset", "cpu",
+                "--steps", "40", "--eval-every", "40", "--eval-episodes", "1", "--out", dir.toString()};
+        TasksCommandTest.Run first = TasksCommandTest.run(concat(bench, "--set-param", "mpc=false", "--set-param",
+                "lr=1e-3"));
+        assertThat(first.exit()).as(first.err()).isZero();
+        TasksCommandTest.Run lr = TasksCommandTest.run(concat(bench, "--set-param", "mpc=false", "--set-param",
+                "lr=3e-4"));
+        assertThat(lr.exit()).isEqualTo(2);
+        assertThat(lr.err()).contains("the run in " + dir.resolve("runs/classic/pendulum/seed-1") + " was trained "
+                + "with lr=1e-3, not 3e-4: give --set-param lr=1e-3").contains("no run has started");
+        // the same value written otherwise is the same setting
+        TasksCommandTest.Run same = TasksCommandTest.run(concat(bench, "--set-param", "mpc=false", "--set-param",
+                "lr=0.001"));
+        assertThat(same.exit()).as(same.err()).isZero();
+        String md = Files.readString(dir.resolve("report.md"));
+        TasksCommandTest.Run without = TasksCommandTest.run(concat(bench, "--seeds", "2", "--set-param", "lr=1e-3"));
+        assertThat(without.exit()).isEqualTo(2);
+        assertThat(without.err()).contains("--out " + dir + " holds the runs of a bench of other settings (its "
+                + "bench.yaml): mpc false, now not given. Its runs would go on with a mix of both; give the earlier "
+                + "bench's settings (--agent tdmpc2 --eval-episodes 1 --preset cpu --set-param lr=0.001 --set-param "
+                + "mpc=false) to go on with them, or choose another --out");
+        assertThat(dir.resolve("runs/classic/pendulum/seed-2")).doesNotExist();
+        assertThat(Files.readString(dir.resolve("report.md"))).isEqualTo(md);
+    }
+
+    /**
+     * A run that fails ends the bench with its error, which says what became of the bench (its message named only
+     * the run's checkpoint: "Restore the file, or use another checkpoint."), and the earlier report stands.
+     */
+    @Test
+    void aRunThatFailsSaysTheBenchStoppedAndWhatIsKept(@TempDir Path dir) throws Exception {
+        String[] bench = {"bench", "--tasks", "classic/pendulum,dmc/cartpole-balance", "--agent", "random",
+                "--eval-every", "200", "--eval-episodes", "1", "--out", dir.toString(), "--steps"};
+        TasksCommandTest.Run first = TasksCommandTest.run(concat(bench, "400"));
+        assertThat(first.exit()).as(first.err()).isZero();
+        String md = Files.readString(dir.resolve("report.md"));
+        Files.writeString(dir.resolve("runs/dmc/cartpole-balance/seed-1/checkpoint/trainer.properties"), "damaged\n",
+                java.nio.file.StandardOpenOption.APPEND);
+        TasksCommandTest.Run more = TasksCommandTest.run(concat(bench, "800"));
+        assertThat(more.exit()).isEqualTo(2);
+        assertThat(more.err()).contains("does not match the checksum").contains(" (dmc/cartpole-balance seed 1: the "
+                + "bench stopped at this run and wrote no report; the runs that ended keep their checkpoints in "
+                + dir.resolve("runs") + ", and the same bench command goes on from them)");
+        assertThat(Files.readString(dir.resolve("report.md"))).isEqualTo(md);
+        List<CsvLog.Row> evals = CsvLog.read(dir.resolve("runs/classic/pendulum/seed-1/eval.csv"));
+        assertThat(evals.get(evals.size() - 1).number(0)).isEqualTo(800);
+    }
+
+    private static String[] concat(String[] args, String... more) {
+        String[] all = java.util.Arrays.copyOf(args, args.length + more.length);
+        System.arraycopy(more, 0, all, args.length, more.length);
+        return all;
+    }
+
+    /**
+     * An --out that is not a bench's folder is refused before anything is written there. Before: a file was refused
+     * as "cannot make the lock file FILE/run.lock ...: already exists (FILE); check the folder's permissions"; a
+     * report.md of the user's was replaced by the bench's; a training run's folder took runs/, curves/ and the
+     * report among its files.
+     */
+    @Test
+    void anOutThatIsNotABenchsFolderIsRefused(@TempDir Path dir) throws Exception {
+        Path file = Files.writeString(dir.resolve("notes.txt"), "mine");
+        TasksCommandTest.Run r = bench(file);
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err()).contains("--out " + file + " is a file, not a folder; choose another --out");
+        assertThat(Files.readString(file)).isEqualTo("mine");
+
+        Path notes = Files.createDirectories(dir.resolve("notes"));
+        Files.writeString(notes.resolve("report.md"), "# My own report\n");
+        r = bench(notes);
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err()).contains("--out " + notes + " is not a bench's folder: it holds report.md, which a bench "
+                + "did not write and would replace; choose another --out").contains("Nothing was written");
+        assertThat(Files.readString(notes.resolve("report.md"))).isEqualTo("# My own report\n");
+        assertThat(notes.resolve("runs")).doesNotExist();
+
+        Path run = dir.resolve("run");
+        TasksCommandTest.Run train = TasksCommandTest.run("train", "--task", "classic/pendulum", "--agent", "random",
+                "--steps", "200", "--eval-every", "100", "--eval-episodes", "1", "--out", run.toString());
+        assertThat(train.exit()).as(train.err()).isZero();
+        r = bench(run);
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err()).contains("--out " + run + " is not a bench's folder: it holds checkpoint, config.yaml, "
+                + "train.csv, eval.csv, curve.png, which a bench did not write (a training run's or a dataset's)");
+        assertThat(run.resolve("runs")).doesNotExist();
+        assertThat(run.resolve("report.md")).doesNotExist();
+
+        // an earlier bench's folder, with a file of the user's beside: taken, and gone on with
+        Path bench = dir.resolve("bench");
+        assertThat(bench(bench).exit()).isZero();
+        Files.writeString(bench.resolve("notes.txt"), "mine");
+        TasksCommandTest.Run again = bench(bench);
+        assertThat(again.exit()).as(again.err()).isZero();
+    }
+
+    private static TasksCommandTest.Run bench(Path out) {
+        return TasksCommandTest.run("bench", "--tasks", "classic/pendulum", "--agent", "random", "--steps", "200",
+                "--eval-every", "100", "--eval-episodes", "1", "--out", out.toString());
+    }
+
+    /**
+     * A --set-param of a setting bench gives its runs itself is refused before anything runs: it replaced every
+     * run's (seed=7 made both seeds one run, "2 seeds" with a standard deviation of 0; steps=200 ran 200 steps for
+     * a report of --steps 4000), and the report named the options' values.
+     */
+    @Test
+    void aSetParamOfTheRunsOwnSettingsIsRefused(@TempDir Path dir) {
+        Path out = dir.resolve("bench");
+        TasksCommandTest.Run r = TasksCommandTest.run("bench", "--tasks", "classic/pendulum", "--agent", "random",
+                "--steps", "400", "--seeds", "2", "--set-param", "seed=7", "--out", out.toString());
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err()).contains("--set-param seed=7 is a setting of the bench's runs, not of the agent: each "
+                + "run's seed is its number, 1 to --seeds: give --seeds (nothing was run)");
+        assertThat(out).doesNotExist();
+        // every trainer key but envs, which bench has no option for
+        for (String key : RunConfig.TRAINER_KEYS) {
+            TasksCommandTest.Run k = TasksCommandTest.run("bench", "--tasks", "classic/pendulum", "--agent", "random",
+                    "--steps", "400", "--set-param", key + "=1", "--out", out.toString());
+            if (key.equals("envs")) {
+                assertThat(k.exit()).as(k.err()).isZero();
+            } else {
+                assertThat(k.exit()).as(key).isEqualTo(2);
+                assertThat(k.err()).as(key).contains("--set-param " + key + "=1 is a setting of the bench's runs");
+            }
+        }
+        TasksCommandTest.Run zero = TasksCommandTest.run("bench", "--tasks", "classic/pendulum", "--agent", "random",
+                "--seeds", "0", "--out", out.toString());
+        assertThat(zero.exit()).isEqualTo(2);
+        assertThat(zero.err()).contains("--seeds is 0: give the runs per task, 1 or more");
+    }
+
     @Test
     void publishedNumbersAreTheMeansOverTheAuthorsSeeds() {
-        var p = PublishedResults.at("dmc/cartpole-swingup", 100_000).orElseThrow();
+        // the logs' steps are environment steps: DMControl's step 100000 (the mean 839.4 of cartpole-swingup) is
+        // agent step 50000 at its action repeat of 2 (it was set beside a run of 100000 agent steps)
+        var p = PublishedResults.at("dmc/cartpole-swingup", 2, 50_000).orElseThrow();
         assertThat(p.mean()).isCloseTo(839.4, within(0.05));
+        assertThat(p.step()).isEqualTo(50_000);
         assertThat(p.seeds()).isEqualTo(3);
-        assertThat(PublishedResults.at("dmc/cartpole-swingup", 150_000).orElseThrow().step()).isEqualTo(100_000);
+        assertThat(PublishedResults.at("dmc/cartpole-swingup", 2, 75_000).orElseThrow().step()).isEqualTo(50_000);
+        assertThat(PublishedResults.at("dmc/cartpole-swingup", 2, 100_000).orElseThrow().mean())
+                .isNotCloseTo(839.4, within(0.05));
         assertThat(PublishedResults.referenceName("metaworld/assembly")).isEqualTo("mw-assembly");
         assertThat(PublishedResults.referenceName("myosuite/reach-hard")).isEqualTo("myo-hand-reach-hard");
-        assertThat(PublishedResults.curve("metaworld/assembly").get(0).metric()).isEqualTo("success");
-        assertThat(PublishedResults.at("classic/pendulum", 100_000)).isEmpty();
+        assertThat(PublishedResults.curve("metaworld/assembly", 2).get(0).metric()).isEqualTo("success");
+        assertThat(PublishedResults.at("classic/pendulum", 1, 100_000)).isEmpty();
         // before the first step after 0 none: the paper's step 0 is its untrained agent
-        assertThat(PublishedResults.at("dmc/cartpole-balance", 99_999)).isEmpty();
-        assertThat(PublishedResults.curve("dmc/cartpole-balance").get(0).step()).isZero();
-        assertThat(PublishedResults.firstTrained("dmc/cartpole-balance").orElseThrow().step()).isEqualTo(100_000);
-        assertThat(PublishedResults.firstTrained("myosuite/reach").orElseThrow().step()).isEqualTo(50_000);
-        assertThat(PublishedResults.at("myosuite/reach", 50_000).orElseThrow().step()).isEqualTo(50_000);
-        assertThat(PublishedResults.firstTrained("classic/pendulum")).isEmpty();
+        assertThat(PublishedResults.at("dmc/cartpole-balance", 2, 49_999)).isEmpty();
+        assertThat(PublishedResults.curve("dmc/cartpole-balance", 2).get(0).step()).isZero();
+        assertThat(PublishedResults.firstTrained("dmc/cartpole-balance", 2).orElseThrow().step()).isEqualTo(50_000);
+        // MyoSuite's action repeat is 1: its logs' steps are agent steps
+        assertThat(PublishedResults.firstTrained("myosuite/reach", 1).orElseThrow().step()).isEqualTo(50_000);
+        assertThat(PublishedResults.at("myosuite/reach", 1, 50_000).orElseThrow().step()).isEqualTo(50_000);
+        assertThat(PublishedResults.firstTrained("classic/pendulum", 1)).isEmpty();
         // what report.md says of them: at most 3 seeds (3 at nearly every point), a success rate a mean over
         // evaluations of 10 episodes (each seed's a multiple of 0.1)
         int points = 0;
         int threeSeeds = 0;
         for (String id : io.github.tdmpc2j.spi.TaskSets.get("bench104").orElseThrow()) {
-            assertThat(PublishedResults.curve(id)).as(id).isNotEmpty();
-            for (PublishedResults.Point q : PublishedResults.curve(id)) {
+            assertThat(PublishedResults.curve(id, 1)).as(id).isNotEmpty();
+            for (PublishedResults.Point q : PublishedResults.curve(id, 1)) {
                 assertThat(q.seeds()).as(id).isBetween(1, 3);
                 points++;
                 threeSeeds += q.seeds() == 3 ? 1 : 0;

@@ -308,6 +308,25 @@ public final class CheckpointFolder {
                 + "it was read (its run saves it that often); read it again, or read a copy of it");
     }
 
+    /**
+     * The step the manifest of the checkpoint in {@code target} names, read without verifying its files (for a check
+     * before its writer opens it with {@link #open}: a checksum of a large replay buffer is not read for it); empty
+     * when there is no manifest or it names no step.
+     */
+    public static java.util.OptionalLong savedStep(Path target) {
+        byte[] bytes = manifestBytes(target);
+        if (bytes == null) {
+            return java.util.OptionalLong.empty();
+        }
+        Properties p = new Properties();
+        try {
+            p.load(new java.io.StringReader(new String(bytes, StandardCharsets.UTF_8)));
+            return java.util.OptionalLong.of(Long.parseLong(p.getProperty("step")));
+        } catch (IOException | RuntimeException e) {
+            return java.util.OptionalLong.empty(); // damaged: its writer's open says so
+        }
+    }
+
     /** The manifest that {@link #open} would read now, as bytes; null when there is none. */
     private static byte[] manifestBytes(Path target) {
         Path old = parent(target).resolve(target.getFileName() + ".old");
