@@ -282,6 +282,25 @@ public final class BadProviders {
         }
     }
 
+    /** Makes an env that writes every observation into one array of its own and returns that array each time. */
+    public static final class ObservationArrayReused extends Base {
+        public Env create(TaskSpec task, EnvOptions options) {
+            return new OneStateEnv(task) {
+                private final float[] observation = new float[1];
+
+                public ResetResult reset(long seed) {
+                    observation[0] = 0f;
+                    return new ResetResult(observation);
+                }
+
+                public StepResult step(float[] action) {
+                    observation[0] += action[0];
+                    return new StepResult(observation, 0, false, false, Map.of());
+                }
+            };
+        }
+    }
+
     /** Makes an env whose reset returns no observation values where its task lists one. */
     public static final class ResetObservationEmpty extends Base {
         public Env create(TaskSpec task, EnvOptions options) {

@@ -681,6 +681,8 @@ public final class EnvRegistry implements AutoCloseable {
     private final class Guarded extends EnvWrapper {
         private final TaskSpec listed;
         private final TaskSpec own;
+        /** The observation array the env returned last: an env that fills one array of its own is refused. */
+        private float[] returned;
 
         Guarded(Env raw, TaskSpec listed) {
             super(raw);
@@ -703,7 +705,7 @@ public final class EnvRegistry implements AutoCloseable {
             } catch (Throwable e) {
                 throw fault("reset", e);
             }
-            listedSize("reset", answered("reset", r).observation());
+            returned = fresh("reset", answered("reset", r).observation());
             return r;
         }
 
@@ -717,7 +719,7 @@ public final class EnvRegistry implements AutoCloseable {
             } catch (Throwable e) {
                 throw fault("step", e);
             }
-            listedSize("step", answered("step", r).observation());
+            returned = fresh("step", answered("step", r).observation());
             return r;
         }
 
@@ -744,6 +746,23 @@ public final class EnvRegistry implements AutoCloseable {
                         + "is listed with observations of " + Messages.plural(listed.observationSize(), "value")
                         + "; the plug-in's env and its task list disagree", null);
             }
+        }
+
+        /**
+         * The observation {@code call} returned, of the listed size and not the array the env returned last: the
+         * rollout keeps each observation it is given (the transition of a step holds the one before it and the one
+         * after, a dataset's episode every one), so an env that writes each into one array of its own would make
+         * every kept observation its last one, without a word.
+         */
+        private float[] fresh(String call, float[] observation) {
+            listedSize(call, observation);
+            if (observation == returned) {
+                throw pluginFailed(listed.domain(), "the env of " + listed.id() + " returned from " + call + "() the "
+                        + "observation array it returned before: the caller keeps every observation it is given (a "
+                        + "replay buffer, a dataset), so an array written again changes the ones kept; return a new "
+                        + "array from every reset() and step()", null);
+            }
+            return observation;
         }
 
         private <T> T answered(String call, T result) {

@@ -195,6 +195,7 @@ class BrokenPluginTest {
         "ResetThrows            | the env of bad/thing threw from reset(): IllegalStateException: model file vanished",
         "StepObservationTooLong | the env of bad/thing returned an observation of 2 values from step(), but the task is listed with observations of 1 value;",
         "ResetObservationEmpty  | the env of bad/thing returned an observation of 0 values from reset(), but the task is listed with observations of 1 value;",
+        "ObservationArrayReused | the env of bad/thing returned from step() the observation array it returned before: the caller keeps every observation it is given (a replay buffer, a dataset), so an array written again changes the ones kept; return a new array from every reset() and step()",
     })
     void anEnvThatFailsUntypedIsATypedErrorNamingItsJar(String kind, String reason) throws Exception {
         try (URLClassLoader loader = withCoinAnd(kind, "org.example.bad.BadProviders$" + kind + "\n");
