@@ -181,6 +181,53 @@ class TasksCommandTest {
         }
     }
 
+    /** A plug-in that claims the domain of the example plug-in coming with tdmpc2j. */
+    public static final class ClassicAgainProvider implements EnvProvider {
+        @Override
+        public String domain() {
+            return "classic";
+        }
+
+        @Override
+        public List<TaskSpec> tasks() {
+            return List.of(new TaskSpec("classic/mine", List.of(), Box.unbounded(1), Box.of(1, -1f, 1f), 10, 1,
+                    SuccessMetric.RETURN, false));
+        }
+
+        @Override
+        public Availability availability() {
+            return Availability.ok();
+        }
+
+        @Override
+        public Env create(TaskSpec task, EnvOptions options) {
+            throw new UnsupportedOperationException("never made: the plug-in is left out");
+        }
+    }
+
+    /** The jar coming with tdmpc2j cannot be removed: the added plug-in is told to take another domain. */
+    @Test
+    void aPluginClaimingADomainOfTdmpc2jIsToldToTakeAnother(@TempDir Path dir) throws IOException {
+        Path mine = serviceJar(dir.resolve("mine-plugin.jar"), ClassicAgainProvider.class.getName());
+        ClassLoader plugins = Main.pluginClassLoader(mine.toString(), TasksCommandTest.class.getClassLoader(),
+                w -> { });
+        ClassLoader before = Thread.currentThread().getContextClassLoader();
+        Thread.currentThread().setContextClassLoader(plugins);
+        try {
+            Run r = run("tasks", "list", "--domain", "classic");
+            assertThat(r.exit()).isZero();
+            assertThat(r.out()).containsPattern("classic/pendulum\\s+classic\\s+3\\s+1\\s+200\\s+1\\s+1\\s+ready")
+                    .doesNotContain("classic/mine");
+            assertThat(r.out()).contains("unavailable: plug-in " + ClassicAgainProvider.class.getName()
+                    + " in mine-plugin.jar (domain 'classic'): the domain 'classic' is one of tdmpc2j's own, "
+                    + "io.github.tdmpc2j.examples.classic.ClassicControlProvider in ")
+                    .contains(": give the plug-in another domain (its domain() and the first part of its task ids)")
+                    .doesNotContain("remove one of the two jars");
+        } finally {
+            Thread.currentThread().setContextClassLoader(before);
+        }
+    }
+
     /** A plug-in whose one task has an action box without bounds on its second entry. */
     public static final class LooseProvider implements EnvProvider {
         @Override

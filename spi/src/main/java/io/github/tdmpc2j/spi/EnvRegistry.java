@@ -73,8 +73,14 @@ public final class EnvRegistry implements AutoCloseable {
                             ? "two plug-ins claim the domain '" + domain + "': " + previous.getClass().getName()
                                     + " and " + p.getClass().getName()
                                     + "; remove one of their jars from the class path"
-                            : "the domain '" + domain + "' is already claimed by " + previous.getClass().getName()
-                                    + " in " + sourceByDomain.get(domain) + "; remove one of the two jars");
+                            : comesWithTdmpc2j(previous)
+                                    ? "the domain '" + domain + "' is one of tdmpc2j's own, "
+                                            + previous.getClass().getName() + " in " + sourceByDomain.get(domain)
+                                            + ": give the plug-in another domain (its domain() and the first part "
+                                            + "of its task ids)"
+                                    : "the domain '" + domain + "' is already claimed by "
+                                            + previous.getClass().getName() + " in " + sourceByDomain.get(domain)
+                                            + "; remove one of the two jars");
                 }
                 List<TaskSpec> listed = tasksOf(p, domain);
                 describeOf(p);
@@ -155,7 +161,11 @@ public final class EnvRegistry implements AutoCloseable {
 
     /** The plug-ins that come with tdmpc2j (the command line carries them) are those of its own packages. */
     private boolean comesWithTdmpc2j(String domain) {
-        return providers.get(domain).getClass().getName().startsWith("io.github.tdmpc2j.");
+        return comesWithTdmpc2j(providers.get(domain));
+    }
+
+    private static boolean comesWithTdmpc2j(EnvProvider provider) {
+        return provider.getClass().getName().startsWith("io.github.tdmpc2j.");
     }
 
     private static String domainOfId(String id) {
