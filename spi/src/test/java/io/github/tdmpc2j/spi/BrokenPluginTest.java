@@ -48,10 +48,10 @@ class BrokenPluginTest {
     @CsvSource(delimiter = '|', value = {
         "Missing              | org.example.bad.Gone                 | | the class is missing: the service file names org.example.bad.Gone",
         "NoDefaultConstructor | org.example.bad.BadProviders$NoDefaultConstructor | | no public no-argument constructor",
-        "ConstructorThrows    | org.example.bad.BadProviders$ConstructorThrows | | its constructor threw IllegalStateException: no licence file",
+        "ConstructorThrows    | org.example.bad.BadProviders$ConstructorThrows | | its constructor threw IllegalStateException: no licence file (at org.example.bad.BadProviders$ConstructorThrows.<init>(BadProviders.java:",
         "DomainThrows         | org.example.bad.BadProviders$DomainThrows | | domain() threw IllegalStateException: domain exploded",
         "DomainNull           | org.example.bad.BadProviders$DomainNull | | domain() returned null",
-        "TasksThrow           | org.example.bad.BadProviders$TasksThrow | bad | tasks() threw IllegalStateException: tasks exploded",
+        "TasksThrow           | org.example.bad.BadProviders$TasksThrow | bad | tasks() threw IllegalStateException: tasks exploded (at org.example.bad.BadProviders$TasksThrow.tasks(BadProviders.java:",
         "TasksNull            | org.example.bad.BadProviders$TasksNull | bad | tasks() returned null",
         "TasksTwice           | org.example.bad.BadProviders$TasksTwice | bad | lists task bad/thing twice",
         "NanBounds            | org.example.bad.BadProviders$NanBounds | bad | tasks() threw PluginException: a Box's bounds at index 0 are [NaN, 1.0]: a bound is a number",
@@ -187,7 +187,7 @@ class BrokenPluginTest {
 
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', value = {
-        "StepThrows             | the env of bad/thing threw from step(): ArrayIndexOutOfBoundsException: Index 7 out of bounds",
+        "StepThrows             | the env of bad/thing threw from step(): ArrayIndexOutOfBoundsException: Index 7 out of bounds for length 1 (at org.example.bad.BadProviders$StepThrows$1.step(BadProviders.java:",
         "StepAsserts            | the env of bad/thing threw from step(): AssertionError: invariant broken",
         "StepOverflows          | the env of bad/thing threw from step(): StackOverflowError",
         "StepThrowsChecked      | the env of bad/thing threw from step(): IOException: pipe to the simulator closed",
