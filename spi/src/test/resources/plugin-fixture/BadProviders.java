@@ -301,6 +301,30 @@ public final class BadProviders {
         }
     }
 
+    /** Makes an env whose step's info has an entry without a value, as a HashMap lets it. */
+    public static final class StepInfoNullValue extends Base {
+        public Env create(TaskSpec task, EnvOptions options) {
+            return new OneStateEnv(task) {
+                public StepResult step(float[] action) {
+                    Map<String, Object> info = new java.util.HashMap<>();
+                    info.put("distance", null);
+                    return new StepResult(new float[] {0f}, 0, false, false, info);
+                }
+            };
+        }
+    }
+
+    /** Makes an env whose reset gives null for its info. */
+    public static final class ResetInfoNull extends Base {
+        public Env create(TaskSpec task, EnvOptions options) {
+            return new OneStateEnv(task) {
+                public ResetResult reset(long seed) {
+                    return new ResetResult(new float[] {0f}, null);
+                }
+            };
+        }
+    }
+
     /** Makes an env whose reset returns no observation values where its task lists one. */
     public static final class ResetObservationEmpty extends Base {
         public Env create(TaskSpec task, EnvOptions options) {

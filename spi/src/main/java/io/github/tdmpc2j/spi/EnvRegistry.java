@@ -710,6 +710,8 @@ public final class EnvRegistry implements AutoCloseable {
             ResetResult r;
             try {
                 r = inner.reset(seed);
+            } catch (PluginException e) {
+                throw fault("reset", e); // a Box or a StepResult of its making refused what it gave
             } catch (TdmpcException e) {
                 throw e;
             } catch (Throwable e) {
@@ -724,6 +726,8 @@ public final class EnvRegistry implements AutoCloseable {
             StepResult r;
             try {
                 r = inner.step(action);
+            } catch (PluginException e) {
+                throw fault("step", e); // a Box or a StepResult of its making refused what it gave
             } catch (TdmpcException e) {
                 throw e;
             } catch (Throwable e) {

@@ -173,20 +173,35 @@ public final class ProviderDiscovery {
         return describe(t) + thrownAt(t);
     }
 
-    /** {@code " (at CLASS.METHOD(FILE:LINE))"}: the first frame of {@code t} outside the JDK; empty without one. */
+    /**
+     * {@code " (at CLASS.METHOD(FILE:LINE))"}: the first frame of {@code t} outside the JDK and the spi (whose
+     * {@code Box}, {@code TaskSpec} or {@code StepResult} refused what the plug-in's code gave it, the line to mend
+     * being the plug-in's), else the first outside the JDK; empty without one.
+     */
     static String thrownAt(Throwable t) {
         if (t == null) {
             return "";
         }
+        StackTraceElement outsideJdk = null;
         for (StackTraceElement frame : t.getStackTrace()) {
             String module = frame.getModuleName();
-            if (module == null || !(module.startsWith("java.") || module.startsWith("jdk."))) {
-                return " (at " + frame.getClassName() + "." + frame.getMethodName() + "("
-                        + (frame.getFileName() == null ? "unknown source" : frame.getFileName()
-                                + (frame.getLineNumber() > 0 ? ":" + frame.getLineNumber() : "")) + "))";
+            if (module != null && (module.startsWith("java.") || module.startsWith("jdk."))) {
+                continue;
+            }
+            if (!frame.getClassName().startsWith("io.github.tdmpc2j.spi.")) {
+                return at(frame);
+            }
+            if (outsideJdk == null) {
+                outsideJdk = frame;
             }
         }
-        return "";
+        return outsideJdk == null ? "" : at(outsideJdk);
+    }
+
+    private static String at(StackTraceElement frame) {
+        return " (at " + frame.getClassName() + "." + frame.getMethodName() + "(" + (frame.getFileName() == null
+                ? "unknown source" : frame.getFileName() + (frame.getLineNumber() > 0 ? ":" + frame.getLineNumber()
+                        : "")) + "))";
     }
 
     /** A throwable in a few words: its simple class name and message. */

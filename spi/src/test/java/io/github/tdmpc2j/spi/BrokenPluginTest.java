@@ -55,7 +55,7 @@ class BrokenPluginTest {
         "TasksNull            | org.example.bad.BadProviders$TasksNull | bad | tasks() returned null",
         "TasksTwice           | org.example.bad.BadProviders$TasksTwice | bad | lists task bad/thing twice",
         "NanBounds            | org.example.bad.BadProviders$NanBounds | bad | tasks() threw PluginException: a Box's bounds at index 0 are [NaN, 1.0]: a bound is a number",
-        "InvertedBounds       | org.example.bad.BadProviders$InvertedBounds | bad | tasks() threw PluginException: a Box's bounds at index 0 are [1.0, -1.0]: a bound is a number (no NaN; an unbounded entry is infinite) and a low is at most its high",
+        "InvertedBounds       | org.example.bad.BadProviders$InvertedBounds | bad | tasks() threw PluginException: a Box's bounds at index 0 are [1.0, -1.0]: a bound is a number (no NaN; an unbounded entry is infinite) and a low is at most its high (at org.example.bad.BadProviders$InvertedBounds.tasks(BadProviders.java:115))",
         "NullObservationSpace | org.example.bad.BadProviders$NullObservationSpace | bad | tasks() threw PluginException: task bad/thing is missing its observationSpace: give every part of its TaskSpec",
         "NegativeDimension    | org.example.bad.BadProviders$NegativeDimension | bad | tasks() threw PluginException: a Box's shape [-1, -1] has the negative dimension -1: give dimensions of 0 or more",
         "ShapeOverflows       | org.example.bad.BadProviders$ShapeOverflows | bad | tasks() threw PluginException: a Box's shape [65536, 65536] holds more values than an array can",
@@ -195,6 +195,8 @@ class BrokenPluginTest {
         "ResetThrows            | the env of bad/thing threw from reset(): IllegalStateException: model file vanished",
         "StepObservationTooLong | the env of bad/thing returned an observation of 2 values from step(), but the task is listed with observations of 1 value;",
         "ResetObservationEmpty  | the env of bad/thing returned an observation of 0 values from reset(), but the task is listed with observations of 1 value;",
+        "StepInfoNullValue      | the env of bad/thing threw from step(): PluginException: a StepResult's info has no value for 'distance' (null): leave the entry out or give it a value (at org.example.bad.BadProviders$StepInfoNullValue$1.step(BadProviders.java:",
+        "ResetInfoNull          | the env of bad/thing threw from reset(): PluginException: a ResetResult's info is null: give Map.of() for no info (at org.example.bad.BadProviders$ResetInfoNull$1.reset(BadProviders.java:",
         "ObservationArrayReused | the env of bad/thing returned from step() the observation array it returned before: the caller keeps every observation it is given (a replay buffer, a dataset), so an array written again changes the ones kept; return a new array from every reset() and step()",
     })
     void anEnvThatFailsUntypedIsATypedErrorNamingItsJar(String kind, String reason) throws Exception {
