@@ -17,7 +17,8 @@ import java.util.SplittableRandom;
 /**
  * Runs one episode of a task with random actions and checks what an agent relies on: the action space is
  * [-1, 1]; observations have the declared size, are finite and stay in the observation box; rewards are
- * finite; the episode ends by the declared length; the same seed gives the same first observation.
+ * finite; the episode ends by the declared length; the same seed and the same first actions give the same first
+ * steps ({@link #REPLAYED} of them), the start of the same episode.
  */
 final class TaskChecker {
     enum Status { PASS, FAIL, UNAVAILABLE }
@@ -27,6 +28,11 @@ final class TaskChecker {
             return String.format("%-11s %-40s %s", status, id, detail);
         }
     }
+
+    /** How many first steps of the episode are run again from the same seed with the same actions. */
+    static final int REPLAYED = 10;
+    private static final String SAME_EPISODE = ": the same seed and actions must give the same episode (draw every "
+            + "random number of the env, in its steps too, from a generator seeded in reset(seed))";
 
     private final EnvRegistry registry;
     private final long seed;
@@ -61,6 +67,8 @@ final class TaskChecker {
             double episodeReturn = 0;
             int steps = 0;
             StepResult r;
+            java.util.List<float[]> actionsGiven = new java.util.ArrayList<>();
+            java.util.List<StepResult> firstSteps = new java.util.ArrayList<>();
             do {
                 float[] a = new float[seen.actionSize()];
                 for (int i = 0; i < a.length; i++) {
@@ -68,6 +76,10 @@ final class TaskChecker {
                 }
                 r = env.step(a);
                 steps++;
+                if (steps <= REPLAYED) {
+                    actionsGiven.add(a);
+                    firstSteps.add(r);
+                }
                 bad = badObservation(seen, r.observation(), r.reward(), "step " + steps);
                 if (bad != null) {
                     return fail(spec, "step " + steps + ": " + bad);
@@ -83,7 +95,18 @@ final class TaskChecker {
             }
             float[] again = env.reset(seed).observation();
             if (!Arrays.equals(again, first.observation())) {
-                return fail(spec, "reset(" + seed + ") twice gave different observations");
+                return fail(spec, "reset(" + seed + ") twice gave different observations" + SAME_EPISODE);
+            }
+            for (int i = 0; i < firstSteps.size(); i++) {
+                StepResult once = firstSteps.get(i);
+                StepResult twice = env.step(actionsGiven.get(i));
+                if (!Arrays.equals(twice.observation(), once.observation()) || twice.reward() != once.reward()
+                        || twice.terminated() != once.terminated() || twice.truncated() != once.truncated()) {
+                    return fail(spec, "step " + (i + 1) + " after reset(" + seed + ") gave another "
+                            + (Arrays.equals(twice.observation(), once.observation()) ? twice.reward() != once.reward()
+                                    ? "reward (" + twice.reward() + ", before " + once.reward() + ")" : "end"
+                                    : "observation") + " the second time, with the same actions" + SAME_EPISODE);
+                }
             }
             double seconds = (System.nanoTime() - start) / 1e9;
             return new Result(Status.PASS, spec.id(), String.format(

@@ -7,6 +7,8 @@ import io.github.tdmpc2j.spi.Box;
 import io.github.tdmpc2j.spi.Env;
 import io.github.tdmpc2j.spi.EnvOptions;
 import io.github.tdmpc2j.spi.EnvProvider;
+import io.github.tdmpc2j.spi.ResetResult;
+import io.github.tdmpc2j.spi.StepResult;
 import io.github.tdmpc2j.spi.SuccessMetric;
 import io.github.tdmpc2j.spi.TaskSpec;
 import io.github.tdmpc2j.spi.agent.AgentProvider;
@@ -22,6 +24,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
 import org.junit.jupiter.api.Test;
@@ -176,6 +179,75 @@ class TasksCommandTest {
             assertThat(check.out()).contains("1 passed, 0 failed");
             Run make = run("tasks", "check", "--task", "wobbly/anything");
             assertThat(make.out()).contains("left out").contains("the task table is corrupt");
+        } finally {
+            Thread.currentThread().setContextClassLoader(before);
+        }
+    }
+
+    /** A plug-in whose steps draw from a generator its reset does not seed: the same seed, another episode. */
+    public static final class DriftyProvider implements EnvProvider {
+        static final TaskSpec TASK = new TaskSpec("drifty/walk", List.of(), Box.unbounded(1), Box.of(1, -1f, 1f), 20, 1,
+                SuccessMetric.RETURN, false);
+
+        @Override
+        public String domain() {
+            return "drifty";
+        }
+
+        @Override
+        public List<TaskSpec> tasks() {
+            return List.of(TASK);
+        }
+
+        @Override
+        public Availability availability() {
+            return Availability.ok();
+        }
+
+        @Override
+        public Env create(TaskSpec task, EnvOptions options) {
+            return new Env() {
+                private final java.util.Random unseeded = new java.util.Random(7);
+                private float x;
+
+                @Override
+                public TaskSpec spec() {
+                    return task;
+                }
+
+                @Override
+                public ResetResult reset(long seed) {
+                    x = seed % 3; // the start follows the seed
+                    return new ResetResult(new float[] {x});
+                }
+
+                @Override
+                public StepResult step(float[] action) {
+                    x += action[0] + (float) unseeded.nextGaussian(); // the steps do not
+                    return new StepResult(new float[] {x}, -Math.abs(x), false, false, Map.of());
+                }
+
+                @Override
+                public void close() {
+                }
+            };
+        }
+    }
+
+    @Test
+    void checkFailsATaskWhoseStepsTheSeedDoesNotDecide(@TempDir Path dir) throws IOException {
+        Path drifty = serviceJar(dir.resolve("drifty-plugin.jar"), DriftyProvider.class.getName());
+        ClassLoader plugins = Main.pluginClassLoader(drifty.toString(), TasksCommandTest.class.getClassLoader(),
+                w -> { });
+        ClassLoader before = Thread.currentThread().getContextClassLoader();
+        Thread.currentThread().setContextClassLoader(plugins);
+        try {
+            Run r = run("tasks", "check", "--task", "drifty/walk");
+            assertThat(r.exit()).isEqualTo(1);
+            assertThat(r.out()).containsPattern("FAIL\\s+drifty/walk\\s+step 1 after reset\\(\\d+\\) gave another "
+                    + "observation the second time, with the same actions: the same seed and actions must give the "
+                    + "same episode \\(draw every random number of the env, in its steps too, from a generator seeded "
+                    + "in reset\\(seed\\)\\)").contains("0 passed, 1 failed");
         } finally {
             Thread.currentThread().setContextClassLoader(before);
         }
