@@ -509,6 +509,28 @@ public final class BadProviders {
         }
     }
 
+    /** Has a batched form that writes each row's observations into one array of that row's and returns it again. */
+    public static final class VectorObservationReused extends Base {
+        public java.util.Optional<io.github.tdmpc2j.spi.vector.VectorEnv> createVector(List<TaskSpec> tasks,
+                List<EnvOptions> options) {
+            return java.util.Optional.of(new OneStateRows(tasks) {
+                private final float[][] rows = new float[tasks.size()][1];
+
+                @Override
+                public io.github.tdmpc2j.spi.vector.VectorStepResult step(float[][] actions) {
+                    io.github.tdmpc2j.spi.vector.VectorStepResult r = super.step(actions);
+                    float[][] observations = new float[rows.length][];
+                    for (int i = 0; i < rows.length; i++) {
+                        rows[i][0] = r.observations()[i][0];
+                        observations[i] = rows[i];
+                    }
+                    return new io.github.tdmpc2j.spi.vector.VectorStepResult(observations, r.rewards(), r.terminated(),
+                            r.truncated(), r.infos());
+                }
+            });
+        }
+    }
+
     /** A batched env whose episode() and close() throw untyped: each is a defect of the plug-in. */
     public static final class VectorEpisodeAndCloseThrow extends Base {
         public java.util.Optional<io.github.tdmpc2j.spi.vector.VectorEnv> createVector(List<TaskSpec> tasks,

@@ -799,11 +799,14 @@ public final class EnvRegistry implements AutoCloseable {
         private final VectorEnv inner;
         private final String domain;
         private final TaskSpec[] specs;
+        /** Each row's observation array returned last: a batched env that fills one array per row is refused. */
+        private final float[][] returned;
 
         GuardedVector(VectorEnv inner, String domain) {
             this.inner = inner;
             this.domain = domain;
             this.specs = new TaskSpec[inner.numEnvs()];
+            this.returned = new float[specs.length][];
             for (int i = 0; i < specs.length; i++) {
                 int row = i;
                 specs[i] = guarded("spec(" + i + ")", () -> inner.spec(row), this::fault);
@@ -834,7 +837,7 @@ public final class EnvRegistry implements AutoCloseable {
             } catch (Throwable e) {
                 throw fault("reset", e);
             }
-            return answered("reset", r);
+            return fresh("reset", answered("reset", r));
         }
 
         @Override
@@ -847,7 +850,8 @@ public final class EnvRegistry implements AutoCloseable {
             } catch (Throwable e) {
                 throw fault("step", e);
             }
-            return answered("step", r);
+            fresh("step", answered("step", r).observations());
+            return r;
         }
 
         @Override
@@ -872,6 +876,24 @@ public final class EnvRegistry implements AutoCloseable {
                 inner.close();
                 return null;
             }, this::fault);
+        }
+
+        /** The rows' observations, none of them the array its row returned last (see {@link Guarded#fresh}). */
+        private float[][] fresh(String call, float[][] observations) {
+            for (int i = 0; observations != null && i < observations.length && i < returned.length; i++) {
+                float[] row = observations[i];
+                if (row == null) {
+                    continue; // a row that did not move
+                }
+                if (row == returned[i]) {
+                    throw pluginFailed(domain, "the batched env of " + domain + " returned from " + call + "() for "
+                            + "row " + i + " the observation array it returned before: the caller keeps every "
+                            + "observation it is given (a replay buffer, a dataset), so an array written again changes "
+                            + "the ones kept; return a new array for every row of every reset() and step()", null);
+                }
+                returned[i] = row;
+            }
+            return observations;
         }
 
         private PluginException fault(String call, Throwable e) {

@@ -344,6 +344,25 @@ class BrokenPluginTest {
     }
 
     @Test
+    void aBatchedEnvReturningARowsObservationArrayAgainIsATypedErrorNamingItsJar() throws Exception {
+        try (URLClassLoader loader = withCoinAnd("VectorObservationReused",
+                "org.example.bad.BadProviders$VectorObservationReused\n");
+                EnvRegistry registry = EnvRegistry.discover(loader);
+                VectorEnv rows = registry.makeVector(List.of("coin/guess", "bad/thing"),
+                        List.of(EnvOptions.defaults(), EnvOptions.defaults()), 1)) {
+            rows.reset(1);
+            rows.step(new float[][] {{0.5f}, {0.5f}}); // a new array for the row's first step
+            assertThatThrownBy(() -> rows.step(new float[][] {{0.5f}, {0.5f}})).isInstanceOf(PluginException.class)
+                    .hasMessageContaining("BadProviders$VectorObservationReused in bad-VectorObservationReused.jar")
+                    .hasMessageContaining("the batched env of bad returned from step() for row 0 the observation "
+                            + "array it returned before: the caller keeps every observation it is given (a replay "
+                            + "buffer, a dataset), so an array written again changes the ones kept; return a new array "
+                            + "for every row of every reset() and step()");
+            assertCoinWorks(registry);
+        }
+    }
+
+    @Test
     void aBatchedEnvWhoseEpisodeOrCloseThrowsIsATypedErrorNamingItsJar() throws Exception {
         try (URLClassLoader loader = withCoinAnd("VectorEpisodeAndCloseThrow",
                 "org.example.bad.BadProviders$VectorEpisodeAndCloseThrow\n");
