@@ -8,6 +8,7 @@ import io.github.tdmpc2j.spi.InvalidEnvOutputException;
 import io.github.tdmpc2j.spi.Messages;
 import io.github.tdmpc2j.spi.ResetResult;
 import io.github.tdmpc2j.spi.StepResult;
+import io.github.tdmpc2j.spi.SuccessMetric;
 import io.github.tdmpc2j.spi.TaskSpec;
 import io.github.tdmpc2j.spi.TdmpcException;
 import io.github.tdmpc2j.spi.wrappers.EnvChecker;
@@ -18,7 +19,7 @@ import java.util.SplittableRandom;
  * Runs one episode of a task with random actions and checks what an agent relies on: the action space is
  * [-1, 1]; observations have the declared size, are finite and stay in the observation box; rewards are
  * finite; the episode ends by the declared length; the same seed and the same first actions give the same first
- * steps ({@link #REPLAYED} of them), the start of the same episode.
+ * steps ({@link #REPLAYED} of them), the start of the same episode; a task scored by success gives the flag.
  */
 final class TaskChecker {
     enum Status { PASS, FAIL, UNAVAILABLE }
@@ -67,6 +68,7 @@ final class TaskChecker {
             double episodeReturn = 0;
             int steps = 0;
             StepResult r;
+            boolean flagged = false;
             java.util.List<float[]> actionsGiven = new java.util.ArrayList<>();
             java.util.List<StepResult> firstSteps = new java.util.ArrayList<>();
             do {
@@ -80,6 +82,7 @@ final class TaskChecker {
                     actionsGiven.add(a);
                     firstSteps.add(r);
                 }
+                flagged |= r.info().containsKey(StepResult.SUCCESS);
                 bad = badObservation(seen, r.observation(), r.reward(), "step " + steps);
                 if (bad != null) {
                     return fail(spec, "step " + steps + ": " + bad);
@@ -88,6 +91,11 @@ final class TaskChecker {
             } while (!r.done() && steps <= seen.maxEpisodeSteps());
             if (!r.done()) {
                 return fail(spec, "episode did not end within " + Messages.plural(seen.maxEpisodeSteps(), "step"));
+            }
+            if (seen.successMetric() == SuccessMetric.SUCCESS && !flagged) {
+                return fail(spec, "the task is scored by success (SuccessMetric.SUCCESS), but no step of its episode "
+                        + "put \"" + StepResult.SUCCESS + "\" in its info, so the success rate it is scored by is never measured (eval's SUCCESS column shows -): "
+                        + "put the flag (a Boolean) in every step's info, or list the task with SuccessMetric.RETURN");
             }
             if (!r.terminated() && steps != seen.maxEpisodeSteps()) {
                 return fail(spec, "truncated after " + Messages.plural(steps, "step") + " but the spec says "

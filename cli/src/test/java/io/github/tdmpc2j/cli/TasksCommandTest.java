@@ -253,6 +253,68 @@ class TasksCommandTest {
         }
     }
 
+    /** A plug-in whose task is scored by success but whose steps never say whether it succeeded. */
+    public static final class FlaglessProvider implements EnvProvider {
+        @Override
+        public String domain() {
+            return "flagless";
+        }
+
+        @Override
+        public List<TaskSpec> tasks() {
+            return List.of(new TaskSpec("flagless/reach", List.of(), Box.unbounded(1), Box.of(1, -1f, 1f), 10, 1,
+                    SuccessMetric.SUCCESS, false));
+        }
+
+        @Override
+        public Availability availability() {
+            return Availability.ok();
+        }
+
+        @Override
+        public Env create(TaskSpec task, EnvOptions options) {
+            return new Env() {
+                @Override
+                public TaskSpec spec() {
+                    return task;
+                }
+
+                @Override
+                public ResetResult reset(long seed) {
+                    return new ResetResult(new float[] {0f});
+                }
+
+                @Override
+                public StepResult step(float[] action) {
+                    return new StepResult(new float[] {action[0]}, 0, false, false, Map.of());
+                }
+
+                @Override
+                public void close() {
+                }
+            };
+        }
+    }
+
+    @Test
+    void checkFailsATaskScoredBySuccessWhoseStepsGiveNoFlag(@TempDir Path dir) throws IOException {
+        Path flagless = serviceJar(dir.resolve("flagless-plugin.jar"), FlaglessProvider.class.getName());
+        ClassLoader plugins = Main.pluginClassLoader(flagless.toString(), TasksCommandTest.class.getClassLoader(),
+                w -> { });
+        ClassLoader before = Thread.currentThread().getContextClassLoader();
+        Thread.currentThread().setContextClassLoader(plugins);
+        try {
+            Run r = run("tasks", "check", "--task", "flagless/reach");
+            assertThat(r.exit()).isEqualTo(1);
+            assertThat(r.out()).containsPattern("FAIL\\s+flagless/reach\\s+the task is scored by success "
+                    + "\\(SuccessMetric.SUCCESS\\), but no step of its episode put \"success\" in its info")
+                    .contains("put the flag (a Boolean) in every step's info, or list the task with "
+                            + "SuccessMetric.RETURN").contains("0 passed, 1 failed");
+        } finally {
+            Thread.currentThread().setContextClassLoader(before);
+        }
+    }
+
     /** A plug-in that claims the domain of the example plug-in coming with tdmpc2j. */
     public static final class ClassicAgainProvider implements EnvProvider {
         @Override
