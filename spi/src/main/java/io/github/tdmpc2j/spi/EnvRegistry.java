@@ -41,6 +41,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class EnvRegistry implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EnvRegistry.class);
+    /** What a user does about a plug-in's env that failed as it runs (the command's line names the task and seed). */
+    static final String ENV_DEFECT = "; a defect of the plug-in, not of tdmpc2j: report it to the plug-in's authors "
+            + "with the task and seed, or leave the task out";
 
     private final Map<String, EnvProvider> providers;
     private final Map<String, String> sources;
@@ -748,7 +751,7 @@ public final class EnvRegistry implements AutoCloseable {
         /** What the plug-in's env threw untyped from {@code call}: its defect, named with its jar. */
         private PluginException fault(String call, Throwable e) {
             return pluginFailed(listed.domain(), "the env of " + listed.id() + " threw from " + call + "(): "
-                    + ProviderDiscovery.describeFault(e), e);
+                    + ProviderDiscovery.describeFault(e) + ENV_DEFECT, e);
         }
 
         /** An observation of another size would be padded or cut without a word further on: refused here. */
@@ -758,7 +761,7 @@ public final class EnvRegistry implements AutoCloseable {
                         + (observation == null ? "a null observation" : "an observation of "
                                 + Messages.plural(observation.length, "value")) + " from " + call + "(), but the task "
                         + "is listed with observations of " + Messages.plural(listed.observationSize(), "value")
-                        + "; the plug-in's env and its task list disagree", null);
+                        + "; the plug-in's env and its task list disagree" + ENV_DEFECT, null);
             }
         }
 
@@ -774,7 +777,7 @@ public final class EnvRegistry implements AutoCloseable {
                 throw pluginFailed(listed.domain(), "the env of " + listed.id() + " returned from " + call + "() the "
                         + "observation array it returned before: the caller keeps every observation it is given (a "
                         + "replay buffer, a dataset), so an array written again changes the ones kept; return a new "
-                        + "array from every reset() and step()", null);
+                        + "array from every reset() and step()" + ENV_DEFECT, null);
             }
             return observation;
         }
@@ -782,7 +785,7 @@ public final class EnvRegistry implements AutoCloseable {
         private <T> T answered(String call, T result) {
             if (result == null) {
                 throw pluginFailed(listed.domain(), "the env of " + listed.id() + " returned null from " + call
-                        + "()", null);
+                        + "()" + ENV_DEFECT, null);
             }
             return result;
         }
@@ -889,7 +892,8 @@ public final class EnvRegistry implements AutoCloseable {
                     throw pluginFailed(domain, "the batched env of " + domain + " returned from " + call + "() for "
                             + "row " + i + " the observation array it returned before: the caller keeps every "
                             + "observation it is given (a replay buffer, a dataset), so an array written again changes "
-                            + "the ones kept; return a new array for every row of every reset() and step()", null);
+                            + "the ones kept; return a new array for every row of every reset() and step()"
+                            + ENV_DEFECT, null);
                 }
                 returned[i] = row;
             }
@@ -898,13 +902,13 @@ public final class EnvRegistry implements AutoCloseable {
 
         private PluginException fault(String call, Throwable e) {
             return pluginFailed(domain, "the batched env of " + domain + " threw from " + call + "(): "
-                    + ProviderDiscovery.describeFault(e), e);
+                    + ProviderDiscovery.describeFault(e) + ENV_DEFECT, e);
         }
 
         private <T> T answered(String call, T result) {
             if (result == null) {
-                throw pluginFailed(domain, "the batched env of " + domain + " returned null from " + call + "()",
-                        null);
+                throw pluginFailed(domain, "the batched env of " + domain + " returned null from " + call + "()"
+                        + ENV_DEFECT, null);
             }
             return result;
         }

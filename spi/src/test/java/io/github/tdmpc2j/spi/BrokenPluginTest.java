@@ -208,7 +208,9 @@ class BrokenPluginTest {
                 env.step(new float[] {0.5f});
             }).isInstanceOf(PluginException.class)
                     .hasMessageContaining("BadProviders$" + kind + " in bad-" + kind + ".jar")
-                    .hasMessageContaining(reason);
+                    .hasMessageContaining(reason)
+                    .hasMessageEndingWith("; a defect of the plug-in, not of tdmpc2j: report it to the plug-in's "
+                            + "authors with the task and seed, or leave the task out");
             assertCoinWorks(registry);
         }
     }
