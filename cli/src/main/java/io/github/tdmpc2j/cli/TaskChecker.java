@@ -19,7 +19,8 @@ import java.util.SplittableRandom;
  * Runs one episode of a task with random actions and checks what an agent relies on: the action space is
  * [-1, 1]; observations have the declared size, are finite and stay in the observation box; rewards are
  * finite; the episode ends by the declared length; the same seed and the same first actions give the same first
- * steps ({@link #REPLAYED} of them), the start of the same episode; a task scored by success gives the flag.
+ * steps ({@link #REPLAYED} of them), the start of the same episode; a task scored by success gives the flag; only
+ * an episodic task terminates.
  */
 final class TaskChecker {
     enum Status { PASS, FAIL, UNAVAILABLE }
@@ -91,6 +92,11 @@ final class TaskChecker {
             } while (!r.done() && steps <= seen.maxEpisodeSteps());
             if (!r.done()) {
                 return fail(spec, "episode did not end within " + Messages.plural(seen.maxEpisodeSteps(), "step"));
+            }
+            if (r.terminated() && !seen.episodic()) {
+                return fail(spec, "the episode terminated at step " + steps + ", but the task is listed as one that "
+                        + "ends by its time limit only (episodic false): list it with episodic true (TD-MPC2 then "
+                        + "learns to foresee its end), or end its episodes by the time limit only");
             }
             if (seen.successMetric() == SuccessMetric.SUCCESS && !flagged) {
                 return fail(spec, "the task is scored by success (SuccessMetric.SUCCESS), but no step of its episode "

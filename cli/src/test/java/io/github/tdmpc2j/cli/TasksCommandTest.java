@@ -315,6 +315,73 @@ class TasksCommandTest {
         }
     }
 
+    /** A plug-in whose task ends at its goal but is listed as one that ends by its time limit only. */
+    public static final class EndlessListedProvider implements EnvProvider {
+        @Override
+        public String domain() {
+            return "endless";
+        }
+
+        @Override
+        public List<TaskSpec> tasks() {
+            return List.of(new TaskSpec("endless/goal", List.of(), Box.unbounded(1), Box.of(1, -1f, 1f), 10, 1,
+                    SuccessMetric.RETURN, false));
+        }
+
+        @Override
+        public Availability availability() {
+            return Availability.ok();
+        }
+
+        @Override
+        public Env create(TaskSpec task, EnvOptions options) {
+            return new Env() {
+                private int t;
+
+                @Override
+                public TaskSpec spec() {
+                    return task;
+                }
+
+                @Override
+                public ResetResult reset(long seed) {
+                    t = 0;
+                    return new ResetResult(new float[] {0f});
+                }
+
+                @Override
+                public StepResult step(float[] action) {
+                    t++;
+                    return new StepResult(new float[] {t}, 1, t == 3, false, Map.of()); // the goal, at step 3
+                }
+
+                @Override
+                public void close() {
+                }
+            };
+        }
+    }
+
+    @Test
+    void checkFailsATaskThatTerminatesThoughListedAsNotEpisodic(@TempDir Path dir) throws IOException {
+        Path endless = serviceJar(dir.resolve("endless-plugin.jar"), EndlessListedProvider.class.getName());
+        ClassLoader plugins = Main.pluginClassLoader(endless.toString(), TasksCommandTest.class.getClassLoader(),
+                w -> { });
+        ClassLoader before = Thread.currentThread().getContextClassLoader();
+        Thread.currentThread().setContextClassLoader(plugins);
+        try {
+            Run r = run("tasks", "check", "--task", "endless/goal");
+            assertThat(r.exit()).isEqualTo(1);
+            assertThat(r.out()).containsPattern("FAIL\\s+endless/goal\\s+the episode terminated at step 3, but the "
+                    + "task is listed as one that ends by its time limit only \\(episodic false\\)")
+                    .contains("list it with episodic true (TD-MPC2 then learns to foresee its end), or end its episodes by "
+                            + "the time limit only")
+                    .contains("0 passed, 1 failed");
+        } finally {
+            Thread.currentThread().setContextClassLoader(before);
+        }
+    }
+
     /** A plug-in that claims the domain of the example plug-in coming with tdmpc2j. */
     public static final class ClassicAgainProvider implements EnvProvider {
         @Override
