@@ -282,6 +282,49 @@ public final class BadProviders {
         }
     }
 
+    /** Makes an env that writes every observation into one array of its own and returns that array each time. */
+    public static final class ObservationArrayReused extends Base {
+        public Env create(TaskSpec task, EnvOptions options) {
+            return new OneStateEnv(task) {
+                private final float[] observation = new float[1];
+
+                public ResetResult reset(long seed) {
+                    observation[0] = 0f;
+                    return new ResetResult(observation);
+                }
+
+                public StepResult step(float[] action) {
+                    observation[0] += action[0];
+                    return new StepResult(observation, 0, false, false, Map.of());
+                }
+            };
+        }
+    }
+
+    /** Makes an env whose step's info has an entry without a value, as a HashMap lets it. */
+    public static final class StepInfoNullValue extends Base {
+        public Env create(TaskSpec task, EnvOptions options) {
+            return new OneStateEnv(task) {
+                public StepResult step(float[] action) {
+                    Map<String, Object> info = new java.util.HashMap<>();
+                    info.put("distance", null);
+                    return new StepResult(new float[] {0f}, 0, false, false, info);
+                }
+            };
+        }
+    }
+
+    /** Makes an env whose reset gives null for its info. */
+    public static final class ResetInfoNull extends Base {
+        public Env create(TaskSpec task, EnvOptions options) {
+            return new OneStateEnv(task) {
+                public ResetResult reset(long seed) {
+                    return new ResetResult(new float[] {0f}, null);
+                }
+            };
+        }
+    }
+
     /** Makes an env whose reset returns no observation values where its task lists one. */
     public static final class ResetObservationEmpty extends Base {
         public Env create(TaskSpec task, EnvOptions options) {
@@ -461,6 +504,28 @@ public final class BadProviders {
                 @Override
                 public io.github.tdmpc2j.spi.vector.VectorStepResult step(float[][] actions) {
                     throw new IllegalStateException("worker pipe broke");
+                }
+            });
+        }
+    }
+
+    /** Has a batched form that writes each row's observations into one array of that row's and returns it again. */
+    public static final class VectorObservationReused extends Base {
+        public java.util.Optional<io.github.tdmpc2j.spi.vector.VectorEnv> createVector(List<TaskSpec> tasks,
+                List<EnvOptions> options) {
+            return java.util.Optional.of(new OneStateRows(tasks) {
+                private final float[][] rows = new float[tasks.size()][1];
+
+                @Override
+                public io.github.tdmpc2j.spi.vector.VectorStepResult step(float[][] actions) {
+                    io.github.tdmpc2j.spi.vector.VectorStepResult r = super.step(actions);
+                    float[][] observations = new float[rows.length][];
+                    for (int i = 0; i < rows.length; i++) {
+                        rows[i][0] = r.observations()[i][0];
+                        observations[i] = rows[i];
+                    }
+                    return new io.github.tdmpc2j.spi.vector.VectorStepResult(observations, r.rewards(), r.terminated(),
+                            r.truncated(), r.infos());
                 }
             });
         }

@@ -8,6 +8,7 @@ import io.github.tdmpc2j.spi.InvalidEnvOutputException;
 import io.github.tdmpc2j.spi.Messages;
 import io.github.tdmpc2j.spi.ResetResult;
 import io.github.tdmpc2j.spi.StepResult;
+import io.github.tdmpc2j.spi.SuccessMetric;
 import io.github.tdmpc2j.spi.TaskSpec;
 import io.github.tdmpc2j.spi.TdmpcException;
 import io.github.tdmpc2j.spi.wrappers.EnvChecker;
@@ -17,7 +18,9 @@ import java.util.SplittableRandom;
 /**
  * Runs one episode of a task with random actions and checks what an agent relies on: the action space is
  * [-1, 1]; observations have the declared size, are finite and stay in the observation box; rewards are
- * finite; the episode ends by the declared length; the same seed gives the same first observation.
+ * finite; the episode ends by the declared length; the same seed and the same first actions give the same first
+ * steps ({@link #REPLAYED} of them), the start of the same episode; a task scored by success gives the flag; only
+ * an episodic task terminates.
  */
 final class TaskChecker {
     enum Status { PASS, FAIL, UNAVAILABLE }
@@ -27,6 +30,11 @@ final class TaskChecker {
             return String.format("%-11s %-40s %s", status, id, detail);
         }
     }
+
+    /** How many first steps of the episode are run again from the same seed with the same actions. */
+    static final int REPLAYED = 10;
+    private static final String SAME_EPISODE = ": the same seed and actions must give the same episode (draw every "
+            + "random number of the env, in its steps too, from a generator seeded in reset(seed))";
 
     private final EnvRegistry registry;
     private final long seed;
@@ -61,6 +69,9 @@ final class TaskChecker {
             double episodeReturn = 0;
             int steps = 0;
             StepResult r;
+            boolean flagged = false;
+            java.util.List<float[]> actionsGiven = new java.util.ArrayList<>();
+            java.util.List<StepResult> firstSteps = new java.util.ArrayList<>();
             do {
                 float[] a = new float[seen.actionSize()];
                 for (int i = 0; i < a.length; i++) {
@@ -68,6 +79,11 @@ final class TaskChecker {
                 }
                 r = env.step(a);
                 steps++;
+                if (steps <= REPLAYED) {
+                    actionsGiven.add(a);
+                    firstSteps.add(r);
+                }
+                flagged |= r.info().containsKey(StepResult.SUCCESS);
                 bad = badObservation(seen, r.observation(), r.reward(), "step " + steps);
                 if (bad != null) {
                     return fail(spec, "step " + steps + ": " + bad);
@@ -77,13 +93,34 @@ final class TaskChecker {
             if (!r.done()) {
                 return fail(spec, "episode did not end within " + Messages.plural(seen.maxEpisodeSteps(), "step"));
             }
+            if (r.terminated() && !seen.episodic()) {
+                return fail(spec, "the episode terminated at step " + steps + ", but the task is listed as one that "
+                        + "ends by its time limit only (episodic false): list it with episodic true (TD-MPC2 then "
+                        + "learns to foresee its end), or end its episodes by the time limit only");
+            }
+            if (seen.successMetric() == SuccessMetric.SUCCESS && !flagged) {
+                return fail(spec, "the task is scored by success (SuccessMetric.SUCCESS), but no step of its episode "
+                        + "put \"" + StepResult.SUCCESS + "\" in its info, so the success rate it is scored by is never measured (eval's SUCCESS column shows -): "
+                        + "put the flag (a Boolean) in every step's info, or list the task with SuccessMetric.RETURN");
+            }
             if (!r.terminated() && steps != seen.maxEpisodeSteps()) {
                 return fail(spec, "truncated after " + Messages.plural(steps, "step") + " but the spec says "
                         + seen.maxEpisodeSteps());
             }
             float[] again = env.reset(seed).observation();
             if (!Arrays.equals(again, first.observation())) {
-                return fail(spec, "reset(" + seed + ") twice gave different observations");
+                return fail(spec, "reset(" + seed + ") twice gave different observations" + SAME_EPISODE);
+            }
+            for (int i = 0; i < firstSteps.size(); i++) {
+                StepResult once = firstSteps.get(i);
+                StepResult twice = env.step(actionsGiven.get(i));
+                if (!Arrays.equals(twice.observation(), once.observation()) || twice.reward() != once.reward()
+                        || twice.terminated() != once.terminated() || twice.truncated() != once.truncated()) {
+                    return fail(spec, "step " + (i + 1) + " after reset(" + seed + ") gave another "
+                            + (Arrays.equals(twice.observation(), once.observation()) ? twice.reward() != once.reward()
+                                    ? "reward (" + twice.reward() + ", before " + once.reward() + ")" : "end"
+                                    : "observation") + " the second time, with the same actions" + SAME_EPISODE);
+                }
             }
             double seconds = (System.nanoTime() - start) / 1e9;
             return new Result(Status.PASS, spec.id(), String.format(

@@ -7,6 +7,8 @@ import io.github.tdmpc2j.spi.Box;
 import io.github.tdmpc2j.spi.Env;
 import io.github.tdmpc2j.spi.EnvOptions;
 import io.github.tdmpc2j.spi.EnvProvider;
+import io.github.tdmpc2j.spi.ResetResult;
+import io.github.tdmpc2j.spi.StepResult;
 import io.github.tdmpc2j.spi.SuccessMetric;
 import io.github.tdmpc2j.spi.TaskSpec;
 import io.github.tdmpc2j.spi.agent.AgentProvider;
@@ -22,6 +24,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
 import org.junit.jupiter.api.Test;
@@ -176,6 +179,251 @@ class TasksCommandTest {
             assertThat(check.out()).contains("1 passed, 0 failed");
             Run make = run("tasks", "check", "--task", "wobbly/anything");
             assertThat(make.out()).contains("left out").contains("the task table is corrupt");
+        } finally {
+            Thread.currentThread().setContextClassLoader(before);
+        }
+    }
+
+    /** A plug-in whose steps draw from a generator its reset does not seed: the same seed, another episode. */
+    public static final class DriftyProvider implements EnvProvider {
+        static final TaskSpec TASK = new TaskSpec("drifty/walk", List.of(), Box.unbounded(1), Box.of(1, -1f, 1f), 20, 1,
+                SuccessMetric.RETURN, false);
+
+        @Override
+        public String domain() {
+            return "drifty";
+        }
+
+        @Override
+        public List<TaskSpec> tasks() {
+            return List.of(TASK);
+        }
+
+        @Override
+        public Availability availability() {
+            return Availability.ok();
+        }
+
+        @Override
+        public Env create(TaskSpec task, EnvOptions options) {
+            return new Env() {
+                private final java.util.Random unseeded = new java.util.Random(7);
+                private float x;
+
+                @Override
+                public TaskSpec spec() {
+                    return task;
+                }
+
+                @Override
+                public ResetResult reset(long seed) {
+                    x = seed % 3; // the start follows the seed
+                    return new ResetResult(new float[] {x});
+                }
+
+                @Override
+                public StepResult step(float[] action) {
+                    x += action[0] + (float) unseeded.nextGaussian(); // the steps do not
+                    return new StepResult(new float[] {x}, -Math.abs(x), false, false, Map.of());
+                }
+
+                @Override
+                public void close() {
+                }
+            };
+        }
+    }
+
+    @Test
+    void checkFailsATaskWhoseStepsTheSeedDoesNotDecide(@TempDir Path dir) throws IOException {
+        Path drifty = serviceJar(dir.resolve("drifty-plugin.jar"), DriftyProvider.class.getName());
+        ClassLoader plugins = Main.pluginClassLoader(drifty.toString(), TasksCommandTest.class.getClassLoader(),
+                w -> { });
+        ClassLoader before = Thread.currentThread().getContextClassLoader();
+        Thread.currentThread().setContextClassLoader(plugins);
+        try {
+            Run r = run("tasks", "check", "--task", "drifty/walk");
+            assertThat(r.exit()).isEqualTo(1);
+            assertThat(r.out()).containsPattern("FAIL\\s+drifty/walk\\s+step 1 after reset\\(\\d+\\) gave another "
+                    + "observation the second time, with the same actions: the same seed and actions must give the "
+                    + "same episode \\(draw every random number of the env, in its steps too, from a generator seeded "
+                    + "in reset\\(seed\\)\\)").contains("0 passed, 1 failed");
+        } finally {
+            Thread.currentThread().setContextClassLoader(before);
+        }
+    }
+
+    /** A plug-in whose task is scored by success but whose steps never say whether it succeeded. */
+    public static final class FlaglessProvider implements EnvProvider {
+        @Override
+        public String domain() {
+            return "flagless";
+        }
+
+        @Override
+        public List<TaskSpec> tasks() {
+            return List.of(new TaskSpec("flagless/reach", List.of(), Box.unbounded(1), Box.of(1, -1f, 1f), 10, 1,
+                    SuccessMetric.SUCCESS, false));
+        }
+
+        @Override
+        public Availability availability() {
+            return Availability.ok();
+        }
+
+        @Override
+        public Env create(TaskSpec task, EnvOptions options) {
+            return new Env() {
+                @Override
+                public TaskSpec spec() {
+                    return task;
+                }
+
+                @Override
+                public ResetResult reset(long seed) {
+                    return new ResetResult(new float[] {0f});
+                }
+
+                @Override
+                public StepResult step(float[] action) {
+                    return new StepResult(new float[] {action[0]}, 0, false, false, Map.of());
+                }
+
+                @Override
+                public void close() {
+                }
+            };
+        }
+    }
+
+    @Test
+    void checkFailsATaskScoredBySuccessWhoseStepsGiveNoFlag(@TempDir Path dir) throws IOException {
+        Path flagless = serviceJar(dir.resolve("flagless-plugin.jar"), FlaglessProvider.class.getName());
+        ClassLoader plugins = Main.pluginClassLoader(flagless.toString(), TasksCommandTest.class.getClassLoader(),
+                w -> { });
+        ClassLoader before = Thread.currentThread().getContextClassLoader();
+        Thread.currentThread().setContextClassLoader(plugins);
+        try {
+            Run r = run("tasks", "check", "--task", "flagless/reach");
+            assertThat(r.exit()).isEqualTo(1);
+            assertThat(r.out()).containsPattern("FAIL\\s+flagless/reach\\s+the task is scored by success "
+                    + "\\(SuccessMetric.SUCCESS\\), but no step of its episode put \"success\" in its info")
+                    .contains("put the flag (a Boolean) in every step's info, or list the task with "
+                            + "SuccessMetric.RETURN").contains("0 passed, 1 failed");
+        } finally {
+            Thread.currentThread().setContextClassLoader(before);
+        }
+    }
+
+    /** A plug-in whose task ends at its goal but is listed as one that ends by its time limit only. */
+    public static final class EndlessListedProvider implements EnvProvider {
+        @Override
+        public String domain() {
+            return "endless";
+        }
+
+        @Override
+        public List<TaskSpec> tasks() {
+            return List.of(new TaskSpec("endless/goal", List.of(), Box.unbounded(1), Box.of(1, -1f, 1f), 10, 1,
+                    SuccessMetric.RETURN, false));
+        }
+
+        @Override
+        public Availability availability() {
+            return Availability.ok();
+        }
+
+        @Override
+        public Env create(TaskSpec task, EnvOptions options) {
+            return new Env() {
+                private int t;
+
+                @Override
+                public TaskSpec spec() {
+                    return task;
+                }
+
+                @Override
+                public ResetResult reset(long seed) {
+                    t = 0;
+                    return new ResetResult(new float[] {0f});
+                }
+
+                @Override
+                public StepResult step(float[] action) {
+                    t++;
+                    return new StepResult(new float[] {t}, 1, t == 3, false, Map.of()); // the goal, at step 3
+                }
+
+                @Override
+                public void close() {
+                }
+            };
+        }
+    }
+
+    @Test
+    void checkFailsATaskThatTerminatesThoughListedAsNotEpisodic(@TempDir Path dir) throws IOException {
+        Path endless = serviceJar(dir.resolve("endless-plugin.jar"), EndlessListedProvider.class.getName());
+        ClassLoader plugins = Main.pluginClassLoader(endless.toString(), TasksCommandTest.class.getClassLoader(),
+                w -> { });
+        ClassLoader before = Thread.currentThread().getContextClassLoader();
+        Thread.currentThread().setContextClassLoader(plugins);
+        try {
+            Run r = run("tasks", "check", "--task", "endless/goal");
+            assertThat(r.exit()).isEqualTo(1);
+            assertThat(r.out()).containsPattern("FAIL\\s+endless/goal\\s+the episode terminated at step 3, but the "
+                    + "task is listed as one that ends by its time limit only \\(episodic false\\)")
+                    .contains("list it with episodic true (TD-MPC2 then learns to foresee its end), or end its episodes by "
+                            + "the time limit only")
+                    .contains("0 passed, 1 failed");
+        } finally {
+            Thread.currentThread().setContextClassLoader(before);
+        }
+    }
+
+    /** A plug-in that claims the domain of the example plug-in coming with tdmpc2j. */
+    public static final class ClassicAgainProvider implements EnvProvider {
+        @Override
+        public String domain() {
+            return "classic";
+        }
+
+        @Override
+        public List<TaskSpec> tasks() {
+            return List.of(new TaskSpec("classic/mine", List.of(), Box.unbounded(1), Box.of(1, -1f, 1f), 10, 1,
+                    SuccessMetric.RETURN, false));
+        }
+
+        @Override
+        public Availability availability() {
+            return Availability.ok();
+        }
+
+        @Override
+        public Env create(TaskSpec task, EnvOptions options) {
+            throw new UnsupportedOperationException("never made: the plug-in is left out");
+        }
+    }
+
+    /** The jar coming with tdmpc2j cannot be removed: the added plug-in is told to take another domain. */
+    @Test
+    void aPluginClaimingADomainOfTdmpc2jIsToldToTakeAnother(@TempDir Path dir) throws IOException {
+        Path mine = serviceJar(dir.resolve("mine-plugin.jar"), ClassicAgainProvider.class.getName());
+        ClassLoader plugins = Main.pluginClassLoader(mine.toString(), TasksCommandTest.class.getClassLoader(),
+                w -> { });
+        ClassLoader before = Thread.currentThread().getContextClassLoader();
+        Thread.currentThread().setContextClassLoader(plugins);
+        try {
+            Run r = run("tasks", "list", "--domain", "classic");
+            assertThat(r.exit()).isZero();
+            assertThat(r.out()).containsPattern("classic/pendulum\\s+classic\\s+3\\s+1\\s+200\\s+1\\s+1\\s+ready")
+                    .doesNotContain("classic/mine");
+            assertThat(r.out()).contains("unavailable: plug-in " + ClassicAgainProvider.class.getName()
+                    + " in mine-plugin.jar (domain 'classic'): the domain 'classic' is one of tdmpc2j's own, "
+                    + "io.github.tdmpc2j.examples.classic.ClassicControlProvider in ")
+                    .contains(": give the plug-in another domain (its domain() and the first part of its task ids)")
+                    .doesNotContain("remove one of the two jars");
         } finally {
             Thread.currentThread().setContextClassLoader(before);
         }

@@ -41,6 +41,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class EnvRegistry implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EnvRegistry.class);
+    /** What a user does about a plug-in's env that failed as it runs (the command's line names the task and seed). */
+    static final String ENV_DEFECT = "; a defect of the plug-in, not of tdmpc2j: report it to the plug-in's authors "
+            + "with the task and seed, or leave the task out";
 
     private final Map<String, EnvProvider> providers;
     private final Map<String, String> sources;
@@ -73,8 +76,14 @@ public final class EnvRegistry implements AutoCloseable {
                             ? "two plug-ins claim the domain '" + domain + "': " + previous.getClass().getName()
                                     + " and " + p.getClass().getName()
                                     + "; remove one of their jars from the class path"
-                            : "the domain '" + domain + "' is already claimed by " + previous.getClass().getName()
-                                    + " in " + sourceByDomain.get(domain) + "; remove one of the two jars");
+                            : comesWithTdmpc2j(previous)
+                                    ? "the domain '" + domain + "' is one of tdmpc2j's own, "
+                                            + previous.getClass().getName() + " in " + sourceByDomain.get(domain)
+                                            + ": give the plug-in another domain (its domain() and the first part "
+                                            + "of its task ids)"
+                                    : "the domain '" + domain + "' is already claimed by "
+                                            + previous.getClass().getName() + " in " + sourceByDomain.get(domain)
+                                            + "; remove one of the two jars");
                 }
                 List<TaskSpec> listed = tasksOf(p, domain);
                 describeOf(p);
@@ -155,7 +164,11 @@ public final class EnvRegistry implements AutoCloseable {
 
     /** The plug-ins that come with tdmpc2j (the command line carries them) are those of its own packages. */
     private boolean comesWithTdmpc2j(String domain) {
-        return providers.get(domain).getClass().getName().startsWith("io.github.tdmpc2j.");
+        return comesWithTdmpc2j(providers.get(domain));
+    }
+
+    private static boolean comesWithTdmpc2j(EnvProvider provider) {
+        return provider.getClass().getName().startsWith("io.github.tdmpc2j.");
     }
 
     private static String domainOfId(String id) {
@@ -681,6 +694,8 @@ public final class EnvRegistry implements AutoCloseable {
     private final class Guarded extends EnvWrapper {
         private final TaskSpec listed;
         private final TaskSpec own;
+        /** The observation array the env returned last: an env that fills one array of its own is refused. */
+        private float[] returned;
 
         Guarded(Env raw, TaskSpec listed) {
             super(raw);
@@ -698,12 +713,14 @@ public final class EnvRegistry implements AutoCloseable {
             ResetResult r;
             try {
                 r = inner.reset(seed);
+            } catch (PluginException e) {
+                throw fault("reset", e); // a Box or a StepResult of its making refused what it gave
             } catch (TdmpcException e) {
                 throw e;
             } catch (Throwable e) {
                 throw fault("reset", e);
             }
-            listedSize("reset", answered("reset", r).observation());
+            returned = fresh("reset", answered("reset", r).observation());
             return r;
         }
 
@@ -712,12 +729,14 @@ public final class EnvRegistry implements AutoCloseable {
             StepResult r;
             try {
                 r = inner.step(action);
+            } catch (PluginException e) {
+                throw fault("step", e); // a Box or a StepResult of its making refused what it gave
             } catch (TdmpcException e) {
                 throw e;
             } catch (Throwable e) {
                 throw fault("step", e);
             }
-            listedSize("step", answered("step", r).observation());
+            returned = fresh("step", answered("step", r).observation());
             return r;
         }
 
@@ -732,7 +751,7 @@ public final class EnvRegistry implements AutoCloseable {
         /** What the plug-in's env threw untyped from {@code call}: its defect, named with its jar. */
         private PluginException fault(String call, Throwable e) {
             return pluginFailed(listed.domain(), "the env of " + listed.id() + " threw from " + call + "(): "
-                    + ProviderDiscovery.describeFault(e), e);
+                    + ProviderDiscovery.describeFault(e) + ENV_DEFECT, e);
         }
 
         /** An observation of another size would be padded or cut without a word further on: refused here. */
@@ -742,14 +761,31 @@ public final class EnvRegistry implements AutoCloseable {
                         + (observation == null ? "a null observation" : "an observation of "
                                 + Messages.plural(observation.length, "value")) + " from " + call + "(), but the task "
                         + "is listed with observations of " + Messages.plural(listed.observationSize(), "value")
-                        + "; the plug-in's env and its task list disagree", null);
+                        + "; the plug-in's env and its task list disagree" + ENV_DEFECT, null);
             }
+        }
+
+        /**
+         * The observation {@code call} returned, of the listed size and not the array the env returned last: the
+         * rollout keeps each observation it is given (the transition of a step holds the one before it and the one
+         * after, a dataset's episode every one), so an env that writes each into one array of its own would make
+         * every kept observation its last one, without a word.
+         */
+        private float[] fresh(String call, float[] observation) {
+            listedSize(call, observation);
+            if (observation == returned) {
+                throw pluginFailed(listed.domain(), "the env of " + listed.id() + " returned from " + call + "() the "
+                        + "observation array it returned before: the caller keeps every observation it is given (a "
+                        + "replay buffer, a dataset), so an array written again changes the ones kept; return a new "
+                        + "array from every reset() and step()" + ENV_DEFECT, null);
+            }
+            return observation;
         }
 
         private <T> T answered(String call, T result) {
             if (result == null) {
                 throw pluginFailed(listed.domain(), "the env of " + listed.id() + " returned null from " + call
-                        + "()", null);
+                        + "()" + ENV_DEFECT, null);
             }
             return result;
         }
@@ -766,11 +802,14 @@ public final class EnvRegistry implements AutoCloseable {
         private final VectorEnv inner;
         private final String domain;
         private final TaskSpec[] specs;
+        /** Each row's observation array returned last: a batched env that fills one array per row is refused. */
+        private final float[][] returned;
 
         GuardedVector(VectorEnv inner, String domain) {
             this.inner = inner;
             this.domain = domain;
             this.specs = new TaskSpec[inner.numEnvs()];
+            this.returned = new float[specs.length][];
             for (int i = 0; i < specs.length; i++) {
                 int row = i;
                 specs[i] = guarded("spec(" + i + ")", () -> inner.spec(row), this::fault);
@@ -801,7 +840,7 @@ public final class EnvRegistry implements AutoCloseable {
             } catch (Throwable e) {
                 throw fault("reset", e);
             }
-            return answered("reset", r);
+            return fresh("reset", answered("reset", r));
         }
 
         @Override
@@ -814,7 +853,8 @@ public final class EnvRegistry implements AutoCloseable {
             } catch (Throwable e) {
                 throw fault("step", e);
             }
-            return answered("step", r);
+            fresh("step", answered("step", r).observations());
+            return r;
         }
 
         @Override
@@ -841,15 +881,34 @@ public final class EnvRegistry implements AutoCloseable {
             }, this::fault);
         }
 
+        /** The rows' observations, none of them the array its row returned last (see {@link Guarded#fresh}). */
+        private float[][] fresh(String call, float[][] observations) {
+            for (int i = 0; observations != null && i < observations.length && i < returned.length; i++) {
+                float[] row = observations[i];
+                if (row == null) {
+                    continue; // a row that did not move
+                }
+                if (row == returned[i]) {
+                    throw pluginFailed(domain, "the batched env of " + domain + " returned from " + call + "() for "
+                            + "row " + i + " the observation array it returned before: the caller keeps every "
+                            + "observation it is given (a replay buffer, a dataset), so an array written again changes "
+                            + "the ones kept; return a new array for every row of every reset() and step()"
+                            + ENV_DEFECT, null);
+                }
+                returned[i] = row;
+            }
+            return observations;
+        }
+
         private PluginException fault(String call, Throwable e) {
             return pluginFailed(domain, "the batched env of " + domain + " threw from " + call + "(): "
-                    + ProviderDiscovery.describeFault(e), e);
+                    + ProviderDiscovery.describeFault(e) + ENV_DEFECT, e);
         }
 
         private <T> T answered(String call, T result) {
             if (result == null) {
-                throw pluginFailed(domain, "the batched env of " + domain + " returned null from " + call + "()",
-                        null);
+                throw pluginFailed(domain, "the batched env of " + domain + " returned null from " + call + "()"
+                        + ENV_DEFECT, null);
             }
             return result;
         }

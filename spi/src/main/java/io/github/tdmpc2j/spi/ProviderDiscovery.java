@@ -120,14 +120,15 @@ public final class ProviderDiscovery {
         try {
             return service.cast(constructor.newInstance());
         } catch (InvocationTargetException e) {
-            throw new PluginException("its constructor threw " + describe(e.getCause()));
+            throw new PluginException("its constructor threw " + describe(e.getCause()) + thrownAt(e.getCause()));
         } catch (IllegalAccessException e) {
             throw new PluginException("the class is not public");
         } catch (InstantiationException e) {
             throw new PluginException("the class cannot be instantiated: " + describe(e));
         } catch (LinkageError e) {
-            throw new PluginException("the class failed to initialise: " + describe(
-                    e instanceof ExceptionInInitializerError init && init.getCause() != null ? init.getCause() : e));
+            Throwable cause = e instanceof ExceptionInInitializerError init && init.getCause() != null
+                    ? init.getCause() : e;
+            throw new PluginException("the class failed to initialise: " + describe(cause) + thrownAt(cause));
         }
     }
 
@@ -161,13 +162,46 @@ public final class ProviderDiscovery {
      * plug-in's making (an {@code AssertionError}, a {@code StackOverflowError}, a {@code LinkageError}). The JVM's
      * own trouble (an {@code OutOfMemoryError}, an {@code InternalError}) is no plug-in's to answer for: it is
      * rethrown as it is. The one way a call into a plug-in reports what it throws: {@code catch (Throwable e)} and
-     * this.
+     * this. The words end with where the plug-in's code threw (its first frame outside the JDK), as
+     * {@code (at org.example.MyEnv.step(MyEnv.java:42))}: the commands print the one line, not the stack trace, and
+     * the plug-in's author needs the place to mend it.
      */
     public static String describeFault(Throwable t) {
         if (t instanceof VirtualMachineError fatal && !(t instanceof StackOverflowError)) {
             throw fatal;
         }
-        return describe(t);
+        return describe(t) + thrownAt(t);
+    }
+
+    /**
+     * {@code " (at CLASS.METHOD(FILE:LINE))"}: the first frame of {@code t} outside the JDK and the spi (whose
+     * {@code Box}, {@code TaskSpec} or {@code StepResult} refused what the plug-in's code gave it, the line to mend
+     * being the plug-in's), else the first outside the JDK; empty without one.
+     */
+    static String thrownAt(Throwable t) {
+        if (t == null) {
+            return "";
+        }
+        StackTraceElement outsideJdk = null;
+        for (StackTraceElement frame : t.getStackTrace()) {
+            String module = frame.getModuleName();
+            if (module != null && (module.startsWith("java.") || module.startsWith("jdk."))) {
+                continue;
+            }
+            if (!frame.getClassName().startsWith("io.github.tdmpc2j.spi.")) {
+                return at(frame);
+            }
+            if (outsideJdk == null) {
+                outsideJdk = frame;
+            }
+        }
+        return outsideJdk == null ? "" : at(outsideJdk);
+    }
+
+    private static String at(StackTraceElement frame) {
+        return " (at " + frame.getClassName() + "." + frame.getMethodName() + "(" + (frame.getFileName() == null
+                ? "unknown source" : frame.getFileName() + (frame.getLineNumber() > 0 ? ":" + frame.getLineNumber()
+                        : "")) + "))";
     }
 
     /** A throwable in a few words: its simple class name and message. */

@@ -17,8 +17,34 @@ public record StepResult(float[] observation, double reward, boolean terminated,
     private static final java.util.Optional<Boolean> SUCCEEDED = java.util.Optional.of(true);
     private static final java.util.Optional<Boolean> NOT_SUCCEEDED = java.util.Optional.of(false);
 
+    /** A step's result; a null info, or an info with a null key or value, is a {@link PluginException}. */
     public StepResult {
-        info = Map.copyOf(info);
+        info = copyInfo(info, "StepResult");
+    }
+
+    /**
+     * {@code info}, copied: the one check of a {@link StepResult}'s and a {@link ResetResult}'s info ({@code record}
+     * names which). A null key or value, which no copy can hold, is a {@link PluginException} that names it (the entry
+     * is looked for only then: a step pays nothing for it).
+     */
+    static Map<String, Object> copyInfo(Map<String, Object> info, String record) {
+        if (info == null) {
+            throw new PluginException("a " + record + "'s info is null: give Map.of() for no info");
+        }
+        try {
+            return Map.copyOf(info);
+        } catch (NullPointerException e) {
+            for (Map.Entry<String, Object> entry : info.entrySet()) {
+                if (entry.getKey() == null) {
+                    throw new PluginException("a " + record + "'s info has a null key: give every entry a name");
+                }
+                if (entry.getValue() == null) {
+                    throw new PluginException("a " + record + "'s info has no value for '" + entry.getKey()
+                            + "' (null): leave the entry out or give it a value");
+                }
+            }
+            throw e;
+        }
     }
 
     public boolean done() {

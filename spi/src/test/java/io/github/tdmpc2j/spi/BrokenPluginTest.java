@@ -48,14 +48,14 @@ class BrokenPluginTest {
     @CsvSource(delimiter = '|', value = {
         "Missing              | org.example.bad.Gone                 | | the class is missing: the service file names org.example.bad.Gone",
         "NoDefaultConstructor | org.example.bad.BadProviders$NoDefaultConstructor | | no public no-argument constructor",
-        "ConstructorThrows    | org.example.bad.BadProviders$ConstructorThrows | | its constructor threw IllegalStateException: no licence file",
+        "ConstructorThrows    | org.example.bad.BadProviders$ConstructorThrows | | its constructor threw IllegalStateException: no licence file (at org.example.bad.BadProviders$ConstructorThrows.<init>(BadProviders.java:",
         "DomainThrows         | org.example.bad.BadProviders$DomainThrows | | domain() threw IllegalStateException: domain exploded",
         "DomainNull           | org.example.bad.BadProviders$DomainNull | | domain() returned null",
-        "TasksThrow           | org.example.bad.BadProviders$TasksThrow | bad | tasks() threw IllegalStateException: tasks exploded",
+        "TasksThrow           | org.example.bad.BadProviders$TasksThrow | bad | tasks() threw IllegalStateException: tasks exploded (at org.example.bad.BadProviders$TasksThrow.tasks(BadProviders.java:",
         "TasksNull            | org.example.bad.BadProviders$TasksNull | bad | tasks() returned null",
         "TasksTwice           | org.example.bad.BadProviders$TasksTwice | bad | lists task bad/thing twice",
         "NanBounds            | org.example.bad.BadProviders$NanBounds | bad | tasks() threw PluginException: a Box's bounds at index 0 are [NaN, 1.0]: a bound is a number",
-        "InvertedBounds       | org.example.bad.BadProviders$InvertedBounds | bad | tasks() threw PluginException: a Box's bounds at index 0 are [1.0, -1.0]: a bound is a number (no NaN; an unbounded entry is infinite) and a low is at most its high",
+        "InvertedBounds       | org.example.bad.BadProviders$InvertedBounds | bad | tasks() threw PluginException: a Box's bounds at index 0 are [1.0, -1.0]: a bound is a number (no NaN; an unbounded entry is infinite) and a low is at most its high (at org.example.bad.BadProviders$InvertedBounds.tasks(BadProviders.java:115))",
         "NullObservationSpace | org.example.bad.BadProviders$NullObservationSpace | bad | tasks() threw PluginException: task bad/thing is missing its observationSpace: give every part of its TaskSpec",
         "NegativeDimension    | org.example.bad.BadProviders$NegativeDimension | bad | tasks() threw PluginException: a Box's shape [-1, -1] has the negative dimension -1: give dimensions of 0 or more",
         "ShapeOverflows       | org.example.bad.BadProviders$ShapeOverflows | bad | tasks() threw PluginException: a Box's shape [65536, 65536] holds more values than an array can",
@@ -187,7 +187,7 @@ class BrokenPluginTest {
 
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', value = {
-        "StepThrows             | the env of bad/thing threw from step(): ArrayIndexOutOfBoundsException: Index 7 out of bounds",
+        "StepThrows             | the env of bad/thing threw from step(): ArrayIndexOutOfBoundsException: Index 7 out of bounds for length 1 (at org.example.bad.BadProviders$StepThrows$1.step(BadProviders.java:",
         "StepAsserts            | the env of bad/thing threw from step(): AssertionError: invariant broken",
         "StepOverflows          | the env of bad/thing threw from step(): StackOverflowError",
         "StepThrowsChecked      | the env of bad/thing threw from step(): IOException: pipe to the simulator closed",
@@ -195,6 +195,9 @@ class BrokenPluginTest {
         "ResetThrows            | the env of bad/thing threw from reset(): IllegalStateException: model file vanished",
         "StepObservationTooLong | the env of bad/thing returned an observation of 2 values from step(), but the task is listed with observations of 1 value;",
         "ResetObservationEmpty  | the env of bad/thing returned an observation of 0 values from reset(), but the task is listed with observations of 1 value;",
+        "StepInfoNullValue      | the env of bad/thing threw from step(): PluginException: a StepResult's info has no value for 'distance' (null): leave the entry out or give it a value (at org.example.bad.BadProviders$StepInfoNullValue$1.step(BadProviders.java:",
+        "ResetInfoNull          | the env of bad/thing threw from reset(): PluginException: a ResetResult's info is null: give Map.of() for no info (at org.example.bad.BadProviders$ResetInfoNull$1.reset(BadProviders.java:",
+        "ObservationArrayReused | the env of bad/thing returned from step() the observation array it returned before: the caller keeps every observation it is given (a replay buffer, a dataset), so an array written again changes the ones kept; return a new array from every reset() and step()",
     })
     void anEnvThatFailsUntypedIsATypedErrorNamingItsJar(String kind, String reason) throws Exception {
         try (URLClassLoader loader = withCoinAnd(kind, "org.example.bad.BadProviders$" + kind + "\n");
@@ -205,7 +208,9 @@ class BrokenPluginTest {
                 env.step(new float[] {0.5f});
             }).isInstanceOf(PluginException.class)
                     .hasMessageContaining("BadProviders$" + kind + " in bad-" + kind + ".jar")
-                    .hasMessageContaining(reason);
+                    .hasMessageContaining(reason)
+                    .hasMessageEndingWith("; a defect of the plug-in, not of tdmpc2j: report it to the plug-in's "
+                            + "authors with the task and seed, or leave the task out");
             assertCoinWorks(registry);
         }
     }
@@ -336,6 +341,25 @@ class BrokenPluginTest {
                     .hasMessageContaining("BadProviders$VectorStepThrows in bad-VectorStepThrows.jar")
                     .hasMessageContaining("the batched env of bad threw from step(): IllegalStateException: worker"
                             + " pipe broke");
+            assertCoinWorks(registry);
+        }
+    }
+
+    @Test
+    void aBatchedEnvReturningARowsObservationArrayAgainIsATypedErrorNamingItsJar() throws Exception {
+        try (URLClassLoader loader = withCoinAnd("VectorObservationReused",
+                "org.example.bad.BadProviders$VectorObservationReused\n");
+                EnvRegistry registry = EnvRegistry.discover(loader);
+                VectorEnv rows = registry.makeVector(List.of("coin/guess", "bad/thing"),
+                        List.of(EnvOptions.defaults(), EnvOptions.defaults()), 1)) {
+            rows.reset(1);
+            rows.step(new float[][] {{0.5f}, {0.5f}}); // a new array for the row's first step
+            assertThatThrownBy(() -> rows.step(new float[][] {{0.5f}, {0.5f}})).isInstanceOf(PluginException.class)
+                    .hasMessageContaining("BadProviders$VectorObservationReused in bad-VectorObservationReused.jar")
+                    .hasMessageContaining("the batched env of bad returned from step() for row 0 the observation "
+                            + "array it returned before: the caller keeps every observation it is given (a replay "
+                            + "buffer, a dataset), so an array written again changes the ones kept; return a new array "
+                            + "for every row of every reset() and step()");
             assertCoinWorks(registry);
         }
     }
