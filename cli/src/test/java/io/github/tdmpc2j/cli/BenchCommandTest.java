@@ -370,14 +370,7 @@ class BenchCommandTest {
     static void withNotSetUpSuite(Path dir, WithSuite body) throws Exception {
         Path jar = TasksCommandTest.serviceJar(dir.resolve("notsetup.jar"), EnvProvider.class,
                 NotSetUpProvider.class.getName());
-        ClassLoader before = Thread.currentThread().getContextClassLoader();
-        Thread.currentThread().setContextClassLoader(Main.pluginClassLoader(jar.toString(),
-                BenchCommandTest.class.getClassLoader(), w -> { }));
-        try {
-            body.run();
-        } finally {
-            Thread.currentThread().setContextClassLoader(before);
-        }
+        TasksCommandTest.withPlugins(jar, body::run);
     }
 
     /**
@@ -418,18 +411,13 @@ class BenchCommandTest {
     void aPluginAgentRunsOnTheExecutorsOfACluster(@TempDir Path dir) throws Exception {
         Path jar = TasksCommandTest.serviceJar(dir.resolve("plugged.jar"), AgentProvider.class,
                 PluggedAgentProvider.class.getName());
-        ClassLoader before = Thread.currentThread().getContextClassLoader();
-        Thread.currentThread().setContextClassLoader(Main.pluginClassLoader(jar.toString(),
-                BenchCommandTest.class.getClassLoader(), w -> { }));
-        try {
+        TasksCommandTest.withPlugins(jar, () -> {
             TasksCommandTest.Run r = TasksCommandTest.run("bench", "--tasks", "classic/pendulum", "--agent", "plugged",
                     "--steps", "200", "--eval-episodes", "1", "--out", dir.resolve("bench").toString(), "--master",
                     "local-cluster[1,1,1024]", "--spark-conf", "spark.driver.host=127.0.0.1");
             assertThat(r.exit()).as(r.err()).isZero();
             assertThat(r.out()).contains("classic/pendulum                     seed 1: return");
-        } finally {
-            Thread.currentThread().setContextClassLoader(before);
-        }
+        });
     }
 
     @Test

@@ -86,10 +86,7 @@ class CollectCommandTest {
         Path jar = TasksCommandTest.serviceJar(dir.resolve("close-fails.jar"),
                 io.github.tdmpc2j.spi.agent.AgentProvider.class,
                 EvalCommandTest.CloseFailsAgentProvider.class.getName());
-        ClassLoader before = Thread.currentThread().getContextClassLoader();
-        Thread.currentThread().setContextClassLoader(Main.pluginClassLoader(jar.toString(),
-                CollectCommandTest.class.getClassLoader(), w -> { }));
-        try {
+        TasksCommandTest.withPlugins(jar, () -> {
             Path out = dir.resolve("data");
             TasksCommandTest.Run r = TasksCommandTest.run("collect", "--tasks", "classic/pendulum", "--episodes",
                     "2", "--workers", "1", "--policy", checkpoint.toString(), "--agent", "close-fails", "--out",
@@ -100,9 +97,7 @@ class CollectCommandTest {
                     .doesNotContain("envs").hasLineCount(1);
             assertThat(r.out()).contains("2 episodes written (0 were already there)").doesNotContain("warning");
             assertThat(new DatasetReader(out).readAll()).hasSize(2);
-        } finally {
-            Thread.currentThread().setContextClassLoader(before);
-        }
+        });
     }
 
     /**

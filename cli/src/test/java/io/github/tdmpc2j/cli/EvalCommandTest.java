@@ -159,10 +159,7 @@ class EvalCommandTest {
         saveRandomPendulumCheckpoint(dir.resolve("checkpoint"));
         Path jar = TasksCommandTest.serviceJar(dir.resolve("close-fails.jar"),
                 io.github.tdmpc2j.spi.agent.AgentProvider.class, CloseFailsAgentProvider.class.getName());
-        ClassLoader before = Thread.currentThread().getContextClassLoader();
-        Thread.currentThread().setContextClassLoader(Main.pluginClassLoader(jar.toString(),
-                EvalCommandTest.class.getClassLoader(), w -> { }));
-        try {
+        TasksCommandTest.withPlugins(jar, () -> {
             Path csv = dir.resolve("results.csv");
             TasksCommandTest.Run r = TasksCommandTest.run("eval", "--checkpoint", dir.resolve("checkpoint")
                     .toString(), "--task", "classic/pendulum", "--agent", "close-fails", "--episodes", "1", "--csv",
@@ -173,9 +170,7 @@ class EvalCommandTest {
                     .doesNotContain("envs").hasLineCount(1);
             assertThat(r.out()).containsPattern("classic/pendulum\\s+1\\s+").doesNotContain("warning");
             assertThat(Files.readString(csv)).startsWith(HEADER + "\nclassic/pendulum,1,");
-        } finally {
-            Thread.currentThread().setContextClassLoader(before);
-        }
+        });
     }
 
     /**

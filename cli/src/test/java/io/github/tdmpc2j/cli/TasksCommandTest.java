@@ -184,36 +184,60 @@ class TasksCommandTest {
         }
     }
 
-    /** A plug-in whose steps draw from a generator its reset does not seed: the same seed, another episode. */
-    public static final class DriftyProvider implements EnvProvider {
-        static final TaskSpec TASK = new TaskSpec("drifty/walk", List.of(), Box.unbounded(1), Box.of(1, -1f, 1f), 20, 1,
-                SuccessMetric.RETURN, false);
+    /** A plug-in of these tests with one task, always available: a subclass gives the task and makes its env. */
+    public abstract static class OneTaskProvider implements EnvProvider {
+        private final TaskSpec task;
+
+        protected OneTaskProvider(TaskSpec task) {
+            this.task = task;
+        }
 
         @Override
         public String domain() {
-            return "drifty";
+            return task.domain();
         }
 
         @Override
         public List<TaskSpec> tasks() {
-            return List.of(TASK);
+            return List.of(task);
         }
 
         @Override
         public Availability availability() {
             return Availability.ok();
         }
+    }
+
+    /** An env of these tests' plug-ins: its task's, holding nothing to close; a subclass resets and steps. */
+    abstract static class OneTaskEnv implements Env {
+        private final TaskSpec task;
+
+        OneTaskEnv(TaskSpec task) {
+            this.task = task;
+        }
+
+        @Override
+        public TaskSpec spec() {
+            return task;
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
+    /** A plug-in whose steps draw from a generator its reset does not seed: the same seed, another episode. */
+    public static final class DriftyProvider extends OneTaskProvider {
+        public DriftyProvider() {
+            super(new TaskSpec("drifty/walk", List.of(), Box.unbounded(1), Box.of(1, -1f, 1f), 20, 1,
+                    SuccessMetric.RETURN, false));
+        }
 
         @Override
         public Env create(TaskSpec task, EnvOptions options) {
-            return new Env() {
+            return new OneTaskEnv(task) {
                 private final java.util.Random unseeded = new java.util.Random(7);
                 private float x;
-
-                @Override
-                public TaskSpec spec() {
-                    return task;
-                }
 
                 @Override
                 public ResetResult reset(long seed) {
@@ -226,59 +250,33 @@ class TasksCommandTest {
                     x += action[0] + (float) unseeded.nextGaussian(); // the steps do not
                     return new StepResult(new float[] {x}, -Math.abs(x), false, false, Map.of());
                 }
-
-                @Override
-                public void close() {
-                }
             };
         }
     }
 
     @Test
-    void checkFailsATaskWhoseStepsTheSeedDoesNotDecide(@TempDir Path dir) throws IOException {
+    void checkFailsATaskWhoseStepsTheSeedDoesNotDecide(@TempDir Path dir) throws Exception {
         Path drifty = serviceJar(dir.resolve("drifty-plugin.jar"), DriftyProvider.class.getName());
-        ClassLoader plugins = Main.pluginClassLoader(drifty.toString(), TasksCommandTest.class.getClassLoader(),
-                w -> { });
-        ClassLoader before = Thread.currentThread().getContextClassLoader();
-        Thread.currentThread().setContextClassLoader(plugins);
-        try {
+        withPlugins(drifty, () -> {
             Run r = run("tasks", "check", "--task", "drifty/walk");
             assertThat(r.exit()).isEqualTo(1);
             assertThat(r.out()).containsPattern("FAIL\\s+drifty/walk\\s+step 1 after reset\\(\\d+\\) gave another "
                     + "observation the second time, with the same actions: the same seed and actions must give the "
                     + "same episode \\(draw every random number of the env, in its steps too, from a generator seeded "
                     + "in reset\\(seed\\)\\)").contains("0 passed, 1 failed");
-        } finally {
-            Thread.currentThread().setContextClassLoader(before);
-        }
+        });
     }
 
     /** A plug-in whose task is scored by success but whose steps never say whether it succeeded. */
-    public static final class FlaglessProvider implements EnvProvider {
-        @Override
-        public String domain() {
-            return "flagless";
-        }
-
-        @Override
-        public List<TaskSpec> tasks() {
-            return List.of(new TaskSpec("flagless/reach", List.of(), Box.unbounded(1), Box.of(1, -1f, 1f), 10, 1,
+    public static final class FlaglessProvider extends OneTaskProvider {
+        public FlaglessProvider() {
+            super(new TaskSpec("flagless/reach", List.of(), Box.unbounded(1), Box.of(1, -1f, 1f), 10, 1,
                     SuccessMetric.SUCCESS, false));
         }
 
         @Override
-        public Availability availability() {
-            return Availability.ok();
-        }
-
-        @Override
         public Env create(TaskSpec task, EnvOptions options) {
-            return new Env() {
-                @Override
-                public TaskSpec spec() {
-                    return task;
-                }
-
+            return new OneTaskEnv(task) {
                 @Override
                 public ResetResult reset(long seed) {
                     return new ResetResult(new float[] {0f});
@@ -288,60 +286,34 @@ class TasksCommandTest {
                 public StepResult step(float[] action) {
                     return new StepResult(new float[] {action[0]}, 0, false, false, Map.of());
                 }
-
-                @Override
-                public void close() {
-                }
             };
         }
     }
 
     @Test
-    void checkFailsATaskScoredBySuccessWhoseStepsGiveNoFlag(@TempDir Path dir) throws IOException {
+    void checkFailsATaskScoredBySuccessWhoseStepsGiveNoFlag(@TempDir Path dir) throws Exception {
         Path flagless = serviceJar(dir.resolve("flagless-plugin.jar"), FlaglessProvider.class.getName());
-        ClassLoader plugins = Main.pluginClassLoader(flagless.toString(), TasksCommandTest.class.getClassLoader(),
-                w -> { });
-        ClassLoader before = Thread.currentThread().getContextClassLoader();
-        Thread.currentThread().setContextClassLoader(plugins);
-        try {
+        withPlugins(flagless, () -> {
             Run r = run("tasks", "check", "--task", "flagless/reach");
             assertThat(r.exit()).isEqualTo(1);
             assertThat(r.out()).containsPattern("FAIL\\s+flagless/reach\\s+the task is scored by success "
                     + "\\(SuccessMetric.SUCCESS\\), but no step of its episode put \"success\" in its info")
                     .contains("put the flag (a Boolean) in every step's info, or list the task with "
                             + "SuccessMetric.RETURN").contains("0 passed, 1 failed");
-        } finally {
-            Thread.currentThread().setContextClassLoader(before);
-        }
+        });
     }
 
     /** A plug-in whose task ends at its goal but is listed as one that ends by its time limit only. */
-    public static final class EndlessListedProvider implements EnvProvider {
-        @Override
-        public String domain() {
-            return "endless";
-        }
-
-        @Override
-        public List<TaskSpec> tasks() {
-            return List.of(new TaskSpec("endless/goal", List.of(), Box.unbounded(1), Box.of(1, -1f, 1f), 10, 1,
+    public static final class EndlessListedProvider extends OneTaskProvider {
+        public EndlessListedProvider() {
+            super(new TaskSpec("endless/goal", List.of(), Box.unbounded(1), Box.of(1, -1f, 1f), 10, 1,
                     SuccessMetric.RETURN, false));
         }
 
         @Override
-        public Availability availability() {
-            return Availability.ok();
-        }
-
-        @Override
         public Env create(TaskSpec task, EnvOptions options) {
-            return new Env() {
+            return new OneTaskEnv(task) {
                 private int t;
-
-                @Override
-                public TaskSpec spec() {
-                    return task;
-                }
 
                 @Override
                 public ResetResult reset(long seed) {
@@ -354,22 +326,14 @@ class TasksCommandTest {
                     t++;
                     return new StepResult(new float[] {t}, 1, t == 3, false, Map.of()); // the goal, at step 3
                 }
-
-                @Override
-                public void close() {
-                }
             };
         }
     }
 
     @Test
-    void checkFailsATaskThatTerminatesThoughListedAsNotEpisodic(@TempDir Path dir) throws IOException {
+    void checkFailsATaskThatTerminatesThoughListedAsNotEpisodic(@TempDir Path dir) throws Exception {
         Path endless = serviceJar(dir.resolve("endless-plugin.jar"), EndlessListedProvider.class.getName());
-        ClassLoader plugins = Main.pluginClassLoader(endless.toString(), TasksCommandTest.class.getClassLoader(),
-                w -> { });
-        ClassLoader before = Thread.currentThread().getContextClassLoader();
-        Thread.currentThread().setContextClassLoader(plugins);
-        try {
+        withPlugins(endless, () -> {
             Run r = run("tasks", "check", "--task", "endless/goal");
             assertThat(r.exit()).isEqualTo(1);
             assertThat(r.out()).containsPattern("FAIL\\s+endless/goal\\s+the episode terminated at step 3, but the "
@@ -377,27 +341,14 @@ class TasksCommandTest {
                     .contains("list it with episodic true (TD-MPC2 then learns to foresee its end), or end its episodes by "
                             + "the time limit only")
                     .contains("0 passed, 1 failed");
-        } finally {
-            Thread.currentThread().setContextClassLoader(before);
-        }
+        });
     }
 
     /** A plug-in that claims the domain of the example plug-in coming with tdmpc2j. */
-    public static final class ClassicAgainProvider implements EnvProvider {
-        @Override
-        public String domain() {
-            return "classic";
-        }
-
-        @Override
-        public List<TaskSpec> tasks() {
-            return List.of(new TaskSpec("classic/mine", List.of(), Box.unbounded(1), Box.of(1, -1f, 1f), 10, 1,
+    public static final class ClassicAgainProvider extends OneTaskProvider {
+        public ClassicAgainProvider() {
+            super(new TaskSpec("classic/mine", List.of(), Box.unbounded(1), Box.of(1, -1f, 1f), 10, 1,
                     SuccessMetric.RETURN, false));
-        }
-
-        @Override
-        public Availability availability() {
-            return Availability.ok();
         }
 
         @Override
@@ -408,13 +359,9 @@ class TasksCommandTest {
 
     /** The jar coming with tdmpc2j cannot be removed: the added plug-in is told to take another domain. */
     @Test
-    void aPluginClaimingADomainOfTdmpc2jIsToldToTakeAnother(@TempDir Path dir) throws IOException {
+    void aPluginClaimingADomainOfTdmpc2jIsToldToTakeAnother(@TempDir Path dir) throws Exception {
         Path mine = serviceJar(dir.resolve("mine-plugin.jar"), ClassicAgainProvider.class.getName());
-        ClassLoader plugins = Main.pluginClassLoader(mine.toString(), TasksCommandTest.class.getClassLoader(),
-                w -> { });
-        ClassLoader before = Thread.currentThread().getContextClassLoader();
-        Thread.currentThread().setContextClassLoader(plugins);
-        try {
+        withPlugins(mine, () -> {
             Run r = run("tasks", "list", "--domain", "classic");
             assertThat(r.exit()).isZero();
             assertThat(r.out()).containsPattern("classic/pendulum\\s+classic\\s+3\\s+1\\s+200\\s+1\\s+1\\s+ready")
@@ -424,9 +371,7 @@ class TasksCommandTest {
                     + "io.github.tdmpc2j.examples.classic.ClassicControlProvider in ")
                     .contains(": give the plug-in another domain (its domain() and the first part of its task ids)")
                     .doesNotContain("remove one of the two jars");
-        } finally {
-            Thread.currentThread().setContextClassLoader(before);
-        }
+        });
     }
 
     /** A plug-in whose one task has an action box without bounds on its second entry. */
@@ -456,12 +401,9 @@ class TasksCommandTest {
 
     @Test
     void listShowsATaskWhoseActionsHaveNoBoundsAsUnavailableWithTheReasonAndCheckFailsIt(@TempDir Path dir)
-            throws IOException {
+            throws Exception {
         Path loose = serviceJar(dir.resolve("loose-plugin.jar"), LooseProvider.class.getName());
-        ClassLoader before = Thread.currentThread().getContextClassLoader();
-        Thread.currentThread().setContextClassLoader(Main.pluginClassLoader(loose.toString(),
-                TasksCommandTest.class.getClassLoader(), w -> { }));
-        try {
+        withPlugins(loose, () -> {
             Run r = run("tasks", "list", "--domain", "loose");
             assertThat(r.exit()).isZero();
             assertThat(r.out()).containsPattern("loose/drift\\s+loose\\s+2\\s+2\\s+10\\s+1\\s+1\\s+unavailable: plug-in "
@@ -472,28 +414,21 @@ class TasksCommandTest {
             Run check = run("tasks", "check", "--task", "loose/drift");
             assertThat(check.exit()).isEqualTo(1);
             assertThat(check.out()).containsPattern("FAIL\\s+loose/drift\\s+PluginException: .*action entry 1 lies in");
-        } finally {
-            Thread.currentThread().setContextClassLoader(before);
-        }
+        });
     }
 
     @Test
     void agentsShowsALeftOutAgentPluginAndTheRestAndOneWithoutADescriptionAsSuchNotAsNull(@TempDir Path dir)
-            throws IOException {
+            throws Exception {
         Path gone = serviceJar(dir.resolve("gone-agent.jar"), AgentProvider.class, "org.example.GoneAgent",
                 SilentAgentProvider.class.getName());
-        ClassLoader before = Thread.currentThread().getContextClassLoader();
-        Thread.currentThread().setContextClassLoader(Main.pluginClassLoader(gone.toString(),
-                TasksCommandTest.class.getClassLoader(), w -> { }));
-        try {
+        withPlugins(gone, () -> {
             Run r = run("agents");
             assertThat(r.exit()).isZero();
             assertThat(r.out()).containsPattern("(?m)^random\\s").containsPattern("(?m)^tdmpc2\\s")
                     .contains("unavailable: plug-in org.example.GoneAgent in gone-agent.jar: the class is missing")
                     .containsPattern("(?m)^silent\\s+\\(no description\\)$").doesNotContain("null");
-        } finally {
-            Thread.currentThread().setContextClassLoader(before);
-        }
+        });
     }
 
     /** An agent plug-in that gives no description. */
@@ -543,6 +478,26 @@ class TasksCommandTest {
     /** A jar holding only a service file of task plug-ins that names these provider classes. */
     private static Path serviceJar(Path jar, String... providers) throws IOException {
         return serviceJar(jar, EnvProvider.class, providers);
+    }
+
+    /** What runs with plug-ins added ({@link #withPlugins}). */
+    interface WithPlugins {
+        void run() throws Exception;
+    }
+
+    /**
+     * Runs {@code body} with the plug-in jar {@code jar} added as {@code TDMPC2J_PLUGINS} adds it: on this thread's
+     * context class loader, through which the commands find plug-ins; the loader before it is restored after.
+     */
+    static void withPlugins(Path jar, WithPlugins body) throws Exception {
+        ClassLoader before = Thread.currentThread().getContextClassLoader();
+        Thread.currentThread().setContextClassLoader(Main.pluginClassLoader(jar.toString(),
+                TasksCommandTest.class.getClassLoader(), w -> { }));
+        try {
+            body.run();
+        } finally {
+            Thread.currentThread().setContextClassLoader(before);
+        }
     }
 
     /** A jar holding only a service file of {@code service} that names these provider classes. */
