@@ -147,6 +147,11 @@ final class BenchCommand implements Callable<Integer> {
                     return signals.exitStatus();
                 }
                 return report(specs, runs, dir, console);
+            } catch (RuntimeException | Error e) {
+                if (lock[0] != null) {
+                    lock[0].failed(); // a refusal leaves the folder as it was: no run.lock it had not
+                }
+                throw e;
             } finally {
                 if (lock[0] != null) {
                     lock[0].close();
@@ -769,6 +774,11 @@ final class BenchCommand implements Callable<Integer> {
                     : "-";
             sb.append(String.format(Locale.ROOT, "| %s | %d | %.1f | %s |%n", d, list.size(), ours, pub));
         });
+        if (byDomain.containsKey(domainName("maniskill"))) {
+            sb.append("\nManiSkill: the paper's numbers are of its tasks on ManiSkill2 (0.4.1); ours are those tasks "
+                    + "rebuilt on ManiSkill 3, another simulator version (tasks/maniskill/README.md says what "
+                    + "differs): compare the success rates with that in mind.\n");
+        }
         return sb.toString();
     }
 

@@ -583,12 +583,14 @@ class BenchCommandTest {
         assertThat(first.exit()).as(first.err()).isZero();
         String md = Files.readString(dir.resolve("report.md"));
         String runs = dir.resolve("runs/classic/pendulum") + "/seed-1";
+        Files.delete(dir.resolve(RunLock.FILE)); // a bench's folder as copied elsewhere: a refusal leaves it so
         TasksCommandTest.Run episodes = TasksCommandTest.run("bench", "--tasks", "dmc/cartpole-balance,classic/pendulum",
                 "--agent", "random", "--steps", "400", "--seeds", "2", "--eval-every", "200", "--eval-episodes", "2",
                 "--out", out);
         assertThat(episodes.exit()).isEqualTo(2);
         assertThat(episodes.err()).contains("the run in " + runs + " evaluates 1 episode, not 2 (and 1 more run): "
                 + "give --eval-episodes 1").contains("Or choose another --out").contains("no run has started");
+        assertThat(dir.resolve(RunLock.FILE)).doesNotExist();
         TasksCommandTest.Run shorter = TasksCommandTest.run("bench", "--tasks", "dmc/cartpole-balance,classic/pendulum",
                 "--agent", "random", "--steps", "200", "--seeds", "2", "--eval-every", "200", "--eval-episodes", "1",
                 "--out", out);
@@ -743,6 +745,19 @@ class BenchCommandTest {
                 "--seeds", "0", "--out", out.toString());
         assertThat(zero.exit()).isEqualTo(2);
         assertThat(zero.err()).contains("--seeds is 0: give the runs per task, 1 or more");
+    }
+
+    /** A report with ManiSkill rows says that the paper's numbers beside them are of another simulator version. */
+    @Test
+    void aReportOfManiSkillTasksSaysThePapersNumbersAreOfManiSkill2() {
+        BenchCommand.Row lift = new BenchCommand.Row("maniskill/lift-cube", BenchCommand.domainName("maniskill"),
+                "success", 0.5, 0.1, 50, 2, 0, 100.0, 100_000L, 100.0, null);
+        BenchCommand.Row walk = new BenchCommand.Row("dmc/walker-walk", BenchCommand.domainName("dmc"), "reward", 900,
+                10, 90, 2, 5, 950.0, 100_000L, 95.0, null);
+        assertThat(BenchCommand.markdown(List.of(walk, lift))).contains("| ManiSkill | 1 | 50.0 | 100.0 |")
+                .contains("ManiSkill: the paper's numbers are of its tasks on ManiSkill2 (0.4.1); ours are those tasks "
+                        + "rebuilt on ManiSkill 3");
+        assertThat(BenchCommand.markdown(List.of(walk))).doesNotContain("ManiSkill");
     }
 
     @Test
