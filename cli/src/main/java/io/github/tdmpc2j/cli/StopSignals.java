@@ -63,6 +63,8 @@ final class StopSignals implements AutoCloseable {
                         s.received = sig;
                         stop.run();
                     } else {
+                        System.err.print(String.format("%nSIG%s again: exiting at once%n", sig.getName()));
+                        System.err.flush();
                         System.exit(128 + sig.getNumber());
                     }
                 }));

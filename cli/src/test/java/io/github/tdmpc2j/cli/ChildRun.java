@@ -63,6 +63,26 @@ final class ChildRun implements AutoCloseable {
     }
 
     /**
+     * {@link #terminatedAt(Path, String, List)}, sending SIGTERM a second time once the command said it stops (its
+     * notice), while it still gets there.
+     */
+    static Ended terminatedTwiceAt(Path dir, String awaited, List<String> args) throws IOException,
+            InterruptedException {
+        try (ChildRun child = new ChildRun(dir, awaited, List.of(), args)) {
+            if (!child.await(120)) {
+                throw new IllegalStateException("no line with '" + awaited + "' came: " + child.output());
+            }
+            child.terminate();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (!child.output().contains("send it again to exit at once") && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+            }
+            child.terminate();
+            return new Ended(child.waitFor(60), child.output());
+        }
+    }
+
+    /**
      * Runs {@code tdmpc2j ARGS} in {@code dir} in a JVM started with {@code jvmOptions}, sends it SIGTERM once
      * {@code file} exists (within 240 s: a command's first write, such as a lock or an index), and waits up to 120 s
      * for it to end (exit -1 when it did not).

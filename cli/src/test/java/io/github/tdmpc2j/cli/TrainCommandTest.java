@@ -718,6 +718,23 @@ class TrainCommandTest {
     }
 
     /**
+     * A second SIGTERM while the first one's stop waits for the env being made (pytesting/slow-start: three seconds a
+     * row) exits at once, saying so (it exited without a word), with the signal's exit status.
+     */
+    @Test
+    @org.junit.jupiter.api.Timeout(300)
+    void aSecondSignalExitsAtOnceAndSaysSo(@TempDir Path dir) throws Exception {
+        PythonTestingProvider.assumeSetUp();
+        Path run = dir.resolve("run");
+        ChildRun.Ended ended = ChildRun.terminatedTwiceAt(dir, PythonTestingProvider.WORKER_STARTED, List.of("train",
+                "--task", "pytesting/slow-start", "--envs", "4", "--agent", "random", "--steps", "20",
+                "--eval-every", "10", "--eval-episodes", "1", "--out", run.toString(), "--progress", "log"));
+        assertThat(ended.exit()).as(ended.output()).isEqualTo(128 + 15);
+        assertThat(ended.output()).contains("send it again to exit at once").contains("SIGTERM again: exiting at once")
+                .doesNotContain("stopped by SIGTERM");
+    }
+
+    /**
      * A run that the machinery fails on the way (here a test env that fails as a dead Python worker does, on its third
      * training episode, after the checkpoint of step 0) says how to go on from its checkpoint; a mistake in the input
      * does not get that hint.
