@@ -492,8 +492,12 @@ final class BenchCommand implements Callable<Integer> {
         if (preset != null) {
             now.put("preset", preset);
         }
-        now.putAll(new RunConfig(Map.of()).pairs(params).agentParams());
+        RunConfig given = new RunConfig(Map.of()).pairs(params);
+        now.putAll(given.agentParams());
         now.remove("device");
+        if (given.all().containsKey("envs")) { // a trainer setting, but it decides the runs' evaluation episodes
+            now.put("envs", given.all().get("envs"));
+        }
         return now;
     }
 

@@ -629,6 +629,11 @@ class BenchCommandTest {
         TasksCommandTest.Run same = TasksCommandTest.run(concat(bench, "--set-param", "mpc=false", "--set-param",
                 "lr=0.001"));
         assertThat(same.exit()).as(same.err()).isZero();
+        // envs decides the runs' evaluation episodes (how many run at once): another is refused as well
+        TasksCommandTest.Run envs = TasksCommandTest.run(concat(bench, "--set-param", "mpc=false", "--set-param",
+                "lr=0.001", "--set-param", "envs=2"));
+        assertThat(envs.exit()).isEqualTo(2);
+        assertThat(envs.err()).contains("bench.yaml): envs not given, now 2.");
         String md = Files.readString(dir.resolve("report.md"));
         TasksCommandTest.Run without = TasksCommandTest.run(concat(bench, "--seeds", "2", "--set-param", "lr=1e-3"));
         assertThat(without.exit()).isEqualTo(2);
