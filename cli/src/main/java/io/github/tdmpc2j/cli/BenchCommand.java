@@ -48,7 +48,7 @@ final class BenchCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--tasks", description = "task ids or aliases")
+    @Option(names = "--tasks", paramLabel = "ID,...", description = "task ids or aliases")
     List<String> tasks;
 
     @Option(names = "--set", description = "a named task set")

@@ -40,7 +40,7 @@ final class CollectCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--tasks", description = "task ids or aliases, comma-separated")
+    @Option(names = "--tasks", paramLabel = "ID,...", description = "task ids or aliases, comma-separated")
     List<String> tasks;
 
     @Option(names = "--set", description = "a named task set (mt30, mt80, ...)")

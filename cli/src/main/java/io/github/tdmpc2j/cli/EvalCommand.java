@@ -68,7 +68,7 @@ final class EvalCommand implements Callable<Integer> {
         @Option(names = "--task", required = true, description = "a task of the checkpoint")
         String task;
 
-        @Option(names = "--tasks", required = true, description = "tasks of the checkpoint: ids or "
+        @Option(names = "--tasks", paramLabel = "ID,...", required = true, description = "tasks of the checkpoint: ids or "
                 + "aliases, comma-separated; any of a multitask checkpoint's tasks, in any order")
         List<String> tasks;
 

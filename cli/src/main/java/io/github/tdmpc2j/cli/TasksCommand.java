@@ -88,7 +88,7 @@ final class TasksCommand implements Callable<Integer> {
         @Option(names = "--domain", description = "check every task of this domain")
         String domain;
 
-        @Option(names = "--task", description = "check these tasks (ids or aliases)")
+        @Option(names = "--task", paramLabel = "ID,...", description = "check these tasks (ids or aliases, comma-separated)")
         List<String> tasks;
 
         @Option(names = "--set", description = "check a named task set (mt30, mt80, ...)")

@@ -29,7 +29,7 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--task", description = "online training on this task")
     String task;
 
-    @Option(names = "--tasks", description = "online multitask training on these tasks (comma-separated)")
+    @Option(names = "--tasks", paramLabel = "ID,...", description = "online multitask training on these tasks (comma-separated)")
     List<String> tasks;
 
     @Option(names = "--set", description = "online: multitask training on this task set (mt30, dmc19, ...); offline "
