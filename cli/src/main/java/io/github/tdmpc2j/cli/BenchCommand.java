@@ -404,12 +404,8 @@ final class BenchCommand implements Callable<Integer> {
         // others would go on with these, under a report that names only these (lr=1e-3 for 600 steps, then 3e-4);
         // the device is where it runs, which a run may change
         io.github.tdmpc2j.spi.agent.AgentProvider provider = io.github.tdmpc2j.spi.agent.Agents.find(agent);
-        Map<String, String> given = new LinkedHashMap<>();
-        if (preset != null) {
-            given.put("preset", preset);
-        }
-        new RunConfig(Map.of()).pairs(params).agentParams().forEach(given::put);
-        given.remove("device");
+        Map<String, String> given = benchSettings();
+        given.keySet().removeAll(List.of("agent", "eval_episodes", "envs")); // checked apart, or the trainer's
         for (TaskSpec task : specs) {
             for (int s = 1; s <= seeds; s++) {
                 Path runDir = dir.resolve("runs").resolve(task.id()).resolve("seed-" + s);
@@ -446,7 +442,7 @@ final class BenchCommand implements Callable<Integer> {
                 }
                 for (Map.Entry<String, String> g : given.entrySet()) {
                     String was = recorded.get(g.getKey());
-                    if (was != null && !sameSetting(was, g.getValue())) {
+                    if (was != null && !RunConfig.sameValue(was, g.getValue())) {
                         String fix = (g.getKey().equals("preset") ? "--preset " : "--set-param " + g.getKey() + "=")
                                 + was;
                         found.putIfAbsent(fix, new String[] {runDir.toString(), "was trained with " + g.getKey() + "="
@@ -522,7 +518,7 @@ final class BenchCommand implements Callable<Integer> {
         for (String key : keys) {
             String a = was.get(key);
             String b = now.get(key);
-            if (a == null || b == null || !sameSetting(a, b)) {
+            if (a == null || b == null || !RunConfig.sameValue(a, b)) {
                 differ.add(key + " " + (a == null ? "not given" : a) + ", now " + (b == null ? "not given" : b));
             }
         }
@@ -549,18 +545,6 @@ final class BenchCommand implements Callable<Integer> {
     private void writeBenchSettings(Path dir) {
         new RunConfig(benchSettings()).write(dir.resolve(SETTINGS_FILE), "the settings this bench ran its runs "
                 + "with, which a bench of this folder keeps (its --steps, --seeds and tasks aside)");
-    }
-
-    /** Whether two values of a setting are the same: as text, as numbers ({@code 1e-3}, {@code 0.001}), as booleans. */
-    private static boolean sameSetting(String a, String b) {
-        if (a.strip().equalsIgnoreCase(b.strip())) {
-            return true;
-        }
-        try {
-            return Double.parseDouble(a.strip()) == Double.parseDouble(b.strip());
-        } catch (NumberFormatException e) {
-            return false;
-        }
     }
 
     /**

@@ -277,12 +277,12 @@ final class RunConfig {
     }
 
     /** Whether two spellings of a setting are one value: {@code false} and {@code False}, {@code 1e-3} and 0.001. */
-    private static boolean sameValue(String a, String b) {
+    static boolean sameValue(String a, String b) {
         if (a.strip().equalsIgnoreCase(b.strip())) {
             return true;
         }
         try {
-            return Double.parseDouble(a) == Double.parseDouble(b);
+            return Double.parseDouble(a.strip()) == Double.parseDouble(b.strip());
         } catch (NumberFormatException e) {
             return false;
         }

@@ -44,6 +44,10 @@ public final class EnvRegistry implements AutoCloseable {
     /** What a user does about a plug-in's env that failed as it runs (the command's line names the task and seed). */
     static final String ENV_DEFECT = "; a defect of the plug-in, not of tdmpc2j: report it to the plug-in's authors "
             + "with the task and seed, or leave the task out";
+    /** Why an env that returns an observation array again is refused, and what to return instead (then "from ..."). */
+    private static final String ARRAY_AGAIN = " the observation array it returned before: the caller keeps every "
+            + "observation it is given (a replay buffer, a dataset), so an array written again changes the ones kept; "
+            + "return a new array ";
 
     private final Map<String, EnvProvider> providers;
     private final Map<String, String> sources;
@@ -774,10 +778,8 @@ public final class EnvRegistry implements AutoCloseable {
         private float[] fresh(String call, float[] observation) {
             listedSize(call, observation);
             if (observation == returned) {
-                throw pluginFailed(listed.domain(), "the env of " + listed.id() + " returned from " + call + "() the "
-                        + "observation array it returned before: the caller keeps every observation it is given (a "
-                        + "replay buffer, a dataset), so an array written again changes the ones kept; return a new "
-                        + "array from every reset() and step()" + ENV_DEFECT, null);
+                throw pluginFailed(listed.domain(), "the env of " + listed.id() + " returned from " + call + "()"
+                        + ARRAY_AGAIN + "from every reset() and step()" + ENV_DEFECT, null);
             }
             return observation;
         }
@@ -890,10 +892,8 @@ public final class EnvRegistry implements AutoCloseable {
                 }
                 if (row == returned[i]) {
                     throw pluginFailed(domain, "the batched env of " + domain + " returned from " + call + "() for "
-                            + "row " + i + " the observation array it returned before: the caller keeps every "
-                            + "observation it is given (a replay buffer, a dataset), so an array written again changes "
-                            + "the ones kept; return a new array for every row of every reset() and step()"
-                            + ENV_DEFECT, null);
+                            + "row " + i + ARRAY_AGAIN + "for every row of every reset() and step()" + ENV_DEFECT,
+                            null);
                 }
                 returned[i] = row;
             }

@@ -287,10 +287,8 @@ public final class CheckpointFolder {
             load.accept(target);
             byte[] after = manifestBytes(target);
             if (after != null && java.util.Arrays.equals(before, after)) {
-                Properties p = new Properties();
                 try {
-                    p.load(new java.io.StringReader(new String(after, StandardCharsets.UTF_8)));
-                    return Long.parseLong(p.getProperty("step"));
+                    return stepOf(after);
                 } catch (IOException | RuntimeException e) {
                     // load verified this manifest; a step it cannot parse is damage all the same
                     throw new CheckpointException("the manifest of the checkpoint " + target + " names no step ("
@@ -318,13 +316,18 @@ public final class CheckpointFolder {
         if (bytes == null) {
             return java.util.OptionalLong.empty();
         }
-        Properties p = new Properties();
         try {
-            p.load(new java.io.StringReader(new String(bytes, StandardCharsets.UTF_8)));
-            return java.util.OptionalLong.of(Long.parseLong(p.getProperty("step")));
+            return java.util.OptionalLong.of(stepOf(bytes));
         } catch (IOException | RuntimeException e) {
             return java.util.OptionalLong.empty(); // damaged: its writer's open says so
         }
+    }
+
+    /** The step a manifest's bytes name; what cannot be read or parsed as one throws. */
+    private static long stepOf(byte[] manifest) throws IOException {
+        Properties p = new Properties();
+        p.load(new java.io.StringReader(new String(manifest, StandardCharsets.UTF_8)));
+        return Long.parseLong(p.getProperty("step"));
     }
 
     /** The manifest that {@link #open} would read now, as bytes; null when there is none. */
