@@ -7,6 +7,7 @@ import io.github.tdmpc2j.spi.agent.AgentProvider;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /** The {@code tdmpc2} agent plug-in. */
 public final class TdmpcAgentProvider implements AgentProvider {
@@ -36,6 +37,15 @@ public final class TdmpcAgentProvider implements AgentProvider {
     @Override
     public void checkOfflineRun(AgentContext context, long datasetSteps, long heapBytes) {
         TdmpcAgent.checkOfflineRun(context, datasetSteps, heapBytes);
+    }
+
+    /** A checkpoint trained with {@code mpc=false} acts with its policy prior alone, not with MPPI. */
+    @Override
+    public Optional<String> actingNotice(Map<String, String> params) {
+        String mpc = params.get("mpc");
+        return mpc != null && mpc.strip().equalsIgnoreCase("false") ? Optional.of("the agent acts with its policy prior alone, "
+                + "without planning (mpc=false); --set-param mpc=true plans with its world "
+                + "model") : Optional.empty();
     }
 
     /** The resolved configuration in the checkpoint's {@code tdmpc2.json}, without the device. */

@@ -249,6 +249,11 @@ final class EvalCommand implements Callable<Integer> {
             spec.commandLine().getErr().println("warning: " + changed);
             spec.commandLine().getErr().flush();
         }
+        // a checkpoint trained with planning off acts so here too, which the table does not show
+        provider.actingNotice(params).ifPresent(notice -> {
+            spec.commandLine().getErr().println("note: " + notice);
+            spec.commandLine().getErr().flush();
+        });
         // the tasks are evaluated one after another, each on its own rows
         int rows = envs != null ? envs : Evaluation.rowsPerTask(episodes, 1, 1);
         // the agent loads the checkpoint in folder as it is then (verified again, read whole)

@@ -179,7 +179,8 @@ class TrainCommandTest {
 
     /**
      * A setting --resume changes from the checkpoint's is said, with what it means for eval: the checkpoints the run
-     * saves record it, so eval of the run acts with it (here without planning), which said nothing before.
+     * saves record it, so eval of the run acts with it (here without planning), which said nothing before; eval
+     * says so too, as it does of a run trained without planning from its start.
      */
     @Test
     void aSettingChangedOnResumeIsSaidWithWhatEvalActsWith(@TempDir Path dir) throws Exception {
@@ -202,6 +203,17 @@ class TrainCommandTest {
         TasksCommandTest.Run again = TasksCommandTest.run(echo(run, "--steps", "60", "--resume"));
         assertThat(again.exit()).as(again.err()).isZero();
         assertThat(again.err()).doesNotContain("the run goes on with");
+
+        // eval says that the checkpoint acts without planning (the table does not show it), and how to plan
+        String note = "note: the agent acts with its policy prior alone, without planning (mpc=false); --set-param "
+                + "mpc=true plans with its world model";
+        TasksCommandTest.Run eval = TasksCommandTest.run("eval", "--checkpoint", run.toString(), "--episodes", "1");
+        assertThat(eval.exit()).as(eval.err()).isZero();
+        assertThat(eval.err()).contains(note);
+        TasksCommandTest.Run planned = TasksCommandTest.run("eval", "--checkpoint", run.toString(), "--episodes", "1",
+                "--set-param", "mpc=true");
+        assertThat(planned.exit()).as(planned.err()).isZero();
+        assertThat(planned.err()).doesNotContain("note:");
     }
 
     /**

@@ -3,6 +3,7 @@ package io.github.tdmpc2j.spi.agent;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /** An agent plug-in, found through {@link java.util.ServiceLoader} and chosen by {@link #name()}. */
 public interface AgentProvider {
@@ -55,5 +56,15 @@ public interface AgentProvider {
      */
     default List<String> checkpointTasks(Path dir) {
         return List.of();
+    }
+
+    /**
+     * A line {@code eval} shows before an agent made with {@code params} (a checkpoint's settings, with the command's
+     * overrides) acts, when those settings make it act otherwise than a user of this agent would take for granted
+     * (TD-MPC2 trained with planning off acts with its policy alone), saying how to act the usual way; empty when they
+     * do not. The default says nothing.
+     */
+    default Optional<String> actingNotice(Map<String, String> params) {
+        return Optional.empty();
     }
 }

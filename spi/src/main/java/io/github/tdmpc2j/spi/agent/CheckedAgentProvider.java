@@ -70,6 +70,11 @@ final class CheckedAgentProvider implements AgentProvider {
         return call("checkpointTasks", () -> provider.checkpointTasks(dir));
     }
 
+    @Override
+    public Optional<String> actingNotice(Map<String, String> params) {
+        return call("actingNotice", () -> provider.actingNotice(params));
+    }
+
     /** {@code what} of the plug-in, run: a typed failure passes, another is the plug-in's, and so is a null. */
     <T> T call(String what, Supplier<T> call) {
         T answer;
