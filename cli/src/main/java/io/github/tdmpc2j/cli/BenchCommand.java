@@ -606,10 +606,11 @@ final class BenchCommand implements Callable<Integer> {
             try {
                 return runUnit(unit);
             } catch (TdmpcException e) {
-                // in this process a failed run ends the bench: the run's own message said nothing of the bench
-                throw new TdmpcException(e.getMessage() + " (" + unit + ": the bench stopped at this run and wrote no "
-                        + "report; the runs that ended keep their checkpoints in " + Path.of(settings.dir())
-                        .resolve("runs") + ", and the same bench command goes on from them)", e);
+                // in this process a failed run ends the bench: the run's own message said nothing of the bench (the
+                // failure keeps its type: a checkpoint's, a plug-in's)
+                throw e.addHint(unit + ": the bench stopped at this run and wrote no report; the runs that ended keep "
+                        + "their checkpoints in " + Path.of(settings.dir()).resolve("runs") + ", and the same bench "
+                        + "command goes on from them");
             }
         }
 

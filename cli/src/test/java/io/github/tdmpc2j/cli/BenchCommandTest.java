@@ -660,9 +660,10 @@ class BenchCommandTest {
                 java.nio.file.StandardOpenOption.APPEND);
         TasksCommandTest.Run more = TasksCommandTest.run(concat(bench, "800"));
         assertThat(more.exit()).isEqualTo(2);
-        assertThat(more.err()).contains("does not match the checksum").contains(" (dmc/cartpole-balance seed 1: the "
-                + "bench stopped at this run and wrote no report; the runs that ended keep their checkpoints in "
-                + dir.resolve("runs") + ", and the same bench command goes on from them)");
+        assertThat(more.err()).contains("does not match the checksum").contains(System.lineSeparator()
+                + "dmc/cartpole-balance seed 1: the bench stopped at this run and wrote no report; the runs that ended "
+                + "keep their checkpoints in " + dir.resolve("runs") + ", and the same bench command goes on from "
+                + "them");
         assertThat(Files.readString(dir.resolve("report.md"))).isEqualTo(md);
         List<CsvLog.Row> evals = CsvLog.read(dir.resolve("runs/classic/pendulum/seed-1/eval.csv"));
         assertThat(evals.get(evals.size() - 1).number(0)).isEqualTo(800);
