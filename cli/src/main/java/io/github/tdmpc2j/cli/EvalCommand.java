@@ -283,7 +283,7 @@ final class EvalCommand implements Callable<Integer> {
             TdmpcException failed = null; // a task's evaluation that failed: the tasks evaluated are kept
             try {
                 UnitRunner.run(where, "eval", units, new TaskCheck<Unit>(registry, u -> settings.ids().get(
-                        u.task())), null, new OneTask(settings, local, signals::stopNow), (i, unit, r) -> {
+                        u.task())), null, new OneTask(settings, local, signals::stopNow, spec.commandLine().getErr()), (i, unit, r) -> {
                     if (r == null) {
                         return; // stopped before it ended
                     }
@@ -561,19 +561,27 @@ final class EvalCommand implements Callable<Integer> {
         private final Settings settings;
         private final transient Setup local;
         private final transient BooleanSupplier localStop;
+        private final transient PrintWriter localProgress;
 
-        /** {@code local}: null on a cluster; {@code localStop}: whether to stop in this process (null: never). */
-        OneTask(Settings settings, Setup local, BooleanSupplier localStop) {
+        /**
+         * {@code local}: null on a cluster; {@code localStop}: whether to stop in this process (null: never);
+         * {@code localProgress}: where an evaluation of a task in this process that runs long says how far it is.
+         */
+        OneTask(Settings settings, Setup local, BooleanSupplier localStop, PrintWriter localProgress) {
             this.settings = settings;
             this.local = local;
             this.localStop = localStop;
+            this.localProgress = localProgress;
         }
 
         @Override
         public TaskResult run(Unit unit) {
             if (local != null) {
+                // a line every 30 s: a task's episodes of a large model on a CPU run for many minutes
+                Progress progress = new Progress(localProgress, false, 0, settings.ids().size(), 30, "task", false);
                 return evaluate(local.envs().get(unit.task()), local.loaded(), unit.task(), local.envs().size(),
-                        localStop != null ? localStop : () -> false);
+                        localStop != null ? localStop : () -> false, status -> progress.evaluating(unit.task() + 1,
+                                status));
             }
             ExecutorCache cache = ExecutorCache.get();
             EnvRegistry registry = cache.registry();
@@ -596,17 +604,18 @@ final class EvalCommand implements Callable<Integer> {
                     .orElse(null), agentKey,
                     () -> Setup.agent(space, chosen),
                     (MultitaskEnv env, Loaded agent) -> evaluate(env, agent, unit.task(), cache.made(ENV_KEY),
-                            UnitRunner::stopRequested));
+                            UnitRunner::stopRequested, Evaluation.Watch.NONE));
         }
 
         /** The task's results; null where {@code stop} (asked before each step) stopped it. */
-        private TaskResult evaluate(MultitaskEnv env, Loaded loaded, int t, int envsMade, BooleanSupplier stop) {
+        private TaskResult evaluate(MultitaskEnv env, Loaded loaded, int t, int envsMade, BooleanSupplier stop,
+                Evaluation.Watch watch) {
             Agent agent = loaded.agent();
             // a task's results depend on the seed and the task alone, whichever tasks this agent evaluated before
             // (on a cluster, an executor's agent evaluates the tasks that executor is given) and whichever were asked
             int task = settings.agentTasks().indexOf(settings.ids().get(t)); // its index in the agent's tasks
             agent.reseed(Collector.episodeSeed(settings.seed(), task, 0));
-            Evaluation.TaskResult r = Evaluation.run(env, agent, settings.episodes(), settings.seed(), stop)
+            Evaluation.TaskResult r = Evaluation.run(env, agent, settings.episodes(), settings.seed(), stop, watch)
                     .map(all -> all.get(0)).orElse(null);
             return r == null ? null : new TaskResult(r.spec().id(), r.episodes(), r.meanReturn(), r.hasSuccess(), r.successRate(),
                     loaded.step(), ProcessHandle.current().pid() + "@" + UnitRunner.hostName(), envsMade);

@@ -294,8 +294,10 @@ final class OfflineTraining {
                         if ((step % evalFreq == 0 || step >= total) && !(restored != null && step == resumedAt)) {
                             double elapsed = prior + (System.nanoTime() - start) / 1e9;
                             StringBuilder line = new StringBuilder("eval at update " + step + ":");
+                            long at = step;
                             Optional<List<Evaluation.TaskResult>> results = Evaluation.run(evalEnv, agent,
-                                    evalEpisodes, 1_000_000L + seed * 1000, stop::get);
+                                    evalEpisodes, 1_000_000L + seed * 1000, stop::get,
+                                    status -> bar.evaluating(at, status));
                             if (results.isEmpty()) {
                                 break; // stopped: the evaluation is given up
                             }

@@ -408,6 +408,11 @@ final class OnlineRun {
         }
 
         @Override
+        public void onEvaluating(long step, Evaluation.Status status) {
+            bar.evaluating(step, status);
+        }
+
+        @Override
         public void onEpisode(Rollout.Finished e, long step, long index, double seconds, Map<String, Double> m) {
             trainLog.row(step, index, e.episodeReturn(), e.length(), e.success().map(String::valueOf).orElse(""),
                     seconds, space.spec(e.task()).id());

@@ -1,5 +1,6 @@
 package io.github.tdmpc2j.cli;
 
+import io.github.tdmpc2j.spi.rollout.Evaluation;
 import java.io.PrintWriter;
 import java.util.Locale;
 import java.util.function.LongSupplier;
@@ -69,6 +70,30 @@ final class Progress {
         if (episodes) {
             text += "  last return " + (Double.isNaN(lastReturn) ? "-" : String.format(Locale.ROOT, "%.1f", lastReturn));
         }
+        draw(step, text);
+    }
+
+    /**
+     * An evaluation at {@code step} in progress, having done {@code status} so far: shown once it has run a second
+     * on a terminal (the bar's text replaced until the evaluation's line), and as a log line every
+     * {@code logEverySeconds} otherwise, so that an evaluation of minutes or hours (the paper preset's at step 0 on a
+     * CPU) does not read as a hang. Its steps are agent steps of all rows, against the most it can take.
+     */
+    void evaluating(long step, Evaluation.Status status) {
+        long now = clock.getAsLong();
+        double sinceDraw = (now - lastDrawNanos) / 1e9;
+        double seconds = status.seconds();
+        if (terminal ? seconds < 1 || sinceDraw < 0.2 : seconds < logEverySeconds || sinceDraw < logEverySeconds) {
+            return;
+        }
+        lastDrawNanos = now;
+        draw(step, String.format(Locale.ROOT, "%s %d/%d  evaluating: step %d/%d, %d/%d episodes ended, %s so far",
+                unit, step, total, status.steps(), status.maxSteps(), status.ended(), status.episodes(),
+                duration(seconds)));
+    }
+
+    /** On a terminal the bar at {@code step} with {@code text}, redrawn in place; otherwise a log line. */
+    private void draw(long step, String text) {
         if (terminal) {
             int width = 28;
             int filled = (int) Math.round(width * (double) step / Math.max(1, total));

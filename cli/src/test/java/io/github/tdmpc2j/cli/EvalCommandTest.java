@@ -307,7 +307,7 @@ class EvalCommandTest {
         Map<String, java.util.Set<String>> tasksByExecutor = new java.util.concurrent.ConcurrentHashMap<>();
         Map<String, Integer> envsByExecutor = new java.util.concurrent.ConcurrentHashMap<>();
         UnitRunner.run(new ClusterSettings("local-cluster[2,1,1024]", false, 0, Map.of("spark.driver.host",
-                "127.0.0.1")), "eval", units, null, null, new EvalCommand.OneTask(settings, null, null), (i, unit, r) -> {
+                "127.0.0.1")), "eval", units, null, null, new EvalCommand.OneTask(settings, null, null, null), (i, unit, r) -> {
                     tasksByExecutor.computeIfAbsent(r.executor(), e -> new java.util.TreeSet<>()).add(r.id());
                     envsByExecutor.merge(r.executor(), r.envsMade(), Math::max);
                 });

@@ -71,6 +71,37 @@ public final class Evaluation {
      */
     public static Optional<List<TaskResult>> run(MultitaskEnv env, Agent agent, int episodes, long seed,
             BooleanSupplier stop) {
+        return run(env, agent, episodes, seed, stop, Watch.NONE);
+    }
+
+    /**
+     * What an evaluation has done so far, told after each of its steps: for a progress display, since an evaluation
+     * of a large model on a CPU runs for minutes to hours (the paper preset's ten episodes at step 0) with nothing
+     * else to show.
+     *
+     * @param steps    the agent steps taken so far, of all rows
+     * @param maxSteps the agent steps of the whole evaluation if no episode ends early (each task's episodes times
+     *                 its episode length)
+     * @param ended    the episodes ended so far, of all tasks
+     * @param episodes the episodes of the evaluation, of all tasks
+     * @param seconds  since the evaluation began
+     */
+    public record Status(long steps, long maxSteps, long ended, long episodes, double seconds) {
+    }
+
+    /** Told an evaluation's {@link Status} after each of its steps. */
+    @FunctionalInterface
+    public interface Watch {
+        /** Tells nothing. */
+        Watch NONE = status -> {
+        };
+
+        void stepped(Status status);
+    }
+
+    /** As {@link #run(MultitaskEnv, Agent, int, long, BooleanSupplier)}, telling {@code watch} after each step. */
+    public static Optional<List<TaskResult>> run(MultitaskEnv env, Agent agent, int episodes, long seed,
+            BooleanSupplier stop, Watch watch) {
         if (episodes <= 0) {
             throw new IllegalArgumentException("episodes must be positive, got " + episodes);
         }
@@ -85,11 +116,21 @@ public final class Evaluation {
             successes.put(t, 0);
             hasSuccess.put(t, false);
         }
+        long start = System.nanoTime();
+        long total = (long) episodes * returns.size(); // the tasks the rows run, each once
+        long maxSteps = returns.keySet().stream().mapToLong(t -> (long) episodes * env.space().spec(t)
+                .maxEpisodeSteps()).sum();
+        long ended = 0;
+        long steps = 0;
         while (rollout.active()) {
             if (stop.getAsBoolean()) {
                 return Optional.empty();
             }
-            for (Rollout.Finished f : rollout.step().finished()) {
+            Rollout.Step step = rollout.step();
+            steps += step.stepped();
+            ended += step.finished().size();
+            watch.stepped(new Status(steps, maxSteps, ended, total, (System.nanoTime() - start) / 1e9));
+            for (Rollout.Finished f : step.finished()) {
                 int e = (int) (f.episode() - (long) f.task() * episodes);
                 double[] r = returns.get(f.task());
                 if (e >= r.length) {

@@ -52,6 +52,10 @@ public final class OnlineTraining {
                 Map<String, Double> metrics) {
         }
 
+        /** An evaluation at {@code step} took a step, and has done {@code status} so far ({@link Evaluation.Watch}). */
+        default void onEvaluating(long step, Evaluation.Status status) {
+        }
+
         /** An evaluation at {@code step}; {@code metrics}: the agent's last update metrics. */
         default void onEvaluation(long step, List<Evaluation.TaskResult> results, State state,
                 Map<String, Double> metrics) {
@@ -143,8 +147,10 @@ public final class OnlineTraining {
                     listener.onTimeLimit(step);
                 }
                 if ((evalDue || step >= settings.steps()) && !(resumed && step == from.step())) {
+                    long at = step;
                     Optional<List<Evaluation.TaskResult>> results = Evaluation.run(eval, agent,
-                            settings.evalEpisodes(), settings.evalSeed(), () -> stopRequested);
+                            settings.evalEpisodes(), settings.evalSeed(), () -> stopRequested,
+                            status -> listener.onEvaluating(at, status));
                     if (results.isEmpty()) {
                         listener.onStopped(step);
                         return new State(step, episodes, elapsed);

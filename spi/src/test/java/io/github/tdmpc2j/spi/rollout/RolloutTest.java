@@ -87,6 +87,35 @@ class RolloutTest {
         }
     }
 
+    /**
+     * An evaluation tells its watch, after each step, how many of its episodes (all tasks') have ended: for the
+     * progress display of a long evaluation, which showed nothing until it ended.
+     */
+    @Test
+    void anEvaluationTellsItsWatchTheEpisodesEndedAfterEachStep() {
+        try (Agent agent = new RandomAgent(AgentContext.of(SPACE, Map.of(), 1));
+                MultitaskEnv many = rows(1, 0, 1, 0, 0)) {
+            List<Evaluation.Status> told = new ArrayList<>();
+            List<Evaluation.TaskResult> results = Evaluation.run(many, agent, 5, 100, () -> false, told::add)
+                    .orElseThrow();
+            long most = 5L * SPACE.spec(0).maxEpisodeSteps() + 5L * SPACE.spec(1).maxEpisodeSteps();
+            assertThat(told).isNotEmpty().allSatisfy(t -> {
+                assertThat(t.episodes()).isEqualTo(10);
+                assertThat(t.maxSteps()).isEqualTo(most);
+                assertThat(t.steps()).isBetween(1L, most);
+            });
+            Evaluation.Status last = told.get(told.size() - 1);
+            assertThat(last.ended()).isEqualTo(10);
+            for (int i = 1; i < told.size(); i++) {
+                assertThat(told.get(i).ended()).isGreaterThanOrEqualTo(told.get(i - 1).ended());
+                assertThat(told.get(i).steps()).isGreaterThanOrEqualTo(told.get(i - 1).steps());
+            }
+            assertThat(told.get(0).ended()).isLessThan(10);
+            assertThat(last.steps()).isGreaterThan(told.get(0).steps());
+            assertThat(results.stream().mapToInt(Evaluation.TaskResult::episodes).sum()).isEqualTo(10);
+        }
+    }
+
     @Test
     void trainingEndsOnTheExactStepAndEvaluatesAtStartEveryPeriodAndEnd() {
         try (Agent agent = new RandomAgent(AgentContext.of(SPACE, Map.of(), 1));
