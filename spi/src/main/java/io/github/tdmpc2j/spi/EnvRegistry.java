@@ -1042,8 +1042,8 @@ public final class EnvRegistry implements AutoCloseable {
     /** Refuses to make an env once {@link #close} ran. */
     private void requireOpen() {
         if (closed) {
-            throw new EnvStateException("this EnvRegistry was closed (its plug-ins with it, their workers stopped): make a "
-                    + "new one with EnvRegistry.discover() to make envs");
+            throw new EnvStateException("this EnvRegistry was closed (its plug-ins with it, their workers stopped): "
+                    + "make a new one with EnvRegistry.discover() to make envs");
         }
     }
 
