@@ -42,15 +42,26 @@ public final class Main {
         cl.setExecutionExceptionHandler((e, cmd, parseResult) -> {
             if (e instanceof TdmpcException) {
                 PrintWriter err = cmd.getErr();
-                // a command's user makes no envs: the bridge's advice after a failed worker, in the command's words
-                err.println("error: " + e.getMessage().replace(WorkerFailedException.NEW_WORKER_ADVICE,
-                        "a new worker starts when the command runs again"));
+                err.println(errorLine(e.getMessage()));
                 err.flush();
                 return 2;
             }
             throw e;
         });
         return cl;
+    }
+
+    /**
+     * The line a typed failure prints. A command's user makes no envs: the bridge's advice after a worker that failed
+     * or was closed (to make an env again) is said in the command's words.
+     */
+    static String errorLine(String message) {
+        String line = "error: " + message;
+        for (String advice : List.of(WorkerFailedException.NEW_WORKER_ADVICE,
+                WorkerFailedException.CLOSED_WORKER_ADVICE)) {
+            line = line.replace(advice, "a new worker starts when the command runs again");
+        }
+        return line;
     }
 
     /** Puts the jars named by {@code spec} on a class loader that plug-in lookups then see; warnings to stderr. */

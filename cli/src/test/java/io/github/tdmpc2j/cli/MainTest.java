@@ -2,6 +2,7 @@ package io.github.tdmpc2j.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.tdmpc2j.bridge.py4j.WorkerFailedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -145,6 +146,17 @@ class MainTest {
             assertThat(r.err()).as(command).contains("Unknown option: '--gather'");
         }
         assertThat(TasksCommandTest.run("collect", "--help").out()).contains("--gather");
+    }
+
+    /** A command's user makes no envs: the bridge's advice to make one again is said in the command's words. */
+    @Test
+    void theBridgesAdviceToMakeAnEnvIsSaidInTheCommandsWords() {
+        assertThat(Main.errorLine("[dmc] cannot step dmc-python/walker-walk: the worker was closed (...): "
+                + WorkerFailedException.CLOSED_WORKER_ADVICE)).isEqualTo("error: [dmc] cannot step "
+                        + "dmc-python/walker-walk: the worker was closed (...): a new worker starts when the command "
+                        + "runs again");
+        assertThat(Main.errorLine("the worker died; " + WorkerFailedException.NEW_WORKER_ADVICE))
+                .isEqualTo("error: the worker died; a new worker starts when the command runs again");
     }
 
     @Test

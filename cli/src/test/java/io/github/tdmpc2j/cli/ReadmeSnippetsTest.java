@@ -75,18 +75,27 @@ class ReadmeSnippetsTest {
         runSnippet(dir, snippets.get(0));
     }
 
+    /**
+     * Compiles the block as a reader uses it, with its own imports only (its {@code import} lines at the top of a
+     * class, the rest as a method's body), so that a block missing an import fails, and runs it.
+     */
     private static void runSnippet(Path dir, String snippet) throws Exception {
-        String source = "import io.github.tdmpc2j.spi.*;\nimport io.github.tdmpc2j.spi.agent.*;\n"
-                + "import io.github.tdmpc2j.spi.rollout.*;\nimport java.util.*;\n"
-                + "public class Snippet {\n"
-                + "    public static void run() {\n" + snippet + "\n    }\n}\n";
+        StringBuilder imports = new StringBuilder();
+        StringBuilder body = new StringBuilder();
+        for (String line : snippet.split("\n")) {
+            (line.startsWith("import ") ? imports : body).append(line).append('\n');
+        }
+        assertThat(imports).as("the block names its imports").isNotEmpty();
+        String source = imports + "public class Snippet {\n    public static void run() {\n" + body + "    }\n}\n";
         Path src = dir.resolve("Snippet.java");
         Files.writeString(src, source);
         String spi = Path.of(EnvRegistry.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
         JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
         assertThat(javac).as("a JDK compiler").isNotNull();
-        assertThat(javac.run(null, null, null, "-classpath", spi, "-d", dir.toString(), src.toString()))
-                .as("the snippet compiles against the spi").isZero();
+        java.io.ByteArrayOutputStream errors = new java.io.ByteArrayOutputStream();
+        int status = javac.run(null, null, errors, "-classpath", spi, "-d", dir.toString(), src.toString());
+        assertThat(status).as("the snippet compiles against the spi:%n%s", errors.toString(StandardCharsets.UTF_8))
+                .isZero();
         try (URLClassLoader loader = new URLClassLoader(new URL[] {dir.toUri().toURL()},
                 ReadmeSnippetsTest.class.getClassLoader())) {
             loader.loadClass("Snippet").getMethod("run").invoke(null);

@@ -57,6 +57,7 @@ public final class EnvRegistry implements AutoCloseable {
     private final List<String> warnings;
     private final Map<String, TaskSpec> described = new java.util.concurrent.ConcurrentHashMap<>();
     private final Set<String> reportedAvailabilityFailures = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private volatile boolean closed;
 
     /**
      * Keeps the providers that answer their domain, description and task list sanely; each other one is closed
@@ -462,6 +463,7 @@ public final class EnvRegistry implements AutoCloseable {
      * {@code close} throwing untyped or answering null, or an observation of another size than the task lists.
      */
     public Env make(String name, EnvOptions options) {
+        requireOpen();
         TaskSpec spec = resolve(name);
         requireOptions(options);
         requireBoundedActions(spec);
@@ -494,6 +496,7 @@ public final class EnvRegistry implements AutoCloseable {
      */
     public Optional<VectorEnv> makeVector(List<String> rowIds, List<EnvOptions> options, int threads,
             BooleanSupplier stop) {
+        requireOpen();
         if (rowIds.isEmpty() || rowIds.size() != options.size()) {
             throw new TdmpcException("makeVector needs one env option per row and at least one row, got "
                     + Messages.plural(rowIds.size(), "row") + " and " + Messages.plural(options.size(), "option")
@@ -600,6 +603,7 @@ public final class EnvRegistry implements AutoCloseable {
 
     /** The provider's env with no wrappers. */
     public Env makeRaw(String name, EnvOptions options) {
+        requireOpen();
         TaskSpec spec = resolve(name);
         requireOptions(options);
         return makeRaw(spec, options);
@@ -1021,9 +1025,26 @@ public final class EnvRegistry implements AutoCloseable {
         return new EnvChecker(env);
     }
 
+    /**
+     * Closes every plug-in (its workers, its caches); the envs made stay the caller's to close. A closed registry
+     * still looks names up but makes no env: it would start the workers the close stopped again. Closing again does
+     * nothing.
+     */
     @Override
     public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
         providers.forEach((domain, p) -> closeQuietly(p, domain));
+    }
+
+    /** Refuses to make an env once {@link #close} ran. */
+    private void requireOpen() {
+        if (closed) {
+            throw new EnvStateException("this EnvRegistry was closed (its plug-ins with it, their workers stopped): "
+                    + "make a new one with EnvRegistry.discover() to make envs");
+        }
     }
 
     private UnknownTaskException unknownDomain(String domain) {

@@ -164,6 +164,29 @@ class EnvRegistryTest {
         assertThat(dmc.closed).isTrue();
     }
 
+    /**
+     * A closed registry makes no env: its plug-ins' workers are stopped, and one started again would outlive the
+     * close that the caller relied on (a Python worker left running). Looking names up still works; closing again
+     * does nothing.
+     */
+    @Test
+    void aClosedRegistryRefusesToMakeEnvsAndSaysToDiscoverAnother() {
+        EnvRegistry r = EnvRegistry.of(List.of(dmc));
+        r.close();
+        String what = "this EnvRegistry was closed (its plug-ins with it, their workers stopped): make a new one with "
+                + "EnvRegistry.discover() to make envs";
+        assertThatThrownBy(() -> r.make("walker-walk")).isInstanceOf(EnvStateException.class).hasMessage(what);
+        assertThatThrownBy(() -> r.makeRaw("walker-walk", EnvOptions.defaults()))
+                .isInstanceOf(EnvStateException.class).hasMessage(what);
+        assertThatThrownBy(() -> r.makeVector(List.of("walker-walk"), List.of(EnvOptions.defaults()), 1))
+                .isInstanceOf(EnvStateException.class).hasMessage(what);
+        assertThat(dmc.made).isEmpty();
+        assertThat(r.resolve("walker-walk").id()).isEqualTo("dmc/walker-walk");
+        dmc.closed = false;
+        r.close();
+        assertThat(dmc.closed).as("a second close closes no plug-in again").isFalse();
+    }
+
     @Test
     void aNullSetOrDomainIsTheTypedErrorOfAnUnknownOneListingWhatIsKnown() {
         try (EnvRegistry r = EnvRegistry.of(List.of(dmc))) {

@@ -1,5 +1,6 @@
 package io.github.tdmpc2j.spi.agent;
 
+import io.github.tdmpc2j.spi.TdmpcException;
 import io.github.tdmpc2j.spi.io.AtomicWrites;
 import io.github.tdmpc2j.spi.io.IoErrors;
 import io.github.tdmpc2j.spi.io.WriteFailedException;
@@ -148,7 +149,9 @@ public final class CheckpointFolder {
             if (io != null) { // the file system's failure (a full disk): the checkpoint there is as it was
                 throw new WriteFailedException("the checkpoint " + target + previous, io);
             }
-            throw new CheckpointException("could not write the checkpoint " + target + ": " + e + previous, e);
+            // a typed refusal (an agent closed before its save) in its own words; an untyped one with its class
+            String why = e instanceof TdmpcException ? e.getMessage() : e.toString();
+            throw new CheckpointException("could not write the checkpoint " + target + ": " + why + previous, e);
         }
     }
 

@@ -22,6 +22,14 @@ import java.util.Optional;
  */
 public final class OnlineTraining {
     /**
+     * A run's settings, those of {@code tdmpc2j train}.
+     *
+     * @param steps            agent steps to train, all training rows together ({@code --steps})
+     * @param evalFreq         agent steps between evaluations ({@code --eval-every}; each at the first episode end
+     *                         after a multiple of it)
+     * @param evalEpisodes     episodes per task of each evaluation ({@code --eval-episodes})
+     * @param trainSeed        the first training episode's seed (see the class comment)
+     * @param evalSeed         the first evaluation episode's seed ({@link Evaluation#run})
      * @param timeLimitSeconds wall-time budget; infinite for none
      */
     public record Settings(long steps, long evalFreq, int evalEpisodes, long trainSeed, long evalSeed,

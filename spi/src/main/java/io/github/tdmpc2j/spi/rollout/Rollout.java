@@ -221,7 +221,7 @@ public final class Rollout {
      * reset or step of its episode ({@code resetting}: whether a row reset on this call; a failed reset is marked
      * {@link TdmpcException#inReset}), that row being the one the vector env marked ({@link TdmpcException#atRow}) or
      * the one row of {@code moved} (the rows that stepped or reset) with an episode; otherwise the tasks of those
-     * rows.
+     * rows with an episode, or of all of them when none has one.
      */
     private TdmpcException inContext(TdmpcException e, boolean[] moved, java.util.function.IntPredicate resetting) {
         List<Integer> candidates = new ArrayList<>();
@@ -236,6 +236,13 @@ public final class Rollout {
                 return e.inReset().addContext(env.spec(row).id() + " failed at the reset of " + episodeOf(row));
             }
             return e.addContext(env.spec(row).id() + " failed at step " + (lengths[row] + 1) + " of " + episodeOf(row));
+        }
+        if (candidates.isEmpty()) { // refused before any row had an episode (a closed vector env): every row moved
+            for (int i = 0; i < rows; i++) {
+                if (moved[i]) {
+                    candidates.add(i);
+                }
+            }
         }
         return e.addContext("an env of " + String.join(", ", candidates.stream().map(i -> env.spec(i).id())
                 .distinct().toList()) + " failed");

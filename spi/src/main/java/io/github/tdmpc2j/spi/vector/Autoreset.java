@@ -79,7 +79,8 @@ public final class Autoreset {
      */
     public void check(float[][] actions, IntFunction<TaskSpec> specs) {
         if (schedule == null) {
-            throw new EnvStateException("step() called before reset on a vector env");
+            throw new EnvStateException("step() called before reset on a vector env of " + Messages.plural(rows, "env")
+                    + ": call reset(seed) (row i starts with seed + i) or reset(schedule) first");
         }
         checkCount(rows, actions);
         for (int i = 0; i < rows; i++) {

@@ -3,6 +3,7 @@ package io.github.tdmpc2j.spi.agent;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.github.tdmpc2j.spi.EnvStateException;
 import io.github.tdmpc2j.spi.io.WriteFailedException;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -207,6 +208,12 @@ class CheckpointFolderTest {
                 .satisfies(e -> assertThat(((WriteFailedException) e).transientFailure()).isTrue());
         assertThat(CheckpointWriterMain.stepOfFiles(CheckpointFolder.open(target).dir())).isEqualTo(1);
         assertThat(leftovers(dir)).isEmpty();
+        // the contents' typed refusal (an agent saved after its close) in its own words, not its class's name
+        assertThatThrownBy(() -> CheckpointFolder.write(target, 3, d -> {
+            throw new EnvStateException("this agent is closed; create a new one");
+        })).isInstanceOf(CheckpointException.class)
+                .hasMessage("could not write the checkpoint " + target + ": this agent is closed; create a new one");
+        assertThat(CheckpointWriterMain.stepOfFiles(CheckpointFolder.open(target).dir())).isEqualTo(1);
     }
 
     @Test

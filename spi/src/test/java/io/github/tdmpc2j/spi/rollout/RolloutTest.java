@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.tdmpc2j.spi.Env;
 import io.github.tdmpc2j.spi.EnvRegistry;
+import io.github.tdmpc2j.spi.EnvStateException;
 import io.github.tdmpc2j.spi.LineEnv;
 import io.github.tdmpc2j.spi.MultitaskEnv;
 import io.github.tdmpc2j.spi.ResetResult;
@@ -398,6 +399,21 @@ class RolloutTest {
                     EpisodeSchedule.Skip.NONE))).isInstanceOf(Unstable.class)
                     .hasMessageStartingWith("line/long failed at the reset of episode 3 (seed 70, row 1): ")
                     .hasMessageEndingWith("the simulation is unstable");
+        }
+    }
+
+    /**
+     * A vector env that refuses the whole call before any row has an episode (a closed one) is named by the tasks of
+     * its rows: the context said "an env of  failed", naming none.
+     */
+    @Test
+    void aRefusalBeforeAnyEpisodeNamesTheRowsTasks() {
+        try (Agent agent = new RandomAgent(AgentContext.of(SPACE, Map.of(), 1))) {
+            MultitaskEnv env = rows(0, 1, 1);
+            env.close();
+            assertThatThrownBy(() -> Evaluation.run(env, agent, 1, 1)).isInstanceOf(EnvStateException.class)
+                    .hasMessageStartingWith("an env of line/short, line/long failed: ")
+                    .hasMessageContaining("was closed");
         }
     }
 }

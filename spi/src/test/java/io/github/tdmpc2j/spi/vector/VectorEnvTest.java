@@ -64,7 +64,9 @@ class VectorEnvTest {
     @Test
     void misuseIsTyped() {
         try (VectorEnv v = new ThreadedVectorEnv(envs(2, 5), 2)) {
-            assertThatThrownBy(() -> v.step(new float[][] {{0}, {0}})).isInstanceOf(EnvStateException.class);
+            assertThatThrownBy(() -> v.step(new float[][] {{0}, {0}})).isInstanceOf(EnvStateException.class)
+                    .hasMessage("step() called before reset on a vector env of 2 envs: call reset(seed) (row i starts "
+                            + "with seed + i) or reset(schedule) first");
             v.reset(0);
             assertThatThrownBy(() -> v.step(new float[][] {{0}})).isInstanceOf(InvalidActionException.class)
                     .hasMessageContaining("needs 2 actions");

@@ -238,10 +238,14 @@ public final class PythonWorker implements AutoCloseable {
     /** Runs one call on the worker's endpoint and returns its reply after the status byte. */
     Reply call(String operation, Function<WorkerEndpoint, byte[]> request) {
         String failed = failure;
-        if (failed != null || closed) {
-            throw new WorkerFailedException("[" + config.domain() + "] cannot " + operation + ": the worker "
-                    + (closed && failed == null ? "was closed" : failed) + "; " + WorkerFailedException.NEW_WORKER_ADVICE
-                    + (closed ? "" : output.tail()));
+        if (closed && failed == null) { // no new worker is started for a closed registry's plug-in
+            throw new WorkerFailedException("[" + config.domain() + "] cannot " + operation + ": the worker was closed "
+                    + "(an EnvRegistry's close closes its plug-ins' workers), and its envs with it: "
+                    + WorkerFailedException.CLOSED_WORKER_ADVICE);
+        }
+        if (failed != null) {
+            throw new WorkerFailedException("[" + config.domain() + "] cannot " + operation + ": the worker " + failed
+                    + "; " + WorkerFailedException.NEW_WORKER_ADVICE + (closed ? "" : output.tail()));
         }
         byte[] raw;
         calls.incrementAndGet();

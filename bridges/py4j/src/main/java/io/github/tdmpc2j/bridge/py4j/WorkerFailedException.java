@@ -13,6 +13,13 @@ public class WorkerFailedException extends BridgeException {
      */
     public static final String NEW_WORKER_ADVICE = "the next env made starts a new worker";
 
+    /**
+     * What a program does about an env whose worker was closed (its registry was closed), as the messages say it; a
+     * closed registry makes no env, so {@link #NEW_WORKER_ADVICE} is not true of it. The command line, whose users
+     * make no envs, says it in its own words.
+     */
+    public static final String CLOSED_WORKER_ADVICE = "make the env again from an open EnvRegistry";
+
     public WorkerFailedException(String message) {
         super(message);
     }

@@ -16,6 +16,27 @@ import org.junit.jupiter.api.Test;
 
 /** Workers that die, are killed, or are handed the wrong token. */
 class WorkerFailureTest {
+    /**
+     * An env whose worker was closed (an EnvRegistry's close closes its plug-ins' workers) says to make the env
+     * from an open registry: the advice of a worker that died, that the next env made starts a new one, is not true
+     * of a closed registry, which makes no env.
+     */
+    @Test
+    void anEnvOfAClosedWorkerSaysToMakeItFromAnOpenRegistry() {
+        PythonWorker worker = PythonWorker.start(TestVenvs.testing());
+        RemoteEnv env;
+        try {
+            env = PythonWorkerTest.counter(worker, 2, 1, Map.of());
+            env.reset(0);
+        } finally {
+            worker.close();
+        }
+        assertThatThrownBy(() -> env.step(new float[] {0f})).isInstanceOf(WorkerFailedException.class)
+                .hasMessageEndingWith(": the worker was closed (an EnvRegistry's close closes its plug-ins' workers), "
+                        + "and its envs with it: make the env again from an open EnvRegistry")
+                .hasMessageNotContaining(WorkerFailedException.NEW_WORKER_ADVICE);
+    }
+
     @Test
     void killedWorkerFailsTheCallInFlightFastAndTheNextMakeStartsANewOne() throws Exception {
         Path mark = stepMark();
