@@ -62,6 +62,26 @@ public record ClusterSettings(String master, boolean gather, double gpusPerTask,
             throw new ClusterException("--gather and --gpus-per-task need --master (a Spark cluster)");
         }
         sparkConf = Map.copyOf(sparkConf == null ? Map.of() : sparkConf);
+        if (master == null && !sparkConf.isEmpty()) {
+            throw new ClusterException("--spark-conf needs --master (a Spark cluster): without it the units run in "
+                    + "this process and no Spark setting applies");
+        }
+        sparkConf.keySet().stream().sorted().forEach(ClusterSettings::requireKnownKey);
+    }
+
+    /**
+     * Refuses a --spark-conf key that Spark would ignore without a word: one outside {@code spark.}, or a tdmpc2j
+     * setting ({@code spark.tdmpc2j.}) that does not exist (a misspelt limit left the default in force).
+     */
+    private static void requireKnownKey(String key) {
+        if (!key.startsWith("spark.")) {
+            throw new ClusterException("--spark-conf " + key + ": Spark settings start with spark. (Spark ignores "
+                    + "other keys): give spark.KEY=VALUE, e.g. spark.executor.memory=2g");
+        }
+        if (key.startsWith("spark.tdmpc2j.") && !key.equals(EXECUTOR_WAIT) && !key.equals(RUN_FOLDER_WAIT)) {
+            throw new ClusterException("--spark-conf " + key + " is no tdmpc2j setting: they are " + EXECUTOR_WAIT
+                    + " and " + RUN_FOLDER_WAIT);
+        }
     }
 
     /** Units in this process, exactly as without a cluster. */
