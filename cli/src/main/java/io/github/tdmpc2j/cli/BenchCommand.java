@@ -368,9 +368,11 @@ final class BenchCommand implements Callable<Integer> {
         io.github.tdmpc2j.spi.agent.AgentProvider provider = io.github.tdmpc2j.spi.agent.Agents.find(agent);
         Settings settings = new Settings(agent, steps, evalEvery, evalEpisodes, preset, device, params, "",
                 ClusterSettings.RUN_FOLDER_WAIT_DEFAULT);
-        // local[K]: K runs at once in this JVM, each with its share of the heap; other masters' executors decide
-        int atOnce = (int) Math.min(cluster.settings().unitsAtOnceHere(), (long) specs.size() * seeds);
-        long heap = atOnce == 0 ? Long.MAX_VALUE : Runtime.getRuntime().maxMemory() / atOnce;
+        // local[K]: K runs at once in this JVM, each with its share of the heap; other masters: an executor's
+        // heap (spark.executor.memory), shared by the runs it takes at once
+        ClusterSettings clusterSettings = cluster.settings();
+        int atOnce = (int) Math.min(clusterSettings.unitsAtOnceHere(), (long) specs.size() * seeds);
+        long heap = atOnce == 0 ? clusterSettings.executorHeapPerUnit() : Runtime.getRuntime().maxMemory() / atOnce;
         for (TaskSpec task : specs) {
             RunConfig cfg = settings.config(task, 1, device);
             try {
@@ -381,9 +383,25 @@ final class BenchCommand implements Callable<Integer> {
                         + cluster.settings().master() + " runs " + atOnce + " of this bench's runs at once in this "
                         + "JVM, each in 1/" + atOnce + " of its heap: the heap above is that share, and an -Xmx "
                         + "named above is one run's; give " + atOnce + " times it, or fewer runs at once with a "
-                        + "smaller local[K])" : "") + " (no run of this bench has started)", e);
+                        + "smaller local[K])" : "") + (atOnce == 0 ? executorHeapNote(clusterSettings) : "")
+                        + " (no run of this bench has started)", e);
             }
         }
+    }
+
+    /**
+     * What a heap refusal's advice means where the runs train in executors: their heap is spark.executor.memory, and
+     * the JVM options named are this process's, which runs none.
+     */
+    private static String executorHeapNote(ClusterSettings settings) {
+        int share = settings.unitsPerExecutor();
+        return " (--master " + settings.master() + ": each run trains in an executor whose heap is spark.executor."
+                + "memory=" + settings.sparkConf().getOrDefault("spark.executor.memory", "1g (Spark's default)")
+                + (share > 1 ? ", shared by the " + share + " runs it takes at once (spark.executor.cores / "
+                        + "spark.task.cpus): the heap above is one run's share" : "")
+                + "; TDMPC2J_JAVA_OPTS does not reach it: give --spark-conf spark.executor.memory of " + (share > 1
+                        ? share + " times the -Xmx named above" : "the -Xmx named above")
+                + ", within what each worker offers (cluster worker --memory))";
     }
 
     /**

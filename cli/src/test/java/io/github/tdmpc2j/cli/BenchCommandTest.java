@@ -361,6 +361,30 @@ class BenchCommandTest {
         assertThat(out.resolve("runs")).doesNotExist();
     }
 
+    /**
+     * With a master whose executors train the runs (local-cluster, spark://) the check before the first run gives
+     * each run an executor's heap, spark.executor.memory, shared by the runs one executor takes at once (a
+     * local-cluster worker's cores here). It gave them no limit: the executor refused the run only once Spark had
+     * started, with advice for this process's heap (TDMPC2J_JAVA_OPTS), which trains nothing.
+     */
+    @Test
+    @org.junit.jupiter.api.Timeout(300)
+    void executorRunsAreCheckedAgainstTheExecutorsHeapBeforeAnyRun(@TempDir Path dir) {
+        Path out = dir.resolve("bench");
+        // humanoid: a step is 640 bytes in the buffer, so 1M steps need about 620 MiB
+        TasksCommandTest.Run r = TasksCommandTest.run("bench", "--tasks", "dmc/humanoid-walk", "--steps", "2000000",
+                "--preset", "cpu", "--out", out.toString(), "--master", "local-cluster[1,2,1024]", "--spark-conf",
+                "spark.executor.memory=460m", "--spark-conf", "spark.driver.host=127.0.0.1");
+        assertThat(r.exit()).as(r.err()).isEqualTo(2);
+        assertThat(r.err()).contains("dmc/humanoid-walk: the replay buffer of this run needs")
+                .contains("maximum heap of 230.0 MiB")
+                .contains("each run trains in an executor whose heap is spark.executor.memory=460m, shared by the 2 "
+                        + "runs it takes at once")
+                .contains("give --spark-conf spark.executor.memory of 2 times the -Xmx named above")
+                .contains("(no run of this bench has started)").hasLineCount(1);
+        assertThat(out.resolve("runs")).doesNotExist();
+    }
+
     /** What runs with the suite of {@link NotSetUpProvider} installed (as a plug-in jar in {@code dir}). */
     interface WithSuite {
         void run() throws Exception;

@@ -58,6 +58,58 @@ class ClusterCommandTest {
         assertThat(dir.resolve("home")).as("nothing made").doesNotExist();
     }
 
+    /**
+     * A master's port, or its web UI's, that another process holds is refused before any URL is printed. Spark moved
+     * the master to the next free port (7078) and its web UI to the next (8081, 8082) after the command had printed
+     * spark://HOST:7077, so workers given that URL joined the master already there.
+     */
+    @Test
+    void aMasterPortInUseIsRefusedNotMovedElsewhere() throws Exception {
+        try (java.net.ServerSocket master = new java.net.ServerSocket(0, 50,
+                java.net.InetAddress.getByName("127.0.0.1")); java.net.ServerSocket ui = new java.net.ServerSocket(0)) {
+            String taken = Integer.toString(master.getLocalPort());
+            TasksCommandTest.Run r = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(
+                    java.time.Duration.ofSeconds(60), () -> TasksCommandTest.run("cluster", "master", "--host",
+                            "127.0.0.1", "--port", taken, "--webui-port", Integer.toString(freePort())));
+            assertThat(r.exit()).as(r.out() + r.err()).isEqualTo(2);
+            assertThat(r.err()).startsWith("error: --port " + taken + ": 127.0.0.1:" + taken + " is in use")
+                    .contains("another master may run there").contains("give another --port").hasLineCount(1);
+            assertThat(r.out()).as("no URL printed").doesNotContain("spark://");
+
+            String uiTaken = Integer.toString(ui.getLocalPort());
+            r = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(60),
+                    () -> TasksCommandTest.run("cluster", "master", "--host", "127.0.0.1", "--port",
+                            Integer.toString(freePort()), "--webui-port", uiTaken));
+            assertThat(r.exit()).as(r.out() + r.err()).isEqualTo(2);
+            assertThat(r.err()).startsWith("error: --webui-port " + uiTaken + ": port " + uiTaken + " is in use")
+                    .contains("give another --webui-port");
+            assertThat(r.out()).doesNotContain("spark://");
+        }
+    }
+
+    /**
+     * A worker offering more GPUs than the node lists is refused before it waits for its master or makes its Spark
+     * home: Spark's Worker ended at once, exit 1, its only line "Failed to setup worker resources: " (the cause in a
+     * stack trace the one-line log hides).
+     */
+    @Test
+    void aWorkerOfferingGpusTheNodeLacksIsRefusedNamingWhatItLists(@org.junit.jupiter.api.io.TempDir
+            java.nio.file.Path dir) throws Exception {
+        TasksCommandTest.Run r = TasksCommandTest.run("cluster", "worker", "spark://127.0.0.1:" + freePort(), "--host",
+                "127.0.0.1", "--gpus", "99", "--master-wait", "1", "--spark-home", dir.resolve("home").toString());
+        assertThat(r.exit()).as(r.out() + r.err()).isEqualTo(2);
+        assertThat(r.err()).startsWith("error: --gpus 99, but this node lists ").containsPattern(
+                "give --gpus \\d+ or fewer|leave --gpus out on a node without NVIDIA GPUs").hasLineCount(1);
+        assertThat(r.out()).as("refused before waiting for the master").doesNotContain("no Spark master answers");
+        assertThat(dir.resolve("home")).as("nothing made").doesNotExist();
+    }
+
+    private static int freePort() throws java.io.IOException {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
     @Test
     void withoutHostTheDaemonsTakeAnAddressTheOthersReachAndSaySo() {
         ClusterCommand.Host host = ClusterCommand.hostOrDefault(null);

@@ -62,6 +62,26 @@ public record ClusterSettings(String master, boolean gather, double gpusPerTask,
             throw new ClusterException("--gather and --gpus-per-task need --master (a Spark cluster)");
         }
         sparkConf = Map.copyOf(sparkConf == null ? Map.of() : sparkConf);
+        if (master == null && !sparkConf.isEmpty()) {
+            throw new ClusterException("--spark-conf needs --master (a Spark cluster): without it the units run in "
+                    + "this process and no Spark setting applies");
+        }
+        sparkConf.keySet().stream().sorted().forEach(ClusterSettings::requireKnownKey);
+    }
+
+    /**
+     * Refuses a --spark-conf key that Spark would ignore without a word: one outside {@code spark.}, or a tdmpc2j
+     * setting ({@code spark.tdmpc2j.}) that does not exist (a misspelt limit left the default in force).
+     */
+    private static void requireKnownKey(String key) {
+        if (!key.startsWith("spark.")) {
+            throw new ClusterException("--spark-conf " + key + ": Spark settings start with spark. (Spark ignores "
+                    + "other keys): give spark.KEY=VALUE, e.g. spark.executor.memory=2g");
+        }
+        if (key.startsWith("spark.tdmpc2j.") && !key.equals(EXECUTOR_WAIT) && !key.equals(RUN_FOLDER_WAIT)) {
+            throw new ClusterException("--spark-conf " + key + " is no tdmpc2j setting: they are " + EXECUTOR_WAIT
+                    + " and " + RUN_FOLDER_WAIT);
+        }
     }
 
     /** Units in this process, exactly as without a cluster. */
@@ -93,6 +113,46 @@ public record ClusterSettings(String master, boolean gather, double gpusPerTask,
                     + "or a unit, e.g. " + key + "=300s, 10min or 1h");
         }
         return Duration.ofSeconds(seconds);
+    }
+
+    /**
+     * The heap each unit has where units run in executors ({@code local-cluster[N,C,MB]}, {@code spark://}): an
+     * executor's heap is {@code spark.executor.memory} (Spark's default 1g), shared by the units it runs at once
+     * ({@link #unitsPerExecutor}); {@link Long#MAX_VALUE} where units run in this JVM or the setting is no size (Spark
+     * refuses that as it starts).
+     */
+    public long executorHeapPerUnit() {
+        if (master == null || unitsAtOnceHere() > 0) {
+            return Long.MAX_VALUE;
+        }
+        try {
+            long mb = org.apache.spark.network.util.JavaUtils.byteStringAsMb(
+                    sparkConf.getOrDefault("spark.executor.memory", "1g").strip());
+            return (mb << 20) / unitsPerExecutor();
+        } catch (RuntimeException e) {
+            return Long.MAX_VALUE;
+        }
+    }
+
+    /**
+     * How many units an executor runs at once: its cores ({@code spark.executor.cores}; a {@code local-cluster}
+     * worker's C, which its one executor takes) over {@code spark.task.cpus}; 1 where the cores are not known here
+     * (a standalone executor takes all its worker's free cores unless {@code spark.executor.cores} is given).
+     */
+    public int unitsPerExecutor() {
+        int taskCpus = intSetting("spark.task.cpus", 1);
+        java.util.regex.Matcher local = java.util.regex.Pattern.compile("local-cluster\\[\\d+,(\\d+),\\d+\\]")
+                .matcher(master == null ? "" : master);
+        int cores = intSetting("spark.executor.cores", local.matches() ? Integer.parseInt(local.group(1)) : taskCpus);
+        return Math.max(1, cores / Math.max(1, taskCpus));
+    }
+
+    private int intSetting(String key, int otherwise) {
+        try {
+            return sparkConf.containsKey(key) ? Integer.parseInt(sparkConf.get(key).strip()) : otherwise;
+        } catch (NumberFormatException e) {
+            return otherwise; // Spark refuses it as it starts
+        }
     }
 
     public boolean distributed() {

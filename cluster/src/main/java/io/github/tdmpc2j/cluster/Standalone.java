@@ -1,11 +1,14 @@
 package io.github.tdmpc2j.cluster;
 
 import io.github.tdmpc2j.spi.MachineMemory;
+import io.github.tdmpc2j.spi.Messages;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.Inet4Address;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.NetworkInterface;
+import java.net.ServerSocket;
 import java.net.SocketException;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
@@ -152,8 +155,18 @@ public final class Standalone {
         return (int) Math.max(1024, total - 1024);
     }
 
-    /** Runs Spark's Master in this JVM until the JVM is stopped. */
+    /**
+     * Runs Spark's Master in this JVM until the JVM is stopped. Its ports are taken as given or not at all: Spark
+     * moves a service whose port is in use to the next one free (7078, 8081, ...), so a second master on a port
+     * another holds ran elsewhere than the URL it printed, and workers given that URL joined the first master. Its
+     * REST submission server (port 6066, which tdmpc2j does not use) is off, one port fewer to clash or be reached.
+     */
     public static void runMaster(MasterSettings s, PrintWriter out) {
+        requireFreePort("--port", new InetSocketAddress(s.host(), s.port()), "another master may run there");
+        requireFreePort("--webui-port", new InetSocketAddress(s.webUiPort()), "another master's or worker's web "
+                + "UI may be there");
+        System.setProperty("spark.port.maxRetries", "0");
+        System.setProperty("spark.master.rest.enabled", "false");
         out.printf("tdmpc2j cluster master: %s  (web UI http://%s:%d, Spark %s)%n", s.url(), s.host(), s.webUiPort(),
                 org.apache.spark.package$.MODULE$.SPARK_VERSION());
         out.printf("  on each node: tdmpc2j cluster worker %s [--cores N] [--memory MB] [--gpus G]%n", s.url());
@@ -163,6 +176,29 @@ public final class Standalone {
                 System.getProperty("io.netty.tryReflectionSetAccessible", "true")); // as Spark's own scripts set it
         org.apache.spark.deploy.master.Master.main(new String[] {"--host", s.host(), "--port",
             Integer.toString(s.port()), "--webui-port", Integer.toString(s.webUiPort())});
+    }
+
+    /**
+     * Refuses an address this machine cannot listen on now: a port another process holds (naming the option to
+     * change), a --host that is not this machine's.
+     */
+    private static void requireFreePort(String option, InetSocketAddress address, String who) {
+        String where = address.getAddress() != null && address.getAddress().isAnyLocalAddress()
+                ? "port " + address.getPort() : address.getHostString() + ":" + address.getPort();
+        if (address.isUnresolved()) {
+            throw new ClusterException("--host " + address.getHostString() + " does not resolve on this machine: "
+                    + "give this node's address or a host name that resolves to it");
+        }
+        try (ServerSocket socket = new ServerSocket()) {
+            socket.setReuseAddress(true); // as Spark's servers: a port a stopped master just left is free
+            socket.bind(address);
+        } catch (IOException e) {
+            throw new ClusterException(String.valueOf(e.getMessage()).contains("in use")
+                    ? option + " " + address.getPort() + ": " + where + " is in use (" + who + "): stop what "
+                            + "holds it, or give another " + option
+                    : "cannot listen on " + where + " (" + e.getMessage() + "): give --host an address of this "
+                            + "machine");
+        }
     }
 
     /** How often {@link #awaitMaster} tries the master again. */
@@ -203,6 +239,9 @@ public final class Standalone {
      * it; returns its exit status.
      */
     public static int runWorker(WorkerSettings s, PrintWriter out) throws IOException, InterruptedException {
+        if (s.gpus() > 0) {
+            requireGpus(s.gpus());
+        }
         awaitMaster(s.masterUrl(), s.masterWait(), out);
         SparkHome.fill(s.sparkHome());
         Path workDir = s.workDir() != null ? s.workDir() : s.sparkHome().resolve("work");
@@ -239,13 +278,41 @@ public final class Standalone {
         return worker.waitFor();
     }
 
+    /** The command that lists the node's GPUs, one index a line: what the discovery script and the check run. */
+    private static final String LIST_GPUS = "nvidia-smi --query-gpu=index --format=csv,noheader";
+
+    /**
+     * Refuses {@code --gpus N} where the node lists fewer GPUs ({@link #LIST_GPUS}): Spark's Worker then ended at
+     * once, exit 1, with "Failed to setup worker resources" and no word of what was missing.
+     */
+    static void requireGpus(int gpus) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder("bash", "-c", LIST_GPUS).redirectErrorStream(true).start();
+        String said;
+        try (var in = p.getInputStream()) {
+            said = new String(in.readAllBytes(), StandardCharsets.UTF_8).strip();
+        }
+        int status = p.waitFor();
+        List<String> found = status != 0 ? List.of()
+                : said.lines().map(String::strip).filter(l -> l.matches("\\d+")).toList();
+        if (found.size() >= gpus) {
+            return;
+        }
+        if (found.isEmpty()) {
+            throw new ClusterException("--gpus " + gpus + ", but this node lists no GPU (`" + LIST_GPUS + "`: "
+                    + (said.isEmpty() ? "exit " + status : Messages.firstLine(said)) + "): leave --gpus out on a node "
+                    + "without NVIDIA GPUs, or install their driver (nvidia-smi)");
+        }
+        throw new ClusterException("--gpus " + gpus + ", but this node lists " + found.size() + " (" + String.join(", ",
+                found) + "): give --gpus " + found.size() + " or fewer");
+    }
+
     /** A script that prints the node's GPUs as Spark's resource discovery expects them. */
     private static Path gpuDiscoveryScript(Path sparkHome) throws IOException {
         Path script = sparkHome.resolve("bin/discover-gpus.sh");
         Files.createDirectories(script.getParent());
         Files.writeString(script, String.join("\n", "#!/usr/bin/env bash",
                 "# the node's GPUs for Spark's Worker: {\"name\": \"gpu\", \"addresses\": [\"0\", ...]}",
-                "ids=$(nvidia-smi --query-gpu=index --format=csv,noheader | sed 's/.*/\"&\"/' | paste -sd, -)",
+                "ids=$(" + LIST_GPUS + " | sed 's/.*/\"&\"/' | paste -sd, -)",
                 "echo \"{\\\"name\\\": \\\"gpu\\\", \\\"addresses\\\": [$ids]}\"", ""), StandardCharsets.UTF_8);
         Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
         return script;

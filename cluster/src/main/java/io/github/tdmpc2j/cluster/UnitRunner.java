@@ -606,8 +606,24 @@ public final class UnitRunner {
         try {
             return new SparkContext(conf);
         } catch (Exception e) { // Spark's SparkException is checked but not declared
-            throw new ClusterException("cannot start Spark with --master " + master + ": " + rootMessage(e), e);
+            String why = rootMessage(e);
+            throw new ClusterException("cannot start Spark with --master " + master + suspects(settings, why) + ": "
+                    + why, e);
         }
+    }
+
+    /**
+     * The --spark-conf settings whose value Spark's refusal {@code why} quotes, as {@code " (--spark-conf K=V)"}:
+     * some of its refusals name the value alone ('For input string: "abc"', of spark.executor.cores=abc), so the
+     * user did not learn which setting to mend. Empty where it quotes none.
+     */
+    private static String suspects(ClusterSettings settings, String why) {
+        List<String> named = settings.sparkConf().entrySet().stream()
+                .filter(e -> !e.getValue().isBlank() && !why.contains(e.getKey())
+                        && why.matches("(?s).*[\\s\"'(=]" + java.util.regex.Pattern.quote(e.getValue().strip())
+                                + "([\\s\"'),.].*|$)"))
+                .map(e -> e.getKey() + "=" + e.getValue()).sorted().toList();
+        return named.isEmpty() ? "" : " (--spark-conf " + String.join(", ", named) + ")";
     }
 
     private static String forwardedProperties() {

@@ -138,6 +138,18 @@ class DistributedCollectTest {
                 .isInstanceOf(ClusterException.class).hasMessageContaining("--gpus-per-task");
         assertThatThrownBy(() -> new ClusterSettings("local[2]", false, 1, Map.of()))
                 .isInstanceOf(ClusterException.class).hasMessageContaining("does not schedule GPUs");
+        // --spark-conf keys Spark ignores without a word: the setting asked for was never in force
+        assertThatThrownBy(() -> new ClusterSettings("local[2]", false, 0, Map.of("executor.memory", "2g")))
+                .isInstanceOf(ClusterException.class)
+                .hasMessageContaining("--spark-conf executor.memory: Spark settings start with spark.");
+        assertThatThrownBy(() -> new ClusterSettings("local[2]", false, 0,
+                Map.of("spark.tdmpc2j.executorWaitTimout", "10min"))).isInstanceOf(ClusterException.class)
+                .hasMessageContaining("--spark-conf spark.tdmpc2j.executorWaitTimout is no tdmpc2j setting: they are "
+                        + ClusterSettings.EXECUTOR_WAIT + " and " + ClusterSettings.RUN_FOLDER_WAIT);
+        assertThatThrownBy(() -> new ClusterSettings(null, false, 0, Map.of("spark.executor.memory", "2g")))
+                .isInstanceOf(ClusterException.class).hasMessageContaining("--spark-conf needs --master");
+        assertThat(new ClusterSettings("local[2]", false, 0, Map.of(ClusterSettings.EXECUTOR_WAIT, "10min",
+                ClusterSettings.RUN_FOLDER_WAIT, "1h", "spark.executor.memory", "2g")).sparkConf()).hasSize(3);
         // Spark's own refusal of these came as a stack trace (its SparkException is checked, and was not caught)
         for (String wrong : List.of("local[x]", "local[2", "local-cluster[2,1]", "localhost")) {
             assertThatThrownBy(() -> ClusterSettings.of(wrong)).as(wrong).isInstanceOf(ClusterException.class)

@@ -99,6 +99,12 @@ class ResourceLimitsTest {
                             + "(spark.executor.cores=2)")
                     .hasMessageContaining("spark.executor.cores and spark.task.cpus of 1 or less")
                     .hasMessageNotContaining("spark.executor.memory=600m");
+            // a value Spark cannot read, refused in words that quote the value alone ('For input string: "abc"')
+            assertThatThrownBy(() -> UnitRunner.run(settings(url, "spark.executor.cores", "abc"), "collect",
+                    List.of(0), unit, (i, u, r) -> { }))
+                    .isInstanceOf(ClusterException.class)
+                    .hasMessageStartingWith("cannot start Spark with --master " + url
+                            + " (--spark-conf spark.executor.cores=abc): ");
             assertThat(ran).doesNotExist();
         } finally {
             if (worker != null) {
