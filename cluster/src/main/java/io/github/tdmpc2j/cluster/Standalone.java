@@ -21,6 +21,7 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
+import java.util.Properties;
 
 /**
  * Spark's standalone Master and Worker from tdmpc2j's own class path ({@code tdmpc2j cluster master|worker}): no
@@ -235,6 +236,27 @@ public final class Standalone {
     }
 
     /**
+     * The system properties the Worker's JVM starts with: Spark's clean-up of its work folder turned on, then this
+     * JVM's tdmpc2j, DJL and JavaCPP settings (its executors get them from there) and its {@code spark.worker.*}
+     * settings, which come later and so win. Spark keeps every application's folder there (its executors' logs) for
+     * ever by default, so a worker left running for weeks gained one folder per job; with the clean-up it removes
+     * the folders of applications that have ended once nothing in them changed for
+     * {@code spark.worker.cleanup.appDataTtl} (7 days), looking every {@code spark.worker.cleanup.interval}
+     * (30 minutes); {@code TDMPC2J_JAVA_OPTS=-Dspark.worker.cleanup.appDataTtl=86400} keeps them a day.
+     */
+    static List<String> workerProperties(Properties properties) {
+        List<String> options = new ArrayList<>();
+        options.add("-Dspark.worker.cleanup.enabled=true");
+        properties.stringPropertyNames().stream().sorted().forEach(key -> {
+            if (key.startsWith("tdmpc2j.") || key.startsWith("ai.djl.") || key.startsWith("org.bytedeco.")
+                    || key.startsWith("spark.worker.")) {
+                options.add("-D" + key + "=" + properties.getProperty(key));
+            }
+        });
+        return options;
+    }
+
+    /**
      * Waits for the master ({@link #awaitMaster}), starts a Worker in a child JVM, prints its settings and waits for
      * it; returns its exit status.
      */
@@ -249,12 +271,7 @@ public final class Standalone {
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.addAll(Arrays.asList(org.apache.spark.launcher.JavaModuleOptions.defaultModuleOptionArray()));
         cmd.add("-Xmx512m"); // the Worker only launches executors; they get spark.executor.memory
-        System.getProperties().forEach((k, v) -> {
-            String key = k.toString();
-            if (key.startsWith("tdmpc2j.") || key.startsWith("ai.djl.") || key.startsWith("org.bytedeco.")) {
-                cmd.add("-D" + key + "=" + v);
-            }
-        });
+        cmd.addAll(workerProperties(System.getProperties()));
         if (s.gpus() > 0) {
             cmd.add("-Dspark.worker.resource.gpu.amount=" + s.gpus());
             cmd.add("-Dspark.worker.resource.gpu.discoveryScript=" + gpuDiscoveryScript(s.sparkHome()));

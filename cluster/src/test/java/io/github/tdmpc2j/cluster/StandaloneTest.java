@@ -7,9 +7,12 @@ import java.net.InetAddress;
 import java.net.NetworkInterface;
 import java.net.UnknownHostException;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Properties;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -73,5 +76,42 @@ class StandaloneTest {
                     .hasMessageContaining("--host " + wildcard + " is no address the other nodes can reach");
         }
         assertThat(new Standalone.MasterSettings("10.0.0.1", 7077, 8080).url()).isEqualTo("spark://10.0.0.1:7077");
+    }
+
+    /** What a JVM started with {@code options} has as its system properties: the last -Dkey=value of a key wins. */
+    private static Map<String, String> asTheJvmSeesThem(List<String> options) {
+        Map<String, String> seen = new HashMap<>();
+        for (String o : options) {
+            assertThat(o).startsWith("-D").contains("=");
+            seen.put(o.substring(2, o.indexOf('=')), o.substring(o.indexOf('=') + 1));
+        }
+        return seen;
+    }
+
+    /**
+     * The Worker's JVM has Spark's clean-up of its work folder on: without it every job's application folder (its
+     * executors' logs) stayed for ever on a worker left running, one more per job. A spark.worker.* setting of this
+     * JVM reaches it and wins (a shorter time to keep the folders, or the clean-up off); other spark.* settings and
+     * unrelated properties stay here.
+     */
+    @Test
+    void theWorkerCleansUpTheFoldersOfEndedJobsAndTakesThisJvmsWorkerSettings() {
+        Properties none = new Properties();
+        none.setProperty("java.home", "/jdk");
+        assertThat(asTheJvmSeesThem(Standalone.workerProperties(none)))
+                .containsExactly(Map.entry("spark.worker.cleanup.enabled", "true"));
+
+        Properties given = new Properties();
+        given.setProperty("spark.worker.cleanup.appDataTtl", "86400");
+        given.setProperty("tdmpc2j.python.callTimeoutSeconds", "120");
+        given.setProperty("ai.djl.offline", "true");
+        given.setProperty("spark.executor.memory", "4g");
+        assertThat(asTheJvmSeesThem(Standalone.workerProperties(given))).containsOnly(
+                Map.entry("spark.worker.cleanup.enabled", "true"), Map.entry("spark.worker.cleanup.appDataTtl", "86400"),
+                Map.entry("tdmpc2j.python.callTimeoutSeconds", "120"), Map.entry("ai.djl.offline", "true"));
+
+        given.setProperty("spark.worker.cleanup.enabled", "false");
+        assertThat(asTheJvmSeesThem(Standalone.workerProperties(given))).containsEntry("spark.worker.cleanup.enabled",
+                "false");
     }
 }
