@@ -258,7 +258,7 @@ public final class Standalone {
 
     /**
      * Waits for the master ({@link #awaitMaster}), starts a Worker in a child JVM, prints its settings and waits for
-     * it; returns its exit status.
+     * it; returns its exit status. The Worker ends with this JVM, however this one ends ({@link OwnedWorker}).
      */
     public static int runWorker(WorkerSettings s, PrintWriter out) throws IOException, InterruptedException {
         if (s.gpus() > 0) {
@@ -276,10 +276,11 @@ public final class Standalone {
             cmd.add("-Dspark.worker.resource.gpu.amount=" + s.gpus());
             cmd.add("-Dspark.worker.resource.gpu.discoveryScript=" + gpuDiscoveryScript(s.sparkHome()));
         }
-        cmd.addAll(List.of("-cp", SparkHome.classPathArgument(), "org.apache.spark.deploy.worker.Worker",
+        cmd.addAll(List.of("-cp", SparkHome.classPathArgument(), OwnedWorker.class.getName(),
                 "--host", s.host(), "--cores", Integer.toString(s.cores()), "--memory", s.memoryMb() + "m",
                 "--work-dir", workDir.toString(), "--webui-port", Integer.toString(s.webUiPort()), s.masterUrl()));
-        ProcessBuilder pb = new ProcessBuilder(cmd).inheritIO();
+        // its stdin is a pipe this JVM holds open, whose end (this JVM gone, a kill -9 too) stops it (OwnedWorker)
+        ProcessBuilder pb = new ProcessBuilder(cmd).inheritIO().redirectInput(ProcessBuilder.Redirect.PIPE);
         pb.environment().put("SPARK_HOME", s.sparkHome().toAbsolutePath().toString());
         pb.environment().put("SPARK_SCALA_VERSION", "2.13");
         out.printf("tdmpc2j cluster worker: master %s, host %s, cores %d, memory %d MB, GPUs %d%n", s.masterUrl(),
