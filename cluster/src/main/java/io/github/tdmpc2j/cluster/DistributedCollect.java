@@ -133,10 +133,15 @@ public final class DistributedCollect {
                     written.incrementAndGet();
                     calls.episodeDone(tasks.get(unit.task()), unit.k(), result);
                 }, stop);
-        if (writer.get() != null) {
-            writer.get().removeTemporaryFiles(); // of executors killed mid-write; no unit runs any more
+        if (writer.get() == null) {
+            return written.get();
         }
-        return written.get();
+        writer.get().removeTemporaryFiles(); // of executors killed mid-write; no unit runs any more
+        // the episodes this call's units left in the folder: after a stop, units an executor began before the job's
+        // cancellation reached it may have written theirs without their results coming back (a stop said "3
+        // episodes kept" of 9 written)
+        long onDisk = units.stream().filter(u -> writer.get().has(u.task(), u.k())).count();
+        return (int) Math.max(written.get(), onDisk);
     }
 
     /** The unit as an executor runs it: envs and the policy from the executor's cache. */
