@@ -497,6 +497,11 @@ public final class EnvRegistry implements AutoCloseable {
     public Optional<VectorEnv> makeVector(List<String> rowIds, List<EnvOptions> options, int threads,
             BooleanSupplier stop) {
         requireOpen();
+        if (rowIds == null || options == null || stop == null) {
+            throw new TdmpcException("makeVector was given " + (rowIds == null ? "null row ids: pass a task id per row"
+                    : options == null ? "null env options: pass an EnvOptions per row (EnvOptions.seeded(seed + i) "
+                    + "for row i)" : "a null stop check: pass () -> false to make every row"));
+        }
         if (rowIds.isEmpty() || rowIds.size() != options.size()) {
             throw new TdmpcException("makeVector needs one env option per row and at least one row, got "
                     + Messages.plural(rowIds.size(), "row") + " and " + Messages.plural(options.size(), "option")
@@ -626,6 +631,10 @@ public final class EnvRegistry implements AutoCloseable {
      * is not set up take one), so that a run of several suites says at once everything there is to do.
      */
     public void requireAvailable(List<TaskSpec> specs) {
+        if (specs == null) {
+            throw new TdmpcException("the task list is null: pass the specs of the tasks to check (resolve(id) "
+                    + "gives a task's)");
+        }
         EnvUnavailableException first = null;
         Map<String, List<String>> others = new LinkedHashMap<>(); // what fixes them -> their ids
         for (TaskSpec spec : new java.util.LinkedHashSet<>(specs)) {
@@ -993,6 +1002,10 @@ public final class EnvRegistry implements AutoCloseable {
 
     /** The installed plug-in of the task's domain. */
     private EnvProvider providerOf(TaskSpec spec) {
+        if (spec == null) {
+            throw new TdmpcException("the task is null: pass a task's spec (resolve(id) gives it from its id or "
+                    + "alias)");
+        }
         EnvProvider provider = providers.get(spec.domain());
         if (provider == null) {
             throw unknownDomain(spec.domain());

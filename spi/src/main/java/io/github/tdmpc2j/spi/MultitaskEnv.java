@@ -27,6 +27,11 @@ public final class MultitaskEnv implements VectorEnv {
      * {@link UnknownTaskException}) with the sizes the space lists for it (else a {@link PluginException}).
      */
     public MultitaskEnv(TaskSpace space, VectorEnv rows) {
+        requireSpace(space);
+        if (rows == null) {
+            throw new TdmpcException("the vector env of the rows is null: pass the rows' VectorEnv (or make the env "
+                    + "with MultitaskEnv.make, which makes the rows from their task ids)");
+        }
         this.space = space;
         this.rows = rows;
         this.rowTasks = new int[rows.numEnvs()];
@@ -59,6 +64,7 @@ public final class MultitaskEnv implements VectorEnv {
      */
     public static Optional<MultitaskEnv> make(EnvRegistry registry, TaskSpace space, List<String> rowIds, long seed,
             BooleanSupplier stop) {
+        requireParts(registry, space, rowIds);
         int cores = Runtime.getRuntime().availableProcessors();
         return make(registry, space, rowIds, seed, Math.min(rowIds.size(), cores), stop);
     }
@@ -80,6 +86,7 @@ public final class MultitaskEnv implements VectorEnv {
      */
     public static Optional<MultitaskEnv> make(EnvRegistry registry, TaskSpace space, List<String> rowIds, long seed,
             int threads, BooleanSupplier stop) {
+        requireParts(registry, space, rowIds);
         List<EnvOptions> options = new ArrayList<>();
         for (int i = 0; i < rowIds.size(); i++) {
             options.add(EnvOptions.seeded(seed + i));
@@ -102,11 +109,29 @@ public final class MultitaskEnv implements VectorEnv {
      * ...), at least one row per task.
      */
     public static List<String> spread(TaskSpace space, int rows) {
+        requireSpace(space);
         List<String> ids = new ArrayList<>();
         for (int i = 0; i < Math.max(rows, space.taskCount()); i++) {
             ids.add(space.spec(i % space.taskCount()).id());
         }
         return ids;
+    }
+
+    private static void requireParts(EnvRegistry registry, TaskSpace space, List<String> rowIds) {
+        if (registry == null) {
+            throw new TdmpcException("the env registry is null: pass EnvRegistry.discover() (the installed tasks)");
+        }
+        requireSpace(space);
+        if (rowIds == null) {
+            throw new TdmpcException("the row ids are null: pass a task id per row (MultitaskEnv.spread(space, rows) "
+                    + "spreads rows over the space's tasks)");
+        }
+    }
+
+    private static void requireSpace(TaskSpace space) {
+        if (space == null) {
+            throw new TdmpcException("the task space is null: pass the tasks' space (TaskSpace.of(specs))");
+        }
     }
 
     public TaskSpace space() {
@@ -135,6 +160,10 @@ public final class MultitaskEnv implements VectorEnv {
 
     @Override
     public float[][] reset(EpisodeSchedule schedule) {
+        if (schedule == null) {
+            throw new TdmpcException("the episode schedule is null: pass EpisodeSchedule.sequential(seed, "
+                    + rowTasks.length + ") for endless episodes on every row, or reset(seed), which does that");
+        }
         float[][] obs = rows.reset(schedule);
         for (int i = 0; i < obs.length; i++) {
             obs[i] = obs[i] == null ? null : space.pad(obs[i]);

@@ -9,7 +9,7 @@ import java.util.List;
  */
 public record TaskSpace(List<TaskSpec> tasks, int observationSize, int actionSize) {
     public TaskSpace {
-        tasks = List.copyOf(tasks);
+        tasks = List.copyOf(requireTasks(tasks));
         if (tasks.isEmpty()) {
             throw new TdmpcException("a task space needs at least one task, got none: give TaskSpace.of the tasks "
                     + "the agent or env is to run (TaskSpace.of(List.of(spec)) for one task alone)");
@@ -36,6 +36,7 @@ public record TaskSpace(List<TaskSpec> tasks, int observationSize, int actionSiz
     }
 
     public static TaskSpace of(List<TaskSpec> tasks) {
+        requireTasks(tasks);
         int obs = 0;
         int act = 0;
         for (TaskSpec spec : tasks) {
@@ -43,6 +44,21 @@ public record TaskSpace(List<TaskSpec> tasks, int observationSize, int actionSiz
             act = Math.max(act, spec.actionSize());
         }
         return new TaskSpace(tasks, obs, act);
+    }
+
+    /** Refuses a null task list, or one with a null task, with what to give instead. */
+    private static List<TaskSpec> requireTasks(List<TaskSpec> tasks) {
+        if (tasks == null) {
+            throw new TdmpcException("the task list is null: give TaskSpace.of the tasks the agent or env is to run "
+                    + "(TaskSpace.of(List.of(spec)) for one task alone; EnvRegistry.resolve gives a task's spec)");
+        }
+        for (int i = 0; i < tasks.size(); i++) {
+            if (tasks.get(i) == null) {
+                throw new TdmpcException("task " + i + " of the task list is null: give each task's spec "
+                        + "(EnvRegistry.resolve gives it from its id)");
+            }
+        }
+        return tasks;
     }
 
     public int taskCount() {

@@ -319,4 +319,26 @@ class EnvRegistryTest {
         assertThat(EnvRegistry.editDistance("", "abc")).isEqualTo(3);
         assertThat(EnvRegistry.editDistance("same", "same")).isZero();
     }
+
+    /** A user's program that passes null gets a typed error saying what to pass, not a bare NullPointerException. */
+    @Test
+    void nullArgumentsAreTypedErrorsThatSayWhatToPass() {
+        try (EnvRegistry r = EnvRegistry.of(List.of(dmc))) {
+            assertThatThrownBy(() -> r.make(null)).isInstanceOf(UnknownTaskException.class);
+            assertThatThrownBy(() -> r.resolve(null)).isInstanceOf(UnknownTaskException.class);
+            assertThatThrownBy(() -> r.makeRaw(null, EnvOptions.defaults())).isInstanceOf(UnknownTaskException.class);
+            assertThatThrownBy(() -> r.make("dmc/walker-walk", null)).isInstanceOf(TdmpcException.class)
+                    .hasMessageContaining("EnvOptions.defaults()");
+            assertThatThrownBy(() -> r.makeVector(null, List.of(EnvOptions.defaults()), 1))
+                    .isInstanceOf(TdmpcException.class).hasMessageContaining("null row ids: pass a task id per row");
+            assertThatThrownBy(() -> r.makeVector(List.of("dmc/walker-walk"), null, 1))
+                    .isInstanceOf(TdmpcException.class).hasMessageContaining("null env options: pass an EnvOptions per row");
+            assertThatThrownBy(() -> r.availability((TaskSpec) null)).isInstanceOf(TdmpcException.class)
+                    .hasMessageContaining("the task is null");
+            assertThatThrownBy(() -> r.requireAvailable((TaskSpec) null)).isInstanceOf(TdmpcException.class)
+                    .hasMessageContaining("the task is null");
+            assertThatThrownBy(() -> r.requireAvailable((List<TaskSpec>) null)).isInstanceOf(TdmpcException.class)
+                    .hasMessageContaining("the task list is null");
+        }
+    }
 }

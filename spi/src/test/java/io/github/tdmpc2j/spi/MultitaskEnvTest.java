@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.github.tdmpc2j.spi.vector.SyncVectorEnv;
 import io.github.tdmpc2j.spi.vector.VectorStepResult;
 import java.util.List;
+import io.github.tdmpc2j.spi.vector.EpisodeSchedule;
+import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
 class MultitaskEnvTest {
@@ -133,5 +135,38 @@ class MultitaskEnvTest {
         assertThatThrownBy(() -> new io.github.tdmpc2j.spi.agent.AgentContext(List.of(a), 2, 1,
                 List.of(new float[] {1}), java.util.Map.of(), 1)).isInstanceOf(TdmpcException.class)
                 .hasMessageContaining("line/a has actions of 2 entries, more than the 1 of the space");
+    }
+
+    /** A user's program that passes null gets a typed error saying what to pass, not a bare NullPointerException. */
+    @Test
+    void nullArgumentsAreTypedErrorsThatSayWhatToPass() {
+        TaskSpec a = LineEnv.spec("line/a", 2, 2, -1, 1, 10, 1);
+        assertThatThrownBy(() -> TaskSpace.of(null)).isInstanceOf(TdmpcException.class)
+                .hasMessageContaining("the task list is null: give TaskSpace.of the tasks");
+        assertThatThrownBy(() -> TaskSpace.of(Arrays.asList(a, null))).isInstanceOf(TdmpcException.class)
+                .hasMessageContaining("task 1 of the task list is null");
+        assertThatThrownBy(() -> new TaskSpace(null, 2, 2)).isInstanceOf(TdmpcException.class)
+                .hasMessageContaining("the task list is null");
+        TaskSpace space = TaskSpace.of(List.of(a));
+        assertThatThrownBy(() -> MultitaskEnv.spread(null, 2)).isInstanceOf(TdmpcException.class)
+                .hasMessageContaining("the task space is null");
+        assertThatThrownBy(() -> new MultitaskEnv(null, new SyncVectorEnv(List.of(new LineEnv(a, 1e9)))))
+                .isInstanceOf(TdmpcException.class).hasMessageContaining("the task space is null");
+        assertThatThrownBy(() -> new MultitaskEnv(space, null)).isInstanceOf(TdmpcException.class)
+                .hasMessageContaining("the vector env of the rows is null");
+        try (EnvRegistry r = EnvRegistry.of(List.of())) {
+            assertThatThrownBy(() -> MultitaskEnv.make(null, space, List.of("line/a"), 0))
+                    .isInstanceOf(TdmpcException.class).hasMessageContaining("the env registry is null");
+            assertThatThrownBy(() -> MultitaskEnv.make(r, null, List.of("line/a"), 0))
+                    .isInstanceOf(TdmpcException.class).hasMessageContaining("the task space is null");
+            assertThatThrownBy(() -> MultitaskEnv.make(r, space, null, 0)).isInstanceOf(TdmpcException.class)
+                    .hasMessageContaining("the row ids are null");
+        }
+        try (MultitaskEnv env = new MultitaskEnv(space, new SyncVectorEnv(List.of(EnvRegistry.wrap(new LineEnv(a,
+                1e9)))))) {
+            assertThatThrownBy(() -> env.reset((EpisodeSchedule) null)).isInstanceOf(TdmpcException.class)
+                    .hasMessageContaining("the episode schedule is null: pass EpisodeSchedule.sequential(seed, 1)");
+            assertThat(env.reset(0)[0]).hasSize(2); // still usable
+        }
     }
 }

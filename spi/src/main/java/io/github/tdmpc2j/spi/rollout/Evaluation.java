@@ -3,6 +3,7 @@ package io.github.tdmpc2j.spi.rollout;
 import io.github.tdmpc2j.spi.MultitaskEnv;
 import io.github.tdmpc2j.spi.TaskSpace;
 import io.github.tdmpc2j.spi.TaskSpec;
+import io.github.tdmpc2j.spi.TdmpcException;
 import io.github.tdmpc2j.spi.agent.Agent;
 import io.github.tdmpc2j.spi.vector.EpisodeSchedule;
 import java.util.ArrayList;
@@ -103,7 +104,12 @@ public final class Evaluation {
     public static Optional<List<TaskResult>> run(MultitaskEnv env, Agent agent, int episodes, long seed,
             BooleanSupplier stop, Watch watch) {
         if (episodes <= 0) {
-            throw new IllegalArgumentException("episodes must be positive, got " + episodes);
+            throw new TdmpcException("episodes must be positive, got " + episodes + ": pass how many episodes of "
+                    + "each task to run");
+        }
+        if (stop == null || watch == null) {
+            throw new TdmpcException(stop == null ? "the stop check is null: pass () -> false to run every episode"
+                    : "the watch is null: pass Evaluation.Watch.NONE to be told nothing");
         }
         Rollout rollout = new Rollout(env, agent, Rollout.Mode.EVALUATE);
         rollout.start(EpisodeSchedule.perTask(env.tasks(), episodes, (t, e) -> seed + e, EpisodeSchedule.Skip.NONE));

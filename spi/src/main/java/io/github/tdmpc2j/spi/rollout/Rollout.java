@@ -83,6 +83,11 @@ public final class Rollout {
     private final List<List<boolean[]>> flags;
 
     public Rollout(MultitaskEnv env, Agent agent, Mode mode) {
+        if (env == null || agent == null || mode == null) {
+            throw new TdmpcException((env == null ? "the env is null: pass the MultitaskEnv of the rows to run"
+                    : agent == null ? "the agent is null: pass the agent that acts on the rows"
+                    : "the mode is null: pass Rollout.Mode.TRAIN, EVALUATE or COLLECT"));
+        }
         this.env = env;
         this.agent = agent;
         this.mode = mode;
@@ -103,6 +108,10 @@ public final class Rollout {
 
     /** Resets every row into its first episode of {@code schedule}. */
     public void start(EpisodeSchedule schedule) {
+        if (schedule == null) {
+            throw new TdmpcException("the episode schedule is null: pass the episodes each row runs "
+                    + "(EpisodeSchedule.sequential(seed, rows()) for endless ones)");
+        }
         try {
             obs = env.reset(schedule);
         } catch (TdmpcException e) {

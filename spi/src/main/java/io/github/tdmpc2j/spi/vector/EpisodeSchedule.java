@@ -1,5 +1,6 @@
 package io.github.tdmpc2j.spi.vector;
 
+import io.github.tdmpc2j.spi.TdmpcException;
 import java.util.Arrays;
 
 /**
@@ -41,6 +42,12 @@ public interface EpisodeSchedule {
      * for which {@code skip} holds is passed over (already done). Episode numbers are {@code t * episodesPerTask + e}.
      */
     static EpisodeSchedule perTask(int[] rowTasks, int episodesPerTask, TaskSeeds seeds, Skip skip) {
+        if (rowTasks == null || seeds == null || skip == null) {
+            throw new TdmpcException("EpisodeSchedule.perTask was given " + (rowTasks == null
+                    ? "null: the rows' tasks are null; pass each row's task index (MultitaskEnv.tasks())"
+                    : seeds == null ? "null: the episode seeds are null; pass (task, episode) -> the episode's seed"
+                    : "a null skip: pass EpisodeSchedule.Skip.NONE to run every episode"));
+        }
         int[] rowsOfTask = new int[Arrays.stream(rowTasks).max().orElse(-1) + 1];
         int[] place = new int[rowTasks.length];
         for (int i = 0; i < rowTasks.length; i++) {

@@ -416,4 +416,27 @@ class RolloutTest {
                     .hasMessageContaining("was closed");
         }
     }
+
+    /** A user's program that passes null gets a typed error saying what to pass, not a bare NullPointerException. */
+    @Test
+    void anEvaluationOrRolloutOfNullPartsIsATypedError() {
+        try (Agent agent = new RandomAgent(AgentContext.of(SPACE, Map.of(), 1)); MultitaskEnv env = rows(0, 1)) {
+            assertThatThrownBy(() -> Evaluation.run(null, agent, 2, 0)).isInstanceOf(TdmpcException.class)
+                    .hasMessageContaining("the env is null");
+            assertThatThrownBy(() -> Evaluation.run(env, null, 2, 0)).isInstanceOf(TdmpcException.class)
+                    .hasMessageContaining("the agent is null");
+            assertThatThrownBy(() -> Evaluation.run(env, agent, 2, 0, null)).isInstanceOf(TdmpcException.class)
+                    .hasMessageContaining("the stop check is null");
+            assertThatThrownBy(() -> Evaluation.run(env, agent, 2, 0, () -> false, null))
+                    .isInstanceOf(TdmpcException.class).hasMessageContaining("Evaluation.Watch.NONE");
+            assertThatThrownBy(() -> Evaluation.run(env, agent, 0, 0)).isInstanceOf(TdmpcException.class)
+                    .hasMessageContaining("episodes must be positive, got 0");
+            assertThatThrownBy(() -> new Rollout(env, agent, null)).isInstanceOf(TdmpcException.class)
+                    .hasMessageContaining("the mode is null");
+            Rollout rollout = new Rollout(env, agent, Rollout.Mode.EVALUATE);
+            assertThatThrownBy(() -> rollout.start(null)).isInstanceOf(TdmpcException.class)
+                    .hasMessageContaining("the episode schedule is null");
+            assertThat(Evaluation.run(env, agent, 2, 0)).hasSize(2); // the env is still usable
+        }
+    }
 }

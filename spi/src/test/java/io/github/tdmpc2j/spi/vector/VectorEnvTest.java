@@ -10,6 +10,7 @@ import io.github.tdmpc2j.spi.InvalidActionException;
 import io.github.tdmpc2j.spi.LineEnv;
 import java.util.ArrayList;
 import java.util.List;
+import io.github.tdmpc2j.spi.TdmpcException;
 import org.junit.jupiter.api.Test;
 
 class VectorEnvTest {
@@ -158,5 +159,16 @@ class VectorEnvTest {
             v.step(new float[][] {{0}});
             assertThat(v.episode(0)).isNull();
         }
+    }
+
+    /** A user's program that passes null gets a typed error saying what to pass, not a bare NullPointerException. */
+    @Test
+    void aPerTaskScheduleOfNullPartsIsATypedError() {
+        assertThatThrownBy(() -> EpisodeSchedule.perTask(null, 3, (t, e) -> e, EpisodeSchedule.Skip.NONE))
+                .isInstanceOf(TdmpcException.class).hasMessageContaining("the rows' tasks are null");
+        assertThatThrownBy(() -> EpisodeSchedule.perTask(new int[] {0}, 3, null, EpisodeSchedule.Skip.NONE))
+                .isInstanceOf(TdmpcException.class).hasMessageContaining("the episode seeds are null");
+        assertThatThrownBy(() -> EpisodeSchedule.perTask(new int[] {0}, 3, (t, e) -> e, null))
+                .isInstanceOf(TdmpcException.class).hasMessageContaining("EpisodeSchedule.Skip.NONE");
     }
 }
