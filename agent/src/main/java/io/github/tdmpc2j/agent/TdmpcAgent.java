@@ -375,11 +375,7 @@ public final class TdmpcAgent implements Agent, OfflineLearner {
                 continue;
             }
             context.requireTask(tasks[row], row);
-            if (observations[row].length != o) {
-                throw new InvalidActionException("observation of row " + row + " has "
-                        + Messages.plural(observations[row].length, "entry", "entries") + " but the agent was made for "
-                        + o);
-            }
+            context.requireObservation(observations[row], row);
             planned[b++] = row;
         }
         float[][] actions = new float[observations.length][];

@@ -8,6 +8,7 @@ import io.github.tdmpc2j.spi.UnknownTaskException;
 import io.github.tdmpc2j.spi.agent.AgentContext;
 import io.github.tdmpc2j.spi.agent.AgentProvider;
 import io.github.tdmpc2j.spi.agent.Agents;
+import io.github.tdmpc2j.spi.agent.InvalidObservationException;
 import io.github.tdmpc2j.spi.agent.Transition;
 import io.github.tdmpc2j.spi.agent.UnknownParameterException;
 import java.util.List;
@@ -325,8 +326,10 @@ class TdmpcAgentTest {
     @Test
     void badInputGetsTypedExceptions() {
         try (TdmpcAgent agent = new TdmpcAgent(AgentTestSupport.single(5, 2, SMALL))) {
-            assertThatThrownBy(() -> agent.act(new float[3], 0, true)).isInstanceOf(TdmpcException.class)
-                    .hasMessage("observation of row 0 has 3 entries but the agent was made for 5");
+            // refused as the random agent refuses it (AgentContext.requireObservation)
+            assertThatThrownBy(() -> agent.act(new float[3], 0, true)).isInstanceOf(InvalidObservationException.class)
+                    .hasMessageStartingWith("the observation of row 0 has 3 values, but the agent's have 5 (its task 0 ")
+                    .hasMessageContaining("pass observations padded to the agent's size");
             assertThatThrownBy(() -> agent.act(new float[5], 4, true)).isInstanceOf(TdmpcException.class);
         }
         assertThatThrownBy(() -> TdmpcConfig.from(Map.of("horizn", "3")))

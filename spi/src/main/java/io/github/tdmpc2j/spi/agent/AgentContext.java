@@ -43,6 +43,22 @@ public record AgentContext(List<TaskSpec> tasks, int observationSize, int action
         }
     }
 
+    /**
+     * Refuses an observation of another size than this agent's ({@link #observationSize}) with an
+     * {@link InvalidObservationException}: a mistake of the caller, as an observation of one task not padded to a
+     * multitask agent's space is.
+     *
+     * @param row the row it was given for
+     */
+    public void requireObservation(float[] observation, int row) {
+        if (observation.length != observationSize) {
+            throw new InvalidObservationException("the observation of row " + row + " has "
+                    + Messages.plural(observation.length, "value") + ", but the agent's have " + observationSize
+                    + " (its " + (tasks.size() == 1 ? "task " : "tasks ") + space().describeTasks() + "): pass "
+                    + "observations padded to the agent's size, as MultitaskEnv gives them (TaskSpace.pad pads one)");
+        }
+    }
+
     public static AgentContext single(TaskSpec task, Map<String, String> params, long seed) {
         return of(TaskSpace.of(List.of(task)), params, seed);
     }

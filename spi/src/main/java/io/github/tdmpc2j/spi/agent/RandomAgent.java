@@ -46,6 +46,8 @@ public final class RandomAgent implements Agent {
             if (observations[row] == null) {
                 continue;
             }
+            context.requireTask(tasks[row], row);
+            context.requireObservation(observations[row], row);
             float[] mask = context.actionMasks().get(tasks[row]);
             Random r = rows(eval).getOrDefault(row, rng);
             float[] a = new float[context.actionSize()];

@@ -120,4 +120,26 @@ class RandomAgentTest {
                     .hasMessageContaining("no such file").hasMessageContaining("--agent NAME");
         }
     }
+
+    /** An observation of another size than the agent's is the caller's mistake, refused as TD-MPC2 refuses it. */
+    @Test
+    void anObservationOfAnotherSizeThanTheAgentsIsRefused() {
+        TaskSpace space = TaskSpace.of(List.of(LineEnv.spec("line/small", 2, 1, -1, 1, 10, 1),
+                LineEnv.spec("line/big", 3, 2, -1, 1, 10, 1)));
+        AgentContext context = AgentContext.of(space, Map.of(), 7);
+        for (Agent agent : List.of(new RandomAgent(context), Agents.find("random").create(context))) {
+            try (agent) {
+                agent.beginEpisode(0, 0, true, 1);
+                // line/small's own 2 values, not padded to the space's 3
+                assertThatThrownBy(() -> agent.act(new float[2], 0, true)).isInstanceOf(InvalidObservationException.class)
+                        .hasMessage("the observation of row 0 has 2 values, but the agent's have 3 (its tasks 0 "
+                                + "line/small, 1 line/big): pass observations padded to the agent's size, as "
+                                + "MultitaskEnv gives them (TaskSpace.pad pads one)");
+                assertThatThrownBy(() -> agent.act(new float[][] {new float[3], new float[4]}, new int[] {0, 1}, true))
+                        .isInstanceOf(InvalidObservationException.class)
+                        .hasMessageStartingWith("the observation of row 1 has 4 values");
+                assertThat(agent.act(new float[3], 0, true)).hasSize(2);
+            }
+        }
+    }
 }
