@@ -7,6 +7,7 @@ import io.github.tdmpc2j.spi.LineEnv;
 import io.github.tdmpc2j.spi.TaskSpace;
 import io.github.tdmpc2j.spi.TaskSpec;
 import io.github.tdmpc2j.spi.TdmpcException;
+import io.github.tdmpc2j.spi.UnknownTaskException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -138,6 +139,8 @@ class RandomAgentTest {
                 assertThatThrownBy(() -> agent.act(new float[][] {new float[3], new float[4]}, new int[] {0, 1}, true))
                         .isInstanceOf(InvalidObservationException.class)
                         .hasMessageStartingWith("the observation of row 1 has 4 values");
+                assertThatThrownBy(() -> agent.act(new float[3], 2, true)).isInstanceOf(UnknownTaskException.class)
+                        .hasMessageContaining("row 0's task 2 is not one of the agent's 2 tasks");
                 assertThat(agent.act(new float[3], 0, true)).hasSize(2);
             }
         }
