@@ -33,7 +33,10 @@ public interface Agent extends AutoCloseable {
     /**
      * Actions for a batch of rows, each in [-1, 1] with 0 outside its task's action mask. Row {@code i} is the
      * row of {@link #beginEpisode}; a null observation (a row with no episode in progress this step) gets a null
-     * action. An agent may plan all rows in one batch.
+     * action. A row that no {@link #beginEpisode} has begun acts as at the start of an episode (its draws come
+     * from the agent's own generator, {@link #reseed}), so that a caller acting on single observations
+     * ({@link #act(float[], int, boolean)}) need not begin one; a row's next episode is begun before its first act,
+     * else it goes on from the last one's plan. An agent may plan all rows in one batch.
      *
      * @param eval true for evaluation (no exploration noise, no random seed-phase actions)
      */
