@@ -48,13 +48,14 @@ final class BenchCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--tasks", paramLabel = "ID,...", description = "task ids or aliases")
+    @Option(names = "--tasks", paramLabel = "ID,...", description = "task ids or aliases, comma-separated")
     List<String> tasks;
 
     @Option(names = "--set", description = "a named task set")
     String set;
 
-    @Option(names = "--agent", defaultValue = "tdmpc2", description = "agent plug-in (default ${DEFAULT-VALUE})")
+    @Option(names = "--agent", defaultValue = "tdmpc2", description = "agent plug-in (default ${DEFAULT-VALUE}; "
+            + "`tdmpc2j agents` lists them)")
     String agent;
 
     @Option(names = "--steps", defaultValue = "100000", description = "agent steps per run (default ${DEFAULT-VALUE})")

@@ -67,7 +67,8 @@ final class ClusterCommand implements Runnable {
                 + "this machine's address that other machines can reach)")
         String host;
 
-        @Option(names = "--port", defaultValue = "7077", description = "(default ${DEFAULT-VALUE})")
+        @Option(names = "--port", defaultValue = "7077", description = "port to listen on, the one in the URL workers "
+                + "and jobs use (default ${DEFAULT-VALUE})")
         int port;
 
         @Option(names = "--webui-port", defaultValue = "8080", description = "status page (default ${DEFAULT-VALUE})")

@@ -37,7 +37,8 @@ final class TrainCommand implements Callable<Integer> {
     String set;
 
     @Option(names = "--envs", description = "online: envs stepped at once, spread over the tasks, the agent acting "
-            + "on all of them in one batch (default 1; at least one per task, at most " + OnlineRun.MAX_ENVS + ")")
+            + "on all of them in one batch (default one per task, and a smaller N is raised to that; at most "
+            + OnlineRun.MAX_ENVS + ")")
     Integer envs;
 
     @Option(names = "--data", description = "dataset folder for offline training")
