@@ -39,8 +39,9 @@ class MainTest {
      * every option a command takes is in its synopsis (collect's --seed, eval's --spark-conf, tasks check's --seed,
      * ... were not; setup's --torch was only in the description), every option a synopsis shows is one the command
      * takes, with a value where it takes one ({@code --opt VALUE}) and none where it is a flag, {@code ...} where it is
-     * repeatable ({@code [--set-param k=v]...}, {@code --tasks A,B,...}; --set-param and --spark-conf were shown once),
-     * and outside every {@code [...]} where it is required.
+     * repeatable ({@code [--set-param k=v]...}, {@code --tasks ID,...}; --set-param and --spark-conf were shown once),
+     * in the form --help shows ({@code --steps N}, {@code --steps=N}: help said {@code --steps=<steps>}), and outside
+     * every {@code [...]} where it is required.
      */
     @Test
     void theReadmeCommandTableShowsEveryOptionAndOnlyOptionsThatExist() throws Exception {
@@ -101,6 +102,13 @@ class MainTest {
                     } else if (o.isMultiValue() && !rest.substring(1).split(" ")[0].contains("...")) {
                         problems.add(command + ": the README shows " + name + " " + value + " once; it is repeatable"
                                 + " (show it as [" + name + " " + value + "]...)");
+                    }
+                    // the value's form, as --help shows it (--steps=N): the word up to the next alternative's option
+                    String form = value == null ? null
+                            : value.replaceAll("\\|--.*$", "").replaceAll("(]\\.\\.\\.|])+$", "");
+                    if (form != null && !form.equals(o.paramLabel())) {
+                        problems.add(command + ": the README shows " + name + " " + form + ", its --help "
+                                + name + "=" + o.paramLabel());
                     }
                     boolean required = o.required() && (o.group() == null || o.group().multiplicity().min() > 0);
                     String before = synopsis.substring(0, m.start());
