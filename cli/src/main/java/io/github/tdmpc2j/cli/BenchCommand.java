@@ -48,38 +48,44 @@ final class BenchCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--tasks", paramLabel = "ID,...", description = "task ids or aliases")
+    @Option(names = "--tasks", paramLabel = "ID,...", description = "task ids or aliases, comma-separated")
     List<String> tasks;
 
-    @Option(names = "--set", description = "a named task set")
+    @Option(names = "--set", paramLabel = "NAME", description = "a named task set")
     String set;
 
-    @Option(names = "--agent", defaultValue = "tdmpc2", description = "agent plug-in (default ${DEFAULT-VALUE})")
+    @Option(names = "--agent", paramLabel = "NAME",
+            defaultValue = "tdmpc2", description = "agent plug-in (default ${DEFAULT-VALUE}; "
+            + "`tdmpc2j agents` lists them)")
     String agent;
 
-    @Option(names = "--steps", defaultValue = "100000", description = "agent steps per run (default ${DEFAULT-VALUE})")
+    @Option(names = "--steps", paramLabel = "N",
+            defaultValue = "100000", description = "agent steps per run (default ${DEFAULT-VALUE})")
     long steps;
 
-    @Option(names = "--seeds", defaultValue = "1", description = "seeds per task (default ${DEFAULT-VALUE})")
+    @Option(names = "--seeds", paramLabel = "K",
+            defaultValue = "1", description = "seeds per task (default ${DEFAULT-VALUE})")
     int seeds;
 
-    @Option(names = "--eval-every", description = "evaluate every N steps (default: steps / 10)")
+    @Option(names = "--eval-every", paramLabel = "N", description = "evaluate every N steps (default: steps / 10)")
     Long evalEvery;
 
-    @Option(names = "--eval-episodes", defaultValue = "3", description = "episodes per evaluation (default ${DEFAULT-VALUE})")
+    @Option(names = "--eval-episodes", paramLabel = "N",
+            defaultValue = "3", description = "episodes per evaluation (default ${DEFAULT-VALUE})")
     long evalEpisodes;
 
-    @Option(names = "--preset", description = "agent preset: paper (the default) or cpu")
+    @Option(names = "--preset", paramLabel = "paper|cpu", description = "agent preset: paper (the default) or cpu")
     String preset;
 
-    @Option(names = "--device", description = "auto, cpu or gpu (default: the preset's, auto for paper and cpu "
+    @Option(names = "--device", paramLabel = "auto|cpu|gpu",
+            description = "auto, cpu or gpu (default: the preset's, auto for paper and cpu "
             + "for cpu)")
     String device;
 
-    @Option(names = "--set-param", description = "key=value for the agent, repeatable")
+    @Option(names = "--set-param", paramLabel = "k=v", description = "key=value for the agent, repeatable")
     List<String> params;
 
-    @Option(names = "--out", description = "output folder (default runs/bench/TIMESTAMP)")
+    @Option(names = "--out", paramLabel = "DIR", description = "output folder (default runs/bench/TIMESTAMP)")
     Path out;
 
     @Mixin

@@ -63,14 +63,18 @@ final class ClusterCommand implements Runnable {
         @Spec
         CommandSpec spec;
 
-        @Option(names = "--host", description = "address to listen on, as the workers and jobs reach it (default: "
+        @Option(names = "--host", paramLabel = "H",
+                description = "address to listen on, as the workers and jobs reach it (default: "
                 + "this machine's address that other machines can reach)")
         String host;
 
-        @Option(names = "--port", defaultValue = "7077", description = "(default ${DEFAULT-VALUE})")
+        @Option(names = "--port", paramLabel = "P",
+                defaultValue = "7077", description = "port to listen on, the one in the URL workers "
+                + "and jobs use (default ${DEFAULT-VALUE})")
         int port;
 
-        @Option(names = "--webui-port", defaultValue = "8080", description = "status page (default ${DEFAULT-VALUE})")
+        @Option(names = "--webui-port", paramLabel = "P",
+                defaultValue = "8080", description = "status page (default ${DEFAULT-VALUE})")
         int webUiPort;
 
         @Override
@@ -93,28 +97,32 @@ final class ClusterCommand implements Runnable {
         @Parameters(index = "0", paramLabel = "MASTER_URL", description = "spark://HOST:PORT")
         String masterUrl;
 
-        @Option(names = "--host", description = "address to listen on, as the master and jobs reach it (default: "
+        @Option(names = "--host", paramLabel = "H",
+                description = "address to listen on, as the master and jobs reach it (default: "
                 + "this machine's address that other machines can reach)")
         String host;
 
-        @Option(names = "--cores", description = "cores for executors (default: all)")
+        @Option(names = "--cores", paramLabel = "N", description = "cores for executors (default: all)")
         Integer cores;
 
-        @Option(names = "--memory", description = "MB for executors (default: all but 1 GB)")
+        @Option(names = "--memory", paramLabel = "MB", description = "MB for executors (default: all but 1 GB)")
         Integer memoryMb;
 
-        @Option(names = "--gpus", defaultValue = "0", description = "GPUs to offer, found with nvidia-smi "
+        @Option(names = "--gpus", paramLabel = "G",
+                defaultValue = "0", description = "GPUs to offer, found with nvidia-smi "
                 + "(default ${DEFAULT-VALUE}); jobs ask with --gpus-per-task")
         int gpus;
 
-        @Option(names = "--spark-home", description = "folder made into the worker's Spark home "
+        @Option(names = "--spark-home", paramLabel = "DIR", description = "folder made into the worker's Spark home "
                 + "(default ~/.cache/tdmpc2j/spark-home)")
         Path sparkHome;
 
-        @Option(names = "--work-dir", description = "executors' logs and files (default: SPARK_HOME/work)")
+        @Option(names = "--work-dir", paramLabel = "DIR",
+                description = "executors' logs and files (default: SPARK_HOME/work)")
         Path workDir;
 
-        @Option(names = "--webui-port", defaultValue = "8081", description = "status page (default ${DEFAULT-VALUE})")
+        @Option(names = "--webui-port", paramLabel = "P",
+                defaultValue = "8081", description = "status page (default ${DEFAULT-VALUE})")
         int webUiPort;
 
         @Option(names = "--master-wait", defaultValue = "60", paramLabel = "SECONDS", description = "how long to wait "

@@ -8,16 +8,19 @@ import picocli.CommandLine.Option;
 
 /** The options that send a command's units to a Spark cluster ({@code collect}, {@code bench}, {@code eval}). */
 final class ClusterOptions {
-    @Option(names = "--master", description = {"run the units on Apache Spark: local[K], local-cluster[N,C,MB] "
+    @Option(names = "--master", paramLabel = "URL",
+            description = {"run the units on Apache Spark: local[K], local-cluster[N,C,MB] "
             + "(needs SPARK_HOME set to an empty folder) or spark://HOST:PORT (`tdmpc2j cluster master`); default: in "
             + "this process"})
     String master;
 
-    @Option(names = "--gpus-per-task", defaultValue = "0", description = "with --master: GPUs (or a fraction) "
+    @Option(names = "--gpus-per-task", paramLabel = "F",
+            defaultValue = "0", description = "with --master: GPUs (or a fraction) "
             + "each unit asks Spark for; its agent runs on the one Spark gives it (default ${DEFAULT-VALUE})")
     double gpusPerTask;
 
-    @Option(names = "--spark-conf", description = "with --master: a Spark setting key=value, repeatable "
+    @Option(names = "--spark-conf", paramLabel = "k=v",
+            description = "with --master: a Spark setting key=value, repeatable "
             + "(spark.driver.host, spark.executor.memory, ...); also spark.tdmpc2j.executorWaitTimeout (how long "
             + "units may wait with none running before the command fails, default 120s) and "
             + "spark.tdmpc2j.runFolderWaitTimeout (how long a bench unit run again waits for its earlier attempt's "

@@ -43,32 +43,35 @@ final class CollectCommand implements Callable<Integer> {
     @Option(names = "--tasks", paramLabel = "ID,...", description = "task ids or aliases, comma-separated")
     List<String> tasks;
 
-    @Option(names = "--set", description = "a named task set (mt30, mt80, ...)")
+    @Option(names = "--set", paramLabel = "NAME", description = "a named task set (mt30, mt80, ...)")
     String set;
 
-    @Option(names = "--episodes", required = true, description = "episodes per task")
+    @Option(names = "--episodes", paramLabel = "N", required = true, description = "episodes per task")
     int episodes;
 
-    @Option(names = "--policy", defaultValue = "random",
+    @Option(names = "--policy", paramLabel = "random|CHECKPOINT", defaultValue = "random",
             description = "random, or a checkpoint folder of the agent named by --agent, or a run folder that holds "
                     + "one (RUN/checkpoint) (default ${DEFAULT-VALUE})")
     String policy;
 
-    @Option(names = "--agent", description = "agent of a checkpoint policy (default: the one the run that holds it "
+    @Option(names = "--agent", paramLabel = "NAME",
+            description = "agent of a checkpoint policy (default: the one the run that holds it "
             + "as checkpoint/ was trained with, else tdmpc2)")
     String agent;
 
-    @Option(names = "--out", required = true, description = "dataset folder")
+    @Option(names = "--out", paramLabel = "DIR", required = true, description = "dataset folder")
     Path dataset;
 
-    @Option(names = "--workers", defaultValue = "2",
+    @Option(names = "--workers", paramLabel = "K", defaultValue = "2",
             description = "episodes run at once (default ${DEFAULT-VALUE}; with --master the executors' cores decide)")
     int workers;
 
-    @Option(names = "--seed", defaultValue = "1", description = "base seed (default ${DEFAULT-VALUE})")
+    @Option(names = "--seed", paramLabel = "S",
+            defaultValue = "1", description = "base seed (default ${DEFAULT-VALUE})")
     long seed;
 
-    @Option(names = "--device", description = "auto, cpu or gpu for a checkpoint policy (default: the checkpoint's)")
+    @Option(names = "--device", paramLabel = "auto|cpu|gpu",
+            description = "auto, cpu or gpu for a checkpoint policy (default: the checkpoint's)")
     String device;
 
     @Option(names = "--gather", description = "with --master: executors send each episode's file to this process, "

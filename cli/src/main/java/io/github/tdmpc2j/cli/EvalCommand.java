@@ -59,20 +59,23 @@ final class EvalCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--checkpoint", required = true, description = "checkpoint folder, a run folder that holds one "
+    @Option(names = "--checkpoint", paramLabel = "DIR|FILE.pt",
+            required = true, description = "checkpoint folder, a run folder that holds one "
             + "(RUN/checkpoint), or a TD-MPC2 reference .pt file (imported first, as `import` does, into a temporary "
             + "folder beside it that is removed when the command ends; `import` keeps one)")
     Path checkpoint;
 
     static final class Target {
-        @Option(names = "--task", required = true, description = "a task of the checkpoint")
+        @Option(names = "--task", paramLabel = "ID", required = true, description = "a task of the checkpoint")
         String task;
 
-        @Option(names = "--tasks", paramLabel = "ID,...", required = true, description = "tasks of the checkpoint: ids or "
+        @Option(names = "--tasks", paramLabel = "ID,...",
+                required = true, description = "tasks of the checkpoint: ids or "
                 + "aliases, comma-separated; any of a multitask checkpoint's tasks, in any order")
         List<String> tasks;
 
-        @Option(names = "--set", required = true, description = "tasks of the checkpoint: a task set (mt30, mt80, "
+        @Option(names = "--set", paramLabel = "NAME",
+                required = true, description = "tasks of the checkpoint: a task set (mt30, mt80, "
                 + "...) or ids separated by commas; any of a multitask checkpoint's tasks, in any order")
         String set;
 
@@ -91,30 +94,37 @@ final class EvalCommand implements Callable<Integer> {
         return target != null ? target.option() : "--tasks";
     }
 
-    @Option(names = "--episodes", defaultValue = "10", description = "episodes per task (default ${DEFAULT-VALUE})")
+    @Option(names = "--episodes", paramLabel = "N",
+            defaultValue = "10", description = "episodes per task (default ${DEFAULT-VALUE})")
     int episodes;
 
-    @Option(names = "--agent", description = "the agent that wrote the checkpoint (default: the one the run that "
+    @Option(names = "--agent", paramLabel = "NAME",
+            description = "the agent that wrote the checkpoint (default: the one the run that "
             + "holds it as checkpoint/ was trained with, else tdmpc2)")
     String agent;
 
-    @Option(names = "--seed", defaultValue = "1000", description = "seed of the first episode (default ${DEFAULT-VALUE})")
+    @Option(names = "--seed", paramLabel = "S",
+            defaultValue = "1000", description = "seed of the first episode (default ${DEFAULT-VALUE})")
     long seed;
 
-    @Option(names = "--csv", description = "CSV file, appended to (one an earlier version wrote gains the columns "
+    @Option(names = "--csv", paramLabel = "FILE",
+            description = "CSV file, appended to (one an earlier version wrote gains the columns "
             + "seed, envs, checkpoint and checkpoint_step, empty in its rows); checked before the evaluation starts, "
             + "its folder made if missing (default: eval-results.csv beside the checkpoint folder, in the run folder "
             + "for a run's checkpoint/)")
     Path csv;
 
-    @Option(names = "--envs", description = "envs per task stepped at once, the agent acting on all of them in "
+    @Option(names = "--envs", paramLabel = "N",
+            description = "envs per task stepped at once, the agent acting on all of them in "
             + "one batch (default: two per core, at most one per episode)")
     Integer envs;
 
-    @Option(names = "--device", description = "auto, cpu or gpu (default: the checkpoint's)")
+    @Option(names = "--device", paramLabel = "auto|cpu|gpu",
+            description = "auto, cpu or gpu (default: the checkpoint's)")
     String device;
 
-    @Option(names = "--set-param", description = "key=value, repeatable: agent settings that override the "
+    @Option(names = "--set-param", paramLabel = "k=v",
+            description = "key=value, repeatable: agent settings that override the "
             + "checkpoint's for this evaluation (planning: mpc, iterations, num_samples, ...); the model's shape "
             + "comes from the checkpoint")
     List<String> setParams;

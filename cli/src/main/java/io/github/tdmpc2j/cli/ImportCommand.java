@@ -34,18 +34,21 @@ final class ImportCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "FILE", description = "the reference's .pt file")
+    @Parameters(index = "0", paramLabel = "FILE.pt", description = "the reference's .pt file")
     Path file;
 
-    @Option(names = "--out", required = true, description = "checkpoint folder to write: a new or empty folder (one "
+    @Option(names = "--out", paramLabel = "DIR",
+            required = true, description = "checkpoint folder to write: a new or empty folder (one "
             + "that holds anything is refused, not replaced)")
     Path out;
 
     static final class Target {
-        @Option(names = "--task", required = true, description = "a single-task model's task (e.g. dog-run)")
+        @Option(names = "--task", paramLabel = "ID",
+                required = true, description = "a single-task model's task (e.g. dog-run)")
         String task;
 
-        @Option(names = "--set", required = true, description = "a multitask model's tasks in its order: mt30, "
+        @Option(names = "--set", paramLabel = "NAME",
+                required = true, description = "a multitask model's tasks in its order: mt30, "
                 + "mt80, or task ids separated by commas")
         String set;
     }
@@ -53,7 +56,8 @@ final class ImportCommand implements Callable<Integer> {
     @ArgGroup(exclusive = true, multiplicity = "1")
     Target target;
 
-    @Option(names = "--set-param", description = "key=value, repeatable: agent settings to record with the model "
+    @Option(names = "--set-param", paramLabel = "k=v",
+            description = "key=value, repeatable: agent settings to record with the model "
             + "(planning: iterations, num_samples, ...; default the reference's); its shape comes from the file, and the "
             + "device is eval's --device")
     List<String> params;

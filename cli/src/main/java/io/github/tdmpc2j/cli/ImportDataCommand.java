@@ -46,11 +46,13 @@ final class ImportDataCommand implements Callable<Integer> {
             + "or a folder of them (its *.pt files, in name order, as the reference's offline trainer reads them)")
     Path source;
 
-    @Option(names = "--out", required = true, description = "dataset folder to write (a new one, or one this same "
+    @Option(names = "--out", paramLabel = "DATASET",
+            required = true, description = "dataset folder to write (a new one, or one this same "
             + "import began)")
     Path out;
 
-    @Option(names = "--set", required = true, description = "the dataset's tasks in the reference's order: mt30 or "
+    @Option(names = "--set", paramLabel = "mt30|mt80|ID,...",
+            required = true, description = "the dataset's tasks in the reference's order: mt30 or "
             + "mt80 (or task ids separated by commas)")
     String set;
 

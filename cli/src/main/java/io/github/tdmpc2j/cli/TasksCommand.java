@@ -36,7 +36,7 @@ final class TasksCommand implements Callable<Integer> {
         @Spec
         CommandSpec spec;
 
-        @Option(names = "--domain", description = "only this domain")
+        @Option(names = "--domain", paramLabel = "D", description = "only this domain")
         String domain;
 
         @Override
@@ -85,19 +85,21 @@ final class TasksCommand implements Callable<Integer> {
         @Spec
         CommandSpec spec;
 
-        @Option(names = "--domain", description = "check every task of this domain")
+        @Option(names = "--domain", paramLabel = "D", description = "check every task of this domain")
         String domain;
 
-        @Option(names = "--task", paramLabel = "ID,...", description = "check these tasks (ids or aliases, comma-separated)")
+        @Option(names = "--task", paramLabel = "ID,...",
+                description = "check these tasks (ids or aliases, comma-separated)")
         List<String> tasks;
 
-        @Option(names = "--set", description = "check a named task set (mt30, mt80, ...)")
+        @Option(names = "--set", paramLabel = "NAME", description = "check a named task set (mt30, mt80, ...)")
         String set;
 
         @Option(names = "--all", description = "every installed task (the default when nothing is chosen)")
         boolean all;
 
-        @Option(names = "--seed", defaultValue = "1", description = "reset seed (default ${DEFAULT-VALUE})")
+        @Option(names = "--seed", paramLabel = "S",
+                defaultValue = "1", description = "reset seed (default ${DEFAULT-VALUE})")
         long seed;
 
         @Override

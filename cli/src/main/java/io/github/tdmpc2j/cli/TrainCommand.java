@@ -26,68 +26,80 @@ final class TrainCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--task", description = "online training on this task")
+    @Option(names = "--task", paramLabel = "ID", description = "online training on this task")
     String task;
 
-    @Option(names = "--tasks", paramLabel = "ID,...", description = "online multitask training on these tasks (comma-separated)")
+    @Option(names = "--tasks", paramLabel = "ID,...",
+            description = "online multitask training on these tasks (comma-separated)")
     List<String> tasks;
 
-    @Option(names = "--set", description = "online: multitask training on this task set (mt30, dmc19, ...); offline "
+    @Option(names = "--set", paramLabel = "NAME",
+            description = "online: multitask training on this task set (mt30, dmc19, ...); offline "
             + "(with --data): the task set the dataset must hold (default: the dataset's own tasks)")
     String set;
 
-    @Option(names = "--envs", description = "online: envs stepped at once, spread over the tasks, the agent acting "
-            + "on all of them in one batch (default 1; at least one per task, at most " + OnlineRun.MAX_ENVS + ")")
+    @Option(names = "--envs", paramLabel = "N",
+            description = "online: envs stepped at once, spread over the tasks, the agent acting "
+            + "on all of them in one batch (default one per task, and a smaller N is raised to that; at most "
+            + OnlineRun.MAX_ENVS + ")")
     Integer envs;
 
-    @Option(names = "--data", description = "dataset folder for offline training")
+    @Option(names = "--data", paramLabel = "DIR", description = "dataset folder for offline training")
     Path data;
 
-    @Option(names = "--steps", description = "agent steps (online: the run ends at exactly N, mid-episode if need "
+    @Option(names = "--steps", paramLabel = "N",
+            description = "agent steps (online: the run ends at exactly N, mid-episode if need "
             + "be) or updates (offline); default 100000")
     Long steps;
 
-    @Option(names = "--preset", description = "paper (the reference's settings, for GPUs; the default) or cpu")
+    @Option(names = "--preset", paramLabel = "paper|cpu",
+            description = "paper (the reference's settings, for GPUs; the default) or cpu")
     String preset;
 
-    @Option(names = "--model-size", description = "1, 5, 19, 48 or 317 (millions of parameters)")
+    @Option(names = "--model-size", paramLabel = "1|5|19|48|317",
+            description = "1, 5, 19, 48 or 317 (millions of parameters)")
     Integer modelSize;
 
-    @Option(names = "--seed", description = "seed (default 1)")
+    @Option(names = "--seed", paramLabel = "S", description = "seed (default 1)")
     Long seed;
 
-    @Option(names = "--device", description = "auto, cpu or gpu (default: the preset's, auto for paper and cpu for "
+    @Option(names = "--device", paramLabel = "auto|cpu|gpu",
+            description = "auto, cpu or gpu (default: the preset's, auto for paper and cpu for "
             + "cpu)")
     String device;
 
-    @Option(names = "--agent", description = "agent plug-in (default tdmpc2; `tdmpc2j agents` lists them)")
+    @Option(names = "--agent", paramLabel = "NAME",
+            description = "agent plug-in (default tdmpc2; `tdmpc2j agents` lists them)")
     String agent;
 
-    @Option(names = "--config", description = "YAML file of settings (reference names)")
+    @Option(names = "--config", paramLabel = "FILE", description = "YAML file of settings (reference names)")
     Path config;
 
-    @Option(names = "--set-param", description = "key=value, repeatable; wins over everything else")
+    @Option(names = "--set-param", paramLabel = "k=v", description = "key=value, repeatable; wins over everything else")
     List<String> params;
 
-    @Option(names = "--eval-every", description = "evaluate (and checkpoint) at the first episode end after every N "
+    @Option(names = "--eval-every", paramLabel = "N",
+            description = "evaluate (and checkpoint) at the first episode end after every N "
             + "steps; default 10000")
     Long evalEvery;
 
-    @Option(names = "--eval-episodes", description = "episodes per evaluation; default 3")
+    @Option(names = "--eval-episodes", paramLabel = "N", description = "episodes per evaluation; default 3")
     Long evalEpisodes;
 
-    @Option(names = "--time-limit", description = "online: stop after this many minutes of wall time (at the end of "
+    @Option(names = "--time-limit", paramLabel = "MIN",
+            description = "online: stop after this many minutes of wall time (at the end of "
             + "an episode, with a last evaluation and checkpoint); --steps still caps the run")
     Double timeLimit;
 
-    @Option(names = "--out", description = "run folder (a new run refuses one that holds a run)")
+    @Option(names = "--out", paramLabel = "DIR", description = "run folder (a new run refuses one that holds a run)")
     Path out;
 
     @Option(names = "--resume", description = "continue the run in --out (or the newest run of the task and seed) "
             + "with its own tasks, seed and settings; options given change only what they name")
     boolean resume;
 
-    @Option(names = "--progress", description = "auto, bar or log (default auto: a bar on a terminal)")
+    @Option(names = "--progress", paramLabel = "auto|bar|log",
+            description = "auto, bar or log (default auto: a bar on a terminal)")
     String progress = "auto";
 
     /** The trainer's defaults, under every other layer of a run's settings. */

@@ -6,8 +6,10 @@ import io.github.tdmpc2j.bridge.py4j.WorkerFailedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -33,9 +35,13 @@ class MainTest {
     }
 
     /**
-     * The README's table of commands against the commands themselves: every option a command takes is in its row
-     * (collect's --seed, eval's --spark-conf, tasks check's --seed, ... were not), and every option a row's synopsis
-     * shows is one the command takes.
+     * The README's table of commands against the commands themselves, read from each row's synopsis (its first cell):
+     * every option a command takes is in its synopsis (collect's --seed, eval's --spark-conf, tasks check's --seed,
+     * ... were not; setup's --torch was only in the description), every option a synopsis shows is one the command
+     * takes, with a value where it takes one ({@code --opt VALUE}) and none where it is a flag, {@code ...} where it is
+     * repeatable ({@code [--set-param k=v]...}, {@code --tasks ID,...}; --set-param and --spark-conf were shown once),
+     * in the form --help shows ({@code --steps N}, {@code --steps=N}: help said {@code --steps=<steps>}), and outside
+     * every {@code [...]} where it is required.
      */
     @Test
     void theReadmeCommandTableShowsEveryOptionAndOnlyOptionsThatExist() throws Exception {
@@ -55,41 +61,67 @@ class MainTest {
                 continue; // a group (tasks, cluster): its subcommands have the rows
             }
             String command = "tdmpc2j " + String.join(" ", path);
-            // the synopses (first cell) that name this command, and the rows that hold them
+            // the synopses (in a row's first cell) that name this command
             List<String> synopses = new ArrayList<>();
-            List<String> own = new ArrayList<>();
             for (String row : rows) {
                 String first = row.substring(1, row.indexOf(" | "));
                 Matcher m = Pattern.compile("`(tdmpc2j [^`]*)`").matcher(first);
                 while (m.find()) {
                     String synopsis = m.group(1);
                     if (synopsis.equals(command) || synopsis.startsWith(command + " ")) {
-                        synopses.add(synopsis);
-                        if (!own.contains(row)) {
-                            own.add(row);
-                        }
+                        synopses.add(synopsis.replace("\\|", "|"));
                     }
                 }
             }
-            if (own.isEmpty()) {
+            if (synopses.isEmpty()) {
                 problems.add(command + ": no row in the README's table of commands");
                 continue;
             }
-            Set<String> takes = new LinkedHashSet<>();
-            cl.getCommandSpec().options().forEach(o -> takes.add(o.longestName()));
-            takes.removeAll(List.of("--help", "--version"));
-            for (String name : takes) {
-                if (own.stream().noneMatch(r -> Pattern.compile(Pattern.quote(name) + "(?![a-z-])").matcher(r)
-                        .find())) {
-                    problems.add(command + " takes " + name + ", which its README row does not show");
-                }
-            }
+            Map<String, CommandLine.Model.OptionSpec> takes = new LinkedHashMap<>();
+            cl.getCommandSpec().options().forEach(o -> takes.put(o.longestName(), o));
+            takes.keySet().removeAll(List.of("--help", "--version"));
+            Set<String> shown = new LinkedHashSet<>();
             for (String synopsis : synopses) {
                 Matcher m = option.matcher(synopsis);
                 while (m.find()) {
-                    if (!takes.contains(m.group())) {
-                        problems.add(command + ": the README shows " + m.group() + ", which it does not take");
+                    String name = m.group();
+                    shown.add(name);
+                    CommandLine.Model.OptionSpec o = takes.get(name);
+                    if (o == null) {
+                        problems.add(command + ": the README shows " + name + ", which it does not take");
+                        continue;
                     }
+                    // what follows the name: a value (a word that is neither an option nor a bracket) or nothing
+                    String rest = synopsis.substring(m.end());
+                    String value = rest.startsWith(" ") && rest.length() > 1 && "[-".indexOf(rest.charAt(1)) < 0
+                            ? rest.substring(1).split(" ")[0].replaceAll("]+$", "") : null;
+                    if (o.arity().max() == 0 && value != null) {
+                        problems.add(command + ": the README shows " + name + " " + value + ", a flag taking no value");
+                    } else if (o.arity().max() > 0 && value == null) {
+                        problems.add(command + ": the README shows " + name + " without the value it takes");
+                    } else if (o.isMultiValue() && !rest.substring(1).split(" ")[0].contains("...")) {
+                        problems.add(command + ": the README shows " + name + " " + value + " once; it is repeatable"
+                                + " (show it as [" + name + " " + value + "]...)");
+                    }
+                    // the value's form, as --help shows it (--steps=N): the word up to the next alternative's option
+                    String form = value == null ? null
+                            : value.replaceAll("\\|--.*$", "").replaceAll("(]\\.\\.\\.|])+$", "");
+                    if (form != null && !form.equals(o.paramLabel())) {
+                        problems.add(command + ": the README shows " + name + " " + form + ", its --help "
+                                + name + "=" + o.paramLabel());
+                    }
+                    boolean required = o.required() && (o.group() == null || o.group().multiplicity().min() > 0);
+                    String before = synopsis.substring(0, m.start());
+                    long depth = before.chars().filter(c -> c == '[').count()
+                            - before.chars().filter(c -> c == ']').count();
+                    if (required && depth > 0) {
+                        problems.add(command + ": the README shows " + name + ", which it requires, in brackets");
+                    }
+                }
+            }
+            for (String name : takes.keySet()) {
+                if (!shown.contains(name)) {
+                    problems.add(command + " takes " + name + ", which its README synopsis does not show");
                 }
             }
         }
