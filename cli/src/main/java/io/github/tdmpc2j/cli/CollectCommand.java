@@ -133,7 +133,7 @@ final class CollectCommand implements Callable<Integer> {
                 throw new TdmpcException("the checkpoint in " + checkpoint + " was made for the "
                         + Messages.word(agentTasks.size(), "task") + " " + String.join(", ", agentTasks) + "; "
                         + String.join(", ", others) + Messages.word(others.size(), " is", " are") + " not among them: "
-                        + "collect any of them with --tasks A,B,...");
+                        + "collect any of them with --tasks ID,...");
             }
             String changed = saved == null ? null : saved.trainedOn().notice(ids.stream().map(registry::resolve)
                     .toList(), "it acts here on the tasks as they are now, which it did not learn on (the dataset "

@@ -236,7 +236,7 @@ final class EvalCommand implements Callable<Integer> {
         if (ids == null) {
             if (recorded.isEmpty()) {
                 throw new CheckpointException("the checkpoint in " + saved.dir() + " does not record the tasks it was "
-                        + "made for (agent '" + agentName + "'): name them with --task ID, --tasks A,B,... or --set "
+                        + "made for (agent '" + agentName + "'): name them with --task ID, --tasks ID,... or --set "
                         + "NAME");
             }
             ids = TaskChoice.ids(registry, recorded, null);
@@ -248,7 +248,7 @@ final class EvalCommand implements Callable<Integer> {
                     + "the " + Messages.word(agentTasks.size(), "task") + " " + String.join(", ", agentTasks) + "; "
                     + String.join(", ", others) + Messages.word(others.size(), " is", " are") + " not among them. "
                     + (agentTasks.size() == 1 ? "Evaluate it with --task " + agentTasks.get(0)
-                    : "Evaluate any of them with --task ID or --tasks A,B,... (all: --tasks "
+                    : "Evaluate any of them with --task ID or --tasks ID,... (all: --tasks "
                             + String.join(",", agentTasks) + ")") + ".");
         }
         // an offline run's eval.csv was of the tasks as they were when it trained, not of its dataset's revisions
@@ -395,7 +395,7 @@ final class EvalCommand implements Callable<Integer> {
 
     /**
      * The command that evaluates the tasks {@code left} a stop left, in the words of a stop line: the same command
-     * with --task ID (one) or --tasks A,B,... (a list) in place of {@code option}, the one it was given.
+     * with --task ID (one) or --tasks ID,... (a list) in place of {@code option}, the one it was given.
      */
     static String evaluateTheRest(List<String> left, String option) {
         return "the same command with " + (left.size() == 1 ? "--task " : "--tasks ") + String.join(",", left)

@@ -23,7 +23,7 @@ final class TaskChoice {
         if (set != null && tasks != null) {
             // as train and eval refuse them: collect and bench took the set's tasks and then --tasks', a task in
             // both made one, silently
-            throw new TdmpcException("choose one of --tasks A,B,... or --set NAME, not both (to add tasks to a set's, "
+            throw new TdmpcException("choose one of --tasks ID,... or --set NAME, not both (to add tasks to a set's, "
                     + "list them all with --tasks: `tdmpc2j tasks list` names them)");
         }
         LinkedHashSet<String> ids = new LinkedHashSet<>();

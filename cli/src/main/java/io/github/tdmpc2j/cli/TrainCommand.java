@@ -18,7 +18,7 @@ import picocli.CommandLine.Spec;
 /** {@code tdmpc2j train}: online single-task training, or offline multitask training on a dataset. */
 @Command(name = "train", description = {
         "Train an agent online on one task or many (--task, --tasks, --set), or offline on a dataset (--data).",
-        "Online: --task ID, --tasks A,B,... or --set NAME (native and bridge tasks in one run), --envs N envs stepped "
+        "Online: --task ID, --tasks ID,... or --set NAME (native and bridge tasks in one run), --envs N envs stepped "
                 + "at once. Offline: --data DIR [--set NAME] (a multitask agent learning from a dataset made by "
                 + "`tdmpc2j collect`, evaluated per task). Writes config.yaml, train.csv, eval.csv, curve.png and "
                 + "checkpoint/ into the run folder (default runs/TASK/SEED/TIMESTAMP)."})
@@ -144,11 +144,11 @@ final class TrainCommand implements Callable<Integer> {
         }
         int online = (task != null ? 1 : 0) + (tasks != null ? 1 : 0) + (set != null && data == null ? 1 : 0);
         if (online > 1 || (data != null && (task != null || tasks != null))) {
-            throw new TdmpcException("choose one of --task ID, --tasks A,B,... or --set NAME (online), or --data DIR "
+            throw new TdmpcException("choose one of --task ID, --tasks ID,... or --set NAME (online), or --data DIR "
                     + "[--set NAME] (offline)");
         }
         if (online == 0 && data == null && !(resume && out != null)) {
-            throw new TdmpcException("choose --task ID, --tasks A,B,... or --set NAME (online), or --data DIR "
+            throw new TdmpcException("choose --task ID, --tasks ID,... or --set NAME (online), or --data DIR "
                     + "[--set NAME] (offline)");
         }
         try (EnvRegistry registry = EnvRegistry.discover()) {
@@ -217,7 +217,7 @@ final class TrainCommand implements Callable<Integer> {
                 taskSet = saved.get("set");
             } else {
                 throw new TdmpcException(run.config() + " does not say which tasks the run in " + run.dir()
-                        + " trains on; name them with --task ID, --tasks A,B,... or --set NAME");
+                        + " trains on; name them with --task ID, --tasks ID,... or --set NAME");
             }
         }
         List<TaskSpec> specs = TaskChoice.ids(registry, oneTask != null ? List.of(oneTask) : taskList,

@@ -260,7 +260,7 @@ class EvalCommandTest {
     }
 
     /**
-     * eval takes --tasks A,B,... as train, collect and bench do (it took --task ID or --set NAME only, and refused
+     * eval takes --tasks ID,... as train, collect and bench do (it took --task ID or --set NAME only, and refused
      * --tasks as an unknown option), as one choice with --task and --set; the lines that name the tasks left to
      * evaluate (a task the checkpoint was not made for, a stop) name --tasks for a list.
      */
@@ -279,7 +279,7 @@ class EvalCommandTest {
                 "classic/pendulum,dmc/walker-walk"));
         assertThat(other.exit()).isEqualTo(2);
         assertThat(other.err()).contains("dmc/walker-walk is not among them. Evaluate any of them with --task ID or "
-                + "--tasks A,B,... (all: --tasks classic/pendulum,dmc/cartpole-balance)");
+                + "--tasks ID,... (all: --tasks classic/pendulum,dmc/cartpole-balance)");
         TasksCommandTest.Run both = TasksCommandTest.run(CollectCommandTest.concat(eval, "--tasks",
                 "classic/pendulum", "--set", "classic/pendulum"));
         assertThat(both.exit()).isEqualTo(2);
@@ -339,7 +339,7 @@ class EvalCommandTest {
                 "--agent", "random", "--episodes", "1", "--csv", dir.resolve("none.csv").toString());
         assertThat(none.exit()).as(none.out()).isEqualTo(2);
         assertThat(none.err()).contains("does not record the tasks it was made for (agent 'random'): name them "
-                + "with --task ID, --tasks A,B,... or --set NAME");
+                + "with --task ID, --tasks ID,... or --set NAME");
         assertThat(dir.resolve("none.csv")).doesNotExist();
 
         Path pt = java.nio.file.Files.writeString(dir.resolve("model.pt"), "not read");

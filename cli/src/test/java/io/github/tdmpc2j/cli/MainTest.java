@@ -40,8 +40,10 @@ class MainTest {
      * ... were not; setup's --torch was only in the description), every option a synopsis shows is one the command
      * takes, with a value where it takes one ({@code --opt VALUE}) and none where it is a flag, {@code ...} where it is
      * repeatable ({@code [--set-param k=v]...}, {@code --tasks ID,...}; --set-param and --spark-conf were shown once),
-     * in the form --help shows ({@code --steps N}, {@code --steps=N}: help said {@code --steps=<steps>}), and outside
-     * every {@code [...]} where it is required.
+     * in the form --help shows ({@code --steps N}, {@code --steps=N}: help said {@code --steps=<steps>}), outside
+     * every {@code [...]} where it is required and inside one where it is not (unless it is one of alternatives,
+     * {@code --task ID|--tasks ID,...}), and each positional parameter by its label, in brackets where it may be left
+     * out.
      */
     @Test
     void theReadmeCommandTableShowsEveryOptionAndOnlyOptionsThatExist() throws Exception {
@@ -116,6 +118,30 @@ class MainTest {
                             - before.chars().filter(c -> c == ']').count();
                     if (required && depth > 0) {
                         problems.add(command + ": the README shows " + name + ", which it requires, in brackets");
+                    } else if (!required && depth == 0 && !alternative(synopsis, m.start(), m.end())
+                            && !synopsis.startsWith(command + " " + name)) { // a form's first option: train --data
+                        problems.add(command + ": the README shows " + name + ", which it does not require, outside"
+                                + " brackets (show it as [" + name + (value == null ? "" : " " + value) + "])");
+                    }
+                }
+            }
+            // each positional parameter by its label (setup's DOMAIN...), in brackets where it may be left out
+            for (CommandLine.Model.PositionalParamSpec p : cl.getCommandSpec().positionalParameters()) {
+                String label = p.paramLabel().replaceAll("^<(.*)>$", "$1");
+                for (String synopsis : synopses) {
+                    // the label, or a value of it in its place (setup gpu)
+                    String[] words = synopsis.substring(command.length()).trim().split(" ");
+                    boolean bare = synopsis.contains(" " + label)
+                            || !words[0].isEmpty() && "-[".indexOf(words[0].charAt(0)) < 0;
+                    boolean bracketed = synopsis.contains("[" + label);
+                    if (!bare && !bracketed) {
+                        problems.add(command + ": the README's synopsis `" + synopsis + "` does not show its "
+                                + label + ", as its --help does");
+                    } else if (p.arity().min() == 0 && !bracketed) {
+                        problems.add(command + ": the README shows " + label + ", which may be left out, outside"
+                                + " brackets");
+                    } else if (p.arity().min() > 0 && !bare) {
+                        problems.add(command + ": the README shows " + label + ", which it requires, in brackets");
                     }
                 }
             }
@@ -156,6 +182,14 @@ class MainTest {
         assertThat(p.waitFor()).as(output).isEqualTo(1);
         assertThat(output).contains("missing: mvn g++").contains("g++").doesNotContain("building (once");
         assertThat(root.resolve("cli")).doesNotExist();
+    }
+
+    /** Whether the option at [start, end) of a synopsis is one of alternatives ({@code --task ID|--tasks ID,...}). */
+    private static boolean alternative(String synopsis, int start, int end) {
+        String rest = synopsis.substring(end);
+        String next = rest.startsWith(" ") ? rest.substring(1).split(" ")[0] : "";
+        return synopsis.substring(0, start).endsWith("|") || rest.startsWith("|")
+                || (!next.startsWith("[") && next.contains("|--"));
     }
 
     /** The path of {@code tool} on this machine's PATH, or null. */

@@ -83,7 +83,7 @@ class TaskChoiceTest {
             TasksCommandTest.Run r = TasksCommandTest.run(CollectCommandTest.concat(command, "--set",
                     "classic/pendulum", "--tasks", "classic/pendulum"));
             assertThat(r.exit()).as(command[0] + ": " + r.out() + r.err()).isEqualTo(2);
-            assertThat(r.err()).as(command[0]).contains("choose one of --tasks A,B,... or --set NAME, not both");
+            assertThat(r.err()).as(command[0]).contains("choose one of --tasks ID,... or --set NAME, not both");
         }
         try (var made = Files.list(dir)) {
             assertThat(made).as("nothing made").isEmpty();

@@ -955,9 +955,9 @@ class TrainCommandTest {
     void wrongChoicesAreClearErrors(@TempDir Path dir) {
         TasksCommandTest.Run both = TasksCommandTest.run("train", "--task", "pendulum-v1", "--set", "mt30");
         assertThat(both.exit()).isEqualTo(2);
-        assertThat(both.err()).contains("choose one of --task ID, --tasks A,B,... or --set NAME (online)");
+        assertThat(both.err()).contains("choose one of --task ID, --tasks ID,... or --set NAME (online)");
         TasksCommandTest.Run nothing = TasksCommandTest.run("train", "--steps", "10");
-        assertThat(nothing.err()).contains("choose --task ID, --tasks A,B,... or --set NAME (online)");
+        assertThat(nothing.err()).contains("choose --task ID, --tasks ID,... or --set NAME (online)");
         TasksCommandTest.Run noEnvs = TasksCommandTest.run("train", "--task", "pendulum-v1", "--agent", "random",
                 "--envs", "0", "--out", dir.resolve("zero").toString());
         assertThat(noEnvs.err()).contains("'envs' (--envs) must be positive, got 0");
