@@ -33,7 +33,7 @@ import picocli.CommandLine.Spec;
         "Import the TD-MPC2 reference's released multitask dataset (mt30 or mt80 chunk files) as a dataset folder "
                 + "that `train --data` trains on.",
         "Each chunk (a TensorDict saved by torch.save) is read without running anything in it, a slice at a time; "
-                + "each episode becomes one NPZ file in its task's own sizes. Resumable: run the same command again "
+                + "each episode becomes one NPZ file in the layout collect writes. Resumable: run the same command again "
                 + "to finish an interrupted import."})
 final class ImportDataCommand implements Callable<Integer> {
     /** An imported episode's seed: none is known (the reference's data records no reset seeds). */

@@ -96,8 +96,7 @@ public record DatasetIndex(String format, int version, int observationSize, int 
     public static DatasetIndex read(Path dir) {
         Path file = DatasetLayout.index(dir);
         if (!Files.isRegularFile(file)) {
-            throw new DatasetException(dir + " is not a dataset: it has no " + DatasetLayout.INDEX
-                    + " (make one with `tdmpc2j collect`)");
+            throw new DatasetException(dir + " is not a dataset: it has no " + DatasetLayout.INDEX + notDatasetHint(dir));
         }
         JsonNode json;
         try {
@@ -113,11 +112,17 @@ public record DatasetIndex(String format, int version, int observationSize, int 
         if (json == null || !json.isObject() || format == null) {
             throw damaged(file, "it is not a JSON object with a format", null);
         }
-        if (!DatasetLayout.FORMAT.equals(format) || version < 1 || version > DatasetLayout.VERSION) {
+        if (!DatasetLayout.FORMAT.equals(format)) {
+            // another tool's index of the same name: nothing here reads it, and nothing should tell to delete it
+            throw new DatasetException(file + " is format " + format + " v" + version + ", not a dataset of tdmpc2j ("
+                    + DatasetLayout.FORMAT + ", which `tdmpc2j collect` and `tdmpc2j import-data` write): another "
+                    + "tool's dataset does not read here. Give a folder that collect or import-data wrote, and "
+                    + "collect or import into a new --out folder");
+        }
+        if (version < 1 || version > DatasetLayout.VERSION) {
             throw new DatasetException(file + " is format " + format + " v" + version + "; this version reads "
                     + DatasetLayout.FORMAT + " v1 to v" + DatasetLayout.VERSION
-                    + (DatasetLayout.FORMAT.equals(format) && version > DatasetLayout.VERSION
-                            ? ": it was written by a newer tdmpc2j, which reads it" : ""));
+                    + (version > DatasetLayout.VERSION ? ": it was written by a newer tdmpc2j, which reads it" : ""));
         }
         DatasetIndex index;
         try {
@@ -176,10 +181,35 @@ public record DatasetIndex(String format, int version, int observationSize, int 
         return null;
     }
 
-    /** {@code collect} writes the index whole, so one it cannot read was damaged since; it can be made again. */
+    /**
+     * {@code collect} and {@code import-data} write the index whole, so one they cannot read was damaged since; it can
+     * be made again. A folder without episodes is not taken for a dataset of ours: the file may be another tool's.
+     */
     private static DatasetException damaged(Path file, String reason, Exception cause) {
+        if (!Files.isDirectory(file.resolveSibling("episodes"))) {
+            return new DatasetException(file + " is not the index of a tdmpc2j dataset (" + reason + "), and "
+                    + file.getParent() + " holds no episodes/ folder: give a folder that `tdmpc2j collect` or "
+                    + "`tdmpc2j import-data` wrote, and collect or import into a new --out folder", cause);
+        }
         return new DatasetException(file + " is damaged (" + reason + "): put back a copy, or delete it and run the "
-                + "collect command that made the dataset again (its --tasks, --seed and --policy), which writes it "
-                + "anew and keeps the episodes already there", cause);
+                + "command that made the dataset again, which writes it anew and keeps the episodes already there: "
+                + "the same collect (its --tasks, --seed and --policy) or the same import-data (its chunks and --set)",
+                cause);
+    }
+
+    /** What to do with a folder that has no index: import the reference's chunk files it holds, or collect. */
+    private static String notDatasetHint(Path dir) {
+        boolean chunks = false;
+        if (Files.isDirectory(dir)) {
+            try (java.util.stream.Stream<Path> files = Files.list(dir)) {
+                chunks = files.anyMatch(f -> f.getFileName().toString().endsWith(".pt"));
+            } catch (IOException e) {
+                chunks = false; // the hint only: the message stands without it
+            }
+        }
+        return chunks ? "; it holds .pt files (the TD-MPC2 reference's mt30 or mt80 chunks?): import them first, "
+                + "`tdmpc2j import-data " + dir + " --out DATASET --set mt30` (or mt80), and give DATASET"
+                : " (make one with `tdmpc2j collect`, or with `tdmpc2j import-data` from the TD-MPC2 reference's "
+                + "chunk files)";
     }
 }

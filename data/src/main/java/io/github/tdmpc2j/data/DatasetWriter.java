@@ -334,8 +334,8 @@ public final class DatasetWriter implements Collector.EpisodeSink {
             damaged.remove(target);
         } catch (IOException e) {
             throw new DatasetException("cannot write " + target + ": " + IoErrors.describe(e) + "; the episodes "
-                    + "already written are kept: make room (or make the folder writable) and run the same collect "
-                    + "command again to go on", e);
+                    + "already written are kept: make room (or make the folder writable) and run the same "
+                    + (index.policySource().imported() ? "import-data" : "collect") + " command again to go on", e);
         }
     }
 

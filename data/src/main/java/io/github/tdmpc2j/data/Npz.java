@@ -15,6 +15,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.zip.CRC32;
+import java.util.zip.CheckedInputStream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 import java.util.zip.ZipOutputStream;
@@ -100,10 +102,7 @@ public final class Npz {
                 }
                 checksum.update(e.getName().getBytes(StandardCharsets.UTF_8));
                 checksum.update(entry.clear().putLong(e.getCrc()).putLong(e.getSize()).flip());
-                try (InputStream in = zip.getInputStream(e)) {
-                    arrays.put(e.getName().substring(0, e.getName().length() - 4),
-                            readNpy(in, file + ":" + e.getName(), e.getSize()));
-                }
+                arrays.put(e.getName().substring(0, e.getName().length() - 4), readEntry(zip, e, file));
             }
         }
         return new Contents(arrays, checksum.getValue());
@@ -116,9 +115,25 @@ public final class Npz {
             if (e == null) {
                 return null;
             }
-            try (InputStream in = zip.getInputStream(e)) {
-                return readNpy(in, file + ":" + e.getName(), e.getSize());
+            return readEntry(zip, e, file);
+        }
+    }
+
+    /**
+     * One entry's array, its bytes checked against the CRC-32 the zip directory records for them, as
+     * {@code numpy.load} (Python's zipfile) checks them: {@link ZipFile} does not check it for a compressed entry, so a
+     * flipped bit inflates to other numbers, read as if they were the episode's.
+     */
+    private static NpyArray readEntry(ZipFile zip, ZipEntry e, Path file) throws IOException {
+        String where = file + ":" + e.getName();
+        try (CheckedInputStream in = new CheckedInputStream(zip.getInputStream(e), new CRC32())) {
+            NpyArray array = readNpy(in, where, e.getSize());
+            in.transferTo(OutputStream.nullOutputStream()); // the rest, if any, for the checksum of all of it
+            if (e.getCrc() >= 0 && in.getChecksum().getValue() != e.getCrc()) {
+                throw new IOException(where + " fails its CRC-32 check (the file is damaged: its bytes are not "
+                        + "those it was written with)");
             }
+            return array;
         }
     }
 

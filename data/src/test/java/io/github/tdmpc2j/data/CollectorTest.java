@@ -268,7 +268,9 @@ class CollectorTest {
             Files.writeString(file, v2.substring(0, v2.length() / 2));
             assertThatThrownBy(() -> new DatasetReader(out)).isInstanceOf(DatasetException.class)
                     .hasMessageContaining("is damaged")
-                    .hasMessageContaining("delete it and run the collect command that made the dataset again");
+                    .hasMessageContaining("delete it and run the command that made the dataset again")
+                    .hasMessageContaining("the same collect (its --tasks, --seed and --policy)")
+                    .hasMessageContaining("the same import-data (its chunks and --set)");
             Files.delete(file);
             Collector c = new Collector(registry, TASKS, DatasetPolicy.RANDOM);
             assertThatThrownBy(() -> c.open(out, 8)).isInstanceOf(DatasetException.class)
@@ -280,6 +282,42 @@ class CollectorTest {
             assertThat(Files.getLastModifiedTime(DatasetLayout.episode(out, "point/reach", 1)).toMillis())
                     .isEqualTo(before);
         }
+    }
+
+    /**
+     * A folder that is not a dataset of ours says what to do with it, and never tells to delete a file of another
+     * tool: the reference's chunk folder (import it first), another tool's {@code dataset.json} (a format of its own,
+     * or no JSON of ours, beside no episodes/ folder). Before, the chunk folder was told to `collect`, another
+     * format's index got no advice, and an unreadable one beside no episodes was "damaged: delete it".
+     */
+    @Test
+    void aFolderOfAnotherToolSaysWhatToDoAndNeverToDeleteItsFiles(@TempDir Path dir) throws IOException {
+        Path chunks = Files.createDirectories(dir.resolve("mt30"));
+        Files.write(chunks.resolve("chunk_0.pt"), new byte[] {1, 2, 3});
+        assertThatThrownBy(() -> new DatasetReader(chunks)).isInstanceOf(DatasetException.class)
+                .hasMessageContaining("it has no dataset.json; it holds .pt files")
+                .hasMessageContaining("tdmpc2j import-data " + chunks + " --out DATASET --set mt30");
+        Path empty = Files.createDirectories(dir.resolve("empty"));
+        assertThatThrownBy(() -> new DatasetReader(empty)).isInstanceOf(DatasetException.class)
+                .hasMessageContaining("make one with `tdmpc2j collect`, or with `tdmpc2j import-data`");
+
+        Path minari = Files.createDirectories(dir.resolve("minari"));
+        Files.writeString(DatasetLayout.index(minari), "{\"format\": \"minari\", \"version\": 1}");
+        assertThatThrownBy(() -> new DatasetReader(minari)).isInstanceOf(DatasetException.class)
+                .hasMessageContaining("is format minari v1, not a dataset of tdmpc2j")
+                .hasMessageContaining("Give a folder that collect or import-data wrote")
+                .hasMessageNotContaining("delete");
+        Files.writeString(DatasetLayout.index(minari), "[1, 2]");
+        assertThatThrownBy(() -> new DatasetReader(minari)).isInstanceOf(DatasetException.class)
+                .hasMessageContaining("is not the index of a tdmpc2j dataset")
+                .hasMessageContaining("holds no episodes/ folder")
+                .hasMessageNotContaining("delete");
+        try (EnvRegistry registry = EnvRegistry.discover()) {
+            Collector c = new Collector(registry, TASKS, DatasetPolicy.RANDOM);
+            assertThatThrownBy(() -> c.open(minari, 1)).isInstanceOf(DatasetException.class)
+                    .hasMessageContaining("is not the index of a tdmpc2j dataset");
+        }
+        assertThat(Files.readString(DatasetLayout.index(minari))).isEqualTo("[1, 2]");
     }
 
     /**
@@ -343,7 +381,7 @@ class CollectorTest {
                 Files.writeString(file, edited);
                 assertThatThrownBy(() -> new DatasetReader(out)).isInstanceOf(DatasetException.class)
                         .hasMessageContaining("is damaged").hasMessageContaining(reasons.get(i))
-                        .hasMessageContaining("delete it and run the collect");
+                        .hasMessageContaining("delete it and run the command that made the dataset again");
                 assertThatThrownBy(() -> collect(registry, out, 2, 1)).isInstanceOf(DatasetException.class)
                         .hasMessageContaining("is damaged");
             }

@@ -28,6 +28,32 @@ class DatasetWriterTest {
     }
 
     /**
+     * An episode that cannot be written (a full disk, a folder that refuses) names the command that goes on once
+     * there is room: the import-data that is writing an imported dataset, not collect (as it said before).
+     */
+    @Test
+    void aFailedWriteNamesTheCommandThatGoesOn(@TempDir Path dir) throws Exception {
+        for (boolean imported : new boolean[] {false, true}) {
+            DatasetIndex index;
+            try (EnvRegistry registry = EnvRegistry.discover()) {
+                index = DatasetIndex.of(TaskSpace.of(List.of(registry.resolve("point/reach"))), imported
+                        ? DatasetPolicy.imported(dir.resolve("chunks"), "0123") : DatasetPolicy.RANDOM).withSeed(1);
+            }
+            Path out = dir.resolve("data-" + imported);
+            DatasetWriter writer = DatasetWriter.open(out, index);
+            // the task's folder cannot be made: its domain's name is a file (as a refusing disk refuses it)
+            Files.createDirectories(out.resolve("episodes"));
+            Files.writeString(out.resolve("episodes").resolve("point"), "in the way");
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> writer.writeEncoded(0, 0, new byte[] {1, 2, 3}))
+                    .isInstanceOf(DatasetException.class)
+                    .hasMessageContaining("cannot write " + DatasetLayout.episode(out, "point/reach", 0))
+                    .hasMessageContaining("the episodes already written are kept")
+                    .hasMessageContaining("run the same " + (imported ? "import-data" : "collect")
+                            + " command again to go on");
+        }
+    }
+
+    /**
      * The exit's end of the writes into a dataset folder ({@link DatasetWriter#endWrites}, which the dataset lock's
      * shutdown hook waits for before it removes a new dataset's index): it waits for a write in progress, and a write
      * that comes after it never starts, so nothing lands beside an index the hook removes; when a write does not end

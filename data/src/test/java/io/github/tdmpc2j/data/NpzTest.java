@@ -47,6 +47,45 @@ class NpzTest {
         assertThat(reward.floats()).containsExactly(1f, 2f);
     }
 
+    @Test
+    void aFlippedBitThatStillInflatesIsRefusedByItsCrc(@TempDir Path dir) throws IOException {
+        // numpy.load refuses such a file (zipfile's "Bad CRC-32"); ZipFile inflated it to other numbers, read as data
+        java.util.Random random = new java.util.Random(1);
+        float[] values = new float[200 * 24];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = (float) random.nextGaussian();
+        }
+        Path file = dir.resolve("episode-000000.npz");
+        Npz.write(file, Map.of("observation", NpyArray.of(values, new int[] {200, 24})));
+        byte[] whole = Files.readAllBytes(file);
+        Path damaged = dir.resolve("damaged.npz");
+        for (int at = whole.length / 2; ; at++) { // a flip inside the deflated data that inflates without an error
+            byte[] bytes = whole.clone();
+            bytes[at] ^= 0x10;
+            Files.write(damaged, bytes);
+            if (inflatesWithoutError(damaged)) {
+                break;
+            }
+        }
+        assertThatThrownBy(() -> Npz.read(damaged)).isInstanceOf(IOException.class)
+                .hasMessageContaining("observation.npy fails its CRC-32 check");
+        assertThatThrownBy(() -> Npz.readOne(damaged, "observation")).isInstanceOf(IOException.class)
+                .hasMessageContaining("CRC-32");
+        assertThat(Npz.read(file).get("observation").floats()).containsExactly(values);
+    }
+
+    private static boolean inflatesWithoutError(Path file) {
+        try (java.util.zip.ZipFile zip = new java.util.zip.ZipFile(file.toFile())) {
+            ZipEntry e = zip.getEntry("observation.npy");
+            try (java.io.InputStream in = zip.getInputStream(e)) {
+                in.readAllBytes();
+            }
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
     private static byte[] npy(String dtype, String shape, byte[] body) throws IOException {
         String dict = "{'descr': '" + dtype + "', 'fortran_order': False, 'shape': " + shape + ", }";
         int unpadded = 10 + dict.length() + 1;
