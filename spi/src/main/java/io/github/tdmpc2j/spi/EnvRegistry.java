@@ -285,6 +285,18 @@ public final class EnvRegistry implements AutoCloseable {
 
     /** A registry of exactly these providers; one that fails as {@link #discover(ClassLoader)} describes throws. */
     public static EnvRegistry of(Collection<? extends EnvProvider> providers) {
+        if (providers == null) {
+            throw new TdmpcException("the plug-ins are null: pass the EnvProviders the registry is to hold "
+                    + "(List.of() for none), or use EnvRegistry.discover() for the installed ones");
+        }
+        int at = 0;
+        for (EnvProvider p : providers) {
+            if (p == null) {
+                throw new TdmpcException("plug-in " + at + " of the plug-ins given is null: pass an EnvProvider "
+                        + "(new YourProvider()) in its place, or leave it out");
+            }
+            at++;
+        }
         List<ProviderDiscovery.Found<EnvProvider>> found = providers.stream()
                 .map(p -> new ProviderDiscovery.Found<EnvProvider>(p, ProviderDiscovery.sourceOf(p.getClass())))
                 .toList();

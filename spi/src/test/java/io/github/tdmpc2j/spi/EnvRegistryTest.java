@@ -340,5 +340,13 @@ class EnvRegistryTest {
             assertThatThrownBy(() -> r.requireAvailable((List<TaskSpec>) null)).isInstanceOf(TdmpcException.class)
                     .hasMessageContaining("the task list is null");
         }
+        // before: NullPointerException 'Cannot invoke "java.util.Collection.stream()" because "providers" is null'
+        assertThatThrownBy(() -> EnvRegistry.of(null)).isInstanceOf(TdmpcException.class)
+                .hasMessage("the plug-ins are null: pass the EnvProviders the registry is to hold (List.of() for "
+                        + "none), or use EnvRegistry.discover() for the installed ones");
+        // before: NullPointerException 'Cannot invoke "Object.getClass()" because "p" is null'
+        assertThatThrownBy(() -> EnvRegistry.of(java.util.Arrays.asList(dmc, null)))
+                .isInstanceOf(TdmpcException.class).hasMessageStartingWith("plug-in 1 of the plug-ins given is null: "
+                        + "pass an EnvProvider");
     }
 }

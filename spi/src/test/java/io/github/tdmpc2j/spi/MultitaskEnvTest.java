@@ -148,6 +148,10 @@ class MultitaskEnvTest {
         assertThatThrownBy(() -> new TaskSpace(null, 2, 2)).isInstanceOf(TdmpcException.class)
                 .hasMessageContaining("the task list is null");
         TaskSpace space = TaskSpace.of(List.of(a));
+        // before: NullPointerException 'Cannot read the array length because "observation" is null'
+        assertThatThrownBy(() -> space.pad(null)).isInstanceOf(TdmpcException.class)
+                .hasMessage("the observation to pad is null: pass an env's observation of one of the space's tasks "
+                        + "(0 line/a)");
         assertThatThrownBy(() -> MultitaskEnv.spread(null, 2)).isInstanceOf(TdmpcException.class)
                 .hasMessageContaining("the task space is null");
         assertThatThrownBy(() -> new MultitaskEnv(null, new SyncVectorEnv(List.of(new LineEnv(a, 1e9)))))
