@@ -3,6 +3,7 @@ package io.github.tdmpc2j.agent;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.github.tdmpc2j.spi.InvalidActionException;
 import io.github.tdmpc2j.spi.TdmpcException;
 import io.github.tdmpc2j.spi.UnknownTaskException;
 import io.github.tdmpc2j.spi.agent.AgentContext;
@@ -331,6 +332,21 @@ class TdmpcAgentTest {
                     .hasMessageStartingWith("the observation of row 0 has 3 values, but the agent's have 5 (its task 0 ")
                     .hasMessageContaining("pass observations padded to the agent's size");
             assertThatThrownBy(() -> agent.act(new float[5], 4, true)).isInstanceOf(TdmpcException.class);
+            // a transition fed to observe is the caller's too, checked as the random agent checks it (before: an
+            // InvalidActionException 'the transition of row 0 has observations of 3 and 5 entries ...')
+            assertThatThrownBy(() -> agent.observe(new Transition(0, new float[3], new float[2], 0, new float[5],
+                    false, false))).isInstanceOf(InvalidObservationException.class)
+                    .hasMessage("the observation of row 0's transition has 3 values, but the agent's have 5 (its task 0 "
+                            + "test/task): pass observations padded to the agent's size, as MultitaskEnv gives them "
+                            + "(TaskSpace.pad pads one)");
+            assertThatThrownBy(() -> agent.observe(new Transition(0, new float[5], null, 0, new float[5], false,
+                    false))).isInstanceOf(InvalidActionException.class)
+                    .hasMessageStartingWith("the action of row 0's transition is null, but the agent's have 2");
+            // before: InvalidActionException 'act needs one task per observation row (got 2 rows and 1 task)'
+            assertThatThrownBy(() -> agent.act(new float[][] {new float[5], new float[5]}, new int[] {0}, true))
+                    .isExactlyInstanceOf(TdmpcException.class)
+                    .hasMessage("act was given 1 task for 2 rows; give each row's task index");
+            assertThat(agent.steps()).isZero();
         }
         assertThatThrownBy(() -> TdmpcConfig.from(Map.of("horizn", "3")))
                 .isInstanceOf(UnknownParameterException.class)

@@ -1,7 +1,5 @@
 package io.github.tdmpc2j.spi.agent;
 
-import io.github.tdmpc2j.spi.InvalidActionException;
-import io.github.tdmpc2j.spi.Messages;
 import io.github.tdmpc2j.spi.TaskSpace;
 import io.github.tdmpc2j.spi.TaskSpec;
 import io.github.tdmpc2j.spi.TdmpcException;
@@ -61,10 +59,7 @@ public final class SubsetAgent implements Agent {
 
     @Override
     public float[][] act(float[][] observations, int[] tasks, boolean eval) {
-        if (tasks.length != observations.length) {
-            throw new InvalidActionException("act needs one task per observation row, got "
-                    + Messages.plural(observations.length, "row") + " and " + Messages.plural(tasks.length, "task"));
-        }
+        AgentContext.requireRows(observations, tasks);
         float[][] inner = new float[observations.length][];
         int[] innerTasks = new int[tasks.length];
         for (int row = 0; row < observations.length; row++) {
