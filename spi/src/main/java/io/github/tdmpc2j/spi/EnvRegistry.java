@@ -1,5 +1,6 @@
 package io.github.tdmpc2j.spi;
 
+import io.github.tdmpc2j.spi.vector.Autoreset;
 import io.github.tdmpc2j.spi.vector.CompositeVectorEnv;
 import io.github.tdmpc2j.spi.vector.EpisodeSchedule;
 import io.github.tdmpc2j.spi.vector.SyncVectorEnv;
@@ -854,11 +855,12 @@ public final class EnvRegistry implements AutoCloseable {
 
         @Override
         public TaskSpec spec(int i) {
-            return specs[i];
+            return specs[Autoreset.checkRow(specs.length, i)];
         }
 
         @Override
         public float[][] reset(EpisodeSchedule schedule) {
+            Autoreset.checkSchedule(specs.length, schedule); // the caller's mistake, not the plug-in's
             float[][] r;
             try {
                 r = inner.reset(schedule);
@@ -872,6 +874,7 @@ public final class EnvRegistry implements AutoCloseable {
 
         @Override
         public VectorStepResult step(float[][] actions) {
+            Autoreset.checkCount(specs.length, actions);
             VectorStepResult r;
             try {
                 r = inner.step(actions);
@@ -886,6 +889,7 @@ public final class EnvRegistry implements AutoCloseable {
 
         @Override
         public void checkActions(float[][] actions) {
+            Autoreset.checkCount(specs.length, actions);
             try {
                 inner.checkActions(actions);
             } catch (TdmpcException e) {
@@ -897,6 +901,7 @@ public final class EnvRegistry implements AutoCloseable {
 
         @Override
         public EpisodeSchedule.Ticket episode(int i) {
+            Autoreset.checkRow(specs.length, i);
             return guarded("episode", () -> inner.episode(i), this::fault);
         }
 

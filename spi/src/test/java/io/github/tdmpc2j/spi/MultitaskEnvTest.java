@@ -171,6 +171,11 @@ class MultitaskEnvTest {
             assertThatThrownBy(() -> env.reset((EpisodeSchedule) null)).isInstanceOf(TdmpcException.class)
                     .hasMessageContaining("the episode schedule is null: pass EpisodeSchedule.sequential(seed, 1)");
             assertThat(env.reset(0)[0]).hasSize(2); // still usable
+            // before: ArrayIndexOutOfBoundsException 'Index 3 out of bounds for length 1'
+            assertThatThrownBy(() -> env.task(3)).isInstanceOf(TdmpcException.class)
+                    .hasMessage("row 3 is not one of this vector env's 1 row: rows are 0 (numEnvs() counts them)");
+            assertThatThrownBy(() -> env.spec(3)).isInstanceOf(TdmpcException.class)
+                    .hasMessageStartingWith("row 3 is not one of this vector env's 1 row");
         }
     }
 }

@@ -84,12 +84,14 @@ public final class CompositeVectorEnv implements VectorEnv {
 
     @Override
     public TaskSpec spec(int i) {
+        Autoreset.checkRow(partOf.length, i);
         return parts.get(partOf[i]).env().spec(localOf[i]);
     }
 
     @Override
     public float[][] reset(EpisodeSchedule schedule) {
         checkOpen();
+        Autoreset.checkSchedule(numEnvs(), schedule);
         float[][] obs = new float[numEnvs()][];
         forEachPart(p -> {
             Part part = parts.get(p);
@@ -178,6 +180,7 @@ public final class CompositeVectorEnv implements VectorEnv {
 
     @Override
     public EpisodeSchedule.Ticket episode(int i) {
+        Autoreset.checkRow(partOf.length, i);
         return parts.get(partOf[i]).env().episode(localOf[i]);
     }
 
