@@ -494,7 +494,7 @@ public final class CheckpointFolder {
     }
 
     /** Refuses a null folder, the caller's mistake, saying what to pass (untyped, it would be the agent's fault). */
-    private static void requireFolder(Path target) {
+    static void requireFolder(Path target) {
         if (target == null) {
             throw new TdmpcException("the checkpoint folder is null: pass its path (Path.of(\"runs/x/checkpoint\"), "
                     + "or a run folder that holds one)");

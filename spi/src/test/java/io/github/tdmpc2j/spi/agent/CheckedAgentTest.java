@@ -93,4 +93,28 @@ class CheckedAgentTest {
             assertThat(lax.observes).isOne();
         }
     }
+
+    /**
+     * A null argument to an agent plug-in's provider is the caller's mistake, refused before the plug-in is called.
+     * Before: Agents.find("random").create(null) was a PluginException blaming the plug-in ('create threw
+     * NullPointerException: Cannot invoke "...AgentContext.params()" because "context" is null'), and TD-MPC2's
+     * checkpointParams(null), checkpointTasks(null), checkRun(null, ...) and actingNotice(null) likewise.
+     */
+    @Test
+    void aNullArgumentToAProviderIsTheCallersTypedError() {
+        AgentProvider random = Agents.find("random");
+        assertThatThrownBy(() -> random.create(null)).isExactlyInstanceOf(TdmpcException.class)
+                .hasMessage("the agent context is null: pass what the agent is made for (AgentContext.of(space, "
+                        + "params, seed))");
+        assertThatThrownBy(() -> random.checkRun(null, 10, 1, 1L << 30)).isExactlyInstanceOf(TdmpcException.class)
+                .hasMessageStartingWith("the agent context is null");
+        assertThatThrownBy(() -> random.checkOfflineRun(null, 10, 1L << 30))
+                .isExactlyInstanceOf(TdmpcException.class).hasMessageStartingWith("the agent context is null");
+        assertThatThrownBy(() -> random.checkpointParams(null)).isExactlyInstanceOf(TdmpcException.class)
+                .hasMessageStartingWith("the checkpoint folder is null: pass its path");
+        assertThatThrownBy(() -> random.checkpointTasks(null)).isExactlyInstanceOf(TdmpcException.class)
+                .hasMessageStartingWith("the checkpoint folder is null: pass its path");
+        assertThatThrownBy(() -> random.actingNotice(null)).isExactlyInstanceOf(TdmpcException.class)
+                .hasMessage("the agent's params are null: pass Map.of() for none");
+    }
 }
