@@ -685,7 +685,7 @@ public final class TdmpcAgent implements Agent, OfflineLearner {
     @Override
     public void addEpisode(Episode episode) {
         checkOpen();
-        checkTask(episode.task());
+        context.requireEpisode(episode);
         int t = episode.length();
         if ((long) buffer.size() + t > buffer.capacity()) {
             // the ring would drop the steps added first (the dataset's first tasks): learning from part of the data

@@ -9,6 +9,7 @@ import io.github.tdmpc2j.spi.UnknownTaskException;
 import io.github.tdmpc2j.spi.agent.AgentContext;
 import io.github.tdmpc2j.spi.agent.AgentProvider;
 import io.github.tdmpc2j.spi.agent.Agents;
+import io.github.tdmpc2j.spi.agent.Episode;
 import io.github.tdmpc2j.spi.agent.InvalidObservationException;
 import io.github.tdmpc2j.spi.agent.Transition;
 import io.github.tdmpc2j.spi.agent.UnknownParameterException;
@@ -347,6 +348,18 @@ class TdmpcAgentTest {
                     .isExactlyInstanceOf(TdmpcException.class)
                     .hasMessage("act was given 1 task for 2 rows; give each row's task index");
             assertThat(agent.steps()).isZero();
+            // a recorded episode is checked whole, as observe's steps are (before: IllegalArgumentException
+            // 'transition sizes obs 4, action 2 do not match the agent's 5 and 2' from the replay buffer, which through
+            // Agents.find was a PluginException blaming the tdmpc2 plug-in; a NaN observation was learnt from, its
+            // losses NaN)
+            assertThatThrownBy(() -> agent.addEpisode(new Episode(0, new float[3][4], new float[2][2], new float[2],
+                    false, new boolean[2]))).isInstanceOf(InvalidObservationException.class)
+                    .hasMessageStartingWith("observation 0 of the episode has 4 values, but the agent's have 5");
+            float[][] nan = new float[3][5];
+            nan[2][1] = Float.NaN;
+            assertThatThrownBy(() -> agent.addEpisode(new Episode(0, nan, new float[2][2], new float[2], false,
+                    new boolean[2]))).isInstanceOf(InvalidObservationException.class)
+                    .hasMessageStartingWith("observation 2 of the episode has NaN at entry 1");
         }
         assertThatThrownBy(() -> TdmpcConfig.from(Map.of("horizn", "3")))
                 .isInstanceOf(UnknownParameterException.class)

@@ -149,23 +149,48 @@ public record AgentContext(List<TaskSpec> tasks, int observationSize, int action
             requireTask(t.task(), row);
             requireObservation(t.observation(), "the observation of row " + row + "'s transition");
             requireObservation(t.nextObservation(), "the next observation of row " + row + "'s transition");
-            float[] action = t.action();
-            if (action == null || action.length != actionSize) {
-                throw new InvalidActionException("the action of row " + row + "'s transition "
-                        + (action == null ? "is null" : "has " + Messages.plural(action.length, "entry", "entries"))
-                        + ", but the agent's have " + actionSize + ": pass the action act returned for the row (in "
-                        + "the agent's size, 0 outside its task's mask)");
+            requireAction(t.action(), "the action of row " + row + "'s transition");
+            requireReward(t.reward(), "the reward of row " + row + "'s transition");
+        }
+    }
+
+    /**
+     * Refuses a recorded episode ({@link OfflineLearner#addEpisode}) unless it fits this agent as
+     * {@link #requireTransitions} says a step must: one of the agent's tasks, observations of the agent's size and
+     * finite, actions of its size and finite, finite rewards. Checked whole before any of it is learnt from.
+     */
+    public void requireEpisode(Episode episode) {
+        if (episode == null) {
+            throw new TdmpcException("the episode is null: pass a recorded episode in the agent's space (a dataset's, "
+                    + "as DatasetReader reads them)");
+        }
+        requireTask(episode.task(), -1);
+        for (int i = 0; i < episode.observations().length; i++) {
+            requireObservation(episode.observations()[i], "observation " + i + " of the episode");
+        }
+        for (int i = 0; i < episode.length(); i++) {
+            requireAction(episode.actions()[i], "action " + i + " of the episode");
+            requireReward(episode.rewards()[i], "reward " + i + " of the episode");
+        }
+    }
+
+    private void requireAction(float[] action, String what) {
+        if (action == null || action.length != actionSize) {
+            throw new InvalidActionException(what + " " + (action == null ? "is null"
+                    : "has " + Messages.plural(action.length, "entry", "entries")) + ", but the agent's have "
+                    + actionSize + ": pass the action act returned (in the agent's size, 0 outside its task's mask)");
+        }
+        for (int i = 0; i < action.length; i++) {
+            if (!Float.isFinite(action[i])) {
+                throw new InvalidActionException(what + " has " + action[i] + " at entry " + i + ": pass the action "
+                        + "act returned (finite, in [-1, 1])");
             }
-            for (int i = 0; i < action.length; i++) {
-                if (!Float.isFinite(action[i])) {
-                    throw new InvalidActionException("the action of row " + row + "'s transition has " + action[i]
-                            + " at entry " + i + ": pass the action act returned for the row (finite, in [-1, 1])");
-                }
-            }
-            if (!Double.isFinite(t.reward())) {
-                throw new TdmpcException("the reward of row " + row + "'s transition is " + t.reward()
-                        + ": pass the env's reward, which is finite");
-            }
+        }
+    }
+
+    private static void requireReward(double reward, String what) {
+        if (!Double.isFinite(reward)) {
+            throw new TdmpcException(what + " is " + reward + ": pass the env's reward, which is finite");
         }
     }
 

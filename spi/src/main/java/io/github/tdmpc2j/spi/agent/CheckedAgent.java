@@ -15,8 +15,9 @@ import java.util.Map;
  * steps or given to one that does not, another size than the agent's, an entry that is not finite or not 0 outside
  * the task's action mask). Typed failures ({@link TdmpcException}) and a {@link #writeState} I/O error pass as
  * they are. What the caller gives is checked before the plug-in sees it, as tdmpc2j's own agents check it
- * ({@link AgentContext#requireAct}, {@link AgentContext#requireTransitions}): a caller's mistake (an observation
- * of another size, a task the agent was not made for) is its typed exception, never put down to the plug-in.
+ * ({@link AgentContext#requireAct}, {@link AgentContext#requireTransitions}, {@link AgentContext#requireEpisode}):
+ * a caller's mistake (an observation of another size, a task the agent was not made for) is its typed exception,
+ * never put down to the plug-in.
  */
 class CheckedAgent implements Agent {
     private final Agent agent;
@@ -147,6 +148,7 @@ class CheckedAgent implements Agent {
 
         @Override
         public void addEpisode(Episode episode) {
+            super.context.requireEpisode(episode);
             super.run("addEpisode", () -> learner.addEpisode(episode));
         }
 

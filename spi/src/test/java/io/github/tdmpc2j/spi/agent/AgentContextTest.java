@@ -88,7 +88,7 @@ class AgentContextTest {
         assertThatThrownBy(() -> CONTEXT.requireTransitions(new Transition[] {
                 new Transition(0, new float[3], new float[1], 0, new float[3], false, false)}))
                 .isInstanceOf(InvalidActionException.class).hasMessageStartingWith("the action of row 0's transition "
-                        + "has 1 entry, but the agent's have 2: pass the action act returned for the row");
+                        + "has 1 entry, but the agent's have 2: pass the action act returned (in the agent's size");
         assertThatThrownBy(() -> CONTEXT.requireTransitions(new Transition[] {
                 new Transition(0, new float[3], new float[] {Float.POSITIVE_INFINITY, 0}, 0, new float[3], false,
                         false)})).isInstanceOf(InvalidActionException.class)
@@ -100,5 +100,31 @@ class AgentContextTest {
         assertThatThrownBy(() -> CONTEXT.requireTransitions(new Transition[] {
                 new Transition(2, new float[3], new float[2], 0, new float[3], false, false)}))
                 .isInstanceOf(UnknownTaskException.class).hasMessageStartingWith("row 0's task 2 is not one");
+    }
+
+    /** A recorded episode is checked whole, as each step fed to observe is. */
+    @Test
+    void anEpisodeThatDoesNotFitIsTheCallersTypedError() {
+        float[][] obs = new float[3][3];
+        float[][] actions = new float[2][2];
+        assertThatThrownBy(() -> CONTEXT.requireEpisode(null)).isInstanceOf(TdmpcException.class)
+                .hasMessageStartingWith("the episode is null: pass a recorded episode in the agent's space");
+        CONTEXT.requireEpisode(new Episode(1, obs, actions, new float[2], false, new boolean[2]));
+        assertThatThrownBy(() -> CONTEXT.requireEpisode(new Episode(1, new float[][] {new float[3], new float[2],
+                new float[3]}, actions, new float[2], false, new boolean[2])))
+                .isInstanceOf(InvalidObservationException.class)
+                .hasMessageStartingWith("observation 1 of the episode has 2 values, but the agent's have 3");
+        assertThatThrownBy(() -> CONTEXT.requireEpisode(new Episode(1, new float[][] {new float[3],
+                {0, Float.NaN, 0}, new float[3]}, actions, new float[2], false, new boolean[2])))
+                .isInstanceOf(InvalidObservationException.class)
+                .hasMessageStartingWith("observation 1 of the episode has NaN at entry 1");
+        assertThatThrownBy(() -> CONTEXT.requireEpisode(new Episode(1, obs, new float[][] {new float[2], null},
+                new float[2], false, new boolean[2]))).isInstanceOf(InvalidActionException.class)
+                .hasMessageStartingWith("action 1 of the episode is null, but the agent's have 2");
+        assertThatThrownBy(() -> CONTEXT.requireEpisode(new Episode(1, obs, actions, new float[] {0, Float.NaN},
+                false, new boolean[2]))).isInstanceOf(TdmpcException.class)
+                .hasMessage("reward 1 of the episode is NaN: pass the env's reward, which is finite");
+        assertThatThrownBy(() -> CONTEXT.requireEpisode(new Episode(4, obs, actions, new float[2], false,
+                new boolean[2]))).isInstanceOf(UnknownTaskException.class);
     }
 }
