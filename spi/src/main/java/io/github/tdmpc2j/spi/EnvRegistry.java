@@ -1042,6 +1042,10 @@ public final class EnvRegistry implements AutoCloseable {
 
     /** The standard TD-MPC2 wrapping of a raw env, see {@link #make(String, EnvOptions)}. */
     public static Env wrap(Env raw) {
+        if (raw == null) {
+            throw new TdmpcException("the env to wrap is null: pass a plug-in's raw env (EnvProvider.create makes "
+                    + "one; EnvRegistry.make makes it and wraps it)");
+        }
         TaskSpec spec = raw.spec();
         Env env = new ClipAction(raw);
         if (!spec.actionSpace().hasBounds(-1f, 1f)) {
@@ -1143,6 +1147,10 @@ public final class EnvRegistry implements AutoCloseable {
      * typed wrong get their suggestions (task ids, domains, settings).
      */
     public static List<String> closest(String name, Collection<String> candidates, int n) {
+        if (name == null || candidates == null) {
+            throw new TdmpcException((name == null ? "the name is null: pass the name to find the closest of"
+                    : "the candidates are null: pass the names to choose from (List.of() for none)"));
+        }
         Map<String, List<String>> forms = new LinkedHashMap<>();
         candidates.forEach(c -> forms.put(c, List.of(c)));
         return closest(name, forms, n);

@@ -351,6 +351,13 @@ class EnvRegistryTest {
                         + "value, or leave it out");
         assertThatThrownBy(() -> EnvOptions.defaults().extra(null)).isInstanceOf(TdmpcException.class)
                 .hasMessageStartingWith("the extra's name is null");
+        // before: NullPointerExceptions ('raw' is null, 'info' is null, 's' is null)
+        assertThatThrownBy(() -> EnvRegistry.wrap(null)).isInstanceOf(TdmpcException.class)
+                .hasMessageStartingWith("the env to wrap is null: pass a plug-in's raw env");
+        assertThatThrownBy(() -> StepResult.success(null, "dmc/walker-walk")).isInstanceOf(TdmpcException.class)
+                .hasMessage("the info of dmc/walker-walk is null: pass a step's info (Map.of() for none)");
+        assertThatThrownBy(() -> EnvRegistry.closest(null, List.of("a"), 1)).isInstanceOf(TdmpcException.class)
+                .hasMessageStartingWith("the name is null");
         // before: NullPointerException 'Cannot invoke "java.util.Collection.stream()" because "providers" is null'
         assertThatThrownBy(() -> EnvRegistry.of(null)).isInstanceOf(TdmpcException.class)
                 .hasMessage("the plug-ins are null: pass the EnvProviders the registry is to hold (List.of() for "

@@ -357,6 +357,7 @@ public final class CheckpointFolder {
      * deletes it: a command that writes a file refuses such a path.
      */
     public static java.util.Optional<Path> enclosing(Path path) {
+        requireFolder(path);
         for (Path dir = path.toAbsolutePath().normalize().getParent(); dir != null; dir = dir.getParent()) {
             Path old = dir.getFileName() == null ? null : dir.resolveSibling(dir.getFileName() + ".old");
             if (Files.isRegularFile(dir.resolve(MANIFEST))

@@ -43,6 +43,11 @@ public final class SubsetAgent implements Agent {
      * agent's; {@code agent} itself when the spaces are the same.
      */
     public static Agent within(Agent agent, TaskSpace agentSpace, TaskSpace space) {
+        if (agent == null || agentSpace == null || space == null) {
+            throw new TdmpcException(agent == null ? "the agent is null: pass the agent to act in a subset of its tasks"
+                    : "the " + (agentSpace == null ? "agent's task space" : "task space to act in") + " is null: pass "
+                    + "the tasks' space (TaskSpace.of(specs))");
+        }
         return agentSpace.equals(space) ? agent : new SubsetAgent(agent, agentSpace, space);
     }
 

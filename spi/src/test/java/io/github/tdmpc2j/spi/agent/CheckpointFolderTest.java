@@ -299,5 +299,6 @@ class CheckpointFolderTest {
         assertThatThrownBy(() -> CheckpointFolder.open(null)).hasMessage(expected);
         assertThatThrownBy(() -> CheckpointFolder.resolve(null)).hasMessage(expected);
         assertThatThrownBy(() -> CheckpointFolder.exists(null)).hasMessage(expected);
+        assertThatThrownBy(() -> CheckpointFolder.enclosing(null)).hasMessage(expected);
     }
 }

@@ -436,6 +436,15 @@ class RolloutTest {
             Rollout rollout = new Rollout(env, agent, Rollout.Mode.EVALUATE);
             assertThatThrownBy(() -> rollout.start(null)).isInstanceOf(TdmpcException.class)
                     .hasMessageContaining("the episode schedule is null");
+            // before: NullPointerException 'Cannot load from object array because "this.obs" is null'
+            assertThatThrownBy(rollout::step).isInstanceOf(EnvStateException.class)
+                    .hasMessage("step() called before start on a rollout of 2 rows: call start(schedule) first "
+                            + "(EpisodeSchedule.sequential(seed, 2) for endless episodes on every row)");
+            // before: NullPointerException ('space' is null) and ArithmeticException '/ by zero'
+            assertThatThrownBy(() -> Evaluation.rows(null, 2, 1)).isInstanceOf(TdmpcException.class)
+                    .hasMessageStartingWith("the task space is null");
+            assertThatThrownBy(() -> Evaluation.rowsPerTask(2, 1, 0)).isInstanceOf(TdmpcException.class)
+                    .hasMessageStartingWith("an evaluation of 0 tasks has no rows");
             assertThat(Evaluation.run(env, agent, 2, 0)).hasSize(2); // the env is still usable
         }
     }
