@@ -114,7 +114,7 @@ public final class TdmpcAgent implements Agent, OfflineLearner {
     }
 
     public TdmpcAgent(AgentContext context) {
-        this.context = context;
+        this.context = AgentContext.require(context);
         this.cfg = TdmpcConfig.from(context.params());
         // before the engine loads: settings that would allocate more than there is fail here, not in the first act
         checkSettings(cfg, context);

@@ -361,6 +361,17 @@ class TdmpcAgentTest {
                     new boolean[2]))).isInstanceOf(InvalidObservationException.class)
                     .hasMessageStartingWith("observation 2 of the episode has NaN at entry 1");
         }
+        // before: NullPointerExceptions ('context' is null, 'params' is null, a null value's trim())
+        assertThatThrownBy(() -> new TdmpcAgent(null)).isExactlyInstanceOf(TdmpcException.class)
+                .hasMessage("the agent context is null: pass what the agent is made for (AgentContext.of(space, "
+                        + "params, seed))");
+        assertThatThrownBy(() -> TdmpcConfig.from(null)).isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("the TD-MPC2 parameters are null: pass Map.of() for the paper's settings");
+        java.util.Map<String, String> unset = new java.util.HashMap<>();
+        unset.put("horizon", null);
+        assertThatThrownBy(() -> TdmpcConfig.from(unset)).isInstanceOf(ConfigException.class)
+                .hasMessage("the TD-MPC2 parameters hold no value for 'horizon' (null): give each a name and a value, "
+                        + "or leave it out");
         assertThatThrownBy(() -> TdmpcConfig.from(Map.of("horizn", "3")))
                 .isInstanceOf(UnknownParameterException.class)
                 .hasMessageContaining("'horizn' (did you mean horizon?)");

@@ -194,6 +194,18 @@ public record AgentContext(List<TaskSpec> tasks, int observationSize, int action
         }
     }
 
+    /**
+     * Refuses a null context, the caller's mistake (an agent's constructor, a provider's {@code create}), saying what
+     * to pass; returns {@code context}.
+     */
+    public static AgentContext require(AgentContext context) {
+        if (context == null) {
+            throw new TdmpcException("the agent context is null: pass what the agent is made for "
+                    + "(AgentContext.of(space, params, seed))");
+        }
+        return context;
+    }
+
     public static AgentContext single(TaskSpec task, Map<String, String> params, long seed) {
         if (task == null) {
             throw new TdmpcException("the task is null: pass a task's spec (EnvRegistry.resolve gives it from its id "

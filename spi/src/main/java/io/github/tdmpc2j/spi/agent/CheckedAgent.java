@@ -101,6 +101,7 @@ class CheckedAgent implements Agent {
 
     @Override
     public void writeState(Path dir) throws IOException {
+        CheckpointFolder.requireFolder(dir);
         try {
             agent.writeState(dir);
         } catch (TdmpcException | IOException e) {
@@ -112,6 +113,7 @@ class CheckedAgent implements Agent {
 
     @Override
     public void readState(Path dir) {
+        CheckpointFolder.requireFolder(dir);
         run("readState", () -> agent.readState(dir));
     }
 

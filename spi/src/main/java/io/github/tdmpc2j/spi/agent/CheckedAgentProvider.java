@@ -40,7 +40,7 @@ final class CheckedAgentProvider implements AgentProvider {
 
     @Override
     public Agent create(AgentContext context) {
-        requireContext(context);
+        AgentContext.require(context); // the caller's mistake, refused before the plug-in is called with it
         Agent agent = call("create", () -> provider.create(context));
         return agent instanceof OfflineLearner ? new CheckedAgent.Offline(agent, context, this)
                 : new CheckedAgent(agent, context, this);
@@ -48,7 +48,7 @@ final class CheckedAgentProvider implements AgentProvider {
 
     @Override
     public void checkRun(AgentContext context, long steps, int envs, long heapBytes) {
-        requireContext(context);
+        AgentContext.require(context);
         call("checkRun", () -> {
             provider.checkRun(context, steps, envs, heapBytes);
             return Boolean.TRUE;
@@ -57,7 +57,7 @@ final class CheckedAgentProvider implements AgentProvider {
 
     @Override
     public void checkOfflineRun(AgentContext context, long datasetSteps, long heapBytes) {
-        requireContext(context);
+        AgentContext.require(context);
         call("checkOfflineRun", () -> {
             provider.checkOfflineRun(context, datasetSteps, heapBytes);
             return Boolean.TRUE;
@@ -82,14 +82,6 @@ final class CheckedAgentProvider implements AgentProvider {
             throw new TdmpcException("the agent's params are null: pass Map.of() for none");
         }
         return call("actingNotice", () -> provider.actingNotice(params));
-    }
-
-    /** Refuses a null context, the caller's mistake, before the plug-in is called with it. */
-    private static void requireContext(AgentContext context) {
-        if (context == null) {
-            throw new TdmpcException("the agent context is null: pass what the agent is made for "
-                    + "(AgentContext.of(space, params, seed))");
-        }
     }
 
     /** {@code what} of the plug-in, run: a typed failure passes, another is the plug-in's, and so is a null. */

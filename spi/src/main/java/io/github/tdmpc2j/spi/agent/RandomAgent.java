@@ -23,7 +23,7 @@ public final class RandomAgent implements Agent {
     private long steps;
 
     public RandomAgent(AgentContext context) {
-        this.context = context;
+        this.context = AgentContext.require(context);
         this.rng = new Random(context.seed());
     }
 

@@ -116,5 +116,16 @@ class CheckedAgentTest {
                 .hasMessageStartingWith("the checkpoint folder is null: pass its path");
         assertThatThrownBy(() -> random.actingNotice(null)).isExactlyInstanceOf(TdmpcException.class)
                 .hasMessage("the agent's params are null: pass Map.of() for none");
+        // before: NullPointerException 'Cannot invoke "...AgentContext.seed()" because "context" is null'
+        assertThatThrownBy(() -> new RandomAgent(null)).isExactlyInstanceOf(TdmpcException.class)
+                .hasMessageStartingWith("the agent context is null");
+        // before: PluginException 'agent 'random': readState threw NullPointerException ...'
+        TaskSpace space = TaskSpace.of(List.of(LineEnv.spec("line/small", 2, 1, -1, 1, 10, 1)));
+        try (Agent agent = random.create(AgentContext.of(space, Map.of(), 7))) {
+            assertThatThrownBy(() -> agent.readState(null)).isExactlyInstanceOf(TdmpcException.class)
+                    .hasMessageStartingWith("the checkpoint folder is null");
+            assertThatThrownBy(() -> agent.writeState(null)).isExactlyInstanceOf(TdmpcException.class)
+                    .hasMessageStartingWith("the checkpoint folder is null");
+        }
     }
 }
