@@ -202,5 +202,10 @@ class VectorEnvTest {
                 .isInstanceOf(TdmpcException.class).hasMessageContaining("the episode seeds are null");
         assertThatThrownBy(() -> EpisodeSchedule.perTask(new int[] {0}, 3, (t, e) -> e, null))
                 .isInstanceOf(TdmpcException.class).hasMessageContaining("EpisodeSchedule.Skip.NONE");
+        // before: ArrayIndexOutOfBoundsException 'Index -1 out of bounds for length 1'
+        assertThatThrownBy(() -> EpisodeSchedule.perTask(new int[] {0, -1}, 3, (t, e) -> e,
+                EpisodeSchedule.Skip.NONE)).isInstanceOf(TdmpcException.class)
+                .hasMessage("EpisodeSchedule.perTask was given task -1 for row 1: pass each row's task index, 0 or "
+                        + "more (MultitaskEnv.tasks())");
     }
 }
