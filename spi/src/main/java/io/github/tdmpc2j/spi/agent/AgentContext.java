@@ -76,24 +76,28 @@ public record AgentContext(List<TaskSpec> tasks, int observationSize, int action
      * @param row the row it was given for
      */
     public void requireObservation(float[] observation, int row) {
-        requireObservation(observation, "the observation of row " + row);
+        requireObservation(observation, "the observation of row ", row, "");
     }
 
-    private void requireObservation(float[] observation, String what) {
+    /**
+     * {@link #requireObservation(float[], int)} of the observation described as {@code before + at + after} (made
+     * only for the message: this runs for every row of every step).
+     */
+    private void requireObservation(float[] observation, String before, int at, String after) {
         if (observation == null) {
-            throw new InvalidObservationException(what + " is null: pass the row's observation (an env's, padded to "
-                    + "the agent's size as MultitaskEnv gives them)");
+            throw new InvalidObservationException(before + at + after + " is null: pass the row's observation (an "
+                    + "env's, padded to the agent's size as MultitaskEnv gives them)");
         }
         if (observation.length != observationSize) {
-            throw new InvalidObservationException(what + " has "
+            throw new InvalidObservationException(before + at + after + " has "
                     + Messages.plural(observation.length, "value") + ", but the agent's have " + observationSize
                     + " (its " + (tasks.size() == 1 ? "task " : "tasks ") + space().describeTasks() + "): pass "
                     + "observations padded to the agent's size, as MultitaskEnv gives them (TaskSpace.pad pads one)");
         }
         for (int i = 0; i < observation.length; i++) {
             if (!Float.isFinite(observation[i])) {
-                throw new InvalidObservationException(what + " has " + observation[i] + " at entry " + i
-                        + ": an agent takes finite observations, as the envs of EnvRegistry give them; find what "
+                throw new InvalidObservationException(before + at + after + " has " + observation[i] + " at entry "
+                        + i + ": an agent takes finite observations, as the envs of EnvRegistry give them; find what "
                         + "made it");
             }
         }
@@ -147,10 +151,10 @@ public record AgentContext(List<TaskSpec> tasks, int observationSize, int action
                 continue;
             }
             requireTask(t.task(), row);
-            requireObservation(t.observation(), "the observation of row " + row + "'s transition");
-            requireObservation(t.nextObservation(), "the next observation of row " + row + "'s transition");
-            requireAction(t.action(), "the action of row " + row + "'s transition");
-            requireReward(t.reward(), "the reward of row " + row + "'s transition");
+            requireObservation(t.observation(), "the observation of row ", row, "'s transition");
+            requireObservation(t.nextObservation(), "the next observation of row ", row, "'s transition");
+            requireAction(t.action(), "the action of row ", row, "'s transition");
+            requireReward(t.reward(), "the reward of row ", row, "'s transition");
         }
     }
 
@@ -166,31 +170,32 @@ public record AgentContext(List<TaskSpec> tasks, int observationSize, int action
         }
         requireTask(episode.task(), -1);
         for (int i = 0; i < episode.observations().length; i++) {
-            requireObservation(episode.observations()[i], "observation " + i + " of the episode");
+            requireObservation(episode.observations()[i], "observation ", i, " of the episode");
         }
         for (int i = 0; i < episode.length(); i++) {
-            requireAction(episode.actions()[i], "action " + i + " of the episode");
-            requireReward(episode.rewards()[i], "reward " + i + " of the episode");
+            requireAction(episode.actions()[i], "action ", i, " of the episode");
+            requireReward(episode.rewards()[i], "reward ", i, " of the episode");
         }
     }
 
-    private void requireAction(float[] action, String what) {
+    private void requireAction(float[] action, String before, int at, String after) {
         if (action == null || action.length != actionSize) {
-            throw new InvalidActionException(what + " " + (action == null ? "is null"
+            throw new InvalidActionException(before + at + after + " " + (action == null ? "is null"
                     : "has " + Messages.plural(action.length, "entry", "entries")) + ", but the agent's have "
                     + actionSize + ": pass the action act returned (in the agent's size, 0 outside its task's mask)");
         }
         for (int i = 0; i < action.length; i++) {
             if (!Float.isFinite(action[i])) {
-                throw new InvalidActionException(what + " has " + action[i] + " at entry " + i + ": pass the action "
-                        + "act returned (finite, in [-1, 1])");
+                throw new InvalidActionException(before + at + after + " has " + action[i] + " at entry " + i
+                        + ": pass the action act returned (finite, in [-1, 1])");
             }
         }
     }
 
-    private static void requireReward(double reward, String what) {
+    private static void requireReward(double reward, String before, int at, String after) {
         if (!Double.isFinite(reward)) {
-            throw new TdmpcException(what + " is " + reward + ": pass the env's reward, which is finite");
+            throw new TdmpcException(before + at + after + " is " + reward + ": pass the env's reward, which is "
+                    + "finite");
         }
     }
 
