@@ -1,6 +1,9 @@
 package io.github.tdmpc2j.agent;
 
+import io.github.tdmpc2j.spi.InvalidActionException;
 import io.github.tdmpc2j.spi.Messages;
+import io.github.tdmpc2j.spi.TdmpcException;
+import io.github.tdmpc2j.spi.agent.InvalidObservationException;
 import io.github.tdmpc2j.spi.agent.Transition;
 import io.github.tdmpc2j.agent.checkpoint.SafeTensors;
 import java.util.LinkedHashMap;
@@ -54,6 +57,11 @@ public final class ReplayBuffer {
      * SampleBench, which compares the default with one segment holding the whole buffer (the one-array layout).
      */
     public ReplayBuffer(int capacity, int obsDim, int actionDim, int segmentRows) {
+        if (capacity < 1 || obsDim < 1 || actionDim < 1) {
+            throw new ConfigException("a replay buffer of " + capacity + " steps, observations of " + obsDim
+                    + " and actions of " + actionDim + " holds nothing: give 1 or more of each (buffer_size, the "
+                    + "agent's observation and action sizes)");
+        }
         this.capacity = capacity;
         this.segmentRows = segmentRows;
         this.obsDim = obsDim;
@@ -79,11 +87,21 @@ public final class ReplayBuffer {
         return size;
     }
 
+    /**
+     * Adds one step. A transition of other sizes than the buffer's is refused (typed, saying what to give): the
+     * agent checks its callers' with {@link io.github.tdmpc2j.spi.agent.AgentContext#requireTransitions} first.
+     */
     public void add(Transition t) {
-        if (t.observation().length != obsDim || t.nextObservation().length != obsDim
-                || t.action().length != actionDim) {
-            throw new IllegalArgumentException("transition sizes obs " + t.observation().length + ", action "
-                    + t.action().length + " do not match the agent's " + obsDim + " and " + actionDim);
+        if (t == null) {
+            throw new TdmpcException("the transition is null: pass the step to add, in the agent's space");
+        }
+        requireObservation(t.observation());
+        requireObservation(t.nextObservation());
+        if (t.action() == null || t.action().length != actionDim) {
+            throw new InvalidActionException("a transition with " + (t.action() == null ? "a null action"
+                    : "an action of " + Messages.plural(t.action().length, "entry", "entries")) + " was added to a "
+                    + "replay buffer of actions of " + actionDim + ": add steps in the agent's space (actions of its "
+                    + "size, as act returns them)");
         }
         ensureRoom();
         obs.put(head, t.observation(), 0);
@@ -97,6 +115,15 @@ public final class ReplayBuffer {
         size = Math.min(size + 1, capacity);
         if (t.done()) {
             episodeId++;
+        }
+    }
+
+    private void requireObservation(float[] o) {
+        if (o == null || o.length != obsDim) {
+            throw new InvalidObservationException("a transition with " + (o == null ? "a null observation"
+                    : "an observation of " + Messages.plural(o.length, "value")) + " was added to a replay buffer "
+                    + "of observations of " + obsDim + ": add steps in the agent's space (observations padded to "
+                    + "its size, as MultitaskEnv gives them)");
         }
     }
 

@@ -17,10 +17,10 @@ import io.github.tdmpc2j.agent.nn.NoGrad;
 import io.github.tdmpc2j.agent.nn.ParamStore;
 import io.github.tdmpc2j.agent.nn.Recording;
 import io.github.tdmpc2j.agent.nn.Scalars;
-import io.github.tdmpc2j.spi.InvalidActionException;
 import io.github.tdmpc2j.spi.MachineMemory;
 import io.github.tdmpc2j.spi.Messages;
 import io.github.tdmpc2j.spi.TaskSpec;
+import io.github.tdmpc2j.spi.TdmpcException;
 import io.github.tdmpc2j.spi.agent.Agent;
 import io.github.tdmpc2j.spi.agent.AgentContext;
 import io.github.tdmpc2j.spi.agent.CheckpointException;
@@ -114,7 +114,7 @@ public final class TdmpcAgent implements Agent, OfflineLearner {
     }
 
     public TdmpcAgent(AgentContext context) {
-        this.context = context;
+        this.context = AgentContext.require(context);
         this.cfg = TdmpcConfig.from(context.params());
         // before the engine loads: settings that would allocate more than there is fail here, not in the first act
         checkSettings(cfg, context);
@@ -362,21 +362,14 @@ public final class TdmpcAgent implements Agent, OfflineLearner {
     @Override
     public float[][] act(float[][] observations, int[] tasks, boolean eval) {
         checkOpen();
-        if (observations == null || tasks == null || tasks.length != observations.length) {
-            throw new InvalidActionException("act needs one task per observation row (got "
-                    + (observations == null ? "no observations" : Messages.plural(observations.length, "row")) + " and "
-                    + (tasks == null ? "no tasks" : Messages.plural(tasks.length, "task")) + ")");
-        }
+        context.requireAct(observations, tasks);
         int o = context.observationSize();
         int[] planned = new int[observations.length];
         int b = 0;
         for (int row = 0; row < observations.length; row++) {
-            if (observations[row] == null) {
-                continue;
+            if (observations[row] != null) {
+                planned[b++] = row;
             }
-            context.requireTask(tasks[row], row);
-            context.requireObservation(observations[row], row);
-            planned[b++] = row;
         }
         float[][] actions = new float[observations.length][];
         if (!eval && seedPhase()) {
@@ -554,23 +547,7 @@ public final class TdmpcAgent implements Agent, OfflineLearner {
     @Override
     public Map<String, Double> observe(Transition[] transitions) {
         checkOpen();
-        if (transitions == null) {
-            throw new InvalidActionException("observe needs an array with one transition (or null) per row");
-        }
-        int o = context.observationSize();
-        for (int row = 0; row < transitions.length; row++) {
-            Transition t = transitions[row];
-            if (t == null) {
-                continue;
-            }
-            context.requireTask(t.task(), row);
-            if (t.observation().length != o || t.nextObservation().length != o || t.action().length != actionDim) {
-                throw new InvalidActionException("the transition of row " + row + " has observations of "
-                        + t.observation().length + " and " + t.nextObservation().length + " entries and an action of "
-                        + t.action().length + "; the agent was made for " + o + " and " + actionDim
-                        + " (pass observations and actions in the agent's unified space)");
-            }
-        }
+        context.requireTransitions(transitions);
         noteShortSeedPhase(); // training feeds transitions: an agent that only evaluates or collects gets none
         for (int row = 0; row < transitions.length; row++) {
             Transition transition = transitions[row];
@@ -708,7 +685,7 @@ public final class TdmpcAgent implements Agent, OfflineLearner {
     @Override
     public void addEpisode(Episode episode) {
         checkOpen();
-        checkTask(episode.task());
+        context.requireEpisode(episode);
         int t = episode.length();
         if ((long) buffer.size() + t > buffer.capacity()) {
             // the ring would drop the steps added first (the dataset's first tasks): learning from part of the data
@@ -1000,7 +977,7 @@ public final class TdmpcAgent implements Agent, OfflineLearner {
 
     private static void checkRow(int row) {
         if (row < 0) {
-            throw new InvalidActionException("row " + row + " is negative; rows are 0, 1, ... (one per env)");
+            throw new TdmpcException("row " + row + " is negative: rows are 0, 1, ... (one per env of the vector env)");
         }
     }
 

@@ -64,6 +64,17 @@ public record TdmpcConfig(
      * {@link ConfigException}.
      */
     public static TdmpcConfig from(Map<String, String> params) {
+        if (params == null) {
+            throw new ConfigException("the TD-MPC2 parameters are null: pass Map.of() for the paper's settings, or "
+                    + "Map.of(\"preset\", \"cpu\") for the CPU preset");
+        }
+        for (Map.Entry<String, String> p : params.entrySet()) {
+            if (p.getKey() == null || p.getValue() == null) {
+                throw new ConfigException("the TD-MPC2 parameters hold " + (p.getKey() == null ? "a null key"
+                        : "no value for '" + p.getKey() + "' (null)") + ": give each a name and a value, or leave it "
+                        + "out");
+            }
+        }
         String preset = params.getOrDefault("preset", "paper");
         if (ModelChoice.presetProblem(preset) != null) {
             throw new ConfigException(ModelChoice.presetProblem(preset));

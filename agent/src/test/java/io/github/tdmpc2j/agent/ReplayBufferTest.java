@@ -27,6 +27,36 @@ class ReplayBufferTest {
     }
 
     /**
+     * A step or a buffer that does not fit is a typed error saying what to give. Before: add(null) and a null
+     * observation were NullPointerExceptions, an observation of another size an IllegalArgumentException ('transition
+     * sizes obs 3, action 2 do not match the agent's 5 and 2'); a buffer of 0 steps was made, its first add an
+     * ArithmeticException ('/ by zero').
+     */
+    @Test
+    void aStepOrABufferThatDoesNotFitIsATypedError() {
+        ReplayBuffer buffer = new ReplayBuffer(10, 5, 2);
+        assertThatThrownBy(() -> buffer.add(null)).isInstanceOf(io.github.tdmpc2j.spi.TdmpcException.class)
+                .hasMessage("the transition is null: pass the step to add, in the agent's space");
+        assertThatThrownBy(() -> buffer.add(new io.github.tdmpc2j.spi.agent.Transition(0, new float[3], new float[2],
+                0, new float[5], false, false)))
+                .isInstanceOf(io.github.tdmpc2j.spi.agent.InvalidObservationException.class)
+                .hasMessage("a transition with an observation of 3 values was added to a replay buffer of observations "
+                        + "of 5: add steps in the agent's space (observations padded to its size, as MultitaskEnv "
+                        + "gives them)");
+        assertThatThrownBy(() -> buffer.add(new io.github.tdmpc2j.spi.agent.Transition(0, new float[5], new float[2],
+                0, null, true, false))).isInstanceOf(io.github.tdmpc2j.spi.agent.InvalidObservationException.class)
+                .hasMessageStartingWith("a transition with a null observation");
+        assertThatThrownBy(() -> buffer.add(new io.github.tdmpc2j.spi.agent.Transition(0, new float[5], new float[3],
+                0, new float[5], false, false))).isInstanceOf(io.github.tdmpc2j.spi.InvalidActionException.class)
+                .hasMessageStartingWith("a transition with an action of 3 entries was added to a replay buffer of "
+                        + "actions of 2");
+        assertThat(buffer.size()).isZero();
+        assertThatThrownBy(() -> new ReplayBuffer(0, 5, 2)).isInstanceOf(ConfigException.class)
+                .hasMessage("a replay buffer of 0 steps, observations of 5 and actions of 2 holds nothing: give 1 or "
+                        + "more of each (buffer_size, the agent's observation and action sizes)");
+    }
+
+    /**
      * A row's segment is a multiplication and a shift in place of a division (sampling was 5% slower with one):
      * the quotient exactly, for every row an int holds, whatever the segment's rows.
      */

@@ -66,8 +66,8 @@ class RowsTest {
                 assertThat(none[0]).isNull();
                 assertThat(none[1]).isNull();
                 assertThatThrownBy(() -> agent.act(new float[2][5], new int[] {0}, true))
-                        .isInstanceOf(TdmpcException.class).hasMessageContaining("one task per observation row")
-                        .hasMessageContaining("(got 2 rows and 1 task)");
+                        .isInstanceOf(TdmpcException.class)
+                        .hasMessage("act was given 1 task for 2 rows; give each row's task index");
                 assertThatThrownBy(() -> agent.act(new float[][] {new float[5], new float[4]}, new int[] {0, 1},
                         true)).isInstanceOf(TdmpcException.class).hasMessageContaining("row 1");
                 assertThatThrownBy(() -> agent.observe(new Transition[] {null, new Transition(0, new float[5],

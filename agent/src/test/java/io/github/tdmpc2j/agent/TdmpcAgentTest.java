@@ -3,11 +3,13 @@ package io.github.tdmpc2j.agent;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.github.tdmpc2j.spi.InvalidActionException;
 import io.github.tdmpc2j.spi.TdmpcException;
 import io.github.tdmpc2j.spi.UnknownTaskException;
 import io.github.tdmpc2j.spi.agent.AgentContext;
 import io.github.tdmpc2j.spi.agent.AgentProvider;
 import io.github.tdmpc2j.spi.agent.Agents;
+import io.github.tdmpc2j.spi.agent.Episode;
 import io.github.tdmpc2j.spi.agent.InvalidObservationException;
 import io.github.tdmpc2j.spi.agent.Transition;
 import io.github.tdmpc2j.spi.agent.UnknownParameterException;
@@ -331,7 +333,45 @@ class TdmpcAgentTest {
                     .hasMessageStartingWith("the observation of row 0 has 3 values, but the agent's have 5 (its task 0 ")
                     .hasMessageContaining("pass observations padded to the agent's size");
             assertThatThrownBy(() -> agent.act(new float[5], 4, true)).isInstanceOf(TdmpcException.class);
+            // a transition fed to observe is the caller's too, checked as the random agent checks it (before: an
+            // InvalidActionException 'the transition of row 0 has observations of 3 and 5 entries ...')
+            assertThatThrownBy(() -> agent.observe(new Transition(0, new float[3], new float[2], 0, new float[5],
+                    false, false))).isInstanceOf(InvalidObservationException.class)
+                    .hasMessage("the observation of row 0's transition has 3 values, but the agent's have 5 (its task 0 "
+                            + "test/task): pass observations padded to the agent's size, as MultitaskEnv gives them "
+                            + "(TaskSpace.pad pads one)");
+            assertThatThrownBy(() -> agent.observe(new Transition(0, new float[5], null, 0, new float[5], false,
+                    false))).isInstanceOf(InvalidActionException.class)
+                    .hasMessageStartingWith("the action of row 0's transition is null, but the agent's have 2");
+            // before: InvalidActionException 'act needs one task per observation row (got 2 rows and 1 task)'
+            assertThatThrownBy(() -> agent.act(new float[][] {new float[5], new float[5]}, new int[] {0}, true))
+                    .isExactlyInstanceOf(TdmpcException.class)
+                    .hasMessage("act was given 1 task for 2 rows; give each row's task index");
+            assertThat(agent.steps()).isZero();
+            // a recorded episode is checked whole, as observe's steps are (before: IllegalArgumentException
+            // 'transition sizes obs 4, action 2 do not match the agent's 5 and 2' from the replay buffer, which through
+            // Agents.find was a PluginException blaming the tdmpc2 plug-in; a NaN observation was learnt from, its
+            // losses NaN)
+            assertThatThrownBy(() -> agent.addEpisode(new Episode(0, new float[3][4], new float[2][2], new float[2],
+                    false, new boolean[2]))).isInstanceOf(InvalidObservationException.class)
+                    .hasMessageStartingWith("observation 0 of the episode has 4 values, but the agent's have 5");
+            float[][] nan = new float[3][5];
+            nan[2][1] = Float.NaN;
+            assertThatThrownBy(() -> agent.addEpisode(new Episode(0, nan, new float[2][2], new float[2], false,
+                    new boolean[2]))).isInstanceOf(InvalidObservationException.class)
+                    .hasMessageStartingWith("observation 2 of the episode has NaN at entry 1");
         }
+        // before: NullPointerExceptions ('context' is null, 'params' is null, a null value's trim())
+        assertThatThrownBy(() -> new TdmpcAgent(null)).isExactlyInstanceOf(TdmpcException.class)
+                .hasMessage("the agent context is null: pass what the agent is made for (AgentContext.of(space, "
+                        + "params, seed))");
+        assertThatThrownBy(() -> TdmpcConfig.from(null)).isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("the TD-MPC2 parameters are null: pass Map.of() for the paper's settings");
+        java.util.Map<String, String> unset = new java.util.HashMap<>();
+        unset.put("horizon", null);
+        assertThatThrownBy(() -> TdmpcConfig.from(unset)).isInstanceOf(ConfigException.class)
+                .hasMessage("the TD-MPC2 parameters hold no value for 'horizon' (null): give each a name and a value, "
+                        + "or leave it out");
         assertThatThrownBy(() -> TdmpcConfig.from(Map.of("horizn", "3")))
                 .isInstanceOf(UnknownParameterException.class)
                 .hasMessageContaining("'horizn' (did you mean horizon?)");

@@ -92,11 +92,20 @@ public final class Box {
     }
 
     public float low(int i) {
-        return low[i];
+        return low[entry(i)];
     }
 
     public float high(int i) {
-        return high[i];
+        return high[entry(i)];
+    }
+
+    /** Refuses an entry index outside the box, the caller's mistake, naming the box's entries; returns {@code i}. */
+    private int entry(int i) {
+        if (i < 0 || i >= low.length) {
+            throw new TdmpcException("entry " + i + " is not one of the box's " + Messages.plural(low.length, "entry",
+                    "entries") + (low.length == 0 ? "" : " (0 to " + (low.length - 1) + ")") + ": size() counts them");
+        }
+        return i;
     }
 
     public int[] shape() {
@@ -126,6 +135,7 @@ public final class Box {
      * range (an {@code x} outside [from, to]) is infinite, and clipping brings it back to a bound.
      */
     public float rescale(int i, float x, float from, float to) {
+        entry(i);
         double unit = ((double) x - from) / ((double) to - from);
         return (float) (low[i] + unit * ((double) high[i] - low[i]));
     }
@@ -158,6 +168,9 @@ public final class Box {
      * where one is, a standard normal where neither is.
      */
     public float[] sample(RandomGenerator rng) {
+        if (rng == null) {
+            throw new TdmpcException("the random generator is null: pass one (new SplittableRandom(seed))");
+        }
         float[] x = new float[low.length];
         for (int i = 0; i < x.length; i++) {
             boolean loFinite = Float.isFinite(low[i]);

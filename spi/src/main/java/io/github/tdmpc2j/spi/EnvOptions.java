@@ -12,6 +12,17 @@ import java.util.Optional;
  */
 public record EnvOptions(long seed, Map<String, String> extras) {
     public EnvOptions {
+        if (extras == null) {
+            throw new TdmpcException("the env options' extras are null: pass Map.of() for none (EnvOptions.seeded(seed) "
+                    + "makes options without any)");
+        }
+        for (Map.Entry<String, String> e : extras.entrySet()) {
+            if (e.getKey() == null || e.getValue() == null) {
+                throw new TdmpcException("the env options' extras hold " + (e.getKey() == null ? "a null key"
+                        : "no value for '" + e.getKey() + "' (null)") + ": give each extra a name and a value, or "
+                        + "leave it out");
+            }
+        }
         extras = Map.copyOf(extras);
     }
 
@@ -24,6 +35,9 @@ public record EnvOptions(long seed, Map<String, String> extras) {
     }
 
     public Optional<String> extra(String key) {
+        if (key == null) {
+            throw new TdmpcException("the extra's name is null: pass the name of the setting to read");
+        }
         return Optional.ofNullable(extras.get(key));
     }
 }

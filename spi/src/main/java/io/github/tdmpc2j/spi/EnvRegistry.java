@@ -1,5 +1,6 @@
 package io.github.tdmpc2j.spi;
 
+import io.github.tdmpc2j.spi.vector.Autoreset;
 import io.github.tdmpc2j.spi.vector.CompositeVectorEnv;
 import io.github.tdmpc2j.spi.vector.EpisodeSchedule;
 import io.github.tdmpc2j.spi.vector.SyncVectorEnv;
@@ -285,6 +286,18 @@ public final class EnvRegistry implements AutoCloseable {
 
     /** A registry of exactly these providers; one that fails as {@link #discover(ClassLoader)} describes throws. */
     public static EnvRegistry of(Collection<? extends EnvProvider> providers) {
+        if (providers == null) {
+            throw new TdmpcException("the plug-ins are null: pass the EnvProviders the registry is to hold "
+                    + "(List.of() for none), or use EnvRegistry.discover() for the installed ones");
+        }
+        int at = 0;
+        for (EnvProvider p : providers) {
+            if (p == null) {
+                throw new TdmpcException("plug-in " + at + " of the plug-ins given is null: pass an EnvProvider "
+                        + "(new YourProvider()) in its place, or leave it out");
+            }
+            at++;
+        }
         List<ProviderDiscovery.Found<EnvProvider>> found = providers.stream()
                 .map(p -> new ProviderDiscovery.Found<EnvProvider>(p, ProviderDiscovery.sourceOf(p.getClass())))
                 .toList();
@@ -842,11 +855,12 @@ public final class EnvRegistry implements AutoCloseable {
 
         @Override
         public TaskSpec spec(int i) {
-            return specs[i];
+            return specs[Autoreset.checkRow(specs.length, i)];
         }
 
         @Override
         public float[][] reset(EpisodeSchedule schedule) {
+            Autoreset.checkSchedule(specs.length, schedule); // the caller's mistake, not the plug-in's
             float[][] r;
             try {
                 r = inner.reset(schedule);
@@ -860,6 +874,7 @@ public final class EnvRegistry implements AutoCloseable {
 
         @Override
         public VectorStepResult step(float[][] actions) {
+            Autoreset.checkCount(specs.length, actions);
             VectorStepResult r;
             try {
                 r = inner.step(actions);
@@ -874,6 +889,7 @@ public final class EnvRegistry implements AutoCloseable {
 
         @Override
         public void checkActions(float[][] actions) {
+            Autoreset.checkCount(specs.length, actions);
             try {
                 inner.checkActions(actions);
             } catch (TdmpcException e) {
@@ -885,6 +901,7 @@ public final class EnvRegistry implements AutoCloseable {
 
         @Override
         public EpisodeSchedule.Ticket episode(int i) {
+            Autoreset.checkRow(specs.length, i);
             return guarded("episode", () -> inner.episode(i), this::fault);
         }
 
@@ -1025,6 +1042,10 @@ public final class EnvRegistry implements AutoCloseable {
 
     /** The standard TD-MPC2 wrapping of a raw env, see {@link #make(String, EnvOptions)}. */
     public static Env wrap(Env raw) {
+        if (raw == null) {
+            throw new TdmpcException("the env to wrap is null: pass a plug-in's raw env (EnvProvider.create makes "
+                    + "one; EnvRegistry.make makes it and wraps it)");
+        }
         TaskSpec spec = raw.spec();
         Env env = new ClipAction(raw);
         if (!spec.actionSpace().hasBounds(-1f, 1f)) {
@@ -1126,6 +1147,10 @@ public final class EnvRegistry implements AutoCloseable {
      * typed wrong get their suggestions (task ids, domains, settings).
      */
     public static List<String> closest(String name, Collection<String> candidates, int n) {
+        if (name == null || candidates == null) {
+            throw new TdmpcException((name == null ? "the name is null: pass the name to find the closest of"
+                    : "the candidates are null: pass the names to choose from (List.of() for none)"));
+        }
         Map<String, List<String>> forms = new LinkedHashMap<>();
         candidates.forEach(c -> forms.put(c, List.of(c)));
         return closest(name, forms, n);

@@ -1,5 +1,6 @@
 package io.github.tdmpc2j.spi;
 
+import io.github.tdmpc2j.spi.vector.Autoreset;
 import io.github.tdmpc2j.spi.vector.EpisodeSchedule;
 import io.github.tdmpc2j.spi.vector.VectorEnv;
 import io.github.tdmpc2j.spi.vector.VectorStepResult;
@@ -140,7 +141,7 @@ public final class MultitaskEnv implements VectorEnv {
 
     /** The task (index in the space) row {@code row} runs. */
     public int task(int row) {
-        return rowTasks[row];
+        return rowTasks[Autoreset.checkRow(rowTasks.length, row)];
     }
 
     /** Every row's task. */
@@ -155,16 +156,12 @@ public final class MultitaskEnv implements VectorEnv {
 
     @Override
     public TaskSpec spec(int i) {
-        return rows.spec(i);
+        return rows.spec(Autoreset.checkRow(rowTasks.length, i));
     }
 
     @Override
     public float[][] reset(EpisodeSchedule schedule) {
-        if (schedule == null) {
-            throw new TdmpcException("the episode schedule is null: pass EpisodeSchedule.sequential(seed, "
-                    + rowTasks.length + ") for endless episodes on every row, or reset(seed), which does that");
-        }
-        float[][] obs = rows.reset(schedule);
+        float[][] obs = rows.reset(Autoreset.checkSchedule(rowTasks.length, schedule));
         for (int i = 0; i < obs.length; i++) {
             obs[i] = obs[i] == null ? null : space.pad(obs[i]);
         }
@@ -206,7 +203,7 @@ public final class MultitaskEnv implements VectorEnv {
 
     @Override
     public EpisodeSchedule.Ticket episode(int i) {
-        return rows.episode(i);
+        return rows.episode(Autoreset.checkRow(rowTasks.length, i));
     }
 
     @Override

@@ -66,6 +66,9 @@ public record StepResult(float[] observation, double reward, boolean terminated,
      * give: read as "no success flag" it would silently score every episode as failed.
      */
     public static java.util.Optional<Boolean> success(Map<String, Object> info, String task) {
+        if (info == null) {
+            throw new TdmpcException("the info of " + task + " is null: pass a step's info (Map.of() for none)");
+        }
         Object s = info.get(SUCCESS);
         if (s == null) {
             return java.util.Optional.empty();

@@ -129,6 +129,10 @@ public final class TaskSets {
      * ran on the tasks before it. {@code given} is what the refusal calls the list ({@code --tasks a,}, say).
      */
     public static List<String> split(String list, String given) {
+        if (list == null) {
+            throw new TdmpcException(given + " names no task (null): give task ids or aliases separated by commas, "
+                    + "such as dmc/walker-walk,classic/pendulum");
+        }
         String[] parts = list.split(",", -1);
         for (int i = 0; i < parts.length; i++) {
             if (parts[i].isBlank()) {

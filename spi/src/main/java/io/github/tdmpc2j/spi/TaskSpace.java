@@ -89,6 +89,10 @@ public record TaskSpace(List<TaskSpec> tasks, int observationSize, int actionSiz
 
     /** Zero-pads an observation to the unified size; a longer one is refused, never cut. */
     public float[] pad(float[] observation) {
+        if (observation == null) {
+            throw new TdmpcException("the observation to pad is null: pass an env's observation of one of the "
+                    + "space's tasks (" + describeTasks() + ")");
+        }
         if (observation.length > observationSize) {
             throw new InvalidEnvOutputException("an observation of " + observation.length + " values does not fit "
                     + "the space's " + observationSize + " (the tasks " + tasks.stream().map(TaskSpec::id).toList()

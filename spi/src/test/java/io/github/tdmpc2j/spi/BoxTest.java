@@ -126,4 +126,23 @@ class BoxTest {
         assertThat(ok.domain()).isEqualTo("line");
         assertThat(ok.name()).isEqualTo("go");
     }
+
+    /**
+     * An entry outside the box or a null generator is the caller's typed error. Before: low(5) of a box of 2 entries
+     * was an ArrayIndexOutOfBoundsException 'Index 5 out of bounds for length 2' (high and rescale too), sample(null)
+     * a NullPointerException.
+     */
+    @Test
+    void anEntryOutsideTheBoxOrANullGeneratorIsATypedError() {
+        Box box = Box.of(2, -1, 1);
+        assertThatThrownBy(() -> box.low(5)).isInstanceOf(TdmpcException.class)
+                .hasMessage("entry 5 is not one of the box's 2 entries (0 to 1): size() counts them");
+        assertThatThrownBy(() -> box.high(-1)).isInstanceOf(TdmpcException.class)
+                .hasMessageStartingWith("entry -1 is not one of the box's 2 entries");
+        assertThatThrownBy(() -> box.rescale(2, 0, -1, 1)).isInstanceOf(TdmpcException.class)
+                .hasMessageStartingWith("entry 2 is not one of the box's 2 entries");
+        assertThatThrownBy(() -> box.sample(null)).isInstanceOf(TdmpcException.class)
+                .hasMessage("the random generator is null: pass one (new SplittableRandom(seed))");
+        assertThat(box.low(1)).isEqualTo(-1f);
+    }
 }

@@ -340,5 +340,31 @@ class EnvRegistryTest {
             assertThatThrownBy(() -> r.requireAvailable((List<TaskSpec>) null)).isInstanceOf(TdmpcException.class)
                     .hasMessageContaining("the task list is null");
         }
+        // before: NullPointerException 'Cannot invoke "java.util.Map.entrySet()" because "map" is null', and a null
+        // extra's value or name a NullPointerException
+        assertThatThrownBy(() -> new EnvOptions(1, null)).isInstanceOf(TdmpcException.class)
+                .hasMessageStartingWith("the env options' extras are null: pass Map.of() for none");
+        java.util.Map<String, String> unset = new java.util.HashMap<>();
+        unset.put("camera", null);
+        assertThatThrownBy(() -> new EnvOptions(1, unset)).isInstanceOf(TdmpcException.class)
+                .hasMessage("the env options' extras hold no value for 'camera' (null): give each extra a name and a "
+                        + "value, or leave it out");
+        assertThatThrownBy(() -> EnvOptions.defaults().extra(null)).isInstanceOf(TdmpcException.class)
+                .hasMessageStartingWith("the extra's name is null");
+        // before: NullPointerExceptions ('raw' is null, 'info' is null, 's' is null)
+        assertThatThrownBy(() -> EnvRegistry.wrap(null)).isInstanceOf(TdmpcException.class)
+                .hasMessageStartingWith("the env to wrap is null: pass a plug-in's raw env");
+        assertThatThrownBy(() -> StepResult.success(null, "dmc/walker-walk")).isInstanceOf(TdmpcException.class)
+                .hasMessage("the info of dmc/walker-walk is null: pass a step's info (Map.of() for none)");
+        assertThatThrownBy(() -> EnvRegistry.closest(null, List.of("a"), 1)).isInstanceOf(TdmpcException.class)
+                .hasMessageStartingWith("the name is null");
+        // before: NullPointerException 'Cannot invoke "java.util.Collection.stream()" because "providers" is null'
+        assertThatThrownBy(() -> EnvRegistry.of(null)).isInstanceOf(TdmpcException.class)
+                .hasMessage("the plug-ins are null: pass the EnvProviders the registry is to hold (List.of() for "
+                        + "none), or use EnvRegistry.discover() for the installed ones");
+        // before: NullPointerException 'Cannot invoke "Object.getClass()" because "p" is null'
+        assertThatThrownBy(() -> EnvRegistry.of(java.util.Arrays.asList(dmc, null)))
+                .isInstanceOf(TdmpcException.class).hasMessageStartingWith("plug-in 1 of the plug-ins given is null: "
+                        + "pass an EnvProvider");
     }
 }

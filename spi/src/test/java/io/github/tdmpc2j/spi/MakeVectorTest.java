@@ -120,4 +120,63 @@ class MakeVectorTest {
                 .hasMessageContaining("one env option per row and at least one row, got 1 row and 2 options: pass");
         assertThat(line.made).isEmpty();
     }
+
+    /**
+     * A plug-in's batched env that checks nothing it is given: the registry's guard refuses the caller's mistakes
+     * before it, as every vector env of tdmpc2j refuses them, instead of blaming the plug-in for what they make it
+     * throw. Before: reset(null) was a PluginException 'the batched env of lax threw from reset(): NullPointerException
+     * ... a defect of the plug-in'; step(null) likewise; spec(5) an ArrayIndexOutOfBoundsException.
+     */
+    @Test
+    void aBatchedEnvIsGivenOnlyWhatItsCallerMayGive() {
+        TestProvider lax = new TestProvider("lax", Availability.ok(), TestProvider.task("lax/x")) {
+            @Override
+            public Optional<VectorEnv> createVector(List<TaskSpec> tasks, List<EnvOptions> options) {
+                return Optional.of(new VectorEnv() {
+                    @Override
+                    public int numEnvs() {
+                        return tasks.size();
+                    }
+
+                    @Override
+                    public TaskSpec spec(int i) {
+                        return tasks.get(i);
+                    }
+
+                    @Override
+                    public float[][] reset(io.github.tdmpc2j.spi.vector.EpisodeSchedule schedule) {
+                        schedule.next(0, 0);
+                        return new float[tasks.size()][tasks.get(0).observationSize()];
+                    }
+
+                    @Override
+                    public io.github.tdmpc2j.spi.vector.VectorStepResult step(float[][] actions) {
+                        throw new IllegalStateException("stepped with " + actions.length + " actions");
+                    }
+
+                    @Override
+                    public io.github.tdmpc2j.spi.vector.EpisodeSchedule.Ticket episode(int i) {
+                        return null;
+                    }
+
+                    @Override
+                    public void close() {
+                    }
+                });
+            }
+        };
+        try (EnvRegistry r = EnvRegistry.of(List.of(lax));
+                VectorEnv rows = r.makeVector(List.of("lax/x", "lax/x"), seeds(0, 2), 1)) {
+            assertThatThrownBy(() -> rows.reset((io.github.tdmpc2j.spi.vector.EpisodeSchedule) null))
+                    .isExactlyInstanceOf(TdmpcException.class)
+                    .hasMessageStartingWith("the episode schedule is null: pass EpisodeSchedule.sequential(seed, 2)");
+            assertThatThrownBy(() -> rows.step(null)).isInstanceOf(InvalidActionException.class)
+                    .hasMessage("a vector env of 2 envs needs 2 actions (null for a row to leave as it is), got null");
+            assertThatThrownBy(() -> rows.checkActions(new float[1][])).isInstanceOf(InvalidActionException.class);
+            assertThatThrownBy(() -> rows.spec(5)).isExactlyInstanceOf(TdmpcException.class)
+                    .hasMessageStartingWith("row 5 is not one of this vector env's 2 rows");
+            assertThatThrownBy(() -> rows.episode(2)).isExactlyInstanceOf(TdmpcException.class)
+                    .hasMessageStartingWith("row 2 is not one of this vector env's 2 rows");
+        }
+    }
 }

@@ -148,6 +148,10 @@ class MultitaskEnvTest {
         assertThatThrownBy(() -> new TaskSpace(null, 2, 2)).isInstanceOf(TdmpcException.class)
                 .hasMessageContaining("the task list is null");
         TaskSpace space = TaskSpace.of(List.of(a));
+        // before: NullPointerException 'Cannot read the array length because "observation" is null'
+        assertThatThrownBy(() -> space.pad(null)).isInstanceOf(TdmpcException.class)
+                .hasMessage("the observation to pad is null: pass an env's observation of one of the space's tasks "
+                        + "(0 line/a)");
         assertThatThrownBy(() -> MultitaskEnv.spread(null, 2)).isInstanceOf(TdmpcException.class)
                 .hasMessageContaining("the task space is null");
         assertThatThrownBy(() -> new MultitaskEnv(null, new SyncVectorEnv(List.of(new LineEnv(a, 1e9)))))
@@ -167,6 +171,11 @@ class MultitaskEnvTest {
             assertThatThrownBy(() -> env.reset((EpisodeSchedule) null)).isInstanceOf(TdmpcException.class)
                     .hasMessageContaining("the episode schedule is null: pass EpisodeSchedule.sequential(seed, 1)");
             assertThat(env.reset(0)[0]).hasSize(2); // still usable
+            // before: ArrayIndexOutOfBoundsException 'Index 3 out of bounds for length 1'
+            assertThatThrownBy(() -> env.task(3)).isInstanceOf(TdmpcException.class)
+                    .hasMessage("row 3 is not one of this vector env's 1 row: rows are 0 (numEnvs() counts them)");
+            assertThatThrownBy(() -> env.spec(3)).isInstanceOf(TdmpcException.class)
+                    .hasMessageStartingWith("row 3 is not one of this vector env's 1 row");
         }
     }
 }

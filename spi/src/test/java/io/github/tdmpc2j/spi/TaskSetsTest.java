@@ -41,4 +41,12 @@ class TaskSetsTest {
         // every task of the benchmark is known, so a missing plug-in can be named
         assertThat(TaskSets.allKnownIds()).hasSize(104);
     }
+
+    /** Before: split(null, ...) was a NullPointerException 'Cannot invoke "String.split(String, int)"'. */
+    @Test
+    void aNullListIsATypedError() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> TaskSets.split(null, "--tasks"))
+                .isInstanceOf(TdmpcException.class).hasMessageStartingWith("--tasks names no task (null): give task "
+                        + "ids or aliases separated by commas");
+    }
 }

@@ -14,7 +14,10 @@ import java.util.Map;
  * {@link Agent#act(float[][], int[], boolean)}'s contract (another number of rows, an action missing for a row that
  * steps or given to one that does not, another size than the agent's, an entry that is not finite or not 0 outside
  * the task's action mask). Typed failures ({@link TdmpcException}) and a {@link #writeState} I/O error pass as
- * they are.
+ * they are. What the caller gives is checked before the plug-in sees it, as tdmpc2j's own agents check it
+ * ({@link AgentContext#requireAct}, {@link AgentContext#requireTransitions}, {@link AgentContext#requireEpisode}):
+ * a caller's mistake (an observation of another size, a task the agent was not made for) is its typed exception,
+ * never put down to the plug-in.
  */
 class CheckedAgent implements Agent {
     private final Agent agent;
@@ -40,15 +43,7 @@ class CheckedAgent implements Agent {
 
     @Override
     public float[][] act(float[][] observations, int[] tasks, boolean eval) {
-        if (tasks.length != observations.length) {
-            throw new TdmpcException("act was given " + Messages.plural(tasks.length, "task") + " for "
-                    + Messages.plural(observations.length, "row") + "; give each row's task index");
-        }
-        for (int row = 0; row < tasks.length; row++) {
-            if (observations[row] != null) {
-                context.requireTask(tasks[row], row);
-            }
-        }
+        context.requireAct(observations, tasks); // the caller's mistakes, named as the agents of tdmpc2j name them
         float[][] actions = plugin.call("act", () -> agent.act(observations, tasks, eval));
         if (actions.length != observations.length) {
             throw plugin.failed("act returned " + Messages.plural(actions.length, "action") + " for "
@@ -90,6 +85,7 @@ class CheckedAgent implements Agent {
 
     @Override
     public Map<String, Double> observe(Transition[] transitions) {
+        context.requireTransitions(transitions);
         return plugin.call("observe", () -> agent.observe(transitions));
     }
 
@@ -105,6 +101,7 @@ class CheckedAgent implements Agent {
 
     @Override
     public void writeState(Path dir) throws IOException {
+        CheckpointFolder.requireFolder(dir);
         try {
             agent.writeState(dir);
         } catch (TdmpcException | IOException e) {
@@ -116,6 +113,7 @@ class CheckedAgent implements Agent {
 
     @Override
     public void readState(Path dir) {
+        CheckpointFolder.requireFolder(dir);
         run("readState", () -> agent.readState(dir));
     }
 
@@ -152,6 +150,7 @@ class CheckedAgent implements Agent {
 
         @Override
         public void addEpisode(Episode episode) {
+            super.context.requireEpisode(episode);
             super.run("addEpisode", () -> learner.addEpisode(episode));
         }
 

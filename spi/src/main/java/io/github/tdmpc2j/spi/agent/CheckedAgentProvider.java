@@ -14,7 +14,8 @@ import java.util.function.Supplier;
  * An installed agent plug-in as {@link Agents#discover} and {@link Agents#find} give it: a call into the plug-in that throws an untyped
  * exception or answers null is a {@link PluginException} that names the plug-in and its jar as
  * {@link PluginFailure} does, and the agents it makes are {@link CheckedAgent checked} the same way. A
- * {@link TdmpcException} the plug-in throws (a bad setting, a checkpoint of another shape) passes as it is.
+ * {@link TdmpcException} the plug-in throws (a bad setting, a checkpoint of another shape) passes as it is. A null
+ * argument is the caller's mistake, refused before the plug-in is called.
  */
 final class CheckedAgentProvider implements AgentProvider {
     private final AgentProvider provider;
@@ -39,6 +40,7 @@ final class CheckedAgentProvider implements AgentProvider {
 
     @Override
     public Agent create(AgentContext context) {
+        AgentContext.require(context); // the caller's mistake, refused before the plug-in is called with it
         Agent agent = call("create", () -> provider.create(context));
         return agent instanceof OfflineLearner ? new CheckedAgent.Offline(agent, context, this)
                 : new CheckedAgent(agent, context, this);
@@ -46,6 +48,7 @@ final class CheckedAgentProvider implements AgentProvider {
 
     @Override
     public void checkRun(AgentContext context, long steps, int envs, long heapBytes) {
+        AgentContext.require(context);
         call("checkRun", () -> {
             provider.checkRun(context, steps, envs, heapBytes);
             return Boolean.TRUE;
@@ -54,6 +57,7 @@ final class CheckedAgentProvider implements AgentProvider {
 
     @Override
     public void checkOfflineRun(AgentContext context, long datasetSteps, long heapBytes) {
+        AgentContext.require(context);
         call("checkOfflineRun", () -> {
             provider.checkOfflineRun(context, datasetSteps, heapBytes);
             return Boolean.TRUE;
@@ -62,16 +66,21 @@ final class CheckedAgentProvider implements AgentProvider {
 
     @Override
     public Map<String, String> checkpointParams(Path dir) {
+        CheckpointFolder.requireFolder(dir);
         return call("checkpointParams", () -> provider.checkpointParams(dir));
     }
 
     @Override
     public List<String> checkpointTasks(Path dir) {
+        CheckpointFolder.requireFolder(dir);
         return call("checkpointTasks", () -> provider.checkpointTasks(dir));
     }
 
     @Override
     public Optional<String> actingNotice(Map<String, String> params) {
+        if (params == null) {
+            throw new TdmpcException("the agent's params are null: pass Map.of() for none");
+        }
         return call("actingNotice", () -> provider.actingNotice(params));
     }
 

@@ -108,6 +108,7 @@ public final class CheckpointFolder {
      * empty, or a checkpoint folder (one with a manifest): anything else is refused rather than deleted.
      */
     public static void write(Path target, long step, Contents contents) {
+        requireFolder(target);
         Path parent = parent(target);
         String name = target.getFileName().toString();
         recover(target);
@@ -162,6 +163,7 @@ public final class CheckpointFolder {
      * Reads nothing but the folders' names.
      */
     public static Path resolve(Path given) {
+        requireFolder(given);
         if (Files.isRegularFile(given.resolve(MANIFEST)) || !Files.isDirectory(given)) {
             return given;
         }
@@ -174,6 +176,7 @@ public final class CheckpointFolder {
      * there is no other file. Changes nothing on disk.
      */
     public static Manifest open(Path target) {
+        requireFolder(target);
         Path old = parent(target).resolve(target.getFileName() + ".old");
         Path dir = Files.isDirectory(target) ? target : Files.isDirectory(old) ? old : null;
         if (dir == null) {
@@ -261,6 +264,7 @@ public final class CheckpointFolder {
      * failure while the same checkpoint stayed in place is that checkpoint's (damage, another shape, ...).
      */
     public static <T> T read(Path target, java.util.function.Function<Manifest, T> reader) {
+        requireFolder(target);
         for (int attempt = 1;; attempt++) {
             byte[] before = manifestBytes(target);
             try {
@@ -285,6 +289,7 @@ public final class CheckpointFolder {
      * that replaced the checkpoint meanwhile (a run that is training) makes it load again, as {@link #read} does.
      */
     public static long loadedStep(Path target, java.util.function.Consumer<Path> load) {
+        requireFolder(target);
         for (int attempt = 1;; attempt++) {
             byte[] before = manifestBytes(target);
             load.accept(target);
@@ -315,6 +320,7 @@ public final class CheckpointFolder {
      * when there is no manifest or it names no step.
      */
     public static java.util.OptionalLong savedStep(Path target) {
+        requireFolder(target);
         byte[] bytes = manifestBytes(target);
         if (bytes == null) {
             return java.util.OptionalLong.empty();
@@ -351,6 +357,7 @@ public final class CheckpointFolder {
      * deletes it: a command that writes a file refuses such a path.
      */
     public static java.util.Optional<Path> enclosing(Path path) {
+        requireFolder(path);
         for (Path dir = path.toAbsolutePath().normalize().getParent(); dir != null; dir = dir.getParent()) {
             Path old = dir.getFileName() == null ? null : dir.resolveSibling(dir.getFileName() + ".old");
             if (Files.isRegularFile(dir.resolve(MANIFEST))
@@ -363,6 +370,7 @@ public final class CheckpointFolder {
 
     /** Whether {@code target} or the previous checkpoint a crashed writer left beside it exists. */
     public static boolean exists(Path target) {
+        requireFolder(target);
         return Files.isDirectory(target) || Files.isDirectory(parent(target).resolve(target.getFileName() + ".old"));
     }
 
@@ -373,6 +381,7 @@ public final class CheckpointFolder {
      * {@link AtomicWrites#mayBeInUse}).
      */
     public static void recover(Path target) {
+        requireFolder(target);
         Path parent = parent(target);
         String name = target.getFileName().toString();
         Path old = parent.resolve(name + ".old");
@@ -482,6 +491,14 @@ public final class CheckpointFolder {
             return s.findAny().isEmpty();
         } catch (IOException e) {
             return false;
+        }
+    }
+
+    /** Refuses a null folder, the caller's mistake, saying what to pass (untyped, it would be the agent's fault). */
+    static void requireFolder(Path target) {
+        if (target == null) {
+            throw new TdmpcException("the checkpoint folder is null: pass its path (Path.of(\"runs/x/checkpoint\"), "
+                    + "or a run folder that holds one)");
         }
     }
 

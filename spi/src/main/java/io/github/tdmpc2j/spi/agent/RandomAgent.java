@@ -23,7 +23,7 @@ public final class RandomAgent implements Agent {
     private long steps;
 
     public RandomAgent(AgentContext context) {
-        this.context = context;
+        this.context = AgentContext.require(context);
         this.rng = new Random(context.seed());
     }
 
@@ -41,13 +41,12 @@ public final class RandomAgent implements Agent {
 
     @Override
     public float[][] act(float[][] observations, int[] tasks, boolean eval) {
+        context.requireAct(observations, tasks);
         float[][] actions = new float[observations.length][];
         for (int row = 0; row < observations.length; row++) {
             if (observations[row] == null) {
                 continue;
             }
-            context.requireTask(tasks[row], row);
-            context.requireObservation(observations[row], row);
             float[] mask = context.actionMasks().get(tasks[row]);
             Random r = rows(eval).getOrDefault(row, rng);
             float[] a = new float[context.actionSize()];
@@ -65,6 +64,7 @@ public final class RandomAgent implements Agent {
 
     @Override
     public Map<String, Double> observe(Transition[] transitions) {
+        context.requireTransitions(transitions);
         for (Transition t : transitions) {
             if (t != null) {
                 steps++;

@@ -1,7 +1,5 @@
 package io.github.tdmpc2j.spi.agent;
 
-import io.github.tdmpc2j.spi.InvalidActionException;
-import io.github.tdmpc2j.spi.Messages;
 import io.github.tdmpc2j.spi.TaskSpace;
 import io.github.tdmpc2j.spi.TaskSpec;
 import io.github.tdmpc2j.spi.TdmpcException;
@@ -45,6 +43,11 @@ public final class SubsetAgent implements Agent {
      * agent's; {@code agent} itself when the spaces are the same.
      */
     public static Agent within(Agent agent, TaskSpace agentSpace, TaskSpace space) {
+        if (agent == null || agentSpace == null || space == null) {
+            throw new TdmpcException(agent == null ? "the agent is null: pass the agent to act in a subset of its tasks"
+                    : "the " + (agentSpace == null ? "agent's task space" : "task space to act in") + " is null: pass "
+                    + "the tasks' space (TaskSpace.of(specs))");
+        }
         return agentSpace.equals(space) ? agent : new SubsetAgent(agent, agentSpace, space);
     }
 
@@ -61,10 +64,7 @@ public final class SubsetAgent implements Agent {
 
     @Override
     public float[][] act(float[][] observations, int[] tasks, boolean eval) {
-        if (tasks.length != observations.length) {
-            throw new InvalidActionException("act needs one task per observation row, got "
-                    + Messages.plural(observations.length, "row") + " and " + Messages.plural(tasks.length, "task"));
-        }
+        AgentContext.requireRows(observations, tasks);
         float[][] inner = new float[observations.length][];
         int[] innerTasks = new int[tasks.length];
         for (int row = 0; row < observations.length; row++) {

@@ -37,11 +37,18 @@ public final class Evaluation {
      * rows"), and at most one per episode. Episodes keep their seeds whatever the row count.
      */
     public static List<String> rows(TaskSpace space, int episodes, int rowsPerTask) {
+        if (space == null) {
+            throw new TdmpcException("the task space is null: pass the tasks' space (TaskSpace.of(specs))");
+        }
         return rows(space, episodes, rowsPerTask, Runtime.getRuntime().availableProcessors());
     }
 
     /** {@link #rows}' count per task, for {@code tasks} tasks evaluated at the same time on this machine. */
     public static int rowsPerTask(int episodes, int rowsPerTask, int tasks) {
+        if (tasks < 1) {
+            throw new TdmpcException("an evaluation of " + tasks + " tasks has no rows: pass how many tasks are "
+                    + "evaluated at the same time, 1 or more");
+        }
         return rowsPerTask(episodes, rowsPerTask, tasks, Runtime.getRuntime().availableProcessors());
     }
 

@@ -37,10 +37,11 @@ public final class OnlineTraining {
         public Settings {
             if (steps <= 0 || evalFreq <= 0 || evalEpisodes <= 0) {
                 throw new TdmpcException("steps, eval_freq and eval_episodes must be positive (got " + steps + ", "
-                        + evalFreq + ", " + evalEpisodes + ")");
+                        + evalFreq + ", " + evalEpisodes + "): give each 1 or more");
             }
             if (!(timeLimitSeconds > 0)) {
-                throw new TdmpcException("the time limit must be positive, got " + timeLimitSeconds + " s");
+                throw new TdmpcException("the time limit must be positive, got " + timeLimitSeconds + " s: give the "
+                        + "seconds the run may take, or Double.POSITIVE_INFINITY for no limit");
             }
         }
     }
@@ -84,6 +85,13 @@ public final class OnlineTraining {
     private volatile boolean stopRequested;
 
     public OnlineTraining(MultitaskEnv train, MultitaskEnv eval, Agent agent, Settings settings) {
+        if (train == null || eval == null || agent == null || settings == null) {
+            throw new TdmpcException(train == null ? "the training env is null: pass the MultitaskEnv of the rows to "
+                    + "train on" : eval == null ? "the evaluation env is null: pass the MultitaskEnv of the rows to "
+                    + "evaluate on (Evaluation.rows gives their task ids)" : agent == null ? "the agent is null: pass "
+                    + "the agent to train" : "the settings are null: pass new OnlineTraining.Settings(steps, "
+                    + "evalFreq, evalEpisodes, trainSeed, evalSeed, Double.POSITIVE_INFINITY)");
+        }
         this.train = train;
         this.eval = eval;
         this.agent = agent;
@@ -129,6 +137,11 @@ public final class OnlineTraining {
     }
 
     private State run(State from, boolean resumed, Listener listener) {
+        if (from == null || listener == null) {
+            throw new TdmpcException(from == null ? "the saved state is null: pass the state the checkpoint recorded, "
+                    + "or run(listener) to start from the beginning" : "the listener is null: pass one (new "
+                    + "OnlineTraining.Listener() {} to be told nothing)");
+        }
         long step = from.step();
         long episodes = from.episodes();
         long start = System.nanoTime();

@@ -1,5 +1,7 @@
 package io.github.tdmpc2j.spi.rollout;
 
+import io.github.tdmpc2j.spi.EnvStateException;
+import io.github.tdmpc2j.spi.Messages;
 import io.github.tdmpc2j.spi.MultitaskEnv;
 import io.github.tdmpc2j.spi.StepResult;
 import io.github.tdmpc2j.spi.TdmpcException;
@@ -148,6 +150,11 @@ public final class Rollout {
      * are), so that a run can end on an exact step count.
      */
     public Step step(int budget) {
+        if (obs == null) {
+            throw new EnvStateException("step() called before start on a rollout of " + Messages.plural(rows, "row")
+                    + ": call start(schedule) first (EpisodeSchedule.sequential(seed, " + rows + ") for endless "
+                    + "episodes on every row)");
+        }
         float[][] input = new float[rows][];
         int allowed = 0;
         for (int i = 0; i < rows; i++) {

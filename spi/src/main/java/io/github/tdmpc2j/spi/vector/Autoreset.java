@@ -4,6 +4,7 @@ import io.github.tdmpc2j.spi.EnvStateException;
 import io.github.tdmpc2j.spi.InvalidActionException;
 import io.github.tdmpc2j.spi.Messages;
 import io.github.tdmpc2j.spi.TaskSpec;
+import io.github.tdmpc2j.spi.TdmpcException;
 import io.github.tdmpc2j.spi.wrappers.EnvChecker;
 import java.util.Arrays;
 import java.util.function.IntFunction;
@@ -39,7 +40,7 @@ public final class Autoreset {
 
     /** Starts over with {@code schedule}; returns each row's first episode (null: idle). */
     public EpisodeSchedule.Ticket[] start(EpisodeSchedule schedule) {
-        this.schedule = schedule;
+        this.schedule = checkSchedule(rows, schedule);
         Arrays.fill(finished, 0);
         Arrays.fill(needsReset, false);
         for (int i = 0; i < rows; i++) {
@@ -104,9 +105,29 @@ public final class Autoreset {
         }
     }
 
+    /**
+     * Refuses a null schedule for a vector env of {@code rows}, saying what to pass; returns {@code schedule}.
+     */
+    public static EpisodeSchedule checkSchedule(int rows, EpisodeSchedule schedule) {
+        if (schedule == null) {
+            throw new TdmpcException("the episode schedule is null: pass EpisodeSchedule.sequential(seed, " + rows
+                    + ") for endless episodes on every row, or reset(seed), which does that");
+        }
+        return schedule;
+    }
+
+    /** Refuses a row index outside a vector env of {@code rows} (0 to rows - 1), naming them; returns {@code row}. */
+    public static int checkRow(int rows, int row) {
+        if (row < 0 || row >= rows) {
+            throw new TdmpcException("row " + row + " is not one of this vector env's " + Messages.plural(rows, "row")
+                    + ": rows are 0" + (rows > 1 ? " to " + (rows - 1) : "") + " (numEnvs() counts them)");
+        }
+        return row;
+    }
+
     /** The episode row {@code row} is in (or resets into this step); null when idle. */
     public EpisodeSchedule.Ticket ticket(int row) {
-        return tickets[row];
+        return tickets[checkRow(rows, row)];
     }
 
     /** True when every row is idle. */

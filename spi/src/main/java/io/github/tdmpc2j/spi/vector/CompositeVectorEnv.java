@@ -26,6 +26,11 @@ public final class CompositeVectorEnv implements VectorEnv {
     /** A vector env and the global rows its rows are: its row j is global row {@code rows[j]}. */
     public record Part(VectorEnv env, int[] rows) {
         public Part {
+            if (env == null || rows == null) {
+                throw new TdmpcException("a composite vector env's part needs " + (env == null ? "its vector env"
+                        : "its row map") + ", got null: pass the part's vector env and the global row of each of its "
+                        + "rows");
+            }
             rows = rows.clone();
         }
     }
@@ -42,9 +47,14 @@ public final class CompositeVectorEnv implements VectorEnv {
      * cover rows 0 .. n-1 once each. {@code concurrent} steps the parts at once on threads of their own.
      */
     public CompositeVectorEnv(List<Part> parts, boolean concurrent) {
+        if (parts == null || parts.stream().anyMatch(java.util.Objects::isNull)) {
+            throw new TdmpcException("a composite vector env's parts " + (parts == null ? "are null" : "hold a null")
+                    + ": pass a Part (a vector env and its row map) for each group of rows");
+        }
         try {
             if (parts.isEmpty()) {
-                throw new IllegalArgumentException("a composite vector env needs at least one part");
+                throw new TdmpcException("a composite vector env needs at least one part, got none: pass a Part (a "
+                        + "vector env and its row map) for each group of rows (EnvRegistry.makeVector makes a run's)");
             }
             int n = parts.stream().mapToInt(p -> p.rows().length).sum();
             int[] partOf = new int[n];
@@ -53,15 +63,16 @@ public final class CompositeVectorEnv implements VectorEnv {
             for (int p = 0; p < parts.size(); p++) {
                 Part part = parts.get(p);
                 if (part.env().numEnvs() != part.rows().length) {
-                    throw new IllegalArgumentException("part " + p + " has " + part.env().numEnvs()
-                            + " rows but its row map names " + part.rows().length);
+                    throw new TdmpcException("part " + p + " has " + part.env().numEnvs() + " rows but its row "
+                            + "map names " + part.rows().length + ": give the global row of each of its rows, in its "
+                            + "order");
                 }
                 for (int j = 0; j < part.rows().length; j++) {
                     int row = part.rows()[j];
                     if (row < 0 || row >= n || partOf[row] != -1) {
-                        throw new IllegalArgumentException("the parts' row maps must name rows 0.." + (n - 1)
+                        throw new TdmpcException("the parts' row maps must name rows 0.." + (n - 1)
                                 + " once each, but part " + p + " names row " + row
-                                + (row >= 0 && row < n ? " again" : ""));
+                                + (row >= 0 && row < n ? " again" : "") + ": give each global row to one part");
                     }
                     partOf[row] = p;
                     localOf[row] = j;
@@ -84,12 +95,14 @@ public final class CompositeVectorEnv implements VectorEnv {
 
     @Override
     public TaskSpec spec(int i) {
+        Autoreset.checkRow(partOf.length, i);
         return parts.get(partOf[i]).env().spec(localOf[i]);
     }
 
     @Override
     public float[][] reset(EpisodeSchedule schedule) {
         checkOpen();
+        Autoreset.checkSchedule(numEnvs(), schedule);
         float[][] obs = new float[numEnvs()][];
         forEachPart(p -> {
             Part part = parts.get(p);
@@ -178,6 +191,7 @@ public final class CompositeVectorEnv implements VectorEnv {
 
     @Override
     public EpisodeSchedule.Ticket episode(int i) {
+        Autoreset.checkRow(partOf.length, i);
         return parts.get(partOf[i]).env().episode(localOf[i]);
     }
 

@@ -48,6 +48,12 @@ public interface EpisodeSchedule {
                     : seeds == null ? "null: the episode seeds are null; pass (task, episode) -> the episode's seed"
                     : "a null skip: pass EpisodeSchedule.Skip.NONE to run every episode"));
         }
+        for (int i = 0; i < rowTasks.length; i++) {
+            if (rowTasks[i] < 0) {
+                throw new TdmpcException("EpisodeSchedule.perTask was given task " + rowTasks[i] + " for row " + i
+                        + ": pass each row's task index, 0 or more (MultitaskEnv.tasks())");
+            }
+        }
         int[] rowsOfTask = new int[Arrays.stream(rowTasks).max().orElse(-1) + 1];
         int[] place = new int[rowTasks.length];
         for (int i = 0; i < rowTasks.length; i++) {

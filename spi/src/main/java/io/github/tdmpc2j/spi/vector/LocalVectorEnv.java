@@ -19,8 +19,16 @@ abstract sealed class LocalVectorEnv implements VectorEnv permits SyncVectorEnv,
     private boolean closed;
 
     LocalVectorEnv(List<Env> envs) {
-        if (envs.isEmpty()) {
-            throw new IllegalArgumentException("a vector env needs at least one env");
+        if (envs == null || envs.isEmpty()) {
+            throw new TdmpcException("a vector env needs at least one env, got " + (envs == null ? "null" : "none")
+                    + ": pass the envs of its rows (EnvRegistry.make makes one; EnvRegistry.makeVector makes the "
+                    + "vector env)");
+        }
+        for (int i = 0; i < envs.size(); i++) {
+            if (envs.get(i) == null) {
+                throw new TdmpcException("env " + i + " of the vector env's envs is null: pass an env for each row "
+                        + "(EnvRegistry.make makes one)");
+            }
         }
         this.envs = List.copyOf(envs);
         this.autoreset = new Autoreset(envs.size());
@@ -51,7 +59,7 @@ abstract sealed class LocalVectorEnv implements VectorEnv permits SyncVectorEnv,
 
     @Override
     public TaskSpec spec(int i) {
-        return envs.get(i).spec();
+        return envs.get(Autoreset.checkRow(envs.size(), i)).spec();
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.github.tdmpc2j.spi.vector;
 
 import io.github.tdmpc2j.spi.Env;
+import io.github.tdmpc2j.spi.TdmpcException;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 
@@ -14,7 +15,8 @@ public final class ThreadedVectorEnv extends LocalVectorEnv {
     public ThreadedVectorEnv(List<Env> envs, int threads) {
         super(envs);
         if (threads <= 0) {
-            throw new IllegalArgumentException("threads must be positive, got " + threads);
+            throw new TdmpcException("threads must be positive, got " + threads + ": pass how many envs may step "
+                    + "at once (1 or more; more than the machine's cores gains nothing)");
         }
         this.pool = Concurrently.pool(Math.min(threads, envs.size()), "vector-env");
     }

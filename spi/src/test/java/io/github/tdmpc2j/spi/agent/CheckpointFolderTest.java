@@ -278,4 +278,27 @@ class CheckpointFolderTest {
                     || p.getFileName().toString().endsWith(".old")).toList();
         }
     }
+
+    /**
+     * A null folder is the caller's mistake, not the agent's. Before: an agent of Agents.find saved or loaded with
+     * null was a PluginException blaming its plug-in ('plug-in ...RandomAgentProvider in ...: agent 'random': load
+     * threw NullPointerException: Cannot invoke "java.nio.file.Path.toAbsolutePath()" because "target" is null');
+     * CheckpointFolder.open(null) and resolve(null) were NullPointerExceptions.
+     */
+    @Test
+    void aNullFolderIsTheCallersTypedErrorNotTheAgents() {
+        io.github.tdmpc2j.spi.TaskSpec task = io.github.tdmpc2j.spi.LineEnv.spec("line/a", 2, 1, -1, 1, 10, 1);
+        String expected = "the checkpoint folder is null: pass its path (Path.of(\"runs/x/checkpoint\"), or a run "
+                + "folder that holds one)";
+        try (Agent agent = Agents.find("random").create(AgentContext.single(task, java.util.Map.of(), 1))) {
+            assertThatThrownBy(() -> agent.save(null)).isExactlyInstanceOf(io.github.tdmpc2j.spi.TdmpcException.class)
+                    .hasMessage(expected);
+            assertThatThrownBy(() -> agent.load(null)).isExactlyInstanceOf(io.github.tdmpc2j.spi.TdmpcException.class)
+                    .hasMessage(expected);
+        }
+        assertThatThrownBy(() -> CheckpointFolder.open(null)).hasMessage(expected);
+        assertThatThrownBy(() -> CheckpointFolder.resolve(null)).hasMessage(expected);
+        assertThatThrownBy(() -> CheckpointFolder.exists(null)).hasMessage(expected);
+        assertThatThrownBy(() -> CheckpointFolder.enclosing(null)).hasMessage(expected);
+    }
 }

@@ -145,4 +145,33 @@ class RandomAgentTest {
             }
         }
     }
+
+    /**
+     * A batch that does not fit is the caller's typed error, made directly or through Agents.find. Before (made
+     * directly): act(null, ...) NullPointerException 'Cannot read the array length because "observations" is null',
+     * two rows and one task ArrayIndexOutOfBoundsException 'Index 1 out of bounds for length 1', and observe took a
+     * transition of another size without a word.
+     */
+    @Test
+    void aBatchOrTransitionThatDoesNotFitIsRefused() {
+        TaskSpace space = TaskSpace.of(List.of(LineEnv.spec("line/small", 2, 1, -1, 1, 10, 1),
+                LineEnv.spec("line/big", 3, 2, -1, 1, 10, 1)));
+        AgentContext context = AgentContext.of(space, Map.of(), 7);
+        for (Agent agent : List.of(new RandomAgent(context), Agents.find("random").create(context))) {
+            try (agent) {
+                assertThatThrownBy(() -> agent.act((float[][]) null, new int[] {0}, true))
+                        .isInstanceOf(TdmpcException.class).hasMessageStartingWith("act was given null observations");
+                assertThatThrownBy(() -> agent.act(new float[][] {new float[3], new float[3]}, new int[] {0}, true))
+                        .isInstanceOf(TdmpcException.class)
+                        .hasMessage("act was given 1 task for 2 rows; give each row's task index");
+                assertThatThrownBy(() -> agent.observe((Transition[]) null)).isInstanceOf(TdmpcException.class)
+                        .hasMessageStartingWith("observe was given null");
+                assertThatThrownBy(() -> agent.observe(new Transition(0, new float[2], new float[2], 0,
+                        new float[2], false, false))).isInstanceOf(InvalidObservationException.class)
+                        .hasMessageStartingWith("the observation of row 0's transition has 2 values, but the agent's "
+                                + "have 3");
+                assertThat(agent.steps()).isZero();
+            }
+        }
+    }
 }

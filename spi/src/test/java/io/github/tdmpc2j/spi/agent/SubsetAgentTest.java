@@ -122,4 +122,18 @@ class SubsetAgentTest {
         assertThat(inner.tasks).as("nothing reached the agent").isEmpty();
         assertThat(agent.act(new float[][] {null, {1, 2, 3}}, new int[] {7, 0}, true)[1]).containsExactly(11, 12);
     }
+
+    /** Before: each was a NullPointerException ('agentSpace' is null, 'space' is null). */
+    @Test
+    void nullPartsAreTypedErrorsThatSayWhatToPass() {
+        TaskSpace space = TaskSpace.of(List.of(LineEnv.spec("line/a", 2, 1, -1, 1, 10, 1)));
+        try (Agent agent = new RandomAgent(AgentContext.of(space, Map.of(), 1))) {
+            assertThatThrownBy(() -> SubsetAgent.within(null, space, space)).isInstanceOf(TdmpcException.class)
+                    .hasMessageStartingWith("the agent is null");
+            assertThatThrownBy(() -> SubsetAgent.within(agent, null, space)).isInstanceOf(TdmpcException.class)
+                    .hasMessage("the agent's task space is null: pass the tasks' space (TaskSpace.of(specs))");
+            assertThatThrownBy(() -> SubsetAgent.within(agent, space, null)).isInstanceOf(TdmpcException.class)
+                    .hasMessageStartingWith("the task space to act in is null");
+        }
+    }
 }

@@ -436,7 +436,49 @@ class RolloutTest {
             Rollout rollout = new Rollout(env, agent, Rollout.Mode.EVALUATE);
             assertThatThrownBy(() -> rollout.start(null)).isInstanceOf(TdmpcException.class)
                     .hasMessageContaining("the episode schedule is null");
+            // before: NullPointerException 'Cannot load from object array because "this.obs" is null'
+            assertThatThrownBy(rollout::step).isInstanceOf(EnvStateException.class)
+                    .hasMessage("step() called before start on a rollout of 2 rows: call start(schedule) first "
+                            + "(EpisodeSchedule.sequential(seed, 2) for endless episodes on every row)");
+            // before: NullPointerException ('space' is null) and ArithmeticException '/ by zero'
+            assertThatThrownBy(() -> Evaluation.rows(null, 2, 1)).isInstanceOf(TdmpcException.class)
+                    .hasMessageStartingWith("the task space is null");
+            assertThatThrownBy(() -> Evaluation.rowsPerTask(2, 1, 0)).isInstanceOf(TdmpcException.class)
+                    .hasMessageStartingWith("an evaluation of 0 tasks has no rows");
             assertThat(Evaluation.run(env, agent, 2, 0)).hasSize(2); // the env is still usable
         }
+    }
+
+    /**
+     * Before: an OnlineTraining of a null env, agent or settings was made, and its run (or requestStop) failed with a
+     * NullPointerException; run(null) likewise; Settings' refusals said what was wrong but not what to give.
+     */
+    @Test
+    void anOnlineTrainingOfNullPartsIsATypedError() {
+        OnlineTraining.Settings settings = new OnlineTraining.Settings(4, 2, 1, 0, 100, Double.POSITIVE_INFINITY);
+        try (Agent agent = new RandomAgent(AgentContext.of(SPACE, Map.of(), 1)); MultitaskEnv train = rows(0, 1);
+                MultitaskEnv eval = rows(0, 1)) {
+            assertThatThrownBy(() -> new OnlineTraining(null, eval, agent, settings))
+                    .isInstanceOf(TdmpcException.class)
+                    .hasMessageStartingWith("the training env is null: pass the MultitaskEnv of the rows to train on");
+            assertThatThrownBy(() -> new OnlineTraining(train, null, agent, settings))
+                    .isInstanceOf(TdmpcException.class).hasMessageStartingWith("the evaluation env is null");
+            assertThatThrownBy(() -> new OnlineTraining(train, eval, null, settings))
+                    .isInstanceOf(TdmpcException.class).hasMessage("the agent is null: pass the agent to train");
+            assertThatThrownBy(() -> new OnlineTraining(train, eval, agent, null))
+                    .isInstanceOf(TdmpcException.class)
+                    .hasMessageStartingWith("the settings are null: pass new OnlineTraining.Settings(");
+            OnlineTraining training = new OnlineTraining(train, eval, agent, settings);
+            assertThatThrownBy(() -> training.run(null)).isInstanceOf(TdmpcException.class)
+                    .hasMessage("the listener is null: pass one (new OnlineTraining.Listener() {} to be told nothing)");
+            assertThatThrownBy(() -> training.resume(null, new OnlineTraining.Listener() { }))
+                    .isInstanceOf(TdmpcException.class).hasMessageStartingWith("the saved state is null");
+            assertThat(training.run(new OnlineTraining.Listener() { }).step()).isEqualTo(4); // still usable
+        }
+        assertThatThrownBy(() -> new OnlineTraining.Settings(0, 2, 1, 0, 100, 1)).isInstanceOf(TdmpcException.class)
+                .hasMessage("steps, eval_freq and eval_episodes must be positive (got 0, 2, 1): give each 1 or more");
+        assertThatThrownBy(() -> new OnlineTraining.Settings(4, 2, 1, 0, 100, Double.NaN))
+                .isInstanceOf(TdmpcException.class).hasMessage("the time limit must be positive, got NaN s: give the "
+                        + "seconds the run may take, or Double.POSITIVE_INFINITY for no limit");
     }
 }

@@ -154,7 +154,27 @@ class CompositeVectorEnvTest {
         assertThatThrownBy(() -> new CompositeVectorEnv(List.of(
                 new CompositeVectorEnv.Part(new SyncVectorEnv(wrapped(more, 0, 1)), new int[] {0, 1}),
                 new CompositeVectorEnv.Part(new SyncVectorEnv(wrapped(more, 2)), new int[] {1})), true))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("names row 1 again");
+                .isInstanceOf(TdmpcException.class).hasMessageContaining("names row 1 again: give each global row "
+                        + "to one part");
         assertThat(more.subList(0, 3)).allMatch(l -> l.closed);
+    }
+
+    /**
+     * Before: no parts or a part's row map of another length was an IllegalArgumentException saying nothing to do,
+     * null parts a NullPointerException.
+     */
+    @Test
+    void partsThatDoNotMakeAVectorEnvAreTypedErrorsThatSayWhatToPass() {
+        assertThatThrownBy(() -> new CompositeVectorEnv(List.of(), true)).isInstanceOf(TdmpcException.class)
+                .hasMessageStartingWith("a composite vector env needs at least one part, got none: pass a Part");
+        assertThatThrownBy(() -> new CompositeVectorEnv(null, true)).isInstanceOf(TdmpcException.class)
+                .hasMessageStartingWith("a composite vector env's parts are null");
+        assertThatThrownBy(() -> new CompositeVectorEnv.Part(null, new int[] {0})).isInstanceOf(TdmpcException.class)
+                .hasMessageStartingWith("a composite vector env's part needs its vector env, got null");
+        List<LineEnv> lines = lines();
+        assertThatThrownBy(() -> new CompositeVectorEnv(List.of(new CompositeVectorEnv.Part(
+                new SyncVectorEnv(wrapped(lines, 0, 1)), new int[] {0})), true)).isInstanceOf(TdmpcException.class)
+                .hasMessage("part 0 has 2 rows but its row map names 1: give the global row of each of its rows, in "
+                        + "its order");
     }
 }

@@ -75,6 +75,38 @@ class VectorEnvTest {
         }
     }
 
+    /**
+     * Before: new SyncVectorEnv(null) and a null env in the list: NullPointerException; no envs or 0 threads:
+     * IllegalArgumentException 'a vector env needs at least one env' / 'threads must be positive, got 0' (nothing to
+     * do); reset(null): NPE 'Cannot invoke "EpisodeSchedule.next(int, int)" because "schedule" is null'; spec(5) and
+     * episode(5) of 2 rows: IndexOutOfBoundsException 'Index: 5 Size: 2' and ArrayIndexOutOfBoundsException.
+     */
+    @Test
+    void nullPartsAndRowsOutsideAreTypedErrorsThatSayWhatToPass() {
+        assertThatThrownBy(() -> new SyncVectorEnv(null)).isInstanceOf(TdmpcException.class)
+                .hasMessageStartingWith("a vector env needs at least one env, got null: pass the envs of its rows");
+        assertThatThrownBy(() -> new SyncVectorEnv(List.of())).isInstanceOf(TdmpcException.class)
+                .hasMessageStartingWith("a vector env needs at least one env, got none: pass the envs of its rows");
+        List<Env> withNull = envs(2, 5);
+        withNull.set(1, null);
+        assertThatThrownBy(() -> new SyncVectorEnv(withNull)).isInstanceOf(TdmpcException.class)
+                .hasMessageStartingWith("env 1 of the vector env's envs is null: pass an env for each row");
+        assertThatThrownBy(() -> new ThreadedVectorEnv(envs(1, 5), 0)).isInstanceOf(TdmpcException.class)
+                .hasMessageStartingWith("threads must be positive, got 0: pass how many envs may step at once");
+        try (VectorEnv v = new SyncVectorEnv(envs(2, 5))) {
+            assertThatThrownBy(() -> v.reset((EpisodeSchedule) null)).isInstanceOf(TdmpcException.class)
+                    .hasMessage("the episode schedule is null: pass EpisodeSchedule.sequential(seed, 2) for endless "
+                            + "episodes on every row, or reset(seed), which does that");
+            v.reset(0);
+            assertThatThrownBy(() -> v.spec(5)).isInstanceOf(TdmpcException.class)
+                    .hasMessage("row 5 is not one of this vector env's 2 rows: rows are 0 to 1 (numEnvs() counts them)");
+            assertThatThrownBy(() -> v.episode(-1)).isInstanceOf(TdmpcException.class)
+                    .hasMessageStartingWith("row -1 is not one of this vector env's 2 rows");
+            assertThat(v.spec(1).id()).isEqualTo("line/go");
+            assertThat(v.episode(1)).isNotNull();
+        }
+    }
+
     @Test
     void aRefusedActionChangesNoRow() {
         for (boolean threaded : new boolean[] {false, true}) {
@@ -170,5 +202,10 @@ class VectorEnvTest {
                 .isInstanceOf(TdmpcException.class).hasMessageContaining("the episode seeds are null");
         assertThatThrownBy(() -> EpisodeSchedule.perTask(new int[] {0}, 3, (t, e) -> e, null))
                 .isInstanceOf(TdmpcException.class).hasMessageContaining("EpisodeSchedule.Skip.NONE");
+        // before: ArrayIndexOutOfBoundsException 'Index -1 out of bounds for length 1'
+        assertThatThrownBy(() -> EpisodeSchedule.perTask(new int[] {0, -1}, 3, (t, e) -> e,
+                EpisodeSchedule.Skip.NONE)).isInstanceOf(TdmpcException.class)
+                .hasMessage("EpisodeSchedule.perTask was given task -1 for row 1: pass each row's task index, 0 or "
+                        + "more (MultitaskEnv.tasks())");
     }
 }

@@ -1,0 +1,131 @@
+package io.github.tdmpc2j.spi.agent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.github.tdmpc2j.spi.LineEnv;
+import io.github.tdmpc2j.spi.TaskSpace;
+import io.github.tdmpc2j.spi.TdmpcException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** A third-party agent's caller gets the checks tdmpc2j's own agents make, before the plug-in sees its input. */
+class CheckedAgentTest {
+    /** An agent plug-in that checks nothing it is given: zeros for every row that steps, and counts what it got. */
+    static final class LaxAgent implements Agent {
+        int acts;
+        int observes;
+
+        @Override
+        public void beginEpisode(int row, int task, boolean eval, long seed) {
+        }
+
+        @Override
+        public float[][] act(float[][] observations, int[] tasks, boolean eval) {
+            acts++;
+            float[][] actions = new float[observations.length][];
+            for (int row = 0; row < actions.length; row++) {
+                actions[row] = observations[row] == null ? null : new float[2];
+            }
+            return actions;
+        }
+
+        @Override
+        public Map<String, Double> observe(Transition[] transitions) {
+            observes++;
+            return Map.of();
+        }
+
+        @Override
+        public long steps() {
+            return observes;
+        }
+
+        @Override
+        public void writeState(Path dir) {
+        }
+
+        @Override
+        public void readState(Path dir) {
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
+    /**
+     * Before: act with an observation of 2 values on an agent of 3 returned the plug-in's zeros and observe fed it a
+     * transition of the wrong size, without a word; act(null, ...) was a NullPointerException.
+     */
+    @Test
+    void theCallersMistakesAreRefusedAsTheBuiltInAgentsRefuseThemBeforeThePlugInSeesThem() {
+        LaxAgent lax = new LaxAgent();
+        AgentProvider plugin = new CheckedAgentProvider(new AgentProvider() {
+            @Override
+            public String name() {
+                return "lax";
+            }
+
+            @Override
+            public Agent create(AgentContext context) {
+                return lax;
+            }
+        }, "lax.jar");
+        TaskSpace space = TaskSpace.of(List.of(LineEnv.spec("line/small", 2, 1, -1, 1, 10, 1),
+                LineEnv.spec("line/big", 3, 2, -1, 1, 10, 1)));
+        try (Agent agent = plugin.create(AgentContext.of(space, Map.of(), 7))) {
+            assertThatThrownBy(() -> agent.act(new float[2], 0, true)).isInstanceOf(InvalidObservationException.class)
+                    .hasMessage("the observation of row 0 has 2 values, but the agent's have 3 (its tasks 0 "
+                            + "line/small, 1 line/big): pass observations padded to the agent's size, as "
+                            + "MultitaskEnv gives them (TaskSpace.pad pads one)");
+            assertThatThrownBy(() -> agent.act((float[][]) null, new int[] {0}, true))
+                    .isInstanceOf(TdmpcException.class).hasMessageStartingWith("act was given null observations");
+            assertThatThrownBy(() -> agent.observe(new Transition(0, new float[3], new float[2], 0, new float[2],
+                    false, false))).isInstanceOf(InvalidObservationException.class)
+                    .hasMessageStartingWith("the next observation of row 0's transition has 2 values");
+            assertThat(lax.acts).isZero();
+            assertThat(lax.observes).isZero();
+            assertThat(agent.act(new float[3], 1, true)).containsExactly(0f, 0f);
+            agent.observe(new Transition(1, new float[3], new float[2], 0, new float[3], false, false));
+            assertThat(lax.observes).isOne();
+        }
+    }
+
+    /**
+     * A null argument to an agent plug-in's provider is the caller's mistake, refused before the plug-in is called.
+     * Before: Agents.find("random").create(null) was a PluginException blaming the plug-in ('create threw
+     * NullPointerException: Cannot invoke "...AgentContext.params()" because "context" is null'), and TD-MPC2's
+     * checkpointParams(null), checkpointTasks(null), checkRun(null, ...) and actingNotice(null) likewise.
+     */
+    @Test
+    void aNullArgumentToAProviderIsTheCallersTypedError() {
+        AgentProvider random = Agents.find("random");
+        assertThatThrownBy(() -> random.create(null)).isExactlyInstanceOf(TdmpcException.class)
+                .hasMessage("the agent context is null: pass what the agent is made for (AgentContext.of(space, "
+                        + "params, seed))");
+        assertThatThrownBy(() -> random.checkRun(null, 10, 1, 1L << 30)).isExactlyInstanceOf(TdmpcException.class)
+                .hasMessageStartingWith("the agent context is null");
+        assertThatThrownBy(() -> random.checkOfflineRun(null, 10, 1L << 30))
+                .isExactlyInstanceOf(TdmpcException.class).hasMessageStartingWith("the agent context is null");
+        assertThatThrownBy(() -> random.checkpointParams(null)).isExactlyInstanceOf(TdmpcException.class)
+                .hasMessageStartingWith("the checkpoint folder is null: pass its path");
+        assertThatThrownBy(() -> random.checkpointTasks(null)).isExactlyInstanceOf(TdmpcException.class)
+                .hasMessageStartingWith("the checkpoint folder is null: pass its path");
+        assertThatThrownBy(() -> random.actingNotice(null)).isExactlyInstanceOf(TdmpcException.class)
+                .hasMessage("the agent's params are null: pass Map.of() for none");
+        // before: NullPointerException 'Cannot invoke "...AgentContext.seed()" because "context" is null'
+        assertThatThrownBy(() -> new RandomAgent(null)).isExactlyInstanceOf(TdmpcException.class)
+                .hasMessageStartingWith("the agent context is null");
+        // before: PluginException 'agent 'random': readState threw NullPointerException ...'
+        TaskSpace space = TaskSpace.of(List.of(LineEnv.spec("line/small", 2, 1, -1, 1, 10, 1)));
+        try (Agent agent = random.create(AgentContext.of(space, Map.of(), 7))) {
+            assertThatThrownBy(() -> agent.readState(null)).isExactlyInstanceOf(TdmpcException.class)
+                    .hasMessageStartingWith("the checkpoint folder is null");
+            assertThatThrownBy(() -> agent.writeState(null)).isExactlyInstanceOf(TdmpcException.class)
+                    .hasMessageStartingWith("the checkpoint folder is null");
+        }
+    }
+}
