@@ -49,7 +49,8 @@ class ReadmeSnippetsTest {
                 "--episodes", "2", "--out", data.toString(), "--workers", "1");
         assertThat(r.exit()).as(r.err()).isZero();
         String script = snippets.get(0).replace("\"DIR/", "\"" + data + "/")
-                + "print('read', task, obs.shape, act.shape, rew.shape, done.dtype, cut.dtype, ok.dtype)\n";
+                + "print('read', task['id'], obs.shape, act.shape, rew.shape, done.dtype, cut.dtype, ok.dtype,"
+                + " own[0].shape, own[1].shape)\n";
         Path file = dir.resolve("snippet.py");
         Files.writeString(file, script);
         Process p = new ProcessBuilder(python.toString(), file.toString()).redirectErrorStream(true).start();
@@ -57,7 +58,7 @@ class ReadmeSnippetsTest {
         String printed = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
         assertThat(p.exitValue()).as(printed).isZero();
         // the last file read is classic/pendulum's second episode: 200 steps, observations padded to 3
-        assertThat(printed).isEqualTo("read classic/pendulum (201, 3) (200, 1) (200,) bool bool bool");
+        assertThat(printed).isEqualTo("read classic/pendulum (201, 3) (200, 1) (200,) bool bool bool (201, 3) (200, 1)");
     }
 
     @Test
