@@ -89,7 +89,8 @@ final class BenchCommand implements Callable<Integer> {
     Path out;
 
     @Mixin
-    ClusterOptions cluster = new ClusterOptions();
+    ClusterOptions cluster = new ClusterOptions("bench", ClusterSettings.EXECUTOR_WAIT,
+            ClusterSettings.RUN_FOLDER_WAIT);
 
     record Row(String task, String domain, String metric, double mean, double std, double normalized, int seeds,
             double randomNormalized, Double published, Long publishedStep, Double publishedNormalized,

@@ -572,6 +572,7 @@ public final class UnitRunner {
                     + javaModuleOptions() + " (the tdmpc2j launcher does)");
         }
         requireReachableMaster(settings);
+        SparkKeys.warnings(settings.sparkConf()).forEach(LOG::warn);
         System.setProperty("io.netty.tryReflectionSetAccessible",
                 System.getProperty("io.netty.tryReflectionSetAccessible", "true"));
         String master = settings.master();

@@ -1,0 +1,85 @@
+package io.github.tdmpc2j.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/** The checks of --spark-conf that run before Spark starts (ClusterSettings, SparkKeys). */
+class SparkConfCheckTest {
+    /**
+     * Spark refused spark.executor.memory below 450m as it started, in bytes: "[INVALID_EXECUTOR_MEMORY] Executor
+     * memory 314572800 must be at least 471859200." (local[2] and spark:// alike).
+     */
+    @Test
+    void executorMemoryBelowSparksLeastIsRefusedInTheUsersUnits() {
+        assertThatThrownBy(() -> new ClusterSettings("local[2]", false, 0, Map.of("spark.executor.memory", "300m")))
+                .isInstanceOf(ClusterException.class)
+                .hasMessage("--spark-conf spark.executor.memory=300m is 300 MB, below the 450m Spark needs at least "
+                        + "(it keeps 300 MB of each executor's heap for itself, and refuses less than 1.5 times "
+                        + "that): give spark.executor.memory=450m or more, e.g. 1g (Spark's default, where the "
+                        + "setting is left out)");
+        assertThatThrownBy(() -> settingsOf("spark://node1:7077", "spark.executor.memory", "449"))
+                .hasMessageContaining("spark.executor.memory=449 is 449 MB, below the 450m");
+        assertThatThrownBy(() -> settingsOf("local-cluster[1,1,1024]", "spark.executor.memory", "2 GB"))
+                .isInstanceOf(ClusterException.class)
+                .hasMessageContaining("spark.executor.memory=2 GB is no size: give a number with a unit, e.g. "
+                        + "spark.executor.memory=2g or 1500m");
+        for (String enough : List.of("450m", "450", "1g", " 2g ", "471859200b")) {
+            assertThat(settingsOf("local[2]", "spark.executor.memory", enough).sparkConf()).as(enough)
+                    .containsKey("spark.executor.memory");
+        }
+    }
+
+    /** spark.executor.memroy=8g ran with Spark's 1g, without a word. */
+    @Test
+    void aMisspeltSparkKeyIsWarnedOfWithTheKeyItMisses() {
+        assertThat(SparkKeys.misspelt("spark.executor.memroy")).contains("spark.executor.memory");
+        assertThat(SparkKeys.misspelt("spark.excutor.memory")).contains("spark.executor.memory");
+        assertThat(SparkKeys.misspelt("spark.executor.core")).contains("spark.executor.cores");
+        assertThat(SparkKeys.misspelt("spark.task.cpu")).contains("spark.task.cpus");
+        assertThat(SparkKeys.misspelt("spark.driver.hots")).contains("spark.driver.host");
+        assertThat(SparkKeys.warnings(Map.of("spark.executor.memroy", "8g", "spark.executor.cores", "2")))
+                .containsExactly("--spark-conf spark.executor.memroy is no setting Spark knows (it ignores such a "
+                        + "key without a word): did you mean spark.executor.memory? Passed on as given");
+        // legitimate keys: in Spark's registry, in a family no registry lists, or read by name
+        for (String key : List.of("spark.executor.memory", "spark.driver.host", "spark.driver.bindAddress",
+                "spark.executor.extraJavaOptions", "spark.executorEnv.OMP_NUM_THREADS", "spark.hadoop.fs.s3a.endpoint",
+                "spark.tdmpc2j.executorWaitTimeout", "spark.task.resource.gpu.amount",
+                "spark.worker.resource.gpu.discoveryScript", "spark.executor.resource.gpu.amount",
+                "spark.worker.cleanup.appDataTtl", "spark.network.timeout", "spark.shuffle.io.maxRetries",
+                "spark.rpc.io.serverThreads", "spark.ssl.enabled", "spark.ssl.keyStore", "spark.cores.max",
+                "spark.deploy.spreadOut", "spark.port.maxRetries", "spark.master.rest.enabled", "spark.jars",
+                "spark.app.name", "spark.speculation", "spark.speculation.multiplier", "spark.sql.shuffle.partitions",
+                "spark.kryoserializer.buffer.max", "spark.local.dir", "spark.executor.memoryOverhead",
+                "spark.authenticate.secret", "spark.log.level", "spark.task.maxFailures")) {
+            assertThat(SparkKeys.misspelt(key)).as(key).isEmpty();
+        }
+        assertThat(SparkKeys.edits("memroy", "memory")).isEqualTo(1);
+        assertThat(SparkKeys.edits("abc", "abcdef")).isEqualTo(3);
+    }
+
+    /**
+     * collect and eval took spark.tdmpc2j.runFolderWaitTimeout (bench's alone) and did nothing with it, as a
+     * misspelt key did nothing.
+     */
+    @Test
+    void aTdmpc2jSettingOfAnotherCommandIsRefused() {
+        ClusterSettings both = settingsOf("local[2]", ClusterSettings.RUN_FOLDER_WAIT, "1h");
+        assertThatThrownBy(() -> both.usedBy("collect", Set.of(ClusterSettings.EXECUTOR_WAIT)))
+                .isInstanceOf(ClusterException.class)
+                .hasMessage("--spark-conf spark.tdmpc2j.runFolderWaitTimeout does nothing in collect (another "
+                        + "command's setting): leave it out; collect's is spark.tdmpc2j.executorWaitTimeout");
+        assertThat(both.usedBy("bench", Set.of(ClusterSettings.EXECUTOR_WAIT, ClusterSettings.RUN_FOLDER_WAIT)))
+                .isSameAs(both);
+        ClusterSettings wait = settingsOf("local[2]", ClusterSettings.EXECUTOR_WAIT, "10min");
+        assertThat(wait.usedBy("eval", Set.of(ClusterSettings.EXECUTOR_WAIT))).isSameAs(wait);
+    }
+
+    private static ClusterSettings settingsOf(String master, String key, String value) {
+        return new ClusterSettings(master, false, 0, Map.of(key, value));
+    }
+}
