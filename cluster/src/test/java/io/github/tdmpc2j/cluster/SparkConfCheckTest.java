@@ -79,6 +79,27 @@ class SparkConfCheckTest {
         assertThat(wait.usedBy("eval", Set.of(ClusterSettings.EXECUTOR_WAIT))).isSameAs(wait);
     }
 
+    /**
+     * Spark's two warnings of a host name that resolves to loopback came from every --master command, local[2] too
+     * (the cli's logging leaves them out); a spark:// driver whose address Spark chose so says it, and how to change it.
+     */
+    @Test
+    void aStandaloneDriverSaysTheAddressSparkChoseForAHostNameOnLoopback() throws Exception {
+        java.net.InetAddress loopback = java.net.InetAddress.getByName("127.0.1.1");
+        java.net.InetAddress lan = java.net.InetAddress.getByName("192.0.2.2");
+        assertThat(UnitRunner.driverAddressNotice(ClusterSettings.of("spark://node1:7077"), loopback, "192.0.2.2"))
+                .contains("the executors reach this command at 192.0.2.2 (this machine's host name resolves to "
+                        + "loopback, so Spark took a network interface's address): --spark-conf "
+                        + "spark.driver.host=ADDRESS if the workers reach this machine at another");
+        assertThat(UnitRunner.driverAddressNotice(ClusterSettings.of("spark://node1:7077"), lan, "192.0.2.2"))
+                .isEmpty();
+        assertThat(UnitRunner.driverAddressNotice(settingsOf("spark://node1:7077", "spark.driver.host", "10.0.0.2"),
+                loopback, "10.0.0.2")).isEmpty();
+        for (String local : List.of("local[2]", "local-cluster[2,1,1024]")) {
+            assertThat(UnitRunner.driverAddressNotice(ClusterSettings.of(local), loopback, "192.0.2.2")).isEmpty();
+        }
+    }
+
     private static ClusterSettings settingsOf(String master, String key, String value) {
         return new ClusterSettings(master, false, 0, Map.of(key, value));
     }
