@@ -191,9 +191,31 @@ public record ClusterSettings(String master, boolean gather, double gpusPerTask,
     }
 
     /**
+     * These settings for units that each fill a heap and cores of their own (bench's training runs): on a
+     * {@code spark://} master without {@code spark.executor.cores}, executors of one unit's cores
+     * ({@code spark.task.cpus}; with {@code --gpus-per-task F}, the 1/F units that share an executor's GPU), so that
+     * a worker starts one executor, a JVM of {@code spark.executor.memory}, per run. Spark's default there is one
+     * executor per worker with all the worker's free cores: a 16-core worker ran 16 training runs in one 1 GB heap
+     * (out of memory, and one run's failure lost the others), while the heap check took a run's share to be all of
+     * it. Other masters say their executors' cores themselves ({@code local-cluster[N,C,MB]}: C; {@code local[K]}: the
+     * command's JVM), and a given {@code spark.executor.cores} is kept.
+     */
+    public ClusterSettings withExecutorPerUnit() {
+        if (master == null || !master.startsWith("spark://") || sparkConf.containsKey("spark.executor.cores")) {
+            return this;
+        }
+        int unitsPerGpu = gpusPerTask > 0 ? Math.max(1, (int) Math.floor(1 / gpusPerTask + 1e-9)) : 1;
+        Map<String, String> conf = new java.util.HashMap<>(sparkConf);
+        conf.put("spark.executor.cores", Integer.toString(Math.max(1, intSetting("spark.task.cpus", 1))
+                * unitsPerGpu));
+        return new ClusterSettings(master, gather, gpusPerTask, conf);
+    }
+
+    /**
      * How many units an executor runs at once: its cores ({@code spark.executor.cores}; a {@code local-cluster}
      * worker's C, which its one executor takes) over {@code spark.task.cpus}; 1 where the cores are not known here
-     * (a standalone executor takes all its worker's free cores unless {@code spark.executor.cores} is given).
+     * (a standalone executor takes all its worker's free cores unless {@code spark.executor.cores} is given: bench
+     * gives it, {@link #withExecutorPerUnit}).
      */
     public int unitsPerExecutor() {
         int taskCpus = intSetting("spark.task.cpus", 1);

@@ -80,6 +80,35 @@ class SparkConfCheckTest {
     }
 
     /**
+     * On a spark:// master Spark's executor took all its worker's free cores, so a 16-core worker ran 16 bench runs in
+     * one spark.executor.memory heap, which the heap check took to be one run's: bench asks executors of one run.
+     */
+    @Test
+    void benchRunsOnAStandaloneMasterGetAnExecutorEach() {
+        ClusterSettings standalone = settingsOf("spark://node1:7077", "spark.executor.memory", "2g");
+        assertThat(standalone.unitsPerExecutor()).isEqualTo(1);
+        ClusterSettings runs = standalone.withExecutorPerUnit();
+        assertThat(runs.sparkConf()).containsEntry("spark.executor.cores", "1").containsEntry("spark.executor.memory",
+                "2g");
+        assertThat(runs.unitsPerExecutor()).isEqualTo(1);
+        assertThat(runs.executorHeapPerUnit()).isEqualTo(2048L << 20);
+        // a unit of 2 cores; units sharing a GPU by halves share an executor (its one GPU) two at a time
+        assertThat(settingsOf("spark://node1:7077", "spark.task.cpus", "2").withExecutorPerUnit().sparkConf())
+                .containsEntry("spark.executor.cores", "2");
+        ClusterSettings halves = new ClusterSettings("spark://node1:7077", false, 0.5, Map.of()).withExecutorPerUnit();
+        assertThat(halves.sparkConf()).containsEntry("spark.executor.cores", "2");
+        assertThat(halves.unitsPerExecutor()).isEqualTo(2);
+        assertThat(halves.executorHeapPerUnit()).isEqualTo(512L << 20);
+        // what the user gave, and masters whose executors' cores are known, are kept
+        ClusterSettings given = settingsOf("spark://node1:7077", "spark.executor.cores", "4");
+        assertThat(given.withExecutorPerUnit()).isSameAs(given);
+        ClusterSettings localCluster = settingsOf("local-cluster[1,2,1024]", "spark.executor.memory", "1g");
+        assertThat(localCluster.withExecutorPerUnit()).isSameAs(localCluster);
+        assertThat(ClusterSettings.of("local[2]").withExecutorPerUnit().sparkConf()).isEmpty();
+        assertThat(ClusterSettings.inProcess().withExecutorPerUnit()).isEqualTo(ClusterSettings.inProcess());
+    }
+
+    /**
      * Spark's two warnings of a host name that resolves to loopback came from every --master command, local[2] too
      * (the cli's logging leaves them out); a spark:// driver whose address Spark chose so says it, and how to change it.
      */
