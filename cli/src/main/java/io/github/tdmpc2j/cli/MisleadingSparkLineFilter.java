@@ -22,6 +22,8 @@ import org.slf4j.LoggerFactory;
  *   <li>The master's "App A requires more resource than any of Workers could have.": Spark's master says it where no
  *   alive worker can take an executor of the only application waiting, also when none is registered or its one
  *   worker was lost: said with the causes it has.</li>
+ *   <li>The master's "Got status update for unknown executor APP/N", one per executor at every job's normal end:
+ *   the executors' exit, which their worker reports after the application was removed. Left out.</li>
  * </ul>
  */
 public final class MisleadingSparkLineFilter extends Filter<ILoggingEvent> {
@@ -31,6 +33,8 @@ public final class MisleadingSparkLineFilter extends Filter<ILoggingEvent> {
     private static final Pattern SIGNAL = Pattern.compile("RECEIVED SIGNAL (\\w+)");
     private static final Pattern APP_TOO_BIG = Pattern.compile(
             "App (\\S+) requires more resource than any of Workers could have\\.");
+    private static final Pattern UNKNOWN_EXECUTOR = Pattern.compile(
+            "Got status update for unknown executor \\S+");
     static final String UTILS = "org.apache.spark.util.Utils";
     static final String MASTER = "org.apache.spark.deploy.master.Master";
 
@@ -48,6 +52,9 @@ public final class MisleadingSparkLineFilter extends Filter<ILoggingEvent> {
         Matcher signal = SIGNAL.matcher(message);
         if (event.getLevel() == Level.ERROR && logger.startsWith("org.apache.spark.") && signal.matches()) {
             said(logger).info("stopping: SIG{} received (a normal stop)", signal.group(1));
+            return FilterReply.DENY;
+        }
+        if (event.getLevel() == Level.WARN && logger.equals(MASTER) && UNKNOWN_EXECUTOR.matcher(message).matches()) {
             return FilterReply.DENY;
         }
         Matcher app = APP_TOO_BIG.matcher(message);

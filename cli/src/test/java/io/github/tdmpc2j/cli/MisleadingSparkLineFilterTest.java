@@ -90,6 +90,17 @@ class MisleadingSparkLineFilterTest {
                         + "than the ask").doesNotContain("requires more resource");
     }
 
+    /** Every job's normal end left the master warning of one "unknown executor" per executor. */
+    @Test
+    void theMastersUnknownExecutorLineAtAJobsEndIsLeftOut() {
+        Logger master = logger(MisleadingSparkLineFilter.MASTER);
+        assertThat(decision(master, Level.WARN, "Got status update for unknown executor app-20261204101540-0000/0"))
+                .isEqualTo(FilterReply.DENY);
+        assertThat(decision(master, Level.WARN, "Removing worker worker-1 on 10.0.0.3:7078"))
+                .isEqualTo(FilterReply.NEUTRAL);
+        assertThat(said.list).isEmpty();
+    }
+
     private static Logger logger(String name) {
         return (Logger) LoggerFactory.getLogger(name);
     }
