@@ -91,4 +91,13 @@ echo "== the files"
 leftovers=$(find "$dir/cluster" -name '*.tmp' | wc -l)
 [ "$leftovers" = 0 ] || { echo "FAIL: $leftovers temporary files left"; exit 1; }
 diff -r "$dir/reference/episodes" "$dir/cluster/episodes"
+
+echo "== a normal stop: SIGTERM to the master and worker 2"
+kill -TERM -- "-${groups[0]}" "-${groups[2]}"
+stopped() { ! running "${groups[0]}" && ! running "${groups[2]}"; }
+wait_for "the master and worker 2 to stop" stopped
+grep -h "stopping: SIGTERM" "$dir/master.log" "$dir/worker2.log" || true
+if grep -H "ERROR" "$dir/master.log" "$dir/worker2.log"; then echo "FAIL: a normal stop logged an ERROR"; exit 1; fi
+grep -q "Master - stopping: SIGTERM received" "$dir/master.log" \
+    || { echo "FAIL: the master did not say it stops"; tail -n 5 "$dir/master.log"; exit 1; }
 echo "PASS: $(episode_count "$dir/cluster") episode files, byte-identical to the collection without --master"

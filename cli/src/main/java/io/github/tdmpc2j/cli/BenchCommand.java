@@ -89,7 +89,8 @@ final class BenchCommand implements Callable<Integer> {
     Path out;
 
     @Mixin
-    ClusterOptions cluster = new ClusterOptions();
+    ClusterOptions cluster = new ClusterOptions("bench", ClusterSettings.EXECUTOR_WAIT,
+            ClusterSettings.RUN_FOLDER_WAIT);
 
     record Row(String task, String domain, String metric, double mean, double std, double normalized, int seeds,
             double randomNormalized, Double published, Long publishedStep, Double publishedNormalized,
@@ -117,7 +118,7 @@ final class BenchCommand implements Callable<Integer> {
             // after hours of training the others. Units run in this process are checked here, before the settings
             // are (whose check warns of runs that end in their seed phase: advice for a bench that could not start)
             TaskCheck<Unit> check = new TaskCheck<>(registry, Unit::task);
-            if (cluster.settings().unitsAtOnceHere() > 0) {
+            if (clusterSettings().unitsAtOnceHere() > 0) {
                 check.checkAll(specs.stream().map(TaskSpec::id).toList());
                 check = null; // checked: once is enough
             }
@@ -376,7 +377,7 @@ final class BenchCommand implements Callable<Integer> {
                 ClusterSettings.RUN_FOLDER_WAIT_DEFAULT);
         // local[K]: K runs at once in this JVM, each with its share of the heap; other masters: an executor's
         // heap (spark.executor.memory), shared by the runs it takes at once
-        ClusterSettings clusterSettings = cluster.settings();
+        ClusterSettings clusterSettings = clusterSettings();
         int atOnce = (int) Math.min(clusterSettings.unitsAtOnceHere(), (long) specs.size() * seeds);
         long heap = atOnce == 0 ? clusterSettings.executorHeapPerUnit() : Runtime.getRuntime().maxMemory() / atOnce;
         for (TaskSpec task : specs) {
@@ -386,13 +387,21 @@ final class BenchCommand implements Callable<Integer> {
                         OnlineRun.rows(cfg, 1), heap);
             } catch (TdmpcException e) {
                 throw new TdmpcException(task.id() + ": " + e.getMessage() + (atOnce > 1 ? " (--master "
-                        + cluster.settings().master() + " runs " + atOnce + " of this bench's runs at once in this "
+                        + clusterSettings().master() + " runs " + atOnce + " of this bench's runs at once in this "
                         + "JVM, each in 1/" + atOnce + " of its heap: the heap above is that share, and an -Xmx "
                         + "named above is one run's; give " + atOnce + " times it, or fewer runs at once with a "
                         + "smaller local[K])" : "") + (atOnce == 0 ? executorHeapNote(clusterSettings) : "")
                         + " (no run of this bench has started)", e);
             }
         }
+    }
+
+    /**
+     * Where the runs train: on a {@code spark://} master, in executors of one run each unless spark.executor.cores
+     * is given ({@link ClusterSettings#withExecutorPerUnit}).
+     */
+    private ClusterSettings clusterSettings() {
+        return cluster.settings().withExecutorPerUnit();
     }
 
     /**
@@ -583,7 +592,7 @@ final class BenchCommand implements Callable<Integer> {
                 units.add(new Unit(task.id(), s));
             }
         }
-        ClusterSettings where = cluster.settings();
+        ClusterSettings where = clusterSettings();
         Settings settings = new Settings(agent, steps, evalEvery, evalEpisodes, preset, device, params,
                 dir.toAbsolutePath().toString(),
                 where.duration(ClusterSettings.RUN_FOLDER_WAIT, ClusterSettings.RUN_FOLDER_WAIT_DEFAULT));

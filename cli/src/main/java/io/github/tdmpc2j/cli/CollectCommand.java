@@ -79,7 +79,7 @@ final class CollectCommand implements Callable<Integer> {
     boolean gather;
 
     @Mixin
-    ClusterOptions cluster = new ClusterOptions();
+    ClusterOptions cluster = new ClusterOptions("collect", ClusterSettings.EXECUTOR_WAIT);
 
     @Override
     public Integer call() {

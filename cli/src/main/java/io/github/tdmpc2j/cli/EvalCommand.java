@@ -130,7 +130,7 @@ final class EvalCommand implements Callable<Integer> {
     List<String> setParams;
 
     @Mixin
-    ClusterOptions cluster = new ClusterOptions();
+    ClusterOptions cluster = new ClusterOptions("eval", ClusterSettings.EXECUTOR_WAIT);
 
     @Override
     public Integer call() {

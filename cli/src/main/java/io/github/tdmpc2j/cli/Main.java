@@ -39,6 +39,7 @@ public final class Main {
     /** A command line whose typed failures print as one clear line instead of a stack trace. */
     public static CommandLine newCommandLine() {
         CommandLine cl = new CommandLine(new Main());
+        ClusterOptions.describeSettings(cl);
         cl.setExecutionExceptionHandler((e, cmd, parseResult) -> {
             if (e instanceof TdmpcException) {
                 PrintWriter err = cmd.getErr();

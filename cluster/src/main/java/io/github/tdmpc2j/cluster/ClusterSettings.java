@@ -1,7 +1,9 @@
 package io.github.tdmpc2j.cluster;
 
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Where the units of a command run.
@@ -27,6 +29,13 @@ public record ClusterSettings(String master, boolean gather, double gpusPerTask,
      */
     public static final String RUN_FOLDER_WAIT = "spark.tdmpc2j.runFolderWaitTimeout";
     public static final Duration RUN_FOLDER_WAIT_DEFAULT = Duration.ofMinutes(10);
+    /** The tdmpc2j settings of --spark-conf, each with what it does, as a command's help says it. */
+    public static final Map<String, String> TDMPC2J_SETTINGS = tdmpc2jSettings();
+    /**
+     * The least {@code spark.executor.memory} Spark starts with, in MiB: 1.5 times the 300 MiB it keeps of each
+     * executor's heap for itself (below it Spark refuses to start, with the two sizes in bytes).
+     */
+    public static final long EXECUTOR_MEMORY_LEAST_MB = 450;
 
     /** The local masters Spark takes: local, local[K], local[*], local[K,F] (F retries), local-cluster[N,C,MB]. */
     private static final String LOCAL = "local(\\[(\\d+|\\*)(,\\d+)?\\]|-cluster\\[\\d+,\\d+,\\d+\\])?";
@@ -67,6 +76,53 @@ public record ClusterSettings(String master, boolean gather, double gpusPerTask,
                     + "this process and no Spark setting applies");
         }
         sparkConf.keySet().stream().sorted().forEach(ClusterSettings::requireKnownKey);
+        requireExecutorMemory(sparkConf.get("spark.executor.memory"));
+    }
+
+    private static Map<String, String> tdmpc2jSettings() {
+        Map<String, String> settings = new LinkedHashMap<>();
+        settings.put(EXECUTOR_WAIT, "how long units may wait with none running before the command fails, default 120s");
+        settings.put(RUN_FOLDER_WAIT, "how long a bench unit run again waits for its earlier attempt's run folder, "
+                + "default 10min");
+        return java.util.Collections.unmodifiableMap(settings);
+    }
+
+    /**
+     * These settings, refused where they give a tdmpc2j setting {@code command} does not use (its {@code used}): the
+     * value had no effect there, as a misspelt one had none.
+     */
+    public ClusterSettings usedBy(String command, Set<String> used) {
+        sparkConf.keySet().stream().sorted().filter(k -> k.startsWith("spark.tdmpc2j.") && !used.contains(k))
+                .findFirst().ifPresent(k -> {
+                    throw new ClusterException("--spark-conf " + k + " does nothing in " + command + " (another "
+                            + "command's setting): leave it out" + (used.isEmpty() ? "" : "; " + command + "'s "
+                            + (used.size() == 1 ? "is " : "are ") + String.join(" and ", used.stream().sorted()
+                                    .toList())));
+                });
+        return this;
+    }
+
+    /**
+     * Refuses a {@code spark.executor.memory} Spark would refuse as it starts, in the user's units: below
+     * {@link #EXECUTOR_MEMORY_LEAST_MB} ("Executor memory 314572800 must be at least 471859200") or no size.
+     */
+    private static void requireExecutorMemory(String value) {
+        if (value == null) {
+            return;
+        }
+        long mb;
+        try {
+            mb = org.apache.spark.network.util.JavaUtils.byteStringAsMb(value.strip());
+        } catch (RuntimeException e) {
+            throw new ClusterException("--spark-conf spark.executor.memory=" + value + " is no size: give a number "
+                    + "with a unit, e.g. spark.executor.memory=2g or 1500m (a number alone is megabytes)");
+        }
+        if (mb < EXECUTOR_MEMORY_LEAST_MB) {
+            throw new ClusterException("--spark-conf spark.executor.memory=" + value + " is " + mb + " MB, below the "
+                    + EXECUTOR_MEMORY_LEAST_MB + "m Spark needs at least (it keeps 300 MB of each executor's heap for "
+                    + "itself, and refuses less than 1.5 times that): give spark.executor.memory="
+                    + EXECUTOR_MEMORY_LEAST_MB + "m or more, e.g. 1g (Spark's default, where the setting is left out)");
+        }
     }
 
     /**
@@ -79,8 +135,8 @@ public record ClusterSettings(String master, boolean gather, double gpusPerTask,
                     + "other keys): give spark.KEY=VALUE, e.g. spark.executor.memory=2g");
         }
         if (key.startsWith("spark.tdmpc2j.") && !key.equals(EXECUTOR_WAIT) && !key.equals(RUN_FOLDER_WAIT)) {
-            throw new ClusterException("--spark-conf " + key + " is no tdmpc2j setting: they are " + EXECUTOR_WAIT
-                    + " and " + RUN_FOLDER_WAIT);
+            throw new ClusterException("--spark-conf " + key + " is no tdmpc2j setting: they are "
+                    + String.join(" and ", TDMPC2J_SETTINGS.keySet()));
         }
     }
 
@@ -135,9 +191,31 @@ public record ClusterSettings(String master, boolean gather, double gpusPerTask,
     }
 
     /**
+     * These settings for units that each fill a heap and cores of their own (bench's training runs): on a
+     * {@code spark://} master without {@code spark.executor.cores}, executors of one unit's cores
+     * ({@code spark.task.cpus}; with {@code --gpus-per-task F}, the 1/F units that share an executor's GPU), so that
+     * a worker starts one executor, a JVM of {@code spark.executor.memory}, per run. Spark's default there is one
+     * executor per worker with all the worker's free cores: a 16-core worker ran 16 training runs in one 1 GB heap
+     * (out of memory, and one run's failure lost the others), while the heap check took a run's share to be all of
+     * it. Other masters say their executors' cores themselves ({@code local-cluster[N,C,MB]}: C; {@code local[K]}: the
+     * command's JVM), and a given {@code spark.executor.cores} is kept.
+     */
+    public ClusterSettings withExecutorPerUnit() {
+        if (master == null || !master.startsWith("spark://") || sparkConf.containsKey("spark.executor.cores")) {
+            return this;
+        }
+        int unitsPerGpu = gpusPerTask > 0 ? Math.max(1, (int) Math.floor(1 / gpusPerTask + 1e-9)) : 1;
+        Map<String, String> conf = new java.util.HashMap<>(sparkConf);
+        conf.put("spark.executor.cores", Integer.toString(Math.max(1, intSetting("spark.task.cpus", 1))
+                * unitsPerGpu));
+        return new ClusterSettings(master, gather, gpusPerTask, conf);
+    }
+
+    /**
      * How many units an executor runs at once: its cores ({@code spark.executor.cores}; a {@code local-cluster}
      * worker's C, which its one executor takes) over {@code spark.task.cpus}; 1 where the cores are not known here
-     * (a standalone executor takes all its worker's free cores unless {@code spark.executor.cores} is given).
+     * (a standalone executor takes all its worker's free cores unless {@code spark.executor.cores} is given: bench
+     * gives it, {@link #withExecutorPerUnit}).
      */
     public int unitsPerExecutor() {
         int taskCpus = intSetting("spark.task.cpus", 1);

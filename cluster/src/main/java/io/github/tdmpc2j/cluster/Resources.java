@@ -2,6 +2,8 @@ package io.github.tdmpc2j.cluster;
 
 import static io.github.tdmpc2j.spi.Messages.plural;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -11,6 +13,7 @@ import java.util.regex.Pattern;
 import org.apache.spark.SparkConf;
 import org.apache.spark.SparkContext;
 import org.apache.spark.deploy.DeployMessages;
+import org.apache.spark.deploy.master.MasterMessages;
 import org.apache.spark.deploy.master.WorkerInfo;
 import org.apache.spark.rpc.RpcAddress;
 import org.apache.spark.rpc.RpcEndpointRef;
@@ -23,7 +26,7 @@ import scala.reflect.ClassTag$;
  * What an executor of a job asks a worker for, what the workers offer, and the job's refusal when none offers
  * that much: Spark's standalone master then launches no executor, and Spark waits for ever ("Initial job has not
  * accepted any resources", every 15 s). The offers are known for {@code local-cluster[N,C,MB]} (its URL) and for a
- * {@code spark://} master (asked over Spark's own RPC, as its web UI asks it); {@code local[K]} has no workers.
+ * {@code spark://} master (its web UI's JSON, else Spark's RPC); {@code local[K]} has no workers.
  */
 final class Resources {
     private static final Pattern LOCAL_CLUSTER = Pattern.compile("local-cluster\\[(\\d+),(\\d+),(\\d+)\\]");
@@ -49,7 +52,7 @@ final class Resources {
         }
     }
 
-    /** A worker's offer: all it has, and what other executors leave free of it. */
+    /** A worker's offer: all it has, and what other executors leave free of it (-1: not known). */
     record Offer(String worker, int cores, int coresFree, long memoryMb, long memoryFree, int gpus) {
         boolean fits(Ask a) {
             return cores >= a.cores() && memoryMb >= a.memoryMb() && gpus >= a.gpus();
@@ -57,8 +60,9 @@ final class Resources {
 
         @Override
         public String toString() {
-            return worker + ": " + plural(cores, "core") + " (" + coresFree + " free), " + memoryMb + " MB ("
-                    + memoryFree + " free)" + (gpus == 0 ? "" : ", " + plural(gpus, "GPU"));
+            return worker + ": " + plural(cores, "core") + (coresFree < 0 ? "" : " (" + coresFree + " free)") + ", "
+                    + memoryMb + " MB" + (memoryFree < 0 ? "" : " (" + memoryFree + " free)")
+                    + (gpus == 0 ? "" : ", " + plural(gpus, "GPU"));
         }
     }
 
@@ -97,13 +101,18 @@ final class Resources {
                 if (!state.status().toString().equals("ALIVE")) {
                     continue; // a standby master of several: the active one has the workers
                 }
+                List<Offer> seen = webUiOffers(ref, address.host(), limit);
+                if (seen != null) {
+                    return seen;
+                }
+                // the master's state as its RPC answers it: a worker's state and use are transient fields, which
+                // arrive as a new worker's (alive, all free), so a lost worker is listed and use is not known
                 List<Offer> offers = new ArrayList<>();
                 for (WorkerInfo w : state.workers()) {
                     if (w.isAlive()) {
                         int gpus = w.resources().get("gpu").isDefined() ? w.resources().get("gpu").get().addresses()
                                 .size() : 0;
-                        offers.add(new Offer(w.id() + " at " + w.host(), w.cores(), w.coresFree(), w.memory(),
-                                w.memoryFree(), gpus));
+                        offers.add(new Offer(w.id() + " at " + w.host(), w.cores(), -1, w.memory(), -1, gpus));
                     }
                 }
                 return offers;
@@ -115,6 +124,44 @@ final class Resources {
             }
         }
         return null;
+    }
+
+    /**
+     * The alive workers of the master at {@code ref} as its web UI's JSON says them ({@code http://HOST:UIPORT/json/},
+     * its port asked over RPC), with what executors use of each; null where it does not answer in time. Its RPC
+     * answer ({@code MasterStateResponse}) cannot tell: a worker's state and use are transient fields, which arrive as
+     * a new worker's, so a worker lost mid-job was listed as alive with all its cores free.
+     */
+    private static List<Offer> webUiOffers(RpcEndpointRef ref, String host, FiniteDuration limit) {
+        try {
+            MasterMessages.BoundPortsResponse ports = ref.askSync(MasterMessages.BoundPortsRequest$.MODULE$,
+                    new RpcTimeout(limit, "tdmpc2j"), ClassTag$.MODULE$.apply(MasterMessages.BoundPortsResponse.class));
+            java.net.HttpURLConnection http = (java.net.HttpURLConnection) new java.net.URI("http", null,
+                    host, ports.webUIPort(), "/json/", null, null).toURL().openConnection();
+            int ms = (int) Math.min(limit.toMillis(), 5000);
+            http.setConnectTimeout(ms);
+            http.setReadTimeout(ms);
+            JsonNode state;
+            try (var in = http.getInputStream()) {
+                state = new ObjectMapper().readTree(in);
+            } finally {
+                http.disconnect();
+            }
+            if (!state.path("workers").isArray()) {
+                return null;
+            }
+            List<Offer> offers = new ArrayList<>();
+            for (JsonNode w : state.path("workers")) {
+                if (w.path("state").asText().equals("ALIVE")) {
+                    offers.add(new Offer(w.path("id").asText() + " at " + w.path("host").asText(),
+                            w.path("cores").asInt(), w.path("coresfree").asInt(), w.path("memory").asLong(),
+                            w.path("memoryfree").asLong(), w.path("resources").path("gpu").path("addresses").size()));
+                }
+            }
+            return offers;
+        } catch (Exception e) { // no web UI, or one this process cannot reach: the RPC answer stands in
+            return null;
+        }
     }
 
     /**
@@ -166,8 +213,8 @@ final class Resources {
             offers = null;
         }
         String workers = offers == null ? ""
-                : offers.isEmpty() ? " The master " + master + " has no worker: start one on each node with "
-                        + "`tdmpc2j cluster worker " + master + "`."
+                : offers.isEmpty() ? " The master " + master + " has no worker alive (none registered, or those "
+                        + "it had were lost): start one on each node with `tdmpc2j cluster worker " + master + "`."
                         : " The workers, and what other applications leave free of them (the master's web UI "
                                 + "lists those): " + offers.stream().map(Offer::toString).toList() + ".";
         return String.format(Locale.ROOT, "%s: no unit could start for %d s: the cluster %s gave this application no "

@@ -5,6 +5,7 @@ import io.github.tdmpc2j.spi.TdmpcException;
 import java.io.File;
 import java.io.IOException;
 import java.io.Serializable;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.UnknownHostException;
@@ -14,6 +15,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Collectors;
 import org.apache.spark.SparkConf;
 import org.apache.spark.SparkContext;
@@ -572,6 +574,7 @@ public final class UnitRunner {
                     + javaModuleOptions() + " (the tdmpc2j launcher does)");
         }
         requireReachableMaster(settings);
+        SparkKeys.warnings(settings.sparkConf()).forEach(LOG::warn);
         System.setProperty("io.netty.tryReflectionSetAccessible",
                 System.getProperty("io.netty.tryReflectionSetAccessible", "true"));
         String master = settings.master();
@@ -603,13 +606,38 @@ public final class UnitRunner {
         for (Map.Entry<String, String> e : settings.sparkConf().entrySet()) {
             conf.set(e.getKey(), e.getValue());
         }
+        SparkContext sc;
         try {
-            return new SparkContext(conf);
+            sc = new SparkContext(conf);
         } catch (Exception e) { // Spark's SparkException is checked but not declared
             String why = rootMessage(e);
             throw new ClusterException("cannot start Spark with --master " + master + suspects(settings, why) + ": "
                     + why, e);
         }
+        InetAddress named;
+        try {
+            named = InetAddress.getLocalHost();
+        } catch (UnknownHostException e) {
+            named = null;
+        }
+        driverAddressNotice(settings, named, sc.getConf().get("spark.driver.host", "")).ifPresent(LOG::info);
+        return sc;
+    }
+
+    /**
+     * What a {@code spark://} driver says of the address its executors reach it at, where Spark chose it because
+     * this machine's host name resolves to loopback (Debian's /etc/hosts): Spark said so with two warnings in every
+     * JVM, local[K] too, advising SPARK_LOCAL_IP (the cli's logging leaves them out). Empty where the user gave
+     * spark.driver.host, the master runs in this process or the host name resolves to an address others reach.
+     */
+    static Optional<String> driverAddressNotice(ClusterSettings settings, InetAddress named, String driverHost) {
+        if (!settings.master().startsWith("spark://") || settings.sparkConf().containsKey("spark.driver.host")
+                || (named != null && !named.isLoopbackAddress())) {
+            return Optional.empty();
+        }
+        return Optional.of("the executors reach this command at " + driverHost + " (this machine's host name resolves "
+                + "to loopback, so Spark took a network interface's address): --spark-conf spark.driver.host=ADDRESS "
+                + "if the workers reach this machine at another");
     }
 
     /**

@@ -131,8 +131,8 @@ class ResourceLimitsTest {
                     .isInstanceOf(ClusterException.class)
                     .hasMessageStartingWith("collect: no unit could start for 3 s: the cluster " + url + " gave this "
                             + "application no executor to run one")
-                    .hasMessageContaining("The master " + url + " has no worker: start one on each node with "
-                            + "`tdmpc2j cluster worker " + url + "`")
+                    .hasMessageContaining("The master " + url + " has no worker alive (none registered, or those it "
+                            + "had were lost): start one on each node with `tdmpc2j cluster worker " + url + "`")
                     .hasMessageContaining("--spark-conf spark.tdmpc2j.executorWaitTimeout=10min");
             assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(40));
         } finally {
@@ -141,6 +141,43 @@ class ResourceLimitsTest {
         assertThatThrownBy(() -> settings("local[1]", ClusterSettings.EXECUTOR_WAIT, "soon")
                 .duration(ClusterSettings.EXECUTOR_WAIT, Duration.ZERO))
                 .isInstanceOf(ClusterException.class).hasMessageContaining("is no time above zero");
+    }
+
+    /**
+     * A worker lost (its only one) left the job's wait error listing it as offering all its cores and memory free,
+     * "[worker-... at 192.0.2.2: 2 cores (2 free), 2048 MB (2048 free)]": the master's RPC answer carries a worker's
+     * state and use in transient fields, which arrive as a new worker's. The workers are read from its web UI's JSON.
+     */
+    @Test
+    @Timeout(90)
+    void aLostWorkerIsNotListedAsOffering(@TempDir Path dir) throws Exception {
+        int port = freePort();
+        String url = "spark://127.0.0.1:" + port;
+        RpcEnv master = startMaster(port);
+        try {
+            RpcEnv worker = Worker.startRpcEnvAndEndpoint("127.0.0.1", freePort(), freePort(), 1, 600,
+                    new String[] {url}, dir.resolve("work").toString(), Option.empty(), new SparkConf(),
+                    Option.empty());
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (aliveWorkers(master, port) < 1 && System.nanoTime() < deadline) {
+                Thread.sleep(100);
+            }
+            assertThat(aliveWorkers(master, port)).as("the worker registered").isEqualTo(1);
+            worker.shutdown();
+            while (aliveWorkers(master, port) > 0 && System.nanoTime() < deadline) {
+                Thread.sleep(100);
+            }
+            assertThat(aliveWorkers(master, port)).as("the master saw the worker go").isZero();
+            assertThatThrownBy(() -> UnitRunner.run(settings(url, ClusterSettings.EXECUTOR_WAIT, "3s",
+                    "spark.executor.memory", "512m"), "collect", List.of(0, 1), u -> u, (i, u, r) -> { }))
+                    .isInstanceOf(ClusterException.class)
+                    .hasMessageStartingWith("collect: no unit could start for 3 s")
+                    .hasMessageContaining("The master " + url + " has no worker alive (none registered, or those it "
+                            + "had were lost)")
+                    .hasMessageNotContaining("1 core (1 free)");
+        } finally {
+            master.shutdown();
+        }
     }
 
     /**
