@@ -412,6 +412,65 @@ class RolloutTest {
         }
     }
 
+    /**
+     * A collected episode's actions are those its env took: an agent's entries outside [-1, 1], which the envs clip,
+     * are recorded clipped (they were recorded as the agent gave them, 3 where the env moved by 1, and a dataset
+     * learnt from said so).
+     */
+    @Test
+    void aCollectedEpisodeRecordsTheActionsTheEnvTookClippedIntoRange() {
+        LineEnv line = new LineEnv(LONG, 3);
+        try (RandomAgent random = new RandomAgent(AgentContext.of(SPACE, Map.of(), 1));
+                MultitaskEnv env = new MultitaskEnv(SPACE, new ThreadedVectorEnv(List.of(EnvRegistry.wrap(line)), 1))) {
+            Agent agent = new Agent() {
+                @Override
+                public void beginEpisode(int row, int task, boolean evaluating, long seed) {
+                    random.beginEpisode(row, task, evaluating, seed);
+                }
+
+                @Override
+                public float[][] act(float[][] observations, int[] tasks, boolean evaluating) {
+                    float[] a = random.act(observations, tasks, evaluating)[0];
+                    return new float[][] {{3 * a[0], -3f}};
+                }
+
+                @Override
+                public Map<String, Double> observe(io.github.tdmpc2j.spi.agent.Transition[] transitions) {
+                    return Map.of();
+                }
+
+                @Override
+                public long steps() {
+                    return 0;
+                }
+
+                @Override
+                public void writeState(java.nio.file.Path dir) {
+                }
+
+                @Override
+                public void readState(java.nio.file.Path dir) {
+                }
+
+                @Override
+                public void close() {
+                }
+            };
+            Rollout rollout = new Rollout(env, agent, Rollout.Mode.COLLECT);
+            rollout.start(EpisodeSchedule.perTask(env.tasks(), 1, (t, e) -> 56 + e, EpisodeSchedule.Skip.NONE));
+            List<Rollout.Finished> done = new ArrayList<>();
+            while (rollout.active()) {
+                done.addAll(rollout.step().finished());
+            }
+            var e = done.get(0).recorded().episode();
+            assertThat(e.length()).isEqualTo(line.received.size());
+            for (int t = 0; t < e.length(); t++) {
+                assertThat(e.actions()[t]).as("action %d", t).containsExactly(line.received.get(t));
+                assertThat(e.actions()[t][1]).isEqualTo(-1f);
+            }
+        }
+    }
+
     /** A typed failure of an env, as a suite's own (MuJoCo's unstable simulation, a plug-in's error) would be. */
     static final class Unstable extends TdmpcException {
         Unstable(String message) {
