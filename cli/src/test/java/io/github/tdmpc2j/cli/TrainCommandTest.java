@@ -1120,11 +1120,7 @@ class TrainCommandTest {
         @Override
         public io.github.tdmpc2j.spi.agent.Agent create(io.github.tdmpc2j.spi.agent.AgentContext context) {
             String file = context.params().get("file");
-            io.github.tdmpc2j.spi.agent.AgentContext random = new io.github.tdmpc2j.spi.agent.AgentContext(
-                    context.tasks(), context.observationSize(), context.actionSize(), context.actionMasks(), Map.of(),
-                    context.seed());
-            io.github.tdmpc2j.spi.agent.Agent agent = new io.github.tdmpc2j.spi.agent.RandomAgentProvider()
-                    .create(random);
+            io.github.tdmpc2j.spi.agent.Agent agent = new io.github.tdmpc2j.spi.agent.RandomAgent(context);
             return new io.github.tdmpc2j.spi.agent.Agent() {
                 @Override
                 public void beginEpisode(int row, int task, boolean eval, long seed) {
