@@ -37,6 +37,12 @@ import java.util.stream.Stream;
  */
 record RunFolder(Path dir) {
     static final String STATE = "trainer.properties";
+    /**
+     * The names in a run's checkpoint that are not the agent's: the manifest, the loop's position, the tasks'
+     * revisions and an offline run's episode list. A file of the agent's under one of them is refused.
+     */
+    static final List<String> CHECKPOINT_FILES = List.of(CheckpointFolder.MANIFEST, STATE,
+            RunFolder.TASK_REVISIONS, RunFolder.DATASET_EPISODES);
 
     /** What a run writes into its folder (and a save's leftovers): a folder holding any of them holds a run. */
     private static final List<String> RUN_FILES = List.of(CheckpointFolder.IN_RUN, CheckpointFolder.IN_RUN + ".old",
@@ -513,6 +519,15 @@ record RunFolder(Path dir) {
     void saveCheckpoint(Agent agent, State s, Map<String, Integer> revisions, Map<String, Integer> first) {
         CheckpointFolder.write(checkpoint(), s.step(), dir -> {
             agent.writeState(dir);
+            for (String own : List.of(STATE, TASK_REVISIONS, DATASET_EPISODES)) {
+                // the run's own file, written next, would replace the agent's without a word
+                if (Files.exists(dir.resolve(own), java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                    throw new CheckpointException("cannot write the checkpoint " + checkpoint() + ": the agent's "
+                            + "writeState wrote a file named " + own + ", a name the run keeps for its own file in "
+                            + "the checkpoint; an agent's writeState gives its files other names than "
+                            + String.join(", ", CHECKPOINT_FILES));
+                }
+            }
             if (revisions != null) {
                 Properties r = new Properties();
                 revisions.forEach((id, revision) -> r.setProperty(id, Integer.toString(revision)));

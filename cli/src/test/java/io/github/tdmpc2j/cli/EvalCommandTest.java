@@ -531,7 +531,13 @@ class EvalCommandTest {
         TasksCommandTest.Run bare = TasksCommandTest.run("eval", "--checkpoint", copy.toString(), "--task",
                 "classic/pendulum", "--episodes", "1");
         assertThat(bare.exit()).isEqualTo(2);
-        assertThat(bare.err()).contains("tdmpc2.json");
+        // ... and says so: the plug-in's user read "is this a TD-MPC2 checkpoint directory?" with no way out
+        assertThat(bare.err()).contains("tdmpc2.json")
+                .contains("a checkpoint of another agent loads with --agent NAME; `tdmpc2j agents` lists them");
+        TasksCommandTest.Run collect2 = TasksCommandTest.run("collect", "--tasks", "classic/pendulum", "--episodes",
+                "1", "--policy", copy.toString(), "--out", dir.resolve("data2").toString());
+        assertThat(collect2.exit()).isEqualTo(2);
+        assertThat(collect2.err()).contains("a checkpoint of another agent loads with --agent NAME");
     }
 
     /** A CSV that could not be written is refused before the evaluation, not after it. */

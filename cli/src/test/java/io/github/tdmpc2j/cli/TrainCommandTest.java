@@ -1076,4 +1076,88 @@ class TrainCommandTest {
                 .isDirectoryContaining("glob:**/metaworld_reach.png");
         assertThat(run.resolve("checkpoint").resolve(RunFolder.STATE)).exists();
     }
+
+    /**
+     * An agent plug-in whose writeState writes a file under a name the run keeps for its own file in the checkpoint
+     * is refused, saying so, no checkpoint saved: the run's trainer.properties and task-revisions.properties replaced
+     * the agent's file without a word (its state lost), and its manifest.properties failed the save with "already
+     * exists", said of the disk.
+     */
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"trainer.properties", "task-revisions.properties",
+        "dataset-episodes.csv", "manifest.properties"})
+    void anAgentFileUnderANameTheCheckpointKeepsIsRefused(String name, @TempDir Path dir) throws Exception {
+        Path jar = TasksCommandTest.serviceJar(dir.resolve("named.jar"),
+                io.github.tdmpc2j.spi.agent.AgentProvider.class, NamedFileAgentProvider.class.getName());
+        Path run = dir.resolve("run");
+        TasksCommandTest.withPlugins(jar, () -> {
+            TasksCommandTest.Run r = TasksCommandTest.run("train", "--task", "classic/pendulum", "--agent", "named",
+                    "--set-param", "file=" + name, "--steps", "200", "--eval-every", "200", "--eval-episodes", "1",
+                    "--out", run.toString(), "--progress", "log");
+            assertThat(r.exit()).as(r.out() + r.err()).isEqualTo(2);
+            assertThat(r.err()).startsWith("error: cannot write the checkpoint " + run.resolve("checkpoint") + ": ")
+                    .contains("a file named " + name + ", ")
+                    .contains("writeState gives its files other names")
+                    .doesNotContain("already exists").doesNotContain("the same command starts it again");
+            assertThat(run.resolve("checkpoint")).doesNotExist();
+            // another name is the agent's own
+            Path other = dir.resolve("other");
+            TasksCommandTest.Run ok = TasksCommandTest.run("train", "--task", "classic/pendulum", "--agent", "named",
+                    "--set-param", "file=named.properties", "--steps", "200", "--eval-every", "200",
+                    "--eval-episodes", "1", "--out", other.toString(), "--progress", "log");
+            assertThat(ok.exit()).as(ok.err()).isZero();
+            assertThat(other.resolve("checkpoint/named.properties")).hasContent("the agent's own");
+        });
+    }
+
+    /** An agent plug-in of the tests: the random agent, whose writeState also writes the file {@code file=NAME}. */
+    public static final class NamedFileAgentProvider implements io.github.tdmpc2j.spi.agent.AgentProvider {
+        @Override
+        public String name() {
+            return "named";
+        }
+
+        @Override
+        public io.github.tdmpc2j.spi.agent.Agent create(io.github.tdmpc2j.spi.agent.AgentContext context) {
+            String file = context.params().get("file");
+            io.github.tdmpc2j.spi.agent.Agent agent = new io.github.tdmpc2j.spi.agent.RandomAgent(context);
+            return new io.github.tdmpc2j.spi.agent.Agent() {
+                @Override
+                public void beginEpisode(int row, int task, boolean eval, long seed) {
+                    agent.beginEpisode(row, task, eval, seed);
+                }
+
+                @Override
+                public float[][] act(float[][] observations, int[] tasks, boolean eval) {
+                    return agent.act(observations, tasks, eval);
+                }
+
+                @Override
+                public Map<String, Double> observe(io.github.tdmpc2j.spi.agent.Transition[] transitions) {
+                    return agent.observe(transitions);
+                }
+
+                @Override
+                public long steps() {
+                    return agent.steps();
+                }
+
+                @Override
+                public void writeState(Path d) throws IOException {
+                    agent.writeState(d);
+                    Files.writeString(d.resolve(file), "the agent's own");
+                }
+
+                @Override
+                public void readState(Path d) {
+                    agent.readState(d);
+                }
+
+                @Override
+                public void close() {
+                    agent.close();
+                }
+            };
+        }
+    }
 }

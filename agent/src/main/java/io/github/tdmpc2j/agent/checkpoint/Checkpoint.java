@@ -33,6 +33,12 @@ import java.util.Map;
 public final class Checkpoint {
     public static final String TENSORS = "tdmpc2.safetensors";
     public static final String CONFIG = "tdmpc2.json";
+    /**
+     * What a checkpoint of another agent needs, said where one lacks TD-MPC2's files: a command takes tdmpc2 for a
+     * checkpoint folder outside a run (whose config.yaml names the agent) unless told otherwise.
+     */
+    private static final String OTHER_AGENT = "a checkpoint of another agent loads with --agent NAME; `tdmpc2j "
+            + "agents` lists them";
     private static final List<String> SHAPE_KEYS = List.of("model_size", "num_enc_layers", "enc_dim", "mlp_dim",
             "latent_dim", "num_q", "task_dim", "num_bins", "simnorm_dim");
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -91,7 +97,8 @@ public final class Checkpoint {
         Map<String, String> metadata = new LinkedHashMap<>();
         Path file = dir.resolve(TENSORS);
         if (!Files.isRegularFile(file)) {
-            throw new CheckpointException("no " + TENSORS + " in " + dir + "; is this a TD-MPC2 checkpoint directory?");
+            throw new CheckpointException("no " + TENSORS + " in " + dir + "; is this a TD-MPC2 checkpoint directory? ("
+                    + OTHER_AGENT + ")");
         }
         Map<String, SafeTensors.Tensor> tensors = SafeTensors.read(file, metadata);
         for (String key : List.of("steps", "optim_steps", "pi_optim_steps", "scale")) {
@@ -126,7 +133,7 @@ public final class Checkpoint {
             json = JSON.readTree(Files.readString(file, StandardCharsets.UTF_8));
         } catch (NoSuchFileException e) {
             throw new CheckpointException("no " + CONFIG + " in " + file.getParent()
-                    + "; is this a TD-MPC2 checkpoint directory?");
+                    + "; is this a TD-MPC2 checkpoint directory? (" + OTHER_AGENT + ")");
         } catch (IOException e) {
             throw new CheckpointException(file + " is not readable JSON (" + e.getMessage() + "); the checkpoint "
                     + "is damaged", e);

@@ -122,6 +122,12 @@ public final class CheckpointFolder {
             Files.createDirectories(parent);
             Files.createDirectory(tmp);
             contents.writeInto(tmp);
+            if (Files.exists(tmp.resolve(MANIFEST), java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                // the manifest's own write would fail with "already exists", said of the disk
+                throw new CheckpointException("cannot write the checkpoint " + target + ": its contents hold a file "
+                        + "named " + MANIFEST + ", the name a checkpoint keeps for its manifest, which tdmpc2j writes "
+                        + "last: an agent's writeState gives its files other names");
+            }
             haltAt(Stage.CONTENTS_WRITTEN);
             writeManifest(tmp, step);
             haltAt(Stage.MANIFEST_WRITTEN);

@@ -26,6 +26,11 @@ import java.util.Optional;
  *
  * <p>An episode's success is the reference's: the success flag of its last step.
  *
+ * <p>An episode kept whole ({@link Mode#COLLECT}) holds copies of its observations and actions: what an agent does
+ * with the arrays afterwards (an action array it fills again at the next step, an observation it changes in place)
+ * does not change what was recorded. Its actions are those the envs took: an agent's entry outside [-1, 1] clipped
+ * into it, as the envs clip it.
+ *
  * <p>Every observation and reward of every workflow passes {@link EnvChecker#checkOutput} here, whatever the env
  * (native, a bridge suite, a plug-in's): a NaN from a suite stops the run naming the task and step, before it
  * reaches the agent. A typed failure of an env ({@link TdmpcException}: a simulation that went unstable, a plug-in's
@@ -211,8 +216,9 @@ public final class Rollout {
             returns[i] += r.rewards()[i];
             lengths[i]++;
             if (mode.record) {
-                observations.get(i).add(next);
-                actions.get(i).add(chosen[i]);
+                // copies: the agent may reuse its action arrays, or change the observations it is given, next step
+                observations.get(i).add(next.clone());
+                actions.get(i).add(clipped(chosen[i]));
                 rewards.get(i).add((float) r.rewards()[i]);
                 flags.get(i).add(new boolean[] {success.orElse(false), truncated, terminated});
             }
@@ -278,8 +284,17 @@ public final class Rollout {
             actions.get(row).clear();
             rewards.get(row).clear();
             flags.get(row).clear();
-            observations.get(row).add(obs[row]);
+            observations.get(row).add(obs[row].clone());
         }
+    }
+
+    /** A copy of {@code action} in [-1, 1], as the envs clip it: the action the episode's step took. */
+    private static float[] clipped(float[] action) {
+        float[] a = action.clone();
+        for (int i = 0; i < a.length; i++) {
+            a[i] = Math.max(-1f, Math.min(1f, a[i]));
+        }
+        return a;
     }
 
     private Recorded recorded(int row, boolean terminated) {

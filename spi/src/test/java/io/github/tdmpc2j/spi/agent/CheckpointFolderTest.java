@@ -216,6 +216,26 @@ class CheckpointFolderTest {
         assertThat(CheckpointWriterMain.stepOfFiles(CheckpointFolder.open(target).dir())).isEqualTo(1);
     }
 
+    /**
+     * Contents (an agent's writeState) that name a file manifest.properties are refused in words that say so, the
+     * previous checkpoint kept: the manifest's write failed with "already exists", said of the disk as a full disk
+     * is (a transient failure, which the same command would meet again).
+     */
+    @Test
+    void contentsThatTakeTheManifestsNameAreRefusedAsSuch(@TempDir Path dir) throws Exception {
+        Path target = dir.resolve("checkpoint");
+        CheckpointWriterMain.write(target, 1, false);
+        assertThatThrownBy(() -> CheckpointFolder.write(target, 2, d -> {
+            Files.writeString(d.resolve("weights.bin"), "w");
+            Files.writeString(d.resolve(CheckpointFolder.MANIFEST), "my agent's settings");
+        })).isExactlyInstanceOf(CheckpointException.class)
+                .hasMessageStartingWith("cannot write the checkpoint " + target + ": its contents hold a file named "
+                        + "manifest.properties, the name a checkpoint keeps for its manifest")
+                .hasMessageContaining("writeState gives its files other names");
+        assertThat(CheckpointWriterMain.stepOfFiles(CheckpointFolder.open(target).dir())).isEqualTo(1);
+        assertThat(leftovers(dir)).isEmpty();
+    }
+
     @Test
     void aRunFolderResolvesToItsCheckpointAndAFolderWithoutOneSaysWhatIsExpected(@TempDir Path dir)
             throws Exception {

@@ -343,6 +343,134 @@ class RolloutTest {
         }
     }
 
+    /**
+     * A collected episode holds the observations and actions as they were at their step, whatever the agent does with
+     * the arrays afterwards: an agent that fills one action array again at every step, and scribbles on the
+     * observations it is given (normalising them in place, say), left every recorded action the episode's last one
+     * and every recorded observation but the last its scribble.
+     */
+    @Test
+    void aCollectedEpisodeKeepsWhatWasSteppedWhateverTheAgentDoesWithItsArrays() {
+        try (RandomAgent random = new RandomAgent(AgentContext.of(SPACE, Map.of(), 1));
+                MultitaskEnv env = rows(1)) {
+            List<float[]> given = new ArrayList<>();
+            List<float[]> returned = new ArrayList<>();
+            float[] reused = new float[SPACE.actionSize()];
+            Agent agent = new Agent() {
+                @Override
+                public void beginEpisode(int row, int task, boolean evaluating, long seed) {
+                    random.beginEpisode(row, task, evaluating, seed);
+                }
+
+                @Override
+                public float[][] act(float[][] observations, int[] tasks, boolean evaluating) {
+                    float[] a = random.act(observations, tasks, evaluating)[0];
+                    given.add(observations[0].clone());
+                    java.util.Arrays.fill(observations[0], 99f);
+                    System.arraycopy(a, 0, reused, 0, a.length);
+                    returned.add(reused.clone());
+                    return new float[][] {reused};
+                }
+
+                @Override
+                public Map<String, Double> observe(io.github.tdmpc2j.spi.agent.Transition[] transitions) {
+                    return Map.of();
+                }
+
+                @Override
+                public long steps() {
+                    return 0;
+                }
+
+                @Override
+                public void writeState(java.nio.file.Path dir) {
+                }
+
+                @Override
+                public void readState(java.nio.file.Path dir) {
+                }
+
+                @Override
+                public void close() {
+                }
+            };
+            Rollout rollout = new Rollout(env, agent, Rollout.Mode.COLLECT);
+            rollout.start(EpisodeSchedule.perTask(env.tasks(), 1, (t, e) -> 56 + e, EpisodeSchedule.Skip.NONE)); // starts at 0
+            List<Rollout.Finished> done = new ArrayList<>();
+            while (rollout.active()) {
+                done.addAll(rollout.step().finished());
+            }
+            assertThat(done).hasSize(1);
+            var e = done.get(0).recorded().episode();
+            assertThat(e.length()).isGreaterThan(1).isEqualTo(returned.size());
+            for (int t = 0; t < e.length(); t++) {
+                assertThat(e.actions()[t]).as("action %d", t).containsExactly(returned.get(t));
+                assertThat(e.observations()[t]).as("observation %d", t).containsExactly(given.get(t));
+            }
+            assertThat(java.util.Arrays.stream(e.actions()).map(java.util.Arrays::toString).distinct().count())
+                    .as("the actions differ from step to step").isGreaterThan(1);
+        }
+    }
+
+    /**
+     * A collected episode's actions are those its env took: an agent's entries outside [-1, 1], which the envs clip,
+     * are recorded clipped (they were recorded as the agent gave them, 3 where the env moved by 1, and a dataset
+     * learnt from said so).
+     */
+    @Test
+    void aCollectedEpisodeRecordsTheActionsTheEnvTookClippedIntoRange() {
+        LineEnv line = new LineEnv(LONG, 3);
+        try (RandomAgent random = new RandomAgent(AgentContext.of(SPACE, Map.of(), 1));
+                MultitaskEnv env = new MultitaskEnv(SPACE, new ThreadedVectorEnv(List.of(EnvRegistry.wrap(line)), 1))) {
+            Agent agent = new Agent() {
+                @Override
+                public void beginEpisode(int row, int task, boolean evaluating, long seed) {
+                    random.beginEpisode(row, task, evaluating, seed);
+                }
+
+                @Override
+                public float[][] act(float[][] observations, int[] tasks, boolean evaluating) {
+                    float[] a = random.act(observations, tasks, evaluating)[0];
+                    return new float[][] {{3 * a[0], -3f}};
+                }
+
+                @Override
+                public Map<String, Double> observe(io.github.tdmpc2j.spi.agent.Transition[] transitions) {
+                    return Map.of();
+                }
+
+                @Override
+                public long steps() {
+                    return 0;
+                }
+
+                @Override
+                public void writeState(java.nio.file.Path dir) {
+                }
+
+                @Override
+                public void readState(java.nio.file.Path dir) {
+                }
+
+                @Override
+                public void close() {
+                }
+            };
+            Rollout rollout = new Rollout(env, agent, Rollout.Mode.COLLECT);
+            rollout.start(EpisodeSchedule.perTask(env.tasks(), 1, (t, e) -> 56 + e, EpisodeSchedule.Skip.NONE));
+            List<Rollout.Finished> done = new ArrayList<>();
+            while (rollout.active()) {
+                done.addAll(rollout.step().finished());
+            }
+            var e = done.get(0).recorded().episode();
+            assertThat(e.length()).isEqualTo(line.received.size());
+            for (int t = 0; t < e.length(); t++) {
+                assertThat(e.actions()[t]).as("action %d", t).containsExactly(line.received.get(t));
+                assertThat(e.actions()[t][1]).isEqualTo(-1f);
+            }
+        }
+    }
+
     /** A typed failure of an env, as a suite's own (MuJoCo's unstable simulation, a plug-in's error) would be. */
     static final class Unstable extends TdmpcException {
         Unstable(String message) {
