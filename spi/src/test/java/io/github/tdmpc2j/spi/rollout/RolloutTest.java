@@ -356,12 +356,7 @@ class RolloutTest {
             List<float[]> given = new ArrayList<>();
             List<float[]> returned = new ArrayList<>();
             float[] reused = new float[SPACE.actionSize()];
-            Agent agent = new Agent() {
-                @Override
-                public void beginEpisode(int row, int task, boolean evaluating, long seed) {
-                    random.beginEpisode(row, task, evaluating, seed);
-                }
-
+            Agent agent = new ActingAgent(random) {
                 @Override
                 public float[][] act(float[][] observations, int[] tasks, boolean evaluating) {
                     float[] a = random.act(observations, tasks, evaluating)[0];
@@ -370,28 +365,6 @@ class RolloutTest {
                     System.arraycopy(a, 0, reused, 0, a.length);
                     returned.add(reused.clone());
                     return new float[][] {reused};
-                }
-
-                @Override
-                public Map<String, Double> observe(io.github.tdmpc2j.spi.agent.Transition[] transitions) {
-                    return Map.of();
-                }
-
-                @Override
-                public long steps() {
-                    return 0;
-                }
-
-                @Override
-                public void writeState(java.nio.file.Path dir) {
-                }
-
-                @Override
-                public void readState(java.nio.file.Path dir) {
-                }
-
-                @Override
-                public void close() {
                 }
             };
             Rollout rollout = new Rollout(env, agent, Rollout.Mode.COLLECT);
@@ -422,38 +395,11 @@ class RolloutTest {
         LineEnv line = new LineEnv(LONG, 3);
         try (RandomAgent random = new RandomAgent(AgentContext.of(SPACE, Map.of(), 1));
                 MultitaskEnv env = new MultitaskEnv(SPACE, new ThreadedVectorEnv(List.of(EnvRegistry.wrap(line)), 1))) {
-            Agent agent = new Agent() {
-                @Override
-                public void beginEpisode(int row, int task, boolean evaluating, long seed) {
-                    random.beginEpisode(row, task, evaluating, seed);
-                }
-
+            Agent agent = new ActingAgent(random) {
                 @Override
                 public float[][] act(float[][] observations, int[] tasks, boolean evaluating) {
                     float[] a = random.act(observations, tasks, evaluating)[0];
                     return new float[][] {{3 * a[0], -3f}};
-                }
-
-                @Override
-                public Map<String, Double> observe(io.github.tdmpc2j.spi.agent.Transition[] transitions) {
-                    return Map.of();
-                }
-
-                @Override
-                public long steps() {
-                    return 0;
-                }
-
-                @Override
-                public void writeState(java.nio.file.Path dir) {
-                }
-
-                @Override
-                public void readState(java.nio.file.Path dir) {
-                }
-
-                @Override
-                public void close() {
                 }
             };
             Rollout rollout = new Rollout(env, agent, Rollout.Mode.COLLECT);
@@ -608,5 +554,44 @@ class RolloutTest {
         assertThatThrownBy(() -> new OnlineTraining.Settings(4, 2, 1, 0, 100, Double.NaN))
                 .isInstanceOf(TdmpcException.class).hasMessage("the time limit must be positive, got NaN s: give the "
                         + "seconds the run may take, or Double.POSITIVE_INFINITY for no limit");
+    }
+
+    /**
+     * An agent for a collection test: its episodes begun as {@code random} begins them, its {@code act} the test's
+     * own, nothing learnt or saved.
+     */
+    private abstract static class ActingAgent implements Agent {
+        private final RandomAgent random;
+
+        ActingAgent(RandomAgent random) {
+            this.random = random;
+        }
+
+        @Override
+        public void beginEpisode(int row, int task, boolean evaluating, long seed) {
+            random.beginEpisode(row, task, evaluating, seed);
+        }
+
+        @Override
+        public Map<String, Double> observe(io.github.tdmpc2j.spi.agent.Transition[] transitions) {
+            return Map.of();
+        }
+
+        @Override
+        public long steps() {
+            return 0;
+        }
+
+        @Override
+        public void writeState(java.nio.file.Path dir) {
+        }
+
+        @Override
+        public void readState(java.nio.file.Path dir) {
+        }
+
+        @Override
+        public void close() {
+        }
     }
 }
