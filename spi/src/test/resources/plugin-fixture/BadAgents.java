@@ -56,6 +56,11 @@ public final class BadAgents {
                     if (flaw.equals("observe-throws")) {
                         throw new IllegalStateException("replay buffer full");
                     }
+                    if (flaw.equals("observe-null-metric")) {
+                        java.util.Map<String, Double> metrics = new java.util.HashMap<>();
+                        metrics.put("loss", null);
+                        return metrics;
+                    }
                     return flaw.equals("observe-null") ? null : Map.of();
                 }
 
@@ -145,6 +150,12 @@ public final class BadAgents {
     public static final class ObserveNull extends Bad {
         public ObserveNull() {
             super("observe-null");
+        }
+    }
+
+    public static final class ObserveNullMetric extends Bad {
+        public ObserveNullMetric() {
+            super("observe-null-metric");
         }
     }
 }

@@ -43,7 +43,8 @@ class AgentPluginJarTest {
                 "org.example.coin.CoinProvider\n");
         StringBuilder services = new StringBuilder("org.example.agent.ConstantAgentProvider\n");
         for (String bad : List.of("CreateThrows", "CreateNull", "BeginThrows", "ActThrows", "ActAsserts", "ActNull",
-                "ActExtraRow", "ActMissingRow", "ActShort", "ActNaN", "ObserveThrows", "ObserveNull")) {
+                "ActExtraRow", "ActMissingRow", "ActShort", "ActNaN", "ObserveThrows", "ObserveNull",
+                "ObserveNullMetric")) {
             services.append("org.example.agent.BadAgents$").append(bad).append('\n');
         }
         agentJar = PluginJarTest.packJar(dir.resolve("agent-plugin.jar"), classes, "org/example/agent",
@@ -98,6 +99,7 @@ class AgentPluginJarTest {
         "act-nan         | ActNaN        | act returned NaN at entry 0 of row 0's action; actions must be finite",
         "observe-throws  | ObserveThrows | observe threw IllegalStateException: replay buffer full",
         "observe-null    | ObserveNull   | observe returned null",
+        "observe-null-metric | ObserveNullMetric | observe returned a metric 'loss' without a value (null)",
     })
     void aBrokenAgentStopsTheRunWithAnErrorNamingThePlugin(String name, String type, String reason) throws Exception {
         withPlugins(registry -> {

@@ -13,9 +13,10 @@ import java.util.Map;
  * garbage: a call that throws an untyped exception or answers null, and actions that break
  * {@link Agent#act(float[][], int[], boolean)}'s contract (another number of rows, an action missing for a row that
  * steps or given to one that does not, another size than the agent's, an entry that is not finite or not 0 outside
- * the task's action mask). Typed failures ({@link TdmpcException}) and a {@link #writeState} I/O error pass as
- * they are. What the caller gives is checked before the plug-in sees it, as tdmpc2j's own agents check it
- * ({@link AgentContext#requireAct}, {@link AgentContext#requireTransitions}, {@link AgentContext#requireEpisode}):
+ * the task's action mask), and metrics of {@link #observe} without a name or a value. Typed failures
+ * ({@link TdmpcException}) and a {@link #writeState} I/O error pass as they are. What the caller gives is checked
+ * before the plug-in sees it, as tdmpc2j's own agents check it ({@link AgentContext#requireAct},
+ * {@link AgentContext#requireTransitions}, {@link AgentContext#requireEpisode}):
  * a caller's mistake (an observation of another size, a task the agent was not made for) is its typed exception,
  * never put down to the plug-in.
  */
@@ -86,7 +87,15 @@ class CheckedAgent implements Agent {
     @Override
     public Map<String, Double> observe(Transition[] transitions) {
         context.requireTransitions(transitions);
-        return plugin.call("observe", () -> agent.observe(transitions));
+        Map<String, Double> metrics = plugin.call("observe", () -> agent.observe(transitions));
+        for (Map.Entry<String, Double> e : metrics.entrySet()) {
+            if (e.getKey() == null || e.getValue() == null) {
+                throw plugin.failed("observe returned a metric " + (e.getKey() == null ? "without a name (null)"
+                        : "'" + e.getKey() + "' without a value (null)") + "; each metric maps a name to a number: "
+                        + "leave out one that has none", null);
+            }
+        }
+        return metrics;
     }
 
     @Override
