@@ -252,12 +252,7 @@ class RolloutTest {
             OnlineTraining[] training = new OnlineTraining[1];
             int[] evalActs = {0};
             int[] interrupts = {0};
-            Agent agent = new Agent() {
-                @Override
-                public void beginEpisode(int row, int task, boolean evaluating, long seed) {
-                    random.beginEpisode(row, task, evaluating, seed);
-                }
-
+            Agent agent = new ActingAgent(random) {
                 @Override
                 public float[][] act(float[][] observations, int[] tasks, boolean evaluating) {
                     // the second evaluation (after step 15) is asked to stop at its third step
@@ -280,18 +275,6 @@ class RolloutTest {
                 @Override
                 public long steps() {
                     return random.steps();
-                }
-
-                @Override
-                public void writeState(java.nio.file.Path dir) {
-                }
-
-                @Override
-                public void readState(java.nio.file.Path dir) {
-                }
-
-                @Override
-                public void close() {
                 }
             };
             List<Long> evaluations = new ArrayList<>();
@@ -557,8 +540,8 @@ class RolloutTest {
     }
 
     /**
-     * An agent for a collection test: its episodes begun as {@code random} begins them, its {@code act} the test's
-     * own, nothing learnt or saved.
+     * An agent for a test: its episodes begun as {@code random} begins them, its {@code act} the test's own, nothing
+     * learnt or saved unless the test says otherwise.
      */
     private abstract static class ActingAgent implements Agent {
         private final RandomAgent random;
