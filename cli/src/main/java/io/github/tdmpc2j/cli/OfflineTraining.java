@@ -163,8 +163,8 @@ final class OfflineTraining {
             // the revisions the run learns on, for its checkpoints: the dataset's; where its index records none (an
             // older index, the dataset's folder moved back to a copy of one) those its checkpoint recorded, of the
             // same episodes (checked below), rather than none
-            Map<String, Integer> revisions = collectedOn != null || restored == null ? collectedOn
-                    : restored.revisions();
+            Map<String, List<Integer>> learntOn = collectedOn != null || restored == null
+                    ? TaskRevisions.inOrder(collectedOn) : restored.learnt();
             Map<String, String> recorded = Map.of(); // the agent's settings in the checkpoint
             Map<String, String> changedSettings = Map.of(); // those this resume changes, with the checkpoint's values
             if (restored != null) {
@@ -310,8 +310,7 @@ final class OfflineTraining {
                             bar.println(line.toString());
                             CurvePlot.write(run.curve(), provider.name() + " offline on " + name, "updates",
                                     "evaluation return", curves);
-                            run.saveCheckpoint(agent, new RunFolder.State(step, 0, elapsed, dataset), revisions,
-                                    Map.of());
+                            run.saveCheckpoint(agent, new RunFolder.State(step, 0, elapsed, dataset), learntOn);
                             saved = step;
                         }
                         if (step >= total) {

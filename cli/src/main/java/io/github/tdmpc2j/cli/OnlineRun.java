@@ -244,7 +244,7 @@ final class OnlineRun {
             Logs logs = new Logs(state, total, timeLimit, randomMean, random, agent, provider.name());
             if (restored != null) {
                 logs.savedStep = state.step();
-                logs.firstRevisions = restored.firstRevisions(space.tasks());
+                logs.learnt = TaskRevisions.followedBy(restored.learnt(), space.tasks());
             }
             OnlineTraining loop = new OnlineTraining(train, eval, agent, settings);
             training = loop;
@@ -364,8 +364,12 @@ final class OnlineRun {
         final String agentName;
         /** The step of the checkpoint on disk; -1 before the first. */
         long savedStep = -1;
-        /** The revisions the run learnt on at first, where not the tasks' now ({@link RunFolder.Restored}'s). */
-        Map<String, Integer> firstRevisions = Map.of();
+        /**
+         * The revisions the run learnt on of each task, in order, the tasks' now last: a resumed run's checkpoint's
+         * followed by them ({@link TaskRevisions#followedBy}), so that eval says of a run resumed after its task
+         * changed that it learnt on it in part at another revision.
+         */
+        Map<String, List<Integer>> learnt = TaskRevisions.followedBy(null, space.tasks());
 
         Logs(OnlineTraining.State from, long total, double timeLimit, double randomMean,
                 List<Evaluation.TaskResult> random, Agent agent, String agentName) {
@@ -474,8 +478,7 @@ final class OnlineRun {
                             "agent steps (all tasks)", "episode return", one);
                 }
             }
-            run.saveCheckpoint(agent, new RunFolder.State(step, state.episodes(), state.seconds()),
-                    TaskRevisions.of(space.tasks()), firstRevisions);
+            run.saveCheckpoint(agent, new RunFolder.State(step, state.episodes(), state.seconds()), learnt);
             savedStep = step;
         }
 
