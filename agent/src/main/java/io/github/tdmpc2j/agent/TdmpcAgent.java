@@ -23,6 +23,7 @@ import io.github.tdmpc2j.spi.TaskSpec;
 import io.github.tdmpc2j.spi.TdmpcException;
 import io.github.tdmpc2j.spi.agent.Agent;
 import io.github.tdmpc2j.spi.agent.AgentContext;
+import io.github.tdmpc2j.spi.agent.AgentProvider;
 import io.github.tdmpc2j.spi.agent.CheckpointException;
 import io.github.tdmpc2j.spi.agent.Episode;
 import io.github.tdmpc2j.spi.agent.OfflineLearner;
@@ -178,6 +179,9 @@ public final class TdmpcAgent implements Agent, OfflineLearner {
      * it when they end.
      */
     static void checkRun(AgentContext context, long steps, int envs, long heapBytes) {
+        // as Agents.find's provider refuses them, for a caller of this provider itself
+        AgentContext.require(context);
+        AgentProvider.requireRun(steps, envs, heapBytes);
         TdmpcConfig cfg = TdmpcConfig.from(context.params());
         checkSettings(cfg, context);
         int obs = context.observationSize();

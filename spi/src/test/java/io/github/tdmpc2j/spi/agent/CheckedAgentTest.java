@@ -95,6 +95,29 @@ class CheckedAgentTest {
     }
 
     /**
+     * A run of no steps or envs, or a heap of no bytes, given to checkRun is the caller's mistake, refused whatever the
+     * agent (before, the random agent's checkRun, which checks nothing, accepted checkRun(context, -5, 0, heap)).
+     */
+    @Test
+    void checkRunOfNoStepsOrEnvsIsTheCallersTypedError() {
+        AgentProvider random = Agents.find("random");
+        AgentContext context = AgentContext.of(TaskSpace.of(List.of(LineEnv.spec("line/small", 2, 1, -1, 1, 10, 1))),
+                Map.of(), 7);
+        assertThatThrownBy(() -> random.checkRun(context, -5, 1, 1L << 30)).isExactlyInstanceOf(TdmpcException.class)
+                .hasMessage("checkRun was given -5 steps: pass the agent steps the run is to take, all rows together, "
+                        + "1 or more (its --steps; a resumed run's total)");
+        assertThatThrownBy(() -> random.checkRun(context, 0, 1, 1L << 30)).isExactlyInstanceOf(TdmpcException.class)
+                .hasMessageStartingWith("checkRun was given 0 steps: ");
+        assertThatThrownBy(() -> random.checkRun(context, 10, 0, 1L << 30)).isExactlyInstanceOf(TdmpcException.class)
+                .hasMessage("checkRun was given 0 envs: pass how many envs the run steps at once, 1 or more (its "
+                        + "--envs)");
+        assertThatThrownBy(() -> random.checkRun(context, 10, 1, 0)).isExactlyInstanceOf(TdmpcException.class)
+                .hasMessageStartingWith("checkRun was given a heap of 0 bytes: pass the Java heap the run's JVM may "
+                        + "grow to");
+        random.checkRun(context, 1, 1, Long.MAX_VALUE);
+    }
+
+    /**
      * A null argument to an agent plug-in's provider is the caller's mistake, refused before the plug-in is called.
      * Before: Agents.find("random").create(null) was a PluginException blaming the plug-in ('create threw
      * NullPointerException: Cannot invoke "...AgentContext.params()" because "context" is null'), and TD-MPC2's
