@@ -889,6 +889,11 @@ public final class TdmpcAgent implements Agent, OfflineLearner {
     }
 
     @Override
+    public java.util.Optional<io.github.tdmpc2j.spi.TaskSpace> space() {
+        return java.util.Optional.of(context.space());
+    }
+
+    @Override
     public long steps() {
         return steps;
     }

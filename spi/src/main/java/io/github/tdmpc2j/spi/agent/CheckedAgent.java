@@ -104,6 +104,11 @@ class CheckedAgent implements Agent {
     }
 
     @Override
+    public java.util.Optional<io.github.tdmpc2j.spi.TaskSpace> space() {
+        return java.util.Optional.of(context.space());
+    }
+
+    @Override
     public long steps() {
         return plugin.call("steps", agent::steps);
     }
