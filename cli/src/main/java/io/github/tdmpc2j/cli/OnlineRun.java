@@ -1,6 +1,7 @@
 package io.github.tdmpc2j.cli;
 
 import io.github.tdmpc2j.spi.EnvRegistry;
+import io.github.tdmpc2j.spi.GivingUp;
 import io.github.tdmpc2j.spi.Messages;
 import io.github.tdmpc2j.spi.MultitaskEnv;
 import io.github.tdmpc2j.spi.TaskRevisions;
@@ -57,6 +58,11 @@ final class OnlineRun {
      * larger count only stalled making envs.
      */
     static final int MAX_ENVS = 1024;
+
+    /** What a signal gives up while a run gets ready, as its notice says ({@link StopSignals#gettingReady}). */
+    static final String GETTING_READY = "the run is still getting ready: a model being made or a checkpoint being "
+            + "checked or read is given up at once, an env being made or a step of the random policy's evaluation "
+            + "ends first; nothing is written";
 
     private final EnvRegistry registry;
     private final TaskSpace space;
@@ -150,6 +156,9 @@ final class OnlineRun {
         // reached them at episode 997)
         OnlineTraining.Settings settings = new OnlineTraining.Settings(total, evalFreq, evalEpisodes,
                 seedValue * 1_000_003L, evalSeed(seedValue), timeLimit);
+        if (signals != null) {
+            signals.gettingReady(GETTING_READY);
+        }
         if (stopRequested) {
             return stoppedBeforeTraining(null);
         }
@@ -161,7 +170,14 @@ final class OnlineRun {
                     + "another --out folder for a run of " + cfg.get("agent"));
         }
         AgentProvider provider = Agents.find(cfg.get("agent"));
-        RunFolder.Restored restored = resume ? run.openCheckpoint() : null;
+        // checking a large model's checkpoint (its files hashed) takes seconds: a signal gives it up
+        RunFolder.Restored restored = null;
+        if (resume) {
+            restored = GivingUp.unless(() -> stopRequested, run::openCheckpoint).orElse(null);
+            if (restored == null) {
+                return stoppedBeforeTraining(null);
+            }
+        }
         Map<String, String> recorded = Map.of(); // the agent's settings in the checkpoint
         Map<String, String> changedSettings = Map.of(); // those this resume changes, with the checkpoint's values
         if (restored != null) {
@@ -202,7 +218,9 @@ final class OnlineRun {
                 seedValue, () -> stopRequested), "training", run, warnings);
                 RunEnvs evalRows = trainRows == null ? null : RunEnvs.made(evalEnv(seedValue, evalEpisodes,
                         () -> stopRequested), "evaluation", run, warnings);
-                Agent agent = evalRows == null ? null : cfg.createAgent(provider, space, seedValue)) {
+                // a large model is made in tens of seconds on a CPU: a signal gives its making up (null here)
+                Agent agent = evalRows == null ? null : GivingUp.unless(() -> stopRequested,
+                        () -> cfg.createAgent(provider, space, seedValue)).orElse(null)) {
             if (stopRequested) { // a signal while the envs or the agent were made
                 return stoppedBeforeTraining(restored);
             }
@@ -210,7 +228,12 @@ final class OnlineRun {
             MultitaskEnv eval = evalRows.env();
             OnlineTraining.State state = OnlineTraining.State.START;
             if (restored != null) {
-                restored.restore(agent, seedValue, recorded);
+                RunFolder.Restored from = restored;
+                Map<String, String> saved = recorded;
+                // a signal gives the reading of the checkpoint up (the agent, whose state it was, is closed)
+                if (!GivingUp.unless(() -> stopRequested, () -> from.restore(agent, seedValue, saved))) {
+                    return stoppedBeforeTraining(restored);
+                }
                 RunFolder.State s = restored.state();
                 state = new OnlineTraining.State(s.step(), s.episode(), s.seconds());
                 for (var csv : List.of(run.trainCsv(), run.evalCsv(), run.evalTasksCsv())) {
@@ -247,6 +270,9 @@ final class OnlineRun {
                 logs.firstRevisions = restored.firstRevisions(space.tasks());
             }
             OnlineTraining loop = new OnlineTraining(train, eval, agent, settings);
+            if (signals != null) {
+                signals.ready();
+            }
             training = loop;
             if (stopRequested) { // a signal before the loop was there to hear it
                 loop.requestStop();
