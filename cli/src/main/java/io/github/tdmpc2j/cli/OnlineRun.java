@@ -11,6 +11,7 @@ import io.github.tdmpc2j.spi.TdmpcException;
 import io.github.tdmpc2j.spi.agent.Agent;
 import io.github.tdmpc2j.spi.agent.AgentContext;
 import io.github.tdmpc2j.spi.agent.AgentProvider;
+import io.github.tdmpc2j.spi.agent.CheckpointFolder;
 import io.github.tdmpc2j.spi.agent.Agents;
 import io.github.tdmpc2j.spi.rollout.Evaluation;
 import io.github.tdmpc2j.spi.rollout.OnlineTraining;
@@ -135,9 +136,13 @@ final class OnlineRun {
 
     /** The result of a run stopped before it trained, said on the console with the checkpoint it keeps. */
     private Result stoppedBeforeTraining(RunFolder.Restored restored) {
+        return stoppedBeforeTraining(restored != null ? restored.state().step() : -1);
+    }
+
+    /** {@link #stoppedBeforeTraining(RunFolder.Restored)} of a run whose checkpoint is of step {@code saved} (-1: none). */
+    private Result stoppedBeforeTraining(long saved) {
         // a cluster's unit, which has no signals: its job was stopped, and its result is not used
-        int status = signals == null ? 1 : signals.stoppedBeforeStart(console, "step",
-                restored != null ? restored.state().step() : -1);
+        int status = signals == null ? 1 : signals.stoppedBeforeStart(console, "step", saved);
         return new Result(List.of(), List.of(), List.of(), status);
     }
 
@@ -174,8 +179,8 @@ final class OnlineRun {
         RunFolder.Restored restored = null;
         if (resume) {
             restored = GivingUp.unless(() -> stopRequested, run::openCheckpoint).orElse(null);
-            if (restored == null) {
-                return stoppedBeforeTraining(null);
+            if (restored == null) { // the checkpoint as it was, of the step its manifest names
+                return stoppedBeforeTraining(CheckpointFolder.savedStep(run.checkpoint()).orElse(-1));
             }
         }
         Map<String, String> recorded = Map.of(); // the agent's settings in the checkpoint
