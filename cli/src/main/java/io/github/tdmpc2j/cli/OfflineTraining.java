@@ -32,7 +32,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * dataset only, and is evaluated on every task of the set at each evaluation.
  */
 final class OfflineTraining {
-    /** What a signal gives up while an offline run gets ready, as its notice says ({@link StopSignals#gettingReady}). */
+    /** What a signal gives up while an offline run gets ready ({@link StopSignals#gettingReady}). */
     static final String GETTING_READY = "the run is still getting ready: a model being made or a checkpoint being "
             + "checked or read is given up at once, the dataset being loaded or an env being made ends first; nothing "
             + "is written";

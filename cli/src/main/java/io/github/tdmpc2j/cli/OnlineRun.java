@@ -139,7 +139,7 @@ final class OnlineRun {
         return stoppedBeforeTraining(restored != null ? restored.state().step() : -1);
     }
 
-    /** {@link #stoppedBeforeTraining(RunFolder.Restored)} of a run whose checkpoint is of step {@code saved} (-1: none). */
+    /** As {@link #stoppedBeforeTraining(RunFolder.Restored)}, for a checkpoint of step {@code saved} (-1: none). */
     private Result stoppedBeforeTraining(long saved) {
         // a cluster's unit, which has no signals: its job was stopped, and its result is not used
         int status = signals == null ? 1 : signals.stoppedBeforeStart(console, "step", saved);

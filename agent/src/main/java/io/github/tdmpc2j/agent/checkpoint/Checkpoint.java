@@ -133,8 +133,8 @@ public final class Checkpoint {
 
     /**
      * Copies {@code values} into {@code array}, a slice of its first dimension's rows (about {@code slice} values,
-     * {@link #SLICE}) at a time, a stop heeded between slices ({@link GivingUp}): the 317M model's largest tensor holds 134M values,
-     * seconds to copy whole on a CPU, and the engine's copy is never cut mid-call.
+     * {@link #SLICE}) at a time, a stop heeded between slices ({@link GivingUp}): the 317M model's largest tensor
+     * holds 134M values, seconds to copy whole on a CPU, and the engine's copy is never cut mid-call.
      */
     static void copyIn(float[] values, NDArray array, long slice) {
         Shape shape = array.getShape();
