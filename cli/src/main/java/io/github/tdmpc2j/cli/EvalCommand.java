@@ -58,8 +58,9 @@ final class EvalCommand implements Callable<Integer> {
     /** The columns eval wrote before it recorded what produced a row: such a file gains the others, empty. */
     static final List<String> EARLIER_COLUMNS = COLUMNS.subList(0, 4);
     /** What a signal gives up while eval gets ready, as its notice says ({@link StopSignals#gettingReady}). */
-    static final String GETTING_READY = "eval is still getting ready: a checkpoint being checked or read or a model "
-            + "being made is given up at once, an env being made ends first; nothing is written";
+    static final String GETTING_READY = "eval is still getting ready: a checkpoint folder being checked or read or a "
+            + "model being made is given up at once, a .pt file being imported or an env being made ends first; "
+            + "nothing is written";
     @Spec
     CommandSpec spec;
 
