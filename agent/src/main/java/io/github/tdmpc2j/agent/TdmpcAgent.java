@@ -127,8 +127,13 @@ public final class TdmpcAgent implements Agent, OfflineLearner {
         this.actionDim = context.actionSize();
         boolean episodic = context.tasks().stream().anyMatch(TaskSpec::episodic);
         this.store = new ParamStore(engine.newBaseManager(device), context.seed());
-        this.model = new WorldModel(cfg, store, context.observationSize(), actionDim, context.tasks().size(),
-                episodic, context.seed());
+        try {
+            this.model = new WorldModel(cfg, store, context.observationSize(), actionDim, context.tasks().size(),
+                    episodic, context.seed());
+        } catch (RuntimeException | Error e) {
+            store.close(); // the weights made so far (a stop gives the making up, GivingUp)
+            throw e;
+        }
         this.planner = new Planner(cfg, model, actionDim);
         if (device.isGpu()) {
             // a captured plan draws from the device's default generator (the one a CUDA graph registers)
@@ -950,8 +955,9 @@ public final class TdmpcAgent implements Agent, OfflineLearner {
             int dropped;
             try (SafeTensors.Reader saved = SafeTensors.Reader.open(bufferFile)) {
                 dropped = buffer.restore(saved);
-            } catch (ConfigException e) {
-                throw e; // a heap too small for the buffer: the checkpoint is whole, more heap resumes it
+            } catch (ConfigException | io.github.tdmpc2j.spi.GivingUp.GivenUp e) {
+                // a heap too small for the buffer: the checkpoint is whole, more heap resumes it; or a stop (no damage)
+                throw e;
             } catch (RuntimeException e) {
                 throw new CheckpointException(bufferFile + " (the replay buffer) cannot be read: " + e.getMessage()
                         + "; the checkpoint is damaged, use another one", e);

@@ -776,6 +776,39 @@ class TrainCommandTest {
     }
 
     /**
+     * SIGTERM to a `tdmpc2j train --preset paper --model-size 317` while it makes its agent (its 317M weights drawn:
+     * 20 to 30 s on a CPU of two cores): the making is given up at once, and the run ends as one stopped before it
+     * trained, its folder gone, its notice saying what the stop gives up while the run gets ready. Before: the
+     * notice spoke of an evaluation and a checkpoint, and the run ended once the model was whole, 30 s later.
+     */
+    @Test
+    @org.junit.jupiter.api.Timeout(300)
+    void aSignalWhileTheModelIsMadeGivesTheMakingUp(@TempDir Path dir) throws Exception {
+        Path run = dir.resolve("run");
+        long signalled;
+        int exit;
+        String output;
+        // the warning comes from the run's check, just before its env and its agent are made
+        try (ChildRun child = new ChildRun(dir, "ends in the seed phase", List.of("train", "--task",
+                "dmc/walker-walk", "--preset", "paper", "--model-size", "317", "--steps", "100", "--out",
+                run.toString(), "--progress", "log"))) {
+            assertThat(child.await(120)).as(child.output()).isTrue();
+            Thread.sleep(3000); // the engine loaded, the weights being drawn
+            child.terminate();
+            signalled = System.nanoTime();
+            exit = child.waitFor(120);
+            output = child.output();
+        }
+        double seconds = (System.nanoTime() - signalled) / 1e9;
+        assertThat(exit).as(output).isEqualTo(128 + 15);
+        assertThat(output).contains("SIGTERM: stopping before the next step (" + OnlineRun.GETTING_READY + ")")
+                .contains("stopped by SIGTERM at step 0: no checkpoint was saved yet")
+                .doesNotContain("training tdmpc2 on");
+        assertThat(seconds).as(output).isLessThan(10);
+        assertThat(run).doesNotExist();
+    }
+
+    /**
      * SIGTERM to a `tdmpc2j train` while it makes its envs (its first Python worker started, the first of
      * pytesting/slow-start's two rows being made in three seconds): it stops before the next env, so that the worker
      * of gymnasium/Pendulum-v1's rows never starts, and ends as a run stopped before it trained, its folder gone. It

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 /** A third-party agent's caller gets the checks tdmpc2j's own agents make, before the plug-in sees its input. */
 class CheckedAgentTest {
     /** An agent plug-in that checks nothing it is given: zeros for every row that steps, and counts what it got. */
-    static final class LaxAgent implements Agent {
+    static class LaxAgent implements Agent {
         int acts;
         int observes;
 
@@ -149,6 +149,43 @@ class CheckedAgentTest {
                     .hasMessageStartingWith("the checkpoint folder is null");
             assertThatThrownBy(() -> agent.writeState(null)).isExactlyInstanceOf(TdmpcException.class)
                     .hasMessageStartingWith("the checkpoint folder is null");
+        }
+    }
+    /**
+     * A plug-in's readState that throws, reached through load (eval's, a collect policy's): the failure names
+     * readState and the checkpoint, and says what to do. Before: "agent 'unreadable': load threw
+     * IllegalStateException: no such layer 'encoder.9'", the agent's default load having called its readState.
+     */
+    @Test
+    void aReadStateThatThrowsThroughLoadIsNamedWithTheCheckpoint(@org.junit.jupiter.api.io.TempDir Path dir) {
+        TaskSpace space = TaskSpace.of(List.of(LineEnv.spec("line/small", 2, 1, -1, 1, 10, 1)));
+        Path checkpoint = dir.resolve("checkpoint");
+        try (Agent random = Agents.find("random").create(AgentContext.of(space, Map.of(), 7))) {
+            random.save(checkpoint);
+        }
+        AgentProvider plugin = new CheckedAgentProvider(new AgentProvider() {
+            @Override
+            public String name() {
+                return "unreadable";
+            }
+
+            @Override
+            public Agent create(AgentContext context) {
+                return new LaxAgent() {
+                    @Override
+                    public void readState(Path d) {
+                        throw new IllegalStateException("no such layer 'encoder.9'");
+                    }
+                };
+            }
+        }, "unreadable.jar");
+        try (Agent agent = plugin.create(AgentContext.of(space, Map.of(), 7))) {
+            assertThatThrownBy(() -> agent.load(checkpoint)).isInstanceOf(io.github.tdmpc2j.spi.PluginException.class)
+                    .hasMessageContaining("agent 'unreadable': readState of the checkpoint " + checkpoint + " threw "
+                            + "IllegalStateException: no such layer 'encoder.9'")
+                    .hasMessageContaining("if another agent wrote it, make that one (tdmpc2j's --agent NAME), else "
+                            + "this plug-in cannot read it (report that to its authors)")
+                    .hasMessageNotContaining("load threw");
         }
     }
 }
