@@ -24,11 +24,25 @@ class CheckedAgent implements Agent {
     private final Agent agent;
     private final AgentContext context;
     private final CheckedAgentProvider plugin;
+    /** Whether the plug-in's agent has its own save, and its own load, instead of {@link Agent}'s. */
+    private final boolean ownSave;
+    private final boolean ownLoad;
 
     CheckedAgent(Agent agent, AgentContext context, CheckedAgentProvider plugin) {
         this.agent = agent;
         this.context = context;
         this.plugin = plugin;
+        this.ownSave = overrides(agent, "save");
+        this.ownLoad = overrides(agent, "load");
+    }
+
+    /** Whether {@code agent}'s class declares its own {@code name(Path)} instead of {@link Agent}'s default. */
+    private static boolean overrides(Agent agent, String name) {
+        try {
+            return agent.getClass().getMethod(name, Path.class).getDeclaringClass() != Agent.class;
+        } catch (NoSuchMethodException e) {
+            throw new AssertionError("Agent declares " + name + "(Path)", e);
+        }
     }
 
     @Override
@@ -144,19 +158,31 @@ class CheckedAgent implements Agent {
         }
     }
 
-    /** Saves as {@link Agent#save} does, through the checked {@link #writeState}: a failure names writeState. */
+    /**
+     * Saves as {@link Agent#save} does, through the checked {@link #writeState}: a failure names writeState. A
+     * plug-in with its own save has it called, checked as its other calls are.
+     */
     @Override
     public void save(Path dir) {
-        Agent.super.save(dir);
+        if (ownSave) {
+            run("save", () -> agent.save(dir));
+        } else {
+            Agent.super.save(dir);
+        }
     }
 
     /**
      * Loads as {@link Agent#load} does, through the checked {@link #readState}: a failure names the plug-in's
      * readState and the checkpoint (it read "load threw ...", the agent's default load having called its readState).
+     * A plug-in with its own load has it called, checked as its other calls are.
      */
     @Override
     public void load(Path dir) {
-        Agent.super.load(dir);
+        if (ownLoad) {
+            run("load", () -> agent.load(dir));
+        } else {
+            Agent.super.load(dir);
+        }
     }
 
     @Override

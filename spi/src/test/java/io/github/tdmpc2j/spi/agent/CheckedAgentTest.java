@@ -188,4 +188,47 @@ class CheckedAgentTest {
                     .hasMessageNotContaining("load threw");
         }
     }
+
+    /**
+     * A plug-in whose agent has its own save and load (another layout than a checkpoint folder, say) has them called
+     * through the checked wrapper, not Agent's defaults over its readState and writeState; a failure of them is the
+     * plug-in's, named. The wrapper called the defaults for every agent while its readState's failure was being named.
+     */
+    @Test
+    void aPluginsOwnSaveAndLoadAreCalled(@org.junit.jupiter.api.io.TempDir Path dir) {
+        TaskSpace space = TaskSpace.of(List.of(LineEnv.spec("line/small", 2, 1, -1, 1, 10, 1)));
+        List<String> calls = new java.util.ArrayList<>();
+        AgentProvider plugin = new CheckedAgentProvider(new AgentProvider() {
+            @Override
+            public String name() {
+                return "own-files";
+            }
+
+            @Override
+            public Agent create(AgentContext context) {
+                return new LaxAgent() {
+                    @Override
+                    public void save(Path d) {
+                        calls.add("save " + d.getFileName());
+                    }
+
+                    @Override
+                    public void load(Path d) {
+                        calls.add("load " + d.getFileName());
+                        if (d.getFileName().toString().equals("broken")) {
+                            throw new IllegalStateException("no weights.bin");
+                        }
+                    }
+                };
+            }
+        }, "own-files.jar");
+        try (Agent agent = plugin.create(AgentContext.of(space, Map.of(), 7))) {
+            agent.save(dir.resolve("mine"));
+            agent.load(dir.resolve("mine"));
+            assertThat(calls).containsExactly("save mine", "load mine");
+            assertThatThrownBy(() -> agent.load(dir.resolve("broken")))
+                    .isInstanceOf(io.github.tdmpc2j.spi.PluginException.class)
+                    .hasMessageContaining("agent 'own-files'").hasMessageContaining("no weights.bin");
+        }
+    }
 }
