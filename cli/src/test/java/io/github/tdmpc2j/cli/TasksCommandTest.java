@@ -79,7 +79,10 @@ class TasksCommandTest {
     void checkFailsATaskWithNaNObservationsAndExitsNonZero() {
         Run r = run("tasks", "check", "--domain", "broken");
         assertThat(r.exit()).isEqualTo(1);
-        assertThat(r.out()).containsPattern("FAIL\\s+broken/nan\\s+broken/nan returned observation\\[1\\] = NaN at step 4;");
+        // the step and seed that reproduce it, and the plug-in (its jar, here the class path's folder) to fix
+        assertThat(r.out()).containsPattern("FAIL\\s+broken/nan\\s+step 4 after reset\\(1\\): plug-in "
+                + "io\\.github\\.tdmpc2j\\.cli\\.BrokenProvider in \\S+ \\(domain 'broken'\\): broken/nan returned "
+                + "observation\\[1\\] = NaN at step\\(\\);");
         // broken/dies and the broken/unstable ones run their one episode; an env that throws from close() fails
         assertThat(r.out()).containsPattern("FAIL\\s+broken/close-fails\\s+PluginException: .*threw from close\\(\\)")
                 .contains("4 passed, 2 failed");

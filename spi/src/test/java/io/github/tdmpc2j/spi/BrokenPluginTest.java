@@ -215,14 +215,17 @@ class BrokenPluginTest {
         }
     }
 
-    /** A NaN reaches no agent: the rollout that every command runs stops with the task, step and episode. */
+    /**
+     * A NaN reaches no agent: the rollout that every command runs stops with the task, step and episode, and the
+     * plug-in and its jar (the one to fix), as for the env's other faults.
+     */
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', value = {
-        "NanObservation           | bad/thing returned observation[0] = NaN at step 3 of episode 0",
-        "NanReward                | bad/thing returned reward = NaN at step 4 of episode 0",
-        "InfiniteResetObservation | bad/thing returned observation[0] = -Infinity at the reset of episode 0",
+        "NanObservation           | bad/thing failed at step 3 of episode 0 (seed 1, row 0): plug-in org.example.bad.BadProviders$NanObservation in bad-NanObservation.jar (domain 'bad'): bad/thing returned observation[0] = NaN at step()",
+        "NanReward                | bad/thing failed at step 4 of episode 0 (seed 1, row 0): plug-in org.example.bad.BadProviders$NanReward in bad-NanReward.jar (domain 'bad'): bad/thing returned reward = NaN at step()",
+        "InfiniteResetObservation | bad/thing failed at the reset of episode 0 (seed 1, row 0): plug-in org.example.bad.BadProviders$InfiniteResetObservation in bad-InfiniteResetObservation.jar (domain 'bad'): bad/thing returned observation[0] = -Infinity at reset()",
     })
-    void anEnvReturningNanStopsTheRolloutWithATypedErrorAndTheOthersWork(String kind, String reason)
+    void anEnvReturningNanStopsTheRolloutWithATypedErrorNamingItsJarAndTheOthersWork(String kind, String reason)
             throws Exception {
         try (URLClassLoader loader = withCoinAnd(kind, "org.example.bad.BadProviders$" + kind + "\n");
                 EnvRegistry registry = EnvRegistry.discover(loader)) {
@@ -232,7 +235,9 @@ class BrokenPluginTest {
                 assertThatThrownBy(() -> Evaluation.run(rows, agent, 1, 1))
                         .isInstanceOf(InvalidEnvOutputException.class)
                         .hasMessageContaining(reason)
-                        .hasMessageContaining("a defect of the suite or its plug-in");
+                        .hasMessageContaining("a defect of the suite or its plug-in")
+                        // what train's resume hint is given for: a state the resumed run's other draws may not reach
+                        .satisfies(e -> assertThat(((InvalidEnvOutputException) e).nonFinite()).isTrue());
             }
             assertCoinWorks(registry);
         }
