@@ -216,18 +216,19 @@ public final class EnvRegistry implements AutoCloseable {
         Set<String> ids = new java.util.HashSet<>();
         for (TaskSpec t : listed) {
             if (t == null) {
-                throw new PluginException("tasks() lists a null task");
+                throw new PluginException("tasks() lists a null task: list each task's TaskSpec");
             }
             if (!t.domain().equals(domain)) {
                 throw new PluginException("plug-in " + p.getClass().getName() + " of domain '" + domain
-                        + "' lists task " + t.id() + " of another domain");
+                        + "' lists task " + t.id() + " of another domain: give each of its tasks an id of the form "
+                        + domain + "/NAME");
             }
             String empty = emptySpace(t);
             if (empty != null) {
                 throw new PluginException("plug-in " + p.getClass().getName() + " lists task " + t.id() + " " + empty);
             }
             if (!ids.add(t.id())) {
-                throw new PluginException("plug-in " + p.getClass().getName() + " lists task " + t.id() + " twice");
+                throw new PluginException("plug-in " + p.getClass().getName() + " lists task " + t.id() + " twice: list each task once");
             }
         }
         return List.copyOf(listed);

@@ -53,7 +53,7 @@ class BrokenPluginTest {
         "DomainNull           | org.example.bad.BadProviders$DomainNull | | domain() returned null",
         "TasksThrow           | org.example.bad.BadProviders$TasksThrow | bad | tasks() threw IllegalStateException: tasks exploded (at org.example.bad.BadProviders$TasksThrow.tasks(BadProviders.java:",
         "TasksNull            | org.example.bad.BadProviders$TasksNull | bad | tasks() returned null",
-        "TasksTwice           | org.example.bad.BadProviders$TasksTwice | bad | lists task bad/thing twice",
+        "TasksTwice           | org.example.bad.BadProviders$TasksTwice | bad | lists task bad/thing twice: list each task once",
         "NanBounds            | org.example.bad.BadProviders$NanBounds | bad | tasks() threw PluginException: a Box's bounds at index 0 are [NaN, 1.0]: a bound is a number",
         "InvertedBounds       | org.example.bad.BadProviders$InvertedBounds | bad | tasks() threw PluginException: a Box's bounds at index 0 are [1.0, -1.0]: a bound is a number (no NaN; an unbounded entry is infinite) and a low is at most its high (at org.example.bad.BadProviders$InvertedBounds.tasks(BadProviders.java:115))",
         "NullObservationSpace | org.example.bad.BadProviders$NullObservationSpace | bad | tasks() threw PluginException: task bad/thing is missing its observationSpace: give every part of its TaskSpec",
