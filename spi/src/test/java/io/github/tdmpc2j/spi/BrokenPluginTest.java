@@ -118,6 +118,38 @@ class BrokenPluginTest {
         }
     }
 
+    /**
+     * A plug-in whose provider class loads but whose env class is of a newer Java (compiled apart, or a library's):
+     * making the env says which release to compile for, as a provider class of a newer Java does.
+     */
+    @Test
+    void aPluginWhoseEnvClassIsOfANewerJavaSaysWhichReleaseToCompileForWhenTheEnvIsMade() throws Exception {
+        Path future = dir.resolve("future-env-classes");
+        Path folder = java.nio.file.Files.createDirectories(future.resolve("org/example/coin"));
+        try (java.util.stream.Stream<Path> files = java.nio.file.Files.list(classes.resolve("org/example/coin"))) {
+            for (Path f : files.toList()) {
+                byte[] bytes = java.nio.file.Files.readAllBytes(f);
+                if (f.getFileName().toString().equals("CoinProvider$1.class")) { // its env, an anonymous class
+                    bytes[6] = 0;
+                    bytes[7] = 99;
+                }
+                java.nio.file.Files.write(folder.resolve(f.getFileName()), bytes);
+            }
+        }
+        Path jar = PluginJarTest.packJar(dir.resolve("future-env.jar"), future, "org/example/coin",
+                "org.example.coin.CoinProvider\n");
+        try (URLClassLoader loader = new URLClassLoader(new URL[] {jar.toUri().toURL()}, BrokenPluginTest.class
+                .getClassLoader()); EnvRegistry registry = EnvRegistry.discover(loader)) {
+            assertThat(registry.loadFailures()).isEmpty();
+            int java = Runtime.version().feature();
+            assertThatThrownBy(() -> registry.make("coin/guess")).isInstanceOf(PluginException.class)
+                    .hasMessageContaining("plug-in org.example.coin.CoinProvider in future-env.jar (domain 'coin'): "
+                            + "create(coin/guess) threw UnsupportedClassVersionError")
+                    .hasMessageEndingWith("; compile the plug-in for the Java " + java + " that runs tdmpc2j (javac "
+                            + "--release " + java + ")");
+        }
+    }
+
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', value = {
         "AvailabilityThrows | availability() threw IllegalStateException: availability exploded",
