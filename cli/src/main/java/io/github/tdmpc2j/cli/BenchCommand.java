@@ -137,6 +137,13 @@ final class BenchCommand implements Callable<Integer> {
                             lock[0] = RunLock.acquireBench(dir);
                             checkEarlierRuns(specs, dir); // first: it names the runs' own settings
                             checkBenchSettings(dir);
+                            // a run prints nothing until it ends (an hour or more on a CPU): where to watch it
+                            console.printf(Locale.ROOT, "bench: %s (%s x %s) of %d steps; each prints its score "
+                                    + "as it ends, its progress is in %s (train.csv, eval.csv)%n",
+                                    Messages.plural(specs.size() * seeds, "run"), Messages.plural(specs.size(), "task"),
+                                    Messages.plural(seeds, "seed"), steps, dir.resolve("runs").resolve("TASK")
+                                            .resolve("seed-N"));
+                            console.flush();
                         }, stop);
                 if (signals.received() != null) {
                     if (lock[0] != null) { // let go of first: a new folder that no run wrote into goes with it

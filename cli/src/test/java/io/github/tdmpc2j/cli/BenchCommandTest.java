@@ -43,6 +43,10 @@ class BenchCommandTest {
         assertThat(r.exit()).as(r.err()).isZero();
         assertThat(r.out()).contains("classic/pendulum                     seed 1: return")
                 .contains("seed 2: return");
+        // before the first run, which prints nothing until it ends: how many runs, and where to watch them
+        assertThat(r.out()).startsWith("bench: 2 runs (1 task x 2 seeds) of 400 steps; each prints its score as it "
+                + "ends, its progress is in " + dir.resolve("runs/TASK/seed-N") + " (train.csv, eval.csv)"
+                + System.lineSeparator());
         String md = Files.readString(dir.resolve("report.md"));
         // what it compares: the agent and its runs, beside the paper's TD-MPC2
         assertThat(md).contains("Agent `random`, 400 agent steps per run, 2 seeds per task. A score is a run's last "
