@@ -4,6 +4,7 @@ import io.github.tdmpc2j.spi.io.AtomicWrites;
 import io.github.tdmpc2j.spi.io.IoErrors;
 import io.github.tdmpc2j.spi.EnvRegistry;
 import io.github.tdmpc2j.spi.Messages;
+import io.github.tdmpc2j.spi.SuccessMetric;
 import io.github.tdmpc2j.spi.TaskSpec;
 import io.github.tdmpc2j.spi.rollout.Evaluation;
 import io.github.tdmpc2j.spi.TdmpcException;
@@ -697,7 +698,10 @@ final class BenchCommand implements Callable<Integer> {
                 // a run that had ended evaluates nothing: its random baseline is made again, the same episodes
                 random = r.random().isEmpty() ? online.randomBaseline() : r.random();
             }
-            boolean success = r.finalSuccess() != null;
+            // scored as its plug-in lists it: a task of SuccessMetric.RETURN whose steps also say "success" (a
+            // plug-in's own flag, shown by eval) is scored by its return, as its normalised score and the paper
+            // compare it; one listed by success whose steps give no flag (tasks check fails it) by its return too
+            boolean success = task.successMetric() == SuccessMetric.SUCCESS && r.finalSuccess() != null;
             double score = success ? r.finalSuccess() : r.finalReturn();
             Evaluation.TaskResult baseline = random.get(0);
             double randomScore = success ? baseline.successRate() : baseline.meanReturn();

@@ -306,7 +306,7 @@ class BenchCommandTest {
         assertThat(out.resolve("report.md")).doesNotExist();
         TasksCommandTest.Run again = TasksCommandTest.run(args.toArray(String[]::new));
         assertThat(again.exit()).as(again.err()).isZero();
-        assertThat(again.out()).contains("seed 1: success rate").contains("seed 2: success rate")
+        assertThat(again.out()).contains("seed 1: return").contains("seed 2: return")
                 .contains("report: ");
     }
 
@@ -387,6 +387,81 @@ class BenchCommandTest {
                 .contains("give --spark-conf spark.executor.memory of 2 times the -Xmx named above")
                 .contains("(no run of this bench has started)").hasLineCount(1);
         assertThat(out.resolve("runs")).doesNotExist();
+    }
+
+    /**
+     * Two tasks whose every step says "success": flagged/reach listed as scored by its return (a plug-in's own flag,
+     * shown beside), 1 a step and never a success, flagged/goal listed as scored by success, a success at every step.
+     */
+    public static final class FlaggedProvider implements EnvProvider {
+        @Override
+        public String domain() {
+            return "flagged";
+        }
+
+        @Override
+        public List<TaskSpec> tasks() {
+            return List.of(new TaskSpec("flagged/reach", List.of(), Box.of(1, -1, 1), Box.of(1, -1, 1), 10, 1,
+                    SuccessMetric.RETURN, false), new TaskSpec("flagged/goal", List.of(), Box.of(1, -1, 1),
+                    Box.of(1, -1, 1), 10, 1, SuccessMetric.SUCCESS, false));
+        }
+
+        @Override
+        public Availability availability() {
+            return Availability.ok();
+        }
+
+        @Override
+        public Env create(TaskSpec task, EnvOptions options) {
+            boolean goal = task.successMetric() == SuccessMetric.SUCCESS;
+            return new Env() {
+                public TaskSpec spec() {
+                    return task;
+                }
+
+                public io.github.tdmpc2j.spi.ResetResult reset(long seed) {
+                    return new io.github.tdmpc2j.spi.ResetResult(new float[1]);
+                }
+
+                public io.github.tdmpc2j.spi.StepResult step(float[] action) {
+                    return new io.github.tdmpc2j.spi.StepResult(new float[1], 1, false, false,
+                            java.util.Map.of("success", goal));
+                }
+
+                public void close() {
+                }
+            };
+        }
+    }
+
+    /**
+     * A task is scored as its plug-in lists it: one of SuccessMetric.RETURN whose steps put "success" in their info
+     * (a plug-in's own flag) by its return, as the paper's scale for its domain takes it; it was scored by the flag,
+     * its report a success rate (0 here) where the plug-in had said its return.
+     */
+    @Test
+    void aTaskIsScoredByTheMetricItsPluginListsNotByTheFlagsItsStepsGive(@TempDir Path dir) throws Exception {
+        Path jar = TasksCommandTest.serviceJar(dir.resolve("flagged.jar"), EnvProvider.class,
+                FlaggedProvider.class.getName());
+        Path out = dir.resolve("bench");
+        TasksCommandTest.withPlugins(jar, () -> {
+            TasksCommandTest.Run r = TasksCommandTest.run("bench", "--tasks", "flagged/reach,flagged/goal", "--agent",
+                    "random", "--steps", "20", "--seeds", "1", "--eval-every", "10", "--eval-episodes", "1", "--out",
+                    out.toString());
+            assertThat(r.exit()).as(r.err()).isZero();
+            assertThat(r.out()).contains("flagged/reach                        seed 1: return 10.000")
+                    .contains("flagged/goal                         seed 1: success rate 1.000");
+        });
+        List<CsvLog.Row> rows = CsvLog.read(out.resolve("report.csv"));
+        assertThat(rows).hasSize(2);
+        // task, domain, metric, mean, std, normalized
+        String[] reach = rows.get(0).cells();
+        assertThat(List.of(reach).subList(0, 3)).containsExactly("flagged/reach", "flagged", "return");
+        assertThat(Double.parseDouble(reach[3])).as("mean").isEqualTo(10.0);
+        assertThat(Double.parseDouble(reach[5])).as("normalized").isEqualTo(10.0);
+        String[] goal = rows.get(1).cells();
+        assertThat(List.of(goal).subList(0, 3)).containsExactly("flagged/goal", "flagged", "success");
+        assertThat(Double.parseDouble(goal[5])).as("normalized").isEqualTo(100.0);
     }
 
     /** What runs with the suite of {@link NotSetUpProvider} installed (as a plug-in jar in {@code dir}). */
