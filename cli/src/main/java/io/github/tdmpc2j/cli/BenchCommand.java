@@ -807,6 +807,16 @@ final class BenchCommand implements Callable<Integer> {
                     : "-";
             sb.append(String.format(Locale.ROOT, "| %s | %d | %.1f | %s |%n", d, list.size(), ours, pub));
         });
+        // the paper's 0-100 scale covers DMControl's returns and success rates: other returns (a plug-in's, say)
+        // stand as they are, and a per-domain mean of them beside the others read as if on the same scale
+        List<String> unscaled = rows.stream().filter(r -> r.metric().equals("return")
+                && !r.domain().equals(domainName("dmc"))).map(Row::domain).distinct().toList();
+        if (!unscaled.isEmpty()) {
+            sb.append("\n").append(String.join(", ", unscaled)).append(": returns normalised as they are (the paper's "
+                    + "0-100 scale is DMControl's returns / 10 and success rates x 100, and has none for "
+                    + (unscaled.size() == 1 ? "this domain's returns" : "these domains' returns") + "): compare "
+                    + "them within their domain, not with the other domains' scores.\n");
+        }
         if (byDomain.containsKey(domainName("maniskill"))) {
             sb.append("\nManiSkill: the paper's numbers are of its tasks on ManiSkill2 (0.4.1); ours are those tasks "
                     + "rebuilt on ManiSkill 3, another simulator version (tasks/maniskill/README.md says what "

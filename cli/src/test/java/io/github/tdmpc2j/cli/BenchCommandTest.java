@@ -869,6 +869,29 @@ class BenchCommandTest {
         assertThat(BenchCommand.markdown(List.of(walk))).doesNotContain("ManiSkill");
     }
 
+    /**
+     * A report with returns the paper's scale does not cover (a plug-in's task beside DMControl's) says they stand
+     * as they are: its per-domain mean of -14 beside DMControl's 22.6 read as if both were on the 0-100 scale.
+     */
+    @Test
+    void aReportOfReturnsOffThePapersScaleSaysTheyStandAsTheyAre() {
+        BenchCommand.Row reach = new BenchCommand.Row("reach/point1d", BenchCommand.domainName("reach"), "return",
+                -14, 0, -14, 1, 53.1, null, null, null, null);
+        BenchCommand.Row pendulum = new BenchCommand.Row("gymnasium/Pendulum-v1", BenchCommand.domainName(
+                "gymnasium"), "return", -1200, 0, -1200, 1, -1300, null, null, null, null);
+        BenchCommand.Row balance = new BenchCommand.Row("dmc/cartpole-balance", BenchCommand.domainName("dmc"),
+                "return", 225.6, 0, 22.6, 1, 29.2, null, null, null, 50_000L);
+        BenchCommand.Row lift = new BenchCommand.Row("maniskill/lift-cube", BenchCommand.domainName("maniskill"),
+                "success", 0.5, 0.1, 50, 2, 0, 100.0, 100_000L, 100.0, null);
+        assertThat(BenchCommand.markdown(List.of(reach, balance))).contains("| reach | 1 | -14.0 | - |")
+                .contains("\nreach: returns normalised as they are (the paper's 0-100 scale is DMControl's returns / "
+                        + "10 and success rates x 100, and has none for this domain's returns): compare them within "
+                        + "their domain, not with the other domains' scores.\n");
+        assertThat(BenchCommand.markdown(List.of(reach, pendulum, balance)))
+                .contains("\nreach, gymnasium: returns normalised as they are").contains("these domains' returns");
+        assertThat(BenchCommand.markdown(List.of(balance, lift))).doesNotContain("as they are");
+    }
+
     @Test
     void publishedNumbersAreTheMeansOverTheAuthorsSeeds() {
         // the logs' steps are environment steps: DMControl's step 100000 (the mean 839.4 of cartpole-swingup) is
