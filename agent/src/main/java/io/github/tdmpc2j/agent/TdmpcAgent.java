@@ -23,6 +23,7 @@ import io.github.tdmpc2j.spi.TaskSpec;
 import io.github.tdmpc2j.spi.TdmpcException;
 import io.github.tdmpc2j.spi.agent.Agent;
 import io.github.tdmpc2j.spi.agent.AgentContext;
+import io.github.tdmpc2j.spi.agent.AgentProvider;
 import io.github.tdmpc2j.spi.agent.CheckpointException;
 import io.github.tdmpc2j.spi.agent.Episode;
 import io.github.tdmpc2j.spi.agent.OfflineLearner;
@@ -126,8 +127,13 @@ public final class TdmpcAgent implements Agent, OfflineLearner {
         this.actionDim = context.actionSize();
         boolean episodic = context.tasks().stream().anyMatch(TaskSpec::episodic);
         this.store = new ParamStore(engine.newBaseManager(device), context.seed());
-        this.model = new WorldModel(cfg, store, context.observationSize(), actionDim, context.tasks().size(),
-                episodic, context.seed());
+        try {
+            this.model = new WorldModel(cfg, store, context.observationSize(), actionDim, context.tasks().size(),
+                    episodic, context.seed());
+        } catch (RuntimeException | Error e) {
+            store.close(); // the weights made so far (a stop gives the making up, GivingUp)
+            throw e;
+        }
         this.planner = new Planner(cfg, model, actionDim);
         if (device.isGpu()) {
             // a captured plan draws from the device's default generator (the one a CUDA graph registers)
@@ -178,6 +184,9 @@ public final class TdmpcAgent implements Agent, OfflineLearner {
      * it when they end.
      */
     static void checkRun(AgentContext context, long steps, int envs, long heapBytes) {
+        // as Agents.find's provider refuses them, for a caller of this provider itself
+        AgentContext.require(context);
+        AgentProvider.requireRun(steps, envs, heapBytes);
         TdmpcConfig cfg = TdmpcConfig.from(context.params());
         checkSettings(cfg, context);
         int obs = context.observationSize();
@@ -885,6 +894,11 @@ public final class TdmpcAgent implements Agent, OfflineLearner {
     }
 
     @Override
+    public java.util.Optional<io.github.tdmpc2j.spi.TaskSpace> space() {
+        return java.util.Optional.of(context.space());
+    }
+
+    @Override
     public long steps() {
         return steps;
     }
@@ -941,8 +955,9 @@ public final class TdmpcAgent implements Agent, OfflineLearner {
             int dropped;
             try (SafeTensors.Reader saved = SafeTensors.Reader.open(bufferFile)) {
                 dropped = buffer.restore(saved);
-            } catch (ConfigException e) {
-                throw e; // a heap too small for the buffer: the checkpoint is whole, more heap resumes it
+            } catch (ConfigException | io.github.tdmpc2j.spi.GivingUp.GivenUp e) {
+                // a heap too small for the buffer: the checkpoint is whole, more heap resumes it; or a stop (no damage)
+                throw e;
             } catch (RuntimeException e) {
                 throw new CheckpointException(bufferFile + " (the replay buffer) cannot be read: " + e.getMessage()
                         + "; the checkpoint is damaged, use another one", e);

@@ -102,6 +102,21 @@ class TdmpcAgentTest {
     }
 
     /**
+     * A run of no steps or envs given to the provider itself (not through Agents.find, whose provider refuses them
+     * first) is the caller's typed mistake, said alike; before, it was accepted.
+     */
+    @Test
+    void checkRunOfNoStepsOrEnvsIsTheCallersTypedError() {
+        AgentContext one = AgentTestSupport.single(3, 1, Map.of("preset", "cpu"));
+        assertThatThrownBy(() -> new TdmpcAgentProvider().checkRun(one, -1, 2, Long.MAX_VALUE))
+                .isExactlyInstanceOf(io.github.tdmpc2j.spi.TdmpcException.class)
+                .hasMessageStartingWith("checkRun was given -1 steps: pass the agent steps the run is to take");
+        assertThatThrownBy(() -> new TdmpcAgentProvider().checkRun(one, 1000, 0, Long.MAX_VALUE))
+                .isExactlyInstanceOf(io.github.tdmpc2j.spi.TdmpcException.class)
+                .hasMessageStartingWith("checkRun was given 0 envs: pass how many envs the run steps at once");
+    }
+
+    /**
      * A run that ends in the seed phase makes no update: said before it starts (it trained nothing, silently, and
      * evaluated the untrained model); a run that reaches the seed phase's end is not told.
      */

@@ -9,6 +9,7 @@ import io.github.tdmpc2j.data.DatasetLayout;
 import io.github.tdmpc2j.data.DatasetPolicy;
 import io.github.tdmpc2j.data.DatasetTask;
 import io.github.tdmpc2j.spi.EnvRegistry;
+import io.github.tdmpc2j.spi.GivingUp;
 import io.github.tdmpc2j.spi.Messages;
 import io.github.tdmpc2j.spi.TdmpcException;
 import io.github.tdmpc2j.spi.agent.Agent;
@@ -37,6 +38,9 @@ import picocli.CommandLine.Spec;
                 + "size, rewards, terminated, truncated, success, task index, seed). Crash-safe: run the same "
                 + "command again to finish an interrupted collection."})
 final class CollectCommand implements Callable<Integer> {
+    /** What a signal gives up while collect makes its policy, as its notice says ({@link StopSignals#gettingReady}). */
+    static final String GETTING_READY = "collect is still getting ready: a policy's model being made or its "
+            + "checkpoint being checked or read is given up at once; nothing is written";
     @Spec
     CommandSpec spec;
 
@@ -176,53 +180,62 @@ final class CollectCommand implements Callable<Integer> {
                     } else {
                         // the agent reads its checkpoint before the dataset records it, so that a save of the run in
                         // between is refused before a file is written
-                        Agent agentMade = acting.create(collector, seed);
+                        // a large model made and its checkpoint read take a minute on a CPU: a signal gives them up,
+                        // and nothing is collected (null here)
+                        signals.gettingReady(GETTING_READY);
+                        Agent agentMade = GivingUp.unless(signals::stopNow, () -> acting.create(collector, seed))
+                                .orElse(null);
+                        signals.ready();
                         AtomicBoolean handedOver = new AtomicBoolean();
-                        try {
-                            written = collector.collect(dataset, episodes, workers, seed, () -> {
-                                handedOver.set(true); // collect closes it
-                                return agentMade;
-                            }, new Collector.Listener() {
-                                @Override
-                                public void episodeWritten(DatasetTask task, int k, Episode episode) {
-                                    progress(out, done, task.id(), k, episode.length(), episode.episodeReturn());
-                                }
+                        if (agentMade != null) {
+                            try {
+                                written = collector.collect(dataset, episodes, workers, seed, () -> {
+                                    handedOver.set(true); // collect closes it
+                                    return agentMade;
+                                }, new Collector.Listener() {
+                                    @Override
+                                    public void episodeWritten(DatasetTask task, int k, Episode episode) {
+                                        progress(out, done, task.id(), k, episode.length(), episode.episodeReturn());
+                                    }
 
-                                @Override
-                                public void damagedFound(Map<Path, String> files) {
-                                    // a notice: stderr, as the envs' warnings (stdout is the collection's progress)
-                                    PrintWriter notices = spec.commandLine().getErr();
-                                    files.forEach((file, why) -> notices.printf(
-                                            "%s is damaged (%s): collecting it again%n", file, why));
-                                    notices.flush();
-                                }
+                                    @Override
+                                    public void damagedFound(Map<Path, String> files) {
+                                        // a notice: stderr, as the envs' warnings (stdout is the collection's progress)
+                                        PrintWriter notices = spec.commandLine().getErr();
+                                        files.forEach((file, why) -> notices.printf(
+                                                "%s is damaged (%s): collecting it again%n", file, why));
+                                        notices.flush();
+                                    }
 
-                                @Override
-                                public void envsCloseFailed(TdmpcException e) {
-                                    RunEnvs.closeFailed(spec.commandLine().getErr(), "collection's",
-                                            "the episodes written to " + dataset + " are whole", e);
-                                }
+                                    @Override
+                                    public void envsCloseFailed(TdmpcException e) {
+                                        RunEnvs.closeFailed(spec.commandLine().getErr(), "collection's",
+                                                "the episodes written to " + dataset + " are whole", e);
+                                    }
 
-                                @Override
-                                public void agentCloseFailed(TdmpcException e) {
-                                    RunEnvs.agentCloseFailed(spec.commandLine().getErr(),
-                                            "the episodes written to " + dataset + " are whole", e);
-                                }
+                                    @Override
+                                    public void agentCloseFailed(TdmpcException e) {
+                                        RunEnvs.agentCloseFailed(spec.commandLine().getErr(),
+                                                "the episodes written to " + dataset + " are whole", e);
+                                    }
 
-                                @Override
-                                public void writing() {
-                                    lock[0] = RunLock.acquireDataset(dataset, RunLock.Holder.COLLECT);
-                                }
+                                    @Override
+                                    public void writing() {
+                                        lock[0] = RunLock.acquireDataset(dataset, RunLock.Holder.COLLECT);
+                                    }
 
-                                @Override
-                                public boolean stopRequested() {
-                                    return signals.stopNow();
+                                    @Override
+                                    public boolean stopRequested() {
+                                        return signals.stopNow();
+                                    }
+                                });
+                            } finally {
+                                if (!handedOver.get()) {
+                                    agentMade.close();
                                 }
-                            });
-                        } finally {
-                            if (!handedOver.get()) {
-                                agentMade.close();
                             }
+                        } else {
+                            written = 0; // stopped while the policy was made
                         }
                     }
                 } catch (RuntimeException | Error e) {

@@ -2,6 +2,7 @@ package io.github.tdmpc2j.cli;
 
 import io.github.tdmpc2j.spi.CloseAll;
 import io.github.tdmpc2j.spi.EnvRegistry;
+import io.github.tdmpc2j.spi.GivingUp;
 import io.github.tdmpc2j.spi.Messages;
 import io.github.tdmpc2j.spi.MultitaskEnv;
 import io.github.tdmpc2j.spi.TaskSpace;
@@ -56,6 +57,10 @@ final class EvalCommand implements Callable<Integer> {
             "checkpoint", "checkpoint_step");
     /** The columns eval wrote before it recorded what produced a row: such a file gains the others, empty. */
     static final List<String> EARLIER_COLUMNS = COLUMNS.subList(0, 4);
+    /** What a signal gives up while eval gets ready, as its notice says ({@link StopSignals#gettingReady}). */
+    static final String GETTING_READY = "eval is still getting ready: a checkpoint folder being checked or read or a "
+            + "model being made is given up at once, a .pt file being imported or an env being made ends first; "
+            + "nothing is written";
     @Spec
     CommandSpec spec;
 
@@ -150,6 +155,7 @@ final class EvalCommand implements Callable<Integer> {
         try (EnvRegistry registry = EnvRegistry.discover();
                 StopSignals signals = StopSignals.install(stop::request, "the next step", "the evaluations in "
                         + "progress are given up; the tasks evaluated are written")) {
+            signals.gettingReady(GETTING_READY);
             // null: the checkpoint's own tasks, read with it
             List<String> ids = target == null ? null : target.task != null ? List.of(registry.resolve(target.task)
                     .id()) : target.tasks != null ? TaskChoice.ids(registry, target.tasks, null)
@@ -217,9 +223,13 @@ final class EvalCommand implements Callable<Integer> {
         // run that trains replaces its checkpoint at every save)
         record Recorded(Path dir, Map<String, String> params, List<String> tasks, RunFolder.TrainedOn trainedOn) {
         }
-        Recorded saved = CheckpointFolder.read(folder, m -> new Recorded(m.dir(),
-                provider.checkpointParams(m.dir()), provider.checkpointTasks(m.dir()),
-                RunFolder.TrainedOn.read(m.dir())));
+        // checking a large model's checkpoint (its files hashed) takes seconds: a signal gives it up
+        Recorded saved = GivingUp.unless(signals::stopNow, () -> CheckpointFolder.read(folder, m -> new Recorded(
+                m.dir(), provider.checkpointParams(m.dir()), provider.checkpointTasks(m.dir()),
+                RunFolder.TrainedOn.read(m.dir())))).orElse(null);
+        if (saved == null) {
+            return stopped(signals, null, List.of(), new TaskResult[0], option(), out);
+        }
         Path csvFile = csv != null ? csv : folder.toAbsolutePath().resolveSibling("eval-results.csv");
         if (csv == null) {
             CsvLog.checkWritable(csvFile, COLUMNS, EARLIER_COLUMNS, "give --csv FILE to write the results elsewhere");
@@ -287,7 +297,9 @@ final class EvalCommand implements Callable<Integer> {
             if (local == null && !where.distributed()) {
                 return stopped(signals, csvFile, ids, results, option(), out);
             }
-            out.printf("%-40s %8s %12s %8s%n", "TASK", "EPISODES", "RETURN", "SUCCESS");
+            signals.ready();
+            // the table's header comes with its first row: a failure or a stop before any row leaves none alone
+            boolean[] header = {false};
             // every task checked on an executor (once each) before any evaluates: a task not set up on a node was
             // found when that node's first unit ran
             TdmpcException failed = null; // a task's evaluation that failed: the tasks evaluated are kept
@@ -298,6 +310,10 @@ final class EvalCommand implements Callable<Integer> {
                         return; // stopped before it ended
                     }
                     results[unit.task()] = r;
+                    if (!header[0]) {
+                        header[0] = true;
+                        out.printf("%-40s %8s %12s %8s%n", "TASK", "EPISODES", "RETURN", "SUCCESS");
+                    }
                     out.printf(Locale.ROOT, "%-40s %8d %12.1f %8s%n", r.id(), r.episodes(), r.meanReturn(),
                             r.hasSuccess() ? String.format(Locale.ROOT, "%.0f%%", 100 * r.successRate()) : "-");
                     out.flush();
@@ -475,7 +491,16 @@ final class EvalCommand implements Callable<Integer> {
                     }
                     envs.add(made.get());
                 }
-                return Optional.of(new Setup(envs, agent(space, s)));
+                // a large model made and its checkpoint read take a minute on a CPU: the stop gives them up
+                Optional<Loaded> loaded = GivingUp.unless(stop, () -> agent(space, s));
+                if (loaded.isEmpty()) {
+                    RuntimeException failed = CloseAll.closeAll(envs, null);
+                    if (failed != null) {
+                        throw failed;
+                    }
+                    return Optional.empty();
+                }
+                return Optional.of(new Setup(envs, loaded.get()));
             } catch (RuntimeException e) {
                 CloseAll.closeAll(envs, e);
                 throw e;

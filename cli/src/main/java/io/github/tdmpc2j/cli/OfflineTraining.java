@@ -9,11 +9,13 @@ import io.github.tdmpc2j.spi.TaskRevisions;
 import io.github.tdmpc2j.spi.TaskSpace;
 import io.github.tdmpc2j.spi.TaskSpec;
 import io.github.tdmpc2j.spi.EnvRegistry;
+import io.github.tdmpc2j.spi.GivingUp;
 import io.github.tdmpc2j.spi.rollout.Evaluation;
 import io.github.tdmpc2j.spi.TdmpcException;
 import io.github.tdmpc2j.spi.agent.Agent;
 import io.github.tdmpc2j.spi.agent.AgentProvider;
 import io.github.tdmpc2j.spi.agent.Agents;
+import io.github.tdmpc2j.spi.agent.CheckpointFolder;
 import io.github.tdmpc2j.spi.agent.OfflineLearner;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -30,6 +32,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * dataset only, and is evaluated on every task of the set at each evaluation.
  */
 final class OfflineTraining {
+    /** What a signal gives up while an offline run gets ready ({@link StopSignals#gettingReady}). */
+    static final String GETTING_READY = "the run is still getting ready: a model being made or a checkpoint being "
+            + "checked or read is given up at once, the dataset being loaded or an env being made ends first; nothing "
+            + "is written";
     private OfflineTraining() {
     }
 
@@ -156,15 +162,24 @@ final class OfflineTraining {
         RunLock lock = null;
         try (StopSignals signals = StopSignals.install(() -> stop.set(true), "the next update",
                 "an evaluation in progress is given up; the last checkpoint is kept")) {
+            signals.gettingReady(GETTING_READY);
             lock = run.lock(); // the folder's one writer, before its checkpoint is tidied
             AgentProvider provider = Agents.find(cfg.get("agent"));
-            RunFolder.Restored restored = resume ? run.openCheckpoint() : null;
+            // checking a large model's checkpoint (its files hashed) takes seconds: a signal gives it up
+            RunFolder.Restored restored = null;
+            if (resume) {
+                restored = GivingUp.unless(stop::get, run::openCheckpoint).orElse(null);
+                if (restored == null) { // the checkpoint as it was, of the update its manifest names
+                    return signals.stoppedBeforeStart(console, "update",
+                            CheckpointFolder.savedStep(run.checkpoint()).orElse(-1));
+                }
+            }
             long kept = restored != null ? restored.state().step() : -1; // what a stop before the updates keeps
             // the revisions the run learns on, for its checkpoints: the dataset's; where its index records none (an
             // older index, the dataset's folder moved back to a copy of one) those its checkpoint recorded, of the
             // same episodes (checked below), rather than none
-            Map<String, Integer> revisions = collectedOn != null || restored == null ? collectedOn
-                    : restored.revisions();
+            Map<String, List<Integer>> learntOn = collectedOn != null || restored == null
+                    ? TaskRevisions.inOrder(collectedOn) : restored.learnt();
             Map<String, String> recorded = Map.of(); // the agent's settings in the checkpoint
             Map<String, String> changedSettings = Map.of(); // those this resume changes, with the checkpoint's values
             if (restored != null) {
@@ -195,9 +210,10 @@ final class OfflineTraining {
                 return signals.stoppedBeforeStart(console, "update", kept);
             }
             List<String> evalRows = Evaluation.rows(space, evalEpisodes, 1);
-            try (Agent agent = cfg.createAgent(provider, space, seed);
-                    RunEnvs evalEnvs = RunEnvs.made(MultitaskEnv.make(registry, space, evalRows, seed, stop::get),
-                            "evaluation", run, warnings)) {
+            // a large model is made in tens of seconds on a CPU: a signal gives its making up (null here)
+            try (Agent agent = GivingUp.unless(stop::get, () -> cfg.createAgent(provider, space, seed)).orElse(null);
+                    RunEnvs evalEnvs = agent == null ? null : RunEnvs.made(MultitaskEnv.make(registry, space,
+                            evalRows, seed, stop::get), "evaluation", run, warnings)) {
                 if (stop.get()) { // a signal while the agent or the envs were made (null: the next env not made)
                     return signals.stoppedBeforeStart(console, "update", kept);
                 }
@@ -256,7 +272,12 @@ final class OfflineTraining {
                 long step = 0;
                 double prior = 0;
                 if (restored != null) {
-                    restored.restore(agent, seed, recorded);
+                    RunFolder.Restored from = restored;
+                    Map<String, String> saved = recorded;
+                    // a signal gives the reading of the checkpoint up (the agent, whose state it was, is closed)
+                    if (!GivingUp.unless(stop::get, () -> from.restore(agent, seed, saved))) {
+                        return signals.stoppedBeforeStart(console, "update", kept);
+                    }
                     // once the checkpoint is read: a setting that fixes the model's shape is refused by its reading
                     String settingsChanged = cfg.changedOnResume(changedSettings, run.dir());
                     if (settingsChanged != null) {
@@ -272,6 +293,7 @@ final class OfflineTraining {
                     return signals.stoppedBeforeStart(console, "update", kept);
                 }
                 cfg.write(run.config());
+                signals.ready();
                 console.printf("offline training of %s on %s from %s (%s) for %s; run folder %s%n", provider.name(),
                         Messages.plural(ids.size(), "task"), Messages.plural(added[0], "episode"), data,
                         Messages.plural(total, "update"), run.dir());
@@ -310,8 +332,7 @@ final class OfflineTraining {
                             bar.println(line.toString());
                             CurvePlot.write(run.curve(), provider.name() + " offline on " + name, "updates",
                                     "evaluation return", curves);
-                            run.saveCheckpoint(agent, new RunFolder.State(step, 0, elapsed, dataset), revisions,
-                                    Map.of());
+                            run.saveCheckpoint(agent, new RunFolder.State(step, 0, elapsed, dataset), learntOn);
                             saved = step;
                         }
                         if (step >= total) {

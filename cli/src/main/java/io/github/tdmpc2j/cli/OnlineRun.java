@@ -1,6 +1,7 @@
 package io.github.tdmpc2j.cli;
 
 import io.github.tdmpc2j.spi.EnvRegistry;
+import io.github.tdmpc2j.spi.GivingUp;
 import io.github.tdmpc2j.spi.Messages;
 import io.github.tdmpc2j.spi.MultitaskEnv;
 import io.github.tdmpc2j.spi.TaskRevisions;
@@ -10,6 +11,7 @@ import io.github.tdmpc2j.spi.TdmpcException;
 import io.github.tdmpc2j.spi.agent.Agent;
 import io.github.tdmpc2j.spi.agent.AgentContext;
 import io.github.tdmpc2j.spi.agent.AgentProvider;
+import io.github.tdmpc2j.spi.agent.CheckpointFolder;
 import io.github.tdmpc2j.spi.agent.Agents;
 import io.github.tdmpc2j.spi.rollout.Evaluation;
 import io.github.tdmpc2j.spi.rollout.OnlineTraining;
@@ -57,6 +59,11 @@ final class OnlineRun {
      * larger count only stalled making envs.
      */
     static final int MAX_ENVS = 1024;
+
+    /** What a signal gives up while a run gets ready, as its notice says ({@link StopSignals#gettingReady}). */
+    static final String GETTING_READY = "the run is still getting ready: a model being made or a checkpoint being "
+            + "checked or read is given up at once, an env being made or a step of the random policy's evaluation "
+            + "ends first; nothing is written";
 
     private final EnvRegistry registry;
     private final TaskSpace space;
@@ -129,9 +136,13 @@ final class OnlineRun {
 
     /** The result of a run stopped before it trained, said on the console with the checkpoint it keeps. */
     private Result stoppedBeforeTraining(RunFolder.Restored restored) {
+        return stoppedBeforeTraining(restored != null ? restored.state().step() : -1);
+    }
+
+    /** As {@link #stoppedBeforeTraining(RunFolder.Restored)}, for a checkpoint of step {@code saved} (-1: none). */
+    private Result stoppedBeforeTraining(long saved) {
         // a cluster's unit, which has no signals: its job was stopped, and its result is not used
-        int status = signals == null ? 1 : signals.stoppedBeforeStart(console, "step",
-                restored != null ? restored.state().step() : -1);
+        int status = signals == null ? 1 : signals.stoppedBeforeStart(console, "step", saved);
         return new Result(List.of(), List.of(), List.of(), status);
     }
 
@@ -150,6 +161,9 @@ final class OnlineRun {
         // reached them at episode 997)
         OnlineTraining.Settings settings = new OnlineTraining.Settings(total, evalFreq, evalEpisodes,
                 seedValue * 1_000_003L, evalSeed(seedValue), timeLimit);
+        if (signals != null) {
+            signals.gettingReady(GETTING_READY);
+        }
         if (stopRequested) {
             return stoppedBeforeTraining(null);
         }
@@ -161,7 +175,14 @@ final class OnlineRun {
                     + "another --out folder for a run of " + cfg.get("agent"));
         }
         AgentProvider provider = Agents.find(cfg.get("agent"));
-        RunFolder.Restored restored = resume ? run.openCheckpoint() : null;
+        // checking a large model's checkpoint (its files hashed) takes seconds: a signal gives it up
+        RunFolder.Restored restored = null;
+        if (resume) {
+            restored = GivingUp.unless(() -> stopRequested, run::openCheckpoint).orElse(null);
+            if (restored == null) { // the checkpoint as it was, of the step its manifest names
+                return stoppedBeforeTraining(CheckpointFolder.savedStep(run.checkpoint()).orElse(-1));
+            }
+        }
         Map<String, String> recorded = Map.of(); // the agent's settings in the checkpoint
         Map<String, String> changedSettings = Map.of(); // those this resume changes, with the checkpoint's values
         if (restored != null) {
@@ -202,7 +223,9 @@ final class OnlineRun {
                 seedValue, () -> stopRequested), "training", run, warnings);
                 RunEnvs evalRows = trainRows == null ? null : RunEnvs.made(evalEnv(seedValue, evalEpisodes,
                         () -> stopRequested), "evaluation", run, warnings);
-                Agent agent = evalRows == null ? null : cfg.createAgent(provider, space, seedValue)) {
+                // a large model is made in tens of seconds on a CPU: a signal gives its making up (null here)
+                Agent agent = evalRows == null ? null : GivingUp.unless(() -> stopRequested,
+                        () -> cfg.createAgent(provider, space, seedValue)).orElse(null)) {
             if (stopRequested) { // a signal while the envs or the agent were made
                 return stoppedBeforeTraining(restored);
             }
@@ -210,7 +233,12 @@ final class OnlineRun {
             MultitaskEnv eval = evalRows.env();
             OnlineTraining.State state = OnlineTraining.State.START;
             if (restored != null) {
-                restored.restore(agent, seedValue, recorded);
+                RunFolder.Restored from = restored;
+                Map<String, String> saved = recorded;
+                // a signal gives the reading of the checkpoint up (the agent, whose state it was, is closed)
+                if (!GivingUp.unless(() -> stopRequested, () -> from.restore(agent, seedValue, saved))) {
+                    return stoppedBeforeTraining(restored);
+                }
                 RunFolder.State s = restored.state();
                 state = new OnlineTraining.State(s.step(), s.episode(), s.seconds());
                 for (var csv : List.of(run.trainCsv(), run.evalCsv(), run.evalTasksCsv())) {
@@ -244,9 +272,12 @@ final class OnlineRun {
             Logs logs = new Logs(state, total, timeLimit, randomMean, random, agent, provider.name());
             if (restored != null) {
                 logs.savedStep = state.step();
-                logs.firstRevisions = restored.firstRevisions(space.tasks());
+                logs.learnt = TaskRevisions.followedBy(restored.learnt(), space.tasks());
             }
             OnlineTraining loop = new OnlineTraining(train, eval, agent, settings);
+            if (signals != null) {
+                signals.ready();
+            }
             training = loop;
             if (stopRequested) { // a signal before the loop was there to hear it
                 loop.requestStop();
@@ -364,8 +395,12 @@ final class OnlineRun {
         final String agentName;
         /** The step of the checkpoint on disk; -1 before the first. */
         long savedStep = -1;
-        /** The revisions the run learnt on at first, where not the tasks' now ({@link RunFolder.Restored}'s). */
-        Map<String, Integer> firstRevisions = Map.of();
+        /**
+         * The revisions the run learnt on of each task, in order, the tasks' now last: a resumed run's checkpoint's
+         * followed by them ({@link TaskRevisions#followedBy}), so that eval says of a run resumed after its task
+         * changed that it learnt on it in part at another revision.
+         */
+        Map<String, List<Integer>> learnt = TaskRevisions.followedBy(null, space.tasks());
 
         Logs(OnlineTraining.State from, long total, double timeLimit, double randomMean,
                 List<Evaluation.TaskResult> random, Agent agent, String agentName) {
@@ -474,8 +509,7 @@ final class OnlineRun {
                             "agent steps (all tasks)", "episode return", one);
                 }
             }
-            run.saveCheckpoint(agent, new RunFolder.State(step, state.episodes(), state.seconds()),
-                    TaskRevisions.of(space.tasks()), firstRevisions);
+            run.saveCheckpoint(agent, new RunFolder.State(step, state.episodes(), state.seconds()), learnt);
             savedStep = step;
         }
 

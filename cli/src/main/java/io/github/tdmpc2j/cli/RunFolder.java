@@ -437,28 +437,13 @@ record RunFolder(Path dir) {
 
     /**
      * A verified checkpoint to resume from: the folder to read the agent from, the loop's position, and the revisions
-     * of the tasks it was trained on ({@link #TASK_REVISIONS}; null in a checkpoint saved before they were recorded).
+     * of each task it was trained on, in order ({@link #learntRevisions}; null in a checkpoint saved before they were
+     * recorded).
      */
-    record Restored(Path dir, State state, Map<String, Integer> revisions, Map<String, Integer> first) {
-        /**
-         * The revisions the run learnt on at first of the tasks {@code now} where they are not the tasks' now (their
-         * first ones the checkpoint records, else those it learnt on last), for the checkpoints the resumed run saves:
-         * a run resumed after its task changed is then said, by eval, to have learnt on it in part at another
-         * revision (its checkpoint recorded the new one alone, and eval of it said nothing). Empty for a checkpoint
-         * that records no revisions.
-         */
-        Map<String, Integer> firstRevisions(List<io.github.tdmpc2j.spi.TaskSpec> now) {
-            Map<String, Integer> other = new java.util.TreeMap<>();
-            if (revisions == null) {
-                return other;
-            }
-            for (io.github.tdmpc2j.spi.TaskSpec t : now) {
-                Integer at = first.getOrDefault(t.id(), revisions.get(t.id()));
-                if (at != null && at != t.revision()) {
-                    other.put(t.id(), at);
-                }
-            }
-            return other;
+    record Restored(Path dir, State state, Map<String, List<Integer>> learnt) {
+        /** The revision of each task the checkpoint was trained on last; null when it records none. */
+        Map<String, Integer> revisions() {
+            return last(learnt);
         }
 
         /**
@@ -502,21 +487,27 @@ record RunFolder(Path dir) {
     /**
      * The revisions of the tasks a checkpoint's agent learnt on ({@link io.github.tdmpc2j.spi.TaskSpec#revision}), in
      * the checkpoint: {@code domain/task=revision}, a line each (the revision it learnt on last); and for a task it
-     * learnt on at another revision at first (a run resumed after the task changed), that one as
-     * {@code domain/task.first=revision} ({@link #FIRST}). A file without such lines (an earlier version's) reads as
-     * a run trained on one revision of each task.
+     * learnt on at more than one (a run resumed after the task changed), each of them in order as
+     * {@code domain/task.learnt.1=revision}, {@code domain/task.learnt.2=revision}, ... ({@link #LEARNT}). A file
+     * without such lines reads as a run trained on one revision of each task, and one that an earlier version wrote
+     * with the first revision alone as {@code domain/task.first=revision} ({@link #FIRST}) as a run trained on that
+     * one, then the last. (Each value is a number, as an earlier version reads them all: it takes the keys it does not
+     * know for tasks that are not its run's.)
      */
     static final String TASK_REVISIONS = "task-revisions.properties";
 
-    /** What ends the key of a task's first revision in {@link #TASK_REVISIONS}. */
+    /** What ends the key of a task's first revision in an earlier version's {@link #TASK_REVISIONS}. */
     static final String FIRST = ".first";
 
+    /** What comes between a task's id and the number of each revision it learnt on in {@link #TASK_REVISIONS}. */
+    static final String LEARNT = ".learnt.";
+
     /**
-     * Saves the agent, the loop's position and the revisions of the tasks it learnt on ({@code revisions}, id to
-     * revision; null: not known, none recorded; {@code first}: those it learnt on at first, where other) as one
-     * checkpoint, replacing the previous one.
+     * Saves the agent, the loop's position and the revisions of the tasks it learnt on ({@code learnt}, id to the
+     * revisions in order, the last the one it learns on now; null: not known, none recorded) as one checkpoint,
+     * replacing the previous one.
      */
-    void saveCheckpoint(Agent agent, State s, Map<String, Integer> revisions, Map<String, Integer> first) {
+    void saveCheckpoint(Agent agent, State s, Map<String, List<Integer>> learnt) {
         CheckpointFolder.write(checkpoint(), s.step(), dir -> {
             agent.writeState(dir);
             for (String own : List.of(STATE, TASK_REVISIONS, DATASET_EPISODES)) {
@@ -528,13 +519,19 @@ record RunFolder(Path dir) {
                             + String.join(", ", CHECKPOINT_FILES));
                 }
             }
-            if (revisions != null) {
+            if (learnt != null) {
                 Properties r = new Properties();
-                revisions.forEach((id, revision) -> r.setProperty(id, Integer.toString(revision)));
-                first.forEach((id, revision) -> r.setProperty(id + FIRST, Integer.toString(revision)));
+                learnt.forEach((id, revisions) -> {
+                    r.setProperty(id, Integer.toString(revisions.get(revisions.size() - 1)));
+                    if (revisions.size() > 1) {
+                        for (int i = 0; i < revisions.size(); i++) {
+                            r.setProperty(id + LEARNT + (i + 1), Integer.toString(revisions.get(i)));
+                        }
+                    }
+                });
                 try (var w = Files.newBufferedWriter(dir.resolve(TASK_REVISIONS), StandardCharsets.UTF_8)) {
                     r.store(w, "tdmpc2j: the revision of each task the checkpoint's agent learnt on (last), and as "
-                            + "TASK" + FIRST + " the one it learnt on at first where that was another");
+                            + "TASK" + LEARNT + "1, 2, ... each it learnt on in order where it learnt on more than one");
                 }
             }
             Properties p = new Properties();
@@ -613,21 +610,19 @@ record RunFolder(Path dir) {
             s = new State(s.step(), s.episode(), s.seconds(), new Dataset(s.dataset().episodes(),
                     s.dataset().steps(), List.copyOf(files)));
         }
-        return new Restored(m.dir(), s, m.contains(TASK_REVISIONS) ? revisions(m.dir()) : null,
-                m.contains(TASK_REVISIONS) ? firstRevisions(m.dir()) : Map.of());
+        return new Restored(m.dir(), s, m.contains(TASK_REVISIONS) ? learntRevisions(m.dir()) : null);
     }
 
     /**
      * What the checkpoint in {@code dir} (a verified folder) records of the tasks its agent was trained on: their
-     * revisions ({@link #revisions}; null: none recorded), whether {@code train} saved it ({@link #STATE}) and whether
+     * revisions in order ({@link #learntRevisions}; null: none recorded), whether {@code train} saved it ({@link #STATE}) and whether
      * {@code train --data} did ({@link #DATASET_EPISODES}): then the revisions are its dataset's episodes', and its
      * run evaluated on the tasks as they were when it trained.
      */
-    record TrainedOn(Path dir, Map<String, Integer> revisions, Map<String, Integer> first, boolean byTrain,
-            boolean offline) {
+    record TrainedOn(Path dir, Map<String, List<Integer>> learnt, boolean byTrain, boolean offline) {
         static TrainedOn read(Path dir) {
-            return new TrainedOn(dir, RunFolder.revisions(dir), firstRevisions(dir),
-                    Files.isRegularFile(dir.resolve(STATE)), Files.isRegularFile(dir.resolve(DATASET_EPISODES)));
+            return new TrainedOn(dir, learntRevisions(dir), Files.isRegularFile(dir.resolve(STATE)),
+                    Files.isRegularFile(dir.resolve(DATASET_EPISODES)));
         }
 
         /**
@@ -637,55 +632,90 @@ record RunFolder(Path dir) {
          * revision of a plug-in here).
          */
         String notice(List<io.github.tdmpc2j.spi.TaskSpec> tasks, String consequence) {
-            if (revisions == null && !byTrain) {
+            if (learnt == null && !byTrain) {
                 return null;
             }
-            return io.github.tdmpc2j.spi.TaskRevisions.notice("the checkpoint in " + dir + " was trained"
-                    + (offline ? " on a dataset collected" : ""), revisions, first, tasks, consequence);
+            return io.github.tdmpc2j.spi.TaskRevisions.noticeInOrder("the checkpoint in " + dir + " was trained"
+                    + (offline ? " on a dataset collected" : ""), learnt, tasks, consequence);
         }
     }
 
     /**
-     * The revisions of the tasks the checkpoint in {@code dir} (verified) was trained on, id to revision; null when it
-     * records none (saved before they were recorded, or not by {@code train}: an imported checkpoint).
+     * The revisions of the tasks the checkpoint in {@code dir} (verified) was trained on last, id to revision; null
+     * when it records none (saved before they were recorded, or not by {@code train}: an imported checkpoint).
      */
     static Map<String, Integer> revisions(Path dir) {
-        return readRevisions(dir, false);
+        return last(learntRevisions(dir));
+    }
+
+    /** The last of each task's revisions in {@code learnt}; null for null. */
+    private static Map<String, Integer> last(Map<String, List<Integer>> learnt) {
+        if (learnt == null) {
+            return null;
+        }
+        Map<String, Integer> last = new java.util.TreeMap<>();
+        learnt.forEach((id, revisions) -> last.put(id, revisions.get(revisions.size() - 1)));
+        return last;
     }
 
     /**
-     * The revisions the checkpoint in {@code dir} (verified) learnt on at first, of the tasks it learnt on at
-     * another revision later ({@link #FIRST}); empty when there are none, or no revisions are recorded.
+     * The revisions each task the checkpoint in {@code dir} (verified) was trained on, in order ({@link #LEARNT});
+     * one, the last, for a task it learnt on at one revision; the first and the last where an earlier version
+     * recorded the first ({@link #FIRST}). Null when it records none.
      */
-    static Map<String, Integer> firstRevisions(Path dir) {
-        Map<String, Integer> first = readRevisions(dir, true);
-        return first == null ? Map.of() : first;
-    }
-
-    /** The last revisions in {@link #TASK_REVISIONS} of {@code dir}, or its first ones; null without the file. */
-    private static Map<String, Integer> readRevisions(Path dir, boolean first) {
+    static Map<String, List<Integer>> learntRevisions(Path dir) {
         Path file = dir.resolve(TASK_REVISIONS);
         if (!Files.isRegularFile(file)) {
             return null;
         }
         Properties p = new Properties();
-        Map<String, Integer> revisions = new java.util.TreeMap<>();
+        Map<String, List<Integer>> learnt = new java.util.TreeMap<>();
         try (var r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             p.load(r);
+            Map<String, Integer> last = new java.util.TreeMap<>();
+            Map<String, Integer> first = new java.util.HashMap<>();
+            Map<String, java.util.SortedMap<Integer, Integer>> inOrder = new java.util.HashMap<>();
             for (String key : p.stringPropertyNames()) {
                 int revision = Integer.parseInt(p.getProperty(key).strip());
                 if (revision < 1) {
                     throw new IllegalArgumentException(key + " at revision " + revision);
                 }
-                if (key.endsWith(FIRST) == first) {
-                    revisions.put(first ? key.substring(0, key.length() - FIRST.length()) : key, revision);
+                int learntAt = key.lastIndexOf(LEARNT);
+                if (key.endsWith(FIRST)) {
+                    first.put(key.substring(0, key.length() - FIRST.length()), revision);
+                } else if (learntAt > 0 && key.substring(learntAt + LEARNT.length()).matches("[1-9][0-9]{0,8}")) {
+                    inOrder.computeIfAbsent(key.substring(0, learntAt), id -> new java.util.TreeMap<>())
+                            .put(Integer.parseInt(key.substring(learntAt + LEARNT.length())), revision);
+                } else {
+                    last.put(key, revision);
                 }
             }
+            for (String id : inOrder.keySet()) {
+                if (!last.containsKey(id)) {
+                    throw new IllegalArgumentException(id + LEARNT + inOrder.get(id).firstKey() + " without " + id);
+                }
+            }
+            last.forEach((id, revision) -> {
+                java.util.SortedMap<Integer, Integer> each = inOrder.get(id);
+                Integer before = first.get(id);
+                if (each != null) {
+                    if (each.firstKey() != 1 || each.lastKey() != each.size()
+                            || !each.get(each.lastKey()).equals(revision)) {
+                        throw new IllegalArgumentException(id + LEARNT + "N are not 1 to " + each.size() + " ending "
+                                + "with " + id + "'s " + revision);
+                    }
+                    learnt.put(id, List.copyOf(each.values()));
+                } else if (before != null && !before.equals(revision)) {
+                    learnt.put(id, List.of(before, revision));
+                } else {
+                    learnt.put(id, List.of(revision));
+                }
+            });
         } catch (IOException | RuntimeException e) {
             throw new CheckpointException(file + " is damaged (" + Messages.firstLine(e) + "); put back a copy of the "
                     + "checkpoint, or start a new run", e);
         }
-        return revisions;
+        return learnt;
     }
 
     /**

@@ -31,6 +31,8 @@ final class StopSignals implements AutoCloseable {
     private final AtomicBoolean signalled = new AtomicBoolean();
     private volatile Signal received;
     private volatile boolean heeded;
+    /** What a signal gives up while the command gets ready ({@link #gettingReady}); null once it works. */
+    private volatile String gettingReady;
 
     private StopSignals() {
     }
@@ -57,8 +59,9 @@ final class StopSignals implements AutoCloseable {
                         // mistaken for a signal that went unheard; whole (one write, flushed) before the command
                         // hears of the signal, whose stop line its own thread prints: printf's pieces let that line
                         // land inside the notice ("...from the chunksstopped by SIGTERM...")
+                        String ready = s.gettingReady;
                         System.err.print(String.format("%nSIG%s: stopping before %s (%s); send it again to exit at "
-                                + "once%n", sig.getName(), before, stopping));
+                                + "once%n", sig.getName(), before, ready != null ? ready : stopping));
                         System.err.flush();
                         s.received = sig;
                         stop.run();
@@ -74,6 +77,20 @@ final class StopSignals implements AutoCloseable {
             }
         }
         return s;
+    }
+
+    /**
+     * From now until {@link #ready}, the command gets ready (its agent made, its checkpoint read, its envs made): a
+     * signal's notice says {@code givenUp}, what stopping then gives up and keeps, in place of what it gives up once
+     * the command works.
+     */
+    void gettingReady(String givenUp) {
+        gettingReady = givenUp;
+    }
+
+    /** The command got ready: a signal's notice says what stopping gives up as it works. */
+    void ready() {
+        gettingReady = null;
     }
 
     /**

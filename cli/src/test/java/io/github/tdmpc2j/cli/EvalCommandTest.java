@@ -150,6 +150,76 @@ class EvalCommandTest {
         }
     }
 
+    /** An agent plug-in of the tests: the random agent, whose act fails. */
+    public static final class ActFailsAgentProvider implements io.github.tdmpc2j.spi.agent.AgentProvider {
+        @Override
+        public String name() {
+            return "act-fails";
+        }
+
+        @Override
+        public Agent create(AgentContext context) {
+            Agent random = new io.github.tdmpc2j.spi.agent.RandomAgent(context);
+            return new Agent() {
+                @Override
+                public void beginEpisode(int row, int task, boolean eval, long seed) {
+                    random.beginEpisode(row, task, eval, seed);
+                }
+
+                @Override
+                public float[][] act(float[][] observations, int[] tasks, boolean eval) {
+                    throw new IllegalStateException("the policy's weights are gone");
+                }
+
+                @Override
+                public Map<String, Double> observe(io.github.tdmpc2j.spi.agent.Transition[] transitions) {
+                    return random.observe(transitions);
+                }
+
+                @Override
+                public long steps() {
+                    return random.steps();
+                }
+
+                @Override
+                public void writeState(Path dir) throws java.io.IOException {
+                    random.writeState(dir);
+                }
+
+                @Override
+                public void readState(Path dir) {
+                    random.readState(dir);
+                }
+
+                @Override
+                public void close() {
+                    random.close();
+                }
+            };
+        }
+    }
+
+    /**
+     * An agent that fails in the evaluation's first step ends eval with the plug-in's error and no table: the
+     * table's header comes with its first row. Before: the header stood alone on stdout above the error.
+     */
+    @Test
+    void anAgentThatFailsBeforeTheFirstRowLeavesNoHeaderAlone(@TempDir Path dir) throws Exception {
+        saveRandomPendulumCheckpoint(dir.resolve("checkpoint"));
+        Path jar = TasksCommandTest.serviceJar(dir.resolve("act-fails.jar"),
+                io.github.tdmpc2j.spi.agent.AgentProvider.class, ActFailsAgentProvider.class.getName());
+        TasksCommandTest.withPlugins(jar, () -> {
+            Path csv = dir.resolve("results.csv");
+            TasksCommandTest.Run r = TasksCommandTest.run("eval", "--checkpoint", dir.resolve("checkpoint")
+                    .toString(), "--task", "classic/pendulum", "--agent", "act-fails", "--episodes", "1", "--csv",
+                    csv.toString());
+            assertThat(r.exit()).as(r.err()).isNotZero();
+            assertThat(r.err()).contains("act-fails").contains("the policy's weights are gone");
+            assertThat(r.out()).doesNotContain("TASK");
+            assertThat(csv).doesNotExist();
+        });
+    }
+
     /**
      * An agent whose close() fails after the evaluation is a warning that names the agent (it was worded as the
      * envs' failure to close): the results are written, exit 0.

@@ -90,9 +90,11 @@ class TrainCommandTest {
     /**
      * A task whose plug-in changed it since the run's checkpoint (a higher revision, here the echo plug-in's as a
      * newer version would give it): --resume goes on and says which task changed and what that means for the curve;
-     * the checkpoint then records the new revision, so a second resume says nothing, and the first one too, so eval
+     * the checkpoint then records each revision the run learnt on, in order, so a second resume says nothing and eval
      * says it was trained on both (it said nothing of the earlier one); eval of a checkpoint trained on another
-     * revision than the task's now says so too.
+     * revision than the task's now says so too. A task changed back (1, 2, then 1 again) is said with the three:
+     * before, the checkpoint recorded 1 alone (its first revision was dropped where it was the last), and eval said
+     * nothing of the part learnt on 2.
      */
     @Test
     void aTaskChangedSinceTheCheckpointIsSaidOnResumeAndOnEval(@TempDir Path dir) throws Exception {
@@ -101,6 +103,8 @@ class TrainCommandTest {
         assertThat(first.exit()).as(first.err()).isZero();
         assertThat(first.err()).doesNotContain("revision");
         assertThat(RunFolder.revisions(run.resolve("checkpoint"))).containsExactly(Map.entry("echo/action", 1));
+        assertThat(RunFolder.learntRevisions(run.resolve("checkpoint"))).containsExactly(
+                Map.entry("echo/action", List.of(1)));
         try {
             EchoProvider.revision = 2;
             TasksCommandTest.Run resumed = TasksCommandTest.run(echo(run, "--steps", "40", "--resume"));
@@ -111,28 +115,28 @@ class TrainCommandTest {
                     .startsWith("warning: the run in ");
             assertThat(resumed.out()).contains("done: 40 steps");
             assertThat(RunFolder.revisions(run.resolve("checkpoint"))).containsExactly(Map.entry("echo/action", 2));
-            assertThat(RunFolder.firstRevisions(run.resolve("checkpoint"))).containsExactly(
-                    Map.entry("echo/action", 1));
+            assertThat(RunFolder.learntRevisions(run.resolve("checkpoint"))).containsExactly(
+                    Map.entry("echo/action", List.of(1, 2)));
             assertThat(Files.readString(run.resolve("checkpoint").resolve(RunFolder.TASK_REVISIONS)))
-                    .contains("echo/action=2").contains("echo/action.first=1");
+                    .contains("echo/action=2").contains("echo/action.learnt.1=1").contains("echo/action.learnt.2=2");
             TasksCommandTest.Run again = TasksCommandTest.run(echo(run, "--steps", "60", "--resume"));
             assertThat(again.exit()).as(again.err()).isZero();
             assertThat(again.err()).doesNotContain("revision");
-            assertThat(RunFolder.firstRevisions(run.resolve("checkpoint"))).as("kept by the next resume")
-                    .containsExactly(Map.entry("echo/action", 1));
+            assertThat(RunFolder.learntRevisions(run.resolve("checkpoint"))).as("kept by the next resume")
+                    .containsExactly(Map.entry("echo/action", List.of(1, 2)));
             TasksCommandTest.Run evalNow = TasksCommandTest.run("eval", "--checkpoint", run.toString(), "--episodes",
                     "1");
             assertThat(evalNow.exit()).as(evalNow.err()).isZero();
             assertThat(evalNow.err()).contains("warning: the checkpoint in " + run.resolve("checkpoint") + " was "
-                    + "trained in part on other revisions of 1 task: echo/action (revision 1 at first, 2 later; 2 "
-                    + "now); it is evaluated here on the tasks as they are now");
+                    + "trained in part on other revisions of 1 task: echo/action (revisions 1 then 2; 2 now); it is "
+                    + "evaluated here on the tasks as they are now");
 
-            EchoProvider.revision = 1; // the plug-in as it was: the checkpoint was trained on its revision 2
+            EchoProvider.revision = 1; // the plug-in as it was: the checkpoint was trained on 1, then on 2
             TasksCommandTest.Run eval = TasksCommandTest.run("eval", "--checkpoint", run.toString(), "--episodes",
                     "1");
             assertThat(eval.exit()).as(eval.err()).isZero();
             assertThat(eval.err()).contains("warning: the checkpoint in " + run.resolve("checkpoint") + " was "
-                    + "trained on other revisions of 1 task: echo/action (revision 1 at first, 2 later; 1 now); it is "
+                    + "trained in part on other revisions of 1 task: echo/action (revisions 1 then 2; 1 now); it is "
                     + "evaluated here on the tasks as they are now");
             assertThat(eval.out()).contains("echo/action");
             // and collect with it as the policy
@@ -140,8 +144,69 @@ class TrainCommandTest {
                     "1", "--out", dir.resolve("data").toString());
             assertThat(collect.exit()).as(collect.err()).isZero();
             assertThat(collect.err()).contains("warning: the checkpoint in " + run.resolve("checkpoint") + " was "
-                    + "trained on other revisions of 1 task: echo/action (revision 1 at first, 2 later; 1 now); it "
+                    + "trained in part on other revisions of 1 task: echo/action (revisions 1 then 2; 1 now); it "
                     + "acts here on the tasks as they are now");
+
+            // resumed on revision 1 again: 1, then 2, then 1
+            TasksCommandTest.Run back = TasksCommandTest.run(echo(run, "--steps", "80", "--resume"));
+            assertThat(back.exit()).as(back.err()).isZero();
+            assertThat(back.err()).contains(" was trained up to step 60 on other revisions of 1 task: echo/action "
+                    + "(revision 2 then, 1 now)");
+            assertThat(RunFolder.revisions(run.resolve("checkpoint"))).containsExactly(Map.entry("echo/action", 1));
+            assertThat(RunFolder.learntRevisions(run.resolve("checkpoint"))).containsExactly(
+                    Map.entry("echo/action", List.of(1, 2, 1)));
+            TasksCommandTest.Run evalBack = TasksCommandTest.run("eval", "--checkpoint", run.toString(),
+                    "--episodes", "1");
+            assertThat(evalBack.exit()).as(evalBack.err()).isZero();
+            assertThat(evalBack.err()).contains("warning: the checkpoint in " + run.resolve("checkpoint") + " was "
+                    + "trained in part on other revisions of 1 task: echo/action (revisions 1 then 2 then 1; 1 now); "
+                    + "it is evaluated here on the tasks as they are now");
+        } finally {
+            EchoProvider.revision = 1;
+        }
+    }
+
+    /**
+     * A checkpoint an earlier version saved after a resume on another revision of its task recorded the first
+     * revision alone beside the last ({@code TASK.first=1}, {@code TASK=2}): eval reads it as learnt on 1 then 2, and
+     * a resume goes on from both, recording them in order.
+     */
+    @Test
+    void anEarlierVersionsRecordOfAFirstRevisionReadsAsTwoInOrder(@TempDir Path dir) throws Exception {
+        Path run = dir.resolve("run");
+        TasksCommandTest.Run first = TasksCommandTest.run(echo(run, "--steps", "20"));
+        assertThat(first.exit()).as(first.err()).isZero();
+        Path checkpoint = run.resolve("checkpoint");
+        Path copy = dir.resolve("copy");
+        Files.createDirectories(copy);
+        try (Stream<Path> files = Files.list(checkpoint)) {
+            for (Path f : files.filter(f -> !f.getFileName().toString().equals(CheckpointFolder.MANIFEST)).toList()) {
+                Files.copy(f, copy.resolve(f.getFileName()));
+            }
+        }
+        // the checkpoint as an earlier version wrote it, its manifest made again for the file it changes
+        CheckpointFolder.write(checkpoint, CheckpointFolder.open(checkpoint).step(), into -> {
+            try (Stream<Path> files = Files.list(copy)) {
+                for (Path f : files.toList()) {
+                    Files.copy(f, into.resolve(f.getFileName()));
+                }
+            }
+            Files.writeString(into.resolve(RunFolder.TASK_REVISIONS), "echo/action=2\necho/action.first=1\n");
+        });
+        assertThat(RunFolder.learntRevisions(checkpoint)).containsExactly(Map.entry("echo/action", List.of(1, 2)));
+        try {
+            EchoProvider.revision = 2;
+            TasksCommandTest.Run eval = TasksCommandTest.run("eval", "--checkpoint", run.toString(), "--episodes",
+                    "1");
+            assertThat(eval.exit()).as(eval.err()).isZero();
+            assertThat(eval.err()).contains("was trained in part on other revisions of 1 task: echo/action "
+                    + "(revisions 1 then 2; 2 now)");
+            TasksCommandTest.Run resumed = TasksCommandTest.run(echo(run, "--steps", "40", "--resume"));
+            assertThat(resumed.exit()).as(resumed.err()).isZero();
+            assertThat(resumed.err()).doesNotContain("revision");
+            assertThat(RunFolder.learntRevisions(checkpoint)).containsExactly(Map.entry("echo/action", List.of(1, 2)));
+            assertThat(Files.readString(checkpoint.resolve(RunFolder.TASK_REVISIONS)))
+                    .contains("echo/action.learnt.1=1").contains("echo/action.learnt.2=2").doesNotContain(".first");
         } finally {
             EchoProvider.revision = 1;
         }
@@ -707,6 +772,39 @@ class TrainCommandTest {
         assertThat(ended.exit()).as(ended.output()).isEqualTo(128 + 15);
         assertThat(ended.output()).contains("SIGTERM: stopping before the next step")
                 .contains("stopped by SIGTERM at step 0: no checkpoint was saved yet").doesNotContain("eval at step");
+        assertThat(run).doesNotExist();
+    }
+
+    /**
+     * SIGTERM to a `tdmpc2j train --preset paper --model-size 317` while it makes its agent (its 317M weights drawn:
+     * 20 to 30 s on a CPU of two cores): the making is given up at once, and the run ends as one stopped before it
+     * trained, its folder gone, its notice saying what the stop gives up while the run gets ready. Before: the
+     * notice spoke of an evaluation and a checkpoint, and the run ended once the model was whole, 30 s later.
+     */
+    @Test
+    @org.junit.jupiter.api.Timeout(300)
+    void aSignalWhileTheModelIsMadeGivesTheMakingUp(@TempDir Path dir) throws Exception {
+        Path run = dir.resolve("run");
+        long signalled;
+        int exit;
+        String output;
+        // the warning comes from the run's check, just before its env and its agent are made
+        try (ChildRun child = new ChildRun(dir, "ends in the seed phase", List.of("train", "--task",
+                "dmc/walker-walk", "--preset", "paper", "--model-size", "317", "--steps", "100", "--out",
+                run.toString(), "--progress", "log"))) {
+            assertThat(child.await(120)).as(child.output()).isTrue();
+            Thread.sleep(3000); // the engine loaded, the weights being drawn
+            child.terminate();
+            signalled = System.nanoTime();
+            exit = child.waitFor(120);
+            output = child.output();
+        }
+        double seconds = (System.nanoTime() - signalled) / 1e9;
+        assertThat(exit).as(output).isEqualTo(128 + 15);
+        assertThat(output).contains("SIGTERM: stopping before the next step (" + OnlineRun.GETTING_READY + ")")
+                .contains("stopped by SIGTERM at step 0: no checkpoint was saved yet")
+                .doesNotContain("training tdmpc2 on");
+        assertThat(seconds).as(output).isLessThan(10);
         assertThat(run).doesNotExist();
     }
 

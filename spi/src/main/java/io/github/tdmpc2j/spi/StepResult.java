@@ -17,9 +17,24 @@ public record StepResult(float[] observation, double reward, boolean terminated,
     private static final java.util.Optional<Boolean> SUCCEEDED = java.util.Optional.of(true);
     private static final java.util.Optional<Boolean> NOT_SUCCEEDED = java.util.Optional.of(false);
 
-    /** A step's result; a null info, or an info with a null key or value, is a {@link PluginException}. */
+    /**
+     * A step's result; a null observation, a null info, or an info with a null key or value, is a
+     * {@link PluginException}.
+     */
     public StepResult {
+        requireObservation(observation, "StepResult");
         info = copyInfo(info, "StepResult");
+    }
+
+    /**
+     * Refuses a {@link StepResult}'s or a {@link ResetResult}'s ({@code record}) null observation with a
+     * {@link PluginException} saying what to give: an env's result always has one.
+     */
+    static void requireObservation(float[] observation, String record) {
+        if (observation == null) {
+            throw new PluginException("a " + record + "'s observation is null: give the observation of the env's task "
+                    + "(a float[] of its observation size)");
+        }
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.github.tdmpc2j.spi;
 
+import io.github.tdmpc2j.spi.agent.InvalidObservationException;
 import java.util.List;
 
 /**
@@ -87,16 +88,21 @@ public record TaskSpace(List<TaskSpec> tasks, int observationSize, int actionSiz
         return mask;
     }
 
-    /** Zero-pads an observation to the unified size; a longer one is refused, never cut. */
+    /**
+     * Zero-pads an observation to the unified size; a longer one is refused, never cut, with an
+     * {@link InvalidObservationException}: the caller's mistake (an observation of another task), as an env's reaches
+     * here only checked against its task's size ({@link EnvRegistry}'s envs).
+     */
     public float[] pad(float[] observation) {
         if (observation == null) {
             throw new TdmpcException("the observation to pad is null: pass an env's observation of one of the "
                     + "space's tasks (" + describeTasks() + ")");
         }
         if (observation.length > observationSize) {
-            throw new InvalidEnvOutputException("an observation of " + observation.length + " values does not fit "
-                    + "the space's " + observationSize + " (the tasks " + tasks.stream().map(TaskSpec::id).toList()
-                    + "): an env returned more values than its task lists");
+            throw new InvalidObservationException("the observation to pad has "
+                    + Messages.plural(observation.length, "value") + ", more than the space's " + observationSize
+                    + " (its " + (tasks.size() == 1 ? "task " : "tasks ") + describeTasks() + "): pass an observation "
+                    + "of one of the space's tasks, of at most " + Messages.plural(observationSize, "value"));
         }
         return observation.length == observationSize ? observation
                 : java.util.Arrays.copyOf(observation, observationSize);

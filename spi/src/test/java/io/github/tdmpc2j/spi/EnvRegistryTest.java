@@ -321,6 +321,20 @@ class EnvRegistryTest {
         assertThat(EnvRegistry.editDistance("same", "same")).isZero();
     }
 
+    /**
+     * A step's or reset's result without an observation is refused when it is made, as one without an info is (the
+     * registry's envs refused it from a plug-in's env; the records took it, for a later NullPointerException).
+     */
+    @Test
+    void aResultWithoutAnObservationIsAPluginError() {
+        assertThatThrownBy(() -> new StepResult(null, 0, false, false, java.util.Map.of()))
+                .isInstanceOf(PluginException.class).hasMessage("a StepResult's observation is null: give the "
+                        + "observation of the env's task (a float[] of its observation size)");
+        assertThatThrownBy(() -> new ResetResult(null)).isInstanceOf(PluginException.class)
+                .hasMessageStartingWith("a ResetResult's observation is null: give the observation of the env's task");
+        assertThat(new ResetResult(new float[] {1}).observation()).containsExactly(1);
+    }
+
     /** A user's program that passes null gets a typed error saying what to pass, not a bare NullPointerException. */
     @Test
     void nullArgumentsAreTypedErrorsThatSayWhatToPass() {

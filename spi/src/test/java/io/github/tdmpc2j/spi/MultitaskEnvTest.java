@@ -104,8 +104,11 @@ class MultitaskEnvTest {
         TaskSpace wider = new TaskSpace(List.of(small, big), 7, 4); // a wider space (a reference checkpoint's) is fine
         assertThat(wider.pad(new float[] {1, 2})).containsExactly(1, 2, 0, 0, 0, 0, 0);
         assertThat(wider.actionMask(1)).containsExactly(1, 1, 1, 0);
-        assertThatThrownBy(() -> wider.pad(new float[8])).isInstanceOf(InvalidEnvOutputException.class)
-                .hasMessageContaining("an observation of 8 values does not fit the space's 7");
+        // the caller's mistake (an observation of another task), not an env's: envs are checked before it
+        assertThatThrownBy(() -> wider.pad(new float[8]))
+                .isInstanceOf(io.github.tdmpc2j.spi.agent.InvalidObservationException.class)
+                .hasMessage("the observation to pad has 8 values, more than the space's 7 (its tasks 0 line/small, "
+                        + "1 line/big): pass an observation of one of the space's tasks, of at most 7 values");
     }
 
     @Test

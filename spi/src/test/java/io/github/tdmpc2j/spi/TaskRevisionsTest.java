@@ -26,25 +26,36 @@ class TaskRevisionsTest {
     }
 
     /**
-     * Made on a task's revision 1 at first and 2 later (a run resumed after its task changed): said whichever
-     * revision the task has now, "in part" when it is the later one (its record named the later alone, and nothing
-     * was said).
+     * Learnt on a task's revision 1, then 2, then 1 again (a run resumed after its task changed, and again after it
+     * changed back): each is said in order, whichever revision the task has now, "in part" when the task was learnt on
+     * that one too. Before, a run recorded its first revision and its last alone, and dropped the first where it was
+     * the last: 1, 2, 1 read as 1, and nothing was said of the part learnt on 2.
      */
     @Test
-    void aTaskMadeOnTwoRevisionsIsNamedWithBothWhicheverItHasNow() {
-        Map<String, Integer> recorded = TaskRevisions.of(List.of(A, B));
-        Map<String, Integer> first = Map.of("line/b", 1);
-        assertThat(TaskRevisions.changed(recorded, first, List.of(A, B)))
-                .containsExactly("line/b (revision 1 at first, 2 later; 2 now)");
-        assertThat(TaskRevisions.notice("the checkpoint was trained", recorded, first, List.of(A, B), "x"))
-                .isEqualTo("the checkpoint was trained in part on other revisions of 1 task: line/b (revision 1 at "
-                        + "first, 2 later; 2 now); x (the plug-in's README says what changed)");
-        assertThat(TaskRevisions.notice("the checkpoint was trained", recorded, first,
-                List.of(A, B.withRevision(3)), "x")).startsWith("the checkpoint was trained on other revisions of 1 "
-                + "task: line/b (revision 1 at first, 2 later; 3 now)");
-        // a first revision that is the later one, or no first one: as before
-        assertThat(TaskRevisions.changed(recorded, Map.of("line/b", 2), List.of(A, B))).isEmpty();
-        assertThat(TaskRevisions.changed(recorded, Map.of(), List.of(A, B))).isEmpty();
+    void aTaskLearntOnSeveralRevisionsIsNamedWithEachInOrderWhicheverItHasNow() {
+        TaskSpec b1 = B.withRevision(1);
+        Map<String, List<Integer>> learnt = TaskRevisions.followedBy(TaskRevisions.followedBy(
+                TaskRevisions.followedBy(null, List.of(A, b1)), List.of(A, B)), List.of(A, b1));
+        assertThat(learnt).containsExactly(Map.entry("line/a", List.of(1)), Map.entry("line/b", List.of(1, 2, 1)));
+        // resumed on the revision it learnt on last: nothing is added
+        assertThat(TaskRevisions.followedBy(learnt, List.of(A, b1))).isEqualTo(learnt);
+        assertThat(TaskRevisions.changedInOrder(learnt, List.of(A, b1)))
+                .containsExactly("line/b (revisions 1 then 2 then 1; 1 now)");
+        assertThat(TaskRevisions.noticeInOrder("the checkpoint was trained", learnt, List.of(A, b1), "x"))
+                .isEqualTo("the checkpoint was trained in part on other revisions of 1 task: line/b (revisions 1 "
+                        + "then 2 then 1; 1 now); x (the plug-in's README says what changed)");
+        assertThat(TaskRevisions.noticeInOrder("the checkpoint was trained", learnt, List.of(A, B), "x"))
+                .startsWith("the checkpoint was trained in part on other revisions of 1 task: line/b (revisions 1 "
+                        + "then 2 then 1; 2 now)");
+        assertThat(TaskRevisions.noticeInOrder("the checkpoint was trained", learnt, List.of(A, B.withRevision(3)),
+                "x")).startsWith("the checkpoint was trained on other revisions of 1 task: line/b (revisions 1 then 2 "
+                + "then 1; 3 now)");
+        // one revision of each task, as something made at once records them: as changed() says
+        assertThat(TaskRevisions.changedInOrder(TaskRevisions.inOrder(TaskRevisions.of(List.of(A, B))),
+                List.of(A, B))).isEmpty();
+        assertThat(TaskRevisions.changedInOrder(TaskRevisions.inOrder(TaskRevisions.of(List.of(A, b1))),
+                List.of(A, B))).containsExactly("line/b (revision 1 then, 2 now)");
+        assertThat(TaskRevisions.inOrder(null)).isNull();
     }
 
     /** Nothing recorded (made before revisions were): the tasks past their first revision, as possibly changed. */

@@ -2,16 +2,21 @@ package io.github.tdmpc2j.agent.checkpoint;
 
 import io.github.tdmpc2j.spi.io.IoErrors;
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.Shape;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.tdmpc2j.agent.TdmpcConfig;
+import io.github.tdmpc2j.agent.nn.NoGrad;
 import io.github.tdmpc2j.agent.nn.ParamStore;
+import io.github.tdmpc2j.spi.GivingUp;
 import io.github.tdmpc2j.spi.Messages;
 import io.github.tdmpc2j.spi.TaskSpec;
 import io.github.tdmpc2j.spi.agent.AgentContext;
 import io.github.tdmpc2j.spi.agent.CheckpointException;
 import java.io.IOException;
+import java.nio.FloatBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -119,12 +124,39 @@ public final class Checkpoint {
                         + Arrays.toString(t.shape()) + " but this agent needs " + Arrays.toString(expected));
             }
         }
-        store.all().forEach((name, array) -> {
-            try (NDArray loaded = array.getManager().create(tensors.get(name).data(), array.getShape())) {
+        store.all().forEach((name, array) -> copyIn(tensors.get(name).data(), array, SLICE));
+        return metadata;
+    }
+
+    /** About how many values {@link #copyIn} hands the engine at once (64 MB). */
+    private static final long SLICE = 1 << 24;
+
+    /**
+     * Copies {@code values} into {@code array}, a slice of its first dimension's rows (about {@code slice} values,
+     * {@link #SLICE}) at a time, a stop heeded between slices ({@link GivingUp}): the 317M model's largest tensor
+     * holds 134M values, seconds to copy whole on a CPU, and the engine's copy is never cut mid-call.
+     */
+    static void copyIn(float[] values, NDArray array, long slice) {
+        Shape shape = array.getShape();
+        long rows = shape.dimension() == 0 ? 1 : shape.get(0);
+        long rowSize = rows == 0 ? 0 : values.length / rows;
+        long step = Math.max(1, slice / Math.max(1, rowSize));
+        GivingUp.check();
+        if (step >= rows) {
+            try (NDArray loaded = array.getManager().create(values, shape)) {
                 ParamStore.copyInto(loaded, array);
             }
-        });
-        return metadata;
+            return;
+        }
+        for (long from = 0; from < rows; from += step) {
+            long to = Math.min(rows, from + step);
+            Shape part = new Shape(to - from).addAll(shape.slice(1));
+            try (NDArray loaded = array.getManager().create(FloatBuffer.wrap(values, Math.toIntExact(from * rowSize),
+                    Math.toIntExact((to - from) * rowSize)), part); NoGrad off = new NoGrad()) {
+                array.set(new NDIndex("{}:{}", from, to), loaded);
+            }
+            GivingUp.check();
+        }
     }
 
     private static JsonNode readConfig(Path file) {

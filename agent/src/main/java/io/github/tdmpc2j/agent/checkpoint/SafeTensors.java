@@ -1,5 +1,6 @@
 package io.github.tdmpc2j.agent.checkpoint;
 
+import io.github.tdmpc2j.spi.GivingUp;
 import io.github.tdmpc2j.spi.io.IoErrors;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -285,6 +286,7 @@ public final class SafeTensors {
             int done = 0;
             try {
                 while (done < length) {
+                    GivingUp.check(); // a large model's tensor: seconds to read
                     int n = Math.min(length - done, CHUNK / 4);
                     chunk.clear().limit(4 * n);
                     readFully(ch, chunk, position);

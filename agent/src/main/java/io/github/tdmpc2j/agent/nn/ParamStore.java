@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
+import io.github.tdmpc2j.spi.GivingUp;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -16,6 +17,11 @@ import java.util.SplittableRandom;
  * lives as long as the agent. Names follow the reference's modules, so a checkpoint reads like its state dict.
  */
 public final class ParamStore implements AutoCloseable {
+    /**
+     * A stop is heeded every 2^20 weights drawn ({@link GivingUp#check}): the 317M model draws a tensor of 134M
+     * weights in seconds, the whole model in tens of seconds on a CPU.
+     */
+    private static final int CHECK_EVERY = (1 << 20) - 1;
     private final NDManager manager;
     private final Map<String, NDArray> byName = new LinkedHashMap<>();
     private final Map<String, String> groupOf = new LinkedHashMap<>();
@@ -34,6 +40,9 @@ public final class ParamStore implements AutoCloseable {
     public NDArray truncatedNormal(String name, String group, Shape shape, double std) {
         float[] data = new float[Math.toIntExact(shape.size())];
         for (int i = 0; i < data.length; i++) {
+            if ((i & CHECK_EVERY) == 0) {
+                GivingUp.check();
+            }
             double x;
             do {
                 x = gaussian() * std;
@@ -46,6 +55,9 @@ public final class ParamStore implements AutoCloseable {
     public NDArray uniform(String name, String group, Shape shape, double bound) {
         float[] data = new float[Math.toIntExact(shape.size())];
         for (int i = 0; i < data.length; i++) {
+            if ((i & CHECK_EVERY) == 0) {
+                GivingUp.check();
+            }
             data[i] = (float) (rng.nextDouble() * 2 * bound - bound);
         }
         return add(name, group, manager.create(data, shape), true);

@@ -1,8 +1,10 @@
 package io.github.tdmpc2j.spi.agent;
 
+import io.github.tdmpc2j.spi.TaskSpace;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * A learning agent. It acts on batches of rows (one per env of a vector env) in [-1, 1] (entries outside a
@@ -71,6 +73,15 @@ public interface Agent extends AutoCloseable {
 
     /** Environment steps observed so far. */
     long steps();
+
+    /**
+     * The tasks and sizes this agent was made for ({@link AgentContext#space()}), where the agent says them: a
+     * {@link io.github.tdmpc2j.spi.rollout.Rollout} then refuses an env of other tasks or sizes when it is made,
+     * naming both, rather than at the first act. Empty by default: such an agent is checked at act alone.
+     */
+    default Optional<TaskSpace> space() {
+        return Optional.empty();
+    }
 
     /**
      * Writes the agent's full state as files into {@code dir}, a new empty folder that {@link CheckpointFolder}

@@ -1,5 +1,6 @@
 package io.github.tdmpc2j.spi.agent;
 
+import io.github.tdmpc2j.spi.Messages;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -26,6 +27,28 @@ public interface AgentProvider {
      * ({@link #create} may still refuse).
      */
     default void checkRun(AgentContext context, long steps, int envs, long heapBytes) {
+    }
+
+    /**
+     * Refuses what {@link #checkRun} was given that is no run, whatever the agent, with a
+     * {@link io.github.tdmpc2j.spi.TdmpcException} that says what to pass: fewer than 1 step or env, or a heap of no
+     * bytes. A mistake of the caller, refused before a plug-in's {@code checkRun} is called with it.
+     */
+    static void requireRun(long steps, int envs, long heapBytes) {
+        if (steps < 1) {
+            throw new io.github.tdmpc2j.spi.TdmpcException("checkRun was given " + Messages.plural(steps, "step")
+                    + ": pass the agent steps the run is to take, all rows together, 1 or more (its --steps; a "
+                    + "resumed run's total)");
+        }
+        if (envs < 1) {
+            throw new io.github.tdmpc2j.spi.TdmpcException("checkRun was given " + Messages.plural(envs, "env")
+                    + ": pass how many envs the run steps at once, 1 or more (its --envs)");
+        }
+        if (heapBytes < 1) {
+            throw new io.github.tdmpc2j.spi.TdmpcException("checkRun was given a heap of "
+                    + Messages.plural(heapBytes, "byte") + ": pass the Java heap the run's JVM may grow to "
+                    + "(Runtime.getRuntime().maxMemory()), or Long.MAX_VALUE for a run that is to happen elsewhere");
+        }
     }
 
     /**

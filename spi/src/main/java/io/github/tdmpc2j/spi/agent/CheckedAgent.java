@@ -104,6 +104,11 @@ class CheckedAgent implements Agent {
     }
 
     @Override
+    public java.util.Optional<io.github.tdmpc2j.spi.TaskSpace> space() {
+        return java.util.Optional.of(context.space());
+    }
+
+    @Override
     public long steps() {
         return plugin.call("steps", agent::steps);
     }
@@ -120,20 +125,38 @@ class CheckedAgent implements Agent {
         }
     }
 
+    /**
+     * The plug-in's readState of a checkpoint whose files are whole (its manifest's checksums verified); an untyped
+     * failure names the checkpoint, and says what to do: make the agent that wrote it, or report the plug-in.
+     */
     @Override
     public void readState(Path dir) {
         CheckpointFolder.requireFolder(dir);
-        run("readState", () -> agent.readState(dir));
+        try {
+            agent.readState(dir);
+        } catch (TdmpcException e) {
+            throw e;
+        } catch (Throwable e) {
+            throw plugin.failed("readState of the checkpoint " + dir + " threw " + ProviderDiscovery.describeFault(e)
+                    + "; the checkpoint's files are whole (they match its manifest): if another agent wrote it, "
+                    + "make that one (tdmpc2j's --agent NAME), else this plug-in cannot read it (report that to its "
+                    + "authors)", e);
+        }
     }
 
+    /** Saves as {@link Agent#save} does, through the checked {@link #writeState}: a failure names writeState. */
     @Override
     public void save(Path dir) {
-        run("save", () -> agent.save(dir));
+        Agent.super.save(dir);
     }
 
+    /**
+     * Loads as {@link Agent#load} does, through the checked {@link #readState}: a failure names the plug-in's
+     * readState and the checkpoint (it read "load threw ...", the agent's default load having called its readState).
+     */
     @Override
     public void load(Path dir) {
-        run("load", () -> agent.load(dir));
+        Agent.super.load(dir);
     }
 
     @Override

@@ -49,6 +49,7 @@ final class CheckedAgentProvider implements AgentProvider {
     @Override
     public void checkRun(AgentContext context, long steps, int envs, long heapBytes) {
         AgentContext.require(context);
+        AgentProvider.requireRun(steps, envs, heapBytes);
         call("checkRun", () -> {
             provider.checkRun(context, steps, envs, heapBytes);
             return Boolean.TRUE;

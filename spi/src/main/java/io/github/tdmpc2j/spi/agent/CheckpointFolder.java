@@ -453,6 +453,7 @@ public final class CheckpointFolder {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate(1 << 20);
             while (ch.read(buf) >= 0) {
+                io.github.tdmpc2j.spi.GivingUp.check(); // a large model's weights: seconds to hash
                 buf.flip();
                 md.update(buf);
                 buf.clear();

@@ -74,6 +74,11 @@ public final class RandomAgent implements Agent {
     }
 
     @Override
+    public java.util.Optional<io.github.tdmpc2j.spi.TaskSpace> space() {
+        return java.util.Optional.of(context.space());
+    }
+
+    @Override
     public long steps() {
         return steps;
     }

@@ -92,6 +92,12 @@ public final class SubsetAgent implements Agent {
                 + "tasks");
     }
 
+    /** The space it acts in: the subset's, not the agent's it wraps. */
+    @Override
+    public java.util.Optional<TaskSpace> space() {
+        return java.util.Optional.of(space);
+    }
+
     @Override
     public long steps() {
         return agent.steps();

@@ -4,6 +4,7 @@ import io.github.tdmpc2j.spi.EnvStateException;
 import io.github.tdmpc2j.spi.Messages;
 import io.github.tdmpc2j.spi.MultitaskEnv;
 import io.github.tdmpc2j.spi.StepResult;
+import io.github.tdmpc2j.spi.TaskSpace;
 import io.github.tdmpc2j.spi.TdmpcException;
 import io.github.tdmpc2j.spi.agent.Agent;
 import io.github.tdmpc2j.spi.agent.Episode;
@@ -95,6 +96,7 @@ public final class Rollout {
                     : agent == null ? "the agent is null: pass the agent that acts on the rows"
                     : "the mode is null: pass Rollout.Mode.TRAIN, EVALUATE or COLLECT"));
         }
+        agent.space().ifPresent(made -> requireFits(made, env.space()));
         this.env = env;
         this.agent = agent;
         this.mode = mode;
@@ -111,6 +113,32 @@ public final class Rollout {
 
     public int rows() {
         return rows;
+    }
+
+    /**
+     * Refuses an agent made for {@code made} acting on an env of {@code space} unless each of the env's task indices
+     * is the agent's for the same task, with the agent's observation and action sizes: act would refuse the
+     * observations ("pass observations padded ..."), or, the sizes alike, act for other tasks without a word.
+     */
+    private static void requireFits(TaskSpace made, TaskSpace space) {
+        boolean fits = made.observationSize() == space.observationSize() && made.actionSize() == space.actionSize()
+                && space.taskCount() <= made.taskCount();
+        for (int t = 0; fits && t < space.taskCount(); t++) {
+            fits = made.spec(t).id().equals(space.spec(t).id());
+        }
+        if (!fits) {
+            throw new TdmpcException("the agent was made for " + describe(made) + ", but the env's rows run "
+                    + describe(space) + ": make the agent for the env's space (AgentContext.of(env.space(), params, "
+                    + "seed)), or let it act in some of its tasks with SubsetAgent.within(agent, its space, "
+                    + "env.space())");
+        }
+    }
+
+    /** {@code the tasks 0 a, 1 b (observations of 5 values, actions of 2 entries)}. */
+    private static String describe(TaskSpace space) {
+        return (space.taskCount() == 1 ? "the task " : "the tasks ") + space.describeTasks() + " (observations of "
+                + Messages.plural(space.observationSize(), "value") + ", actions of "
+                + Messages.plural(space.actionSize(), "entry", "entries") + ")";
     }
 
     /** Resets every row into its first episode of {@code schedule}. */

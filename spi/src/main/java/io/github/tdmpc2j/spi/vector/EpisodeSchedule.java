@@ -26,9 +26,14 @@ public interface EpisodeSchedule {
     /**
      * Endless episodes over {@code rows} rows: row i's k-th episode is number {@code i + k * rows} and is reset
      * with {@code seed} plus that number, so no two episodes share a seed and one row gives the sequence
-     * {@code seed, seed + 1, ...}.
+     * {@code seed, seed + 1, ...}. Fewer than 1 row is a {@link TdmpcException} (its rows' episodes would share
+     * numbers and seeds).
      */
     static EpisodeSchedule sequential(long seed, int rows) {
+        if (rows < 1) {
+            throw new TdmpcException("EpisodeSchedule.sequential was given " + rows + " rows: pass the vector env's "
+                    + "number of rows, 1 or more (VectorEnv.numEnvs())");
+        }
         return (row, k) -> {
             long episode = row + (long) k * rows;
             return new Ticket(episode, seed + episode);
@@ -40,6 +45,8 @@ public interface EpisodeSchedule {
      * the rows of one task share its episodes 0 .. {@code episodesPerTask - 1} in turn (the j-th row of a task
      * with m rows runs j, j + m, ...), episode e of task t is reset with {@code seeds.seed(t, e)}, and an episode
      * for which {@code skip} holds is passed over (already done). Episode numbers are {@code t * episodesPerTask + e}.
+     * No episodes per task leaves every row idle (nothing to run, as when {@code skip} holds for every episode);
+     * fewer is a {@link TdmpcException}.
      */
     static EpisodeSchedule perTask(int[] rowTasks, int episodesPerTask, TaskSeeds seeds, Skip skip) {
         if (rowTasks == null || seeds == null || skip == null) {
@@ -47,6 +54,10 @@ public interface EpisodeSchedule {
                     ? "null: the rows' tasks are null; pass each row's task index (MultitaskEnv.tasks())"
                     : seeds == null ? "null: the episode seeds are null; pass (task, episode) -> the episode's seed"
                     : "a null skip: pass EpisodeSchedule.Skip.NONE to run every episode"));
+        }
+        if (episodesPerTask < 0) {
+            throw new TdmpcException("EpisodeSchedule.perTask was given " + episodesPerTask + " episodes per task: "
+                    + "pass how many episodes each task runs, 0 or more");
         }
         for (int i = 0; i < rowTasks.length; i++) {
             if (rowTasks[i] < 0) {

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 /** A third-party agent's caller gets the checks tdmpc2j's own agents make, before the plug-in sees its input. */
 class CheckedAgentTest {
     /** An agent plug-in that checks nothing it is given: zeros for every row that steps, and counts what it got. */
-    static final class LaxAgent implements Agent {
+    static class LaxAgent implements Agent {
         int acts;
         int observes;
 
@@ -95,6 +95,29 @@ class CheckedAgentTest {
     }
 
     /**
+     * A run of no steps or envs, or a heap of no bytes, given to checkRun is the caller's mistake, refused whatever the
+     * agent (before, the random agent's checkRun, which checks nothing, accepted checkRun(context, -5, 0, heap)).
+     */
+    @Test
+    void checkRunOfNoStepsOrEnvsIsTheCallersTypedError() {
+        AgentProvider random = Agents.find("random");
+        AgentContext context = AgentContext.of(TaskSpace.of(List.of(LineEnv.spec("line/small", 2, 1, -1, 1, 10, 1))),
+                Map.of(), 7);
+        assertThatThrownBy(() -> random.checkRun(context, -5, 1, 1L << 30)).isExactlyInstanceOf(TdmpcException.class)
+                .hasMessage("checkRun was given -5 steps: pass the agent steps the run is to take, all rows together, "
+                        + "1 or more (its --steps; a resumed run's total)");
+        assertThatThrownBy(() -> random.checkRun(context, 0, 1, 1L << 30)).isExactlyInstanceOf(TdmpcException.class)
+                .hasMessageStartingWith("checkRun was given 0 steps: ");
+        assertThatThrownBy(() -> random.checkRun(context, 10, 0, 1L << 30)).isExactlyInstanceOf(TdmpcException.class)
+                .hasMessage("checkRun was given 0 envs: pass how many envs the run steps at once, 1 or more (its "
+                        + "--envs)");
+        assertThatThrownBy(() -> random.checkRun(context, 10, 1, 0)).isExactlyInstanceOf(TdmpcException.class)
+                .hasMessageStartingWith("checkRun was given a heap of 0 bytes: pass the Java heap the run's JVM may "
+                        + "grow to");
+        random.checkRun(context, 1, 1, Long.MAX_VALUE);
+    }
+
+    /**
      * A null argument to an agent plug-in's provider is the caller's mistake, refused before the plug-in is called.
      * Before: Agents.find("random").create(null) was a PluginException blaming the plug-in ('create threw
      * NullPointerException: Cannot invoke "...AgentContext.params()" because "context" is null'), and TD-MPC2's
@@ -126,6 +149,43 @@ class CheckedAgentTest {
                     .hasMessageStartingWith("the checkpoint folder is null");
             assertThatThrownBy(() -> agent.writeState(null)).isExactlyInstanceOf(TdmpcException.class)
                     .hasMessageStartingWith("the checkpoint folder is null");
+        }
+    }
+    /**
+     * A plug-in's readState that throws, reached through load (eval's, a collect policy's): the failure names
+     * readState and the checkpoint, and says what to do. Before: "agent 'unreadable': load threw
+     * IllegalStateException: no such layer 'encoder.9'", the agent's default load having called its readState.
+     */
+    @Test
+    void aReadStateThatThrowsThroughLoadIsNamedWithTheCheckpoint(@org.junit.jupiter.api.io.TempDir Path dir) {
+        TaskSpace space = TaskSpace.of(List.of(LineEnv.spec("line/small", 2, 1, -1, 1, 10, 1)));
+        Path checkpoint = dir.resolve("checkpoint");
+        try (Agent random = Agents.find("random").create(AgentContext.of(space, Map.of(), 7))) {
+            random.save(checkpoint);
+        }
+        AgentProvider plugin = new CheckedAgentProvider(new AgentProvider() {
+            @Override
+            public String name() {
+                return "unreadable";
+            }
+
+            @Override
+            public Agent create(AgentContext context) {
+                return new LaxAgent() {
+                    @Override
+                    public void readState(Path d) {
+                        throw new IllegalStateException("no such layer 'encoder.9'");
+                    }
+                };
+            }
+        }, "unreadable.jar");
+        try (Agent agent = plugin.create(AgentContext.of(space, Map.of(), 7))) {
+            assertThatThrownBy(() -> agent.load(checkpoint)).isInstanceOf(io.github.tdmpc2j.spi.PluginException.class)
+                    .hasMessageContaining("agent 'unreadable': readState of the checkpoint " + checkpoint + " threw "
+                            + "IllegalStateException: no such layer 'encoder.9'")
+                    .hasMessageContaining("if another agent wrote it, make that one (tdmpc2j's --agent NAME), else "
+                            + "this plug-in cannot read it (report that to its authors)")
+                    .hasMessageNotContaining("load threw");
         }
     }
 }

@@ -507,6 +507,41 @@ class RolloutTest {
     }
 
     /**
+     * An agent made for other tasks than the env's rows run is refused when the rollout is made, naming both. Before:
+     * act refused the observations at the first step ("pass observations padded to the agent's size"), naming the
+     * agent's tasks alone, and an agent of other tasks of the same sizes acted for them without a word.
+     */
+    @Test
+    void anAgentMadeForOtherTasksThanTheEnvsIsRefusedNamingBoth() {
+        TaskSpec other = LineEnv.spec("line/other", 3, 2, -1, 1, 7, 1); // line/long's sizes
+        TaskSpace shortOnly = TaskSpace.of(List.of(SHORT));
+        try (Agent sameSizes = new RandomAgent(AgentContext.of(TaskSpace.of(List.of(SHORT, other)), Map.of(), 1));
+                Agent both = new RandomAgent(AgentContext.of(SPACE, Map.of(), 1));
+                MultitaskEnv env = rows(0, 1);
+                MultitaskEnv shortRows = new MultitaskEnv(shortOnly, new SyncVectorEnv(List.of(
+                        EnvRegistry.wrap(new LineEnv(SHORT, 3)))));
+                MultitaskEnv shortInWide = new MultitaskEnv(new TaskSpace(List.of(SHORT), 3, 2), new SyncVectorEnv(
+                        List.of(EnvRegistry.wrap(new LineEnv(SHORT, 3)))))) {
+            assertThatThrownBy(() -> new Rollout(env, sameSizes, Rollout.Mode.EVALUATE))
+                    .isInstanceOf(TdmpcException.class)
+                    .hasMessage("the agent was made for the tasks 0 line/short, 1 line/other (observations of 3 "
+                            + "values, actions of 2 entries), but the env's rows run the tasks 0 line/short, 1 "
+                            + "line/long (observations of 3 values, actions of 2 entries): make the agent for the "
+                            + "env's space (AgentContext.of(env.space(), params, seed)), or let it act in some of its "
+                            + "tasks with SubsetAgent.within(agent, its space, env.space())");
+            assertThatThrownBy(() -> Evaluation.run(shortRows, both, 1, 0)).isInstanceOf(TdmpcException.class)
+                    .hasMessageStartingWith("the agent was made for the tasks 0 line/short, 1 line/long "
+                            + "(observations of 3 values, actions of 2 entries), but the env's rows run the task 0 "
+                            + "line/short (observations of 2 values, actions of 1 entry): ");
+            // in some of its tasks through SubsetAgent, or in a space of its first tasks at its sizes: it acts
+            assertThat(Evaluation.run(shortRows, io.github.tdmpc2j.spi.agent.SubsetAgent.within(both, SPACE,
+                    shortOnly), 1, 0)).hasSize(1);
+            assertThat(Evaluation.run(shortInWide, both, 1, 0)).hasSize(1);
+            assertThat(Evaluation.run(env, both, 1, 0)).hasSize(2);
+        }
+    }
+
+    /**
      * Before: an OnlineTraining of a null env, agent or settings was made, and its run (or requestStop) failed with a
      * NullPointerException; run(null) likewise; Settings' refusals said what was wrong but not what to give.
      */

@@ -208,4 +208,24 @@ class VectorEnvTest {
                 .hasMessage("EpisodeSchedule.perTask was given task -1 for row 1: pass each row's task index, 0 or "
                         + "more (MultitaskEnv.tasks())");
     }
+
+    /**
+     * Counts that make no schedule are typed errors saying what to pass; before, they were accepted: sequential's
+     * rows of 0 gave every episode of a row one number and seed, perTask's -1 episodes left the rows idle.
+     */
+    @Test
+    void countsThatMakeNoScheduleAreTypedErrors() {
+        for (int rows : new int[] {0, -2}) {
+            assertThatThrownBy(() -> EpisodeSchedule.sequential(7, rows)).isInstanceOf(TdmpcException.class)
+                    .hasMessage("EpisodeSchedule.sequential was given " + rows + " rows: pass the vector env's "
+                            + "number of rows, 1 or more (VectorEnv.numEnvs())");
+        }
+        assertThatThrownBy(() -> EpisodeSchedule.perTask(new int[] {0}, -1, (t, e) -> e, EpisodeSchedule.Skip.NONE))
+                .isInstanceOf(TdmpcException.class).hasMessage("EpisodeSchedule.perTask was given -1 episodes per "
+                        + "task: pass how many episodes each task runs, 0 or more");
+        // no episodes per task: nothing to run, every row idle (as when every episode is skipped)
+        assertThat(EpisodeSchedule.perTask(new int[] {0, 0}, 0, (t, e) -> e, EpisodeSchedule.Skip.NONE).next(1, 0))
+                .isNull();
+        assertThat(EpisodeSchedule.sequential(7, 2).next(1, 1)).isEqualTo(new EpisodeSchedule.Ticket(3, 10));
+    }
 }
