@@ -4,6 +4,7 @@ import io.github.tdmpc2j.spi.io.AtomicWrites;
 import io.github.tdmpc2j.spi.io.IoErrors;
 import io.github.tdmpc2j.spi.EnvRegistry;
 import io.github.tdmpc2j.spi.Messages;
+import io.github.tdmpc2j.spi.SuccessMetric;
 import io.github.tdmpc2j.spi.TaskSpec;
 import io.github.tdmpc2j.spi.rollout.Evaluation;
 import io.github.tdmpc2j.spi.TdmpcException;
@@ -137,6 +138,13 @@ final class BenchCommand implements Callable<Integer> {
                             lock[0] = RunLock.acquireBench(dir);
                             checkEarlierRuns(specs, dir); // first: it names the runs' own settings
                             checkBenchSettings(dir);
+                            // a run prints nothing until it ends (an hour or more on a CPU): where to watch it
+                            console.printf(Locale.ROOT, "bench: %s (%s x %s) of %d steps; each prints its score "
+                                    + "as it ends, its progress is in %s (train.csv, eval.csv)%n",
+                                    Messages.plural(specs.size() * seeds, "run"), Messages.plural(specs.size(), "task"),
+                                    Messages.plural(seeds, "seed"), steps, dir.resolve("runs").resolve("TASK")
+                                            .resolve("seed-N"));
+                            console.flush();
                         }, stop);
                 if (signals.received() != null) {
                     if (lock[0] != null) { // let go of first: a new folder that no run wrote into goes with it
@@ -690,7 +698,10 @@ final class BenchCommand implements Callable<Integer> {
                 // a run that had ended evaluates nothing: its random baseline is made again, the same episodes
                 random = r.random().isEmpty() ? online.randomBaseline() : r.random();
             }
-            boolean success = r.finalSuccess() != null;
+            // scored as its plug-in lists it: a task of SuccessMetric.RETURN whose steps also say "success" (a
+            // plug-in's own flag, shown by eval) is scored by its return, as its normalised score and the paper
+            // compare it; one listed by success whose steps give no flag (tasks check fails it) by its return too
+            boolean success = task.successMetric() == SuccessMetric.SUCCESS && r.finalSuccess() != null;
             double score = success ? r.finalSuccess() : r.finalReturn();
             Evaluation.TaskResult baseline = random.get(0);
             double randomScore = success ? baseline.successRate() : baseline.meanReturn();
@@ -796,6 +807,16 @@ final class BenchCommand implements Callable<Integer> {
                     : "-";
             sb.append(String.format(Locale.ROOT, "| %s | %d | %.1f | %s |%n", d, list.size(), ours, pub));
         });
+        // the paper's 0-100 scale covers DMControl's returns and success rates: other returns (a plug-in's, say)
+        // stand as they are, and a per-domain mean of them beside the others read as if on the same scale
+        List<String> unscaled = rows.stream().filter(r -> r.metric().equals("return")
+                && !r.domain().equals(domainName("dmc"))).map(Row::domain).distinct().toList();
+        if (!unscaled.isEmpty()) {
+            sb.append("\n").append(String.join(", ", unscaled)).append(": returns normalised as they are (the paper's "
+                    + "0-100 scale is DMControl's returns / 10 and success rates x 100, and has none for "
+                    + (unscaled.size() == 1 ? "this domain's returns" : "these domains' returns") + "): compare "
+                    + "them within their domain, not with the other domains' scores.\n");
+        }
         if (byDomain.containsKey(domainName("maniskill"))) {
             sb.append("\nManiSkill: the paper's numbers are of its tasks on ManiSkill2 (0.4.1); ours are those tasks "
                     + "rebuilt on ManiSkill 3, another simulator version (tasks/maniskill/README.md says what "

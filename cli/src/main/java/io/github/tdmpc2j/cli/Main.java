@@ -1,7 +1,9 @@
 package io.github.tdmpc2j.cli;
 
 import io.github.tdmpc2j.bridge.py4j.WorkerFailedException;
+import io.github.tdmpc2j.spi.EnvProvider;
 import io.github.tdmpc2j.spi.TdmpcException;
+import io.github.tdmpc2j.spi.agent.AgentProvider;
 import java.io.File;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -12,7 +14,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.function.Consumer;
+import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
 import java.util.stream.Stream;
 import picocli.CommandLine;
@@ -30,6 +34,12 @@ import picocli.CommandLine.Command;
             SetupCommand.class, ClusterCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
     public static final String PLUGINS_ENV = "TDMPC2J_PLUGINS";
+    /** The service files that make a jar a plug-in: a task plug-in's, an agent plug-in's. */
+    private static final List<String> SERVICE_FILES = List.of("META-INF/services/" + EnvProvider.class.getName(),
+            "META-INF/services/" + AgentProvider.class.getName());
+    /** Where a plug-in names its provider class, said with each warning of a jar that names none. */
+    private static final String SERVICE_FILES_ARE = "a task plug-in names its provider class in " + SERVICE_FILES.get(0)
+            + ", an agent plug-in in " + SERVICE_FILES.get(1);
 
     public static void main(String[] args) {
         installPluginClassLoader(System.getenv(PLUGINS_ENV));
@@ -77,10 +87,21 @@ public final class Main {
     /**
      * A class loader over {@code parent} and the jars {@code spec} names: jars, or folders whose {@code *.jar}
      * files are taken, separated by the path separator. What cannot be used (a missing path, a file that is not a
-     * jar, an unreadable folder, a folder without a jar) is ignored with a line to {@code warn} that says so.
+     * jar, an unreadable folder, a folder without a jar) is ignored with a line to {@code warn} that says so. A jar
+     * that names no plug-in is kept (a library a plug-in needs) but warned of where it has a misspelt service file,
+     * and so are all of them when no jar names a plug-in: the plug-in would be missing without a word.
      */
     static ClassLoader pluginClassLoader(String spec, ClassLoader parent, Consumer<String> warn) {
         List<URL> urls = new ArrayList<>();
+        List<Path> namingNone = new ArrayList<>();
+        int[] namingSome = {0}; // jars that name a plug-in, or one misspelt (warned of: it is the one meant)
+        Consumer<Path> add = jar -> {
+            switch (addJar(jar, urls, warn)) {
+                case PLUGIN, MISSPELT -> namingSome[0]++;
+                case NONE -> namingNone.add(jar);
+                default -> { } // not a jar: warned of and left out
+            }
+        };
         for (String part : spec.split(File.pathSeparator)) {
             if (part.isBlank()) {
                 continue;
@@ -94,21 +115,28 @@ public final class Main {
                                 + " takes plug-in jars and folders of them (pack a folder of classes into one with"
                                 + " `jar cf your-plugin.jar -C classes .`)");
                     }
-                    for (Path jar : jars) {
-                        addJar(jar, urls, warn);
-                    }
+                    jars.forEach(add);
                 } catch (IOException e) {
                     warn.accept(PLUGINS_ENV + " names the folder " + p + ", which cannot be read (" + e
                             + "); ignored");
                 }
             } else if (Files.isRegularFile(p)) {
-                addJar(p, urls, warn);
+                add.accept(p);
             } else {
                 warn.accept(PLUGINS_ENV + " names " + p + ", which does not exist; ignored");
             }
         }
+        if (namingSome[0] == 0 && !namingNone.isEmpty()) {
+            warn.accept(PLUGINS_ENV + " names no plug-in: " + (namingNone.size() == 1 ? namingNone.get(0)
+                    + " has" : String.join(", ", namingNone.stream().map(Path::toString).toList()) + " have")
+                    + " no service file; " + SERVICE_FILES_ARE + " (a jar made with javac and jar cf: copy "
+                    + "src/main/resources/. into the classes folder before jar cf)");
+        }
         return new PluginClassLoader(urls.toArray(URL[]::new), parent);
     }
+
+    /** What {@link #addJar} found in a jar. */
+    private enum JarKind { PLUGIN, MISSPELT, NONE, NOT_A_JAR }
 
     /** The class loader of the plug-in jars {@link #pluginClassLoader} found, which a cluster's executors need too. */
     static final class PluginClassLoader extends URLClassLoader {
@@ -130,12 +158,32 @@ public final class Main {
         return jars;
     }
 
-    private static void addJar(Path p, List<URL> urls, Consumer<String> warn) {
-        try (JarFile ignored = new JarFile(p.toFile())) { // opens only a zip file with a readable directory
+    /**
+     * Adds the jar {@code p} to {@code urls}, and says whether it names a plug-in (a service file of {@link
+     * #SERVICE_FILES}); one that names none but has a file that looks meant as one (a misspelt name or folder) is
+     * warned of here. What is not a jar is warned of and left out.
+     */
+    private static JarKind addJar(Path p, List<URL> urls, Consumer<String> warn) {
+        try (JarFile jar = new JarFile(p.toFile())) { // opens only a zip file with a readable directory
             urls.add(toUrl(p));
+            if (SERVICE_FILES.stream().anyMatch(f -> jar.getEntry(f) != null)) {
+                return JarKind.PLUGIN;
+            }
+            List<String> meant = jar.stream().map(JarEntry::getName).filter(n -> {
+                String name = n.toLowerCase(Locale.ROOT);
+                return name.startsWith("meta-inf/") && !name.endsWith("/") && (name.contains("tdmpc2j")
+                        || name.endsWith("envprovider") || name.endsWith("agentprovider"));
+            }).toList();
+            if (meant.isEmpty()) {
+                return JarKind.NONE;
+            }
+            warn.accept(PLUGINS_ENV + " names " + p + ", which names no plug-in: it has " + String.join(", ", meant)
+                    + " (a misspelt name?), but " + SERVICE_FILES_ARE);
+            return JarKind.MISSPELT;
         } catch (IOException e) {
             warn.accept(PLUGINS_ENV + " names " + p + ", which is not a jar (" + e.getMessage()
                     + "); ignored: it takes plug-in jars and folders of them");
+            return JarKind.NOT_A_JAR;
         }
     }
 

@@ -60,7 +60,12 @@ final class TaskChecker {
             if (!actions.hasBounds(-1f, 1f)) {
                 return fail(spec, "action space is " + actions + ", not [-1, 1]");
             }
-            ResetResult first = env.reset(seed);
+            ResetResult first;
+            try {
+                first = env.reset(seed);
+            } catch (TdmpcException e) {
+                throw e.addContext("reset(" + seed + ")");
+            }
             String bad = badObservation(seen, first.observation(), 0, "reset");
             if (bad != null) {
                 return fail(spec, "reset: " + bad);
@@ -77,7 +82,11 @@ final class TaskChecker {
                 for (int i = 0; i < a.length; i++) {
                     a[i] = (float) rng.nextDouble(-1, 1);
                 }
-                r = env.step(a);
+                try {
+                    r = env.step(a);
+                } catch (TdmpcException e) { // a NaN, a plug-in's fault: which step of which episode, to reproduce it
+                    throw e.addContext("step " + (steps + 1) + " after reset(" + seed + ")");
+                }
                 steps++;
                 if (steps <= REPLAYED) {
                     actionsGiven.add(a);

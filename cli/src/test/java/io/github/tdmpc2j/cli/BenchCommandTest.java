@@ -43,6 +43,10 @@ class BenchCommandTest {
         assertThat(r.exit()).as(r.err()).isZero();
         assertThat(r.out()).contains("classic/pendulum                     seed 1: return")
                 .contains("seed 2: return");
+        // before the first run, which prints nothing until it ends: how many runs, and where to watch them
+        assertThat(r.out()).startsWith("bench: 2 runs (1 task x 2 seeds) of 400 steps; each prints its score as it "
+                + "ends, its progress is in " + dir.resolve("runs/TASK/seed-N") + " (train.csv, eval.csv)"
+                + System.lineSeparator());
         String md = Files.readString(dir.resolve("report.md"));
         // what it compares: the agent and its runs, beside the paper's TD-MPC2
         assertThat(md).contains("Agent `random`, 400 agent steps per run, 2 seeds per task. A score is a run's last "
@@ -302,7 +306,7 @@ class BenchCommandTest {
         assertThat(out.resolve("report.md")).doesNotExist();
         TasksCommandTest.Run again = TasksCommandTest.run(args.toArray(String[]::new));
         assertThat(again.exit()).as(again.err()).isZero();
-        assertThat(again.out()).contains("seed 1: success rate").contains("seed 2: success rate")
+        assertThat(again.out()).contains("seed 1: return").contains("seed 2: return")
                 .contains("report: ");
     }
 
@@ -383,6 +387,81 @@ class BenchCommandTest {
                 .contains("give --spark-conf spark.executor.memory of 2 times the -Xmx named above")
                 .contains("(no run of this bench has started)").hasLineCount(1);
         assertThat(out.resolve("runs")).doesNotExist();
+    }
+
+    /**
+     * Two tasks whose every step says "success": flagged/reach listed as scored by its return (a plug-in's own flag,
+     * shown beside), 1 a step and never a success, flagged/goal listed as scored by success, a success at every step.
+     */
+    public static final class FlaggedProvider implements EnvProvider {
+        @Override
+        public String domain() {
+            return "flagged";
+        }
+
+        @Override
+        public List<TaskSpec> tasks() {
+            return List.of(new TaskSpec("flagged/reach", List.of(), Box.of(1, -1, 1), Box.of(1, -1, 1), 10, 1,
+                    SuccessMetric.RETURN, false), new TaskSpec("flagged/goal", List.of(), Box.of(1, -1, 1),
+                    Box.of(1, -1, 1), 10, 1, SuccessMetric.SUCCESS, false));
+        }
+
+        @Override
+        public Availability availability() {
+            return Availability.ok();
+        }
+
+        @Override
+        public Env create(TaskSpec task, EnvOptions options) {
+            boolean goal = task.successMetric() == SuccessMetric.SUCCESS;
+            return new Env() {
+                public TaskSpec spec() {
+                    return task;
+                }
+
+                public io.github.tdmpc2j.spi.ResetResult reset(long seed) {
+                    return new io.github.tdmpc2j.spi.ResetResult(new float[1]);
+                }
+
+                public io.github.tdmpc2j.spi.StepResult step(float[] action) {
+                    return new io.github.tdmpc2j.spi.StepResult(new float[1], 1, false, false,
+                            java.util.Map.of("success", goal));
+                }
+
+                public void close() {
+                }
+            };
+        }
+    }
+
+    /**
+     * A task is scored as its plug-in lists it: one of SuccessMetric.RETURN whose steps put "success" in their info
+     * (a plug-in's own flag) by its return, as the paper's scale for its domain takes it; it was scored by the flag,
+     * its report a success rate (0 here) where the plug-in had said its return.
+     */
+    @Test
+    void aTaskIsScoredByTheMetricItsPluginListsNotByTheFlagsItsStepsGive(@TempDir Path dir) throws Exception {
+        Path jar = TasksCommandTest.serviceJar(dir.resolve("flagged.jar"), EnvProvider.class,
+                FlaggedProvider.class.getName());
+        Path out = dir.resolve("bench");
+        TasksCommandTest.withPlugins(jar, () -> {
+            TasksCommandTest.Run r = TasksCommandTest.run("bench", "--tasks", "flagged/reach,flagged/goal", "--agent",
+                    "random", "--steps", "20", "--seeds", "1", "--eval-every", "10", "--eval-episodes", "1", "--out",
+                    out.toString());
+            assertThat(r.exit()).as(r.err()).isZero();
+            assertThat(r.out()).contains("flagged/reach                        seed 1: return 10.000")
+                    .contains("flagged/goal                         seed 1: success rate 1.000");
+        });
+        List<CsvLog.Row> rows = CsvLog.read(out.resolve("report.csv"));
+        assertThat(rows).hasSize(2);
+        // task, domain, metric, mean, std, normalized
+        String[] reach = rows.get(0).cells();
+        assertThat(List.of(reach).subList(0, 3)).containsExactly("flagged/reach", "flagged", "return");
+        assertThat(Double.parseDouble(reach[3])).as("mean").isEqualTo(10.0);
+        assertThat(Double.parseDouble(reach[5])).as("normalized").isEqualTo(10.0);
+        String[] goal = rows.get(1).cells();
+        assertThat(List.of(goal).subList(0, 3)).containsExactly("flagged/goal", "flagged", "success");
+        assertThat(Double.parseDouble(goal[5])).as("normalized").isEqualTo(100.0);
     }
 
     /** What runs with the suite of {@link NotSetUpProvider} installed (as a plug-in jar in {@code dir}). */
@@ -788,6 +867,29 @@ class BenchCommandTest {
                 .contains("ManiSkill: the paper's numbers are of its tasks on ManiSkill2 (0.4.1); ours are those tasks "
                         + "rebuilt on ManiSkill 3");
         assertThat(BenchCommand.markdown(List.of(walk))).doesNotContain("ManiSkill");
+    }
+
+    /**
+     * A report with returns the paper's scale does not cover (a plug-in's task beside DMControl's) says they stand
+     * as they are: its per-domain mean of -14 beside DMControl's 22.6 read as if both were on the 0-100 scale.
+     */
+    @Test
+    void aReportOfReturnsOffThePapersScaleSaysTheyStandAsTheyAre() {
+        BenchCommand.Row reach = new BenchCommand.Row("reach/point1d", BenchCommand.domainName("reach"), "return",
+                -14, 0, -14, 1, 53.1, null, null, null, null);
+        BenchCommand.Row pendulum = new BenchCommand.Row("gymnasium/Pendulum-v1", BenchCommand.domainName(
+                "gymnasium"), "return", -1200, 0, -1200, 1, -1300, null, null, null, null);
+        BenchCommand.Row balance = new BenchCommand.Row("dmc/cartpole-balance", BenchCommand.domainName("dmc"),
+                "return", 225.6, 0, 22.6, 1, 29.2, null, null, null, 50_000L);
+        BenchCommand.Row lift = new BenchCommand.Row("maniskill/lift-cube", BenchCommand.domainName("maniskill"),
+                "success", 0.5, 0.1, 50, 2, 0, 100.0, 100_000L, 100.0, null);
+        assertThat(BenchCommand.markdown(List.of(reach, balance))).contains("| reach | 1 | -14.0 | - |")
+                .contains("\nreach: returns normalised as they are (the paper's 0-100 scale is DMControl's returns / "
+                        + "10 and success rates x 100, and has none for this domain's returns): compare them within "
+                        + "their domain, not with the other domains' scores.\n");
+        assertThat(BenchCommand.markdown(List.of(reach, pendulum, balance)))
+                .contains("\nreach, gymnasium: returns normalised as they are").contains("these domains' returns");
+        assertThat(BenchCommand.markdown(List.of(balance, lift))).doesNotContain("as they are");
     }
 
     @Test

@@ -77,6 +77,37 @@ class ReadmeSnippetsTest {
     }
 
     /**
+     * The task plug-in's {@code pom.xml} block, which a project outside this checkout copies: it names this build's
+     * spi (its version), in {@code provided} scope, and the compiler plug-in this build uses, compiling for the
+     * release this build does (Maven 3.8's default compiler plug-in ignores {@code maven.compiler.release} and
+     * compiles for Java 5, which a JDK 17 refuses).
+     */
+    @Test
+    void thePluginPomBlockNamesThisSpiAndACompilerPluginThatCompilesForJava17() throws Exception {
+        Matcher m = Pattern.compile("(?ms)^( *)```xml\\n(.*?)^\\1```").matcher(Files.readString(README));
+        assertThat(m.find()).as("the README's pom.xml block of a task plug-in").isTrue();
+        String indent = m.group(1);
+        String block = m.group(2).replaceAll("(?m)^" + indent, "");
+        assertThat(m.find()).as("one xml block").isFalse();
+        javax.xml.parsers.DocumentBuilder xml = javax.xml.parsers.DocumentBuilderFactory.newInstance()
+                .newDocumentBuilder();
+        org.w3c.dom.Document pom = xml.parse(new org.xml.sax.InputSource(new java.io.StringReader(
+                "<project>" + block + "</project>")));
+        org.w3c.dom.Document parent = xml.parse(Path.of("..", "pom.xml").toFile());
+        javax.xml.xpath.XPath path = javax.xml.xpath.XPathFactory.newInstance().newXPath();
+        String spi = "/project/dependencies/dependency[artifactId='tdmpc2j-spi']";
+        assertThat(path.evaluate(spi + "/groupId", pom)).isEqualTo("io.github.tdmpc2j");
+        assertThat(path.evaluate(spi + "/version", pom)).isEqualTo(path.evaluate("/project/version", parent));
+        assertThat(path.evaluate(spi + "/scope", pom)).isEqualTo("provided");
+        assertThat(path.evaluate("count(/project/dependencies/dependency)", pom)).as("the spi only").isEqualTo("1");
+        String compiler = "/project/build/plugins/plugin[artifactId='maven-compiler-plugin']";
+        assertThat(path.evaluate(compiler + "/version", pom))
+                .isEqualTo(path.evaluate("/project/properties/compiler.plugin.version", parent));
+        assertThat(path.evaluate(compiler + "/configuration/release", pom))
+                .isEqualTo(path.evaluate("/project/properties/maven.compiler.release", parent)).isEqualTo("17");
+    }
+
+    /**
      * Compiles the block as a reader uses it, with its own imports only (its {@code import} lines at the top of a
      * class, the rest as a method's body), so that a block missing an import fails, and runs it.
      */

@@ -79,7 +79,10 @@ class TasksCommandTest {
     void checkFailsATaskWithNaNObservationsAndExitsNonZero() {
         Run r = run("tasks", "check", "--domain", "broken");
         assertThat(r.exit()).isEqualTo(1);
-        assertThat(r.out()).containsPattern("FAIL\\s+broken/nan\\s+broken/nan returned observation\\[1\\] = NaN at step 4;");
+        // the step and seed that reproduce it, and the plug-in (its jar, here the class path's folder) to fix
+        assertThat(r.out()).containsPattern("FAIL\\s+broken/nan\\s+step 4 after reset\\(1\\): plug-in "
+                + "io\\.github\\.tdmpc2j\\.cli\\.BrokenProvider in \\S+ \\(domain 'broken'\\): broken/nan returned "
+                + "observation\\[1\\] = NaN at step\\(\\);");
         // broken/dies and the broken/unstable ones run their one episode; an env that throws from close() fails
         assertThat(r.out()).containsPattern("FAIL\\s+broken/close-fails\\s+PluginException: .*threw from close\\(\\)")
                 .contains("4 passed, 2 failed");
@@ -502,11 +505,50 @@ class TasksCommandTest {
 
     /** A jar holding only a service file of {@code service} that names these provider classes. */
     static Path serviceJar(Path jar, Class<?> service, String... providers) throws IOException {
+        return jarWith(jar, "META-INF/services/" + service.getName(), String.join("\n", providers) + "\n");
+    }
+
+    /** A jar holding only the file {@code entry} with {@code text}. */
+    private static Path jarWith(Path jar, String entry, String text) throws IOException {
         try (OutputStream out = Files.newOutputStream(jar); JarOutputStream jos = new JarOutputStream(out)) {
-            jos.putNextEntry(new JarEntry("META-INF/services/" + service.getName()));
-            jos.write((String.join("\n", providers) + "\n").getBytes(StandardCharsets.UTF_8));
+            jos.putNextEntry(new JarEntry(entry));
+            jos.write(text.getBytes(StandardCharsets.UTF_8));
             jos.closeEntry();
         }
         return jar;
+    }
+
+    /**
+     * A jar on the variable that names no plug-in (a service file misspelt, or left out of a jar packed by hand) would
+     * add no task without a word, and the command would then call the domain unknown: such a jar is warned of, with
+     * the file a plug-in needs, unless another jar names a plug-in (it may be a library that plug-in needs).
+     */
+    @Test
+    void thePluginsVariableWarnsOfAJarThatNamesNoPluginUnlessAnotherDoes(@TempDir Path dir) throws IOException {
+        Path misspelt = jarWith(dir.resolve("misspelt.jar"), "META-INF/services/io.github.tdmpc2j.spi.EnvProvder",
+                WobblyProvider.class.getName() + "\n");
+        Path library = jarWith(dir.resolve("library.jar"), "org/example/Util.class", "not really a class");
+        Path good = serviceJar(dir.resolve("good.jar"), WobblyProvider.class.getName());
+        String sep = java.io.File.pathSeparator;
+        for (String spec : List.of(misspelt.toString(), misspelt + sep + library)) {
+            List<String> warnings = new ArrayList<>();
+            try (URLClassLoader loader = (URLClassLoader) Main.pluginClassLoader(spec,
+                    TasksCommandTest.class.getClassLoader(), warnings::add)) {
+                assertThat(loader.getURLs()).as("kept: it may hold what another jar needs").hasSize(
+                        spec.split(sep).length);
+            }
+            assertThat(warnings).as(spec).containsExactly("TDMPC2J_PLUGINS names " + misspelt + ", which names no "
+                    + "plug-in: it has META-INF/services/io.github.tdmpc2j.spi.EnvProvder (a misspelt name?), but a "
+                    + "task plug-in names its provider class in META-INF/services/io.github.tdmpc2j.spi.EnvProvider, "
+                    + "an agent plug-in in META-INF/services/io.github.tdmpc2j.spi.agent.AgentProvider");
+        }
+        List<String> warnings = new ArrayList<>();
+        Main.pluginClassLoader(library.toString(), TasksCommandTest.class.getClassLoader(), warnings::add);
+        assertThat(warnings).singleElement().asString().startsWith("TDMPC2J_PLUGINS names no plug-in: " + library
+                + " has no service file; a task plug-in names its provider class in META-INF/services/")
+                .contains("copy src/main/resources/. into the classes folder before jar cf");
+        warnings.clear();
+        Main.pluginClassLoader(library + sep + good, TasksCommandTest.class.getClassLoader(), warnings::add);
+        assertThat(warnings).as("a library beside its plug-in").isEmpty();
     }
 }

@@ -216,18 +216,19 @@ public final class EnvRegistry implements AutoCloseable {
         Set<String> ids = new java.util.HashSet<>();
         for (TaskSpec t : listed) {
             if (t == null) {
-                throw new PluginException("tasks() lists a null task");
+                throw new PluginException("tasks() lists a null task: list each task's TaskSpec");
             }
             if (!t.domain().equals(domain)) {
                 throw new PluginException("plug-in " + p.getClass().getName() + " of domain '" + domain
-                        + "' lists task " + t.id() + " of another domain");
+                        + "' lists task " + t.id() + " of another domain: give each of its tasks an id of the form "
+                        + domain + "/NAME");
             }
             String empty = emptySpace(t);
             if (empty != null) {
                 throw new PluginException("plug-in " + p.getClass().getName() + " lists task " + t.id() + " " + empty);
             }
             if (!ids.add(t.id())) {
-                throw new PluginException("plug-in " + p.getClass().getName() + " lists task " + t.id() + " twice");
+                throw new PluginException("plug-in " + p.getClass().getName() + " lists task " + t.id() + " twice: list each task once");
             }
         }
         return List.copyOf(listed);
@@ -751,6 +752,7 @@ public final class EnvRegistry implements AutoCloseable {
                 throw fault("reset", e);
             }
             returned = fresh("reset", answered("reset", r).observation());
+            finite("reset", r.observation(), 0);
             return r;
         }
 
@@ -767,6 +769,7 @@ public final class EnvRegistry implements AutoCloseable {
                 throw fault("step", e);
             }
             returned = fresh("step", answered("step", r).observation());
+            finite("step", r.observation(), r.reward());
             return r;
         }
 
@@ -816,6 +819,21 @@ public final class EnvRegistry implements AutoCloseable {
                         + "()" + ENV_DEFECT, null);
             }
             return result;
+        }
+
+        /**
+         * A NaN or an infinity in what {@code call} returned, refused as the rollout refuses it ({@link
+         * EnvChecker#checkOutput}, the same exception and words) with the plug-in and its jar named, as this guard
+         * names them for the env's other faults: the rollout sees only the task, and a plug-in's author reads which
+         * jar to fix. The rollout puts the task's step and episode before it.
+         */
+        private void finite(String call, float[] observation, double reward) {
+            try {
+                EnvChecker.checkOutput(listed, observation, reward, "reset".equals(call) ? () -> "reset()"
+                        : () -> "step()");
+            } catch (InvalidEnvOutputException e) {
+                throw new InvalidEnvOutputException(failureOf(listed.domain(), e.getMessage()).toString(), true);
+            }
         }
     }
 

@@ -98,12 +98,8 @@ public final class ProviderDiscovery {
         } catch (ClassNotFoundException e) {
             throw new PluginException("the class is missing: the service file names " + name
                     + ", which is neither in the jar nor on the class path (a renamed class, or a stale jar)");
-        } catch (UnsupportedClassVersionError e) {
-            int java = Runtime.version().feature();
-            throw new PluginException("the class cannot be loaded: " + describe(e) + "; compile the plug-in for the "
-                    + "Java " + java + " that runs tdmpc2j (javac --release " + java + ")");
         } catch (LinkageError e) {
-            throw new PluginException("the class cannot be loaded: " + describe(e));
+            throw new PluginException("the class cannot be loaded: " + describe(e) + newerJava(e));
         }
         if (!service.isAssignableFrom(type)) {
             throw new PluginException("the class does not implement " + service.getName());
@@ -120,7 +116,8 @@ public final class ProviderDiscovery {
         try {
             return service.cast(constructor.newInstance());
         } catch (InvocationTargetException e) {
-            throw new PluginException("its constructor threw " + describe(e.getCause()) + thrownAt(e.getCause()));
+            throw new PluginException("its constructor threw " + describe(e.getCause()) + thrownAt(e.getCause())
+                    + newerJava(e.getCause()));
         } catch (IllegalAccessException e) {
             throw new PluginException("the class is not public");
         } catch (InstantiationException e) {
@@ -170,7 +167,19 @@ public final class ProviderDiscovery {
         if (t instanceof VirtualMachineError fatal && !(t instanceof StackOverflowError)) {
             throw fatal;
         }
-        return describe(t) + thrownAt(t);
+        return describe(t) + thrownAt(t) + newerJava(t);
+    }
+
+    /**
+     * For a class of the plug-in's compiled for a newer Java than the one running (its provider class, or one that
+     * only its constructor, {@code create} or an env loads), the release to compile for; else nothing.
+     */
+    private static String newerJava(Throwable t) {
+        if (!(t instanceof UnsupportedClassVersionError)) {
+            return "";
+        }
+        int java = Runtime.version().feature();
+        return "; compile the plug-in for the Java " + java + " that runs tdmpc2j (javac --release " + java + ")";
     }
 
     /**

@@ -53,7 +53,7 @@ class BrokenPluginTest {
         "DomainNull           | org.example.bad.BadProviders$DomainNull | | domain() returned null",
         "TasksThrow           | org.example.bad.BadProviders$TasksThrow | bad | tasks() threw IllegalStateException: tasks exploded (at org.example.bad.BadProviders$TasksThrow.tasks(BadProviders.java:",
         "TasksNull            | org.example.bad.BadProviders$TasksNull | bad | tasks() returned null",
-        "TasksTwice           | org.example.bad.BadProviders$TasksTwice | bad | lists task bad/thing twice",
+        "TasksTwice           | org.example.bad.BadProviders$TasksTwice | bad | lists task bad/thing twice: list each task once",
         "NanBounds            | org.example.bad.BadProviders$NanBounds | bad | tasks() threw PluginException: a Box's bounds at index 0 are [NaN, 1.0]: a bound is a number",
         "InvertedBounds       | org.example.bad.BadProviders$InvertedBounds | bad | tasks() threw PluginException: a Box's bounds at index 0 are [1.0, -1.0]: a bound is a number (no NaN; an unbounded entry is infinite) and a low is at most its high (at org.example.bad.BadProviders$InvertedBounds.tasks(BadProviders.java:115))",
         "NullObservationSpace | org.example.bad.BadProviders$NullObservationSpace | bad | tasks() threw PluginException: task bad/thing is missing its observationSpace: give every part of its TaskSpec",
@@ -115,6 +115,38 @@ class BrokenPluginTest {
                             + "UnsupportedClassVersionError")
                     .endsWith("; compile the plug-in for the Java " + java + " that runs tdmpc2j (javac --release "
                             + java + ")"));
+        }
+    }
+
+    /**
+     * A plug-in whose provider class loads but whose env class is of a newer Java (compiled apart, or a library's):
+     * making the env says which release to compile for, as a provider class of a newer Java does.
+     */
+    @Test
+    void aPluginWhoseEnvClassIsOfANewerJavaSaysWhichReleaseToCompileForWhenTheEnvIsMade() throws Exception {
+        Path future = dir.resolve("future-env-classes");
+        Path folder = java.nio.file.Files.createDirectories(future.resolve("org/example/coin"));
+        try (java.util.stream.Stream<Path> files = java.nio.file.Files.list(classes.resolve("org/example/coin"))) {
+            for (Path f : files.toList()) {
+                byte[] bytes = java.nio.file.Files.readAllBytes(f);
+                if (f.getFileName().toString().equals("CoinProvider$1.class")) { // its env, an anonymous class
+                    bytes[6] = 0;
+                    bytes[7] = 99;
+                }
+                java.nio.file.Files.write(folder.resolve(f.getFileName()), bytes);
+            }
+        }
+        Path jar = PluginJarTest.packJar(dir.resolve("future-env.jar"), future, "org/example/coin",
+                "org.example.coin.CoinProvider\n");
+        try (URLClassLoader loader = new URLClassLoader(new URL[] {jar.toUri().toURL()}, BrokenPluginTest.class
+                .getClassLoader()); EnvRegistry registry = EnvRegistry.discover(loader)) {
+            assertThat(registry.loadFailures()).isEmpty();
+            int java = Runtime.version().feature();
+            assertThatThrownBy(() -> registry.make("coin/guess")).isInstanceOf(PluginException.class)
+                    .hasMessageContaining("plug-in org.example.coin.CoinProvider in future-env.jar (domain 'coin'): "
+                            + "create(coin/guess) threw UnsupportedClassVersionError")
+                    .hasMessageEndingWith("; compile the plug-in for the Java " + java + " that runs tdmpc2j (javac "
+                            + "--release " + java + ")");
         }
     }
 
@@ -215,14 +247,17 @@ class BrokenPluginTest {
         }
     }
 
-    /** A NaN reaches no agent: the rollout that every command runs stops with the task, step and episode. */
+    /**
+     * A NaN reaches no agent: the rollout that every command runs stops with the task, step and episode, and the
+     * plug-in and its jar (the one to fix), as for the env's other faults.
+     */
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', value = {
-        "NanObservation           | bad/thing returned observation[0] = NaN at step 3 of episode 0",
-        "NanReward                | bad/thing returned reward = NaN at step 4 of episode 0",
-        "InfiniteResetObservation | bad/thing returned observation[0] = -Infinity at the reset of episode 0",
+        "NanObservation           | bad/thing failed at step 3 of episode 0 (seed 1, row 0): plug-in org.example.bad.BadProviders$NanObservation in bad-NanObservation.jar (domain 'bad'): bad/thing returned observation[0] = NaN at step()",
+        "NanReward                | bad/thing failed at step 4 of episode 0 (seed 1, row 0): plug-in org.example.bad.BadProviders$NanReward in bad-NanReward.jar (domain 'bad'): bad/thing returned reward = NaN at step()",
+        "InfiniteResetObservation | bad/thing failed at the reset of episode 0 (seed 1, row 0): plug-in org.example.bad.BadProviders$InfiniteResetObservation in bad-InfiniteResetObservation.jar (domain 'bad'): bad/thing returned observation[0] = -Infinity at reset()",
     })
-    void anEnvReturningNanStopsTheRolloutWithATypedErrorAndTheOthersWork(String kind, String reason)
+    void anEnvReturningNanStopsTheRolloutWithATypedErrorNamingItsJarAndTheOthersWork(String kind, String reason)
             throws Exception {
         try (URLClassLoader loader = withCoinAnd(kind, "org.example.bad.BadProviders$" + kind + "\n");
                 EnvRegistry registry = EnvRegistry.discover(loader)) {
@@ -232,7 +267,9 @@ class BrokenPluginTest {
                 assertThatThrownBy(() -> Evaluation.run(rows, agent, 1, 1))
                         .isInstanceOf(InvalidEnvOutputException.class)
                         .hasMessageContaining(reason)
-                        .hasMessageContaining("a defect of the suite or its plug-in");
+                        .hasMessageContaining("a defect of the suite or its plug-in")
+                        // what train's resume hint is given for: a state the resumed run's other draws may not reach
+                        .satisfies(e -> assertThat(((InvalidEnvOutputException) e).nonFinite()).isTrue());
             }
             assertCoinWorks(registry);
         }

@@ -132,7 +132,8 @@ class EnvRegistryTest {
     void aProviderListingAnotherDomainsTaskIsRejected() {
         TestProvider bad = new TestProvider("mine", Availability.ok(), TestProvider.task("yours/x"));
         assertThatThrownBy(() -> EnvRegistry.of(List.of(bad))).isInstanceOf(PluginException.class)
-                .hasMessageContaining("another domain");
+                .hasMessageContaining("lists task yours/x of another domain: give each of its tasks an id of the form "
+                        + "mine/NAME");
     }
 
     @Test
