@@ -109,41 +109,10 @@ class EvalCommandTest {
 
         @Override
         public Agent create(AgentContext context) {
-            Agent random = new io.github.tdmpc2j.spi.agent.RandomAgent(context);
-            return new Agent() {
-                @Override
-                public void beginEpisode(int row, int task, boolean eval, long seed) {
-                    random.beginEpisode(row, task, eval, seed);
-                }
-
-                @Override
-                public float[][] act(float[][] observations, int[] tasks, boolean eval) {
-                    return random.act(observations, tasks, eval);
-                }
-
-                @Override
-                public Map<String, Double> observe(io.github.tdmpc2j.spi.agent.Transition[] transitions) {
-                    return random.observe(transitions);
-                }
-
-                @Override
-                public long steps() {
-                    return random.steps();
-                }
-
-                @Override
-                public void writeState(Path dir) throws java.io.IOException {
-                    random.writeState(dir);
-                }
-
-                @Override
-                public void readState(Path dir) {
-                    random.readState(dir);
-                }
-
+            return new RandomDelegate(context) {
                 @Override
                 public void close() {
-                    random.close();
+                    super.close();
                     throw new IllegalStateException("double free of the agent's buffers");
                 }
             };
@@ -159,41 +128,10 @@ class EvalCommandTest {
 
         @Override
         public Agent create(AgentContext context) {
-            Agent random = new io.github.tdmpc2j.spi.agent.RandomAgent(context);
-            return new Agent() {
-                @Override
-                public void beginEpisode(int row, int task, boolean eval, long seed) {
-                    random.beginEpisode(row, task, eval, seed);
-                }
-
+            return new RandomDelegate(context) {
                 @Override
                 public float[][] act(float[][] observations, int[] tasks, boolean eval) {
                     throw new IllegalStateException("the policy's weights are gone");
-                }
-
-                @Override
-                public Map<String, Double> observe(io.github.tdmpc2j.spi.agent.Transition[] transitions) {
-                    return random.observe(transitions);
-                }
-
-                @Override
-                public long steps() {
-                    return random.steps();
-                }
-
-                @Override
-                public void writeState(Path dir) throws java.io.IOException {
-                    random.writeState(dir);
-                }
-
-                @Override
-                public void readState(Path dir) {
-                    random.readState(dir);
-                }
-
-                @Override
-                public void close() {
-                    random.close();
                 }
             };
         }

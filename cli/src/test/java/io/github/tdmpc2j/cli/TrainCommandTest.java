@@ -1218,42 +1218,11 @@ class TrainCommandTest {
         @Override
         public io.github.tdmpc2j.spi.agent.Agent create(io.github.tdmpc2j.spi.agent.AgentContext context) {
             String file = context.params().get("file");
-            io.github.tdmpc2j.spi.agent.Agent agent = new io.github.tdmpc2j.spi.agent.RandomAgent(context);
-            return new io.github.tdmpc2j.spi.agent.Agent() {
-                @Override
-                public void beginEpisode(int row, int task, boolean eval, long seed) {
-                    agent.beginEpisode(row, task, eval, seed);
-                }
-
-                @Override
-                public float[][] act(float[][] observations, int[] tasks, boolean eval) {
-                    return agent.act(observations, tasks, eval);
-                }
-
-                @Override
-                public Map<String, Double> observe(io.github.tdmpc2j.spi.agent.Transition[] transitions) {
-                    return agent.observe(transitions);
-                }
-
-                @Override
-                public long steps() {
-                    return agent.steps();
-                }
-
+            return new RandomDelegate(context) {
                 @Override
                 public void writeState(Path d) throws IOException {
-                    agent.writeState(d);
+                    super.writeState(d);
                     Files.writeString(d.resolve(file), "the agent's own");
-                }
-
-                @Override
-                public void readState(Path d) {
-                    agent.readState(d);
-                }
-
-                @Override
-                public void close() {
-                    agent.close();
                 }
             };
         }

@@ -63,17 +63,7 @@ class CheckedAgentTest {
     @Test
     void theCallersMistakesAreRefusedAsTheBuiltInAgentsRefuseThemBeforeThePlugInSeesThem() {
         LaxAgent lax = new LaxAgent();
-        AgentProvider plugin = new CheckedAgentProvider(new AgentProvider() {
-            @Override
-            public String name() {
-                return "lax";
-            }
-
-            @Override
-            public Agent create(AgentContext context) {
-                return lax;
-            }
-        }, "lax.jar");
+        AgentProvider plugin = plugin("lax", () -> lax);
         TaskSpace space = TaskSpace.of(List.of(LineEnv.spec("line/small", 2, 1, -1, 1, 10, 1),
                 LineEnv.spec("line/big", 3, 2, -1, 1, 10, 1)));
         try (Agent agent = plugin.create(AgentContext.of(space, Map.of(), 7))) {
@@ -163,22 +153,12 @@ class CheckedAgentTest {
         try (Agent random = Agents.find("random").create(AgentContext.of(space, Map.of(), 7))) {
             random.save(checkpoint);
         }
-        AgentProvider plugin = new CheckedAgentProvider(new AgentProvider() {
+        AgentProvider plugin = plugin("unreadable", () -> new LaxAgent() {
             @Override
-            public String name() {
-                return "unreadable";
+            public void readState(Path d) {
+                throw new IllegalStateException("no such layer 'encoder.9'");
             }
-
-            @Override
-            public Agent create(AgentContext context) {
-                return new LaxAgent() {
-                    @Override
-                    public void readState(Path d) {
-                        throw new IllegalStateException("no such layer 'encoder.9'");
-                    }
-                };
-            }
-        }, "unreadable.jar");
+        });
         try (Agent agent = plugin.create(AgentContext.of(space, Map.of(), 7))) {
             assertThatThrownBy(() -> agent.load(checkpoint)).isInstanceOf(io.github.tdmpc2j.spi.PluginException.class)
                     .hasMessageContaining("agent 'unreadable': readState of the checkpoint " + checkpoint + " threw "
@@ -198,30 +178,20 @@ class CheckedAgentTest {
     void aPluginsOwnSaveAndLoadAreCalled(@org.junit.jupiter.api.io.TempDir Path dir) {
         TaskSpace space = TaskSpace.of(List.of(LineEnv.spec("line/small", 2, 1, -1, 1, 10, 1)));
         List<String> calls = new java.util.ArrayList<>();
-        AgentProvider plugin = new CheckedAgentProvider(new AgentProvider() {
+        AgentProvider plugin = plugin("own-files", () -> new LaxAgent() {
             @Override
-            public String name() {
-                return "own-files";
+            public void save(Path d) {
+                calls.add("save " + d.getFileName());
             }
 
             @Override
-            public Agent create(AgentContext context) {
-                return new LaxAgent() {
-                    @Override
-                    public void save(Path d) {
-                        calls.add("save " + d.getFileName());
-                    }
-
-                    @Override
-                    public void load(Path d) {
-                        calls.add("load " + d.getFileName());
-                        if (d.getFileName().toString().equals("broken")) {
-                            throw new IllegalStateException("no weights.bin");
-                        }
-                    }
-                };
+            public void load(Path d) {
+                calls.add("load " + d.getFileName());
+                if (d.getFileName().toString().equals("broken")) {
+                    throw new IllegalStateException("no weights.bin");
+                }
             }
-        }, "own-files.jar");
+        });
         try (Agent agent = plugin.create(AgentContext.of(space, Map.of(), 7))) {
             agent.save(dir.resolve("mine"));
             agent.load(dir.resolve("mine"));
@@ -230,5 +200,20 @@ class CheckedAgentTest {
                     .isInstanceOf(io.github.tdmpc2j.spi.PluginException.class)
                     .hasMessageContaining("agent 'own-files'").hasMessageContaining("no weights.bin");
         }
+    }
+
+    /** An agent plug-in {@code name} in {@code NAME.jar} whose provider makes {@code agents}' agents, checked. */
+    private static AgentProvider plugin(String name, java.util.function.Supplier<Agent> agents) {
+        return new CheckedAgentProvider(new AgentProvider() {
+            @Override
+            public String name() {
+                return name;
+            }
+
+            @Override
+            public Agent create(AgentContext context) {
+                return agents.get();
+            }
+        }, name + ".jar");
     }
 }
