@@ -584,13 +584,13 @@ public final class TdmpcAgent implements Agent, OfflineLearner {
         try {
             if (owedUpdates > 0 && buffer.canSample(cfg.horizon())) {
                 boolean catchUp = owedUpdates >= seedSteps && seedSteps > 1;
-                for (; owedUpdates > 0 && !updatesInterrupted; owedUpdates--) {
+                long owed = owedUpdates;
+                for (long done = 0; owedUpdates > 0 && !updatesInterrupted; owedUpdates--, done++) {
                     long start = System.nanoTime();
                     metrics = update();
                     scheduledUpdates++;
-                    if (catchUp) {
-                        tellCatchUp(owedUpdates - 1, (System.nanoTime() - start) / 1e9);
-                        catchUp = false;
+                    if (catchUp && done == 1) {
+                        tellCatchUp(owed, owedUpdates - 1, (System.nanoTime() - start) / 1e9);
                     }
                 }
             }
@@ -601,15 +601,17 @@ public final class TdmpcAgent implements Agent, OfflineLearner {
     }
 
     /**
-     * Says, after the first update of the seed phase's catch-up, that {@code left} more run before the next step and
-     * about how long they take at that one's {@code seconds}, when that is a while: a run showed nothing for their
-     * time, half a minute with the cpu preset on 2 cores, an hour with the paper preset on a CPU.
+     * Says, after the second update of the seed phase's catch-up of {@code owed}, that {@code left} more run before
+     * the next step and about how long they take at that one's {@code seconds}, when that is a while: a run showed
+     * nothing for their time, half a minute with the cpu preset on 2 cores, an hour with the paper preset on a CPU.
+     * Not the first update's time: that one warms up (on a GPU it runs the update twice and captures its CUDA graph),
+     * and on an H200 it announced 12 minutes (289 ms per update) for a catch-up of 2,500 that took about 7 s.
      */
-    private void tellCatchUp(long left, double seconds) {
+    private void tellCatchUp(long owed, long left, double seconds) {
         double estimate = left * seconds;
         if (estimate >= 10) {
             LOG.info("the seed phase is over at step {}: its catch-up of {} updates on the seed data runs before the "
-                    + "next step, about {} ({} ms per update)", steps, left + 1, estimate >= 90
+                    + "next step, about {} ({} ms per update)", steps, owed, estimate >= 90
                     ? Math.round(estimate / 60) + " min" : Math.round(estimate) + " s", Math.round(seconds * 1000));
         }
     }
@@ -620,7 +622,6 @@ public final class TdmpcAgent implements Agent, OfflineLearner {
         updatesInterrupted = true;
     }
 
-    /** Whether training acts are random: the seed phase, and after it until its catch-up updates have run. */
     /** Says, once per JVM, that the seed phase ends before the first episode can (a training matter only). */
     private void noteShortSeedPhase() {
         if (seedSteps > 0 && seedSteps < shortestEpisode && !WARNED_SHORT_SEED.get()
@@ -650,6 +651,7 @@ public final class TdmpcAgent implements Agent, OfflineLearner {
                 + shortestEpisode + " or less (the reference's is 3)");
     }
 
+    /** Whether training acts are random: the seed phase, and after it until its catch-up updates have run. */
     private boolean seedPhase() {
         return (steps < seedSteps && !modelTrained) || (owedUpdates > 0 && !buffer.canSample(cfg.horizon()));
     }
