@@ -3,6 +3,7 @@ package io.github.tdmpc2j.agent;
 import io.github.tdmpc2j.spi.InvalidActionException;
 import io.github.tdmpc2j.spi.Messages;
 import io.github.tdmpc2j.spi.TdmpcException;
+import io.github.tdmpc2j.spi.agent.CheckpointException;
 import io.github.tdmpc2j.spi.agent.InvalidObservationException;
 import io.github.tdmpc2j.spi.agent.Transition;
 import io.github.tdmpc2j.agent.checkpoint.SafeTensors;
@@ -542,19 +543,25 @@ public final class ReplayBuffer {
      * Replaces the content with what {@link #export()} wrote, read from the file it was saved to a slice at a time
      * straight into the buffer's arrays (not the whole file first: that copy of the buffer beside it is heap the
      * run's check does not count), keeping the newest steps if it holds more than this buffer's capacity; returns
-     * how many of its oldest steps were dropped for that.
+     * how many of its oldest steps were dropped for that. A file without the tensors {@link #export()} writes, or
+     * with other sizes than this buffer's, is a {@link CheckpointException} naming it, before a step is read.
      */
     public int restore(SafeTensors.Reader saved) {
         long[] rows = saved.shape("reward");
         if (rows == null || rows.length == 0) {
-            throw new IllegalArgumentException("the saved replay buffer has no tensor 'reward'");
+            throw damaged(saved, "has no tensor 'reward'");
         }
-        int n = Math.toIntExact(rows[0]);
+        if (rows[0] > Integer.MAX_VALUE) {
+            throw damaged(saved, "holds " + rows[0] + " steps, more than a replay buffer holds");
+        }
+        int n = (int) rows[0];
         for (String column : List.of("obs", "next_obs", "action", "reward", "terminated", "task", "episode")) {
             int width = column.endsWith("obs") ? obsDim : column.equals("action") ? actionDim : 1;
-            if (saved.count(column) != (long) n * width) {
-                throw new IllegalArgumentException(saved.count(column) < 0 ? "the saved replay buffer has no tensor '"
-                        + column + "'" : "the saved replay buffer has other observation or action sizes");
+            long count = saved.count(column);
+            if (count != (long) n * width) {
+                throw damaged(saved, count < 0 ? "has no tensor '" + column + "'" : "has " + count + " values in "
+                        + "tensor '" + column + "' where its " + Messages.plural(n, "step") + " of " + width
+                        + " make " + (long) n * width);
             }
         }
         int skip = Math.max(0, n - capacity);
@@ -588,6 +595,12 @@ public final class ReplayBuffer {
         head = kept % capacity;
         episodeId = kept == 0 ? 0 : episodeAt(kept - 1) + 1;
         return skip;
+    }
+
+    /** A saved buffer unlike what {@link #export()} writes, worded as a checkpoint's other damaged files are. */
+    private static CheckpointException damaged(SafeTensors.Reader saved, String what) {
+        return new CheckpointException(saved.file() + " (the replay buffer) " + what + ": the checkpoint is damaged; "
+                + "put back a copy of it, or use another checkpoint");
     }
 
     /** Reads rows [skip, skip + kept) of {@code name} into rows [0, kept) of {@code column}, a segment at a time. */

@@ -957,8 +957,9 @@ public final class TdmpcAgent implements Agent, OfflineLearner {
             int dropped;
             try (SafeTensors.Reader saved = SafeTensors.Reader.open(bufferFile)) {
                 dropped = buffer.restore(saved);
-            } catch (ConfigException | io.github.tdmpc2j.spi.GivingUp.GivenUp e) {
-                // a heap too small for the buffer: the checkpoint is whole, more heap resumes it; or a stop (no damage)
+            } catch (ConfigException | io.github.tdmpc2j.spi.GivingUp.GivenUp | CheckpointException e) {
+                // a heap too small for the buffer: the checkpoint is whole, more heap resumes it; or a stop (no
+                // damage); or a damaged file, whose message names it and says what to do, as the weights' does
                 throw e;
             } catch (RuntimeException e) {
                 throw new CheckpointException(bufferFile + " (the replay buffer) cannot be read: " + e.getMessage()

@@ -74,6 +74,29 @@ class CheckpointTest {
         }
     }
 
+    /**
+     * A checkpoint whose replay buffer file lacks a tensor (it passed the manifest's checksums, so it was written so)
+     * is refused as the weights' damaged file is: one message naming the file and saying what to do, the buffer left
+     * empty (it read as an IllegalArgumentException's text inside a second "cannot be read ... damaged" sentence).
+     */
+    @Test
+    void aReplayBufferFileWithoutATensorIsADamagedCheckpoint() {
+        try (TdmpcAgent a = trained(TdmpcAgentTest.SMALL); TdmpcAgent b = new TdmpcAgent(
+                AgentTestSupport.single(5, 2, TdmpcAgentTest.SMALL))) {
+            a.writeState(dir);
+            Path file = dir.resolve(TdmpcAgent.BUFFER_FILE);
+            Map<String, io.github.tdmpc2j.agent.checkpoint.SafeTensors.Tensor> tensors =
+                    new java.util.LinkedHashMap<>(io.github.tdmpc2j.agent.checkpoint.SafeTensors.read(file,
+                            new HashMap<>()));
+            tensors.remove("task");
+            io.github.tdmpc2j.agent.checkpoint.SafeTensors.write(file, tensors, Map.of());
+            assertThatThrownBy(() -> b.readState(dir)).isInstanceOf(CheckpointException.class)
+                    .hasMessage(file + " (the replay buffer) has no tensor 'task': the checkpoint is damaged; put "
+                            + "back a copy of it, or use another checkpoint");
+            assertThat(b.bufferSize()).isZero();
+        }
+    }
+
     static io.github.tdmpc2j.spi.agent.Episode recordedEpisode(Random r, int length) {
         float[][] obs = new float[length + 1][];
         float[][] act = new float[length][];

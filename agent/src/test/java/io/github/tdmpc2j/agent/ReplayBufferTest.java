@@ -441,8 +441,9 @@ class ReplayBufferTest {
     }
 
     /**
-     * A saved buffer cut short, or without one of its columns, is refused when it is opened or before a step is
-     * read (the streamed read checks the header against the file, as the whole read did).
+     * A saved buffer cut short, without one of its columns, or of other sizes, is refused when it is opened or before
+     * a step is read (the streamed read checks the header against the file, as the whole read did), as a damaged
+     * checkpoint file: naming the file and saying what to do.
      */
     @Test
     void aDamagedSavedBufferIsRefusedBeforeAStepIsRead(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
@@ -464,10 +465,21 @@ class ReplayBufferTest {
         io.github.tdmpc2j.agent.checkpoint.SafeTensors.write(file, exported, java.util.Map.of());
         ReplayBuffer restored = new ReplayBuffer(100, 3, 2);
         try (var saved = io.github.tdmpc2j.agent.checkpoint.SafeTensors.Reader.open(file)) {
-            assertThatThrownBy(() -> restored.restore(saved)).isInstanceOf(IllegalArgumentException.class)
-                    .hasMessageContaining("has no tensor 'episode'");
+            assertThatThrownBy(() -> restored.restore(saved))
+                    .isInstanceOf(io.github.tdmpc2j.spi.agent.CheckpointException.class)
+                    .hasMessage(file + " (the replay buffer) has no tensor 'episode': the checkpoint is damaged; put "
+                            + "back a copy of it, or use another checkpoint");
         }
         assertThat(restored.size()).isZero();
+        io.github.tdmpc2j.agent.checkpoint.SafeTensors.write(file, original.export(), java.util.Map.of());
+        ReplayBuffer otherSizes = new ReplayBuffer(100, 4, 2);
+        try (var saved = io.github.tdmpc2j.agent.checkpoint.SafeTensors.Reader.open(file)) {
+            assertThatThrownBy(() -> otherSizes.restore(saved))
+                    .isInstanceOf(io.github.tdmpc2j.spi.agent.CheckpointException.class)
+                    .hasMessageStartingWith(file + " (the replay buffer) has 150 values in tensor 'obs' where its 50 "
+                            + "steps of 4 make 200: the checkpoint is damaged");
+        }
+        assertThat(otherSizes.size()).isZero();
     }
 
     /** The tensors of an export, each copied into one array (export's are views of the buffer). */

@@ -247,6 +247,11 @@ public final class SafeTensors {
             }
         }
 
+        /** The file this reader reads, for a message that names it. */
+        public Path file() {
+            return file;
+        }
+
         /** The string metadata under {@code __metadata__}. */
         public Map<String, String> metadata() {
             return metadata;
