@@ -205,6 +205,9 @@ public final class TdmpcAgent implements Agent, OfflineLearner {
      * beside it (its file's arrays and its rows).
      */
     static void checkOfflineRun(AgentContext context, long datasetSteps, long heapBytes) {
+        // as Agents.find's provider refuses them, for a caller of this provider itself
+        AgentContext.require(context);
+        AgentProvider.requireOfflineRun(datasetSteps, heapBytes);
         TdmpcConfig cfg = TdmpcConfig.from(context.params());
         checkSettings(cfg, context);
         if (datasetSteps > Integer.MAX_VALUE) {

@@ -117,6 +117,23 @@ class TdmpcAgentTest {
     }
 
     /**
+     * A negative dataset step count, or a null context, given to the provider's checkOfflineRun itself is the
+     * caller's typed mistake, said as Agents.find's provider says it; before, -1 steps were accepted and a null
+     * context was a NullPointerException.
+     */
+    @Test
+    void checkOfflineRunOfNegativeStepsIsTheCallersTypedError() {
+        AgentContext one = AgentTestSupport.single(3, 1, Map.of("preset", "cpu"));
+        assertThatThrownBy(() -> new TdmpcAgentProvider().checkOfflineRun(one, -1, Long.MAX_VALUE))
+                .isExactlyInstanceOf(io.github.tdmpc2j.spi.TdmpcException.class)
+                .hasMessageStartingWith("checkOfflineRun was given -1 dataset steps: pass the steps the dataset's "
+                        + "episodes hold");
+        assertThatThrownBy(() -> new TdmpcAgentProvider().checkOfflineRun(null, 10, Long.MAX_VALUE))
+                .isExactlyInstanceOf(io.github.tdmpc2j.spi.TdmpcException.class)
+                .hasMessageStartingWith("the agent context is null");
+    }
+
+    /**
      * A run that ends in the seed phase makes no update: said before it starts (it trained nothing, silently, and
      * evaluated the untrained model); a run that reaches the seed phase's end is not told.
      */

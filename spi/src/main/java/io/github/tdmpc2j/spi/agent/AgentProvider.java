@@ -44,8 +44,25 @@ public interface AgentProvider {
             throw new io.github.tdmpc2j.spi.TdmpcException("checkRun was given " + Messages.plural(envs, "env")
                     + ": pass how many envs the run steps at once, 1 or more (its --envs)");
         }
+        requireHeap("checkRun", heapBytes);
+    }
+
+    /**
+     * Refuses what {@link #checkOfflineRun} was given that is no dataset or JVM, whatever the agent, as
+     * {@link #requireRun} does for {@link #checkRun}: fewer than 0 dataset steps, or a heap of no bytes.
+     */
+    static void requireOfflineRun(long datasetSteps, long heapBytes) {
+        if (datasetSteps < 0) {
+            throw new io.github.tdmpc2j.spi.TdmpcException("checkOfflineRun was given "
+                    + Messages.plural(datasetSteps, "dataset step") + ": pass the steps the dataset's episodes hold, "
+                    + "all tasks together, 0 or more (or a bound on them, as its files times their episode length)");
+        }
+        requireHeap("checkOfflineRun", heapBytes);
+    }
+
+    private static void requireHeap(String method, long heapBytes) {
         if (heapBytes < 1) {
-            throw new io.github.tdmpc2j.spi.TdmpcException("checkRun was given a heap of "
+            throw new io.github.tdmpc2j.spi.TdmpcException(method + " was given a heap of "
                     + Messages.plural(heapBytes, "byte") + ": pass the Java heap the run's JVM may grow to "
                     + "(Runtime.getRuntime().maxMemory()), or Long.MAX_VALUE for a run that is to happen elsewhere");
         }
@@ -58,7 +75,7 @@ public interface AgentProvider {
      * it; so that such a run fails in seconds, not once minutes of loading have filled the heap. It throws a
      * {@link io.github.tdmpc2j.spi.TdmpcException} that says what to change ({@link #checkRun}'s counterpart for
      * offline training). The default checks nothing ({@link #create} and {@link OfflineLearner#addEpisode} may
-     * still refuse).
+     * still refuse); a negative step count or a heap of no bytes is the caller's mistake ({@link #requireOfflineRun}).
      */
     default void checkOfflineRun(AgentContext context, long datasetSteps, long heapBytes) {
     }

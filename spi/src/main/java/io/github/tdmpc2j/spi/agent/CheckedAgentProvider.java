@@ -59,6 +59,7 @@ final class CheckedAgentProvider implements AgentProvider {
     @Override
     public void checkOfflineRun(AgentContext context, long datasetSteps, long heapBytes) {
         AgentContext.require(context);
+        AgentProvider.requireOfflineRun(datasetSteps, heapBytes);
         call("checkOfflineRun", () -> {
             provider.checkOfflineRun(context, datasetSteps, heapBytes);
             return Boolean.TRUE;

@@ -108,6 +108,26 @@ class CheckedAgentTest {
     }
 
     /**
+     * A negative dataset step count, or a heap of no bytes, given to checkOfflineRun is the caller's mistake, refused
+     * whatever the agent, as checkRun's are (before, the random agent's checkOfflineRun accepted -3 steps).
+     */
+    @Test
+    void checkOfflineRunOfNegativeStepsIsTheCallersTypedError() {
+        AgentProvider random = Agents.find("random");
+        AgentContext context = AgentContext.of(TaskSpace.of(List.of(LineEnv.spec("line/small", 2, 1, -1, 1, 10, 1))),
+                Map.of(), 7);
+        assertThatThrownBy(() -> random.checkOfflineRun(context, -3, 1L << 30))
+                .isExactlyInstanceOf(TdmpcException.class)
+                .hasMessage("checkOfflineRun was given -3 dataset steps: pass the steps the dataset's episodes hold, "
+                        + "all tasks together, 0 or more (or a bound on them, as its files times their episode "
+                        + "length)");
+        assertThatThrownBy(() -> random.checkOfflineRun(context, 10, 0)).isExactlyInstanceOf(TdmpcException.class)
+                .hasMessageStartingWith("checkOfflineRun was given a heap of 0 bytes: pass the Java heap the run's "
+                        + "JVM may grow to");
+        random.checkOfflineRun(context, 0, Long.MAX_VALUE);
+    }
+
+    /**
      * A null argument to an agent plug-in's provider is the caller's mistake, refused before the plug-in is called.
      * Before: Agents.find("random").create(null) was a PluginException blaming the plug-in ('create threw
      * NullPointerException: Cannot invoke "...AgentContext.params()" because "context" is null'), and TD-MPC2's
