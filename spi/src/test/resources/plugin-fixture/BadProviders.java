@@ -623,4 +623,57 @@ public final class BadProviders {
             return List.of();
         }
     }
+
+    /** Has a batched form whose second row's third step returns NaN (a simulation that diverged). */
+    public static final class VectorNanObservation extends Base {
+        public java.util.Optional<io.github.tdmpc2j.spi.vector.VectorEnv> createVector(List<TaskSpec> tasks,
+                List<EnvOptions> options) {
+            return java.util.Optional.of(new OneStateRows(tasks) {
+                private int steps;
+
+                @Override
+                public io.github.tdmpc2j.spi.vector.VectorStepResult step(float[][] actions) {
+                    io.github.tdmpc2j.spi.vector.VectorStepResult r = super.step(actions);
+                    if (++steps == 3) {
+                        r.observations()[1][0] = Float.NaN;
+                    }
+                    return r;
+                }
+            });
+        }
+    }
+
+    /** Has a batched form whose second row's fourth step returns a NaN reward. */
+    public static final class VectorNanReward extends Base {
+        public java.util.Optional<io.github.tdmpc2j.spi.vector.VectorEnv> createVector(List<TaskSpec> tasks,
+                List<EnvOptions> options) {
+            return java.util.Optional.of(new OneStateRows(tasks) {
+                private int steps;
+
+                @Override
+                public io.github.tdmpc2j.spi.vector.VectorStepResult step(float[][] actions) {
+                    io.github.tdmpc2j.spi.vector.VectorStepResult r = super.step(actions);
+                    if (++steps == 4) {
+                        r.rewards()[1] = Double.NaN;
+                    }
+                    return r;
+                }
+            });
+        }
+    }
+
+    /** Has a batched form whose second row's first observation is infinite. */
+    public static final class VectorInfiniteResetObservation extends Base {
+        public java.util.Optional<io.github.tdmpc2j.spi.vector.VectorEnv> createVector(List<TaskSpec> tasks,
+                List<EnvOptions> options) {
+            return java.util.Optional.of(new OneStateRows(tasks) {
+                @Override
+                public float[][] reset(io.github.tdmpc2j.spi.vector.EpisodeSchedule schedule) {
+                    float[][] r = super.reset(schedule);
+                    r[1][0] = Float.NEGATIVE_INFINITY;
+                    return r;
+                }
+            });
+        }
+    }
 }

@@ -885,7 +885,10 @@ class TrainCommandTest {
     void aRunStoppedByANanSaysHowToResumeButOneStoppedByAMisfitResultDoesNot(@TempDir Path dir) {
         Path out = dir.resolve("nan");
         TasksCommandTest.Run nan = trainUntilItFails("pytesting/diverging", out);
-        assertThat(nan.err()).contains("pytesting/diverging returned observation[2] = NaN at step 5 of episode 2")
+        // the plug-in (its batched env's row) named, as for one env's NaN
+        assertThat(nan.err()).contains("pytesting/diverging failed at step 5 of episode 2")
+                .contains("plug-in " + PythonTestingProvider.class.getName() + " in ")
+                .contains("pytesting/diverging returned observation[2] = NaN at step() for its batched env's row 0")
                 .contains("the same command with --resume --out " + out + " goes on from it");
         assertThat(CheckpointFolder.open(out.resolve("checkpoint")).step()).isZero();
         Path misfitOut = dir.resolve("misfit");

@@ -752,7 +752,7 @@ public final class EnvRegistry implements AutoCloseable {
                 throw fault("reset", e);
             }
             returned = fresh("reset", answered("reset", r).observation());
-            finite("reset", r.observation(), 0);
+            requireFinite(listed.domain(), listed, r.observation(), 0, "reset", -1);
             return r;
         }
 
@@ -769,7 +769,7 @@ public final class EnvRegistry implements AutoCloseable {
                 throw fault("step", e);
             }
             returned = fresh("step", answered("step", r).observation());
-            finite("step", r.observation(), r.reward());
+            requireFinite(listed.domain(), listed, r.observation(), r.reward(), "step", -1);
             return r;
         }
 
@@ -820,20 +820,28 @@ public final class EnvRegistry implements AutoCloseable {
             }
             return result;
         }
+    }
 
-        /**
-         * A NaN or an infinity in what {@code call} returned, refused as the rollout refuses it ({@link
-         * EnvChecker#checkOutput}, the same exception and words) with the plug-in and its jar named, as this guard
-         * names them for the env's other faults: the rollout sees only the task, and a plug-in's author reads which
-         * jar to fix. The rollout puts the task's step and episode before it.
-         */
-        private void finite(String call, float[] observation, double reward) {
-            try {
-                EnvChecker.checkOutput(listed, observation, reward, "reset".equals(call) ? () -> "reset()"
-                        : () -> "step()");
-            } catch (InvalidEnvOutputException e) {
-                throw new InvalidEnvOutputException(failureOf(listed.domain(), e.getMessage()).toString(), true);
-            }
+    /**
+     * A NaN or an infinity in what a plug-in's env ({@link Guarded}, or row {@code row} of a batched one,
+     * {@link GuardedVector}; -1 for none) returned from {@code call}, refused as the rollout refuses it ({@link
+     * EnvChecker#checkOutput}, the same exception and words) with the plug-in of {@code domain} and its jar named, as
+     * the guards name them for the env's other faults: the rollout sees only the task, and a plug-in's author reads
+     * which jar to fix. A batched env's row is named, and marked ({@link TdmpcException#atRow}), so that the rollout
+     * puts that row's task, step and episode before it. A finite result allocates nothing here.
+     */
+    private void requireFinite(String domain, TaskSpec task, float[] observation, double reward, String call,
+            int row) {
+        if (EnvChecker.finite(observation, reward)) {
+            return;
+        }
+        String when = call + "()" + (row < 0 ? "" : " for its batched env's row " + row);
+        try {
+            EnvChecker.checkOutput(task, observation, reward, () -> when);
+        } catch (InvalidEnvOutputException e) {
+            InvalidEnvOutputException named = new InvalidEnvOutputException(failureOf(domain, e.getMessage())
+                    .toString(), true);
+            throw row < 0 ? named : named.atRow(row);
         }
     }
 
@@ -887,7 +895,13 @@ public final class EnvRegistry implements AutoCloseable {
             } catch (Throwable e) {
                 throw fault("reset", e);
             }
-            return fresh("reset", answered("reset", r));
+            fresh("reset", answered("reset", r));
+            for (int i = 0; i < r.length && i < specs.length; i++) {
+                if (r[i] != null) { // a row the schedule left idle is null
+                    requireFinite(domain, specs[i], r[i], 0, "reset", i);
+                }
+            }
+            return r;
         }
 
         @Override
@@ -902,6 +916,12 @@ public final class EnvRegistry implements AutoCloseable {
                 throw fault("step", e);
             }
             fresh("step", answered("step", r).observations());
+            float[][] observations = r.observations();
+            for (int i = 0; observations != null && i < observations.length && i < specs.length; i++) {
+                if (observations[i] != null) { // a row that did not move is null
+                    requireFinite(domain, specs[i], observations[i], r.rewards()[i], "step", i);
+                }
+            }
             return r;
         }
 

@@ -275,6 +275,32 @@ class BrokenPluginTest {
         }
     }
 
+    /**
+     * A NaN from a plug-in's batched env (createVector: a Python worker stepping its rows in one call) names the
+     * plug-in, its jar and the batched env's row, as one env's does; it named the task alone (the rollout's check).
+     */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+        "VectorNanObservation           | bad/thing failed at step 3 of episode 1 (seed 2, row 1): plug-in org.example.bad.BadProviders$VectorNanObservation in bad-VectorNanObservation.jar (domain 'bad'): bad/thing returned observation[0] = NaN at step() for its batched env's row 1",
+        "VectorNanReward                | bad/thing failed at step 4 of episode 1 (seed 2, row 1): plug-in org.example.bad.BadProviders$VectorNanReward in bad-VectorNanReward.jar (domain 'bad'): bad/thing returned reward = NaN at step() for its batched env's row 1",
+        "VectorInfiniteResetObservation | bad/thing failed at the reset of episode 1 (seed 2, row 1): plug-in org.example.bad.BadProviders$VectorInfiniteResetObservation in bad-VectorInfiniteResetObservation.jar (domain 'bad'): bad/thing returned observation[0] = -Infinity at reset() for its batched env's row 1",
+    })
+    void aBatchedEnvReturningNanStopsTheRolloutNamingItsJarAndRow(String kind, String reason) throws Exception {
+        try (URLClassLoader loader = withCoinAnd(kind, "org.example.bad.BadProviders$" + kind + "\n");
+                EnvRegistry registry = EnvRegistry.discover(loader)) {
+            TaskSpace space = TaskSpace.of(List.of(registry.resolve("bad/thing")));
+            try (MultitaskEnv rows = MultitaskEnv.make(registry, space, List.of("bad/thing", "bad/thing"), 1, 1);
+                    Agent agent = Agents.find("random").create(AgentContext.of(space, Map.of(), 1))) {
+                assertThatThrownBy(() -> Evaluation.run(rows, agent, 2, 1))
+                        .isInstanceOf(InvalidEnvOutputException.class)
+                        .hasMessageContaining(reason)
+                        .hasMessageContaining("a defect of the suite or its plug-in")
+                        .satisfies(e -> assertThat(((InvalidEnvOutputException) e).nonFinite()).isTrue());
+            }
+            assertCoinWorks(registry);
+        }
+    }
+
     @Test
     void anEnvWhoseCloseThrowsIsATypedErrorNamingItsJarAndTheRegistryStillCloses() throws Exception {
         try (URLClassLoader loader = withCoinAnd("CloseThrows", "org.example.bad.BadProviders$CloseThrows\n");

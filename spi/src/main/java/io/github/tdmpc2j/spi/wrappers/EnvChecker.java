@@ -76,11 +76,7 @@ public final class EnvChecker extends EnvWrapper {
      * training, and the failure would later seem the policy's.
      */
     public static void checkOutput(TaskSpec spec, float[] observation, double reward, Supplier<String> when) {
-        boolean finite = Double.isFinite(reward);
-        for (int i = 0; i < observation.length && finite; i++) {
-            finite = Float.isFinite(observation[i]);
-        }
-        if (finite) {
+        if (finite(observation, reward)) {
             return;
         }
         StringBuilder what = new StringBuilder();
@@ -100,6 +96,15 @@ public final class EnvChecker extends EnvWrapper {
                 + "; an env's observations and rewards must be finite: a defect of the suite or its plug-in (or a"
                 + " simulation that diverged), not of the agent; report it with the task and seed, or leave the task"
                 + " out", true);
+    }
+
+    /** Whether {@code reward} and every entry of {@code observation} are finite: what {@link #checkOutput} lets pass. */
+    public static boolean finite(float[] observation, double reward) {
+        boolean finite = Double.isFinite(reward);
+        for (int i = 0; i < observation.length && finite; i++) {
+            finite = Float.isFinite(observation[i]);
+        }
+        return finite;
     }
 
     @Override
