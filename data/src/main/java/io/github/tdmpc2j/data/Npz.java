@@ -161,7 +161,7 @@ public final class Npz {
     private static String crcFailure(CheckedInputStream in, ZipEntry e) throws IOException {
         in.transferTo(OutputStream.nullOutputStream());
         return e.getCrc() >= 0 && in.getChecksum().getValue() != e.getCrc()
-                ? "fails its CRC-32 check (the file is damaged: its bytes are not those it was written with)" : null;
+                ? "fails its CRC-32 check, so its bytes are not those it was written with" : null;
     }
 
     static void writeNpy(OutputStream out, NpyArray a) throws IOException {
