@@ -200,11 +200,8 @@ final class CollectCommand implements Callable<Integer> {
 
                                     @Override
                                     public void damagedFound(Map<Path, String> files) {
-                                        // a notice: stderr, as the envs' warnings (stdout is the collection's progress)
-                                        PrintWriter notices = spec.commandLine().getErr();
-                                        files.forEach((file, why) -> notices.printf(
-                                                "%s is damaged (%s): collecting it again%n", file, why));
-                                        notices.flush();
+                                        CollectCommand.damagedFound(spec.commandLine().getErr(), files,
+                                                "collecting it again");
                                     }
 
                                     @Override
@@ -271,6 +268,17 @@ final class CollectCommand implements Callable<Integer> {
             out.flush();
             return 0;
         }
+    }
+
+    /**
+     * Names each episode file found damaged when a dataset folder was opened ({@link io.github.tdmpc2j.data.DatasetWriter#damaged}), why,
+     * and that the command writes it again ({@code again}): a notice on stderr ({@code notices}), as the envs'
+     * warnings, since stdout is the command's progress.
+     */
+    static void damagedFound(PrintWriter notices, Map<Path, String> files, String again) {
+        new java.util.TreeMap<>(files).forEach((file, why) -> notices.printf("%s is damaged (%s): %s%n", file, why,
+                again));
+        notices.flush();
     }
 
     private static void progress(PrintWriter out, AtomicInteger done, String task, int k, int length, double ret) {

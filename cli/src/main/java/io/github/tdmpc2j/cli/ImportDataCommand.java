@@ -112,6 +112,7 @@ final class ImportDataCommand implements Callable<Integer> {
             try (RunLock lock = RunLock.acquireDataset(out, RunLock.Holder.IMPORT)) {
                 try {
                     DatasetWriter writer = DatasetWriter.open(out, index);
+                    CollectCommand.damagedFound(spec.commandLine().getErr(), writer.damaged(), "importing it again");
                     // episode numbers per task in the order the chunks hold them: the same import numbers them the same
                     int[] next = new int[space.taskCount()];
                     chunks:

@@ -105,7 +105,10 @@ class ImportDataCommandTest {
                 .hasMessageContaining("delete it and run the import-data that made it again to replace it");
         TasksCommandTest.Run repaired = TasksCommandTest.run("import-data", chunk.toString(), "--out",
                 out.toString(), "--set", "mt80");
-        assertThat(repaired.out()).contains("1 episode written (3 were already there)");
+        assertThat(repaired.out()).contains("1 episode written (3 were already there)").doesNotContain("is damaged");
+        // named on stderr, as collect names one, not written over in silence
+        assertThat(repaired.err()).contains(assembly1 + " is damaged (it is not a whole NPZ file")
+                .contains("importing it again");
         assertThat(Files.readAllBytes(assembly1)).isEqualTo(before);
 
         // an import an earlier version began (an index of version 2, which recorded no revisions): the same command

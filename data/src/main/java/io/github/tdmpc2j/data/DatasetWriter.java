@@ -36,7 +36,7 @@ public final class DatasetWriter implements Collector.EpisodeSink {
 
     private final Path dir;
     private final DatasetIndex index;
-    /** Episode files found damaged when the folder was opened (not whole NPZ files), to be written anew. */
+    /** Episode files found damaged when the folder was opened ({@link #damaged()}), to be written anew. */
     private final Map<Path, String> damaged;
 
     private DatasetWriter(Path dir, DatasetIndex index, Map<Path, String> damaged) {
@@ -238,33 +238,39 @@ public final class DatasetWriter implements Collector.EpisodeSink {
 
     /**
      * The episode files that were in the folder when it was opened but are not whole NPZ files (cut short by a
-     * full disk or a machine that lost power before its writes reached the disk, or edited by hand), each with
-     * what is wrong with it; {@link #has} is false for them, so the collection writes them anew.
+     * full disk or a machine that lost power before its writes reached the disk, or edited by hand) or whose bytes
+     * fail their CRC-32 check (a flipped bit, a bad copy), each with what is wrong with it; {@link #has} is false
+     * for them, so the collection writes them anew.
      */
     public Map<Path, String> damaged() {
         return Map.copyOf(damaged);
     }
 
     /**
-     * The episode files of {@code index}'s tasks in {@code dir} that are not whole NPZ files with an episode's
-     * arrays. Only the zip's directory is read (at its end, so a file cut short has none), not the arrays.
+     * The episode files of {@code index}'s tasks in {@code dir} that are not whole, undamaged NPZ files with an
+     * episode's arrays ({@link Npz#damage}): each file's entries are read through for their CRC-32, so that a file
+     * whose zip directory is whole but whose bytes are not those written is collected again rather than kept (and
+     * refused later by {@code train --data}, or read as other numbers by another tool). The files are read on all
+     * cores, each in under a millisecond of a core (an episode of 500 steps, 60 KB).
      */
     private static Map<Path, String> damagedEpisodes(Path dir, DatasetIndex index) throws IOException {
-        Map<Path, String> found = new java.util.concurrent.ConcurrentHashMap<>();
+        List<Path> episodes = new ArrayList<>();
         for (DatasetTask task : index.tasks()) {
             Path taskDir = DatasetLayout.taskDir(dir, task.id());
             if (!Files.isDirectory(taskDir)) {
                 continue;
             }
             try (Stream<Path> files = Files.list(taskDir)) {
-                for (Path f : files.filter(p -> DatasetLayout.episodeNumber(p) >= 0).toList()) {
-                    String why = Npz.missingEntry(f, DatasetLayout.ARRAYS);
-                    if (why != null) {
-                        found.put(f, why);
-                    }
-                }
+                episodes.addAll(files.filter(p -> DatasetLayout.episodeNumber(p) >= 0).toList());
             }
         }
+        Map<Path, String> found = new ConcurrentHashMap<>();
+        episodes.parallelStream().forEach(f -> {
+            String why = Npz.damage(f, DatasetLayout.ARRAYS);
+            if (why != null) {
+                found.put(f, why);
+            }
+        });
         return found;
     }
 

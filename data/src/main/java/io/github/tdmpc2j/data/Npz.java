@@ -61,20 +61,38 @@ public final class Npz {
     }
 
     /**
-     * What keeps {@code file} from being a whole NPZ file with the arrays {@code names} (it is cut short, or lacks
-     * one), from its zip directory alone; null when it is one.
+     * What keeps {@code file} from being a whole, undamaged NPZ file with the arrays {@code names}: it is cut short
+     * (no zip directory), lacks one of them, or an entry's bytes do not inflate or fail the CRC-32 that the zip
+     * directory records for them (a flipped bit, a block read back as zeros: a file that is whole in shape but not in
+     * content); null when it is one. Every entry is read through, as {@code numpy.load} would read it, but not parsed.
      */
-    public static String missingEntry(Path file, java.util.List<String> names) {
+    public static String damage(Path file, java.util.List<String> names) {
         try (ZipFile zip = new ZipFile(file.toFile())) {
             for (String name : names) {
                 if (zip.getEntry(name + ".npy") == null) {
                     return "it has no array '" + name + "'";
                 }
             }
+            var entries = zip.entries();
+            while (entries.hasMoreElements()) {
+                ZipEntry e = entries.nextElement();
+                try (CheckedInputStream in = new CheckedInputStream(zip.getInputStream(e), new CRC32())) {
+                    String failure = crcFailure(in, e);
+                    if (failure != null) {
+                        return "its " + e.getName() + " " + failure;
+                    }
+                } catch (IOException inflate) {
+                    return "its " + e.getName() + " cannot be read: " + message(inflate);
+                }
+            }
             return null;
         } catch (IOException e) {
-            return "it is not a whole NPZ file: " + (e.getMessage() != null ? e.getMessage() : e.toString());
+            return "it is not a whole NPZ file: " + message(e);
         }
+    }
+
+    private static String message(IOException e) {
+        return e.getMessage() != null ? e.getMessage() : e.toString();
     }
 
     public static Map<String, NpyArray> read(Path file) throws IOException {
@@ -128,13 +146,22 @@ public final class Npz {
         String where = file + ":" + e.getName();
         try (CheckedInputStream in = new CheckedInputStream(zip.getInputStream(e), new CRC32())) {
             NpyArray array = readNpy(in, where, e.getSize());
-            in.transferTo(OutputStream.nullOutputStream()); // the rest, if any, for the checksum of all of it
-            if (e.getCrc() >= 0 && in.getChecksum().getValue() != e.getCrc()) {
-                throw new IOException(where + " fails its CRC-32 check (the file is damaged: its bytes are not "
-                        + "those it was written with)");
+            String failure = crcFailure(in, e);
+            if (failure != null) {
+                throw new IOException(where + " " + failure);
             }
             return array;
         }
+    }
+
+    /**
+     * Reads the rest of an entry's bytes through their CRC-32 ({@code in}) and says why they are not those the entry
+     * was written with; null when they are (or the zip directory records no CRC-32).
+     */
+    private static String crcFailure(CheckedInputStream in, ZipEntry e) throws IOException {
+        in.transferTo(OutputStream.nullOutputStream());
+        return e.getCrc() >= 0 && in.getChecksum().getValue() != e.getCrc()
+                ? "fails its CRC-32 check, so its bytes are not those it was written with" : null;
     }
 
     static void writeNpy(OutputStream out, NpyArray a) throws IOException {

@@ -438,6 +438,63 @@ class CollectorTest {
         }
     }
 
+    /**
+     * An episode file whose zip is whole (its directory, its entries' names and sizes) but one of whose entries has a
+     * flipped bit (a disk fault, a bad copy: it inflates, to other numbers, and only its CRC-32 tells) is named and
+     * collected again on resume, as a file cut short is, not kept for {@code train --data} to refuse or another tool
+     * to read as data.
+     */
+    @Test
+    void anEpisodeFileThatFailsItsCrcIsCollectedAgain(@TempDir Path out) throws IOException {
+        try (EnvRegistry registry = EnvRegistry.discover()) {
+            collect(registry, out, 3, 2);
+            Path flipped = DatasetLayout.episode(out, "classic/pendulum", 2);
+            Path kept = DatasetLayout.episode(out, "classic/pendulum", 0);
+            long before = Files.getLastModifiedTime(kept).toMillis();
+            byte[] whole = Damage.flipABitThatOnlyTheCrcTells(flipped, "observation.npy");
+
+            Map<Path, String> reported = new java.util.HashMap<>();
+            Collector c = new Collector(registry, TASKS, DatasetPolicy.RANDOM);
+            int written = c.collect(out, 3, 2, 7, () -> Agents.find("random").create(c.agentContext(Map.of(), 100)),
+                    new Collector.Listener() {
+                        @Override
+                        public void episodeWritten(DatasetTask task, int k, Episode episode) {
+                        }
+
+                        @Override
+                        public void damagedFound(Map<Path, String> files) {
+                            reported.putAll(files);
+                        }
+                    });
+            assertThat(reported).containsOnlyKeys(flipped);
+            assertThat(reported.get(flipped)).startsWith("its observation.npy fails its CRC-32 check");
+            assertThat(written).isEqualTo(1);
+            assertThat(Files.readAllBytes(flipped)).isEqualTo(whole);
+            assertThat(Files.getLastModifiedTime(kept).toMillis()).isEqualTo(before);
+            assertThat(new DatasetReader(out).readAll()).hasSize(6);
+        }
+    }
+
+    /**
+     * Reading a dataset with such a file ({@code train --data}) is a typed error that names the file, the entry that
+     * failed and what to do, not other numbers learnt from.
+     */
+    @Test
+    void theReaderRefusesAnEpisodeFileThatFailsItsCrcNamingIt(@TempDir Path out) throws IOException {
+        try (EnvRegistry registry = EnvRegistry.discover()) {
+            collect(registry, out, 2, 2);
+            Path flipped = DatasetLayout.episode(out, "point/reach", 1);
+            Damage.flipABitThatOnlyTheCrcTells(flipped, "observation.npy");
+            DatasetReader reader = new DatasetReader(out);
+            assertThatThrownBy(reader::readAll).isInstanceOf(DatasetException.class)
+                    .hasMessageStartingWith(flipped + " is not a readable episode (")
+                    .hasMessageContaining("observation.npy fails its CRC-32 check")
+                    .hasMessageEndingWith("delete it and run collect again to replace it");
+            assertThatThrownBy(() -> reader.forEachFile((file, episode) -> { }))
+                    .isInstanceOf(DatasetException.class).hasMessageContaining(flipped.toString());
+        }
+    }
+
     /** A task that cannot be made (its Python environment missing) is refused before the folder gets an index. */
     /**
      * A listener that stops the collection from the {@code at}-th time it is asked on (negative: once {@code -at}

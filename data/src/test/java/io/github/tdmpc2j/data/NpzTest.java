@@ -9,6 +9,7 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
@@ -50,23 +51,12 @@ class NpzTest {
     @Test
     void aFlippedBitThatStillInflatesIsRefusedByItsCrc(@TempDir Path dir) throws IOException {
         // numpy.load refuses such a file (zipfile's "Bad CRC-32"); ZipFile inflated it to other numbers, read as data
-        java.util.Random random = new java.util.Random(1);
-        float[] values = new float[200 * 24];
-        for (int i = 0; i < values.length; i++) {
-            values[i] = (float) random.nextGaussian();
-        }
+        float[] values = gaussians(200 * 24, 1);
         Path file = dir.resolve("episode-000000.npz");
         Npz.write(file, Map.of("observation", NpyArray.of(values, new int[] {200, 24})));
-        byte[] whole = Files.readAllBytes(file);
         Path damaged = dir.resolve("damaged.npz");
-        for (int at = whole.length / 2; ; at++) { // a flip inside the deflated data that inflates without an error
-            byte[] bytes = whole.clone();
-            bytes[at] ^= 0x10;
-            Files.write(damaged, bytes);
-            if (inflatesWithoutError(damaged)) {
-                break;
-            }
-        }
+        Files.copy(file, damaged);
+        Damage.flipABitThatOnlyTheCrcTells(damaged, "observation.npy");
         assertThatThrownBy(() -> Npz.read(damaged)).isInstanceOf(IOException.class)
                 .hasMessageContaining("observation.npy fails its CRC-32 check");
         assertThatThrownBy(() -> Npz.readOne(damaged, "observation")).isInstanceOf(IOException.class)
@@ -74,16 +64,37 @@ class NpzTest {
         assertThat(Npz.read(file).get("observation").floats()).containsExactly(values);
     }
 
-    private static boolean inflatesWithoutError(Path file) {
-        try (java.util.zip.ZipFile zip = new java.util.zip.ZipFile(file.toFile())) {
-            ZipEntry e = zip.getEntry("observation.npy");
-            try (java.io.InputStream in = zip.getInputStream(e)) {
-                in.readAllBytes();
-            }
-            return true;
-        } catch (IOException e) {
-            return false;
+    /**
+     * What keeps a file from being a whole, undamaged NPZ file: its zip directory (cut short), an array it lacks, and
+     * an entry whose bytes fail their CRC-32 though the zip around them is whole (only reading them through tells).
+     */
+    @Test
+    void damageIsFoundInTheDirectoryAndInTheEntriesBytes(@TempDir Path dir) throws IOException {
+        Path file = dir.resolve("whole.npz");
+        Map<String, NpyArray> arrays = new java.util.LinkedHashMap<>();
+        arrays.put("observation", NpyArray.of(gaussians(200 * 24, 2), 200, 24));
+        arrays.put("reward", NpyArray.of(new float[] {1f, 2f}, 2));
+        Npz.write(file, arrays);
+        List<String> names = List.of("observation", "reward");
+        assertThat(Npz.damage(file, names)).isNull();
+        assertThat(Npz.damage(file, List.of("observation", "action"))).isEqualTo("it has no array 'action'");
+        Path cut = dir.resolve("cut.npz");
+        byte[] whole = Files.readAllBytes(file);
+        Files.write(cut, java.util.Arrays.copyOf(whole, whole.length - 30));
+        assertThat(Npz.damage(cut, names)).startsWith("it is not a whole NPZ file");
+        Path flipped = dir.resolve("flipped.npz");
+        Files.copy(file, flipped);
+        Damage.flipABitThatOnlyTheCrcTells(flipped, "observation.npy");
+        assertThat(Npz.damage(flipped, names)).startsWith("its observation.npy fails its CRC-32 check");
+    }
+
+    private static float[] gaussians(int n, long seed) {
+        java.util.Random random = new java.util.Random(seed);
+        float[] values = new float[n];
+        for (int i = 0; i < n; i++) {
+            values[i] = (float) random.nextGaussian();
         }
+        return values;
     }
 
     private static byte[] npy(String dtype, String shape, byte[] body) throws IOException {
