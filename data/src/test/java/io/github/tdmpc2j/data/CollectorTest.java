@@ -28,9 +28,24 @@ class CollectorTest {
     private static final List<String> TASKS = List.of("classic/pendulum", "point/reach");
 
     private static int collect(EnvRegistry registry, Path out, int episodes, int workers) {
+        return collect(registry, out, episodes, workers, null);
+    }
+
+    /** {@link #collect}, putting the damaged episode files it finds in the folder into {@code damaged} (when not null). */
+    private static int collect(EnvRegistry registry, Path out, int episodes, int workers, Map<Path, String> damaged) {
         Collector c = new Collector(registry, TASKS, DatasetPolicy.RANDOM);
+        Collector.Listener listener = damaged == null ? null : new Collector.Listener() {
+            @Override
+            public void episodeWritten(DatasetTask task, int k, Episode episode) {
+            }
+
+            @Override
+            public void damagedFound(Map<Path, String> files) {
+                damaged.putAll(files);
+            }
+        };
         return c.collect(out, episodes, workers, 7,
-                () -> Agents.find("random").create(c.agentContext(Map.of(), 100)), null);
+                () -> Agents.find("random").create(c.agentContext(Map.of(), 100)), listener);
     }
 
     @Test
@@ -415,18 +430,7 @@ class CollectorTest {
             Files.write(empty, new byte[0]);
 
             Map<Path, String> reported = new java.util.HashMap<>();
-            Collector c = new Collector(registry, TASKS, DatasetPolicy.RANDOM);
-            int written = c.collect(out, 3, 2, 7, () -> Agents.find("random").create(c.agentContext(Map.of(), 100)),
-                    new Collector.Listener() {
-                        @Override
-                        public void episodeWritten(DatasetTask task, int k, Episode episode) {
-                        }
-
-                        @Override
-                        public void damagedFound(Map<Path, String> files) {
-                            reported.putAll(files);
-                        }
-                    });
+            int written = collect(registry, out, 3, 2, reported);
             assertThat(written).isEqualTo(2);
             assertThat(reported).containsOnlyKeys(cut, empty);
             assertThat(reported.get(empty)).contains("not a whole NPZ file");
@@ -454,18 +458,7 @@ class CollectorTest {
             byte[] whole = Damage.flipABitThatOnlyTheCrcTells(flipped, "observation.npy");
 
             Map<Path, String> reported = new java.util.HashMap<>();
-            Collector c = new Collector(registry, TASKS, DatasetPolicy.RANDOM);
-            int written = c.collect(out, 3, 2, 7, () -> Agents.find("random").create(c.agentContext(Map.of(), 100)),
-                    new Collector.Listener() {
-                        @Override
-                        public void episodeWritten(DatasetTask task, int k, Episode episode) {
-                        }
-
-                        @Override
-                        public void damagedFound(Map<Path, String> files) {
-                            reported.putAll(files);
-                        }
-                    });
+            int written = collect(registry, out, 3, 2, reported);
             assertThat(reported).containsOnlyKeys(flipped);
             assertThat(reported.get(flipped)).startsWith("its observation.npy fails its CRC-32 check");
             assertThat(written).isEqualTo(1);
@@ -495,7 +488,6 @@ class CollectorTest {
         }
     }
 
-    /** A task that cannot be made (its Python environment missing) is refused before the folder gets an index. */
     /**
      * A listener that stops the collection from the {@code at}-th time it is asked on (negative: once {@code -at}
      * episodes are written), and notes whether the folder existed when it was told of the first write.
@@ -572,6 +564,7 @@ class CollectorTest {
         }
     }
 
+    /** A task that cannot be made (its Python environment missing) is refused before the folder gets an index. */
     @Test
     void anUnavailableTaskLeavesNoDatasetBehind(@TempDir Path dir) {
         TaskSpec absent = new TaskSpec("absent/task", List.of(), Box.unbounded(2), Box.of(1, -1, 1), 10, 1,
