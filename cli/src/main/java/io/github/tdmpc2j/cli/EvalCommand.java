@@ -639,11 +639,12 @@ final class EvalCommand implements Callable<Integer> {
             TaskSpace space = Setup.space(registry, chosen);
             String envKey = ENV_KEY + id + "|" + chosen.agentTasks() + "|" + chosen.rows() + "|" + chosen.seed();
             String agentKey = "eval-agent:" + chosen;
-            // a job stopped while the task's rows are made gives them up before the next row: null, as a stopped
-            // evaluation's
+            // a job stopped while the task's rows are made gives them up before the next row, and while the agent
+            // is made and its checkpoint read gives that up (a minute for a large model on a CPU): null, as a
+            // stopped evaluation's
             return cache.withLeased(envKey, () -> Setup.env(registry, space, chosen, id, UnitRunner::stopRequested)
                     .orElse(null), agentKey,
-                    () -> Setup.agent(space, chosen),
+                    () -> GivingUp.unless(UnitRunner::stopRequested, () -> Setup.agent(space, chosen)).orElse(null),
                     (MultitaskEnv env, Loaded agent) -> evaluate(env, agent, unit.task(), cache.made(ENV_KEY),
                             UnitRunner::stopRequested, Evaluation.Watch.NONE));
         }
