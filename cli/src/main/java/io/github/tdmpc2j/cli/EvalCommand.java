@@ -59,7 +59,7 @@ final class EvalCommand implements Callable<Integer> {
     static final List<String> EARLIER_COLUMNS = COLUMNS.subList(0, 4);
     /** What a signal gives up while eval gets ready, as its notice says ({@link StopSignals#gettingReady}). */
     static final String GETTING_READY = "eval is still getting ready: a .pt file being imported, a checkpoint folder "
-            + "being checked or read or a model being made is given up at once, an env being made ends first; "
+            + "being checked or read or a model being made is given up at once, an env being made within seconds; "
             + "nothing is written";
     @Spec
     CommandSpec spec;
