@@ -58,8 +58,8 @@ final class EvalCommand implements Callable<Integer> {
     /** The columns eval wrote before it recorded what produced a row: such a file gains the others, empty. */
     static final List<String> EARLIER_COLUMNS = COLUMNS.subList(0, 4);
     /** What a signal gives up while eval gets ready, as its notice says ({@link StopSignals#gettingReady}). */
-    static final String GETTING_READY = "eval is still getting ready: a checkpoint folder being checked or read or a "
-            + "model being made is given up at once, a .pt file being imported or an env being made ends first; "
+    static final String GETTING_READY = "eval is still getting ready: a .pt file being imported, a checkpoint folder "
+            + "being checked or read or a model being made is given up at once, an env being made within seconds; "
             + "nothing is written";
     @Spec
     CommandSpec spec;
@@ -189,8 +189,14 @@ final class EvalCommand implements Callable<Integer> {
                 CsvLog.checkCanCreate(folder, "eval imports a .pt file into a folder beside it: import it "
                         + "elsewhere with `tdmpc2j import " + checkpoint + " --out DIR`, then evaluate DIR");
                 RunFolder.removeStaleBeside(folder, out);
-                ReferenceImport.write(ReferenceCheckpoint.read(checkpoint), ids.stream().map(registry::resolve)
-                        .toList(), Map.of(), folder, checkpoint.getFileName().toString());
+                // a large model's import (the file read, the model made and written) takes a minute on a CPU: a
+                // signal gives it up, and the folder it was writing is removed with it (nothing else was made)
+                Path into = folder;
+                if (!GivingUp.unless(signals::stopNow, () -> ReferenceImport.write(ReferenceCheckpoint.read(
+                        checkpoint), ids.stream().map(registry::resolve).toList(), Map.of(), into,
+                        checkpoint.getFileName().toString())).isPresent()) {
+                    return stopped(signals, null, List.of(), new TaskResult[0], option(), out);
+                }
                 imported = folder;
                 out.printf("imported %s into the temporary checkpoint folder %s (removed when this command ends; "
                         + "`tdmpc2j import` makes one that stays)%n", checkpoint, folder);
@@ -633,11 +639,12 @@ final class EvalCommand implements Callable<Integer> {
             TaskSpace space = Setup.space(registry, chosen);
             String envKey = ENV_KEY + id + "|" + chosen.agentTasks() + "|" + chosen.rows() + "|" + chosen.seed();
             String agentKey = "eval-agent:" + chosen;
-            // a job stopped while the task's rows are made gives them up before the next row: null, as a stopped
-            // evaluation's
+            // a job stopped while the task's rows are made gives them up before the next row, and while the agent
+            // is made and its checkpoint read gives that up (a minute for a large model on a CPU): null, as a
+            // stopped evaluation's
             return cache.withLeased(envKey, () -> Setup.env(registry, space, chosen, id, UnitRunner::stopRequested)
                     .orElse(null), agentKey,
-                    () -> Setup.agent(space, chosen),
+                    () -> GivingUp.unless(UnitRunner::stopRequested, () -> Setup.agent(space, chosen)).orElse(null),
                     (MultitaskEnv env, Loaded agent) -> evaluate(env, agent, unit.task(), cache.made(ENV_KEY),
                             UnitRunner::stopRequested, Evaluation.Watch.NONE));
         }

@@ -34,8 +34,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 final class OfflineTraining {
     /** What a signal gives up while an offline run gets ready ({@link StopSignals#gettingReady}). */
     static final String GETTING_READY = "the run is still getting ready: a model being made or a checkpoint being "
-            + "checked or read is given up at once, the dataset being loaded or an env being made ends first; nothing "
-            + "is written";
+            + "checked or read is given up at once, an env being made within seconds, the dataset being loaded ends "
+            + "first; nothing is written";
     private OfflineTraining() {
     }
 

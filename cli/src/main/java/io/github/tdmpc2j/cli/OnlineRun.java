@@ -62,8 +62,8 @@ final class OnlineRun {
 
     /** What a signal gives up while a run gets ready, as its notice says ({@link StopSignals#gettingReady}). */
     static final String GETTING_READY = "the run is still getting ready: a model being made or a checkpoint being "
-            + "checked or read is given up at once, an env being made or a step of the random policy's evaluation "
-            + "ends first; nothing is written";
+            + "checked or read is given up at once, an env being made within seconds, a step of the random policy's "
+            + "evaluation ends first; nothing is written";
 
     private final EnvRegistry registry;
     private final TaskSpace space;

@@ -5,6 +5,7 @@ import io.github.tdmpc2j.data.DatasetIndex;
 import io.github.tdmpc2j.data.DatasetPolicy;
 import io.github.tdmpc2j.data.DatasetTask;
 import io.github.tdmpc2j.data.DatasetWriter;
+import io.github.tdmpc2j.spi.GivingUp;
 import io.github.tdmpc2j.spi.MultitaskEnv;
 import io.github.tdmpc2j.spi.EnvRegistry;
 import io.github.tdmpc2j.spi.agent.Agent;
@@ -163,8 +164,11 @@ public final class DistributedCollect {
             String envKey = "env:" + job.taskIds().get(unit.task()) + ":" + (job.seed() + unit.task());
             CollectPolicy policy = job.policy().onDevice(UnitRunner.assignedGpu());
             String agentKey = "agent:" + key + ":" + policy.params().get("device");
+            // a policy's model made and its checkpoint read (a minute for a large model on a CPU) are given up
+            // when the job is stopped, as in one process: null, nothing kept
             Result r = cache.withLeased(envKey, () -> collector.makeEnv(unit.task(), job.seed()), agentKey,
-                    () -> policy.create(collector, job.seed() + cache.made("agent:")), (MultitaskEnv env, Agent agent) -> {
+                    () -> GivingUp.unless(UnitRunner::stopRequested, () -> policy.create(collector, job.seed()
+                            + cache.made("agent:"))).orElse(null), (MultitaskEnv env, Agent agent) -> {
                         Captured captured = job.gather() ? new Captured(collector.index()) : null;
                         Collector.EpisodeSink sink = captured != null ? captured
                                 : cache.shared("writer:" + job.out() + "|" + key,

@@ -84,7 +84,9 @@ public final class ExecutorCache {
      * a stopped unit), discards both (either may be in a bad state, or mid-episode); where the agent cannot be
      * made, releases the env, unused, and rethrows. Returns what {@code work} returned. Where {@code makeEnv} answers
      * null (it gave the env up: the unit's job was stopped while its rows were made, and it closed those made),
-     * returns null, neither an agent made nor {@code work} run.
+     * returns null, neither an agent made nor {@code work} run; where {@code makeAgent} answers null (it gave the
+     * agent up for the same stop, {@link io.github.tdmpc2j.spi.GivingUp}), releases the env, unused, and returns
+     * null, {@code work} not run.
      */
     public <E, A, R> R withLeased(String envKey, Supplier<E> makeEnv, String agentKey, Supplier<A> makeAgent,
             BiFunction<E, A, R> work) {
@@ -98,6 +100,10 @@ public final class ExecutorCache {
         } catch (RuntimeException | Error e) {
             release(envKey, env);
             throw e;
+        }
+        if (agent == null) {
+            release(envKey, env);
+            return null;
         }
         R result;
         try {

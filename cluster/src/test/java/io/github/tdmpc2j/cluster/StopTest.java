@@ -3,7 +3,14 @@ package io.github.tdmpc2j.cluster;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.github.tdmpc2j.data.DatasetPolicy;
+import io.github.tdmpc2j.spi.EnvRegistry;
+import io.github.tdmpc2j.spi.GivingUp;
 import io.github.tdmpc2j.spi.UnknownTaskException;
+import io.github.tdmpc2j.spi.agent.Agent;
+import io.github.tdmpc2j.spi.agent.AgentContext;
+import io.github.tdmpc2j.spi.agent.AgentProvider;
+import io.github.tdmpc2j.spi.agent.RandomAgent;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -120,5 +127,73 @@ class StopTest {
             assertThat(stop.cutShort()).as(String.valueOf(master)).isTrue();
             assertThat(ready).as(String.valueOf(master)).isFalse();
         }
+    }
+    /**
+     * An agent plug-in of the tests (listed in this module's test services): the random agent, whose making takes a
+     * minute, heeding a stop ({@link GivingUp#check}) every 50 ms as a large model's making does; it marks its
+     * start and its end in the folder its setting {@code marks} names.
+     */
+    public static final class SlowMakingAgentProvider implements AgentProvider {
+        @Override
+        public String name() {
+            return "slow-making";
+        }
+
+        @Override
+        public Agent create(AgentContext context) {
+            Path marks = Path.of(context.params().get("marks"));
+            try {
+                Files.writeString(marks.resolve("making"), "");
+                for (int step = 0; step < 1200; step++) {
+                    GivingUp.check();
+                    Thread.sleep(50);
+                }
+                Files.writeString(marks.resolve("made"), "");
+            } catch (java.io.IOException | InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+            return new RandomAgent(context);
+        }
+    }
+
+    /**
+     * A collection on local[2] stopped while an executor makes its policy (the 317M model's making and checkpoint
+     * read take a minute on a CPU): the making is given up, and the run returns within seconds, nothing written.
+     * Before: the executor made the whole policy first, the job's cancellation heeded only at the episode's first
+     * step.
+     */
+    @Test
+    @Timeout(180)
+    void aStoppedCollectionGivesUpThePolicyAnExecutorMakes(@TempDir Path dir) throws Exception {
+        Path marks = Files.createDirectories(dir.resolve("marks"));
+        UnitRunner.Stop stop = new UnitRunner.Stop();
+        java.util.concurrent.atomic.AtomicLong requested = new java.util.concurrent.atomic.AtomicLong();
+        Thread signal = new Thread(() -> {
+            try {
+                while (!Files.exists(marks.resolve("making"))) {
+                    Thread.sleep(20);
+                }
+                requested.set(System.nanoTime());
+                stop.request();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        signal.start();
+        Path out = dir.resolve("dataset");
+        DistributedCollect.Job job = new DistributedCollect.Job(List.of("dmc/cartpole-balance"), DatasetPolicy.RANDOM,
+                new CollectPolicy("slow-making", null, Map.of("marks", marks.toString())), out.toString(), 1, 3,
+                false);
+        int written;
+        try (EnvRegistry registry = EnvRegistry.discover()) {
+            written = DistributedCollect.run(new ClusterSettings("local[2]", false, 0,
+                    DistributedCollectTest.LOOPBACK), registry, job, null, stop);
+        }
+        double seconds = (System.nanoTime() - requested.get()) / 1e9;
+        signal.join();
+        assertThat(seconds).as("the policy's making given up, not run to its end").isLessThan(20);
+        assertThat(marks.resolve("made")).doesNotExist();
+        assertThat(written).isZero();
+        assertThat(stop.cutShort()).isTrue();
     }
 }

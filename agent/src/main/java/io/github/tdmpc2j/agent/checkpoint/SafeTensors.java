@@ -115,6 +115,7 @@ public final class SafeTensors {
                     for (Values t : tensors.values()) {
                         long n = count(t.shape());
                         for (long from = 0; from < n; from += slice.length) {
+                            GivingUp.check(); // a large model's tensor: seconds to write (an import's, say)
                             int m = (int) Math.min(slice.length, n - from);
                             t.copy(from, slice, 0, m);
                             chunk.clear();

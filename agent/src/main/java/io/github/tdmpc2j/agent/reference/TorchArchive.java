@@ -1,5 +1,6 @@
 package io.github.tdmpc2j.agent.reference;
 
+import io.github.tdmpc2j.spi.GivingUp;
 import io.github.tdmpc2j.spi.Messages;
 import io.github.tdmpc2j.spi.agent.CheckpointException;
 import io.github.tdmpc2j.spi.io.IoErrors;
@@ -27,6 +28,8 @@ public final class TorchArchive {
      * model's is tens of KB), so a larger one is a damaged or hostile file, whose bytes are not all read.
      */
     static final long MAX_PICKLE_BYTES = 64L << 20;
+    /** The bytes of a storage read between two stop checks ({@link GivingUp#check}). */
+    private static final int READ_CHUNK = 1 << 20;
 
     private TorchArchive() {
     }
@@ -260,17 +263,33 @@ public final class TorchArchive {
             throws IOException {
         byte[] bytes;
         boolean more;
+        int got;
         try (InputStream in = zip.getInputStream(entry)) {
-            bytes = in.readNBytes((int) limit);
-            more = !exactly && in.read() >= 0;
+            if (exactly) {
+                // a storage: a megabyte at a time, a stop heeded between them (GivingUp): the 317M model's largest
+                // storage is half a gigabyte, seconds to inflate
+                bytes = new byte[(int) limit];
+                got = 0;
+                int n;
+                do {
+                    GivingUp.check();
+                    n = in.readNBytes(bytes, got, Math.min(READ_CHUNK, bytes.length - got));
+                    got += n;
+                } while (n > 0 && got < bytes.length);
+                more = false;
+            } else {
+                bytes = in.readNBytes((int) limit);
+                got = bytes.length;
+                more = in.read() >= 0;
+            }
         } catch (ZipException | java.io.EOFException e) {
             throw new CheckpointException(file + ": entry " + entry.getName() + " cannot be read ("
                     + IoErrors.describe(e)
                     + "); the file is truncated or damaged: download it again", e);
         }
-        if (more || (exactly && bytes.length < limit)) {
+        if (more || (exactly && got < limit)) {
             throw new CheckpointException(file + ": entry " + entry.getName() + " holds " + (more ? "more than "
-                    : "only ") + bytes.length + " bytes, " + (exactly ? "" : "at most ") + limit + " expected; the "
+                    : "only ") + got + " bytes, " + (exactly ? "" : "at most ") + limit + " expected; the "
                     + "file is damaged: download it again");
         }
         return bytes;

@@ -1,5 +1,6 @@
 package io.github.tdmpc2j.agent.reference;
 
+import io.github.tdmpc2j.spi.GivingUp;
 import io.github.tdmpc2j.spi.Messages;
 import io.github.tdmpc2j.spi.agent.CheckpointException;
 import java.nio.ByteBuffer;
@@ -81,6 +82,8 @@ public final class TorchTensor {
         ByteBuffer read(long offset, int length);
     }
 
+    /** A stop is heeded every 2^20 values converted ({@link GivingUp#check}). */
+    private static final int CHECK_EVERY = (1 << 20) - 1;
     private final Storage storage;
     private final long offset;
     private final long[] shape;
@@ -145,6 +148,9 @@ public final class TorchTensor {
         float[] out = new float[(int) n];
         long[] index = new long[shape.length];
         for (int i = 0; i < out.length; i++) {
+            if ((i & CHECK_EVERY) == 0) {
+                GivingUp.check(); // the 317M model's largest tensor: 134M values, a second or more to convert
+            }
             long at = offset;
             for (int d = 0; d < shape.length; d++) {
                 at += index[d] * stride[d];

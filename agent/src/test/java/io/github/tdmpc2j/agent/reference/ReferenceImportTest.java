@@ -7,6 +7,7 @@ import io.github.tdmpc2j.agent.ConfigException;
 import io.github.tdmpc2j.agent.TdmpcAgent;
 import io.github.tdmpc2j.agent.checkpoint.Checkpoint;
 import io.github.tdmpc2j.spi.Box;
+import io.github.tdmpc2j.spi.GivingUp;
 import io.github.tdmpc2j.spi.SuccessMetric;
 import io.github.tdmpc2j.spi.TaskSpec;
 import io.github.tdmpc2j.spi.agent.AgentContext;
@@ -22,6 +23,8 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 import org.junit.jupiter.api.Test;
@@ -382,5 +385,45 @@ class ReferenceImportTest {
                 .hasMessageContaining("num_pi_trajs");
         assertThat(tmp.resolve("v")).doesNotExist();
         assertThat(tmp.resolve("x")).doesNotExist();
+    }
+    /** A stop asked from its {@code n}th question on (unless asks once before the work), counting in {@code asked}. */
+    private static BooleanSupplier askedFrom(int n, AtomicInteger asked) {
+        return () -> asked.incrementAndGet() >= n;
+    }
+
+    /**
+     * A reference file's import (eval --checkpoint FILE.pt imports one first: the 317M model's takes minutes on a
+     * CPU) is given up for a stop ({@link GivingUp}) wherever it comes: in the file's reading (its storages a
+     * megabyte at a time, its tensors converted), or in the checkpoint folder's writing (the model made, its files
+     * written, read back and hashed), which then leaves nothing: no folder, whole or in part, no temporary one.
+     * Before: the reading never heeded a stop, and one in the writing failed the import as a write that failed.
+     */
+    @Test
+    void anImportIsGivenUpForAStopWhereverItComes() throws Exception {
+        Path file = fixture("st-1M.pt");
+        AtomicInteger asked = new AtomicInteger();
+        ReferenceCheckpoint st = GivingUp.unless(askedFrom(Integer.MAX_VALUE, asked),
+                () -> ReferenceCheckpoint.read(file)).orElseThrow();
+        int reading = asked.get();
+        assertThat(reading).as("the stop's questions while the file is read").isGreaterThan(2);
+        for (int n : new int[] {2, reading / 2, reading}) {
+            assertThat(GivingUp.unless(askedFrom(n, new AtomicInteger()), () -> ReferenceCheckpoint.read(file)))
+                    .as("asked from question %d of %d", n, reading).isEmpty();
+        }
+        List<TaskSpec> walker = List.of(spec("dmc/walker-walk", 24, 6));
+        asked.set(0);
+        Path whole = tmp.resolve("whole");
+        GivingUp.unless(askedFrom(Integer.MAX_VALUE, asked), () -> ReferenceImport.write(st, walker, Map.of(), whole,
+                "st-1M.pt")).orElseThrow();
+        CheckpointFolder.open(whole);
+        int writing = asked.get();
+        assertThat(writing).as("the stop's questions while the folder is written").isGreaterThan(8);
+        for (int n : new int[] {2, writing / 4, writing / 2, 3 * writing / 4, writing}) {
+            Path out = tmp.resolve("given-up-" + n);
+            assertThat(GivingUp.unless(askedFrom(n, new AtomicInteger()), () -> ReferenceImport.write(st, walker,
+                    Map.of(), out, "st-1M.pt"))).as("asked from question %d of %d", n, writing).isEmpty();
+            assertThat(out).doesNotExist();
+            assertThat(tmp).isDirectoryNotContaining("glob:**.tmp*");
+        }
     }
 }

@@ -105,7 +105,9 @@ public final class CheckpointFolder {
 
     /**
      * Writes a checkpoint to {@code target} as one unit, replacing the one there. {@code target} must be missing,
-     * empty, or a checkpoint folder (one with a manifest): anything else is refused rather than deleted.
+     * empty, or a checkpoint folder (one with a manifest): anything else is refused rather than deleted. A write
+     * given up for a stop while its files are written or hashed ({@link io.github.tdmpc2j.spi.GivingUp}: an import
+     * that a signal ends) throws its {@code GivenUp} as it is, the checkpoint there left as it was.
      */
     public static void write(Path target, long step, Contents contents) {
         requireFolder(target);
@@ -144,6 +146,9 @@ public final class CheckpointFolder {
                 AtomicWrites.deleteTree(tmp);
             } catch (IOException ignored) {
                 // the original error matters more; the next write removes the folder
+            }
+            if (e instanceof io.github.tdmpc2j.spi.GivingUp.GivenUp stop) {
+                throw stop; // given up for a stop (GivingUp): no failure, the checkpoint there as it was
             }
             // a write of the contents that failed (a full disk) is said of the checkpoint, not of its temporary
             // folder; a refusal of the contents, in their own words

@@ -1,5 +1,6 @@
 package io.github.tdmpc2j.bridge.py4j;
 
+import io.github.tdmpc2j.spi.GivingUp;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.SocketTimeoutException;
@@ -49,6 +50,14 @@ public final class PythonWorker implements AutoCloseable {
     static final Duration CLOSE_GRACE = Duration.ofSeconds(5);
     /** How long past its wait a worker has to answer an env's close before it is taken for hung and killed. */
     static final Duration CLOSE_ANSWER = Duration.ofSeconds(2);
+    /**
+     * How long a call that heeds a stop ({@link #callHeedingStop}) runs before it first asks it, in milliseconds: a
+     * call that answers sooner is waited for (the stop is heard after it), since giving it up costs the worker, its
+     * other envs and a new worker's start (about as long) for the plug-in's next env.
+     */
+    static final long STOP_GRACE_MS = 2000;
+    /** How often such a call asks the stop after that, in milliseconds. */
+    static final long STOP_POLL_MS = 100;
 
     private final WorkerConfig config;
     private final Process process;
@@ -263,16 +272,7 @@ public final class PythonWorker implements AutoCloseable {
      * of waited for the whole call timeout.
      */
     Reply callWithin(String operation, Duration limit, Function<WorkerEndpoint, byte[]> request) {
-        CompletableFuture<Reply> answer = new CompletableFuture<>();
-        Thread caller = new Thread(() -> {
-            try {
-                answer.complete(call(operation, request));
-            } catch (Throwable t) {
-                answer.completeExceptionally(t);
-            }
-        }, "python-" + config.domain() + "-" + operation);
-        caller.setDaemon(true);
-        caller.start();
+        CompletableFuture<Reply> answer = callOnItsOwnThread(operation, request);
         long deadline = System.nanoTime() + limit.toNanos();
         boolean interrupted = false; // an interrupt neither cuts the grace short nor kills a worker that answers
         try {
@@ -289,16 +289,73 @@ public final class PythonWorker implements AutoCloseable {
             throw new WorkerFailedException("[" + config.domain() + "] the worker `" + command + "` " + why + "; "
                     + WorkerFailedException.NEW_WORKER_ADVICE + tailSoon());
         } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException r) {
-                throw r;
-            }
-            throw new WorkerFailedException("[" + config.domain() + "] " + operation + " failed: " + e.getCause(),
-                    e.getCause());
+            throw failureOf(operation, e);
         } finally {
             if (interrupted) {
                 Thread.currentThread().interrupt();
             }
         }
+    }
+
+    /**
+     * As {@link #call}, heeding the stop of the {@link GivingUp#unless} this thread runs in, asked every
+     * {@value #STOP_POLL_MS} ms from {@value #STOP_GRACE_MS} ms on while the worker works (an env being made:
+     * seconds for a suite that loads its assets, ManiSkill's): once it is asked, the worker is killed with the processes it started, as a hung one is
+     * (a call into Python cannot be cut short otherwise), and {@link GivingUp.GivenUp} is thrown. The worker's other
+     * envs go with it (the command that stops closes them); its plug-in's next env starts a new worker.
+     */
+    Reply callHeedingStop(String operation, Function<WorkerEndpoint, byte[]> request) {
+        CompletableFuture<Reply> answer = callOnItsOwnThread(operation, request);
+        boolean interrupted = false;
+        long wait = STOP_GRACE_MS;
+        try {
+            while (true) {
+                try {
+                    return answer.get(wait, TimeUnit.MILLISECONDS);
+                } catch (TimeoutException e) {
+                    wait = STOP_POLL_MS;
+                    try {
+                        GivingUp.check();
+                    } catch (GivingUp.GivenUp stop) {
+                        kill("was stopped during " + operation + ": the command was asked to stop (Ctrl-C or "
+                                + "SIGTERM) while the worker made it");
+                        throw stop;
+                    }
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+        } catch (ExecutionException e) {
+            throw failureOf(operation, e);
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** {@link #call} on a daemon thread of its own, whose answer (or failure) the future holds. */
+    private CompletableFuture<Reply> callOnItsOwnThread(String operation, Function<WorkerEndpoint, byte[]> request) {
+        CompletableFuture<Reply> answer = new CompletableFuture<>();
+        Thread caller = new Thread(() -> {
+            try {
+                answer.complete(call(operation, request));
+            } catch (Throwable t) {
+                answer.completeExceptionally(t);
+            }
+        }, "python-" + config.domain() + "-" + operation);
+        caller.setDaemon(true);
+        caller.start();
+        return answer;
+    }
+
+    /** The failure of a call made on its own thread ({@link #callOnItsOwnThread}), as the caller throws it. */
+    private RuntimeException failureOf(String operation, ExecutionException e) {
+        if (e.getCause() instanceof RuntimeException r) {
+            return r;
+        }
+        return new WorkerFailedException("[" + config.domain() + "] " + operation + " failed: " + e.getCause(),
+                e.getCause());
     }
 
     private WorkerFailedException fail(String operation, Py4JException e) {

@@ -39,7 +39,8 @@ public final class RemoteEnv implements Env {
     public static RemoteEnv make(PythonWorker worker, String suite, String task, EnvOptions options,
             Function<RemoteSpaces, TaskSpec> specOf) {
         String encoded = encodeOptions(options.extras());
-        Reply reply = worker.call("make " + suite + "/" + task,
+        // seconds for a suite that loads its assets: a stop gives it up (GivingUp), the worker killed
+        Reply reply = worker.callHeedingStop("make " + suite + "/" + task,
                 ep -> ep.make(suite, task, options.seed(), encoded));
         int handle = reply.int32();
         RemoteSpaces spaces = new RemoteSpaces(reply.box(), reply.box(), reply.int32());

@@ -3,6 +3,7 @@ package io.github.tdmpc2j.bridge.py4j;
 import io.github.tdmpc2j.spi.Availability;
 import io.github.tdmpc2j.spi.EnvOptions;
 import io.github.tdmpc2j.spi.EnvProvider;
+import io.github.tdmpc2j.spi.GivingUp;
 import io.github.tdmpc2j.spi.Messages;
 import io.github.tdmpc2j.spi.PluginException;
 import io.github.tdmpc2j.spi.TaskSpec;
@@ -86,8 +87,9 @@ public abstract class RemoteEnvProvider implements EnvProvider {
 
     /**
      * {@link #createVector(List, List)} that gives up once {@code stop} answers true, asked once the worker has
-     * started (seconds, a suite's imports) and before each row's env (seconds each, a suite that loads its assets):
-     * the envs made are closed, and the answer is empty.
+     * started (seconds, a suite's imports), before each row's env and while it is made (seconds each, a suite that
+     * loads its assets: the worker is then killed, {@link PythonWorker#callHeedingStop}): the envs made are closed,
+     * and the answer is empty.
      */
     @Override
     public Optional<VectorEnv> createVector(List<TaskSpec> tasks, List<EnvOptions> options, BooleanSupplier stop) {
@@ -97,11 +99,15 @@ public abstract class RemoteEnvProvider implements EnvProvider {
         try {
             worker.get(); // started before the first env is made, so that a stop meanwhile makes none
             for (int j = 0; j < tasks.size(); j++) {
-                if (stop.getAsBoolean()) {
+                TaskSpec task = tasks.get(j);
+                EnvOptions rowOptions = options.get(j);
+                // a stop while the env is made gives it up, the worker killed (PythonWorker#callHeedingStop)
+                Optional<RemoteEnv> env = GivingUp.unless(stop, () -> create(task, rowOptions));
+                if (env.isEmpty()) {
                     envs.forEach(RemoteEnv::close);
                     return Optional.empty();
                 }
-                envs.add(create(tasks.get(j), options.get(j)));
+                envs.add(env.get());
                 rowsOfRepeat.computeIfAbsent(tasks.get(j).actionRepeat(), r -> new ArrayList<>()).add(j);
             }
             if (rowsOfRepeat.size() == 1) {

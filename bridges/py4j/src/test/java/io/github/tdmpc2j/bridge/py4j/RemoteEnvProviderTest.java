@@ -68,4 +68,32 @@ class RemoteEnvProviderTest {
             assertThat(sleepers(plugin)).isZero();
         }
     }
+    /**
+     * A stop asked while a row's env is made (ManiSkill's take seconds; here 'make_seconds' of 5) gives the making up
+     * once it has run two seconds ({@link PythonWorker#STOP_GRACE_MS}): the worker, whose call cannot be cut short
+     * otherwise, is killed, the answer is empty, and the plug-in's next envs are made in a new worker. Before: the
+     * env was made to its end, the stop heard after it.
+     */
+    @Test
+    void aStopWhileARowsEnvIsMadeKillsTheWorkerAndTheNextEnvsStartANewOne() {
+        TestVenvs.assumeReady("gymnasium");
+        List<EnvOptions> slow = List.of(new EnvOptions(0, Map.of("make_seconds", "5", "seconds", "0")),
+                new EnvOptions(1, Map.of("make_seconds", "5", "seconds", "0")));
+        try (Testing plugin = new Testing()) {
+            long pid = plugin.worker().get().pid();
+            long start = System.nanoTime();
+            Optional<VectorEnv> made = plugin.createVector(List.of(SLOW, SLOW), slow,
+                    () -> System.nanoTime() - start > 1_000_000_000L);
+            double seconds = (System.nanoTime() - start) / 1e9;
+            assertThat(made).isEmpty();
+            assertThat(seconds).as("the first env's making given up, not run to its end").isLessThan(4);
+            assertThat(plugin.worker().peek()).isNull();
+            assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive)).isNotEqualTo(Optional.of(true));
+            try (VectorEnv next = plugin.createVector(List.of(SLOW), List.of(new EnvOptions(2, Map.of("seconds",
+                    "0"))), () -> false).orElseThrow()) {
+                assertThat(next.numEnvs()).isEqualTo(1);
+                assertThat(plugin.worker().peek().pid()).isNotEqualTo(pid);
+            }
+        }
+    }
 }
