@@ -48,18 +48,7 @@ class StopTest {
         };
         UnitRunner.Stop stop = new UnitRunner.Stop();
         java.util.concurrent.atomic.AtomicLong requested = new java.util.concurrent.atomic.AtomicLong();
-        Thread signal = new Thread(() -> {
-            try {
-                while (!Files.exists(dir.resolve("started-1")) || !Files.exists(dir.resolve("started-2"))) {
-                    Thread.sleep(20);
-                }
-                requested.set(System.nanoTime());
-                stop.request();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        });
-        signal.start();
+        Thread signal = stopOnceAllExist(stop, requested, dir.resolve("started-1"), dir.resolve("started-2"));
         Map<Integer, String> results = new ConcurrentHashMap<>();
         UnitRunner.run(new ClusterSettings("local-cluster[1,2,1024]", false, 0,
                 DistributedCollectTest.LOOPBACK), "stop", List.of(0, 1, 2, 3), null, null, function, (i, unit, r) -> results.put(unit, r), stop);
@@ -168,18 +157,7 @@ class StopTest {
         Path marks = Files.createDirectories(dir.resolve("marks"));
         UnitRunner.Stop stop = new UnitRunner.Stop();
         java.util.concurrent.atomic.AtomicLong requested = new java.util.concurrent.atomic.AtomicLong();
-        Thread signal = new Thread(() -> {
-            try {
-                while (!Files.exists(marks.resolve("making"))) {
-                    Thread.sleep(20);
-                }
-                requested.set(System.nanoTime());
-                stop.request();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        });
-        signal.start();
+        Thread signal = stopOnceAllExist(stop, requested, marks.resolve("making"));
         Path out = dir.resolve("dataset");
         DistributedCollect.Job job = new DistributedCollect.Job(List.of("dmc/cartpole-balance"), DatasetPolicy.RANDOM,
                 new CollectPolicy("slow-making", null, Map.of("marks", marks.toString())), out.toString(), 1, 3,
@@ -195,5 +173,26 @@ class StopTest {
         assertThat(marks.resolve("made")).doesNotExist();
         assertThat(written).isZero();
         assertThat(stop.cutShort()).isTrue();
+    }
+
+    /**
+     * A started thread that requests {@code stop} (as a signal would) once all {@code files} exist, noting the time
+     * of the request in {@code requested}.
+     */
+    private static Thread stopOnceAllExist(UnitRunner.Stop stop, java.util.concurrent.atomic.AtomicLong requested,
+            Path... files) {
+        Thread signal = new Thread(() -> {
+            try {
+                while (!java.util.Arrays.stream(files).allMatch(Files::exists)) {
+                    Thread.sleep(20);
+                }
+                requested.set(System.nanoTime());
+                stop.request();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        signal.start();
+        return signal;
     }
 }
