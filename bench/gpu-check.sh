@@ -28,6 +28,9 @@ cd "$(dirname "$0")/.."
 export TDMPC2J_TORCH_NATIVE="$PWD/.gpu-bundle/native/libtdmpc2j_torch.so"
 [ -f "$TDMPC2J_TORCH_NATIVE" ] || echo "WARNING: no $TDMPC2J_TORCH_NATIVE: act runs eagerly (no CUDA graphs, no TF32)"
 root_out="${OUT:-}"
+# the bundle holds both the command line's jar and the benchmarks' jar, each with a logback.xml: logback then prints
+# its whole configuration status (about 40 lines) at every start; the command line's is the one used either way
+export TDMPC2J_JAVA_OPTS="${TDMPC2J_JAVA_OPTS:-} -Dlogback.statusListenerClass=ch.qos.logback.core.status.NopStatusListener"
 phase() { # name budget_s command...
     local name=$1 budget=$2; shift 2
     [ -n "$root_out" ] && mkdir -p "$root_out/$name"
