@@ -3,6 +3,7 @@ package io.github.tdmpc2j.cli;
 import io.github.tdmpc2j.agent.reference.ReferenceCheckpoint;
 import io.github.tdmpc2j.agent.reference.ReferenceImport;
 import io.github.tdmpc2j.spi.EnvRegistry;
+import io.github.tdmpc2j.spi.GivingUp;
 import io.github.tdmpc2j.spi.Messages;
 import io.github.tdmpc2j.spi.TaskSpec;
 import io.github.tdmpc2j.spi.agent.AgentContext;
@@ -62,6 +63,10 @@ final class ImportCommand implements Callable<Integer> {
             + "device is eval's --device")
     List<String> params;
 
+    /** What a signal gives up, as its notice says ({@link StopSignals}). */
+    static final String GIVEN_UP = "the .pt file being read or imported is given up within seconds; nothing is "
+            + "written";
+
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
@@ -77,13 +82,26 @@ final class ImportCommand implements Callable<Integer> {
         RunFolder.refuseInsideCheckpoint(this.out, "--out");
         CsvLog.checkCanCreate(this.out, "give --out a folder in one you can write");
         RunFolder.removeStaleBeside(this.out, out);
-        ReferenceCheckpoint ref = ReferenceCheckpoint.read(file);
+        // a large model's import (the file read, the model made, written and hashed) takes a minute or more on a
+        // CPU: Ctrl-C or SIGTERM gives it up within seconds, and the temporary folder it was writing beside --out is
+        // removed with it (--out itself is made only by the last move, so a folder that was there stays as it was)
+        try (StopSignals signals = StopSignals.install(() -> { }, "the import ends", GIVEN_UP)) {
+            ReferenceCheckpoint ref = GivingUp.unless(signals::stopNow, () -> ReferenceCheckpoint.read(file))
+                    .orElse(null);
+            return ref == null ? stopped(signals, out) : write(ref, settings, signals, out);
+        }
+    }
+
+    private int write(ReferenceCheckpoint ref, Map<String, String> settings, StopSignals signals, PrintWriter out) {
         try (EnvRegistry registry = EnvRegistry.discover()) {
             List<String> ids = target.task != null ? List.of(registry.resolve(target.task).id())
                     : registry.taskSet(target.set);
             List<TaskSpec> specs = ids.stream().map(registry::resolve).toList();
-            AgentContext context = ReferenceImport.write(ref, specs, settings, this.out,
-                    file.getFileName().toString());
+            AgentContext context = GivingUp.unless(signals::stopNow, () -> ReferenceImport.write(ref, specs,
+                    settings, this.out, file.getFileName().toString())).orElse(null);
+            if (context == null) {
+                return stopped(signals, out);
+            }
             out.printf("imported %s (%s layout): %s, observation %d, action %d, %s%n", file,
                     ref.oldLayout() ? "released, older Q-ensemble" : "current", Messages.plural(ids.size(), "task"),
                     context.observationSize(), context.actionSize(), ref.params());
@@ -91,6 +109,14 @@ final class ImportCommand implements Callable<Integer> {
                     target.task != null ? "--task " + ids.get(0) : "--set " + target.set);
             return 0;
         }
+    }
+
+    /** Says that the received signal gave the import up, and returns the exit status the command ends with. */
+    private static int stopped(StopSignals signals, PrintWriter out) {
+        out.println("stopped by " + signals.received() + " before the import ended: nothing was written; the same "
+                + "command run again does the import");
+        out.flush();
+        return signals.exitStatus();
     }
 
     /**

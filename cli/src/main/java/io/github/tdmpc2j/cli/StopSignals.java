@@ -13,7 +13,8 @@ import sun.misc.SignalHandler;
 
 /**
  * Ctrl-C (SIGINT) and SIGTERM while {@code train} runs (online, and offline with {@code --data}), a {@code bench}
- * runs, {@code collect} collects, {@code import-data} imports or {@code eval} evaluates, heard from before the
+ * runs, {@code collect} collects, {@code import-data} imports, {@code eval} evaluates or {@code import} imports a
+ * {@code .pt} file (given up whole, {@link io.github.tdmpc2j.spi.GivingUp}), heard from before the
  * folder's lock is taken: the first asks the command to stop before its next step (with {@code --master}: Spark's job
  * is cancelled, and the units on the executors stop before their next step, {@code UnitRunner.Stop}; import-data:
  * before it reads its next episode from the chunks, to check or to write it; one still getting ready stops before it

@@ -87,6 +87,44 @@ class ImportCommandTest {
     }
 
     /**
+     * SIGTERM (as Ctrl-C's SIGINT) to a `tdmpc2j import` in a child JVM while it writes its folder (in an interpreted
+     * JVM, -Xint: seconds, not tenths): the import is given up, its temporary folder beside --out removed, the empty
+     * --out folder that was there left as it was, and the command says it stopped with nothing written and ends with
+     * the signal's exit status. Before: no handler, the JVM ended at once (exit 143, no line) and left the temporary
+     * folder for the next import to remove.
+     */
+    @Test
+    @org.junit.jupiter.api.Timeout(300)
+    void aSignalGivesTheImportUpAndLeavesNothing(@TempDir Path dir) throws Exception {
+        Path out = Files.createDirectory(dir.resolve("imported"));
+        try (ChildRun child = new ChildRun(dir, "stopped by", List.of("-Xint"), List.of("import",
+                FIXTURES.resolve("mt-1M.pt").toAbsolutePath().toString(), "--out", out.toString(), "--set",
+                TASKS))) {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(240);
+            boolean writing = false;
+            while (!writing && child.isAlive() && System.nanoTime() < deadline) {
+                try (var files = Files.list(dir)) {
+                    writing = files.anyMatch(f -> f.getFileName().toString().startsWith("imported.tmp-"));
+                }
+                Thread.sleep(5);
+            }
+            assertThat(writing).as("the import's temporary folder came: %s", child.output()).isTrue();
+            child.terminate();
+            int exit = child.waitFor(120);
+            String output = child.output();
+            assertThat(exit).as(output).isEqualTo(128 + 15);
+            assertThat(output).contains("SIGTERM: stopping before the import ends (" + ImportCommand.GIVEN_UP + ")")
+                    .contains("stopped by SIGTERM before the import ended: nothing was written; the same command run "
+                            + "again does the import")
+                    .doesNotContain("evaluate it: ");
+            assertThat(out).isEmptyDirectory();
+            try (var files = Files.list(dir)) {
+                assertThat(files.map(f -> f.getFileName().toString())).as(output).containsExactly("imported");
+            }
+        }
+    }
+
+    /**
      * What a killed import (its NAME.tmp-... folder) or export (FILE.pt.tmp-... file) left is removed by the next
      * import or export into the same folder, whatever it writes, and said; a running command's is not, nor anything
      * that is not such a name.
