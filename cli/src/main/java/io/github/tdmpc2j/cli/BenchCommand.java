@@ -676,27 +676,32 @@ final class BenchCommand implements Callable<Integer> {
             try (RunLock lock = local != null ? new RunFolder(runDir).lock(RunLock.Holder.BENCH)
                         : awaitEarlierAttempt(runDir, settings.runFolderWait());
                     PrintWriter quiet = new PrintWriter(log)) {
-                boolean resume = RunFolder.resumeOrStartOver(runDir);
-                RunFolder run = resume ? RunFolder.resume(runDir, task.id(), s)
-                        : RunFolder.create(runDir, task.id(), s);
-                OnlineRun online = new OnlineRun(registry, List.of(task), task.id(), cfg, envs, run, resume,
-                        quiet, warnings != null ? warnings : new PrintWriter(System.err, true), false);
-                if (stop != null) {
-                    stop.running(online.stoppedBy(stop.signals));
-                }
-                // on an executor: the bench's job stopped (its Ctrl-C) stops the run before its next step
-                try (UnitRunner.StopWatch cancelled = UnitRunner.onStop(online::requestStop)) {
-                    r = online.run();
-                } finally {
+                try {
+                    boolean resume = RunFolder.resumeOrStartOver(runDir);
+                    RunFolder run = resume ? RunFolder.resume(runDir, task.id(), s)
+                            : RunFolder.create(runDir, task.id(), s);
+                    OnlineRun online = new OnlineRun(registry, List.of(task), task.id(), cfg, envs, run, resume,
+                            quiet, warnings != null ? warnings : new PrintWriter(System.err, true), false);
                     if (stop != null) {
-                        stop.running(null);
+                        stop.running(online.stoppedBy(stop.signals));
                     }
+                    // on an executor: the bench's job stopped (its Ctrl-C) stops the run before its next step
+                    try (UnitRunner.StopWatch cancelled = UnitRunner.onStop(online::requestStop)) {
+                        r = online.run();
+                    } finally {
+                        if (stop != null) {
+                            stop.running(null);
+                        }
+                    }
+                    if (r.stopStatus() != 0 || UnitRunner.stopRequested()) {
+                        return SeedRun.STOPPED; // a stopped unit's result is not used
+                    }
+                    // a run that had ended evaluates nothing: its random baseline is made again, the same episodes
+                    random = r.random().isEmpty() ? online.randomBaseline() : r.random();
+                } catch (RuntimeException | Error e) {
+                    lock.failed(); // as train's: a refused run leaves its folder as it was, no run.lock it had not
+                    throw e;
                 }
-                if (r.stopStatus() != 0 || UnitRunner.stopRequested()) {
-                    return SeedRun.STOPPED; // a stopped unit's result is not used
-                }
-                // a run that had ended evaluates nothing: its random baseline is made again, the same episodes
-                random = r.random().isEmpty() ? online.randomBaseline() : r.random();
             }
             // scored as its plug-in lists it: a task of SuccessMetric.RETURN whose steps also say "success" (a
             // plug-in's own flag, shown by eval) is scored by its return, as its normalised score and the paper

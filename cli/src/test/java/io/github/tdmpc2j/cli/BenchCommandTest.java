@@ -750,7 +750,9 @@ class BenchCommandTest {
 
     /**
      * A run that fails ends the bench with its error, which says what became of the bench (its message named only
-     * the run's checkpoint: "Restore the file, or use another checkpoint."), and the earlier report stands.
+     * the run's checkpoint: "Restore the file, or use another checkpoint."), and the earlier report stands. The run's
+     * folder, which had no run.lock (an earlier version's, or one moved here), is left without one, as a refused
+     * {@code train --resume} leaves it ({@link RunLock#failed}). Before: the refused run left its run.lock there.
      */
     @Test
     void aRunThatFailsSaysTheBenchStoppedAndWhatIsKept(@TempDir Path dir) throws Exception {
@@ -759,10 +761,14 @@ class BenchCommandTest {
         TasksCommandTest.Run first = TasksCommandTest.run(concat(bench, "400"));
         assertThat(first.exit()).as(first.err()).isZero();
         String md = Files.readString(dir.resolve("report.md"));
-        Files.writeString(dir.resolve("runs/dmc/cartpole-balance/seed-1/checkpoint/trainer.properties"), "damaged\n",
+        Path cartpole = dir.resolve("runs/dmc/cartpole-balance/seed-1");
+        Files.writeString(cartpole.resolve("checkpoint/trainer.properties"), "damaged\n",
                 java.nio.file.StandardOpenOption.APPEND);
+        Files.delete(cartpole.resolve(RunLock.FILE));
         TasksCommandTest.Run more = TasksCommandTest.run(concat(bench, "800"));
         assertThat(more.exit()).isEqualTo(2);
+        assertThat(cartpole.resolve(RunLock.FILE)).as(more.err()).doesNotExist();
+        assertThat(dir.resolve("runs/classic/pendulum/seed-1").resolve(RunLock.FILE)).exists(); // a run that ended
         assertThat(more.err()).contains("does not match the checksum").contains(System.lineSeparator()
                 + "dmc/cartpole-balance seed 1: the bench stopped at this run and wrote no report; the runs that ended "
                 + "keep their checkpoints in " + dir.resolve("runs") + ", and the same bench command goes on from "
