@@ -144,9 +144,7 @@ class EvalCommandTest {
     @Test
     void anAgentThatFailsBeforeTheFirstRowLeavesNoHeaderAlone(@TempDir Path dir) throws Exception {
         saveRandomPendulumCheckpoint(dir.resolve("checkpoint"));
-        Path jar = TasksCommandTest.serviceJar(dir.resolve("act-fails.jar"),
-                io.github.tdmpc2j.spi.agent.AgentProvider.class, ActFailsAgentProvider.class.getName());
-        TasksCommandTest.withPlugins(jar, () -> {
+        TasksCommandTest.withAgentPlugin(dir.resolve("act-fails.jar"), ActFailsAgentProvider.class, () -> {
             Path csv = dir.resolve("results.csv");
             TasksCommandTest.Run r = TasksCommandTest.run("eval", "--checkpoint", dir.resolve("checkpoint")
                     .toString(), "--task", "classic/pendulum", "--agent", "act-fails", "--episodes", "1", "--csv",
@@ -165,9 +163,7 @@ class EvalCommandTest {
     @Test
     void anAgentThatFailsToCloseAfterTheEvaluationIsAWarningThatSaysSo(@TempDir Path dir) throws Exception {
         saveRandomPendulumCheckpoint(dir.resolve("checkpoint"));
-        Path jar = TasksCommandTest.serviceJar(dir.resolve("close-fails.jar"),
-                io.github.tdmpc2j.spi.agent.AgentProvider.class, CloseFailsAgentProvider.class.getName());
-        TasksCommandTest.withPlugins(jar, () -> {
+        TasksCommandTest.withAgentPlugin(dir.resolve("close-fails.jar"), CloseFailsAgentProvider.class, () -> {
             Path csv = dir.resolve("results.csv");
             TasksCommandTest.Run r = TasksCommandTest.run("eval", "--checkpoint", dir.resolve("checkpoint")
                     .toString(), "--task", "classic/pendulum", "--agent", "close-fails", "--episodes", "1", "--csv",
@@ -909,9 +905,7 @@ class EvalCommandTest {
     void aStoppedJobGivesUpTheAgentAnExecutorMakes(@TempDir Path dir) throws Exception {
         Path checkpoint = saveRandomCheckpoint(dir, "classic/pendulum");
         Path marks = Files.createDirectories(dir.resolve("marks"));
-        Path jar = TasksCommandTest.serviceJar(dir.resolve("slow-making.jar"),
-                io.github.tdmpc2j.spi.agent.AgentProvider.class, SlowMakingAgentProvider.class.getName());
-        TasksCommandTest.withPlugins(jar, () -> {
+        TasksCommandTest.withAgentPlugin(dir.resolve("slow-making.jar"), SlowMakingAgentProvider.class, () -> {
             UnitRunner.Stop stop = new UnitRunner.Stop();
             java.util.concurrent.atomic.AtomicLong requested = new java.util.concurrent.atomic.AtomicLong();
             Thread signal = new Thread(() -> {

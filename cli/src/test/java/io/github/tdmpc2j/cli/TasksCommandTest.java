@@ -489,6 +489,15 @@ class TasksCommandTest {
     }
 
     /**
+     * Runs {@code body} with the agent plug-in {@code provider} added from a jar of its own, written as {@code jar}
+     * ({@link #serviceJar} then {@link #withPlugins}).
+     */
+    static void withAgentPlugin(Path jar, Class<? extends AgentProvider> provider, WithPlugins body)
+            throws Exception {
+        withPlugins(serviceJar(jar, AgentProvider.class, provider.getName()), body);
+    }
+
+    /**
      * Runs {@code body} with the plug-in jar {@code jar} added as {@code TDMPC2J_PLUGINS} adds it: on this thread's
      * context class loader, through which the commands find plug-ins; the loader before it is restored after.
      */

@@ -1188,10 +1188,8 @@ class TrainCommandTest {
     @org.junit.jupiter.params.provider.ValueSource(strings = {"trainer.properties", "task-revisions.properties",
         "dataset-episodes.csv", "manifest.properties"})
     void anAgentFileUnderANameTheCheckpointKeepsIsRefused(String name, @TempDir Path dir) throws Exception {
-        Path jar = TasksCommandTest.serviceJar(dir.resolve("named.jar"),
-                io.github.tdmpc2j.spi.agent.AgentProvider.class, NamedFileAgentProvider.class.getName());
         Path run = dir.resolve("run");
-        TasksCommandTest.withPlugins(jar, () -> {
+        TasksCommandTest.withAgentPlugin(dir.resolve("named.jar"), NamedFileAgentProvider.class, () -> {
             TasksCommandTest.Run r = TasksCommandTest.run("train", "--task", "classic/pendulum", "--agent", "named",
                     "--set-param", "file=" + name, "--steps", "200", "--eval-every", "200", "--eval-episodes", "1",
                     "--out", run.toString(), "--progress", "log");
