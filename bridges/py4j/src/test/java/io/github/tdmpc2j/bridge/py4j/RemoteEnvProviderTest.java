@@ -88,6 +88,8 @@ class RemoteEnvProviderTest {
             assertThat(made).isEmpty();
             assertThat(seconds).as("the first env's making given up, not run to its end").isLessThan(4);
             assertThat(plugin.worker().peek()).isNull();
+            // SIGKILL is sent, not waited for: the process is gone moments later (a failure here if not within 5 s)
+            ProcessHandle.of(pid).ifPresent(h -> h.onExit().orTimeout(5, java.util.concurrent.TimeUnit.SECONDS).join());
             assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive)).isNotEqualTo(Optional.of(true));
             try (VectorEnv next = plugin.createVector(List.of(SLOW), List.of(new EnvOptions(2, Map.of("seconds",
                     "0"))), () -> false).orElseThrow()) {
